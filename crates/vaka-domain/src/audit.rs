@@ -1,0 +1,734 @@
+//! The audit log: what is recorded about every access to personal data and every security
+//! event, and the hash chain that makes the log tamper-evident.
+//!
+//! Each entry commits to the one before it: `hash = SHA-256(domain-tag ‖ fields ‖ prev_hash)`,
+//! with every field length-prefixed so that no two different entries encode alike. Changing,
+//! removing or reordering any entry breaks the chain at that entry; [`verify_chain`] finds the
+//! first break.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::access::{Assignment, Credential, Principal, Role};
+use crate::ids::{ClientId, OrganisationId, UnitId, UserId};
+
+/// The hash before the first entry.
+pub const GENESIS_HASH: [u8; 32] = [0; 32];
+
+const DOMAIN_TAG: &[u8] = b"vaka-audit-v1\0";
+
+/// Every kind of event the log records. The code is stable: it is stored and hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    LoginLocked,
+    SecondFactorFailed,
+    SecondFactorEnrolled,
+    RecoveryCodeUsed,
+    RecoveryCodesRenewed,
+    Logout,
+    LogoutEverywhere,
+    PasswordChanged,
+    TokenCreated,
+    TokenRevoked,
+    TokenUsed,
+    OrganisationCreated,
+    OrganisationUpdated,
+    UnitCreated,
+    UnitUpdated,
+    UnitCoverageChanged,
+    UserCreated,
+    UserRequested,
+    UserApproved,
+    UserRejected,
+    UserDeactivated,
+    UserReactivated,
+    UserUpdated,
+    UserRead,
+    UsersListed,
+    RoleGranted,
+    RoleRevoked,
+    AuditSearched,
+    AuditExported,
+    ClientsListed,
+    ClientRead,
+    ClientCreated,
+    ClientUpdated,
+    AccessGroupChanged,
+    DecisionRecorded,
+    DecisionEnded,
+    OrderAccepted,
+    OrderActivated,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    PlanChanged,
+    PauseRecorded,
+    PauseCancelled,
+    DeviceRegistered,
+    DeviceStepTaken,
+    DeviceChanged,
+    DeviceCredentialIssued,
+    DeviceCredentialRevoked,
+    DataImported,
+    ReportRead,
+    OrdersListed,
+    DevicesListed,
+    AccessDenied,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 55] = [
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::LoginLocked,
+        AuditAction::SecondFactorFailed,
+        AuditAction::SecondFactorEnrolled,
+        AuditAction::RecoveryCodeUsed,
+        AuditAction::RecoveryCodesRenewed,
+        AuditAction::Logout,
+        AuditAction::LogoutEverywhere,
+        AuditAction::PasswordChanged,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::TokenUsed,
+        AuditAction::OrganisationCreated,
+        AuditAction::OrganisationUpdated,
+        AuditAction::UnitCreated,
+        AuditAction::UnitUpdated,
+        AuditAction::UnitCoverageChanged,
+        AuditAction::UserCreated,
+        AuditAction::UserRequested,
+        AuditAction::UserApproved,
+        AuditAction::UserRejected,
+        AuditAction::UserDeactivated,
+        AuditAction::UserReactivated,
+        AuditAction::UserUpdated,
+        AuditAction::UserRead,
+        AuditAction::UsersListed,
+        AuditAction::RoleGranted,
+        AuditAction::RoleRevoked,
+        AuditAction::AuditSearched,
+        AuditAction::AuditExported,
+        AuditAction::ClientsListed,
+        AuditAction::ClientRead,
+        AuditAction::ClientCreated,
+        AuditAction::ClientUpdated,
+        AuditAction::AccessGroupChanged,
+        AuditAction::DecisionRecorded,
+        AuditAction::DecisionEnded,
+        AuditAction::OrderAccepted,
+        AuditAction::OrderActivated,
+        AuditAction::ConsentRecorded,
+        AuditAction::ConsentWithdrawn,
+        AuditAction::PlanChanged,
+        AuditAction::PauseRecorded,
+        AuditAction::PauseCancelled,
+        AuditAction::DeviceRegistered,
+        AuditAction::DeviceStepTaken,
+        AuditAction::DeviceChanged,
+        AuditAction::DeviceCredentialIssued,
+        AuditAction::DeviceCredentialRevoked,
+        AuditAction::DataImported,
+        AuditAction::ReportRead,
+        AuditAction::OrdersListed,
+        AuditAction::DevicesListed,
+        AuditAction::AccessDenied,
+    ];
+
+    pub fn code(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            LoginSucceeded => "auth.login",
+            LoginFailed => "auth.login_failed",
+            LoginLocked => "auth.locked",
+            SecondFactorFailed => "auth.totp_failed",
+            SecondFactorEnrolled => "auth.totp_enrolled",
+            RecoveryCodeUsed => "auth.recovery_code_used",
+            RecoveryCodesRenewed => "auth.recovery_codes_renewed",
+            Logout => "auth.logout",
+            LogoutEverywhere => "auth.logout_everywhere",
+            PasswordChanged => "auth.password_changed",
+            TokenCreated => "token.create",
+            TokenRevoked => "token.revoke",
+            TokenUsed => "token.use",
+            OrganisationCreated => "organisation.create",
+            OrganisationUpdated => "organisation.update",
+            UnitCreated => "unit.create",
+            UnitUpdated => "unit.update",
+            UnitCoverageChanged => "unit.coverage",
+            UserCreated => "user.create",
+            UserRequested => "user.request",
+            UserApproved => "user.approve",
+            UserRejected => "user.reject",
+            UserDeactivated => "user.deactivate",
+            UserReactivated => "user.reactivate",
+            UserUpdated => "user.update",
+            UserRead => "user.read",
+            UsersListed => "user.list",
+            RoleGranted => "role.grant",
+            RoleRevoked => "role.revoke",
+            AuditSearched => "audit.search",
+            AuditExported => "audit.export",
+            ClientsListed => "client.list",
+            ClientRead => "client.read",
+            ClientCreated => "client.create",
+            ClientUpdated => "client.update",
+            AccessGroupChanged => "client.access_group",
+            DecisionRecorded => "decision.record",
+            DecisionEnded => "decision.end",
+            OrderAccepted => "order.accept",
+            OrderActivated => "order.activate",
+            ConsentRecorded => "consent.record",
+            ConsentWithdrawn => "consent.withdraw",
+            PlanChanged => "plan.change",
+            PauseRecorded => "pause.record",
+            PauseCancelled => "pause.cancel",
+            DeviceRegistered => "device.register",
+            DeviceStepTaken => "device.step",
+            DeviceChanged => "device.update",
+            DeviceCredentialIssued => "device.credential_issue",
+            DeviceCredentialRevoked => "device.credential_revoke",
+            DataImported => "import",
+            ReportRead => "report.read",
+            OrdersListed => "order.list",
+            DevicesListed => "device.list",
+            AccessDenied => "access.denied",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == s)
+    }
+
+    /// Security events are about authentication and rights rather than about a person's data.
+    pub fn is_security_event(self) -> bool {
+        self.code().starts_with("auth.")
+            || self.code().starts_with("token.")
+            || self.code().starts_with("role.")
+            || self.code().starts_with("access.")
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// How the attempt ended.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    /// Refused by an access rule.
+    Denied,
+    /// Refused for another reason (wrong password, invalid input, conflict).
+    Failure,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failure => "failure",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Outcome::Success, Outcome::Denied, Outcome::Failure]
+            .into_iter()
+            .find(|o| o.code() == s)
+    }
+}
+
+/// Who acted, as recorded: user, the role and organisation/unit the access came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Option<UserId>,
+    pub username: Option<String>,
+    pub role: Option<Role>,
+    pub organisation_id: Option<OrganisationId>,
+    pub unit_id: Option<UnitId>,
+    pub credential: Option<String>,
+}
+
+impl Actor {
+    /// The principal acting through one of its assignments (the one that granted the access).
+    pub fn acting(principal: &Principal, through: Option<&Assignment>) -> Self {
+        Self {
+            user_id: Some(principal.user_id),
+            username: Some(principal.username.clone()),
+            role: through.map(|a| a.role),
+            organisation_id: Some(through.map_or(principal.organisation_id, |a| a.organisation_id)),
+            unit_id: through.and_then(|a| a.unit_id),
+            credential: Some(principal.credential.audit_ref()),
+        }
+    }
+
+    /// Someone not (yet) authenticated, such as a failed login for a username.
+    pub fn anonymous(claimed_username: Option<&str>) -> Self {
+        Self {
+            username: claimed_username.map(str::to_owned),
+            ..Self::default()
+        }
+    }
+
+    pub fn system(credential: Credential) -> Self {
+        Self {
+            credential: Some(credential.audit_ref()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Marks on an entry that log review must see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFlags {
+    /// The client has a protected identity.
+    pub protected_identity: bool,
+    /// Access outside the normal scope under emergency access (nödåtkomst).
+    pub emergency_access: bool,
+}
+
+impl AuditFlags {
+    pub fn bits(self) -> u32 {
+        u32::from(self.protected_identity) | (u32::from(self.emergency_access) << 1)
+    }
+
+    pub fn from_bits(bits: u32) -> Self {
+        Self {
+            protected_identity: bits & 1 != 0,
+            emergency_access: bits & 2 != 0,
+        }
+    }
+}
+
+/// An entry as the caller describes it, before it gets its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub action: AuditAction,
+    pub outcome: Outcome,
+    pub client_id: Option<ClientId>,
+    /// The kind of object acted on (`user`, `unit`, `organisation`, `token`...).
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    /// The care context the access came from (HSLF-FS 2016:40 4 kap 9 §).
+    pub care_context: Option<String>,
+    pub request_id: Option<String>,
+    pub source_ip: Option<String>,
+    pub flags: AuditFlags,
+    /// A short JSON object with extra, non-sensitive facts (e.g. filter used, reason code).
+    pub details: Option<String>,
+}
+
+impl NewAuditEntry {
+    pub fn new(at: Timestamp, actor: Actor, action: AuditAction, outcome: Outcome) -> Self {
+        Self {
+            at,
+            actor,
+            action,
+            outcome,
+            client_id: None,
+            subject_kind: None,
+            subject_id: None,
+            care_context: None,
+            request_id: None,
+            source_ip: None,
+            flags: AuditFlags::default(),
+            details: None,
+        }
+    }
+
+    pub fn subject(mut self, kind: &str, id: impl fmt::Display) -> Self {
+        self.subject_kind = Some(kind.to_owned());
+        self.subject_id = Some(id.to_string());
+        self
+    }
+
+    pub fn client(mut self, id: ClientId) -> Self {
+        self.client_id = Some(id);
+        self
+    }
+
+    /// Extra facts as a JSON object (the caller serialises it; no personal data).
+    pub fn details(mut self, json: String) -> Self {
+        self.details = Some(json);
+        self
+    }
+
+    /// Makes text fields safe to store and hash: no NUL or other control characters (an
+    /// attempted username is attacker-controlled) and bounded lengths.
+    pub fn normalised(mut self) -> Self {
+        fn clean(s: &mut Option<String>, max: usize) {
+            if let Some(v) = s.as_mut() {
+                if v.chars().any(char::is_control) {
+                    *v = v
+                        .chars()
+                        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                        .collect();
+                }
+                if v.chars().count() > max {
+                    *v = v.chars().take(max).collect();
+                }
+            }
+        }
+        clean(&mut self.actor.username, 128);
+        clean(&mut self.actor.credential, 128);
+        clean(&mut self.subject_kind, 64);
+        clean(&mut self.subject_id, 256);
+        clean(&mut self.care_context, 256);
+        clean(&mut self.request_id, 128);
+        clean(&mut self.source_ip, 64);
+        clean(&mut self.details, 4096);
+        self
+    }
+
+    /// Places the entry after `prev` in the chain.
+    pub fn seal(self, seq: u64, prev_hash: [u8; 32]) -> AuditEntry {
+        let mut entry = AuditEntry {
+            seq,
+            new: self,
+            prev_hash,
+            hash: [0; 32],
+        };
+        entry.hash = entry.compute_hash();
+        entry
+    }
+}
+
+/// An entry in its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// 1, 2, 3... with no gaps.
+    pub seq: u64,
+    pub new: NewAuditEntry,
+    pub prev_hash: [u8; 32],
+    pub hash: [u8; 32],
+}
+
+fn put(h: &mut Sha256, field: Option<&[u8]>) {
+    match field {
+        None => h.update(u32::MAX.to_be_bytes()),
+        Some(bytes) => {
+            // Fields are bounded far below 4 GiB by the store; saturate rather than wrap.
+            let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX - 1);
+            h.update(len.to_be_bytes());
+            h.update(bytes);
+        }
+    }
+}
+
+fn put_str(h: &mut Sha256, s: Option<&str>) {
+    put(h, s.map(str::as_bytes));
+}
+
+impl AuditEntry {
+    /// The chain hash of this entry, from its fields and `prev_hash`.
+    pub fn compute_hash(&self) -> [u8; 32] {
+        let e = &self.new;
+        let mut h = Sha256::new();
+        h.update(DOMAIN_TAG);
+        h.update(self.seq.to_be_bytes());
+        h.update(e.at.as_microsecond().to_be_bytes());
+        put(
+            &mut h,
+            e.actor.user_id.as_ref().map(|u| u.0.as_bytes().as_slice()),
+        );
+        put_str(&mut h, e.actor.username.as_deref());
+        put_str(&mut h, e.actor.role.map(Role::code));
+        put(
+            &mut h,
+            e.actor
+                .organisation_id
+                .as_ref()
+                .map(|o| o.0.as_bytes().as_slice()),
+        );
+        put(
+            &mut h,
+            e.actor.unit_id.as_ref().map(|u| u.0.as_bytes().as_slice()),
+        );
+        put_str(&mut h, e.actor.credential.as_deref());
+        put_str(&mut h, Some(e.action.code()));
+        put_str(&mut h, Some(e.outcome.code()));
+        put(
+            &mut h,
+            e.client_id.as_ref().map(|c| c.0.as_bytes().as_slice()),
+        );
+        put_str(&mut h, e.subject_kind.as_deref());
+        put_str(&mut h, e.subject_id.as_deref());
+        put_str(&mut h, e.care_context.as_deref());
+        put_str(&mut h, e.request_id.as_deref());
+        put_str(&mut h, e.source_ip.as_deref());
+        h.update(e.flags.bits().to_be_bytes());
+        put_str(&mut h, e.details.as_deref());
+        h.update(self.prev_hash);
+        h.finalize().into()
+    }
+}
+
+/// Why the chain is broken at an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// A sequence number is missing or out of order (an entry was removed or moved).
+    Sequence { expected: u64, found: u64 },
+    /// The entry does not point at the hash of the entry before it.
+    PrevHash { seq: u64 },
+    /// The entry's content does not match its hash (it was changed).
+    Hash { seq: u64 },
+    /// The last entry is not the head the store recorded (entries were cut off the end).
+    Head { expected_seq: u64, found_seq: u64 },
+}
+
+impl fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainBreak::Sequence { expected, found } => write!(
+                f,
+                "entry {found}: expected sequence number {expected} (an entry was removed or reordered)"
+            ),
+            ChainBreak::PrevHash { seq } => write!(
+                f,
+                "entry {seq}: does not link to the entry before it (an entry before it was removed, changed or reordered)"
+            ),
+            ChainBreak::Hash { seq } => {
+                write!(
+                    f,
+                    "entry {seq}: content does not match its hash (the entry was changed)"
+                )
+            }
+            ChainBreak::Head {
+                expected_seq,
+                found_seq,
+            } => write!(
+                f,
+                "the log ends at entry {found_seq} but the recorded head is entry {expected_seq} (entries were removed from the end)"
+            ),
+        }
+    }
+}
+
+/// Checks entries streamed in `seq` order, one at a time, so that a million entries need no
+/// more memory than one.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    next_seq: u64,
+    prev_hash: [u8; 32],
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            next_seq: 1,
+            prev_hash: GENESIS_HASH,
+        }
+    }
+}
+
+impl ChainVerifier {
+    pub fn push(&mut self, e: &AuditEntry) -> Result<(), ChainBreak> {
+        let hash_ok = e.compute_hash() == e.hash;
+        self.push_checked(e, hash_ok)
+    }
+
+    /// Like [`push`](Self::push), with the entry's own hash already checked (elsewhere, in
+    /// parallel): `hash_ok` says whether `compute_hash() == hash`.
+    pub fn push_checked(&mut self, e: &AuditEntry, hash_ok: bool) -> Result<(), ChainBreak> {
+        if e.seq != self.next_seq {
+            return Err(ChainBreak::Sequence {
+                expected: self.next_seq,
+                found: e.seq,
+            });
+        }
+        if e.prev_hash != self.prev_hash {
+            return Err(ChainBreak::PrevHash { seq: e.seq });
+        }
+        if !hash_ok {
+            return Err(ChainBreak::Hash { seq: e.seq });
+        }
+        self.next_seq += 1;
+        self.prev_hash = e.hash;
+        Ok(())
+    }
+
+    /// Number of entries checked so far.
+    pub fn count(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    /// Compares the end of the chain with the head the store keeps.
+    pub fn finish(&self, head_seq: u64, head_hash: [u8; 32]) -> Result<u64, ChainBreak> {
+        let last = self.count();
+        if last != head_seq || (last > 0 && self.prev_hash != head_hash) {
+            return Err(ChainBreak::Head {
+                expected_seq: head_seq,
+                found_seq: last,
+            });
+        }
+        Ok(last)
+    }
+}
+
+/// Verifies a whole chain held in memory; returns the number of entries.
+pub fn verify_chain<'a>(
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+    head: (u64, [u8; 32]),
+) -> Result<u64, ChainBreak> {
+    let mut v = ChainVerifier::default();
+    for e in entries {
+        v.push(e)?;
+    }
+    v.finish(head.0, head.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(i: u64) -> NewAuditEntry {
+        let mut e = NewAuditEntry::new(
+            Timestamp::from_second(1_700_000_000 + i as i64).unwrap(),
+            Actor {
+                user_id: Some(UserId::new()),
+                username: Some(format!("user{i}")),
+                role: Some(Role::Operator),
+                organisation_id: Some(OrganisationId::new()),
+                unit_id: None,
+                credential: Some("cli".into()),
+            },
+            AuditAction::ClientRead,
+            Outcome::Success,
+        );
+        e.client_id = Some(ClientId::new());
+        e.request_id = Some(format!("req-{i}"));
+        e
+    }
+
+    fn chain(n: u64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS_HASH;
+        (1..=n)
+            .map(|i| {
+                let e = entry(i).seal(i, prev);
+                prev = e.hash;
+                e
+            })
+            .collect()
+    }
+
+    fn head(c: &[AuditEntry]) -> (u64, [u8; 32]) {
+        c.last().map_or((0, GENESIS_HASH), |e| (e.seq, e.hash))
+    }
+
+    #[test]
+    fn intact_chain_verifies() {
+        let c = chain(20);
+        assert_eq!(verify_chain(&c, head(&c)), Ok(20));
+        assert_eq!(verify_chain(&[], (0, GENESIS_HASH)), Ok(0));
+    }
+
+    #[test]
+    fn changed_entry_is_named() {
+        let mut c = chain(10);
+        let h = head(&c);
+        c[4].new.outcome = Outcome::Denied;
+        assert_eq!(verify_chain(&c, h), Err(ChainBreak::Hash { seq: 5 }));
+    }
+
+    #[test]
+    fn rehashed_change_breaks_the_next_link() {
+        let mut c = chain(10);
+        let h = head(&c);
+        c[4].new.actor.username = Some("mallory".into());
+        c[4].hash = c[4].compute_hash();
+        assert_eq!(verify_chain(&c, h), Err(ChainBreak::PrevHash { seq: 6 }));
+    }
+
+    #[test]
+    fn removed_and_reordered_entries_are_found() {
+        let c = chain(10);
+        let h = head(&c);
+        let mut removed = c.clone();
+        removed.remove(3);
+        assert_eq!(
+            verify_chain(&removed, h),
+            Err(ChainBreak::Sequence {
+                expected: 4,
+                found: 5
+            })
+        );
+        let mut swapped = c.clone();
+        swapped.swap(2, 3);
+        assert_eq!(
+            verify_chain(&swapped, h),
+            Err(ChainBreak::Sequence {
+                expected: 3,
+                found: 4
+            })
+        );
+        let truncated = &c[..8];
+        assert_eq!(
+            verify_chain(truncated, h),
+            Err(ChainBreak::Head {
+                expected_seq: 10,
+                found_seq: 8
+            })
+        );
+    }
+
+    #[test]
+    fn fields_are_unambiguous() {
+        // Moving a character between adjacent fields must change the hash.
+        let mut a = entry(1);
+        a.subject_kind = Some("ab".into());
+        a.subject_id = Some("c".into());
+        let mut b = a.clone();
+        b.subject_kind = Some("a".into());
+        b.subject_id = Some("bc".into());
+        assert_ne!(a.seal(1, GENESIS_HASH).hash, b.seal(1, GENESIS_HASH).hash);
+        let mut c = entry(1);
+        c.details = None;
+        let mut d = c.clone();
+        d.details = Some(String::new());
+        assert_ne!(c.seal(1, GENESIS_HASH).hash, d.seal(1, GENESIS_HASH).hash);
+    }
+
+    #[test]
+    fn normalising_removes_control_characters_and_bounds_length() {
+        let mut e = entry(1);
+        e.actor.username = Some(format!("a\0b{}", "x".repeat(500)));
+        let n = e.normalised();
+        let u = n.actor.username.unwrap();
+        assert!(u.starts_with("a\u{fffd}b"));
+        assert_eq!(u.chars().count(), 128);
+    }
+
+    #[test]
+    fn codes_roundtrip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in AuditAction::ALL {
+            assert!(seen.insert(a.code()), "duplicate code {}", a.code());
+            assert_eq!(AuditAction::from_code(a.code()), Some(a));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_single_field_change_is_detected(idx in 0usize..8, text in "[a-z]{1,8}") {
+            let c = chain(8);
+            let h = head(&c);
+            let mut t = c.clone();
+            let target = &mut t[idx].new;
+            let changed = format!("{}{}", target.request_id.clone().unwrap_or_default(), text);
+            target.request_id = Some(changed);
+            prop_assert!(verify_chain(&t, h).is_err());
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Clients (brukare): the people the services are for, and who may see what about them.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ClientId, OrganisationId, UnitId, UserId};
+use crate::personnummer::ClientIdentity;
+use crate::validate::parse_name;
+use crate::{DomainError, DomainResult};
+
+/// Protected identity levels (REG-30). Anything but `None` hides the address and contacts from
+/// everyone outside the client's named access group, and flags every access in the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Protection {
+    #[default]
+    None,
+    /// Sekretessmarkering: secrecy must be assessed before release.
+    ConfidentialityMarking,
+    /// Skyddad folkbokföring: the real address is not registered.
+    ProtectedRegistration,
+    /// Fingerade personuppgifter: a made-up identity.
+    FictitiousIdentity,
+}
+
+impl Protection {
+    pub const ALL: [Self; 4] = [
+        Self::None,
+        Self::ConfidentialityMarking,
+        Self::ProtectedRegistration,
+        Self::FictitiousIdentity,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::ConfidentialityMarking => "confidentiality_marking",
+            Self::ProtectedRegistration => "protected_registration",
+            Self::FictitiousIdentity => "fictitious_identity",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    pub fn is_protected(self) -> bool {
+        self != Self::None
+    }
+}
+
+/// Where the client lives; it sets the response target of alarms (20 / 45 / 60 minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AreaType {
+    #[default]
+    Town,
+    Countryside,
+    SpecialHousing,
+}
+
+impl AreaType {
+    pub const ALL: [Self; 3] = [Self::Town, Self::Countryside, Self::SpecialHousing];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Town => "town",
+            Self::Countryside => "countryside",
+            Self::SpecialHousing => "special_housing",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// How staff get into the home: a precondition of every alarm response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum KeyAccess {
+    /// Not yet arranged.
+    #[default]
+    None,
+    DigitalLock,
+    KeyBox,
+    /// A physical reserve key held by the provider.
+    ReserveKey,
+}
+
+impl KeyAccess {
+    pub const ALL: [Self; 4] = [
+        Self::None,
+        Self::DigitalLock,
+        Self::KeyBox,
+        Self::ReserveKey,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::DigitalLock => "digital_lock",
+            Self::KeyBox => "key_box",
+            Self::ReserveKey => "reserve_key",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Address {
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+impl Address {
+    /// A Swedish address: street and city required, postcode of five digits (a space after
+    /// the third is accepted and normalised away).
+    pub fn parse(street: &str, postcode: &str, city: &str) -> DomainResult<Self> {
+        let digits: String = postcode.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(DomainError::invalid(
+                "postcode",
+                "must be five digits, e.g. 123 45",
+            ));
+        }
+        Ok(Self {
+            street: parse_name("street", street, 120)?,
+            postcode: format!("{} {}", &digits[..3], &digits[3..]),
+            city: parse_name("city", city, 80)?,
+        })
+    }
+}
+
+/// A telephone number: digits with an optional leading `+`, spaces and dashes allowed.
+pub fn parse_phone(field: &'static str, raw: &str) -> DomainResult<String> {
+    let s = raw.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let ok_chars = s
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0));
+    if !ok_chars || !(5..=15).contains(&digits) {
+        return Err(DomainError::invalid(
+            field,
+            "must be a telephone number, e.g. 070-123 45 67",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// Someone to call: a relative or other contact, in the order they are to be called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    /// 1 is called first.
+    pub priority: u8,
+    pub note: Option<String>,
+}
+
+impl Contact {
+    pub fn parse(
+        name: &str,
+        relation: &str,
+        phone: &str,
+        priority: u8,
+        note: Option<&str>,
+    ) -> DomainResult<Self> {
+        if !(1..=20).contains(&priority) {
+            return Err(DomainError::invalid("priority", "must be 1–20"));
+        }
+        Ok(Self {
+            name: parse_name("contact name", name, 100)?,
+            relation: parse_name("relation", relation, 60)?,
+            phone: parse_phone("contact phone", phone)?,
+            priority,
+            note: note
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| parse_name("note", n, 500))
+                .transpose()?,
+        })
+    }
+}
+
+/// Checks a list of contacts: priorities unique.
+pub fn check_contacts(contacts: &[Contact]) -> DomainResult<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for c in contacts {
+        if !seen.insert(c.priority) {
+            return Err(DomainError::invalid(
+                "contacts",
+                "two contacts have the same order",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a client list shows: identity and where the client is served, never the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    pub id: ClientId,
+    /// The personnummer, samordningsnummer or reserve id, as stored.
+    pub identity: String,
+    pub name: String,
+    pub provider_id: Option<OrganisationId>,
+    pub unit_id: Option<UnitId>,
+    pub protection: Protection,
+}
+
+/// A client's record as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: ClientId,
+    pub identity: ClientIdentity,
+    pub name: String,
+    pub address: Option<Address>,
+    pub phone: Option<String>,
+    pub provider_id: Option<OrganisationId>,
+    pub unit_id: Option<UnitId>,
+    pub protection: Protection,
+    pub area_type: AreaType,
+    pub key_access: KeyAccess,
+    pub key_note: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Whether a viewer sees a client's address and contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// Everything the viewer's role allows.
+    Full,
+    /// Name and identity number only: a protected identity outside its named group.
+    NameOnly,
+}
+
+impl Client {
+    /// The protected-identity rule (REG-32): only the client's named access group sees the
+    /// address and contacts of a protected client.
+    pub fn disclosure(&self, viewer: UserId, named_group: &[UserId]) -> Disclosure {
+        if self.protection.is_protected() && !named_group.contains(&viewer) {
+            Disclosure::NameOnly
+        } else {
+            Disclosure::Full
+        }
+    }
+
+    /// The record with what `disclosure` withholds removed.
+    pub fn disclosed(mut self, d: Disclosure) -> Self {
+        if d == Disclosure::NameOnly {
+            self.address = None;
+            self.phone = None;
+            self.contacts = Vec::new();
+            self.key_note = None;
+        }
+        self
+    }
+
+    pub fn summary(&self) -> ClientSummary {
+        ClientSummary {
+            id: self.id,
+            identity: self.identity.as_str().to_owned(),
+            name: self.name.clone(),
+            provider_id: self.provider_id,
+            unit_id: self.unit_id,
+            protection: self.protection,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(protection: Protection) -> Client {
+        let id = ClientIdentity::parse_official("194512241235", jiff::civil::date(2026, 11, 22))
+            .unwrap();
+        Client {
+            id: ClientId::new(),
+            identity: id,
+            name: "Astrid Andersson".into(),
+            address: Some(Address::parse("Storgatan 1", "123 45", "Demoby").unwrap()),
+            phone: Some("070-123 45 67".into()),
+            provider_id: None,
+            unit_id: None,
+            protection,
+            area_type: AreaType::Town,
+            key_access: KeyAccess::KeyBox,
+            key_note: Some("box by the door".into()),
+            contacts: vec![Contact::parse("Bo", "son", "070-111 22 33", 1, None).unwrap()],
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_protected_address_is_for_the_named_group_only() {
+        let member = UserId::new();
+        let other = UserId::new();
+        let c = client(Protection::ProtectedRegistration);
+        assert_eq!(c.disclosure(member, &[member]), Disclosure::Full);
+        assert_eq!(c.disclosure(other, &[member]), Disclosure::NameOnly);
+        let shown = c.clone().disclosed(c.disclosure(other, &[member]));
+        assert!(shown.address.is_none() && shown.contacts.is_empty() && shown.phone.is_none());
+        assert_eq!(
+            shown.name, "Astrid Andersson",
+            "name and number are still shown"
+        );
+        assert_eq!(
+            client(Protection::None).disclosure(other, &[]),
+            Disclosure::Full
+        );
+    }
+
+    #[test]
+    fn addresses_phones_and_contacts() {
+        assert_eq!(
+            Address::parse("Storgatan 1", "12345", "Demoby")
+                .unwrap()
+                .postcode,
+            "123 45"
+        );
+        assert!(Address::parse("Storgatan 1", "1234", "Demoby").is_err());
+        assert!(Address::parse("", "12345", "Demoby").is_err());
+        assert!(parse_phone("phone", "+46 70-123 45 67").is_ok());
+        assert!(parse_phone("phone", "070 123+45").is_err());
+        assert!(parse_phone("phone", "12").is_err());
+        let a = Contact::parse("Bo", "son", "070-111 22 33", 1, None).unwrap();
+        let b = Contact::parse("Eva", "daughter", "070-111 22 34", 1, None).unwrap();
+        assert!(check_contacts(&[a.clone(), b]).is_err());
+        assert!(check_contacts(&[a]).is_ok());
+        assert!(Contact::parse("Bo", "son", "070-111 22 33", 0, None).is_err());
+    }
+}

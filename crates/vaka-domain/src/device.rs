@@ -1,0 +1,306 @@
+//! Devices: supervision cameras, alarm units, (later) door locks and NFC tags, and the
+//! lifecycle each goes through, from the store room to the client's wall and back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, DomainResult};
+
+code_enum!(
+    DeviceKind {
+        Camera => "camera",
+        AlarmUnit => "alarm_unit",
+        Lock => "lock",
+        NfcTag => "nfc_tag",
+    }
+);
+
+code_enum!(
+    /// in stock → assigned to a client → installed → test passed → active → deactivated →
+    /// returned / decommissioned. Each step is dated and signed.
+    DeviceStatus {
+        InStock => "in_stock",
+        Assigned => "assigned",
+        Installed => "installed",
+        TestPassed => "test_passed",
+        Active => "active",
+        Deactivated => "deactivated",
+        Returned => "returned",
+        Decommissioned => "decommissioned",
+    }
+);
+
+code_enum!(
+    /// A step of the lifecycle.
+    DeviceStep {
+        Assign => "assign",
+        Install => "install",
+        PassTest => "pass_test",
+        FailTest => "fail_test",
+        Activate => "activate",
+        Deactivate => "deactivate",
+        Return => "return",
+        Restock => "restock",
+        Decommission => "decommission",
+    }
+);
+
+impl DeviceStatus {
+    /// The status after a step, or why the step is not possible now.
+    pub fn after(self, step: DeviceStep) -> DomainResult<DeviceStatus> {
+        use DeviceStatus::*;
+        use DeviceStep::*;
+        let next = match (self, step) {
+            (InStock, Assign) => Assigned,
+            (Assigned, Install) => Installed,
+            (Installed | Deactivated, PassTest) => TestPassed,
+            (Installed | Deactivated | TestPassed, FailTest) => Installed,
+            (TestPassed, Activate) => Active,
+            (Installed | Assigned | Deactivated, Activate) => {
+                return Err(DomainError::conflict(
+                    "a device is activated only after a passed test",
+                ));
+            }
+            (Active, Deactivate) => Deactivated,
+            (Assigned | Installed | TestPassed | Deactivated, Return) => Returned,
+            (Returned, Restock) => InStock,
+            (InStock | Returned, Decommission) => Decommissioned,
+            (Active, Return | Decommission) => {
+                return Err(DomainError::conflict("deactivate the device first"));
+            }
+            (s, st) => {
+                return Err(DomainError::conflict(format!(
+                    "a device that is {} cannot be given the step {}",
+                    s.code(),
+                    st.code()
+                )));
+            }
+        };
+        Ok(next)
+    }
+
+    /// Whether the device belongs to a client in this status.
+    pub fn is_with_client(self) -> bool {
+        matches!(
+            self,
+            DeviceStatus::Assigned
+                | DeviceStatus::Installed
+                | DeviceStatus::TestPassed
+                | DeviceStatus::Active
+                | DeviceStatus::Deactivated
+        )
+    }
+}
+
+/// A serial number, model or firmware string: printable ASCII, 1–64 characters.
+pub fn parse_label(field: &'static str, raw: &str) -> DomainResult<String> {
+    let s = raw.trim();
+    if s.is_empty() || s.len() > 64 || !s.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err(DomainError::invalid(
+            field,
+            "must be 1–64 printable characters",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// How an SIA DC-09 key was written: as 16/24/32 characters used as bytes (the style of Ajax
+/// and pysiaalarm), or as 32/48/64 hex digits (most receivers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Dc09KeyStyle {
+    Ascii,
+    Hex,
+}
+
+impl Dc09KeyStyle {
+    pub const ALL: [Self; 2] = [Self::Ascii, Self::Hex];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Dc09KeyStyle::Ascii => "ascii",
+            Dc09KeyStyle::Hex => "hex",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// An AES key for encrypted DC-09 (128, 192 or 256 bits).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Dc09Key {
+    pub bytes: Vec<u8>,
+    pub style: Dc09KeyStyle,
+}
+
+impl std::fmt::Debug for Dc09Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Dc09Key({} bits, {:?}, ****)",
+            self.bytes.len() * 8,
+            self.style
+        )
+    }
+}
+
+impl Dc09Key {
+    /// Reads a key in either style; the style must be stated, because a 32-character key of
+    /// hex digits is valid in both and means different bytes.
+    pub fn parse(raw: &str, style: Dc09KeyStyle) -> DomainResult<Self> {
+        let s = raw.trim();
+        let bytes = match style {
+            Dc09KeyStyle::Ascii => {
+                if !matches!(s.len(), 16 | 24 | 32) || !s.chars().all(|c| c.is_ascii_graphic()) {
+                    return Err(DomainError::invalid(
+                        "dc09_key",
+                        "an ASCII key is 16, 24 or 32 printable characters",
+                    ));
+                }
+                s.as_bytes().to_vec()
+            }
+            Dc09KeyStyle::Hex => {
+                if !matches!(s.len(), 32 | 48 | 64) {
+                    return Err(DomainError::invalid(
+                        "dc09_key",
+                        "a hex key is 32, 48 or 64 hex digits",
+                    ));
+                }
+                hex::decode(s).map_err(|_| {
+                    DomainError::invalid("dc09_key", "a hex key has only 0–9 and a–f")
+                })?
+            }
+        };
+        Ok(Self { bytes, style })
+    }
+
+    /// The key as it was written (for the receiver's configuration and the credentials file).
+    pub fn to_text(&self) -> String {
+        match self.style {
+            Dc09KeyStyle::Ascii => String::from_utf8_lossy(&self.bytes).into_owned(),
+            Dc09KeyStyle::Hex => hex::encode_upper(&self.bytes),
+        }
+    }
+}
+
+/// A DC-09 account number: 3–16 hex digits, stored upper case.
+pub fn parse_dc09_account(raw: &str) -> DomainResult<String> {
+    let s = raw.trim().to_uppercase();
+    if !(3..=16).contains(&s.len()) || !s.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(DomainError::invalid(
+            "dc09_account",
+            "an account is 3–16 hex digits",
+        ));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DeviceStatus::*;
+    use DeviceStep::*;
+
+    #[test]
+    fn the_happy_lifecycle() {
+        let mut s = InStock;
+        for (step, want) in [
+            (Assign, Assigned),
+            (Install, Installed),
+            (PassTest, TestPassed),
+            (Activate, Active),
+            (Deactivate, Deactivated),
+            (Return, Returned),
+            (Restock, InStock),
+            (Decommission, Decommissioned),
+        ] {
+            s = s.after(step).unwrap();
+            assert_eq!(s, want);
+        }
+    }
+
+    #[test]
+    fn no_activation_without_a_passed_test() {
+        for s in [Assigned, Installed, Deactivated, InStock] {
+            assert!(s.after(Activate).is_err(), "{s:?}");
+        }
+        assert_eq!(Installed.after(FailTest).unwrap(), Installed);
+        assert_eq!(
+            TestPassed.after(FailTest).unwrap(),
+            Installed,
+            "a failed re-test undoes the pass"
+        );
+        assert!(Active.after(Return).is_err());
+        assert!(Decommissioned.after(Restock).is_err());
+        assert!(
+            Active.after(Assign).is_err(),
+            "a device is with one client at a time"
+        );
+        assert!(Active.is_with_client() && !Returned.is_with_client() && !InStock.is_with_client());
+    }
+
+    #[test]
+    fn dc09_keys_and_accounts() {
+        let a = Dc09Key::parse("AAAAAAAAAAAAAAAA", Dc09KeyStyle::Ascii).unwrap();
+        assert_eq!(a.bytes, b"AAAAAAAAAAAAAAAA".to_vec());
+        let h = Dc09Key::parse("000102030405060708090a0b0c0d0e0f", Dc09KeyStyle::Hex).unwrap();
+        assert_eq!(h.bytes.len(), 16);
+        assert_eq!(h.to_text(), "000102030405060708090A0B0C0D0E0F");
+        assert_eq!(
+            Dc09Key::parse("00".repeat(32).as_str(), Dc09KeyStyle::Hex)
+                .unwrap()
+                .bytes
+                .len(),
+            32
+        );
+        assert!(Dc09Key::parse("short", Dc09KeyStyle::Ascii).is_err());
+        assert!(Dc09Key::parse(&"g".repeat(32), Dc09KeyStyle::Hex).is_err());
+        assert!(Dc09Key::parse(&"a".repeat(40), Dc09KeyStyle::Hex).is_err());
+        assert!(!format!("{a:?}").contains("AAAA"), "keys stay out of logs");
+        assert_eq!(parse_dc09_account(" 1234ab ").unwrap(), "1234AB");
+        assert!(parse_dc09_account("12").is_err() && parse_dc09_account("12345G").is_err());
+    }
+}
+
+/// A device in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: crate::ids::DeviceId,
+    pub kind: DeviceKind,
+    pub serial: String,
+    pub model: String,
+    pub firmware: Option<String>,
+    pub status: DeviceStatus,
+    pub client_id: Option<crate::ids::ClientId>,
+    /// When the current credential was issued (it is shown once and stored only as a hash).
+    pub credential_issued_at: Option<jiff::Timestamp>,
+    pub credential_revoked_at: Option<jiff::Timestamp>,
+    pub dc09_account: Option<String>,
+    pub dc09_key: Option<Dc09Key>,
+    pub last_seen_at: Option<jiff::Timestamp>,
+    /// The last state the device reported (e.g. `privacy`, `active`, `low_battery`).
+    pub state: Option<String>,
+    pub created_at: jiff::Timestamp,
+}
+
+impl Device {
+    pub fn has_live_credential(&self) -> bool {
+        self.credential_issued_at.is_some() && self.credential_revoked_at.is_none()
+    }
+}
+
+/// One step of a device's life, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceEvent {
+    pub id: crate::ids::DeviceEventId,
+    pub device_id: crate::ids::DeviceId,
+    pub step: DeviceStep,
+    pub from: DeviceStatus,
+    pub to: DeviceStatus,
+    pub client_id: Option<crate::ids::ClientId>,
+    pub at: jiff::Timestamp,
+    pub by_user: Option<crate::ids::UserId>,
+    pub note: Option<String>,
+}

@@ -1,0 +1,27 @@
+//! Pure domain types and rules of Vaka.
+//!
+//! Nothing in this crate performs I/O or reads the wall clock: time comes from a [`clock::Clock`]
+//! passed in by the caller, and every rule is a function over plain values, so it can be unit-
+//! and property-tested in isolation. Storage, HTTP and device gateways sit in other crates and
+//! depend on this one, never the other way round.
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod client;
+#[macro_use]
+mod codes;
+pub mod clock;
+pub mod consent;
+pub mod decision;
+pub mod device;
+
+pub mod directory;
+pub mod error;
+pub mod ids;
+pub mod personnummer;
+pub mod plan;
+
+pub mod validate;
+
+pub use error::{DomainError, DomainResult};

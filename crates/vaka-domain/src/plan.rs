@@ -1,0 +1,239 @@
+//! The supervision plan: a client's nightly times and mode, the settings that override the
+//! municipality's defaults, and pauses (a night or a period without supervision).
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::decision::SupervisionMode;
+use crate::ids::{ClientId, PauseId, UserId};
+use crate::{DomainError, DomainResult};
+
+code_enum!(
+    /// What happens after a second "not visible" (or at once after a deviation).
+    EscalationChain {
+        /// Dispatch the night patrol to the home.
+        NightPatrol => "night_patrol",
+        /// Phone the client first; dispatch the night patrol if there is no answer.
+        PhoneFirst => "phone_first",
+    }
+);
+
+/// The municipality's defaults (DOMAIN.md section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionDefaults {
+    pub recheck_delay_minutes: u16,
+    pub escalation: EscalationChain,
+    pub response_target_minutes: u16,
+}
+
+impl Default for SupervisionDefaults {
+    fn default() -> Self {
+        Self {
+            recheck_delay_minutes: 15,
+            escalation: EscalationChain::NightPatrol,
+            response_target_minutes: 45,
+        }
+    }
+}
+
+/// A client's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisionPlan {
+    pub client_id: ClientId,
+    pub mode: SupervisionMode,
+    pub times: Vec<Time>,
+    pub recheck_delay_minutes: Option<u16>,
+    pub escalation: Option<EscalationChain>,
+    pub response_target_minutes: Option<u16>,
+    pub updated_by: UserId,
+    pub updated_at: Timestamp,
+}
+
+impl SupervisionPlan {
+    /// Checks a plan: at least one time, no time twice, overrides within sensible bounds.
+    pub fn check(&self) -> DomainResult<()> {
+        if self.times.is_empty() {
+            return Err(DomainError::invalid(
+                "times",
+                "give at least one time of the night",
+            ));
+        }
+        let mut t = self.times.clone();
+        t.sort();
+        t.dedup();
+        if t.len() != self.times.len() {
+            return Err(DomainError::invalid("times", "a time is given twice"));
+        }
+        if let Some(d) = self.recheck_delay_minutes
+            && !(5..=60).contains(&d)
+        {
+            return Err(DomainError::invalid(
+                "recheck_delay_minutes",
+                "must be 5–60 minutes",
+            ));
+        }
+        if let Some(r) = self.response_target_minutes
+            && !(5..=180).contains(&r)
+        {
+            return Err(DomainError::invalid(
+                "response_target_minutes",
+                "must be 5–180 minutes",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The settings in effect: the client's own where set, else the defaults.
+    pub fn effective(&self, d: SupervisionDefaults) -> SupervisionDefaults {
+        SupervisionDefaults {
+            recheck_delay_minutes: self
+                .recheck_delay_minutes
+                .unwrap_or(d.recheck_delay_minutes),
+            escalation: self.escalation.unwrap_or(d.escalation),
+            response_target_minutes: self
+                .response_target_minutes
+                .unwrap_or(d.response_target_minutes),
+        }
+    }
+}
+
+code_enum!(
+    /// Why supervision pauses.
+    PauseReason {
+        Guests => "guests",
+        Travel => "travel",
+        Hospital => "hospital",
+        Other => "other",
+    }
+);
+
+code_enum!(
+    /// How the pause was asked for.
+    PauseRequest {
+        ClientInPerson => "client_in_person",
+        ClientByPhone => "client_by_phone",
+        Relative => "relative",
+        /// The unit learned it another way (e.g. the hospital called).
+        Staff => "staff",
+    }
+);
+
+/// No look-ins and no escalation on the nights from `first_night` to `last_night` (a night is
+/// named by the evening it starts on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    pub id: PauseId,
+    pub client_id: ClientId,
+    pub first_night: Date,
+    pub last_night: Date,
+    pub reason: PauseReason,
+    pub requested: PauseRequest,
+    pub note: Option<String>,
+    pub recorded_by: UserId,
+    pub recorded_at: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+}
+
+/// Checks the nights of a new pause: not backwards, not in the past, at most a year.
+pub fn check_pause_nights(first: Date, last: Date, today: Date) -> DomainResult<()> {
+    if last < first {
+        return Err(DomainError::invalid("last_night", "is before first_night"));
+    }
+    // Yesterday's night is still going on in the small hours.
+    if let Ok(yesterday) = today.yesterday()
+        && first < yesterday
+    {
+        return Err(DomainError::invalid("first_night", "is in the past"));
+    }
+    if first.until(last).map(|s| s.get_days()).unwrap_or(i32::MAX) > 366 {
+        return Err(DomainError::invalid(
+            "last_night",
+            "a pause lasts at most a year",
+        ));
+    }
+    Ok(())
+}
+
+impl Pause {
+    /// Whether the night that starts on the evening of `night` is paused.
+    pub fn covers(&self, night: Date) -> bool {
+        self.cancelled_at.is_none() && self.first_night <= night && night <= self.last_night
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::{date, time};
+
+    fn plan() -> SupervisionPlan {
+        SupervisionPlan {
+            client_id: ClientId::new(),
+            mode: SupervisionMode::Camera,
+            times: vec![time(23, 0, 0, 0), time(2, 0, 0, 0)],
+            recheck_delay_minutes: None,
+            escalation: Some(EscalationChain::PhoneFirst),
+            response_target_minutes: None,
+            updated_by: UserId::new(),
+            updated_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn plans_and_overrides() {
+        assert!(plan().check().is_ok());
+        assert!(
+            SupervisionPlan {
+                times: vec![],
+                ..plan()
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            SupervisionPlan {
+                recheck_delay_minutes: Some(2),
+                ..plan()
+            }
+            .check()
+            .is_err()
+        );
+        let e = plan().effective(SupervisionDefaults::default());
+        assert_eq!(e.recheck_delay_minutes, 15);
+        assert_eq!(e.escalation, EscalationChain::PhoneFirst);
+        assert_eq!(e.response_target_minutes, 45);
+    }
+
+    #[test]
+    fn pauses() {
+        let today = date(2026, 11, 22);
+        assert!(check_pause_nights(today, today, today).is_ok());
+        assert!(
+            check_pause_nights(date(2026, 11, 21), today, today).is_ok(),
+            "last night, still under way"
+        );
+        assert!(check_pause_nights(date(2026, 11, 20), today, today).is_err());
+        assert!(check_pause_nights(today, date(2026, 11, 21), today).is_err());
+        assert!(check_pause_nights(today, date(2028, 1, 1), today).is_err());
+        let p = Pause {
+            id: PauseId::new(),
+            client_id: ClientId::new(),
+            first_night: date(2026, 11, 24),
+            last_night: date(2026, 11, 26),
+            reason: PauseReason::Travel,
+            requested: PauseRequest::Relative,
+            note: None,
+            recorded_by: UserId::new(),
+            recorded_at: Timestamp::UNIX_EPOCH,
+            cancelled_at: None,
+        };
+        assert!(p.covers(date(2026, 11, 24)) && p.covers(date(2026, 11, 26)));
+        assert!(!p.covers(date(2026, 11, 27)));
+        let cancelled = Pause {
+            cancelled_at: Some(Timestamp::UNIX_EPOCH),
+            ..p
+        };
+        assert!(!cancelled.covers(date(2026, 11, 25)));
+    }
+}

@@ -1,0 +1,405 @@
+//! The demo municipality: "Demo kommun" with its units, a private provider under LOV, an
+//! external alarm centre, users of every role, and clients — everything a newcomer needs to try
+//! Vaka. Every login, token and secret goes to `<data-dir>/demo-credentials.json`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Serialize;
+use totp_rs::Secret;
+use vaka_domain::access::{Credential, Role};
+use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind, UnitKind};
+use vaka_domain::ids::{OrganisationId, UnitId, UserId};
+use vaka_domain::validate::OrgNumber;
+use vaka_service::admin::CliAccount;
+use vaka_service::directory::{NewUnitInput, RoleInput};
+use vaka_service::secrets::initial_password;
+use vaka_service::{Ctx, RequestMeta, Services};
+use vaka_web::DemoLogin;
+
+/// Marks a directory as made by `vaka demo`, so that a new demo may replace it.
+pub const MARKER: &str = ".vaka-demo";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoUser {
+    pub username: String,
+    pub password: String,
+    /// Base32 TOTP secret; `null` for users who enrol at their first login.
+    pub totp_secret: Option<String>,
+    pub roles: Vec<String>,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoToken {
+    pub username: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoCredentials {
+    pub url: String,
+    pub users: Vec<DemoUser>,
+    pub api_tokens: Vec<DemoToken>,
+    /// Every demo device with its credential (and DC-09 account and key for alarm units).
+    pub devices: Vec<crate::demo_registry::DemoDevice>,
+}
+
+/// Empties `dir` for a new demo, refusing a directory that a demo did not make.
+pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        let marker = dir.join(MARKER);
+        let empty = std::fs::read_dir(dir)?.next().is_none();
+        anyhow::ensure!(
+            empty || marker.exists(),
+            "{} exists and was not made by `vaka demo`; choose another --data-dir",
+            dir.display()
+        );
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), "made by `vaka demo`; safe to delete\n")?;
+    Ok(())
+}
+
+pub fn credentials_path(dir: &Path) -> PathBuf {
+    dir.join("demo-credentials.json")
+}
+
+pub fn write_credentials(dir: &Path, creds: &DemoCredentials) -> anyhow::Result<PathBuf> {
+    let path = credentials_path(dir);
+    std::fs::write(&path, serde_json::to_vec_pretty(creds)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+impl DemoCredentials {
+    pub fn logins(&self) -> Vec<DemoLogin> {
+        self.users
+            .iter()
+            .map(|u| DemoLogin {
+                username: u.username.clone(),
+                password: u.password.clone(),
+                totp_secret: u.totp_secret.clone(),
+                roles: u.roles.clone(),
+            })
+            .collect()
+    }
+}
+
+struct Spec {
+    username: &'static str,
+    name: &'static str,
+    org: usize,
+    role: Role,
+    unit: Option<usize>,
+    enrolled: bool,
+}
+
+/// Seeds the demo municipality through the same use cases as the rest of Vaka. `url` is where
+/// the demo is served.
+pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredentials> {
+    let now = services.now();
+    let org = |kind, provider_kind, name: &str, nr: &str| Organisation {
+        id: OrganisationId::new(),
+        kind,
+        provider_kind,
+        name: name.to_owned(),
+        org_number: OrgNumber::parse(nr).ok(),
+        active: true,
+        created_at: vaka_store::values::to_db_precision(now),
+    };
+    let orgs = [
+        org(
+            OrganisationKind::Municipality,
+            None,
+            "Demo kommun",
+            "212000-0142",
+        ),
+        org(
+            OrganisationKind::Provider,
+            Some(ProviderKind::InHouse),
+            "Demo kommun hemtjänst",
+            "212000-0142",
+        ),
+        org(
+            OrganisationKind::Provider,
+            Some(ProviderKind::Private),
+            "Omsorg Syd AB",
+            "556677-8893",
+        ),
+        org(
+            OrganisationKind::AlarmCentre,
+            None,
+            "Larmcentralen Nord AB",
+            "556123-4567",
+        ),
+    ];
+    for o in &orgs {
+        services.cli_create_organisation(o.clone()).await?;
+    }
+
+    let mut users = Vec::new();
+    // The administrator comes first: the rest of the directory is built acting as them.
+    let admin_password = initial_password();
+    let (admin, _) = services
+        .cli_create_user(CliAccount {
+            username: "admin".into(),
+            display_name: "Maria Admin".into(),
+            email: "admin@demo.kommun.se".into(),
+            hsa_id: None,
+            organisation_id: orgs[0].id,
+            roles: vec![RoleInput {
+                role: Role::SystemAdmin,
+                organisation_id: orgs[0].id,
+                unit_id: None,
+            }],
+            password: Some(admin_password.clone()),
+            totp_secret: None,
+        })
+        .await?;
+    users.push(DemoUser {
+        username: "admin".into(),
+        password: admin_password,
+        totp_secret: None,
+        roles: vec![Role::SystemAdmin.code().into()],
+        display_name: "Maria Admin".into(),
+    });
+    let principal = services.principal_for(admin.id, Credential::Cli).await?;
+    let meta = RequestMeta {
+        request_id: Some("demo-seed".into()),
+        ..RequestMeta::default()
+    };
+    let ctx = Ctx::new(&principal, &meta);
+
+    let unit_specs: [(&str, usize, UnitKind); 8] = [
+        ("Biståndsenheten", 0, UnitKind::Administration),
+        ("Hemtjänst Centrum", 1, UnitKind::HomeCare),
+        ("Hemtjänst Norr", 1, UnitKind::HomeCare),
+        ("Nattpatrullen", 1, UnitKind::NightPatrol),
+        ("Trygghetsjouren", 1, UnitKind::DutyTeam),
+        ("Hemtjänst Söder", 2, UnitKind::HomeCare),
+        ("Operatörer", 3, UnitKind::AlarmOperators),
+        ("Solgårdens särskilda boende", 1, UnitKind::SpecialHousing),
+    ];
+    let mut units: Vec<UnitId> = Vec::new();
+    for (name, o, kind) in unit_specs {
+        let u = services
+            .create_unit(
+                &ctx,
+                NewUnitInput {
+                    organisation_id: orgs[o].id,
+                    name: name.into(),
+                    kind,
+                },
+            )
+            .await?;
+        units.push(u.id);
+    }
+    let served = vec![units[1], units[2], units[5], units[7]];
+    for covering in [units[3], units[4], units[6]] {
+        services
+            .set_unit_coverage(&ctx, covering, served.clone())
+            .await?;
+    }
+
+    let specs = [
+        Spec {
+            username: "manager",
+            name: "Lars Förvaltare",
+            org: 0,
+            role: Role::SystemManager,
+            unit: None,
+            enrolled: true,
+        },
+        Spec {
+            username: "assessor",
+            name: "Karin Handläggare",
+            org: 0,
+            role: Role::NeedsAssessor,
+            unit: None,
+            enrolled: true,
+        },
+        Spec {
+            username: "unitmanager",
+            name: "Eva Enhetschef",
+            org: 1,
+            role: Role::UnitManager,
+            unit: Some(1),
+            enrolled: true,
+        },
+        Spec {
+            username: "carestaff",
+            name: "Ali Undersköterska",
+            org: 1,
+            role: Role::CareStaff,
+            unit: Some(1),
+            enrolled: true,
+        },
+        Spec {
+            username: "nurse",
+            name: "Sara Sjuksköterska",
+            org: 1,
+            role: Role::Nurse,
+            unit: None,
+            enrolled: true,
+        },
+        Spec {
+            username: "nightpatrol",
+            name: "Johan Natt",
+            org: 1,
+            role: Role::NightPatrol,
+            unit: Some(3),
+            enrolled: true,
+        },
+        Spec {
+            username: "operator",
+            name: "Lina Jour",
+            org: 1,
+            role: Role::Operator,
+            unit: Some(4),
+            enrolled: true,
+        },
+        Spec {
+            username: "lovadmin",
+            name: "Peter Utförare",
+            org: 2,
+            role: Role::ProviderAdmin,
+            unit: None,
+            enrolled: false,
+        },
+        Spec {
+            username: "lovstaff",
+            name: "Nora Söder",
+            org: 2,
+            role: Role::CareStaff,
+            unit: Some(5),
+            enrolled: true,
+        },
+        Spec {
+            username: "lovmanager",
+            name: "Omar Söder",
+            org: 2,
+            role: Role::UnitManager,
+            unit: Some(5),
+            enrolled: true,
+        },
+        Spec {
+            username: "alarmoperator",
+            name: "Mats Larmoperatör",
+            org: 3,
+            role: Role::Operator,
+            unit: Some(6),
+            enrolled: true,
+        },
+        Spec {
+            username: "alarmadmin",
+            name: "Helena Larmcentral",
+            org: 3,
+            role: Role::ProviderAdmin,
+            unit: None,
+            enrolled: false,
+        },
+    ];
+    let mut integration_user: Option<UserId> = None;
+    let mut ids: std::collections::HashMap<&'static str, UserId> = std::collections::HashMap::new();
+    for s in specs {
+        let password = initial_password();
+        let secret = s.enrolled.then(|| Secret::generate().to_base32());
+        let (account, _) = services
+            .cli_create_user(CliAccount {
+                username: s.username.into(),
+                display_name: s.name.into(),
+                email: format!("{}@demo.kommun.se", s.username),
+                hsa_id: None,
+                organisation_id: orgs[s.org].id,
+                roles: vec![RoleInput {
+                    role: s.role,
+                    organisation_id: orgs[s.org].id,
+                    unit_id: s.unit.map(|u| units[u]),
+                }],
+                password: Some(password.clone()),
+                totp_secret: secret.clone(),
+            })
+            .await?;
+        if s.username == "assessor" {
+            integration_user = Some(account.id);
+        }
+        ids.insert(s.username, account.id);
+        users.push(DemoUser {
+            username: s.username.into(),
+            password,
+            totp_secret: secret,
+            roles: vec![s.role.code().into()],
+            display_name: s.name.into(),
+        });
+    }
+
+    // API tokens: an integration on the needs assessor's account (it sees all clients), the
+    // administrator's (directory) and the system manager's (audit log).
+    let mut api_tokens = Vec::new();
+    if integration_user.is_some() {
+        for (user, name) in [
+            ("assessor", "Demo integration"),
+            ("admin", "Demo administration"),
+            ("manager", "Demo log review"),
+        ] {
+            let t = services.cli_create_token(user, name).await?;
+            api_tokens.push(DemoToken {
+                username: user.into(),
+                token: t.token,
+            });
+        }
+    }
+
+    // The in-house unit manager leads all three in-house care units.
+    let um = ids.get("unitmanager").copied().context("unitmanager")?;
+    for u in [units[2], units[7]] {
+        services
+            .grant_role(
+                &ctx,
+                um,
+                RoleInput {
+                    role: Role::UnitManager,
+                    organisation_id: orgs[1].id,
+                    unit_id: Some(u),
+                },
+            )
+            .await?;
+    }
+    let carestaff = ids.get("carestaff").copied().context("carestaff")?;
+    let acting = async |name: &str| -> anyhow::Result<vaka_domain::access::Principal> {
+        let id = ids.get(name).copied().with_context(|| name.to_owned())?;
+        Ok(services.principal_for(id, Credential::Cli).await?)
+    };
+    let assessor = acting("assessor").await?;
+    let unit_manager = acting("unitmanager").await?;
+    let lov_manager = acting("lovmanager").await?;
+    let devices = crate::demo_registry::seed(
+        services,
+        crate::demo_registry::Seeders {
+            admin: &principal,
+            assessor: &assessor,
+            in_house_manager: &unit_manager,
+            private_manager: &lov_manager,
+            meta: &meta,
+        },
+        crate::demo_registry::Places {
+            in_house: orgs[1].id,
+            private: orgs[2].id,
+            centrum: units[1],
+            norr: units[2],
+            soder: units[5],
+            solgarden: units[7],
+        },
+        &[um, carestaff],
+    )
+    .await?;
+
+    Ok(DemoCredentials {
+        url: url.to_owned(),
+        users,
+        api_tokens,
+        devices,
+    })
+}

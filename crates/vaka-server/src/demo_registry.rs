@@ -1,0 +1,450 @@
+//! The demo municipality's clients: about fifty, with decisions, consent, orders, plans,
+//! pauses and devices in every state a newcomer should meet — including a few with protected
+//! identity, a few aged 100 or more, and decisions waiting for more than three months.
+
+use anyhow::Context;
+use jiff::civil::Date;
+use jiff::{Span, ToSpan};
+use rand::Rng;
+use serde::Serialize;
+use vaka_domain::access::Principal;
+use vaka_domain::client::{AreaType, KeyAccess, Protection};
+use vaka_domain::consent::{GivenBy, InformedHow};
+use vaka_domain::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
+use vaka_domain::device::{Dc09KeyStyle, DeviceKind, DeviceStep};
+use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
+use vaka_domain::personnummer::IdentityKind;
+use vaka_domain::plan::{PauseReason, PauseRequest};
+use vaka_domain::validate::luhn_check_digit;
+use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput};
+use vaka_service::registry::clients::{ClientInput, ContactInput};
+use vaka_service::registry::decisions::DecisionInput;
+use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
+use vaka_service::{Ctx, RequestMeta, Services};
+
+/// Who does the work, as in real life.
+pub struct Seeders<'a> {
+    pub admin: &'a Principal,
+    pub assessor: &'a Principal,
+    pub in_house_manager: &'a Principal,
+    pub private_manager: &'a Principal,
+    pub meta: &'a RequestMeta,
+}
+
+pub struct Places {
+    pub in_house: OrganisationId,
+    pub private: OrganisationId,
+    pub centrum: UnitId,
+    pub norr: UnitId,
+    pub soder: UnitId,
+    pub solgarden: UnitId,
+}
+
+/// A demo device as written to `demo-credentials.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoDevice {
+    pub kind: String,
+    pub serial: String,
+    pub status: String,
+    pub client_id: Option<ClientId>,
+    pub credential: String,
+    pub dc09_account: Option<String>,
+    /// Hex of the AES key; `null` for clear-text DC-09.
+    pub dc09_key_hex: Option<String>,
+}
+
+const FIRST: &[&str] = &[
+    "Astrid",
+    "Birgitta",
+    "Karl",
+    "Gunnar",
+    "Elsa",
+    "Ingrid",
+    "Sven",
+    "Margareta",
+    "Nils",
+    "Ulla",
+    "Gösta",
+    "Britt",
+    "Lennart",
+    "Anna-Lisa",
+    "Åke",
+    "Maj",
+    "Bertil",
+    "Sonja",
+    "Ove",
+    "Gun",
+];
+const LAST: &[&str] = &[
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Lindberg",
+    "Öberg",
+    "Åström",
+    "Ekström",
+];
+const STREETS: &[&str] = &[
+    "Storgatan",
+    "Kyrkogatan",
+    "Björkvägen",
+    "Skolgatan",
+    "Ängsvägen",
+    "Hamngatan",
+];
+const RELATIONS: &[&str] = &["dotter", "son", "make", "maka", "syster", "granne"];
+
+/// A valid personnummer (12 digits) for a birth date, with a random birth number.
+fn personnummer(rng: &mut impl Rng, year: i32, month: u8, day: u8) -> String {
+    let serial: u16 = rng.random_range(1..=999);
+    let ten = format!("{:02}{:02}{:02}{:03}", year % 100, month, day, serial);
+    let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();
+    let check = luhn_check_digit(&digits);
+    format!("{year}{month:02}{day:02}{serial:03}{check}")
+}
+
+fn days_ago(today: Date, n: i64) -> Date {
+    today.checked_sub(Span::new().days(n)).unwrap_or(today)
+}
+
+/// Seeds the clients; returns the devices with their credentials.
+pub async fn seed(
+    services: &Services,
+    who: Seeders<'_>,
+    at: Places,
+    protected_group: &[UserId],
+) -> anyhow::Result<Vec<DemoDevice>> {
+    let ctx = |p| Ctx::new(p, who.meta);
+    let today = services.today();
+    let mut rng = rand::rng();
+    let mut devices = Vec::new();
+    let serving = [
+        (at.in_house, at.centrum, who.in_house_manager),
+        (at.in_house, at.norr, who.in_house_manager),
+        (at.private, at.soder, who.private_manager),
+        (at.in_house, at.solgarden, who.in_house_manager),
+    ];
+    for i in 0..50usize {
+        let (provider, unit, manager) = serving[i % serving.len()];
+        let centenarian = i % 12 == 5;
+        let year = if centenarian {
+            rng.random_range(1918..=1925)
+        } else {
+            rng.random_range(1928..=1950)
+        };
+        let protection = match i {
+            7 => Protection::ProtectedRegistration,
+            19 => Protection::ConfidentialityMarking,
+            33 => Protection::FictitiousIdentity,
+            _ => Protection::None,
+        };
+        let contacts = (0..(1 + i % 2))
+            .map(|k| ContactInput {
+                name: format!(
+                    "{} {}",
+                    FIRST[(i + 3 + k) % FIRST.len()],
+                    LAST[(i * 7 + 3) % LAST.len()]
+                ),
+                relation: RELATIONS[(i + k) % RELATIONS.len()].into(),
+                phone: format!("070-{:03} {:02} {:02}", 100 + i, 10 + k, i % 100),
+                priority: u8::try_from(k + 1).unwrap_or(1),
+                note: None,
+            })
+            .collect();
+        let (month, day) = (rng.random_range(1..=12), rng.random_range(1..=28));
+        let identity = personnummer(&mut rng, year, month, day);
+        let client = services
+            .create_client(
+                &ctx(who.assessor),
+                ClientInput {
+                    identity_kind: Some(IdentityKind::Personnummer),
+                    identity,
+
+                    name: format!(
+                        "{} {}",
+                        FIRST[i % FIRST.len()],
+                        LAST[(i * 7 + 3) % LAST.len()]
+                    ),
+                    address_street: Some(format!("{} {}", STREETS[i % STREETS.len()], 1 + i)),
+                    address_postcode: Some(format!("{}", 12340 + i)),
+                    address_city: Some(if i % 7 == 6 { "Byholma" } else { "Demostad" }.into()),
+                    phone: Some(format!("08-{:03} {:02} {:02}", 500 + i, i % 100, 7)),
+                    provider_id: Some(provider),
+                    unit_id: Some(unit),
+                    protection: Some(protection),
+                    area_type: Some(if unit == at.solgarden {
+                        AreaType::SpecialHousing
+                    } else if i % 7 == 6 {
+                        AreaType::Countryside
+                    } else {
+                        AreaType::Town
+                    }),
+                    key_access: Some(
+                        [
+                            KeyAccess::DigitalLock,
+                            KeyAccess::KeyBox,
+                            KeyAccess::ReserveKey,
+                        ][i % 3],
+                    ),
+                    key_note: (i % 3 == 1).then(|| "Nyckelgömma vid entrédörren".to_owned()),
+                    contacts,
+                },
+            )
+            .await
+            .with_context(|| format!("client {i}"))?;
+        if protection.is_protected() {
+            for member in protected_group {
+                services
+                    .set_access_group_member(&ctx(who.in_house_manager), client.id, *member, true)
+                    .await
+                    .ok();
+            }
+        }
+
+        // Decisions: night supervision for two in three, a safety alarm for four in five.
+        // Clients 40–42 were decided four months ago and are still waiting (the IVO report).
+        let waiting = (40..43).contains(&i);
+        let decided_on = if waiting {
+            days_ago(today, 125)
+        } else {
+            days_ago(today, 20 + 4 * i as i64)
+        };
+        let mut services_granted = Vec::new();
+        if i % 3 != 2 {
+            let mode = match i % 10 {
+                1 => SupervisionMode::Both,
+                4 => SupervisionMode::PhysicalVisit,
+                _ => SupervisionMode::Camera,
+            };
+            services_granted.push((ServiceKind::NightSupervision, Some(mode)));
+        }
+        if i % 5 != 0 {
+            services_granted.push((ServiceKind::SafetyAlarm, None));
+        }
+        let times = ["22:30, 01:30, 04:30", "23:00, 02:00, 05:00", "23:30, 03:00"][i % 3];
+        for (service, mode) in services_granted {
+            let decided = services
+                .record_decision(
+                    &ctx(who.assessor),
+                    client.id,
+                    DecisionInput {
+                        law: if i % 9 == 8 { Law::Lss } else { Law::Sol },
+                        simplified: service == ServiceKind::SafetyAlarm,
+                        service,
+                        supervision_mode: mode,
+                        times: mode.map(|_| times.to_owned()),
+                        decided_on: Some(decided_on),
+                        valid_from: decided_on,
+                        valid_to: Some(decided_on.checked_add(1.year()).unwrap_or(decided_on)),
+                    },
+                )
+                .await
+                .with_context(|| format!("decision for client {i}"))?;
+            // Consent: informed the day before, given on the day; one withdrawn, one expired.
+            let (given_on, reconfirm_by) = if i == 21 {
+                (days_ago(today, 400), Some(days_ago(today, 35)))
+            } else {
+                (decided_on, None)
+            };
+            let consent = services
+                .record_consent(
+                    &ctx(who.assessor),
+                    client.id,
+                    ConsentInput {
+                        service,
+                        informed_by: "Karin Handläggare".into(),
+                        informed_on: days_ago(given_on, 1),
+                        informed_how: if i % 4 == 0 {
+                            InformedHow::Phone
+                        } else {
+                            InformedHow::InPerson
+                        },
+                        given_by: if centenarian {
+                            GivenBy::Representative
+                        } else {
+                            GivenBy::Client
+                        },
+                        representative_name: centenarian.then(|| "God man Per Persson".to_owned()),
+                        given_on,
+                        reconfirm_by,
+                    },
+                )
+                .await
+                .with_context(|| format!("consent for client {i}"))?;
+            if i == 13 && service == ServiceKind::NightSupervision {
+                services
+                    .withdraw_consent(
+                        &ctx(who.assessor),
+                        client.id,
+                        consent.id,
+                        vaka_service::registry::care::WithdrawInput {
+                            withdrawn_on: None,
+                            note: Some("Vill inte längre ha kameratillsyn".into()),
+                        },
+                    )
+                    .await?;
+            }
+            let Some(order) = decided.order else { continue };
+            if waiting && service == ServiceKind::NightSupervision {
+                continue;
+            }
+            let accepted = services.accept_order(&ctx(manager), order.id).await?;
+
+            // The device that starts the service.
+            let kind = match (service, mode) {
+                (ServiceKind::NightSupervision, Some(SupervisionMode::PhysicalVisit)) => None,
+                (ServiceKind::NightSupervision, _) => Some(DeviceKind::Camera),
+                (ServiceKind::SafetyAlarm, _) => Some(DeviceKind::AlarmUnit),
+            };
+            if let Some(kind) = kind {
+                let device = register(services, &ctx(who.admin), kind, i, &mut rng).await?;
+                let steps: &[DeviceStep] = if waiting {
+                    &[DeviceStep::Assign]
+                } else {
+                    &[
+                        DeviceStep::Assign,
+                        DeviceStep::Install,
+                        DeviceStep::PassTest,
+                        DeviceStep::Activate,
+                    ]
+                };
+                let mut status = "in_stock";
+                for step in steps {
+                    let d = services
+                        .device_step(
+                            &ctx(who.admin),
+                            device.0,
+                            DeviceStepInput {
+                                step: *step,
+                                client_id: (*step == DeviceStep::Assign).then_some(client.id),
+                                note: None,
+                            },
+                        )
+                        .await?;
+                    status = d.status.code();
+                }
+                devices.push(DemoDevice {
+                    client_id: Some(client.id),
+                    status: status.into(),
+                    ..device.1
+                });
+            } else {
+                debug_assert_eq!(accepted.status, OrderStatus::Active);
+            }
+            if service == ServiceKind::NightSupervision
+                && let Some(mode) = mode
+            {
+                services
+                    .set_plan(
+                        &ctx(manager),
+                        client.id,
+                        PlanInput {
+                            mode,
+                            times: times.into(),
+                            recheck_delay_minutes: (i % 8 == 3).then_some(10),
+                            escalation: None,
+                            response_target_minutes: None,
+                        },
+                    )
+                    .await?;
+            }
+        }
+        if i == 3 || i == 8 {
+            let first = today
+                .checked_add(Span::new().days(if i == 3 { 1 } else { 7 }))
+                .unwrap_or(today);
+            services
+                .record_pause(
+                    &ctx(manager),
+                    client.id,
+                    PauseInput {
+                        first_night: first,
+                        last_night: first
+                            .checked_add(Span::new().days(if i == 3 { 0 } else { 6 }))
+                            .unwrap_or(first),
+                        reason: if i == 3 {
+                            PauseReason::Guests
+                        } else {
+                            PauseReason::Travel
+                        },
+                        requested: if i == 3 {
+                            PauseRequest::ClientByPhone
+                        } else {
+                            PauseRequest::Relative
+                        },
+                        note: None,
+                    },
+                )
+                .await?;
+        }
+    }
+    // Spare devices in the store room.
+    for (k, kind) in [DeviceKind::Camera, DeviceKind::AlarmUnit]
+        .into_iter()
+        .enumerate()
+    {
+        for n in 0..5 {
+            let (_, d) =
+                register(services, &ctx(who.admin), kind, 100 + 10 * k + n, &mut rng).await?;
+            devices.push(d);
+        }
+    }
+    Ok(devices)
+}
+
+async fn register(
+    services: &Services,
+    ctx: &Ctx<'_>,
+    kind: DeviceKind,
+    n: usize,
+    rng: &mut impl Rng,
+) -> anyhow::Result<(vaka_domain::ids::DeviceId, DemoDevice)> {
+    let alarm = kind == DeviceKind::AlarmUnit;
+    let encrypted = alarm && n.is_multiple_of(4);
+    let key: Option<String> = encrypted.then(|| {
+        (0..16)
+            .map(|_| format!("{:02X}", rng.random::<u8>()))
+            .collect()
+    });
+    let account = alarm.then(|| format!("{:04X}", 0x1000 + n));
+    let r = services
+        .register_device(
+            ctx,
+            DeviceInput {
+                kind,
+                serial: format!("{}-{:04}", if alarm { "TA" } else { "DV" }, n),
+                model: if alarm {
+                    "Trygghetslarm IP 4G"
+                } else {
+                    "Doro Visit"
+                }
+                .into(),
+                firmware: Some("2.4.1".into()),
+                dc09_account: account.clone(),
+                dc09_key: key.clone(),
+                dc09_key_style: key.as_ref().map(|_| Dc09KeyStyle::Hex),
+            },
+        )
+        .await?;
+    Ok((
+        r.device.id,
+        DemoDevice {
+            kind: kind.code().into(),
+            serial: r.device.serial,
+            status: r.device.status.code().into(),
+            client_id: None,
+            credential: r.credential,
+            dc09_account: account,
+            dc09_key_hex: key,
+        },
+    ))
+}

@@ -1,0 +1,9 @@
+//! The `vaka` server: wiring of configuration, storage, use cases and the HTTP front end, plus
+//! the demo municipality. The binary in `main.rs` is a thin command line over this.
+
+pub mod config;
+pub mod demo;
+pub mod demo_registry;
+pub mod serve;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,368 @@
+//! `vaka`: the server of Vaka and its administration commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use vaka_domain::access::Role;
+use vaka_domain::directory::OrganisationKind;
+use vaka_server::config::Config;
+use vaka_server::{demo, serve, store, telemetry};
+use vaka_service::Services;
+use vaka_service::admin::CliAccount;
+use vaka_service::audit::Verification;
+use vaka_service::directory::RoleInput;
+
+#[derive(Parser)]
+#[command(
+    name = "vaka",
+    version,
+    about = "Vaka: welfare technology for municipal home care"
+)]
+struct Cli {
+    /// Configuration file (default: ./vaka.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct Common {
+    /// Database URL: sqlite://FILE or postgres://… [env: VAKA_DATABASE_URL]
+    #[arg(long)]
+    database: Option<String>,
+    /// Directory for the embedded database and local files [env: VAKA_DATA_DIR]
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Listen address [env: VAKA_LISTEN] (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Start a fresh demo municipality with demo data and serve it.
+    Demo {
+        /// Directory of the demo (replaced on every run; default ./vaka-demo).
+        #[arg(long, default_value = "./vaka-demo")]
+        data_dir: PathBuf,
+        /// Listen address (default 127.0.0.1:8080; use 127.0.0.1:0 for any free port).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Seed an empty PostgreSQL database instead of SQLite in the data directory.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an active account (e.g. the first administrator).
+    Create {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Name or id of the organisation; created as the municipality if none exists yet.
+        #[arg(long)]
+        organisation: String,
+        /// A role code (system_admin, operator, …), optionally `role@unit-id`. Repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        hsa_id: Option<String>,
+        /// Set this password; otherwise a one-time password is printed that must be changed.
+        #[arg(long, env = "VAKA_NEW_USER_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a bearer token for the JSON API and print it (only its hash is stored).
+    Create {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "API token")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exit 0 when intact, 1 (naming the first broken entry) otherwise.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn load(cli_config: Option<&PathBuf>, common: &Common) -> anyhow::Result<Config> {
+    let mut cfg = Config::load(cli_config.map(PathBuf::as_path))?;
+    if let Some(d) = &common.database {
+        cfg.database_url = Some(d.clone());
+    }
+    if let Some(d) = &common.data_dir {
+        cfg.data_dir = d.clone();
+    }
+    Ok(cfg)
+}
+
+async fn services(cfg: &Config) -> anyhow::Result<Services> {
+    let store = store::open(cfg).await?;
+    Ok(Services::new(
+        store,
+        serve::system_clock(),
+        serve::service_config(cfg),
+    ))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cfg_file = cli.config.as_ref();
+    match cli.command {
+        Command::Serve { common, listen } => {
+            let mut cfg = load(cfg_file, &common)?;
+            if let Some(l) = listen {
+                cfg.listen = l;
+            }
+            telemetry::init_logging(&cfg.log_format, &cfg.log_level);
+            let started = std::time::Instant::now();
+            let store = store::open(&cfg).await?;
+            let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
+            let listener = serve::bind(&cfg.listen).await?;
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = started.elapsed().as_millis() as u64, "ready");
+            println!("Vaka listening on http://{addr}");
+            serve::run(&cfg, listener, state).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { common } => {
+            let cfg = load(cfg_file, &common)?;
+            store::open(&cfg).await?;
+            println!("migrations applied to {}", cfg.database_for_log());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            data_dir,
+            listen,
+            database,
+        } => {
+            let mut cfg = load(cfg_file, &Common::default())?;
+            cfg.data_dir = data_dir.clone();
+            cfg.database_url = database;
+            if let Some(l) = listen {
+                cfg.listen = l;
+            }
+            telemetry::init_logging(&cfg.log_format, &cfg.log_level);
+            demo::prepare_dir(&data_dir)?;
+            let store = store::open(&cfg).await?;
+            {
+                let mut tx = store.begin_read().await?;
+                anyhow::ensure!(
+                    tx.list_organisations().await?.is_empty(),
+                    "the demo needs an empty database; {} already has data",
+                    cfg.database_for_log()
+                );
+            }
+            let listener = serve::bind(&cfg.listen).await?;
+
+            let url = format!("http://{}", listener.local_addr()?);
+            let svc = Services::new(
+                store.clone(),
+                serve::system_clock(),
+                serve::service_config(&cfg),
+            );
+            let creds = demo::seed(&svc, &url)
+                .await
+                .context("seeding the demo failed")?;
+            let path = demo::write_credentials(&data_dir, &creds)?;
+            let state = serve::state(&cfg, store, serve::system_clock(), creds.logins());
+            println!("Vaka demo: Demo kommun is ready.");
+            println!("  Open {url}/login and log in as `admin` (password in the file below);");
+            println!("  the login page lists every demo account with its current one-time code.");
+            println!("  Logins, TOTP secrets and API tokens: {}", path.display());
+            println!("Vaka listening on {url}");
+            serve::run(&cfg, listener, state).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    common,
+                    username,
+                    name,
+                    email,
+                    organisation,
+                    roles,
+                    hsa_id,
+                    password,
+                },
+        } => {
+            let cfg = load(cfg_file, &common)?;
+            let svc = services(&cfg).await?;
+            let org = find_or_create_org(&svc, &organisation).await?;
+            let mut parsed = Vec::new();
+            for r in roles {
+                let (code, unit) = match r.split_once('@') {
+                    Some((c, u)) => (
+                        c.to_owned(),
+                        Some(u.parse().context("the unit after @ must be a unit id")?),
+                    ),
+                    None => (r.clone(), None),
+                };
+                let role = Role::from_code(&code).with_context(|| {
+                    let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                    format!("unknown role {code:?}; roles are {}", all.join(", "))
+                })?;
+                parsed.push(RoleInput {
+                    role,
+                    organisation_id: org,
+                    unit_id: unit,
+                });
+            }
+            let given = password.is_some();
+            let (account, pw) = svc
+                .cli_create_user(CliAccount {
+                    username,
+                    display_name: name,
+                    email,
+                    hsa_id,
+                    organisation_id: org,
+                    roles: parsed,
+                    password,
+                    totp_secret: None,
+                })
+                .await?;
+            println!("created user {} ({})", account.username, account.id);
+            if !given {
+                println!("one-time password (must be changed at first login): {pw}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    common,
+                    username,
+                    name,
+                },
+        } => {
+            let cfg = load(cfg_file, &common)?;
+            let svc = services(&cfg).await?;
+            let t = svc.cli_create_token(&username, &name).await?;
+            println!("{}", t.token);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { common },
+        } => {
+            let cfg = load(cfg_file, &common)?;
+            let svc = services(&cfg).await?;
+            let started = std::time::Instant::now();
+            match svc.verify_audit().await? {
+                Verification::Intact { entries } => {
+                    println!(
+                        "audit log intact: {entries} entries verified in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken {
+                    checked,
+                    reason,
+                    seq,
+                } => {
+                    println!(
+                        "AUDIT LOG BROKEN at entry {}: {reason}",
+                        seq.map_or_else(|| "?".into(), |s| s.to_string())
+                    );
+                    println!("{checked} entries before it are intact");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+/// Finds an organisation by id or exact name; with none at all, creates the municipality.
+async fn find_or_create_org(
+    svc: &Services,
+    name_or_id: &str,
+) -> anyhow::Result<vaka_domain::ids::OrganisationId> {
+    let mut tx = svc.store.begin_read().await?;
+    let orgs = tx.list_organisations().await?;
+    drop(tx);
+    if let Some(o) = orgs
+        .iter()
+        .find(|o| o.id.to_string() == name_or_id || o.name == name_or_id)
+    {
+        return Ok(o.id);
+    }
+    anyhow::ensure!(
+        orgs.is_empty(),
+        "no organisation named {name_or_id:?}; existing: {}",
+        orgs.iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let org = vaka_domain::directory::Organisation {
+        id: vaka_domain::ids::OrganisationId::new(),
+        kind: OrganisationKind::Municipality,
+        provider_kind: None,
+        name: vaka_domain::validate::parse_name("organisation", name_or_id, 120)?,
+        org_number: None,
+        active: true,
+        created_at: vaka_store::values::to_db_precision(svc.now()),
+    };
+    svc.cli_create_organisation(org.clone()).await?;
+    println!("created municipality {:?} ({})", org.name, org.id);
+    Ok(org.id)
+}

@@ -1,0 +1,103 @@
+//! Running the HTTP server: state, listeners, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiff::SignedDuration;
+use tokio::net::TcpListener;
+use vaka_domain::clock::{Clock, SystemClock};
+use vaka_service::{ServiceConfig, Services};
+use vaka_store::Store;
+use vaka_web::{AppState, DemoLogin, WebConfig};
+
+use crate::config::Config;
+
+pub fn service_config(cfg: &Config) -> ServiceConfig {
+    let mut sc = ServiceConfig::default();
+    sc.sessions.idle = SignedDuration::from_mins(cfg.session_idle_minutes.max(1));
+    sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
+    sc
+}
+
+pub fn web_config(cfg: &Config) -> WebConfig {
+    WebConfig {
+        secure_cookies: cfg.secure_cookies,
+        trust_forwarded_for: cfg.trust_forwarded_for,
+        login_attempts_per_minute: cfg.login_attempts_per_minute,
+        metrics_on_main: cfg.metrics_listen.is_none(),
+        ..WebConfig::default()
+    }
+}
+
+pub fn state(
+    cfg: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    demo: Vec<DemoLogin>,
+) -> AppState {
+    let services = Services::new(store, clock, service_config(cfg));
+    AppState::new(services, web_config(cfg), crate::telemetry::metrics(), demo)
+}
+
+pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let store = state.services.store.clone();
+    let app = vaka_web::build(state.clone());
+    if let Some(addr) = &cfg.metrics_listen {
+        let m = bind(addr).await?;
+        let metrics = axum::Router::new()
+            .route("/metrics", axum::routing::get(vaka_web::ops::metrics))
+            .with_state(state.clone());
+        tracing::info!(addr = %m.local_addr()?, "metrics listener");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(m, metrics).await {
+                tracing::error!(error = %e, "metrics listener failed");
+            }
+        });
+    }
+    axum::serve(
+        listener,
+        app.router
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// The clock of the running server.
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}

@@ -1,0 +1,303 @@
+//! Test harness: a fresh application per test on a fresh database, a clock the test drives,
+//! and small helpers for requests.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::Timestamp;
+use tower::ServiceExt;
+use vaka_domain::clock::ManualClock;
+use vaka_server::config::Config;
+use vaka_service::Services;
+use vaka_store::{Backend, Store};
+use vaka_store_postgres::{PgOptions, PgStore};
+use vaka_store_sqlite::{SqliteOptions, SqliteStore};
+use vaka_web::RouteSpec;
+
+/// Runs each named async test function once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::support::TestApp::sqlite().await;
+                    super::$name(app.clone()).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(app) = $crate::support::TestApp::postgres().await else {
+                        eprintln!("VAKA_TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+                        return;
+                    };
+                    super::$name(app.clone()).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
+}
+
+/// The start of every test's clock: a Sunday in November.
+pub fn t0() -> Timestamp {
+    "2026-11-22T09:00:00Z".parse().unwrap()
+}
+
+enum Cleanup {
+    // Held so that the directory lives as long as the app.
+    Dir(#[allow(dead_code)] Arc<tempfile::TempDir>),
+    Schema { url: String, schema: String },
+}
+
+#[derive(Clone)]
+pub struct TestApp {
+    pub router: Router,
+    pub services: Services,
+    pub clock: ManualClock,
+    pub backend: Backend,
+    pub routes: Vec<RouteSpec>,
+    pub store: Arc<dyn Store>,
+    cleanup: Arc<Cleanup>,
+    /// For SQLite: the database file.
+    pub db_path: Option<std::path::PathBuf>,
+    /// For PostgreSQL: URL and schema.
+    pub pg: Option<(String, String)>,
+}
+
+/// How a request proves who it is.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    None,
+    Bearer(String),
+    Session { token: String, csrf: String },
+}
+
+/// A response, read.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    fn assemble(store: Arc<dyn Store>, backend: Backend, cleanup: Cleanup) -> Self {
+        let clock = ManualClock::new(t0());
+        let cfg = Config {
+            login_attempts_per_minute: 10_000,
+            ..Config::default()
+        };
+        let state =
+            vaka_server::serve::state(&cfg, store.clone(), Arc::new(clock.clone()), Vec::new());
+        let services = state.services.clone();
+        let app = vaka_web::build(state);
+        let router = app
+            .router
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 10], 40000))));
+        Self {
+            router,
+            services,
+            clock,
+            backend,
+            routes: app.routes,
+            store,
+            cleanup: Arc::new(cleanup),
+            db_path: None,
+            pg: None,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vaka.db");
+        let store = SqliteStore::open_path(&path, &SqliteOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let mut app = Self::assemble(
+            Arc::new(store),
+            Backend::Sqlite,
+            Cleanup::Dir(Arc::new(dir)),
+        );
+        app.db_path = Some(path);
+        app
+    }
+
+    pub async fn postgres() -> Option<Self> {
+        let url = std::env::var("VAKA_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let opts = PgOptions {
+            max_connections: 8,
+            schema: Some(schema.clone()),
+            ..PgOptions::default()
+        };
+        let store = PgStore::connect(&url, &opts)
+            .await
+            .expect("connect to VAKA_TEST_POSTGRES_URL");
+        store.migrate().await.unwrap();
+        let mut app = Self::assemble(
+            Arc::new(store),
+            Backend::Postgres,
+            Cleanup::Schema {
+                url: url.clone(),
+                schema: schema.clone(),
+            },
+        );
+        app.pg = Some((url, schema));
+        Some(app)
+    }
+
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Schema { url, schema } = &*self.cleanup {
+            let _ = PgStore::drop_schema(url, schema).await;
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn builder(method: Method, path: &str, auth: &Auth) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path);
+        match auth {
+            Auth::None => {}
+            Auth::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            Auth::Session { token, .. } => {
+                b = b.header(header::COOKIE, format!("vaka_session={token}"))
+            }
+        }
+        b
+    }
+
+    pub async fn get(&self, path: &str, auth: &Auth) -> Res {
+        self.send(
+            Self::builder(Method::GET, path, auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Auth,
+        body: serde_json::Value,
+    ) -> Res {
+        self.send(
+            Self::builder(method, path, auth)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Auth,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Res {
+        self.send(
+            Self::builder(method, path, auth)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, auth: &Auth) -> Res {
+        self.send(
+            Self::builder(Method::DELETE, path, auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts a form; with a session, the session's form token is added.
+    pub async fn form(&self, path: &str, auth: &Auth, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Auth::Session { csrf, .. } = auth {
+            all.push(("_csrf".into(), csrf.clone()));
+        }
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.send(
+            Self::builder(Method::POST, path, auth)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Runs raw SQL against the test database (for tampering tests).
+    pub async fn sql(&self, statements: &[&str]) {
+        if let Some(path) = &self.db_path {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(s.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            c.close().await.unwrap();
+        } else if let Some((url, schema)) = &self.pg {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET search_path TO {schema}")))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(s.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            c.close().await.unwrap();
+        }
+    }
+}

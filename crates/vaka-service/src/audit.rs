@@ -1,0 +1,203 @@
+//! Reading the audit log: search and export for log review, and verification of the chain.
+
+use jiff::Timestamp;
+use vaka_domain::access::Permission;
+use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
+use vaka_domain::ids::{ClientId, UnitId, UserId};
+use vaka_store::{AuditQuery, StoreError};
+
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// A search of the audit log as the caller asks it.
+#[derive(Debug, Clone, Default)]
+pub struct AuditSearch {
+    pub actor: Option<UserId>,
+    pub client: Option<ClientId>,
+    pub action: Option<AuditAction>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub before_seq: Option<u64>,
+    pub limit: i64,
+}
+
+/// The result of `vaka audit verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Intact {
+        entries: u64,
+    },
+    /// The chain is broken: `at` names the first bad entry.
+    Broken {
+        checked: u64,
+        reason: String,
+        seq: Option<u64>,
+    },
+}
+
+const REVIEW: &str = "log_review";
+
+impl Services {
+    async fn audit_query(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &AuditSearch,
+        p: Permission,
+        action: AuditAction,
+        max: i64,
+    ) -> ServiceResult<Vec<AuditEntry>> {
+        let now = self.now();
+        let reach = ctx.principal.reach(p);
+        if reach.is_empty() {
+            return Err(self
+                .deny(ctx, action, None, "you may not read the audit log")
+                .await);
+        }
+        let base = AuditQuery {
+            actor: q.actor,
+            client: q.client,
+            action: q.action,
+            from: q.from,
+            to: q.to,
+            actor_unit: None,
+            before_seq: q.before_seq,
+            limit: q.limit.clamp(1, max),
+        };
+        // A unit manager reviews the entries of people acting through their own unit.
+        let queries: Vec<AuditQuery> = if reach.everything {
+            vec![base.clone()]
+        } else {
+            reach
+                .units
+                .iter()
+                .map(|u: &UnitId| AuditQuery {
+                    actor_unit: Some(*u),
+                    ..base.clone()
+                })
+                .collect()
+        };
+        let grant = ctx.principal.any_grant(p).cloned();
+        let mut tx = self.write().await?;
+        let mut out = Vec::new();
+        for query in &queries {
+            out.extend(tx.search_audit(query).await?);
+        }
+        out.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        out.dedup_by_key(|e| e.seq);
+        out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
+        let filters = serde_json::json!({
+            "actor": q.actor, "client": q.client, "action": q.action.map(|a| a.code()),
+            "from": q.from.map(|t| t.to_string()), "to": q.to.map(|t| t.to_string()),
+            "results": out.len(),
+        });
+        let mut e = ctx
+            .entry(now, action, Outcome::Success, grant.as_ref(), REVIEW)
+            .details(filters.to_string());
+        e.client_id = q.client;
+        tx.append_audit(&e).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Searches the log, newest first (log review).
+    pub async fn search_audit(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &AuditSearch,
+    ) -> ServiceResult<Vec<AuditEntry>> {
+        self.audited(self.audit_query(
+            ctx,
+            q,
+            Permission::AuditRead,
+            AuditAction::AuditSearched,
+            500,
+        ))
+        .await
+    }
+
+    /// The entries for a CSV export (at most 100,000 per export).
+    pub async fn export_audit(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &AuditSearch,
+    ) -> ServiceResult<Vec<AuditEntry>> {
+        self.audited(self.audit_query(
+            ctx,
+            q,
+            Permission::AuditExport,
+            AuditAction::AuditExported,
+            100_000,
+        ))
+        .await
+    }
+
+    /// Walks the whole chain in order and compares its end with the stored head.
+    ///
+    /// Entries are read in pages; while the next page is read, the hashes of the last one
+    /// are recomputed on another thread (each entry's own hash needs only its fields). The
+    /// links between entries are then checked in order.
+    pub async fn verify_audit(&self) -> ServiceResult<Verification> {
+        const PAGE: i64 = 10_000;
+        let fetch = |after: u64| {
+            let store = self.store.clone();
+            tokio::spawn(async move { store.audit_page(after, PAGE).await })
+        };
+        let mut verifier = ChainVerifier::default();
+        let mut next = Some(fetch(0));
+        while let Some(page) = next.take() {
+            let entries = match page
+                .await
+                .map_err(|e| ServiceError::Internal(format!("verification task failed: {e}")))?
+            {
+                Ok(e) => e,
+                Err(StoreError::Corrupt(m)) => {
+                    return Ok(Verification::Broken {
+                        checked: verifier.count(),
+                        seq: Some(verifier.count() + 1),
+                        reason: format!("unreadable entry ({m})"),
+                    });
+                }
+                Err(e) => return Err(ServiceError::from(e)),
+            };
+            let Some(last) = entries.last().map(|e| e.seq) else {
+                break;
+            };
+            // The next page loads while this one's hashes are recomputed on another thread.
+            if entries.len() as i64 == PAGE {
+                next = Some(fetch(last));
+            }
+            let (entries, ok) = tokio::task::spawn_blocking(move || {
+                let ok: Vec<bool> = entries.iter().map(|e| e.compute_hash() == e.hash).collect();
+                (entries, ok)
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(format!("verification task failed: {e}")))?;
+            for (e, hash_ok) in entries.iter().zip(ok) {
+                if let Err(b) = verifier.push_checked(e, hash_ok) {
+                    return Ok(Verification::Broken {
+                        checked: verifier.count(),
+                        seq: Some(break_seq(&b)),
+                        reason: b.to_string(),
+                    });
+                }
+            }
+        }
+        let mut tx = self.read().await?;
+        let (head_seq, head_hash) = tx.audit_head().await?;
+        match verifier.finish(head_seq, head_hash) {
+            Ok(n) => Ok(Verification::Intact { entries: n }),
+            Err(b) => Ok(Verification::Broken {
+                checked: verifier.count(),
+                seq: Some(break_seq(&b)),
+                reason: b.to_string(),
+            }),
+        }
+    }
+}
+
+fn break_seq(b: &ChainBreak) -> u64 {
+    match b {
+        ChainBreak::Sequence { found, .. } => *found,
+        ChainBreak::PrevHash { seq } | ChainBreak::Hash { seq } => *seq,
+        ChainBreak::Head { found_seq, .. } => found_seq + 1,
+    }
+}

@@ -1,0 +1,57 @@
+//! What every use case knows about the request it serves.
+
+use jiff::Timestamp;
+use vaka_domain::access::{Assignment, Principal};
+use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
+
+/// Facts about the request, for the audit log. Never holds personal data of clients.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// An authenticated caller and its request.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub principal: &'a Principal,
+    pub meta: &'a RequestMeta,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(principal: &'a Principal, meta: &'a RequestMeta) -> Self {
+        Self { principal, meta }
+    }
+
+    /// An audit entry for an action taken through `grant` (the assignment that allowed it).
+    pub fn entry(
+        &self,
+        at: Timestamp,
+        action: AuditAction,
+        outcome: Outcome,
+        grant: Option<&Assignment>,
+        care_context: &str,
+    ) -> NewAuditEntry {
+        let mut e = NewAuditEntry::new(at, Actor::acting(self.principal, grant), action, outcome);
+        e.request_id = self.meta.request_id.clone();
+        e.source_ip = self.meta.source_ip.clone();
+        e.care_context = Some(care_context.to_owned());
+        e
+    }
+}
+
+/// An audit entry for a request without an authenticated principal (login attempts).
+pub fn anonymous_entry(
+    meta: &RequestMeta,
+    at: Timestamp,
+    actor: Actor,
+    action: AuditAction,
+    outcome: Outcome,
+) -> NewAuditEntry {
+    let mut e = NewAuditEntry::new(at, actor, action, outcome);
+    e.request_id = meta.request_id.clone();
+    e.source_ip = meta.source_ip.clone();
+    e.care_context = Some("login".into());
+    e
+}

@@ -1,0 +1,115 @@
+//! Vaka's use cases.
+//!
+//! Each operation follows one shape: check the caller's right (deny unless a rule in
+//! `vaka_domain::access` allows it), apply the domain rule, then write the change **and its
+//! audit entry in one transaction**. Reads of personal data append their audit entry in the
+//! transaction that reads, so no access happens without its log line. A refused attempt is
+//! itself audited, in a transaction of its own.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+
+pub mod context;
+pub mod directory;
+pub mod error;
+mod reads;
+pub mod registry;
+
+pub mod secrets;
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use vaka_domain::auth::{LockoutPolicy, SessionPolicy};
+use vaka_domain::clock::Clock;
+use vaka_store::{Store, Tx};
+
+pub use context::{Ctx, RequestMeta};
+pub use error::{ServiceError, ServiceResult};
+
+/// Settings of the use cases, with the defaults DOMAIN.md gives.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub lockout: LockoutPolicy,
+    pub sessions: SessionPolicy,
+    /// The issuer shown in authenticator apps.
+    pub totp_issuer: String,
+    /// A session's last-seen time is written at most this often.
+    pub session_touch_every: SignedDuration,
+    /// Use of one API token is audited at most this often (every access to personal data
+    /// through it is audited on its own regardless).
+    pub token_use_audit_every: SignedDuration,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            lockout: LockoutPolicy::default(),
+            sessions: SessionPolicy::default(),
+            totp_issuer: "Vaka".into(),
+            session_touch_every: SignedDuration::from_secs(60),
+            token_use_audit_every: SignedDuration::from_mins(5),
+        }
+    }
+}
+
+/// The use cases over one store and one clock.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<ServiceConfig>,
+    /// The group commit of audit entries of reads (started on first use).
+    appender: Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<reads::Pending>>>,
+}
+
+impl Services {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServiceConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            appender: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) async fn write(&self) -> ServiceResult<Box<dyn Tx>> {
+        Ok(self.store.begin().await?)
+    }
+
+    pub(crate) async fn read(&self) -> ServiceResult<Box<dyn Tx>> {
+        Ok(self.store.begin_read().await?)
+    }
+
+    /// Runs a use case; a refusal it returns is written to the audit log (in a transaction of
+    /// its own, after the use case's transaction is gone) and becomes `Forbidden`.
+    pub(crate) async fn audited<T>(
+        &self,
+        work: impl std::future::Future<Output = ServiceResult<T>>,
+    ) -> ServiceResult<T> {
+        match work.await {
+            Err(ServiceError::Denied(d)) => {
+                self.audit_alone(d.entry).await?;
+                Err(ServiceError::Forbidden(d.reason))
+            }
+            other => other,
+        }
+    }
+
+    /// Appends one entry in a transaction of its own (for refusals and failed logins, whose
+    /// own transaction is rolled back).
+    pub(crate) async fn audit_alone(
+        &self,
+        entry: vaka_domain::audit::NewAuditEntry,
+    ) -> ServiceResult<()> {
+        let mut tx = self.write().await?;
+        tx.append_audit(&entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

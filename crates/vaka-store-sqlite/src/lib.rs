@@ -1,0 +1,206 @@
+//! The SQLite backend of `vaka-store`: the embedded default.
+//!
+//! One writer connection (SQLite allows one writer at a time; a single connection avoids
+//! `SQLITE_BUSY` between our own writers) and a pool of read-only connections that read in
+//! parallel thanks to WAL. Write transactions begin `IMMEDIATE`, taking the write lock up front.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use vaka_domain::audit::AuditEntry;
+use vaka_store::{Backend, Store, StoreError, StoreResult, Tx, map_sqlx_error};
+
+type Db = sqlx::Sqlite;
+
+mod audit_pages;
+
+mod shared {
+    use super::Db;
+    include!("../../vaka-store/sql/tx.rs");
+    mod directory {
+        use super::*;
+        include!("../../vaka-store/sql/directory.rs");
+    }
+    mod auth {
+        use super::*;
+        include!("../../vaka-store/sql/auth.rs");
+    }
+    mod audit {
+        use super::*;
+        include!("../../vaka-store/sql/audit.rs");
+    }
+    mod clients {
+        use super::*;
+        include!("../../vaka-store/sql/clients.rs");
+    }
+    mod registry {
+        use super::*;
+        include!("../../vaka-store/sql/registry.rs");
+    }
+}
+
+use shared::Handle;
+pub use shared::SqlTx;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../vaka-store/migrations/sqlite");
+
+/// How durable a commit is. `Normal` (the default with WAL) survives a crash of the process;
+/// `Full` also survives a power cut, at the price of an fsync per commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    #[default]
+    Normal,
+    Full,
+}
+
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    pub readers: u32,
+    pub durability: Durability,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            readers: 4,
+            durability: Durability::Normal,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A Vaka store in one SQLite file.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+    /// Checkpoints the WAL in the background (see `open_with`).
+    checkpointer: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path`.
+    pub async fn open_path(path: &Path, opts: &SqliteOptions) -> StoreResult<Self> {
+        let base = SqliteConnectOptions::new().filename(path);
+        Self::open_with(base, opts).await
+    }
+
+    /// Opens a `sqlite://` URL.
+    pub async fn open_url(url: &str, opts: &SqliteOptions) -> StoreResult<Self> {
+        let base = SqliteConnectOptions::from_str(url).map_err(map_sqlx_error)?;
+        Self::open_with(base, opts).await
+    }
+
+    async fn open_with(base: SqliteConnectOptions, opts: &SqliteOptions) -> StoreResult<Self> {
+        let base = base
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(match opts.durability {
+                Durability::Normal => SqliteSynchronous::Normal,
+                Durability::Full => SqliteSynchronous::Full,
+            })
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .statement_cache_capacity(256)
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", "67108864")
+            // Rows cross from SQLite's thread in batches: fewer wake-ups on long results.
+            .row_buffer_size(1024);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(opts.acquire_timeout)
+            .connect_with(base.clone().create_if_missing(true))
+            .await
+            .map_err(map_sqlx_error)?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(opts.readers.max(1))
+            .acquire_timeout(opts.acquire_timeout)
+            .connect_with(base.clone().read_only(true))
+            .await
+            .map_err(map_sqlx_error)?;
+        // The writer never checkpoints (that would stall every commit behind an fsync); a
+        // connection of its own copies the WAL back into the database every second instead,
+        // alongside the writer.
+        let mut checkpoint_conn = sqlx::ConnectOptions::connect(&base)
+            .await
+            .map_err(map_sqlx_error)?;
+        let checkpointer = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&mut checkpoint_conn)
+                    .await
+                {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        });
+        Ok(Self {
+            writer,
+            readers,
+            checkpointer,
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.writer)
+            .await
+            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+    }
+
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        let tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(map_sqlx_error)?;
+        Ok(Box::new(SqlTx { tx: Handle::Tx(tx) }))
+    }
+
+    async fn begin_read(&self) -> StoreResult<Box<dyn Tx>> {
+        let conn = self.readers.acquire().await.map_err(map_sqlx_error)?;
+        Ok(Box::new(SqlTx {
+            tx: Handle::Conn(conn),
+        }))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn audit_page(&self, after: u64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        audit_pages::page(&self.readers, after, limit).await
+    }
+
+    async fn close(&self) {
+        self.checkpointer.abort();
+        self.readers.close().await;
+
+        self.writer.close().await;
+    }
+}

@@ -1,0 +1,46 @@
+// The transaction type and the audit stream. Included by the backend crates; see README.md.
+// The including module defines `Db` (the sqlx database type).
+
+use uuid::Uuid;
+use vaka_domain::ids::UserId;
+use vaka_store::{DbInstant, StoreError, StoreResult, Tx, map_sqlx_error};
+
+/// A unit of work on this backend: a transaction, or — for reads that need no snapshot — a
+/// plain connection in autocommit mode (no BEGIN/ROLLBACK round trips).
+pub struct SqlTx {
+    pub(crate) tx: Handle,
+}
+
+pub(crate) enum Handle {
+    Tx(sqlx::Transaction<'static, Db>),
+    Conn(sqlx::pool::PoolConnection<Db>),
+}
+
+impl std::ops::Deref for Handle {
+    type Target = <Db as sqlx::Database>::Connection;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Handle::Tx(t) => t,
+            Handle::Conn(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Handle {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Handle::Tx(t) => t,
+            Handle::Conn(c) => c,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Tx for SqlTx {
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        match self.tx {
+            Handle::Tx(t) => t.commit().await.map_err(map_sqlx_error),
+            Handle::Conn(_) => Ok(()),
+        }
+    }
+}

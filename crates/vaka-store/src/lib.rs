@@ -1,0 +1,378 @@
+//! The storage contract of Vaka.
+//!
+//! Services talk to storage through [`Store`] and the transaction trait [`Tx`]. A use case
+//! opens one transaction, does its reads and writes *and* appends its audit entry in it, and
+//! commits; dropping a transaction without committing rolls everything back, so a failed
+//! request leaves nothing half-written.
+//!
+//! Two backends implement the contract: `vaka-store-sqlite` (the embedded default) and
+//! `vaka-store-postgres` (production). They compile the same Rust source in `sql/` with their
+//! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
+//! conformance suite in [`conformance`] runs against both.
+
+pub mod conformance;
+pub mod records;
+pub mod values;
+
+use async_trait::async_trait;
+use vaka_domain::access::{Assignment, Reach};
+use vaka_domain::audit::{AuditEntry, NewAuditEntry};
+use vaka_domain::client::{Client, ClientSummary};
+use vaka_domain::consent::Consent;
+use vaka_domain::decision::{Decision, Order};
+use vaka_domain::device::{Device, DeviceEvent};
+use vaka_domain::directory::{AccountStatus, Organisation, Unit, UserAccount};
+use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, UnitId, UserId};
+use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
+use vaka_domain::plan::{Pause, SupervisionPlan};
+
+pub use records::*;
+pub use values::{DbDate, DbInstant};
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Storage failures. Driver types never leave the backend crates.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule of the schema refused the change.
+    #[error("conflict with existing data ({constraint})")]
+    Conflict { constraint: String },
+    /// The database could not be reached or is overloaded.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The database holds a value the domain does not accept.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A place to keep Vaka's data.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Runs pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    /// A read-write transaction. On SQLite it takes the write lock at once, so that two
+    /// writers never deadlock on upgrade.
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
+
+    /// A unit of work for reads: a read connection in autocommit mode (each statement sees
+    /// committed data; there is no snapshot across statements). On SQLite it reads in
+    /// parallel with the writer; writing through it fails there.
+    async fn begin_read(&self) -> StoreResult<Box<dyn Tx>>;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Up to `limit` audit entries after sequence number `after`, in order (for verification
+    /// in pages).
+    async fn audit_page(&self, after: u64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Closes all connections.
+    async fn close(&self);
+}
+
+/// One transaction; all repository operations hang off it.
+#[async_trait]
+pub trait Tx: DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + Send {
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Organisations, units, coverage, user accounts and role assignments.
+#[async_trait]
+pub trait DirectoryTx: Send {
+    async fn insert_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
+    async fn update_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
+    async fn get_organisation(&mut self, id: OrganisationId) -> StoreResult<Option<Organisation>>;
+    async fn list_organisations(&mut self) -> StoreResult<Vec<Organisation>>;
+
+    async fn insert_unit(&mut self, unit: &Unit) -> StoreResult<()>;
+    async fn update_unit(&mut self, unit: &Unit) -> StoreResult<()>;
+    async fn get_unit(&mut self, id: UnitId) -> StoreResult<Option<Unit>>;
+    async fn list_units(&mut self) -> StoreResult<Vec<Unit>>;
+
+    /// Replaces the set of units that `unit` covers.
+    async fn set_unit_coverage(&mut self, unit: UnitId, covered: &[UnitId]) -> StoreResult<()>;
+    /// All coverage pairs `(covering unit, covered unit)`.
+    async fn list_coverage(&mut self) -> StoreResult<Vec<(UnitId, UnitId)>>;
+    /// Coverage pairs of the units in which `user` holds a role.
+    async fn list_coverage_for_user(&mut self, user: UserId) -> StoreResult<Vec<(UnitId, UnitId)>>;
+
+    async fn insert_user(&mut self, user: &NewUser) -> StoreResult<()>;
+    async fn update_user_profile(&mut self, user: &UserAccount) -> StoreResult<()>;
+    /// Records an approval, rejection, deactivation or reactivation.
+    async fn set_user_status(&mut self, change: &StatusChange) -> StoreResult<()>;
+    async fn get_user(&mut self, id: UserId) -> StoreResult<Option<UserAccount>>;
+    async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>>;
+    async fn list_users(&mut self, filter: &UserFilter) -> StoreResult<Vec<UserAccount>>;
+
+    async fn insert_assignment(
+        &mut self,
+        user: UserId,
+        assignment: &Assignment,
+        granted_by: Option<UserId>,
+        at: DbInstant,
+    ) -> StoreResult<()>;
+    /// Removes an assignment; `NotFound` when it does not exist.
+    async fn delete_assignment(&mut self, id: RoleAssignmentId) -> StoreResult<()>;
+    async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>>;
+    /// Every assignment with its user, for reports and for recomputing reach.
+    async fn list_all_assignments(&mut self) -> StoreResult<Vec<(UserId, Assignment)>>;
+    /// Which units each of the given user's assignments is in: the units of a user.
+    async fn list_unit_members(&mut self, unit: UnitId) -> StoreResult<Vec<UserId>>;
+
+    /// Replaces the stored need-to-know reach for client data of one user.
+    async fn replace_client_reach(&mut self, user: UserId, reach: &Reach) -> StoreResult<()>;
+
+    /// A user with their assignments and the coverage of their units, in one round trip (the
+    /// hot path of every authenticated request).
+    async fn load_principal_rows(&mut self, user: UserId) -> StoreResult<Option<PrincipalRows>>;
+}
+
+/// Credentials, sessions and API tokens.
+#[async_trait]
+pub trait AuthTx: Send {
+    async fn get_credentials(&mut self, user: UserId) -> StoreResult<Option<Credentials>>;
+    async fn set_password(
+        &mut self,
+        user: UserId,
+        hash: &str,
+        must_change: bool,
+        at: DbInstant,
+    ) -> StoreResult<()>;
+    async fn record_login_failure(
+        &mut self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<DbInstant>,
+    ) -> StoreResult<()>;
+    async fn record_login_success(&mut self, user: UserId, at: DbInstant) -> StoreResult<()>;
+    /// Stores a TOTP secret that is not yet confirmed (`None` removes it).
+    async fn set_totp_pending(&mut self, user: UserId, secret: Option<&str>) -> StoreResult<()>;
+    /// Confirms the pending secret; `step` is the time step of the code that confirmed it.
+    async fn enable_totp(&mut self, user: UserId, at: DbInstant, step: i64) -> StoreResult<()>;
+    /// Records the last accepted time step, so a code is never accepted twice.
+    async fn set_totp_last_step(&mut self, user: UserId, step: i64) -> StoreResult<()>;
+    async fn replace_recovery_codes(&mut self, user: UserId, hashes: &[String]) -> StoreResult<()>;
+    /// Marks a recovery code used; `false` when it does not exist or was used already.
+    async fn use_recovery_code(
+        &mut self,
+        user: UserId,
+        hash: &str,
+        at: DbInstant,
+    ) -> StoreResult<bool>;
+    async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64>;
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
+    async fn get_session_by_token(
+        &mut self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>>;
+    async fn set_session_stage(
+        &mut self,
+        id: SessionId,
+        stage: vaka_domain::auth::SessionStage,
+    ) -> StoreResult<()>;
+    async fn touch_session(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()>;
+    async fn delete_session(&mut self, id: SessionId) -> StoreResult<()>;
+    /// Ends every session of a user; returns how many ended.
+    async fn delete_user_sessions(&mut self, user: UserId) -> StoreResult<u64>;
+    async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64>;
+
+    async fn insert_api_token(&mut self, token: &ApiTokenRecord) -> StoreResult<()>;
+    async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>>;
+    /// A token with the principal it authenticates, in one round trip.
+    async fn load_token_principal(
+        &mut self,
+        hash: &[u8],
+    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>>;
+
+    async fn touch_api_token(&mut self, id: ApiTokenId, at: DbInstant) -> StoreResult<()>;
+    async fn revoke_api_token(&mut self, id: ApiTokenId, at: DbInstant) -> StoreResult<()>;
+    /// Revokes every token of a user; returns how many.
+    async fn revoke_user_tokens(&mut self, user: UserId, at: DbInstant) -> StoreResult<u64>;
+    async fn list_api_tokens(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>>;
+}
+
+/// The append-only audit log.
+#[async_trait]
+pub trait AuditTx: Send {
+    /// Places the entry at the head of the chain and stores it. Serialised across
+    /// concurrent transactions by a lock on the chain head.
+    async fn append_audit(&mut self, entry: &NewAuditEntry) -> StoreResult<AuditEntry>;
+    /// Appends several entries in order with one read of the chain head and one insert.
+    async fn append_audit_batch(
+        &mut self,
+        entries: &[NewAuditEntry],
+    ) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Newest first.
+    async fn search_audit(&mut self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// The last sequence number and hash (0 and zeros when empty).
+    async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])>;
+}
+
+/// Client lists.
+#[async_trait]
+pub trait ClientTx: Send {
+    /// Clients the user may see according to the stored reach, filtered by a name or identity
+    /// prefix, in name order.
+    async fn list_clients_in_reach(
+        &mut self,
+        user: UserId,
+        query: &ClientQuery,
+    ) -> StoreResult<Vec<ClientSummary>>;
+    async fn get_client_summary(
+        &mut self,
+        id: vaka_domain::ids::ClientId,
+    ) -> StoreResult<Option<ClientSummary>>;
+}
+
+/// The registry: clients' records, decisions, orders, consent, plans, pauses and devices.
+#[async_trait]
+pub trait RegistryTx: Send {
+    async fn insert_client(&mut self, client: &Client) -> StoreResult<()>;
+    /// Many clients at once (CSV import); contacts included.
+    async fn insert_clients(&mut self, clients: &[Client]) -> StoreResult<()>;
+    /// Updates a record and replaces its contacts.
+    async fn update_client(&mut self, client: &Client) -> StoreResult<()>;
+    async fn get_client(&mut self, id: ClientId) -> StoreResult<Option<Client>>;
+    async fn find_client_by_identity(&mut self, identity: &str) -> StoreResult<Option<ClientId>>;
+    /// Which of these identities are already registered.
+    async fn existing_identities(&mut self, identities: &[String]) -> StoreResult<Vec<String>>;
+    /// Takes a lock on the client's row for the rest of the transaction (serialises rules that
+    /// look at several rows, such as overlapping decisions).
+    async fn lock_client(&mut self, id: ClientId) -> StoreResult<()>;
+
+    async fn list_access_group(&mut self, client: ClientId) -> StoreResult<Vec<UserId>>;
+    async fn add_to_access_group(
+        &mut self,
+        client: ClientId,
+        user: UserId,
+        by: UserId,
+        at: DbInstant,
+    ) -> StoreResult<()>;
+    async fn remove_from_access_group(&mut self, client: ClientId, user: UserId)
+    -> StoreResult<()>;
+
+    async fn insert_decision(&mut self, d: &Decision) -> StoreResult<()>;
+    async fn end_decision(&mut self, id: DecisionId, on: DbDate) -> StoreResult<()>;
+    async fn get_decision(&mut self, id: DecisionId) -> StoreResult<Option<Decision>>;
+    async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>>;
+    /// Every decision with its order (for the report on decisions not carried out).
+    async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>>;
+
+    async fn insert_order(&mut self, o: &Order) -> StoreResult<()>;
+    async fn update_order(&mut self, o: &Order) -> StoreResult<()>;
+    async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>>;
+    async fn list_orders(&mut self, filter: &OrderFilter) -> StoreResult<Vec<Order>>;
+
+    async fn insert_consent(&mut self, c: &Consent) -> StoreResult<()>;
+    async fn update_consent(&mut self, c: &Consent) -> StoreResult<()>;
+    async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>>;
+
+    async fn upsert_plan(&mut self, p: &SupervisionPlan) -> StoreResult<()>;
+    async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>>;
+    async fn insert_pause(&mut self, p: &Pause) -> StoreResult<()>;
+    async fn cancel_pause(&mut self, id: PauseId, at: DbInstant, by: UserId) -> StoreResult<()>;
+    async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>>;
+
+    async fn insert_device(
+        &mut self,
+        d: &Device,
+        credential_hash: Option<&[u8]>,
+    ) -> StoreResult<()>;
+    /// Many devices at once (CSV import).
+    async fn insert_devices(&mut self, devices: &[Device]) -> StoreResult<()>;
+    /// Which of these serial numbers are already registered, as `(kind code, serial)`.
+    async fn existing_device_serials(
+        &mut self,
+        serials: &[String],
+    ) -> StoreResult<Vec<(String, String)>>;
+    /// Which of these DC-09 accounts are already registered.
+    async fn existing_dc09_accounts(&mut self, accounts: &[String]) -> StoreResult<Vec<String>>;
+    async fn update_device(&mut self, d: &Device) -> StoreResult<()>;
+    async fn set_device_credential(
+        &mut self,
+        id: DeviceId,
+        hash: Option<&[u8]>,
+        issued_at: Option<DbInstant>,
+        revoked_at: Option<DbInstant>,
+    ) -> StoreResult<()>;
+    async fn get_device(&mut self, id: DeviceId) -> StoreResult<Option<Device>>;
+    async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>>;
+    async fn list_devices(&mut self, filter: &DeviceFilter) -> StoreResult<Vec<Device>>;
+    async fn insert_device_event(&mut self, e: &DeviceEvent) -> StoreResult<()>;
+    async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>>;
+}
+
+/// Re-exported so backends need not name every id type.
+pub use vaka_domain::ids;
+
+/// Convenience for services: a status filter that means "any".
+pub const ANY_STATUS: Option<AccountStatus> = None;
+
+/// Maps a driver error to a [`StoreError`]; used by both backends.
+pub fn map_sqlx_error(e: sqlx::Error) -> StoreError {
+    use sqlx::error::ErrorKind;
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) => match db.kind() {
+            ErrorKind::UniqueViolation
+            | ErrorKind::ForeignKeyViolation
+            | ErrorKind::NotNullViolation
+            | ErrorKind::CheckViolation => StoreError::Conflict {
+                constraint: db
+                    .constraint()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| db.message().to_owned()),
+            },
+            _ if db.message().contains("database is locked") => {
+                StoreError::Unavailable(db.message().to_owned())
+            }
+            _ => StoreError::Other(db.message().to_owned()),
+        },
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::Error::Decode(_) | sqlx::Error::ColumnDecode { .. } => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Other(e.to_string()),
+    }
+}
+
+/// The lowercased search key stored beside names (SQLite's `lower()` only knows ASCII).
+pub fn search_key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Bounds `[lower, upper)` that select every key starting with `prefix` by plain index range
+/// (both engines compare these columns bytewise).
+pub fn prefix_bounds(prefix: &str) -> (String, String) {
+    let lower = search_key(prefix);
+    let mut upper = lower.clone();
+    upper.push(char::MAX);
+    (lower, upper)
+}

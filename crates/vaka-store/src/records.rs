@@ -1,0 +1,1047 @@
+//! Records that cross the storage boundary, and the row types the backends read into.
+//!
+//! Row types hold only primitive database values; `TryFrom<Row>` turns them into domain types
+//! and reports anything the domain does not accept as [`StoreError::Corrupt`].
+
+use jiff::Timestamp;
+use uuid::Uuid;
+use vaka_domain::access::{Assignment, Role};
+use vaka_domain::audit::{Actor, AuditAction, AuditEntry, AuditFlags, NewAuditEntry, Outcome};
+use vaka_domain::auth::SessionStage;
+use vaka_domain::client::{ClientSummary, Protection};
+use vaka_domain::directory::{
+    AccountStatus, Organisation, OrganisationKind, ProviderKind, Unit, UnitKind, UserAccount,
+};
+use vaka_domain::ids::{ApiTokenId, ClientId, OrganisationId, SessionId, UnitId, UserId};
+use vaka_domain::validate::{Email, HsaId, OrgNumber, Username};
+
+use crate::{DbInstant, StoreError, StoreResult};
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn code<T>(parsed: Option<T>, what: &str, raw: &str) -> StoreResult<T> {
+    parsed.ok_or_else(|| corrupt(format!("unknown {what} {raw:?}")))
+}
+
+/// A new account with its first password, if one is set at creation.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub account: UserAccount,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+}
+
+/// A lifecycle step of an account.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub user: UserId,
+    pub status: AccountStatus,
+    pub at: DbInstant,
+    /// Who approved or rejected (kept for approvals and rejections).
+    pub decided_by: Option<UserId>,
+}
+
+/// Which accounts to list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub organisation: Option<OrganisationId>,
+    /// Only users holding a role in this unit.
+    pub unit: Option<UnitId>,
+    pub status: Option<AccountStatus>,
+    /// A prefix of the username or of the display name (case-insensitive).
+    pub search: Option<String>,
+    pub limit: i64,
+}
+
+/// What login needs to know about an account's secrets.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: SessionId,
+    /// SHA-256 of the cookie value; the value itself is never stored.
+    pub token_hash: Vec<u8>,
+    pub user_id: UserId,
+    pub stage: SessionStage,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub id: ApiTokenId,
+    pub user_id: UserId,
+    pub name: String,
+    /// SHA-256 of the token; the token itself is shown once and never stored.
+    pub token_hash: Vec<u8>,
+    pub created_at: Timestamp,
+    pub created_by: Option<UserId>,
+    pub last_used_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A search of the audit log. Every filter is optional; results are newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub actor: Option<UserId>,
+    pub client: Option<ClientId>,
+    pub action: Option<AuditAction>,
+    pub from: Option<Timestamp>,
+    /// Exclusive.
+    pub to: Option<Timestamp>,
+    /// Only entries by actors acting through this unit (log review of one's own unit).
+    pub actor_unit: Option<UnitId>,
+    /// Only entries with a sequence number below this (for paging backwards).
+    pub before_seq: Option<u64>,
+    pub limit: i64,
+}
+
+/// A search of clients.
+#[derive(Debug, Clone, Default)]
+pub struct ClientQuery {
+    /// A prefix of the name or of the identity number.
+    pub search: Option<String>,
+    /// Whether the caller searched (for the audit entry, which never holds the search text).
+    pub searched: bool,
+    pub limit: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+#[derive(Debug)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub provider_kind: Option<String>,
+    pub name: String,
+    pub org_number: Option<String>,
+    pub active: bool,
+    pub created_at: DbInstant,
+}
+
+impl TryFrom<OrganisationRow> for Organisation {
+    type Error = StoreError;
+    fn try_from(r: OrganisationRow) -> StoreResult<Self> {
+        Ok(Organisation {
+            id: OrganisationId(r.id),
+            kind: code(
+                OrganisationKind::from_code(&r.kind),
+                "organisation kind",
+                &r.kind,
+            )?,
+            provider_kind: r
+                .provider_kind
+                .map(|k| code(ProviderKind::from_code(&k), "provider kind", &k))
+                .transpose()?,
+            name: r.name,
+            org_number: r
+                .org_number
+                .map(|n| OrgNumber::parse(&n).map_err(corrupt))
+                .transpose()?,
+            active: r.active,
+            created_at: r.created_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct UnitRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub active: bool,
+    pub created_at: DbInstant,
+}
+
+impl TryFrom<UnitRow> for Unit {
+    type Error = StoreError;
+    fn try_from(r: UnitRow) -> StoreResult<Self> {
+        Ok(Unit {
+            id: UnitId(r.id),
+            organisation_id: OrganisationId(r.organisation_id),
+            name: r.name,
+            kind: code(UnitKind::from_code(&r.kind), "unit kind", &r.kind)?,
+            active: r.active,
+            created_at: r.created_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub hsa_id: Option<String>,
+    pub organisation_id: Uuid,
+    pub status: String,
+    pub totp_enabled: bool,
+    pub created_at: DbInstant,
+    pub last_login_at: Option<DbInstant>,
+    pub requested_by: Option<Uuid>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DbInstant>,
+    pub deactivated_at: Option<DbInstant>,
+}
+
+impl TryFrom<UserRow> for UserAccount {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> StoreResult<Self> {
+        Ok(UserAccount {
+            id: UserId(r.id),
+            username: Username::parse(&r.username).map_err(corrupt)?,
+            display_name: r.display_name,
+            email: Email::parse(&r.email).map_err(corrupt)?,
+            hsa_id: r
+                .hsa_id
+                .map(|h| HsaId::parse(&h).map_err(corrupt))
+                .transpose()?,
+            organisation_id: OrganisationId(r.organisation_id),
+            status: code(
+                AccountStatus::from_code(&r.status),
+                "account status",
+                &r.status,
+            )?,
+            totp_enabled: r.totp_enabled,
+            created_at: r.created_at.0,
+            last_login_at: r.last_login_at.map(|t| t.0),
+            requested_by: r.requested_by.map(UserId),
+            decided_by: r.decided_by.map(UserId),
+            decided_at: r.decided_at.map(|t| t.0),
+            deactivated_at: r.deactivated_at.map(|t| t.0),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct AssignmentRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub role: String,
+    pub organisation_id: Uuid,
+    pub organisation_kind: String,
+    pub unit_id: Option<Uuid>,
+}
+
+impl AssignmentRow {
+    pub fn into_pair(self) -> StoreResult<(UserId, Assignment)> {
+        Ok((
+            UserId(self.user_id),
+            Assignment {
+                id: self.id.into(),
+                role: code(Role::from_code(&self.role), "role", &self.role)?,
+                organisation_id: OrganisationId(self.organisation_id),
+                organisation_kind: code(
+                    OrganisationKind::from_code(&self.organisation_kind),
+                    "organisation kind",
+                    &self.organisation_kind,
+                )?,
+                unit_id: self.unit_id.map(UnitId),
+            },
+        ))
+    }
+}
+
+#[derive(Debug)]
+pub struct CredentialsRow {
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
+    pub failed_logins: i64,
+    pub locked_until: Option<DbInstant>,
+}
+
+impl From<CredentialsRow> for Credentials {
+    fn from(r: CredentialsRow) -> Self {
+        Credentials {
+            password_hash: r.password_hash,
+            must_change_password: r.must_change_password,
+            totp_secret: r.totp_secret,
+            totp_enabled: r.totp_enabled,
+            totp_last_step: r.totp_last_step,
+            failed_logins: u32::try_from(r.failed_logins).unwrap_or(u32::MAX),
+            locked_until: r.locked_until.map(|t| t.0),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub token_hash: Vec<u8>,
+    pub user_id: Uuid,
+    pub stage: String,
+    pub csrf_token: String,
+    pub created_at: DbInstant,
+    pub last_seen_at: DbInstant,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl TryFrom<SessionRow> for SessionRecord {
+    type Error = StoreError;
+    fn try_from(r: SessionRow) -> StoreResult<Self> {
+        Ok(SessionRecord {
+            id: SessionId(r.id),
+            token_hash: r.token_hash,
+            user_id: UserId(r.user_id),
+            stage: code(SessionStage::from_code(&r.stage), "session stage", &r.stage)?,
+            csrf_token: r.csrf_token,
+            created_at: r.created_at.0,
+            last_seen_at: r.last_seen_at.0,
+            source_ip: r.source_ip,
+            user_agent: r.user_agent,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct ApiTokenRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: Vec<u8>,
+    pub created_at: DbInstant,
+    pub created_by: Option<Uuid>,
+    pub last_used_at: Option<DbInstant>,
+    pub expires_at: Option<DbInstant>,
+    pub revoked_at: Option<DbInstant>,
+}
+
+impl From<ApiTokenRow> for ApiTokenRecord {
+    fn from(r: ApiTokenRow) -> Self {
+        ApiTokenRecord {
+            id: ApiTokenId(r.id),
+            user_id: UserId(r.user_id),
+            name: r.name,
+            token_hash: r.token_hash,
+            created_at: r.created_at.0,
+            created_by: r.created_by.map(UserId),
+            last_used_at: r.last_used_at.map(|t| t.0),
+            expires_at: r.expires_at.map(|t| t.0),
+            revoked_at: r.revoked_at.map(|t| t.0),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: DbInstant,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_username: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_org_id: Option<Uuid>,
+    pub actor_unit_id: Option<Uuid>,
+    pub credential: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub client_id: Option<Uuid>,
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    pub care_context: Option<String>,
+    pub request_id: Option<String>,
+    pub source_ip: Option<String>,
+    pub flags: i64,
+    pub details: Option<String>,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+pub fn hash32(bytes: &[u8], what: &str) -> StoreResult<[u8; 32]> {
+    bytes
+        .try_into()
+        .map_err(|_| corrupt(format!("{what} is {} bytes, not 32", bytes.len())))
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = StoreError;
+    fn try_from(r: AuditRow) -> StoreResult<Self> {
+        let seq = u64::try_from(r.seq).map_err(|_| corrupt(format!("negative seq {}", r.seq)))?;
+        let in_entry = |e: StoreError| match e {
+            StoreError::Corrupt(m) => corrupt(format!("entry {seq}: {m}")),
+            other => other,
+        };
+        let role = r
+            .actor_role
+            .map(|x| code(Role::from_code(&x), "role", &x))
+            .transpose()
+            .map_err(in_entry)?;
+        let action =
+            code(AuditAction::from_code(&r.action), "action", &r.action).map_err(in_entry)?;
+        let outcome =
+            code(Outcome::from_code(&r.outcome), "outcome", &r.outcome).map_err(in_entry)?;
+        let flags = u32::try_from(r.flags)
+            .map_err(|_| corrupt(format!("entry {seq}: flags out of range")))?;
+        Ok(AuditEntry {
+            seq,
+            new: NewAuditEntry {
+                at: r.at.0,
+                actor: Actor {
+                    user_id: r.actor_user_id.map(UserId),
+                    username: r.actor_username,
+                    role,
+                    organisation_id: r.actor_org_id.map(OrganisationId),
+                    unit_id: r.actor_unit_id.map(UnitId),
+                    credential: r.credential,
+                },
+                action,
+                outcome,
+                client_id: r.client_id.map(ClientId),
+                subject_kind: r.subject_kind,
+                subject_id: r.subject_id,
+                care_context: r.care_context,
+                request_id: r.request_id,
+                source_ip: r.source_ip,
+                flags: AuditFlags::from_bits(flags),
+                details: r.details,
+            },
+            prev_hash: hash32(&r.prev_hash, "prev_hash").map_err(in_entry)?,
+            hash: hash32(&r.hash, "hash").map_err(in_entry)?,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct ClientRow {
+    pub id: Uuid,
+    pub identity: String,
+    pub name: String,
+    pub provider_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub protection: String,
+}
+
+impl TryFrom<ClientRow> for ClientSummary {
+    type Error = StoreError;
+    fn try_from(r: ClientRow) -> StoreResult<Self> {
+        Ok(ClientSummary {
+            id: ClientId(r.id),
+            identity: r.identity,
+            name: r.name,
+            provider_id: r.provider_id.map(OrganisationId),
+            unit_id: r.unit_id.map(UnitId),
+            protection: code(
+                Protection::from_code(&r.protection),
+                "protection",
+                &r.protection,
+            )?,
+        })
+    }
+}
+
+/// Everything the access rules need about a user, loaded together.
+#[derive(Debug, Clone)]
+pub struct PrincipalRows {
+    pub user: UserAccount,
+    pub assignments: Vec<Assignment>,
+    pub coverage: Vec<(UnitId, UnitId)>,
+}
+
+/// One row of the principal query: the user, and one (assignment, covered unit) pair.
+#[derive(Debug)]
+pub struct PrincipalRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub hsa_id: Option<String>,
+    pub organisation_id: Uuid,
+    pub status: String,
+    pub totp_enabled: bool,
+    pub created_at: DbInstant,
+    pub last_login_at: Option<DbInstant>,
+    pub requested_by: Option<Uuid>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DbInstant>,
+    pub deactivated_at: Option<DbInstant>,
+    pub ra_id: Option<Uuid>,
+    pub ra_role: Option<String>,
+    pub ra_org: Option<Uuid>,
+    pub ra_org_kind: Option<String>,
+    pub ra_unit: Option<Uuid>,
+    pub covered_unit: Option<Uuid>,
+}
+
+impl PrincipalRows {
+    /// Folds the joined rows (one per assignment × covered unit) into one principal.
+    pub fn from_rows(rows: Vec<PrincipalRow>) -> StoreResult<Option<Self>> {
+        let mut iter = rows.into_iter().peekable();
+        let Some(first) = iter.peek() else {
+            return Ok(None);
+        };
+        let user = UserAccount::try_from(UserRow {
+            id: first.id,
+            username: first.username.clone(),
+            display_name: first.display_name.clone(),
+            email: first.email.clone(),
+            hsa_id: first.hsa_id.clone(),
+            organisation_id: first.organisation_id,
+            status: first.status.clone(),
+            totp_enabled: first.totp_enabled,
+            created_at: first.created_at,
+            last_login_at: first.last_login_at,
+            requested_by: first.requested_by,
+            decided_by: first.decided_by,
+            decided_at: first.decided_at,
+            deactivated_at: first.deactivated_at,
+        })?;
+        let mut assignments: Vec<Assignment> = Vec::new();
+        let mut coverage = Vec::new();
+        for r in iter {
+            if let (Some(id), Some(role), Some(org), Some(kind)) =
+                (r.ra_id, r.ra_role, r.ra_org, r.ra_org_kind)
+                && !assignments.iter().any(|a| a.id.0 == id)
+            {
+                let (_, a) = AssignmentRow {
+                    id,
+                    user_id: r.id,
+                    role,
+                    organisation_id: org,
+                    organisation_kind: kind,
+                    unit_id: r.ra_unit,
+                }
+                .into_pair()?;
+                assignments.push(a);
+            }
+            if let (Some(by), Some(covered)) = (r.ra_unit, r.covered_unit) {
+                let pair = (UnitId(by), UnitId(covered));
+                if !coverage.contains(&pair) {
+                    coverage.push(pair);
+                }
+            }
+        }
+        Ok(Some(PrincipalRows {
+            user,
+            assignments,
+            coverage,
+        }))
+    }
+}
+
+/// The principal query joined with the token that authenticates the request.
+#[derive(Debug)]
+pub struct TokenPrincipalRow {
+    pub token_id: Uuid,
+    pub token_name: String,
+    pub token_hash: Vec<u8>,
+    pub token_created_at: DbInstant,
+    pub token_created_by: Option<Uuid>,
+    pub token_last_used_at: Option<DbInstant>,
+    pub token_expires_at: Option<DbInstant>,
+    pub token_revoked_at: Option<DbInstant>,
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub hsa_id: Option<String>,
+    pub organisation_id: Uuid,
+    pub status: String,
+    pub totp_enabled: bool,
+    pub created_at: DbInstant,
+    pub last_login_at: Option<DbInstant>,
+    pub requested_by: Option<Uuid>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DbInstant>,
+    pub deactivated_at: Option<DbInstant>,
+    pub ra_id: Option<Uuid>,
+    pub ra_role: Option<String>,
+    pub ra_org: Option<Uuid>,
+    pub ra_org_kind: Option<String>,
+    pub ra_unit: Option<Uuid>,
+    pub covered_unit: Option<Uuid>,
+}
+
+impl TokenPrincipalRow {
+    /// Splits the joined rows into the token and the principal.
+    pub fn fold(
+        rows: Vec<TokenPrincipalRow>,
+    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>> {
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let token = ApiTokenRecord {
+            id: ApiTokenId(first.token_id),
+            user_id: UserId(first.id),
+            name: first.token_name.clone(),
+            token_hash: first.token_hash.clone(),
+            created_at: first.token_created_at.0,
+            created_by: first.token_created_by.map(UserId),
+            last_used_at: first.token_last_used_at.map(|t| t.0),
+            expires_at: first.token_expires_at.map(|t| t.0),
+            revoked_at: first.token_revoked_at.map(|t| t.0),
+        };
+        let rows = rows
+            .into_iter()
+            .map(|r| PrincipalRow {
+                id: r.id,
+                username: r.username,
+                display_name: r.display_name,
+                email: r.email,
+                hsa_id: r.hsa_id,
+                organisation_id: r.organisation_id,
+                status: r.status,
+                totp_enabled: r.totp_enabled,
+                created_at: r.created_at,
+                last_login_at: r.last_login_at,
+                requested_by: r.requested_by,
+                decided_by: r.decided_by,
+                decided_at: r.decided_at,
+                deactivated_at: r.deactivated_at,
+                ra_id: r.ra_id,
+                ra_role: r.ra_role,
+                ra_org: r.ra_org,
+                ra_org_kind: r.ra_org_kind,
+                ra_unit: r.ra_unit,
+                covered_unit: r.covered_unit,
+            })
+            .collect();
+        Ok(PrincipalRows::from_rows(rows)?.map(|p| (token, p)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry
+
+use jiff::civil::Time;
+use vaka_domain::client::{Address, AreaType, Client, Contact, KeyAccess};
+use vaka_domain::consent::{Consent, GivenBy, InformedHow};
+use vaka_domain::decision::{Decision, Law, Order, OrderStatus, ServiceKind, SupervisionMode};
+use vaka_domain::device::{
+    Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep,
+};
+use vaka_domain::ids::{ConsentId, DecisionId, DeviceEventId, DeviceId, OrderId, PauseId};
+use vaka_domain::personnummer::{ClientIdentity, IdentityKind};
+use vaka_domain::plan::{EscalationChain, Pause, PauseReason, PauseRequest, SupervisionPlan};
+
+use crate::DbDate;
+
+/// Which orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub provider: Option<OrganisationId>,
+    pub client: Option<ClientId>,
+    pub status: Option<OrderStatus>,
+}
+
+/// Which devices to list.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceFilter {
+    pub kind: Option<DeviceKind>,
+    pub status: Option<DeviceStatus>,
+    pub client: Option<ClientId>,
+    /// A prefix of the serial number.
+    pub serial: Option<String>,
+    pub limit: i64,
+}
+
+/// Times of the night as stored: `23:00,02:00`.
+pub fn times_to_text(times: &[Time]) -> String {
+    times
+        .iter()
+        .map(|t| t.strftime("%H:%M").to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn times_from_text(s: &str) -> StoreResult<Vec<Time>> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(|x| {
+            x.parse::<Time>()
+                .map_err(|e| corrupt(format!("time {x:?}: {e}")))
+        })
+        .collect()
+}
+
+fn opt_code<T>(
+    v: Option<String>,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+) -> StoreResult<Option<T>> {
+    v.map(|x| code(parse(&x), what, &x)).transpose()
+}
+
+#[derive(Debug)]
+pub struct ClientFullRow {
+    pub id: Uuid,
+    pub identity_kind: String,
+    pub identity: String,
+    pub name: String,
+    pub address_street: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_city: Option<String>,
+    pub phone: Option<String>,
+    pub provider_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub protection: String,
+    pub area_type: String,
+    pub key_access: String,
+    pub key_note: Option<String>,
+    pub created_at: DbInstant,
+    pub updated_at: DbInstant,
+}
+
+#[derive(Debug)]
+pub struct ContactRow {
+    pub priority: i64,
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub note: Option<String>,
+}
+
+impl ClientFullRow {
+    pub fn into_client(self, contacts: Vec<ContactRow>) -> StoreResult<Client> {
+        let kind = code(
+            IdentityKind::from_code(&self.identity_kind),
+            "identity kind",
+            &self.identity_kind,
+        )?;
+        let address = match (
+            self.address_street,
+            self.address_postcode,
+            self.address_city,
+        ) {
+            (Some(street), Some(postcode), Some(city)) => Some(Address {
+                street,
+                postcode,
+                city,
+            }),
+            _ => None,
+        };
+        Ok(Client {
+            id: ClientId(self.id),
+            identity: ClientIdentity::from_stored(kind, &self.identity).map_err(corrupt)?,
+            name: self.name,
+            address,
+            phone: self.phone,
+            provider_id: self.provider_id.map(OrganisationId),
+            unit_id: self.unit_id.map(UnitId),
+            protection: code(
+                Protection::from_code(&self.protection),
+                "protection",
+                &self.protection,
+            )?,
+            area_type: code(
+                AreaType::from_code(&self.area_type),
+                "area type",
+                &self.area_type,
+            )?,
+            key_access: code(
+                KeyAccess::from_code(&self.key_access),
+                "key access",
+                &self.key_access,
+            )?,
+            key_note: self.key_note,
+            contacts: contacts
+                .into_iter()
+                .map(|c| Contact {
+                    name: c.name,
+                    relation: c.relation,
+                    phone: c.phone,
+                    priority: u8::try_from(c.priority).unwrap_or(u8::MAX),
+                    note: c.note,
+                })
+                .collect(),
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct DecisionRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub law: String,
+    pub simplified: bool,
+    pub service: String,
+    pub supervision_mode: Option<String>,
+    pub times: String,
+    pub decided_on: DbDate,
+    pub valid_from: DbDate,
+    pub valid_to: Option<DbDate>,
+    pub decided_by: Uuid,
+    pub ended_on: Option<DbDate>,
+    pub created_at: DbInstant,
+}
+
+impl TryFrom<DecisionRow> for Decision {
+    type Error = StoreError;
+    fn try_from(r: DecisionRow) -> StoreResult<Self> {
+        Ok(Decision {
+            id: DecisionId(r.id),
+            client_id: ClientId(r.client_id),
+            law: code(Law::from_code(&r.law), "law", &r.law)?,
+            simplified: r.simplified,
+            service: code(ServiceKind::from_code(&r.service), "service", &r.service)?,
+            supervision_mode: opt_code(
+                r.supervision_mode,
+                SupervisionMode::from_code,
+                "supervision mode",
+            )?,
+            times: times_from_text(&r.times)?,
+            decided_on: r.decided_on.0,
+            valid_from: r.valid_from.0,
+            valid_to: r.valid_to.map(|d| d.0),
+            decided_by: UserId(r.decided_by),
+            ended_on: r.ended_on.map(|d| d.0),
+            created_at: r.created_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct OrderRow {
+    pub id: Uuid,
+    pub decision_id: Uuid,
+    pub client_id: Uuid,
+    pub provider_id: Uuid,
+    pub status: String,
+    pub ordered_at: DbInstant,
+    pub accepted_at: Option<DbInstant>,
+    pub accepted_by: Option<Uuid>,
+    pub activated_at: Option<DbInstant>,
+}
+
+impl TryFrom<OrderRow> for Order {
+    type Error = StoreError;
+    fn try_from(r: OrderRow) -> StoreResult<Self> {
+        Ok(Order {
+            id: OrderId(r.id),
+            decision_id: DecisionId(r.decision_id),
+            client_id: ClientId(r.client_id),
+            provider_id: OrganisationId(r.provider_id),
+            status: code(OrderStatus::from_code(&r.status), "order status", &r.status)?,
+            ordered_at: r.ordered_at.0,
+            accepted_at: r.accepted_at.map(|t| t.0),
+            accepted_by: r.accepted_by.map(UserId),
+            activated_at: r.activated_at.map(|t| t.0),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub service: String,
+    pub informed_by: String,
+    pub informed_on: DbDate,
+    pub informed_how: String,
+    pub given_by: String,
+    pub representative_name: Option<String>,
+    pub given_on: DbDate,
+    pub reconfirm_by: DbDate,
+    pub withdrawn_on: Option<DbDate>,
+    pub withdrawal_note: Option<String>,
+    pub recorded_by: Uuid,
+    pub recorded_at: DbInstant,
+}
+
+impl TryFrom<ConsentRow> for Consent {
+    type Error = StoreError;
+    fn try_from(r: ConsentRow) -> StoreResult<Self> {
+        Ok(Consent {
+            id: ConsentId(r.id),
+            client_id: ClientId(r.client_id),
+            service: code(ServiceKind::from_code(&r.service), "service", &r.service)?,
+            informed_by: r.informed_by,
+            informed_on: r.informed_on.0,
+            informed_how: code(
+                InformedHow::from_code(&r.informed_how),
+                "informed how",
+                &r.informed_how,
+            )?,
+            given_by: code(GivenBy::from_code(&r.given_by), "given by", &r.given_by)?,
+            representative_name: r.representative_name,
+            given_on: r.given_on.0,
+            reconfirm_by: r.reconfirm_by.0,
+            withdrawn_on: r.withdrawn_on.map(|d| d.0),
+            withdrawal_note: r.withdrawal_note,
+            recorded_by: UserId(r.recorded_by),
+            recorded_at: r.recorded_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct PlanRow {
+    pub client_id: Uuid,
+    pub mode: String,
+    pub times: String,
+    pub recheck_delay_minutes: Option<i64>,
+    pub escalation: Option<String>,
+    pub response_target_minutes: Option<i64>,
+    pub updated_by: Uuid,
+    pub updated_at: DbInstant,
+}
+
+impl TryFrom<PlanRow> for SupervisionPlan {
+    type Error = StoreError;
+    fn try_from(r: PlanRow) -> StoreResult<Self> {
+        Ok(SupervisionPlan {
+            client_id: ClientId(r.client_id),
+            mode: code(
+                SupervisionMode::from_code(&r.mode),
+                "supervision mode",
+                &r.mode,
+            )?,
+            times: times_from_text(&r.times)?,
+            recheck_delay_minutes: r.recheck_delay_minutes.and_then(|m| u16::try_from(m).ok()),
+            escalation: opt_code(r.escalation, EscalationChain::from_code, "escalation")?,
+            response_target_minutes: r
+                .response_target_minutes
+                .and_then(|m| u16::try_from(m).ok()),
+            updated_by: UserId(r.updated_by),
+            updated_at: r.updated_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct PauseRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub first_night: DbDate,
+    pub last_night: DbDate,
+    pub reason: String,
+    pub requested: String,
+    pub note: Option<String>,
+    pub recorded_by: Uuid,
+    pub recorded_at: DbInstant,
+    pub cancelled_at: Option<DbInstant>,
+}
+
+impl TryFrom<PauseRow> for Pause {
+    type Error = StoreError;
+    fn try_from(r: PauseRow) -> StoreResult<Self> {
+        Ok(Pause {
+            id: PauseId(r.id),
+            client_id: ClientId(r.client_id),
+            first_night: r.first_night.0,
+            last_night: r.last_night.0,
+            reason: code(PauseReason::from_code(&r.reason), "pause reason", &r.reason)?,
+            requested: code(
+                PauseRequest::from_code(&r.requested),
+                "pause request",
+                &r.requested,
+            )?,
+            note: r.note,
+            recorded_by: UserId(r.recorded_by),
+            recorded_at: r.recorded_at.0,
+            cancelled_at: r.cancelled_at.map(|t| t.0),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct DeviceRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub serial: String,
+    pub model: String,
+    pub firmware: Option<String>,
+    pub status: String,
+    pub client_id: Option<Uuid>,
+    pub credential_issued_at: Option<DbInstant>,
+    pub credential_revoked_at: Option<DbInstant>,
+    pub dc09_account: Option<String>,
+    pub dc09_key: Option<String>,
+    pub dc09_key_style: Option<String>,
+    pub last_seen_at: Option<DbInstant>,
+    pub state: Option<String>,
+    pub created_at: DbInstant,
+}
+
+impl TryFrom<DeviceRow> for Device {
+    type Error = StoreError;
+    fn try_from(r: DeviceRow) -> StoreResult<Self> {
+        let dc09_key = match (r.dc09_key, r.dc09_key_style) {
+            (Some(k), Some(s)) => {
+                let style = code(Dc09KeyStyle::from_code(&s), "key style", &s)?;
+                Some(Dc09Key::parse(&k, style).map_err(corrupt)?)
+            }
+            _ => None,
+        };
+        Ok(Device {
+            id: DeviceId(r.id),
+            kind: code(DeviceKind::from_code(&r.kind), "device kind", &r.kind)?,
+            serial: r.serial,
+            model: r.model,
+            firmware: r.firmware,
+            status: code(
+                DeviceStatus::from_code(&r.status),
+                "device status",
+                &r.status,
+            )?,
+            client_id: r.client_id.map(ClientId),
+            credential_issued_at: r.credential_issued_at.map(|t| t.0),
+            credential_revoked_at: r.credential_revoked_at.map(|t| t.0),
+            dc09_account: r.dc09_account,
+            dc09_key,
+            last_seen_at: r.last_seen_at.map(|t| t.0),
+            state: r.state,
+            created_at: r.created_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct DeviceEventRow {
+    pub id: Uuid,
+    pub device_id: Uuid,
+    pub step: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub client_id: Option<Uuid>,
+    pub at: DbInstant,
+    pub by_user: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+impl TryFrom<DeviceEventRow> for DeviceEvent {
+    type Error = StoreError;
+    fn try_from(r: DeviceEventRow) -> StoreResult<Self> {
+        Ok(DeviceEvent {
+            id: DeviceEventId(r.id),
+            device_id: DeviceId(r.device_id),
+            step: code(DeviceStep::from_code(&r.step), "device step", &r.step)?,
+            from: code(
+                DeviceStatus::from_code(&r.from_status),
+                "device status",
+                &r.from_status,
+            )?,
+            to: code(
+                DeviceStatus::from_code(&r.to_status),
+                "device status",
+                &r.to_status,
+            )?,
+            client_id: r.client_id.map(ClientId),
+            at: r.at.0,
+            by_user: r.by_user.map(UserId),
+            note: r.note,
+        })
+    }
+}

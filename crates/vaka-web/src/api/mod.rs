@@ -1,0 +1,261 @@
+//! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
+//!
+//! Authenticate with `Authorization: Bearer <token>` (from `vaka token create`), or with the
+//! session cookie of a logged-in browser. Errors are `application/problem+json`.
+
+pub mod audit;
+pub mod clients;
+pub mod directory;
+pub mod dto;
+pub mod import;
+pub mod me;
+pub mod registry;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use vaka_domain::access::Permission;
+
+use crate::auth::Access;
+use crate::routes::Routes;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Vaka API",
+        description = "Welfare technology for municipal home care: directory, clients, audit log.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::Problem)),
+    tags(
+        (name = "directory", description = "Organisations, units, accounts and roles"),
+        (name = "audit", description = "The audit log"),
+        (name = "clients", description = "Clients, decisions, orders, consent, plans and pauses"),
+        (name = "devices", description = "Cameras, alarm units and their lifecycle"),
+        (name = "reports", description = "Follow-up reports"),
+        (name = "import", description = "Clients and devices from CSV files"),
+        (name = "me", description = "The caller")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+}
+
+/// Registers every API route with the access it needs.
+pub fn register(r: Routes) -> Routes {
+    use Permission::*;
+    r.api(Access::Authenticated, routes!(me::me))
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::list_organisations),
+        )
+        .api(
+            Access::Permission(OrganisationManage),
+            routes!(directory::create_organisation),
+        )
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::get_organisation),
+        )
+        .api(
+            Access::Permission(OrganisationManage),
+            routes!(directory::update_organisation),
+        )
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::list_units),
+        )
+        .api(
+            Access::Permission(UnitManage),
+            routes!(directory::create_unit),
+        )
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::get_unit),
+        )
+        .api(
+            Access::Permission(UnitManage),
+            routes!(directory::update_unit),
+        )
+        .api(
+            Access::Permission(UnitManage),
+            routes!(directory::set_coverage),
+        )
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::list_users),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::create_user),
+        )
+        .api(
+            Access::Permission(AccountRequest),
+            routes!(directory::request_user),
+        )
+        .api(
+            Access::Permission(DirectoryRead),
+            routes!(directory::get_user),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::update_user),
+        )
+        .api(
+            Access::Permission(AccountApprove),
+            routes!(directory::approve_user),
+        )
+        .api(
+            Access::Permission(AccountApprove),
+            routes!(directory::reject_user),
+        )
+        .api(
+            Access::Permission(AccountDeactivate),
+            routes!(directory::deactivate_user),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::reactivate_user),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::reset_password),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::reset_second_factor),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::grant_role),
+        )
+        .api(
+            Access::Permission(AccountManage),
+            routes!(directory::revoke_role),
+        )
+        .api(
+            Access::Permission(TokenManage),
+            routes!(directory::create_token),
+        )
+        .api(
+            Access::Permission(TokenManage),
+            routes!(directory::revoke_token),
+        )
+        .api(Access::Permission(AuditRead), routes!(audit::search))
+        .api(Access::Permission(AuditExport), routes!(audit::export_csv))
+        .api(
+            Access::Permission(ClientRead),
+            routes!(clients::list_clients),
+        )
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(registry::create_client),
+        )
+        .api(
+            Access::Permission(ClientRead),
+            routes!(registry::get_client),
+        )
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(registry::update_client),
+        )
+        .api(
+            Access::Permission(AccessGroupManage),
+            routes!(registry::add_group_member),
+        )
+        .api(
+            Access::Permission(AccessGroupManage),
+            routes!(registry::remove_group_member),
+        )
+        .api(
+            Access::Permission(DecisionManage),
+            routes!(registry::record_decision),
+        )
+        .api(
+            Access::Permission(DecisionManage),
+            routes!(registry::end_decision),
+        )
+        .api(
+            Access::Permission(OrderAccept),
+            routes!(registry::list_orders),
+        )
+        .api(
+            Access::Permission(OrderAccept),
+            routes!(registry::accept_order),
+        )
+        .api(
+            Access::Permission(ConsentManage),
+            routes!(registry::record_consent),
+        )
+        .api(
+            Access::Permission(ConsentManage),
+            routes!(registry::withdraw_consent),
+        )
+        .api(Access::Permission(PlanManage), routes!(registry::set_plan))
+        .api(
+            Access::Permission(PauseRecord),
+            routes!(registry::record_pause),
+        )
+        .api(
+            Access::Permission(PauseRecord),
+            routes!(registry::cancel_pause),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::list_devices),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::register_device),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::get_device),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::update_device),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::device_step),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::issue_credential),
+        )
+        .api(
+            Access::Permission(DeviceManage),
+            routes!(registry::revoke_credential),
+        )
+        .api(
+            Access::Permission(ReportRead),
+            routes!(registry::not_carried_out),
+        )
+        .api(
+            Access::Permission(ImportData),
+            import::with_file_limit(routes!(import::import_clients)),
+        )
+        .api(
+            Access::Permission(ImportData),
+            import::with_file_limit(routes!(import::import_devices)),
+        )
+}

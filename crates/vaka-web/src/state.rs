@@ -1,0 +1,91 @@
+//! What every handler can reach.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use metrics_exporter_prometheus::PrometheusHandle;
+use vaka_service::Services;
+
+/// Settings of the HTTP front end.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set cookies with `Secure` (and the `__Host-` prefix): on whenever users reach the server
+    /// over HTTPS, directly or behind a TLS-terminating proxy.
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
+    pub trust_forwarded_for: bool,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Login attempts per minute from one address.
+    pub login_attempts_per_minute: u32,
+    /// Serve `/metrics` on the main listener (off when a separate metrics listener is used).
+    pub metrics_on_main: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            max_body_bytes: 1024 * 1024,
+            login_attempts_per_minute: 20,
+            metrics_on_main: true,
+        }
+    }
+}
+
+/// Demo logins shown on the login page of `vaka demo` (never in `vaka serve`).
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+    pub totp_secret: Option<String>,
+    pub roles: Vec<String>,
+}
+
+pub struct Inner {
+    pub services: Services,
+    pub config: WebConfig,
+    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    pub metrics: Option<PrometheusHandle>,
+    pub demo_logins: Vec<DemoLogin>,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        services: Services,
+        config: WebConfig,
+        metrics: Option<PrometheusHandle>,
+        demo_logins: Vec<DemoLogin>,
+    ) -> Self {
+        let per_min =
+            NonZeroU32::new(config.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self(Arc::new(Inner {
+            services,
+            login_limiter: RateLimiter::keyed(Quota::per_minute(per_min)),
+            config,
+            metrics,
+            demo_logins,
+        }))
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.config.secure_cookies {
+            "__Host-vaka_session"
+        } else {
+            "vaka_session"
+        }
+    }
+}

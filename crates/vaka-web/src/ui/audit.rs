@@ -1,0 +1,221 @@
+//! The audit search page (log review) and its CSV export.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use vaka_domain::access::Permission;
+use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
+use vaka_domain::ids::ClientId;
+
+use crate::api::audit::{AuditParams, audit_csv};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::ui::pages::{OrPage, PageCtx, PageError, local_time, render};
+
+/// The search form as typed: a username rather than an id.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AuditForm {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub client: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<u64>,
+}
+
+pub struct EntryRow {
+    pub seq: u64,
+    pub at: String,
+    pub who: String,
+    pub role: String,
+    pub action: &'static str,
+    pub outcome: String,
+    pub outcome_class: &'static str,
+    pub protected: bool,
+    pub subject: String,
+    pub context: String,
+    pub source: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub page: PageCtx,
+    pub f: AuditForm,
+    pub actions: Vec<String>,
+    pub entries: Vec<EntryRow>,
+    pub can_export: bool,
+    pub export_query: String,
+    pub older_query: Option<String>,
+}
+
+fn query_string<T: Serialize>(v: &T) -> String {
+    serde_urlencoded::to_string(v).unwrap_or_default()
+}
+
+/// Turns the form into the API's parameters (resolving the username).
+async fn to_params(state: &AppState, f: &AuditForm, limit: i64) -> Result<AuditParams, ApiError> {
+    let user_id = match f.user.trim() {
+        "" => None,
+        name => Some(
+            state
+                .services
+                .user_id_by_username(name)
+                .await?
+                .ok_or_else(|| ApiError::invalid("user", "no user with that username"))?,
+        ),
+    };
+    let client_id = match f.client.trim() {
+        "" => None,
+        c => Some(
+            c.parse::<ClientId>()
+                .map_err(|_| ApiError::invalid("client", "is not a client id"))?,
+        ),
+    };
+    Ok(AuditParams {
+        user_id,
+        client_id,
+        action: Some(f.action.clone()),
+        from: Some(f.from.clone()),
+        to: Some(f.to.clone()),
+        before: f.before,
+        limit: Some(limit),
+    })
+}
+
+fn row(t: Tr, e: AuditEntry) -> EntryRow {
+    let n = e.new;
+    let (outcome, outcome_class) = match n.outcome {
+        Outcome::Success => (t.t("audit.outcome.success"), "ok"),
+        Outcome::Denied => (t.t("audit.outcome.denied"), "bad"),
+        Outcome::Failure => (t.t("audit.outcome.failure"), "warn"),
+    };
+    let subject = match (n.client_id, n.subject_kind, n.subject_id) {
+        (Some(c), _, _) => format!("client:{c}"),
+        (None, Some(k), Some(id)) => format!("{k}:{id}"),
+        _ => String::new(),
+    };
+    EntryRow {
+        seq: e.seq,
+        at: local_time(n.at),
+        who: n.actor.username.or(n.actor.credential).unwrap_or_default(),
+        role: n
+            .actor
+            .role
+            .map(|r| t.code("role", r.code()))
+            .unwrap_or_default(),
+        action: n.action.code(),
+        outcome: outcome.to_owned(),
+        outcome_class,
+        protected: n.flags.protected_identity,
+        subject,
+        context: n.care_context.unwrap_or_default(),
+        source: n.source_ip.unwrap_or_default(),
+    }
+}
+
+pub async fn audit_page(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(f): Query<AuditForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "audit");
+    const PAGE: i64 = 100;
+    let search = match to_params(&state, &f, PAGE)
+        .await
+        .and_then(|p| p.to_search(PAGE))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            return Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AuditPage {
+                    actions: AuditAction::ALL
+                        .iter()
+                        .map(|a| a.code().to_owned())
+                        .collect(),
+                    entries: Vec::new(),
+                    can_export: false,
+                    export_query: String::new(),
+                    older_query: None,
+                    f,
+                    page: page.with_error(&e),
+                },
+            ));
+        }
+    };
+    let entries = state
+        .services
+        .search_audit(&caller.ctx(), &search)
+        .await
+        .or_page(&page)?;
+    let older_query = (entries.len() as i64 == PAGE)
+        .then(|| {
+            entries.last().map(|e| {
+                query_string(&AuditForm {
+                    before: Some(e.seq),
+                    ..f.clone()
+                })
+            })
+        })
+        .flatten();
+    Ok(render(
+        StatusCode::OK,
+        &AuditPage {
+            actions: AuditAction::ALL
+                .iter()
+                .map(|a| a.code().to_owned())
+                .collect(),
+            entries: entries.into_iter().map(|e| row(t, e)).collect(),
+            can_export: caller.principal.has_permission(Permission::AuditExport),
+            export_query: query_string(&AuditForm {
+                before: None,
+                ..f.clone()
+            }),
+            older_query,
+            f,
+            page,
+        },
+    ))
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(f): Query<AuditForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "audit");
+    let search = to_params(&state, &f, 100_000)
+        .await
+        .and_then(|p| p.to_search(100_000))
+        .or_page(&page)?;
+    let entries = state
+        .services
+        .export_audit(&caller.ctx(), &search)
+        .await
+        .or_page(&page)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"vaka-audit.csv\"",
+            ),
+        ],
+        audit_csv(&entries),
+    )
+        .into_response())
+}

@@ -1,0 +1,280 @@
+//! The web pages: server-rendered HTML in Swedish (English on request), usable on a phone and
+//! with the keyboard. Every page is a thin layer over the same use cases as the API.
+
+// A page error carries the page frame to render it in; it is large but only on the error path.
+#![allow(clippy::result_large_err)]
+
+pub mod admin;
+pub mod audit;
+pub mod clients;
+pub mod devices;
+pub mod home;
+pub mod login;
+pub mod orders;
+pub mod pages;
+
+use vaka_domain::access::Permission;
+
+use crate::auth::Access;
+use crate::routes::Routes;
+
+/// Registers every page with the access it needs.
+pub fn register(r: Routes) -> Routes {
+    use Permission::*;
+    r.get("/login", Access::Public, login::login_form)
+        .post("/login", Access::Public, login::login_submit)
+        .post("/lang", Access::Public, login::set_lang)
+        .get("/login/code", Access::LoginFlow, login::code_form)
+        .post("/login/code", Access::LoginFlow, login::code_submit)
+        .get("/login/password", Access::LoginFlow, login::password_form)
+        .post("/login/password", Access::LoginFlow, login::password_submit)
+        .get("/login/enrol", Access::LoginFlow, login::enrol_form)
+        .post("/login/enrol", Access::LoginFlow, login::enrol_submit)
+        .post("/logout", Access::LoginFlow, login::logout)
+        .get("/", Access::Authenticated, home::home)
+        .get("/profile", Access::Authenticated, home::profile)
+        .post(
+            "/profile/password",
+            Access::Authenticated,
+            home::change_password,
+        )
+        .post(
+            "/profile/recovery-codes",
+            Access::Authenticated,
+            home::renew_codes,
+        )
+        .post(
+            "/profile/logout-everywhere",
+            Access::Authenticated,
+            home::logout_everywhere,
+        )
+        .get("/clients", Access::Permission(ClientRead), clients::list)
+        .get(
+            "/clients/new",
+            Access::Permission(ClientWrite),
+            clients::new_form,
+        )
+        .post(
+            "/clients/new",
+            Access::Permission(ClientWrite),
+            clients::create,
+        )
+        .get(
+            "/clients/{id}",
+            Access::Permission(ClientRead),
+            clients::show,
+        )
+        .get(
+            "/clients/{id}/edit",
+            Access::Permission(ClientWrite),
+            clients::edit_form,
+        )
+        .post(
+            "/clients/{id}/edit",
+            Access::Permission(ClientWrite),
+            clients::update,
+        )
+        .post(
+            "/clients/{id}/decisions",
+            Access::Permission(DecisionManage),
+            clients::add_decision,
+        )
+        .post(
+            "/clients/{id}/decisions/{decision}/end",
+            Access::Permission(DecisionManage),
+            clients::end_decision,
+        )
+        .post(
+            "/clients/{id}/orders/{order}/accept",
+            Access::Permission(OrderAccept),
+            clients::accept_order,
+        )
+        .post(
+            "/clients/{id}/consents",
+            Access::Permission(ConsentManage),
+            clients::add_consent,
+        )
+        .post(
+            "/clients/{id}/consents/{consent}/withdraw",
+            Access::Permission(ConsentManage),
+            clients::withdraw_consent,
+        )
+        .post(
+            "/clients/{id}/plan",
+            Access::Permission(PlanManage),
+            clients::set_plan,
+        )
+        .post(
+            "/clients/{id}/pauses",
+            Access::Permission(PauseRecord),
+            clients::add_pause,
+        )
+        .post(
+            "/clients/{id}/pauses/{pause}/cancel",
+            Access::Permission(PauseRecord),
+            clients::cancel_pause,
+        )
+        .post(
+            "/clients/{id}/group",
+            Access::Permission(AccessGroupManage),
+            clients::change_group,
+        )
+        .get("/orders", Access::Permission(OrderAccept), orders::list)
+        .post(
+            "/orders/{id}/accept",
+            Access::Permission(OrderAccept),
+            orders::accept,
+        )
+        .get(
+            "/reports/not-carried-out",
+            Access::Permission(ReportRead),
+            orders::not_carried_out,
+        )
+        .get("/devices", Access::Permission(DeviceManage), devices::list)
+        .post(
+            "/devices",
+            Access::Permission(DeviceManage),
+            devices::register,
+        )
+        .get(
+            "/devices/{id}",
+            Access::Permission(DeviceManage),
+            devices::show,
+        )
+        .post(
+            "/devices/{id}/steps",
+            Access::Permission(DeviceManage),
+            devices::step,
+        )
+        .post(
+            "/devices/{id}/edit",
+            Access::Permission(DeviceManage),
+            devices::update,
+        )
+        .post(
+            "/devices/{id}/credential",
+            Access::Permission(DeviceManage),
+            devices::credential,
+        )
+        .get(
+            "/admin/organisations",
+            Access::Permission(DirectoryRead),
+            admin::organisations,
+        )
+        .post(
+            "/admin/organisations",
+            Access::Permission(OrganisationManage),
+            admin::create_organisation,
+        )
+        .get(
+            "/admin/organisations/{id}",
+            Access::Permission(DirectoryRead),
+            admin::organisation,
+        )
+        .post(
+            "/admin/organisations/{id}",
+            Access::Permission(OrganisationManage),
+            admin::update_organisation,
+        )
+        .post(
+            "/admin/units",
+            Access::Permission(UnitManage),
+            admin::create_unit,
+        )
+        .get(
+            "/admin/units/{id}",
+            Access::Permission(DirectoryRead),
+            admin::unit,
+        )
+        .post(
+            "/admin/units/{id}",
+            Access::Permission(UnitManage),
+            admin::update_unit,
+        )
+        .post(
+            "/admin/units/{id}/coverage",
+            Access::Permission(UnitManage),
+            admin::set_coverage,
+        )
+        .get(
+            "/admin/users",
+            Access::Permission(DirectoryRead),
+            admin::users,
+        )
+        .get(
+            "/admin/users/new",
+            Access::AnyOf(&[AccountManage, AccountRequest]),
+            admin::new_user_form,
+        )
+        .post(
+            "/admin/users/new",
+            Access::Permission(AccountManage),
+            admin::new_user_submit,
+        )
+        .post(
+            "/admin/users/request",
+            Access::Permission(AccountRequest),
+            admin::request_user_submit,
+        )
+        .get(
+            "/admin/users/{id}",
+            Access::Permission(DirectoryRead),
+            admin::user,
+        )
+        .post(
+            "/admin/users/{id}/approve",
+            Access::Permission(AccountApprove),
+            admin::approve,
+        )
+        .post(
+            "/admin/users/{id}/reject",
+            Access::Permission(AccountApprove),
+            admin::reject,
+        )
+        .post(
+            "/admin/users/{id}/deactivate",
+            Access::Permission(AccountDeactivate),
+            admin::deactivate,
+        )
+        .post(
+            "/admin/users/{id}/reactivate",
+            Access::Permission(AccountManage),
+            admin::reactivate,
+        )
+        .post(
+            "/admin/users/{id}/reset-password",
+            Access::Permission(AccountManage),
+            admin::reset_password,
+        )
+        .post(
+            "/admin/users/{id}/reset-second-factor",
+            Access::Permission(AccountManage),
+            admin::reset_second_factor,
+        )
+        .post(
+            "/admin/users/{id}/roles",
+            Access::Permission(AccountManage),
+            admin::add_role,
+        )
+        .post(
+            "/admin/users/{id}/roles/{assignment}/remove",
+            Access::Permission(AccountManage),
+            admin::remove_role,
+        )
+        .post(
+            "/admin/users/{id}/tokens",
+            Access::Permission(TokenManage),
+            admin::create_token,
+        )
+        .post(
+            "/admin/users/{id}/tokens/{token}/revoke",
+            Access::Permission(TokenManage),
+            admin::revoke_token,
+        )
+        .get("/audit", Access::Permission(AuditRead), audit::audit_page)
+        .get(
+            "/audit/export.csv",
+            Access::Permission(AuditExport),
+            audit::export,
+        )
+}
