@@ -1,0 +1,769 @@
+//! The authorisation matrix: every route × every role × organisation, against an expectation
+//! written here by hand (not derived from the code under test). A route missing from the table
+//! fails the test, so new routes must state who may use them.
+//!
+//! Targets of routes that act on something live in provider B (unit B1, user `b_victim`).
+//! "Allowed" means the answer is neither 401 nor 403; "denied" means 403.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use vaka_domain::access::Role;
+
+use crate::db_tests;
+use crate::support::{Auth, Res, TestApp};
+use crate::world::{Person, World};
+
+/// What a route acts on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Target {
+    /// Nothing in particular (lists are filtered by scope, not refused).
+    None,
+    /// Something of the whole installation: only municipality-wide roles.
+    Everything,
+    /// Organisation B, or a unit or user in it.
+    B,
+    /// Client A1 (served by unit A1 of provider A) or something of theirs. `covered`: units
+    /// covering A1 (the night patrol AN, the alarm centre C1) reach it too.
+    ClientA1 { covered: bool },
+}
+
+use Role::*;
+const DIRECTORY_READ: &[Role] = &[SystemAdmin, SystemManager, UnitManager, ProviderAdmin];
+const ADMIN: &[Role] = &[SystemAdmin];
+const REQUEST: &[Role] = &[UnitManager, ProviderAdmin];
+const DEACTIVATE: &[Role] = &[SystemAdmin, UnitManager, ProviderAdmin];
+const AUDIT_READ: &[Role] = &[SystemManager, UnitManager];
+const AUDIT_EXPORT: &[Role] = &[SystemManager];
+const CLIENT_READ: &[Role] = &[
+    SystemAdmin,
+    NeedsAssessor,
+    UnitManager,
+    Operator,
+    NightPatrol,
+    CareStaff,
+    Nurse,
+];
+const CLIENT_WRITE: &[Role] = &[SystemAdmin, NeedsAssessor];
+const ASSESSOR: &[Role] = &[NeedsAssessor];
+const MANAGER: &[Role] = &[UnitManager];
+const PAUSE: &[Role] = &[UnitManager, Operator, NightPatrol, CareStaff];
+const REPORT: &[Role] = &[SystemManager, NeedsAssessor];
+const READ_A1: Target = Target::ClientA1 { covered: true };
+const WRITE_A1: Target = Target::ClientA1 { covered: false };
+const EVERYONE: &[Role] = &[
+    SystemAdmin,
+    SystemManager,
+    NeedsAssessor,
+    UnitManager,
+    Operator,
+    NightPatrol,
+    CareStaff,
+    Nurse,
+    ProviderAdmin,
+];
+
+/// The expectation for each route: who may use it, and on what.
+fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
+    let g = Method::GET;
+    let p = Method::POST;
+    HashMap::from([
+        // JSON API
+        ((g.clone(), "/api/v1/me"), (EVERYONE, Target::None)),
+        (
+            (g.clone(), "/api/v1/organisations"),
+            (DIRECTORY_READ, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/organisations"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (g.clone(), "/api/v1/organisations/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        (
+            (Method::PATCH, "/api/v1/organisations/{id}"),
+            (ADMIN, Target::B),
+        ),
+        ((g.clone(), "/api/v1/units"), (DIRECTORY_READ, Target::None)),
+        ((p.clone(), "/api/v1/units"), (ADMIN, Target::B)),
+        (
+            (g.clone(), "/api/v1/units/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        ((Method::PATCH, "/api/v1/units/{id}"), (ADMIN, Target::B)),
+        (
+            (Method::PUT, "/api/v1/units/{id}/coverage"),
+            (ADMIN, Target::B),
+        ),
+        ((g.clone(), "/api/v1/users"), (DIRECTORY_READ, Target::None)),
+        ((p.clone(), "/api/v1/users"), (ADMIN, Target::B)),
+        ((p.clone(), "/api/v1/users/requests"), (REQUEST, Target::B)),
+        (
+            (g.clone(), "/api/v1/users/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        ((Method::PATCH, "/api/v1/users/{id}"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/api/v1/users/{id}/approve"),
+            (ADMIN, Target::B),
+        ),
+        ((p.clone(), "/api/v1/users/{id}/reject"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/api/v1/users/{id}/deactivate"),
+            (DEACTIVATE, Target::B),
+        ),
+        (
+            (p.clone(), "/api/v1/users/{id}/reactivate"),
+            (ADMIN, Target::B),
+        ),
+        (
+            (p.clone(), "/api/v1/users/{id}/reset-password"),
+            (ADMIN, Target::B),
+        ),
+        (
+            (p.clone(), "/api/v1/users/{id}/reset-second-factor"),
+            (ADMIN, Target::B),
+        ),
+        ((p.clone(), "/api/v1/users/{id}/roles"), (ADMIN, Target::B)),
+        (
+            (Method::DELETE, "/api/v1/users/{id}/roles/{assignment_id}"),
+            (ADMIN, Target::B),
+        ),
+        ((p.clone(), "/api/v1/users/{id}/tokens"), (ADMIN, Target::B)),
+        (
+            (Method::DELETE, "/api/v1/users/{id}/tokens/{token_id}"),
+            (ADMIN, Target::B),
+        ),
+        ((g.clone(), "/api/v1/audit"), (AUDIT_READ, Target::None)),
+        (
+            (g.clone(), "/api/v1/audit/export.csv"),
+            (AUDIT_EXPORT, Target::None),
+        ),
+        ((g.clone(), "/api/v1/clients"), (CLIENT_READ, Target::None)),
+        (
+            (p.clone(), "/api/v1/clients"),
+            (CLIENT_WRITE, Target::Everything),
+        ),
+        ((g.clone(), "/api/v1/clients/{id}"), (CLIENT_READ, READ_A1)),
+        (
+            (Method::PUT, "/api/v1/clients/{id}"),
+            (CLIENT_WRITE, WRITE_A1),
+        ),
+        (
+            (Method::PUT, "/api/v1/clients/{id}/access-group/{user_id}"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (
+                Method::DELETE,
+                "/api/v1/clients/{id}/access-group/{user_id}",
+            ),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/clients/{id}/decisions"),
+            (ASSESSOR, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/decisions/{id}/end"),
+            (ASSESSOR, WRITE_A1),
+        ),
+        ((g.clone(), "/api/v1/orders"), (MANAGER, Target::None)),
+        (
+            (p.clone(), "/api/v1/orders/{id}/accept"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/clients/{id}/consents"),
+            (ASSESSOR, WRITE_A1),
+        ),
+        (
+            (
+                p.clone(),
+                "/api/v1/clients/{id}/consents/{consent_id}/withdraw",
+            ),
+            (ASSESSOR, WRITE_A1),
+        ),
+        (
+            (Method::PUT, "/api/v1/clients/{id}/plan"),
+            (MANAGER, WRITE_A1),
+        ),
+        ((p.clone(), "/api/v1/clients/{id}/pauses"), (PAUSE, READ_A1)),
+        (
+            (p.clone(), "/api/v1/clients/{id}/pauses/{pause_id}/cancel"),
+            (PAUSE, READ_A1),
+        ),
+        ((g.clone(), "/api/v1/devices"), (ADMIN, Target::Everything)),
+        ((p.clone(), "/api/v1/devices"), (ADMIN, Target::Everything)),
+        (
+            (g.clone(), "/api/v1/devices/{id}"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (Method::PUT, "/api/v1/devices/{id}"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/api/v1/devices/{id}/steps"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/api/v1/devices/{id}/credential"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (Method::DELETE, "/api/v1/devices/{id}/credential"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (g.clone(), "/api/v1/reports/not-carried-out"),
+            (REPORT, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/import/clients"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/api/v1/import/devices"),
+            (ADMIN, Target::Everything),
+        ),
+        // Pages
+        ((g.clone(), "/"), (EVERYONE, Target::None)),
+        ((g.clone(), "/profile"), (EVERYONE, Target::None)),
+        ((p.clone(), "/profile/password"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/profile/recovery-codes"),
+            (EVERYONE, Target::None),
+        ),
+        ((g.clone(), "/clients"), (CLIENT_READ, Target::None)),
+        ((g.clone(), "/clients/new"), (CLIENT_WRITE, Target::None)),
+        (
+            (p.clone(), "/clients/new"),
+            (CLIENT_WRITE, Target::Everything),
+        ),
+        ((g.clone(), "/clients/{id}"), (CLIENT_READ, READ_A1)),
+        ((g.clone(), "/clients/{id}/edit"), (CLIENT_WRITE, WRITE_A1)),
+        ((p.clone(), "/clients/{id}/edit"), (CLIENT_WRITE, WRITE_A1)),
+        ((p.clone(), "/clients/{id}/decisions"), (ASSESSOR, WRITE_A1)),
+        (
+            (p.clone(), "/clients/{id}/decisions/{decision}/end"),
+            (ASSESSOR, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/clients/{id}/orders/{order}/accept"),
+            (MANAGER, WRITE_A1),
+        ),
+        ((p.clone(), "/clients/{id}/consents"), (ASSESSOR, WRITE_A1)),
+        (
+            (p.clone(), "/clients/{id}/consents/{consent}/withdraw"),
+            (ASSESSOR, WRITE_A1),
+        ),
+        ((p.clone(), "/clients/{id}/plan"), (MANAGER, WRITE_A1)),
+        ((p.clone(), "/clients/{id}/pauses"), (PAUSE, READ_A1)),
+        (
+            (p.clone(), "/clients/{id}/pauses/{pause}/cancel"),
+            (PAUSE, READ_A1),
+        ),
+        ((p.clone(), "/clients/{id}/group"), (MANAGER, WRITE_A1)),
+        ((g.clone(), "/orders"), (MANAGER, Target::None)),
+        ((p.clone(), "/orders/{id}/accept"), (MANAGER, WRITE_A1)),
+        (
+            (g.clone(), "/reports/not-carried-out"),
+            (REPORT, Target::None),
+        ),
+        ((g.clone(), "/devices"), (ADMIN, Target::Everything)),
+        ((p.clone(), "/devices"), (ADMIN, Target::Everything)),
+        ((g.clone(), "/devices/{id}"), (ADMIN, Target::Everything)),
+        (
+            (p.clone(), "/devices/{id}/steps"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/edit"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/credential"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (g.clone(), "/admin/organisations"),
+            (DIRECTORY_READ, Target::None),
+        ),
+        (
+            (p.clone(), "/admin/organisations"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (g.clone(), "/admin/organisations/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        ((p.clone(), "/admin/organisations/{id}"), (ADMIN, Target::B)),
+        ((p.clone(), "/admin/units"), (ADMIN, Target::B)),
+        (
+            (g.clone(), "/admin/units/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        ((p.clone(), "/admin/units/{id}"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/admin/units/{id}/coverage"),
+            (ADMIN, Target::B),
+        ),
+        ((g.clone(), "/admin/users"), (DIRECTORY_READ, Target::None)),
+        (
+            (g.clone(), "/admin/users/new"),
+            (&[SystemAdmin, UnitManager, ProviderAdmin], Target::None),
+        ),
+        ((p.clone(), "/admin/users/new"), (ADMIN, Target::B)),
+        ((p.clone(), "/admin/users/request"), (REQUEST, Target::B)),
+        (
+            (g.clone(), "/admin/users/{id}"),
+            (DIRECTORY_READ, Target::B),
+        ),
+        ((p.clone(), "/admin/users/{id}/approve"), (ADMIN, Target::B)),
+        ((p.clone(), "/admin/users/{id}/reject"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/admin/users/{id}/deactivate"),
+            (DEACTIVATE, Target::B),
+        ),
+        (
+            (p.clone(), "/admin/users/{id}/reactivate"),
+            (ADMIN, Target::B),
+        ),
+        (
+            (p.clone(), "/admin/users/{id}/reset-password"),
+            (ADMIN, Target::B),
+        ),
+        (
+            (p.clone(), "/admin/users/{id}/reset-second-factor"),
+            (ADMIN, Target::B),
+        ),
+        ((p.clone(), "/admin/users/{id}/roles"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/admin/users/{id}/roles/{assignment}/remove"),
+            (ADMIN, Target::B),
+        ),
+        ((p.clone(), "/admin/users/{id}/tokens"), (ADMIN, Target::B)),
+        (
+            (p.clone(), "/admin/users/{id}/tokens/{token}/revoke"),
+            (ADMIN, Target::B),
+        ),
+        ((g.clone(), "/audit"), (AUDIT_READ, Target::None)),
+        (
+            (g.clone(), "/audit/export.csv"),
+            (AUDIT_EXPORT, Target::None),
+        ),
+    ])
+}
+
+/// Routes of the login flow (open without a full login) and logout, tested in `login.rs`.
+const OPEN: &[(&str, &str)] = &[
+    ("POST", "/profile/logout-everywhere"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/lang"),
+    ("GET", "/login/code"),
+    ("POST", "/login/code"),
+    ("GET", "/login/password"),
+    ("POST", "/login/password"),
+    ("GET", "/login/enrol"),
+    ("POST", "/login/enrol"),
+    ("POST", "/logout"),
+    ("GET", "/api/v1/openapi.json"),
+];
+
+fn covers(actor: &Person, w: &World, target: Target) -> bool {
+    let everything = actor.org == w.m && actor.unit.is_none();
+    match target {
+        Target::None => true,
+        Target::Everything => everything,
+        // Organisation-wide in B, or municipality-wide. (Unit B1 holders have no directory rights.)
+        Target::B => everything || (actor.org == w.b && actor.unit.is_none()),
+        Target::ClientA1 { covered } => {
+            everything
+                || (actor.org == w.a && actor.unit.is_none())
+                || actor.unit == Some(w.a1)
+                || (covered && (actor.unit == Some(w.an) || actor.unit == Some(w.c1)))
+        }
+    }
+}
+
+struct Ids {
+    victim: String,
+    assignment: String,
+    token: String,
+    /// Registry targets, all of client A1.
+    client: String,
+    decision: String,
+    order: String,
+    consent: String,
+    pause: String,
+    device: String,
+    member: String,
+}
+
+/// A decision with its order, a consent and a pause for client A1, and a device in stock,
+/// made through the API by those whose work it is.
+async fn registry_targets(app: &TestApp, w: &World) -> (String, String, String, String, String) {
+    let a1 = w.client_a1;
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/clients/{a1}/decisions"),
+            &w.p("m_assessor").bearer(),
+            json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+                   "times": "23:00, 03:00", "valid_from": "2026-11-22"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let decision = res.json()["id"].as_str().unwrap().to_owned();
+    let detail = app
+        .get(
+            &format!("/api/v1/clients/{a1}"),
+            &w.p("m_assessor").bearer(),
+        )
+        .await
+        .json();
+    let order = detail["orders"][0]["id"].as_str().unwrap().to_owned();
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/clients/{a1}/consents"),
+            &w.p("m_assessor").bearer(),
+            json!({"service": "night_supervision", "informed_by": "Handläggare Test",
+                   "informed_on": "2026-11-20", "informed_how": "in_person",
+                   "given_by": "client", "given_on": "2026-11-20"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let consent = res.json()["id"].as_str().unwrap().to_owned();
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/clients/{a1}/pauses"),
+            &w.p("a_unitmgr").bearer(),
+            json!({"first_night": "2026-12-24", "last_night": "2026-12-26",
+                   "reason": "guests", "requested": "client_by_phone"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let pause = res.json()["id"].as_str().unwrap().to_owned();
+    let res = app
+        .json(
+            Method::POST,
+            "/api/v1/devices",
+            &w.p("m_admin").bearer(),
+            json!({"kind": "camera", "serial": "MATRIX-1", "model": "Doro Visit"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let device = res.json()["device"]["id"].as_str().unwrap().to_owned();
+    (decision, order, consent, pause, device)
+}
+
+/// A concrete request for a route, with a valid body, acting on targets in B.
+fn request(
+    w: &World,
+    ids: &Ids,
+    method: &Method,
+    path: &str,
+) -> (String, Option<serde_json::Value>, Vec<(String, String)>) {
+    let filled = path
+        .replace("{assignment_id}", &ids.assignment)
+        .replace("{assignment}", &ids.assignment)
+        .replace("{token_id}", &ids.token)
+        .replace("{token}", &ids.token);
+    let filled = filled
+        .replace("{decision}", &ids.decision)
+        .replace("{order}", &ids.order)
+        .replace("{consent}", &ids.consent)
+        .replace("{consent_id}", &ids.consent)
+        .replace("{pause}", &ids.pause)
+        .replace("{pause_id}", &ids.pause)
+        .replace("{user_id}", &ids.member);
+    let filled = if path.contains("/organisations/{id}") {
+        filled.replace("{id}", &w.b.to_string())
+    } else if path.contains("/units/{id}") {
+        filled.replace("{id}", &w.b1.to_string())
+    } else if path.contains("clients/{id}") {
+        filled.replace("{id}", &ids.client)
+    } else if path.contains("decisions/{id}") {
+        filled.replace("{id}", &ids.decision)
+    } else if path.contains("orders/{id}") {
+        filled.replace("{id}", &ids.order)
+    } else if path.contains("devices/{id}") {
+        filled.replace("{id}", &ids.device)
+    } else {
+        filled.replace("{id}", &ids.victim)
+    };
+    let b = w.b.to_string();
+    let b1 = w.b1.to_string();
+    let new_user = json!({"username": "matrix.user", "display_name": "Matrix", "email": "m@b.se", "organisation_id": w.b,
+                          "roles": [{"role": "care_staff", "organisation_id": w.b, "unit_id": w.b1}]});
+    let s = |v: &[(&str, &str)]| {
+        v.iter()
+            .map(|(k, x)| ((*k).to_owned(), (*x).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let (json_body, form) = match (method.as_str(), path) {
+        ("POST", "/api/v1/organisations") => (
+            Some(json!({"kind": "provider", "provider_kind": "private", "name": "Matrix AB"})),
+            vec![],
+        ),
+        ("PATCH", "/api/v1/organisations/{id}") => {
+            (Some(json!({"name": "Privat Omsorg AB"})), vec![])
+        }
+        ("POST", "/api/v1/units") => (
+            Some(json!({"organisation_id": w.b, "name": "Matrix unit", "kind": "home_care"})),
+            vec![],
+        ),
+        ("PATCH", "/api/v1/units/{id}") => (Some(json!({"name": "B1"})), vec![]),
+        ("PUT", "/api/v1/units/{id}/coverage") => (Some(json!({"covered_unit_ids": []})), vec![]),
+        ("POST", "/api/v1/users") | ("POST", "/api/v1/users/requests") => (Some(new_user), vec![]),
+        ("PATCH", "/api/v1/users/{id}") => (Some(json!({"display_name": "Test b_victim"})), vec![]),
+        ("POST", "/api/v1/users/{id}/roles") => (
+            Some(json!({"role": "nurse", "organisation_id": w.b, "unit_id": w.b1})),
+            vec![],
+        ),
+        ("POST", "/api/v1/users/{id}/tokens") => (Some(json!({"name": "matrix"})), vec![]),
+        // Valid bodies for client routes, so that a refusal comes from need-to-know and not
+        // from the body.
+        ("POST", "/api/v1/clients") | ("PUT", "/api/v1/clients/{id}") => (
+            Some(json!({"identity": "194004049807", "name": "Matrix Klient",
+                        "provider_id": w.a, "unit_id": w.a1})),
+            vec![],
+        ),
+        ("POST", "/api/v1/clients/{id}/decisions") => (
+            Some(json!({"law": "sol", "service": "safety_alarm", "valid_from": "2026-11-22"})),
+            vec![],
+        ),
+        ("POST", "/api/v1/decisions/{id}/end") => (Some(json!({"ended_on": "2026-12-31"})), vec![]),
+        ("POST", "/api/v1/clients/{id}/consents") => (
+            Some(json!({"service": "safety_alarm", "informed_by": "Matrix",
+                        "informed_on": "2026-11-21", "informed_how": "phone",
+                        "given_by": "client", "given_on": "2026-11-21"})),
+            vec![],
+        ),
+        ("PUT", "/api/v1/clients/{id}/plan") => {
+            (Some(json!({"mode": "camera", "times": "23:00"})), vec![])
+        }
+        ("POST", "/api/v1/clients/{id}/pauses") => (
+            Some(
+                json!({"first_night": "2027-01-10", "last_night": "2027-01-10",
+                        "reason": "travel", "requested": "relative"}),
+            ),
+            vec![],
+        ),
+        ("POST", p) | ("PUT", p) if p.starts_with("/api/") => (Some(json!({})), vec![]),
+        ("POST", "/admin/organisations") => (
+            None,
+            s(&[
+                ("name", "Matrix AB"),
+                ("kind", "provider"),
+                ("provider_kind", "private"),
+            ]),
+        ),
+        ("POST", "/admin/organisations/{id}") => {
+            (None, s(&[("name", "Privat Omsorg AB"), ("active", "true")]))
+        }
+        ("POST", "/admin/units") => (
+            None,
+            s(&[
+                ("organisation_id", &b),
+                ("name", "Matrix unit"),
+                ("kind", "home_care"),
+            ]),
+        ),
+        ("POST", "/admin/units/{id}") => (
+            None,
+            s(&[("name", "B1"), ("kind", "home_care"), ("active", "true")]),
+        ),
+        ("POST", "/admin/users/new") | ("POST", "/admin/users/request") => (
+            None,
+            s(&[
+                ("display_name", "Matrix"),
+                ("username", "matrix.page"),
+                ("email", "m@b.se"),
+                ("hsa_id", ""),
+                ("organisation_id", &b),
+                ("role", "care_staff"),
+                ("unit_id", &b1),
+            ]),
+        ),
+        ("POST", "/admin/users/{id}/roles") => (None, s(&[("role", "nurse"), ("unit_id", &b1)])),
+        ("POST", "/admin/users/{id}/tokens") => (None, s(&[("name", "matrix")])),
+        ("POST", "/profile/password") => (
+            None,
+            s(&[("current", "wrong"), ("new_password", "x"), ("repeat", "y")]),
+        ),
+        _ => (None, vec![]),
+    };
+    (filled, json_body, form)
+}
+
+async fn send(
+    app: &TestApp,
+    auth: &Auth,
+    method: &Method,
+    path: &str,
+    json_body: Option<serde_json::Value>,
+    form: Vec<(String, String)>,
+) -> Res {
+    match (method.as_str(), json_body) {
+        ("GET", _) => app.get(path, auth).await,
+        ("DELETE", _) => app.delete(path, auth).await,
+        (_, Some(body)) => app.json(method.clone(), path, auth, body).await,
+        (_, None) => {
+            let fields: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.form(path, auth, &fields).await
+        }
+    }
+}
+
+async fn every_route_every_role_every_organisation(app: TestApp) {
+    let w = World::build(&app).await;
+    let table = table();
+
+    // The table covers exactly the routes the application has.
+    let declared: BTreeSet<(String, String)> = app
+        .routes
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.clone()))
+        .collect();
+    let mut expected: BTreeSet<(String, String)> = table
+        .keys()
+        .map(|(m, p)| (m.to_string(), (*p).to_owned()))
+        .collect();
+    expected.extend(OPEN.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())));
+    assert_eq!(
+        declared, expected,
+        "routes and the expectation table differ"
+    );
+
+    let victim = w.p("b_victim");
+    let assignment = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.list_assignments(victim.id).await.unwrap()[0]
+            .id
+            .to_string()
+    };
+    let token = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.list_api_tokens(victim.id).await.unwrap()[0]
+            .id
+            .to_string()
+    };
+    let (decision, order, consent, pause, device) = registry_targets(&app, &w).await;
+    let ids = Ids {
+        victim: victim.id.to_string(),
+        assignment,
+        token,
+        client: w.client_a1.to_string(),
+        decision,
+        order,
+        consent,
+        pause,
+        device,
+        member: w.p("a_staff").id.to_string(),
+    };
+
+    // Deny by default: nothing but the open routes answers without a login.
+    for (method, path) in table.keys() {
+        let (filled, body, form) = request(&w, &ids, method, path);
+        let res = send(&app, &Auth::None, method, &filled, body, form).await;
+        if path.starts_with("/api/") {
+            assert_eq!(
+                res.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} without login"
+            );
+        } else {
+            assert_eq!(
+                res.status,
+                StatusCode::SEE_OTHER,
+                "{method} {path} without login"
+            );
+            assert!(res.location().unwrap().starts_with("/login"));
+        }
+    }
+
+    let mut checked = 0;
+    let mut actors: Vec<&Person> = w
+        .people
+        .values()
+        .filter(|p| p.username != "b_victim")
+        .collect();
+    actors.sort_by_key(|p| p.username.clone());
+    for actor in actors {
+        let session = {
+            let user = {
+                let mut tx = app.store.begin_read().await.unwrap();
+                tx.get_user(actor.id).await.unwrap().unwrap()
+            };
+            let new = app
+                .services
+                .start_session(&user, true, false, true, &Default::default())
+                .await
+                .unwrap();
+            Auth::Session {
+                token: new.token,
+                csrf: new.session.csrf_token,
+            }
+        };
+        let mut routes: Vec<_> = table.iter().collect();
+        routes.sort_by_key(|((m, p), _)| (p.to_string(), m.to_string()));
+        for ((method, path), (roles, target)) in routes {
+            let allowed = roles.contains(&actor.role) && covers(actor, &w, *target);
+            let (filled, body, form) = request(&w, &ids, method, path);
+            let auth = if path.starts_with("/api/") {
+                actor.bearer()
+            } else {
+                session.clone()
+            };
+            let res = send(&app, &auth, method, &filled, body, form).await;
+            assert!(
+                !res.status.is_server_error(),
+                "{} {method} {path}: {} {}",
+                actor.username,
+                res.status,
+                res.body
+            );
+            assert_ne!(
+                res.status,
+                StatusCode::UNAUTHORIZED,
+                "{} {method} {path}: logged out?",
+                actor.username
+            );
+            if allowed {
+                assert_ne!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{} ({:?}) should be allowed {method} {path}: {}",
+                    actor.username,
+                    actor.role,
+                    res.body
+                );
+            } else {
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{} ({:?}) should be denied {method} {path}",
+                    actor.username,
+                    actor.role
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked,
+        11 * table.len(),
+        "eleven actors, one per role and organisation"
+    );
+}
+
+db_tests!(every_route_every_role_every_organisation);
