@@ -700,10 +700,20 @@ impl Tr {
 
     /// A reason from the rules, in Swedish when we know it.
     pub fn reason(&self, reason: &str) -> String {
-        if self.lang == Lang::Sv
-            && let Some((_, sv)) = REASONS_SV.iter().find(|(en, _)| *en == reason)
-        {
-            return (*sv).to_owned();
+        if self.lang == Lang::Sv {
+            if let Some((_, sv)) = REASONS_SV
+                .iter()
+                .chain(registry::REASONS_SV)
+                .find(|(en, _)| *en == reason)
+            {
+                return (*sv).to_owned();
+            }
+            if let Some((en, sv)) = registry::REASON_PREFIXES_SV
+                .iter()
+                .find(|(en, _)| reason.starts_with(en))
+            {
+                return format!("{sv}{}", &reason[en.len()..]);
+            }
         }
         reason.to_owned()
     }
@@ -779,6 +789,14 @@ mod tests {
         let sv = Tr::new(Lang::Sv);
         assert_eq!(sv.reason("is required"), "måste fyllas i");
         assert_eq!(sv.reason("something new"), "something new");
+        assert_eq!(
+            sv.reason("no such date: 1945-02-30"),
+            "datumet finns inte: 1945-02-30"
+        );
+        assert_eq!(
+            sv.reason("a device is activated only after a passed test"),
+            "en enhet aktiveras först efter ett godkänt test"
+        );
         assert_eq!(Tr::new(Lang::En).reason("is required"), "is required");
         assert_eq!(sv.field("email"), "E-post");
         assert_eq!(sv.field("valid_from"), "Gäller från");

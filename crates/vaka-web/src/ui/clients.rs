@@ -382,11 +382,7 @@ async fn form_page(
 ) -> Result<Response, PageError> {
     let t = page.t;
     let placements = placements(state, t).await.or_page(&page)?;
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page.status();
     Ok(render(
         status,
         &ClientFormPage {
@@ -908,11 +904,7 @@ async fn client_page(
         v
     };
     let withheld = view.disclosure == Disclosure::NameOnly;
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page.status();
     Ok(render(
         status,
         &ClientPage {

@@ -124,11 +124,7 @@ async fn devices_page(
         )
         .await
         .or_page(&page)?;
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page.status();
     Ok(render(
         status,
         &DevicesPage {
@@ -261,11 +257,7 @@ async fn device_page(
         .filter(|s| d.status.after(**s).is_ok())
         .map(|s| (s.code().to_owned(), t.code("device_step", s.code())))
         .collect();
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = page.status();
     let form = DeviceForm {
         kind: d.kind.code().to_owned(),
         serial: d.serial.clone(),

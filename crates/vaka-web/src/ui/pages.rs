@@ -34,6 +34,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub flash: Option<String>,
     pub error: Option<String>,
+    /// The status of the error shown, when there is one.
+    pub error_status: Option<StatusCode>,
     pub section: &'static str,
     pub other_lang: &'static str,
 }
@@ -52,6 +54,7 @@ impl PageCtx {
             csrf: String::new(),
             flash: None,
             error: None,
+            error_status: None,
             section: "",
             other_lang: match t.lang {
                 Lang::Sv => "en",
@@ -90,7 +93,18 @@ impl PageCtx {
 
     pub fn with_error(mut self, e: &ApiError) -> Self {
         self.error = Some(describe(self.t, e));
+        self.error_status = Some(e.status);
         self
+    }
+
+    /// The status of a page shown again after a change: the error's (a conflict stays 409),
+    /// else 200.
+    pub fn status(&self) -> StatusCode {
+        match (&self.error, self.error_status) {
+            (_, Some(s)) => s,
+            (Some(_), None) => StatusCode::UNPROCESSABLE_ENTITY,
+            (None, None) => StatusCode::OK,
+        }
     }
 }
 

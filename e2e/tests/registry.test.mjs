@@ -1,0 +1,184 @@
+// The registry as the demo's users meet it: a needs assessor registers a client, records a
+// decision on camera night supervision and the client's consent; the unit manager accepts the
+// order; the system administrator registers a camera, assigns it, installs it, fails to
+// activate it before a test, passes the test and activates it; the unit manager sets the times
+// and pauses one night. A user outside the client's unit cannot open the client.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startDemo, launch, totp } from "../lib/vaka.mjs";
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** A page logged in as a demo user who has a second factor (enrolling the admin if needed). */
+async function loggedIn(username) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const user = demo.user(username);
+  await page.goto(`${demo.url}/login`);
+  await page.getByLabel("Användarnamn").fill(username);
+  await page.getByLabel("Lösenord").fill(user.password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.waitForURL(/\/login\/(code|enrol)$/);
+  if (page.url().endsWith("/enrol")) {
+    const secret = (await page.locator("#totp-secret").textContent()).trim();
+    await page.getByLabel("Kod", { exact: true }).fill(totp(secret));
+    await page.getByRole("button", { name: "Aktivera" }).click();
+    await page.getByRole("link", { name: "Fortsätt" }).click();
+  } else {
+    await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
+    await page.getByRole("button", { name: "Verifiera" }).click();
+  }
+  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  return page;
+}
+
+/** Today in Stockholm, as the date inputs want it. */
+function today() {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm" }).format(new Date());
+}
+
+function tomorrow() {
+  const d = new Date(`${today()}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+test("decision and consent → order accepted → camera registered, tested, activated → plan and pause", async () => {
+  // --- The needs assessor registers the client, the decision and the consent.
+  const assessor = await loggedIn("assessor");
+  await assessor.getByRole("link", { name: "Brukare", exact: true }).click();
+  await assessor.getByRole("link", { name: "Ny brukare" }).click();
+  await assessor.getByLabel("Personnummer", { exact: true }).fill("19400404-9807");
+  await assessor.getByLabel("Namn", { exact: true }).fill("Greta Webbtest");
+  await assessor.getByLabel("Gatuadress").fill("Webbgatan 3");
+  await assessor.getByLabel("Postnummer").fill("123 45");
+  await assessor.getByLabel("Ort").fill("Demostad");
+  await assessor.getByLabel("Utförare och enhet").selectOption({ label: "Demo kommun hemtjänst — Hemtjänst Centrum" });
+  await assessor.getByRole("button", { name: "Spara" }).click();
+  await assessor.getByRole("heading", { name: /Greta Webbtest/ }).waitFor();
+  assert.ok(await assessor.getByText("Brukaren är registrerad.").isVisible());
+  const clientUrl = assessor.url().split("?")[0];
+
+  // A bad personnummer is refused with a message naming the field, and nothing is stored.
+  await assessor.goto(`${demo.url}/clients/new`);
+  await assessor.getByLabel("Personnummer", { exact: true }).fill("19400404-9808");
+  await assessor.getByLabel("Namn", { exact: true }).fill("Fel Kontrollsiffra");
+  await assessor.getByRole("button", { name: "Spara" }).click();
+  await assessor.getByRole("alert").waitFor();
+  assert.match(await assessor.getByRole("alert").textContent(), /Personnummer.*kontrollsiffran stämmer inte/);
+
+  await assessor.goto(clientUrl);
+  const decisions = assessor.locator("#decisions");
+  await decisions.getByLabel("Insats").selectOption("night_supervision");
+  await decisions.getByLabel("Tillsynsform").selectOption("camera");
+  await decisions.getByLabel("Tider").fill("22:30, 01:30, 04:30");
+  await decisions.getByLabel("Gäller från").fill(today());
+  await decisions.getByRole("button", { name: "Registrera beslut" }).click();
+  await assessor.getByText("Beslutet är registrerat").waitFor();
+  assert.ok(await assessor.locator("#decisions tbody").getByText("22:30, 01:30, 04:30").isVisible());
+  assert.ok(await assessor.locator("#orders tbody").getByText("Beställt").isVisible());
+
+  // A consent dated in the future is refused.
+  const consent = assessor.locator("#consent");
+  await consent.getByLabel("Informerad av").fill("Karin Handläggare");
+  await consent.getByLabel("Samtycke den").fill(tomorrow());
+  await consent.getByRole("button", { name: "Spara samtycke" }).click();
+  await assessor.getByRole("alert").waitFor();
+  assert.equal(await assessor.locator("#consent tbody tr").count(), 1, "only the empty-list row");
+  await consent.getByLabel("Informerad av").fill("Karin Handläggare");
+  await consent.getByLabel("Samtycke den").fill(today());
+  await consent.getByRole("button", { name: "Spara samtycke" }).click();
+  await assessor.getByText("Samtycket är dokumenterat.").waitFor();
+  assert.ok(await assessor.locator("#consent tbody").getByText("Gäller").isVisible());
+
+  // --- The unit manager accepts the order.
+  const manager = await loggedIn("unitmanager");
+  await manager.getByRole("link", { name: "Uppdrag" }).click();
+  const row = manager.locator("tr", { hasText: "Greta Webbtest" });
+  await row.getByRole("button", { name: "Ta emot" }).click();
+  await manager.getByText("Uppdraget är mottaget.").waitFor();
+
+  // --- The system administrator registers a camera and takes it through its lifecycle.
+  const admin = await loggedIn("admin");
+  await admin.getByRole("link", { name: "Enheter och larm" }).click();
+  const reg = admin.locator("section", { has: admin.getByRole("heading", { name: "Registrera enhet" }) });
+  await reg.getByLabel("Typ").selectOption("camera");
+  await reg.getByLabel("Serienummer").fill("DV-WEB-0001");
+  await reg.getByLabel("Modell").fill("Doro Visit");
+  await reg.getByRole("button", { name: "Registrera enhet" }).click();
+  const credential = (await admin.getByTestId("device-credential").textContent()).trim();
+  assert.match(credential, /^vakadev_/);
+  await admin.getByRole("link", { name: "Till enheten" }).click();
+  assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "I lager");
+
+  const step = async (code, client) => {
+    await admin.getByLabel("Steg", { exact: true }).selectOption(code);
+    if (client) await admin.getByLabel("Brukarens personnummer").fill(client);
+    await admin.getByRole("button", { name: "Utför" }).click();
+  };
+  await step("assign", "400404-9807");
+  await admin.getByText("Steget är registrerat.").waitFor();
+  assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "Kopplad till brukare");
+  await step("install");
+  await admin.getByText("Steget är registrerat.").waitFor();
+  assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "Installerad");
+  // Activation before a passed test is not offered, and refused when forced.
+  const offered = await admin.getByLabel("Steg", { exact: true }).locator("option").allTextContents();
+  assert.ok(!offered.includes("Aktivera"), `offered: ${offered}`);
+  const forced = await admin.evaluate(async () => {
+    const form = document.querySelector("form[action$='/steps']");
+    const body = new URLSearchParams(new FormData(form));
+    body.set("step", "activate");
+    const res = await fetch(form.action, { method: "POST", body });
+    return { status: res.status, text: await res.text() };
+  });
+  assert.equal(forced.status, 409);
+  assert.match(forced.text, /passed test|godkänt test/);
+  await step("pass_test");
+  await admin.getByText("Steget är registrerat.").waitFor();
+  await step("activate");
+  await admin.getByText("Steget är registrerat.").waitFor();
+  assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "Aktiv");
+  assert.ok(await admin.locator("table").getByText("Test godkänt").first().isVisible());
+
+  // --- The unit manager sees the service started, sets the times and pauses one night.
+  await manager.goto(clientUrl);
+  assert.ok(await manager.locator("#orders tbody").getByText("Pågår").isVisible());
+  assert.ok(await manager.locator("#devices tbody").getByText("DV-WEB-0001").isVisible());
+  const plan = manager.locator("#plan");
+  await plan.getByLabel("Tillsynsform").selectOption("camera");
+  await plan.getByLabel("Tider").fill("23:00, 02:00, 05:00");
+  await plan.getByRole("button", { name: "Spara tillsynsplan" }).click();
+  await manager.getByText("Tillsynsplanen är sparad.").waitFor();
+  assert.equal((await manager.getByTestId("plan-times").textContent()).trim(), "23:00, 02:00, 05:00");
+  const pauses = manager.locator("#pauses");
+  await pauses.getByText("Registrera uppehåll").click();
+  await pauses.getByLabel("Första natten").fill(tomorrow());
+  await pauses.getByLabel("Orsak").selectOption("guests");
+  await pauses.getByLabel("Hur brukaren bad om det").selectOption("client_by_phone");
+  await pauses.getByRole("button", { name: "Spara uppehåll" }).click();
+  await manager.getByText("Uppehållet är registrerat.").waitFor();
+  const pauseRow = manager.locator("#pauses tbody tr").first();
+  assert.match(await pauseRow.textContent(), new RegExp(`${tomorrow()}.*Gäster.*Brukaren, per telefon.*Planerat`, "s"));
+
+  // --- Staff of the private provider cannot open the client; the refusal is audited.
+  const outsider = await loggedIn("lovstaff");
+  const res = await outsider.goto(clientUrl);
+  assert.equal(res.status(), 403);
+  assert.equal(await outsider.getByText("Greta Webbtest").count(), 0);
+  const audit = await loggedIn("manager");
+  await audit.goto(`${demo.url}/audit?action=client.read`);
+  const refused = audit.locator("tbody tr", { hasText: "lovstaff" }).first();
+  assert.match(await refused.textContent(), /client\.read.*Nekad/s);
+});
