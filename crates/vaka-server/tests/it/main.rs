@@ -11,3 +11,4 @@ mod bad_input;
 mod directory;
 mod import;
 mod login;
+mod registry;

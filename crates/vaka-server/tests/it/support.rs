@@ -100,8 +100,54 @@ impl Res {
     }
 }
 
+/// Everything the application logs while the tests run, at every level: tests assert that no
+/// personal data reaches it.
+pub fn captured_logs() -> String {
+    let buf = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn log_buffer() -> &'static std::sync::Mutex<Vec<u8>> {
+    static BUF: std::sync::OnceLock<std::sync::Mutex<Vec<u8>>> = std::sync::OnceLock::new();
+    BUF.get_or_init(|| std::sync::Mutex::new(Vec::new()))
+}
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        log_buffer()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends the logs of every test to the buffer, at debug level for our crates (as an operator
+/// turning on verbose logs would) and info for the rest.
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::new(
+            "info,vaka_web=trace,vaka_service=trace,vaka_server=trace,vaka_store=trace,\
+             vaka_store_sqlite=trace,vaka_store_postgres=trace,sqlx=debug,tower_http=debug",
+        );
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(|| LogWriter)
+            .with_ansi(false)
+            .try_init();
+    });
+}
+
 impl TestApp {
     fn assemble(store: Arc<dyn Store>, backend: Backend, cleanup: Cleanup) -> Self {
+        capture_logs();
         let clock = ManualClock::new(t0());
         let cfg = Config {
             login_attempts_per_minute: 10_000,
