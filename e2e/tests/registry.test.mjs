@@ -20,8 +20,12 @@ after(async () => {
   await demo?.stop();
 });
 
-/** A page logged in as a demo user who has a second factor (enrolling the admin if needed). */
+const sessions = new Map();
+
+/** A page logged in as a demo user who has a second factor (enrolling the admin if needed).
+ * One login per user: a second within the same 30 s would replay the code. */
 async function loggedIn(username) {
+  if (sessions.has(username)) return sessions.get(username);
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const user = demo.user(username);
@@ -40,6 +44,7 @@ async function loggedIn(username) {
     await page.getByRole("button", { name: "Verifiera" }).click();
   }
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  sessions.set(username, page);
   return page;
 }
 
@@ -181,4 +186,36 @@ test("decision and consent → order accepted → camera registered, tested, act
   await audit.goto(`${demo.url}/audit?action=client.read`);
   const refused = audit.locator("tbody tr", { hasText: "lovstaff" }).first();
   assert.match(await refused.textContent(), /client\.read.*Nekad/s);
+});
+
+test("the administrator imports clients from a Windows-1252 file: a bad row stops the file until only the good rows are chosen", async () => {
+  const admin = await loggedIn("admin");
+  await admin.goto(`${demo.url}/clients`);
+  await admin.getByRole("link", { name: "Importera från fil" }).click();
+  const csv = [
+    "identity;name;provider;unit",
+    "19410707-1237;Åke Ödmark;Demo kommun hemtjänst;Hemtjänst Norr",
+    "19420808-4569;Fel Kontrollsiffra;Demo kommun hemtjänst;Hemtjänst Norr",
+  ].join("\r\n");
+  const file = { name: "brukare.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "latin1") };
+  const section = admin.locator("section", { has: admin.getByRole("heading", { name: "Brukare", exact: true }) });
+  const send = async (mode) => {
+    await section.getByLabel("CSV-fil").setInputFiles(file);
+    await section.locator(`input[name=mode][value=${mode}]`).check();
+    await section.getByRole("button", { name: "Skicka brukarfilen" }).click();
+    await admin.getByTestId("import-report").waitFor();
+  };
+  await send("all");
+  const report = admin.getByTestId("import-report");
+  assert.match(await report.textContent(), /Inget är importerat/);
+  assert.match(await report.textContent(), /windows-1252/);
+  const problem = report.locator("tbody tr");
+  assert.equal(await problem.count(), 1);
+  assert.match(await problem.textContent(), /^3\s*identity/);
+  assert.equal((await admin.getByTestId("rows-imported").textContent()).trim(), "0");
+
+  await send("only_valid");
+  assert.equal((await admin.getByTestId("rows-imported").textContent()).trim(), "1");
+  await admin.goto(`${demo.url}/clients?q=Åke`);
+  assert.ok(await admin.getByRole("link", { name: "Åke Ödmark" }).isVisible());
 });

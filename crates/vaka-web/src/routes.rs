@@ -77,6 +77,20 @@ impl Routes {
         self.page(Method::POST, path, access, post(handler))
     }
 
+    /// A page that takes an uploaded file (multipart, up to `limit` bytes).
+    pub fn post_upload<H, T>(self, path: &str, access: Access, limit: usize, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.page(
+            Method::POST,
+            path,
+            access,
+            post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)),
+        )
+    }
+
     /// A JSON API route described by `#[utoipa::path]`; path and method come from there.
     pub fn api(
         mut self,

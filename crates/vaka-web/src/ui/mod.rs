@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clients;
 pub mod devices;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod orders;
 pub mod pages;
@@ -129,6 +130,19 @@ pub fn register(r: Routes) -> Routes {
             "/reports/not-carried-out",
             Access::Permission(ReportRead),
             orders::not_carried_out,
+        )
+        .get("/import", Access::Permission(ImportData), import::form)
+        .post_upload(
+            "/import/clients",
+            Access::Permission(ImportData),
+            crate::api::import::MAX_FILE_BYTES,
+            import::clients,
+        )
+        .post_upload(
+            "/import/devices",
+            Access::Permission(ImportData),
+            crate::api::import::MAX_FILE_BYTES,
+            import::devices,
         )
         .get("/devices", Access::Permission(DeviceManage), devices::list)
         .post(
