@@ -21,6 +21,7 @@ pub mod error;
 pub mod ids;
 pub mod personnummer;
 pub mod plan;
+pub mod rounds;
 
 pub mod validate;
 
