@@ -1,0 +1,601 @@
+//! The life of one planned look-in: a pure state machine driven by events and by time.
+//!
+//! ```text
+//! planned ──(window opens)──▶ open ──(look-in starts)──▶ looked_in ──seen, OK──▶ done
+//!    │                         │  ▲                          │
+//!    │ camera unreachable      │  └──(re-check is due)── recheck_due ◀─not visible (1st)
+//!    ▼                         │                             │
+//! camera_unreachable ─┐        │ window closes               ├─not visible (2nd)─▶ escalated
+//!                     │        ▼                             └─deviation─────────▶ escalated
+//!                     │      missed ─┐                                                │
+//!                     └──────────────┴──(the dispatch is closed)──▶ closed ◀──────────┘
+//! paused: the client paused the night (before any dispatch); cancelled: consent or decision
+//! ended during the night.
+//! ```
+//!
+//! Every state before `done`, `closed`, `paused` and `cancelled` moves on by itself as time
+//! passes, so no planned supervision ends the night without a final state. The transition
+//! function returns what must happen (a dispatch to the night patrol, an alert to the
+//! supervisor) as effects for the caller to carry out in the same transaction.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::plan::EscalationChain;
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Before its window.
+    Planned,
+    /// The window is open: an operator may look in. A re-check carries the end of its own
+    /// window.
+    Open { recheck: Option<Timestamp> },
+    /// A look-in began; its outcome is not recorded yet.
+    LookedIn { recheck: Option<Timestamp> },
+    /// "Not visible": the re-check opens at `at`.
+    RecheckDue { at: Timestamp },
+    /// Seen, OK. Final.
+    Done,
+    /// Staff are sent (or the client phoned first) for `reason`; waits for the dispatch to close.
+    Escalated { reason: EscalationReason },
+    /// The window closed without a look-in; escalated, and the supervisor told.
+    Missed,
+    /// The camera could not be reached before or in the window; a visit replaces the look-in.
+    CameraUnreachable,
+    /// The dispatch is closed. Final.
+    Closed,
+    /// The client paused the night. Final.
+    Paused,
+    /// The decision or consent ended during the night. Final.
+    Cancelled,
+}
+
+impl TaskState {
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskState::Planned => "planned",
+            TaskState::Open { recheck: None } => "open",
+            TaskState::Open { recheck: Some(_) } => "recheck_open",
+            TaskState::LookedIn { .. } => "looked_in",
+            TaskState::RecheckDue { .. } => "recheck_due",
+            TaskState::Done => "done",
+            TaskState::Escalated { .. } => "escalated",
+            TaskState::Missed => "missed",
+            TaskState::CameraUnreachable => "camera_unreachable",
+            TaskState::Closed => "closed",
+            TaskState::Paused => "paused",
+            TaskState::Cancelled => "cancelled",
+        }
+    }
+
+    /// No event moves a final state.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            TaskState::Done | TaskState::Closed | TaskState::Paused | TaskState::Cancelled
+        )
+    }
+
+    /// Whether an operator may start a look-in now (the server's check, beside consent, role
+    /// and camera).
+    pub fn allows_look_in(self) -> bool {
+        matches!(self, TaskState::Open { .. })
+    }
+}
+
+/// Why staff were sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationReason {
+    /// Not visible twice.
+    NotVisibleTwice,
+    /// Something abnormal was seen.
+    Deviation,
+}
+
+/// What an operator saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    SeenOk,
+    NotVisible,
+    Deviation,
+}
+
+/// What happens to a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Time passes (the scheduler's tick).
+    Tick(Timestamp),
+    /// The pre-window check found the camera unreachable (or it dropped during the window).
+    CameraUnreachable(Timestamp),
+    /// An operator began a look-in.
+    LookInStarted(Timestamp),
+    /// An operator recorded what was seen.
+    Outcome(Timestamp, Outcome),
+    /// The dispatch this task caused is closed.
+    DispatchClosed(Timestamp),
+    /// The client paused the night.
+    Paused(Timestamp),
+    /// The decision or consent no longer holds.
+    Cancelled(Timestamp),
+}
+
+/// What the caller must do after a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Send the night patrol now (`phone_first`: phone the client, then visit if no answer).
+    Dispatch {
+        phone_first: bool,
+        why: DispatchCause,
+    },
+    /// Tell the unit's supervisor.
+    AlertSupervisor,
+}
+
+/// Why a dispatch was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchCause {
+    NotVisibleTwice,
+    Deviation,
+    Missed,
+    CameraUnreachable,
+}
+
+impl DispatchCause {
+    pub fn code(self) -> &'static str {
+        match self {
+            DispatchCause::NotVisibleTwice => "not_visible_twice",
+            DispatchCause::Deviation => "deviation",
+            DispatchCause::Missed => "missed",
+            DispatchCause::CameraUnreachable => "camera_unreachable",
+        }
+    }
+}
+
+/// The rules one task follows (the client's settings over the municipality's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskRules {
+    pub opens: Timestamp,
+    pub closes: Timestamp,
+    pub recheck_delay: SignedDuration,
+    /// How long a re-check stays open.
+    pub recheck_window: SignedDuration,
+    pub escalation: EscalationChain,
+}
+
+/// Why an event does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The task is not in a state where this can happen (e.g. a look-in before the window).
+    NotNow(&'static str),
+}
+
+impl Refused {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Refused::NotNow(r) => r,
+        }
+    }
+}
+
+/// The result of a transition.
+pub type Step = (TaskState, Vec<Effect>);
+
+/// Applies an event to a task.
+pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, Refused> {
+    use TaskState as S;
+    if state.is_final() {
+        return match event {
+            // Time passing over a finished task is no news.
+            Event::Tick(_) => Ok((state, vec![])),
+            _ => Err(Refused::NotNow("the supervision is already finished")),
+        };
+    }
+    let dispatch = |why| Effect::Dispatch {
+        phone_first: rules.escalation == EscalationChain::PhoneFirst
+            && why == DispatchCause::NotVisibleTwice,
+        why,
+    };
+    match (state, event) {
+        (_, Event::Cancelled(_)) => Ok((S::Cancelled, vec![])),
+        // A pause stops look-ins and escalation, but not staff already on their way.
+        (S::Escalated { .. } | S::Missed | S::CameraUnreachable, Event::Paused(_)) => Err(
+            Refused::NotNow("staff are already sent; close the dispatch instead"),
+        ),
+        (_, Event::Paused(_)) => Ok((S::Paused, vec![])),
+
+        (S::Planned, Event::Tick(now)) if now >= rules.closes => Ok((
+            S::Missed,
+            vec![dispatch(DispatchCause::Missed), Effect::AlertSupervisor],
+        )),
+        (S::Planned, Event::Tick(now)) if now >= rules.opens => {
+            Ok((S::Open { recheck: None }, vec![]))
+        }
+        (S::Planned, Event::Tick(_)) => Ok((state, vec![])),
+
+        (S::Open { recheck }, Event::Tick(now)) => {
+            // A re-check keeps its own window.
+            if now >= recheck.unwrap_or(rules.closes) {
+                Ok((
+                    S::Missed,
+                    vec![dispatch(DispatchCause::Missed), Effect::AlertSupervisor],
+                ))
+            } else {
+                Ok((state, vec![]))
+            }
+        }
+        (S::RecheckDue { at }, Event::Tick(now)) if now >= at + rules.recheck_window => Ok((
+            S::Missed,
+            vec![dispatch(DispatchCause::Missed), Effect::AlertSupervisor],
+        )),
+        (S::RecheckDue { at }, Event::Tick(now)) if now >= at => Ok((
+            S::Open {
+                recheck: Some(at + rules.recheck_window),
+            },
+            vec![],
+        )),
+        (S::RecheckDue { .. }, Event::Tick(_)) => Ok((state, vec![])),
+        // An outcome not recorded by the time the window closed: the look-in is not taken as
+        // seen; the task is missed.
+        (S::LookedIn { recheck }, Event::Tick(now))
+            if now >= recheck.unwrap_or(rules.closes) + SignedDuration::from_mins(5) =>
+        {
+            Ok((
+                S::Missed,
+                vec![dispatch(DispatchCause::Missed), Effect::AlertSupervisor],
+            ))
+        }
+        (S::LookedIn { .. }, Event::Tick(_)) => Ok((state, vec![])),
+        // Waiting on staff, or (unreachable here) finished: time alone changes nothing.
+        (
+            S::Escalated { .. }
+            | S::Missed
+            | S::CameraUnreachable
+            | S::Done
+            | S::Closed
+            | S::Paused
+            | S::Cancelled,
+            Event::Tick(_),
+        ) => Ok((state, vec![])),
+
+        (S::Planned | S::Open { .. } | S::RecheckDue { .. }, Event::CameraUnreachable(_)) => Ok((
+            S::CameraUnreachable,
+            vec![dispatch(DispatchCause::CameraUnreachable)],
+        )),
+        (_, Event::CameraUnreachable(_)) => Ok((state, vec![])),
+
+        (S::Open { recheck }, Event::LookInStarted(now)) => {
+            if now < rules.opens {
+                Err(Refused::NotNow("the window has not opened"))
+            } else if now >= recheck.unwrap_or(rules.closes) {
+                Err(Refused::NotNow("the window has closed"))
+            } else {
+                Ok((S::LookedIn { recheck }, vec![]))
+            }
+        }
+        (S::LookedIn { recheck }, Event::LookInStarted(_)) => {
+            // Looking again before recording (the view ended at its limit): allowed.
+            Ok((S::LookedIn { recheck }, vec![]))
+        }
+        (S::Planned, Event::LookInStarted(_)) => Err(Refused::NotNow("the window has not opened")),
+        (S::RecheckDue { .. }, Event::LookInStarted(_)) => {
+            Err(Refused::NotNow("the re-check is not due yet"))
+        }
+        (_, Event::LookInStarted(_)) => Err(Refused::NotNow(
+            "the supervision has moved on to staff on site",
+        )),
+
+        (S::LookedIn { recheck }, Event::Outcome(now, o)) => Ok(match (o, recheck) {
+            (Outcome::SeenOk, _) => (S::Done, vec![]),
+            (Outcome::NotVisible, None) => (
+                S::RecheckDue {
+                    at: now + rules.recheck_delay,
+                },
+                vec![],
+            ),
+            (Outcome::NotVisible, Some(_)) => (
+                S::Escalated {
+                    reason: EscalationReason::NotVisibleTwice,
+                },
+                vec![dispatch(DispatchCause::NotVisibleTwice)],
+            ),
+            (Outcome::Deviation, _) => (
+                S::Escalated {
+                    reason: EscalationReason::Deviation,
+                },
+                vec![dispatch(DispatchCause::Deviation)],
+            ),
+        }),
+        (_, Event::Outcome(..)) => Err(Refused::NotNow("record an outcome after a look-in")),
+
+        (S::Escalated { .. } | S::Missed | S::CameraUnreachable, Event::DispatchClosed(_)) => {
+            Ok((S::Closed, vec![]))
+        }
+        (_, Event::DispatchClosed(_)) => Err(Refused::NotNow("no staff were sent")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(min: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + min * 60).unwrap()
+    }
+
+    /// A window from minute -15 to +30 around minute 0.
+    fn rules(chain: EscalationChain) -> TaskRules {
+        TaskRules {
+            opens: t(-15),
+            closes: t(30),
+            recheck_delay: SignedDuration::from_mins(15),
+            recheck_window: SignedDuration::from_mins(30),
+            escalation: chain,
+        }
+    }
+
+    fn run(events: &[Event], chain: EscalationChain) -> (TaskState, Vec<Effect>) {
+        let r = rules(chain);
+        let mut s = TaskState::Planned;
+        let mut all = Vec::new();
+        for e in events {
+            let (n, fx) = apply(s, *e, &r).unwrap_or_else(|x| panic!("{e:?} in {s:?}: {x:?}"));
+            s = n;
+            all.extend(fx);
+        }
+        (s, all)
+    }
+
+    use Event::*;
+    const NP: EscalationChain = EscalationChain::NightPatrol;
+
+    #[test]
+    fn seen_ok_is_done() {
+        let (s, fx) = run(
+            &[
+                Tick(t(-20)),
+                Tick(t(-15)),
+                LookInStarted(t(0)),
+                Outcome(t(0), super::Outcome::SeenOk),
+            ],
+            NP,
+        );
+        assert_eq!(s, TaskState::Done);
+        assert!(fx.is_empty());
+    }
+
+    #[test]
+    fn not_visible_twice_sends_the_night_patrol() {
+        let r = rules(NP);
+        let (s, _) = run(
+            &[
+                Tick(t(-15)),
+                LookInStarted(t(0)),
+                Outcome(t(1), super::Outcome::NotVisible),
+            ],
+            NP,
+        );
+        assert_eq!(s, TaskState::RecheckDue { at: t(16) });
+        // Not yet due: still waiting; a look-in is refused.
+        assert_eq!(apply(s, Tick(t(10)), &r).unwrap().0, s);
+        assert!(apply(s, LookInStarted(t(10)), &r).is_err());
+        let (s, _) = apply(s, Tick(t(16)), &r).unwrap();
+        assert_eq!(
+            s,
+            TaskState::Open {
+                recheck: Some(t(46))
+            }
+        );
+        let (s, _) = apply(s, LookInStarted(t(17)), &r).unwrap();
+        let (s, fx) = apply(s, Outcome(t(17), super::Outcome::NotVisible), &r).unwrap();
+        assert_eq!(
+            s,
+            TaskState::Escalated {
+                reason: EscalationReason::NotVisibleTwice
+            }
+        );
+        assert_eq!(
+            fx,
+            [Effect::Dispatch {
+                phone_first: false,
+                why: DispatchCause::NotVisibleTwice
+            }]
+        );
+        let (s, _) = apply(s, DispatchClosed(t(50)), &r).unwrap();
+        assert_eq!(s, TaskState::Closed);
+    }
+
+    #[test]
+    fn phone_first_clients_are_phoned_before_a_visit() {
+        let (_, fx) = run(
+            &[
+                Tick(t(-15)),
+                LookInStarted(t(0)),
+                Outcome(t(0), super::Outcome::NotVisible),
+                Tick(t(15)),
+                LookInStarted(t(16)),
+                Outcome(t(16), super::Outcome::NotVisible),
+            ],
+            EscalationChain::PhoneFirst,
+        );
+        assert_eq!(
+            fx,
+            [Effect::Dispatch {
+                phone_first: true,
+                why: DispatchCause::NotVisibleTwice
+            }]
+        );
+        // A deviation sends staff at once, whatever the chain says.
+        let (s, fx) = run(
+            &[
+                Tick(t(-15)),
+                LookInStarted(t(0)),
+                Outcome(t(0), super::Outcome::Deviation),
+            ],
+            EscalationChain::PhoneFirst,
+        );
+        assert_eq!(
+            s,
+            TaskState::Escalated {
+                reason: EscalationReason::Deviation
+            }
+        );
+        assert_eq!(
+            fx,
+            [Effect::Dispatch {
+                phone_first: false,
+                why: DispatchCause::Deviation
+            }]
+        );
+    }
+
+    #[test]
+    fn a_window_that_closes_unseen_is_missed_and_the_supervisor_told() {
+        let (s, fx) = run(&[Tick(t(-15)), Tick(t(29)), Tick(t(30))], NP);
+        assert_eq!(s, TaskState::Missed);
+        assert_eq!(
+            fx,
+            [
+                Effect::Dispatch {
+                    phone_first: false,
+                    why: DispatchCause::Missed
+                },
+                Effect::AlertSupervisor
+            ]
+        );
+        // A scheduler that was down all window still misses it, not skips it.
+        let (s, _) = run(&[Tick(t(120))], NP);
+        assert_eq!(s, TaskState::Missed);
+        // A re-check nobody did is missed too.
+        let (s, _) = run(
+            &[
+                Tick(t(-15)),
+                LookInStarted(t(0)),
+                Outcome(t(0), super::Outcome::NotVisible),
+                Tick(t(15)),
+                Tick(t(45)),
+            ],
+            NP,
+        );
+        assert_eq!(s, TaskState::Missed);
+    }
+
+    #[test]
+    fn look_ins_only_inside_the_window() {
+        let r = rules(NP);
+        assert!(apply(TaskState::Planned, LookInStarted(t(-16)), &r).is_err());
+        assert!(apply(TaskState::Open { recheck: None }, LookInStarted(t(30)), &r).is_err());
+        assert!(apply(TaskState::Open { recheck: None }, LookInStarted(t(29)), &r).is_ok());
+        // A re-check may run past the planned window, inside its own.
+        assert!(
+            apply(
+                TaskState::Open {
+                    recheck: Some(t(46))
+                },
+                LookInStarted(t(40)),
+                &r
+            )
+            .is_ok()
+        );
+        assert!(apply(TaskState::Done, LookInStarted(t(0)), &r).is_err());
+        assert!(apply(TaskState::Paused, LookInStarted(t(0)), &r).is_err());
+        assert!(
+            apply(
+                TaskState::Planned,
+                Outcome(t(0), super::Outcome::SeenOk),
+                &r
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_unreachable_camera_becomes_a_visit_at_once() {
+        let (s, fx) = run(&[CameraUnreachable(t(-25))], NP);
+        assert_eq!(s, TaskState::CameraUnreachable);
+        assert_eq!(
+            fx,
+            [Effect::Dispatch {
+                phone_first: false,
+                why: DispatchCause::CameraUnreachable
+            }]
+        );
+        let (s, _) = run(&[CameraUnreachable(t(-25)), DispatchClosed(t(20))], NP);
+        assert_eq!(s, TaskState::Closed);
+    }
+
+    #[test]
+    fn a_pause_stops_look_ins_and_escalation_but_not_staff_on_their_way() {
+        let r = rules(NP);
+        assert_eq!(
+            run(&[Tick(t(-15)), Paused(t(-10))], NP).0,
+            TaskState::Paused
+        );
+        assert_eq!(
+            run(
+                &[
+                    Tick(t(-15)),
+                    LookInStarted(t(0)),
+                    Outcome(t(0), super::Outcome::NotVisible),
+                    Paused(t(5))
+                ],
+                NP
+            )
+            .0,
+            TaskState::Paused
+        );
+        assert!(apply(TaskState::Missed, Paused(t(40)), &r).is_err());
+        // A paused task never escalates as time passes.
+        assert_eq!(
+            apply(TaskState::Paused, Tick(t(500)), &r).unwrap(),
+            (TaskState::Paused, vec![])
+        );
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        let at = (-60i64..240).prop_map(t);
+        prop_oneof![
+            4 => at.clone().prop_map(Tick),
+            1 => at.clone().prop_map(CameraUnreachable),
+            3 => at.clone().prop_map(LookInStarted),
+            3 => (at.clone(), prop_oneof![Just(super::Outcome::SeenOk), Just(super::Outcome::NotVisible), Just(super::Outcome::Deviation)])
+                .prop_map(|(a, o)| Outcome(a, o)),
+            1 => at.clone().prop_map(DispatchClosed),
+            1 => at.clone().prop_map(Paused),
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens during the night, a task ends in a final state once its dispatch
+        /// (if any) closes and the night is over; a dispatch is made only for a state that waits
+        /// on one; a final state never moves.
+        #[test]
+        fn every_task_ends_the_night_in_a_final_state(mut events in proptest::collection::vec(event(), 0..25)) {
+            events.sort_by_key(|e| match e {
+                Tick(a) | CameraUnreachable(a) | LookInStarted(a) | Outcome(a, _) | DispatchClosed(a) | Paused(a) | Cancelled(a) => *a,
+            });
+            let r = rules(NP);
+            let mut s = TaskState::Planned;
+            let mut dispatches = 0;
+            for e in events {
+                if let Ok((n, fx)) = apply(s, e, &r) {
+                    if s.is_final() {
+                        prop_assert_eq!(n, s);
+                    }
+                    dispatches += fx.iter().filter(|f| matches!(f, Effect::Dispatch { .. })).count();
+                    s = n;
+                }
+            }
+            prop_assert!(dispatches <= 1, "one dispatch per task at most");
+            // The night ends: time passes far beyond every window, then any dispatch closes.
+            let (s, _) = apply(s, Tick(t(24 * 60)), &r).unwrap();
+            let s = match s {
+                TaskState::Escalated { .. } | TaskState::Missed | TaskState::CameraUnreachable => {
+                    apply(s, DispatchClosed(t(24 * 60)), &r).unwrap().0
+                }
+                other => other,
+            };
+            prop_assert!(s.is_final(), "ended in {:?}", s);
+        }
+    }
+}
