@@ -1,0 +1,371 @@
+//! The camera gateway: the hub of connected cameras, and the loop that serves one camera's
+//! WebSocket.
+//!
+//! Frames pass through here as reference-counted byte buffers handed from the camera's socket
+//! to the viewer's channel; they are never copied to disk, database or logs, and a viewer that
+//! falls behind loses frames rather than making the gateway buffer them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use tokio::time::{Duration, Instant};
+use uuid::Uuid;
+use vaka_camera_protocol::{
+    Action, CameraState, Connection, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, ServerMessage,
+    encode,
+};
+use vaka_domain::ids::DeviceId;
+
+/// The gateway's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CameraSettings {
+    pub heartbeat_seconds: u32,
+    pub max_frame_bytes: usize,
+    /// How long a look-in lasts at most (10–60 s, default 30).
+    pub look_in_seconds: u32,
+    pub frames_per_second: u32,
+    /// Frames waiting for a slow viewer before newer ones are dropped.
+    pub viewer_buffer: usize,
+}
+
+impl Default for CameraSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat_seconds: 30,
+            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            look_in_seconds: 30,
+            frames_per_second: 5,
+            viewer_buffer: 8,
+        }
+    }
+}
+
+/// What the hub knows of a connected camera.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CameraStatus {
+    pub model: Option<String>,
+    pub firmware: Option<String>,
+    pub state: Option<CameraState>,
+    pub viewing: bool,
+}
+
+/// Why a look-in cannot start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookInRefused {
+    /// The camera is not connected (or has not said hello).
+    Offline,
+    /// Someone is already looking: one viewer at a time.
+    Busy,
+}
+
+impl LookInRefused {
+    pub fn reason(self) -> &'static str {
+        match self {
+            LookInRefused::Offline => "the camera is not connected",
+            LookInRefused::Busy => "someone is already looking in through this camera",
+        }
+    }
+}
+
+enum Command {
+    Start { look_in: Uuid },
+    Stop { look_in: Uuid },
+}
+
+struct Live {
+    conn: u64,
+    commands: mpsc::UnboundedSender<Command>,
+    status: CameraStatus,
+    viewer: Option<(Uuid, mpsc::Sender<Bytes>)>,
+}
+
+#[derive(Default)]
+struct Inner {
+    next_conn: u64,
+    cameras: HashMap<DeviceId, Live>,
+}
+
+/// The connected cameras.
+#[derive(Clone)]
+pub struct CameraHub {
+    inner: Arc<Mutex<Inner>>,
+    /// Bumped on every change, for whoever shows cameras live.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+    pub settings: CameraSettings,
+}
+
+/// A running look-in: frames arrive on `frames` until the limit, the camera stopping, or the
+/// look-in being dropped (which tells the camera to stop).
+pub struct LookIn {
+    pub id: Uuid,
+    pub device: DeviceId,
+    pub frames: mpsc::Receiver<Bytes>,
+    pub ends_at: Instant,
+    hub: CameraHub,
+}
+
+impl Drop for LookIn {
+    fn drop(&mut self) {
+        self.hub.end_look_in(self.device, self.id);
+    }
+}
+
+impl CameraHub {
+    pub fn new(settings: CameraSettings) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner::default())),
+            changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            settings,
+        }
+    }
+
+    /// A receiver that wakes on every change of a camera's connection, state or look-in.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    fn changed(&self) {
+        self.changes.send_modify(|v| *v += 1);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the map half-changed: keep going.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A camera connected; a connection it had before is replaced (its loop ends).
+    fn attach(&self, device: DeviceId) -> (u64, mpsc::UnboundedReceiver<Command>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut inner = self.lock();
+        inner.next_conn += 1;
+        let conn = inner.next_conn;
+        inner.cameras.insert(
+            device,
+            Live {
+                conn,
+                commands: tx,
+                status: CameraStatus {
+                    model: None,
+                    firmware: None,
+                    state: None,
+                    viewing: false,
+                },
+                viewer: None,
+            },
+        );
+        drop(inner);
+        self.changed();
+        (conn, rx)
+    }
+
+    fn detach(&self, device: DeviceId, conn: u64) {
+        let mut inner = self.lock();
+        if inner.cameras.get(&device).is_some_and(|l| l.conn == conn) {
+            inner.cameras.remove(&device);
+        }
+        drop(inner);
+        self.changed();
+    }
+
+    fn update(&self, device: DeviceId, conn: u64, f: impl FnOnce(&mut Live)) {
+        if let Some(l) = self.lock().cameras.get_mut(&device)
+            && l.conn == conn
+        {
+            f(l);
+        }
+        self.changed();
+    }
+
+    /// Whether the camera is connected and has said hello.
+    pub fn is_online(&self, device: DeviceId) -> bool {
+        self.status(device).is_some_and(|s| s.model.is_some())
+    }
+
+    pub fn status(&self, device: DeviceId) -> Option<CameraStatus> {
+        self.lock().cameras.get(&device).map(|l| CameraStatus {
+            viewing: l.viewer.is_some(),
+            ..l.status.clone()
+        })
+    }
+
+    /// How many cameras are connected.
+    pub fn connected(&self) -> usize {
+        self.lock().cameras.len()
+    }
+
+    /// Starts a look-in through a camera: one viewer at a time.
+    pub fn start_look_in(&self, device: DeviceId) -> Result<LookIn, LookInRefused> {
+        let mut inner = self.lock();
+        let live = inner
+            .cameras
+            .get_mut(&device)
+            .filter(|l| l.status.model.is_some())
+            .ok_or(LookInRefused::Offline)?;
+        if live.viewer.is_some() {
+            return Err(LookInRefused::Busy);
+        }
+        let id = Uuid::now_v7();
+        let (tx, rx) = mpsc::channel(self.settings.viewer_buffer.max(1));
+        live.commands
+            .send(Command::Start { look_in: id })
+            .map_err(|_| LookInRefused::Offline)?;
+        live.viewer = Some((id, tx));
+        drop(inner);
+        self.changed();
+        Ok(LookIn {
+            id,
+            device,
+            frames: rx,
+            ends_at: Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds)),
+            hub: self.clone(),
+        })
+    }
+
+    /// Ends a look-in (idempotent): the viewer's channel closes and the camera is told to stop.
+    pub fn end_look_in(&self, device: DeviceId, look_in: Uuid) {
+        let mut inner = self.lock();
+        if let Some(l) = inner.cameras.get_mut(&device)
+            && l.viewer.as_ref().is_some_and(|(id, _)| *id == look_in)
+        {
+            l.viewer = None;
+            let _ = l.commands.send(Command::Stop { look_in });
+            drop(inner);
+            self.changed();
+        }
+    }
+
+    /// Hands a frame to the viewer; a full channel drops it, a gone viewer ends the look-in.
+    fn deliver(&self, device: DeviceId, look_in: Uuid, frame: Bytes) {
+        let gone = {
+            let inner = self.lock();
+            match inner.cameras.get(&device).and_then(|l| l.viewer.as_ref()) {
+                Some((id, tx)) if *id == look_in => {
+                    matches!(
+                        tx.try_send(frame),
+                        Err(mpsc::error::TrySendError::Closed(_))
+                    )
+                }
+                _ => false,
+            }
+        };
+        if gone {
+            self.end_look_in(device, look_in);
+        }
+    }
+
+    /// Serves one authenticated camera's WebSocket until it closes, misbehaves or is replaced.
+    pub async fn serve(&self, device: DeviceId, socket: WebSocket) {
+        let (conn, mut commands) = self.attach(device);
+        let mut proto = Connection::new(
+            self.settings.heartbeat_seconds,
+            self.settings.max_frame_bytes,
+        );
+        let (mut sink, mut stream) = socket.split();
+        let mut deadline: Option<(Uuid, Instant)> = None;
+        tracing::info!(%device, "camera connected");
+        let reason = 'conn: loop {
+            let current = deadline;
+            let limit = async move {
+                match current {
+                    Some((_, at)) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let mut actions = Vec::new();
+            let mut frame: Option<Bytes> = None;
+            tokio::select! {
+                msg = stream.next() => match msg {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break 'conn "closed by the camera",
+                    Some(Ok(Message::Text(t))) => actions = proto.on_text(t.as_bytes()),
+                    Some(Ok(Message::Binary(b))) => {
+                        actions = proto.on_binary(&b);
+                        if actions.iter().any(|a| matches!(a, Action::Frame { .. })) {
+                            frame = Some(b.slice(FRAME_HEADER_BYTES..));
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                },
+                cmd = commands.recv() => match cmd {
+                    None => break 'conn "replaced by a new connection",
+                    Some(Command::Start { look_in }) => {
+                        let m = proto.start(look_in, self.settings.look_in_seconds, self.settings.frames_per_second);
+                        actions.push(Action::Send(m));
+                        let at = Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds));
+                        deadline = Some((look_in, at));
+                    }
+                    Some(Command::Stop { look_in }) => {
+                        if proto.streaming() == Some(look_in)
+                            && let Some(m) = proto.stop()
+                        {
+                            actions.push(Action::Send(m));
+                        }
+                        if deadline.is_some_and(|(id, _)| id == look_in) {
+                            deadline = None;
+                        }
+                    }
+                },
+                () = limit => {
+                    // The look-in's time is up, whether or not anyone still watches.
+                    if let Some((id, _)) = deadline.take() {
+                        if let Some(m) = proto.stop() {
+                            actions.push(Action::Send(m));
+                        }
+                        self.end_look_in(device, id);
+                    }
+                }
+            }
+            for a in actions {
+                match a {
+                    Action::Send(m) => {
+                        if sink.send(Message::Text(encode(&m).into())).await.is_err() {
+                            break 'conn "the socket failed";
+                        }
+                    }
+                    Action::Online { model, firmware } => self.update(device, conn, |l| {
+                        l.status.model = Some(model);
+                        l.status.firmware = Some(firmware);
+                    }),
+                    Action::State(s) => self.update(device, conn, |l| l.status.state = Some(s)),
+                    Action::Frame { look_in, .. } => {
+                        if let Some(f) = frame.take() {
+                            self.deliver(device, look_in, f);
+                        }
+                    }
+                    Action::StreamStarted(_) => {}
+                    Action::StreamStopped(look_in, _) => {
+                        if deadline.is_some_and(|(id, _)| id == look_in) {
+                            deadline = None;
+                        }
+                        self.end_look_in(device, look_in);
+                    }
+                    Action::Close(e) => {
+                        // The reason names the rule broken, never the content.
+                        tracing::warn!(%device, reason = %e, "camera disconnected for a protocol error");
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code: 1008,
+                                reason: "protocol error".into(),
+                            })))
+                            .await;
+                        break 'conn "protocol error";
+                    }
+                }
+            }
+        };
+        // Whatever ended the connection, a running look-in ends with it.
+        if let Some((id, _)) = deadline {
+            self.end_look_in(device, id);
+        }
+        self.detach(device, conn);
+        tracing::info!(%device, reason, "camera connection ended");
+    }
+}
+
+/// The stop message for a look-in (for tests and the simulator).
+pub fn stop_message(look_in: Uuid) -> String {
+    encode(&ServerMessage::StopStream { look_in })
+}

@@ -1,0 +1,7 @@
+//! Device gateways: the edge where devices' own connections meet Vaka.
+//!
+//! - [`camera`]: supervision cameras keep an outbound WebSocket (`docs/CAMERA-PROTOCOL.md`);
+//!   the hub knows which are online and relays look-in frames from a camera to one viewer, in
+//!   memory only.
+
+pub mod camera;
