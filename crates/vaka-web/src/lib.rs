@@ -8,6 +8,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod gateway;
 pub mod i18n;
 pub mod ops;
 pub mod routes;
@@ -50,7 +51,7 @@ pub struct App {
 /// Builds the whole application.
 pub fn build(state: AppState) -> App {
     let r = routes::Routes::new(state.clone(), api::router());
-    let r = ui::register(api::register(r));
+    let r = gateway::register(ui::register(api::register(r)));
     let (pages, api_router, mut specs) = r.finish();
     let (api_router, openapi) = api_router.split_for_parts();
     let openapi_json = serde_json::to_string_pretty(&openapi).unwrap_or_default();

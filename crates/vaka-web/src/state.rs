@@ -51,6 +51,8 @@ pub struct Inner {
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
     pub metrics: Option<PrometheusHandle>,
     pub demo_logins: Vec<DemoLogin>,
+    /// The connected cameras.
+    pub cameras: vaka_gateway::camera::CameraHub,
 }
 
 #[derive(Clone)]
@@ -78,6 +80,7 @@ impl AppState {
             config,
             metrics,
             demo_logins,
+            cameras: vaka_gateway::camera::CameraHub::new(Default::default()),
         }))
     }
 

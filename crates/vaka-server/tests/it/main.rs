@@ -8,6 +8,7 @@ mod world;
 mod audit_log;
 mod authz_matrix;
 mod bad_input;
+mod cameras;
 mod directory;
 mod import;
 mod login;

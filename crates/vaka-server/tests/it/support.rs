@@ -60,6 +60,8 @@ enum Cleanup {
 #[derive(Clone)]
 pub struct TestApp {
     pub router: Router,
+    /// The camera gateway's hub of this application.
+    pub cameras: vaka_gateway::camera::CameraHub,
     pub services: Services,
     pub clock: ManualClock,
     pub backend: Backend,
@@ -156,12 +158,14 @@ impl TestApp {
         let state =
             vaka_server::serve::state(&cfg, store.clone(), Arc::new(clock.clone()), Vec::new());
         let services = state.services.clone();
+        let cameras = state.cameras.clone();
         let app = vaka_web::build(state);
         let router = app
             .router
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 10], 40000))));
         Self {
             router,
+            cameras,
             services,
             clock,
             backend,
@@ -213,6 +217,15 @@ impl TestApp {
         );
         app.pg = Some((url, schema));
         Some(app)
+    }
+
+    /// Serves the application on a real socket (for WebSockets); returns its address.
+    pub async fn listen(&self) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        addr
     }
 
     pub async fn finish(self) {

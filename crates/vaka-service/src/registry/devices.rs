@@ -489,3 +489,47 @@ impl Services {
         .await
     }
 }
+
+/// Why a device may not connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceRefused {
+    /// No credential, or one that matches no live device credential.
+    UnknownCredential,
+    /// The credential is a device's of another kind than the gateway serves.
+    WrongKind,
+    /// The device is returned or decommissioned.
+    Retired,
+}
+
+impl Services {
+    /// Identifies a device by the credential it connects with (stored as SHA-256). Connecting
+    /// is not an access to personal data: nothing about the client is read.
+    pub async fn authenticate_device(
+        &self,
+        credential: &str,
+        kind: DeviceKind,
+    ) -> Result<Device, DeviceRefused> {
+        if !credential.starts_with(DEVICE_CREDENTIAL_PREFIX) {
+            return Err(DeviceRefused::UnknownCredential);
+        }
+        let hash = sha256(credential.as_bytes());
+        let found = async {
+            let mut tx = self.store.begin_read().await.ok()?;
+            tx.get_device_by_credential(&hash).await.ok().flatten()
+        }
+        .await;
+        let device = found
+            .filter(|d| d.has_live_credential())
+            .ok_or(DeviceRefused::UnknownCredential)?;
+        if device.kind != kind {
+            return Err(DeviceRefused::WrongKind);
+        }
+        if matches!(
+            device.status,
+            DeviceStatus::Returned | DeviceStatus::Decommissioned
+        ) {
+            return Err(DeviceRefused::Retired);
+        }
+        Ok(device)
+    }
+}

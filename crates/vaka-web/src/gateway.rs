@@ -1,0 +1,68 @@
+//! Where devices connect: `GET /camera/v1/connect` upgrades a camera's authenticated request
+//! to the WebSocket of the camera protocol (`docs/CAMERA-PROTOCOL.md`).
+
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use vaka_domain::device::DeviceKind;
+use vaka_service::registry::devices::DeviceRefused;
+
+use crate::auth::Access;
+use crate::error::ApiError;
+use crate::routes::Routes;
+use crate::state::AppState;
+
+/// Registers the device endpoints. They are open at the route level: the device's credential,
+/// not a user's, is checked in the handler.
+pub fn register(r: Routes) -> Routes {
+    r.get("/camera/v1/connect", Access::Public, camera_connect)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+pub async fn camera_connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    let refused = |why: &'static str| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", why).into_response()
+    };
+    let Some(credential) = bearer(&headers) else {
+        return refused("connect with the camera's credential as a bearer token");
+    };
+    let device = match state
+        .services
+        .authenticate_device(credential, DeviceKind::Camera)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(reason = ?e, "camera refused");
+            return refused(match e {
+                DeviceRefused::UnknownCredential => "the credential is not valid",
+                DeviceRefused::WrongKind => "the credential is not a camera's",
+                DeviceRefused::Retired => "the camera is returned or decommissioned",
+            });
+        }
+    };
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text())
+                .into_response();
+        }
+    };
+    let hub = state.cameras.clone();
+    let max = hub.settings.max_frame_bytes + vaka_camera_protocol::FRAME_HEADER_BYTES;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| async move { hub.serve(device.id, socket).await })
+}
