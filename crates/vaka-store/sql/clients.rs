@@ -11,8 +11,13 @@ impl ClientTx for SqlTx {
         user: UserId,
         q: &ClientQuery,
     ) -> StoreResult<Vec<ClientSummary>> {
-        // Two statements rather than one with `$n IS NULL OR ...`: each gets a plan of its own.
-        let rows = match q.search.as_deref().map(prefix_bounds) {
+        // One statement per kind of search rather than `$n IS NULL OR ...` or a name-or-identity
+        // `OR`: each gets a plan of its own. The name search reads the (name_key, id) index in the
+        // order shown and stops at the limit; an `OR` with the identity would sort every match.
+        // Identity numbers are stored as digits (reserve ids upper case), so a search of digits
+        // is a search of identities and anything else one of names.
+        let search = q.search.as_deref().map(|s| (s, prefix_bounds(s)));
+        let rows = match search {
             None => sqlx::query_as!(
                 ClientRow,
                 r#"SELECT c.id as "id!: Uuid", c.identity as "identity!", c.name as "name!",
@@ -29,7 +34,28 @@ impl ClientTx for SqlTx {
             )
             .fetch_all(&mut *self.tx)
             .await,
-            Some((lower, upper)) => sqlx::query_as!(
+            Some((s, (lower, upper))) if s.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                sqlx::query_as!(
+                    ClientRow,
+                    r#"SELECT c.id as "id!: Uuid", c.identity as "identity!", c.name as "name!",
+                              c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid",
+                              c.protection as "protection!"
+                       FROM clients c
+                       WHERE EXISTS (SELECT 1 FROM client_reach r
+                                     WHERE r.user_id = $1
+                                       AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
+                         AND c.identity >= $2 AND c.identity < $3
+                       ORDER BY c.name_key, c.id
+                       LIMIT $4"#,
+                    user.0,
+                    lower,
+                    upper,
+                    q.limit,
+                )
+                .fetch_all(&mut *self.tx)
+                .await
+            }
+            Some((_, (lower, upper))) => sqlx::query_as!(
                 ClientRow,
                 r#"SELECT c.id as "id!: Uuid", c.identity as "identity!", c.name as "name!",
                           c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid",
@@ -38,7 +64,7 @@ impl ClientTx for SqlTx {
                    WHERE EXISTS (SELECT 1 FROM client_reach r
                                  WHERE r.user_id = $1
                                    AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
-                     AND ((c.name_key >= $2 AND c.name_key < $3) OR (c.identity >= $2 AND c.identity < $3))
+                     AND c.name_key >= $2 AND c.name_key < $3
                    ORDER BY c.name_key, c.id
                    LIMIT $4"#,
                 user.0,

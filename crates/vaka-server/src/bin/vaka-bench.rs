@@ -2,16 +2,30 @@
 //!
 //! - `vaka-bench fill-audit --database URL --count N` appends N audit entries, in large
 //!   transactions, to give `vaka audit verify` a realistic log to check.
+//! - `vaka-bench import-clients [--database URL] --count N` times the CSV import of N clients
+//!   (one file, one transaction, one audit entry each) through the service, on a fresh database
+//!   (by default a new SQLite file in a temporary directory).
+//! - `vaka-bench search-clients [--database URL] --count N --searches S` fills N clients by that
+//!   import, then times S client searches (name prefixes and personnummer) through the service
+//!   as a municipal needs assessor, audit entries included, and prints percentiles.
 
-use std::time::Instant;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use vaka_domain::access::Role;
+use vaka_domain::access::{Credential, Principal, Role};
 use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::clock::{Clock, SystemClock};
+use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind, UnitKind};
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_server::config::Config;
+use vaka_service::admin::CliAccount;
+use vaka_service::directory::{NewUnitInput, RoleInput};
+use vaka_service::registry::import::ImportMode;
+use vaka_service::{Ctx, RequestMeta, ServiceConfig, Services};
+use vaka_store::Store;
 
 #[derive(Parser)]
 struct Cli {
@@ -30,11 +44,60 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         batch: u64,
     },
+    /// Time the CSV import of clients (on a fresh database).
+    ImportClients {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+    },
+    /// Fill clients by import, then time client searches.
+    SearchClients {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 250_000)]
+        count: u64,
+        #[arg(long, default_value_t = 2_000)]
+        searches: u64,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::ImportClients { database, count } => {
+            let bench = Bench::open(database).await?;
+            let file = client_csv(count);
+            eprintln!("generated {count} rows ({:.1} MB)", mb(file.len()));
+            let took = bench.import(&file).await?;
+            println!(
+                "imported {count} clients in {:.2} s ({:.0} rows/s) on {}",
+                took.as_secs_f64(),
+                count as f64 / took.as_secs_f64(),
+                bench.store.backend().name()
+            );
+            bench.close().await;
+            Ok(())
+        }
+        Command::SearchClients {
+            database,
+            count,
+            searches,
+        } => {
+            let bench = Bench::open(database).await?;
+            let file = client_csv(count);
+            let took = bench.import(&file).await?;
+            println!(
+                "filled {count} clients by import in {:.2} s on {}",
+                took.as_secs_f64(),
+                bench.store.backend().name()
+            );
+            bench.search(count, searches).await?;
+            bench.close().await;
+            Ok(())
+        }
         Command::FillAudit {
             database,
             count,
@@ -96,6 +159,392 @@ async fn main() -> anyhow::Result<()> {
             );
             store.close().await;
             Ok(())
+        }
+    }
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// A small deterministic generator (xorshift), so that runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Anna",
+    "Astrid",
+    "Birgitta",
+    "Britt",
+    "Elsa",
+    "Eva",
+    "Gun",
+    "Ingrid",
+    "Karin",
+    "Kerstin",
+    "Lena",
+    "Margareta",
+    "Maj",
+    "Märta",
+    "Siv",
+    "Solveig",
+    "Ulla",
+    "Åsa",
+    "Agnes",
+    "Dagny",
+    "Anders",
+    "Arne",
+    "Bengt",
+    "Bertil",
+    "Bo",
+    "Erik",
+    "Gunnar",
+    "Göran",
+    "Gösta",
+    "Hans",
+    "Harald",
+    "Ingvar",
+    "Karl",
+    "Kjell",
+    "Lars",
+    "Lennart",
+    "Nils",
+    "Olof",
+    "Rolf",
+    "Sven",
+    "Stig",
+    "Tage",
+    "Torsten",
+    "Åke",
+    "Östen",
+    "Yngve",
+    "Valter",
+    "Folke",
+    "Einar",
+    "Holger",
+];
+const LAST: &[&str] = &[
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Olofsson",
+    "Lindström",
+    "Lindqvist",
+    "Lindgren",
+    "Axelsson",
+    "Berg",
+    "Bergström",
+    "Lundberg",
+    "Lind",
+    "Lundgren",
+    "Lundqvist",
+    "Mattsson",
+    "Berglund",
+    "Fredriksson",
+    "Sandberg",
+    "Henriksson",
+    "Forsberg",
+    "Sjöberg",
+    "Wallin",
+    "Engström",
+    "Eklund",
+    "Danielsson",
+    "Lundin",
+    "Håkansson",
+    "Björk",
+    "Bergman",
+    "Gunnarsson",
+    "Holm",
+    "Wikström",
+    "Samuelsson",
+    "Isaksson",
+];
+const PROVIDERS: [(&str, [&str; 3]); 2] = [
+    ("Hemtjänst Norr", ["Norr 1", "Norr 2", "Norr natt"]),
+    ("Omsorg Syd AB", ["Syd 1", "Syd 2", "Syd 3"]),
+];
+
+/// The `i`-th of a run of distinct, valid personnummer (born 1920–1949).
+fn personnummer(i: u64) -> String {
+    let birth = i % 999 + 1;
+    let rest = i / 999;
+    let day = rest % 28 + 1;
+    let month = (rest / 28) % 12 + 1;
+    let year = 1920 + (rest / (28 * 12)) % 30;
+    let nine = format!("{:02}{month:02}{day:02}{birth:03}", year % 100);
+    let sum: u64 = nine
+        .bytes()
+        .zip([2u64, 1].into_iter().cycle())
+        .map(|(b, w)| {
+            let p = u64::from(b - b'0') * w;
+            p / 10 + p % 10
+        })
+        .sum();
+    format!(
+        "{year}{month:02}{day:02}-{birth:03}{}",
+        (10 - sum % 10) % 10
+    )
+}
+
+fn name(i: u64) -> String {
+    let mut r = Rng(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let first = FIRST[usize::try_from(r.below(FIRST.len() as u64)).unwrap_or(0)];
+    let last = LAST[usize::try_from(r.below(LAST.len() as u64)).unwrap_or(0)];
+    format!("{first} {last}")
+}
+
+/// A client file as a municipality's old system might export it: `;`-separated, every client
+/// with an address and a unit, every other one with a contact.
+fn client_csv(count: u64) -> String {
+    let mut out = String::with_capacity(usize::try_from(count).unwrap_or(0) * 170);
+    out.push_str(
+        "identity;name;address_street;address_postcode;address_city;phone;provider;unit;\
+         area_type;key_access;contact1_name;contact1_relation;contact1_phone\n",
+    );
+    for i in 0..count {
+        let (provider, units) = PROVIDERS[usize::try_from(i % 2).unwrap_or(0)];
+        let unit = units[usize::try_from((i / 2) % 3).unwrap_or(0)];
+        let _ = write!(
+            out,
+            "{};{};Storgatan {};{} {:02};Köping;070-{:03} {:02} {:02};{provider};{unit};town;key_box;",
+            personnummer(i),
+            name(i),
+            i % 200 + 1,
+            731 + i % 9,
+            i % 100,
+            i % 1000,
+            (i / 7) % 100,
+            (i / 3) % 100,
+        );
+        if i % 2 == 0 {
+            let _ = writeln!(
+                out,
+                "Anhörig {};child;070-555 {:02} {:02}",
+                name(i + 1),
+                i % 100,
+                (i / 100) % 100
+            );
+        } else {
+            out.push_str(";;\n");
+        }
+    }
+    out
+}
+
+/// A fresh database with a municipality, two providers with three units each, an
+/// administrator who imports and a needs assessor who searches.
+struct Bench {
+    store: Arc<dyn Store>,
+    services: Services,
+    admin: Principal,
+    assessor: Principal,
+    /// A temporary directory to remove at the end.
+    tmp: Option<std::path::PathBuf>,
+}
+
+impl Bench {
+    async fn open(database: Option<String>) -> anyhow::Result<Self> {
+        let (url, tmp) = match database {
+            Some(url) => (url, None),
+            None => {
+                let dir = std::env::temp_dir().join(format!("vaka-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir)?;
+                (
+                    format!("sqlite://{}", dir.join("vaka.db").display()),
+                    Some(dir),
+                )
+            }
+        };
+        let cfg = Config {
+            database_url: Some(url),
+            ..Config::default()
+        };
+        let store = vaka_server::store::open(&cfg).await?;
+        let services = Services::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            ServiceConfig::default(),
+        );
+        let now = vaka_store::values::to_db_precision(services.now());
+        let org = |kind, pk, name: &str| Organisation {
+            id: OrganisationId::new(),
+            kind,
+            provider_kind: pk,
+            name: name.into(),
+            org_number: None,
+            active: true,
+            created_at: now,
+        };
+        let m = org(OrganisationKind::Municipality, None, "Benchkommun");
+        services
+            .cli_create_organisation(m.clone())
+            .await
+            .context("the database must be fresh")?;
+        let user = async |username: &str, role: Role| -> anyhow::Result<Principal> {
+            let (account, _) = services
+                .cli_create_user(CliAccount {
+                    username: username.into(),
+                    display_name: format!("Bench {username}"),
+                    email: format!("{username}@bench.se"),
+                    hsa_id: None,
+                    organisation_id: m.id,
+                    roles: vec![RoleInput {
+                        role,
+                        organisation_id: m.id,
+                        unit_id: None,
+                    }],
+                    password: Some("a bench password of some length".into()),
+                    totp_secret: None,
+                })
+                .await?;
+            Ok(services.principal_for(account.id, Credential::Cli).await?)
+        };
+        let admin = user("bench.admin", Role::SystemAdmin).await?;
+        let assessor = user("bench.assessor", Role::NeedsAssessor).await?;
+        let meta = RequestMeta::default();
+        let ctx = Ctx::new(&admin, &meta);
+        for (i, (name, units)) in PROVIDERS.iter().enumerate() {
+            let kind = if i == 0 {
+                ProviderKind::InHouse
+            } else {
+                ProviderKind::Private
+            };
+            let p = org(OrganisationKind::Provider, Some(kind), name);
+            services.cli_create_organisation(p.clone()).await?;
+            for u in units {
+                services
+                    .create_unit(
+                        &ctx,
+                        NewUnitInput {
+                            organisation_id: p.id,
+                            name: (*u).into(),
+                            kind: UnitKind::HomeCare,
+                        },
+                    )
+                    .await?;
+            }
+        }
+        Ok(Self {
+            store,
+            services,
+            admin,
+            assessor,
+            tmp,
+        })
+    }
+
+    /// Imports the file in one request and returns how long the service took.
+    async fn import(&self, file: &str) -> anyhow::Result<Duration> {
+        let meta = RequestMeta::default();
+        let started = Instant::now();
+        let report = self
+            .services
+            .import_clients(
+                &Ctx::new(&self.admin, &meta),
+                file.as_bytes(),
+                None,
+                ImportMode::All,
+            )
+            .await?;
+        let took = started.elapsed();
+        anyhow::ensure!(
+            report.accepted(),
+            "the import was rejected: {:?}",
+            report.problems.iter().take(5).collect::<Vec<_>>()
+        );
+        Ok(took)
+    }
+
+    /// Times searches by name prefix and by personnummer, alternately.
+    async fn search(&self, count: u64, searches: u64) -> anyhow::Result<()> {
+        let meta = RequestMeta::default();
+        let ctx = Ctx::new(&self.assessor, &meta);
+        let mut rng = Rng(0x5EED_1234_ABCD_0001);
+        let mut by_name = Vec::new();
+        let mut by_number = Vec::new();
+        let mut found = 0usize;
+        for s in 0..searches {
+            let i = rng.below(count);
+            let q = match s % 4 {
+                // A first name's beginning ("ing"): thousands of matches, 20 shown.
+                0 => name(i).chars().take(3).collect::<String>(),
+                // First name and the beginning of the last ("karin lind").
+                1 => {
+                    let n = name(i);
+                    let (first, last) = n.split_once(' ').unwrap_or((&n, ""));
+                    format!("{first} {}", last.chars().take(4).collect::<String>())
+                }
+                // A whole personnummer, as typed with a dash.
+                2 => personnummer(i),
+                // A date of birth ("19350105"): up to 999 matches.
+                _ => personnummer(i).chars().take(8).collect(),
+            };
+            let started = Instant::now();
+            let hits = self.services.list_clients(&ctx, Some(&q), 20).await?;
+            let took = started.elapsed();
+            found += hits.len();
+            if s % 4 < 2 {
+                by_name.push(took);
+            } else {
+                by_number.push(took);
+            }
+        }
+        anyhow::ensure!(found > 0, "the searches found nothing");
+        let all: Vec<Duration> = by_name.iter().chain(&by_number).copied().collect();
+        for (label, mut v) in [
+            ("name prefix", by_name),
+            ("personnummer", by_number),
+            ("all", all),
+        ] {
+            v.sort();
+            let pct = |p: f64| {
+                let k = ((v.len() as f64 - 1.0) * p).round() as usize;
+                v.get(k).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+            };
+            println!(
+                "{label:>13}: {} searches  p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+                v.len(),
+                pct(0.50),
+                pct(0.95),
+                pct(0.99),
+                pct(1.0)
+            );
+        }
+        Ok(())
+    }
+
+    async fn close(self) {
+        self.store.close().await;
+        if let Some(dir) = self.tmp {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
