@@ -177,4 +177,41 @@ async fn cameras_connect_with_their_credential_and_frames_are_never_stored(app: 
     }
 }
 
-db_tests!(cameras_connect_with_their_credential_and_frames_are_never_stored);
+async fn a_simulated_camera_streams_a_look_in_and_returns_to_privacy(app: TestApp) {
+    use vaka_camera_sim::camera::{Behaviour, SimCamera};
+    use vaka_camera_sim::scene::Scene;
+    let w = World::build(&app).await;
+    let addr = app.listen().await;
+    let (camera, credential) = register(&app, &w, "camera", "DV-SIM-1").await;
+    let sim = SimCamera::new(
+        &format!("ws://{addr}"),
+        &credential,
+        Scene::OnFloor,
+        Behaviour::Normal,
+    );
+    let task = tokio::spawn(sim.run());
+    until(&app, || app.cameras.is_online(camera)).await;
+    let mut look = app.cameras.start_look_in(camera).unwrap();
+    for _ in 0..3 {
+        let f = look.frames.recv().await.expect("a frame");
+        assert!(f.starts_with(&[0xFF, 0xD8]) && f.ends_with(&[0xFF, 0xD9]));
+        assert!(f.len() > 1000);
+    }
+    until(&app, || {
+        app.cameras.status(camera).and_then(|s| s.state)
+            == Some(vaka_camera_protocol::CameraState::Active)
+    })
+    .await;
+    drop(look);
+    until(&app, || {
+        app.cameras.status(camera).and_then(|s| s.state)
+            == Some(vaka_camera_protocol::CameraState::Privacy)
+    })
+    .await;
+    task.abort();
+}
+
+db_tests!(
+    cameras_connect_with_their_credential_and_frames_are_never_stored,
+    a_simulated_camera_streams_a_look_in_and_returns_to_privacy,
+);
