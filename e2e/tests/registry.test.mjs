@@ -117,6 +117,11 @@ test("decision and consent → order accepted → camera registered, tested, act
   // --- The system administrator registers a camera and takes it through its lifecycle.
   const admin = await loggedIn("admin");
   await admin.getByRole("link", { name: "Enheter och larm" }).click();
+  // The demo's simulated cameras are connected, in their privacy position.
+  await admin.getByLabel("Typ", { exact: true }).first().selectOption("camera");
+  await admin.getByRole("button", { name: "Sök" }).click();
+  await admin.locator("tbody .badge.ok", { hasText: "Ansluten · i integritetsläge" }).first().waitFor();
+  assert.ok(await admin.locator("tbody td", { hasText: "Inte ansluten" }).count() >= 1, "every tenth camera is offline");
   const reg = admin.locator("section", { has: admin.getByRole("heading", { name: "Registrera enhet" }) });
   await reg.getByLabel("Typ").selectOption("camera");
   await reg.getByLabel("Serienummer").fill("DV-WEB-0001");

@@ -5,5 +5,6 @@ pub mod config;
 pub mod demo;
 pub mod demo_registry;
 pub mod serve;
+pub mod simulate;
 pub mod store;
 pub mod telemetry;

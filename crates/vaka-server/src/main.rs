@@ -80,6 +80,42 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Simulated devices, for trying Vaka out and for load tests.
+    Simulate {
+        #[command(subcommand)]
+        command: SimulateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SimulateCommand {
+    /// Connect simulated cameras (the real protocol, synthetic frames) until stopped.
+    Cameras {
+        /// The Vaka server, e.g. http://127.0.0.1:8080 (ws:// and wss:// work too).
+        #[arg(long)]
+        server: String,
+        /// A credentials file listing the cameras (as `vaka demo` writes it).
+        #[arg(long)]
+        credentials: PathBuf,
+        /// Connect at most this many of them.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Leave every n-th camera offline (0: none).
+        #[arg(long, default_value_t = 10)]
+        offline_every: usize,
+    },
+}
+
+/// The WebSocket base of a server address.
+fn ws_base(server: &str) -> String {
+    let s = server.trim_end_matches('/');
+    if let Some(rest) = s.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else if let Some(rest) = s.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else {
+        s.to_owned()
+    }
 }
 
 #[derive(Subcommand)]
@@ -224,7 +260,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("seeding the demo failed")?;
             let path = demo::write_credentials(&data_dir, &creds)?;
             let state = serve::state(&cfg, store, serve::system_clock(), creds.logins());
+            // The demo's cameras connect as real ones would (every tenth stays offline).
+            let cameras = vaka_server::simulate::cameras_in(&path)?;
+            let _sims = vaka_server::simulate::spawn(&ws_base(&url), &cameras, 10);
             println!("Vaka demo: Demo kommun is ready.");
+            println!("  {} simulated cameras connect to it.", cameras.len());
             println!("  Open {url}/login and log in as `admin` (password in the file below);");
             println!("  the login page lists every demo account with its current one-time code.");
             println!("  Logins, TOTP secrets and API tokens: {}", path.display());
@@ -327,6 +367,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Simulate {
+            command:
+                SimulateCommand::Cameras {
+                    server,
+                    credentials,
+                    count,
+                    offline_every,
+                },
+        } => {
+            telemetry::init_logging("text", "info");
+            let mut cameras = vaka_server::simulate::cameras_in(&credentials)?;
+            if let Some(n) = count {
+                cameras.truncate(n);
+            }
+            anyhow::ensure!(
+                !cameras.is_empty(),
+                "{} lists no cameras",
+                credentials.display()
+            );
+            let tasks = vaka_server::simulate::spawn(&ws_base(&server), &cameras, offline_every);
+            println!(
+                "{} simulated cameras connect to {server}; Ctrl-C stops them.",
+                tasks.len()
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

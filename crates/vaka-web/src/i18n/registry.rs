@@ -372,6 +372,15 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("device.client", "Brukare", "Client"),
     ("device.open_client", "Öppna brukaren", "Open the client"),
     ("device.last_seen", "Senast hörd", "Last heard"),
+    ("device.connection", "Anslutning", "Connection"),
+    ("device.connected", "Ansluten", "Connected"),
+    ("device.not_connected", "Inte ansluten", "Not connected"),
+    (
+        "device.position.privacy",
+        "i integritetsläge",
+        "in privacy position",
+    ),
+    ("device.position.active", "tittar", "looking"),
     ("device.no_key", "Okrypterad", "Unencrypted"),
     (
         "device.dc09_intro",

@@ -28,10 +28,31 @@ pub struct DeviceLine {
     pub status: String,
     pub client: Option<ClientId>,
     pub last_seen: String,
+    /// For cameras: whether connected now, and how it points.
+    pub connection: String,
+    pub connected: bool,
 }
 
-fn line(t: Tr, d: &Device) -> DeviceLine {
+fn line(t: Tr, d: &Device, hub: &vaka_gateway::camera::CameraHub) -> DeviceLine {
+    let status = (d.kind == DeviceKind::Camera)
+        .then(|| hub.status(d.id))
+        .flatten()
+        .filter(|s| s.model.is_some());
     DeviceLine {
+        connected: status.is_some(),
+        connection: match (&status, d.kind) {
+            (Some(s), _) => {
+                let pos = match s.state {
+                    Some(vaka_camera_protocol::CameraState::Active) => {
+                        t.t("device.position.active")
+                    }
+                    _ => t.t("device.position.privacy"),
+                };
+                format!("{} · {pos}", t.t("device.connected"))
+            }
+            (None, DeviceKind::Camera) => t.t("device.not_connected").to_owned(),
+            (None, _) => String::new(),
+        },
         id: d.id,
         kind: t.code("device_kind", d.kind.code()),
         serial: d.serial.clone(),
@@ -128,7 +149,7 @@ async fn devices_page(
     Ok(render(
         status,
         &DevicesPage {
-            devices: devices.iter().map(|d| line(t, d)).collect(),
+            devices: devices.iter().map(|d| line(t, d, &state.cameras)).collect(),
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
             statuses: choices(t, "device_status", DeviceStatus::ALL, DeviceStatus::code),
             key_styles: choices(t, "key_style", &Dc09KeyStyle::ALL, Dc09KeyStyle::code),
@@ -274,7 +295,7 @@ async fn device_page(
     Ok(render(
         status,
         &DevicePage {
-            device: line(t, &d),
+            device: line(t, &d, &state.cameras),
             firmware: d.firmware.clone().unwrap_or_default(),
             dc09_account: d.dc09_account.clone().unwrap_or_default(),
             // The key is a secret: its style and length only.
