@@ -77,11 +77,12 @@ pub enum AuditAction {
     ReportRead,
     OrdersListed,
     DevicesListed,
+    NightPlanned,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 56] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -136,6 +137,7 @@ impl AuditAction {
         AuditAction::ReportRead,
         AuditAction::OrdersListed,
         AuditAction::DevicesListed,
+        AuditAction::NightPlanned,
         AuditAction::AccessDenied,
     ];
 
@@ -196,6 +198,7 @@ impl AuditAction {
             ReportRead => "report.read",
             OrdersListed => "order.list",
             DevicesListed => "device.list",
+            NightPlanned => "supervision.plan_night",
             AccessDenied => "access.denied",
         }
     }

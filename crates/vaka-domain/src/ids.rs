@@ -105,3 +105,8 @@ id_type!(
     /// A login session.
     SessionId
 );
+
+id_type!(
+    /// A planned supervision of one night (a look-in or a visit).
+    TaskId
+);

@@ -51,6 +51,21 @@ pub enum TaskKind {
     Visit,
 }
 
+impl TaskKind {
+    pub const ALL: [Self; 2] = [Self::LookIn, Self::Visit];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskKind::LookIn => "look_in",
+            TaskKind::Visit => "visit",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
 /// How daylight saving time moved a planned time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DstAdjustment {
@@ -58,6 +73,21 @@ pub enum DstAdjustment {
     MovedOutOfGap,
     /// The time existed twice that night; the first occurrence was taken.
     FirstOfTwo,
+}
+
+impl DstAdjustment {
+    pub const ALL: [Self; 2] = [Self::MovedOutOfGap, Self::FirstOfTwo];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DstAdjustment::MovedOutOfGap => "moved_out_of_gap",
+            DstAdjustment::FirstOfTwo => "first_of_two",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
 }
 
 /// One planned supervision of one night.
@@ -151,16 +181,42 @@ pub fn plan_night(
     if input.pauses.iter().any(|p| p.covers(night)) {
         return Err(NoRound::Paused);
     }
-    if input.plan.times.is_empty() {
+    place_times(client_id, night, input.plan, window, tz)
+}
+
+/// Whether a client's night may be planned, from facts already established (a planner that
+/// asks its database which clients hold a valid decision and consent and which paused the
+/// night, instead of reading every decision): the same order of refusals as [`plan_night`].
+pub fn gate(has_decision: bool, has_consent: bool, paused: bool) -> Result<(), NoRound> {
+    if !has_decision {
+        Err(NoRound::Refused(Refusal::NoValidDecision))
+    } else if !has_consent {
+        Err(NoRound::Refused(Refusal::NoValidConsent))
+    } else if paused {
+        Err(NoRound::Paused)
+    } else {
+        Ok(())
+    }
+}
+
+/// The plan's times on a night as tasks (the client may be supervised that night).
+pub fn place_times(
+    client_id: ClientId,
+    night: Date,
+    plan: &SupervisionPlan,
+    window: WindowRule,
+    tz: &TimeZone,
+) -> Result<Vec<PlannedTask>, NoRound> {
+    if plan.times.is_empty() {
         return Err(NoRound::NoTimes);
     }
-    let kinds: &[TaskKind] = match input.plan.mode {
+    let kinds: &[TaskKind] = match plan.mode {
         SupervisionMode::Camera => &[TaskKind::LookIn],
         SupervisionMode::PhysicalVisit => &[TaskKind::Visit],
         SupervisionMode::Both => &[TaskKind::LookIn, TaskKind::Visit],
     };
-    let mut tasks: Vec<PlannedTask> = Vec::new();
-    for t in &input.plan.times {
+    let mut tasks: Vec<PlannedTask> = Vec::with_capacity(plan.times.len() * kinds.len());
+    for t in &plan.times {
         let (due, dst) = instant_of(night, *t, tz);
         for kind in kinds {
             if tasks.iter().any(|x| x.kind == *kind && x.due == due) {
@@ -458,6 +514,20 @@ mod tests {
             run(night, &plan(SupervisionMode::Camera, &[]), &d, &c, &[]),
             Err(NoRound::NoTimes)
         );
+    }
+
+    #[test]
+    fn the_gate_refuses_in_the_same_order_as_planning() {
+        assert_eq!(
+            gate(false, false, true),
+            Err(NoRound::Refused(Refusal::NoValidDecision))
+        );
+        assert_eq!(
+            gate(true, false, true),
+            Err(NoRound::Refused(Refusal::NoValidConsent))
+        );
+        assert_eq!(gate(true, true, true), Err(NoRound::Paused));
+        assert_eq!(gate(true, true, false), Ok(()));
     }
 
     #[test]

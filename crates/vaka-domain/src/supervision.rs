@@ -18,9 +18,47 @@
 //! function returns what must happen (a dispatch to the night patrol, an alert to the
 //! supervisor) as effects for the caller to carry out in the same transaction.
 
+use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
+use crate::ids::{ClientId, TaskId};
 use crate::plan::EscalationChain;
+use crate::rounds::{DstAdjustment, PlannedTask, TaskKind};
+
+/// A planned supervision as stored: where it is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisionTask {
+    pub id: TaskId,
+    pub client_id: ClientId,
+    pub night: Date,
+    pub kind: TaskKind,
+    pub planned_time: Time,
+    pub due: Timestamp,
+    pub opens: Timestamp,
+    pub closes: Timestamp,
+    pub dst: Option<DstAdjustment>,
+    pub state: TaskState,
+    pub updated_at: Timestamp,
+}
+
+impl SupervisionTask {
+    /// A task as planned, before its window.
+    pub fn planned(p: &PlannedTask, at: Timestamp) -> Self {
+        Self {
+            id: TaskId::new(),
+            client_id: p.client_id,
+            night: p.night,
+            kind: p.kind,
+            planned_time: p.planned_time,
+            due: p.due,
+            opens: p.opens,
+            closes: p.closes,
+            dst: p.dst,
+            state: TaskState::Planned,
+            updated_at: at,
+        }
+    }
+}
 
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +104,47 @@ impl TaskState {
             TaskState::Paused => "paused",
             TaskState::Cancelled => "cancelled",
         }
+    }
+
+    /// The state as stored: its code, the instant it carries and the reason of an escalation.
+    pub fn parts(self) -> (&'static str, Option<Timestamp>, Option<&'static str>) {
+        let reason = |r: EscalationReason| match r {
+            EscalationReason::NotVisibleTwice => "not_visible_twice",
+            EscalationReason::Deviation => "deviation",
+        };
+        match self {
+            TaskState::Open { recheck } | TaskState::LookedIn { recheck } => {
+                (self.code(), recheck, None)
+            }
+            TaskState::RecheckDue { at } => (self.code(), Some(at), None),
+            TaskState::Escalated { reason: r } => (self.code(), None, Some(reason(r))),
+            _ => (self.code(), None, None),
+        }
+    }
+
+    /// The state from its stored parts; `None` for parts that make no state.
+    pub fn from_parts(code: &str, at: Option<Timestamp>, reason: Option<&str>) -> Option<Self> {
+        Some(match code {
+            "planned" => TaskState::Planned,
+            "open" => TaskState::Open { recheck: None },
+            "recheck_open" => TaskState::Open { recheck: Some(at?) },
+            "looked_in" => TaskState::LookedIn { recheck: at },
+            "recheck_due" => TaskState::RecheckDue { at: at? },
+            "done" => TaskState::Done,
+            "escalated" => TaskState::Escalated {
+                reason: match reason? {
+                    "not_visible_twice" => EscalationReason::NotVisibleTwice,
+                    "deviation" => EscalationReason::Deviation,
+                    _ => return None,
+                },
+            },
+            "missed" => TaskState::Missed,
+            "camera_unreachable" => TaskState::CameraUnreachable,
+            "closed" => TaskState::Closed,
+            "paused" => TaskState::Paused,
+            "cancelled" => TaskState::Cancelled,
+            _ => return None,
+        })
     }
 
     /// No event moves a final state.
@@ -550,6 +629,40 @@ mod tests {
             apply(TaskState::Paused, Tick(t(500)), &r).unwrap(),
             (TaskState::Paused, vec![])
         );
+    }
+
+    #[test]
+    fn states_round_trip_through_their_stored_parts() {
+        let all = [
+            TaskState::Planned,
+            TaskState::Open { recheck: None },
+            TaskState::Open {
+                recheck: Some(t(40)),
+            },
+            TaskState::LookedIn { recheck: None },
+            TaskState::LookedIn {
+                recheck: Some(t(40)),
+            },
+            TaskState::RecheckDue { at: t(15) },
+            TaskState::Done,
+            TaskState::Escalated {
+                reason: EscalationReason::NotVisibleTwice,
+            },
+            TaskState::Escalated {
+                reason: EscalationReason::Deviation,
+            },
+            TaskState::Missed,
+            TaskState::CameraUnreachable,
+            TaskState::Closed,
+            TaskState::Paused,
+            TaskState::Cancelled,
+        ];
+        for s in all {
+            let (code, at, reason) = s.parts();
+            assert_eq!(TaskState::from_parts(code, at, reason), Some(s));
+        }
+        assert_eq!(TaskState::from_parts("recheck_due", None, None), None);
+        assert_eq!(TaskState::from_parts("sleeping", None, None), None);
     }
 
     fn event() -> impl Strategy<Value = Event> {

@@ -17,6 +17,7 @@ mod reads;
 pub mod registry;
 
 pub mod secrets;
+pub mod supervision;
 
 use std::sync::Arc;
 

@@ -37,6 +37,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/registry.rs");
     }
+    mod supervision {
+        use super::*;
+        include!("../../vaka-store/sql/supervision.rs");
+    }
 }
 
 use shared::Handle;

@@ -95,7 +95,9 @@ pub trait Store: Send + Sync + 'static {
 
 /// One transaction; all repository operations hang off it.
 #[async_trait]
-pub trait Tx: DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + Send {
+pub trait Tx:
+    DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + SupervisionTx + Send
+{
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
@@ -247,6 +249,27 @@ pub trait ClientTx: Send {
         &mut self,
         id: vaka_domain::ids::ClientId,
     ) -> StoreResult<Option<ClientSummary>>;
+}
+
+/// Nightly rounds: the supervision tasks of each night, and what planning them reads.
+#[async_trait]
+pub trait SupervisionTx: Send {
+    /// Stores tasks; one already planned (same client, night, kind and instant) is left as it
+    /// is. Returns how many were new.
+    async fn insert_tasks(
+        &mut self,
+        tasks: &[vaka_domain::supervision::SupervisionTask],
+    ) -> StoreResult<u64>;
+    /// The tasks of a night, in the order they fall due.
+    async fn list_night_tasks(
+        &mut self,
+        night: jiff::civil::Date,
+    ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+    /// Every supervision plan with what decides whether its night may be planned: a valid
+    /// night-supervision decision and consent that night, and a pause of it. One row a client,
+    /// so planning 100,000 clients reads 100,000 rows.
+    async fn list_night_rounds(&mut self, night: jiff::civil::Date)
+    -> StoreResult<Vec<RoundInput>>;
 }
 
 /// The registry: clients' records, decisions, orders, consent, plans, pauses and devices.

@@ -1045,3 +1045,98 @@ impl TryFrom<DeviceEventRow> for DeviceEvent {
         })
     }
 }
+
+// ---- nightly rounds ----------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct TaskRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub night: DbDate,
+    pub kind: String,
+    pub planned_time: String,
+    pub due: DbInstant,
+    pub opens: DbInstant,
+    pub closes: DbInstant,
+    pub dst: Option<String>,
+    pub state: String,
+    pub state_at: Option<DbInstant>,
+    pub state_reason: Option<String>,
+    pub updated_at: DbInstant,
+}
+
+impl TryFrom<TaskRow> for vaka_domain::supervision::SupervisionTask {
+    type Error = StoreError;
+    fn try_from(r: TaskRow) -> StoreResult<Self> {
+        use vaka_domain::rounds::{DstAdjustment, TaskKind};
+        use vaka_domain::supervision::TaskState;
+        Ok(Self {
+            id: vaka_domain::ids::TaskId(r.id),
+            client_id: ClientId(r.client_id),
+            night: r.night.0,
+            kind: code(TaskKind::from_code(&r.kind), "task kind", &r.kind)?,
+            planned_time: r
+                .planned_time
+                .parse::<Time>()
+                .map_err(|e| corrupt(format!("planned time {:?}: {e}", r.planned_time)))?,
+            due: r.due.0,
+            opens: r.opens.0,
+            closes: r.closes.0,
+            dst: match r.dst.as_deref() {
+                None => None,
+                Some(d) => Some(code(DstAdjustment::from_code(d), "dst rule", d)?),
+            },
+            state: code(
+                TaskState::from_parts(&r.state, r.state_at.map(|t| t.0), r.state_reason.as_deref()),
+                "task state",
+                &r.state,
+            )?,
+            updated_at: r.updated_at.0,
+        })
+    }
+}
+
+/// A client's plan with the facts of one night (see `SupervisionTx::list_night_rounds`).
+#[derive(Debug, Clone)]
+pub struct RoundInput {
+    pub plan: vaka_domain::plan::SupervisionPlan,
+    pub has_decision: bool,
+    pub has_consent: bool,
+    pub paused: bool,
+}
+
+#[derive(Debug)]
+pub struct RoundRow {
+    pub client_id: Uuid,
+    pub mode: String,
+    pub times: String,
+    pub recheck_delay_minutes: Option<i64>,
+    pub escalation: Option<String>,
+    pub response_target_minutes: Option<i64>,
+    pub updated_by: Uuid,
+    pub updated_at: DbInstant,
+    pub has_decision: bool,
+    pub has_consent: bool,
+    pub paused: bool,
+}
+
+impl TryFrom<RoundRow> for RoundInput {
+    type Error = StoreError;
+    fn try_from(r: RoundRow) -> StoreResult<Self> {
+        Ok(Self {
+            plan: vaka_domain::plan::SupervisionPlan::try_from(PlanRow {
+                client_id: r.client_id,
+                mode: r.mode,
+                times: r.times,
+                recheck_delay_minutes: r.recheck_delay_minutes,
+                escalation: r.escalation,
+                response_target_minutes: r.response_target_minutes,
+                updated_by: r.updated_by,
+                updated_at: r.updated_at,
+            })?,
+            has_decision: r.has_decision,
+            has_consent: r.has_consent,
+            paused: r.paused,
+        })
+    }
+}

@@ -52,6 +52,15 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         count: u64,
     },
+    /// Fill clients with decisions, consents and plans (3 times each), then time planning one
+    /// night, and planning it again.
+    PlanNight {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        clients: u64,
+    },
     /// Fill clients by import, then time client searches.
     SearchClients {
         /// A fresh database; by default a new SQLite file in a temporary directory.
@@ -78,6 +87,32 @@ async fn main() -> anyhow::Result<()> {
                 count as f64 / took.as_secs_f64(),
                 bench.store.backend().name()
             );
+            bench.close().await;
+            Ok(())
+        }
+        Command::PlanNight { database, clients } => {
+            let bench = Bench::open(database).await?;
+            let took = bench.import(&client_csv(clients)).await?;
+            eprintln!("imported {clients} clients in {:.1} s", took.as_secs_f64());
+            let started = Instant::now();
+            bench.supervise_all(clients).await?;
+            eprintln!(
+                "gave each a decision, consent and plan in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            let night = bench.services.today();
+            for run in ["first", "again"] {
+                let started = Instant::now();
+                let r = bench.services.plan_night(night).await?;
+                println!(
+                    "planned the night ({run}): {} clients, {} tasks ({} new) in {:.2} s on {}",
+                    r.clients,
+                    r.tasks,
+                    r.added,
+                    started.elapsed().as_secs_f64(),
+                    bench.store.backend().name()
+                );
+            }
             bench.close().await;
             Ok(())
         }
@@ -459,6 +494,80 @@ impl Bench {
             assessor,
             tmp,
         })
+    }
+
+    /// Gives every client a night-supervision decision, a consent and a plan with three times.
+    async fn supervise_all(&self, count: u64) -> anyhow::Result<()> {
+        use vaka_domain::consent::{Consent, GivenBy, InformedHow};
+        use vaka_domain::decision::{Decision, Law, ServiceKind, SupervisionMode};
+        use vaka_domain::ids::{ConsentId, DecisionId};
+        use vaka_domain::plan::SupervisionPlan;
+        let now = vaka_store::values::to_db_precision(self.services.now());
+        let today = self.services.today();
+        let times = vec![
+            jiff::civil::time(22, 30, 0, 0),
+            jiff::civil::time(1, 30, 0, 0),
+            jiff::civil::time(4, 30, 0, 0),
+        ];
+        let mut tx = self.store.begin().await?;
+        let clients = tx
+            .list_clients_in_reach(
+                self.admin.user_id,
+                &vaka_store::ClientQuery {
+                    search: None,
+                    searched: false,
+                    limit: i64::try_from(count).unwrap_or(i64::MAX),
+                },
+            )
+            .await?;
+        for c in clients {
+            tx.insert_decision(&Decision {
+                id: DecisionId::new(),
+                client_id: c.id,
+                law: Law::Sol,
+                simplified: false,
+                service: ServiceKind::NightSupervision,
+                supervision_mode: Some(SupervisionMode::Camera),
+                times: times.clone(),
+                decided_on: today,
+                valid_from: today,
+                valid_to: None,
+                decided_by: self.assessor.user_id,
+                ended_on: None,
+                created_at: now,
+            })
+            .await?;
+            tx.insert_consent(&Consent {
+                id: ConsentId::new(),
+                client_id: c.id,
+                service: ServiceKind::NightSupervision,
+                informed_by: "Bench".into(),
+                informed_on: today,
+                informed_how: InformedHow::InPerson,
+                given_by: GivenBy::Client,
+                representative_name: None,
+                given_on: today,
+                reconfirm_by: today.checked_add(jiff::Span::new().years(1))?,
+                withdrawn_on: None,
+                withdrawal_note: None,
+                recorded_by: self.assessor.user_id,
+                recorded_at: now,
+            })
+            .await?;
+            tx.upsert_plan(&SupervisionPlan {
+                client_id: c.id,
+                mode: SupervisionMode::Camera,
+                times: times.clone(),
+                recheck_delay_minutes: None,
+                escalation: None,
+                response_target_minutes: None,
+                updated_by: self.assessor.user_id,
+                updated_at: now,
+            })
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Imports the file in one request and returns how long the service took.

@@ -13,3 +13,4 @@ mod directory;
 mod import;
 mod login;
 mod registry;
+mod rounds;

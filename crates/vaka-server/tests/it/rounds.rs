@@ -1,0 +1,271 @@
+//! Planning nights: tasks from plans, decisions, consents and pauses, stored once, with the
+//! daylight-saving rules surviving a round trip through both databases.
+
+use axum::http::Method;
+use jiff::Timestamp;
+use jiff::civil::{Date, date, time};
+use serde_json::{Value, json};
+use vaka_domain::decision::SupervisionMode;
+use vaka_domain::ids::{ClientId, PauseId};
+use vaka_domain::plan::{Pause, PauseReason, PauseRequest, SupervisionPlan};
+use vaka_domain::rounds::{DstAdjustment, TaskKind};
+use vaka_domain::supervision::TaskState;
+
+use crate::db_tests;
+use crate::support::TestApp;
+use crate::world::World;
+
+async fn ok(app: &TestApp, w: &World, who: &str, path: String, body: Value) {
+    let res = app
+        .json(Method::POST, &path, &w.p(who).bearer(), body)
+        .await;
+    assert!(
+        res.status.is_success(),
+        "{path}: {} {}",
+        res.status,
+        res.body
+    );
+}
+
+async fn plan(app: &TestApp, w: &World, client: ClientId, times: &[(i8, i8)]) {
+    let mut tx = app.store.begin().await.unwrap();
+    tx.upsert_plan(&SupervisionPlan {
+        client_id: client,
+        mode: SupervisionMode::Camera,
+        times: times.iter().map(|(h, m)| time(*h, *m, 0, 0)).collect(),
+        recheck_delay_minutes: None,
+        escalation: None,
+        response_target_minutes: None,
+        updated_by: w.p("a_unitmgr").id,
+        updated_at: vaka_store::values::to_db_precision(app.services.now()),
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn pause(app: &TestApp, w: &World, client: ClientId, night: Date) {
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_pause(&Pause {
+        id: PauseId::new(),
+        client_id: client,
+        first_night: night,
+        last_night: night,
+        reason: PauseReason::Guests,
+        requested: PauseRequest::ClientByPhone,
+        note: None,
+        recorded_by: w.p("a_unitmgr").id,
+        recorded_at: vaka_store::values::to_db_precision(app.services.now()),
+        cancelled_at: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestApp) {
+    let w = World::build(&app).await;
+    let decision = json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+                          "times": "23:00, 02:30", "valid_from": "2026-11-22"});
+    let consent = json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
+                         "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"});
+    // A1: decision, consent, plan. A2: no consent. B1: all, but paused tonight.
+    for c in [w.client_a1, w.client_a2, w.client_b1] {
+        ok(
+            &app,
+            &w,
+            "m_assessor",
+            format!("/api/v1/clients/{c}/decisions"),
+            decision.clone(),
+        )
+        .await;
+        if c != w.client_a2 {
+            ok(
+                &app,
+                &w,
+                "m_assessor",
+                format!("/api/v1/clients/{c}/consents"),
+                consent.clone(),
+            )
+            .await;
+        }
+        plan(&app, &w, c, &[(23, 0), (2, 30), (5, 0)]).await;
+    }
+    let tonight = date(2026, 11, 22);
+    pause(&app, &w, w.client_b1, tonight).await;
+
+    let r = app.services.plan_night(tonight).await.unwrap();
+    assert_eq!((r.clients, r.tasks, r.added), (3, 3, 3));
+    assert_eq!((r.no_consent, r.paused, r.no_decision), (1, 1, 0));
+    let tasks = app.services.night_tasks(tonight).await.unwrap();
+    assert!(tasks.iter().all(|t| t.client_id == w.client_a1
+        && t.kind == TaskKind::LookIn
+        && t.state == TaskState::Planned));
+    let due: Vec<Timestamp> = tasks.iter().map(|t| t.due).collect();
+    assert_eq!(
+        due,
+        [
+            ts("2026-11-22T22:00:00Z"),
+            ts("2026-11-23T01:30:00Z"),
+            ts("2026-11-23T04:00:00Z")
+        ]
+    );
+    assert_eq!(tasks[0].opens, ts("2026-11-22T21:45:00Z"));
+    assert_eq!(tasks[1].planned_time, time(2, 30, 0, 0));
+
+    // Planning again adds nothing and keeps what is there.
+    let again = app.services.plan_night(tonight).await.unwrap();
+    assert_eq!((again.tasks, again.added), (3, 0));
+    assert_eq!(app.services.night_tasks(tonight).await.unwrap(), tasks);
+
+    // The next night B1 is not paused: both A1 and B1 are planned.
+    let r = app.services.plan_night(date(2026, 11, 23)).await.unwrap();
+    assert_eq!((r.tasks, r.paused), (6, 0));
+
+    // The spring night: 02:30 does not exist and moves to 03:30 summer time (01:30 UTC); the
+    // rule is kept with the task.
+    let spring = app.services.plan_night(date(2027, 3, 27)).await.unwrap();
+    assert_eq!(spring.tasks, 6);
+    let t = app.services.night_tasks(date(2027, 3, 27)).await.unwrap();
+    let moved: Vec<_> = t
+        .iter()
+        .filter(|t| t.planned_time == time(2, 30, 0, 0))
+        .collect();
+    assert_eq!(moved.len(), 2);
+    assert!(moved.iter().all(
+        |t| t.due == ts("2027-03-28T01:30:00Z") && t.dst == Some(DstAdjustment::MovedOutOfGap)
+    ));
+
+    // Decisions end and consents are withdrawn; the planner's database rules agree with the
+    // domain's on every client and night.
+    let a1_decision = app
+        .get(
+            &format!("/api/v1/clients/{}", w.client_a1),
+            &w.p("m_assessor").bearer(),
+        )
+        .await
+        .json()["decisions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        &app,
+        &w,
+        "m_assessor",
+        format!("/api/v1/decisions/{a1_decision}/end"),
+        json!({"ended_on": "2027-01-15"}),
+    )
+    .await;
+    let b1_consent = app
+        .get(
+            &format!("/api/v1/clients/{}", w.client_b1),
+            &w.p("m_assessor").bearer(),
+        )
+        .await
+        .json()["consents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.set(ts("2027-02-01T10:00:00Z"));
+    ok(
+        &app,
+        &w,
+        "m_assessor",
+        format!(
+            "/api/v1/clients/{}/consents/{b1_consent}/withdraw",
+            w.client_b1
+        ),
+        json!({"withdrawn_on": "2027-02-01"}),
+    )
+    .await;
+    pause(&app, &w, w.client_a1, date(2027, 1, 10)).await;
+    for night in [
+        date(2027, 1, 10),
+        date(2027, 1, 15),
+        date(2027, 1, 16),
+        date(2027, 1, 31),
+        date(2027, 2, 1),
+        date(2027, 11, 20),
+        date(2027, 11, 21),
+    ] {
+        let r = app.services.plan_night(night).await.unwrap();
+        let stored = app.services.night_tasks(night).await.unwrap();
+        let mut expected = 0;
+        for c in [w.client_a1, w.client_a2, w.client_b1] {
+            let mut tx = app.store.begin_read().await.unwrap();
+            let plan = tx.get_plan(c).await.unwrap().unwrap();
+            let decisions = tx.list_decisions(c).await.unwrap();
+            let consents = tx.list_consents(c).await.unwrap();
+            let pauses = tx.list_pauses(c).await.unwrap();
+            drop(tx);
+            let domain = vaka_domain::rounds::plan_night(
+                c,
+                night,
+                vaka_domain::rounds::ClientNight {
+                    plan: &plan,
+                    decisions: &decisions,
+                    consents: &consents,
+                    pauses: &pauses,
+                },
+                vaka_domain::rounds::WindowRule::default(),
+                &vaka_service::registry::stockholm(),
+            );
+            let mine: Vec<Timestamp> = stored
+                .iter()
+                .filter(|t| t.client_id == c)
+                .map(|t| t.due)
+                .collect();
+            match domain {
+                Ok(tasks) => {
+                    expected += tasks.len() as u64;
+                    assert_eq!(
+                        mine,
+                        tasks.iter().map(|t| t.due).collect::<Vec<_>>(),
+                        "{night} {c}"
+                    );
+                }
+                Err(why) => assert!(mine.is_empty(), "{night} {c}: planned despite {why:?}"),
+            }
+        }
+        assert_eq!(r.tasks, expected, "{night}");
+    }
+    // The night the decision ended on is still supervised; the next is not.
+    assert!(
+        !app.services
+            .night_tasks(date(2027, 1, 15))
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.client_id != w.client_a1)
+    );
+    assert!(
+        app.services
+            .night_tasks(date(2027, 1, 16))
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.client_id != w.client_a1)
+    );
+
+    // Each planning run is one audit entry with its counts.
+    let res = app
+        .get(
+            "/api/v1/audit?action=supervision.plan_night",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    let entries = res.as_array().unwrap();
+    assert_eq!(entries.len(), 11);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["credential"] == "system" && e["outcome"] == "success")
+    );
+}
+
+db_tests!(nights_are_planned_from_plans_decisions_consents_and_pauses);

@@ -1,0 +1,4 @@
+//! Digital night supervision: planning each night's rounds (more to come: look-ins, re-checks,
+//! escalation).
+
+pub mod rounds;

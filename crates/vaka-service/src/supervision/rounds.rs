@@ -1,0 +1,77 @@
+//! Planning a night: every client's plan, decision, consent and pauses become that night's
+//! supervision tasks, stored once (planning again adds only what is new).
+
+use jiff::civil::Date;
+use serde::Serialize;
+use vaka_domain::access::Credential;
+use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
+use vaka_domain::consent::Refusal;
+use vaka_domain::rounds::{NoRound, WindowRule, gate, place_times};
+use vaka_domain::supervision::SupervisionTask;
+
+use crate::registry::stockholm;
+use crate::{ServiceResult, Services};
+
+/// What planning a night did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NightPlanned {
+    /// Clients with a supervision plan.
+    pub clients: u64,
+    /// Tasks the night has (new and already planned).
+    pub tasks: u64,
+    /// Tasks added by this run.
+    pub added: u64,
+    pub no_decision: u64,
+    pub no_consent: u64,
+    pub paused: u64,
+    pub no_times: u64,
+}
+
+impl Services {
+    /// Plans the night that starts on the evening of `night`: a job of the server, audited as
+    /// one entry with the counts (it reads decisions and consents of every supervised client).
+    pub async fn plan_night(&self, night: Date) -> ServiceResult<NightPlanned> {
+        let now = vaka_store::values::to_db_precision(self.now());
+        let tz = stockholm();
+        let mut tx = self.write().await?;
+        let mut report = NightPlanned::default();
+        let mut tasks = Vec::new();
+        for r in tx.list_night_rounds(night).await? {
+            report.clients += 1;
+            let planned = gate(r.has_decision, r.has_consent, r.paused).and_then(|()| {
+                place_times(r.plan.client_id, night, &r.plan, WindowRule::default(), &tz)
+            });
+            match planned {
+                Ok(planned) => {
+                    tasks.extend(planned.iter().map(|p| SupervisionTask::planned(p, now)));
+                }
+                Err(NoRound::Refused(Refusal::NoValidDecision)) => report.no_decision += 1,
+                Err(NoRound::Refused(Refusal::NoValidConsent)) => report.no_consent += 1,
+                Err(NoRound::Paused) => report.paused += 1,
+                Err(NoRound::NoTimes) => report.no_times += 1,
+            }
+        }
+        report.tasks = tasks.len() as u64;
+        report.added = tx.insert_tasks(&tasks).await?;
+        let mut entry = NewAuditEntry::new(
+            now,
+            Actor::system(Credential::System),
+            AuditAction::NightPlanned,
+            Outcome::Success,
+        );
+        entry.care_context = Some("night_supervision".into());
+        entry.subject_kind = Some("night".into());
+        entry.subject_id = Some(night.to_string());
+        entry.details = serde_json::to_string(&report).ok();
+        tx.append_audit(&entry).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// The tasks of a night (for the scheduler and the tests; the operator's view comes with
+    /// the console).
+    pub async fn night_tasks(&self, night: Date) -> ServiceResult<Vec<SupervisionTask>> {
+        let mut tx = self.read().await?;
+        Ok(tx.list_night_tasks(night).await?)
+    }
+}

@@ -1,0 +1,20 @@
+-- Nightly rounds: one row per planned supervision of a night (a look-in or a visit).
+CREATE TABLE supervision_tasks (
+    id            BLOB PRIMARY KEY NOT NULL,
+    client_id     BLOB NOT NULL REFERENCES clients (id),
+    night         TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    planned_time  TEXT NOT NULL,
+    due           INTEGER NOT NULL,
+    opens         INTEGER NOT NULL,
+    closes        INTEGER NOT NULL,
+    dst           TEXT,
+    state         TEXT NOT NULL,
+    -- recheck_due: when the re-check opens; recheck_open and looked_in: when the re-check closes.
+    state_at      INTEGER,
+    -- escalated: not_visible_twice or deviation.
+    state_reason  TEXT,
+    updated_at    INTEGER NOT NULL,
+    UNIQUE (client_id, night, kind, due)
+);
+CREATE INDEX supervision_tasks_night ON supervision_tasks (night, due);
