@@ -78,11 +78,12 @@ pub enum AuditAction {
     OrdersListed,
     DevicesListed,
     NightPlanned,
+    Dispatched,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 56] = [
+    pub const ALL: [AuditAction; 57] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -138,6 +139,7 @@ impl AuditAction {
         AuditAction::OrdersListed,
         AuditAction::DevicesListed,
         AuditAction::NightPlanned,
+        AuditAction::Dispatched,
         AuditAction::AccessDenied,
     ];
 
@@ -199,6 +201,7 @@ impl AuditAction {
             OrdersListed => "order.list",
             DevicesListed => "device.list",
             NightPlanned => "supervision.plan_night",
+            Dispatched => "supervision.dispatch",
             AccessDenied => "access.denied",
         }
     }

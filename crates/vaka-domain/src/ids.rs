@@ -110,3 +110,8 @@ id_type!(
     /// A planned supervision of one night (a look-in or a visit).
     TaskId
 );
+
+id_type!(
+    /// Staff sent to a client because of a supervision task.
+    DispatchId
+);

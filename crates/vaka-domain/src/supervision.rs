@@ -60,6 +60,39 @@ impl SupervisionTask {
     }
 }
 
+/// Staff sent to a client because of a task (the night patrol's work list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispatch {
+    pub id: crate::ids::DispatchId,
+    pub task_id: TaskId,
+    pub client_id: ClientId,
+    pub cause: DispatchCause,
+    pub phone_first: bool,
+    pub alert_supervisor: bool,
+    pub created_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+impl Dispatch {
+    /// The dispatch the effects of one transition ask for, if any.
+    pub fn from_effects(task: &SupervisionTask, effects: &[Effect], at: Timestamp) -> Option<Self> {
+        let (cause, phone_first) = effects.iter().find_map(|e| match e {
+            Effect::Dispatch { phone_first, why } => Some((*why, *phone_first)),
+            Effect::AlertSupervisor => None,
+        })?;
+        Some(Self {
+            id: crate::ids::DispatchId::new(),
+            task_id: task.id,
+            client_id: task.client_id,
+            cause,
+            phone_first,
+            alert_supervisor: effects.contains(&Effect::AlertSupervisor),
+            created_at: at,
+            closed_at: None,
+        })
+    }
+}
+
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
@@ -220,6 +253,17 @@ pub enum DispatchCause {
 }
 
 impl DispatchCause {
+    pub const ALL: [Self; 4] = [
+        Self::NotVisibleTwice,
+        Self::Deviation,
+        Self::Missed,
+        Self::CameraUnreachable,
+    ];
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             DispatchCause::NotVisibleTwice => "not_visible_twice",

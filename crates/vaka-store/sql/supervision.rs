@@ -1,8 +1,8 @@
 // Nightly rounds: supervision tasks, and the bulk reads that plan a night.
 // Included by the backend crates; see README.md.
 
-use vaka_domain::supervision::SupervisionTask;
-use vaka_store::{DbDate, RoundInput, RoundRow, SupervisionTx, TaskRow};
+use vaka_domain::supervision::{Dispatch, SupervisionTask, TaskState};
+use vaka_store::{DbDate, DispatchRow, RoundInput, RoundRow, SupervisionTx, TaskRow};
 
 #[async_trait::async_trait]
 impl SupervisionTx for SqlTx {
@@ -39,6 +39,93 @@ impl SupervisionTx for SqlTx {
                 .rows_affected();
         }
         Ok(added)
+    }
+
+    async fn list_moving_tasks(
+        &mut self,
+        until: jiff::Timestamp,
+    ) -> StoreResult<Vec<SupervisionTask>> {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", night as "night!: DbDate",
+                      kind as "kind!", planned_time as "planned_time!", due as "due!: DbInstant",
+                      opens as "opens!: DbInstant", closes as "closes!: DbInstant", dst as "dst?",
+                      state as "state!", state_at as "state_at?: DbInstant",
+                      state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
+               FROM supervision_tasks
+               WHERE state IN ('planned', 'open', 'recheck_open', 'looked_in', 'recheck_due')
+                 AND opens <= $1
+               ORDER BY due, id"#,
+            DbInstant::new(until),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(SupervisionTask::try_from)
+        .collect()
+    }
+
+    async fn move_task(
+        &mut self,
+        task: &SupervisionTask,
+        to: TaskState,
+        at: jiff::Timestamp,
+    ) -> StoreResult<bool> {
+        let (code, state_at, reason) = to.parts();
+        let (from, _, _) = task.state.parts();
+        let n = sqlx::query!(
+            "UPDATE supervision_tasks SET state = $1, state_at = $2, state_reason = $3, updated_at = $4
+             WHERE id = $5 AND state = $6 AND updated_at = $7",
+            code,
+            state_at.map(DbInstant::new),
+            reason,
+            DbInstant::new(at),
+            task.id.0,
+            from,
+            DbInstant::new(task.updated_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn insert_dispatch(&mut self, d: &Dispatch) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor, created_at, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            d.id.0,
+            d.task_id.0,
+            d.client_id.0,
+            d.cause.code(),
+            d.phone_first,
+            d.alert_supervisor,
+            DbInstant::new(d.created_at),
+            d.closed_at.map(DbInstant::new),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn list_open_dispatches(&mut self) -> StoreResult<Vec<Dispatch>> {
+        sqlx::query_as!(
+            DispatchRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      cause as "cause!", phone_first as "phone_first!: bool",
+                      alert_supervisor as "alert_supervisor!: bool", created_at as "created_at!: DbInstant",
+                      closed_at as "closed_at?: DbInstant"
+               FROM dispatches WHERE closed_at IS NULL ORDER BY created_at, id"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Dispatch::try_from)
+        .collect()
     }
 
     async fn list_night_tasks(

@@ -260,6 +260,25 @@ pub trait SupervisionTx: Send {
         &mut self,
         tasks: &[vaka_domain::supervision::SupervisionTask],
     ) -> StoreResult<u64>;
+    /// Tasks whose state time can still move (planned, open, looked in, re-check due) and whose
+    /// window opens before `until`.
+    async fn list_moving_tasks(
+        &mut self,
+        until: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+    /// Moves a task from the state it was read in (`from`, the stored code and its time) to
+    /// `to`; false when someone else moved it first (nothing is changed then).
+    async fn move_task(
+        &mut self,
+        task: &vaka_domain::supervision::SupervisionTask,
+        to: vaka_domain::supervision::TaskState,
+        at: jiff::Timestamp,
+    ) -> StoreResult<bool>;
+    async fn insert_dispatch(&mut self, d: &vaka_domain::supervision::Dispatch) -> StoreResult<()>;
+    /// Dispatches not closed, oldest first.
+    async fn list_open_dispatches(
+        &mut self,
+    ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
     /// The tasks of a night, in the order they fall due.
     async fn list_night_tasks(
         &mut self,

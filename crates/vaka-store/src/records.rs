@@ -1140,3 +1140,36 @@ impl TryFrom<RoundRow> for RoundInput {
         })
     }
 }
+
+#[derive(Debug)]
+pub struct DispatchRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub client_id: Uuid,
+    pub cause: String,
+    pub phone_first: bool,
+    pub alert_supervisor: bool,
+    pub created_at: DbInstant,
+    pub closed_at: Option<DbInstant>,
+}
+
+impl TryFrom<DispatchRow> for vaka_domain::supervision::Dispatch {
+    type Error = StoreError;
+    fn try_from(r: DispatchRow) -> StoreResult<Self> {
+        use vaka_domain::supervision::DispatchCause;
+        Ok(Self {
+            id: vaka_domain::ids::DispatchId(r.id),
+            task_id: vaka_domain::ids::TaskId(r.task_id),
+            client_id: ClientId(r.client_id),
+            cause: code(
+                DispatchCause::from_code(&r.cause),
+                "dispatch cause",
+                &r.cause,
+            )?,
+            phone_first: r.phone_first,
+            alert_supervisor: r.alert_supervisor,
+            created_at: r.created_at.0,
+            closed_at: r.closed_at.map(|t| t.0),
+        })
+    }
+}

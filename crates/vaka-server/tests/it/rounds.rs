@@ -268,4 +268,142 @@ async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestAp
     );
 }
 
-db_tests!(nights_are_planned_from_plans_decisions_consents_and_pauses);
+async fn the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a_window_missed(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let decision = json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+                          "times": "23:00", "valid_from": "2026-11-22"});
+    let consent = json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
+                         "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"});
+    for c in [w.client_a1, w.client_b1] {
+        ok(
+            &app,
+            &w,
+            "m_assessor",
+            format!("/api/v1/clients/{c}/decisions"),
+            decision.clone(),
+        )
+        .await;
+        ok(
+            &app,
+            &w,
+            "m_assessor",
+            format!("/api/v1/clients/{c}/consents"),
+            consent.clone(),
+        )
+        .await;
+        plan(&app, &w, c, &[(23, 0)]).await;
+    }
+    // A1 has an active camera; B1 has none.
+    let order = app
+        .get(
+            &format!("/api/v1/clients/{}", w.client_a1),
+            &w.p("a_unitmgr").bearer(),
+        )
+        .await
+        .json()["orders"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        &app,
+        &w,
+        "a_unitmgr",
+        format!("/api/v1/orders/{order}/accept"),
+        json!({}),
+    )
+    .await;
+    let res = app
+        .json(
+            Method::POST,
+            "/api/v1/devices",
+            &w.p("m_admin").bearer(),
+            json!({"kind": "camera", "serial": "DV-R1", "model": "Doro Visit"}),
+        )
+        .await;
+    let camera: vaka_domain::ids::DeviceId = res.json()["device"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for step in ["assign", "install", "pass_test", "activate"] {
+        let body = if step == "assign" {
+            json!({"step": step, "client_id": w.client_a1})
+        } else {
+            json!({"step": step})
+        };
+        ok(
+            &app,
+            &w,
+            "m_admin",
+            format!("/api/v1/devices/{camera}/steps"),
+            body,
+        )
+        .await;
+    }
+    let online = move |d: vaka_domain::ids::DeviceId| d == camera;
+    let night = date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    let state_of = async |c: ClientId| {
+        app.services
+            .night_tasks(night)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.client_id == c)
+            .unwrap()
+            .state
+    };
+
+    // Morning: nothing to do.
+    assert_eq!(app.services.advance_tasks(&online).await.unwrap().moved, 0);
+    // Ten minutes before the window (21:45 UTC): B1's camera does not answer → a visit.
+    app.clock.set(ts("2026-11-22T21:36:00Z"));
+    let r = app.services.advance_tasks(&online).await.unwrap();
+    assert_eq!((r.moved, r.dispatches), (1, 1));
+    assert_eq!(state_of(w.client_b1).await, TaskState::CameraUnreachable);
+    assert_eq!(state_of(w.client_a1).await, TaskState::Planned);
+    // The window opens for A1.
+    app.clock.set(ts("2026-11-22T21:45:00Z"));
+    app.services.advance_tasks(&online).await.unwrap();
+    assert_eq!(
+        state_of(w.client_a1).await,
+        TaskState::Open { recheck: None }
+    );
+    // Nobody looks in; the window closes: missed, staff sent, the supervisor told.
+    app.clock.set(ts("2026-11-22T22:30:00Z"));
+    let r = app.services.advance_tasks(&online).await.unwrap();
+    assert_eq!((r.moved, r.dispatches), (1, 1));
+    assert_eq!(state_of(w.client_a1).await, TaskState::Missed);
+    // Another pass changes nothing and sends nobody twice.
+    assert_eq!(
+        app.services.advance_tasks(&online).await.unwrap(),
+        Default::default()
+    );
+    let open = app.services.open_dispatches().await.unwrap();
+    let causes: Vec<(ClientId, &str, bool)> = open
+        .iter()
+        .map(|d| (d.client_id, d.cause.code(), d.alert_supervisor))
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            (w.client_b1, "camera_unreachable", false),
+            (w.client_a1, "missed", true)
+        ]
+    );
+    let audited = app
+        .get(
+            "/api/v1/audit?action=supervision.dispatch",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    assert_eq!(audited.as_array().unwrap().len(), 2);
+}
+
+db_tests!(
+    nights_are_planned_from_plans_decisions_consents_and_pauses,
+    the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a_window_missed,
+);

@@ -2,3 +2,4 @@
 //! escalation).
 
 pub mod rounds;
+pub mod scheduler;

@@ -18,3 +18,16 @@ CREATE TABLE supervision_tasks (
     UNIQUE (client_id, night, kind, due)
 );
 CREATE INDEX supervision_tasks_night ON supervision_tasks (night, due);
+
+-- Staff sent to a client's home (or the client phoned first) because of a task.
+CREATE TABLE dispatches (
+    id               UUID PRIMARY KEY,
+    task_id          UUID NOT NULL UNIQUE REFERENCES supervision_tasks (id),
+    client_id        UUID NOT NULL REFERENCES clients (id),
+    cause            TEXT NOT NULL,
+    phone_first      BOOLEAN NOT NULL,
+    alert_supervisor BOOLEAN NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    closed_at        TIMESTAMPTZ
+);
+CREATE INDEX dispatches_open ON dispatches (closed_at, created_at);

@@ -18,3 +18,16 @@ CREATE TABLE supervision_tasks (
     UNIQUE (client_id, night, kind, due)
 );
 CREATE INDEX supervision_tasks_night ON supervision_tasks (night, due);
+
+-- Staff sent to a client's home (or the client phoned first) because of a task.
+CREATE TABLE dispatches (
+    id               BLOB PRIMARY KEY NOT NULL,
+    task_id          BLOB NOT NULL UNIQUE REFERENCES supervision_tasks (id),
+    client_id        BLOB NOT NULL REFERENCES clients (id),
+    cause            TEXT NOT NULL,
+    phone_first      INTEGER NOT NULL,
+    alert_supervisor INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL,
+    closed_at        INTEGER
+);
+CREATE INDEX dispatches_open ON dispatches (closed_at, created_at);

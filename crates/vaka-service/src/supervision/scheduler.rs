@@ -1,0 +1,138 @@
+//! Moving the night's tasks with the clock: windows open and close, re-checks fall due, a camera
+//! that cannot be reached before its window turns the look-in into a visit, and a window that
+//! closes unseen is missed. Every dispatch this causes is stored for the night patrol and audited.
+
+use std::collections::HashMap;
+
+use jiff::SignedDuration;
+use serde::Serialize;
+use vaka_domain::access::Credential;
+use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
+use vaka_domain::device::{DeviceKind, DeviceStatus};
+use vaka_domain::ids::{ClientId, DeviceId};
+use vaka_domain::plan::SupervisionDefaults;
+use vaka_domain::rounds::TaskKind;
+use vaka_domain::supervision::{Dispatch, Event, TaskRules, TaskState, apply};
+use vaka_store::DeviceFilter;
+
+use crate::{ServiceResult, Services};
+
+/// How long before a window the camera must answer (CAM-24).
+pub const PRECHECK: SignedDuration = SignedDuration::from_mins(10);
+/// How long a re-check stays open.
+pub const RECHECK_WINDOW: SignedDuration = SignedDuration::from_mins(30);
+
+/// What one pass of the scheduler did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Advanced {
+    /// Tasks that changed state.
+    pub moved: u64,
+    pub dispatches: u64,
+    /// Tasks someone else moved between reading and writing (left for the next pass).
+    pub raced: u64,
+}
+
+impl Services {
+    /// One pass over the tasks the clock can move. `online` says whether a camera is connected
+    /// now (the gateway's knowledge). Look-in tasks only: visits are the night patrol's.
+    pub async fn advance_tasks(
+        &self,
+        online: &(dyn Fn(DeviceId) -> bool + Send + Sync),
+    ) -> ServiceResult<Advanced> {
+        let now = vaka_store::values::to_db_precision(self.now());
+        let defaults = SupervisionDefaults::default();
+        let mut tx = self.write().await?;
+        let tasks = tx.list_moving_tasks(now + PRECHECK).await?;
+        let mut report = Advanced::default();
+        if tasks.is_empty() {
+            return Ok(report);
+        }
+        let mut cameras: HashMap<ClientId, Vec<DeviceId>> = HashMap::new();
+        for d in tx
+            .list_devices(&DeviceFilter {
+                kind: Some(DeviceKind::Camera),
+                status: Some(DeviceStatus::Active),
+                limit: i64::MAX,
+                ..DeviceFilter::default()
+            })
+            .await?
+        {
+            if let Some(c) = d.client_id {
+                cameras.entry(c).or_default().push(d.id);
+            }
+        }
+        let mut plans = HashMap::new();
+        for t in tasks.iter().filter(|t| t.kind == TaskKind::LookIn) {
+            if !plans.contains_key(&t.client_id) {
+                let plan = tx.get_plan(t.client_id).await?;
+                plans.insert(t.client_id, plan);
+            }
+            let effective = plans
+                .get(&t.client_id)
+                .and_then(Option::as_ref)
+                .map_or(defaults, |p| p.effective(defaults));
+            let rules = TaskRules {
+                opens: t.opens,
+                closes: t.closes,
+                recheck_delay: SignedDuration::from_mins(i64::from(
+                    effective.recheck_delay_minutes,
+                )),
+                recheck_window: RECHECK_WINDOW,
+                escalation: effective.escalation,
+            };
+            let mut state = t.state;
+            let mut effects = Vec::new();
+            let reachable = cameras
+                .get(&t.client_id)
+                .is_some_and(|ds| ds.iter().any(|d| online(*d)));
+            if matches!(state, TaskState::Planned | TaskState::Open { .. })
+                && now + PRECHECK >= t.opens
+                && !reachable
+            {
+                if let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules) {
+                    state = s;
+                    effects.extend(fx);
+                }
+            }
+            if let Ok((s, fx)) = apply(state, Event::Tick(now), &rules) {
+                state = s;
+                effects.extend(fx);
+            }
+            if state == t.state {
+                continue;
+            }
+            if !tx.move_task(t, state, now).await? {
+                report.raced += 1;
+                continue;
+            }
+            report.moved += 1;
+            if let Some(d) = Dispatch::from_effects(t, &effects, now) {
+                tx.insert_dispatch(&d).await?;
+                let mut e = NewAuditEntry::new(
+                    now,
+                    Actor::system(Credential::System),
+                    AuditAction::Dispatched,
+                    Outcome::Success,
+                );
+                e.client_id = Some(d.client_id);
+                e.care_context = Some("night_supervision".into());
+                e.subject_kind = Some("dispatch".into());
+                e.subject_id = Some(d.id.to_string());
+                e.details = Some(
+                    serde_json::json!({"cause": d.cause.code(), "task": t.id, "phone_first": d.phone_first})
+                        .to_string(),
+                );
+                tx.append_audit(&e).await?;
+                report.dispatches += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Dispatches not yet closed (for the night patrol's view and the tests).
+    pub async fn open_dispatches(&self) -> ServiceResult<Vec<Dispatch>> {
+        let mut tx = self.read().await?;
+        Ok(tx.list_open_dispatches().await?)
+    }
+}
