@@ -63,9 +63,8 @@ impl Services {
         }
         let mut plans = HashMap::new();
         for t in tasks.iter().filter(|t| t.kind == TaskKind::LookIn) {
-            if !plans.contains_key(&t.client_id) {
-                let plan = tx.get_plan(t.client_id).await?;
-                plans.insert(t.client_id, plan);
+            if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(t.client_id) {
+                e.insert(tx.get_plan(t.client_id).await?);
             }
             let effective = plans
                 .get(&t.client_id)
@@ -88,11 +87,10 @@ impl Services {
             if matches!(state, TaskState::Planned | TaskState::Open { .. })
                 && now + PRECHECK >= t.opens
                 && !reachable
+                && let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules)
             {
-                if let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules) {
-                    state = s;
-                    effects.extend(fx);
-                }
+                state = s;
+                effects.extend(fx);
             }
             if let Ok((s, fx)) = apply(state, Event::Tick(now), &rules) {
                 state = s;
