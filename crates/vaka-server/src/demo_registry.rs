@@ -112,6 +112,17 @@ fn personnummer(rng: &mut impl Rng, year: i32, month: u8, day: u8) -> String {
     format!("{year}{month:02}{day:02}{serial:03}{check}")
 }
 
+/// A Stockholm wall-clock time `minutes` from now, on a five-minute mark (`HH:MM`).
+fn soon(now: jiff::Timestamp, minutes: i64) -> String {
+    let t = now
+        .to_zoned(vaka_service::registry::stockholm())
+        .time()
+        .checked_add(jiff::SignedDuration::from_mins(minutes))
+        .unwrap_or_else(|_| jiff::civil::time(23, 0, 0, 0));
+    let m = (i32::from(t.minute()) / 5) * 5;
+    format!("{:02}:{:02}", t.hour(), m)
+}
+
 fn days_ago(today: Date, n: i64) -> Date {
     today.checked_sub(Span::new().days(n)).unwrap_or(today)
 }
@@ -343,13 +354,26 @@ pub async fn seed(
             if service == ServiceKind::NightSupervision
                 && let Some(mode) = mode
             {
+                // Camera clients get a look-in due within the next half hour as well, so that a
+                // newcomer to the demo has a window open whenever they try it.
+                let plan_times = match mode {
+                    SupervisionMode::PhysicalVisit => times.to_owned(),
+                    _ => {
+                        let soon = soon(services.now(), 5 + 5 * (i % 5) as i64);
+                        if times.contains(&soon) {
+                            times.to_owned()
+                        } else {
+                            format!("{soon}, {times}")
+                        }
+                    }
+                };
                 services
                     .set_plan(
                         &ctx(manager),
                         client.id,
                         PlanInput {
                             mode,
-                            times: times.into(),
+                            times: plan_times,
                             recheck_delay_minutes: (i % 8 == 3).then_some(10),
                             escalation: None,
                             response_target_minutes: None,

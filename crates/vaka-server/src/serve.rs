@@ -62,6 +62,7 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
             }
         });
     }
+    let jobs = spawn_supervision_jobs(state.clone());
     axum::serve(
         listener,
         app.router
@@ -70,6 +71,7 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
+    jobs.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -100,4 +102,46 @@ async fn shutdown_signal() {
 /// The clock of the running server.
 pub fn system_clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
+}
+
+/// The night supervision jobs: every 30 s the scheduler moves the night's tasks (with the camera
+/// gateway's knowledge of who is online); every 10 minutes tonight and the next night are
+/// planned (planning again only adds what is new).
+pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let services = state.services.clone();
+        let hub = state.cameras.clone();
+        let online = move |d| hub.is_online(d);
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut round: u32 = 0;
+        loop {
+            tick.tick().await;
+            if round.is_multiple_of(20) {
+                let tonight = vaka_domain::rounds::night_of(
+                    services.now(),
+                    &vaka_service::registry::stockholm(),
+                );
+                for night in [Some(tonight), tonight.tomorrow().ok()]
+                    .into_iter()
+                    .flatten()
+                {
+                    match services.plan_night(night).await {
+                        Ok(r) => {
+                            tracing::info!(%night, tasks = r.tasks, added = r.added, "night planned")
+                        }
+                        Err(e) => tracing::warn!(%night, error = %e, "planning the night failed"),
+                    }
+                }
+            }
+            round = round.wrapping_add(1);
+            match services.advance_tasks(&online).await {
+                Ok(r) if r.moved > 0 => {
+                    tracing::info!(moved = r.moved, dispatches = r.dispatches, "tasks moved");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "moving the night's tasks failed"),
+            }
+        }
+    })
 }

@@ -182,6 +182,8 @@ async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestAp
         json!({"withdrawn_on": "2027-02-01"}),
     )
     .await;
+    // Back to November, to plan the nights ahead of time.
+    app.clock.set(ts("2026-11-22T09:00:00Z"));
     pause(&app, &w, w.client_a1, date(2027, 1, 10)).await;
     for night in [
         date(2027, 1, 10),
@@ -392,6 +394,19 @@ async fn the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a
             (w.client_b1, "camera_unreachable", false),
             (w.client_a1, "missed", true)
         ]
+    );
+    // A night first planned after its window closed (the server was down): the time is not
+    // planned, so it cannot turn into a missed look-in and a needless dispatch.
+    app.clock.set(ts("2026-11-23T22:31:00Z"));
+    let late = app.services.plan_night(date(2026, 11, 23)).await.unwrap();
+    assert_eq!((late.tasks, late.past), (0, 2));
+    assert_eq!(
+        app.services
+            .advance_tasks(&online)
+            .await
+            .unwrap()
+            .dispatches,
+        0
     );
     let audited = app
         .get(

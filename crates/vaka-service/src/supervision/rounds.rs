@@ -25,6 +25,9 @@ pub struct NightPlanned {
     pub no_consent: u64,
     pub paused: u64,
     pub no_times: u64,
+    /// Times whose window had already closed when the night was first planned (the server was
+    /// down, or the plan was just made): never planned, so they cannot count as missed.
+    pub past: u64,
 }
 
 impl Services {
@@ -51,6 +54,9 @@ impl Services {
                 Err(NoRound::NoTimes) => report.no_times += 1,
             }
         }
+        let before = tasks.len();
+        tasks.retain(|t| t.closes > now);
+        report.past = (before - tasks.len()) as u64;
         report.tasks = tasks.len() as u64;
         report.added = tx.insert_tasks(&tasks).await?;
         let mut entry = NewAuditEntry::new(
