@@ -15,8 +15,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Duration, Instant};
 use uuid::Uuid;
 use vaka_camera_protocol::{
-    Action, CameraState, Connection, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, ServerMessage,
-    encode,
+    Action, CameraState, Connection, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, encode,
 };
 use vaka_domain::ids::DeviceId;
 
@@ -363,9 +362,4 @@ impl CameraHub {
         self.detach(device, conn);
         tracing::info!(%device, reason, "camera connection ended");
     }
-}
-
-/// The stop message for a look-in (for tests and the simulator).
-pub fn stop_message(look_in: Uuid) -> String {
-    encode(&ServerMessage::StopStream { look_in })
 }

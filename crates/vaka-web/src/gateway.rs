@@ -2,12 +2,12 @@
 //! to the WebSocket of the camera protocol (`docs/CAMERA-PROTOCOL.md`).
 
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use vaka_domain::device::DeviceKind;
 use vaka_service::registry::devices::DeviceRefused;
 
-use crate::auth::Access;
+use crate::auth::{Access, bearer};
 use crate::error::ApiError;
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -16,15 +16,6 @@ use crate::state::AppState;
 /// not a user's, is checked in the handler.
 pub fn register(r: Routes) -> Routes {
     r.get("/camera/v1/connect", Access::Public, camera_connect)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
 }
 
 pub async fn camera_connect(

@@ -415,14 +415,11 @@ pub async fn create(
     PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .create_client(&caller.ctx(), input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(state.services.create_client(&caller.ctx(), input).await?)
+    }
+    .await;
     match result {
         Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client.created", c.id)).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
@@ -463,14 +460,16 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .update_client(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .update_client(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client.updated")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
@@ -618,14 +617,14 @@ fn day(d: Date) -> String {
 
 /// Names of units, organisations and users for a page (directory data, not client data).
 #[derive(Default)]
-struct Names {
+pub(crate) struct Names {
     orgs: HashMap<OrganisationId, String>,
     units: HashMap<UnitId, String>,
     users: HashMap<UserId, String>,
 }
 
 impl Names {
-    async fn load(state: &AppState, users: &[UserId]) -> Result<Names, ApiError> {
+    pub(crate) async fn load(state: &AppState, users: &[UserId]) -> Result<Names, ApiError> {
         let err = vaka_service::ServiceError::from;
         let mut tx = state.services.store.begin_read().await.map_err(err)?;
         let orgs = tx.list_organisations().await.map_err(err)?;
@@ -646,17 +645,17 @@ impl Names {
         Ok(names)
     }
 
-    fn org(&self, id: Option<OrganisationId>) -> String {
+    pub(crate) fn org(&self, id: Option<OrganisationId>) -> String {
         id.and_then(|i| self.orgs.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
     }
 
-    fn unit(&self, id: Option<UnitId>) -> String {
+    pub(crate) fn unit(&self, id: Option<UnitId>) -> String {
         id.and_then(|i| self.units.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
     }
 
-    fn user(&self, id: UserId) -> String {
+    pub(crate) fn user(&self, id: UserId) -> String {
         self.users
             .get(&id)
             .cloned()
@@ -1031,14 +1030,16 @@ pub async fn add_decision(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .record_decision(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_decision(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
     after(
         &state,
         &caller,
@@ -1067,18 +1068,17 @@ pub async fn end_decision(
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let decision: DecisionId = parse_id(&decision, &page)?;
-    let result = match form_opt_date("ended_on", &form.ended_on) {
-        Ok(on) => state
-            .services
-            .end_decision(
-                &caller.ctx(),
-                decision,
-                on.unwrap_or_else(|| state.services.today()),
-            )
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let on = form_opt_date("ended_on", &form.ended_on)?;
+        let on = on.unwrap_or_else(|| state.services.today());
+        Ok::<_, ApiError>(
+            state
+                .services
+                .end_decision(&caller.ctx(), decision, on)
+                .await?,
+        )
+    }
+    .await;
     after(
         &state,
         &caller,
@@ -1161,14 +1161,16 @@ pub async fn add_consent(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .record_consent(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_consent(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
     after(
         &state,
         &caller,
@@ -1199,22 +1201,19 @@ pub async fn withdraw_consent(
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let consent: ConsentId = parse_id(&consent, &page)?;
-    let result = match form_opt_date("withdrawn_on", &form.withdrawn_on) {
-        Ok(on) => state
-            .services
-            .withdraw_consent(
-                &caller.ctx(),
-                id,
-                consent,
-                WithdrawInput {
-                    withdrawn_on: on,
-                    note: form_opt_text(&form.note),
-                },
-            )
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = WithdrawInput {
+            withdrawn_on: form_opt_date("withdrawn_on", &form.withdrawn_on)?,
+            note: form_opt_text(&form.note),
+        };
+        Ok::<_, ApiError>(
+            state
+                .services
+                .withdraw_consent(&caller.ctx(), id, consent, input)
+                .await?,
+        )
+    }
+    .await;
     after(
         &state,
         &caller,
@@ -1271,14 +1270,11 @@ pub async fn set_plan(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .set_plan(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(state.services.set_plan(&caller.ctx(), id, input).await?)
+    }
+    .await;
     after(&state, &caller, id, page, result, "plan.saved", "plan").await
 }
 
@@ -1318,14 +1314,16 @@ pub async fn add_pause(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .record_pause(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_pause(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
     after(
         &state,
         &caller,

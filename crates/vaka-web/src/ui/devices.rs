@@ -17,7 +17,8 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::ui::clients::{Choice, choices, form_code};
+use crate::ui::clients::{Choice, Names, choices, form_code};
+use crate::ui::home::Flash;
 use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
 
 pub struct DeviceLine {
@@ -186,14 +187,11 @@ pub async fn register(
     PageForm(form): PageForm<DeviceForm>,
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "devices");
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .register_device(&caller.ctx(), input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(state.services.register_device(&caller.ctx(), input).await?)
+    }
+    .await;
     match result {
         Ok(r) => Ok(render(
             StatusCode::CREATED,
@@ -262,17 +260,8 @@ async fn device_page(
         .get_device(&caller.ctx(), id)
         .await
         .or_page(&page)?;
-    let mut names = std::collections::HashMap::new();
-    if let Ok(mut tx) = state.services.store.begin_read().await {
-        for e in &events {
-            if let Some(u) = e.by_user
-                && !names.contains_key(&u)
-                && let Ok(Some(user)) = tx.get_user(u).await
-            {
-                names.insert(u, user.display_name);
-            }
-        }
-    }
+    let by: Vec<_> = events.iter().filter_map(|e| e.by_user).collect();
+    let names = Names::load(state, &by).await.or_page(&page)?;
     let steps: Vec<Choice> = DeviceStep::ALL
         .iter()
         .filter(|s| d.status.after(**s).is_ok())
@@ -326,10 +315,7 @@ async fn device_page(
                     from: t.code("device_status", e.from.code()),
                     to: t.code("device_status", e.to.code()),
                     client: e.client_id,
-                    by: e
-                        .by_user
-                        .and_then(|u| names.get(&u).cloned())
-                        .unwrap_or_default(),
+                    by: e.by_user.map(|u| names.user(u)).unwrap_or_default(),
                     note: e.note.clone().unwrap_or_default(),
                 })
                 .collect(),
@@ -341,11 +327,6 @@ async fn device_page(
             page,
         },
     ))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Flash {
-    pub ok: Option<String>,
 }
 
 pub async fn show(
@@ -459,14 +440,16 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let id: DeviceId = parse_id(&id, &page)?;
-    let result = match form.to_input() {
-        Ok(input) => state
-            .services
-            .update_device(&caller.ctx(), id, input)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .update_device(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
     after_change(&state, &caller, id, page, result, "device.updated").await
 }
 

@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::ui::clients::{Choice, choices};
+use crate::ui::clients::{Choice, Names, choices};
 use crate::ui::pages::{OrPage, PageCtx, PageError, local_time, parse_id, render};
 
 pub struct OrderLine {
@@ -125,12 +125,7 @@ pub async fn not_carried_out(
         .report_not_carried_out(&caller.ctx())
         .await
         .or_page(&page)?;
-    let mut orgs = std::collections::HashMap::new();
-    if let Ok(mut tx) = state.services.store.begin_read().await
-        && let Ok(list) = tx.list_organisations().await
-    {
-        orgs = list.into_iter().map(|o| (o.id, o.name)).collect();
-    }
+    let names = Names::load(&state, &[]).await.or_page(&page)?;
     Ok(render(
         StatusCode::OK,
         &ReportPage {
@@ -141,10 +136,7 @@ pub async fn not_carried_out(
                     client: r.client_name,
                     service: t.code("service", r.service.code()),
                     decided_on: r.decided_on.to_string(),
-                    provider: r
-                        .provider_id
-                        .and_then(|p| orgs.get(&p).cloned())
-                        .unwrap_or_else(|| "—".into()),
+                    provider: names.org(r.provider_id),
                     status: r
                         .order_status
                         .map(|s| t.code("order_status", s.code()))
