@@ -86,6 +86,7 @@ impl Role {
                 ClientWrite,
                 DeviceManage,
                 ImportData,
+                SupervisionLogExport,
             ],
             Role::SystemManager => &[DirectoryRead, AuditRead, AuditExport, ReportRead],
             Role::NeedsAssessor => &[
@@ -106,7 +107,9 @@ impl Role {
                 PauseRecord,
                 AccessGroupManage,
             ],
-            Role::Operator | Role::NightPatrol | Role::CareStaff => &[ClientRead, PauseRecord],
+            Role::Operator => &[ClientRead, PauseRecord, Supervise],
+            Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond],
+            Role::CareStaff => &[ClientRead, PauseRecord],
             Role::Nurse => &[ClientRead],
             Role::ProviderAdmin => &[DirectoryRead, AccountRequest, AccountDeactivate],
         }
@@ -196,12 +199,18 @@ pub enum Permission {
     DeviceManage,
     /// Import clients and devices from files.
     ImportData,
-    /// Read follow-up reports (decisions not carried out).
+    /// Read follow-up reports (decisions not carried out) and statistics.
     ReportRead,
+    /// Look in through a client's camera and record what was seen (the operator's console).
+    Supervise,
+    /// Take the dispatches of one's units: acknowledge, on the way, arrived, close.
+    DispatchRespond,
+    /// Extract a client's supervision log (what the municipality promises the client).
+    SupervisionLogExport,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 24] = [
         Permission::DirectoryRead,
         Permission::OrganisationManage,
         Permission::UnitManage,
@@ -223,6 +232,9 @@ impl Permission {
         Permission::DeviceManage,
         Permission::ImportData,
         Permission::ReportRead,
+        Permission::Supervise,
+        Permission::DispatchRespond,
+        Permission::SupervisionLogExport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -248,6 +260,9 @@ impl Permission {
             Permission::DeviceManage => "device_manage",
             Permission::ImportData => "import_data",
             Permission::ReportRead => "report_read",
+            Permission::Supervise => "supervise",
+            Permission::DispatchRespond => "dispatch_respond",
+            Permission::SupervisionLogExport => "supervision_log_export",
         }
     }
 }
@@ -448,8 +463,13 @@ impl Principal {
                 // and to pause, not the units' own administration.
                 Scope::Unit(u) => unit.is_some_and(|cu| {
                     cu == u
-                        || (matches!(p, Permission::ClientRead | Permission::PauseRecord)
-                            && self.coverage.contains(&(u, cu)))
+                        || (matches!(
+                            p,
+                            Permission::ClientRead
+                                | Permission::PauseRecord
+                                | Permission::Supervise
+                                | Permission::DispatchRespond
+                        ) && self.coverage.contains(&(u, cu)))
                 }),
             })
     }

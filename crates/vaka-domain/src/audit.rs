@@ -79,11 +79,20 @@ pub enum AuditAction {
     DevicesListed,
     NightPlanned,
     Dispatched,
+    SupervisionQueueRead,
+    LookInStarted,
+    LookInEnded,
+    OutcomeRecorded,
+    DispatchesListed,
+    DispatchStepTaken,
+    SupervisionLogExported,
+    StatisticsRead,
+    SupervisionPurged,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 57] = [
+    pub const ALL: [AuditAction; 66] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -140,6 +149,15 @@ impl AuditAction {
         AuditAction::DevicesListed,
         AuditAction::NightPlanned,
         AuditAction::Dispatched,
+        AuditAction::SupervisionQueueRead,
+        AuditAction::LookInStarted,
+        AuditAction::LookInEnded,
+        AuditAction::OutcomeRecorded,
+        AuditAction::DispatchesListed,
+        AuditAction::DispatchStepTaken,
+        AuditAction::SupervisionLogExported,
+        AuditAction::StatisticsRead,
+        AuditAction::SupervisionPurged,
         AuditAction::AccessDenied,
     ];
 
@@ -202,6 +220,15 @@ impl AuditAction {
             DevicesListed => "device.list",
             NightPlanned => "supervision.plan_night",
             Dispatched => "supervision.dispatch",
+            SupervisionQueueRead => "supervision.queue",
+            LookInStarted => "supervision.look_in",
+            LookInEnded => "supervision.look_in_end",
+            OutcomeRecorded => "supervision.outcome",
+            DispatchesListed => "dispatch.list",
+            DispatchStepTaken => "dispatch.step",
+            SupervisionLogExported => "supervision.log_export",
+            StatisticsRead => "supervision.statistics",
+            SupervisionPurged => "supervision.purge",
             AccessDenied => "access.denied",
         }
     }

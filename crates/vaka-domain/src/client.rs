@@ -123,6 +123,16 @@ pub struct Address {
 }
 
 impl Address {
+    /// `Storgatan 1, 123 45 Staden`.
+    pub fn one_line(&self) -> String {
+        let pc = if self.postcode.len() == 5 {
+            format!("{} {}", &self.postcode[..3], &self.postcode[3..])
+        } else {
+            self.postcode.clone()
+        };
+        format!("{}, {pc} {}", self.street, self.city)
+    }
+
     /// A Swedish address: street and city required, postcode of five digits (a space after
     /// the third is accepted and normalised away).
     pub fn parse(street: &str, postcode: &str, city: &str) -> DomainResult<Self> {

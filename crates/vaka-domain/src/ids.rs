@@ -115,3 +115,8 @@ id_type!(
     /// Staff sent to a client because of a supervision task.
     DispatchId
 );
+
+id_type!(
+    /// One look-in through a camera by one operator (the look-in log).
+    LookInId
+);

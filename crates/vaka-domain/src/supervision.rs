@@ -69,13 +69,26 @@ pub struct Dispatch {
     pub cause: DispatchCause,
     pub phone_first: bool,
     pub alert_supervisor: bool,
+    /// Minutes from the dispatch to arrival the unit promises (the client's plan, default 45).
+    pub response_target_minutes: u16,
     pub created_at: Timestamp,
+    /// Who took it (the first to acknowledge).
+    pub responder: Option<crate::ids::UserId>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub on_way_at: Option<Timestamp>,
+    pub arrived_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
+    pub close_note: Option<String>,
 }
 
 impl Dispatch {
     /// The dispatch the effects of one transition ask for, if any.
-    pub fn from_effects(task: &SupervisionTask, effects: &[Effect], at: Timestamp) -> Option<Self> {
+    pub fn from_effects(
+        task: &SupervisionTask,
+        effects: &[Effect],
+        response_target_minutes: u16,
+        at: Timestamp,
+    ) -> Option<Self> {
         let (cause, phone_first) = effects.iter().find_map(|e| match e {
             Effect::Dispatch { phone_first, why } => Some((*why, *phone_first)),
             Effect::AlertSupervisor => None,
@@ -87,10 +100,162 @@ impl Dispatch {
             cause,
             phone_first,
             alert_supervisor: effects.contains(&Effect::AlertSupervisor),
+            response_target_minutes,
             created_at: at,
+            responder: None,
+            acknowledged_at: None,
+            on_way_at: None,
+            arrived_at: None,
             closed_at: None,
+            close_note: None,
         })
     }
+
+    /// Where the dispatch stands.
+    pub fn status(&self) -> DispatchStatus {
+        if self.closed_at.is_some() {
+            DispatchStatus::Closed
+        } else if self.arrived_at.is_some() {
+            DispatchStatus::Arrived
+        } else if self.on_way_at.is_some() {
+            DispatchStatus::OnTheWay
+        } else if self.acknowledged_at.is_some() {
+            DispatchStatus::Acknowledged
+        } else {
+            DispatchStatus::New
+        }
+    }
+
+    /// When staff must be at the door.
+    pub fn deadline(&self) -> Timestamp {
+        self.created_at + SignedDuration::from_mins(i64::from(self.response_target_minutes))
+    }
+
+    /// Dispatch to arrival, once arrived.
+    pub fn response_time(&self) -> Option<SignedDuration> {
+        self.arrived_at.map(|a| a.duration_since(self.created_at))
+    }
+
+    /// Takes one step of the responder's work: acknowledge → on the way → arrived → closed.
+    /// On the way and arrived may be skipped (the client answered the phone, or staff were
+    /// next door); closing needs an acknowledgement and a note. Another responder than the
+    /// one who acknowledged may take over.
+    pub fn step(
+        &self,
+        step: DispatchStep,
+        by: crate::ids::UserId,
+        at: Timestamp,
+        note: Option<&str>,
+    ) -> Result<Self, Refused> {
+        let status = self.status();
+        let mut d = self.clone();
+        match (step, status) {
+            (_, DispatchStatus::Closed) => {
+                return Err(Refused::NotNow("the dispatch is already closed"));
+            }
+            (DispatchStep::Acknowledge, DispatchStatus::New) => {
+                d.acknowledged_at = Some(at);
+                d.responder = Some(by);
+            }
+            (DispatchStep::Acknowledge, _) => {
+                return Err(Refused::NotNow("the dispatch is already acknowledged"));
+            }
+            (_, DispatchStatus::New) => {
+                return Err(Refused::NotNow("acknowledge the dispatch first"));
+            }
+            (DispatchStep::OnTheWay, DispatchStatus::Acknowledged) => d.on_way_at = Some(at),
+            (DispatchStep::OnTheWay, _) => {
+                return Err(Refused::NotNow("staff are already on the way"));
+            }
+            (DispatchStep::Arrived, DispatchStatus::Acknowledged | DispatchStatus::OnTheWay) => {
+                d.arrived_at = Some(at);
+            }
+            (DispatchStep::Arrived, _) => {
+                return Err(Refused::NotNow("arrival is already recorded"));
+            }
+            (DispatchStep::Close, _) => {
+                let note = note.map(str::trim).filter(|n| !n.is_empty());
+                let Some(note) = note else {
+                    return Err(Refused::NotNow("write what was done before closing"));
+                };
+                d.closed_at = Some(at);
+                d.close_note = Some(note.to_owned());
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// Where a dispatch stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DispatchStatus {
+    New,
+    Acknowledged,
+    OnTheWay,
+    Arrived,
+    Closed,
+}
+
+impl DispatchStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            DispatchStatus::New => "new",
+            DispatchStatus::Acknowledged => "acknowledged",
+            DispatchStatus::OnTheWay => "on_the_way",
+            DispatchStatus::Arrived => "arrived",
+            DispatchStatus::Closed => "closed",
+        }
+    }
+}
+
+/// One step of the responder's work on a dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchStep {
+    Acknowledge,
+    OnTheWay,
+    Arrived,
+    Close,
+}
+
+impl DispatchStep {
+    pub const ALL: [Self; 4] = [
+        Self::Acknowledge,
+        Self::OnTheWay,
+        Self::Arrived,
+        Self::Close,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DispatchStep::Acknowledge => "acknowledge",
+            DispatchStep::OnTheWay => "on_the_way",
+            DispatchStep::Arrived => "arrived",
+            DispatchStep::Close => "close",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+}
+
+/// One look-in through a camera, as logged: who looked, when and for how long, and what they
+/// saw. Never an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookInRecord {
+    pub id: crate::ids::LookInId,
+    pub task_id: TaskId,
+    pub client_id: ClientId,
+    pub device_id: crate::ids::DeviceId,
+    pub operator: crate::ids::UserId,
+    pub started_at: Timestamp,
+    /// When the picture stopped (the limit, the operator leaving, or the camera dropping).
+    pub ended_at: Option<Timestamp>,
+    pub limit_seconds: u16,
+    /// Whether this look-in was a re-check.
+    pub recheck: bool,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
 }
 
 /// Where a task stands.
@@ -210,6 +375,22 @@ pub enum Outcome {
     SeenOk,
     NotVisible,
     Deviation,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 3] = [Self::SeenOk, Self::NotVisible, Self::Deviation];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::SeenOk => "seen_ok",
+            Outcome::NotVisible => "not_visible",
+            Outcome::Deviation => "deviation",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
 }
 
 /// What happens to a task.
@@ -754,5 +935,85 @@ mod tests {
             };
             prop_assert!(s.is_final(), "ended in {:?}", s);
         }
+    }
+
+    fn a_dispatch() -> Dispatch {
+        let task = SupervisionTask {
+            id: TaskId::new(),
+            client_id: ClientId::new(),
+            night: jiff::civil::date(2026, 12, 1),
+            kind: TaskKind::LookIn,
+            planned_time: jiff::civil::time(23, 0, 0, 0),
+            due: t(0),
+            opens: t(-15),
+            closes: t(30),
+            dst: None,
+            state: TaskState::Missed,
+            updated_at: t(30),
+        };
+        let fx = [
+            Effect::Dispatch {
+                phone_first: false,
+                why: DispatchCause::Missed,
+            },
+            Effect::AlertSupervisor,
+        ];
+        Dispatch::from_effects(&task, &fx, 45, t(30)).expect("a dispatch")
+    }
+
+    #[test]
+    fn a_dispatch_goes_acknowledged_on_the_way_arrived_closed() {
+        let by = crate::ids::UserId::new();
+        let d = a_dispatch();
+        assert!(d.alert_supervisor);
+        assert_eq!(d.status(), DispatchStatus::New);
+        assert_eq!(d.deadline(), t(75));
+        assert_eq!(
+            d.step(DispatchStep::Close, by, t(31), Some("x")),
+            Err(Refused::NotNow("acknowledge the dispatch first"))
+        );
+        let d = d.step(DispatchStep::Acknowledge, by, t(31), None).unwrap();
+        assert_eq!(
+            (d.status(), d.responder),
+            (DispatchStatus::Acknowledged, Some(by))
+        );
+        assert!(d.step(DispatchStep::Acknowledge, by, t(32), None).is_err());
+        let d = d.step(DispatchStep::OnTheWay, by, t(33), None).unwrap();
+        let d = d.step(DispatchStep::Arrived, by, t(60), None).unwrap();
+        assert_eq!(d.response_time(), Some(SignedDuration::from_mins(30)));
+        assert!(d.step(DispatchStep::OnTheWay, by, t(61), None).is_err());
+        assert_eq!(
+            d.step(DispatchStep::Close, by, t(70), Some("  ")),
+            Err(Refused::NotNow("write what was done before closing"))
+        );
+        let d = d
+            .step(DispatchStep::Close, by, t(70), Some(" Asleep, all well "))
+            .unwrap();
+        assert_eq!(d.status(), DispatchStatus::Closed);
+        assert_eq!(d.close_note.as_deref(), Some("Asleep, all well"));
+        assert!(d.step(DispatchStep::Arrived, by, t(71), None).is_err());
+    }
+
+    #[test]
+    fn a_phone_call_may_close_without_arriving() {
+        let by = crate::ids::UserId::new();
+        let d = a_dispatch()
+            .step(DispatchStep::Acknowledge, by, t(31), None)
+            .unwrap()
+            .step(DispatchStep::Close, by, t(35), Some("Answered the phone"))
+            .unwrap();
+        assert_eq!(d.status(), DispatchStatus::Closed);
+        assert_eq!(d.response_time(), None);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for o in super::Outcome::ALL {
+            assert_eq!(super::Outcome::from_code(o.code()), Some(o));
+        }
+        for s in DispatchStep::ALL {
+            assert_eq!(DispatchStep::from_code(s.code()), Some(s));
+        }
+        assert_eq!(DispatchStep::from_code("fly"), None);
     }
 }

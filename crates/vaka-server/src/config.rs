@@ -33,6 +33,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub login_attempts_per_minute: u32,
+    /// How long a live view (the supervision queue, the dispatches) streams before the browser
+    /// reconnects through the access check.
+    pub live_view_seconds: u64,
 }
 
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
@@ -51,6 +54,7 @@ const SETTINGS: &[&str] = &[
     "session_idle_minutes",
     "session_absolute_hours",
     "login_attempts_per_minute",
+    "live_view_seconds",
 ];
 
 impl Default for Config {
@@ -69,6 +73,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             login_attempts_per_minute: 20,
+            live_view_seconds: 300,
         }
     }
 }

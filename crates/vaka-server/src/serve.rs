@@ -26,6 +26,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         trust_forwarded_for: cfg.trust_forwarded_for,
         login_attempts_per_minute: cfg.login_attempts_per_minute,
         metrics_on_main: cfg.metrics_listen.is_none(),
+        live_for: std::time::Duration::from_secs(cfg.live_view_seconds),
         ..WebConfig::default()
     }
 }

@@ -36,6 +36,11 @@ pub enum ServiceError {
     /// gone and turns it into `Forbidden`. It never leaves the service layer.
     #[error("forbidden: {}", .0.reason)]
     Denied(Box<Denial>),
+    /// Like `Denied`, for an attempt refused by a rule of the moment rather than by a right (a
+    /// look-in outside its window, after consent was withdrawn, through an offline camera): the
+    /// entry is written and it becomes `Conflict`.
+    #[error("conflict: {}", .0.reason)]
+    Refused(Box<Denial>),
 }
 
 /// A refused attempt and the audit entry that records it.

@@ -63,6 +63,8 @@ pub struct Services {
     pub config: Arc<ServiceConfig>,
     /// The group commit of audit entries of reads (started on first use).
     appender: Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<reads::Pending>>>,
+    /// Bumped whenever a supervision task or dispatch changes, for the live views.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Services {
@@ -72,7 +74,17 @@ impl Services {
             clock,
             config: Arc::new(config),
             appender: Arc::new(tokio::sync::OnceCell::new()),
+            changes: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
+    }
+
+    /// A receiver that wakes when a supervision task or dispatch changed (in this process).
+    pub fn supervision_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    pub(crate) fn supervision_changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     pub fn now(&self) -> Timestamp {
@@ -97,6 +109,10 @@ impl Services {
             Err(ServiceError::Denied(d)) => {
                 self.audit_alone(d.entry).await?;
                 Err(ServiceError::Forbidden(d.reason))
+            }
+            Err(ServiceError::Refused(d)) => {
+                self.audit_alone(d.entry).await?;
+                Err(ServiceError::Conflict(d.reason))
             }
             other => other,
         }

@@ -1,8 +1,9 @@
 // Nightly rounds: supervision tasks, and the bulk reads that plan a night.
 // Included by the backend crates; see README.md.
 
-use vaka_domain::supervision::{Dispatch, SupervisionTask, TaskState};
-use vaka_store::{DbDate, DispatchRow, RoundInput, RoundRow, SupervisionTx, TaskRow};
+use vaka_domain::ids::{ClientId, DispatchId, LookInId, TaskId};
+use vaka_domain::supervision::{Dispatch, LookInRecord, Outcome, SupervisionTask, TaskState};
+use vaka_store::{DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionTx, TaskRow};
 
 #[async_trait::async_trait]
 impl SupervisionTx for SqlTx {
@@ -94,15 +95,18 @@ impl SupervisionTx for SqlTx {
 
     async fn insert_dispatch(&mut self, d: &Dispatch) -> StoreResult<()> {
         sqlx::query!(
-            "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor, created_at, closed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor,
+                                     response_target_minutes, created_at, status, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             d.id.0,
             d.task_id.0,
             d.client_id.0,
             d.cause.code(),
             d.phone_first,
             d.alert_supervisor,
+            i64::from(d.response_target_minutes),
             DbInstant::new(d.created_at),
+            d.status().code(),
             d.closed_at.map(DbInstant::new),
         )
         .execute(&mut *self.tx)
@@ -116,8 +120,12 @@ impl SupervisionTx for SqlTx {
             DispatchRow,
             r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
                       cause as "cause!", phone_first as "phone_first!: bool",
-                      alert_supervisor as "alert_supervisor!: bool", created_at as "created_at!: DbInstant",
-                      closed_at as "closed_at?: DbInstant"
+                      alert_supervisor as "alert_supervisor!: bool",
+                      response_target_minutes as "response_target_minutes!: i64",
+                      created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
+                      arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
+                      close_note as "close_note?"
                FROM dispatches WHERE closed_at IS NULL ORDER BY created_at, id"#,
         )
         .fetch_all(&mut *self.tx)
@@ -125,6 +133,297 @@ impl SupervisionTx for SqlTx {
         .map_err(map_sqlx_error)?
         .into_iter()
         .map(Dispatch::try_from)
+        .collect()
+    }
+
+    async fn get_dispatch(&mut self, id: DispatchId) -> StoreResult<Option<Dispatch>> {
+        sqlx::query_as!(
+            DispatchRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      cause as "cause!", phone_first as "phone_first!: bool",
+                      alert_supervisor as "alert_supervisor!: bool",
+                      response_target_minutes as "response_target_minutes!: i64",
+                      created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
+                      arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
+                      close_note as "close_note?"
+               FROM dispatches WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Dispatch::try_from)
+        .transpose()
+    }
+
+    async fn update_dispatch(&mut self, before: &Dispatch, after: &Dispatch) -> StoreResult<bool> {
+        let n = sqlx::query!(
+            "UPDATE dispatches SET status = $1, responder_id = $2, acknowledged_at = $3,
+                    on_way_at = $4, arrived_at = $5, closed_at = $6, close_note = $7
+             WHERE id = $8 AND status = $9",
+            after.status().code(),
+            after.responder.map(|u| u.0),
+            after.acknowledged_at.map(DbInstant::new),
+            after.on_way_at.map(DbInstant::new),
+            after.arrived_at.map(DbInstant::new),
+            after.closed_at.map(DbInstant::new),
+            after.close_note.as_deref(),
+            after.id.0,
+            before.status().code(),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn list_client_dispatches(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<Dispatch>> {
+        sqlx::query_as!(
+            DispatchRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      cause as "cause!", phone_first as "phone_first!: bool",
+                      alert_supervisor as "alert_supervisor!: bool",
+                      response_target_minutes as "response_target_minutes!: i64",
+                      created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
+                      arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
+                      close_note as "close_note?"
+               FROM dispatches WHERE client_id = $1 AND created_at >= $2 AND created_at < $3
+               ORDER BY created_at, id"#,
+            client.0,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Dispatch::try_from)
+        .collect()
+    }
+
+    async fn get_task(&mut self, id: TaskId) -> StoreResult<Option<SupervisionTask>> {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", night as "night!: DbDate",
+                      kind as "kind!", planned_time as "planned_time!", due as "due!: DbInstant",
+                      opens as "opens!: DbInstant", closes as "closes!: DbInstant", dst as "dst?",
+                      state as "state!", state_at as "state_at?: DbInstant",
+                      state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
+               FROM supervision_tasks WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(SupervisionTask::try_from)
+        .transpose()
+    }
+
+    async fn list_console_tasks(
+        &mut self,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+        until: jiff::Timestamp,
+    ) -> StoreResult<Vec<SupervisionTask>> {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", night as "night!: DbDate",
+                      kind as "kind!", planned_time as "planned_time!", due as "due!: DbInstant",
+                      opens as "opens!: DbInstant", closes as "closes!: DbInstant", dst as "dst?",
+                      state as "state!", state_at as "state_at?: DbInstant",
+                      state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
+               FROM supervision_tasks
+               WHERE night >= $1 AND night <= $2 AND opens <= $3
+                 AND state NOT IN ('done', 'closed', 'paused', 'cancelled')
+               ORDER BY due, id"#,
+            DbDate(first),
+            DbDate(last),
+            DbInstant::new(until),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(SupervisionTask::try_from)
+        .collect()
+    }
+
+    async fn list_client_tasks(
+        &mut self,
+        client: ClientId,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+    ) -> StoreResult<Vec<SupervisionTask>> {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", night as "night!: DbDate",
+                      kind as "kind!", planned_time as "planned_time!", due as "due!: DbInstant",
+                      opens as "opens!: DbInstant", closes as "closes!: DbInstant", dst as "dst?",
+                      state as "state!", state_at as "state_at?: DbInstant",
+                      state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
+               FROM supervision_tasks WHERE client_id = $1 AND night >= $2 AND night <= $3
+               ORDER BY due, id"#,
+            client.0,
+            DbDate(first),
+            DbDate(last),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(SupervisionTask::try_from)
+        .collect()
+    }
+
+    async fn list_client_tasks_between(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<SupervisionTask>> {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", night as "night!: DbDate",
+                      kind as "kind!", planned_time as "planned_time!", due as "due!: DbInstant",
+                      opens as "opens!: DbInstant", closes as "closes!: DbInstant", dst as "dst?",
+                      state as "state!", state_at as "state_at?: DbInstant",
+                      state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
+               FROM supervision_tasks WHERE client_id = $1 AND opens >= $2 AND opens < $3
+               ORDER BY due, id"#,
+            client.0,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(SupervisionTask::try_from)
+        .collect()
+    }
+
+    async fn insert_look_in(&mut self, l: &LookInRecord) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO look_ins (id, task_id, client_id, device_id, operator_id, started_at,
+                                   ended_at, limit_seconds, recheck, outcome, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            l.id.0,
+            l.task_id.0,
+            l.client_id.0,
+            l.device_id.0,
+            l.operator.0,
+            DbInstant::new(l.started_at),
+            l.ended_at.map(DbInstant::new),
+            i64::from(l.limit_seconds),
+            l.recheck,
+            l.outcome.map(|o| o.code()),
+            l.note.as_deref(),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn end_look_in(&mut self, id: LookInId, at: jiff::Timestamp) -> StoreResult<()> {
+        sqlx::query!(
+            "UPDATE look_ins SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
+            DbInstant::new(at),
+            id.0,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn set_look_in_outcome(
+        &mut self,
+        id: LookInId,
+        outcome: Outcome,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query!(
+            "UPDATE look_ins SET outcome = $1, note = $2 WHERE id = $3",
+            outcome.code(),
+            note,
+            id.0,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn get_look_in(&mut self, id: LookInId) -> StoreResult<Option<LookInRecord>> {
+        sqlx::query_as!(
+            LookInRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      device_id as "device_id!: Uuid", operator_id as "operator_id!: Uuid",
+                      started_at as "started_at!: DbInstant", ended_at as "ended_at?: DbInstant",
+                      limit_seconds as "limit_seconds!: i64", recheck as "recheck!: bool",
+                      outcome as "outcome?", note as "note?"
+               FROM look_ins WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(LookInRecord::try_from)
+        .transpose()
+    }
+
+    async fn list_task_look_ins(&mut self, task: TaskId) -> StoreResult<Vec<LookInRecord>> {
+        sqlx::query_as!(
+            LookInRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      device_id as "device_id!: Uuid", operator_id as "operator_id!: Uuid",
+                      started_at as "started_at!: DbInstant", ended_at as "ended_at?: DbInstant",
+                      limit_seconds as "limit_seconds!: i64", recheck as "recheck!: bool",
+                      outcome as "outcome?", note as "note?"
+               FROM look_ins WHERE task_id = $1 ORDER BY started_at, id"#,
+            task.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(LookInRecord::try_from)
+        .collect()
+    }
+
+    async fn list_client_look_ins(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<LookInRecord>> {
+        sqlx::query_as!(
+            LookInRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      device_id as "device_id!: Uuid", operator_id as "operator_id!: Uuid",
+                      started_at as "started_at!: DbInstant", ended_at as "ended_at?: DbInstant",
+                      limit_seconds as "limit_seconds!: i64", recheck as "recheck!: bool",
+                      outcome as "outcome?", note as "note?"
+               FROM look_ins WHERE client_id = $1 AND started_at >= $2 AND started_at < $3
+               ORDER BY started_at, id"#,
+            client.0,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(LookInRecord::try_from)
         .collect()
     }
 

@@ -279,6 +279,82 @@ pub trait SupervisionTx: Send {
     async fn list_open_dispatches(
         &mut self,
     ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
+    async fn get_dispatch(
+        &mut self,
+        id: vaka_domain::ids::DispatchId,
+    ) -> StoreResult<Option<vaka_domain::supervision::Dispatch>>;
+    /// Writes a responder's step; false when the dispatch moved since `before` was read.
+    async fn update_dispatch(
+        &mut self,
+        before: &vaka_domain::supervision::Dispatch,
+        after: &vaka_domain::supervision::Dispatch,
+    ) -> StoreResult<bool>;
+    /// A client's dispatches created in `[from, to)`, oldest first (the supervision log).
+    async fn list_client_dispatches(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
+    async fn get_task(
+        &mut self,
+        id: vaka_domain::ids::TaskId,
+    ) -> StoreResult<Option<vaka_domain::supervision::SupervisionTask>>;
+    /// The tasks of nights `first..=last` an operator still has to see to, or whose staff are
+    /// on their way: every state but done, closed, paused and cancelled, opening before `until`.
+    async fn list_console_tasks(
+        &mut self,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+        until: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+    /// A client's tasks of nights `first..=last`.
+    async fn list_client_tasks(
+        &mut self,
+        client: ClientId,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+    ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+    async fn insert_look_in(
+        &mut self,
+        l: &vaka_domain::supervision::LookInRecord,
+    ) -> StoreResult<()>;
+    /// Records when the picture stopped (once).
+    async fn end_look_in(
+        &mut self,
+        id: vaka_domain::ids::LookInId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<()>;
+    /// Records what the operator saw on their latest look-in of a task.
+    async fn set_look_in_outcome(
+        &mut self,
+        id: vaka_domain::ids::LookInId,
+        outcome: vaka_domain::supervision::Outcome,
+        note: Option<&str>,
+    ) -> StoreResult<()>;
+    async fn get_look_in(
+        &mut self,
+        id: vaka_domain::ids::LookInId,
+    ) -> StoreResult<Option<vaka_domain::supervision::LookInRecord>>;
+    /// The look-ins of a task, oldest first.
+    async fn list_task_look_ins(
+        &mut self,
+        task: vaka_domain::ids::TaskId,
+    ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+    /// A client's look-ins started in `[from, to)`, oldest first.
+    async fn list_client_look_ins(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+    /// A client's tasks whose window opened in `[from, to)`, in order.
+    async fn list_client_tasks_between(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
     /// The tasks of a night, in the order they fall due.
     async fn list_night_tasks(
         &mut self,

@@ -1149,8 +1149,14 @@ pub struct DispatchRow {
     pub cause: String,
     pub phone_first: bool,
     pub alert_supervisor: bool,
+    pub response_target_minutes: i64,
     pub created_at: DbInstant,
+    pub responder_id: Option<Uuid>,
+    pub acknowledged_at: Option<DbInstant>,
+    pub on_way_at: Option<DbInstant>,
+    pub arrived_at: Option<DbInstant>,
     pub closed_at: Option<DbInstant>,
+    pub close_note: Option<String>,
 }
 
 impl TryFrom<DispatchRow> for vaka_domain::supervision::Dispatch {
@@ -1168,8 +1174,53 @@ impl TryFrom<DispatchRow> for vaka_domain::supervision::Dispatch {
             )?,
             phone_first: r.phone_first,
             alert_supervisor: r.alert_supervisor,
+            response_target_minutes: u16::try_from(r.response_target_minutes)
+                .map_err(|_| corrupt("response target"))?,
             created_at: r.created_at.0,
+            responder: r.responder_id.map(UserId),
+            acknowledged_at: r.acknowledged_at.map(|t| t.0),
+            on_way_at: r.on_way_at.map(|t| t.0),
+            arrived_at: r.arrived_at.map(|t| t.0),
             closed_at: r.closed_at.map(|t| t.0),
+            close_note: r.close_note,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct LookInRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub client_id: Uuid,
+    pub device_id: Uuid,
+    pub operator_id: Uuid,
+    pub started_at: DbInstant,
+    pub ended_at: Option<DbInstant>,
+    pub limit_seconds: i64,
+    pub recheck: bool,
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+}
+
+impl TryFrom<LookInRow> for vaka_domain::supervision::LookInRecord {
+    type Error = StoreError;
+    fn try_from(r: LookInRow) -> StoreResult<Self> {
+        use vaka_domain::supervision::Outcome;
+        Ok(Self {
+            id: vaka_domain::ids::LookInId(r.id),
+            task_id: vaka_domain::ids::TaskId(r.task_id),
+            client_id: ClientId(r.client_id),
+            device_id: vaka_domain::ids::DeviceId(r.device_id),
+            operator: UserId(r.operator_id),
+            started_at: r.started_at.0,
+            ended_at: r.ended_at.map(|t| t.0),
+            limit_seconds: u16::try_from(r.limit_seconds).map_err(|_| corrupt("look-in limit"))?,
+            recheck: r.recheck,
+            outcome: match r.outcome.as_deref() {
+                None => None,
+                Some(o) => Some(code(Outcome::from_code(o), "look-in outcome", o)?),
+            },
+            note: r.note,
         })
     }
 }

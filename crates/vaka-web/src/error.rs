@@ -141,6 +141,10 @@ impl From<ServiceError> for ApiError {
                 tracing::error!(action = %d.entry.action, "a refusal reached the web layer unaudited");
                 ApiError::forbidden(d.reason)
             }
+            ServiceError::Refused(d) => {
+                tracing::error!(action = %d.entry.action, "a refusal reached the web layer unaudited");
+                ApiError::new(StatusCode::CONFLICT, "conflict", d.reason)
+            }
             ServiceError::Conflict(reason) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", reason)
             }

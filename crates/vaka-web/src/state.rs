@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub login_attempts_per_minute: u32,
     /// Serve `/metrics` on the main listener (off when a separate metrics listener is used).
     pub metrics_on_main: bool,
+    /// How long a live view streams before the browser reconnects (through the access check,
+    /// so an ended session stops getting updates).
+    pub live_for: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -32,6 +35,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             login_attempts_per_minute: 20,
             metrics_on_main: true,
+            live_for: std::time::Duration::from_secs(300),
         }
     }
 }

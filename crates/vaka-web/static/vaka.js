@@ -3,3 +3,67 @@ document.addEventListener("submit", function (e) {
   var msg = e.target && e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
+
+// Live lists (the supervision queue, the night patrol's dispatches): the server sends the
+// list's HTML as a server-sent event whenever it changes. Without this file the page still
+// works; it just needs a reload.
+(function () {
+  var list = document.querySelector("[data-live]");
+  var status = document.querySelector("[data-live-status]");
+  function show(live, text) {
+    if (!status) { return; }
+    status.hidden = false;
+    status.querySelector("[data-live-on]").hidden = !live;
+    var off = status.querySelector("[data-live-off]");
+    off.hidden = live;
+    if (text) { off.textContent = text; }
+  }
+  if (list && window.EventSource) {
+    var source = new EventSource(list.getAttribute("data-live"));
+    source.onopen = function () { show(true); };
+    source.onerror = function () { show(false); };
+    source.addEventListener("update", function (e) {
+      list.innerHTML = e.data;
+      show(true);
+      tick();
+    });
+    source.addEventListener("refused", function (e) {
+      source.close();
+      show(false, e.data);
+    });
+  }
+
+  // Running clocks: time since `data-since` (ms), marked once past `data-deadline` (ms).
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-clock]").forEach(function (c) {
+      var s = Math.max(0, Math.floor((now - Number(c.getAttribute("data-since"))) / 1000));
+      var m = Math.floor(s / 60);
+      c.textContent = m + ":" + String(s % 60).padStart(2, "0");
+      var over = now > Number(c.getAttribute("data-deadline"));
+      c.classList.toggle("bad", over);
+      c.classList.toggle("ok", !over);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // A look-in: count down, and take the picture off the screen when the time is up.
+  var look = document.querySelector("[data-look-in]");
+  if (look) {
+    var ends = Number(look.getAttribute("data-ends-at"));
+    var left = look.querySelector("[data-remaining]");
+    var ended = document.querySelector("[data-ended]");
+    var timer = setInterval(function () {
+      var s = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+      left.textContent = s;
+      if (s <= 0) {
+        clearInterval(timer);
+        var img = look.querySelector("img");
+        if (img) { img.removeAttribute("src"); img.remove(); }
+        look.hidden = true;
+        if (ended) { ended.hidden = false; }
+      }
+    }, 250);
+  }
+})();

@@ -50,6 +50,8 @@ const ASSESSOR: &[Role] = &[NeedsAssessor];
 const MANAGER: &[Role] = &[UnitManager];
 const PAUSE: &[Role] = &[UnitManager, Operator, NightPatrol, CareStaff];
 const REPORT: &[Role] = &[SystemManager, NeedsAssessor];
+const SUPERVISE: &[Role] = &[Operator];
+const PATROL: &[Role] = &[NightPatrol];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
 const EVERYONE: &[Role] = &[
@@ -275,6 +277,49 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (REPORT, Target::None),
         ),
         ((g.clone(), "/import"), (ADMIN, Target::None)),
+        // Night supervision: the operator's console and the night patrol's dispatches.
+        (
+            (g.clone(), "/api/v1/supervision/queue"),
+            (SUPERVISE, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/supervision/tasks/{id}/look-in"),
+            (SUPERVISE, READ_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/supervision/tasks/{id}/outcome"),
+            (SUPERVISE, READ_A1),
+        ),
+        ((g.clone(), "/api/v1/dispatches"), (PATROL, Target::None)),
+        (
+            (p.clone(), "/api/v1/dispatches/{id}/steps"),
+            (PATROL, READ_A1),
+        ),
+        ((g.clone(), "/supervision"), (SUPERVISE, Target::None)),
+        (
+            (g.clone(), "/supervision/events"),
+            (SUPERVISE, Target::None),
+        ),
+        (
+            (p.clone(), "/supervision/tasks/{id}/look-in"),
+            (SUPERVISE, READ_A1),
+        ),
+        (
+            (p.clone(), "/supervision/tasks/{id}/outcome"),
+            (SUPERVISE, READ_A1),
+        ),
+        // Someone else's look-in is "not found" for every operator.
+        (
+            (g.clone(), "/supervision/look-ins/{id}"),
+            (SUPERVISE, Target::None),
+        ),
+        (
+            (g.clone(), "/supervision/look-ins/{id}/stream"),
+            (SUPERVISE, Target::None),
+        ),
+        ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        ((g.clone(), "/patrol/events"), (PATROL, Target::None)),
+        ((p.clone(), "/patrol/dispatches/{id}"), (PATROL, READ_A1)),
         ((p.clone(), "/import/clients"), (ADMIN, Target::Everything)),
         ((p.clone(), "/import/devices"), (ADMIN, Target::Everything)),
         ((g.clone(), "/devices"), (ADMIN, Target::Everything)),
@@ -408,6 +453,9 @@ struct Ids {
     pause: String,
     device: String,
     member: String,
+    /// A supervision task of client A1 tonight, and a dispatch to A1.
+    task: String,
+    dispatch: String,
 }
 
 /// A decision with its order, a consent and a pause for client A1, and a device in stock,
@@ -469,6 +517,41 @@ async fn registry_targets(app: &TestApp, w: &World) -> (String, String, String, 
     (decision, order, consent, pause, device)
 }
 
+/// Tonight's look-in for client A1 (who has a decision and consent from `registry_targets`),
+/// and a dispatch to A1.
+async fn supervision_targets(app: &TestApp, w: &World) -> (String, String) {
+    let a1 = w.client_a1;
+    let res = app
+        .json(
+            Method::PUT,
+            &format!("/api/v1/clients/{a1}/plan"),
+            &w.p("a_unitmgr").bearer(),
+            json!({"mode": "camera", "times": "23:00, 03:00"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let night = app.services.today();
+    let planned = app.services.plan_night(night).await.unwrap();
+    assert_eq!(planned.added, 2, "{planned:?}");
+    let tasks = app.services.night_tasks(night).await.unwrap();
+    let task = tasks.iter().find(|t| t.client_id == a1).unwrap();
+    let later = tasks.iter().filter(|t| t.client_id == a1).nth(1).unwrap();
+    let d = vaka_domain::supervision::Dispatch::from_effects(
+        later,
+        &[vaka_domain::supervision::Effect::Dispatch {
+            phone_first: false,
+            why: vaka_domain::supervision::DispatchCause::Deviation,
+        }],
+        45,
+        app.services.now(),
+    )
+    .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_dispatch(&d).await.unwrap();
+    tx.commit().await.unwrap();
+    (task.id.to_string(), d.id.to_string())
+}
+
 /// A concrete request for a route, with a valid body, acting on targets in B.
 fn request(
     w: &World,
@@ -501,6 +584,10 @@ fn request(
         filled.replace("{id}", &ids.order)
     } else if path.contains("devices/{id}") {
         filled.replace("{id}", &ids.device)
+    } else if path.contains("tasks/{id}") {
+        filled.replace("{id}", &ids.task)
+    } else if path.contains("dispatches/{id}") {
+        filled.replace("{id}", &ids.dispatch)
     } else {
         filled.replace("{id}", &ids.victim)
     };
@@ -562,6 +649,12 @@ fn request(
             ),
             vec![],
         ),
+        ("POST", "/api/v1/supervision/tasks/{id}/outcome") => {
+            (Some(json!({"outcome": "seen_ok"})), vec![])
+        }
+        ("POST", "/api/v1/dispatches/{id}/steps") => (Some(json!({"step": "acknowledge"})), vec![]),
+        ("POST", "/supervision/tasks/{id}/outcome") => (None, s(&[("outcome", "seen_ok")])),
+        ("POST", "/patrol/dispatches/{id}") => (None, s(&[("step", "acknowledge")])),
         ("POST", p) | ("PUT", p) if p.starts_with("/api/") => (Some(json!({})), vec![]),
         ("POST", "/admin/organisations") => (
             None,
@@ -663,6 +756,7 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
             .to_string()
     };
     let (decision, order, consent, pause, device) = registry_targets(&app, &w).await;
+    let (task, dispatch) = supervision_targets(&app, &w).await;
     let ids = Ids {
         victim: victim.id.to_string(),
         assignment,
@@ -674,6 +768,8 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
         pause,
         device,
         member: w.p("a_staff").id.to_string(),
+        task,
+        dispatch,
     };
 
     // Deny by default: nothing but the open routes answers without a login.

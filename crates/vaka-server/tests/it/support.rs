@@ -153,6 +153,8 @@ impl TestApp {
         let clock = ManualClock::new(t0());
         let cfg = Config {
             login_attempts_per_minute: 10_000,
+            // Live views answer once and end, so a test reads them to the end.
+            live_view_seconds: 0,
             ..Config::default()
         };
         let state =

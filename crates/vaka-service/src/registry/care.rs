@@ -4,12 +4,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, Outcome};
-use vaka_domain::consent::{Consent, ConsentTerms, GivenBy, InformedHow};
+use vaka_domain::consent::{Consent, ConsentTerms, GivenBy, InformedHow, service_allowed};
 use vaka_domain::decision::{ServiceKind, SupervisionMode, parse_times};
 use vaka_domain::ids::{ClientId, ConsentId, PauseId};
 use vaka_domain::plan::{
     EscalationChain, Pause, PauseReason, PauseRequest, SupervisionPlan, check_pause_nights,
 };
+use vaka_domain::supervision::Event;
 use vaka_domain::validate::parse_name;
 use vaka_store::DbInstant;
 
@@ -169,6 +170,40 @@ impl Services {
                 .transpose()?;
             consent.withdraw(input.withdrawn_on.unwrap_or(today), note, today)?;
             tx.update_consent(&consent).await?;
+            // Planned look-ins of nights without consent now end: none may happen, none may be
+            // missed.
+            let decisions = tx.list_decisions(client).await?;
+            let consents = tx.list_consents(client).await?;
+            let first = consent
+                .withdrawn_on
+                .unwrap_or(today)
+                .min(today)
+                .yesterday()
+                .unwrap_or(today);
+            let cancelled = self
+                .settle_client_tasks(
+                    &mut *tx,
+                    client,
+                    first,
+                    first.saturating_add(jiff::Span::new().days(400)),
+                    Event::Cancelled,
+                    // A night that reaches into a day without consent ends too.
+                    &|night| {
+                        [Some(night), night.tomorrow().ok()]
+                            .into_iter()
+                            .flatten()
+                            .any(|d| {
+                                service_allowed(
+                                    ServiceKind::NightSupervision,
+                                    &decisions,
+                                    &consents,
+                                    d,
+                                )
+                                .is_err()
+                            })
+                    },
+                )
+                .await?;
             let entry = self
                 .client_entry(
                     ctx,
@@ -177,9 +212,13 @@ impl Services {
                     Some(&grant),
                     &c,
                 )
-                .subject("consent", id);
+                .subject("consent", id)
+                .details(serde_json::json!({ "tasks_cancelled": cancelled }).to_string());
             tx.append_audit(&entry).await?;
             tx.commit().await?;
+            if cancelled > 0 {
+                self.supervision_changed();
+            }
             Ok(consent)
         })
         .await
@@ -270,15 +309,28 @@ impl Services {
                 cancelled_at: None,
             };
             tx.insert_pause(&pause).await?;
+            let paused = self
+                .settle_client_tasks(
+                    &mut *tx,
+                    client,
+                    pause.first_night,
+                    pause.last_night,
+                    Event::Paused,
+                    &|_| true,
+                )
+                .await?;
             let entry = self
                 .client_entry(ctx, AuditAction::PauseRecorded, Outcome::Success, Some(&grant), &c)
                 .subject("pause", pause.id)
                 .details(
-                    serde_json::json!({ "first_night": pause.first_night.to_string(), "last_night": pause.last_night.to_string() })
+                    serde_json::json!({ "first_night": pause.first_night.to_string(), "last_night": pause.last_night.to_string(), "tasks_paused": paused })
                         .to_string(),
                 );
             tx.append_audit(&entry).await?;
             tx.commit().await?;
+            if paused > 0 {
+                self.supervision_changed();
+            }
             Ok(pause)
         })
         .await

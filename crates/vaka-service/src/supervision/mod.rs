@@ -1,5 +1,7 @@
-//! Digital night supervision: planning each night's rounds (more to come: look-ins, re-checks,
-//! escalation).
+//! Digital night supervision: planning each night's rounds, moving them with the clock, the
+//! operator's console (look-ins and outcomes) and the night patrol's dispatches.
 
+pub mod console;
+pub mod patrol;
 pub mod rounds;
 pub mod scheduler;

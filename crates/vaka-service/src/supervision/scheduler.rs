@@ -12,7 +12,7 @@ use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::plan::SupervisionDefaults;
 use vaka_domain::rounds::TaskKind;
-use vaka_domain::supervision::{Dispatch, Event, TaskRules, TaskState, apply};
+use vaka_domain::supervision::{Dispatch, Event, SupervisionTask, TaskRules, TaskState, apply};
 use vaka_store::DeviceFilter;
 
 use crate::{ServiceResult, Services};
@@ -30,6 +30,17 @@ pub struct Advanced {
     pub dispatches: u64,
     /// Tasks someone else moved between reading and writing (left for the next pass).
     pub raced: u64,
+}
+
+/// The rules a task follows under a client's settings.
+pub(crate) fn task_rules(t: &SupervisionTask, effective: &SupervisionDefaults) -> TaskRules {
+    TaskRules {
+        opens: t.opens,
+        closes: t.closes,
+        recheck_delay: SignedDuration::from_mins(i64::from(effective.recheck_delay_minutes)),
+        recheck_window: RECHECK_WINDOW,
+        escalation: effective.escalation,
+    }
 }
 
 impl Services {
@@ -70,15 +81,7 @@ impl Services {
                 .get(&t.client_id)
                 .and_then(Option::as_ref)
                 .map_or(defaults, |p| p.effective(defaults));
-            let rules = TaskRules {
-                opens: t.opens,
-                closes: t.closes,
-                recheck_delay: SignedDuration::from_mins(i64::from(
-                    effective.recheck_delay_minutes,
-                )),
-                recheck_window: RECHECK_WINDOW,
-                escalation: effective.escalation,
-            };
+            let rules = task_rules(t, &effective);
             let mut state = t.state;
             let mut effects = Vec::new();
             let reachable = cameras
@@ -104,7 +107,9 @@ impl Services {
                 continue;
             }
             report.moved += 1;
-            if let Some(d) = Dispatch::from_effects(t, &effects, now) {
+            if let Some(d) =
+                Dispatch::from_effects(t, &effects, effective.response_target_minutes, now)
+            {
                 tx.insert_dispatch(&d).await?;
                 let mut e = NewAuditEntry::new(
                     now,
@@ -125,6 +130,9 @@ impl Services {
             }
         }
         tx.commit().await?;
+        if report.moved > 0 {
+            self.supervision_changed();
+        }
         Ok(report)
     }
 
@@ -132,5 +140,40 @@ impl Services {
     pub async fn open_dispatches(&self) -> ServiceResult<Vec<Dispatch>> {
         let mut tx = self.read().await?;
         Ok(tx.list_open_dispatches().await?)
+    }
+}
+
+impl Services {
+    /// Ends a client's unfinished tasks of nights `first..=last` for which `applies` holds,
+    /// with `event` (a pause, or a consent or decision that ended), in the caller's
+    /// transaction. Tasks whose staff are already sent stay as they are. Returns how many moved.
+    pub(crate) async fn settle_client_tasks(
+        &self,
+        tx: &mut dyn vaka_store::Tx,
+        client: ClientId,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+        event: fn(jiff::Timestamp) -> Event,
+        applies: &(dyn Fn(jiff::civil::Date) -> bool + Send + Sync),
+    ) -> ServiceResult<u64> {
+        let now = vaka_store::values::to_db_precision(self.now());
+        let defaults = SupervisionDefaults::default();
+        let effective = tx
+            .get_plan(client)
+            .await?
+            .map_or(defaults, |p| p.effective(defaults));
+        let mut moved = 0;
+        for t in tx.list_client_tasks(client, first, last).await? {
+            if t.state.is_final() || !applies(t.night) {
+                continue;
+            }
+            if let Ok((state, _)) = apply(t.state, event(now), &task_rules(&t, &effective))
+                && state != t.state
+                && tx.move_task(&t, state, now).await?
+            {
+                moved += 1;
+            }
+        }
+        Ok(moved)
     }
 }

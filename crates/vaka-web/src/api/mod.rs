@@ -10,6 +10,7 @@ pub mod dto;
 pub mod import;
 pub mod me;
 pub mod registry;
+pub mod supervision;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -38,6 +39,7 @@ use crate::state::AppState;
         (name = "devices", description = "Cameras, alarm units and their lifecycle"),
         (name = "reports", description = "Follow-up reports"),
         (name = "import", description = "Clients and devices from CSV files"),
+        (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "me", description = "The caller")
     )
 )]
@@ -257,5 +259,22 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(ImportData),
             import::with_file_limit(routes!(import::import_devices)),
+        )
+        .api(Access::Permission(Supervise), routes!(supervision::queue))
+        .api(
+            Access::Permission(Supervise),
+            routes!(supervision::start_look_in),
+        )
+        .api(
+            Access::Permission(Supervise),
+            routes!(supervision::record_outcome),
+        )
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(supervision::dispatches),
+        )
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(supervision::dispatch_step),
         )
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 mod registry;
+mod supervision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -651,7 +652,10 @@ const REASONS_SV: &[(&str, &str)] = &[
 
 /// Every message table: the shared one above and one per feature.
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    MESSAGES.iter().chain(registry::MESSAGES)
+    MESSAGES
+        .iter()
+        .chain(registry::MESSAGES)
+        .chain(supervision::MESSAGES)
 }
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -704,6 +708,7 @@ impl Tr {
             if let Some((_, sv)) = REASONS_SV
                 .iter()
                 .chain(registry::REASONS_SV)
+                .chain(supervision::REASONS_SV)
                 .find(|(en, _)| *en == reason)
             {
                 return (*sv).to_owned();

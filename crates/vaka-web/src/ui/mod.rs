@@ -13,6 +13,8 @@ pub mod import;
 pub mod login;
 pub mod orders;
 pub mod pages;
+pub mod patrol;
+pub mod supervision;
 
 use vaka_domain::access::Permission;
 
@@ -290,5 +292,50 @@ pub fn register(r: Routes) -> Routes {
             "/audit/export.csv",
             Access::Permission(AuditExport),
             audit::export,
+        )
+        .get(
+            "/supervision",
+            Access::Permission(Supervise),
+            supervision::console,
+        )
+        .get(
+            "/supervision/events",
+            Access::Permission(Supervise),
+            supervision::queue_events,
+        )
+        .post(
+            "/supervision/tasks/{id}/look-in",
+            Access::Permission(Supervise),
+            supervision::start_look_in,
+        )
+        .post(
+            "/supervision/tasks/{id}/outcome",
+            Access::Permission(Supervise),
+            supervision::record_outcome,
+        )
+        .get(
+            "/supervision/look-ins/{id}",
+            Access::Permission(Supervise),
+            supervision::look_in_page,
+        )
+        .get(
+            "/supervision/look-ins/{id}/stream",
+            Access::Permission(Supervise),
+            supervision::look_in_stream,
+        )
+        .get(
+            "/patrol",
+            Access::Permission(DispatchRespond),
+            patrol::patrol,
+        )
+        .get(
+            "/patrol/events",
+            Access::Permission(DispatchRespond),
+            patrol::patrol_events,
+        )
+        .post(
+            "/patrol/dispatches/{id}",
+            Access::Permission(DispatchRespond),
+            patrol::step,
         )
 }

@@ -24,6 +24,8 @@ pub struct NavUser {
     pub can_reports: bool,
     pub can_directory: bool,
     pub can_audit: bool,
+    pub can_console: bool,
+    pub can_patrol: bool,
 }
 
 /// The frame of every page.
@@ -74,6 +76,8 @@ impl PageCtx {
                 can_reports: p.has_permission(Permission::ReportRead),
                 can_directory: p.has_permission(Permission::DirectoryRead),
                 can_audit: p.has_permission(Permission::AuditRead),
+                can_console: p.has_permission(Permission::Supervise),
+                can_patrol: p.has_permission(Permission::DispatchRespond),
             }),
             csrf: caller.csrf().to_owned(),
             section,

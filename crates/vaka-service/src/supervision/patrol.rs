@@ -1,0 +1,191 @@
+//! The night patrol's work list: dispatches with their response clock, and the responder's
+//! steps (acknowledge → on the way → arrived → closed). Closing a dispatch closes the task that
+//! caused it.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use vaka_domain::access::Permission;
+use vaka_domain::audit::{AuditAction, AuditFlags, Outcome as AuditOutcome};
+use vaka_domain::ids::{ClientId, DispatchId, UnitId};
+use vaka_domain::plan::SupervisionDefaults;
+use vaka_domain::supervision::{Dispatch, DispatchStep, Event, apply};
+
+use super::console::SUPERVISION;
+use super::scheduler::task_rules;
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// One dispatch as the night patrol sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatrolItem {
+    pub dispatch_id: DispatchId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    /// The address, unless the client's identity is protected (then the client's page, for
+    /// those in the named group).
+    pub address: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub cause: &'static str,
+    pub phone_first: bool,
+    pub status: &'static str,
+    pub created_at: Timestamp,
+    pub deadline: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub on_way_at: Option<Timestamp>,
+    pub arrived_at: Option<Timestamp>,
+}
+
+impl Services {
+    /// Open dispatches to clients the caller responds for, oldest first. One audit entry.
+    pub async fn patrol_dispatches(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<PatrolItem>> {
+        self.audited(async {
+            let now = self.now();
+            let Some(grant) = ctx
+                .principal
+                .any_grant(Permission::DispatchRespond)
+                .cloned()
+            else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::DispatchesListed,
+                        None,
+                        "your roles do not include responding to dispatches",
+                    )
+                    .await);
+            };
+            let mut tx = self.read().await?;
+            let mut items = Vec::new();
+            let mut protected = false;
+            for d in tx.list_open_dispatches().await? {
+                let Some(c) = tx.get_client(d.client_id).await? else {
+                    continue;
+                };
+                if ctx
+                    .principal
+                    .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
+                    .is_none()
+                {
+                    continue;
+                }
+                let hidden = c.protection.is_protected();
+                protected |= hidden;
+                items.push(PatrolItem {
+                    dispatch_id: d.id,
+                    client_id: c.id,
+                    client_name: c.name.clone(),
+                    address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
+                    unit_id: c.unit_id,
+                    cause: d.cause.code(),
+                    phone_first: d.phone_first,
+                    status: d.status().code(),
+                    created_at: d.created_at,
+                    deadline: d.deadline(),
+                    acknowledged_at: d.acknowledged_at,
+                    on_way_at: d.on_way_at,
+                    arrived_at: d.arrived_at,
+                });
+            }
+            drop(tx);
+            let mut entry = ctx
+                .entry(
+                    now,
+                    AuditAction::DispatchesListed,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    SUPERVISION,
+                )
+                .details(serde_json::json!({ "results": items.len() }).to_string());
+            entry.flags = AuditFlags {
+                protected_identity: protected,
+                ..AuditFlags::default()
+            };
+            self.audit_alone(entry).await?;
+            Ok(items)
+        })
+        .await
+    }
+
+    /// Takes one step on a dispatch; closing it (with a note) closes its task.
+    pub async fn dispatch_step(
+        &self,
+        ctx: &Ctx<'_>,
+        id: DispatchId,
+        step: DispatchStep,
+        note: Option<&str>,
+    ) -> ServiceResult<Dispatch> {
+        if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+            vaka_domain::validate::parse_name("note", n, 500)?;
+        }
+        self.audited(async {
+            let now = vaka_store::values::to_db_precision(self.now());
+            let mut tx = self.write().await?;
+            let before = tx
+                .get_dispatch(id)
+                .await?
+                .ok_or(ServiceError::NotFound("dispatch"))?;
+            let (client, grant) = self
+                .client_in_scope(
+                    ctx,
+                    &mut *tx,
+                    before.client_id,
+                    Permission::DispatchRespond,
+                    AuditAction::DispatchStepTaken,
+                )
+                .await?;
+            let after = before
+                .step(step, ctx.principal.user_id, now, note)
+                .map_err(|r| match step {
+                    DispatchStep::Close if note.is_none_or(|n| n.trim().is_empty()) => {
+                        ServiceError::invalid("note", r.reason())
+                    }
+                    _ => ServiceError::Conflict(r.reason().into()),
+                })?;
+            if !tx.update_dispatch(&before, &after).await? {
+                return Err(ServiceError::Conflict(
+                    "the dispatch changed meanwhile; reload and try again".into(),
+                ));
+            }
+            if step == DispatchStep::Close
+                && let Some(task) = tx.get_task(before.task_id).await?
+            {
+                let effective = tx
+                    .get_plan(client.id)
+                    .await?
+                    .map_or(SupervisionDefaults::default(), |p| {
+                        p.effective(SupervisionDefaults::default())
+                    });
+                if let Ok((state, _)) = apply(
+                    task.state,
+                    Event::DispatchClosed(now),
+                    &task_rules(&task, &effective),
+                ) && !tx.move_task(&task, state, now).await?
+                {
+                    return Err(ServiceError::Conflict(
+                        "the supervision changed meanwhile; try again".into(),
+                    ));
+                }
+            }
+            let mut details =
+                serde_json::json!({ "step": step.code(), "status": after.status().code() });
+            if let Some(rt) = after.response_time() {
+                details["response_seconds"] = serde_json::json!(rt.as_secs());
+            }
+            let mut entry = self
+                .client_entry(
+                    ctx,
+                    AuditAction::DispatchStepTaken,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    &client,
+                )
+                .subject("dispatch", id)
+                .details(details.to_string());
+            entry.care_context = Some(SUPERVISION.into());
+            tx.append_audit(&entry).await?;
+            tx.commit().await?;
+            self.supervision_changed();
+            Ok(after)
+        })
+        .await
+    }
+}

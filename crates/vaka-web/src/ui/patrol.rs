@@ -1,0 +1,152 @@
+//! The night patrol's phone view: open dispatches with a running clock against the response
+//! target, and the steps acknowledge → on the way → arrived → closed.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vaka_domain::ids::{ClientId, DispatchId};
+use vaka_domain::supervision::DispatchStep;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
+use crate::ui::supervision::{Flash, hm, live_feed};
+
+pub struct PatrolCard {
+    pub id: DispatchId,
+    pub client_id: ClientId,
+    pub client: String,
+    pub address: Option<String>,
+    pub cause: String,
+    pub status: String,
+    pub phone_first: bool,
+    pub created: String,
+    pub deadline: String,
+    pub since_ms: i64,
+    pub deadline_ms: i64,
+    pub overdue: bool,
+    /// The steps that can be taken now: (code, label).
+    pub steps: Vec<(&'static str, String)>,
+    pub can_close: bool,
+}
+
+#[derive(Template)]
+#[template(path = "patrol_list.html")]
+pub struct PatrolFragment {
+    pub t: Tr,
+    pub csrf: String,
+    pub cards: Vec<PatrolCard>,
+}
+
+#[derive(Template)]
+#[template(path = "patrol.html")]
+pub struct PatrolPage {
+    pub page: PageCtx,
+    pub list: String,
+}
+
+async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
+    let now = state.services.now();
+    let items = state.services.patrol_dispatches(&caller.ctx()).await?;
+    let cards = items
+        .into_iter()
+        .map(|d| {
+            let next: &[DispatchStep] = match d.status {
+                "new" => &[DispatchStep::Acknowledge],
+                "acknowledged" => &[DispatchStep::OnTheWay, DispatchStep::Arrived],
+                "on_the_way" => &[DispatchStep::Arrived],
+                _ => &[],
+            };
+            PatrolCard {
+                id: d.dispatch_id,
+                client_id: d.client_id,
+                client: d.client_name,
+                address: d.address,
+                cause: t.code("dispatch_cause", d.cause),
+                status: t.code("dispatch_status", d.status),
+                phone_first: d.phone_first,
+                created: hm(d.created_at),
+                deadline: hm(d.deadline),
+                since_ms: d.created_at.as_millisecond(),
+                deadline_ms: d.deadline.as_millisecond(),
+                overdue: now > d.deadline && d.arrived_at.is_none(),
+                steps: next
+                    .iter()
+                    .map(|s| (s.code(), t.code("dispatch_step", s.code())))
+                    .collect(),
+                can_close: d.status != "new",
+            }
+        })
+        .collect();
+    PatrolFragment {
+        t,
+        csrf: caller.csrf().to_owned(),
+        cards,
+    }
+    .render()
+    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
+}
+
+pub async fn patrol(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "patrol").with_flash_key(q.ok.as_deref());
+    let list = list_html(&state, &caller, t).await.or_page(&page)?;
+    Ok(render(StatusCode::OK, &PatrolPage { page, list }))
+}
+
+pub async fn patrol_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+    live_feed(state, move |state| {
+        let caller = caller.clone();
+        async move {
+            list_html(&state, &caller, t)
+                .await
+                .map_err(|e| describe(t, &e))
+        }
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    pub step: String,
+    pub note: Option<String>,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "patrol");
+    let id: DispatchId = parse_id(&id, &page)?;
+    let result = async {
+        let step = DispatchStep::from_code(form.step.trim()).ok_or_else(|| {
+            ApiError::invalid("step", "choose acknowledge, on_the_way, arrived or close")
+        })?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .dispatch_step(&caller.ctx(), id, step, form.note.as_deref())
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol.step_saved").into_response()),
+        Err(e) => {
+            let page = page.with_error(&e);
+            let list = list_html(&state, &caller, t).await.unwrap_or_default();
+            Ok(render(page.status(), &PatrolPage { page, list }))
+        }
+    }
+}
