@@ -9,6 +9,7 @@ mod audit_log;
 mod authz_matrix;
 mod bad_input;
 mod cameras;
+mod console;
 mod directory;
 mod import;
 mod login;

@@ -1,0 +1,561 @@
+//! The operator's console and the night patrol, through the API: every look-in is checked on
+//! the server (need-to-know, decision and consent, pause, window, camera), a not-visible comes
+//! back as a re-check, a second one sends the night patrol, and closing the dispatch closes the
+//! task. The picture is streamed from the camera's memory to the operator only.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use vaka_camera_sim::camera::{Behaviour, SimCamera};
+use vaka_camera_sim::scene::Scene;
+use vaka_domain::decision::SupervisionMode;
+use vaka_domain::ids::{ClientId, DeviceId, TaskId};
+use vaka_domain::plan::SupervisionPlan;
+use vaka_domain::supervision::TaskState;
+
+use crate::db_tests;
+use crate::support::{Auth, TestApp};
+use crate::world::World;
+
+async fn ok(app: &TestApp, who: &Auth, method: Method, path: String, body: Value) -> Value {
+    let res = app.json(method, &path, who, body).await;
+    assert!(
+        res.status.is_success(),
+        "{path}: {} {}",
+        res.status,
+        res.body
+    );
+    res.json()
+}
+
+/// Gives a client a decision, consent, a plan with `times` and an active camera; returns the
+/// camera and its credential.
+pub(crate) async fn supervised(
+    app: &TestApp,
+    w: &World,
+    client: ClientId,
+    serial: &str,
+    times: &[(i8, i8)],
+) -> (DeviceId, String) {
+    let assessor = w.p("m_assessor").bearer();
+    ok(
+        app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{client}/decisions"),
+        json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+               "times": "23:00", "valid_from": "2026-11-22"}),
+    )
+    .await;
+    ok(
+        app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{client}/consents"),
+        json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
+               "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"}),
+    )
+    .await;
+    let mut tx = app.store.begin().await.unwrap();
+    tx.upsert_plan(&SupervisionPlan {
+        client_id: client,
+        mode: SupervisionMode::Camera,
+        times: times
+            .iter()
+            .map(|(h, m)| jiff::civil::time(*h, *m, 0, 0))
+            .collect(),
+        recheck_delay_minutes: None,
+        escalation: None,
+        response_target_minutes: None,
+        updated_by: w.p("a_unitmgr").id,
+        updated_at: vaka_store::values::to_db_precision(app.services.now()),
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let admin = w.p("m_admin").bearer();
+    let v = ok(
+        app,
+        &admin,
+        Method::POST,
+        "/api/v1/devices".into(),
+        json!({"kind": "camera", "serial": serial, "model": "Doro Visit"}),
+    )
+    .await;
+    let camera: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
+    let credential = v["credential"].as_str().unwrap().to_owned();
+    for step in ["assign", "install", "pass_test", "activate"] {
+        let body = if step == "assign" {
+            json!({"step": step, "client_id": client})
+        } else {
+            json!({"step": step})
+        };
+        ok(
+            app,
+            &admin,
+            Method::POST,
+            format!("/api/v1/devices/{camera}/steps"),
+            body,
+        )
+        .await;
+    }
+    (camera, credential)
+}
+
+/// Connects a simulated camera and waits until the hub knows it.
+pub(crate) async fn connect_sim(
+    app: &TestApp,
+    addr: std::net::SocketAddr,
+    camera: DeviceId,
+    credential: &str,
+) -> tokio::task::JoinHandle<()> {
+    let sim = SimCamera::new(
+        &format!("ws://{addr}"),
+        credential,
+        Scene::InBed,
+        Behaviour::Normal,
+    );
+    let task = tokio::spawn(async move {
+        let _ = sim.run().await;
+    });
+    let mut changes = app.cameras.subscribe();
+    while !app.cameras.is_online(camera) {
+        tokio::time::timeout(std::time::Duration::from_secs(5), changes.changed())
+            .await
+            .expect("the camera did not connect in time")
+            .unwrap();
+    }
+    task
+}
+
+/// A logged-in browser session of a person (pages take sessions, not tokens).
+pub(crate) async fn session(app: &TestApp, w: &World, who: &str) -> (Auth, String) {
+    let user = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.get_user(w.p(who).id).await.unwrap().unwrap()
+    };
+    let new = app
+        .services
+        .start_session(&user, true, false, true, &Default::default())
+        .await
+        .unwrap();
+    let token = new.token.clone();
+    (
+        Auth::Session {
+            token: new.token,
+            csrf: new.session.csrf_token,
+        },
+        token,
+    )
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+async fn tick(app: &TestApp) {
+    let cams = app.cameras.clone();
+    app.services
+        .advance_tasks(&move |d| cams.is_online(d))
+        .await
+        .unwrap();
+}
+
+async fn task_of(app: &TestApp, client: ClientId) -> (TaskId, TaskState) {
+    let night = jiff::civil::date(2026, 11, 22);
+    let t = app
+        .services
+        .night_tasks(night)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.client_id == client)
+        .unwrap();
+    (t.id, t.state)
+}
+
+async fn look_in(app: &TestApp, who: &Auth, task: TaskId) -> crate::support::Res {
+    app.json(
+        Method::POST,
+        &format!("/api/v1/supervision/tasks/{task}/look-in"),
+        who,
+        json!({}),
+    )
+    .await
+}
+
+fn refused(res: &crate::support::Res, status: StatusCode, reason: &str) {
+    assert_eq!(res.status, status, "{}", res.body);
+    assert!(res.body.contains(reason), "{} lacks {reason:?}", res.body);
+}
+
+async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes(app: TestApp) {
+    let w = World::build(&app).await;
+    let addr = app.listen().await;
+    let a1 = w.client_a1;
+    let (camera, credential) = supervised(&app, &w, a1, "DV-C1", &[(23, 0)]).await;
+    let sim = connect_sim(&app, addr, camera, &credential).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    let (task, state) = task_of(&app, a1).await;
+    assert_eq!(state, TaskState::Planned);
+    let operator = w.p("c_operator").bearer();
+
+    // Before the window (the test's clock is 10:00 in Stockholm).
+    refused(
+        &look_in(&app, &operator, task).await,
+        StatusCode::CONFLICT,
+        "the window has not opened",
+    );
+    // 23:00 in Stockholm: the window is open.
+    app.clock.set(ts("2026-11-22T22:00:00Z"));
+    tick(&app).await;
+    assert_eq!(task_of(&app, a1).await.1, TaskState::Open { recheck: None });
+
+    // The queue shows the client to the operator covering A1, not to others.
+    let res = app.get("/api/v1/supervision/queue", &operator).await.json();
+    let item = res
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["task_id"] == task.to_string())
+        .expect("the task is in the queue");
+    assert_eq!(item["client_name"], "Alma Ettan");
+    assert_eq!(item["camera_online"], true);
+    assert_eq!(item["can_look_in"], true);
+    // Roles without the right, and need-to-know: the night patrol may not look in; a care
+    // worker of B1 has no route to it at all.
+    refused(
+        &look_in(&app, &w.p("a_patrol").bearer(), task).await,
+        StatusCode::FORBIDDEN,
+        "",
+    );
+    refused(
+        &look_in(&app, &w.p("b_staff").bearer(), task).await,
+        StatusCode::FORBIDDEN,
+        "",
+    );
+
+    // The look-in: logged, and the picture flows to this operator only.
+    let res = look_in(&app, &operator, task).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let l = res.json();
+    assert_eq!(l["limit_seconds"], 30);
+    assert_eq!(l["recheck"], false);
+    let stream = l["stream"].as_str().unwrap().to_owned();
+    // Someone without the right gets no picture; a token gets no page at all.
+    let (other_op, _) = session(&app, &w, "m_admin").await;
+    assert_eq!(
+        app.get(&stream, &other_op).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&stream, &operator).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (op_session, op_cookie) = session(&app, &w, "c_operator").await;
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get(&stream)
+                .header(header::COOKIE, format!("vaka_session={op_cookie}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("multipart/x-mixed-replace")
+    );
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+    let mut body = res.into_body();
+    let mut got = Vec::new();
+    while got.windows(2).filter(|w| *w == [0xFF, 0xD9]).count() < 2 {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("a frame in time")
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            got.extend_from_slice(&data);
+        }
+    }
+    assert!(got.starts_with(b"--vakaframe\r\nContent-Type: image/jpeg\r\n"));
+    // The camera is busy with this look-in: a second picture is refused.
+    let again = app.get(&stream, &op_session).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    // The operator leaves: the camera is released.
+    drop(body);
+    let mut changes = app.cameras.subscribe();
+    while app.cameras.status(camera).is_some_and(|s| s.viewing) {
+        tokio::time::timeout(std::time::Duration::from_secs(5), changes.changed())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    // Not visible: a re-check 15 minutes later.
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/supervision/tasks/{task}/outcome"),
+            &operator,
+            json!({"outcome": "not_visible"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["state"], "recheck_due");
+    refused(
+        &look_in(&app, &operator, task).await,
+        StatusCode::CONFLICT,
+        "the re-check is not due yet",
+    );
+    // A deviation needs a note; an unknown outcome is named.
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/supervision/tasks/{task}/outcome"),
+            &operator,
+            json!({"outcome": "maybe"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    app.clock.advance(SignedDuration::from_mins(15));
+    tick(&app).await;
+    assert!(matches!(
+        task_of(&app, a1).await.1,
+        TaskState::Open { recheck: Some(_) }
+    ));
+    let res = look_in(&app, &operator, task).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.json()["recheck"], true);
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/supervision/tasks/{task}/outcome"),
+            &operator,
+            json!({"outcome": "deviation"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/supervision/tasks/{task}/outcome"),
+            &operator,
+            json!({"outcome": "not_visible"}),
+        )
+        .await;
+    assert_eq!(res.json()["state"], "escalated", "{}", res.body);
+
+    // The night patrol of A1 sees the dispatch with its clock; others do not.
+    let patrol = w.p("a_patrol").bearer();
+    let list = app.get("/api/v1/dispatches", &patrol).await.json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let d = &list[0];
+    assert_eq!(d["cause"], "not_visible_twice");
+    assert_eq!(d["status"], "new");
+    assert_eq!(d["client_name"], "Alma Ettan");
+    let created: Timestamp = d["created_at"].as_str().unwrap().parse().unwrap();
+    let deadline: Timestamp = d["deadline"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        deadline.duration_since(created),
+        SignedDuration::from_mins(45)
+    );
+    let id = d["id"].as_str().unwrap().to_owned();
+    let step = async |step: &str, note: Option<&str>| {
+        app.json(
+            Method::POST,
+            &format!("/api/v1/dispatches/{id}/steps"),
+            &patrol,
+            json!({"step": step, "note": note}),
+        )
+        .await
+    };
+    refused(
+        &step("close", Some("x")).await,
+        StatusCode::CONFLICT,
+        "acknowledge the dispatch first",
+    );
+    assert_eq!(step("acknowledge", None).await.status, StatusCode::OK);
+    app.clock.advance(SignedDuration::from_mins(2));
+    assert_eq!(step("on_the_way", None).await.status, StatusCode::OK);
+    app.clock.advance(SignedDuration::from_mins(20));
+    let res = step("arrived", None).await;
+    assert_eq!(res.json()["response_seconds"], 22 * 60, "{}", res.body);
+    refused(
+        &step("close", None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "write what was done",
+    );
+    let res = step("close", Some("Asleep on the sofa; all well")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["status"], "closed");
+    assert_eq!(task_of(&app, a1).await.1, TaskState::Closed);
+    assert!(
+        app.get("/api/v1/dispatches", &patrol)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The look-in log: two look-ins by the operator, the first ended by the operator leaving,
+    // the second by the outcome; both within the limit.
+    let mut tx = app.store.begin_read().await.unwrap();
+    let log = tx.list_task_look_ins(task).await.unwrap();
+    assert_eq!(log.len(), 2);
+    for l in &log {
+        assert_eq!(l.operator, w.p("c_operator").id);
+        let ended = l.ended_at.expect("the end is logged");
+        assert!(ended.duration_since(l.started_at) <= SignedDuration::from_secs(30));
+        assert_eq!(
+            l.outcome,
+            Some(vaka_domain::supervision::Outcome::NotVisible)
+        );
+    }
+    assert!(log[1].recheck);
+    drop(tx);
+    // Every look-in and outcome is in the audit log, naming the client.
+    let audit = app
+        .get(
+            &format!("/api/v1/audit?client_id={a1}&limit=200"),
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    let count = |a: &str| actions.iter().filter(|x| **x == a).count();
+    assert!(count("supervision.look_in") >= 2, "{actions:?}");
+    assert_eq!(count("supervision.outcome"), 2, "{actions:?}");
+    assert_eq!(count("dispatch.step"), 4, "{actions:?}");
+    sim.abort();
+}
+
+async fn look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_the_camera_offline(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let addr = app.listen().await;
+    let (cam_a1, cred_a1) = supervised(&app, &w, w.client_a1, "DV-R-A1", &[(23, 0)]).await;
+    let (_cam_b1, _) = supervised(&app, &w, w.client_b1, "DV-R-B1", &[(23, 0)]).await;
+    let sim = connect_sim(&app, addr, cam_a1, &cred_a1).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    app.clock.set(ts("2026-11-22T21:55:00Z"));
+    let operator = w.p("c_operator").bearer();
+
+    // B1's camera never connected: its look-in becomes a visit before the window opens.
+    tick(&app).await;
+    let (b1_task, state) = task_of(&app, w.client_b1).await;
+    assert_eq!(state, TaskState::CameraUnreachable);
+    refused(
+        &look_in(&app, &operator, b1_task).await,
+        StatusCode::CONFLICT,
+        "",
+    );
+
+    // Consent withdrawn today: tonight's look-in is cancelled and refused by the API.
+    let consent = app
+        .get(
+            &format!("/api/v1/clients/{}", w.client_a1),
+            &w.p("m_assessor").bearer(),
+        )
+        .await
+        .json()["consents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.set(ts("2026-11-22T22:00:00Z"));
+    tick(&app).await;
+    let (a1_task, state) = task_of(&app, w.client_a1).await;
+    assert_eq!(state, TaskState::Open { recheck: None });
+    let res = app
+        .json(
+            Method::POST,
+            &format!(
+                "/api/v1/clients/{}/consents/{consent}/withdraw",
+                w.client_a1
+            ),
+            &w.p("m_assessor").bearer(),
+            json!({"note": "The client does not want the camera any more"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(task_of(&app, w.client_a1).await.1, TaskState::Cancelled);
+    refused(
+        &look_in(&app, &operator, a1_task).await,
+        StatusCode::CONFLICT,
+        "no valid consent",
+    );
+    // Time passes: a cancelled look-in is never missed and sends no one.
+    app.clock.set(ts("2026-11-23T04:00:00Z"));
+    tick(&app).await;
+    assert_eq!(task_of(&app, w.client_a1).await.1, TaskState::Cancelled);
+    let open = app.services.open_dispatches().await.unwrap();
+    assert!(open.iter().all(|d| d.client_id != w.client_a1), "{open:?}");
+    // The refusals are in the audit log.
+    let audit = app
+        .get(
+            &format!("/api/v1/audit?client_id={}&limit=200", w.client_a1),
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .body;
+    assert!(audit.contains("no valid consent"), "{audit}");
+    sim.abort();
+}
+
+async fn a_pause_recorded_tonight_stops_the_look_in(app: TestApp) {
+    let w = World::build(&app).await;
+    let addr = app.listen().await;
+    let (cam, cred) = supervised(&app, &w, w.client_a1, "DV-P-A1", &[(23, 0)]).await;
+    let sim = connect_sim(&app, addr, cam, &cred).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    app.clock.set(ts("2026-11-22T22:00:00Z"));
+    tick(&app).await;
+    let (task, _) = task_of(&app, w.client_a1).await;
+    // The operator records a pause (the client phoned: guests tonight).
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/clients/{}/pauses", w.client_a1),
+            &w.p("c_operator").bearer(),
+            json!({"first_night": "2026-11-22", "last_night": "2026-11-22",
+                   "reason": "guests", "requested": "client_by_phone"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(task_of(&app, w.client_a1).await.1, TaskState::Paused);
+    refused(
+        &look_in(&app, &w.p("c_operator").bearer(), task).await,
+        StatusCode::CONFLICT,
+        "paused",
+    );
+    app.clock.set(ts("2026-11-23T04:00:00Z"));
+    tick(&app).await;
+    assert!(app.services.open_dispatches().await.unwrap().is_empty());
+    sim.abort();
+}
+
+db_tests!(
+    a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes,
+    look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_the_camera_offline,
+    a_pause_recorded_tonight_stops_the_look_in,
+);
