@@ -374,7 +374,12 @@ pub async fn seed(
                         PlanInput {
                             mode,
                             times: plan_times,
-                            recheck_delay_minutes: (i % 8 == 3).then_some(10),
+                            // The shortest re-check delay allowed, so that a newcomer sees the
+                            // re-check come back within the demo (the default is 15 minutes).
+                            recheck_delay_minutes: match mode {
+                                SupervisionMode::PhysicalVisit => (i % 8 == 3).then_some(10),
+                                _ => Some(5),
+                            },
                             escalation: None,
                             response_target_minutes: None,
                         },

@@ -112,7 +112,11 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let services = state.services.clone();
         let hub = state.cameras.clone();
-        let online = move |d| hub.is_online(d);
+        // After a start (or restart) cameras need a heartbeat or two to reconnect; until then
+        // none is judged unreachable, or a restart would send staff to every home.
+        let started = std::time::Instant::now();
+        let grace = std::time::Duration::from_secs(2 * u64::from(hub.settings.heartbeat_seconds));
+        let online = move |d| started.elapsed() < grace || hub.is_online(d);
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut round: u32 = 0;

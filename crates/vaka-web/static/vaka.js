@@ -54,16 +54,19 @@ document.addEventListener("submit", function (e) {
     var ends = Number(look.getAttribute("data-ends-at"));
     var left = look.querySelector("[data-remaining]");
     var ended = document.querySelector("[data-ended]");
-    var timer = setInterval(function () {
+    var timer = null;
+    var update = function () {
       var s = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
       left.textContent = s;
       if (s <= 0) {
-        clearInterval(timer);
+        if (timer) { clearInterval(timer); }
         var img = look.querySelector("img");
         if (img) { img.removeAttribute("src"); img.remove(); }
         look.hidden = true;
         if (ended) { ended.hidden = false; }
       }
-    }, 250);
+    };
+    update();
+    timer = setInterval(update, 250);
   }
 })();

@@ -1,0 +1,115 @@
+// Night supervision as a newcomer meets it in `vaka demo`: the operator sees the live queue,
+// looks in on a simulated camera and sees the picture, records "not visible" (the task waits for
+// its re-check) and a deviation on another client; the deviation appears on the night patrol's
+// phone view by itself, with its clock, and the patrol takes it to closed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startDemo, launch, totp } from "../lib/vaka.mjs";
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+async function loggedIn(username, viewport) {
+  const ctx = await browser.newContext(viewport ? { viewport } : {});
+  const page = await ctx.newPage();
+  const user = demo.user(username);
+  await page.goto(`${demo.url}/login`);
+  await page.getByLabel("Användarnamn").fill(username);
+  await page.getByLabel("Lösenord").fill(user.password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.waitForURL(/\/login\/code$/);
+  await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
+  await page.getByRole("button", { name: "Verifiera" }).click();
+  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  return page;
+}
+
+/** Looks in on the first client whose look-in can start; returns the client's name. */
+async function lookIn(page) {
+  await page.goto(`${demo.url}/supervision`);
+  await page.getByRole("heading", { name: "Tillsyn i natt" }).waitFor();
+  const button = page.locator("#queue").getByRole("button", { name: "Titta in" }).first();
+  // The scheduler opens the windows and the simulated cameras connect within seconds; the
+  // live queue shows it without a reload.
+  await button.waitFor({ timeout: 60000 });
+  const row = button.locator("xpath=ancestor::tr");
+  const name = (await row.locator("td").nth(1).textContent()).trim();
+  const task = await row.getAttribute("data-task");
+  await button.click();
+  await page.getByRole("heading", { name: `Tillsyn via kamera: ${name}` }).waitFor();
+  // The picture: JPEG frames from the simulated camera, relayed from memory.
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#picture");
+    return img && img.naturalWidth > 0;
+  }, null, { timeout: 20000 });
+  const remaining = Number(await page.locator("[data-remaining]").textContent());
+  assert.ok(remaining > 0 && remaining <= 30, `remaining ${remaining}`);
+  return { name, task };
+}
+
+test("the operator looks in through a camera and records outcomes; the night patrol takes the dispatch", async () => {
+  const patrol = await loggedIn("nightpatrol", { width: 390, height: 844 });
+  await patrol.goto(`${demo.url}/patrol`);
+  await patrol.getByRole("heading", { name: "Utryckningar" }).waitFor();
+
+  const op = await loggedIn("operator");
+  const { name: first, task: firstTask } = await lookIn(op);
+  await op.getByRole("button", { name: "Syns inte" }).click();
+  await op.getByText("Utfallet är sparat.").waitFor();
+  // The task now waits for its re-check.
+  const row = op.locator(`#queue tr[data-task="${firstTask}"]`);
+  await row.getByText("Omtitt väntar").waitFor();
+  assert.equal(await row.getByRole("button", { name: "Titta in" }).count(), 0);
+
+  // A deviation on another client needs a note, then sends the night patrol at once.
+  const { name: second, task: secondTask } = await lookIn(op);
+  assert.notEqual(secondTask, firstTask);
+  await op.getByRole("button", { name: "Avvikelse" }).click();
+  await op.getByText("beskriv avvikelsen").waitFor();
+  await op.goto(`${demo.url}/supervision`);
+  const again = op.locator(`#queue tr[data-task="${secondTask}"]`).getByRole("button", { name: "Titta in" });
+  await again.click();
+  await op.getByLabel("Anteckning (krävs vid avvikelse)").fill("Ligger på golvet bredvid sängen");
+  await op.getByRole("button", { name: "Avvikelse" }).click();
+  await op.getByText("Utfallet är sparat.").waitFor();
+
+  // The patrol's phone view shows it by itself, with a running clock.
+  const card = patrol.locator("section.dispatch", { hasText: second });
+  await card.waitFor({ timeout: 40000 });
+  await card.getByText("Avvikelse sedd").waitFor();
+  const clock = card.locator("[data-clock]");
+  const t1 = await clock.textContent();
+  assert.match(t1, /^\d+:\d\d$/);
+  await patrol.waitForFunction((t) => document.querySelector("section.dispatch [data-clock]").textContent !== t, t1);
+  await card.getByRole("button", { name: "Kvittera" }).click();
+  await patrol.getByText("Steget är sparat.").waitFor();
+  const c2 = patrol.locator("section.dispatch", { hasText: second });
+  await c2.getByRole("button", { name: "På väg" }).click();
+  await patrol.locator("section.dispatch", { hasText: second }).getByRole("button", { name: "Framme" }).click();
+  const c3 = patrol.locator("section.dispatch", { hasText: second });
+  await c3.getByText("Framme", { exact: true }).first().waitFor();
+  // Closing needs a note.
+  await c3.getByRole("button", { name: "Avsluta" }).click();
+  await patrol.getByText("skriv vad som gjordes innan du avslutar").waitFor();
+  const c4 = patrol.locator("section.dispatch", { hasText: second });
+  await c4.getByLabel("Vad gjordes? (krävs för att avsluta)").fill("Hjälpte upp i sängen, ringde sjuksköterskan");
+  await c4.getByRole("button", { name: "Avsluta" }).click();
+  await patrol.getByText("Steget är sparat.").waitFor();
+  assert.equal(await patrol.locator("section.dispatch", { hasText: second }).count(), 0);
+
+  // The API refuses a look-in on the task that is now closed, not only the page.
+  const res = await op.request.get(`${demo.url}/api/v1/supervision/queue`);
+  assert.equal(res.status(), 200);
+  const queue = await res.json();
+  assert.ok(!queue.some((i) => i.client_name === second && i.can_look_in));
+});
