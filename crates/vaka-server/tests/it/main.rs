@@ -13,5 +13,6 @@ mod console;
 mod directory;
 mod import;
 mod login;
+mod night;
 mod registry;
 mod rounds;

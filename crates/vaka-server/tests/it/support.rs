@@ -148,7 +148,7 @@ fn capture_logs() {
 }
 
 impl TestApp {
-    fn assemble(store: Arc<dyn Store>, backend: Backend, cleanup: Cleanup) -> Self {
+    fn assemble(store: Arc<dyn Store>, backend: Backend, cleanup: Arc<Cleanup>) -> Self {
         capture_logs();
         let clock = ManualClock::new(t0());
         let cfg = Config {
@@ -173,7 +173,7 @@ impl TestApp {
             backend,
             routes: app.routes,
             store,
-            cleanup: Arc::new(cleanup),
+            cleanup,
             db_path: None,
             pg: None,
         }
@@ -189,7 +189,7 @@ impl TestApp {
         let mut app = Self::assemble(
             Arc::new(store),
             Backend::Sqlite,
-            Cleanup::Dir(Arc::new(dir)),
+            Arc::new(Cleanup::Dir(Arc::new(dir))),
         );
         app.db_path = Some(path);
         app
@@ -212,13 +212,47 @@ impl TestApp {
         let mut app = Self::assemble(
             Arc::new(store),
             Backend::Postgres,
-            Cleanup::Schema {
+            Arc::new(Cleanup::Schema {
                 url: url.clone(),
                 schema: schema.clone(),
-            },
+            }),
         );
         app.pg = Some((url, schema));
         Some(app)
+    }
+
+    /// A restart of the server: the store is closed, and a new application (new services, an
+    /// empty camera hub) opens the same database at the same moment of the clock. What the old
+    /// one kept in memory is gone.
+    pub async fn restart(self) -> Self {
+        let now = vaka_domain::clock::Clock::now(&self.clock);
+        self.store.close().await;
+        let store: Arc<dyn Store> = match (&self.db_path, &self.pg) {
+            (Some(path), _) => Arc::new(
+                SqliteStore::open_path(path, &SqliteOptions::default())
+                    .await
+                    .unwrap(),
+            ),
+            (None, Some((url, schema))) => Arc::new(
+                PgStore::connect(
+                    url,
+                    &PgOptions {
+                        max_connections: 8,
+                        schema: Some(schema.clone()),
+                        ..PgOptions::default()
+                    },
+                )
+                .await
+                .unwrap(),
+            ),
+            _ => unreachable!("a test app has a database"),
+        };
+        store.migrate().await.unwrap();
+        let mut app = Self::assemble(store, self.backend, self.cleanup.clone());
+        app.clock.set(now);
+        app.db_path = self.db_path.clone();
+        app.pg = self.pg.clone();
+        app
     }
 
     /// Serves the application on a real socket (for WebSockets); returns its address.
@@ -359,6 +393,60 @@ impl TestApp {
                     .unwrap();
             }
             c.close().await.unwrap();
+        }
+    }
+}
+
+/// Asserts that `needle` (bytes of a camera frame) is nowhere: not in the captured logs, not in
+/// the SQLite files (the database and its WAL), not in any text or bytea column of the
+/// PostgreSQL schema.
+pub async fn assert_not_stored(app: &TestApp, needle: &[u8]) {
+    assert!(
+        needle.len() >= 16,
+        "a needle long enough not to match by chance"
+    );
+    let logs = captured_logs();
+    assert!(
+        !logs.as_bytes().windows(needle.len()).any(|w| w == needle),
+        "the logs hold frame bytes"
+    );
+    if let Some(path) = &app.db_path {
+        let dir = path.parent().unwrap();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "a database file holds frame bytes"
+            );
+        }
+    }
+    if let Some((url, schema)) = &app.pg {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let cols: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns \
+             WHERE table_schema = $1 AND data_type IN ('text', 'bytea', 'character varying', 'jsonb')",
+        )
+        .bind(schema)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert!(!cols.is_empty());
+        for (table, col, ty) in cols {
+            let value = if ty == "bytea" {
+                format!("\"{col}\"")
+            } else {
+                format!("convert_to(\"{col}\"::text, 'UTF8')")
+            };
+            let q = format!(
+                "SELECT count(*) FROM \"{schema}\".\"{table}\" WHERE position($1::bytea in {value}) > 0"
+            );
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(q))
+                .bind(needle)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{table}.{col} holds frame bytes");
         }
     }
 }

@@ -95,13 +95,13 @@ impl Services {
             let mut items = Vec::new();
             let mut protected = false;
             for t in tasks.into_iter().filter(|t| t.kind == TaskKind::LookIn) {
-                if !clients.contains_key(&t.client_id) {
+                if let std::collections::hash_map::Entry::Vacant(e) = clients.entry(t.client_id) {
                     let c = tx.get_client_summary(t.client_id).await?.filter(|c| {
                         ctx.principal
                             .client_grant_for(Permission::Supervise, c.provider_id, c.unit_id)
                             .is_some()
                     });
-                    clients.insert(t.client_id, c);
+                    e.insert(c);
                 }
                 let Some(Some(c)) = clients.get(&t.client_id) else {
                     continue;
