@@ -176,7 +176,7 @@ impl Dispatch {
             (DispatchStep::Close, _) => {
                 let note = note.map(str::trim).filter(|n| !n.is_empty());
                 let Some(note) = note else {
-                    return Err(Refused::NotNow("write what was done before closing"));
+                    return Err(Refused::NotNow(NOTE_REQUIRED));
                 };
                 d.closed_at = Some(at);
                 d.close_note = Some(note.to_owned());
@@ -185,6 +185,9 @@ impl Dispatch {
         Ok(d)
     }
 }
+
+/// Why a dispatch cannot be closed without a note.
+pub const NOTE_REQUIRED: &str = "write what was done before closing";
 
 /// Where a dispatch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -20,12 +20,33 @@ document.addEventListener("submit", function (e) {
   }
   if (list && window.EventSource) {
     var source = new EventSource(list.getAttribute("data-live"));
-    source.onopen = function () { show(true); };
-    source.onerror = function () { show(false); };
-    source.addEventListener("update", function (e) {
-      list.innerHTML = e.data;
-      show(true);
+    var pending = null;
+    var frozen = false;
+    // Someone typing a note, or a form on its way, is never pulled from under the user's hands:
+    // the update waits (or, once a form is sent, the page that answers it brings the news).
+    var busy = function () {
+      var a = document.activeElement;
+      if (a && list.contains(a) && (a.tagName === "TEXTAREA" || a.tagName === "INPUT")) { return true; }
+      return Array.prototype.some.call(list.querySelectorAll("textarea"), function (t) {
+        return t.value.trim() !== "";
+      });
+    };
+    var apply = function (html) {
+      if (frozen) { return; }
+      if (busy()) { pending = html; return; }
+      pending = null;
+      list.innerHTML = html;
       tick();
+    };
+    list.addEventListener("submit", function () { frozen = true; source.close(); }, true);
+    list.addEventListener("focusout", function () {
+      setTimeout(function () { if (pending) { apply(pending); } }, 0);
+    });
+    source.onopen = function () { show(true); };
+    source.onerror = function () { if (!frozen) { show(false); } };
+    source.addEventListener("update", function (e) {
+      apply(e.data);
+      show(true);
     });
     source.addEventListener("refused", function (e) {
       source.close();

@@ -134,11 +134,14 @@ impl Services {
                 .await?;
             let after = before
                 .step(step, ctx.principal.user_id, now, note)
-                .map_err(|r| match step {
-                    DispatchStep::Close if note.is_none_or(|n| n.trim().is_empty()) => {
+                .map_err(|r| {
+                    if r == vaka_domain::supervision::Refused::NotNow(
+                        vaka_domain::supervision::NOTE_REQUIRED,
+                    ) {
                         ServiceError::invalid("note", r.reason())
+                    } else {
+                        ServiceError::Conflict(r.reason().into())
                     }
-                    _ => ServiceError::Conflict(r.reason().into()),
                 })?;
             if !tx.update_dispatch(&before, &after).await? {
                 return Err(ServiceError::Conflict(
