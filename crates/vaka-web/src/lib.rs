@@ -11,6 +11,7 @@ pub mod extract;
 pub mod gateway;
 pub mod i18n;
 pub mod ops;
+pub mod pdf;
 pub mod routes;
 pub mod state;
 pub mod ui;

@@ -318,6 +318,14 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        (
+            (g.clone(), "/api/v1/clients/{id}/supervision-log"),
+            (ADMIN, WRITE_A1),
+        ),
+        (
+            (g.clone(), "/clients/{id}/supervision-log"),
+            (ADMIN, WRITE_A1),
+        ),
         ((g.clone(), "/patrol/events"), (PATROL, Target::None)),
         ((p.clone(), "/patrol/dispatches/{id}"), (PATROL, READ_A1)),
         ((p.clone(), "/import/clients"), (ADMIN, Target::Everything)),

@@ -444,6 +444,86 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
     assert!(count("supervision.look_in") >= 2, "{actions:?}");
     assert_eq!(count("supervision.outcome"), 2, "{actions:?}");
     assert_eq!(count("dispatch.step"), 4, "{actions:?}");
+
+    // The system administrator extracts the client's log for the night: JSON, CSV and PDF,
+    // each audited; the operator may not.
+    let admin = w.p("m_admin").bearer();
+    let path = format!("/api/v1/clients/{a1}/supervision-log?from=2026-11-22&to=2026-11-22");
+    assert_eq!(
+        app.get(&path, &operator).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let log = app.get(&path, &admin).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let log = log.json();
+    assert_eq!(log["client_name"], "Alma Ettan");
+    let rows = log["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["state"], "closed");
+    assert_eq!(rows[0]["look_ins"].as_array().unwrap().len(), 2);
+    assert_eq!(rows[0]["look_ins"][0]["operator"], "Test c_operator");
+    assert_eq!(rows[0]["look_ins"][1]["recheck"], true);
+    assert_eq!(rows[0]["dispatch"]["cause"], "not_visible_twice");
+    assert_eq!(rows[0]["dispatch"]["response_minutes"], 22);
+    let csv = app.get(&format!("{path}&format=csv"), &admin).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "a header and one row per look-in: {}",
+        csv.body
+    );
+    assert!(lines[0].starts_with("night,planned_time,due_local"));
+    assert!(lines[1].contains("Test c_operator") && lines[1].contains("not_visible_twice"));
+    assert!(lines[2].contains(",true,"), "{}", lines[2]);
+    let pdf = app.get(&format!("{path}&format=pdf"), &admin).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    let (admin_page, _) = session(&app, &w, "m_admin").await;
+    let page = app
+        .get(
+            &format!("/clients/{a1}/supervision-log?from=2026-11-22&to=2026-11-22"),
+            &admin_page,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Tillsynslogg"));
+    assert!(
+        page.body.contains("Syntes inte vid två tittar"),
+        "{}",
+        page.body
+    );
+    let bad = app
+        .get(
+            &format!("/api/v1/clients/{a1}/supervision-log?from=2026-11-23&to=2026-11-22"),
+            &admin,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let audit = app
+        .get(
+            &format!("/api/v1/audit?client_id={a1}&action=supervision.log_export&limit=10"),
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    let formats: Vec<String> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "supervision.log_export")
+        .map(|e| e["details"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(formats.len(), 4, "json, the page, csv and pdf: {formats:?}");
+    assert!(formats.iter().any(|d| d.contains("\"pdf\"")));
     sim.abort();
 }
 

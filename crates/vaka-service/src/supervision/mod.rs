@@ -2,6 +2,7 @@
 //! operator's console (look-ins and outcomes) and the night patrol's dispatches.
 
 pub mod console;
+pub mod log;
 pub mod patrol;
 pub mod rounds;
 pub mod scheduler;

@@ -274,6 +274,10 @@ pub fn register(r: Routes) -> Routes {
             routes!(supervision::dispatches),
         )
         .api(
+            Access::Permission(SupervisionLogExport),
+            routes!(supervision::supervision_log),
+        )
+        .api(
             Access::Permission(DispatchRespond),
             routes!(supervision::dispatch_step),
         )

@@ -277,3 +277,48 @@ pub async fn dispatch_step(
         .await?;
     Ok(Json(d.into()))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LogParams {
+    /// The first night (YYYY-MM-DD); default 30 nights before `to`.
+    pub from: Option<String>,
+    /// The last night (YYYY-MM-DD); default today.
+    pub to: Option<String>,
+    /// json (default), csv or pdf.
+    pub format: Option<String>,
+}
+
+/// A client's supervision log for a period of nights: planned times, look-ins (when, how long,
+/// who, outcome, re-check), dispatches and response times. As JSON, CSV or PDF. Audited.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/supervision-log", tag = "supervision",
+    params(("id" = ClientId, Path, description = "Client id"), LogParams),
+    responses((status = 200, description = "The log (JSON, text/csv or application/pdf)"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn supervision_log(
+    State(s): State<AppState>,
+    t: crate::i18n::Tr,
+    caller: Caller,
+    Path(id): Path<ClientId>,
+    crate::extract::Query(q): crate::extract::Query<LogParams>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let format = match q.format.as_deref().map(str::trim) {
+        None | Some("") | Some("json") => "json",
+        Some("csv") => "csv",
+        Some("pdf") => "pdf",
+        Some(_) => return Err(ApiError::invalid("format", "choose json, csv or pdf")),
+    };
+    let query = crate::ui::supervision_log::LogQuery {
+        from: q.from,
+        to: q.to,
+        format: None,
+    };
+    let (from, to) = crate::ui::supervision_log::period(&s, &query)?;
+    let log = s
+        .services
+        .supervision_log(&caller.ctx(), id, from, to, format)
+        .await?;
+    Ok(match format {
+        "json" => Json(log).into_response(),
+        f => crate::ui::supervision_log::download(&log, t, f),
+    })
+}

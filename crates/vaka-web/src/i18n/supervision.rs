@@ -176,6 +176,40 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Kameran nås inte",
         "Camera unreachable",
     ),
+    ("slog.title", "Tillsynslogg", "Supervision log"),
+    (
+        "slog.intro",
+        "Brukarens logg över nattillsyn för en period: planerad tid, varje titt (när, hur länge, vem, vad som sågs), omtittar, utryckningar och insatstider. Varje uttag loggas.",
+        "The client's night-supervision log for a period: planned time, every look-in (when, how long, who, what was seen), re-checks, dispatches and response times. Every extract is logged.",
+    ),
+    ("slog.period", "Period", "Period"),
+    ("slog.generated", "Uttaget", "Extracted"),
+    (
+        "slog.about",
+        "Inga bilder sparas vid tillsyn via kamera; loggen visar bara att och när tittar skedde.",
+        "No images are kept from camera look-ins; the log only shows that and when look-ins took place.",
+    ),
+    ("slog.night", "Natten", "Night of"),
+    ("slog.look_in", "Titt", "Look-in"),
+    ("slog.no_outcome", "inget utfall", "no outcome"),
+    ("slog.dispatch", "Utryckning", "Dispatch"),
+    (
+        "slog.none",
+        "Inga planerade tillsyner under perioden.",
+        "No planned supervision in the period.",
+    ),
+    ("slog.from", "Från natten", "From the night of"),
+    ("slog.to", "Till och med natten", "To the night of"),
+    ("slog.show", "Visa", "Show"),
+    ("slog.csv", "Ladda ner CSV", "Download CSV"),
+    ("slog.pdf", "Ladda ner PDF", "Download PDF"),
+    ("slog.back", "Tillbaka till brukaren", "Back to the client"),
+    ("client.supervision_log", "Tillsynslogg", "Supervision log"),
+    ("task_kind.look_in", "Titt via kamera", "Camera look-in"),
+    ("task_kind.visit", "Besök", "Visit"),
+    ("outcome.seen_ok", "Sett, OK", "Seen, OK"),
+    ("outcome.not_visible", "Syns inte", "Not visible"),
+    ("outcome.deviation", "Avvikelse", "Deviation"),
 ];
 
 /// Reasons the supervision rules give, in Swedish.
@@ -237,6 +271,17 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "dina roller omfattar inte utryckningar",
     ),
     ("describe the deviation", "beskriv avvikelsen"),
+    (
+        "the period ends before it starts",
+        "perioden slutar innan den börjar",
+    ),
+    (
+        "one extract covers at most 366 nights",
+        "ett uttag omfattar högst 366 nätter",
+    ),
+    ("give a date as YYYY-MM-DD", "ange datum som ÅÅÅÅ-MM-DD"),
+    ("choose html, csv or pdf", "välj html, csv eller pdf"),
+    ("choose json, csv or pdf", "välj json, csv eller pdf"),
     (
         "the dispatch is already closed",
         "utryckningen är redan avslutad",

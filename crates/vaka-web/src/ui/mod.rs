@@ -15,6 +15,7 @@ pub mod orders;
 pub mod pages;
 pub mod patrol;
 pub mod supervision;
+pub mod supervision_log;
 
 use vaka_domain::access::Permission;
 
@@ -322,6 +323,11 @@ pub fn register(r: Routes) -> Routes {
             "/supervision/look-ins/{id}/stream",
             Access::Permission(Supervise),
             supervision::look_in_stream,
+        )
+        .get(
+            "/clients/{id}/supervision-log",
+            Access::Permission(SupervisionLogExport),
+            supervision_log::page,
         )
         .get(
             "/patrol",

@@ -26,6 +26,7 @@ pub struct NavUser {
     pub can_audit: bool,
     pub can_console: bool,
     pub can_patrol: bool,
+    pub can_supervision_log: bool,
 }
 
 /// The frame of every page.
@@ -78,6 +79,7 @@ impl PageCtx {
                 can_audit: p.has_permission(Permission::AuditRead),
                 can_console: p.has_permission(Permission::Supervise),
                 can_patrol: p.has_permission(Permission::DispatchRespond),
+                can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
             }),
             csrf: caller.csrf().to_owned(),
             section,
