@@ -52,6 +52,9 @@ async function lookIn(page) {
     const img = document.querySelector("#picture");
     return img && img.naturalWidth > 0;
   }, null, { timeout: 20000 });
+  if (process.env.VAKA_SCREENSHOTS) {
+    await page.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/look-in.png`, fullPage: true });
+  }
   const remaining = Number(await page.locator("[data-remaining]").textContent());
   assert.ok(remaining > 0 && remaining <= 30, `remaining ${remaining}`);
   return { name, task };
@@ -106,6 +109,19 @@ test("the operator looks in through a camera and records outcomes; the night pat
   await c4.getByRole("button", { name: "Avsluta" }).click();
   await patrol.getByText("Steget är sparat.").waitFor();
   assert.equal(await patrol.locator("section.dispatch", { hasText: second }).count(), 0);
+
+  // The system manager sees tonight in the statistics, with its charts.
+  const manager = await loggedIn("manager");
+  await manager.getByRole("link", { name: "Statistik" }).click();
+  await manager.getByRole("heading", { name: "Statistik för nattillsyn" }).waitFor();
+  assert.equal(await manager.locator("svg.chart").count(), 2);
+  const planned = await manager.locator("tbody tr td:nth-child(3)").allTextContents();
+  assert.ok(planned.map(Number).reduce((a, b) => a + b, 0) > 0, `planned: ${planned}`);
+  if (process.env.VAKA_SCREENSHOTS) {
+    await manager.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/statistics.png`, fullPage: true });
+    await patrol.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/patrol.png`, fullPage: true });
+    await op.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/console.png`, fullPage: true });
+  }
 
   // The API refuses a look-in on the task that is now closed, not only the page.
   const res = await op.request.get(`${demo.url}/api/v1/supervision/queue`);

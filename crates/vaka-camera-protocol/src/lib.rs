@@ -177,12 +177,20 @@ pub enum Action {
     Close(ProtocolError),
 }
 
+/// Frames of a stopped look-in the camera may still send (in flight before it read
+/// `stop_stream`; on 4G that is a round trip, a few frames); they are dropped unseen. More than
+/// this, or any after the camera said `stream_stopped`, closes the connection.
+pub const LATE_FRAMES: u32 = 25;
+
 /// One camera connection, from the gateway's side.
 #[derive(Debug, Clone)]
 pub struct Connection {
     greeted: bool,
     /// The look-in the server asked for, if any.
     asked: Option<Uuid>,
+    /// The look-in the server stopped and the camera has not yet confirmed, with the late
+    /// frames it may still send.
+    stopping: Option<(Uuid, u32)>,
     heartbeat_seconds: u32,
     max_frame_bytes: usize,
 }
@@ -192,6 +200,7 @@ impl Connection {
         Self {
             greeted: false,
             asked: None,
+            stopping: None,
             heartbeat_seconds,
             max_frame_bytes,
         }
@@ -209,6 +218,7 @@ impl Connection {
     /// Asks the camera for a look-in.
     pub fn start(&mut self, look_in: Uuid, max_seconds: u32, fps: u32) -> ServerMessage {
         self.asked = Some(look_in);
+        self.stopping = None;
         ServerMessage::StartStream {
             look_in,
             max_seconds,
@@ -218,9 +228,9 @@ impl Connection {
 
     /// Ends the look-in (its time is up, or the viewer left).
     pub fn stop(&mut self) -> Option<ServerMessage> {
-        self.asked
-            .take()
-            .map(|look_in| ServerMessage::StopStream { look_in })
+        let look_in = self.asked.take()?;
+        self.stopping = Some((look_in, LATE_FRAMES));
+        Some(ServerMessage::StopStream { look_in })
     }
 
     /// A text message from the camera.
@@ -267,6 +277,9 @@ impl Connection {
                 if self.asked == Some(look_in) {
                     self.asked = None;
                 }
+                if self.stopping.is_some_and(|(id, _)| id == look_in) {
+                    self.stopping = None;
+                }
                 vec![Action::StreamStopped(look_in, reason)]
             }
         }
@@ -277,16 +290,22 @@ impl Connection {
         if !self.greeted {
             return vec![Action::Close(ProtocolError::HelloExpected)];
         }
-        let Some(asked) = self.asked else {
-            return vec![Action::Close(ProtocolError::UnaskedFrame)];
+        let (id, jpeg) = match decode_frame(data, self.max_frame_bytes) {
+            Ok(f) => f,
+            Err(e) => return vec![Action::Close(e)],
         };
-        match decode_frame(data, self.max_frame_bytes) {
-            Ok((id, jpeg)) if id == asked => vec![Action::Frame {
+        match (self.asked, &mut self.stopping) {
+            (Some(asked), _) if id == asked => vec![Action::Frame {
                 look_in: id,
                 len: jpeg.len(),
             }],
-            Ok(_) => vec![Action::Close(ProtocolError::WrongLookIn)],
-            Err(e) => vec![Action::Close(e)],
+            // In flight when the stop was sent: dropped, within a budget.
+            (_, Some((stopped, left))) if id == *stopped && *left > 0 => {
+                *left -= 1;
+                vec![]
+            }
+            (Some(_), _) => vec![Action::Close(ProtocolError::WrongLookIn)],
+            (None, _) => vec![Action::Close(ProtocolError::UnaskedFrame)],
         }
     }
 }
@@ -347,7 +366,23 @@ mod tests {
             }]
         );
         assert_eq!(c.stop(), Some(ServerMessage::StopStream { look_in: id }));
-        // A frame after the stop is one not asked for.
+        // Frames in flight when the stop was sent are dropped unseen, within a budget; once
+        // the camera confirms the stop, a frame is one not asked for.
+        for _ in 0..LATE_FRAMES {
+            assert_eq!(c.on_binary(&frame), []);
+        }
+        let mut d = c.clone();
+        assert_eq!(
+            d.on_binary(&frame),
+            [Action::Close(ProtocolError::UnaskedFrame)],
+            "a camera that goes on streaming after the stop is closed"
+        );
+        let stopped =
+            format!(r#"{{"type":"stream_stopped","look_in":"{id}","reason":"requested"}}"#);
+        assert!(matches!(
+            c.on_text(stopped.as_bytes())[..],
+            [Action::StreamStopped(i, _)] if i == id
+        ));
         assert_eq!(
             c.on_binary(&frame),
             [Action::Close(ProtocolError::UnaskedFrame)]

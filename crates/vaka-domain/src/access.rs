@@ -88,7 +88,13 @@ impl Role {
                 ImportData,
                 SupervisionLogExport,
             ],
-            Role::SystemManager => &[DirectoryRead, AuditRead, AuditExport, ReportRead],
+            Role::SystemManager => &[
+                DirectoryRead,
+                AuditRead,
+                AuditExport,
+                ReportRead,
+                StatisticsRead,
+            ],
             Role::NeedsAssessor => &[
                 ClientRead,
                 ClientWrite,
@@ -106,6 +112,7 @@ impl Role {
                 PlanManage,
                 PauseRecord,
                 AccessGroupManage,
+                StatisticsRead,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise],
             Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond],
@@ -207,10 +214,12 @@ pub enum Permission {
     DispatchRespond,
     /// Extract a client's supervision log (what the municipality promises the client).
     SupervisionLogExport,
+    /// Read supervision statistics of the units in one's scope (no personal data).
+    StatisticsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Permission::DirectoryRead,
         Permission::OrganisationManage,
         Permission::UnitManage,
@@ -235,6 +244,7 @@ impl Permission {
         Permission::Supervise,
         Permission::DispatchRespond,
         Permission::SupervisionLogExport,
+        Permission::StatisticsRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -263,6 +273,7 @@ impl Permission {
             Permission::Supervise => "supervise",
             Permission::DispatchRespond => "dispatch_respond",
             Permission::SupervisionLogExport => "supervision_log_export",
+            Permission::StatisticsRead => "statistics_read",
         }
     }
 }

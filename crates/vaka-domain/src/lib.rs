@@ -22,6 +22,7 @@ pub mod ids;
 pub mod personnummer;
 pub mod plan;
 pub mod rounds;
+pub mod statistics;
 pub mod supervision;
 
 pub mod validate;

@@ -36,6 +36,8 @@ pub struct Config {
     /// How long a live view (the supervision queue, the dispatches) streams before the browser
     /// reconnects through the access check.
     pub live_view_seconds: u64,
+    /// Days of supervision logs kept before the daily purge removes them.
+    pub supervision_retention_days: u32,
 }
 
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
@@ -55,6 +57,7 @@ const SETTINGS: &[&str] = &[
     "session_absolute_hours",
     "login_attempts_per_minute",
     "live_view_seconds",
+    "supervision_retention_days",
 ];
 
 impl Default for Config {
@@ -74,6 +77,7 @@ impl Default for Config {
             session_absolute_hours: 12,
             login_attempts_per_minute: 20,
             live_view_seconds: 300,
+            supervision_retention_days: 365,
         }
     }
 }

@@ -17,6 +17,7 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     let mut sc = ServiceConfig::default();
     sc.sessions.idle = SignedDuration::from_mins(cfg.session_idle_minutes.max(1));
     sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
+    sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
     sc
 }
 
@@ -137,6 +138,19 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                         }
                         Err(e) => tracing::warn!(%night, error = %e, "planning the night failed"),
                     }
+                }
+            }
+            // Once a day (and at start): purge supervision logs past their retention.
+            if round.is_multiple_of(2880) {
+                match services.purge_supervision().await {
+                    Ok(p) => tracing::info!(
+                        before = %p.before,
+                        tasks = p.tasks,
+                        look_ins = p.look_ins,
+                        dispatches = p.dispatches,
+                        "supervision logs purged"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "purging supervision logs failed"),
                 }
             }
             round = round.wrapping_add(1);

@@ -41,6 +41,9 @@ pub struct ServiceConfig {
     /// Use of one API token is audited at most this often (every access to personal data
     /// through it is audited on its own regardless).
     pub token_use_audit_every: SignedDuration,
+    /// Nights of supervision (tasks, look-ins, dispatches) kept before they are purged: the
+    /// municipality's data-processing agreement decides.
+    pub supervision_retention_days: u32,
 }
 
 impl Default for ServiceConfig {
@@ -51,6 +54,7 @@ impl Default for ServiceConfig {
             totp_issuer: "Vaka".into(),
             session_touch_every: SignedDuration::from_secs(60),
             token_use_audit_every: SignedDuration::from_mins(5),
+            supervision_retention_days: 365,
         }
     }
 }

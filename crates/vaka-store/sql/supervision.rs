@@ -3,7 +3,10 @@
 
 use vaka_domain::ids::{ClientId, DispatchId, LookInId, TaskId};
 use vaka_domain::supervision::{Dispatch, LookInRecord, Outcome, SupervisionTask, TaskState};
-use vaka_store::{DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionTx, TaskRow};
+use vaka_store::{
+    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionTx, TaskRow, TaskUnitRow,
+    TaskWithUnit,
+};
 
 #[async_trait::async_trait]
 impl SupervisionTx for SqlTx {
@@ -280,6 +283,117 @@ impl SupervisionTx for SqlTx {
         .map_err(map_sqlx_error)?
         .into_iter()
         .map(SupervisionTask::try_from)
+        .collect()
+    }
+
+    async fn list_tasks_with_units(
+        &mut self,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+    ) -> StoreResult<Vec<TaskWithUnit>> {
+        sqlx::query_as!(
+            TaskUnitRow,
+            r#"SELECT t.id as "id!: Uuid", t.client_id as "client_id!: Uuid", t.night as "night!: DbDate",
+                      t.kind as "kind!", t.planned_time as "planned_time!", t.due as "due!: DbInstant",
+                      t.opens as "opens!: DbInstant", t.closes as "closes!: DbInstant", t.dst as "dst?",
+                      t.state as "state!", t.state_at as "state_at?: DbInstant",
+                      t.state_reason as "state_reason?", t.updated_at as "updated_at!: DbInstant",
+                      c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid"
+               FROM supervision_tasks t JOIN clients c ON c.id = t.client_id
+               WHERE t.night >= $1 AND t.night <= $2
+               ORDER BY t.night, t.due, t.id"#,
+            DbDate(first),
+            DbDate(last),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(TaskWithUnit::try_from)
+        .collect()
+    }
+
+    async fn purge_supervision_before(
+        &mut self,
+        night: jiff::civil::Date,
+    ) -> StoreResult<(u64, u64, u64)> {
+        let look_ins = sqlx::query!(
+            "DELETE FROM look_ins WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        let dispatches = sqlx::query!(
+            "DELETE FROM dispatches WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        let tasks = sqlx::query!(
+            "DELETE FROM supervision_tasks WHERE night < $1",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok((tasks, look_ins, dispatches))
+    }
+
+    async fn list_look_ins_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<LookInRecord>> {
+        sqlx::query_as!(
+            LookInRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      device_id as "device_id!: Uuid", operator_id as "operator_id!: Uuid",
+                      started_at as "started_at!: DbInstant", ended_at as "ended_at?: DbInstant",
+                      limit_seconds as "limit_seconds!: i64", recheck as "recheck!: bool",
+                      outcome as "outcome?", note as "note?"
+               FROM look_ins WHERE started_at >= $1 AND started_at < $2
+               ORDER BY started_at, id"#,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(LookInRecord::try_from)
+        .collect()
+    }
+
+    async fn list_dispatches_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<Dispatch>> {
+        sqlx::query_as!(
+            DispatchRow,
+            r#"SELECT id as "id!: Uuid", task_id as "task_id!: Uuid", client_id as "client_id!: Uuid",
+                      cause as "cause!", phone_first as "phone_first!: bool",
+                      alert_supervisor as "alert_supervisor!: bool",
+                      response_target_minutes as "response_target_minutes!: i64",
+                      created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
+                      arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
+                      close_note as "close_note?"
+               FROM dispatches WHERE created_at >= $1 AND created_at < $2
+               ORDER BY created_at, id"#,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Dispatch::try_from)
         .collect()
     }
 

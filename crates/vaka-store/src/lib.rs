@@ -348,6 +348,30 @@ pub trait SupervisionTx: Send {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+    /// Every task of nights `first..=last` with its client's provider and unit (statistics).
+    async fn list_tasks_with_units(
+        &mut self,
+        first: jiff::civil::Date,
+        last: jiff::civil::Date,
+    ) -> StoreResult<Vec<TaskWithUnit>>;
+    /// Deletes the tasks of nights before `night` with their look-ins and dispatches; returns
+    /// how many of each (tasks, look-ins, dispatches).
+    async fn purge_supervision_before(
+        &mut self,
+        night: jiff::civil::Date,
+    ) -> StoreResult<(u64, u64, u64)>;
+    /// Every look-in started in `[from, to)`.
+    async fn list_look_ins_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+    /// Every dispatch created in `[from, to)`.
+    async fn list_dispatches_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
     /// A client's tasks whose window opened in `[from, to)`, in order.
     async fn list_client_tasks_between(
         &mut self,

@@ -1096,6 +1096,56 @@ impl TryFrom<TaskRow> for vaka_domain::supervision::SupervisionTask {
     }
 }
 
+/// A task with the provider and unit of its client (for statistics).
+#[derive(Debug)]
+pub struct TaskUnitRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub night: DbDate,
+    pub kind: String,
+    pub planned_time: String,
+    pub due: DbInstant,
+    pub opens: DbInstant,
+    pub closes: DbInstant,
+    pub dst: Option<String>,
+    pub state: String,
+    pub state_at: Option<DbInstant>,
+    pub state_reason: Option<String>,
+    pub updated_at: DbInstant,
+    pub provider_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+}
+
+/// A task with the provider and unit its client belongs to.
+pub type TaskWithUnit = (
+    vaka_domain::supervision::SupervisionTask,
+    Option<OrganisationId>,
+    Option<UnitId>,
+);
+
+impl TryFrom<TaskUnitRow> for TaskWithUnit {
+    type Error = StoreError;
+    fn try_from(r: TaskUnitRow) -> StoreResult<Self> {
+        let (provider, unit) = (r.provider_id.map(OrganisationId), r.unit_id.map(UnitId));
+        let task = TaskRow {
+            id: r.id,
+            client_id: r.client_id,
+            night: r.night,
+            kind: r.kind,
+            planned_time: r.planned_time,
+            due: r.due,
+            opens: r.opens,
+            closes: r.closes,
+            dst: r.dst,
+            state: r.state,
+            state_at: r.state_at,
+            state_reason: r.state_reason,
+            updated_at: r.updated_at,
+        };
+        Ok((task.try_into()?, provider, unit))
+    }
+}
+
 /// A client's plan with the facts of one night (see `SupervisionTx::list_night_rounds`).
 #[derive(Debug, Clone)]
 pub struct RoundInput {

@@ -52,6 +52,7 @@ const PAUSE: &[Role] = &[UnitManager, Operator, NightPatrol, CareStaff];
 const REPORT: &[Role] = &[SystemManager, NeedsAssessor];
 const SUPERVISE: &[Role] = &[Operator];
 const PATROL: &[Role] = &[NightPatrol];
+const STATISTICS: &[Role] = &[SystemManager, UnitManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
 const EVERYONE: &[Role] = &[
@@ -318,6 +319,14 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        (
+            (g.clone(), "/api/v1/supervision/statistics"),
+            (STATISTICS, Target::None),
+        ),
+        (
+            (g.clone(), "/supervision/statistics"),
+            (STATISTICS, Target::None),
+        ),
         (
             (g.clone(), "/api/v1/clients/{id}/supervision-log"),
             (ADMIN, WRITE_A1),

@@ -634,7 +634,100 @@ async fn a_pause_recorded_tonight_stops_the_look_in(app: TestApp) {
     sim.abort();
 }
 
+async fn supervision_logs_past_their_retention_are_purged_and_the_purge_is_audited(app: TestApp) {
+    use vaka_domain::rounds::TaskKind;
+    use vaka_domain::supervision::{
+        Dispatch, DispatchCause, Effect, LookInRecord, Outcome, SupervisionTask,
+    };
+    let w = World::build(&app).await;
+    let (camera, _) = supervised(&app, &w, w.client_a1, "DV-PURGE", &[(23, 0)]).await;
+    let now = app.services.now();
+    // Two old nights (400 and 366 days ago), one inside the retention (300 days), and tonight.
+    let mut ids = Vec::new();
+    for days in [400, 366, 300, 0] {
+        let night = jiff::civil::date(2026, 11, 22)
+            .checked_sub(jiff::Span::new().days(days))
+            .unwrap();
+        let due = now - SignedDuration::from_hours(24 * days);
+        let t = SupervisionTask {
+            id: TaskId::new(),
+            client_id: w.client_a1,
+            night,
+            kind: TaskKind::LookIn,
+            planned_time: jiff::civil::time(23, 0, 0, 0),
+            due,
+            opens: due - SignedDuration::from_mins(15),
+            closes: due + SignedDuration::from_mins(30),
+            dst: None,
+            state: TaskState::Closed,
+            updated_at: vaka_store::values::to_db_precision(now),
+        };
+        let mut tx = app.store.begin().await.unwrap();
+        tx.insert_tasks(std::slice::from_ref(&t)).await.unwrap();
+        tx.insert_look_in(&LookInRecord {
+            id: vaka_domain::ids::LookInId::new(),
+            task_id: t.id,
+            client_id: w.client_a1,
+            device_id: camera,
+            operator: w.p("c_operator").id,
+            started_at: vaka_store::values::to_db_precision(due),
+            ended_at: None,
+            limit_seconds: 30,
+            recheck: false,
+            outcome: Some(Outcome::Deviation),
+            note: Some("Ligger på golvet".into()),
+        })
+        .await
+        .unwrap();
+        let d = Dispatch::from_effects(
+            &t,
+            &[Effect::Dispatch {
+                phone_first: false,
+                why: DispatchCause::Deviation,
+            }],
+            45,
+            vaka_store::values::to_db_precision(due),
+        )
+        .unwrap();
+        tx.insert_dispatch(&d).await.unwrap();
+        tx.commit().await.unwrap();
+        ids.push(t.id);
+    }
+    let p = app.services.purge_supervision().await.unwrap();
+    assert_eq!(p.retention_days, 365);
+    assert_eq!((p.tasks, p.look_ins, p.dispatches), (2, 2, 2), "{p:?}");
+    let mut tx = app.store.begin_read().await.unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let kept = tx.get_task(*id).await.unwrap().is_some();
+        assert_eq!(kept, i >= 2, "task {i}");
+        assert_eq!(
+            tx.list_task_look_ins(*id).await.unwrap().len(),
+            usize::from(i >= 2)
+        );
+    }
+    drop(tx);
+    // Again: nothing more to remove, and the job says so.
+    let again = app.services.purge_supervision().await.unwrap();
+    assert_eq!((again.tasks, again.look_ins, again.dispatches), (0, 0, 0));
+    let audit = app
+        .get(
+            "/api/v1/audit?action=supervision.purge&limit=10",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    let entries = audit.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{audit}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["details"].as_str().unwrap().contains("\"tasks\":2")),
+        "{audit}"
+    );
+}
+
 db_tests!(
+    supervision_logs_past_their_retention_are_purged_and_the_purge_is_audited,
     a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes,
     look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_the_camera_offline,
     a_pause_recorded_tonight_stops_the_look_in,

@@ -308,6 +308,61 @@ async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_esc
     }
     assert_eq!(count(Story::Offline), 20);
 
+    // The month's statistics agree with the stories.
+    let manager = app
+        .services
+        .principal_for(w.p("m_manager").id, Credential::Cli)
+        .await
+        .unwrap();
+    let stats = app
+        .services
+        .supervision_statistics(&Ctx::new(&manager, &meta), night, night)
+        .await
+        .unwrap();
+    assert_eq!(stats.rows.len(), 1, "{:?}", stats.rows);
+    let r = &stats.rows[0];
+    assert_eq!((r.unit, r.year, r.month), (Some(w.a1), 2026, 11));
+    let tasks_of = |s: Story| 3 * count(s) as u32;
+    assert_eq!(r.paused, tasks_of(Story::Paused));
+    assert_eq!(r.planned, 600 - tasks_of(Story::Paused));
+    let looked = tasks_of(Story::Fine)
+        + tasks_of(Story::SeenAtRecheck)
+        + tasks_of(Story::NotVisibleTwice)
+        + tasks_of(Story::Deviation);
+    assert_eq!((r.performed, r.on_time), (looked, looked));
+    assert_eq!(
+        r.not_visible,
+        tasks_of(Story::SeenAtRecheck) + 2 * tasks_of(Story::NotVisibleTwice)
+    );
+    assert_eq!(r.deviations, tasks_of(Story::Deviation));
+    assert_eq!(r.missed, tasks_of(Story::Unseen));
+    assert_eq!(r.camera_unreachable, tasks_of(Story::Offline));
+    let escalations = tasks_of(Story::NotVisibleTwice)
+        + tasks_of(Story::Deviation)
+        + tasks_of(Story::Offline)
+        + tasks_of(Story::Unseen);
+    assert_eq!(r.escalations, escalations);
+    // The patrol arrived within the five-minute step of each dispatch.
+    assert_eq!(r.response.within_15, escalations);
+    // A unit manager of A1 sees the same; an operator has no statistics.
+    let unit_manager = app
+        .services
+        .principal_for(w.p("a_unitmgr").id, Credential::Cli)
+        .await
+        .unwrap();
+    let own = app
+        .services
+        .supervision_statistics(&Ctx::new(&unit_manager, &meta), night, night)
+        .await
+        .unwrap();
+    assert_eq!(own.rows, stats.rows);
+    assert!(
+        app.services
+            .supervision_statistics(&Ctx::new(&op_principal, &meta), night, night)
+            .await
+            .is_err()
+    );
+
     // Real frames went through the gateway, and none was stored.
     assert!(frames_seen.len() >= 6, "{}", frames_seen.len());
     for needle in &frames_seen {

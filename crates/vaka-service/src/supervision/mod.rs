@@ -4,5 +4,7 @@
 pub mod console;
 pub mod log;
 pub mod patrol;
+pub mod purge;
 pub mod rounds;
 pub mod scheduler;
+pub mod statistics;

@@ -278,6 +278,10 @@ pub fn register(r: Routes) -> Routes {
             routes!(supervision::supervision_log),
         )
         .api(
+            Access::Permission(StatisticsRead),
+            routes!(supervision::statistics),
+        )
+        .api(
             Access::Permission(DispatchRespond),
             routes!(supervision::dispatch_step),
         )

@@ -322,3 +322,34 @@ pub async fn supervision_log(
         f => crate::ui::supervision_log::download(&log, t, f),
     })
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatsParams {
+    /// The first month (YYYY-MM); default five months before `to`.
+    pub from: Option<String>,
+    /// The last month (YYYY-MM); default this month.
+    pub to: Option<String>,
+}
+
+/// Night-supervision statistics per unit and month for the units in the caller's scope:
+/// planned, performed, on time, not visible, deviations, missed, dispatches and response-time
+/// buckets. Counts only. Audited.
+#[utoipa::path(get, path = "/api/v1/supervision/statistics", tag = "supervision",
+    params(StatsParams),
+    responses((status = 200, description = "Rows per unit and month"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn statistics(
+    State(s): State<AppState>,
+    caller: Caller,
+    crate::extract::Query(q): crate::extract::Query<StatsParams>,
+) -> ApiResult<Json<vaka_service::supervision::statistics::Statistics>> {
+    let query = crate::ui::statistics::StatsQuery {
+        from: q.from,
+        to: q.to,
+    };
+    let (from, to) = crate::ui::statistics::months(&s, &query)?;
+    Ok(Json(
+        s.services
+            .supervision_statistics(&caller.ctx(), from, to)
+            .await?,
+    ))
+}

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod charts;
 pub mod clients;
 pub mod devices;
 pub mod home;
@@ -14,6 +15,7 @@ pub mod login;
 pub mod orders;
 pub mod pages;
 pub mod patrol;
+pub mod statistics;
 pub mod supervision;
 pub mod supervision_log;
 
@@ -323,6 +325,11 @@ pub fn register(r: Routes) -> Routes {
             "/supervision/look-ins/{id}/stream",
             Access::Permission(Supervise),
             supervision::look_in_stream,
+        )
+        .get(
+            "/supervision/statistics",
+            Access::Permission(StatisticsRead),
+            statistics::page,
         )
         .get(
             "/clients/{id}/supervision-log",

@@ -27,6 +27,7 @@ pub struct NavUser {
     pub can_console: bool,
     pub can_patrol: bool,
     pub can_supervision_log: bool,
+    pub can_statistics: bool,
 }
 
 /// The frame of every page.
@@ -80,6 +81,7 @@ impl PageCtx {
                 can_console: p.has_permission(Permission::Supervise),
                 can_patrol: p.has_permission(Permission::DispatchRespond),
                 can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
+                can_statistics: p.has_permission(Permission::StatisticsRead),
             }),
             csrf: caller.csrf().to_owned(),
             section,

@@ -1,0 +1,137 @@
+//! Night-supervision statistics per unit and month, for the units in the caller's scope. No
+//! personal data leaves here: only counts. The read is audited all the same.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use vaka_domain::access::{Permission, Target};
+use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
+use vaka_domain::statistics::{TaskFacts, UnitMonth, summarise};
+use vaka_domain::supervision::Outcome;
+
+use super::console::SUPERVISION;
+use crate::registry::stockholm;
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// At most this many months in one report.
+pub const MAX_MONTHS: i32 = 24;
+
+/// Statistics for the months `from..=to` (first days of months).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statistics {
+    pub from: Date,
+    pub to: Date,
+    pub rows: Vec<UnitMonth>,
+}
+
+impl Services {
+    /// Statistics per unit and month for the months from `from`'s to `to`'s (inclusive).
+    pub async fn supervision_statistics(
+        &self,
+        ctx: &Ctx<'_>,
+        from: Date,
+        to: Date,
+    ) -> ServiceResult<Statistics> {
+        let (from, to) = (from.first_of_month(), to.first_of_month());
+        if to < from {
+            return Err(ServiceError::invalid(
+                "to",
+                "the period ends before it starts",
+            ));
+        }
+        let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
+            - i32::from(from.month());
+        if months >= MAX_MONTHS {
+            return Err(ServiceError::invalid(
+                "to",
+                "one report covers at most 24 months",
+            ));
+        }
+        self.audited(async {
+            let now = self.now();
+            let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::StatisticsRead,
+                        None,
+                        "your roles do not include statistics",
+                    )
+                    .await);
+            };
+            let reach = ctx.principal.reach(Permission::StatisticsRead);
+            let last = to.last_of_month();
+            let tz = stockholm();
+            let noon = |d: Date| {
+                d.at(12, 0, 0, 0)
+                    .to_zoned(tz.clone())
+                    .map(|z| z.timestamp())
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            };
+            let (start, end) = (
+                noon(from),
+                noon(last.tomorrow().unwrap_or(last)) + jiff::SignedDuration::from_hours(6),
+            );
+            let mut tx = self.read().await?;
+            let tasks = tx.list_tasks_with_units(from, last).await?;
+            let mut first_look: HashMap<_, jiff::Timestamp> = HashMap::new();
+            let mut not_visible: HashMap<_, u32> = HashMap::new();
+            for l in tx.list_look_ins_between(start, end).await? {
+                first_look
+                    .entry(l.task_id)
+                    .and_modify(|t| *t = (*t).min(l.started_at))
+                    .or_insert(l.started_at);
+                if l.outcome == Some(Outcome::NotVisible) {
+                    *not_visible.entry(l.task_id).or_default() += 1;
+                }
+            }
+            let dispatches: HashMap<_, _> = tx
+                .list_dispatches_between(start, end)
+                .await?
+                .into_iter()
+                .map(|d| (d.task_id, (d.cause, d.response_time())))
+                .collect();
+            drop(tx);
+            let facts: Vec<TaskFacts> = tasks
+                .into_iter()
+                .filter(|(_, provider, unit)| {
+                    reach.everything
+                        || provider.is_some_and(|p| {
+                            reach.covers(Target {
+                                organisation: p,
+                                units: unit.as_slice(),
+                            })
+                        })
+                })
+                .map(|(t, _, unit)| TaskFacts {
+                    unit,
+                    night: t.night,
+                    kind: t.kind,
+                    due: t.due,
+                    state: t.state,
+                    first_look_in: first_look.get(&t.id).copied(),
+                    not_visible: not_visible.get(&t.id).copied().unwrap_or(0),
+                    dispatch: dispatches.get(&t.id).copied(),
+                })
+                .collect();
+            let rows = summarise(&facts);
+            let mut entry = ctx
+                .entry(
+                    now,
+                    AuditAction::StatisticsRead,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    SUPERVISION,
+                )
+                .details(
+                    serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "rows": rows.len() })
+                        .to_string(),
+                );
+            entry.subject_kind = Some("statistics".into());
+            self.audit_alone(entry).await?;
+            Ok(Statistics { from, to, rows })
+        })
+        .await
+    }
+}
