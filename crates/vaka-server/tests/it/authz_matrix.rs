@@ -319,6 +319,12 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
+        (
+            (p.clone(), "/api/v1/visits/{id}/outcome"),
+            (PATROL, READ_A1),
+        ),
+        ((p.clone(), "/patrol/visits/{id}"), (PATROL, READ_A1)),
         (
             (g.clone(), "/api/v1/supervision/statistics"),
             (STATISTICS, Target::None),
@@ -601,7 +607,7 @@ fn request(
         filled.replace("{id}", &ids.order)
     } else if path.contains("devices/{id}") {
         filled.replace("{id}", &ids.device)
-    } else if path.contains("tasks/{id}") {
+    } else if path.contains("tasks/{id}") || path.contains("visits/{id}") {
         filled.replace("{id}", &ids.task)
     } else if path.contains("dispatches/{id}") {
         filled.replace("{id}", &ids.dispatch)
@@ -672,6 +678,8 @@ fn request(
         ("POST", "/api/v1/dispatches/{id}/steps") => (Some(json!({"step": "acknowledge"})), vec![]),
         ("POST", "/supervision/tasks/{id}/outcome") => (None, s(&[("outcome", "seen_ok")])),
         ("POST", "/patrol/dispatches/{id}") => (None, s(&[("step", "acknowledge")])),
+        ("POST", "/api/v1/visits/{id}/outcome") => (Some(json!({"outcome": "seen_ok"})), vec![]),
+        ("POST", "/patrol/visits/{id}") => (None, s(&[("outcome", "seen_ok")])),
         ("POST", p) | ("PUT", p) if p.starts_with("/api/") => (Some(json!({})), vec![]),
         ("POST", "/admin/organisations") => (
             None,

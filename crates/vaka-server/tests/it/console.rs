@@ -726,7 +726,123 @@ async fn supervision_logs_past_their_retention_are_purged_and_the_purge_is_audit
     );
 }
 
+async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: TestApp) {
+    let w = World::build(&app).await;
+    let a1 = w.client_a1;
+    let assessor = w.p("m_assessor").bearer();
+    ok(
+        &app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{a1}/decisions"),
+        json!({"law": "sol", "service": "night_supervision", "supervision_mode": "physical_visit",
+               "times": "23:00, 02:00", "valid_from": "2026-11-22"}),
+    )
+    .await;
+    ok(
+        &app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{a1}/consents"),
+        json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
+               "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"}),
+    )
+    .await;
+    ok(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        Method::PUT,
+        format!("/api/v1/clients/{a1}/plan"),
+        json!({"mode": "physical_visit", "times": "23:00, 02:00"}),
+    )
+    .await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    let tasks = app.services.night_tasks(night).await.unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.kind == vaka_domain::rounds::TaskKind::Visit)
+    );
+    let patrol = w.p("a_patrol").bearer();
+
+    // 23:00 in Stockholm: the visit's window is open; it is the patrol's, not the operator's.
+    app.clock.set(ts("2026-11-22T22:00:00Z"));
+    tick(&app).await;
+    let visits = app.get("/api/v1/visits", &patrol).await.json();
+    let visits = visits.as_array().unwrap();
+    // Both are within three hours: the 23:00 one open, the 02:00 one upcoming.
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert_eq!(
+        (&visits[0]["state"], &visits[1]["state"]),
+        (&json!("open"), &json!("planned"))
+    );
+    assert_eq!(visits[0]["client_name"], "Alma Ettan");
+    assert_eq!(visits[0]["address"], "Testgatan 1, 123 45 Testby");
+    let q = app
+        .get("/api/v1/supervision/queue", &w.p("c_operator").bearer())
+        .await
+        .json();
+    assert!(q.as_array().unwrap().is_empty(), "{q}");
+    let first = visits[0]["task_id"].as_str().unwrap().to_owned();
+    let record = async |who: &Auth, body: Value| {
+        app.json(
+            Method::POST,
+            &format!("/api/v1/visits/{first}/outcome"),
+            who,
+            body,
+        )
+        .await
+    };
+    assert_eq!(
+        record(&w.p("c_operator").bearer(), json!({"outcome": "seen_ok"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    refused(
+        &record(&patrol, json!({"outcome": "not_visible"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a visit is seen_ok or deviation",
+    );
+    refused(
+        &record(&patrol, json!({"outcome": "deviation"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "describe the deviation",
+    );
+    // Something is wrong: the patrol is already there, so the dispatch that follows it up is
+    // acknowledged and arrived at once, and stays open until closed.
+    let res = record(
+        &patrol,
+        json!({"outcome": "deviation", "note": "Feber, ringer sjuksköterskan"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["state"], "escalated");
+    let d = app.get("/api/v1/dispatches", &patrol).await.json();
+    assert_eq!(d[0]["status"], "arrived", "{d}");
+    assert_eq!(d[0]["cause"], "deviation");
+    let res = record(&patrol, json!({"outcome": "seen_ok"})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+
+    // The 02:00 visit is never made: missed when its window closes, the supervisor told.
+    app.clock.set(ts("2026-11-23T01:31:00Z"));
+    tick(&app).await;
+    let tasks = app.services.night_tasks(night).await.unwrap();
+    assert!(matches!(tasks[0].state, TaskState::Escalated { .. }));
+    assert_eq!(tasks[1].state, TaskState::Missed);
+    let open = app.services.open_dispatches().await.unwrap();
+    assert_eq!(open.len(), 2);
+    assert!(open[1].alert_supervisor);
+    assert_eq!(
+        open[1].cause,
+        vaka_domain::supervision::DispatchCause::Missed
+    );
+}
+
 db_tests!(
+    planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed,
     supervision_logs_past_their_retention_are_purged_and_the_purge_is_audited,
     a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes,
     look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_the_camera_offline,

@@ -192,3 +192,211 @@ impl Services {
         .await
     }
 }
+
+/// A planned visit of tonight (a client whose plan says physical visits, or both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitItem {
+    pub task_id: vaka_domain::ids::TaskId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub address: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub due: Timestamp,
+    pub opens: Timestamp,
+    pub closes: Timestamp,
+    pub state: &'static str,
+}
+
+impl Services {
+    /// Tonight's visits due within three hours to clients the caller responds for, by time.
+    /// One audit entry.
+    pub async fn patrol_visits(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<VisitItem>> {
+        self.audited(async {
+            let now = self.now();
+            let Some(grant) = ctx
+                .principal
+                .any_grant(Permission::DispatchRespond)
+                .cloned()
+            else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::DispatchesListed,
+                        None,
+                        "your roles do not include responding to dispatches",
+                    )
+                    .await);
+            };
+            let night = vaka_domain::rounds::night_of(now, &crate::registry::stockholm());
+            let mut tx = self.read().await?;
+            let tasks = tx
+                .list_console_tasks(
+                    night.yesterday().unwrap_or(night),
+                    night,
+                    now + super::console::QUEUE_AHEAD,
+                )
+                .await?;
+            let mut items = Vec::new();
+            let mut protected = false;
+            for t in tasks.into_iter().filter(|t| {
+                t.kind == vaka_domain::rounds::TaskKind::Visit
+                    && matches!(
+                        t.state,
+                        vaka_domain::supervision::TaskState::Planned
+                            | vaka_domain::supervision::TaskState::Open { .. }
+                            | vaka_domain::supervision::TaskState::LookedIn { .. }
+                    )
+            }) {
+                let Some(c) = tx.get_client(t.client_id).await? else {
+                    continue;
+                };
+                if ctx
+                    .principal
+                    .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
+                    .is_none()
+                {
+                    continue;
+                }
+                let hidden = c.protection.is_protected();
+                protected |= hidden;
+                items.push(VisitItem {
+                    task_id: t.id,
+                    client_id: c.id,
+                    client_name: c.name.clone(),
+                    address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
+                    unit_id: c.unit_id,
+                    due: t.due,
+                    opens: t.opens,
+                    closes: t.closes,
+                    state: t.state.code(),
+                });
+            }
+            drop(tx);
+            let mut entry = ctx
+                .entry(
+                    now,
+                    AuditAction::DispatchesListed,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    SUPERVISION,
+                )
+                .details(serde_json::json!({ "visits": items.len() }).to_string());
+            entry.flags = AuditFlags {
+                protected_identity: protected,
+                ..AuditFlags::default()
+            };
+            self.audit_alone(entry).await?;
+            Ok(items)
+        })
+        .await
+    }
+
+    /// Records a planned visit: seen, OK ends it; a deviation (with a note) escalates it, which
+    /// stores a dispatch for the unit to follow up. Inside the visit's window only.
+    pub async fn record_visit(
+        &self,
+        ctx: &Ctx<'_>,
+        task_id: vaka_domain::ids::TaskId,
+        outcome: vaka_domain::supervision::Outcome,
+        note: Option<&str>,
+    ) -> ServiceResult<vaka_domain::supervision::TaskState> {
+        use vaka_domain::supervision::Outcome;
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(n) = note {
+            vaka_domain::validate::parse_name("note", n, 500)?;
+        }
+        match (outcome, note) {
+            (Outcome::NotVisible, _) => {
+                return Err(ServiceError::invalid(
+                    "outcome",
+                    "a visit is seen_ok or deviation",
+                ));
+            }
+            (Outcome::Deviation, None) => {
+                return Err(ServiceError::invalid("note", "describe the deviation"));
+            }
+            _ => {}
+        }
+        self.audited(async {
+            let now = vaka_store::values::to_db_precision(self.now());
+            let mut tx = self.write().await?;
+            let task = tx
+                .get_task(task_id)
+                .await?
+                .ok_or(ServiceError::NotFound("supervision task"))?;
+            let (client, grant) = self
+                .client_in_scope(
+                    ctx,
+                    &mut *tx,
+                    task.client_id,
+                    Permission::DispatchRespond,
+                    AuditAction::OutcomeRecorded,
+                )
+                .await?;
+            if task.kind != vaka_domain::rounds::TaskKind::Visit {
+                return Err(ServiceError::Conflict(
+                    "this supervision is a look-in, not a visit".into(),
+                ));
+            }
+            let effective = tx
+                .get_plan(client.id)
+                .await?
+                .map_or(SupervisionDefaults::default(), |p| {
+                    p.effective(SupervisionDefaults::default())
+                });
+            let rules = task_rules(&task, &effective);
+            // On site counts as the look-in.
+            let (looked, _) = apply(task.state, Event::LookInStarted(now), &rules)
+                .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
+            let (state, effects) = apply(looked, Event::Outcome(now, outcome), &rules)
+                .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
+            if !tx.move_task(&task, state, now).await? {
+                return Err(ServiceError::Conflict(
+                    "the supervision changed meanwhile; try again".into(),
+                ));
+            }
+            let mut details = serde_json::json!({
+                "task": task.id,
+                "kind": "visit",
+                "outcome": outcome.code(),
+                "state": state.code(),
+            });
+            if let Some(n) = note {
+                details["note_chars"] = serde_json::json!(n.chars().count());
+            }
+            if let Some(d) =
+                Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
+            {
+                // The patrol is already there: the dispatch is acknowledged and arrived at once,
+                // and stays open for what follows (a nurse, relatives) until closed.
+                let on_site = d
+                    .step(DispatchStep::Acknowledge, ctx.principal.user_id, now, None)
+                    .and_then(|a| a.step(DispatchStep::Arrived, ctx.principal.user_id, now, None))
+                    .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
+                tx.insert_dispatch(&d).await?;
+                if !tx.update_dispatch(&d, &on_site).await? {
+                    return Err(ServiceError::Conflict(
+                        "the dispatch changed meanwhile; reload and try again".into(),
+                    ));
+                }
+                details["dispatch"] = serde_json::json!(d.id);
+            }
+            let mut entry = self
+                .client_entry(
+                    ctx,
+                    AuditAction::OutcomeRecorded,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    &client,
+                )
+                .subject("supervision_task", task.id)
+                .details(details.to_string());
+            entry.care_context = Some(SUPERVISION.into());
+            tx.append_audit(&entry).await?;
+            tx.commit().await?;
+            self.supervision_changed();
+            Ok(state)
+        })
+        .await
+    }
+}

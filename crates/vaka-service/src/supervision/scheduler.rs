@@ -45,7 +45,8 @@ pub(crate) fn task_rules(t: &SupervisionTask, effective: &SupervisionDefaults) -
 
 impl Services {
     /// One pass over the tasks the clock can move. `online` says whether a camera is connected
-    /// now (the gateway's knowledge). Look-in tasks only: visits are the night patrol's.
+    /// now (the gateway's knowledge). Visits move with the clock too: one not made by the end of
+    /// its window is missed.
     pub async fn advance_tasks(
         &self,
         online: &(dyn Fn(DeviceId) -> bool + Send + Sync),
@@ -73,7 +74,7 @@ impl Services {
             }
         }
         let mut plans = HashMap::new();
-        for t in tasks.iter().filter(|t| t.kind == TaskKind::LookIn) {
+        for t in &tasks {
             if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(t.client_id) {
                 e.insert(tx.get_plan(t.client_id).await?);
             }
@@ -87,7 +88,9 @@ impl Services {
             let reachable = cameras
                 .get(&t.client_id)
                 .is_some_and(|ds| ds.iter().any(|d| online(*d)));
-            if matches!(state, TaskState::Planned | TaskState::Open { .. })
+            // Only a look-in needs the camera; a visit is the night patrol's.
+            if t.kind == TaskKind::LookIn
+                && matches!(state, TaskState::Planned | TaskState::Open { .. })
                 && now + PRECHECK >= t.opens
                 && !reachable
                 && let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules)

@@ -274,6 +274,14 @@ pub fn register(r: Routes) -> Routes {
             routes!(supervision::dispatches),
         )
         .api(
+            Access::Permission(DispatchRespond),
+            routes!(supervision::visits),
+        )
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(supervision::record_visit),
+        )
+        .api(
             Access::Permission(SupervisionLogExport),
             routes!(supervision::supervision_log),
         )

@@ -353,3 +353,64 @@ pub async fn statistics(
             .await?,
     ))
 }
+
+/// A planned visit of tonight.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitDto {
+    pub task_id: TaskId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    /// Absent when the client's identity is protected.
+    pub address: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub due: String,
+    pub opens: String,
+    pub closes: String,
+    pub state: String,
+}
+
+/// Tonight's planned visits (plans with physical visits) due within three hours, for the
+/// caller's clients. Audited.
+#[utoipa::path(get, path = "/api/v1/visits", tag = "supervision",
+    responses((status = 200, body = Vec<VisitDto>), (status = 403, body = Problem)))]
+pub async fn visits(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<VisitDto>>> {
+    let items = s.services.patrol_visits(&caller.ctx()).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|v| VisitDto {
+                task_id: v.task_id,
+                client_id: v.client_id,
+                client_name: v.client_name,
+                address: v.address,
+                unit_id: v.unit_id,
+                due: v.due.to_string(),
+                opens: v.opens.to_string(),
+                closes: v.closes.to_string(),
+                state: v.state.into(),
+            })
+            .collect(),
+    ))
+}
+
+/// Record a visit: seen_ok ends it; deviation (with a note) escalates it. Audited.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/outcome", tag = "supervision",
+    request_body = OutcomeInput,
+    params(("id" = TaskId, Path, description = "Supervision task id")),
+    responses((status = 200, body = OutcomeDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_visit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<TaskId>,
+    Json(input): Json<OutcomeInput>,
+) -> ApiResult<Json<OutcomeDto>> {
+    let outcome = Outcome::from_code(input.outcome.trim())
+        .ok_or_else(|| ApiError::invalid("outcome", "a visit is seen_ok or deviation"))?;
+    let state = s
+        .services
+        .record_visit(&caller.ctx(), id, outcome, input.note.as_deref())
+        .await?;
+    Ok(Json(OutcomeDto {
+        state: state.code().into(),
+    }))
+}

@@ -311,6 +311,14 @@ pub const REASONS_SV: &[(&str, &str)] = &[
     ),
     ("describe the deviation", "beskriv avvikelsen"),
     (
+        "a visit is seen_ok or deviation",
+        "ett besök är sett, OK eller avvikelse",
+    ),
+    (
+        "this supervision is a look-in, not a visit",
+        "tillsynen är en titt, inte ett besök",
+    ),
+    (
         "the period ends before it starts",
         "perioden slutar innan den börjar",
     ),

@@ -347,6 +347,11 @@ pub fn register(r: Routes) -> Routes {
             patrol::patrol_events,
         )
         .post(
+            "/patrol/visits/{id}",
+            Access::Permission(DispatchRespond),
+            patrol::visit,
+        )
+        .post(
             "/patrol/dispatches/{id}",
             Access::Permission(DispatchRespond),
             patrol::step,

@@ -35,12 +35,25 @@ pub struct PatrolCard {
     pub can_close: bool,
 }
 
+/// A planned visit of tonight.
+pub struct VisitCard {
+    pub task_id: vaka_domain::ids::TaskId,
+    pub client_id: ClientId,
+    pub client: String,
+    pub address: Option<String>,
+    pub due: String,
+    pub window: String,
+    pub state: String,
+    pub open: bool,
+}
+
 #[derive(Template)]
 #[template(path = "patrol_list.html")]
 pub struct PatrolFragment {
     pub t: Tr,
     pub csrf: String,
     pub cards: Vec<PatrolCard>,
+    pub visits: Vec<VisitCard>,
 }
 
 #[derive(Template)]
@@ -53,6 +66,22 @@ pub struct PatrolPage {
 async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
     let now = state.services.now();
     let items = state.services.patrol_dispatches(&caller.ctx()).await?;
+    let visits = state
+        .services
+        .patrol_visits(&caller.ctx())
+        .await?
+        .into_iter()
+        .map(|v| VisitCard {
+            task_id: v.task_id,
+            client_id: v.client_id,
+            client: v.client_name,
+            address: v.address,
+            due: hm(v.due),
+            window: format!("{}–{}", hm(v.opens), hm(v.closes)),
+            state: t.code("task_state", v.state),
+            open: v.state != "planned",
+        })
+        .collect();
     let cards = items
         .into_iter()
         .map(|d| {
@@ -87,6 +116,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         t,
         csrf: caller.csrf().to_owned(),
         cards,
+        visits,
     }
     .render()
     .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
@@ -137,6 +167,42 @@ pub async fn step(
             state
                 .services
                 .dispatch_step(&caller.ctx(), id, step, form.note.as_deref())
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol.step_saved").into_response()),
+        Err(e) => {
+            let page = page.with_error(&e);
+            let list = list_html(&state, &caller, t).await.unwrap_or_default();
+            Ok(render(page.status(), &PatrolPage { page, list }))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VisitForm {
+    pub outcome: String,
+    pub note: Option<String>,
+}
+
+pub async fn visit(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<VisitForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "patrol");
+    let id: vaka_domain::ids::TaskId = parse_id(&id, &page)?;
+    let result = async {
+        let outcome = vaka_domain::supervision::Outcome::from_code(form.outcome.trim())
+            .ok_or_else(|| ApiError::invalid("outcome", "a visit is seen_ok or deviation"))?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_visit(&caller.ctx(), id, outcome, form.note.as_deref())
                 .await?,
         )
     }
