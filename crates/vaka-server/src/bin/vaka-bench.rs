@@ -75,6 +75,11 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // RUST_LOG=vaka_service=debug shows where planning a night spends its time.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .try_init();
     match Cli::parse().command {
         Command::ImportClients { database, count } => {
             let bench = Bench::open(database).await?;

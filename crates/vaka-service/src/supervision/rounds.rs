@@ -36,10 +36,13 @@ impl Services {
     pub async fn plan_night(&self, night: Date) -> ServiceResult<NightPlanned> {
         let now = vaka_store::values::to_db_precision(self.now());
         let tz = stockholm();
+        let started = std::time::Instant::now();
         let mut tx = self.write().await?;
         let mut report = NightPlanned::default();
         let mut tasks = Vec::new();
-        for r in tx.list_night_rounds(night).await? {
+        let rounds = tx.list_night_rounds(night).await?;
+        let read = started.elapsed();
+        for r in rounds {
             report.clients += 1;
             let planned = gate(r.has_decision, r.has_consent, r.paused).and_then(|()| {
                 place_times(r.plan.client_id, night, &r.plan, WindowRule::default(), &tz)
@@ -58,7 +61,9 @@ impl Services {
         tasks.retain(|t| t.closes > now);
         report.past = (before - tasks.len()) as u64;
         report.tasks = tasks.len() as u64;
+        let placed = started.elapsed();
         report.added = tx.insert_tasks(&tasks).await?;
+        let inserted = started.elapsed();
         let mut entry = NewAuditEntry::new(
             now,
             Actor::system(Credential::System),
@@ -71,6 +76,14 @@ impl Services {
         entry.details = serde_json::to_string(&report).ok();
         tx.append_audit(&entry).await?;
         tx.commit().await?;
+        tracing::debug!(
+            %night,
+            read_ms = read.as_millis(),
+            placed_ms = (placed - read).as_millis(),
+            insert_ms = (inserted - placed).as_millis(),
+            commit_ms = (started.elapsed() - inserted).as_millis(),
+            "night planned"
+        );
         Ok(report)
     }
 

@@ -25,4 +25,3 @@ CREATE TABLE look_ins (
 );
 CREATE INDEX look_ins_task ON look_ins (task_id, started_at);
 CREATE INDEX look_ins_client ON look_ins (client_id, started_at);
-CREATE INDEX supervision_tasks_client ON supervision_tasks (client_id, night);

@@ -1,0 +1,122 @@
+//! The gateway under test: `CameraHub` on an axum router, as `vaka-web` mounts it (same message
+//! and frame size limits), but with the device id in the path instead of a credential.
+
+use axum::Router;
+use axum::extract::ws::{Message, WebSocket};
+use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use futures::{SinkExt, StreamExt};
+use uuid::Uuid;
+use vaka_domain::ids::DeviceId;
+use vaka_gateway::camera::{CameraHub, CameraSettings, LookIn};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: String,
+    /// Told to cameras in `welcome`.
+    #[arg(long, default_value_t = 30)]
+    heartbeat_seconds: u32,
+    /// How long a look-in lasts at most.
+    #[arg(long, default_value_t = 30)]
+    look_in_seconds: u32,
+    /// The cameras' WebSocket read buffer: 8 KiB as `vaka-web`'s camera route sets it (give
+    /// 131072, axum's default, to see what it cost before).
+    #[arg(long, default_value_t = 8192)]
+    read_buffer_bytes: usize,
+    /// Sets TCP_NODELAY on accepted connections (`vaka serve` does not).
+    #[arg(long)]
+    nodelay: bool,
+}
+
+#[derive(Clone)]
+struct Gateway {
+    hub: CameraHub,
+    read_buffer_bytes: usize,
+}
+
+pub async fn run(args: Args) {
+    let hub = CameraHub::new(CameraSettings {
+        heartbeat_seconds: args.heartbeat_seconds,
+        look_in_seconds: args.look_in_seconds,
+        ..CameraSettings::default()
+    });
+    let app = Router::new()
+        .route("/camera/{device}", get(camera))
+        .route("/view/{device}", get(view))
+        .route("/stats", get(stats))
+        .with_state(Gateway {
+            hub,
+            read_buffer_bytes: args.read_buffer_bytes,
+        });
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .expect("bind the listen address");
+    let addr = listener.local_addr().expect("a local address");
+    println!("gateway listening on {addr} (pid {})", std::process::id());
+    let nodelay = args.nodelay;
+    let listener = listener.tap_io(move |tcp| {
+        if nodelay {
+            let _ = tcp.set_nodelay(true);
+        }
+    });
+    axum::serve(listener, app).await.expect("serve");
+}
+
+async fn camera(
+    State(Gateway {
+        hub,
+        read_buffer_bytes,
+    }): State<Gateway>,
+    Path(device): Path<Uuid>,
+    mut ws: WebSocketUpgrade,
+) -> Response {
+    ws = ws.read_buffer_size(read_buffer_bytes);
+    let max = hub.settings.max_frame_bytes + vaka_camera_protocol::FRAME_HEADER_BYTES;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| async move { hub.serve(DeviceId(device), socket).await })
+}
+
+/// A viewer's look-in: the frames as binary WebSocket messages, until the look-in ends (then
+/// the socket closes) or the viewer leaves (then the camera is told to stop).
+async fn view(
+    State(Gateway { hub, .. }): State<Gateway>,
+    Path(device): Path<Uuid>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    match hub.start_look_in(DeviceId(device)) {
+        Ok(look) => ws.on_upgrade(move |socket| relay(look, socket)),
+        Err(e) => (StatusCode::CONFLICT, e.reason()).into_response(),
+    }
+}
+
+async fn relay(mut look: LookIn, socket: WebSocket) {
+    let (mut tx, mut rx) = socket.split();
+    loop {
+        tokio::select! {
+            frame = look.frames.recv() => match frame {
+                Some(f) => {
+                    if tx.send(Message::Binary(f)).await.is_err() {
+                        break;
+                    }
+                }
+                None => {
+                    let _ = tx.send(Message::Close(None)).await;
+                    break;
+                }
+            },
+            msg = rx.next() => match msg {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn stats(State(Gateway { hub, .. }): State<Gateway>) -> String {
+    format!("connected {}", hub.connected())
+}
