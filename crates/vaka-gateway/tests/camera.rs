@@ -152,7 +152,27 @@ async fn a_look_in_ends_by_itself_at_its_limit() {
         look.frames.recv().await.is_none(),
         "the viewer's stream ends"
     );
-    // A frame after the stop is unasked for: the camera is disconnected.
+    // A frame already on its way when the stop was sent is dropped unseen; the camera stays.
+    ws.send(Message::binary(encode_frame(look.id, &jpeg(9))))
+        .await
+        .unwrap();
+    ws.send(Message::text(format!(
+        r#"{{"type":"stream_stopped","look_in":"{}","reason":"requested"}}"#,
+        look.id
+    )))
+    .await
+    .unwrap();
+    // (A state the camera has not reported before: its arrival proves the messages after the
+    // late frame were read on the same connection.)
+    ws.send(Message::text(r#"{"type":"heartbeat","state":"active"}"#))
+        .await
+        .unwrap();
+    until(&hub, |hub| {
+        hub.status(device).and_then(|s| s.state) == Some(CameraState::Active)
+    })
+    .await;
+    assert!(hub.is_online(device));
+    // After the camera confirmed the stop, a frame is unasked for: the camera is disconnected.
     ws.send(Message::binary(encode_frame(look.id, &jpeg(9))))
         .await
         .unwrap();

@@ -839,6 +839,23 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
         open[1].cause,
         vaka_domain::supervision::DispatchCause::Missed
     );
+    // The unit's supervisor sees it on the overview; a care worker of the unit does not.
+    let (manager, _) = session(&app, &w, "a_unitmgr").await;
+    let home = app.get("/", &manager).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("Missade tillsyner senaste dygnet"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Alma Ettan"));
+    let (staff, _) = session(&app, &w, "a_staff").await;
+    assert!(
+        !app.get("/", &staff)
+            .await
+            .body
+            .contains("Missade tillsyner")
+    );
 }
 
 db_tests!(

@@ -400,3 +400,69 @@ impl Services {
         .await
     }
 }
+
+/// A missed supervision the unit's supervisor is told of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupervisorAlert {
+    pub dispatch_id: DispatchId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub cause: &'static str,
+    pub created_at: Timestamp,
+    pub status: &'static str,
+}
+
+impl Services {
+    /// Missed supervisions of the last 24 hours at the caller's units (the unit manager's
+    /// overview). Empty for roles that do not manage a unit's plans; audited when not empty.
+    pub async fn supervisor_alerts(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<SupervisorAlert>> {
+        let Some(grant) = ctx.principal.any_grant(Permission::PlanManage).cloned() else {
+            return Ok(Vec::new());
+        };
+        let now = self.now();
+        let mut tx = self.read().await?;
+        let mut alerts = Vec::new();
+        for d in tx
+            .list_dispatches_between(
+                now - jiff::SignedDuration::from_hours(24),
+                now + jiff::SignedDuration::from_secs(1),
+            )
+            .await?
+            .into_iter()
+            .filter(|d| d.alert_supervisor)
+        {
+            let Some(c) = tx.get_client_summary(d.client_id).await? else {
+                continue;
+            };
+            if ctx
+                .principal
+                .client_grant_for(Permission::PlanManage, c.provider_id, c.unit_id)
+                .is_none()
+            {
+                continue;
+            }
+            alerts.push(SupervisorAlert {
+                dispatch_id: d.id,
+                client_id: c.id,
+                client_name: c.name,
+                cause: d.cause.code(),
+                created_at: d.created_at,
+                status: d.status().code(),
+            });
+        }
+        drop(tx);
+        if !alerts.is_empty() {
+            let entry = ctx
+                .entry(
+                    now,
+                    AuditAction::DispatchesListed,
+                    AuditOutcome::Success,
+                    Some(&grant),
+                    SUPERVISION,
+                )
+                .details(serde_json::json!({ "supervisor_alerts": alerts.len() }).to_string());
+            self.audit_alone(entry).await?;
+        }
+        Ok(alerts)
+    }
+}

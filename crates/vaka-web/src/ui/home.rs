@@ -31,6 +31,8 @@ pub struct HomePage {
     pub show_tasks: bool,
     pub pending: usize,
     pub unused: usize,
+    /// Missed supervisions at one's units in the last day: (client id, name, time, status).
+    pub alerts: Vec<(vaka_domain::ids::ClientId, String, String, String)>,
 }
 
 fn role_labels(
@@ -84,6 +86,21 @@ pub async fn home(
         .await
         .or_page(&page)?;
     let names = unit_names(&state, &caller).await;
+    let alerts = state
+        .services
+        .supervisor_alerts(&caller.ctx())
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|a| {
+            (
+                a.client_id,
+                a.client_name,
+                crate::ui::pages::local_time(a.created_at),
+                t.code("dispatch_status", a.status),
+            )
+        })
+        .collect();
     Ok(render(
         StatusCode::OK,
         &HomePage {
@@ -92,6 +109,7 @@ pub async fn home(
             show_tasks: caller.principal.has_permission(Permission::DirectoryRead),
             pending: summary.pending_requests,
             unused: summary.unused_accounts,
+            alerts,
             page,
         },
     ))
