@@ -247,7 +247,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "No supervision in the period.",
     ),
     ("patrol.visits", "Planerade besök", "Planned visits"),
-    ("patrol.dispatches", "Utryckningar", "Dispatches"),
+    ("patrol.dispatches", "Öppna utryckningar", "Open dispatches"),
     ("patrol.visited", "Besökt, OK", "Visited, OK"),
     (
         "home.missed_supervision",
