@@ -14,6 +14,8 @@ use vaka_store::{Backend, Store, StoreError, StoreResult, Tx, map_sqlx_error};
 
 type Db = sqlx::Postgres;
 
+mod bulk;
+
 mod shared {
     use super::Db;
     include!("../../vaka-store/sql/tx.rs");

@@ -11,42 +11,13 @@ use vaka_store::{
 #[async_trait::async_trait]
 impl SupervisionTx for SqlTx {
     async fn insert_tasks(&mut self, tasks: &[SupervisionTask]) -> StoreResult<u64> {
-        let mut added = 0;
-        // One multi-row insert per chunk (14 values a row stays under both engines' limits).
-        for chunk in tasks.chunks(1000) {
-            let mut q = sqlx::QueryBuilder::<Db>::new(
-                "INSERT INTO supervision_tasks (id, client_id, night, kind, planned_time, due, opens, \
-                 closes, dst, state, state_at, state_reason, updated_at) ",
-            );
-            q.push_values(chunk, |mut b, t| {
-                let (state, at, reason) = t.state.parts();
-                b.push_bind(t.id.0)
-                    .push_bind(t.client_id.0)
-                    .push_bind(DbDate(t.night))
-                    .push_bind(t.kind.code())
-                    .push_bind(t.planned_time.strftime("%H:%M").to_string())
-                    .push_bind(DbInstant::new(t.due))
-                    .push_bind(DbInstant::new(t.opens))
-                    .push_bind(DbInstant::new(t.closes))
-                    .push_bind(t.dst.map(|d| d.code()))
-                    .push_bind(state)
-                    .push_bind(at.map(DbInstant::new))
-                    .push_bind(reason)
-                    .push_bind(DbInstant::new(t.updated_at));
-            });
-            q.push(" ON CONFLICT (client_id, night, kind, due) DO NOTHING");
-            added += q
-                .build()
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_sqlx_error)?
-                .rows_affected();
-        }
-        Ok(added)
+        // The engines differ in how a batch travels best: see each backend's `bulk.rs`.
+        crate::bulk::insert_tasks(&mut self.tx, tasks).await
     }
 
     async fn list_moving_tasks(
         &mut self,
+        since: jiff::civil::Date,
         until: jiff::Timestamp,
     ) -> StoreResult<Vec<SupervisionTask>> {
         sqlx::query_as!(
@@ -57,9 +28,11 @@ impl SupervisionTx for SqlTx {
                       state as "state!", state_at as "state_at?: DbInstant",
                       state_reason as "state_reason?", updated_at as "updated_at!: DbInstant"
                FROM supervision_tasks
-               WHERE state IN ('planned', 'open', 'recheck_open', 'looked_in', 'recheck_due')
-                 AND opens <= $1
+               WHERE night >= $1
+                 AND state IN ('planned', 'open', 'recheck_open', 'looked_in', 'recheck_due')
+                 AND opens <= $2
                ORDER BY due, id"#,
+            DbDate(since),
             DbInstant::new(until),
         )
         .fetch_all(&mut *self.tx)

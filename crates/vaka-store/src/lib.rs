@@ -260,10 +260,12 @@ pub trait SupervisionTx: Send {
         &mut self,
         tasks: &[vaka_domain::supervision::SupervisionTask],
     ) -> StoreResult<u64>;
-    /// Tasks whose state time can still move (planned, open, looked in, re-check due) and whose
-    /// window opens before `until`.
+    /// Tasks of nights from `since` whose state time can still move (planned, open, looked in,
+    /// re-check due) and whose window opens before `until`. (`since` keeps the scan to the
+    /// recent nights of the `(night, due)` index, not the whole retention.)
     async fn list_moving_tasks(
         &mut self,
+        since: jiff::civil::Date,
         until: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
     /// Moves a task from the state it was read in (`from`, the stored code and its time) to

@@ -54,7 +54,12 @@ impl Services {
         let now = vaka_store::values::to_db_precision(self.now());
         let defaults = SupervisionDefaults::default();
         let mut tx = self.write().await?;
-        let tasks = tx.list_moving_tasks(now + PRECHECK).await?;
+        // A week back is far more than any window or re-check lasts; it only matters after the
+        // server was down for days.
+        let since = vaka_domain::rounds::night_of(now, &crate::registry::stockholm())
+            .checked_sub(jiff::Span::new().days(7))
+            .unwrap_or(jiff::civil::Date::MIN);
+        let tasks = tx.list_moving_tasks(since, now + PRECHECK).await?;
         let mut report = Advanced::default();
         if tasks.is_empty() {
             return Ok(report);
