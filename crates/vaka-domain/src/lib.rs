@@ -18,6 +18,7 @@ pub mod device;
 
 pub mod directory;
 pub mod error;
+pub mod holidays;
 pub mod ids;
 pub mod personnummer;
 pub mod plan;
