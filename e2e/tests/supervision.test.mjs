@@ -90,6 +90,8 @@ test("the operator looks in through a camera and records outcomes; the night pat
   const card = patrol.locator("section.dispatch", { hasText: second });
   await card.waitFor({ timeout: 40000 });
   await card.getByText("Avvikelse sedd").waitFor();
+  // What the operator saw goes with the dispatch.
+  await card.getByText("Ligger på golvet bredvid sängen").waitFor();
   const clock = card.locator("[data-clock]");
   const t1 = await clock.textContent();
   assert.match(t1, /^\d+:\d\d$/);

@@ -79,6 +79,8 @@ pub struct Dispatch {
     pub arrived_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub close_note: Option<String>,
+    /// What was seen that sent staff (a deviation's note), for those who go.
+    pub note: Option<String>,
 }
 
 impl Dispatch {
@@ -108,6 +110,7 @@ impl Dispatch {
             arrived_at: None,
             closed_at: None,
             close_note: None,
+            note: None,
         })
     }
 

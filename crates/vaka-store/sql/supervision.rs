@@ -72,8 +72,8 @@ impl SupervisionTx for SqlTx {
     async fn insert_dispatch(&mut self, d: &Dispatch) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor,
-                                     response_target_minutes, created_at, status, closed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                     response_target_minutes, created_at, status, closed_at, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             d.id.0,
             d.task_id.0,
             d.client_id.0,
@@ -84,6 +84,7 @@ impl SupervisionTx for SqlTx {
             DbInstant::new(d.created_at),
             d.status().code(),
             d.closed_at.map(DbInstant::new),
+            d.note.as_deref(),
         )
         .execute(&mut *self.tx)
         .await
@@ -101,7 +102,7 @@ impl SupervisionTx for SqlTx {
                       created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
                       acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
                       arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
-                      close_note as "close_note?"
+                      close_note as "close_note?", note as "note?"
                FROM dispatches WHERE closed_at IS NULL ORDER BY created_at, id"#,
         )
         .fetch_all(&mut *self.tx)
@@ -122,7 +123,7 @@ impl SupervisionTx for SqlTx {
                       created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
                       acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
                       arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
-                      close_note as "close_note?"
+                      close_note as "close_note?", note as "note?"
                FROM dispatches WHERE id = $1"#,
             id.0,
         )
@@ -170,7 +171,7 @@ impl SupervisionTx for SqlTx {
                       created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
                       acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
                       arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
-                      close_note as "close_note?"
+                      close_note as "close_note?", note as "note?"
                FROM dispatches WHERE client_id = $1 AND created_at >= $2 AND created_at < $3
                ORDER BY created_at, id"#,
             client.0,
@@ -356,7 +357,7 @@ impl SupervisionTx for SqlTx {
                       created_at as "created_at!: DbInstant", responder_id as "responder_id?: Uuid",
                       acknowledged_at as "acknowledged_at?: DbInstant", on_way_at as "on_way_at?: DbInstant",
                       arrived_at as "arrived_at?: DbInstant", closed_at as "closed_at?: DbInstant",
-                      close_note as "close_note?"
+                      close_note as "close_note?", note as "note?"
                FROM dispatches WHERE created_at >= $1 AND created_at < $2
                ORDER BY created_at, id"#,
             DbInstant::new(from),

@@ -1207,6 +1207,7 @@ pub struct DispatchRow {
     pub arrived_at: Option<DbInstant>,
     pub closed_at: Option<DbInstant>,
     pub close_note: Option<String>,
+    pub note: Option<String>,
 }
 
 impl TryFrom<DispatchRow> for vaka_domain::supervision::Dispatch {
@@ -1233,6 +1234,7 @@ impl TryFrom<DispatchRow> for vaka_domain::supervision::Dispatch {
             arrived_at: r.arrived_at.map(|t| t.0),
             closed_at: r.closed_at.map(|t| t.0),
             close_note: r.close_note,
+            note: r.note,
         })
     }
 }

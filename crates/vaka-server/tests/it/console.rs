@@ -823,6 +823,7 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
     let d = app.get("/api/v1/dispatches", &patrol).await.json();
     assert_eq!(d[0]["status"], "arrived", "{d}");
     assert_eq!(d[0]["cause"], "deviation");
+    assert_eq!(d[0]["note"], "Feber, ringer sjuksköterskan");
     let res = record(&patrol, json!({"outcome": "seen_ok"})).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
 

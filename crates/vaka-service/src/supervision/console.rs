@@ -408,9 +408,10 @@ impl Services {
                 "outcome": outcome.code(),
                 "state": state.code(),
             });
-            if let Some(d) =
+            if let Some(mut d) =
                 Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
             {
+                d.note = note.map(str::to_owned);
                 tx.insert_dispatch(&d).await?;
                 details["dispatch"] = serde_json::json!(d.id);
                 details["cause"] = serde_json::json!(d.cause.code());

@@ -54,6 +54,8 @@ pub struct LogDispatch {
     pub response_minutes: Option<i64>,
     pub response_target_minutes: u16,
     pub close_note: Option<String>,
+    /// What was seen that sent staff.
+    pub note: Option<String>,
 }
 
 impl From<&Dispatch> for LogDispatch {
@@ -67,6 +69,7 @@ impl From<&Dispatch> for LogDispatch {
             response_minutes: d.response_time().map(|r| r.as_secs() / 60),
             response_target_minutes: d.response_target_minutes,
             close_note: d.close_note.clone(),
+            note: d.note.clone(),
         }
     }
 }

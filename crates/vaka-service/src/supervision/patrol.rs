@@ -25,6 +25,8 @@ pub struct PatrolItem {
     pub address: Option<String>,
     pub unit_id: Option<UnitId>,
     pub cause: &'static str,
+    /// What was seen (a deviation's note).
+    pub note: Option<String>,
     pub phone_first: bool,
     pub status: &'static str,
     pub created_at: Timestamp,
@@ -76,6 +78,7 @@ impl Services {
                     address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
                     unit_id: c.unit_id,
                     cause: d.cause.code(),
+                    note: d.note.clone(),
                     phone_first: d.phone_first,
                     status: d.status().code(),
                     created_at: d.created_at,
@@ -364,9 +367,10 @@ impl Services {
             if let Some(n) = note {
                 details["note_chars"] = serde_json::json!(n.chars().count());
             }
-            if let Some(d) =
+            if let Some(mut d) =
                 Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
             {
+                d.note = note.map(str::to_owned);
                 // The patrol is already there: the dispatch is acknowledged and arrived at once,
                 // and stays open for what follows (a nurse, relatives) until closed.
                 let on_site = d

@@ -6,6 +6,8 @@ ALTER TABLE dispatches ADD COLUMN acknowledged_at TIMESTAMPTZ;
 ALTER TABLE dispatches ADD COLUMN on_way_at TIMESTAMPTZ;
 ALTER TABLE dispatches ADD COLUMN arrived_at TIMESTAMPTZ;
 ALTER TABLE dispatches ADD COLUMN close_note TEXT;
+-- What was seen that sent staff (the operator's or the visitor's note on a deviation).
+ALTER TABLE dispatches ADD COLUMN note TEXT;
 CREATE INDEX dispatches_client ON dispatches (client_id, created_at);
 
 -- The look-in log: who looked through which camera, when and for how long, and what they saw.

@@ -170,6 +170,8 @@ pub struct PatrolItemDto {
     pub address: Option<String>,
     pub unit_id: Option<UnitId>,
     pub cause: String,
+    /// What was seen that sent staff (a deviation's note).
+    pub note: Option<String>,
     pub phone_first: bool,
     pub status: String,
     pub created_at: String,
@@ -188,6 +190,7 @@ impl From<PatrolItem> for PatrolItemDto {
             address: d.address,
             unit_id: d.unit_id,
             cause: d.cause.into(),
+            note: d.note,
             phone_first: d.phone_first,
             status: d.status.into(),
             created_at: d.created_at.to_string(),

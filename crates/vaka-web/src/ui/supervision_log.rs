@@ -168,6 +168,9 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
                     local_seconds(c).get(11..).unwrap_or_default()
                 ));
             }
+            if let Some(n) = &d.note {
+                text.push_str(&format!(" ({n})"));
+            }
             if let Some(n) = &d.close_note {
                 text.push_str(&format!(": {n}"));
             }
