@@ -6,6 +6,7 @@
 //! depend on this one, never the other way round.
 
 pub mod access;
+pub mod alarm;
 pub mod audit;
 pub mod auth;
 pub mod client;
