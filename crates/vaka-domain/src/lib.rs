@@ -26,6 +26,7 @@ pub mod plan;
 pub mod rounds;
 pub mod statistics;
 pub mod supervision;
+pub mod technical;
 
 pub mod validate;
 
