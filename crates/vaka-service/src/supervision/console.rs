@@ -18,12 +18,11 @@ use vaka_domain::consent::service_allowed;
 use vaka_domain::decision::ServiceKind;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId, LookInId, TaskId};
-use vaka_domain::plan::SupervisionDefaults;
 use vaka_domain::rounds::{TaskKind, night_of};
 use vaka_domain::supervision::{Dispatch, Event, LookInRecord, Outcome, TaskState, apply};
 use vaka_store::{DeviceFilter, Tx};
 
-use super::scheduler::task_rules;
+use super::scheduler::{client_settings, task_rules};
 use crate::error::Denial;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
@@ -138,20 +137,15 @@ impl Services {
             }
             drop(tx);
             items.sort_by_key(|i| (i.due, i.task_id));
-            let mut entry = ctx
-                .entry(
-                    now,
-                    AuditAction::SupervisionQueueRead,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    SUPERVISION,
-                )
-                .details(serde_json::json!({ "results": items.len() }).to_string());
-            entry.flags = AuditFlags {
-                protected_identity: protected,
-                ..AuditFlags::default()
-            };
-            self.audit_alone(entry).await?;
+            self.audit_list_read(
+                ctx,
+                &grant,
+                AuditAction::SupervisionQueueRead,
+                "results",
+                items.len(),
+                protected,
+            )
+            .await?;
             Ok(items)
         })
         .await
@@ -226,12 +220,7 @@ impl Services {
             {
                 return Err(refuse("supervision is paused tonight"));
             }
-            let effective = tx
-                .get_plan(client.id)
-                .await?
-                .map_or(SupervisionDefaults::default(), |p| {
-                    p.effective(SupervisionDefaults::default())
-                });
+            let effective = client_settings(&mut *tx, client.id).await?;
             let rules = task_rules(&task, &effective);
             let (state, _) = apply(task.state, Event::LookInStarted(now), &rules)
                 .map_err(|r| refuse(r.reason()))?;
@@ -385,12 +374,7 @@ impl Services {
                     "record an outcome after your own look-in".into(),
                 ));
             };
-            let effective = tx
-                .get_plan(client.id)
-                .await?
-                .map_or(SupervisionDefaults::default(), |p| {
-                    p.effective(SupervisionDefaults::default())
-                });
+            let effective = client_settings(&mut *tx, client.id).await?;
             let rules = task_rules(&task, &effective);
             let (state, effects) = apply(task.state, Event::Outcome(now, outcome), &rules)
                 .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
@@ -432,6 +416,35 @@ impl Services {
             Ok(state)
         })
         .await
+    }
+}
+
+impl Services {
+    /// Audits a read of a list of clients' supervision (the queue, the patrol's lists): one
+    /// entry with the count, flagged when it showed a protected identity.
+    pub(crate) async fn audit_list_read(
+        &self,
+        ctx: &Ctx<'_>,
+        grant: &vaka_domain::access::Assignment,
+        action: AuditAction,
+        what: &str,
+        count: usize,
+        protected: bool,
+    ) -> ServiceResult<()> {
+        let mut entry = ctx
+            .entry(
+                self.now(),
+                action,
+                AuditOutcome::Success,
+                Some(grant),
+                SUPERVISION,
+            )
+            .details(serde_json::json!({ what: count }).to_string());
+        entry.flags = AuditFlags {
+            protected_identity: protected,
+            ..AuditFlags::default()
+        };
+        self.audit_alone(entry).await
     }
 }
 

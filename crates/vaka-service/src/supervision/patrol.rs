@@ -5,13 +5,12 @@
 use jiff::Timestamp;
 use serde::Serialize;
 use vaka_domain::access::Permission;
-use vaka_domain::audit::{AuditAction, AuditFlags, Outcome as AuditOutcome};
+use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
 use vaka_domain::ids::{ClientId, DispatchId, UnitId};
-use vaka_domain::plan::SupervisionDefaults;
 use vaka_domain::supervision::{Dispatch, DispatchStep, Event, apply};
 
 use super::console::SUPERVISION;
-use super::scheduler::task_rules;
+use super::scheduler::{client_settings, task_rules};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// One dispatch as the night patrol sees it.
@@ -40,7 +39,6 @@ impl Services {
     /// Open dispatches to clients the caller responds for, oldest first. One audit entry.
     pub async fn patrol_dispatches(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<PatrolItem>> {
         self.audited(async {
-            let now = self.now();
             let Some(grant) = ctx
                 .principal
                 .any_grant(Permission::DispatchRespond)
@@ -89,20 +87,15 @@ impl Services {
                 });
             }
             drop(tx);
-            let mut entry = ctx
-                .entry(
-                    now,
-                    AuditAction::DispatchesListed,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    SUPERVISION,
-                )
-                .details(serde_json::json!({ "results": items.len() }).to_string());
-            entry.flags = AuditFlags {
-                protected_identity: protected,
-                ..AuditFlags::default()
-            };
-            self.audit_alone(entry).await?;
+            self.audit_list_read(
+                ctx,
+                &grant,
+                AuditAction::DispatchesListed,
+                "results",
+                items.len(),
+                protected,
+            )
+            .await?;
             Ok(items)
         })
         .await
@@ -154,12 +147,7 @@ impl Services {
             if step == DispatchStep::Close
                 && let Some(task) = tx.get_task(before.task_id).await?
             {
-                let effective = tx
-                    .get_plan(client.id)
-                    .await?
-                    .map_or(SupervisionDefaults::default(), |p| {
-                        p.effective(SupervisionDefaults::default())
-                    });
+                let effective = client_settings(&mut *tx, client.id).await?;
                 if let Ok((state, _)) = apply(
                     task.state,
                     Event::DispatchClosed(now),
@@ -275,20 +263,15 @@ impl Services {
                 });
             }
             drop(tx);
-            let mut entry = ctx
-                .entry(
-                    now,
-                    AuditAction::DispatchesListed,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    SUPERVISION,
-                )
-                .details(serde_json::json!({ "visits": items.len() }).to_string());
-            entry.flags = AuditFlags {
-                protected_identity: protected,
-                ..AuditFlags::default()
-            };
-            self.audit_alone(entry).await?;
+            self.audit_list_read(
+                ctx,
+                &grant,
+                AuditAction::DispatchesListed,
+                "visits",
+                items.len(),
+                protected,
+            )
+            .await?;
             Ok(items)
         })
         .await
@@ -341,12 +324,7 @@ impl Services {
                     "this supervision is a look-in, not a visit".into(),
                 ));
             }
-            let effective = tx
-                .get_plan(client.id)
-                .await?
-                .map_or(SupervisionDefaults::default(), |p| {
-                    p.effective(SupervisionDefaults::default())
-                });
+            let effective = client_settings(&mut *tx, client.id).await?;
             let rules = task_rules(&task, &effective);
             // On site counts as the look-in.
             let (looked, _) = apply(task.state, Event::LookInStarted(now), &rules)

@@ -32,6 +32,18 @@ pub struct Advanced {
     pub raced: u64,
 }
 
+/// A client's supervision settings: the plan's own where set, else the municipality's.
+pub(crate) async fn client_settings(
+    tx: &mut dyn vaka_store::Tx,
+    client: ClientId,
+) -> ServiceResult<SupervisionDefaults> {
+    let defaults = SupervisionDefaults::default();
+    Ok(tx
+        .get_plan(client)
+        .await?
+        .map_or(defaults, |p| p.effective(defaults)))
+}
+
 /// The rules a task follows under a client's settings.
 pub(crate) fn task_rules(t: &SupervisionTask, effective: &SupervisionDefaults) -> TaskRules {
     TaskRules {
@@ -165,11 +177,7 @@ impl Services {
         applies: &(dyn Fn(jiff::civil::Date) -> bool + Send + Sync),
     ) -> ServiceResult<u64> {
         let now = vaka_store::values::to_db_precision(self.now());
-        let defaults = SupervisionDefaults::default();
-        let effective = tx
-            .get_plan(client)
-            .await?
-            .map_or(defaults, |p| p.effective(defaults));
+        let effective = client_settings(tx, client).await?;
         let mut moved = 0;
         for t in tx.list_client_tasks(client, first, last).await? {
             if t.state.is_final() || !applies(t.night) {
