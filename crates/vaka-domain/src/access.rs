@@ -114,9 +114,9 @@ impl Role {
                 AccessGroupManage,
                 StatisticsRead,
             ],
-            Role::Operator => &[ClientRead, PauseRecord, Supervise],
+            Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
             Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond],
-            Role::CareStaff => &[ClientRead, PauseRecord],
+            Role::CareStaff => &[ClientRead, PauseRecord, DispatchRespond],
             Role::Nurse => &[ClientRead],
             Role::ProviderAdmin => &[DirectoryRead, AccountRequest, AccountDeactivate],
         }
@@ -216,10 +216,12 @@ pub enum Permission {
     SupervisionLogExport,
     /// Read supervision statistics of the units in one's scope (no personal data).
     StatisticsRead,
+    /// Handle safety alarms in the alarm centre's console: take, call, dispatch, close.
+    AlarmHandle,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::DirectoryRead,
         Permission::OrganisationManage,
         Permission::UnitManage,
@@ -245,6 +247,7 @@ impl Permission {
         Permission::DispatchRespond,
         Permission::SupervisionLogExport,
         Permission::StatisticsRead,
+        Permission::AlarmHandle,
     ];
 
     pub fn code(self) -> &'static str {
@@ -274,6 +277,7 @@ impl Permission {
             Permission::DispatchRespond => "dispatch_respond",
             Permission::SupervisionLogExport => "supervision_log_export",
             Permission::StatisticsRead => "statistics_read",
+            Permission::AlarmHandle => "alarm_handle",
         }
     }
 }
@@ -480,6 +484,7 @@ impl Principal {
                                 | Permission::PauseRecord
                                 | Permission::Supervise
                                 | Permission::DispatchRespond
+                                | Permission::AlarmHandle
                         ) && self.coverage.contains(&(u, cu)))
                 }),
             })

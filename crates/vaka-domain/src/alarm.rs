@@ -100,6 +100,8 @@ pub enum AlarmState {
     Dispatched { by: UserId },
     /// The responder has acknowledged.
     Acknowledged { by: UserId },
+    /// The responder is on the way.
+    OnTheWay { by: UserId },
     /// Staff are with the client.
     Arrived { by: UserId },
     /// Handled, with a cause. Final.
@@ -133,6 +135,10 @@ pub enum AlarmEvent {
         by: UserId,
         at: Timestamp,
     },
+    OnTheWay {
+        by: UserId,
+        at: Timestamp,
+    },
     Arrive {
         by: UserId,
         at: Timestamp,
@@ -159,8 +165,14 @@ pub struct Alarm {
     pub area: AreaType,
     pub received_at: Timestamp,
     pub state: AlarmState,
+    /// The operator who has the alarm (from take to close; cleared on release).
+    pub operator: Option<UserId>,
+    pub taken_at: Option<Timestamp>,
     pub contacted_at: Option<Timestamp>,
+    /// The latest dispatch (a re-dispatch along the chain restarts the acknowledge clock).
     pub dispatched_at: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub on_way_at: Option<Timestamp>,
     pub arrived_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     /// Escalations already raised (each once).
@@ -200,8 +212,12 @@ impl Alarm {
             area,
             received_at,
             state: AlarmState::Received,
+            operator: None,
+            taken_at: None,
             contacted_at: None,
             dispatched_at: None,
+            acknowledged_at: None,
+            on_way_at: None,
             arrived_at: None,
             closed_at: None,
             escalated_not_taken: false,
@@ -253,7 +269,11 @@ impl Alarm {
                     fx.push(AlarmEffect::EscalateNotAcknowledged);
                 }
             }
-            (S::Received, AlarmEvent::Take { by, .. }) => a.state = S::Taken { by },
+            (S::Received, AlarmEvent::Take { by, at }) => {
+                a.state = S::Taken { by };
+                a.operator = Some(by);
+                a.taken_at.get_or_insert(at);
+            }
             (S::Taken { by: holder }, AlarmEvent::Take { by, .. }) if holder != by => {
                 return Err(AlarmRefused("another operator has the alarm"));
             }
@@ -262,35 +282,49 @@ impl Alarm {
             }
             (S::Taken { by: holder }, AlarmEvent::Release { by, .. }) if holder == by => {
                 a.state = S::Received;
+                a.operator = None;
             }
             (_, AlarmEvent::Release { .. }) => {
                 return Err(AlarmRefused(
-                    "only the operator who has the alarm can release it",
+                    "only the operator who has the alarm can release it (before dispatching)",
                 ));
             }
-            (S::Taken { by: holder }, AlarmEvent::Contact { by, at })
-            | (S::Dispatched { by: holder }, AlarmEvent::Contact { by, at })
-                if holder == by =>
-            {
+            // The operator who has the alarm reaches the client (or whoever answers) at any
+            // point until it is closed.
+            (_, AlarmEvent::Contact { by, at }) if self.operator == Some(by) => {
                 a.contacted_at.get_or_insert(at);
             }
             (_, AlarmEvent::Contact { .. }) => {
                 return Err(AlarmRefused("take the alarm first"));
             }
-            (S::Taken { by: holder }, AlarmEvent::Dispatch { by, at }) if holder == by => {
+            // Dispatch, or dispatch again along the chain when nobody acknowledged.
+            (S::Taken { .. } | S::Dispatched { .. }, AlarmEvent::Dispatch { by, at })
+                if self.operator == Some(by) =>
+            {
                 a.state = S::Dispatched { by };
                 a.dispatched_at = Some(at);
+                a.escalated_not_acknowledged = false;
             }
             (_, AlarmEvent::Dispatch { .. }) => {
                 return Err(AlarmRefused("take the alarm before dispatching"));
             }
-            (S::Dispatched { .. }, AlarmEvent::Acknowledge { by, .. }) => {
+            (S::Dispatched { .. }, AlarmEvent::Acknowledge { by, at }) => {
                 a.state = S::Acknowledged { by };
+                a.acknowledged_at = Some(at);
             }
             (_, AlarmEvent::Acknowledge { .. }) => {
                 return Err(AlarmRefused("nothing to acknowledge"));
             }
-            (S::Acknowledged { by: r }, AlarmEvent::Arrive { by, at }) if r == by => {
+            (S::Acknowledged { by: r }, AlarmEvent::OnTheWay { by, at }) if r == by => {
+                a.state = S::OnTheWay { by };
+                a.on_way_at = Some(at);
+            }
+            (_, AlarmEvent::OnTheWay { .. }) => {
+                return Err(AlarmRefused("acknowledge the dispatch first"));
+            }
+            (S::Acknowledged { by: r } | S::OnTheWay { by: r }, AlarmEvent::Arrive { by, at })
+                if r == by =>
+            {
                 a.state = S::Arrived { by };
                 a.arrived_at = Some(at);
                 // Being there counts as contact, if nobody reached the client before.
@@ -299,12 +333,13 @@ impl Alarm {
             (_, AlarmEvent::Arrive { .. }) => {
                 return Err(AlarmRefused("acknowledge the dispatch first"));
             }
-            // The operator may close an alarm handled by phone; a dispatched one is closed by the
-            // responder once there.
-            (S::Taken { by: holder }, AlarmEvent::Close { by, at })
-            | (S::Arrived { by: holder }, AlarmEvent::Close { by, at })
-                if holder == by =>
-            {
+            // The responder closes once there; the operator who has the alarm may close it at
+            // any point (handled by phone, a relative helped, pressed by mistake).
+            (S::Arrived { by: r }, AlarmEvent::Close { by, at }) if r == by => {
+                a.state = S::Closed;
+                a.closed_at = Some(at);
+            }
+            (_, AlarmEvent::Close { by, at }) if self.operator == Some(by) => {
                 a.state = S::Closed;
                 a.closed_at = Some(at);
             }
@@ -314,6 +349,295 @@ impl Alarm {
         }
         Ok((a, fx))
     }
+}
+
+impl AlarmKind {
+    pub const ALL: [AlarmKind; 6] = [
+        AlarmKind::Personal,
+        AlarmKind::Fall,
+        AlarmKind::Sensor,
+        AlarmKind::Technical,
+        AlarmKind::Test,
+        AlarmKind::UnknownDevice,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AlarmKind::Personal => "personal",
+            AlarmKind::Fall => "fall",
+            AlarmKind::Sensor => "sensor",
+            AlarmKind::Technical => "technical",
+            AlarmKind::Test => "test",
+            AlarmKind::UnknownDevice => "unknown_device",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+impl AlarmState {
+    /// The stored code; who holds the state is stored beside it (operator or responder).
+    pub fn code(self) -> &'static str {
+        match self {
+            AlarmState::Received => "received",
+            AlarmState::Taken { .. } => "taken",
+            AlarmState::Dispatched { .. } => "dispatched",
+            AlarmState::Acknowledged { .. } => "acknowledged",
+            AlarmState::OnTheWay { .. } => "on_the_way",
+            AlarmState::Arrived { .. } => "arrived",
+            AlarmState::Closed => "closed",
+        }
+    }
+
+    /// Rebuilds a state from its code, the operator and the responder.
+    pub fn from_parts(
+        code: &str,
+        operator: Option<UserId>,
+        responder: Option<UserId>,
+    ) -> Option<Self> {
+        Some(match code {
+            "received" => AlarmState::Received,
+            "taken" => AlarmState::Taken { by: operator? },
+            "dispatched" => AlarmState::Dispatched { by: operator? },
+            "acknowledged" => AlarmState::Acknowledged { by: responder? },
+            "on_the_way" => AlarmState::OnTheWay { by: responder? },
+            "arrived" => AlarmState::Arrived { by: responder? },
+            "closed" => AlarmState::Closed,
+            _ => return None,
+        })
+    }
+
+    /// The responder who holds the alarm, once acknowledged.
+    pub fn responder(self) -> Option<UserId> {
+        match self {
+            AlarmState::Acknowledged { by }
+            | AlarmState::OnTheWay { by }
+            | AlarmState::Arrived { by } => Some(by),
+            _ => None,
+        }
+    }
+}
+
+/// One link of a client's alarm chain (larmkedja): who is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChainLink {
+    /// The night patrol covering the client's unit.
+    NightPatrol,
+    /// The client's home-care group (or special housing staff).
+    HomeCare,
+    /// A relative or other contact, called by the operator (who records their steps).
+    Relative,
+}
+
+impl ChainLink {
+    pub const ALL: [ChainLink; 3] = [
+        ChainLink::NightPatrol,
+        ChainLink::HomeCare,
+        ChainLink::Relative,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ChainLink::NightPatrol => "night_patrol",
+            ChainLink::HomeCare => "home_care",
+            ChainLink::Relative => "relative",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// The hours the night patrol answers alarms (local time): 21:00–07:00 by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NightHours {
+    pub starts: jiff::civil::Time,
+    pub ends: jiff::civil::Time,
+}
+
+impl Default for NightHours {
+    fn default() -> Self {
+        Self {
+            starts: jiff::civil::time(21, 0, 0, 0),
+            ends: jiff::civil::time(7, 0, 0, 0),
+        }
+    }
+}
+
+impl NightHours {
+    pub fn contains(&self, local: jiff::civil::Time) -> bool {
+        if self.starts <= self.ends {
+            local >= self.starts && local < self.ends
+        } else {
+            local >= self.starts || local < self.ends
+        }
+    }
+}
+
+/// A client's alarm chain at a local time of day: staff first (the night patrol at night, the
+/// home-care group by day, then the other), relatives last when the client has any.
+pub fn alarm_chain(
+    local: jiff::civil::Time,
+    night: &NightHours,
+    has_contacts: bool,
+) -> Vec<ChainLink> {
+    let mut chain = if night.contains(local) {
+        vec![ChainLink::NightPatrol, ChainLink::HomeCare]
+    } else {
+        vec![ChainLink::HomeCare, ChainLink::NightPatrol]
+    };
+    if has_contacts {
+        chain.push(ChainLink::Relative);
+    }
+    chain
+}
+
+/// The link after `current` in `chain`, for an escalation when nobody acknowledged.
+pub fn next_link(chain: &[ChainLink], current: ChainLink) -> Option<ChainLink> {
+    let i = chain.iter().position(|&l| l == current)?;
+    chain.get(i + 1).copied()
+}
+
+/// Why an alarm was closed (the cause code statistics count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseCause {
+    /// Help given at home (toilet, bed, reassurance…).
+    HelpGiven,
+    /// A fall: helped up.
+    Fall,
+    /// Ambulance or health care called.
+    Ambulance,
+    /// Pressed by mistake; the client is fine.
+    Accidental,
+    /// A test alarm.
+    Test,
+    /// A technical fault, seen to.
+    Technical,
+    /// Anything else (described in the note).
+    Other,
+}
+
+impl CloseCause {
+    pub const ALL: [CloseCause; 7] = [
+        CloseCause::HelpGiven,
+        CloseCause::Fall,
+        CloseCause::Ambulance,
+        CloseCause::Accidental,
+        CloseCause::Test,
+        CloseCause::Technical,
+        CloseCause::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CloseCause::HelpGiven => "help_given",
+            CloseCause::Fall => "fall",
+            CloseCause::Ambulance => "ambulance",
+            CloseCause::Accidental => "accidental",
+            CloseCause::Test => "test",
+            CloseCause::Technical => "technical",
+            CloseCause::Other => "other",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Other needs a note to say what it was.
+    pub fn needs_note(self) -> bool {
+        self == CloseCause::Other
+    }
+}
+
+/// An alarm as stored: where it came from, what it is, and its life ([`Alarm`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmRecord {
+    pub id: crate::ids::AlarmId,
+    /// The message it came in (none for alarms the system raises: a missed heartbeat).
+    pub message_id: Option<crate::ids::AlarmMessageId>,
+    pub device_id: Option<crate::ids::DeviceId>,
+    pub client_id: Option<crate::ids::ClientId>,
+    /// The DC-09 account it came from (an unknown device has only this).
+    pub account: Option<String>,
+    /// The finer category (`personal_alarm`, `low_battery`, `heartbeat_missed`…).
+    pub category: String,
+    /// The code as the device sent it (`MA`, `1100`), or the system's own.
+    pub code: String,
+    pub zone: Option<String>,
+    pub alarm: Alarm,
+    /// The link of the chain last dispatched.
+    pub chain_link: Option<ChainLink>,
+    pub closed_by: Option<UserId>,
+    pub cause: Option<CloseCause>,
+    /// The operator's call note and the closing note.
+    pub note: Option<String>,
+    /// When the device reported the condition over (a restore), for technical alarms.
+    pub restored_at: Option<Timestamp>,
+    /// How many times it came in (an unknown device that keeps trying).
+    pub occurrences: i64,
+    pub last_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl AlarmRecord {
+    /// A new alarm, received now.
+    pub fn new(kind: AlarmKind, area: AreaType, category: &str, code: &str, at: Timestamp) -> Self {
+        Self {
+            id: crate::ids::AlarmId::new(),
+            message_id: None,
+            device_id: None,
+            client_id: None,
+            account: None,
+            category: category.to_owned(),
+            code: code.to_owned(),
+            zone: None,
+            alarm: Alarm::new(kind, area, at),
+            chain_link: None,
+            closed_by: None,
+            cause: None,
+            note: None,
+            restored_at: None,
+            occurrences: 1,
+            last_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+/// One step in an alarm's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmLogEntry {
+    pub id: crate::ids::AlarmLogId,
+    pub alarm_id: crate::ids::AlarmId,
+    pub at: Timestamp,
+    /// Who did it; none for the system (received, escalated).
+    pub user_id: Option<UserId>,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+/// One event message as the receiver accepted it, before the device got its ACK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmMessage {
+    pub id: crate::ids::AlarmMessageId,
+    pub account: String,
+    pub seq: u16,
+    /// Recognises the same message sent again (a hash of its data, not of its timestamp).
+    pub fingerprint: i64,
+    /// `SIA-DCS` or `ADM-CID`.
+    pub token: String,
+    pub device_id: Option<crate::ids::DeviceId>,
+    /// The data field as text (codes and zones; no names).
+    pub data: String,
+    /// The device's own timestamp.
+    pub message_at: Option<Timestamp>,
+    pub received_at: Timestamp,
+    /// `tcp` or `udp`.
+    pub transport: String,
 }
 
 #[cfg(test)]
@@ -463,6 +787,126 @@ mod tests {
         assert_eq!(fx, [AlarmEffect::EscalateNotAcknowledged]);
         let (_, fx) = a.apply(AlarmEvent::Tick(t(500)), &targets).unwrap();
         assert!(fx.is_empty(), "once");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for k in AlarmKind::ALL {
+            assert_eq!(AlarmKind::from_code(k.code()), Some(k));
+        }
+        for c in CloseCause::ALL {
+            assert_eq!(CloseCause::from_code(c.code()), Some(c));
+        }
+        for l in ChainLink::ALL {
+            assert_eq!(ChainLink::from_code(l.code()), Some(l));
+        }
+        let (op, r) = (UserId::new(), UserId::new());
+        for st in [
+            AlarmState::Received,
+            AlarmState::Taken { by: op },
+            AlarmState::Dispatched { by: op },
+            AlarmState::Acknowledged { by: r },
+            AlarmState::OnTheWay { by: r },
+            AlarmState::Arrived { by: r },
+            AlarmState::Closed,
+        ] {
+            assert_eq!(
+                AlarmState::from_parts(st.code(), Some(op), Some(r)),
+                Some(st)
+            );
+        }
+        assert_eq!(AlarmState::from_parts("taken", None, None), None);
+        assert_eq!(AlarmState::from_parts("nonsense", Some(op), None), None);
+    }
+
+    #[test]
+    fn the_chain_starts_with_the_night_patrol_at_night() {
+        let night = NightHours::default();
+        let t = |h, m| jiff::civil::time(h, m, 0, 0);
+        assert_eq!(
+            alarm_chain(t(23, 0), &night, true),
+            [
+                ChainLink::NightPatrol,
+                ChainLink::HomeCare,
+                ChainLink::Relative
+            ]
+        );
+        assert_eq!(
+            alarm_chain(t(6, 59), &night, false),
+            [ChainLink::NightPatrol, ChainLink::HomeCare]
+        );
+        assert_eq!(
+            alarm_chain(t(7, 0), &night, false),
+            [ChainLink::HomeCare, ChainLink::NightPatrol]
+        );
+        assert_eq!(alarm_chain(t(20, 59), &night, true)[0], ChainLink::HomeCare);
+        let chain = alarm_chain(t(12, 0), &night, true);
+        assert_eq!(
+            next_link(&chain, ChainLink::HomeCare),
+            Some(ChainLink::NightPatrol)
+        );
+        assert_eq!(next_link(&chain, ChainLink::Relative), None);
+    }
+
+    #[test]
+    fn a_dispatch_nobody_acknowledges_can_go_to_the_next_link_and_the_clock_restarts() {
+        let targets = AlarmTargets::default();
+        let (op, r, other) = (UserId::new(), UserId::new(), UserId::new());
+        let a = Alarm::new(AlarmKind::Fall, AreaType::Town, t(0));
+        let (a, _) = a
+            .apply(AlarmEvent::Take { by: op, at: t(5) }, &targets)
+            .unwrap();
+        assert_eq!(a.taken_at, Some(t(5)));
+        let (a, _) = a
+            .apply(AlarmEvent::Dispatch { by: op, at: t(10) }, &targets)
+            .unwrap();
+        // Another operator cannot dispatch or close it.
+        assert!(
+            a.apply(
+                AlarmEvent::Dispatch {
+                    by: other,
+                    at: t(11)
+                },
+                &targets
+            )
+            .is_err()
+        );
+        let (a, fx) = a.apply(AlarmEvent::Tick(t(310)), &targets).unwrap();
+        assert_eq!(fx, [AlarmEffect::EscalateNotAcknowledged]);
+        let (a, _) = a
+            .apply(AlarmEvent::Dispatch { by: op, at: t(320) }, &targets)
+            .unwrap();
+        assert!(!a.escalated_not_acknowledged);
+        let (a, fx) = a.apply(AlarmEvent::Tick(t(619)), &targets).unwrap();
+        assert!(fx.is_empty(), "the clock restarted at the second dispatch");
+        let (a, _) = a
+            .apply(AlarmEvent::Acknowledge { by: r, at: t(630) }, &targets)
+            .unwrap();
+        // Release is no longer possible once dispatched.
+        assert!(
+            a.apply(AlarmEvent::Release { by: op, at: t(631) }, &targets)
+                .is_err()
+        );
+        let (a, _) = a
+            .apply(AlarmEvent::OnTheWay { by: r, at: t(640) }, &targets)
+            .unwrap();
+        assert!(
+            a.apply(AlarmEvent::OnTheWay { by: r, at: t(641) }, &targets)
+                .is_err()
+        );
+        let (a, _) = a
+            .apply(AlarmEvent::Arrive { by: r, at: t(1200) }, &targets)
+            .unwrap();
+        assert_eq!(
+            (a.acknowledged_at, a.on_way_at),
+            (Some(t(630)), Some(t(640)))
+        );
+        // The responder closes.
+        let (a, _) = a
+            .apply(AlarmEvent::Close { by: r, at: t(1500) }, &targets)
+            .unwrap();
+        assert_eq!(a.state, AlarmState::Closed);
+        assert_eq!(a.sla(&targets).arrival_met(), Some(true));
     }
 
     #[test]

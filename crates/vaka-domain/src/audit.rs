@@ -88,11 +88,15 @@ pub enum AuditAction {
     SupervisionLogExported,
     StatisticsRead,
     SupervisionPurged,
+    AlarmQueueRead,
+    AlarmRead,
+    AlarmStepTaken,
+    AlarmsListed,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 66] = [
+    pub const ALL: [AuditAction; 70] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -158,6 +162,10 @@ impl AuditAction {
         AuditAction::SupervisionLogExported,
         AuditAction::StatisticsRead,
         AuditAction::SupervisionPurged,
+        AuditAction::AlarmQueueRead,
+        AuditAction::AlarmRead,
+        AuditAction::AlarmStepTaken,
+        AuditAction::AlarmsListed,
         AuditAction::AccessDenied,
     ];
 
@@ -229,6 +237,10 @@ impl AuditAction {
             SupervisionLogExported => "supervision.log_export",
             StatisticsRead => "supervision.statistics",
             SupervisionPurged => "supervision.purge",
+            AlarmQueueRead => "alarm.queue",
+            AlarmRead => "alarm.read",
+            AlarmStepTaken => "alarm.step",
+            AlarmsListed => "alarm.list",
             AccessDenied => "access.denied",
         }
     }

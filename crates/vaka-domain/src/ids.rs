@@ -120,3 +120,23 @@ id_type!(
     /// One look-in through a camera by one operator (the look-in log).
     LookInId
 );
+
+id_type!(
+    /// One alarm: an operator's work item, from received to closed.
+    AlarmId
+);
+
+id_type!(
+    /// One DC-09 event message as received (the receiver's durable receipt log).
+    AlarmMessageId
+);
+
+id_type!(
+    /// One step in an alarm's log.
+    AlarmLogId
+);
+
+id_type!(
+    /// One signed (or missed) check of technical alarms.
+    TechnicalCheckId
+);

@@ -38,6 +38,11 @@ pub struct Config {
     pub live_view_seconds: u64,
     /// Days of supervision logs kept before the daily purge removes them.
     pub supervision_retention_days: u32,
+    /// Address of the SIA DC-09 alarm receiver (TCP and UDP), e.g. `0.0.0.0:7100`; none
+    /// means no receiver.
+    pub sia_listen: Option<String>,
+    /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
+    pub alarm_heartbeat_seconds: i64,
 }
 
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
@@ -58,6 +63,8 @@ const SETTINGS: &[&str] = &[
     "login_attempts_per_minute",
     "live_view_seconds",
     "supervision_retention_days",
+    "sia_listen",
+    "alarm_heartbeat_seconds",
 ];
 
 impl Default for Config {
@@ -78,6 +85,8 @@ impl Default for Config {
             login_attempts_per_minute: 20,
             live_view_seconds: 300,
             supervision_retention_days: 365,
+            sia_listen: None,
+            alarm_heartbeat_seconds: 300,
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use totp_rs::Secret;
 use vaka_domain::access::{Credential, Role};
 use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind, UnitKind};
-use vaka_domain::ids::{OrganisationId, UnitId, UserId};
+use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::validate::OrgNumber;
 use vaka_service::admin::CliAccount;
 use vaka_service::directory::{NewUnitInput, RoleInput};
@@ -43,6 +43,58 @@ pub struct DemoCredentials {
     pub api_tokens: Vec<DemoToken>,
     /// Every demo device with its credential (and DC-09 account and key for alarm units).
     pub devices: Vec<crate::demo_registry::DemoDevice>,
+    /// The alarm receiver and the accounts left for a dialler to drive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sia_dc09: Option<SiaSection>,
+}
+
+/// `sia_dc09` in `demo-credentials.json`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SiaSection {
+    pub listen: String,
+    pub accounts: Vec<SiaAccount>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SiaAccount {
+    pub account: String,
+    /// Hex of the AES key; null for clear text.
+    pub key_hex: Option<String>,
+    /// The key as text when it was configured that way (the demo's are hex).
+    pub key_ascii: Option<String>,
+    pub client_id: Option<ClientId>,
+}
+
+/// How many active alarm units of each style the credentials file reserves for a dialler.
+const RESERVED_PER_STYLE: usize = 2;
+
+/// The demo's alarm units that are active with a client: the first clear and the first
+/// encrypted ones are left for the user's dialler; the rest are simulated.
+pub fn sia_section(creds: &DemoCredentials, listen: &str) -> SiaSection {
+    let active: Vec<_> = creds
+        .devices
+        .iter()
+        .filter(|d| d.kind == "alarm_unit" && d.status == "active" && d.client_id.is_some())
+        .filter(|d| d.dc09_account.is_some())
+        .collect();
+    let pick = |encrypted: bool| {
+        active
+            .iter()
+            .filter(move |d| d.dc09_key_hex.is_some() == encrypted)
+            .take(RESERVED_PER_STYLE)
+    };
+    SiaSection {
+        listen: listen.to_owned(),
+        accounts: pick(false)
+            .chain(pick(true))
+            .map(|d| SiaAccount {
+                account: d.dc09_account.clone().unwrap_or_default(),
+                key_hex: d.dc09_key_hex.clone(),
+                key_ascii: None,
+                client_id: d.client_id,
+            })
+            .collect(),
+    }
 }
 
 /// Empties `dir` for a new demo, refusing a directory that a demo did not make.
@@ -401,5 +453,6 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         users,
         api_tokens,
         devices,
+        sia_dc09: None,
     })
 }

@@ -47,6 +47,9 @@ enum Command {
         /// Listen address [env: VAKA_LISTEN] (default 127.0.0.1:8080).
         #[arg(long)]
         listen: Option<String>,
+        /// SIA DC-09 alarm receiver address, TCP and UDP [env: VAKA_SIA_LISTEN] (default: none).
+        #[arg(long)]
+        sia_listen: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -64,6 +67,9 @@ enum Command {
         /// Seed an empty PostgreSQL database instead of SQLite in the data directory.
         #[arg(long)]
         database: Option<String>,
+        /// SIA DC-09 alarm receiver address, TCP and UDP (default 127.0.0.1:7100).
+        #[arg(long, default_value = "127.0.0.1:7100")]
+        sia_listen: String,
     },
     /// Manage accounts.
     User {
@@ -203,10 +209,17 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cfg_file = cli.config.as_ref();
     match cli.command {
-        Command::Serve { common, listen } => {
+        Command::Serve {
+            common,
+            listen,
+            sia_listen,
+        } => {
             let mut cfg = load(cfg_file, &common)?;
             if let Some(l) = listen {
                 cfg.listen = l;
+            }
+            if sia_listen.is_some() {
+                cfg.sia_listen = sia_listen;
             }
             telemetry::init_logging(&cfg.log_format, &cfg.log_level);
             let started = std::time::Instant::now();
@@ -229,10 +242,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             data_dir,
             listen,
             database,
+            sia_listen,
         } => {
             let mut cfg = load(cfg_file, &Common::default())?;
             cfg.data_dir = data_dir.clone();
             cfg.database_url = database;
+            cfg.sia_listen = Some(sia_listen.clone());
+            // Demo devices report every minute, so a silent one shows within two.
+            cfg.alarm_heartbeat_seconds = 60;
             if let Some(l) = listen {
                 cfg.listen = l;
             }
@@ -255,19 +272,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 serve::system_clock(),
                 serve::service_config(&cfg),
             );
-            let creds = demo::seed(&svc, &url)
+            let mut creds = demo::seed(&svc, &url)
                 .await
                 .context("seeding the demo failed")?;
+            creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
             let path = demo::write_credentials(&data_dir, &creds)?;
             let state = serve::state(&cfg, store, serve::system_clock(), creds.logins());
             // The demo's cameras connect as real ones would (every tenth stays offline).
             let cameras = vaka_server::simulate::cameras_in(&path)?;
             let _sims = vaka_server::simulate::spawn(&ws_base(&url), &cameras, 10);
+            // The other alarm units send their heartbeats; the ones in the credentials file are
+            // left for you to drive with a dialler.
+            let _alarm_sims = vaka_server::simulate::spawn_alarm_units(&creds, &sia_listen);
             println!("Vaka demo: Demo kommun is ready.");
             println!("  {} simulated cameras connect to it.", cameras.len());
             println!("  Open {url}/login and log in as `admin` (password in the file below);");
             println!("  the login page lists every demo account with its current one-time code.");
             println!("  Logins, TOTP secrets and API tokens: {}", path.display());
+            println!(
+                "  SIA DC-09 alarm receiver on {sia_listen} (TCP and UDP); accounts under `sia_dc09` in that file."
+            );
             println!("Vaka listening on {url}");
             serve::run(&cfg, listener, state).await?;
             Ok(ExitCode::SUCCESS)

@@ -18,6 +18,7 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.sessions.idle = SignedDuration::from_mins(cfg.session_idle_minutes.max(1));
     sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
     sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
+    sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
     sc
 }
 
@@ -65,6 +66,10 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
         });
     }
     let jobs = spawn_supervision_jobs(state.clone());
+    let alarms = match &cfg.sia_listen {
+        Some(addr) => Some(start_alarm_receiver(addr, state.services.clone()).await?),
+        None => None,
+    };
     axum::serve(
         listener,
         app.router
@@ -74,6 +79,9 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     .await
     .context("server failed")?;
     jobs.abort();
+    if let Some(a) = alarms {
+        a.stop(&state.services).await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -162,5 +170,89 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 Err(e) => tracing::warn!(error = %e, "moving the night's tasks failed"),
             }
         }
+    })
+}
+
+/// The running alarm receiver and its jobs.
+pub struct AlarmReceiver {
+    pub addr: SocketAddr,
+    pub seen: vaka_alarm_receiver::Seen,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl AlarmReceiver {
+    /// Stops listening and writes when devices were last heard from.
+    pub async fn stop(self, services: &Services) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        if let Err(e) = services.flush_seen(&self.seen).await {
+            tracing::warn!(error = %e, "writing devices' last-seen times failed");
+        }
+    }
+}
+
+/// Starts the SIA DC-09 receiver on `addr` (TCP and UDP) with its jobs: the account directory
+/// reloaded every 30 s, escalation and heartbeat supervision every 10 s, devices' last-seen
+/// times written every minute.
+pub async fn start_alarm_receiver(addr: &str, services: Services) -> anyhow::Result<AlarmReceiver> {
+    use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig, Seen};
+    let directory = Arc::new(Directory::new());
+    services
+        .refresh_alarm_directory(&directory)
+        .await
+        .context("loading the DC-09 accounts failed")?;
+    let seen = Seen::default();
+    let handler = FrameHandler {
+        directory: directory.clone(),
+        seen: seen.clone(),
+        clock: services.clock.clone(),
+    };
+    let sink = Arc::new(vaka_service::alarms::intake::AlarmIntake {
+        services: services.clone(),
+    });
+    let receiver = Receiver::start(handler, sink, ReceiverConfig::default())
+        .await
+        .context("starting the alarm receiver failed")?;
+    let (tcp, udp) = vaka_alarm_receiver::listener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen for SIA DC-09 on {addr}"))?;
+    let local = tcp.local_addr()?;
+    tracing::info!(addr = %local, accounts = directory.len(), "SIA DC-09 receiver listening (TCP and UDP)");
+    let mut tasks = vec![
+        tokio::spawn(receiver.clone().serve_tcp(tcp)),
+        tokio::spawn(receiver.serve_udp(udp)),
+    ];
+    let started = services.now();
+    let (svc, s) = (services.clone(), seen.clone());
+    tasks.push(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut round: u32 = 0;
+        loop {
+            tick.tick().await;
+            round = round.wrapping_add(1);
+            if round.is_multiple_of(3)
+                && let Err(e) = svc.refresh_alarm_directory(&directory).await
+            {
+                tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
+            }
+            if let Err(e) = svc.escalate_alarms().await {
+                tracing::warn!(error = %e, "alarm escalation failed");
+            }
+            if let Err(e) = svc.check_heartbeats(&s, started).await {
+                tracing::warn!(error = %e, "heartbeat supervision failed");
+            }
+            if round.is_multiple_of(6)
+                && let Err(e) = svc.flush_seen(&s).await
+            {
+                tracing::warn!(error = %e, "writing devices' last-seen times failed");
+            }
+        }
+    }));
+    Ok(AlarmReceiver {
+        addr: local,
+        seen,
+        tasks,
     })
 }

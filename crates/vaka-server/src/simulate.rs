@@ -104,3 +104,70 @@ mod tests {
         );
     }
 }
+
+/// The demo's alarm units that no dialler drives: each sends a DC-09 `NULL` heartbeat over UDP
+/// every 40 s (encrypted for the units that have a key), as a real unit would.
+pub fn spawn_alarm_units(creds: &crate::demo::DemoCredentials, receiver: &str) -> JoinHandle<()> {
+    use vaka_sia_dc09::encode::{encode_clear, encode_encrypted};
+    use vaka_sia_dc09::frame::{Body, Header};
+    use vaka_sia_dc09::{IdToken, Key, KeyStyle};
+    let reserved: Vec<String> = creds
+        .sia_dc09
+        .iter()
+        .flat_map(|s| s.accounts.iter().map(|a| a.account.clone()))
+        .collect();
+    let units: Vec<(String, Option<Key>)> = creds
+        .devices
+        .iter()
+        .filter(|d| d.kind == "alarm_unit" && d.status == "active")
+        .filter_map(|d| {
+            let account = d.dc09_account.clone()?;
+            if reserved.contains(&account) {
+                return None;
+            }
+            let key = match &d.dc09_key_hex {
+                Some(k) => Some(Key::parse(k, KeyStyle::Hex).ok()?),
+                None => None,
+            };
+            Some((account, key))
+        })
+        .collect();
+    let receiver = receiver.to_owned();
+    tokio::spawn(async move {
+        let Ok(socket) = tokio::net::UdpSocket::bind("127.0.0.1:0").await else {
+            tracing::warn!("the simulated alarm units cannot open a socket");
+            return;
+        };
+        let clock = vaka_domain::clock::SystemClock;
+        let mut seq: u16 = 0;
+        let mut tick = tokio::time::interval(Duration::from_secs(40));
+        loop {
+            tick.tick().await;
+            seq = seq % 9999 + 1;
+            for (account, key) in &units {
+                let header = Header {
+                    id: IdToken::Null,
+                    encrypted: key.is_some(),
+                    seq,
+                    receiver: Some("0".into()),
+                    line: Some("0".into()),
+                    account: account.clone(),
+                };
+                let body = Body {
+                    data: Vec::new(),
+                    xdata: Vec::new(),
+                    timestamp: Some(vaka_domain::clock::Clock::now(&clock)),
+                };
+                let frame = match key {
+                    Some(k) => encode_encrypted(&header, &body, k, &mut |b: &mut [u8]| {
+                        rand::RngCore::fill_bytes(&mut rand::rng(), b)
+                    }),
+                    None => encode_clear(&header, &body),
+                };
+                if let Ok(f) = frame {
+                    let _ = socket.send_to(&f, &receiver).await;
+                }
+            }
+        }
+    })
+}

@@ -7,6 +7,7 @@
 //! itself audited, in a transaction of its own.
 
 pub mod admin;
+pub mod alarms;
 pub mod audit;
 pub mod auth;
 
@@ -44,6 +45,8 @@ pub struct ServiceConfig {
     /// Nights of supervision (tasks, look-ins, dispatches) kept before they are purged: the
     /// municipality's data-processing agreement decides.
     pub supervision_retention_days: u32,
+    /// Safety alarms: SLA targets, night hours, heartbeat default.
+    pub alarms: alarms::AlarmSettings,
 }
 
 impl Default for ServiceConfig {
@@ -55,6 +58,7 @@ impl Default for ServiceConfig {
             session_touch_every: SignedDuration::from_secs(60),
             token_use_audit_every: SignedDuration::from_mins(5),
             supervision_retention_days: 365,
+            alarms: alarms::AlarmSettings::default(),
         }
     }
 }
@@ -69,6 +73,8 @@ pub struct Services {
     appender: Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<reads::Pending>>>,
     /// Bumped whenever a supervision task or dispatch changes, for the live views.
     changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Bumped whenever an alarm changes, for the live views.
+    alarm_changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Services {
@@ -79,12 +85,22 @@ impl Services {
             config: Arc::new(config),
             appender: Arc::new(tokio::sync::OnceCell::new()),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            alarm_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
 
     /// A receiver that wakes when a supervision task or dispatch changed (in this process).
     pub fn supervision_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.changes.subscribe()
+    }
+
+    /// A receiver that wakes when an alarm changed (in this process).
+    pub fn alarm_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.alarm_changes.subscribe()
+    }
+
+    pub(crate) fn alarms_changed(&self) {
+        self.alarm_changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     pub(crate) fn supervision_changed(&self) {

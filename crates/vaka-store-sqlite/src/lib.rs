@@ -47,6 +47,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/supervision.rs");
     }
+    mod alarms {
+        use super::*;
+        include!("../../vaka-store/sql/alarms.rs");
+    }
 }
 
 use shared::Handle;

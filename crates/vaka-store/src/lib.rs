@@ -96,7 +96,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction; all repository operations hang off it.
 #[async_trait]
 pub trait Tx:
-    DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + SupervisionTx + Send
+    DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + SupervisionTx + AlarmTx + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
@@ -391,6 +391,73 @@ pub trait SupervisionTx: Send {
     /// so planning 100,000 clients reads 100,000 rows.
     async fn list_night_rounds(&mut self, night: jiff::civil::Date)
     -> StoreResult<Vec<RoundInput>>;
+}
+
+/// Safety alarms: the receiver's receipt log, the operators' alarms and their log, devices'
+/// heartbeats, and the technical contacts' signed checks.
+#[async_trait]
+pub trait AlarmTx: Send {
+    /// Stores what one group commit of the receiver accepted: the messages and the alarms
+    /// they raise, and marks restored the open alarms that `restores` name (device, category).
+    async fn insert_intake(
+        &mut self,
+        messages: &[vaka_domain::alarm::AlarmMessage],
+        alarms: &[vaka_domain::alarm::AlarmRecord],
+        restores: &[(DeviceId, String, jiff::Timestamp)],
+    ) -> StoreResult<()>;
+    /// (account, seq, fingerprint) of the messages received since `since`: the receiver's
+    /// memory of what it already stored, after a restart.
+    async fn recent_message_keys(
+        &mut self,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<(String, u16, i64)>>;
+    /// How many messages with this key were received since `since` (tests and the crash check).
+    async fn count_messages(
+        &mut self,
+        account: &str,
+        seq: u16,
+        since: jiff::Timestamp,
+    ) -> StoreResult<i64>;
+    async fn insert_alarm(&mut self, alarm: &vaka_domain::alarm::AlarmRecord) -> StoreResult<()>;
+    async fn get_alarm(
+        &mut self,
+        id: vaka_domain::ids::AlarmId,
+    ) -> StoreResult<Option<vaka_domain::alarm::AlarmRecord>>;
+    /// Writes a step; false when the alarm changed since `before` was read.
+    async fn update_alarm(
+        &mut self,
+        before: &vaka_domain::alarm::AlarmRecord,
+        after: &vaka_domain::alarm::AlarmRecord,
+    ) -> StoreResult<bool>;
+    /// Alarms not closed, oldest first.
+    async fn list_open_alarms(&mut self) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+    /// Alarms received in `[from, to)`, oldest first.
+    async fn list_alarms_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+    /// The open alarm of this category from this account (an unknown device, a missed
+    /// heartbeat), if any.
+    async fn find_open_alarm(
+        &mut self,
+        account: &str,
+        category: &str,
+    ) -> StoreResult<Option<vaka_domain::alarm::AlarmRecord>>;
+    async fn insert_alarm_log(
+        &mut self,
+        entry: &vaka_domain::alarm::AlarmLogEntry,
+    ) -> StoreResult<()>;
+    /// An alarm's log, in order.
+    async fn list_alarm_log(
+        &mut self,
+        alarm: vaka_domain::ids::AlarmId,
+    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmLogEntry>>;
+    /// Every device with a DC-09 account, with what the receiver and the heartbeat monitor
+    /// need.
+    async fn list_alarm_accounts(&mut self) -> StoreResult<Vec<AlarmAccount>>;
+    /// Records when devices were last heard from.
+    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()>;
 }
 
 /// The registry: clients' records, decisions, orders, consent, plans, pauses and devices.

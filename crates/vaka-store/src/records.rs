@@ -1276,3 +1276,179 @@ impl TryFrom<LookInRow> for vaka_domain::supervision::LookInRecord {
         })
     }
 }
+
+/// A device with a DC-09 account, as the receiver and the heartbeat monitor see it.
+#[derive(Debug, Clone)]
+pub struct AlarmAccount {
+    pub device_id: vaka_domain::ids::DeviceId,
+    pub account: String,
+    pub key: Option<vaka_domain::device::Dc09Key>,
+    pub status: vaka_domain::device::DeviceStatus,
+    pub client_id: Option<ClientId>,
+    pub area_type: Option<vaka_domain::client::AreaType>,
+    pub heartbeat_seconds: Option<i64>,
+    pub last_seen_at: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug)]
+pub struct AlarmAccountRow {
+    pub device_id: Uuid,
+    pub account: String,
+    pub dc09_key: Option<String>,
+    pub dc09_key_style: Option<String>,
+    pub status: String,
+    pub client_id: Option<Uuid>,
+    pub area_type: Option<String>,
+    pub heartbeat_seconds: Option<i64>,
+    pub last_seen_at: Option<DbInstant>,
+}
+
+impl TryFrom<AlarmAccountRow> for AlarmAccount {
+    type Error = StoreError;
+    fn try_from(r: AlarmAccountRow) -> StoreResult<Self> {
+        use vaka_domain::device::{Dc09Key, Dc09KeyStyle, DeviceStatus};
+        let key = match (r.dc09_key, r.dc09_key_style) {
+            (Some(k), Some(style)) => {
+                let style = code(Dc09KeyStyle::from_code(&style), "DC-09 key style", &style)?;
+                Some(Dc09Key::parse(&k, style).map_err(|_| corrupt("DC-09 key"))?)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            device_id: vaka_domain::ids::DeviceId(r.device_id),
+            account: r.account,
+            key,
+            status: code(
+                DeviceStatus::from_code(&r.status),
+                "device status",
+                &r.status,
+            )?,
+            client_id: r.client_id.map(ClientId),
+            area_type: match r.area_type.as_deref() {
+                None => None,
+                Some(a) => Some(code(
+                    vaka_domain::client::AreaType::from_code(a),
+                    "area type",
+                    a,
+                )?),
+            },
+            heartbeat_seconds: r.heartbeat_seconds,
+            last_seen_at: r.last_seen_at.map(|t| t.0),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct AlarmRow {
+    pub id: Uuid,
+    pub message_id: Option<Uuid>,
+    pub device_id: Option<Uuid>,
+    pub client_id: Option<Uuid>,
+    pub account: Option<String>,
+    pub kind: String,
+    pub category: String,
+    pub code: String,
+    pub zone: Option<String>,
+    pub area_type: String,
+    pub received_at: DbInstant,
+    pub state: String,
+    pub operator_id: Option<Uuid>,
+    pub taken_at: Option<DbInstant>,
+    pub contacted_at: Option<DbInstant>,
+    pub dispatched_at: Option<DbInstant>,
+    pub chain_link: Option<String>,
+    pub responder_id: Option<Uuid>,
+    pub acknowledged_at: Option<DbInstant>,
+    pub on_way_at: Option<DbInstant>,
+    pub arrived_at: Option<DbInstant>,
+    pub closed_at: Option<DbInstant>,
+    pub closed_by: Option<Uuid>,
+    pub cause: Option<String>,
+    pub note: Option<String>,
+    pub escalated_not_taken: bool,
+    pub escalated_not_acknowledged: bool,
+    pub restored_at: Option<DbInstant>,
+    pub occurrences: i64,
+    pub last_at: DbInstant,
+    pub updated_at: DbInstant,
+}
+
+impl TryFrom<AlarmRow> for vaka_domain::alarm::AlarmRecord {
+    type Error = StoreError;
+    fn try_from(r: AlarmRow) -> StoreResult<Self> {
+        use vaka_domain::alarm::{Alarm, AlarmKind, AlarmState, ChainLink, CloseCause};
+        let operator = r.operator_id.map(UserId);
+        let responder = r.responder_id.map(UserId);
+        Ok(Self {
+            id: vaka_domain::ids::AlarmId(r.id),
+            message_id: r.message_id.map(vaka_domain::ids::AlarmMessageId),
+            device_id: r.device_id.map(vaka_domain::ids::DeviceId),
+            client_id: r.client_id.map(ClientId),
+            account: r.account,
+            category: r.category,
+            code: r.code,
+            zone: r.zone,
+            alarm: Alarm {
+                kind: code(AlarmKind::from_code(&r.kind), "alarm kind", &r.kind)?,
+                area: code(
+                    vaka_domain::client::AreaType::from_code(&r.area_type),
+                    "area type",
+                    &r.area_type,
+                )?,
+                received_at: r.received_at.0,
+                state: code(
+                    AlarmState::from_parts(&r.state, operator, responder),
+                    "alarm state",
+                    &r.state,
+                )?,
+                operator,
+                taken_at: r.taken_at.map(|t| t.0),
+                contacted_at: r.contacted_at.map(|t| t.0),
+                dispatched_at: r.dispatched_at.map(|t| t.0),
+                acknowledged_at: r.acknowledged_at.map(|t| t.0),
+                on_way_at: r.on_way_at.map(|t| t.0),
+                arrived_at: r.arrived_at.map(|t| t.0),
+                closed_at: r.closed_at.map(|t| t.0),
+                escalated_not_taken: r.escalated_not_taken,
+                escalated_not_acknowledged: r.escalated_not_acknowledged,
+            },
+            chain_link: match r.chain_link.as_deref() {
+                None => None,
+                Some(l) => Some(code(ChainLink::from_code(l), "chain link", l)?),
+            },
+            closed_by: r.closed_by.map(UserId),
+            cause: match r.cause.as_deref() {
+                None => None,
+                Some(c) => Some(code(CloseCause::from_code(c), "close cause", c)?),
+            },
+            note: r.note,
+            restored_at: r.restored_at.map(|t| t.0),
+            occurrences: r.occurrences,
+            last_at: r.last_at.0,
+            updated_at: r.updated_at.0,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct AlarmLogRow {
+    pub id: Uuid,
+    pub alarm_id: Uuid,
+    pub at: DbInstant,
+    pub user_id: Option<Uuid>,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+impl From<AlarmLogRow> for vaka_domain::alarm::AlarmLogEntry {
+    fn from(r: AlarmLogRow) -> Self {
+        Self {
+            id: vaka_domain::ids::AlarmLogId(r.id),
+            alarm_id: vaka_domain::ids::AlarmId(r.alarm_id),
+            at: r.at.0,
+            user_id: r.user_id.map(UserId),
+            step: r.step,
+            note: r.note,
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! What to do with one frame: the protocol rules of the receiver, with no I/O.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use vaka_domain::clock::Clock;
+use vaka_sia_dc09::frame::{ErrorKind, FrameError, PartialHeader};
+use vaka_sia_dc09::{Disposition, IdToken, content, parse_frame, response, window};
+
+use crate::directory::{Directory, Seen};
+use crate::mapping::map_event;
+use crate::writer::Received;
+
+/// The answer to one frame.
+#[derive(Debug)]
+pub enum Decision {
+    /// Send this now (a NAK, a DUH, or the ACK of a heartbeat).
+    Answer(Vec<u8>),
+    /// Store the message; send `ack` once it is committed.
+    Store {
+        message: Box<Received>,
+        ack: Vec<u8>,
+    },
+    /// A message from an account nobody provisioned: send the NAK and raise an *unknown
+    /// device* alarm.
+    Unknown { account: String, nak: Vec<u8> },
+    /// Say nothing: the frame was damaged in transit; the sender retries.
+    Drop(ErrorKind),
+}
+
+/// Why a frame was refused, for logs and metrics (never the content).
+pub fn reason(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFramed | ErrorKind::TooShort => "framing",
+        ErrorKind::BadCrcField | ErrorKind::Crc { .. } => "crc",
+        ErrorKind::BadLengthField | ErrorKind::Length { .. } => "length",
+        ErrorKind::BadIdToken
+        | ErrorKind::BadSequence
+        | ErrorKind::BadReceiver
+        | ErrorKind::BadLine
+        | ErrorKind::BadAccount => "header",
+        ErrorKind::BadData | ErrorKind::BadXData | ErrorKind::TrailingBytes => "content",
+        ErrorKind::BadTimestamp | ErrorKind::MissingTimestamp => "timestamp",
+        ErrorKind::BadCiphertext | ErrorKind::MissingKey | ErrorKind::Decrypt => "key",
+    }
+}
+
+/// Applies the receiver's rules to frames.
+#[derive(Clone)]
+pub struct FrameHandler {
+    pub directory: Arc<Directory>,
+    pub seen: Seen,
+    pub clock: Arc<dyn Clock>,
+}
+
+fn fill(buf: &mut [u8]) {
+    rand::rng().fill_bytes(buf);
+}
+
+/// Recognises the same message sent again: its type and data, not its timestamp (a sender
+/// may stamp a resend anew).
+pub fn fingerprint(token: &str, data: &[u8]) -> i64 {
+    let mut h = Sha256::new();
+    h.update(token.as_bytes());
+    h.update([0]);
+    h.update(data);
+    let d = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&d[..8]);
+    i64::from_be_bytes(first)
+}
+
+impl FrameHandler {
+    fn refuse(&self, e: &FrameError, now: Timestamp) -> Decision {
+        metrics::counter!("vaka_dc09_refused_total", "reason" => reason(e.kind)).increment(1);
+        match e.disposition() {
+            Disposition::Drop => Decision::Drop(e.kind),
+            Disposition::Nak => Decision::Answer(response::nak(&e.header, now)),
+            Disposition::Duh => match e.header.complete() {
+                Some(h) => Decision::Answer(response::duh(&h)),
+                None => Decision::Answer(response::nak(&e.header, now)),
+            },
+        }
+    }
+
+    /// Decides the answer to one frame (LF and CR included), received over `transport`.
+    pub fn handle(&self, frame: &[u8], transport: &'static str) -> Decision {
+        let now = self.clock.now();
+        let parsed = match parse_frame(frame) {
+            Ok(f) => f,
+            Err(e) => return self.refuse(&e, now),
+        };
+        let h = &parsed.header;
+        let nak = |reason: &'static str| {
+            metrics::counter!("vaka_dc09_refused_total", "reason" => reason).increment(1);
+            Decision::Answer(response::nak(&PartialHeader::from(h), now))
+        };
+        if !matches!(h.id, IdToken::SiaDcs | IdToken::AdmCid | IdToken::Null) {
+            metrics::counter!("vaka_dc09_refused_total", "reason" => "token").increment(1);
+            return Decision::Answer(response::duh(h));
+        }
+        let Some(entry) = self.directory.lookup(&h.account) else {
+            metrics::counter!("vaka_dc09_refused_total", "reason" => "unknown_account")
+                .increment(1);
+            return Decision::Unknown {
+                account: h.account.to_ascii_uppercase(),
+                nak: response::nak(&PartialHeader::from(h), now),
+            };
+        };
+        // An account with a key takes only encrypted messages: a clear one could be forged.
+        if entry.key.is_some() && !h.encrypted {
+            return nak("clear_for_encrypted_account");
+        }
+        let body = match parsed.body(entry.key.as_ref()) {
+            Ok(b) => b,
+            Err(e) => return self.refuse(&e, now),
+        };
+        if let Some(at) = body.timestamp
+            && !window::check(at, now).is_ok()
+        {
+            return nak("window");
+        }
+        // Valid and on time: the device is alive, whatever it says.
+        self.seen.record(entry.device_id, now);
+        let ack = response::ack_for(h, entry.key.as_ref(), now, &mut fill);
+        if h.id == IdToken::Null {
+            metrics::counter!("vaka_dc09_heartbeats_total").increment(1);
+            return Decision::Answer(ack);
+        }
+        let content = match content::decode(&h.id, &body.data) {
+            Ok(c) => c,
+            Err(_) => {
+                metrics::counter!("vaka_dc09_refused_total", "reason" => "content").increment(1);
+                return Decision::Answer(response::duh(h));
+            }
+        };
+        let token = h.id.as_str();
+        let message = Received {
+            account: h.account.to_ascii_uppercase(),
+            seq: h.seq,
+            fingerprint: fingerprint(token, &body.data),
+            token: if h.id == IdToken::SiaDcs {
+                "SIA-DCS"
+            } else {
+                "ADM-CID"
+            },
+            entry,
+            data: String::from_utf8_lossy(&body.data).into_owned(),
+            events: content.events.iter().map(map_event).collect(),
+            message_at: body.timestamp,
+            received_at: now,
+            transport,
+        };
+        Decision::Store {
+            message: Box::new(message),
+            ack,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::AccountEntry;
+    use vaka_domain::alarm::AlarmKind;
+    use vaka_domain::client::AreaType;
+    use vaka_domain::clock::ManualClock;
+    use vaka_domain::ids::DeviceId;
+    use vaka_sia_dc09::encode::{encode_clear, encode_encrypted, sia_dcs_data};
+    use vaka_sia_dc09::frame::{Body, Header, Payload};
+    use vaka_sia_dc09::{Key, KeyStyle};
+
+    const KEY: &str = "000102030405060708090a0b0c0d0e0f";
+
+    fn now() -> Timestamp {
+        "2026-12-01T02:00:00Z".parse().unwrap()
+    }
+
+    fn handler() -> (FrameHandler, DeviceId) {
+        let dir = Arc::new(Directory::new());
+        let (clear, enc) = (DeviceId::new(), DeviceId::new());
+        dir.replace([
+            (
+                "1001".to_owned(),
+                AccountEntry {
+                    device_id: clear,
+                    key: None,
+                    client_id: None,
+                    area: AreaType::Town,
+                },
+            ),
+            (
+                "2002".to_owned(),
+                AccountEntry {
+                    device_id: enc,
+                    key: Some(Key::parse(KEY, KeyStyle::Hex).unwrap()),
+                    client_id: None,
+                    area: AreaType::Town,
+                },
+            ),
+        ]);
+        (
+            FrameHandler {
+                directory: dir,
+                seen: Seen::default(),
+                clock: Arc::new(ManualClock::new(now())),
+            },
+            clear,
+        )
+    }
+
+    fn header(id: IdToken, account: &str, encrypted: bool) -> Header {
+        Header {
+            id,
+            encrypted,
+            seq: 7,
+            receiver: Some("1".into()),
+            line: Some("2".into()),
+            account: account.into(),
+        }
+    }
+
+    fn body(data: &[u8], at: Option<Timestamp>) -> Body {
+        Body {
+            data: data.to_vec(),
+            xdata: Vec::new(),
+            timestamp: at,
+        }
+    }
+
+    fn parse_answer(bytes: &[u8]) -> (IdToken, Header) {
+        let f = parse_frame(bytes).unwrap();
+        (f.header.id.clone(), f.header)
+    }
+
+    #[test]
+    fn an_event_is_stored_before_its_ack_and_a_heartbeat_is_answered_at_once() {
+        let (h, device) = handler();
+        let data = sia_dcs_data(Some("1001"), "ri1/MA001");
+        let frame = encode_clear(
+            &header(IdToken::SiaDcs, "1001", false),
+            &body(&data, Some(now())),
+        )
+        .unwrap();
+        match h.handle(&frame, "tcp") {
+            Decision::Store { message, ack } => {
+                assert_eq!(message.seq, 7);
+                assert_eq!(message.events[0].kind, Some(AlarmKind::Personal));
+                let (id, head) = parse_answer(&ack);
+                assert_eq!(
+                    (id, head.seq, head.account.as_str()),
+                    (IdToken::Ack, 7, "1001")
+                );
+            }
+            other => panic!("expected store, got {other:?}"),
+        }
+        assert_eq!(h.seen.last(device), Some(now()));
+        let null = encode_clear(&header(IdToken::Null, "1001", false), &body(b"", None)).unwrap();
+        match h.handle(&null, "tcp") {
+            Decision::Answer(a) => assert_eq!(parse_answer(&a).0, IdToken::Ack),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_accounts_stale_clocks_and_clear_frames_for_keyed_accounts_get_a_nak() {
+        let (h, _) = handler();
+        let data = sia_dcs_data(None, "MA001");
+        let unknown = encode_clear(
+            &header(IdToken::SiaDcs, "9999", false),
+            &body(&data, Some(now())),
+        )
+        .unwrap();
+        match h.handle(&unknown, "tcp") {
+            Decision::Unknown { account, nak } => {
+                assert_eq!(account, "9999");
+                assert_eq!(parse_answer(&nak).0, IdToken::Nak);
+            }
+            other => panic!("{other:?}"),
+        }
+        let stale = encode_clear(
+            &header(IdToken::SiaDcs, "1001", false),
+            &body(&data, Some(now() - jiff::SignedDuration::from_secs(41))),
+        )
+        .unwrap();
+        match h.handle(&stale, "tcp") {
+            Decision::Answer(a) => {
+                let f = parse_frame(&a).unwrap();
+                assert_eq!(f.header.id, IdToken::Nak);
+                let Payload::Clear(b) = f.payload else {
+                    panic!()
+                };
+                assert_eq!(b.timestamp, Some(now()), "the NAK carries our clock");
+            }
+            other => panic!("{other:?}"),
+        }
+        let clear_for_keyed = encode_clear(
+            &header(IdToken::SiaDcs, "2002", false),
+            &body(&data, Some(now())),
+        )
+        .unwrap();
+        assert!(matches!(
+            h.handle(&clear_for_keyed, "tcp"),
+            Decision::Answer(a) if parse_answer(&a).0 == IdToken::Nak
+        ));
+    }
+
+    #[test]
+    fn encrypted_events_get_an_encrypted_ack_and_garbage_content_a_duh() {
+        let (h, _) = handler();
+        let key = Key::parse(KEY, KeyStyle::Hex).unwrap();
+        let data = sia_dcs_data(None, "FA001");
+        let frame = encode_encrypted(
+            &header(IdToken::SiaDcs, "2002", true),
+            &body(&data, Some(now())),
+            &key,
+            &mut |b: &mut [u8]| b.fill(7),
+        )
+        .unwrap();
+        match h.handle(&frame, "udp") {
+            Decision::Store { message, ack } => {
+                assert_eq!(message.events[0].kind, Some(AlarmKind::Sensor));
+                let f = parse_frame(&ack).unwrap();
+                assert!(f.header.encrypted);
+                assert_eq!(f.body(Some(&key)).unwrap().timestamp, Some(now()));
+            }
+            other => panic!("{other:?}"),
+        }
+        let nonsense = encode_clear(
+            &header(IdToken::SiaDcs, "1001", false),
+            &body(b"this is not SIA", Some(now())),
+        )
+        .unwrap();
+        assert!(matches!(
+            h.handle(&nonsense, "tcp"),
+            Decision::Answer(a) if parse_answer(&a).0 == IdToken::Duh
+        ));
+        let mut damaged = encode_clear(
+            &header(IdToken::SiaDcs, "1001", false),
+            &body(&data, Some(now())),
+        )
+        .unwrap();
+        let n = damaged.len();
+        damaged[n - 5] ^= 1;
+        assert!(matches!(h.handle(&damaged, "tcp"), Decision::Drop(_)));
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_the_timestamp_but_not_the_data() {
+        assert_eq!(
+            fingerprint("SIA-DCS", b"NMA1"),
+            fingerprint("SIA-DCS", b"NMA1")
+        );
+        assert_ne!(
+            fingerprint("SIA-DCS", b"NMA1"),
+            fingerprint("SIA-DCS", b"NMA2")
+        );
+        assert_ne!(
+            fingerprint("SIA-DCS", b"NMA1"),
+            fingerprint("ADM-CID", b"NMA1")
+        );
+    }
+}

@@ -1,0 +1,33 @@
+//! Vaka's SIA DC-09 alarm receiver.
+//!
+//! Devices connect over TCP (kept open or one connection per message) or send UDP datagrams.
+//! Each read is cut into frames ([`vaka_sia_dc09::Deframer`], with a size cap), each frame is
+//! checked — CRC and length, a known account, the key, the −40/+20 s window, the content — and
+//! answered:
+//!
+//! * an event message is handed to the [`writer`], which stores a batch of messages from every
+//!   connection in one transaction (group commit) and only then lets the connections send their
+//!   ACKs: **an ACK means the event is on disk**. The same message sent again (account,
+//!   sequence and data within [`ReceiverConfig::dedupe_window`]) is acknowledged again but
+//!   stored once;
+//! * a `NULL` heartbeat is acknowledged at once; it, like every message, restarts the device's
+//!   supervision interval ([`Seen`]);
+//! * a message outside the time window, with an unusable header or key, or from an unknown
+//!   account is answered NAK with our clock (an unknown account also raises an *unknown device*
+//!   alarm, through [`Sink::unknown_account`]);
+//! * content we cannot use is answered DUH; a damaged frame (CRC, length) gets no answer and the
+//!   sender retries.
+//!
+//! Storage sits behind [`Sink`]; the service crate implements it over the database.
+
+pub mod directory;
+pub mod handler;
+pub mod listener;
+pub mod mapping;
+pub mod writer;
+
+pub use directory::{AccountEntry, Directory, Seen};
+pub use handler::{Decision, FrameHandler};
+pub use listener::{Receiver, ReceiverConfig};
+pub use mapping::{ReceivedEvent, map_event};
+pub use writer::{Received, Sink, SinkError, Writer};

@@ -1,0 +1,691 @@
+//! The alarm centre's console and the responders' steps.
+//!
+//! Operators (permission `alarm_handle`) see the open alarms of the clients they serve, by
+//! priority and age; one takes an alarm (the others see who), calls, notes the call, dispatches
+//! along the client's alarm chain and closes with a cause. Responders (`dispatch_respond`) see
+//! the alarms dispatched to their link of the chain and acknowledge → on the way → arrived →
+//! close. Every step is checked by the domain's state machine, logged on the alarm and audited;
+//! every read of the queue or of an alarm with its client's card is audited.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use vaka_domain::access::{Assignment, Permission};
+use vaka_domain::alarm::{
+    AlarmEvent, AlarmLogEntry, AlarmRecord, AlarmState, ChainLink, CloseCause, alarm_chain,
+};
+use vaka_domain::audit::{AuditAction, AuditFlags, Outcome};
+use vaka_domain::client::{Client, ClientSummary, Disclosure};
+use vaka_domain::directory::UnitKind;
+use vaka_domain::ids::{AlarmId, AlarmLogId, ClientId, UserId};
+use vaka_store::Tx;
+
+use super::ALARMS;
+use crate::error::Denial;
+use crate::registry::stockholm;
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// One alarm as the console and the responder's view list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlarmItem {
+    pub id: AlarmId,
+    pub kind: &'static str,
+    pub category: String,
+    pub code: String,
+    pub zone: Option<String>,
+    /// 0 = a person may be in danger, 1 = technical, 2 = tests and unknown devices.
+    pub priority: u8,
+    pub received_at: Timestamp,
+    pub state: &'static str,
+    pub operator_id: Option<UserId>,
+    pub operator_name: Option<String>,
+    pub responder_id: Option<UserId>,
+    pub responder_name: Option<String>,
+    pub client_id: Option<ClientId>,
+    pub client_name: Option<String>,
+    pub account: Option<String>,
+    pub area: &'static str,
+    pub chain_link: Option<&'static str>,
+    pub escalated_not_taken: bool,
+    pub escalated_not_acknowledged: bool,
+    pub restored_at: Option<Timestamp>,
+    pub occurrences: i64,
+    pub taken_at: Option<Timestamp>,
+    pub contacted_at: Option<Timestamp>,
+    pub dispatched_at: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub on_way_at: Option<Timestamp>,
+    pub arrived_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub cause: Option<&'static str>,
+    pub contact_target_seconds: i64,
+    pub arrival_target_seconds: i64,
+    /// Received to contact, once contacted.
+    pub to_contact_seconds: Option<i64>,
+    /// Received to arrival, once arrived.
+    pub to_arrival_seconds: Option<i64>,
+    pub contact_met: Option<bool>,
+    pub arrival_met: Option<bool>,
+}
+
+/// One line of an alarm's log, with who did it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlarmLogLine {
+    pub at: Timestamp,
+    pub by: Option<String>,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+/// An alarm opened in the console: the client's card and the alarm's log.
+#[derive(Debug, Clone)]
+pub struct AlarmView {
+    pub item: AlarmItem,
+    /// The client, as the protected-identity rule allows.
+    pub client: Option<Client>,
+    pub disclosure: Disclosure,
+    pub log: Vec<AlarmLogLine>,
+    /// The client's alarm chain now.
+    pub chain: Vec<ChainLink>,
+}
+
+/// What an operator or a responder does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlarmStep {
+    Take,
+    Release,
+    /// The operator reached the client (or whoever answered); the note says what was said.
+    Contact {
+        note: Option<String>,
+    },
+    /// A note on the call, without contact.
+    Note {
+        note: String,
+    },
+    Dispatch {
+        link: ChainLink,
+    },
+    Acknowledge,
+    OnTheWay,
+    Arrive,
+    Close {
+        cause: CloseCause,
+        note: Option<String>,
+    },
+}
+
+impl AlarmStep {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AlarmStep::Take => "take",
+            AlarmStep::Release => "release",
+            AlarmStep::Contact { .. } => "contact",
+            AlarmStep::Note { .. } => "note",
+            AlarmStep::Dispatch { .. } => "dispatch",
+            AlarmStep::Acknowledge => "acknowledge",
+            AlarmStep::OnTheWay => "on_the_way",
+            AlarmStep::Arrive => "arrive",
+            AlarmStep::Close { .. } => "close",
+        }
+    }
+
+    fn note(&self) -> Option<&str> {
+        match self {
+            AlarmStep::Contact { note } | AlarmStep::Close { note, .. } => note.as_deref(),
+            AlarmStep::Note { note } => Some(note),
+            _ => None,
+        }
+    }
+}
+
+fn secs(d: jiff::SignedDuration) -> i64 {
+    d.as_secs()
+}
+
+/// Names of users, read once each.
+pub(crate) async fn user_names(
+    tx: &mut dyn Tx,
+    ids: impl IntoIterator<Item = UserId>,
+) -> ServiceResult<HashMap<UserId, String>> {
+    let mut names = HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
+            && let Some(u) = tx.get_user(id).await?
+        {
+            e.insert(u.display_name);
+        }
+    }
+    Ok(names)
+}
+
+impl Services {
+    pub(crate) fn item(
+        &self,
+        a: &AlarmRecord,
+        client: Option<&ClientSummary>,
+        names: &HashMap<UserId, String>,
+    ) -> AlarmItem {
+        let sla = a.alarm.sla(&self.config.alarms.targets);
+        let responder = a.alarm.state.responder();
+        AlarmItem {
+            id: a.id,
+            kind: a.alarm.kind.code(),
+            category: a.category.clone(),
+            code: a.code.clone(),
+            zone: a.zone.clone(),
+            priority: a.alarm.kind.priority() as u8,
+            received_at: a.alarm.received_at,
+            state: a.alarm.state.code(),
+            operator_id: a.alarm.operator,
+            operator_name: a.alarm.operator.and_then(|u| names.get(&u).cloned()),
+            responder_id: responder,
+            responder_name: responder.and_then(|u| names.get(&u).cloned()),
+            client_id: a.client_id,
+            client_name: client.map(|c| c.name.clone()),
+            account: a.account.clone(),
+            area: a.alarm.area.code(),
+            chain_link: a.chain_link.map(ChainLink::code),
+            escalated_not_taken: a.alarm.escalated_not_taken,
+            escalated_not_acknowledged: a.alarm.escalated_not_acknowledged,
+            restored_at: a.restored_at,
+            occurrences: a.occurrences,
+            taken_at: a.alarm.taken_at,
+            contacted_at: a.alarm.contacted_at,
+            dispatched_at: a.alarm.dispatched_at,
+            acknowledged_at: a.alarm.acknowledged_at,
+            on_way_at: a.alarm.on_way_at,
+            arrived_at: a.alarm.arrived_at,
+            closed_at: a.alarm.closed_at,
+            cause: a.cause.map(CloseCause::code),
+            contact_target_seconds: secs(sla.contact_target),
+            arrival_target_seconds: secs(sla.arrival_target),
+            to_contact_seconds: sla.to_contact.map(secs),
+            to_arrival_seconds: sla.to_arrival.map(secs),
+            contact_met: sla.contact_met(),
+            arrival_met: sla.arrival_met(),
+        }
+    }
+
+    /// Whether the caller holds `p` over an alarm: over its client, or — for an alarm with no
+    /// client (an unknown device) — anywhere.
+    fn alarm_grant(
+        ctx: &Ctx<'_>,
+        p: Permission,
+        client: Option<&ClientSummary>,
+    ) -> Option<Assignment> {
+        match client {
+            Some(c) => ctx
+                .principal
+                .client_grant_for(p, c.provider_id, c.unit_id)
+                .cloned(),
+            None => ctx.principal.any_grant(p).cloned(),
+        }
+    }
+
+    async fn audit_alarm_list(
+        &self,
+        ctx: &Ctx<'_>,
+        grant: &Assignment,
+        action: AuditAction,
+        count: usize,
+        protected: bool,
+    ) -> ServiceResult<()> {
+        let mut entry = ctx
+            .entry(self.now(), action, Outcome::Success, Some(grant), ALARMS)
+            .details(serde_json::json!({ "results": count }).to_string());
+        entry.flags = AuditFlags {
+            protected_identity: protected,
+            ..AuditFlags::default()
+        };
+        self.append_committed(entry).await
+    }
+
+    /// The open alarms the caller may handle, by priority and then age. Audited.
+    pub async fn alarm_queue(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<AlarmItem>> {
+        self.audited(async {
+            let Some(grant) = ctx.principal.any_grant(Permission::AlarmHandle).cloned() else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::AlarmQueueRead,
+                        None,
+                        "your roles do not include handling alarms",
+                    )
+                    .await);
+            };
+            let mut tx = self.read().await?;
+            let open = tx.list_open_alarms().await?;
+            let (items, protected) = self
+                .visible_items(ctx, &mut *tx, &open, Permission::AlarmHandle, |_| true)
+                .await?;
+            drop(tx);
+            self.audit_alarm_list(
+                ctx,
+                &grant,
+                AuditAction::AlarmQueueRead,
+                items.len(),
+                protected,
+            )
+            .await?;
+            Ok(items)
+        })
+        .await
+    }
+
+    async fn visible_items(
+        &self,
+        ctx: &Ctx<'_>,
+        tx: &mut dyn Tx,
+        alarms: &[AlarmRecord],
+        p: Permission,
+        keep: impl Fn(&AlarmRecord) -> bool,
+    ) -> ServiceResult<(Vec<AlarmItem>, bool)> {
+        let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
+        let mut shown = Vec::new();
+        let mut protected = false;
+        for a in alarms.iter().filter(|a| keep(a)) {
+            let client = match a.client_id {
+                Some(id) => {
+                    if let std::collections::hash_map::Entry::Vacant(e) = clients.entry(id) {
+                        e.insert(tx.get_client_summary(id).await?);
+                    }
+                    clients.get(&id).cloned().flatten()
+                }
+                None => None,
+            };
+            if Self::alarm_grant(ctx, p, client.as_ref()).is_none() {
+                continue;
+            }
+            protected |= client.as_ref().is_some_and(|c| c.protection.is_protected());
+            shown.push((a, client));
+        }
+        let users = shown
+            .iter()
+            .flat_map(|(a, _)| [a.alarm.operator, a.alarm.state.responder()])
+            .flatten();
+        let names = user_names(tx, users).await?;
+        let mut items: Vec<AlarmItem> = shown
+            .iter()
+            .map(|(a, c)| self.item(a, c.as_ref(), &names))
+            .collect();
+        items.sort_by_key(|i| (i.priority, i.received_at, i.id));
+        Ok((items, protected))
+    }
+
+    /// One alarm with the client's card (contacts, key access), the alarm's log and the chain.
+    /// Audited as a read of the client.
+    pub async fn alarm_view(&self, ctx: &Ctx<'_>, id: AlarmId) -> ServiceResult<AlarmView> {
+        self.audited(async {
+            let mut tx = self.read().await?;
+            let alarm = tx
+                .get_alarm(id)
+                .await?
+                .ok_or(ServiceError::NotFound("alarm"))?;
+            let summary = match alarm.client_id {
+                Some(c) => tx.get_client_summary(c).await?,
+                None => None,
+            };
+            let grant = Self::alarm_grant(ctx, Permission::AlarmHandle, summary.as_ref())
+                .or_else(|| Self::alarm_grant(ctx, Permission::DispatchRespond, summary.as_ref()));
+            let Some(grant) = grant else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::AlarmRead,
+                        Some(("alarm", id.to_string())),
+                        "the alarm is outside your need-to-know",
+                    )
+                    .await);
+            };
+            let (client, disclosure) = match alarm.client_id {
+                Some(c) => {
+                    let client = tx
+                        .get_client(c)
+                        .await?
+                        .ok_or(ServiceError::NotFound("client"))?;
+                    let group = tx.list_access_group(c).await?;
+                    let d = client.disclosure(ctx.principal.user_id, &group);
+                    (Some(client.disclosed(d)), d)
+                }
+                None => (None, Disclosure::Full),
+            };
+            let log = tx.list_alarm_log(id).await?;
+            let users = log.iter().filter_map(|l| l.user_id).chain(
+                [alarm.alarm.operator, alarm.alarm.state.responder()]
+                    .into_iter()
+                    .flatten(),
+            );
+            let names = user_names(&mut *tx, users).await?;
+            drop(tx);
+            let local = self.now().to_zoned(stockholm()).time();
+            let chain = alarm_chain(
+                local,
+                &self.config.alarms.night,
+                client.as_ref().is_some_and(|c| !c.contacts.is_empty()),
+            );
+            let mut entry = match &client {
+                Some(c) => self.client_entry(
+                    ctx,
+                    AuditAction::AlarmRead,
+                    Outcome::Success,
+                    Some(&grant),
+                    c,
+                ),
+                None => ctx.entry(
+                    self.now(),
+                    AuditAction::AlarmRead,
+                    Outcome::Success,
+                    Some(&grant),
+                    ALARMS,
+                ),
+            }
+            .subject("alarm", id);
+            entry.care_context = Some(ALARMS.into());
+            if disclosure == Disclosure::NameOnly {
+                entry = entry.details(serde_json::json!({ "disclosure": "name_only" }).to_string());
+            }
+            self.append_committed(entry).await?;
+            let item = self.item(&alarm, summary.as_ref(), &names);
+            Ok(AlarmView {
+                item,
+                client,
+                disclosure,
+                log: log
+                    .into_iter()
+                    .map(|l| AlarmLogLine {
+                        at: l.at,
+                        by: l.user_id.and_then(|u| names.get(&u).cloned()),
+                        step: l.step,
+                        note: l.note,
+                    })
+                    .collect(),
+                chain,
+            })
+        })
+        .await
+    }
+
+    /// One step on an alarm by an operator or a responder.
+    pub async fn alarm_step(
+        &self,
+        ctx: &Ctx<'_>,
+        id: AlarmId,
+        step: AlarmStep,
+    ) -> ServiceResult<AlarmItem> {
+        if let Some(n) = step.note() {
+            let n = n.trim();
+            if n.is_empty() && matches!(step, AlarmStep::Note { .. }) {
+                return Err(ServiceError::invalid(
+                    "note",
+                    "write what the note is about",
+                ));
+            }
+            if n.chars().count() > 1000 {
+                return Err(ServiceError::invalid("note", "at most 1000 characters"));
+            }
+        }
+        if let AlarmStep::Close { cause, note } = &step
+            && cause.needs_note()
+            && note
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .is_empty()
+        {
+            return Err(ServiceError::invalid(
+                "note",
+                "say what happened when the cause is other",
+            ));
+        }
+        self.audited(async {
+            let now = vaka_store::values::to_db_precision(self.now());
+            let me = ctx.principal.user_id;
+            let mut tx = self.write().await?;
+            let before = tx
+                .get_alarm(id)
+                .await?
+                .ok_or(ServiceError::NotFound("alarm"))?;
+            let summary = match before.client_id {
+                Some(c) => tx.get_client_summary(c).await?,
+                None => None,
+            };
+            let permission = match &step {
+                AlarmStep::Acknowledge | AlarmStep::OnTheWay | AlarmStep::Arrive => {
+                    Permission::DispatchRespond
+                }
+                AlarmStep::Close { .. } if before.alarm.operator != Some(me) => {
+                    Permission::DispatchRespond
+                }
+                _ => Permission::AlarmHandle,
+            };
+            let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref()) else {
+                let mut e = ctx
+                    .entry(
+                        now,
+                        AuditAction::AlarmStepTaken,
+                        Outcome::Denied,
+                        None,
+                        ALARMS,
+                    )
+                    .subject("alarm", id);
+                e.client_id = before.client_id;
+                return Err(ServiceError::Denied(Box::new(Denial {
+                    entry: e,
+                    reason: "the alarm is outside your need-to-know".into(),
+                })));
+            };
+            let event = match &step {
+                AlarmStep::Take => Some(AlarmEvent::Take { by: me, at: now }),
+                AlarmStep::Release => Some(AlarmEvent::Release { by: me, at: now }),
+                AlarmStep::Contact { .. } => Some(AlarmEvent::Contact { by: me, at: now }),
+                AlarmStep::Note { .. } => None,
+                AlarmStep::Dispatch { .. } => Some(AlarmEvent::Dispatch { by: me, at: now }),
+                AlarmStep::Acknowledge => Some(AlarmEvent::Acknowledge { by: me, at: now }),
+                AlarmStep::OnTheWay => Some(AlarmEvent::OnTheWay { by: me, at: now }),
+                AlarmStep::Arrive => Some(AlarmEvent::Arrive { by: me, at: now }),
+                AlarmStep::Close { .. } => Some(AlarmEvent::Close { by: me, at: now }),
+            };
+            let mut after = before.clone();
+            match event {
+                Some(ev) => {
+                    let (a, _) = before
+                        .alarm
+                        .apply(ev, &self.config.alarms.targets)
+                        .map_err(|r| ServiceError::Conflict(r.0.into()))?;
+                    after.alarm = a;
+                }
+                None if before.alarm.operator != Some(me) => {
+                    return Err(ServiceError::Conflict("take the alarm first".into()));
+                }
+                None => {}
+            }
+            match &step {
+                AlarmStep::Dispatch { link } => {
+                    if before.client_id.is_none() {
+                        return Err(ServiceError::invalid(
+                            "link",
+                            "an alarm without a client cannot be dispatched",
+                        ));
+                    }
+                    after.chain_link = Some(*link);
+                }
+                AlarmStep::Close { cause, note } => {
+                    after.cause = Some(*cause);
+                    after.closed_by = Some(me);
+                    if let Some(n) = note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                        after.note = Some(n.to_owned());
+                    }
+                }
+                AlarmStep::Contact { note: Some(n) } | AlarmStep::Note { note: n }
+                    if !n.trim().is_empty() =>
+                {
+                    after.note = Some(n.trim().to_owned());
+                }
+                _ => {}
+            }
+            after.updated_at = now;
+            if !tx.update_alarm(&before, &after).await? {
+                return Err(ServiceError::Conflict(
+                    "the alarm changed meanwhile; reload and try again".into(),
+                ));
+            }
+            let log_note = match &step {
+                AlarmStep::Dispatch { link } => Some(link.code().to_owned()),
+                AlarmStep::Close { cause, note } => Some(match note.as_deref().map(str::trim) {
+                    Some(n) if !n.is_empty() => format!("{}: {n}", cause.code()),
+                    _ => cause.code().to_owned(),
+                }),
+                other => other
+                    .note()
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
+            };
+            tx.insert_alarm_log(&AlarmLogEntry {
+                id: AlarmLogId::new(),
+                alarm_id: id,
+                at: now,
+                user_id: Some(me),
+                step: step.code().into(),
+                note: log_note,
+            })
+            .await?;
+            let mut details =
+                serde_json::json!({ "step": step.code(), "state": after.alarm.state.code() });
+            let sla = after.alarm.sla(&self.config.alarms.targets);
+            if let Some(t) = sla.to_contact {
+                details["to_contact_seconds"] = serde_json::json!(t.as_secs());
+            }
+            if let Some(t) = sla.to_arrival {
+                details["to_arrival_seconds"] = serde_json::json!(t.as_secs());
+            }
+            let mut entry = match before.client_id {
+                Some(c) => {
+                    let mut e = ctx
+                        .entry(
+                            now,
+                            AuditAction::AlarmStepTaken,
+                            Outcome::Success,
+                            Some(&grant),
+                            ALARMS,
+                        )
+                        .client(c);
+                    e.flags = AuditFlags {
+                        protected_identity: summary
+                            .as_ref()
+                            .is_some_and(|s| s.protection.is_protected()),
+                        ..AuditFlags::default()
+                    };
+                    e
+                }
+                None => ctx.entry(
+                    now,
+                    AuditAction::AlarmStepTaken,
+                    Outcome::Success,
+                    Some(&grant),
+                    ALARMS,
+                ),
+            }
+            .subject("alarm", id)
+            .details(details.to_string());
+            entry.care_context = Some(ALARMS.into());
+            tx.append_audit(&entry).await?;
+            tx.commit().await?;
+            self.alarms_changed();
+            let names = {
+                let mut r = self.read().await?;
+                user_names(
+                    &mut *r,
+                    [after.alarm.operator, after.alarm.state.responder()]
+                        .into_iter()
+                        .flatten(),
+                )
+                .await?
+            };
+            Ok(self.item(&after, summary.as_ref(), &names))
+        })
+        .await
+    }
+
+    /// The alarms dispatched to the caller's link of the chain (the night patrol's or the
+    /// home-care group's), for the responder's phone view. Audited.
+    pub async fn responder_alarms(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<AlarmItem>> {
+        self.audited(async {
+            let Some(grant) = ctx
+                .principal
+                .any_grant(Permission::DispatchRespond)
+                .cloned()
+            else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::AlarmsListed,
+                        None,
+                        "your roles do not include responding to alarms",
+                    )
+                    .await);
+            };
+            let mut tx = self.read().await?;
+            // The links the caller answers for, by the kinds of their units; a role without a
+            // unit answers for every link.
+            let mut links = Vec::new();
+            for a in ctx
+                .principal
+                .assignments
+                .iter()
+                .filter(|a| a.role.has(Permission::DispatchRespond))
+            {
+                match a.unit_id {
+                    None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
+                    Some(u) => match tx.get_unit(u).await?.map(|u| u.kind) {
+                        Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
+                            links.push(ChainLink::NightPatrol);
+                        }
+                        Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
+                            links.push(ChainLink::HomeCare);
+                        }
+                        _ => {}
+                    },
+                }
+            }
+            let open = tx.list_open_alarms().await?;
+            let me = ctx.principal.user_id;
+            let (items, protected) = self
+                .visible_items(ctx, &mut *tx, &open, Permission::DispatchRespond, |a| {
+                    let mine = a.alarm.state.responder() == Some(me);
+                    let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
+                        && a.chain_link.is_some_and(|l| links.contains(&l));
+                    mine || waiting
+                })
+                .await?;
+            drop(tx);
+            self.audit_alarm_list(
+                ctx,
+                &grant,
+                AuditAction::AlarmsListed,
+                items.len(),
+                protected,
+            )
+            .await?;
+            Ok(items)
+        })
+        .await
+    }
+}
+
+/// A system entry in an alarm's log (received, escalated, restored).
+pub(crate) fn system_log(
+    alarm: AlarmId,
+    at: Timestamp,
+    step: &str,
+    note: Option<String>,
+) -> AlarmLogEntry {
+    AlarmLogEntry {
+        id: AlarmLogId::new(),
+        alarm_id: alarm,
+        at,
+        user_id: None,
+        step: step.into(),
+        note,
+    }
+}

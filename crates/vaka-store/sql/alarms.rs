@@ -1,0 +1,401 @@
+// Safety alarms: the receiver's receipt log, alarms and their log, heartbeats.
+// Included by the backend crates; see README.md.
+
+use vaka_domain::alarm::{AlarmLogEntry, AlarmMessage, AlarmRecord};
+use vaka_domain::ids::{AlarmId, DeviceId};
+use vaka_store::{AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmTx};
+
+/// Rows per statement: 31 values an alarm row stays under SQLite's 32,766 bound values.
+const ALARM_CHUNK: usize = 500;
+const MESSAGE_CHUNK: usize = 1_000;
+
+fn push_alarm(mut b: sqlx::query_builder::Separated<'_, Db, &'static str>, a: &AlarmRecord) {
+    let al = &a.alarm;
+    b.push_bind(a.id.0)
+        .push_bind(a.message_id.map(|m| m.0))
+        .push_bind(a.device_id.map(|d| d.0))
+        .push_bind(a.client_id.map(|c| c.0))
+        .push_bind(a.account.clone())
+        .push_bind(al.kind.code())
+        .push_bind(a.category.clone())
+        .push_bind(a.code.clone())
+        .push_bind(a.zone.clone())
+        .push_bind(al.area.code())
+        .push_bind(DbInstant::new(al.received_at))
+        .push_bind(al.state.code())
+        .push_bind(al.operator.map(|u| u.0))
+        .push_bind(al.taken_at.map(DbInstant::new))
+        .push_bind(al.contacted_at.map(DbInstant::new))
+        .push_bind(al.dispatched_at.map(DbInstant::new))
+        .push_bind(a.chain_link.map(|l| l.code()))
+        .push_bind(al.state.responder().map(|u| u.0))
+        .push_bind(al.acknowledged_at.map(DbInstant::new))
+        .push_bind(al.on_way_at.map(DbInstant::new))
+        .push_bind(al.arrived_at.map(DbInstant::new))
+        .push_bind(al.closed_at.map(DbInstant::new))
+        .push_bind(a.closed_by.map(|u| u.0))
+        .push_bind(a.cause.map(|c| c.code()))
+        .push_bind(a.note.clone())
+        .push_bind(al.escalated_not_taken)
+        .push_bind(al.escalated_not_acknowledged)
+        .push_bind(a.restored_at.map(DbInstant::new))
+        .push_bind(a.occurrences)
+        .push_bind(DbInstant::new(a.last_at))
+        .push_bind(DbInstant::new(a.updated_at));
+}
+
+const ALARM_COLUMNS: &str = "INSERT INTO alarms (id, message_id, device_id, client_id, account, \
+     kind, category, code, zone, area_type, received_at, state, operator_id, taken_at, \
+     contacted_at, dispatched_at, chain_link, responder_id, acknowledged_at, on_way_at, \
+     arrived_at, closed_at, closed_by, cause, note, escalated_not_taken, \
+     escalated_not_acknowledged, restored_at, occurrences, last_at, updated_at) ";
+
+async fn insert_alarms(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    alarms: &[AlarmRecord],
+) -> StoreResult<()> {
+    for chunk in alarms.chunks(ALARM_CHUNK) {
+        let mut q = sqlx::QueryBuilder::<Db>::new(ALARM_COLUMNS);
+        q.push_values(chunk, push_alarm);
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(map_sqlx_error)?;
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl AlarmTx for SqlTx {
+    async fn insert_intake(
+        &mut self,
+        messages: &[AlarmMessage],
+        alarms: &[AlarmRecord],
+        restores: &[(DeviceId, String, jiff::Timestamp)],
+    ) -> StoreResult<()> {
+        for chunk in messages.chunks(MESSAGE_CHUNK) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO alarm_messages (id, account, seq, fingerprint, token, device_id, \
+                 data, message_at, received_at, transport) ",
+            );
+            q.push_values(chunk, |mut b, m| {
+                b.push_bind(m.id.0)
+                    .push_bind(m.account.clone())
+                    .push_bind(i64::from(m.seq))
+                    .push_bind(m.fingerprint)
+                    .push_bind(m.token.clone())
+                    .push_bind(m.device_id.map(|d| d.0))
+                    .push_bind(m.data.clone())
+                    .push_bind(m.message_at.map(DbInstant::new))
+                    .push_bind(DbInstant::new(m.received_at))
+                    .push_bind(m.transport.clone());
+            });
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        insert_alarms(&mut self.tx, alarms).await?;
+        for (device, category, at) in restores {
+            sqlx::query!(
+                "UPDATE alarms SET restored_at = $1, updated_at = $1
+                 WHERE device_id = $2 AND category = $3 AND state <> 'closed' AND restored_at IS NULL",
+                DbInstant::new(*at),
+                device.0,
+                category,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
+    async fn recent_message_keys(
+        &mut self,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<(String, u16, i64)>> {
+        let rows = sqlx::query!(
+            r#"SELECT account as "account!", seq as "seq!: i64", fingerprint as "fingerprint!: i64"
+               FROM alarm_messages WHERE received_at >= $1"#,
+            DbInstant::new(since),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        rows.into_iter()
+            .map(|r| {
+                let seq = u16::try_from(r.seq)
+                    .map_err(|_| StoreError::Corrupt("message sequence".into()))?;
+                Ok((r.account, seq, r.fingerprint))
+            })
+            .collect()
+    }
+
+    async fn count_messages(
+        &mut self,
+        account: &str,
+        seq: u16,
+        since: jiff::Timestamp,
+    ) -> StoreResult<i64> {
+        let n = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) as "n!: i64" FROM alarm_messages
+               WHERE account = $1 AND seq = $2 AND received_at >= $3"#,
+            account,
+            i64::from(seq),
+            DbInstant::new(since),
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(n)
+    }
+
+    async fn insert_alarm(&mut self, alarm: &AlarmRecord) -> StoreResult<()> {
+        insert_alarms(&mut self.tx, std::slice::from_ref(alarm)).await
+    }
+
+    async fn get_alarm(&mut self, id: AlarmId) -> StoreResult<Option<AlarmRecord>> {
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(AlarmRecord::try_from)
+        .transpose()
+    }
+
+    async fn update_alarm(
+        &mut self,
+        before: &AlarmRecord,
+        after: &AlarmRecord,
+    ) -> StoreResult<bool> {
+        let al = &after.alarm;
+        let n = sqlx::query!(
+            "UPDATE alarms SET client_id = $1, state = $2, operator_id = $3, taken_at = $4,
+                    contacted_at = $5, dispatched_at = $6, chain_link = $7, responder_id = $8,
+                    acknowledged_at = $9, on_way_at = $10, arrived_at = $11, closed_at = $12,
+                    closed_by = $13, cause = $14, note = $15, escalated_not_taken = $16,
+                    escalated_not_acknowledged = $17, restored_at = $18, occurrences = $19,
+                    last_at = $20, updated_at = $21
+             WHERE id = $22 AND updated_at = $23",
+            after.client_id.map(|c| c.0),
+            al.state.code(),
+            al.operator.map(|u| u.0),
+            al.taken_at.map(DbInstant::new),
+            al.contacted_at.map(DbInstant::new),
+            al.dispatched_at.map(DbInstant::new),
+            after.chain_link.map(|l| l.code()),
+            al.state.responder().map(|u| u.0),
+            al.acknowledged_at.map(DbInstant::new),
+            al.on_way_at.map(DbInstant::new),
+            al.arrived_at.map(DbInstant::new),
+            al.closed_at.map(DbInstant::new),
+            after.closed_by.map(|u| u.0),
+            after.cause.map(|c| c.code()),
+            after.note,
+            al.escalated_not_taken,
+            al.escalated_not_acknowledged,
+            after.restored_at.map(DbInstant::new),
+            after.occurrences,
+            DbInstant::new(after.last_at),
+            DbInstant::new(after.updated_at),
+            before.id.0,
+            DbInstant::new(before.updated_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn list_open_alarms(&mut self) -> StoreResult<Vec<AlarmRecord>> {
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE state <> 'closed' ORDER BY received_at, id"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AlarmRecord::try_from)
+        .collect()
+    }
+
+    async fn list_alarms_between(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<AlarmRecord>> {
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE received_at >= $1 AND received_at < $2
+               ORDER BY received_at, id"#,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AlarmRecord::try_from)
+        .collect()
+    }
+
+    async fn find_open_alarm(
+        &mut self,
+        account: &str,
+        category: &str,
+    ) -> StoreResult<Option<AlarmRecord>> {
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE account = $1 AND category = $2 AND state <> 'closed'
+               ORDER BY received_at DESC LIMIT 1"#,
+            account,
+            category,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(AlarmRecord::try_from)
+        .transpose()
+    }
+
+    async fn insert_alarm_log(&mut self, e: &AlarmLogEntry) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO alarm_log (id, alarm_id, at, user_id, step, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            e.id.0,
+            e.alarm_id.0,
+            DbInstant::new(e.at),
+            e.user_id.map(|u| u.0),
+            e.step,
+            e.note,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn list_alarm_log(&mut self, alarm: AlarmId) -> StoreResult<Vec<AlarmLogEntry>> {
+        Ok(sqlx::query_as!(
+            AlarmLogRow,
+            r#"SELECT id as "id!: Uuid", alarm_id as "alarm_id!: Uuid", at as "at!: DbInstant",
+                      user_id as "user_id?: Uuid", step as "step!", note as "note?"
+               FROM alarm_log WHERE alarm_id = $1 ORDER BY at, id"#,
+            alarm.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AlarmLogEntry::from)
+        .collect())
+    }
+
+    async fn list_alarm_accounts(&mut self) -> StoreResult<Vec<AlarmAccount>> {
+        sqlx::query_as!(
+            AlarmAccountRow,
+            r#"SELECT d.id as "device_id!: Uuid", d.dc09_account as "account!",
+                      d.dc09_key as "dc09_key?", d.dc09_key_style as "dc09_key_style?",
+                      d.status as "status!", d.client_id as "client_id?: Uuid",
+                      c.area_type as "area_type?", d.heartbeat_seconds as "heartbeat_seconds?: i64",
+                      d.last_seen_at as "last_seen_at?: DbInstant"
+               FROM devices d LEFT JOIN clients c ON c.id = d.client_id
+               WHERE d.dc09_account IS NOT NULL
+               ORDER BY d.dc09_account"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AlarmAccount::try_from)
+        .collect()
+    }
+
+    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()> {
+        for (device, at) in seen {
+            sqlx::query!(
+                "UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
+                DbInstant::new(*at),
+                device.0,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+}
