@@ -21,7 +21,7 @@ export function vakaBin() {
 export async function startDemo() {
   const dir = mkdtempSync(join(tmpdir(), "vaka-e2e-"));
   const dataDir = join(dir, "demo");
-  const child = spawn(vakaBin(), ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0"], {
+  const child = spawn(vakaBin(), ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sia-listen", "127.0.0.1:0"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn" },
   });

@@ -247,6 +247,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut cfg = load(cfg_file, &Common::default())?;
             cfg.data_dir = data_dir.clone();
             cfg.database_url = database;
+            // A port of 0 (tests) becomes a free port now, so that the credentials file and the
+            // simulated alarm units name the real one.
+            let sia_listen = std::net::TcpListener::bind(&sia_listen)
+                .and_then(|l| l.local_addr())
+                .with_context(|| format!("cannot listen for SIA DC-09 on {sia_listen}"))?
+                .to_string();
             cfg.sia_listen = Some(sia_listen.clone());
             // Demo devices report every minute, so a silent one shows within two.
             cfg.alarm_heartbeat_seconds = 60;

@@ -81,30 +81,6 @@ pub fn spawn(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_mix_of_scenes_and_behaviours() {
-        let all: Vec<_> = (0..100).map(|i| character(i, 10)).collect();
-        let offline = all.iter().filter(|(_, b)| *b == Behaviour::Offline).count();
-        assert_eq!(offline, 10);
-        assert!(all.iter().any(|(s, _)| *s == Scene::OnFloor));
-        assert!(all.iter().any(|(s, _)| *s == Scene::EmptyBed));
-        assert!(all.iter().filter(|(s, _)| *s == Scene::InBed).count() > 70);
-        assert!(
-            all.iter()
-                .any(|(_, b)| matches!(b, Behaviour::Flapping { .. }))
-        );
-        assert!(
-            (0..100)
-                .map(|i| character(i, 0))
-                .all(|(_, b)| b != Behaviour::Offline)
-        );
-    }
-}
-
 /// The demo's alarm units that no dialler drives: each sends a DC-09 `NULL` heartbeat over UDP
 /// every 40 s (encrypted for the units that have a key), as a real unit would.
 pub fn spawn_alarm_units(creds: &crate::demo::DemoCredentials, receiver: &str) -> JoinHandle<()> {
@@ -170,4 +146,28 @@ pub fn spawn_alarm_units(creds: &crate::demo::DemoCredentials, receiver: &str) -
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mix_of_scenes_and_behaviours() {
+        let all: Vec<_> = (0..100).map(|i| character(i, 10)).collect();
+        let offline = all.iter().filter(|(_, b)| *b == Behaviour::Offline).count();
+        assert_eq!(offline, 10);
+        assert!(all.iter().any(|(s, _)| *s == Scene::OnFloor));
+        assert!(all.iter().any(|(s, _)| *s == Scene::EmptyBed));
+        assert!(all.iter().filter(|(s, _)| *s == Scene::InBed).count() > 70);
+        assert!(
+            all.iter()
+                .any(|(_, b)| matches!(b, Behaviour::Flapping { .. }))
+        );
+        assert!(
+            (0..100)
+                .map(|i| character(i, 0))
+                .all(|(_, b)| b != Behaviour::Offline)
+        );
+    }
 }

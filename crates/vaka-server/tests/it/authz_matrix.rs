@@ -51,7 +51,10 @@ const MANAGER: &[Role] = &[UnitManager];
 const PAUSE: &[Role] = &[UnitManager, Operator, NightPatrol, CareStaff];
 const REPORT: &[Role] = &[SystemManager, NeedsAssessor];
 const SUPERVISE: &[Role] = &[Operator];
-const PATROL: &[Role] = &[NightPatrol];
+const PATROL: &[Role] = &[NightPatrol, CareStaff];
+const ALARMS: &[Role] = &[Operator];
+/// Opening an alarm: its operators and its responders.
+const ALARM_READERS: &[Role] = &[Operator, NightPatrol, CareStaff];
 const STATISTICS: &[Role] = &[SystemManager, UnitManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
@@ -319,6 +322,15 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        // Safety alarms: the alarm centre's queue and steps, the responders' list.
+        ((g.clone(), "/api/v1/alarms"), (ALARMS, Target::None)),
+        (
+            (g.clone(), "/api/v1/responder/alarms"),
+            (PATROL, Target::None),
+        ),
+        ((g.clone(), "/api/v1/alarms/{id}"), (ALARM_READERS, READ_A1)),
+        // Taking is the operator's; a responder's own steps are tested in `alarms.rs`.
+        ((p.clone(), "/api/v1/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
@@ -479,6 +491,8 @@ struct Ids {
     /// A supervision task of client A1 tonight, and a dispatch to A1.
     task: String,
     dispatch: String,
+    /// A personal alarm of client A1.
+    alarm: String,
 }
 
 /// A decision with its order, a consent and a pause for client A1, and a device in stock,
@@ -611,6 +625,8 @@ fn request(
         filled.replace("{id}", &ids.task)
     } else if path.contains("dispatches/{id}") {
         filled.replace("{id}", &ids.dispatch)
+    } else if path.contains("alarms/{id}") {
+        filled.replace("{id}", &ids.alarm)
     } else {
         filled.replace("{id}", &ids.victim)
     };
@@ -676,6 +692,7 @@ fn request(
             (Some(json!({"outcome": "seen_ok"})), vec![])
         }
         ("POST", "/api/v1/dispatches/{id}/steps") => (Some(json!({"step": "acknowledge"})), vec![]),
+        ("POST", "/api/v1/alarms/{id}/steps") => (Some(json!({"step": "take"})), vec![]),
         ("POST", "/supervision/tasks/{id}/outcome") => (None, s(&[("outcome", "seen_ok")])),
         ("POST", "/patrol/dispatches/{id}") => (None, s(&[("step", "acknowledge")])),
         ("POST", "/api/v1/visits/{id}/outcome") => (Some(json!({"outcome": "seen_ok"})), vec![]),
@@ -795,6 +812,7 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
         member: w.p("a_staff").id.to_string(),
         task,
         dispatch,
+        alarm: alarm_target(&app, &w).await,
     };
 
     // Deny by default: nothing but the open routes answers without a login.
@@ -893,3 +911,20 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
 }
 
 db_tests!(every_route_every_role_every_organisation);
+
+/// A personal alarm from client A1's alarm unit, as the receiver stores it.
+async fn alarm_target(app: &TestApp, w: &World) -> String {
+    let mut a = vaka_domain::alarm::AlarmRecord::new(
+        vaka_domain::alarm::AlarmKind::Personal,
+        vaka_domain::client::AreaType::Town,
+        "personal_alarm",
+        "MA",
+        vaka_store::values::to_db_precision(app.services.now()),
+    );
+    a.client_id = Some(w.client_a1);
+    a.account = Some("A1A1".into());
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_alarm(&a).await.unwrap();
+    tx.commit().await.unwrap();
+    a.id.to_string()
+}

@@ -5,6 +5,7 @@
 mod support;
 mod world;
 
+mod alarms;
 mod audit_log;
 mod authz_matrix;
 mod bad_input;

@@ -27,6 +27,7 @@ use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// One alarm as the console and the responder's view list it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlarmItem {
     pub id: AlarmId,
@@ -36,6 +37,7 @@ pub struct AlarmItem {
     pub zone: Option<String>,
     /// 0 = a person may be in danger, 1 = technical, 2 = tests and unknown devices.
     pub priority: u8,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub received_at: Timestamp,
     pub state: &'static str,
     pub operator_id: Option<UserId>,
@@ -49,14 +51,22 @@ pub struct AlarmItem {
     pub chain_link: Option<&'static str>,
     pub escalated_not_taken: bool,
     pub escalated_not_acknowledged: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub restored_at: Option<Timestamp>,
     pub occurrences: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub taken_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub contacted_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub dispatched_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub acknowledged_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub on_way_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub arrived_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub closed_at: Option<Timestamp>,
     pub cause: Option<&'static str>,
     pub contact_target_seconds: i64,
@@ -146,7 +156,7 @@ fn secs(d: jiff::SignedDuration) -> i64 {
 /// Names of users, read once each.
 pub(crate) async fn user_names(
     tx: &mut dyn Tx,
-    ids: impl IntoIterator<Item = UserId>,
+    ids: Vec<UserId>,
 ) -> ServiceResult<HashMap<UserId, String>> {
     let mut names = HashMap::new();
     for id in ids {
@@ -257,7 +267,7 @@ impl Services {
             let mut tx = self.read().await?;
             let open = tx.list_open_alarms().await?;
             let (items, protected) = self
-                .visible_items(ctx, &mut *tx, &open, Permission::AlarmHandle, |_| true)
+                .visible_items(ctx, &mut *tx, &open, Permission::AlarmHandle, &|_| true)
                 .await?;
             drop(tx);
             self.audit_alarm_list(
@@ -279,7 +289,7 @@ impl Services {
         tx: &mut dyn Tx,
         alarms: &[AlarmRecord],
         p: Permission,
-        keep: impl Fn(&AlarmRecord) -> bool,
+        keep: &(dyn Fn(&AlarmRecord) -> bool + Send + Sync),
     ) -> ServiceResult<(Vec<AlarmItem>, bool)> {
         let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
         let mut shown = Vec::new();
@@ -300,10 +310,11 @@ impl Services {
             protected |= client.as_ref().is_some_and(|c| c.protection.is_protected());
             shown.push((a, client));
         }
-        let users = shown
-            .iter()
-            .flat_map(|(a, _)| [a.alarm.operator, a.alarm.state.responder()])
-            .flatten();
+        let mut users = Vec::new();
+        for (a, _) in &shown {
+            users.extend(a.alarm.operator);
+            users.extend(a.alarm.state.responder());
+        }
         let names = user_names(tx, users).await?;
         let mut items: Vec<AlarmItem> = shown
             .iter()
@@ -351,11 +362,9 @@ impl Services {
                 None => (None, Disclosure::Full),
             };
             let log = tx.list_alarm_log(id).await?;
-            let users = log.iter().filter_map(|l| l.user_id).chain(
-                [alarm.alarm.operator, alarm.alarm.state.responder()]
-                    .into_iter()
-                    .flatten(),
-            );
+            let mut users: Vec<UserId> = log.iter().filter_map(|l| l.user_id).collect();
+            users.extend(alarm.alarm.operator);
+            users.extend(alarm.alarm.state.responder());
             let names = user_names(&mut *tx, users).await?;
             drop(tx);
             let local = self.now().to_zoned(stockholm()).time();
@@ -594,13 +603,10 @@ impl Services {
             self.alarms_changed();
             let names = {
                 let mut r = self.read().await?;
-                user_names(
-                    &mut *r,
-                    [after.alarm.operator, after.alarm.state.responder()]
-                        .into_iter()
-                        .flatten(),
-                )
-                .await?
+                let mut users = Vec::new();
+                users.extend(after.alarm.operator);
+                users.extend(after.alarm.state.responder());
+                user_names(&mut *r, users).await?
             };
             Ok(self.item(&after, summary.as_ref(), &names))
         })
@@ -651,7 +657,7 @@ impl Services {
             let open = tx.list_open_alarms().await?;
             let me = ctx.principal.user_id;
             let (items, protected) = self
-                .visible_items(ctx, &mut *tx, &open, Permission::DispatchRespond, |a| {
+                .visible_items(ctx, &mut *tx, &open, Permission::DispatchRespond, &|a| {
                     let mine = a.alarm.state.responder() == Some(me);
                     let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
                         && a.chain_link.is_some_and(|l| links.contains(&l));

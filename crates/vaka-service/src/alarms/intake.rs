@@ -21,14 +21,11 @@ fn sink_err(e: impl std::fmt::Display) -> SinkError {
     SinkError(e.to_string())
 }
 
+/// An open alarm to mark restored: the device, the category, when.
+pub type Restore = (DeviceId, String, Timestamp);
+
 /// The messages, alarms and restores of one batch.
-pub fn records(
-    batch: &[Received],
-) -> (
-    Vec<AlarmMessage>,
-    Vec<AlarmRecord>,
-    Vec<(DeviceId, String, Timestamp)>,
-) {
+pub fn records(batch: &[Received]) -> (Vec<AlarmMessage>, Vec<AlarmRecord>, Vec<Restore>) {
     let mut messages = Vec::with_capacity(batch.len());
     let mut alarms = Vec::with_capacity(batch.len());
     let mut restores = Vec::new();

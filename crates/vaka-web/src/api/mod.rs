@@ -3,6 +3,7 @@
 //! Authenticate with `Authorization: Bearer <token>` (from `vaka token create`), or with the
 //! session cookie of a logged-in browser. Errors are `application/problem+json`.
 
+pub mod alarms;
 pub mod audit;
 pub mod clients;
 pub mod directory;
@@ -40,6 +41,7 @@ use crate::state::AppState;
         (name = "reports", description = "Follow-up reports"),
         (name = "import", description = "Clients and devices from CSV files"),
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
+        (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
         (name = "me", description = "The caller")
     )
 )]
@@ -293,4 +295,17 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(DispatchRespond),
             routes!(supervision::dispatch_step),
         )
+        .api(Access::Permission(AlarmHandle), routes!(alarms::queue))
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(alarms::responder),
+        )
+        .api(ALARM_ROLES, routes!(alarms::view))
+        .api(ALARM_ROLES, routes!(alarms::step))
 }
+
+/// Operators and responders both open and step alarms; the use case decides which steps.
+const ALARM_ROLES: Access = Access::AnyOf(&[
+    vaka_domain::access::Permission::AlarmHandle,
+    vaka_domain::access::Permission::DispatchRespond,
+]);

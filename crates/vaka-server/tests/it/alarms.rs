@@ -1,0 +1,588 @@
+//! Safety alarms end to end: a device sends SIA DC-09 over a real socket to the receiver, the
+//! ACK comes only once the event is stored (and a resend is stored once), the operator takes,
+//! calls, dispatches along the chain, the home-care group's staff acknowledge, arrive and close,
+//! and both SLA clocks are measured. Unknown accounts and stale clocks get a NAK; a silent
+//! device raises a technical alarm. The third-party PyPI peers (my-dc09-spt, siadc09) are
+//! driven against the same receiver.
+
+use std::net::SocketAddr;
+
+use axum::http::Method;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use vaka_domain::clock::Clock;
+use vaka_domain::ids::{ClientId, DeviceId};
+use vaka_sia_dc09::encode::{encode_clear, sia_dcs_data};
+use vaka_sia_dc09::frame::{Body, Header, Payload};
+use vaka_sia_dc09::{IdToken, parse_frame};
+
+use crate::db_tests;
+use crate::support::{Auth, TestApp};
+use crate::world::World;
+
+const AES128: &str = "000102030405060708090A0B0C0D0E0F";
+
+async fn ok(app: &TestApp, who: &Auth, method: Method, path: String, body: Value) -> Value {
+    let res = app.json(method, &path, who, body).await;
+    assert!(
+        res.status.is_success(),
+        "{path}: {} {}",
+        res.status,
+        res.body
+    );
+    res.json()
+}
+
+/// Registers an alarm unit with a DC-09 account (and key) and takes it to active at `client`.
+async fn alarm_unit(
+    app: &TestApp,
+    w: &World,
+    client: ClientId,
+    account: &str,
+    key: Option<&str>,
+) -> DeviceId {
+    let admin = w.p("m_admin").bearer();
+    let mut body = json!({"kind": "alarm_unit", "serial": format!("TA-{account}"),
+                          "model": "Trygghetslarm IP", "dc09_account": account});
+    if let Some(k) = key {
+        body["dc09_key"] = json!(k);
+        body["dc09_key_style"] = json!("hex");
+    }
+    let v = ok(app, &admin, Method::POST, "/api/v1/devices".into(), body).await;
+    let device: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
+    for step in ["assign", "install", "pass_test", "activate"] {
+        let body = if step == "assign" {
+            json!({"step": step, "client_id": client})
+        } else {
+            json!({"step": step})
+        };
+        ok(
+            app,
+            &admin,
+            Method::POST,
+            format!("/api/v1/devices/{device}/steps"),
+            body,
+        )
+        .await;
+    }
+    device
+}
+
+fn frame(id: IdToken, account: &str, seq: u16, data: &[u8], at: Option<Timestamp>) -> Vec<u8> {
+    encode_clear(
+        &Header {
+            id,
+            encrypted: false,
+            seq,
+            receiver: Some("1".into()),
+            line: Some("0".into()),
+            account: account.into(),
+        },
+        &Body {
+            data: data.to_vec(),
+            xdata: Vec::new(),
+            timestamp: at,
+        },
+    )
+    .unwrap()
+}
+
+/// Sends one frame on a connection and reads one answer.
+async fn exchange(conn: &mut tokio::net::TcpStream, bytes: &[u8]) -> vaka_sia_dc09::Frame {
+    conn.write_all(bytes).await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 512];
+    while !buf.ends_with(b"\r") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), conn.read(&mut chunk))
+            .await
+            .expect("no answer in time")
+            .unwrap();
+        assert!(n > 0, "the receiver closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    parse_frame(&buf).expect("the answer parses")
+}
+
+async fn messages(app: &TestApp, account: &str, seq: u16) -> i64 {
+    let mut tx = app.store.begin_read().await.unwrap();
+    tx.count_messages(
+        account,
+        seq,
+        app.services.now() - SignedDuration::from_hours(1),
+    )
+    .await
+    .unwrap()
+}
+
+async fn start(app: &TestApp) -> vaka_server::serve::AlarmReceiver {
+    vaka_server::serve::start_alarm_receiver("127.0.0.1:0", app.services.clone())
+        .await
+        .unwrap()
+}
+
+async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) {
+    let w = World::build(&app).await;
+    alarm_unit(&app, &w, w.client_a1, "A100", None).await;
+    let rx = start(&app).await;
+    let addr: SocketAddr = rx.addr;
+    let now = app.services.now();
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let press = frame(
+        IdToken::SiaDcs,
+        "A100",
+        17,
+        &sia_dcs_data(Some("A100"), "ri1/MA001"),
+        Some(now),
+    );
+    let ack = exchange(&mut conn, &press).await;
+    assert_eq!(ack.header.id, IdToken::Ack);
+    assert_eq!((ack.header.seq, ack.header.account.as_str()), (17, "A100"));
+    assert_eq!(messages(&app, "A100", 17).await, 1, "stored before the ACK");
+    // The device did not get the ACK and sends the same again: ACKed, stored once.
+    let again = exchange(&mut conn, &press).await;
+    assert_eq!(again.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A100", 17).await, 1);
+    // A heartbeat is answered and stores nothing.
+    let hb = exchange(&mut conn, &frame(IdToken::Null, "A100", 18, b"", Some(now))).await;
+    assert_eq!(hb.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A100", 18).await, 0);
+    // A clock 5 minutes behind: NAK with our clock, nothing stored.
+    let stale = exchange(
+        &mut conn,
+        &frame(
+            IdToken::SiaDcs,
+            "A100",
+            19,
+            &sia_dcs_data(None, "MA001"),
+            Some(now - SignedDuration::from_mins(5)),
+        ),
+    )
+    .await;
+    assert_eq!(stale.header.id, IdToken::Nak);
+    let Payload::Clear(b) = stale.payload else {
+        panic!("a NAK is clear")
+    };
+    assert_eq!(b.timestamp, Some(now));
+    assert_eq!(messages(&app, "A100", 19).await, 0);
+    // An account nobody provisioned: NAK and an unknown-device alarm.
+    let unknown = exchange(
+        &mut conn,
+        &frame(
+            IdToken::SiaDcs,
+            "BEEF",
+            1,
+            &sia_dcs_data(None, "MA001"),
+            Some(now),
+        ),
+    )
+    .await;
+    assert_eq!(unknown.header.id, IdToken::Nak);
+
+    let op = w.p("c_operator").bearer();
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let items = queue.as_array().unwrap();
+    assert_eq!(items.len(), 2, "{queue}");
+    // A person first, then the unknown device.
+    assert_eq!(items[0]["kind"], "personal");
+    assert_eq!(items[0]["client_name"], "Alma Ettan");
+    assert_eq!(items[1]["kind"], "unknown_device");
+    assert_eq!(items[1]["account"], "BEEF");
+    let id = items[0]["id"].as_str().unwrap().to_owned();
+    let step = |who: Auth, body: Value| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.json(
+                Method::POST,
+                &format!("/api/v1/alarms/{id}/steps"),
+                &who,
+                body,
+            )
+            .await
+        }
+    };
+    // Staff cannot take an alarm; the operator can, once.
+    let staff = w.p("a_staff").bearer();
+    assert_eq!(
+        step(staff.clone(), json!({"step": "take"})).await.status,
+        403
+    );
+    app.clock.advance(SignedDuration::from_secs(20));
+    assert!(
+        step(op.clone(), json!({"step": "take"}))
+            .await
+            .status
+            .is_success()
+    );
+    assert_eq!(step(op.clone(), json!({"step": "take"})).await.status, 409);
+    // The card: contacts, key access, the chain (daytime: home care first).
+    let view = ok(
+        &app,
+        &op,
+        Method::GET,
+        format!("/api/v1/alarms/{id}"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(view["alarm"]["state"], "taken");
+    assert_eq!(view["chain"][0], "home_care");
+    app.clock.advance(SignedDuration::from_secs(100));
+    assert!(
+        step(
+            op.clone(),
+            json!({"step": "contact", "note": "Fallen in the hall, cannot get up"})
+        )
+        .await
+        .status
+        .is_success()
+    );
+    let bad = step(op.clone(), json!({"step": "dispatch", "link": "the moon"})).await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        step(op.clone(), json!({"step": "dispatch", "link": "home_care"}))
+            .await
+            .status
+            .is_success()
+    );
+    // The home-care group sees it; the night patrol does not (not its link).
+    let mine = ok(
+        &app,
+        &staff,
+        Method::GET,
+        "/api/v1/responder/alarms".into(),
+        json!(null),
+    )
+    .await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    let patrol = w.p("a_patrol").bearer();
+    let theirs = ok(
+        &app,
+        &patrol,
+        Method::GET,
+        "/api/v1/responder/alarms".into(),
+        json!(null),
+    )
+    .await;
+    assert_eq!(theirs.as_array().unwrap().len(), 0, "{theirs}");
+    // Arriving before acknowledging is refused.
+    assert_eq!(
+        step(staff.clone(), json!({"step": "arrive"})).await.status,
+        409
+    );
+    for s in ["acknowledge", "on_the_way"] {
+        app.clock.advance(SignedDuration::from_secs(60));
+        let r = step(staff.clone(), json!({"step": s})).await;
+        assert!(r.status.is_success(), "{s}: {}", r.body);
+    }
+    app.clock.advance(SignedDuration::from_mins(25));
+    assert!(
+        step(staff.clone(), json!({"step": "arrive"}))
+            .await
+            .status
+            .is_success()
+    );
+    let closing = step(staff.clone(), json!({"step": "close", "cause": "other"})).await;
+    assert_eq!(closing.status, 422, "other needs a note");
+    let closed = step(
+        staff.clone(),
+        json!({"step": "close", "cause": "fall", "note": "Helped up, no injury"}),
+    )
+    .await;
+    assert!(closed.status.is_success(), "{}", closed.body);
+    let c = closed.json();
+    assert_eq!(c["state"], "closed");
+    assert_eq!(c["to_contact_seconds"], 120);
+    assert_eq!(c["contact_met"], true);
+    assert_eq!(c["to_arrival_seconds"], 120 + 120 + 25 * 60);
+    assert_eq!(c["arrival_met"], true, "town: 45 minutes");
+    // Closed alarms leave the queue; the log has every step.
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    let view = ok(
+        &app,
+        &op,
+        Method::GET,
+        format!("/api/v1/alarms/{id}"),
+        json!(null),
+    )
+    .await;
+    let steps: Vec<&str> = view["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "take",
+            "contact",
+            "dispatch",
+            "acknowledge",
+            "on_the_way",
+            "arrive",
+            "close"
+        ]
+    );
+    // Every step is in the audit log.
+    let mut tx = app.store.begin_read().await.unwrap();
+    let n = tx
+        .search_audit(&vaka_store::AuditQuery {
+            action: Some(vaka_domain::audit::AuditAction::AlarmStepTaken),
+            limit: 100,
+            ..vaka_store::AuditQuery::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert!(n >= 7, "{n} alarm steps audited");
+    drop(tx);
+    rx.stop(&app.services).await;
+}
+
+async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical_alarm(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let device = alarm_unit(&app, &w, w.client_a1, "A200", Some(AES128)).await;
+    let rx = start(&app).await;
+    let started = app.services.now();
+    // Silent until interval + grace: nothing; past it: one technical alarm.
+    let interval = app.services.config.alarms.default_heartbeat;
+    app.clock.advance(interval);
+    let r = app
+        .services
+        .check_heartbeats(&rx.seen, started)
+        .await
+        .unwrap();
+    assert_eq!(r.heartbeat_alarms, 0);
+    app.clock.advance(SignedDuration::from_secs(31));
+    let r = app
+        .services
+        .check_heartbeats(&rx.seen, started)
+        .await
+        .unwrap();
+    assert_eq!(r.heartbeat_alarms, 1);
+    let r = app
+        .services
+        .check_heartbeats(&rx.seen, started)
+        .await
+        .unwrap();
+    assert_eq!(r.heartbeat_alarms, 0, "one alarm, not one a pass");
+    let op = w.p("c_operator").bearer();
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    assert_eq!(queue[0]["category"], "heartbeat_missed");
+    assert_eq!(queue[0]["kind"], "technical");
+    // Heard from again: restored.
+    app.clock.advance(SignedDuration::from_secs(5));
+    rx.seen.record(device, app.services.now());
+    let r = app
+        .services
+        .check_heartbeats(&rx.seen, started)
+        .await
+        .unwrap();
+    assert_eq!(r.restored, 1);
+    // Not taken within 60 s: escalated once.
+    app.clock.advance(SignedDuration::from_secs(61));
+    assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
+    assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    assert_eq!(queue[0]["escalated_not_taken"], true);
+    assert!(queue[0]["restored_at"].is_string());
+    rx.stop(&app.services).await;
+}
+
+/// Runs a PyPI peer scenario against the receiver; returns its JSON report.
+fn peer(addr: SocketAddr, args: &[&str]) -> Value {
+    let python = std::env::var("VAKA_PEERS_PYTHON").expect(
+        "VAKA_PEERS_PYTHON must point at a Python with the DC-09 peers \
+         (scripts/test makes .venv and sets it)",
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vaka-alarm-receiver/peers/dialler.py"
+    );
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args([
+            "--host",
+            &addr.ip().to_string(),
+            "--port",
+            &addr.port().to_string(),
+        ])
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("the dialler runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: TestApp) {
+    let w = World::build(&app).await;
+    alarm_unit(&app, &w, w.client_a1, "1234", None).await;
+    alarm_unit(&app, &w, w.client_b1, "5678", Some(AES128)).await;
+    let rx = start(&app).await;
+    let real = || vaka_domain::clock::SystemClock.now();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--account",
+                "1234",
+                "--scenario",
+                "per-connection",
+                "--count",
+                "6",
+                "--seq-start",
+                "1",
+            ],
+            "1234",
+        ),
+        (
+            &[
+                "--account",
+                "1234",
+                "--scenario",
+                "kept-open",
+                "--count",
+                "6",
+                "--seq-start",
+                "100",
+                "--resend",
+            ],
+            "1234",
+        ),
+        (
+            &[
+                "--account",
+                "1234",
+                "--scenario",
+                "pipelined",
+                "--count",
+                "6",
+                "--seq-start",
+                "200",
+            ],
+            "1234",
+        ),
+        (
+            &[
+                "--account",
+                "1234",
+                "--scenario",
+                "per-connection",
+                "--udp",
+                "--count",
+                "4",
+                "--seq-start",
+                "300",
+            ],
+            "1234",
+        ),
+        (
+            &[
+                "--account",
+                "5678",
+                "--key-hex",
+                AES128,
+                "--scenario",
+                "kept-open",
+                "--count",
+                "6",
+                "--seq-start",
+                "400",
+            ],
+            "5678",
+        ),
+        (
+            &[
+                "--account",
+                "5678",
+                "--key-hex",
+                AES128,
+                "--scenario",
+                "per-connection",
+                "--count",
+                "4",
+                "--seq-start",
+                "500",
+            ],
+            "5678",
+        ),
+        (
+            &[
+                "--account",
+                "5678",
+                "--key-hex",
+                AES128,
+                "--scenario",
+                "null",
+                "--count",
+                "3",
+                "--seq-start",
+                "600",
+            ],
+            "5678",
+        ),
+        (
+            &[
+                "--account",
+                "1234",
+                "--scenario",
+                "null",
+                "--count",
+                "3",
+                "--seq-start",
+                "700",
+            ],
+            "1234",
+        ),
+    ];
+    for (args, account) in cases {
+        // The peers stamp frames with the real clock; the receiver's clock follows it.
+        app.clock.set(real());
+        let report = peer_blocking(rx.addr, args).await;
+        let sent = report["sent"].as_array().unwrap();
+        assert!(!sent.is_empty(), "{args:?}: {report}");
+        for s in sent {
+            assert_eq!(s["answer_kind"], "ACK", "{args:?}: {s}");
+            assert_eq!(s["siadc09_ok"], true, "siadc09 decodes our answer: {s}");
+            let seq = u16::try_from(s["seq"].as_u64().unwrap()).unwrap();
+            if s["token"] != "NULL" {
+                assert_eq!(messages(&app, account, seq).await, 1, "{args:?} seq {seq}");
+            } else {
+                assert_eq!(messages(&app, account, seq).await, 0);
+            }
+        }
+    }
+    // A dialler whose clock is off by 5 minutes gets a NAK carrying ours.
+    app.clock.set(real());
+    let report = peer_blocking(rx.addr, &["--account", "1234", "--scenario", "skew"]).await;
+    for s in report["sent"].as_array().unwrap() {
+        assert_eq!(s["answer_kind"], "NAK", "{s}");
+        assert_eq!(s["siadc09_ok"], true, "{s}");
+    }
+    rx.stop(&app.services).await;
+}
+
+async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        peer(addr, &refs)
+    })
+    .await
+    .unwrap()
+}
+
+db_tests!(
+    an_alarm_goes_from_the_button_to_closed_with_both_clocks,
+    nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical_alarm,
+    third_party_diallers_are_acknowledged_and_stored_exactly_once,
+);

@@ -1,0 +1,202 @@
+//! Safety alarms: the alarm centre's queue, one alarm with its client's card and log, the
+//! operator's and the responder's steps, and the responder's list. The same checks as the
+//! pages.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vaka_domain::alarm::{ChainLink, CloseCause};
+use vaka_domain::ids::AlarmId;
+use vaka_service::alarms::console::{AlarmItem, AlarmStep, AlarmView};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+
+/// The open alarms the caller may handle, by priority and age. Audited.
+#[utoipa::path(get, path = "/api/v1/alarms", tag = "alarms",
+    responses((status = 200, body = Vec<AlarmItem>), (status = 403, body = Problem)))]
+pub async fn queue(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<AlarmItem>>> {
+    Ok(Json(s.services.alarm_queue(&caller.ctx()).await?))
+}
+
+/// The alarms dispatched to the caller's link of the chain, and the ones the caller has
+/// acknowledged. Audited.
+#[utoipa::path(get, path = "/api/v1/responder/alarms", tag = "alarms",
+    responses((status = 200, body = Vec<AlarmItem>), (status = 403, body = Problem)))]
+pub async fn responder(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<AlarmItem>>> {
+    Ok(Json(s.services.responder_alarms(&caller.ctx()).await?))
+}
+
+/// A contact on the client's card.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+}
+
+/// One line of the alarm's log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogLineDto {
+    pub at: String,
+    pub by: Option<String>,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+/// An alarm with the client's card and its log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlarmViewDto {
+    pub alarm: AlarmItem,
+    pub client_name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// `key_box`, `digital_lock`, `staff_key`, `none`.
+    pub key_access: Option<String>,
+    pub key_note: Option<String>,
+    pub contacts: Vec<ContactDto>,
+    /// `full` or `name_only` (a protected identity outside its named group).
+    pub disclosure: String,
+    /// The client's alarm chain now, in order.
+    pub chain: Vec<String>,
+    pub log: Vec<LogLineDto>,
+}
+
+impl From<AlarmView> for AlarmViewDto {
+    fn from(v: AlarmView) -> Self {
+        let c = v.client.as_ref();
+        Self {
+            alarm: v.item,
+            client_name: c.map(|c| c.name.clone()),
+            address: c.and_then(|c| c.address.as_ref().map(|a| a.one_line())),
+            phone: c.and_then(|c| c.phone.clone()),
+            key_access: c.map(|c| c.key_access.code().into()),
+            key_note: c.and_then(|c| c.key_note.clone()),
+            contacts: c
+                .map(|c| {
+                    c.contacts
+                        .iter()
+                        .map(|k| ContactDto {
+                            name: k.name.clone(),
+                            relation: k.relation.clone(),
+                            phone: k.phone.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            disclosure: match v.disclosure {
+                vaka_domain::client::Disclosure::Full => "full",
+                vaka_domain::client::Disclosure::NameOnly => "name_only",
+            }
+            .into(),
+            chain: v.chain.iter().map(|l| l.code().into()).collect(),
+            log: v
+                .log
+                .into_iter()
+                .map(|l| LogLineDto {
+                    at: l.at.to_string(),
+                    by: l.by,
+                    step: l.step,
+                    note: l.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One alarm with the client's card (contacts, key access) and its log. Audited as a read of
+/// the client.
+#[utoipa::path(get, path = "/api/v1/alarms/{id}", tag = "alarms",
+    params(("id" = AlarmId, Path, description = "Alarm id")),
+    responses((status = 200, body = AlarmViewDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn view(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<AlarmId>,
+) -> ApiResult<Json<AlarmViewDto>> {
+    Ok(Json(s.services.alarm_view(&caller.ctx(), id).await?.into()))
+}
+
+/// A step on an alarm.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AlarmStepInput {
+    /// take, release, contact, note, dispatch, acknowledge, on_the_way, arrive, close.
+    pub step: String,
+    /// For dispatch: night_patrol, home_care or relative.
+    pub link: Option<String>,
+    /// For close: help_given, fall, ambulance, accidental, test, technical, other.
+    pub cause: Option<String>,
+    /// The call note (contact, note) or what happened (close; required for `other`).
+    pub note: Option<String>,
+}
+
+/// Turns the input into a step, or says which field is wrong.
+pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, ApiError> {
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    Ok(match input.step.trim() {
+        "take" => AlarmStep::Take,
+        "release" => AlarmStep::Release,
+        "contact" => AlarmStep::Contact { note },
+        "note" => AlarmStep::Note {
+            note: note.ok_or_else(|| ApiError::invalid("note", "write the note"))?,
+        },
+        "dispatch" => AlarmStep::Dispatch {
+            link: input
+                .link
+                .as_deref()
+                .and_then(|l| ChainLink::from_code(l.trim()))
+                .ok_or_else(|| {
+                    ApiError::invalid("link", "choose night_patrol, home_care or relative")
+                })?,
+        },
+        "acknowledge" => AlarmStep::Acknowledge,
+        "on_the_way" => AlarmStep::OnTheWay,
+        "arrive" => AlarmStep::Arrive,
+        "close" => AlarmStep::Close {
+            cause: input
+                .cause
+                .as_deref()
+                .and_then(|c| CloseCause::from_code(c.trim()))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "cause",
+                        "choose help_given, fall, ambulance, accidental, test, technical or other",
+                    )
+                })?,
+            note,
+        },
+        _ => {
+            return Err(ApiError::invalid(
+                "step",
+                "choose take, release, contact, note, dispatch, acknowledge, on_the_way, arrive or close",
+            ));
+        }
+    })
+}
+
+/// Take a step on an alarm: the operator's (take, release, contact, note, dispatch, close) or
+/// the responder's (acknowledge, on the way, arrive, close). Checked by the alarm's state
+/// machine; logged and audited.
+#[utoipa::path(post, path = "/api/v1/alarms/{id}/steps", tag = "alarms",
+    request_body = AlarmStepInput,
+    params(("id" = AlarmId, Path, description = "Alarm id")),
+    responses((status = 200, body = AlarmItem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn step(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<AlarmId>,
+    Json(input): Json<AlarmStepInput>,
+) -> ApiResult<Json<AlarmItem>> {
+    let step = parse_step(&input)?;
+    Ok(Json(s.services.alarm_step(&caller.ctx(), id, step).await?))
+}
