@@ -599,15 +599,12 @@ impl Services {
             .details(details.to_string());
             entry.care_context = Some(ALARMS.into());
             tx.append_audit(&entry).await?;
+            let mut users = Vec::new();
+            users.extend(after.alarm.operator);
+            users.extend(after.alarm.state.responder());
+            let names = user_names(&mut *tx, users).await?;
             tx.commit().await?;
             self.alarms_changed();
-            let names = {
-                let mut r = self.read().await?;
-                let mut users = Vec::new();
-                users.extend(after.alarm.operator);
-                users.extend(after.alarm.state.responder());
-                user_names(&mut *r, users).await?
-            };
             Ok(self.item(&after, summary.as_ref(), &names))
         })
         .await

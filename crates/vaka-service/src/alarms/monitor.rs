@@ -33,6 +33,16 @@ impl Services {
     pub async fn escalate_alarms(&self) -> ServiceResult<usize> {
         let now = vaka_store::values::to_db_precision(self.now());
         let targets = self.config.alarms.targets;
+        // Most passes find nothing due: look on a read connection first, so the write lock is
+        // taken (beside the receiver's group commits) only when something escalates.
+        let due = |a: &AlarmRecord| {
+            a.alarm
+                .apply(AlarmEvent::Tick(now), &targets)
+                .is_ok_and(|(_, fx)| !fx.is_empty())
+        };
+        if !self.read().await?.list_open_alarms().await?.iter().any(due) {
+            return Ok(0);
+        }
         let mut tx = self.write().await?;
         let mut n = 0;
         for before in tx.list_open_alarms().await? {
@@ -97,15 +107,18 @@ impl Services {
     ) -> ServiceResult<MonitorReport> {
         let now = vaka_store::values::to_db_precision(self.now());
         let mut report = MonitorReport::default();
-        let mut tx = self.write().await?;
-        let accounts = tx.list_alarm_accounts().await?;
-        let open: HashMap<String, AlarmRecord> = tx
+        // Read on a read connection; the write transaction opens only for the first change.
+        let mut read = self.read().await?;
+        let accounts = read.list_alarm_accounts().await?;
+        let open: HashMap<String, AlarmRecord> = read
             .list_open_alarms()
             .await?
             .into_iter()
             .filter(|a| a.category == HEARTBEAT_MISSED)
             .filter_map(|a| Some((a.account.clone()?, a)))
             .collect();
+        drop(read);
+        let mut writing: Option<Box<dyn vaka_store::Tx>> = None;
         for acct in accounts {
             let last = [seen.last(acct.device_id), acct.last_seen_at, Some(started)]
                 .into_iter()
@@ -122,6 +135,10 @@ impl Services {
             let active = acct.status == DeviceStatus::Active;
             match open_alarm {
                 None if active && rule.missed(last, now) => {
+                    let tx = match &mut writing {
+                        Some(tx) => tx,
+                        None => writing.insert(self.write().await?),
+                    };
                     let mut a = AlarmRecord::new(
                         AlarmKind::Technical,
                         acct.area_type.unwrap_or(AreaType::Town),
@@ -147,6 +164,10 @@ impl Services {
                     report.heartbeat_alarms += 1;
                 }
                 Some(before) if before.restored_at.is_none() && last > before.alarm.received_at => {
+                    let tx = match &mut writing {
+                        Some(tx) => tx,
+                        None => writing.insert(self.write().await?),
+                    };
                     let mut after = before.clone();
                     after.restored_at = Some(vaka_store::values::to_db_precision(last));
                     after.updated_at = now;
@@ -159,7 +180,9 @@ impl Services {
                 _ => {}
             }
         }
-        tx.commit().await?;
+        if let Some(tx) = writing {
+            tx.commit().await?;
+        }
         if report.heartbeat_alarms > 0 || report.restored > 0 {
             tracing::warn!(
                 raised = report.heartbeat_alarms,
