@@ -67,7 +67,9 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     }
     let jobs = spawn_supervision_jobs(state.clone());
     let alarms = match &cfg.sia_listen {
-        Some(addr) => Some(start_alarm_receiver(addr, state.services.clone()).await?),
+        Some(addr) => {
+            Some(start_alarm_receiver(addr, state.services.clone(), AlarmJobs::Run).await?)
+        }
         None => None,
     };
     axum::serve(
@@ -192,10 +194,21 @@ impl AlarmReceiver {
     }
 }
 
+/// Whether the receiver's timed jobs run (tests that drive the clock call them themselves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlarmJobs {
+    Run,
+    None,
+}
+
 /// Starts the SIA DC-09 receiver on `addr` (TCP and UDP) with its jobs: the account directory
 /// reloaded every 30 s, escalation and heartbeat supervision every 10 s, devices' last-seen
 /// times written every minute.
-pub async fn start_alarm_receiver(addr: &str, services: Services) -> anyhow::Result<AlarmReceiver> {
+pub async fn start_alarm_receiver(
+    addr: &str,
+    services: Services,
+    jobs: AlarmJobs,
+) -> anyhow::Result<AlarmReceiver> {
     use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig, Seen};
     let directory = Arc::new(Directory::new());
     services
@@ -225,31 +238,33 @@ pub async fn start_alarm_receiver(addr: &str, services: Services) -> anyhow::Res
     ];
     let started = services.now();
     let (svc, s) = (services.clone(), seen.clone());
-    tasks.push(tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut round: u32 = 0;
-        loop {
-            tick.tick().await;
-            round = round.wrapping_add(1);
-            if round.is_multiple_of(3)
-                && let Err(e) = svc.refresh_alarm_directory(&directory).await
-            {
-                tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
+    if jobs == AlarmJobs::Run {
+        tasks.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut round: u32 = 0;
+            loop {
+                tick.tick().await;
+                round = round.wrapping_add(1);
+                if round.is_multiple_of(3)
+                    && let Err(e) = svc.refresh_alarm_directory(&directory).await
+                {
+                    tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
+                }
+                if let Err(e) = svc.escalate_alarms().await {
+                    tracing::warn!(error = %e, "alarm escalation failed");
+                }
+                if let Err(e) = svc.check_heartbeats(&s, started).await {
+                    tracing::warn!(error = %e, "heartbeat supervision failed");
+                }
+                if round.is_multiple_of(6)
+                    && let Err(e) = svc.flush_seen(&s).await
+                {
+                    tracing::warn!(error = %e, "writing devices' last-seen times failed");
+                }
             }
-            if let Err(e) = svc.escalate_alarms().await {
-                tracing::warn!(error = %e, "alarm escalation failed");
-            }
-            if let Err(e) = svc.check_heartbeats(&s, started).await {
-                tracing::warn!(error = %e, "heartbeat supervision failed");
-            }
-            if round.is_multiple_of(6)
-                && let Err(e) = svc.flush_seen(&s).await
-            {
-                tracing::warn!(error = %e, "writing devices' last-seen times failed");
-            }
-        }
-    }));
+        }));
+    }
     Ok(AlarmReceiver {
         addr: local,
         seen,

@@ -116,9 +116,14 @@ async fn messages(app: &TestApp, account: &str, seq: u16) -> i64 {
 }
 
 async fn start(app: &TestApp) -> vaka_server::serve::AlarmReceiver {
-    vaka_server::serve::start_alarm_receiver("127.0.0.1:0", app.services.clone())
-        .await
-        .unwrap()
+    vaka_server::serve::start_alarm_receiver(
+        "127.0.0.1:0",
+        app.services.clone(),
+        // The tests drive the clock and call the jobs themselves.
+        vaka_server::serve::AlarmJobs::None,
+    )
+    .await
+    .unwrap()
 }
 
 async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) {
