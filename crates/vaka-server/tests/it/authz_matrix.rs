@@ -331,6 +331,11 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ((g.clone(), "/api/v1/alarms/{id}"), (ALARM_READERS, READ_A1)),
         // Taking is the operator's; a responder's own steps are tested in `alarms.rs`.
         ((p.clone(), "/api/v1/alarms/{id}/steps"), (ALARMS, READ_A1)),
+        ((g.clone(), "/alarms"), (ALARMS, Target::None)),
+        ((g.clone(), "/alarms/events"), (ALARMS, Target::None)),
+        ((g.clone(), "/alarms/{id}"), (ALARM_READERS, READ_A1)),
+        ((g.clone(), "/alarms/{id}/events"), (ALARM_READERS, READ_A1)),
+        ((p.clone(), "/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
@@ -693,6 +698,7 @@ fn request(
         }
         ("POST", "/api/v1/dispatches/{id}/steps") => (Some(json!({"step": "acknowledge"})), vec![]),
         ("POST", "/api/v1/alarms/{id}/steps") => (Some(json!({"step": "take"})), vec![]),
+        ("POST", "/alarms/{id}/steps") => (None, s(&[("step", "take")])),
         ("POST", "/supervision/tasks/{id}/outcome") => (None, s(&[("outcome", "seen_ok")])),
         ("POST", "/patrol/dispatches/{id}") => (None, s(&[("step", "acknowledge")])),
         ("POST", "/api/v1/visits/{id}/outcome") => (Some(json!({"outcome": "seen_ok"})), vec![]),

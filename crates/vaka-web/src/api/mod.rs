@@ -305,7 +305,7 @@ pub fn register(r: Routes) -> Routes {
 }
 
 /// Operators and responders both open and step alarms; the use case decides which steps.
-const ALARM_ROLES: Access = Access::AnyOf(&[
+pub(crate) const ALARM_ROLES: Access = Access::AnyOf(&[
     vaka_domain::access::Permission::AlarmHandle,
     vaka_domain::access::Permission::DispatchRespond,
 ]);

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+mod alarms;
 mod registry;
 mod supervision;
 
@@ -656,6 +657,7 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
         .iter()
         .chain(registry::MESSAGES)
         .chain(supervision::MESSAGES)
+        .chain(alarms::MESSAGES)
 }
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -709,6 +711,7 @@ impl Tr {
                 .iter()
                 .chain(registry::REASONS_SV)
                 .chain(supervision::REASONS_SV)
+                .chain(alarms::REASONS_SV)
                 .find(|(en, _)| *en == reason)
             {
                 return (*sv).to_owned();

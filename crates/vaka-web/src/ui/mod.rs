@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod admin;
+pub mod alarms;
 pub mod audit;
 pub mod charts;
 pub mod clients;
@@ -336,6 +337,19 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(SupervisionLogExport),
             supervision_log::page,
         )
+        .get("/alarms", Access::Permission(AlarmHandle), alarms::console)
+        .get(
+            "/alarms/events",
+            Access::Permission(AlarmHandle),
+            alarms::queue_events,
+        )
+        .get("/alarms/{id}", crate::api::ALARM_ROLES, alarms::alarm_page)
+        .get(
+            "/alarms/{id}/events",
+            crate::api::ALARM_ROLES,
+            alarms::alarm_events,
+        )
+        .post("/alarms/{id}/steps", crate::api::ALARM_ROLES, alarms::step)
         .get(
             "/patrol",
             Access::Permission(DispatchRespond),

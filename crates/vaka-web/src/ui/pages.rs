@@ -26,6 +26,7 @@ pub struct NavUser {
     pub can_audit: bool,
     pub can_console: bool,
     pub can_patrol: bool,
+    pub can_alarms: bool,
     pub can_supervision_log: bool,
     pub can_statistics: bool,
 }
@@ -80,6 +81,7 @@ impl PageCtx {
                 can_audit: p.has_permission(Permission::AuditRead),
                 can_console: p.has_permission(Permission::Supervise),
                 can_patrol: p.has_permission(Permission::DispatchRespond),
+                can_alarms: p.has_permission(Permission::AlarmHandle),
                 can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
                 can_statistics: p.has_permission(Permission::StatisticsRead),
             }),
@@ -316,9 +318,14 @@ pub fn opt_id<T: std::str::FromStr>(
     }
 }
 
+/// The zone every page shows times in.
+pub fn stockholm() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// A time for people to read: Stockholm local time, minutes.
 pub fn local_time(ts: jiff::Timestamp) -> String {
-    ts.to_zoned(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC))
+    ts.to_zoned(stockholm())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::ui::alarms::{AlarmRow, causes, row as alarm_row};
 use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
 use crate::ui::supervision::{Flash, hm, live_feed};
 
@@ -55,6 +56,9 @@ pub struct PatrolFragment {
     pub csrf: String,
     pub cards: Vec<PatrolCard>,
     pub visits: Vec<VisitCard>,
+    /// Safety alarms dispatched to the caller's link of the chain, or acknowledged by them.
+    pub alarms: Vec<AlarmRow>,
+    pub causes: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -67,6 +71,14 @@ pub struct PatrolPage {
 async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
     let now = state.services.now();
     let items = state.services.patrol_dispatches(&caller.ctx()).await?;
+    let me = caller.principal.user_id;
+    let alarms = state
+        .services
+        .responder_alarms(&caller.ctx())
+        .await?
+        .iter()
+        .map(|i| alarm_row(state, t, me, i))
+        .collect();
     let visits = state
         .services
         .patrol_visits(&caller.ctx())
@@ -119,6 +131,8 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         csrf: caller.csrf().to_owned(),
         cards,
         visits,
+        alarms,
+        causes: causes(t),
     }
     .render()
     .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
@@ -144,6 +158,13 @@ pub async fn patrol_events(State(state): State<AppState>, t: Tr, caller: Caller)
                 .map_err(|e| describe(t, &e))
         }
     })
+}
+
+/// The patrol page again, with an error (a step taken from it was refused).
+pub(crate) async fn with_error(state: &AppState, caller: &Caller, t: Tr, e: &ApiError) -> Response {
+    let page = PageCtx::for_caller(caller, t, "patrol").with_error(e);
+    let list = list_html(state, caller, t).await.unwrap_or_default();
+    render(page.status(), &PatrolPage { page, list })
 }
 
 #[derive(Debug, Deserialize)]

@@ -125,7 +125,7 @@ pub async fn console(
 }
 
 /// A feed of server-sent events: `render` is called at start, on every change of tasks,
-/// dispatches or cameras, and every [`LIVE_TICK`]; an unchanged result is not sent again.
+/// dispatches, cameras or alarms, and every [`LIVE_TICK`]; an unchanged result is not sent again.
 pub(crate) fn live_feed<F, Fut>(state: AppState, render: F) -> Response
 where
     F: Fn(AppState) -> Fut + Send + 'static,
@@ -136,6 +136,7 @@ where
         render: F,
         changes: tokio::sync::watch::Receiver<u64>,
         cams: tokio::sync::watch::Receiver<u64>,
+        alarms: tokio::sync::watch::Receiver<u64>,
         first: bool,
         until: tokio::time::Instant,
         last: String,
@@ -145,6 +146,7 @@ where
     let feed = Feed {
         changes: state.services.supervision_changes(),
         cams: state.cameras.subscribe(),
+        alarms: state.services.alarm_changes(),
         state,
         render,
         first: true,
@@ -161,11 +163,13 @@ where
                 tokio::select! {
                     _ = f.changes.changed() => {}
                     _ = f.cams.changed() => {}
+                    _ = f.alarms.changed() => {}
                     () = tokio::time::sleep(LIVE_TICK) => {}
                     () = tokio::time::sleep_until(f.until) => return None,
                 }
                 f.changes.mark_unchanged();
                 f.cams.mark_unchanged();
+                f.alarms.mark_unchanged();
             }
             f.first = false;
             match (f.render)(f.state.clone()).await {

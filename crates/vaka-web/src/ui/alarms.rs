@@ -1,0 +1,472 @@
+//! The alarm centre's console: the live queue of safety alarms (server-sent events), one alarm
+//! with the client's card, its two SLA clocks and its log, and the steps of the operator (take,
+//! call note, dispatch along the chain, close with a cause) and of the responder (acknowledge →
+//! on the way → arrived → close), which the night patrol also takes from `/patrol`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use vaka_domain::alarm::CloseCause;
+use vaka_domain::ids::{AlarmId, ClientId};
+use vaka_service::alarms::console::{AlarmItem, AlarmView};
+
+use crate::api::alarms::{AlarmStepInput, parse_step};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
+use crate::ui::supervision::{Flash, live_feed};
+
+/// Stockholm wall-clock time with seconds: alarms are a matter of seconds.
+pub(crate) fn hms(ts: Timestamp) -> String {
+    ts.to_zoned(crate::ui::pages::stockholm())
+        .strftime("%H:%M:%S")
+        .to_string()
+}
+
+/// `m:ss`.
+pub(crate) fn mmss(seconds: i64) -> String {
+    let s = seconds.max(0);
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// One SLA clock: running (in the browser, from `since_ms`) until its measure is taken.
+pub struct SlaClock {
+    pub since_ms: i64,
+    pub deadline_ms: i64,
+    pub target: String,
+    /// The measured time, once the clock has stopped.
+    pub measured: Option<String>,
+    pub met: bool,
+    /// The alarm is closed without this measure (e.g. handled by phone): no clock runs.
+    pub stopped: bool,
+}
+
+impl SlaClock {
+    fn new(
+        received: Timestamp,
+        target_s: i64,
+        measured: Option<i64>,
+        met: Option<bool>,
+        closed: bool,
+    ) -> Self {
+        let since_ms = received.as_millisecond();
+        Self {
+            since_ms,
+            deadline_ms: since_ms + target_s * 1000,
+            target: mmss(target_s),
+            measured: measured.map(mmss),
+            met: met.unwrap_or(false),
+            stopped: closed && measured.is_none(),
+        }
+    }
+}
+
+/// An alarm as a row of the queue or a card of the responder's list.
+pub struct AlarmRow {
+    pub id: AlarmId,
+    pub kind_code: &'static str,
+    pub kind: String,
+    pub category: String,
+    pub code: String,
+    pub priority: u8,
+    pub received: String,
+    pub received_ms: i64,
+    pub take_deadline_ms: i64,
+    pub state_code: &'static str,
+    pub state: String,
+    pub operator: Option<String>,
+    pub responder: Option<String>,
+    pub client_id: Option<ClientId>,
+    pub client: Option<String>,
+    pub account: Option<String>,
+    pub link: Option<String>,
+    pub escalated_not_taken: bool,
+    pub escalated_not_acknowledged: bool,
+    pub restored: bool,
+    pub occurrences: i64,
+    pub contact: SlaClock,
+    pub arrival: SlaClock,
+    /// The SLA clocks apply: a person may be in danger (not technical, tests, unknown devices).
+    pub timed: bool,
+    /// The caller has this alarm (operator) or is its responder.
+    pub mine: bool,
+    pub can_take: bool,
+    /// Responder steps available now: (code, label).
+    pub responder_steps: Vec<(&'static str, String)>,
+    pub responder_can_close: bool,
+}
+
+pub(crate) fn row(
+    state: &AppState,
+    t: Tr,
+    me: vaka_domain::ids::UserId,
+    i: &AlarmItem,
+) -> AlarmRow {
+    let closed = i.closed_at.is_some();
+    let take_within = state.services.config.alarms.targets.take_within.as_secs();
+    let responder_steps: Vec<&'static str> = match i.state {
+        "dispatched" => vec!["acknowledge"],
+        "acknowledged" if i.responder_id == Some(me) => vec!["on_the_way", "arrive"],
+        "on_the_way" if i.responder_id == Some(me) => vec!["arrive"],
+        _ => Vec::new(),
+    };
+    AlarmRow {
+        id: i.id,
+        kind_code: i.kind,
+        kind: t.code("alarm_kind", i.kind),
+        category: t.code("alarm_category", &i.category),
+        code: i.code.clone(),
+        priority: i.priority,
+        received: hms(i.received_at),
+        received_ms: i.received_at.as_millisecond(),
+        take_deadline_ms: i.received_at.as_millisecond() + take_within * 1000,
+        state_code: i.state,
+        state: t.code("alarm_state", i.state),
+        operator: i.operator_name.clone(),
+        responder: i.responder_name.clone(),
+        client_id: i.client_id,
+        client: i.client_name.clone(),
+        account: i.account.clone(),
+        link: i.chain_link.map(|l| t.code("chain_link", l)),
+        escalated_not_taken: i.escalated_not_taken,
+        escalated_not_acknowledged: i.escalated_not_acknowledged,
+        restored: i.restored_at.is_some(),
+        occurrences: i.occurrences,
+        contact: SlaClock::new(
+            i.received_at,
+            i.contact_target_seconds,
+            i.to_contact_seconds,
+            i.contact_met,
+            closed,
+        ),
+        arrival: SlaClock::new(
+            i.received_at,
+            i.arrival_target_seconds,
+            i.to_arrival_seconds,
+            i.arrival_met,
+            closed,
+        ),
+        timed: i.priority == 0,
+        mine: i.operator_id == Some(me) || i.responder_id == Some(me),
+        can_take: i.state == "received",
+        responder_steps: responder_steps
+            .into_iter()
+            .map(|s| (s, t.code("alarm_step", s)))
+            .collect(),
+        responder_can_close: i.state == "arrived" && i.responder_id == Some(me),
+    }
+}
+
+/// A log note in the reader's language: a dispatch names its link, a close starts with its
+/// cause's code.
+fn log_note(t: Tr, step: &str, note: String) -> String {
+    match step {
+        "dispatch" | "escalated_not_acknowledged" => t.code("chain_link", &note),
+        "close" => match note.split_once(": ") {
+            Some((cause, rest)) if CloseCause::from_code(cause).is_some() => {
+                format!("{}: {rest}", t.code("close_cause", cause))
+            }
+            _ if CloseCause::from_code(&note).is_some() => t.code("close_cause", &note),
+            _ => note,
+        },
+        _ => note,
+    }
+}
+
+/// The close causes, for a select: (code, label).
+pub(crate) fn causes(t: Tr) -> Vec<(&'static str, String)> {
+    CloseCause::ALL
+        .iter()
+        .map(|c| (c.code(), t.code("close_cause", c.code())))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "alarms_queue.html")]
+pub struct QueueFragment {
+    pub t: Tr,
+    pub csrf: String,
+    pub rows: Vec<AlarmRow>,
+}
+
+#[derive(Template)]
+#[template(path = "alarms.html")]
+pub struct ConsolePage {
+    pub page: PageCtx,
+    pub queue: String,
+}
+
+async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
+    let items = state.services.alarm_queue(&caller.ctx()).await?;
+    let me = caller.principal.user_id;
+    let rows = items.iter().map(|i| row(state, t, me, i)).collect();
+    QueueFragment {
+        t,
+        csrf: caller.csrf().to_owned(),
+        rows,
+    }
+    .render()
+    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
+}
+
+pub async fn console(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "alarms").with_flash_key(q.ok.as_deref());
+    let queue = queue_html(&state, &caller, t).await.or_page(&page)?;
+    Ok(render(StatusCode::OK, &ConsolePage { page, queue }))
+}
+
+pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+    live_feed(state, move |state| {
+        let caller = caller.clone();
+        async move {
+            queue_html(&state, &caller, t)
+                .await
+                .map_err(|e| describe(t, &e))
+        }
+    })
+}
+
+pub struct ContactLine {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub note: Option<String>,
+}
+
+pub struct LogLine {
+    pub at: String,
+    pub by: Option<String>,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "alarm_detail.html")]
+pub struct DetailFragment {
+    pub t: Tr,
+    pub csrf: String,
+    pub a: AlarmRow,
+    pub client_name: Option<String>,
+    pub protected: bool,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub key_access: Option<String>,
+    pub key_note: Option<String>,
+    pub contacts: Vec<ContactLine>,
+    /// The chain now, in order: (code, label).
+    pub chain: Vec<(&'static str, String)>,
+    pub log: Vec<LogLine>,
+    pub causes: Vec<(&'static str, String)>,
+    /// The caller may act as operator (holds `alarm_handle` for this alarm's client).
+    pub operator: bool,
+    /// The caller is the operator who has the alarm.
+    pub has_it: bool,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "alarm.html")]
+pub struct AlarmPage {
+    pub page: PageCtx,
+    pub id: AlarmId,
+    pub title: String,
+    pub back: &'static str,
+    pub detail: String,
+}
+
+fn can_handle(caller: &Caller) -> bool {
+    caller
+        .principal
+        .has_permission(vaka_domain::access::Permission::AlarmHandle)
+}
+
+async fn detail_html(
+    state: &AppState,
+    caller: &Caller,
+    t: Tr,
+    id: AlarmId,
+) -> Result<(String, String), ApiError> {
+    let v: AlarmView = state.services.alarm_view(&caller.ctx(), id).await?;
+    let me = caller.principal.user_id;
+    let a = row(state, t, me, &v.item);
+    let c = v.client.as_ref();
+    let title = match (&a.client, &a.account) {
+        (Some(name), _) => format!("{} – {}", a.kind, name),
+        (None, Some(acc)) => format!("{} – {acc}", a.kind),
+        (None, None) => a.kind.clone(),
+    };
+    let operator = can_handle(caller);
+    let fragment = DetailFragment {
+        t,
+        csrf: caller.csrf().to_owned(),
+        client_name: c.map(|c| c.name.clone()),
+        protected: v.disclosure == vaka_domain::client::Disclosure::NameOnly,
+        address: c.and_then(|c| c.address.as_ref().map(|a| a.one_line())),
+        phone: c.and_then(|c| c.phone.clone()),
+        key_access: c.map(|c| t.code("key_access", c.key_access.code())),
+        key_note: c.and_then(|c| c.key_note.clone()),
+        contacts: c
+            .map(|c| {
+                let mut k = c.contacts.clone();
+                k.sort_by_key(|k| k.priority);
+                k.into_iter()
+                    .map(|k| ContactLine {
+                        name: k.name,
+                        relation: k.relation,
+                        phone: k.phone,
+                        note: k.note,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        chain: v
+            .chain
+            .iter()
+            .map(|l| (l.code(), t.code("chain_link", l.code())))
+            .collect(),
+        log: v
+            .log
+            .into_iter()
+            .map(|l| LogLine {
+                at: hms(l.at),
+                by: l.by,
+                note: l.note.map(|n| log_note(t, &l.step, n)),
+                step: t.code("alarm_log", &l.step),
+            })
+            .collect(),
+        causes: causes(t),
+        operator,
+        has_it: v.item.operator_id == Some(me),
+        open: v.item.closed_at.is_none(),
+        a,
+    }
+    .render()
+    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))?;
+    Ok((title, fragment))
+}
+
+pub async fn alarm_page(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
+    let section = if can_handle(&caller) {
+        "alarms"
+    } else {
+        "patrol"
+    };
+    let page = PageCtx::for_caller(&caller, t, section).with_flash_key(q.ok.as_deref());
+    let id: AlarmId = parse_id(&id, &page)?;
+    let (title, detail) = detail_html(&state, &caller, t, id).await.or_page(&page)?;
+    Ok(render(
+        StatusCode::OK,
+        &AlarmPage {
+            back: if section == "alarms" {
+                "/alarms"
+            } else {
+                "/patrol"
+            },
+            page,
+            id,
+            title,
+            detail,
+        },
+    ))
+}
+
+/// The alarm's status, card and log, live. Refused up front (not inside the stream) when the
+/// alarm is outside the caller's need-to-know.
+pub async fn alarm_events(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "alarms");
+    let id: AlarmId = parse_id(&id, &page)?;
+    detail_html(&state, &caller, t, id).await.or_page(&page)?;
+    Ok(live_feed(state, move |state| {
+        let caller = caller.clone();
+        async move {
+            detail_html(&state, &caller, t, id)
+                .await
+                .map(|(_, html)| html)
+                .map_err(|e| describe(t, &e))
+        }
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    pub step: String,
+    pub link: Option<String>,
+    pub cause: Option<String>,
+    pub note: Option<String>,
+    /// `patrol` when the step was taken from the responder's list.
+    pub back: Option<String>,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    let from_patrol = form.back.as_deref() == Some("patrol");
+    let page = PageCtx::for_caller(&caller, t, if from_patrol { "patrol" } else { "alarms" });
+    let id: AlarmId = parse_id(&id, &page)?;
+    let input = AlarmStepInput {
+        step: form.step,
+        link: form.link,
+        cause: form.cause,
+        note: form.note,
+    };
+    let result = async {
+        let step = parse_step(&input)?;
+        Ok::<_, ApiError>(state.services.alarm_step(&caller.ctx(), id, step).await?)
+    }
+    .await;
+    match result {
+        Ok(item) => {
+            let to = if from_patrol {
+                "/patrol?ok=alarms.step_saved".to_owned()
+            } else if item.closed_at.is_some() {
+                "/alarms?ok=alarms.closed".to_owned()
+            } else {
+                format!("/alarms/{id}?ok=alarms.step_saved")
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) if from_patrol => Ok(crate::ui::patrol::with_error(&state, &caller, t, &e).await),
+        Err(e) => {
+            let page = page.with_error(&e);
+            let (title, detail) = detail_html(&state, &caller, t, id)
+                .await
+                .unwrap_or_default();
+            Ok(render(
+                page.status(),
+                &AlarmPage {
+                    back: "/alarms",
+                    page,
+                    id,
+                    title,
+                    detail,
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,169 @@
+// Safety alarms as a newcomer meets them in `vaka demo`: a third-party dialler from PyPI
+// (my-dc09-spt / siadc09) sends a personal alarm to the demo's SIA DC-09 port; it appears by
+// itself in the alarm centre's console; the operator takes it, notes the call and dispatches the
+// night patrol, who acknowledges, goes, arrives and closes it from the phone view; both SLA
+// clocks are recorded. Then a device whose heartbeats stop raises a technical alarm within a
+// minute of its deadline.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { startDemo, launch, totp } from "../lib/vaka.mjs";
+
+const root = resolve(new URL("../..", import.meta.url).pathname);
+const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
+const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** Runs the PyPI dialler against the demo's receiver; returns its JSON report. */
+function dial(account, scenario, extra = []) {
+  const [host, port] = demo.creds.sia_dc09.listen.split(":");
+  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account,
+    "--scenario", scenario, "--count", "1", "--json", ...extra], { encoding: "utf8" });
+  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function loggedIn(username, viewport) {
+  const ctx = await browser.newContext(viewport ? { viewport } : {});
+  const page = await ctx.newPage();
+  const user = demo.user(username);
+  await page.goto(`${demo.url}/login`);
+  await page.getByLabel("Användarnamn").fill(username);
+  await page.getByLabel("Lösenord").fill(user.password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.waitForURL(/\/login\/code$/);
+  await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
+  await page.getByRole("button", { name: "Verifiera" }).click();
+  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  return page;
+}
+
+test("a dialler's alarm reaches the console live; operator and night patrol take it to closed; a silent device raises a technical alarm", async () => {
+  const clear = demo.creds.sia_dc09.accounts.filter((a) => a.key_hex === null);
+  assert.ok(clear.length >= 2, "the demo has two clear accounts");
+  const [alarmAccount, silentAccount] = [clear[0].account, clear[1].account];
+
+  // The silent device's heartbeat, now; it will be sent once more and then stop.
+  let lastBeat = Date.now();
+  let beat = dial(silentAccount, "null");
+  assert.equal(beat.sent[0].answer_kind, "ACK");
+
+  const op = await loggedIn("alarmoperator");
+  await op.goto(`${demo.url}/alarms`);
+  await op.getByRole("heading", { name: "Larmcentral" }).waitFor();
+  await op.getByText("Direktuppdaterad").waitFor();
+
+  // The alarm: sent by the PyPI dialler, ACKed after it is stored, and the ACK decodes with
+  // siadc09's strict decoder.
+  const sent = dial(alarmAccount, "kept-open");
+  assert.equal(sent.sent[0].answer_kind, "ACK", JSON.stringify(sent.sent[0]));
+  assert.equal(sent.sent[0].siadc09_ok, true);
+
+  // It appears in the console without a reload, with its clocks running.
+  const row = op.locator(`tr[data-account="${alarmAccount}"].alarm-received`).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.getByText("Personlarm").waitFor();
+  const client = (await row.locator("td").nth(2).textContent()).replace(/Konto.*/s, "").trim();
+  assert.ok(client.length > 0, "the client's name is shown");
+  const contactClock = row.locator("[data-sla=contact][data-clock]");
+  const t1 = await contactClock.textContent();
+  await op.waitForFunction((t) => {
+    const c = document.querySelector("tr.alarm-received [data-sla=contact][data-clock]");
+    return c && c.textContent !== t;
+  }, t1);
+
+  // Take it from the queue: the alarm page opens with the client's card.
+  await row.getByRole("button", { name: "Ta larmet" }).click();
+  await op.getByText("Sparat.").waitFor();
+  await op.getByRole("heading", { name: `Personlarm – ${client}` }).waitFor();
+  await op.getByRole("heading", { name: "Brukaren" }).waitFor();
+  await op.getByRole("heading", { name: "Larmkedjan nu" }).waitFor();
+  assert.equal((await op.locator("[data-state]").first().textContent()).trim(), "Taget");
+
+  // The call: contact made, with a note; the contact clock stops.
+  await op.getByLabel("Samtalsanteckning").fill("Brukaren har fallit i hallen, svarar men kommer inte upp.");
+  await op.getByRole("button", { name: "Kontakt med brukaren" }).click();
+  await op.getByText("Sparat.").waitFor();
+  const measuredContact = op.locator("[data-sla=contact][data-measured]").first();
+  await measuredContact.waitFor();
+  assert.match(await measuredContact.textContent(), /^\d+:\d\d$/);
+  await op.getByText("Brukaren har fallit i hallen").waitFor();
+
+  // Dispatch the night patrol.
+  await op.getByLabel("Larma ut till").selectOption("night_patrol");
+  await op.getByRole("button", { name: "Larma ut", exact: true }).click();
+  await op.locator("[data-state]", { hasText: "Utlarmat" }).waitFor();
+
+  // The night patrol's phone view: the alarm is there, then acknowledge → on the way → arrived.
+  const patrol = await loggedIn("nightpatrol", { width: 390, height: 844 });
+  await patrol.goto(`${demo.url}/patrol`);
+  await patrol.getByRole("heading", { name: "Larm till dig" }).waitFor();
+  const card = () => patrol.locator("section.alarm-card", { hasText: client });
+  await card().getByRole("button", { name: "Kvittera" }).click();
+  await card().locator("[data-state]", { hasText: "Kvitterat" }).waitFor();
+  // The operator's page follows by itself.
+  await op.locator("[data-state]", { hasText: "Kvitterat" }).waitFor({ timeout: 15000 });
+  await card().getByRole("button", { name: "På väg" }).click();
+  await card().locator("[data-state]", { hasText: "På väg" }).waitFor();
+  await card().getByRole("button", { name: "Framme" }).click();
+  await card().getByRole("button", { name: "Avsluta larmet" }).waitFor();
+  // Closing needs a cause; "other" also needs a note, and the refusal says so.
+  await card().getByLabel("Orsak", { exact: true }).selectOption("other");
+  await card().getByRole("button", { name: "Avsluta larmet" }).click();
+  await patrol.getByText("beskriv vad som hände när orsaken är Annan").waitFor();
+  await card().getByLabel("Orsak", { exact: true }).selectOption("fall");
+  await card().getByLabel(/Vad hände/).fill("Hjälpt upp, inga synliga skador.");
+  await card().getByRole("button", { name: "Avsluta larmet" }).click();
+  await patrol.getByText("Sparat.").waitFor();
+  await patrol.waitForURL(/\/patrol\?ok=/);
+  assert.equal(await card().count(), 0);
+  if (process.env.VAKA_SCREENSHOTS) {
+    await patrol.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/alarm-patrol.png`, fullPage: true });
+  }
+
+  // The operator sees it closed with both SLA clocks measured, and the whole log.
+  await op.locator("[data-state]", { hasText: "Avslutat" }).waitFor({ timeout: 15000 });
+  const arrival = op.locator("[data-sla=arrival][data-measured]").first();
+  await arrival.waitFor();
+  assert.match(await arrival.textContent(), /^\d+:\d\d$/);
+  assert.match(await op.locator("[data-sla=contact][data-measured]").first().textContent(), /^\d+:\d\d$/);
+  for (const step of ["Taget", "Kontakt", "Utlarmat", "Kvitterat", "På väg", "Framme", "Avslutat"]) {
+    await op.locator("#alarm-log ~ table td", { hasText: new RegExp(`^${step}$`) }).first().waitFor();
+  }
+  if (process.env.VAKA_SCREENSHOTS) {
+    await op.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/alarm.png`, fullPage: true });
+  }
+  // And it has left the queue.
+  await op.goto(`${demo.url}/alarms`);
+  await op.getByRole("heading", { name: "Larmcentral" }).waitFor();
+  assert.equal(await op.locator(`tr[data-account="${alarmAccount}"].prio-0`).count(), 0);
+
+  // Heartbeats: one more, then silence. The demo's interval is 60 s, plus 30 s grace; the
+  // technical alarm must come after that deadline and within a minute of it.
+  lastBeat = Date.now();
+  beat = dial(silentAccount, "null");
+  assert.equal(beat.sent[0].answer_kind, "ACK");
+  const technical = op.locator(`tr[data-account="${silentAccount}"]`, { hasText: "uteblivet kontrollanrop" });
+  await technical.waitFor({ timeout: 160000 });
+  const after = (Date.now() - lastBeat) / 1000;
+  // Deadline: interval 60 s + grace 30 s.
+  assert.ok(after >= 90, `raised ${after} s after the last heartbeat, before its deadline`);
+  assert.ok(after <= 90 + 60, `raised ${after} s after the last heartbeat, more than a minute past the deadline`);
+  await technical.getByText("Tekniskt").waitFor();
+  if (process.env.VAKA_SCREENSHOTS) {
+    await op.screenshot({ path: `${process.env.VAKA_SCREENSHOTS}/alarms.png`, fullPage: true });
+  }
+});
