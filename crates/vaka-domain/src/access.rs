@@ -94,6 +94,7 @@ impl Role {
                 AuditExport,
                 ReportRead,
                 StatisticsRead,
+                AlarmOversight,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -113,12 +114,18 @@ impl Role {
                 PauseRecord,
                 AccessGroupManage,
                 StatisticsRead,
+                TechnicalCheck,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
             Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond],
             Role::CareStaff => &[ClientRead, PauseRecord, DispatchRespond],
             Role::Nurse => &[ClientRead],
-            Role::ProviderAdmin => &[DirectoryRead, AccountRequest, AccountDeactivate],
+            Role::ProviderAdmin => &[
+                DirectoryRead,
+                AccountRequest,
+                AccountDeactivate,
+                TechnicalCheck,
+            ],
         }
     }
 
@@ -218,10 +225,15 @@ pub enum Permission {
     StatisticsRead,
     /// Handle safety alarms in the alarm centre's console: take, call, dispatch, close.
     AlarmHandle,
+    /// See the open technical alarms of one's organisation's alarm devices and sign the
+    /// weekend and holiday check (the provider's technical contact).
+    TechnicalCheck,
+    /// Oversee the whole alarm chain: its health, missed technical checks (the municipality).
+    AlarmOversight,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 28] = [
         Permission::DirectoryRead,
         Permission::OrganisationManage,
         Permission::UnitManage,
@@ -248,6 +260,8 @@ impl Permission {
         Permission::SupervisionLogExport,
         Permission::StatisticsRead,
         Permission::AlarmHandle,
+        Permission::TechnicalCheck,
+        Permission::AlarmOversight,
     ];
 
     pub fn code(self) -> &'static str {
@@ -278,6 +292,8 @@ impl Permission {
             Permission::SupervisionLogExport => "supervision_log_export",
             Permission::StatisticsRead => "statistics_read",
             Permission::AlarmHandle => "alarm_handle",
+            Permission::TechnicalCheck => "technical_check",
+            Permission::AlarmOversight => "alarm_oversight",
         }
     }
 }

@@ -45,9 +45,9 @@ impl AlarmKind {
         }
     }
 
-    /// Test alarms are kept out of statistics.
+    /// Test alarms, and devices nobody registered, are kept out of statistics.
     pub fn counts_in_statistics(self) -> bool {
-        self != AlarmKind::Test
+        !matches!(self, AlarmKind::Test | AlarmKind::UnknownDevice)
     }
 }
 

@@ -92,11 +92,13 @@ pub enum AuditAction {
     AlarmRead,
     AlarmStepTaken,
     AlarmsListed,
+    TechnicalCheckSigned,
+    AlarmOversightRead,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 70] = [
+    pub const ALL: [AuditAction; 72] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -166,6 +168,8 @@ impl AuditAction {
         AuditAction::AlarmRead,
         AuditAction::AlarmStepTaken,
         AuditAction::AlarmsListed,
+        AuditAction::TechnicalCheckSigned,
+        AuditAction::AlarmOversightRead,
         AuditAction::AccessDenied,
     ];
 
@@ -241,6 +245,8 @@ impl AuditAction {
             AlarmRead => "alarm.read",
             AlarmStepTaken => "alarm.step",
             AlarmsListed => "alarm.list",
+            TechnicalCheckSigned => "alarm.check_sign",
+            AlarmOversightRead => "alarm.oversight",
             AccessDenied => "access.denied",
         }
     }

@@ -106,6 +106,48 @@ impl CheckSchedule {
     }
 }
 
+impl CheckSchedule {
+    /// The scheduled check whose signing window `[due, due + sign_within)` holds `now`, if any
+    /// (looking at today and yesterday in local time, for a window that crosses midnight).
+    pub fn slot_at(&self, now: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+        let today = now.to_zoned(tz.clone()).date();
+        let days = [today.yesterday().ok(), Some(today)];
+        days.into_iter()
+            .flatten()
+            .flat_map(|d| self.checks_on(d, tz))
+            .filter(|due| *due <= now && now < *due + self.sign_within)
+            .max()
+    }
+
+    /// The next scheduled check after `now`, looking up to `days` days ahead.
+    pub fn next_after(&self, now: Timestamp, tz: &TimeZone, days: i32) -> Option<Timestamp> {
+        let mut day = now.to_zoned(tz.clone()).date();
+        for _ in 0..=days {
+            if let Some(due) = self.checks_on(day, tz).into_iter().find(|d| *d > now) {
+                return Some(due);
+            }
+            day = day.tomorrow().ok()?;
+        }
+        None
+    }
+}
+
+/// A technical check of a provider: signed (the technical contact looked at the open technical
+/// alarms), or missed (nobody signed the scheduled check in time; the municipality is alerted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TechnicalCheck {
+    pub id: crate::ids::TechnicalCheckId,
+    pub organisation_id: crate::ids::OrganisationId,
+    /// The scheduled time it answers, or the time of signing for a check outside the schedule.
+    pub due_at: Timestamp,
+    pub signed_at: Option<Timestamp>,
+    pub signed_by: Option<crate::ids::UserId>,
+    /// How many technical alarms were open when it was signed.
+    pub open_alarms: Option<i64>,
+    pub note: Option<String>,
+    pub missed_at: Option<Timestamp>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +159,41 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_open_slot_and_the_next_check() {
+        let s = CheckSchedule::default();
+        // Saturday 5 December 2026, 08:00 local = 07:00Z; window two hours.
+        assert_eq!(s.slot_at(ts("2026-12-05T06:59:59Z"), &tz()), None);
+        assert_eq!(
+            s.slot_at(ts("2026-12-05T07:00:00Z"), &tz()),
+            Some(ts("2026-12-05T07:00:00Z"))
+        );
+        assert_eq!(
+            s.slot_at(ts("2026-12-05T08:59:59Z"), &tz()),
+            Some(ts("2026-12-05T07:00:00Z"))
+        );
+        assert_eq!(s.slot_at(ts("2026-12-05T09:00:00Z"), &tz()), None);
+        // A weekday has no slot; the next check is Saturday's first.
+        assert_eq!(s.slot_at(ts("2026-12-01T07:30:00Z"), &tz()), None);
+        assert_eq!(
+            s.next_after(ts("2026-12-01T07:30:00Z"), &tz(), 14),
+            Some(ts("2026-12-05T07:00:00Z"))
+        );
+        assert_eq!(
+            s.next_after(ts("2026-12-05T07:00:00Z"), &tz(), 14),
+            Some(ts("2026-12-05T15:00:00Z"))
+        );
+        // A window that crosses midnight is found from the next day.
+        let late = CheckSchedule {
+            times: vec![Time::constant(23, 30, 0, 0)],
+            ..CheckSchedule::default()
+        };
+        assert_eq!(
+            late.slot_at(ts("2026-12-05T23:10:00Z"), &tz()),
+            Some(ts("2026-12-05T22:30:00Z"))
+        );
     }
 
     #[test]

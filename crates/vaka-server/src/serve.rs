@@ -262,6 +262,11 @@ pub async fn start_alarm_receiver(
                 {
                     tracing::warn!(error = %e, "writing devices' last-seen times failed");
                 }
+                if round.is_multiple_of(6)
+                    && let Err(e) = svc.record_missed_checks().await
+                {
+                    tracing::warn!(error = %e, "recording missed technical checks failed");
+                }
             }
         }));
     }

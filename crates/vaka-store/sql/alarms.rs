@@ -3,7 +3,10 @@
 
 use vaka_domain::alarm::{AlarmLogEntry, AlarmMessage, AlarmRecord};
 use vaka_domain::ids::{AlarmId, DeviceId};
-use vaka_store::{AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmTx};
+use vaka_domain::technical::TechnicalCheck;
+use vaka_store::{
+    AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmTx, TechnicalCheckRow,
+};
 
 /// Rows per statement: 31 values an alarm row stays under SQLite's 32,766 bound values.
 const ALARM_CHUNK: usize = 500;
@@ -372,7 +375,8 @@ impl AlarmTx for SqlTx {
                       d.dc09_key as "dc09_key?", d.dc09_key_style as "dc09_key_style?",
                       d.status as "status!", d.client_id as "client_id?: Uuid",
                       c.area_type as "area_type?", d.heartbeat_seconds as "heartbeat_seconds?: i64",
-                      d.last_seen_at as "last_seen_at?: DbInstant"
+                      d.last_seen_at as "last_seen_at?: DbInstant", d.serial as "serial!",
+                      c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid"
                FROM devices d LEFT JOIN clients c ON c.id = d.client_id
                WHERE d.dc09_account IS NOT NULL
                ORDER BY d.dc09_account"#,
@@ -397,5 +401,58 @@ impl AlarmTx for SqlTx {
             .map_err(map_sqlx_error)?;
         }
         Ok(())
+    }
+
+    async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>> {
+        let row =
+            sqlx::query!(r#"SELECT MAX(received_at) as "at?: DbInstant" FROM alarm_messages"#)
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        Ok(row.at.map(|t| t.0))
+    }
+
+    async fn list_technical_checks(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<TechnicalCheck>> {
+        Ok(sqlx::query_as!(
+            TechnicalCheckRow,
+            r#"SELECT id as "id!: Uuid", organisation_id as "organisation_id!: Uuid",
+                      due_at as "due_at!: DbInstant", signed_at as "signed_at?: DbInstant",
+                      signed_by as "signed_by?: Uuid", open_alarms as "open_alarms?: i64",
+                      note as "note?", missed_at as "missed_at?: DbInstant"
+               FROM technical_checks WHERE due_at >= $1 AND due_at < $2
+               ORDER BY due_at, organisation_id"#,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(TechnicalCheck::from)
+        .collect())
+    }
+
+    async fn insert_technical_check(&mut self, c: &TechnicalCheck) -> StoreResult<bool> {
+        let r = sqlx::query!(
+            "INSERT INTO technical_checks (id, organisation_id, due_at, signed_at, signed_by, open_alarms, note, missed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (organisation_id, due_at) DO NOTHING",
+            c.id.0,
+            c.organisation_id.0,
+            DbInstant::new(c.due_at),
+            c.signed_at.map(DbInstant::new),
+            c.signed_by.map(|u| u.0),
+            c.open_alarms,
+            c.note.clone(),
+            c.missed_at.map(DbInstant::new),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(r.rows_affected() == 1)
     }
 }

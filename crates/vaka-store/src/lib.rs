@@ -458,6 +458,19 @@ pub trait AlarmTx: Send {
     async fn list_alarm_accounts(&mut self) -> StoreResult<Vec<AlarmAccount>>;
     /// Records when devices were last heard from.
     async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()>;
+    /// When the last message of any device came in (the chain-health view).
+    async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>>;
+    /// Technical checks (signed or missed) due in `[from, to)`, in order.
+    async fn list_technical_checks(
+        &mut self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::technical::TechnicalCheck>>;
+    /// Records a check; false when one for that organisation and time is already recorded.
+    async fn insert_technical_check(
+        &mut self,
+        check: &vaka_domain::technical::TechnicalCheck,
+    ) -> StoreResult<bool>;
 }
 
 /// The registry: clients' records, decisions, orders, consent, plans, pauses and devices.

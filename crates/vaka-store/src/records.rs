@@ -1288,6 +1288,10 @@ pub struct AlarmAccount {
     pub area_type: Option<vaka_domain::client::AreaType>,
     pub heartbeat_seconds: Option<i64>,
     pub last_seen_at: Option<jiff::Timestamp>,
+    pub serial: String,
+    /// The client's provider and unit (who answers for the device).
+    pub provider_id: Option<vaka_domain::ids::OrganisationId>,
+    pub unit_id: Option<vaka_domain::ids::UnitId>,
 }
 
 #[derive(Debug)]
@@ -1301,6 +1305,36 @@ pub struct AlarmAccountRow {
     pub area_type: Option<String>,
     pub heartbeat_seconds: Option<i64>,
     pub last_seen_at: Option<DbInstant>,
+    pub serial: String,
+    pub provider_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+}
+
+#[derive(Debug)]
+pub struct TechnicalCheckRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub due_at: DbInstant,
+    pub signed_at: Option<DbInstant>,
+    pub signed_by: Option<Uuid>,
+    pub open_alarms: Option<i64>,
+    pub note: Option<String>,
+    pub missed_at: Option<DbInstant>,
+}
+
+impl From<TechnicalCheckRow> for vaka_domain::technical::TechnicalCheck {
+    fn from(r: TechnicalCheckRow) -> Self {
+        Self {
+            id: vaka_domain::ids::TechnicalCheckId(r.id),
+            organisation_id: vaka_domain::ids::OrganisationId(r.organisation_id),
+            due_at: r.due_at.0,
+            signed_at: r.signed_at.map(|t| t.0),
+            signed_by: r.signed_by.map(vaka_domain::ids::UserId),
+            open_alarms: r.open_alarms,
+            note: r.note,
+            missed_at: r.missed_at.map(|t| t.0),
+        }
+    }
 }
 
 impl TryFrom<AlarmAccountRow> for AlarmAccount {
@@ -1334,6 +1368,9 @@ impl TryFrom<AlarmAccountRow> for AlarmAccount {
             },
             heartbeat_seconds: r.heartbeat_seconds,
             last_seen_at: r.last_seen_at.map(|t| t.0),
+            serial: r.serial,
+            provider_id: r.provider_id.map(vaka_domain::ids::OrganisationId),
+            unit_id: r.unit_id.map(vaka_domain::ids::UnitId),
         })
     }
 }

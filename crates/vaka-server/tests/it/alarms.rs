@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -590,4 +590,100 @@ db_tests!(
     an_alarm_goes_from_the_button_to_closed_with_both_clocks,
     nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical_alarm,
     third_party_diallers_are_acknowledged_and_stored_exactly_once,
+    technical_checks_are_signed_or_missed_and_the_chain_is_watched,
 );
+
+/// The weekend routine: each provider's technical contact sees only their own devices' technical
+/// alarms and signs the check of the open slot (once); a slot nobody signed is recorded as missed
+/// once and shows on the municipality's chain-health view, which also warns while no device
+/// sends anything; the statistics count the technical alarms per unit.
+async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: TestApp) {
+    let w = World::build(&app).await;
+    let dev_a = alarm_unit(&app, &w, w.client_a1, "A300", None).await;
+    alarm_unit(&app, &w, w.client_b1, "B300", None).await;
+    // Saturday 5 December 2026, 08:30 in Stockholm: the 08:00 check is open until 10:00.
+    app.clock.set("2026-12-05T07:30:00Z".parse().unwrap());
+    let rx = start(&app).await;
+    let started = app.services.now();
+    app.clock
+        .advance(app.services.config.alarms.default_heartbeat + SignedDuration::from_secs(31));
+    let r = app
+        .services
+        .check_heartbeats(&rx.seen, started)
+        .await
+        .unwrap();
+    assert_eq!(r.heartbeat_alarms, 2);
+
+    let (a_mgr, _) = crate::console::session(&app, &w, "a_unitmgr").await;
+    let (b_admin, _) = crate::console::session(&app, &w, "b_admin").await;
+    let page = app.get("/alarms/technical", &a_mgr).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("data-account=\"A300\""), "{}", page.body);
+    assert!(!page.body.contains("B300"), "another provider's device");
+    assert!(page.body.contains("Kontroll att signera"));
+    let page = app.get("/alarms/technical", &b_admin).await;
+    assert!(page.body.contains("data-account=\"B300\"") && !page.body.contains("A300"));
+
+    // A signs its check; a second signature of the same slot is refused; B cannot sign A's.
+    let sign_a = format!("/alarms/technical/{}/sign", w.a);
+    let res = app
+        .form(&sign_a, &a_mgr, &[("note", "Batteri beställt")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = app.form(&sign_a, &a_mgr, &[]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let res = app.form(&sign_a, &b_admin, &[]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let page = app.get("/alarms/technical", &a_mgr).await;
+    assert!(page.body.contains("Kontrollen är signerad"));
+    assert!(page.body.contains("Batteri beställt"));
+
+    // The window closes at 10:00: B's check is missed, once; A's is not.
+    assert_eq!(app.services.record_missed_checks().await.unwrap(), 0);
+    app.clock.set("2026-12-05T09:00:00Z".parse().unwrap());
+    assert_eq!(app.services.record_missed_checks().await.unwrap(), 1);
+    assert_eq!(app.services.record_missed_checks().await.unwrap(), 0);
+    // (Sessions idle out; a fresh one for each reader from here.)
+    let (m_manager, _) = crate::console::session(&app, &w, "m_manager").await;
+    let (a_mgr, _) = crate::console::session(&app, &w, "a_unitmgr").await;
+    let health = app.get("/alarms/health", &m_manager).await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.body);
+    let missed = health
+        .body
+        .split("Missade tekniska kontroller")
+        .nth(1)
+        .expect("the missed checks are listed");
+    assert!(missed.contains("2026-12-05 08:00"), "{missed}");
+    // Nothing heard from any device: the traffic warning is up; a message takes it down.
+    assert!(health.body.contains("data-traffic-stopped"));
+    rx.seen.record(dev_a, app.services.now());
+    app.services.flush_seen(&rx.seen).await.unwrap();
+    let health = app.get("/alarms/health", &m_manager).await;
+    assert!(!health.body.contains("data-traffic-stopped"));
+    assert!(health.body.contains("Larmtrafiken flödar"));
+    // Staff outside the chain's oversight do not see it.
+    let (staff, _) = crate::console::session(&app, &w, "a_staff").await;
+    assert_eq!(
+        app.get("/alarms/health", &staff).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Statistics: one technical alarm per unit, both open; no alarms where people are in danger.
+    let stats = app
+        .get("/alarms/statistics?from=2026-12&to=2026-12", &m_manager)
+        .await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+    let rows = stats
+        .body
+        .matches(
+            r#"data-month="2026-12" data-people="0" data-technical="1" data-technical-open="1""#,
+        )
+        .count();
+    assert_eq!(rows, 2, "{}", stats.body);
+    // A unit manager sees only their unit.
+    let stats = app
+        .get("/alarms/statistics?from=2026-12&to=2026-12", &a_mgr)
+        .await;
+    assert_eq!(stats.body.matches("data-technical=\"1\"").count(), 1);
+    rx.stop(&app.services).await;
+}

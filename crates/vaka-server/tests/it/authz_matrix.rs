@@ -55,6 +55,7 @@ const PATROL: &[Role] = &[NightPatrol, CareStaff];
 const ALARMS: &[Role] = &[Operator];
 /// Opening an alarm: its operators and its responders.
 const ALARM_READERS: &[Role] = &[Operator, NightPatrol, CareStaff];
+const TECHNICAL_WATCHERS: &[Role] = &[UnitManager, ProviderAdmin, Operator, SystemManager];
 const STATISTICS: &[Role] = &[SystemManager, UnitManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
@@ -334,6 +335,22 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ((g.clone(), "/alarms"), (ALARMS, Target::None)),
         ((g.clone(), "/alarms/events"), (ALARMS, Target::None)),
         ((g.clone(), "/alarms/{id}"), (ALARM_READERS, READ_A1)),
+        (
+            (g.clone(), "/alarms/technical"),
+            (TECHNICAL_WATCHERS, Target::None),
+        ),
+        (
+            (p.clone(), "/alarms/technical/{id}/sign"),
+            (&[UnitManager, ProviderAdmin], Target::B),
+        ),
+        (
+            (g.clone(), "/alarms/health"),
+            (&[SystemManager, Operator], Target::None),
+        ),
+        (
+            (g.clone(), "/alarms/statistics"),
+            (STATISTICS, Target::None),
+        ),
         ((g.clone(), "/alarms/{id}/events"), (ALARM_READERS, READ_A1)),
         ((p.clone(), "/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
@@ -614,7 +631,7 @@ fn request(
         .replace("{pause}", &ids.pause)
         .replace("{pause_id}", &ids.pause)
         .replace("{user_id}", &ids.member);
-    let filled = if path.contains("/organisations/{id}") {
+    let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())
     } else if path.contains("/units/{id}") {
         filled.replace("{id}", &w.b1.to_string())

@@ -5,6 +5,7 @@
 pub mod console;
 pub mod intake;
 pub mod monitor;
+pub mod oversight;
 
 use jiff::SignedDuration;
 use vaka_domain::alarm::{AlarmTargets, NightHours};
@@ -19,6 +20,10 @@ pub struct AlarmSettings {
     pub night: NightHours,
     /// A device's supervision interval when it has none of its own.
     pub default_heartbeat: SignedDuration,
+    /// The weekend and holiday checks of technical alarms.
+    pub checks: vaka_domain::technical::CheckSchedule,
+    /// No message from any device for this long warns that alarm traffic has stopped.
+    pub silence_warning: SignedDuration,
 }
 
 impl Default for AlarmSettings {
@@ -27,6 +32,8 @@ impl Default for AlarmSettings {
             targets: AlarmTargets::default(),
             night: NightHours::default(),
             default_heartbeat: SignedDuration::from_mins(5),
+            checks: vaka_domain::technical::CheckSchedule::default(),
+            silence_warning: SignedDuration::from_mins(10),
         }
     }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod admin;
+pub mod alarm_oversight;
 pub mod alarms;
 pub mod audit;
 pub mod charts;
@@ -342,6 +343,26 @@ pub fn register(r: Routes) -> Routes {
             "/alarms/events",
             Access::Permission(AlarmHandle),
             alarms::queue_events,
+        )
+        .get(
+            "/alarms/technical",
+            Access::AnyOf(&[TechnicalCheck, AlarmHandle, AlarmOversight]),
+            alarm_oversight::technical,
+        )
+        .post(
+            "/alarms/technical/{id}/sign",
+            Access::Permission(TechnicalCheck),
+            alarm_oversight::sign,
+        )
+        .get(
+            "/alarms/health",
+            Access::AnyOf(&[AlarmOversight, AlarmHandle]),
+            alarm_oversight::health,
+        )
+        .get(
+            "/alarms/statistics",
+            Access::Permission(StatisticsRead),
+            alarm_oversight::statistics,
         )
         .get("/alarms/{id}", crate::api::ALARM_ROLES, alarms::alarm_page)
         .get(

@@ -27,6 +27,8 @@ pub struct NavUser {
     pub can_console: bool,
     pub can_patrol: bool,
     pub can_alarms: bool,
+    pub can_technical: bool,
+    pub can_health: bool,
     pub can_supervision_log: bool,
     pub can_statistics: bool,
 }
@@ -82,6 +84,8 @@ impl PageCtx {
                 can_console: p.has_permission(Permission::Supervise),
                 can_patrol: p.has_permission(Permission::DispatchRespond),
                 can_alarms: p.has_permission(Permission::AlarmHandle),
+                can_technical: p.has_permission(Permission::TechnicalCheck),
+                can_health: p.has_permission(Permission::AlarmOversight),
                 can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
                 can_statistics: p.has_permission(Permission::StatisticsRead),
             }),

@@ -1,0 +1,652 @@
+//! Watching the alarm chain as a whole (ALM-14, ALM-15): the technical alarms of each provider
+//! and the weekend and holiday checks its technical contact signs, the checks nobody signed in
+//! time (the municipality is alerted), the chain's health (last message per device, receive →
+//! take → arrive per alarm, a warning when alarm traffic stops altogether) and the statistics.
+//!
+//! Nothing here names a client: devices are shown by serial and account, alarms by type and
+//! unit. The reads are audited all the same, as reads of the alarm service.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use vaka_domain::access::{Permission, Scope, Target};
+use vaka_domain::alarm::{AlarmKind, AlarmRecord};
+use vaka_domain::alarm_statistics::{AlarmFacts, AlarmMonth, summarise_alarms};
+use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::ids::{AlarmId, OrganisationId, TechnicalCheckId, UnitId, UserId};
+use vaka_domain::technical::TechnicalCheck;
+use vaka_store::AlarmAccount;
+
+use super::ALARMS;
+use super::console::user_names;
+use crate::registry::stockholm;
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// Who may look at technical alarms: the provider's technical contact, the alarm centre, the
+/// municipality.
+const WATCHERS: [Permission; 3] = [
+    Permission::TechnicalCheck,
+    Permission::AlarmHandle,
+    Permission::AlarmOversight,
+];
+
+/// An open technical alarm, by device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenTechnical {
+    pub alarm_id: AlarmId,
+    pub category: String,
+    pub code: String,
+    pub account: Option<String>,
+    pub serial: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub since: Timestamp,
+    pub restored: bool,
+}
+
+/// A check as shown: with who signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckLine {
+    pub due_at: Timestamp,
+    pub signed_at: Option<Timestamp>,
+    pub signed_by: Option<String>,
+    pub open_alarms: Option<i64>,
+    pub note: Option<String>,
+    pub missed_at: Option<Timestamp>,
+}
+
+/// One provider's technical alarms and checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderTechnical {
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub open: Vec<OpenTechnical>,
+    /// The scheduled check whose window is open now, if any.
+    pub slot_now: Option<Timestamp>,
+    /// Whether that check is signed.
+    pub slot_signed: bool,
+    pub next_due: Option<Timestamp>,
+    /// Checks of the last seven days, newest first.
+    pub recent: Vec<CheckLine>,
+    pub can_sign: bool,
+}
+
+/// One device as the chain-health view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceHealth {
+    pub account: String,
+    pub serial: String,
+    pub status: &'static str,
+    pub unit_id: Option<UnitId>,
+    pub last_seen: Option<Timestamp>,
+    pub interval_s: i64,
+    pub overdue: bool,
+}
+
+/// Receive → take → contact → arrive → close of one alarm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlarmTimes {
+    pub id: AlarmId,
+    pub kind: &'static str,
+    pub category: String,
+    pub state: &'static str,
+    pub received_at: Timestamp,
+    pub to_take_s: Option<i64>,
+    pub to_contact_s: Option<i64>,
+    pub to_arrival_s: Option<i64>,
+    pub to_close_s: Option<i64>,
+    pub contact_met: Option<bool>,
+    pub arrival_met: Option<bool>,
+}
+
+/// A check nobody signed in time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissedCheck {
+    pub organisation: String,
+    pub due_at: Timestamp,
+    pub missed_at: Timestamp,
+}
+
+/// The chain at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainHealth {
+    pub now: Timestamp,
+    /// The last message of any device.
+    pub last_message: Option<Timestamp>,
+    /// No message from any device for longer than the setting, while devices are supervised.
+    pub traffic_stopped: bool,
+    pub silence_limit_s: i64,
+    pub devices: Vec<DeviceHealth>,
+    pub overdue: usize,
+    /// Alarms of the last 24 hours, newest first.
+    pub recent: Vec<AlarmTimes>,
+    /// Checks missed in the last 14 days, newest first.
+    pub missed_checks: Vec<MissedCheck>,
+}
+
+/// Alarm statistics for the months `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlarmStatistics {
+    pub from: Date,
+    pub to: Date,
+    pub rows: Vec<AlarmMonth>,
+}
+
+/// Where a client is served: the provider and the unit.
+type Placement = (Option<OrganisationId>, Option<UnitId>);
+
+fn active(a: &AlarmAccount) -> bool {
+    a.status.is_with_client() && a.status != vaka_domain::device::DeviceStatus::Deactivated
+}
+
+/// The providers that answer for active alarm devices.
+fn providers(accounts: &[AlarmAccount]) -> Vec<OrganisationId> {
+    let set: HashSet<OrganisationId> = accounts
+        .iter()
+        .filter(|a| active(a))
+        .filter_map(|a| a.provider_id)
+        .collect();
+    let mut v: Vec<_> = set.into_iter().collect();
+    v.sort();
+    v
+}
+
+impl Services {
+    /// Whether the caller may see technical alarms of `provider`'s `unit`.
+    fn watches(ctx: &Ctx<'_>, provider: OrganisationId, unit: Option<UnitId>) -> bool {
+        WATCHERS.iter().any(|p| {
+            ctx.principal
+                .client_grant_for(*p, Some(provider), unit)
+                .is_some()
+        })
+    }
+
+    /// Whether the caller signs `provider`'s checks: its technical contact (the organisation's
+    /// provider admin, or a unit manager of one of its units).
+    fn signs_for(ctx: &Ctx<'_>, provider: OrganisationId) -> bool {
+        ctx.principal.assignments.iter().any(|a| {
+            a.role.has(Permission::TechnicalCheck)
+                && (a.scope() == Scope::Everything || a.organisation_id == provider)
+        })
+    }
+
+    async fn oversight_grant(
+        &self,
+        ctx: &Ctx<'_>,
+        permissions: &[Permission],
+        why: &'static str,
+    ) -> ServiceResult<vaka_domain::access::Assignment> {
+        match permissions
+            .iter()
+            .find_map(|p| ctx.principal.any_grant(*p).cloned())
+        {
+            Some(g) => Ok(g),
+            None => Err(self
+                .deny(ctx, AuditAction::AlarmOversightRead, None, why)
+                .await),
+        }
+    }
+
+    async fn audit_oversight(
+        &self,
+        ctx: &Ctx<'_>,
+        grant: &vaka_domain::access::Assignment,
+        what: &str,
+    ) -> ServiceResult<()> {
+        let entry = ctx
+            .entry(
+                self.now(),
+                AuditAction::AlarmOversightRead,
+                Outcome::Success,
+                Some(grant),
+                ALARMS,
+            )
+            .details(serde_json::json!({ "view": what }).to_string());
+        self.append_committed(entry).await
+    }
+
+    /// The technical alarms and checks of every provider the caller watches.
+    pub async fn technical_overview(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ProviderTechnical>> {
+        self.audited(async {
+            let grant = self
+                .oversight_grant(ctx, &WATCHERS, "your roles do not include technical alarms")
+                .await?;
+            let now = self.now();
+            let tz = stockholm();
+            let schedule = &self.config.alarms.checks;
+            let mut tx = self.read().await?;
+            let accounts = tx.list_alarm_accounts().await?;
+            let by_device: HashMap<_, &AlarmAccount> =
+                accounts.iter().map(|a| (a.device_id, a)).collect();
+            let open: Vec<AlarmRecord> = tx
+                .list_open_alarms()
+                .await?
+                .into_iter()
+                .filter(|a| a.alarm.kind == AlarmKind::Technical)
+                .collect();
+            let checks = tx
+                .list_technical_checks(now - SignedDuration::from_hours(24 * 7), now)
+                .await?;
+            let orgs: HashMap<OrganisationId, String> = tx
+                .list_organisations()
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect();
+            let signers: Vec<UserId> = checks.iter().filter_map(|c| c.signed_by).collect();
+            let names = user_names(&mut *tx, signers).await?;
+            drop(tx);
+            let slot_now = schedule.slot_at(now, &tz);
+            let next_due = schedule.next_after(now, &tz, 14);
+            let mut out = Vec::new();
+            for provider in providers(&accounts) {
+                let units: Vec<Option<UnitId>> = accounts
+                    .iter()
+                    .filter(|a| a.provider_id == Some(provider))
+                    .map(|a| a.unit_id)
+                    .collect();
+                if !units.iter().any(|u| Self::watches(ctx, provider, *u)) {
+                    continue;
+                }
+                let mut items: Vec<OpenTechnical> = open
+                    .iter()
+                    .filter_map(|a| {
+                        let acc = a.device_id.and_then(|d| by_device.get(&d))?;
+                        (acc.provider_id == Some(provider)
+                            && Self::watches(ctx, provider, acc.unit_id))
+                        .then(|| OpenTechnical {
+                            alarm_id: a.id,
+                            category: a.category.clone(),
+                            code: a.code.clone(),
+                            account: a.account.clone(),
+                            serial: Some(acc.serial.clone()),
+                            unit_id: acc.unit_id,
+                            since: a.alarm.received_at,
+                            restored: a.restored_at.is_some(),
+                        })
+                    })
+                    .collect();
+                items.sort_by_key(|i| i.since);
+                let mine: Vec<&TechnicalCheck> = checks
+                    .iter()
+                    .filter(|c| c.organisation_id == provider)
+                    .collect();
+                let slot_signed = slot_now.is_some_and(|due| {
+                    mine.iter().any(|c| {
+                        c.signed_at
+                            .is_some_and(|s| s >= due && s < due + schedule.sign_within)
+                    })
+                });
+                let mut recent: Vec<CheckLine> = mine
+                    .iter()
+                    .map(|c| CheckLine {
+                        due_at: c.due_at,
+                        signed_at: c.signed_at,
+                        signed_by: c.signed_by.and_then(|u| names.get(&u).cloned()),
+                        open_alarms: c.open_alarms,
+                        note: c.note.clone(),
+                        missed_at: c.missed_at,
+                    })
+                    .collect();
+                recent.reverse();
+                out.push(ProviderTechnical {
+                    organisation_id: provider,
+                    name: orgs.get(&provider).cloned().unwrap_or_default(),
+                    open: items,
+                    slot_now,
+                    slot_signed,
+                    next_due,
+                    recent,
+                    can_sign: Self::signs_for(ctx, provider),
+                });
+            }
+            out.sort_by(|a, b| a.name.cmp(&b.name));
+            self.audit_oversight(ctx, &grant, "technical").await?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Signs `provider`'s technical check now: the scheduled check whose window is open, or a
+    /// check outside the schedule. Records how many technical alarms were open.
+    pub async fn sign_technical_check(
+        &self,
+        ctx: &Ctx<'_>,
+        provider: OrganisationId,
+        note: Option<&str>,
+    ) -> ServiceResult<TechnicalCheck> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > 1000) {
+            return Err(ServiceError::invalid("note", "at most 1000 characters"));
+        }
+        self.audited(async {
+            let Some(grant) = ctx
+                .principal
+                .assignments
+                .iter()
+                .find(|a| {
+                    a.role.has(Permission::TechnicalCheck)
+                        && (a.scope() == Scope::Everything || a.organisation_id == provider)
+                })
+                .cloned()
+            else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::TechnicalCheckSigned,
+                        Some(("organisation", provider.to_string())),
+                        "only the provider's technical contact signs its checks",
+                    )
+                    .await);
+            };
+            let now = vaka_store::values::to_db_precision(self.now());
+            let schedule = &self.config.alarms.checks;
+            let mut tx = self.write().await?;
+            let accounts = tx.list_alarm_accounts().await?;
+            if !providers(&accounts).contains(&provider) {
+                return Err(ServiceError::NotFound("provider with alarm devices"));
+            }
+            let devices: HashSet<_> = accounts
+                .iter()
+                .filter(|a| a.provider_id == Some(provider))
+                .map(|a| a.device_id)
+                .collect();
+            let open = tx
+                .list_open_alarms()
+                .await?
+                .iter()
+                .filter(|a| {
+                    a.alarm.kind == AlarmKind::Technical
+                        && a.device_id.is_some_and(|d| devices.contains(&d))
+                })
+                .count();
+            let check = TechnicalCheck {
+                id: TechnicalCheckId::new(),
+                organisation_id: provider,
+                due_at: schedule.slot_at(now, &stockholm()).unwrap_or(now),
+                signed_at: Some(now),
+                signed_by: Some(ctx.principal.user_id),
+                open_alarms: Some(open as i64),
+                note: note.map(str::to_owned),
+                missed_at: None,
+            };
+            if !tx.insert_technical_check(&check).await? {
+                return Err(ServiceError::Conflict(
+                    "this check is already signed".into(),
+                ));
+            }
+            let entry = ctx
+                .entry(
+                    now,
+                    AuditAction::TechnicalCheckSigned,
+                    Outcome::Success,
+                    Some(&grant),
+                    ALARMS,
+                )
+                .subject("organisation", provider)
+                .details(serde_json::json!({ "open_alarms": open }).to_string());
+            tx.append_audit(&entry).await?;
+            tx.commit().await?;
+            self.alarms_changed();
+            Ok(check)
+        })
+        .await
+    }
+
+    /// Records the scheduled checks of yesterday and today that nobody signed in time. Each
+    /// miss is recorded once; it shows on the municipality's chain-health view.
+    pub async fn record_missed_checks(&self) -> ServiceResult<usize> {
+        let now = vaka_store::values::to_db_precision(self.now());
+        let tz = stockholm();
+        let schedule = &self.config.alarms.checks;
+        let today = now.to_zoned(tz.clone()).date();
+        let yesterday = today.yesterday().unwrap_or(today);
+        let from = yesterday
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(now);
+        let mut tx = self.read().await?;
+        let accounts = tx.list_alarm_accounts().await?;
+        let checks = tx
+            .list_technical_checks(from, now + SignedDuration::from_hours(1))
+            .await?;
+        drop(tx);
+        let mut missed = Vec::new();
+        for provider in providers(&accounts) {
+            let mine: Vec<&TechnicalCheck> = checks
+                .iter()
+                .filter(|c| c.organisation_id == provider)
+                .collect();
+            let signed: Vec<Timestamp> = mine.iter().filter_map(|c| c.signed_at).collect();
+            for due in schedule.missed(yesterday, today, &signed, now, &tz) {
+                if !mine.iter().any(|c| c.due_at == due) {
+                    missed.push(TechnicalCheck {
+                        id: TechnicalCheckId::new(),
+                        organisation_id: provider,
+                        due_at: due,
+                        signed_at: None,
+                        signed_by: None,
+                        open_alarms: None,
+                        note: None,
+                        missed_at: Some(now),
+                    });
+                }
+            }
+        }
+        if missed.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write().await?;
+        let mut n = 0;
+        for m in &missed {
+            if tx.insert_technical_check(m).await? {
+                tracing::warn!(organisation = %m.organisation_id, due = %m.due_at, "technical check not signed in time");
+                n += 1;
+            }
+        }
+        tx.commit().await?;
+        if n > 0 {
+            self.alarms_changed();
+        }
+        Ok(n)
+    }
+
+    /// The chain at a glance, for the alarm centre and the municipality.
+    pub async fn chain_health(&self, ctx: &Ctx<'_>) -> ServiceResult<ChainHealth> {
+        self.audited(async {
+            let grant = self
+                .oversight_grant(
+                    ctx,
+                    &[Permission::AlarmOversight, Permission::AlarmHandle],
+                    "your roles do not include the alarm chain's health",
+                )
+                .await?;
+            let now = self.now();
+            let settings = &self.config.alarms;
+            let mut tx = self.read().await?;
+            let accounts = tx.list_alarm_accounts().await?;
+            let latest = tx.latest_message_at().await?;
+            let alarms = tx
+                .list_alarms_between(now - SignedDuration::from_hours(24), now)
+                .await?;
+            let checks = tx
+                .list_technical_checks(now - SignedDuration::from_hours(24 * 14), now)
+                .await?;
+            let orgs: HashMap<OrganisationId, String> = tx
+                .list_organisations()
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect();
+            drop(tx);
+            let mut devices: Vec<DeviceHealth> = accounts
+                .iter()
+                .filter(|a| active(a))
+                .map(|a| {
+                    let interval = a
+                        .heartbeat_seconds
+                        .map(SignedDuration::from_secs)
+                        .unwrap_or(settings.default_heartbeat);
+                    let rule = vaka_domain::technical::HeartbeatRule::new(interval);
+                    DeviceHealth {
+                        account: a.account.clone(),
+                        serial: a.serial.clone(),
+                        status: a.status.code(),
+                        unit_id: a.unit_id,
+                        last_seen: a.last_seen_at,
+                        interval_s: interval.as_secs(),
+                        overdue: a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
+                    }
+                })
+                .collect();
+            // The silent ones first, then the longest silent.
+            devices.sort_by_key(|d| (!d.overdue, d.last_seen, d.account.clone()));
+            let last_message = devices
+                .iter()
+                .filter_map(|d| d.last_seen)
+                .chain(latest)
+                .max();
+            let traffic_stopped = !devices.is_empty()
+                && last_message.is_none_or(|l| now.duration_since(l) > settings.silence_warning);
+            let targets = settings.targets;
+            let secs =
+                |t: Option<Timestamp>, from: Timestamp| t.map(|t| t.duration_since(from).as_secs());
+            let mut recent: Vec<AlarmTimes> = alarms
+                .iter()
+                .map(|a| {
+                    let al = &a.alarm;
+                    let sla = al.sla(&targets);
+                    AlarmTimes {
+                        id: a.id,
+                        kind: al.kind.code(),
+                        category: a.category.clone(),
+                        state: al.state.code(),
+                        received_at: al.received_at,
+                        to_take_s: secs(al.taken_at, al.received_at),
+                        to_contact_s: secs(al.contacted_at, al.received_at),
+                        to_arrival_s: secs(al.arrived_at, al.received_at),
+                        to_close_s: secs(al.closed_at, al.received_at),
+                        contact_met: sla.contact_met(),
+                        arrival_met: sla.arrival_met(),
+                    }
+                })
+                .collect();
+            recent.reverse();
+            let mut missed_checks: Vec<MissedCheck> = checks
+                .iter()
+                .filter_map(|c| {
+                    Some(MissedCheck {
+                        organisation: orgs.get(&c.organisation_id).cloned().unwrap_or_default(),
+                        due_at: c.due_at,
+                        missed_at: c.missed_at?,
+                    })
+                })
+                .collect();
+            missed_checks.reverse();
+            self.audit_oversight(ctx, &grant, "health").await?;
+            Ok(ChainHealth {
+                now,
+                last_message,
+                traffic_stopped,
+                silence_limit_s: settings.silence_warning.as_secs(),
+                overdue: devices.iter().filter(|d| d.overdue).count(),
+                devices,
+                recent,
+                missed_checks,
+            })
+        })
+        .await
+    }
+
+    /// Alarm statistics per unit and month for the units in the caller's reach: alarms per
+    /// type, SLA attainment, technical alarms open and their time to fix; tests excluded.
+    pub async fn alarm_statistics(
+        &self,
+        ctx: &Ctx<'_>,
+        from: Date,
+        to: Date,
+    ) -> ServiceResult<AlarmStatistics> {
+        let (from, to) = (from.first_of_month(), to.first_of_month());
+        if to < from {
+            return Err(ServiceError::invalid(
+                "to",
+                "the period ends before it starts",
+            ));
+        }
+        let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
+            - i32::from(from.month());
+        if months >= crate::supervision::statistics::MAX_MONTHS {
+            return Err(ServiceError::invalid(
+                "to",
+                "one report covers at most 24 months",
+            ));
+        }
+        self.audited(async {
+            let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
+                return Err(self
+                    .deny(
+                        ctx,
+                        AuditAction::StatisticsRead,
+                        None,
+                        "your roles do not include statistics",
+                    )
+                    .await);
+            };
+            let reach = ctx.principal.reach(Permission::StatisticsRead);
+            let tz = stockholm();
+            let start = |d: Date| {
+                d.to_zoned(tz.clone())
+                    .map(|z| z.timestamp())
+                    .unwrap_or(Timestamp::UNIX_EPOCH)
+            };
+            let end_day = to.last_of_month().tomorrow().unwrap_or(to);
+            let mut tx = self.read().await?;
+            let alarms = tx.list_alarms_between(start(from), start(end_day)).await?;
+            let mut clients: BTreeMap<vaka_domain::ids::ClientId, Option<Placement>> = BTreeMap::new();
+            for c in alarms.iter().filter_map(|a| a.client_id) {
+                if let std::collections::btree_map::Entry::Vacant(e) = clients.entry(c) {
+                    e.insert(
+                        tx.get_client_summary(c)
+                            .await?
+                            .map(|s| (s.provider_id, s.unit_id)),
+                    );
+                }
+            }
+            drop(tx);
+            let facts: Vec<AlarmFacts<'_>> = alarms
+                .iter()
+                .filter_map(|a| {
+                    let (provider, unit) = a
+                        .client_id
+                        .and_then(|c| clients.get(&c).copied().flatten())
+                        .unwrap_or((None, None));
+                    let visible = reach.everything
+                        || provider.is_some_and(|p| {
+                            reach.covers(Target {
+                                organisation: p,
+                                units: unit.as_slice(),
+                            })
+                        });
+                    visible.then_some(AlarmFacts { alarm: a, unit })
+                })
+                .collect();
+            let rows = summarise_alarms(&facts, &self.config.alarms.targets, &tz);
+            let entry = ctx
+                .entry(
+                    self.now(),
+                    AuditAction::StatisticsRead,
+                    Outcome::Success,
+                    Some(&grant),
+                    ALARMS,
+                )
+                .details(
+                    serde_json::json!({ "report": "alarms", "from": from.to_string(), "to": to.to_string() })
+                        .to_string(),
+                );
+            self.append_committed(entry).await?;
+            Ok(AlarmStatistics { from, to, rows })
+        })
+        .await
+    }
+}
