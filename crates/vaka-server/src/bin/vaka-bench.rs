@@ -8,6 +8,11 @@
 //! - `vaka-bench search-clients [--database URL] --count N --searches S` fills N clients by that
 //!   import, then times S client searches (name prefixes and personnummer) through the service
 //!   as a municipal needs assessor, audit entries included, and prints percentiles.
+//! - `vaka-bench provision-alarms --database URL --count N --base 0x2000 [--key-hex HEX]`
+//!   gives a fresh database N safety-alarm clients, each with an alarm unit whose DC-09 account
+//!   is `{:04X}` of base + i, taken through the device lifecycle to `active`: the accounts
+//!   `vaka-alarm-bench --accounts-from 0x2000 --connections N` sends from (`scripts/bench
+//!   alarms`).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -71,6 +76,31 @@ enum Command {
         #[arg(long, default_value_t = 2_000)]
         searches: u64,
     },
+    /// Provision safety-alarm clients with active alarm units, one DC-09 account each, for
+    /// `vaka-alarm-bench`.
+    ProvisionAlarms {
+        /// A fresh database (migrated here).
+        #[arg(long)]
+        database: String,
+        #[arg(long, default_value_t = 64)]
+        count: u64,
+        /// The first account, in hex (`0x2000` or `2000`); unit i has `{:04X}` of base + i.
+        #[arg(long, default_value = "0x2000", value_parser = parse_hex)]
+        base: u64,
+        /// The units' AES key as 32/48/64 hex digits (the same for all); clear DC-09 when left
+        /// out.
+        #[arg(long)]
+        key_hex: Option<String>,
+    },
+}
+
+/// A number in hex, with or without `0x`.
+fn parse_hex(text: &str) -> Result<u64, String> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    u64::from_str_radix(digits, 16).map_err(|e| format!("expected hex digits: {e}"))
 }
 
 #[tokio::main]
@@ -135,6 +165,28 @@ async fn main() -> anyhow::Result<()> {
                 bench.store.backend().name()
             );
             bench.search(count, searches).await?;
+            bench.close().await;
+            Ok(())
+        }
+        Command::ProvisionAlarms {
+            database,
+            count,
+            base,
+            key_hex,
+        } => {
+            let bench = Bench::open(Some(database)).await?;
+            let started = Instant::now();
+            let accounts = bench
+                .provision_alarms(count, base, key_hex.as_deref())
+                .await?;
+            println!(
+                "provisioned {count} active alarm units (accounts {}..{}, {}) in {:.1} s on {}",
+                accounts.first().map_or("-", String::as_str),
+                accounts.last().map_or("-", String::as_str),
+                if key_hex.is_some() { "AES" } else { "clear" },
+                started.elapsed().as_secs_f64(),
+                bench.store.backend().name()
+            );
             bench.close().await;
             Ok(())
         }
@@ -399,6 +451,33 @@ fn client_csv(count: u64) -> String {
     out
 }
 
+/// A user of `organisation` with one role (in `unit`, if given), acting from the command line.
+async fn bench_user(
+    services: &Services,
+    username: &str,
+    role: Role,
+    organisation: OrganisationId,
+    unit: Option<UnitId>,
+) -> anyhow::Result<Principal> {
+    let (account, _) = services
+        .cli_create_user(CliAccount {
+            username: username.into(),
+            display_name: format!("Bench {username}"),
+            email: format!("{username}@bench.se"),
+            hsa_id: None,
+            organisation_id: organisation,
+            roles: vec![RoleInput {
+                role,
+                organisation_id: organisation,
+                unit_id: unit,
+            }],
+            password: Some("a bench password of some length".into()),
+            totp_secret: None,
+        })
+        .await?;
+    Ok(services.principal_for(account.id, Credential::Cli).await?)
+}
+
 /// A fresh database with a municipality, two providers with three units each, an
 /// administrator who imports and a needs assessor who searches.
 struct Bench {
@@ -406,6 +485,8 @@ struct Bench {
     services: Services,
     admin: Principal,
     assessor: Principal,
+    /// The providers' units, with their provider.
+    units: Vec<(OrganisationId, UnitId)>,
     /// A temporary directory to remove at the end.
     tmp: Option<std::path::PathBuf>,
 }
@@ -448,29 +529,12 @@ impl Bench {
             .cli_create_organisation(m.clone())
             .await
             .context("the database must be fresh")?;
-        let user = async |username: &str, role: Role| -> anyhow::Result<Principal> {
-            let (account, _) = services
-                .cli_create_user(CliAccount {
-                    username: username.into(),
-                    display_name: format!("Bench {username}"),
-                    email: format!("{username}@bench.se"),
-                    hsa_id: None,
-                    organisation_id: m.id,
-                    roles: vec![RoleInput {
-                        role,
-                        organisation_id: m.id,
-                        unit_id: None,
-                    }],
-                    password: Some("a bench password of some length".into()),
-                    totp_secret: None,
-                })
-                .await?;
-            Ok(services.principal_for(account.id, Credential::Cli).await?)
-        };
-        let admin = user("bench.admin", Role::SystemAdmin).await?;
-        let assessor = user("bench.assessor", Role::NeedsAssessor).await?;
+        let admin = bench_user(&services, "bench.admin", Role::SystemAdmin, m.id, None).await?;
+        let assessor =
+            bench_user(&services, "bench.assessor", Role::NeedsAssessor, m.id, None).await?;
         let meta = RequestMeta::default();
         let ctx = Ctx::new(&admin, &meta);
+        let mut unit_ids = Vec::new();
         for (i, (name, units)) in PROVIDERS.iter().enumerate() {
             let kind = if i == 0 {
                 ProviderKind::InHouse
@@ -480,7 +544,7 @@ impl Bench {
             let p = org(OrganisationKind::Provider, Some(kind), name);
             services.cli_create_organisation(p.clone()).await?;
             for u in units {
-                services
+                let unit = services
                     .create_unit(
                         &ctx,
                         NewUnitInput {
@@ -490,6 +554,7 @@ impl Bench {
                         },
                     )
                     .await?;
+                unit_ids.push((p.id, unit.id));
             }
         }
         Ok(Self {
@@ -497,8 +562,178 @@ impl Bench {
             services,
             admin,
             assessor,
+            units: unit_ids,
             tmp,
         })
+    }
+
+    /// Gives `count` clients of the first unit a safety alarm the way a municipality does: the
+    /// needs assessor decides (simplified) and records consent, the unit manager accepts the
+    /// order, the administrator registers an alarm unit with the DC-09 account `{:04X}` of
+    /// `base + i` (and the key, if any) and takes it through assign, install, test and
+    /// activate. Checks that the receiver's directory then lists every account; returns them.
+    async fn provision_alarms(
+        &self,
+        count: u64,
+        base: u64,
+        key_hex: Option<&str>,
+    ) -> anyhow::Result<Vec<String>> {
+        use vaka_domain::client::{AreaType, KeyAccess};
+        use vaka_domain::consent::{GivenBy, InformedHow};
+        use vaka_domain::decision::{Law, ServiceKind};
+        use vaka_domain::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
+        use vaka_domain::personnummer::IdentityKind;
+        use vaka_service::registry::care::ConsentInput;
+        use vaka_service::registry::clients::ClientInput;
+        use vaka_service::registry::decisions::DecisionInput;
+        use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
+
+        let (provider, unit) = *self.units.first().context("no unit")?;
+        let manager = bench_user(
+            &self.services,
+            "bench.unitmanager",
+            Role::UnitManager,
+            provider,
+            Some(unit),
+        )
+        .await?;
+        let meta = RequestMeta::default();
+        let (admin, assessor, manager) = (
+            Ctx::new(&self.admin, &meta),
+            Ctx::new(&self.assessor, &meta),
+            Ctx::new(&manager, &meta),
+        );
+        let today = self.services.today();
+        let mut accounts = Vec::new();
+        for i in 0..count {
+            let account = base
+                .checked_add(i)
+                .map(|n| format!("{n:04X}"))
+                .context("account above 16 hex digits")?;
+            let client = self
+                .services
+                .create_client(
+                    &assessor,
+                    ClientInput {
+                        identity_kind: Some(IdentityKind::Personnummer),
+                        identity: personnummer(i),
+                        name: name(i),
+                        address_street: Some(format!("Storgatan {}", i % 200 + 1)),
+                        address_postcode: Some(format!("{} {:02}", 731 + i % 9, i % 100)),
+                        address_city: Some("Köping".into()),
+                        phone: Some(format!("070-{:03} {:02} {:02}", i % 1000, i % 100, 7)),
+                        provider_id: Some(provider),
+                        unit_id: Some(unit),
+                        protection: None,
+                        area_type: Some(AreaType::Town),
+                        key_access: Some(KeyAccess::KeyBox),
+                        key_note: None,
+                        contacts: Vec::new(),
+                    },
+                )
+                .await
+                .with_context(|| format!("client {i}"))?;
+            let decided = self
+                .services
+                .record_decision(
+                    &assessor,
+                    client.id,
+                    DecisionInput {
+                        law: Law::Sol,
+                        simplified: true,
+                        service: ServiceKind::SafetyAlarm,
+                        supervision_mode: None,
+                        times: None,
+                        decided_on: Some(today),
+                        valid_from: today,
+                        valid_to: None,
+                    },
+                )
+                .await
+                .with_context(|| format!("decision for client {i}"))?;
+            self.services
+                .record_consent(
+                    &assessor,
+                    client.id,
+                    ConsentInput {
+                        service: ServiceKind::SafetyAlarm,
+                        informed_by: "Bench Handläggare".into(),
+                        informed_on: today,
+                        informed_how: InformedHow::InPerson,
+                        given_by: GivenBy::Client,
+                        representative_name: None,
+                        given_on: today,
+                        reconfirm_by: None,
+                    },
+                )
+                .await
+                .with_context(|| format!("consent for client {i}"))?;
+            let order = decided
+                .order
+                .context("a safety-alarm decision makes an order")?;
+            self.services.accept_order(&manager, order.id).await?;
+            let device = self
+                .services
+                .register_device(
+                    &admin,
+                    DeviceInput {
+                        kind: DeviceKind::AlarmUnit,
+                        serial: format!("TA-B{account}"),
+                        model: "Trygghetslarm IP 4G".into(),
+                        firmware: Some("2.4.1".into()),
+                        dc09_account: Some(account.clone()),
+                        dc09_key: key_hex.map(str::to_owned),
+                        dc09_key_style: key_hex.map(|_| Dc09KeyStyle::Hex),
+                    },
+                )
+                .await
+                .with_context(|| format!("alarm unit {account}"))?
+                .device;
+            let mut status = device.status;
+            for step in [
+                DeviceStep::Assign,
+                DeviceStep::Install,
+                DeviceStep::PassTest,
+                DeviceStep::Activate,
+            ] {
+                status = self
+                    .services
+                    .device_step(
+                        &admin,
+                        device.id,
+                        DeviceStepInput {
+                            step,
+                            client_id: (step == DeviceStep::Assign).then_some(client.id),
+                            note: None,
+                        },
+                    )
+                    .await
+                    .with_context(|| format!("{} of alarm unit {account}", step.code()))?
+                    .status;
+            }
+            anyhow::ensure!(
+                status == DeviceStatus::Active,
+                "alarm unit {account} ended {}",
+                status.code()
+            );
+            accounts.push(account);
+        }
+        // What the receiver will load at start.
+        let listed: std::collections::HashSet<String> = self
+            .services
+            .alarm_directory()
+            .await?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let missing: Vec<&String> = accounts.iter().filter(|a| !listed.contains(*a)).collect();
+        anyhow::ensure!(
+            missing.is_empty(),
+            "the receiver's directory lacks {} accounts, e.g. {:?}",
+            missing.len(),
+            missing.first()
+        );
+        Ok(accounts)
     }
 
     /// Gives every client a night-supervision decision, a consent and a plan with three times.

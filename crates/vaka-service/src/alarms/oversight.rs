@@ -496,7 +496,9 @@ impl Services {
                         unit_id: a.unit_id,
                         last_seen: a.last_seen_at,
                         interval_s: interval.as_secs(),
-                        overdue: a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
+                        // Supervision starts when the device is activated.
+                        overdue: a.status == vaka_domain::device::DeviceStatus::Active
+                            && a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
                     }
                 })
                 .collect();
@@ -507,7 +509,7 @@ impl Services {
                 .filter_map(|d| d.last_seen)
                 .chain(latest)
                 .max();
-            let traffic_stopped = !devices.is_empty()
+            let traffic_stopped = devices.iter().any(|d| d.status == "active")
                 && last_message.is_none_or(|l| now.duration_since(l) > settings.silence_warning);
             let targets = settings.targets;
             let secs =

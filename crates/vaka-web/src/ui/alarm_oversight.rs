@@ -158,6 +158,7 @@ pub async fn sign(
 
 pub struct DeviceLine {
     pub account: String,
+    pub status: String,
     pub serial: String,
     pub unit: String,
     pub last_seen: String,
@@ -235,6 +236,7 @@ pub async fn health(
                 .into_iter()
                 .map(|d| DeviceLine {
                     account: d.account,
+                    status: t.code("device_status", d.status),
                     serial: d.serial,
                     unit: names.unit(d.unit_id),
                     last_seen: when(d.last_seen),
