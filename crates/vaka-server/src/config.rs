@@ -43,6 +43,9 @@ pub struct Config {
     pub sia_listen: Option<String>,
     /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
     pub alarm_heartbeat_seconds: i64,
+    /// Local times of the technical checks on weekends and public holidays, comma-separated
+    /// (`HH:MM`); twice a day by default.
+    pub alarm_check_times: String,
 }
 
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
@@ -65,6 +68,7 @@ const SETTINGS: &[&str] = &[
     "supervision_retention_days",
     "sia_listen",
     "alarm_heartbeat_seconds",
+    "alarm_check_times",
 ];
 
 impl Default for Config {
@@ -87,8 +91,26 @@ impl Default for Config {
             supervision_retention_days: 365,
             sia_listen: None,
             alarm_heartbeat_seconds: 300,
+            alarm_check_times: "08:00,16:00".into(),
         }
     }
+}
+
+/// `alarm_check_times`: local `HH:MM` times, comma-separated, at least one.
+pub fn parse_check_times(raw: &str) -> anyhow::Result<Vec<jiff::civil::Time>> {
+    let mut times = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let t = jiff::civil::Time::strptime("%H:%M", part).map_err(|_| {
+            anyhow::anyhow!("alarm_check_times: {part:?} is not a time of day as HH:MM")
+        })?;
+        times.push(t);
+    }
+    if times.is_empty() {
+        anyhow::bail!("alarm_check_times: give at least one time, e.g. \"08:00,16:00\"");
+    }
+    times.sort();
+    times.dedup();
+    Ok(times)
 }
 
 impl Config {
@@ -110,7 +132,9 @@ impl Config {
         // VAKA_BIN or VAKA_TEST_POSTGRES_URL) are not configuration.
         fig = fig.merge(Env::prefixed("VAKA_").only(SETTINGS));
 
-        fig.extract().context("invalid configuration")
+        let cfg: Config = fig.extract().context("invalid configuration")?;
+        parse_check_times(&cfg.alarm_check_times).context("invalid configuration")?;
+        Ok(cfg)
     }
 
     /// The database URL in effect.
@@ -181,6 +205,20 @@ mod tests {
                 "SETTINGS lists every field"
             );
 
+            jail.create_file("times.toml", "alarm_check_times = \"07:30, 19:00\"\n")?;
+            let c = Config::load(Some(Path::new("times.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(
+                parse_check_times(&c.alarm_check_times).map_err(|e| e.to_string())?,
+                [
+                    jiff::civil::Time::constant(7, 30, 0, 0),
+                    jiff::civil::Time::constant(19, 0, 0, 0)
+                ]
+            );
+            jail.create_file("badtime.toml", "alarm_check_times = \"8 o'clock\"\n")?;
+            assert!(
+                Config::load(Some(Path::new("badtime.toml"))).is_err(),
+                "a time that is not HH:MM is refused"
+            );
             jail.create_file("bad.toml", "lisen = 1\n")?;
             assert!(
                 Config::load(Some(Path::new("bad.toml"))).is_err(),

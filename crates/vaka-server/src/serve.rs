@@ -19,6 +19,10 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
     sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
     sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
+    // Checked when the configuration was loaded.
+    if let Ok(times) = crate::config::parse_check_times(&cfg.alarm_check_times) {
+        sc.alarms.checks.times = times;
+    }
     sc
 }
 
