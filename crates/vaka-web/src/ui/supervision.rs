@@ -32,6 +32,10 @@ use crate::ui::pages::{
 /// How often a live view looks again even without a change (times move on).
 pub(crate) const LIVE_TICK: Duration = Duration::from_secs(30);
 
+/// At most one render per this interval: a burst of changes (an alarm storm, a busy receiver)
+/// is shown once, not once per commit, and each render is one audited read.
+pub(crate) const LIVE_MIN_INTERVAL: Duration = Duration::from_millis(500);
+
 /// Stockholm wall-clock time, hours and minutes.
 pub(crate) fn hm(ts: Timestamp) -> String {
     let l = local_time(ts);
@@ -138,6 +142,7 @@ where
         cams: tokio::sync::watch::Receiver<u64>,
         alarms: tokio::sync::watch::Receiver<u64>,
         first: bool,
+        rendered: tokio::time::Instant,
         until: tokio::time::Instant,
         last: String,
         done: bool,
@@ -150,6 +155,7 @@ where
         state,
         render,
         first: true,
+        rendered: tokio::time::Instant::now(),
         until: tokio::time::Instant::now() + live_for,
         last: String::new(),
         done: false,
@@ -167,11 +173,14 @@ where
                     () = tokio::time::sleep(LIVE_TICK) => {}
                     () = tokio::time::sleep_until(f.until) => return None,
                 }
+                // Let the rest of a burst arrive, then show it once.
+                tokio::time::sleep_until(f.rendered + LIVE_MIN_INTERVAL).await;
                 f.changes.mark_unchanged();
                 f.cams.mark_unchanged();
                 f.alarms.mark_unchanged();
             }
             f.first = false;
+            f.rendered = tokio::time::Instant::now();
             match (f.render)(f.state.clone()).await {
                 Ok(html) if html == f.last => continue,
                 Ok(html) => {
