@@ -85,6 +85,10 @@ impl Default for SqliteOptions {
 }
 
 /// A Vaka store in one SQLite file.
+/// WAL frames (4 KiB pages) past which the checkpointer restarts the WAL: 64 MiB, the
+/// `journal_size_limit` the WAL is truncated back to.
+const WAL_RESTART_FRAMES: i64 = 16_384;
+
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
@@ -126,6 +130,9 @@ impl SqliteStore {
             // A 32 MiB page cache per connection (the default is 2 MiB): planning a night writes
             // tens of megabytes of table and index pages in one transaction.
             .pragma("cache_size", "-32768")
+            // Statement journals and temporary indexes in memory, not in files under /var/tmp
+            // (each multi-row insert of a group commit would write one).
+            .pragma("temp_store", "memory")
             // Rows cross from SQLite's thread in batches: fewer wake-ups on long results.
             .row_buffer_size(1024);
         let writer = SqlitePoolOptions::new()
@@ -144,19 +151,37 @@ impl SqliteStore {
         // The writer never checkpoints (that would stall every commit behind an fsync); a
         // connection of its own copies the WAL back into the database every second instead,
         // alongside the writer.
-        let mut checkpoint_conn = sqlx::ConnectOptions::connect(&base)
-            .await
-            .map_err(map_sqlx_error)?;
+        // A restart waits for readers on an older snapshot and holds new writers meanwhile: on
+        // this connection it waits at most 200 ms, then gives up until the next second (a long
+        // read must not stall the group commits, and with them the alarm receiver's ACKs).
+        let mut checkpoint_conn =
+            sqlx::ConnectOptions::connect(&base.clone().busy_timeout(Duration::from_millis(200)))
+                .await
+                .map_err(map_sqlx_error)?;
         let checkpointer = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&mut checkpoint_conn)
+                match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&mut checkpoint_conn)
                     .await
                 {
-                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                    // Under writes without pause a passive checkpoint never finds the whole WAL
+                    // copied back, so the WAL is never restarted and grows without bound. Past
+                    // the limit, restart it: this waits for the writer's current transaction
+                    // and holds the next one for the copy's fsync (at most the busy timeout
+                    // above for readers).
+                    Ok((_, frames, _)) if frames > WAL_RESTART_FRAMES => {
+                        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+                            .execute(&mut checkpoint_conn)
+                            .await
+                        {
+                            tracing::warn!(error = %e, "WAL restart failed");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
                 }
             }
         });

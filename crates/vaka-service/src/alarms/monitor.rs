@@ -9,6 +9,7 @@ use vaka_alarm_receiver::Seen;
 use vaka_domain::alarm::{AlarmEffect, AlarmEvent, AlarmKind, AlarmRecord, alarm_chain, next_link};
 use vaka_domain::client::AreaType;
 use vaka_domain::device::DeviceStatus;
+use vaka_domain::ids::AlarmId;
 use vaka_domain::technical::HeartbeatRule;
 
 use super::console::system_log;
@@ -17,6 +18,9 @@ use crate::{ServiceResult, Services};
 
 /// The category of the technical alarm a silent device raises.
 pub const HEARTBEAT_MISSED: &str = "heartbeat_missed";
+
+/// Alarms escalated per transaction.
+const ESCALATION_CHUNK: usize = 200;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +44,37 @@ impl Services {
                 .apply(AlarmEvent::Tick(now), &targets)
                 .is_ok_and(|(_, fx)| !fx.is_empty())
         };
-        if !self.read().await?.list_open_alarms().await?.iter().any(due) {
-            return Ok(0);
+        let due_ids: Vec<_> = self
+            .read()
+            .await?
+            .list_open_alarms()
+            .await?
+            .iter()
+            .filter(|a| due(a))
+            .map(|a| a.id)
+            .collect();
+        // In bounded transactions: a flood of untaken alarms must not hold SQLite's one writer
+        // (and with it the receiver's group commits, and so the ACKs) for seconds.
+        let mut n = 0;
+        for chunk in due_ids.chunks(ESCALATION_CHUNK) {
+            n += self.escalate_chunk(chunk, now).await?;
         }
+        if n > 0 {
+            tracing::warn!(alarms = n, "alarms escalated");
+            self.alarms_changed();
+        }
+        Ok(n)
+    }
+
+    async fn escalate_chunk(&self, ids: &[AlarmId], now: Timestamp) -> ServiceResult<usize> {
+        let targets = self.config.alarms.targets;
         let mut tx = self.write().await?;
         let mut n = 0;
-        for before in tx.list_open_alarms().await? {
+        for id in ids {
+            // Read again under the write lock: a step may have come first.
+            let Some(before) = tx.get_alarm(*id).await? else {
+                continue;
+            };
             let Ok((alarm, effects)) = before.alarm.apply(AlarmEvent::Tick(now), &targets) else {
                 continue;
             };
@@ -90,10 +119,6 @@ impl Services {
             }
         }
         tx.commit().await?;
-        if n > 0 {
-            tracing::warn!(alarms = n, "alarms escalated");
-            self.alarms_changed();
-        }
         Ok(n)
     }
 
