@@ -84,11 +84,11 @@ impl Default for SqliteOptions {
     }
 }
 
-/// A Vaka store in one SQLite file.
 /// WAL frames (4 KiB pages) past which the checkpointer restarts the WAL: 64 MiB, the
 /// `journal_size_limit` the WAL is truncated back to.
 const WAL_RESTART_FRAMES: i64 = 16_384;
 
+/// A Vaka store in one SQLite file.
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
