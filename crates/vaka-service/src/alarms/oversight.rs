@@ -569,21 +569,7 @@ impl Services {
         from: Date,
         to: Date,
     ) -> ServiceResult<AlarmStatistics> {
-        let (from, to) = (from.first_of_month(), to.first_of_month());
-        if to < from {
-            return Err(ServiceError::invalid(
-                "to",
-                "the period ends before it starts",
-            ));
-        }
-        let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
-            - i32::from(from.month());
-        if months >= crate::supervision::statistics::MAX_MONTHS {
-            return Err(ServiceError::invalid(
-                "to",
-                "one report covers at most 24 months",
-            ));
-        }
+        let (from, to) = crate::supervision::statistics::report_months(from, to)?;
         self.audited(async {
             let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
                 return Err(self

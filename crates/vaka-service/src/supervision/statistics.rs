@@ -25,6 +25,27 @@ pub struct Statistics {
     pub rows: Vec<UnitMonth>,
 }
 
+/// The months of a report, `from`'s to `to`'s (first days of months): in order, and at most
+/// [`MAX_MONTHS`] of them.
+pub(crate) fn report_months(from: Date, to: Date) -> ServiceResult<(Date, Date)> {
+    let (from, to) = (from.first_of_month(), to.first_of_month());
+    if to < from {
+        return Err(ServiceError::invalid(
+            "to",
+            "the period ends before it starts",
+        ));
+    }
+    let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
+        - i32::from(from.month());
+    if months >= MAX_MONTHS {
+        return Err(ServiceError::invalid(
+            "to",
+            "one report covers at most 24 months",
+        ));
+    }
+    Ok((from, to))
+}
+
 impl Services {
     /// Statistics per unit and month for the months from `from`'s to `to`'s (inclusive).
     pub async fn supervision_statistics(
@@ -33,21 +54,7 @@ impl Services {
         from: Date,
         to: Date,
     ) -> ServiceResult<Statistics> {
-        let (from, to) = (from.first_of_month(), to.first_of_month());
-        if to < from {
-            return Err(ServiceError::invalid(
-                "to",
-                "the period ends before it starts",
-            ));
-        }
-        let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
-            - i32::from(from.month());
-        if months >= MAX_MONTHS {
-            return Err(ServiceError::invalid(
-                "to",
-                "one report covers at most 24 months",
-            ));
-        }
+        let (from, to) = report_months(from, to)?;
         self.audited(async {
             let now = self.now();
             let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
@@ -133,5 +140,22 @@ impl Services {
             Ok(Statistics { from, to, rows })
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod report_months_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_report_is_whole_months_in_order_and_at_most_two_years() {
+        assert_eq!(
+            report_months(date(2026, 3, 17), date(2026, 5, 2)).unwrap(),
+            (date(2026, 3, 1), date(2026, 5, 1))
+        );
+        assert!(report_months(date(2026, 5, 1), date(2026, 4, 30)).is_err());
+        assert!(report_months(date(2025, 1, 1), date(2026, 12, 31)).is_ok());
+        assert!(report_months(date(2025, 1, 1), date(2027, 1, 1)).is_err());
     }
 }
