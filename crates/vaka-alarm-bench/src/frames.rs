@@ -17,10 +17,28 @@ pub fn next_seq(seq: u16) -> u16 {
     if (1..9999).contains(&seq) { seq + 1 } else { 1 }
 }
 
+/// The event text of round `round`: the trailing zone digits of `event` advanced by `round`
+/// (modulo their width), so that the frames of one sequence-number round differ from those of
+/// the next (a receiver recognises a message sent again by its account, sequence and data).
+/// An event without trailing digits is the same in every round.
+#[must_use]
+pub fn event_of_round(event: &str, round: u32) -> String {
+    let digits = event.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let (head, zone) = event.split_at(event.len() - digits);
+    let Ok(zone) = zone.parse::<u64>() else {
+        return event.to_owned();
+    };
+    let modulus = 10u64.saturating_pow(u32::try_from(digits).unwrap_or(u32::MAX));
+    let zone = (zone + u64::from(round)) % modulus;
+    format!("{head}{zone:0digits$}")
+}
+
 /// Builds the frames of one account.
 #[derive(Debug, Clone)]
 pub struct FrameBuilder {
     header: Header,
+    event: String,
+    round: u32,
     data: Vec<u8>,
     key: Option<Key>,
 }
@@ -46,9 +64,21 @@ impl FrameBuilder {
                 line: line.map(str::to_owned),
                 account: account.to_owned(),
             },
+            event: event.to_owned(),
+            round: 0,
             data: sia_dcs_data(Some(account), event),
             key,
         }
+    }
+
+    /// Moves to the next round of sequence numbers: the event's zone changes (see
+    /// [`event_of_round`]).
+    pub fn next_round(&mut self) {
+        self.round = self.round.wrapping_add(1);
+        self.data = sia_dcs_data(
+            Some(&self.header.account),
+            &event_of_round(&self.event, self.round),
+        );
     }
 
     /// The account.
@@ -110,6 +140,21 @@ mod tests {
             s = next_seq(s);
             assert!((1..=9999).contains(&s));
         }
+    }
+
+    #[test]
+    fn each_round_has_its_own_zone() {
+        assert_eq!(event_of_round("ri1/MA001", 0), "ri1/MA001");
+        assert_eq!(event_of_round("ri1/MA001", 1), "ri1/MA002");
+        assert_eq!(event_of_round("ri1/MA001", 998), "ri1/MA999");
+        assert_eq!(event_of_round("ri1/MA001", 999), "ri1/MA000");
+        assert_eq!(event_of_round("ri1/MA", 5), "ri1/MA");
+        let mut b = FrameBuilder::new("2000", Some("0"), Some("0"), DEFAULT_EVENT, None);
+        let first = b.build(7, ts(), &mut |_| {}).unwrap();
+        b.next_round();
+        let second = b.build(7, ts(), &mut |_| {}).unwrap();
+        assert!(String::from_utf8_lossy(&second).contains("|Nri1/MA002]"));
+        assert_ne!(first, second);
     }
 
     #[test]

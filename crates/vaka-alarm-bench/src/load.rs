@@ -287,6 +287,9 @@ async fn session(stream: TcpStream, plan: &Plan, dev: &mut Device, st: &mut Tall
                     }
                 };
                 let seq = next_seq(dev.seq);
+                if seq < dev.seq {
+                    dev.builder.next_round();
+                }
                 let rng = &mut dev.rng;
                 let Ok(frame) = dev
                     .builder
@@ -373,6 +376,9 @@ fn answer(raw: &[u8], at: Instant, waiting: &mut VecDeque<Waiting>, dev: &Device
         st.unsolicited += 1;
         return;
     };
+    if kind == Kind::Ack {
+        st.acks_all += 1;
+    }
     if w.measured {
         st.answer(kind, micros(at.saturating_duration_since(w.scheduled)), raw);
     }

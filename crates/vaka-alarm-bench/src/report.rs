@@ -24,6 +24,8 @@ pub struct Tally {
     pub sent: u64,
     /// Measured frames that got an ACK.
     pub acks: u64,
+    /// Frames that got an ACK, warm-up included (what the receiver must have stored).
+    pub acks_all: u64,
     /// … a NAK.
     pub naks: u64,
     /// … a DUH.
@@ -60,6 +62,7 @@ impl Default for Tally {
         Self {
             sent: 0,
             acks: 0,
+            acks_all: 0,
             naks: 0,
             duhs: 0,
             other: 0,
@@ -102,6 +105,7 @@ impl Tally {
     pub fn merge(&mut self, o: &Self) {
         self.sent += o.sent;
         self.acks += o.acks;
+        self.acks_all += o.acks_all;
         self.naks += o.naks;
         self.duhs += o.duhs;
         self.other += o.other;
@@ -186,6 +190,8 @@ pub struct Report {
     pub sent_per_sec: f64,
     pub sent: u64,
     pub acks: u64,
+    /// ACKs over the whole run, warm-up included: what the receiver must hold afterwards.
+    pub acks_all: u64,
     pub naks: u64,
     pub duhs: u64,
     pub other: u64,
@@ -222,6 +228,7 @@ impl Report {
             sent_per_sec: t.sent as f64 / secs,
             sent: t.sent,
             acks: t.acks,
+            acks_all: t.acks_all,
             naks: t.naks,
             duhs: t.duhs,
             other: t.other,

@@ -300,7 +300,62 @@ impl AlarmTx for SqlTx {
         .collect()
     }
 
-    async fn find_open_alarm(
+    async fn list_escalation_candidates(
+        &mut self,
+        received_by: jiff::Timestamp,
+        dispatched_by: jiff::Timestamp,
+    ) -> StoreResult<Vec<AlarmId>> {
+        // Each half reads its own small partial index (alarms_untaken, alarms_unacknowledged),
+        // not every open alarm.
+        let ids = sqlx::query_scalar!(
+            r#"SELECT id as "id!: Uuid" FROM alarms
+               WHERE state = 'received' AND NOT escalated_not_taken AND received_at <= $1
+               UNION ALL
+               SELECT id as "id!: Uuid" FROM alarms
+               WHERE state = 'dispatched' AND NOT escalated_not_acknowledged
+                 AND dispatched_at <= $2"#,
+            DbInstant::new(received_by),
+            DbInstant::new(dispatched_by),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(ids.into_iter().map(AlarmId).collect())
+    }
+
+    async fn list_open_system_alarms(&mut self, category: &str) -> StoreResult<Vec<AlarmRecord>> {
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE state <> 'closed' AND message_id IS NULL AND category = $1
+               ORDER BY received_at, id"#,
+            category,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AlarmRecord::try_from)
+        .collect()
+    }
+
+    async fn find_open_system_alarm(
         &mut self,
         account: &str,
         category: &str,
@@ -324,7 +379,8 @@ impl AlarmTx for SqlTx {
                       escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
                       restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
                       last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
-               FROM alarms WHERE account = $1 AND category = $2 AND state <> 'closed'
+               FROM alarms WHERE state <> 'closed' AND message_id IS NULL AND account = $1
+                 AND category = $2
                ORDER BY received_at DESC LIMIT 1"#,
             account,
             category,

@@ -437,9 +437,22 @@ pub trait AlarmTx: Send {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
-    /// The open alarm of this category from this account (an unknown device, a missed
-    /// heartbeat), if any.
-    async fn find_open_alarm(
+    /// The ids of the open alarms that may be due for escalation: received (not taken) at or
+    /// before `received_by` and not yet escalated, or dispatched at or before `dispatched_by`
+    /// and not yet escalated for want of an acknowledgement. A superset: the domain decides.
+    async fn list_escalation_candidates(
+        &mut self,
+        received_by: jiff::Timestamp,
+        dispatched_by: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::ids::AlarmId>>;
+    /// The open alarms of this category that Vaka raised itself (no received message: an
+    /// unknown device, a missed heartbeat), oldest first.
+    async fn list_open_system_alarms(
+        &mut self,
+        category: &str,
+    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+    /// The newest open alarm of this category that Vaka raised itself for this account, if any.
+    async fn find_open_system_alarm(
         &mut self,
         account: &str,
         category: &str,

@@ -193,6 +193,16 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     assert_eq!(items[0]["client_name"], "Alma Ettan");
     assert_eq!(items[1]["kind"], "unknown_device");
     assert_eq!(items[1]["account"], "BEEF");
+    assert_eq!(items[1]["occurrences"], 1);
+    // The same unknown account again: counted on the open alarm, not a second one.
+    app.services
+        .unknown_device("BEEF", now + SignedDuration::from_mins(2), "tcp")
+        .await
+        .unwrap();
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let items = queue.as_array().unwrap();
+    assert_eq!(items.len(), 2, "{queue}");
+    assert_eq!(items[1]["occurrences"], 2);
     let id = items[0]["id"].as_str().unwrap().to_owned();
     let step = |who: Auth, body: Value| {
         let app = &app;
@@ -395,6 +405,37 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
     let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
     assert_eq!(queue[0]["escalated_not_taken"], true);
     assert!(queue[0]["restored_at"].is_string());
+    // Taken and dispatched, but nobody acknowledges within 5 minutes: escalated once, to the
+    // next link of the chain.
+    let id = queue[0]["id"].as_str().unwrap().to_owned();
+    for body in [
+        json!({"step": "take"}),
+        json!({"step": "dispatch", "link": "home_care"}),
+    ] {
+        ok(
+            &app,
+            &op,
+            Method::POST,
+            format!("/api/v1/alarms/{id}/steps"),
+            body,
+        )
+        .await;
+    }
+    app.clock.advance(SignedDuration::from_secs(299));
+    assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
+    app.clock.advance(SignedDuration::from_secs(1));
+    assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
+    assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
+    let view = ok(
+        &app,
+        &op,
+        Method::GET,
+        format!("/api/v1/alarms/{id}"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(view["alarm"]["escalated_not_acknowledged"], true, "{view}");
+    assert_eq!(view["alarm"]["chain_link"], "night_patrol", "{view}");
     rx.stop(&app.services).await;
 }
 

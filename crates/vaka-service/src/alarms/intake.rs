@@ -99,7 +99,7 @@ impl Services {
     ) -> ServiceResult<()> {
         let at = vaka_store::values::to_db_precision(at);
         let mut tx = self.write().await?;
-        match tx.find_open_alarm(account, "unknown_device").await? {
+        match tx.find_open_system_alarm(account, "unknown_device").await? {
             Some(before) => {
                 let mut after = before.clone();
                 after.occurrences += 1;

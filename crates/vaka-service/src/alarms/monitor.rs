@@ -38,21 +38,13 @@ impl Services {
         let now = vaka_store::values::to_db_precision(self.now());
         let targets = self.config.alarms.targets;
         // Most passes find nothing due: look on a read connection first, so the write lock is
-        // taken (beside the receiver's group commits) only when something escalates.
-        let due = |a: &AlarmRecord| {
-            a.alarm
-                .apply(AlarmEvent::Tick(now), &targets)
-                .is_ok_and(|(_, fx)| !fx.is_empty())
-        };
-        let due_ids: Vec<_> = self
+        // taken (beside the receiver's group commits) only when something may escalate. The
+        // store narrows by time; the domain decides, under the write lock, per alarm.
+        let due_ids = self
             .read()
             .await?
-            .list_open_alarms()
-            .await?
-            .iter()
-            .filter(|a| due(a))
-            .map(|a| a.id)
-            .collect();
+            .list_escalation_candidates(now - targets.take_within, now - targets.acknowledge_within)
+            .await?;
         // In bounded transactions: a flood of untaken alarms must not hold SQLite's one writer
         // (and with it the receiver's group commits, and so the ACKs) for seconds.
         let mut n = 0;
@@ -136,10 +128,9 @@ impl Services {
         let mut read = self.read().await?;
         let accounts = read.list_alarm_accounts().await?;
         let open: HashMap<String, AlarmRecord> = read
-            .list_open_alarms()
+            .list_open_system_alarms(HEARTBEAT_MISSED)
             .await?
             .into_iter()
-            .filter(|a| a.category == HEARTBEAT_MISSED)
             .filter_map(|a| Some((a.account.clone()?, a)))
             .collect();
         drop(read);
