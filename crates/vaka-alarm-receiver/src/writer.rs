@@ -3,7 +3,7 @@
 //! committed. A message already stored (same account, sequence and data within the dedupe
 //! window) is not stored again; it is acknowledged once the original is on disk.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -54,9 +54,12 @@ pub trait Sink: Send + Sync + 'static {
     async fn unknown_account(&self, account: &str, at: Timestamp, transport: &'static str);
 }
 
+/// Where a submission's answer goes.
+type Reply = oneshot::Sender<Result<(), SinkError>>;
+
 struct Job {
     messages: Vec<Received>,
-    done: oneshot::Sender<Result<(), SinkError>>,
+    done: Reply,
 }
 
 /// A handle to the group-commit task.
@@ -128,6 +131,25 @@ impl Writer {
     }
 }
 
+/// Group commits in flight at once: while one commits, the next is encoded and waits for the
+/// write lock, so the encoding does not hold up the database.
+const IN_FLIGHT: usize = 2;
+
+/// How many recent failed batches are remembered (for the jobs that waited on them).
+const FAILED_MEMORY: usize = 8;
+
+/// One group commit on its way.
+struct Batch {
+    number: u64,
+    /// Each job's reply, with the batch in flight whose message it relied on, if any: the
+    /// job had a message that batch was storing, so it was not stored again here.
+    waiting: Vec<(Reply, Option<u64>)>,
+    /// The keys this batch stores, with when they were received.
+    keys: Vec<(Key, Timestamp)>,
+    duplicates: u64,
+    task: tokio::task::JoinHandle<Result<(), SinkError>>,
+}
+
 async fn run(
     sink: Arc<dyn Sink>,
     clock: Arc<dyn Clock>,
@@ -135,34 +157,92 @@ async fn run(
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
 ) {
-    while let Some(first) = rx.recv().await {
-        let mut count = first.messages.len();
-        let mut jobs = vec![first];
-        while count < max_batch {
-            match rx.try_recv() {
-                Ok(job) => {
-                    count += job.messages.len();
-                    jobs.push(job);
+    let mut in_flight: VecDeque<Batch> = VecDeque::with_capacity(IN_FLIGHT);
+    // Keys held by the batches in flight, with the batch that holds each.
+    let mut pending: HashMap<Key, u64> = HashMap::new();
+    let mut failed: VecDeque<u64> = VecDeque::with_capacity(FAILED_MEMORY);
+    let mut next_number = 0u64;
+    let mut open = true;
+    while open || !in_flight.is_empty() {
+        tokio::select! {
+            biased;
+            // The oldest batch is done (batches finish in order: they queue for the one writer).
+            result = async {
+                match in_flight.front_mut() {
+                    Some(b) => (&mut b.task).await,
+                    None => std::future::pending().await,
                 }
-                Err(_) => break,
+            }, if !in_flight.is_empty() => {
+                let Some(batch) = in_flight.pop_front() else { continue };
+                let result = result
+                    .unwrap_or_else(|e| Err(SinkError(format!("the group commit failed: {e}"))));
+                finish(batch, result, &mut memory, &mut pending, &mut failed);
+            }
+            first = rx.recv(), if open && in_flight.len() < IN_FLIGHT => {
+                let Some(first) = first else {
+                    open = false;
+                    continue;
+                };
+                let number = next_number;
+                next_number += 1;
+                let batch = start(first, &mut rx, max_batch, number, &sink, &clock, &mut memory, &mut pending);
+                in_flight.push_back(batch);
             }
         }
-        memory.forget_before(clock.now());
-        let mut fresh = Vec::with_capacity(count);
-        let mut in_batch = HashSet::new();
-        let mut duplicates = 0u64;
-        let mut waiting = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            for m in job.messages {
-                let key = m.key();
-                if memory.keys.contains_key(&key) || !in_batch.insert(key) {
-                    duplicates += 1;
-                } else {
-                    fresh.push(m);
-                }
+    }
+}
+
+/// Takes what is waiting (up to `max_batch` messages), leaves out what is stored or being
+/// stored, and starts the group commit.
+#[allow(clippy::too_many_arguments)]
+fn start(
+    first: Job,
+    rx: &mut mpsc::Receiver<Job>,
+    max_batch: usize,
+    number: u64,
+    sink: &Arc<dyn Sink>,
+    clock: &Arc<dyn Clock>,
+    memory: &mut Memory,
+    pending: &mut HashMap<Key, u64>,
+) -> Batch {
+    let mut count = first.messages.len();
+    let mut jobs = vec![first];
+    while count < max_batch {
+        match rx.try_recv() {
+            Ok(job) => {
+                count += job.messages.len();
+                jobs.push(job);
             }
-            waiting.push(job.done);
+            Err(_) => break,
         }
+    }
+    memory.forget_before(clock.now());
+    let mut fresh = Vec::with_capacity(count);
+    let mut keys = Vec::with_capacity(count);
+    let mut duplicates = 0u64;
+    let mut waiting = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let mut relies_on = None;
+        for m in job.messages {
+            let key = m.key();
+            if memory.keys.contains_key(&key) {
+                duplicates += 1;
+            } else if let Some(&holder) = pending.get(&key) {
+                duplicates += 1;
+                // Held by this batch (sent twice in one go) or by the one before.
+                if holder != number {
+                    relies_on = Some(holder);
+                }
+            } else {
+                pending.insert(key.clone(), number);
+                keys.push((key, m.received_at));
+                fresh.push(m);
+            }
+        }
+        waiting.push((job.done, relies_on));
+    }
+    let sink = sink.clone();
+    let task = tokio::spawn(async move {
         let started = std::time::Instant::now();
         let result = if fresh.is_empty() {
             Ok(())
@@ -171,22 +251,53 @@ async fn run(
         };
         metrics::histogram!("vaka_dc09_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("vaka_dc09_batch_messages").record(fresh.len() as f64);
-        match &result {
-            Ok(()) => {
-                metrics::counter!("vaka_dc09_stored_total").increment(fresh.len() as u64);
-                metrics::counter!("vaka_dc09_duplicates_total").increment(duplicates);
-                for m in fresh {
-                    let at = m.received_at;
-                    memory.remember(m.key(), at);
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, messages = fresh.len(), "storing alarm messages failed; not acknowledged")
+        result
+    });
+    Batch {
+        number,
+        waiting,
+        keys,
+        duplicates,
+        task,
+    }
+}
+
+/// Remembers what a batch stored (or forgets what it failed to) and answers its jobs.
+fn finish(
+    batch: Batch,
+    result: Result<(), SinkError>,
+    memory: &mut Memory,
+    pending: &mut HashMap<Key, u64>,
+    failed: &mut VecDeque<u64>,
+) {
+    for (key, _) in &batch.keys {
+        pending.remove(key);
+    }
+    match &result {
+        Ok(()) => {
+            metrics::counter!("vaka_dc09_stored_total").increment(batch.keys.len() as u64);
+            metrics::counter!("vaka_dc09_duplicates_total").increment(batch.duplicates);
+            for (key, at) in batch.keys {
+                memory.remember(key, at);
             }
         }
-        for done in waiting {
-            let _ = done.send(result.clone());
+        Err(e) => {
+            tracing::error!(error = %e, messages = batch.keys.len(), "storing alarm messages failed; not acknowledged");
+            if failed.len() == FAILED_MEMORY {
+                failed.pop_front();
+            }
+            failed.push_back(batch.number);
         }
+    }
+    for (done, relies_on) in batch.waiting {
+        let answer = match relies_on {
+            // The message it sent again was in a batch that failed: not stored, no ACK.
+            Some(n) if failed.contains(&n) => Err(SinkError(
+                "an earlier copy of the message was not stored".into(),
+            )),
+            _ => result.clone(),
+        };
+        let _ = done.send(answer);
     }
 }
 
@@ -306,6 +417,87 @@ mod tests {
         *sink.fail.lock().unwrap() = false;
         w.submit(vec![msg("00BB", 5, 1, t0())]).await.unwrap();
         assert_eq!(*sink.stored.lock().unwrap(), vec![("00BB".to_owned(), 5)]);
+    }
+
+    /// Fails its first commit, once released; stores the others.
+    #[derive(Default)]
+    struct HeldFirst {
+        release: Mutex<Option<oneshot::Receiver<()>>>,
+        calls: std::sync::atomic::AtomicUsize,
+        stored: Mutex<Vec<(String, u16)>>,
+    }
+
+    #[async_trait::async_trait]
+    impl Sink for HeldFirst {
+        async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
+            let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if call == 0 {
+                let release = self.release.lock().unwrap().take();
+                if let Some(r) = release {
+                    let _ = r.await;
+                }
+                return Err(SinkError("disk full".into()));
+            }
+            self.stored
+                .lock()
+                .unwrap()
+                .extend(batch.iter().map(|m| (m.account.clone(), m.seq)));
+            Ok(())
+        }
+        async fn recent(&self, _: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError> {
+            Ok(Vec::new())
+        }
+        async fn unknown_account(&self, _: &str, _: Timestamp, _: &'static str) {}
+    }
+
+    #[tokio::test]
+    async fn a_message_sent_again_while_its_first_commit_fails_is_not_acknowledged() {
+        let (release, held) = oneshot::channel();
+        let sink = Arc::new(HeldFirst {
+            release: Mutex::new(Some(held)),
+            ..HeldFirst::default()
+        });
+        let calls = || sink.calls.load(std::sync::atomic::Ordering::SeqCst);
+        let w = Writer::start(
+            sink.clone(),
+            Arc::new(ManualClock::new(t0())),
+            SignedDuration::from_mins(10),
+            100,
+        )
+        .await
+        .unwrap();
+        // The first commit is under way (and will fail) when the device sends the message
+        // again with a new one; the second commit starts beside it.
+        let first = tokio::spawn({
+            let w = w.clone();
+            async move { w.submit(vec![msg("00DD", 1, 0, t0())]).await }
+        });
+        while calls() < 1 {
+            tokio::task::yield_now().await;
+        }
+        let again = tokio::spawn({
+            let w = w.clone();
+            async move {
+                w.submit(vec![msg("00DD", 1, 0, t0()), msg("00DD", 2, 0, t0())])
+                    .await
+            }
+        });
+        while calls() < 2 {
+            tokio::task::yield_now().await;
+        }
+        release.send(()).unwrap();
+        assert!(first.await.unwrap().is_err());
+        // Its copy of seq 1 was left to the failed commit: no ACK for the submission.
+        assert!(again.await.unwrap().is_err());
+        assert_eq!(*sink.stored.lock().unwrap(), vec![("00DD".to_owned(), 2)]);
+        // The device retries: now it is stored (the failed commit left no memory of it).
+        w.submit(vec![msg("00DD", 1, 0, t0()), msg("00DD", 2, 0, t0())])
+            .await
+            .unwrap();
+        assert_eq!(
+            *sink.stored.lock().unwrap(),
+            vec![("00DD".to_owned(), 2), ("00DD".to_owned(), 1)]
+        );
     }
 
     #[tokio::test]

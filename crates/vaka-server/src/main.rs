@@ -14,6 +14,11 @@ use vaka_service::admin::CliAccount;
 use vaka_service::audit::Verification;
 use vaka_service::directory::RoleInput;
 
+/// mimalloc instead of the C library's allocator: the alarm receiver's group commits allocate
+/// and free many small values per event (docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "vaka",

@@ -43,7 +43,7 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/supervision.rs");
     }
-    mod alarms {
+    pub(crate) mod alarms {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
@@ -171,6 +171,15 @@ impl Store for PgStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    fn prepare_intake(
+        &self,
+        messages: &[vaka_domain::alarm::AlarmMessage],
+        alarms: &[vaka_domain::alarm::AlarmRecord],
+        restores: &[(vaka_domain::ids::DeviceId, String, jiff::Timestamp)],
+    ) -> vaka_store::PreparedIntake {
+        shared::alarms::prepare_intake(messages, alarms, restores)
     }
 }
 

@@ -47,7 +47,7 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/supervision.rs");
     }
-    mod alarms {
+    pub(crate) mod alarms {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
@@ -239,5 +239,14 @@ impl Store for SqliteStore {
         self.readers.close().await;
 
         self.writer.close().await;
+    }
+
+    fn prepare_intake(
+        &self,
+        messages: &[vaka_domain::alarm::AlarmMessage],
+        alarms: &[vaka_domain::alarm::AlarmRecord],
+        restores: &[(vaka_domain::ids::DeviceId, String, jiff::Timestamp)],
+    ) -> vaka_store::PreparedIntake {
+        shared::alarms::prepare_intake(messages, alarms, restores)
     }
 }

@@ -53,13 +53,23 @@ const ALARM_COLUMNS: &str = "INSERT INTO alarms (id, message_id, device_id, clie
      arrived_at, closed_at, closed_by, cause, note, escalated_not_taken, \
      escalated_not_acknowledged, restored_at, occurrences, last_at, updated_at) ";
 
-async fn insert_alarms(
+/// One multi-row insert per chunk of full alarm rows.
+fn alarm_inserts(alarms: &[&AlarmRecord]) -> Vec<sqlx::QueryBuilder<Db>> {
+    alarms
+        .chunks(ALARM_CHUNK)
+        .map(|chunk| {
+            let mut q = sqlx::QueryBuilder::<Db>::new(ALARM_COLUMNS);
+            q.push_values(chunk, |b, a| push_alarm(b, a));
+            q
+        })
+        .collect()
+}
+
+async fn run_inserts(
     conn: &mut <Db as sqlx::Database>::Connection,
-    alarms: &[AlarmRecord],
+    inserts: &mut [sqlx::QueryBuilder<Db>],
 ) -> StoreResult<()> {
-    for chunk in alarms.chunks(ALARM_CHUNK) {
-        let mut q = sqlx::QueryBuilder::<Db>::new(ALARM_COLUMNS);
-        q.push_values(chunk, push_alarm);
+    for q in inserts {
         q.build()
             .execute(&mut *conn)
             .await
@@ -68,38 +78,98 @@ async fn insert_alarms(
     Ok(())
 }
 
+/// An alarm as the receiver raises it: received, untouched, nothing but its origin set.
+fn is_fresh(a: &AlarmRecord) -> bool {
+    let al = &a.alarm;
+    *al == vaka_domain::alarm::Alarm::new(al.kind, al.area, al.received_at)
+        && a.chain_link.is_none()
+        && a.closed_by.is_none()
+        && a.cause.is_none()
+        && a.note.is_none()
+        && a.restored_at.is_none()
+        && a.occurrences == 1
+}
+
+/// Rows per statement of fresh alarms (14 values each).
+const FRESH_ALARM_CHUNK: usize = 1_000;
+
+/// The statements of one intake, bound ahead of its transaction (see
+/// [`vaka_store::PreparedIntake`]).
+struct IntakeStatements {
+    inserts: Vec<sqlx::QueryBuilder<Db>>,
+    restores: Vec<(DeviceId, String, jiff::Timestamp)>,
+}
+
+/// Encodes a group commit: the messages, then the alarms (fresh ones bind only the columns
+/// they set, half the values of a full row), then the restores.
+pub(crate) fn prepare_intake(
+    messages: &[AlarmMessage],
+    alarms: &[AlarmRecord],
+    restores: &[(DeviceId, String, jiff::Timestamp)],
+) -> vaka_store::PreparedIntake {
+    let mut inserts = Vec::new();
+    for chunk in messages.chunks(MESSAGE_CHUNK) {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO alarm_messages (id, account, seq, fingerprint, token, device_id, \
+             data, message_at, received_at, transport) ",
+        );
+        q.push_values(chunk, |mut b, m| {
+            b.push_bind(m.id.0)
+                .push_bind(m.account.clone())
+                .push_bind(i64::from(m.seq))
+                .push_bind(m.fingerprint)
+                .push_bind(m.token.clone())
+                .push_bind(m.device_id.map(|d| d.0))
+                .push_bind(m.data.clone())
+                .push_bind(m.message_at.map(DbInstant::new))
+                .push_bind(DbInstant::new(m.received_at))
+                .push_bind(m.transport.clone());
+        });
+        inserts.push(q);
+    }
+    let (fresh, other): (Vec<&AlarmRecord>, Vec<&AlarmRecord>) =
+        alarms.iter().partition(|a| is_fresh(a));
+    for chunk in fresh.chunks(FRESH_ALARM_CHUNK) {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO alarms (id, message_id, device_id, client_id, account, kind, category, \
+             code, zone, area_type, received_at, state, last_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, a| {
+            let al = &a.alarm;
+            b.push_bind(a.id.0)
+                .push_bind(a.message_id.map(|m| m.0))
+                .push_bind(a.device_id.map(|d| d.0))
+                .push_bind(a.client_id.map(|c| c.0))
+                .push_bind(a.account.clone())
+                .push_bind(al.kind.code())
+                .push_bind(a.category.clone())
+                .push_bind(a.code.clone())
+                .push_bind(a.zone.clone())
+                .push_bind(al.area.code())
+                .push_bind(DbInstant::new(al.received_at))
+                .push_bind(al.state.code())
+                .push_bind(DbInstant::new(a.last_at))
+                .push_bind(DbInstant::new(a.updated_at));
+        });
+        inserts.push(q);
+    }
+    inserts.extend(alarm_inserts(&other));
+    vaka_store::PreparedIntake(Box::new(IntakeStatements {
+        inserts,
+        restores: restores.to_vec(),
+    }))
+}
+
 #[async_trait::async_trait]
 impl AlarmTx for SqlTx {
-    async fn insert_intake(
-        &mut self,
-        messages: &[AlarmMessage],
-        alarms: &[AlarmRecord],
-        restores: &[(DeviceId, String, jiff::Timestamp)],
-    ) -> StoreResult<()> {
-        for chunk in messages.chunks(MESSAGE_CHUNK) {
-            let mut q = sqlx::QueryBuilder::<Db>::new(
-                "INSERT INTO alarm_messages (id, account, seq, fingerprint, token, device_id, \
-                 data, message_at, received_at, transport) ",
-            );
-            q.push_values(chunk, |mut b, m| {
-                b.push_bind(m.id.0)
-                    .push_bind(m.account.clone())
-                    .push_bind(i64::from(m.seq))
-                    .push_bind(m.fingerprint)
-                    .push_bind(m.token.clone())
-                    .push_bind(m.device_id.map(|d| d.0))
-                    .push_bind(m.data.clone())
-                    .push_bind(m.message_at.map(DbInstant::new))
-                    .push_bind(DbInstant::new(m.received_at))
-                    .push_bind(m.transport.clone());
-            });
-            q.build()
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_sqlx_error)?;
-        }
-        insert_alarms(&mut self.tx, alarms).await?;
-        for (device, category, at) in restores {
+    async fn insert_intake(&mut self, intake: vaka_store::PreparedIntake) -> StoreResult<()> {
+        let Ok(mut intake) = intake.0.downcast::<IntakeStatements>() else {
+            return Err(StoreError::Other(
+                "an intake prepared for another backend".into(),
+            ));
+        };
+        run_inserts(&mut self.tx, &mut intake.inserts).await?;
+        for (device, category, at) in &intake.restores {
             sqlx::query!(
                 "UPDATE alarms SET restored_at = $1, updated_at = $1
                  WHERE device_id = $2 AND category = $3 AND state <> 'closed' AND restored_at IS NULL",
@@ -155,7 +225,7 @@ impl AlarmTx for SqlTx {
     }
 
     async fn insert_alarm(&mut self, alarm: &AlarmRecord) -> StoreResult<()> {
-        insert_alarms(&mut self.tx, std::slice::from_ref(alarm)).await
+        run_inserts(&mut self.tx, &mut alarm_inserts(&[alarm])).await
     }
 
     async fn get_alarm(&mut self, id: AlarmId) -> StoreResult<Option<AlarmRecord>> {

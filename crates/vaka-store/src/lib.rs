@@ -91,6 +91,27 @@ pub trait Store: Send + Sync + 'static {
 
     /// Closes all connections.
     async fn close(&self);
+
+    /// Encodes what one group commit of the alarm receiver stores — the messages, the alarms
+    /// they raise, the open alarms `restores` marks restored (device, category, when) — for
+    /// [`AlarmTx::insert_intake`]. Pure work without the database: the receiver encodes the
+    /// next batch while the one before commits.
+    fn prepare_intake(
+        &self,
+        messages: &[vaka_domain::alarm::AlarmMessage],
+        alarms: &[vaka_domain::alarm::AlarmRecord],
+        restores: &[(DeviceId, String, jiff::Timestamp)],
+    ) -> PreparedIntake;
+}
+
+/// A group commit's rows encoded for one backend's statements (see
+/// [`Store::prepare_intake`]); only that backend's transactions can run it.
+pub struct PreparedIntake(pub Box<dyn std::any::Any + Send>);
+
+impl std::fmt::Debug for PreparedIntake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PreparedIntake")
+    }
 }
 
 /// One transaction; all repository operations hang off it.
@@ -397,14 +418,10 @@ pub trait SupervisionTx: Send {
 /// heartbeats, and the technical contacts' signed checks.
 #[async_trait]
 pub trait AlarmTx: Send {
-    /// Stores what one group commit of the receiver accepted: the messages and the alarms
-    /// they raise, and marks restored the open alarms that `restores` name (device, category).
-    async fn insert_intake(
-        &mut self,
-        messages: &[vaka_domain::alarm::AlarmMessage],
-        alarms: &[vaka_domain::alarm::AlarmRecord],
-        restores: &[(DeviceId, String, jiff::Timestamp)],
-    ) -> StoreResult<()>;
+    /// Stores what one group commit of the receiver accepted, as [`Store::prepare_intake`]
+    /// encoded it: the messages and the alarms they raise, and marks restored the open alarms
+    /// that it names (device, category).
+    async fn insert_intake(&mut self, intake: PreparedIntake) -> StoreResult<()>;
     /// (account, seq, fingerprint) of the messages received since `since`: the receiver's
     /// memory of what it already stored, after a restart.
     async fn recent_message_keys(
