@@ -170,9 +170,26 @@ impl AlarmTx for SqlTx {
         };
         run_inserts(&mut self.tx, &mut intake.inserts).await?;
         for (device, category, at) in &intake.restores {
+            // A technical condition: through the device index of open technical alarms.
             sqlx::query!(
                 "UPDATE alarms SET restored_at = $1, updated_at = $1
-                 WHERE device_id = $2 AND category = $3 AND state <> 'closed' AND restored_at IS NULL",
+                 WHERE device_id = $2 AND category = $3 AND state <> 'closed'
+                   AND kind = 'technical' AND restored_at IS NULL",
+                DbInstant::new(*at),
+                device.0,
+                category,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+            // Any other: among the newest open alarms (all of them but under a flood), so that
+            // a restore never reads every open alarm inside the group commit.
+            sqlx::query!(
+                "UPDATE alarms SET restored_at = $1, updated_at = $1
+                 WHERE id IN (SELECT id FROM alarms WHERE state <> 'closed'
+                              ORDER BY received_at DESC LIMIT 1000)
+                   AND device_id = $2 AND category = $3 AND state <> 'closed'
+                   AND kind <> 'technical' AND restored_at IS NULL",
                 DbInstant::new(*at),
                 device.0,
                 category,

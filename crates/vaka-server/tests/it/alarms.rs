@@ -627,7 +627,68 @@ async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
     .unwrap()
 }
 
+/// A restore marks the open alarm of its condition on that device: a technical one (through the
+/// device index) and a personal one (among the newest open alarms); another device's alarm of
+/// the same condition, and a condition nothing restored, stay as they were.
+async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
+    let w = World::build(&app).await;
+    alarm_unit(&app, &w, w.client_a1, "A300", None).await;
+    alarm_unit(&app, &w, w.client_a1, "A301", None).await;
+    let rx = start(&app).await;
+    let now = app.services.now();
+    let mut conn = tokio::net::TcpStream::connect(rx.addr).await.unwrap();
+    let mut seq = 0;
+    let mut send = async |account: &str, event: &str| {
+        seq += 1;
+        let f = frame(
+            IdToken::SiaDcs,
+            account,
+            seq,
+            &sia_dcs_data(Some(account), event),
+            Some(now),
+        );
+        assert_eq!(exchange(&mut conn, &f).await.header.id, IdToken::Ack);
+    };
+    // Mains failure and a personal alarm on both units; low battery on the first.
+    for account in ["A300", "A301"] {
+        send(account, "AT001").await;
+        send(account, "MA001").await;
+    }
+    send("A300", "YT001").await;
+    // The first unit reports mains back and the button reset.
+    send("A300", "AR001").await;
+    send("A300", "MH001").await;
+    let op = w.p("c_operator").bearer();
+    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let mut seen: Vec<(String, String, bool)> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account"].as_str().unwrap().to_owned(),
+                a["category"].as_str().unwrap().to_owned(),
+                a["restored_at"].is_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let expect = |a: &str, c: &str, r: bool| (a.to_owned(), c.to_owned(), r);
+    assert_eq!(
+        seen,
+        vec![
+            expect("A300", "low_battery", false),
+            expect("A300", "mains_failure", true),
+            expect("A300", "personal_alarm", true),
+            expect("A301", "mains_failure", false),
+            expect("A301", "personal_alarm", false),
+        ]
+    );
+    rx.stop(&app.services).await;
+}
+
 db_tests!(
+    a_restore_marks_the_open_alarm_of_its_condition,
     an_alarm_goes_from_the_button_to_closed_with_both_clocks,
     nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical_alarm,
     third_party_diallers_are_acknowledged_and_stored_exactly_once,

@@ -8,6 +8,12 @@ CREATE INDEX alarms_unacknowledged ON alarms (dispatched_at)
     WHERE state = 'dispatched' AND NOT escalated_not_acknowledged;
 CREATE INDEX alarms_system ON alarms (category, account)
     WHERE state <> 'closed' AND message_id IS NULL;
--- A restore names the device and the category, not the kind.
+-- A restore finds the device's open technical alarm of its category here. Only technical alarms
+-- (battery, mains, link: conditions that last and that a restore ends) are in it: an index by
+-- device over every open alarm is written at as many places as a group commit has devices,
+-- which under a flood of open personal alarms was most of the receiver's write cost
+-- (docs/PERFORMANCE.md). A restore of a personal, fall or sensor alarm looks among the newest
+-- open alarms instead.
 DROP INDEX alarms_device;
-CREATE INDEX alarms_device ON alarms (device_id, category) WHERE state <> 'closed';
+CREATE INDEX alarms_device ON alarms (device_id, category)
+    WHERE state <> 'closed' AND kind = 'technical';
