@@ -22,14 +22,21 @@ document.addEventListener("submit", function (e) {
     var source = new EventSource(list.getAttribute("data-live"));
     var pending = null;
     var frozen = false;
-    // Someone typing a note, or a form on its way, is never pulled from under the user's hands:
-    // the update waits (or, once a form is sent, the page that answers it brings the news).
+    // Someone typing a note or choosing from a list, or a form on its way, is never pulled from
+    // under the user's hands: the update waits (or, once a form is sent, the page that answers it
+    // brings the news).
     var busy = function () {
       var a = document.activeElement;
-      if (a && list.contains(a) && (a.tagName === "TEXTAREA" || a.tagName === "INPUT")) { return true; }
-      return Array.prototype.some.call(list.querySelectorAll("textarea"), function (t) {
+      if (a && list.contains(a) && /^(TEXTAREA|INPUT|SELECT)$/.test(a.tagName)) { return true; }
+      var typed = Array.prototype.some.call(list.querySelectorAll("textarea"), function (t) {
         return t.value.trim() !== "";
       });
+      // A list shows its first option, or the one marked selected, until someone chooses.
+      var chosen = Array.prototype.some.call(list.querySelectorAll("select"), function (s) {
+        var first = Array.prototype.findIndex.call(s.options, function (o) { return o.defaultSelected; });
+        return s.selectedIndex !== Math.max(first, 0);
+      });
+      return typed || chosen;
     };
     var apply = function (html) {
       if (frozen) { return; }
