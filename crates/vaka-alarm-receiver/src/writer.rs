@@ -315,11 +315,21 @@ mod tests {
         batches: Mutex<usize>,
         fail: Mutex<bool>,
         recent: Vec<(String, u16, i64)>,
+        /// Commits begun (stored or not).
+        calls: std::sync::atomic::AtomicUsize,
+        /// When set, the next commit waits for this and then fails.
+        held: Mutex<Option<oneshot::Receiver<()>>>,
     }
 
     #[async_trait::async_trait]
     impl Sink for Fake {
         async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
+            self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let held = self.held.lock().unwrap().take();
+            if let Some(release) = held {
+                let _ = release.await;
+                return Err(SinkError("disk full".into()));
+            }
             if *self.fail.lock().unwrap() {
                 return Err(SinkError("disk full".into()));
             }
@@ -419,43 +429,12 @@ mod tests {
         assert_eq!(*sink.stored.lock().unwrap(), vec![("00BB".to_owned(), 5)]);
     }
 
-    /// Fails its first commit, once released; stores the others.
-    #[derive(Default)]
-    struct HeldFirst {
-        release: Mutex<Option<oneshot::Receiver<()>>>,
-        calls: std::sync::atomic::AtomicUsize,
-        stored: Mutex<Vec<(String, u16)>>,
-    }
-
-    #[async_trait::async_trait]
-    impl Sink for HeldFirst {
-        async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
-            let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            if call == 0 {
-                let release = self.release.lock().unwrap().take();
-                if let Some(r) = release {
-                    let _ = r.await;
-                }
-                return Err(SinkError("disk full".into()));
-            }
-            self.stored
-                .lock()
-                .unwrap()
-                .extend(batch.iter().map(|m| (m.account.clone(), m.seq)));
-            Ok(())
-        }
-        async fn recent(&self, _: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError> {
-            Ok(Vec::new())
-        }
-        async fn unknown_account(&self, _: &str, _: Timestamp, _: &'static str) {}
-    }
-
     #[tokio::test]
     async fn a_message_sent_again_while_its_first_commit_fails_is_not_acknowledged() {
         let (release, held) = oneshot::channel();
-        let sink = Arc::new(HeldFirst {
-            release: Mutex::new(Some(held)),
-            ..HeldFirst::default()
+        let sink = Arc::new(Fake {
+            held: Mutex::new(Some(held)),
+            ..Fake::default()
         });
         let calls = || sink.calls.load(std::sync::atomic::Ordering::SeqCst);
         let w = Writer::start(

@@ -175,9 +175,9 @@ impl Store for PgStore {
 
     fn prepare_intake(
         &self,
-        messages: &[vaka_domain::alarm::AlarmMessage],
-        alarms: &[vaka_domain::alarm::AlarmRecord],
-        restores: &[(vaka_domain::ids::DeviceId, String, jiff::Timestamp)],
+        messages: Vec<vaka_domain::alarm::AlarmMessage>,
+        alarms: Vec<vaka_domain::alarm::AlarmRecord>,
+        restores: Vec<(vaka_domain::ids::DeviceId, String, jiff::Timestamp)>,
     ) -> vaka_store::PreparedIntake {
         shared::alarms::prepare_intake(messages, alarms, restores)
     }

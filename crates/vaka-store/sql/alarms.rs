@@ -100,36 +100,50 @@ struct IntakeStatements {
     restores: Vec<(DeviceId, String, jiff::Timestamp)>,
 }
 
+/// `rows` in owned chunks of at most `size`.
+fn owned_chunks<T>(mut rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut chunks = Vec::with_capacity(rows.len().div_ceil(size));
+    while rows.len() > size {
+        let rest = rows.split_off(size);
+        chunks.push(std::mem::replace(&mut rows, rest));
+    }
+    if !rows.is_empty() {
+        chunks.push(rows);
+    }
+    chunks
+}
+
 /// Encodes a group commit: the messages, then the alarms (fresh ones bind only the columns
-/// they set, half the values of a full row), then the restores.
+/// they set, half the values of a full row), then the restores. The rows' values move into
+/// the statements.
 pub(crate) fn prepare_intake(
-    messages: &[AlarmMessage],
-    alarms: &[AlarmRecord],
-    restores: &[(DeviceId, String, jiff::Timestamp)],
+    messages: Vec<AlarmMessage>,
+    alarms: Vec<AlarmRecord>,
+    restores: Vec<(DeviceId, String, jiff::Timestamp)>,
 ) -> vaka_store::PreparedIntake {
     let mut inserts = Vec::new();
-    for chunk in messages.chunks(MESSAGE_CHUNK) {
+    for chunk in owned_chunks(messages, MESSAGE_CHUNK) {
         let mut q = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO alarm_messages (id, account, seq, fingerprint, token, device_id, \
              data, message_at, received_at, transport) ",
         );
         q.push_values(chunk, |mut b, m| {
             b.push_bind(m.id.0)
-                .push_bind(m.account.clone())
+                .push_bind(m.account)
                 .push_bind(i64::from(m.seq))
                 .push_bind(m.fingerprint)
-                .push_bind(m.token.clone())
+                .push_bind(m.token)
                 .push_bind(m.device_id.map(|d| d.0))
-                .push_bind(m.data.clone())
+                .push_bind(m.data)
                 .push_bind(m.message_at.map(DbInstant::new))
                 .push_bind(DbInstant::new(m.received_at))
-                .push_bind(m.transport.clone());
+                .push_bind(m.transport);
         });
         inserts.push(q);
     }
-    let (fresh, other): (Vec<&AlarmRecord>, Vec<&AlarmRecord>) =
-        alarms.iter().partition(|a| is_fresh(a));
-    for chunk in fresh.chunks(FRESH_ALARM_CHUNK) {
+    let (fresh, other): (Vec<AlarmRecord>, Vec<AlarmRecord>) =
+        alarms.into_iter().partition(is_fresh);
+    for chunk in owned_chunks(fresh, FRESH_ALARM_CHUNK) {
         let mut q = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO alarms (id, message_id, device_id, client_id, account, kind, category, \
              code, zone, area_type, received_at, state, last_at, updated_at) ",
@@ -140,11 +154,11 @@ pub(crate) fn prepare_intake(
                 .push_bind(a.message_id.map(|m| m.0))
                 .push_bind(a.device_id.map(|d| d.0))
                 .push_bind(a.client_id.map(|c| c.0))
-                .push_bind(a.account.clone())
+                .push_bind(a.account)
                 .push_bind(al.kind.code())
-                .push_bind(a.category.clone())
-                .push_bind(a.code.clone())
-                .push_bind(a.zone.clone())
+                .push_bind(a.category)
+                .push_bind(a.code)
+                .push_bind(a.zone)
                 .push_bind(al.area.code())
                 .push_bind(DbInstant::new(al.received_at))
                 .push_bind(al.state.code())
@@ -153,11 +167,8 @@ pub(crate) fn prepare_intake(
         });
         inserts.push(q);
     }
-    inserts.extend(alarm_inserts(&other));
-    vaka_store::PreparedIntake(Box::new(IntakeStatements {
-        inserts,
-        restores: restores.to_vec(),
-    }))
+    inserts.extend(alarm_inserts(&other.iter().collect::<Vec<_>>()));
+    vaka_store::PreparedIntake(Box::new(IntakeStatements { inserts, restores }))
 }
 
 #[async_trait::async_trait]

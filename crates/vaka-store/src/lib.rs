@@ -95,12 +95,13 @@ pub trait Store: Send + Sync + 'static {
     /// Encodes what one group commit of the alarm receiver stores — the messages, the alarms
     /// they raise, the open alarms `restores` marks restored (device, category, when) — for
     /// [`AlarmTx::insert_intake`]. Pure work without the database: the receiver encodes the
-    /// next batch while the one before commits.
+    /// next batch while the one before commits. Takes the rows, so that their values move into
+    /// the statements instead of being copied again.
     fn prepare_intake(
         &self,
-        messages: &[vaka_domain::alarm::AlarmMessage],
-        alarms: &[vaka_domain::alarm::AlarmRecord],
-        restores: &[(DeviceId, String, jiff::Timestamp)],
+        messages: Vec<vaka_domain::alarm::AlarmMessage>,
+        alarms: Vec<vaka_domain::alarm::AlarmRecord>,
+        restores: Vec<(DeviceId, String, jiff::Timestamp)>,
     ) -> PreparedIntake;
 }
 

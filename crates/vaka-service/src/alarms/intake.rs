@@ -65,16 +65,17 @@ pub fn records(batch: &[Received]) -> (Vec<AlarmMessage>, Vec<AlarmRecord>, Vec<
 impl Sink for AlarmIntake {
     async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
         let (messages, alarms, restores) = records(batch);
+        let changed = !alarms.is_empty() || !restores.is_empty();
         // Encoded before the write lock is taken: the next batch's encoding overlaps the
         // commit of the one before (the receiver keeps two group commits in flight).
         let intake = self
             .services
             .store
-            .prepare_intake(&messages, &alarms, &restores);
+            .prepare_intake(messages, alarms, restores);
         let mut tx = self.services.write().await.map_err(sink_err)?;
         tx.insert_intake(intake).await.map_err(sink_err)?;
         tx.commit().await.map_err(sink_err)?;
-        if !alarms.is_empty() || !restores.is_empty() {
+        if changed {
             self.services.alarms_changed();
         }
         Ok(())
