@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::OrganisationKind;
 use crate::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, UnitId, UserId};
+use crate::reason::DirectoryReason;
 use crate::{DomainError, DomainResult};
 
 /// The roles of DOMAIN.md, by code name.
@@ -340,28 +341,24 @@ pub fn check_assignment(
     if !role.allowed_in(org_kind) {
         return Err(DomainError::invalid(
             "role",
-            format!(
-                "{} cannot be held in an organisation of kind {}",
-                role.code(),
-                org_kind.code()
-            ),
+            DirectoryReason::RoleNotInOrganisationKind {
+                role,
+                kind: org_kind,
+            },
         ));
     }
     match (role.unit_rule(), unit) {
         (UnitRule::OrganisationWide, Some(_)) => Err(DomainError::invalid(
             "unit_id",
-            format!(
-                "{} is held for the whole organisation; leave the unit empty",
-                role.code()
-            ),
+            DirectoryReason::RoleIsOrganisationWide { role },
         )),
         (UnitRule::UnitRequired, None) => Err(DomainError::invalid(
             "unit_id",
-            format!("{} is held for a unit; choose one", role.code()),
+            DirectoryReason::RoleNeedsUnit { role },
         )),
         (_, Some((_, unit_org))) if unit_org != org => Err(DomainError::invalid(
             "unit_id",
-            "the unit belongs to another organisation",
+            DirectoryReason::UnitInOtherOrganisation,
         )),
         _ => Ok(()),
     }

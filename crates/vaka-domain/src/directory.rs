@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{OrganisationId, UnitId, UserId};
+use crate::reason::DirectoryReason;
 use crate::validate::{Email, HsaId, OrgNumber, Username};
 use crate::{DomainError, DomainResult};
 
@@ -81,12 +82,12 @@ impl Organisation {
         match (kind, provider_kind) {
             (OrganisationKind::Provider, None) => Err(DomainError::invalid(
                 "provider_kind",
-                "is required for a provider (in_house or private)",
+                DirectoryReason::ProviderKindRequired,
             )),
             (OrganisationKind::Provider, Some(_)) | (_, None) => Ok(()),
             (_, Some(_)) => Err(DomainError::invalid(
                 "provider_kind",
-                "is only allowed for providers",
+                DirectoryReason::ProviderKindOnlyForProviders,
             )),
         }
     }
@@ -188,7 +189,7 @@ impl AccountStatus {
         match self {
             Self::Requested => Ok(Self::Active),
             _ => Err(DomainError::conflict(
-                "only a requested account can be approved",
+                DirectoryReason::OnlyRequestedApproved,
             )),
         }
     }
@@ -198,7 +199,7 @@ impl AccountStatus {
         match self {
             Self::Requested => Ok(Self::Rejected),
             _ => Err(DomainError::conflict(
-                "only a requested account can be rejected",
+                DirectoryReason::OnlyRequestedRejected,
             )),
         }
     }
@@ -207,9 +208,9 @@ impl AccountStatus {
     pub fn deactivate(self) -> DomainResult<Self> {
         match self {
             Self::Active => Ok(Self::Deactivated),
-            Self::Deactivated => Err(DomainError::conflict("the account is already deactivated")),
+            Self::Deactivated => Err(DomainError::conflict(DirectoryReason::AlreadyDeactivated)),
             _ => Err(DomainError::conflict(
-                "only an active account can be deactivated",
+                DirectoryReason::OnlyActiveDeactivated,
             )),
         }
     }
@@ -218,7 +219,7 @@ impl AccountStatus {
         match self {
             Self::Deactivated => Ok(Self::Active),
             _ => Err(DomainError::conflict(
-                "only a deactivated account can be reactivated",
+                DirectoryReason::OnlyDeactivatedReactivated,
             )),
         }
     }

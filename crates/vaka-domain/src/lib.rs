@@ -24,6 +24,7 @@ pub mod holidays;
 pub mod ids;
 pub mod personnummer;
 pub mod plan;
+pub mod reason;
 pub mod rounds;
 pub mod statistics;
 pub mod supervision;

@@ -438,9 +438,7 @@ async fn find_or_create_org(
     svc: &Services,
     name_or_id: &str,
 ) -> anyhow::Result<vaka_domain::ids::OrganisationId> {
-    let mut tx = svc.store.begin_read().await?;
-    let orgs = tx.list_organisations().await?;
-    drop(tx);
+    let orgs = svc.cli_list_organisations().await?;
     if let Some(o) = orgs
         .iter()
         .find(|o| o.id.to_string() == name_or_id || o.name == name_or_id)

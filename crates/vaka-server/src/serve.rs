@@ -55,7 +55,6 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 
 /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    let store = state.services.store.clone();
     let app = vaka_web::build(state.clone());
     if let Some(addr) = &cfg.metrics_listen {
         let m = bind(addr).await?;
@@ -88,7 +87,7 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     if let Some(a) = alarms {
         a.stop(&state.services).await;
     }
-    store.close().await;
+    state.services.close().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -41,6 +41,14 @@ fn cli_entry(services: &Services, action: AuditAction) -> NewAuditEntry {
 }
 
 impl Services {
+    /// Every organisation (the command line finds one by name; directory data, not audited).
+    pub async fn cli_list_organisations(&self) -> ServiceResult<Vec<Organisation>> {
+        let op = crate::door::Op::cli(AuditAction::AccessDenied, "administration");
+        self.door
+            .read(op, async |r| Ok(r.list_organisations().await?))
+            .await
+    }
+
     pub async fn cli_create_organisation(&self, org: Organisation) -> ServiceResult<Organisation> {
         Organisation::check_kinds(org.kind, org.provider_kind)?;
         let mut tx = self.write().await?;

@@ -138,18 +138,22 @@ impl Services {
     pub async fn verify_audit(&self) -> ServiceResult<Verification> {
         const PAGE: i64 = 10_000;
         let fetch = |after: u64| {
-            let store = self.store.clone();
-            tokio::spawn(async move { store.audit_page(after, PAGE).await })
+            let pages = self.door.audit_pages();
+            tokio::spawn(async move { pages.page(after, PAGE).await })
         };
         let mut verifier = ChainVerifier::default();
         let mut next = Some(fetch(0));
         while let Some(page) = next.take() {
             let entries = match page
                 .await
-                .map_err(|e| ServiceError::Internal(format!("verification task failed: {e}")))?
+                .map_err(|e| ServiceError::internal_caused("verification task failed", e))?
             {
                 Ok(e) => e,
-                Err(StoreError::Corrupt(m)) => {
+                Err(StoreError::Corrupt { context, source }) => {
+                    let m = match source {
+                        Some(s) => format!("{context}: {s}"),
+                        None => context.into_owned(),
+                    };
                     return Ok(Verification::Broken {
                         checked: verifier.count(),
                         seq: Some(verifier.count() + 1),
@@ -170,7 +174,7 @@ impl Services {
                 (entries, ok)
             })
             .await
-            .map_err(|e| ServiceError::Internal(format!("verification task failed: {e}")))?;
+            .map_err(|e| ServiceError::internal_caused("verification task failed", e))?;
             for (e, hash_ok) in entries.iter().zip(ok) {
                 if let Err(b) = verifier.push_checked(e, hash_ok) {
                     return Ok(Verification::Broken {

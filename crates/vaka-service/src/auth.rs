@@ -14,7 +14,7 @@ use vaka_domain::auth::{LoginNeeds, SessionStage, next_stage};
 use vaka_domain::directory::UserAccount;
 use vaka_domain::ids::{ApiTokenId, SessionId, UserId};
 use vaka_domain::validate::check_password_policy;
-use vaka_store::{ApiTokenRecord, DbInstant, SessionRecord, Tx};
+use vaka_store::{ApiTokenRecord, DbInstant, ReadTx, SessionRecord, WriteTx};
 
 use crate::context::anonymous_entry;
 use crate::secrets::{
@@ -56,7 +56,7 @@ pub struct IssuedToken {
 
 fn totp_for(issuer: &str, username: &str, secret_b32: &str) -> ServiceResult<Totp> {
     let secret = Secret::try_from_base32(secret_b32)
-        .map_err(|e| ServiceError::Internal(format!("stored TOTP secret is invalid: {e}")))?;
+        .map_err(|e| ServiceError::internal_caused("stored TOTP secret is invalid", e))?;
     Builder::new()
         .with_algorithm(Algorithm::SHA1)
         .with_digits(6)
@@ -66,7 +66,7 @@ fn totp_for(issuer: &str, username: &str, secret_b32: &str) -> ServiceResult<Tot
         .with_issuer(Some(issuer))
         .with_account_name(username)
         .build()
-        .map_err(|e| ServiceError::Internal(format!("TOTP setup failed: {e}")))
+        .map_err(|e| ServiceError::internal_caused("TOTP setup failed", e))
 }
 
 fn unix_secs(t: Timestamp) -> u64 {
@@ -97,7 +97,7 @@ impl Services {
     /// Loads everything the rules need to know about an active user.
     pub async fn load_principal(
         &self,
-        tx: &mut dyn Tx,
+        tx: &mut dyn ReadTx,
         user: &UserAccount,
         credential: Credential,
     ) -> ServiceResult<Principal> {
@@ -443,7 +443,7 @@ impl Services {
     /// Moves a session on after a step succeeded; audits the completed login.
     async fn advance(
         &self,
-        tx: &mut dyn Tx,
+        tx: &mut crate::legacy::LegacyTx,
         session: &SessionRecord,
         user: &UserAccount,
         stage: SessionStage,
@@ -457,7 +457,7 @@ impl Services {
             tx.record_login_success(user.id, DbInstant::new(now))
                 .await?;
             let principal = self
-                .load_principal(tx, user, Credential::Session(session.id))
+                .load_principal(&mut **tx, user, Credential::Session(session.id))
                 .await?;
             let e = Ctx::new(&principal, meta)
                 .entry(
@@ -529,7 +529,7 @@ impl Services {
             .load_principal(&mut *tx, &user, Credential::Session(session.id))
             .await?;
         let stage = self.login_needs(&principal, true, true, creds.must_change_password);
-        self.advance(&mut *tx, &session, &user, stage, meta, method)
+        self.advance(&mut tx, &session, &user, stage, meta, method)
             .await?;
         tx.commit().await?;
         Ok(stage)
@@ -571,7 +571,7 @@ impl Services {
             .subject("user", user.id);
         tx.append_audit(&e).await?;
         let stage = self.login_needs(&principal, creds.totp_enabled, creds.totp_enabled, false);
-        self.advance(&mut *tx, &session, &user, stage, meta, "totp")
+        self.advance(&mut tx, &session, &user, stage, meta, "totp")
             .await?;
         tx.commit().await?;
         Ok(stage)
@@ -607,7 +607,7 @@ impl Services {
         Ok(Enrolment {
             otpauth_url: totp
                 .to_url()
-                .map_err(|e| ServiceError::Internal(format!("otpauth url: {e}")))?,
+                .map_err(|e| ServiceError::internal_caused("otpauth url", e))?,
             secret_base32: secret,
         })
     }
@@ -674,7 +674,7 @@ impl Services {
             .subject("user", user.id);
         tx.append_audit(&e).await?;
         if let Some(s) = session.filter(|s| s.stage == SessionStage::Enrol) {
-            self.advance(&mut *tx, s, &user, SessionStage::Full, meta, "totp")
+            self.advance(&mut tx, s, &user, SessionStage::Full, meta, "totp")
                 .await?;
         }
         tx.commit().await?;
@@ -804,7 +804,7 @@ impl Services {
     /// Issues a bearer token for `user` (used by `vaka token create` and by administrators).
     pub(crate) async fn issue_token(
         &self,
-        tx: &mut dyn Tx,
+        tx: &mut dyn WriteTx,
         user: UserId,
         name: &str,
         created_by: Option<UserId>,

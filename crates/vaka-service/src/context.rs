@@ -24,6 +24,15 @@ impl<'a> Ctx<'a> {
         Self { principal, meta }
     }
 
+    /// A unit of work on this caller's behalf, audited as `action` in `care_context`.
+    pub(crate) fn op(
+        &self,
+        action: AuditAction,
+        care_context: &'static str,
+    ) -> crate::door::Op<'a> {
+        crate::door::Op::caller(self, action, care_context)
+    }
+
     /// An audit entry for an action taken through `grant` (the assignment that allowed it).
     pub fn entry(
         &self,

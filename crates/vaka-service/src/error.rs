@@ -1,24 +1,27 @@
-//! Errors of use cases, shaped for the people who read them: what was wrong and what to do.
+//! Errors of use cases, shaped for the people who read them: what was wrong (a typed
+//! [`Reason`], worded by the web) and what to do. Causes are kept as sources for the log.
 
 use std::borrow::Cow;
 
 use jiff::Timestamp;
 use vaka_domain::DomainError;
+use vaka_domain::error::Cause;
+use vaka_domain::reason::{DirectoryReason, InputReason, Reason, RegistryReason};
 use vaka_store::StoreError;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ServiceError {
     #[error("invalid {field}: {reason}")]
     Invalid {
         field: Cow<'static, str>,
-        reason: Cow<'static, str>,
+        reason: Reason,
     },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("forbidden: {0}")]
-    Forbidden(Cow<'static, str>),
+    Forbidden(Reason),
     #[error("conflict: {0}")]
-    Conflict(Cow<'static, str>),
+    Conflict(Reason),
     /// Wrong username, password, code or token. Deliberately vague.
     #[error("authentication failed")]
     Unauthenticated,
@@ -26,41 +29,43 @@ pub enum ServiceError {
     #[error("account locked until {until}")]
     Locked { until: Timestamp },
     /// The database is unreachable or overloaded; the request may be retried.
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    /// A bug or corrupt data. The message goes to the log, never to the user.
-    #[error("internal error: {0}")]
-    Internal(String),
-    /// A refusal whose audit entry is still to be written. Use cases return it from inside
-    /// their transaction; [`crate::Services::audited`] writes the entry once that transaction is
-    /// gone and turns it into `Forbidden`. It never leaves the service layer.
+    #[error("service unavailable")]
+    Unavailable(#[source] Cause),
+    /// A bug or corrupt data. The cause goes to the log, never to the user.
+    #[error("internal error")]
+    Internal(#[source] Cause),
+    /// Transitional (see `crate::legacy`): a refusal whose audit entry is still to be written,
+    /// as the use cases not yet on the door return it. Never leaves the service.
+    #[doc(hidden)]
     #[error("forbidden: {}", .0.reason)]
     Denied(Box<Denial>),
-    /// Like `Denied`, for an attempt refused by a rule of the moment rather than by a right (a
-    /// look-in outside its window, after consent was withdrawn, through an offline camera): the
-    /// entry is written and it becomes `Conflict`.
+    /// Transitional, like `Denied`, for a refusal that becomes `Conflict`.
+    #[doc(hidden)]
     #[error("conflict: {}", .0.reason)]
     Refused(Box<Denial>),
-}
-
-/// A refused attempt and the audit entry that records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Denial {
-    pub entry: vaka_domain::audit::NewAuditEntry,
-    pub reason: Cow<'static, str>,
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
-    pub fn invalid(
-        field: impl Into<Cow<'static, str>>,
-        reason: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<Reason>) -> Self {
         Self::Invalid {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+
+    /// A failure that is a bug, with what was being done.
+    pub fn internal(what: impl Into<Cow<'static, str>>) -> Self {
+        Self::Internal(Cause::msg(what))
+    }
+
+    /// A failure that is a bug: what was being done, and the error that stopped it.
+    pub fn internal_caused(
+        what: impl Into<Cow<'static, str>>,
+        e: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Internal(Cause::context(what, e))
     }
 }
 
@@ -75,36 +80,117 @@ impl From<DomainError> for ServiceError {
     }
 }
 
-/// Turns the name of a violated constraint into words.
-fn conflict_message(constraint: &str) -> Cow<'static, str> {
+/// Turns the name of a violated constraint into a reason.
+fn conflict_reason(constraint: &str) -> Reason {
     let c = constraint.to_lowercase();
-    let msg = if c.contains("username") {
-        "the username is already taken"
+    if c.contains("username") {
+        DirectoryReason::UsernameTaken.into()
     } else if c.contains("hsa_id") {
-        "the HSA-id is already used by another account"
+        DirectoryReason::HsaIdTaken.into()
     } else if c.contains("organisations") && c.contains("name") {
-        "an organisation with that name already exists"
+        DirectoryReason::OrganisationNameTaken.into()
     } else if c.contains("units") && c.contains("name") {
-        "the organisation already has a unit with that name"
+        DirectoryReason::UnitNameTaken.into()
     } else if c.contains("role_assignments") {
-        "the user already holds that role there"
+        DirectoryReason::RoleAlreadyHeld.into()
     } else if c.contains("identity") {
-        "a client with that identity number already exists"
+        RegistryReason::IdentityTaken.into()
     } else if c.contains("foreign key") || c.contains("fkey") {
-        "it refers to something that does not exist"
+        InputReason::RefersToMissing.into()
     } else {
-        "it conflicts with existing data"
-    };
-    Cow::Borrowed(msg)
+        InputReason::ConflictsWithExisting.into()
+    }
 }
 
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound("record"),
-            StoreError::Conflict { constraint } => Self::Conflict(conflict_message(&constraint)),
-            StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Corrupt(m) | StoreError::Other(m) => Self::Internal(m),
+            StoreError::Conflict { constraint } => Self::Conflict(conflict_reason(&constraint)),
+            e @ StoreError::Unavailable(_) => Self::Unavailable(Cause::new(e)),
+            e @ (StoreError::Corrupt { .. } | StoreError::Other { .. }) => {
+                Self::Internal(Cause::new(e))
+            }
         }
+    }
+}
+
+/// A refused attempt and the audit entry that records it.
+#[derive(Debug, Clone)]
+pub struct Denial {
+    pub(crate) entry: vaka_domain::audit::NewAuditEntry,
+    pub(crate) reason: Reason,
+}
+
+/// How a unit of work fails: with an error, or with a refusal whose audit entry is still to be
+/// written. Only the door (`crate::door`) turns a fault into a [`ServiceError`], writing the
+/// refusal's entry once the work's transaction is gone; no `From<Fault>` exists, so a refusal
+/// cannot leave the service unaudited.
+#[derive(Debug)]
+pub(crate) enum Fault {
+    Error(ServiceError),
+    /// Refused by a right: becomes `Forbidden`.
+    Denied(Box<Denial>),
+    /// Refused by a rule of the moment (a look-in outside its window, after consent was
+    /// withdrawn, through an offline camera): becomes `Conflict`.
+    Refused(Box<Denial>),
+}
+
+/// The result of a unit of work's body.
+pub(crate) type WorkResult<T> = Result<T, Fault>;
+
+impl Fault {
+    pub(crate) fn denied(
+        entry: vaka_domain::audit::NewAuditEntry,
+        reason: impl Into<Reason>,
+    ) -> Self {
+        Self::Denied(Box::new(Denial {
+            entry,
+            reason: reason.into(),
+        }))
+    }
+
+    pub(crate) fn refused(
+        entry: vaka_domain::audit::NewAuditEntry,
+        reason: impl Into<Reason>,
+    ) -> Self {
+        Self::Refused(Box::new(Denial {
+            entry,
+            reason: reason.into(),
+        }))
+    }
+
+    pub(crate) fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<Reason>) -> Self {
+        Self::Error(ServiceError::invalid(field, reason))
+    }
+
+    pub(crate) fn conflict(reason: impl Into<Reason>) -> Self {
+        Self::Error(ServiceError::Conflict(reason.into()))
+    }
+
+    pub(crate) fn not_found(what: &'static str) -> Self {
+        Self::Error(ServiceError::NotFound(what))
+    }
+}
+
+impl From<ServiceError> for Fault {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Denied(d) => Self::Denied(d),
+            ServiceError::Refused(d) => Self::Refused(d),
+            e => Self::Error(e),
+        }
+    }
+}
+
+impl From<StoreError> for Fault {
+    fn from(e: StoreError) -> Self {
+        Self::Error(e.into())
+    }
+}
+
+impl From<DomainError> for Fault {
+    fn from(e: DomainError) -> Self {
+        Self::Error(e.into())
     }
 }

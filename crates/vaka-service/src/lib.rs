@@ -1,10 +1,10 @@
-//! Vaka's use cases.
+//! Vaka's use cases, and the only way to Vaka's data.
 //!
-//! Each operation follows one shape: check the caller's right (deny unless a rule in
-//! `vaka_domain::access` allows it), apply the domain rule, then write the change **and its
-//! audit entry in one transaction**. Reads of personal data append their audit entry in the
-//! transaction that reads, so no access happens without its log line. A refused attempt is
-//! itself audited, in a transaction of its own.
+//! Each operation follows one shape, owned by the unit of work in [`door`]: check the caller's
+//! right (deny unless a rule in `vaka_domain::access` allows it; a refusal is audited), apply
+//! the domain rule, then write the change **and its audit entries in one transaction**. Reads
+//! of personal data are audited through a group commit before their data is returned. The
+//! store is private to the door: front ends see use cases and the service's own types only.
 
 pub mod admin;
 pub mod alarms;
@@ -13,8 +13,9 @@ pub mod auth;
 
 pub mod context;
 pub mod directory;
+mod door;
 pub mod error;
-mod reads;
+mod legacy;
 pub mod registry;
 
 pub mod secrets;
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use vaka_domain::auth::{LockoutPolicy, SessionPolicy};
 use vaka_domain::clock::Clock;
-use vaka_store::{Store, Tx};
+use vaka_store::Store;
 
 pub use context::{Ctx, RequestMeta};
 pub use error::{ServiceError, ServiceResult};
@@ -64,13 +65,19 @@ impl Default for ServiceConfig {
 }
 
 /// The use cases over one store and one clock.
+///
+/// The store is reachable only through the units of work (it is private to `door`):
+///
+/// ```compile_fail,E0616
+/// # fn f(services: &vaka_service::Services) {
+/// let _ = services.door;
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Services {
-    pub store: Arc<dyn Store>,
+    door: door::Door,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServiceConfig>,
-    /// The group commit of audit entries of reads (started on first use).
-    appender: Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<reads::Pending>>>,
     /// Bumped whenever a supervision task or dispatch changes, for the live views.
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// Bumped whenever an alarm changes, for the live views.
@@ -80,10 +87,9 @@ pub struct Services {
 impl Services {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServiceConfig) -> Self {
         Self {
-            store,
+            door: door::Door::new(store, clock.clone()),
             clock,
             config: Arc::new(config),
-            appender: Arc::new(tokio::sync::OnceCell::new()),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             alarm_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
@@ -111,42 +117,18 @@ impl Services {
         self.clock.now()
     }
 
-    pub(crate) async fn write(&self) -> ServiceResult<Box<dyn Tx>> {
-        Ok(self.store.begin().await?)
+    /// Checks that the database answers (the readiness probe).
+    pub async fn ping(&self) -> ServiceResult<()> {
+        Ok(self.door.ping().await?)
     }
 
-    pub(crate) async fn read(&self) -> ServiceResult<Box<dyn Tx>> {
-        Ok(self.store.begin_read().await?)
+    /// Closes the database connections (at shutdown).
+    pub async fn close(&self) {
+        self.door.close().await;
     }
 
-    /// Runs a use case; a refusal it returns is written to the audit log (in a transaction of
-    /// its own, after the use case's transaction is gone) and becomes `Forbidden`.
-    pub(crate) async fn audited<T>(
-        &self,
-        work: impl std::future::Future<Output = ServiceResult<T>>,
-    ) -> ServiceResult<T> {
-        match work.await {
-            Err(ServiceError::Denied(d)) => {
-                self.audit_alone(d.entry).await?;
-                Err(ServiceError::Forbidden(d.reason))
-            }
-            Err(ServiceError::Refused(d)) => {
-                self.audit_alone(d.entry).await?;
-                Err(ServiceError::Conflict(d.reason))
-            }
-            other => other,
-        }
-    }
-
-    /// Appends one entry in a transaction of its own (for refusals and failed logins, whose
-    /// own transaction is rolled back).
-    pub(crate) async fn audit_alone(
-        &self,
-        entry: vaka_domain::audit::NewAuditEntry,
-    ) -> ServiceResult<()> {
-        let mut tx = self.write().await?;
-        tx.append_audit(&entry).await?;
-        tx.commit().await?;
-        Ok(())
+    /// Which database engine this server runs on.
+    pub fn backend_name(&self) -> &'static str {
+        self.door.backend().name()
     }
 }

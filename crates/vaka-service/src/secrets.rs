@@ -69,10 +69,10 @@ pub async fn hash_password(password: String) -> ServiceResult<String> {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
+            .map_err(|e| ServiceError::internal_caused("password hashing failed", e))
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("hashing task failed: {e}")))?
+    .map_err(|e| ServiceError::internal_caused("hashing task failed", e))?
 }
 
 /// Verifies a password against a stored PHC string off the async runtime. A missing hash is
@@ -89,7 +89,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> ServiceR
         ok && real
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("hashing task failed: {e}")))
+    .map_err(|e| ServiceError::internal_caused("hashing task failed", e))
 }
 
 fn dummy_hash() -> &'static str {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use vaka_domain::audit::AuditEntry;
-use vaka_store::{Backend, Store, StoreError, StoreResult, Tx, map_sqlx_error};
+use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Postgres;
 
@@ -89,7 +89,7 @@ impl PgStore {
         let mut conn = PgConnectOptions::from_str(url).map_err(map_sqlx_error)?;
         if let Some(schema) = &opts.schema {
             if !valid_schema_name(schema) {
-                return Err(StoreError::Other(format!("invalid schema name {schema:?}")));
+                return Err(StoreError::other(format!("invalid schema name {schema:?}")));
             }
             // Create the schema with a one-off connection, then pin every pooled connection to it.
             let mut one = sqlx::ConnectOptions::connect(&conn)
@@ -116,7 +116,7 @@ impl PgStore {
     /// Drops a schema and everything in it (test clean-up).
     pub async fn drop_schema(url: &str, schema: &str) -> StoreResult<()> {
         if !valid_schema_name(schema) {
-            return Err(StoreError::Other(format!("invalid schema name {schema:?}")));
+            return Err(StoreError::other(format!("invalid schema name {schema:?}")));
         }
         let conn = PgConnectOptions::from_str(url).map_err(map_sqlx_error)?;
         let mut one = sqlx::ConnectOptions::connect(&conn)
@@ -142,15 +142,15 @@ impl Store for PgStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::caused("migration failed", e))
     }
 
-    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+    async fn begin(&self) -> StoreResult<Box<dyn Transaction>> {
         let tx = self.pool.begin().await.map_err(map_sqlx_error)?;
         Ok(Box::new(SqlTx { tx: Handle::Tx(tx) }))
     }
 
-    async fn begin_read(&self) -> StoreResult<Box<dyn Tx>> {
+    async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>> {
         let conn = self.pool.acquire().await.map_err(map_sqlx_error)?;
         Ok(Box::new(SqlTx {
             tx: Handle::Conn(conn),
@@ -189,7 +189,7 @@ async fn audit_page(
     after: u64,
     limit: i64,
 ) -> StoreResult<Vec<vaka_domain::audit::AuditEntry>> {
-    let after = i64::try_from(after).map_err(|_| StoreError::Other("seq out of range".into()))?;
+    let after = i64::try_from(after).map_err(|_| StoreError::other("seq out of range"))?;
     sqlx::query_as!(
         vaka_store::AuditRow,
         r#"SELECT seq as "seq!: i64", at as "at!: vaka_store::DbInstant", actor_user_id as "actor_user_id?: uuid::Uuid",

@@ -51,16 +51,24 @@ fn uuid(hex: &str) -> StoreResult<Option<Uuid>> {
     }
     Uuid::try_parse(hex)
         .map(Some)
-        .map_err(|e| StoreError::Corrupt(format!("bad id in audit log: {e}")))
+        .map_err(|e| StoreError::Corrupt {
+            context: "bad id in audit log".into(),
+            source: Some(vaka_store::Cause::new(e)),
+        })
 }
 
 fn bytes(h: &str) -> StoreResult<Vec<u8>> {
-    hex::decode(h).map_err(|e| StoreError::Corrupt(format!("bad hash in audit log: {e}")))
+    hex::decode(h).map_err(|e| StoreError::Corrupt {
+        context: "bad hash in audit log".into(),
+        source: Some(vaka_store::Cause::new(e)),
+    })
 }
 
 fn unpack(p: Packed<'_>) -> StoreResult<AuditEntry> {
-    let at = jiff::Timestamp::from_microsecond(p.1)
-        .map_err(|e| StoreError::Corrupt(format!("entry {}: bad time: {e}", p.0)))?;
+    let at = jiff::Timestamp::from_microsecond(p.1).map_err(|e| StoreError::Corrupt {
+        context: format!("entry {}: bad time", p.0).into(),
+        source: Some(vaka_store::Cause::new(e)),
+    })?;
     AuditEntry::try_from(AuditRow {
         seq: p.0,
         at: DbInstant(at),
@@ -90,7 +98,7 @@ pub(crate) async fn page(
     after: u64,
     limit: i64,
 ) -> StoreResult<Vec<AuditEntry>> {
-    let after = i64::try_from(after).map_err(|_| StoreError::Other("seq out of range".into()))?;
+    let after = i64::try_from(after).map_err(|_| StoreError::other("seq out of range"))?;
     let row = sqlx::query(PAGE_SQL)
         .bind(after)
         .bind(limit)
@@ -98,7 +106,9 @@ pub(crate) async fn page(
         .await
         .map_err(map_sqlx_error)?;
     let json: String = row.try_get(0).map_err(map_sqlx_error)?;
-    let packed: Vec<Packed> =
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("audit page: {e}")))?;
+    let packed: Vec<Packed> = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+        context: "audit page".into(),
+        source: Some(vaka_store::Cause::new(e)),
+    })?;
     packed.into_iter().map(unpack).collect()
 }

@@ -13,7 +13,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use vaka_domain::audit::AuditEntry;
-use vaka_store::{Backend, Store, StoreError, StoreResult, Tx, map_sqlx_error};
+use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Sqlite;
 
@@ -207,10 +207,10 @@ impl Store for SqliteStore {
         MIGRATOR
             .run(&self.writer)
             .await
-            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::caused("migration failed", e))
     }
 
-    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+    async fn begin(&self) -> StoreResult<Box<dyn Transaction>> {
         let tx = self
             .writer
             .begin_with("BEGIN IMMEDIATE")
@@ -219,7 +219,7 @@ impl Store for SqliteStore {
         Ok(Box::new(SqlTx { tx: Handle::Tx(tx) }))
     }
 
-    async fn begin_read(&self) -> StoreResult<Box<dyn Tx>> {
+    async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>> {
         let conn = self.readers.acquire().await.map_err(map_sqlx_error)?;
         Ok(Box::new(SqlTx {
             tx: Handle::Conn(conn),

@@ -5,7 +5,7 @@ use vaka_domain::alarm::{AlarmLogEntry, AlarmMessage, AlarmRecord};
 use vaka_domain::ids::{AlarmId, DeviceId};
 use vaka_domain::technical::TechnicalCheck;
 use vaka_store::{
-    AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmTx, TechnicalCheckRow,
+    AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmRead, AlarmWrite, TechnicalCheckRow,
 };
 
 /// Rows per statement: 31 values an alarm row stays under SQLite's 32,766 bound values.
@@ -172,46 +172,7 @@ pub(crate) fn prepare_intake(
 }
 
 #[async_trait::async_trait]
-impl AlarmTx for SqlTx {
-    async fn insert_intake(&mut self, intake: vaka_store::PreparedIntake) -> StoreResult<()> {
-        let Ok(mut intake) = intake.0.downcast::<IntakeStatements>() else {
-            return Err(StoreError::Other(
-                "an intake prepared for another backend".into(),
-            ));
-        };
-        run_inserts(&mut self.tx, &mut intake.inserts).await?;
-        for (device, category, at) in &intake.restores {
-            // A technical condition: through the device index of open technical alarms.
-            sqlx::query!(
-                "UPDATE alarms SET restored_at = $1, updated_at = $1
-                 WHERE device_id = $2 AND category = $3 AND state <> 'closed'
-                   AND kind = 'technical' AND restored_at IS NULL",
-                DbInstant::new(*at),
-                device.0,
-                category,
-            )
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
-            // Any other: among the newest open alarms (all of them but under a flood), so that
-            // a restore never reads every open alarm inside the group commit.
-            sqlx::query!(
-                "UPDATE alarms SET restored_at = $1, updated_at = $1
-                 WHERE id IN (SELECT id FROM alarms WHERE state <> 'closed'
-                              ORDER BY received_at DESC LIMIT 1000)
-                   AND device_id = $2 AND category = $3 AND state <> 'closed'
-                   AND kind <> 'technical' AND restored_at IS NULL",
-                DbInstant::new(*at),
-                device.0,
-                category,
-            )
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
-        }
-        Ok(())
-    }
-
+impl AlarmRead for SqlTx {
     async fn recent_message_keys(
         &mut self,
         since: jiff::Timestamp,
@@ -227,7 +188,7 @@ impl AlarmTx for SqlTx {
         rows.into_iter()
             .map(|r| {
                 let seq = u16::try_from(r.seq)
-                    .map_err(|_| StoreError::Corrupt("message sequence".into()))?;
+                    .map_err(|_| StoreError::corrupt("message sequence"))?;
                 Ok((r.account, seq, r.fingerprint))
             })
             .collect()
@@ -250,10 +211,6 @@ impl AlarmTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(n)
-    }
-
-    async fn insert_alarm(&mut self, alarm: &AlarmRecord) -> StoreResult<()> {
-        run_inserts(&mut self.tx, &mut alarm_inserts(&[alarm])).await
     }
 
     async fn get_alarm(&mut self, id: AlarmId) -> StoreResult<Option<AlarmRecord>> {
@@ -284,51 +241,6 @@ impl AlarmTx for SqlTx {
         .map_err(map_sqlx_error)?
         .map(AlarmRecord::try_from)
         .transpose()
-    }
-
-    async fn update_alarm(
-        &mut self,
-        before: &AlarmRecord,
-        after: &AlarmRecord,
-    ) -> StoreResult<bool> {
-        let al = &after.alarm;
-        let n = sqlx::query!(
-            "UPDATE alarms SET client_id = $1, state = $2, operator_id = $3, taken_at = $4,
-                    contacted_at = $5, dispatched_at = $6, chain_link = $7, responder_id = $8,
-                    acknowledged_at = $9, on_way_at = $10, arrived_at = $11, closed_at = $12,
-                    closed_by = $13, cause = $14, note = $15, escalated_not_taken = $16,
-                    escalated_not_acknowledged = $17, restored_at = $18, occurrences = $19,
-                    last_at = $20, updated_at = $21
-             WHERE id = $22 AND updated_at = $23",
-            after.client_id.map(|c| c.0),
-            al.state.code(),
-            al.operator.map(|u| u.0),
-            al.taken_at.map(DbInstant::new),
-            al.contacted_at.map(DbInstant::new),
-            al.dispatched_at.map(DbInstant::new),
-            after.chain_link.map(|l| l.code()),
-            al.state.responder().map(|u| u.0),
-            al.acknowledged_at.map(DbInstant::new),
-            al.on_way_at.map(DbInstant::new),
-            al.arrived_at.map(DbInstant::new),
-            al.closed_at.map(DbInstant::new),
-            after.closed_by.map(|u| u.0),
-            after.cause.map(|c| c.code()),
-            after.note,
-            al.escalated_not_taken,
-            al.escalated_not_acknowledged,
-            after.restored_at.map(DbInstant::new),
-            after.occurrences,
-            DbInstant::new(after.last_at),
-            DbInstant::new(after.updated_at),
-            before.id.0,
-            DbInstant::new(before.updated_at),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        Ok(n == 1)
     }
 
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<AlarmRecord>> {
@@ -490,22 +402,6 @@ impl AlarmTx for SqlTx {
         .transpose()
     }
 
-    async fn insert_alarm_log(&mut self, e: &AlarmLogEntry) -> StoreResult<()> {
-        sqlx::query!(
-            "INSERT INTO alarm_log (id, alarm_id, at, user_id, step, note) VALUES ($1, $2, $3, $4, $5, $6)",
-            e.id.0,
-            e.alarm_id.0,
-            DbInstant::new(e.at),
-            e.user_id.map(|u| u.0),
-            e.step,
-            e.note,
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(())
-    }
-
     async fn list_alarm_log(&mut self, alarm: AlarmId) -> StoreResult<Vec<AlarmLogEntry>> {
         Ok(sqlx::query_as!(
             AlarmLogRow,
@@ -543,20 +439,6 @@ impl AlarmTx for SqlTx {
         .collect()
     }
 
-    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()> {
-        for (device, at) in seen {
-            sqlx::query!(
-                "UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
-                DbInstant::new(*at),
-                device.0,
-            )
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
-        }
-        Ok(())
-    }
-
     async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>> {
         let row =
             sqlx::query!(r#"SELECT MAX(received_at) as "at?: DbInstant" FROM alarm_messages"#)
@@ -588,6 +470,125 @@ impl AlarmTx for SqlTx {
         .into_iter()
         .map(TechnicalCheck::from)
         .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl AlarmWrite for SqlTx {
+    async fn insert_intake(&mut self, intake: vaka_store::PreparedIntake) -> StoreResult<()> {
+        let Ok(mut intake) = intake.0.downcast::<IntakeStatements>() else {
+            return Err(StoreError::other("an intake prepared for another backend"));
+        };
+        run_inserts(&mut self.tx, &mut intake.inserts).await?;
+        for (device, category, at) in &intake.restores {
+            // A technical condition: through the device index of open technical alarms.
+            sqlx::query!(
+                "UPDATE alarms SET restored_at = $1, updated_at = $1
+                 WHERE device_id = $2 AND category = $3 AND state <> 'closed'
+                   AND kind = 'technical' AND restored_at IS NULL",
+                DbInstant::new(*at),
+                device.0,
+                category,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+            // Any other: among the newest open alarms (all of them but under a flood), so that
+            // a restore never reads every open alarm inside the group commit.
+            sqlx::query!(
+                "UPDATE alarms SET restored_at = $1, updated_at = $1
+                 WHERE id IN (SELECT id FROM alarms WHERE state <> 'closed'
+                              ORDER BY received_at DESC LIMIT 1000)
+                   AND device_id = $2 AND category = $3 AND state <> 'closed'
+                   AND kind <> 'technical' AND restored_at IS NULL",
+                DbInstant::new(*at),
+                device.0,
+                category,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
+    async fn insert_alarm(&mut self, alarm: &AlarmRecord) -> StoreResult<()> {
+        run_inserts(&mut self.tx, &mut alarm_inserts(&[alarm])).await
+    }
+
+    async fn update_alarm(
+        &mut self,
+        before: &AlarmRecord,
+        after: &AlarmRecord,
+    ) -> StoreResult<bool> {
+        let al = &after.alarm;
+        let n = sqlx::query!(
+            "UPDATE alarms SET client_id = $1, state = $2, operator_id = $3, taken_at = $4,
+                    contacted_at = $5, dispatched_at = $6, chain_link = $7, responder_id = $8,
+                    acknowledged_at = $9, on_way_at = $10, arrived_at = $11, closed_at = $12,
+                    closed_by = $13, cause = $14, note = $15, escalated_not_taken = $16,
+                    escalated_not_acknowledged = $17, restored_at = $18, occurrences = $19,
+                    last_at = $20, updated_at = $21
+             WHERE id = $22 AND updated_at = $23",
+            after.client_id.map(|c| c.0),
+            al.state.code(),
+            al.operator.map(|u| u.0),
+            al.taken_at.map(DbInstant::new),
+            al.contacted_at.map(DbInstant::new),
+            al.dispatched_at.map(DbInstant::new),
+            after.chain_link.map(|l| l.code()),
+            al.state.responder().map(|u| u.0),
+            al.acknowledged_at.map(DbInstant::new),
+            al.on_way_at.map(DbInstant::new),
+            al.arrived_at.map(DbInstant::new),
+            al.closed_at.map(DbInstant::new),
+            after.closed_by.map(|u| u.0),
+            after.cause.map(|c| c.code()),
+            after.note,
+            al.escalated_not_taken,
+            al.escalated_not_acknowledged,
+            after.restored_at.map(DbInstant::new),
+            after.occurrences,
+            DbInstant::new(after.last_at),
+            DbInstant::new(after.updated_at),
+            before.id.0,
+            DbInstant::new(before.updated_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn insert_alarm_log(&mut self, e: &AlarmLogEntry) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO alarm_log (id, alarm_id, at, user_id, step, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            e.id.0,
+            e.alarm_id.0,
+            DbInstant::new(e.at),
+            e.user_id.map(|u| u.0),
+            e.step,
+            e.note,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()> {
+        for (device, at) in seen {
+            sqlx::query!(
+                "UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
+                DbInstant::new(*at),
+                device.0,
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        }
+        Ok(())
     }
 
     async fn insert_technical_check(&mut self, c: &TechnicalCheck) -> StoreResult<bool> {

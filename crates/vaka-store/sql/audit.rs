@@ -1,18 +1,67 @@
 // The audit log and its hash chain. Included by the backend crates; see README.md.
 
 use vaka_domain::audit::{AuditEntry, NewAuditEntry};
-use vaka_store::{AuditQuery, AuditRow, AuditTx, hash32, values::to_db_precision};
+use vaka_store::{AuditQuery, AuditRead, AuditRow, hash32, values::to_db_precision};
 
 #[async_trait::async_trait]
-impl AuditTx for SqlTx {
-    async fn append_audit(&mut self, entry: &NewAuditEntry) -> StoreResult<AuditEntry> {
-        self.append_audit_batch(std::slice::from_ref(entry))
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::Other("audit append returned nothing".into()))
+impl AuditRead for SqlTx {
+    async fn search_audit(&mut self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let before = q.before_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+        sqlx::query_as!(
+            AuditRow,
+            r#"SELECT seq as "seq!: i64", at as "at!: DbInstant", actor_user_id as "actor_user_id?: Uuid",
+                      actor_username as "actor_username?", actor_role as "actor_role?",
+                      actor_org_id as "actor_org_id?: Uuid", actor_unit_id as "actor_unit_id?: Uuid",
+                      credential as "credential?", action as "action!", outcome as "outcome!",
+                      client_id as "client_id?: Uuid", subject_kind as "subject_kind?",
+                      subject_id as "subject_id?", care_context as "care_context?",
+                      request_id as "request_id?", source_ip as "source_ip?", flags as "flags!: i64",
+                      details as "details?", prev_hash as "prev_hash!: Vec<u8>", hash as "hash!: Vec<u8>"
+               FROM audit_log
+               WHERE (actor_user_id = $1 OR $1 IS NULL)
+                 AND (client_id = $2 OR $2 IS NULL)
+                 AND (action = $3 OR $3 IS NULL)
+                 AND (at >= $4 OR $4 IS NULL)
+                 AND (at < $5 OR $5 IS NULL)
+                 AND (actor_unit_id = $6 OR $6 IS NULL)
+                 AND (seq < $7 OR $7 IS NULL)
+               ORDER BY seq DESC
+               LIMIT $8"#,
+            q.actor.map(|u| u.0),
+            q.client.map(|c| c.0),
+            q.action.map(|a| a.code()),
+            q.from.map(DbInstant::new),
+            q.to.map(DbInstant::new),
+            q.actor_unit.map(|u| u.0),
+            before,
+            q.limit,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AuditEntry::try_from)
+        .collect()
     }
 
-    async fn append_audit_batch(
+    async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])> {
+        let head = sqlx::query!(
+            r#"SELECT seq as "seq!: i64", hash as "hash!: Vec<u8>" FROM audit_head WHERE id = 1"#
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        let seq = u64::try_from(head.seq)
+            .map_err(|_| StoreError::corrupt("negative audit seq"))?;
+        Ok((seq, hash32(&head.hash, "audit head")?))
+    }
+}
+
+impl SqlTx {
+    /// Places the entries at the head of the chain, in order, with one read of the head and
+    /// one insert per 500. Only [`Transaction::commit`] calls it: an entry is appended as its
+    /// change commits.
+    pub(crate) async fn append_audit_batch(
         &mut self,
         entries: &[NewAuditEntry],
     ) -> StoreResult<Vec<AuditEntry>> {
@@ -20,7 +69,7 @@ impl AuditTx for SqlTx {
             return Ok(Vec::new());
         }
         let n = i64::try_from(entries.len())
-            .map_err(|_| StoreError::Other("audit batch too large".into()))?;
+            .map_err(|_| StoreError::other("audit batch too large"))?;
         // Reserving the sequence numbers takes the head row's lock, which serialises appends on
         // PostgreSQL; SQLite's write transaction already holds the database lock. The hash read
         // back is the one before this batch (this statement does not change it).
@@ -33,7 +82,7 @@ impl AuditTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         let first = u64::try_from(head.seq - n + 1)
-            .map_err(|_| StoreError::Corrupt("negative audit seq".into()))?;
+            .map_err(|_| StoreError::corrupt("negative audit seq"))?;
         let mut prev = hash32(&head.hash, "audit head")?;
         let mut sealed = Vec::with_capacity(entries.len());
         for (i, entry) in (first..).zip(entries) {
@@ -84,56 +133,5 @@ impl AuditTx for SqlTx {
             .await
             .map_err(map_sqlx_error)?;
         Ok(sealed)
-    }
-
-    async fn search_audit(&mut self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
-        let before = q.before_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
-        sqlx::query_as!(
-            AuditRow,
-            r#"SELECT seq as "seq!: i64", at as "at!: DbInstant", actor_user_id as "actor_user_id?: Uuid",
-                      actor_username as "actor_username?", actor_role as "actor_role?",
-                      actor_org_id as "actor_org_id?: Uuid", actor_unit_id as "actor_unit_id?: Uuid",
-                      credential as "credential?", action as "action!", outcome as "outcome!",
-                      client_id as "client_id?: Uuid", subject_kind as "subject_kind?",
-                      subject_id as "subject_id?", care_context as "care_context?",
-                      request_id as "request_id?", source_ip as "source_ip?", flags as "flags!: i64",
-                      details as "details?", prev_hash as "prev_hash!: Vec<u8>", hash as "hash!: Vec<u8>"
-               FROM audit_log
-               WHERE (actor_user_id = $1 OR $1 IS NULL)
-                 AND (client_id = $2 OR $2 IS NULL)
-                 AND (action = $3 OR $3 IS NULL)
-                 AND (at >= $4 OR $4 IS NULL)
-                 AND (at < $5 OR $5 IS NULL)
-                 AND (actor_unit_id = $6 OR $6 IS NULL)
-                 AND (seq < $7 OR $7 IS NULL)
-               ORDER BY seq DESC
-               LIMIT $8"#,
-            q.actor.map(|u| u.0),
-            q.client.map(|c| c.0),
-            q.action.map(|a| a.code()),
-            q.from.map(DbInstant::new),
-            q.to.map(DbInstant::new),
-            q.actor_unit.map(|u| u.0),
-            before,
-            q.limit,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AuditEntry::try_from)
-        .collect()
-    }
-
-    async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])> {
-        let head = sqlx::query!(
-            r#"SELECT seq as "seq!: i64", hash as "hash!: Vec<u8>" FROM audit_head WHERE id = 1"#
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        let seq = u64::try_from(head.seq)
-            .map_err(|_| StoreError::Corrupt("negative audit seq".into()))?;
-        Ok((seq, hash32(&head.hash, "audit head")?))
     }
 }

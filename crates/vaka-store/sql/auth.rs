@@ -3,12 +3,12 @@
 use vaka_domain::auth::SessionStage;
 use vaka_domain::ids::{ApiTokenId, SessionId};
 use vaka_store::{
-    ApiTokenRecord, ApiTokenRow, AuthTx, Credentials, CredentialsRow, PrincipalRows, SessionRecord,
+    ApiTokenRecord, ApiTokenRow, AuthRead, AuthWrite, Credentials, CredentialsRow, PrincipalRows, SessionRecord,
     SessionRow, TokenPrincipalRow,
 };
 
 #[async_trait::async_trait]
-impl AuthTx for SqlTx {
+impl AuthRead for SqlTx {
     async fn get_credentials(&mut self, user: UserId) -> StoreResult<Option<Credentials>> {
         Ok(sqlx::query_as!(
             CredentialsRow,
@@ -25,6 +25,119 @@ impl AuthTx for SqlTx {
         .map(Credentials::from))
     }
 
+    async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64> {
+        let r = sqlx::query!(
+            r#"SELECT count(*) as "n!: i64" FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"#,
+            user.0,
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(r.n)
+    }
+
+    async fn get_session_by_token(
+        &mut self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>> {
+        sqlx::query_as!(
+            SessionRow,
+            r#"SELECT id as "id!: Uuid", token_hash as "token_hash!: Vec<u8>", user_id as "user_id!: Uuid",
+                      stage as "stage!", csrf_token as "csrf_token!", created_at as "created_at!: DbInstant",
+                      last_seen_at as "last_seen_at!: DbInstant", source_ip as "source_ip?",
+                      user_agent as "user_agent?"
+               FROM sessions WHERE token_hash = $1"#,
+            token_hash,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(SessionRecord::try_from)
+        .transpose()
+    }
+
+    async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64> {
+        let r = sqlx::query!(
+            r#"SELECT count(*) as "n!: i64" FROM sessions WHERE user_id = $1"#,
+            user.0,
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(r.n)
+    }
+
+    async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>> {
+        Ok(sqlx::query_as!(
+            ApiTokenRow,
+            r#"SELECT id as "id!: Uuid", user_id as "user_id!: Uuid", name as "name!",
+                      token_hash as "token_hash!: Vec<u8>", created_at as "created_at!: DbInstant",
+                      created_by as "created_by?: Uuid", last_used_at as "last_used_at?: DbInstant",
+                      expires_at as "expires_at?: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM api_tokens WHERE token_hash = $1"#,
+            hash,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(ApiTokenRecord::from))
+    }
+
+    async fn load_token_principal(
+        &mut self,
+        hash: &[u8],
+    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>> {
+        let rows = sqlx::query_as!(
+            TokenPrincipalRow,
+            r#"SELECT t.id as "token_id!: Uuid", t.name as "token_name!", t.token_hash as "token_hash!: Vec<u8>",
+                      t.created_at as "token_created_at!: DbInstant", t.created_by as "token_created_by?: Uuid",
+                      t.last_used_at as "token_last_used_at?: DbInstant", t.expires_at as "token_expires_at?: DbInstant",
+                      t.revoked_at as "token_revoked_at?: DbInstant",
+                      u.id as "id!: Uuid", u.username as "username!", u.display_name as "display_name!",
+                      u.email as "email!", u.hsa_id as "hsa_id?", u.organisation_id as "organisation_id!: Uuid",
+                      u.status as "status!", (u.totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
+                      u.created_at as "created_at!: DbInstant", u.last_login_at as "last_login_at?: DbInstant",
+                      u.requested_by as "requested_by?: Uuid", u.decided_by as "decided_by?: Uuid",
+                      u.decided_at as "decided_at?: DbInstant", u.deactivated_at as "deactivated_at?: DbInstant",
+                      ra.id as "ra_id?: Uuid", ra.role as "ra_role?", ra.organisation_id as "ra_org?: Uuid",
+                      o.kind as "ra_org_kind?", ra.unit_id as "ra_unit?: Uuid",
+                      c.covered_unit_id as "covered_unit?: Uuid"
+               FROM api_tokens t
+               JOIN users u ON u.id = t.user_id
+               LEFT JOIN role_assignments ra ON ra.user_id = u.id
+               LEFT JOIN organisations o ON o.id = ra.organisation_id
+               LEFT JOIN unit_coverage c ON c.unit_id = ra.unit_id
+               WHERE t.token_hash = $1
+               ORDER BY ra.granted_at, ra.id"#,
+            hash,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        TokenPrincipalRow::fold(rows)
+    }
+
+    async fn list_api_tokens(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
+        Ok(sqlx::query_as!(
+            ApiTokenRow,
+            r#"SELECT id as "id!: Uuid", user_id as "user_id!: Uuid", name as "name!",
+                      token_hash as "token_hash!: Vec<u8>", created_at as "created_at!: DbInstant",
+                      created_by as "created_by?: Uuid", last_used_at as "last_used_at?: DbInstant",
+                      expires_at as "expires_at?: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC"#,
+            user.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(ApiTokenRecord::from)
+        .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl AuthWrite for SqlTx {
     async fn set_password(
         &mut self,
         user: UserId,
@@ -158,17 +271,6 @@ impl AuthTx for SqlTx {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64> {
-        let r = sqlx::query!(
-            r#"SELECT count(*) as "n!: i64" FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"#,
-            user.0,
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(r.n)
-    }
-
     async fn insert_session(&mut self, s: &SessionRecord) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO sessions (id, token_hash, user_id, stage, csrf_token, created_at, last_seen_at,
@@ -188,26 +290,6 @@ impl AuthTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(())
-    }
-
-    async fn get_session_by_token(
-        &mut self,
-        token_hash: &[u8],
-    ) -> StoreResult<Option<SessionRecord>> {
-        sqlx::query_as!(
-            SessionRow,
-            r#"SELECT id as "id!: Uuid", token_hash as "token_hash!: Vec<u8>", user_id as "user_id!: Uuid",
-                      stage as "stage!", csrf_token as "csrf_token!", created_at as "created_at!: DbInstant",
-                      last_seen_at as "last_seen_at!: DbInstant", source_ip as "source_ip?",
-                      user_agent as "user_agent?"
-               FROM sessions WHERE token_hash = $1"#,
-            token_hash,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(SessionRecord::try_from)
-        .transpose()
     }
 
     async fn set_session_stage(&mut self, id: SessionId, stage: SessionStage) -> StoreResult<()> {
@@ -250,17 +332,6 @@ impl AuthTx for SqlTx {
         Ok(done.rows_affected())
     }
 
-    async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64> {
-        let r = sqlx::query!(
-            r#"SELECT count(*) as "n!: i64" FROM sessions WHERE user_id = $1"#,
-            user.0,
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(r.n)
-    }
-
     async fn insert_api_token(&mut self, t: &ApiTokenRecord) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, created_by, expires_at)
@@ -277,56 +348,6 @@ impl AuthTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(())
-    }
-
-    async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>> {
-        Ok(sqlx::query_as!(
-            ApiTokenRow,
-            r#"SELECT id as "id!: Uuid", user_id as "user_id!: Uuid", name as "name!",
-                      token_hash as "token_hash!: Vec<u8>", created_at as "created_at!: DbInstant",
-                      created_by as "created_by?: Uuid", last_used_at as "last_used_at?: DbInstant",
-                      expires_at as "expires_at?: DbInstant", revoked_at as "revoked_at?: DbInstant"
-               FROM api_tokens WHERE token_hash = $1"#,
-            hash,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(ApiTokenRecord::from))
-    }
-
-    async fn load_token_principal(
-        &mut self,
-        hash: &[u8],
-    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>> {
-        let rows = sqlx::query_as!(
-            TokenPrincipalRow,
-            r#"SELECT t.id as "token_id!: Uuid", t.name as "token_name!", t.token_hash as "token_hash!: Vec<u8>",
-                      t.created_at as "token_created_at!: DbInstant", t.created_by as "token_created_by?: Uuid",
-                      t.last_used_at as "token_last_used_at?: DbInstant", t.expires_at as "token_expires_at?: DbInstant",
-                      t.revoked_at as "token_revoked_at?: DbInstant",
-                      u.id as "id!: Uuid", u.username as "username!", u.display_name as "display_name!",
-                      u.email as "email!", u.hsa_id as "hsa_id?", u.organisation_id as "organisation_id!: Uuid",
-                      u.status as "status!", (u.totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
-                      u.created_at as "created_at!: DbInstant", u.last_login_at as "last_login_at?: DbInstant",
-                      u.requested_by as "requested_by?: Uuid", u.decided_by as "decided_by?: Uuid",
-                      u.decided_at as "decided_at?: DbInstant", u.deactivated_at as "deactivated_at?: DbInstant",
-                      ra.id as "ra_id?: Uuid", ra.role as "ra_role?", ra.organisation_id as "ra_org?: Uuid",
-                      o.kind as "ra_org_kind?", ra.unit_id as "ra_unit?: Uuid",
-                      c.covered_unit_id as "covered_unit?: Uuid"
-               FROM api_tokens t
-               JOIN users u ON u.id = t.user_id
-               LEFT JOIN role_assignments ra ON ra.user_id = u.id
-               LEFT JOIN organisations o ON o.id = ra.organisation_id
-               LEFT JOIN unit_coverage c ON c.unit_id = ra.unit_id
-               WHERE t.token_hash = $1
-               ORDER BY ra.granted_at, ra.id"#,
-            hash,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        TokenPrincipalRow::fold(rows)
     }
 
     async fn touch_api_token(&mut self, id: ApiTokenId, at: DbInstant) -> StoreResult<()> {
@@ -366,23 +387,5 @@ impl AuthTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(done.rows_affected())
-    }
-
-    async fn list_api_tokens(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
-        Ok(sqlx::query_as!(
-            ApiTokenRow,
-            r#"SELECT id as "id!: Uuid", user_id as "user_id!: Uuid", name as "name!",
-                      token_hash as "token_hash!: Vec<u8>", created_at as "created_at!: DbInstant",
-                      created_by as "created_by?: Uuid", last_used_at as "last_used_at?: DbInstant",
-                      expires_at as "expires_at?: DbInstant", revoked_at as "revoked_at?: DbInstant"
-               FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC"#,
-            user.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(ApiTokenRecord::from)
-        .collect())
     }
 }

@@ -2,10 +2,10 @@
 
 use vaka_domain::client::ClientSummary;
 use vaka_domain::ids::ClientId;
-use vaka_store::{ClientQuery, ClientRow, ClientTx, prefix_bounds};
+use vaka_store::{ClientQuery, ClientRow, ClientRead, prefix_bounds};
 
 #[async_trait::async_trait]
-impl ClientTx for SqlTx {
+impl ClientRead for SqlTx {
     async fn list_clients_in_reach(
         &mut self,
         user: UserId,

@@ -5,13 +5,257 @@ use vaka_domain::access::{Assignment, Reach};
 use vaka_domain::directory::{Organisation, Unit, UserAccount};
 use vaka_domain::ids::{OrganisationId, RoleAssignmentId, UnitId, UserId};
 use vaka_store::{
-    AssignmentRow, DbInstant, DirectoryTx, NewUser, OrganisationRow, PrincipalRow, PrincipalRows,
+    AssignmentRow, DbInstant, DirectoryRead, DirectoryWrite, NewUser, OrganisationRow, PrincipalRow, PrincipalRows,
     StatusChange, StoreError, StoreResult, UnitRow, UserFilter, UserRow, map_sqlx_error,
     prefix_bounds, search_key,
 };
 
 #[async_trait::async_trait]
-impl DirectoryTx for SqlTx {
+impl DirectoryRead for SqlTx {
+    async fn get_organisation(&mut self, id: OrganisationId) -> StoreResult<Option<Organisation>> {
+        sqlx::query_as!(
+            OrganisationRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", provider_kind as "provider_kind?",
+                      name as "name!", org_number as "org_number?", active as "active!: bool",
+                      created_at as "created_at!: DbInstant"
+               FROM organisations WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Organisation::try_from)
+        .transpose()
+    }
+
+    async fn list_organisations(&mut self) -> StoreResult<Vec<Organisation>> {
+        sqlx::query_as!(
+            OrganisationRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", provider_kind as "provider_kind?",
+                      name as "name!", org_number as "org_number?", active as "active!: bool",
+                      created_at as "created_at!: DbInstant"
+               FROM organisations ORDER BY name_key"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Organisation::try_from)
+        .collect()
+    }
+
+    async fn get_unit(&mut self, id: UnitId) -> StoreResult<Option<Unit>> {
+        sqlx::query_as!(
+            UnitRow,
+            r#"SELECT id as "id!: Uuid", organisation_id as "organisation_id!: Uuid", name as "name!",
+                      kind as "kind!", active as "active!: bool", created_at as "created_at!: DbInstant"
+               FROM units WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Unit::try_from)
+        .transpose()
+    }
+
+    async fn list_units(&mut self) -> StoreResult<Vec<Unit>> {
+        sqlx::query_as!(
+            UnitRow,
+            r#"SELECT id as "id!: Uuid", organisation_id as "organisation_id!: Uuid", name as "name!",
+                      kind as "kind!", active as "active!: bool", created_at as "created_at!: DbInstant"
+               FROM units ORDER BY name_key"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Unit::try_from)
+        .collect()
+    }
+
+    async fn list_coverage(&mut self) -> StoreResult<Vec<(UnitId, UnitId)>> {
+        let rows = sqlx::query!(
+            r#"SELECT unit_id as "unit_id!: Uuid", covered_unit_id as "covered_unit_id!: Uuid"
+               FROM unit_coverage"#
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (UnitId(r.unit_id), UnitId(r.covered_unit_id)))
+            .collect())
+    }
+
+    async fn list_coverage_for_user(&mut self, user: UserId) -> StoreResult<Vec<(UnitId, UnitId)>> {
+        let rows = sqlx::query!(
+            r#"SELECT DISTINCT c.unit_id as "unit_id!: Uuid", c.covered_unit_id as "covered_unit_id!: Uuid"
+               FROM unit_coverage c JOIN role_assignments ra ON ra.unit_id = c.unit_id
+               WHERE ra.user_id = $1"#,
+            user.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (UnitId(r.unit_id), UnitId(r.covered_unit_id)))
+            .collect())
+    }
+
+    async fn get_user(&mut self, id: UserId) -> StoreResult<Option<UserAccount>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
+                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
+                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
+                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
+                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
+                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
+               FROM users WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(UserAccount::try_from)
+        .transpose()
+    }
+
+    async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
+                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
+                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
+                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
+                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
+                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
+               FROM users WHERE username = $1"#,
+            username,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(UserAccount::try_from)
+        .transpose()
+    }
+
+    async fn list_users(&mut self, f: &UserFilter) -> StoreResult<Vec<UserAccount>> {
+        let (lower, upper) = f
+            .search
+            .as_deref()
+            .map(prefix_bounds)
+            .map_or((None, None), |(l, u)| (Some(l), Some(u)));
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
+                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
+                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
+                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
+                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
+                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
+               FROM users u
+               WHERE (u.organisation_id = $1 OR $1 IS NULL)
+                 AND (EXISTS (SELECT 1 FROM role_assignments ra
+                                            WHERE ra.user_id = u.id AND ra.unit_id = $2) OR $2 IS NULL)
+                 AND (u.status = $3 OR $3 IS NULL)
+                 AND ((u.username >= $4 AND u.username < $5)
+                      OR (u.display_name_key >= $4 AND u.display_name_key < $5) OR $4 IS NULL)
+               ORDER BY u.display_name_key, u.username
+               LIMIT $6"#,
+            f.organisation.map(|o| o.0),
+            f.unit.map(|u| u.0),
+            f.status.map(|s| s.code()),
+            lower,
+            upper,
+            f.limit,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(UserAccount::try_from)
+        .collect()
+    }
+
+    async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            r#"SELECT ra.id as "id!: Uuid", ra.user_id as "user_id!: Uuid", ra.role as "role!",
+                      ra.organisation_id as "organisation_id!: Uuid", o.kind as "organisation_kind!",
+                      ra.unit_id as "unit_id?: Uuid"
+               FROM role_assignments ra JOIN organisations o ON o.id = ra.organisation_id
+               WHERE ra.user_id = $1
+               ORDER BY ra.granted_at, ra.id"#,
+            user.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(|r| r.into_pair().map(|(_, a)| a))
+        .collect()
+    }
+
+    async fn list_all_assignments(&mut self) -> StoreResult<Vec<(UserId, Assignment)>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            r#"SELECT ra.id as "id!: Uuid", ra.user_id as "user_id!: Uuid", ra.role as "role!",
+                      ra.organisation_id as "organisation_id!: Uuid", o.kind as "organisation_kind!",
+                      ra.unit_id as "unit_id?: Uuid"
+               FROM role_assignments ra JOIN organisations o ON o.id = ra.organisation_id
+               ORDER BY ra.user_id, ra.granted_at"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(AssignmentRow::into_pair)
+        .collect()
+    }
+
+    async fn list_unit_members(&mut self, unit: UnitId) -> StoreResult<Vec<UserId>> {
+        let rows = sqlx::query!(
+            r#"SELECT DISTINCT user_id as "user_id!: Uuid" FROM role_assignments WHERE unit_id = $1"#,
+            unit.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(rows.into_iter().map(|r| UserId(r.user_id)).collect())
+    }
+
+    async fn load_principal_rows(&mut self, user: UserId) -> StoreResult<Option<PrincipalRows>> {
+        let rows = sqlx::query_as!(
+            PrincipalRow,
+            r#"SELECT u.id as "id!: Uuid", u.username as "username!", u.display_name as "display_name!",
+                      u.email as "email!", u.hsa_id as "hsa_id?", u.organisation_id as "organisation_id!: Uuid",
+                      u.status as "status!", (u.totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
+                      u.created_at as "created_at!: DbInstant", u.last_login_at as "last_login_at?: DbInstant",
+                      u.requested_by as "requested_by?: Uuid", u.decided_by as "decided_by?: Uuid",
+                      u.decided_at as "decided_at?: DbInstant", u.deactivated_at as "deactivated_at?: DbInstant",
+                      ra.id as "ra_id?: Uuid", ra.role as "ra_role?", ra.organisation_id as "ra_org?: Uuid",
+                      o.kind as "ra_org_kind?", ra.unit_id as "ra_unit?: Uuid",
+                      c.covered_unit_id as "covered_unit?: Uuid"
+               FROM users u
+               LEFT JOIN role_assignments ra ON ra.user_id = u.id
+               LEFT JOIN organisations o ON o.id = ra.organisation_id
+               LEFT JOIN unit_coverage c ON c.unit_id = ra.unit_id
+               WHERE u.id = $1
+               ORDER BY ra.granted_at, ra.id"#,
+            user.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        PrincipalRows::from_rows(rows)
+    }
+}
+
+#[async_trait::async_trait]
+impl DirectoryWrite for SqlTx {
     async fn insert_organisation(&mut self, org: &Organisation) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO organisations (id, kind, provider_kind, name, name_key, org_number, active, created_at)
@@ -52,38 +296,6 @@ impl DirectoryTx for SqlTx {
         Ok(())
     }
 
-    async fn get_organisation(&mut self, id: OrganisationId) -> StoreResult<Option<Organisation>> {
-        sqlx::query_as!(
-            OrganisationRow,
-            r#"SELECT id as "id!: Uuid", kind as "kind!", provider_kind as "provider_kind?",
-                      name as "name!", org_number as "org_number?", active as "active!: bool",
-                      created_at as "created_at!: DbInstant"
-               FROM organisations WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Organisation::try_from)
-        .transpose()
-    }
-
-    async fn list_organisations(&mut self) -> StoreResult<Vec<Organisation>> {
-        sqlx::query_as!(
-            OrganisationRow,
-            r#"SELECT id as "id!: Uuid", kind as "kind!", provider_kind as "provider_kind?",
-                      name as "name!", org_number as "org_number?", active as "active!: bool",
-                      created_at as "created_at!: DbInstant"
-               FROM organisations ORDER BY name_key"#,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Organisation::try_from)
-        .collect()
-    }
-
     async fn insert_unit(&mut self, unit: &Unit) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO units (id, organisation_id, name, name_key, kind, active, created_at)
@@ -120,36 +332,6 @@ impl DirectoryTx for SqlTx {
         Ok(())
     }
 
-    async fn get_unit(&mut self, id: UnitId) -> StoreResult<Option<Unit>> {
-        sqlx::query_as!(
-            UnitRow,
-            r#"SELECT id as "id!: Uuid", organisation_id as "organisation_id!: Uuid", name as "name!",
-                      kind as "kind!", active as "active!: bool", created_at as "created_at!: DbInstant"
-               FROM units WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Unit::try_from)
-        .transpose()
-    }
-
-    async fn list_units(&mut self) -> StoreResult<Vec<Unit>> {
-        sqlx::query_as!(
-            UnitRow,
-            r#"SELECT id as "id!: Uuid", organisation_id as "organisation_id!: Uuid", name as "name!",
-                      kind as "kind!", active as "active!: bool", created_at as "created_at!: DbInstant"
-               FROM units ORDER BY name_key"#,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Unit::try_from)
-        .collect()
-    }
-
     async fn set_unit_coverage(&mut self, unit: UnitId, covered: &[UnitId]) -> StoreResult<()> {
         sqlx::query!("DELETE FROM unit_coverage WHERE unit_id = $1", unit.0)
             .execute(&mut *self.tx)
@@ -166,36 +348,6 @@ impl DirectoryTx for SqlTx {
             .map_err(map_sqlx_error)?;
         }
         Ok(())
-    }
-
-    async fn list_coverage(&mut self) -> StoreResult<Vec<(UnitId, UnitId)>> {
-        let rows = sqlx::query!(
-            r#"SELECT unit_id as "unit_id!: Uuid", covered_unit_id as "covered_unit_id!: Uuid"
-               FROM unit_coverage"#
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (UnitId(r.unit_id), UnitId(r.covered_unit_id)))
-            .collect())
-    }
-
-    async fn list_coverage_for_user(&mut self, user: UserId) -> StoreResult<Vec<(UnitId, UnitId)>> {
-        let rows = sqlx::query!(
-            r#"SELECT DISTINCT c.unit_id as "unit_id!: Uuid", c.covered_unit_id as "covered_unit_id!: Uuid"
-               FROM unit_coverage c JOIN role_assignments ra ON ra.unit_id = c.unit_id
-               WHERE ra.user_id = $1"#,
-            user.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (UnitId(r.unit_id), UnitId(r.covered_unit_id)))
-            .collect())
     }
 
     async fn insert_user(&mut self, new: &NewUser) -> StoreResult<()> {
@@ -275,82 +427,6 @@ impl DirectoryTx for SqlTx {
         Ok(())
     }
 
-    async fn get_user(&mut self, id: UserId) -> StoreResult<Option<UserAccount>> {
-        sqlx::query_as!(
-            UserRow,
-            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
-                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
-                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
-                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
-                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
-                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
-               FROM users WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(UserAccount::try_from)
-        .transpose()
-    }
-
-    async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>> {
-        sqlx::query_as!(
-            UserRow,
-            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
-                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
-                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
-                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
-                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
-                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
-               FROM users WHERE username = $1"#,
-            username,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(UserAccount::try_from)
-        .transpose()
-    }
-
-    async fn list_users(&mut self, f: &UserFilter) -> StoreResult<Vec<UserAccount>> {
-        let (lower, upper) = f
-            .search
-            .as_deref()
-            .map(prefix_bounds)
-            .map_or((None, None), |(l, u)| (Some(l), Some(u)));
-        sqlx::query_as!(
-            UserRow,
-            r#"SELECT id as "id!: Uuid", username as "username!", display_name as "display_name!",
-                      email as "email!", hsa_id as "hsa_id?", organisation_id as "organisation_id!: Uuid",
-                      status as "status!", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
-                      created_at as "created_at!: DbInstant", last_login_at as "last_login_at?: DbInstant",
-                      requested_by as "requested_by?: Uuid", decided_by as "decided_by?: Uuid",
-                      decided_at as "decided_at?: DbInstant", deactivated_at as "deactivated_at?: DbInstant"
-               FROM users u
-               WHERE (u.organisation_id = $1 OR $1 IS NULL)
-                 AND (EXISTS (SELECT 1 FROM role_assignments ra
-                                            WHERE ra.user_id = u.id AND ra.unit_id = $2) OR $2 IS NULL)
-                 AND (u.status = $3 OR $3 IS NULL)
-                 AND ((u.username >= $4 AND u.username < $5)
-                      OR (u.display_name_key >= $4 AND u.display_name_key < $5) OR $4 IS NULL)
-               ORDER BY u.display_name_key, u.username
-               LIMIT $6"#,
-            f.organisation.map(|o| o.0),
-            f.unit.map(|u| u.0),
-            f.status.map(|s| s.code()),
-            lower,
-            upper,
-            f.limit,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(UserAccount::try_from)
-        .collect()
-    }
-
     async fn insert_assignment(
         &mut self,
         user: UserId,
@@ -384,53 +460,6 @@ impl DirectoryTx for SqlTx {
             return Err(StoreError::NotFound);
         }
         Ok(())
-    }
-
-    async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>> {
-        sqlx::query_as!(
-            AssignmentRow,
-            r#"SELECT ra.id as "id!: Uuid", ra.user_id as "user_id!: Uuid", ra.role as "role!",
-                      ra.organisation_id as "organisation_id!: Uuid", o.kind as "organisation_kind!",
-                      ra.unit_id as "unit_id?: Uuid"
-               FROM role_assignments ra JOIN organisations o ON o.id = ra.organisation_id
-               WHERE ra.user_id = $1
-               ORDER BY ra.granted_at, ra.id"#,
-            user.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(|r| r.into_pair().map(|(_, a)| a))
-        .collect()
-    }
-
-    async fn list_all_assignments(&mut self) -> StoreResult<Vec<(UserId, Assignment)>> {
-        sqlx::query_as!(
-            AssignmentRow,
-            r#"SELECT ra.id as "id!: Uuid", ra.user_id as "user_id!: Uuid", ra.role as "role!",
-                      ra.organisation_id as "organisation_id!: Uuid", o.kind as "organisation_kind!",
-                      ra.unit_id as "unit_id?: Uuid"
-               FROM role_assignments ra JOIN organisations o ON o.id = ra.organisation_id
-               ORDER BY ra.user_id, ra.granted_at"#,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AssignmentRow::into_pair)
-        .collect()
-    }
-
-    async fn list_unit_members(&mut self, unit: UnitId) -> StoreResult<Vec<UserId>> {
-        let rows = sqlx::query!(
-            r#"SELECT DISTINCT user_id as "user_id!: Uuid" FROM role_assignments WHERE unit_id = $1"#,
-            unit.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(rows.into_iter().map(|r| UserId(r.user_id)).collect())
     }
 
     async fn replace_client_reach(&mut self, user: UserId, reach: &Reach) -> StoreResult<()> {
@@ -476,31 +505,5 @@ impl DirectoryTx for SqlTx {
             .map_err(map_sqlx_error)?;
         }
         Ok(())
-    }
-
-    async fn load_principal_rows(&mut self, user: UserId) -> StoreResult<Option<PrincipalRows>> {
-        let rows = sqlx::query_as!(
-            PrincipalRow,
-            r#"SELECT u.id as "id!: Uuid", u.username as "username!", u.display_name as "display_name!",
-                      u.email as "email!", u.hsa_id as "hsa_id?", u.organisation_id as "organisation_id!: Uuid",
-                      u.status as "status!", (u.totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
-                      u.created_at as "created_at!: DbInstant", u.last_login_at as "last_login_at?: DbInstant",
-                      u.requested_by as "requested_by?: Uuid", u.decided_by as "decided_by?: Uuid",
-                      u.decided_at as "decided_at?: DbInstant", u.deactivated_at as "deactivated_at?: DbInstant",
-                      ra.id as "ra_id?: Uuid", ra.role as "ra_role?", ra.organisation_id as "ra_org?: Uuid",
-                      o.kind as "ra_org_kind?", ra.unit_id as "ra_unit?: Uuid",
-                      c.covered_unit_id as "covered_unit?: Uuid"
-               FROM users u
-               LEFT JOIN role_assignments ra ON ra.user_id = u.id
-               LEFT JOIN organisations o ON o.id = ra.organisation_id
-               LEFT JOIN unit_coverage c ON c.unit_id = ra.unit_id
-               WHERE u.id = $1
-               ORDER BY ra.granted_at, ra.id"#,
-            user.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        PrincipalRows::from_rows(rows)
     }
 }

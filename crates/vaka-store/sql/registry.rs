@@ -9,7 +9,7 @@ use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 use vaka_store::{
     ClientFullRow, ConsentRow, ContactRow, DbDate, DecisionRow, DeviceEventRow, DeviceFilter,
-    DeviceRow, OrderFilter, OrderRow, PauseRow, PlanRow, RegistryTx, search_key, times_to_text,
+    DeviceRow, OrderFilter, OrderRow, PauseRow, PlanRow, RegistryRead, RegistryWrite, search_key, times_to_text,
 };
 
 impl SqlTx {
@@ -34,7 +34,380 @@ impl SqlTx {
 }
 
 #[async_trait::async_trait]
-impl RegistryTx for SqlTx {
+impl RegistryRead for SqlTx {
+    async fn get_client(&mut self, id: ClientId) -> StoreResult<Option<Client>> {
+        let Some(row) = sqlx::query_as!(
+            ClientFullRow,
+            r#"SELECT id as "id!: Uuid", identity_kind as "identity_kind!", identity as "identity!",
+                      name as "name!", address_street as "address_street?", address_postcode as "address_postcode?",
+                      address_city as "address_city?", phone as "phone?", provider_id as "provider_id?: Uuid",
+                      unit_id as "unit_id?: Uuid", protection as "protection!", area_type as "area_type!",
+                      key_access as "key_access!", key_note as "key_note?",
+                      created_at as "created_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM clients WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        else {
+            return Ok(None);
+        };
+        let contacts = sqlx::query_as!(
+            ContactRow,
+            r#"SELECT priority as "priority!: i64", name as "name!", relation as "relation!",
+                      phone as "phone!", note as "note?"
+               FROM client_contacts WHERE client_id = $1 ORDER BY priority"#,
+            id.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        row.into_client(contacts).map(Some)
+    }
+
+    async fn find_client_by_identity(&mut self, identity: &str) -> StoreResult<Option<ClientId>> {
+        let row = sqlx::query!(
+            r#"SELECT id as "id!: Uuid" FROM clients WHERE identity = $1"#,
+            identity,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(row.map(|r| ClientId(r.id)))
+    }
+
+    async fn existing_identities(&mut self, identities: &[String]) -> StoreResult<Vec<String>> {
+        let mut found = Vec::new();
+        for chunk in identities.chunks(500) {
+            let mut q =
+                sqlx::QueryBuilder::<Db>::new("SELECT identity FROM clients WHERE identity IN (");
+            let mut list = q.separated(", ");
+            for i in chunk {
+                list.push_bind(i.clone());
+            }
+            q.push(")");
+            let rows: Vec<(String,)> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+            found.extend(rows.into_iter().map(|r| r.0));
+        }
+        Ok(found)
+    }
+
+    async fn list_access_group(&mut self, client: ClientId) -> StoreResult<Vec<UserId>> {
+        let rows = sqlx::query!(
+            r#"SELECT user_id as "user_id!: Uuid" FROM client_access_group WHERE client_id = $1"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(rows.into_iter().map(|r| UserId(r.user_id)).collect())
+    }
+
+    async fn get_decision(&mut self, id: DecisionId) -> StoreResult<Option<Decision>> {
+        sqlx::query_as!(
+            DecisionRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
+                      simplified as "simplified!: bool", service as "service!",
+                      supervision_mode as "supervision_mode?", times as "times!",
+                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
+                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
+                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
+               FROM decisions WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Decision::try_from)
+        .transpose()
+    }
+
+    async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>> {
+        sqlx::query_as!(
+            DecisionRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
+                      simplified as "simplified!: bool", service as "service!",
+                      supervision_mode as "supervision_mode?", times as "times!",
+                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
+                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
+                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
+               FROM decisions WHERE client_id = $1 ORDER BY valid_from DESC, created_at DESC"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Decision::try_from)
+        .collect()
+    }
+
+    async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>> {
+        sqlx::query_as!(
+            DecisionRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
+                      simplified as "simplified!: bool", service as "service!",
+                      supervision_mode as "supervision_mode?", times as "times!",
+                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
+                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
+                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
+               FROM decisions ORDER BY decided_on, id"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Decision::try_from)
+        .collect()
+    }
+
+    async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>> {
+        sqlx::query_as!(
+            OrderRow,
+            r#"SELECT id as "id!: Uuid", decision_id as "decision_id!: Uuid", client_id as "client_id!: Uuid",
+                      provider_id as "provider_id!: Uuid", status as "status!",
+                      ordered_at as "ordered_at!: DbInstant", accepted_at as "accepted_at?: DbInstant",
+                      accepted_by as "accepted_by?: Uuid", activated_at as "activated_at?: DbInstant"
+               FROM orders WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Order::try_from)
+        .transpose()
+    }
+
+    async fn list_orders(&mut self, f: &OrderFilter) -> StoreResult<Vec<Order>> {
+        sqlx::query_as!(
+            OrderRow,
+            r#"SELECT id as "id!: Uuid", decision_id as "decision_id!: Uuid", client_id as "client_id!: Uuid",
+                      provider_id as "provider_id!: Uuid", status as "status!",
+                      ordered_at as "ordered_at!: DbInstant", accepted_at as "accepted_at?: DbInstant",
+                      accepted_by as "accepted_by?: Uuid", activated_at as "activated_at?: DbInstant"
+               FROM orders
+               WHERE (provider_id = $1 OR $1 IS NULL)
+                 AND (client_id = $2 OR $2 IS NULL)
+                 AND (status = $3 OR $3 IS NULL)
+               ORDER BY ordered_at DESC
+               LIMIT 1000"#,
+            f.provider.map(|p| p.0),
+            f.client.map(|c| c.0),
+            f.status.map(|s| s.code()),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Order::try_from)
+        .collect()
+    }
+
+    async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>> {
+        sqlx::query_as!(
+            ConsentRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", service as "service!",
+                      informed_by as "informed_by!", informed_on as "informed_on!: DbDate",
+                      informed_how as "informed_how!", given_by as "given_by!",
+                      representative_name as "representative_name?", given_on as "given_on!: DbDate",
+                      reconfirm_by as "reconfirm_by!: DbDate", withdrawn_on as "withdrawn_on?: DbDate",
+                      withdrawal_note as "withdrawal_note?", recorded_by as "recorded_by!: Uuid",
+                      recorded_at as "recorded_at!: DbInstant"
+               FROM consents WHERE client_id = $1 ORDER BY given_on DESC, recorded_at DESC"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Consent::try_from)
+        .collect()
+    }
+
+    async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>> {
+        sqlx::query_as!(
+            PlanRow,
+            r#"SELECT client_id as "client_id!: Uuid", mode as "mode!", times as "times!",
+                      recheck_delay_minutes as "recheck_delay_minutes?: i64", escalation as "escalation?",
+                      response_target_minutes as "response_target_minutes?: i64",
+                      updated_by as "updated_by!: Uuid", updated_at as "updated_at!: DbInstant"
+               FROM supervision_plans WHERE client_id = $1"#,
+            client.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(SupervisionPlan::try_from)
+        .transpose()
+    }
+
+    async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>> {
+        sqlx::query_as!(
+            PauseRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", first_night as "first_night!: DbDate",
+                      last_night as "last_night!: DbDate", reason as "reason!", requested as "requested!",
+                      note as "note?", recorded_by as "recorded_by!: Uuid", recorded_at as "recorded_at!: DbInstant",
+                      cancelled_at as "cancelled_at?: DbInstant"
+               FROM pauses WHERE client_id = $1 ORDER BY first_night DESC"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Pause::try_from)
+        .collect()
+    }
+
+    async fn existing_device_serials(
+        &mut self,
+        serials: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
+        let mut found = Vec::new();
+        for chunk in serials.chunks(500) {
+            let mut q =
+                sqlx::QueryBuilder::<Db>::new("SELECT kind, serial FROM devices WHERE serial IN (");
+            let mut list = q.separated(", ");
+            for s in chunk {
+                list.push_bind(s.clone());
+            }
+            q.push(")");
+            let rows: Vec<(String, String)> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    async fn existing_dc09_accounts(&mut self, accounts: &[String]) -> StoreResult<Vec<String>> {
+        let mut found = Vec::new();
+        for chunk in accounts.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "SELECT dc09_account FROM devices WHERE dc09_account IN (",
+            );
+            let mut list = q.separated(", ");
+            for a in chunk {
+                list.push_bind(a.clone());
+            }
+            q.push(")");
+            let rows: Vec<(String,)> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+            found.extend(rows.into_iter().map(|r| r.0));
+        }
+        Ok(found)
+    }
+
+    async fn get_device(&mut self, id: DeviceId) -> StoreResult<Option<Device>> {
+        sqlx::query_as!(
+            DeviceRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
+                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
+                      credential_issued_at as "credential_issued_at?: DbInstant",
+                      credential_revoked_at as "credential_revoked_at?: DbInstant",
+                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
+                      created_at as "created_at!: DbInstant"
+               FROM devices WHERE id = $1"#,
+            id.0,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Device::try_from)
+        .transpose()
+    }
+
+    async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>> {
+        sqlx::query_as!(
+            DeviceRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
+                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
+                      credential_issued_at as "credential_issued_at?: DbInstant",
+                      credential_revoked_at as "credential_revoked_at?: DbInstant",
+                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
+                      created_at as "created_at!: DbInstant"
+               FROM devices WHERE credential_hash = $1 AND credential_revoked_at IS NULL"#,
+            hash,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(Device::try_from)
+        .transpose()
+    }
+
+    async fn list_devices(&mut self, f: &DeviceFilter) -> StoreResult<Vec<Device>> {
+        // Serials keep their case: a plain prefix range.
+        let (lower, upper) = f
+            .serial
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| (Some(s.to_owned()), Some(format!("{s}{}", char::MAX))))
+            .unwrap_or((None, None));
+        sqlx::query_as!(
+            DeviceRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
+                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
+                      credential_issued_at as "credential_issued_at?: DbInstant",
+                      credential_revoked_at as "credential_revoked_at?: DbInstant",
+                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
+                      created_at as "created_at!: DbInstant"
+               FROM devices
+               WHERE (kind = $1 OR $1 IS NULL)
+                 AND (status = $2 OR $2 IS NULL)
+                 AND (client_id = $3 OR $3 IS NULL)
+                 AND ((serial >= $4 AND serial < $5) OR $4 IS NULL)
+               ORDER BY kind, serial
+               LIMIT $6"#,
+            f.kind.map(|k| k.code()),
+            f.status.map(|s| s.code()),
+            f.client.map(|c| c.0),
+            lower,
+            upper,
+            f.limit,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(Device::try_from)
+        .collect()
+    }
+
+    async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>> {
+        sqlx::query_as!(
+            DeviceEventRow,
+            r#"SELECT id as "id!: Uuid", device_id as "device_id!: Uuid", step as "step!",
+                      from_status as "from_status!", to_status as "to_status!", client_id as "client_id?: Uuid",
+                      at as "at!: DbInstant", by_user as "by_user?: Uuid", note as "note?"
+               FROM device_events WHERE device_id = $1 ORDER BY at, id"#,
+            device.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(DeviceEvent::try_from)
+        .collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl RegistryWrite for SqlTx {
     async fn insert_client(&mut self, c: &Client) -> StoreResult<()> {
         let a = c.address.as_ref();
         sqlx::query!(
@@ -163,68 +536,6 @@ impl RegistryTx for SqlTx {
         self.insert_contacts(c).await
     }
 
-    async fn get_client(&mut self, id: ClientId) -> StoreResult<Option<Client>> {
-        let Some(row) = sqlx::query_as!(
-            ClientFullRow,
-            r#"SELECT id as "id!: Uuid", identity_kind as "identity_kind!", identity as "identity!",
-                      name as "name!", address_street as "address_street?", address_postcode as "address_postcode?",
-                      address_city as "address_city?", phone as "phone?", provider_id as "provider_id?: Uuid",
-                      unit_id as "unit_id?: Uuid", protection as "protection!", area_type as "area_type!",
-                      key_access as "key_access!", key_note as "key_note?",
-                      created_at as "created_at!: DbInstant", updated_at as "updated_at!: DbInstant"
-               FROM clients WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        else {
-            return Ok(None);
-        };
-        let contacts = sqlx::query_as!(
-            ContactRow,
-            r#"SELECT priority as "priority!: i64", name as "name!", relation as "relation!",
-                      phone as "phone!", note as "note?"
-               FROM client_contacts WHERE client_id = $1 ORDER BY priority"#,
-            id.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        row.into_client(contacts).map(Some)
-    }
-
-    async fn find_client_by_identity(&mut self, identity: &str) -> StoreResult<Option<ClientId>> {
-        let row = sqlx::query!(
-            r#"SELECT id as "id!: Uuid" FROM clients WHERE identity = $1"#,
-            identity,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(row.map(|r| ClientId(r.id)))
-    }
-
-    async fn existing_identities(&mut self, identities: &[String]) -> StoreResult<Vec<String>> {
-        let mut found = Vec::new();
-        for chunk in identities.chunks(500) {
-            let mut q =
-                sqlx::QueryBuilder::<Db>::new("SELECT identity FROM clients WHERE identity IN (");
-            let mut list = q.separated(", ");
-            for i in chunk {
-                list.push_bind(i.clone());
-            }
-            q.push(")");
-            let rows: Vec<(String,)> = q
-                .build_query_as()
-                .fetch_all(&mut *self.tx)
-                .await
-                .map_err(map_sqlx_error)?;
-            found.extend(rows.into_iter().map(|r| r.0));
-        }
-        Ok(found)
-    }
-
     async fn lock_client(&mut self, id: ClientId) -> StoreResult<()> {
         let done = sqlx::query!(
             "UPDATE clients SET updated_at = updated_at WHERE id = $1",
@@ -237,17 +548,6 @@ impl RegistryTx for SqlTx {
             return Err(StoreError::NotFound);
         }
         Ok(())
-    }
-
-    async fn list_access_group(&mut self, client: ClientId) -> StoreResult<Vec<UserId>> {
-        let rows = sqlx::query!(
-            r#"SELECT user_id as "user_id!: Uuid" FROM client_access_group WHERE client_id = $1"#,
-            client.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(rows.into_iter().map(|r| UserId(r.user_id)).collect())
     }
 
     async fn add_to_access_group(
@@ -326,64 +626,6 @@ impl RegistryTx for SqlTx {
         Ok(())
     }
 
-    async fn get_decision(&mut self, id: DecisionId) -> StoreResult<Option<Decision>> {
-        sqlx::query_as!(
-            DecisionRow,
-            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
-                      simplified as "simplified!: bool", service as "service!",
-                      supervision_mode as "supervision_mode?", times as "times!",
-                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
-                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
-                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
-               FROM decisions WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Decision::try_from)
-        .transpose()
-    }
-
-    async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>> {
-        sqlx::query_as!(
-            DecisionRow,
-            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
-                      simplified as "simplified!: bool", service as "service!",
-                      supervision_mode as "supervision_mode?", times as "times!",
-                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
-                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
-                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
-               FROM decisions WHERE client_id = $1 ORDER BY valid_from DESC, created_at DESC"#,
-            client.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Decision::try_from)
-        .collect()
-    }
-
-    async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>> {
-        sqlx::query_as!(
-            DecisionRow,
-            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", law as "law!",
-                      simplified as "simplified!: bool", service as "service!",
-                      supervision_mode as "supervision_mode?", times as "times!",
-                      decided_on as "decided_on!: DbDate", valid_from as "valid_from!: DbDate",
-                      valid_to as "valid_to?: DbDate", decided_by as "decided_by!: Uuid",
-                      ended_on as "ended_on?: DbDate", created_at as "created_at!: DbInstant"
-               FROM decisions ORDER BY decided_on, id"#,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Decision::try_from)
-        .collect()
-    }
-
     async fn insert_order(&mut self, o: &Order) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO orders (id, decision_id, client_id, provider_id, status, ordered_at,
@@ -424,48 +666,6 @@ impl RegistryTx for SqlTx {
             return Err(StoreError::NotFound);
         }
         Ok(())
-    }
-
-    async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>> {
-        sqlx::query_as!(
-            OrderRow,
-            r#"SELECT id as "id!: Uuid", decision_id as "decision_id!: Uuid", client_id as "client_id!: Uuid",
-                      provider_id as "provider_id!: Uuid", status as "status!",
-                      ordered_at as "ordered_at!: DbInstant", accepted_at as "accepted_at?: DbInstant",
-                      accepted_by as "accepted_by?: Uuid", activated_at as "activated_at?: DbInstant"
-               FROM orders WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Order::try_from)
-        .transpose()
-    }
-
-    async fn list_orders(&mut self, f: &OrderFilter) -> StoreResult<Vec<Order>> {
-        sqlx::query_as!(
-            OrderRow,
-            r#"SELECT id as "id!: Uuid", decision_id as "decision_id!: Uuid", client_id as "client_id!: Uuid",
-                      provider_id as "provider_id!: Uuid", status as "status!",
-                      ordered_at as "ordered_at!: DbInstant", accepted_at as "accepted_at?: DbInstant",
-                      accepted_by as "accepted_by?: Uuid", activated_at as "activated_at?: DbInstant"
-               FROM orders
-               WHERE (provider_id = $1 OR $1 IS NULL)
-                 AND (client_id = $2 OR $2 IS NULL)
-                 AND (status = $3 OR $3 IS NULL)
-               ORDER BY ordered_at DESC
-               LIMIT 1000"#,
-            f.provider.map(|p| p.0),
-            f.client.map(|c| c.0),
-            f.status.map(|s| s.code()),
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Order::try_from)
-        .collect()
     }
 
     async fn insert_consent(&mut self, c: &Consent) -> StoreResult<()> {
@@ -512,27 +712,6 @@ impl RegistryTx for SqlTx {
         Ok(())
     }
 
-    async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>> {
-        sqlx::query_as!(
-            ConsentRow,
-            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", service as "service!",
-                      informed_by as "informed_by!", informed_on as "informed_on!: DbDate",
-                      informed_how as "informed_how!", given_by as "given_by!",
-                      representative_name as "representative_name?", given_on as "given_on!: DbDate",
-                      reconfirm_by as "reconfirm_by!: DbDate", withdrawn_on as "withdrawn_on?: DbDate",
-                      withdrawal_note as "withdrawal_note?", recorded_by as "recorded_by!: Uuid",
-                      recorded_at as "recorded_at!: DbInstant"
-               FROM consents WHERE client_id = $1 ORDER BY given_on DESC, recorded_at DESC"#,
-            client.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Consent::try_from)
-        .collect()
-    }
-
     async fn upsert_plan(&mut self, p: &SupervisionPlan) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO supervision_plans (client_id, mode, times, recheck_delay_minutes, escalation,
@@ -555,23 +734,6 @@ impl RegistryTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(())
-    }
-
-    async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>> {
-        sqlx::query_as!(
-            PlanRow,
-            r#"SELECT client_id as "client_id!: Uuid", mode as "mode!", times as "times!",
-                      recheck_delay_minutes as "recheck_delay_minutes?: i64", escalation as "escalation?",
-                      response_target_minutes as "response_target_minutes?: i64",
-                      updated_by as "updated_by!: Uuid", updated_at as "updated_at!: DbInstant"
-               FROM supervision_plans WHERE client_id = $1"#,
-            client.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(SupervisionPlan::try_from)
-        .transpose()
     }
 
     async fn insert_pause(&mut self, p: &Pause) -> StoreResult<()> {
@@ -609,24 +771,6 @@ impl RegistryTx for SqlTx {
             return Err(StoreError::NotFound);
         }
         Ok(())
-    }
-
-    async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>> {
-        sqlx::query_as!(
-            PauseRow,
-            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", first_night as "first_night!: DbDate",
-                      last_night as "last_night!: DbDate", reason as "reason!", requested as "requested!",
-                      note as "note?", recorded_by as "recorded_by!: Uuid", recorded_at as "recorded_at!: DbInstant",
-                      cancelled_at as "cancelled_at?: DbInstant"
-               FROM pauses WHERE client_id = $1 ORDER BY first_night DESC"#,
-            client.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Pause::try_from)
-        .collect()
     }
 
     async fn insert_device(
@@ -667,50 +811,6 @@ impl RegistryTx for SqlTx {
             self.insert_device(d, None).await?;
         }
         Ok(())
-    }
-
-    async fn existing_device_serials(
-        &mut self,
-        serials: &[String],
-    ) -> StoreResult<Vec<(String, String)>> {
-        let mut found = Vec::new();
-        for chunk in serials.chunks(500) {
-            let mut q =
-                sqlx::QueryBuilder::<Db>::new("SELECT kind, serial FROM devices WHERE serial IN (");
-            let mut list = q.separated(", ");
-            for s in chunk {
-                list.push_bind(s.clone());
-            }
-            q.push(")");
-            let rows: Vec<(String, String)> = q
-                .build_query_as()
-                .fetch_all(&mut *self.tx)
-                .await
-                .map_err(map_sqlx_error)?;
-            found.extend(rows);
-        }
-        Ok(found)
-    }
-
-    async fn existing_dc09_accounts(&mut self, accounts: &[String]) -> StoreResult<Vec<String>> {
-        let mut found = Vec::new();
-        for chunk in accounts.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<Db>::new(
-                "SELECT dc09_account FROM devices WHERE dc09_account IN (",
-            );
-            let mut list = q.separated(", ");
-            for a in chunk {
-                list.push_bind(a.clone());
-            }
-            q.push(")");
-            let rows: Vec<(String,)> = q
-                .build_query_as()
-                .fetch_all(&mut *self.tx)
-                .await
-                .map_err(map_sqlx_error)?;
-            found.extend(rows.into_iter().map(|r| r.0));
-        }
-        Ok(found)
     }
 
     async fn update_device(&mut self, d: &Device) -> StoreResult<()> {
@@ -762,86 +862,6 @@ impl RegistryTx for SqlTx {
         Ok(())
     }
 
-    async fn get_device(&mut self, id: DeviceId) -> StoreResult<Option<Device>> {
-        sqlx::query_as!(
-            DeviceRow,
-            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
-                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
-                      credential_issued_at as "credential_issued_at?: DbInstant",
-                      credential_revoked_at as "credential_revoked_at?: DbInstant",
-                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
-                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
-                      created_at as "created_at!: DbInstant"
-               FROM devices WHERE id = $1"#,
-            id.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Device::try_from)
-        .transpose()
-    }
-
-    async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>> {
-        sqlx::query_as!(
-            DeviceRow,
-            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
-                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
-                      credential_issued_at as "credential_issued_at?: DbInstant",
-                      credential_revoked_at as "credential_revoked_at?: DbInstant",
-                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
-                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
-                      created_at as "created_at!: DbInstant"
-               FROM devices WHERE credential_hash = $1 AND credential_revoked_at IS NULL"#,
-            hash,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .map(Device::try_from)
-        .transpose()
-    }
-
-    async fn list_devices(&mut self, f: &DeviceFilter) -> StoreResult<Vec<Device>> {
-        // Serials keep their case: a plain prefix range.
-        let (lower, upper) = f
-            .serial
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| (Some(s.to_owned()), Some(format!("{s}{}", char::MAX))))
-            .unwrap_or((None, None));
-        sqlx::query_as!(
-            DeviceRow,
-            r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
-                      firmware as "firmware?", status as "status!", client_id as "client_id?: Uuid",
-                      credential_issued_at as "credential_issued_at?: DbInstant",
-                      credential_revoked_at as "credential_revoked_at?: DbInstant",
-                      dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
-                      last_seen_at as "last_seen_at?: DbInstant", state as "state?",
-                      created_at as "created_at!: DbInstant"
-               FROM devices
-               WHERE (kind = $1 OR $1 IS NULL)
-                 AND (status = $2 OR $2 IS NULL)
-                 AND (client_id = $3 OR $3 IS NULL)
-                 AND ((serial >= $4 AND serial < $5) OR $4 IS NULL)
-               ORDER BY kind, serial
-               LIMIT $6"#,
-            f.kind.map(|k| k.code()),
-            f.status.map(|s| s.code()),
-            f.client.map(|c| c.0),
-            lower,
-            upper,
-            f.limit,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Device::try_from)
-        .collect()
-    }
-
     async fn insert_device_event(&mut self, e: &DeviceEvent) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO device_events (id, device_id, step, from_status, to_status, client_id, at, by_user, note)
@@ -860,22 +880,5 @@ impl RegistryTx for SqlTx {
         .await
         .map_err(map_sqlx_error)?;
         Ok(())
-    }
-
-    async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>> {
-        sqlx::query_as!(
-            DeviceEventRow,
-            r#"SELECT id as "id!: Uuid", device_id as "device_id!: Uuid", step as "step!",
-                      from_status as "from_status!", to_status as "to_status!", client_id as "client_id?: Uuid",
-                      at as "at!: DbInstant", by_user as "by_user?: Uuid", note as "note?"
-               FROM device_events WHERE device_id = $1 ORDER BY at, id"#,
-            device.0,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(DeviceEvent::try_from)
-        .collect()
     }
 }

@@ -4,17 +4,12 @@
 use vaka_domain::ids::{ClientId, DispatchId, LookInId, TaskId};
 use vaka_domain::supervision::{Dispatch, LookInRecord, Outcome, SupervisionTask, TaskState};
 use vaka_store::{
-    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionTx, TaskRow, TaskUnitRow,
+    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionRead, SupervisionWrite, TaskRow, TaskUnitRow,
     TaskWithUnit,
 };
 
 #[async_trait::async_trait]
-impl SupervisionTx for SqlTx {
-    async fn insert_tasks(&mut self, tasks: &[SupervisionTask]) -> StoreResult<u64> {
-        // The engines differ in how a batch travels best: see each backend's `bulk.rs`.
-        crate::bulk::insert_tasks(&mut self.tx, tasks).await
-    }
-
+impl SupervisionRead for SqlTx {
     async fn list_moving_tasks(
         &mut self,
         since: jiff::civil::Date,
@@ -41,55 +36,6 @@ impl SupervisionTx for SqlTx {
         .into_iter()
         .map(SupervisionTask::try_from)
         .collect()
-    }
-
-    async fn move_task(
-        &mut self,
-        task: &SupervisionTask,
-        to: TaskState,
-        at: jiff::Timestamp,
-    ) -> StoreResult<bool> {
-        let (code, state_at, reason) = to.parts();
-        let (from, _, _) = task.state.parts();
-        let n = sqlx::query!(
-            "UPDATE supervision_tasks SET state = $1, state_at = $2, state_reason = $3, updated_at = $4
-             WHERE id = $5 AND state = $6 AND updated_at = $7",
-            code,
-            state_at.map(DbInstant::new),
-            reason,
-            DbInstant::new(at),
-            task.id.0,
-            from,
-            DbInstant::new(task.updated_at),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        Ok(n == 1)
-    }
-
-    async fn insert_dispatch(&mut self, d: &Dispatch) -> StoreResult<()> {
-        sqlx::query!(
-            "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor,
-                                     response_target_minutes, created_at, status, closed_at, note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            d.id.0,
-            d.task_id.0,
-            d.client_id.0,
-            d.cause.code(),
-            d.phone_first,
-            d.alert_supervisor,
-            i64::from(d.response_target_minutes),
-            DbInstant::new(d.created_at),
-            d.status().code(),
-            d.closed_at.map(DbInstant::new),
-            d.note.as_deref(),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(())
     }
 
     async fn list_open_dispatches(&mut self) -> StoreResult<Vec<Dispatch>> {
@@ -132,28 +78,6 @@ impl SupervisionTx for SqlTx {
         .map_err(map_sqlx_error)?
         .map(Dispatch::try_from)
         .transpose()
-    }
-
-    async fn update_dispatch(&mut self, before: &Dispatch, after: &Dispatch) -> StoreResult<bool> {
-        let n = sqlx::query!(
-            "UPDATE dispatches SET status = $1, responder_id = $2, acknowledged_at = $3,
-                    on_way_at = $4, arrived_at = $5, closed_at = $6, close_note = $7
-             WHERE id = $8 AND status = $9",
-            after.status().code(),
-            after.responder.map(|u| u.0),
-            after.acknowledged_at.map(DbInstant::new),
-            after.on_way_at.map(DbInstant::new),
-            after.arrived_at.map(DbInstant::new),
-            after.closed_at.map(DbInstant::new),
-            after.close_note.as_deref(),
-            after.id.0,
-            before.status().code(),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        Ok(n == 1)
     }
 
     async fn list_client_dispatches(
@@ -287,37 +211,6 @@ impl SupervisionTx for SqlTx {
         .collect()
     }
 
-    async fn purge_supervision_before(
-        &mut self,
-        night: jiff::civil::Date,
-    ) -> StoreResult<(u64, u64, u64)> {
-        let look_ins = sqlx::query!(
-            "DELETE FROM look_ins WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
-            DbDate(night),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        let dispatches = sqlx::query!(
-            "DELETE FROM dispatches WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
-            DbDate(night),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        let tasks = sqlx::query!(
-            "DELETE FROM supervision_tasks WHERE night < $1",
-            DbDate(night),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?
-        .rows_affected();
-        Ok((tasks, look_ins, dispatches))
-    }
-
     async fn list_look_ins_between(
         &mut self,
         from: jiff::Timestamp,
@@ -396,59 +289,6 @@ impl SupervisionTx for SqlTx {
         .into_iter()
         .map(SupervisionTask::try_from)
         .collect()
-    }
-
-    async fn insert_look_in(&mut self, l: &LookInRecord) -> StoreResult<()> {
-        sqlx::query!(
-            "INSERT INTO look_ins (id, task_id, client_id, device_id, operator_id, started_at,
-                                   ended_at, limit_seconds, recheck, outcome, note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            l.id.0,
-            l.task_id.0,
-            l.client_id.0,
-            l.device_id.0,
-            l.operator.0,
-            DbInstant::new(l.started_at),
-            l.ended_at.map(DbInstant::new),
-            i64::from(l.limit_seconds),
-            l.recheck,
-            l.outcome.map(|o| o.code()),
-            l.note.as_deref(),
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(())
-    }
-
-    async fn end_look_in(&mut self, id: LookInId, at: jiff::Timestamp) -> StoreResult<()> {
-        sqlx::query!(
-            "UPDATE look_ins SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
-            DbInstant::new(at),
-            id.0,
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(())
-    }
-
-    async fn set_look_in_outcome(
-        &mut self,
-        id: LookInId,
-        outcome: Outcome,
-        note: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query!(
-            "UPDATE look_ins SET outcome = $1, note = $2 WHERE id = $3",
-            outcome.code(),
-            note,
-            id.0,
-        )
-        .execute(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
-        Ok(())
     }
 
     async fn get_look_in(&mut self, id: LookInId) -> StoreResult<Option<LookInRecord>> {
@@ -570,5 +410,168 @@ impl SupervisionTx for SqlTx {
         .into_iter()
         .map(RoundInput::try_from)
         .collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl SupervisionWrite for SqlTx {
+    async fn insert_tasks(&mut self, tasks: &[SupervisionTask]) -> StoreResult<u64> {
+        // The engines differ in how a batch travels best: see each backend's `bulk.rs`.
+        crate::bulk::insert_tasks(&mut self.tx, tasks).await
+    }
+
+    async fn move_task(
+        &mut self,
+        task: &SupervisionTask,
+        to: TaskState,
+        at: jiff::Timestamp,
+    ) -> StoreResult<bool> {
+        let (code, state_at, reason) = to.parts();
+        let (from, _, _) = task.state.parts();
+        let n = sqlx::query!(
+            "UPDATE supervision_tasks SET state = $1, state_at = $2, state_reason = $3, updated_at = $4
+             WHERE id = $5 AND state = $6 AND updated_at = $7",
+            code,
+            state_at.map(DbInstant::new),
+            reason,
+            DbInstant::new(at),
+            task.id.0,
+            from,
+            DbInstant::new(task.updated_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn insert_dispatch(&mut self, d: &Dispatch) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, alert_supervisor,
+                                     response_target_minutes, created_at, status, closed_at, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            d.id.0,
+            d.task_id.0,
+            d.client_id.0,
+            d.cause.code(),
+            d.phone_first,
+            d.alert_supervisor,
+            i64::from(d.response_target_minutes),
+            DbInstant::new(d.created_at),
+            d.status().code(),
+            d.closed_at.map(DbInstant::new),
+            d.note.as_deref(),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn update_dispatch(&mut self, before: &Dispatch, after: &Dispatch) -> StoreResult<bool> {
+        let n = sqlx::query!(
+            "UPDATE dispatches SET status = $1, responder_id = $2, acknowledged_at = $3,
+                    on_way_at = $4, arrived_at = $5, closed_at = $6, close_note = $7
+             WHERE id = $8 AND status = $9",
+            after.status().code(),
+            after.responder.map(|u| u.0),
+            after.acknowledged_at.map(DbInstant::new),
+            after.on_way_at.map(DbInstant::new),
+            after.arrived_at.map(DbInstant::new),
+            after.closed_at.map(DbInstant::new),
+            after.close_note.as_deref(),
+            after.id.0,
+            before.status().code(),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn purge_supervision_before(
+        &mut self,
+        night: jiff::civil::Date,
+    ) -> StoreResult<(u64, u64, u64)> {
+        let look_ins = sqlx::query!(
+            "DELETE FROM look_ins WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        let dispatches = sqlx::query!(
+            "DELETE FROM dispatches WHERE task_id IN (SELECT id FROM supervision_tasks WHERE night < $1)",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        let tasks = sqlx::query!(
+            "DELETE FROM supervision_tasks WHERE night < $1",
+            DbDate(night),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok((tasks, look_ins, dispatches))
+    }
+
+    async fn insert_look_in(&mut self, l: &LookInRecord) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO look_ins (id, task_id, client_id, device_id, operator_id, started_at,
+                                   ended_at, limit_seconds, recheck, outcome, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            l.id.0,
+            l.task_id.0,
+            l.client_id.0,
+            l.device_id.0,
+            l.operator.0,
+            DbInstant::new(l.started_at),
+            l.ended_at.map(DbInstant::new),
+            i64::from(l.limit_seconds),
+            l.recheck,
+            l.outcome.map(|o| o.code()),
+            l.note.as_deref(),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn end_look_in(&mut self, id: LookInId, at: jiff::Timestamp) -> StoreResult<()> {
+        sqlx::query!(
+            "UPDATE look_ins SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
+            DbInstant::new(at),
+            id.0,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn set_look_in_outcome(
+        &mut self,
+        id: LookInId,
+        outcome: Outcome,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query!(
+            "UPDATE look_ins SET outcome = $1, note = $2 WHERE id = $3",
+            outcome.code(),
+            note,
+            id.0,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
     }
 }

@@ -3,7 +3,8 @@
 
 use uuid::Uuid;
 use vaka_domain::ids::UserId;
-use vaka_store::{DbInstant, StoreError, StoreResult, Tx, map_sqlx_error};
+use vaka_domain::audit::NewAuditEntry;
+use vaka_store::{DbInstant, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 /// A unit of work on this backend: a transaction, or — for reads that need no snapshot — a
 /// plain connection in autocommit mode (no BEGIN/ROLLBACK round trips).
@@ -36,10 +37,13 @@ impl std::ops::DerefMut for Handle {
 }
 
 #[async_trait::async_trait]
-impl Tx for SqlTx {
-    async fn commit(self: Box<Self>) -> StoreResult<()> {
+impl Transaction for SqlTx {
+    async fn commit(mut self: Box<Self>, audit: &[NewAuditEntry]) -> StoreResult<()> {
+        self.append_audit_batch(audit).await?;
         match self.tx {
             Handle::Tx(t) => t.commit().await.map_err(map_sqlx_error),
+            // A read connection is never handed out as a transaction (`Store::begin_read`
+            // returns a `ReadTx`); nothing to commit.
             Handle::Conn(_) => Ok(()),
         }
     }

@@ -1,16 +1,17 @@
 //! The storage contract of Vaka.
 //!
-//! Services talk to storage through [`Store`] and the transaction trait [`Tx`]. A use case
-//! opens one transaction, does its reads and writes *and* appends its audit entry in it, and
-//! commits; dropping a transaction without committing rolls everything back, so a failed
-//! request leaves nothing half-written.
+//! Services talk to storage through [`Store`], which hands out two kinds of unit of work: a
+//! [`ReadTx`] (reads only, on a read connection) and a [`Transaction`] (reads and writes, the
+//! [`WriteTx`] a use case works with, committed together with its audit entries). Reading and
+//! writing are separate traits per concern (`DirectoryRead`/`DirectoryWrite`, …), so a write
+//! through a read handle is a compile error. Dropping a transaction without committing rolls
+//! everything back, so a failed request leaves nothing half-written.
 //!
 //! Two backends implement the contract: `vaka-store-sqlite` (the embedded default) and
 //! `vaka-store-postgres` (production). They compile the same Rust source in `sql/` with their
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
-//! conformance suite in [`conformance`] runs against both.
+//! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
-pub mod conformance;
 pub mod records;
 pub mod values;
 
@@ -45,8 +46,9 @@ impl Backend {
     }
 }
 
-/// Storage failures. Driver types never leave the backend crates.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Storage failures. Driver types never leave the backend crates: a driver's error is kept as
+/// the [`Cause`] (shown in logs through `source()`), never turned into a string early.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
@@ -54,14 +56,54 @@ pub enum StoreError {
     #[error("conflict with existing data ({constraint})")]
     Conflict { constraint: String },
     /// The database could not be reached or is overloaded.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    #[error("database unavailable")]
+    Unavailable(#[source] Cause),
     /// The database holds a value the domain does not accept.
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-    #[error("database error: {0}")]
-    Other(String),
+    #[error("stored data is corrupt: {context}")]
+    Corrupt {
+        context: std::borrow::Cow<'static, str>,
+        #[source]
+        source: Option<Cause>,
+    },
+    /// Anything else: a failed statement or migration, a value out of range.
+    #[error("{context}")]
+    Other {
+        context: std::borrow::Cow<'static, str>,
+        #[source]
+        source: Option<Cause>,
+    },
 }
+
+impl StoreError {
+    /// Stored data the domain refuses, found by our own check.
+    pub fn corrupt(context: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        Self::Corrupt {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// A failure found by our own check.
+    pub fn other(context: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        Self::Other {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// A failure with the error that caused it.
+    pub fn caused(
+        context: impl Into<std::borrow::Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Other {
+            context: context.into(),
+            source: Some(Cause::new(source)),
+        }
+    }
+}
+
+pub use vaka_domain::error::Cause;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -75,12 +117,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// A read-write transaction. On SQLite it takes the write lock at once, so that two
     /// writers never deadlock on upgrade.
-    async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
+    async fn begin(&self) -> StoreResult<Box<dyn Transaction>>;
 
     /// A unit of work for reads: a read connection in autocommit mode (each statement sees
     /// committed data; there is no snapshot across statements). On SQLite it reads in
-    /// parallel with the writer; writing through it fails there.
-    async fn begin_read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// parallel with the writer. It has no write methods (see [`ReadTx`]).
+    async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>>;
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
@@ -115,41 +157,131 @@ impl std::fmt::Debug for PreparedIntake {
     }
 }
 
-/// One transaction; all repository operations hang off it.
-#[async_trait]
-pub trait Tx:
-    DirectoryTx + AuthTx + AuditTx + ClientTx + RegistryTx + SupervisionTx + AlarmTx + Send
+/// What a read can do: every repository read, nothing that writes. [`Store::begin_read`] hands
+/// out this type, so a write through a read handle does not compile:
+///
+/// ```compile_fail,E0599
+/// # async fn f(tx: &mut dyn vaka_store::ReadTx, unit: &vaka_domain::directory::Unit) {
+/// tx.insert_unit(unit).await;
+/// # }
+/// ```
+///
+/// while the same call on a [`WriteTx`] does:
+///
+/// ```
+/// # async fn f(tx: &mut dyn vaka_store::WriteTx, unit: &vaka_domain::directory::Unit) {
+/// let _ = tx.insert_unit(unit).await;
+/// # }
+/// ```
+pub trait ReadTx:
+    DirectoryRead
+    + AuthRead
+    + AuditRead
+    + ClientRead
+    + RegistryRead
+    + SupervisionRead
+    + AlarmRead
+    + Send
 {
-    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+impl<T> ReadTx for T where
+    T: DirectoryRead
+        + AuthRead
+        + AuditRead
+        + ClientRead
+        + RegistryRead
+        + SupervisionRead
+        + AlarmRead
+        + Send
+        + ?Sized
+{
+}
+
+/// What a change can do: every read and every write, but neither append to the audit log nor
+/// commit. The service's unit of work lends this to a use case and appends the entries the use
+/// case recorded as it commits ([`Transaction`]); a use case cannot append on its own:
+///
+/// ```compile_fail,E0599
+/// # async fn f(tx: &mut dyn vaka_store::WriteTx, e: &vaka_domain::audit::NewAuditEntry) {
+/// tx.append_audit(e).await;
+/// # }
+/// ```
+pub trait WriteTx:
+    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite
+{
+}
+
+impl<T> WriteTx for T where
+    T: ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + ?Sized
+{
+}
+
+/// A write transaction as its owner holds it. Dropping it rolls everything back; the only way
+/// to keep a change is [`Transaction::commit`], which appends the change's audit entries at the
+/// head of the chain in the same transaction.
+#[async_trait]
+pub trait Transaction: WriteTx {
+    /// Appends `audit` (in order) and commits.
+    async fn commit(self: Box<Self>, audit: &[NewAuditEntry]) -> StoreResult<()>;
 }
 
 /// Organisations, units, coverage, user accounts and role assignments.
 #[async_trait]
-pub trait DirectoryTx: Send {
-    async fn insert_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
-    async fn update_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
+pub trait DirectoryRead: Send {
     async fn get_organisation(&mut self, id: OrganisationId) -> StoreResult<Option<Organisation>>;
+
     async fn list_organisations(&mut self) -> StoreResult<Vec<Organisation>>;
 
-    async fn insert_unit(&mut self, unit: &Unit) -> StoreResult<()>;
-    async fn update_unit(&mut self, unit: &Unit) -> StoreResult<()>;
     async fn get_unit(&mut self, id: UnitId) -> StoreResult<Option<Unit>>;
+
     async fn list_units(&mut self) -> StoreResult<Vec<Unit>>;
 
-    /// Replaces the set of units that `unit` covers.
-    async fn set_unit_coverage(&mut self, unit: UnitId, covered: &[UnitId]) -> StoreResult<()>;
     /// All coverage pairs `(covering unit, covered unit)`.
     async fn list_coverage(&mut self) -> StoreResult<Vec<(UnitId, UnitId)>>;
+
     /// Coverage pairs of the units in which `user` holds a role.
     async fn list_coverage_for_user(&mut self, user: UserId) -> StoreResult<Vec<(UnitId, UnitId)>>;
 
+    async fn get_user(&mut self, id: UserId) -> StoreResult<Option<UserAccount>>;
+
+    async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>>;
+
+    async fn list_users(&mut self, filter: &UserFilter) -> StoreResult<Vec<UserAccount>>;
+
+    async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>>;
+
+    /// Every assignment with its user, for reports and for recomputing reach.
+    async fn list_all_assignments(&mut self) -> StoreResult<Vec<(UserId, Assignment)>>;
+
+    /// Which units each of the given user's assignments is in: the units of a user.
+    async fn list_unit_members(&mut self, unit: UnitId) -> StoreResult<Vec<UserId>>;
+
+    /// A user with their assignments and the coverage of their units, in one round trip (the
+    /// hot path of every authenticated request).
+    async fn load_principal_rows(&mut self, user: UserId) -> StoreResult<Option<PrincipalRows>>;
+}
+
+/// Changes to organisations, units, coverage, user accounts and role assignments.
+#[async_trait]
+pub trait DirectoryWrite: Send {
+    async fn insert_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
+
+    async fn update_organisation(&mut self, org: &Organisation) -> StoreResult<()>;
+
+    async fn insert_unit(&mut self, unit: &Unit) -> StoreResult<()>;
+
+    async fn update_unit(&mut self, unit: &Unit) -> StoreResult<()>;
+
+    /// Replaces the set of units that `unit` covers.
+    async fn set_unit_coverage(&mut self, unit: UnitId, covered: &[UnitId]) -> StoreResult<()>;
+
     async fn insert_user(&mut self, user: &NewUser) -> StoreResult<()>;
+
     async fn update_user_profile(&mut self, user: &UserAccount) -> StoreResult<()>;
+
     /// Records an approval, rejection, deactivation or reactivation.
     async fn set_user_status(&mut self, change: &StatusChange) -> StoreResult<()>;
-    async fn get_user(&mut self, id: UserId) -> StoreResult<Option<UserAccount>>;
-    async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>>;
-    async fn list_users(&mut self, filter: &UserFilter) -> StoreResult<Vec<UserAccount>>;
 
     async fn insert_assignment(
         &mut self,
@@ -158,26 +290,42 @@ pub trait DirectoryTx: Send {
         granted_by: Option<UserId>,
         at: DbInstant,
     ) -> StoreResult<()>;
+
     /// Removes an assignment; `NotFound` when it does not exist.
     async fn delete_assignment(&mut self, id: RoleAssignmentId) -> StoreResult<()>;
-    async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>>;
-    /// Every assignment with its user, for reports and for recomputing reach.
-    async fn list_all_assignments(&mut self) -> StoreResult<Vec<(UserId, Assignment)>>;
-    /// Which units each of the given user's assignments is in: the units of a user.
-    async fn list_unit_members(&mut self, unit: UnitId) -> StoreResult<Vec<UserId>>;
 
     /// Replaces the stored need-to-know reach for client data of one user.
     async fn replace_client_reach(&mut self, user: UserId, reach: &Reach) -> StoreResult<()>;
-
-    /// A user with their assignments and the coverage of their units, in one round trip (the
-    /// hot path of every authenticated request).
-    async fn load_principal_rows(&mut self, user: UserId) -> StoreResult<Option<PrincipalRows>>;
 }
 
 /// Credentials, sessions and API tokens.
 #[async_trait]
-pub trait AuthTx: Send {
+pub trait AuthRead: Send {
     async fn get_credentials(&mut self, user: UserId) -> StoreResult<Option<Credentials>>;
+
+    async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64>;
+
+    async fn get_session_by_token(
+        &mut self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>>;
+
+    async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64>;
+
+    async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>>;
+
+    /// A token with the principal it authenticates, in one round trip.
+    async fn load_token_principal(
+        &mut self,
+        hash: &[u8],
+    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>>;
+
+    async fn list_api_tokens(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>>;
+}
+
+/// Changes to credentials, sessions and API tokens.
+#[async_trait]
+pub trait AuthWrite: Send {
     async fn set_password(
         &mut self,
         user: UserId,
@@ -185,20 +333,27 @@ pub trait AuthTx: Send {
         must_change: bool,
         at: DbInstant,
     ) -> StoreResult<()>;
+
     async fn record_login_failure(
         &mut self,
         user: UserId,
         failed_logins: u32,
         locked_until: Option<DbInstant>,
     ) -> StoreResult<()>;
+
     async fn record_login_success(&mut self, user: UserId, at: DbInstant) -> StoreResult<()>;
+
     /// Stores a TOTP secret that is not yet confirmed (`None` removes it).
     async fn set_totp_pending(&mut self, user: UserId, secret: Option<&str>) -> StoreResult<()>;
+
     /// Confirms the pending secret; `step` is the time step of the code that confirmed it.
     async fn enable_totp(&mut self, user: UserId, at: DbInstant, step: i64) -> StoreResult<()>;
+
     /// Records the last accepted time step, so a code is never accepted twice.
     async fn set_totp_last_step(&mut self, user: UserId, step: i64) -> StoreResult<()>;
+
     async fn replace_recovery_codes(&mut self, user: UserId, hashes: &[String]) -> StoreResult<()>;
+
     /// Marks a recovery code used; `false` when it does not exist or was used already.
     async fn use_recovery_code(
         &mut self,
@@ -206,60 +361,46 @@ pub trait AuthTx: Send {
         hash: &str,
         at: DbInstant,
     ) -> StoreResult<bool>;
-    async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64>;
 
     async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
-    async fn get_session_by_token(
-        &mut self,
-        token_hash: &[u8],
-    ) -> StoreResult<Option<SessionRecord>>;
+
     async fn set_session_stage(
         &mut self,
         id: SessionId,
         stage: vaka_domain::auth::SessionStage,
     ) -> StoreResult<()>;
+
     async fn touch_session(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()>;
+
     async fn delete_session(&mut self, id: SessionId) -> StoreResult<()>;
+
     /// Ends every session of a user; returns how many ended.
     async fn delete_user_sessions(&mut self, user: UserId) -> StoreResult<u64>;
-    async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64>;
 
     async fn insert_api_token(&mut self, token: &ApiTokenRecord) -> StoreResult<()>;
-    async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>>;
-    /// A token with the principal it authenticates, in one round trip.
-    async fn load_token_principal(
-        &mut self,
-        hash: &[u8],
-    ) -> StoreResult<Option<(ApiTokenRecord, PrincipalRows)>>;
 
     async fn touch_api_token(&mut self, id: ApiTokenId, at: DbInstant) -> StoreResult<()>;
+
     async fn revoke_api_token(&mut self, id: ApiTokenId, at: DbInstant) -> StoreResult<()>;
+
     /// Revokes every token of a user; returns how many.
     async fn revoke_user_tokens(&mut self, user: UserId, at: DbInstant) -> StoreResult<u64>;
-    async fn list_api_tokens(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>>;
 }
 
-/// The append-only audit log.
+/// Reading the append-only audit log. Appending is not here: entries are appended by
+/// [`Transaction::commit`], with the change they record.
 #[async_trait]
-pub trait AuditTx: Send {
-    /// Places the entry at the head of the chain and stores it. Serialised across
-    /// concurrent transactions by a lock on the chain head.
-    async fn append_audit(&mut self, entry: &NewAuditEntry) -> StoreResult<AuditEntry>;
-    /// Appends several entries in order with one read of the chain head and one insert.
-    async fn append_audit_batch(
-        &mut self,
-        entries: &[NewAuditEntry],
-    ) -> StoreResult<Vec<AuditEntry>>;
-
+pub trait AuditRead: Send {
     /// Newest first.
     async fn search_audit(&mut self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+
     /// The last sequence number and hash (0 and zeros when empty).
     async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])>;
 }
 
 /// Client lists.
 #[async_trait]
-pub trait ClientTx: Send {
+pub trait ClientRead: Send {
     /// Clients the user may see according to the stored reach, filtered by a name or identity
     /// prefix, in name order.
     async fn list_clients_in_reach(
@@ -267,6 +408,7 @@ pub trait ClientTx: Send {
         user: UserId,
         query: &ClientQuery,
     ) -> StoreResult<Vec<ClientSummary>>;
+
     async fn get_client_summary(
         &mut self,
         id: vaka_domain::ids::ClientId,
@@ -275,13 +417,7 @@ pub trait ClientTx: Send {
 
 /// Nightly rounds: the supervision tasks of each night, and what planning them reads.
 #[async_trait]
-pub trait SupervisionTx: Send {
-    /// Stores tasks; one already planned (same client, night, kind and instant) is left as it
-    /// is. Returns how many were new.
-    async fn insert_tasks(
-        &mut self,
-        tasks: &[vaka_domain::supervision::SupervisionTask],
-    ) -> StoreResult<u64>;
+pub trait SupervisionRead: Send {
     /// Tasks of nights from `since` whose state time can still move (planned, open, looked in,
     /// re-check due) and whose window opens before `until`. (`since` keeps the scan to the
     /// recent nights of the `(night, due)` index, not the whole retention.)
@@ -290,29 +426,17 @@ pub trait SupervisionTx: Send {
         since: jiff::civil::Date,
         until: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
-    /// Moves a task from the state it was read in (`from`, the stored code and its time) to
-    /// `to`; false when someone else moved it first (nothing is changed then).
-    async fn move_task(
-        &mut self,
-        task: &vaka_domain::supervision::SupervisionTask,
-        to: vaka_domain::supervision::TaskState,
-        at: jiff::Timestamp,
-    ) -> StoreResult<bool>;
-    async fn insert_dispatch(&mut self, d: &vaka_domain::supervision::Dispatch) -> StoreResult<()>;
+
     /// Dispatches not closed, oldest first.
     async fn list_open_dispatches(
         &mut self,
     ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
+
     async fn get_dispatch(
         &mut self,
         id: vaka_domain::ids::DispatchId,
     ) -> StoreResult<Option<vaka_domain::supervision::Dispatch>>;
-    /// Writes a responder's step; false when the dispatch moved since `before` was read.
-    async fn update_dispatch(
-        &mut self,
-        before: &vaka_domain::supervision::Dispatch,
-        after: &vaka_domain::supervision::Dispatch,
-    ) -> StoreResult<bool>;
+
     /// A client's dispatches created in `[from, to)`, oldest first (the supervision log).
     async fn list_client_dispatches(
         &mut self,
@@ -320,10 +444,12 @@ pub trait SupervisionTx: Send {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
+
     async fn get_task(
         &mut self,
         id: vaka_domain::ids::TaskId,
     ) -> StoreResult<Option<vaka_domain::supervision::SupervisionTask>>;
+
     /// The tasks of nights `first..=last` an operator still has to see to, or whose staff are
     /// on their way: every state but done, closed, paused and cancelled, opening before `until`.
     async fn list_console_tasks(
@@ -332,6 +458,7 @@ pub trait SupervisionTx: Send {
         last: jiff::civil::Date,
         until: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+
     /// A client's tasks of nights `first..=last`.
     async fn list_client_tasks(
         &mut self,
@@ -339,32 +466,18 @@ pub trait SupervisionTx: Send {
         first: jiff::civil::Date,
         last: jiff::civil::Date,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
-    async fn insert_look_in(
-        &mut self,
-        l: &vaka_domain::supervision::LookInRecord,
-    ) -> StoreResult<()>;
-    /// Records when the picture stopped (once).
-    async fn end_look_in(
-        &mut self,
-        id: vaka_domain::ids::LookInId,
-        at: jiff::Timestamp,
-    ) -> StoreResult<()>;
-    /// Records what the operator saw on their latest look-in of a task.
-    async fn set_look_in_outcome(
-        &mut self,
-        id: vaka_domain::ids::LookInId,
-        outcome: vaka_domain::supervision::Outcome,
-        note: Option<&str>,
-    ) -> StoreResult<()>;
+
     async fn get_look_in(
         &mut self,
         id: vaka_domain::ids::LookInId,
     ) -> StoreResult<Option<vaka_domain::supervision::LookInRecord>>;
+
     /// The look-ins of a task, oldest first.
     async fn list_task_look_ins(
         &mut self,
         task: vaka_domain::ids::TaskId,
     ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+
     /// A client's look-ins started in `[from, to)`, oldest first.
     async fn list_client_look_ins(
         &mut self,
@@ -372,30 +485,28 @@ pub trait SupervisionTx: Send {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+
     /// Every task of nights `first..=last` with its client's provider and unit (statistics).
     async fn list_tasks_with_units(
         &mut self,
         first: jiff::civil::Date,
         last: jiff::civil::Date,
     ) -> StoreResult<Vec<TaskWithUnit>>;
-    /// Deletes the tasks of nights before `night` with their look-ins and dispatches; returns
-    /// how many of each (tasks, look-ins, dispatches).
-    async fn purge_supervision_before(
-        &mut self,
-        night: jiff::civil::Date,
-    ) -> StoreResult<(u64, u64, u64)>;
+
     /// Every look-in started in `[from, to)`.
     async fn list_look_ins_between(
         &mut self,
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::LookInRecord>>;
+
     /// Every dispatch created in `[from, to)`.
     async fn list_dispatches_between(
         &mut self,
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::Dispatch>>;
+
     /// A client's tasks whose window opened in `[from, to)`, in order.
     async fn list_client_tasks_between(
         &mut self,
@@ -403,11 +514,13 @@ pub trait SupervisionTx: Send {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+
     /// The tasks of a night, in the order they fall due.
     async fn list_night_tasks(
         &mut self,
         night: jiff::civil::Date,
     ) -> StoreResult<Vec<vaka_domain::supervision::SupervisionTask>>;
+
     /// Every supervision plan with what decides whether its night may be planned: a valid
     /// night-supervision decision and consent that night, and a pause of it. One row a client,
     /// so planning 100,000 clients reads 100,000 rows.
@@ -415,20 +528,72 @@ pub trait SupervisionTx: Send {
     -> StoreResult<Vec<RoundInput>>;
 }
 
-/// Safety alarms: the receiver's receipt log, the operators' alarms and their log, devices'
-/// heartbeats, and the technical contacts' signed checks.
+/// Changes to the nightly rounds: tasks, look-ins, dispatches; purging.
 #[async_trait]
-pub trait AlarmTx: Send {
-    /// Stores what one group commit of the receiver accepted, as [`Store::prepare_intake`]
-    /// encoded it: the messages and the alarms they raise, and marks restored the open alarms
-    /// that it names (device, category).
-    async fn insert_intake(&mut self, intake: PreparedIntake) -> StoreResult<()>;
+pub trait SupervisionWrite: Send {
+    /// Stores tasks; one already planned (same client, night, kind and instant) is left as it
+    /// is. Returns how many were new.
+    async fn insert_tasks(
+        &mut self,
+        tasks: &[vaka_domain::supervision::SupervisionTask],
+    ) -> StoreResult<u64>;
+
+    /// Moves a task from the state it was read in (`from`, the stored code and its time) to
+    /// `to`; false when someone else moved it first (nothing is changed then).
+    async fn move_task(
+        &mut self,
+        task: &vaka_domain::supervision::SupervisionTask,
+        to: vaka_domain::supervision::TaskState,
+        at: jiff::Timestamp,
+    ) -> StoreResult<bool>;
+
+    async fn insert_dispatch(&mut self, d: &vaka_domain::supervision::Dispatch) -> StoreResult<()>;
+
+    /// Writes a responder's step; false when the dispatch moved since `before` was read.
+    async fn update_dispatch(
+        &mut self,
+        before: &vaka_domain::supervision::Dispatch,
+        after: &vaka_domain::supervision::Dispatch,
+    ) -> StoreResult<bool>;
+
+    async fn insert_look_in(
+        &mut self,
+        l: &vaka_domain::supervision::LookInRecord,
+    ) -> StoreResult<()>;
+
+    /// Records when the picture stopped (once).
+    async fn end_look_in(
+        &mut self,
+        id: vaka_domain::ids::LookInId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Records what the operator saw on their latest look-in of a task.
+    async fn set_look_in_outcome(
+        &mut self,
+        id: vaka_domain::ids::LookInId,
+        outcome: vaka_domain::supervision::Outcome,
+        note: Option<&str>,
+    ) -> StoreResult<()>;
+
+    /// Deletes the tasks of nights before `night` with their look-ins and dispatches; returns
+    /// how many of each (tasks, look-ins, dispatches).
+    async fn purge_supervision_before(
+        &mut self,
+        night: jiff::civil::Date,
+    ) -> StoreResult<(u64, u64, u64)>;
+}
+
+/// Safety alarms: the receiver's receipt log, the operators' alarms and their log, devices'
+#[async_trait]
+pub trait AlarmRead: Send {
     /// (account, seq, fingerprint) of the messages received since `since`: the receiver's
     /// memory of what it already stored, after a restart.
     async fn recent_message_keys(
         &mut self,
         since: jiff::Timestamp,
     ) -> StoreResult<Vec<(String, u16, i64)>>;
+
     /// How many messages with this key were received since `since` (tests and the crash check).
     async fn count_messages(
         &mut self,
@@ -436,25 +601,22 @@ pub trait AlarmTx: Send {
         seq: u16,
         since: jiff::Timestamp,
     ) -> StoreResult<i64>;
-    async fn insert_alarm(&mut self, alarm: &vaka_domain::alarm::AlarmRecord) -> StoreResult<()>;
+
     async fn get_alarm(
         &mut self,
         id: vaka_domain::ids::AlarmId,
     ) -> StoreResult<Option<vaka_domain::alarm::AlarmRecord>>;
-    /// Writes a step; false when the alarm changed since `before` was read.
-    async fn update_alarm(
-        &mut self,
-        before: &vaka_domain::alarm::AlarmRecord,
-        after: &vaka_domain::alarm::AlarmRecord,
-    ) -> StoreResult<bool>;
+
     /// Alarms not closed, oldest first.
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+
     /// Alarms received in `[from, to)`, oldest first.
     async fn list_alarms_between(
         &mut self,
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+
     /// The ids of the open alarms that may be due for escalation: received (not taken) at or
     /// before `received_by` and not yet escalated, or dispatched at or before `dispatched_by`
     /// and not yet escalated for want of an acknowledgement. A superset: the domain decides.
@@ -463,40 +625,68 @@ pub trait AlarmTx: Send {
         received_by: jiff::Timestamp,
         dispatched_by: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::ids::AlarmId>>;
+
     /// The open alarms of this category that Vaka raised itself (no received message: an
     /// unknown device, a missed heartbeat), oldest first.
     async fn list_open_system_alarms(
         &mut self,
         category: &str,
     ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+
     /// The newest open alarm of this category that Vaka raised itself for this account, if any.
     async fn find_open_system_alarm(
         &mut self,
         account: &str,
         category: &str,
     ) -> StoreResult<Option<vaka_domain::alarm::AlarmRecord>>;
-    async fn insert_alarm_log(
-        &mut self,
-        entry: &vaka_domain::alarm::AlarmLogEntry,
-    ) -> StoreResult<()>;
+
     /// An alarm's log, in order.
     async fn list_alarm_log(
         &mut self,
         alarm: vaka_domain::ids::AlarmId,
     ) -> StoreResult<Vec<vaka_domain::alarm::AlarmLogEntry>>;
+
     /// Every device with a DC-09 account, with what the receiver and the heartbeat monitor
     /// need.
     async fn list_alarm_accounts(&mut self) -> StoreResult<Vec<AlarmAccount>>;
-    /// Records when devices were last heard from.
-    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()>;
+
     /// When the last message of any device came in (the chain-health view).
     async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>>;
+
     /// Technical checks (signed or missed) due in `[from, to)`, in order.
     async fn list_technical_checks(
         &mut self,
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> StoreResult<Vec<vaka_domain::technical::TechnicalCheck>>;
+}
+
+/// Changes to safety alarms: the receiver's intake, alarm steps and log, last-heard times,
+/// technical checks.
+#[async_trait]
+pub trait AlarmWrite: Send {
+    /// Stores what one group commit of the receiver accepted, as [`Store::prepare_intake`]
+    /// encoded it: the messages and the alarms they raise, and marks restored the open alarms
+    /// that it names (device, category).
+    async fn insert_intake(&mut self, intake: PreparedIntake) -> StoreResult<()>;
+
+    async fn insert_alarm(&mut self, alarm: &vaka_domain::alarm::AlarmRecord) -> StoreResult<()>;
+
+    /// Writes a step; false when the alarm changed since `before` was read.
+    async fn update_alarm(
+        &mut self,
+        before: &vaka_domain::alarm::AlarmRecord,
+        after: &vaka_domain::alarm::AlarmRecord,
+    ) -> StoreResult<bool>;
+
+    async fn insert_alarm_log(
+        &mut self,
+        entry: &vaka_domain::alarm::AlarmLogEntry,
+    ) -> StoreResult<()>;
+
+    /// Records when devices were last heard from.
+    async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()>;
+
     /// Records a check; false when one for that organisation and time is already recorded.
     async fn insert_technical_check(
         &mut self,
@@ -506,21 +696,66 @@ pub trait AlarmTx: Send {
 
 /// The registry: clients' records, decisions, orders, consent, plans, pauses and devices.
 #[async_trait]
-pub trait RegistryTx: Send {
-    async fn insert_client(&mut self, client: &Client) -> StoreResult<()>;
-    /// Many clients at once (CSV import); contacts included.
-    async fn insert_clients(&mut self, clients: &[Client]) -> StoreResult<()>;
-    /// Updates a record and replaces its contacts.
-    async fn update_client(&mut self, client: &Client) -> StoreResult<()>;
+pub trait RegistryRead: Send {
     async fn get_client(&mut self, id: ClientId) -> StoreResult<Option<Client>>;
+
     async fn find_client_by_identity(&mut self, identity: &str) -> StoreResult<Option<ClientId>>;
+
     /// Which of these identities are already registered.
     async fn existing_identities(&mut self, identities: &[String]) -> StoreResult<Vec<String>>;
+
+    async fn list_access_group(&mut self, client: ClientId) -> StoreResult<Vec<UserId>>;
+
+    async fn get_decision(&mut self, id: DecisionId) -> StoreResult<Option<Decision>>;
+
+    async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>>;
+
+    /// Every decision with its order (for the report on decisions not carried out).
+    async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>>;
+
+    async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>>;
+
+    async fn list_orders(&mut self, filter: &OrderFilter) -> StoreResult<Vec<Order>>;
+
+    async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>>;
+
+    async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>>;
+
+    async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>>;
+
+    /// Which of these serial numbers are already registered, as `(kind code, serial)`.
+    async fn existing_device_serials(
+        &mut self,
+        serials: &[String],
+    ) -> StoreResult<Vec<(String, String)>>;
+
+    /// Which of these DC-09 accounts are already registered.
+    async fn existing_dc09_accounts(&mut self, accounts: &[String]) -> StoreResult<Vec<String>>;
+
+    async fn get_device(&mut self, id: DeviceId) -> StoreResult<Option<Device>>;
+
+    async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>>;
+
+    async fn list_devices(&mut self, filter: &DeviceFilter) -> StoreResult<Vec<Device>>;
+
+    async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>>;
+}
+
+/// Changes to the registry.
+#[async_trait]
+pub trait RegistryWrite: Send {
+    async fn insert_client(&mut self, client: &Client) -> StoreResult<()>;
+
+    /// Many clients at once (CSV import); contacts included.
+    async fn insert_clients(&mut self, clients: &[Client]) -> StoreResult<()>;
+
+    /// Updates a record and replaces its contacts.
+    async fn update_client(&mut self, client: &Client) -> StoreResult<()>;
+
     /// Takes a lock on the client's row for the rest of the transaction (serialises rules that
     /// look at several rows, such as overlapping decisions).
     async fn lock_client(&mut self, id: ClientId) -> StoreResult<()>;
 
-    async fn list_access_group(&mut self, client: ClientId) -> StoreResult<Vec<UserId>>;
     async fn add_to_access_group(
         &mut self,
         client: ClientId,
@@ -528,46 +763,39 @@ pub trait RegistryTx: Send {
         by: UserId,
         at: DbInstant,
     ) -> StoreResult<()>;
+
     async fn remove_from_access_group(&mut self, client: ClientId, user: UserId)
     -> StoreResult<()>;
 
     async fn insert_decision(&mut self, d: &Decision) -> StoreResult<()>;
+
     async fn end_decision(&mut self, id: DecisionId, on: DbDate) -> StoreResult<()>;
-    async fn get_decision(&mut self, id: DecisionId) -> StoreResult<Option<Decision>>;
-    async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>>;
-    /// Every decision with its order (for the report on decisions not carried out).
-    async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>>;
 
     async fn insert_order(&mut self, o: &Order) -> StoreResult<()>;
+
     async fn update_order(&mut self, o: &Order) -> StoreResult<()>;
-    async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>>;
-    async fn list_orders(&mut self, filter: &OrderFilter) -> StoreResult<Vec<Order>>;
 
     async fn insert_consent(&mut self, c: &Consent) -> StoreResult<()>;
+
     async fn update_consent(&mut self, c: &Consent) -> StoreResult<()>;
-    async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>>;
 
     async fn upsert_plan(&mut self, p: &SupervisionPlan) -> StoreResult<()>;
-    async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>>;
+
     async fn insert_pause(&mut self, p: &Pause) -> StoreResult<()>;
+
     async fn cancel_pause(&mut self, id: PauseId, at: DbInstant, by: UserId) -> StoreResult<()>;
-    async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>>;
 
     async fn insert_device(
         &mut self,
         d: &Device,
         credential_hash: Option<&[u8]>,
     ) -> StoreResult<()>;
+
     /// Many devices at once (CSV import).
     async fn insert_devices(&mut self, devices: &[Device]) -> StoreResult<()>;
-    /// Which of these serial numbers are already registered, as `(kind code, serial)`.
-    async fn existing_device_serials(
-        &mut self,
-        serials: &[String],
-    ) -> StoreResult<Vec<(String, String)>>;
-    /// Which of these DC-09 accounts are already registered.
-    async fn existing_dc09_accounts(&mut self, accounts: &[String]) -> StoreResult<Vec<String>>;
+
     async fn update_device(&mut self, d: &Device) -> StoreResult<()>;
+
     async fn set_device_credential(
         &mut self,
         id: DeviceId,
@@ -575,11 +803,8 @@ pub trait RegistryTx: Send {
         issued_at: Option<DbInstant>,
         revoked_at: Option<DbInstant>,
     ) -> StoreResult<()>;
-    async fn get_device(&mut self, id: DeviceId) -> StoreResult<Option<Device>>;
-    async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>>;
-    async fn list_devices(&mut self, filter: &DeviceFilter) -> StoreResult<Vec<Device>>;
+
     async fn insert_device_event(&mut self, e: &DeviceEvent) -> StoreResult<()>;
-    async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>>;
 }
 
 /// Re-exported so backends need not name every id type.
@@ -588,7 +813,7 @@ pub use vaka_domain::ids;
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
 
-/// Maps a driver error to a [`StoreError`]; used by both backends.
+/// Maps a driver error to a [`StoreError`], keeping it as the cause; used by both backends.
 pub fn map_sqlx_error(e: sqlx::Error) -> StoreError {
     use sqlx::error::ErrorKind;
     match &e {
@@ -600,21 +825,21 @@ pub fn map_sqlx_error(e: sqlx::Error) -> StoreError {
             | ErrorKind::CheckViolation => StoreError::Conflict {
                 constraint: db
                     .constraint()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| db.message().to_owned()),
+                    .map_or_else(|| db.message().to_owned(), str::to_owned),
             },
             _ if db.message().contains("database is locked") => {
-                StoreError::Unavailable(db.message().to_owned())
+                StoreError::Unavailable(Cause::new(e))
             }
-            _ => StoreError::Other(db.message().to_owned()),
+            _ => StoreError::caused("database error", e),
         },
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            StoreError::Unavailable(e.to_string())
+            StoreError::Unavailable(Cause::new(e))
         }
-        sqlx::Error::Decode(_) | sqlx::Error::ColumnDecode { .. } => {
-            StoreError::Corrupt(e.to_string())
-        }
-        _ => StoreError::Other(e.to_string()),
+        sqlx::Error::Decode(_) | sqlx::Error::ColumnDecode { .. } => StoreError::Corrupt {
+            context: "a column could not be decoded".into(),
+            source: Some(Cause::new(e)),
+        },
+        _ => StoreError::caused("database error", e),
     }
 }
 

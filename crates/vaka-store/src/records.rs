@@ -18,7 +18,7 @@ use vaka_domain::validate::{Email, HsaId, OrgNumber, Username};
 use crate::{DbInstant, StoreError, StoreResult};
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
+    StoreError::corrupt(what.to_string())
 }
 
 fn code<T>(parsed: Option<T>, what: &str, raw: &str) -> StoreResult<T> {
@@ -379,7 +379,10 @@ impl TryFrom<AuditRow> for AuditEntry {
     fn try_from(r: AuditRow) -> StoreResult<Self> {
         let seq = u64::try_from(r.seq).map_err(|_| corrupt(format!("negative seq {}", r.seq)))?;
         let in_entry = |e: StoreError| match e {
-            StoreError::Corrupt(m) => corrupt(format!("entry {seq}: {m}")),
+            StoreError::Corrupt { context, source } => StoreError::Corrupt {
+                context: format!("entry {seq}: {context}").into(),
+                source,
+            },
             other => other,
         };
         let role = r
@@ -1146,7 +1149,7 @@ impl TryFrom<TaskUnitRow> for TaskWithUnit {
     }
 }
 
-/// A client's plan with the facts of one night (see `SupervisionTx::list_night_rounds`).
+/// A client's plan with the facts of one night (see `SupervisionRead::list_night_rounds`).
 #[derive(Debug, Clone)]
 pub struct RoundInput {
     pub plan: vaka_domain::plan::SupervisionPlan,

@@ -10,7 +10,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
+use vaka_domain::reason::Reason;
 use vaka_service::ServiceError;
+
+use crate::i18n::{Lang, reason::reason_words};
 
 /// A problem report (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -38,6 +41,8 @@ pub struct ApiError {
     pub kind: &'static str,
     pub detail: Cow<'static, str>,
     pub field: Option<Cow<'static, str>>,
+    /// Why, as the rules said it: pages word it in the user's language (`detail` is English).
+    pub reason: Option<Reason>,
     /// Shown to clients that must wait (429, 423).
     pub retry_after: Option<u64>,
     /// For the log only; never sent.
@@ -55,6 +60,7 @@ impl ApiError {
             kind,
             detail: detail.into(),
             field: None,
+            reason: None,
             retry_after: None,
             internal: None,
         }
@@ -64,10 +70,7 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
     }
 
-    pub fn invalid(
-        field: impl Into<Cow<'static, str>>,
-        reason: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<Reason>) -> Self {
         let field = field.into();
         let reason = reason.into();
         Self {
@@ -75,9 +78,21 @@ impl ApiError {
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                format!("{field}: {reason}"),
+                format!("{field}: {}", reason_words(Lang::En, &reason)),
             )
+            .with_reason(reason)
         }
+    }
+
+    /// A refusal for a reason (the detail is its English words).
+    pub fn refused(status: StatusCode, kind: &'static str, reason: impl Into<Reason>) -> Self {
+        let reason = reason.into();
+        Self::new(status, kind, reason_words(Lang::En, &reason)).with_reason(reason)
+    }
+
+    fn with_reason(mut self, reason: Reason) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     pub fn unauthenticated() -> Self {
@@ -88,8 +103,8 @@ impl ApiError {
         )
     }
 
-    pub fn forbidden(detail: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    pub fn forbidden(reason: impl Into<Reason>) -> Self {
+        Self::refused(StatusCode::FORBIDDEN, "forbidden", reason)
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -136,17 +151,14 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid { field, reason } => ApiError::invalid(field, reason),
             ServiceError::NotFound(what) => ApiError::not_found(what),
             ServiceError::Forbidden(reason) => ApiError::forbidden(reason),
-            ServiceError::Denied(d) => {
-                // A use case forgot `Services::audited`: refuse all the same, and say so loudly.
-                tracing::error!(action = %d.entry.action, "a refusal reached the web layer unaudited");
-                ApiError::forbidden(d.reason)
-            }
-            ServiceError::Refused(d) => {
-                tracing::error!(action = %d.entry.action, "a refusal reached the web layer unaudited");
-                ApiError::new(StatusCode::CONFLICT, "conflict", d.reason)
+            e @ (ServiceError::Denied(_) | ServiceError::Refused(_)) => {
+                // Transitional: a use case not yet on the door forgot `Services::audited`.
+                // Refuse all the same, and say so loudly.
+                tracing::error!(error = %e, "a refusal reached the web layer unaudited");
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden")
             }
             ServiceError::Conflict(reason) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", reason)
+                ApiError::refused(StatusCode::CONFLICT, "conflict", reason)
             }
             ServiceError::Unauthenticated => ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -161,16 +173,16 @@ impl From<ServiceError> for ApiError {
                     format!("too many failed attempts; the account is locked until {until}"),
                 )
             },
-            ServiceError::Unavailable(m) => ApiError {
-                internal: Some(m),
+            ServiceError::Unavailable(cause) => ApiError {
+                internal: Some(vaka_domain::error::chain(&cause)),
                 ..ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
                     "the database is not available right now; try again shortly",
                 )
             },
-            ServiceError::Internal(m) => ApiError {
-                internal: Some(m),
+            ServiceError::Internal(cause) => ApiError {
+                internal: Some(vaka_domain::error::chain(&cause)),
                 ..ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -202,12 +214,6 @@ impl IntoResponse for ApiError {
         }
         res.extensions_mut().insert(ProblemMarker(self));
         res
-    }
-}
-
-impl From<vaka_store::StoreError> for ApiError {
-    fn from(e: vaka_store::StoreError) -> Self {
-        ServiceError::from(e).into()
     }
 }
 

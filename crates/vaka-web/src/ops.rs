@@ -13,10 +13,10 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.services.store.ping().await {
+    match state.services.ping().await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(e) => {
-            tracing::warn!(error = %e, "not ready: database unavailable");
+            tracing::warn!(error = %vaka_domain::error::chain(&e), "not ready: database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }

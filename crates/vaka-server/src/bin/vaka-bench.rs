@@ -210,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let mut done = 0u64;
             while done < count {
-                let mut tx = store.begin().await?;
+                let tx = store.begin().await?;
                 let n = batch.min(count - done);
                 let mut entries = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
                 for i in 0..n {
@@ -240,8 +240,7 @@ async fn main() -> anyhow::Result<()> {
                     e.details = Some("{\"results\":20,\"searched\":false}".into());
                     entries.push(e);
                 }
-                tx.append_audit_batch(&entries).await.context("append")?;
-                tx.commit().await?;
+                tx.commit(&entries).await.context("append")?;
                 done += n;
                 eprint!("\r{done}/{count} entries");
             }
@@ -806,7 +805,7 @@ impl Bench {
             })
             .await?;
         }
-        tx.commit().await?;
+        tx.commit(&[]).await?;
         Ok(())
     }
 

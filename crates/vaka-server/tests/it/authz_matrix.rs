@@ -607,7 +607,7 @@ async fn supervision_targets(app: &TestApp, w: &World) -> (String, String) {
     .unwrap();
     let mut tx = app.store.begin().await.unwrap();
     tx.insert_dispatch(&d).await.unwrap();
-    tx.commit().await.unwrap();
+    tx.commit(&[]).await.unwrap();
     (task.id.to_string(), d.id.to_string())
 }
 
@@ -948,6 +948,6 @@ async fn alarm_target(app: &TestApp, w: &World) -> String {
     a.account = Some("A1A1".into());
     let mut tx = app.store.begin().await.unwrap();
     tx.insert_alarm(&a).await.unwrap();
-    tx.commit().await.unwrap();
+    tx.commit(&[]).await.unwrap();
     a.id.to_string()
 }

@@ -75,7 +75,7 @@ pub(crate) async fn supervised(
     })
     .await
     .unwrap();
-    tx.commit().await.unwrap();
+    tx.commit(&[]).await.unwrap();
     let admin = w.p("m_admin").bearer();
     let v = ok(
         app,
@@ -690,7 +690,7 @@ async fn supervision_logs_past_their_retention_are_purged_and_the_purge_is_audit
         )
         .unwrap();
         tx.insert_dispatch(&d).await.unwrap();
-        tx.commit().await.unwrap();
+        tx.commit(&[]).await.unwrap();
         ids.push(t.id);
     }
     let p = app.services.purge_supervision().await.unwrap();

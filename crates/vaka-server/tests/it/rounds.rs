@@ -41,7 +41,7 @@ async fn plan(app: &TestApp, w: &World, client: ClientId, times: &[(i8, i8)]) {
     })
     .await
     .unwrap();
-    tx.commit().await.unwrap();
+    tx.commit(&[]).await.unwrap();
 }
 
 async fn pause(app: &TestApp, w: &World, client: ClientId, night: Date) {
@@ -60,7 +60,7 @@ async fn pause(app: &TestApp, w: &World, client: ClientId, night: Date) {
     })
     .await
     .unwrap();
-    tx.commit().await.unwrap();
+    tx.commit(&[]).await.unwrap();
 }
 
 fn ts(s: &str) -> Timestamp {

@@ -19,7 +19,7 @@ use vaka_domain::audit::{AuditAction, AuditFlags, Outcome};
 use vaka_domain::client::{Client, ClientSummary, Disclosure};
 use vaka_domain::directory::UnitKind;
 use vaka_domain::ids::{AlarmId, AlarmLogId, ClientId, UserId};
-use vaka_store::Tx;
+use vaka_store::ReadTx;
 
 use super::ALARMS;
 use crate::error::Denial;
@@ -155,7 +155,7 @@ fn secs(d: jiff::SignedDuration) -> i64 {
 
 /// Names of users, read once each.
 pub(crate) async fn user_names(
-    tx: &mut dyn Tx,
+    tx: &mut dyn ReadTx,
     ids: Vec<UserId>,
 ) -> ServiceResult<HashMap<UserId, String>> {
     let mut names = HashMap::new();
@@ -286,7 +286,7 @@ impl Services {
     async fn visible_items(
         &self,
         ctx: &Ctx<'_>,
-        tx: &mut dyn Tx,
+        tx: &mut dyn ReadTx,
         alarms: &[AlarmRecord],
         p: Permission,
         keep: &(dyn Fn(&AlarmRecord) -> bool + Send + Sync),

@@ -70,7 +70,7 @@ impl Sink for AlarmIntake {
         // commit of the one before (the receiver keeps two group commits in flight).
         let intake = self
             .services
-            .store
+            .door
             .prepare_intake(messages, alarms, restores);
         let mut tx = self.services.write().await.map_err(sink_err)?;
         tx.insert_intake(intake).await.map_err(sink_err)?;

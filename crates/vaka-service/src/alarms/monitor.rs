@@ -134,7 +134,7 @@ impl Services {
             .filter_map(|a| Some((a.account.clone()?, a)))
             .collect();
         drop(read);
-        let mut writing: Option<Box<dyn vaka_store::Tx>> = None;
+        let mut writing: Option<crate::legacy::LegacyTx> = None;
         for acct in accounts {
             let last = [seen.last(acct.device_id), acct.last_seen_at, Some(started)]
                 .into_iter()

@@ -16,7 +16,7 @@ use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::personnummer::{ClientIdentity, IdentityKind, ReserveId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 use vaka_domain::validate::parse_name;
-use vaka_store::{ClientQuery, DbInstant, DeviceFilter, OrderFilter, Tx};
+use vaka_store::{ClientQuery, DbInstant, DeviceFilter, OrderFilter, ReadTx};
 
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
@@ -183,7 +183,7 @@ impl Services {
     /// up the provider and unit it names.
     pub(crate) async fn parse_client(
         &self,
-        tx: &mut dyn Tx,
+        tx: &mut dyn ReadTx,
         input: &ClientInput,
         id: ClientId,
         created_at: jiff::Timestamp,

@@ -11,7 +11,7 @@ use vaka_domain::device::{
 };
 use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId};
 use vaka_domain::validate::parse_name;
-use vaka_store::{DbInstant, DeviceFilter, OrderFilter, Tx};
+use vaka_store::{DbInstant, DeviceFilter, OrderFilter, WriteTx};
 
 use crate::secrets::{random_token, sha256};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
@@ -330,7 +330,7 @@ impl Services {
 
     async fn activate_orders(
         &self,
-        tx: &mut dyn Tx,
+        tx: &mut dyn WriteTx,
         client: ClientId,
         service: ServiceKind,
         kind: DeviceKind,
@@ -514,7 +514,7 @@ impl Services {
         }
         let hash = sha256(credential.as_bytes());
         let found = async {
-            let mut tx = self.store.begin_read().await.ok()?;
+            let mut tx = self.read().await.ok()?;
             tx.get_device_by_credential(&hash).await.ok().flatten()
         }
         .await;

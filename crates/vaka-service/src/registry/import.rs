@@ -34,7 +34,7 @@ use vaka_domain::device::{
 use vaka_domain::directory::{Organisation, Unit};
 use vaka_domain::ids::{ClientId, DeviceEventId, OrganisationId, UnitId};
 use vaka_domain::personnummer::{ClientIdentity, IdentityKind, ReserveId};
-use vaka_store::{Tx, search_key};
+use vaka_store::{ReadTx, search_key};
 
 use super::REGISTRY;
 use super::clients::{ClientInput, ContactInput, build_client};
@@ -657,7 +657,7 @@ fn some_text(v: &str) -> Option<String> {
 fn from_error(row: &Row, e: ServiceError, column: impl Fn(&str) -> String) -> ImportProblem {
     match e {
         ServiceError::Invalid { field, reason } => {
-            problem(Some(row.line), Some(&column(&field)), reason)
+            problem(Some(row.line), Some(&column(&field)), reason.to_string())
         }
         other => problem(Some(row.line), None, other.to_string()),
     }
@@ -717,7 +717,7 @@ struct Directory {
 }
 
 impl Directory {
-    async fn load(tx: &mut dyn Tx) -> ServiceResult<Self> {
+    async fn load(tx: &mut dyn ReadTx) -> ServiceResult<Self> {
         let orgs = tx.list_organisations().await?;
         let units = tx.list_units().await?;
         Ok(Self {
@@ -1068,11 +1068,8 @@ impl Services {
             good.retain(|(line, _, _)| !dup.contains(line));
 
             // One transaction from here: the check against registered clients and the writes.
-            let mut tx = if mode == ImportMode::Validate {
-                self.read().await?
-            } else {
-                self.write().await?
-            };
+            // Transitional: validation takes the write transaction too (see crate::legacy).
+            let mut tx = self.write().await?;
             let identities: Vec<String> = good
                 .iter()
                 .map(|(_, c, _)| c.identity.as_str().to_owned())
@@ -1209,11 +1206,8 @@ impl Services {
             ));
             good.retain(|(line, _, _)| !dup.contains(line));
 
-            let mut tx = if mode == ImportMode::Validate {
-                self.read().await?
-            } else {
-                self.write().await?
-            };
+            // Transitional: validation takes the write transaction too (see crate::legacy).
+            let mut tx = self.write().await?;
             let wanted: Vec<String> = good.iter().map(|(_, d, _)| d.serial.clone()).collect();
             let taken: HashSet<(String, String)> = tx
                 .existing_device_serials(&wanted)

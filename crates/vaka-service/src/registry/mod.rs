@@ -13,7 +13,7 @@ use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome};
 use vaka_domain::client::Client;
 use vaka_domain::ids::ClientId;
-use vaka_store::Tx;
+use vaka_store::ReadTx;
 
 use crate::error::Denial;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
@@ -56,7 +56,7 @@ impl Services {
     pub(crate) async fn client_in_scope(
         &self,
         ctx: &Ctx<'_>,
-        tx: &mut dyn Tx,
+        tx: &mut dyn ReadTx,
         id: ClientId,
         p: Permission,
         action: AuditAction,

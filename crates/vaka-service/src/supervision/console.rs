@@ -20,7 +20,7 @@ use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId, LookInId, TaskId};
 use vaka_domain::rounds::{TaskKind, night_of};
 use vaka_domain::supervision::{Dispatch, Event, LookInRecord, Outcome, TaskState, apply};
-use vaka_store::{DeviceFilter, Tx};
+use vaka_store::{DeviceFilter, ReadTx};
 
 use super::scheduler::{client_settings, task_rules};
 use crate::error::Denial;
@@ -455,7 +455,9 @@ fn with_context(mut e: NewAuditEntry) -> NewAuditEntry {
 }
 
 /// Each client's active camera (the first, if a client has several).
-pub(crate) async fn active_cameras(tx: &mut dyn Tx) -> ServiceResult<HashMap<ClientId, DeviceId>> {
+pub(crate) async fn active_cameras(
+    tx: &mut dyn ReadTx,
+) -> ServiceResult<HashMap<ClientId, DeviceId>> {
     let mut map = HashMap::new();
     for d in tx
         .list_devices(&DeviceFilter {

@@ -34,7 +34,7 @@ pub struct Advanced {
 
 /// A client's supervision settings: the plan's own where set, else the municipality's.
 pub(crate) async fn client_settings(
-    tx: &mut dyn vaka_store::Tx,
+    tx: &mut dyn vaka_store::ReadTx,
     client: ClientId,
 ) -> ServiceResult<SupervisionDefaults> {
     let defaults = SupervisionDefaults::default();
@@ -169,7 +169,7 @@ impl Services {
     /// transaction. Tasks whose staff are already sent stay as they are. Returns how many moved.
     pub(crate) async fn settle_client_tasks(
         &self,
-        tx: &mut dyn vaka_store::Tx,
+        tx: &mut dyn vaka_store::WriteTx,
         client: ClientId,
         first: jiff::civil::Date,
         last: jiff::civil::Date,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 mod alarms;
+pub mod reason;
 mod registry;
 mod supervision;
 

@@ -1218,23 +1218,8 @@ pub async fn add_role(
                     .map_err(|_| vaka_service::ServiceError::invalid("unit_id", "is not valid"))?,
             ),
         };
-        let mut tx = services.store.begin_read().await?;
-        let org = tx
-            .get_user(u)
-            .await?
-            .map(|a| a.organisation_id)
-            .ok_or(vaka_service::ServiceError::NotFound("user"))?;
-        drop(tx);
         services
-            .grant_role(
-                &ctx,
-                u,
-                RoleInput {
-                    role,
-                    organisation_id: org,
-                    unit_id: unit,
-                },
-            )
+            .grant_role_in_own_organisation(&ctx, u, role, unit)
             .await
             .map(|_| ())
     })

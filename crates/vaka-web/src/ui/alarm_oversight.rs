@@ -124,7 +124,7 @@ async fn technical_page(
         .technical_overview(&caller.ctx())
         .await
         .or_page(&page)?;
-    let names = Names::load(state, &[]).await.or_page(&page)?;
+    let names = Names::load(state, &caller, &[]).await.or_page(&page)?;
     let providers = providers.into_iter().map(|p| block(t, &names, p)).collect();
     Ok(render(page.status(), &TechnicalPage { page, providers }))
 }
@@ -224,7 +224,7 @@ pub async fn health(
         .chain_health(&caller.ctx())
         .await
         .or_page(&page)?;
-    let names = Names::load(&state, &[]).await.or_page(&page)?;
+    let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     Ok(render(
         StatusCode::OK,
         &HealthPage {
@@ -304,7 +304,7 @@ pub async fn statistics(
         .alarm_statistics(&caller.ctx(), from, to)
         .await
         .or_page(&page)?;
-    let names = Names::load(&state, &[]).await.or_page(&page)?;
+    let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     let lines = stats
         .rows
         .iter()

@@ -212,7 +212,12 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         rows,
     }
     .render()
-    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
+    .map_err(|e| {
+        ApiError::from(vaka_service::ServiceError::internal_caused(
+            "rendering a template",
+            e,
+        ))
+    })
 }
 
 pub async fn console(
@@ -352,7 +357,12 @@ async fn detail_html(
         a,
     }
     .render()
-    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))?;
+    .map_err(|e| {
+        ApiError::from(vaka_service::ServiceError::internal_caused(
+            "rendering a template",
+            e,
+        ))
+    })?;
     Ok((title, fragment))
 }
 

@@ -65,13 +65,18 @@ fn query_string<T: Serialize>(v: &T) -> String {
 }
 
 /// Turns the form into the API's parameters (resolving the username).
-async fn to_params(state: &AppState, f: &AuditForm, limit: i64) -> Result<AuditParams, ApiError> {
+async fn to_params(
+    state: &AppState,
+    caller: &Caller,
+    f: &AuditForm,
+    limit: i64,
+) -> Result<AuditParams, ApiError> {
     let user_id = match f.user.trim() {
         "" => None,
         name => Some(
             state
                 .services
-                .user_id_by_username(name)
+                .user_id_by_username(&caller.ctx(), name)
                 .await?
                 .ok_or_else(|| ApiError::invalid("user", "no user with that username"))?,
         ),
@@ -133,7 +138,7 @@ pub async fn audit_page(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "audit");
     const PAGE: i64 = 100;
-    let search = match to_params(&state, &f, PAGE)
+    let search = match to_params(&state, &caller, &f, PAGE)
         .await
         .and_then(|p| p.to_search(PAGE))
     {
@@ -198,7 +203,7 @@ pub async fn export(
     Query(f): Query<AuditForm>,
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "audit");
-    let search = to_params(&state, &f, 100_000)
+    let search = to_params(&state, &caller, &f, 100_000)
         .await
         .and_then(|p| p.to_search(100_000))
         .or_page(&page)?;

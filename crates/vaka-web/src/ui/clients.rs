@@ -335,22 +335,9 @@ pub struct ClientFormPage {
 }
 
 /// Where a client can be placed: every provider, and every unit of one.
-async fn placements(state: &AppState, t: Tr) -> Result<Vec<Choice>, ApiError> {
-    let mut tx = state
-        .services
-        .store
-        .begin_read()
-        .await
-        .map_err(vaka_service::ServiceError::from)?;
-    let orgs = tx
-        .list_organisations()
-        .await
-        .map_err(vaka_service::ServiceError::from)?;
-    let units = tx
-        .list_units()
-        .await
-        .map_err(vaka_service::ServiceError::from)?;
-    drop(tx);
+async fn placements(state: &AppState, caller: &Caller, t: Tr) -> Result<Vec<Choice>, ApiError> {
+    let names = state.services.directory_names(&caller.ctx(), &[]).await?;
+    let (orgs, units) = (names.organisations, names.units);
     let mut out = vec![(String::new(), t.t("client.placement_none").to_owned())];
     for o in orgs
         .iter()
@@ -375,13 +362,14 @@ async fn placements(state: &AppState, t: Tr) -> Result<Vec<Choice>, ApiError> {
 
 async fn form_page(
     state: &AppState,
+    caller: &Caller,
     page: PageCtx,
     client_id: Option<ClientId>,
     form: ClientForm,
     withheld: bool,
 ) -> Result<Response, PageError> {
     let t = page.t;
-    let placements = placements(state, t).await.or_page(&page)?;
+    let placements = placements(state, caller, t).await.or_page(&page)?;
     let status = page.status();
     Ok(render(
         status,
@@ -405,7 +393,7 @@ pub async fn new_form(
     caller: Caller,
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "clients");
-    form_page(&state, page, None, ClientForm::default(), false).await
+    form_page(&state, &caller, page, None, ClientForm::default(), false).await
 }
 
 pub async fn create(
@@ -423,7 +411,7 @@ pub async fn create(
     match result {
         Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client.created", c.id)).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
-        Err(e) => form_page(&state, page.with_error(&e), None, form, false).await,
+        Err(e) => form_page(&state, &caller, page.with_error(&e), None, form, false).await,
     }
 }
 
@@ -443,6 +431,7 @@ pub async fn edit_form(
     let withheld = view.disclosure == Disclosure::NameOnly;
     form_page(
         &state,
+        &caller,
         page,
         Some(id),
         ClientForm::from_client(&view.client),
@@ -481,7 +470,15 @@ pub async fn update(
                 Ok(v) => v.disclosure == Disclosure::NameOnly,
                 Err(_) => true,
             };
-            form_page(&state, page.with_error(&e), Some(id), form, withheld).await
+            form_page(
+                &state,
+                &caller,
+                page.with_error(&e),
+                Some(id),
+                form,
+                withheld,
+            )
+            .await
         }
     }
 }
@@ -624,25 +621,21 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    pub(crate) async fn load(state: &AppState, users: &[UserId]) -> Result<Names, ApiError> {
-        let err = vaka_service::ServiceError::from;
-        let mut tx = state.services.store.begin_read().await.map_err(err)?;
-        let orgs = tx.list_organisations().await.map_err(err)?;
-        let units = tx.list_units().await.map_err(err)?;
-        let mut names = Names {
-            orgs: orgs.into_iter().map(|o| (o.id, o.name)).collect(),
-            units: units.into_iter().map(|u| (u.id, u.name)).collect(),
-            users: HashMap::new(),
-        };
-        for u in users {
-            if names.users.contains_key(u) {
-                continue;
-            }
-            if let Some(user) = tx.get_user(*u).await.map_err(err)? {
-                names.users.insert(*u, user.display_name);
-            }
-        }
-        Ok(names)
+    pub(crate) async fn load(
+        state: &AppState,
+        caller: &Caller,
+        users: &[UserId],
+    ) -> Result<Names, ApiError> {
+        let names = state.services.directory_names(&caller.ctx(), users).await?;
+        Ok(Names {
+            orgs: names
+                .organisations
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect(),
+            units: names.units.into_iter().map(|u| (u.id, u.name)).collect(),
+            users: names.users,
+        })
     }
 
     pub(crate) fn org(&self, id: Option<OrganisationId>) -> String {
@@ -689,23 +682,18 @@ async fn client_page(
     if let Some(group) = &view.access_group {
         user_ids.extend(group.iter().copied());
         if let Some(unit) = c.unit_id {
-            let mut tx = state
+            candidates = state
                 .services
-                .store
-                .begin_read()
+                .unit_members(&caller.ctx(), unit)
                 .await
-                .map_err(vaka_service::ServiceError::from)
-                .or_page(&page)?;
-            candidates = tx
-                .list_unit_members(unit)
-                .await
-                .map_err(vaka_service::ServiceError::from)
                 .or_page(&page)?;
             candidates.retain(|u| !group.contains(u));
             user_ids.extend(candidates.iter().copied());
         }
     }
-    let names = Names::load(state, &user_ids).await.or_page(&page)?;
+    let names = Names::load(state, &caller, &user_ids)
+        .await
+        .or_page(&page)?;
     let can_decide = grant(Permission::DecisionManage);
     let can_accept = grant(Permission::OrderAccept);
     let can_consent = grant(Permission::ConsentManage);

@@ -261,7 +261,7 @@ async fn device_page(
         .await
         .or_page(&page)?;
     let by: Vec<_> = events.iter().filter_map(|e| e.by_user).collect();
-    let names = Names::load(state, &by).await.or_page(&page)?;
+    let names = Names::load(state, &caller, &by).await.or_page(&page)?;
     let steps: Vec<Choice> = DeviceStep::ALL
         .iter()
         .filter(|s| d.status.after(**s).is_ok())

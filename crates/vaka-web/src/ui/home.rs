@@ -10,7 +10,6 @@ use vaka_domain::access::Permission;
 use vaka_domain::directory::UserAccount;
 
 use crate::auth::{Caller, clear_session_cookie};
-use crate::error::ApiError;
 use crate::extract::{Form, Query};
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -60,17 +59,19 @@ fn role_labels(
 async fn unit_names(state: &AppState, caller: &Caller) -> Vec<(vaka_domain::ids::UnitId, String)> {
     // Unit names of one's own roles are not personal data; read them without the directory
     // permission so that every user sees their own roles named.
-    let mut out = Vec::new();
-    if let Ok(mut tx) = state.services.store.begin_read().await {
-        for a in &caller.principal.assignments {
-            if let Some(u) = a.unit_id
-                && let Ok(Some(unit)) = tx.get_unit(u).await
-            {
-                out.push((u, unit.name));
-            }
-        }
-    }
-    out
+    let Ok(names) = state.services.directory_names(&caller.ctx(), &[]).await else {
+        return Vec::new();
+    };
+    caller
+        .principal
+        .assignments
+        .iter()
+        .filter_map(|a| a.unit_id)
+        .filter_map(|u| {
+            let unit = names.units.iter().find(|x| x.id == u)?;
+            Some((u, unit.name.clone()))
+        })
+        .collect()
 }
 
 pub async fn home(
@@ -130,22 +131,12 @@ async fn profile_page(
     page: PageCtx,
 ) -> Result<Response, PageError> {
     let t = page.t;
-    let mut tx = state.services.store.begin_read().await.or_page(&page)?;
-    let user = tx
-        .get_user(caller.principal.user_id)
+    let (user, org) = state
+        .services
+        .own_account(&caller.ctx())
         .await
-        .or_page(&page)?
-        .ok_or_else(|| PageError {
-            error: ApiError::not_found("user"),
-            page: page.clone(),
-        })?;
-    let org_name = tx
-        .get_organisation(user.organisation_id)
-        .await
-        .or_page(&page)?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    drop(tx);
+        .or_page(&page)?;
+    let org_name = org.map(|o| o.name).unwrap_or_default();
     let names = unit_names(state, caller).await;
     let status = if page.error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY

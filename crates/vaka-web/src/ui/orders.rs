@@ -125,7 +125,7 @@ pub async fn not_carried_out(
         .report_not_carried_out(&caller.ctx())
         .await
         .or_page(&page)?;
-    let names = Names::load(&state, &[]).await.or_page(&page)?;
+    let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     Ok(render(
         StatusCode::OK,
         &ReportPage {

@@ -125,8 +125,9 @@ impl PageCtx {
 /// An error in the user's language.
 pub fn describe(t: Tr, e: &ApiError) -> String {
     match e.kind {
-        "invalid" => match &e.field {
-            Some(f) => {
+        "invalid" => match (&e.field, &e.reason) {
+            (Some(f), Some(reason)) => format!("{} — {}", t.field(f), t.reason_of(reason)),
+            (Some(f), None) => {
                 let reason = e
                     .detail
                     .strip_prefix(&format!("{f}: "))
@@ -134,9 +135,12 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
                     .to_owned();
                 format!("{} — {}", t.field(f), t.reason(&reason))
             }
-            None => e.detail.to_string(),
+            (None, _) => e.detail.to_string(),
         },
-        "conflict" => format!("{}: {}", t.t("error.conflict"), t.reason(&e.detail)),
+        "conflict" => match &e.reason {
+            Some(reason) => format!("{}: {}", t.t("error.conflict"), t.reason_of(reason)),
+            None => format!("{}: {}", t.t("error.conflict"), t.reason(&e.detail)),
+        },
         "forbidden" => t.t("error.forbidden").to_owned(),
         "not-found" => t.t("error.not_found").to_owned(),
         "unavailable" => t.t("error.unavailable").to_owned(),

@@ -135,7 +135,12 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         causes: causes(t),
     }
     .render()
-    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
+    .map_err(|e| {
+        ApiError::from(vaka_service::ServiceError::internal_caused(
+            "rendering a template",
+            e,
+        ))
+    })
 }
 
 pub async fn patrol(

@@ -93,7 +93,7 @@ pub async fn page(
         .supervision_statistics(&caller.ctx(), from, to)
         .await
         .or_page(&page)?;
-    let names = Names::load(&state, &[]).await.or_page(&page)?;
+    let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     // The whole scope per month, for the charts.
     let mut labels: Vec<String> = Vec::new();
     let mut d = stats.from;

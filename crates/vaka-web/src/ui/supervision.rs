@@ -79,7 +79,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         .services
         .supervision_queue(&caller.ctx(), &move |d| cams.is_online(d))
         .await?;
-    let names = Names::load(state, &[]).await?;
+    let names = Names::load(state, &caller, &[]).await?;
     let rows = items
         .into_iter()
         .map(|i| QueueRow {
@@ -109,7 +109,12 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         rows,
     }
     .render()
-    .map_err(|e| ApiError::from(vaka_service::ServiceError::Internal(e.to_string())))
+    .map_err(|e| {
+        ApiError::from(vaka_service::ServiceError::internal_caused(
+            "rendering a template",
+            e,
+        ))
+    })
 }
 
 #[derive(Debug, Deserialize)]

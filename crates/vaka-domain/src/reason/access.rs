@@ -1,0 +1,12 @@
+//! Reasons an access is refused (need-to-know, roles).
+
+use super::reasons;
+
+reasons! {
+    Access =>
+    /// Reasons an access is refused (need-to-know, roles).
+    pub enum AccessReason {
+        /// No role of the caller allows this on this target.
+        NotAllowedHere => "access-not-allowed-here",
+    }
+}
