@@ -351,14 +351,14 @@ async fn placements(state: &AppState, t: Tr) -> Result<Vec<Choice>, ApiError> {
         .await
         .map_err(vaka_service::ServiceError::from)?;
     drop(tx);
-    let mut out = vec![(String::new(), t.t("client.placement_none").to_owned())];
+    let mut out = vec![(String::new(), t.t("client-placement_none").into_owned())];
     for o in orgs
         .iter()
         .filter(|o| o.kind == OrganisationKind::Provider && o.active)
     {
         out.push((
             o.id.to_string(),
-            format!("{} — {}", o.name, t.t("common.whole_org")),
+            format!("{} — {}", o.name, t.t("common-whole_org")),
         ));
         for u in units
             .iter()
@@ -421,7 +421,7 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client.created", c.id)).into_response()),
+        Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client-created", c.id)).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
         Err(e) => form_page(&state, page.with_error(&e), None, form, false).await,
     }
@@ -471,7 +471,7 @@ pub async fn update(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client.updated")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client-updated")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
             Err(PageError { error: e, page })
         }
@@ -717,11 +717,11 @@ async fn client_page(
         .iter()
         .map(|d| {
             let state_key = if d.is_valid_on(today) {
-                "decision.state.valid"
+                "decision-state-valid"
             } else if d.valid_from > today {
-                "decision.state.coming"
+                "decision-state-coming"
             } else {
-                "decision.state.ended"
+                "decision-state-ended"
             };
             DecisionRow {
                 id: d.id,
@@ -740,7 +740,7 @@ async fn client_page(
                     d.last_day().map(day).unwrap_or_default()
                 ),
                 state: state_key,
-                can_end: can_decide && d.ended_on.is_none() && state_key != "decision.state.ended",
+                can_end: can_decide && d.ended_on.is_none() && state_key != "decision-state-ended",
             }
         })
         .collect();
@@ -766,13 +766,13 @@ async fn client_page(
         .iter()
         .map(|k| {
             let state_key = if k.withdrawn_on.is_some() {
-                "consent.state.withdrawn"
+                "consent-state-withdrawn"
             } else if k.is_valid_on(today) {
-                "consent.state.valid"
+                "consent-state-valid"
             } else if k.reconfirm_by < today {
-                "consent.state.reconfirm"
+                "consent-state-reconfirm"
             } else {
-                "consent.state.coming"
+                "consent-state-coming"
             };
             ConsentRow {
                 id: k.id,
@@ -806,7 +806,8 @@ async fn client_page(
     let defaults = vaka_domain::plan::SupervisionDefaults::default();
     let plan = view.plan.as_ref().map(|pl| {
         let eff = pl.effective(defaults);
-        let own = |set: bool| if set { "" } else { t.t("plan.default_marker") };
+        let marker = t.t("plan-default_marker");
+        let own = |set: bool| if set { "" } else { &*marker };
         PlanView {
             mode: t.code("mode", pl.mode.code()),
             times: times_text(&pl.times),
@@ -1046,7 +1047,7 @@ pub async fn add_decision(
         id,
         page,
         result,
-        "decision.recorded",
+        "decision-recorded",
         "decisions",
     )
     .await
@@ -1085,7 +1086,7 @@ pub async fn end_decision(
         id,
         page,
         result,
-        "decision.ended",
+        "decision-ended",
         "decisions",
     )
     .await
@@ -1111,7 +1112,7 @@ pub async fn accept_order(
         id,
         page,
         result,
-        "order.accepted",
+        "order-accepted",
         "orders",
     )
     .await
@@ -1177,7 +1178,7 @@ pub async fn add_consent(
         id,
         page,
         result,
-        "consent.recorded",
+        "consent-recorded",
         "consent",
     )
     .await
@@ -1220,7 +1221,7 @@ pub async fn withdraw_consent(
         id,
         page,
         result,
-        "consent.withdrawn",
+        "consent-withdrawn",
         "consent",
     )
     .await
@@ -1275,7 +1276,7 @@ pub async fn set_plan(
         Ok::<_, ApiError>(state.services.set_plan(&caller.ctx(), id, input).await?)
     }
     .await;
-    after(&state, &caller, id, page, result, "plan.saved", "plan").await
+    after(&state, &caller, id, page, result, "plan-saved", "plan").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -1330,7 +1331,7 @@ pub async fn add_pause(
         id,
         page,
         result,
-        "pause.recorded",
+        "pause-recorded",
         "pauses",
     )
     .await
@@ -1356,7 +1357,7 @@ pub async fn cancel_pause(
         id,
         page,
         result,
-        "pause.cancelled",
+        "pause-cancelled",
         "pauses",
     )
     .await
@@ -1389,5 +1390,5 @@ pub async fn change_group(
         (Err(_), _) => Err(ApiError::invalid("user_id", "choose a user")),
         _ => Err(ApiError::invalid("action", "is not one of the choices")),
     };
-    after(&state, &caller, id, page, result, "group.changed", "group").await
+    after(&state, &caller, id, page, result, "group-changed", "group").await
 }

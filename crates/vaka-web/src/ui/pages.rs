@@ -100,7 +100,7 @@ impl PageCtx {
         if let Some(k) = key
             && is_key(k)
         {
-            self.flash = Some(self.t.t(k).to_owned());
+            self.flash = Some(self.t.t(k).into_owned());
         }
         self
     }
@@ -136,11 +136,11 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
             }
             None => e.detail.to_string(),
         },
-        "conflict" => format!("{}: {}", t.t("error.conflict"), t.reason(&e.detail)),
-        "forbidden" => t.t("error.forbidden").to_owned(),
-        "not-found" => t.t("error.not_found").to_owned(),
-        "unavailable" => t.t("error.unavailable").to_owned(),
-        "internal" => t.t("error.internal").to_owned(),
+        "conflict" => format!("{}: {}", t.t("error-conflict"), t.reason(&e.detail)),
+        "forbidden" => t.t("error-forbidden").into_owned(),
+        "not-found" => t.t("error-not_found").into_owned(),
+        "unavailable" => t.t("error-unavailable").into_owned(),
+        "internal" => t.t("error-internal").into_owned(),
         _ => e.detail.to_string(),
     }
 }
@@ -202,8 +202,8 @@ pub fn forbidden_page(page: PageCtx) -> Response {
     message(
         StatusCode::FORBIDDEN,
         page,
-        t.t("error.forbidden"),
-        t.t("error.forbidden"),
+        &t.t("error-forbidden"),
+        &t.t("error-forbidden"),
         "/",
     )
 }
@@ -213,8 +213,8 @@ pub fn not_found_page(page: PageCtx) -> Response {
     message(
         StatusCode::NOT_FOUND,
         page,
-        t.t("error.not_found"),
-        t.t("error.not_found"),
+        &t.t("error-not_found"),
+        &t.t("error-not_found"),
         "/",
     )
 }
@@ -241,11 +241,11 @@ pub fn error_response(path: &str, e: ApiError, page: PageCtx) -> Response {
     let t = page.t;
     let text = describe(t, &e);
     let heading = match e.status {
-        StatusCode::FORBIDDEN => t.t("error.forbidden"),
-        StatusCode::NOT_FOUND => t.t("error.not_found"),
-        _ => t.t("common.error"),
+        StatusCode::FORBIDDEN => t.t("error-forbidden"),
+        StatusCode::NOT_FOUND => t.t("error-not_found"),
+        _ => t.t("common-error"),
     };
-    message(e.status, page, heading, &text, "/")
+    message(e.status, page, &heading, &text, "/")
 }
 
 /// The error page for a page handler.
