@@ -1,11 +1,18 @@
 //! The pages' language: Swedish by default, English available.
 //!
-//! Messages are looked up by key; every key has both languages (a unit test checks it, and
-//! that every key used in a template exists). Errors from the rules are in English; the most
-//! common reasons are translated here, the rest are shown as they are.
+//! The messages are Fluent files, `locales/{sv,en}/*.ftl`, embedded in the binary and parsed
+//! once into one bundle per language. A message id is a key such as `nav-home`,
+//! `role-operator` or `field-valid_from`; every id has both languages (unit tests check it,
+//! and that every id used in a template or in the page code exists). Errors from the rules
+//! are in English; the most common reasons are translated by the `REASONS_SV` tables here,
+//! the rest are shown as they are.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
 
 mod alarms;
 pub mod reason;
@@ -34,517 +41,180 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// The language's Fluent files: (file name, text).
+    fn files(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::Sv => &SV_FILES,
+            Lang::En => &EN_FILES,
+        }
+    }
+
+    /// The language's messages, parsed on first use.
+    fn bundle(self) -> &'static Bundle {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        }
+    }
 }
 
-/// (key, Swedish, English)
-pub const MESSAGES: &[(&str, &str, &str)] = &[
-    ("app.name", "Vaka", "Vaka"),
-    (
-        "app.tagline",
-        "Välfärdsteknik för hemtjänsten",
-        "Welfare technology for home care",
-    ),
-    ("nav.home", "Översikt", "Overview"),
-    ("nav.clients", "Brukare", "Clients"),
-    ("nav.organisations", "Organisationer", "Organisations"),
-    ("nav.users", "Användare", "Users"),
-    ("nav.audit", "Loggar", "Audit log"),
-    ("nav.profile", "Min profil", "My profile"),
-    ("nav.logout", "Logga ut", "Log out"),
-    ("nav.skip", "Hoppa till innehållet", "Skip to content"),
-    ("nav.menu", "Huvudmeny", "Main menu"),
-    ("lang.switch", "In English", "På svenska"),
-    ("common.save", "Spara", "Save"),
-    ("common.create", "Skapa", "Create"),
-    ("common.search", "Sök", "Search"),
-    ("common.cancel", "Avbryt", "Cancel"),
-    ("common.back", "Tillbaka", "Back"),
-    ("common.name", "Namn", "Name"),
-    ("common.kind", "Typ", "Kind"),
-    ("common.status", "Status", "Status"),
-    ("common.active", "Aktiv", "Active"),
-    ("common.inactive", "Inaktiv", "Inactive"),
-    ("common.yes", "Ja", "Yes"),
-    ("common.no", "Nej", "No"),
-    ("common.none", "Inga", "None"),
-    ("common.all", "Alla", "All"),
-    ("common.actions", "Åtgärder", "Actions"),
-    ("common.created", "Skapad", "Created"),
-    ("common.organisation", "Organisation", "Organisation"),
-    ("common.unit", "Enhet", "Unit"),
-    (
-        "common.whole_org",
-        "Hela organisationen",
-        "Whole organisation",
-    ),
-    ("common.error", "Något blev fel", "Something went wrong"),
-    ("common.request_id", "Ärende-id", "Request id"),
-    ("common.details", "Detaljer", "Details"),
-    (
-        "common.shown_once",
-        "Visas bara en gång. Skriv ner eller lämna över på ett säkert sätt nu.",
-        "Shown only once. Write it down or hand it over securely now.",
-    ),
-    ("login.title", "Logga in", "Log in"),
-    ("login.username", "Användarnamn", "Username"),
-    ("login.password", "Lösenord", "Password"),
-    ("login.submit", "Logga in", "Log in"),
-    (
-        "login.failed",
-        "Fel användarnamn eller lösenord.",
-        "Wrong username or password.",
-    ),
-    (
-        "login.locked",
-        "För många misslyckade försök. Kontot är tillfälligt låst till",
-        "Too many failed attempts. The account is locked until",
-    ),
-    (
-        "login.rate_limited",
-        "För många inloggningsförsök från din adress. Vänta en minut och försök igen.",
-        "Too many login attempts from your address. Wait a minute and try again.",
-    ),
-    (
-        "login.intro",
-        "Logga in med ditt personliga konto. Alla som ser brukaruppgifter loggar in med två faktorer.",
-        "Log in with your personal account. Everyone who sees client data logs in with two factors.",
-    ),
-    ("login.code_title", "Engångskod", "One-time code"),
-    (
-        "login.code_intro",
-        "Ange den sexsiffriga koden från din autentiseringsapp, eller en av dina reservkoder.",
-        "Enter the six-digit code from your authenticator app, or one of your recovery codes.",
-    ),
-    ("login.code", "Kod", "Code"),
-    (
-        "login.code_wrong",
-        "Koden stämmer inte. Försök igen med en ny kod.",
-        "The code does not match. Try again with a new code.",
-    ),
-    ("login.verify", "Verifiera", "Verify"),
-    (
-        "login.restart",
-        "Börja om inloggningen",
-        "Start the login again",
-    ),
-    (
-        "login.session_gone",
-        "Inloggningen har gått ut. Logga in igen.",
-        "The login has expired. Please log in again.",
-    ),
-    ("login.logged_out", "Du är utloggad.", "You are logged out."),
-    ("password.title", "Byt lösenord", "Change password"),
-    (
-        "password.forced_intro",
-        "Du loggar in med ett engångslösenord. Välj ett eget lösenord på minst 12 tecken.",
-        "You are logging in with a one-time password. Choose your own password of at least 12 characters.",
-    ),
-    ("password.current", "Nuvarande lösenord", "Current password"),
-    ("password.new", "Nytt lösenord", "New password"),
-    (
-        "password.repeat",
-        "Upprepa nytt lösenord",
-        "Repeat new password",
-    ),
-    (
-        "password.mismatch",
-        "Lösenorden är inte lika.",
-        "The passwords do not match.",
-    ),
-    (
-        "password.changed",
-        "Lösenordet är bytt.",
-        "The password has been changed.",
-    ),
-    (
-        "password.hint",
-        "Minst 12 tecken. Använd gärna en lösenfras av flera ord.",
-        "At least 12 characters. A passphrase of several words works well.",
-    ),
-    (
-        "enrol.title",
-        "Aktivera tvåfaktorsinloggning",
-        "Set up two-factor login",
-    ),
-    (
-        "enrol.intro",
-        "Din roll ger tillgång till uppgifter om brukare. Skanna QR-koden med en autentiseringsapp (t.ex. Microsoft Authenticator, Google Authenticator eller FreeOTP) och ange koden som visas.",
-        "Your role gives access to client data. Scan the QR code with an authenticator app (e.g. Microsoft Authenticator, Google Authenticator or FreeOTP) and enter the code it shows.",
-    ),
-    (
-        "enrol.manual",
-        "Kan du inte skanna? Ange den här nyckeln i appen:",
-        "Cannot scan? Enter this key in the app:",
-    ),
-    (
-        "enrol.qr_label",
-        "QR-kod för autentiseringsappen",
-        "QR code for the authenticator app",
-    ),
-    ("enrol.confirm", "Aktivera", "Activate"),
-    (
-        "enrol.done_title",
-        "Tvåfaktorsinloggning är aktiverad",
-        "Two-factor login is active",
-    ),
-    (
-        "enrol.codes_intro",
-        "Här är dina reservkoder. Varje kod kan användas en gång om du inte har telefonen med dig. Förvara dem säkert.",
-        "These are your recovery codes. Each can be used once if you do not have your phone. Keep them safe.",
-    ),
-    ("enrol.continue", "Fortsätt", "Continue"),
-    (
-        "enrol.already",
-        "Tvåfaktorsinloggning är redan aktiverad.",
-        "Two-factor login is already active.",
-    ),
-    ("home.title", "Översikt", "Overview"),
-    ("home.welcome", "Välkommen", "Welcome"),
-    ("home.your_roles", "Dina roller", "Your roles"),
-    (
-        "home.pending_requests",
-        "Kontoförfrågningar att besluta om",
-        "Account requests awaiting a decision",
-    ),
-    (
-        "home.unused_accounts",
-        "Konton som inte använts på 90 dagar",
-        "Accounts unused for 90 days",
-    ),
-    (
-        "home.no_tasks",
-        "Inget att åtgärda just nu.",
-        "Nothing to act on right now.",
-    ),
-    ("home.shortcuts", "Genvägar", "Shortcuts"),
-    ("org.title", "Organisationer", "Organisations"),
-    ("org.new", "Ny organisation", "New organisation"),
-    (
-        "org.kind.municipality",
-        "Kommun (beställare)",
-        "Municipality (purchaser)",
-    ),
-    ("org.kind.provider", "Utförare", "Provider"),
-    ("org.kind.alarm_centre", "Larmcentral", "Alarm centre"),
-    ("org.provider_kind", "Driftform", "Provider type"),
-    ("org.provider_kind.in_house", "Egen regi", "In-house"),
-    (
-        "org.provider_kind.private",
-        "Privat utförare (LOV)",
-        "Private provider (LOV)",
-    ),
-    ("org.number", "Organisationsnummer", "Organisation number"),
-    ("org.units", "Enheter", "Units"),
-    ("org.edit", "Ändra organisation", "Edit organisation"),
-    (
-        "org.created",
-        "Organisationen är skapad.",
-        "The organisation has been created.",
-    ),
-    (
-        "org.saved",
-        "Organisationen är sparad.",
-        "The organisation has been saved.",
-    ),
-    ("unit.new", "Ny enhet", "New unit"),
-    ("unit.title", "Enhet", "Unit"),
-    ("unit.kind.home_care", "Hemtjänstgrupp", "Home-care group"),
-    ("unit.kind.night_patrol", "Nattpatrull", "Night patrol"),
-    ("unit.kind.duty_team", "Trygghetsjour", "Duty team"),
-    (
-        "unit.kind.special_housing",
-        "Särskilt boende",
-        "Special housing",
-    ),
-    (
-        "unit.kind.alarm_operators",
-        "Larmoperatörer",
-        "Alarm operators",
-    ),
-    (
-        "unit.kind.administration",
-        "Administration",
-        "Administration",
-    ),
-    ("unit.coverage", "Täcker enheter", "Covers units"),
-    (
-        "unit.coverage_intro",
-        "Nattpatruller, trygghetsjourer och larmoperatörer ser brukarna i de enheter de täcker.",
-        "Night patrols, duty teams and alarm operators see the clients of the units they cover.",
-    ),
-    (
-        "unit.members",
-        "Personal med roll i enheten",
-        "Staff with a role in the unit",
-    ),
-    (
-        "unit.created",
-        "Enheten är skapad.",
-        "The unit has been created.",
-    ),
-    (
-        "unit.saved",
-        "Enheten är sparad.",
-        "The unit has been saved.",
-    ),
-    ("user.title", "Användare", "Users"),
-    ("user.new", "Nytt konto", "New account"),
-    ("user.request", "Begär konto", "Request an account"),
-    (
-        "user.request_intro",
-        "Kommunens administratör godkänner förfrågan innan kontot kan användas.",
-        "The municipality's administrator approves the request before the account can be used.",
-    ),
-    ("user.username", "Användarnamn", "Username"),
-    ("user.display_name", "Namn", "Name"),
-    ("user.email", "E-post", "E-mail"),
-    ("user.hsa_id", "HSA-id (valfritt)", "HSA-id (optional)"),
-    ("user.roles", "Roller", "Roles"),
-    ("user.role", "Roll", "Role"),
-    ("user.add_role", "Lägg till roll", "Add role"),
-    ("user.remove_role", "Ta bort", "Remove"),
-    ("user.status.requested", "Begärt", "Requested"),
-    ("user.status.active", "Aktivt", "Active"),
-    ("user.status.rejected", "Avslaget", "Rejected"),
-    ("user.status.deactivated", "Avslutat", "Ended"),
-    ("user.unused", "Oanvänt 90 dagar", "Unused 90 days"),
-    (
-        "user.only_unused",
-        "Bara oanvända konton",
-        "Only unused accounts",
-    ),
-    ("user.last_login", "Senaste inloggning", "Last login"),
-    ("user.never", "Aldrig", "Never"),
-    ("user.totp", "Tvåfaktor", "Two-factor"),
-    ("user.sessions", "Aktiva inloggningar", "Active sessions"),
-    ("user.approve", "Godkänn", "Approve"),
-    ("user.reject", "Avslå", "Reject"),
-    (
-        "user.deactivate",
-        "Avsluta kontot nu",
-        "End the account now",
-    ),
-    (
-        "user.deactivate_confirm",
-        "Kontot avslutas direkt och alla inloggningar och nycklar upphör. Fortsätta?",
-        "The account ends at once and all its sessions and tokens stop working. Continue?",
-    ),
-    ("user.reactivate", "Återaktivera", "Reactivate"),
-    (
-        "user.reset_password",
-        "Nytt engångslösenord",
-        "New one-time password",
-    ),
-    ("user.reset_totp", "Nollställ tvåfaktor", "Reset two-factor"),
-    (
-        "user.initial_password",
-        "Engångslösenord",
-        "One-time password",
-    ),
-    (
-        "user.initial_password_intro",
-        "Lämna över lösenordet till personen på ett säkert sätt. Det måste bytas vid första inloggningen.",
-        "Hand the password to the person securely. It must be changed at the first login.",
-    ),
-    (
-        "user.created",
-        "Kontot är skapat.",
-        "The account has been created.",
-    ),
-    (
-        "user.requested",
-        "Förfrågan är skickad till kommunen.",
-        "The request has been sent to the municipality.",
-    ),
-    (
-        "user.approved",
-        "Kontot är godkänt.",
-        "The account has been approved.",
-    ),
-    (
-        "user.rejected",
-        "Förfrågan är avslagen.",
-        "The request has been rejected.",
-    ),
-    (
-        "user.deactivated",
-        "Kontot är avslutat. Alla inloggningar och nycklar har upphört.",
-        "The account has ended. All its sessions and tokens have stopped working.",
-    ),
-    (
-        "user.reactivated",
-        "Kontot är återaktiverat.",
-        "The account has been reactivated.",
-    ),
-    (
-        "user.saved",
-        "Kontot är sparat.",
-        "The account has been saved.",
-    ),
-    (
-        "user.totp_reset",
-        "Tvåfaktorinloggningen är nollställd. Personen aktiverar den igen vid nästa inloggning.",
-        "Two-factor login has been reset. The person sets it up again at the next login.",
-    ),
-    (
-        "user.role_added",
-        "Rollen är tillagd.",
-        "The role has been added.",
-    ),
-    (
-        "user.role_removed",
-        "Rollen är borttagen.",
-        "The role has been removed.",
-    ),
-    ("user.requests", "Förfrågningar", "Requests"),
-    ("user.tokens", "API-nycklar", "API tokens"),
-    ("user.token_name", "Namn på nyckeln", "Token name"),
-    ("user.token_create", "Skapa API-nyckel", "Create API token"),
-    ("user.token_revoke", "Återkalla", "Revoke"),
-    (
-        "user.token_revoked",
-        "Nyckeln är återkallad.",
-        "The token has been revoked.",
-    ),
-    ("user.token_new", "Ny API-nyckel", "New API token"),
-    ("user.token_last_used", "Senast använd", "Last used"),
-    ("user.token_status_revoked", "Återkallad", "Revoked"),
-    (
-        "audit.title",
-        "Loggar och logguppföljning",
-        "Audit log and log review",
-    ),
-    (
-        "audit.intro",
-        "Varje åtkomst till personuppgifter och varje säkerhetshändelse loggas. Sök för logguppföljning; exportera som CSV.",
-        "Every access to personal data and every security event is logged. Search for log review; export as CSV.",
-    ),
-    ("audit.user", "Användare", "User"),
-    ("audit.client", "Brukar-id", "Client id"),
-    ("audit.action", "Händelse", "Action"),
-    ("audit.from", "Från", "From"),
-    ("audit.to", "Till", "To"),
-    ("audit.export", "Exportera CSV", "Export CSV"),
-    ("audit.when", "Tid", "Time"),
-    ("audit.who", "Vem", "Who"),
-    ("audit.role", "Roll", "Role"),
-    ("audit.outcome", "Utfall", "Outcome"),
-    ("audit.subject", "Avser", "Subject"),
-    ("audit.context", "Vårdkontext", "Care context"),
-    ("audit.source", "Källa", "Source"),
-    (
-        "audit.no_results",
-        "Inga loggposter matchar.",
-        "No log entries match.",
-    ),
-    ("audit.older", "Äldre poster", "Older entries"),
-    ("audit.outcome.success", "Utförd", "Done"),
-    ("audit.outcome.denied", "Nekad", "Denied"),
-    ("audit.outcome.failure", "Misslyckad", "Failed"),
-    (
-        "audit.flag.protected",
-        "Skyddad identitet",
-        "Protected identity",
-    ),
-    ("profile.title", "Min profil", "My profile"),
-    ("profile.security", "Säkerhet", "Security"),
-    (
-        "profile.totp_on",
-        "Tvåfaktorsinloggning är aktiverad.",
-        "Two-factor login is active.",
-    ),
-    (
-        "profile.totp_off",
-        "Tvåfaktorsinloggning är inte aktiverad.",
-        "Two-factor login is not active.",
-    ),
-    ("profile.enrol", "Aktivera tvåfaktor", "Set up two-factor"),
-    (
-        "profile.renew_codes",
-        "Nya reservkoder",
-        "New recovery codes",
-    ),
-    (
-        "profile.logout_everywhere",
-        "Logga ut överallt",
-        "Log out everywhere",
-    ),
-    (
-        "profile.logout_everywhere_intro",
-        "Avslutar alla dina inloggningar på alla enheter, även denna.",
-        "Ends all your sessions on all devices, including this one.",
-    ),
-    (
-        "error.forbidden",
-        "Du har inte behörighet till det här.",
-        "You are not allowed to do this.",
-    ),
-    (
-        "error.not_found",
-        "Sidan eller posten finns inte.",
-        "The page or record does not exist.",
-    ),
-    (
-        "error.invalid",
-        "Uppgifterna behöver rättas",
-        "The input needs correcting",
-    ),
-    (
-        "error.conflict",
-        "Det gick inte att genomföra",
-        "This could not be done",
-    ),
-    (
-        "error.unavailable",
-        "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.",
-        "The service is temporarily unavailable. Try again shortly.",
-    ),
-    (
-        "error.internal",
-        "Ett fel uppstod hos oss. Ange ärende-id om du kontaktar supporten.",
-        "An error occurred on our side. Quote the request id if you contact support.",
-    ),
-    ("demo.title", "Demokonton", "Demo accounts"),
-    (
-        "demo.intro",
-        "Det här är en demo med påhittade uppgifter. Koden visas här för att du ska slippa en app; i skarp drift visas den bara i användarens telefon.",
-        "This is a demo with made-up data. The code is shown here so you need no app; in real use it is only shown on the user's phone.",
-    ),
-    ("demo.code_now", "kod nu", "code now"),
-    (
-        "demo.enrol_first",
-        "aktiverar tvåfaktor vid första inloggningen",
-        "sets up two-factor at first login",
-    ),
-    (
-        "role.system_admin",
-        "Systemadministratör",
-        "System administrator",
-    ),
-    ("role.system_manager", "Systemförvaltare", "System manager"),
-    (
-        "role.needs_assessor",
-        "Biståndshandläggare",
-        "Needs assessor",
-    ),
-    ("role.unit_manager", "Enhetschef", "Unit manager"),
-    ("role.operator", "Larmoperatör / trygghetsjour", "Operator"),
-    ("role.night_patrol", "Nattpatrull", "Night patrol"),
-    ("role.care_staff", "Hemtjänstpersonal", "Care staff"),
-    ("role.nurse", "Sjuksköterska", "Nurse"),
-    (
-        "role.provider_admin",
-        "Utförarens administratör",
-        "Provider administrator",
-    ),
-    ("clients.title", "Brukare", "Clients"),
-    ("clients.identity", "Personnummer", "Identity number"),
-    (
-        "clients.none",
-        "Inga brukare att visa.",
-        "No clients to show.",
-    ),
-];
+/// The Fluent files of a language, embedded: the shared messages and one file per feature.
+macro_rules! locale_files {
+    ($lang:literal) => {
+        [
+            (
+                "core.ftl",
+                include_str!(concat!("../../locales/", $lang, "/core.ftl")),
+            ),
+            (
+                "registry.ftl",
+                include_str!(concat!("../../locales/", $lang, "/registry.ftl")),
+            ),
+            (
+                "supervision.ftl",
+                include_str!(concat!("../../locales/", $lang, "/supervision.ftl")),
+            ),
+            (
+                "alarms.ftl",
+                include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
+            ),
+        ]
+    };
+}
+
+const SV_FILES: [(&str, &str); 4] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 4] = locale_files!("en");
+
+/// A language's messages; the concurrent kind, so that one bundle serves every thread.
+type Bundle = FluentBundle<FluentResource>;
+
+static SV: LazyLock<Bundle> = LazyLock::new(|| load(Lang::Sv, Lang::Sv.files()));
+static EN: LazyLock<Bundle> = LazyLock::new(|| load(Lang::En, Lang::En.files()));
+
+/// Parses Fluent files into one bundle. A broken file is a bug the unit tests catch; at run
+/// time it is logged and what did parse is kept, so that the pages still render.
+fn load(lang: Lang, files: &[(&str, &str)]) -> Bundle {
+    let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // The text goes into HTML: no Unicode isolation marks around arguments.
+    bundle.set_use_isolating(false);
+    for (file, text) in files {
+        let resource = match FluentResource::try_new((*text).to_owned()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                tracing::error!(
+                    lang = lang.code(),
+                    file = *file,
+                    ?errors,
+                    "a Fluent file has errors"
+                );
+                resource
+            }
+        };
+        if let Err(errors) = bundle.add_resource(resource) {
+            tracing::error!(
+                lang = lang.code(),
+                file = *file,
+                ?errors,
+                "a Fluent file repeats a message id"
+            );
+        }
+    }
+    bundle
+}
+
+/// The message `id` of `bundle` with `args`, or `None` when the bundle has no such message.
+/// A message without placeables is borrowed from the bundle, not copied.
+fn format_message<'b>(
+    bundle: &'b Bundle,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> Option<Cow<'b, str>> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, args, &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(id, ?errors, "a message did not format cleanly");
+    }
+    Some(text)
+}
+
+/// A named argument of a message: a text, or a whole number (which also chooses between
+/// plural forms, e.g. `{ $count -> [one] ett larm *[other] { $count } larm }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(s: &'a String) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Arg<'_> {
+    fn from(s: String) -> Self {
+        Arg::Text(Cow::Owned(s))
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Arg::Int(n)
+    }
+}
+
+impl From<i32> for Arg<'_> {
+    fn from(n: i32) -> Self {
+        Arg::Int(n.into())
+    }
+}
+
+impl From<u32> for Arg<'_> {
+    fn from(n: u32) -> Self {
+        Arg::Int(n.into())
+    }
+}
+
+impl From<u64> for Arg<'_> {
+    /// Saturates above `i64::MAX`.
+    fn from(n: u64) -> Self {
+        Arg::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<usize> for Arg<'_> {
+    /// Saturates above `i64::MAX`.
+    fn from(n: usize) -> Self {
+        Arg::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl Arg<'_> {
+    fn to_fluent(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.as_ref()),
+            Arg::Int(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+/// Fluent's arguments for `args`, borrowing their texts.
+fn fluent_args<'a>(args: &'a [(&'a str, Arg<'a>)]) -> FluentArgs<'a> {
+    let mut fluent = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        fluent.set(*name, value.to_fluent());
+    }
+    fluent
+}
 
 /// Swedish for the most common reasons the rules give (English stays as is).
 const REASONS_SV: &[(&str, &str)] = &[
@@ -652,23 +322,9 @@ const REASONS_SV: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every message table: the shared one above and one per feature.
-fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    MESSAGES
-        .iter()
-        .chain(registry::MESSAGES)
-        .chain(supervision::MESSAGES)
-        .chain(alarms::MESSAGES)
-}
-
-fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
-    static T: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
-    T.get_or_init(|| all_messages().map(|(k, sv, en)| (*k, (*sv, *en))).collect())
-}
-
 /// Whether `key` names a message (a `?ok=` flash must).
 pub fn is_key(key: &str) -> bool {
-    table().contains_key(key)
+    Lang::Sv.bundle().has_message(key)
 }
 
 /// The translator handed to templates.
@@ -682,25 +338,24 @@ impl Tr {
         Self { lang }
     }
 
-    /// The message for `key`; an unknown key shows itself so that it is noticed.
-    pub fn t<'a>(&self, key: &'a str) -> &'a str {
-        match table().get(key) {
-            Some((sv, en)) => match self.lang {
-                Lang::Sv => sv,
-                Lang::En => en,
-            },
-            None => key,
-        }
+    /// The message `id`; an unknown id shows itself so that it is noticed.
+    pub fn t<'a>(&self, id: &'a str) -> Cow<'a, str> {
+        format_message(self.lang.bundle(), id, None).unwrap_or(Cow::Borrowed(id))
     }
 
-    /// `prefix.code`, e.g. `role.operator`.
+    /// The message `id` with named arguments, e.g. a refusal reason: its id
+    /// (`registry-not-a-provider`) and its arguments (`&[("name", name.into())]`). An unknown
+    /// id shows itself.
+    pub fn message<'a>(&self, id: &'a str, args: &[(&str, Arg<'_>)]) -> Cow<'a, str> {
+        format_message(self.lang.bundle(), id, Some(&fluent_args(args)))
+            .unwrap_or(Cow::Borrowed(id))
+    }
+
+    /// The name of a code: the message `{prefix}-{code}`, e.g. `role-operator`; the code
+    /// itself when there is none.
     pub fn code(&self, prefix: &str, code: &str) -> String {
-        let key = format!("{prefix}.{code}");
-        match table().get(key.as_str()) {
-            Some((sv, en)) => match self.lang {
-                Lang::Sv => (*sv).to_owned(),
-                Lang::En => (*en).to_owned(),
-            },
+        match format_message(self.lang.bundle(), &format!("{prefix}-{code}"), None) {
+            Some(text) => text.into_owned(),
             None => code.to_owned(),
         }
     }
@@ -729,68 +384,528 @@ impl Tr {
 
     /// A field name, in the user's language where the page has a label for it.
     pub fn field(&self, field: &str) -> String {
-        let key = match field {
-            "username" => "user.username",
-            "display_name" => "user.display_name",
-            "email" => "user.email",
-            "hsa_id" => "user.hsa_id",
-            "password" => "login.password",
-            "current_password" => "password.current",
-            "name" => "common.name",
-            "org_number" => "org.number",
-            "code" => "login.code",
-            "roles" | "role" => "user.roles",
-            "unit_id" => "common.unit",
-            "organisation_id" => "common.organisation",
-            _ => {
-                // Feature tables name their fields `field.<name>`.
-                return match table().get(format!("field.{field}").as_str()) {
-                    Some((sv, en)) => match self.lang {
-                        Lang::Sv => (*sv).to_owned(),
-                        Lang::En => (*en).to_owned(),
-                    },
-                    None => field.to_owned(),
-                };
-            }
+        let id = match field {
+            "username" => "user-username",
+            "display_name" => "user-display_name",
+            "email" => "user-email",
+            "hsa_id" => "user-hsa_id",
+            "password" => "login-password",
+            "current_password" => "password-current",
+            "name" => "common-name",
+            "org_number" => "org-number",
+            "code" => "login-code",
+            "roles" | "role" => "user-roles",
+            "unit_id" => "common-unit",
+            "organisation_id" => "common-organisation",
+            // Feature files name their fields `field-<name>`.
+            _ => return self.code("field", field),
         };
-        self.t(key).to_owned()
+        self.t(id).into_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use fluent_syntax::ast;
+
     use super::*;
 
-    #[test]
-    fn keys_are_unique_and_translated() {
-        let mut seen = std::collections::HashSet::new();
-        for (k, sv, en) in all_messages() {
-            assert!(seen.insert(k), "duplicate key {k}");
-            assert!(!sv.is_empty() && !en.is_empty(), "{k} lacks a translation");
+    const LANGS: [Lang; 2] = [Lang::Sv, Lang::En];
+
+    /// The message ids of a language, by file; fails on any parse error.
+    fn ids_by_file(lang: Lang) -> BTreeMap<&'static str, Vec<String>> {
+        let mut by_file = BTreeMap::new();
+        for (file, text) in lang.files() {
+            let resource = match FluentResource::try_new((*text).to_owned()) {
+                Ok(resource) => resource,
+                Err((_, errors)) => panic!("{}/{file} does not parse: {errors:?}", lang.code()),
+            };
+            let mut ids = Vec::new();
+            for entry in resource.entries() {
+                match entry {
+                    ast::Entry::Message(m) => {
+                        assert!(
+                            m.value.is_some(),
+                            "{}/{file}: {} has no text",
+                            lang.code(),
+                            m.id.name
+                        );
+                        ids.push(m.id.name.to_owned());
+                    }
+                    ast::Entry::Term(t) => {
+                        panic!("{}/{file}: unexpected term -{}", lang.code(), t.id.name)
+                    }
+                    ast::Entry::Junk { content } => {
+                        panic!("{}/{file}: junk {content:?}", lang.code())
+                    }
+                    ast::Entry::Comment(_)
+                    | ast::Entry::GroupComment(_)
+                    | ast::Entry::ResourceComment(_) => {}
+                }
+            }
+            by_file.insert(*file, ids);
         }
+        by_file
     }
 
     #[test]
-    fn every_key_used_in_templates_exists() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let mut used = 0;
-        let mut missing = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split("t.t(\"").skip(1) {
-                let key = part.split('"').next().unwrap();
-                used += 1;
-                if !table().contains_key(key) {
-                    missing.push(format!("{}: {key}", path.display()));
+    fn every_file_parses_into_its_bundle() {
+        for lang in LANGS {
+            for (file, text) in lang.files() {
+                if let Err((_, errors)) = FluentResource::try_new((*text).to_owned()) {
+                    panic!("{}/{file} does not parse: {errors:?}", lang.code());
+                }
+            }
+            // The files together: no id is defined in two of them.
+            let mut bundle = FluentBundle::new_concurrent(vec![LanguageIdentifier::default()]);
+            for (file, text) in lang.files() {
+                let resource = FluentResource::try_new((*text).to_owned()).unwrap();
+                if let Err(errors) = bundle.add_resource(resource) {
+                    panic!("{}/{file} repeats ids: {errors:?}", lang.code());
                 }
             }
         }
-        assert!(used > 100, "the scan found only {used} keys");
+        let broken = load(Lang::Sv, &[("broken.ftl", "ok = fine\nbroken = { oops\n")]);
+        assert!(broken.has_message("ok"), "what parsed is kept");
+        assert!(FluentResource::try_new("broken = { oops\n".to_owned()).is_err());
+    }
+
+    #[test]
+    fn both_languages_have_the_same_ids_once() {
+        let sv = ids_by_file(Lang::Sv);
+        let en = ids_by_file(Lang::En);
+        for (lang, by_file) in [("sv", &sv), ("en", &en)] {
+            let mut seen = BTreeSet::new();
+            for (file, ids) in by_file {
+                for id in ids {
+                    assert!(
+                        seen.insert(id.as_str()),
+                        "{lang}/{file}: {id} is defined twice"
+                    );
+                }
+            }
+            assert!(seen.len() > 700, "{lang} has only {} messages", seen.len());
+        }
+        for (file, sv_ids) in &sv {
+            let sv_ids: BTreeSet<_> = sv_ids.iter().collect();
+            let en_ids: BTreeSet<_> = en[file].iter().collect();
+            let only_sv: Vec<_> = sv_ids.difference(&en_ids).collect();
+            let only_en: Vec<_> = en_ids.difference(&sv_ids).collect();
+            assert!(only_sv.is_empty(), "{file}: only in Swedish: {only_sv:?}");
+            assert!(only_en.is_empty(), "{file}: only in English: {only_en:?}");
+        }
+    }
+
+    /// Every file under `dir` (recursively) whose name ends with `ext`.
+    fn files_under(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The literal ids after each `opening` in `text`.
+    fn literal_ids<'a>(text: &'a str, opening: &str) -> impl Iterator<Item = &'a str> {
+        text.split(opening).skip(1).map(|rest| {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+    }
+
+    #[test]
+    fn every_id_used_in_templates_and_code_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        let mut check = |path: &Path, id: &str, used: &mut usize| {
+            *used += 1;
+            for lang in LANGS {
+                if id.is_empty() || !lang.bundle().has_message(id) {
+                    missing.push(format!("{}: {id:?} ({})", path.display(), lang.code()));
+                }
+            }
+        };
+        let mut templates = Vec::new();
+        files_under(&root.join("templates"), "html", &mut templates);
+        let mut in_templates = 0;
+        for path in &templates {
+            let text = std::fs::read_to_string(path).unwrap();
+            for id in literal_ids(&text, "t.t(\"") {
+                check(path, id, &mut in_templates);
+            }
+        }
+        let mut sources = Vec::new();
+        files_under(&root.join("src"), "rs", &mut sources);
+        let mut in_code = 0;
+        for path in &sources {
+            let text = std::fs::read_to_string(path).unwrap();
+            // Literal ids given to `t.t`, also when the call is split over lines, to
+            // `t.message`, and the flash of a redirect (`?ok=` and the id).
+            for opening in [".t(\"", ".message(\"", "?ok="] {
+                for id in literal_ids(&text, opening) {
+                    // `?ok={key}` passes on a key checked where it is written.
+                    if opening == "?ok=" && id.is_empty() {
+                        continue;
+                    }
+                    check(path, id, &mut in_code);
+                }
+            }
+        }
         assert!(
-            missing.is_empty(),
-            "keys missing from MESSAGES: {missing:?}"
+            in_templates > 500,
+            "the scan found only {in_templates} ids in templates"
         );
+        assert!(
+            in_code > 50,
+            "the scan found only {in_code} ids in the code"
+        );
+        assert!(missing.is_empty(), "ids without a message: {missing:#?}");
+    }
+
+    #[test]
+    fn every_key_the_pages_pass_on_exists() {
+        // Keys the page code passes on before they are looked up (a flash after a redirect, a
+        // state shown by the template): every string literal shaped like an id whose first
+        // part is that of some message (`user-created`, not `no-store`) must be a message, or
+        // a prefix given to `Tr::code` (whose codes the next test checks).
+        let ids = ids_by_file(Lang::Sv);
+        let groups: BTreeSet<&str> = ids
+            .values()
+            .flatten()
+            .filter_map(|id| id.split('-').next())
+            .collect();
+        let mut sources = Vec::new();
+        files_under(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+            "rs",
+            &mut sources,
+        );
+        let texts: Vec<_> = sources
+            .iter()
+            .map(|path| (path, std::fs::read_to_string(path).unwrap()))
+            .collect();
+        let prefixes: BTreeSet<&str> = texts
+            .iter()
+            .flat_map(|(_, text)| literal_ids(text, ".code(\""))
+            .collect();
+        let id_shaped = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.contains('-')
+                && !s.ends_with('-')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c))
+        };
+        let mut checked = 0;
+        let mut missing = Vec::new();
+        for (path, text) in &texts {
+            for literal in text.split('"').filter(|s| id_shaped(s)) {
+                let group = literal.split('-').next().unwrap_or_default();
+                if !groups.contains(group) || prefixes.contains(literal) {
+                    continue;
+                }
+                checked += 1;
+                for lang in LANGS {
+                    if !lang.bundle().has_message(literal) {
+                        missing.push(format!("{}: {literal:?} ({})", path.display(), lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(checked > 80, "the scan found only {checked} keys");
+        assert!(missing.is_empty(), "keys without a message: {missing:#?}");
+    }
+
+    /// Asserts that `{prefix}-{code}` exists in both languages for every code.
+    fn assert_codes<'c>(prefix: &str, codes: impl IntoIterator<Item = &'c str>) -> Vec<String> {
+        let mut missing = Vec::new();
+        let mut n = 0;
+        for code in codes {
+            n += 1;
+            let id = format!("{prefix}-{code}");
+            for lang in LANGS {
+                if !lang.bundle().has_message(&id) {
+                    missing.push(format!("{id} ({})", lang.code()));
+                }
+            }
+        }
+        assert!(n > 0, "no codes for {prefix}");
+        missing
+    }
+
+    #[test]
+    fn every_code_the_pages_name_has_a_message() {
+        use vaka_domain::access::Role;
+        use vaka_domain::alarm::{AlarmKind, AlarmState, ChainLink, CloseCause};
+        use vaka_domain::client::{AreaType, KeyAccess, Protection};
+        use vaka_domain::consent::{GivenBy, InformedHow};
+        use vaka_domain::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
+        use vaka_domain::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
+        use vaka_domain::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+        use vaka_domain::ids::UserId;
+        use vaka_domain::personnummer::IdentityKind;
+        use vaka_domain::plan::{EscalationChain, PauseReason, PauseRequest};
+        use vaka_domain::rounds::TaskKind;
+        use vaka_domain::supervision::{
+            DispatchCause, DispatchStatus, DispatchStep, EscalationReason, Outcome, TaskState,
+        };
+        use vaka_service::alarms::console::AlarmStep;
+
+        // Enums without `ALL`: one of each variant; the match stops compiling when a variant
+        // is added, as a reminder to list it here.
+        let provider_kinds = [ProviderKind::InHouse, ProviderKind::Private];
+        for k in provider_kinds {
+            match k {
+                ProviderKind::InHouse | ProviderKind::Private => {}
+            }
+        }
+        let by = UserId::new();
+        let alarm_states = [
+            AlarmState::Received,
+            AlarmState::Taken { by },
+            AlarmState::Dispatched { by },
+            AlarmState::Acknowledged { by },
+            AlarmState::OnTheWay { by },
+            AlarmState::Arrived { by },
+            AlarmState::Closed,
+        ];
+        for s in alarm_states {
+            match s {
+                AlarmState::Received
+                | AlarmState::Taken { .. }
+                | AlarmState::Dispatched { .. }
+                | AlarmState::Acknowledged { .. }
+                | AlarmState::OnTheWay { .. }
+                | AlarmState::Arrived { .. }
+                | AlarmState::Closed => {}
+            }
+        }
+        let alarm_steps = [
+            AlarmStep::Take,
+            AlarmStep::Release,
+            AlarmStep::Contact { note: None },
+            AlarmStep::Note {
+                note: String::new(),
+            },
+            AlarmStep::Dispatch {
+                link: ChainLink::ALL[0],
+            },
+            AlarmStep::Acknowledge,
+            AlarmStep::OnTheWay,
+            AlarmStep::Arrive,
+            AlarmStep::Close {
+                cause: CloseCause::ALL[0],
+                note: None,
+            },
+        ];
+        for s in &alarm_steps {
+            match s {
+                AlarmStep::Take
+                | AlarmStep::Release
+                | AlarmStep::Contact { .. }
+                | AlarmStep::Note { .. }
+                | AlarmStep::Dispatch { .. }
+                | AlarmStep::Acknowledge
+                | AlarmStep::OnTheWay
+                | AlarmStep::Arrive
+                | AlarmStep::Close { .. } => {}
+            }
+        }
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        let task_states = [
+            TaskState::Planned,
+            TaskState::Open { recheck: None },
+            TaskState::Open { recheck: Some(at) },
+            TaskState::LookedIn { recheck: None },
+            TaskState::RecheckDue { at },
+            TaskState::Done,
+            TaskState::Escalated {
+                reason: EscalationReason::Deviation,
+            },
+            TaskState::Missed,
+            TaskState::CameraUnreachable,
+            TaskState::Closed,
+            TaskState::Paused,
+            TaskState::Cancelled,
+        ];
+        for s in task_states {
+            match s {
+                TaskState::Planned
+                | TaskState::Open { .. }
+                | TaskState::LookedIn { .. }
+                | TaskState::RecheckDue { .. }
+                | TaskState::Done
+                | TaskState::Escalated { .. }
+                | TaskState::Missed
+                | TaskState::CameraUnreachable
+                | TaskState::Closed
+                | TaskState::Paused
+                | TaskState::Cancelled => {}
+            }
+        }
+        let dispatch_statuses = [
+            DispatchStatus::New,
+            DispatchStatus::Acknowledged,
+            DispatchStatus::OnTheWay,
+            DispatchStatus::Arrived,
+            DispatchStatus::Closed,
+        ];
+        for s in dispatch_statuses {
+            match s {
+                DispatchStatus::New
+                | DispatchStatus::Acknowledged
+                | DispatchStatus::OnTheWay
+                | DispatchStatus::Arrived
+                | DispatchStatus::Closed => {}
+            }
+        }
+        // What the alarm monitor writes to an alarm's log besides the steps.
+        let system_log = [
+            "raised",
+            "restored",
+            "escalated_not_taken",
+            "escalated_not_acknowledged",
+        ];
+
+        let mut missing = Vec::new();
+        missing.extend(assert_codes("role", Role::ALL.iter().map(|r| r.code())));
+        missing.extend(assert_codes(
+            "org-kind",
+            OrganisationKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "org-provider_kind",
+            provider_kinds.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "unit-kind",
+            UnitKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "user-status",
+            AccountStatus::ALL.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "alarm_kind",
+            AlarmKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "alarm_state",
+            alarm_states.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "chain_link",
+            ChainLink::ALL.iter().map(|l| l.code()),
+        ));
+        missing.extend(assert_codes(
+            "alarm_step",
+            alarm_steps.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "alarm_log",
+            alarm_steps.iter().map(|s| s.code()).chain(system_log),
+        ));
+        missing.extend(assert_codes(
+            "close_cause",
+            CloseCause::ALL.iter().map(|c| c.code()),
+        ));
+        missing.extend(assert_codes(
+            "key_access",
+            KeyAccess::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "area_type",
+            AreaType::ALL.iter().map(|a| a.code()),
+        ));
+        missing.extend(assert_codes(
+            "protection",
+            Protection::ALL.iter().map(|p| p.code()),
+        ));
+        missing.extend(assert_codes(
+            "identity_kind",
+            IdentityKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes("law", Law::ALL.iter().map(|l| l.code())));
+        missing.extend(assert_codes(
+            "service",
+            ServiceKind::ALL.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "mode",
+            SupervisionMode::ALL.iter().map(|m| m.code()),
+        ));
+        missing.extend(assert_codes(
+            "order_status",
+            OrderStatus::ALL.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "informed_how",
+            InformedHow::ALL.iter().map(|i| i.code()),
+        ));
+        missing.extend(assert_codes(
+            "given_by",
+            GivenBy::ALL.iter().map(|g| g.code()),
+        ));
+        missing.extend(assert_codes(
+            "escalation",
+            EscalationChain::ALL.iter().map(|e| e.code()),
+        ));
+        missing.extend(assert_codes(
+            "pause_reason",
+            PauseReason::ALL.iter().map(|r| r.code()),
+        ));
+        missing.extend(assert_codes(
+            "pause_request",
+            PauseRequest::ALL.iter().map(|r| r.code()),
+        ));
+        missing.extend(assert_codes(
+            "device_kind",
+            DeviceKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "device_status",
+            DeviceStatus::ALL.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "device_step",
+            DeviceStep::ALL.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "key_style",
+            Dc09KeyStyle::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "task_kind",
+            TaskKind::ALL.iter().map(|k| k.code()),
+        ));
+        missing.extend(assert_codes(
+            "task_state",
+            task_states.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "outcome",
+            Outcome::ALL.iter().map(|o| o.code()),
+        ));
+        missing.extend(assert_codes(
+            "dispatch_cause",
+            DispatchCause::ALL.iter().map(|c| c.code()),
+        ));
+        missing.extend(assert_codes(
+            "dispatch_status",
+            dispatch_statuses.iter().map(|s| s.code()),
+        ));
+        missing.extend(assert_codes(
+            "dispatch_step",
+            DispatchStep::ALL.iter().map(|s| s.code()),
+        ));
+        assert!(missing.is_empty(), "codes without a message: {missing:#?}");
     }
 
     #[test]
@@ -812,5 +927,63 @@ mod tests {
         assert_eq!(Tr::new(Lang::En).field("valid_from"), "Valid from");
         assert_eq!(sv.field("no_such_field"), "no_such_field");
         assert_eq!(sv.code("role", "operator"), "Larmoperatör / trygghetsjour");
+        assert_eq!(Tr::new(Lang::En).code("role", "operator"), "Operator");
+        assert_eq!(sv.code("role", "no_such_role"), "no_such_role");
+    }
+
+    #[test]
+    fn messages_show_in_the_page_language() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(sv.t("nav-home"), "Översikt");
+        assert_eq!(en.t("nav-home"), "Overview");
+        // A plain message is borrowed from the bundle, not formatted into a new string.
+        assert!(matches!(sv.t("nav-home"), Cow::Borrowed(_)));
+        // An unknown id shows itself.
+        let unknown = "no-such-message";
+        assert_eq!(sv.t(unknown), unknown);
+        assert_eq!(en.message(unknown, &[("n", 1.into())]), unknown);
+        // Fluent trims a value's spaces; the one this message starts with is kept.
+        assert_eq!(sv.t("plan-default_marker"), " (kommunens standard)");
+        assert_eq!(en.t("plan-default_marker"), " (municipal default)");
+        assert!(is_key("user-created"));
+        assert!(!is_key("user.created"));
+        assert_eq!(Tr::default().lang, Lang::Sv);
+    }
+
+    #[test]
+    fn messages_take_named_arguments() {
+        let ftl = "\
+not-a-provider = { $name } är inte en utförare
+alarms-open = { $count ->
+    [one] ett öppet larm
+   *[other] { $count } öppna larm
+}
+";
+        let bundle = load(Lang::Sv, &[("test.ftl", ftl)]);
+        let text = |id, args: &[(&str, Arg<'_>)]| {
+            format_message(&bundle, id, Some(&fluent_args(args))).map(Cow::into_owned)
+        };
+        // No Unicode isolation marks around the argument.
+        assert_eq!(
+            text("not-a-provider", &[("name", "Omsorg AB".into())]).as_deref(),
+            Some("Omsorg AB är inte en utförare")
+        );
+        assert_eq!(
+            text(
+                "not-a-provider",
+                &[("name", String::from("Vård AB").into())]
+            )
+            .as_deref(),
+            Some("Vård AB är inte en utförare")
+        );
+        assert_eq!(
+            text("alarms-open", &[("count", 1.into())]).as_deref(),
+            Some("ett öppet larm")
+        );
+        assert_eq!(
+            text("alarms-open", &[("count", 3_usize.into())]).as_deref(),
+            Some("3 öppna larm")
+        );
+        assert_eq!(text("no-such-message", &[]), None);
     }
 }

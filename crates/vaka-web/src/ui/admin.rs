@@ -32,17 +32,17 @@ fn org_kind_label(t: Tr, o: &Organisation) -> String {
     match (o.kind, o.provider_kind) {
         (OrganisationKind::Provider, Some(pk)) => format!(
             "{} ({})",
-            t.t("org.kind.provider"),
-            t.code("org.provider_kind", pk.code())
+            t.t("org-kind-provider"),
+            t.code("org-provider_kind", pk.code())
         ),
-        (k, _) => t.code("org.kind", k.code()),
+        (k, _) => t.code("org-kind", k.code()),
     }
 }
 
 fn unit_kinds(t: Tr) -> Vec<(String, String)> {
     UnitKind::ALL
         .iter()
-        .map(|k| (k.code().to_owned(), t.code("unit.kind", k.code())))
+        .map(|k| (k.code().to_owned(), t.code("unit-kind", k.code())))
         .collect()
 }
 
@@ -158,7 +158,7 @@ pub async fn create_organisation(
     };
     match result {
         Ok(org) => Ok(
-            Redirect::to(&format!("/admin/organisations/{}?ok=org.created", org.id))
+            Redirect::to(&format!("/admin/organisations/{}?ok=org-created", org.id))
                 .into_response(),
         ),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
@@ -228,7 +228,7 @@ async fn organisation_page(
                 .map(|u| UnitRow {
                     id: u.id,
                     name: u.name,
-                    kind_label: t.code("unit.kind", u.kind.code()),
+                    kind_label: t.code("unit-kind", u.kind.code()),
                     active: u.active,
                 })
                 .collect(),
@@ -282,7 +282,7 @@ pub async fn update_organisation(
         .await
     {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/admin/organisations/{id}?ok=org.saved")).into_response())
+            Ok(Redirect::to(&format!("/admin/organisations/{id}?ok=org-saved")).into_response())
         }
         Err(e) => {
             let e = ApiError::from(e);
@@ -333,7 +333,7 @@ pub async fn create_unit(
         .await
     {
         Ok(unit) => {
-            Ok(Redirect::to(&format!("/admin/units/{}?ok=unit.created", unit.id)).into_response())
+            Ok(Redirect::to(&format!("/admin/units/{}?ok=unit-created", unit.id)).into_response())
         }
         Err(e) => {
             let e = ApiError::from(e);
@@ -417,7 +417,7 @@ async fn unit_page(
                 .get(&unit.organisation_id)
                 .cloned()
                 .unwrap_or_default(),
-            kind_label: t.code("unit.kind", unit.kind.code()),
+            kind_label: t.code("unit-kind", unit.kind.code()),
             unit_kinds: unit_kinds(t),
             unit_kind: unit.kind.code().to_owned(),
             can_manage,
@@ -462,7 +462,7 @@ pub async fn update_unit(
         active: Some(form.active.is_some()),
     };
     match state.services.update_unit(&caller.ctx(), id, patch).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit.saved")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
         Err(e) => {
             let e = ApiError::from(e);
             if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
@@ -493,7 +493,7 @@ pub async fn set_coverage(
         .set_unit_coverage(&caller.ctx(), id, covered)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit.saved")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
         Err(e) => {
             let e = ApiError::from(e);
             if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
@@ -512,7 +512,7 @@ fn status_view(t: Tr, s: AccountStatus) -> (String, &'static str) {
         AccountStatus::Requested => "warn",
         AccountStatus::Rejected | AccountStatus::Deactivated => "muted",
     };
-    (t.code("user.status", s.code()), class)
+    (t.code("user-status", s.code()), class)
 }
 
 pub struct UserRow {
@@ -601,7 +601,7 @@ pub async fn users(
                     .account
                     .last_login_at
                     .map(local_time)
-                    .unwrap_or_else(|| t.t("user.never").to_owned()),
+                    .unwrap_or_else(|| t.t("user-never").into_owned()),
                 unused: i.unused,
             }
         })
@@ -617,7 +617,7 @@ pub async fn users(
                 .collect(),
             statuses: AccountStatus::ALL
                 .iter()
-                .map(|s| (s.code().to_owned(), t.code("user.status", s.code())))
+                .map(|s| (s.code().to_owned(), t.code("user-status", s.code())))
                 .collect(),
             q: f.q.unwrap_or_default(),
             sel_org: org.map(|o| o.to_string()).unwrap_or_default(),
@@ -742,11 +742,11 @@ async fn new_user_page(
         status,
         &NewUserPage {
             heading: if request {
-                t.t("user.request")
+                t.t("user-request")
             } else {
-                t.t("user.new")
+                t.t("user-new")
             }
-            .to_owned(),
+            .into_owned(),
             request,
             orgs: orgs
                 .iter()
@@ -848,7 +848,7 @@ async fn add_account(
             Some(pw) => Ok(render(
                 StatusCode::CREATED,
                 &SecretPage {
-                    heading: t.t("user.created").to_owned(),
+                    heading: t.t("user-created").into_owned(),
                     user_id: created.account.id,
                     username: created.account.username.to_string(),
                     password: Some(pw),
@@ -857,7 +857,7 @@ async fn add_account(
                 },
             )),
             None => Ok(Redirect::to(&format!(
-                "/admin/users/{}?ok=user.requested",
+                "/admin/users/{}?ok=user-requested",
                 created.account.id
             ))
             .into_response()),
@@ -934,7 +934,7 @@ async fn user_page(
         .await
         .or_page(&page)?;
     let unit_name = |u: Option<UnitId>| match u {
-        None => t.t("common.whole_org").to_owned(),
+        None => t.t("common-whole_org").into_owned(),
         Some(u) => units
             .iter()
             .find(|x| x.id == u)
@@ -970,7 +970,7 @@ async fn user_page(
                 .account
                 .last_login_at
                 .map(local_time)
-                .unwrap_or_else(|| t.t("user.never").to_owned()),
+                .unwrap_or_else(|| t.t("user-never").into_owned()),
             created: local_time(d.account.created_at),
             sessions: d.active_sessions,
             roles: d
@@ -992,7 +992,7 @@ async fn user_page(
                     last_used: tk
                         .last_used_at
                         .map(local_time)
-                        .unwrap_or_else(|| t.t("user.never").to_owned()),
+                        .unwrap_or_else(|| t.t("user-never").into_owned()),
                     revoked: tk.revoked_at.is_some(),
                 })
                 .collect(),
@@ -1070,7 +1070,7 @@ pub async fn approve(
         Ok(c) => Ok(render(
             StatusCode::OK,
             &SecretPage {
-                heading: t.t("user.approved").to_owned(),
+                heading: t.t("user-approved").into_owned(),
                 user_id: uid,
                 username: c.account.username.to_string(),
                 password: c.initial_password,
@@ -1096,7 +1096,7 @@ pub async fn reject(
 ) -> Result<Response, PageError> {
     let ctx = caller.ctx();
     let svc = state.services.clone();
-    user_action(&state, t, &caller, &id, "user.rejected", |u| async move {
+    user_action(&state, t, &caller, &id, "user-rejected", |u| async move {
         svc.reject_user(&ctx, u).await.map(|_| ())
     })
     .await
@@ -1115,7 +1115,7 @@ pub async fn deactivate(
         t,
         &caller,
         &id,
-        "user.deactivated",
+        "user-deactivated",
         |u| async move { svc.deactivate_user(&ctx, u).await.map(|_| ()) },
     )
     .await
@@ -1134,7 +1134,7 @@ pub async fn reactivate(
         t,
         &caller,
         &id,
-        "user.reactivated",
+        "user-reactivated",
         |u| async move { svc.reactivate_user(&ctx, u).await.map(|_| ()) },
     )
     .await
@@ -1148,7 +1148,7 @@ pub async fn reset_second_factor(
 ) -> Result<Response, PageError> {
     let ctx = caller.ctx();
     let svc = state.services.clone();
-    user_action(&state, t, &caller, &id, "user.totp_reset", |u| async move {
+    user_action(&state, t, &caller, &id, "user-totp_reset", |u| async move {
         svc.reset_second_factor(&ctx, u).await
     })
     .await
@@ -1173,7 +1173,7 @@ pub async fn reset_password(
             Ok(render(
                 StatusCode::OK,
                 &SecretPage {
-                    heading: t.t("user.reset_password").to_owned(),
+                    heading: t.t("user-reset_password").into_owned(),
                     user_id: uid,
                     username,
                     password: Some(pw),
@@ -1208,7 +1208,7 @@ pub async fn add_role(
 ) -> Result<Response, PageError> {
     let ctx = caller.ctx();
     let services = state.services.clone();
-    user_action(&state, t, &caller, &id, "user.role_added", |u| async move {
+    user_action(&state, t, &caller, &id, "user-role_added", |u| async move {
         let role = Role::from_code(&form.role)
             .ok_or_else(|| vaka_service::ServiceError::invalid("role", "is required"))?;
         let unit = match form.unit_id.trim() {
@@ -1241,7 +1241,7 @@ pub async fn remove_role(
         t,
         &caller,
         &id,
-        "user.role_removed",
+        "user-role_removed",
         |u| async move { svc.revoke_role(&ctx, u, assignment).await },
     )
     .await
@@ -1269,7 +1269,7 @@ pub async fn create_token(
         Ok(tok) => Ok(render(
             StatusCode::CREATED,
             &SecretPage {
-                heading: t.t("user.token_new").to_owned(),
+                heading: t.t("user-token_new").into_owned(),
                 user_id: uid,
                 username: String::new(),
                 password: None,
@@ -1302,7 +1302,7 @@ pub async fn revoke_token(
         t,
         &caller,
         &id,
-        "user.token_revoked",
+        "user-token_revoked",
         |u| async move { svc.revoke_api_token(&ctx, u, token).await },
     )
     .await

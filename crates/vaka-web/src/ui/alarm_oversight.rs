@@ -148,7 +148,7 @@ pub async fn sign(
         .sign_technical_check(&caller.ctx(), org, form.note.as_deref())
         .await
     {
-        Ok(_) => Ok(Redirect::to("/alarms/technical?ok=technical.signed_ok").into_response()),
+        Ok(_) => Ok(Redirect::to("/alarms/technical?ok=technical-signed_ok").into_response()),
         Err(e) => {
             let page = page.with_error(&e.into());
             technical_page(&state, &caller, page).await

@@ -453,11 +453,11 @@ pub async fn step(
     match result {
         Ok(item) => {
             let to = if from_patrol {
-                "/patrol?ok=alarms.step_saved".to_owned()
+                "/patrol?ok=alarms-step_saved".to_owned()
             } else if item.closed_at.is_some() {
-                "/alarms?ok=alarms.closed".to_owned()
+                "/alarms?ok=alarms-closed".to_owned()
             } else {
-                format!("/alarms/{id}?ok=alarms.step_saved")
+                format!("/alarms/{id}?ok=alarms-step_saved")
             };
             Ok(Redirect::to(&to).into_response())
         }

@@ -102,9 +102,9 @@ async fn to_params(
 fn row(t: Tr, e: AuditEntry) -> EntryRow {
     let n = e.new;
     let (outcome, outcome_class) = match n.outcome {
-        Outcome::Success => (t.t("audit.outcome.success"), "ok"),
-        Outcome::Denied => (t.t("audit.outcome.denied"), "bad"),
-        Outcome::Failure => (t.t("audit.outcome.failure"), "warn"),
+        Outcome::Success => (t.t("audit-outcome-success"), "ok"),
+        Outcome::Denied => (t.t("audit-outcome-denied"), "bad"),
+        Outcome::Failure => (t.t("audit-outcome-failure"), "warn"),
     };
     let subject = match (n.client_id, n.subject_kind, n.subject_id) {
         (Some(c), _, _) => format!("client:{c}"),
@@ -121,7 +121,7 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
             .map(|r| t.code("role", r.code()))
             .unwrap_or_default(),
         action: n.action.code(),
-        outcome: outcome.to_owned(),
+        outcome: outcome.into_owned(),
         outcome_class,
         protected: n.flags.protected_identity,
         subject,

@@ -338,14 +338,14 @@ pub struct ClientFormPage {
 async fn placements(state: &AppState, caller: &Caller, t: Tr) -> Result<Vec<Choice>, ApiError> {
     let names = state.services.directory_names(&caller.ctx(), &[]).await?;
     let (orgs, units) = (names.organisations, names.units);
-    let mut out = vec![(String::new(), t.t("client.placement_none").to_owned())];
+    let mut out = vec![(String::new(), t.t("client-placement_none").into_owned())];
     for o in orgs
         .iter()
         .filter(|o| o.kind == OrganisationKind::Provider && o.active)
     {
         out.push((
             o.id.to_string(),
-            format!("{} — {}", o.name, t.t("common.whole_org")),
+            format!("{} — {}", o.name, t.t("common-whole_org")),
         ));
         for u in units
             .iter()
@@ -409,7 +409,7 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client.created", c.id)).into_response()),
+        Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client-created", c.id)).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
         Err(e) => form_page(&state, &caller, page.with_error(&e), None, form, false).await,
     }
@@ -460,7 +460,7 @@ pub async fn update(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client.updated")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client-updated")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
             Err(PageError { error: e, page })
         }
@@ -705,11 +705,11 @@ async fn client_page(
         .iter()
         .map(|d| {
             let state_key = if d.is_valid_on(today) {
-                "decision.state.valid"
+                "decision-state-valid"
             } else if d.valid_from > today {
-                "decision.state.coming"
+                "decision-state-coming"
             } else {
-                "decision.state.ended"
+                "decision-state-ended"
             };
             DecisionRow {
                 id: d.id,
@@ -728,7 +728,7 @@ async fn client_page(
                     d.last_day().map(day).unwrap_or_default()
                 ),
                 state: state_key,
-                can_end: can_decide && d.ended_on.is_none() && state_key != "decision.state.ended",
+                can_end: can_decide && d.ended_on.is_none() && state_key != "decision-state-ended",
             }
         })
         .collect();
@@ -754,13 +754,13 @@ async fn client_page(
         .iter()
         .map(|k| {
             let state_key = if k.withdrawn_on.is_some() {
-                "consent.state.withdrawn"
+                "consent-state-withdrawn"
             } else if k.is_valid_on(today) {
-                "consent.state.valid"
+                "consent-state-valid"
             } else if k.reconfirm_by < today {
-                "consent.state.reconfirm"
+                "consent-state-reconfirm"
             } else {
-                "consent.state.coming"
+                "consent-state-coming"
             };
             ConsentRow {
                 id: k.id,
@@ -794,7 +794,8 @@ async fn client_page(
     let defaults = vaka_domain::plan::SupervisionDefaults::default();
     let plan = view.plan.as_ref().map(|pl| {
         let eff = pl.effective(defaults);
-        let own = |set: bool| if set { "" } else { t.t("plan.default_marker") };
+        let marker = t.t("plan-default_marker");
+        let own = |set: bool| if set { "" } else { &*marker };
         PlanView {
             mode: t.code("mode", pl.mode.code()),
             times: times_text(&pl.times),
@@ -1034,7 +1035,7 @@ pub async fn add_decision(
         id,
         page,
         result,
-        "decision.recorded",
+        "decision-recorded",
         "decisions",
     )
     .await
@@ -1073,7 +1074,7 @@ pub async fn end_decision(
         id,
         page,
         result,
-        "decision.ended",
+        "decision-ended",
         "decisions",
     )
     .await
@@ -1099,7 +1100,7 @@ pub async fn accept_order(
         id,
         page,
         result,
-        "order.accepted",
+        "order-accepted",
         "orders",
     )
     .await
@@ -1165,7 +1166,7 @@ pub async fn add_consent(
         id,
         page,
         result,
-        "consent.recorded",
+        "consent-recorded",
         "consent",
     )
     .await
@@ -1208,7 +1209,7 @@ pub async fn withdraw_consent(
         id,
         page,
         result,
-        "consent.withdrawn",
+        "consent-withdrawn",
         "consent",
     )
     .await
@@ -1263,7 +1264,7 @@ pub async fn set_plan(
         Ok::<_, ApiError>(state.services.set_plan(&caller.ctx(), id, input).await?)
     }
     .await;
-    after(&state, &caller, id, page, result, "plan.saved", "plan").await
+    after(&state, &caller, id, page, result, "plan-saved", "plan").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -1318,7 +1319,7 @@ pub async fn add_pause(
         id,
         page,
         result,
-        "pause.recorded",
+        "pause-recorded",
         "pauses",
     )
     .await
@@ -1344,7 +1345,7 @@ pub async fn cancel_pause(
         id,
         page,
         result,
-        "pause.cancelled",
+        "pause-cancelled",
         "pauses",
     )
     .await
@@ -1377,5 +1378,5 @@ pub async fn change_group(
         (Err(_), _) => Err(ApiError::invalid("user_id", "choose a user")),
         _ => Err(ApiError::invalid("action", "is not one of the choices")),
     };
-    after(&state, &caller, id, page, result, "group.changed", "group").await
+    after(&state, &caller, id, page, result, "group-changed", "group").await
 }

@@ -45,13 +45,13 @@ fn line(t: Tr, d: &Device, hub: &vaka_gateway::camera::CameraHub) -> DeviceLine 
             (Some(s), _) => {
                 let pos = match s.state {
                     Some(vaka_camera_protocol::CameraState::Active) => {
-                        t.t("device.position.active")
+                        t.t("device-position-active")
                     }
-                    _ => t.t("device.position.privacy"),
+                    _ => t.t("device-position-privacy"),
                 };
-                format!("{} · {pos}", t.t("device.connected"))
+                format!("{} · {pos}", t.t("device-connected"))
             }
-            (None, DeviceKind::Camera) => t.t("device.not_connected").to_owned(),
+            (None, DeviceKind::Camera) => t.t("device-not_connected").into_owned(),
             (None, _) => String::new(),
         },
         id: d.id,
@@ -200,7 +200,7 @@ pub async fn register(
                 serial: r.device.serial,
                 credential: r.credential,
                 page: PageCtx {
-                    flash: Some(t.t("device.registered").to_owned()),
+                    flash: Some(t.t("device-registered").into_owned()),
                     ..page
                 },
             },
@@ -300,9 +300,9 @@ async fn device_page(
                 })
                 .unwrap_or_default(),
             credential: match (d.credential_issued_at, d.credential_revoked_at) {
-                (_, Some(r)) => format!("{} {}", t.t("device.credential_revoked"), local_time(r)),
-                (Some(i), None) => format!("{} {}", t.t("device.credential_issued"), local_time(i)),
-                _ => t.t("device.credential_none").to_owned(),
+                (_, Some(r)) => format!("{} {}", t.t("device-credential_revoked"), local_time(r)),
+                (Some(i), None) => format!("{} {}", t.t("device-credential_issued"), local_time(i)),
+                _ => t.t("device-credential_none").into_owned(),
             },
             has_credential: d.has_live_credential(),
             state_text: d.state.clone().unwrap_or_default(),
@@ -428,7 +428,7 @@ pub async fn step(
             .map_err(ApiError::from)
     }
     .await;
-    after_change(&state, &caller, id, page, result, "device.step_taken").await
+    after_change(&state, &caller, id, page, result, "device-step_taken").await
 }
 
 pub async fn update(
@@ -450,7 +450,7 @@ pub async fn update(
         )
     }
     .await;
-    after_change(&state, &caller, id, page, result, "device.updated").await
+    after_change(&state, &caller, id, page, result, "device-updated").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -495,7 +495,7 @@ pub async fn credential(
                     serial: d.serial,
                     credential,
                     page: PageCtx {
-                        flash: Some(t.t("device.credential_new").to_owned()),
+                        flash: Some(t.t("device-credential_new").into_owned()),
                         ..page
                     },
                 },
@@ -508,7 +508,7 @@ pub async fn credential(
                 id,
                 page,
                 other.map_err(ApiError::from),
-                "device.credential_revoked_ok",
+                "device-credential_revoked_ok",
             )
             .await
         }

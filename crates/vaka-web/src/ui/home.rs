@@ -179,7 +179,7 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     let mut page = PageCtx::for_caller(&caller, t, "profile");
     if form.new_password != form.repeat {
-        page.error = Some(t.t("password.mismatch").to_owned());
+        page.error = Some(t.t("password-mismatch").into_owned());
         return profile_page(&state, &caller, page).await;
     }
     match state
@@ -187,7 +187,7 @@ pub async fn change_password(
         .change_password(&caller.ctx(), &form.current, &form.new_password)
         .await
     {
-        Ok(()) => Ok(Redirect::to("/profile?ok=password.changed").into_response()),
+        Ok(()) => Ok(Redirect::to("/profile?ok=password-changed").into_response()),
         Err(e) => profile_page(&state, &caller, page.with_error(&e.into())).await,
     }
 }
@@ -206,7 +206,7 @@ pub async fn renew_codes(
     Ok(render(
         StatusCode::OK,
         &CodesPage {
-            heading: t.t("profile.renew_codes").to_owned(),
+            heading: t.t("profile-renew_codes").into_owned(),
             codes,
             page,
         },
@@ -227,7 +227,7 @@ pub async fn logout_everywhere(
         .or_page(&page)?;
     Ok((
         jar.add(clear_session_cookie(&state)),
-        Redirect::to("/login?ok=login.logged_out"),
+        Redirect::to("/login?ok=login-logged_out"),
     )
         .into_response())
 }

@@ -26,7 +26,7 @@ pub struct ColumnLine {
 fn columns(t: Tr, cols: &[Column]) -> Vec<ColumnLine> {
     cols.iter()
         .map(|c| {
-            let key = format!("import.col.{}", c.name);
+            let key = format!("import-col-{}", c.name);
             let help = t.t(&key);
             ColumnLine {
                 name: c.name,
@@ -34,7 +34,7 @@ fn columns(t: Tr, cols: &[Column]) -> Vec<ColumnLine> {
                 help: if help == key {
                     c.help.to_owned()
                 } else {
-                    help.to_owned()
+                    help.into_owned()
                 },
             }
         })
@@ -63,15 +63,15 @@ fn view(t: Tr, r: &ImportReport) -> ReportView {
     ReportView {
         kind: t
             .t(match r.kind {
-                ImportKind::Clients => "import.clients",
-                ImportKind::Devices => "import.devices",
+                ImportKind::Clients => "import-clients",
+                ImportKind::Devices => "import-devices",
             })
-            .to_owned(),
+            .into_owned(),
         outcome_key: match r.outcome {
-            ImportOutcome::Imported => "import.outcome.imported",
-            ImportOutcome::PartlyImported => "import.outcome.partly_imported",
-            ImportOutcome::Valid => "import.outcome.valid",
-            ImportOutcome::Rejected => "import.outcome.rejected",
+            ImportOutcome::Imported => "import-outcome-imported",
+            ImportOutcome::PartlyImported => "import-outcome-partly_imported",
+            ImportOutcome::Valid => "import-outcome-valid",
+            ImportOutcome::Rejected => "import-outcome-rejected",
         },
         ok: r.accepted(),
         encoding: r.encoding.clone().unwrap_or_default(),

@@ -149,7 +149,7 @@ pub async fn login_submit(
     if state.login_limiter.check_key(&client_ip(&meta)).is_err() {
         return fail(
             StatusCode::TOO_MANY_REQUESTS,
-            t.t("login.rate_limited").to_owned(),
+            t.t("login-rate_limited").into_owned(),
         );
     }
     match state
@@ -169,11 +169,11 @@ pub async fn login_submit(
                 .into_response()
         }
         Err(ServiceError::Unauthenticated) => {
-            fail(StatusCode::UNAUTHORIZED, t.t("login.failed").to_owned())
+            fail(StatusCode::UNAUTHORIZED, t.t("login-failed").into_owned())
         }
         Err(ServiceError::Locked { until }) => fail(
             StatusCode::LOCKED,
-            format!("{} {}.", t.t("login.locked"), stockholm_time(until)),
+            format!("{} {}.", t.t("login-locked"), stockholm_time(until)),
         ),
         Err(e) => crate::ui::pages::error_response("/login", e.into(), PageCtx::anonymous(t)),
     }
@@ -214,7 +214,7 @@ fn restart(state: &AppState, jar: CookieJar, t: Tr, text: String) -> Response {
     let res = message(
         StatusCode::UNAUTHORIZED,
         PageCtx::anonymous(t),
-        t.t("login.title"),
+        &t.t("login-title"),
         &text,
         "/login",
     );
@@ -240,14 +240,14 @@ pub async fn code_submit(
             match state.services.authenticate_session(&login.token).await {
                 Ok(Some(_)) => {
                     let mut page = login_page_ctx(&caller, t);
-                    page.error = Some(t.t("login.code_wrong").to_owned());
+                    page.error = Some(t.t("login-code_wrong").into_owned());
                     render(StatusCode::UNAUTHORIZED, &CodePage { page })
                 }
                 _ => restart(
                     &state,
                     jar,
                     t,
-                    format!("{} {}", t.t("login.locked"), t.t("login.session_gone")),
+                    format!("{} {}", t.t("login-locked"), t.t("login-session_gone")),
                 ),
             }
         }
@@ -255,7 +255,7 @@ pub async fn code_submit(
             &state,
             jar,
             t,
-            format!("{} {}.", t.t("login.locked"), stockholm_time(until)),
+            format!("{} {}.", t.t("login-locked"), stockholm_time(until)),
         ),
         Err(ServiceError::Conflict(_)) => {
             Redirect::to(stage_page(login.session.stage)).into_response()
@@ -303,7 +303,7 @@ pub async fn password_submit(
         render(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { page })
     };
     if form.new_password != form.repeat {
-        return again(t.t("password.mismatch").to_owned());
+        return again(t.t("password-mismatch").into_owned());
     }
     match state
         .services
@@ -377,12 +377,12 @@ pub async fn enrol_form(
             },
         ),
         Err(ServiceError::Conflict(_)) => {
-            let text = t.t("enrol.already");
+            let text = t.t("enrol-already");
             message(
                 StatusCode::CONFLICT,
                 page,
-                t.t("enrol.title"),
-                text,
+                &t.t("enrol-title"),
+                &text,
                 "/profile",
             )
         }
@@ -423,7 +423,7 @@ pub async fn enrol_submit(
                 StatusCode::OK,
                 &CodesPage {
                     page,
-                    heading: t.t("enrol.done_title").to_owned(),
+                    heading: t.t("enrol-done_title").into_owned(),
                     codes,
                 },
             )
@@ -457,7 +457,7 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar, Meta(meta): M
     }
     (
         jar.add(clear_session_cookie(&state)),
-        Redirect::to("/login?ok=login.logged_out"),
+        Redirect::to("/login?ok=login-logged_out"),
     )
         .into_response()
 }

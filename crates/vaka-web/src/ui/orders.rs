@@ -92,7 +92,7 @@ pub async fn accept(
         .accept_order(&caller.ctx(), id)
         .await
         .or_page(&page)?;
-    Ok(Redirect::to("/orders?ok=order.accepted").into_response())
+    Ok(Redirect::to("/orders?ok=order-accepted").into_response())
 }
 
 pub struct ReportLine {

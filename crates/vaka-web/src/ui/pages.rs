@@ -100,7 +100,7 @@ impl PageCtx {
         if let Some(k) = key
             && is_key(k)
         {
-            self.flash = Some(self.t.t(k).to_owned());
+            self.flash = Some(self.t.t(k).into_owned());
         }
         self
     }
@@ -138,13 +138,13 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
             (None, _) => e.detail.to_string(),
         },
         "conflict" => match &e.reason {
-            Some(reason) => format!("{}: {}", t.t("error.conflict"), t.reason_of(reason)),
-            None => format!("{}: {}", t.t("error.conflict"), t.reason(&e.detail)),
+            Some(reason) => format!("{}: {}", t.t("error-conflict"), t.reason_of(reason)),
+            None => format!("{}: {}", t.t("error-conflict"), t.reason(&e.detail)),
         },
-        "forbidden" => t.t("error.forbidden").to_owned(),
-        "not-found" => t.t("error.not_found").to_owned(),
-        "unavailable" => t.t("error.unavailable").to_owned(),
-        "internal" => t.t("error.internal").to_owned(),
+        "forbidden" => t.t("error-forbidden").into_owned(),
+        "not-found" => t.t("error-not_found").into_owned(),
+        "unavailable" => t.t("error-unavailable").into_owned(),
+        "internal" => t.t("error-internal").into_owned(),
         _ => e.detail.to_string(),
     }
 }
@@ -206,8 +206,8 @@ pub fn forbidden_page(page: PageCtx) -> Response {
     message(
         StatusCode::FORBIDDEN,
         page,
-        t.t("error.forbidden"),
-        t.t("error.forbidden"),
+        &t.t("error-forbidden"),
+        &t.t("error-forbidden"),
         "/",
     )
 }
@@ -217,8 +217,8 @@ pub fn not_found_page(page: PageCtx) -> Response {
     message(
         StatusCode::NOT_FOUND,
         page,
-        t.t("error.not_found"),
-        t.t("error.not_found"),
+        &t.t("error-not_found"),
+        &t.t("error-not_found"),
         "/",
     )
 }
@@ -245,11 +245,11 @@ pub fn error_response(path: &str, e: ApiError, page: PageCtx) -> Response {
     let t = page.t;
     let text = describe(t, &e);
     let heading = match e.status {
-        StatusCode::FORBIDDEN => t.t("error.forbidden"),
-        StatusCode::NOT_FOUND => t.t("error.not_found"),
-        _ => t.t("common.error"),
+        StatusCode::FORBIDDEN => t.t("error-forbidden"),
+        StatusCode::NOT_FOUND => t.t("error-not_found"),
+        _ => t.t("common-error"),
     };
-    message(e.status, page, heading, &text, "/")
+    message(e.status, page, &heading, &text, "/")
 }
 
 /// The error page for a page handler.

@@ -200,7 +200,7 @@ pub async fn step(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol.step_saved").into_response()),
+        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol-step_saved").into_response()),
         Err(e) => {
             let page = page.with_error(&e);
             let list = list_html(&state, &caller, t).await.unwrap_or_default();
@@ -236,7 +236,7 @@ pub async fn visit(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol.step_saved").into_response()),
+        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol-step_saved").into_response()),
         Err(e) => {
             let page = page.with_error(&e);
             let list = list_html(&state, &caller, t).await.unwrap_or_default();

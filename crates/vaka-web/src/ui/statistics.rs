@@ -126,34 +126,34 @@ pub async fn page(
         response.no_arrival += c[5];
     }
     let chart_months = bars(
-        t.t("stats.chart_months"),
+        &t.t("stats-chart_months"),
         &labels,
         &[
             Series {
-                name: t.t("stats.planned"),
+                name: &t.t("stats-planned"),
                 fill: "#1f5fa8",
                 values: planned,
             },
             Series {
-                name: t.t("stats.performed"),
+                name: &t.t("stats-performed"),
                 fill: "#2e7d32",
                 values: performed,
             },
             Series {
-                name: t.t("stats.on_time"),
+                name: &t.t("stats-on_time"),
                 fill: "#8d6e00",
                 values: on_time,
             },
         ],
     );
     let chart_response = bars(
-        t.t("stats.chart_response"),
+        &t.t("stats-chart_response"),
         &ResponseTimes::LABELS
             .iter()
             .map(|l| (*l).to_owned())
             .collect::<Vec<_>>(),
         &[Series {
-            name: t.t("stats.dispatches"),
+            name: &t.t("stats-dispatches"),
             fill: "#b3261e",
             values: response.counts().to_vec(),
         }],

@@ -93,11 +93,11 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
             state_code: i.state,
             camera: t
                 .t(match (i.camera, i.camera_online) {
-                    (None, _) => "console.camera_none",
-                    (Some(_), true) => "console.camera_online",
-                    (Some(_), false) => "console.camera_offline",
+                    (None, _) => "console-camera_none",
+                    (Some(_), true) => "console-camera_online",
+                    (Some(_), false) => "console-camera_offline",
                 })
-                .to_owned(),
+                .into_owned(),
             camera_ok: i.camera_online,
             can_look_in: i.can_look_in,
             recheck: matches!(i.state, "recheck_due" | "recheck_open"),
@@ -416,7 +416,7 @@ pub async fn record_outcome(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to("/supervision?ok=supervision.outcome_saved").into_response()),
+        Ok(_) => Ok(Redirect::to("/supervision?ok=supervision-outcome_saved").into_response()),
         Err(e) => {
             let page = page.with_error(&e);
             let queue = queue_html(&state, &caller, t).await.unwrap_or_default();

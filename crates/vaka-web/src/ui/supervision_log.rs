@@ -101,25 +101,25 @@ pub fn log_csv(log: &SupervisionLog) -> String {
 /// The log as readable lines (the page's list and the PDF).
 pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
     let mut lines = vec![
-        Line::Title(format!("{} – {}", t.t("slog.title"), log.client_name)),
+        Line::Title(format!("{} – {}", t.t("slog-title"), log.client_name)),
         Line::Text(format!(
             "{}: {} · {}: {} – {} · {}: {}",
-            t.t("clients.identity"),
+            t.t("clients-identity"),
             log.identity,
-            t.t("slog.period"),
+            t.t("slog-period"),
             log.from,
             log.to,
-            t.t("slog.generated"),
+            t.t("slog-generated"),
             local_time(log.generated_at)
         )),
-        Line::Text(t.t("slog.about").to_owned()),
+        Line::Text(t.t("slog-about").into_owned()),
         Line::Blank,
     ];
     let mut night = None;
     for r in &log.rows {
         if night != Some(r.night) {
             night = Some(r.night);
-            lines.push(Line::Heading(format!("{} {}", t.t("slog.night"), r.night)));
+            lines.push(Line::Heading(format!("{} {}", t.t("slog-night"), r.night)));
         }
         let mut text = format!(
             "{} {}: {}.",
@@ -131,9 +131,9 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
             text.push_str(&format!(
                 " {} {} ({} s, {}): {}.",
                 if l.recheck {
-                    t.t("console.recheck")
+                    t.t("console-recheck")
                 } else {
-                    t.t("slog.look_in")
+                    t.t("slog-look_in")
                 },
                 local_seconds(l.started_at).get(11..).unwrap_or_default(),
                 l.seconds
@@ -142,20 +142,20 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
                 l.operator,
                 l.outcome
                     .map(|o| t.code("outcome", o))
-                    .unwrap_or_else(|| t.t("slog.no_outcome").to_owned())
+                    .unwrap_or_else(|| t.t("slog-no_outcome").into_owned())
             ));
         }
         if let Some(d) = &r.dispatch {
             text.push_str(&format!(
                 " {}: {} {}",
-                t.t("slog.dispatch"),
+                t.t("slog-dispatch"),
                 t.code("dispatch_cause", d.cause),
                 local_seconds(d.created_at).get(11..).unwrap_or_default()
             ));
             if let Some(a) = d.arrived_at {
                 text.push_str(&format!(
                     ", {} {} ({} min / {} min)",
-                    t.t("dispatch_status.arrived").to_lowercase(),
+                    t.t("dispatch_status-arrived").to_lowercase(),
                     local_seconds(a).get(11..).unwrap_or_default(),
                     d.response_minutes.unwrap_or_default(),
                     d.response_target_minutes
@@ -164,7 +164,7 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
             if let Some(c) = d.closed_at {
                 text.push_str(&format!(
                     ", {} {}",
-                    t.t("dispatch_status.closed").to_lowercase(),
+                    t.t("dispatch_status-closed").to_lowercase(),
                     local_seconds(c).get(11..).unwrap_or_default()
                 ));
             }
@@ -179,7 +179,7 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
         lines.push(Line::Text(text));
     }
     if log.rows.is_empty() {
-        lines.push(Line::Text(t.t("slog.none").to_owned()));
+        lines.push(Line::Text(t.t("slog-none").into_owned()));
     }
     lines
 }
@@ -245,7 +245,7 @@ pub fn download(log: &SupervisionLog, t: Tr, format: &str) -> Response {
                     format!("attachment; filename=\"{base}.pdf\""),
                 ),
             ],
-            pdf::render(t.t("slog.title"), &log_lines(t, log)),
+            pdf::render(&t.t("slog-title"), &log_lines(t, log)),
         )
             .into_response(),
     }

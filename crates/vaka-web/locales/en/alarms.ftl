@@ -1,0 +1,167 @@
+### Messages of the safety-alarm pages: the alarm centre's console, one alarm, the
+### responder's alarms on the patrol page, technical alarms and their checks, chain
+### health and statistics.
+###
+### English. Every message here has the same id in
+### locales/sv/alarms.ftl (a unit test checks it).
+
+nav-alarms = Alarms
+
+alarms-title = Alarm centre
+alarms-intro = Open safety alarms by priority and age. The list updates by itself. Take an alarm before you call; the others see that you have it.
+alarms-none = No open alarms.
+alarms-received = Received
+alarms-kind = Type
+alarms-waiting = Waiting
+alarms-restored = Restored
+alarms-account = Account
+alarms-taken_by = Taken by
+alarms-operator = Operator
+alarms-dispatched_to = Dispatched to
+alarms-escalated_not_taken = Not taken in time
+alarms-escalated_not_acknowledged = Not acknowledged in time
+alarms-contact_clock = To contact
+alarms-arrival_clock = To arrival
+alarms-open = Open
+alarms-status = The alarm
+alarms-call_note = Call note
+alarms-dispatch_to = Dispatch to
+alarms-cause = Cause
+alarms-close_note = What happened (required for Other)
+alarms-client_card = The client
+alarms-client_record = Record
+alarms-protected = Protected identity: address, phone and contacts are shown only to a named group.
+alarms-address = Address
+alarms-phone = Phone
+alarms-key_access = Key access
+alarms-no_client = The alarm comes from a device not linked to a client. Register the device or contact the supplier.
+alarms-chain = The alarm chain now
+alarms-log = The alarm's log
+alarms-time = Time
+alarms-step = Event
+alarms-by = By
+alarms-note = Note
+alarms-system = The system
+alarms-step_saved = Saved.
+alarms-closed = The alarm is closed.
+alarms-responder_title = Alarms for you
+alarms-responder_none = No alarms right now.
+alarms-details = Address and contacts
+
+alarm_kind-personal = Personal alarm
+alarm_kind-fall = Fall
+alarm_kind-sensor = Sensor
+alarm_kind-technical = Technical
+alarm_kind-test = Test alarm
+alarm_kind-unknown_device = Unknown device
+
+alarm_category-personal_alarm = alarm button
+alarm_category-fall = fall detector
+alarm_category-inactivity = inactivity
+alarm_category-fire = fire/smoke
+alarm_category-low_battery = low battery
+alarm_category-mains_failure = mains failure
+alarm_category-communication_failure = communication failure
+alarm_category-heartbeat_missed = missed heartbeat
+alarm_category-test = test
+alarm_category-other = unknown code
+alarm_category-unknown_device = not registered
+
+alarm_state-received = Received
+alarm_state-taken = Taken
+alarm_state-dispatched = Dispatched
+alarm_state-acknowledged = Acknowledged
+alarm_state-on_the_way = On the way
+alarm_state-arrived = Arrived
+alarm_state-closed = Closed
+
+alarm_step-take = Take
+alarm_step-release = Release
+alarm_step-contact = Contact made
+alarm_step-note = Save note
+alarm_step-dispatch = Dispatch
+alarm_step-acknowledge = Acknowledge
+alarm_step-on_the_way = On the way
+alarm_step-arrive = Arrived
+alarm_step-close = Close the alarm
+
+alarm_log-take = Taken
+alarm_log-release = Released
+alarm_log-contact = Contact
+alarm_log-note = Note
+alarm_log-dispatch = Dispatched
+alarm_log-acknowledge = Acknowledged
+alarm_log-on_the_way = On the way
+alarm_log-arrive = Arrived
+alarm_log-close = Closed
+alarm_log-raised = Raised
+alarm_log-restored = Restored
+alarm_log-escalated_not_taken = Escalated: not taken
+alarm_log-escalated_not_acknowledged = Escalated: not acknowledged
+
+field-link = Dispatch to
+
+nav-technical = Technical alarms
+nav-health = Alarm chain
+
+technical-title = Technical alarms
+technical-intro = Open technical alarms per provider. On weekends and public holidays the provider's technical contact signs a check twice a day; a check not signed in time alerts the municipality.
+technical-slot_due = Check to sign
+technical-slot_signed = Check signed
+technical-no_slot = No scheduled check right now.
+technical-next = Next scheduled check
+technical-since = Since
+technical-fault = Fault
+technical-serial = Serial
+technical-none_open = No open technical alarms.
+technical-note = Note on the check
+technical-sign = Sign the check
+technical-signed_ok = The check is signed.
+technical-signed = Signed
+technical-checks = Checks of the last week
+technical-due = Scheduled
+technical-open_then = Open alarms then
+technical-missed = Missed
+technical-no_providers = No providers with active alarms in your responsibility.
+
+health-title = Alarm chain health
+health-intro = The whole chain from alarm device to help on site: the last message per device, times per alarm and missed checks.
+health-stopped = Alarm traffic has stopped: no messages from any device.
+health-flowing = Alarm traffic is flowing.
+health-last_message = Last message
+health-limit = limit
+health-missed_checks = Missed technical checks
+health-noticed = Noticed
+health-recent = Alarms of the last 24 hours
+health-to_take = To taken
+health-to_close = To closed
+health-devices = Alarm devices
+health-overdue = silent
+health-last_seen = Last heard
+health-interval = Interval
+health-silent = Silent
+
+astats-title = Safety-alarm statistics
+astats-intro = Alarms per type, unit and month, how often the contact and arrival targets were met, and technical alarms. Test alarms are not counted.
+astats-contact_met = Contact on time
+astats-contact_median = Median to contact
+astats-arrival_met = Arrival on time
+astats-arrival_median = Median to arrival
+astats-technical_open = Technical open
+astats-fix_median = Median time to fix
+
+nav-alarm_statistics = Alarm statistics
+
+field-cause = Cause
+
+chain_link-night_patrol = Night patrol
+chain_link-home_care = Home-care group
+chain_link-relative = Relative
+
+close_cause-help_given = Help given
+close_cause-fall = Fall, helped up
+close_cause-ambulance = Ambulance
+close_cause-accidental = Pressed by mistake
+close_cause-test = Test
+close_cause-technical = Technical
+close_cause-other = Other
