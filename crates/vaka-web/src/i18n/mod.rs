@@ -79,12 +79,29 @@ macro_rules! locale_files {
                 "alarms.ftl",
                 include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             ),
+            reasons!($lang, "input"),
+            reasons!($lang, "access"),
+            reasons!($lang, "auth"),
+            reasons!($lang, "directory"),
+            reasons!($lang, "registry"),
+            reasons!($lang, "supervision"),
+            reasons!($lang, "alarm"),
         ]
     };
 }
 
-const SV_FILES: [(&str, &str); 4] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 4] = locale_files!("en");
+/// The words of one area's typed reasons (`vaka_domain::reason`).
+macro_rules! reasons {
+    ($lang:literal, $area:literal) => {
+        (
+            concat!("reasons/", $area, ".ftl"),
+            include_str!(concat!("../../locales/", $lang, "/reasons/", $area, ".ftl")),
+        )
+    };
+}
+
+const SV_FILES: [(&str, &str); 11] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 11] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -497,6 +514,57 @@ mod tests {
             assert!(only_sv.is_empty(), "{file}: only in Swedish: {only_sv:?}");
             assert!(only_en.is_empty(), "{file}: only in English: {only_en:?}");
         }
+    }
+
+    #[test]
+    fn every_reason_has_words_in_both_languages() {
+        let ids: Vec<&str> = vaka_domain::reason::Reason::all_ids().collect();
+        assert!(ids.len() > 30, "only {} reasons", ids.len());
+        for lang in LANGS {
+            let missing: Vec<&&str> = ids
+                .iter()
+                .filter(|id| !lang.bundle().has_message(id))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{}: reasons without words: {missing:?}",
+                lang.code()
+            );
+        }
+        // And every message in a reasons file is a reason (no words left behind by a rename).
+        let known: BTreeSet<&str> = ids.iter().copied().collect();
+        for (file, file_ids) in ids_by_file(Lang::Sv) {
+            if file.starts_with("reasons/") {
+                for id in file_ids {
+                    assert!(known.contains(id.as_str()), "{file}: {id} is no reason");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typed_reasons_take_their_arguments_in_the_page_language() {
+        use vaka_domain::access::Role;
+        use vaka_domain::directory::OrganisationKind;
+        use vaka_domain::reason::{DirectoryReason, InputReason, Reason};
+        let sv = Tr::new(Lang::Sv);
+        let en = Tr::new(Lang::En);
+        let too_long = Reason::from(InputReason::TooLong { max: 12 });
+        assert_eq!(sv.reason_of(&too_long), "får vara högst 12 tecken");
+        assert_eq!(en.reason_of(&too_long), "must be at most 12 characters");
+        // A code argument is named in the page's language, not by its code.
+        let role = Reason::from(DirectoryReason::RoleNotInOrganisationKind {
+            role: Role::Operator,
+            kind: OrganisationKind::Provider,
+        });
+        let words = sv.reason_of(&role);
+        assert!(
+            !words.contains("operator") && !words.contains("provider"),
+            "{words}"
+        );
+        assert!(words.contains(&*sv.code("role", "operator")), "{words}");
+        // A sentence not yet given an id goes through the old tables.
+        assert_eq!(sv.reason_of(&Reason::from("is required")), "måste fyllas i");
     }
 
     /// Every file under `dir` (recursively) whose name ends with `ext`.

@@ -1,0 +1,6 @@
+### Why an access is refused: the reasons of vaka_domain::reason::AccessReason.
+###
+### English. Every message here has the same id in locales/sv/reasons/access.ftl, and every
+### reason of the enum has a message (unit tests check both).
+
+access-not-allowed-here = your roles do not allow this here
