@@ -15,11 +15,13 @@ pub mod client;
 mod codes;
 pub mod clock;
 pub mod consent;
+pub mod credentials;
 pub mod decision;
 pub mod device;
 
 pub mod directory;
 pub mod error;
+pub mod filters;
 pub mod holidays;
 pub mod ids;
 pub mod personnummer;

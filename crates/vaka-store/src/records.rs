@@ -67,33 +67,7 @@ pub struct Credentials {
     pub locked_until: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub id: SessionId,
-    /// SHA-256 of the cookie value; the value itself is never stored.
-    pub token_hash: Vec<u8>,
-    pub user_id: UserId,
-    pub stage: SessionStage,
-    pub csrf_token: String,
-    pub created_at: Timestamp,
-    pub last_seen_at: Timestamp,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiTokenRecord {
-    pub id: ApiTokenId,
-    pub user_id: UserId,
-    pub name: String,
-    /// SHA-256 of the token; the token itself is shown once and never stored.
-    pub token_hash: Vec<u8>,
-    pub created_at: Timestamp,
-    pub created_by: Option<UserId>,
-    pub last_used_at: Option<Timestamp>,
-    pub expires_at: Option<Timestamp>,
-    pub revoked_at: Option<Timestamp>,
-}
+pub use vaka_domain::credentials::{ApiTokenRecord, SessionRecord};
 
 /// A search of the audit log. Every filter is optional; results are newest first.
 #[derive(Debug, Clone, Default)]
@@ -639,24 +613,7 @@ use vaka_domain::plan::{EscalationChain, Pause, PauseReason, PauseRequest, Super
 
 use crate::DbDate;
 
-/// Which orders to list.
-#[derive(Debug, Clone, Default)]
-pub struct OrderFilter {
-    pub provider: Option<OrganisationId>,
-    pub client: Option<ClientId>,
-    pub status: Option<OrderStatus>,
-}
-
-/// Which devices to list.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceFilter {
-    pub kind: Option<DeviceKind>,
-    pub status: Option<DeviceStatus>,
-    pub client: Option<ClientId>,
-    /// A prefix of the serial number.
-    pub serial: Option<String>,
-    pub limit: i64,
-}
+pub use vaka_domain::filters::{DeviceFilter, OrderFilter};
 
 /// Times of the night as stored: `23:00,02:00`.
 pub fn times_to_text(times: &[Time]) -> String {

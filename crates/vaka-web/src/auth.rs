@@ -11,7 +11,7 @@ use vaka_domain::access::{Permission, Principal};
 use vaka_domain::auth::SessionStage;
 use vaka_service::auth::Authenticated;
 use vaka_service::{Ctx, RequestMeta};
-use vaka_store::SessionRecord;
+use vaka_domain::credentials::SessionRecord;
 
 use crate::error::ApiError;
 use crate::state::AppState;

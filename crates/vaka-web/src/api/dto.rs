@@ -9,7 +9,7 @@ use vaka_domain::directory::{
     AccountStatus, Organisation, OrganisationKind, ProviderKind, Unit, UnitKind, UserAccount,
 };
 use vaka_domain::ids::{ApiTokenId, ClientId, OrganisationId, RoleAssignmentId, UnitId, UserId};
-use vaka_store::ApiTokenRecord;
+use vaka_domain::credentials::ApiTokenRecord;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationDto {

@@ -11,7 +11,7 @@ use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput, Withdraw
 use vaka_service::registry::clients::ClientInput;
 use vaka_service::registry::decisions::{DecisionInput, NotCarriedOut};
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
-use vaka_store::DeviceFilter;
+use vaka_domain::filters::DeviceFilter;
 
 use crate::api::dto::{
     ClientDetailDto, ClientDto, ConsentDto, CredentialDto, DecisionDto, DeviceDetailDto, DeviceDto,

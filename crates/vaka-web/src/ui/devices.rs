@@ -10,7 +10,7 @@ use vaka_domain::device::{Dc09KeyStyle, Device, DeviceKind, DeviceStatus, Device
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::personnummer::ClientIdentity;
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
-use vaka_store::DeviceFilter;
+use vaka_domain::filters::DeviceFilter;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
