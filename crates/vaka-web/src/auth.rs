@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use vaka_domain::access::{Permission, Principal};
 use vaka_domain::auth::SessionStage;
+use vaka_domain::credentials::SessionRecord;
 use vaka_service::auth::Authenticated;
 use vaka_service::{Ctx, RequestMeta};
-use vaka_domain::credentials::SessionRecord;
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -42,7 +42,7 @@ pub struct ApiError {
     pub detail: Cow<'static, str>,
     pub field: Option<Cow<'static, str>>,
     /// Why, as the rules said it: pages word it in the user's language (`detail` is English).
-    pub reason: Option<Reason>,
+    pub reason: Option<Box<Reason>>,
     /// Shown to clients that must wait (429, 423).
     pub retry_after: Option<u64>,
     /// For the log only; never sent.
@@ -91,7 +91,7 @@ impl ApiError {
     }
 
     fn with_reason(mut self, reason: Reason) -> Self {
-        self.reason = Some(reason);
+        self.reason = Some(Box::new(reason));
         self
     }
 

@@ -5,11 +5,11 @@ use utoipa::ToSchema;
 use vaka_domain::access::{Assignment, Role};
 use vaka_domain::audit::{AuditEntry, Outcome};
 use vaka_domain::client::{ClientSummary, Protection};
+use vaka_domain::credentials::ApiTokenRecord;
 use vaka_domain::directory::{
     AccountStatus, Organisation, OrganisationKind, ProviderKind, Unit, UnitKind, UserAccount,
 };
 use vaka_domain::ids::{ApiTokenId, ClientId, OrganisationId, RoleAssignmentId, UnitId, UserId};
-use vaka_domain::credentials::ApiTokenRecord;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationDto {

@@ -6,12 +6,12 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use vaka_domain::decision::OrderStatus;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
+use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, ConsentId, DecisionId, DeviceId, OrderId, PauseId, UserId};
 use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput, WithdrawInput};
 use vaka_service::registry::clients::ClientInput;
 use vaka_service::registry::decisions::{DecisionInput, NotCarriedOut};
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
-use vaka_domain::filters::DeviceFilter;
 
 use crate::api::dto::{
     ClientDetailDto, ClientDto, ConsentDto, CredentialDto, DecisionDto, DeviceDetailDto, DeviceDto,

@@ -691,7 +691,7 @@ async fn client_page(
             user_ids.extend(candidates.iter().copied());
         }
     }
-    let names = Names::load(state, &caller, &user_ids)
+    let names = Names::load(state, caller, &user_ids)
         .await
         .or_page(&page)?;
     let can_decide = grant(Permission::DecisionManage);

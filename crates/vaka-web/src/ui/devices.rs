@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vaka_domain::device::{Dc09KeyStyle, Device, DeviceKind, DeviceStatus, DeviceStep};
+use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::personnummer::ClientIdentity;
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
-use vaka_domain::filters::DeviceFilter;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -261,7 +261,7 @@ async fn device_page(
         .await
         .or_page(&page)?;
     let by: Vec<_> = events.iter().filter_map(|e| e.by_user).collect();
-    let names = Names::load(state, &caller, &by).await.or_page(&page)?;
+    let names = Names::load(state, caller, &by).await.or_page(&page)?;
     let steps: Vec<Choice> = DeviceStep::ALL
         .iter()
         .filter(|s| d.status.after(**s).is_ok())

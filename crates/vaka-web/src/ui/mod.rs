@@ -4,13 +4,13 @@
 // A page error carries the page frame to render it in; it is large but only on the error path.
 #![allow(clippy::result_large_err)]
 
-pub mod admin;
 pub mod alarm_oversight;
 pub mod alarms;
 pub mod audit;
 pub mod charts;
 pub mod clients;
 pub mod devices;
+pub mod directory;
 pub mod home;
 pub mod import;
 pub mod login;
@@ -180,117 +180,117 @@ pub fn register(r: Routes) -> Routes {
         .get(
             "/admin/organisations",
             Access::Permission(DirectoryRead),
-            admin::organisations,
+            directory::organisations,
         )
         .post(
             "/admin/organisations",
             Access::Permission(OrganisationManage),
-            admin::create_organisation,
+            directory::create_organisation,
         )
         .get(
             "/admin/organisations/{id}",
             Access::Permission(DirectoryRead),
-            admin::organisation,
+            directory::organisation,
         )
         .post(
             "/admin/organisations/{id}",
             Access::Permission(OrganisationManage),
-            admin::update_organisation,
+            directory::update_organisation,
         )
         .post(
             "/admin/units",
             Access::Permission(UnitManage),
-            admin::create_unit,
+            directory::create_unit,
         )
         .get(
             "/admin/units/{id}",
             Access::Permission(DirectoryRead),
-            admin::unit,
+            directory::unit,
         )
         .post(
             "/admin/units/{id}",
             Access::Permission(UnitManage),
-            admin::update_unit,
+            directory::update_unit,
         )
         .post(
             "/admin/units/{id}/coverage",
             Access::Permission(UnitManage),
-            admin::set_coverage,
+            directory::set_coverage,
         )
         .get(
             "/admin/users",
             Access::Permission(DirectoryRead),
-            admin::users,
+            directory::users,
         )
         .get(
             "/admin/users/new",
             Access::AnyOf(&[AccountManage, AccountRequest]),
-            admin::new_user_form,
+            directory::new_user_form,
         )
         .post(
             "/admin/users/new",
             Access::Permission(AccountManage),
-            admin::new_user_submit,
+            directory::new_user_submit,
         )
         .post(
             "/admin/users/request",
             Access::Permission(AccountRequest),
-            admin::request_user_submit,
+            directory::request_user_submit,
         )
         .get(
             "/admin/users/{id}",
             Access::Permission(DirectoryRead),
-            admin::user,
+            directory::user,
         )
         .post(
             "/admin/users/{id}/approve",
             Access::Permission(AccountApprove),
-            admin::approve,
+            directory::approve,
         )
         .post(
             "/admin/users/{id}/reject",
             Access::Permission(AccountApprove),
-            admin::reject,
+            directory::reject,
         )
         .post(
             "/admin/users/{id}/deactivate",
             Access::Permission(AccountDeactivate),
-            admin::deactivate,
+            directory::deactivate,
         )
         .post(
             "/admin/users/{id}/reactivate",
             Access::Permission(AccountManage),
-            admin::reactivate,
+            directory::reactivate,
         )
         .post(
             "/admin/users/{id}/reset-password",
             Access::Permission(AccountManage),
-            admin::reset_password,
+            directory::reset_password,
         )
         .post(
             "/admin/users/{id}/reset-second-factor",
             Access::Permission(AccountManage),
-            admin::reset_second_factor,
+            directory::reset_second_factor,
         )
         .post(
             "/admin/users/{id}/roles",
             Access::Permission(AccountManage),
-            admin::add_role,
+            directory::add_role,
         )
         .post(
             "/admin/users/{id}/roles/{assignment}/remove",
             Access::Permission(AccountManage),
-            admin::remove_role,
+            directory::remove_role,
         )
         .post(
             "/admin/users/{id}/tokens",
             Access::Permission(TokenManage),
-            admin::create_token,
+            directory::create_token,
         )
         .post(
             "/admin/users/{id}/tokens/{token}/revoke",
             Access::Permission(TokenManage),
-            admin::revoke_token,
+            directory::revoke_token,
         )
         .get("/audit", Access::Permission(AuditRead), audit::audit_page)
         .get(

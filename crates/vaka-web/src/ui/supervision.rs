@@ -79,7 +79,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         .services
         .supervision_queue(&caller.ctx(), &move |d| cams.is_online(d))
         .await?;
-    let names = Names::load(state, &caller, &[]).await?;
+    let names = Names::load(state, caller, &[]).await?;
     let rows = items
         .into_iter()
         .map(|i| QueueRow {

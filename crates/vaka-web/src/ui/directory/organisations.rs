@@ -1,0 +1,267 @@
+//! Organisations: the list, one organisation with its units, creating and changing them.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vaka_domain::access::Permission;
+use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind};
+use vaka_domain::ids::{OrganisationId, UnitId};
+use vaka_service::directory::{NewOrganisationInput, OrganisationPatch};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::ui::home::Flash;
+use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+
+use super::{org_kind_label, unit_kinds};
+
+pub struct OrgRow {
+    pub id: OrganisationId,
+    pub name: String,
+    pub kind_label: String,
+    pub org_number: String,
+    pub units: usize,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+pub struct OrganisationsPage {
+    pub page: PageCtx,
+    pub orgs: Vec<OrgRow>,
+    pub can_manage: bool,
+}
+
+async fn organisations_page(
+    state: &AppState,
+    caller: &Caller,
+    page: PageCtx,
+) -> Result<Response, PageError> {
+    let t = page.t;
+    let ctx = caller.ctx();
+    let orgs = state
+        .services
+        .list_organisations(&ctx)
+        .await
+        .or_page(&page)?;
+    let units = state.services.list_units(&ctx, None).await.or_page(&page)?;
+    let rows = orgs
+        .iter()
+        .map(|o| OrgRow {
+            id: o.id,
+            name: o.name.clone(),
+            kind_label: org_kind_label(t, o),
+            org_number: o
+                .org_number
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default(),
+            units: units.iter().filter(|u| u.organisation_id == o.id).count(),
+            active: o.active,
+        })
+        .collect();
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        &OrganisationsPage {
+            orgs: rows,
+            can_manage: caller
+                .principal
+                .has_permission(Permission::OrganisationManage),
+            page,
+        },
+    ))
+}
+
+pub async fn organisations(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
+    organisations_page(&state, &caller, page).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OrgForm {
+    pub name: String,
+    pub kind: String,
+    pub provider_kind: Option<String>,
+    pub org_number: Option<String>,
+}
+
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    PageForm(form): PageForm<OrgForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations");
+    let kind = OrganisationKind::from_code(&form.kind);
+    let input = kind.map(|kind| NewOrganisationInput {
+        kind,
+        provider_kind: if kind == OrganisationKind::Provider {
+            form.provider_kind
+                .as_deref()
+                .and_then(ProviderKind::from_code)
+        } else {
+            None
+        },
+        name: form.name.clone(),
+        org_number: form.org_number.clone(),
+    });
+    let result = match input {
+        Some(i) => state
+            .services
+            .create_organisation(&caller.ctx(), i)
+            .await
+            .map_err(ApiError::from),
+        None => Err(ApiError::invalid("kind", "is not valid")),
+    };
+    match result {
+        Ok(org) => Ok(
+            Redirect::to(&format!("/admin/organisations/{}?ok=org-created", org.id))
+                .into_response(),
+        ),
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
+        Err(e) => organisations_page(&state, &caller, page.with_error(&e)).await,
+    }
+}
+
+pub struct UnitRow {
+    pub id: UnitId,
+    pub name: String,
+    pub kind_label: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+pub struct OrganisationPage {
+    pub page: PageCtx,
+    pub org: Organisation,
+    pub kind_label: String,
+    pub org_number: String,
+    pub units: Vec<UnitRow>,
+    pub can_manage: bool,
+    pub can_units: bool,
+    pub unit_kinds: Vec<(String, String)>,
+}
+
+pub(super) async fn organisation_page(
+    state: &AppState,
+    caller: &Caller,
+    id: OrganisationId,
+    page: PageCtx,
+) -> Result<Response, PageError> {
+    let t = page.t;
+    let ctx = caller.ctx();
+    let org = state
+        .services
+        .get_organisation(&ctx, id)
+        .await
+        .or_page(&page)?;
+    let units = state
+        .services
+        .list_units(&ctx, Some(id))
+        .await
+        .or_page(&page)?;
+    let p = &caller.principal;
+    let target = vaka_domain::access::Target {
+        organisation: id,
+        units: &[],
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        &OrganisationPage {
+            kind_label: org_kind_label(t, &org),
+            org_number: org
+                .org_number
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default(),
+            units: units
+                .into_iter()
+                .map(|u| UnitRow {
+                    id: u.id,
+                    name: u.name,
+                    kind_label: t.code("unit-kind", u.kind.code()),
+                    active: u.active,
+                })
+                .collect(),
+            can_manage: p
+                .grant_for(Permission::OrganisationManage, target)
+                .is_some(),
+            can_units: p.grant_for(Permission::UnitManage, target).is_some(),
+            unit_kinds: unit_kinds(t),
+            org,
+            page,
+        },
+    ))
+}
+
+pub async fn organisation(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
+    let id = parse_id(&id, &page)?;
+    organisation_page(&state, &caller, id, page).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OrgEditForm {
+    pub name: String,
+    pub org_number: Option<String>,
+    pub active: Option<String>,
+}
+
+pub async fn update_organisation(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<OrgEditForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations");
+    let id: OrganisationId = parse_id(&id, &page)?;
+    let patch = OrganisationPatch {
+        name: Some(form.name),
+        org_number: Some(form.org_number.unwrap_or_default()),
+        active: Some(form.active.is_some()),
+    };
+    match state
+        .services
+        .update_organisation(&caller.ctx(), id, patch)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/admin/organisations/{id}?ok=org-saved")).into_response())
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
+                return Err(PageError { error: e, page });
+            }
+            organisation_page(&state, &caller, id, page.with_error(&e)).await
+        }
+    }
+}

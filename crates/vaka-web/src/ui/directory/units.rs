@@ -1,0 +1,233 @@
+//! Units: creating and changing them, and the units a unit covers.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vaka_domain::access::Permission;
+use vaka_domain::directory::{Unit, UnitKind};
+use vaka_domain::ids::{OrganisationId, UnitId};
+use vaka_service::directory::{NewUnitInput, UnitPatch};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::ui::home::Flash;
+use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+
+use super::organisations::organisation_page;
+use super::unit_kinds;
+
+#[derive(Debug, Deserialize)]
+pub struct UnitForm {
+    pub organisation_id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    PageForm(form): PageForm<UnitForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations");
+    let org: OrganisationId = parse_id(&form.organisation_id, &page)?;
+    let Some(kind) = UnitKind::from_code(&form.kind) else {
+        return organisation_page(
+            &state,
+            &caller,
+            org,
+            page.with_error(&ApiError::invalid("kind", "is not valid")),
+        )
+        .await;
+    };
+    match state
+        .services
+        .create_unit(
+            &caller.ctx(),
+            NewUnitInput {
+                organisation_id: org,
+                name: form.name,
+                kind,
+            },
+        )
+        .await
+    {
+        Ok(unit) => {
+            Ok(Redirect::to(&format!("/admin/units/{}?ok=unit-created", unit.id)).into_response())
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::FORBIDDEN {
+                return Err(PageError { error: e, page });
+            }
+            organisation_page(&state, &caller, org, page.with_error(&e)).await
+        }
+    }
+}
+
+pub struct CoverageCandidate {
+    pub id: UnitId,
+    pub name: String,
+    pub org_name: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+pub struct UnitPage {
+    pub page: PageCtx,
+    pub unit: Unit,
+    pub org_name: String,
+    pub kind_label: String,
+    pub can_manage: bool,
+    pub unit_kinds: Vec<(String, String)>,
+    pub unit_kind: String,
+    pub candidates: Vec<CoverageCandidate>,
+}
+
+async fn unit_page(
+    state: &AppState,
+    caller: &Caller,
+    id: UnitId,
+    page: PageCtx,
+) -> Result<Response, PageError> {
+    let t = page.t;
+    let ctx = caller.ctx();
+    let (unit, covered) = state.services.get_unit(&ctx, id).await.or_page(&page)?;
+    let orgs = state
+        .services
+        .list_organisations(&ctx)
+        .await
+        .or_page(&page)?;
+    let org_names: HashMap<OrganisationId, String> =
+        orgs.into_iter().map(|o| (o.id, o.name)).collect();
+    let all_units = state.services.list_units(&ctx, None).await.or_page(&page)?;
+    let candidates = all_units
+        .into_iter()
+        .filter(|u| u.id != id && matches!(u.kind, UnitKind::HomeCare | UnitKind::SpecialHousing))
+        .map(|u| CoverageCandidate {
+            checked: covered.contains(&u.id),
+            org_name: org_names
+                .get(&u.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
+    let can_manage = caller
+        .principal
+        .grant_for(
+            Permission::UnitManage,
+            vaka_domain::access::Target {
+                organisation: unit.organisation_id,
+                units: &[unit.id],
+            },
+        )
+        .is_some();
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        &UnitPage {
+            org_name: org_names
+                .get(&unit.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            kind_label: t.code("unit-kind", unit.kind.code()),
+            unit_kinds: unit_kinds(t),
+            unit_kind: unit.kind.code().to_owned(),
+            can_manage,
+            candidates,
+            unit,
+            page,
+        },
+    ))
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
+    let id = parse_id(&id, &page)?;
+    unit_page(&state, &caller, id, page).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnitEditForm {
+    pub name: String,
+    pub kind: String,
+    pub active: Option<String>,
+}
+
+pub async fn update_unit(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<UnitEditForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations");
+    let id: UnitId = parse_id(&id, &page)?;
+    let patch = UnitPatch {
+        name: Some(form.name),
+        kind: UnitKind::from_code(&form.kind),
+        active: Some(form.active.is_some()),
+    };
+    match state.services.update_unit(&caller.ctx(), id, patch).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
+                return Err(PageError { error: e, page });
+            }
+            unit_page(&state, &caller, id, page.with_error(&e)).await
+        }
+    }
+}
+
+pub async fn set_coverage(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "organisations");
+    let id: UnitId = parse_id(&id, &page)?;
+    let mut covered = Vec::new();
+    for (k, v) in form_urlencoded::parse(&body) {
+        if k == "covered" {
+            covered.push(parse_id::<UnitId>(&v, &page)?);
+        }
+    }
+    match state
+        .services
+        .set_unit_coverage(&caller.ctx(), id, covered)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
+                return Err(PageError { error: e, page });
+            }
+            unit_page(&state, &caller, id, page.with_error(&e)).await
+        }
+    }
+}
