@@ -69,10 +69,10 @@ impl Services {
         let organisation_id = self
             .door
             .read(ctx.op(AuditAction::RoleGranted, ADMIN), async |r| {
-                Ok(r.get_user(user)
+                r.get_user(user)
                     .await?
                     .map(|a| a.organisation_id)
-                    .ok_or(Fault::not_found("user"))?)
+                    .ok_or(Fault::not_found("user"))
             })
             .await?;
         self.grant_role(
