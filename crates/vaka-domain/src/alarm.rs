@@ -5,12 +5,14 @@
 //! dispatch). The receiver, the console and the responder's phone view are built on this.
 
 use jiff::{SignedDuration, Timestamp};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::client::AreaType;
 use crate::ids::UserId;
 
 /// What an alarm is about, as the console sorts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AlarmKind {
     /// The client pressed the button.
     Personal,
@@ -351,34 +353,12 @@ impl Alarm {
     }
 }
 
-impl AlarmKind {
-    pub const ALL: [AlarmKind; 6] = [
-        AlarmKind::Personal,
-        AlarmKind::Fall,
-        AlarmKind::Sensor,
-        AlarmKind::Technical,
-        AlarmKind::Test,
-        AlarmKind::UnknownDevice,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AlarmKind::Personal => "personal",
-            AlarmKind::Fall => "fall",
-            AlarmKind::Sensor => "sensor",
-            AlarmKind::Technical => "technical",
-            AlarmKind::Test => "test",
-            AlarmKind::UnknownDevice => "unknown_device",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(AlarmKind);
 
 impl AlarmState {
     /// The stored code; who holds the state is stored beside it (operator or responder).
+    /// Written by hand, as is [`Self::from_parts`]: the variants carry who holds the alarm, so
+    /// a state is rebuilt from its code together with the operator and responder.
     pub fn code(self) -> &'static str {
         match self {
             AlarmState::Received => "received",
@@ -421,7 +401,8 @@ impl AlarmState {
 }
 
 /// One link of a client's alarm chain (larmkedja): who is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ChainLink {
     /// The night patrol covering the client's unit.
     NightPatrol,
@@ -431,25 +412,7 @@ pub enum ChainLink {
     Relative,
 }
 
-impl ChainLink {
-    pub const ALL: [ChainLink; 3] = [
-        ChainLink::NightPatrol,
-        ChainLink::HomeCare,
-        ChainLink::Relative,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ChainLink::NightPatrol => "night_patrol",
-            ChainLink::HomeCare => "home_care",
-            ChainLink::Relative => "relative",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(ChainLink);
 
 /// The hours the night patrol answers alarms (local time): 21:00–07:00 by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -502,7 +465,8 @@ pub fn next_link(chain: &[ChainLink], current: ChainLink) -> Option<ChainLink> {
 }
 
 /// Why an alarm was closed (the cause code statistics count).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum CloseCause {
     /// Help given at home (toilet, bed, reassurance…).
     HelpGiven,
@@ -520,33 +484,9 @@ pub enum CloseCause {
     Other,
 }
 
+crate::impl_codes!(CloseCause);
+
 impl CloseCause {
-    pub const ALL: [CloseCause; 7] = [
-        CloseCause::HelpGiven,
-        CloseCause::Fall,
-        CloseCause::Ambulance,
-        CloseCause::Accidental,
-        CloseCause::Test,
-        CloseCause::Technical,
-        CloseCause::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CloseCause::HelpGiven => "help_given",
-            CloseCause::Fall => "fall",
-            CloseCause::Ambulance => "ambulance",
-            CloseCause::Accidental => "accidental",
-            CloseCause::Test => "test",
-            CloseCause::Technical => "technical",
-            CloseCause::Other => "other",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Other needs a note to say what it was.
     pub fn needs_note(self) -> bool {
         self == CloseCause::Other
@@ -791,13 +731,13 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for k in AlarmKind::ALL {
+        for &k in AlarmKind::ALL {
             assert_eq!(AlarmKind::from_code(k.code()), Some(k));
         }
-        for c in CloseCause::ALL {
+        for &c in CloseCause::ALL {
             assert_eq!(CloseCause::from_code(c.code()), Some(c));
         }
-        for l in ChainLink::ALL {
+        for &l in ChainLink::ALL {
             assert_eq!(ChainLink::from_code(l.code()), Some(l));
         }
         let (op, r) = (UserId::new(), UserId::new());

@@ -7,33 +7,21 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
 mod alarms;
 mod registry;
 mod supervision;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Lang {
     #[default]
     Sv,
     En,
 }
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Lang> {
-        match s {
-            "sv" => Some(Lang::Sv),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+vaka_domain::impl_codes!(Lang);
 
 /// (key, Swedish, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
@@ -759,6 +747,14 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_codes_read_back_and_are_unique() {
+        vaka_domain::assert_codes!(Lang);
+        let codes: Vec<_> = Lang::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, ["sv", "en"]);
+        assert_eq!(Lang::from_code("SV"), None);
+    }
 
     #[test]
     fn keys_are_unique_and_translated() {
