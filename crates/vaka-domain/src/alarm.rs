@@ -5,13 +5,17 @@
 //! dispatch). The receiver, the console and the responder's phone view are built on this.
 
 use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::client::AreaType;
 use crate::ids::UserId;
 
 /// What an alarm is about, as the console sorts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum AlarmKind {
     /// The client pressed the button.
@@ -109,6 +113,24 @@ pub enum AlarmState {
     /// Handled, with a cause. Final.
     Closed,
 }
+
+/// Where an alarm stands, as stored and sent (who holds it is stored beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum AlarmStatus {
+    Received,
+    Taken,
+    Dispatched,
+    Acknowledged,
+    OnTheWay,
+    Arrived,
+    Closed,
+}
+
+crate::impl_codes!(AlarmStatus);
 
 /// What happens to an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,36 +378,40 @@ impl Alarm {
 crate::impl_codes!(AlarmKind);
 
 impl AlarmState {
-    /// The stored code; who holds the state is stored beside it (operator or responder).
-    /// Written by hand, as is [`Self::from_parts`]: the variants carry who holds the alarm, so
-    /// a state is rebuilt from its code together with the operator and responder.
-    pub fn code(self) -> &'static str {
+    /// Where the alarm stands, without who holds it.
+    pub fn status(self) -> AlarmStatus {
         match self {
-            AlarmState::Received => "received",
-            AlarmState::Taken { .. } => "taken",
-            AlarmState::Dispatched { .. } => "dispatched",
-            AlarmState::Acknowledged { .. } => "acknowledged",
-            AlarmState::OnTheWay { .. } => "on_the_way",
-            AlarmState::Arrived { .. } => "arrived",
-            AlarmState::Closed => "closed",
+            AlarmState::Received => AlarmStatus::Received,
+            AlarmState::Taken { .. } => AlarmStatus::Taken,
+            AlarmState::Dispatched { .. } => AlarmStatus::Dispatched,
+            AlarmState::Acknowledged { .. } => AlarmStatus::Acknowledged,
+            AlarmState::OnTheWay { .. } => AlarmStatus::OnTheWay,
+            AlarmState::Arrived { .. } => AlarmStatus::Arrived,
+            AlarmState::Closed => AlarmStatus::Closed,
         }
     }
 
-    /// Rebuilds a state from its code, the operator and the responder.
+    /// The stored code (its [`AlarmStatus`]'s); who holds the state is stored beside it
+    /// (operator or responder).
+    pub fn code(self) -> &'static str {
+        self.status().code()
+    }
+
+    /// Rebuilds a state from its code, the operator and the responder. Written by hand: the
+    /// variants carry who holds the alarm, which the code alone does not tell.
     pub fn from_parts(
         code: &str,
         operator: Option<UserId>,
         responder: Option<UserId>,
     ) -> Option<Self> {
-        Some(match code {
-            "received" => AlarmState::Received,
-            "taken" => AlarmState::Taken { by: operator? },
-            "dispatched" => AlarmState::Dispatched { by: operator? },
-            "acknowledged" => AlarmState::Acknowledged { by: responder? },
-            "on_the_way" => AlarmState::OnTheWay { by: responder? },
-            "arrived" => AlarmState::Arrived { by: responder? },
-            "closed" => AlarmState::Closed,
-            _ => return None,
+        Some(match AlarmStatus::from_code(code)? {
+            AlarmStatus::Received => AlarmState::Received,
+            AlarmStatus::Taken => AlarmState::Taken { by: operator? },
+            AlarmStatus::Dispatched => AlarmState::Dispatched { by: operator? },
+            AlarmStatus::Acknowledged => AlarmState::Acknowledged { by: responder? },
+            AlarmStatus::OnTheWay => AlarmState::OnTheWay { by: responder? },
+            AlarmStatus::Arrived => AlarmState::Arrived { by: responder? },
+            AlarmStatus::Closed => AlarmState::Closed,
         })
     }
 
@@ -401,7 +427,10 @@ impl AlarmState {
 }
 
 /// One link of a client's alarm chain (larmkedja): who is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum ChainLink {
     /// The night patrol covering the client's unit.
@@ -465,7 +494,10 @@ pub fn next_link(chain: &[ChainLink], current: ChainLink) -> Option<ChainLink> {
 }
 
 /// Why an alarm was closed (the cause code statistics count).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum CloseCause {
     /// Help given at home (toilet, bed, reassurance…).

@@ -6,9 +6,11 @@
 //! then gives it `ALL`, `code()` and `from_code()`. The codes are stored and hashed: the tests
 //! below pin every one of them, so that renaming a variant cannot change a stored code unseen.
 //!
-//! The states whose variants carry data ([`TaskState`](crate::supervision::TaskState),
-//! [`AlarmState`](crate::alarm::AlarmState)) keep hand-written `code()` and `from_parts()`: a
-//! state is stored as its code beside the data, and rebuilt from both.
+//! The states whose variants carry data keep a hand-written `from_parts()`, as a state is
+//! stored as its code beside the data and rebuilt from both:
+//! [`AlarmState`](crate::alarm::AlarmState) by its [`AlarmStatus`](crate::alarm::AlarmStatus),
+//! and [`TaskState`](crate::supervision::TaskState) also by a hand-written `code()`, as its code
+//! is not one per variant (an open window is `open` or `recheck_open`).
 
 /// Gives enums that derive strum's `IntoStaticStr`, `EnumString` and `VariantArray` the
 /// inherent `ALL` (every variant, in declaration order), `code()` and `from_code()`.
@@ -84,7 +86,7 @@ macro_rules! assert_codes {
 mod tests {
     use super::check_codes;
     use crate::access::{Permission, Role};
-    use crate::alarm::{AlarmKind, ChainLink, CloseCause};
+    use crate::alarm::{AlarmKind, AlarmStatus, ChainLink, CloseCause};
     use crate::audit::{self, AuditAction};
     use crate::auth::SessionStage;
     use crate::client::{AreaType, KeyAccess, Protection};
@@ -104,6 +106,7 @@ mod tests {
             Role,
             Permission,
             AlarmKind,
+            AlarmStatus,
             ChainLink,
             CloseCause,
             AuditAction,
@@ -180,6 +183,10 @@ mod tests {
         }
         check(Role::ALL, Role::code);
         check(Permission::ALL, Permission::code);
+        check(AlarmKind::ALL, AlarmKind::code);
+        check(AlarmStatus::ALL, AlarmStatus::code);
+        check(ChainLink::ALL, ChainLink::code);
+        check(CloseCause::ALL, CloseCause::code);
         check(audit::Outcome::ALL, audit::Outcome::code);
         check(SessionStage::ALL, SessionStage::code);
         check(Protection::ALL, Protection::code);
@@ -224,6 +231,7 @@ mod tests {
             pinned("Role", Role::ALL, Role::code),
             pinned("Permission", Permission::ALL, Permission::code),
             pinned("AlarmKind", AlarmKind::ALL, AlarmKind::code),
+            pinned("AlarmStatus", AlarmStatus::ALL, AlarmStatus::code),
             pinned("ChainLink", ChainLink::ALL, ChainLink::code),
             pinned("CloseCause", CloseCause::ALL, CloseCause::code),
             pinned("AuditAction", AuditAction::ALL, AuditAction::code),
@@ -331,6 +339,13 @@ AlarmKind Sensor sensor
 AlarmKind Technical technical
 AlarmKind Test test
 AlarmKind UnknownDevice unknown_device
+AlarmStatus Received received
+AlarmStatus Taken taken
+AlarmStatus Dispatched dispatched
+AlarmStatus Acknowledged acknowledged
+AlarmStatus OnTheWay on_the_way
+AlarmStatus Arrived arrived
+AlarmStatus Closed closed
 ChainLink NightPatrol night_patrol
 ChainLink HomeCare home_care
 ChainLink Relative relative
