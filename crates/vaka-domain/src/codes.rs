@@ -210,6 +210,10 @@ mod tests {
         check(EscalationChain::ALL, EscalationChain::code);
         check(PauseReason::ALL, PauseReason::code);
         check(PauseRequest::ALL, PauseRequest::code);
+        check(TaskKind::ALL, TaskKind::code);
+        check(DispatchStatus::ALL, DispatchStatus::code);
+        check(supervision::Outcome::ALL, supervision::Outcome::code);
+        check(DispatchCause::ALL, DispatchCause::code);
     }
 
     fn pinned<T: Copy + std::fmt::Debug>(

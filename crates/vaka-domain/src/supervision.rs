@@ -20,6 +20,7 @@
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, TaskId};
@@ -194,9 +195,9 @@ impl Dispatch {
 pub const NOTE_REQUIRED: &str = "write what was done before closing";
 
 /// Where a dispatch stands.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, IntoStaticStr, EnumString, VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum DispatchStatus {
     New,
@@ -349,7 +350,9 @@ pub enum EscalationReason {
 crate::impl_codes!(EscalationReason);
 
 /// What an operator saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     SeenOk,
@@ -391,7 +394,9 @@ pub enum Effect {
 }
 
 /// Why a dispatch was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum DispatchCause {
     NotVisibleTwice,
