@@ -2,8 +2,11 @@
 //! bed empty, or the client on the floor beside it. Grayscale, with sensor noise and slow
 //! breathing so that consecutive frames differ.
 
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
 /// What the camera sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Scene {
     InBed,
     EmptyBed,
@@ -11,12 +14,15 @@ pub enum Scene {
 }
 
 impl Scene {
+    /// Every scene.
+    pub const ALL: &'static [Scene] = <Scene as strum::VariantArray>::VARIANTS;
+
     pub fn code(self) -> &'static str {
-        match self {
-            Scene::InBed => "in_bed",
-            Scene::EmptyBed => "empty_bed",
-            Scene::OnFloor => "on_floor",
-        }
+        self.into()
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 
@@ -103,6 +109,16 @@ pub fn jpeg(scene: Scene, n: u32) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_read_back_and_are_unique() {
+        let codes: Vec<_> = Scene::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, ["in_bed", "empty_bed", "on_floor"]);
+        for &s in Scene::ALL {
+            assert_eq!(Scene::from_code(s.code()), Some(s), "{s:?}");
+        }
+        assert_eq!(Scene::from_code("InBed"), None);
+    }
 
     #[test]
     fn frames_are_jpegs_that_differ_by_scene_and_over_time() {

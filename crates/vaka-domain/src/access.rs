@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::directory::OrganisationKind;
 use crate::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, UnitId, UserId};
@@ -17,6 +18,8 @@ use crate::{DomainError, DomainResult};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     SystemAdmin,
     SystemManager,
@@ -40,37 +43,9 @@ pub enum UnitRule {
     Either,
 }
 
+crate::impl_codes!(Role);
+
 impl Role {
-    pub const ALL: [Role; 9] = [
-        Role::SystemAdmin,
-        Role::SystemManager,
-        Role::NeedsAssessor,
-        Role::UnitManager,
-        Role::Operator,
-        Role::NightPatrol,
-        Role::CareStaff,
-        Role::Nurse,
-        Role::ProviderAdmin,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::SystemAdmin => "system_admin",
-            Role::SystemManager => "system_manager",
-            Role::NeedsAssessor => "needs_assessor",
-            Role::UnitManager => "unit_manager",
-            Role::Operator => "operator",
-            Role::NightPatrol => "night_patrol",
-            Role::CareStaff => "care_staff",
-            Role::Nurse => "nurse",
-            Role::ProviderAdmin => "provider_admin",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
     /// The permissions this role carries (within the scope of the assignment).
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
@@ -173,6 +148,8 @@ impl Role {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Permission {
     /// See organisations, units and user accounts within one's scope.
     DirectoryRead,
@@ -233,71 +210,7 @@ pub enum Permission {
     AlarmOversight,
 }
 
-impl Permission {
-    pub const ALL: [Permission; 28] = [
-        Permission::DirectoryRead,
-        Permission::OrganisationManage,
-        Permission::UnitManage,
-        Permission::AccountManage,
-        Permission::AccountRequest,
-        Permission::AccountApprove,
-        Permission::AccountDeactivate,
-        Permission::TokenManage,
-        Permission::AuditRead,
-        Permission::AuditExport,
-        Permission::ClientRead,
-        Permission::ClientWrite,
-        Permission::DecisionManage,
-        Permission::ConsentManage,
-        Permission::OrderAccept,
-        Permission::PlanManage,
-        Permission::PauseRecord,
-        Permission::AccessGroupManage,
-        Permission::DeviceManage,
-        Permission::ImportData,
-        Permission::ReportRead,
-        Permission::Supervise,
-        Permission::DispatchRespond,
-        Permission::SupervisionLogExport,
-        Permission::StatisticsRead,
-        Permission::AlarmHandle,
-        Permission::TechnicalCheck,
-        Permission::AlarmOversight,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Permission::DirectoryRead => "directory_read",
-            Permission::OrganisationManage => "organisation_manage",
-            Permission::UnitManage => "unit_manage",
-            Permission::AccountManage => "account_manage",
-            Permission::AccountRequest => "account_request",
-            Permission::AccountApprove => "account_approve",
-            Permission::AccountDeactivate => "account_deactivate",
-            Permission::TokenManage => "token_manage",
-            Permission::AuditRead => "audit_read",
-            Permission::AuditExport => "audit_export",
-            Permission::ClientRead => "client_read",
-            Permission::ClientWrite => "client_write",
-            Permission::DecisionManage => "decision_manage",
-            Permission::ConsentManage => "consent_manage",
-            Permission::OrderAccept => "order_accept",
-            Permission::PlanManage => "plan_manage",
-            Permission::PauseRecord => "pause_record",
-            Permission::AccessGroupManage => "access_group_manage",
-            Permission::DeviceManage => "device_manage",
-            Permission::ImportData => "import_data",
-            Permission::ReportRead => "report_read",
-            Permission::Supervise => "supervise",
-            Permission::DispatchRespond => "dispatch_respond",
-            Permission::SupervisionLogExport => "supervision_log_export",
-            Permission::StatisticsRead => "statistics_read",
-            Permission::AlarmHandle => "alarm_handle",
-            Permission::TechnicalCheck => "technical_check",
-            Permission::AlarmOversight => "alarm_oversight",
-        }
-    }
-}
+crate::impl_codes!(Permission);
 
 /// How far one assignment reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -594,7 +507,7 @@ mod tests {
 
     #[test]
     fn codes_roundtrip() {
-        for r in Role::ALL {
+        for &r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
         assert_eq!(Role::from_code("admin"), None);
@@ -785,7 +698,7 @@ mod tests {
 
     #[test]
     fn second_factor_is_required_for_everyone_who_sees_client_data() {
-        for r in Role::ALL {
+        for &r in Role::ALL {
             let sees = r.has(Permission::ClientRead) || r.has(Permission::AuditRead);
             assert_eq!(r.requires_second_factor(), sees, "{r:?}");
         }

@@ -5,12 +5,18 @@
 //! dispatch). The receiver, the console and the responder's phone view are built on this.
 
 use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::client::AreaType;
 use crate::ids::UserId;
 
 /// What an alarm is about, as the console sorts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AlarmKind {
     /// The client pressed the button.
     Personal,
@@ -107,6 +113,24 @@ pub enum AlarmState {
     /// Handled, with a cause. Final.
     Closed,
 }
+
+/// Where an alarm stands, as stored and sent (who holds it is stored beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum AlarmStatus {
+    Received,
+    Taken,
+    Dispatched,
+    Acknowledged,
+    OnTheWay,
+    Arrived,
+    Closed,
+}
+
+crate::impl_codes!(AlarmStatus);
 
 /// What happens to an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -351,61 +375,43 @@ impl Alarm {
     }
 }
 
-impl AlarmKind {
-    pub const ALL: [AlarmKind; 6] = [
-        AlarmKind::Personal,
-        AlarmKind::Fall,
-        AlarmKind::Sensor,
-        AlarmKind::Technical,
-        AlarmKind::Test,
-        AlarmKind::UnknownDevice,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AlarmKind::Personal => "personal",
-            AlarmKind::Fall => "fall",
-            AlarmKind::Sensor => "sensor",
-            AlarmKind::Technical => "technical",
-            AlarmKind::Test => "test",
-            AlarmKind::UnknownDevice => "unknown_device",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(AlarmKind);
 
 impl AlarmState {
-    /// The stored code; who holds the state is stored beside it (operator or responder).
-    pub fn code(self) -> &'static str {
+    /// Where the alarm stands, without who holds it.
+    pub fn status(self) -> AlarmStatus {
         match self {
-            AlarmState::Received => "received",
-            AlarmState::Taken { .. } => "taken",
-            AlarmState::Dispatched { .. } => "dispatched",
-            AlarmState::Acknowledged { .. } => "acknowledged",
-            AlarmState::OnTheWay { .. } => "on_the_way",
-            AlarmState::Arrived { .. } => "arrived",
-            AlarmState::Closed => "closed",
+            AlarmState::Received => AlarmStatus::Received,
+            AlarmState::Taken { .. } => AlarmStatus::Taken,
+            AlarmState::Dispatched { .. } => AlarmStatus::Dispatched,
+            AlarmState::Acknowledged { .. } => AlarmStatus::Acknowledged,
+            AlarmState::OnTheWay { .. } => AlarmStatus::OnTheWay,
+            AlarmState::Arrived { .. } => AlarmStatus::Arrived,
+            AlarmState::Closed => AlarmStatus::Closed,
         }
     }
 
-    /// Rebuilds a state from its code, the operator and the responder.
+    /// The stored code (its [`AlarmStatus`]'s); who holds the state is stored beside it
+    /// (operator or responder).
+    pub fn code(self) -> &'static str {
+        self.status().code()
+    }
+
+    /// Rebuilds a state from its code, the operator and the responder. Written by hand: the
+    /// variants carry who holds the alarm, which the code alone does not tell.
     pub fn from_parts(
         code: &str,
         operator: Option<UserId>,
         responder: Option<UserId>,
     ) -> Option<Self> {
-        Some(match code {
-            "received" => AlarmState::Received,
-            "taken" => AlarmState::Taken { by: operator? },
-            "dispatched" => AlarmState::Dispatched { by: operator? },
-            "acknowledged" => AlarmState::Acknowledged { by: responder? },
-            "on_the_way" => AlarmState::OnTheWay { by: responder? },
-            "arrived" => AlarmState::Arrived { by: responder? },
-            "closed" => AlarmState::Closed,
-            _ => return None,
+        Some(match AlarmStatus::from_code(code)? {
+            AlarmStatus::Received => AlarmState::Received,
+            AlarmStatus::Taken => AlarmState::Taken { by: operator? },
+            AlarmStatus::Dispatched => AlarmState::Dispatched { by: operator? },
+            AlarmStatus::Acknowledged => AlarmState::Acknowledged { by: responder? },
+            AlarmStatus::OnTheWay => AlarmState::OnTheWay { by: responder? },
+            AlarmStatus::Arrived => AlarmState::Arrived { by: responder? },
+            AlarmStatus::Closed => AlarmState::Closed,
         })
     }
 
@@ -421,7 +427,11 @@ impl AlarmState {
 }
 
 /// One link of a client's alarm chain (larmkedja): who is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ChainLink {
     /// The night patrol covering the client's unit.
     NightPatrol,
@@ -431,25 +441,7 @@ pub enum ChainLink {
     Relative,
 }
 
-impl ChainLink {
-    pub const ALL: [ChainLink; 3] = [
-        ChainLink::NightPatrol,
-        ChainLink::HomeCare,
-        ChainLink::Relative,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ChainLink::NightPatrol => "night_patrol",
-            ChainLink::HomeCare => "home_care",
-            ChainLink::Relative => "relative",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(ChainLink);
 
 /// The hours the night patrol answers alarms (local time): 21:00–07:00 by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -502,7 +494,11 @@ pub fn next_link(chain: &[ChainLink], current: ChainLink) -> Option<ChainLink> {
 }
 
 /// Why an alarm was closed (the cause code statistics count).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum CloseCause {
     /// Help given at home (toilet, bed, reassurance…).
     HelpGiven,
@@ -520,33 +516,9 @@ pub enum CloseCause {
     Other,
 }
 
+crate::impl_codes!(CloseCause);
+
 impl CloseCause {
-    pub const ALL: [CloseCause; 7] = [
-        CloseCause::HelpGiven,
-        CloseCause::Fall,
-        CloseCause::Ambulance,
-        CloseCause::Accidental,
-        CloseCause::Test,
-        CloseCause::Technical,
-        CloseCause::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CloseCause::HelpGiven => "help_given",
-            CloseCause::Fall => "fall",
-            CloseCause::Ambulance => "ambulance",
-            CloseCause::Accidental => "accidental",
-            CloseCause::Test => "test",
-            CloseCause::Technical => "technical",
-            CloseCause::Other => "other",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Other needs a note to say what it was.
     pub fn needs_note(self) -> bool {
         self == CloseCause::Other
@@ -791,13 +763,13 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for k in AlarmKind::ALL {
+        for &k in AlarmKind::ALL {
             assert_eq!(AlarmKind::from_code(k.code()), Some(k));
         }
-        for c in CloseCause::ALL {
+        for &c in CloseCause::ALL {
             assert_eq!(CloseCause::from_code(c.code()), Some(c));
         }
-        for l in ChainLink::ALL {
+        for &l in ChainLink::ALL {
             assert_eq!(ChainLink::from_code(l.code()), Some(l));
         }
         let (op, r) = (UserId::new(), UserId::new());

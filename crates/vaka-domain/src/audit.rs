@@ -11,6 +11,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::access::{Assignment, Credential, Principal, Role};
 use crate::ids::{ClientId, OrganisationId, UnitId, UserId};
@@ -21,240 +22,171 @@ pub const GENESIS_HASH: [u8; 32] = [0; 32];
 const DOMAIN_TAG: &[u8] = b"vaka-audit-v1\0";
 
 /// Every kind of event the log records. The code is stable: it is stored and hashed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+)]
 pub enum AuditAction {
+    #[strum(serialize = "auth.login")]
     LoginSucceeded,
+    #[strum(serialize = "auth.login_failed")]
     LoginFailed,
+    #[strum(serialize = "auth.locked")]
     LoginLocked,
+    #[strum(serialize = "auth.totp_failed")]
     SecondFactorFailed,
+    #[strum(serialize = "auth.totp_enrolled")]
     SecondFactorEnrolled,
+    #[strum(serialize = "auth.recovery_code_used")]
     RecoveryCodeUsed,
+    #[strum(serialize = "auth.recovery_codes_renewed")]
     RecoveryCodesRenewed,
+    #[strum(serialize = "auth.logout")]
     Logout,
+    #[strum(serialize = "auth.logout_everywhere")]
     LogoutEverywhere,
+    #[strum(serialize = "auth.password_changed")]
     PasswordChanged,
+    #[strum(serialize = "token.create")]
     TokenCreated,
+    #[strum(serialize = "token.revoke")]
     TokenRevoked,
+    #[strum(serialize = "token.use")]
     TokenUsed,
+    #[strum(serialize = "organisation.create")]
     OrganisationCreated,
+    #[strum(serialize = "organisation.update")]
     OrganisationUpdated,
+    #[strum(serialize = "unit.create")]
     UnitCreated,
+    #[strum(serialize = "unit.update")]
     UnitUpdated,
+    #[strum(serialize = "unit.coverage")]
     UnitCoverageChanged,
+    #[strum(serialize = "user.create")]
     UserCreated,
+    #[strum(serialize = "user.request")]
     UserRequested,
+    #[strum(serialize = "user.approve")]
     UserApproved,
+    #[strum(serialize = "user.reject")]
     UserRejected,
+    #[strum(serialize = "user.deactivate")]
     UserDeactivated,
+    #[strum(serialize = "user.reactivate")]
     UserReactivated,
+    #[strum(serialize = "user.update")]
     UserUpdated,
+    #[strum(serialize = "user.read")]
     UserRead,
+    #[strum(serialize = "user.list")]
     UsersListed,
+    #[strum(serialize = "role.grant")]
     RoleGranted,
+    #[strum(serialize = "role.revoke")]
     RoleRevoked,
+    #[strum(serialize = "audit.search")]
     AuditSearched,
+    #[strum(serialize = "audit.export")]
     AuditExported,
+    #[strum(serialize = "client.list")]
     ClientsListed,
+    #[strum(serialize = "client.read")]
     ClientRead,
+    #[strum(serialize = "client.create")]
     ClientCreated,
+    #[strum(serialize = "client.update")]
     ClientUpdated,
+    #[strum(serialize = "client.access_group")]
     AccessGroupChanged,
+    #[strum(serialize = "decision.record")]
     DecisionRecorded,
+    #[strum(serialize = "decision.end")]
     DecisionEnded,
+    #[strum(serialize = "order.accept")]
     OrderAccepted,
+    #[strum(serialize = "order.activate")]
     OrderActivated,
+    #[strum(serialize = "consent.record")]
     ConsentRecorded,
+    #[strum(serialize = "consent.withdraw")]
     ConsentWithdrawn,
+    #[strum(serialize = "plan.change")]
     PlanChanged,
+    #[strum(serialize = "pause.record")]
     PauseRecorded,
+    #[strum(serialize = "pause.cancel")]
     PauseCancelled,
+    #[strum(serialize = "device.register")]
     DeviceRegistered,
+    #[strum(serialize = "device.step")]
     DeviceStepTaken,
+    #[strum(serialize = "device.update")]
     DeviceChanged,
+    #[strum(serialize = "device.credential_issue")]
     DeviceCredentialIssued,
+    #[strum(serialize = "device.credential_revoke")]
     DeviceCredentialRevoked,
+    #[strum(serialize = "import")]
     DataImported,
+    #[strum(serialize = "report.read")]
     ReportRead,
+    #[strum(serialize = "order.list")]
     OrdersListed,
+    #[strum(serialize = "device.list")]
     DevicesListed,
+    #[strum(serialize = "supervision.plan_night")]
     NightPlanned,
+    #[strum(serialize = "supervision.dispatch")]
     Dispatched,
+    #[strum(serialize = "supervision.queue")]
     SupervisionQueueRead,
+    #[strum(serialize = "supervision.look_in")]
     LookInStarted,
+    #[strum(serialize = "supervision.look_in_end")]
     LookInEnded,
+    #[strum(serialize = "supervision.outcome")]
     OutcomeRecorded,
+    #[strum(serialize = "dispatch.list")]
     DispatchesListed,
+    #[strum(serialize = "dispatch.step")]
     DispatchStepTaken,
+    #[strum(serialize = "supervision.log_export")]
     SupervisionLogExported,
+    #[strum(serialize = "supervision.statistics")]
     StatisticsRead,
+    #[strum(serialize = "supervision.purge")]
     SupervisionPurged,
+    #[strum(serialize = "alarm.queue")]
     AlarmQueueRead,
+    #[strum(serialize = "alarm.read")]
     AlarmRead,
+    #[strum(serialize = "alarm.step")]
     AlarmStepTaken,
+    #[strum(serialize = "alarm.list")]
     AlarmsListed,
+    #[strum(serialize = "alarm.check_sign")]
     TechnicalCheckSigned,
+    #[strum(serialize = "alarm.oversight")]
     AlarmOversightRead,
+    #[strum(serialize = "access.denied")]
     AccessDenied,
 }
 
+crate::impl_codes!(AuditAction);
+
 impl AuditAction {
-    pub const ALL: [AuditAction; 72] = [
-        AuditAction::LoginSucceeded,
-        AuditAction::LoginFailed,
-        AuditAction::LoginLocked,
-        AuditAction::SecondFactorFailed,
-        AuditAction::SecondFactorEnrolled,
-        AuditAction::RecoveryCodeUsed,
-        AuditAction::RecoveryCodesRenewed,
-        AuditAction::Logout,
-        AuditAction::LogoutEverywhere,
-        AuditAction::PasswordChanged,
-        AuditAction::TokenCreated,
-        AuditAction::TokenRevoked,
-        AuditAction::TokenUsed,
-        AuditAction::OrganisationCreated,
-        AuditAction::OrganisationUpdated,
-        AuditAction::UnitCreated,
-        AuditAction::UnitUpdated,
-        AuditAction::UnitCoverageChanged,
-        AuditAction::UserCreated,
-        AuditAction::UserRequested,
-        AuditAction::UserApproved,
-        AuditAction::UserRejected,
-        AuditAction::UserDeactivated,
-        AuditAction::UserReactivated,
-        AuditAction::UserUpdated,
-        AuditAction::UserRead,
-        AuditAction::UsersListed,
-        AuditAction::RoleGranted,
-        AuditAction::RoleRevoked,
-        AuditAction::AuditSearched,
-        AuditAction::AuditExported,
-        AuditAction::ClientsListed,
-        AuditAction::ClientRead,
-        AuditAction::ClientCreated,
-        AuditAction::ClientUpdated,
-        AuditAction::AccessGroupChanged,
-        AuditAction::DecisionRecorded,
-        AuditAction::DecisionEnded,
-        AuditAction::OrderAccepted,
-        AuditAction::OrderActivated,
-        AuditAction::ConsentRecorded,
-        AuditAction::ConsentWithdrawn,
-        AuditAction::PlanChanged,
-        AuditAction::PauseRecorded,
-        AuditAction::PauseCancelled,
-        AuditAction::DeviceRegistered,
-        AuditAction::DeviceStepTaken,
-        AuditAction::DeviceChanged,
-        AuditAction::DeviceCredentialIssued,
-        AuditAction::DeviceCredentialRevoked,
-        AuditAction::DataImported,
-        AuditAction::ReportRead,
-        AuditAction::OrdersListed,
-        AuditAction::DevicesListed,
-        AuditAction::NightPlanned,
-        AuditAction::Dispatched,
-        AuditAction::SupervisionQueueRead,
-        AuditAction::LookInStarted,
-        AuditAction::LookInEnded,
-        AuditAction::OutcomeRecorded,
-        AuditAction::DispatchesListed,
-        AuditAction::DispatchStepTaken,
-        AuditAction::SupervisionLogExported,
-        AuditAction::StatisticsRead,
-        AuditAction::SupervisionPurged,
-        AuditAction::AlarmQueueRead,
-        AuditAction::AlarmRead,
-        AuditAction::AlarmStepTaken,
-        AuditAction::AlarmsListed,
-        AuditAction::TechnicalCheckSigned,
-        AuditAction::AlarmOversightRead,
-        AuditAction::AccessDenied,
-    ];
-
-    pub fn code(self) -> &'static str {
-        use AuditAction::*;
-        match self {
-            LoginSucceeded => "auth.login",
-            LoginFailed => "auth.login_failed",
-            LoginLocked => "auth.locked",
-            SecondFactorFailed => "auth.totp_failed",
-            SecondFactorEnrolled => "auth.totp_enrolled",
-            RecoveryCodeUsed => "auth.recovery_code_used",
-            RecoveryCodesRenewed => "auth.recovery_codes_renewed",
-            Logout => "auth.logout",
-            LogoutEverywhere => "auth.logout_everywhere",
-            PasswordChanged => "auth.password_changed",
-            TokenCreated => "token.create",
-            TokenRevoked => "token.revoke",
-            TokenUsed => "token.use",
-            OrganisationCreated => "organisation.create",
-            OrganisationUpdated => "organisation.update",
-            UnitCreated => "unit.create",
-            UnitUpdated => "unit.update",
-            UnitCoverageChanged => "unit.coverage",
-            UserCreated => "user.create",
-            UserRequested => "user.request",
-            UserApproved => "user.approve",
-            UserRejected => "user.reject",
-            UserDeactivated => "user.deactivate",
-            UserReactivated => "user.reactivate",
-            UserUpdated => "user.update",
-            UserRead => "user.read",
-            UsersListed => "user.list",
-            RoleGranted => "role.grant",
-            RoleRevoked => "role.revoke",
-            AuditSearched => "audit.search",
-            AuditExported => "audit.export",
-            ClientsListed => "client.list",
-            ClientRead => "client.read",
-            ClientCreated => "client.create",
-            ClientUpdated => "client.update",
-            AccessGroupChanged => "client.access_group",
-            DecisionRecorded => "decision.record",
-            DecisionEnded => "decision.end",
-            OrderAccepted => "order.accept",
-            OrderActivated => "order.activate",
-            ConsentRecorded => "consent.record",
-            ConsentWithdrawn => "consent.withdraw",
-            PlanChanged => "plan.change",
-            PauseRecorded => "pause.record",
-            PauseCancelled => "pause.cancel",
-            DeviceRegistered => "device.register",
-            DeviceStepTaken => "device.step",
-            DeviceChanged => "device.update",
-            DeviceCredentialIssued => "device.credential_issue",
-            DeviceCredentialRevoked => "device.credential_revoke",
-            DataImported => "import",
-            ReportRead => "report.read",
-            OrdersListed => "order.list",
-            DevicesListed => "device.list",
-            NightPlanned => "supervision.plan_night",
-            Dispatched => "supervision.dispatch",
-            SupervisionQueueRead => "supervision.queue",
-            LookInStarted => "supervision.look_in",
-            LookInEnded => "supervision.look_in_end",
-            OutcomeRecorded => "supervision.outcome",
-            DispatchesListed => "dispatch.list",
-            DispatchStepTaken => "dispatch.step",
-            SupervisionLogExported => "supervision.log_export",
-            StatisticsRead => "supervision.statistics",
-            SupervisionPurged => "supervision.purge",
-            AlarmQueueRead => "alarm.queue",
-            AlarmRead => "alarm.read",
-            AlarmStepTaken => "alarm.step",
-            AlarmsListed => "alarm.list",
-            TechnicalCheckSigned => "alarm.check_sign",
-            AlarmOversightRead => "alarm.oversight",
-            AccessDenied => "access.denied",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == s)
-    }
-
     /// Security events are about authentication and rights rather than about a person's data.
     pub fn is_security_event(self) -> bool {
         self.code().starts_with("auth.")
@@ -274,6 +206,8 @@ impl fmt::Display for AuditAction {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     Success,
     /// Refused by an access rule.
@@ -282,21 +216,7 @@ pub enum Outcome {
     Failure,
 }
 
-impl Outcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Denied => "denied",
-            Outcome::Failure => "failure",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        [Outcome::Success, Outcome::Denied, Outcome::Failure]
-            .into_iter()
-            .find(|o| o.code() == s)
-    }
-}
+crate::impl_codes!(Outcome);
 
 /// Who acted, as recorded: user, the role and organisation/unit the access came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -764,7 +684,7 @@ mod tests {
     #[test]
     fn codes_roundtrip_and_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for a in AuditAction::ALL {
+        for &a in AuditAction::ALL {
             assert!(seen.insert(a.code()), "duplicate code {}", a.code());
             assert_eq!(AuditAction::from_code(a.code()), Some(a));
         }

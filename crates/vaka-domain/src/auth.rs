@@ -3,10 +3,13 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// How far a login has come. Only `Full` sessions may use anything but the login pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum SessionStage {
     /// The password was right; the TOTP code is still to come.
     SecondFactor,
@@ -18,27 +21,7 @@ pub enum SessionStage {
     Full,
 }
 
-impl SessionStage {
-    pub const ALL: [Self; 4] = [
-        Self::SecondFactor,
-        Self::PasswordChange,
-        Self::Enrol,
-        Self::Full,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::SecondFactor => "second_factor",
-            Self::PasswordChange => "password_change",
-            Self::Enrol => "enrol",
-            Self::Full => "full",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(SessionStage);
 
 /// What the account still needs after a step of the login succeeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, OrganisationId, UnitId, UserId};
 use crate::personnummer::ClientIdentity;
@@ -13,6 +14,8 @@ use crate::{DomainError, DomainResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Protection {
     #[default]
     None,
@@ -24,27 +27,9 @@ pub enum Protection {
     FictitiousIdentity,
 }
 
+crate::impl_codes!(Protection);
+
 impl Protection {
-    pub const ALL: [Self; 4] = [
-        Self::None,
-        Self::ConfidentialityMarking,
-        Self::ProtectedRegistration,
-        Self::FictitiousIdentity,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::ConfidentialityMarking => "confidentiality_marking",
-            Self::ProtectedRegistration => "protected_registration",
-            Self::FictitiousIdentity => "fictitious_identity",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     pub fn is_protected(self) -> bool {
         self != Self::None
     }
@@ -54,6 +39,8 @@ impl Protection {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AreaType {
     #[default]
     Town,
@@ -61,26 +48,14 @@ pub enum AreaType {
     SpecialHousing,
 }
 
-impl AreaType {
-    pub const ALL: [Self; 3] = [Self::Town, Self::Countryside, Self::SpecialHousing];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Town => "town",
-            Self::Countryside => "countryside",
-            Self::SpecialHousing => "special_housing",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(AreaType);
 
 /// How staff get into the home: a precondition of every alarm response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum KeyAccess {
     /// Not yet arranged.
     #[default]
@@ -91,27 +66,7 @@ pub enum KeyAccess {
     ReserveKey,
 }
 
-impl KeyAccess {
-    pub const ALL: [Self; 4] = [
-        Self::None,
-        Self::DigitalLock,
-        Self::KeyBox,
-        Self::ReserveKey,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::DigitalLock => "digital_lock",
-            Self::KeyBox => "key_box",
-            Self::ReserveKey => "reserve_key",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(KeyAccess);
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -1,24 +1,544 @@
-//! Enumerations stored and sent by a stable snake_case code.
+//! Enumerations stored and sent by a stable code.
+//!
+//! An enum with a code derives strum's `IntoStaticStr` (the code), `EnumString` (the enum from
+//! its code) and `VariantArray` (every variant), with `#[strum(serialize_all = "snake_case")]`
+//! or an explicit `#[strum(serialize = "…")]` on a variant; [`impl_codes!`](crate::impl_codes)
+//! then gives it `ALL`, `code()` and `from_code()`. The codes are stored and hashed: the tests
+//! below pin every one of them, so that renaming a variant cannot change a stored code unseen.
+//!
+//! The states whose variants carry data keep a hand-written `from_parts()`, as a state is
+//! stored as its code beside the data and rebuilt from both:
+//! [`AlarmState`](crate::alarm::AlarmState) by its [`AlarmStatus`](crate::alarm::AlarmStatus),
+//! and [`TaskState`](crate::supervision::TaskState) also by a hand-written `code()`, as its code
+//! is not one per variant (an open window is `open` or `recheck_open`).
 
-/// Declares an enum with `code()`, `from_code()` and `ALL`, serialised by its code.
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $c:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
+/// Gives enums that derive strum's `IntoStaticStr`, `EnumString` and `VariantArray` the
+/// inherent `ALL` (every variant, in declaration order), `code()` and `from_code()`.
+#[macro_export]
+macro_rules! impl_codes {
+    ($($name:ty),+ $(,)?) => {$(
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Self] = <Self as ::strum::VariantArray>::VARIANTS;
 
+            /// The stable code, as stored and sent.
             pub fn code(self) -> &'static str {
-                match self { $($name::$v => $c),+ }
+                self.into()
             }
 
-            pub fn from_code(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|k| k.code() == s)
+            /// The variant with this code (exactly; no other spelling is accepted).
+            pub fn from_code(s: &str) -> ::core::option::Option<Self> {
+                <Self as ::core::str::FromStr>::from_str(s).ok()
             }
         }
-    };
+    )+};
+}
+
+/// Test support for [`impl_codes!`](crate::impl_codes): that every variant of `all` reads back
+/// from its code as itself, and that no two variants share a code. The error names the enum and
+/// the code.
+#[doc(hidden)]
+pub fn check_codes<T: Copy + PartialEq + std::fmt::Debug>(
+    name: &str,
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    from_code: impl Fn(&str) -> Option<T>,
+) -> Result<(), String> {
+    if all.is_empty() {
+        return Err(format!("{name}: no variants"));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for &x in all {
+        let c = code(x);
+        if c.is_empty() {
+            return Err(format!("{name}::{x:?}: empty code"));
+        }
+        if let Some(other) = seen.insert(c, x) {
+            return Err(format!("{name}: {other:?} and {x:?} share the code {c:?}"));
+        }
+        if from_code(c) != Some(x) {
+            return Err(format!(
+                "{name}: the code {c:?} of {x:?} reads back as {:?}",
+                from_code(c)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Asserts [`check_codes`] for each enum given, through its `ALL`, `code()` and `from_code()`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! assert_codes {
+    ($($name:ty),+ $(,)?) => {$(
+        if let ::core::result::Result::Err(e) = $crate::codes::check_codes(
+            ::core::stringify!($name),
+            <$name>::ALL,
+            <$name>::code,
+            <$name>::from_code,
+        ) {
+            ::core::panic!("{e}");
+        }
+    )+};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_codes;
+    use crate::access::{Permission, Role};
+    use crate::alarm::{AlarmKind, AlarmStatus, ChainLink, CloseCause};
+    use crate::audit::{self, AuditAction};
+    use crate::auth::SessionStage;
+    use crate::client::{AreaType, KeyAccess, Protection};
+    use crate::consent::{GivenBy, InformedHow};
+    use crate::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
+    use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
+    use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+    use crate::personnummer::IdentityKind;
+    use crate::plan::{EscalationChain, PauseReason, PauseRequest};
+    use crate::rounds::{DstAdjustment, TaskKind};
+    use crate::supervision::{self, DispatchCause, DispatchStatus, DispatchStep, EscalationReason};
+
+    /// Every enum with a code: each code reads back as its variant, and no two share one.
+    #[test]
+    fn codes_read_back_and_are_unique() {
+        assert_codes!(
+            Role,
+            Permission,
+            AlarmKind,
+            AlarmStatus,
+            ChainLink,
+            CloseCause,
+            AuditAction,
+            audit::Outcome,
+            SessionStage,
+            Protection,
+            AreaType,
+            KeyAccess,
+            InformedHow,
+            GivenBy,
+            Law,
+            ServiceKind,
+            SupervisionMode,
+            OrderStatus,
+            DeviceKind,
+            DeviceStatus,
+            DeviceStep,
+            Dc09KeyStyle,
+            OrganisationKind,
+            ProviderKind,
+            UnitKind,
+            AccountStatus,
+            IdentityKind,
+            EscalationChain,
+            PauseReason,
+            PauseRequest,
+            TaskKind,
+            DstAdjustment,
+            DispatchStatus,
+            DispatchStep,
+            supervision::Outcome,
+            DispatchCause,
+            EscalationReason,
+        );
+    }
+
+    /// The check fails on a shared code, on a code that reads back as another variant and on an
+    /// enum without variants.
+    #[test]
+    fn the_check_can_fail() {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum E {
+            A,
+            B,
+        }
+        let code = |e: E| match e {
+            E::A => "a",
+            E::B => "b",
+        };
+        let from = |s: &str| match s {
+            "a" => Some(E::A),
+            "b" => Some(E::B),
+            _ => None,
+        };
+        assert_eq!(check_codes("E", &[E::A, E::B], code, from), Ok(()));
+        let shared = check_codes("E", &[E::A, E::B], |_| "a", from).unwrap_err();
+        assert!(shared.contains("share the code \"a\""), "{shared}");
+        let wrong = check_codes("E", &[E::A, E::B], code, |_| Some(E::A)).unwrap_err();
+        assert!(wrong.contains("reads back as Some(A)"), "{wrong}");
+        assert!(check_codes::<E>("E", &[], code, from).is_err());
+    }
+
+    /// Where an enum is also sent as JSON, serde's name of each variant is its code.
+    #[test]
+    fn serde_names_are_the_codes() {
+        fn check<T: Copy + std::fmt::Debug + serde::Serialize>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+        ) {
+            for &x in all {
+                let json = serde_json::to_value(x).unwrap();
+                assert_eq!(json, serde_json::json!(code(x)), "{x:?}");
+            }
+        }
+        check(Role::ALL, Role::code);
+        check(Permission::ALL, Permission::code);
+        check(AlarmKind::ALL, AlarmKind::code);
+        check(AlarmStatus::ALL, AlarmStatus::code);
+        check(ChainLink::ALL, ChainLink::code);
+        check(CloseCause::ALL, CloseCause::code);
+        check(audit::Outcome::ALL, audit::Outcome::code);
+        check(SessionStage::ALL, SessionStage::code);
+        check(Protection::ALL, Protection::code);
+        check(AreaType::ALL, AreaType::code);
+        check(KeyAccess::ALL, KeyAccess::code);
+        check(InformedHow::ALL, InformedHow::code);
+        check(GivenBy::ALL, GivenBy::code);
+        check(Law::ALL, Law::code);
+        check(ServiceKind::ALL, ServiceKind::code);
+        check(SupervisionMode::ALL, SupervisionMode::code);
+        check(OrderStatus::ALL, OrderStatus::code);
+        check(DeviceKind::ALL, DeviceKind::code);
+        check(DeviceStatus::ALL, DeviceStatus::code);
+        check(DeviceStep::ALL, DeviceStep::code);
+        check(Dc09KeyStyle::ALL, Dc09KeyStyle::code);
+        check(OrganisationKind::ALL, OrganisationKind::code);
+        check(ProviderKind::ALL, ProviderKind::code);
+        check(UnitKind::ALL, UnitKind::code);
+        check(AccountStatus::ALL, AccountStatus::code);
+        check(IdentityKind::ALL, IdentityKind::code);
+        check(EscalationChain::ALL, EscalationChain::code);
+        check(PauseReason::ALL, PauseReason::code);
+        check(PauseRequest::ALL, PauseRequest::code);
+        check(TaskKind::ALL, TaskKind::code);
+        check(DispatchStatus::ALL, DispatchStatus::code);
+        check(supervision::Outcome::ALL, supervision::Outcome::code);
+        check(DispatchCause::ALL, DispatchCause::code);
+    }
+
+    fn pinned<T: Copy + std::fmt::Debug>(
+        name: &str,
+        all: &[T],
+        code: fn(T) -> &'static str,
+    ) -> Vec<String> {
+        all.iter()
+            .map(|&x| format!("{name} {x:?} {}", code(x)))
+            .collect()
+    }
+
+    /// The codes are stored (and the audit actions hashed into the chain): each is pinned here,
+    /// in the order of `ALL`, so that no change of a variant's name or of an attribute changes
+    /// one unseen.
+    #[test]
+    fn codes_are_pinned() {
+        let got: Vec<String> = [
+            pinned("Role", Role::ALL, Role::code),
+            pinned("Permission", Permission::ALL, Permission::code),
+            pinned("AlarmKind", AlarmKind::ALL, AlarmKind::code),
+            pinned("AlarmStatus", AlarmStatus::ALL, AlarmStatus::code),
+            pinned("ChainLink", ChainLink::ALL, ChainLink::code),
+            pinned("CloseCause", CloseCause::ALL, CloseCause::code),
+            pinned("AuditAction", AuditAction::ALL, AuditAction::code),
+            pinned("audit::Outcome", audit::Outcome::ALL, audit::Outcome::code),
+            pinned("SessionStage", SessionStage::ALL, SessionStage::code),
+            pinned("Protection", Protection::ALL, Protection::code),
+            pinned("AreaType", AreaType::ALL, AreaType::code),
+            pinned("KeyAccess", KeyAccess::ALL, KeyAccess::code),
+            pinned("InformedHow", InformedHow::ALL, InformedHow::code),
+            pinned("GivenBy", GivenBy::ALL, GivenBy::code),
+            pinned("Law", Law::ALL, Law::code),
+            pinned("ServiceKind", ServiceKind::ALL, ServiceKind::code),
+            pinned(
+                "SupervisionMode",
+                SupervisionMode::ALL,
+                SupervisionMode::code,
+            ),
+            pinned("OrderStatus", OrderStatus::ALL, OrderStatus::code),
+            pinned("DeviceKind", DeviceKind::ALL, DeviceKind::code),
+            pinned("DeviceStatus", DeviceStatus::ALL, DeviceStatus::code),
+            pinned("DeviceStep", DeviceStep::ALL, DeviceStep::code),
+            pinned("Dc09KeyStyle", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
+            pinned(
+                "OrganisationKind",
+                OrganisationKind::ALL,
+                OrganisationKind::code,
+            ),
+            pinned("ProviderKind", ProviderKind::ALL, ProviderKind::code),
+            pinned("UnitKind", UnitKind::ALL, UnitKind::code),
+            pinned("AccountStatus", AccountStatus::ALL, AccountStatus::code),
+            pinned("IdentityKind", IdentityKind::ALL, IdentityKind::code),
+            pinned(
+                "EscalationChain",
+                EscalationChain::ALL,
+                EscalationChain::code,
+            ),
+            pinned("PauseReason", PauseReason::ALL, PauseReason::code),
+            pinned("PauseRequest", PauseRequest::ALL, PauseRequest::code),
+            pinned("TaskKind", TaskKind::ALL, TaskKind::code),
+            pinned("DstAdjustment", DstAdjustment::ALL, DstAdjustment::code),
+            pinned("DispatchStatus", DispatchStatus::ALL, DispatchStatus::code),
+            pinned("DispatchStep", DispatchStep::ALL, DispatchStep::code),
+            pinned(
+                "supervision::Outcome",
+                supervision::Outcome::ALL,
+                supervision::Outcome::code,
+            ),
+            pinned("DispatchCause", DispatchCause::ALL, DispatchCause::code),
+            pinned(
+                "EscalationReason",
+                EscalationReason::ALL,
+                EscalationReason::code,
+            ),
+        ]
+        .concat();
+        let want: Vec<&str> = PINNED
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    const PINNED: &str = "
+Role SystemAdmin system_admin
+Role SystemManager system_manager
+Role NeedsAssessor needs_assessor
+Role UnitManager unit_manager
+Role Operator operator
+Role NightPatrol night_patrol
+Role CareStaff care_staff
+Role Nurse nurse
+Role ProviderAdmin provider_admin
+Permission DirectoryRead directory_read
+Permission OrganisationManage organisation_manage
+Permission UnitManage unit_manage
+Permission AccountManage account_manage
+Permission AccountRequest account_request
+Permission AccountApprove account_approve
+Permission AccountDeactivate account_deactivate
+Permission TokenManage token_manage
+Permission AuditRead audit_read
+Permission AuditExport audit_export
+Permission ClientRead client_read
+Permission ClientWrite client_write
+Permission DecisionManage decision_manage
+Permission ConsentManage consent_manage
+Permission OrderAccept order_accept
+Permission PlanManage plan_manage
+Permission PauseRecord pause_record
+Permission AccessGroupManage access_group_manage
+Permission DeviceManage device_manage
+Permission ImportData import_data
+Permission ReportRead report_read
+Permission Supervise supervise
+Permission DispatchRespond dispatch_respond
+Permission SupervisionLogExport supervision_log_export
+Permission StatisticsRead statistics_read
+Permission AlarmHandle alarm_handle
+Permission TechnicalCheck technical_check
+Permission AlarmOversight alarm_oversight
+AlarmKind Personal personal
+AlarmKind Fall fall
+AlarmKind Sensor sensor
+AlarmKind Technical technical
+AlarmKind Test test
+AlarmKind UnknownDevice unknown_device
+AlarmStatus Received received
+AlarmStatus Taken taken
+AlarmStatus Dispatched dispatched
+AlarmStatus Acknowledged acknowledged
+AlarmStatus OnTheWay on_the_way
+AlarmStatus Arrived arrived
+AlarmStatus Closed closed
+ChainLink NightPatrol night_patrol
+ChainLink HomeCare home_care
+ChainLink Relative relative
+CloseCause HelpGiven help_given
+CloseCause Fall fall
+CloseCause Ambulance ambulance
+CloseCause Accidental accidental
+CloseCause Test test
+CloseCause Technical technical
+CloseCause Other other
+AuditAction LoginSucceeded auth.login
+AuditAction LoginFailed auth.login_failed
+AuditAction LoginLocked auth.locked
+AuditAction SecondFactorFailed auth.totp_failed
+AuditAction SecondFactorEnrolled auth.totp_enrolled
+AuditAction RecoveryCodeUsed auth.recovery_code_used
+AuditAction RecoveryCodesRenewed auth.recovery_codes_renewed
+AuditAction Logout auth.logout
+AuditAction LogoutEverywhere auth.logout_everywhere
+AuditAction PasswordChanged auth.password_changed
+AuditAction TokenCreated token.create
+AuditAction TokenRevoked token.revoke
+AuditAction TokenUsed token.use
+AuditAction OrganisationCreated organisation.create
+AuditAction OrganisationUpdated organisation.update
+AuditAction UnitCreated unit.create
+AuditAction UnitUpdated unit.update
+AuditAction UnitCoverageChanged unit.coverage
+AuditAction UserCreated user.create
+AuditAction UserRequested user.request
+AuditAction UserApproved user.approve
+AuditAction UserRejected user.reject
+AuditAction UserDeactivated user.deactivate
+AuditAction UserReactivated user.reactivate
+AuditAction UserUpdated user.update
+AuditAction UserRead user.read
+AuditAction UsersListed user.list
+AuditAction RoleGranted role.grant
+AuditAction RoleRevoked role.revoke
+AuditAction AuditSearched audit.search
+AuditAction AuditExported audit.export
+AuditAction ClientsListed client.list
+AuditAction ClientRead client.read
+AuditAction ClientCreated client.create
+AuditAction ClientUpdated client.update
+AuditAction AccessGroupChanged client.access_group
+AuditAction DecisionRecorded decision.record
+AuditAction DecisionEnded decision.end
+AuditAction OrderAccepted order.accept
+AuditAction OrderActivated order.activate
+AuditAction ConsentRecorded consent.record
+AuditAction ConsentWithdrawn consent.withdraw
+AuditAction PlanChanged plan.change
+AuditAction PauseRecorded pause.record
+AuditAction PauseCancelled pause.cancel
+AuditAction DeviceRegistered device.register
+AuditAction DeviceStepTaken device.step
+AuditAction DeviceChanged device.update
+AuditAction DeviceCredentialIssued device.credential_issue
+AuditAction DeviceCredentialRevoked device.credential_revoke
+AuditAction DataImported import
+AuditAction ReportRead report.read
+AuditAction OrdersListed order.list
+AuditAction DevicesListed device.list
+AuditAction NightPlanned supervision.plan_night
+AuditAction Dispatched supervision.dispatch
+AuditAction SupervisionQueueRead supervision.queue
+AuditAction LookInStarted supervision.look_in
+AuditAction LookInEnded supervision.look_in_end
+AuditAction OutcomeRecorded supervision.outcome
+AuditAction DispatchesListed dispatch.list
+AuditAction DispatchStepTaken dispatch.step
+AuditAction SupervisionLogExported supervision.log_export
+AuditAction StatisticsRead supervision.statistics
+AuditAction SupervisionPurged supervision.purge
+AuditAction AlarmQueueRead alarm.queue
+AuditAction AlarmRead alarm.read
+AuditAction AlarmStepTaken alarm.step
+AuditAction AlarmsListed alarm.list
+AuditAction TechnicalCheckSigned alarm.check_sign
+AuditAction AlarmOversightRead alarm.oversight
+AuditAction AccessDenied access.denied
+audit::Outcome Success success
+audit::Outcome Denied denied
+audit::Outcome Failure failure
+SessionStage SecondFactor second_factor
+SessionStage PasswordChange password_change
+SessionStage Enrol enrol
+SessionStage Full full
+Protection None none
+Protection ConfidentialityMarking confidentiality_marking
+Protection ProtectedRegistration protected_registration
+Protection FictitiousIdentity fictitious_identity
+AreaType Town town
+AreaType Countryside countryside
+AreaType SpecialHousing special_housing
+KeyAccess None none
+KeyAccess DigitalLock digital_lock
+KeyAccess KeyBox key_box
+KeyAccess ReserveKey reserve_key
+InformedHow InPerson in_person
+InformedHow Phone phone
+InformedHow Letter letter
+InformedHow Other other
+GivenBy Client client
+GivenBy Representative representative
+Law Sol sol
+Law Lss lss
+ServiceKind NightSupervision night_supervision
+ServiceKind SafetyAlarm safety_alarm
+SupervisionMode Camera camera
+SupervisionMode PhysicalVisit physical_visit
+SupervisionMode Both both
+OrderStatus Ordered ordered
+OrderStatus Accepted accepted
+OrderStatus Active active
+OrderStatus Ended ended
+DeviceKind Camera camera
+DeviceKind AlarmUnit alarm_unit
+DeviceKind Lock lock
+DeviceKind NfcTag nfc_tag
+DeviceStatus InStock in_stock
+DeviceStatus Assigned assigned
+DeviceStatus Installed installed
+DeviceStatus TestPassed test_passed
+DeviceStatus Active active
+DeviceStatus Deactivated deactivated
+DeviceStatus Returned returned
+DeviceStatus Decommissioned decommissioned
+DeviceStep Assign assign
+DeviceStep Install install
+DeviceStep PassTest pass_test
+DeviceStep FailTest fail_test
+DeviceStep Activate activate
+DeviceStep Deactivate deactivate
+DeviceStep Return return
+DeviceStep Restock restock
+DeviceStep Decommission decommission
+Dc09KeyStyle Ascii ascii
+Dc09KeyStyle Hex hex
+OrganisationKind Municipality municipality
+OrganisationKind Provider provider
+OrganisationKind AlarmCentre alarm_centre
+ProviderKind InHouse in_house
+ProviderKind Private private
+UnitKind HomeCare home_care
+UnitKind NightPatrol night_patrol
+UnitKind DutyTeam duty_team
+UnitKind SpecialHousing special_housing
+UnitKind AlarmOperators alarm_operators
+UnitKind Administration administration
+AccountStatus Requested requested
+AccountStatus Active active
+AccountStatus Rejected rejected
+AccountStatus Deactivated deactivated
+IdentityKind Personnummer personnummer
+IdentityKind Samordningsnummer samordningsnummer
+IdentityKind Reserve reserve
+EscalationChain NightPatrol night_patrol
+EscalationChain PhoneFirst phone_first
+PauseReason Guests guests
+PauseReason Travel travel
+PauseReason Hospital hospital
+PauseReason Other other
+PauseRequest ClientInPerson client_in_person
+PauseRequest ClientByPhone client_by_phone
+PauseRequest Relative relative
+PauseRequest Staff staff
+TaskKind LookIn look_in
+TaskKind Visit visit
+DstAdjustment MovedOutOfGap moved_out_of_gap
+DstAdjustment FirstOfTwo first_of_two
+DispatchStatus New new
+DispatchStatus Acknowledged acknowledged
+DispatchStatus OnTheWay on_the_way
+DispatchStatus Arrived arrived
+DispatchStatus Closed closed
+DispatchStep Acknowledge acknowledge
+DispatchStep OnTheWay on_the_way
+DispatchStep Arrived arrived
+DispatchStep Close close
+supervision::Outcome SeenOk seen_ok
+supervision::Outcome NotVisible not_visible
+supervision::Outcome Deviation deviation
+DispatchCause NotVisibleTwice not_visible_twice
+DispatchCause Deviation deviation
+DispatchCause Missed missed
+DispatchCause CameraUnreachable camera_unreachable
+EscalationReason NotVisibleTwice not_visible_twice
+EscalationReason Deviation deviation
+";
 }

@@ -4,30 +4,42 @@
 
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::decision::{Decision, ServiceKind};
 use crate::ids::{ClientId, ConsentId, UserId};
 use crate::validate::parse_name;
 use crate::{DomainError, DomainResult};
 
-code_enum!(
-    /// How the client (or representative) was informed.
-    InformedHow {
-        InPerson => "in_person",
-        Phone => "phone",
-        Letter => "letter",
-        Other => "other",
-    }
-);
+/// How the client (or representative) was informed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum InformedHow {
+    InPerson,
+    Phone,
+    Letter,
+    Other,
+}
 
-code_enum!(
-    /// Who gave consent.
-    GivenBy {
-        Client => "client",
-        /// A legal representative (god man, förvaltare) or someone with a power of attorney.
-        Representative => "representative",
-    }
-);
+crate::impl_codes!(InformedHow);
+
+/// Who gave consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum GivenBy {
+    Client,
+    /// A legal representative (god man, förvaltare) or someone with a power of attorney.
+    Representative,
+}
+
+crate::impl_codes!(GivenBy);
 
 /// The default time until consent must be confirmed again, in months.
 pub const DEFAULT_RECONFIRM_MONTHS: i32 = 12;

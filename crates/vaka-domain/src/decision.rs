@@ -7,36 +7,53 @@
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, OrganisationId, UserId};
 use crate::{DomainError, DomainResult};
 
-code_enum!(
-    /// The law a decision is made under.
-    Law {
-        /// Socialtjänstlagen.
-        Sol => "sol",
-        /// Lagen om stöd och service till vissa funktionshindrade.
-        Lss => "lss",
-    }
-);
+/// The law a decision is made under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum Law {
+    /// Socialtjänstlagen.
+    Sol,
+    /// Lagen om stöd och service till vissa funktionshindrade.
+    Lss,
+}
 
-code_enum!(
-    /// A service (insats) a decision grants.
-    ServiceKind {
-        NightSupervision => "night_supervision",
-        SafetyAlarm => "safety_alarm",
-    }
-);
+crate::impl_codes!(Law);
 
-code_enum!(
-    /// How night supervision is carried out.
-    SupervisionMode {
-        Camera => "camera",
-        PhysicalVisit => "physical_visit",
-        Both => "both",
-    }
-);
+/// A service (insats) a decision grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum ServiceKind {
+    NightSupervision,
+    SafetyAlarm,
+}
+
+crate::impl_codes!(ServiceKind);
+
+/// How night supervision is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum SupervisionMode {
+    Camera,
+    PhysicalVisit,
+    Both,
+}
+
+crate::impl_codes!(SupervisionMode);
 
 /// A decision on one service for one client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,19 +182,24 @@ pub fn check_no_overlap(
     Ok(())
 }
 
-code_enum!(
-    /// Where an order is.
-    OrderStatus {
-        /// Sent to the provider, not yet accepted.
-        Ordered => "ordered",
-        /// The provider has accepted the assignment.
-        Accepted => "accepted",
-        /// The service is running (the device installed and tested).
-        Active => "active",
-        /// Ended with its decision.
-        Ended => "ended",
-    }
-);
+/// Where an order is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum OrderStatus {
+    /// Sent to the provider, not yet accepted.
+    Ordered,
+    /// The provider has accepted the assignment.
+    Accepted,
+    /// The service is running (the device installed and tested).
+    Active,
+    /// Ended with its decision.
+    Ended,
+}
+
+crate::impl_codes!(OrderStatus);
 
 /// The order that carries a decision out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,47 +2,63 @@
 //! lifecycle each goes through, from the store room to the client's wall and back.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::{DomainError, DomainResult};
 
-code_enum!(
-    DeviceKind {
-        Camera => "camera",
-        AlarmUnit => "alarm_unit",
-        Lock => "lock",
-        NfcTag => "nfc_tag",
-    }
-);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum DeviceKind {
+    Camera,
+    AlarmUnit,
+    Lock,
+    NfcTag,
+}
 
-code_enum!(
-    /// in stock → assigned to a client → installed → test passed → active → deactivated →
-    /// returned / decommissioned. Each step is dated and signed.
-    DeviceStatus {
-        InStock => "in_stock",
-        Assigned => "assigned",
-        Installed => "installed",
-        TestPassed => "test_passed",
-        Active => "active",
-        Deactivated => "deactivated",
-        Returned => "returned",
-        Decommissioned => "decommissioned",
-    }
-);
+crate::impl_codes!(DeviceKind);
 
-code_enum!(
-    /// A step of the lifecycle.
-    DeviceStep {
-        Assign => "assign",
-        Install => "install",
-        PassTest => "pass_test",
-        FailTest => "fail_test",
-        Activate => "activate",
-        Deactivate => "deactivate",
-        Return => "return",
-        Restock => "restock",
-        Decommission => "decommission",
-    }
-);
+/// in stock → assigned to a client → installed → test passed → active → deactivated →
+/// returned / decommissioned. Each step is dated and signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum DeviceStatus {
+    InStock,
+    Assigned,
+    Installed,
+    TestPassed,
+    Active,
+    Deactivated,
+    Returned,
+    Decommissioned,
+}
+
+crate::impl_codes!(DeviceStatus);
+
+/// A step of the lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum DeviceStep {
+    Assign,
+    Install,
+    PassTest,
+    FailTest,
+    Activate,
+    Deactivate,
+    Return,
+    Restock,
+    Decommission,
+}
+
+crate::impl_codes!(DeviceStep);
 
 impl DeviceStatus {
     /// The status after a step, or why the step is not possible now.
@@ -108,25 +124,14 @@ pub fn parse_label(field: &'static str, raw: &str) -> DomainResult<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Dc09KeyStyle {
     Ascii,
     Hex,
 }
 
-impl Dc09KeyStyle {
-    pub const ALL: [Self; 2] = [Self::Ascii, Self::Hex];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Dc09KeyStyle::Ascii => "ascii",
-            Dc09KeyStyle::Hex => "hex",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(Dc09KeyStyle);
 
 /// An AES key for encrypted DC-09 (128, 192 or 256 bits).
 #[derive(Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{OrganisationId, UnitId, UserId};
 use crate::reason::DirectoryReason;
@@ -12,6 +13,8 @@ use crate::{DomainError, DomainResult};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum OrganisationKind {
     /// The municipality itself: purchaser (beställare), owner of decisions and of this system.
     Municipality,
@@ -21,45 +24,20 @@ pub enum OrganisationKind {
     AlarmCentre,
 }
 
-impl OrganisationKind {
-    pub const ALL: [Self; 3] = [Self::Municipality, Self::Provider, Self::AlarmCentre];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Municipality => "municipality",
-            Self::Provider => "provider",
-            Self::AlarmCentre => "alarm_centre",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(OrganisationKind);
 
 /// Whether a provider is run by the municipality or is a private company under LOV.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ProviderKind {
     InHouse,
     Private,
 }
 
-impl ProviderKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InHouse => "in_house",
-            Self::Private => "private",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        [Self::InHouse, Self::Private]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(ProviderKind);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
@@ -97,6 +75,8 @@ impl Organisation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum UnitKind {
     HomeCare,
     NightPatrol,
@@ -106,31 +86,9 @@ pub enum UnitKind {
     Administration,
 }
 
+crate::impl_codes!(UnitKind);
+
 impl UnitKind {
-    pub const ALL: [Self; 6] = [
-        Self::HomeCare,
-        Self::NightPatrol,
-        Self::DutyTeam,
-        Self::SpecialHousing,
-        Self::AlarmOperators,
-        Self::Administration,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::HomeCare => "home_care",
-            Self::NightPatrol => "night_patrol",
-            Self::DutyTeam => "duty_team",
-            Self::SpecialHousing => "special_housing",
-            Self::AlarmOperators => "alarm_operators",
-            Self::Administration => "administration",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Units of these kinds serve the clients of other units (a night patrol covers several
     /// home-care groups), so they may be given coverage of other units.
     pub fn can_cover_others(self) -> bool {
@@ -156,6 +114,8 @@ pub struct Unit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AccountStatus {
     Requested,
     Active,
@@ -163,27 +123,9 @@ pub enum AccountStatus {
     Deactivated,
 }
 
+crate::impl_codes!(AccountStatus);
+
 impl AccountStatus {
-    pub const ALL: [Self; 4] = [
-        Self::Requested,
-        Self::Active,
-        Self::Rejected,
-        Self::Deactivated,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Active => "active",
-            Self::Rejected => "rejected",
-            Self::Deactivated => "deactivated",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// A municipal admin approves a requested account.
     pub fn approve(self) -> DomainResult<Self> {
         match self {
@@ -303,7 +245,7 @@ mod tests {
         for s in [Requested, Rejected, Deactivated] {
             assert!(!s.can_log_in());
         }
-        for s in AccountStatus::ALL {
+        for &s in AccountStatus::ALL {
             assert_eq!(AccountStatus::from_code(s.code()), Some(s));
         }
     }

@@ -11,9 +11,8 @@ pub mod alarm_statistics;
 pub mod audit;
 pub mod auth;
 pub mod client;
-#[macro_use]
-mod codes;
 pub mod clock;
+pub mod codes;
 pub mod consent;
 pub mod credentials;
 pub mod decision;

@@ -61,6 +61,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize, Serializer};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use thiserror::Error;
 
 /// The earliest accepted birth year: the stored century is 18, 19 or 20 (REG-41).
@@ -612,29 +613,15 @@ impl AsRef<str> for ReserveId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum IdentityKind {
     Personnummer,
     Samordningsnummer,
     Reserve,
 }
 
-impl IdentityKind {
-    pub const ALL: [Self; 3] = [Self::Personnummer, Self::Samordningsnummer, Self::Reserve];
-
-    /// A stable code for storage: `personnummer`, `samordningsnummer` or `reserve`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Personnummer => "personnummer",
-            Self::Samordningsnummer => "samordningsnummer",
-            Self::Reserve => "reserve",
-        }
-    }
-
-    /// The kind for a code from [`Self::code`].
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
-    }
-}
+crate::impl_codes!(IdentityKind);
 
 /// The identity of a care client: exactly one of a personnummer, a samordningsnummer or a
 /// regional reserve id. The kind is always explicit; it is never guessed from the text.

@@ -4,20 +4,26 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::decision::SupervisionMode;
 use crate::ids::{ClientId, PauseId, UserId};
 use crate::{DomainError, DomainResult};
 
-code_enum!(
-    /// What happens after a second "not visible" (or at once after a deviation).
-    EscalationChain {
-        /// Dispatch the night patrol to the home.
-        NightPatrol => "night_patrol",
-        /// Phone the client first; dispatch the night patrol if there is no answer.
-        PhoneFirst => "phone_first",
-    }
-);
+/// What happens after a second "not visible" (or at once after a deviation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum EscalationChain {
+    /// Dispatch the night patrol to the home.
+    NightPatrol,
+    /// Phone the client first; dispatch the night patrol if there is no answer.
+    PhoneFirst,
+}
+
+crate::impl_codes!(EscalationChain);
 
 /// The municipality's defaults (DOMAIN.md section 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,26 +104,36 @@ impl SupervisionPlan {
     }
 }
 
-code_enum!(
-    /// Why supervision pauses.
-    PauseReason {
-        Guests => "guests",
-        Travel => "travel",
-        Hospital => "hospital",
-        Other => "other",
-    }
-);
+/// Why supervision pauses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum PauseReason {
+    Guests,
+    Travel,
+    Hospital,
+    Other,
+}
 
-code_enum!(
-    /// How the pause was asked for.
-    PauseRequest {
-        ClientInPerson => "client_in_person",
-        ClientByPhone => "client_by_phone",
-        Relative => "relative",
-        /// The unit learned it another way (e.g. the hospital called).
-        Staff => "staff",
-    }
-);
+crate::impl_codes!(PauseReason);
+
+/// How the pause was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum PauseRequest {
+    ClientInPerson,
+    ClientByPhone,
+    Relative,
+    /// The unit learned it another way (e.g. the hospital called).
+    Staff,
+}
+
+crate::impl_codes!(PauseRequest);
 
 /// No look-ins and no escalation on the nights from `first_night` to `last_night` (a night is
 /// named by the evening it starts on).

@@ -19,6 +19,8 @@
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::consent::{Consent, Refusal, service_allowed};
 use crate::decision::{Decision, ServiceKind, SupervisionMode};
@@ -43,7 +45,10 @@ impl Default for WindowRule {
 }
 
 /// What a task asks of the night.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum TaskKind {
     /// A look-in through the camera, by an operator.
     LookIn,
@@ -51,23 +56,11 @@ pub enum TaskKind {
     Visit,
 }
 
-impl TaskKind {
-    pub const ALL: [Self; 2] = [Self::LookIn, Self::Visit];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TaskKind::LookIn => "look_in",
-            TaskKind::Visit => "visit",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(TaskKind);
 
 /// How daylight saving time moved a planned time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum DstAdjustment {
     /// The time did not exist that night; it was moved forward by the gap.
     MovedOutOfGap,
@@ -75,20 +68,7 @@ pub enum DstAdjustment {
     FirstOfTwo,
 }
 
-impl DstAdjustment {
-    pub const ALL: [Self; 2] = [Self::MovedOutOfGap, Self::FirstOfTwo];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            DstAdjustment::MovedOutOfGap => "moved_out_of_gap",
-            DstAdjustment::FirstOfTwo => "first_of_two",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
+crate::impl_codes!(DstAdjustment);
 
 /// One planned supervision of one night.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,8 @@
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, TaskId};
 use crate::plan::EscalationChain;
@@ -193,7 +195,10 @@ impl Dispatch {
 pub const NOTE_REQUIRED: &str = "write what was done before closing";
 
 /// Where a dispatch stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum DispatchStatus {
     New,
     Acknowledged,
@@ -202,20 +207,11 @@ pub enum DispatchStatus {
     Closed,
 }
 
-impl DispatchStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            DispatchStatus::New => "new",
-            DispatchStatus::Acknowledged => "acknowledged",
-            DispatchStatus::OnTheWay => "on_the_way",
-            DispatchStatus::Arrived => "arrived",
-            DispatchStatus::Closed => "closed",
-        }
-    }
-}
+crate::impl_codes!(DispatchStatus);
 
 /// One step of the responder's work on a dispatch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum DispatchStep {
     Acknowledge,
     OnTheWay,
@@ -223,27 +219,7 @@ pub enum DispatchStep {
     Close,
 }
 
-impl DispatchStep {
-    pub const ALL: [Self; 4] = [
-        Self::Acknowledge,
-        Self::OnTheWay,
-        Self::Arrived,
-        Self::Close,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            DispatchStep::Acknowledge => "acknowledge",
-            DispatchStep::OnTheWay => "on_the_way",
-            DispatchStep::Arrived => "arrived",
-            DispatchStep::Close => "close",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == s)
-    }
-}
+crate::impl_codes!(DispatchStep);
 
 /// One look-in through a camera, as logged: who looked, when and for how long, and what they
 /// saw. Never an image.
@@ -293,6 +269,9 @@ pub enum TaskState {
 }
 
 impl TaskState {
+    /// The stored code. Written by hand, as is [`Self::from_parts`]: the code is not one per
+    /// variant (an open window is `open` or `recheck_open` by whether it carries a re-check),
+    /// and a state is rebuilt from its code together with the instant and reason stored beside it.
     pub fn code(self) -> &'static str {
         match self {
             TaskState::Planned => "planned",
@@ -312,16 +291,12 @@ impl TaskState {
 
     /// The state as stored: its code, the instant it carries and the reason of an escalation.
     pub fn parts(self) -> (&'static str, Option<Timestamp>, Option<&'static str>) {
-        let reason = |r: EscalationReason| match r {
-            EscalationReason::NotVisibleTwice => "not_visible_twice",
-            EscalationReason::Deviation => "deviation",
-        };
         match self {
             TaskState::Open { recheck } | TaskState::LookedIn { recheck } => {
                 (self.code(), recheck, None)
             }
             TaskState::RecheckDue { at } => (self.code(), Some(at), None),
-            TaskState::Escalated { reason: r } => (self.code(), None, Some(reason(r))),
+            TaskState::Escalated { reason } => (self.code(), None, Some(reason.code())),
             _ => (self.code(), None, None),
         }
     }
@@ -336,11 +311,7 @@ impl TaskState {
             "recheck_due" => TaskState::RecheckDue { at: at? },
             "done" => TaskState::Done,
             "escalated" => TaskState::Escalated {
-                reason: match reason? {
-                    "not_visible_twice" => EscalationReason::NotVisibleTwice,
-                    "deviation" => EscalationReason::Deviation,
-                    _ => return None,
-                },
+                reason: EscalationReason::from_code(reason?)?,
             },
             "missed" => TaskState::Missed,
             "camera_unreachable" => TaskState::CameraUnreachable,
@@ -367,7 +338,8 @@ impl TaskState {
 }
 
 /// Why staff were sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum EscalationReason {
     /// Not visible twice.
     NotVisibleTwice,
@@ -375,29 +347,20 @@ pub enum EscalationReason {
     Deviation,
 }
 
+crate::impl_codes!(EscalationReason);
+
 /// What an operator saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     SeenOk,
     NotVisible,
     Deviation,
 }
 
-impl Outcome {
-    pub const ALL: [Self; 3] = [Self::SeenOk, Self::NotVisible, Self::Deviation];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::SeenOk => "seen_ok",
-            Outcome::NotVisible => "not_visible",
-            Outcome::Deviation => "deviation",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == s)
-    }
-}
+crate::impl_codes!(Outcome);
 
 /// What happens to a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,7 +394,10 @@ pub enum Effect {
 }
 
 /// Why a dispatch was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum DispatchCause {
     NotVisibleTwice,
     Deviation,
@@ -439,27 +405,7 @@ pub enum DispatchCause {
     CameraUnreachable,
 }
 
-impl DispatchCause {
-    pub const ALL: [Self; 4] = [
-        Self::NotVisibleTwice,
-        Self::Deviation,
-        Self::Missed,
-        Self::CameraUnreachable,
-    ];
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == s)
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            DispatchCause::NotVisibleTwice => "not_visible_twice",
-            DispatchCause::Deviation => "deviation",
-            DispatchCause::Missed => "missed",
-            DispatchCause::CameraUnreachable => "camera_unreachable",
-        }
-    }
-}
+crate::impl_codes!(DispatchCause);
 
 /// The rules one task follows (the client's settings over the municipality's defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1014,10 +960,10 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for o in super::Outcome::ALL {
+        for &o in super::Outcome::ALL {
             assert_eq!(super::Outcome::from_code(o.code()), Some(o));
         }
-        for s in DispatchStep::ALL {
+        for &s in DispatchStep::ALL {
             assert_eq!(DispatchStep::from_code(s.code()), Some(s));
         }
         assert_eq!(DispatchStep::from_code("fly"), None);

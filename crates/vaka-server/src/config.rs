@@ -1,34 +1,41 @@
 //! Configuration, layered: built-in defaults → `vaka.toml` (or `--config FILE`) → `VAKA_*`
 //! environment variables → command-line flags.
+//!
+//! Every value is parsed when the configuration is loaded, so a bad one stops the server at
+//! start with an error that names the setting (`sqlite_durability: expected "normal" or "full",
+//! found "fast"`), not later or never.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use serde::{Deserialize, Serialize};
+use jiff::civil::Time;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address of the HTTP listener.
-    pub listen: String,
+    #[serde(deserialize_with = "address")]
+    pub listen: SocketAddr,
     /// `sqlite://…` or `postgres://…`; empty means `<data_dir>/vaka.db`.
     pub database_url: Option<String>,
     /// Where the embedded database and other local files live.
     pub data_dir: PathBuf,
     /// `text` for people, `json` for log collectors.
-    pub log_format: String,
+    pub log_format: LogFormat,
     /// A tracing filter such as `info` or `vaka=debug,info` (RUST_LOG wins when set).
-    pub log_level: String,
+    pub log_level: LogFilter,
     /// Serve over HTTPS (directly or behind a TLS proxy): secure cookies and HSTS.
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_forwarded_for: bool,
     /// A separate listener for `/metrics`; when unset, `/metrics` is on the main listener.
-    pub metrics_listen: Option<String>,
+    #[serde(deserialize_with = "optional_address")]
+    pub metrics_listen: Option<SocketAddr>,
     /// SQLite commit durability: `normal` (survives a process crash) or `full` (also power loss).
-    pub sqlite_durability: String,
+    pub sqlite_durability: SqliteDurability,
     pub pg_max_connections: u32,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
@@ -40,12 +47,94 @@ pub struct Config {
     pub supervision_retention_days: u32,
     /// Address of the SIA DC-09 alarm receiver (TCP and UDP), e.g. `0.0.0.0:7100`; none
     /// means no receiver.
-    pub sia_listen: Option<String>,
+    #[serde(deserialize_with = "optional_address")]
+    pub sia_listen: Option<SocketAddr>,
     /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
     pub alarm_heartbeat_seconds: i64,
     /// Local times of the technical checks on weekends and public holidays, comma-separated
-    /// (`HH:MM`); twice a day by default.
-    pub alarm_check_times: String,
+    /// (`HH:MM`); twice a day by default. Sorted, without repeats.
+    #[serde(
+        serialize_with = "write_check_times",
+        deserialize_with = "read_check_times"
+    )]
+    pub alarm_check_times: Vec<Time>,
+}
+
+/// `log_format`: how log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+/// `sqlite_durability`: when a commit to the embedded database is durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteDurability {
+    /// It survives a crash of the process.
+    #[default]
+    Normal,
+    /// It also survives a power cut (an fsync per commit).
+    Full,
+}
+
+/// `log_level`: a tracing filter (`info`, `vaka=debug,info`), checked when it is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct LogFilter(String);
+
+impl LogFilter {
+    /// A filter, if `tracing` can read it.
+    pub fn new(filter: &str) -> Result<Self, String> {
+        tracing_subscriber::EnvFilter::builder()
+            .parse(filter)
+            .map(|_| Self(filter.to_owned()))
+            .map_err(|e| format!("{filter:?} is not a log filter ({e})"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for LogFilter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn parse_address(raw: &str) -> Result<SocketAddr, String> {
+    raw.parse().map_err(|_| {
+        format!("expected an IP address and port such as \"127.0.0.1:8080\", found {raw:?}")
+    })
+}
+
+fn address<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    parse_address(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
+fn optional_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|s| parse_address(&s))
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+fn read_check_times<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Time>, D::Error> {
+    parse_check_times(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
+fn write_check_times<S: Serializer>(times: &[Time], s: S) -> Result<S::Ok, S::Error> {
+    let text: Vec<String> = times
+        .iter()
+        .map(|t| t.strftime("%H:%M").to_string())
+        .collect();
+    s.serialize_str(&text.join(","))
 }
 
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
@@ -74,15 +163,15 @@ const SETTINGS: &[&str] = &[
 impl Default for Config {
     fn default() -> Self {
         Self {
-            listen: "127.0.0.1:8080".into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
             data_dir: PathBuf::from("./vaka-data"),
-            log_format: "text".into(),
-            log_level: "info".into(),
+            log_format: LogFormat::Text,
+            log_level: LogFilter("info".into()),
             secure_cookies: false,
             trust_forwarded_for: false,
             metrics_listen: None,
-            sqlite_durability: "normal".into(),
+            sqlite_durability: SqliteDurability::Normal,
             pg_max_connections: 16,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
@@ -91,26 +180,66 @@ impl Default for Config {
             supervision_retention_days: 365,
             sia_listen: None,
             alarm_heartbeat_seconds: 300,
-            alarm_check_times: "08:00,16:00".into(),
+            alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
         }
     }
 }
 
-/// `alarm_check_times`: local `HH:MM` times, comma-separated, at least one.
-pub fn parse_check_times(raw: &str) -> anyhow::Result<Vec<jiff::civil::Time>> {
+/// `alarm_check_times`: local `HH:MM` times, comma-separated, at least one; sorted, without
+/// repeats.
+pub fn parse_check_times(raw: &str) -> Result<Vec<Time>, String> {
     let mut times = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let t = jiff::civil::Time::strptime("%H:%M", part).map_err(|_| {
-            anyhow::anyhow!("alarm_check_times: {part:?} is not a time of day as HH:MM")
-        })?;
+        let t = Time::strptime("%H:%M", part)
+            .map_err(|_| format!("{part:?} is not a time of day as HH:MM"))?;
         times.push(t);
     }
     if times.is_empty() {
-        anyhow::bail!("alarm_check_times: give at least one time, e.g. \"08:00,16:00\"");
+        return Err("give at least one time, e.g. \"08:00,16:00\"".into());
     }
     times.sort();
     times.dedup();
     Ok(times)
+}
+
+/// The errors of a configuration, one a line: the setting, what is wrong and where the value
+/// came from (`sqlite_durability: expected "normal" or "full", found "fast" (in vaka.toml)`).
+fn describe(error: figment::Error) -> String {
+    let lines: Vec<String> = error
+        .into_iter()
+        .map(|e| {
+            let what = match &e.kind {
+                figment::error::Kind::UnknownVariant(found, expected) => {
+                    format!("expected {}, found {found:?}", one_of(expected))
+                }
+                figment::error::Kind::UnknownField(_, settings) => {
+                    format!("not a setting; the settings are {}", settings.join(", "))
+                }
+                kind => kind.to_string(),
+            };
+            let setting = e.path.join(".");
+            let from = e.metadata.as_ref().map(|m| match &m.source {
+                Some(source) => format!(" (in {source})"),
+                None => format!(" (in {})", m.name),
+            });
+            match setting.as_str() {
+                "" => format!("{what}{}", from.unwrap_or_default()),
+                s => format!("{s}: {what}{}", from.unwrap_or_default()),
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// `"a"`, `"a" or "b"`, `one of "a", "b", "c"`.
+fn one_of(choices: &[&str]) -> String {
+    let quoted: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
+    match quoted.as_slice() {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        all => format!("one of {}", all.join(", ")),
+    }
 }
 
 impl Config {
@@ -132,9 +261,8 @@ impl Config {
         // VAKA_BIN or VAKA_TEST_POSTGRES_URL) are not configuration.
         fig = fig.merge(Env::prefixed("VAKA_").only(SETTINGS));
 
-        let cfg: Config = fig.extract().context("invalid configuration")?;
-        parse_check_times(&cfg.alarm_check_times).context("invalid configuration")?;
-        Ok(cfg)
+        fig.extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {}", describe(e)))
     }
 
     /// The database URL in effect.
@@ -172,7 +300,7 @@ mod tests {
     #[test]
     fn defaults_and_masking() {
         let c = Config::default();
-        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(c.database().starts_with("sqlite://"));
         assert!(c.database().ends_with("vaka.db"));
         let pg = Config {
@@ -182,20 +310,47 @@ mod tests {
         assert_eq!(pg.database_for_log(), "postgres://vaka:***@db:5432/vaka");
     }
 
+    /// The defaults as written in `vaka.toml` or the environment (and as figment reads them).
+    #[test]
+    fn defaults_serialise_as_the_settings_are_written() {
+        let v = serde_json::to_value(Config::default()).unwrap();
+        assert_eq!(v["listen"], "127.0.0.1:8080");
+        assert_eq!(v["log_format"], "text");
+        assert_eq!(v["log_level"], "info");
+        assert_eq!(v["sqlite_durability"], "normal");
+        assert_eq!(v["alarm_check_times"], "08:00,16:00");
+        assert_eq!(v["metrics_listen"], serde_json::Value::Null);
+        assert_eq!(v["sia_listen"], serde_json::Value::Null);
+    }
+
     #[test]
     #[allow(clippy::result_large_err, reason = "figment's test API")]
     fn layers_file_then_env() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
                 "vaka.toml",
-                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\n",
+                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\nsqlite_durability = \"full\"\n",
             )?;
             jail.set_env("VAKA_LISTEN", "127.0.0.1:9100");
+            jail.set_env("VAKA_SIA_LISTEN", "127.0.0.1:0");
+            jail.set_env("VAKA_LOG_LEVEL", "vaka=debug,info");
             jail.set_env("VAKA_BIN", "/somewhere/vaka");
 
             let c = Config::load(None).map_err(|e| e.to_string())?;
-            assert_eq!(c.listen, "127.0.0.1:9100", "env wins over file");
-            assert_eq!(c.log_format, "json", "file wins over defaults");
+            assert_eq!(c.listen.to_string(), "127.0.0.1:9100", "env wins over file");
+            assert_eq!(c.log_format, LogFormat::Json, "file wins over defaults");
+            assert_eq!(c.sqlite_durability, SqliteDurability::Full);
+            assert_eq!(c.log_level.as_str(), "vaka=debug,info");
+            assert_eq!(
+                c.sia_listen.map(|a| a.to_string()).as_deref(),
+                Some("127.0.0.1:0")
+            );
+            assert_eq!(c.metrics_listen, None);
+            assert_eq!(
+                c.alarm_check_times,
+                [Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
+                "the default"
+            );
             assert_eq!(
                 serde_json::to_value(Config::default())
                     .map_err(|e| e.to_string())?
@@ -205,24 +360,89 @@ mod tests {
                 "SETTINGS lists every field"
             );
 
-            jail.create_file("times.toml", "alarm_check_times = \"07:30, 19:00\"\n")?;
+            jail.create_file("times.toml", "alarm_check_times = \"19:00, 07:30,19:00\"\n")?;
             let c = Config::load(Some(Path::new("times.toml"))).map_err(|e| e.to_string())?;
             assert_eq!(
-                parse_check_times(&c.alarm_check_times).map_err(|e| e.to_string())?,
-                [
-                    jiff::civil::Time::constant(7, 30, 0, 0),
-                    jiff::civil::Time::constant(19, 0, 0, 0)
-                ]
-            );
-            jail.create_file("badtime.toml", "alarm_check_times = \"8 o'clock\"\n")?;
-            assert!(
-                Config::load(Some(Path::new("badtime.toml"))).is_err(),
-                "a time that is not HH:MM is refused"
+                c.alarm_check_times,
+                [Time::constant(7, 30, 0, 0), Time::constant(19, 0, 0, 0)],
+                "sorted, without repeats"
             );
             jail.create_file("bad.toml", "lisen = 1\n")?;
+            let err = Config::load(Some(Path::new("bad.toml")))
+                .err()
+                .ok_or("an unknown key was accepted")?
+                .to_string();
             assert!(
-                Config::load(Some(Path::new("bad.toml"))).is_err(),
-                "unknown keys are refused"
+                err.contains("lisen: not a setting; the settings are listen, database_url,"),
+                "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    /// A bad value of each typed setting stops the start, with an error that names the setting
+    /// and says what was expected.
+    #[test]
+    #[allow(clippy::result_large_err, reason = "figment's test API")]
+    fn bad_values_are_refused_naming_the_setting() {
+        let cases = [
+            (
+                "sqlite_durability = \"fast\"",
+                "sqlite_durability: expected \"normal\" or \"full\", found \"fast\" (in bad.toml)",
+            ),
+            (
+                "log_format = \"pretty\"",
+                "log_format: expected \"text\" or \"json\", found \"pretty\" (in bad.toml)",
+            ),
+            (
+                "log_level = \"vaka=loud\"",
+                "log_level: \"vaka=loud\" is not a log filter",
+            ),
+            (
+                "alarm_check_times = \"08:00,8 o'clock\"",
+                "alarm_check_times: \"8 o'clock\" is not a time of day as HH:MM (in bad.toml)",
+            ),
+            (
+                "alarm_check_times = \" , \"",
+                "alarm_check_times: give at least one time",
+            ),
+            (
+                "listen = \"localhost:8080\"",
+                "listen: expected an IP address and port such as \"127.0.0.1:8080\", found \"localhost:8080\"",
+            ),
+            ("listen = 8080", "listen: invalid type"),
+            (
+                "metrics_listen = \"127.0.0.1\"",
+                "metrics_listen: expected an IP address and port",
+            ),
+            (
+                "sia_listen = \":7100\"",
+                "sia_listen: expected an IP address and port",
+            ),
+        ];
+        for (line, want) in cases {
+            figment::Jail::expect_with(|jail| {
+                jail.create_file("bad.toml", line)?;
+                let err = Config::load(Some(Path::new("bad.toml")))
+                    .err()
+                    .ok_or_else(|| format!("{line} was accepted"))?
+                    .to_string();
+                assert!(err.starts_with("invalid configuration: "), "{err}");
+                assert!(err.contains(want), "{line}: {err}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err, reason = "figment's test API")]
+    fn bad_values_from_the_environment_name_the_setting() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VAKA_SQLITE_DURABILITY", "fast");
+            let err = Config::load(None).err().ok_or("accepted")?.to_string();
+            assert!(
+                err.contains("sqlite_durability: expected \"normal\" or \"full\", found \"fast\""),
+                "{err}"
             );
             Ok(())
         });

@@ -1,5 +1,6 @@
 //! `vaka`: the server of Vaka and its administration commands.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vaka_domain::access::Role;
 use vaka_domain::directory::OrganisationKind;
-use vaka_server::config::Config;
+use vaka_server::config::{Config, LogFormat};
 use vaka_server::{demo, serve, store, telemetry};
 use vaka_service::Services;
 use vaka_service::admin::CliAccount;
@@ -51,10 +52,10 @@ enum Command {
         common: Common,
         /// Listen address [env: VAKA_LISTEN] (default 127.0.0.1:8080).
         #[arg(long)]
-        listen: Option<String>,
+        listen: Option<SocketAddr>,
         /// SIA DC-09 alarm receiver address, TCP and UDP [env: VAKA_SIA_LISTEN] (default: none).
         #[arg(long)]
-        sia_listen: Option<String>,
+        sia_listen: Option<SocketAddr>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -68,13 +69,13 @@ enum Command {
         data_dir: PathBuf,
         /// Listen address (default 127.0.0.1:8080; use 127.0.0.1:0 for any free port).
         #[arg(long)]
-        listen: Option<String>,
+        listen: Option<SocketAddr>,
         /// Seed an empty PostgreSQL database instead of SQLite in the data directory.
         #[arg(long)]
         database: Option<String>,
         /// SIA DC-09 alarm receiver address, TCP and UDP (default 127.0.0.1:7100).
         #[arg(long, default_value = "127.0.0.1:7100")]
-        sia_listen: String,
+        sia_listen: SocketAddr,
     },
     /// Manage accounts.
     User {
@@ -226,11 +227,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if sia_listen.is_some() {
                 cfg.sia_listen = sia_listen;
             }
-            telemetry::init_logging(&cfg.log_format, &cfg.log_level);
+            telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             let started = std::time::Instant::now();
             let store = store::open(&cfg).await?;
             let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
-            let listener = serve::bind(&cfg.listen).await?;
+            let listener = serve::bind(cfg.listen).await?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = started.elapsed().as_millis() as u64, "ready");
             println!("Vaka listening on http://{addr}");
@@ -254,17 +255,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cfg.database_url = database;
             // A port of 0 (tests) becomes a free port now, so that the credentials file and the
             // simulated alarm units name the real one.
-            let sia_listen = std::net::TcpListener::bind(&sia_listen)
+            let sia_addr = std::net::TcpListener::bind(sia_listen)
                 .and_then(|l| l.local_addr())
-                .with_context(|| format!("cannot listen for SIA DC-09 on {sia_listen}"))?
-                .to_string();
-            cfg.sia_listen = Some(sia_listen.clone());
+                .with_context(|| format!("cannot listen for SIA DC-09 on {sia_listen}"))?;
+            cfg.sia_listen = Some(sia_addr);
+            let sia_listen = sia_addr.to_string();
             // Demo devices report every minute, so a silent one shows within two.
             cfg.alarm_heartbeat_seconds = 60;
             if let Some(l) = listen {
                 cfg.listen = l;
             }
-            telemetry::init_logging(&cfg.log_format, &cfg.log_level);
+            telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             demo::prepare_dir(&data_dir)?;
             let store = store::open(&cfg).await?;
             {
@@ -275,7 +276,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     cfg.database_for_log()
                 );
             }
-            let listener = serve::bind(&cfg.listen).await?;
+            let listener = serve::bind(cfg.listen).await?;
 
             let url = format!("http://{}", listener.local_addr()?);
             let svc = Services::new(
@@ -412,7 +413,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     offline_every,
                 },
         } => {
-            telemetry::init_logging("text", "info");
+            telemetry::init_logging(LogFormat::Text, "info");
             let mut cameras = vaka_server::simulate::cameras_in(&credentials)?;
             if let Some(n) = count {
                 cameras.truncate(n);

@@ -19,10 +19,7 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
     sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
     sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
-    // Checked when the configuration was loaded.
-    if let Ok(times) = crate::config::parse_check_times(&cfg.alarm_check_times) {
-        sc.alarms.checks.times = times;
-    }
+    sc.alarms.checks.times = cfg.alarm_check_times.clone();
     sc
 }
 
@@ -47,7 +44,7 @@ pub fn state(
     AppState::new(services, web_config(cfg), crate::telemetry::metrics(), demo)
 }
 
-pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))
@@ -56,7 +53,7 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let app = vaka_web::build(state.clone());
-    if let Some(addr) = &cfg.metrics_listen {
+    if let Some(addr) = cfg.metrics_listen {
         let m = bind(addr).await?;
         let metrics = axum::Router::new()
             .route("/metrics", axum::routing::get(vaka_web::ops::metrics))
@@ -69,10 +66,10 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
         });
     }
     let jobs = spawn_supervision_jobs(state.clone());
-    let alarms = match &cfg.sia_listen {
-        Some(addr) => {
-            Some(start_alarm_receiver(addr, state.services.clone(), AlarmJobs::Run).await?)
-        }
+    let alarms = match cfg.sia_listen {
+        Some(addr) => Some(
+            start_alarm_receiver(&addr.to_string(), state.services.clone(), AlarmJobs::Run).await?,
+        ),
         None => None,
     };
     axum::serve(

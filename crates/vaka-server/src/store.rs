@@ -8,48 +8,46 @@ use vaka_store::Store;
 use vaka_store_postgres::{PgOptions, PgStore};
 use vaka_store_sqlite::{Durability, SqliteOptions, SqliteStore};
 
-use crate::config::Config;
+use crate::config::{Config, SqliteDurability};
 
 /// Opens (and migrates) the store the configuration names.
 pub async fn open(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let url = cfg.database();
-    let store: Arc<dyn Store> = if url.starts_with("postgres://")
-        || url.starts_with("postgresql://")
-    {
-        let opts = PgOptions {
-            max_connections: cfg.pg_max_connections,
-            ..PgOptions::default()
+    let store: Arc<dyn Store> =
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgOptions {
+                max_connections: cfg.pg_max_connections,
+                ..PgOptions::default()
+            };
+            Arc::new(
+                PgStore::connect(&url, &opts)
+                    .await
+                    .with_context(|| format!("cannot connect to {}", cfg.database_for_log()))?,
+            )
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = Path::new(path);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let opts = SqliteOptions {
+                durability: match cfg.sqlite_durability {
+                    SqliteDurability::Normal => Durability::Normal,
+                    SqliteDurability::Full => Durability::Full,
+                },
+                ..SqliteOptions::default()
+            };
+            Arc::new(
+                SqliteStore::open_path(path, &opts)
+                    .await
+                    .with_context(|| format!("cannot open {}", path.display()))?,
+            )
+        } else {
+            anyhow::bail!("the database URL must start with sqlite:// or postgres://");
         };
-        Arc::new(
-            PgStore::connect(&url, &opts)
-                .await
-                .with_context(|| format!("cannot connect to {}", cfg.database_for_log()))?,
-        )
-    } else if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let path = Path::new(path);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        let opts = SqliteOptions {
-            durability: match cfg.sqlite_durability.as_str() {
-                "full" => Durability::Full,
-                "normal" => Durability::Normal,
-                other => anyhow::bail!("sqlite_durability must be normal or full, not {other:?}"),
-            },
-            ..SqliteOptions::default()
-        };
-        Arc::new(
-            SqliteStore::open_path(path, &opts)
-                .await
-                .with_context(|| format!("cannot open {}", path.display()))?,
-        )
-    } else {
-        anyhow::bail!("the database URL must start with sqlite:// or postgres://");
-    };
     store.migrate().await.context("migration failed")?;
     Ok(store)
 }

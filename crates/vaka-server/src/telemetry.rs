@@ -4,7 +4,10 @@
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
-pub fn init_logging(format: &str, level: &str) {
+use crate::config::LogFormat;
+
+/// Logs to stderr in `format`, filtered by `level` unless `RUST_LOG` is set.
+pub fn init_logging(format: LogFormat, level: &str) {
     use std::io::IsTerminal;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     // Logs go to stderr; stdout carries only what the commands print for people.
@@ -15,10 +18,9 @@ pub fn init_logging(format: &str, level: &str) {
         .with_ansi(std::io::stderr().is_terminal());
 
     // Ignore the error of a second initialisation (tests, repeated commands in one process).
-    let _ = if format == "json" {
-        builder.json().flatten_event(true).try_init()
-    } else {
-        builder.try_init()
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
     };
 }
 

@@ -31,7 +31,7 @@ use crate::{Ctx, ServiceError, ServiceResult, Services};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlarmItem {
     pub id: AlarmId,
-    pub kind: &'static str,
+    pub kind: vaka_domain::alarm::AlarmKind,
     pub category: String,
     pub code: String,
     pub zone: Option<String>,
@@ -39,7 +39,7 @@ pub struct AlarmItem {
     pub priority: u8,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub received_at: Timestamp,
-    pub state: &'static str,
+    pub state: vaka_domain::alarm::AlarmStatus,
     pub operator_id: Option<UserId>,
     pub operator_name: Option<String>,
     pub responder_id: Option<UserId>,
@@ -47,8 +47,8 @@ pub struct AlarmItem {
     pub client_id: Option<ClientId>,
     pub client_name: Option<String>,
     pub account: Option<String>,
-    pub area: &'static str,
-    pub chain_link: Option<&'static str>,
+    pub area: vaka_domain::client::AreaType,
+    pub chain_link: Option<ChainLink>,
     pub escalated_not_taken: bool,
     pub escalated_not_acknowledged: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -68,7 +68,7 @@ pub struct AlarmItem {
     pub arrived_at: Option<Timestamp>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub closed_at: Option<Timestamp>,
-    pub cause: Option<&'static str>,
+    pub cause: Option<CloseCause>,
     pub contact_target_seconds: i64,
     pub arrival_target_seconds: i64,
     /// Received to contact, once contacted.
@@ -180,13 +180,13 @@ impl Services {
         let responder = a.alarm.state.responder();
         AlarmItem {
             id: a.id,
-            kind: a.alarm.kind.code(),
+            kind: a.alarm.kind,
             category: a.category.clone(),
             code: a.code.clone(),
             zone: a.zone.clone(),
             priority: a.alarm.kind.priority() as u8,
             received_at: a.alarm.received_at,
-            state: a.alarm.state.code(),
+            state: a.alarm.state.status(),
             operator_id: a.alarm.operator,
             operator_name: a.alarm.operator.and_then(|u| names.get(&u).cloned()),
             responder_id: responder,
@@ -194,8 +194,8 @@ impl Services {
             client_id: a.client_id,
             client_name: client.map(|c| c.name.clone()),
             account: a.account.clone(),
-            area: a.alarm.area.code(),
-            chain_link: a.chain_link.map(ChainLink::code),
+            area: a.alarm.area,
+            chain_link: a.chain_link,
             escalated_not_taken: a.alarm.escalated_not_taken,
             escalated_not_acknowledged: a.alarm.escalated_not_acknowledged,
             restored_at: a.restored_at,
@@ -207,7 +207,7 @@ impl Services {
             on_way_at: a.alarm.on_way_at,
             arrived_at: a.alarm.arrived_at,
             closed_at: a.alarm.closed_at,
-            cause: a.cause.map(CloseCause::code),
+            cause: a.cause,
             contact_target_seconds: secs(sla.contact_target),
             arrival_target_seconds: secs(sla.arrival_target),
             to_contact_seconds: sla.to_contact.map(secs),

@@ -12,9 +12,10 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use vaka_domain::access::{Permission, Scope, Target};
-use vaka_domain::alarm::{AlarmKind, AlarmRecord};
+use vaka_domain::alarm::{AlarmKind, AlarmRecord, AlarmStatus};
 use vaka_domain::alarm_statistics::{AlarmFacts, AlarmMonth, summarise_alarms};
 use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::device::DeviceStatus;
 use vaka_domain::ids::{AlarmId, OrganisationId, TechnicalCheckId, UnitId, UserId};
 use vaka_domain::technical::TechnicalCheck;
 use vaka_store::AlarmAccount;
@@ -77,7 +78,7 @@ pub struct ProviderTechnical {
 pub struct DeviceHealth {
     pub account: String,
     pub serial: String,
-    pub status: &'static str,
+    pub status: DeviceStatus,
     pub unit_id: Option<UnitId>,
     pub last_seen: Option<Timestamp>,
     pub interval_s: i64,
@@ -88,9 +89,9 @@ pub struct DeviceHealth {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlarmTimes {
     pub id: AlarmId,
-    pub kind: &'static str,
+    pub kind: AlarmKind,
     pub category: String,
-    pub state: &'static str,
+    pub state: AlarmStatus,
     pub received_at: Timestamp,
     pub to_take_s: Option<i64>,
     pub to_contact_s: Option<i64>,
@@ -492,12 +493,12 @@ impl Services {
                     DeviceHealth {
                         account: a.account.clone(),
                         serial: a.serial.clone(),
-                        status: a.status.code(),
+                        status: a.status,
                         unit_id: a.unit_id,
                         last_seen: a.last_seen_at,
                         interval_s: interval.as_secs(),
                         // Supervision starts when the device is activated.
-                        overdue: a.status == vaka_domain::device::DeviceStatus::Active
+                        overdue: a.status == DeviceStatus::Active
                             && a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
                     }
                 })
@@ -509,7 +510,7 @@ impl Services {
                 .filter_map(|d| d.last_seen)
                 .chain(latest)
                 .max();
-            let traffic_stopped = devices.iter().any(|d| d.status == "active")
+            let traffic_stopped = devices.iter().any(|d| d.status == DeviceStatus::Active)
                 && last_message.is_none_or(|l| now.duration_since(l) > settings.silence_warning);
             let targets = settings.targets;
             let secs =
@@ -521,9 +522,9 @@ impl Services {
                     let sla = al.sla(&targets);
                     AlarmTimes {
                         id: a.id,
-                        kind: al.kind.code(),
+                        kind: al.kind,
                         category: a.category.clone(),
-                        state: al.state.code(),
+                        state: al.state.status(),
                         received_at: al.received_at,
                         to_take_s: secs(al.taken_at, al.received_at),
                         to_contact_s: secs(al.contacted_at, al.received_at),

@@ -24,6 +24,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use uuid::Uuid;
 use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
@@ -148,6 +149,8 @@ const CONTACTS: u8 = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ImportMode {
     /// Check every row and store nothing.
     #[default]
@@ -158,33 +161,20 @@ pub enum ImportMode {
     OnlyValid,
 }
 
-impl ImportMode {
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportMode::Validate => "validate",
-            ImportMode::All => "all",
-            ImportMode::OnlyValid => "only_valid",
-        }
-    }
-}
+vaka_domain::impl_codes!(ImportMode);
 
 /// What is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ImportKind {
     Clients,
     Devices,
 }
 
-impl ImportKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportKind::Clients => "clients",
-            ImportKind::Devices => "devices",
-        }
-    }
-}
+vaka_domain::impl_codes!(ImportKind);
 
 /// How an import ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -271,18 +261,17 @@ fn problem(row: Option<u64>, field: Option<&str>, message: impl Into<String>) ->
 // ---- reading the file -----------------------------------------------------------------------
 
 /// The encodings Swedish exports come in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 enum TextEncoding {
+    #[strum(serialize = "utf-8")]
     Utf8,
+    #[strum(serialize = "windows-1252")]
     Windows1252,
 }
 
 impl TextEncoding {
     fn code(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "utf-8",
-            TextEncoding::Windows1252 => "windows-1252",
-        }
+        self.into()
     }
 }
 
@@ -878,9 +867,9 @@ fn client_input(table: &Table, row: &Row, dir: &Directory) -> Result<ClientInput
         phone: some_text(table.get(row, "phone")),
         provider_id,
         unit_id,
-        protection: code_of(table, row, "protection", &Protection::ALL, Protection::code)?,
-        area_type: code_of(table, row, "area_type", &AreaType::ALL, AreaType::code)?,
-        key_access: code_of(table, row, "key_access", &KeyAccess::ALL, KeyAccess::code)?,
+        protection: code_of(table, row, "protection", Protection::ALL, Protection::code)?,
+        area_type: code_of(table, row, "area_type", AreaType::ALL, AreaType::code)?,
+        key_access: code_of(table, row, "key_access", KeyAccess::ALL, KeyAccess::code)?,
         key_note: some_text(table.get(row, "key_note")),
         contacts,
     })
@@ -1329,6 +1318,21 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_read_back_are_unique_and_pinned() {
+        vaka_domain::assert_codes!(ImportMode, ImportKind);
+        let encodings = <TextEncoding as strum::VariantArray>::VARIANTS;
+        let parse = |s: &str| s.parse::<TextEncoding>().ok();
+        vaka_domain::codes::check_codes("TextEncoding", encodings, TextEncoding::code, parse)
+            .unwrap();
+        let modes: Vec<_> = ImportMode::ALL.iter().map(|m| m.code()).collect();
+        assert_eq!(modes, ["validate", "all", "only_valid"]);
+        let kinds: Vec<_> = ImportKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(kinds, ["clients", "devices"]);
+        let names: Vec<_> = encodings.iter().map(|e| e.code()).collect();
+        assert_eq!(names, ["utf-8", "windows-1252"]);
+    }
 
     fn table(text: &str, spec: &[Column]) -> (Option<Table>, ImportReport) {
         let mut report = ImportReport::new(ImportKind::Clients, ImportMode::Validate);

@@ -43,7 +43,9 @@ pub struct QueueItem {
     pub client_id: ClientId,
     pub client_name: String,
     pub unit_id: Option<vaka_domain::ids::UnitId>,
-    pub kind: &'static str,
+    pub kind: TaskKind,
+    /// The task's state (a [`TaskState`] code: its variants carry data, so there is no enum of
+    /// the codes alone).
     pub state: &'static str,
     /// The planned instant; for a re-check, when it falls due.
     pub due: Timestamp,
@@ -124,7 +126,7 @@ impl Services {
                     client_id: t.client_id,
                     client_name: c.name.clone(),
                     unit_id: c.unit_id,
-                    kind: t.kind.code(),
+                    kind: t.kind,
                     state: t.state.code(),
                     due,
                     opens,

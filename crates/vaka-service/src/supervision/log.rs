@@ -11,7 +11,8 @@ use serde::Serialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
 use vaka_domain::ids::{ClientId, UserId};
-use vaka_domain::supervision::Dispatch;
+use vaka_domain::rounds::TaskKind;
+use vaka_domain::supervision::{Dispatch, DispatchCause, Outcome};
 
 use super::console::SUPERVISION;
 use crate::registry::stockholm;
@@ -27,7 +28,7 @@ pub struct LogLookIn {
     /// How long the picture was shown, when its end is known.
     pub seconds: Option<i64>,
     pub operator: String,
-    pub outcome: Option<&'static str>,
+    pub outcome: Option<Outcome>,
     pub recheck: bool,
 }
 
@@ -37,7 +38,8 @@ pub struct LogRow {
     pub night: Date,
     pub planned_time: Time,
     pub due: Timestamp,
-    pub kind: &'static str,
+    pub kind: TaskKind,
+    /// The task's state code (see [`vaka_domain::supervision::TaskState::code`]).
     pub state: &'static str,
     pub look_ins: Vec<LogLookIn>,
     pub dispatch: Option<LogDispatch>,
@@ -46,7 +48,7 @@ pub struct LogRow {
 /// The dispatch of a supervision, with its response times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogDispatch {
-    pub cause: &'static str,
+    pub cause: DispatchCause,
     pub created_at: Timestamp,
     pub acknowledged_at: Option<Timestamp>,
     pub arrived_at: Option<Timestamp>,
@@ -61,7 +63,7 @@ pub struct LogDispatch {
 impl From<&Dispatch> for LogDispatch {
     fn from(d: &Dispatch) -> Self {
         Self {
-            cause: d.cause.code(),
+            cause: d.cause,
             created_at: d.created_at,
             acknowledged_at: d.acknowledged_at,
             arrived_at: d.arrived_at,
@@ -168,7 +170,7 @@ impl Services {
                         started_at: l.started_at,
                         seconds: l.ended_at.map(|e| e.duration_since(l.started_at).as_secs()),
                         operator: names[&l.operator].clone(),
-                        outcome: l.outcome.map(|o| o.code()),
+                        outcome: l.outcome,
                         recheck: l.recheck,
                     });
                 }
@@ -176,7 +178,7 @@ impl Services {
                     night: t.night,
                     planned_time: t.planned_time,
                     due: t.due,
-                    kind: t.kind.code(),
+                    kind: t.kind,
                     state: t.state.code(),
                     look_ins: shown,
                     dispatch: dispatches.get(&t.id).map(LogDispatch::from),

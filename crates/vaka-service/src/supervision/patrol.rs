@@ -7,7 +7,9 @@ use serde::Serialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
 use vaka_domain::ids::{ClientId, DispatchId, UnitId};
-use vaka_domain::supervision::{Dispatch, DispatchStep, Event, apply};
+use vaka_domain::supervision::{
+    Dispatch, DispatchCause, DispatchStatus, DispatchStep, Event, apply,
+};
 
 use super::console::SUPERVISION;
 use super::scheduler::{client_settings, task_rules};
@@ -23,11 +25,11 @@ pub struct PatrolItem {
     /// those in the named group).
     pub address: Option<String>,
     pub unit_id: Option<UnitId>,
-    pub cause: &'static str,
+    pub cause: DispatchCause,
     /// What was seen (a deviation's note).
     pub note: Option<String>,
     pub phone_first: bool,
-    pub status: &'static str,
+    pub status: DispatchStatus,
     pub created_at: Timestamp,
     pub deadline: Timestamp,
     pub acknowledged_at: Option<Timestamp>,
@@ -75,10 +77,10 @@ impl Services {
                     client_name: c.name.clone(),
                     address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
                     unit_id: c.unit_id,
-                    cause: d.cause.code(),
+                    cause: d.cause,
                     note: d.note.clone(),
                     phone_first: d.phone_first,
-                    status: d.status().code(),
+                    status: d.status(),
                     created_at: d.created_at,
                     deadline: d.deadline(),
                     acknowledged_at: d.acknowledged_at,
@@ -389,9 +391,9 @@ pub struct SupervisorAlert {
     pub dispatch_id: DispatchId,
     pub client_id: ClientId,
     pub client_name: String,
-    pub cause: &'static str,
+    pub cause: DispatchCause,
     pub created_at: Timestamp,
-    pub status: &'static str,
+    pub status: DispatchStatus,
 }
 
 impl Services {
@@ -427,9 +429,9 @@ impl Services {
                 dispatch_id: d.id,
                 client_id: c.id,
                 client_name: c.name,
-                cause: d.cause.code(),
+                cause: d.cause,
                 created_at: d.created_at,
-                status: d.status().code(),
+                status: d.status(),
             });
         }
         drop(tx);

@@ -14,34 +14,24 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
 mod alarms;
 pub mod reason;
 mod registry;
 mod supervision;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Lang {
     #[default]
     Sv,
     En,
 }
 
+vaka_domain::impl_codes!(Lang);
+
 impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Lang> {
-        match s {
-            "sv" => Some(Lang::Sv),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
     /// The language's Fluent files: (file name, text).
     fn files(self) -> &'static [(&'static str, &'static str)] {
         match self {
@@ -466,6 +456,14 @@ mod tests {
             by_file.insert(*file, ids);
         }
         by_file
+    }
+
+    #[test]
+    fn language_codes_read_back_and_are_unique() {
+        vaka_domain::assert_codes!(Lang);
+        let codes: Vec<_> = Lang::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, ["sv", "en"]);
+        assert_eq!(Lang::from_code("SV"), None);
     }
 
     #[test]

@@ -201,9 +201,9 @@ pub struct HealthPage {
 fn times(t: Tr, a: AlarmTimes) -> TimesLine {
     TimesLine {
         received: crate::ui::alarms::hms(a.received_at),
-        kind: t.code("alarm_kind", a.kind),
+        kind: t.code("alarm_kind", a.kind.code()),
         category: t.code("alarm_category", &a.category),
-        state: t.code("alarm_state", a.state),
+        state: t.code("alarm_state", a.state.code()),
         take: dur(a.to_take_s),
         contact: dur(a.to_contact_s),
         arrival: dur(a.to_arrival_s),
@@ -236,7 +236,7 @@ pub async fn health(
                 .into_iter()
                 .map(|d| DeviceLine {
                     account: d.account,
-                    status: t.code("device_status", d.status),
+                    status: t.code("device_status", d.status.code()),
                     serial: d.serial,
                     unit: names.unit(d.unit_id),
                     last_seen: when(d.last_seen),

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
-use vaka_domain::alarm::CloseCause;
+use vaka_domain::alarm::{AlarmStatus, CloseCause};
 use vaka_domain::ids::{AlarmId, ClientId};
 use vaka_service::alarms::console::{AlarmItem, AlarmView};
 
@@ -111,29 +111,29 @@ pub(crate) fn row(
     let closed = i.closed_at.is_some();
     let take_within = state.services.config.alarms.targets.take_within.as_secs();
     let responder_steps: Vec<&'static str> = match i.state {
-        "dispatched" => vec!["acknowledge"],
-        "acknowledged" if i.responder_id == Some(me) => vec!["on_the_way", "arrive"],
-        "on_the_way" if i.responder_id == Some(me) => vec!["arrive"],
+        AlarmStatus::Dispatched => vec!["acknowledge"],
+        AlarmStatus::Acknowledged if i.responder_id == Some(me) => vec!["on_the_way", "arrive"],
+        AlarmStatus::OnTheWay if i.responder_id == Some(me) => vec!["arrive"],
         _ => Vec::new(),
     };
     AlarmRow {
         id: i.id,
-        kind_code: i.kind,
-        kind: t.code("alarm_kind", i.kind),
+        kind_code: i.kind.code(),
+        kind: t.code("alarm_kind", i.kind.code()),
         category: t.code("alarm_category", &i.category),
         code: i.code.clone(),
         priority: i.priority,
         received: hms(i.received_at),
         received_ms: i.received_at.as_millisecond(),
         take_deadline_ms: i.received_at.as_millisecond() + take_within * 1000,
-        state_code: i.state,
-        state: t.code("alarm_state", i.state),
+        state_code: i.state.code(),
+        state: t.code("alarm_state", i.state.code()),
         operator: i.operator_name.clone(),
         responder: i.responder_name.clone(),
         client_id: i.client_id,
         client: i.client_name.clone(),
         account: i.account.clone(),
-        link: i.chain_link.map(|l| t.code("chain_link", l)),
+        link: i.chain_link.map(|l| t.code("chain_link", l.code())),
         escalated_not_taken: i.escalated_not_taken,
         escalated_not_acknowledged: i.escalated_not_acknowledged,
         restored: i.restored_at.is_some(),
@@ -154,12 +154,12 @@ pub(crate) fn row(
         ),
         timed: i.priority == 0,
         mine: i.operator_id == Some(me) || i.responder_id == Some(me),
-        can_take: i.state == "received",
+        can_take: i.state == AlarmStatus::Received,
         responder_steps: responder_steps
             .into_iter()
             .map(|s| (s, t.code("alarm_step", s)))
             .collect(),
-        responder_can_close: i.state == "arrived" && i.responder_id == Some(me),
+        responder_can_close: i.state == AlarmStatus::Arrived && i.responder_id == Some(me),
     }
 }
 

@@ -378,10 +378,10 @@ async fn form_page(
             form,
             withheld,
             placements,
-            identity_kinds: choices(t, "identity_kind", &IdentityKind::ALL, IdentityKind::code),
-            protections: choices(t, "protection", &Protection::ALL, Protection::code),
-            area_types: choices(t, "area_type", &AreaType::ALL, AreaType::code),
-            key_accesses: choices(t, "key_access", &KeyAccess::ALL, KeyAccess::code),
+            identity_kinds: choices(t, "identity_kind", IdentityKind::ALL, IdentityKind::code),
+            protections: choices(t, "protection", Protection::ALL, Protection::code),
+            area_types: choices(t, "area_type", AreaType::ALL, AreaType::code),
+            key_accesses: choices(t, "key_access", KeyAccess::ALL, KeyAccess::code),
             page,
         },
     ))
@@ -691,9 +691,7 @@ async fn client_page(
             user_ids.extend(candidates.iter().copied());
         }
     }
-    let names = Names::load(state, caller, &user_ids)
-        .await
-        .or_page(&page)?;
+    let names = Names::load(state, caller, &user_ids).await.or_page(&page)?;
     let can_decide = grant(Permission::DecisionManage);
     let can_accept = grant(Permission::OrderAccept);
     let can_consent = grant(Permission::ConsentManage);

@@ -153,7 +153,7 @@ async fn devices_page(
             devices: devices.iter().map(|d| line(t, d, &state.cameras)).collect(),
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
             statuses: choices(t, "device_status", DeviceStatus::ALL, DeviceStatus::code),
-            key_styles: choices(t, "key_style", &Dc09KeyStyle::ALL, Dc09KeyStyle::code),
+            key_styles: choices(t, "key_style", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
             filter,
             form,
             page,
@@ -323,7 +323,7 @@ async fn device_page(
             steps,
             form,
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
-            key_styles: choices(t, "key_style", &Dc09KeyStyle::ALL, Dc09KeyStyle::code),
+            key_styles: choices(t, "key_style", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
             page,
         },
     ))

@@ -98,7 +98,7 @@ pub async fn home(
                 a.client_id,
                 a.client_name,
                 crate::ui::pages::local_time(a.created_at),
-                t.code("dispatch_status", a.status),
+                t.code("dispatch_status", a.status.code()),
             )
         })
         .collect();

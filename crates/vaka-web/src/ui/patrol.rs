@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vaka_domain::ids::{ClientId, DispatchId};
-use vaka_domain::supervision::DispatchStep;
+use vaka_domain::supervision::{DispatchStatus, DispatchStep};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -99,9 +99,9 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         .into_iter()
         .map(|d| {
             let next: &[DispatchStep] = match d.status {
-                "new" => &[DispatchStep::Acknowledge],
-                "acknowledged" => &[DispatchStep::OnTheWay, DispatchStep::Arrived],
-                "on_the_way" => &[DispatchStep::Arrived],
+                DispatchStatus::New => &[DispatchStep::Acknowledge],
+                DispatchStatus::Acknowledged => &[DispatchStep::OnTheWay, DispatchStep::Arrived],
+                DispatchStatus::OnTheWay => &[DispatchStep::Arrived],
                 _ => &[],
             };
             PatrolCard {
@@ -109,9 +109,9 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
                 client_id: d.client_id,
                 client: d.client_name,
                 address: d.address,
-                cause: t.code("dispatch_cause", d.cause),
+                cause: t.code("dispatch_cause", d.cause.code()),
                 note: d.note,
-                status: t.code("dispatch_status", d.status),
+                status: t.code("dispatch_status", d.status.code()),
                 phone_first: d.phone_first,
                 created: hm(d.created_at),
                 deadline: hm(d.deadline),
@@ -122,7 +122,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
                     .iter()
                     .map(|s| (s.code(), t.code("dispatch_step", s.code())))
                     .collect(),
-                can_close: d.status != "new",
+                can_close: d.status != DispatchStatus::New,
             }
         })
         .collect();

@@ -52,7 +52,7 @@ pub fn log_csv(log: &SupervisionLog) -> String {
     for r in &log.rows {
         let d = r.dispatch.as_ref();
         let dispatch = [
-            d.map(|d| d.cause.to_owned()).unwrap_or_default(),
+            d.map(|d| d.cause.code().to_owned()).unwrap_or_default(),
             d.map(|d| local_seconds(d.created_at)).unwrap_or_default(),
             opt(d.and_then(|d| d.acknowledged_at)),
             opt(d.and_then(|d| d.arrived_at)),
@@ -67,7 +67,7 @@ pub fn log_csv(log: &SupervisionLog) -> String {
             r.night.to_string(),
             r.planned_time.strftime("%H:%M").to_string(),
             local_seconds(r.due),
-            r.kind.to_owned(),
+            r.kind.code().to_owned(),
             r.state.to_owned(),
         ];
         if r.look_ins.is_empty() {
@@ -88,7 +88,7 @@ pub fn log_csv(log: &SupervisionLog) -> String {
                 local_seconds(l.started_at),
                 l.seconds.map(|s| s.to_string()).unwrap_or_default(),
                 l.operator.clone(),
-                l.outcome.unwrap_or_default().to_owned(),
+                l.outcome.map(|o| o.code()).unwrap_or_default().to_owned(),
                 l.recheck.to_string(),
             ]);
             rec.extend(dispatch.iter().cloned());
@@ -124,7 +124,7 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
         let mut text = format!(
             "{} {}: {}.",
             r.planned_time.strftime("%H:%M"),
-            t.code("task_kind", r.kind),
+            t.code("task_kind", r.kind.code()),
             t.code("task_state", r.state)
         );
         for l in &r.look_ins {
@@ -141,7 +141,7 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
                     .unwrap_or_else(|| "?".into()),
                 l.operator,
                 l.outcome
-                    .map(|o| t.code("outcome", o))
+                    .map(|o| t.code("outcome", o.code()))
                     .unwrap_or_else(|| t.t("slog-no_outcome").into_owned())
             ));
         }
@@ -149,7 +149,7 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
             text.push_str(&format!(
                 " {}: {} {}",
                 t.t("slog-dispatch"),
-                t.code("dispatch_cause", d.cause),
+                t.code("dispatch_cause", d.cause.code()),
                 local_seconds(d.created_at).get(11..).unwrap_or_default()
             ));
             if let Some(a) = d.arrived_at {
