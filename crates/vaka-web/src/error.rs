@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use vaka_domain::reason::Reason;
 use vaka_service::ServiceError;
 
-use crate::i18n::{Lang, reason::reason_words};
+use crate::i18n::reason::api_words;
 
 /// A problem report (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -78,7 +78,7 @@ impl ApiError {
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                format!("{field}: {}", reason_words(Lang::En, &reason)),
+                format!("{field}: {}", api_words(&reason)),
             )
             .with_reason(reason)
         }
@@ -87,7 +87,7 @@ impl ApiError {
     /// A refusal for a reason (the detail is its English words).
     pub fn refused(status: StatusCode, kind: &'static str, reason: impl Into<Reason>) -> Self {
         let reason = reason.into();
-        Self::new(status, kind, reason_words(Lang::En, &reason)).with_reason(reason)
+        Self::new(status, kind, api_words(&reason)).with_reason(reason)
     }
 
     fn with_reason(mut self, reason: Reason) -> Self {

@@ -561,6 +561,11 @@ mod tests {
             "{words}"
         );
         assert!(words.contains(&*sv.code("role", "operator")), "{words}");
+        // The API names it by the code it takes and returns.
+        assert_eq!(
+            reason::api_words(&role),
+            "operator cannot be held in an organisation of kind provider"
+        );
         // A sentence not yet given an id goes through the old tables.
         assert_eq!(sv.reason_of(&Reason::from("is required")), "måste fyllas i");
     }
