@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::reason::InputReason;
 use crate::{DomainError, DomainResult};
 
 fn has_control(s: &str) -> bool {
@@ -21,13 +22,13 @@ impl Username {
         let s = raw.trim().to_lowercase();
         let len = s.chars().count();
         if !(2..=64).contains(&len) {
-            return Err(DomainError::invalid("username", "must be 2–64 characters"));
-        }
-        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
             return Err(DomainError::invalid(
                 "username",
-                "must start with a letter a–z",
+                InputReason::LengthBetween { min: 2, max: 64 },
             ));
+        }
+        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return Err(DomainError::invalid("username", InputReason::UsernameStart));
         }
         if !s
             .chars()
@@ -35,7 +36,7 @@ impl Username {
         {
             return Err(DomainError::invalid(
                 "username",
-                "may only contain a–z, 0–9, '.', '_' and '-'",
+                InputReason::UsernameCharacters,
             ));
         }
         Ok(Self(s))
@@ -73,24 +74,24 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let s = raw.trim();
-        let bad = |reason| Err(DomainError::invalid("email", reason));
+        let bad = |reason: InputReason| Err(DomainError::invalid("email", reason));
         if s.is_empty() {
-            return bad("is required");
+            return bad(InputReason::Required);
         }
         if s.len() > 254 {
-            return bad("is longer than 254 characters");
+            return bad(InputReason::LongerThan { max: 254 });
         }
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return bad("must not contain spaces");
+            return bad(InputReason::NoSpaces);
         }
         let Some((local, domain)) = s.split_once('@') else {
-            return bad("must contain '@'");
+            return bad(InputReason::EmailNoAt);
         };
         if local.is_empty() || local.len() > 64 {
-            return bad("the part before '@' must be 1–64 characters");
+            return bad(InputReason::EmailLocalPart);
         }
         if domain.contains('@') {
-            return bad("must contain exactly one '@'");
+            return bad(InputReason::EmailOneAt);
         }
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2
@@ -102,7 +103,7 @@ impl Email {
                     || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
         {
-            return bad("the domain after '@' is not valid (e.g. kommun.se)");
+            return bad(InputReason::EmailDomain);
         }
         Ok(Self(s.to_string()))
     }
@@ -136,19 +137,13 @@ impl fmt::Display for Email {
 pub fn parse_name(field: &'static str, raw: &str, max: usize) -> DomainResult<String> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(DomainError::invalid(field, "is required"));
+        return Err(DomainError::invalid(field, InputReason::Required));
     }
     if s.chars().count() > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(DomainError::invalid(field, InputReason::TooLong { max }));
     }
     if has_control(s) {
-        return Err(DomainError::invalid(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(DomainError::invalid(field, InputReason::ControlCharacters));
     }
     Ok(s.to_string())
 }
@@ -162,12 +157,7 @@ pub struct HsaId(String);
 impl HsaId {
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let s = raw.trim().to_uppercase();
-        let err = || {
-            DomainError::invalid(
-                "hsa_id",
-                "must look like SE2321000016-15G7 (SE, 10 digits, '-', 1–31 letters or digits)",
-            )
-        };
+        let err = || DomainError::invalid("hsa_id", InputReason::HsaIdShape);
         let rest = s.strip_prefix("SE").ok_or_else(err)?;
         let (org, suffix) = rest.split_once('-').ok_or_else(err)?;
         if org.len() != 10 || !org.chars().all(|c| c.is_ascii_digit()) {
@@ -228,21 +218,18 @@ impl OrgNumber {
             .filter(|c| *c != '-')
             .map(|c| c.to_digit(10).map(|d| d as u8))
             .collect::<Option<_>>()
-            .ok_or_else(|| DomainError::invalid("org_number", "may only contain digits and '-'"))?;
+            .ok_or_else(|| DomainError::invalid("org_number", InputReason::DigitsAndDashOnly))?;
         let [head @ .., check] = digits.as_slice() else {
-            return Err(DomainError::invalid("org_number", "is required"));
+            return Err(DomainError::invalid("org_number", InputReason::Required));
         };
         if digits.len() != 10 {
             return Err(DomainError::invalid(
                 "org_number",
-                "must have 10 digits (NNNNNN-NNNN)",
+                InputReason::OrgNumberLength,
             ));
         }
         if luhn_check_digit(head) != *check {
-            return Err(DomainError::invalid(
-                "org_number",
-                "check digit does not match",
-            ));
+            return Err(DomainError::invalid("org_number", InputReason::CheckDigit));
         }
         let s: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
         Ok(Self(format!("{}-{}", &s[..6], &s[6..])))
@@ -273,25 +260,25 @@ pub fn check_password_policy(password: &str, username: &str) -> DomainResult<()>
     if len < 12 {
         return Err(DomainError::invalid(
             "password",
-            "must be at least 12 characters",
+            InputReason::TooShort { min: 12 },
         ));
     }
     if len > 256 {
         return Err(DomainError::invalid(
             "password",
-            "must be at most 256 characters",
+            InputReason::TooLong { max: 256 },
         ));
     }
     if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
         return Err(DomainError::invalid(
             "password",
-            "must not contain the username",
+            InputReason::PasswordContainsUsername,
         ));
     }
     if password.chars().all(|c| password.starts_with(c)) {
         return Err(DomainError::invalid(
             "password",
-            "must not repeat a single character",
+            InputReason::PasswordOneCharacter,
         ));
     }
     Ok(())
@@ -385,6 +372,38 @@ mod tests {
         assert!(check_password_policy("short", "anna").is_err());
         assert!(check_password_policy("anna-is-my-password", "anna").is_err());
         assert!(check_password_policy("aaaaaaaaaaaaaaaa", "x").is_err());
+    }
+
+    #[test]
+    fn refusals_are_typed_reasons() {
+        let reason = |r: DomainResult<()>| match r.unwrap_err() {
+            DomainError::Invalid { reason, .. } => reason,
+            e => panic!("{e}"),
+        };
+        assert_eq!(
+            reason(Username::parse("a").map(drop)),
+            InputReason::LengthBetween { min: 2, max: 64 }.into()
+        );
+        assert_eq!(
+            reason(Email::parse("anna@kommun").map(drop)),
+            InputReason::EmailDomain.into()
+        );
+        assert_eq!(
+            reason(parse_name("name", &"x".repeat(101), 100).map(drop)),
+            InputReason::TooLong { max: 100 }.into()
+        );
+        assert_eq!(
+            reason(OrgNumber::parse("212000-0143").map(drop)),
+            InputReason::CheckDigit.into()
+        );
+        assert_eq!(
+            reason(check_password_policy("short", "anna")),
+            InputReason::TooShort { min: 12 }.into()
+        );
+        assert_eq!(
+            reason(check_password_policy("anna-is-my-password", "anna")),
+            InputReason::PasswordContainsUsername.into()
+        );
     }
 
     proptest! {

@@ -4,8 +4,12 @@ use jiff::Timestamp;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
 use vaka_domain::ids::{ClientId, UnitId, UserId};
+use vaka_domain::reason::AccessReason;
 use vaka_store::{AuditQuery, StoreError};
 
+use crate::directory::ADMIN;
+use crate::door::{Op, Work};
+use crate::error::Fault;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// A search of the audit log as the caller asks it.
@@ -45,57 +49,58 @@ impl Services {
         action: AuditAction,
         max: i64,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        let now = self.now();
-        let reach = ctx.principal.reach(p);
-        if reach.is_empty() {
-            return Err(self
-                .deny(ctx, action, None, "you may not read the audit log")
-                .await);
-        }
-        let base = AuditQuery {
-            actor: q.actor,
-            client: q.client,
-            action: q.action,
-            from: q.from,
-            to: q.to,
-            actor_unit: None,
-            before_seq: q.before_seq,
-            limit: q.limit.clamp(1, max),
-        };
-        // A unit manager reviews the entries of people acting through their own unit.
-        let queries: Vec<AuditQuery> = if reach.everything {
-            vec![base.clone()]
-        } else {
-            reach
-                .units
-                .iter()
-                .map(|u: &UnitId| AuditQuery {
-                    actor_unit: Some(*u),
-                    ..base.clone()
-                })
-                .collect()
-        };
-        let grant = ctx.principal.any_grant(p).cloned();
-        let mut tx = self.write().await?;
-        let mut out = Vec::new();
-        for query in &queries {
-            out.extend(tx.search_audit(query).await?);
-        }
-        out.sort_by_key(|e| std::cmp::Reverse(e.seq));
-        out.dedup_by_key(|e| e.seq);
-        out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
-        let filters = serde_json::json!({
-            "actor": q.actor, "client": q.client, "action": q.action.map(|a| a.code()),
-            "from": q.from.map(|t| t.to_string()), "to": q.to.map(|t| t.to_string()),
-            "results": out.len(),
-        });
-        let mut e = ctx
-            .entry(now, action, Outcome::Success, grant.as_ref(), REVIEW)
-            .details(filters.to_string());
-        e.client_id = q.client;
-        tx.append_audit(&e).await?;
-        tx.commit().await?;
-        Ok(out)
+        self.door
+            .read(ctx.op(action, REVIEW), async |r| {
+                let reach = ctx.principal.reach(p);
+                if reach.is_empty() {
+                    // A refused review is filed under administration, as it always was.
+                    let mut e = r.entry(Outcome::Denied, None);
+                    e.care_context = Some(ADMIN.to_owned());
+                    return Err(Fault::denied(e, AccessReason::MayNotReadAuditLog));
+                }
+                let base = AuditQuery {
+                    actor: q.actor,
+                    client: q.client,
+                    action: q.action,
+                    from: q.from,
+                    to: q.to,
+                    actor_unit: None,
+                    before_seq: q.before_seq,
+                    limit: q.limit.clamp(1, max),
+                };
+                // A unit manager reviews the entries of people acting through their own unit.
+                let queries: Vec<AuditQuery> = if reach.everything {
+                    vec![base.clone()]
+                } else {
+                    reach
+                        .units
+                        .iter()
+                        .map(|u: &UnitId| AuditQuery {
+                            actor_unit: Some(*u),
+                            ..base.clone()
+                        })
+                        .collect()
+                };
+                let grant = ctx.principal.any_grant(p).cloned();
+                let mut out = Vec::new();
+                for query in &queries {
+                    out.extend(r.search_audit(query).await?);
+                }
+                out.sort_by_key(|e| std::cmp::Reverse(e.seq));
+                out.dedup_by_key(|e| e.seq);
+                out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
+                let filters = serde_json::json!({
+                    "actor": q.actor, "client": q.client, "action": q.action.map(|a| a.code()),
+                    "from": q.from.map(|t| t.to_string()), "to": q.to.map(|t| t.to_string()),
+                    "results": out.len(),
+                });
+                r.succeeded(grant.as_ref(), |mut e| {
+                    e.client_id = q.client;
+                    e.details(filters.to_string())
+                });
+                Ok(out)
+            })
+            .await
     }
 
     /// Searches the log, newest first (log review).
@@ -104,13 +109,13 @@ impl Services {
         ctx: &Ctx<'_>,
         q: &AuditSearch,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        self.audited(self.audit_query(
+        self.audit_query(
             ctx,
             q,
             Permission::AuditRead,
             AuditAction::AuditSearched,
             500,
-        ))
+        )
         .await
     }
 
@@ -120,13 +125,13 @@ impl Services {
         ctx: &Ctx<'_>,
         q: &AuditSearch,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        self.audited(self.audit_query(
+        self.audit_query(
             ctx,
             q,
             Permission::AuditExport,
             AuditAction::AuditExported,
             100_000,
-        ))
+        )
         .await
     }
 
@@ -185,8 +190,11 @@ impl Services {
                 }
             }
         }
-        let mut tx = self.read().await?;
-        let (head_seq, head_hash) = tx.audit_head().await?;
+        let op = Op::cli(AuditAction::AccessDenied, REVIEW);
+        let (head_seq, head_hash) = self
+            .door
+            .read(op, async |r| Ok(r.audit_head().await?))
+            .await?;
         match verifier.finish(head_seq, head_hash) {
             Ok(n) => Ok(Verification::Intact { entries: n }),
             Err(b) => Ok(Verification::Broken {

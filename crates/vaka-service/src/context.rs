@@ -49,18 +49,3 @@ impl<'a> Ctx<'a> {
         e
     }
 }
-
-/// An audit entry for a request without an authenticated principal (login attempts).
-pub fn anonymous_entry(
-    meta: &RequestMeta,
-    at: Timestamp,
-    actor: Actor,
-    action: AuditAction,
-    outcome: Outcome,
-) -> NewAuditEntry {
-    let mut e = NewAuditEntry::new(at, actor, action, outcome);
-    e.request_id = meta.request_id.clone();
-    e.source_ip = meta.source_ip.clone();
-    e.care_context = Some("login".into());
-    e
-}

@@ -143,20 +143,4 @@ impl Services {
                 .await),
         }
     }
-
-    /// Recomputes the stored need-to-know reach of one user from their roles and coverage.
-    pub(crate) async fn recompute_reach(
-        &self,
-        tx: &mut dyn WriteTx,
-        user: vaka_domain::ids::UserId,
-    ) -> ServiceResult<()> {
-        let assignments = tx.list_assignments(user).await?;
-        let coverage = tx.list_coverage_for_user(user).await?;
-        tx.replace_client_reach(
-            user,
-            &vaka_domain::access::client_reach(&assignments, &coverage),
-        )
-        .await?;
-        Ok(())
-    }
 }

@@ -8,5 +8,7 @@ reasons! {
     pub enum AccessReason {
         /// No role of the caller allows this on this target.
         NotAllowedHere => "access-not-allowed-here",
+        /// The caller holds no right to review the audit log.
+        MayNotReadAuditLog => "access-may-not-read-audit-log",
     }
 }

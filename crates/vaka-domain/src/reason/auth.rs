@@ -8,5 +8,19 @@ reasons! {
     pub enum AuthReason {
         /// A one-time code that does not match.
         CodeMismatch => "auth-code-mismatch",
+        /// A step of a login that the session has passed already.
+        StepDone => "auth-step-done",
+        /// The password given as the current one is not.
+        NotCurrentPassword => "auth-not-current-password",
+        /// A new password equal to the current one.
+        PasswordUnchanged => "auth-password-unchanged",
+        /// Starting an enrolment with a second factor enrolled: only an administrator resets it.
+        EnrolledAskForReset => "auth-enrolled-ask-for-reset",
+        /// Confirming an enrolment with a second factor enrolled.
+        AlreadyEnrolled => "auth-already-enrolled",
+        /// Confirming an enrolment that was not started.
+        EnrolmentNotStarted => "auth-enrolment-not-started",
+        /// Renewing recovery codes without a second factor.
+        NotEnrolled => "auth-not-enrolled",
     }
 }

@@ -10,6 +10,40 @@ reasons! {
         Required => "input-required",
         /// Longer than allowed.
         TooLong { max: usize } => "input-too-long",
+        /// Shorter than allowed.
+        TooShort { min: usize } => "input-too-short",
+        /// Longer than allowed, said of a value that has a length of its own (an address).
+        LongerThan { max: usize } => "input-longer-than",
+        /// Outside a range of lengths.
+        LengthBetween { min: usize, max: usize } => "input-length-between",
+        /// A control character (a line break, a NUL) in a one-line value.
+        ControlCharacters => "input-control-characters",
+        /// A space in a value that has none.
+        NoSpaces => "input-no-spaces",
+        /// A character other than digits and '-' in a number.
+        DigitsAndDashOnly => "input-digits-and-dash-only",
+        /// The check digit of a number does not match the rest.
+        CheckDigit => "input-check-digit",
+        /// A username that does not start with a letter.
+        UsernameStart => "input-username-start",
+        /// A username with characters outside `a-z 0-9 . _ -`.
+        UsernameCharacters => "input-username-characters",
+        /// An e-mail address without '@'.
+        EmailNoAt => "input-email-no-at",
+        /// An e-mail address with more than one '@'.
+        EmailOneAt => "input-email-one-at",
+        /// An e-mail address whose part before '@' is empty or too long.
+        EmailLocalPart => "input-email-local-part",
+        /// An e-mail address whose domain is not a domain.
+        EmailDomain => "input-email-domain",
+        /// An HSA-id that is not `SE`, 10 digits, '-', 1–31 letters or digits.
+        HsaIdShape => "input-hsa-id-shape",
+        /// An organisation number without its 10 digits.
+        OrgNumberLength => "input-org-number-length",
+        /// A password that contains the username.
+        PasswordContainsUsername => "input-password-contains-username",
+        /// A password of one character repeated.
+        PasswordOneCharacter => "input-password-one-character",
         /// The change refers to something that does not exist.
         RefersToMissing => "input-refers-to-missing",
         /// The change conflicts with existing data.

@@ -4,10 +4,12 @@
 //! once into one bundle per language. A message id is a key such as `nav-home`,
 //! `role-operator` or `field-valid_from`; every id has both languages (unit tests check it,
 //! and that every id used in a template or in the page code exists). Errors from the rules
-//! are in English; the most common reasons are translated by the `REASONS_SV` tables here,
-//! the rest are shown as they are.
+//! are typed reasons worded by `locales/*/reasons/*.ftl`; the English sentences of the areas
+//! not yet moved to them are translated by their modules' `REASONS_SV` tables or by the
+//! reason whose English words they match, the rest are shown as they are.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -223,111 +225,19 @@ fn fluent_args<'a>(args: &'a [(&'a str, Arg<'a>)]) -> FluentArgs<'a> {
     fluent
 }
 
-/// Swedish for the most common reasons the rules give (English stays as is).
-const REASONS_SV: &[(&str, &str)] = &[
-    ("is required", "måste fyllas i"),
-    ("must be 2–64 characters", "ska vara 2–64 tecken"),
-    (
-        "must start with a letter a–z",
-        "ska börja med en bokstav a–z",
-    ),
-    (
-        "may only contain a–z, 0–9, '.', '_' and '-'",
-        "får bara innehålla a–z, 0–9, '.', '_' och '-'",
-    ),
-    ("must contain '@'", "måste innehålla '@'"),
-    ("must not contain spaces", "får inte innehålla mellanslag"),
-    (
-        "the domain after '@' is not valid (e.g. kommun.se)",
-        "domänen efter '@' är inte giltig (t.ex. kommun.se)",
-    ),
-    ("must be at least 12 characters", "ska vara minst 12 tecken"),
-    (
-        "must not contain the username",
-        "får inte innehålla användarnamnet",
-    ),
-    (
-        "must differ from the current password",
-        "måste skilja sig från nuvarande lösenord",
-    ),
-    (
-        "is not your current password",
-        "stämmer inte med ditt nuvarande lösenord",
-    ),
-    (
-        "the username is already taken",
-        "användarnamnet är upptaget",
-    ),
-    (
-        "the HSA-id is already used by another account",
-        "HSA-id:t används redan av ett annat konto",
-    ),
-    (
-        "an organisation with that name already exists",
-        "det finns redan en organisation med det namnet",
-    ),
-    (
-        "the organisation already has a unit with that name",
-        "organisationen har redan en enhet med det namnet",
-    ),
-    (
-        "the user already holds that role there",
-        "användaren har redan den rollen där",
-    ),
-    (
-        "give the account at least one role",
-        "ge kontot minst en roll",
-    ),
-    ("check digit does not match", "kontrollsiffran stämmer inte"),
-    (
-        "must have 10 digits (NNNNNN-NNNN)",
-        "ska ha 10 siffror (NNNNNN-NNNN)",
-    ),
-    (
-        "the code does not match; check the time on your phone and try again",
-        "koden stämmer inte; kontrollera tiden i telefonen och försök igen",
-    ),
-    (
-        "you cannot end your own account",
-        "du kan inte avsluta ditt eget konto",
-    ),
-    (
-        "you cannot remove your own roles",
-        "du kan inte ta bort dina egna roller",
-    ),
-    (
-        "only a requested account can be approved",
-        "bara begärda konton kan godkännas",
-    ),
-    (
-        "only a requested account can be rejected",
-        "bara begärda konton kan avslås",
-    ),
-    (
-        "the account is already deactivated",
-        "kontot är redan avslutat",
-    ),
-    (
-        "only an active account can be deactivated",
-        "bara aktiva konton kan avslutas",
-    ),
-    (
-        "only a deactivated account can be reactivated",
-        "bara avslutade konton kan återaktiveras",
-    ),
-    (
-        "your roles do not allow this here",
-        "dina roller tillåter inte detta här",
-    ),
-    (
-        "a role must be held in the account's own organisation",
-        "en roll måste gälla kontots egen organisation",
-    ),
-    (
-        "you may only request roles in your own unit",
-        "du kan bara begära roller i din egen enhet",
-    ),
-];
+/// The typed reasons by their English words, for the sentences of the rules not yet given an
+/// id: such a sentence is shown in the words of the reason it matches (in the page's language).
+/// Messages with arguments are left out (their words depend on the arguments).
+static REASONS_BY_ENGLISH: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    vaka_domain::reason::Reason::all_ids()
+        .filter_map(|id| {
+            let pattern = EN.get_message(id)?.value()?;
+            let mut errors = Vec::new();
+            let text = EN.format_pattern(pattern, None, &mut errors);
+            errors.is_empty().then(|| (text.into_owned(), id))
+        })
+        .collect()
+});
 
 /// Whether `key` names a message (a `?ok=` flash must).
 pub fn is_key(key: &str) -> bool {
@@ -370,9 +280,8 @@ impl Tr {
     /// A reason from the rules, in Swedish when we know it.
     pub fn reason(&self, reason: &str) -> String {
         if self.lang == Lang::Sv {
-            if let Some((_, sv)) = REASONS_SV
+            if let Some((_, sv)) = registry::REASONS_SV
                 .iter()
-                .chain(registry::REASONS_SV)
                 .chain(supervision::REASONS_SV)
                 .chain(alarms::REASONS_SV)
                 .find(|(en, _)| *en == reason)
@@ -386,7 +295,10 @@ impl Tr {
                 return format!("{sv}{}", &reason[en.len()..]);
             }
         }
-        reason.to_owned()
+        match REASONS_BY_ENGLISH.get(reason) {
+            Some(id) => self.t(id).into_owned(),
+            None => reason.to_owned(),
+        }
     }
 
     /// A field name, in the user's language where the page has a label for it.
@@ -568,6 +480,48 @@ mod tests {
         );
         // A sentence not yet given an id goes through the old tables.
         assert_eq!(sv.reason_of(&Reason::from("is required")), "måste fyllas i");
+    }
+
+    #[test]
+    fn input_and_login_reasons_keep_their_words() {
+        use vaka_domain::reason::{AccessReason, AuthReason, InputReason, Reason};
+        let sv = Tr::new(Lang::Sv);
+        let en = Tr::new(Lang::En);
+        for (reason, english, swedish) in [
+            (
+                Reason::from(InputReason::LengthBetween { min: 2, max: 64 }),
+                "must be 2–64 characters",
+                "ska vara 2–64 tecken",
+            ),
+            (
+                InputReason::UsernameCharacters.into(),
+                "may only contain a–z, 0–9, '.', '_' and '-'",
+                "får bara innehålla a–z, 0–9, '.', '_' och '-'",
+            ),
+            (
+                InputReason::TooShort { min: 12 }.into(),
+                "must be at least 12 characters",
+                "ska vara minst 12 tecken",
+            ),
+            (
+                AuthReason::PasswordUnchanged.into(),
+                "must differ from the current password",
+                "måste skilja sig från nuvarande lösenord",
+            ),
+            (
+                AccessReason::MayNotReadAuditLog.into(),
+                "you may not read the audit log",
+                "du får inte läsa loggarna",
+            ),
+        ] {
+            assert_eq!(en.reason_of(&reason), english);
+            assert_eq!(sv.reason_of(&reason), swedish);
+            // A sentence of an area not yet typed is worded as the reason (without
+            // arguments) it matches.
+            if reason.args().is_empty() {
+                assert_eq!(sv.reason(english), swedish);
+            }
+        }
     }
 
     /// Every file under `dir` (recursively) whose name ends with `ext`.

@@ -4,3 +4,4 @@
 ### reason of the enum has a message (unit tests check both).
 
 access-not-allowed-here = your roles do not allow this here
+access-may-not-read-audit-log = you may not read the audit log

@@ -4,3 +4,10 @@
 ### reason of the enum has a message (unit tests check both).
 
 auth-code-mismatch = the code does not match; check the time on your phone and try again
+auth-step-done = this step of the login is already done
+auth-not-current-password = is not your current password
+auth-password-unchanged = must differ from the current password
+auth-enrolled-ask-for-reset = a second factor is already enrolled; an administrator can reset it
+auth-already-enrolled = a second factor is already enrolled
+auth-enrolment-not-started = start the enrolment first
+auth-not-enrolled = enrol a second factor first

@@ -4,3 +4,4 @@
 ### reason of the enum has a message (unit tests check both).
 
 access-not-allowed-here = dina roller tillåter inte detta här
+access-may-not-read-audit-log = du får inte läsa loggarna

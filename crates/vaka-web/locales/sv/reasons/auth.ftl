@@ -4,3 +4,10 @@
 ### reason of the enum has a message (unit tests check both).
 
 auth-code-mismatch = koden stämmer inte; kontrollera tiden i telefonen och försök igen
+auth-step-done = det här steget av inloggningen är redan gjort
+auth-not-current-password = stämmer inte med ditt nuvarande lösenord
+auth-password-unchanged = måste skilja sig från nuvarande lösenord
+auth-enrolled-ask-for-reset = tvåfaktorsinloggning är redan aktiverad; en administratör kan återställa den
+auth-already-enrolled = tvåfaktorsinloggning är redan aktiverad
+auth-enrolment-not-started = börja aktiveringen av tvåfaktorsinloggning först
+auth-not-enrolled = aktivera tvåfaktorsinloggning först

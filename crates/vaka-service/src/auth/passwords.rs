@@ -1,0 +1,57 @@
+//! Changing one's own password (the forced change of a first login is a login step).
+
+use vaka_domain::audit::AuditAction;
+use vaka_domain::reason::AuthReason;
+use vaka_domain::validate::check_password_policy;
+use vaka_store::DbInstant;
+
+use super::PROFILE;
+use crate::door::Work;
+use crate::error::Fault;
+use crate::secrets::{hash_password, verify_password};
+use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+impl Services {
+    /// Changes one's own password (the current one is required).
+    pub async fn change_password(
+        &self,
+        ctx: &Ctx<'_>,
+        current: &str,
+        new_password: &str,
+    ) -> ServiceResult<()> {
+        let me = ctx.principal.user_id;
+        let op = ctx.op(AuditAction::PasswordChanged, PROFILE);
+        let stored = self
+            .door
+            .read(op, async |r| {
+                let creds = r
+                    .get_credentials(me)
+                    .await?
+                    .ok_or(Fault::not_found("user"))?;
+                Ok(creds.password_hash)
+            })
+            .await?;
+        if !verify_password(current.to_owned(), stored).await? {
+            return Err(ServiceError::invalid(
+                "current_password",
+                AuthReason::NotCurrentPassword,
+            ));
+        }
+        check_password_policy(new_password, &ctx.principal.username)?;
+        if current == new_password {
+            return Err(ServiceError::invalid(
+                "password",
+                AuthReason::PasswordUnchanged,
+            ));
+        }
+        let hash = hash_password(new_password.to_owned()).await?;
+        self.door
+            .change(op, async |w| {
+                let now = DbInstant::new(w.now());
+                w.set_password(me, &hash, false, now).await?;
+                w.succeeded(None, |e| e.subject("user", me));
+                Ok(())
+            })
+            .await
+    }
+}
