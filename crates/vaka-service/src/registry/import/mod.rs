@@ -42,7 +42,8 @@ use vaka_domain::access::Assignment;
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
-    /// What goes in it (for the documentation and the unknown-column message).
+    /// What goes in it, in English (for the documentation; the pages and the reasons word it
+    /// by the message `import-col-{name}`).
     pub help: &'static str,
 }
 
