@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
+use crate::reason::DeviceReason;
 use crate::{DomainError, DomainResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -73,7 +74,7 @@ impl DeviceStatus {
             (TestPassed, Activate) => Active,
             (Installed | Assigned | Deactivated, Activate) => {
                 return Err(DomainError::conflict(
-                    "a device is activated only after a passed test",
+                    DeviceReason::ActivatedOnlyAfterPassedTest,
                 ));
             }
             (Active, Deactivate) => Deactivated,
@@ -81,14 +82,13 @@ impl DeviceStatus {
             (Returned, Restock) => InStock,
             (InStock | Returned, Decommission) => Decommissioned,
             (Active, Return | Decommission) => {
-                return Err(DomainError::conflict("deactivate the device first"));
+                return Err(DomainError::conflict(DeviceReason::DeactivateFirst));
             }
-            (s, st) => {
-                return Err(DomainError::conflict(format!(
-                    "a device that is {} cannot be given the step {}",
-                    s.code(),
-                    st.code()
-                )));
+            (status, step) => {
+                return Err(DomainError::conflict(DeviceReason::StepNotPossible {
+                    status,
+                    step,
+                }));
             }
         };
         Ok(next)
@@ -111,10 +111,7 @@ impl DeviceStatus {
 pub fn parse_label(field: &'static str, raw: &str) -> DomainResult<String> {
     let s = raw.trim();
     if s.is_empty() || s.len() > 64 || !s.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
-        return Err(DomainError::invalid(
-            field,
-            "must be 1–64 printable characters",
-        ));
+        return Err(DomainError::invalid(field, DeviceReason::BadLabel));
     }
     Ok(s.to_owned())
 }
@@ -161,21 +158,17 @@ impl Dc09Key {
                 if !matches!(s.len(), 16 | 24 | 32) || !s.chars().all(|c| c.is_ascii_graphic()) {
                     return Err(DomainError::invalid(
                         "dc09_key",
-                        "an ASCII key is 16, 24 or 32 printable characters",
+                        DeviceReason::AsciiKeyLength,
                     ));
                 }
                 s.as_bytes().to_vec()
             }
             Dc09KeyStyle::Hex => {
                 if !matches!(s.len(), 32 | 48 | 64) {
-                    return Err(DomainError::invalid(
-                        "dc09_key",
-                        "a hex key is 32, 48 or 64 hex digits",
-                    ));
+                    return Err(DomainError::invalid("dc09_key", DeviceReason::HexKeyLength));
                 }
-                hex::decode(s).map_err(|_| {
-                    DomainError::invalid("dc09_key", "a hex key has only 0–9 and a–f")
-                })?
+                hex::decode(s)
+                    .map_err(|_| DomainError::invalid("dc09_key", DeviceReason::HexKeyDigits))?
             }
         };
         Ok(Self { bytes, style })
@@ -196,7 +189,7 @@ pub fn parse_dc09_account(raw: &str) -> DomainResult<String> {
     if !(3..=16).contains(&s.len()) || !s.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(DomainError::invalid(
             "dc09_account",
-            "an account is 3–16 hex digits",
+            DeviceReason::BadAccount,
         ));
     }
     Ok(s)

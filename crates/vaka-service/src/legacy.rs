@@ -34,16 +34,6 @@ impl LegacyTx {
         Ok(())
     }
 
-    /// Records several entries, in order.
-    #[allow(clippy::unused_async)]
-    pub(crate) async fn append_audit_batch(
-        &mut self,
-        entries: &[NewAuditEntry],
-    ) -> StoreResult<()> {
-        self.audit.extend_from_slice(entries);
-        Ok(())
-    }
-
     pub(crate) async fn commit(self) -> StoreResult<()> {
         self.tx.commit(&self.audit).await
     }

@@ -9,7 +9,9 @@
 mod access;
 mod alarm;
 mod auth;
+mod device;
 mod directory;
+mod import;
 mod input;
 mod registry;
 mod supervision;
@@ -17,7 +19,9 @@ mod supervision;
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
 pub use auth::AuthReason;
+pub use device::DeviceReason;
 pub use directory::DirectoryReason;
+pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
@@ -146,6 +150,8 @@ pub enum Reason {
     Registry(RegistryReason),
     Supervision(SupervisionReason),
     Alarm(AlarmReason),
+    Device(DeviceReason),
+    Import(ImportReason),
     /// An English sentence not yet given an id. Being migrated away: the web still matches
     /// these against its old tables; the variant goes when the last one has an id.
     Legacy(std::borrow::Cow<'static, str>),
@@ -173,6 +179,8 @@ macro_rules! each_area {
             Reason::Registry($r) => $e,
             Reason::Supervision($r) => $e,
             Reason::Alarm($r) => $e,
+            Reason::Device($r) => $e,
+            Reason::Import($r) => $e,
             Reason::Legacy($l) => $le,
         }
     };
@@ -207,6 +215,8 @@ impl Reason {
             RegistryReason::IDS,
             SupervisionReason::IDS,
             AlarmReason::IDS,
+            DeviceReason::IDS,
+            ImportReason::IDS,
         ]
         .into_iter()
         .flatten()

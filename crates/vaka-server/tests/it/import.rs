@@ -9,6 +9,7 @@ use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
 use vaka_domain::device::DeviceStatus;
 use vaka_domain::directory::OrganisationKind;
 use vaka_domain::ids::RoleAssignmentId;
+use vaka_domain::reason::ImportReason;
 use vaka_service::registry::import::{ImportMode, ImportOutcome};
 use vaka_service::{Ctx, RequestMeta, ServiceError};
 use vaka_store::{AuditQuery, ClientQuery, DeviceFilter};
@@ -639,7 +640,10 @@ async fn rows_outside_the_callers_reach_are_refused(app: TestApp) {
         named,
         [(Some(3), Some("unit")), (Some(4), Some("provider"))]
     );
-    assert!(report.problems[0].message.contains("need-to-know"));
+    assert_eq!(
+        report.problems[0].reason,
+        ImportReason::OutsideNeedToKnow.into()
+    );
     assert_eq!(clients(&app, &w).await.len(), before);
     let log = log(&app).await;
     assert_eq!(imports(&log)[0].new.outcome, Outcome::Denied);

@@ -1,8 +1,9 @@
 //! Devices: registration with a credential shown once, the lifecycle from the store room to
 //! the client's wall and back, and DC-09 settings of alarm units.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use vaka_domain::access::Permission;
+use vaka_domain::access::{Assignment, Permission, Principal, Scope};
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::decision::{OrderStatus, ServiceKind, SupervisionMode};
 use vaka_domain::device::{
@@ -10,11 +11,20 @@ use vaka_domain::device::{
     parse_dc09_account, parse_label,
 };
 use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId};
+use vaka_domain::reason::{DeviceReason, Reason};
 use vaka_domain::validate::parse_name;
+use vaka_store::values::to_db_precision;
 use vaka_store::{DbInstant, DeviceFilter, OrderFilter, WriteTx};
 
+use super::stockholm;
+use crate::directory::ADMIN;
+use crate::door::{Op, Work};
+use crate::error::{Fault, WorkResult};
 use crate::secrets::{random_token, sha256};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// The care context of device work.
+pub(crate) const DEVICES: &str = "devices";
 
 /// Prefix of device credentials, so that leaked ones are recognisable.
 pub const DEVICE_CREDENTIAL_PREFIX: &str = "vakadev_";
@@ -51,6 +61,45 @@ pub struct RegisteredDevice {
     pub credential: String,
 }
 
+/// The assignment through which `principal` manages devices: municipality-wide only.
+pub(crate) fn device_grant(principal: &Principal) -> Option<Assignment> {
+    principal
+        .any_grant(Permission::DeviceManage)
+        .filter(|g| g.scope() == Scope::Everything)
+        .cloned()
+}
+
+/// A refusal by right of this unit's action, for `reason`. Refusals about devices and imports
+/// are logged in the administration's care context.
+pub(crate) fn admin_refusal<'a>(
+    w: &impl Work<'a>,
+    reason: impl Into<Reason>,
+    subject: Option<(&str, String)>,
+) -> Fault {
+    let mut e = w.entry(Outcome::Denied, None);
+    e.care_context = Some(ADMIN.to_owned());
+    if let Some((kind, id)) = subject {
+        e = e.subject(kind, id);
+    }
+    Fault::denied(e, reason)
+}
+
+/// The caller's right to manage devices, or an audited refusal for `reason`.
+fn manage_devices<'a>(
+    w: &impl Work<'a>,
+    reason: DeviceReason,
+    subject: Option<(&str, String)>,
+) -> WorkResult<Assignment> {
+    w.ctx()
+        .and_then(|ctx| device_grant(ctx.principal))
+        .ok_or_else(|| admin_refusal(w, reason, subject))
+}
+
+/// A device's subject in the audit log.
+fn device_subject(id: DeviceId) -> Option<(&'static str, String)> {
+    Some(("device", id.to_string()))
+}
+
 pub(crate) fn dc09_settings(
     input: &DeviceInput,
 ) -> ServiceResult<(Option<String>, Option<Dc09Key>)> {
@@ -70,10 +119,7 @@ pub(crate) fn dc09_settings(
         None => None,
         Some(k) => {
             let style = input.dc09_key_style.ok_or_else(|| {
-                ServiceError::invalid(
-                    "dc09_key_style",
-                    "say whether the key is written as ascii or hex",
-                )
+                ServiceError::invalid("dc09_key_style", DeviceReason::KeyStyleRequired)
             })?;
             Some(Dc09Key::parse(k, style)?)
         }
@@ -81,34 +127,39 @@ pub(crate) fn dc09_settings(
     if input.kind != DeviceKind::AlarmUnit && (account.is_some() || key.is_some()) {
         return Err(ServiceError::invalid(
             "dc09_account",
-            "only alarm units have DC-09 settings",
+            DeviceReason::Dc09OnlyAlarmUnits,
         ));
     }
     if key.is_some() && account.is_none() {
         return Err(ServiceError::invalid(
             "dc09_account",
-            "a DC-09 key belongs to an account",
+            DeviceReason::KeyNeedsAccount,
         ));
     }
     Ok((account, key))
 }
 
+/// The firmware a form gives (empty is none).
+fn firmware(input: &DeviceInput) -> ServiceResult<Option<String>> {
+    Ok(input
+        .firmware
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(|f| parse_label("firmware", f))
+        .transpose()?)
+}
+
 /// Checks typed input into a new device in stock, without a credential (the one validation
 /// of a new device: registration and the CSV import).
-pub(crate) fn new_device(input: &DeviceInput, now: jiff::Timestamp) -> ServiceResult<Device> {
+pub(crate) fn new_device(input: &DeviceInput, now: Timestamp) -> ServiceResult<Device> {
     let (dc09_account, dc09_key) = dc09_settings(input)?;
     Ok(Device {
         id: DeviceId::new(),
         kind: input.kind,
         serial: parse_label("serial", &input.serial)?,
         model: parse_label("model", &input.model)?,
-        firmware: input
-            .firmware
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .map(|f| parse_label("firmware", f))
-            .transpose()?,
+        firmware: firmware(input)?,
         status: DeviceStatus::InStock,
         client_id: None,
         credential_issued_at: None,
@@ -121,6 +172,11 @@ pub(crate) fn new_device(input: &DeviceInput, now: jiff::Timestamp) -> ServiceRe
     })
 }
 
+/// A new device credential: shown once, stored as its SHA-256.
+fn new_credential() -> String {
+    format!("{DEVICE_CREDENTIAL_PREFIX}{}", random_token())
+}
+
 /// The service a device kind carries.
 fn service_of(kind: DeviceKind) -> Option<ServiceKind> {
     match kind {
@@ -130,52 +186,63 @@ fn service_of(kind: DeviceKind) -> Option<ServiceKind> {
     }
 }
 
-impl Services {
-    pub(crate) fn device_grant(&self, ctx: &Ctx<'_>) -> Option<vaka_domain::access::Assignment> {
-        ctx.principal
-            .any_grant(Permission::DeviceManage)
-            .filter(|g| g.scope() == vaka_domain::access::Scope::Everything)
-            .cloned()
+/// Starts the client's accepted orders that a device of `kind` carries out (a camera only
+/// those supervised by camera), unless their decision has ended.
+async fn activate_orders(
+    tx: &mut dyn WriteTx,
+    client: ClientId,
+    service: ServiceKind,
+    kind: DeviceKind,
+    now: Timestamp,
+) -> WorkResult<()> {
+    let today = now.to_zoned(stockholm()).date();
+    for mut o in tx
+        .list_orders(&OrderFilter {
+            client: Some(client),
+            status: Some(OrderStatus::Accepted),
+            ..OrderFilter::default()
+        })
+        .await?
+    {
+        let Some(d) = tx.get_decision(o.decision_id).await? else {
+            continue;
+        };
+        let needs_this = d.service == service
+            && (kind != DeviceKind::Camera
+                || matches!(
+                    d.supervision_mode,
+                    Some(SupervisionMode::Camera | SupervisionMode::Both)
+                ));
+        if needs_this && d.last_day().is_none_or(|l| today <= l) {
+            o.status = o.status.activate()?;
+            o.activated_at = Some(now);
+            tx.update_order(&o).await?;
+        }
     }
+    Ok(())
+}
 
+impl Services {
     /// Registers a device in stock and issues its credential.
     pub async fn register_device(
         &self,
         ctx: &Ctx<'_>,
         input: DeviceInput,
     ) -> ServiceResult<RegisteredDevice> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DeviceRegistered,
-                        None,
-                        "only municipal administrators register devices",
-                    )
-                    .await);
-            };
-            let mut device = new_device(&input, now)?;
-            device.credential_issued_at = Some(now);
-            let credential = format!("{DEVICE_CREDENTIAL_PREFIX}{}", random_token());
-            let mut tx = self.write().await?;
-            tx.insert_device(&device, Some(&sha256(credential.as_bytes())))
-                .await?;
-            let entry = ctx
-                .entry(
-                    now,
-                    AuditAction::DeviceRegistered,
-                    Outcome::Success,
-                    Some(&grant),
-                    "devices",
-                )
-                .subject("device", device.id);
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(RegisteredDevice { device, credential })
-        })
-        .await
+        let op = ctx.op(AuditAction::DeviceRegistered, DEVICES);
+        self.door
+            .change(op, async |w| {
+                let grant = manage_devices(w, DeviceReason::OnlyAdminsRegister, None)?;
+                let now = to_db_precision(w.now());
+                let mut device = new_device(&input, now)?;
+                device.credential_issued_at = Some(now);
+                let credential = new_credential();
+                w.insert_device(&device, Some(&sha256(credential.as_bytes())))
+                    .await?;
+                w.succeeded(Some(&grant), |e| e.subject("device", device.id));
+                Ok(RegisteredDevice { device, credential })
+            })
+            .await
     }
 
     /// The inventory (filtered). Audited: it tells which client has which device.
@@ -184,40 +251,24 @@ impl Services {
         ctx: &Ctx<'_>,
         filter: DeviceFilter,
     ) -> ServiceResult<Vec<Device>> {
-        self.audited(async {
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DevicesListed,
-                        None,
-                        "only municipal administrators see the inventory",
-                    )
-                    .await);
-            };
-            let entry = ctx.entry(
-                self.now(),
-                AuditAction::DevicesListed,
-                Outcome::Success,
-                Some(&grant),
-                "devices",
-            );
-            self.audited_read(move |tx| {
-                Box::pin(async move {
-                    let f = DeviceFilter {
-                        limit: filter.limit.clamp(1, 1000),
-                        ..filter
-                    };
-                    let devices = tx.list_devices(&f).await?;
-                    let mut entry =
-                        entry.details(serde_json::json!({ "results": devices.len() }).to_string());
-                    entry.client_id = f.client;
-                    Ok((devices, entry))
-                })
+        let op = ctx.op(AuditAction::DevicesListed, DEVICES);
+        self.door
+            .read(op, async |r| {
+                let grant = manage_devices(r, DeviceReason::OnlyAdminsSeeInventory, None)?;
+                let f = DeviceFilter {
+                    limit: filter.limit.clamp(1, 1000),
+                    ..filter
+                };
+                let devices = r.list_devices(&f).await?;
+                r.succeeded(Some(&grant), |e| {
+                    let mut e =
+                        e.details(serde_json::json!({ "results": devices.len() }).to_string());
+                    e.client_id = f.client;
+                    e
+                });
+                Ok(devices)
             })
             .await
-        })
-        .await
     }
 
     /// One device with its history.
@@ -226,41 +277,21 @@ impl Services {
         ctx: &Ctx<'_>,
         id: DeviceId,
     ) -> ServiceResult<(Device, Vec<DeviceEvent>)> {
-        self.audited(async {
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DevicesListed,
-                        Some(("device", id.to_string())),
-                        "only municipal administrators see devices",
-                    )
-                    .await);
-            };
-            let entry = ctx
-                .entry(
-                    self.now(),
-                    AuditAction::DevicesListed,
-                    Outcome::Success,
-                    Some(&grant),
-                    "devices",
-                )
-                .subject("device", id);
-            self.audited_read(move |tx| {
-                Box::pin(async move {
-                    let d = tx
-                        .get_device(id)
-                        .await?
-                        .ok_or(ServiceError::NotFound("device"))?;
-                    let events = tx.list_device_events(id).await?;
-                    let mut entry = entry;
-                    entry.client_id = d.client_id;
-                    Ok(((d, events), entry))
-                })
+        let op = ctx.op(AuditAction::DevicesListed, DEVICES);
+        self.door
+            .read(op, async |r| {
+                let grant =
+                    manage_devices(r, DeviceReason::OnlyAdminsSeeDevices, device_subject(id))?;
+                let d = r.get_device(id).await?.ok_or(Fault::not_found("device"))?;
+                let events = r.list_device_events(id).await?;
+                r.succeeded(Some(&grant), |e| {
+                    let mut e = e.subject("device", id);
+                    e.client_id = d.client_id;
+                    e
+                });
+                Ok((d, events))
             })
             .await
-        })
-        .await
     }
 
     /// Takes a device one step through its lifecycle. Activating a camera or alarm unit starts
@@ -271,96 +302,81 @@ impl Services {
         id: DeviceId,
         input: DeviceStepInput,
     ) -> ServiceResult<Device> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self.deny(ctx, AuditAction::DeviceStepTaken, Some(("device", id.to_string())), "only municipal administrators handle devices").await);
-            };
-            let mut tx = self.write().await?;
-            let mut d = tx.get_device(id).await?.ok_or(ServiceError::NotFound("device"))?;
-            let from = d.status;
-            let to = from.after(input.step)?;
-            match input.step {
-                DeviceStep::Assign => {
-                    let client = input
-                        .client_id
-                        .ok_or_else(|| ServiceError::invalid("client_id", "choose the client the device is for"))?;
-                    tx.get_client(client).await?.ok_or_else(|| ServiceError::invalid("client_id", "no such client"))?;
-                    d.client_id = Some(client);
+        let op = ctx.op(AuditAction::DeviceStepTaken, DEVICES);
+        self.door
+            .change(op, async |w| {
+                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let now = to_db_precision(w.now());
+                let mut d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
+                let from = d.status;
+                let to = from.after(input.step)?;
+                match input.step {
+                    DeviceStep::Assign => {
+                        let client = input.client_id.ok_or_else(|| {
+                            Fault::invalid("client_id", DeviceReason::ChooseClient)
+                        })?;
+                        w.get_client(client).await?.ok_or_else(|| {
+                            Fault::invalid("client_id", DeviceReason::NoSuchClient)
+                        })?;
+                        d.client_id = Some(client);
+                    }
+                    _ if input.client_id.is_some() && input.client_id != d.client_id => {
+                        return Err(Fault::invalid(
+                            "client_id",
+                            DeviceReason::OnlyAssignChoosesClient,
+                        ));
+                    }
+                    _ => {}
                 }
-                _ if input.client_id.is_some() && input.client_id != d.client_id => {
-                    return Err(ServiceError::invalid("client_id", "only the assign step chooses a client"));
+                if !to.is_with_client() {
+                    d.client_id = None;
                 }
-                _ => {}
-            }
-            if !to.is_with_client() {
-                d.client_id = None;
-            }
-            d.status = to;
-            tx.update_device(&d).await?;
-            let client = d.client_id.or(input.client_id);
-            tx.insert_device_event(&DeviceEvent {
-                id: DeviceEventId::new(),
-                device_id: id,
-                step: input.step,
-                from,
-                to,
-                client_id: client.or_else(|| if from.is_with_client() { None } else { d.client_id }),
-                at: now,
-                by_user: Some(ctx.principal.user_id),
-                note: input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(|n| parse_name("note", n, 500)).transpose()?,
+                d.status = to;
+                w.update_device(&d).await?;
+                let client = d.client_id.or(input.client_id);
+                let note = input
+                    .note
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| parse_name("note", n, 500))
+                    .transpose()?;
+                w.insert_device_event(&DeviceEvent {
+                    id: DeviceEventId::new(),
+                    device_id: id,
+                    step: input.step,
+                    from,
+                    to,
+                    client_id: client.or(if from.is_with_client() {
+                        None
+                    } else {
+                        d.client_id
+                    }),
+                    at: now,
+                    by_user: Some(ctx.principal.user_id),
+                    note,
+                })
+                .await?;
+                if input.step == DeviceStep::Activate
+                    && let (Some(c), Some(service)) = (d.client_id, service_of(d.kind))
+                {
+                    activate_orders(&mut **w, c, service, d.kind, now).await?;
+                }
+                w.succeeded(Some(&grant), |e| {
+                    let mut e = e.subject("device", id).details(
+                        serde_json::json!({
+                            "step": input.step.code(),
+                            "from": from.code(),
+                            "to": to.code(),
+                        })
+                        .to_string(),
+                    );
+                    e.client_id = client;
+                    e
+                });
+                Ok(d)
             })
-            .await?;
-            if input.step == DeviceStep::Activate
-                && let (Some(c), Some(service)) = (d.client_id, service_of(d.kind))
-            {
-                self.activate_orders(&mut *tx, c, service, d.kind, now).await?;
-            }
-            let mut entry = ctx
-                .entry(now, AuditAction::DeviceStepTaken, Outcome::Success, Some(&grant), "devices")
-                .subject("device", id)
-                .details(serde_json::json!({ "step": input.step.code(), "from": from.code(), "to": to.code() }).to_string());
-            entry.client_id = client;
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(d)
-        })
-        .await
-    }
-
-    async fn activate_orders(
-        &self,
-        tx: &mut dyn WriteTx,
-        client: ClientId,
-        service: ServiceKind,
-        kind: DeviceKind,
-        now: jiff::Timestamp,
-    ) -> ServiceResult<()> {
-        let today = self.today();
-        for mut o in tx
-            .list_orders(&OrderFilter {
-                client: Some(client),
-                status: Some(OrderStatus::Accepted),
-                ..OrderFilter::default()
-            })
-            .await?
-        {
-            let Some(d) = tx.get_decision(o.decision_id).await? else {
-                continue;
-            };
-            let needs_this = d.service == service
-                && (kind != DeviceKind::Camera
-                    || matches!(
-                        d.supervision_mode,
-                        Some(SupervisionMode::Camera | SupervisionMode::Both)
-                    ));
-            if needs_this && d.last_day().is_none_or(|l| today <= l) {
-                o.status = o.status.activate()?;
-                o.activated_at = Some(now);
-                tx.update_order(&o).await?;
-            }
-        }
-        Ok(())
+            .await
     }
 
     /// Changes a device's model, firmware or DC-09 settings.
@@ -370,63 +386,35 @@ impl Services {
         id: DeviceId,
         input: DeviceInput,
     ) -> ServiceResult<Device> {
-        self.audited(async {
-            let now = self.now();
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DeviceChanged,
-                        Some(("device", id.to_string())),
-                        "only municipal administrators handle devices",
-                    )
-                    .await);
-            };
-            let mut tx = self.write().await?;
-            let mut d = tx
-                .get_device(id)
-                .await?
-                .ok_or(ServiceError::NotFound("device"))?;
-            if input.kind != d.kind || parse_label("serial", &input.serial)? != d.serial {
-                return Err(ServiceError::invalid(
-                    "serial",
-                    "kind and serial number of a device cannot change",
-                ));
-            }
-            let (account, key) = dc09_settings(&input)?;
-            d.model = parse_label("model", &input.model)?;
-            d.firmware = input
-                .firmware
-                .as_deref()
-                .map(str::trim)
-                .filter(|f| !f.is_empty())
-                .map(|f| parse_label("firmware", f))
-                .transpose()?;
-            // The key is never shown again, so a change that leaves it out keeps it (for the
-            // same account); a new account without a key has none.
-            let key = match key {
-                Some(k) => Some(k),
-                None if account.is_some() && account == d.dc09_account => d.dc09_key.take(),
-                None => None,
-            };
-            d.dc09_account = account;
-            d.dc09_key = key;
-            tx.update_device(&d).await?;
-            let mut entry = ctx
-                .entry(
-                    now,
-                    AuditAction::DeviceChanged,
-                    Outcome::Success,
-                    Some(&grant),
-                    "devices",
-                )
-                .subject("device", id);
-            entry.client_id = d.client_id;
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(d)
-        })
-        .await
+        let op = ctx.op(AuditAction::DeviceChanged, DEVICES);
+        self.door
+            .change(op, async |w| {
+                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let mut d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
+                if input.kind != d.kind || parse_label("serial", &input.serial)? != d.serial {
+                    return Err(Fault::invalid("serial", DeviceReason::KindAndSerialFixed));
+                }
+                let (account, key) = dc09_settings(&input)?;
+                d.model = parse_label("model", &input.model)?;
+                d.firmware = firmware(&input)?;
+                // The key is never shown again, so a change that leaves it out keeps it (for
+                // the same account); a new account without a key has none.
+                let key = match key {
+                    Some(k) => Some(k),
+                    None if account.is_some() && account == d.dc09_account => d.dc09_key.take(),
+                    None => None,
+                };
+                d.dc09_account = account;
+                d.dc09_key = key;
+                w.update_device(&d).await?;
+                w.succeeded(Some(&grant), |e| {
+                    let mut e = e.subject("device", id);
+                    e.client_id = d.client_id;
+                    e
+                });
+                Ok(d)
+            })
+            .await
     }
 
     /// Issues a new credential (the old one stops working) or revokes it.
@@ -436,57 +424,39 @@ impl Services {
         id: DeviceId,
         issue: bool,
     ) -> ServiceResult<Option<String>> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let Some(grant) = self.device_grant(ctx) else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DeviceCredentialIssued,
-                        Some(("device", id.to_string())),
-                        "only municipal administrators handle devices",
+        // Audited as issuing when refused, whichever was asked.
+        let op = ctx.op(AuditAction::DeviceCredentialIssued, DEVICES);
+        self.door
+            .change(op, async |w| {
+                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let now = DbInstant::new(w.now());
+                let d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
+                let (credential, action) = if issue {
+                    let c = new_credential();
+                    w.set_device_credential(id, Some(&sha256(c.as_bytes())), Some(now), None)
+                        .await?;
+                    (Some(c), AuditAction::DeviceCredentialIssued)
+                } else {
+                    if !d.has_live_credential() {
+                        return Err(Fault::conflict(DeviceReason::NoCredentialToRevoke));
+                    }
+                    w.set_device_credential(
+                        id,
+                        None,
+                        d.credential_issued_at.map(DbInstant::new),
+                        Some(now),
                     )
-                    .await);
-            };
-            let mut tx = self.write().await?;
-            let d = tx
-                .get_device(id)
-                .await?
-                .ok_or(ServiceError::NotFound("device"))?;
-            let (credential, action) = if issue {
-                let c = format!("{DEVICE_CREDENTIAL_PREFIX}{}", random_token());
-                tx.set_device_credential(
-                    id,
-                    Some(&sha256(c.as_bytes())),
-                    Some(DbInstant::new(now)),
-                    None,
-                )
-                .await?;
-                (Some(c), AuditAction::DeviceCredentialIssued)
-            } else {
-                if !d.has_live_credential() {
-                    return Err(ServiceError::Conflict(
-                        "the device has no credential to revoke".into(),
-                    ));
-                }
-                tx.set_device_credential(
-                    id,
-                    None,
-                    d.credential_issued_at.map(DbInstant::new),
-                    Some(DbInstant::new(now)),
-                )
-                .await?;
-                (None, AuditAction::DeviceCredentialRevoked)
-            };
-            let mut entry = ctx
-                .entry(now, action, Outcome::Success, Some(&grant), "devices")
-                .subject("device", id);
-            entry.client_id = d.client_id;
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(credential)
-        })
-        .await
+                    .await?;
+                    (None, AuditAction::DeviceCredentialRevoked)
+                };
+                let mut e = w
+                    .entry_for(action, Outcome::Success, Some(&grant))
+                    .subject("device", id);
+                e.client_id = d.client_id;
+                w.record(e);
+                Ok(credential)
+            })
+            .await
     }
 }
 
@@ -513,12 +483,15 @@ impl Services {
             return Err(DeviceRefused::UnknownCredential);
         }
         let hash = sha256(credential.as_bytes());
-        let found = async {
-            let mut tx = self.read().await.ok()?;
-            tx.get_device_by_credential(&hash).await.ok().flatten()
-        }
-        .await;
+        // Nothing is recorded: the action only names the unit of work.
+        let op = Op::system(AuditAction::DevicesListed, DEVICES);
+        let found = self
+            .door
+            .read(op, async |r| Ok(r.get_device_by_credential(&hash).await?))
+            .await;
         let device = found
+            .ok()
+            .flatten()
             .filter(|d| d.has_live_credential())
             .ok_or(DeviceRefused::UnknownCredential)?;
         if device.kind != kind {

@@ -1,27 +1,11 @@
-//! Reasons of the registry rules (clients, decisions, orders, consent, plans, pauses, devices
-//! and reports) in Swedish. The pages' messages are in `locales/*/registry.ftl`.
+//! Reasons of the registry rules (clients, decisions, orders, consent, plans, pauses and
+//! reports) in Swedish. The pages' messages are in `locales/*/registry.ftl`.
 
 /// Swedish for the registry's reasons (English stays as is).
 pub const REASONS_SV: &[(&str, &str)] = &[
     (
-        "a DC-09 key belongs to an account",
-        "en DC-09-nyckel hör till ett konto",
-    ),
-    (
         "a client with that identity number already exists",
         "det finns redan en brukare med det personnumret",
-    ),
-    (
-        "a device is activated only after a passed test",
-        "en enhet aktiveras först efter ett godkänt test",
-    ),
-    (
-        "a hex key has only 0–9 and a–f",
-        "en hexnyckel har bara 0–9 och a–f",
-    ),
-    (
-        "a hex key is 32, 48 or 64 hex digits",
-        "en hexnyckel har 32, 48 eller 64 hexsiffror",
     ),
     (
         "a pause lasts at most a year",
@@ -32,25 +16,12 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "trygghetslarm har ingen tillsynsform eller tider",
     ),
     ("a time is given twice", "en tid står två gånger"),
-    (
-        "an ASCII key is 16, 24 or 32 printable characters",
-        "en teckennyckel har 16, 24 eller 32 tecken",
-    ),
-    (
-        "an account is 3–16 hex digits",
-        "ett konto har 3–16 hexsiffror",
-    ),
     ("at most 12 times a night", "högst 12 tider per natt"),
     ("cannot be in the future", "kan inte ligga i framtiden"),
     (
         "consent cannot be dated in the future",
         "samtycke kan inte dateras i framtiden",
     ),
-    (
-        "choose the client the device is for",
-        "välj brukaren som enheten är till för",
-    ),
-    ("deactivate the device first", "avaktivera enheten först"),
     (
         "give at least one time of the night",
         "ange minst en tid på natten",
@@ -74,10 +45,6 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "is required for night supervision (camera, physical_visit or both)",
         "krävs för nattillsyn (kamera, fysiskt besök eller båda)",
     ),
-    (
-        "kind and serial number of a device cannot change",
-        "typ och serienummer kan inte ändras",
-    ),
     ("must be 5–180 minutes", "ska vara 5–180 minuter"),
     ("must be 5–60 minutes", "ska vara 5–60 minuter"),
     (
@@ -92,7 +59,6 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "name the representative who consented",
         "ange företrädaren som samtyckte",
     ),
-    ("no such client", "brukaren finns inte"),
     ("no such organisation", "organisationen finns inte"),
     ("no such unit", "enheten finns inte"),
     ("no such user", "användaren finns inte"),
@@ -101,20 +67,8 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "bara nya uppdrag kan tas emot",
     ),
     (
-        "only alarm units have DC-09 settings",
-        "bara trygghetslarm har DC-09-inställningar",
-    ),
-    (
-        "only the assign step chooses a client",
-        "bara steget Koppla till brukare väljer brukare",
-    ),
-    (
         "overlaps another decision on the same service for this client",
         "överlappar ett annat beslut om samma insats för brukaren",
-    ),
-    (
-        "say whether the key is written as ascii or hex",
-        "ange om nyckeln är skriven som tecken eller hexsiffror",
     ),
     (
         "the client has no protected identity",
@@ -139,10 +93,6 @@ pub const REASONS_SV: &[(&str, &str)] = &[
     (
         "the decision has already ended",
         "beslutet har redan upphört",
-    ),
-    (
-        "the device has no credential to revoke",
-        "enheten har ingen nyckel att spärra",
     ),
     (
         "the order is not waiting to start",
@@ -178,10 +128,6 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "ska vara ett helt antal minuter",
     ),
     ("choose a user", "välj en användare"),
-    (
-        "no client with that identity number",
-        "ingen brukare med det personnumret",
-    ),
     (
         "check digit does not match: check every digit for typos",
         "kontrollsiffran stämmer inte: kontrollera varje siffra",

@@ -10,6 +10,7 @@ use vaka_domain::device::{Dc09KeyStyle, Device, DeviceKind, DeviceStatus, Device
 use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::personnummer::ClientIdentity;
+use vaka_domain::reason::DeviceReason;
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
 
 use crate::auth::Caller;
@@ -392,7 +393,7 @@ async fn resolve_client(
         [one] => Ok(Some(one.id)),
         _ => Err(ApiError::invalid(
             "client",
-            "no client with that identity number",
+            DeviceReason::NoClientWithIdentity,
         )),
     }
 }
@@ -453,6 +454,15 @@ pub async fn update(
     after_change(&state, &caller, id, page, result, "device-updated").await
 }
 
+/// Whether a credential form's action issues (`issue`) or revokes (`revoke`).
+fn credential_action(action: &str) -> Option<bool> {
+    match action {
+        "issue" => Some(true),
+        "revoke" => Some(false),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct CredentialForm {
     /// `issue` or `revoke`.
@@ -469,13 +479,9 @@ pub async fn credential(
 ) -> Result<Response, PageError> {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let id: DeviceId = parse_id(&id, &page)?;
-    let issue = match form.action.as_str() {
-        "issue" => true,
-        "revoke" => false,
-        _ => {
-            let e = ApiError::invalid("action", "is not one of the choices");
-            return device_page(&state, &caller, id, page.with_error(&e)).await;
-        }
+    let issue = match form_code("action", &form.action, credential_action) {
+        Ok(issue) => issue,
+        Err(e) => return device_page(&state, &caller, id, page.with_error(&e)).await,
     };
     match state
         .services
@@ -512,5 +518,40 @@ pub async fn credential(
             )
             .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::device::{DeviceStatus, DeviceStep};
+    use vaka_domain::reason::{DeviceReason, Reason};
+
+    use crate::i18n::{Lang, Tr};
+
+    #[test]
+    fn device_reasons_read_in_the_page_language() {
+        let (en, sv) = (Tr::new(Lang::En), Tr::new(Lang::Sv));
+        let early = Reason::from(DeviceReason::ActivatedOnlyAfterPassedTest);
+        assert_eq!(
+            sv.reason_of(&early),
+            "en enhet aktiveras först efter ett godkänt test"
+        );
+        assert_eq!(
+            en.reason_of(&early),
+            "a device is activated only after a passed test"
+        );
+        // The status and the step are named, not given by their codes.
+        let step = Reason::from(DeviceReason::StepNotPossible {
+            status: DeviceStatus::InStock,
+            step: DeviceStep::Restock,
+        });
+        assert_eq!(
+            en.reason_of(&step),
+            "a device that is In stock cannot be given the step Back to stock"
+        );
+        assert_eq!(
+            sv.reason_of(&step),
+            "en enhet med status I lager kan inte få steget Tillbaka i lager"
+        );
     }
 }

@@ -6,6 +6,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use vaka_domain::reason::ImportReason;
 use vaka_service::registry::import::{
     CLIENT_COLUMNS, Column, DEVICE_COLUMNS, ImportKind, ImportMode, ImportOutcome, ImportReport,
 };
@@ -14,6 +15,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::ui::clients::form_code;
 use crate::ui::pages::{OrPage, PageCtx, PageError, render};
 
 /// A column as the page explains it.
@@ -84,7 +86,7 @@ fn view(t: Tr, r: &ImportReport) -> ReportView {
             .map(|p| ProblemLine {
                 row: p.row.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
                 field: p.field.as_deref().map(|f| f.to_owned()).unwrap_or_default(),
-                message: t.reason(&p.message),
+                message: t.reason_of(&p.reason),
             })
             .collect(),
     }
@@ -147,19 +149,14 @@ async fn read_upload(mut mp: Multipart) -> Result<(Vec<u8>, ImportMode), ApiErro
                     .text()
                     .await
                     .map_err(|e| ApiError::invalid("mode", e.body_text()))?;
-                mode = match text.as_str() {
-                    "validate" => ImportMode::Validate,
-                    "all" => ImportMode::All,
-                    "only_valid" => ImportMode::OnlyValid,
-                    _ => return Err(ApiError::invalid("mode", "is not one of the choices")),
-                };
+                mode = form_code("mode", &text, ImportMode::from_code)?;
             }
             _ => {}
         }
     }
     match file {
         Some(f) if !f.is_empty() => Ok((f, mode)),
-        _ => Err(ApiError::invalid("file", "choose a file")),
+        _ => Err(ApiError::invalid("file", ImportReason::ChooseFile)),
     }
 }
 
@@ -173,10 +170,7 @@ async fn upload(
     let page = PageCtx::for_caller(&caller, t, "clients");
     let upload = match mp {
         Ok(mp) => read_upload(mp).await,
-        Err(_) => Err(ApiError::invalid(
-            "file",
-            "send the file from the form on this page",
-        )),
+        Err(_) => Err(ApiError::invalid("file", ImportReason::SendFromForm)),
     };
     let (file, mode) = match upload {
         Ok(x) => x,
@@ -216,4 +210,63 @@ pub async fn devices(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     upload(state, t, caller, mp, ImportKind::Devices).await
+}
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::reason::{ImportColumn, ImportReason, Reason};
+
+    use crate::i18n::{Lang, Tr};
+
+    fn duplicate(count: usize, rows: &str, last: u64, more: usize) -> Reason {
+        ImportReason::DuplicateIdentity {
+            count,
+            rows: rows.to_owned(),
+            last,
+            more,
+        }
+        .into()
+    }
+
+    #[test]
+    fn duplicate_rows_are_listed_in_the_page_language() {
+        let (en, sv) = (Tr::new(Lang::En), Tr::new(Lang::Sv));
+        assert_eq!(
+            en.reason_of(&duplicate(1, "", 4, 0)),
+            "the same identity number is also on row 4: keep one row for each"
+        );
+        assert_eq!(
+            en.reason_of(&duplicate(3, "2, 3", 4, 0)),
+            "the same identity number is also on row 2, 3 and 4: keep one row for each"
+        );
+        assert_eq!(
+            en.reason_of(&duplicate(7, "1, 2, 3, 4", 5, 2)),
+            "the same identity number is also on row 1, 2, 3, 4, 5 and 2 more: keep one row for \
+             each"
+        );
+        assert_eq!(
+            sv.reason_of(&duplicate(3, "2, 3", 4, 0)),
+            "samma personnummer står också på rad 2, 3 och 4: behåll en rad för varje"
+        );
+        assert_eq!(
+            sv.reason_of(&duplicate(2, "1234", 12345, 0)),
+            "samma personnummer står också på rad 1234 och 12345: behåll en rad för varje",
+            "row numbers are written without grouping"
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named_by_what_goes_in_it() {
+        let missing = Reason::from(ImportReason::MissingColumn {
+            help: ImportColumn("name"),
+        });
+        assert_eq!(
+            Tr::new(Lang::En).reason_of(&missing),
+            "the required column is missing (the client's name)"
+        );
+        assert_eq!(
+            Tr::new(Lang::Sv).reason_of(&missing),
+            "en obligatorisk kolumn saknas (brukarens namn)"
+        );
+    }
 }

@@ -1,0 +1,27 @@
+### Reasons about devices: the inventory, the lifecycle, credentials and DC-09 settings:
+### vaka_domain::reason::DeviceReason.
+###
+### English. Every message here has the same id in locales/sv/reasons/device.ftl, and every
+### reason of the enum has a message (unit tests check both).
+
+device-only-admins-register = only municipal administrators register devices
+device-only-admins-see-inventory = only municipal administrators see the inventory
+device-only-admins-see-devices = only municipal administrators see devices
+device-only-admins-handle = only municipal administrators handle devices
+device-activated-only-after-passed-test = a device is activated only after a passed test
+device-deactivate-first = deactivate the device first
+device-step-not-possible = a device that is { $status } cannot be given the step { $step }
+device-choose-client = choose the client the device is for
+device-no-such-client = no such client
+device-no-client-with-identity = no client with that identity number
+device-only-assign-chooses-client = only the assign step chooses a client
+device-kind-and-serial-fixed = kind and serial number of a device cannot change
+device-no-credential-to-revoke = the device has no credential to revoke
+device-bad-label = must be 1–64 printable characters
+device-key-style-required = say whether the key is written as ascii or hex
+device-dc09-only-alarm-units = only alarm units have DC-09 settings
+device-key-needs-account = a DC-09 key belongs to an account
+device-ascii-key-length = an ASCII key is 16, 24 or 32 printable characters
+device-hex-key-length = a hex key is 32, 48 or 64 hex digits
+device-hex-key-digits = a hex key has only 0–9 and a–f
+device-bad-account = an account is 3–16 hex digits

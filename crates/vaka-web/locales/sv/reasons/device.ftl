@@ -1,0 +1,27 @@
+### Reasons about devices: the inventory, the lifecycle, credentials and DC-09 settings:
+### vaka_domain::reason::DeviceReason.
+###
+### Swedish. Every message here has the same id in locales/en/reasons/device.ftl, and every
+### reason of the enum has a message (unit tests check both).
+
+device-only-admins-register = bara kommunens systemadministratörer registrerar enheter
+device-only-admins-see-inventory = bara kommunens systemadministratörer ser enhetsregistret
+device-only-admins-see-devices = bara kommunens systemadministratörer ser enheter
+device-only-admins-handle = bara kommunens systemadministratörer hanterar enheter
+device-activated-only-after-passed-test = en enhet aktiveras först efter ett godkänt test
+device-deactivate-first = avaktivera enheten först
+device-step-not-possible = en enhet med status { $status } kan inte få steget { $step }
+device-choose-client = välj brukaren som enheten är till för
+device-no-such-client = brukaren finns inte
+device-no-client-with-identity = ingen brukare med det personnumret
+device-only-assign-chooses-client = bara steget Koppla till brukare väljer brukare
+device-kind-and-serial-fixed = typ och serienummer kan inte ändras
+device-no-credential-to-revoke = enheten har ingen nyckel att spärra
+device-bad-label = ska vara 1–64 skrivbara tecken
+device-key-style-required = ange om nyckeln är skriven som tecken eller hexsiffror
+device-dc09-only-alarm-units = bara trygghetslarm har DC-09-inställningar
+device-key-needs-account = en DC-09-nyckel hör till ett konto
+device-ascii-key-length = en teckennyckel har 16, 24 eller 32 tecken
+device-hex-key-length = en hexnyckel har 32, 48 eller 64 hexsiffror
+device-hex-key-digits = en hexnyckel har bara 0–9 och a–f
+device-bad-account = ett konto har 3–16 hexsiffror
