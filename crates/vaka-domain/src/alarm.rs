@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::client::AreaType;
 use crate::ids::UserId;
+use crate::reason::AlarmReason;
 
 /// What an alarm is about, as the console sorts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,8 +182,14 @@ pub struct Alarm {
 }
 
 /// Why a step does not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AlarmRefused(pub &'static str);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmRefused(pub AlarmReason);
+
+impl From<AlarmRefused> for crate::reason::Reason {
+    fn from(r: AlarmRefused) -> Self {
+        r.0.into()
+    }
+}
 
 /// The two SLA clocks of an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,7 +256,7 @@ impl Alarm {
         if self.state == S::Closed {
             return match event {
                 AlarmEvent::Tick(_) => Ok((a, fx)),
-                _ => Err(AlarmRefused("the alarm is closed")),
+                _ => Err(AlarmRefused(AlarmReason::Closed)),
             };
         }
         match (self.state, event) {
@@ -275,19 +282,17 @@ impl Alarm {
                 a.taken_at.get_or_insert(at);
             }
             (S::Taken { by: holder }, AlarmEvent::Take { by, .. }) if holder != by => {
-                return Err(AlarmRefused("another operator has the alarm"));
+                return Err(AlarmRefused(AlarmReason::HeldByAnotherOperator));
             }
             (_, AlarmEvent::Take { .. }) => {
-                return Err(AlarmRefused("the alarm is already being handled"));
+                return Err(AlarmRefused(AlarmReason::AlreadyBeingHandled));
             }
             (S::Taken { by: holder }, AlarmEvent::Release { by, .. }) if holder == by => {
                 a.state = S::Received;
                 a.operator = None;
             }
             (_, AlarmEvent::Release { .. }) => {
-                return Err(AlarmRefused(
-                    "only the operator who has the alarm can release it (before dispatching)",
-                ));
+                return Err(AlarmRefused(AlarmReason::OnlyHolderReleases));
             }
             // The operator who has the alarm reaches the client (or whoever answers) at any
             // point until it is closed.
@@ -295,7 +300,7 @@ impl Alarm {
                 a.contacted_at.get_or_insert(at);
             }
             (_, AlarmEvent::Contact { .. }) => {
-                return Err(AlarmRefused("take the alarm first"));
+                return Err(AlarmRefused(AlarmReason::TakeFirst));
             }
             // Dispatch, or dispatch again along the chain when nobody acknowledged.
             (S::Taken { .. } | S::Dispatched { .. }, AlarmEvent::Dispatch { by, at })
@@ -306,21 +311,21 @@ impl Alarm {
                 a.escalated_not_acknowledged = false;
             }
             (_, AlarmEvent::Dispatch { .. }) => {
-                return Err(AlarmRefused("take the alarm before dispatching"));
+                return Err(AlarmRefused(AlarmReason::TakeBeforeDispatch));
             }
             (S::Dispatched { .. }, AlarmEvent::Acknowledge { by, at }) => {
                 a.state = S::Acknowledged { by };
                 a.acknowledged_at = Some(at);
             }
             (_, AlarmEvent::Acknowledge { .. }) => {
-                return Err(AlarmRefused("nothing to acknowledge"));
+                return Err(AlarmRefused(AlarmReason::NothingToAcknowledge));
             }
             (S::Acknowledged { by: r }, AlarmEvent::OnTheWay { by, at }) if r == by => {
                 a.state = S::OnTheWay { by };
                 a.on_way_at = Some(at);
             }
             (_, AlarmEvent::OnTheWay { .. }) => {
-                return Err(AlarmRefused("acknowledge the dispatch first"));
+                return Err(AlarmRefused(AlarmReason::AcknowledgeFirst));
             }
             (S::Acknowledged { by: r } | S::OnTheWay { by: r }, AlarmEvent::Arrive { by, at })
                 if r == by =>
@@ -331,7 +336,7 @@ impl Alarm {
                 a.contacted_at.get_or_insert(at);
             }
             (_, AlarmEvent::Arrive { .. }) => {
-                return Err(AlarmRefused("acknowledge the dispatch first"));
+                return Err(AlarmRefused(AlarmReason::AcknowledgeFirst));
             }
             // The responder closes once there; the operator who has the alarm may close it at
             // any point (handled by phone, a relative helped, pressed by mistake).
@@ -344,7 +349,7 @@ impl Alarm {
                 a.closed_at = Some(at);
             }
             (_, AlarmEvent::Close { .. }) => {
-                return Err(AlarmRefused("the alarm cannot be closed by you now"));
+                return Err(AlarmRefused(AlarmReason::CannotCloseNow));
             }
         }
         Ok((a, fx))
@@ -675,7 +680,7 @@ mod tests {
                 },
                 &targets
             ),
-            Err(AlarmRefused("another operator has the alarm"))
+            Err(AlarmRefused(AlarmReason::HeldByAnotherOperator))
         );
         let (a, _) = a
             .apply(AlarmEvent::Contact { by: op, at: t(150) }, &targets)

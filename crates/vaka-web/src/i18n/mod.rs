@@ -14,7 +14,6 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-mod alarms;
 pub mod reason;
 mod registry;
 mod supervision;
@@ -384,7 +383,6 @@ impl Tr {
                 .iter()
                 .chain(registry::REASONS_SV)
                 .chain(supervision::REASONS_SV)
-                .chain(alarms::REASONS_SV)
                 .find(|(en, _)| *en == reason)
             {
                 return (*sv).to_owned();

@@ -124,7 +124,7 @@ async fn technical_page(
         .technical_overview(&caller.ctx())
         .await
         .or_page(&page)?;
-    let names = Names::load(state, &caller, &[]).await.or_page(&page)?;
+    let names = Names::load(state, caller, &[]).await.or_page(&page)?;
     let providers = providers.into_iter().map(|p| block(t, &names, p)).collect();
     Ok(render(page.status(), &TechnicalPage { page, providers }))
 }
