@@ -10,6 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::client::AreaType;
 use crate::ids::UserId;
+use crate::reason::AlarmReason;
 
 /// What an alarm is about, as the console sorts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -205,8 +206,14 @@ pub struct Alarm {
 }
 
 /// Why a step does not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AlarmRefused(pub &'static str);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmRefused(pub AlarmReason);
+
+impl From<AlarmRefused> for crate::reason::Reason {
+    fn from(r: AlarmRefused) -> Self {
+        r.0.into()
+    }
+}
 
 /// The two SLA clocks of an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,7 +280,7 @@ impl Alarm {
         if self.state == S::Closed {
             return match event {
                 AlarmEvent::Tick(_) => Ok((a, fx)),
-                _ => Err(AlarmRefused("the alarm is closed")),
+                _ => Err(AlarmRefused(AlarmReason::Closed)),
             };
         }
         match (self.state, event) {
@@ -299,19 +306,17 @@ impl Alarm {
                 a.taken_at.get_or_insert(at);
             }
             (S::Taken { by: holder }, AlarmEvent::Take { by, .. }) if holder != by => {
-                return Err(AlarmRefused("another operator has the alarm"));
+                return Err(AlarmRefused(AlarmReason::HeldByAnotherOperator));
             }
             (_, AlarmEvent::Take { .. }) => {
-                return Err(AlarmRefused("the alarm is already being handled"));
+                return Err(AlarmRefused(AlarmReason::AlreadyBeingHandled));
             }
             (S::Taken { by: holder }, AlarmEvent::Release { by, .. }) if holder == by => {
                 a.state = S::Received;
                 a.operator = None;
             }
             (_, AlarmEvent::Release { .. }) => {
-                return Err(AlarmRefused(
-                    "only the operator who has the alarm can release it (before dispatching)",
-                ));
+                return Err(AlarmRefused(AlarmReason::OnlyHolderReleases));
             }
             // The operator who has the alarm reaches the client (or whoever answers) at any
             // point until it is closed.
@@ -319,7 +324,7 @@ impl Alarm {
                 a.contacted_at.get_or_insert(at);
             }
             (_, AlarmEvent::Contact { .. }) => {
-                return Err(AlarmRefused("take the alarm first"));
+                return Err(AlarmRefused(AlarmReason::TakeFirst));
             }
             // Dispatch, or dispatch again along the chain when nobody acknowledged.
             (S::Taken { .. } | S::Dispatched { .. }, AlarmEvent::Dispatch { by, at })
@@ -330,21 +335,21 @@ impl Alarm {
                 a.escalated_not_acknowledged = false;
             }
             (_, AlarmEvent::Dispatch { .. }) => {
-                return Err(AlarmRefused("take the alarm before dispatching"));
+                return Err(AlarmRefused(AlarmReason::TakeBeforeDispatch));
             }
             (S::Dispatched { .. }, AlarmEvent::Acknowledge { by, at }) => {
                 a.state = S::Acknowledged { by };
                 a.acknowledged_at = Some(at);
             }
             (_, AlarmEvent::Acknowledge { .. }) => {
-                return Err(AlarmRefused("nothing to acknowledge"));
+                return Err(AlarmRefused(AlarmReason::NothingToAcknowledge));
             }
             (S::Acknowledged { by: r }, AlarmEvent::OnTheWay { by, at }) if r == by => {
                 a.state = S::OnTheWay { by };
                 a.on_way_at = Some(at);
             }
             (_, AlarmEvent::OnTheWay { .. }) => {
-                return Err(AlarmRefused("acknowledge the dispatch first"));
+                return Err(AlarmRefused(AlarmReason::AcknowledgeFirst));
             }
             (S::Acknowledged { by: r } | S::OnTheWay { by: r }, AlarmEvent::Arrive { by, at })
                 if r == by =>
@@ -355,7 +360,7 @@ impl Alarm {
                 a.contacted_at.get_or_insert(at);
             }
             (_, AlarmEvent::Arrive { .. }) => {
-                return Err(AlarmRefused("acknowledge the dispatch first"));
+                return Err(AlarmRefused(AlarmReason::AcknowledgeFirst));
             }
             // The responder closes once there; the operator who has the alarm may close it at
             // any point (handled by phone, a relative helped, pressed by mistake).
@@ -368,7 +373,7 @@ impl Alarm {
                 a.closed_at = Some(at);
             }
             (_, AlarmEvent::Close { .. }) => {
-                return Err(AlarmRefused("the alarm cannot be closed by you now"));
+                return Err(AlarmRefused(AlarmReason::CannotCloseNow));
             }
         }
         Ok((a, fx))
@@ -647,7 +652,7 @@ mod tests {
                 },
                 &targets
             ),
-            Err(AlarmRefused("another operator has the alarm"))
+            Err(AlarmRefused(AlarmReason::HeldByAnotherOperator))
         );
         let (a, _) = a
             .apply(AlarmEvent::Contact { by: op, at: t(150) }, &targets)

@@ -1,6 +1,7 @@
 //! The `vaka` server: wiring of configuration, storage, use cases and the HTTP front end, plus
 //! the demo municipality. The binary in `main.rs` is a thin command line over this.
 
+pub mod alarm_intake;
 pub mod config;
 pub mod demo;
 pub mod demo_registry;

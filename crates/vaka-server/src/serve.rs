@@ -11,6 +11,7 @@ use vaka_service::{ServiceConfig, Services};
 use vaka_store::Store;
 use vaka_web::{AppState, DemoLogin, WebConfig};
 
+use crate::alarm_intake::{AlarmIntake, HeardFrom, refresh_alarm_directory};
 use crate::config::Config;
 
 pub fn service_config(cfg: &Config) -> ServiceConfig {
@@ -178,7 +179,7 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
 /// The running alarm receiver and its jobs.
 pub struct AlarmReceiver {
     pub addr: SocketAddr,
-    pub seen: vaka_alarm_receiver::Seen,
+    pub seen: HeardFrom,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -209,19 +210,18 @@ pub async fn start_alarm_receiver(
     services: Services,
     jobs: AlarmJobs,
 ) -> anyhow::Result<AlarmReceiver> {
-    use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig, Seen};
+    use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig};
     let directory = Arc::new(Directory::new());
-    services
-        .refresh_alarm_directory(&directory)
+    refresh_alarm_directory(&services, &directory)
         .await
         .context("loading the DC-09 accounts failed")?;
-    let seen = Seen::default();
+    let seen = HeardFrom::default();
     let handler = FrameHandler {
         directory: directory.clone(),
-        seen: seen.clone(),
+        seen: seen.0.clone(),
         clock: services.clock.clone(),
     };
-    let sink = Arc::new(vaka_service::alarms::intake::AlarmIntake {
+    let sink = Arc::new(AlarmIntake {
         services: services.clone(),
     });
     let receiver = Receiver::start(handler, sink, ReceiverConfig::default())
@@ -247,7 +247,7 @@ pub async fn start_alarm_receiver(
                 tick.tick().await;
                 round = round.wrapping_add(1);
                 if round.is_multiple_of(3)
-                    && let Err(e) = svc.refresh_alarm_directory(&directory).await
+                    && let Err(e) = refresh_alarm_directory(&svc, &directory).await
                 {
                     tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
                 }

@@ -718,13 +718,12 @@ impl Bench {
             accounts.push(account);
         }
         // What the receiver will load at start.
-        let listed: std::collections::HashSet<String> = self
-            .services
-            .alarm_directory()
-            .await?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect();
+        let listed: std::collections::HashSet<String> =
+            vaka_server::alarm_intake::directory_entries(&self.services)
+                .await?
+                .into_iter()
+                .map(|(a, _)| a)
+                .collect();
         let missing: Vec<&String> = accounts.iter().filter(|a| !listed.contains(*a)).collect();
         anyhow::ensure!(
             missing.is_empty(),

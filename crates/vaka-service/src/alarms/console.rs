@@ -15,16 +15,22 @@ use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::alarm::{
     AlarmEvent, AlarmLogEntry, AlarmRecord, AlarmState, ChainLink, CloseCause, alarm_chain,
 };
-use vaka_domain::audit::{AuditAction, AuditFlags, Outcome};
+use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome};
 use vaka_domain::client::{Client, ClientSummary, Disclosure};
 use vaka_domain::directory::UnitKind;
 use vaka_domain::ids::{AlarmId, AlarmLogId, ClientId, UserId};
+use vaka_domain::reason::AlarmReason;
 use vaka_store::ReadTx;
+use vaka_store::values::to_db_precision;
 
 use super::ALARMS;
-use crate::error::Denial;
+use crate::door::{Change, Work};
+use crate::error::{Fault, WorkResult};
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// The longest note on an alarm.
+pub(crate) const NOTE_MAX: usize = 1000;
 
 /// One alarm as the console and the responder's view list it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -147,6 +153,34 @@ impl AlarmStep {
             _ => None,
         }
     }
+
+    /// Checks the step's words: a note says something and is not too long, and a close with
+    /// the cause *other* says what happened.
+    fn check(&self) -> ServiceResult<()> {
+        if let Some(n) = self.note() {
+            let n = n.trim();
+            if n.is_empty() && matches!(self, AlarmStep::Note { .. }) {
+                return Err(ServiceError::invalid("note", AlarmReason::NoteEmpty));
+            }
+            if n.chars().count() > NOTE_MAX {
+                return Err(ServiceError::invalid(
+                    "note",
+                    AlarmReason::NoteTooLong { max: NOTE_MAX },
+                ));
+            }
+        }
+        if let AlarmStep::Close { cause, note } = self
+            && cause.needs_note()
+            && note
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .is_empty()
+        {
+            return Err(ServiceError::invalid("note", AlarmReason::CloseNeedsNote));
+        }
+        Ok(())
+    }
 }
 
 fn secs(d: jiff::SignedDuration) -> i64 {
@@ -157,7 +191,7 @@ fn secs(d: jiff::SignedDuration) -> i64 {
 pub(crate) async fn user_names(
     tx: &mut dyn ReadTx,
     ids: Vec<UserId>,
-) -> ServiceResult<HashMap<UserId, String>> {
+) -> WorkResult<HashMap<UserId, String>> {
     let mut names = HashMap::new();
     for id in ids {
         if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
@@ -233,54 +267,24 @@ impl Services {
         }
     }
 
-    async fn audit_alarm_list(
-        &self,
-        ctx: &Ctx<'_>,
-        grant: &Assignment,
-        action: AuditAction,
-        count: usize,
-        protected: bool,
-    ) -> ServiceResult<()> {
-        let mut entry = ctx
-            .entry(self.now(), action, Outcome::Success, Some(grant), ALARMS)
-            .details(serde_json::json!({ "results": count }).to_string());
-        entry.flags = AuditFlags {
-            protected_identity: protected,
-            ..AuditFlags::default()
-        };
-        self.append_committed(entry).await
-    }
-
     /// The open alarms the caller may handle, by priority and then age. Audited.
     pub async fn alarm_queue(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<AlarmItem>> {
-        self.audited(async {
-            let Some(grant) = ctx.principal.any_grant(Permission::AlarmHandle).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::AlarmQueueRead,
-                        None,
-                        "your roles do not include handling alarms",
-                    )
-                    .await);
-            };
-            let mut tx = self.read().await?;
-            let open = tx.list_open_alarms().await?;
-            let (items, protected) = self
-                .visible_items(ctx, &mut *tx, &open, Permission::AlarmHandle, &|_| true)
-                .await?;
-            drop(tx);
-            self.audit_alarm_list(
-                ctx,
-                &grant,
-                AuditAction::AlarmQueueRead,
-                items.len(),
-                protected,
-            )
-            .await?;
-            Ok(items)
-        })
-        .await
+        let op = ctx.op(AuditAction::AlarmQueueRead, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::AlarmHandle)
+                    .cloned()
+                    .ok_or_else(|| r.denied(AlarmReason::MayNotHandle, None))?;
+                let open = r.list_open_alarms().await?;
+                let (items, protected) = self
+                    .visible_items(ctx, &mut **r, &open, Permission::AlarmHandle, &|_| true)
+                    .await?;
+                r.record(list_entry(r, &grant, items.len(), protected));
+                Ok(items)
+            })
+            .await
     }
 
     async fn visible_items(
@@ -290,7 +294,7 @@ impl Services {
         alarms: &[AlarmRecord],
         p: Permission,
         keep: &(dyn Fn(&AlarmRecord) -> bool + Send + Sync),
-    ) -> ServiceResult<(Vec<AlarmItem>, bool)> {
+    ) -> WorkResult<(Vec<AlarmItem>, bool)> {
         let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
         let mut shown = Vec::new();
         let mut protected = false;
@@ -327,92 +331,72 @@ impl Services {
     /// One alarm with the client's card (contacts, key access), the alarm's log and the chain.
     /// Audited as a read of the client.
     pub async fn alarm_view(&self, ctx: &Ctx<'_>, id: AlarmId) -> ServiceResult<AlarmView> {
-        self.audited(async {
-            let mut tx = self.read().await?;
-            let alarm = tx
-                .get_alarm(id)
-                .await?
-                .ok_or(ServiceError::NotFound("alarm"))?;
-            let summary = match alarm.client_id {
-                Some(c) => tx.get_client_summary(c).await?,
-                None => None,
-            };
-            let grant = Self::alarm_grant(ctx, Permission::AlarmHandle, summary.as_ref())
-                .or_else(|| Self::alarm_grant(ctx, Permission::DispatchRespond, summary.as_ref()));
-            let Some(grant) = grant else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::AlarmRead,
-                        Some(("alarm", id.to_string())),
-                        "the alarm is outside your need-to-know",
-                    )
-                    .await);
-            };
-            let (client, disclosure) = match alarm.client_id {
-                Some(c) => {
-                    let client = tx
-                        .get_client(c)
-                        .await?
-                        .ok_or(ServiceError::NotFound("client"))?;
-                    let group = tx.list_access_group(c).await?;
-                    let d = client.disclosure(ctx.principal.user_id, &group);
-                    (Some(client.disclosed(d)), d)
-                }
-                None => (None, Disclosure::Full),
-            };
-            let log = tx.list_alarm_log(id).await?;
-            let mut users: Vec<UserId> = log.iter().filter_map(|l| l.user_id).collect();
-            users.extend(alarm.alarm.operator);
-            users.extend(alarm.alarm.state.responder());
-            let names = user_names(&mut *tx, users).await?;
-            drop(tx);
-            let local = self.now().to_zoned(stockholm()).time();
-            let chain = alarm_chain(
-                local,
-                &self.config.alarms.night,
-                client.as_ref().is_some_and(|c| !c.contacts.is_empty()),
-            );
-            let mut entry = match &client {
-                Some(c) => self.client_entry(
-                    ctx,
-                    AuditAction::AlarmRead,
-                    Outcome::Success,
-                    Some(&grant),
-                    c,
-                ),
-                None => ctx.entry(
-                    self.now(),
-                    AuditAction::AlarmRead,
-                    Outcome::Success,
-                    Some(&grant),
-                    ALARMS,
-                ),
-            }
-            .subject("alarm", id);
-            entry.care_context = Some(ALARMS.into());
-            if disclosure == Disclosure::NameOnly {
-                entry = entry.details(serde_json::json!({ "disclosure": "name_only" }).to_string());
-            }
-            self.append_committed(entry).await?;
-            let item = self.item(&alarm, summary.as_ref(), &names);
-            Ok(AlarmView {
-                item,
-                client,
-                disclosure,
-                log: log
-                    .into_iter()
-                    .map(|l| AlarmLogLine {
-                        at: l.at,
-                        by: l.user_id.and_then(|u| names.get(&u).cloned()),
-                        step: l.step,
-                        note: l.note,
+        let op = ctx.op(AuditAction::AlarmRead, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let alarm = r.get_alarm(id).await?.ok_or(Fault::not_found("alarm"))?;
+                let summary = match alarm.client_id {
+                    Some(c) => r.get_client_summary(c).await?,
+                    None => None,
+                };
+                let grant = Self::alarm_grant(ctx, Permission::AlarmHandle, summary.as_ref())
+                    .or_else(|| {
+                        Self::alarm_grant(ctx, Permission::DispatchRespond, summary.as_ref())
                     })
-                    .collect(),
-                chain,
+                    .ok_or_else(|| {
+                        r.denied(
+                            AlarmReason::OutsideNeedToKnow,
+                            Some(("alarm", id.to_string())),
+                        )
+                    })?;
+                let (client, disclosure) = match alarm.client_id {
+                    Some(c) => {
+                        let client = r.get_client(c).await?.ok_or(Fault::not_found("client"))?;
+                        let group = r.list_access_group(c).await?;
+                        let d = client.disclosure(ctx.principal.user_id, &group);
+                        (Some(client.disclosed(d)), d)
+                    }
+                    None => (None, Disclosure::Full),
+                };
+                let log = r.list_alarm_log(id).await?;
+                let mut users: Vec<UserId> = log.iter().filter_map(|l| l.user_id).collect();
+                users.extend(alarm.alarm.operator);
+                users.extend(alarm.alarm.state.responder());
+                let names = user_names(&mut **r, users).await?;
+                let local = r.now().to_zoned(stockholm()).time();
+                let chain = alarm_chain(
+                    local,
+                    &self.config.alarms.night,
+                    client.as_ref().is_some_and(|c| !c.contacts.is_empty()),
+                );
+                let mut entry = match &client {
+                    Some(c) => r.client_entry(Outcome::Success, Some(&grant), c),
+                    None => r.entry(Outcome::Success, Some(&grant)),
+                }
+                .subject("alarm", id);
+                if disclosure == Disclosure::NameOnly {
+                    entry =
+                        entry.details(serde_json::json!({ "disclosure": "name_only" }).to_string());
+                }
+                r.record(entry);
+                let item = self.item(&alarm, summary.as_ref(), &names);
+                Ok(AlarmView {
+                    item,
+                    client,
+                    disclosure,
+                    log: log
+                        .into_iter()
+                        .map(|l| AlarmLogLine {
+                            at: l.at,
+                            by: l.user_id.and_then(|u| names.get(&u).cloned()),
+                            step: l.step,
+                            note: l.note,
+                        })
+                        .collect(),
+                    chain,
+                })
             })
-        })
-        .await
+            .await
     }
 
     /// One step on an alarm by an operator or a responder.
@@ -422,258 +406,207 @@ impl Services {
         id: AlarmId,
         step: AlarmStep,
     ) -> ServiceResult<AlarmItem> {
-        if let Some(n) = step.note() {
-            let n = n.trim();
-            if n.is_empty() && matches!(step, AlarmStep::Note { .. }) {
-                return Err(ServiceError::invalid(
-                    "note",
-                    "write what the note is about",
-                ));
-            }
-            if n.chars().count() > 1000 {
-                return Err(ServiceError::invalid("note", "at most 1000 characters"));
-            }
-        }
-        if let AlarmStep::Close { cause, note } = &step
-            && cause.needs_note()
-            && note
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or_default()
-                .is_empty()
-        {
-            return Err(ServiceError::invalid(
-                "note",
-                "say what happened when the cause is other",
-            ));
-        }
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let me = ctx.principal.user_id;
-            let mut tx = self.write().await?;
-            let before = tx
-                .get_alarm(id)
-                .await?
-                .ok_or(ServiceError::NotFound("alarm"))?;
-            let summary = match before.client_id {
-                Some(c) => tx.get_client_summary(c).await?,
-                None => None,
-            };
-            let permission = match &step {
-                AlarmStep::Acknowledge | AlarmStep::OnTheWay | AlarmStep::Arrive => {
-                    Permission::DispatchRespond
-                }
-                AlarmStep::Close { .. } if before.alarm.operator != Some(me) => {
-                    Permission::DispatchRespond
-                }
-                _ => Permission::AlarmHandle,
-            };
-            let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref()) else {
-                let mut e = ctx
-                    .entry(
-                        now,
-                        AuditAction::AlarmStepTaken,
-                        Outcome::Denied,
-                        None,
-                        ALARMS,
-                    )
-                    .subject("alarm", id);
-                e.client_id = before.client_id;
-                return Err(ServiceError::Denied(Box::new(Denial {
-                    entry: e,
-                    reason: "the alarm is outside your need-to-know".into(),
-                })));
-            };
-            let event = match &step {
-                AlarmStep::Take => Some(AlarmEvent::Take { by: me, at: now }),
-                AlarmStep::Release => Some(AlarmEvent::Release { by: me, at: now }),
-                AlarmStep::Contact { .. } => Some(AlarmEvent::Contact { by: me, at: now }),
-                AlarmStep::Note { .. } => None,
-                AlarmStep::Dispatch { .. } => Some(AlarmEvent::Dispatch { by: me, at: now }),
-                AlarmStep::Acknowledge => Some(AlarmEvent::Acknowledge { by: me, at: now }),
-                AlarmStep::OnTheWay => Some(AlarmEvent::OnTheWay { by: me, at: now }),
-                AlarmStep::Arrive => Some(AlarmEvent::Arrive { by: me, at: now }),
-                AlarmStep::Close { .. } => Some(AlarmEvent::Close { by: me, at: now }),
-            };
-            let mut after = before.clone();
-            match event {
-                Some(ev) => {
-                    let (a, _) = before
-                        .alarm
-                        .apply(ev, &self.config.alarms.targets)
-                        .map_err(|r| ServiceError::Conflict(r.0.into()))?;
-                    after.alarm = a;
-                }
-                None if before.alarm.operator != Some(me) => {
-                    return Err(ServiceError::Conflict("take the alarm first".into()));
-                }
-                None => {}
-            }
-            match &step {
-                AlarmStep::Dispatch { link } => {
-                    if before.client_id.is_none() {
-                        return Err(ServiceError::invalid(
-                            "link",
-                            "an alarm without a client cannot be dispatched",
-                        ));
-                    }
-                    after.chain_link = Some(*link);
-                }
-                AlarmStep::Close { cause, note } => {
-                    after.cause = Some(*cause);
-                    after.closed_by = Some(me);
-                    if let Some(n) = note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                        after.note = Some(n.to_owned());
-                    }
-                }
-                AlarmStep::Contact { note: Some(n) } | AlarmStep::Note { note: n }
-                    if !n.trim().is_empty() =>
-                {
-                    after.note = Some(n.trim().to_owned());
-                }
-                _ => {}
-            }
-            after.updated_at = now;
-            if !tx.update_alarm(&before, &after).await? {
-                return Err(ServiceError::Conflict(
-                    "the alarm changed meanwhile; reload and try again".into(),
-                ));
-            }
-            let log_note = match &step {
-                AlarmStep::Dispatch { link } => Some(link.code().to_owned()),
-                AlarmStep::Close { cause, note } => Some(match note.as_deref().map(str::trim) {
-                    Some(n) if !n.is_empty() => format!("{}: {n}", cause.code()),
-                    _ => cause.code().to_owned(),
-                }),
-                other => other
-                    .note()
-                    .map(|n| n.trim().to_owned())
-                    .filter(|n| !n.is_empty()),
-            };
-            tx.insert_alarm_log(&AlarmLogEntry {
-                id: AlarmLogId::new(),
-                alarm_id: id,
-                at: now,
-                user_id: Some(me),
-                step: step.code().into(),
-                note: log_note,
-            })
+        step.check()?;
+        let op = ctx.op(AuditAction::AlarmStepTaken, ALARMS);
+        let item = self
+            .door
+            .change(op, async |w| self.take_step(w, ctx, id, &step).await)
             .await?;
-            let mut details =
-                serde_json::json!({ "step": step.code(), "state": after.alarm.state.code() });
-            let sla = after.alarm.sla(&self.config.alarms.targets);
-            if let Some(t) = sla.to_contact {
-                details["to_contact_seconds"] = serde_json::json!(t.as_secs());
+        self.alarms_changed();
+        Ok(item)
+    }
+
+    async fn take_step(
+        &self,
+        w: &mut Change<'_>,
+        ctx: &Ctx<'_>,
+        id: AlarmId,
+        step: &AlarmStep,
+    ) -> WorkResult<AlarmItem> {
+        let now = to_db_precision(w.now());
+        let me = ctx.principal.user_id;
+        let before = w.get_alarm(id).await?.ok_or(Fault::not_found("alarm"))?;
+        let summary = match before.client_id {
+            Some(c) => w.get_client_summary(c).await?,
+            None => None,
+        };
+        let permission = match step {
+            AlarmStep::Acknowledge | AlarmStep::OnTheWay | AlarmStep::Arrive => {
+                Permission::DispatchRespond
             }
-            if let Some(t) = sla.to_arrival {
-                details["to_arrival_seconds"] = serde_json::json!(t.as_secs());
+            AlarmStep::Close { .. } if before.alarm.operator != Some(me) => {
+                Permission::DispatchRespond
             }
-            let mut entry = match before.client_id {
-                Some(c) => {
-                    let mut e = ctx
-                        .entry(
-                            now,
-                            AuditAction::AlarmStepTaken,
-                            Outcome::Success,
-                            Some(&grant),
-                            ALARMS,
-                        )
-                        .client(c);
-                    e.flags = AuditFlags {
-                        protected_identity: summary
-                            .as_ref()
-                            .is_some_and(|s| s.protection.is_protected()),
-                        ..AuditFlags::default()
-                    };
-                    e
+            _ => Permission::AlarmHandle,
+        };
+        let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref()) else {
+            let mut e = w.entry(Outcome::Denied, None).subject("alarm", id);
+            e.client_id = before.client_id;
+            return Err(Fault::denied(e, AlarmReason::OutsideNeedToKnow));
+        };
+        let event = match step {
+            AlarmStep::Take => Some(AlarmEvent::Take { by: me, at: now }),
+            AlarmStep::Release => Some(AlarmEvent::Release { by: me, at: now }),
+            AlarmStep::Contact { .. } => Some(AlarmEvent::Contact { by: me, at: now }),
+            AlarmStep::Note { .. } => None,
+            AlarmStep::Dispatch { .. } => Some(AlarmEvent::Dispatch { by: me, at: now }),
+            AlarmStep::Acknowledge => Some(AlarmEvent::Acknowledge { by: me, at: now }),
+            AlarmStep::OnTheWay => Some(AlarmEvent::OnTheWay { by: me, at: now }),
+            AlarmStep::Arrive => Some(AlarmEvent::Arrive { by: me, at: now }),
+            AlarmStep::Close { .. } => Some(AlarmEvent::Close { by: me, at: now }),
+        };
+        let mut after = before.clone();
+        match event {
+            Some(ev) => {
+                let (a, _) = before
+                    .alarm
+                    .apply(ev, &self.config.alarms.targets)
+                    .map_err(Fault::conflict)?;
+                after.alarm = a;
+            }
+            None if before.alarm.operator != Some(me) => {
+                return Err(Fault::conflict(AlarmReason::TakeFirst));
+            }
+            None => {}
+        }
+        match step {
+            AlarmStep::Dispatch { link } => {
+                if before.client_id.is_none() {
+                    return Err(Fault::invalid("link", AlarmReason::NoClientToDispatch));
                 }
-                None => ctx.entry(
-                    now,
-                    AuditAction::AlarmStepTaken,
-                    Outcome::Success,
-                    Some(&grant),
-                    ALARMS,
-                ),
+                after.chain_link = Some(*link);
             }
-            .subject("alarm", id)
-            .details(details.to_string());
-            entry.care_context = Some(ALARMS.into());
-            tx.append_audit(&entry).await?;
-            let mut users = Vec::new();
-            users.extend(after.alarm.operator);
-            users.extend(after.alarm.state.responder());
-            let names = user_names(&mut *tx, users).await?;
-            tx.commit().await?;
-            self.alarms_changed();
-            Ok(self.item(&after, summary.as_ref(), &names))
+            AlarmStep::Close { cause, note } => {
+                after.cause = Some(*cause);
+                after.closed_by = Some(me);
+                if let Some(n) = note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                    after.note = Some(n.to_owned());
+                }
+            }
+            AlarmStep::Contact { note: Some(n) } | AlarmStep::Note { note: n }
+                if !n.trim().is_empty() =>
+            {
+                after.note = Some(n.trim().to_owned());
+            }
+            _ => {}
+        }
+        after.updated_at = now;
+        if !w.update_alarm(&before, &after).await? {
+            return Err(Fault::conflict(AlarmReason::ChangedMeanwhile));
+        }
+        let log_note = match step {
+            AlarmStep::Dispatch { link } => Some(link.code().to_owned()),
+            AlarmStep::Close { cause, note } => Some(match note.as_deref().map(str::trim) {
+                Some(n) if !n.is_empty() => format!("{}: {n}", cause.code()),
+                _ => cause.code().to_owned(),
+            }),
+            other => other
+                .note()
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty()),
+        };
+        w.insert_alarm_log(&AlarmLogEntry {
+            id: AlarmLogId::new(),
+            alarm_id: id,
+            at: now,
+            user_id: Some(me),
+            step: step.code().into(),
+            note: log_note,
         })
-        .await
+        .await?;
+        let mut details =
+            serde_json::json!({ "step": step.code(), "state": after.alarm.state.code() });
+        let sla = after.alarm.sla(&self.config.alarms.targets);
+        if let Some(t) = sla.to_contact {
+            details["to_contact_seconds"] = serde_json::json!(t.as_secs());
+        }
+        if let Some(t) = sla.to_arrival {
+            details["to_arrival_seconds"] = serde_json::json!(t.as_secs());
+        }
+        let mut entry = w.entry(Outcome::Success, Some(&grant));
+        if let Some(c) = before.client_id {
+            entry = entry.client(c);
+            entry.flags = AuditFlags {
+                protected_identity: summary
+                    .as_ref()
+                    .is_some_and(|s| s.protection.is_protected()),
+                ..AuditFlags::default()
+            };
+        }
+        w.record(entry.subject("alarm", id).details(details.to_string()));
+        let mut users = Vec::new();
+        users.extend(after.alarm.operator);
+        users.extend(after.alarm.state.responder());
+        let names = user_names(&mut **w, users).await?;
+        Ok(self.item(&after, summary.as_ref(), &names))
     }
 
     /// The alarms dispatched to the caller's link of the chain (the night patrol's or the
     /// home-care group's), for the responder's phone view. Audited.
     pub async fn responder_alarms(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<AlarmItem>> {
-        self.audited(async {
-            let Some(grant) = ctx
-                .principal
-                .any_grant(Permission::DispatchRespond)
-                .cloned()
-            else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::AlarmsListed,
-                        None,
-                        "your roles do not include responding to alarms",
-                    )
-                    .await);
-            };
-            let mut tx = self.read().await?;
-            // The links the caller answers for, by the kinds of their units; a role without a
-            // unit answers for every link.
-            let mut links = Vec::new();
-            for a in ctx
-                .principal
-                .assignments
-                .iter()
-                .filter(|a| a.role.has(Permission::DispatchRespond))
-            {
-                match a.unit_id {
-                    None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
-                    Some(u) => match tx.get_unit(u).await?.map(|u| u.kind) {
-                        Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
-                            links.push(ChainLink::NightPatrol);
-                        }
-                        Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
-                            links.push(ChainLink::HomeCare);
-                        }
-                        _ => {}
-                    },
+        let op = ctx.op(AuditAction::AlarmsListed, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::DispatchRespond)
+                    .cloned()
+                    .ok_or_else(|| r.denied(AlarmReason::MayNotRespond, None))?;
+                // The links the caller answers for, by the kinds of their units; a role without
+                // a unit answers for every link.
+                let mut links = Vec::new();
+                for a in ctx
+                    .principal
+                    .assignments
+                    .iter()
+                    .filter(|a| a.role.has(Permission::DispatchRespond))
+                {
+                    match a.unit_id {
+                        None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
+                        Some(u) => match r.get_unit(u).await?.map(|u| u.kind) {
+                            Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
+                                links.push(ChainLink::NightPatrol);
+                            }
+                            Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
+                                links.push(ChainLink::HomeCare);
+                            }
+                            _ => {}
+                        },
+                    }
                 }
-            }
-            let open = tx.list_open_alarms().await?;
-            let me = ctx.principal.user_id;
-            let (items, protected) = self
-                .visible_items(ctx, &mut *tx, &open, Permission::DispatchRespond, &|a| {
-                    let mine = a.alarm.state.responder() == Some(me);
-                    let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
-                        && a.chain_link.is_some_and(|l| links.contains(&l));
-                    mine || waiting
-                })
-                .await?;
-            drop(tx);
-            self.audit_alarm_list(
-                ctx,
-                &grant,
-                AuditAction::AlarmsListed,
-                items.len(),
-                protected,
-            )
-            .await?;
-            Ok(items)
-        })
-        .await
+                let open = r.list_open_alarms().await?;
+                let me = ctx.principal.user_id;
+                let (items, protected) = self
+                    .visible_items(ctx, &mut **r, &open, Permission::DispatchRespond, &|a| {
+                        let mine = a.alarm.state.responder() == Some(me);
+                        let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
+                            && a.chain_link.is_some_and(|l| links.contains(&l));
+                        mine || waiting
+                    })
+                    .await?;
+                r.record(list_entry(r, &grant, items.len(), protected));
+                Ok(items)
+            })
+            .await
     }
+}
+
+/// The entry of a list read: how many alarms were shown, flagged when one was of a client with
+/// a protected identity.
+fn list_entry<'a>(
+    w: &impl Work<'a>,
+    grant: &Assignment,
+    count: usize,
+    protected: bool,
+) -> NewAuditEntry {
+    let mut entry = w
+        .entry(Outcome::Success, Some(grant))
+        .details(serde_json::json!({ "results": count }).to_string());
+    entry.flags = AuditFlags {
+        protected_identity: protected,
+        ..AuditFlags::default()
+    };
+    entry
 }
 
 /// A system entry in an alarm's log (received, escalated, restored).

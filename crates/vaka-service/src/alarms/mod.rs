@@ -1,6 +1,11 @@
 //! Safety alarms: what the receiver stores ([`intake`]), the alarm centre's console and the
-//! responders' steps ([`console`]), and the jobs that watch the clock ([`monitor`]): escalation
-//! of alarms nobody takes or acknowledges, and technical alarms for devices that fall silent.
+//! responders' steps ([`console`]), the jobs that watch the clock ([`monitor`]): escalation
+//! of alarms nobody takes or acknowledges, and technical alarms for devices that fall silent —
+//! and the watch over the chain as a whole ([`oversight`]).
+//!
+//! The receiver (`vaka-alarm-receiver`) is not a dependency: these are plain use cases over
+//! domain types, and the server adapts the receiver's storage, directory and last-heard times
+//! to them.
 
 pub mod console;
 pub mod intake;
@@ -9,9 +14,28 @@ pub mod oversight;
 
 use jiff::SignedDuration;
 use vaka_domain::alarm::{AlarmTargets, NightHours};
+use vaka_domain::audit::AuditAction;
+use vaka_domain::device::DeviceStatus;
+use vaka_store::AlarmAccount;
+
+use crate::door::Op;
+
+pub use intake::{AlarmAccountEntry, Restore};
+pub use monitor::{LastHeard, MonitorReport};
 
 /// The care context of alarm audit entries.
 pub(crate) const ALARMS: &str = "safety_alarm";
+
+/// Work of the receiver and of the clock on alarms. It records no audit entries (each alarm's
+/// own log says what the system did); the action names what it would be audited as.
+pub(crate) fn system_op() -> Op<'static> {
+    Op::system(AuditAction::AlarmStepTaken, ALARMS)
+}
+
+/// Whether a device's account is live: the device is with a client and not deactivated.
+pub(crate) fn active(a: &AlarmAccount) -> bool {
+    a.status.is_with_client() && a.status != DeviceStatus::Deactivated
+}
 
 /// The alarm settings (DOMAIN.md section 2; defaults from there).
 #[derive(Debug, Clone)]

@@ -5,14 +5,17 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use vaka_alarm_receiver::Seen;
 use vaka_domain::alarm::{AlarmEffect, AlarmEvent, AlarmKind, AlarmRecord, alarm_chain, next_link};
 use vaka_domain::client::AreaType;
 use vaka_domain::device::DeviceStatus;
-use vaka_domain::ids::AlarmId;
+use vaka_domain::ids::{AlarmId, DeviceId};
 use vaka_domain::technical::HeartbeatRule;
+use vaka_store::values::to_db_precision;
+use vaka_store::{AlarmAccount, WriteTx};
 
 use super::console::system_log;
+use super::system_op;
+use crate::error::WorkResult;
 use crate::registry::stockholm;
 use crate::{ServiceResult, Services};
 
@@ -30,26 +33,60 @@ pub struct MonitorReport {
     pub restored: usize,
 }
 
+/// When devices were last heard from, as the receiver remembers it in memory: the heartbeat
+/// monitor reads it, and [`Services::flush_seen`] writes what changed to the database.
+pub trait LastHeard: Send + Sync {
+    /// When `device` last sent anything valid, if the receiver heard it since it started.
+    fn last_heard(&self, device: DeviceId) -> Option<Timestamp>;
+    /// What changed since the last call (to be written to the database).
+    fn take_changed(&self) -> Vec<(DeviceId, Timestamp)>;
+}
+
+/// What the heartbeat monitor changes for one device.
+enum Heartbeat<'a> {
+    /// Silent past its interval: a technical alarm.
+    Missed {
+        account: &'a AlarmAccount,
+        last: Timestamp,
+        interval: SignedDuration,
+    },
+    /// Heard from again: its open technical alarm is restored.
+    Heard {
+        alarm: &'a AlarmRecord,
+        last: Timestamp,
+    },
+}
+
 impl Services {
     /// Escalates open alarms whose take or acknowledge limit has passed (each once): an alarm
     /// nobody took is flagged for every operator; a dispatch nobody acknowledged moves to the
     /// next link of the client's chain.
     pub async fn escalate_alarms(&self) -> ServiceResult<usize> {
-        let now = vaka_store::values::to_db_precision(self.now());
+        let now = to_db_precision(self.now());
         let targets = self.config.alarms.targets;
         // Most passes find nothing due: look on a read connection first, so the write lock is
         // taken (beside the receiver's group commits) only when something may escalate. The
         // store narrows by time; the domain decides, under the write lock, per alarm.
         let due_ids = self
-            .read()
-            .await?
-            .list_escalation_candidates(now - targets.take_within, now - targets.acknowledge_within)
+            .door
+            .read(system_op(), async |r| {
+                Ok(r.list_escalation_candidates(
+                    now - targets.take_within,
+                    now - targets.acknowledge_within,
+                )
+                .await?)
+            })
             .await?;
         // In bounded transactions: a flood of untaken alarms must not hold SQLite's one writer
         // (and with it the receiver's group commits, and so the ACKs) for seconds.
         let mut n = 0;
         for chunk in due_ids.chunks(ESCALATION_CHUNK) {
-            n += self.escalate_chunk(chunk, now).await?;
+            n += self
+                .door
+                .change(system_op(), async |w| {
+                    self.escalate_chunk(&mut **w, chunk, now).await
+                })
+                .await?;
         }
         if n > 0 {
             tracing::warn!(alarms = n, "alarms escalated");
@@ -58,9 +95,13 @@ impl Services {
         Ok(n)
     }
 
-    async fn escalate_chunk(&self, ids: &[AlarmId], now: Timestamp) -> ServiceResult<usize> {
+    async fn escalate_chunk(
+        &self,
+        tx: &mut dyn WriteTx,
+        ids: &[AlarmId],
+        now: Timestamp,
+    ) -> WorkResult<usize> {
         let targets = self.config.alarms.targets;
-        let mut tx = self.write().await?;
         let mut n = 0;
         for id in ids {
             // Read again under the write lock: a step may have come first.
@@ -110,95 +151,115 @@ impl Services {
                 n += 1;
             }
         }
-        tx.commit().await?;
         Ok(n)
     }
 
     /// Raises a technical alarm for every active alarm device silent past its interval (plus
-    /// grace), and marks restored those heard from again. `seen` is the receiver's memory;
+    /// grace), and marks restored those heard from again. `heard` is the receiver's memory;
     /// `started` when it started listening (a device cannot be overdue for our own downtime).
     pub async fn check_heartbeats(
         &self,
-        seen: &Seen,
+        heard: &(impl LastHeard + ?Sized),
         started: Timestamp,
     ) -> ServiceResult<MonitorReport> {
-        let now = vaka_store::values::to_db_precision(self.now());
-        let mut report = MonitorReport::default();
-        // Read on a read connection; the write transaction opens only for the first change.
-        let mut read = self.read().await?;
-        let accounts = read.list_alarm_accounts().await?;
-        let open: HashMap<String, AlarmRecord> = read
-            .list_open_system_alarms(HEARTBEAT_MISSED)
-            .await?
+        let now = to_db_precision(self.now());
+        // Read on a read connection; the write transaction opens only when something changes.
+        let (accounts, open) = self
+            .door
+            .read(system_op(), async |r| {
+                let accounts = r.list_alarm_accounts().await?;
+                let open: HashMap<String, AlarmRecord> = r
+                    .list_open_system_alarms(HEARTBEAT_MISSED)
+                    .await?
+                    .into_iter()
+                    .filter_map(|a| Some((a.account.clone()?, a)))
+                    .collect();
+                Ok((accounts, open))
+            })
+            .await?;
+        let mut due = Vec::new();
+        for account in &accounts {
+            let last = [
+                heard.last_heard(account.device_id),
+                account.last_seen_at,
+                Some(started),
+            ]
             .into_iter()
-            .filter_map(|a| Some((a.account.clone()?, a)))
-            .collect();
-        drop(read);
-        let mut writing: Option<crate::legacy::LegacyTx> = None;
-        for acct in accounts {
-            let last = [seen.last(acct.device_id), acct.last_seen_at, Some(started)]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(started);
-            let interval = acct
+            .flatten()
+            .max()
+            .unwrap_or(started);
+            let interval = account
                 .heartbeat_seconds
                 .filter(|s| *s > 0)
                 .map(SignedDuration::from_secs)
                 .unwrap_or(self.config.alarms.default_heartbeat);
             let rule = HeartbeatRule::new(interval);
-            let open_alarm = open.get(&acct.account);
-            let active = acct.status == DeviceStatus::Active;
-            match open_alarm {
-                None if active && rule.missed(last, now) => {
-                    let tx = match &mut writing {
-                        Some(tx) => tx,
-                        None => writing.insert(self.write().await?),
-                    };
-                    let mut a = AlarmRecord::new(
-                        AlarmKind::Technical,
-                        acct.area_type.unwrap_or(AreaType::Town),
-                        HEARTBEAT_MISSED,
-                        "heartbeat",
-                        now,
-                    );
-                    a.device_id = Some(acct.device_id);
-                    a.client_id = acct.client_id;
-                    a.account = Some(acct.account.clone());
-                    tx.insert_alarm(&a).await?;
-                    let silent = now.duration_since(last).as_secs();
-                    tx.insert_alarm_log(&system_log(
-                        a.id,
-                        now,
-                        "raised",
-                        Some(format!(
-                            "silent for {silent} s (interval {} s)",
-                            interval.as_secs()
-                        )),
-                    ))
-                    .await?;
-                    report.heartbeat_alarms += 1;
-                }
-                Some(before) if before.restored_at.is_none() && last > before.alarm.received_at => {
-                    let tx = match &mut writing {
-                        Some(tx) => tx,
-                        None => writing.insert(self.write().await?),
-                    };
-                    let mut after = before.clone();
-                    after.restored_at = Some(vaka_store::values::to_db_precision(last));
-                    after.updated_at = now;
-                    if tx.update_alarm(before, &after).await? {
-                        tx.insert_alarm_log(&system_log(before.id, now, "restored", None))
-                            .await?;
-                        report.restored += 1;
-                    }
+            let active = account.status == DeviceStatus::Active;
+            match open.get(&account.account) {
+                None if active && rule.missed(last, now) => due.push(Heartbeat::Missed {
+                    account,
+                    last,
+                    interval,
+                }),
+                Some(alarm) if alarm.restored_at.is_none() && last > alarm.alarm.received_at => {
+                    due.push(Heartbeat::Heard { alarm, last });
                 }
                 _ => {}
             }
         }
-        if let Some(tx) = writing {
-            tx.commit().await?;
+        if due.is_empty() {
+            return Ok(MonitorReport::default());
         }
+        let report = self
+            .door
+            .change(system_op(), async |w| {
+                let mut report = MonitorReport::default();
+                for change in &due {
+                    match *change {
+                        Heartbeat::Missed {
+                            account,
+                            last,
+                            interval,
+                        } => {
+                            let mut a = AlarmRecord::new(
+                                AlarmKind::Technical,
+                                account.area_type.unwrap_or(AreaType::Town),
+                                HEARTBEAT_MISSED,
+                                "heartbeat",
+                                now,
+                            );
+                            a.device_id = Some(account.device_id);
+                            a.client_id = account.client_id;
+                            a.account = Some(account.account.clone());
+                            w.insert_alarm(&a).await?;
+                            let silent = now.duration_since(last).as_secs();
+                            w.insert_alarm_log(&system_log(
+                                a.id,
+                                now,
+                                "raised",
+                                Some(format!(
+                                    "silent for {silent} s (interval {} s)",
+                                    interval.as_secs()
+                                )),
+                            ))
+                            .await?;
+                            report.heartbeat_alarms += 1;
+                        }
+                        Heartbeat::Heard { alarm, last } => {
+                            let mut after = alarm.clone();
+                            after.restored_at = Some(to_db_precision(last));
+                            after.updated_at = now;
+                            if w.update_alarm(alarm, &after).await? {
+                                w.insert_alarm_log(&system_log(alarm.id, now, "restored", None))
+                                    .await?;
+                                report.restored += 1;
+                            }
+                        }
+                    }
+                }
+                Ok(report)
+            })
+            .await?;
         if report.heartbeat_alarms > 0 || report.restored > 0 {
             tracing::warn!(
                 raised = report.heartbeat_alarms,
@@ -211,18 +272,18 @@ impl Services {
     }
 
     /// Writes when devices were last heard from.
-    pub async fn flush_seen(&self, seen: &Seen) -> ServiceResult<usize> {
-        let dirty: Vec<_> = seen
-            .take_dirty()
+    pub async fn flush_seen(&self, heard: &(impl LastHeard + ?Sized)) -> ServiceResult<usize> {
+        let changed: Vec<_> = heard
+            .take_changed()
             .into_iter()
-            .map(|(d, t)| (d, vaka_store::values::to_db_precision(t)))
+            .map(|(d, t)| (d, to_db_precision(t)))
             .collect();
-        if dirty.is_empty() {
+        if changed.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.write().await?;
-        tx.touch_devices(&dirty).await?;
-        tx.commit().await?;
-        Ok(dirty.len())
+        self.door
+            .change(system_op(), async |w| Ok(w.touch_devices(&changed).await?))
+            .await?;
+        Ok(changed.len())
     }
 }

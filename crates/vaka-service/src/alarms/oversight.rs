@@ -11,17 +11,21 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use vaka_domain::access::{Permission, Scope, Target};
+use vaka_domain::access::{Assignment, Permission, Scope, Target};
 use vaka_domain::alarm::{AlarmKind, AlarmRecord, AlarmStatus};
 use vaka_domain::alarm_statistics::{AlarmFacts, AlarmMonth, summarise_alarms};
-use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::audit::AuditAction;
 use vaka_domain::device::DeviceStatus;
-use vaka_domain::ids::{AlarmId, OrganisationId, TechnicalCheckId, UnitId, UserId};
+use vaka_domain::ids::{AlarmId, ClientId, OrganisationId, TechnicalCheckId, UnitId, UserId};
+use vaka_domain::reason::AlarmReason;
 use vaka_domain::technical::TechnicalCheck;
 use vaka_store::AlarmAccount;
+use vaka_store::values::to_db_precision;
 
-use super::ALARMS;
-use super::console::user_names;
+use super::console::{NOTE_MAX, user_names};
+use super::{ALARMS, active};
+use crate::door::{Op, Work};
+use crate::error::{Fault, WorkResult};
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
@@ -137,10 +141,6 @@ pub struct AlarmStatistics {
 /// Where a client is served: the provider and the unit.
 type Placement = (Option<OrganisationId>, Option<UnitId>);
 
-fn active(a: &AlarmAccount) -> bool {
-    a.status.is_with_client() && a.status != vaka_domain::device::DeviceStatus::Deactivated
-}
-
 /// The providers that answer for active alarm devices.
 fn providers(accounts: &[AlarmAccount]) -> Vec<OrganisationId> {
     let set: HashSet<OrganisationId> = accounts
@@ -153,160 +153,145 @@ fn providers(accounts: &[AlarmAccount]) -> Vec<OrganisationId> {
     v
 }
 
+/// Whether the caller may see technical alarms of `provider`'s `unit`.
+fn watches(ctx: &Ctx<'_>, provider: OrganisationId, unit: Option<UnitId>) -> bool {
+    WATCHERS.iter().any(|p| {
+        ctx.principal
+            .client_grant_for(*p, Some(provider), unit)
+            .is_some()
+    })
+}
+
+/// The caller's assignment that signs `provider`'s checks: its technical contact (the
+/// organisation's provider admin, or a unit manager of one of its units).
+fn signer_for<'p>(ctx: &Ctx<'p>, provider: OrganisationId) -> Option<&'p Assignment> {
+    ctx.principal.assignments.iter().find(|a| {
+        a.role.has(Permission::TechnicalCheck)
+            && (a.scope() == Scope::Everything || a.organisation_id == provider)
+    })
+}
+
+/// The first of `permissions` the caller holds anywhere, or an audited refusal for `why`.
+fn oversight_grant<'a>(
+    w: &impl Work<'a>,
+    permissions: &[Permission],
+    why: AlarmReason,
+) -> WorkResult<Assignment> {
+    w.ctx()
+        .and_then(|ctx| {
+            permissions
+                .iter()
+                .find_map(|p| ctx.principal.any_grant(*p).cloned())
+        })
+        .ok_or_else(|| w.denied(why, None))
+}
+
+/// Records a read of the oversight view `what`.
+fn viewed<'a>(w: &mut impl Work<'a>, grant: &Assignment, what: &str) {
+    w.succeeded(Some(grant), |e| {
+        e.details(serde_json::json!({ "view": what }).to_string())
+    });
+}
+
 impl Services {
-    /// Whether the caller may see technical alarms of `provider`'s `unit`.
-    fn watches(ctx: &Ctx<'_>, provider: OrganisationId, unit: Option<UnitId>) -> bool {
-        WATCHERS.iter().any(|p| {
-            ctx.principal
-                .client_grant_for(*p, Some(provider), unit)
-                .is_some()
-        })
-    }
-
-    /// Whether the caller signs `provider`'s checks: its technical contact (the organisation's
-    /// provider admin, or a unit manager of one of its units).
-    fn signs_for(ctx: &Ctx<'_>, provider: OrganisationId) -> bool {
-        ctx.principal.assignments.iter().any(|a| {
-            a.role.has(Permission::TechnicalCheck)
-                && (a.scope() == Scope::Everything || a.organisation_id == provider)
-        })
-    }
-
-    async fn oversight_grant(
-        &self,
-        ctx: &Ctx<'_>,
-        permissions: &[Permission],
-        why: &'static str,
-    ) -> ServiceResult<vaka_domain::access::Assignment> {
-        match permissions
-            .iter()
-            .find_map(|p| ctx.principal.any_grant(*p).cloned())
-        {
-            Some(g) => Ok(g),
-            None => Err(self
-                .deny(ctx, AuditAction::AlarmOversightRead, None, why)
-                .await),
-        }
-    }
-
-    async fn audit_oversight(
-        &self,
-        ctx: &Ctx<'_>,
-        grant: &vaka_domain::access::Assignment,
-        what: &str,
-    ) -> ServiceResult<()> {
-        let entry = ctx
-            .entry(
-                self.now(),
-                AuditAction::AlarmOversightRead,
-                Outcome::Success,
-                Some(grant),
-                ALARMS,
-            )
-            .details(serde_json::json!({ "view": what }).to_string());
-        self.append_committed(entry).await
-    }
-
     /// The technical alarms and checks of every provider the caller watches.
     pub async fn technical_overview(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ProviderTechnical>> {
-        self.audited(async {
-            let grant = self
-                .oversight_grant(ctx, &WATCHERS, "your roles do not include technical alarms")
-                .await?;
-            let now = self.now();
-            let tz = stockholm();
-            let schedule = &self.config.alarms.checks;
-            let mut tx = self.read().await?;
-            let accounts = tx.list_alarm_accounts().await?;
-            let by_device: HashMap<_, &AlarmAccount> =
-                accounts.iter().map(|a| (a.device_id, a)).collect();
-            let open: Vec<AlarmRecord> = tx
-                .list_open_alarms()
-                .await?
-                .into_iter()
-                .filter(|a| a.alarm.kind == AlarmKind::Technical)
-                .collect();
-            let checks = tx
-                .list_technical_checks(now - SignedDuration::from_hours(24 * 7), now)
-                .await?;
-            let orgs: HashMap<OrganisationId, String> = tx
-                .list_organisations()
-                .await?
-                .into_iter()
-                .map(|o| (o.id, o.name))
-                .collect();
-            let signers: Vec<UserId> = checks.iter().filter_map(|c| c.signed_by).collect();
-            let names = user_names(&mut *tx, signers).await?;
-            drop(tx);
-            let slot_now = schedule.slot_at(now, &tz);
-            let next_due = schedule.next_after(now, &tz, 14);
-            let mut out = Vec::new();
-            for provider in providers(&accounts) {
-                let units: Vec<Option<UnitId>> = accounts
-                    .iter()
-                    .filter(|a| a.provider_id == Some(provider))
-                    .map(|a| a.unit_id)
+        let op = ctx.op(AuditAction::AlarmOversightRead, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let grant = oversight_grant(r, &WATCHERS, AlarmReason::MayNotSeeTechnical)?;
+                let now = r.now();
+                let tz = stockholm();
+                let schedule = &self.config.alarms.checks;
+                let accounts = r.list_alarm_accounts().await?;
+                let by_device: HashMap<_, &AlarmAccount> =
+                    accounts.iter().map(|a| (a.device_id, a)).collect();
+                let open: Vec<AlarmRecord> = r
+                    .list_open_alarms()
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.alarm.kind == AlarmKind::Technical)
                     .collect();
-                if !units.iter().any(|u| Self::watches(ctx, provider, *u)) {
-                    continue;
-                }
-                let mut items: Vec<OpenTechnical> = open
-                    .iter()
-                    .filter_map(|a| {
-                        let acc = a.device_id.and_then(|d| by_device.get(&d))?;
-                        (acc.provider_id == Some(provider)
-                            && Self::watches(ctx, provider, acc.unit_id))
-                        .then(|| OpenTechnical {
-                            alarm_id: a.id,
-                            category: a.category.clone(),
-                            code: a.code.clone(),
-                            account: a.account.clone(),
-                            serial: Some(acc.serial.clone()),
-                            unit_id: acc.unit_id,
-                            since: a.alarm.received_at,
-                            restored: a.restored_at.is_some(),
+                let checks = r
+                    .list_technical_checks(now - SignedDuration::from_hours(24 * 7), now)
+                    .await?;
+                let orgs: HashMap<OrganisationId, String> = r
+                    .list_organisations()
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id, o.name))
+                    .collect();
+                let signers: Vec<UserId> = checks.iter().filter_map(|c| c.signed_by).collect();
+                let names = user_names(&mut **r, signers).await?;
+                let slot_now = schedule.slot_at(now, &tz);
+                let next_due = schedule.next_after(now, &tz, 14);
+                let mut out = Vec::new();
+                for provider in providers(&accounts) {
+                    let units: Vec<Option<UnitId>> = accounts
+                        .iter()
+                        .filter(|a| a.provider_id == Some(provider))
+                        .map(|a| a.unit_id)
+                        .collect();
+                    if !units.iter().any(|u| watches(ctx, provider, *u)) {
+                        continue;
+                    }
+                    let mut items: Vec<OpenTechnical> = open
+                        .iter()
+                        .filter_map(|a| {
+                            let acc = a.device_id.and_then(|d| by_device.get(&d))?;
+                            (acc.provider_id == Some(provider)
+                                && watches(ctx, provider, acc.unit_id))
+                            .then(|| OpenTechnical {
+                                alarm_id: a.id,
+                                category: a.category.clone(),
+                                code: a.code.clone(),
+                                account: a.account.clone(),
+                                serial: Some(acc.serial.clone()),
+                                unit_id: acc.unit_id,
+                                since: a.alarm.received_at,
+                                restored: a.restored_at.is_some(),
+                            })
                         })
-                    })
-                    .collect();
-                items.sort_by_key(|i| i.since);
-                let mine: Vec<&TechnicalCheck> = checks
-                    .iter()
-                    .filter(|c| c.organisation_id == provider)
-                    .collect();
-                let slot_signed = slot_now.is_some_and(|due| {
-                    mine.iter().any(|c| {
-                        c.signed_at
-                            .is_some_and(|s| s >= due && s < due + schedule.sign_within)
-                    })
-                });
-                let mut recent: Vec<CheckLine> = mine
-                    .iter()
-                    .map(|c| CheckLine {
-                        due_at: c.due_at,
-                        signed_at: c.signed_at,
-                        signed_by: c.signed_by.and_then(|u| names.get(&u).cloned()),
-                        open_alarms: c.open_alarms,
-                        note: c.note.clone(),
-                        missed_at: c.missed_at,
-                    })
-                    .collect();
-                recent.reverse();
-                out.push(ProviderTechnical {
-                    organisation_id: provider,
-                    name: orgs.get(&provider).cloned().unwrap_or_default(),
-                    open: items,
-                    slot_now,
-                    slot_signed,
-                    next_due,
-                    recent,
-                    can_sign: Self::signs_for(ctx, provider),
-                });
-            }
-            out.sort_by(|a, b| a.name.cmp(&b.name));
-            self.audit_oversight(ctx, &grant, "technical").await?;
-            Ok(out)
-        })
-        .await
+                        .collect();
+                    items.sort_by_key(|i| i.since);
+                    let mine: Vec<&TechnicalCheck> = checks
+                        .iter()
+                        .filter(|c| c.organisation_id == provider)
+                        .collect();
+                    let slot_signed = slot_now.is_some_and(|due| {
+                        mine.iter().any(|c| {
+                            c.signed_at
+                                .is_some_and(|s| s >= due && s < due + schedule.sign_within)
+                        })
+                    });
+                    let mut recent: Vec<CheckLine> = mine
+                        .iter()
+                        .map(|c| CheckLine {
+                            due_at: c.due_at,
+                            signed_at: c.signed_at,
+                            signed_by: c.signed_by.and_then(|u| names.get(&u).cloned()),
+                            open_alarms: c.open_alarms,
+                            note: c.note.clone(),
+                            missed_at: c.missed_at,
+                        })
+                        .collect();
+                    recent.reverse();
+                    out.push(ProviderTechnical {
+                        organisation_id: provider,
+                        name: orgs.get(&provider).cloned().unwrap_or_default(),
+                        open: items,
+                        slot_now,
+                        slot_signed,
+                        next_due,
+                        recent,
+                        can_sign: signer_for(ctx, provider).is_some(),
+                    });
+                }
+                out.sort_by(|a, b| a.name.cmp(&b.name));
+                viewed(r, &grant, "technical");
+                Ok(out)
+            })
+            .await
     }
 
     /// Signs `provider`'s technical check now: the scheduled check whose window is open, or a
@@ -318,87 +303,70 @@ impl Services {
         note: Option<&str>,
     ) -> ServiceResult<TechnicalCheck> {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > 1000) {
-            return Err(ServiceError::invalid("note", "at most 1000 characters"));
+        if note.is_some_and(|n| n.chars().count() > NOTE_MAX) {
+            return Err(ServiceError::invalid(
+                "note",
+                AlarmReason::NoteTooLong { max: NOTE_MAX },
+            ));
         }
-        self.audited(async {
-            let Some(grant) = ctx
-                .principal
-                .assignments
-                .iter()
-                .find(|a| {
-                    a.role.has(Permission::TechnicalCheck)
-                        && (a.scope() == Scope::Everything || a.organisation_id == provider)
-                })
-                .cloned()
-            else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::TechnicalCheckSigned,
+        let op = ctx.op(AuditAction::TechnicalCheckSigned, ALARMS);
+        let check = self
+            .door
+            .change(op, async |w| {
+                let grant = signer_for(ctx, provider).cloned().ok_or_else(|| {
+                    w.denied(
+                        AlarmReason::OnlyTechnicalContactSigns,
                         Some(("organisation", provider.to_string())),
-                        "only the provider's technical contact signs its checks",
                     )
-                    .await);
-            };
-            let now = vaka_store::values::to_db_precision(self.now());
-            let schedule = &self.config.alarms.checks;
-            let mut tx = self.write().await?;
-            let accounts = tx.list_alarm_accounts().await?;
-            if !providers(&accounts).contains(&provider) {
-                return Err(ServiceError::NotFound("provider with alarm devices"));
-            }
-            let devices: HashSet<_> = accounts
-                .iter()
-                .filter(|a| a.provider_id == Some(provider))
-                .map(|a| a.device_id)
-                .collect();
-            let open = tx
-                .list_open_alarms()
-                .await?
-                .iter()
-                .filter(|a| {
-                    a.alarm.kind == AlarmKind::Technical
-                        && a.device_id.is_some_and(|d| devices.contains(&d))
-                })
-                .count();
-            let check = TechnicalCheck {
-                id: TechnicalCheckId::new(),
-                organisation_id: provider,
-                due_at: schedule.slot_at(now, &stockholm()).unwrap_or(now),
-                signed_at: Some(now),
-                signed_by: Some(ctx.principal.user_id),
-                open_alarms: Some(open as i64),
-                note: note.map(str::to_owned),
-                missed_at: None,
-            };
-            if !tx.insert_technical_check(&check).await? {
-                return Err(ServiceError::Conflict(
-                    "this check is already signed".into(),
-                ));
-            }
-            let entry = ctx
-                .entry(
-                    now,
-                    AuditAction::TechnicalCheckSigned,
-                    Outcome::Success,
-                    Some(&grant),
-                    ALARMS,
-                )
-                .subject("organisation", provider)
-                .details(serde_json::json!({ "open_alarms": open }).to_string());
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            self.alarms_changed();
-            Ok(check)
-        })
-        .await
+                })?;
+                let now = to_db_precision(w.now());
+                let schedule = &self.config.alarms.checks;
+                let accounts = w.list_alarm_accounts().await?;
+                if !providers(&accounts).contains(&provider) {
+                    return Err(Fault::not_found("provider with alarm devices"));
+                }
+                let devices: HashSet<_> = accounts
+                    .iter()
+                    .filter(|a| a.provider_id == Some(provider))
+                    .map(|a| a.device_id)
+                    .collect();
+                let open = w
+                    .list_open_alarms()
+                    .await?
+                    .iter()
+                    .filter(|a| {
+                        a.alarm.kind == AlarmKind::Technical
+                            && a.device_id.is_some_and(|d| devices.contains(&d))
+                    })
+                    .count();
+                let check = TechnicalCheck {
+                    id: TechnicalCheckId::new(),
+                    organisation_id: provider,
+                    due_at: schedule.slot_at(now, &stockholm()).unwrap_or(now),
+                    signed_at: Some(now),
+                    signed_by: Some(ctx.principal.user_id),
+                    open_alarms: Some(open as i64),
+                    note: note.map(str::to_owned),
+                    missed_at: None,
+                };
+                if !w.insert_technical_check(&check).await? {
+                    return Err(Fault::conflict(AlarmReason::CheckAlreadySigned));
+                }
+                w.succeeded(Some(&grant), |e| {
+                    e.subject("organisation", provider)
+                        .details(serde_json::json!({ "open_alarms": open }).to_string())
+                });
+                Ok(check)
+            })
+            .await?;
+        self.alarms_changed();
+        Ok(check)
     }
 
     /// Records the scheduled checks of yesterday and today that nobody signed in time. Each
     /// miss is recorded once; it shows on the municipality's chain-health view.
     pub async fn record_missed_checks(&self) -> ServiceResult<usize> {
-        let now = vaka_store::values::to_db_precision(self.now());
+        let now = to_db_precision(self.now());
         let tz = stockholm();
         let schedule = &self.config.alarms.checks;
         let today = now.to_zoned(tz.clone()).date();
@@ -407,12 +375,17 @@ impl Services {
             .to_zoned(tz.clone())
             .map(|z| z.timestamp())
             .unwrap_or(now);
-        let mut tx = self.read().await?;
-        let accounts = tx.list_alarm_accounts().await?;
-        let checks = tx
-            .list_technical_checks(from, now + SignedDuration::from_hours(1))
+        let op = Op::system(AuditAction::TechnicalCheckSigned, ALARMS);
+        let (accounts, checks) = self
+            .door
+            .read(op, async |r| {
+                let accounts = r.list_alarm_accounts().await?;
+                let checks = r
+                    .list_technical_checks(from, now + SignedDuration::from_hours(1))
+                    .await?;
+                Ok((accounts, checks))
+            })
             .await?;
-        drop(tx);
         let mut missed = Vec::new();
         for provider in providers(&accounts) {
             let mine: Vec<&TechnicalCheck> = checks
@@ -438,15 +411,19 @@ impl Services {
         if missed.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.write().await?;
-        let mut n = 0;
-        for m in &missed {
-            if tx.insert_technical_check(m).await? {
-                tracing::warn!(organisation = %m.organisation_id, due = %m.due_at, "technical check not signed in time");
-                n += 1;
-            }
-        }
-        tx.commit().await?;
+        let n = self
+            .door
+            .change(op, async |w| {
+                let mut n = 0;
+                for m in &missed {
+                    if w.insert_technical_check(m).await? {
+                        tracing::warn!(organisation = %m.organisation_id, due = %m.due_at, "technical check not signed in time");
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .await?;
         if n > 0 {
             self.alarms_changed();
         }
@@ -455,111 +432,123 @@ impl Services {
 
     /// The chain at a glance, for the alarm centre and the municipality.
     pub async fn chain_health(&self, ctx: &Ctx<'_>) -> ServiceResult<ChainHealth> {
-        self.audited(async {
-            let grant = self
-                .oversight_grant(
-                    ctx,
+        let op = ctx.op(AuditAction::AlarmOversightRead, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let grant = oversight_grant(
+                    r,
                     &[Permission::AlarmOversight, Permission::AlarmHandle],
-                    "your roles do not include the alarm chain's health",
-                )
-                .await?;
-            let now = self.now();
-            let settings = &self.config.alarms;
-            let mut tx = self.read().await?;
-            let accounts = tx.list_alarm_accounts().await?;
-            let latest = tx.latest_message_at().await?;
-            let alarms = tx
-                .list_alarms_between(now - SignedDuration::from_hours(24), now)
-                .await?;
-            let checks = tx
-                .list_technical_checks(now - SignedDuration::from_hours(24 * 14), now)
-                .await?;
-            let orgs: HashMap<OrganisationId, String> = tx
-                .list_organisations()
-                .await?
-                .into_iter()
-                .map(|o| (o.id, o.name))
-                .collect();
-            drop(tx);
-            let mut devices: Vec<DeviceHealth> = accounts
-                .iter()
-                .filter(|a| active(a))
-                .map(|a| {
-                    let interval = a
-                        .heartbeat_seconds
-                        .map(SignedDuration::from_secs)
-                        .unwrap_or(settings.default_heartbeat);
-                    let rule = vaka_domain::technical::HeartbeatRule::new(interval);
-                    DeviceHealth {
-                        account: a.account.clone(),
-                        serial: a.serial.clone(),
-                        status: a.status,
-                        unit_id: a.unit_id,
-                        last_seen: a.last_seen_at,
-                        interval_s: interval.as_secs(),
-                        // Supervision starts when the device is activated.
-                        overdue: a.status == DeviceStatus::Active
-                            && a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
-                    }
-                })
-                .collect();
-            // The silent ones first, then the longest silent.
-            devices.sort_by_key(|d| (!d.overdue, d.last_seen, d.account.clone()));
-            let last_message = devices
-                .iter()
-                .filter_map(|d| d.last_seen)
-                .chain(latest)
-                .max();
-            let traffic_stopped = devices.iter().any(|d| d.status == DeviceStatus::Active)
-                && last_message.is_none_or(|l| now.duration_since(l) > settings.silence_warning);
-            let targets = settings.targets;
-            let secs =
-                |t: Option<Timestamp>, from: Timestamp| t.map(|t| t.duration_since(from).as_secs());
-            let mut recent: Vec<AlarmTimes> = alarms
-                .iter()
-                .map(|a| {
-                    let al = &a.alarm;
-                    let sla = al.sla(&targets);
-                    AlarmTimes {
-                        id: a.id,
-                        kind: al.kind,
-                        category: a.category.clone(),
-                        state: al.state.status(),
-                        received_at: al.received_at,
-                        to_take_s: secs(al.taken_at, al.received_at),
-                        to_contact_s: secs(al.contacted_at, al.received_at),
-                        to_arrival_s: secs(al.arrived_at, al.received_at),
-                        to_close_s: secs(al.closed_at, al.received_at),
-                        contact_met: sla.contact_met(),
-                        arrival_met: sla.arrival_met(),
-                    }
-                })
-                .collect();
-            recent.reverse();
-            let mut missed_checks: Vec<MissedCheck> = checks
-                .iter()
-                .filter_map(|c| {
-                    Some(MissedCheck {
-                        organisation: orgs.get(&c.organisation_id).cloned().unwrap_or_default(),
-                        due_at: c.due_at,
-                        missed_at: c.missed_at?,
-                    })
-                })
-                .collect();
-            missed_checks.reverse();
-            self.audit_oversight(ctx, &grant, "health").await?;
-            Ok(ChainHealth {
-                now,
-                last_message,
-                traffic_stopped,
-                silence_limit_s: settings.silence_warning.as_secs(),
-                overdue: devices.iter().filter(|d| d.overdue).count(),
-                devices,
-                recent,
-                missed_checks,
+                    AlarmReason::MayNotSeeChainHealth,
+                )?;
+                let now = r.now();
+                let accounts = r.list_alarm_accounts().await?;
+                let latest = r.latest_message_at().await?;
+                let alarms = r
+                    .list_alarms_between(now - SignedDuration::from_hours(24), now)
+                    .await?;
+                let checks = r
+                    .list_technical_checks(now - SignedDuration::from_hours(24 * 14), now)
+                    .await?;
+                let orgs: HashMap<OrganisationId, String> = r
+                    .list_organisations()
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id, o.name))
+                    .collect();
+                let health = self.health(now, &accounts, latest, &alarms, &checks, &orgs);
+                viewed(r, &grant, "health");
+                Ok(health)
             })
-        })
-        .await
+            .await
+    }
+
+    /// The chain-health view of what was read.
+    fn health(
+        &self,
+        now: Timestamp,
+        accounts: &[AlarmAccount],
+        latest: Option<Timestamp>,
+        alarms: &[AlarmRecord],
+        checks: &[TechnicalCheck],
+        orgs: &HashMap<OrganisationId, String>,
+    ) -> ChainHealth {
+        let settings = &self.config.alarms;
+        let mut devices: Vec<DeviceHealth> = accounts
+            .iter()
+            .filter(|a| active(a))
+            .map(|a| {
+                let interval = a
+                    .heartbeat_seconds
+                    .map(SignedDuration::from_secs)
+                    .unwrap_or(settings.default_heartbeat);
+                let rule = vaka_domain::technical::HeartbeatRule::new(interval);
+                DeviceHealth {
+                    account: a.account.clone(),
+                    serial: a.serial.clone(),
+                    status: a.status,
+                    unit_id: a.unit_id,
+                    last_seen: a.last_seen_at,
+                    interval_s: interval.as_secs(),
+                    // Supervision starts when the device is activated.
+                    overdue: a.status == DeviceStatus::Active
+                        && a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
+                }
+            })
+            .collect();
+        // The silent ones first, then the longest silent.
+        devices.sort_by_key(|d| (!d.overdue, d.last_seen, d.account.clone()));
+        let last_message = devices
+            .iter()
+            .filter_map(|d| d.last_seen)
+            .chain(latest)
+            .max();
+        let traffic_stopped = devices.iter().any(|d| d.status == DeviceStatus::Active)
+            && last_message.is_none_or(|l| now.duration_since(l) > settings.silence_warning);
+        let targets = settings.targets;
+        let secs =
+            |t: Option<Timestamp>, from: Timestamp| t.map(|t| t.duration_since(from).as_secs());
+        let mut recent: Vec<AlarmTimes> = alarms
+            .iter()
+            .map(|a| {
+                let al = &a.alarm;
+                let sla = al.sla(&targets);
+                AlarmTimes {
+                    id: a.id,
+                    kind: al.kind,
+                    category: a.category.clone(),
+                    state: al.state.status(),
+                    received_at: al.received_at,
+                    to_take_s: secs(al.taken_at, al.received_at),
+                    to_contact_s: secs(al.contacted_at, al.received_at),
+                    to_arrival_s: secs(al.arrived_at, al.received_at),
+                    to_close_s: secs(al.closed_at, al.received_at),
+                    contact_met: sla.contact_met(),
+                    arrival_met: sla.arrival_met(),
+                }
+            })
+            .collect();
+        recent.reverse();
+        let mut missed_checks: Vec<MissedCheck> = checks
+            .iter()
+            .filter_map(|c| {
+                Some(MissedCheck {
+                    organisation: orgs.get(&c.organisation_id).cloned().unwrap_or_default(),
+                    due_at: c.due_at,
+                    missed_at: c.missed_at?,
+                })
+            })
+            .collect();
+        missed_checks.reverse();
+        ChainHealth {
+            now,
+            last_message,
+            traffic_stopped,
+            silence_limit_s: settings.silence_warning.as_secs(),
+            overdue: devices.iter().filter(|d| d.overdue).count(),
+            devices,
+            recent,
+            missed_checks,
+        }
     }
 
     /// Alarm statistics per unit and month for the units in the caller's reach: alarms per
@@ -571,71 +560,59 @@ impl Services {
         to: Date,
     ) -> ServiceResult<AlarmStatistics> {
         let (from, to) = crate::supervision::statistics::report_months(from, to)?;
-        self.audited(async {
-            let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::StatisticsRead,
-                        None,
-                        "your roles do not include statistics",
-                    )
-                    .await);
-            };
-            let reach = ctx.principal.reach(Permission::StatisticsRead);
-            let tz = stockholm();
-            let start = |d: Date| {
-                d.to_zoned(tz.clone())
-                    .map(|z| z.timestamp())
-                    .unwrap_or(Timestamp::UNIX_EPOCH)
-            };
-            let end_day = to.last_of_month().tomorrow().unwrap_or(to);
-            let mut tx = self.read().await?;
-            let alarms = tx.list_alarms_between(start(from), start(end_day)).await?;
-            let mut clients: BTreeMap<vaka_domain::ids::ClientId, Option<Placement>> = BTreeMap::new();
-            for c in alarms.iter().filter_map(|a| a.client_id) {
-                if let std::collections::btree_map::Entry::Vacant(e) = clients.entry(c) {
-                    e.insert(
-                        tx.get_client_summary(c)
-                            .await?
-                            .map(|s| (s.provider_id, s.unit_id)),
-                    );
+        let op = ctx.op(AuditAction::StatisticsRead, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::StatisticsRead)
+                    .cloned()
+                    .ok_or_else(|| r.denied(AlarmReason::MayNotReadStatistics, None))?;
+                let reach = ctx.principal.reach(Permission::StatisticsRead);
+                let tz = stockholm();
+                let start = |d: Date| {
+                    d.to_zoned(tz.clone())
+                        .map(|z| z.timestamp())
+                        .unwrap_or(Timestamp::UNIX_EPOCH)
+                };
+                let end_day = to.last_of_month().tomorrow().unwrap_or(to);
+                let alarms = r.list_alarms_between(start(from), start(end_day)).await?;
+                let mut clients: BTreeMap<ClientId, Option<Placement>> = BTreeMap::new();
+                for c in alarms.iter().filter_map(|a| a.client_id) {
+                    if let std::collections::btree_map::Entry::Vacant(e) = clients.entry(c) {
+                        e.insert(
+                            r.get_client_summary(c)
+                                .await?
+                                .map(|s| (s.provider_id, s.unit_id)),
+                        );
+                    }
                 }
-            }
-            drop(tx);
-            let facts: Vec<AlarmFacts<'_>> = alarms
-                .iter()
-                .filter_map(|a| {
-                    let (provider, unit) = a
-                        .client_id
-                        .and_then(|c| clients.get(&c).copied().flatten())
-                        .unwrap_or((None, None));
-                    let visible = reach.everything
-                        || provider.is_some_and(|p| {
-                            reach.covers(Target {
-                                organisation: p,
-                                units: unit.as_slice(),
-                            })
-                        });
-                    visible.then_some(AlarmFacts { alarm: a, unit })
-                })
-                .collect();
-            let rows = summarise_alarms(&facts, &self.config.alarms.targets, &tz);
-            let entry = ctx
-                .entry(
-                    self.now(),
-                    AuditAction::StatisticsRead,
-                    Outcome::Success,
-                    Some(&grant),
-                    ALARMS,
-                )
-                .details(
-                    serde_json::json!({ "report": "alarms", "from": from.to_string(), "to": to.to_string() })
-                        .to_string(),
-                );
-            self.append_committed(entry).await?;
-            Ok(AlarmStatistics { from, to, rows })
-        })
-        .await
+                let facts: Vec<AlarmFacts<'_>> = alarms
+                    .iter()
+                    .filter_map(|a| {
+                        let (provider, unit) = a
+                            .client_id
+                            .and_then(|c| clients.get(&c).copied().flatten())
+                            .unwrap_or((None, None));
+                        let visible = reach.everything
+                            || provider.is_some_and(|p| {
+                                reach.covers(Target {
+                                    organisation: p,
+                                    units: unit.as_slice(),
+                                })
+                            });
+                        visible.then_some(AlarmFacts { alarm: a, unit })
+                    })
+                    .collect();
+                let rows = summarise_alarms(&facts, &self.config.alarms.targets, &tz);
+                r.succeeded(Some(&grant), |e| {
+                    e.details(
+                        serde_json::json!({ "report": "alarms", "from": from.to_string(), "to": to.to_string() })
+                            .to_string(),
+                    )
+                });
+                Ok(AlarmStatistics { from, to, rows })
+            })
+            .await
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vaka_domain::alarm::{ChainLink, CloseCause};
 use vaka_domain::ids::AlarmId;
+use vaka_domain::reason::AlarmReason;
 use vaka_service::alarms::console::{AlarmItem, AlarmStep, AlarmView};
 
 use crate::auth::Caller;
@@ -135,8 +136,25 @@ pub struct AlarmStepInput {
     pub note: Option<String>,
 }
 
+/// A step's field that is wrong, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidStep {
+    pub field: &'static str,
+    pub reason: AlarmReason,
+}
+
+impl From<InvalidStep> for ApiError {
+    fn from(e: InvalidStep) -> Self {
+        ApiError::invalid(e.field, e.reason)
+    }
+}
+
+fn invalid(field: &'static str, reason: AlarmReason) -> InvalidStep {
+    InvalidStep { field, reason }
+}
+
 /// Turns the input into a step, or says which field is wrong.
-pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, ApiError> {
+pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
     let note = input
         .note
         .as_deref()
@@ -148,16 +166,14 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, ApiError> {
         "release" => AlarmStep::Release,
         "contact" => AlarmStep::Contact { note },
         "note" => AlarmStep::Note {
-            note: note.ok_or_else(|| ApiError::invalid("note", "write the note"))?,
+            note: note.ok_or_else(|| invalid("note", AlarmReason::NoteMissing))?,
         },
         "dispatch" => AlarmStep::Dispatch {
             link: input
                 .link
                 .as_deref()
                 .and_then(|l| ChainLink::from_code(l.trim()))
-                .ok_or_else(|| {
-                    ApiError::invalid("link", "choose night_patrol, home_care or relative")
-                })?,
+                .ok_or_else(|| invalid("link", AlarmReason::ChooseLink))?,
         },
         "acknowledge" => AlarmStep::Acknowledge,
         "on_the_way" => AlarmStep::OnTheWay,
@@ -167,19 +183,11 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, ApiError> {
                 .cause
                 .as_deref()
                 .and_then(|c| CloseCause::from_code(c.trim()))
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "cause",
-                        "choose help_given, fall, ambulance, accidental, test, technical or other",
-                    )
-                })?,
+                .ok_or_else(|| invalid("cause", AlarmReason::ChooseCause))?,
             note,
         },
         _ => {
-            return Err(ApiError::invalid(
-                "step",
-                "choose take, release, contact, note, dispatch, acknowledge, on_the_way, arrive or close",
-            ));
+            return Err(invalid("step", AlarmReason::ChooseStep));
         }
     })
 }
@@ -199,4 +207,52 @@ pub async fn step(
 ) -> ApiResult<Json<AlarmItem>> {
     let step = parse_step(&input)?;
     Ok(Json(s.services.alarm_step(&caller.ctx(), id, step).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::reason::Reason;
+
+    use super::*;
+    use crate::i18n::reason::api_words;
+    use crate::i18n::{Lang, Tr};
+
+    fn input(step: &str, link: Option<&str>, cause: Option<&str>) -> AlarmStepInput {
+        AlarmStepInput {
+            step: step.into(),
+            link: link.map(Into::into),
+            cause: cause.map(Into::into),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_wrong_step_says_which_field_in_both_languages() {
+        let refused = |i| ApiError::from(parse_step(&i).unwrap_err());
+        let e = refused(input("dispatch", Some("ambulance"), None));
+        assert_eq!(e.field.as_deref(), Some("link"));
+        assert_eq!(e.detail, "link: choose night_patrol, home_care or relative");
+        assert_eq!(e.reason.as_deref(), Some(&AlarmReason::ChooseLink.into()));
+        let e = refused(input("note", None, None));
+        assert_eq!(e.detail, "note: write the note");
+        let e = refused(input("close", None, Some("bored")));
+        assert_eq!(
+            e.detail,
+            "cause: choose help_given, fall, ambulance, accidental, test, technical or other"
+        );
+        let e = refused(input("jump", None, None));
+        assert_eq!(
+            e.detail,
+            "step: choose take, release, contact, note, dispatch, acknowledge, on_the_way, arrive or close"
+        );
+        let sv = Tr::new(Lang::Sv).reason_of(&AlarmReason::ChooseLink.into());
+        assert_eq!(sv, "välj nattpatrull, hemtjänstgrupp eller anhörig");
+    }
+
+    #[test]
+    fn a_reason_with_a_number_reads_as_before() {
+        let r: Reason = AlarmReason::NoteTooLong { max: 1000 }.into();
+        assert_eq!(api_words(&r), "at most 1000 characters");
+        assert_eq!(Tr::new(Lang::Sv).reason_of(&r), "högst 1000 tecken");
+    }
 }

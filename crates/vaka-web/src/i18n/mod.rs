@@ -18,7 +18,6 @@ use unic_langid::LanguageIdentifier;
 
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
-mod alarms;
 pub mod reason;
 mod registry;
 mod supervision;
@@ -285,7 +284,6 @@ impl Tr {
             if let Some((_, sv)) = registry::REASONS_SV
                 .iter()
                 .chain(supervision::REASONS_SV)
-                .chain(alarms::REASONS_SV)
                 .find(|(en, _)| *en == reason)
             {
                 return (*sv).to_owned();
