@@ -6,6 +6,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, OrganisationId, UnitId, UserId};
 use crate::personnummer::ClientIdentity;
+use crate::reason::RegistryReason;
 use crate::validate::parse_name;
 use crate::{DomainError, DomainResult};
 
@@ -95,7 +96,7 @@ impl Address {
         if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(DomainError::invalid(
                 "postcode",
-                "must be five digits, e.g. 123 45",
+                RegistryReason::PostcodeFiveDigits,
             ));
         }
         Ok(Self {
@@ -114,10 +115,7 @@ pub fn parse_phone(field: &'static str, raw: &str) -> DomainResult<String> {
         .char_indices()
         .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0));
     if !ok_chars || !(5..=15).contains(&digits) {
-        return Err(DomainError::invalid(
-            field,
-            "must be a telephone number, e.g. 070-123 45 67",
-        ));
+        return Err(DomainError::invalid(field, RegistryReason::NotAPhoneNumber));
     }
     Ok(s.to_owned())
 }
@@ -143,7 +141,10 @@ impl Contact {
         note: Option<&str>,
     ) -> DomainResult<Self> {
         if !(1..=20).contains(&priority) {
-            return Err(DomainError::invalid("priority", "must be 1–20"));
+            return Err(DomainError::invalid(
+                "priority",
+                RegistryReason::ContactPriorityRange,
+            ));
         }
         Ok(Self {
             name: parse_name("contact name", name, 100)?,
@@ -166,7 +167,7 @@ pub fn check_contacts(contacts: &[Contact]) -> DomainResult<()> {
         if !seen.insert(c.priority) {
             return Err(DomainError::invalid(
                 "contacts",
-                "two contacts have the same order",
+                RegistryReason::ContactsSameOrder,
             ));
         }
     }

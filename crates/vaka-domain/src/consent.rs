@@ -9,6 +9,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::decision::{Decision, ServiceKind};
 use crate::ids::{ClientId, ConsentId, UserId};
+use crate::reason::RegistryReason;
 use crate::validate::parse_name;
 use crate::{DomainError, DomainResult};
 
@@ -84,19 +85,19 @@ impl ConsentTerms {
         if self.given_on > today {
             return Err(DomainError::invalid(
                 "given_on",
-                "consent cannot be dated in the future",
+                RegistryReason::ConsentInFuture,
             ));
         }
         if self.informed_on > today {
             return Err(DomainError::invalid(
                 "informed_on",
-                "cannot be in the future",
+                RegistryReason::InFuture,
             ));
         }
         if self.informed_on > self.given_on {
             return Err(DomainError::invalid(
                 "informed_on",
-                "the client is informed before consenting, not after",
+                RegistryReason::InformedAfterConsent,
             ));
         }
         match (
@@ -106,7 +107,7 @@ impl ConsentTerms {
             (GivenBy::Representative, None | Some("")) => {
                 return Err(DomainError::invalid(
                     "representative_name",
-                    "name the representative who consented",
+                    RegistryReason::RepresentativeRequired,
                 ));
             }
             (GivenBy::Representative, Some(n)) => {
@@ -119,12 +120,12 @@ impl ConsentTerms {
             None => self
                 .given_on
                 .checked_add(Span::new().months(DEFAULT_RECONFIRM_MONTHS))
-                .map_err(|_| DomainError::invalid("given_on", "is out of range"))?,
+                .map_err(|_| DomainError::invalid("given_on", RegistryReason::OutOfRange))?,
         };
         if reconfirm_by <= self.given_on {
             return Err(DomainError::invalid(
                 "reconfirm_by",
-                "must be after the day consent was given",
+                RegistryReason::ReconfirmAfterGiven,
             ));
         }
         Ok((self, reconfirm_by))
@@ -140,18 +141,20 @@ impl Consent {
 
     pub fn withdraw(&mut self, on: Date, note: Option<String>, today: Date) -> DomainResult<()> {
         if self.withdrawn_on.is_some() {
-            return Err(DomainError::conflict("the consent is already withdrawn"));
+            return Err(DomainError::conflict(
+                RegistryReason::ConsentAlreadyWithdrawn,
+            ));
         }
         if on > today {
             return Err(DomainError::invalid(
                 "withdrawn_on",
-                "cannot be in the future",
+                RegistryReason::InFuture,
             ));
         }
         if on < self.given_on {
             return Err(DomainError::invalid(
                 "withdrawn_on",
-                "is before consent was given",
+                RegistryReason::BeforeConsentGiven,
             ));
         }
         self.withdrawn_on = Some(on);
@@ -168,12 +171,10 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> RegistryReason {
         match self {
-            Refusal::NoValidDecision => "the client has no valid decision on this service today",
-            Refusal::NoValidConsent => {
-                "the client's consent to this service is missing, expired or withdrawn"
-            }
+            Refusal::NoValidDecision => RegistryReason::NoValidDecision,
+            Refusal::NoValidConsent => RegistryReason::NoValidConsent,
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, OrganisationId, UserId};
+use crate::reason::RegistryReason;
 use crate::{DomainError, DomainResult};
 
 /// The law a decision is made under.
@@ -95,45 +96,42 @@ impl DecisionTerms {
     /// not made in the future, and the supervision details exactly when the service needs them.
     pub fn check(&self, today: Date) -> DomainResult<()> {
         if self.decided_on > today {
-            return Err(DomainError::invalid(
-                "decided_on",
-                "cannot be in the future",
-            ));
+            return Err(DomainError::invalid("decided_on", RegistryReason::InFuture));
         }
         if let Some(to) = self.valid_to
             && to < self.valid_from
         {
-            return Err(DomainError::invalid("valid_to", "is before valid_from"));
+            return Err(DomainError::invalid(
+                "valid_to",
+                RegistryReason::ValidToBeforeValidFrom,
+            ));
         }
         match self.service {
             ServiceKind::NightSupervision => {
                 if self.supervision_mode.is_none() {
                     return Err(DomainError::invalid(
                         "supervision_mode",
-                        "is required for night supervision (camera, physical_visit or both)",
+                        RegistryReason::ModeRequired,
                     ));
                 }
                 if self.times.is_empty() {
-                    return Err(DomainError::invalid(
-                        "times",
-                        "give at least one time of the night",
-                    ));
+                    return Err(DomainError::invalid("times", RegistryReason::TimesRequired));
                 }
                 if self.times.len() > 12 {
-                    return Err(DomainError::invalid("times", "at most 12 times a night"));
+                    return Err(DomainError::invalid("times", RegistryReason::TooManyTimes));
                 }
                 let mut sorted = self.times.clone();
                 sorted.sort();
                 sorted.dedup();
                 if sorted.len() != self.times.len() {
-                    return Err(DomainError::invalid("times", "a time is given twice"));
+                    return Err(DomainError::invalid("times", RegistryReason::TimeTwice));
                 }
             }
             ServiceKind::SafetyAlarm => {
                 if self.supervision_mode.is_some() || !self.times.is_empty() {
                     return Err(DomainError::invalid(
                         "supervision_mode",
-                        "a safety alarm has no supervision mode or times",
+                        RegistryReason::SafetyAlarmHasNoMode,
                     ));
                 }
             }
@@ -176,7 +174,7 @@ pub fn check_no_overlap(
     {
         return Err(DomainError::invalid(
             "valid_from",
-            "overlaps another decision on the same service for this client",
+            RegistryReason::DecisionOverlaps,
         ));
     }
     Ok(())
@@ -219,7 +217,7 @@ impl OrderStatus {
     pub fn accept(self) -> DomainResult<Self> {
         match self {
             OrderStatus::Ordered => Ok(OrderStatus::Accepted),
-            _ => Err(DomainError::conflict("only a new order can be accepted")),
+            _ => Err(DomainError::conflict(RegistryReason::OnlyNewOrderAccepted)),
         }
     }
 
@@ -227,10 +225,8 @@ impl OrderStatus {
     pub fn activate(self) -> DomainResult<Self> {
         match self {
             OrderStatus::Accepted => Ok(OrderStatus::Active),
-            OrderStatus::Ordered => Err(DomainError::conflict(
-                "the provider has not accepted the order yet",
-            )),
-            _ => Err(DomainError::conflict("the order is not waiting to start")),
+            OrderStatus::Ordered => Err(DomainError::conflict(RegistryReason::OrderNotAccepted)),
+            _ => Err(DomainError::conflict(RegistryReason::OrderNotWaiting)),
         }
     }
 }
@@ -253,11 +249,16 @@ pub fn parse_times(field: &'static str, raw: &str) -> DomainResult<Vec<Time>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            let t: Time = s
-                .parse()
-                .map_err(|_| DomainError::invalid(field, format!("{s:?} is not a time (HH:MM)")))?;
+            let t: Time = s.parse().map_err(|_| {
+                DomainError::invalid(
+                    field,
+                    RegistryReason::NotATime {
+                        text: format!("{s:?}"),
+                    },
+                )
+            })?;
             if t.second() != 0 || t.subsec_nanosecond() != 0 {
-                return Err(DomainError::invalid(field, "give times in whole minutes"));
+                return Err(DomainError::invalid(field, RegistryReason::WholeMinutes));
             }
             Ok(t)
         })

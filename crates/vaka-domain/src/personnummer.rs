@@ -64,6 +64,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 use thiserror::Error;
 
+use crate::reason::{Reason, RegistryReason};
+
 /// The earliest accepted birth year: the stored century is 18, 19 or 20 (REG-41).
 const MIN_YEAR: i32 = 1800;
 /// The latest accepted birth year.
@@ -74,7 +76,8 @@ const COORDINATION_DAY_OFFSET: u8 = 60;
 pub const RESERVE_ID_MAX_LEN: usize = 20;
 
 /// Why a personnummer, samordningsnummer or reserve id was rejected. Each variant names the
-/// rule that failed; the `Display` text is written for the person who typed the number.
+/// rule that failed. The `Display` text is for logs and tests; a person is shown
+/// [`PersonnummerError::reason`], worded by the web in their language.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PersonnummerError {
     #[error("no number entered: enter YYYYMMDD-NNNN or YYMMDD-NNNN")]
@@ -122,6 +125,52 @@ pub enum PersonnummerError {
 }
 
 type Result<T> = std::result::Result<T, PersonnummerError>;
+
+impl PersonnummerError {
+    /// The reason to show a person: the `Display` text is for logs and tests, the words of a
+    /// reason are the web's (the English the same as `Display`).
+    pub fn reason(&self) -> RegistryReason {
+        let date = |year: i32, month: u8, day: u8| format!("{year:04}-{month:02}-{day:02}");
+        match *self {
+            Self::Empty => RegistryReason::IdentityEmpty,
+            Self::InvalidCharacter { found } => RegistryReason::IdentityInvalidCharacter {
+                found: format!("{found:?}"),
+            },
+            Self::TooManySeparators => RegistryReason::IdentityTooManySeparators,
+            Self::WrongLength { digits } => RegistryReason::IdentityWrongLength { digits },
+            Self::MisplacedSeparator => RegistryReason::IdentityMisplacedSeparator,
+            Self::PlusWithCentury => RegistryReason::IdentityPlusWithCentury,
+            Self::UnsupportedYear { year } => RegistryReason::IdentityUnsupportedYear { year },
+            Self::NoSuchDate { year, month, day } => RegistryReason::IdentityNoSuchDate {
+                date: date(year, month, day),
+            },
+            Self::NoSuchCoordinationDate { year, month, day } => {
+                RegistryReason::IdentityNoSuchCoordinationDate {
+                    date: date(year, month, day),
+                }
+            }
+            Self::DateInFuture { year, month, day } => RegistryReason::IdentityDateInFuture {
+                date: date(year, month, day),
+            },
+            Self::BirthNumberZero => RegistryReason::IdentityBirthNumberZero,
+            Self::CheckDigit => RegistryReason::IdentityCheckDigit,
+            Self::IsSamordningsnummer => RegistryReason::IdentityIsSamordningsnummer,
+            Self::IsPersonnummer => RegistryReason::IdentityIsPersonnummer,
+            Self::NotCanonical => RegistryReason::IdentityNotCanonical,
+            Self::ReserveEmpty => RegistryReason::ReserveIdEmpty,
+            Self::ReserveTooLong { chars } => RegistryReason::ReserveIdTooLong { chars },
+            Self::ReserveInvalidCharacter { found } => RegistryReason::ReserveIdInvalidCharacter {
+                found: format!("{found:?}"),
+            },
+        }
+    }
+}
+
+impl From<PersonnummerError> for Reason {
+    fn from(e: PersonnummerError) -> Self {
+        e.reason().into()
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared parsing core

@@ -8,6 +8,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::decision::SupervisionMode;
 use crate::ids::{ClientId, PauseId, UserId};
+use crate::reason::RegistryReason;
 use crate::{DomainError, DomainResult};
 
 /// What happens after a second "not visible" (or at once after a deviation).
@@ -60,23 +61,20 @@ impl SupervisionPlan {
     /// Checks a plan: at least one time, no time twice, overrides within sensible bounds.
     pub fn check(&self) -> DomainResult<()> {
         if self.times.is_empty() {
-            return Err(DomainError::invalid(
-                "times",
-                "give at least one time of the night",
-            ));
+            return Err(DomainError::invalid("times", RegistryReason::TimesRequired));
         }
         let mut t = self.times.clone();
         t.sort();
         t.dedup();
         if t.len() != self.times.len() {
-            return Err(DomainError::invalid("times", "a time is given twice"));
+            return Err(DomainError::invalid("times", RegistryReason::TimeTwice));
         }
         if let Some(d) = self.recheck_delay_minutes
             && !(5..=60).contains(&d)
         {
             return Err(DomainError::invalid(
                 "recheck_delay_minutes",
-                "must be 5–60 minutes",
+                RegistryReason::RecheckDelayRange,
             ));
         }
         if let Some(r) = self.response_target_minutes
@@ -84,7 +82,7 @@ impl SupervisionPlan {
         {
             return Err(DomainError::invalid(
                 "response_target_minutes",
-                "must be 5–180 minutes",
+                RegistryReason::ResponseTargetRange,
             ));
         }
         Ok(())
@@ -154,18 +152,24 @@ pub struct Pause {
 /// Checks the nights of a new pause: not backwards, not in the past, at most a year.
 pub fn check_pause_nights(first: Date, last: Date, today: Date) -> DomainResult<()> {
     if last < first {
-        return Err(DomainError::invalid("last_night", "is before first_night"));
+        return Err(DomainError::invalid(
+            "last_night",
+            RegistryReason::LastNightBeforeFirst,
+        ));
     }
     // Yesterday's night is still going on in the small hours.
     if let Ok(yesterday) = today.yesterday()
         && first < yesterday
     {
-        return Err(DomainError::invalid("first_night", "is in the past"));
+        return Err(DomainError::invalid(
+            "first_night",
+            RegistryReason::FirstNightPast,
+        ));
     }
     if first.until(last).map(|s| s.get_days()).unwrap_or(i32::MAX) > 366 {
         return Err(DomainError::invalid(
             "last_night",
-            "a pause lasts at most a year",
+            RegistryReason::PauseTooLong,
         ));
     }
     Ok(())

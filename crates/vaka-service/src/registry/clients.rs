@@ -15,10 +15,17 @@ use vaka_domain::directory::{Organisation, OrganisationKind, Unit};
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::personnummer::{ClientIdentity, IdentityKind, ReserveId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
+use vaka_domain::reason::{DirectoryReason, RegistryReason};
 use vaka_domain::validate::parse_name;
+use vaka_store::values::to_db_precision;
 use vaka_store::{ClientQuery, DbInstant, DeviceFilter, OrderFilter, ReadTx};
 
+use super::{REGISTRY, any_grant, client_in_scope, day_of, refused_by_roles, succeeded_on};
+use crate::door::Work;
+use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
+
+/// Transitional: the CSV import validates clients through this name (see `super::legacy`).
 
 /// A contact as typed.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -82,9 +89,9 @@ pub struct ClientView {
 
 /// Checks typed input into a client record (its id and times set by the caller), given the
 /// provider and unit it names as found in the directory (`None` when not found). The one
-/// validation of a client: registration and changes look the two up first, the CSV import
-/// passes them from the directory it loaded once.
-pub(crate) fn build_client(
+/// validation of a client: registration and changes look the two up first
+/// ([`read_client_input`]), the CSV import passes them from the directory it loaded once.
+pub(crate) fn client_from_input(
     input: &ClientInput,
     id: ClientId,
     created_at: jiff::Timestamp,
@@ -95,15 +102,15 @@ pub(crate) fn build_client(
     let identity = match input.identity_kind.unwrap_or(IdentityKind::Personnummer) {
         IdentityKind::Reserve => ClientIdentity::Reserve(
             ReserveId::parse(&input.identity)
-                .map_err(|e| ServiceError::invalid("identity", e.to_string()))?,
+                .map_err(|e| ServiceError::invalid("identity", e.reason()))?,
         ),
         kind => {
             let parsed = ClientIdentity::parse_official(&input.identity, today)
-                .map_err(|e| ServiceError::invalid("identity", e.to_string()))?;
+                .map_err(|e| ServiceError::invalid("identity", e.reason()))?;
             if kind == IdentityKind::Samordningsnummer && parsed.kind() != kind {
                 return Err(ServiceError::invalid(
                     "identity",
-                    "is a personnummer, not a samordningsnummer",
+                    RegistryReason::NotASamordningsnummer,
                 ));
             }
             parsed
@@ -119,7 +126,7 @@ pub(crate) fn build_client(
         _ => {
             return Err(ServiceError::invalid(
                 "address_street",
-                "give the whole address (street, postcode and city) or none of it",
+                RegistryReason::AddressIncomplete,
             ));
         }
     };
@@ -138,21 +145,23 @@ pub(crate) fn build_client(
         .collect::<Result<Vec<_>, _>>()?;
     check_contacts(&contacts)?;
     if input.provider_id.is_some() {
-        let org =
-            provider.ok_or_else(|| ServiceError::invalid("provider_id", "no such organisation"))?;
+        let org = provider.ok_or_else(|| {
+            ServiceError::invalid("provider_id", DirectoryReason::NoSuchOrganisation)
+        })?;
         if org.kind != OrganisationKind::Provider {
             return Err(ServiceError::invalid(
                 "provider_id",
-                "is not a care provider",
+                RegistryReason::NotAProvider,
             ));
         }
     }
     if input.unit_id.is_some() {
-        let unit = unit.ok_or_else(|| ServiceError::invalid("unit_id", "no such unit"))?;
+        let unit =
+            unit.ok_or_else(|| ServiceError::invalid("unit_id", DirectoryReason::NoSuchUnit))?;
         if Some(unit.organisation_id) != input.provider_id {
             return Err(ServiceError::invalid(
                 "unit_id",
-                "the unit belongs to another provider",
+                RegistryReason::UnitOfAnotherProvider,
             ));
         }
     }
@@ -178,78 +187,63 @@ pub(crate) fn build_client(
     })
 }
 
-impl Services {
-    /// Checks typed input into a client record (its id and times set by the caller), looking
-    /// up the provider and unit it names.
-    pub(crate) async fn parse_client(
-        &self,
-        tx: &mut dyn ReadTx,
-        input: &ClientInput,
-        id: ClientId,
-        created_at: jiff::Timestamp,
-    ) -> ServiceResult<Client> {
-        let provider = match input.provider_id {
-            Some(p) => tx.get_organisation(p).await?,
-            None => None,
-        };
-        let unit = match input.unit_id {
-            Some(u) => tx.get_unit(u).await?,
-            None => None,
-        };
-        build_client(
-            input,
-            id,
-            created_at,
-            self.today(),
-            provider.as_ref(),
-            unit.as_ref(),
-        )
-    }
+/// Checks typed input into a client record, looking up the provider and unit it names.
+async fn read_client_input(
+    tx: &mut dyn ReadTx,
+    input: &ClientInput,
+    id: ClientId,
+    created_at: jiff::Timestamp,
+    today: jiff::civil::Date,
+) -> WorkResult<Client> {
+    let provider = match input.provider_id {
+        Some(p) => tx.get_organisation(p).await?,
+        None => None,
+    };
+    let unit = match input.unit_id {
+        Some(u) => tx.get_unit(u).await?,
+        None => None,
+    };
+    Ok(client_from_input(
+        input,
+        id,
+        created_at,
+        today,
+        provider.as_ref(),
+        unit.as_ref(),
+    )?)
+}
 
+/// Refuses an identity number that another client has.
+async fn identity_free(tx: &mut dyn ReadTx, client: &Client) -> WorkResult<()> {
+    match tx.find_client_by_identity(client.identity.as_str()).await? {
+        Some(_) => Err(Fault::conflict(RegistryReason::IdentityTaken)),
+        None => Ok(()),
+    }
+}
+
+impl Services {
     /// Registers a client (needs assessors and system administrators).
     pub async fn create_client(&self, ctx: &Ctx<'_>, input: ClientInput) -> ServiceResult<Client> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let Some(grant) = ctx
-                .principal
-                .client_grant_for(Permission::ClientWrite, input.provider_id, input.unit_id)
-                .cloned()
-            else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::ClientCreated,
-                        None,
-                        "your roles do not allow registering clients here",
-                    )
-                    .await);
-            };
-            let mut tx = self.write().await?;
-            let client = self
-                .parse_client(&mut *tx, &input, ClientId::new(), now)
-                .await?;
-            if tx
-                .find_client_by_identity(client.identity.as_str())
-                .await?
-                .is_some()
-            {
-                return Err(ServiceError::Conflict(
-                    "a client with that identity number already exists".into(),
-                ));
-            }
-            tx.insert_client(&client).await?;
-            tx.append_audit(&self.client_entry(
-                ctx,
-                AuditAction::ClientCreated,
-                Outcome::Success,
-                Some(&grant),
-                &client,
-            ))
-            .await?;
-            tx.commit().await?;
-            Ok(client)
-        })
-        .await
+        let op = ctx.op(AuditAction::ClientCreated, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let Some(grant) = ctx
+                    .principal
+                    .client_grant_for(Permission::ClientWrite, input.provider_id, input.unit_id)
+                    .cloned()
+                else {
+                    return Err(refused_by_roles(w, RegistryReason::MayNotRegisterHere));
+                };
+                let now = to_db_precision(w.now());
+                let today = day_of(w.now());
+                let client =
+                    read_client_input(w.reads(), &input, ClientId::new(), now, today).await?;
+                identity_free(w.reads(), &client).await?;
+                w.insert_client(&client).await?;
+                succeeded_on(w, &grant, &client, |e| e);
+                Ok(client)
+            })
+            .await
     }
 
     /// Changes a client's record. Outside the named group of a protected client, the address
@@ -260,120 +254,86 @@ impl Services {
         id: ClientId,
         input: ClientInput,
     ) -> ServiceResult<Client> {
-        self.audited(async {
-            let mut tx = self.write().await?;
-            let (old, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    id,
-                    Permission::ClientWrite,
-                    AuditAction::ClientUpdated,
-                )
-                .await?;
-            let group = tx.list_access_group(id).await?;
-            let mut client = self
-                .parse_client(&mut *tx, &input, id, old.created_at)
-                .await?;
-            if old.disclosure(ctx.principal.user_id, &group) == Disclosure::NameOnly {
-                client.address = old.address.clone();
-                client.phone = old.phone.clone();
-                client.contacts = old.contacts.clone();
-                client.key_note = old.key_note.clone();
-            }
-            if client.identity != old.identity
-                && tx
-                    .find_client_by_identity(client.identity.as_str())
-                    .await?
-                    .is_some()
-            {
-                return Err(ServiceError::Conflict(
-                    "a client with that identity number already exists".into(),
-                ));
-            }
-            client.updated_at = vaka_store::values::to_db_precision(self.now());
-            tx.update_client(&client).await?;
-            tx.append_audit(&self.client_entry(
-                ctx,
-                AuditAction::ClientUpdated,
-                Outcome::Success,
-                Some(&grant),
-                &client,
-            ))
-            .await?;
-            tx.commit().await?;
-            Ok(client)
-        })
-        .await
+        let op = ctx.op(AuditAction::ClientUpdated, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let (old, grant) = client_in_scope(w, id, Permission::ClientWrite).await?;
+                let group = w.list_access_group(id).await?;
+                let today = day_of(w.now());
+                let mut client =
+                    read_client_input(w.reads(), &input, id, old.created_at, today).await?;
+                if old.disclosure(ctx.principal.user_id, &group) == Disclosure::NameOnly {
+                    client.address = old.address.clone();
+                    client.phone = old.phone.clone();
+                    client.contacts = old.contacts.clone();
+                    client.key_note = old.key_note.clone();
+                }
+                if client.identity != old.identity {
+                    identity_free(w.reads(), &client).await?;
+                }
+                client.updated_at = to_db_precision(w.now());
+                w.update_client(&client).await?;
+                succeeded_on(w, &grant, &client, |e| e);
+                Ok(client)
+            })
+            .await
     }
 
     /// A client's page: the record (as the protected-identity rule allows), decisions, orders,
     /// consent, plan, pauses and devices. Every view is audited, and flagged for a protected
     /// identity.
     pub async fn view_client(&self, ctx: &Ctx<'_>, id: ClientId) -> ServiceResult<ClientView> {
-        self.audited(async {
-            let mut tx = self.read().await?;
-            let (client, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    id,
-                    Permission::ClientRead,
-                    AuditAction::ClientRead,
-                )
-                .await?;
-            let group = tx.list_access_group(id).await?;
-            let disclosure = client.disclosure(ctx.principal.user_id, &group);
-            let decisions = tx.list_decisions(id).await?;
-            let orders = tx
-                .list_orders(&OrderFilter {
-                    client: Some(id),
-                    ..OrderFilter::default()
+        let op = ctx.op(AuditAction::ClientRead, REGISTRY);
+        self.door
+            .read(op, async |r| {
+                let (client, grant) = client_in_scope(r, id, Permission::ClientRead).await?;
+                let group = r.list_access_group(id).await?;
+                let disclosure = client.disclosure(ctx.principal.user_id, &group);
+                let decisions = r.list_decisions(id).await?;
+                let orders = r
+                    .list_orders(&OrderFilter {
+                        client: Some(id),
+                        ..OrderFilter::default()
+                    })
+                    .await?;
+                let consents = r.list_consents(id).await?;
+                let plan = r.get_plan(id).await?;
+                let pauses = r.list_pauses(id).await?;
+                let devices = r
+                    .list_devices(&DeviceFilter {
+                        client: Some(id),
+                        limit: 100,
+                        ..DeviceFilter::default()
+                    })
+                    .await?;
+                let manages_group = ctx
+                    .principal
+                    .client_grant_for(
+                        Permission::AccessGroupManage,
+                        client.provider_id,
+                        client.unit_id,
+                    )
+                    .is_some();
+                succeeded_on(r, &grant, &client, |e| {
+                    if disclosure == Disclosure::NameOnly {
+                        e.details(serde_json::json!({ "disclosure": "name_only" }).to_string())
+                    } else {
+                        e
+                    }
+                });
+                Ok(ClientView {
+                    client: client.disclosed(disclosure),
+                    disclosure,
+                    decisions,
+                    orders,
+                    consents,
+                    plan,
+                    pauses,
+                    devices,
+                    access_group: manages_group.then_some(group),
                 })
-                .await?;
-            let consents = tx.list_consents(id).await?;
-            let plan = tx.get_plan(id).await?;
-            let pauses = tx.list_pauses(id).await?;
-            let devices = tx
-                .list_devices(&DeviceFilter {
-                    client: Some(id),
-                    limit: 100,
-                    ..DeviceFilter::default()
-                })
-                .await?;
-            let manages_group = ctx
-                .principal
-                .client_grant_for(
-                    Permission::AccessGroupManage,
-                    client.provider_id,
-                    client.unit_id,
-                )
-                .is_some();
-            drop(tx);
-            let mut entry = self.client_entry(
-                ctx,
-                AuditAction::ClientRead,
-                Outcome::Success,
-                Some(&grant),
-                &client,
-            );
-            if disclosure == Disclosure::NameOnly {
-                entry = entry.details(serde_json::json!({ "disclosure": "name_only" }).to_string());
-            }
-            self.append_committed(entry).await?;
-            Ok(ClientView {
-                client: client.disclosed(disclosure),
-                disclosure,
-                decisions,
-                orders,
-                consents,
-                plan,
-                pauses,
-                devices,
-                access_group: manages_group.then_some(group),
             })
-        })
-        .await
+            .await
     }
 
     /// Clients the caller may see, optionally by a prefix of name or identity number. The
@@ -385,55 +345,40 @@ impl Services {
         search: Option<&str>,
         limit: i64,
     ) -> ServiceResult<Vec<ClientSummary>> {
-        self.audited(async {
-            let now = self.now();
-            let Some(grant) = ctx.principal.any_grant(Permission::ClientRead).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::ClientsListed,
-                        None,
-                        "your roles give no access to clients",
-                    )
-                    .await);
-            };
-            let search = search
-                .map(|s| {
-                    s.chars()
-                        .filter(|c| !c.is_control() && *c != '-' && *c != '+')
-                        .collect::<String>()
-                })
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty());
-            let entry = ctx.entry(
-                now,
-                AuditAction::ClientsListed,
-                Outcome::Success,
-                Some(&grant),
-                "client_list",
-            );
-            let user = ctx.principal.user_id;
-            let query = ClientQuery {
-                searched: search.is_some(),
-                search,
-                limit: limit.clamp(1, 500),
-            };
-            self.audited_read(move |tx| {
-                Box::pin(async move {
-                    let clients = tx.list_clients_in_reach(user, &query).await?;
-                    let details =
-                        serde_json::json!({ "results": clients.len(), "searched": query.searched });
-                    let mut entry = entry.details(details.to_string());
-                    entry.flags = AuditFlags {
-                        protected_identity: clients.iter().any(|c| c.protection.is_protected()),
-                        ..AuditFlags::default()
-                    };
-                    Ok((clients, entry))
-                })
+        let op = ctx.op(AuditAction::ClientsListed, "client_list");
+        self.door
+            .read(op, async |r| {
+                let grant =
+                    any_grant(r, Permission::ClientRead, RegistryReason::NoAccessToClients)?;
+                let search = search
+                    .map(|s| {
+                        s.chars()
+                            .filter(|c| !c.is_control() && *c != '-' && *c != '+')
+                            .collect::<String>()
+                    })
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty());
+                let query = ClientQuery {
+                    searched: search.is_some(),
+                    search,
+                    limit: limit.clamp(1, 500),
+                };
+                let clients = r
+                    .list_clients_in_reach(ctx.principal.user_id, &query)
+                    .await?;
+                let details =
+                    serde_json::json!({ "results": clients.len(), "searched": query.searched });
+                let mut e = r
+                    .entry(Outcome::Success, Some(&grant))
+                    .details(details.to_string());
+                e.flags = AuditFlags {
+                    protected_identity: clients.iter().any(|c| c.protection.is_protected()),
+                    ..AuditFlags::default()
+                };
+                r.record(e);
+                Ok(clients)
             })
             .await
-        })
-        .await
     }
 
     /// Adds a member to, or removes one from, a protected client's named group.
@@ -444,60 +389,37 @@ impl Services {
         user: UserId,
         member: bool,
     ) -> ServiceResult<Vec<UserId>> {
-        self.audited(async {
-            let now = self.now();
-            let mut tx = self.write().await?;
-            let (c, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    client,
-                    Permission::AccessGroupManage,
-                    AuditAction::AccessGroupChanged,
-                )
-                .await?;
-            if !c.protection.is_protected() {
-                return Err(ServiceError::Conflict(
-                    "the client has no protected identity".into(),
-                ));
-            }
-            let account = tx
-                .get_user(user)
-                .await?
-                .ok_or_else(|| ServiceError::invalid("user_id", "no such user"))?;
-            let group = tx.list_access_group(client).await?;
-            if member {
-                if group.contains(&user) {
-                    return Err(ServiceError::Conflict(
-                        "the user is already in the group".into(),
-                    ));
+        let op = ctx.op(AuditAction::AccessGroupChanged, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let (c, grant) = client_in_scope(w, client, Permission::AccessGroupManage).await?;
+                if !c.protection.is_protected() {
+                    return Err(Fault::conflict(RegistryReason::NotProtected));
                 }
-                if !account.status.can_log_in() {
-                    return Err(ServiceError::invalid(
-                        "user_id",
-                        "the account is not active",
-                    ));
+                let account = w
+                    .get_user(user)
+                    .await?
+                    .ok_or_else(|| Fault::invalid("user_id", RegistryReason::NoSuchUser))?;
+                let group = w.list_access_group(client).await?;
+                if member {
+                    if group.contains(&user) {
+                        return Err(Fault::conflict(RegistryReason::AlreadyInGroup));
+                    }
+                    if !account.status.can_log_in() {
+                        return Err(Fault::invalid("user_id", DirectoryReason::AccountNotActive));
+                    }
+                    let at = DbInstant::new(w.now());
+                    w.add_to_access_group(client, user, ctx.principal.user_id, at)
+                        .await?;
+                } else {
+                    w.remove_from_access_group(client, user).await?;
                 }
-                tx.add_to_access_group(client, user, ctx.principal.user_id, DbInstant::new(now))
-                    .await?;
-            } else {
-                tx.remove_from_access_group(client, user).await?;
-            }
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::AccessGroupChanged,
-                    Outcome::Success,
-                    Some(&grant),
-                    &c,
-                )
-                .subject("user", user)
-                .details(serde_json::json!({ "member": member }).to_string());
-            tx.append_audit(&entry).await?;
-            let group = tx.list_access_group(client).await?;
-            tx.commit().await?;
-            Ok(group)
-        })
-        .await
+                succeeded_on(w, &grant, &c, |e| {
+                    e.subject("user", user)
+                        .details(serde_json::json!({ "member": member }).to_string())
+                });
+                Ok(w.list_access_group(client).await?)
+            })
+            .await
     }
 }

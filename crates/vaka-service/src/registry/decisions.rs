@@ -3,15 +3,21 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use vaka_domain::access::Permission;
-use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::audit::AuditAction;
+use vaka_domain::client::ClientSummary;
 use vaka_domain::decision::{
     Decision, DecisionTerms, Law, Order, OrderStatus, ServiceKind, SupervisionMode,
     check_no_overlap, not_carried_out, parse_times,
 };
 use vaka_domain::ids::{ClientId, DecisionId, OrderId, OrganisationId};
+use vaka_domain::reason::RegistryReason;
+use vaka_store::values::to_db_precision;
 use vaka_store::{DbDate, OrderFilter};
 
-use crate::{Ctx, ServiceError, ServiceResult, Services};
+use super::{REGISTRY, any_grant, client_in_scope, day_of, stockholm, succeeded_on};
+use crate::door::Work;
+use crate::error::Fault;
+use crate::{Ctx, ServiceResult, Services};
 
 /// A decision as the needs assessor writes it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -68,89 +74,70 @@ impl Services {
         client: ClientId,
         input: DecisionInput,
     ) -> ServiceResult<DecisionWithOrder> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let today = self.today();
-            let mut tx = self.write().await?;
-            let (c, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    client,
-                    Permission::DecisionManage,
-                    AuditAction::DecisionRecorded,
-                )
-                .await?;
-            let terms = DecisionTerms {
-                law: input.law,
-                simplified: input.simplified,
-                service: input.service,
-                supervision_mode: input.supervision_mode,
-                times: parse_times("times", input.times.as_deref().unwrap_or(""))?,
-                decided_on: input.decided_on.unwrap_or(today),
-                valid_from: input.valid_from,
-                valid_to: input.valid_to,
-            };
-            terms.check(today)?;
-            let provider = c.provider_id.ok_or_else(|| {
-                ServiceError::invalid(
-                    "provider_id",
-                    "the client has no provider to carry out the decision; set one first",
-                )
-            })?;
-            // Serialise decisions on this client so that two cannot overlap by racing.
-            tx.lock_client(client).await?;
-            let existing = tx.list_decisions(client).await?;
-            check_no_overlap(&existing, terms.service, terms.valid_from, terms.valid_to)?;
-            let decision = Decision {
-                id: DecisionId::new(),
-                client_id: client,
-                law: terms.law,
-                simplified: terms.simplified,
-                service: terms.service,
-                supervision_mode: terms.supervision_mode,
-                times: terms.times,
-                decided_on: terms.decided_on,
-                valid_from: terms.valid_from,
-                valid_to: terms.valid_to,
-                decided_by: ctx.principal.user_id,
-                ended_on: None,
-                created_at: now,
-            };
-            let order = Order {
-                id: OrderId::new(),
-                decision_id: decision.id,
-                client_id: client,
-                provider_id: provider,
-                status: OrderStatus::Ordered,
-                ordered_at: now,
-                accepted_at: None,
-                accepted_by: None,
-                activated_at: None,
-            };
-            tx.insert_decision(&decision).await?;
-            tx.insert_order(&order).await?;
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::DecisionRecorded,
-                    Outcome::Success,
-                    Some(&grant),
-                    &c,
-                )
-                .subject("decision", decision.id)
-                .details(
-                    serde_json::json!({ "service": decision.service.code(), "order": order.id })
-                        .to_string(),
-                );
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(DecisionWithOrder {
-                decision,
-                order: Some(order),
+        let op = ctx.op(AuditAction::DecisionRecorded, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let today = day_of(w.now());
+                let (c, grant) = client_in_scope(w, client, Permission::DecisionManage).await?;
+                let terms = DecisionTerms {
+                    law: input.law,
+                    simplified: input.simplified,
+                    service: input.service,
+                    supervision_mode: input.supervision_mode,
+                    times: parse_times("times", input.times.as_deref().unwrap_or(""))?,
+                    decided_on: input.decided_on.unwrap_or(today),
+                    valid_from: input.valid_from,
+                    valid_to: input.valid_to,
+                };
+                terms.check(today)?;
+                let provider = c.provider_id.ok_or_else(|| {
+                    Fault::invalid("provider_id", RegistryReason::NoProviderForDecision)
+                })?;
+                // Serialise decisions on this client so that two cannot overlap by racing.
+                w.lock_client(client).await?;
+                let existing = w.list_decisions(client).await?;
+                check_no_overlap(&existing, terms.service, terms.valid_from, terms.valid_to)?;
+                let decision = Decision {
+                    id: DecisionId::new(),
+                    client_id: client,
+                    law: terms.law,
+                    simplified: terms.simplified,
+                    service: terms.service,
+                    supervision_mode: terms.supervision_mode,
+                    times: terms.times,
+                    decided_on: terms.decided_on,
+                    valid_from: terms.valid_from,
+                    valid_to: terms.valid_to,
+                    decided_by: ctx.principal.user_id,
+                    ended_on: None,
+                    created_at: now,
+                };
+                let order = Order {
+                    id: OrderId::new(),
+                    decision_id: decision.id,
+                    client_id: client,
+                    provider_id: provider,
+                    status: OrderStatus::Ordered,
+                    ordered_at: now,
+                    accepted_at: None,
+                    accepted_by: None,
+                    activated_at: None,
+                };
+                w.insert_decision(&decision).await?;
+                w.insert_order(&order).await?;
+                succeeded_on(w, &grant, &c, |e| {
+                    e.subject("decision", decision.id).details(
+                        serde_json::json!({ "service": decision.service.code(), "order": order.id })
+                            .to_string(),
+                    )
+                });
+                Ok(DecisionWithOrder {
+                    decision,
+                    order: Some(order),
+                })
             })
-        })
-        .await
+            .await
     }
 
     /// Ends a decision early (the last day it holds).
@@ -160,60 +147,42 @@ impl Services {
         id: DecisionId,
         on: Date,
     ) -> ServiceResult<Decision> {
-        self.audited(async {
-            let mut tx = self.write().await?;
-            let mut d = tx
-                .get_decision(id)
-                .await?
-                .ok_or(ServiceError::NotFound("decision"))?;
-            let (c, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    d.client_id,
-                    Permission::DecisionManage,
-                    AuditAction::DecisionEnded,
-                )
-                .await?;
-            if d.ended_on.is_some() {
-                return Err(ServiceError::Conflict(
-                    "the decision has already ended".into(),
-                ));
-            }
-            if on < d.valid_from {
-                return Err(ServiceError::invalid(
-                    "ended_on",
-                    "is before the decision starts",
-                ));
-            }
-            d.ended_on = Some(on);
-            tx.end_decision(id, DbDate(on)).await?;
-            for mut o in tx
-                .list_orders(&OrderFilter {
-                    client: Some(d.client_id),
-                    ..OrderFilter::default()
-                })
-                .await?
-            {
-                if o.decision_id == id && o.status != OrderStatus::Ended {
-                    o.status = OrderStatus::Ended;
-                    tx.update_order(&o).await?;
+        let op = ctx.op(AuditAction::DecisionEnded, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let mut d = w
+                    .get_decision(id)
+                    .await?
+                    .ok_or(Fault::not_found("decision"))?;
+                let (c, grant) =
+                    client_in_scope(w, d.client_id, Permission::DecisionManage).await?;
+                if d.ended_on.is_some() {
+                    return Err(Fault::conflict(RegistryReason::DecisionAlreadyEnded));
                 }
-            }
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::DecisionEnded,
-                    Outcome::Success,
-                    Some(&grant),
-                    &c,
-                )
-                .subject("decision", id);
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(d)
-        })
-        .await
+                if on < d.valid_from {
+                    return Err(Fault::invalid(
+                        "ended_on",
+                        RegistryReason::EndBeforeDecisionStarts,
+                    ));
+                }
+                d.ended_on = Some(on);
+                w.end_decision(id, DbDate(on)).await?;
+                let orders = w
+                    .list_orders(&OrderFilter {
+                        client: Some(d.client_id),
+                        ..OrderFilter::default()
+                    })
+                    .await?;
+                for mut o in orders {
+                    if o.decision_id == id && o.status != OrderStatus::Ended {
+                        o.status = OrderStatus::Ended;
+                        w.update_order(&o).await?;
+                    }
+                }
+                succeeded_on(w, &grant, &c, |e| e.subject("decision", id));
+                Ok(d)
+            })
+            .await
     }
 
     /// Orders waiting for, or accepted by, the caller's units (a provider's view). Audited:
@@ -222,168 +191,119 @@ impl Services {
         &self,
         ctx: &Ctx<'_>,
         status: Option<OrderStatus>,
-    ) -> ServiceResult<Vec<(Order, vaka_domain::client::ClientSummary)>> {
-        self.audited(async {
-            let Some(grant) = ctx.principal.any_grant(Permission::OrderAccept).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::OrdersListed,
-                        None,
-                        "your roles do not accept orders",
-                    )
-                    .await);
-            };
-            let principal = ctx.principal.clone();
-            let entry = ctx.entry(
-                self.now(),
-                AuditAction::OrdersListed,
-                Outcome::Success,
-                Some(&grant),
-                "orders",
-            );
-            self.audited_read(move |tx| {
-                Box::pin(async move {
-                    let mut out = Vec::new();
-                    for o in tx
-                        .list_orders(&OrderFilter {
-                            status,
-                            ..OrderFilter::default()
-                        })
-                        .await?
+    ) -> ServiceResult<Vec<(Order, ClientSummary)>> {
+        let op = ctx.op(AuditAction::OrdersListed, "orders");
+        self.door
+            .read(op, async |r| {
+                let grant = any_grant(
+                    r,
+                    Permission::OrderAccept,
+                    RegistryReason::MayNotAcceptOrders,
+                )?;
+                let mut out = Vec::new();
+                let orders = r
+                    .list_orders(&OrderFilter {
+                        status,
+                        ..OrderFilter::default()
+                    })
+                    .await?;
+                for o in orders {
+                    let Some(c) = r.get_client_summary(o.client_id).await? else {
+                        continue;
+                    };
+                    if ctx
+                        .principal
+                        .client_grant_for(Permission::OrderAccept, c.provider_id, c.unit_id)
+                        .is_some()
                     {
-                        let Some(c) = tx.get_client_summary(o.client_id).await? else {
-                            continue;
-                        };
-                        if principal
-                            .client_grant_for(Permission::OrderAccept, c.provider_id, c.unit_id)
-                            .is_some()
-                        {
-                            out.push((o, c));
-                        }
+                        out.push((o, c));
                     }
-                    let entry =
-                        entry.details(serde_json::json!({ "results": out.len() }).to_string());
-                    Ok((out, entry))
-                })
+                }
+                r.succeeded(Some(&grant), |e| {
+                    e.details(serde_json::json!({ "results": out.len() }).to_string())
+                });
+                Ok(out)
             })
             .await
-        })
-        .await
     }
 
     /// The provider accepts an order. Physical-visit supervision needs no device: it starts
     /// at once.
     pub async fn accept_order(&self, ctx: &Ctx<'_>, id: OrderId) -> ServiceResult<Order> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let mut tx = self.write().await?;
-            let mut order = tx
-                .get_order(id)
-                .await?
-                .ok_or(ServiceError::NotFound("order"))?;
-            let (c, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    order.client_id,
-                    Permission::OrderAccept,
-                    AuditAction::OrderAccepted,
-                )
-                .await?;
-            order.status = order.status.accept()?;
-            order.accepted_at = Some(now);
-            order.accepted_by = Some(ctx.principal.user_id);
-            let decision = tx
-                .get_decision(order.decision_id)
-                .await?
-                .ok_or(ServiceError::NotFound("decision"))?;
-            if decision.supervision_mode == Some(SupervisionMode::PhysicalVisit) {
-                order.status = order.status.activate()?;
-                order.activated_at = Some(now);
-            }
-            tx.update_order(&order).await?;
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::OrderAccepted,
-                    Outcome::Success,
-                    Some(&grant),
-                    &c,
-                )
-                .subject("order", id);
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(order)
-        })
-        .await
+        let op = ctx.op(AuditAction::OrderAccepted, REGISTRY);
+        self.door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let mut order = w.get_order(id).await?.ok_or(Fault::not_found("order"))?;
+                let (c, grant) =
+                    client_in_scope(w, order.client_id, Permission::OrderAccept).await?;
+                order.status = order.status.accept()?;
+                order.accepted_at = Some(now);
+                order.accepted_by = Some(ctx.principal.user_id);
+                let decision = w
+                    .get_decision(order.decision_id)
+                    .await?
+                    .ok_or(Fault::not_found("decision"))?;
+                if decision.supervision_mode == Some(SupervisionMode::PhysicalVisit) {
+                    order.status = order.status.activate()?;
+                    order.activated_at = Some(now);
+                }
+                w.update_order(&order).await?;
+                succeeded_on(w, &grant, &c, |e| e.subject("order", id));
+                Ok(order)
+            })
+            .await
     }
 
     /// Decisions not carried out within three months, for the quarterly report (REG-22).
     pub async fn report_not_carried_out(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<NotCarriedOut>> {
-        self.audited(async {
-            let Some(grant) = ctx.principal.any_grant(Permission::ReportRead).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::ReportRead,
-                        None,
-                        "your roles do not read reports",
-                    )
-                    .await);
-            };
-            let today = self.today();
-            let tz = super::stockholm();
-            let entry = ctx.entry(
-                self.now(),
-                AuditAction::ReportRead,
-                Outcome::Success,
-                Some(&grant),
-                "follow_up",
-            );
-            self.audited_read(move |tx| {
-                Box::pin(async move {
-                    let mut rows = Vec::new();
-                    let orders = tx.list_orders(&OrderFilter::default()).await?;
-                    for d in tx.list_all_decisions().await? {
-                        if d.ended_on.is_some_and(|e| e < d.decided_on) {
-                            continue;
-                        }
-                        let order = orders.iter().find(|o| o.decision_id == d.id);
-                        let started = order
-                            .and_then(|o| o.activated_at)
-                            .map(|t| t.to_zoned(tz.clone()).date());
-                        if !not_carried_out(d.decided_on, started, today) {
-                            continue;
-                        }
-                        let Some(c) = tx.get_client_summary(d.client_id).await? else {
-                            continue;
-                        };
-                        rows.push(NotCarriedOut {
-                            decision_id: d.id,
-                            client_id: d.client_id,
-                            client_name: c.name,
-                            service: d.service,
-                            decided_on: d.decided_on,
-                            provider_id: order.map(|o| o.provider_id),
-                            order_status: order.map(|o| o.status),
-                            started_on: started,
-                            days_waiting: d
-                                .decided_on
-                                .until(started.unwrap_or(today))
-                                .map(|s| s.get_days())
-                                .unwrap_or(0),
-                        });
+        let op = ctx.op(AuditAction::ReportRead, "follow_up");
+        self.door
+            .read(op, async |r| {
+                let grant =
+                    any_grant(r, Permission::ReportRead, RegistryReason::MayNotReadReports)?;
+                let today = day_of(r.now());
+                let tz = stockholm();
+                let mut rows = Vec::new();
+                let orders = r.list_orders(&OrderFilter::default()).await?;
+                for d in r.list_all_decisions().await? {
+                    if d.ended_on.is_some_and(|e| e < d.decided_on) {
+                        continue;
                     }
-                    let entry = entry.details(
+                    let order = orders.iter().find(|o| o.decision_id == d.id);
+                    let started = order
+                        .and_then(|o| o.activated_at)
+                        .map(|t| t.to_zoned(tz.clone()).date());
+                    if !not_carried_out(d.decided_on, started, today) {
+                        continue;
+                    }
+                    let Some(c) = r.get_client_summary(d.client_id).await? else {
+                        continue;
+                    };
+                    rows.push(NotCarriedOut {
+                        decision_id: d.id,
+                        client_id: d.client_id,
+                        client_name: c.name,
+                        service: d.service,
+                        decided_on: d.decided_on,
+                        provider_id: order.map(|o| o.provider_id),
+                        order_status: order.map(|o| o.status),
+                        started_on: started,
+                        days_waiting: d
+                            .decided_on
+                            .until(started.unwrap_or(today))
+                            .map(|s| s.get_days())
+                            .unwrap_or(0),
+                    });
+                }
+                r.succeeded(Some(&grant), |e| {
+                    e.details(
                         serde_json::json!({ "report": "not_carried_out", "results": rows.len() })
                             .to_string(),
-                    );
-                    Ok((rows, entry))
-                })
+                    )
+                });
+                Ok(rows)
             })
             .await
-        })
-        .await
     }
 }

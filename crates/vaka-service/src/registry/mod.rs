@@ -1,22 +1,29 @@
 //! The registry: clients, decisions and orders, consent, supervision plans and pauses,
 //! devices, imports and the follow-up report.
+//!
+//! By concern: [`clients`] (the record, the client's page, the named group of a protected
+//! client), [`decisions`] (decisions, orders, the follow-up report), [`care`] (consent, the
+//! supervision plan, pauses), [`devices`] and [`import`].
 
 pub mod care;
 pub mod clients;
 pub mod decisions;
 pub mod devices;
 pub mod import;
+mod legacy;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use vaka_domain::access::{Assignment, Permission};
-use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome};
+use vaka_domain::audit::{NewAuditEntry, Outcome};
 use vaka_domain::client::Client;
 use vaka_domain::ids::ClientId;
-use vaka_store::ReadTx;
+use vaka_domain::reason::RegistryReason;
 
-use crate::error::Denial;
-use crate::{Ctx, ServiceError, ServiceResult, Services};
+use crate::Services;
+use crate::door::Work;
+use crate::error::{Fault, WorkResult};
 
 /// The care context of registry work.
 pub(crate) const REGISTRY: &str = "registry";
@@ -26,57 +33,71 @@ pub fn stockholm() -> TimeZone {
     TimeZone::get("Europe/Stockholm").unwrap_or(TimeZone::UTC)
 }
 
+/// The day `at` falls on in Stockholm.
+pub(crate) fn day_of(at: Timestamp) -> Date {
+    at.to_zoned(stockholm()).date()
+}
+
 impl Services {
     /// Today's date in Stockholm.
     pub fn today(&self) -> Date {
-        self.now().to_zoned(stockholm()).date()
+        day_of(self.now())
     }
+}
 
-    /// An audit entry about a client, flagged when the identity is protected.
-    pub(crate) fn client_entry(
-        &self,
-        ctx: &Ctx<'_>,
-        action: AuditAction,
-        outcome: Outcome,
-        grant: Option<&Assignment>,
-        client: &Client,
-    ) -> NewAuditEntry {
-        let mut e = ctx
-            .entry(self.now(), action, outcome, grant, REGISTRY)
-            .client(client.id);
-        e.flags = AuditFlags {
-            protected_identity: client.protection.is_protected(),
-            ..AuditFlags::default()
-        };
-        e
-    }
-
-    /// Loads a client and checks `p` over it (need-to-know). A refusal names the client in
-    /// the audit log.
-    pub(crate) async fn client_in_scope(
-        &self,
-        ctx: &Ctx<'_>,
-        tx: &mut dyn ReadTx,
-        id: ClientId,
-        p: Permission,
-        action: AuditAction,
-    ) -> ServiceResult<(Client, Assignment)> {
-        let client = tx
-            .get_client(id)
-            .await?
-            .ok_or(ServiceError::NotFound("client"))?;
-        match ctx
-            .principal
+/// Loads a client and checks `p` over it (need-to-know). A refusal names the client in the
+/// audit log, flagged when its identity is protected.
+pub(crate) async fn client_in_scope<'a>(
+    w: &mut impl Work<'a>,
+    id: ClientId,
+    p: Permission,
+) -> WorkResult<(Client, Assignment)> {
+    let client = w
+        .reads()
+        .get_client(id)
+        .await?
+        .ok_or(Fault::not_found("client"))?;
+    let grant = w.ctx().and_then(|ctx| {
+        ctx.principal
             .client_grant_for(p, client.provider_id, client.unit_id)
-        {
-            Some(g) => Ok((client, g.clone())),
-            None => {
-                let entry = self.client_entry(ctx, action, Outcome::Denied, None, &client);
-                Err(ServiceError::Denied(Box::new(Denial {
-                    entry,
-                    reason: "the client is outside your need-to-know".into(),
-                })))
-            }
-        }
+            .cloned()
+    });
+    match grant {
+        Some(grant) => Ok((client, grant)),
+        None => Err(Fault::denied(
+            w.client_entry(Outcome::Denied, None, &client),
+            RegistryReason::OutsideNeedToKnow,
+        )),
     }
+}
+
+/// The caller's assignment that gives `p` somewhere, or an audited refusal for `reason`.
+pub(crate) fn any_grant<'a>(
+    w: &impl Work<'a>,
+    p: Permission,
+    reason: RegistryReason,
+) -> WorkResult<Assignment> {
+    w.ctx()
+        .and_then(|ctx| ctx.principal.any_grant(p).cloned())
+        .ok_or_else(|| refused_by_roles(w, reason))
+}
+
+/// A refusal by the caller's roles as a whole, before any client is in question. Its entry
+/// is filed under the administration care context, as these refusals always were.
+pub(crate) fn refused_by_roles<'a>(w: &impl Work<'a>, reason: RegistryReason) -> Fault {
+    let mut e = w.entry(Outcome::Denied, None);
+    e.care_context = Some(crate::directory::ADMIN.to_owned());
+    Fault::denied(e, reason)
+}
+
+/// Records this unit's success on `client` through `grant` (flagged when the client's
+/// identity is protected), as `shape` completes the entry (a subject, details).
+pub(crate) fn succeeded_on<'a>(
+    w: &mut impl Work<'a>,
+    grant: &Assignment,
+    client: &Client,
+    shape: impl FnOnce(NewAuditEntry) -> NewAuditEntry,
+) {
+    let e = shape(w.client_entry(Outcome::Success, Some(grant), client));
+    w.record(e);
 }

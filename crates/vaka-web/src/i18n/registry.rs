@@ -1,31 +1,13 @@
-//! Reasons of the registry rules (clients, decisions, orders, consent, plans, pauses and
-//! reports) in Swedish. The pages' messages are in `locales/*/registry.ftl`.
+//! Swedish for the registry's reasons that are still English sentences: those of devices and
+//! the CSV import. The registry's typed reasons have their words in
+//! `locales/*/reasons/registry.ftl`, the pages' messages in `locales/*/registry.ftl`.
 
-/// Swedish for the registry's reasons (English stays as is).
+/// Swedish for the registry's reasons still given as English sentences (English stays as is).
 pub const REASONS_SV: &[(&str, &str)] = &[
-    (
-        "a client with that identity number already exists",
-        "det finns redan en brukare med det personnumret",
-    ),
-    (
-        "a pause lasts at most a year",
-        "ett uppehåll varar högst ett år",
-    ),
-    (
-        "a safety alarm has no supervision mode or times",
-        "trygghetslarm har ingen tillsynsform eller tider",
-    ),
-    ("a time is given twice", "en tid står två gånger"),
-    ("at most 12 times a night", "högst 12 tider per natt"),
-    ("cannot be in the future", "kan inte ligga i framtiden"),
-    (
-        "consent cannot be dated in the future",
-        "samtycke kan inte dateras i framtiden",
-    ),
-    (
-        "give at least one time of the night",
-        "ange minst en tid på natten",
-    ),
+    ("is out of range", "är utanför tillåtet intervall"),
+    ("no such organisation", "organisationen finns inte"),
+    ("no such unit", "enheten finns inte"),
+    ("is not one of the choices", "är inte ett av alternativen"),
     (
         "give the whole address (street, postcode and city) or none of it",
         "ange hela adressen (gata, postnummer och ort) eller ingen del av den",
@@ -34,100 +16,19 @@ pub const REASONS_SV: &[(&str, &str)] = &[
         "is a personnummer, not a samordningsnummer",
         "är ett personnummer, inte ett samordningsnummer",
     ),
-    ("is before consent was given", "är före samtycket"),
-    ("is before first_night", "är före första natten"),
-    ("is before the decision starts", "är före beslutets början"),
-    ("is before valid_from", "är före startdatum"),
-    ("is in the past", "har redan passerat"),
     ("is not a care provider", "är inte en utförare"),
-    ("is out of range", "är utanför tillåtet intervall"),
-    (
-        "is required for night supervision (camera, physical_visit or both)",
-        "krävs för nattillsyn (kamera, fysiskt besök eller båda)",
-    ),
-    ("must be 5–180 minutes", "ska vara 5–180 minuter"),
-    ("must be 5–60 minutes", "ska vara 5–60 minuter"),
-    (
-        "must be after the day consent was given",
-        "ska vara efter dagen för samtycket",
-    ),
     (
         "must be five digits, e.g. 123 45",
         "ska vara fem siffror, t.ex. 123 45",
-    ),
-    (
-        "name the representative who consented",
-        "ange företrädaren som samtyckte",
-    ),
-    ("no such organisation", "organisationen finns inte"),
-    ("no such unit", "enheten finns inte"),
-    ("no such user", "användaren finns inte"),
-    (
-        "only a new order can be accepted",
-        "bara nya uppdrag kan tas emot",
-    ),
-    (
-        "overlaps another decision on the same service for this client",
-        "överlappar ett annat beslut om samma insats för brukaren",
-    ),
-    (
-        "the client has no protected identity",
-        "brukaren har inga skyddade personuppgifter",
-    ),
-    (
-        "the client has no provider to carry out the decision; set one first",
-        "brukaren har ingen utförare som kan verkställa beslutet; ange en först",
-    ),
-    (
-        "the client is informed before consenting, not after",
-        "brukaren informeras före samtycket, inte efter",
-    ),
-    (
-        "the client is outside your need-to-know",
-        "brukaren ligger utanför din behörighet",
-    ),
-    (
-        "the consent is already withdrawn",
-        "samtycket är redan återkallat",
-    ),
-    (
-        "the decision has already ended",
-        "beslutet har redan upphört",
-    ),
-    (
-        "the order is not waiting to start",
-        "uppdraget väntar inte på start",
-    ),
-    (
-        "the pause is already cancelled",
-        "uppehållet är redan borttaget",
-    ),
-    (
-        "the provider has not accepted the order yet",
-        "utföraren har inte tagit emot uppdraget ännu",
     ),
     (
         "the unit belongs to another provider",
         "enheten hör till en annan utförare",
     ),
     (
-        "the user is already in the group",
-        "användaren finns redan i gruppen",
-    ),
-    (
         "two contacts have the same order",
         "två kontaktpersoner har samma ordning",
     ),
-    ("is not one of the choices", "är inte ett av alternativen"),
-    (
-        "is not a date (YYYY-MM-DD)",
-        "är inte ett datum (ÅÅÅÅ-MM-DD)",
-    ),
-    (
-        "must be a whole number of minutes",
-        "ska vara ett helt antal minuter",
-    ),
-    ("choose a user", "välj en användare"),
     (
         "check digit does not match: check every digit for typos",
         "kontrollsiffran stämmer inte: kontrollera varje siffra",
@@ -158,7 +59,8 @@ pub const REASONS_SV: &[(&str, &str)] = &[
     ),
 ];
 
-/// Swedish for reasons that start the same and end with a detail (kept as it is).
+/// Swedish for reasons that start the same and end with a detail (kept as it is). Transitional,
+/// like the identity-number entries above: for the CSV import's plain-text problems.
 pub const REASON_PREFIXES_SV: &[(&str, &str)] = &[
     ("no such date: ", "datumet finns inte: "),
     (
@@ -166,3 +68,42 @@ pub const REASON_PREFIXES_SV: &[(&str, &str)] = &[
         "ska ha 10 eller 12 siffror, hittade ",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::personnummer::PersonnummerError as E;
+
+    use crate::i18n::reason::api_words;
+    use crate::i18n::{Lang, Tr};
+
+    /// An identity number's reason says in English what the error's `Display` says (the API
+    /// showed that text before the reasons were typed).
+    #[test]
+    fn identity_reasons_say_what_the_errors_display() {
+        let (year, month, day) = (1945, 2, 30);
+        for e in [
+            E::Empty,
+            E::InvalidCharacter { found: '/' },
+            E::InvalidCharacter { found: '\u{0}' },
+            E::TooManySeparators,
+            E::WrongLength { digits: 11 },
+            E::MisplacedSeparator,
+            E::PlusWithCentury,
+            E::UnsupportedYear { year: 1700 },
+            E::NoSuchDate { year, month, day },
+            E::NoSuchCoordinationDate { year, month, day },
+            E::DateInFuture { year, month, day },
+            E::BirthNumberZero,
+            E::CheckDigit,
+            E::IsSamordningsnummer,
+            E::IsPersonnummer,
+            E::NotCanonical,
+            E::ReserveEmpty,
+            E::ReserveTooLong { chars: 2026 },
+            E::ReserveInvalidCharacter { found: 'ö' },
+        ] {
+            assert_eq!(api_words(&e.clone().into()), e.to_string());
+            assert!(!Tr::new(Lang::Sv).reason_of(&e.into()).contains('{'));
+        }
+    }
+}

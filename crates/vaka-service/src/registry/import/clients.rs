@@ -22,7 +22,7 @@ use super::report::{
 use super::{Checked, Column, ImportKind, ImportMode, col};
 use crate::door::Work;
 use crate::error::WorkResult;
-use crate::registry::clients::{ClientInput, ContactInput, build_client};
+use crate::registry::clients::{ClientInput, ContactInput, client_from_input};
 use crate::registry::devices::admin_refusal;
 use crate::registry::{REGISTRY, stockholm};
 use crate::{Ctx, ServiceResult, Services};
@@ -280,7 +280,7 @@ impl<'p> ClientRows<'p> {
                     row.line,
                     identity_key(input.identity_kind, &input.identity, today),
                 ));
-                let client = build_client(
+                let client = client_from_input(
                     &input,
                     ClientId::new(),
                     now,
