@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::reason::RegistryReason;
-use vaka_store::times_to_text;
 
 pub use consent::{add_consent, withdraw_consent};
 pub use decisions::{accept_order, add_decision, end_decision};
@@ -106,7 +105,11 @@ fn form_opt_minutes(field: &'static str, raw: &str) -> Result<Option<u16>, ApiEr
 
 /// Times of the night as a page shows them: `23:00, 02:00`.
 fn times_text(times: &[jiff::civil::Time]) -> String {
-    times_to_text(times).replace(',', ", ")
+    times
+        .iter()
+        .map(|t| t.strftime("%H:%M").to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn day(d: Date) -> String {
