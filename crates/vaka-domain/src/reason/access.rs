@@ -8,5 +8,7 @@ reasons! {
     pub enum AccessReason {
         /// No role of the caller allows this on this target.
         NotAllowedHere => "access-not-allowed-here",
+        /// The client is outside the caller's need-to-know.
+        OutsideNeedToKnow => "access-outside-need-to-know",
     }
 }

@@ -17,7 +17,6 @@ use unic_langid::LanguageIdentifier;
 mod alarms;
 pub mod reason;
 mod registry;
-mod supervision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -383,7 +382,6 @@ impl Tr {
             if let Some((_, sv)) = REASONS_SV
                 .iter()
                 .chain(registry::REASONS_SV)
-                .chain(supervision::REASONS_SV)
                 .chain(alarms::REASONS_SV)
                 .find(|(en, _)| *en == reason)
             {

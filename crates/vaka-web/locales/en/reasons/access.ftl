@@ -4,3 +4,4 @@
 ### reason of the enum has a message (unit tests check both).
 
 access-not-allowed-here = your roles do not allow this here
+access-outside-need-to-know = the client is outside your need-to-know

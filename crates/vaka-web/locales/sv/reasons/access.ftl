@@ -4,3 +4,4 @@
 ### reason of the enum has a message (unit tests check both).
 
 access-not-allowed-here = dina roller tillåter inte detta här
+access-outside-need-to-know = brukaren ligger utanför din behörighet
