@@ -25,6 +25,8 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::ids::{ClientId, TaskId};
 use crate::plan::EscalationChain;
+use crate::reason::SupervisionReason;
+use crate::reason::SupervisionReason as R;
 use crate::rounds::{DstAdjustment, PlannedTask, TaskKind};
 
 /// A planned supervision as stored: where it is in its life.
@@ -156,32 +158,32 @@ impl Dispatch {
         let mut d = self.clone();
         match (step, status) {
             (_, DispatchStatus::Closed) => {
-                return Err(Refused::NotNow("the dispatch is already closed"));
+                return Err(Refused::NotNow(R::DispatchClosed));
             }
             (DispatchStep::Acknowledge, DispatchStatus::New) => {
                 d.acknowledged_at = Some(at);
                 d.responder = Some(by);
             }
             (DispatchStep::Acknowledge, _) => {
-                return Err(Refused::NotNow("the dispatch is already acknowledged"));
+                return Err(Refused::NotNow(R::DispatchAcknowledged));
             }
             (_, DispatchStatus::New) => {
-                return Err(Refused::NotNow("acknowledge the dispatch first"));
+                return Err(Refused::NotNow(R::AcknowledgeFirst));
             }
             (DispatchStep::OnTheWay, DispatchStatus::Acknowledged) => d.on_way_at = Some(at),
             (DispatchStep::OnTheWay, _) => {
-                return Err(Refused::NotNow("staff are already on the way"));
+                return Err(Refused::NotNow(R::AlreadyOnTheWay));
             }
             (DispatchStep::Arrived, DispatchStatus::Acknowledged | DispatchStatus::OnTheWay) => {
                 d.arrived_at = Some(at);
             }
             (DispatchStep::Arrived, _) => {
-                return Err(Refused::NotNow("arrival is already recorded"));
+                return Err(Refused::NotNow(R::ArrivalRecorded));
             }
             (DispatchStep::Close, _) => {
                 let note = note.map(str::trim).filter(|n| !n.is_empty());
                 let Some(note) = note else {
-                    return Err(Refused::NotNow(NOTE_REQUIRED));
+                    return Err(Refused::NotNow(R::NoteRequired));
                 };
                 d.closed_at = Some(at);
                 d.close_note = Some(note.to_owned());
@@ -190,9 +192,6 @@ impl Dispatch {
         Ok(d)
     }
 }
-
-/// Why a dispatch cannot be closed without a note.
-pub const NOTE_REQUIRED: &str = "write what was done before closing";
 
 /// Where a dispatch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -419,17 +418,23 @@ pub struct TaskRules {
 }
 
 /// Why an event does not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
     /// The task is not in a state where this can happen (e.g. a look-in before the window).
-    NotNow(&'static str),
+    NotNow(SupervisionReason),
 }
 
 impl Refused {
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> SupervisionReason {
         match self {
             Refused::NotNow(r) => r,
         }
+    }
+}
+
+impl From<Refused> for crate::reason::Reason {
+    fn from(r: Refused) -> Self {
+        r.reason().into()
     }
 }
 
@@ -443,7 +448,7 @@ pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, 
         return match event {
             // Time passing over a finished task is no news.
             Event::Tick(_) => Ok((state, vec![])),
-            _ => Err(Refused::NotNow("the supervision is already finished")),
+            _ => Err(Refused::NotNow(R::AlreadyFinished)),
         };
     }
     let dispatch = |why| Effect::Dispatch {
@@ -454,9 +459,9 @@ pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, 
     match (state, event) {
         (_, Event::Cancelled(_)) => Ok((S::Cancelled, vec![])),
         // A pause stops look-ins and escalation, but not staff already on their way.
-        (S::Escalated { .. } | S::Missed | S::CameraUnreachable, Event::Paused(_)) => Err(
-            Refused::NotNow("staff are already sent; close the dispatch instead"),
-        ),
+        (S::Escalated { .. } | S::Missed | S::CameraUnreachable, Event::Paused(_)) => {
+            Err(Refused::NotNow(R::StaffAlreadySent))
+        }
         (_, Event::Paused(_)) => Ok((S::Paused, vec![])),
 
         (S::Planned, Event::Tick(now)) if now >= rules.closes => Ok((
@@ -521,9 +526,9 @@ pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, 
 
         (S::Open { recheck }, Event::LookInStarted(now)) => {
             if now < rules.opens {
-                Err(Refused::NotNow("the window has not opened"))
+                Err(Refused::NotNow(R::WindowNotOpen))
             } else if now >= recheck.unwrap_or(rules.closes) {
-                Err(Refused::NotNow("the window has closed"))
+                Err(Refused::NotNow(R::WindowClosed))
             } else {
                 Ok((S::LookedIn { recheck }, vec![]))
             }
@@ -532,13 +537,9 @@ pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, 
             // Looking again before recording (the view ended at its limit): allowed.
             Ok((S::LookedIn { recheck }, vec![]))
         }
-        (S::Planned, Event::LookInStarted(_)) => Err(Refused::NotNow("the window has not opened")),
-        (S::RecheckDue { .. }, Event::LookInStarted(_)) => {
-            Err(Refused::NotNow("the re-check is not due yet"))
-        }
-        (_, Event::LookInStarted(_)) => Err(Refused::NotNow(
-            "the supervision has moved on to staff on site",
-        )),
+        (S::Planned, Event::LookInStarted(_)) => Err(Refused::NotNow(R::WindowNotOpen)),
+        (S::RecheckDue { .. }, Event::LookInStarted(_)) => Err(Refused::NotNow(R::RecheckNotDue)),
+        (_, Event::LookInStarted(_)) => Err(Refused::NotNow(R::MovedOnToStaff)),
 
         (S::LookedIn { recheck }, Event::Outcome(now, o)) => Ok(match (o, recheck) {
             (Outcome::SeenOk, _) => (S::Done, vec![]),
@@ -561,12 +562,12 @@ pub fn apply(state: TaskState, event: Event, rules: &TaskRules) -> Result<Step, 
                 vec![dispatch(DispatchCause::Deviation)],
             ),
         }),
-        (_, Event::Outcome(..)) => Err(Refused::NotNow("record an outcome after a look-in")),
+        (_, Event::Outcome(..)) => Err(Refused::NotNow(R::OutcomeAfterLookIn)),
 
         (S::Escalated { .. } | S::Missed | S::CameraUnreachable, Event::DispatchClosed(_)) => {
             Ok((S::Closed, vec![]))
         }
-        (_, Event::DispatchClosed(_)) => Err(Refused::NotNow("no staff were sent")),
+        (_, Event::DispatchClosed(_)) => Err(Refused::NotNow(R::NoStaffSent)),
     }
 }
 
@@ -922,7 +923,7 @@ mod tests {
         assert_eq!(d.deadline(), t(75));
         assert_eq!(
             d.step(DispatchStep::Close, by, t(31), Some("x")),
-            Err(Refused::NotNow("acknowledge the dispatch first"))
+            Err(Refused::NotNow(R::AcknowledgeFirst))
         );
         let d = d.step(DispatchStep::Acknowledge, by, t(31), None).unwrap();
         assert_eq!(
@@ -936,7 +937,7 @@ mod tests {
         assert!(d.step(DispatchStep::OnTheWay, by, t(61), None).is_err());
         assert_eq!(
             d.step(DispatchStep::Close, by, t(70), Some("  ")),
-            Err(Refused::NotNow("write what was done before closing"))
+            Err(Refused::NotNow(R::NoteRequired))
         );
         let d = d
             .step(DispatchStep::Close, by, t(70), Some(" Asleep, all well "))

@@ -90,7 +90,7 @@ async fn view(
 ) -> Response {
     match hub.start_look_in(DeviceId(device)) {
         Ok(look) => ws.on_upgrade(move |socket| relay(look, socket)),
-        Err(e) => (StatusCode::CONFLICT, e.reason()).into_response(),
+        Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
     }
 }
 

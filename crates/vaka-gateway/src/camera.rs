@@ -18,6 +18,7 @@ use vaka_camera_protocol::{
     Action, CameraState, Connection, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, encode,
 };
 use vaka_domain::ids::DeviceId;
+use vaka_domain::reason::{Reason, SupervisionReason};
 
 /// The gateway's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +63,28 @@ pub enum LookInRefused {
 }
 
 impl LookInRefused {
-    pub fn reason(self) -> &'static str {
+    /// Why, as a typed reason the pages word in their language.
+    pub fn reason(self) -> SupervisionReason {
         match self {
+            LookInRefused::Offline => SupervisionReason::CameraOffline,
+            LookInRefused::Busy => SupervisionReason::CameraBusy,
+        }
+    }
+}
+
+impl From<LookInRefused> for Reason {
+    fn from(r: LookInRefused) -> Self {
+        r.reason().into()
+    }
+}
+
+/// In English, for logs and the gateway's own answers to tools.
+impl std::fmt::Display for LookInRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
             LookInRefused::Offline => "the camera is not connected",
             LookInRefused::Busy => "someone is already looking in through this camera",
-        }
+        })
     }
 }
 

@@ -10,5 +10,7 @@ reasons! {
         NotAllowedHere => "access-not-allowed-here",
         /// The caller holds no right to review the audit log.
         MayNotReadAuditLog => "access-may-not-read-audit-log",
+        /// The client is outside the caller's need-to-know.
+        OutsideNeedToKnow => "access-outside-need-to-know",
     }
 }

@@ -11,24 +11,27 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use vaka_domain::access::Permission;
-use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome as AuditOutcome};
-use vaka_domain::client::ClientSummary;
-use vaka_domain::consent::service_allowed;
+use vaka_domain::access::{Assignment, Permission};
+use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
+use vaka_domain::client::{Client, ClientSummary};
+use vaka_domain::consent::{Refusal, service_allowed};
 use vaka_domain::decision::ServiceKind;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId, LookInId, TaskId};
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::rounds::{TaskKind, night_of};
-use vaka_domain::supervision::{Dispatch, Event, LookInRecord, Outcome, TaskState, apply};
-use vaka_store::{DeviceFilter, ReadTx};
+use vaka_domain::supervision::{
+    Dispatch, Event, LookInRecord, Outcome, SupervisionTask, TaskState, apply,
+};
+use vaka_store::values::to_db_precision;
+use vaka_store::{DeviceFilter, ReadTx, StoreResult};
 
-use super::scheduler::{client_settings, task_rules};
-use crate::error::Denial;
+use super::scheduler::{RECHECK_WINDOW, client_settings, task_rules};
+use super::{SUPERVISION, any_grant, client_in_scope, record_list_read};
+use crate::door::{Change, Op, Work};
+use crate::error::Fault;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
-
-/// The care context of the console's audit entries.
-pub(crate) const SUPERVISION: &str = "night_supervision";
 
 /// How far ahead the queue shows look-ins.
 pub const QUEUE_AHEAD: SignedDuration = SignedDuration::from_hours(3);
@@ -65,6 +68,37 @@ pub struct LookInStarted {
     pub client_name: String,
 }
 
+/// Where a task stands in the queue: when it is due, and its window (a re-check's own).
+fn queue_times(t: &SupervisionTask) -> (Timestamp, Timestamp, Timestamp) {
+    let rw = RECHECK_WINDOW;
+    match t.state {
+        TaskState::RecheckDue { at } => (at, at, at + rw),
+        TaskState::Open {
+            recheck: Some(closes),
+        }
+        | TaskState::LookedIn {
+            recheck: Some(closes),
+        } => (closes - rw, closes - rw, closes),
+        _ => (t.due, t.opens, t.closes),
+    }
+}
+
+/// A look-in refused by a rule of the moment: audited as a failure that says why, answered
+/// 409.
+fn refused(
+    w: &Change<'_>,
+    grant: &Assignment,
+    client: &Client,
+    task: TaskId,
+    reason: SupervisionReason,
+) -> Fault {
+    let entry = w
+        .client_entry(AuditOutcome::Failure, Some(grant), client)
+        .subject("supervision_task", task)
+        .details(serde_json::json!({ "refused": reason.logged() }).to_string());
+    Fault::refused(entry, reason)
+}
+
 impl Services {
     /// The due and upcoming look-ins of tonight the caller may see, ordered by time, with
     /// re-checks and tasks whose staff are on their way. One audit entry per read.
@@ -73,84 +107,64 @@ impl Services {
         ctx: &Ctx<'_>,
         online: Online<'_>,
     ) -> ServiceResult<Vec<QueueItem>> {
-        self.audited(async {
-            let now = self.now();
-            let Some(grant) = ctx.principal.any_grant(Permission::Supervise).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::SupervisionQueueRead,
-                        None,
-                        "your roles do not include looking in",
+        let op = ctx.op(AuditAction::SupervisionQueueRead, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let grant = any_grant(r, Permission::Supervise, SupervisionReason::MayNotLookIn)?;
+                let now = r.now();
+                let night = night_of(now, &stockholm());
+                let tasks = r
+                    .list_console_tasks(
+                        night.yesterday().unwrap_or(night),
+                        night,
+                        now + QUEUE_AHEAD,
                     )
-                    .await);
-            };
-            let tz = stockholm();
-            let night = night_of(now, &tz);
-            let mut tx = self.read().await?;
-            let tasks = tx
-                .list_console_tasks(night.yesterday().unwrap_or(night), night, now + QUEUE_AHEAD)
-                .await?;
-            let cameras = active_cameras(&mut *tx).await?;
-            let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
-            let mut items = Vec::new();
-            let mut protected = false;
-            for t in tasks.into_iter().filter(|t| t.kind == TaskKind::LookIn) {
-                if let std::collections::hash_map::Entry::Vacant(e) = clients.entry(t.client_id) {
-                    let c = tx.get_client_summary(t.client_id).await?.filter(|c| {
-                        ctx.principal
-                            .client_grant_for(Permission::Supervise, c.provider_id, c.unit_id)
-                            .is_some()
-                    });
-                    e.insert(c);
-                }
-                let Some(Some(c)) = clients.get(&t.client_id) else {
-                    continue;
-                };
-                protected |= c.protection.is_protected();
-                let camera = cameras.get(&t.client_id).copied();
-                let camera_online = camera.is_some_and(online);
-                let rw = super::scheduler::RECHECK_WINDOW;
-                let (due, opens, closes) = match t.state {
-                    TaskState::RecheckDue { at } => (at, at, at + rw),
-                    TaskState::Open {
-                        recheck: Some(closes),
+                    .await?;
+                let cameras = active_cameras(&mut **r).await?;
+                let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
+                let mut items = Vec::new();
+                let mut protected = false;
+                for t in tasks.into_iter().filter(|t| t.kind == TaskKind::LookIn) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = clients.entry(t.client_id)
+                    {
+                        let c = r.get_client_summary(t.client_id).await?.filter(|c| {
+                            ctx.principal
+                                .client_grant_for(Permission::Supervise, c.provider_id, c.unit_id)
+                                .is_some()
+                        });
+                        e.insert(c);
                     }
-                    | TaskState::LookedIn {
-                        recheck: Some(closes),
-                    } => (closes - rw, closes - rw, closes),
-                    _ => (t.due, t.opens, t.closes),
-                };
-                items.push(QueueItem {
-                    task_id: t.id,
-                    client_id: t.client_id,
-                    client_name: c.name.clone(),
-                    unit_id: c.unit_id,
-                    kind: t.kind,
-                    state: t.state.code(),
-                    due,
-                    opens,
-                    closes,
-                    camera,
-                    camera_online,
-                    can_look_in: camera_online
-                        && matches!(t.state, TaskState::Open { .. } | TaskState::LookedIn { .. }),
-                });
-            }
-            drop(tx);
-            items.sort_by_key(|i| (i.due, i.task_id));
-            self.audit_list_read(
-                ctx,
-                &grant,
-                AuditAction::SupervisionQueueRead,
-                "results",
-                items.len(),
-                protected,
-            )
-            .await?;
-            Ok(items)
-        })
-        .await
+                    let Some(Some(c)) = clients.get(&t.client_id) else {
+                        continue;
+                    };
+                    protected |= c.protection.is_protected();
+                    let camera = cameras.get(&t.client_id).copied();
+                    let camera_online = camera.is_some_and(online);
+                    let (due, opens, closes) = queue_times(&t);
+                    items.push(QueueItem {
+                        task_id: t.id,
+                        client_id: t.client_id,
+                        client_name: c.name.clone(),
+                        unit_id: c.unit_id,
+                        kind: t.kind,
+                        state: t.state.code(),
+                        due,
+                        opens,
+                        closes,
+                        camera,
+                        camera_online,
+                        can_look_in: camera_online
+                            && matches!(
+                                t.state,
+                                TaskState::Open { .. } | TaskState::LookedIn { .. }
+                            ),
+                    });
+                }
+                items.sort_by_key(|i| (i.due, i.task_id));
+                record_list_read(r, &grant, "results", items.len(), protected);
+                Ok(items)
+            })
+            .await
     }
 
     /// Starts a look-in on a task after every check; the caller then opens the camera's picture
@@ -162,125 +176,96 @@ impl Services {
         limit_seconds: u16,
         online: Online<'_>,
     ) -> ServiceResult<LookInStarted> {
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let mut tx = self.write().await?;
-            let task = tx
-                .get_task(task_id)
-                .await?
-                .ok_or(ServiceError::NotFound("supervision task"))?;
-            let (client, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    task.client_id,
-                    Permission::Supervise,
-                    AuditAction::LookInStarted,
-                )
-                .await?;
-            let refuse = |reason: &'static str| {
-                let e = self
-                    .client_entry(
-                        ctx,
-                        AuditAction::LookInStarted,
-                        AuditOutcome::Failure,
-                        Some(&grant),
-                        &client,
-                    )
-                    .subject("supervision_task", task.id)
-                    .details(serde_json::json!({ "refused": reason }).to_string());
-                ServiceError::Refused(Box::new(Denial {
-                    entry: with_context(e),
-                    reason: reason.into(),
-                }))
-            };
-            if task.kind != TaskKind::LookIn {
-                return Err(refuse("this supervision is a visit, not a look-in"));
-            }
-            let decisions = tx.list_decisions(client.id).await?;
-            let consents = tx.list_consents(client.id).await?;
-            if let Err(r) = service_allowed(
-                ServiceKind::NightSupervision,
-                &decisions,
-                &consents,
-                self.today(),
-            ) {
-                return Err(refuse(match r {
-                    vaka_domain::consent::Refusal::NoValidDecision => {
-                        "there is no valid decision on night supervision"
-                    }
-                    vaka_domain::consent::Refusal::NoValidConsent => {
-                        "there is no valid consent to night supervision"
-                    }
-                }));
-            }
-            if tx
-                .list_pauses(client.id)
-                .await?
-                .iter()
-                .any(|p| p.covers(task.night))
-            {
-                return Err(refuse("supervision is paused tonight"));
-            }
-            let effective = client_settings(&mut *tx, client.id).await?;
-            let rules = task_rules(&task, &effective);
-            let (state, _) = apply(task.state, Event::LookInStarted(now), &rules)
-                .map_err(|r| refuse(r.reason()))?;
-            let Some(device) = active_cameras(&mut *tx).await?.get(&client.id).copied() else {
-                return Err(refuse("the client has no active camera"));
-            };
-            if !online(device) {
-                return Err(refuse("the camera is not connected"));
-            }
-            if !tx.move_task(&task, state, now).await? {
-                return Err(ServiceError::Conflict(
-                    "the supervision changed meanwhile; try again".into(),
-                ));
-            }
-            let record = LookInRecord {
-                id: LookInId::new(),
-                task_id: task.id,
-                client_id: client.id,
-                device_id: device,
-                operator: ctx.principal.user_id,
-                started_at: now,
-                ended_at: None,
-                limit_seconds,
-                recheck: matches!(
-                    task.state,
-                    TaskState::Open { recheck: Some(_) } | TaskState::LookedIn { recheck: Some(_) }
-                ),
-                outcome: None,
-                note: None,
-            };
-            tx.insert_look_in(&record).await?;
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::LookInStarted,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    &client,
-                )
-                .subject("look_in", record.id)
-                .details(
-                    serde_json::json!({
-                        "task": task.id,
-                        "device": device,
-                        "limit_seconds": limit_seconds,
-                        "recheck": record.recheck,
-                    })
-                    .to_string(),
-                );
-            tx.append_audit(&with_context(entry)).await?;
-            tx.commit().await?;
-            self.supervision_changed();
-            Ok(LookInStarted {
-                record,
-                client_name: client.name.clone(),
+        let op = ctx.op(AuditAction::LookInStarted, SUPERVISION);
+        let started = self
+            .door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let task = w
+                    .get_task(task_id)
+                    .await?
+                    .ok_or(Fault::not_found("supervision task"))?;
+                let (client, grant) =
+                    client_in_scope(w, task.client_id, Permission::Supervise).await?;
+                let refuse = |w: &Change<'_>, reason| refused(w, &grant, &client, task.id, reason);
+                if task.kind != TaskKind::LookIn {
+                    return Err(refuse(w, SupervisionReason::VisitNotLookIn));
+                }
+                let decisions = w.list_decisions(client.id).await?;
+                let consents = w.list_consents(client.id).await?;
+                let today = now.to_zoned(stockholm()).date();
+                if let Err(r) =
+                    service_allowed(ServiceKind::NightSupervision, &decisions, &consents, today)
+                {
+                    return Err(refuse(
+                        w,
+                        match r {
+                            Refusal::NoValidDecision => SupervisionReason::NoValidDecision,
+                            Refusal::NoValidConsent => SupervisionReason::NoValidConsent,
+                        },
+                    ));
+                }
+                if w.list_pauses(client.id)
+                    .await?
+                    .iter()
+                    .any(|p| p.covers(task.night))
+                {
+                    return Err(refuse(w, SupervisionReason::PausedTonight));
+                }
+                let effective = client_settings(&mut **w, client.id).await?;
+                let rules = task_rules(&task, &effective);
+                let state = match apply(task.state, Event::LookInStarted(now), &rules) {
+                    Ok((state, _)) => state,
+                    Err(r) => return Err(refuse(w, r.reason())),
+                };
+                let Some(device) = active_cameras(&mut **w).await?.get(&client.id).copied() else {
+                    return Err(refuse(w, SupervisionReason::NoActiveCamera));
+                };
+                if !online(device) {
+                    return Err(refuse(w, SupervisionReason::CameraOffline));
+                }
+                if !w.move_task(&task, state, now).await? {
+                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
+                }
+                let record = LookInRecord {
+                    id: LookInId::new(),
+                    task_id: task.id,
+                    client_id: client.id,
+                    device_id: device,
+                    operator: ctx.principal.user_id,
+                    started_at: now,
+                    ended_at: None,
+                    limit_seconds,
+                    recheck: matches!(
+                        task.state,
+                        TaskState::Open { recheck: Some(_) }
+                            | TaskState::LookedIn { recheck: Some(_) }
+                    ),
+                    outcome: None,
+                    note: None,
+                };
+                w.insert_look_in(&record).await?;
+                let entry = w
+                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
+                    .subject("look_in", record.id)
+                    .details(
+                        serde_json::json!({
+                            "task": task.id,
+                            "device": device,
+                            "limit_seconds": limit_seconds,
+                            "recheck": record.recheck,
+                        })
+                        .to_string(),
+                    );
+                w.record(entry);
+                Ok(LookInStarted {
+                    record,
+                    client_name: client.name.clone(),
+                })
             })
-        })
-        .await
+            .await?;
+        self.supervision_changed();
+        Ok(started)
     }
 
     /// The look-in as logged with the client's name, for its operator only (the page that
@@ -290,46 +275,47 @@ impl Services {
         ctx: &Ctx<'_>,
         id: LookInId,
     ) -> ServiceResult<(LookInRecord, String)> {
-        let mut tx = self.read().await?;
-        match tx.get_look_in(id).await? {
-            Some(l) if l.operator == ctx.principal.user_id => {
-                let name = tx
-                    .get_client_summary(l.client_id)
-                    .await?
-                    .map(|c| c.name)
-                    .unwrap_or_default();
-                Ok((l, name))
-            }
-            _ => Err(ServiceError::NotFound("look-in")),
-        }
+        let op = ctx.op(AuditAction::LookInStarted, SUPERVISION);
+        self.door
+            .read(op, async |r| match r.get_look_in(id).await? {
+                Some(l) if l.operator == ctx.principal.user_id => {
+                    let name = r
+                        .get_client_summary(l.client_id)
+                        .await?
+                        .map(|c| c.name)
+                        .unwrap_or_default();
+                    Ok((l, name))
+                }
+                _ => Err(Fault::not_found("look-in")),
+            })
+            .await
     }
 
     /// Records when the picture stopped (the limit, the operator leaving, the camera dropping).
     /// Written by the server itself: the operator cannot shorten or lengthen the log.
     pub async fn end_look_in(&self, record: &LookInRecord, at: Timestamp) -> ServiceResult<()> {
-        let at = vaka_store::values::to_db_precision(at);
-        let mut tx = self.write().await?;
-        tx.end_look_in(record.id, at).await?;
-        let mut e = NewAuditEntry::new(
-            at,
-            vaka_domain::audit::Actor::system(vaka_domain::access::Credential::System),
-            AuditAction::LookInEnded,
-            AuditOutcome::Success,
-        );
-        e.client_id = Some(record.client_id);
-        e.care_context = Some(SUPERVISION.into());
-        e.subject_kind = Some("look_in".into());
-        e.subject_id = Some(record.id.to_string());
-        e.details = Some(
-            serde_json::json!({
-                "seconds": at.duration_since(record.started_at).as_secs(),
-                "limit_seconds": record.limit_seconds,
+        let at = to_db_precision(at);
+        let op = Op::system(AuditAction::LookInEnded, SUPERVISION);
+        self.door
+            .change(op, async |w| {
+                w.end_look_in(record.id, at).await?;
+                let mut entry = w
+                    .entry(AuditOutcome::Success, None)
+                    .client(record.client_id)
+                    .subject("look_in", record.id)
+                    .details(
+                        serde_json::json!({
+                            "seconds": at.duration_since(record.started_at).as_secs(),
+                            "limit_seconds": record.limit_seconds,
+                        })
+                        .to_string(),
+                    );
+                // The entry is dated when the picture stopped.
+                entry.at = at;
+                w.record(entry);
+                Ok(())
             })
-            .to_string(),
-        );
-        tx.append_audit(&e).await?;
-        tx.commit().await?;
-        Ok(())
+            .await
     }
 
     /// Records what the operator saw on their look-in: seen, OK ends the task; not visible
@@ -346,120 +332,73 @@ impl Services {
             vaka_domain::validate::parse_name("note", n, 500)?;
         }
         if outcome == Outcome::Deviation && note.is_none() {
-            return Err(ServiceError::invalid("note", "describe the deviation"));
+            return Err(ServiceError::invalid(
+                "note",
+                SupervisionReason::DescribeDeviation,
+            ));
         }
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let mut tx = self.write().await?;
-            let task = tx
-                .get_task(task_id)
-                .await?
-                .ok_or(ServiceError::NotFound("supervision task"))?;
-            let (client, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    task.client_id,
-                    Permission::Supervise,
-                    AuditAction::OutcomeRecorded,
-                )
-                .await?;
-            // Only the operator who looked records what was seen.
-            let Some(look_in) = tx
-                .list_task_look_ins(task.id)
-                .await?
-                .into_iter()
-                .rev()
-                .find(|l| l.operator == ctx.principal.user_id && l.outcome.is_none())
-            else {
-                return Err(ServiceError::Conflict(
-                    "record an outcome after your own look-in".into(),
-                ));
-            };
-            let effective = client_settings(&mut *tx, client.id).await?;
-            let rules = task_rules(&task, &effective);
-            let (state, effects) = apply(task.state, Event::Outcome(now, outcome), &rules)
-                .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
-            if !tx.move_task(&task, state, now).await? {
-                return Err(ServiceError::Conflict(
-                    "the supervision changed meanwhile; try again".into(),
-                ));
-            }
-            tx.set_look_in_outcome(look_in.id, outcome, note).await?;
-            if look_in.ended_at.is_none() {
-                tx.end_look_in(look_in.id, now).await?;
-            }
-            let mut details = serde_json::json!({
-                "task": task.id,
-                "outcome": outcome.code(),
-                "state": state.code(),
-            });
-            if let Some(mut d) =
-                Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
-            {
-                d.note = note.map(str::to_owned);
-                tx.insert_dispatch(&d).await?;
-                details["dispatch"] = serde_json::json!(d.id);
-                details["cause"] = serde_json::json!(d.cause.code());
-            }
-            let entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::OutcomeRecorded,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    &client,
-                )
-                .subject("look_in", look_in.id)
-                .details(details.to_string());
-            tx.append_audit(&with_context(entry)).await?;
-            tx.commit().await?;
-            self.supervision_changed();
-            Ok(state)
-        })
-        .await
+        let op = ctx.op(AuditAction::OutcomeRecorded, SUPERVISION);
+        let state = self
+            .door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let task = w
+                    .get_task(task_id)
+                    .await?
+                    .ok_or(Fault::not_found("supervision task"))?;
+                let (client, grant) =
+                    client_in_scope(w, task.client_id, Permission::Supervise).await?;
+                // Only the operator who looked records what was seen.
+                let Some(look_in) = w
+                    .list_task_look_ins(task.id)
+                    .await?
+                    .into_iter()
+                    .rev()
+                    .find(|l| l.operator == ctx.principal.user_id && l.outcome.is_none())
+                else {
+                    return Err(Fault::conflict(SupervisionReason::OutcomeAfterOwnLookIn));
+                };
+                let effective = client_settings(&mut **w, client.id).await?;
+                let rules = task_rules(&task, &effective);
+                let (state, effects) = apply(task.state, Event::Outcome(now, outcome), &rules)
+                    .map_err(Fault::conflict)?;
+                if !w.move_task(&task, state, now).await? {
+                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
+                }
+                w.set_look_in_outcome(look_in.id, outcome, note).await?;
+                if look_in.ended_at.is_none() {
+                    w.end_look_in(look_in.id, now).await?;
+                }
+                let mut details = serde_json::json!({
+                    "task": task.id,
+                    "outcome": outcome.code(),
+                    "state": state.code(),
+                });
+                if let Some(mut d) =
+                    Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
+                {
+                    d.note = note.map(str::to_owned);
+                    w.insert_dispatch(&d).await?;
+                    details["dispatch"] = serde_json::json!(d.id);
+                    details["cause"] = serde_json::json!(d.cause.code());
+                }
+                let entry = w
+                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
+                    .subject("look_in", look_in.id)
+                    .details(details.to_string());
+                w.record(entry);
+                Ok(state)
+            })
+            .await?;
+        self.supervision_changed();
+        Ok(state)
     }
-}
-
-impl Services {
-    /// Audits a read of a list of clients' supervision (the queue, the patrol's lists): one
-    /// entry with the count, flagged when it showed a protected identity.
-    pub(crate) async fn audit_list_read(
-        &self,
-        ctx: &Ctx<'_>,
-        grant: &vaka_domain::access::Assignment,
-        action: AuditAction,
-        what: &str,
-        count: usize,
-        protected: bool,
-    ) -> ServiceResult<()> {
-        let mut entry = ctx
-            .entry(
-                self.now(),
-                action,
-                AuditOutcome::Success,
-                Some(grant),
-                SUPERVISION,
-            )
-            .details(serde_json::json!({ what: count }).to_string());
-        entry.flags = AuditFlags {
-            protected_identity: protected,
-            ..AuditFlags::default()
-        };
-        self.audit_alone(entry).await
-    }
-}
-
-/// An entry of the registry's helpers moved to the supervision context.
-fn with_context(mut e: NewAuditEntry) -> NewAuditEntry {
-    e.care_context = Some(SUPERVISION.into());
-    e
 }
 
 /// Each client's active camera (the first, if a client has several).
 pub(crate) async fn active_cameras(
     tx: &mut dyn ReadTx,
-) -> ServiceResult<HashMap<ClientId, DeviceId>> {
+) -> StoreResult<HashMap<ClientId, DeviceId>> {
     let mut map = HashMap::new();
     for d in tx
         .list_devices(&DeviceFilter {

@@ -9,12 +9,14 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use vaka_domain::access::Permission;
-use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
+use vaka_domain::audit::AuditAction;
 use vaka_domain::ids::{ClientId, UserId};
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::rounds::TaskKind;
 use vaka_domain::supervision::{Dispatch, DispatchCause, Outcome};
 
-use super::console::SUPERVISION;
+use super::{SUPERVISION, client_in_scope};
+use crate::door::Work;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
@@ -93,7 +95,7 @@ pub fn check_period(from: Date, to: Date) -> ServiceResult<()> {
     if to < from {
         return Err(ServiceError::invalid(
             "to",
-            "the period ends before it starts",
+            SupervisionReason::PeriodEndsBeforeStart,
         ));
     }
     if from
@@ -102,7 +104,7 @@ pub fn check_period(from: Date, to: Date) -> ServiceResult<()> {
     {
         return Err(ServiceError::invalid(
             "to",
-            "one extract covers at most 366 nights",
+            SupervisionReason::ExtractTooLong { nights: MAX_DAYS },
         ));
     }
     Ok(())
@@ -120,101 +122,88 @@ impl Services {
         format: &str,
     ) -> ServiceResult<SupervisionLog> {
         check_period(from, to)?;
-        self.audited(async {
-            let now = self.now();
-            let mut tx = self.write().await?;
-            let (c, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    client,
-                    Permission::SupervisionLogExport,
-                    AuditAction::SupervisionLogExported,
-                )
-                .await?;
-            let tz = stockholm();
-            // A night's look-ins fall between noon of its evening and noon the day after.
-            let noon = |d: Date| {
-                d.at(12, 0, 0, 0)
-                    .to_zoned(tz.clone())
-                    .map(|z| z.timestamp())
-                    .unwrap_or(Timestamp::UNIX_EPOCH)
-            };
-            let start = noon(from);
-            let end = noon(to.tomorrow().unwrap_or(to)) + SignedDuration::from_hours(6);
-            let tasks = tx.list_client_tasks(client, from, to).await?;
-            let mut look_ins: HashMap<_, Vec<_>> = HashMap::new();
-            for l in tx.list_client_look_ins(client, start, end).await? {
-                look_ins.entry(l.task_id).or_default().push(l);
-            }
-            let dispatches: HashMap<_, _> = tx
-                .list_client_dispatches(client, start, end)
-                .await?
-                .into_iter()
-                .map(|d| (d.task_id, d))
-                .collect();
-            let mut names: HashMap<UserId, String> = HashMap::new();
-            let mut rows = Vec::with_capacity(tasks.len());
-            for t in tasks {
-                let mut shown = Vec::new();
-                for l in look_ins.remove(&t.id).unwrap_or_default() {
-                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(l.operator) {
-                        let name = tx
-                            .get_user(l.operator)
-                            .await?
-                            .map(|u| u.display_name)
-                            .unwrap_or_default();
-                        e.insert(name);
+        let op = ctx.op(AuditAction::SupervisionLogExported, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let (c, grant) =
+                    client_in_scope(r, client, Permission::SupervisionLogExport).await?;
+                let tz = stockholm();
+                // A night's look-ins fall between noon of its evening and noon the day after.
+                let noon = |d: Date| {
+                    d.at(12, 0, 0, 0)
+                        .to_zoned(tz.clone())
+                        .map(|z| z.timestamp())
+                        .unwrap_or(Timestamp::UNIX_EPOCH)
+                };
+                let start = noon(from);
+                let end = noon(to.tomorrow().unwrap_or(to)) + SignedDuration::from_hours(6);
+                let tasks = r.list_client_tasks(client, from, to).await?;
+                let mut look_ins: HashMap<_, Vec<_>> = HashMap::new();
+                for l in r.list_client_look_ins(client, start, end).await? {
+                    look_ins.entry(l.task_id).or_default().push(l);
+                }
+                let dispatches: HashMap<_, _> = r
+                    .list_client_dispatches(client, start, end)
+                    .await?
+                    .into_iter()
+                    .map(|d| (d.task_id, d))
+                    .collect();
+                let mut names: HashMap<UserId, String> = HashMap::new();
+                let mut rows = Vec::with_capacity(tasks.len());
+                for t in tasks {
+                    let mut shown = Vec::new();
+                    for l in look_ins.remove(&t.id).unwrap_or_default() {
+                        if let std::collections::hash_map::Entry::Vacant(e) =
+                            names.entry(l.operator)
+                        {
+                            let name = r
+                                .get_user(l.operator)
+                                .await?
+                                .map(|u| u.display_name)
+                                .unwrap_or_default();
+                            e.insert(name);
+                        }
+                        shown.push(LogLookIn {
+                            started_at: l.started_at,
+                            seconds: l.ended_at.map(|e| e.duration_since(l.started_at).as_secs()),
+                            operator: names[&l.operator].clone(),
+                            outcome: l.outcome,
+                            recheck: l.recheck,
+                        });
                     }
-                    shown.push(LogLookIn {
-                        started_at: l.started_at,
-                        seconds: l.ended_at.map(|e| e.duration_since(l.started_at).as_secs()),
-                        operator: names[&l.operator].clone(),
-                        outcome: l.outcome,
-                        recheck: l.recheck,
+                    rows.push(LogRow {
+                        night: t.night,
+                        planned_time: t.planned_time,
+                        due: t.due,
+                        kind: t.kind,
+                        state: t.state.code(),
+                        look_ins: shown,
+                        dispatch: dispatches.get(&t.id).map(LogDispatch::from),
                     });
                 }
-                rows.push(LogRow {
-                    night: t.night,
-                    planned_time: t.planned_time,
-                    due: t.due,
-                    kind: t.kind,
-                    state: t.state.code(),
-                    look_ins: shown,
-                    dispatch: dispatches.get(&t.id).map(LogDispatch::from),
-                });
-            }
-            let mut entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::SupervisionLogExported,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    &c,
-                )
-                .details(
-                    serde_json::json!({
-                        "from": from.to_string(),
-                        "to": to.to_string(),
-                        "format": format,
-                        "rows": rows.len(),
-                    })
-                    .to_string(),
-                );
-            entry.care_context = Some(SUPERVISION.into());
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            Ok(SupervisionLog {
-                client_id: c.id,
-                client_name: c.name.clone(),
-                identity: c.identity.to_string(),
-                from,
-                to,
-                generated_at: now,
-                rows,
+                let entry = r
+                    .client_entry(vaka_domain::audit::Outcome::Success, Some(&grant), &c)
+                    .details(
+                        serde_json::json!({
+                            "from": from.to_string(),
+                            "to": to.to_string(),
+                            "format": format,
+                            "rows": rows.len(),
+                        })
+                        .to_string(),
+                    );
+                r.record(entry);
+                Ok(SupervisionLog {
+                    client_id: c.id,
+                    client_name: c.name,
+                    identity: c.identity.to_string(),
+                    from,
+                    to,
+                    generated_at: r.now(),
+                    rows,
+                })
             })
-        })
-        .await
+            .await
     }
 }
 

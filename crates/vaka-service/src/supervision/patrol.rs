@@ -6,13 +6,21 @@ use jiff::Timestamp;
 use serde::Serialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
-use vaka_domain::ids::{ClientId, DispatchId, UnitId};
+use vaka_domain::client::Client;
+use vaka_domain::ids::{ClientId, DispatchId, TaskId, UnitId};
+use vaka_domain::reason::SupervisionReason;
+use vaka_domain::rounds::{TaskKind, night_of};
 use vaka_domain::supervision::{
-    Dispatch, DispatchCause, DispatchStatus, DispatchStep, Event, apply,
+    Dispatch, DispatchCause, DispatchStatus, DispatchStep, Event, Outcome, TaskState, apply,
 };
+use vaka_store::values::to_db_precision;
 
-use super::console::SUPERVISION;
+use super::console::QUEUE_AHEAD;
 use super::scheduler::{client_settings, task_rules};
+use super::{SUPERVISION, any_grant, client_in_scope, record_list_read};
+use crate::door::Work;
+use crate::error::Fault;
+use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// One dispatch as the night patrol sees it.
@@ -37,70 +45,64 @@ pub struct PatrolItem {
     pub arrived_at: Option<Timestamp>,
 }
 
+/// Where a client's dispatches and visits are shown: the address, unless the client's identity
+/// is protected.
+fn shown_address(c: &Client) -> Option<String> {
+    c.address
+        .as_ref()
+        .filter(|_| !c.protection.is_protected())
+        .map(|a| a.one_line())
+}
+
+/// Whether the caller responds for a client (need-to-know for the night patrol).
+fn responds_for(ctx: &Ctx<'_>, c: &Client) -> bool {
+    ctx.principal
+        .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
+        .is_some()
+}
+
 impl Services {
     /// Open dispatches to clients the caller responds for, oldest first. One audit entry.
     pub async fn patrol_dispatches(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<PatrolItem>> {
-        self.audited(async {
-            let Some(grant) = ctx
-                .principal
-                .any_grant(Permission::DispatchRespond)
-                .cloned()
-            else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DispatchesListed,
-                        None,
-                        "your roles do not include responding to dispatches",
-                    )
-                    .await);
-            };
-            let mut tx = self.read().await?;
-            let mut items = Vec::new();
-            let mut protected = false;
-            for d in tx.list_open_dispatches().await? {
-                let Some(c) = tx.get_client(d.client_id).await? else {
-                    continue;
-                };
-                if ctx
-                    .principal
-                    .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
-                    .is_none()
-                {
-                    continue;
+        let op = ctx.op(AuditAction::DispatchesListed, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let grant = any_grant(
+                    r,
+                    Permission::DispatchRespond,
+                    SupervisionReason::MayNotRespond,
+                )?;
+                let mut items = Vec::new();
+                let mut protected = false;
+                for d in r.list_open_dispatches().await? {
+                    let Some(c) = r.get_client(d.client_id).await? else {
+                        continue;
+                    };
+                    if !responds_for(ctx, &c) {
+                        continue;
+                    }
+                    protected |= c.protection.is_protected();
+                    items.push(PatrolItem {
+                        dispatch_id: d.id,
+                        client_id: c.id,
+                        address: shown_address(&c),
+                        client_name: c.name,
+                        unit_id: c.unit_id,
+                        cause: d.cause,
+                        note: d.note.clone(),
+                        phone_first: d.phone_first,
+                        status: d.status(),
+                        created_at: d.created_at,
+                        deadline: d.deadline(),
+                        acknowledged_at: d.acknowledged_at,
+                        on_way_at: d.on_way_at,
+                        arrived_at: d.arrived_at,
+                    });
                 }
-                let hidden = c.protection.is_protected();
-                protected |= hidden;
-                items.push(PatrolItem {
-                    dispatch_id: d.id,
-                    client_id: c.id,
-                    client_name: c.name.clone(),
-                    address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
-                    unit_id: c.unit_id,
-                    cause: d.cause,
-                    note: d.note.clone(),
-                    phone_first: d.phone_first,
-                    status: d.status(),
-                    created_at: d.created_at,
-                    deadline: d.deadline(),
-                    acknowledged_at: d.acknowledged_at,
-                    on_way_at: d.on_way_at,
-                    arrived_at: d.arrived_at,
-                });
-            }
-            drop(tx);
-            self.audit_list_read(
-                ctx,
-                &grant,
-                AuditAction::DispatchesListed,
-                "results",
-                items.len(),
-                protected,
-            )
-            .await?;
-            Ok(items)
-        })
-        .await
+                record_list_read(r, &grant, "results", items.len(), protected);
+                Ok(items)
+            })
+            .await
     }
 
     /// Takes one step on a dispatch; closing it (with a note) closes its task.
@@ -114,82 +116,61 @@ impl Services {
         if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
             vaka_domain::validate::parse_name("note", n, 500)?;
         }
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let mut tx = self.write().await?;
-            let before = tx
-                .get_dispatch(id)
-                .await?
-                .ok_or(ServiceError::NotFound("dispatch"))?;
-            let (client, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    before.client_id,
-                    Permission::DispatchRespond,
-                    AuditAction::DispatchStepTaken,
-                )
-                .await?;
-            let after = before
-                .step(step, ctx.principal.user_id, now, note)
-                .map_err(|r| {
-                    if r == vaka_domain::supervision::Refused::NotNow(
-                        vaka_domain::supervision::NOTE_REQUIRED,
-                    ) {
-                        ServiceError::invalid("note", r.reason())
-                    } else {
-                        ServiceError::Conflict(r.reason().into())
-                    }
-                })?;
-            if !tx.update_dispatch(&before, &after).await? {
-                return Err(ServiceError::Conflict(
-                    "the dispatch changed meanwhile; reload and try again".into(),
-                ));
-            }
-            if step == DispatchStep::Close
-                && let Some(task) = tx.get_task(before.task_id).await?
-            {
-                let effective = client_settings(&mut *tx, client.id).await?;
-                if let Ok((state, _)) = apply(
-                    task.state,
-                    Event::DispatchClosed(now),
-                    &task_rules(&task, &effective),
-                ) && !tx.move_task(&task, state, now).await?
-                {
-                    return Err(ServiceError::Conflict(
-                        "the supervision changed meanwhile; try again".into(),
-                    ));
+        let op = ctx.op(AuditAction::DispatchStepTaken, SUPERVISION);
+        let after = self
+            .door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let before = w
+                    .get_dispatch(id)
+                    .await?
+                    .ok_or(Fault::not_found("dispatch"))?;
+                let (client, grant) =
+                    client_in_scope(w, before.client_id, Permission::DispatchRespond).await?;
+                let after = before
+                    .step(step, ctx.principal.user_id, now, note)
+                    .map_err(|r| match r.reason() {
+                        r @ SupervisionReason::NoteRequired => Fault::invalid("note", r),
+                        r => Fault::conflict(r),
+                    })?;
+                if !w.update_dispatch(&before, &after).await? {
+                    return Err(Fault::conflict(SupervisionReason::DispatchChangedMeanwhile));
                 }
-            }
-            let mut details =
-                serde_json::json!({ "step": step.code(), "status": after.status().code() });
-            if let Some(rt) = after.response_time() {
-                details["response_seconds"] = serde_json::json!(rt.as_secs());
-            }
-            let mut entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::DispatchStepTaken,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    &client,
-                )
-                .subject("dispatch", id)
-                .details(details.to_string());
-            entry.care_context = Some(SUPERVISION.into());
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            self.supervision_changed();
-            Ok(after)
-        })
-        .await
+                if step == DispatchStep::Close
+                    && let Some(task) = w.get_task(before.task_id).await?
+                {
+                    let effective = client_settings(&mut **w, client.id).await?;
+                    if let Ok((state, _)) = apply(
+                        task.state,
+                        Event::DispatchClosed(now),
+                        &task_rules(&task, &effective),
+                    ) && !w.move_task(&task, state, now).await?
+                    {
+                        return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
+                    }
+                }
+                let mut details =
+                    serde_json::json!({ "step": step.code(), "status": after.status().code() });
+                if let Some(rt) = after.response_time() {
+                    details["response_seconds"] = serde_json::json!(rt.as_secs());
+                }
+                let entry = w
+                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
+                    .subject("dispatch", id)
+                    .details(details.to_string());
+                w.record(entry);
+                Ok(after)
+            })
+            .await?;
+        self.supervision_changed();
+        Ok(after)
     }
 }
 
 /// A planned visit of tonight (a client whose plan says physical visits, or both).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VisitItem {
-    pub task_id: vaka_domain::ids::TaskId,
+    pub task_id: TaskId,
     pub client_id: ClientId,
     pub client_name: String,
     pub address: Option<String>,
@@ -204,79 +185,57 @@ impl Services {
     /// Tonight's visits due within three hours to clients the caller responds for, by time.
     /// One audit entry.
     pub async fn patrol_visits(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<VisitItem>> {
-        self.audited(async {
-            let now = self.now();
-            let Some(grant) = ctx
-                .principal
-                .any_grant(Permission::DispatchRespond)
-                .cloned()
-            else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::DispatchesListed,
-                        None,
-                        "your roles do not include responding to dispatches",
+        let op = ctx.op(AuditAction::DispatchesListed, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let grant = any_grant(
+                    r,
+                    Permission::DispatchRespond,
+                    SupervisionReason::MayNotRespond,
+                )?;
+                let now = r.now();
+                let night = night_of(now, &stockholm());
+                let tasks = r
+                    .list_console_tasks(
+                        night.yesterday().unwrap_or(night),
+                        night,
+                        now + QUEUE_AHEAD,
                     )
-                    .await);
-            };
-            let night = vaka_domain::rounds::night_of(now, &crate::registry::stockholm());
-            let mut tx = self.read().await?;
-            let tasks = tx
-                .list_console_tasks(
-                    night.yesterday().unwrap_or(night),
-                    night,
-                    now + super::console::QUEUE_AHEAD,
-                )
-                .await?;
-            let mut items = Vec::new();
-            let mut protected = false;
-            for t in tasks.into_iter().filter(|t| {
-                t.kind == vaka_domain::rounds::TaskKind::Visit
-                    && matches!(
-                        t.state,
-                        vaka_domain::supervision::TaskState::Planned
-                            | vaka_domain::supervision::TaskState::Open { .. }
-                            | vaka_domain::supervision::TaskState::LookedIn { .. }
-                    )
-            }) {
-                let Some(c) = tx.get_client(t.client_id).await? else {
-                    continue;
-                };
-                if ctx
-                    .principal
-                    .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
-                    .is_none()
-                {
-                    continue;
+                    .await?;
+                let mut items = Vec::new();
+                let mut protected = false;
+                for t in tasks.into_iter().filter(|t| {
+                    t.kind == TaskKind::Visit
+                        && matches!(
+                            t.state,
+                            TaskState::Planned
+                                | TaskState::Open { .. }
+                                | TaskState::LookedIn { .. }
+                        )
+                }) {
+                    let Some(c) = r.get_client(t.client_id).await? else {
+                        continue;
+                    };
+                    if !responds_for(ctx, &c) {
+                        continue;
+                    }
+                    protected |= c.protection.is_protected();
+                    items.push(VisitItem {
+                        task_id: t.id,
+                        client_id: c.id,
+                        address: shown_address(&c),
+                        client_name: c.name,
+                        unit_id: c.unit_id,
+                        due: t.due,
+                        opens: t.opens,
+                        closes: t.closes,
+                        state: t.state.code(),
+                    });
                 }
-                let hidden = c.protection.is_protected();
-                protected |= hidden;
-                items.push(VisitItem {
-                    task_id: t.id,
-                    client_id: c.id,
-                    client_name: c.name.clone(),
-                    address: c.address.as_ref().filter(|_| !hidden).map(|a| a.one_line()),
-                    unit_id: c.unit_id,
-                    due: t.due,
-                    opens: t.opens,
-                    closes: t.closes,
-                    state: t.state.code(),
-                });
-            }
-            drop(tx);
-            self.audit_list_read(
-                ctx,
-                &grant,
-                AuditAction::DispatchesListed,
-                "visits",
-                items.len(),
-                protected,
-            )
-            .await?;
-            Ok(items)
-        })
-        .await
+                record_list_read(r, &grant, "visits", items.len(), protected);
+                Ok(items)
+            })
+            .await
     }
 
     /// Records a planned visit: seen, OK ends it; a deviation (with a note) escalates it, which
@@ -284,11 +243,10 @@ impl Services {
     pub async fn record_visit(
         &self,
         ctx: &Ctx<'_>,
-        task_id: vaka_domain::ids::TaskId,
-        outcome: vaka_domain::supervision::Outcome,
+        task_id: TaskId,
+        outcome: Outcome,
         note: Option<&str>,
-    ) -> ServiceResult<vaka_domain::supervision::TaskState> {
-        use vaka_domain::supervision::Outcome;
+    ) -> ServiceResult<TaskState> {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         if let Some(n) = note {
             vaka_domain::validate::parse_name("note", n, 500)?;
@@ -297,91 +255,77 @@ impl Services {
             (Outcome::NotVisible, _) => {
                 return Err(ServiceError::invalid(
                     "outcome",
-                    "a visit is seen_ok or deviation",
+                    SupervisionReason::VisitOutcome,
                 ));
             }
             (Outcome::Deviation, None) => {
-                return Err(ServiceError::invalid("note", "describe the deviation"));
+                return Err(ServiceError::invalid(
+                    "note",
+                    SupervisionReason::DescribeDeviation,
+                ));
             }
             _ => {}
         }
-        self.audited(async {
-            let now = vaka_store::values::to_db_precision(self.now());
-            let mut tx = self.write().await?;
-            let task = tx
-                .get_task(task_id)
-                .await?
-                .ok_or(ServiceError::NotFound("supervision task"))?;
-            let (client, grant) = self
-                .client_in_scope(
-                    ctx,
-                    &mut *tx,
-                    task.client_id,
-                    Permission::DispatchRespond,
-                    AuditAction::OutcomeRecorded,
-                )
-                .await?;
-            if task.kind != vaka_domain::rounds::TaskKind::Visit {
-                return Err(ServiceError::Conflict(
-                    "this supervision is a look-in, not a visit".into(),
-                ));
-            }
-            let effective = client_settings(&mut *tx, client.id).await?;
-            let rules = task_rules(&task, &effective);
-            // On site counts as the look-in.
-            let (looked, _) = apply(task.state, Event::LookInStarted(now), &rules)
-                .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
-            let (state, effects) = apply(looked, Event::Outcome(now, outcome), &rules)
-                .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
-            if !tx.move_task(&task, state, now).await? {
-                return Err(ServiceError::Conflict(
-                    "the supervision changed meanwhile; try again".into(),
-                ));
-            }
-            let mut details = serde_json::json!({
-                "task": task.id,
-                "kind": "visit",
-                "outcome": outcome.code(),
-                "state": state.code(),
-            });
-            if let Some(n) = note {
-                details["note_chars"] = serde_json::json!(n.chars().count());
-            }
-            if let Some(mut d) =
-                Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
-            {
-                d.note = note.map(str::to_owned);
-                // The patrol is already there: the dispatch is acknowledged and arrived at once,
-                // and stays open for what follows (a nurse, relatives) until closed.
-                let on_site = d
-                    .step(DispatchStep::Acknowledge, ctx.principal.user_id, now, None)
-                    .and_then(|a| a.step(DispatchStep::Arrived, ctx.principal.user_id, now, None))
-                    .map_err(|r| ServiceError::Conflict(r.reason().into()))?;
-                tx.insert_dispatch(&d).await?;
-                if !tx.update_dispatch(&d, &on_site).await? {
-                    return Err(ServiceError::Conflict(
-                        "the dispatch changed meanwhile; reload and try again".into(),
-                    ));
+        let op = ctx.op(AuditAction::OutcomeRecorded, SUPERVISION);
+        let state = self
+            .door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                let task = w
+                    .get_task(task_id)
+                    .await?
+                    .ok_or(Fault::not_found("supervision task"))?;
+                let (client, grant) =
+                    client_in_scope(w, task.client_id, Permission::DispatchRespond).await?;
+                if task.kind != TaskKind::Visit {
+                    return Err(Fault::conflict(SupervisionReason::LookInNotVisit));
                 }
-                details["dispatch"] = serde_json::json!(d.id);
-            }
-            let mut entry = self
-                .client_entry(
-                    ctx,
-                    AuditAction::OutcomeRecorded,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    &client,
-                )
-                .subject("supervision_task", task.id)
-                .details(details.to_string());
-            entry.care_context = Some(SUPERVISION.into());
-            tx.append_audit(&entry).await?;
-            tx.commit().await?;
-            self.supervision_changed();
-            Ok(state)
-        })
-        .await
+                let effective = client_settings(&mut **w, client.id).await?;
+                let rules = task_rules(&task, &effective);
+                // On site counts as the look-in.
+                let (looked, _) = apply(task.state, Event::LookInStarted(now), &rules)
+                    .map_err(Fault::conflict)?;
+                let (state, effects) =
+                    apply(looked, Event::Outcome(now, outcome), &rules).map_err(Fault::conflict)?;
+                if !w.move_task(&task, state, now).await? {
+                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
+                }
+                let mut details = serde_json::json!({
+                    "task": task.id,
+                    "kind": "visit",
+                    "outcome": outcome.code(),
+                    "state": state.code(),
+                });
+                if let Some(n) = note {
+                    details["note_chars"] = serde_json::json!(n.chars().count());
+                }
+                if let Some(mut d) =
+                    Dispatch::from_effects(&task, &effects, effective.response_target_minutes, now)
+                {
+                    d.note = note.map(str::to_owned);
+                    // The patrol is already there: the dispatch is acknowledged and arrived at
+                    // once, and stays open for what follows (a nurse, relatives) until closed.
+                    let me = ctx.principal.user_id;
+                    let on_site = d
+                        .step(DispatchStep::Acknowledge, me, now, None)
+                        .and_then(|a| a.step(DispatchStep::Arrived, me, now, None))
+                        .map_err(Fault::conflict)?;
+                    w.insert_dispatch(&d).await?;
+                    if !w.update_dispatch(&d, &on_site).await? {
+                        return Err(Fault::conflict(SupervisionReason::DispatchChangedMeanwhile));
+                    }
+                    details["dispatch"] = serde_json::json!(d.id);
+                }
+                let entry = w
+                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
+                    .subject("supervision_task", task.id)
+                    .details(details.to_string());
+                w.record(entry);
+                Ok(state)
+            })
+            .await?;
+        self.supervision_changed();
+        Ok(state)
     }
 }
 
@@ -403,50 +347,48 @@ impl Services {
         let Some(grant) = ctx.principal.any_grant(Permission::PlanManage).cloned() else {
             return Ok(Vec::new());
         };
-        let now = self.now();
-        let mut tx = self.read().await?;
-        let mut alerts = Vec::new();
-        for d in tx
-            .list_dispatches_between(
-                now - jiff::SignedDuration::from_hours(24),
-                now + jiff::SignedDuration::from_secs(1),
-            )
-            .await?
-            .into_iter()
-            .filter(|d| d.alert_supervisor)
-        {
-            let Some(c) = tx.get_client_summary(d.client_id).await? else {
-                continue;
-            };
-            if ctx
-                .principal
-                .client_grant_for(Permission::PlanManage, c.provider_id, c.unit_id)
-                .is_none()
-            {
-                continue;
-            }
-            alerts.push(SupervisorAlert {
-                dispatch_id: d.id,
-                client_id: c.id,
-                client_name: c.name,
-                cause: d.cause,
-                created_at: d.created_at,
-                status: d.status(),
-            });
-        }
-        drop(tx);
-        if !alerts.is_empty() {
-            let entry = ctx
-                .entry(
-                    now,
-                    AuditAction::DispatchesListed,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    SUPERVISION,
-                )
-                .details(serde_json::json!({ "supervisor_alerts": alerts.len() }).to_string());
-            self.audit_alone(entry).await?;
-        }
-        Ok(alerts)
+        let op = ctx.op(AuditAction::DispatchesListed, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let now = r.now();
+                let mut alerts = Vec::new();
+                for d in r
+                    .list_dispatches_between(
+                        now - jiff::SignedDuration::from_hours(24),
+                        now + jiff::SignedDuration::from_secs(1),
+                    )
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.alert_supervisor)
+                {
+                    let Some(c) = r.get_client_summary(d.client_id).await? else {
+                        continue;
+                    };
+                    if ctx
+                        .principal
+                        .client_grant_for(Permission::PlanManage, c.provider_id, c.unit_id)
+                        .is_none()
+                    {
+                        continue;
+                    }
+                    alerts.push(SupervisorAlert {
+                        dispatch_id: d.id,
+                        client_id: c.id,
+                        client_name: c.name,
+                        cause: d.cause,
+                        created_at: d.created_at,
+                        status: d.status(),
+                    });
+                }
+                if !alerts.is_empty() {
+                    r.succeeded(Some(&grant), |e| {
+                        e.details(
+                            serde_json::json!({ "supervisor_alerts": alerts.len() }).to_string(),
+                        )
+                    });
+                }
+                Ok(alerts)
+            })
+            .await
     }
 }

@@ -3,10 +3,11 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
-use vaka_domain::access::Credential;
-use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
+use vaka_domain::audit::{AuditAction, Outcome};
 
-use super::console::SUPERVISION;
+use super::SUPERVISION;
+use crate::door::{Op, Work};
+use crate::registry::stockholm;
 use crate::{ServiceResult, Services};
 
 /// What a purge removed.
@@ -24,32 +25,30 @@ impl Services {
     /// Purges supervision logs older than the configured retention (a job of the server; also
     /// run when nothing is due, so that the log shows the job ran).
     pub async fn purge_supervision(&self) -> ServiceResult<Purged> {
-        let now = self.now();
         let days = self.config.supervision_retention_days.max(1);
-        let before = self
-            .today()
-            .checked_sub(jiff::Span::new().days(i64::from(days)))
-            .unwrap_or(Date::MIN);
-        let mut tx = self.write().await?;
-        let (tasks, look_ins, dispatches) = tx.purge_supervision_before(before).await?;
-        let report = Purged {
-            before,
-            retention_days: days,
-            tasks,
-            look_ins,
-            dispatches,
-        };
-        let mut e = NewAuditEntry::new(
-            now,
-            Actor::system(Credential::System),
-            AuditAction::SupervisionPurged,
-            Outcome::Success,
-        );
-        e.care_context = Some(SUPERVISION.into());
-        e.subject_kind = Some("supervision_log".into());
-        e.details = serde_json::to_string(&report).ok();
-        tx.append_audit(&e).await?;
-        tx.commit().await?;
-        Ok(report)
+        let op = Op::system(AuditAction::SupervisionPurged, SUPERVISION);
+        self.door
+            .change(op, async |w| {
+                let before = w
+                    .now()
+                    .to_zoned(stockholm())
+                    .date()
+                    .checked_sub(jiff::Span::new().days(i64::from(days)))
+                    .unwrap_or(Date::MIN);
+                let (tasks, look_ins, dispatches) = w.purge_supervision_before(before).await?;
+                let report = Purged {
+                    before,
+                    retention_days: days,
+                    tasks,
+                    look_ins,
+                    dispatches,
+                };
+                let mut entry = w.entry(Outcome::Success, None);
+                entry.subject_kind = Some("supervision_log".into());
+                entry.details = serde_json::to_string(&report).ok();
+                w.record(entry);
+                Ok(report)
+            })
+            .await
     }
 }

@@ -6,15 +6,17 @@ use std::collections::HashMap;
 
 use jiff::SignedDuration;
 use serde::Serialize;
-use vaka_domain::access::Credential;
-use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
+use vaka_domain::audit::AuditAction;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::plan::SupervisionDefaults;
 use vaka_domain::rounds::TaskKind;
 use vaka_domain::supervision::{Dispatch, Event, SupervisionTask, TaskRules, TaskState, apply};
-use vaka_store::DeviceFilter;
+use vaka_store::values::to_db_precision;
+use vaka_store::{DeviceFilter, ReadTx, StoreResult, WriteTx};
 
+use super::SUPERVISION;
+use crate::door::{Op, Work};
 use crate::{ServiceResult, Services};
 
 /// How long before a window the camera must answer (CAM-24).
@@ -34,9 +36,9 @@ pub struct Advanced {
 
 /// A client's supervision settings: the plan's own where set, else the municipality's.
 pub(crate) async fn client_settings(
-    tx: &mut dyn vaka_store::ReadTx,
+    tx: &mut dyn ReadTx,
     client: ClientId,
-) -> ServiceResult<SupervisionDefaults> {
+) -> StoreResult<SupervisionDefaults> {
     let defaults = SupervisionDefaults::default();
     Ok(tx
         .get_plan(client)
@@ -63,93 +65,89 @@ impl Services {
         &self,
         online: &(dyn Fn(DeviceId) -> bool + Send + Sync),
     ) -> ServiceResult<Advanced> {
-        let now = vaka_store::values::to_db_precision(self.now());
         let defaults = SupervisionDefaults::default();
-        let mut tx = self.write().await?;
-        // A week back is far more than any window or re-check lasts; it only matters after the
-        // server was down for days.
-        let since = vaka_domain::rounds::night_of(now, &crate::registry::stockholm())
-            .checked_sub(jiff::Span::new().days(7))
-            .unwrap_or(jiff::civil::Date::MIN);
-        let tasks = tx.list_moving_tasks(since, now + PRECHECK).await?;
-        let mut report = Advanced::default();
-        if tasks.is_empty() {
-            return Ok(report);
-        }
-        let mut cameras: HashMap<ClientId, Vec<DeviceId>> = HashMap::new();
-        for d in tx
-            .list_devices(&DeviceFilter {
-                kind: Some(DeviceKind::Camera),
-                status: Some(DeviceStatus::Active),
-                limit: i64::MAX,
-                ..DeviceFilter::default()
+        let op = Op::system(AuditAction::Dispatched, SUPERVISION);
+        let report = self
+            .door
+            .change(op, async |w| {
+                let now = to_db_precision(w.now());
+                // A week back is far more than any window or re-check lasts; it only matters
+                // after the server was down for days.
+                let since = vaka_domain::rounds::night_of(now, &crate::registry::stockholm())
+                    .checked_sub(jiff::Span::new().days(7))
+                    .unwrap_or(jiff::civil::Date::MIN);
+                let tasks = w.list_moving_tasks(since, now + PRECHECK).await?;
+                let mut report = Advanced::default();
+                if tasks.is_empty() {
+                    return Ok(report);
+                }
+                let mut cameras: HashMap<ClientId, Vec<DeviceId>> = HashMap::new();
+                for d in w
+                    .list_devices(&DeviceFilter {
+                        kind: Some(DeviceKind::Camera),
+                        status: Some(DeviceStatus::Active),
+                        limit: i64::MAX,
+                        ..DeviceFilter::default()
+                    })
+                    .await?
+                {
+                    if let Some(c) = d.client_id {
+                        cameras.entry(c).or_default().push(d.id);
+                    }
+                }
+                let mut plans = HashMap::new();
+                for t in &tasks {
+                    if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(t.client_id) {
+                        e.insert(w.get_plan(t.client_id).await?);
+                    }
+                    let effective = plans
+                        .get(&t.client_id)
+                        .and_then(Option::as_ref)
+                        .map_or(defaults, |p| p.effective(defaults));
+                    let rules = task_rules(t, &effective);
+                    let mut state = t.state;
+                    let mut effects = Vec::new();
+                    let reachable = cameras
+                        .get(&t.client_id)
+                        .is_some_and(|ds| ds.iter().any(|d| online(*d)));
+                    // Only a look-in needs the camera; a visit is the night patrol's.
+                    if t.kind == TaskKind::LookIn
+                        && matches!(state, TaskState::Planned | TaskState::Open { .. })
+                        && now + PRECHECK >= t.opens
+                        && !reachable
+                        && let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules)
+                    {
+                        state = s;
+                        effects.extend(fx);
+                    }
+                    if let Ok((s, fx)) = apply(state, Event::Tick(now), &rules) {
+                        state = s;
+                        effects.extend(fx);
+                    }
+                    if state == t.state {
+                        continue;
+                    }
+                    if !w.move_task(t, state, now).await? {
+                        report.raced += 1;
+                        continue;
+                    }
+                    report.moved += 1;
+                    if let Some(d) =
+                        Dispatch::from_effects(t, &effects, effective.response_target_minutes, now)
+                    {
+                        w.insert_dispatch(&d).await?;
+                        w.succeeded(None, |e| {
+                            e.client(d.client_id).subject("dispatch", d.id).details(
+                                serde_json::json!({"cause": d.cause.code(), "task": t.id, "phone_first": d.phone_first})
+                                    .to_string(),
+                            )
+                        });
+                        report.dispatches += 1;
+                    }
+                }
+                Ok(report)
             })
-            .await?
-        {
-            if let Some(c) = d.client_id {
-                cameras.entry(c).or_default().push(d.id);
-            }
-        }
-        let mut plans = HashMap::new();
-        for t in &tasks {
-            if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(t.client_id) {
-                e.insert(tx.get_plan(t.client_id).await?);
-            }
-            let effective = plans
-                .get(&t.client_id)
-                .and_then(Option::as_ref)
-                .map_or(defaults, |p| p.effective(defaults));
-            let rules = task_rules(t, &effective);
-            let mut state = t.state;
-            let mut effects = Vec::new();
-            let reachable = cameras
-                .get(&t.client_id)
-                .is_some_and(|ds| ds.iter().any(|d| online(*d)));
-            // Only a look-in needs the camera; a visit is the night patrol's.
-            if t.kind == TaskKind::LookIn
-                && matches!(state, TaskState::Planned | TaskState::Open { .. })
-                && now + PRECHECK >= t.opens
-                && !reachable
-                && let Ok((s, fx)) = apply(state, Event::CameraUnreachable(now), &rules)
-            {
-                state = s;
-                effects.extend(fx);
-            }
-            if let Ok((s, fx)) = apply(state, Event::Tick(now), &rules) {
-                state = s;
-                effects.extend(fx);
-            }
-            if state == t.state {
-                continue;
-            }
-            if !tx.move_task(t, state, now).await? {
-                report.raced += 1;
-                continue;
-            }
-            report.moved += 1;
-            if let Some(d) =
-                Dispatch::from_effects(t, &effects, effective.response_target_minutes, now)
-            {
-                tx.insert_dispatch(&d).await?;
-                let mut e = NewAuditEntry::new(
-                    now,
-                    Actor::system(Credential::System),
-                    AuditAction::Dispatched,
-                    Outcome::Success,
-                );
-                e.client_id = Some(d.client_id);
-                e.care_context = Some("night_supervision".into());
-                e.subject_kind = Some("dispatch".into());
-                e.subject_id = Some(d.id.to_string());
-                e.details = Some(
-                    serde_json::json!({"cause": d.cause.code(), "task": t.id, "phone_first": d.phone_first})
-                        .to_string(),
-                );
-                tx.append_audit(&e).await?;
-                report.dispatches += 1;
-            }
-        }
-        tx.commit().await?;
+            .await?;
         if report.moved > 0 {
             self.supervision_changed();
         }
@@ -158,8 +156,10 @@ impl Services {
 
     /// Dispatches not yet closed (for the night patrol's view and the tests).
     pub async fn open_dispatches(&self) -> ServiceResult<Vec<Dispatch>> {
-        let mut tx = self.read().await?;
-        Ok(tx.list_open_dispatches().await?)
+        let op = Op::system(AuditAction::DispatchesListed, SUPERVISION);
+        self.door
+            .read(op, async |r| Ok(r.list_open_dispatches().await?))
+            .await
     }
 }
 
@@ -169,7 +169,7 @@ impl Services {
     /// transaction. Tasks whose staff are already sent stay as they are. Returns how many moved.
     pub(crate) async fn settle_client_tasks(
         &self,
-        tx: &mut dyn vaka_store::WriteTx,
+        tx: &mut dyn WriteTx,
         client: ClientId,
         first: jiff::civil::Date,
         last: jiff::civil::Date,

@@ -7,10 +7,12 @@ use jiff::civil::Date;
 use serde::Serialize;
 use vaka_domain::access::{Permission, Target};
 use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::statistics::{TaskFacts, UnitMonth, summarise};
 use vaka_domain::supervision::Outcome;
 
-use super::console::SUPERVISION;
+use super::{SUPERVISION, any_grant};
+use crate::door::Work;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
@@ -32,7 +34,7 @@ pub(crate) fn report_months(from: Date, to: Date) -> ServiceResult<(Date, Date)>
     if to < from {
         return Err(ServiceError::invalid(
             "to",
-            "the period ends before it starts",
+            SupervisionReason::PeriodEndsBeforeStart,
         ));
     }
     let months = (i32::from(to.year()) - i32::from(from.year())) * 12 + i32::from(to.month())
@@ -40,7 +42,7 @@ pub(crate) fn report_months(from: Date, to: Date) -> ServiceResult<(Date, Date)>
     if months >= MAX_MONTHS {
         return Err(ServiceError::invalid(
             "to",
-            "one report covers at most 24 months",
+            SupervisionReason::ReportTooLong { months: MAX_MONTHS },
         ));
     }
     Ok((from, to))
@@ -55,91 +57,77 @@ impl Services {
         to: Date,
     ) -> ServiceResult<Statistics> {
         let (from, to) = report_months(from, to)?;
-        self.audited(async {
-            let now = self.now();
-            let Some(grant) = ctx.principal.any_grant(Permission::StatisticsRead).cloned() else {
-                return Err(self
-                    .deny(
-                        ctx,
-                        AuditAction::StatisticsRead,
-                        None,
-                        "your roles do not include statistics",
-                    )
-                    .await);
-            };
-            let reach = ctx.principal.reach(Permission::StatisticsRead);
-            let last = to.last_of_month();
-            let tz = stockholm();
-            let noon = |d: Date| {
-                d.at(12, 0, 0, 0)
-                    .to_zoned(tz.clone())
-                    .map(|z| z.timestamp())
-                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            };
-            let (start, end) = (
-                noon(from),
-                noon(last.tomorrow().unwrap_or(last)) + jiff::SignedDuration::from_hours(6),
-            );
-            let mut tx = self.read().await?;
-            let tasks = tx.list_tasks_with_units(from, last).await?;
-            let mut first_look: HashMap<_, jiff::Timestamp> = HashMap::new();
-            let mut not_visible: HashMap<_, u32> = HashMap::new();
-            for l in tx.list_look_ins_between(start, end).await? {
-                first_look
-                    .entry(l.task_id)
-                    .and_modify(|t| *t = (*t).min(l.started_at))
-                    .or_insert(l.started_at);
-                if l.outcome == Some(Outcome::NotVisible) {
-                    *not_visible.entry(l.task_id).or_default() += 1;
+        let op = ctx.op(AuditAction::StatisticsRead, SUPERVISION);
+        self.door
+            .read(op, async |r| {
+                let grant = any_grant(
+                    r,
+                    Permission::StatisticsRead,
+                    SupervisionReason::MayNotReadStatistics,
+                )?;
+                let reach = ctx.principal.reach(Permission::StatisticsRead);
+                let last = to.last_of_month();
+                let tz = stockholm();
+                let noon = |d: Date| {
+                    d.at(12, 0, 0, 0)
+                        .to_zoned(tz.clone())
+                        .map(|z| z.timestamp())
+                        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+                };
+                let (start, end) = (
+                    noon(from),
+                    noon(last.tomorrow().unwrap_or(last)) + jiff::SignedDuration::from_hours(6),
+                );
+                let tasks = r.list_tasks_with_units(from, last).await?;
+                let mut first_look: HashMap<_, jiff::Timestamp> = HashMap::new();
+                let mut not_visible: HashMap<_, u32> = HashMap::new();
+                for l in r.list_look_ins_between(start, end).await? {
+                    first_look
+                        .entry(l.task_id)
+                        .and_modify(|t| *t = (*t).min(l.started_at))
+                        .or_insert(l.started_at);
+                    if l.outcome == Some(Outcome::NotVisible) {
+                        *not_visible.entry(l.task_id).or_default() += 1;
+                    }
                 }
-            }
-            let dispatches: HashMap<_, _> = tx
-                .list_dispatches_between(start, end)
-                .await?
-                .into_iter()
-                .map(|d| (d.task_id, (d.cause, d.response_time())))
-                .collect();
-            drop(tx);
-            let facts: Vec<TaskFacts> = tasks
-                .into_iter()
-                .filter(|(_, provider, unit)| {
-                    reach.everything
-                        || provider.is_some_and(|p| {
-                            reach.covers(Target {
-                                organisation: p,
-                                units: unit.as_slice(),
+                let dispatches: HashMap<_, _> = r
+                    .list_dispatches_between(start, end)
+                    .await?
+                    .into_iter()
+                    .map(|d| (d.task_id, (d.cause, d.response_time())))
+                    .collect();
+                let facts: Vec<TaskFacts> = tasks
+                    .into_iter()
+                    .filter(|(_, provider, unit)| {
+                        reach.everything
+                            || provider.is_some_and(|p| {
+                                reach.covers(Target {
+                                    organisation: p,
+                                    units: unit.as_slice(),
+                                })
                             })
-                        })
-                })
-                .map(|(t, _, unit)| TaskFacts {
-                    unit,
-                    night: t.night,
-                    kind: t.kind,
-                    due: t.due,
-                    state: t.state,
-                    first_look_in: first_look.get(&t.id).copied(),
-                    not_visible: not_visible.get(&t.id).copied().unwrap_or(0),
-                    dispatch: dispatches.get(&t.id).copied(),
-                })
-                .collect();
-            let rows = summarise(&facts);
-            let mut entry = ctx
-                .entry(
-                    now,
-                    AuditAction::StatisticsRead,
-                    AuditOutcome::Success,
-                    Some(&grant),
-                    SUPERVISION,
-                )
-                .details(
+                    })
+                    .map(|(t, _, unit)| TaskFacts {
+                        unit,
+                        night: t.night,
+                        kind: t.kind,
+                        due: t.due,
+                        state: t.state,
+                        first_look_in: first_look.get(&t.id).copied(),
+                        not_visible: not_visible.get(&t.id).copied().unwrap_or(0),
+                        dispatch: dispatches.get(&t.id).copied(),
+                    })
+                    .collect();
+                let rows = summarise(&facts);
+                let mut entry = r.entry(AuditOutcome::Success, Some(&grant)).details(
                     serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "rows": rows.len() })
                         .to_string(),
                 );
-            entry.subject_kind = Some("statistics".into());
-            self.audit_alone(entry).await?;
-            Ok(Statistics { from, to, rows })
-        })
-        .await
+                entry.subject_kind = Some("statistics".into());
+                r.record(entry);
+                Ok(Statistics { from, to, rows })
+            })
+            .await
     }
 }
 

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vaka_domain::ids::{ClientId, DeviceId, DispatchId, LookInId, TaskId, UnitId, UserId};
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::supervision::{Dispatch, DispatchStep, Outcome};
 use vaka_service::supervision::console::QueueItem;
 use vaka_service::supervision::patrol::PatrolItem;
@@ -150,7 +151,7 @@ pub async fn record_outcome(
     Json(input): Json<OutcomeInput>,
 ) -> ApiResult<Json<OutcomeDto>> {
     let outcome = Outcome::from_code(input.outcome.trim())
-        .ok_or_else(|| ApiError::invalid("outcome", "choose seen_ok, not_visible or deviation"))?;
+        .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
     let state = s
         .services
         .record_outcome(&caller.ctx(), id, outcome, input.note.as_deref())
@@ -271,9 +272,8 @@ pub async fn dispatch_step(
     Path(id): Path<DispatchId>,
     Json(input): Json<StepInput>,
 ) -> ApiResult<Json<DispatchDto>> {
-    let step = DispatchStep::from_code(input.step.trim()).ok_or_else(|| {
-        ApiError::invalid("step", "choose acknowledge, on_the_way, arrived or close")
-    })?;
+    let step = DispatchStep::from_code(input.step.trim())
+        .ok_or_else(|| ApiError::invalid("step", SupervisionReason::ChooseStep))?;
     let d = s
         .services
         .dispatch_step(&caller.ctx(), id, step, input.note.as_deref())
@@ -308,7 +308,7 @@ pub async fn supervision_log(
         None | Some("") | Some("json") => "json",
         Some("csv") => "csv",
         Some("pdf") => "pdf",
-        Some(_) => return Err(ApiError::invalid("format", "choose json, csv or pdf")),
+        Some(_) => return Err(ApiError::invalid("format", SupervisionReason::ApiLogFormat)),
     };
     let query = crate::ui::supervision_log::LogQuery {
         from: q.from,
@@ -408,7 +408,7 @@ pub async fn record_visit(
     Json(input): Json<OutcomeInput>,
 ) -> ApiResult<Json<OutcomeDto>> {
     let outcome = Outcome::from_code(input.outcome.trim())
-        .ok_or_else(|| ApiError::invalid("outcome", "a visit is seen_ok or deviation"))?;
+        .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::VisitOutcome))?;
     let state = s
         .services
         .record_visit(&caller.ctx(), id, outcome, input.note.as_deref())

@@ -20,7 +20,6 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 pub mod reason;
 mod registry;
-mod supervision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
@@ -281,11 +280,7 @@ impl Tr {
     /// A reason from the rules, in Swedish when we know it.
     pub fn reason(&self, reason: &str) -> String {
         if self.lang == Lang::Sv {
-            if let Some((_, sv)) = registry::REASONS_SV
-                .iter()
-                .chain(supervision::REASONS_SV)
-                .find(|(en, _)| *en == reason)
-            {
+            if let Some((_, sv)) = registry::REASONS_SV.iter().find(|(en, _)| *en == reason) {
                 return (*sv).to_owned();
             }
             if let Some((en, sv)) = registry::REASON_PREFIXES_SV

@@ -189,7 +189,7 @@ pub async fn step(
     let id: DispatchId = parse_id(&id, &page)?;
     let result = async {
         let step = DispatchStep::from_code(form.step.trim()).ok_or_else(|| {
-            ApiError::invalid("step", "choose acknowledge, on_the_way, arrived or close")
+            ApiError::invalid("step", vaka_domain::reason::SupervisionReason::ChooseStep)
         })?;
         Ok::<_, ApiError>(
             state
@@ -226,7 +226,12 @@ pub async fn visit(
     let id: vaka_domain::ids::TaskId = parse_id(&id, &page)?;
     let result = async {
         let outcome = vaka_domain::supervision::Outcome::from_code(form.outcome.trim())
-            .ok_or_else(|| ApiError::invalid("outcome", "a visit is seen_ok or deviation"))?;
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "outcome",
+                    vaka_domain::reason::SupervisionReason::VisitOutcome,
+                )
+            })?;
         Ok::<_, ApiError>(
             state
                 .services

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
 use serde::Deserialize;
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::statistics::ResponseTimes;
 
 use crate::auth::Caller;
@@ -37,7 +38,7 @@ fn month(field: &'static str, raw: Option<&str>, default: Date) -> Result<Date, 
             };
             full.parse::<Date>()
                 .map(|d| d.first_of_month())
-                .map_err(|_| ApiError::invalid(field, "give a month as YYYY-MM"))
+                .map_err(|_| ApiError::invalid(field, SupervisionReason::MonthFormat))
         }
     }
 }

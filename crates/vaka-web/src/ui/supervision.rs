@@ -15,6 +15,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use vaka_domain::ids::{LookInId, TaskId};
+use vaka_domain::reason::SupervisionReason;
 use vaka_domain::supervision::{LookInRecord, Outcome};
 use vaka_gateway::camera::LookIn;
 use vaka_service::Services;
@@ -336,7 +337,7 @@ pub async fn look_in_stream(
     let now = state.services.now();
     let Some(until) = picture_until(&record, now) else {
         return Err(PageError {
-            error: ApiError::new(StatusCode::GONE, "gone", "the look-in has ended"),
+            error: ApiError::refused(StatusCode::GONE, "gone", SupervisionReason::LookInEnded),
             page,
         });
     };
@@ -346,7 +347,7 @@ pub async fn look_in_stream(
             // No picture: the look-in's log says it ended now.
             let _ = state.services.end_look_in(&record, now).await;
             return Err(PageError {
-                error: ApiError::new(StatusCode::CONFLICT, "conflict", r.reason()),
+                error: ApiError::refused(StatusCode::CONFLICT, "conflict", r),
                 page,
             });
         }
@@ -404,9 +405,8 @@ pub async fn record_outcome(
     let page = PageCtx::for_caller(&caller, t, "console");
     let task: TaskId = parse_id(&id, &page)?;
     let result = async {
-        let outcome = Outcome::from_code(form.outcome.trim()).ok_or_else(|| {
-            ApiError::invalid("outcome", "choose seen_ok, not_visible or deviation")
-        })?;
+        let outcome = Outcome::from_code(form.outcome.trim())
+            .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
         Ok::<_, ApiError>(
             state
                 .services
@@ -422,5 +422,34 @@ pub async fn record_outcome(
             let queue = queue_html(&state, &caller, t).await.unwrap_or_default();
             Ok(render(page.status(), &ConsolePage { page, queue }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::reason::{Reason, SupervisionReason};
+    use vaka_gateway::camera::LookInRefused;
+
+    use crate::i18n::{Lang, Tr};
+
+    /// A refused look-in's audit entry records the reason in the English of the pages.
+    #[test]
+    fn a_refused_look_in_is_logged_in_the_words_of_its_reason() {
+        let en = Tr::new(Lang::En);
+        for r in SupervisionReason::LOOK_IN_REFUSALS {
+            assert_eq!(r.logged(), en.reason_of(&Reason::from(r.clone())), "{r:?}");
+        }
+        for r in [LookInRefused::Offline, LookInRefused::Busy] {
+            assert_eq!(r.to_string(), en.reason_of(&Reason::from(r)), "{r:?}");
+        }
+        let sv = Tr::new(Lang::Sv);
+        assert_eq!(
+            sv.reason_of(&Reason::from(LookInRefused::Busy)),
+            "någon tittar redan genom kameran"
+        );
+        assert_eq!(
+            sv.reason_of(&SupervisionReason::ExtractTooLong { nights: 366 }.into()),
+            "ett uttag omfattar högst 366 nätter"
+        );
     }
 }

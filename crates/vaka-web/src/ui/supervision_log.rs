@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::ids::ClientId;
+use vaka_domain::reason::SupervisionReason;
 use vaka_service::supervision::log::SupervisionLog;
 
 use crate::auth::Caller;
@@ -206,7 +207,7 @@ fn parse_date(field: &'static str, raw: Option<&str>, default: Date) -> Result<D
         None => Ok(default),
         Some(s) => s
             .parse()
-            .map_err(|_| ApiError::invalid(field, "give a date as YYYY-MM-DD")),
+            .map_err(|_| ApiError::invalid(field, SupervisionReason::DateFormat)),
     }
 }
 
@@ -266,7 +267,7 @@ pub async fn page(
         Some("pdf") => "pdf",
         Some(_) => {
             return Err(PageError {
-                error: ApiError::invalid("format", "choose html, csv or pdf"),
+                error: ApiError::invalid("format", SupervisionReason::PageLogFormat),
                 page,
             });
         }

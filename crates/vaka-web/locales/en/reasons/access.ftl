@@ -5,3 +5,4 @@
 
 access-not-allowed-here = your roles do not allow this here
 access-may-not-read-audit-log = you may not read the audit log
+access-outside-need-to-know = the client is outside your need-to-know

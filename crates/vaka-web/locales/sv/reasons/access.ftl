@@ -5,3 +5,4 @@
 
 access-not-allowed-here = dina roller tillåter inte detta här
 access-may-not-read-audit-log = du får inte läsa loggarna
+access-outside-need-to-know = brukaren ligger utanför din behörighet
