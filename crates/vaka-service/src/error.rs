@@ -34,15 +34,6 @@ pub enum ServiceError {
     /// A bug or corrupt data. The cause goes to the log, never to the user.
     #[error("internal error")]
     Internal(#[source] Cause),
-    /// Transitional (see `crate::legacy`): a refusal whose audit entry is still to be written,
-    /// as the use cases not yet on the door return it. Never leaves the service.
-    #[doc(hidden)]
-    #[error("forbidden: {}", .0.reason)]
-    Denied(Box<Denial>),
-    /// Transitional, like `Denied`, for a refusal that becomes `Conflict`.
-    #[doc(hidden)]
-    #[error("conflict: {}", .0.reason)]
-    Refused(Box<Denial>),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -117,7 +108,7 @@ impl From<StoreError> for ServiceError {
 
 /// A refused attempt and the audit entry that records it.
 #[derive(Debug, Clone)]
-pub struct Denial {
+pub(crate) struct Denial {
     pub(crate) entry: vaka_domain::audit::NewAuditEntry,
     pub(crate) reason: Reason,
 }
@@ -175,11 +166,7 @@ impl Fault {
 
 impl From<ServiceError> for Fault {
     fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::Denied(d) => Self::Denied(d),
-            ServiceError::Refused(d) => Self::Refused(d),
-            e => Self::Error(e),
-        }
+        Self::Error(e)
     }
 }
 

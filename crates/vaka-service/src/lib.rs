@@ -15,7 +15,6 @@ pub mod context;
 pub mod directory;
 mod door;
 pub mod error;
-mod legacy;
 pub mod registry;
 
 pub mod secrets;

@@ -159,7 +159,8 @@ fn deny(path: &str, status: StatusCode) -> Response {
     if is_api(path) {
         match status {
             StatusCode::UNAUTHORIZED => ApiError::unauthenticated().into_response(),
-            _ => ApiError::forbidden("your roles do not give access to this").into_response(),
+            _ => ApiError::forbidden(vaka_domain::reason::AccessReason::NoAccessToThis)
+                .into_response(),
         }
     } else if status == StatusCode::UNAUTHORIZED {
         let next = urlencode(path);

@@ -151,12 +151,6 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid { field, reason } => ApiError::invalid(field, reason),
             ServiceError::NotFound(what) => ApiError::not_found(what),
             ServiceError::Forbidden(reason) => ApiError::forbidden(reason),
-            e @ (ServiceError::Denied(_) | ServiceError::Refused(_)) => {
-                // Transitional: a use case not yet on the door forgot `Services::audited`.
-                // Refuse all the same, and say so loudly.
-                tracing::error!(error = %e, "a refusal reached the web layer unaudited");
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden")
-            }
             ServiceError::Conflict(reason) => {
                 ApiError::refused(StatusCode::CONFLICT, "conflict", reason)
             }

@@ -12,5 +12,7 @@ reasons! {
         MayNotReadAuditLog => "access-may-not-read-audit-log",
         /// The client is outside the caller's need-to-know.
         OutsideNeedToKnow => "access-outside-need-to-know",
+        /// A route the caller's roles give no access to.
+        NoAccessToThis => "access-no-access-to-this",
     }
 }

@@ -70,5 +70,9 @@ reasons! {
         CannotRemoveOwnRoles => "directory-cannot-remove-own-roles",
         /// A step that needs an active account.
         AccountNotActive => "directory-account-not-active",
+        /// No account has the username.
+        NoUserWithUsername => "directory-no-user-with-username",
+        /// The caller may neither create nor request accounts.
+        MayNotCreateAccounts => "directory-may-not-create-accounts",
     }
 }

@@ -48,5 +48,19 @@ reasons! {
         RefersToMissing => "input-refers-to-missing",
         /// The change conflicts with existing data.
         ConflictsWithExisting => "input-conflicts-with-existing",
+        /// A value that is not one the field takes.
+        NotValid => "input-not-valid",
+        /// A number or date outside what can be represented.
+        OutOfRange => "input-out-of-range",
+        /// A number below its least value.
+        AtLeast { min: i64 } => "input-at-least",
+        /// Neither a date nor an instant.
+        NotDateOrInstant => "input-not-date-or-instant",
+        /// A period whose end is not after its start.
+        EndBeforeStart => "input-end-before-start",
+        /// A code that names no audit action.
+        UnknownAuditAction => "input-unknown-audit-action",
+        /// An uploaded form that could not be read.
+        UnreadableUpload => "input-unreadable-upload",
     }
 }

@@ -152,25 +152,10 @@ pub enum Reason {
     Alarm(AlarmReason),
     Device(DeviceReason),
     Import(ImportReason),
-    /// An English sentence not yet given an id. Being migrated away: the web still matches
-    /// these against its old tables; the variant goes when the last one has an id.
-    Legacy(std::borrow::Cow<'static, str>),
-}
-
-impl From<&'static str> for Reason {
-    fn from(s: &'static str) -> Self {
-        Reason::Legacy(std::borrow::Cow::Borrowed(s))
-    }
-}
-
-impl From<String> for Reason {
-    fn from(s: String) -> Self {
-        Reason::Legacy(std::borrow::Cow::Owned(s))
-    }
 }
 
 macro_rules! each_area {
-    ($self:ident, $r:ident => $e:expr, legacy $l:ident => $le:expr) => {
+    ($self:ident, $r:ident => $e:expr) => {
         match $self {
             Reason::Input($r) => $e,
             Reason::Access($r) => $e,
@@ -181,7 +166,6 @@ macro_rules! each_area {
             Reason::Alarm($r) => $e,
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
-            Reason::Legacy($l) => $le,
         }
     };
 }
@@ -189,20 +173,12 @@ macro_rules! each_area {
 impl Reason {
     /// The stable message id (a Fluent message id).
     pub fn id(&self) -> &'static str {
-        each_area!(self, r => r.id(), legacy _s => "legacy")
+        each_area!(self, r => r.id())
     }
 
     /// The message's arguments, by name.
     pub fn args(&self) -> Vec<(&'static str, Arg)> {
-        each_area!(self, r => r.args(), legacy s => vec![("text", Arg::Text(s.to_string()))])
-    }
-
-    /// The English sentence of a reason not yet given an id.
-    pub fn legacy_text(&self) -> Option<&str> {
-        match self {
-            Reason::Legacy(s) => Some(s),
-            _ => None,
-        }
+        each_area!(self, r => r.args())
     }
 
     /// Every message id a reason can have.
@@ -227,9 +203,6 @@ impl Reason {
 /// The id and its arguments (`input-too-long(max=100)`): for logs and tests, never for people.
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Reason::Legacy(s) = self {
-            return f.write_str(s);
-        }
         f.write_str(self.id())?;
         let args = self.args();
         if !args.is_empty() {

@@ -161,5 +161,7 @@ reasons! {
         NotWholeMinutes => "registry-not-whole-minutes",
         /// A placement that is not a provider or a provider's unit.
         NotAPlacement => "registry-not-a-placement",
+        /// Not a client's id.
+        NotAClientId => "registry-not-a-client-id",
     }
 }

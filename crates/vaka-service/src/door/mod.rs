@@ -361,12 +361,8 @@ impl Door {
     }
 
     /// Turns a fault into the caller's error, writing a refusal's entry first.
-    pub(crate) async fn settle(&self, fault: Fault) -> ServiceError {
+    async fn settle(&self, fault: Fault) -> ServiceError {
         match fault {
-            Fault::Error(ServiceError::Denied(d)) => Box::pin(self.settle(Fault::Denied(d))).await,
-            Fault::Error(ServiceError::Refused(d)) => {
-                Box::pin(self.settle(Fault::Refused(d))).await
-            }
             Fault::Error(e) => e,
             Fault::Denied(d) => match self.audit_alone(d.entry).await {
                 Ok(()) => ServiceError::Forbidden(d.reason),
@@ -383,25 +379,6 @@ impl Door {
         self.clock.now()
     }
 
-    /// Transitional (see `crate::legacy`): a write transaction for a use case not yet on
-    /// [`Door::change`].
-    pub(crate) async fn begin_legacy(&self) -> StoreResult<Box<dyn Transaction>> {
-        self.store.begin().await
-    }
-
-    /// Transitional: a read connection for a use case not yet on [`Door::read`].
-    pub(crate) async fn begin_read_legacy(&self) -> StoreResult<Box<dyn ReadTx>> {
-        self.store.begin_read().await
-    }
-
-    /// Transitional: the group commit for a use case not yet on [`Door::read`].
-    pub(crate) async fn append_committed_legacy(
-        &self,
-        entries: Vec<NewAuditEntry>,
-    ) -> ServiceResult<()> {
-        self.append_committed(entries).await
-    }
-
     // ---- what the server and the tools need of the store besides units of work -----------
 
     pub(crate) fn backend(&self) -> Backend {
@@ -416,11 +393,6 @@ impl Door {
     /// Checks that the database answers.
     pub(crate) async fn ping(&self) -> StoreResult<()> {
         self.store.ping().await
-    }
-
-    /// A page of the audit log in order (verification walks the whole chain this way).
-    pub(crate) async fn audit_page(&self, after: u64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        self.store.audit_page(after, limit).await
     }
 
     /// The store, for a task that pages through the audit log on another thread.

@@ -25,8 +25,6 @@ use crate::door::Work;
 use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
-/// Transitional: the CSV import validates clients through this name (see `super::legacy`).
-
 /// A contact as typed.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -10,7 +10,6 @@ pub mod clients;
 pub mod decisions;
 pub mod devices;
 pub mod import;
-mod legacy;
 
 use jiff::Timestamp;
 use jiff::civil::Date;

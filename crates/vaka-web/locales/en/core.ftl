@@ -204,6 +204,9 @@ error-invalid = The input needs correcting
 error-conflict = This could not be done
 error-unavailable = The service is temporarily unavailable. Try again shortly.
 error-internal = An error occurred on our side. Quote the request id if you contact support.
+error-form_unreadable = The form could not be read. Reload the page and try again.
+error-too_large = What was sent is too large.
+error-bad_request = The request could not be understood. Reload the page and try again.
 
 demo-title = Demo accounts
 demo-intro = This is a demo with made-up data. The code is shown here so you need no app; in real use it is only shown on the user's phone.

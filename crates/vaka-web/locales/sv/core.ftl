@@ -204,6 +204,9 @@ error-invalid = Uppgifterna behöver rättas
 error-conflict = Det gick inte att genomföra
 error-unavailable = Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.
 error-internal = Ett fel uppstod hos oss. Ange ärende-id om du kontaktar supporten.
+error-form_unreadable = Formuläret kunde inte läsas. Ladda om sidan och försök igen.
+error-too_large = Det som skickades är för stort.
+error-bad_request = Begäran kunde inte tolkas. Ladda om sidan och försök igen.
 
 demo-title = Demokonton
 demo-intro = Det här är en demo med påhittade uppgifter. Koden visas här för att du ska slippa en app; i skarp drift visas den bara i användarens telefon.

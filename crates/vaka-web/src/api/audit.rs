@@ -10,6 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use vaka_domain::audit::{AuditAction, AuditEntry};
 use vaka_domain::ids::{ClientId, UserId};
+use vaka_domain::reason::InputReason;
 use vaka_service::audit::AuditSearch;
 
 use crate::api::dto::AuditEntryDto;
@@ -47,21 +48,18 @@ pub fn parse_bound(field: &'static str, s: &str, end: bool) -> Result<Timestamp,
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(ts);
     }
-    let date: Date = s.parse().map_err(|_| {
-        ApiError::invalid(
-            field,
-            "must be a date (YYYY-MM-DD) or an instant (RFC 3339)",
-        )
-    })?;
+    let date: Date = s
+        .parse()
+        .map_err(|_| ApiError::invalid(field, InputReason::NotDateOrInstant))?;
     let date = if end {
         date.tomorrow()
-            .map_err(|_| ApiError::invalid(field, "is out of range"))?
+            .map_err(|_| ApiError::invalid(field, InputReason::OutOfRange))?
     } else {
         date
     };
     date.to_zoned(stockholm())
         .map(|z| z.timestamp())
-        .map_err(|_| ApiError::invalid(field, "is out of range"))
+        .map_err(|_| ApiError::invalid(field, InputReason::OutOfRange))
 }
 
 impl AuditParams {
@@ -74,7 +72,7 @@ impl AuditParams {
         {
             Some(code) => Some(
                 AuditAction::from_code(code)
-                    .ok_or_else(|| ApiError::invalid("action", "is not a known action code"))?,
+                    .ok_or_else(|| ApiError::invalid("action", InputReason::UnknownAuditAction))?,
             ),
             None => None,
         };
@@ -93,11 +91,11 @@ impl AuditParams {
         if let (Some(f), Some(t)) = (from, to)
             && t <= f
         {
-            return Err(ApiError::invalid("to", "must be after 'from'"));
+            return Err(ApiError::invalid("to", InputReason::EndBeforeStart));
         }
         let limit = self.limit.unwrap_or(default_limit);
         if limit < 1 {
-            return Err(ApiError::invalid("limit", "must be at least 1"));
+            return Err(ApiError::invalid("limit", InputReason::AtLeast { min: 1 }));
         }
         Ok(AuditSearch {
             actor: self.user_id,

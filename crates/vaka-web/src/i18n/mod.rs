@@ -4,12 +4,9 @@
 //! once into one bundle per language. A message id is a key such as `nav-home`,
 //! `role-operator` or `field-valid_from`; every id has both languages (unit tests check it,
 //! and that every id used in a template or in the page code exists). Errors from the rules
-//! are typed reasons worded by `locales/*/reasons/*.ftl`; the English sentences of the areas
-//! not yet moved to them are translated by their modules' `REASONS_SV` tables or by the
-//! reason whose English words they match, the rest are shown as they are.
+//! are typed reasons worded by `locales/*/reasons/*.ftl` (see [`reason`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -19,7 +16,6 @@ use unic_langid::LanguageIdentifier;
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
 pub mod reason;
-mod registry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
@@ -225,20 +221,6 @@ fn fluent_args<'a>(args: &'a [(&'a str, Arg<'a>)]) -> FluentArgs<'a> {
     fluent
 }
 
-/// The typed reasons by their English words, for the sentences of the rules not yet given an
-/// id: such a sentence is shown in the words of the reason it matches (in the page's language).
-/// Messages with arguments are left out (their words depend on the arguments).
-static REASONS_BY_ENGLISH: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    vaka_domain::reason::Reason::all_ids()
-        .filter_map(|id| {
-            let pattern = EN.get_message(id)?.value()?;
-            let mut errors = Vec::new();
-            let text = EN.format_pattern(pattern, None, &mut errors);
-            errors.is_empty().then(|| (text.into_owned(), id))
-        })
-        .collect()
-});
-
 /// Whether `key` names a message (a `?ok=` flash must).
 pub fn is_key(key: &str) -> bool {
     Lang::Sv.bundle().has_message(key)
@@ -274,25 +256,6 @@ impl Tr {
         match format_message(self.lang.bundle(), &format!("{prefix}-{code}"), None) {
             Some(text) => text.into_owned(),
             None => code.to_owned(),
-        }
-    }
-
-    /// A reason from the rules, in Swedish when we know it.
-    pub fn reason(&self, reason: &str) -> String {
-        if self.lang == Lang::Sv {
-            if let Some((_, sv)) = registry::REASONS_SV.iter().find(|(en, _)| *en == reason) {
-                return (*sv).to_owned();
-            }
-            if let Some((en, sv)) = registry::REASON_PREFIXES_SV
-                .iter()
-                .find(|(en, _)| reason.starts_with(en))
-            {
-                return format!("{sv}{}", &reason[en.len()..]);
-            }
-        }
-        match REASONS_BY_ENGLISH.get(reason) {
-            Some(id) => self.t(id).into_owned(),
-            None => reason.to_owned(),
         }
     }
 
@@ -473,8 +436,6 @@ mod tests {
             reason::api_words(&role),
             "operator cannot be held in an organisation of kind provider"
         );
-        // A sentence not yet given an id goes through the old tables.
-        assert_eq!(sv.reason_of(&Reason::from("is required")), "måste fyllas i");
     }
 
     #[test]
@@ -511,11 +472,6 @@ mod tests {
         ] {
             assert_eq!(en.reason_of(&reason), english);
             assert_eq!(sv.reason_of(&reason), swedish);
-            // A sentence of an area not yet typed is worded as the reason (without
-            // arguments) it matches.
-            if reason.args().is_empty() {
-                assert_eq!(sv.reason(english), swedish);
-            }
         }
     }
 
@@ -929,15 +885,8 @@ mod tests {
     }
 
     #[test]
-    fn reasons_and_fields_translate() {
+    fn fields_and_codes_translate() {
         let sv = Tr::new(Lang::Sv);
-        assert_eq!(sv.reason("is required"), "måste fyllas i");
-        assert_eq!(sv.reason("something new"), "something new");
-        assert_eq!(
-            sv.reason("no such date: 1945-02-30"),
-            "datumet finns inte: 1945-02-30"
-        );
-        assert_eq!(Tr::new(Lang::En).reason("is required"), "is required");
         assert_eq!(sv.field("email"), "E-post");
         assert_eq!(sv.field("valid_from"), "Gäller från");
         assert_eq!(Tr::new(Lang::En).field("valid_from"), "Valid from");

@@ -13,9 +13,6 @@ impl Tr {
     }
 
     fn words(&self, reason: &Reason, name_codes: bool) -> String {
-        if let Some(text) = reason.legacy_text() {
-            return self.reason(text);
-        }
         let args: Vec<(&str, Arg<'_>)> = reason
             .args()
             .into_iter()

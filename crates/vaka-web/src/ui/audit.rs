@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
 use vaka_domain::ids::ClientId;
+use vaka_domain::reason::{DirectoryReason, RegistryReason};
 
 use crate::api::audit::{AuditParams, audit_csv};
 use crate::auth::Caller;
@@ -78,14 +79,14 @@ async fn to_params(
                 .services
                 .user_id_by_username(&caller.ctx(), name)
                 .await?
-                .ok_or_else(|| ApiError::invalid("user", "no user with that username"))?,
+                .ok_or_else(|| ApiError::invalid("user", DirectoryReason::NoUserWithUsername))?,
         ),
     };
     let client_id = match f.client.trim() {
         "" => None,
         c => Some(
             c.parse::<ClientId>()
-                .map_err(|_| ApiError::invalid("client", "is not a client id"))?,
+                .map_err(|_| ApiError::invalid("client", RegistryReason::NotAClientId))?,
         ),
     };
     Ok(AuditParams {

@@ -384,7 +384,7 @@ async fn resolve_client(
         return Ok(Some(id));
     }
     let identity = ClientIdentity::parse_official(raw, state.services.today())
-        .map_err(|e| ApiError::invalid("client", e.to_string()))?;
+        .map_err(|e| ApiError::invalid("client", e.reason()))?;
     let found = state
         .services
         .list_clients(&caller.ctx(), Some(identity.as_str()), 2)

@@ -6,7 +6,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vaka_domain::reason::ImportReason;
+use vaka_domain::reason::{ImportReason, InputReason};
 use vaka_service::registry::import::{
     CLIENT_COLUMNS, Column, DEVICE_COLUMNS, ImportKind, ImportMode, ImportOutcome, ImportReport,
 };
@@ -134,21 +134,21 @@ async fn read_upload(mut mp: Multipart) -> Result<(Vec<u8>, ImportMode), ApiErro
     while let Some(field) = mp
         .next_field()
         .await
-        .map_err(|e| ApiError::invalid("file", e.body_text()))?
+        .map_err(|_| ApiError::invalid("file", InputReason::UnreadableUpload))?
     {
         match field.name() {
             Some("file") => {
                 let bytes = field
                     .bytes()
                     .await
-                    .map_err(|e| ApiError::invalid("file", e.body_text()))?;
+                    .map_err(|_| ApiError::invalid("file", InputReason::UnreadableUpload))?;
                 file = Some(bytes.to_vec());
             }
             Some("mode") => {
                 let text = field
                     .text()
                     .await
-                    .map_err(|e| ApiError::invalid("mode", e.body_text()))?;
+                    .map_err(|_| ApiError::invalid("mode", InputReason::UnreadableUpload))?;
                 mode = form_code("mode", &text, ImportMode::from_code)?;
             }
             _ => {}

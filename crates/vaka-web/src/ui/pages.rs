@@ -127,25 +127,24 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
     match e.kind {
         "invalid" => match (&e.field, &e.reason) {
             (Some(f), Some(reason)) => format!("{} — {}", t.field(f), t.reason_of(reason)),
-            (Some(f), None) => {
-                let reason = e
-                    .detail
-                    .strip_prefix(&format!("{f}: "))
-                    .unwrap_or(&e.detail)
-                    .to_owned();
-                format!("{} — {}", t.field(f), t.reason(&reason))
-            }
-            (None, _) => e.detail.to_string(),
+            (None, Some(reason)) => format!("{}: {}", t.t("error-invalid"), t.reason_of(reason)),
+            // A form the page could not read at all (not one a person can fill in wrongly).
+            (_, None) => t.t("error-form_unreadable").into_owned(),
         },
         "conflict" => match &e.reason {
             Some(reason) => format!("{}: {}", t.t("error-conflict"), t.reason_of(reason)),
-            None => format!("{}: {}", t.t("error-conflict"), t.reason(&e.detail)),
+            None => t.t("error-conflict").into_owned(),
         },
         "forbidden" => t.t("error-forbidden").into_owned(),
         "not-found" => t.t("error-not_found").into_owned(),
         "unavailable" => t.t("error-unavailable").into_owned(),
+        "payload-too-large" => t.t("error-too_large").into_owned(),
+        "rate-limited" => t.t("login-rate_limited").into_owned(),
+        "unauthenticated" => t.t("login-session_gone").into_owned(),
+        // The rest are requests a page does not make (a wrong media type, a broken body):
+        // said plainly, never in the API's English.
         "internal" => t.t("error-internal").into_owned(),
-        _ => e.detail.to_string(),
+        _ => t.t("error-bad_request").into_owned(),
     }
 }
 
@@ -320,7 +319,7 @@ pub fn opt_id<T: std::str::FromStr>(
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| PageError {
-            error: ApiError::invalid(field, "is not valid"),
+            error: ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid),
             page: page.clone(),
         }),
     }

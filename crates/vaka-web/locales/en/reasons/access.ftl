@@ -6,3 +6,4 @@
 access-not-allowed-here = your roles do not allow this here
 access-may-not-read-audit-log = you may not read the audit log
 access-outside-need-to-know = the client is outside your need-to-know
+access-no-access-to-this = your roles do not give access to this

@@ -35,3 +35,5 @@ directory-roles-only-in-own-unit = you may only request roles in your own unit
 directory-cannot-end-own-account = you cannot end your own account
 directory-cannot-remove-own-roles = you cannot remove your own roles
 directory-account-not-active = the account is not active
+directory-no-user-with-username = no user with that username
+directory-may-not-create-accounts = no right to create accounts

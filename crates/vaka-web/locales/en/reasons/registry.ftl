@@ -94,3 +94,4 @@ registry-not-a-date = is not a date (YYYY-MM-DD)
 registry-not-a-choice = is not one of the choices
 registry-not-whole-minutes = must be a whole number of minutes
 registry-not-a-placement = is not valid
+registry-not-a-client-id = is not a client id

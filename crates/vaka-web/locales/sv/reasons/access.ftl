@@ -6,3 +6,4 @@
 access-not-allowed-here = dina roller tillåter inte detta här
 access-may-not-read-audit-log = du får inte läsa loggarna
 access-outside-need-to-know = brukaren ligger utanför din behörighet
+access-no-access-to-this = dina roller ger inte tillgång till detta

@@ -35,3 +35,5 @@ directory-roles-only-in-own-unit = du kan bara begära roller i din egen enhet
 directory-cannot-end-own-account = du kan inte avsluta ditt eget konto
 directory-cannot-remove-own-roles = du kan inte ta bort dina egna roller
 directory-account-not-active = kontot är inte aktivt
+directory-no-user-with-username = det finns ingen användare med det användarnamnet
+directory-may-not-create-accounts = du har inte rätt att skapa eller begära konton

@@ -94,3 +94,4 @@ registry-not-a-date = är inte ett datum (ÅÅÅÅ-MM-DD)
 registry-not-a-choice = är inte ett av alternativen
 registry-not-whole-minutes = ska vara ett helt antal minuter
 registry-not-a-placement = är inte giltig
+registry-not-a-client-id = är inget brukar-id

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use vaka_domain::access::{Permission, Role};
 use vaka_domain::directory::{AccountStatus, Unit, UserAccount};
 use vaka_domain::ids::{ApiTokenId, RoleAssignmentId, UnitId, UserId};
+use vaka_domain::reason::InputReason;
 
 use super::users::{SecretPage, status_view};
 use crate::auth::Caller;
@@ -357,13 +358,12 @@ pub async fn add_role(
     let services = state.services.clone();
     user_action(&state, t, &caller, &id, "user-role_added", |u| async move {
         let role = Role::from_code(&form.role)
-            .ok_or_else(|| vaka_service::ServiceError::invalid("role", "is required"))?;
+            .ok_or_else(|| vaka_service::ServiceError::invalid("role", InputReason::Required))?;
         let unit = match form.unit_id.trim() {
             "" => None,
-            s => Some(
-                s.parse::<UnitId>()
-                    .map_err(|_| vaka_service::ServiceError::invalid("unit_id", "is not valid"))?,
-            ),
+            s => Some(s.parse::<UnitId>().map_err(|_| {
+                vaka_service::ServiceError::invalid("unit_id", InputReason::NotValid)
+            })?),
         };
         services
             .grant_role_in_own_organisation(&ctx, u, role, unit)

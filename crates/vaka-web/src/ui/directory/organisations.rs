@@ -8,6 +8,7 @@ use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind};
 use vaka_domain::ids::{OrganisationId, UnitId};
+use vaka_domain::reason::InputReason;
 use vaka_service::directory::{NewOrganisationInput, OrganisationPatch};
 
 use crate::auth::Caller;
@@ -126,7 +127,7 @@ pub async fn create_organisation(
             .create_organisation(&caller.ctx(), i)
             .await
             .map_err(ApiError::from),
-        None => Err(ApiError::invalid("kind", "is not valid")),
+        None => Err(ApiError::invalid("kind", InputReason::NotValid)),
     };
     match result {
         Ok(org) => Ok(

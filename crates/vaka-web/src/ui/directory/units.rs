@@ -11,6 +11,7 @@ use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Unit, UnitKind};
 use vaka_domain::ids::{OrganisationId, UnitId};
+use vaka_domain::reason::InputReason;
 use vaka_service::directory::{NewUnitInput, UnitPatch};
 
 use crate::auth::Caller;
@@ -44,7 +45,7 @@ pub async fn create_unit(
             &state,
             &caller,
             org,
-            page.with_error(&ApiError::invalid("kind", "is not valid")),
+            page.with_error(&ApiError::invalid("kind", InputReason::NotValid)),
         )
         .await;
     };

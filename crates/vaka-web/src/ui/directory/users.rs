@@ -10,6 +10,7 @@ use serde::Deserialize;
 use vaka_domain::access::{Permission, Role};
 use vaka_domain::directory::{AccountStatus, Organisation, OrganisationKind};
 use vaka_domain::ids::{OrganisationId, UnitId, UserId};
+use vaka_domain::reason::{DirectoryReason, InputReason};
 use vaka_service::directory::{NewAccountInput, RoleInput, UserListQuery};
 
 use crate::auth::Caller;
@@ -187,7 +188,7 @@ async fn new_user_page(
         (Permission::AccountRequest, true)
     } else {
         return Err(PageError {
-            error: ApiError::forbidden("no right to create accounts"),
+            error: ApiError::forbidden(DirectoryReason::MayNotCreateAccounts),
             page,
         });
     };
@@ -323,14 +324,14 @@ async fn add_account(
         let org: OrganisationId = form
             .organisation_id
             .parse()
-            .map_err(|_| ApiError::invalid("organisation_id", "is required"))?;
-        let role =
-            Role::from_code(&form.role).ok_or_else(|| ApiError::invalid("role", "is required"))?;
+            .map_err(|_| ApiError::invalid("organisation_id", InputReason::Required))?;
+        let role = Role::from_code(&form.role)
+            .ok_or_else(|| ApiError::invalid("role", InputReason::Required))?;
         let unit = match form.unit_id.trim() {
             "" => None,
             s => Some(
                 s.parse::<UnitId>()
-                    .map_err(|_| ApiError::invalid("unit_id", "is not valid"))?,
+                    .map_err(|_| ApiError::invalid("unit_id", InputReason::NotValid))?,
             ),
         };
         Ok(NewAccountInput {
