@@ -5,7 +5,7 @@ use vaka_domain::alarm::{AlarmLogEntry, AlarmMessage, AlarmRecord};
 use vaka_domain::ids::{AlarmId, DeviceId};
 use vaka_domain::technical::TechnicalCheck;
 use vaka_store::{
-    AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRow, AlarmRead, AlarmWrite, TechnicalCheckRow,
+    AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRead, AlarmRow, AlarmWrite, TechnicalCheckRow,
 };
 
 /// Rows per statement: 31 values an alarm row stays under SQLite's 32,766 bound values.
@@ -187,8 +187,8 @@ impl AlarmRead for SqlTx {
         .map_err(map_sqlx_error)?;
         rows.into_iter()
             .map(|r| {
-                let seq = u16::try_from(r.seq)
-                    .map_err(|_| StoreError::corrupt("message sequence"))?;
+                let seq =
+                    u16::try_from(r.seq).map_err(|_| StoreError::corrupt("message sequence"))?;
                 Ok((r.account, seq, r.fingerprint))
             })
             .collect()

@@ -51,8 +51,7 @@ impl AuditRead for SqlTx {
         .fetch_one(&mut *self.tx)
         .await
         .map_err(map_sqlx_error)?;
-        let seq = u64::try_from(head.seq)
-            .map_err(|_| StoreError::corrupt("negative audit seq"))?;
+        let seq = u64::try_from(head.seq).map_err(|_| StoreError::corrupt("negative audit seq"))?;
         Ok((seq, hash32(&head.hash, "audit head")?))
     }
 }
@@ -68,8 +67,8 @@ impl SqlTx {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
-        let n = i64::try_from(entries.len())
-            .map_err(|_| StoreError::other("audit batch too large"))?;
+        let n =
+            i64::try_from(entries.len()).map_err(|_| StoreError::other("audit batch too large"))?;
         // Reserving the sequence numbers takes the head row's lock, which serialises appends on
         // PostgreSQL; SQLite's write transaction already holds the database lock. The hash read
         // back is the one before this batch (this statement does not change it).

@@ -3,8 +3,8 @@
 use vaka_domain::auth::SessionStage;
 use vaka_domain::ids::{ApiTokenId, SessionId};
 use vaka_store::{
-    ApiTokenRecord, ApiTokenRow, AuthRead, AuthWrite, Credentials, CredentialsRow, PrincipalRows, SessionRecord,
-    SessionRow, TokenPrincipalRow,
+    ApiTokenRecord, ApiTokenRow, AuthRead, AuthWrite, Credentials, CredentialsRow, PrincipalRows,
+    SessionRecord, SessionRow, TokenPrincipalRow,
 };
 
 #[async_trait::async_trait]

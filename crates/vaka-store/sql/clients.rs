@@ -2,7 +2,7 @@
 
 use vaka_domain::client::ClientSummary;
 use vaka_domain::ids::ClientId;
-use vaka_store::{ClientQuery, ClientRow, ClientRead, prefix_bounds};
+use vaka_store::{ClientQuery, ClientRead, ClientRow, prefix_bounds};
 
 #[async_trait::async_trait]
 impl ClientRead for SqlTx {

@@ -5,9 +5,9 @@ use vaka_domain::access::{Assignment, Reach};
 use vaka_domain::directory::{Organisation, Unit, UserAccount};
 use vaka_domain::ids::{OrganisationId, RoleAssignmentId, UnitId, UserId};
 use vaka_store::{
-    AssignmentRow, DbInstant, DirectoryRead, DirectoryWrite, NewUser, OrganisationRow, PrincipalRow, PrincipalRows,
-    StatusChange, StoreError, StoreResult, UnitRow, UserFilter, UserRow, map_sqlx_error,
-    prefix_bounds, search_key,
+    AssignmentRow, DbInstant, DirectoryRead, DirectoryWrite, NewUser, OrganisationRow,
+    PrincipalRow, PrincipalRows, StatusChange, StoreError, StoreResult, UnitRow, UserFilter,
+    UserRow, map_sqlx_error, prefix_bounds, search_key,
 };
 
 #[async_trait::async_trait]

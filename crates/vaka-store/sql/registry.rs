@@ -9,7 +9,8 @@ use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 use vaka_store::{
     ClientFullRow, ConsentRow, ContactRow, DbDate, DecisionRow, DeviceEventRow, DeviceFilter,
-    DeviceRow, OrderFilter, OrderRow, PauseRow, PlanRow, RegistryRead, RegistryWrite, search_key, times_to_text,
+    DeviceRow, OrderFilter, OrderRow, PauseRow, PlanRow, RegistryRead, RegistryWrite, search_key,
+    times_to_text,
 };
 
 impl SqlTx {

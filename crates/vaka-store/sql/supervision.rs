@@ -4,8 +4,8 @@
 use vaka_domain::ids::{ClientId, DispatchId, LookInId, TaskId};
 use vaka_domain::supervision::{Dispatch, LookInRecord, Outcome, SupervisionTask, TaskState};
 use vaka_store::{
-    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionRead, SupervisionWrite, TaskRow, TaskUnitRow,
-    TaskWithUnit,
+    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionRead, SupervisionWrite,
+    TaskRow, TaskUnitRow, TaskWithUnit,
 };
 
 #[async_trait::async_trait]

@@ -2,8 +2,8 @@
 // The including module defines `Db` (the sqlx database type).
 
 use uuid::Uuid;
-use vaka_domain::ids::UserId;
 use vaka_domain::audit::NewAuditEntry;
+use vaka_domain::ids::UserId;
 use vaka_store::{DbInstant, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 /// A unit of work on this backend: a transaction, or — for reads that need no snapshot — a
