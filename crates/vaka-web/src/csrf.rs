@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
-use crate::ui::pages;
+use crate::page;
 
 const MAX_FORM: usize = 1024 * 1024;
 
@@ -63,5 +63,5 @@ pub async fn verify_form_token(req: Request, expected: &str) -> Result<Request, 
 }
 
 fn refuse() -> Response {
-    pages::csrf_failed_page()
+    page::csrf_failed_page()
 }

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use vaka_domain::device::DeviceKind;
 use vaka_service::registry::devices::DeviceRefused;
 
-use crate::auth::{Access, bearer};
 use crate::error::ApiError;
+use crate::identity::{Access, bearer};
 use crate::routes::Routes;
 use crate::state::AppState;
 

@@ -1,5 +1,6 @@
-//! Vaka's HTTP front end: the JSON API (`api`), the pages (`ui`), authentication and the access
-//! check (`auth`), and the middleware every request passes.
+//! Vaka's HTTP front end: the JSON API (`api`), the pages (`ui`) in the page shell (`page`),
+//! who is asking (`identity`), the access check (`auth`, `csrf`), the route table (`routes`),
+//! and the middleware every request passes.
 //!
 //! [`build`] makes the whole application as one `Router`, so tests drive it without a socket.
 
@@ -10,8 +11,10 @@ pub mod error;
 pub mod extract;
 pub mod gateway;
 pub mod i18n;
+pub mod identity;
 pub mod ops;
-pub mod pdf;
+pub mod page;
+pub mod reports;
 pub mod routes;
 pub mod state;
 pub mod ui;
@@ -60,7 +63,7 @@ pub fn build(state: AppState) -> App {
     specs.push(RouteSpec {
         method: axum::http::Method::GET,
         path: "/api/v1/openapi.json".into(),
-        access: auth::Access::Public,
+        access: identity::Access::Public,
     });
     let mut router = Router::new()
         .merge(pages)
@@ -207,10 +210,10 @@ async fn frame(State(state): State<AppState>, mut req: Request, next: Next) -> R
 
 async fn fallback(req: Request) -> Response {
     let path = req.uri().path().to_owned();
-    if auth::is_api(&path) {
+    if identity::is_api(&path) {
         ApiError::not_found("resource").into_response()
     } else {
-        ui::pages::not_found_page(Default::default())
+        page::not_found_page(Default::default())
     }
 }
 

@@ -9,7 +9,8 @@ use axum::routing::{MethodRouter, get, post};
 use utoipa::openapi::path::HttpMethod;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
-use crate::auth::{Access, check_access};
+use crate::auth::check_access;
+use crate::identity::Access;
 use crate::state::AppState;
 
 /// One registered route.

@@ -10,9 +10,9 @@ use vaka_domain::ids::AlarmId;
 use vaka_domain::reason::AlarmReason;
 use vaka_service::alarms::console::{AlarmItem, AlarmStep, AlarmView};
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path};
+use crate::identity::Caller;
 use crate::state::AppState;
 
 /// The open alarms the caller may handle, by priority and age. Audited.

@@ -7,17 +7,78 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
+use serde::Serialize;
 use utoipa::IntoParams;
-use vaka_domain::audit::{AuditAction, AuditEntry};
+use utoipa::ToSchema;
+use vaka_domain::access::Role;
+use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
 use vaka_domain::ids::{ClientId, UserId};
+use vaka_domain::ids::{OrganisationId, UnitId};
 use vaka_domain::reason::InputReason;
 use vaka_service::audit::AuditSearch;
 
-use crate::api::dto::AuditEntryDto;
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Query};
+use crate::identity::Caller;
 use crate::state::AppState;
+
+/// An audit entry as the API sends it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryDto {
+    pub seq: u64,
+    pub at: String,
+    pub actor_user_id: Option<UserId>,
+    pub actor_username: Option<String>,
+    pub actor_role: Option<Role>,
+    pub actor_organisation_id: Option<OrganisationId>,
+    pub actor_unit_id: Option<UnitId>,
+    pub credential: Option<String>,
+    pub action: String,
+    pub outcome: Outcome,
+    pub client_id: Option<ClientId>,
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    pub care_context: Option<String>,
+    pub request_id: Option<String>,
+    pub source_ip: Option<String>,
+    pub protected_identity: bool,
+    pub emergency_access: bool,
+    pub details: Option<String>,
+    /// Hex of this entry's chain hash.
+    pub hash: String,
+}
+
+impl From<AuditEntry> for AuditEntryDto {
+    fn from(e: AuditEntry) -> Self {
+        let n = e.new;
+        Self {
+            seq: e.seq,
+            at: n.at.to_string(),
+            actor_user_id: n.actor.user_id,
+            actor_username: n.actor.username,
+            actor_role: n.actor.role,
+            actor_organisation_id: n.actor.organisation_id,
+            actor_unit_id: n.actor.unit_id,
+            credential: n.actor.credential,
+            action: n.action.code().to_owned(),
+            outcome: n.outcome,
+            client_id: n.client_id,
+            subject_kind: n.subject_kind,
+            subject_id: n.subject_id,
+            care_context: n.care_context,
+            request_id: n.request_id,
+            source_ip: n.source_ip,
+            protected_identity: n.flags.protected_identity,
+            emergency_access: n.flags.emergency_access,
+            details: n.details,
+            hash: hex_lower(&e.hash),
+        }
+    }
+}
+
+fn hex_lower(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::dto::AssignmentDto;
-use crate::auth::Caller;
+use crate::api::directory::dto::AssignmentDto;
 use crate::extract::Json;
+use crate::identity::Caller;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeDto {

@@ -5,10 +5,7 @@
 
 pub mod alarms;
 pub mod audit;
-pub mod clients;
 pub mod directory;
-pub mod dto;
-pub mod import;
 pub mod me;
 pub mod registry;
 pub mod supervision;
@@ -19,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use vaka_domain::access::Permission;
 
-use crate::auth::Access;
+use crate::identity::Access;
 use crate::routes::Routes;
 use crate::state::AppState;
 
@@ -167,7 +164,7 @@ pub fn register(r: Routes) -> Routes {
         .api(Access::Permission(AuditExport), routes!(audit::export_csv))
         .api(
             Access::Permission(ClientRead),
-            routes!(clients::list_clients),
+            routes!(registry::clients::list_clients),
         )
         .api(
             Access::Permission(ClientWrite),
@@ -256,11 +253,11 @@ pub fn register(r: Routes) -> Routes {
         )
         .api(
             Access::Permission(ImportData),
-            import::with_file_limit(routes!(import::import_clients)),
+            registry::import::with_file_limit(routes!(registry::import::import_clients)),
         )
         .api(
             Access::Permission(ImportData),
-            import::with_file_limit(routes!(import::import_devices)),
+            registry::import::with_file_limit(routes!(registry::import::import_devices)),
         )
         .api(Access::Permission(Supervise), routes!(supervision::queue))
         .api(

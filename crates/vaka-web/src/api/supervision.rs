@@ -12,9 +12,9 @@ use vaka_domain::supervision::{Dispatch, DispatchStep, Outcome};
 use vaka_service::supervision::console::QueueItem;
 use vaka_service::supervision::patrol::PatrolItem;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path};
+use crate::identity::Caller;
 use crate::state::AppState;
 
 /// A look-in due now or soon.
@@ -310,19 +310,15 @@ pub async fn supervision_log(
         Some("pdf") => "pdf",
         Some(_) => return Err(ApiError::invalid("format", SupervisionReason::ApiLogFormat)),
     };
-    let query = crate::ui::supervision_log::LogQuery {
-        from: q.from,
-        to: q.to,
-        format: None,
-    };
-    let (from, to) = crate::ui::supervision_log::period(&s, &query)?;
+    let (from, to) =
+        crate::reports::periods::nights(s.services.today(), q.from.as_deref(), q.to.as_deref())?;
     let log = s
         .services
         .supervision_log(&caller.ctx(), id, from, to, format)
         .await?;
     Ok(match format {
         "json" => Json(log).into_response(),
-        f => crate::ui::supervision_log::download(&log, t, f),
+        f => crate::reports::supervision_log::download(&log, t, f),
     })
 }
 
@@ -345,11 +341,8 @@ pub async fn statistics(
     caller: Caller,
     crate::extract::Query(q): crate::extract::Query<StatsParams>,
 ) -> ApiResult<Json<vaka_service::supervision::statistics::Statistics>> {
-    let query = crate::ui::statistics::StatsQuery {
-        from: q.from,
-        to: q.to,
-    };
-    let (from, to) = crate::ui::statistics::months(&s, &query)?;
+    let (from, to) =
+        crate::reports::periods::months(s.services.today(), q.from.as_deref(), q.to.as_deref())?;
     Ok(Json(
         s.services
             .supervision_statistics(&caller.ctx(), from, to)

@@ -11,12 +11,14 @@ use vaka_domain::ids::ClientId;
 use vaka_domain::reason::{DirectoryReason, RegistryReason};
 
 use crate::api::audit::{AuditParams, audit_csv};
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
+use crate::identity::Access;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, local_time, render};
+use crate::routes::Routes;
 use crate::state::AppState;
-use crate::ui::pages::{OrPage, PageCtx, PageError, local_time, render};
 
 /// The search form as typed: a username rather than an id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -224,4 +226,11 @@ pub async fn export(
         audit_csv(&entries),
     )
         .into_response())
+}
+
+/// Registers the log review pages with the access each needs.
+pub fn register(r: Routes) -> Routes {
+    use Permission::*;
+    r.get("/audit", Access::Permission(AuditRead), audit_page)
+        .get("/audit/export.csv", Access::Permission(AuditExport), export)
 }

@@ -9,14 +9,17 @@ use serde::Deserialize;
 use vaka_domain::ids::{ClientId, DispatchId};
 use vaka_domain::supervision::{DispatchStatus, DispatchStep};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
+use crate::identity::Access;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
+use crate::routes::Routes;
 use crate::state::AppState;
-use crate::ui::alarms::{AlarmRow, causes, row as alarm_row};
-use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
-use crate::ui::supervision::{Flash, hm, live_feed};
+use crate::ui::supervision::console::{Flash, hm, live_feed};
+use crate::ui::widgets::alarm_row::{AlarmRow, causes, row as alarm_row};
+use vaka_domain::access::Permission;
 
 pub struct PatrolCard {
     pub id: DispatchId,
@@ -248,4 +251,25 @@ pub async fn visit(
             Ok(render(page.status(), &PatrolPage { page, list }))
         }
     }
+}
+
+/// Registers the night patrol pages with the access each needs.
+pub fn register(r: Routes) -> Routes {
+    use Permission::*;
+    r.get("/patrol", Access::Permission(DispatchRespond), patrol)
+        .get(
+            "/patrol/events",
+            Access::Permission(DispatchRespond),
+            patrol_events,
+        )
+        .post(
+            "/patrol/visits/{id}",
+            Access::Permission(DispatchRespond),
+            visit,
+        )
+        .post(
+            "/patrol/dispatches/{id}",
+            Access::Permission(DispatchRespond),
+            step,
+        )
 }

@@ -12,13 +12,13 @@ use vaka_domain::ids::{ApiTokenId, RoleAssignmentId, UnitId, UserId};
 use vaka_domain::reason::InputReason;
 
 use super::users::{SecretPage, status_view};
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
 use crate::state::AppState;
-use crate::ui::home::Flash;
-use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
+use crate::ui::account::home::Flash;
 
 pub struct RoleRow {
     pub id: RoleAssignmentId,

@@ -14,13 +14,13 @@ use vaka_domain::ids::{OrganisationId, UnitId};
 use vaka_domain::reason::InputReason;
 use vaka_service::directory::{NewUnitInput, UnitPatch};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
 use crate::state::AppState;
-use crate::ui::home::Flash;
-use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+use crate::ui::account::home::Flash;
 
 use super::organisations::organisation_page;
 use super::unit_kinds;

@@ -13,12 +13,12 @@ use vaka_domain::ids::{OrganisationId, UnitId, UserId};
 use vaka_domain::reason::{DirectoryReason, InputReason};
 use vaka_service::directory::{NewAccountInput, RoleInput, UserListQuery};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, opt_id, render};
 use crate::state::AppState;
-use crate::ui::pages::{OrPage, PageCtx, PageError, PageForm, local_time, opt_id, render};
 
 pub(super) fn status_view(t: Tr, s: AccountStatus) -> (String, &'static str) {
     let class = match s {

@@ -1,0 +1,446 @@
+//! Organisations, units, accounts, roles and tokens.
+
+pub mod dto;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use vaka_domain::directory::AccountStatus;
+use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, UnitId, UserId};
+use vaka_service::directory::{
+    NewAccountInput, NewOrganisationInput, NewUnitInput, OrganisationPatch, ProfilePatch,
+    RoleInput, UnitPatch, UserListQuery,
+};
+
+use crate::api::directory::dto::{
+    AssignmentDto, CreatedAccountDto, IssuedTokenDto, OrganisationDto, PasswordDto, TokenDto,
+    UnitDto, UserDetailDto, UserDto,
+};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{Json, Path, Query};
+use crate::identity::Caller;
+use crate::state::AppState;
+
+/// List the organisations in your scope.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "directory",
+    responses((status = 200, body = Vec<OrganisationDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_organisations(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<OrganisationDto>>> {
+    let orgs = s.services.list_organisations(&caller.ctx()).await?;
+    Ok(Json(orgs.into_iter().map(Into::into).collect()))
+}
+
+/// Create an organisation (municipal system administrators).
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = NewOrganisationInput,
+    responses((status = 201, body = OrganisationDto), (status = 400, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_organisation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewOrganisationInput>,
+) -> ApiResult<(StatusCode, Json<OrganisationDto>)> {
+    let org = s.services.create_organisation(&caller.ctx(), input).await?;
+    Ok((StatusCode::CREATED, Json(org.into())))
+}
+
+/// One organisation.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory",
+    params(("id" = OrganisationId, Path, description = "Organisation id")),
+    responses((status = 200, body = OrganisationDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_organisation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<OrganisationId>,
+) -> ApiResult<Json<OrganisationDto>> {
+    Ok(Json(
+        s.services.get_organisation(&caller.ctx(), id).await?.into(),
+    ))
+}
+
+/// Change an organisation.
+#[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "directory", request_body = OrganisationPatch,
+    params(("id" = OrganisationId, Path, description = "Organisation id")),
+    responses((status = 200, body = OrganisationDto), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_organisation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<OrganisationId>,
+    Json(patch): Json<OrganisationPatch>,
+) -> ApiResult<Json<OrganisationDto>> {
+    Ok(Json(
+        s.services
+            .update_organisation(&caller.ctx(), id, patch)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnitListParams {
+    /// Only units of this organisation.
+    pub organisation_id: Option<OrganisationId>,
+}
+
+/// List the units in your scope.
+#[utoipa::path(get, path = "/api/v1/units", tag = "directory", params(UnitListParams),
+    responses((status = 200, body = Vec<UnitDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_units(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<UnitListParams>,
+) -> ApiResult<Json<Vec<UnitDto>>> {
+    let units = s
+        .services
+        .list_units(&caller.ctx(), p.organisation_id)
+        .await?;
+    Ok(Json(units.into_iter().map(Into::into).collect()))
+}
+
+/// Create a unit.
+#[utoipa::path(post, path = "/api/v1/units", tag = "directory", request_body = NewUnitInput,
+    responses((status = 201, body = UnitDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_unit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewUnitInput>,
+) -> ApiResult<(StatusCode, Json<UnitDto>)> {
+    let unit = s.services.create_unit(&caller.ctx(), input).await?;
+    Ok((StatusCode::CREATED, Json(unit.into())))
+}
+
+/// One unit, with the units it covers.
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "directory",
+    params(("id" = UnitId, Path, description = "Unit id")),
+    responses((status = 200, body = UnitDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_unit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UnitId>,
+) -> ApiResult<Json<UnitDto>> {
+    let (unit, covered) = s.services.get_unit(&caller.ctx(), id).await?;
+    let mut dto = UnitDto::from(unit);
+    dto.covered_unit_ids = Some(covered);
+    Ok(Json(dto))
+}
+
+/// Change a unit.
+#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "directory", request_body = UnitPatch,
+    params(("id" = UnitId, Path, description = "Unit id")),
+    responses((status = 200, body = UnitDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_unit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UnitId>,
+    Json(patch): Json<UnitPatch>,
+) -> ApiResult<Json<UnitDto>> {
+    Ok(Json(
+        s.services
+            .update_unit(&caller.ctx(), id, patch)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Debug, Deserialize, serde::Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageInput {
+    pub covered_unit_ids: Vec<UnitId>,
+}
+
+/// Set which units a night patrol, duty team or alarm-operator unit covers.
+#[utoipa::path(put, path = "/api/v1/units/{id}/coverage", tag = "directory", request_body = CoverageInput,
+    params(("id" = UnitId, Path, description = "Unit id")),
+    responses((status = 200, body = CoverageInput), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_coverage(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UnitId>,
+    Json(input): Json<CoverageInput>,
+) -> ApiResult<Json<CoverageInput>> {
+    let covered = s
+        .services
+        .set_unit_coverage(&caller.ctx(), id, input.covered_unit_ids)
+        .await?;
+    Ok(Json(CoverageInput {
+        covered_unit_ids: covered,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UserListParams {
+    pub organisation_id: Option<OrganisationId>,
+    pub unit_id: Option<UnitId>,
+    pub status: Option<AccountStatus>,
+    /// Prefix of the username or name.
+    pub q: Option<String>,
+    /// Only accounts unused for 90 days.
+    pub unused: Option<bool>,
+}
+
+/// List accounts in your scope (audited: staff data is personal data).
+#[utoipa::path(get, path = "/api/v1/users", tag = "directory", params(UserListParams),
+    responses((status = 200, body = Vec<UserDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<UserListParams>,
+) -> ApiResult<Json<Vec<UserDto>>> {
+    let items = s
+        .services
+        .list_users(
+            &caller.ctx(),
+            &UserListQuery {
+                organisation: p.organisation_id,
+                unit: p.unit_id,
+                status: p.status,
+                search: p.q,
+                only_unused: p.unused.unwrap_or(false),
+            },
+        )
+        .await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| UserDto::new(i.account, i.unused))
+            .collect(),
+    ))
+}
+
+/// Create an active account directly (municipal administrators).
+#[utoipa::path(post, path = "/api/v1/users", tag = "directory", request_body = NewAccountInput,
+    responses((status = 201, body = CreatedAccountDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewAccountInput>,
+) -> ApiResult<(StatusCode, Json<CreatedAccountDto>)> {
+    let c = s.services.create_user(&caller.ctx(), input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedAccountDto {
+            user: UserDto::new(c.account, false),
+            initial_password: c.initial_password,
+        }),
+    ))
+}
+
+/// Request an account for your organisation; the municipality approves it.
+#[utoipa::path(post, path = "/api/v1/users/requests", tag = "directory", request_body = NewAccountInput,
+    responses((status = 201, body = CreatedAccountDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewAccountInput>,
+) -> ApiResult<(StatusCode, Json<CreatedAccountDto>)> {
+    let c = s.services.request_user(&caller.ctx(), input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedAccountDto {
+            user: UserDto::new(c.account, false),
+            initial_password: None,
+        }),
+    ))
+}
+
+/// One account with its roles, sessions and tokens.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = UserDetailDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<UserDetailDto>> {
+    let d = s.services.get_user(&caller.ctx(), id).await?;
+    Ok(Json(UserDetailDto {
+        roles: d.assignments.iter().map(AssignmentDto::from).collect(),
+        tokens: d.tokens.iter().map(TokenDto::from).collect(),
+        active_sessions: d.active_sessions,
+        user: UserDto::new(d.account, d.unused),
+    }))
+}
+
+/// Change an account's name, e-mail or HSA-id.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "directory", request_body = ProfilePatch,
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+    Json(patch): Json<ProfilePatch>,
+) -> ApiResult<Json<UserDto>> {
+    Ok(Json(UserDto::new(
+        s.services.update_user(&caller.ctx(), id, patch).await?,
+        false,
+    )))
+}
+
+/// Approve a requested account; returns its one-time password.
+#[utoipa::path(post, path = "/api/v1/users/{id}/approve", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = CreatedAccountDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn approve_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<CreatedAccountDto>> {
+    let c = s.services.approve_user(&caller.ctx(), id).await?;
+    Ok(Json(CreatedAccountDto {
+        user: UserDto::new(c.account, false),
+        initial_password: c.initial_password,
+    }))
+}
+
+/// Reject a requested account.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reject", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reject_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<UserDto>> {
+    Ok(Json(UserDto::new(
+        s.services.reject_user(&caller.ctx(), id).await?,
+        false,
+    )))
+}
+
+/// End an account at once: its sessions end and its tokens are revoked.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn deactivate_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<UserDto>> {
+    Ok(Json(UserDto::new(
+        s.services.deactivate_user(&caller.ctx(), id).await?,
+        false,
+    )))
+}
+
+/// Reactivate an ended account.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reactivate_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<UserDto>> {
+    Ok(Json(UserDto::new(
+        s.services.reactivate_user(&caller.ctx(), id).await?,
+        false,
+    )))
+}
+
+/// Issue a new one-time password; the account's sessions end.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = PasswordDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<PasswordDto>> {
+    let p = s.services.reset_password(&caller.ctx(), id).await?;
+    Ok(Json(PasswordDto {
+        initial_password: p,
+    }))
+}
+
+/// Remove an account's second factor so that it is enrolled again at next login.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-second-factor", tag = "directory",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn reset_second_factor(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+) -> ApiResult<StatusCode> {
+    s.services.reset_second_factor(&caller.ctx(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Grant a role.
+#[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "directory", request_body = RoleInput,
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 201, body = AssignmentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn grant_role(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+    Json(role): Json<RoleInput>,
+) -> ApiResult<(StatusCode, Json<AssignmentDto>)> {
+    let a = s.services.grant_role(&caller.ctx(), id, role).await?;
+    Ok((StatusCode::CREATED, Json(AssignmentDto::from(&a))))
+}
+
+/// Revoke a role.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{assignment_id}", tag = "directory",
+    params(("id" = UserId, Path, description = "User id"), ("assignment_id" = RoleAssignmentId, Path, description = "Role assignment id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn revoke_role(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, assignment)): Path<(UserId, RoleAssignmentId)>,
+) -> ApiResult<StatusCode> {
+    s.services
+        .revoke_role(&caller.ctx(), id, assignment)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    /// What the token is for, e.g. "Lifecare integration".
+    pub name: String,
+}
+
+/// Issue a bearer token for an account; the token is shown only in this response.
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "directory", request_body = TokenInput,
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 201, body = IssuedTokenDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<UserId>,
+    Json(input): Json<TokenInput>,
+) -> ApiResult<(StatusCode, Json<IssuedTokenDto>)> {
+    let t = s
+        .services
+        .create_api_token(&caller.ctx(), id, &input.name)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedTokenDto {
+            id: t.id,
+            token: t.token,
+        }),
+    ))
+}
+
+/// Revoke a bearer token.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/tokens/{token_id}", tag = "directory",
+    params(("id" = UserId, Path, description = "User id"), ("token_id" = ApiTokenId, Path, description = "Token id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, token)): Path<(UserId, ApiTokenId)>,
+) -> ApiResult<StatusCode> {
+    s.services
+        .revoke_api_token(&caller.ctx(), id, token)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,338 @@
+//! What every page shares: language, navigation, the form token, notices, and error pages.
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use vaka_domain::access::Permission;
+
+use crate::error::ApiError;
+use crate::i18n::{Lang, Tr, is_key};
+use crate::identity::Caller;
+
+pub const LANG_COOKIE: &str = "vaka_lang";
+
+/// Navigation for a logged-in user.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    pub can_clients: bool,
+    pub can_orders: bool,
+    pub can_devices: bool,
+    pub can_reports: bool,
+    pub can_directory: bool,
+    pub can_audit: bool,
+    pub can_console: bool,
+    pub can_patrol: bool,
+    pub can_alarms: bool,
+    pub can_technical: bool,
+    pub can_health: bool,
+    pub can_supervision_log: bool,
+    pub can_statistics: bool,
+}
+
+/// The frame of every page.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub t: Tr,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub error: Option<String>,
+    /// The status of the error shown, when there is one.
+    pub error_status: Option<StatusCode>,
+    pub section: &'static str,
+    pub other_lang: &'static str,
+}
+
+impl Default for PageCtx {
+    fn default() -> Self {
+        Self::anonymous(Tr::default())
+    }
+}
+
+impl PageCtx {
+    pub fn anonymous(t: Tr) -> Self {
+        Self {
+            t,
+            user: None,
+            csrf: String::new(),
+            flash: None,
+            error: None,
+            error_status: None,
+            section: "",
+            other_lang: match t.lang {
+                Lang::Sv => "en",
+                Lang::En => "sv",
+            },
+        }
+    }
+
+    pub fn for_caller(caller: &Caller, t: Tr, section: &'static str) -> Self {
+        let p = &caller.principal;
+        Self {
+            user: Some(NavUser {
+                display_name: p.display_name.clone(),
+                can_clients: p.has_permission(Permission::ClientRead),
+                can_orders: p.has_permission(Permission::OrderAccept),
+                can_devices: p.has_permission(Permission::DeviceManage),
+                can_reports: p.has_permission(Permission::ReportRead),
+                can_directory: p.has_permission(Permission::DirectoryRead),
+                can_audit: p.has_permission(Permission::AuditRead),
+                can_console: p.has_permission(Permission::Supervise),
+                can_patrol: p.has_permission(Permission::DispatchRespond),
+                can_alarms: p.has_permission(Permission::AlarmHandle),
+                can_technical: p.has_permission(Permission::TechnicalCheck),
+                can_health: p.has_permission(Permission::AlarmOversight),
+                can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
+                can_statistics: p.has_permission(Permission::StatisticsRead),
+            }),
+            csrf: caller.csrf().to_owned(),
+            section,
+            ..Self::anonymous(t)
+        }
+    }
+
+    /// Shows the message of a known key (from `?ok=` after a redirect).
+    pub fn with_flash_key(mut self, key: Option<&str>) -> Self {
+        if let Some(k) = key
+            && is_key(k)
+        {
+            self.flash = Some(self.t.t(k).into_owned());
+        }
+        self
+    }
+
+    pub fn with_error(mut self, e: &ApiError) -> Self {
+        self.error = Some(describe(self.t, e));
+        self.error_status = Some(e.status);
+        self
+    }
+
+    /// The status of a page shown again after a change: the error's (a conflict stays 409),
+    /// else 200.
+    pub fn status(&self) -> StatusCode {
+        match (&self.error, self.error_status) {
+            (_, Some(s)) => s,
+            (Some(_), None) => StatusCode::UNPROCESSABLE_ENTITY,
+            (None, None) => StatusCode::OK,
+        }
+    }
+}
+
+/// An error in the user's language.
+pub fn describe(t: Tr, e: &ApiError) -> String {
+    match e.kind {
+        "invalid" => match (&e.field, &e.reason) {
+            (Some(f), Some(reason)) => format!("{} — {}", t.field(f), t.reason_of(reason)),
+            (None, Some(reason)) => format!("{}: {}", t.t("error-invalid"), t.reason_of(reason)),
+            // A form the page could not read at all (not one a person can fill in wrongly).
+            (_, None) => t.t("error-form_unreadable").into_owned(),
+        },
+        "conflict" => match &e.reason {
+            Some(reason) => format!("{}: {}", t.t("error-conflict"), t.reason_of(reason)),
+            None => t.t("error-conflict").into_owned(),
+        },
+        "forbidden" => t.t("error-forbidden").into_owned(),
+        "not-found" => t.t("error-not_found").into_owned(),
+        "unavailable" => t.t("error-unavailable").into_owned(),
+        "payload-too-large" => t.t("error-too_large").into_owned(),
+        "rate-limited" => t.t("login-rate_limited").into_owned(),
+        "unauthenticated" => t.t("login-session_gone").into_owned(),
+        // The rest are requests a page does not make (a wrong media type, a broken body):
+        // said plainly, never in the API's English.
+        "internal" => t.t("error-internal").into_owned(),
+        _ => t.t("error-bad_request").into_owned(),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Tr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_request_parts(parts, state).await?;
+        let lang = jar
+            .get(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+            .unwrap_or_default();
+        Ok(Tr::new(lang))
+    }
+}
+
+/// Renders a template; a template error is a bug and becomes a plain 500.
+pub fn render<T: Template>(status: StatusCode, tpl: &T) -> Response {
+    match tpl.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub text: String,
+    pub request_id: Option<String>,
+    pub back: String,
+}
+
+pub fn message(
+    status: StatusCode,
+    page: PageCtx,
+    heading: &str,
+    text: &str,
+    back: &str,
+) -> Response {
+    render(
+        status,
+        &MessagePage {
+            heading: heading.to_owned(),
+            text: text.to_owned(),
+            request_id: None,
+            back: back.to_owned(),
+            page,
+        },
+    )
+}
+
+pub fn forbidden_page(page: PageCtx) -> Response {
+    let t = page.t;
+    message(
+        StatusCode::FORBIDDEN,
+        page,
+        &t.t("error-forbidden"),
+        &t.t("error-forbidden"),
+        "/",
+    )
+}
+
+pub fn not_found_page(page: PageCtx) -> Response {
+    let t = page.t;
+    message(
+        StatusCode::NOT_FOUND,
+        page,
+        &t.t("error-not_found"),
+        &t.t("error-not_found"),
+        "/",
+    )
+}
+
+pub fn csrf_failed_page() -> Response {
+    let page = PageCtx::default();
+    message(
+        StatusCode::FORBIDDEN,
+        page,
+        "Formuläret kunde inte skickas",
+        "Sidan var för gammal eller kom från en annan webbplats. Ladda om sidan och försök igen.",
+        "/",
+    )
+}
+
+/// An error as a page (or as a problem document under `/api/`).
+pub fn error_response(path: &str, e: ApiError, page: PageCtx) -> Response {
+    if crate::identity::is_api(path) {
+        return e.into_response();
+    }
+    if let Some(internal) = &e.internal {
+        tracing::error!(status = e.status.as_u16(), error = %internal, "page failed");
+    }
+    let t = page.t;
+    let text = describe(t, &e);
+    let heading = match e.status {
+        StatusCode::FORBIDDEN => t.t("error-forbidden"),
+        StatusCode::NOT_FOUND => t.t("error-not_found"),
+        _ => t.t("common-error"),
+    };
+    message(e.status, page, &heading, &text, "/")
+}
+
+/// The error page for a page handler.
+pub struct PageError {
+    pub error: ApiError,
+    pub page: PageCtx,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_response("/", self.error, self.page)
+    }
+}
+
+pub trait OrPage<T> {
+    fn or_page(self, page: &PageCtx) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<ApiError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, page: &PageCtx) -> Result<T, PageError> {
+        self.map_err(|e| PageError {
+            error: e.into(),
+            page: page.clone(),
+        })
+    }
+}
+
+/// A form for a page: malformed input gets a readable page, not a JSON problem.
+pub struct PageForm<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for PageForm<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = Response;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let t = Tr::from_request_parts(&mut parts, state)
+            .await
+            .unwrap_or_default();
+        let req = axum::extract::Request::from_parts(parts, body);
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(f) => Ok(PageForm(f.0)),
+            Err(r) => Err(error_response(
+                "/",
+                ApiError::from(r),
+                PageCtx::anonymous(t),
+            )),
+        }
+    }
+}
+
+/// Parses an id from the path; anything else is "not found".
+pub fn parse_id<T: std::str::FromStr>(raw: &str, page: &PageCtx) -> Result<T, PageError> {
+    raw.parse().map_err(|_| PageError {
+        error: ApiError::not_found("page"),
+        page: page.clone(),
+    })
+}
+
+/// An optional id from a form or query field, where an empty string means none.
+pub fn opt_id<T: std::str::FromStr>(
+    raw: Option<&str>,
+    field: &'static str,
+    page: &PageCtx,
+) -> Result<Option<T>, PageError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| PageError {
+            error: ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid),
+            page: page.clone(),
+        }),
+    }
+}
+
+/// The zone every page shows times in.
+pub fn stockholm() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// A time for people to read: Stockholm local time, minutes.
+pub fn local_time(ts: jiff::Timestamp) -> String {
+    ts.to_zoned(stockholm())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}

@@ -1,0 +1,39 @@
+//! The user's own pages: logging in (password, one-time code, enrolment, language), the
+//! overview after login, and the profile (password, recovery codes, sessions).
+
+pub mod home;
+pub mod login;
+
+use crate::identity::Access;
+use crate::routes::Routes;
+
+/// Registers the login and profile pages with the access each needs.
+pub fn register(r: Routes) -> Routes {
+    r.get("/login", Access::Public, login::login_form)
+        .post("/login", Access::Public, login::login_submit)
+        .post("/lang", Access::Public, login::set_lang)
+        .get("/login/code", Access::LoginFlow, login::code_form)
+        .post("/login/code", Access::LoginFlow, login::code_submit)
+        .get("/login/password", Access::LoginFlow, login::password_form)
+        .post("/login/password", Access::LoginFlow, login::password_submit)
+        .get("/login/enrol", Access::LoginFlow, login::enrol_form)
+        .post("/login/enrol", Access::LoginFlow, login::enrol_submit)
+        .post("/logout", Access::LoginFlow, login::logout)
+        .get("/", Access::Authenticated, home::home)
+        .get("/profile", Access::Authenticated, home::profile)
+        .post(
+            "/profile/password",
+            Access::Authenticated,
+            home::change_password,
+        )
+        .post(
+            "/profile/recovery-codes",
+            Access::Authenticated,
+            home::renew_codes,
+        )
+        .post(
+            "/profile/logout-everywhere",
+            Access::Authenticated,
+            home::logout_everywhere,
+        )
+}

@@ -1,0 +1,182 @@
+//! Consent: its rows on the client's page, documenting and withdrawing it.
+
+use axum::extract::State;
+use axum::response::Response;
+use jiff::civil::Date;
+use serde::Deserialize;
+use vaka_domain::consent::{GivenBy, InformedHow};
+use vaka_domain::decision::ServiceKind;
+use vaka_domain::ids::{ClientId, ConsentId};
+use vaka_service::registry::care::{ConsentInput, WithdrawInput};
+use vaka_service::registry::clients::ClientView;
+
+use super::{after, day, form_code, form_date, form_opt_date, form_opt_text};
+use crate::error::ApiError;
+use crate::extract::Path;
+use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{PageCtx, PageError, PageForm, parse_id};
+use crate::state::AppState;
+
+pub struct ConsentRow {
+    pub id: ConsentId,
+    pub service: String,
+    pub informed: String,
+    pub given: String,
+    pub reconfirm_by: String,
+    pub state: &'static str,
+    pub withdrawn: String,
+    pub can_withdraw: bool,
+}
+
+pub(super) fn rows(t: Tr, view: &ClientView, today: Date, can_consent: bool) -> Vec<ConsentRow> {
+    view.consents
+        .iter()
+        .map(|k| {
+            let state_key = if k.withdrawn_on.is_some() {
+                "consent-state-withdrawn"
+            } else if k.is_valid_on(today) {
+                "consent-state-valid"
+            } else if k.reconfirm_by < today {
+                "consent-state-reconfirm"
+            } else {
+                "consent-state-coming"
+            };
+            ConsentRow {
+                id: k.id,
+                service: t.code("service", k.service.code()),
+                informed: format!(
+                    "{} · {} · {}",
+                    k.informed_on,
+                    t.code("informed_how", k.informed_how.code()),
+                    k.informed_by
+                ),
+                given: match &k.representative_name {
+                    Some(n) => format!(
+                        "{} ({}) · {}",
+                        t.code("given_by", k.given_by.code()),
+                        n,
+                        k.given_on
+                    ),
+                    None => format!("{} · {}", t.code("given_by", k.given_by.code()), k.given_on),
+                },
+                reconfirm_by: day(k.reconfirm_by),
+                state: state_key,
+                withdrawn: k
+                    .withdrawn_on
+                    .map(|w| format!("{w} {}", k.withdrawal_note.clone().unwrap_or_default()))
+                    .unwrap_or_default(),
+                can_withdraw: can_consent && k.withdrawn_on.is_none(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub informed_by: String,
+    #[serde(default)]
+    pub informed_on: String,
+    #[serde(default)]
+    pub informed_how: String,
+    #[serde(default)]
+    pub given_by: String,
+    #[serde(default)]
+    pub representative_name: String,
+    #[serde(default)]
+    pub given_on: String,
+    #[serde(default)]
+    pub reconfirm_by: String,
+}
+
+impl ConsentForm {
+    fn to_input(&self) -> Result<ConsentInput, ApiError> {
+        Ok(ConsentInput {
+            service: form_code("service", &self.service, ServiceKind::from_code)?,
+            informed_by: self.informed_by.clone(),
+            informed_on: form_date("informed_on", &self.informed_on)?,
+            informed_how: form_code("informed_how", &self.informed_how, InformedHow::from_code)?,
+            given_by: form_code("given_by", &self.given_by, GivenBy::from_code)?,
+            representative_name: form_opt_text(&self.representative_name),
+            given_on: form_date("given_on", &self.given_on)?,
+            reconfirm_by: form_opt_date("reconfirm_by", &self.reconfirm_by)?,
+        })
+    }
+}
+
+pub async fn add_consent(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ConsentForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "clients");
+    let id: ClientId = parse_id(&id, &page)?;
+    let result = async {
+        let input = form.to_input()?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_consent(&caller.ctx(), id, input)
+                .await?,
+        )
+    }
+    .await;
+    after(
+        &state,
+        &caller,
+        id,
+        page,
+        result,
+        "consent-recorded",
+        "consent",
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub withdrawn_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path((id, consent)): Path<(String, String)>,
+    PageForm(form): PageForm<WithdrawForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "clients");
+    let id: ClientId = parse_id(&id, &page)?;
+    let consent: ConsentId = parse_id(&consent, &page)?;
+    let result = async {
+        let input = WithdrawInput {
+            withdrawn_on: form_opt_date("withdrawn_on", &form.withdrawn_on)?,
+            note: form_opt_text(&form.note),
+        };
+        Ok::<_, ApiError>(
+            state
+                .services
+                .withdraw_consent(&caller.ctx(), id, consent, input)
+                .await?,
+        )
+    }
+    .await;
+    after(
+        &state,
+        &caller,
+        id,
+        page,
+        result,
+        "consent-withdrawn",
+        "consent",
+    )
+    .await
+}

@@ -1,0 +1,453 @@
+//! The operator's console: the live queue of look-ins (server-sent events), the look-in with
+//! the camera's picture relayed from memory (`multipart/x-mixed-replace` JPEG), and the
+//! outcome buttons.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use bytes::{BufMut, Bytes, BytesMut};
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use vaka_domain::ids::{LookInId, TaskId};
+use vaka_domain::reason::SupervisionReason;
+use vaka_domain::supervision::{LookInRecord, Outcome};
+use vaka_gateway::camera::LookIn;
+use vaka_service::Services;
+
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{OrPage, PageCtx, PageError, PageForm, describe, local_time, parse_id, render};
+use crate::state::AppState;
+use crate::ui::registry::clients::Names;
+
+/// How often a live view looks again even without a change (times move on).
+pub(crate) const LIVE_TICK: Duration = Duration::from_secs(30);
+
+/// At most one render per this interval: a burst of changes (an alarm storm, a busy receiver)
+/// is shown once, not once per commit, and each render is one audited read.
+pub(crate) const LIVE_MIN_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Stockholm wall-clock time, hours and minutes.
+pub(crate) fn hm(ts: Timestamp) -> String {
+    let l = local_time(ts);
+    l.get(11..).unwrap_or(&l).to_owned()
+}
+
+pub struct QueueRow {
+    pub task_id: TaskId,
+    pub client_id: vaka_domain::ids::ClientId,
+    pub client: String,
+    pub unit: String,
+    pub due: String,
+    pub window: String,
+    pub state: String,
+    pub state_code: &'static str,
+    pub camera: String,
+    pub camera_ok: bool,
+    pub can_look_in: bool,
+    pub recheck: bool,
+}
+
+#[derive(Template)]
+#[template(path = "supervision_queue.html")]
+pub struct QueueFragment {
+    pub t: Tr,
+    pub csrf: String,
+    pub rows: Vec<QueueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "supervision.html")]
+pub struct ConsolePage {
+    pub page: PageCtx,
+    pub queue: String,
+}
+
+/// The queue as HTML, for the page and for the live feed.
+async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
+    let cams = state.cameras.clone();
+    let items = state
+        .services
+        .supervision_queue(&caller.ctx(), &move |d| cams.is_online(d))
+        .await?;
+    let names = Names::load(state, caller, &[]).await?;
+    let rows = items
+        .into_iter()
+        .map(|i| QueueRow {
+            task_id: i.task_id,
+            client_id: i.client_id,
+            client: i.client_name,
+            unit: names.unit(i.unit_id),
+            due: hm(i.due),
+            window: format!("{}–{}", hm(i.opens), hm(i.closes)),
+            state: t.code("task_state", i.state),
+            state_code: i.state,
+            camera: t
+                .t(match (i.camera, i.camera_online) {
+                    (None, _) => "console-camera_none",
+                    (Some(_), true) => "console-camera_online",
+                    (Some(_), false) => "console-camera_offline",
+                })
+                .into_owned(),
+            camera_ok: i.camera_online,
+            can_look_in: i.can_look_in,
+            recheck: matches!(i.state, "recheck_due" | "recheck_open"),
+        })
+        .collect();
+    QueueFragment {
+        t,
+        csrf: caller.csrf().to_owned(),
+        rows,
+    }
+    .render()
+    .map_err(|e| {
+        ApiError::from(vaka_service::ServiceError::internal_caused(
+            "rendering a template",
+            e,
+        ))
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Flash {
+    pub ok: Option<String>,
+}
+
+pub async fn console(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "console").with_flash_key(q.ok.as_deref());
+    let queue = queue_html(&state, &caller, t).await.or_page(&page)?;
+    Ok(render(StatusCode::OK, &ConsolePage { page, queue }))
+}
+
+/// A feed of server-sent events: `render` is called at start, on every change of tasks,
+/// dispatches, cameras or alarms, and every [`LIVE_TICK`]; an unchanged result is not sent again.
+pub(crate) fn live_feed<F, Fut>(state: AppState, render: F) -> Response
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<String, String>> + Send,
+{
+    struct Feed<F> {
+        state: AppState,
+        render: F,
+        changes: tokio::sync::watch::Receiver<u64>,
+        cams: tokio::sync::watch::Receiver<u64>,
+        alarms: tokio::sync::watch::Receiver<u64>,
+        first: bool,
+        rendered: tokio::time::Instant,
+        until: tokio::time::Instant,
+        last: String,
+        done: bool,
+    }
+    let live_for = state.config.live_for;
+    let feed = Feed {
+        changes: state.services.supervision_changes(),
+        cams: state.cameras.subscribe(),
+        alarms: state.services.alarm_changes(),
+        state,
+        render,
+        first: true,
+        rendered: tokio::time::Instant::now(),
+        until: tokio::time::Instant::now() + live_for,
+        last: String::new(),
+        done: false,
+    };
+    let stream = futures::stream::unfold(feed, |mut f| async move {
+        if f.done {
+            return None;
+        }
+        loop {
+            if !f.first {
+                tokio::select! {
+                    _ = f.changes.changed() => {}
+                    _ = f.cams.changed() => {}
+                    _ = f.alarms.changed() => {}
+                    () = tokio::time::sleep(LIVE_TICK) => {}
+                    () = tokio::time::sleep_until(f.until) => return None,
+                }
+                // Let the rest of a burst arrive, then show it once.
+                tokio::time::sleep_until(f.rendered + LIVE_MIN_INTERVAL).await;
+                f.changes.mark_unchanged();
+                f.cams.mark_unchanged();
+                f.alarms.mark_unchanged();
+            }
+            f.first = false;
+            f.rendered = tokio::time::Instant::now();
+            match (f.render)(f.state.clone()).await {
+                Ok(html) if html == f.last => continue,
+                Ok(html) => {
+                    f.last.clone_from(&html);
+                    let e = Event::default().event("update").data(html);
+                    return Some((Ok::<_, Infallible>(e), f));
+                }
+                Err(why) => {
+                    f.done = true;
+                    let e = Event::default().event("refused").data(why);
+                    return Some((Ok(e), f));
+                }
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+    live_feed(state, move |state| {
+        let caller = caller.clone();
+        async move {
+            queue_html(&state, &caller, t)
+                .await
+                .map_err(|e| describe(t, &e))
+        }
+    })
+}
+
+pub async fn start_look_in(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "console");
+    let task: TaskId = parse_id(&id, &page)?;
+    let cams = state.cameras.clone();
+    let limit = u16::try_from(cams.settings.look_in_seconds).unwrap_or(30);
+    match state
+        .services
+        .start_look_in(&caller.ctx(), task, limit, &move |d| cams.is_online(d))
+        .await
+    {
+        Ok(l) => {
+            Ok(Redirect::to(&format!("/supervision/look-ins/{}", l.record.id)).into_response())
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            let page = page.with_error(&e);
+            let queue = queue_html(&state, &caller, t).await.unwrap_or_default();
+            Ok(render(page.status(), &ConsolePage { page, queue }))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "look_in.html")]
+pub struct LookInPage {
+    pub page: PageCtx,
+    pub id: LookInId,
+    pub task_id: TaskId,
+    pub client: String,
+    pub started: String,
+    pub ends_at_ms: i64,
+    pub live: bool,
+    pub recheck: bool,
+}
+
+/// Whether the picture may still be shown, and until when.
+fn picture_until(l: &LookInRecord, now: Timestamp) -> Option<Timestamp> {
+    let ends = l.started_at + SignedDuration::from_secs(i64::from(l.limit_seconds));
+    (l.ended_at.is_none() && l.outcome.is_none() && now < ends).then_some(ends)
+}
+
+pub async fn look_in_page(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "console");
+    let id: LookInId = parse_id(&id, &page)?;
+    let (l, client) = state
+        .services
+        .own_look_in(&caller.ctx(), id)
+        .await
+        .or_page(&page)?;
+    let until = picture_until(&l, state.services.now());
+    Ok(render(
+        StatusCode::OK,
+        &LookInPage {
+            id,
+            task_id: l.task_id,
+            client,
+            started: local_time(l.started_at),
+            ends_at_ms: until.map_or(0, |u| u.as_millisecond()),
+            live: until.is_some(),
+            recheck: l.recheck,
+            page,
+        },
+    ))
+}
+
+/// A running picture: dropping it (the limit, the operator leaving) stops the camera and
+/// writes when the picture ended.
+struct Viewing {
+    look: LookIn,
+    deadline: tokio::time::Instant,
+    services: Services,
+    record: LookInRecord,
+}
+
+impl Drop for Viewing {
+    fn drop(&mut self) {
+        let services = self.services.clone();
+        let record = self.record.clone();
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let now = services.now();
+                if let Err(e) = services.end_look_in(&record, now).await {
+                    tracing::warn!(error = %e, look_in = %record.id, "could not log the end of a look-in");
+                }
+            });
+        }
+    }
+}
+
+const BOUNDARY: &str = "vakaframe";
+
+/// The camera's picture for the look-in's operator, from memory, until the look-in's limit
+/// counted from its logged start. Opened once: a reload after the end gets 410.
+pub async fn look_in_stream(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "console");
+    let id: LookInId = parse_id(&id, &page)?;
+    let (record, _) = state
+        .services
+        .own_look_in(&caller.ctx(), id)
+        .await
+        .or_page(&page)?;
+    let now = state.services.now();
+    let Some(until) = picture_until(&record, now) else {
+        return Err(PageError {
+            error: ApiError::refused(StatusCode::GONE, "gone", SupervisionReason::LookInEnded),
+            page,
+        });
+    };
+    let look = match state.cameras.start_look_in(record.device_id) {
+        Ok(l) => l,
+        Err(r) => {
+            // No picture: the look-in's log says it ended now.
+            let _ = state.services.end_look_in(&record, now).await;
+            return Err(PageError {
+                error: ApiError::refused(StatusCode::CONFLICT, "conflict", r),
+                page,
+            });
+        }
+    };
+    let left = until.duration_since(now).unsigned_abs();
+    let viewing = Viewing {
+        deadline: tokio::time::Instant::now() + left,
+        look,
+        services: state.services.clone(),
+        record,
+    };
+    let body = futures::stream::unfold(viewing, |mut v| async move {
+        let frame: Bytes = tokio::select! {
+            f = v.look.frames.recv() => f?,
+            () = tokio::time::sleep_until(v.deadline) => return None,
+        };
+        let mut part = BytesMut::with_capacity(frame.len() + 96);
+        part.put_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+                frame.len()
+            )
+            .as_bytes(),
+        );
+        part.put_slice(&frame);
+        part.put_slice(b"\r\n");
+        Some((Ok::<_, Infallible>(part.freeze()), v))
+    });
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                format!("multipart/x-mixed-replace; boundary={BOUNDARY}"),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutcomeForm {
+    pub outcome: String,
+    pub note: Option<String>,
+}
+
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<OutcomeForm>,
+) -> Result<Response, PageError> {
+    let page = PageCtx::for_caller(&caller, t, "console");
+    let task: TaskId = parse_id(&id, &page)?;
+    let result = async {
+        let outcome = Outcome::from_code(form.outcome.trim())
+            .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_outcome(&caller.ctx(), task, outcome, form.note.as_deref())
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/supervision?ok=supervision-outcome_saved").into_response()),
+        Err(e) => {
+            let page = page.with_error(&e);
+            let queue = queue_html(&state, &caller, t).await.unwrap_or_default();
+            Ok(render(page.status(), &ConsolePage { page, queue }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vaka_domain::reason::{Reason, SupervisionReason};
+    use vaka_gateway::camera::LookInRefused;
+
+    use crate::i18n::{Lang, Tr};
+
+    /// A refused look-in's audit entry records the reason in the English of the pages.
+    #[test]
+    fn a_refused_look_in_is_logged_in_the_words_of_its_reason() {
+        let en = Tr::new(Lang::En);
+        for r in SupervisionReason::LOOK_IN_REFUSALS {
+            assert_eq!(r.logged(), en.reason_of(&Reason::from(r.clone())), "{r:?}");
+        }
+        for r in [LookInRefused::Offline, LookInRefused::Busy] {
+            assert_eq!(r.to_string(), en.reason_of(&Reason::from(r)), "{r:?}");
+        }
+        let sv = Tr::new(Lang::Sv);
+        assert_eq!(
+            sv.reason_of(&Reason::from(LookInRefused::Busy)),
+            "någon tittar redan genom kameran"
+        );
+        assert_eq!(
+            sv.reason_of(&SupervisionReason::ExtractTooLong { nights: 366 }.into()),
+            "ett uttag omfattar högst 366 nätter"
+        );
+    }
+}
