@@ -1,5 +1,8 @@
 //! What every page shares: language, navigation, the form token, notices, and error pages.
 
+// A page error carries the page frame to render it in; it is large but only on the error path.
+#![allow(clippy::result_large_err)]
+
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
