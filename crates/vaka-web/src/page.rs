@@ -14,6 +14,7 @@ use vaka_domain::access::Permission;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Tr, is_key};
 use crate::identity::Caller;
+use crate::state::AppState;
 
 pub const LANG_COOKIE: &str = "vaka_lang";
 
@@ -150,6 +151,32 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
         _ => t.t("error-bad_request").into_owned(),
     }
 }
+
+/// What a page handler starts from: the application, the reader's language, and the caller
+/// the access check admitted.
+pub struct Req {
+    pub state: AppState,
+    pub t: Tr,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Req {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(t) = Tr::from_request_parts(parts, state).await;
+        Ok(Req {
+            state: state.clone(),
+            t,
+            caller: Caller::from_request_parts(parts, state).await?,
+        })
+    }
+}
+
+/// What a page handler answers: the page, or an error page in the page's frame.
+pub type PageResult = Result<Response, PageError>;
 
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = std::convert::Infallible;

@@ -1,9 +1,8 @@
 //! The audit search page (log review) and its CSV export.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
@@ -16,7 +15,7 @@ use crate::extract::Query;
 use crate::i18n::Tr;
 use crate::identity::Access;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, local_time, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, local_time, render};
 use crate::routes::Routes;
 use crate::state::AppState;
 
@@ -133,12 +132,7 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
     }
 }
 
-pub async fn audit_page(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<AuditForm>,
-) -> Result<Response, PageError> {
+pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "audit");
     const PAGE: i64 = 100;
     let search = match to_params(&state, &caller, &f, PAGE)
@@ -199,12 +193,7 @@ pub async fn audit_page(
     ))
 }
 
-pub async fn export(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<AuditForm>,
-) -> Result<Response, PageError> {
+pub async fn export(Req { state, t, caller }: Req, Query(f): Query<AuditForm>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "audit");
     let search = to_params(&state, &caller, &f, 100_000)
         .await

@@ -14,7 +14,7 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Access;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, describe, parse_id, render};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::ui::supervision::console::{Flash, hm, live_feed};
@@ -146,12 +146,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
     })
 }
 
-pub async fn patrol(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "patrol").with_flash_key(q.ok.as_deref());
     let list = list_html(&state, &caller, t).await.or_page(&page)?;
     Ok(render(StatusCode::OK, &PatrolPage { page, list }))
@@ -182,12 +177,10 @@ pub struct StepForm {
 }
 
 pub async fn step(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<StepForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "patrol");
     let id: DispatchId = parse_id(&id, &page)?;
     let result = async {
@@ -219,12 +212,10 @@ pub struct VisitForm {
 }
 
 pub async fn visit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<VisitForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "patrol");
     let id: vaka_domain::ids::TaskId = parse_id(&id, &page)?;
     let result = async {

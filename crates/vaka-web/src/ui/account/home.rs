@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use vaka_domain::access::Permission;
@@ -12,7 +12,7 @@ use vaka_domain::directory::UserAccount;
 use crate::extract::{Form, Query};
 use crate::i18n::Tr;
 use crate::identity::{Caller, clear_session_cookie};
-use crate::page::{OrPage, PageCtx, PageError, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, render};
 use crate::state::AppState;
 use crate::ui::account::login::CodesPage;
 
@@ -74,12 +74,7 @@ async fn unit_names(state: &AppState, caller: &Caller) -> Vec<(vaka_domain::ids:
         .collect()
 }
 
-pub async fn home(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "home").with_flash_key(f.ok.as_deref());
     let summary = state
         .services
@@ -125,11 +120,7 @@ pub struct ProfilePage {
     pub roles: Vec<String>,
 }
 
-async fn profile_page(
-    state: &AppState,
-    caller: &Caller,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
     let t = page.t;
     let (user, org) = state
         .services
@@ -154,12 +145,7 @@ async fn profile_page(
     ))
 }
 
-pub async fn profile(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn profile(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "profile").with_flash_key(f.ok.as_deref());
     profile_page(&state, &caller, page).await
 }
@@ -172,11 +158,9 @@ pub struct PasswordForm {
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Form(form): Form<PasswordForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let mut page = PageCtx::for_caller(&caller, t, "profile");
     if form.new_password != form.repeat {
         page.error = Some(t.t("password-mismatch").into_owned());
@@ -192,11 +176,7 @@ pub async fn change_password(
     }
 }
 
-pub async fn renew_codes(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-) -> Result<Response, PageError> {
+pub async fn renew_codes(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "profile");
     let codes = state
         .services
@@ -218,7 +198,7 @@ pub async fn logout_everywhere(
     t: Tr,
     jar: CookieJar,
     caller: Caller,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "profile");
     state
         .services

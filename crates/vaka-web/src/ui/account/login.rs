@@ -23,7 +23,7 @@ use crate::identity::{
     Caller, LoginSession, Meta, clear_session_cookie, make_session_cookie, session_cookie,
     stage_page,
 };
-use crate::page::{LANG_COOKIE, PageCtx, message, render};
+use crate::page::{LANG_COOKIE, PageCtx, Req, message, render};
 use crate::state::AppState;
 
 pub struct DemoRow {
@@ -289,9 +289,7 @@ pub struct NewPasswordForm {
 }
 
 pub async fn password_submit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     login: LoginSession,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
@@ -347,12 +345,7 @@ fn enrol_allowed(stage: SessionStage) -> bool {
     matches!(stage, SessionStage::Enrol | SessionStage::Full)
 }
 
-pub async fn enrol_form(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    login: LoginSession,
-) -> Response {
+pub async fn enrol_form(Req { state, t, caller }: Req, login: LoginSession) -> Response {
     if !enrol_allowed(login.session.stage) {
         return Redirect::to(stage_page(login.session.stage)).into_response();
     }
@@ -389,9 +382,7 @@ pub async fn enrol_form(
 }
 
 pub async fn enrol_submit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     login: LoginSession,
     Form(form): Form<CodeForm>,
 ) -> Response {

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, describe, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, describe, parse_id, render};
 use crate::state::AppState;
 use crate::ui::supervision::console::{Flash, live_feed};
 use crate::ui::widgets::alarm_row::{AlarmRow, causes, hms, row};
@@ -71,12 +71,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
     })
 }
 
-pub async fn console(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn console(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "alarms").with_flash_key(q.ok.as_deref());
     let queue = queue_html(&state, &caller, t).await.or_page(&page)?;
     Ok(render(StatusCode::OK, &ConsolePage { page, queue }))
@@ -218,12 +213,10 @@ async fn detail_html(
 }
 
 pub async fn alarm_page(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(q): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let section = if can_handle(&caller) {
         "alarms"
     } else {
@@ -250,12 +243,7 @@ pub async fn alarm_page(
 
 /// The alarm's status, card and log, live. Refused up front (not inside the stream) when the
 /// alarm is outside the caller's need-to-know.
-pub async fn alarm_events(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn alarm_events(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "alarms");
     let id: AlarmId = parse_id(&id, &page)?;
     detail_html(&state, &caller, t, id).await.or_page(&page)?;
@@ -281,12 +269,10 @@ pub struct StepForm {
 }
 
 pub async fn step(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<StepForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let from_patrol = form.back.as_deref() == Some("patrol");
     let page = PageCtx::for_caller(&caller, t, if from_patrol { "patrol" } else { "alarms" });
     let id: AlarmId = parse_id(&id, &page)?;

@@ -4,9 +4,8 @@
 //! statistics per unit and month.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use serde::Deserialize;
 use vaka_domain::ids::OrganisationId;
@@ -15,7 +14,7 @@ use vaka_service::alarms::oversight::{AlarmTimes, ChainHealth, ProviderTechnical
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, local_time, parse_id, render};
 use crate::reports::periods;
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
@@ -104,21 +103,12 @@ fn block(t: Tr, names: &Names, p: ProviderTechnical) -> ProviderBlock {
     }
 }
 
-pub async fn technical(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn technical(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "technical").with_flash_key(q.ok.as_deref());
     technical_page(&state, &caller, page).await
 }
 
-async fn technical_page(
-    state: &AppState,
-    caller: &Caller,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn technical_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
     let t = page.t;
     let providers = state
         .services
@@ -136,12 +126,10 @@ pub struct SignForm {
 }
 
 pub async fn sign(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<SignForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "technical");
     let org: OrganisationId = parse_id(&id, &page)?;
     match state
@@ -214,11 +202,7 @@ fn times(t: Tr, a: AlarmTimes) -> TimesLine {
     }
 }
 
-pub async fn health(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-) -> Result<Response, PageError> {
+pub async fn health(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "health");
     let h: ChainHealth = state
         .services
@@ -292,12 +276,7 @@ fn pct(p: Option<u32>, measured: u32) -> String {
     }
 }
 
-pub async fn statistics(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, PageError> {
+pub async fn statistics(Req { state, t, caller }: Req, Query(q): Query<StatsQuery>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "statistics");
     let (from, to) = periods::months(state.services.today(), q.from.as_deref(), q.to.as_deref())
         .or_page(&page)?;

@@ -2,7 +2,7 @@
 //! (approve, reject, end, reactivate, reset password or second factor, roles, tokens).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -16,7 +16,9 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, parse_id, render,
+};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -61,12 +63,7 @@ pub struct UserPage {
     pub is_self: bool,
 }
 
-async fn user_page(
-    state: &AppState,
-    caller: &Caller,
-    id: UserId,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx) -> PageResult {
     let t = page.t;
     let ctx = caller.ctx();
     let d = state.services.get_user(&ctx, id).await.or_page(&page)?;
@@ -168,12 +165,10 @@ async fn user_page(
 }
 
 pub async fn user(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users").with_flash_key(f.ok.as_deref());
     let id = parse_id(&id, &page)?;
     user_page(&state, &caller, id, page).await
@@ -206,12 +201,7 @@ where
     }
 }
 
-pub async fn approve(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn approve(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users");
     let uid: UserId = parse_id(&id, &page)?;
     match state.services.approve_user(&caller.ctx(), uid).await {
@@ -236,12 +226,7 @@ pub async fn approve(
     }
 }
 
-pub async fn reject(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn reject(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     user_action(&state, t, &caller, &id, "user-rejected", |u| async move {
@@ -250,12 +235,7 @@ pub async fn reject(
     .await
 }
 
-pub async fn deactivate(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn deactivate(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     user_action(
@@ -269,12 +249,7 @@ pub async fn deactivate(
     .await
 }
 
-pub async fn reactivate(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn reactivate(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     user_action(
@@ -289,11 +264,9 @@ pub async fn reactivate(
 }
 
 pub async fn reset_second_factor(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     user_action(&state, t, &caller, &id, "user-totp_reset", |u| async move {
@@ -302,12 +275,7 @@ pub async fn reset_second_factor(
     .await
 }
 
-pub async fn reset_password(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn reset_password(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users");
     let uid: UserId = parse_id(&id, &page)?;
     match state.services.reset_password(&caller.ctx(), uid).await {
@@ -348,12 +316,10 @@ pub struct RoleForm {
 }
 
 pub async fn add_role(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoleForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let ctx = caller.ctx();
     let services = state.services.clone();
     user_action(&state, t, &caller, &id, "user-role_added", |u| async move {
@@ -374,11 +340,9 @@ pub async fn add_role(
 }
 
 pub async fn remove_role(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, assignment)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     let page = PageCtx::for_caller(&caller, t, "users");
@@ -400,12 +364,10 @@ pub struct TokenForm {
 }
 
 pub async fn create_token(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<TokenForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users");
     let uid: UserId = parse_id(&id, &page)?;
     match state
@@ -435,11 +397,9 @@ pub async fn create_token(
 }
 
 pub async fn revoke_token(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, token)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let ctx = caller.ctx();
     let svc = state.services.clone();
     let page = PageCtx::for_caller(&caller, t, "users");

@@ -1,9 +1,9 @@
 //! Organisations: the list, one organisation with its units, creating and changing them.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind};
@@ -13,9 +13,8 @@ use vaka_service::directory::{NewOrganisationInput, OrganisationPatch};
 
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -38,11 +37,7 @@ pub struct OrganisationsPage {
     pub can_manage: bool,
 }
 
-async fn organisations_page(
-    state: &AppState,
-    caller: &Caller,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn organisations_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
     let t = page.t;
     let ctx = caller.ctx();
     let orgs = state
@@ -83,12 +78,7 @@ async fn organisations_page(
     ))
 }
 
-pub async fn organisations(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn organisations(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
     organisations_page(&state, &caller, page).await
 }
@@ -102,11 +92,9 @@ pub struct OrgForm {
 }
 
 pub async fn create_organisation(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<OrgForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let kind = OrganisationKind::from_code(&form.kind);
     let input = kind.map(|kind| NewOrganisationInput {
@@ -164,7 +152,7 @@ pub(super) async fn organisation_page(
     caller: &Caller,
     id: OrganisationId,
     page: PageCtx,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let t = page.t;
     let ctx = caller.ctx();
     let org = state
@@ -217,12 +205,10 @@ pub(super) async fn organisation_page(
 }
 
 pub async fn organisation(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
     let id = parse_id(&id, &page)?;
     organisation_page(&state, &caller, id, page).await
@@ -236,12 +222,10 @@ pub struct OrgEditForm {
 }
 
 pub async fn update_organisation(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<OrgEditForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let id: OrganisationId = parse_id(&id, &page)?;
     let patch = OrganisationPatch {

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Unit, UnitKind};
@@ -16,9 +16,8 @@ use vaka_service::directory::{NewUnitInput, UnitPatch};
 
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -33,11 +32,9 @@ pub struct UnitForm {
 }
 
 pub async fn create_unit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<UnitForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let org: OrganisationId = parse_id(&form.organisation_id, &page)?;
     let Some(kind) = UnitKind::from_code(&form.kind) else {
@@ -94,12 +91,7 @@ pub struct UnitPage {
     pub candidates: Vec<CoverageCandidate>,
 }
 
-async fn unit_page(
-    state: &AppState,
-    caller: &Caller,
-    id: UnitId,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn unit_page(state: &AppState, caller: &Caller, id: UnitId, page: PageCtx) -> PageResult {
     let t = page.t;
     let ctx = caller.ctx();
     let (unit, covered) = state.services.get_unit(&ctx, id).await.or_page(&page)?;
@@ -158,12 +150,10 @@ async fn unit_page(
 }
 
 pub async fn unit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
     let id = parse_id(&id, &page)?;
     unit_page(&state, &caller, id, page).await
@@ -177,12 +167,10 @@ pub struct UnitEditForm {
 }
 
 pub async fn update_unit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<UnitEditForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let id: UnitId = parse_id(&id, &page)?;
     let patch = UnitPatch {
@@ -203,12 +191,10 @@ pub async fn update_unit(
 }
 
 pub async fn set_coverage(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let id: UnitId = parse_id(&id, &page)?;
     let mut covered = Vec::new();

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::{Permission, Role};
 use vaka_domain::directory::{AccountStatus, Organisation, OrganisationKind};
@@ -17,7 +16,9 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, opt_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, opt_id, render,
+};
 use crate::state::AppState;
 
 pub(super) fn status_view(t: Tr, s: AccountStatus) -> (String, &'static str) {
@@ -65,12 +66,7 @@ pub struct UserFilterForm {
     pub ok: Option<String>,
 }
 
-pub async fn users(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(f): Query<UserFilterForm>,
-) -> Result<Response, PageError> {
+pub async fn users(Req { state, t, caller }: Req, Query(f): Query<UserFilterForm>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users").with_flash_key(f.ok.as_deref());
     let ctx = caller.ctx();
     let org = opt_id::<OrganisationId>(f.organisation_id.as_deref(), "organisation_id", &page)?;
@@ -179,7 +175,7 @@ async fn new_user_page(
     caller: &Caller,
     page: PageCtx,
     form: NewUserForm,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let t = page.t;
     let p = &caller.principal;
     let (perm, request) = if p.has_permission(Permission::AccountManage) {
@@ -274,11 +270,7 @@ async fn new_user_page(
     ))
 }
 
-pub async fn new_user_form(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-) -> Result<Response, PageError> {
+pub async fn new_user_form(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users");
     new_user_page(&state, &caller, page, NewUserForm::default()).await
 }
@@ -295,20 +287,16 @@ pub struct SecretPage {
 }
 
 pub async fn new_user_submit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<NewUserForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     add_account(state, t, caller, form, false).await
 }
 
 pub async fn request_user_submit(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<NewUserForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     add_account(state, t, caller, form, true).await
 }
 
@@ -318,7 +306,7 @@ async fn add_account(
     caller: Caller,
     form: NewUserForm,
     request: bool,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "users");
     let build = || -> Result<NewAccountInput, ApiError> {
         let org: OrganisationId = form

@@ -2,9 +2,8 @@
 //! device's lifecycle: assign, install, test, activate, deactivate, return.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::device::{Dc09KeyStyle, Device, DeviceKind, DeviceStatus, DeviceStep};
 use vaka_domain::filters::DeviceFilter;
@@ -17,7 +16,9 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, local_time, parse_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, parse_id, render,
+};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 use crate::ui::registry::clients::{Choice, Names, choices, form_code};
@@ -131,7 +132,7 @@ async fn devices_page(
     page: PageCtx,
     filter: DeviceSearch,
     form: DeviceForm,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let t = page.t;
     let devices = state
         .services
@@ -162,12 +163,7 @@ async fn devices_page(
     ))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(filter): Query<DeviceSearch>,
-) -> Result<Response, PageError> {
+pub async fn list(Req { state, t, caller }: Req, Query(filter): Query<DeviceSearch>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices").with_flash_key(filter.ok.as_deref());
     devices_page(&state, &caller, page, filter, DeviceForm::default()).await
 }
@@ -182,11 +178,9 @@ pub struct CredentialPage {
 }
 
 pub async fn register(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<DeviceForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let result = async {
         let input = form.to_input()?;
@@ -249,12 +243,7 @@ pub struct DevicePage {
     pub key_styles: Vec<Choice>,
 }
 
-async fn device_page(
-    state: &AppState,
-    caller: &Caller,
-    id: DeviceId,
-    page: PageCtx,
-) -> Result<Response, PageError> {
+async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: PageCtx) -> PageResult {
     let t = page.t;
     let (d, events) = state
         .services
@@ -331,12 +320,10 @@ async fn device_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices").with_flash_key(f.ok.as_deref());
     let id: DeviceId = parse_id(&id, &page)?;
     device_page(&state, &caller, id, page).await
@@ -349,7 +336,7 @@ async fn after_change<T>(
     page: PageCtx,
     result: Result<T, ApiError>,
     ok: &str,
-) -> Result<Response, PageError> {
+) -> PageResult {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?ok={ok}")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
@@ -399,12 +386,10 @@ async fn resolve_client(
 }
 
 pub async fn step(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<StepForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let id: DeviceId = parse_id(&id, &page)?;
     let result = async {
@@ -433,12 +418,10 @@ pub async fn step(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<DeviceForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let id: DeviceId = parse_id(&id, &page)?;
     let result = async {
@@ -471,12 +454,10 @@ pub struct CredentialForm {
 }
 
 pub async fn credential(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<CredentialForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "devices");
     let id: DeviceId = parse_id(&id, &page)?;
     let issue = match form_code("action", &form.action, credential_action) {

@@ -2,8 +2,8 @@
 //! good ones. The report names every bad row and column.
 
 use askama::Template;
+use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use vaka_domain::reason::{ImportReason, InputReason};
@@ -14,7 +14,7 @@ use vaka_service::registry::import::{
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, render};
 use crate::state::AppState;
 use crate::ui::registry::clients::form_code;
 
@@ -166,7 +166,7 @@ async fn upload(
     caller: Caller,
     mp: Result<Multipart, MultipartRejection>,
     kind: ImportKind,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let upload = match mp {
         Ok(mp) => read_upload(mp).await,
@@ -195,20 +195,16 @@ async fn upload(
 }
 
 pub async fn clients(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     mp: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     upload(state, t, caller, mp, ImportKind::Clients).await
 }
 
 pub async fn devices(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     mp: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     upload(state, t, caller, mp, ImportKind::Devices).await
 }
 

@@ -1,18 +1,14 @@
 //! The provider's incoming orders, and the follow-up report of decisions not carried out.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::decision::OrderStatus;
 use vaka_domain::ids::{ClientId, OrderId};
 
 use crate::extract::{Path, Query};
-use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, local_time, parse_id, render};
-use crate::state::AppState;
+use crate::page::{OrPage, PageCtx, PageResult, Req, local_time, parse_id, render};
 use crate::ui::registry::clients::{Choice, Names, choices};
 
 pub struct OrderLine {
@@ -41,12 +37,7 @@ pub struct OrderSearch {
     pub ok: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<OrderSearch>,
-) -> Result<Response, PageError> {
+pub async fn list(Req { state, t, caller }: Req, Query(q): Query<OrderSearch>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "orders").with_flash_key(q.ok.as_deref());
     // Waiting orders first: that is the work.
     let status_code = q.status.unwrap_or_else(|| "ordered".to_owned());
@@ -79,12 +70,7 @@ pub async fn list(
     ))
 }
 
-pub async fn accept(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn accept(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "orders");
     let id: OrderId = parse_id(&id, &page)?;
     state
@@ -114,11 +100,7 @@ pub struct ReportPage {
     pub today: String,
 }
 
-pub async fn not_carried_out(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-) -> Result<Response, PageError> {
+pub async fn not_carried_out(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "reports");
     let rows = state
         .services

@@ -24,7 +24,9 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, describe, local_time, parse_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, local_time, parse_id, render,
+};
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
 
@@ -121,12 +123,7 @@ pub struct Flash {
     pub ok: Option<String>,
 }
 
-pub async fn console(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<Flash>,
-) -> Result<Response, PageError> {
+pub async fn console(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console").with_flash_key(q.ok.as_deref());
     let queue = queue_html(&state, &caller, t).await.or_page(&page)?;
     Ok(render(StatusCode::OK, &ConsolePage { page, queue }))
@@ -216,12 +213,7 @@ pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) 
     })
 }
 
-pub async fn start_look_in(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn start_look_in(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console");
     let task: TaskId = parse_id(&id, &page)?;
     let cams = state.cameras.clone();
@@ -262,12 +254,7 @@ fn picture_until(l: &LookInRecord, now: Timestamp) -> Option<Timestamp> {
     (l.ended_at.is_none() && l.outcome.is_none() && now < ends).then_some(ends)
 }
 
-pub async fn look_in_page(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn look_in_page(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console");
     let id: LookInId = parse_id(&id, &page)?;
     let (l, client) = state
@@ -319,12 +306,7 @@ const BOUNDARY: &str = "vakaframe";
 
 /// The camera's picture for the look-in's operator, from memory, until the look-in's limit
 /// counted from its logged start. Opened once: a reload after the end gets 410.
-pub async fn look_in_stream(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn look_in_stream(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console");
     let id: LookInId = parse_id(&id, &page)?;
     let (record, _) = state
@@ -394,12 +376,10 @@ pub struct OutcomeForm {
 }
 
 pub async fn record_outcome(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<OutcomeForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console");
     let task: TaskId = parse_id(&id, &page)?;
     let result = async {

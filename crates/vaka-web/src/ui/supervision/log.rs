@@ -2,22 +2,17 @@
 //! system administrator's extract on the client's request). Every view and download is audited.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use vaka_domain::ids::ClientId;
 use vaka_domain::reason::SupervisionReason;
 
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageError, PageResult, Req, parse_id, render};
 use crate::reports::pdf::Line;
 use crate::reports::periods;
 use crate::reports::supervision_log::{download, log_lines};
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct LogQuery {
@@ -37,12 +32,10 @@ pub struct LogPage {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(q): Query<LogQuery>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let format = match q.format.as_deref().map(str::trim) {

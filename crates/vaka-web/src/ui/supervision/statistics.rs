@@ -1,18 +1,13 @@
 //! Night-supervision statistics per unit and month, with charts.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use vaka_domain::statistics::ResponseTimes;
 
 use crate::extract::Query;
-use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, render};
 use crate::reports::periods;
-use crate::state::AppState;
 use crate::ui::registry::clients::Names;
 use crate::ui::widgets::charts::{Series, bars};
 
@@ -50,12 +45,7 @@ pub struct StatsPage {
     pub chart_response: String,
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, PageError> {
+pub async fn page(Req { state, t, caller }: Req, Query(q): Query<StatsQuery>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "statistics");
     let (from, to) = periods::months(state.services.today(), q.from.as_deref(), q.to.as_deref())
         .or_page(&page)?;

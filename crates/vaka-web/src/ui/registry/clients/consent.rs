@@ -1,7 +1,5 @@
 //! Consent: its rows on the client's page, documenting and withdrawing it.
 
-use axum::extract::State;
-use axum::response::Response;
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::consent::{GivenBy, InformedHow};
@@ -14,9 +12,7 @@ use super::{after, day, form_code, form_date, form_opt_date, form_opt_text};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{PageCtx, PageError, PageForm, parse_id};
-use crate::state::AppState;
+use crate::page::{PageCtx, PageForm, PageResult, Req, parse_id};
 
 pub struct ConsentRow {
     pub id: ConsentId,
@@ -108,12 +104,10 @@ impl ConsentForm {
 }
 
 pub async fn add_consent(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<ConsentForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = async {
@@ -147,12 +141,10 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw_consent(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, consent)): Path<(String, String)>,
     PageForm(form): PageForm<WithdrawForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let consent: ConsentId = parse_id(&consent, &page)?;

@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use axum::extract::State;
-use axum::response::Response;
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
@@ -19,9 +17,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{PageCtx, PageError, PageForm, local_time, parse_id};
-use crate::state::AppState;
+use crate::page::{PageCtx, PageForm, PageResult, Req, local_time, parse_id};
 
 pub struct DecisionRow {
     pub id: DecisionId,
@@ -152,12 +148,10 @@ impl DecisionForm {
 }
 
 pub async fn add_decision(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<DecisionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = async {
@@ -189,12 +183,10 @@ pub struct EndForm {
 }
 
 pub async fn end_decision(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, decision)): Path<(String, String)>,
     PageForm(form): PageForm<EndForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let decision: DecisionId = parse_id(&decision, &page)?;
@@ -222,11 +214,9 @@ pub async fn end_decision(
 }
 
 pub async fn accept_order(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, order)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let order: OrderId = parse_id(&order, &page)?;

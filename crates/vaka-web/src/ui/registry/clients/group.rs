@@ -1,7 +1,5 @@
 //! The named group of a protected client: who is in it, who may join, adding and removing.
 
-use axum::extract::State;
-use axum::response::Response;
 use serde::Deserialize;
 use vaka_domain::ids::{ClientId, UserId};
 use vaka_domain::reason::RegistryReason;
@@ -10,9 +8,8 @@ use vaka_service::registry::clients::ClientView;
 use super::{Names, after};
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{PageCtx, PageError, PageForm, parse_id};
+use crate::page::{PageCtx, PageForm, PageResult, Req, parse_id};
 use crate::state::AppState;
 
 /// Who may be added to the group: the members of the client's unit not in it yet. None when
@@ -47,12 +44,10 @@ pub struct GroupForm {
 }
 
 pub async fn change_group(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<GroupForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = match (form.user_id.trim().parse::<UserId>(), form.action.as_str()) {

@@ -2,8 +2,6 @@
 //! each capability (decisions and orders, consent, plan and pauses, devices, the named group).
 
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
 use vaka_domain::access::Permission;
 use vaka_domain::client::Disclosure;
 use vaka_domain::consent::{GivenBy, InformedHow};
@@ -17,9 +15,8 @@ use super::decisions::{DecisionRow, OrderRow};
 use super::plan::{PauseRow, PlanFormValues, PlanView};
 use super::{Choice, Names, choices, day};
 use crate::extract::{Path, Query};
-use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, parse_id, render};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -82,7 +79,7 @@ pub(super) async fn client_page(
     caller: &Caller,
     id: ClientId,
     page: PageCtx,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let t = page.t;
     let view: ClientView = state
         .services
@@ -192,12 +189,10 @@ pub(super) async fn client_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients").with_flash_key(f.ok.as_deref());
     let id: ClientId = parse_id(&id, &page)?;
     client_page(&state, &caller, id, page).await

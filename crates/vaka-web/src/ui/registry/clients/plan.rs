@@ -1,8 +1,6 @@
 //! The supervision plan and pauses: their sections of the client's page, setting the plan,
 //! recording and cancelling a pause.
 
-use axum::extract::State;
-use axum::response::Response;
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::decision::{ServiceKind, SupervisionMode};
@@ -18,9 +16,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::identity::Caller;
-use crate::page::{PageCtx, PageError, PageForm, local_time, parse_id};
-use crate::state::AppState;
+use crate::page::{PageCtx, PageForm, PageResult, Req, local_time, parse_id};
 
 pub struct PlanView {
     pub mode: String,
@@ -180,12 +176,10 @@ impl PlanForm {
 }
 
 pub async fn set_plan(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<PlanForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = async {
@@ -224,12 +218,10 @@ impl PauseForm {
 }
 
 pub async fn add_pause(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<PauseForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = async {
@@ -255,11 +247,9 @@ pub async fn add_pause(
 }
 
 pub async fn cancel_pause(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path((id, pause)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let pause: PauseId = parse_id(&pause, &page)?;

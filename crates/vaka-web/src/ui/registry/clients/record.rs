@@ -1,9 +1,8 @@
 //! The client list, and registering and changing a client's record.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::client::{
@@ -20,7 +19,7 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
 use crate::state::AppState;
 
 // --- the list ---------------------------------------------------------------------------------
@@ -41,12 +40,7 @@ pub struct ClientSearch {
     pub ok: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Query(s): Query<ClientSearch>,
-) -> Result<Response, PageError> {
+pub async fn list(Req { state, t, caller }: Req, Query(s): Query<ClientSearch>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients").with_flash_key(s.ok.as_deref());
     let clients = state
         .services
@@ -268,7 +262,7 @@ async fn form_page(
     client_id: Option<ClientId>,
     form: ClientForm,
     withheld: bool,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let t = page.t;
     let placements = placements(state, caller, t).await.or_page(&page)?;
     let status = page.status();
@@ -288,21 +282,15 @@ async fn form_page(
     ))
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-) -> Result<Response, PageError> {
+pub async fn new_form(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     form_page(&state, &caller, page, None, ClientForm::default(), false).await
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     PageForm(form): PageForm<ClientForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let result = async {
         let input = form.to_input()?;
@@ -316,12 +304,7 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn edit_form(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let view = state
@@ -342,12 +325,10 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    t: Tr,
-    caller: Caller,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<ClientForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let result = async {
