@@ -4,15 +4,15 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::consent::{GivenBy, InformedHow};
 use vaka_domain::decision::ServiceKind;
-use vaka_domain::ids::{ClientId, ConsentId};
+use vaka_domain::ids::ConsentId;
 use vaka_service::registry::care::{ConsentInput, WithdrawInput};
 use vaka_service::registry::clients::ClientView;
 
-use super::{after, day, form_code, form_date, form_opt_date, form_opt_text};
+use super::{change, day, form_code, form_date, form_opt_date, form_opt_text, found};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageCtx, PageForm, PageResult, Req, parse_id};
+use crate::page::{PageForm, PageResult, Req};
 
 pub struct ConsentRow {
     pub id: ConsentId,
@@ -104,31 +104,13 @@ impl ConsentForm {
 }
 
 pub async fn add_consent(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<ConsentForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let result = async {
-        let input = form.to_input()?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .record_consent(&caller.ctx(), id, input)
-                .await?,
-        )
-    }
-    .await;
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
-        "consent-recorded",
-        "consent",
-    )
+    change(r, &id, "consent-recorded", "consent", async |s, ctx, id| {
+        Ok(s.services.record_consent(ctx, id, form.to_input()?).await?)
+    })
     .await
 }
 
@@ -141,34 +123,23 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw_consent(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path((id, consent)): Path<(String, String)>,
     PageForm(form): PageForm<WithdrawForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let consent: ConsentId = parse_id(&consent, &page)?;
-    let result = async {
-        let input = WithdrawInput {
-            withdrawn_on: form_opt_date("withdrawn_on", &form.withdrawn_on)?,
-            note: form_opt_text(&form.note),
-        };
-        Ok::<_, ApiError>(
-            state
-                .services
-                .withdraw_consent(&caller.ctx(), id, consent, input)
-                .await?,
-        )
-    }
-    .await;
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
+    change(
+        r,
+        &id,
         "consent-withdrawn",
         "consent",
+        async |s, ctx, id| {
+            let consent: ConsentId = found(&consent)?;
+            let input = WithdrawInput {
+                withdrawn_on: form_opt_date("withdrawn_on", &form.withdrawn_on)?,
+                note: form_opt_text(&form.note),
+            };
+            Ok(s.services.withdraw_consent(ctx, id, consent, input).await?)
+        },
     )
     .await
 }

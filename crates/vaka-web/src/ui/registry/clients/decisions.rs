@@ -6,18 +6,18 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
-use vaka_domain::ids::{ClientId, DecisionId, OrderId};
+use vaka_domain::ids::{DecisionId, OrderId};
 use vaka_service::registry::clients::ClientView;
 use vaka_service::registry::decisions::DecisionInput;
 
 use super::{
-    Names, after, day, form_code, form_date, form_opt_code, form_opt_date, form_opt_text,
+    Names, change, day, form_code, form_date, form_opt_code, form_opt_date, form_opt_text, found,
     times_text,
 };
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageCtx, PageForm, PageResult, Req, local_time, parse_id};
+use crate::page::{PageForm, PageResult, Req, local_time};
 
 pub struct DecisionRow {
     pub id: DecisionId,
@@ -148,30 +148,20 @@ impl DecisionForm {
 }
 
 pub async fn add_decision(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<DecisionForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let result = async {
-        let input = form.to_input()?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .record_decision(&caller.ctx(), id, input)
-                .await?,
-        )
-    }
-    .await;
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
+    change(
+        r,
+        &id,
         "decision-recorded",
         "decisions",
+        async |s, ctx, id| {
+            Ok(s.services
+                .record_decision(ctx, id, form.to_input()?)
+                .await?)
+        },
     )
     .await
 }
@@ -183,56 +173,23 @@ pub struct EndForm {
 }
 
 pub async fn end_decision(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path((id, decision)): Path<(String, String)>,
     PageForm(form): PageForm<EndForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let decision: DecisionId = parse_id(&decision, &page)?;
-    let result = async {
+    change(r, &id, "decision-ended", "decisions", async |s, ctx, _| {
+        let decision: DecisionId = found(&decision)?;
         let on = form_opt_date("ended_on", &form.ended_on)?;
-        let on = on.unwrap_or_else(|| state.services.today());
-        Ok::<_, ApiError>(
-            state
-                .services
-                .end_decision(&caller.ctx(), decision, on)
-                .await?,
-        )
-    }
-    .await;
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
-        "decision-ended",
-        "decisions",
-    )
+        let on = on.unwrap_or_else(|| s.services.today());
+        Ok(s.services.end_decision(ctx, decision, on).await?)
+    })
     .await
 }
 
-pub async fn accept_order(
-    Req { state, t, caller }: Req,
-    Path((id, order)): Path<(String, String)>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let order: OrderId = parse_id(&order, &page)?;
-    let result = state
-        .services
-        .accept_order(&caller.ctx(), order)
-        .await
-        .map_err(ApiError::from);
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
-        "order-accepted",
-        "orders",
-    )
+pub async fn accept_order(r: Req, Path((id, order)): Path<(String, String)>) -> PageResult {
+    change(r, &id, "order-accepted", "orders", async |s, ctx, _| {
+        let order: OrderId = found(&order)?;
+        Ok(s.services.accept_order(ctx, order).await?)
+    })
     .await
 }

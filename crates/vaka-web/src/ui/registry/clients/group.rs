@@ -1,15 +1,15 @@
 //! The named group of a protected client: who is in it, who may join, adding and removing.
 
 use serde::Deserialize;
-use vaka_domain::ids::{ClientId, UserId};
+use vaka_domain::ids::UserId;
 use vaka_domain::reason::RegistryReason;
 use vaka_service::registry::clients::ClientView;
 
-use super::{Names, after};
+use super::{Names, change};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::identity::Caller;
-use crate::page::{PageCtx, PageForm, PageResult, Req, parse_id};
+use crate::page::{PageForm, PageResult, Req};
 use crate::state::AppState;
 
 /// Who may be added to the group: the members of the client's unit not in it yet. None when
@@ -44,20 +44,20 @@ pub struct GroupForm {
 }
 
 pub async fn change_group(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<GroupForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let result = match (form.user_id.trim().parse::<UserId>(), form.action.as_str()) {
-        (Ok(user), action @ ("add" | "remove")) => state
+    change(r, &id, "group-changed", "group", async |s, ctx, id| match (
+        form.user_id.trim().parse::<UserId>(),
+        form.action.as_str(),
+    ) {
+        (Ok(user), action @ ("add" | "remove")) => Ok(s
             .services
-            .set_access_group_member(&caller.ctx(), id, user, action == "add")
-            .await
-            .map_err(ApiError::from),
+            .set_access_group_member(ctx, id, user, action == "add")
+            .await?),
         (Err(_), _) => Err(ApiError::invalid("user_id", RegistryReason::ChooseUser)),
         _ => Err(ApiError::invalid("action", RegistryReason::NotAChoice)),
-    };
-    after(&state, &caller, id, page, result, "group-changed", "group").await
+    })
+    .await
 }

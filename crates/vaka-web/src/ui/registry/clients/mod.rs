@@ -19,10 +19,11 @@ mod record;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::reason::RegistryReason;
+use vaka_service::Ctx;
 
 pub use consent::{add_consent, withdraw_consent};
 pub use decisions::{accept_order, add_decision, end_decision};
@@ -34,7 +35,7 @@ pub use record::{create, edit_form, list, new_form, update};
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{PageCtx, PageError};
+use crate::page::{PageCtx, PageError, PageResult, Req, parse_id};
 use crate::state::AppState;
 
 /// A choice in a select: (code, label).
@@ -116,23 +117,32 @@ fn day(d: Date) -> String {
     d.to_string()
 }
 
-/// Redirects after a change from the client's page, or shows the page again with the error.
-async fn after<T>(
-    state: &AppState,
-    caller: &Caller,
-    client: ClientId,
-    page: PageCtx,
-    result: Result<T, ApiError>,
+/// A change made from the client's page: `work` gets the client's id (an unknown one is a
+/// "not found" page). Success goes back to the page at `anchor` with the `ok` notice; a refusal
+/// or an unknown record is an error page; any other error shows the client's page again with
+/// the error beside its form, what was typed kept.
+async fn change<T>(
+    r: Req,
+    client: &str,
     ok: &str,
     anchor: &str,
-) -> Result<Response, PageError> {
-    match result {
+    work: impl AsyncFnOnce(&AppState, &Ctx<'_>, ClientId) -> Result<T, ApiError>,
+) -> PageResult {
+    let Req { state, t, caller } = r;
+    let page = PageCtx::for_caller(&caller, t, "clients");
+    let client: ClientId = parse_id(client, &page)?;
+    match work(&state, &caller.ctx(), client).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{client}?ok={ok}#{anchor}")).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
             Err(PageError { error: e, page })
         }
-        Err(e) => page::client_page(state, caller, client, page.with_error(&e)).await,
+        Err(e) => page::client_page(&state, &caller, client, page.with_error(&e)).await,
     }
+}
+
+/// An id of the path inside a change: an unknown one is "not found".
+fn found<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found("page"))
 }
 
 /// Names of units, organisations and users for a page (directory data, not client data).

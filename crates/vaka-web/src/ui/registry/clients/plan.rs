@@ -4,19 +4,19 @@
 use jiff::civil::Date;
 use serde::Deserialize;
 use vaka_domain::decision::{ServiceKind, SupervisionMode};
-use vaka_domain::ids::{ClientId, PauseId};
+use vaka_domain::ids::PauseId;
 use vaka_domain::plan::{EscalationChain, PauseReason, PauseRequest, SupervisionDefaults};
 use vaka_service::registry::care::{PauseInput, PlanInput};
 use vaka_service::registry::clients::ClientView;
 
 use super::{
-    Names, after, day, form_code, form_date, form_opt_code, form_opt_date, form_opt_minutes,
-    form_opt_text, times_text,
+    Names, change, day, form_code, form_date, form_opt_code, form_opt_date, form_opt_minutes,
+    form_opt_text, found, times_text,
 };
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageCtx, PageForm, PageResult, Req, local_time, parse_id};
+use crate::page::{PageForm, PageResult, Req, local_time};
 
 pub struct PlanView {
     pub mode: String,
@@ -176,18 +176,14 @@ impl PlanForm {
 }
 
 pub async fn set_plan(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<PlanForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let result = async {
-        let input = form.to_input()?;
-        Ok::<_, ApiError>(state.services.set_plan(&caller.ctx(), id, input).await?)
-    }
-    .await;
-    after(&state, &caller, id, page, result, "plan-saved", "plan").await
+    change(r, &id, "plan-saved", "plan", async |s, ctx, id| {
+        Ok(s.services.set_plan(ctx, id, form.to_input()?).await?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,54 +214,20 @@ impl PauseForm {
 }
 
 pub async fn add_pause(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<PauseForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let result = async {
-        let input = form.to_input()?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .record_pause(&caller.ctx(), id, input)
-                .await?,
-        )
-    }
-    .await;
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
-        "pause-recorded",
-        "pauses",
-    )
+    change(r, &id, "pause-recorded", "pauses", async |s, ctx, id| {
+        Ok(s.services.record_pause(ctx, id, form.to_input()?).await?)
+    })
     .await
 }
 
-pub async fn cancel_pause(
-    Req { state, t, caller }: Req,
-    Path((id, pause)): Path<(String, String)>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let id: ClientId = parse_id(&id, &page)?;
-    let pause: PauseId = parse_id(&pause, &page)?;
-    let result = state
-        .services
-        .cancel_pause(&caller.ctx(), id, pause)
-        .await
-        .map_err(ApiError::from);
-    after(
-        &state,
-        &caller,
-        id,
-        page,
-        result,
-        "pause-cancelled",
-        "pauses",
-    )
+pub async fn cancel_pause(r: Req, Path((id, pause)): Path<(String, String)>) -> PageResult {
+    change(r, &id, "pause-cancelled", "pauses", async |s, ctx, id| {
+        let pause: PauseId = found(&pause)?;
+        Ok(s.services.cancel_pause(ctx, id, pause).await?)
+    })
     .await
 }
