@@ -519,7 +519,10 @@ struct Ids {
 
 /// A decision with its order, a consent and a pause for client A1, and a device in stock,
 /// made through the API by those whose work it is.
-async fn registry_targets(app: &TestApp, w: &World) -> (String, String, String, String, String) {
+pub(crate) async fn registry_targets(
+    app: &TestApp,
+    w: &World,
+) -> (String, String, String, String, String) {
     let a1 = w.client_a1;
     let res = app
         .json(
@@ -578,7 +581,7 @@ async fn registry_targets(app: &TestApp, w: &World) -> (String, String, String, 
 
 /// Tonight's look-in for client A1 (who has a decision and consent from `registry_targets`),
 /// and a dispatch to A1.
-async fn supervision_targets(app: &TestApp, w: &World) -> (String, String) {
+pub(crate) async fn supervision_targets(app: &TestApp, w: &World) -> (String, String) {
     let a1 = w.client_a1;
     let res = app
         .json(
@@ -936,7 +939,7 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
 db_tests!(every_route_every_role_every_organisation);
 
 /// A personal alarm from client A1's alarm unit, as the receiver stores it.
-async fn alarm_target(app: &TestApp, w: &World) -> String {
+pub(crate) async fn alarm_target(app: &TestApp, w: &World) -> String {
     let mut a = vaka_domain::alarm::AlarmRecord::new(
         vaka_domain::alarm::AlarmKind::Personal,
         vaka_domain::client::AreaType::Town,

@@ -15,5 +15,6 @@ mod directory;
 mod import;
 mod login;
 mod night;
+mod page_walk;
 mod registry;
 mod rounds;

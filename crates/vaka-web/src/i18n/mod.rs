@@ -881,6 +881,38 @@ mod tests {
             "dispatch_step",
             DispatchStep::ALL.iter().map(|s| s.code()),
         ));
+        let audit_actions: Vec<String> = vaka_domain::audit::AuditAction::ALL
+            .iter()
+            .map(|a| a.code().replace('.', "-"))
+            .collect();
+        missing.extend(assert_codes(
+            "audit_action",
+            audit_actions.iter().map(String::as_str),
+        ));
+        // The credentials of audit entries without a user (`Credential::audit_ref`, and the
+        // login steps before the user is known).
+        missing.extend(assert_codes(
+            "audit_credential",
+            ["login", "cli", "system", "session", "token"],
+        ));
+        // The care contexts the services write to the audit log.
+        missing.extend(assert_codes(
+            "care_context",
+            [
+                "administration",
+                "registry",
+                "client_list",
+                "orders",
+                "follow_up",
+                "night_supervision",
+                "safety_alarm",
+                "devices",
+                "login",
+                "profile",
+                "integration",
+                "log_review",
+            ],
+        ));
         assert!(missing.is_empty(), "codes without a message: {missing:#?}");
     }
 

@@ -41,7 +41,9 @@ pub struct EntryRow {
     pub at: String,
     pub who: String,
     pub role: String,
+    /// The event's code (as in the CSV export) and its name in the page's language.
     pub action: &'static str,
+    pub action_label: String,
     pub outcome: String,
     pub outcome_class: &'static str,
     pub protected: bool,
@@ -55,7 +57,8 @@ pub struct EntryRow {
 pub struct AuditPage {
     pub page: PageCtx,
     pub f: AuditForm,
-    pub actions: Vec<String>,
+    /// The events to search for: code and name.
+    pub actions: Vec<(&'static str, String)>,
     pub entries: Vec<EntryRow>,
     pub can_export: bool,
     pub export_query: String,
@@ -101,6 +104,37 @@ async fn to_params(
     })
 }
 
+/// The name of an event in the page's language (`audit_action-auth-login` for `auth.login`).
+fn action_label(t: Tr, a: AuditAction) -> String {
+    t.code("audit_action", &a.code().replace('.', "-"))
+}
+
+/// Every event, for the search form.
+fn action_options(t: Tr) -> Vec<(&'static str, String)> {
+    AuditAction::ALL
+        .iter()
+        .map(|a| (a.code(), action_label(t, *a)))
+        .collect()
+}
+
+/// Who acted: the username, or — when no user did (or not yet: a login) — the kind of
+/// credential in the page's language, with its id (`session:…`, `token:…`) when it has one.
+fn who(t: Tr, username: Option<String>, credential: Option<String>) -> String {
+    match (username, credential) {
+        (Some(name), _) => name,
+        (None, Some(c)) => {
+            let (kind, id) = c.split_once(':').unwrap_or((c.as_str(), ""));
+            let label = t.code("audit_credential", kind);
+            if id.is_empty() {
+                label
+            } else {
+                format!("{label} {id}")
+            }
+        }
+        (None, None) => String::new(),
+    }
+}
+
 fn row(t: Tr, e: AuditEntry) -> EntryRow {
     let n = e.new;
     let (outcome, outcome_class) = match n.outcome {
@@ -116,18 +150,22 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
     EntryRow {
         seq: e.seq,
         at: local_time(n.at),
-        who: n.actor.username.or(n.actor.credential).unwrap_or_default(),
+        who: who(t, n.actor.username, n.actor.credential),
         role: n
             .actor
             .role
             .map(|r| t.code("role", r.code()))
             .unwrap_or_default(),
         action: n.action.code(),
+        action_label: action_label(t, n.action),
         outcome: outcome.into_owned(),
         outcome_class,
         protected: n.flags.protected_identity,
         subject,
-        context: n.care_context.unwrap_or_default(),
+        context: n
+            .care_context
+            .map(|c| t.code("care_context", &c))
+            .unwrap_or_default(),
         source: n.source_ip.unwrap_or_default(),
     }
 }
@@ -144,10 +182,7 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
             return Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AuditPage {
-                    actions: AuditAction::ALL
-                        .iter()
-                        .map(|a| a.code().to_owned())
-                        .collect(),
+                    actions: action_options(t),
                     entries: Vec::new(),
                     can_export: false,
                     export_query: String::new(),
@@ -176,10 +211,7 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
     Ok(render(
         StatusCode::OK,
         &AuditPage {
-            actions: AuditAction::ALL
-                .iter()
-                .map(|a| a.code().to_owned())
-                .collect(),
+            actions: action_options(t),
             entries: entries.into_iter().map(|e| row(t, e)).collect(),
             can_export: caller.principal.has_permission(Permission::AuditExport),
             export_query: query_string(&AuditForm {
@@ -222,4 +254,27 @@ pub fn register(r: Routes) -> Routes {
     use Permission::*;
     r.get("/audit", Access::Permission(AuditRead), audit_page)
         .get("/audit/export.csv", Access::Permission(AuditExport), export)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn events_and_credentials_are_named_in_the_page_language() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(action_label(sv, AuditAction::LoginSucceeded), "Inloggning");
+        assert_eq!(action_label(en, AuditAction::AccessDenied), "Access denied");
+        assert_eq!(action_options(sv).len(), AuditAction::ALL.len());
+        assert_eq!(
+            who(sv, Some("kalle".into()), Some("session:1".into())),
+            "kalle"
+        );
+        assert_eq!(who(sv, None, Some("login".into())), "Inloggningen");
+        assert_eq!(who(sv, None, Some("token:7".into())), "API-nyckel 7");
+        assert_eq!(who(en, None, Some("system".into())), "The system");
+        assert_eq!(who(sv, None, None), "");
+        assert_eq!(sv.code("care_context", "night_supervision"), "Nattillsyn");
+    }
 }
