@@ -10,6 +10,7 @@ use vaka_domain::ids::AlarmId;
 use vaka_domain::reason::AlarmReason;
 use vaka_service::alarms::console::{AlarmItem, AlarmStep, AlarmView};
 
+use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path};
 use crate::identity::Caller;
@@ -26,10 +27,7 @@ pub async fn queue(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 /// acknowledged. Audited.
 #[utoipa::path(get, path = "/api/v1/responder/alarms", tag = "alarms",
     responses((status = 200, body = Vec<AlarmItem>), (status = 403, body = Problem)))]
-pub async fn responder(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<AlarmItem>>> {
+pub async fn responder(Api { state: s, caller }: Api) -> ApiResult<Json<Vec<AlarmItem>>> {
     Ok(Json(s.services.responder_alarms(&caller.ctx()).await?))
 }
 
@@ -116,8 +114,7 @@ impl From<AlarmView> for AlarmViewDto {
     params(("id" = AlarmId, Path, description = "Alarm id")),
     responses((status = 200, body = AlarmViewDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn view(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<AlarmId>,
 ) -> ApiResult<Json<AlarmViewDto>> {
     Ok(Json(s.services.alarm_view(&caller.ctx(), id).await?.into()))
@@ -200,8 +197,7 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
     params(("id" = AlarmId, Path, description = "Alarm id")),
     responses((status = 200, body = AlarmItem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn step(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<AlarmId>,
     Json(input): Json<AlarmStepInput>,
 ) -> ApiResult<Json<AlarmItem>> {

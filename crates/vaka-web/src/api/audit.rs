@@ -1,6 +1,5 @@
 //! The audit log: search and CSV export for log review.
 
-use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use jiff::Timestamp;
@@ -17,10 +16,9 @@ use vaka_domain::ids::{OrganisationId, UnitId};
 use vaka_domain::reason::InputReason;
 use vaka_service::audit::AuditSearch;
 
+use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Query};
-use crate::identity::Caller;
-use crate::state::AppState;
 
 /// An audit entry as the API sends it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -174,8 +172,7 @@ impl AuditParams {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = Vec<AuditEntryDto>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn search(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<AuditParams>,
 ) -> ApiResult<Json<Vec<AuditEntryDto>>> {
     let q = p.to_search(100)?;
@@ -187,8 +184,7 @@ pub async fn search(
 #[utoipa::path(get, path = "/api/v1/audit/export.csv", tag = "audit", params(AuditParams),
     responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn export_csv(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<AuditParams>,
 ) -> ApiResult<impl IntoResponse> {
     let q = p.to_search(100_000)?;

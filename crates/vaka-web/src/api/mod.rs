@@ -10,15 +10,37 @@ pub mod me;
 pub mod registry;
 pub mod supervision;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use vaka_domain::access::Permission;
 
-use crate::identity::Access;
+use crate::error::ApiError;
+use crate::identity::{Access, Caller};
 use crate::routes::Routes;
 use crate::state::AppState;
+
+/// What an API handler starts from: the application and the caller the access check admitted.
+pub struct Api {
+    pub state: AppState,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Api {
+            state: state.clone(),
+            caller: Caller::from_request_parts(parts, state).await?,
+        })
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(

@@ -12,6 +12,7 @@ use vaka_domain::supervision::{Dispatch, DispatchStep, Outcome};
 use vaka_service::supervision::console::QueueItem;
 use vaka_service::supervision::patrol::PatrolItem;
 
+use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path};
 use crate::identity::Caller;
@@ -58,10 +59,7 @@ impl From<QueueItem> for QueueItemDto {
 /// The look-in queue of tonight (due now and in the next three hours). Audited.
 #[utoipa::path(get, path = "/api/v1/supervision/queue", tag = "supervision",
     responses((status = 200, body = Vec<QueueItemDto>), (status = 403, body = Problem)))]
-pub async fn queue(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<QueueItemDto>>> {
+pub async fn queue(Api { state: s, caller }: Api) -> ApiResult<Json<Vec<QueueItemDto>>> {
     let cams = s.cameras.clone();
     let items = s
         .services
@@ -93,8 +91,7 @@ pub struct LookInDto {
     params(("id" = TaskId, Path, description = "Supervision task id")),
     responses((status = 201, body = LookInDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn start_look_in(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<TaskId>,
 ) -> ApiResult<(StatusCode, Json<LookInDto>)> {
     let cams = s.cameras.clone();
@@ -145,8 +142,7 @@ pub struct OutcomeDto {
     params(("id" = TaskId, Path, description = "Supervision task id")),
     responses((status = 200, body = OutcomeDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_outcome(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<TaskId>,
     Json(input): Json<OutcomeInput>,
 ) -> ApiResult<Json<OutcomeDto>> {
@@ -206,10 +202,7 @@ impl From<PatrolItem> for PatrolItemDto {
 /// Open dispatches to the caller's clients, oldest first. Audited.
 #[utoipa::path(get, path = "/api/v1/dispatches", tag = "supervision",
     responses((status = 200, body = Vec<PatrolItemDto>), (status = 403, body = Problem)))]
-pub async fn dispatches(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<PatrolItemDto>>> {
+pub async fn dispatches(Api { state: s, caller }: Api) -> ApiResult<Json<Vec<PatrolItemDto>>> {
     let items = s.services.patrol_dispatches(&caller.ctx()).await?;
     Ok(Json(items.into_iter().map(Into::into).collect()))
 }
@@ -267,8 +260,7 @@ impl From<Dispatch> for DispatchDto {
     params(("id" = DispatchId, Path, description = "Dispatch id")),
     responses((status = 200, body = DispatchDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn dispatch_step(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DispatchId>,
     Json(input): Json<StepInput>,
 ) -> ApiResult<Json<DispatchDto>> {
@@ -337,8 +329,7 @@ pub struct StatsParams {
     params(StatsParams),
     responses((status = 200, description = "Rows per unit and month"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn statistics(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     crate::extract::Query(q): crate::extract::Query<StatsParams>,
 ) -> ApiResult<Json<vaka_service::supervision::statistics::Statistics>> {
     let (from, to) =
@@ -395,8 +386,7 @@ pub async fn visits(State(s): State<AppState>, caller: Caller) -> ApiResult<Json
     params(("id" = TaskId, Path, description = "Supervision task id")),
     responses((status = 200, body = OutcomeDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_visit(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<TaskId>,
     Json(input): Json<OutcomeInput>,
 ) -> ApiResult<Json<OutcomeDto>> {

@@ -2,7 +2,6 @@
 
 pub mod dto;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -13,21 +12,19 @@ use vaka_service::directory::{
     RoleInput, UnitPatch, UserListQuery,
 };
 
+use crate::api::Api;
 use crate::api::directory::dto::{
     AssignmentDto, CreatedAccountDto, IssuedTokenDto, OrganisationDto, PasswordDto, TokenDto,
     UnitDto, UserDetailDto, UserDto,
 };
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Json, Path, Query};
-use crate::identity::Caller;
-use crate::state::AppState;
 
 /// List the organisations in your scope.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory",
     responses((status = 200, body = Vec<OrganisationDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_organisations(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
 ) -> ApiResult<Json<Vec<OrganisationDto>>> {
     let orgs = s.services.list_organisations(&caller.ctx()).await?;
     Ok(Json(orgs.into_iter().map(Into::into).collect()))
@@ -38,8 +35,7 @@ pub async fn list_organisations(
     responses((status = 201, body = OrganisationDto), (status = 400, body = Problem), (status = 403, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_organisation(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<NewOrganisationInput>,
 ) -> ApiResult<(StatusCode, Json<OrganisationDto>)> {
     let org = s.services.create_organisation(&caller.ctx(), input).await?;
@@ -51,8 +47,7 @@ pub async fn create_organisation(
     params(("id" = OrganisationId, Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_organisation(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<OrganisationId>,
 ) -> ApiResult<Json<OrganisationDto>> {
     Ok(Json(
@@ -66,8 +61,7 @@ pub async fn get_organisation(
     responses((status = 200, body = OrganisationDto), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_organisation(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<OrganisationId>,
     Json(patch): Json<OrganisationPatch>,
 ) -> ApiResult<Json<OrganisationDto>> {
@@ -90,8 +84,7 @@ pub struct UnitListParams {
 #[utoipa::path(get, path = "/api/v1/units", tag = "directory", params(UnitListParams),
     responses((status = 200, body = Vec<UnitDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_units(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<UnitListParams>,
 ) -> ApiResult<Json<Vec<UnitDto>>> {
     let units = s
@@ -105,8 +98,7 @@ pub async fn list_units(
 #[utoipa::path(post, path = "/api/v1/units", tag = "directory", request_body = NewUnitInput,
     responses((status = 201, body = UnitDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_unit(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<NewUnitInput>,
 ) -> ApiResult<(StatusCode, Json<UnitDto>)> {
     let unit = s.services.create_unit(&caller.ctx(), input).await?;
@@ -118,8 +110,7 @@ pub async fn create_unit(
     params(("id" = UnitId, Path, description = "Unit id")),
     responses((status = 200, body = UnitDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_unit(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UnitId>,
 ) -> ApiResult<Json<UnitDto>> {
     let (unit, covered) = s.services.get_unit(&caller.ctx(), id).await?;
@@ -133,8 +124,7 @@ pub async fn get_unit(
     params(("id" = UnitId, Path, description = "Unit id")),
     responses((status = 200, body = UnitDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_unit(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UnitId>,
     Json(patch): Json<UnitPatch>,
 ) -> ApiResult<Json<UnitDto>> {
@@ -157,8 +147,7 @@ pub struct CoverageInput {
     params(("id" = UnitId, Path, description = "Unit id")),
     responses((status = 200, body = CoverageInput), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_coverage(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UnitId>,
     Json(input): Json<CoverageInput>,
 ) -> ApiResult<Json<CoverageInput>> {
@@ -187,8 +176,7 @@ pub struct UserListParams {
 #[utoipa::path(get, path = "/api/v1/users", tag = "directory", params(UserListParams),
     responses((status = 200, body = Vec<UserDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_users(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<UserListParams>,
 ) -> ApiResult<Json<Vec<UserDto>>> {
     let items = s
@@ -216,8 +204,7 @@ pub async fn list_users(
 #[utoipa::path(post, path = "/api/v1/users", tag = "directory", request_body = NewAccountInput,
     responses((status = 201, body = CreatedAccountDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<NewAccountInput>,
 ) -> ApiResult<(StatusCode, Json<CreatedAccountDto>)> {
     let c = s.services.create_user(&caller.ctx(), input).await?;
@@ -234,8 +221,7 @@ pub async fn create_user(
 #[utoipa::path(post, path = "/api/v1/users/requests", tag = "directory", request_body = NewAccountInput,
     responses((status = 201, body = CreatedAccountDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn request_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<NewAccountInput>,
 ) -> ApiResult<(StatusCode, Json<CreatedAccountDto>)> {
     let c = s.services.request_user(&caller.ctx(), input).await?;
@@ -253,8 +239,7 @@ pub async fn request_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = UserDetailDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserDetailDto>> {
     let d = s.services.get_user(&caller.ctx(), id).await?;
@@ -271,8 +256,7 @@ pub async fn get_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
     Json(patch): Json<ProfilePatch>,
 ) -> ApiResult<Json<UserDto>> {
@@ -287,8 +271,7 @@ pub async fn update_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = CreatedAccountDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn approve_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<CreatedAccountDto>> {
     let c = s.services.approve_user(&caller.ctx(), id).await?;
@@ -303,8 +286,7 @@ pub async fn approve_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reject_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserDto>> {
     Ok(Json(UserDto::new(
@@ -318,8 +300,7 @@ pub async fn reject_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn deactivate_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserDto>> {
     Ok(Json(UserDto::new(
@@ -333,8 +314,7 @@ pub async fn deactivate_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reactivate_user(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserDto>> {
     Ok(Json(UserDto::new(
@@ -348,8 +328,7 @@ pub async fn reactivate_user(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = PasswordDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reset_password(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<Json<PasswordDto>> {
     let p = s.services.reset_password(&caller.ctx(), id).await?;
@@ -363,8 +342,7 @@ pub async fn reset_password(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn reset_second_factor(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
 ) -> ApiResult<StatusCode> {
     s.services.reset_second_factor(&caller.ctx(), id).await?;
@@ -376,8 +354,7 @@ pub async fn reset_second_factor(
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 201, body = AssignmentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn grant_role(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
     Json(role): Json<RoleInput>,
 ) -> ApiResult<(StatusCode, Json<AssignmentDto>)> {
@@ -390,8 +367,7 @@ pub async fn grant_role(
     params(("id" = UserId, Path, description = "User id"), ("assignment_id" = RoleAssignmentId, Path, description = "Role assignment id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn revoke_role(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, assignment)): Path<(UserId, RoleAssignmentId)>,
 ) -> ApiResult<StatusCode> {
     s.services
@@ -412,8 +388,7 @@ pub struct TokenInput {
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 201, body = IssuedTokenDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_token(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
     Json(input): Json<TokenInput>,
 ) -> ApiResult<(StatusCode, Json<IssuedTokenDto>)> {
@@ -435,8 +410,7 @@ pub async fn create_token(
     params(("id" = UserId, Path, description = "User id"), ("token_id" = ApiTokenId, Path, description = "Token id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke_token(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, token)): Path<(UserId, ApiTokenId)>,
 ) -> ApiResult<StatusCode> {
     s.services

@@ -1,14 +1,12 @@
 //! Clients within need-to-know.
 
-use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::Api;
 use crate::api::registry::dto::ClientDto;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Json, Query};
-use crate::identity::Caller;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -23,8 +21,7 @@ pub struct ClientParams {
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ClientParams),
     responses((status = 200, body = Vec<ClientDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_clients(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<ClientParams>,
 ) -> ApiResult<Json<Vec<ClientDto>>> {
     let clients = s

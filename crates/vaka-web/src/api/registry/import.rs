@@ -3,8 +3,8 @@
 //! when nothing was stored.
 
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,10 +14,10 @@ use vaka_service::registry::import::{
     ImportKind, ImportMode, ImportOutcome, ImportProblem, ImportReport,
 };
 
+use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Query};
 use crate::i18n::reason::api_words;
-use crate::identity::Caller;
 use crate::state::AppState;
 
 /// The largest file an import takes (some 250,000 client rows).
@@ -181,8 +181,7 @@ fn answer(report: ImportReport) -> (StatusCode, Json<ImportReportDto>) {
         (status = 415, body = Problem),
         (status = 422, description = "Nothing stored: the report names every problem", body = ImportReportDto)))]
 pub async fn import_clients(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<ImportParams>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -212,8 +211,7 @@ pub async fn import_clients(
         (status = 415, body = Problem),
         (status = 422, description = "Nothing stored: the report names every problem", body = ImportReportDto)))]
 pub async fn import_devices(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<ImportParams>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

@@ -4,7 +4,6 @@ pub mod clients;
 pub mod dto;
 pub mod import;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -17,21 +16,19 @@ use vaka_service::registry::clients::ClientInput;
 use vaka_service::registry::decisions::{DecisionInput, NotCarriedOut};
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
 
+use crate::api::Api;
 use crate::api::registry::dto::{
     ClientDetailDto, ClientDto, ConsentDto, CredentialDto, DecisionDto, DeviceDetailDto, DeviceDto,
     DeviceEventDto, OrderDto, PauseDto, PlanDto, RegisteredDeviceDto,
 };
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Json, Path, Query};
-use crate::identity::Caller;
-use crate::state::AppState;
 
 /// Register a client.
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
     responses((status = 201, body = ClientDetailDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_client(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<ClientInput>,
 ) -> ApiResult<(StatusCode, Json<ClientDetailDto>)> {
     let c = s.services.create_client(&caller.ctx(), input).await?;
@@ -47,8 +44,7 @@ pub async fn create_client(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 200, body = ClientDetailDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_client(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
 ) -> ApiResult<Json<ClientDetailDto>> {
     let view = s.services.view_client(&caller.ctx(), id).await?;
@@ -60,8 +56,7 @@ pub async fn get_client(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 200, body = ClientDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_client(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
     Json(input): Json<ClientInput>,
 ) -> ApiResult<Json<ClientDto>> {
@@ -74,8 +69,7 @@ pub async fn update_client(
     params(("id" = ClientId, Path, description = "Client id"), ("user_id" = UserId, Path, description = "User id")),
     responses((status = 200, body = Vec<UserId>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_group_member(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, user)): Path<(ClientId, UserId)>,
 ) -> ApiResult<Json<Vec<UserId>>> {
     Ok(Json(
@@ -90,8 +84,7 @@ pub async fn add_group_member(
     params(("id" = ClientId, Path, description = "Client id"), ("user_id" = UserId, Path, description = "User id")),
     responses((status = 200, body = Vec<UserId>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn remove_group_member(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, user)): Path<(ClientId, UserId)>,
 ) -> ApiResult<Json<Vec<UserId>>> {
     Ok(Json(
@@ -106,8 +99,7 @@ pub async fn remove_group_member(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 201, body = DecisionDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_decision(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
     Json(input): Json<DecisionInput>,
 ) -> ApiResult<(StatusCode, Json<DecisionDto>)> {
@@ -128,8 +120,7 @@ pub struct EndInput {
     params(("id" = DecisionId, Path, description = "Decision id")),
     responses((status = 200, body = DecisionDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn end_decision(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DecisionId>,
     Json(input): Json<EndInput>,
 ) -> ApiResult<Json<DecisionDto>> {
@@ -150,8 +141,7 @@ pub struct OrderParams {
 #[utoipa::path(get, path = "/api/v1/orders", tag = "clients", params(OrderParams),
     responses((status = 200, body = Vec<OrderDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_orders(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<OrderParams>,
 ) -> ApiResult<Json<Vec<OrderDto>>> {
     let orders = s.services.list_orders(&caller.ctx(), p.status).await?;
@@ -165,8 +155,7 @@ pub async fn list_orders(
     params(("id" = OrderId, Path, description = "Order id")),
     responses((status = 200, body = OrderDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn accept_order(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<OrderId>,
 ) -> ApiResult<Json<OrderDto>> {
     Ok(Json(OrderDto::from(
@@ -179,8 +168,7 @@ pub async fn accept_order(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 201, body = ConsentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_consent(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
     Json(input): Json<ConsentInput>,
 ) -> ApiResult<(StatusCode, Json<ConsentDto>)> {
@@ -196,8 +184,7 @@ pub async fn record_consent(
     params(("id" = ClientId, Path, description = "Client id"), ("consent_id" = ConsentId, Path, description = "Consent id")),
     responses((status = 200, body = ConsentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn withdraw_consent(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, consent)): Path<(ClientId, ConsentId)>,
     Json(input): Json<WithdrawInput>,
 ) -> ApiResult<Json<ConsentDto>> {
@@ -213,8 +200,7 @@ pub async fn withdraw_consent(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 200, body = PlanDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_plan(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
     Json(input): Json<PlanInput>,
 ) -> ApiResult<Json<PlanDto>> {
@@ -228,8 +214,7 @@ pub async fn set_plan(
     params(("id" = ClientId, Path, description = "Client id")),
     responses((status = 201, body = PauseDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_pause(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<ClientId>,
     Json(input): Json<PauseInput>,
 ) -> ApiResult<(StatusCode, Json<PauseDto>)> {
@@ -242,8 +227,7 @@ pub async fn record_pause(
     params(("id" = ClientId, Path, description = "Client id"), ("pause_id" = PauseId, Path, description = "Pause id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn cancel_pause(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path((id, pause)): Path<(ClientId, PauseId)>,
 ) -> ApiResult<StatusCode> {
     s.services.cancel_pause(&caller.ctx(), id, pause).await?;
@@ -264,8 +248,7 @@ pub struct DeviceParams {
 #[utoipa::path(get, path = "/api/v1/devices", tag = "devices", params(DeviceParams),
     responses((status = 200, body = Vec<DeviceDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_devices(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Query(p): Query<DeviceParams>,
 ) -> ApiResult<Json<Vec<DeviceDto>>> {
     let f = DeviceFilter {
@@ -283,8 +266,7 @@ pub async fn list_devices(
 #[utoipa::path(post, path = "/api/v1/devices", tag = "devices", request_body = DeviceInput,
     responses((status = 201, body = RegisteredDeviceDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn register_device(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Json(input): Json<DeviceInput>,
 ) -> ApiResult<(StatusCode, Json<RegisteredDeviceDto>)> {
     let r = s.services.register_device(&caller.ctx(), input).await?;
@@ -302,8 +284,7 @@ pub async fn register_device(
     params(("id" = DeviceId, Path, description = "Device id")),
     responses((status = 200, body = DeviceDetailDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_device(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DeviceId>,
 ) -> ApiResult<Json<DeviceDetailDto>> {
     let (d, events) = s.services.get_device(&caller.ctx(), id).await?;
@@ -318,8 +299,7 @@ pub async fn get_device(
     params(("id" = DeviceId, Path, description = "Device id")),
     responses((status = 200, body = DeviceDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_device(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DeviceId>,
     Json(input): Json<DeviceInput>,
 ) -> ApiResult<Json<DeviceDto>> {
@@ -334,8 +314,7 @@ pub async fn update_device(
     params(("id" = DeviceId, Path, description = "Device id")),
     responses((status = 200, body = DeviceDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn device_step(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DeviceId>,
     Json(input): Json<DeviceStepInput>,
 ) -> ApiResult<Json<DeviceDto>> {
@@ -349,8 +328,7 @@ pub async fn device_step(
     params(("id" = DeviceId, Path, description = "Device id")),
     responses((status = 201, body = CredentialDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn issue_credential(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DeviceId>,
 ) -> ApiResult<(StatusCode, Json<CredentialDto>)> {
     let c = s
@@ -366,8 +344,7 @@ pub async fn issue_credential(
     params(("id" = DeviceId, Path, description = "Device id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn revoke_credential(
-    State(s): State<AppState>,
-    caller: Caller,
+    Api { state: s, caller }: Api,
     Path(id): Path<DeviceId>,
 ) -> ApiResult<StatusCode> {
     s.services
@@ -379,10 +356,7 @@ pub async fn revoke_credential(
 /// Decisions not carried out within three months (the quarterly report to IVO). Audited.
 #[utoipa::path(get, path = "/api/v1/reports/not-carried-out", tag = "reports",
     responses((status = 200, body = Vec<NotCarriedOut>), (status = 403, body = Problem)))]
-pub async fn not_carried_out(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<NotCarriedOut>>> {
+pub async fn not_carried_out(Api { state: s, caller }: Api) -> ApiResult<Json<Vec<NotCarriedOut>>> {
     Ok(Json(
         s.services.report_not_carried_out(&caller.ctx()).await?,
     ))
