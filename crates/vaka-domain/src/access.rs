@@ -14,7 +14,7 @@ use crate::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, UnitId
 use crate::reason::DirectoryReason;
 use crate::{DomainError, DomainResult};
 
-/// The roles of DOMAIN.md, by code name.
+/// The roles of municipal home care and its alarm centre, by code name.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

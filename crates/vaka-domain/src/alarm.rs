@@ -58,7 +58,7 @@ impl AlarmKind {
     }
 }
 
-/// The municipality's targets (DOMAIN.md section 2; all settings).
+/// The municipality's targets (see docs/RULES.md, "Safety alarms"; all settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlarmTargets {
     /// An operator must take an alarm within this, or it escalates.

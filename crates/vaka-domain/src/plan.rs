@@ -26,7 +26,7 @@ pub enum EscalationChain {
 
 crate::impl_codes!(EscalationChain);
 
-/// The municipality's defaults (DOMAIN.md section 1).
+/// The municipality's defaults (see docs/RULES.md, "Night supervision by camera").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupervisionDefaults {
     pub recheck_delay_minutes: u16,

@@ -30,7 +30,7 @@ use vaka_store::Store;
 pub use context::{Ctx, RequestMeta};
 pub use error::{ServiceError, ServiceResult};
 
-/// Settings of the use cases, with the defaults DOMAIN.md gives.
+/// Settings of the use cases, with the defaults of docs/RULES.md.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub lockout: LockoutPolicy,

@@ -37,7 +37,7 @@ pub(crate) fn active(a: &AlarmAccount) -> bool {
     a.status.is_with_client() && a.status != DeviceStatus::Deactivated
 }
 
-/// The alarm settings (DOMAIN.md section 2; defaults from there).
+/// The alarm settings (defaults: docs/RULES.md, "Safety alarms").
 #[derive(Debug, Clone)]
 pub struct AlarmSettings {
     pub targets: AlarmTargets,

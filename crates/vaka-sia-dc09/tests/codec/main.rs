@@ -1,4 +1,4 @@
-//! Integration tests of vaka-sia-dc09 (one test binary, see STYLE.md): third-party vectors,
+//! Integration tests of vaka-sia-dc09 (one test binary, as every crate of the workspace): third-party vectors,
 //! our answers as checked by siadc09, round trips and property tests.
 
 mod peers;
