@@ -2,6 +2,9 @@
 //! and answers with `vaka_sia_dc09::response` (ACK, or NAK/DUH/silence where a test asks).
 //! Each test runs the loop for about a second and checks its own counts; nothing sleeps.
 
+// Integration tests: a failed unwrap/expect is a loudly failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

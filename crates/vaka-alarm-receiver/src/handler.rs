@@ -73,7 +73,7 @@ pub fn fingerprint(token: &str, data: &[u8]) -> i64 {
 }
 
 impl FrameHandler {
-    fn refuse(&self, e: &FrameError, now: Timestamp) -> Decision {
+    fn refuse(e: &FrameError, now: Timestamp) -> Decision {
         metrics::counter!("vaka_dc09_refused_total", "reason" => reason(e.kind)).increment(1);
         match e.disposition() {
             Disposition::Drop => Decision::Drop(e.kind),
@@ -90,7 +90,7 @@ impl FrameHandler {
         let now = self.clock.now();
         let parsed = match parse_frame(frame) {
             Ok(f) => f,
-            Err(e) => return self.refuse(&e, now),
+            Err(e) => return Self::refuse(&e, now),
         };
         let h = &parsed.header;
         let nak = |reason: &'static str| {
@@ -115,7 +115,7 @@ impl FrameHandler {
         }
         let body = match parsed.body(entry.key.as_ref()) {
             Ok(b) => b,
-            Err(e) => return self.refuse(&e, now),
+            Err(e) => return Self::refuse(&e, now),
         };
         if let Some(at) = body.timestamp
             && !window::check(at, now).is_ok()
@@ -129,12 +129,9 @@ impl FrameHandler {
             metrics::counter!("vaka_dc09_heartbeats_total").increment(1);
             return Decision::Answer(ack);
         }
-        let content = match content::decode(&h.id, &body.data) {
-            Ok(c) => c,
-            Err(_) => {
-                metrics::counter!("vaka_dc09_refused_total", "reason" => "content").increment(1);
-                return Decision::Answer(response::duh(h));
-            }
+        let Ok(content) = content::decode(&h.id, &body.data) else {
+            metrics::counter!("vaka_dc09_refused_total", "reason" => "content").increment(1);
+            return Decision::Answer(response::duh(h));
         };
         let token = h.id.as_str();
         let message = Received {

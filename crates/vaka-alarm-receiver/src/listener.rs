@@ -36,7 +36,7 @@ impl Default for ReceiverConfig {
     fn default() -> Self {
         Self {
             max_connections: 4096,
-            idle_timeout: Duration::from_secs(300),
+            idle_timeout: Duration::from_mins(5),
             dedupe_window: SignedDuration::from_mins(10),
             max_batch: 2000,
             max_udp_in_flight: 256,
@@ -113,14 +113,14 @@ impl Receiver {
         let mut deframer = Deframer::new();
         let mut buf = vec![0u8; 8192];
         loop {
-            let n =
-                match tokio::time::timeout(self.config.idle_timeout, stream.read(&mut buf)).await {
-                    Ok(r) => r?,
-                    Err(_) => {
-                        tracing::debug!(%peer, "DC-09 connection idle; closed");
-                        return Ok(());
-                    }
-                };
+            let n = if let Ok(r) =
+                tokio::time::timeout(self.config.idle_timeout, stream.read(&mut buf)).await
+            {
+                r?
+            } else {
+                tracing::debug!(%peer, "DC-09 connection idle; closed");
+                return Ok(());
+            };
             if n == 0 {
                 return Ok(());
             }

@@ -176,7 +176,7 @@ async fn run(
                 let Some(batch) = in_flight.pop_front() else { continue };
                 let result = result
                     .unwrap_or_else(|e| Err(SinkError(format!("the group commit failed: {e}"))));
-                finish(batch, result, &mut memory, &mut pending, &mut failed);
+                finish(batch, &result, &mut memory, &mut pending, &mut failed);
             }
             first = rx.recv(), if open && in_flight.len() < IN_FLIGHT => {
                 let Some(first) = first else {
@@ -265,7 +265,7 @@ fn start(
 /// Remembers what a batch stored (or forgets what it failed to) and answers its jobs.
 fn finish(
     batch: Batch,
-    result: Result<(), SinkError>,
+    result: &Result<(), SinkError>,
     memory: &mut Memory,
     pending: &mut HashMap<Key, u64>,
     failed: &mut VecDeque<u64>,
@@ -273,7 +273,7 @@ fn finish(
     for (key, _) in &batch.keys {
         pending.remove(key);
     }
-    match &result {
+    match result {
         Ok(()) => {
             metrics::counter!("vaka_dc09_stored_total").increment(batch.keys.len() as u64);
             metrics::counter!("vaka_dc09_duplicates_total").increment(batch.duplicates);

@@ -4,6 +4,9 @@
 //! that names the frame's own account when it answers an intact header; only provisioned
 //! accounts are ever stored, and an account with a key never has a clear message stored.
 
+// Integration tests: a failed unwrap/expect is a loudly failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use jiff::Timestamp;

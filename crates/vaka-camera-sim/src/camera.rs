@@ -50,7 +50,10 @@ impl SimCamera {
     }
 
     fn scene(&self) -> Scene {
-        *self.scene.lock().unwrap_or_else(|e| e.into_inner())
+        *self
+            .scene
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs until the task is dropped: connects, and reconnects with backoff when the
@@ -72,17 +75,16 @@ impl SimCamera {
                     tracing::debug!(error = %e, "simulated camera: connection failed");
                 }
             }
-            let pause = match self.behaviour {
-                Behaviour::Flapping { down, .. } => down,
-                _ => {
-                    // A connection that held a while resets the backoff.
-                    if started.elapsed() > Duration::from_secs(60) {
-                        backoff = Duration::from_secs(1);
-                    }
-                    let b = backoff;
-                    backoff = (backoff * 2).min(Duration::from_secs(60));
-                    b
+            let pause = if let Behaviour::Flapping { down, .. } = self.behaviour {
+                down
+            } else {
+                // A connection that held a while resets the backoff.
+                if started.elapsed() > Duration::from_mins(1) {
+                    backoff = Duration::from_secs(1);
                 }
+                let b = backoff;
+                backoff = (backoff * 2).min(Duration::from_mins(1));
+                b
             };
             tokio::time::sleep(pause).await;
         }

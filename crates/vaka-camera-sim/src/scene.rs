@@ -37,11 +37,15 @@ fn noise(seed: &mut u32) -> u8 {
     (*seed & 0x0F) as u8
 }
 
+/// The index of pixel (x, y); both are non-negative (the loops below start at 0).
+fn at(x: i32, y: i32) -> usize {
+    usize::try_from(y).unwrap_or(0) * usize::from(WIDTH) + usize::try_from(x).unwrap_or(0)
+}
+
 fn fill(img: &mut [u8], x0: i32, y0: i32, x1: i32, y1: i32, v: u8) {
     for y in y0.max(0)..y1.min(i32::from(HEIGHT)) {
         for x in x0.max(0)..x1.min(i32::from(WIDTH)) {
-            let i = (y as usize) * usize::from(WIDTH) + x as usize;
-            img[i] = v;
+            img[at(x, y)] = v;
         }
     }
 }
@@ -51,7 +55,7 @@ fn ellipse(img: &mut [u8], cx: i32, cy: i32, rx: i32, ry: i32, v: u8) {
         for x in (cx - rx).max(0)..(cx + rx).min(i32::from(WIDTH)) {
             let (dx, dy) = (x - cx, y - cy);
             if dx * dx * ry * ry + dy * dy * rx * rx <= rx * rx * ry * ry {
-                img[(y as usize) * usize::from(WIDTH) + x as usize] = v;
+                img[at(x, y)] = v;
             }
         }
     }

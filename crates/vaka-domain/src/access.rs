@@ -48,7 +48,14 @@ crate::impl_codes!(Role);
 impl Role {
     /// The permissions this role carries (within the scope of the assignment).
     pub fn permissions(self) -> &'static [Permission] {
-        use Permission::*;
+        use Permission::{
+            AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
+            AlarmHandle, AlarmOversight, AuditExport, AuditRead, ClientRead, ClientWrite,
+            ConsentManage, DecisionManage, DeviceManage, DirectoryRead, DispatchRespond,
+            ImportData, OrderAccept, OrganisationManage, PauseRecord, PlanManage, ReportRead,
+            StatisticsRead, Supervise, SupervisionLogExport, TechnicalCheck, TokenManage,
+            UnitManage,
+        };
         match self {
             Role::SystemAdmin => &[
                 DirectoryRead,
@@ -112,7 +119,7 @@ impl Role {
     /// Which kinds of organisation may hold this role. Governance and decisions stay with the
     /// municipality; an alarm centre only answers alarms and looks in.
     pub fn allowed_in(self, kind: OrganisationKind) -> bool {
-        use OrganisationKind::*;
+        use OrganisationKind::{AlarmCentre, Municipality, Provider};
         match self {
             Role::SystemAdmin | Role::SystemManager | Role::NeedsAssessor => kind == Municipality,
             Role::UnitManager | Role::NightPatrol | Role::CareStaff | Role::Nurse => {
@@ -515,10 +522,10 @@ mod tests {
 
     #[test]
     fn scopes_of_assignments() {
+        use OrganisationKind::{Municipality, Provider};
         let m = OrganisationId::new();
         let p = OrganisationId::new();
         let u = UnitId::new();
-        use OrganisationKind::*;
         assert_eq!(
             assignment(Role::SystemAdmin, Municipality, m, None).scope(),
             Scope::Everything

@@ -61,7 +61,10 @@ impl AlarmMonth {
 }
 
 fn pct(part: u32, whole: u32) -> Option<u32> {
-    (whole > 0).then(|| ((u64::from(part) * 100 + u64::from(whole) / 2) / u64::from(whole)) as u32)
+    (whole > 0).then(|| {
+        let pct = (u64::from(part) * 100 + u64::from(whole) / 2) / u64::from(whole);
+        u32::try_from(pct).unwrap_or(u32::MAX)
+    })
 }
 
 fn median(mut v: Vec<i64>) -> Option<i64> {

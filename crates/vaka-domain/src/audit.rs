@@ -566,7 +566,7 @@ mod tests {
 
     fn entry(i: u64) -> NewAuditEntry {
         let mut e = NewAuditEntry::new(
-            Timestamp::from_second(1_700_000_000 + i as i64).unwrap(),
+            Timestamp::from_second(1_700_000_000 + i64::try_from(i).unwrap()).unwrap(),
             Actor {
                 user_id: Some(UserId::new()),
                 username: Some(format!("user{i}")),

@@ -64,8 +64,13 @@ crate::impl_codes!(DeviceStep);
 impl DeviceStatus {
     /// The status after a step, or why the step is not possible now.
     pub fn after(self, step: DeviceStep) -> DomainResult<DeviceStatus> {
-        use DeviceStatus::*;
-        use DeviceStep::*;
+        use DeviceStatus::{
+            Active, Assigned, Deactivated, Decommissioned, InStock, Installed, Returned, TestPassed,
+        };
+        use DeviceStep::{
+            Activate, Assign, Deactivate, Decommission, FailTest, Install, PassTest, Restock,
+            Return,
+        };
         let next = match (self, step) {
             (InStock, Assign) => Assigned,
             (Assigned, Install) => Installed,

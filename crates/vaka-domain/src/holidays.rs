@@ -40,7 +40,9 @@ pub fn easter(year: i16) -> Date {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     // Month is 3 or 4 and day 1..=31 by construction.
-    date(year, month as i8, day as i8)
+    #[allow(clippy::cast_possible_truncation, reason = "month 3..=4, day 1..=31")]
+    let (month, day) = (month as i8, day as i8);
+    date(year, month, day)
 }
 
 /// The first `weekday` on or after `from`.

@@ -166,7 +166,7 @@ pub fn check_pause_nights(first: Date, last: Date, today: Date) -> DomainResult<
             RegistryReason::FirstNightPast,
         ));
     }
-    if first.until(last).map(|s| s.get_days()).unwrap_or(i32::MAX) > 366 {
+    if first.until(last).map_or(i32::MAX, |s| s.get_days()) > 366 {
         return Err(DomainError::invalid(
             "last_night",
             RegistryReason::PauseTooLong,

@@ -562,7 +562,7 @@ mod tests {
             let night = date(2026, 1, 1).checked_add(day.days()).unwrap();
             let times: Vec<Time> = minutes
                 .iter()
-                .map(|m| time((m / 60) as i8, (m % 60) as i8, 0, 0))
+                .map(|m| time(i8::try_from(m / 60).unwrap(), i8::try_from(m % 60).unwrap(), 0, 0))
                 .collect();
             let p = plan(SupervisionMode::Camera, &times);
             let tasks = run(

@@ -216,7 +216,7 @@ impl OrgNumber {
             .trim()
             .chars()
             .filter(|c| *c != '-')
-            .map(|c| c.to_digit(10).map(|d| d as u8))
+            .map(|c| c.to_digit(10).and_then(|d| u8::try_from(d).ok()))
             .collect::<Option<_>>()
             .ok_or_else(|| DomainError::invalid("org_number", InputReason::DigitsAndDashOnly))?;
         let [head @ .., check] = digits.as_slice() else {

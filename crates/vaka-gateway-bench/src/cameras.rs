@@ -71,7 +71,7 @@ pub async fn run(args: Args) {
             counters.welcomed.load(Ordering::Relaxed),
             counters.failed.load(Ordering::Relaxed),
         );
-        if w + f >= args.count || started.elapsed() > Duration::from_secs(600) {
+        if w + f >= args.count || started.elapsed() > Duration::from_mins(10) {
             break;
         }
     }
@@ -160,15 +160,13 @@ async fn camera(server: String, counters: Arc<Counters>, handshakes: Arc<Semapho
         match ws.next().await {
             Some(Ok(Message::Text(t))) => {
                 let v: serde_json::Value = serde_json::from_str(&t).unwrap_or_default();
-                match v["heartbeat_seconds"].as_u64() {
-                    Some(s) => break Duration::from_secs(s.max(1)),
-                    None => {
-                        counters.failed.fetch_add(1, Ordering::Relaxed);
-                        return;
-                    }
+                if let Some(s) = v["heartbeat_seconds"].as_u64() {
+                    break Duration::from_secs(s.max(1));
                 }
+                counters.failed.fetch_add(1, Ordering::Relaxed);
+                return;
             }
-            Some(Ok(_)) => continue,
+            Some(Ok(_)) => {}
             _ => {
                 counters.failed.fetch_add(1, Ordering::Relaxed);
                 return;
@@ -190,7 +188,7 @@ async fn camera(server: String, counters: Arc<Counters>, handshakes: Arc<Semapho
                 counters.heartbeats.fetch_add(1, Ordering::Relaxed);
             }
             msg = rx.next() => match msg {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                None | Some(Err(_) | Ok(Message::Close(_))) => break,
                 Some(Ok(_)) => {}
             },
         }

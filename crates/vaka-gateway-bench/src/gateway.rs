@@ -98,19 +98,16 @@ async fn relay(mut look: LookIn, socket: WebSocket) {
     let (mut tx, mut rx) = socket.split();
     loop {
         tokio::select! {
-            frame = look.frames.recv() => match frame {
-                Some(f) => {
-                    if tx.send(Message::Binary(f)).await.is_err() {
-                        break;
-                    }
-                }
-                None => {
-                    let _ = tx.send(Message::Close(None)).await;
+            frame = look.frames.recv() => if let Some(f) = frame {
+                if tx.send(Message::Binary(f)).await.is_err() {
                     break;
                 }
+            } else {
+                let _ = tx.send(Message::Close(None)).await;
+                break;
             },
             msg = rx.next() => match msg {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                None | Some(Err(_) | Ok(Message::Close(_))) => break,
                 Some(Ok(_)) => {}
             },
         }

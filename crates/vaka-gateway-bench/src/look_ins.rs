@@ -72,10 +72,10 @@ pub async fn run(args: Args) {
     // before the viewers leave, so that every frame sent in it has time to arrive.
     let connect_for = Duration::from_secs(10);
     let stagger = Duration::from_secs(1);
-    let start_ns = now_ns() + connect_for.as_nanos() as u64;
+    let start_ns = now_ns() + u64::try_from(connect_for.as_nanos()).unwrap_or(u64::MAX);
     let shared = Arc::new(Shared {
-        from_ns: start_ns + stagger.as_nanos() as u64,
-        to_ns: start_ns + Duration::from_secs(args.seconds.saturating_sub(1)).as_nanos() as u64,
+        from_ns: start_ns + u64::try_from(stagger.as_nanos()).unwrap_or(u64::MAX),
+        to_ns: start_ns + args.seconds.saturating_sub(1).saturating_mul(1_000_000_000),
         done: AtomicBool::new(false),
         online: AtomicUsize::new(0),
         sent: AtomicU64::new(0),
@@ -130,6 +130,11 @@ pub async fn run(args: Args) {
         if latencies_us.is_empty() {
             return f64::NAN;
         }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "p in 0..=1: an index into the list"
+        )]
         let i = ((latencies_us.len() - 1) as f64 * p).round() as usize;
         f64::from(latencies_us[i]) / 1000.0
     };
@@ -359,7 +364,7 @@ async fn viewer(server: String, device: Uuid, stop_at: Instant, shared: Arc<Shar
                             latencies.push(u32::try_from(now.saturating_sub(sent) / 1000).unwrap_or(u32::MAX));
                         }
                     }
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                     Some(Ok(_)) => {}
                 },
                 () = tokio::time::sleep_until(stop_at) => {

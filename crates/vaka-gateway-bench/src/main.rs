@@ -10,6 +10,9 @@
 //! - `look-ins`: cameras streaming frames to concurrent viewers, each frame carrying its send
 //!   time, to measure the relay's latency.
 
+// A benchmark tool: failing loudly on a setup error (bind, runtime) is what we want.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cameras;
 mod gateway;
 mod look_ins;
@@ -51,6 +54,6 @@ fn main() {
 /// A random duration below `max` (jitter, so that cameras do not act in step).
 fn jitter(max: std::time::Duration) -> std::time::Duration {
     let ms = u64::try_from(max.as_millis()).unwrap_or(u64::MAX).max(1);
-    let r = (uuid::Uuid::new_v4().as_u128() % u128::from(ms)) as u64;
+    let r = u64::try_from(uuid::Uuid::new_v4().as_u128() % u128::from(ms)).unwrap_or(0);
     std::time::Duration::from_millis(r)
 }

@@ -151,7 +151,9 @@ impl CameraHub {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave the map half-changed: keep going.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A camera connected; a connection it had before is replaced (its loop ends).
@@ -296,7 +298,7 @@ impl CameraHub {
             let mut frame: Option<Bytes> = None;
             tokio::select! {
                 msg = stream.next() => match msg {
-                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break 'conn "closed by the camera",
+                    None | Some(Err(_) | Ok(Message::Close(_))) => break 'conn "closed by the camera",
                     Some(Ok(Message::Text(t))) => actions = proto.on_text(t.as_bytes()),
                     Some(Ok(Message::Binary(b))) => {
                         actions = proto.on_binary(&b);

@@ -2,6 +2,9 @@
 //! write) connects, says hello, heartbeats, streams a look-in to one viewer, and is stopped at
 //! the limit, when the viewer leaves, and when it misbehaves.
 
+// Integration tests: a failed unwrap/expect is a loudly failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -45,7 +48,7 @@ async fn next_text(ws: &mut Ws) -> serde_json::Value {
     loop {
         match ws.next().await.expect("open").expect("message") {
             Message::Text(t) => return serde_json::from_str(&t).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Ping(_) | Message::Pong(_) => {}
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -183,7 +186,7 @@ async fn a_look_in_ends_by_itself_at_its_limit() {
                 break;
             }
             None | Some(Err(_)) => break,
-            Some(Ok(_)) => continue,
+            Some(Ok(_)) => {}
         }
     }
     until(&hub, |hub| !hub.is_online(device)).await;
@@ -203,8 +206,8 @@ async fn garbage_disconnects_the_camera_and_the_gateway_goes_on() {
         ws.send(junk).await.unwrap();
         loop {
             match ws.next().await {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                Some(Ok(_)) => continue,
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => {}
             }
         }
         until(&hub, |hub| hub.connected() == 0).await;

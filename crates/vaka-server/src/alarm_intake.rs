@@ -60,7 +60,7 @@ pub fn records(batch: &[Received]) -> (Vec<AlarmMessage>, Vec<AlarmRecord>, Vec<
             a.device_id = Some(m.entry.device_id);
             a.client_id = m.entry.client_id;
             a.account = Some(m.account.clone());
-            a.zone = e.zone.clone();
+            a.zone.clone_from(&e.zone);
             alarms.push(a);
         }
     }

@@ -355,7 +355,7 @@ mod tests {
                 serde_json::to_value(Config::default())
                     .map_err(|e| e.to_string())?
                     .as_object()
-                    .map(|o| o.len()),
+                    .map(serde_json::Map::len),
                 Some(SETTINGS.len()),
                 "SETTINGS lists every field"
             );

@@ -158,7 +158,7 @@ pub async fn seed(
             33 => Protection::FictitiousIdentity,
             _ => Protection::None,
         };
-        let contacts = (0..(1 + i % 2))
+        let contacts = (0..=(i % 2))
             .map(|k| ContactInput {
                 name: format!(
                     "{} {}",
@@ -227,7 +227,7 @@ pub async fn seed(
         let decided_on = if waiting {
             days_ago(today, 125)
         } else {
-            days_ago(today, 20 + 4 * i as i64)
+            days_ago(today, 20 + 4 * i64::try_from(i).unwrap_or(0))
         };
         let mut services_granted = Vec::new();
         if i % 3 != 2 {
@@ -356,15 +356,14 @@ pub async fn seed(
             {
                 // Camera clients get a look-in due within the next half hour as well, so that a
                 // newcomer to the demo has a window open whenever they try it.
-                let plan_times = match mode {
-                    SupervisionMode::PhysicalVisit => times.to_owned(),
-                    _ => {
-                        let soon = soon(services.now(), 5 + 5 * (i % 5) as i64);
-                        if times.contains(&soon) {
-                            times.to_owned()
-                        } else {
-                            format!("{soon}, {times}")
-                        }
+                let plan_times = if mode == SupervisionMode::PhysicalVisit {
+                    times.to_owned()
+                } else {
+                    let soon = soon(services.now(), 5 + 5 * i64::try_from(i % 5).unwrap_or(0));
+                    if times.contains(&soon) {
+                        times.to_owned()
+                    } else {
+                        format!("{soon}, {times}")
                     }
                 };
                 services
@@ -440,9 +439,11 @@ async fn register(
     let alarm = kind == DeviceKind::AlarmUnit;
     let encrypted = alarm && n.is_multiple_of(4);
     let key: Option<String> = encrypted.then(|| {
-        (0..16)
-            .map(|_| format!("{:02X}", rng.random::<u8>()))
-            .collect()
+        use std::fmt::Write as _;
+        (0..16).fold(String::with_capacity(32), |mut s, _| {
+            let _ = write!(s, "{:02X}", rng.random::<u8>()); // writing to a String cannot fail
+            s
+        })
     });
     let account = alarm.then(|| format!("{:04X}", 0x1000 + n));
     let r = services

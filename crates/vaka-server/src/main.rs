@@ -186,7 +186,7 @@ fn load(cli_config: Option<&PathBuf>, common: &Common) -> anyhow::Result<Config>
         cfg.database_url = Some(d.clone());
     }
     if let Some(d) = &common.data_dir {
-        cfg.data_dir = d.clone();
+        cfg.data_dir.clone_from(d);
     }
     Ok(cfg)
 }
@@ -233,7 +233,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
             let listener = serve::bind(cfg.listen).await?;
             let addr = listener.local_addr()?;
-            tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = started.elapsed().as_millis() as u64, "ready");
+            tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "ready");
             println!("Vaka listening on http://{addr}");
             serve::run(&cfg, listener, state).await?;
             Ok(ExitCode::SUCCESS)

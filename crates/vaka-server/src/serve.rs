@@ -20,7 +20,7 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.sessions.absolute = SignedDuration::from_hours(cfg.session_absolute_hours.max(1));
     sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
     sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
-    sc.alarms.checks.times = cfg.alarm_check_times.clone();
+    sc.alarms.checks.times.clone_from(&cfg.alarm_check_times);
     sc
 }
 
@@ -145,7 +145,7 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 {
                     match services.plan_night(night).await {
                         Ok(r) => {
-                            tracing::info!(%night, tasks = r.tasks, added = r.added, "night planned")
+                            tracing::info!(%night, tasks = r.tasks, added = r.added, "night planned");
                         }
                         Err(e) => tracing::warn!(%night, error = %e, "planning the night failed"),
                     }

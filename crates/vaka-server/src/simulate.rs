@@ -52,7 +52,7 @@ pub fn character(i: usize, offline_every: usize) -> (Scene, Behaviour) {
         Behaviour::Offline
     } else if i % 13 == 6 {
         Behaviour::Flapping {
-            up: Duration::from_secs(120),
+            up: Duration::from_mins(2),
             down: Duration::from_secs(30),
         }
     } else if i % 17 == 8 {
@@ -136,7 +136,7 @@ pub fn spawn_alarm_units(creds: &crate::demo::DemoCredentials, receiver: &str) -
                 };
                 let frame = match key {
                     Some(k) => encode_encrypted(&header, &body, k, &mut |b: &mut [u8]| {
-                        rand::RngCore::fill_bytes(&mut rand::rng(), b)
+                        rand::RngCore::fill_bytes(&mut rand::rng(), b);
                     }),
                     None => encode_clear(&header, &body),
                 };

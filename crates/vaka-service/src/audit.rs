@@ -90,7 +90,7 @@ impl Services {
                 out.dedup_by_key(|e| e.seq);
                 out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
                 let filters = serde_json::json!({
-                    "actor": q.actor, "client": q.client, "action": q.action.map(|a| a.code()),
+                    "actor": q.actor, "client": q.client, "action": q.action.map(vaka_domain::audit::AuditAction::code),
                     "from": q.from.map(|t| t.to_string()), "to": q.to.map(|t| t.to_string()),
                     "results": out.len(),
                 });
@@ -171,7 +171,7 @@ impl Services {
                 break;
             };
             // The next page loads while this one's hashes are recomputed on another thread.
-            if entries.len() as i64 == PAGE {
+            if i64::try_from(entries.len()) == Ok(PAGE) {
                 next = Some(fetch(last));
             }
             let (entries, ok) = tokio::task::spawn_blocking(move || {

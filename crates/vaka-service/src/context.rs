@@ -43,8 +43,8 @@ impl<'a> Ctx<'a> {
         care_context: &str,
     ) -> NewAuditEntry {
         let mut e = NewAuditEntry::new(at, Actor::acting(self.principal, grant), action, outcome);
-        e.request_id = self.meta.request_id.clone();
-        e.source_ip = self.meta.source_ip.clone();
+        e.request_id.clone_from(&self.meta.request_id);
+        e.source_ip.clone_from(&self.meta.source_ip);
         e.care_context = Some(care_context.to_owned());
         e
     }

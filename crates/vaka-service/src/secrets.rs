@@ -42,7 +42,7 @@ pub fn recovery_code() -> String {
 pub fn recovery_code_hash(code: &str) -> String {
     let norm: String = code
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
     hex::encode(sha256(norm.as_bytes()))

@@ -77,7 +77,9 @@ enum Mapping {
 
 /// SIA DC-03 two-letter codes (names from siadc09 `dc03.py`).
 fn sia_mapping(code: &str) -> Option<Mapping> {
-    use Condition::*;
+    use Condition::{
+        CommunicationFailure, Fire, Inactivity, LowBattery, MainsFailure, PersonalAlarm,
+    };
     use Mapping::{New, Restore, Test};
     Some(match code {
         // MA Medical Alarm, QA Emergency Alarm, PA Panic Alarm ("Emergency assistance
@@ -114,7 +116,9 @@ fn sia_mapping(code: &str) -> Option<Mapping> {
 
 /// DC-05 Contact ID event codes (names from siadc09 `dc05.py` "Appendix C").
 fn cid_condition(code: u16) -> Option<Mapping> {
-    use Condition::*;
+    use Condition::{
+        CommunicationFailure, Fall, Fire, Inactivity, LowBattery, MainsFailure, PersonalAlarm,
+    };
     use Mapping::{New, Test};
     Some(match code {
         // 100 Medical, 101 Personal Emergency, 120 Panic (pysiaalarm: 100→MA, 101→QA, 120→PA).

@@ -40,7 +40,7 @@ pub(crate) async fn insert_tasks(
             due.push(DbInstant::new(t.due).micros());
             opens.push(DbInstant::new(t.opens).micros());
             closes.push(DbInstant::new(t.closes).micros());
-            dst.push(t.dst.map(|d| d.code()));
+            dst.push(t.dst.map(vaka_domain::rounds::DstAdjustment::code));
             states.push(state);
             state_at.push(at.map(|a| DbInstant::new(a).micros()));
             reasons.push(reason);

@@ -16,6 +16,9 @@ type Db = sqlx::Postgres;
 
 mod bulk;
 
+// The included SQL modules are written against their parent's scope (`use super::*`), the same
+// in both backends; naming the imports here would tie each backend to every file's needs.
+#[allow(clippy::wildcard_imports)]
 mod shared {
     use super::Db;
     include!("../../vaka-store/sql/tx.rs");

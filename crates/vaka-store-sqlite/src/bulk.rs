@@ -30,7 +30,7 @@ pub(crate) async fn insert_tasks(
                 .push_bind(DbInstant::new(t.due))
                 .push_bind(DbInstant::new(t.opens))
                 .push_bind(DbInstant::new(t.closes))
-                .push_bind(t.dst.map(|d| d.code()))
+                .push_bind(t.dst.map(vaka_domain::rounds::DstAdjustment::code))
                 .push_bind(state)
                 .push_bind(at.map(DbInstant::new))
                 .push_bind(reason)

@@ -20,6 +20,9 @@ type Db = sqlx::Sqlite;
 mod audit_pages;
 mod bulk;
 
+// The included SQL modules are written against their parent's scope (`use super::*`), the same
+// in both backends; naming the imports here would tie each backend to every file's needs.
+#[allow(clippy::wildcard_imports)]
 mod shared {
     use super::Db;
     include!("../../vaka-store/sql/tx.rs");

@@ -30,14 +30,14 @@ fn push_alarm(mut b: sqlx::query_builder::Separated<'_, Db, &'static str>, a: &A
         .push_bind(al.taken_at.map(DbInstant::new))
         .push_bind(al.contacted_at.map(DbInstant::new))
         .push_bind(al.dispatched_at.map(DbInstant::new))
-        .push_bind(a.chain_link.map(|l| l.code()))
+        .push_bind(a.chain_link.map(vaka_domain::alarm::ChainLink::code))
         .push_bind(al.state.responder().map(|u| u.0))
         .push_bind(al.acknowledged_at.map(DbInstant::new))
         .push_bind(al.on_way_at.map(DbInstant::new))
         .push_bind(al.arrived_at.map(DbInstant::new))
         .push_bind(al.closed_at.map(DbInstant::new))
         .push_bind(a.closed_by.map(|u| u.0))
-        .push_bind(a.cause.map(|c| c.code()))
+        .push_bind(a.cause.map(vaka_domain::alarm::CloseCause::code))
         .push_bind(a.note.clone())
         .push_bind(al.escalated_not_taken)
         .push_bind(al.escalated_not_acknowledged)
@@ -536,14 +536,14 @@ impl AlarmWrite for SqlTx {
             al.taken_at.map(DbInstant::new),
             al.contacted_at.map(DbInstant::new),
             al.dispatched_at.map(DbInstant::new),
-            after.chain_link.map(|l| l.code()),
+            after.chain_link.map(vaka_domain::alarm::ChainLink::code),
             al.state.responder().map(|u| u.0),
             al.acknowledged_at.map(DbInstant::new),
             al.on_way_at.map(DbInstant::new),
             al.arrived_at.map(DbInstant::new),
             al.closed_at.map(DbInstant::new),
             after.closed_by.map(|u| u.0),
-            after.cause.map(|c| c.code()),
+            after.cause.map(vaka_domain::alarm::CloseCause::code),
             after.note,
             al.escalated_not_taken,
             al.escalated_not_acknowledged,

@@ -29,7 +29,7 @@ impl AuditRead for SqlTx {
                LIMIT $8"#,
             q.actor.map(|u| u.0),
             q.client.map(|c| c.0),
-            q.action.map(|a| a.code()),
+            q.action.map(vaka_domain::audit::AuditAction::code),
             q.from.map(DbInstant::new),
             q.to.map(DbInstant::new),
             q.actor_unit.map(|u| u.0),
@@ -105,7 +105,7 @@ impl SqlTx {
                     .push_bind(DbInstant(e.at))
                     .push_bind(e.actor.user_id.map(|u| u.0))
                     .push_bind(e.actor.username.clone())
-                    .push_bind(e.actor.role.map(|r| r.code()))
+                    .push_bind(e.actor.role.map(vaka_domain::access::Role::code))
                     .push_bind(e.actor.organisation_id.map(|o| o.0))
                     .push_bind(e.actor.unit_id.map(|u| u.0))
                     .push_bind(e.actor.credential.clone())

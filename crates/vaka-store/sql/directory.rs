@@ -167,7 +167,7 @@ impl DirectoryRead for SqlTx {
                LIMIT $6"#,
             f.organisation.map(|o| o.0),
             f.unit.map(|u| u.0),
-            f.status.map(|s| s.code()),
+            f.status.map(vaka_domain::directory::AccountStatus::code),
             lower,
             upper,
             f.limit,
@@ -262,10 +262,10 @@ impl DirectoryWrite for SqlTx {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             org.id.0,
             org.kind.code(),
-            org.provider_kind.map(|k| k.code()),
+            org.provider_kind.map(vaka_domain::directory::ProviderKind::code),
             org.name,
             search_key(&org.name),
-            org.org_number.as_ref().map(|n| n.as_str()),
+            org.org_number.as_ref().map(vaka_domain::validate::OrgNumber::as_str),
             org.active,
             DbInstant::new(org.created_at),
         )
@@ -283,9 +283,12 @@ impl DirectoryWrite for SqlTx {
             org.id.0,
             org.name,
             search_key(&org.name),
-            org.org_number.as_ref().map(|n| n.as_str()),
+            org.org_number
+                .as_ref()
+                .map(vaka_domain::validate::OrgNumber::as_str),
             org.active,
-            org.provider_kind.map(|k| k.code()),
+            org.provider_kind
+                .map(vaka_domain::directory::ProviderKind::code),
         )
         .execute(&mut *self.tx)
         .await
@@ -362,7 +365,7 @@ impl DirectoryWrite for SqlTx {
             u.display_name,
             search_key(&u.display_name),
             u.email.as_str(),
-            u.hsa_id.as_ref().map(|h| h.as_str()),
+            u.hsa_id.as_ref().map(vaka_domain::validate::HsaId::as_str),
             u.organisation_id.0,
             u.status.code(),
             new.password_hash,
@@ -389,7 +392,7 @@ impl DirectoryWrite for SqlTx {
             u.display_name,
             search_key(&u.display_name),
             u.email.as_str(),
-            u.hsa_id.as_ref().map(|h| h.as_str()),
+            u.hsa_id.as_ref().map(vaka_domain::validate::HsaId::as_str),
         )
         .execute(&mut *self.tx)
         .await

@@ -199,7 +199,7 @@ impl RegistryRead for SqlTx {
                LIMIT 1000"#,
             f.provider.map(|p| p.0),
             f.client.map(|c| c.0),
-            f.status.map(|s| s.code()),
+            f.status.map(vaka_domain::decision::OrderStatus::code),
         )
         .fetch_all(&mut *self.tx)
         .await
@@ -356,8 +356,9 @@ impl RegistryRead for SqlTx {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| (Some(s.to_owned()), Some(format!("{s}{}", char::MAX))))
-            .unwrap_or((None, None));
+            .map_or((None, None), |s| {
+                (Some(s.to_owned()), Some(format!("{s}{}", char::MAX)))
+            });
         sqlx::query_as!(
             DeviceRow,
             r#"SELECT id as "id!: Uuid", kind as "kind!", serial as "serial!", model as "model!",
@@ -374,8 +375,8 @@ impl RegistryRead for SqlTx {
                  AND ((serial >= $4 AND serial < $5) OR $4 IS NULL)
                ORDER BY kind, serial
                LIMIT $6"#,
-            f.kind.map(|k| k.code()),
-            f.status.map(|s| s.code()),
+            f.kind.map(vaka_domain::device::DeviceKind::code),
+            f.status.map(vaka_domain::device::DeviceStatus::code),
             f.client.map(|c| c.0),
             lower,
             upper,
@@ -601,7 +602,7 @@ impl RegistryWrite for SqlTx {
             d.law.code(),
             d.simplified,
             d.service.code(),
-            d.supervision_mode.map(|m| m.code()),
+            d.supervision_mode.map(vaka_domain::decision::SupervisionMode::code),
             times_to_text(&d.times),
             DbDate(d.decided_on),
             DbDate(d.valid_from),
@@ -726,7 +727,7 @@ impl RegistryWrite for SqlTx {
             p.mode.code(),
             times_to_text(&p.times),
             p.recheck_delay_minutes.map(i64::from),
-            p.escalation.map(|e| e.code()),
+            p.escalation.map(vaka_domain::plan::EscalationChain::code),
             p.response_target_minutes.map(i64::from),
             p.updated_by.0,
             DbInstant::new(p.updated_at),
@@ -795,7 +796,7 @@ impl RegistryWrite for SqlTx {
             d.credential_issued_at.map(DbInstant::new),
             d.credential_revoked_at.map(DbInstant::new),
             d.dc09_account,
-            d.dc09_key.as_ref().map(|k| k.to_text()),
+            d.dc09_key.as_ref().map(vaka_domain::device::Dc09Key::to_text),
             d.dc09_key.as_ref().map(|k| k.style.code()),
             d.last_seen_at.map(DbInstant::new),
             d.state,
@@ -825,7 +826,7 @@ impl RegistryWrite for SqlTx {
             d.status.code(),
             d.client_id.map(|c| c.0),
             d.dc09_account,
-            d.dc09_key.as_ref().map(|k| k.to_text()),
+            d.dc09_key.as_ref().map(vaka_domain::device::Dc09Key::to_text),
             d.dc09_key.as_ref().map(|k| k.style.code()),
             d.last_seen_at.map(DbInstant::new),
             d.state,

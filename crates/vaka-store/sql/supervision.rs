@@ -536,7 +536,7 @@ impl SupervisionWrite for SqlTx {
             l.ended_at.map(DbInstant::new),
             i64::from(l.limit_seconds),
             l.recheck,
-            l.outcome.map(|o| o.code()),
+            l.outcome.map(vaka_domain::supervision::Outcome::code),
             l.note.as_deref(),
         )
         .execute(&mut *self.tx)

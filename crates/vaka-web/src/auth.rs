@@ -13,7 +13,9 @@ use vaka_service::auth::Authenticated;
 use vaka_service::{Ctx, RequestMeta};
 
 use crate::error::ApiError;
-use crate::identity::*;
+use crate::identity::{
+    Access, Caller, LoginSession, bearer, clear_session_cookie, is_api, session_cookie, stage_page,
+};
 use crate::state::AppState;
 
 fn deny(path: &str, status: StatusCode) -> Response {
@@ -27,7 +29,7 @@ fn deny(path: &str, status: StatusCode) -> Response {
         let next = urlencode(path);
         Redirect::to(&format!("/login?next={next}")).into_response()
     } else {
-        crate::page::forbidden_page(Default::default())
+        crate::page::forbidden_page(crate::page::PageCtx::default())
     }
 }
 
@@ -82,7 +84,9 @@ pub async fn check_access(
             let res = deny(&path, StatusCode::UNAUTHORIZED);
             return (jar.add(clear_session_cookie(&state)), res).into_response();
         }
-        Err(e) => return crate::page::error_response(&path, e.into(), Default::default()),
+        Err(e) => {
+            return crate::page::error_response(&path, e.into(), crate::page::PageCtx::default());
+        }
     };
     let Some(session) = auth.session.clone() else {
         return deny(&path, StatusCode::UNAUTHORIZED);

@@ -36,14 +36,9 @@ pub async fn verify_form_token(req: Request, expected: &str) -> Result<Request, 
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         // Multipart uploads carry the token in the query string.
-        let in_query = req
-            .uri()
-            .query()
-            .map(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .any(|(k, v)| k == "_csrf" && matches(&v, expected))
-            })
-            .unwrap_or(false);
+        let in_query = req.uri().query().is_some_and(|q| {
+            form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "_csrf" && matches(&v, expected))
+        });
         return if in_query { Ok(req) } else { Err(refuse()) };
     }
     let (parts, body) = req.into_parts();

@@ -139,7 +139,7 @@ impl ApiError {
             title: self.title().to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.to_string(),
-            field: self.field.as_ref().map(|f| f.to_string()),
+            field: self.field.as_ref().map(std::string::ToString::to_string),
             request_id,
         }
     }

@@ -52,7 +52,7 @@ impl From<JsonRejection> for ApiError {
                     data_error(&e.body_text())
                 ),
             ),
-            JsonRejection::BytesRejection(e) => body_error(e.status(), e.body_text()),
+            JsonRejection::BytesRejection(e) => body_error(e.status(), &e.body_text()),
             other => ApiError::bad_request(other.body_text()),
         }
     }
@@ -76,7 +76,7 @@ impl From<FormRejection> for ApiError {
                 "invalid",
                 format!("the form is not valid: {}", e.body_text()),
             ),
-            FormRejection::BytesRejection(e) => body_error(e.status(), e.body_text()),
+            FormRejection::BytesRejection(e) => body_error(e.status(), &e.body_text()),
             other => ApiError::bad_request(other.body_text()),
         }
     }
@@ -102,7 +102,7 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-fn body_error(status: StatusCode, text: String) -> ApiError {
+fn body_error(status: StatusCode, text: &str) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(status, "payload-too-large", "the body is too large")
     } else {

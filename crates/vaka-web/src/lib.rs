@@ -213,7 +213,7 @@ async fn fallback(req: Request) -> Response {
     if identity::is_api(&path) {
         ApiError::not_found("resource").into_response()
     } else {
-        page::not_found_page(Default::default())
+        page::not_found_page(page::PageCtx::default())
     }
 }
 

@@ -35,7 +35,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             login_attempts_per_minute: 20,
             metrics_on_main: true,
-            live_for: std::time::Duration::from_secs(300),
+            live_for: std::time::Duration::from_mins(5),
         }
     }
 }
@@ -84,7 +84,9 @@ impl AppState {
             config,
             metrics,
             demo_logins,
-            cameras: vaka_gateway::camera::CameraHub::new(Default::default()),
+            cameras: vaka_gateway::camera::CameraHub::new(
+                vaka_gateway::camera::CameraSettings::default(),
+            ),
         }))
     }
 

@@ -492,16 +492,15 @@ struct Bench {
 
 impl Bench {
     async fn open(database: Option<String>) -> anyhow::Result<Self> {
-        let (url, tmp) = match database {
-            Some(url) => (url, None),
-            None => {
-                let dir = std::env::temp_dir().join(format!("vaka-bench-{}", std::process::id()));
-                std::fs::create_dir_all(&dir)?;
-                (
-                    format!("sqlite://{}", dir.join("vaka.db").display()),
-                    Some(dir),
-                )
-            }
+        let (url, tmp) = if let Some(url) = database {
+            (url, None)
+        } else {
+            let dir = std::env::temp_dir().join(format!("vaka-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            (
+                format!("sqlite://{}", dir.join("vaka.db").display()),
+                Some(dir),
+            )
         };
         let cfg = Config {
             database_url: Some(url),
@@ -873,6 +872,11 @@ impl Bench {
         ] {
             v.sort();
             let pct = |p: f64| {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "p in 0..=1: an index into the list"
+                )]
                 let k = ((v.len() as f64 - 1.0) * p).round() as usize;
                 v.get(k).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
             };

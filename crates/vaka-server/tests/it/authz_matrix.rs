@@ -678,7 +678,7 @@ fn request(
         ),
         ("PATCH", "/api/v1/units/{id}") => (Some(json!({"name": "B1"})), vec![]),
         ("PUT", "/api/v1/units/{id}/coverage") => (Some(json!({"covered_unit_ids": []})), vec![]),
-        ("POST", "/api/v1/users") | ("POST", "/api/v1/users/requests") => (Some(new_user), vec![]),
+        ("POST", "/api/v1/users" | "/api/v1/users/requests") => (Some(new_user), vec![]),
         ("PATCH", "/api/v1/users/{id}") => (Some(json!({"display_name": "Test b_victim"})), vec![]),
         ("POST", "/api/v1/users/{id}/roles") => (
             Some(json!({"role": "nurse", "organisation_id": w.b, "unit_id": w.b1})),
@@ -723,7 +723,7 @@ fn request(
         ("POST", "/patrol/dispatches/{id}") => (None, s(&[("step", "acknowledge")])),
         ("POST", "/api/v1/visits/{id}/outcome") => (Some(json!({"outcome": "seen_ok"})), vec![]),
         ("POST", "/patrol/visits/{id}") => (None, s(&[("outcome", "seen_ok")])),
-        ("POST", p) | ("PUT", p) if p.starts_with("/api/") => (Some(json!({})), vec![]),
+        ("POST" | "PUT", p) if p.starts_with("/api/") => (Some(json!({})), vec![]),
         ("POST", "/admin/organisations") => (
             None,
             s(&[
@@ -747,7 +747,7 @@ fn request(
             None,
             s(&[("name", "B1"), ("kind", "home_care"), ("active", "true")]),
         ),
-        ("POST", "/admin/users/new") | ("POST", "/admin/users/request") => (
+        ("POST", "/admin/users/new" | "/admin/users/request") => (
             None,
             s(&[
                 ("display_name", "Matrix"),
@@ -876,7 +876,13 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
             };
             let new = app
                 .services
-                .start_session(&user, true, false, true, &Default::default())
+                .start_session(
+                    &user,
+                    true,
+                    false,
+                    true,
+                    &vaka_service::RequestMeta::default(),
+                )
                 .await
                 .unwrap();
             Auth::Session {

@@ -35,6 +35,10 @@ struct Case {
     says: &'static str,
 }
 
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "callers pass `json!` literals"
+)]
 fn case(
     method: Method,
     path: impl Into<String>,
@@ -412,10 +416,10 @@ async fn the_api_answers_bad_input_with_a_clear_4xx_and_changes_nothing(app: Tes
 }
 
 async fn random_bodies_never_cause_a_server_error(app: TestApp) {
+    use proptest::strategy::ValueTree;
     let w = World::build(&app).await;
     let admin = w.p("m_admin").bearer();
     let before = counts(&app).await;
-    use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = (
         0usize..6,

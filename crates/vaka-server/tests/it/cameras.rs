@@ -41,7 +41,7 @@ async fn next_text(ws: &mut Ws) -> serde_json::Value {
     loop {
         match ws.next().await.expect("open").expect("message") {
             Message::Text(t) => return serde_json::from_str(&t).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Ping(_) | Message::Pong(_) => {}
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -119,7 +119,7 @@ pub(crate) async fn connect_sim(
         Behaviour::Normal,
     );
     let task = tokio::spawn(async move {
-        let _ = sim.run().await;
+        let () = sim.run().await;
     });
     let mut changes = app.cameras.subscribe();
     while !app.cameras.is_online(camera) {
@@ -139,7 +139,13 @@ pub(crate) async fn session(app: &TestApp, w: &World, who: &str) -> (Auth, Strin
     };
     let new = app
         .services
-        .start_session(&user, true, false, true, &Default::default())
+        .start_session(
+            &user,
+            true,
+            false,
+            true,
+            &vaka_service::RequestMeta::default(),
+        )
         .await
         .unwrap();
     let token = new.token.clone();

@@ -291,7 +291,13 @@ async fn the_admin_creates_a_unit_and_a_user_in_the_pages(app: TestApp) {
     };
     let new = app
         .services
-        .start_session(&user, true, false, true, &Default::default())
+        .start_session(
+            &user,
+            true,
+            false,
+            true,
+            &vaka_service::RequestMeta::default(),
+        )
         .await
         .unwrap();
     let auth = Auth::Session {

@@ -364,7 +364,7 @@ async fn forms_need_the_session_token_and_the_same_origin(app: TestApp) {
             true,
             false,
             true,
-            &Default::default(),
+            &vaka_service::RequestMeta::default(),
         )
         .await
         .unwrap();

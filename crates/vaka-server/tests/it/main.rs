@@ -2,6 +2,9 @@
 //! no socket), on SQLite and — when `VAKA_TEST_POSTGRES_URL` is set — on PostgreSQL, each test
 //! on a database of its own.
 
+// Integration tests: a failed unwrap/expect is a loudly failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 mod world;
 

@@ -322,7 +322,7 @@ async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_esc
     assert_eq!(stats.rows.len(), 1, "{:?}", stats.rows);
     let r = &stats.rows[0];
     assert_eq!((r.unit, r.year, r.month), (Some(w.a1), 2026, 11));
-    let tasks_of = |s: Story| 3 * count(s) as u32;
+    let tasks_of = |s: Story| 3 * u32::try_from(count(s)).unwrap();
     assert_eq!(r.paused, tasks_of(Story::Paused));
     assert_eq!(r.planned, 600 - tasks_of(Story::Paused));
     let looked = tasks_of(Story::Fine)

@@ -235,15 +235,12 @@ fn decode(s: &str) -> String {
             };
             c.map(|c| (c, semi))
         });
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &after[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+        if let Some((c, semi)) = decoded {
+            out.push(c);
+            rest = &after[semi + 1..];
+        } else {
+            out.push('&');
+            rest = after;
         }
     }
     out.push_str(rest);

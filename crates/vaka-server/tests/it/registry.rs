@@ -39,7 +39,13 @@ async fn session(app: &TestApp, who: &Person) -> Auth {
     };
     let new = app
         .services
-        .start_session(&user, true, false, true, &Default::default())
+        .start_session(
+            &user,
+            true,
+            false,
+            true,
+            &vaka_service::RequestMeta::default(),
+        )
         .await
         .unwrap();
     Auth::Session {

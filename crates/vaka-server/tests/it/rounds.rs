@@ -381,7 +381,7 @@ async fn the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a
     // Another pass changes nothing and sends nobody twice.
     assert_eq!(
         app.services.advance_tasks(&online).await.unwrap(),
-        Default::default()
+        vaka_service::supervision::scheduler::Advanced::default()
     );
     let open = app.services.open_dispatches().await.unwrap();
     let causes: Vec<(ClientId, &str, bool)> = open

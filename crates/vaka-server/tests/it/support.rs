@@ -105,7 +105,9 @@ impl Res {
 /// Everything the application logs while the tests run, at every level: tests assert that no
 /// personal data reaches it.
 pub fn captured_logs() -> String {
-    let buf = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
+    let buf = log_buffer()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     String::from_utf8_lossy(&buf).into_owned()
 }
 
@@ -120,7 +122,7 @@ impl std::io::Write for LogWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         log_buffer()
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .extend_from_slice(data);
         Ok(data.len())
     }
@@ -250,8 +252,8 @@ impl TestApp {
         store.migrate().await.unwrap();
         let mut app = Self::assemble(store, self.backend, self.cleanup.clone());
         app.clock.set(now);
-        app.db_path = self.db_path.clone();
-        app.pg = self.pg.clone();
+        app.db_path.clone_from(&self.db_path);
+        app.pg.clone_from(&self.pg);
         app
     }
 
@@ -289,7 +291,7 @@ impl TestApp {
             Auth::None => {}
             Auth::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
             Auth::Session { token, .. } => {
-                b = b.header(header::COOKIE, format!("vaka_session={token}"))
+                b = b.header(header::COOKIE, format!("vaka_session={token}"));
             }
         }
         b

@@ -82,25 +82,22 @@ impl Services {
         let at = to_db_precision(at);
         self.door
             .change(system_op(), async |w| {
-                match w.find_open_system_alarm(account, UNKNOWN_DEVICE).await? {
-                    Some(before) => {
-                        let mut after = before.clone();
-                        after.occurrences += 1;
-                        after.last_at = at;
-                        after.updated_at = at;
-                        w.update_alarm(&before, &after).await?;
-                    }
-                    None => {
-                        let mut a = AlarmRecord::new(
-                            AlarmKind::UnknownDevice,
-                            AreaType::Town,
-                            UNKNOWN_DEVICE,
-                            transport,
-                            at,
-                        );
-                        a.account = Some(account.to_owned());
-                        w.insert_alarm(&a).await?;
-                    }
+                if let Some(before) = w.find_open_system_alarm(account, UNKNOWN_DEVICE).await? {
+                    let mut after = before.clone();
+                    after.occurrences += 1;
+                    after.last_at = at;
+                    after.updated_at = at;
+                    w.update_alarm(&before, &after).await?;
+                } else {
+                    let mut a = AlarmRecord::new(
+                        AlarmKind::UnknownDevice,
+                        AreaType::Town,
+                        UNKNOWN_DEVICE,
+                        transport,
+                        at,
+                    );
+                    a.account = Some(account.to_owned());
+                    w.insert_alarm(&a).await?;
                 }
                 Ok(())
             })

@@ -188,11 +188,10 @@ impl Services {
             .flatten()
             .max()
             .unwrap_or(started);
-            let interval = account
-                .heartbeat_seconds
-                .filter(|s| *s > 0)
-                .map(SignedDuration::from_secs)
-                .unwrap_or(self.config.alarms.default_heartbeat);
+            let interval = account.heartbeat_seconds.filter(|s| *s > 0).map_or(
+                self.config.alarms.default_heartbeat,
+                SignedDuration::from_secs,
+            );
             let rule = HeartbeatRule::new(interval);
             let active = account.status == DeviceStatus::Active;
             match open.get(&account.account) {

@@ -345,7 +345,7 @@ impl Services {
                     due_at: schedule.slot_at(now, &stockholm()).unwrap_or(now),
                     signed_at: Some(now),
                     signed_by: Some(ctx.principal.user_id),
-                    open_alarms: Some(open as i64),
+                    open_alarms: Some(i64::try_from(open).unwrap_or(i64::MAX)),
                     note: note.map(str::to_owned),
                     missed_at: None,
                 };
@@ -373,8 +373,7 @@ impl Services {
         let yesterday = today.yesterday().unwrap_or(today);
         let from = yesterday
             .to_zoned(tz.clone())
-            .map(|z| z.timestamp())
-            .unwrap_or(now);
+            .map_or(now, |z| z.timestamp());
         let op = Op::system(AuditAction::TechnicalCheckSigned, ALARMS);
         let (accounts, checks) = self
             .door
@@ -479,8 +478,7 @@ impl Services {
             .map(|a| {
                 let interval = a
                     .heartbeat_seconds
-                    .map(SignedDuration::from_secs)
-                    .unwrap_or(settings.default_heartbeat);
+                    .map_or(settings.default_heartbeat, SignedDuration::from_secs);
                 let rule = vaka_domain::technical::HeartbeatRule::new(interval);
                 DeviceHealth {
                     account: a.account.clone(),
@@ -572,8 +570,7 @@ impl Services {
                 let tz = stockholm();
                 let start = |d: Date| {
                     d.to_zoned(tz.clone())
-                        .map(|z| z.timestamp())
-                        .unwrap_or(Timestamp::UNIX_EPOCH)
+                        .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
                 };
                 let end_day = to.last_of_month().tomorrow().unwrap_or(to);
                 let alarms = r.list_alarms_between(start(from), start(end_day)).await?;

@@ -32,7 +32,7 @@ struct Step {
 fn looks_like_recovery_code(code: &str) -> bool {
     code.trim()
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .count()
         == 10
 }
@@ -332,19 +332,18 @@ impl Services {
                 Ok(Some(stage))
             })
             .await?;
-        match stage {
-            Some(stage) => Ok(stage),
-            None => {
-                self.count_failure(
-                    &user,
-                    creds.failed_logins,
-                    meta,
-                    AuditAction::SecondFactorFailed,
-                    "wrong code",
-                )
-                .await?;
-                Err(ServiceError::Unauthenticated)
-            }
+        if let Some(stage) = stage {
+            Ok(stage)
+        } else {
+            self.count_failure(
+                &user,
+                creds.failed_logins,
+                meta,
+                AuditAction::SecondFactorFailed,
+                "wrong code",
+            )
+            .await?;
+            Err(ServiceError::Unauthenticated)
         }
     }
 

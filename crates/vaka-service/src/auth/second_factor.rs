@@ -81,13 +81,12 @@ impl Services {
                 }
                 // Reloading the page shows the same secret, so a code scanned a moment ago
                 // still works.
-                let secret = match creds.totp_secret {
-                    Some(pending) => pending,
-                    None => {
-                        let s = Secret::generate().to_base32();
-                        w.set_totp_pending(user_id, Some(&s)).await?;
-                        s
-                    }
+                let secret = if let Some(pending) = creds.totp_secret {
+                    pending
+                } else {
+                    let s = Secret::generate().to_base32();
+                    w.set_totp_pending(user_id, Some(&s)).await?;
+                    s
                 };
                 Ok((user, secret))
             })

@@ -65,8 +65,10 @@ pub struct ClientInput {
     pub contacts: Vec<ContactInput>,
 }
 
-fn text(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+fn text(s: Option<&String>) -> Option<&str> {
+    s.map(String::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// Everything about one client that the caller may see.
@@ -115,9 +117,9 @@ pub(crate) fn client_from_input(
         }
     };
     let address = match (
-        text(&input.address_street),
-        text(&input.address_postcode),
-        text(&input.address_city),
+        text(input.address_street.as_ref()),
+        text(input.address_postcode.as_ref()),
+        text(input.address_city.as_ref()),
     ) {
         (None, None, None) => None,
         (Some(s), Some(p), Some(c)) => Some(Address::parse(s, p, c)?),
@@ -168,7 +170,7 @@ pub(crate) fn client_from_input(
         identity,
         name: parse_name("name", &input.name, 100)?,
         address,
-        phone: text(&input.phone)
+        phone: text(input.phone.as_ref())
             .map(|p| parse_phone("phone", p))
             .transpose()?,
         provider_id: input.provider_id,
@@ -176,7 +178,7 @@ pub(crate) fn client_from_input(
         protection: input.protection.unwrap_or_default(),
         area_type: input.area_type.unwrap_or_default(),
         key_access: input.key_access.unwrap_or_default(),
-        key_note: text(&input.key_note)
+        key_note: text(input.key_note.as_ref())
             .map(|n| parse_name("key_note", n, 500))
             .transpose()?,
         contacts,

@@ -292,8 +292,7 @@ impl Services {
                         days_waiting: d
                             .decided_on
                             .until(started.unwrap_or(today))
-                            .map(|s| s.get_days())
-                            .unwrap_or(0),
+                            .map_or(0, |s| s.get_days()),
                     });
                 }
                 r.succeeded(Some(&grant), |e| {

@@ -96,8 +96,8 @@ fn manage_devices<'a>(
 }
 
 /// A device's subject in the audit log.
-fn device_subject(id: DeviceId) -> Option<(&'static str, String)> {
-    Some(("device", id.to_string()))
+fn device_subject(id: DeviceId) -> (&'static str, String) {
+    ("device", id.to_string())
 }
 
 pub(crate) fn dc09_settings(
@@ -280,8 +280,11 @@ impl Services {
         let op = ctx.op(AuditAction::DevicesListed, DEVICES);
         self.door
             .read(op, async |r| {
-                let grant =
-                    manage_devices(r, DeviceReason::OnlyAdminsSeeDevices, device_subject(id))?;
+                let grant = manage_devices(
+                    r,
+                    DeviceReason::OnlyAdminsSeeDevices,
+                    Some(device_subject(id)),
+                )?;
                 let d = r.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let events = r.list_device_events(id).await?;
                 r.succeeded(Some(&grant), |e| {
@@ -305,7 +308,8 @@ impl Services {
         let op = ctx.op(AuditAction::DeviceStepTaken, DEVICES);
         self.door
             .change(op, async |w| {
-                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let grant =
+                    manage_devices(w, DeviceReason::OnlyAdminsHandle, Some(device_subject(id)))?;
                 let now = to_db_precision(w.now());
                 let mut d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let from = d.status;
@@ -389,7 +393,8 @@ impl Services {
         let op = ctx.op(AuditAction::DeviceChanged, DEVICES);
         self.door
             .change(op, async |w| {
-                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let grant =
+                    manage_devices(w, DeviceReason::OnlyAdminsHandle, Some(device_subject(id)))?;
                 let mut d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 if input.kind != d.kind || parse_label("serial", &input.serial)? != d.serial {
                     return Err(Fault::invalid("serial", DeviceReason::KindAndSerialFixed));
@@ -428,7 +433,8 @@ impl Services {
         let op = ctx.op(AuditAction::DeviceCredentialIssued, DEVICES);
         self.door
             .change(op, async |w| {
-                let grant = manage_devices(w, DeviceReason::OnlyAdminsHandle, device_subject(id))?;
+                let grant =
+                    manage_devices(w, DeviceReason::OnlyAdminsHandle, Some(device_subject(id)))?;
                 let now = DbInstant::new(w.now());
                 let d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let (credential, action) = if issue {
@@ -492,7 +498,7 @@ impl Services {
         let device = found
             .ok()
             .flatten()
-            .filter(|d| d.has_live_credential())
+            .filter(vaka_domain::device::Device::has_live_credential)
             .ok_or(DeviceRefused::UnknownCredential)?;
         if device.kind != kind {
             return Err(DeviceRefused::WrongKind);

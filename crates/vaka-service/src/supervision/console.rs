@@ -213,7 +213,7 @@ impl Services {
                     return Err(refuse(w, SupervisionReason::PausedTonight));
                 }
                 let effective = client_settings(&mut **w, client.id).await?;
-                let rules = task_rules(&task, &effective);
+                let rules = task_rules(&task, effective);
                 let state = match apply(task.state, Event::LookInStarted(now), &rules) {
                     Ok((state, _)) => state,
                     Err(r) => return Err(refuse(w, r.reason())),
@@ -359,7 +359,7 @@ impl Services {
                     return Err(Fault::conflict(SupervisionReason::OutcomeAfterOwnLookIn));
                 };
                 let effective = client_settings(&mut **w, client.id).await?;
-                let rules = task_rules(&task, &effective);
+                let rules = task_rules(&task, effective);
                 let (state, effects) = apply(task.state, Event::Outcome(now, outcome), &rules)
                     .map_err(Fault::conflict)?;
                 if !w.move_task(&task, state, now).await? {

@@ -100,7 +100,7 @@ pub fn check_period(from: Date, to: Date) -> ServiceResult<()> {
     }
     if from
         .until(to)
-        .map_or(true, |s| s.get_days() > MAX_DAYS as i32)
+        .map_or(true, |s| i64::from(s.get_days()) > MAX_DAYS)
     {
         return Err(ServiceError::invalid(
             "to",
@@ -132,8 +132,7 @@ impl Services {
                 let noon = |d: Date| {
                     d.at(12, 0, 0, 0)
                         .to_zoned(tz.clone())
-                        .map(|z| z.timestamp())
-                        .unwrap_or(Timestamp::UNIX_EPOCH)
+                        .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
                 };
                 let start = noon(from);
                 let end = noon(to.tomorrow().unwrap_or(to)) + SignedDuration::from_hours(6);

@@ -51,7 +51,7 @@ fn shown_address(c: &Client) -> Option<String> {
     c.address
         .as_ref()
         .filter(|_| !c.protection.is_protected())
-        .map(|a| a.one_line())
+        .map(vaka_domain::client::Address::one_line)
 }
 
 /// Whether the caller responds for a client (need-to-know for the night patrol).
@@ -143,7 +143,7 @@ impl Services {
                     if let Ok((state, _)) = apply(
                         task.state,
                         Event::DispatchClosed(now),
-                        &task_rules(&task, &effective),
+                        &task_rules(&task, effective),
                     ) && !w.move_task(&task, state, now).await?
                     {
                         return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
@@ -281,7 +281,7 @@ impl Services {
                     return Err(Fault::conflict(SupervisionReason::LookInNotVisit));
                 }
                 let effective = client_settings(&mut **w, client.id).await?;
-                let rules = task_rules(&task, &effective);
+                let rules = task_rules(&task, effective);
                 // On site counts as the look-in.
                 let (looked, _) = apply(task.state, Event::LookInStarted(now), &rules)
                     .map_err(Fault::conflict)?;

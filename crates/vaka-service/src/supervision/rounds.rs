@@ -79,9 +79,9 @@ impl Services {
         tracing::debug!(
             %night,
             read_ms = read.as_millis(),
-            placed_ms = (placed - read).as_millis(),
-            insert_ms = (inserted - placed).as_millis(),
-            commit_ms = (started.elapsed() - inserted).as_millis(),
+            placed_ms = placed.saturating_sub(read).as_millis(),
+            insert_ms = inserted.saturating_sub(placed).as_millis(),
+            commit_ms = started.elapsed().saturating_sub(inserted).as_millis(),
             "night planned"
         );
         Ok(report)

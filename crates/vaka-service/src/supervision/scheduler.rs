@@ -47,7 +47,7 @@ pub(crate) async fn client_settings(
 }
 
 /// The rules a task follows under a client's settings.
-pub(crate) fn task_rules(t: &SupervisionTask, effective: &SupervisionDefaults) -> TaskRules {
+pub(crate) fn task_rules(t: &SupervisionTask, effective: SupervisionDefaults) -> TaskRules {
     TaskRules {
         opens: t.opens,
         closes: t.closes,
@@ -104,7 +104,7 @@ impl Services {
                         .get(&t.client_id)
                         .and_then(Option::as_ref)
                         .map_or(defaults, |p| p.effective(defaults));
-                    let rules = task_rules(t, &effective);
+                    let rules = task_rules(t, effective);
                     let mut state = t.state;
                     let mut effects = Vec::new();
                     let reachable = cameras
@@ -183,7 +183,7 @@ impl Services {
             if t.state.is_final() || !applies(t.night) {
                 continue;
             }
-            if let Ok((state, _)) = apply(t.state, event(now), &task_rules(&t, &effective))
+            if let Ok((state, _)) = apply(t.state, event(now), &task_rules(&t, effective))
                 && state != t.state
                 && tx.move_task(&t, state, now).await?
             {

@@ -71,8 +71,7 @@ impl Services {
                 let noon = |d: Date| {
                     d.at(12, 0, 0, 0)
                         .to_zoned(tz.clone())
-                        .map(|z| z.timestamp())
-                        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+                        .map_or(jiff::Timestamp::UNIX_EPOCH, |z| z.timestamp())
                 };
                 let (start, end) = (
                     noon(from),

@@ -94,7 +94,12 @@ fn clear_round_trips() {
 fn encrypted_round_trips_for_all_key_sizes() {
     let mut fill = lcg(7);
     for len in [16usize, 24, 32] {
-        let key = Key::from_bytes(&(0..len).map(|i| i as u8 * 7).collect::<Vec<_>>()).unwrap();
+        let key = Key::from_bytes(
+            &(0..len)
+                .map(|i| u8::try_from(i).unwrap() * 7)
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
         let other = Key::from_bytes(&vec![0xEE; len]).unwrap();
         for (id, body, cats) in bodies() {
             let h = header(id.clone(), Some("12"), Some("3"));

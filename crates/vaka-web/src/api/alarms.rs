@@ -72,7 +72,11 @@ impl From<AlarmView> for AlarmViewDto {
         Self {
             alarm: v.item,
             client_name: c.map(|c| c.name.clone()),
-            address: c.and_then(|c| c.address.as_ref().map(|a| a.one_line())),
+            address: c.and_then(|c| {
+                c.address
+                    .as_ref()
+                    .map(vaka_domain::client::Address::one_line)
+            }),
             phone: c.and_then(|c| c.phone.clone()),
             key_access: c.map(|c| c.key_access.code().into()),
             key_note: c.and_then(|c| c.key_note.clone()),

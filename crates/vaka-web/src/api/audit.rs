@@ -75,7 +75,12 @@ impl From<AuditEntry> for AuditEntryDto {
 }
 
 fn hex_lower(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    use std::fmt::Write as _;
+    b.iter()
+        .fold(String::with_capacity(2 * b.len()), |mut s, x| {
+            let _ = write!(s, "{x:02x}"); // writing to a String cannot fail
+            s
+        })
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -259,7 +264,7 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
             n.flags.protected_identity.to_string(),
             n.flags.emergency_access.to_string(),
             opt(n.details.clone()),
-            e.hash.iter().map(|b| format!("{b:02x}")).collect(),
+            hex_lower(&e.hash),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

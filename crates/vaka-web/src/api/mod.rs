@@ -84,7 +84,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Registers every API route with the access it needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{
+        AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
+        AlarmHandle, AuditExport, AuditRead, ClientRead, ClientWrite, ConsentManage,
+        DecisionManage, DeviceManage, DirectoryRead, DispatchRespond, ImportData, OrderAccept,
+        OrganisationManage, PauseRecord, PlanManage, ReportRead, StatisticsRead, Supervise,
+        SupervisionLogExport, TokenManage, UnitManage,
+    };
     r.api(Access::Authenticated, routes!(me::me))
         .api(
             Access::Permission(DirectoryRead),

@@ -297,7 +297,7 @@ pub async fn supervision_log(
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let format = match q.format.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => "json",
+        None | Some("" | "json") => "json",
         Some("csv") => "csv",
         Some("pdf") => "pdf",
         Some(_) => return Err(ApiError::invalid("format", SupervisionReason::ApiLogFormat)),

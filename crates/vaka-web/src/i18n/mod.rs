@@ -782,11 +782,16 @@ mod tests {
         ));
         missing.extend(assert_codes(
             "alarm_step",
-            alarm_steps.iter().map(|s| s.code()),
+            alarm_steps
+                .iter()
+                .map(vaka_service::alarms::console::AlarmStep::code),
         ));
         missing.extend(assert_codes(
             "alarm_log",
-            alarm_steps.iter().map(|s| s.code()).chain(system_log),
+            alarm_steps
+                .iter()
+                .map(vaka_service::alarms::console::AlarmStep::code)
+                .chain(system_log),
         ));
         missing.extend(assert_codes(
             "close_cause",

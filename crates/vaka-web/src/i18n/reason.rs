@@ -12,7 +12,7 @@ impl Tr {
         self.words(reason, true)
     }
 
-    fn words(&self, reason: &Reason, name_codes: bool) -> String {
+    fn words(self, reason: &Reason, name_codes: bool) -> String {
         let args: Vec<(&str, Arg<'_>)> = reason
             .args()
             .into_iter()

@@ -67,6 +67,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Renders the lines as a PDF.
 pub fn render(title: &str, lines: &[Line]) -> Vec<u8> {
     // Lay the lines out on pages first: (font, size, text) per printed line.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "constants: a small positive count"
+    )]
     let per_page = ((HEIGHT - 2.0 * MARGIN - LEADING) / LEADING) as usize;
     let mut printed: Vec<(bool, f32, String)> = Vec::new();
     for l in lines {
@@ -94,13 +99,19 @@ pub fn render(title: &str, lines: &[Line]) -> Vec<u8> {
     let bold = Ref::new(4);
     let info = Ref::new(5);
     let first_page = 6;
-    let page_ids: Vec<Ref> = (0..pages.len())
-        .map(|i| Ref::new(first_page + 2 * i as i32))
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "a report has far fewer than 2^30 pages"
+    )]
+    let page_count = pages.len() as i32;
+    let page_ids: Vec<Ref> = (0..page_count)
+        .map(|i| Ref::new(first_page + 2 * i))
         .collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree)
         .kids(page_ids.iter().copied())
-        .count(pages.len() as i32);
+        .count(page_count);
     pdf.type1_font(regular)
         .base_font(Name(b"Helvetica"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
@@ -125,7 +136,7 @@ pub fn render(title: &str, lines: &[Line]) -> Vec<u8> {
         page.finish();
         let mut c = Content::new();
         let mut y = HEIGHT - MARGIN;
-        for (is_bold, size, text) in lines.iter() {
+        for (is_bold, size, text) in *lines {
             if !text.is_empty() {
                 c.begin_text()
                     .set_font(Name(if *is_bold { b"F2" } else { b"F1" }), *size)

@@ -37,7 +37,7 @@ fn month(field: &'static str, raw: Option<&str>, default: Date) -> Result<Date, 
                 s.to_owned()
             };
             full.parse::<Date>()
-                .map(|d| d.first_of_month())
+                .map(jiff::civil::Date::first_of_month)
                 .map_err(|_| ApiError::invalid(field, SupervisionReason::MonthFormat))
         }
     }

@@ -79,7 +79,10 @@ pub fn log_csv(log: &SupervisionLog) -> String {
                 local_seconds(l.started_at),
                 l.seconds.map(|s| s.to_string()).unwrap_or_default(),
                 l.operator.clone(),
-                l.outcome.map(|o| o.code()).unwrap_or_default().to_owned(),
+                l.outcome
+                    .map(vaka_domain::supervision::Outcome::code)
+                    .unwrap_or_default()
+                    .to_owned(),
                 l.recheck.to_string(),
             ]);
             rec.extend(dispatch.iter().cloned());
@@ -127,13 +130,12 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
                     t.t("slog-look_in")
                 },
                 local_seconds(l.started_at).get(11..).unwrap_or_default(),
-                l.seconds
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "?".into()),
+                l.seconds.map_or_else(|| "?".into(), |s| s.to_string()),
                 l.operator,
-                l.outcome
-                    .map(|o| t.code("outcome", o.code()))
-                    .unwrap_or_else(|| t.t("slog-no_outcome").into_owned())
+                l.outcome.map_or_else(
+                    || t.t("slog-no_outcome").into_owned(),
+                    |o| t.code("outcome", o.code())
+                )
             ));
         }
         if let Some(d) = &r.dispatch {

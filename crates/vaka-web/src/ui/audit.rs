@@ -171,8 +171,8 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
 }
 
 pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm>) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "audit");
     const PAGE: i64 = 100;
+    let page = PageCtx::for_caller(&caller, t, "audit");
     let search = match to_params(&state, &caller, &f, PAGE)
         .await
         .and_then(|p| p.to_search(PAGE))
@@ -198,7 +198,7 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
         .search_audit(&caller.ctx(), &search)
         .await
         .or_page(&page)?;
-    let older_query = (entries.len() as i64 == PAGE)
+    let older_query = (i64::try_from(entries.len()) == Ok(PAGE))
         .then(|| {
             entries.last().map(|e| {
                 query_string(&AuditForm {
@@ -251,7 +251,7 @@ pub async fn export(Req { state, t, caller }: Req, Query(f): Query<AuditForm>) -
 
 /// Registers the log review pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{AuditExport, AuditRead};
     r.get("/audit", Access::Permission(AuditRead), audit_page)
         .get("/audit/export.csv", Access::Permission(AuditExport), export)
 }

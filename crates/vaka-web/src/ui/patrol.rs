@@ -246,7 +246,7 @@ pub async fn visit(
 
 /// Registers the night patrol pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::DispatchRespond;
     r.get("/patrol", Access::Permission(DispatchRespond), patrol)
         .get(
             "/patrol/events",

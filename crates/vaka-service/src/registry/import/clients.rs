@@ -133,26 +133,23 @@ impl Directory {
         }
         let mut unit = None;
         if !u.is_empty() {
-            unit = Some(match Uuid::parse_str(u) {
-                Ok(id) => {
-                    let id = UnitId(id);
-                    if provider.is_none() {
-                        provider = self.units.get(&id).map(|u| u.organisation_id);
-                    }
-                    id
+            unit = Some(if let Ok(id) = Uuid::parse_str(u) {
+                let id = UnitId(id);
+                if provider.is_none() {
+                    provider = self.units.get(&id).map(|u| u.organisation_id);
                 }
-                Err(_) => {
-                    let Some(p) = provider else {
-                        return Err(problem(
-                            Some(row.line),
-                            Some("unit"),
-                            ImportReason::UnitNeedsProvider,
-                        ));
-                    };
-                    *self.unit_names.get(&(p, search_key(u))).ok_or_else(|| {
-                        problem(Some(row.line), Some("unit"), ImportReason::NoSuchUnit)
-                    })?
-                }
+                id
+            } else {
+                let Some(p) = provider else {
+                    return Err(problem(
+                        Some(row.line),
+                        Some("unit"),
+                        ImportReason::UnitNeedsProvider,
+                    ));
+                };
+                *self.unit_names.get(&(p, search_key(u))).ok_or_else(|| {
+                    problem(Some(row.line), Some("unit"), ImportReason::NoSuchUnit)
+                })?
             });
         }
         Ok((provider, unit))

@@ -188,27 +188,23 @@ impl DeviceRows {
                 ));
             }
             if let Some(identity) = client {
-                let id = match clients.get(&identity) {
-                    Some(id) => *id,
-                    None => {
-                        let id = tx.find_client_by_identity(&identity).await?;
-                        clients.insert(identity, id);
-                        id
-                    }
+                let id = if let Some(id) = clients.get(&identity) {
+                    *id
+                } else {
+                    let id = tx.find_client_by_identity(&identity).await?;
+                    clients.insert(identity, id);
+                    id
                 };
-                match id {
-                    Some(id) => {
-                        d.client_id = Some(id);
-                        d.status = DeviceStatus::Assigned;
-                    }
-                    None => {
-                        ok = false;
-                        report.problems.push(problem(
-                            Some(line),
-                            Some("client_identity"),
-                            ImportReason::NoClientWithIdentity,
-                        ));
-                    }
+                if let Some(id) = id {
+                    d.client_id = Some(id);
+                    d.status = DeviceStatus::Assigned;
+                } else {
+                    ok = false;
+                    report.problems.push(problem(
+                        Some(line),
+                        Some("client_identity"),
+                        ImportReason::NoClientWithIdentity,
+                    ));
                 }
             }
             if ok {

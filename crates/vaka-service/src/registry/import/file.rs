@@ -24,6 +24,10 @@ impl TextEncoding {
 }
 
 /// The line (1-based) that the byte at `at` is on.
+#[allow(
+    clippy::naive_bytecount,
+    reason = "one count per import error; no bytecount dependency"
+)]
 fn line_at(bytes: &[u8], at: usize) -> usize {
     bytes
         .get(..at)

@@ -79,7 +79,7 @@ fn csv_charset(headers: &HeaderMap) -> Result<Option<String>, NotCsv> {
 }
 
 /// Why the body could not be taken.
-fn unread(r: BytesRejection) -> ApiError {
+fn unread(r: &BytesRejection) -> ApiError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -187,7 +187,7 @@ pub async fn import_clients(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportReportDto>)> {
     let charset = csv_charset(&headers)?;
-    let body = body.map_err(unread)?;
+    let body = body.map_err(|r| unread(&r))?;
     let report = s
         .services
         .import_clients(
@@ -217,7 +217,7 @@ pub async fn import_devices(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportReportDto>)> {
     let charset = csv_charset(&headers)?;
-    let body = body.map_err(unread)?;
+    let body = body.map_err(|r| unread(&r))?;
     let report = s
         .services
         .import_devices(

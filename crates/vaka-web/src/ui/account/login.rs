@@ -210,12 +210,12 @@ pub struct CodeForm {
 }
 
 /// The end of a login whose session is gone or locked: back to the start.
-fn restart(state: &AppState, jar: CookieJar, t: Tr, text: String) -> Response {
+fn restart(state: &AppState, jar: CookieJar, t: Tr, text: &str) -> Response {
     let res = message(
         StatusCode::UNAUTHORIZED,
         PageCtx::anonymous(t),
         &t.t("login-title"),
-        &text,
+        text,
         "/login",
     );
     (jar.add(clear_session_cookie(state)), res).into_response()
@@ -247,7 +247,7 @@ pub async fn code_submit(
                     &state,
                     jar,
                     t,
-                    format!("{} {}", t.t("login-locked"), t.t("login-session_gone")),
+                    &format!("{} {}", t.t("login-locked"), t.t("login-session_gone")),
                 ),
             }
         }
@@ -255,7 +255,7 @@ pub async fn code_submit(
             &state,
             jar,
             t,
-            format!("{} {}.", t.t("login-locked"), stockholm_time(until)),
+            &format!("{} {}.", t.t("login-locked"), stockholm_time(until)),
         ),
         Err(ServiceError::Conflict(_)) => {
             Redirect::to(stage_page(login.session.stage)).into_response()
@@ -455,7 +455,7 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar, Meta(meta): M
 pub struct LangForm {
     pub lang: String,
     #[serde(rename = "_csrf")]
-    pub _csrf: Option<String>,
+    pub csrf: Option<String>,
 }
 
 /// Switches the language and goes back to the page the form was on.

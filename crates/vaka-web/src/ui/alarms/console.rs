@@ -163,7 +163,11 @@ async fn detail_html(
         csrf: caller.csrf().to_owned(),
         client_name: c.map(|c| c.name.clone()),
         protected: v.disclosure == vaka_domain::client::Disclosure::NameOnly,
-        address: c.and_then(|c| c.address.as_ref().map(|a| a.one_line())),
+        address: c.and_then(|c| {
+            c.address
+                .as_ref()
+                .map(vaka_domain::client::Address::one_line)
+        }),
         phone: c.and_then(|c| c.phone.clone()),
         key_access: c.map(|c| t.code("key_access", c.key_access.code())),
         key_note: c.and_then(|c| c.key_note.clone()),

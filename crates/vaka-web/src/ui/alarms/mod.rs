@@ -12,7 +12,7 @@ use crate::routes::Routes;
 
 /// Registers the safety-alarm pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{AlarmHandle, AlarmOversight, StatisticsRead, TechnicalCheck};
     r.get("/alarms", Access::Permission(AlarmHandle), console::console)
         .get(
             "/alarms/events",

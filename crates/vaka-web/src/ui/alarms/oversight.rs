@@ -23,11 +23,11 @@ use crate::ui::supervision::statistics::StatsQuery;
 use crate::ui::widgets::alarm_row::mmss;
 
 fn when(t: Option<Timestamp>) -> String {
-    t.map(local_time).unwrap_or_else(|| "—".into())
+    t.map_or_else(|| "—".into(), local_time)
 }
 
 fn dur(s: Option<i64>) -> String {
-    s.map(mmss).unwrap_or_else(|| "—".into())
+    s.map_or_else(|| "—".into(), mmss)
 }
 
 pub struct TechnicalLine {
@@ -187,7 +187,7 @@ pub struct HealthPage {
     pub missed: Vec<MissedLine>,
 }
 
-fn times(t: Tr, a: AlarmTimes) -> TimesLine {
+fn times(t: Tr, a: &AlarmTimes) -> TimesLine {
     TimesLine {
         received: crate::ui::widgets::alarm_row::hms(a.received_at),
         kind: t.code("alarm_kind", a.kind.code()),
@@ -230,7 +230,7 @@ pub async fn health(Req { state, t, caller }: Req) -> PageResult {
                 })
                 .collect(),
             overdue: h.overdue,
-            recent: h.recent.into_iter().map(|a| times(t, a)).collect(),
+            recent: h.recent.into_iter().map(|a| times(t, &a)).collect(),
             missed: h
                 .missed_checks
                 .into_iter()

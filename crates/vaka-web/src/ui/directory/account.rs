@@ -83,8 +83,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
         Some(u) => units
             .iter()
             .find(|x| x.id == u)
-            .map(|x| x.name.clone())
-            .unwrap_or_else(|| u.to_string()),
+            .map_or_else(|| u.to_string(), |x| x.name.clone()),
     };
     let p = &caller.principal;
     let unit_ids: Vec<UnitId> = d.assignments.iter().filter_map(|a| a.unit_id).collect();
@@ -114,8 +113,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
             last_login: d
                 .account
                 .last_login_at
-                .map(local_time)
-                .unwrap_or_else(|| t.t("user-never").into_owned()),
+                .map_or_else(|| t.t("user-never").into_owned(), local_time),
             created: local_time(d.account.created_at),
             sessions: d.active_sessions,
             roles: d
@@ -136,8 +134,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
                     created: local_time(tk.created_at),
                     last_used: tk
                         .last_used_at
-                        .map(local_time)
-                        .unwrap_or_else(|| t.t("user-never").into_owned()),
+                        .map_or_else(|| t.t("user-never").into_owned(), local_time),
                     revoked: tk.revoked_at.is_some(),
                 })
                 .collect(),

@@ -38,7 +38,10 @@ pub(super) fn unit_kinds(t: Tr) -> Vec<(String, String)> {
 
 /// Registers the directory administration pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{
+        AccountApprove, AccountDeactivate, AccountManage, AccountRequest, DirectoryRead,
+        OrganisationManage, TokenManage, UnitManage,
+    };
     r.get(
         "/admin/organisations",
         Access::Permission(DirectoryRead),

@@ -110,8 +110,7 @@ pub async fn users(Req { state, t, caller }: Req, Query(f): Query<UserFilterForm
                 last_login: i
                     .account
                     .last_login_at
-                    .map(local_time)
-                    .unwrap_or_else(|| t.t("user-never").into_owned()),
+                    .map_or_else(|| t.t("user-never").into_owned(), local_time),
                 unused: i.unused,
             }
         })

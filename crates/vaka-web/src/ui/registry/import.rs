@@ -84,8 +84,12 @@ fn view(t: Tr, r: &ImportReport) -> ReportView {
             .problems
             .iter()
             .map(|p| ProblemLine {
-                row: p.row.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
-                field: p.field.as_deref().map(|f| f.to_owned()).unwrap_or_default(),
+                row: p.row.map_or_else(|| "—".into(), |n| n.to_string()),
+                field: p
+                    .field
+                    .as_deref()
+                    .map(std::borrow::ToOwned::to_owned)
+                    .unwrap_or_default(),
                 message: t.reason_of(&p.reason),
             })
             .collect(),

@@ -13,7 +13,10 @@ use crate::routes::Routes;
 
 /// Registers the registry pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{
+        AccessGroupManage, ClientRead, ClientWrite, ConsentManage, DecisionManage, DeviceManage,
+        ImportData, OrderAccept, PauseRecord, PlanManage, ReportRead,
+    };
     r.get("/clients", Access::Permission(ClientRead), clients::list)
         .get(
             "/clients/new",

@@ -121,8 +121,7 @@ pub async fn not_carried_out(Req { state, t, caller }: Req) -> PageResult {
                     provider: names.org(r.provider_id),
                     status: r
                         .order_status
-                        .map(|s| t.code("order_status", s.code()))
-                        .unwrap_or_else(|| "—".into()),
+                        .map_or_else(|| "—".into(), |s| t.code("order_status", s.code())),
                     started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),
                     days_waiting: r.days_waiting,
                 })

@@ -183,7 +183,7 @@ where
             f.first = false;
             f.rendered = tokio::time::Instant::now();
             match (f.render)(f.state.clone()).await {
-                Ok(html) if html == f.last => continue,
+                Ok(html) if html == f.last => {}
                 Ok(html) => {
                     f.last.clone_from(&html);
                     let e = Event::default().event("update").data(html);
@@ -270,7 +270,7 @@ pub async fn look_in_page(Req { state, t, caller }: Req, Path(id): Path<String>)
             task_id: l.task_id,
             client,
             started: local_time(l.started_at),
-            ends_at_ms: until.map_or(0, |u| u.as_millisecond()),
+            ends_at_ms: until.map_or(0, jiff::Timestamp::as_millisecond),
             live: until.is_some(),
             recheck: l.recheck,
             page,

@@ -39,7 +39,7 @@ pub async fn page(
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let format = match q.format.as_deref().map(str::trim) {
-        None | Some("") | Some("html") => "html",
+        None | Some("" | "html") => "html",
         Some("csv") => "csv",
         Some("pdf") => "pdf",
         Some(_) => {

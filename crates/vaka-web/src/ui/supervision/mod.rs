@@ -12,7 +12,7 @@ use crate::routes::Routes;
 
 /// Registers the night-supervision pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    use Permission::*;
+    use Permission::{StatisticsRead, Supervise, SupervisionLogExport};
     r.get(
         "/supervision",
         Access::Permission(Supervise),

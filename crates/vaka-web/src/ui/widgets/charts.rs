@@ -35,7 +35,7 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
     let bar = (group * 0.8) / series.len().max(1) as f32;
     let mut desc = Vec::new();
     let mut out = format!(
-        r##"<svg class="chart" role="img" viewBox="0 0 {W} {H}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"##,
+        r#"<svg class="chart" role="img" viewBox="0 0 {W} {H}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
         esc(title)
     );
     out.push_str(&format!(
