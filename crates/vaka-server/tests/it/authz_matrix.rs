@@ -869,27 +869,7 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
         .collect();
     actors.sort_by_key(|p| p.username.clone());
     for actor in actors {
-        let session = {
-            let user = {
-                let mut tx = app.store.begin_read().await.unwrap();
-                tx.get_user(actor.id).await.unwrap().unwrap()
-            };
-            let new = app
-                .services
-                .start_session(
-                    &user,
-                    true,
-                    false,
-                    true,
-                    &vaka_service::RequestMeta::default(),
-                )
-                .await
-                .unwrap();
-            Auth::Session {
-                token: new.token,
-                csrf: new.session.csrf_token,
-            }
-        };
+        let session = crate::support::logged_in(&app, actor.id).await;
         let mut routes: Vec<_> = table.iter().collect();
         routes.sort_by_key(|((m, p), _)| (p.to_string(), m.to_string()));
         for ((method, path), (roles, target)) in routes {

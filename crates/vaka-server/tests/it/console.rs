@@ -133,29 +133,12 @@ pub(crate) async fn connect_sim(
 
 /// A logged-in browser session of a person (pages take sessions, not tokens).
 pub(crate) async fn session(app: &TestApp, w: &World, who: &str) -> (Auth, String) {
-    let user = {
-        let mut tx = app.store.begin_read().await.unwrap();
-        tx.get_user(w.p(who).id).await.unwrap().unwrap()
+    let auth = crate::support::logged_in(app, w.p(who).id).await;
+    let Auth::Session { token, .. } = &auth else {
+        unreachable!("logged_in gives a session")
     };
-    let new = app
-        .services
-        .start_session(
-            &user,
-            true,
-            false,
-            true,
-            &vaka_service::RequestMeta::default(),
-        )
-        .await
-        .unwrap();
-    let token = new.token.clone();
-    (
-        Auth::Session {
-            token: new.token,
-            csrf: new.session.csrf_token,
-        },
-        token,
-    )
+    let token = token.clone();
+    (auth, token)
 }
 
 fn ts(s: &str) -> Timestamp {

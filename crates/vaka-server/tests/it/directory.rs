@@ -285,25 +285,7 @@ async fn accounts_unused_for_ninety_days_are_flagged(app: TestApp) {
 async fn the_admin_creates_a_unit_and_a_user_in_the_pages(app: TestApp) {
     let w = World::build(&app).await;
     let admin = w.p("m_admin");
-    let user = {
-        let mut tx = app.store.begin_read().await.unwrap();
-        tx.get_user(admin.id).await.unwrap().unwrap()
-    };
-    let new = app
-        .services
-        .start_session(
-            &user,
-            true,
-            false,
-            true,
-            &vaka_service::RequestMeta::default(),
-        )
-        .await
-        .unwrap();
-    let auth = Auth::Session {
-        token: new.token,
-        csrf: new.session.csrf_token,
-    };
+    let auth = crate::support::logged_in(&app, admin.id).await;
     let res = app
         .form(
             "/admin/units",

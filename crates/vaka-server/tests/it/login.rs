@@ -354,26 +354,13 @@ async fn forms_need_the_session_token_and_the_same_origin(app: TestApp) {
     let w = World::build(&app).await;
     let u = w.p("m_admin");
     // The administrator has no second factor in the world; log in through enrolment-free path.
-    let new = app
-        .services
-        .start_session(
-            &{
-                let mut tx = app.store.begin_read().await.unwrap();
-                tx.get_user(u.id).await.unwrap().unwrap()
-            },
-            true,
-            false,
-            true,
-            &vaka_service::RequestMeta::default(),
-        )
-        .await
-        .unwrap();
-    let good = Auth::Session {
-        token: new.token.clone(),
-        csrf: new.session.csrf_token.clone(),
+    let good = crate::support::logged_in(&app, u.id).await;
+    let Auth::Session { token, csrf } = &good else {
+        unreachable!("logged_in gives a session")
     };
+    let (token, csrf) = (token.clone(), csrf.clone());
     let forged = Auth::Session {
-        token: new.token.clone(),
+        token: token.clone(),
         csrf: "not-the-token".into(),
     };
     let res = app
@@ -391,12 +378,11 @@ async fn forms_need_the_session_token_and_the_same_origin(app: TestApp) {
     let cross_site = app
         .send(
             axum::http::Request::post("/admin/organisations")
-                .header("cookie", format!("vaka_session={}", new.token))
+                .header("cookie", format!("vaka_session={token}"))
                 .header("sec-fetch-site", "cross-site")
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(axum::body::Body::from(format!(
-                    "name=Evil+AB&kind=provider&provider_kind=private&_csrf={}",
-                    new.session.csrf_token
+                    "name=Evil+AB&kind=provider&provider_kind=private&_csrf={csrf}"
                 )))
                 .unwrap(),
         )

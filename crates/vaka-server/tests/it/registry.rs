@@ -33,25 +33,7 @@ fn created(res: &Res) -> Value {
 
 /// A logged-in browser session for a person.
 async fn session(app: &TestApp, who: &Person) -> Auth {
-    let user = {
-        let mut tx = app.store.begin_read().await.unwrap();
-        tx.get_user(who.id).await.unwrap().unwrap()
-    };
-    let new = app
-        .services
-        .start_session(
-            &user,
-            true,
-            false,
-            true,
-            &vaka_service::RequestMeta::default(),
-        )
-        .await
-        .unwrap();
-    Auth::Session {
-        token: new.token,
-        csrf: new.session.csrf_token,
-    }
+    crate::support::logged_in(app, who.id).await
 }
 
 /// Audit entries of an action about a client, as the system manager finds them.

@@ -452,3 +452,27 @@ pub async fn assert_not_stored(app: &TestApp, needle: &[u8]) {
         }
     }
 }
+
+/// A browser session of a user who has logged in (password and second factor done): the
+/// cookie's token and the form token, as the pages take them.
+pub async fn logged_in(app: &TestApp, user: vaka_domain::ids::UserId) -> Auth {
+    let account = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.get_user(user).await.unwrap().unwrap()
+    };
+    let new = app
+        .services
+        .start_session(
+            &account,
+            true,
+            false,
+            true,
+            &vaka_service::RequestMeta::default(),
+        )
+        .await
+        .unwrap();
+    Auth::Session {
+        token: new.token,
+        csrf: new.session.csrf_token,
+    }
+}
