@@ -12,7 +12,7 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{DbInstant, NewUser};
 
 use crate::auth::IssuedToken;
-use crate::directory::{ADMIN, RoleInput, recompute_reach};
+use crate::directory::{ADMIN, RoleInput, named_organisation, recompute_reach};
 use crate::door::{Op, Work};
 use crate::error::Fault;
 use crate::secrets::{hash_password, initial_password};
@@ -70,12 +70,8 @@ impl Services {
             .door
             .change(op, async |w| {
                 let now = to_db_precision(w.now());
-                let org = w
-                    .get_organisation(input.organisation_id)
-                    .await?
-                    .ok_or_else(|| {
-                        Fault::invalid("organisation", DirectoryReason::NoSuchOrganisation)
-                    })?;
+                let org =
+                    named_organisation(w.reads(), input.organisation_id, "organisation").await?;
                 let account = UserAccount {
                     id: UserId::new(),
                     username,

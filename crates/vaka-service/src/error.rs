@@ -113,6 +113,16 @@ pub(crate) struct Denial {
     pub(crate) reason: Reason,
 }
 
+impl Denial {
+    /// The boxed denial both kinds of refusal carry.
+    fn boxed(entry: vaka_domain::audit::NewAuditEntry, reason: impl Into<Reason>) -> Box<Self> {
+        Box::new(Self {
+            entry,
+            reason: reason.into(),
+        })
+    }
+}
+
 /// How a unit of work fails: with an error, or with a refusal whose audit entry is still to be
 /// written. Only the door (`crate::door`) turns a fault into a [`ServiceError`], writing the
 /// refusal's entry once the work's transaction is gone; no `From<Fault>` exists, so a refusal
@@ -135,20 +145,14 @@ impl Fault {
         entry: vaka_domain::audit::NewAuditEntry,
         reason: impl Into<Reason>,
     ) -> Self {
-        Self::Denied(Box::new(Denial {
-            entry,
-            reason: reason.into(),
-        }))
+        Self::Denied(Denial::boxed(entry, reason))
     }
 
     pub(crate) fn refused(
         entry: vaka_domain::audit::NewAuditEntry,
         reason: impl Into<Reason>,
     ) -> Self {
-        Self::Refused(Box::new(Denial {
-            entry,
-            reason: reason.into(),
-        }))
+        Self::Refused(Denial::boxed(entry, reason))
     }
 
     pub(crate) fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<Reason>) -> Self {

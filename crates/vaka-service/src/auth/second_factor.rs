@@ -6,16 +6,17 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 use vaka_domain::access::Credential;
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::auth::SessionStage;
+use vaka_domain::directory::UserAccount;
 use vaka_domain::ids::UserId;
 use vaka_domain::reason::AuthReason;
-use vaka_store::{DbInstant, SessionRecord};
+use vaka_store::{Credentials, DbInstant, ReadTx, SessionRecord};
 
 use super::login::advance;
 use super::{
     Enrolment, LOGIN, PROFILE, claimed_by, failure_details, load_principal, proven, unaudited,
 };
 use crate::door::{Op, Work};
-use crate::error::Fault;
+use crate::error::{Fault, WorkResult};
 use crate::secrets::{recovery_code, recovery_code_hash};
 use crate::{Ctx, RequestMeta, ServiceError, ServiceResult, Services};
 
@@ -65,20 +66,32 @@ fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
     (codes, hashes)
 }
 
+/// A user and their credentials, on the way to enrolling: refused with `enrolled` when the
+/// second factor is already on.
+async fn not_enrolled(
+    r: &mut dyn ReadTx,
+    user_id: UserId,
+    enrolled: AuthReason,
+) -> WorkResult<(UserAccount, Credentials)> {
+    let user = r.get_user(user_id).await?.ok_or(Fault::not_found("user"))?;
+    let creds = r
+        .get_credentials(user_id)
+        .await?
+        .ok_or(Fault::not_found("user"))?;
+    if creds.totp_enabled {
+        return Err(Fault::conflict(enrolled));
+    }
+    Ok((user, creds))
+}
+
 impl Services {
     /// Starts (or restarts) TOTP enrolment: a new secret, not yet active.
     pub async fn begin_enrolment(&self, user_id: UserId) -> ServiceResult<Enrolment> {
         let (user, secret) = self
             .door
             .change(unaudited(), async |w| {
-                let user = w.get_user(user_id).await?.ok_or(Fault::not_found("user"))?;
-                let creds = w
-                    .get_credentials(user_id)
-                    .await?
-                    .ok_or(Fault::not_found("user"))?;
-                if creds.totp_enabled {
-                    return Err(Fault::conflict(AuthReason::EnrolledAskForReset));
-                }
+                let (user, creds) =
+                    not_enrolled(w.reads(), user_id, AuthReason::EnrolledAskForReset).await?;
                 // Reloading the page shows the same secret, so a code scanned a moment ago
                 // still works.
                 let secret = if let Some(pending) = creds.totp_secret {
@@ -115,14 +128,8 @@ impl Services {
             .door
             .change(op, async |w| {
                 let now = w.now();
-                let user = w.get_user(user_id).await?.ok_or(Fault::not_found("user"))?;
-                let creds = w
-                    .get_credentials(user_id)
-                    .await?
-                    .ok_or(Fault::not_found("user"))?;
-                if creds.totp_enabled {
-                    return Err(Fault::conflict(AuthReason::AlreadyEnrolled));
-                }
+                let (user, creds) =
+                    not_enrolled(w.reads(), user_id, AuthReason::AlreadyEnrolled).await?;
                 let secret = creds
                     .totp_secret
                     .ok_or_else(|| Fault::conflict(AuthReason::EnrolmentNotStarted))?;

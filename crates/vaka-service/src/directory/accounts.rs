@@ -14,7 +14,8 @@ use vaka_store::{DbInstant, NewUser, StatusChange, UserFilter};
 
 use super::{
     ADMIN, CreatedAccount, NewAccountInput, ProfilePatch, UserDetail, UserListItem, UserListQuery,
-    clean_search, directory_reach, opt_text, recompute_reach, user_in_scope, validate_roles,
+    clean_search, directory_reach, named_organisation, opt_text, recompute_reach, user_in_scope,
+    validate_roles,
 };
 use crate::door::{Change, Work};
 use crate::error::{Fault, WorkResult};
@@ -176,12 +177,8 @@ impl Services {
                 if input.roles.is_empty() {
                     return Err(Fault::invalid("roles", DirectoryReason::NoRoles));
                 }
-                let org = w
-                    .get_organisation(input.organisation_id)
-                    .await?
-                    .ok_or_else(|| {
-                        Fault::invalid("organisation_id", DirectoryReason::NoSuchOrganisation)
-                    })?;
+                let org =
+                    named_organisation(w.reads(), input.organisation_id, "organisation_id").await?;
                 // The caller needs the permission over the organisation and every unit given.
                 let units: Vec<UnitId> = input.roles.iter().filter_map(|r| r.unit_id).collect();
                 let subject = || Some(("organisation", org.id.to_string()));

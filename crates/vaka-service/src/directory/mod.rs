@@ -155,6 +155,17 @@ fn directory_reach<'a>(w: &impl Work<'a>) -> WorkResult<Reach> {
     Ok(reach)
 }
 
+/// The organisation an input names, or `field` marked invalid when there is none.
+pub(crate) async fn named_organisation(
+    tx: &mut dyn ReadTx,
+    id: OrganisationId,
+    field: &'static str,
+) -> WorkResult<Organisation> {
+    tx.get_organisation(id)
+        .await?
+        .ok_or_else(|| Fault::invalid(field, DirectoryReason::NoSuchOrganisation))
+}
+
 /// Recomputes the stored need-to-know reach of one user from their roles and coverage.
 pub(crate) async fn recompute_reach(tx: &mut dyn WriteTx, user: UserId) -> WorkResult<()> {
     let assignments = tx.list_assignments(user).await?;

@@ -1,6 +1,6 @@
 //! Units of an organisation, and which units a night patrol, duty team or alarm centre covers.
 
-use vaka_domain::access::{Permission, Target};
+use vaka_domain::access::{Assignment, Permission, Target};
 use vaka_domain::audit::AuditAction;
 use vaka_domain::directory::Unit;
 use vaka_domain::ids::{OrganisationId, UnitId};
@@ -8,10 +8,32 @@ use vaka_domain::reason::DirectoryReason;
 use vaka_domain::validate::parse_name;
 use vaka_store::values::to_db_precision;
 
-use super::{ADMIN, NewUnitInput, UnitPatch, directory_reach, recompute_reach};
+use super::{ADMIN, NewUnitInput, UnitPatch, directory_reach, named_organisation, recompute_reach};
 use crate::door::Work;
-use crate::error::Fault;
+use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceResult, Services};
+
+/// Loads a unit and checks `p` over it; a refusal names the unit.
+async fn unit_in_scope<'a>(
+    w: &mut impl Work<'a>,
+    id: UnitId,
+    p: Permission,
+) -> WorkResult<(Unit, Assignment)> {
+    let unit = w
+        .reads()
+        .get_unit(id)
+        .await?
+        .ok_or(Fault::not_found("unit"))?;
+    let grant = w.grant(
+        p,
+        Target {
+            organisation: unit.organisation_id,
+            units: &[unit.id],
+        },
+        Some(("unit", id.to_string())),
+    )?;
+    Ok((unit, grant))
+}
 
 impl Services {
     pub async fn list_units(
@@ -43,7 +65,7 @@ impl Services {
         let op = ctx.op(AuditAction::AccessDenied, ADMIN);
         self.door
             .read(op, async |r| {
-                let unit = r.get_unit(id).await?.ok_or(Fault::not_found("unit"))?;
+                let (unit, _) = unit_in_scope(r, id, Permission::DirectoryRead).await?;
                 let covered = r
                     .list_coverage()
                     .await?
@@ -51,14 +73,6 @@ impl Services {
                     .filter(|(by, _)| *by == id)
                     .map(|(_, c)| c)
                     .collect();
-                r.grant(
-                    Permission::DirectoryRead,
-                    Target {
-                        organisation: unit.organisation_id,
-                        units: &[unit.id],
-                    },
-                    Some(("unit", id.to_string())),
-                )?;
                 Ok((unit, covered))
             })
             .await
@@ -68,12 +82,8 @@ impl Services {
         let op = ctx.op(AuditAction::UnitCreated, ADMIN);
         self.door
             .change(op, async |w| {
-                let org = w
-                    .get_organisation(input.organisation_id)
-                    .await?
-                    .ok_or_else(|| {
-                        Fault::invalid("organisation_id", DirectoryReason::NoSuchOrganisation)
-                    })?;
+                let org =
+                    named_organisation(w.reads(), input.organisation_id, "organisation_id").await?;
                 let grant = w.grant(
                     Permission::UnitManage,
                     Target {
@@ -106,15 +116,7 @@ impl Services {
         let op = ctx.op(AuditAction::UnitUpdated, ADMIN);
         self.door
             .change(op, async |w| {
-                let mut unit = w.get_unit(id).await?.ok_or(Fault::not_found("unit"))?;
-                let grant = w.grant(
-                    Permission::UnitManage,
-                    Target {
-                        organisation: unit.organisation_id,
-                        units: &[unit.id],
-                    },
-                    Some(("unit", id.to_string())),
-                )?;
+                let (mut unit, grant) = unit_in_scope(w, id, Permission::UnitManage).await?;
                 if let Some(name) = &patch.name {
                     unit.name = parse_name("name", name, 120)?;
                 }
@@ -142,15 +144,7 @@ impl Services {
         let op = ctx.op(AuditAction::UnitCoverageChanged, ADMIN);
         self.door
             .change(op, async |w| {
-                let unit = w.get_unit(id).await?.ok_or(Fault::not_found("unit"))?;
-                let grant = w.grant(
-                    Permission::UnitManage,
-                    Target {
-                        organisation: unit.organisation_id,
-                        units: &[unit.id],
-                    },
-                    Some(("unit", id.to_string())),
-                )?;
+                let (unit, grant) = unit_in_scope(w, id, Permission::UnitManage).await?;
                 let mut covered = covered;
                 covered.sort();
                 covered.dedup();

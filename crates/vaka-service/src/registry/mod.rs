@@ -18,7 +18,7 @@ use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::audit::{NewAuditEntry, Outcome};
 use vaka_domain::client::Client;
 use vaka_domain::ids::ClientId;
-use vaka_domain::reason::RegistryReason;
+use vaka_domain::reason::{Reason, RegistryReason};
 
 use crate::Services;
 use crate::door::Work;
@@ -51,6 +51,17 @@ pub(crate) async fn client_in_scope<'a>(
     id: ClientId,
     p: Permission,
 ) -> WorkResult<(Client, Assignment)> {
+    client_in_scope_for(w, id, p, RegistryReason::OutsideNeedToKnow).await
+}
+
+/// [`client_in_scope`] with the refusal's reason given: each area names a refusal by need-to-know
+/// in its own words.
+pub(crate) async fn client_in_scope_for<'a>(
+    w: &mut impl Work<'a>,
+    id: ClientId,
+    p: Permission,
+    outside: impl Into<Reason>,
+) -> WorkResult<(Client, Assignment)> {
     let client = w
         .reads()
         .get_client(id)
@@ -65,7 +76,7 @@ pub(crate) async fn client_in_scope<'a>(
         Some(grant) => Ok((client, grant)),
         None => Err(Fault::denied(
             w.client_entry(Outcome::Denied, None, &client),
-            RegistryReason::OutsideNeedToKnow,
+            outside,
         )),
     }
 }

@@ -27,10 +27,10 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{DeviceFilter, ReadTx, StoreResult};
 
 use super::scheduler::{RECHECK_WINDOW, client_settings, task_rules};
-use super::{SUPERVISION, any_grant, client_in_scope, record_list_read};
+use super::{SUPERVISION, any_grant, given_note, move_task, record_list_read, task_in_scope};
 use crate::door::{Change, Op, Work};
 use crate::error::Fault;
-use crate::registry::stockholm;
+use crate::registry::{stockholm, succeeded_on};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// How far ahead the queue shows look-ins.
@@ -112,14 +112,7 @@ impl Services {
             .read(op, async |r| {
                 let grant = any_grant(r, Permission::Supervise, SupervisionReason::MayNotLookIn)?;
                 let now = r.now();
-                let night = night_of(now, &stockholm());
-                let tasks = r
-                    .list_console_tasks(
-                        night.yesterday().unwrap_or(night),
-                        night,
-                        now + QUEUE_AHEAD,
-                    )
-                    .await?;
+                let tasks = tonight_tasks(&mut **r, now).await?;
                 let cameras = active_cameras(&mut **r).await?;
                 let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
                 let mut items = Vec::new();
@@ -181,12 +174,8 @@ impl Services {
             .door
             .change(op, async |w| {
                 let now = to_db_precision(w.now());
-                let task = w
-                    .get_task(task_id)
-                    .await?
-                    .ok_or(Fault::not_found("supervision task"))?;
-                let (client, grant) =
-                    client_in_scope(w, task.client_id, Permission::Supervise).await?;
+                let (task, client, grant) =
+                    task_in_scope(w, task_id, Permission::Supervise).await?;
                 let refuse = |w: &Change<'_>, reason| refused(w, &grant, &client, task.id, reason);
                 if task.kind != TaskKind::LookIn {
                     return Err(refuse(w, SupervisionReason::VisitNotLookIn));
@@ -224,9 +213,7 @@ impl Services {
                 if !online(device) {
                     return Err(refuse(w, SupervisionReason::CameraOffline));
                 }
-                if !w.move_task(&task, state, now).await? {
-                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
-                }
+                move_task(w, &task, state, now).await?;
                 let record = LookInRecord {
                     id: LookInId::new(),
                     task_id: task.id,
@@ -245,19 +232,15 @@ impl Services {
                     note: None,
                 };
                 w.insert_look_in(&record).await?;
-                let entry = w
-                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
-                    .subject("look_in", record.id)
-                    .details(
-                        serde_json::json!({
-                            "task": task.id,
-                            "device": device,
-                            "limit_seconds": limit_seconds,
-                            "recheck": record.recheck,
-                        })
-                        .to_string(),
-                    );
-                w.record(entry);
+                let details = serde_json::json!({
+                    "task": task.id,
+                    "device": device,
+                    "limit_seconds": limit_seconds,
+                    "recheck": record.recheck,
+                });
+                succeeded_on(w, &grant, &client, |e| {
+                    e.subject("look_in", record.id).details(details.to_string())
+                });
                 Ok(LookInStarted {
                     record,
                     client_name: client.name.clone(),
@@ -327,10 +310,7 @@ impl Services {
         outcome: Outcome,
         note: Option<&str>,
     ) -> ServiceResult<TaskState> {
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(n) = note {
-            vaka_domain::validate::parse_name("note", n, 500)?;
-        }
+        let note = given_note(note)?;
         if outcome == Outcome::Deviation && note.is_none() {
             return Err(ServiceError::invalid(
                 "note",
@@ -342,12 +322,8 @@ impl Services {
             .door
             .change(op, async |w| {
                 let now = to_db_precision(w.now());
-                let task = w
-                    .get_task(task_id)
-                    .await?
-                    .ok_or(Fault::not_found("supervision task"))?;
-                let (client, grant) =
-                    client_in_scope(w, task.client_id, Permission::Supervise).await?;
+                let (task, client, grant) =
+                    task_in_scope(w, task_id, Permission::Supervise).await?;
                 // Only the operator who looked records what was seen.
                 let Some(look_in) = w
                     .list_task_look_ins(task.id)
@@ -362,9 +338,7 @@ impl Services {
                 let rules = task_rules(&task, effective);
                 let (state, effects) = apply(task.state, Event::Outcome(now, outcome), &rules)
                     .map_err(Fault::conflict)?;
-                if !w.move_task(&task, state, now).await? {
-                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
-                }
+                move_task(w, &task, state, now).await?;
                 w.set_look_in_outcome(look_in.id, outcome, note).await?;
                 if look_in.ended_at.is_none() {
                     w.end_look_in(look_in.id, now).await?;
@@ -382,11 +356,10 @@ impl Services {
                     details["dispatch"] = serde_json::json!(d.id);
                     details["cause"] = serde_json::json!(d.cause.code());
                 }
-                let entry = w
-                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
-                    .subject("look_in", look_in.id)
-                    .details(details.to_string());
-                w.record(entry);
+                succeeded_on(w, &grant, &client, |e| {
+                    e.subject("look_in", look_in.id)
+                        .details(details.to_string())
+                });
                 Ok(state)
             })
             .await?;
@@ -395,23 +368,40 @@ impl Services {
     }
 }
 
+/// The tasks of tonight (and of last night, until it is over) due within [`QUEUE_AHEAD`] of
+/// `now`.
+pub(crate) async fn tonight_tasks(
+    tx: &mut dyn ReadTx,
+    now: Timestamp,
+) -> StoreResult<Vec<SupervisionTask>> {
+    let night = night_of(now, &stockholm());
+    tx.list_console_tasks(night.yesterday().unwrap_or(night), night, now + QUEUE_AHEAD)
+        .await
+}
+
 /// Each client's active camera (the first, if a client has several).
 pub(crate) async fn active_cameras(
     tx: &mut dyn ReadTx,
 ) -> StoreResult<HashMap<ClientId, DeviceId>> {
     let mut map = HashMap::new();
-    for d in tx
+    for (client, camera) in client_cameras(tx).await? {
+        map.entry(client).or_insert(camera);
+    }
+    Ok(map)
+}
+
+/// Every active camera placed with a client, as (client, camera), in the store's order.
+pub(crate) async fn client_cameras(tx: &mut dyn ReadTx) -> StoreResult<Vec<(ClientId, DeviceId)>> {
+    let cameras = tx
         .list_devices(&DeviceFilter {
             kind: Some(DeviceKind::Camera),
             status: Some(DeviceStatus::Active),
             limit: i64::MAX,
             ..DeviceFilter::default()
         })
-        .await?
-    {
-        if let Some(c) = d.client_id {
-            map.entry(c).or_insert(d.id);
-        }
-    }
-    Ok(map)
+        .await?;
+    Ok(cameras
+        .into_iter()
+        .filter_map(|d| Some((d.client_id?, d.id)))
+        .collect())
 }

@@ -9,12 +9,16 @@ pub mod rounds;
 pub mod scheduler;
 pub mod statistics;
 
+use jiff::Timestamp;
 use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::audit::{AuditFlags, Outcome};
 use vaka_domain::client::Client;
-use vaka_domain::ids::ClientId;
+use vaka_domain::ids::{ClientId, TaskId};
 use vaka_domain::reason::{AccessReason, SupervisionReason};
+use vaka_domain::supervision::{SupervisionTask, TaskState};
 
+use crate::ServiceResult;
+use crate::door::Change;
 use crate::door::Work;
 use crate::error::{Fault, WorkResult};
 
@@ -28,23 +32,44 @@ async fn client_in_scope<'a>(
     id: ClientId,
     p: Permission,
 ) -> WorkResult<(Client, Assignment)> {
-    let client = w
-        .reads()
-        .get_client(id)
+    crate::registry::client_in_scope_for(w, id, p, AccessReason::OutsideNeedToKnow).await
+}
+
+/// A supervision task and its client, with the caller's grant of `p` over that client.
+async fn task_in_scope(
+    w: &mut Change<'_>,
+    id: TaskId,
+    p: Permission,
+) -> WorkResult<(SupervisionTask, Client, Assignment)> {
+    let task = w
+        .get_task(id)
         .await?
-        .ok_or(Fault::not_found("client"))?;
-    let grant = w.ctx().and_then(|ctx| {
-        ctx.principal
-            .client_grant_for(p, client.provider_id, client.unit_id)
-            .cloned()
-    });
-    match grant {
-        Some(grant) => Ok((client, grant)),
-        None => Err(Fault::denied(
-            w.client_entry(Outcome::Denied, None, &client),
-            AccessReason::OutsideNeedToKnow,
-        )),
+        .ok_or(Fault::not_found("supervision task"))?;
+    let (client, grant) = client_in_scope(w, task.client_id, p).await?;
+    Ok((task, client, grant))
+}
+
+/// Moves a task from the state it was read in, or a conflict when it moved meanwhile.
+async fn move_task(
+    w: &mut Change<'_>,
+    task: &SupervisionTask,
+    state: TaskState,
+    now: Timestamp,
+) -> WorkResult<()> {
+    if w.move_task(task, state, now).await? {
+        Ok(())
+    } else {
+        Err(Fault::conflict(SupervisionReason::ChangedMeanwhile))
     }
+}
+
+/// A note as given (trimmed; none when blank), checked for length.
+fn given_note(note: Option<&str>) -> ServiceResult<Option<&str>> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(n) = note {
+        vaka_domain::validate::parse_name("note", n, 500)?;
+    }
+    Ok(note)
 }
 
 /// The caller's assignment that gives `p` somewhere, or an audited refusal for `reason`.

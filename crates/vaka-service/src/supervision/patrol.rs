@@ -5,22 +5,24 @@
 use jiff::Timestamp;
 use serde::Serialize;
 use vaka_domain::access::Permission;
-use vaka_domain::audit::{AuditAction, Outcome as AuditOutcome};
+use vaka_domain::audit::AuditAction;
 use vaka_domain::client::Client;
 use vaka_domain::ids::{ClientId, DispatchId, TaskId, UnitId};
 use vaka_domain::reason::SupervisionReason;
-use vaka_domain::rounds::{TaskKind, night_of};
+use vaka_domain::rounds::TaskKind;
 use vaka_domain::supervision::{
     Dispatch, DispatchCause, DispatchStatus, DispatchStep, Event, Outcome, TaskState, apply,
 };
 use vaka_store::values::to_db_precision;
 
-use super::console::QUEUE_AHEAD;
+use super::console::tonight_tasks;
 use super::scheduler::{client_settings, task_rules};
-use super::{SUPERVISION, any_grant, client_in_scope, record_list_read};
+use super::{
+    SUPERVISION, any_grant, client_in_scope, given_note, move_task, record_list_read, task_in_scope,
+};
 use crate::door::Work;
 use crate::error::Fault;
-use crate::registry::stockholm;
+use crate::registry::succeeded_on;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// One dispatch as the night patrol sees it.
@@ -113,9 +115,8 @@ impl Services {
         step: DispatchStep,
         note: Option<&str>,
     ) -> ServiceResult<Dispatch> {
-        if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
-            vaka_domain::validate::parse_name("note", n, 500)?;
-        }
+        // Checked when given; the step keeps the note as typed.
+        given_note(note)?;
         let op = ctx.op(AuditAction::DispatchStepTaken, SUPERVISION);
         let after = self
             .door
@@ -154,11 +155,9 @@ impl Services {
                 if let Some(rt) = after.response_time() {
                     details["response_seconds"] = serde_json::json!(rt.as_secs());
                 }
-                let entry = w
-                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
-                    .subject("dispatch", id)
-                    .details(details.to_string());
-                w.record(entry);
+                succeeded_on(w, &grant, &client, |e| {
+                    e.subject("dispatch", id).details(details.to_string())
+                });
                 Ok(after)
             })
             .await?;
@@ -194,14 +193,7 @@ impl Services {
                     SupervisionReason::MayNotRespond,
                 )?;
                 let now = r.now();
-                let night = night_of(now, &stockholm());
-                let tasks = r
-                    .list_console_tasks(
-                        night.yesterday().unwrap_or(night),
-                        night,
-                        now + QUEUE_AHEAD,
-                    )
-                    .await?;
+                let tasks = tonight_tasks(&mut **r, now).await?;
                 let mut items = Vec::new();
                 let mut protected = false;
                 for t in tasks.into_iter().filter(|t| {
@@ -247,10 +239,7 @@ impl Services {
         outcome: Outcome,
         note: Option<&str>,
     ) -> ServiceResult<TaskState> {
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(n) = note {
-            vaka_domain::validate::parse_name("note", n, 500)?;
-        }
+        let note = given_note(note)?;
         match (outcome, note) {
             (Outcome::NotVisible, _) => {
                 return Err(ServiceError::invalid(
@@ -271,12 +260,8 @@ impl Services {
             .door
             .change(op, async |w| {
                 let now = to_db_precision(w.now());
-                let task = w
-                    .get_task(task_id)
-                    .await?
-                    .ok_or(Fault::not_found("supervision task"))?;
-                let (client, grant) =
-                    client_in_scope(w, task.client_id, Permission::DispatchRespond).await?;
+                let (task, client, grant) =
+                    task_in_scope(w, task_id, Permission::DispatchRespond).await?;
                 if task.kind != TaskKind::Visit {
                     return Err(Fault::conflict(SupervisionReason::LookInNotVisit));
                 }
@@ -287,9 +272,7 @@ impl Services {
                     .map_err(Fault::conflict)?;
                 let (state, effects) =
                     apply(looked, Event::Outcome(now, outcome), &rules).map_err(Fault::conflict)?;
-                if !w.move_task(&task, state, now).await? {
-                    return Err(Fault::conflict(SupervisionReason::ChangedMeanwhile));
-                }
+                move_task(w, &task, state, now).await?;
                 let mut details = serde_json::json!({
                     "task": task.id,
                     "kind": "visit",
@@ -316,11 +299,10 @@ impl Services {
                     }
                     details["dispatch"] = serde_json::json!(d.id);
                 }
-                let entry = w
-                    .client_entry(AuditOutcome::Success, Some(&grant), &client)
-                    .subject("supervision_task", task.id)
-                    .details(details.to_string());
-                w.record(entry);
+                succeeded_on(w, &grant, &client, |e| {
+                    e.subject("supervision_task", task.id)
+                        .details(details.to_string())
+                });
                 Ok(state)
             })
             .await?;

@@ -7,15 +7,15 @@ use std::collections::HashMap;
 use jiff::SignedDuration;
 use serde::Serialize;
 use vaka_domain::audit::AuditAction;
-use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::plan::SupervisionDefaults;
 use vaka_domain::rounds::TaskKind;
 use vaka_domain::supervision::{Dispatch, Event, SupervisionTask, TaskRules, TaskState, apply};
 use vaka_store::values::to_db_precision;
-use vaka_store::{DeviceFilter, ReadTx, StoreResult, WriteTx};
+use vaka_store::{ReadTx, StoreResult, WriteTx};
 
 use super::SUPERVISION;
+use super::console::client_cameras;
 use crate::door::{Op, Work};
 use crate::{ServiceResult, Services};
 
@@ -82,18 +82,8 @@ impl Services {
                     return Ok(report);
                 }
                 let mut cameras: HashMap<ClientId, Vec<DeviceId>> = HashMap::new();
-                for d in w
-                    .list_devices(&DeviceFilter {
-                        kind: Some(DeviceKind::Camera),
-                        status: Some(DeviceStatus::Active),
-                        limit: i64::MAX,
-                        ..DeviceFilter::default()
-                    })
-                    .await?
-                {
-                    if let Some(c) = d.client_id {
-                        cameras.entry(c).or_default().push(d.id);
-                    }
+                for (client, camera) in client_cameras(w.reads()).await? {
+                    cameras.entry(client).or_default().push(camera);
                 }
                 let mut plans = HashMap::new();
                 for t in &tasks {
