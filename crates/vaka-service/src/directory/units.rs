@@ -19,11 +19,8 @@ async fn unit_in_scope<'a>(
     id: UnitId,
     p: Permission,
 ) -> WorkResult<(Unit, Assignment)> {
-    let unit = w
-        .reads()
-        .get_unit(id)
-        .await?
-        .ok_or(Fault::not_found("unit"))?;
+    let tx = w.reads();
+    let unit = tx.get_unit(id).await?.ok_or(Fault::not_found("unit"))?;
     let grant = w.grant(
         p,
         Target {

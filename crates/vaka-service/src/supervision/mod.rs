@@ -78,9 +78,7 @@ fn any_grant<'a>(
     p: Permission,
     reason: SupervisionReason,
 ) -> WorkResult<Assignment> {
-    w.ctx()
-        .and_then(|ctx| ctx.principal.any_grant(p).cloned())
-        .ok_or_else(|| w.denied(reason, None))
+    crate::registry::any_grant_or(w, p, || w.denied(reason, None))
 }
 
 /// Records the read of a list of clients' supervision (the queue, the patrol's lists): one
