@@ -272,11 +272,7 @@ impl Services {
         let op = ctx.op(AuditAction::AlarmQueueRead, ALARMS);
         self.door
             .read(op, async |r| {
-                let grant = ctx
-                    .principal
-                    .any_grant(Permission::AlarmHandle)
-                    .cloned()
-                    .ok_or_else(|| r.denied(AlarmReason::MayNotHandle, None))?;
+                let grant = r.any_grant(Permission::AlarmHandle, AlarmReason::MayNotHandle)?;
                 let open = r.list_open_alarms().await?;
                 let (items, protected) = self
                     .visible_items(ctx, &mut **r, &open, Permission::AlarmHandle, &|_| true)
@@ -547,11 +543,7 @@ impl Services {
         let op = ctx.op(AuditAction::AlarmsListed, ALARMS);
         self.door
             .read(op, async |r| {
-                let grant = ctx
-                    .principal
-                    .any_grant(Permission::DispatchRespond)
-                    .cloned()
-                    .ok_or_else(|| r.denied(AlarmReason::MayNotRespond, None))?;
+                let grant = r.any_grant(Permission::DispatchRespond, AlarmReason::MayNotRespond)?;
                 // The links the caller answers for, by the kinds of their units; a role without
                 // a unit answers for every link.
                 let mut links = Vec::new();

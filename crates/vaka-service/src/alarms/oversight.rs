@@ -561,11 +561,7 @@ impl Services {
         let op = ctx.op(AuditAction::StatisticsRead, ALARMS);
         self.door
             .read(op, async |r| {
-                let grant = ctx
-                    .principal
-                    .any_grant(Permission::StatisticsRead)
-                    .cloned()
-                    .ok_or_else(|| r.denied(AlarmReason::MayNotReadStatistics, None))?;
+                let grant = r.any_grant(Permission::StatisticsRead, AlarmReason::MayNotReadStatistics)?;
                 let reach = ctx.principal.reach(Permission::StatisticsRead);
                 let tz = stockholm();
                 let start = |d: Date| {

@@ -241,6 +241,13 @@ pub(crate) trait Work<'a>: Send {
         Fault::denied(e, reason)
     }
 
+    /// The caller's assignment that gives `p` somewhere, or an audited refusal for `reason`.
+    fn any_grant(&self, p: Permission, reason: impl Into<Reason>) -> Result<Assignment, Fault> {
+        self.ctx()
+            .and_then(|ctx| ctx.principal.any_grant(p).cloned())
+            .ok_or_else(|| self.denied(reason, None))
+    }
+
     /// The caller's assignment that allows `p` over `target`, or an audited refusal
     /// ("your roles do not allow this here").
     fn grant(

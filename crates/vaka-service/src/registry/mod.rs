@@ -87,19 +87,9 @@ pub(crate) fn any_grant<'a>(
     p: Permission,
     reason: RegistryReason,
 ) -> WorkResult<Assignment> {
-    any_grant_or(w, p, || refused_by_roles(w, reason))
-}
-
-/// The caller's assignment that gives `p` somewhere, or the refusal `refuse` makes (each area
-/// audits such a refusal in its own way).
-pub(crate) fn any_grant_or<'a>(
-    w: &impl Work<'a>,
-    p: Permission,
-    refuse: impl FnOnce() -> Fault,
-) -> WorkResult<Assignment> {
     w.ctx()
         .and_then(|ctx| ctx.principal.any_grant(p).cloned())
-        .ok_or_else(refuse)
+        .ok_or_else(|| refused_by_roles(w, reason))
 }
 
 /// A refusal by the caller's roles as a whole, before any client is in question. Its entry

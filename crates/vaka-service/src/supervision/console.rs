@@ -27,7 +27,7 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{DeviceFilter, ReadTx, StoreResult};
 
 use super::scheduler::{RECHECK_WINDOW, client_settings, task_rules};
-use super::{SUPERVISION, any_grant, given_note, move_task, record_list_read, task_in_scope};
+use super::{SUPERVISION, given_note, move_task, record_list_read, task_in_scope};
 use crate::door::{Change, Op, Work};
 use crate::error::Fault;
 use crate::registry::{stockholm, succeeded_on};
@@ -110,7 +110,7 @@ impl Services {
         let op = ctx.op(AuditAction::SupervisionQueueRead, SUPERVISION);
         self.door
             .read(op, async |r| {
-                let grant = any_grant(r, Permission::Supervise, SupervisionReason::MayNotLookIn)?;
+                let grant = r.any_grant(Permission::Supervise, SupervisionReason::MayNotLookIn)?;
                 let now = r.now();
                 let tasks = tonight_tasks(&mut **r, now).await?;
                 let cameras = active_cameras(&mut **r).await?;

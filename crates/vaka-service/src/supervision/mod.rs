@@ -72,15 +72,6 @@ fn given_note(note: Option<&str>) -> ServiceResult<Option<&str>> {
     Ok(note)
 }
 
-/// The caller's assignment that gives `p` somewhere, or an audited refusal for `reason`.
-fn any_grant<'a>(
-    w: &impl Work<'a>,
-    p: Permission,
-    reason: SupervisionReason,
-) -> WorkResult<Assignment> {
-    crate::registry::any_grant_or(w, p, || w.denied(reason, None))
-}
-
 /// Records the read of a list of clients' supervision (the queue, the patrol's lists): one
 /// entry with the count as `what`, flagged when it showed a protected identity.
 fn record_list_read<'a>(

@@ -17,9 +17,7 @@ use vaka_store::values::to_db_precision;
 
 use super::console::tonight_tasks;
 use super::scheduler::{client_settings, task_rules};
-use super::{
-    SUPERVISION, any_grant, client_in_scope, given_note, move_task, record_list_read, task_in_scope,
-};
+use super::{SUPERVISION, client_in_scope, given_note, move_task, record_list_read, task_in_scope};
 use crate::door::Work;
 use crate::error::Fault;
 use crate::registry::succeeded_on;
@@ -69,8 +67,7 @@ impl Services {
         let op = ctx.op(AuditAction::DispatchesListed, SUPERVISION);
         self.door
             .read(op, async |r| {
-                let grant = any_grant(
-                    r,
+                let grant = r.any_grant(
                     Permission::DispatchRespond,
                     SupervisionReason::MayNotRespond,
                 )?;
@@ -187,8 +184,7 @@ impl Services {
         let op = ctx.op(AuditAction::DispatchesListed, SUPERVISION);
         self.door
             .read(op, async |r| {
-                let grant = any_grant(
-                    r,
+                let grant = r.any_grant(
                     Permission::DispatchRespond,
                     SupervisionReason::MayNotRespond,
                 )?;

@@ -11,7 +11,7 @@ use vaka_domain::reason::SupervisionReason;
 use vaka_domain::statistics::{TaskFacts, UnitMonth, summarise};
 use vaka_domain::supervision::Outcome;
 
-use super::{SUPERVISION, any_grant};
+use super::SUPERVISION;
 use crate::door::Work;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
@@ -60,11 +60,7 @@ impl Services {
         let op = ctx.op(AuditAction::StatisticsRead, SUPERVISION);
         self.door
             .read(op, async |r| {
-                let grant = any_grant(
-                    r,
-                    Permission::StatisticsRead,
-                    SupervisionReason::MayNotReadStatistics,
-                )?;
+                let grant = r.any_grant(Permission::StatisticsRead, SupervisionReason::MayNotReadStatistics)?;
                 let reach = ctx.principal.reach(Permission::StatisticsRead);
                 let last = to.last_of_month();
                 let tz = stockholm();
