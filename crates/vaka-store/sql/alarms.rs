@@ -238,9 +238,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(AlarmRecord::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<AlarmRecord>> {
@@ -267,10 +265,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AlarmRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_alarms_between(
@@ -304,10 +299,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AlarmRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_escalation_candidates(
@@ -359,10 +351,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AlarmRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn find_open_system_alarm(
@@ -397,9 +386,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(AlarmRecord::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_alarm_log(&mut self, alarm: AlarmId) -> StoreResult<Vec<AlarmLogEntry>> {
@@ -433,10 +420,7 @@ impl AlarmRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AlarmAccount::try_from)
-        .collect()
+        .records()
     }
 
     async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>> {

@@ -38,10 +38,7 @@ impl AuditRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(AuditEntry::try_from)
-        .collect()
+        .records()
     }
 
     async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])> {

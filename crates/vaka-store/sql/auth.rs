@@ -51,9 +51,7 @@ impl AuthRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(SessionRecord::try_from)
-        .transpose()
+        .record()
     }
 
     async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64> {

@@ -75,10 +75,7 @@ impl ClientRead for SqlTx {
             .fetch_all(&mut *self.tx)
             .await,
         };
-        rows.map_err(map_sqlx_error)?
-            .into_iter()
-            .map(ClientSummary::try_from)
-            .collect()
+        rows.records()
     }
 
     async fn get_client_summary(&mut self, id: ClientId) -> StoreResult<Option<ClientSummary>> {
@@ -92,8 +89,6 @@ impl ClientRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(ClientSummary::try_from)
-        .transpose()
+        .record()
     }
 }

@@ -23,9 +23,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Organisation::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_organisations(&mut self) -> StoreResult<Vec<Organisation>> {
@@ -38,10 +36,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Organisation::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_unit(&mut self, id: UnitId) -> StoreResult<Option<Unit>> {
@@ -54,9 +49,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Unit::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_units(&mut self) -> StoreResult<Vec<Unit>> {
@@ -68,10 +61,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Unit::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_coverage(&mut self) -> StoreResult<Vec<(UnitId, UnitId)>> {
@@ -118,9 +108,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(UserAccount::try_from)
-        .transpose()
+        .record()
     }
 
     async fn get_user_by_username(&mut self, username: &str) -> StoreResult<Option<UserAccount>> {
@@ -137,9 +125,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(UserAccount::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_users(&mut self, f: &UserFilter) -> StoreResult<Vec<UserAccount>> {
@@ -174,10 +160,7 @@ impl DirectoryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(UserAccount::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_assignments(&mut self, user: UserId) -> StoreResult<Vec<Assignment>> {

@@ -123,9 +123,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Decision::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_decisions(&mut self, client: ClientId) -> StoreResult<Vec<Decision>> {
@@ -142,10 +140,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Decision::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_all_decisions(&mut self) -> StoreResult<Vec<Decision>> {
@@ -161,10 +156,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Decision::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_order(&mut self, id: OrderId) -> StoreResult<Option<Order>> {
@@ -179,9 +171,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Order::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_orders(&mut self, f: &OrderFilter) -> StoreResult<Vec<Order>> {
@@ -203,10 +193,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Order::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>> {
@@ -224,10 +211,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Consent::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>> {
@@ -242,9 +226,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(SupervisionPlan::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>> {
@@ -259,10 +241,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Pause::try_from)
-        .collect()
+        .records()
     }
 
     async fn existing_device_serials(
@@ -324,9 +303,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Device::try_from)
-        .transpose()
+        .record()
     }
 
     async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>> {
@@ -344,9 +321,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Device::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_devices(&mut self, f: &DeviceFilter) -> StoreResult<Vec<Device>> {
@@ -384,10 +359,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Device::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>> {
@@ -401,10 +373,7 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(DeviceEvent::try_from)
-        .collect()
+        .records()
     }
 }
 

@@ -32,10 +32,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(SupervisionTask::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_open_dispatches(&mut self) -> StoreResult<Vec<Dispatch>> {
@@ -53,10 +50,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Dispatch::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_dispatch(&mut self, id: DispatchId) -> StoreResult<Option<Dispatch>> {
@@ -75,9 +69,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(Dispatch::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_client_dispatches(
@@ -104,10 +96,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Dispatch::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_task(&mut self, id: TaskId) -> StoreResult<Option<SupervisionTask>> {
@@ -123,9 +112,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(SupervisionTask::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_console_tasks(
@@ -151,10 +138,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(SupervisionTask::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_client_tasks(
@@ -178,10 +162,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(SupervisionTask::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_tasks_with_units(
@@ -205,10 +186,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(TaskWithUnit::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_look_ins_between(
@@ -230,10 +208,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(LookInRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_dispatches_between(
@@ -258,10 +233,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(Dispatch::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_client_tasks_between(
@@ -285,10 +257,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(SupervisionTask::try_from)
-        .collect()
+        .records()
     }
 
     async fn get_look_in(&mut self, id: LookInId) -> StoreResult<Option<LookInRecord>> {
@@ -304,9 +273,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .map(LookInRecord::try_from)
-        .transpose()
+        .record()
     }
 
     async fn list_task_look_ins(&mut self, task: TaskId) -> StoreResult<Vec<LookInRecord>> {
@@ -322,10 +289,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(LookInRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_client_look_ins(
@@ -349,10 +313,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(LookInRecord::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_night_tasks(
@@ -371,10 +332,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(SupervisionTask::try_from)
-        .collect()
+        .records()
     }
 
     async fn list_night_rounds(
@@ -406,10 +364,7 @@ impl SupervisionRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .map_err(map_sqlx_error)?
-        .into_iter()
-        .map(RoundInput::try_from)
-        .collect()
+        .records()
     }
 }
 

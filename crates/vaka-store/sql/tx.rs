@@ -4,7 +4,9 @@
 use uuid::Uuid;
 use vaka_domain::audit::NewAuditEntry;
 use vaka_domain::ids::UserId;
-use vaka_store::{DbInstant, StoreError, StoreResult, Transaction, map_sqlx_error};
+use vaka_store::{
+    DbInstant, FetchedRow, FetchedRows, StoreError, StoreResult, Transaction, map_sqlx_error,
+};
 
 /// A unit of work on this backend: a transaction, or — for reads that need no snapshot — a
 /// plain connection in autocommit mode (no BEGIN/ROLLBACK round trips).

@@ -813,6 +813,33 @@ pub use vaka_domain::ids;
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
 
+/// A query's rows as records, each converted by its `TryFrom` and a driver error mapped by
+/// [`map_sqlx_error`]: the reads of both backends end in `.records()` instead of repeating
+/// the conversion.
+pub trait FetchedRows<R> {
+    fn records<T: TryFrom<R, Error = StoreError>>(self) -> StoreResult<Vec<T>>;
+}
+
+impl<R> FetchedRows<R> for Result<Vec<R>, sqlx::Error> {
+    fn records<T: TryFrom<R, Error = StoreError>>(self) -> StoreResult<Vec<T>> {
+        self.map_err(map_sqlx_error)?
+            .into_iter()
+            .map(T::try_from)
+            .collect()
+    }
+}
+
+/// [`FetchedRows`] for a query of at most one row: `.record()`.
+pub trait FetchedRow<R> {
+    fn record<T: TryFrom<R, Error = StoreError>>(self) -> StoreResult<Option<T>>;
+}
+
+impl<R> FetchedRow<R> for Result<Option<R>, sqlx::Error> {
+    fn record<T: TryFrom<R, Error = StoreError>>(self) -> StoreResult<Option<T>> {
+        self.map_err(map_sqlx_error)?.map(T::try_from).transpose()
+    }
+}
+
 /// Maps a driver error to a [`StoreError`], keeping it as the cause; used by both backends.
 pub fn map_sqlx_error(e: sqlx::Error) -> StoreError {
     use sqlx::error::ErrorKind;
