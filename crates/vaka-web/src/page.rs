@@ -211,6 +211,23 @@ pub fn render<T: Template>(status: StatusCode, tpl: &T) -> Response {
     }
 }
 
+/// A piece of a page (a live list, a card) rendered on its own, to send by itself or set into
+/// a page; a template error is a bug and becomes an internal error.
+pub trait Fragment {
+    fn fragment(&self) -> Result<String, ApiError>;
+}
+
+impl<T: Template> Fragment for T {
+    fn fragment(&self) -> Result<String, ApiError> {
+        self.render().map_err(|e| {
+            ApiError::from(vaka_service::ServiceError::internal_caused(
+                "rendering a template",
+                e,
+            ))
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage {

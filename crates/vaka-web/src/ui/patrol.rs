@@ -14,10 +14,10 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Access;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, describe, list_step, render};
+use crate::page::{Fragment, OrPage, PageCtx, PageForm, PageResult, Req, list_step, render};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::ui::supervision::console::{Flash, hm, live_feed};
+use crate::ui::supervision::console::{Flash, hm, live_fragment};
 use crate::ui::widgets::alarm_row::{AlarmRow, causes, row as alarm_row};
 use vaka_domain::access::Permission;
 
@@ -137,13 +137,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         alarms,
         causes: causes(t),
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })
+    .fragment()
 }
 
 pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
@@ -153,13 +147,8 @@ pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> Pa
 }
 
 pub async fn patrol_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
-    live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
-            list_html(&state, &caller, t)
-                .await
-                .map_err(|e| describe(t, &e))
-        }
+    live_fragment(state, t, caller, move |state, caller| async move {
+        list_html(&state, &caller, t).await
     })
 }
 

@@ -25,8 +25,8 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, list_step, local_time,
-    parse_id, render,
+    Fragment, OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, list_step,
+    local_time, parse_id, render,
 };
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
@@ -110,13 +110,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         csrf: caller.csrf().to_owned(),
         rows,
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })
+    .fragment()
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,14 +197,22 @@ where
         .into_response()
 }
 
-pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+/// A live piece of a page for the caller: `draw` makes it again on each change; an error
+/// ends the feed, said in the reader's language.
+pub(crate) fn live_fragment<F, Fut>(state: AppState, t: Tr, caller: Caller, draw: F) -> Response
+where
+    F: Fn(AppState, Caller) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<String, ApiError>> + Send,
+{
     live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
-            queue_html(&state, &caller, t)
-                .await
-                .map_err(|e| describe(t, &e))
-        }
+        let html = draw(state, caller.clone());
+        async move { html.await.map_err(|e| describe(t, &e)) }
+    })
+}
+
+pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+    live_fragment(state, t, caller, move |state, caller| async move {
+        queue_html(&state, &caller, t).await
     })
 }
 
