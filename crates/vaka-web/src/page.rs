@@ -415,6 +415,25 @@ pub async fn after_change<T, E: Into<ApiError>>(
     }
 }
 
+/// How a form that creates a record ends: success goes to the address `done` gives for what
+/// was created; a refusal is an error page; any other error (one naming a record that is not
+/// found too) shows the form again (`again`) with the error beside it.
+pub async fn after_create<T, E: Into<ApiError>>(
+    result: Result<T, E>,
+    page: PageCtx,
+    done: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(PageCtx) -> PageResult,
+) -> PageResult {
+    after_change(
+        ErrorPage::Refused,
+        result,
+        page,
+        |v, _| Redirect::to(&done(v)).into_response(),
+        again,
+    )
+    .await
+}
+
 /// A change made from a record's page: the frame in `section`, the record's id from the path
 /// (anything else is "not found"), `work` makes the change, and success goes to the address
 /// `done` gives (the record's page with a notice). A refusal or an unknown record is an error

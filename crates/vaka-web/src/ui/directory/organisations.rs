@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind};
@@ -14,13 +13,20 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::identity::Caller;
 use crate::page::{
-    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, change_record,
-    record_page, render,
+    OrPage, PageCtx, PageForm, PageResult, Req, after_create, change_record, record_page, render,
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
 use super::{org_kind_label, unit_kinds};
+
+/// An organisation's number as a page shows it: empty when it has none.
+fn org_number(o: &Organisation) -> String {
+    o.org_number
+        .as_ref()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
+}
 
 pub struct OrgRow {
     pub id: OrganisationId,
@@ -54,11 +60,7 @@ async fn organisations_page(state: &AppState, caller: &Caller, page: PageCtx) ->
             id: o.id,
             name: o.name.clone(),
             kind_label: org_kind_label(t, o),
-            org_number: o
-                .org_number
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
+            org_number: org_number(o),
             units: units.iter().filter(|u| u.organisation_id == o.id).count(),
             active: o.active,
         })
@@ -114,13 +116,10 @@ pub async fn create_organisation(
             .map_err(ApiError::from),
         None => Err(ApiError::invalid("kind", InputReason::NotValid)),
     };
-    after_change(
-        ErrorPage::Refused,
+    after_create(
         result,
         page,
-        |org, _| {
-            Redirect::to(&format!("/admin/organisations/{}?ok=org-created", org.id)).into_response()
-        },
+        |org| format!("/admin/organisations/{}?ok=org-created", org.id),
         async |page| organisations_page(&state, &caller, page).await,
     )
     .await
@@ -173,11 +172,7 @@ pub(super) async fn organisation_page(
         page.form_status(),
         &OrganisationPage {
             kind_label: org_kind_label(t, &org),
-            org_number: org
-                .org_number
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
+            org_number: org_number(&org),
             units: units
                 .into_iter()
                 .map(|u| UnitRow {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Unit, UnitKind};
@@ -17,8 +16,8 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::identity::Caller;
 use crate::page::{
-    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, change_record, found,
-    parse_id, record_page, render,
+    OrPage, PageCtx, PageForm, PageResult, Req, after_create, change_record, found, parse_id,
+    record_page, render,
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
@@ -54,13 +53,10 @@ pub async fn create_unit(
             .map_err(ApiError::from),
         None => Err(ApiError::invalid("kind", InputReason::NotValid)),
     };
-    after_change(
-        ErrorPage::Refused,
+    after_create(
         result,
         page,
-        |unit, _| {
-            Redirect::to(&format!("/admin/units/{}?ok=unit-created", unit.id)).into_response()
-        },
+        |unit| format!("/admin/units/{}?ok=unit-created", unit.id),
         async |page| organisation_page(&state, &caller, org, page).await,
     )
     .await

@@ -498,26 +498,30 @@ mod tests {
     fn device_reasons_read_in_the_page_language() {
         let (en, sv) = (Tr::new(Lang::En), Tr::new(Lang::Sv));
         let early = Reason::from(DeviceReason::ActivatedOnlyAfterPassedTest);
-        assert_eq!(
-            sv.reason_of(&early),
-            "en enhet aktiveras först efter ett godkänt test"
-        );
-        assert_eq!(
-            en.reason_of(&early),
-            "a device is activated only after a passed test"
-        );
         // The status and the step are named, not given by their codes.
         let step = Reason::from(DeviceReason::StepNotPossible {
             status: DeviceStatus::InStock,
             step: DeviceStep::Restock,
         });
-        assert_eq!(
-            en.reason_of(&step),
-            "a device that is In stock cannot be given the step Back to stock"
-        );
-        assert_eq!(
-            sv.reason_of(&step),
-            "en enhet med status I lager kan inte få steget Tillbaka i lager"
-        );
+        for (tr, reason, text) in [
+            (
+                sv,
+                &early,
+                "en enhet aktiveras först efter ett godkänt test",
+            ),
+            (en, &early, "a device is activated only after a passed test"),
+            (
+                en,
+                &step,
+                "a device that is In stock cannot be given the step Back to stock",
+            ),
+            (
+                sv,
+                &step,
+                "en enhet med status I lager kan inte få steget Tillbaka i lager",
+            ),
+        ] {
+            assert_eq!(tr.reason_of(reason), text);
+        }
     }
 }

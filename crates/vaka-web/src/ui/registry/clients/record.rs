@@ -20,7 +20,8 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, parse_id, render,
+    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, after_create, parse_id,
+    render,
 };
 use crate::state::AppState;
 
@@ -299,11 +300,10 @@ pub async fn create(
         Ok::<_, ApiError>(state.services.create_client(&caller.ctx(), input).await?)
     }
     .await;
-    after_change(
-        ErrorPage::Refused,
+    after_create(
         result,
         page,
-        |c, _| Redirect::to(&format!("/clients/{}?ok=client-created", c.id)).into_response(),
+        |c| format!("/clients/{}?ok=client-created", c.id),
         async |page| form_page(&state, &caller, page, None, form, false).await,
     )
     .await
