@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use vaka_domain::access::Permission;
 
@@ -115,6 +115,16 @@ impl PageCtx {
         self
     }
 
+    /// The status of a form page that says every error it shows the same way: 422 with an
+    /// error, else 200 (the directory's pages, whose errors are all about what was typed).
+    pub fn form_status(&self) -> StatusCode {
+        if self.error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
+    }
+
     /// The status of a page shown again after a change: the error's (a conflict stays 409),
     /// else 200.
     pub fn status(&self) -> StatusCode {
@@ -198,6 +208,23 @@ pub fn render<T: Template>(status: StatusCode, tpl: &T) -> Response {
             tracing::error!(error = %e, "template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
         }
+    }
+}
+
+/// A piece of a page (a live list, a card) rendered on its own, to send by itself or set into
+/// a page; a template error is a bug and becomes an internal error.
+pub trait Fragment {
+    fn fragment(&self) -> Result<String, ApiError>;
+}
+
+impl<T: Template> Fragment for T {
+    fn fragment(&self) -> Result<String, ApiError> {
+        self.render().map_err(|e| {
+            ApiError::from(vaka_service::ServiceError::internal_caused(
+                "rendering a template",
+                e,
+            ))
+        })
     }
 }
 
@@ -332,12 +359,161 @@ where
     }
 }
 
+/// A record's page from its path: the frame in `section` with the `?ok=` notice, the id parsed
+/// (anything else is "not found"), and `show` draws the page.
+pub async fn record_page<Id: std::str::FromStr>(
+    Req { state, t, caller }: Req,
+    section: &'static str,
+    raw_id: &str,
+    ok: Option<&str>,
+    show: impl AsyncFnOnce(&AppState, &Caller, Id, PageCtx) -> PageResult,
+) -> PageResult {
+    let page = PageCtx::for_caller(&caller, t, section).with_flash_key(ok);
+    let id = parse_id(raw_id, &page)?;
+    show(&state, &caller, id, page).await
+}
+
+/// Which errors of a change end on an error page instead of the form's page again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    /// A refusal or an unknown record: the record's page may not (or cannot) be shown, so
+    /// there is nothing to show again.
+    RefusedOrUnknown,
+    /// Only a refusal: a form that creates names other records, and one of them not being
+    /// found is said beside the form.
+    Refused,
+    /// None: a queue or list says every error above itself, as the step was taken from it.
+    Never,
+}
+
+impl ErrorPage {
+    fn takes(self, e: &ApiError) -> bool {
+        match self {
+            ErrorPage::RefusedOrUnknown => {
+                e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND
+            }
+            ErrorPage::Refused => e.status == StatusCode::FORBIDDEN,
+            ErrorPage::Never => false,
+        }
+    }
+}
+
+/// How a change made from a page ends: `done` answers a success (mostly a redirect back with
+/// a notice); an error `errors` names is an error page; any other error shows the page again
+/// (`again`) with the error beside its form, what was typed kept.
+pub async fn after_change<T, E: Into<ApiError>>(
+    errors: ErrorPage,
+    result: Result<T, E>,
+    page: PageCtx,
+    done: impl FnOnce(T, PageCtx) -> Response,
+    again: impl AsyncFnOnce(PageCtx) -> PageResult,
+) -> PageResult {
+    match result.map_err(Into::into) {
+        Ok(v) => Ok(done(v, page)),
+        Err(e) if errors.takes(&e) => Err(PageError { error: e, page }),
+        Err(e) => again(page.with_error(&e)).await,
+    }
+}
+
+/// How a form that creates a record ends: success goes to the address `done` gives for what
+/// was created; a refusal is an error page; any other error (one naming a record that is not
+/// found too) shows the form again (`again`) with the error beside it.
+pub async fn after_create<T, E: Into<ApiError>>(
+    result: Result<T, E>,
+    page: PageCtx,
+    done: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(PageCtx) -> PageResult,
+) -> PageResult {
+    after_change(
+        ErrorPage::Refused,
+        result,
+        page,
+        |v, _| Redirect::to(&done(v)).into_response(),
+        again,
+    )
+    .await
+}
+
+/// A change made from a record's page: the frame in `section`, the record's id from the path
+/// (anything else is "not found"), `work` makes the change, and success goes to the address
+/// `done` gives (the record's page with a notice). A refusal or an unknown record is an error
+/// page; any other error shows the record's page (`show`) again with the error beside its form.
+pub async fn change_record<Id: std::str::FromStr + Copy, T, E: Into<ApiError>>(
+    r: Req,
+    section: &'static str,
+    raw_id: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, Id) -> Result<T, E>,
+    done: impl FnOnce(Id) -> String,
+    show: impl AsyncFnOnce(&AppState, &Caller, Id, PageCtx) -> PageResult,
+) -> PageResult {
+    change_record_answering(
+        r,
+        section,
+        raw_id,
+        work,
+        |id, _, _| Redirect::to(&done(id)).into_response(),
+        show,
+    )
+    .await
+}
+
+/// [`change_record`] for a change whose success is a page of its own (`done` draws it from
+/// what the change gave, in the frame), such as a secret shown once.
+pub async fn change_record_answering<Id: std::str::FromStr + Copy, T, E: Into<ApiError>>(
+    Req { state, t, caller }: Req,
+    section: &'static str,
+    raw_id: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, Id) -> Result<T, E>,
+    done: impl FnOnce(Id, T, PageCtx) -> Response,
+    show: impl AsyncFnOnce(&AppState, &Caller, Id, PageCtx) -> PageResult,
+) -> PageResult {
+    let page = PageCtx::for_caller(&caller, t, section);
+    let id: Id = parse_id(raw_id, &page)?;
+    let result = work(&state, &caller, id).await;
+    after_change(
+        ErrorPage::RefusedOrUnknown,
+        result,
+        page,
+        |v, page| done(id, v, page),
+        async |page| show(&state, &caller, id, page).await,
+    )
+    .await
+}
+
+/// A step taken from a list (the patrol's, a console's queue): the frame in `section`, the id
+/// from the path (anything else is "not found"), `work` takes the step, and success goes to
+/// the address `done` gives. Every error shows the list (`show`) again with the error above
+/// it, as that is where the step was taken.
+pub async fn list_step<Id: std::str::FromStr + Copy, T, E: Into<ApiError>>(
+    Req { state, t, caller }: Req,
+    section: &'static str,
+    raw_id: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, Id) -> Result<T, E>,
+    done: impl FnOnce(T) -> String,
+    show: impl AsyncFnOnce(&AppState, &Caller, PageCtx) -> PageResult,
+) -> PageResult {
+    let page = PageCtx::for_caller(&caller, t, section);
+    let id: Id = parse_id(raw_id, &page)?;
+    let result = work(&state, &caller, id).await;
+    after_change(
+        ErrorPage::Never,
+        result,
+        page,
+        |v, _| Redirect::to(&done(v)).into_response(),
+        async |page| show(&state, &caller, page).await,
+    )
+    .await
+}
+
 /// Parses an id from the path; anything else is "not found".
 pub fn parse_id<T: std::str::FromStr>(raw: &str, page: &PageCtx) -> Result<T, PageError> {
-    raw.parse().map_err(|_| PageError {
-        error: ApiError::not_found("page"),
-        page: page.clone(),
-    })
+    found(raw).or_page(page)
+}
+
+/// An id of the path inside a change (where there is no frame yet): an unknown one is "not
+/// found", as [`parse_id`] says it.
+pub fn found<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found("page"))
 }
 
 /// An optional id from a form or query field, where an empty string means none.

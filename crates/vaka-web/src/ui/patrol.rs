@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use vaka_domain::ids::{ClientId, DispatchId};
 use vaka_domain::supervision::{DispatchStatus, DispatchStep};
@@ -14,10 +14,10 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Access;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, describe, parse_id, render};
+use crate::page::{Fragment, OrPage, PageCtx, PageForm, PageResult, Req, list_step, render};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::ui::supervision::console::{Flash, hm, live_feed};
+use crate::ui::supervision::console::{Flash, hm, live_fragment};
 use crate::ui::widgets::alarm_row::{AlarmRow, causes, row as alarm_row};
 use vaka_domain::access::Permission;
 
@@ -137,13 +137,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         alarms,
         causes: causes(t),
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })
+    .fragment()
 }
 
 pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
@@ -153,21 +147,43 @@ pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> Pa
 }
 
 pub async fn patrol_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
-    live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
-            list_html(&state, &caller, t)
-                .await
-                .map_err(|e| describe(t, &e))
-        }
+    live_fragment(state, t, caller, move |state, caller| async move {
+        list_html(&state, &caller, t).await
     })
 }
 
 /// The patrol page again, with an error (a step taken from it was refused).
 pub(crate) async fn with_error(state: &AppState, caller: &Caller, t: Tr, e: &ApiError) -> Response {
-    let page = PageCtx::for_caller(caller, t, "patrol").with_error(e);
-    let list = list_html(state, caller, t).await.unwrap_or_default();
+    patrol_again(
+        state,
+        caller,
+        PageCtx::for_caller(caller, t, "patrol").with_error(e),
+    )
+    .await
+}
+
+/// The patrol page in `page`'s frame, its error above the list.
+async fn patrol_again(state: &AppState, caller: &Caller, page: PageCtx) -> Response {
+    let list = list_html(state, caller, page.t).await.unwrap_or_default();
     render(page.status(), &PatrolPage { page, list })
+}
+
+/// A step taken from the patrol list: back to it with a notice, or the list again with the
+/// error.
+async fn patrol_step<Id: std::str::FromStr + Copy, T>(
+    r: Req,
+    raw_id: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, Id) -> Result<T, ApiError>,
+) -> PageResult {
+    list_step(
+        r,
+        "patrol",
+        raw_id,
+        work,
+        |_| "/patrol?ok=patrol-step_saved".to_owned(),
+        async |state, caller, page| Ok(patrol_again(state, caller, page).await),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,32 +193,20 @@ pub struct StepForm {
 }
 
 pub async fn step(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<StepForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "patrol");
-    let id: DispatchId = parse_id(&id, &page)?;
-    let result = async {
+    patrol_step(r, &id, async |state, caller, id: DispatchId| {
         let step = DispatchStep::from_code(form.step.trim()).ok_or_else(|| {
             ApiError::invalid("step", vaka_domain::reason::SupervisionReason::ChooseStep)
         })?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .dispatch_step(&caller.ctx(), id, step, form.note.as_deref())
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol-step_saved").into_response()),
-        Err(e) => {
-            let page = page.with_error(&e);
-            let list = list_html(&state, &caller, t).await.unwrap_or_default();
-            Ok(render(page.status(), &PatrolPage { page, list }))
-        }
-    }
+        Ok(state
+            .services
+            .dispatch_step(&caller.ctx(), id, step, form.note.as_deref())
+            .await?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,36 +216,28 @@ pub struct VisitForm {
 }
 
 pub async fn visit(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<VisitForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "patrol");
-    let id: vaka_domain::ids::TaskId = parse_id(&id, &page)?;
-    let result = async {
-        let outcome = vaka_domain::supervision::Outcome::from_code(form.outcome.trim())
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "outcome",
-                    vaka_domain::reason::SupervisionReason::VisitOutcome,
-                )
-            })?;
-        Ok::<_, ApiError>(
-            state
+    patrol_step(
+        r,
+        &id,
+        async |state, caller, id: vaka_domain::ids::TaskId| {
+            let outcome = vaka_domain::supervision::Outcome::from_code(form.outcome.trim())
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "outcome",
+                        vaka_domain::reason::SupervisionReason::VisitOutcome,
+                    )
+                })?;
+            Ok(state
                 .services
                 .record_visit(&caller.ctx(), id, outcome, form.note.as_deref())
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/patrol?ok=patrol-step_saved").into_response()),
-        Err(e) => {
-            let page = page.with_error(&e);
-            let list = list_html(&state, &caller, t).await.unwrap_or_default();
-            Ok(render(page.status(), &PatrolPage { page, list }))
-        }
-    }
+                .await?)
+        },
+    )
+    .await
 }
 
 /// Registers the night patrol pages with the access each needs.

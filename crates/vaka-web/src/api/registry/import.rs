@@ -158,13 +158,22 @@ impl From<ImportReport> for ImportReportDto {
     }
 }
 
-fn answer(report: ImportReport) -> (StatusCode, Json<ImportReportDto>) {
+/// An import of a CSV body: the charset its header names, the bytes, and `run` with both; the
+/// report comes back 200 when the file was accepted, else 422.
+async fn import<E: Into<ApiError>>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    run: impl AsyncFnOnce(&[u8], Option<&str>) -> Result<ImportReport, E>,
+) -> ApiResult<(StatusCode, Json<ImportReportDto>)> {
+    let charset = csv_charset(headers)?;
+    let body = body.map_err(|r| unread(&r))?;
+    let report = run(&body, charset.as_deref()).await.map_err(Into::into)?;
     let status = if report.accepted() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    (status, Json(report.into()))
+    Ok((status, Json(report.into())))
 }
 
 /// Import clients from a CSV file (UTF-8 or Windows-1252; `;` or `,` between values). Columns:
@@ -186,18 +195,12 @@ pub async fn import_clients(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportReportDto>)> {
-    let charset = csv_charset(&headers)?;
-    let body = body.map_err(|r| unread(&r))?;
-    let report = s
-        .services
-        .import_clients(
-            &caller.ctx(),
-            &body,
-            charset.as_deref(),
-            p.mode.unwrap_or_default(),
-        )
-        .await?;
-    Ok(answer(report))
+    import(&headers, body, async |csv, charset| {
+        s.services
+            .import_clients(&caller.ctx(), csv, charset, p.mode.unwrap_or_default())
+            .await
+    })
+    .await
 }
 
 /// Import devices from a CSV file. Columns: `kind`, `serial`, `model` (required), `firmware`,
@@ -216,16 +219,10 @@ pub async fn import_devices(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportReportDto>)> {
-    let charset = csv_charset(&headers)?;
-    let body = body.map_err(|r| unread(&r))?;
-    let report = s
-        .services
-        .import_devices(
-            &caller.ctx(),
-            &body,
-            charset.as_deref(),
-            p.mode.unwrap_or_default(),
-        )
-        .await?;
-    Ok(answer(report))
+    import(&headers, body, async |csv, charset| {
+        s.services
+            .import_devices(&caller.ctx(), csv, charset, p.mode.unwrap_or_default())
+            .await
+    })
+    .await
 }

@@ -192,15 +192,26 @@ fn login_page_ctx(caller: &Caller, t: Tr) -> PageCtx {
     }
 }
 
-pub async fn code_form(t: Tr, caller: Caller, login: LoginSession) -> Response {
-    if login.session.stage != SessionStage::SecondFactor {
+/// The form of one stage of a login, shown only at that stage; at any other the login goes to
+/// its own stage's page.
+fn stage_form<T: Template>(
+    login: &LoginSession,
+    stage: SessionStage,
+    page: PageCtx,
+    form: fn(PageCtx) -> T,
+) -> Response {
+    if login.session.stage != stage {
         return Redirect::to(stage_page(login.session.stage)).into_response();
     }
-    render(
-        StatusCode::OK,
-        &CodePage {
-            page: login_page_ctx(&caller, t),
-        },
+    render(StatusCode::OK, &form(page))
+}
+
+pub async fn code_form(t: Tr, caller: Caller, login: LoginSession) -> Response {
+    stage_form(
+        &login,
+        SessionStage::SecondFactor,
+        login_page_ctx(&caller, t),
+        |page| CodePage { page },
     )
 }
 
@@ -271,14 +282,11 @@ pub struct PasswordPage {
 }
 
 pub async fn password_form(t: Tr, caller: Caller, login: LoginSession) -> Response {
-    if login.session.stage != SessionStage::PasswordChange {
-        return Redirect::to(stage_page(login.session.stage)).into_response();
-    }
-    render(
-        StatusCode::OK,
-        &PasswordPage {
-            page: login_page_ctx(&caller, t),
-        },
+    stage_form(
+        &login,
+        SessionStage::PasswordChange,
+        login_page_ctx(&caller, t),
+        |page| PasswordPage { page },
     )
 }
 

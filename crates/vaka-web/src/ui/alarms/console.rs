@@ -17,9 +17,9 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, describe, parse_id, render};
+use crate::page::{Fragment, OrPage, PageCtx, PageForm, PageResult, Req, parse_id, render};
 use crate::state::AppState;
-use crate::ui::supervision::console::{Flash, live_feed};
+use crate::ui::supervision::console::{Flash, live_fragment};
 use crate::ui::widgets::alarm_row::{AlarmRow, causes, hms, row};
 
 /// A log note in the reader's language: a dispatch names its link, a close starts with its
@@ -62,13 +62,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         csrf: caller.csrf().to_owned(),
         rows,
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })
+    .fragment()
 }
 
 pub async fn console(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
@@ -78,13 +72,8 @@ pub async fn console(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> P
 }
 
 pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
-    live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
-            queue_html(&state, &caller, t)
-                .await
-                .map_err(|e| describe(t, &e))
-        }
+    live_fragment(state, t, caller, move |state, caller| async move {
+        queue_html(&state, &caller, t).await
     })
 }
 
@@ -206,13 +195,7 @@ async fn detail_html(
         open: v.item.closed_at.is_none(),
         a,
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })?;
+    .fragment()?;
     Ok((title, fragment))
 }
 
@@ -251,15 +234,16 @@ pub async fn alarm_events(Req { state, t, caller }: Req, Path(id): Path<String>)
     let page = PageCtx::for_caller(&caller, t, "alarms");
     let id: AlarmId = parse_id(&id, &page)?;
     detail_html(&state, &caller, t, id).await.or_page(&page)?;
-    Ok(live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
+    Ok(live_fragment(
+        state,
+        t,
+        caller,
+        move |state, caller| async move {
             detail_html(&state, &caller, t, id)
                 .await
                 .map(|(_, html)| html)
-                .map_err(|e| describe(t, &e))
-        }
-    }))
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use serde::Deserialize;
 use vaka_domain::ids::OrganisationId;
@@ -14,7 +13,7 @@ use vaka_service::alarms::oversight::{AlarmTimes, ChainHealth, ProviderTechnical
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, local_time, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageForm, PageResult, Req, list_step, local_time, render};
 use crate::reports::periods;
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
@@ -126,23 +125,24 @@ pub struct SignForm {
 }
 
 pub async fn sign(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<SignForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "technical");
-    let org: OrganisationId = parse_id(&id, &page)?;
-    match state
-        .services
-        .sign_technical_check(&caller.ctx(), org, form.note.as_deref())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to("/alarms/technical?ok=technical-signed_ok").into_response()),
-        Err(e) => {
-            let page = page.with_error(&e.into());
-            technical_page(&state, &caller, page).await
-        }
-    }
+    list_step(
+        r,
+        "technical",
+        &id,
+        async |state, caller, org: OrganisationId| {
+            state
+                .services
+                .sign_technical_check(&caller.ctx(), org, form.note.as_deref())
+                .await
+        },
+        |_| "/alarms/technical?ok=technical-signed_ok".to_owned(),
+        technical_page,
+    )
+    .await
 }
 
 pub struct DeviceLine {

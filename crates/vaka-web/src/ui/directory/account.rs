@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use vaka_domain::access::{Permission, Role};
 use vaka_domain::directory::{AccountStatus, Unit, UserAccount};
@@ -14,10 +13,10 @@ use vaka_domain::reason::InputReason;
 use super::users::{SecretPage, status_view};
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, parse_id, render,
+    OrPage, PageCtx, PageForm, PageResult, Req, change_record, change_record_answering, found,
+    local_time, record_page, render,
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
@@ -94,11 +93,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
     let (status_label, status_class) = status_view(t, d.account.status);
     let s = d.account.status;
     Ok(render(
-        if page.error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        page.form_status(),
         &UserPage {
             status_label,
             status_class,
@@ -161,148 +156,140 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
     ))
 }
 
-pub async fn user(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    Query(f): Query<Flash>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "users").with_flash_key(f.ok.as_deref());
-    let id = parse_id(&id, &page)?;
-    user_page(&state, &caller, id, page).await
+pub async fn user(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "users", &id, f.ok.as_deref(), user_page).await
 }
 
 /// Runs an action on a user and comes back to their page with a notice, or the error.
-async fn user_action<F, Fut>(
-    state: &AppState,
-    t: Tr,
-    caller: &Caller,
+async fn user_action<T, E: Into<ApiError>>(
+    r: Req,
     raw_id: &str,
     ok_key: &str,
-    f: F,
-) -> Result<Response, PageError>
-where
-    F: FnOnce(UserId) -> Fut,
-    Fut: std::future::Future<Output = Result<(), vaka_service::ServiceError>>,
-{
-    let page = PageCtx::for_caller(caller, t, "users");
-    let id: UserId = parse_id(raw_id, &page)?;
-    match f(id).await {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={ok_key}")).into_response()),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            user_page(state, caller, id, page.with_error(&e)).await
-        }
-    }
-}
-
-pub async fn approve(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "users");
-    let uid: UserId = parse_id(&id, &page)?;
-    match state.services.approve_user(&caller.ctx(), uid).await {
-        Ok(c) => Ok(render(
-            StatusCode::OK,
-            &SecretPage {
-                heading: t.t("user-approved").into_owned(),
-                user_id: uid,
-                username: c.account.username.to_string(),
-                password: c.initial_password,
-                token: None,
-                page,
-            },
-        )),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            user_page(&state, &caller, uid, page.with_error(&e)).await
-        }
-    }
-}
-
-pub async fn reject(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    user_action(&state, t, &caller, &id, "user-rejected", |u| async move {
-        svc.reject_user(&ctx, u).await.map(|_| ())
-    })
-    .await
-}
-
-pub async fn deactivate(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    user_action(
-        &state,
-        t,
-        &caller,
-        &id,
-        "user-deactivated",
-        |u| async move { svc.deactivate_user(&ctx, u).await.map(|_| ()) },
-    )
-    .await
-}
-
-pub async fn reactivate(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    user_action(
-        &state,
-        t,
-        &caller,
-        &id,
-        "user-reactivated",
-        |u| async move { svc.reactivate_user(&ctx, u).await.map(|_| ()) },
-    )
-    .await
-}
-
-pub async fn reset_second_factor(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
+    work: impl AsyncFnOnce(&AppState, &Caller, UserId) -> Result<T, E>,
 ) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    user_action(&state, t, &caller, &id, "user-totp_reset", |u| async move {
-        svc.reset_second_factor(&ctx, u).await
+    change_record(
+        r,
+        "users",
+        raw_id,
+        work,
+        |id| format!("/admin/users/{id}?ok={ok_key}"),
+        user_page,
+    )
+    .await
+}
+
+/// Runs an action on a user that gives a secret to hand over once (a password, a token): the
+/// secret's page under `heading`, or the user's page again with the error.
+async fn secret_action<T>(
+    r: Req,
+    raw_id: &str,
+    heading: &'static str,
+    status: StatusCode,
+    work: impl AsyncFnOnce(&AppState, &Caller, UserId) -> Result<T, vaka_service::ServiceError>,
+    secret: impl FnOnce(T) -> Secret,
+) -> PageResult {
+    change_record_answering(
+        r,
+        "users",
+        raw_id,
+        work,
+        |user_id, v, page| {
+            let Secret {
+                username,
+                password,
+                token,
+            } = secret(v);
+            render(
+                status,
+                &SecretPage {
+                    heading: page.t.t(heading).into_owned(),
+                    user_id,
+                    username,
+                    password,
+                    token,
+                    page,
+                },
+            )
+        },
+        user_page,
+    )
+    .await
+}
+
+/// What a secret's page shows besides its heading.
+struct Secret {
+    username: String,
+    password: Option<String>,
+    token: Option<String>,
+}
+
+pub async fn approve(r: Req, Path(id): Path<String>) -> PageResult {
+    secret_action(
+        r,
+        &id,
+        "user-approved",
+        StatusCode::OK,
+        async |state, caller, u| state.services.approve_user(&caller.ctx(), u).await,
+        |c| Secret {
+            username: c.account.username.to_string(),
+            password: c.initial_password,
+            token: None,
+        },
+    )
+    .await
+}
+
+pub async fn reject(r: Req, Path(id): Path<String>) -> PageResult {
+    user_action(r, &id, "user-rejected", async |state, caller, u| {
+        state.services.reject_user(&caller.ctx(), u).await
     })
     .await
 }
 
-pub async fn reset_password(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "users");
-    let uid: UserId = parse_id(&id, &page)?;
-    match state.services.reset_password(&caller.ctx(), uid).await {
-        Ok(pw) => {
+pub async fn deactivate(r: Req, Path(id): Path<String>) -> PageResult {
+    user_action(r, &id, "user-deactivated", async |state, caller, u| {
+        state.services.deactivate_user(&caller.ctx(), u).await
+    })
+    .await
+}
+
+pub async fn reactivate(r: Req, Path(id): Path<String>) -> PageResult {
+    user_action(r, &id, "user-reactivated", async |state, caller, u| {
+        state.services.reactivate_user(&caller.ctx(), u).await
+    })
+    .await
+}
+
+pub async fn reset_second_factor(r: Req, Path(id): Path<String>) -> PageResult {
+    user_action(r, &id, "user-totp_reset", async |state, caller, u| {
+        state.services.reset_second_factor(&caller.ctx(), u).await
+    })
+    .await
+}
+
+pub async fn reset_password(r: Req, Path(id): Path<String>) -> PageResult {
+    secret_action(
+        r,
+        &id,
+        "user-reset_password",
+        StatusCode::OK,
+        async |state, caller, u| {
+            let pw = state.services.reset_password(&caller.ctx(), u).await?;
             let username = state
                 .services
-                .get_user(&caller.ctx(), uid)
+                .get_user(&caller.ctx(), u)
                 .await
                 .map(|d| d.account.username.to_string())
                 .unwrap_or_default();
-            Ok(render(
-                StatusCode::OK,
-                &SecretPage {
-                    heading: t.t("user-reset_password").into_owned(),
-                    user_id: uid,
-                    username,
-                    password: Some(pw),
-                    token: None,
-                    page,
-                },
-            ))
-        }
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            user_page(&state, &caller, uid, page.with_error(&e)).await
-        }
-    }
+            Ok((pw, username))
+        },
+        |(pw, username)| Secret {
+            username,
+            password: Some(pw),
+            token: None,
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -313,13 +300,11 @@ pub struct RoleForm {
 }
 
 pub async fn add_role(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoleForm>,
 ) -> PageResult {
-    let ctx = caller.ctx();
-    let services = state.services.clone();
-    user_action(&state, t, &caller, &id, "user-role_added", |u| async move {
+    user_action(r, &id, "user-role_added", async |state, caller, u| {
         let role = Role::from_code(&form.role)
             .ok_or_else(|| vaka_service::ServiceError::invalid("role", InputReason::Required))?;
         let unit = match form.unit_id.trim() {
@@ -328,30 +313,24 @@ pub async fn add_role(
                 vaka_service::ServiceError::invalid("unit_id", InputReason::NotValid)
             })?),
         };
-        services
-            .grant_role_in_own_organisation(&ctx, u, role, unit)
+        state
+            .services
+            .grant_role_in_own_organisation(&caller.ctx(), u, role, unit)
             .await
-            .map(|_| ())
     })
     .await
 }
 
-pub async fn remove_role(
-    Req { state, t, caller }: Req,
-    Path((id, assignment)): Path<(String, String)>,
-) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    let page = PageCtx::for_caller(&caller, t, "users");
-    let assignment: RoleAssignmentId = parse_id(&assignment, &page)?;
-    user_action(
-        &state,
-        t,
-        &caller,
-        &id,
-        "user-role_removed",
-        |u| async move { svc.revoke_role(&ctx, u, assignment).await },
-    )
+pub async fn remove_role(r: Req, Path((id, assignment)): Path<(String, String)>) -> PageResult {
+    user_action(r, &id, "user-role_removed", async |state, caller, u| {
+        let assignment: RoleAssignmentId = found(&assignment)?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .revoke_role(&caller.ctx(), u, assignment)
+                .await?,
+        )
+    })
     .await
 }
 
@@ -361,53 +340,39 @@ pub struct TokenForm {
 }
 
 pub async fn create_token(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<TokenForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "users");
-    let uid: UserId = parse_id(&id, &page)?;
-    match state
-        .services
-        .create_api_token(&caller.ctx(), uid, &form.name)
-        .await
-    {
-        Ok(tok) => Ok(render(
-            StatusCode::CREATED,
-            &SecretPage {
-                heading: t.t("user-token_new").into_owned(),
-                user_id: uid,
-                username: String::new(),
-                password: None,
-                token: Some(tok.token),
-                page,
-            },
-        )),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            user_page(&state, &caller, uid, page.with_error(&e)).await
-        }
-    }
+    secret_action(
+        r,
+        &id,
+        "user-token_new",
+        StatusCode::CREATED,
+        async |state, caller, u| {
+            state
+                .services
+                .create_api_token(&caller.ctx(), u, &form.name)
+                .await
+        },
+        |tok| Secret {
+            username: String::new(),
+            password: None,
+            token: Some(tok.token),
+        },
+    )
+    .await
 }
 
-pub async fn revoke_token(
-    Req { state, t, caller }: Req,
-    Path((id, token)): Path<(String, String)>,
-) -> PageResult {
-    let ctx = caller.ctx();
-    let svc = state.services.clone();
-    let page = PageCtx::for_caller(&caller, t, "users");
-    let token: ApiTokenId = parse_id(&token, &page)?;
-    user_action(
-        &state,
-        t,
-        &caller,
-        &id,
-        "user-token_revoked",
-        |u| async move { svc.revoke_api_token(&ctx, u, token).await },
-    )
+pub async fn revoke_token(r: Req, Path((id, token)): Path<(String, String)>) -> PageResult {
+    user_action(r, &id, "user-token_revoked", async |state, caller, u| {
+        let token: ApiTokenId = found(&token)?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .revoke_api_token(&caller.ctx(), u, token)
+                .await?,
+        )
+    })
     .await
 }

@@ -2,8 +2,6 @@
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Organisation, OrganisationKind, ProviderKind};
@@ -14,11 +12,21 @@ use vaka_service::directory::{NewOrganisationInput, OrganisationPatch};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageForm, PageResult, Req, after_create, change_record, record_page, render,
+};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
 use super::{org_kind_label, unit_kinds};
+
+/// An organisation's number as a page shows it: empty when it has none.
+fn org_number(o: &Organisation) -> String {
+    o.org_number
+        .as_ref()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
+}
 
 pub struct OrgRow {
     pub id: OrganisationId,
@@ -52,22 +60,13 @@ async fn organisations_page(state: &AppState, caller: &Caller, page: PageCtx) ->
             id: o.id,
             name: o.name.clone(),
             kind_label: org_kind_label(t, o),
-            org_number: o
-                .org_number
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
+            org_number: org_number(o),
             units: units.iter().filter(|u| u.organisation_id == o.id).count(),
             active: o.active,
         })
         .collect();
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     Ok(render(
-        status,
+        page.form_status(),
         &OrganisationsPage {
             orgs: rows,
             can_manage: caller
@@ -117,14 +116,13 @@ pub async fn create_organisation(
             .map_err(ApiError::from),
         None => Err(ApiError::invalid("kind", InputReason::NotValid)),
     };
-    match result {
-        Ok(org) => Ok(
-            Redirect::to(&format!("/admin/organisations/{}?ok=org-created", org.id))
-                .into_response(),
-        ),
-        Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
-        Err(e) => organisations_page(&state, &caller, page.with_error(&e)).await,
-    }
+    after_create(
+        result,
+        page,
+        |org| format!("/admin/organisations/{}?ok=org-created", org.id),
+        async |page| organisations_page(&state, &caller, page).await,
+    )
+    .await
 }
 
 pub struct UnitRow {
@@ -170,20 +168,11 @@ pub(super) async fn organisation_page(
         organisation: id,
         units: &[],
     };
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     Ok(render(
-        status,
+        page.form_status(),
         &OrganisationPage {
             kind_label: org_kind_label(t, &org),
-            org_number: org
-                .org_number
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
+            org_number: org_number(&org),
             units: units
                 .into_iter()
                 .map(|u| UnitRow {
@@ -204,14 +193,8 @@ pub(super) async fn organisation_page(
     ))
 }
 
-pub async fn organisation(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    Query(f): Query<Flash>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
-    let id = parse_id(&id, &page)?;
-    organisation_page(&state, &caller, id, page).await
+pub async fn organisation(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "organisations", &id, f.ok.as_deref(), organisation_page).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,31 +205,27 @@ pub struct OrgEditForm {
 }
 
 pub async fn update_organisation(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<OrgEditForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "organisations");
-    let id: OrganisationId = parse_id(&id, &page)?;
     let patch = OrganisationPatch {
         name: Some(form.name),
         org_number: Some(form.org_number.unwrap_or_default()),
         active: Some(form.active.is_some()),
     };
-    match state
-        .services
-        .update_organisation(&caller.ctx(), id, patch)
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/admin/organisations/{id}?ok=org-saved")).into_response())
-        }
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            organisation_page(&state, &caller, id, page.with_error(&e)).await
-        }
-    }
+    change_record(
+        r,
+        "organisations",
+        &id,
+        async |state, caller, id| {
+            state
+                .services
+                .update_organisation(&caller.ctx(), id, patch)
+                .await
+        },
+        |id: OrganisationId| format!("/admin/organisations/{id}?ok=org-saved"),
+        organisation_page,
+    )
+    .await
 }

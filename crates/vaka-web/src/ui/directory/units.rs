@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::directory::{Unit, UnitKind};
@@ -17,7 +15,10 @@ use vaka_service::directory::{NewUnitInput, UnitPatch};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
+use crate::page::{
+    OrPage, PageCtx, PageForm, PageResult, Req, after_create, change_record, found, parse_id,
+    record_page, render,
+};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -37,38 +38,28 @@ pub async fn create_unit(
 ) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "organisations");
     let org: OrganisationId = parse_id(&form.organisation_id, &page)?;
-    let Some(kind) = UnitKind::from_code(&form.kind) else {
-        return organisation_page(
-            &state,
-            &caller,
-            org,
-            page.with_error(&ApiError::invalid("kind", InputReason::NotValid)),
-        )
-        .await;
+    let result = match UnitKind::from_code(&form.kind) {
+        Some(kind) => state
+            .services
+            .create_unit(
+                &caller.ctx(),
+                NewUnitInput {
+                    organisation_id: org,
+                    name: form.name,
+                    kind,
+                },
+            )
+            .await
+            .map_err(ApiError::from),
+        None => Err(ApiError::invalid("kind", InputReason::NotValid)),
     };
-    match state
-        .services
-        .create_unit(
-            &caller.ctx(),
-            NewUnitInput {
-                organisation_id: org,
-                name: form.name,
-                kind,
-            },
-        )
-        .await
-    {
-        Ok(unit) => {
-            Ok(Redirect::to(&format!("/admin/units/{}?ok=unit-created", unit.id)).into_response())
-        }
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN {
-                return Err(PageError { error: e, page });
-            }
-            organisation_page(&state, &caller, org, page.with_error(&e)).await
-        }
-    }
+    after_create(
+        result,
+        page,
+        |unit| format!("/admin/units/{}?ok=unit-created", unit.id),
+        async |page| organisation_page(&state, &caller, org, page).await,
+    )
+    .await
 }
 
 pub struct CoverageCandidate {
@@ -126,13 +117,8 @@ async fn unit_page(state: &AppState, caller: &Caller, id: UnitId, page: PageCtx)
             },
         )
         .is_some();
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     Ok(render(
-        status,
+        page.form_status(),
         &UnitPage {
             org_name: org_names
                 .get(&unit.organisation_id)
@@ -149,14 +135,8 @@ async fn unit_page(state: &AppState, caller: &Caller, id: UnitId, page: PageCtx)
     ))
 }
 
-pub async fn unit(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    Query(f): Query<Flash>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "organisations").with_flash_key(f.ok.as_deref());
-    let id = parse_id(&id, &page)?;
-    unit_page(&state, &caller, id, page).await
+pub async fn unit(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "organisations", &id, f.ok.as_deref(), unit_page).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,55 +146,51 @@ pub struct UnitEditForm {
     pub active: Option<String>,
 }
 
+/// A change on a unit's page, back to it with the `ok` notice.
+async fn unit_change<T>(
+    r: Req,
+    raw_id: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, UnitId) -> Result<T, ApiError>,
+) -> PageResult {
+    change_record(
+        r,
+        "organisations",
+        raw_id,
+        work,
+        |id| format!("/admin/units/{id}?ok=unit-saved"),
+        unit_page,
+    )
+    .await
+}
+
 pub async fn update_unit(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<UnitEditForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "organisations");
-    let id: UnitId = parse_id(&id, &page)?;
     let patch = UnitPatch {
         name: Some(form.name),
         kind: UnitKind::from_code(&form.kind),
         active: Some(form.active.is_some()),
     };
-    match state.services.update_unit(&caller.ctx(), id, patch).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
-            }
-            unit_page(&state, &caller, id, page.with_error(&e)).await
-        }
-    }
+    unit_change(r, &id, async |state, caller, id| {
+        Ok(state.services.update_unit(&caller.ctx(), id, patch).await?)
+    })
+    .await
 }
 
-pub async fn set_coverage(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "organisations");
-    let id: UnitId = parse_id(&id, &page)?;
-    let mut covered = Vec::new();
-    for (k, v) in form_urlencoded::parse(&body) {
-        if k == "covered" {
-            covered.push(parse_id::<UnitId>(&v, &page)?);
-        }
-    }
-    match state
-        .services
-        .set_unit_coverage(&caller.ctx(), id, covered)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?ok=unit-saved")).into_response()),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND {
-                return Err(PageError { error: e, page });
+pub async fn set_coverage(r: Req, Path(id): Path<String>, body: Bytes) -> PageResult {
+    unit_change(r, &id, async |state, caller, id| {
+        let mut covered = Vec::new();
+        for (k, v) in form_urlencoded::parse(&body) {
+            if k == "covered" {
+                covered.push(found::<UnitId>(&v)?);
             }
-            unit_page(&state, &caller, id, page.with_error(&e)).await
         }
-    }
+        Ok(state
+            .services
+            .set_unit_coverage(&caller.ctx(), id, covered)
+            .await?)
+    })
+    .await
 }

@@ -17,7 +17,8 @@ use crate::extract::Query;
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, opt_id, render,
+    ErrorPage, OrPage, PageCtx, PageError, PageForm, PageResult, Req, after_change, local_time,
+    opt_id, render,
 };
 use crate::state::AppState;
 
@@ -242,13 +243,8 @@ async fn new_user_page(
         .filter(|r| kinds.iter().any(|k| r.allowed_in(*k)))
         .map(|r| (r.code().to_owned(), t.code("role", r.code())))
         .collect();
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     Ok(render(
-        status,
+        page.form_status(),
         &NewUserPage {
             heading: if request {
                 t.t("user-request")
@@ -334,19 +330,22 @@ async fn add_account(
             }],
         })
     };
-    let input = match build() {
-        Ok(i) => i,
-        Err(e) => return new_user_page(&state, &caller, page.with_error(&e), form).await,
-    };
-    let ctx = caller.ctx();
-    let result = if request {
-        state.services.request_user(&ctx, input).await
-    } else {
-        state.services.create_user(&ctx, input).await
-    };
-    match result {
-        Ok(created) => match created.initial_password {
-            Some(pw) => Ok(render(
+    let result = async {
+        let input = build()?;
+        let ctx = caller.ctx();
+        Ok::<_, ApiError>(if request {
+            state.services.request_user(&ctx, input).await?
+        } else {
+            state.services.create_user(&ctx, input).await?
+        })
+    }
+    .await;
+    after_change(
+        ErrorPage::Refused,
+        result,
+        page,
+        |created, page| match created.initial_password {
+            Some(pw) => render(
                 StatusCode::CREATED,
                 &SecretPage {
                     heading: t.t("user-created").into_owned(),
@@ -356,19 +355,14 @@ async fn add_account(
                     token: None,
                     page,
                 },
-            )),
-            None => Ok(Redirect::to(&format!(
+            ),
+            None => Redirect::to(&format!(
                 "/admin/users/{}?ok=user-requested",
                 created.account.id
             ))
-            .into_response()),
+            .into_response(),
         },
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status == StatusCode::FORBIDDEN {
-                return Err(PageError { error: e, page });
-            }
-            new_user_page(&state, &caller, page.with_error(&e), form).await
-        }
-    }
+        async |page| new_user_page(&state, &caller, page, form).await,
+    )
+    .await
 }

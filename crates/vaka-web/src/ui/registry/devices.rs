@@ -17,7 +17,8 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    OrPage, PageCtx, PageError, PageForm, PageResult, Req, local_time, parse_id, render,
+    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, change_record, local_time,
+    parse_id, record_page, render,
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
@@ -187,31 +188,27 @@ pub async fn register(
         Ok::<_, ApiError>(state.services.register_device(&caller.ctx(), input).await?)
     }
     .await;
-    match result {
-        Ok(r) => Ok(render(
-            StatusCode::CREATED,
-            &CredentialPage {
-                id: r.device.id,
-                serial: r.device.serial,
-                credential: r.credential,
-                page: PageCtx {
-                    flash: Some(t.t("device-registered").into_owned()),
-                    ..page
+    after_change(
+        ErrorPage::Refused,
+        result,
+        page,
+        |r, page| {
+            render(
+                StatusCode::CREATED,
+                &CredentialPage {
+                    id: r.device.id,
+                    serial: r.device.serial,
+                    credential: r.credential,
+                    page: PageCtx {
+                        flash: Some(t.t("device-registered").into_owned()),
+                        ..page
+                    },
                 },
-            },
-        )),
-        Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
-        Err(e) => {
-            devices_page(
-                &state,
-                &caller,
-                page.with_error(&e),
-                DeviceSearch::default(),
-                form,
             )
-            .await
-        }
-    }
+        },
+        async |page| devices_page(&state, &caller, page, DeviceSearch::default(), form).await,
+    )
+    .await
 }
 
 pub struct EventLine {
@@ -319,31 +316,26 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
     ))
 }
 
-pub async fn show(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    Query(f): Query<Flash>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "devices").with_flash_key(f.ok.as_deref());
-    let id: DeviceId = parse_id(&id, &page)?;
-    device_page(&state, &caller, id, page).await
+pub async fn show(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "devices", &id, f.ok.as_deref(), device_page).await
 }
 
-async fn after_change<T>(
-    state: &AppState,
-    caller: &Caller,
-    id: DeviceId,
-    page: PageCtx,
-    result: Result<T, ApiError>,
+/// A change on a device's page, back to it with the `ok` notice.
+async fn device_change<T>(
+    r: Req,
+    raw_id: &str,
     ok: &str,
+    work: impl AsyncFnOnce(&AppState, &Caller, DeviceId) -> Result<T, ApiError>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?ok={ok}")).into_response()),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
-            Err(PageError { error: e, page })
-        }
-        Err(e) => device_page(state, caller, id, page.with_error(&e)).await,
-    }
+    change_record(
+        r,
+        "devices",
+        raw_id,
+        work,
+        |id| format!("/devices/{id}?ok={ok}"),
+        device_page,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -386,20 +378,18 @@ async fn resolve_client(
 }
 
 pub async fn step(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<StepForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "devices");
-    let id: DeviceId = parse_id(&id, &page)?;
-    let result = async {
+    device_change(r, &id, "device-step_taken", async |state, caller, id| {
         let step = form_code("step", &form.step, DeviceStep::from_code)?;
         let client_id = if step == DeviceStep::Assign {
-            resolve_client(&state, &caller, &form.client).await?
+            resolve_client(state, caller, &form.client).await?
         } else {
             None
         };
-        state
+        Ok(state
             .services
             .device_step(
                 &caller.ctx(),
@@ -410,31 +400,24 @@ pub async fn step(
                     note: Some(form.note.trim().to_owned()).filter(|n| !n.is_empty()),
                 },
             )
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    after_change(&state, &caller, id, page, result, "device-step_taken").await
+            .await?)
+    })
+    .await
 }
 
 pub async fn update(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<DeviceForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "devices");
-    let id: DeviceId = parse_id(&id, &page)?;
-    let result = async {
+    device_change(r, &id, "device-updated", async |state, caller, id| {
         let input = form.to_input()?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .update_device(&caller.ctx(), id, input)
-                .await?,
-        )
-    }
-    .await;
-    after_change(&state, &caller, id, page, result, "device-updated").await
+        Ok(state
+            .services
+            .update_device(&caller.ctx(), id, input)
+            .await?)
+    })
+    .await
 }
 
 /// Whether a credential form's action issues (`issue`) or revokes (`revoke`).
@@ -490,12 +473,14 @@ pub async fn credential(
         }
         other => {
             after_change(
-                &state,
-                &caller,
-                id,
+                ErrorPage::RefusedOrUnknown,
+                other,
                 page,
-                other.map_err(ApiError::from),
-                "device-credential_revoked_ok",
+                |_, _| {
+                    Redirect::to(&format!("/devices/{id}?ok=device-credential_revoked_ok"))
+                        .into_response()
+                },
+                async |page| device_page(&state, &caller, id, page).await,
             )
             .await
         }
@@ -513,26 +498,30 @@ mod tests {
     fn device_reasons_read_in_the_page_language() {
         let (en, sv) = (Tr::new(Lang::En), Tr::new(Lang::Sv));
         let early = Reason::from(DeviceReason::ActivatedOnlyAfterPassedTest);
-        assert_eq!(
-            sv.reason_of(&early),
-            "en enhet aktiveras först efter ett godkänt test"
-        );
-        assert_eq!(
-            en.reason_of(&early),
-            "a device is activated only after a passed test"
-        );
         // The status and the step are named, not given by their codes.
         let step = Reason::from(DeviceReason::StepNotPossible {
             status: DeviceStatus::InStock,
             step: DeviceStep::Restock,
         });
-        assert_eq!(
-            en.reason_of(&step),
-            "a device that is In stock cannot be given the step Back to stock"
-        );
-        assert_eq!(
-            sv.reason_of(&step),
-            "en enhet med status I lager kan inte få steget Tillbaka i lager"
-        );
+        for (tr, reason, text) in [
+            (
+                sv,
+                &early,
+                "en enhet aktiveras först efter ett godkänt test",
+            ),
+            (en, &early, "a device is activated only after a passed test"),
+            (
+                en,
+                &step,
+                "a device that is In stock cannot be given the step Back to stock",
+            ),
+            (
+                sv,
+                &step,
+                "en enhet med status I lager kan inte få steget Tillbaka i lager",
+            ),
+        ] {
+            assert_eq!(tr.reason_of(reason), text);
+        }
     }
 }

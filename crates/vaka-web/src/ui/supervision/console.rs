@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use bytes::{BufMut, Bytes, BytesMut};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
@@ -25,7 +25,8 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, local_time, parse_id, render,
+    Fragment, OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, list_step,
+    local_time, parse_id, render,
 };
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
@@ -109,13 +110,7 @@ async fn queue_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, 
         csrf: caller.csrf().to_owned(),
         rows,
     }
-    .render()
-    .map_err(|e| {
-        ApiError::from(vaka_service::ServiceError::internal_caused(
-            "rendering a template",
-            e,
-        ))
-    })
+    .fragment()
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,37 +197,48 @@ where
         .into_response()
 }
 
-pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+/// A live piece of a page for the caller: `draw` makes it again on each change; an error
+/// ends the feed, said in the reader's language.
+pub(crate) fn live_fragment<F, Fut>(state: AppState, t: Tr, caller: Caller, draw: F) -> Response
+where
+    F: Fn(AppState, Caller) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<String, ApiError>> + Send,
+{
     live_feed(state, move |state| {
-        let caller = caller.clone();
-        async move {
-            queue_html(&state, &caller, t)
-                .await
-                .map_err(|e| describe(t, &e))
-        }
+        let html = draw(state, caller.clone());
+        async move { html.await.map_err(|e| describe(t, &e)) }
     })
 }
 
-pub async fn start_look_in(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "console");
-    let task: TaskId = parse_id(&id, &page)?;
-    let cams = state.cameras.clone();
-    let limit = u16::try_from(cams.settings.look_in_seconds).unwrap_or(30);
-    match state
-        .services
-        .start_look_in(&caller.ctx(), task, limit, &move |d| cams.is_online(d))
-        .await
-    {
-        Ok(l) => {
-            Ok(Redirect::to(&format!("/supervision/look-ins/{}", l.record.id)).into_response())
-        }
-        Err(e) => {
-            let e = ApiError::from(e);
-            let page = page.with_error(&e);
-            let queue = queue_html(&state, &caller, t).await.unwrap_or_default();
-            Ok(render(page.status(), &ConsolePage { page, queue }))
-        }
-    }
+pub async fn queue_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
+    live_fragment(state, t, caller, move |state, caller| async move {
+        queue_html(&state, &caller, t).await
+    })
+}
+
+/// The console in `page`'s frame, with the error of a step taken from its queue.
+async fn console_again(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
+    let queue = queue_html(state, caller, page.t).await.unwrap_or_default();
+    Ok(render(page.status(), &ConsolePage { page, queue }))
+}
+
+pub async fn start_look_in(r: Req, Path(id): Path<String>) -> PageResult {
+    list_step(
+        r,
+        "console",
+        &id,
+        async |state, caller, task: TaskId| {
+            let cams = state.cameras.clone();
+            let limit = u16::try_from(cams.settings.look_in_seconds).unwrap_or(30);
+            state
+                .services
+                .start_look_in(&caller.ctx(), task, limit, &move |d| cams.is_online(d))
+                .await
+        },
+        |l| format!("/supervision/look-ins/{}", l.record.id),
+        console_again,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -376,31 +382,28 @@ pub struct OutcomeForm {
 }
 
 pub async fn record_outcome(
-    Req { state, t, caller }: Req,
+    r: Req,
     Path(id): Path<String>,
     PageForm(form): PageForm<OutcomeForm>,
 ) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "console");
-    let task: TaskId = parse_id(&id, &page)?;
-    let result = async {
-        let outcome = Outcome::from_code(form.outcome.trim())
-            .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .record_outcome(&caller.ctx(), task, outcome, form.note.as_deref())
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/supervision?ok=supervision-outcome_saved").into_response()),
-        Err(e) => {
-            let page = page.with_error(&e);
-            let queue = queue_html(&state, &caller, t).await.unwrap_or_default();
-            Ok(render(page.status(), &ConsolePage { page, queue }))
-        }
-    }
+    list_step(
+        r,
+        "console",
+        &id,
+        async |state, caller, task: TaskId| {
+            let outcome = Outcome::from_code(form.outcome.trim())
+                .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
+            Ok::<_, ApiError>(
+                state
+                    .services
+                    .record_outcome(&caller.ctx(), task, outcome, form.note.as_deref())
+                    .await?,
+            )
+        },
+        |_| "/supervision?ok=supervision-outcome_saved".to_owned(),
+        console_again,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -18,8 +18,6 @@ mod record;
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId};
 use vaka_domain::reason::RegistryReason;
@@ -35,7 +33,7 @@ pub use record::{create, edit_form, list, new_form, update};
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{PageCtx, PageError, PageResult, Req, parse_id};
+use crate::page::{PageResult, Req, change_record, found};
 use crate::state::AppState;
 
 /// A choice in a select: (code, label).
@@ -128,21 +126,15 @@ async fn change<T>(
     anchor: &str,
     work: impl AsyncFnOnce(&AppState, &Ctx<'_>, ClientId) -> Result<T, ApiError>,
 ) -> PageResult {
-    let Req { state, t, caller } = r;
-    let page = PageCtx::for_caller(&caller, t, "clients");
-    let client: ClientId = parse_id(client, &page)?;
-    match work(&state, &caller.ctx(), client).await {
-        Ok(_) => Ok(Redirect::to(&format!("/clients/{client}?ok={ok}#{anchor}")).into_response()),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
-            Err(PageError { error: e, page })
-        }
-        Err(e) => page::client_page(&state, &caller, client, page.with_error(&e)).await,
-    }
-}
-
-/// An id of the path inside a change: an unknown one is "not found".
-fn found<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found("page"))
+    change_record(
+        r,
+        "clients",
+        client,
+        async |state, caller, client| work(state, &caller.ctx(), client).await,
+        |client| format!("/clients/{client}?ok={ok}#{anchor}"),
+        page::client_page,
+    )
+    .await
 }
 
 /// Names of units, organisations and users for a page (directory data, not client data).

@@ -16,7 +16,7 @@ use super::plan::{PauseRow, PlanFormValues, PlanView};
 use super::{Choice, Names, choices, day};
 use crate::extract::{Path, Query};
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageResult, Req, parse_id, render};
+use crate::page::{OrPage, PageCtx, PageResult, Req, record_page, render};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 
@@ -188,12 +188,6 @@ pub(super) async fn client_page(
     ))
 }
 
-pub async fn show(
-    Req { state, t, caller }: Req,
-    Path(id): Path<String>,
-    Query(f): Query<Flash>,
-) -> PageResult {
-    let page = PageCtx::for_caller(&caller, t, "clients").with_flash_key(f.ok.as_deref());
-    let id: ClientId = parse_id(&id, &page)?;
-    client_page(&state, &caller, id, page).await
+pub async fn show(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "clients", &id, f.ok.as_deref(), client_page).await
 }

@@ -19,7 +19,10 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{OrPage, PageCtx, PageError, PageForm, PageResult, Req, parse_id, render};
+use crate::page::{
+    ErrorPage, OrPage, PageCtx, PageForm, PageResult, Req, after_change, after_create, parse_id,
+    render,
+};
 use crate::state::AppState;
 
 // --- the list ---------------------------------------------------------------------------------
@@ -297,11 +300,13 @@ pub async fn create(
         Ok::<_, ApiError>(state.services.create_client(&caller.ctx(), input).await?)
     }
     .await;
-    match result {
-        Ok(c) => Ok(Redirect::to(&format!("/clients/{}?ok=client-created", c.id)).into_response()),
-        Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError { error: e, page }),
-        Err(e) => form_page(&state, &caller, page.with_error(&e), None, form, false).await,
-    }
+    after_create(
+        result,
+        page,
+        |c| format!("/clients/{}?ok=client-created", c.id),
+        async |page| form_page(&state, &caller, page, None, form, false).await,
+    )
+    .await
 }
 
 pub async fn edit_form(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
@@ -341,26 +346,19 @@ pub async fn update(
         )
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?ok=client-updated")).into_response()),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
-            Err(PageError { error: e, page })
-        }
-        Err(e) => {
+    after_change(
+        ErrorPage::RefusedOrUnknown,
+        result,
+        page,
+        |_, _| Redirect::to(&format!("/clients/{id}?ok=client-updated")).into_response(),
+        async |page| {
             // Show the form again as the user may see it.
             let withheld = match state.services.view_client(&caller.ctx(), id).await {
                 Ok(v) => v.disclosure == Disclosure::NameOnly,
                 Err(_) => true,
             };
-            form_page(
-                &state,
-                &caller,
-                page.with_error(&e),
-                Some(id),
-                form,
-                withheld,
-            )
-            .await
-        }
-    }
+            form_page(&state, &caller, page, Some(id), form, withheld).await
+        },
+    )
+    .await
 }
