@@ -18,21 +18,10 @@ use vaka_sia_dc09::frame::{Body, Header, Payload};
 use vaka_sia_dc09::{IdToken, parse_frame};
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp};
+use crate::support::{Auth, TestApp, commission, ok};
 use crate::world::World;
 
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
-
-async fn ok(app: &TestApp, who: &Auth, method: Method, path: String, body: Value) -> Value {
-    let res = app.json(method, &path, who, body).await;
-    assert!(
-        res.status.is_success(),
-        "{path}: {} {}",
-        res.status,
-        res.body
-    );
-    res.json()
-}
 
 /// Registers an alarm unit with a DC-09 account (and key) and takes it to active at `client`.
 async fn alarm_unit(
@@ -51,21 +40,7 @@ async fn alarm_unit(
     }
     let v = ok(app, &admin, Method::POST, "/api/v1/devices".into(), body).await;
     let device: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
-    for step in ["assign", "install", "pass_test", "activate"] {
-        let body = if step == "assign" {
-            json!({"step": step, "client_id": client})
-        } else {
-            json!({"step": step})
-        };
-        ok(
-            app,
-            &admin,
-            Method::POST,
-            format!("/api/v1/devices/{device}/steps"),
-            body,
-        )
-        .await;
-    }
+    commission(app, &admin, device, client).await;
     device
 }
 
@@ -719,10 +694,9 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
     let (a_mgr, _) = crate::console::session(&app, &w, "a_unitmgr").await;
     let (b_admin, _) = crate::console::session(&app, &w, "b_admin").await;
     let page = app.get("/alarms/technical", &a_mgr).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("data-account=\"A300\""), "{}", page.body);
+    page.assert_says(StatusCode::OK, "data-account=\"A300\"");
     assert!(!page.body.contains("B300"), "another provider's device");
-    assert!(page.body.contains("Kontroll att signera"));
+    page.assert_has("Kontroll att signera");
     let page = app.get("/alarms/technical", &b_admin).await;
     assert!(page.body.contains("data-account=\"B300\"") && !page.body.contains("A300"));
 
@@ -737,8 +711,8 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
     let res = app.form(&sign_a, &b_admin, &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let page = app.get("/alarms/technical", &a_mgr).await;
-    assert!(page.body.contains("Kontrollen är signerad"));
-    assert!(page.body.contains("Batteri beställt"));
+    page.assert_has("Kontrollen är signerad");
+    page.assert_has("Batteri beställt");
 
     // The window closes at 10:00: B's check is missed, once; A's is not.
     assert_eq!(app.services.record_missed_checks().await.unwrap(), 0);
@@ -757,12 +731,12 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
         .expect("the missed checks are listed");
     assert!(missed.contains("2026-12-05 08:00"), "{missed}");
     // Nothing heard from any device: the traffic warning is up; a message takes it down.
-    assert!(health.body.contains("data-traffic-stopped"));
+    health.assert_has("data-traffic-stopped");
     rx.seen.record(dev_a, app.services.now());
     app.services.flush_seen(&rx.seen).await.unwrap();
     let health = app.get("/alarms/health", &m_manager).await;
     assert!(!health.body.contains("data-traffic-stopped"));
-    assert!(health.body.contains("Larmtrafiken flödar"));
+    health.assert_has("Larmtrafiken flödar");
     // Staff outside the chain's oversight do not see it.
     let (staff, _) = crate::console::session(&app, &w, "a_staff").await;
     assert_eq!(
