@@ -383,18 +383,10 @@ fn infer_year(yy: u8, month: u8, day: u8, separator: Separator, reference: Date)
     }
 }
 
-/// The Luhn check digit over `YYMMDDNNN` with weights 2,1,2,1,...: digit sums of the products,
-/// then `(10 - sum % 10) % 10`. Every product is at most 18 and the sum at most 81.
+/// The Luhn check digit over `YYMMDDNNN` (weights 2,1,2,1,…; the one rule of
+/// [`crate::validate::luhn_check_digit`], which organisationsnummer use as well).
 fn luhn_check_digit(nine: [u8; 9]) -> u8 {
-    let sum: u8 = nine
-        .iter()
-        .zip([2u8, 1].into_iter().cycle())
-        .map(|(&digit, weight)| {
-            let product = digit * weight;
-            product / 10 + product % 10
-        })
-        .sum();
-    (10 - sum % 10) % 10
+    crate::validate::luhn_check_digit(&nine)
 }
 
 impl Number {

@@ -18,7 +18,7 @@ use vaka_sia_dc09::frame::{Body, Header, Payload};
 use vaka_sia_dc09::{IdToken, parse_frame};
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp, commission, ok};
+use crate::support::{Auth, TestApp, commission, ok, read};
 use crate::world::World;
 
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
@@ -160,7 +160,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     assert_eq!(unknown.header.id, IdToken::Nak);
 
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let items = queue.as_array().unwrap();
     assert_eq!(items.len(), 2, "{queue}");
     // A person first, then the unknown device.
@@ -174,7 +174,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
         .unknown_device("BEEF", now + SignedDuration::from_mins(2), "tcp")
         .await
         .unwrap();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let items = queue.as_array().unwrap();
     assert_eq!(items.len(), 2, "{queue}");
     assert_eq!(items[1]["occurrences"], 2);
@@ -207,14 +207,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     );
     assert_eq!(step(op.clone(), json!({"step": "take"})).await.status, 409);
     // The card: contacts, key access, the chain (daytime: home care first).
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     assert_eq!(view["alarm"]["state"], "taken");
     assert_eq!(view["chain"][0], "home_care");
     app.clock.advance(SignedDuration::from_secs(100));
@@ -236,24 +229,10 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
             .is_success()
     );
     // The home-care group sees it; the night patrol does not (not its link).
-    let mine = ok(
-        &app,
-        &staff,
-        Method::GET,
-        "/api/v1/responder/alarms".into(),
-        json!(null),
-    )
-    .await;
+    let mine = read(&app, &staff, "/api/v1/responder/alarms".into()).await;
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     let patrol = w.p("a_patrol").bearer();
-    let theirs = ok(
-        &app,
-        &patrol,
-        Method::GET,
-        "/api/v1/responder/alarms".into(),
-        json!(null),
-    )
-    .await;
+    let theirs = read(&app, &patrol, "/api/v1/responder/alarms".into()).await;
     assert_eq!(theirs.as_array().unwrap().len(), 0, "{theirs}");
     // Arriving before acknowledging is refused.
     assert_eq!(
@@ -287,16 +266,9 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     assert_eq!(c["to_arrival_seconds"], 120 + 120 + 25 * 60);
     assert_eq!(c["arrival_met"], true, "town: 45 minutes");
     // Closed alarms leave the queue; the log has every step.
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue.as_array().unwrap().len(), 1);
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     let steps: Vec<&str> = view["log"]
         .as_array()
         .unwrap()
@@ -361,7 +333,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
         .unwrap();
     assert_eq!(r.heartbeat_alarms, 0, "one alarm, not one a pass");
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue[0]["category"], "heartbeat_missed");
     assert_eq!(queue[0]["kind"], "technical");
     // Heard from again: restored.
@@ -377,7 +349,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
     app.clock.advance(SignedDuration::from_secs(61));
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue[0]["escalated_not_taken"], true);
     assert!(queue[0]["restored_at"].is_string());
     // Taken and dispatched, but nobody acknowledges within 5 minutes: escalated once, to the
@@ -401,14 +373,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
     app.clock.advance(SignedDuration::from_secs(1));
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     assert_eq!(view["alarm"]["escalated_not_acknowledged"], true, "{view}");
     assert_eq!(view["alarm"]["chain_link"], "night_patrol", "{view}");
     rx.stop(&app.services).await;
@@ -445,130 +410,43 @@ fn peer(addr: SocketAddr, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// A run of a third-party dialler: account, AES key, scenario, frames, first sequence number,
+/// further options.
+type Dial<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+);
+
 async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: TestApp) {
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "1234", None).await;
     alarm_unit(&app, &w, w.client_b1, "5678", Some(AES128)).await;
     let rx = start(&app).await;
     let real = || vaka_domain::clock::SystemClock.now();
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "per-connection",
-                "--count",
-                "6",
-                "--seq-start",
-                "1",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "kept-open",
-                "--count",
-                "6",
-                "--seq-start",
-                "100",
-                "--resend",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "pipelined",
-                "--count",
-                "6",
-                "--seq-start",
-                "200",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "per-connection",
-                "--udp",
-                "--count",
-                "4",
-                "--seq-start",
-                "300",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "kept-open",
-                "--count",
-                "6",
-                "--seq-start",
-                "400",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "per-connection",
-                "--count",
-                "4",
-                "--seq-start",
-                "500",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "null",
-                "--count",
-                "3",
-                "--seq-start",
-                "600",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "null",
-                "--count",
-                "3",
-                "--seq-start",
-                "700",
-            ],
-            "1234",
-        ),
+    let cases: &[Dial] = &[
+        ("1234", None, "per-connection", "6", "1", &[]),
+        ("1234", None, "kept-open", "6", "100", &["--resend"]),
+        ("1234", None, "pipelined", "6", "200", &[]),
+        ("1234", None, "per-connection", "4", "300", &["--udp"]),
+        ("5678", Some(AES128), "kept-open", "6", "400", &[]),
+        ("5678", Some(AES128), "per-connection", "4", "500", &[]),
+        ("5678", Some(AES128), "null", "3", "600", &[]),
+        ("1234", None, "null", "3", "700", &[]),
     ];
-    for (args, account) in cases {
+    for &(account, key, scenario, count, seq_start, extra) in cases {
+        let mut args = vec!["--account", account, "--scenario", scenario];
+        args.extend(["--count", count, "--seq-start", seq_start]);
+        if let Some(key) = key {
+            args.extend(["--key-hex", key]);
+        }
+        args.extend(extra);
         // The peers stamp frames with the real clock; the receiver's clock follows it.
         app.clock.set(real());
-        let report = peer_blocking(rx.addr, args).await;
+        let report = peer_blocking(rx.addr, &args).await;
         let sent = report["sent"].as_array().unwrap();
         assert!(!sent.is_empty(), "{args:?}: {report}");
         for s in sent {
@@ -634,7 +512,7 @@ async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
     send("A300", "AR001").await;
     send("A300", "MH001").await;
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let mut seen: Vec<(String, String, bool)> = queue
         .as_array()
         .unwrap()

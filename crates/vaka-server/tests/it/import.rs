@@ -21,18 +21,9 @@ use crate::world::World;
 /// A valid personnummer `YYYYMMDD-NNNC` (the check digit computed).
 fn pnr(year: u32, month: u32, day: u32, birth: u32) -> String {
     let nine = format!("{:02}{month:02}{day:02}{birth:03}", year % 100);
-    let sum: u32 = nine
-        .bytes()
-        .zip([2, 1].into_iter().cycle())
-        .map(|(b, w)| {
-            let p = u32::from(b - b'0') * w;
-            p / 10 + p % 10
-        })
-        .sum();
-    format!(
-        "{year}{month:02}{day:02}-{birth:03}{}",
-        (10 - sum % 10) % 10
-    )
+    let digits: Vec<u8> = nine.bytes().map(|b| b - b'0').collect();
+    let check = vaka_domain::validate::luhn_check_digit(&digits);
+    format!("{year}{month:02}{day:02}-{birth:03}{check}")
 }
 
 async fn post(app: &TestApp, what: &str, mode: &str, auth: &Auth, ct: &str, body: &[u8]) -> Res {

@@ -466,6 +466,11 @@ pub async fn night_supervision(
     }
 }
 
+/// Reads `path` with a GET that must succeed; returns the answer's JSON.
+pub async fn read(app: &TestApp, who: &Auth, path: String) -> serde_json::Value {
+    ok(app, who, Method::GET, path, serde_json::Value::Null).await
+}
+
 /// Takes a registered device through its steps to active at `client`: assign, install, a passed
 /// test, activate (each must succeed).
 pub async fn commission(
