@@ -1,5 +1,6 @@
 // Shared helpers of the browser tests: start `vaka demo` on a free port, launch Debian's
-// Chromium through playwright-core, compute TOTP codes.
+// Chromium through playwright-core, compute TOTP codes, log in.
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,6 +51,52 @@ export async function startDemo() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers the `before` and `after` hooks every browser test file needs: one demo and one
+ * Chromium for the file's tests, stopped when they are done. `set(demo, browser)` hands both to
+ * the file once they run (the file keeps them in its own variables). */
+export function withDemo(set) {
+  let demo;
+  let browser;
+  before(async () => {
+    demo = await startDemo();
+    browser = await launch();
+    set(demo, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+}
+
+/** Fills in the login form with a demo user's name and password and submits it. */
+export async function submitPassword(page, demo, username) {
+  await page.goto(`${demo.url}/login`);
+  await page.getByLabel("Användarnamn").fill(username);
+  await page.getByLabel("Lösenord").fill(demo.user(username).password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+}
+
+/** Fills in the second-factor form with `code` and submits it. */
+export async function submitCode(page, code) {
+  await page.getByLabel("Kod", { exact: true }).fill(code);
+  await page.getByRole("button", { name: "Verifiera" }).click();
+}
+
+/** A new page (in its own context, with `viewport` if given) logged in as a demo user, with the
+ * user's TOTP code when the user has one (a provider admin sees no client data and needs none). */
+export async function loggedIn(browser, demo, username, viewport) {
+  const ctx = await browser.newContext(viewport ? { viewport } : {});
+  const page = await ctx.newPage();
+  const user = demo.user(username);
+  await submitPassword(page, demo, username);
+  if (user.totp_secret) {
+    await page.waitForURL(/\/login\/code$/);
+    await submitCode(page, totp(user.totp_secret));
+  }
+  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  return page;
 }
 
 export async function launch() {

@@ -4,11 +4,11 @@
 // night patrol, who acknowledges, goes, arrives and closes it from the phone view; both SLA
 // clocks are recorded. Then a device whose heartbeats stop raises a technical alarm within a
 // minute of its deadline.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { startDemo, launch, totp } from "../lib/vaka.mjs";
+import { withDemo, loggedIn as signIn } from "../lib/vaka.mjs";
 
 const root = resolve(new URL("../..", import.meta.url).pathname);
 const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
@@ -16,15 +16,9 @@ const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
 
 let demo;
 let browser;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
+withDemo((d, b) => {
+  demo = d;
+  browser = b;
 });
 
 /** Runs the PyPI dialler against the demo's receiver; returns its JSON report. */
@@ -36,22 +30,9 @@ function dial(account, scenario, extra = []) {
   return JSON.parse(r.stdout);
 }
 
-async function loggedIn(username, viewport) {
-  const ctx = await browser.newContext(viewport ? { viewport } : {});
-  const page = await ctx.newPage();
-  const user = demo.user(username);
-  await page.goto(`${demo.url}/login`);
-  await page.getByLabel("Användarnamn").fill(username);
-  await page.getByLabel("Lösenord").fill(user.password);
-  await page.getByRole("button", { name: "Logga in" }).click();
-  // A provider admin sees no client data and needs no second factor.
-  if (user.totp_secret) {
-    await page.waitForURL(/\/login\/code$/);
-    await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
-    await page.getByRole("button", { name: "Verifiera" }).click();
-  }
-  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
-  return page;
+/** A page logged in as a demo user (see the shared helper). */
+function loggedIn(username, viewport) {
+  return signIn(browser, demo, username, viewport);
 }
 
 test("a dialler's alarm reaches the console live; operator and night patrol take it to closed; a silent device raises a technical alarm", async () => {

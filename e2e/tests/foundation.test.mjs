@@ -1,21 +1,15 @@
 // The foundation as a newcomer meets it: log in as the demo administrator, enrol TOTP, create
 // a unit and a user, and find all of it in the audit log; a second user logs in with a code.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { authenticator } from "./support.mjs";
-import { startDemo, launch, totp } from "../lib/vaka.mjs";
+import { withDemo, loggedIn, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
+withDemo((d, b) => {
+  demo = d;
+  browser = b;
 });
 
 test("the administrator enrols TOTP, creates a unit and a user, and sees them in the audit log", async () => {
@@ -65,16 +59,7 @@ test("the administrator enrols TOTP, creates a unit and a user, and sees them in
   assert.equal(res.status(), 403);
   await page.close();
 
-  const review = await browser.newPage();
-  const manager = demo.user("manager");
-  await review.goto(`${demo.url}/login`);
-  await review.getByLabel("Användarnamn").fill("manager");
-  await review.getByLabel("Lösenord").fill(manager.password);
-  await review.getByRole("button", { name: "Logga in" }).click();
-  await review.waitForURL(/\/login\/code$/);
-  await review.getByLabel("Kod", { exact: true }).fill(totp(manager.totp_secret));
-  await review.getByRole("button", { name: "Verifiera" }).click();
-  await review.getByRole("heading", { name: /Välkommen/ }).waitFor();
+  const review = await loggedIn(browser, demo, "manager");
   await review.getByRole("link", { name: "Loggar" }).click();
   await review.getByLabel("Användare").fill("admin");
   await review.getByRole("button", { name: "Sök" }).click();
@@ -95,16 +80,11 @@ test("the administrator enrols TOTP, creates a unit and a user, and sees them in
 test("a wrong code is refused in Swedish and the right one lets the operator in; English on request", async () => {
   const page = await browser.newPage();
   const op = demo.user("operator");
-  await page.goto(`${demo.url}/login`);
-  await page.getByLabel("Användarnamn").fill("operator");
-  await page.getByLabel("Lösenord").fill(op.password);
-  await page.getByRole("button", { name: "Logga in" }).click();
+  await submitPassword(page, demo, "operator");
   await page.waitForURL(/\/login\/code$/);
-  await page.getByLabel("Kod", { exact: true }).fill(authenticator.wrong(totp(op.totp_secret)));
-  await page.getByRole("button", { name: "Verifiera" }).click();
+  await submitCode(page, authenticator.wrong(totp(op.totp_secret)));
   assert.ok(await page.getByText("Koden stämmer inte").isVisible());
-  await page.getByLabel("Kod", { exact: true }).fill(totp(op.totp_secret));
-  await page.getByRole("button", { name: "Verifiera" }).click();
+  await submitCode(page, totp(op.totp_secret));
   await page.getByRole("heading", { name: /Välkommen, Lina Jour/ }).waitFor();
   await page.getByRole("button", { name: "In English" }).click();
   await page.getByRole("heading", { name: /Welcome, Lina Jour/ }).waitFor();

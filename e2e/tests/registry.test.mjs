@@ -3,21 +3,15 @@
 // order; the system administrator registers a camera, assigns it, installs it, fails to
 // activate it before a test, passes the test and activates it; the unit manager sets the times
 // and pauses one night. A user outside the client's unit cannot open the client.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launch, totp } from "../lib/vaka.mjs";
+import { withDemo, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
+withDemo((d, b) => {
+  demo = d;
+  browser = b;
 });
 
 const sessions = new Map();
@@ -28,11 +22,7 @@ async function loggedIn(username) {
   if (sessions.has(username)) return sessions.get(username);
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  const user = demo.user(username);
-  await page.goto(`${demo.url}/login`);
-  await page.getByLabel("Användarnamn").fill(username);
-  await page.getByLabel("Lösenord").fill(user.password);
-  await page.getByRole("button", { name: "Logga in" }).click();
+  await submitPassword(page, demo, username);
   await page.waitForURL(/\/login\/(code|enrol)$/);
   if (page.url().endsWith("/enrol")) {
     const secret = (await page.locator("#totp-secret").textContent()).trim();
@@ -40,8 +30,7 @@ async function loggedIn(username) {
     await page.getByRole("button", { name: "Aktivera" }).click();
     await page.getByRole("link", { name: "Fortsätt" }).click();
   } else {
-    await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
-    await page.getByRole("button", { name: "Verifiera" }).click();
+    await submitCode(page, totp(demo.user(username).totp_secret));
   }
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
   sessions.set(username, page);

@@ -2,36 +2,20 @@
 // looks in on a simulated camera and sees the picture, records "not visible" (the task waits for
 // its re-check) and a deviation on another client; the deviation appears on the night patrol's
 // phone view by itself, with its clock, and the patrol takes it to closed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launch, totp } from "../lib/vaka.mjs";
+import { withDemo, loggedIn as signIn } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launch();
+withDemo((d, b) => {
+  demo = d;
+  browser = b;
 });
 
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-async function loggedIn(username, viewport) {
-  const ctx = await browser.newContext(viewport ? { viewport } : {});
-  const page = await ctx.newPage();
-  const user = demo.user(username);
-  await page.goto(`${demo.url}/login`);
-  await page.getByLabel("Användarnamn").fill(username);
-  await page.getByLabel("Lösenord").fill(user.password);
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await page.waitForURL(/\/login\/code$/);
-  await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
-  await page.getByRole("button", { name: "Verifiera" }).click();
-  await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
-  return page;
+/** A page logged in as a demo user (see the shared helper). */
+function loggedIn(username, viewport) {
+  return signIn(browser, demo, username, viewport);
 }
 
 /** Looks in on the first client whose look-in can start; returns the client's name. */

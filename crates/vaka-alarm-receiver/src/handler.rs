@@ -5,11 +5,14 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use vaka_domain::clock::Clock;
+use vaka_domain::client::AreaType;
+use vaka_domain::clock::{Clock, ManualClock};
+use vaka_domain::ids::DeviceId;
+use vaka_sia_dc09::Key;
 use vaka_sia_dc09::frame::{ErrorKind, FrameError, PartialHeader};
 use vaka_sia_dc09::{Disposition, IdToken, content, parse_frame, response, window};
 
-use crate::directory::{Directory, Seen};
+use crate::directory::{AccountEntry, Directory, Seen};
 use crate::mapping::map_event;
 use crate::writer::Received;
 
@@ -53,6 +56,39 @@ pub struct FrameHandler {
     pub directory: Arc<Directory>,
     pub seen: Seen,
     pub clock: Arc<dyn Clock>,
+}
+
+impl FrameHandler {
+    /// A handler over a fresh directory of these accounts (each with a new device, in town and
+    /// with no client) and a manual clock standing at `now`; returns the devices' ids in the
+    /// order given. The set-up of the handler's tests, property tests and fuzz target.
+    #[must_use]
+    pub fn with_accounts(
+        accounts: Vec<(&str, Option<Key>)>,
+        now: Timestamp,
+    ) -> (Self, Vec<DeviceId>) {
+        let devices: Vec<DeviceId> = accounts.iter().map(|_| DeviceId::new()).collect();
+        let directory = Arc::new(Directory::new());
+        directory.replace(accounts.into_iter().zip(&devices).map(
+            |((account, key), &device_id)| {
+                (
+                    account.to_owned(),
+                    AccountEntry {
+                        device_id,
+                        key,
+                        client_id: None,
+                        area: AreaType::Town,
+                    },
+                )
+            },
+        ));
+        let handler = Self {
+            directory,
+            seen: Seen::default(),
+            clock: Arc::new(ManualClock::new(now)),
+        };
+        (handler, devices)
+    }
 }
 
 fn fill(buf: &mut [u8]) {
@@ -160,14 +196,10 @@ impl FrameHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::directory::AccountEntry;
     use vaka_domain::alarm::AlarmKind;
-    use vaka_domain::client::AreaType;
-    use vaka_domain::clock::ManualClock;
-    use vaka_domain::ids::DeviceId;
+    use vaka_sia_dc09::KeyStyle;
     use vaka_sia_dc09::encode::{encode_clear, encode_encrypted, sia_dcs_data};
     use vaka_sia_dc09::frame::{Body, Header, Payload};
-    use vaka_sia_dc09::{Key, KeyStyle};
 
     const KEY: &str = "000102030405060708090a0b0c0d0e0f";
 
@@ -176,36 +208,10 @@ mod tests {
     }
 
     fn handler() -> (FrameHandler, DeviceId) {
-        let dir = Arc::new(Directory::new());
-        let (clear, enc) = (DeviceId::new(), DeviceId::new());
-        dir.replace([
-            (
-                "1001".to_owned(),
-                AccountEntry {
-                    device_id: clear,
-                    key: None,
-                    client_id: None,
-                    area: AreaType::Town,
-                },
-            ),
-            (
-                "2002".to_owned(),
-                AccountEntry {
-                    device_id: enc,
-                    key: Some(Key::parse(KEY, KeyStyle::Hex).unwrap()),
-                    client_id: None,
-                    area: AreaType::Town,
-                },
-            ),
-        ]);
-        (
-            FrameHandler {
-                directory: dir,
-                seen: Seen::default(),
-                clock: Arc::new(ManualClock::new(now())),
-            },
-            clear,
-        )
+        let key = Key::parse(KEY, KeyStyle::Hex).unwrap();
+        let (h, devices) =
+            FrameHandler::with_accounts(vec![("1001", None), ("2002", Some(key))], now());
+        (h, devices[0])
     }
 
     fn header(id: IdToken, account: &str, encrypted: bool) -> Header {

@@ -370,6 +370,19 @@ mod tests {
         "2026-12-01T02:00:00Z".parse().unwrap()
     }
 
+    /// A writer into `sink` with the clock at [`t0`], a ten-minute duplicate window and
+    /// batches of at most `max_batch`.
+    async fn writer(sink: &Arc<Fake>, max_batch: usize) -> Writer {
+        Writer::start(
+            sink.clone(),
+            Arc::new(ManualClock::new(t0())),
+            SignedDuration::from_mins(10),
+            max_batch,
+        )
+        .await
+        .unwrap()
+    }
+
     #[tokio::test]
     async fn a_message_sent_again_is_acknowledged_but_stored_once() {
         let sink = Arc::new(Fake {
@@ -414,14 +427,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_commit_acknowledges_nothing_and_the_retry_is_stored() {
         let sink = Arc::new(Fake::default());
-        let w = Writer::start(
-            sink.clone(),
-            Arc::new(ManualClock::new(t0())),
-            SignedDuration::from_mins(10),
-            100,
-        )
-        .await
-        .unwrap();
+        let w = writer(&sink, 100).await;
         *sink.fail.lock().unwrap() = true;
         assert!(w.submit(vec![msg("00BB", 5, 1, t0())]).await.is_err());
         *sink.fail.lock().unwrap() = false;
@@ -437,14 +443,7 @@ mod tests {
             ..Fake::default()
         });
         let calls = || sink.calls.load(std::sync::atomic::Ordering::SeqCst);
-        let w = Writer::start(
-            sink.clone(),
-            Arc::new(ManualClock::new(t0())),
-            SignedDuration::from_mins(10),
-            100,
-        )
-        .await
-        .unwrap();
+        let w = writer(&sink, 100).await;
         // The first commit is under way (and will fail) when the device sends the message
         // again with a new one; the second commit starts beside it.
         let first = tokio::spawn({
@@ -482,14 +481,7 @@ mod tests {
     #[tokio::test]
     async fn concurrent_submissions_share_transactions() {
         let sink = Arc::new(Fake::default());
-        let w = Writer::start(
-            sink.clone(),
-            Arc::new(ManualClock::new(t0())),
-            SignedDuration::from_mins(10),
-            1000,
-        )
-        .await
-        .unwrap();
+        let w = writer(&sink, 1000).await;
         let mut tasks = Vec::new();
         for i in 0..200u16 {
             let w = w.clone();

@@ -7,14 +7,9 @@
 // Integration tests: a failed unwrap/expect is a loudly failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
 use jiff::Timestamp;
 use proptest::prelude::*;
-use vaka_alarm_receiver::{AccountEntry, Decision, Directory, FrameHandler, Seen};
-use vaka_domain::client::AreaType;
-use vaka_domain::clock::ManualClock;
-use vaka_domain::ids::DeviceId;
+use vaka_alarm_receiver::{Decision, FrameHandler};
 use vaka_sia_dc09::content::Qualifier;
 use vaka_sia_dc09::encode::{adm_cid_data, encode_clear, encode_encrypted, sia_dcs_data};
 use vaka_sia_dc09::frame::{Body, Header};
@@ -29,32 +24,8 @@ fn now() -> Timestamp {
 }
 
 fn handler() -> FrameHandler {
-    let dir = Arc::new(Directory::new());
-    dir.replace([
-        (
-            "1001".to_owned(),
-            AccountEntry {
-                device_id: DeviceId::new(),
-                key: None,
-                client_id: None,
-                area: AreaType::Town,
-            },
-        ),
-        (
-            "2002".to_owned(),
-            AccountEntry {
-                device_id: DeviceId::new(),
-                key: Some(Key::parse(KEY, KeyStyle::Hex).unwrap()),
-                client_id: None,
-                area: AreaType::Town,
-            },
-        ),
-    ]);
-    FrameHandler {
-        directory: dir,
-        seen: Seen::default(),
-        clock: Arc::new(ManualClock::new(now())),
-    }
+    let key = Key::parse(KEY, KeyStyle::Hex).unwrap();
+    FrameHandler::with_accounts(vec![("1001", None), ("2002", Some(key))], now()).0
 }
 
 /// Valid frames to damage: SIA-DCS, ADM-CID and NULL, clear and encrypted, known and unknown

@@ -99,48 +99,56 @@ mod tests {
     use crate::rounds::{DstAdjustment, TaskKind};
     use crate::supervision::{self, DispatchCause, DispatchStatus, DispatchStep, EscalationReason};
 
+    /// Every enum with a code, listed once: `$then!` is given them all (the pinned codes follow
+    /// this order).
+    macro_rules! every_coded_enum {
+        ($then:ident) => {
+            $then!(
+                Role,
+                Permission,
+                AlarmKind,
+                AlarmStatus,
+                ChainLink,
+                CloseCause,
+                AuditAction,
+                audit::Outcome,
+                SessionStage,
+                Protection,
+                AreaType,
+                KeyAccess,
+                InformedHow,
+                GivenBy,
+                Law,
+                ServiceKind,
+                SupervisionMode,
+                OrderStatus,
+                DeviceKind,
+                DeviceStatus,
+                DeviceStep,
+                Dc09KeyStyle,
+                OrganisationKind,
+                ProviderKind,
+                UnitKind,
+                AccountStatus,
+                IdentityKind,
+                EscalationChain,
+                PauseReason,
+                PauseRequest,
+                TaskKind,
+                DstAdjustment,
+                DispatchStatus,
+                DispatchStep,
+                supervision::Outcome,
+                DispatchCause,
+                EscalationReason,
+            )
+        };
+    }
+
     /// Every enum with a code: each code reads back as its variant, and no two share one.
     #[test]
     fn codes_read_back_and_are_unique() {
-        assert_codes!(
-            Role,
-            Permission,
-            AlarmKind,
-            AlarmStatus,
-            ChainLink,
-            CloseCause,
-            AuditAction,
-            audit::Outcome,
-            SessionStage,
-            Protection,
-            AreaType,
-            KeyAccess,
-            InformedHow,
-            GivenBy,
-            Law,
-            ServiceKind,
-            SupervisionMode,
-            OrderStatus,
-            DeviceKind,
-            DeviceStatus,
-            DeviceStep,
-            Dc09KeyStyle,
-            OrganisationKind,
-            ProviderKind,
-            UnitKind,
-            AccountStatus,
-            IdentityKind,
-            EscalationChain,
-            PauseReason,
-            PauseRequest,
-            TaskKind,
-            DstAdjustment,
-            DispatchStatus,
-            DispatchStep,
-            supervision::Outcome,
-            DispatchCause,
-            EscalationReason,
-        );
+        every_coded_enum!(assert_codes);
     }
 
     /// The check fails on a shared code, on a code that reads back as another variant and on an
@@ -181,39 +189,30 @@ mod tests {
                 assert_eq!(json, serde_json::json!(code(x)), "{x:?}");
             }
         }
-        check(Role::ALL, Role::code);
-        check(Permission::ALL, Permission::code);
-        check(AlarmKind::ALL, AlarmKind::code);
-        check(AlarmStatus::ALL, AlarmStatus::code);
-        check(ChainLink::ALL, ChainLink::code);
-        check(CloseCause::ALL, CloseCause::code);
-        check(audit::Outcome::ALL, audit::Outcome::code);
-        check(SessionStage::ALL, SessionStage::code);
-        check(Protection::ALL, Protection::code);
-        check(AreaType::ALL, AreaType::code);
-        check(KeyAccess::ALL, KeyAccess::code);
-        check(InformedHow::ALL, InformedHow::code);
-        check(GivenBy::ALL, GivenBy::code);
-        check(Law::ALL, Law::code);
-        check(ServiceKind::ALL, ServiceKind::code);
-        check(SupervisionMode::ALL, SupervisionMode::code);
-        check(OrderStatus::ALL, OrderStatus::code);
-        check(DeviceKind::ALL, DeviceKind::code);
-        check(DeviceStatus::ALL, DeviceStatus::code);
-        check(DeviceStep::ALL, DeviceStep::code);
-        check(Dc09KeyStyle::ALL, Dc09KeyStyle::code);
-        check(OrganisationKind::ALL, OrganisationKind::code);
-        check(ProviderKind::ALL, ProviderKind::code);
-        check(UnitKind::ALL, UnitKind::code);
-        check(AccountStatus::ALL, AccountStatus::code);
-        check(IdentityKind::ALL, IdentityKind::code);
-        check(EscalationChain::ALL, EscalationChain::code);
-        check(PauseReason::ALL, PauseReason::code);
-        check(PauseRequest::ALL, PauseRequest::code);
-        check(TaskKind::ALL, TaskKind::code);
-        check(DispatchStatus::ALL, DispatchStatus::code);
-        check(supervision::Outcome::ALL, supervision::Outcome::code);
-        check(DispatchCause::ALL, DispatchCause::code);
+        // Not every enum with a code is sent as JSON (not AuditAction, DstAdjustment,
+        // DispatchStep or EscalationReason): these are the ones that are.
+        macro_rules! check_all {
+            ($($name:ty),+ $(,)?) => {
+                $(check(<$name>::ALL, <$name>::code);)+
+            };
+        }
+        #[rustfmt::skip]
+        check_all!(
+            Role, Permission, AlarmKind, AlarmStatus, ChainLink, CloseCause, audit::Outcome,
+            SessionStage, Protection, AreaType, KeyAccess, InformedHow, GivenBy, Law,
+            ServiceKind, SupervisionMode, OrderStatus, DeviceKind, DeviceStatus, DeviceStep,
+            Dc09KeyStyle, OrganisationKind, ProviderKind, UnitKind, AccountStatus, IdentityKind,
+            EscalationChain, PauseReason, PauseRequest, TaskKind, DispatchStatus,
+            supervision::Outcome, DispatchCause,
+        );
+    }
+
+    /// Each variant's line of [`PINNED`] for each enum given, in order (the name as written,
+    /// without the spaces `stringify!` puts around `::`).
+    macro_rules! pinned_codes {
+        ($($name:ty),+ $(,)?) => {
+            [$(pinned(&stringify!($name).replace(' ', ""), <$name>::ALL, <$name>::code)),+].concat()
+        };
     }
 
     fn pinned<T: Copy + std::fmt::Debug>(
@@ -231,66 +230,7 @@ mod tests {
     /// one unseen.
     #[test]
     fn codes_are_pinned() {
-        let got: Vec<String> = [
-            pinned("Role", Role::ALL, Role::code),
-            pinned("Permission", Permission::ALL, Permission::code),
-            pinned("AlarmKind", AlarmKind::ALL, AlarmKind::code),
-            pinned("AlarmStatus", AlarmStatus::ALL, AlarmStatus::code),
-            pinned("ChainLink", ChainLink::ALL, ChainLink::code),
-            pinned("CloseCause", CloseCause::ALL, CloseCause::code),
-            pinned("AuditAction", AuditAction::ALL, AuditAction::code),
-            pinned("audit::Outcome", audit::Outcome::ALL, audit::Outcome::code),
-            pinned("SessionStage", SessionStage::ALL, SessionStage::code),
-            pinned("Protection", Protection::ALL, Protection::code),
-            pinned("AreaType", AreaType::ALL, AreaType::code),
-            pinned("KeyAccess", KeyAccess::ALL, KeyAccess::code),
-            pinned("InformedHow", InformedHow::ALL, InformedHow::code),
-            pinned("GivenBy", GivenBy::ALL, GivenBy::code),
-            pinned("Law", Law::ALL, Law::code),
-            pinned("ServiceKind", ServiceKind::ALL, ServiceKind::code),
-            pinned(
-                "SupervisionMode",
-                SupervisionMode::ALL,
-                SupervisionMode::code,
-            ),
-            pinned("OrderStatus", OrderStatus::ALL, OrderStatus::code),
-            pinned("DeviceKind", DeviceKind::ALL, DeviceKind::code),
-            pinned("DeviceStatus", DeviceStatus::ALL, DeviceStatus::code),
-            pinned("DeviceStep", DeviceStep::ALL, DeviceStep::code),
-            pinned("Dc09KeyStyle", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
-            pinned(
-                "OrganisationKind",
-                OrganisationKind::ALL,
-                OrganisationKind::code,
-            ),
-            pinned("ProviderKind", ProviderKind::ALL, ProviderKind::code),
-            pinned("UnitKind", UnitKind::ALL, UnitKind::code),
-            pinned("AccountStatus", AccountStatus::ALL, AccountStatus::code),
-            pinned("IdentityKind", IdentityKind::ALL, IdentityKind::code),
-            pinned(
-                "EscalationChain",
-                EscalationChain::ALL,
-                EscalationChain::code,
-            ),
-            pinned("PauseReason", PauseReason::ALL, PauseReason::code),
-            pinned("PauseRequest", PauseRequest::ALL, PauseRequest::code),
-            pinned("TaskKind", TaskKind::ALL, TaskKind::code),
-            pinned("DstAdjustment", DstAdjustment::ALL, DstAdjustment::code),
-            pinned("DispatchStatus", DispatchStatus::ALL, DispatchStatus::code),
-            pinned("DispatchStep", DispatchStep::ALL, DispatchStep::code),
-            pinned(
-                "supervision::Outcome",
-                supervision::Outcome::ALL,
-                supervision::Outcome::code,
-            ),
-            pinned("DispatchCause", DispatchCause::ALL, DispatchCause::code),
-            pinned(
-                "EscalationReason",
-                EscalationReason::ALL,
-                EscalationReason::code,
-            ),
-        ]
-        .concat();
+        let got: Vec<String> = every_coded_enum!(pinned_codes);
         let want: Vec<&str> = PINNED
             .lines()
             .map(str::trim)

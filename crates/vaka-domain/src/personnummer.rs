@@ -383,18 +383,10 @@ fn infer_year(yy: u8, month: u8, day: u8, separator: Separator, reference: Date)
     }
 }
 
-/// The Luhn check digit over `YYMMDDNNN` with weights 2,1,2,1,...: digit sums of the products,
-/// then `(10 - sum % 10) % 10`. Every product is at most 18 and the sum at most 81.
+/// The Luhn check digit over `YYMMDDNNN` (weights 2,1,2,1,…; the one rule of
+/// [`crate::validate::luhn_check_digit`], which organisationsnummer use as well).
 fn luhn_check_digit(nine: [u8; 9]) -> u8 {
-    let sum: u8 = nine
-        .iter()
-        .zip([2u8, 1].into_iter().cycle())
-        .map(|(&digit, weight)| {
-            let product = digit * weight;
-            product / 10 + product % 10
-        })
-        .sum();
-    (10 - sum % 10) % 10
+    crate::validate::luhn_check_digit(&nine)
 }
 
 impl Number {
@@ -1315,134 +1307,11 @@ mod tests {
 
     // ---- serde ----------------------------------------------------------------------------------
 
-    /// A serializer that accepts only strings, so tests need no serde_json.
-    struct StrOnly;
-
-    macro_rules! reject {
-        ($($method:ident($ty:ty)),* $(,)?) => {
-            $(fn $method(self, _: $ty) -> std::result::Result<String, ValueError> {
-                Err(serde::ser::Error::custom("not a string"))
-            })*
-        };
-    }
-
-    impl Serializer for StrOnly {
-        type Ok = String;
-        type Error = ValueError;
-        type SerializeSeq = serde::ser::Impossible<String, ValueError>;
-        type SerializeTuple = serde::ser::Impossible<String, ValueError>;
-        type SerializeTupleStruct = serde::ser::Impossible<String, ValueError>;
-        type SerializeTupleVariant = serde::ser::Impossible<String, ValueError>;
-        type SerializeMap = serde::ser::Impossible<String, ValueError>;
-        type SerializeStruct = serde::ser::Impossible<String, ValueError>;
-        type SerializeStructVariant = serde::ser::Impossible<String, ValueError>;
-
-        fn serialize_str(self, v: &str) -> std::result::Result<String, ValueError> {
-            Ok(v.to_owned())
-        }
-
-        reject!(
-            serialize_bool(bool),
-            serialize_i8(i8),
-            serialize_i16(i16),
-            serialize_i32(i32),
-            serialize_i64(i64),
-            serialize_u8(u8),
-            serialize_u16(u16),
-            serialize_u32(u32),
-            serialize_u64(u64),
-            serialize_f32(f32),
-            serialize_f64(f64),
-            serialize_char(char),
-            serialize_bytes(&[u8]),
-            serialize_unit_struct(&'static str),
-        );
-
-        fn serialize_none(self) -> std::result::Result<String, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_some<T: ?Sized + Serialize>(
-            self,
-            _: &T,
-        ) -> std::result::Result<String, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_unit(self) -> std::result::Result<String, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_unit_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            variant: &'static str,
-        ) -> std::result::Result<String, ValueError> {
-            Ok(variant.to_owned())
-        }
-        fn serialize_newtype_struct<T: ?Sized + Serialize>(
-            self,
-            _: &'static str,
-            _: &T,
-        ) -> std::result::Result<String, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_newtype_variant<T: ?Sized + Serialize>(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: &T,
-        ) -> std::result::Result<String, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_seq(
-            self,
-            _: Option<usize>,
-        ) -> std::result::Result<Self::SerializeSeq, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_tuple(
-            self,
-            _: usize,
-        ) -> std::result::Result<Self::SerializeTuple, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_tuple_struct(
-            self,
-            _: &'static str,
-            _: usize,
-        ) -> std::result::Result<Self::SerializeTupleStruct, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_tuple_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> std::result::Result<Self::SerializeTupleVariant, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_map(
-            self,
-            _: Option<usize>,
-        ) -> std::result::Result<Self::SerializeMap, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_struct(
-            self,
-            _: &'static str,
-            _: usize,
-        ) -> std::result::Result<Self::SerializeStruct, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
-        }
-        fn serialize_struct_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> std::result::Result<Self::SerializeStructVariant, ValueError> {
-            Err(serde::ser::Error::custom("not a string"))
+    /// What `x` serializes to, which must be a string (serde_json is only the vehicle).
+    fn to_str<T: Serialize>(x: &T) -> String {
+        match serde_json::to_value(x).unwrap() {
+            serde_json::Value::String(s) => s,
+            other => panic!("not a string: {other}"),
         }
     }
 
@@ -1455,19 +1324,19 @@ mod tests {
     #[test]
     fn serde_uses_the_canonical_12_digit_string() {
         let p = pnr("811218-9876");
-        assert_eq!(p.serialize(StrOnly).unwrap(), "198112189876");
+        assert_eq!(to_str(&p), "198112189876");
         assert_eq!(from_str::<Personnummer>("198112189876").unwrap(), p);
 
         let s = Samordningsnummer::parse("701063-2391", today()).unwrap();
-        assert_eq!(s.serialize(StrOnly).unwrap(), "197010632391");
+        assert_eq!(to_str(&s), "197010632391");
         assert_eq!(from_str::<Samordningsnummer>("197010632391").unwrap(), s);
 
         let r = ReserveId::parse("ab-1").unwrap();
-        assert_eq!(r.serialize(StrOnly).unwrap(), "AB-1");
+        assert_eq!(to_str(&r), "AB-1");
         assert_eq!(from_str::<ReserveId>("AB-1").unwrap(), r);
 
         assert_eq!(
-            IdentityKind::Samordningsnummer.serialize(StrOnly).unwrap(),
+            to_str(&IdentityKind::Samordningsnummer),
             "samordningsnummer"
         );
         assert_eq!(

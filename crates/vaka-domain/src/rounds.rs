@@ -329,6 +329,25 @@ mod tests {
         )
     }
 
+    /// The tasks of `night` for a plan of `mode` at `times`, with an open-ended decision since
+    /// `decided` and consent since `consented`, and no pause.
+    fn planned(
+        night: Date,
+        mode: SupervisionMode,
+        times: &[Time],
+        decided: Date,
+        consented: Date,
+    ) -> Vec<PlannedTask> {
+        run(
+            night,
+            &plan(mode, times),
+            &[decision(decided, None)],
+            &[consent(consented, None)],
+            &[],
+        )
+        .unwrap()
+    }
+
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
     }
@@ -336,18 +355,13 @@ mod tests {
     #[test]
     fn an_ordinary_night_in_winter() {
         let night = date(2026, 11, 22);
-        let p = plan(
+        let tasks = planned(
+            night,
             SupervisionMode::Camera,
             &[time(2, 0, 0, 0), time(23, 0, 0, 0), time(5, 0, 0, 0)],
+            date(2026, 11, 1),
+            date(2026, 11, 1),
         );
-        let tasks = run(
-            night,
-            &p,
-            &[decision(date(2026, 11, 1), None)],
-            &[consent(date(2026, 11, 1), None)],
-            &[],
-        )
-        .unwrap();
         let due: Vec<Timestamp> = tasks.iter().map(|t| t.due).collect();
         assert_eq!(
             due,
@@ -387,18 +401,13 @@ mod tests {
     #[test]
     fn a_time_in_the_spring_gap_moves_forward_and_is_not_doubled() {
         let night = date(2027, 3, 27);
-        let p = plan(
+        let tasks = planned(
+            night,
             SupervisionMode::Camera,
             &[time(2, 30, 0, 0), time(3, 30, 0, 0), time(1, 0, 0, 0)],
+            date(2027, 1, 1),
+            date(2027, 1, 1),
         );
-        let tasks = run(
-            night,
-            &p,
-            &[decision(date(2027, 1, 1), None)],
-            &[consent(date(2027, 1, 1), None)],
-            &[],
-        )
-        .unwrap();
         // 01:00 CET, then 02:30 → 03:30 CEST, which is also the 03:30 of the plan: one task.
         let due: Vec<Timestamp> = tasks.iter().map(|t| t.due).collect();
         assert_eq!(
@@ -412,18 +421,13 @@ mod tests {
     #[test]
     fn a_time_in_the_autumn_fold_is_its_first_occurrence() {
         let night = date(2026, 10, 24);
-        let p = plan(
+        let tasks = planned(
+            night,
             SupervisionMode::Camera,
             &[time(2, 30, 0, 0), time(3, 0, 0, 0)],
+            date(2026, 1, 1),
+            date(2026, 10, 1),
         );
-        let tasks = run(
-            night,
-            &p,
-            &[decision(date(2026, 1, 1), None)],
-            &[consent(date(2026, 10, 1), None)],
-            &[],
-        )
-        .unwrap();
         // 02:30 CEST = 00:30 UTC; 03:00 is after the fold, CET = 02:00 UTC: 90 real minutes.
         assert_eq!(tasks[0].due, ts("2026-10-25T00:30:00Z"));
         assert_eq!(tasks[0].dst, Some(DstAdjustment::FirstOfTwo));
@@ -513,25 +517,22 @@ mod tests {
     #[test]
     fn both_modes_plan_a_look_in_and_a_visit() {
         let night = date(2026, 11, 22);
-        let p = plan(SupervisionMode::Both, &[time(23, 0, 0, 0)]);
-        let tasks = run(
+        let tasks = planned(
             night,
-            &p,
-            &[decision(date(2026, 11, 1), None)],
-            &[consent(date(2026, 11, 1), None)],
-            &[],
-        )
-        .unwrap();
+            SupervisionMode::Both,
+            &[time(23, 0, 0, 0)],
+            date(2026, 11, 1),
+            date(2026, 11, 1),
+        );
         let kinds: Vec<TaskKind> = tasks.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, [TaskKind::LookIn, TaskKind::Visit]);
-        let visit = run(
+        let visit = planned(
             night,
-            &plan(SupervisionMode::PhysicalVisit, &[time(23, 0, 0, 0)]),
-            &[decision(date(2026, 11, 1), None)],
-            &[consent(date(2026, 11, 1), None)],
-            &[],
-        )
-        .unwrap();
+            SupervisionMode::PhysicalVisit,
+            &[time(23, 0, 0, 0)],
+            date(2026, 11, 1),
+            date(2026, 11, 1),
+        );
         assert_eq!(visit[0].kind, TaskKind::Visit);
     }
 
@@ -564,15 +565,7 @@ mod tests {
                 .iter()
                 .map(|m| time(i8::try_from(m / 60).unwrap(), i8::try_from(m % 60).unwrap(), 0, 0))
                 .collect();
-            let p = plan(SupervisionMode::Camera, &times);
-            let tasks = run(
-                night,
-                &p,
-                &[decision(date(2025, 1, 1), None)],
-                &[consent(night, None)],
-                &[],
-            )
-            .unwrap();
+            let tasks = planned(night, SupervisionMode::Camera, &times, date(2025, 1, 1), night);
             // Only the spring gap can merge two times (02:xx moved onto 03:xx).
             if tasks.iter().any(|t| t.dst == Some(DstAdjustment::MovedOutOfGap)) {
                 prop_assert!(tasks.len() <= times.len());

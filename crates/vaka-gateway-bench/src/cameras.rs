@@ -10,16 +10,12 @@ use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::proc::{CpuMark, gateway_stats, percent, rss_kib};
+use crate::proc::{CpuMark, GatewayArgs, gateway_stats, percent, rss_kib};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The gateway's address (host:port).
-    #[arg(long)]
-    server: String,
-    /// The gateway's process id, to read its CPU time and memory from `/proc`.
-    #[arg(long)]
-    gateway_pid: u32,
+    #[command(flatten)]
+    gateway: GatewayArgs,
     #[arg(long, default_value_t = 10_000)]
     count: usize,
     /// Seconds to wait after all are connected before measuring.
@@ -31,9 +27,6 @@ pub struct Args {
     /// Handshakes under way at once.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
-    /// Clock ticks per second (`getconf CLK_TCK`).
-    #[arg(long, default_value_t = 100)]
-    clk_tck: u64,
 }
 
 #[derive(Default)]
@@ -48,19 +41,19 @@ const HELLO: &str = r#"{"type":"hello","protocol":1,"model":"Bench","firmware":"
 const HEARTBEAT: &str = r#"{"type":"heartbeat","state":"privacy"}"#;
 
 pub async fn run(args: Args) {
-    let pid = args.gateway_pid;
+    let pid = args.gateway.gateway_pid;
     let counters = Arc::new(Counters::default());
     let handshakes = Arc::new(Semaphore::new(args.concurrency.max(1)));
     let (rss0, _) = rss_kib(pid);
     println!(
         "gateway before: {}, RSS {:.1} MiB",
-        gateway_stats(&args.server).await,
+        gateway_stats(&args.gateway.server).await,
         mib(rss0)
     );
     let started = Instant::now();
     for _ in 0..args.count {
         tokio::spawn(camera(
-            args.server.clone(),
+            args.gateway.server.clone(),
             counters.clone(),
             handshakes.clone(),
         ));
@@ -81,7 +74,7 @@ pub async fn run(args: Args) {
         counters.welcomed.load(Ordering::Relaxed),
         started.elapsed().as_secs_f64(),
         counters.failed.load(Ordering::Relaxed),
-        gateway_stats(&args.server).await,
+        gateway_stats(&args.gateway.server).await,
         mib(rss1)
     );
     tokio::time::sleep(Duration::from_secs(args.settle)).await;
@@ -94,7 +87,7 @@ pub async fn run(args: Args) {
         rss_max = rss_max.max(rss_kib(pid).0);
         tokio::time::sleep(Duration::from_secs(5).min(end - Instant::now())).await;
     }
-    let (cpu_ticks, cpu_sched, wall) = mark.since(pid, args.clk_tck);
+    let (cpu_ticks, cpu_sched, wall) = mark.since(pid, args.gateway.clk_tck);
     let beats = counters.heartbeats.load(Ordering::Relaxed) - beats0;
     let (rss, hwm) = rss_kib(pid);
     let rss_max = rss_max.max(rss);

@@ -12,16 +12,12 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::proc::{CpuMark, gateway_stats, percent, rss_kib};
+use crate::proc::{CpuMark, GatewayArgs, gateway_stats, percent, rss_kib};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The gateway's address (host:port).
-    #[arg(long)]
-    server: String,
-    /// The gateway's process id, to read its CPU time and memory from `/proc`.
-    #[arg(long)]
-    gateway_pid: u32,
+    #[command(flatten)]
+    gateway: GatewayArgs,
     /// Look-ins at once (one camera and one viewer each).
     #[arg(long, default_value_t = 200)]
     count: usize,
@@ -31,9 +27,6 @@ pub struct Args {
     /// Seconds to run look-ins (back to back: a viewer starts a new look-in when one ends).
     #[arg(long, default_value_t = 90)]
     seconds: u64,
-    /// Clock ticks per second (`getconf CLK_TCK`).
-    #[arg(long, default_value_t = 100)]
-    clk_tck: u64,
 }
 
 /// What both ends count; frames are counted when sent inside the measured window
@@ -66,7 +59,7 @@ fn now_ns() -> u64 {
 }
 
 pub async fn run(args: Args) {
-    let pid = args.gateway_pid;
+    let pid = args.gateway.gateway_pid;
     // Cameras connect first; viewers start over the first second of the run, so that
     // cameras do not all send in step; the window begins after that and ends one second
     // before the viewers leave, so that every frame sent in it has time to arrive.
@@ -88,7 +81,7 @@ pub async fn run(args: Args) {
     let devices: Vec<Uuid> = (0..args.count).map(|_| Uuid::now_v7()).collect();
     for d in &devices {
         tokio::spawn(camera(
-            args.server.clone(),
+            args.gateway.server.clone(),
             *d,
             args.frame_bytes,
             shared.clone(),
@@ -101,14 +94,21 @@ pub async fn run(args: Args) {
     println!(
         "{} cameras online; gateway: {}",
         shared.online.load(Ordering::Relaxed),
-        gateway_stats(&args.server).await
+        gateway_stats(&args.gateway.server).await
     );
     tokio::time::sleep_until(ready).await;
 
     let stop_at = ready + Duration::from_secs(args.seconds);
     let viewers: Vec<_> = devices
         .iter()
-        .map(|d| tokio::spawn(viewer(args.server.clone(), *d, stop_at, shared.clone())))
+        .map(|d| {
+            tokio::spawn(viewer(
+                args.gateway.server.clone(),
+                *d,
+                stop_at,
+                shared.clone(),
+            ))
+        })
         .collect();
     tokio::time::sleep(stagger).await;
     let mark = CpuMark::now(pid);
@@ -118,7 +118,7 @@ pub async fn run(args: Args) {
         rss_max = rss_max.max(rss_kib(pid).0);
         tokio::time::sleep(Duration::from_secs(2).min(measure_end - Instant::now())).await;
     }
-    let (cpu_ticks, cpu_sched, wall) = mark.since(pid, args.clk_tck);
+    let (cpu_ticks, cpu_sched, wall) = mark.since(pid, args.gateway.clk_tck);
     let (rss, hwm) = rss_kib(pid);
     let mut latencies_us: Vec<u32> = Vec::new();
     for v in viewers {

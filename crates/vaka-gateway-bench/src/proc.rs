@@ -2,6 +2,20 @@
 
 use std::time::Duration;
 
+/// The gateway under measurement, named the same way on every benchmark's command line.
+#[derive(clap::Args)]
+pub struct GatewayArgs {
+    /// The gateway's address (host:port).
+    #[arg(long)]
+    pub server: String,
+    /// The gateway's process id, to read its CPU time and memory from `/proc`.
+    #[arg(long)]
+    pub gateway_pid: u32,
+    /// Clock ticks per second (`getconf CLK_TCK`).
+    #[arg(long, default_value_t = 100)]
+    pub clk_tck: u64,
+}
+
 /// CPU time (user + system) of a process from `/proc/<pid>/stat`, in clock ticks.
 pub fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();

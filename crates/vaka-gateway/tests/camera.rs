@@ -77,6 +77,21 @@ async fn until(hub: &CameraHub, f: impl Fn(&CameraHub) -> bool) {
     }
 }
 
+/// Sends a heartbeat in `state` (as the camera spells it) and waits until the hub shows the
+/// camera online in that state.
+async fn heartbeat(ws: &mut Ws, hub: &CameraHub, device: DeviceId, code: &str, state: CameraState) {
+    ws.send(Message::text(format!(
+        r#"{{"type":"heartbeat","state":"{code}"}}"#
+    )))
+    .await
+    .unwrap();
+    until(hub, |hub| {
+        hub.status(device).and_then(|s| s.state) == Some(state)
+    })
+    .await;
+    assert!(hub.is_online(device));
+}
+
 fn jpeg(tag: u8) -> Vec<u8> {
     let mut v = vec![0xFF, 0xD8, tag, tag, tag];
     v.extend_from_slice(&[0xFF, 0xD9]);
@@ -95,14 +110,7 @@ async fn a_look_in_streams_frames_to_one_viewer_and_stops_the_camera() {
 
     let mut ws = camera(addr).await;
     hello(&mut ws).await;
-    ws.send(Message::text(r#"{"type":"heartbeat","state":"privacy"}"#))
-        .await
-        .unwrap();
-    until(&hub, |hub| {
-        hub.status(device).and_then(|s| s.state) == Some(CameraState::Privacy)
-    })
-    .await;
-    assert!(hub.is_online(device));
+    heartbeat(&mut ws, &hub, device, "privacy", CameraState::Privacy).await;
 
     let mut look = hub.start_look_in(device).unwrap();
     assert_eq!(hub.start_look_in(device).err(), Some(LookInRefused::Busy));
@@ -167,14 +175,7 @@ async fn a_look_in_ends_by_itself_at_its_limit() {
     .unwrap();
     // (A state the camera has not reported before: its arrival proves the messages after the
     // late frame were read on the same connection.)
-    ws.send(Message::text(r#"{"type":"heartbeat","state":"active"}"#))
-        .await
-        .unwrap();
-    until(&hub, |hub| {
-        hub.status(device).and_then(|s| s.state) == Some(CameraState::Active)
-    })
-    .await;
-    assert!(hub.is_online(device));
+    heartbeat(&mut ws, &hub, device, "active", CameraState::Active).await;
     // After the camera confirmed the stop, a frame is unasked for: the camera is disconnected.
     ws.send(Message::binary(encode_frame(look.id, &jpeg(9))))
         .await

@@ -4,43 +4,15 @@
 //! within the protocol's bound; only provisioned accounts are stored.
 #![no_main]
 
-use std::sync::Arc;
-
 use libfuzzer_sys::fuzz_target;
-use vaka_alarm_receiver::{AccountEntry, Decision, Directory, FrameHandler, Seen};
-use vaka_domain::client::AreaType;
-use vaka_domain::clock::ManualClock;
-use vaka_domain::ids::DeviceId;
+use vaka_alarm_receiver::{Decision, FrameHandler};
 use vaka_sia_dc09::framing::{DeframeEvent, Deframer};
 use vaka_sia_dc09::{Key, KeyStyle};
 
 fn handler() -> FrameHandler {
-    let dir = Arc::new(Directory::new());
-    dir.replace([
-        (
-            "1234".to_owned(),
-            AccountEntry {
-                device_id: DeviceId::new(),
-                key: None,
-                client_id: None,
-                area: AreaType::Town,
-            },
-        ),
-        (
-            "2002".to_owned(),
-            AccountEntry {
-                device_id: DeviceId::new(),
-                key: Some(Key::parse("000102030405060708090A0B0C0D0E0F", KeyStyle::Hex).unwrap()),
-                client_id: None,
-                area: AreaType::Town,
-            },
-        ),
-    ]);
-    FrameHandler {
-        directory: dir,
-        seen: Seen::default(),
-        clock: Arc::new(ManualClock::new("2026-12-01T02:00:00Z".parse().unwrap())),
-    }
+    let key = Key::parse("000102030405060708090A0B0C0D0E0F", KeyStyle::Hex).unwrap();
+    let now = "2026-12-01T02:00:00Z".parse().unwrap();
+    FrameHandler::with_accounts(vec![("1234", None), ("2002", Some(key))], now).0
 }
 
 fn check(a: &[u8]) {

@@ -391,18 +391,9 @@ fn personnummer(i: u64) -> String {
     let month = (rest / 28) % 12 + 1;
     let year = 1920 + (rest / (28 * 12)) % 30;
     let nine = format!("{:02}{month:02}{day:02}{birth:03}", year % 100);
-    let sum: u64 = nine
-        .bytes()
-        .zip([2u64, 1].into_iter().cycle())
-        .map(|(b, w)| {
-            let p = u64::from(b - b'0') * w;
-            p / 10 + p % 10
-        })
-        .sum();
-    format!(
-        "{year}{month:02}{day:02}-{birth:03}{}",
-        (10 - sum % 10) % 10
-    )
+    let digits: Vec<u8> = nine.bytes().map(|b| b - b'0').collect();
+    let check = vaka_domain::validate::luhn_check_digit(&digits);
+    format!("{year}{month:02}{day:02}-{birth:03}{check}")
 }
 
 fn name(i: u64) -> String {

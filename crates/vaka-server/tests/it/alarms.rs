@@ -18,21 +18,10 @@ use vaka_sia_dc09::frame::{Body, Header, Payload};
 use vaka_sia_dc09::{IdToken, parse_frame};
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp};
+use crate::support::{Auth, TestApp, commission, ok, read};
 use crate::world::World;
 
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
-
-async fn ok(app: &TestApp, who: &Auth, method: Method, path: String, body: Value) -> Value {
-    let res = app.json(method, &path, who, body).await;
-    assert!(
-        res.status.is_success(),
-        "{path}: {} {}",
-        res.status,
-        res.body
-    );
-    res.json()
-}
 
 /// Registers an alarm unit with a DC-09 account (and key) and takes it to active at `client`.
 async fn alarm_unit(
@@ -51,21 +40,7 @@ async fn alarm_unit(
     }
     let v = ok(app, &admin, Method::POST, "/api/v1/devices".into(), body).await;
     let device: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
-    for step in ["assign", "install", "pass_test", "activate"] {
-        let body = if step == "assign" {
-            json!({"step": step, "client_id": client})
-        } else {
-            json!({"step": step})
-        };
-        ok(
-            app,
-            &admin,
-            Method::POST,
-            format!("/api/v1/devices/{device}/steps"),
-            body,
-        )
-        .await;
-    }
+    commission(app, &admin, device, client).await;
     device
 }
 
@@ -185,7 +160,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     assert_eq!(unknown.header.id, IdToken::Nak);
 
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let items = queue.as_array().unwrap();
     assert_eq!(items.len(), 2, "{queue}");
     // A person first, then the unknown device.
@@ -199,7 +174,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
         .unknown_device("BEEF", now + SignedDuration::from_mins(2), "tcp")
         .await
         .unwrap();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let items = queue.as_array().unwrap();
     assert_eq!(items.len(), 2, "{queue}");
     assert_eq!(items[1]["occurrences"], 2);
@@ -232,14 +207,7 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     );
     assert_eq!(step(op.clone(), json!({"step": "take"})).await.status, 409);
     // The card: contacts, key access, the chain (daytime: home care first).
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     assert_eq!(view["alarm"]["state"], "taken");
     assert_eq!(view["chain"][0], "home_care");
     app.clock.advance(SignedDuration::from_secs(100));
@@ -261,24 +229,10 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
             .is_success()
     );
     // The home-care group sees it; the night patrol does not (not its link).
-    let mine = ok(
-        &app,
-        &staff,
-        Method::GET,
-        "/api/v1/responder/alarms".into(),
-        json!(null),
-    )
-    .await;
+    let mine = read(&app, &staff, "/api/v1/responder/alarms".into()).await;
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     let patrol = w.p("a_patrol").bearer();
-    let theirs = ok(
-        &app,
-        &patrol,
-        Method::GET,
-        "/api/v1/responder/alarms".into(),
-        json!(null),
-    )
-    .await;
+    let theirs = read(&app, &patrol, "/api/v1/responder/alarms".into()).await;
     assert_eq!(theirs.as_array().unwrap().len(), 0, "{theirs}");
     // Arriving before acknowledging is refused.
     assert_eq!(
@@ -312,16 +266,9 @@ async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) 
     assert_eq!(c["to_arrival_seconds"], 120 + 120 + 25 * 60);
     assert_eq!(c["arrival_met"], true, "town: 45 minutes");
     // Closed alarms leave the queue; the log has every step.
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue.as_array().unwrap().len(), 1);
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     let steps: Vec<&str> = view["log"]
         .as_array()
         .unwrap()
@@ -386,7 +333,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
         .unwrap();
     assert_eq!(r.heartbeat_alarms, 0, "one alarm, not one a pass");
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue[0]["category"], "heartbeat_missed");
     assert_eq!(queue[0]["kind"], "technical");
     // Heard from again: restored.
@@ -402,7 +349,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
     app.clock.advance(SignedDuration::from_secs(61));
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     assert_eq!(queue[0]["escalated_not_taken"], true);
     assert!(queue[0]["restored_at"].is_string());
     // Taken and dispatched, but nobody acknowledges within 5 minutes: escalated once, to the
@@ -426,14 +373,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
     app.clock.advance(SignedDuration::from_secs(1));
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 1);
     assert_eq!(app.services.escalate_alarms().await.unwrap(), 0);
-    let view = ok(
-        &app,
-        &op,
-        Method::GET,
-        format!("/api/v1/alarms/{id}"),
-        json!(null),
-    )
-    .await;
+    let view = read(&app, &op, format!("/api/v1/alarms/{id}")).await;
     assert_eq!(view["alarm"]["escalated_not_acknowledged"], true, "{view}");
     assert_eq!(view["alarm"]["chain_link"], "night_patrol", "{view}");
     rx.stop(&app.services).await;
@@ -470,130 +410,43 @@ fn peer(addr: SocketAddr, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// A run of a third-party dialler: account, AES key, scenario, frames, first sequence number,
+/// further options.
+type Dial<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+);
+
 async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: TestApp) {
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "1234", None).await;
     alarm_unit(&app, &w, w.client_b1, "5678", Some(AES128)).await;
     let rx = start(&app).await;
     let real = || vaka_domain::clock::SystemClock.now();
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "per-connection",
-                "--count",
-                "6",
-                "--seq-start",
-                "1",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "kept-open",
-                "--count",
-                "6",
-                "--seq-start",
-                "100",
-                "--resend",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "pipelined",
-                "--count",
-                "6",
-                "--seq-start",
-                "200",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "per-connection",
-                "--udp",
-                "--count",
-                "4",
-                "--seq-start",
-                "300",
-            ],
-            "1234",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "kept-open",
-                "--count",
-                "6",
-                "--seq-start",
-                "400",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "per-connection",
-                "--count",
-                "4",
-                "--seq-start",
-                "500",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "5678",
-                "--key-hex",
-                AES128,
-                "--scenario",
-                "null",
-                "--count",
-                "3",
-                "--seq-start",
-                "600",
-            ],
-            "5678",
-        ),
-        (
-            &[
-                "--account",
-                "1234",
-                "--scenario",
-                "null",
-                "--count",
-                "3",
-                "--seq-start",
-                "700",
-            ],
-            "1234",
-        ),
+    let cases: &[Dial] = &[
+        ("1234", None, "per-connection", "6", "1", &[]),
+        ("1234", None, "kept-open", "6", "100", &["--resend"]),
+        ("1234", None, "pipelined", "6", "200", &[]),
+        ("1234", None, "per-connection", "4", "300", &["--udp"]),
+        ("5678", Some(AES128), "kept-open", "6", "400", &[]),
+        ("5678", Some(AES128), "per-connection", "4", "500", &[]),
+        ("5678", Some(AES128), "null", "3", "600", &[]),
+        ("1234", None, "null", "3", "700", &[]),
     ];
-    for (args, account) in cases {
+    for &(account, key, scenario, count, seq_start, extra) in cases {
+        let mut args = vec!["--account", account, "--scenario", scenario];
+        args.extend(["--count", count, "--seq-start", seq_start]);
+        if let Some(key) = key {
+            args.extend(["--key-hex", key]);
+        }
+        args.extend(extra);
         // The peers stamp frames with the real clock; the receiver's clock follows it.
         app.clock.set(real());
-        let report = peer_blocking(rx.addr, args).await;
+        let report = peer_blocking(rx.addr, &args).await;
         let sent = report["sent"].as_array().unwrap();
         assert!(!sent.is_empty(), "{args:?}: {report}");
         for s in sent {
@@ -659,7 +512,7 @@ async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
     send("A300", "AR001").await;
     send("A300", "MH001").await;
     let op = w.p("c_operator").bearer();
-    let queue = ok(&app, &op, Method::GET, "/api/v1/alarms".into(), json!(null)).await;
+    let queue = read(&app, &op, "/api/v1/alarms".into()).await;
     let mut seen: Vec<(String, String, bool)> = queue
         .as_array()
         .unwrap()
@@ -719,10 +572,9 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
     let (a_mgr, _) = crate::console::session(&app, &w, "a_unitmgr").await;
     let (b_admin, _) = crate::console::session(&app, &w, "b_admin").await;
     let page = app.get("/alarms/technical", &a_mgr).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("data-account=\"A300\""), "{}", page.body);
+    page.assert_says(StatusCode::OK, "data-account=\"A300\"");
     assert!(!page.body.contains("B300"), "another provider's device");
-    assert!(page.body.contains("Kontroll att signera"));
+    page.assert_has("Kontroll att signera");
     let page = app.get("/alarms/technical", &b_admin).await;
     assert!(page.body.contains("data-account=\"B300\"") && !page.body.contains("A300"));
 
@@ -737,8 +589,8 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
     let res = app.form(&sign_a, &b_admin, &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let page = app.get("/alarms/technical", &a_mgr).await;
-    assert!(page.body.contains("Kontrollen är signerad"));
-    assert!(page.body.contains("Batteri beställt"));
+    page.assert_has("Kontrollen är signerad");
+    page.assert_has("Batteri beställt");
 
     // The window closes at 10:00: B's check is missed, once; A's is not.
     assert_eq!(app.services.record_missed_checks().await.unwrap(), 0);
@@ -757,12 +609,12 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
         .expect("the missed checks are listed");
     assert!(missed.contains("2026-12-05 08:00"), "{missed}");
     // Nothing heard from any device: the traffic warning is up; a message takes it down.
-    assert!(health.body.contains("data-traffic-stopped"));
+    health.assert_has("data-traffic-stopped");
     rx.seen.record(dev_a, app.services.now());
     app.services.flush_seen(&rx.seen).await.unwrap();
     let health = app.get("/alarms/health", &m_manager).await;
     assert!(!health.body.contains("data-traffic-stopped"));
-    assert!(health.body.contains("Larmtrafiken flödar"));
+    health.assert_has("Larmtrafiken flödar");
     // Staff outside the chain's oversight do not see it.
     let (staff, _) = crate::console::session(&app, &w, "a_staff").await;
     assert_eq!(

@@ -11,25 +11,12 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use vaka_camera_sim::camera::{Behaviour, SimCamera};
 use vaka_camera_sim::scene::Scene;
-use vaka_domain::decision::SupervisionMode;
 use vaka_domain::ids::{ClientId, DeviceId, TaskId};
-use vaka_domain::plan::SupervisionPlan;
 use vaka_domain::supervision::TaskState;
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp};
+use crate::support::{Auth, TestApp, commission, night_supervision, ok};
 use crate::world::World;
-
-async fn ok(app: &TestApp, who: &Auth, method: Method, path: String, body: Value) -> Value {
-    let res = app.json(method, &path, who, body).await;
-    assert!(
-        res.status.is_success(),
-        "{path}: {} {}",
-        res.status,
-        res.body
-    );
-    res.json()
-}
 
 /// Gives a client a decision, consent, a plan with `times` and an active camera; returns the
 /// camera and its credential.
@@ -41,41 +28,8 @@ pub(crate) async fn supervised(
     times: &[(i8, i8)],
 ) -> (DeviceId, String) {
     let assessor = w.p("m_assessor").bearer();
-    ok(
-        app,
-        &assessor,
-        Method::POST,
-        format!("/api/v1/clients/{client}/decisions"),
-        json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
-               "times": "23:00", "valid_from": "2026-11-22"}),
-    )
-    .await;
-    ok(
-        app,
-        &assessor,
-        Method::POST,
-        format!("/api/v1/clients/{client}/consents"),
-        json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
-               "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"}),
-    )
-    .await;
-    let mut tx = app.store.begin().await.unwrap();
-    tx.upsert_plan(&SupervisionPlan {
-        client_id: client,
-        mode: SupervisionMode::Camera,
-        times: times
-            .iter()
-            .map(|(h, m)| jiff::civil::time(*h, *m, 0, 0))
-            .collect(),
-        recheck_delay_minutes: None,
-        escalation: None,
-        response_target_minutes: None,
-        updated_by: w.p("a_unitmgr").id,
-        updated_at: vaka_store::values::to_db_precision(app.services.now()),
-    })
-    .await
-    .unwrap();
-    tx.commit(&[]).await.unwrap();
+    night_supervision(app, &assessor, client, "camera", "23:00", true).await;
+    crate::rounds::plan(app, w, client, times).await;
     let admin = w.p("m_admin").bearer();
     let v = ok(
         app,
@@ -87,21 +41,7 @@ pub(crate) async fn supervised(
     .await;
     let camera: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
     let credential = v["credential"].as_str().unwrap().to_owned();
-    for step in ["assign", "install", "pass_test", "activate"] {
-        let body = if step == "assign" {
-            json!({"step": step, "client_id": client})
-        } else {
-            json!({"step": step})
-        };
-        ok(
-            app,
-            &admin,
-            Method::POST,
-            format!("/api/v1/devices/{camera}/steps"),
-            body,
-        )
-        .await;
-    }
+    commission(app, &admin, camera, client).await;
     (camera, credential)
 }
 
@@ -172,6 +112,17 @@ async fn look_in(app: &TestApp, who: &Auth, task: TaskId) -> crate::support::Res
         &format!("/api/v1/supervision/tasks/{task}/look-in"),
         who,
         json!({}),
+    )
+    .await
+}
+
+/// Records the operator's outcome of a look-in.
+async fn outcome(app: &TestApp, who: &Auth, task: TaskId, body: Value) -> crate::support::Res {
+    app.json(
+        Method::POST,
+        &format!("/api/v1/supervision/tasks/{task}/outcome"),
+        who,
+        body,
     )
     .await
 }
@@ -292,14 +243,7 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
     }
 
     // Not visible: a re-check 15 minutes later.
-    let res = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/supervision/tasks/{task}/outcome"),
-            &operator,
-            json!({"outcome": "not_visible"}),
-        )
-        .await;
+    let res = outcome(&app, &operator, task, json!({"outcome": "not_visible"})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["state"], "recheck_due");
     refused(
@@ -308,14 +252,7 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
         "the re-check is not due yet",
     );
     // A deviation needs a note; an unknown outcome is named.
-    let res = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/supervision/tasks/{task}/outcome"),
-            &operator,
-            json!({"outcome": "maybe"}),
-        )
-        .await;
+    let res = outcome(&app, &operator, task, json!({"outcome": "maybe"})).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     app.clock.advance(SignedDuration::from_mins(15));
     tick(&app).await;
@@ -326,23 +263,9 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
     let res = look_in(&app, &operator, task).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.json()["recheck"], true);
-    let res = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/supervision/tasks/{task}/outcome"),
-            &operator,
-            json!({"outcome": "deviation"}),
-        )
-        .await;
+    let res = outcome(&app, &operator, task, json!({"outcome": "deviation"})).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    let res = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/supervision/tasks/{task}/outcome"),
-            &operator,
-            json!({"outcome": "not_visible"}),
-        )
-        .await;
+    let res = outcome(&app, &operator, task, json!({"outcome": "not_visible"})).await;
     assert_eq!(res.json()["state"], "escalated", "{}", res.body);
 
     // The night patrol of A1 sees the dispatch with its clock; others do not.
@@ -483,13 +406,8 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
             &admin_page,
         )
         .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Tillsynslogg"));
-    assert!(
-        page.body.contains("Syntes inte vid två tittar"),
-        "{}",
-        page.body
-    );
+    page.assert_says(StatusCode::OK, "Tillsynslogg");
+    page.assert_has("Syntes inte vid två tittar");
     let bad = app
         .get(
             &format!("/api/v1/clients/{a1}/supervision-log?from=2026-11-23&to=2026-11-22"),
@@ -719,24 +637,7 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
     let w = World::build(&app).await;
     let a1 = w.client_a1;
     let assessor = w.p("m_assessor").bearer();
-    ok(
-        &app,
-        &assessor,
-        Method::POST,
-        format!("/api/v1/clients/{a1}/decisions"),
-        json!({"law": "sol", "service": "night_supervision", "supervision_mode": "physical_visit",
-               "times": "23:00, 02:00", "valid_from": "2026-11-22"}),
-    )
-    .await;
-    ok(
-        &app,
-        &assessor,
-        Method::POST,
-        format!("/api/v1/clients/{a1}/consents"),
-        json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
-               "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"}),
-    )
-    .await;
+    night_supervision(&app, &assessor, a1, "physical_visit", "23:00, 02:00", true).await;
     ok(
         &app,
         &w.p("a_unitmgr").bearer(),
@@ -832,13 +733,8 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
     // The unit's supervisor sees it on the overview; a care worker of the unit does not.
     let (manager, _) = session(&app, &w, "a_unitmgr").await;
     let home = app.get("/", &manager).await;
-    assert_eq!(home.status, StatusCode::OK);
-    assert!(
-        home.body.contains("Missade tillsyner senaste dygnet"),
-        "{}",
-        home.body
-    );
-    assert!(home.body.contains("Alma Ettan"));
+    home.assert_says(StatusCode::OK, "Missade tillsyner senaste dygnet");
+    home.assert_has("Alma Ettan");
     let (staff, _) = session(&app, &w, "a_staff").await;
     assert!(
         !app.get("/", &staff)

@@ -348,12 +348,7 @@ async fn the_admin_creates_a_unit_and_a_user_in_the_pages(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.body.contains("E-post"),
-        "the field is named: {}",
-        res.body
-    );
+    res.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "E-post");
     let users = app
         .get("/api/v1/users?q=vera", &admin.bearer())
         .await

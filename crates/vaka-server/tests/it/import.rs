@@ -21,18 +21,9 @@ use crate::world::World;
 /// A valid personnummer `YYYYMMDD-NNNC` (the check digit computed).
 fn pnr(year: u32, month: u32, day: u32, birth: u32) -> String {
     let nine = format!("{:02}{month:02}{day:02}{birth:03}", year % 100);
-    let sum: u32 = nine
-        .bytes()
-        .zip([2, 1].into_iter().cycle())
-        .map(|(b, w)| {
-            let p = u32::from(b - b'0') * w;
-            p / 10 + p % 10
-        })
-        .sum();
-    format!(
-        "{year}{month:02}{day:02}-{birth:03}{}",
-        (10 - sum % 10) % 10
-    )
+    let digits: Vec<u8> = nine.bytes().map(|b| b - b'0').collect();
+    let check = vaka_domain::validate::luhn_check_digit(&digits);
+    format!("{year}{month:02}{day:02}-{birth:03}{check}")
 }
 
 async fn post(app: &TestApp, what: &str, mode: &str, auth: &Auth, ct: &str, body: &[u8]) -> Res {
@@ -44,6 +35,11 @@ async fn post(app: &TestApp, what: &str, mode: &str, auth: &Auth, ct: &str, body
         body.to_vec(),
     )
     .await
+}
+
+/// Posts a CSV file as the municipal administrator, the one who imports in most cases here.
+async fn as_m_admin(app: &TestApp, w: &World, what: &str, mode: &str, body: &[u8]) -> Res {
+    post(app, what, mode, &w.p("m_admin").bearer(), "text/csv", body).await
 }
 
 /// Every client there is (as the municipal administrator sees them).
@@ -211,15 +207,7 @@ async fn a_windows_1252_file_is_read_with_its_swedish_letters(app: TestApp) {
         std::str::from_utf8(&bytes).is_err(),
         "the test file really is Windows-1252"
     );
-    let res = post(
-        &app,
-        "clients",
-        "all",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        &bytes,
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "all", &bytes).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let report = res.json();
     assert_eq!(report["encoding"], "windows-1252");
@@ -326,15 +314,7 @@ async fn duplicate_rows_and_registered_clients_are_named(app: TestApp) {
         "identity;name\n{twice};Ett\n{};Två\n{short};Tre\n193001019805;Alma igen\n",
         pnr(1932, 1, 1, 1)
     );
-    let res = post(
-        &app,
-        "clients",
-        "all",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        file.as_bytes(),
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "all", file.as_bytes()).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let report = res.json();
     assert_eq!(
@@ -376,15 +356,7 @@ fn one_bad_row() -> String {
 async fn one_bad_row_stores_nothing_and_is_named(app: TestApp) {
     let w = World::build(&app).await;
     let before = clients(&app, &w).await.len();
-    let res = post(
-        &app,
-        "clients",
-        "all",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        one_bad_row().as_bytes(),
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "all", one_bad_row().as_bytes()).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let report = res.json();
     assert_eq!(
@@ -413,15 +385,7 @@ async fn one_bad_row_stores_nothing_and_is_named(app: TestApp) {
 async fn only_valid_imports_the_good_rows(app: TestApp) {
     let w = World::build(&app).await;
     let before = clients(&app, &w).await.len();
-    let res = post(
-        &app,
-        "clients",
-        "only_valid",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        one_bad_row().as_bytes(),
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "only_valid", one_bad_row().as_bytes()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let report = res.json();
     assert_eq!(report["outcome"], "partly_imported");
@@ -436,15 +400,7 @@ async fn only_valid_imports_the_good_rows(app: TestApp) {
     assert_eq!(imported_clients(&log(&app).await).len(), 2);
 
     // A file with no good row stores nothing, in this mode too.
-    let res = post(
-        &app,
-        "clients",
-        "only_valid",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        b"identity;name\n123;X\n",
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "only_valid", b"identity;name\n123;X\n").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["outcome"], "rejected");
 }
@@ -518,15 +474,7 @@ async fn a_file_larger_than_other_requests_is_taken(app: TestApp) {
             }
         }
     }
-    let res = post(
-        &app,
-        "clients",
-        "validate",
-        &w.p("m_admin").bearer(),
-        "text/csv",
-        file.as_bytes(),
-    )
-    .await;
+    let res = as_m_admin(&app, &w, "clients", "validate", file.as_bytes()).await;
     assert_eq!(
         res.status,
         StatusCode::OK,

@@ -131,8 +131,7 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
     assert_eq!(step("assign", Some(client)).await.status, StatusCode::OK);
     assert_eq!(step("install", None).await.status, StatusCode::OK);
     let early = step("activate", None).await;
-    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
-    assert!(early.body.contains("passed test"), "{}", early.body);
+    early.assert_says(StatusCode::CONFLICT, "passed test");
     let v = detail(&app, assessor, client).await;
     assert_eq!(
         v["orders"][0]["status"], "accepted",
@@ -775,11 +774,9 @@ async fn pages_refuse_bad_form_input_with_a_readable_message(app: TestApp) {
             &[("identity", "19400404-9808"), ("name", "Fel Siffra")],
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.body.contains("kontrollsiffran stämmer inte"),
-        "{}",
-        res.body
+    res.assert_says(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "kontrollsiffran stämmer inte",
     );
     let res = app
         .form(
@@ -795,12 +792,7 @@ async fn pages_refuse_bad_form_input_with_a_readable_message(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.body.contains("Gäller till"),
-        "names the field: {}",
-        res.body
-    );
+    res.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "Gäller till");
     let res = app
         .form(
             &format!("/clients/{client}/decisions"),
@@ -808,8 +800,7 @@ async fn pages_refuse_bad_form_input_with_a_readable_message(app: TestApp) {
             &[("law", "sol"), ("service", "x"), ("valid_from", "igår")],
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Insats"), "{}", res.body);
+    res.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "Insats");
     assert_eq!(
         detail(&app, w.p("m_assessor"), client).await["decisions"]
             .as_array()

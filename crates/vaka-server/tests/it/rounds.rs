@@ -12,7 +12,7 @@ use vaka_domain::rounds::{DstAdjustment, TaskKind};
 use vaka_domain::supervision::TaskState;
 
 use crate::db_tests;
-use crate::support::TestApp;
+use crate::support::{TestApp, commission, night_supervision};
 use crate::world::World;
 
 async fn ok(app: &TestApp, w: &World, who: &str, path: String, body: Value) {
@@ -27,7 +27,8 @@ async fn ok(app: &TestApp, w: &World, who: &str, path: String, body: Value) {
     );
 }
 
-async fn plan(app: &TestApp, w: &World, client: ClientId, times: &[(i8, i8)]) {
+/// Stores a camera plan for `client` with these times (directly, as the unit manager).
+pub(crate) async fn plan(app: &TestApp, w: &World, client: ClientId, times: &[(i8, i8)]) {
     let mut tx = app.store.begin().await.unwrap();
     tx.upsert_plan(&SupervisionPlan {
         client_id: client,
@@ -63,36 +64,35 @@ async fn pause(app: &TestApp, w: &World, client: ClientId, night: Date) {
     tx.commit(&[]).await.unwrap();
 }
 
+/// The id of the first entry of a client's `list` (`decisions`, `consents`, `orders`), as `who`
+/// reads the client.
+async fn first_id(app: &TestApp, w: &World, who: &str, client: ClientId, list: &str) -> String {
+    app.get(&format!("/api/v1/clients/{client}"), &w.p(who).bearer())
+        .await
+        .json()[list][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
 async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestApp) {
     let w = World::build(&app).await;
-    let decision = json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
-                          "times": "23:00, 02:30", "valid_from": "2026-11-22"});
-    let consent = json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
-                         "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"});
+    let assessor = w.p("m_assessor").bearer();
     // A1: decision, consent, plan. A2: no consent. B1: all, but paused tonight.
     for c in [w.client_a1, w.client_a2, w.client_b1] {
-        ok(
+        night_supervision(
             &app,
-            &w,
-            "m_assessor",
-            format!("/api/v1/clients/{c}/decisions"),
-            decision.clone(),
+            &assessor,
+            c,
+            "camera",
+            "23:00, 02:30",
+            c != w.client_a2,
         )
         .await;
-        if c != w.client_a2 {
-            ok(
-                &app,
-                &w,
-                "m_assessor",
-                format!("/api/v1/clients/{c}/consents"),
-                consent.clone(),
-            )
-            .await;
-        }
         plan(&app, &w, c, &[(23, 0), (2, 30), (5, 0)]).await;
     }
     let tonight = date(2026, 11, 22);
@@ -142,16 +142,7 @@ async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestAp
 
     // Decisions end and consents are withdrawn; the planner's database rules agree with the
     // domain's on every client and night.
-    let a1_decision = app
-        .get(
-            &format!("/api/v1/clients/{}", w.client_a1),
-            &w.p("m_assessor").bearer(),
-        )
-        .await
-        .json()["decisions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let a1_decision = first_id(&app, &w, "m_assessor", w.client_a1, "decisions").await;
     ok(
         &app,
         &w,
@@ -160,16 +151,7 @@ async fn nights_are_planned_from_plans_decisions_consents_and_pauses(app: TestAp
         json!({"ended_on": "2027-01-15"}),
     )
     .await;
-    let b1_consent = app
-        .get(
-            &format!("/api/v1/clients/{}", w.client_b1),
-            &w.p("m_assessor").bearer(),
-        )
-        .await
-        .json()["consents"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let b1_consent = first_id(&app, &w, "m_assessor", w.client_b1, "consents").await;
     app.clock.set(ts("2027-02-01T10:00:00Z"));
     ok(
         &app,
@@ -274,40 +256,13 @@ async fn the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a
     app: TestApp,
 ) {
     let w = World::build(&app).await;
-    let decision = json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
-                          "times": "23:00", "valid_from": "2026-11-22"});
-    let consent = json!({"service": "night_supervision", "informed_by": "Karin", "informed_on": "2026-11-20",
-                         "informed_how": "in_person", "given_by": "client", "given_on": "2026-11-20"});
+    let assessor = w.p("m_assessor").bearer();
     for c in [w.client_a1, w.client_b1] {
-        ok(
-            &app,
-            &w,
-            "m_assessor",
-            format!("/api/v1/clients/{c}/decisions"),
-            decision.clone(),
-        )
-        .await;
-        ok(
-            &app,
-            &w,
-            "m_assessor",
-            format!("/api/v1/clients/{c}/consents"),
-            consent.clone(),
-        )
-        .await;
+        night_supervision(&app, &assessor, c, "camera", "23:00", true).await;
         plan(&app, &w, c, &[(23, 0)]).await;
     }
     // A1 has an active camera; B1 has none.
-    let order = app
-        .get(
-            &format!("/api/v1/clients/{}", w.client_a1),
-            &w.p("a_unitmgr").bearer(),
-        )
-        .await
-        .json()["orders"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let order = first_id(&app, &w, "a_unitmgr", w.client_a1, "orders").await;
     ok(
         &app,
         &w,
@@ -329,21 +284,7 @@ async fn the_clock_moves_tasks_and_sends_staff_when_a_camera_is_unreachable_or_a
         .unwrap()
         .parse()
         .unwrap();
-    for step in ["assign", "install", "pass_test", "activate"] {
-        let body = if step == "assign" {
-            json!({"step": step, "client_id": w.client_a1})
-        } else {
-            json!({"step": step})
-        };
-        ok(
-            &app,
-            &w,
-            "m_admin",
-            format!("/api/v1/devices/{camera}/steps"),
-            body,
-        )
-        .await;
-    }
+    commission(&app, &w.p("m_admin").bearer(), camera, w.client_a1).await;
     let online = move |d: vaka_domain::ids::DeviceId| d == camera;
     let night = date(2026, 11, 22);
     app.services.plan_night(night).await.unwrap();

@@ -95,6 +95,18 @@ impl Res {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// Asserts the status and that the body holds `needle` (showing the body when either fails):
+    /// the usual check of a refusal that must name its reason.
+    pub fn assert_says(&self, status: StatusCode, needle: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        self.assert_has(needle);
+    }
+
+    /// Asserts that the body holds `needle` (showing the body if not).
+    pub fn assert_has(&self, needle: &str) {
+        assert!(self.body.contains(needle), "{needle:?}: {}", self.body);
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers
             .get(header::LOCATION)
@@ -369,33 +381,118 @@ impl TestApp {
 
     /// Runs raw SQL against the test database (for tampering tests).
     pub async fn sql(&self, statements: &[&str]) {
+        use sqlx::Connection;
         if let Some(path) = &self.db_path {
-            use sqlx::Connection;
-            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            let c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
                 .await
                 .unwrap();
-            for s in statements {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(s.to_string()))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-            c.close().await.unwrap();
+            run_sql(c, &[], statements).await;
         } else if let Some((url, schema)) = &self.pg {
-            use sqlx::Connection;
-            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET search_path TO {schema}")))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            for s in statements {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(s.to_string()))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-            c.close().await.unwrap();
+            let c = sqlx::PgConnection::connect(url).await.unwrap();
+            run_sql(c, &[format!("SET search_path TO {schema}")], statements).await;
         }
+    }
+}
+
+/// Runs `setup` and then `statements` on one connection of either engine, and closes it.
+async fn run_sql<C>(mut c: C, setup: &[String], statements: &[&str])
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    for s in setup
+        .iter()
+        .map(String::as_str)
+        .chain(statements.iter().copied())
+    {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(s.to_string()))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    c.close().await.unwrap();
+}
+
+/// Sends a JSON request that must succeed (the path and the answer shown if not); returns the
+/// answer's JSON.
+pub async fn ok(
+    app: &TestApp,
+    who: &Auth,
+    method: Method,
+    path: String,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let res = app.json(method, &path, who, body).await;
+    assert!(
+        res.status.is_success(),
+        "{path}: {} {}",
+        res.status,
+        res.body
+    );
+    res.json()
+}
+
+/// Records a night-supervision decision for `client` (`mode` at `times`, valid from the first
+/// test night) and, if `consent`, the client's consent to it, given in person two days before;
+/// each must succeed.
+pub async fn night_supervision(
+    app: &TestApp,
+    assessor: &Auth,
+    client: vaka_domain::ids::ClientId,
+    mode: &str,
+    times: &str,
+    consent: bool,
+) {
+    ok(
+        app,
+        assessor,
+        Method::POST,
+        format!("/api/v1/clients/{client}/decisions"),
+        serde_json::json!({"law": "sol", "service": "night_supervision", "supervision_mode": mode,
+                           "times": times, "valid_from": "2026-11-22"}),
+    )
+    .await;
+    if consent {
+        ok(
+            app,
+            assessor,
+            Method::POST,
+            format!("/api/v1/clients/{client}/consents"),
+            serde_json::json!({"service": "night_supervision", "informed_by": "Karin",
+                               "informed_on": "2026-11-20", "informed_how": "in_person",
+                               "given_by": "client", "given_on": "2026-11-20"}),
+        )
+        .await;
+    }
+}
+
+/// Reads `path` with a GET that must succeed; returns the answer's JSON.
+pub async fn read(app: &TestApp, who: &Auth, path: String) -> serde_json::Value {
+    ok(app, who, Method::GET, path, serde_json::Value::Null).await
+}
+
+/// Takes a registered device through its steps to active at `client`: assign, install, a passed
+/// test, activate (each must succeed).
+pub async fn commission(
+    app: &TestApp,
+    admin: &Auth,
+    device: vaka_domain::ids::DeviceId,
+    client: vaka_domain::ids::ClientId,
+) {
+    for step in ["assign", "install", "pass_test", "activate"] {
+        let body = if step == "assign" {
+            serde_json::json!({"step": step, "client_id": client})
+        } else {
+            serde_json::json!({"step": step})
+        };
+        ok(
+            app,
+            admin,
+            Method::POST,
+            format!("/api/v1/devices/{device}/steps"),
+            body,
+        )
+        .await;
     }
 }
 
