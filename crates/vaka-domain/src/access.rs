@@ -52,9 +52,9 @@ impl Role {
             AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
             AlarmHandle, AlarmOversight, AuditExport, AuditRead, ClientRead, ClientWrite,
             ConsentManage, DecisionManage, DeviceManage, DirectoryRead, DispatchRespond,
-            ImportData, OrderAccept, OrganisationManage, PauseRecord, PlanManage, ReportRead,
-            StatisticsRead, Supervise, SupervisionLogExport, TechnicalCheck, TokenManage,
-            UnitManage,
+            ImportData, OrderAccept, OrganisationManage, PauseRecord, PlanManage, ProtectionChange,
+            ReportRead, StatisticsRead, Supervise, SupervisionLogExport, TechnicalCheck,
+            TokenManage, UnitManage,
         };
         match self {
             Role::SystemAdmin => &[
@@ -78,6 +78,7 @@ impl Role {
                 ReportRead,
                 StatisticsRead,
                 AlarmOversight,
+                ProtectionChange,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -194,6 +195,11 @@ pub enum Permission {
     PauseRecord,
     /// Choose who may see a protected client's address and contacts.
     AccessGroupManage,
+    /// Lift or lower a client's protected identity (adding or raising one is part of
+    /// [`ClientWrite`](Self::ClientWrite)). Lifting shows the address to everyone with need to
+    /// know, so it follows a municipal decision and is held by the system manager alone, not
+    /// by those who edit records.
+    ProtectionChange,
     /// Register devices and take them through their lifecycle.
     DeviceManage,
     /// Import clients and devices from files.

@@ -108,6 +108,8 @@ pub enum AuditAction {
     ClientCreated,
     #[strum(serialize = "client.update")]
     ClientUpdated,
+    #[strum(serialize = "client.protection")]
+    ProtectionChanged,
     #[strum(serialize = "client.access_group")]
     AccessGroupChanged,
     #[strum(serialize = "decision.record")]

@@ -34,6 +34,25 @@ impl Protection {
     pub fn is_protected(self) -> bool {
         self != Self::None
     }
+
+    /// How strongly the identity is protected: none, then a marking (an assessment before
+    /// release), then a protected registration (no real address), then a made-up identity.
+    fn strength(self) -> u8 {
+        match self {
+            Self::None => 0,
+            Self::ConfidentialityMarking => 1,
+            Self::ProtectedRegistration => 2,
+            Self::FictitiousIdentity => 3,
+        }
+    }
+
+    /// Whether going from `self` to `to` lifts or lowers the protection. That widens who sees
+    /// the client's address and contacts, so it is a municipal decision of its own
+    /// ([`Permission::ProtectionChange`](crate::access::Permission::ProtectionChange)); adding
+    /// or raising a protection only narrows it and is part of editing the record.
+    pub fn is_lowered_by(self, to: Protection) -> bool {
+        to.strength() < self.strength()
+    }
 }
 
 /// Where the client lives; it sets the response target of alarms (20 / 45 / 60 minutes).
@@ -251,6 +270,22 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lifting_or_lowering_is_told_apart_from_raising() {
+        use Protection::*;
+        let order = [
+            None,
+            ConfidentialityMarking,
+            ProtectedRegistration,
+            FictitiousIdentity,
+        ];
+        for (i, &from) in order.iter().enumerate() {
+            for (j, &to) in order.iter().enumerate() {
+                assert_eq!(from.is_lowered_by(to), j < i, "{from:?} -> {to:?}");
+            }
+        }
+    }
 
     fn client(protection: Protection) -> Client {
         let id = ClientIdentity::parse_official("194512241235", jiff::civil::date(2026, 11, 22))

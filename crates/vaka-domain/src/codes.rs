@@ -267,6 +267,7 @@ Permission OrderAccept order_accept
 Permission PlanManage plan_manage
 Permission PauseRecord pause_record
 Permission AccessGroupManage access_group_manage
+Permission ProtectionChange protection_change
 Permission DeviceManage device_manage
 Permission ImportData import_data
 Permission ReportRead report_read
@@ -335,6 +336,7 @@ AuditAction ClientsListed client.list
 AuditAction ClientRead client.read
 AuditAction ClientCreated client.create
 AuditAction ClientUpdated client.update
+AuditAction ProtectionChanged client.protection
 AuditAction AccessGroupChanged client.access_group
 AuditAction DecisionRecorded decision.record
 AuditAction DecisionEnded decision.end

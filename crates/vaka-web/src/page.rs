@@ -35,6 +35,7 @@ pub struct NavUser {
     pub can_health: bool,
     pub can_supervision_log: bool,
     pub can_statistics: bool,
+    pub can_protection: bool,
 }
 
 /// The frame of every page.
@@ -92,6 +93,7 @@ impl PageCtx {
                 can_health: p.has_permission(Permission::AlarmOversight),
                 can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
                 can_statistics: p.has_permission(Permission::StatisticsRead),
+                can_protection: p.has_permission(Permission::ProtectionChange),
             }),
             csrf: caller.csrf().to_owned(),
             section,
@@ -149,7 +151,12 @@ pub fn describe(t: Tr, e: &ApiError) -> String {
             Some(reason) => format!("{}: {}", t.t("error-conflict"), t.reason_of(reason)),
             None => t.t("error-conflict").into_owned(),
         },
-        "forbidden" => t.t("error-forbidden").into_owned(),
+        // A refusal says why when the rule has a reason (a protected identity lifted by an
+        // edit, a client outside one's reach), as the API does.
+        "forbidden" => match &e.reason {
+            Some(reason) => format!("{}: {}", t.t("error-forbidden"), t.reason_of(reason)),
+            None => t.t("error-forbidden").into_owned(),
+        },
         "not-found" => t.t("error-not_found").into_owned(),
         "unavailable" => t.t("error-unavailable").into_owned(),
         "payload-too-large" => t.t("error-too_large").into_owned(),

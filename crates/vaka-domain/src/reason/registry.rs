@@ -73,6 +73,13 @@ reasons! {
         // ---- the named group of a protected client ------------------------------------------
         /// The client's identity is not protected: there is no named group.
         NotProtected => "registry-not-protected",
+        /// Lifting or lowering a protected identity through an edit of the record: it is a
+        /// decision of its own, by someone who may make it.
+        ProtectionLowerIsADecision => "registry-protection-lower-is-a-decision",
+        /// The protection asked for is the one the client has.
+        ProtectionUnchanged => "registry-protection-unchanged",
+        /// No client with the identity number is within the caller's reach.
+        NoClientWithIdentity => "registry-no-client-with-identity",
         /// The user named does not exist.
         NoSuchUser => "registry-no-such-user",
         /// The user is in the group already.

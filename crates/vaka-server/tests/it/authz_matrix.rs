@@ -36,6 +36,8 @@ const REQUEST: &[Role] = &[UnitManager, ProviderAdmin];
 const DEACTIVATE: &[Role] = &[SystemAdmin, UnitManager, ProviderAdmin];
 const AUDIT_READ: &[Role] = &[SystemManager, UnitManager];
 const AUDIT_EXPORT: &[Role] = &[SystemManager];
+/// Lifting or lowering a protected identity: a municipal decision, not an edit.
+const PROTECTION: &[Role] = &[SystemManager];
 const CLIENT_READ: &[Role] = &[
     SystemAdmin,
     NeedsAssessor,
@@ -160,6 +162,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (CLIENT_WRITE, WRITE_A1),
         ),
         (
+            (Method::PUT, "/api/v1/clients/{id}/protection"),
+            (PROTECTION, WRITE_A1),
+        ),
+        (
             (Method::PUT, "/api/v1/clients/{id}/access-group/{user_id}"),
             (MANAGER, WRITE_A1),
         ),
@@ -282,6 +288,8 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (REPORT, Target::None),
         ),
         ((g.clone(), "/import"), (ADMIN, Target::None)),
+        ((g.clone(), "/admin/protection"), (PROTECTION, Target::None)),
+        ((p.clone(), "/admin/protection"), (PROTECTION, Target::None)),
         // Night supervision: the operator's console and the night patrol's dispatches.
         (
             (g.clone(), "/api/v1/supervision/queue"),

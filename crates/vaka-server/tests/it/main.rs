@@ -19,5 +19,6 @@ mod import;
 mod login;
 mod night;
 mod page_walk;
+mod protection;
 mod registry;
 mod rounds;

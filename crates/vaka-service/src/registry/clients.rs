@@ -248,6 +248,8 @@ impl Services {
 
     /// Changes a client's record. Outside the named group of a protected client, the address
     /// and contacts are not shown, so they cannot be changed either: they are kept as they were.
+    /// A protected identity may be added or raised here; lifting or lowering it is a decision
+    /// of its own ([`Services::change_protection`]) and is refused, audited and flagged.
     pub async fn update_client(
         &self,
         ctx: &Ctx<'_>,
@@ -262,6 +264,16 @@ impl Services {
                 let today = day_of(w.now());
                 let mut client =
                     read_client_input(w.reads(), &input, id, old.created_at, today).await?;
+                // A protection left out of a change is kept, not lifted.
+                if input.protection.is_none() {
+                    client.protection = old.protection;
+                }
+                if old.protection.is_lowered_by(client.protection) {
+                    return Err(Fault::denied(
+                        w.client_entry(Outcome::Denied, Some(&grant), &old),
+                        RegistryReason::ProtectionLowerIsADecision,
+                    ));
+                }
                 if old.disclosure(ctx.principal.user_id, &group) == Disclosure::NameOnly {
                     client.address = old.address.clone();
                     client.phone = old.phone.clone();
@@ -273,7 +285,21 @@ impl Services {
                 }
                 client.updated_at = to_db_precision(w.now());
                 w.update_client(&client).await?;
-                succeeded_on(w, &grant, &client, |e| e);
+                let raised = client.protection != old.protection;
+                succeeded_on(w, &grant, &client, |mut e| {
+                    if raised {
+                        e = e.details(
+                            serde_json::json!({
+                                "protection": {
+                                    "from": old.protection.code(),
+                                    "to": client.protection.code(),
+                                }
+                            })
+                            .to_string(),
+                        );
+                    }
+                    e
+                });
                 Ok(client)
             })
             .await

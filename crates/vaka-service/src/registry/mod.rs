@@ -1,15 +1,17 @@
 //! The registry: clients, decisions and orders, consent, supervision plans and pauses,
-//! devices, imports and the follow-up report.
+//! devices, imports, protected identities and the follow-up report.
 //!
 //! By concern: [`clients`] (the record, the client's page, the named group of a protected
 //! client), [`decisions`] (decisions, orders, the follow-up report), [`care`] (consent, the
-//! supervision plan, pauses), [`devices`] and [`import`].
+//! supervision plan, pauses), [`devices`], [`import`] and [`protection`] (lifting or lowering
+//! a protected identity).
 
 pub mod care;
 pub mod clients;
 pub mod decisions;
 pub mod devices;
 pub mod import;
+pub mod protection;
 
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -346,3 +346,12 @@ device_step-decommission = Decommission
 
 key_style-ascii = Characters
 key_style-hex = Hex digits
+
+# The system manager's page for protected identities
+protection-title = Protected identities
+protection-intro = Record here the decision to lift, lower or raise the protection of a client's identity. Lifting or lowering it shows the address and contacts to everyone with access to the client, so it needs a decision and a reason. The change is logged and flagged.
+protection-new_level = New level of protection
+protection-reason_hint = The decision or the notice from the population register that the change follows.
+protection-submit = Record the change
+protection-changed = The protection of { $name } is changed from { $from } to { $to }.
+client-protection_hint = A protection can be added or raised here. Lifting or lowering it is a decision of its own, recorded by the system manager.

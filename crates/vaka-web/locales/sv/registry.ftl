@@ -346,3 +346,12 @@ device_step-decommission = Avveckla
 
 key_style-ascii = Tecken
 key_style-hex = Hexsiffror
+
+# The system manager's page for protected identities
+protection-title = Skyddade personuppgifter
+protection-intro = Här registreras beslutet att ta bort, sänka eller höja skyddet för en brukares personuppgifter. Att ta bort eller sänka skyddet visar adress och kontakter för alla med behörighet till brukaren, så det kräver ett beslut och en orsak. Ändringen loggas och flaggas.
+protection-new_level = Ny skyddsnivå
+protection-reason_hint = Beslutet eller underrättelsen från folkbokföringen som ändringen bygger på.
+protection-submit = Registrera ändringen
+protection-changed = Skyddet för { $name } är ändrat från { $from } till { $to }.
+client-protection_hint = Skydd kan läggas till eller höjas här. Att ta bort eller sänka det är ett eget beslut som systemansvarig registrerar.

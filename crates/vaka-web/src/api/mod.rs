@@ -88,8 +88,8 @@ pub fn register(r: Routes) -> Routes {
         AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
         AlarmHandle, AuditExport, AuditRead, ClientRead, ClientWrite, ConsentManage,
         DecisionManage, DeviceManage, DirectoryRead, DispatchRespond, ImportData, OrderAccept,
-        OrganisationManage, PauseRecord, PlanManage, ReportRead, StatisticsRead, Supervise,
-        SupervisionLogExport, TokenManage, UnitManage,
+        OrganisationManage, PauseRecord, PlanManage, ProtectionChange, ReportRead, StatisticsRead,
+        Supervise, SupervisionLogExport, TokenManage, UnitManage,
     };
     r.api(Access::Authenticated, routes!(me::me))
         .api(
@@ -205,6 +205,10 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(ClientWrite),
             routes!(registry::update_client),
+        )
+        .api(
+            Access::Permission(ProtectionChange),
+            routes!(registry::protection::change_protection),
         )
         .api(
             Access::Permission(AccessGroupManage),

@@ -42,6 +42,9 @@ registry-reserve-id-invalid-character = reserve id contains { $found }: only let
 ## The named group of a protected client
 
 registry-not-protected = the client has no protected identity
+registry-protection-lower-is-a-decision = a protected identity cannot be lifted or lowered here: it is a decision of its own, recorded by the system manager
+registry-protection-unchanged = the client already has that protection
+registry-no-client-with-identity = no client with that identity number is within your reach
 registry-no-such-user = no such user
 registry-already-in-group = the user is already in the group
 registry-choose-user = choose a user

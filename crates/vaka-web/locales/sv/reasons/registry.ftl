@@ -42,6 +42,9 @@ registry-reserve-id-invalid-character = reservnumret innehåller { $found }: bar
 ## The named group of a protected client
 
 registry-not-protected = brukaren har inga skyddade personuppgifter
+registry-protection-lower-is-a-decision = skyddade personuppgifter kan inte tas bort eller sänkas här: det är ett eget beslut som systemansvarig registrerar
+registry-protection-unchanged = brukaren har redan den skyddsnivån
+registry-no-client-with-identity = ingen brukare med det personnumret finns inom din behörighet
 registry-no-such-user = användaren finns inte
 registry-already-in-group = användaren finns redan i gruppen
 registry-choose-user = välj en användare

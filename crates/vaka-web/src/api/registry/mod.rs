@@ -3,6 +3,7 @@
 pub mod clients;
 pub mod dto;
 pub mod import;
+pub mod protection;
 
 use axum::http::StatusCode;
 use serde::Deserialize;

@@ -1,10 +1,12 @@
 //! The client registry: clients with their decisions, orders, consents, plans, pauses and
-//! access groups; the provider's orders; devices; and the import of clients and devices.
+//! access groups; protected identities lifted or lowered by decision; the provider's orders;
+//! devices; and the import of clients and devices.
 
 pub mod clients;
 pub mod devices;
 pub mod import;
 pub mod orders;
+pub mod protection;
 
 use vaka_domain::access::Permission;
 
@@ -15,7 +17,7 @@ use crate::routes::Routes;
 pub fn register(r: Routes) -> Routes {
     use Permission::{
         AccessGroupManage, ClientRead, ClientWrite, ConsentManage, DecisionManage, DeviceManage,
-        ImportData, OrderAccept, PauseRecord, PlanManage, ReportRead,
+        ImportData, OrderAccept, PauseRecord, PlanManage, ProtectionChange, ReportRead,
     };
     r.get("/clients", Access::Permission(ClientRead), clients::list)
         .get(
@@ -87,6 +89,16 @@ pub fn register(r: Routes) -> Routes {
             "/clients/{id}/group",
             Access::Permission(AccessGroupManage),
             clients::change_group,
+        )
+        .get(
+            "/admin/protection",
+            Access::Permission(ProtectionChange),
+            protection::form,
+        )
+        .post(
+            "/admin/protection",
+            Access::Permission(ProtectionChange),
+            protection::change,
         )
         .get("/orders", Access::Permission(OrderAccept), orders::list)
         .post(
