@@ -156,16 +156,20 @@ async fn log_review_searches_by_user_client_action_and_period(app: TestApp) {
 
 async fn csv_export_has_every_entry_and_no_formulas(app: TestApp) {
     let w = World::build(&app).await;
-    // A hostile username attempt ends up in the log; it must not become a spreadsheet formula.
-    app.form(
-        "/login",
-        &crate::support::Auth::None,
-        &[
-            ("username", "=HYPERLINK(\"http://evil\")"),
-            ("password", "x"),
-        ],
-    )
-    .await;
+    // Hostile username attempts end up in the log; none may become a spreadsheet formula,
+    // whichever of the four lead characters a spreadsheet runs it starts with.
+    let leads = ['=', '+', '-', '@'];
+    for lead in leads {
+        app.form(
+            "/login",
+            &crate::support::Auth::None,
+            &[
+                ("username", &format!("{lead}HYPERLINK(\"http://evil\")")),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    }
     let res = app
         .get("/api/v1/audit/export.csv", &w.p("m_manager").bearer())
         .await;
@@ -188,12 +192,19 @@ async fn csv_export_has_every_entry_and_no_formulas(app: TestApp) {
         total,
         "every entry before the export (the export logs itself after)"
     );
-    assert!(
-        rows.iter()
-            .any(|r| r[2].to_lowercase().starts_with("'=hyperlink")),
-        "formula neutralised"
-    );
-    assert!(!res.body.to_lowercase().contains(",=hyperlink"));
+    for lead in leads {
+        let tried = format!("'{lead}hyperlink");
+        assert!(
+            rows.iter().any(|r| r[2].to_lowercase().starts_with(&tried)),
+            "{lead} neutralised"
+        );
+    }
+    // No cell of the file starts with a lead character.
+    for r in &rows {
+        for cell in r {
+            assert!(!cell.starts_with(leads), "a formula in {r:?}");
+        }
+    }
     assert_eq!(
         app.get("/api/v1/audit/export.csv", &w.p("a_unitmgr").bearer())
             .await

@@ -431,6 +431,26 @@ async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_clo
         .collect();
     assert_eq!(formats.len(), 4, "json, the page, csv and pdf: {formats:?}");
     assert!(formats.iter().any(|d| d.contains("\"pdf\"")));
+
+    // Whatever an operator is called, the name reaches a spreadsheet as text (CSV injection):
+    // a cell led by a character a spreadsheet runs as a formula gets a leading quote.
+    for lead in ['=', '+', '-', '@'] {
+        let name = format!("{lead}HYPERLINK(\"http://evil.example/\",\"klick\")");
+        let renamed = app
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/users/{}", w.p("c_operator").id),
+                &admin,
+                json!({ "display_name": name }),
+            )
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        let csv = app.get(&format!("{path}&format=csv"), &admin).await;
+        let mut rdr = csv::Reader::from_reader(csv.body.as_bytes());
+        assert_eq!(&rdr.headers().unwrap()[7], "operator");
+        let operators: Vec<String> = rdr.records().map(|r| r.unwrap()[7].to_owned()).collect();
+        assert_eq!(operators, vec![format!("'{name}"); 2], "{}", csv.body);
+    }
     sim.abort();
 }
 

@@ -19,6 +19,7 @@ use vaka_service::audit::AuditSearch;
 use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Query};
+use crate::reports::csv::CsvFile;
 
 /// An audit entry as the API sends it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -207,19 +208,9 @@ pub async fn export_csv(
     ))
 }
 
-/// Neutralises cells that spreadsheet programs would run as formulas (CSV injection).
-pub fn csv_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
 /// The audit entries as CSV, one row per entry, UTC times.
 pub fn audit_csv(entries: &[AuditEntry]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = CsvFile::new(&[
         "seq",
         "at_utc",
         "actor_username",
@@ -243,8 +234,8 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
     ]);
     for e in entries {
         let n = &e.new;
-        let opt = |o: Option<String>| csv_cell(&o.unwrap_or_default());
-        let _ = w.write_record([
+        let opt = |o: Option<String>| o.unwrap_or_default();
+        w.row([
             e.seq.to_string(),
             n.at.to_string(),
             opt(n.actor.username.clone()),
@@ -267,7 +258,7 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
             hex_lower(&e.hash),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.finish()
 }
 
 #[cfg(test)]
@@ -296,11 +287,5 @@ mod tests {
         );
         assert!(parse_bound("from", "2026-13-01", false).is_err());
         assert!(parse_bound("from", "yesterday", false).is_err());
-    }
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_cell("anna"), "anna");
     }
 }

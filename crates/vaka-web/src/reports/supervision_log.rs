@@ -7,6 +7,7 @@ use vaka_service::supervision::log::SupervisionLog;
 
 use crate::i18n::Tr;
 use crate::page::local_time;
+use crate::reports::csv::CsvFile;
 use crate::reports::pdf::{self, Line};
 
 /// Stockholm wall-clock time with seconds.
@@ -19,8 +20,7 @@ fn local_seconds(ts: jiff::Timestamp) -> String {
 /// The CSV of a log: one row per look-in (a supervision without one has a row of its own), local
 /// Stockholm times.
 pub fn log_csv(log: &SupervisionLog) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = CsvFile::new(&[
         "night",
         "planned_time",
         "due_local",
@@ -71,7 +71,7 @@ pub fn log_csv(log: &SupervisionLog) -> String {
                 String::new(),
             ]);
             rec.extend(dispatch.iter().cloned());
-            let _ = w.write_record(&rec);
+            w.row(&rec);
         }
         for l in &r.look_ins {
             let mut rec: Vec<String> = task.to_vec();
@@ -86,10 +86,10 @@ pub fn log_csv(log: &SupervisionLog) -> String {
                 l.recheck.to_string(),
             ]);
             rec.extend(dispatch.iter().cloned());
-            let _ = w.write_record(&rec);
+            w.row(&rec);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.finish()
 }
 
 /// The log as readable lines (the page's list and the PDF).
