@@ -31,8 +31,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_forwarded_for: bool,
-    /// A separate listener for `/metrics`; when unset, `/metrics` is on the main listener.
-    #[serde(deserialize_with = "optional_address")]
+    /// The listener of `/metrics` (Prometheus), never the main one: the figures tell an
+    /// outsider how busy the alarm centre is. Loopback by default; `off` for none.
+    #[serde(
+        deserialize_with = "metrics_address",
+        serialize_with = "write_metrics_address"
+    )]
     pub metrics_listen: Option<SocketAddr>,
     /// SQLite commit durability: `normal` (survives a process crash) or `full` (also power loss).
     pub sqlite_durability: SqliteDurability,
@@ -114,6 +118,31 @@ fn parse_address(raw: &str) -> Result<SocketAddr, String> {
     })
 }
 
+/// The default metrics listener: loopback, the port Prometheus exporters commonly take.
+pub const DEFAULT_METRICS_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 9464);
+
+/// An address, or `off` (or nothing) for no metrics listener.
+fn metrics_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+        None | Some("" | "off") => Ok(None),
+        Some(raw) => parse_address(raw)
+            .map(Some)
+            .map_err(|e| serde::de::Error::custom(format!("{e}, or \"off\""))),
+    }
+}
+
+#[allow(
+    clippy::ref_option,
+    reason = "the signature serde's serialize_with calls"
+)]
+fn write_metrics_address<S: Serializer>(a: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
+    match a {
+        Some(a) => s.collect_str(a),
+        None => s.serialize_str("off"),
+    }
+}
+
 fn address<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
     parse_address(&String::deserialize(d)?).map_err(serde::de::Error::custom)
 }
@@ -170,7 +199,7 @@ impl Default for Config {
             log_level: LogFilter("info".into()),
             secure_cookies: false,
             trust_forwarded_for: false,
-            metrics_listen: None,
+            metrics_listen: Some(DEFAULT_METRICS_LISTEN),
             sqlite_durability: SqliteDurability::Normal,
             pg_max_connections: 16,
             session_idle_minutes: 30,
@@ -319,7 +348,7 @@ mod tests {
         assert_eq!(v["log_level"], "info");
         assert_eq!(v["sqlite_durability"], "normal");
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
-        assert_eq!(v["metrics_listen"], serde_json::Value::Null);
+        assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
     }
 
@@ -345,7 +374,11 @@ mod tests {
                 c.sia_listen.map(|a| a.to_string()).as_deref(),
                 Some("127.0.0.1:0")
             );
-            assert_eq!(c.metrics_listen, None);
+            assert_eq!(
+                c.metrics_listen,
+                Some(DEFAULT_METRICS_LISTEN),
+                "the default"
+            );
             assert_eq!(
                 c.alarm_check_times,
                 [Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],

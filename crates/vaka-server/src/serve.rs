@@ -29,7 +29,6 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         secure_cookies: cfg.secure_cookies,
         trust_forwarded_for: cfg.trust_forwarded_for,
         login_attempts_per_minute: cfg.login_attempts_per_minute,
-        metrics_on_main: cfg.metrics_listen.is_none(),
         live_for: std::time::Duration::from_secs(cfg.live_view_seconds),
         ..WebConfig::default()
     }
@@ -55,16 +54,7 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {
-        let m = bind(addr).await?;
-        let metrics = axum::Router::new()
-            .route("/metrics", axum::routing::get(vaka_web::ops::metrics))
-            .with_state(state.clone());
-        tracing::info!(addr = %m.local_addr()?, "metrics listener");
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(m, metrics).await {
-                tracing::error!(error = %e, "metrics listener failed");
-            }
-        });
+        spawn_metrics(addr, state.clone()).await;
     }
     let jobs = spawn_supervision_jobs(state.clone());
     let alarms = match cfg.sia_listen {
@@ -88,6 +78,30 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     state.services.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `/metrics` on its own listener (never the main one). A listener that cannot bind is
+/// logged, not fatal: metrics are for the dashboards, and a second instance on one machine
+/// (the demo beside a test server) still serves care without them.
+async fn spawn_metrics(addr: SocketAddr, state: AppState) {
+    let m = match bind(addr).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "no metrics listener");
+            return;
+        }
+    };
+    let metrics = axum::Router::new()
+        .route("/metrics", axum::routing::get(vaka_web::ops::metrics))
+        .with_state(state);
+    if let Ok(local) = m.local_addr() {
+        tracing::info!(addr = %local, "metrics listener");
+    }
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(m, metrics).await {
+            tracing::error!(error = %e, "metrics listener failed");
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -65,7 +65,7 @@ pub fn build(state: AppState) -> App {
         path: "/api/v1/openapi.json".into(),
         access: identity::Access::Public,
     });
-    let mut router = Router::new()
+    let router = Router::new()
         .merge(pages)
         .merge(api_router)
         .route(
@@ -78,9 +78,8 @@ pub fn build(state: AppState) -> App {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/static/{file}", get(static_file));
-    if state.config.metrics_on_main {
-        router = router.route("/metrics", get(ops::metrics));
-    }
+    // `/metrics` is not here: it has a listener of its own (loopback by default), as the
+    // figures tell an outsider how busy the alarm centre is.
     let router = router
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))

@@ -22,6 +22,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+#[allow(
+    clippy::unused_async,
+    reason = "an axum handler, served by vaka-server on the metrics listener"
+)]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     match &state.metrics {
         Some(h) => (

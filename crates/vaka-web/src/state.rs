@@ -20,8 +20,6 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Login attempts per minute from one address.
     pub login_attempts_per_minute: u32,
-    /// Serve `/metrics` on the main listener (off when a separate metrics listener is used).
-    pub metrics_on_main: bool,
     /// How long a live view streams before the browser reconnects (through the access check,
     /// so an ended session stops getting updates).
     pub live_for: std::time::Duration,
@@ -34,7 +32,6 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             login_attempts_per_minute: 20,
-            metrics_on_main: true,
             live_for: std::time::Duration::from_mins(5),
         }
     }

@@ -18,6 +18,7 @@ mod directory;
 mod import;
 mod login;
 mod night;
+mod operations;
 mod page_walk;
 mod protection;
 mod registry;
