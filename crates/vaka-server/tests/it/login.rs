@@ -471,7 +471,99 @@ async fn session_cookies_are_http_only_and_same_site(app: TestApp) {
     );
 }
 
+async fn guessing_the_current_password_counts_like_a_login(app: TestApp) {
+    let w = World::build(&app).await;
+    let u = w.p("a_staff");
+    let session = crate::support::logged_in(&app, u.id).await;
+    let guess = |n: usize| {
+        [
+            ("current", format!("guess number {n}")),
+            ("new_password", "a long new passphrase 2026".to_owned()),
+            ("repeat", "a long new passphrase 2026".to_owned()),
+        ]
+    };
+    for n in 0..4 {
+        let fields = guess(n);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = app.form("/profile/password", &session, &fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert_eq!(app.get("/profile", &session).await.status, StatusCode::OK);
+    }
+    // The fifth wrong guess locks the account and ends its sessions, this one too.
+    let fields = guess(4);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.form("/profile/password", &session, &fields).await;
+    let after = app.get("/profile", &session).await;
+    assert_ne!(
+        after.status,
+        StatusCode::OK,
+        "the session ended: {}",
+        after.body
+    );
+    let (res, token) = password_step(&app, &u.username, PASSWORD).await;
+    assert_eq!(
+        res.status,
+        StatusCode::LOCKED,
+        "locked like after wrong logins"
+    );
+    assert!(token.is_none());
+
+    let actions = audit_actions(&app).await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "auth.password_changed:failure")
+            .count(),
+        5,
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"auth.locked:failure".to_owned()));
+}
+
+async fn a_right_guess_starts_the_count_again(app: TestApp) {
+    let w = World::build(&app).await;
+    let u = w.p("a_staff");
+    let session = crate::support::logged_in(&app, u.id).await;
+    for _ in 0..4 {
+        app.form(
+            "/profile/password",
+            &session,
+            &[("current", "wrong"), ("new_password", "x"), ("repeat", "x")],
+        )
+        .await;
+    }
+    let new = "a long new passphrase 2026";
+    let res = app
+        .form(
+            "/profile/password",
+            &session,
+            &[
+                ("current", PASSWORD),
+                ("new_password", new),
+                ("repeat", new),
+            ],
+        )
+        .await;
+    assert!(
+        res.status.is_redirection() || res.status == StatusCode::OK,
+        "{}",
+        res.body
+    );
+    // Four more wrong guesses do not lock: the count started again at the change.
+    for _ in 0..4 {
+        app.form(
+            "/profile/password",
+            &session,
+            &[("current", "wrong"), ("new_password", "x"), ("repeat", "x")],
+        )
+        .await;
+    }
+    assert_eq!(app.get("/profile", &session).await.status, StatusCode::OK);
+}
+
 db_tests!(
+    guessing_the_current_password_counts_like_a_login,
+    a_right_guess_starts_the_count_again,
     login_with_totp_gives_a_full_session,
     a_half_finished_login_reaches_nothing,
     wrong_passwords_lock_the_account_for_fifteen_minutes,

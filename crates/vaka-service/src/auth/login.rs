@@ -201,7 +201,7 @@ impl Services {
 
     /// Counts a wrong password or code against the account, locking it after too many, and
     /// audits the failure (and the lock) in a transaction of its own.
-    async fn count_failure(
+    pub(super) async fn count_failure(
         &self,
         user: &UserAccount,
         failed_before: u32,

@@ -21,17 +21,34 @@ impl Services {
     ) -> ServiceResult<()> {
         let me = ctx.principal.user_id;
         let op = ctx.op(AuditAction::PasswordChanged, PROFILE);
-        let stored = self
+        let (user, creds, now) = self
             .door
             .read(op, async |r| {
+                let user = r.get_user(me).await?.ok_or(Fault::not_found("user"))?;
                 let creds = r
                     .get_credentials(me)
                     .await?
                     .ok_or(Fault::not_found("user"))?;
-                Ok(creds.password_hash)
+                Ok((user, creds, r.now()))
             })
             .await?;
-        if !verify_password(current.to_owned(), stored).await? {
+        // The current password is guessed here as at the login: a locked account may not try,
+        // and a wrong guess counts towards the lock (which ends the account's sessions, this
+        // one too) and is audited.
+        if self.config.lockout.is_locked(creds.locked_until, now) {
+            return Err(ServiceError::Locked {
+                until: creds.locked_until.unwrap_or(now),
+            });
+        }
+        if !verify_password(current.to_owned(), creds.password_hash).await? {
+            self.count_failure(
+                &user,
+                creds.failed_logins,
+                ctx.meta,
+                AuditAction::PasswordChanged,
+                "wrong current password",
+            )
+            .await?;
             return Err(ServiceError::invalid(
                 "current_password",
                 AuthReason::NotCurrentPassword,
@@ -49,6 +66,10 @@ impl Services {
             .change(op, async |w| {
                 let now = DbInstant::new(w.now());
                 w.set_password(me, &hash, false, now).await?;
+                if creds.failed_logins > 0 {
+                    // Proven: the count of wrong guesses starts again, as after a login.
+                    w.record_login_failure(me, 0, None).await?;
+                }
                 w.succeeded(None, |e| e.subject("user", me));
                 Ok(())
             })
