@@ -126,10 +126,18 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes(app: TestApp) {
     let (res, token) = password_step(&app, &u.username, PASSWORD).await;
     assert_eq!(
         res.status,
-        StatusCode::LOCKED,
+        StatusCode::UNAUTHORIZED,
         "the right password is refused while locked"
     );
     assert!(token.is_none());
+    // ... in the words a name that does not exist gets: a guesser learns nothing of which
+    // names are accounts.
+    let (unknown, _) = password_step(&app, "nobody-at-all", PASSWORD).await;
+    assert_eq!(unknown.status, res.status);
+    for page in [&res, &unknown] {
+        page.assert_has("Fel användarnamn eller lösenord");
+        assert!(!page.body.contains("låst"), "{}", page.body);
+    }
     app.clock.advance(SignedDuration::from_mins(15));
     let (res, token) = password_step(&app, &u.username, PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -140,9 +148,18 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes(app: TestApp) {
             .iter()
             .filter(|a| *a == "auth.login_failed:failure")
             .count(),
-        5
+        6,
+        "five wrong passwords and the unknown name"
     );
-    assert!(actions.contains(&"auth.locked:failure".to_owned()));
+    // The lock, and the try while locked, are each on record.
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "auth.locked:failure")
+            .count(),
+        2,
+        "{actions:?}"
+    );
 }
 
 async fn unknown_users_fail_like_wrong_passwords(app: TestApp) {
@@ -503,7 +520,7 @@ async fn guessing_the_current_password_counts_like_a_login(app: TestApp) {
     let (res, token) = password_step(&app, &u.username, PASSWORD).await;
     assert_eq!(
         res.status,
-        StatusCode::LOCKED,
+        StatusCode::UNAUTHORIZED,
         "locked like after wrong logins"
     );
     assert!(token.is_none());

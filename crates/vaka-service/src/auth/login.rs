@@ -83,6 +83,13 @@ impl Services {
             })
             .await?;
 
+        // The hash is checked even for an unknown or locked account, so that the answer takes
+        // as long.
+        let hash = claimed.as_ref().and_then(|(_, c)| c.password_hash.clone());
+        let ok = verify_password(password.to_owned(), hash).await?;
+
+        // A locked account answers like a wrong password or an unknown name: the answer must
+        // not tell a guesser which names exist. The lock holds, and the log says it was one.
         if let Some((user, creds)) = &claimed
             && self.config.lockout.is_locked(creds.locked_until, now)
         {
@@ -90,14 +97,8 @@ impl Services {
                 claimed_by(e, user)
             })
             .await?;
-            return Err(ServiceError::Locked {
-                until: creds.locked_until.unwrap_or(now),
-            });
+            return Err(ServiceError::Unauthenticated);
         }
-
-        // The hash is checked even for an unknown user, so that the answer takes as long.
-        let hash = claimed.as_ref().and_then(|(_, c)| c.password_hash.clone());
-        let ok = verify_password(password.to_owned(), hash).await?;
 
         let Some((user, creds)) = claimed else {
             let shown = (!name.is_empty()).then_some(name.as_str());

@@ -168,13 +168,11 @@ pub async fn login_submit(
             )
                 .into_response()
         }
+        // A locked account answers like a wrong password (the service says so): the page
+        // must not tell a guesser which names exist.
         Err(ServiceError::Unauthenticated) => {
             fail(StatusCode::UNAUTHORIZED, t.t("login-failed").into_owned())
         }
-        Err(ServiceError::Locked { until }) => fail(
-            StatusCode::LOCKED,
-            format!("{} {}.", t.t("login-locked"), stockholm_time(until)),
-        ),
         Err(e) => crate::page::error_response("/login", e.into(), PageCtx::anonymous(t)),
     }
 }
