@@ -40,18 +40,6 @@ async fn record(app: &TestApp, w: &World, id: ClientId) -> Value {
     res.json()
 }
 
-/// Audit entries of an action about the client, as the system manager finds them.
-async fn audit(app: &TestApp, w: &World, action: &str, id: ClientId) -> Vec<Value> {
-    let res = app
-        .get(
-            &format!("/api/v1/audit?action={action}&client_id={id}&limit=500"),
-            &w.p("m_manager").bearer(),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json().as_array().cloned().unwrap_or_default()
-}
-
 /// The whole record as an edit sends it, with `protection` as given (or left out).
 fn edit_body(protection: Option<&str>, w: &World) -> Value {
     let mut body = json!({
@@ -66,6 +54,27 @@ fn edit_body(protection: Option<&str>, w: &World) -> Value {
 
 async fn put(app: &TestApp, who: &Person, path: &str, body: Value) -> Res {
     app.json(Method::PUT, path, &who.bearer(), body).await
+}
+
+/// A PUT that must answer `status`, then the client's level of protection.
+async fn put_then_level(
+    app: &TestApp,
+    w: &World,
+    (who, path, body): (&Person, &str, Value),
+    status: StatusCode,
+    id: ClientId,
+) -> String {
+    let res = put(app, who, path, body).await;
+    assert_eq!(res.status, status, "{}", res.body);
+    level(app, w, id).await
+}
+
+/// The client's level of protection as the system administrator's API shows it.
+async fn level(app: &TestApp, w: &World, id: ClientId) -> String {
+    record(app, w, id).await["protection"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Everyone who may edit a client's record, by role.
@@ -97,21 +106,8 @@ async fn no_editor_can_lift_a_marking_through_the_api_or_the_form(app: TestApp) 
             edit_body(Some("none"), &w),
         )
         .await;
-        assert_eq!(
-            res.status,
-            StatusCode::FORBIDDEN,
-            "{}: {}",
-            who.username,
-            res.body
-        );
-        assert!(
-            res.json()["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("decision of its own")),
-            "{}: {}",
-            who.username,
-            res.body
-        );
+        // The API speaks English; it says why.
+        res.assert_says(StatusCode::FORBIDDEN, "decision of its own");
 
         // Through the form, in a browser session.
         let session = crate::support::logged_in(&app, who.id).await;
@@ -127,32 +123,20 @@ async fn no_editor_can_lift_a_marking_through_the_api_or_the_form(app: TestApp) 
                 ],
             )
             .await;
-        assert_eq!(
-            res.status,
-            StatusCode::FORBIDDEN,
-            "{}: {}",
-            who.username,
-            res.body
-        );
-        assert!(
-            res.body.contains("eget beslut"),
-            "the page says why, in Swedish: {}",
-            res.body
-        );
+        // The page says why, in Swedish.
+        res.assert_says(StatusCode::FORBIDDEN, "eget beslut");
     }
 
     // Nothing changed: still marked, and the address still withheld outside the named group.
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "confidentiality_marking"
-    );
+    assert_eq!(level(&app, &w, id).await, "confidentiality_marking");
     let seen = app
         .get(&format!("/api/v1/clients/{id}"), &w.p("a_unitmgr").bearer())
         .await;
     assert!(!seen.body.contains(STREET), "{}", seen.body);
 
     // Each attempt left a refusal, flagged, so a review of protected clients finds it.
-    let refused: Vec<Value> = audit(&app, &w, "client.update", id)
+    let refused: Vec<Value> = w
+        .audit_about(&app, "client.update", id)
         .await
         .into_iter()
         .filter(|e| e["outcome"] == "denied")
@@ -171,10 +155,7 @@ async fn no_editor_can_lift_a_marking_through_the_api_or_the_form(app: TestApp) 
         .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", who.username);
     }
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "confidentiality_marking"
-    );
+    assert_eq!(level(&app, &w, id).await, "confidentiality_marking");
 }
 
 async fn an_edit_keeps_or_raises_a_protection(app: TestApp) {
@@ -182,34 +163,20 @@ async fn an_edit_keeps_or_raises_a_protection(app: TestApp) {
     let id = marked_client(&app, &w).await;
     let assessor = w.p("m_assessor");
 
-    // A protection left out of the record is kept, not lifted.
-    let res = put(
-        &app,
-        assessor,
-        &format!("/api/v1/clients/{id}"),
-        edit_body(None, &w),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "confidentiality_marking"
-    );
-
-    // Raising it is part of editing, flagged and with the old and new levels.
-    let res = put(
-        &app,
-        assessor,
-        &format!("/api/v1/clients/{id}"),
-        edit_body(Some("protected_registration"), &w),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "protected_registration"
-    );
-    let updates = audit(&app, &w, "client.update", id).await;
+    // A protection left out of the record is kept, not lifted; raising it is part of editing.
+    let path = format!("/api/v1/clients/{id}");
+    for (sent, kept) in [
+        (None, "confidentiality_marking"),
+        (Some("protected_registration"), "protected_registration"),
+    ] {
+        let edit = (assessor, path.as_str(), edit_body(sent, &w));
+        assert_eq!(
+            put_then_level(&app, &w, edit, StatusCode::OK, id).await,
+            kept
+        );
+    }
+    // Both flagged, and the raise with the old and new levels.
+    let updates = w.audit_about(&app, "client.update", id).await;
     assert_eq!(updates.len(), 2);
     assert!(updates.iter().all(|e| e["protected_identity"] == true));
     // The newest first: the raise.
@@ -229,26 +196,22 @@ async fn the_system_manager_lifts_a_marking_by_decision(app: TestApp) {
     let path = format!("/api/v1/clients/{id}/protection");
 
     // A reason is required, and an unchanged level is a conflict; neither changes anything.
-    let res = put(
-        &app,
-        manager,
-        &path,
-        json!({"protection": "none", "reason": "  "}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    let res = put(
-        &app,
-        manager,
-        &path,
-        json!({"protection": "confidentiality_marking", "reason": "Beslut"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "confidentiality_marking"
-    );
+    for (body, status) in [
+        (
+            json!({"protection": "none", "reason": "  "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"protection": "confidentiality_marking", "reason": "Beslut"}),
+            StatusCode::CONFLICT,
+        ),
+    ] {
+        let asked = (manager, path.as_str(), body);
+        assert_eq!(
+            put_then_level(&app, &w, asked, status, id).await,
+            "confidentiality_marking"
+        );
+    }
 
     let res = put(
         &app,
@@ -264,14 +227,14 @@ async fn the_system_manager_lifts_a_marking_by_decision(app: TestApp) {
     assert_eq!(done["name"], "Märta Markerad");
 
     // Lifted: the unit manager, outside the named group, now sees the address.
-    assert_eq!(record(&app, &w, id).await["protection"], "none");
+    assert_eq!(level(&app, &w, id).await, "none");
     let seen = app
         .get(&format!("/api/v1/clients/{id}"), &w.p("a_unitmgr").bearer())
         .await;
     assert!(seen.body.contains(STREET), "{}", seen.body);
 
     // One entry, flagged although the client is no longer protected, with levels and reason.
-    let changes = audit(&app, &w, "client.protection", id).await;
+    let changes = w.audit_about(&app, "client.protection", id).await;
     assert_eq!(changes.len(), 1, "{changes:?}");
     let e = &changes[0];
     assert_eq!(e["outcome"], "success");
@@ -333,10 +296,7 @@ async fn the_protection_page_finds_the_client_by_number(app: TestApp) {
         assert!(res.body.contains(says), "{says}: {}", res.body);
         assert!(res.body.contains(&format!("value=\"{}\"", fields[0].1)));
     }
-    assert_eq!(
-        record(&app, &w, id).await["protection"],
-        "confidentiality_marking"
-    );
+    assert_eq!(level(&app, &w, id).await, "confidentiality_marking");
 
     // The 10-digit form of the number, as a notice may write it.
     let res = app
@@ -357,7 +317,7 @@ async fn the_protection_page_finds_the_client_by_number(app: TestApp) {
         "{}",
         res.body
     );
-    assert_eq!(record(&app, &w, id).await["protection"], "none");
+    assert_eq!(level(&app, &w, id).await, "none");
 
     // Nobody else reaches the page.
     for who in editors(&w) {

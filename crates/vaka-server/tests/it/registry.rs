@@ -36,18 +36,6 @@ async fn session(app: &TestApp, who: &Person) -> Auth {
     crate::support::logged_in(app, who.id).await
 }
 
-/// Audit entries of an action about a client, as the system manager finds them.
-async fn audit_about(app: &TestApp, w: &World, action: &str, client: ClientId) -> Vec<Value> {
-    let res = app
-        .get(
-            &format!("/api/v1/audit?action={action}&client_id={client}&limit=500"),
-            &w.p("m_manager").bearer(),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json().as_array().cloned().unwrap_or_default()
-}
-
 async fn decision_to_active_camera_through_the_api(app: TestApp) {
     let w = World::build(&app).await;
     let assessor = w.p("m_assessor");
@@ -193,7 +181,7 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
         "plan.change",
         "pause.record",
     ] {
-        let found = audit_about(&app, &w, action, client).await;
+        let found = w.audit_about(&app, action, client).await;
         assert!(
             found.iter().any(|e| e["outcome"] == "success"),
             "{action}: {found:?}"
@@ -204,7 +192,7 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
 async fn a_client_outside_ones_unit_is_refused_and_the_attempt_audited(app: TestApp) {
     let w = World::build(&app).await;
     let client = w.client_a1;
-    let before = audit_about(&app, &w, "client.read", client).await.len();
+    let before = w.audit_about(&app, "client.read", client).await.len();
 
     // Staff of another provider's unit: refused over the API and as a page.
     let outsider = w.p("b_staff");
@@ -245,7 +233,7 @@ async fn a_client_outside_ones_unit_is_refused_and_the_attempt_audited(app: Test
         assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
     }
 
-    let entries = audit_about(&app, &w, "client.read", client).await;
+    let entries = w.audit_about(&app, "client.read", client).await;
     assert_eq!(entries.len(), before + 2 + 4, "two refusals and four reads");
     let denied: Vec<&Value> = entries
         .iter()
@@ -451,7 +439,7 @@ async fn a_protected_address_appears_on_no_route_outside_the_named_group(app: Te
     assert_eq!(limited["identity"], "194505051237");
 
     // Every access to the client is flagged in the audit log.
-    let reads = audit_about(&app, &w, "client.read", id).await;
+    let reads = w.audit_about(&app, "client.read", id).await;
     assert!(!reads.is_empty());
     assert!(
         reads.iter().all(|e| e["protected_identity"] == true),

@@ -54,6 +54,24 @@ pub struct World {
 }
 
 impl World {
+    /// Audit entries of an action about a client, newest first, as the system manager finds
+    /// them through the API.
+    pub async fn audit_about(
+        &self,
+        app: &TestApp,
+        action: &str,
+        client: ClientId,
+    ) -> Vec<serde_json::Value> {
+        let res = app
+            .get(
+                &format!("/api/v1/audit?action={action}&client_id={client}&limit=500"),
+                &self.p("m_manager").bearer(),
+            )
+            .await;
+        assert_eq!(res.status, axum::http::StatusCode::OK, "{}", res.body);
+        res.json().as_array().cloned().unwrap_or_default()
+    }
+
     pub fn p(&self, name: &str) -> &Person {
         self.people
             .get(name)
