@@ -1,6 +1,6 @@
 //! Logging in: password, TOTP, enrolment, lockout, timeouts, logout, deactivation, CSRF.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use jiff::SignedDuration;
 use vaka_domain::clock::Clock;
 use vaka_service::auth::current_totp_code;
@@ -75,6 +75,11 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
     .collect()
 }
 
+/// How many of the audited `action:outcome` pairs are `which`.
+fn count_of(actions: &[String], which: &str) -> usize {
+    actions.iter().filter(|a| *a == which).count()
+}
+
 async fn login_with_totp_gives_a_full_session(app: TestApp) {
     let w = World::build(&app).await;
     let op = w.p("c_operator");
@@ -144,22 +149,12 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes(app: TestApp) {
     assert!(token.is_some());
     let actions = audit_actions(&app).await;
     assert_eq!(
-        actions
-            .iter()
-            .filter(|a| *a == "auth.login_failed:failure")
-            .count(),
+        count_of(&actions, "auth.login_failed:failure"),
         6,
         "five wrong passwords and the unknown name"
     );
     // The lock, and the try while locked, are each on record.
-    assert_eq!(
-        actions
-            .iter()
-            .filter(|a| *a == "auth.locked:failure")
-            .count(),
-        2,
-        "{actions:?}"
-    );
+    assert_eq!(count_of(&actions, "auth.locked:failure"), 2, "{actions:?}");
 }
 
 async fn unknown_users_fail_like_wrong_passwords(app: TestApp) {
@@ -429,6 +424,45 @@ async fn forms_need_the_session_token_and_the_same_origin(app: TestApp) {
         .collect();
     assert!(names.contains(&"Riktig Omsorg AB"));
     assert!(!names.contains(&"Forged AB") && !names.contains(&"Evil AB"));
+
+    // An upload carries the token in its body, never in the address (where logs and the
+    // browser's history keep it): the token in the query alone is refused.
+    let upload = |token_field: Option<&str>| {
+        let b = "vakauploadboundary";
+        let mut body = String::new();
+        if let Some(t) = token_field {
+            body +=
+                &format!("--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n");
+        }
+        body += &format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nvalidate\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"k.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nidentity;name\r\n--{b}--\r\n"
+        );
+        (
+            format!("multipart/form-data; boundary={b}"),
+            body.into_bytes(),
+        )
+    };
+    for (path, token_field, refused) in [
+        (format!("/import/clients?_csrf={csrf}"), None, true),
+        ("/import/clients".to_owned(), Some("not-the-token"), true),
+        ("/import/clients".to_owned(), Some(csrf.as_str()), false),
+    ] {
+        let (ct, body) = upload(token_field);
+        let res = app.raw(Method::POST, &path, &good, &ct, body).await;
+        assert_eq!(
+            res.status == StatusCode::FORBIDDEN,
+            refused,
+            "{path} {token_field:?}: {} {}",
+            res.status,
+            res.body
+        );
+    }
+    // The import page puts the token in the form, not in the address.
+    let page = app.get("/import", &good).await;
+    page.assert_says(StatusCode::OK, "name=\"_csrf\"");
+    assert!(!page.body.contains("?_csrf="), "{}", page.body);
 }
 
 async fn pages_speak_english_on_request(app: TestApp) {
@@ -527,10 +561,7 @@ async fn guessing_the_current_password_counts_like_a_login(app: TestApp) {
 
     let actions = audit_actions(&app).await;
     assert_eq!(
-        actions
-            .iter()
-            .filter(|a| *a == "auth.password_changed:failure")
-            .count(),
+        count_of(&actions, "auth.password_changed:failure"),
         5,
         "{actions:?}"
     );
