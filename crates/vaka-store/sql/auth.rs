@@ -290,11 +290,17 @@ impl AuthWrite for SqlTx {
         Ok(())
     }
 
-    async fn set_session_stage(&mut self, id: SessionId, stage: SessionStage) -> StoreResult<()> {
+    async fn step_up_session(
+        &mut self,
+        id: SessionId,
+        stage: SessionStage,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
         sqlx::query!(
-            "UPDATE sessions SET stage = $2 WHERE id = $1",
+            "UPDATE sessions SET stage = $2, token_hash = $3 WHERE id = $1",
             id.0,
-            stage.code()
+            stage.code(),
+            token_hash
         )
         .execute(&mut *self.tx)
         .await

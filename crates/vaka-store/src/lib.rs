@@ -364,10 +364,13 @@ pub trait AuthWrite: Send {
 
     async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
 
-    async fn set_session_stage(
+    /// Moves a session to `stage` under a new token (its hash): every step up of a login
+    /// issues a new session id to the browser, so one planted before the login is worthless.
+    async fn step_up_session(
         &mut self,
         id: SessionId,
         stage: vaka_domain::auth::SessionStage,
+        token_hash: &[u8],
     ) -> StoreResult<()>;
 
     async fn touch_session(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()>;

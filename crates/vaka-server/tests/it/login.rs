@@ -59,7 +59,23 @@ pub async fn login_full(app: &TestApp, user: &str, secret: &str) -> Auth {
     let res = app.form("/login/code", &auth, &[("code", &code)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some("/"));
-    auth
+    stepped_up(app, auth, &res).await
+}
+
+/// The session after a step up: the answer sets a new session id, and the one from before the
+/// step (which a fixation attack would have planted) no longer opens anything.
+async fn stepped_up(app: &TestApp, before: Auth, res: &Res) -> Auth {
+    let Auth::Session { token: old, csrf } = before else {
+        unreachable!("a login is a session")
+    };
+    let new = cookie(res).expect("a new session cookie");
+    assert_ne!(new, old, "the step up issues a new session id");
+    let stale = Auth::Session {
+        token: old,
+        csrf: csrf.clone(),
+    };
+    assert_ne!(app.get("/", &stale).await.status, StatusCode::OK);
+    Auth::Session { token: new, csrf }
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
@@ -248,6 +264,7 @@ async fn enrolment_then_recovery_code(app: TestApp) {
         .map(|c| c.split('<').next().unwrap().to_owned())
         .collect();
     assert_eq!(codes.len(), 10);
+    let auth = stepped_up(&app, auth, &done).await;
     assert_eq!(
         app.get("/", &auth).await.status,
         StatusCode::OK,

@@ -14,7 +14,9 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{Credentials, DbInstant, SessionRecord};
 
 use super::second_factor::{check_totp, totp_for};
-use super::{LOGIN, NewSession, claimed_by, failure_details, load_principal, login_needs, proven};
+use super::{
+    LOGIN, NewSession, SteppedUp, claimed_by, failure_details, load_principal, login_needs, proven,
+};
 use crate::door::{Change, Op, Work};
 use crate::error::{Fault, WorkResult};
 use crate::secrets::{hash_password, random_token, recovery_code_hash, sha256, verify_password};
@@ -37,16 +39,19 @@ fn looks_like_recovery_code(code: &str) -> bool {
         == 10
 }
 
-/// Moves a session on after a step succeeded; a login that is complete is audited.
+/// Moves a session on after a step succeeded, under a new token (returned: the caller hands it
+/// to the browser); a login that is complete is audited.
 pub(super) async fn advance(
     w: &mut Change<'_>,
     session: &SessionRecord,
     principal: &Principal,
     stage: SessionStage,
     method: &str,
-) -> WorkResult<()> {
+) -> WorkResult<String> {
     let now = DbInstant::new(w.now());
-    w.set_session_stage(session.id, stage).await?;
+    let token = random_token();
+    w.step_up_session(session.id, stage, &sha256(token.as_bytes()))
+        .await?;
     w.touch_session(session.id, now).await?;
     if stage == SessionStage::Full {
         w.record_login_success(principal.user_id, now).await?;
@@ -57,7 +62,7 @@ pub(super) async fn advance(
         .details(serde_json::json!({ "second_factor": method }).to_string());
         w.record(e);
     }
-    Ok(())
+    Ok(token)
 }
 
 impl Services {
@@ -284,7 +289,7 @@ impl Services {
         token: &str,
         code: &str,
         meta: &RequestMeta,
-    ) -> ServiceResult<SessionStage> {
+    ) -> ServiceResult<SteppedUp> {
         let Step {
             session,
             user,
@@ -329,12 +334,12 @@ impl Services {
                 let principal =
                     load_principal(&mut **w, &user, Credential::Session(session.id)).await?;
                 let stage = login_needs(&principal, true, true, creds.must_change_password);
-                advance(w, &session, &principal, stage, method).await?;
-                Ok(Some(stage))
+                let token = advance(w, &session, &principal, stage, method).await?;
+                Ok(Some(SteppedUp { stage, token }))
             })
             .await?;
-        if let Some(stage) = stage {
-            Ok(stage)
+        if let Some(stepped) = stage {
+            Ok(stepped)
         } else {
             self.count_failure(
                 &user,
@@ -354,7 +359,7 @@ impl Services {
         token: &str,
         new_password: &str,
         meta: &RequestMeta,
-    ) -> ServiceResult<SessionStage> {
+    ) -> ServiceResult<SteppedUp> {
         let Step {
             session,
             user,
@@ -382,8 +387,8 @@ impl Services {
                     proven(w.entry(Outcome::Success, None), &principal).subject("user", user.id);
                 w.record(e);
                 let stage = login_needs(&principal, creds.totp_enabled, creds.totp_enabled, false);
-                advance(w, &session, &principal, stage, "totp").await?;
-                Ok(stage)
+                let token = advance(w, &session, &principal, stage, "totp").await?;
+                Ok(SteppedUp { stage, token })
             })
             .await
     }

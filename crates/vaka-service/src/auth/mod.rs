@@ -42,6 +42,14 @@ pub struct NewSession {
     pub session: SessionRecord,
 }
 
+/// A login step that succeeded: the stage the session reached, and the session's new token
+/// (every step up issues one; the old one no longer works).
+#[derive(Debug, Clone)]
+pub struct SteppedUp {
+    pub stage: SessionStage,
+    pub token: String,
+}
+
 /// A request's proven identity.
 #[derive(Debug, Clone)]
 pub struct Authenticated {

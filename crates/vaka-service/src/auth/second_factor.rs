@@ -113,16 +113,16 @@ impl Services {
         })
     }
 
-    /// Confirms enrolment with a code from the app; returns the recovery codes (shown once).
-    /// A session at the enrolment stage moves on. A wrong code is audited (and nothing else
-    /// is written).
+    /// Confirms enrolment with a code from the app; returns the recovery codes (shown once)
+    /// and, when a session at the enrolment stage moved on, its new token. A wrong code is
+    /// audited (and nothing else is written).
     pub async fn confirm_enrolment(
         &self,
         user_id: UserId,
         session: Option<&SessionRecord>,
         code: &str,
         meta: &RequestMeta,
-    ) -> ServiceResult<Vec<String>> {
+    ) -> ServiceResult<(Vec<String>, Option<String>)> {
         let op = Op::anonymous(meta, AuditAction::SecondFactorEnrolled, LOGIN);
         let codes = self
             .door
@@ -150,10 +150,11 @@ impl Services {
                 let e =
                     proven(w.entry(Outcome::Success, None), &principal).subject("user", user.id);
                 w.record(e);
-                if let Some(s) = session.filter(|s| s.stage == SessionStage::Enrol) {
-                    advance(w, s, &principal, SessionStage::Full, "totp").await?;
-                }
-                Ok(Some(codes))
+                let token = match session.filter(|s| s.stage == SessionStage::Enrol) {
+                    Some(s) => Some(advance(w, s, &principal, SessionStage::Full, "totp").await?),
+                    None => None,
+                };
+                Ok(Some((codes, token)))
             })
             .await?;
         codes.ok_or_else(|| ServiceError::invalid("code", AuthReason::CodeMismatch))

@@ -13,7 +13,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
 use vaka_domain::auth::SessionStage;
-use vaka_service::auth::current_totp_code;
+use vaka_service::auth::{SteppedUp, current_totp_code};
 use vaka_service::{RequestMeta, ServiceError};
 
 use crate::error::ApiError;
@@ -230,6 +230,16 @@ fn restart(state: &AppState, jar: CookieJar, t: Tr, text: &str) -> Response {
     (jar.add(clear_session_cookie(state)), res).into_response()
 }
 
+/// After a step of the login: the browser gets the session's new id (the old one no longer
+/// works) and goes on to the next stage.
+fn stepped_up(state: &AppState, jar: CookieJar, up: &SteppedUp) -> Response {
+    (
+        jar.add(make_session_cookie(state, up.token.clone())),
+        Redirect::to(stage_page(up.stage)),
+    )
+        .into_response()
+}
+
 pub async fn code_submit(
     State(state): State<AppState>,
     t: Tr,
@@ -243,7 +253,7 @@ pub async fn code_submit(
         .second_factor(&login.token, &form.code, &caller.meta)
         .await
     {
-        Ok(stage) => Redirect::to(stage_page(stage)).into_response(),
+        Ok(up) => stepped_up(&state, jar, &up),
         Err(ServiceError::Unauthenticated) => {
             // A lock removes the session; then start over.
             match state.services.authenticate_session(&login.token).await {
@@ -296,6 +306,7 @@ pub struct NewPasswordForm {
 
 pub async fn password_submit(
     Req { state, t, caller }: Req,
+    jar: CookieJar,
     login: LoginSession,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
@@ -312,7 +323,7 @@ pub async fn password_submit(
         .forced_password_change(&login.token, &form.new_password, &caller.meta)
         .await
     {
-        Ok(stage) => Redirect::to(stage_page(stage)).into_response(),
+        Ok(up) => stepped_up(&state, jar, &up),
         Err(ServiceError::Conflict(_)) => {
             Redirect::to(stage_page(login.session.stage)).into_response()
         }
@@ -389,6 +400,7 @@ pub async fn enrol_form(Req { state, t, caller }: Req, login: LoginSession) -> R
 
 pub async fn enrol_submit(
     Req { state, t, caller }: Req,
+    jar: CookieJar,
     login: LoginSession,
     Form(form): Form<CodeForm>,
 ) -> Response {
@@ -411,17 +423,22 @@ pub async fn enrol_submit(
         )
         .await
     {
-        Ok(codes) => {
+        Ok((codes, token)) => {
             // The session is full now; show navigation from here on.
             let page = PageCtx::for_caller(&caller, t, "profile");
-            render(
+            let shown = render(
                 StatusCode::OK,
                 &CodesPage {
                     page,
                     heading: t.t("enrol-done_title").into_owned(),
                     codes,
                 },
-            )
+            );
+            // A login that stepped up goes on under its new session id.
+            match token {
+                Some(token) => (jar.add(make_session_cookie(&state, token)), shown).into_response(),
+                None => shown,
+            }
         }
         Err(e) => {
             let err = ApiError::from(e);
