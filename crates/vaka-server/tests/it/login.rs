@@ -91,6 +91,19 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
     .collect()
 }
 
+/// Logs in with the right password to a locked account: refused as a wrong password is, with
+/// no session.
+async fn refused_while_locked(app: &TestApp, user: &str) -> Res {
+    let (res, token) = password_step(app, user, PASSWORD).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNAUTHORIZED,
+        "the right password is refused while locked"
+    );
+    assert!(token.is_none());
+    res
+}
+
 /// How many of the audited `action:outcome` pairs are `which`.
 fn count_of(actions: &[String], which: &str) -> usize {
     actions.iter().filter(|a| *a == which).count()
@@ -144,13 +157,7 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes(app: TestApp) {
             "a Swedish message"
         );
     }
-    let (res, token) = password_step(&app, &u.username, PASSWORD).await;
-    assert_eq!(
-        res.status,
-        StatusCode::UNAUTHORIZED,
-        "the right password is refused while locked"
-    );
-    assert!(token.is_none());
+    let res = refused_while_locked(&app, &u.username).await;
     // ... in the words a name that does not exist gets: a guesser learns nothing of which
     // names are accounts.
     let (unknown, _) = password_step(&app, "nobody-at-all", PASSWORD).await;
@@ -568,13 +575,7 @@ async fn guessing_the_current_password_counts_like_a_login(app: TestApp) {
         "the session ended: {}",
         after.body
     );
-    let (res, token) = password_step(&app, &u.username, PASSWORD).await;
-    assert_eq!(
-        res.status,
-        StatusCode::UNAUTHORIZED,
-        "locked like after wrong logins"
-    );
-    assert!(token.is_none());
+    refused_while_locked(&app, &u.username).await;
 
     let actions = audit_actions(&app).await;
     assert_eq!(
