@@ -62,6 +62,15 @@ pub struct Config {
         deserialize_with = "read_check_times"
     )]
     pub alarm_check_times: Vec<Time>,
+    /// The Ed25519 key that signs the audit log's checkpoints, outside the database; created
+    /// (mode 0600) on first start. Empty means `<data_dir>/keys/audit-signing.key`.
+    pub audit_signing_key: Option<PathBuf>,
+    /// Where the signed audit checkpoints and the public key are written, one file a day.
+    /// Ship it off the host. Empty means `<data_dir>/audit-checkpoints`.
+    pub audit_checkpoint_dir: Option<PathBuf>,
+    /// Also send each audit checkpoint to this syslog socket (e.g. `/dev/log`, which journald
+    /// reads too); none by default.
+    pub audit_checkpoint_syslog: Option<PathBuf>,
 }
 
 /// `log_format`: how log lines are written.
@@ -187,6 +196,9 @@ const SETTINGS: &[&str] = &[
     "sia_listen",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
+    "audit_signing_key",
+    "audit_checkpoint_dir",
+    "audit_checkpoint_syslog",
 ];
 
 impl Default for Config {
@@ -210,6 +222,9 @@ impl Default for Config {
             sia_listen: None,
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
+            audit_signing_key: None,
+            audit_checkpoint_dir: None,
+            audit_checkpoint_syslog: None,
         }
     }
 }
@@ -306,6 +321,22 @@ impl Config {
         }
     }
 
+    /// The audit signing key in effect.
+    pub fn audit_signing_key_path(&self) -> PathBuf {
+        match &self.audit_signing_key {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("keys").join("audit-signing.key"),
+        }
+    }
+
+    /// The audit checkpoint directory in effect.
+    pub fn audit_checkpoint_dir_path(&self) -> PathBuf {
+        match &self.audit_checkpoint_dir {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("audit-checkpoints"),
+        }
+    }
+
     /// The URL with any password masked, for logs.
     pub fn database_for_log(&self) -> String {
         let url = self.database();
@@ -332,6 +363,14 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(c.database().starts_with("sqlite://"));
         assert!(c.database().ends_with("vaka.db"));
+        assert_eq!(
+            c.audit_signing_key_path(),
+            Path::new("./vaka-data/keys/audit-signing.key")
+        );
+        assert_eq!(
+            c.audit_checkpoint_dir_path(),
+            Path::new("./vaka-data/audit-checkpoints")
+        );
         let pg = Config {
             database_url: Some("postgres://vaka:s3cret@db:5432/vaka".into()),
             ..c

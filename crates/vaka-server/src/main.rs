@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vaka_domain::access::Role;
+use vaka_domain::audit_checkpoint::CheckpointVerifier;
 use vaka_domain::directory::OrganisationKind;
 use vaka_server::config::{Config, LogFormat};
 use vaka_server::{demo, serve, store, telemetry};
@@ -177,6 +178,14 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         common: Common,
+        /// Also check the chain against the signed checkpoints in this directory: it fails when
+        /// the log is shorter than, or differs from, any checkpoint.
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
+        /// The public key to trust (64 hex digits, or a file holding them); repeatable. Without
+        /// it, the `*.pub` files in the checkpoint directory are trusted.
+        #[arg(long = "public-key", value_name = "KEY", requires = "checkpoints")]
+        public_keys: Vec<String>,
     },
 }
 
@@ -377,17 +386,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            command: AuditCommand::Verify { common },
+            command:
+                AuditCommand::Verify {
+                    common,
+                    checkpoints,
+                    public_keys,
+                },
         } => {
             let cfg = load(cfg_file, &common)?;
+            let checker = match &checkpoints {
+                None => CheckpointVerifier::default(),
+                Some(dir) => match checkpoint_verifier(dir, &public_keys)? {
+                    Ok(v) => v,
+                    Err(reason) => {
+                        println!("AUDIT CHECKPOINTS REFUSED: {reason}");
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+            };
             let svc = services(&cfg).await?;
             let started = std::time::Instant::now();
-            match svc.verify_audit().await? {
+            match svc.verify_audit_with(&checker).await? {
                 Verification::Intact { entries } => {
                     println!(
                         "audit log intact: {entries} entries verified in {:.2} s",
                         started.elapsed().as_secs_f64()
                     );
+                    if checkpoints.is_some() {
+                        println!(
+                            "it agrees with {} signed checkpoints (the last at entry {})",
+                            checker.len(),
+                            checker.highest().unwrap_or(0)
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Verification::Broken {
@@ -432,6 +463,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The checkpoints of `dir` with the keys to trust: those given, else the `*.pub` files
+/// beside the checkpoints (which someone able to rewrite the directory could replace too).
+fn checkpoint_verifier(
+    dir: &std::path::Path,
+    given: &[String],
+) -> anyhow::Result<Result<CheckpointVerifier, String>> {
+    use vaka_server::audit_checkpoints as ac;
+    let trusted = if given.is_empty() {
+        let keys = ac::keys_in_dir(dir)?;
+        eprintln!(
+            "note: trusting the {} public key(s) in {}; pass --public-key from a copy kept elsewhere to rule out replaced keys",
+            keys.len(),
+            dir.display()
+        );
+        keys
+    } else {
+        given
+            .iter()
+            .map(|k| ac::parse_public_key(k))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
+    ac::load_verifier(dir, &trusted)
 }
 
 /// Finds an organisation by id or exact name; with none at all, creates the municipality.

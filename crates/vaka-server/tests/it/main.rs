@@ -9,6 +9,7 @@ mod support;
 mod world;
 
 mod alarms;
+mod audit_checkpoints;
 mod audit_log;
 mod authz_matrix;
 mod bad_input;
