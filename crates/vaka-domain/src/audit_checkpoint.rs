@@ -522,7 +522,7 @@ mod tests {
         edited.seq = 20;
         edited.hash = fake[19].hash;
         assert_eq!(
-            verify_against_checkpoints(heads(&fake), &[edited.clone()], &trusted(&k)),
+            verify_against_checkpoints(heads(&fake), std::slice::from_ref(&edited), &trusted(&k)),
             Err(CheckpointBreak::BadSignature {
                 seq: 20,
                 at: edited.at
@@ -531,7 +531,7 @@ mod tests {
         // Or signs new checkpoints with a key of their own.
         let own = checkpoint_at(&fake, 20, &mallory);
         assert_eq!(
-            verify_against_checkpoints(heads(&fake), &[own.clone()], &trusted(&k)),
+            verify_against_checkpoints(heads(&fake), std::slice::from_ref(&own), &trusted(&k)),
             Err(CheckpointBreak::UntrustedKey {
                 seq: 20,
                 at: own.at,
