@@ -166,11 +166,7 @@ impl Drop for TempFile {
 
 /// A database file and the WAL and shared-memory files SQLite keeps beside it.
 fn sqlite_files(db: &Path) -> [PathBuf; 3] {
-    [
-        db.to_path_buf(),
-        suffixed(db, "-wal"),
-        suffixed(db, "-shm"),
-    ]
+    [db.to_path_buf(), suffixed(db, "-wal"), suffixed(db, "-shm")]
 }
 
 fn remove_if_present(path: &Path) -> anyhow::Result<()> {
@@ -246,13 +242,18 @@ async fn check_copy(path: &Path, migrate: bool) -> anyhow::Result<(FileReport, u
 
 async fn verify(store: Arc<dyn Store>, migrate: bool) -> anyhow::Result<u64> {
     if migrate {
-        store
-            .migrate()
-            .await
-            .context("migrating the copy failed")?;
+        store.migrate().await.context("migrating the copy failed")?;
     }
-    let svc = Services::new(store, crate::serve::system_clock(), ServiceConfig::default());
-    match svc.verify_audit().await.context("reading the audit log failed")? {
+    let svc = Services::new(
+        store,
+        crate::serve::system_clock(),
+        ServiceConfig::default(),
+    );
+    match svc
+        .verify_audit()
+        .await
+        .context("reading the audit log failed")?
+    {
         Verification::Intact { entries } => Ok(entries),
         Verification::Broken {
             checked,

@@ -433,11 +433,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Backup {
-            common,
-            to,
-            force,
-        } => {
+        Command::Backup { common, to, force } => {
             let cfg = load(cfg_file, &common)?;
             let Some(db) = store::sqlite_path(&cfg) else {
                 anyhow::bail!(

@@ -46,11 +46,7 @@ impl FileReport {
 
 /// The newest migration this build knows: a file with a newer one was written by a newer Vaka.
 pub fn newest_known_migration() -> i64 {
-    crate::MIGRATOR
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0)
+    crate::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// A connection to an existing file (never creates one), waiting up to 5 s for locks.
