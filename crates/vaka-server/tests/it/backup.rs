@@ -229,7 +229,7 @@ async fn a_backup_under_dc09_load_restores_every_event_acked_before_it() {
             .map_or(&[][..], Vec::as_slice);
         assert_eq!(
             copies,
-            [data.clone()],
+            std::slice::from_ref(data),
             "event {account}/{seq} ACKed before the backup"
         );
     }
