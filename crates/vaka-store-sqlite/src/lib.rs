@@ -18,6 +18,7 @@ use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, m
 type Db = sqlx::Sqlite;
 
 mod audit_pages;
+pub mod backup;
 mod bulk;
 
 // The included SQL modules are written against their parent's scope (`use super::*`), the same

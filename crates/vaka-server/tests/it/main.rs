@@ -11,6 +11,7 @@ mod world;
 mod alarms;
 mod audit_log;
 mod authz_matrix;
+mod backup;
 mod bad_input;
 mod cameras;
 mod console;
