@@ -38,7 +38,8 @@ pub struct Config {
         serialize_with = "write_metrics_address"
     )]
     pub metrics_listen: Option<SocketAddr>,
-    /// SQLite commit durability: `normal` (survives a process crash) or `full` (also power loss).
+    /// SQLite commit durability: `full` (the default: an ACKed alarm survives a power cut) or
+    /// `normal` (survives a crash of the process only; for installs without safety alarms).
     pub sqlite_durability: SqliteDurability,
     pub pg_max_connections: u32,
     pub session_idle_minutes: i64,
@@ -88,10 +89,12 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteDurability {
-    /// It survives a crash of the process.
-    #[default]
+    /// It survives a crash of the process, not a power cut or a kernel crash. An opt-in for
+    /// installs that receive no safety alarms.
     Normal,
-    /// It also survives a power cut (an fsync per commit).
+    /// It also survives a power cut (an fsync per commit): what an alarm receiver needs, as
+    /// an event it has ACKed must never vanish (EN 50136).
+    #[default]
     Full,
 }
 
@@ -212,7 +215,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             metrics_listen: Some(DEFAULT_METRICS_LISTEN),
-            sqlite_durability: SqliteDurability::Normal,
+            sqlite_durability: SqliteDurability::Full,
             pg_max_connections: 16,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
@@ -385,7 +388,7 @@ mod tests {
         assert_eq!(v["listen"], "127.0.0.1:8080");
         assert_eq!(v["log_format"], "text");
         assert_eq!(v["log_level"], "info");
-        assert_eq!(v["sqlite_durability"], "normal");
+        assert_eq!(v["sqlite_durability"], "full");
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
         assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
@@ -397,7 +400,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
                 "vaka.toml",
-                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\nsqlite_durability = \"full\"\n",
+                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\nsqlite_durability = \"normal\"\n",
             )?;
             jail.set_env("VAKA_LISTEN", "127.0.0.1:9100");
             jail.set_env("VAKA_SIA_LISTEN", "127.0.0.1:0");
@@ -407,7 +410,7 @@ mod tests {
             let c = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(c.listen.to_string(), "127.0.0.1:9100", "env wins over file");
             assert_eq!(c.log_format, LogFormat::Json, "file wins over defaults");
-            assert_eq!(c.sqlite_durability, SqliteDurability::Full);
+            assert_eq!(c.sqlite_durability, SqliteDurability::Normal);
             assert_eq!(c.log_level.as_str(), "vaka=debug,info");
             assert_eq!(
                 c.sia_listen.map(|a| a.to_string()).as_deref(),

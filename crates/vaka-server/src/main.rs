@@ -10,7 +10,7 @@ use vaka_domain::access::Role;
 use vaka_domain::audit_checkpoint::CheckpointVerifier;
 use vaka_domain::directory::OrganisationKind;
 use vaka_server::config::{Config, LogFormat};
-use vaka_server::{demo, serve, store, telemetry};
+use vaka_server::{backup, demo, serve, store, telemetry};
 use vaka_service::Services;
 use vaka_service::admin::CliAccount;
 use vaka_service::audit::Verification;
@@ -92,6 +92,33 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Write a checked backup of the SQLite database, online (the server may keep running).
+    ///
+    /// The copy is a consistent snapshot, written with mode 0600 to a temporary name, checked
+    /// (SQLite integrity check, audit chain) and then renamed. It does not contain the key files
+    /// under the data directory: back those up separately. For PostgreSQL use pg_dump
+    /// (docs/OPERATIONS.md).
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file to write.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace the backup file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database by a backup, after checking it; the server must be stopped.
+    ///
+    /// The replaced database is kept as `<db>.before-restore-<UTC time>`. For PostgreSQL use
+    /// pg_restore (docs/OPERATIONS.md).
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file (as `vaka backup` wrote it).
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Simulated devices, for trying Vaka out and for load tests.
     Simulate {
@@ -238,6 +265,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             let started = std::time::Instant::now();
+            let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
             let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
             let listener = serve::bind(cfg.listen).await?;
@@ -276,6 +304,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             demo::prepare_dir(&data_dir)?;
+            let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
             {
                 let mut tx = store.begin_read().await?;
@@ -435,6 +464,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Backup { common, to, force } => {
+            let cfg = load(cfg_file, &common)?;
+            let Some(db) = store::sqlite_path(&cfg) else {
+                anyhow::bail!(
+                    "`vaka backup` copies the embedded SQLite database; back up PostgreSQL \
+                     with `pg_dump --format=custom` (see docs/OPERATIONS.md)"
+                );
+            };
+            let report = backup::backup_sqlite(&db, &to, force).await?;
+            println!("backup written: {report}");
+            println!(
+                "not in it: the key files under {} (back them up separately)",
+                cfg.data_dir.join("keys").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { common, from } => {
+            let cfg = load(cfg_file, &common)?;
+            let Some(db) = store::sqlite_path(&cfg) else {
+                anyhow::bail!(
+                    "`vaka restore` restores the embedded SQLite database; restore PostgreSQL \
+                     with `pg_restore` (see docs/OPERATIONS.md)"
+                );
+            };
+            let now = vaka_domain::clock::Clock::now(&vaka_domain::clock::SystemClock);
+            let report = backup::restore_sqlite(&db, &from, now).await?;
+            println!("restored: {report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Simulate {
             command:
                 SimulateCommand::Cameras {
@@ -487,6 +545,14 @@ fn checkpoint_verifier(
             .collect::<anyhow::Result<Vec<_>>>()?
     };
     ac::load_verifier(dir, &trusted)
+}
+
+/// The lock a server holds on its SQLite database while it runs (none for PostgreSQL), so that
+/// `vaka restore` cannot replace the file under it.
+fn serve_lock(cfg: &Config) -> anyhow::Result<Option<backup::ServeLock>> {
+    store::sqlite_path(cfg)
+        .map(|db| backup::lock_database(&db))
+        .transpose()
 }
 
 /// Finds an organisation by id or exact name; with none at all, creates the municipality.

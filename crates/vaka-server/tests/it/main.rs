@@ -12,6 +12,7 @@ mod alarms;
 mod audit_checkpoints;
 mod audit_log;
 mod authz_matrix;
+mod backup;
 mod bad_input;
 mod cameras;
 mod console;
