@@ -165,3 +165,18 @@ close_cause-accidental = Oavsiktligt larm
 close_cause-test = Provlarm
 close_cause-technical = Teknisk orsak
 close_cause-other = Annan orsak
+
+# Varför larmmottagaren avvisade ett meddelande (vaka_domain::alarm::MessageRefusal).
+message_refusal-framing = inte en DC-09-ram
+message_refusal-crc = skadat på vägen (kontrollsumma)
+message_refusal-length = skadat på vägen (längd)
+message_refusal-header = oläsligt huvud
+message_refusal-content = oläsligt innehåll
+message_refusal-timestamp = oläslig tidsstämpel
+message_refusal-missing_timestamp = krypterat meddelande utan tidsstämpel
+message_refusal-window = tidsstämpel utanför tidsfönstret (fel klocka, sen omsändning eller uppspelning)
+message_refusal-key = kan inte dekrypteras med kontots nyckel
+message_refusal-token = meddelandetypen hanteras inte
+message_refusal-unknown_account = okänt konto
+message_refusal-clear_for_encrypted_account = okrypterat meddelande för ett konto med nyckel
+message_refusal-unsecured_account = kontot har ingen nyckel och är inte markerat okrypterat
