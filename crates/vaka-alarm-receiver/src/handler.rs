@@ -169,8 +169,8 @@ impl FrameHandler {
             }
         };
         match (&entry.security, h.encrypted) {
-            // Encryption is required unless the account is marked clear: a clear message
-            // could come from anyone who reaches the receiver.
+            // Encryption is required unless the account is marked clear (ALM-20): a clear
+            // message could come from anyone who reaches the receiver.
             (Security::Unset, _) => return refused(Refusal::UnsecuredAccount),
             (Security::Encrypted(_), false) => return refused(Refusal::ClearForEncryptedAccount),
             (Security::Encrypted(_), true) | (Security::Clear, _) => {}

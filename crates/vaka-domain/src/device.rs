@@ -200,7 +200,7 @@ impl Dc09Key {
 
 /// Checks an alarm unit's DC-09 settings together: an account has a key or is explicitly
 /// marked clear (the receiver takes encrypted messages only, unless an account is marked);
-/// a clear account has no key; a key or a clear marking belongs to an account.
+/// a clear account has no key; a key or a clear marking belongs to an account (ALM-20).
 pub fn check_dc09(account: Option<&str>, key: Option<&Dc09Key>, clear: bool) -> DomainResult<()> {
     match (account, key, clear) {
         (_, Some(_), true) => Err(DomainError::invalid(

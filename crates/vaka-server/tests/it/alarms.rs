@@ -665,6 +665,33 @@ async fn encryption_is_required_unless_an_account_is_marked_clear(app: TestApp) 
     ];
     want.sort();
     assert_eq!(got, want);
+    drop(tx);
+    // The alarm centre sees them on the chain-health page, with the reason in words, and the
+    // clear account marked.
+    let (operator, _) = crate::console::session(&app, &w, "c_operator").await;
+    let health = app.get("/alarms/health", &operator).await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.body);
+    let refused = health
+        .body
+        .split("Avvisade larmmeddelanden")
+        .nth(1)
+        .expect("the refusals are listed");
+    for words in [
+        "kontot har ingen nyckel och är inte markerat okrypterat",
+        "krypterat meddelande utan tidsstämpel",
+        "okrypterat meddelande för ett konto med nyckel",
+        "tidsstämpel utanför tidsfönstret",
+        "127.0.0.1",
+    ] {
+        assert!(refused.contains(words), "{words}: {refused}");
+    }
+    let clear_row = health
+        .body
+        .split("data-account=\"C100\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the clear account is listed");
+    assert!(clear_row.contains("okrypterat"), "{clear_row}");
 }
 
 /// A restore marks the open alarm of its condition on that device: a technical one (through the

@@ -140,6 +140,12 @@ health-overdue = silent
 health-last_seen = Last heard
 health-interval = Interval
 health-silent = Silent
+health-refused = Refused alarm messages, last 24 hours
+health-refused_intro = Messages the alarm receiver refused from registered devices, once a minute per device and reason. A device that keeps being refused does not reach the alarm centre: contact the supplier.
+health-refused_reason = Reason
+health-refused_source = Sender
+health-clear = unencrypted
+health-clear_hint = The account is marked unencrypted: anyone who reaches the receiver can send messages in its name. Give it a key.
 
 astats-title = Safety-alarm statistics
 astats-intro = Alarms per type, unit and month, how often the contact and arrival targets were met, and technical alarms. Test alarms are not counted.

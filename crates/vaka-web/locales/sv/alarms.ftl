@@ -140,6 +140,12 @@ health-overdue = tysta
 health-last_seen = Senast hörd
 health-interval = Intervall
 health-silent = Tyst
+health-refused = Avvisade larmmeddelanden, senaste dygnet
+health-refused_intro = Meddelanden från registrerade enheter som larmmottagaren avvisat, en gång i minuten per enhet och orsak. En enhet som fortsätter att avvisas når inte larmcentralen: kontakta leverantören.
+health-refused_reason = Orsak
+health-refused_source = Avsändare
+health-clear = okrypterat
+health-clear_hint = Kontot är markerat okrypterat: den som når mottagaren kan skicka meddelanden i dess namn. Ge det en nyckel.
 
 astats-title = Statistik för trygghetslarm
 astats-intro = Larm per typ, enhet och månad, hur ofta målen för kontakt och framme nåddes, och tekniska larm. Provlarm räknas inte.
