@@ -176,7 +176,7 @@ impl FrameHandler {
             (Security::Encrypted(_), true) | (Security::Clear, _) => {}
         }
         // An encrypted message must carry a timestamp (checked by `body`); a clear one may
-        // leave it out (DC-09 §5.5.1.9), on a clear account only.
+        // leave it out (the standard makes it optional in clear), on a clear account only.
         let body = match parsed.body(entry.key()) {
             Ok(b) => b,
             Err(e) => {
@@ -408,7 +408,11 @@ mod tests {
     fn encrypted_frame(rest: &[u8]) -> Vec<u8> {
         let key = Key::parse(KEY, KeyStyle::Hex).unwrap();
         let cipher = vaka_sia_dc09::crypto::encrypt_with_pad(&key, rest, &mut |b| b.fill(7));
-        let hex: String = cipher.iter().map(|b| format!("{b:02X}")).collect();
+        let hex = cipher.iter().fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02X}");
+            s
+        });
         let inner = format!("\"*SIA-DCS\"0007R1L2#2002[{hex}");
         format!(
             "\n{:04X}{:04X}{inner}\r",

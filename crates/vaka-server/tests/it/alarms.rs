@@ -495,7 +495,11 @@ fn unescape(text: &str) -> Vec<u8> {
 fn encrypted_frame(account: &str, seq: u16, rest: &[u8]) -> Vec<u8> {
     let key = vaka_sia_dc09::Key::parse(AES128, vaka_sia_dc09::KeyStyle::Hex).unwrap();
     let cipher = vaka_sia_dc09::crypto::encrypt_with_pad(&key, rest, &mut |b| b.fill(7));
-    let hex: String = cipher.iter().map(|b| format!("{b:02X}")).collect();
+    let hex = cipher.iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02X}");
+        s
+    });
     let inner = format!("\"*SIA-DCS\"{seq:04}L0#{account}[{hex}");
     format!(
         "\n{:04X}{:04X}{inner}\r",
