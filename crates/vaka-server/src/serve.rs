@@ -253,6 +253,19 @@ pub async fn start_alarm_receiver(
         .with_context(|| format!("cannot listen for SIA DC-09 on {addr}"))?;
     let local = tcp.local_addr()?;
     tracing::info!(addr = %local, accounts = directory.len(), "SIA DC-09 receiver listening (TCP and UDP)");
+    let (_, clear, unset) = directory.tally();
+    if clear > 0 {
+        tracing::warn!(
+            accounts = clear,
+            "DC-09 accounts marked clear: their unencrypted messages are taken from any sender that reaches the receiver"
+        );
+    }
+    if unset > 0 {
+        tracing::warn!(
+            accounts = unset,
+            "DC-09 accounts with neither a key nor a clear marking: their messages are refused"
+        );
+    }
     let mut tasks = vec![
         tokio::spawn(receiver.clone().serve_tcp(tcp)),
         tokio::spawn(receiver.serve_udp(udp)),
