@@ -52,6 +52,9 @@ pub enum AuditAction {
     RecoveryCodeUsed,
     #[strum(serialize = "auth.recovery_codes_renewed")]
     RecoveryCodesRenewed,
+    /// A session proved its second factor again for a sensitive action (step-up).
+    #[strum(serialize = "auth.step_up")]
+    SecondFactorConfirmed,
     #[strum(serialize = "auth.logout")]
     Logout,
     #[strum(serialize = "auth.logout_everywhere")]

@@ -102,6 +102,10 @@ pub struct SessionPolicy {
     pub absolute: SignedDuration,
     /// A login that stops half-way (at the code or enrolment) expires sooner.
     pub unfinished: SignedDuration,
+    /// How long a second factor proven in a session counts as fresh: the sensitive actions
+    /// (renewing recovery codes, changing the password, resetting someone's second factor,
+    /// creating an API token) need one proven within this time, at the login or again.
+    pub fresh_second_factor: SignedDuration,
 }
 
 impl Default for SessionPolicy {
@@ -110,6 +114,7 @@ impl Default for SessionPolicy {
             idle: SignedDuration::from_mins(30),
             absolute: SignedDuration::from_hours(12),
             unfinished: SignedDuration::from_mins(10),
+            fresh_second_factor: SignedDuration::from_mins(10),
         }
     }
 }
@@ -129,6 +134,15 @@ impl SessionPolicy {
         };
         now.duration_since(last_seen_at) >= idle_limit
             || now.duration_since(created_at) >= self.absolute
+    }
+
+    /// Whether a second factor proven at `proven_at` (never, if `None`) is still fresh enough
+    /// for a sensitive action at `now`.
+    pub fn second_factor_is_fresh(&self, proven_at: Option<Timestamp>, now: Timestamp) -> bool {
+        proven_at.is_some_and(|at| {
+            let age = now.duration_since(at);
+            !age.is_negative() && age < self.fresh_second_factor
+        })
     }
 }
 
@@ -217,5 +231,19 @@ mod tests {
         let half = SessionStage::SecondFactor;
         assert!(p.is_expired(half, created, created, ts("2026-11-22T08:10:00Z")));
         assert!(!p.is_expired(half, created, created, ts("2026-11-22T08:09:59Z")));
+    }
+
+    #[test]
+    fn a_second_factor_is_fresh_for_ten_minutes() {
+        let p = SessionPolicy::default();
+        let proven = ts("2026-11-22T08:00:00Z");
+        assert!(p.second_factor_is_fresh(Some(proven), proven));
+        assert!(p.second_factor_is_fresh(Some(proven), ts("2026-11-22T08:09:59Z")));
+        assert!(!p.second_factor_is_fresh(Some(proven), ts("2026-11-22T08:10:00Z")));
+        assert!(!p.second_factor_is_fresh(None, proven), "never proven");
+        assert!(
+            !p.second_factor_is_fresh(Some(proven), ts("2026-11-22T07:59:59Z")),
+            "a proof from the future counts for nothing"
+        );
     }
 }

@@ -323,6 +323,7 @@ AuditAction SecondFactorFailed auth.totp_failed
 AuditAction SecondFactorEnrolled auth.totp_enrolled
 AuditAction RecoveryCodeUsed auth.recovery_code_used
 AuditAction RecoveryCodesRenewed auth.recovery_codes_renewed
+AuditAction SecondFactorConfirmed auth.step_up
 AuditAction Logout auth.logout
 AuditAction LogoutEverywhere auth.logout_everywhere
 AuditAction PasswordChanged auth.password_changed

@@ -18,6 +18,9 @@ pub struct SessionRecord {
     pub last_seen_at: Timestamp,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When the session last proved its second factor (at the login's code step, at
+    /// enrolment, or again before a sensitive action); `None` if it never did.
+    pub second_factor_at: Option<Timestamp>,
 }
 
 /// A bearer token of the API.

@@ -253,9 +253,67 @@ impl From<OrgNumber> for String {
     }
 }
 
-/// The password rule: 12–256 characters, not containing the username. Length beats complexity
-/// rules (NIST SP 800-63B); a second factor is required on top for everyone who sees client data.
-pub fn check_password_policy(password: &str, username: &str) -> DomainResult<()> {
+/// The least zxcvbn score a password needs (0–4): 3 is "safely unguessable" under an
+/// online or a throttled offline attack (about 10^8 guesses or more).
+pub const MIN_PASSWORD_SCORE: u8 = 3;
+
+/// Words that make a password easy to guess here whoever sets it: the product, the trade and
+/// Swedish words common in passwords. zxcvbn's own lists (common passwords, English words,
+/// names) know none of them; they are weighed as the user's own words are.
+const SITE_WORDS: &[&str] = &[
+    "vaka",
+    "vakan",
+    "losenord",
+    "lösenord",
+    "hemtjanst",
+    "hemtjänst",
+    "tillsyn",
+    "nattillsyn",
+    "trygghetslarm",
+    "omsorg",
+    "kommun",
+    "kommunen",
+    "sverige",
+    "svensson",
+    "andersson",
+    "johansson",
+    "stockholm",
+    "goteborg",
+    "göteborg",
+    "malmo",
+    "malmö",
+    "valkommen",
+    "välkommen",
+    "hejsan",
+    "sommar",
+    "vinter",
+    "januari",
+    "februari",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "mandag",
+    "måndag",
+    "fredag",
+    "hemlig",
+    "hemligt",
+    "kanelbulle",
+];
+
+/// The password rule: 12–256 characters, not containing the username, and hard to guess: a
+/// zxcvbn score of at least [`MIN_PASSWORD_SCORE`] (so neither a common password nor a
+/// keyboard run, a sequence, a repetition or a date), weighed against the account's own words
+/// (`user_inputs`: its name, e-mail address) and the words of the site. Length beats
+/// composition rules (NIST SP 800-63B §5.1.1.2: no composition rules, but refuse passwords
+/// from lists of common or compromised ones); a second factor is required on top for everyone
+/// who sees client data.
+pub fn check_password_policy(
+    password: &str,
+    username: &str,
+    user_inputs: &[&str],
+) -> DomainResult<()> {
     let len = password.chars().count();
     if len < 12 {
         return Err(DomainError::invalid(
@@ -281,7 +339,37 @@ pub fn check_password_policy(password: &str, username: &str) -> DomainResult<()>
             InputReason::PasswordOneCharacter,
         ));
     }
+    if password_score(password, username, user_inputs) < MIN_PASSWORD_SCORE {
+        return Err(DomainError::invalid(
+            "password",
+            InputReason::PasswordTooGuessable,
+        ));
+    }
     Ok(())
+}
+
+/// The zxcvbn score (0–4) of a password, the account's words and the site's weighed as a
+/// dictionary of their own. A name is also given word by word ("Anna Svensson" → "anna",
+/// "svensson", "annasvensson"), an e-mail address by its parts.
+pub fn password_score(password: &str, username: &str, user_inputs: &[&str]) -> u8 {
+    let mut words: Vec<String> = Vec::new();
+    for input in std::iter::once(&username).chain(user_inputs) {
+        let lower = input.trim().to_lowercase();
+        if lower.is_empty() {
+            continue;
+        }
+        words.extend(
+            lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3)
+                .map(str::to_owned),
+        );
+        words.push(lower.chars().filter(|c| c.is_alphanumeric()).collect());
+        words.push(lower);
+    }
+    let mut all: Vec<&str> = words.iter().map(String::as_str).collect();
+    all.extend_from_slice(SITE_WORDS);
+    u8::from(zxcvbn::zxcvbn(password, &all).score())
 }
 
 #[cfg(test)]
@@ -368,10 +456,70 @@ mod tests {
 
     #[test]
     fn password_policy() {
-        assert!(check_password_policy("correct horse battery", "anna").is_ok());
-        assert!(check_password_policy("short", "anna").is_err());
-        assert!(check_password_policy("anna-is-my-password", "anna").is_err());
-        assert!(check_password_policy("aaaaaaaaaaaaaaaa", "x").is_err());
+        assert!(check_password_policy("correct horse battery", "anna", &[]).is_ok());
+        assert!(check_password_policy("short", "anna", &[]).is_err());
+        assert!(check_password_policy("anna-is-my-password", "anna", &[]).is_err());
+        assert!(check_password_policy("aaaaaaaaaaaaaaaa", "x", &[]).is_err());
+    }
+
+    /// Passwords of twelve characters or more that any list of common passwords or any
+    /// cracking rule tries early: all refused as too easy to guess.
+    #[test]
+    fn guessable_passwords_are_refused() {
+        let guessable = |p: &str, username: &str, inputs: &[&str]| {
+            assert_eq!(
+                check_password_policy(p, username, inputs),
+                Err(DomainError::invalid(
+                    "password",
+                    InputReason::PasswordTooGuessable
+                )),
+                "{p:?} is accepted"
+            );
+        };
+        for p in [
+            "123456789012",
+            "passwordpassword",
+            "password1234",
+            "qwertyuiopasdf",
+            "1q2w3e4r5t6y7u",
+            "abcdefghijklmnop",
+            "iloveyou1234",
+            "123123123123",
+            "abcabcabcabc",
+            "qwerty123456",
+            "Password123!",
+            "letmein12345",
+            "19801980198019",
+            "sommarsommar",
+            "Välkommen2026",
+            "losenord12345",
+            "Vaka12345678",
+            "hemtjanst2024",
+        ] {
+            guessable(p, "x", &[]);
+        }
+        // The account's own words count as guessable too: its name, its e-mail address.
+        let anna = ["Anna Svensson", "anna.svensson@kommun.se"];
+        guessable("SvenssonAnna1985", "as1", &anna);
+        guessable("annasvensson1985", "as1", &anna);
+    }
+
+    #[test]
+    fn strong_passwords_pass() {
+        for p in [
+            "correct horse battery staple",
+            "Blåbärssylt på fredag kväll",
+            "tre gröna ekorrar dansar",
+            "Kx7#pQ2m!vR9zL",
+            "Hk3w-Tq9z-Mr4p-Xe7b",
+        ] {
+            assert_eq!(
+                check_password_policy(p, "anna", &["Anna Svensson"]),
+                Ok(()),
+                "{p:?}"
+            );
+        }
+        assert!(password_score("correct horse battery staple", "anna", &[]) >= MIN_PASSWORD_SCORE);
     }
 
     #[test]
@@ -397,11 +545,15 @@ mod tests {
             InputReason::CheckDigit.into()
         );
         assert_eq!(
-            reason(check_password_policy("short", "anna")),
+            reason(check_password_policy("short", "anna", &[])),
             InputReason::TooShort { min: 12 }.into()
         );
         assert_eq!(
-            reason(check_password_policy("anna-is-my-password", "anna")),
+            reason(check_password_policy("123456789012", "anna", &[])),
+            InputReason::PasswordTooGuessable.into()
+        );
+        assert_eq!(
+            reason(check_password_policy("anna-is-my-password", "anna", &[])),
             InputReason::PasswordContainsUsername.into()
         );
     }
@@ -414,7 +566,7 @@ mod tests {
             let _ = HsaId::parse(&s);
             let _ = OrgNumber::parse(&s);
             let _ = parse_name("name", &s, 100);
-            let _ = check_password_policy(&s, "anna");
+            let _ = check_password_policy(&s, "anna", &["Anna Svensson"]);
         }
 
         #[test]

@@ -179,7 +179,9 @@ enum UserCommand {
         roles: Vec<String>,
         #[arg(long)]
         hsa_id: Option<String>,
-        /// Set this password; otherwise a one-time password is printed that must be changed.
+        /// Set this password (at least 12 characters and hard to guess: common passwords,
+        /// keyboard runs, sequences and the account's own name are refused); otherwise a
+        /// one-time password is printed that must be changed.
         #[arg(long, env = "VAKA_NEW_USER_PASSWORD")]
         password: Option<String>,
     },

@@ -59,7 +59,7 @@ impl Services {
         let username = Username::parse(&input.username)?;
         let (password, must_change) = match input.password {
             Some(p) => {
-                check_password_policy(&p, username.as_str())?;
+                check_password_policy(&p, username.as_str(), &[&input.display_name, &input.email])?;
                 (p, false)
             }
             None => (initial_password(), true),

@@ -141,4 +141,18 @@ mod tests {
         assert_ne!(a, random_token());
         assert_eq!(initial_password().len(), 19);
     }
+
+    /// A one-time password is changed under the password rule, and is set under it too: the
+    /// generated ones pass it (random, so sampled).
+    #[test]
+    fn one_time_passwords_pass_the_password_rule() {
+        for _ in 0..200 {
+            let p = initial_password();
+            assert_eq!(
+                vaka_domain::validate::check_password_policy(&p, "anna", &["Anna Svensson"]),
+                Ok(()),
+                "{p}"
+            );
+        }
+    }
 }

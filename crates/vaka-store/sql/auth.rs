@@ -45,9 +45,24 @@ impl AuthRead for SqlTx {
             r#"SELECT id as "id!: Uuid", token_hash as "token_hash!: Vec<u8>", user_id as "user_id!: Uuid",
                       stage as "stage!", csrf_token as "csrf_token!", created_at as "created_at!: DbInstant",
                       last_seen_at as "last_seen_at!: DbInstant", source_ip as "source_ip?",
-                      user_agent as "user_agent?"
+                      user_agent as "user_agent?", second_factor_at as "second_factor_at?: DbInstant"
                FROM sessions WHERE token_hash = $1"#,
             token_hash,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .record()
+    }
+
+    async fn get_session(&mut self, id: SessionId) -> StoreResult<Option<SessionRecord>> {
+        sqlx::query_as!(
+            SessionRow,
+            r#"SELECT id as "id!: Uuid", token_hash as "token_hash!: Vec<u8>", user_id as "user_id!: Uuid",
+                      stage as "stage!", csrf_token as "csrf_token!", created_at as "created_at!: DbInstant",
+                      last_seen_at as "last_seen_at!: DbInstant", source_ip as "source_ip?",
+                      user_agent as "user_agent?", second_factor_at as "second_factor_at?: DbInstant"
+               FROM sessions WHERE id = $1"#,
+            id.0,
         )
         .fetch_optional(&mut *self.tx)
         .await
@@ -272,8 +287,8 @@ impl AuthWrite for SqlTx {
     async fn insert_session(&mut self, s: &SessionRecord) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO sessions (id, token_hash, user_id, stage, csrf_token, created_at, last_seen_at,
-                 source_ip, user_agent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 source_ip, user_agent, second_factor_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             s.id.0,
             s.token_hash,
             s.user_id.0,
@@ -283,6 +298,7 @@ impl AuthWrite for SqlTx {
             DbInstant::new(s.last_seen_at),
             s.source_ip,
             s.user_agent,
+            s.second_factor_at.map(DbInstant::new),
         )
         .execute(&mut *self.tx)
         .await
@@ -301,6 +317,18 @@ impl AuthWrite for SqlTx {
             id.0,
             stage.code(),
             token_hash
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn prove_second_factor(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()> {
+        sqlx::query!(
+            "UPDATE sessions SET second_factor_at = $2 WHERE id = $1",
+            id.0,
+            at
         )
         .execute(&mut *self.tx)
         .await

@@ -310,6 +310,8 @@ pub trait AuthRead: Send {
         token_hash: &[u8],
     ) -> StoreResult<Option<SessionRecord>>;
 
+    async fn get_session(&mut self, id: SessionId) -> StoreResult<Option<SessionRecord>>;
+
     async fn count_user_sessions(&mut self, user: UserId) -> StoreResult<i64>;
 
     async fn get_api_token_by_hash(&mut self, hash: &[u8]) -> StoreResult<Option<ApiTokenRecord>>;
@@ -372,6 +374,9 @@ pub trait AuthWrite: Send {
         stage: vaka_domain::auth::SessionStage,
         token_hash: &[u8],
     ) -> StoreResult<()>;
+
+    /// Records that the session proved its second factor at `at`.
+    async fn prove_second_factor(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()>;
 
     async fn touch_session(&mut self, id: SessionId, at: DbInstant) -> StoreResult<()>;
 

@@ -270,6 +270,7 @@ pub struct SessionRow {
     pub last_seen_at: DbInstant,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
+    pub second_factor_at: Option<DbInstant>,
 }
 
 impl TryFrom<SessionRow> for SessionRecord {
@@ -285,6 +286,7 @@ impl TryFrom<SessionRow> for SessionRecord {
             last_seen_at: r.last_seen_at.0,
             source_ip: r.source_ip,
             user_agent: r.user_agent,
+            second_factor_at: r.second_factor_at.map(|t| t.0),
         })
     }
 }

@@ -18,6 +18,25 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
+/// An optional JSON body: none without a JSON content type; a JSON body must be valid.
+impl<S, T> axum::extract::OptionalFromRequest<S> for Json<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &S,
+    ) -> Result<Option<Self>, ApiError> {
+        let found =
+            <axum::Json<T> as axum::extract::OptionalFromRequest<S>>::from_request(req, state)
+                .await?;
+        Ok(found.map(|j| Json(j.0)))
+    }
+}
+
 /// Path parameters.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]

@@ -22,5 +22,11 @@ reasons! {
         EnrolmentNotStarted => "auth-enrolment-not-started",
         /// Renewing recovery codes without a second factor.
         NotEnrolled => "auth-not-enrolled",
+        /// A sensitive action without a second factor proven in the last minutes: give a
+        /// current one-time code (or a recovery code) with it.
+        FreshSecondFactorNeeded => "auth-fresh-second-factor-needed",
+        /// A sensitive action through an API token: it needs a person's fresh second factor,
+        /// so only a logged-in session may do it.
+        FreshSecondFactorNeedsSession => "auth-fresh-second-factor-needs-session",
     }
 }

@@ -44,6 +44,9 @@ reasons! {
         PasswordContainsUsername => "input-password-contains-username",
         /// A password of one character repeated.
         PasswordOneCharacter => "input-password-one-character",
+        /// A password that is too easy to guess (a common one, a keyboard run, a sequence, a
+        /// repetition, a date, the account's own words): a zxcvbn score below 3.
+        PasswordTooGuessable => "input-password-too-guessable",
         /// The change refers to something that does not exist.
         RefersToMissing => "input-refers-to-missing",
         /// The change conflicts with existing data.

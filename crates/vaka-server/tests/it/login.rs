@@ -9,7 +9,7 @@ use crate::db_tests;
 use crate::support::{Auth, Res, TestApp};
 use crate::world::{PASSWORD, World};
 
-fn cookie(res: &Res) -> Option<String> {
+pub(crate) fn cookie(res: &Res) -> Option<String> {
     res.headers
         .get_all(axum::http::header::SET_COOKIE)
         .iter()
@@ -20,13 +20,17 @@ fn cookie(res: &Res) -> Option<String> {
 }
 
 /// The form token of a session, read from a page (as a browser would).
-fn csrf_of(body: &str) -> String {
+pub(crate) fn csrf_of(body: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
     let start = body.find(marker).expect("page has a form token") + marker.len();
     body[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn password_step(app: &TestApp, user: &str, password: &str) -> (Res, Option<String>) {
+pub(crate) async fn password_step(
+    app: &TestApp,
+    user: &str,
+    password: &str,
+) -> (Res, Option<String>) {
     let res = app
         .form(
             "/login",
@@ -78,7 +82,7 @@ async fn stepped_up(app: &TestApp, before: Auth, res: &Res) -> Auth {
     Auth::Session { token: new, csrf }
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<String> {
+pub(crate) async fn audit_actions(app: &TestApp) -> Vec<String> {
     let mut tx = app.store.begin_read().await.unwrap();
     tx.search_audit(&vaka_store::AuditQuery {
         limit: 1000,
@@ -93,7 +97,7 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 
 /// Logs in with the right password to a locked account: refused as a wrong password is, with
 /// no session.
-async fn refused_while_locked(app: &TestApp, user: &str) -> Res {
+pub(crate) async fn refused_while_locked(app: &TestApp, user: &str) -> Res {
     let (res, token) = password_step(app, user, PASSWORD).await;
     assert_eq!(
         res.status,
@@ -105,7 +109,7 @@ async fn refused_while_locked(app: &TestApp, user: &str) -> Res {
 }
 
 /// How many of the audited `action:outcome` pairs are `which`.
-fn count_of(actions: &[String], which: &str) -> usize {
+pub(crate) fn count_of(actions: &[String], which: &str) -> usize {
     actions.iter().filter(|a| *a == which).count()
 }
 

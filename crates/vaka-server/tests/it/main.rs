@@ -25,3 +25,4 @@ mod page_walk;
 mod protection;
 mod registry;
 mod rounds;
+mod step_up;

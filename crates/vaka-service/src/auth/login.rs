@@ -31,7 +31,7 @@ struct Step {
 }
 
 /// Whether a code has the shape of a recovery code (ten letters or digits, maybe grouped).
-fn looks_like_recovery_code(code: &str) -> bool {
+pub(super) fn looks_like_recovery_code(code: &str) -> bool {
     code.trim()
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -175,6 +175,7 @@ impl Services {
                         .user_agent
                         .as_ref()
                         .map(|u| u.chars().take(256).collect()),
+                    second_factor_at: second_factor_done.then(|| to_db_precision(now)),
                 };
                 w.insert_session(&session).await?;
                 if stage == SessionStage::Full {
@@ -331,6 +332,8 @@ impl Services {
                 } else {
                     return Ok(None);
                 };
+                w.prove_second_factor(session.id, DbInstant::new(now))
+                    .await?;
                 let principal =
                     load_principal(&mut **w, &user, Credential::Session(session.id)).await?;
                 let stage = login_needs(&principal, true, true, creds.must_change_password);
@@ -368,7 +371,11 @@ impl Services {
         } = self
             .login_step(token, &[SessionStage::PasswordChange], meta)
             .await?;
-        check_password_policy(new_password, user.username.as_str())?;
+        check_password_policy(
+            new_password,
+            user.username.as_str(),
+            &[&user.display_name, user.email.as_str()],
+        )?;
         if verify_password(new_password.to_owned(), creds.password_hash.clone()).await? {
             return Err(ServiceError::invalid(
                 "password",

@@ -8,12 +8,14 @@
 //!
 //! By concern: [`login`] (the steps of a login and the failures they count), [`sessions`]
 //! (resolving a cookie, logging out), [`second_factor`] (TOTP enrolment and recovery codes),
-//! [`passwords`] (changing one's own), [`tokens`] (bearer tokens).
+//! [`passwords`] (changing one's own), [`tokens`] (bearer tokens), [`step_up`] (a fresh second
+//! factor for the sensitive actions).
 
 mod login;
 mod passwords;
 mod second_factor;
 mod sessions;
+mod step_up;
 mod tokens;
 
 pub use second_factor::{check_totp, current_totp_code};

@@ -12,12 +12,15 @@ use crate::secrets::{hash_password, verify_password};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 impl Services {
-    /// Changes one's own password (the current one is required).
+    /// Changes one's own password. The current one is required, and a fresh second factor:
+    /// `code` (a current one-time code or a recovery code) proves it again when the session's
+    /// is stale.
     pub async fn change_password(
         &self,
         ctx: &Ctx<'_>,
         current: &str,
         new_password: &str,
+        code: Option<&str>,
     ) -> ServiceResult<()> {
         let me = ctx.principal.user_id;
         let op = ctx.op(AuditAction::PasswordChanged, PROFILE);
@@ -54,7 +57,11 @@ impl Services {
                 AuthReason::NotCurrentPassword,
             ));
         }
-        check_password_policy(new_password, &ctx.principal.username)?;
+        check_password_policy(
+            new_password,
+            user.username.as_str(),
+            &[&user.display_name, user.email.as_str()],
+        )?;
         if current == new_password {
             return Err(ServiceError::invalid(
                 "password",
@@ -62,8 +69,12 @@ impl Services {
             ));
         }
         let hash = hash_password(new_password.to_owned()).await?;
-        self.door
+        let result = self
+            .door
             .change(op, async |w| {
+                if let Err(wrong) = self.fresh_second_factor(w, code).await? {
+                    return Ok(Err(wrong));
+                }
                 let now = DbInstant::new(w.now());
                 w.set_password(me, &hash, false, now).await?;
                 if creds.failed_logins > 0 {
@@ -71,8 +82,9 @@ impl Services {
                     w.record_login_failure(me, 0, None).await?;
                 }
                 w.succeeded(None, |e| e.subject("user", me));
-                Ok(())
+                Ok(Ok(()))
             })
-            .await
+            .await;
+        self.after_step_up(ctx, result).await
     }
 }

@@ -143,6 +143,10 @@ impl Services {
                     return Ok(None);
                 };
                 w.enable_totp(user_id, DbInstant::new(now), step).await?;
+                if let Some(s) = session {
+                    // The code just given proves the new second factor for this session.
+                    w.prove_second_factor(s.id, DbInstant::new(now)).await?;
+                }
                 let (codes, hashes) = new_recovery_codes();
                 w.replace_recovery_codes(user_id, &hashes).await?;
                 let credential = session.map_or(Credential::System, |s| Credential::Session(s.id));
@@ -160,10 +164,17 @@ impl Services {
         codes.ok_or_else(|| ServiceError::invalid("code", AuthReason::CodeMismatch))
     }
 
-    /// Issues a new set of recovery codes (the old ones stop working).
-    pub async fn renew_recovery_codes(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<String>> {
+    /// Issues a new set of recovery codes (the old ones stop working). Needs a fresh second
+    /// factor: `code` (a current one-time code or a recovery code) proves it again when the
+    /// session's is stale.
+    pub async fn renew_recovery_codes(
+        &self,
+        ctx: &Ctx<'_>,
+        code: Option<&str>,
+    ) -> ServiceResult<Vec<String>> {
         let me = ctx.principal.user_id;
-        self.door
+        let result = self
+            .door
             .change(
                 ctx.op(AuditAction::RecoveryCodesRenewed, PROFILE),
                 async |w| {
@@ -174,13 +185,17 @@ impl Services {
                     if !creds.totp_enabled {
                         return Err(Fault::conflict(AuthReason::NotEnrolled));
                     }
+                    if let Err(wrong) = self.fresh_second_factor(w, code).await? {
+                        return Ok(Err(wrong));
+                    }
                     let (codes, hashes) = new_recovery_codes();
                     w.replace_recovery_codes(me, &hashes).await?;
                     w.succeeded(None, |e| e.subject("user", me));
-                    Ok(codes)
+                    Ok(Ok(codes))
                 },
             )
-            .await
+            .await;
+        self.after_step_up(ctx, result).await
     }
 }
 

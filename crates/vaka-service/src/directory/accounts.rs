@@ -376,13 +376,23 @@ impl Services {
             .await
     }
 
-    /// Removes a user's second factor (a lost phone); they enrol again at next login.
-    pub async fn reset_second_factor(&self, ctx: &Ctx<'_>, id: UserId) -> ServiceResult<()> {
-        self.door
+    /// Removes a user's second factor (a lost phone); they enrol again at next login. Needs
+    /// the caller's fresh second factor (`code` proves it again when stale).
+    pub async fn reset_second_factor(
+        &self,
+        ctx: &Ctx<'_>,
+        id: UserId,
+        code: Option<&str>,
+    ) -> ServiceResult<()> {
+        let result = self
+            .door
             .change(
                 ctx.op(AuditAction::SecondFactorEnrolled, ADMIN),
                 async |w| {
                     let (_, _, grant) = user_in_scope(w, id, Permission::AccountManage).await?;
+                    if let Err(wrong) = self.fresh_second_factor(w, code).await? {
+                        return Ok(Err(wrong));
+                    }
                     w.set_totp_pending(id, None).await?;
                     w.replace_recovery_codes(id, &[]).await?;
                     w.delete_user_sessions(id).await?;
@@ -390,9 +400,10 @@ impl Services {
                         e.subject("user", id)
                             .details(serde_json::json!({ "reset": true }).to_string())
                     });
-                    Ok(())
+                    Ok(Ok(()))
                 },
             )
-            .await
+            .await;
+        self.after_step_up(ctx, result).await
     }
 }

@@ -114,19 +114,26 @@ impl Services {
             .await
     }
 
-    /// Issues a bearer token for a user in the caller's scope.
+    /// Issues a bearer token for a user in the caller's scope. Needs the caller's fresh second
+    /// factor (`code` proves it again when stale), so only a logged-in person creates tokens,
+    /// never a token.
     pub async fn create_api_token(
         &self,
         ctx: &Ctx<'_>,
         user: UserId,
         name: &str,
+        code: Option<&str>,
     ) -> ServiceResult<IssuedToken> {
         let name = parse_name("name", name, 80)?;
-        self.door
+        let result = self
+            .door
             .change(ctx.op(AuditAction::TokenCreated, ADMIN), async |w| {
                 let (account, _, grant) = user_in_scope(w, user, Permission::TokenManage).await?;
                 if !account.status.can_log_in() {
                     return Err(Fault::conflict(DirectoryReason::AccountNotActive));
+                }
+                if let Err(wrong) = self.fresh_second_factor(w, code).await? {
+                    return Ok(Err(wrong));
                 }
                 let issued = self
                     .issue_token(&mut **w, user, &name, Some(ctx.principal.user_id), None)
@@ -135,9 +142,10 @@ impl Services {
                     e.subject("token", issued.id)
                         .details(serde_json::json!({ "user": user }).to_string())
                 });
-                Ok(issued)
+                Ok(Ok(issued))
             })
-            .await
+            .await;
+        self.after_step_up(ctx, result).await
     }
 
     pub async fn revoke_api_token(

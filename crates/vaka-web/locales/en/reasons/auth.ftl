@@ -11,3 +11,5 @@ auth-enrolled-ask-for-reset = a second factor is already enrolled; an administra
 auth-already-enrolled = a second factor is already enrolled
 auth-enrolment-not-started = start the enrolment first
 auth-not-enrolled = enrol a second factor first
+auth-fresh-second-factor-needed = enter a current code from your app (or a recovery code) to confirm it is you; this change needs one unless you gave a code in the last few minutes
+auth-fresh-second-factor-needs-session = can only be done by a logged-in person confirming with their second factor, not with an API token

@@ -22,6 +22,7 @@ input-hsa-id-shape = must look like SE2321000016-15G7 (SE, 10 digits, '-', 1–3
 input-org-number-length = must have 10 digits (NNNNNN-NNNN)
 input-password-contains-username = must not contain the username
 input-password-one-character = must not repeat a single character
+input-password-too-guessable = is too easy to guess; choose a longer passphrase of unrelated words (avoid common passwords, keyboard runs, years and your name)
 input-refers-to-missing = it refers to something that does not exist
 input-conflicts-with-existing = it conflicts with existing data
 input-not-valid = is not valid

@@ -11,3 +11,5 @@ auth-enrolled-ask-for-reset = tvåfaktorsinloggning är redan aktiverad; en admi
 auth-already-enrolled = tvåfaktorsinloggning är redan aktiverad
 auth-enrolment-not-started = börja aktiveringen av tvåfaktorsinloggning först
 auth-not-enrolled = aktivera tvåfaktorsinloggning först
+auth-fresh-second-factor-needed = ange en aktuell kod från din app (eller en reservkod) för att bekräfta att det är du; det krävs för den här ändringen om du inte angett en kod de senaste minuterna
+auth-fresh-second-factor-needs-session = kan bara göras av en inloggad person som bekräftar med sin tvåfaktorskod, inte med en API-nyckel

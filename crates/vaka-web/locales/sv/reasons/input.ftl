@@ -22,6 +22,7 @@ input-hsa-id-shape = ska se ut som SE2321000016-15G7 (SE, 10 siffror, '-', 1–3
 input-org-number-length = ska ha 10 siffror (NNNNNN-NNNN)
 input-password-contains-username = får inte innehålla användarnamnet
 input-password-one-character = får inte vara ett och samma tecken upprepat
+input-password-too-guessable = är för lätt att gissa; välj en längre lösenfras av ord som inte hör ihop (undvik vanliga lösenord, tangentbordsrader, årtal och ditt namn)
 input-refers-to-missing = det hänvisar till något som inte finns
 input-conflicts-with-existing = det krockar med uppgifter som redan finns
 input-not-valid = är inte giltigt

@@ -337,15 +337,32 @@ pub async fn reset_password(
     }))
 }
 
-/// Remove an account's second factor so that it is enrolled again at next login.
+/// A sensitive action's confirmation by the person logged in.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepUpInput {
+    /// A current one-time code (or a recovery code) of the caller, needed when the session has
+    /// not proven its second factor in the last minutes (else 409 `auth-fresh-second-factor-needed`).
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Remove an account's second factor so that it is enrolled again at next login. Only a
+/// logged-in person (session cookie) with a fresh second factor may: a bearer token is refused
+/// (409 `auth-fresh-second-factor-needs-session`).
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-second-factor", tag = "directory",
+    request_body(content = Option<StepUpInput>),
     params(("id" = UserId, Path, description = "User id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn reset_second_factor(
     Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
+    input: Option<Json<StepUpInput>>,
 ) -> ApiResult<StatusCode> {
-    s.services.reset_second_factor(&caller.ctx(), id).await?;
+    let input = input.map(|Json(i)| i).unwrap_or_default();
+    s.services
+        .reset_second_factor(&caller.ctx(), id, input.code.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -381,9 +398,15 @@ pub async fn revoke_role(
 pub struct TokenInput {
     /// What the token is for, e.g. "Lifecare integration".
     pub name: String,
+    /// A current one-time code (or a recovery code) of the caller, needed when the session has
+    /// not proven its second factor in the last minutes.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
-/// Issue a bearer token for an account; the token is shown only in this response.
+/// Issue a bearer token for an account; the token is shown only in this response. Only a
+/// logged-in person (session cookie) with a fresh second factor may: a bearer token is refused
+/// (409 `auth-fresh-second-factor-needs-session`), so a leaked token cannot mint more.
 #[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "directory", request_body = TokenInput,
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 201, body = IssuedTokenDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -394,7 +417,7 @@ pub async fn create_token(
 ) -> ApiResult<(StatusCode, Json<IssuedTokenDto>)> {
     let t = s
         .services
-        .create_api_token(&caller.ctx(), id, &input.name)
+        .create_api_token(&caller.ctx(), id, &input.name, input.code.as_deref())
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -118,6 +118,9 @@ pub struct ProfilePage {
     pub user: UserAccount,
     pub org_name: String,
     pub roles: Vec<String>,
+    /// The sensitive forms (password, recovery codes) ask for a current code: the session's
+    /// second factor is not fresh.
+    pub needs_code: bool,
 }
 
 async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
@@ -134,9 +137,14 @@ async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageR
     } else {
         StatusCode::OK
     };
+    let needs_code = user.totp_enabled
+        && state
+            .services
+            .needs_fresh_second_factor(caller.session.as_ref());
     Ok(render(
         status,
         &ProfilePage {
+            needs_code,
             roles: role_labels(t, caller, &names),
             user,
             org_name,
@@ -155,6 +163,16 @@ pub struct PasswordForm {
     pub current: String,
     pub new_password: String,
     pub repeat: String,
+    /// A current one-time code (or a recovery code), when the session's is not fresh.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A sensitive action's confirmation: a current one-time code (or a recovery code).
+#[derive(Debug, Deserialize, Default)]
+pub struct CodeForm {
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 pub async fn change_password(
@@ -168,7 +186,12 @@ pub async fn change_password(
     }
     match state
         .services
-        .change_password(&caller.ctx(), &form.current, &form.new_password)
+        .change_password(
+            &caller.ctx(),
+            &form.current,
+            &form.new_password,
+            form.code.as_deref(),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/profile?ok=password-changed").into_response()),
@@ -176,13 +199,17 @@ pub async fn change_password(
     }
 }
 
-pub async fn renew_codes(Req { state, t, caller }: Req) -> PageResult {
+pub async fn renew_codes(Req { state, t, caller }: Req, Form(form): Form<CodeForm>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "profile");
-    let codes = state
+    let codes = match state
         .services
-        .renew_recovery_codes(&caller.ctx())
+        .renew_recovery_codes(&caller.ctx(), form.code.as_deref())
         .await
-        .or_page(&page)?;
+    {
+        Ok(codes) => codes,
+        // The profile again, saying why (a code is needed, or the one given was wrong).
+        Err(e) => return profile_page(&state, &caller, page.with_error(&e.into())).await,
+    };
     Ok(render(
         StatusCode::OK,
         &CodesPage {

@@ -19,7 +19,7 @@ use crate::page::{
     local_time, record_page, render,
 };
 use crate::state::AppState;
-use crate::ui::account::home::Flash;
+use crate::ui::account::home::{CodeForm, Flash};
 
 pub struct RoleRow {
     pub id: RoleAssignmentId,
@@ -60,6 +60,9 @@ pub struct UserPage {
     pub is_active: bool,
     pub is_deactivated: bool,
     pub is_self: bool,
+    /// Resetting a second factor and creating a token ask for a current code: the caller's
+    /// session has not proven its second factor in the last minutes.
+    pub needs_code: bool,
 }
 
 async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx) -> PageResult {
@@ -150,6 +153,9 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
             is_active: s == AccountStatus::Active,
             is_deactivated: s == AccountStatus::Deactivated,
             is_self: d.account.id == p.user_id,
+            needs_code: state
+                .services
+                .needs_fresh_second_factor(caller.session.as_ref()),
             u: d.account,
             page,
         },
@@ -260,9 +266,16 @@ pub async fn reactivate(r: Req, Path(id): Path<String>) -> PageResult {
     .await
 }
 
-pub async fn reset_second_factor(r: Req, Path(id): Path<String>) -> PageResult {
+pub async fn reset_second_factor(
+    r: Req,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CodeForm>,
+) -> PageResult {
     user_action(r, &id, "user-totp_reset", async |state, caller, u| {
-        state.services.reset_second_factor(&caller.ctx(), u).await
+        state
+            .services
+            .reset_second_factor(&caller.ctx(), u, form.code.as_deref())
+            .await
     })
     .await
 }
@@ -337,6 +350,9 @@ pub async fn remove_role(r: Req, Path((id, assignment)): Path<(String, String)>)
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
     pub name: String,
+    /// A current one-time code (or a recovery code), when the session's is not fresh.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 pub async fn create_token(
@@ -352,7 +368,7 @@ pub async fn create_token(
         async |state, caller, u| {
             state
                 .services
-                .create_api_token(&caller.ctx(), u, &form.name)
+                .create_api_token(&caller.ctx(), u, &form.name, form.code.as_deref())
                 .await
         },
         |tok| Secret {
