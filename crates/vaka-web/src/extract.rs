@@ -18,6 +18,26 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
+/// An optional JSON body: `None` when the request has no `Content-Type` (no body sent);
+/// otherwise the body must be JSON that fits, as for [`Json`].
+impl<T, S> axum::extract::OptionalFromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let body =
+            <axum::Json<T> as axum::extract::OptionalFromRequest<S>>::from_request(req, state)
+                .await?;
+        Ok(body.map(|axum::Json(v)| Json(v)))
+    }
+}
+
 /// Path parameters.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
