@@ -495,10 +495,12 @@ async fn a_request_does_not_tell_whether_a_username_is_taken(app: TestApp) {
 
     // Approving under the taken name is refused; under another name the account works.
     let approve = |id: &str| format!("/api/v1/users/{id}/approve");
-    let res = app
-        .json(Method::POST, &approve(&id_taken), &m_admin, json!({}))
-        .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    for body in [json!({}), json!(null)] {
+        let res = app
+            .json(Method::POST, &approve(&id_taken), &m_admin, body)
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    }
     let res = app
         .json(
             Method::POST,

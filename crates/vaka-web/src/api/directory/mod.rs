@@ -285,9 +285,10 @@ pub struct ApproveInput {
 pub async fn approve_user(
     Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
-    body: Option<Json<ApproveInput>>,
+    body: Option<Json<Option<ApproveInput>>>,
 ) -> ApiResult<Json<CreatedAccountDto>> {
-    let input = body.map(|Json(i)| i).unwrap_or_default();
+    // No body, a `null` body and `{}` all keep the username asked for.
+    let input = body.and_then(|Json(i)| i).unwrap_or_default();
     let c = s
         .services
         .approve_user(&caller.ctx(), id, input.username.as_deref())
