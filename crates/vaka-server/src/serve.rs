@@ -52,6 +52,9 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 
 /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    // Signed checkpoints of the audit log: at start, every minute, at shutdown.
+    let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
+    let checkpointing = checkpoints.clone().spawn(state.services.clone());
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {
         spawn_metrics(addr, state.clone()).await;
@@ -74,6 +77,10 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     jobs.abort();
     if let Some(a) = alarms {
         a.stop(&state.services).await;
+    }
+    checkpointing.abort();
+    if let Err(e) = checkpoints.write(&state.services, true).await {
+        tracing::error!(error = %format!("{e:#}"), "writing the last audit checkpoint failed");
     }
     state.services.close().await;
     tracing::info!("stopped");

@@ -24,7 +24,7 @@ use crate::world::World;
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
 
 /// Registers an alarm unit with a DC-09 account (and key) and takes it to active at `client`.
-async fn alarm_unit(
+pub(crate) async fn alarm_unit(
     app: &TestApp,
     w: &World,
     client: ClientId,
@@ -470,7 +470,7 @@ async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: Test
     rx.stop(&app.services).await;
 }
 
-async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
+pub(crate) async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
