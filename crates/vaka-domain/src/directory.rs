@@ -194,7 +194,24 @@ pub struct UserAccount {
 /// Accounts unused this long are flagged for review (REG-05: review permissions regularly).
 pub const UNUSED_ACCOUNT_LIMIT: SignedDuration = SignedDuration::from_hours(90 * 24);
 
+/// Between a requested username and the id of the account that waits for it, in the stored
+/// username of a request. No username contains it (see [`Username::parse`]).
+const HELD_FOR: char = '~';
+
 impl UserAccount {
+    /// The username as the store keeps it. A requested account does not claim its username
+    /// until it is approved: it is held under the account's own id (`anna~<id>`, which no
+    /// username can be). So a request never collides with an account of another
+    /// organisation, and the requester cannot learn from the answer whether a username is
+    /// taken (account enumeration); the approver sees the clash and chooses another name.
+    pub fn stored_username(&self) -> String {
+        if self.status == AccountStatus::Requested {
+            format!("{}{HELD_FOR}{}", self.username.as_str(), self.id)
+        } else {
+            self.username.as_str().to_owned()
+        }
+    }
+
     /// An active account that has not been used for 90 days (counting from creation when it
     /// was never used) is flagged so that an admin can end it.
     pub fn is_unused(&self, now: Timestamp) -> bool {
@@ -204,6 +221,11 @@ impl UserAccount {
         let since = self.last_login_at.unwrap_or(self.created_at);
         now.duration_since(since) >= UNUSED_ACCOUNT_LIMIT
     }
+}
+
+/// The username in a stored username (see [`UserAccount::stored_username`]).
+pub fn username_of_stored(stored: &str) -> &str {
+    stored.split_once(HELD_FOR).map_or(stored, |(name, _)| name)
 }
 
 #[cfg(test)]
@@ -248,6 +270,18 @@ mod tests {
         for &s in AccountStatus::ALL {
             assert_eq!(AccountStatus::from_code(s.code()), Some(s));
         }
+    }
+
+    #[test]
+    fn a_request_holds_its_username_under_its_own_id_until_approved() {
+        let mut a = account("2026-01-01T00:00:00Z", None, AccountStatus::Requested);
+        let held = a.stored_username();
+        assert_eq!(held, format!("anna~{}", a.id));
+        assert!(Username::parse(&held).is_err(), "no username looks held");
+        assert_eq!(username_of_stored(&held), "anna");
+        a.status = AccountStatus::Active;
+        assert_eq!(a.stored_username(), "anna");
+        assert_eq!(username_of_stored("anna"), "anna");
     }
 
     #[test]

@@ -344,7 +344,7 @@ impl DirectoryWrite for SqlTx {
                  created_at, requested_by, decided_by, decided_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             u.id.0,
-            u.username.as_str(),
+            u.stored_username(),
             u.display_name,
             search_key(&u.display_name),
             u.email.as_str(),
@@ -376,6 +376,25 @@ impl DirectoryWrite for SqlTx {
             search_key(&u.display_name),
             u.email.as_str(),
             u.hsa_id.as_ref().map(vaka_domain::validate::HsaId::as_str),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn claim_username(
+        &mut self,
+        user: UserId,
+        username: &vaka_domain::validate::Username,
+    ) -> StoreResult<()> {
+        let done = sqlx::query!(
+            "UPDATE users SET username = $2 WHERE id = $1",
+            user.0,
+            username.as_str(),
         )
         .execute(&mut *self.tx)
         .await

@@ -280,6 +280,14 @@ pub trait DirectoryWrite: Send {
 
     async fn update_user_profile(&mut self, user: &UserAccount) -> StoreResult<()>;
 
+    /// Gives an account its username for good (at approval: a request only holds it, see
+    /// [`UserAccount::stored_username`]). `Conflict` when another account has it.
+    async fn claim_username(
+        &mut self,
+        user: UserId,
+        username: &vaka_domain::validate::Username,
+    ) -> StoreResult<()>;
+
     /// Records an approval, rejection, deactivation or reactivation.
     async fn set_user_status(&mut self, change: &StatusChange) -> StoreResult<()>;
 

@@ -11,6 +11,7 @@ use vaka_domain::auth::SessionStage;
 use vaka_domain::client::{ClientSummary, Protection};
 use vaka_domain::directory::{
     AccountStatus, Organisation, OrganisationKind, ProviderKind, Unit, UnitKind, UserAccount,
+    username_of_stored,
 };
 use vaka_domain::ids::{ApiTokenId, ClientId, OrganisationId, SessionId, UnitId, UserId};
 use vaka_domain::validate::{Email, HsaId, OrgNumber, Username};
@@ -181,7 +182,7 @@ impl TryFrom<UserRow> for UserAccount {
     fn try_from(r: UserRow) -> StoreResult<Self> {
         Ok(UserAccount {
             id: UserId(r.id),
-            username: Username::parse(&r.username).map_err(corrupt)?,
+            username: Username::parse(username_of_stored(&r.username)).map_err(corrupt)?,
             display_name: r.display_name,
             email: Email::parse(&r.email).map_err(corrupt)?,
             hsa_id: r

@@ -18,22 +18,23 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
-/// An optional JSON body: none without a JSON content type; a JSON body must be valid.
-impl<S, T> axum::extract::OptionalFromRequest<S> for Json<T>
+/// An optional JSON body: `None` when the request has no `Content-Type` (no body sent);
+/// otherwise the body must be JSON that fits, as for [`Json`].
+impl<T, S> axum::extract::OptionalFromRequest<S> for Json<T>
 where
-    S: Send + Sync,
     T: serde::de::DeserializeOwned,
+    S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(
         req: axum::extract::Request,
         state: &S,
-    ) -> Result<Option<Self>, ApiError> {
-        let found =
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let body =
             <axum::Json<T> as axum::extract::OptionalFromRequest<S>>::from_request(req, state)
                 .await?;
-        Ok(found.map(|j| Json(j.0)))
+        Ok(body.map(|axum::Json(v)| Json(v)))
     }
 }
 

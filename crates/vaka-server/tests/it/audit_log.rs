@@ -309,7 +309,31 @@ async fn concurrent_writers_keep_one_unbroken_chain(app: TestApp) {
     ));
 }
 
+/// The user field of the log review resolves only accounts the reviewer may see in the
+/// directory: a provider's unit manager typing another organisation's username gets the answer
+/// a name nobody has gets, so the form tells nobody which usernames exist (issue 13.6).
+async fn the_log_review_does_not_tell_which_usernames_exist_elsewhere(app: TestApp) {
+    let w = World::build(&app).await;
+    let session = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let search = async |name: &str| {
+        let res = app.get(&format!("/audit?user={name}"), &session).await;
+        (res.status, res.body.replace(name, "<name>"))
+    };
+    let elsewhere = search("b_staff").await;
+    let nobody = search("ingen.alls").await;
+    assert_eq!(nobody.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", nobody.1);
+    assert_eq!(
+        elsewhere.0, nobody.0,
+        "another organisation's username is found"
+    );
+    assert!(elsewhere.1 == nobody.1, "the pages differ");
+    // A person of the reviewer's own unit is found.
+    let (status, _) = search("a_staff").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 db_tests!(
+    the_log_review_does_not_tell_which_usernames_exist_elsewhere,
     every_read_of_personal_data_is_logged_with_who_what_where,
     refused_attempts_are_logged_too,
     log_review_searches_by_user_client_action_and_period,

@@ -356,7 +356,213 @@ async fn the_admin_creates_a_unit_and_a_user_in_the_pages(app: TestApp) {
     assert_eq!(users.as_array().unwrap().len(), 1);
 }
 
+/// Account enumeration (issue 13.6): a provider's administrator who requests an account learns
+/// nothing about usernames of other organisations. A request for a taken username is answered
+/// exactly as one for a free username (API and page), and is audited all the same; the
+/// municipality's administrator sees the clash and approves under another name.
+async fn a_request_does_not_tell_whether_a_username_is_taken(app: TestApp) {
+    let w = World::build(&app).await;
+    let b_admin = w.p("b_admin");
+    let m_admin = w.p("m_admin").bearer();
+    let taken = "a_staff"; // an account of provider A
+    let free = "ledigt.namn";
+    let request = |username: &str| {
+        json!({
+            "username": username, "display_name": "Ny Anställd", "email": "ny@privatomsorg.se",
+            "organisation_id": w.b, "roles": [{"role": "care_staff", "organisation_id": w.b, "unit_id": w.b1}]
+        })
+    };
+    // The answer with the id, the time and the username asked for taken out.
+    let shape = |res: &crate::support::Res, username: &str| {
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "a request for {username}: {}",
+            res.body
+        );
+        let v = res.json();
+        let id = v["user"]["id"].as_str().unwrap().to_owned();
+        let created = v["user"]["created_at"].as_str().unwrap().to_owned();
+        let body = res
+            .body
+            .replace(&id, "<id>")
+            .replace(&created, "<at>")
+            .replace(username, "<username>");
+        (res.status, body, id)
+    };
+    let res = app
+        .json(
+            Method::POST,
+            "/api/v1/users/requests",
+            &b_admin.bearer(),
+            request(taken),
+        )
+        .await;
+    let (status_taken, body_taken, id_taken) = shape(&res, taken);
+    let res = app
+        .json(
+            Method::POST,
+            "/api/v1/users/requests",
+            &b_admin.bearer(),
+            request(free),
+        )
+        .await;
+    let (status_free, body_free, id_free) = shape(&res, free);
+    assert_eq!((status_taken, &body_taken), (status_free, &body_free));
+    assert!(
+        body_taken.contains("\"username\":\"<username>\""),
+        "{body_taken}"
+    );
+
+    // The same through the page, and the request's own page reads alike.
+    let session = crate::support::logged_in(&app, b_admin.id).await;
+    let mut pages = Vec::new();
+    for username in [taken, free] {
+        let form = [
+            ("username", username),
+            ("display_name", "Ny Anställd"),
+            ("email", "ny@privatomsorg.se"),
+            ("hsa_id", ""),
+            ("organisation_id", &w.b.to_string()),
+            ("role", "care_staff"),
+            ("unit_id", &w.b1.to_string()),
+        ];
+        let res = app.form("/admin/users/request", &session, &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let to = res.location().unwrap().to_owned();
+        let id = to
+            .trim_start_matches("/admin/users/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let page = app.get(&to, &session).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let shown = page
+            .body
+            .replace(&id, "<id>")
+            .replace(username, "<username>");
+        pages.push((res.status, to.replace(&id, "<id>"), strip_times(&shown)));
+    }
+    assert_eq!(pages[0], pages[1], "the requester's pages differ");
+
+    // The requester's list shows each request under the username asked for.
+    let mine = app
+        .get("/api/v1/users?status=requested", &b_admin.bearer())
+        .await
+        .json();
+    let listed = names(&mine, "username");
+    assert_eq!(
+        listed.iter().filter(|u| *u == taken).count(),
+        2,
+        "{listed:?}"
+    );
+
+    // Both requests are in the audit log.
+    let audit = app
+        .get(
+            &format!(
+                "/api/v1/audit?action=user.request&user_id={}&limit=50",
+                b_admin.id
+            ),
+            &w.p("m_manager").bearer(),
+        )
+        .await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    let subjects: Vec<String> = audit
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for id in [&id_taken, &id_free] {
+        assert!(subjects.contains(id), "{id} not audited: {subjects:?}");
+    }
+
+    // The approver sees the clash on the request's page; the requester never does.
+    let m_session = crate::support::logged_in(&app, w.p("m_admin").id).await;
+    let page = app
+        .get(&format!("/admin/users/{id_taken}"), &m_session)
+        .await;
+    page.assert_says(StatusCode::OK, "Användarnamnet som begärts finns redan");
+    let page = app
+        .get(&format!("/admin/users/{id_free}"), &m_session)
+        .await;
+    assert!(!page.body.contains("username-taken"), "{}", page.body);
+    let page = app.get(&format!("/admin/users/{id_taken}"), &session).await;
+    assert!(!page.body.contains("username-taken"));
+
+    // Approving under the taken name is refused; under another name the account works.
+    let approve = |id: &str| format!("/api/v1/users/{id}/approve");
+    for body in [json!({}), json!(null)] {
+        let res = app
+            .json(Method::POST, &approve(&id_taken), &m_admin, body)
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    }
+    let res = app
+        .json(
+            Method::POST,
+            &approve(&id_taken),
+            &m_admin,
+            json!({"username": "b.nyanstalld"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["user"]["username"], "b.nyanstalld");
+    let password = res.json()["initial_password"].as_str().unwrap().to_owned();
+    let login = app
+        .form(
+            "/login",
+            &Auth::None,
+            &[("username", "b.nyanstalld"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(login.location(), Some("/login/password"));
+    // The free name is claimed as asked for, without a body.
+    let res = app
+        .send(
+            axum::http::Request::builder()
+                .method(Method::POST)
+                .uri(approve(&id_free))
+                .header(
+                    axum::http::header::AUTHORIZATION,
+                    format!("Bearer {}", w.p("m_admin").token),
+                )
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["user"]["username"], free);
+}
+
+/// A page with its clock times taken out (`12:34`).
+fn strip_times(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 4 < chars.len()
+            && chars[i].is_ascii_digit()
+            && chars[i + 1].is_ascii_digit()
+            && chars[i + 2] == ':'
+            && chars[i + 3].is_ascii_digit()
+            && chars[i + 4].is_ascii_digit()
+        {
+            out.push_str("hh:mm");
+            i += 5;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 db_tests!(
+    a_request_does_not_tell_whether_a_username_is_taken,
     a_provider_requests_and_the_municipality_approves,
     requests_stay_within_the_requesters_organisation_and_unit,
     each_sees_only_the_clients_their_units_serve,

@@ -824,7 +824,88 @@ async fn pages_refuse_bad_form_input_with_a_readable_message(app: TestApp) {
     );
 }
 
+/// The follow-up report (REG-22) follows need-to-know: the system manager, who may read no
+/// client, sees how many decisions each unit has waiting but no name; the needs assessor, who
+/// may read every client, sees the names, and each client named is in the audit log.
+async fn the_follow_up_report_names_only_clients_within_reach(app: TestApp) {
+    let w = World::build(&app).await;
+    let assessor = w.p("m_assessor");
+    let manager = w.p("m_manager");
+    for client in [w.client_a1, w.client_b1] {
+        created(
+            &post(
+                &app,
+                assessor,
+                &format!("/api/v1/clients/{client}/decisions"),
+                json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+                       "times": "22:00", "decided_on": "2026-07-01", "valid_from": "2026-07-01"}),
+            )
+            .await,
+        );
+    }
+    let path = "/api/v1/reports/not-carried-out";
+
+    let res = app.get(path, &manager.bearer()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    for secret in ["Alma Ettan", "Cecilia Bee"] {
+        assert!(!res.body.contains(secret), "{secret} named: {}", res.body);
+    }
+    for id in [w.client_a1, w.client_b1] {
+        assert!(!res.body.contains(&id.to_string()), "{}", res.body);
+    }
+    let report = res.json();
+    assert_eq!(report["lines"], json!([]));
+    let mut counted: Vec<String> = report["outside_reach"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    counted.sort();
+    let mut want = vec![
+        json!({"provider_id": w.a, "unit_id": w.a1, "decisions": 1}).to_string(),
+        json!({"provider_id": w.b, "unit_id": w.b1, "decisions": 1}).to_string(),
+    ];
+    want.sort();
+    assert_eq!(counted, want, "one decision waiting in A1 and one in B1");
+    let page = app
+        .get("/reports/not-carried-out", &session(&app, manager).await)
+        .await;
+    page.assert_says(StatusCode::OK, "Beslut för brukare utanför din behörighet");
+    assert!(!page.body.contains("Alma Ettan") && !page.body.contains("Cecilia Bee"));
+    assert!(
+        page.body.contains("Privat Omsorg AB"),
+        "the unit's provider is named"
+    );
+    for client in [w.client_a1, w.client_b1] {
+        assert!(
+            w.audit_about(&app, "report.read", client).await.is_empty(),
+            "no client was shown to the system manager"
+        );
+    }
+
+    let res = app.get(path, &assessor.bearer()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let report = res.json();
+    assert_eq!(report["outside_reach"], json!([]));
+    let mut named: Vec<&str> = report["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["client_name"].as_str().unwrap())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["Alma Ettan", "Cecilia Bee"]);
+    for client in [w.client_a1, w.client_b1] {
+        let entries = w.audit_about(&app, "report.read", client).await;
+        assert_eq!(entries.len(), 1, "one entry per client shown: {entries:?}");
+        assert_eq!(entries[0]["actor_username"], "m_assessor");
+        assert_eq!(entries[0]["outcome"], "success");
+    }
+}
+
 db_tests!(
+    the_follow_up_report_names_only_clients_within_reach,
     decision_to_active_camera_through_the_api,
     a_client_outside_ones_unit_is_refused_and_the_attempt_audited,
     a_protected_address_appears_on_no_route_outside_the_named_group,

@@ -126,6 +126,24 @@ impl Services {
             .read(op, async |r| {
                 let (account, assignments, grant) =
                     user_in_scope(r, id, Permission::DirectoryRead).await?;
+                let units: Vec<UnitId> = assignments.iter().filter_map(|a| a.unit_id).collect();
+                let approver = ctx
+                    .principal
+                    .grant_for(
+                        Permission::AccountApprove,
+                        Target {
+                            organisation: account.organisation_id,
+                            units: &units,
+                        },
+                    )
+                    .is_some();
+                // A request holds its username under its own id, so a match is another
+                // account (or, for a request stored before requests held their names, itself).
+                let username_taken = approver
+                    && account.status == AccountStatus::Requested
+                    && r.get_user_by_username(account.username.as_str())
+                        .await?
+                        .is_some_and(|other| other.id != id);
                 let active_sessions = r.count_user_sessions(id).await?;
                 let tokens = r.list_api_tokens(id).await?;
                 r.succeeded(Some(&grant), |e| e.subject("user", id));
@@ -135,6 +153,7 @@ impl Services {
                     assignments,
                     active_sessions,
                     tokens,
+                    username_taken,
                 })
             })
             .await
@@ -151,7 +170,10 @@ impl Services {
     }
 
     /// Requests an account (a provider's administrator or a unit manager); it can be used only
-    /// once a municipal administrator approves it.
+    /// once a municipal administrator approves it. The request does not claim its username
+    /// (see [`UserAccount::stored_username`]): it is answered alike whether or not another
+    /// organisation's account has the name, so a requester cannot probe for usernames; the
+    /// approver sees a clash and chooses another name.
     pub async fn request_user(
         &self,
         ctx: &Ctx<'_>,
@@ -247,20 +269,42 @@ impl Services {
             .await
     }
 
-    /// Approves a requested account; returns its one-time password.
-    pub async fn approve_user(&self, ctx: &Ctx<'_>, id: UserId) -> ServiceResult<CreatedAccount> {
+    /// Approves a requested account under the username asked for, or under `username` when
+    /// the approver chooses another (the one asked for is taken); returns its one-time
+    /// password. The account claims its username now: `Conflict` when another has it.
+    pub async fn approve_user(
+        &self,
+        ctx: &Ctx<'_>,
+        id: UserId,
+        username: Option<&str>,
+    ) -> ServiceResult<CreatedAccount> {
         self.door
             .change(ctx.op(AuditAction::UserApproved, ADMIN), async |w| {
                 let (mut account, _, grant) =
                     user_in_scope(w, id, Permission::AccountApprove).await?;
                 account.status = account.status.approve()?;
+                let requested = account.username.clone();
+                if let Some(chosen) = username.map(str::trim).filter(|u| !u.is_empty()) {
+                    account.username = Username::parse(chosen)?;
+                }
+                w.claim_username(id, &account.username).await?;
                 let password = initial_password();
                 let hash = hash_password(password.clone()).await?;
                 let me = ctx.principal.user_id;
                 set_status(w, id, account.status, Some(me)).await?;
                 let now = DbInstant::new(w.now());
                 w.set_password(id, &hash, true, now).await?;
-                w.succeeded(Some(&grant), |e| e.subject("user", id));
+                let renamed = (account.username != requested).then(|| {
+                    serde_json::json!({
+                        "requested": requested.as_str(),
+                        "username": account.username.as_str(),
+                    })
+                    .to_string()
+                });
+                w.succeeded(Some(&grant), |e| match renamed {
+                    Some(d) => e.subject("user", id).details(d),
+                    None => e.subject("user", id),
+                });
                 account.decided_by = Some(me);
                 Ok(CreatedAccount {
                     account,

@@ -113,6 +113,10 @@ pub struct UserDetail {
     pub unused: bool,
     pub active_sessions: i64,
     pub tokens: Vec<ApiTokenRecord>,
+    /// For a waiting request, and only for a caller who may approve it: whether another
+    /// account already has the requested username, so that approval must choose another.
+    /// Never told to the requester (account enumeration).
+    pub username_taken: bool,
 }
 
 /// A listed account and whether it is flagged as unused.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use vaka_domain::access::Permission;
+use vaka_domain::access::{Permission, Target};
 use vaka_domain::audit::AuditAction;
 use vaka_domain::directory::{AccountStatus, Organisation, Unit, UserAccount};
 use vaka_domain::ids::{UnitId, UserId};
@@ -130,7 +130,9 @@ impl Services {
             .await
     }
 
-    /// The id behind a username (for the audit search form); reveals nothing else.
+    /// The id behind a username (for the audit search form), for an account the caller may
+    /// see in the directory; `None` for any other, exactly as for a name nobody has, so the
+    /// form is no way to learn which usernames exist elsewhere (account enumeration).
     pub async fn user_id_by_username(
         &self,
         ctx: &Ctx<'_>,
@@ -139,7 +141,26 @@ impl Services {
         let name = username.trim().to_lowercase();
         self.door
             .read(ctx.op(AuditAction::AccessDenied, ADMIN), async |r| {
-                Ok(r.get_user_by_username(&name).await?.map(|u| u.id))
+                let Some(user) = r.get_user_by_username(&name).await? else {
+                    return Ok(None);
+                };
+                let units: Vec<UnitId> = r
+                    .list_assignments(user.id)
+                    .await?
+                    .iter()
+                    .filter_map(|a| a.unit_id)
+                    .collect();
+                let visible = ctx
+                    .principal
+                    .grant_for(
+                        Permission::DirectoryRead,
+                        Target {
+                            organisation: user.organisation_id,
+                            units: &units,
+                        },
+                    )
+                    .is_some();
+                Ok(visible.then_some(user.id))
             })
             .await
     }

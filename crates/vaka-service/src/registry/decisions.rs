@@ -1,15 +1,17 @@
 //! Decisions, the orders that carry them out, and the report on decisions not carried out.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use vaka_domain::access::Permission;
-use vaka_domain::audit::AuditAction;
+use vaka_domain::access::{Assignment, Permission};
+use vaka_domain::audit::{AuditAction, AuditFlags, Outcome};
 use vaka_domain::client::ClientSummary;
 use vaka_domain::decision::{
     Decision, DecisionTerms, Law, Order, OrderStatus, ServiceKind, SupervisionMode,
     check_no_overlap, not_carried_out, parse_times,
 };
-use vaka_domain::ids::{ClientId, DecisionId, OrderId, OrganisationId};
+use vaka_domain::ids::{ClientId, DecisionId, OrderId, OrganisationId, UnitId};
 use vaka_domain::reason::RegistryReason;
 use vaka_store::values::to_db_precision;
 use vaka_store::{DbDate, OrderFilter};
@@ -39,6 +41,38 @@ pub struct DecisionInput {
     pub valid_from: Date,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_to: Option<Date>,
+}
+
+/// The follow-up report: decisions not carried out within three months (REG-22), named where
+/// the caller may read the client and counted where not (need-to-know, REG-05).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpReport {
+    /// Decisions for clients the caller may read, with the client's name.
+    pub lines: Vec<NotCarriedOut>,
+    /// Decisions for clients outside the caller's need-to-know: counted per provider and unit
+    /// of the client, never named.
+    pub outside_reach: Vec<OutsideReach>,
+}
+
+/// How many decisions not carried out a provider's unit has for clients outside the caller's
+/// need-to-know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutsideReach {
+    pub provider_id: Option<OrganisationId>,
+    pub unit_id: Option<UnitId>,
+    pub decisions: usize,
+}
+
+/// Where a client is served: provider and unit.
+type Placement = (Option<OrganisationId>, Option<UnitId>);
+
+/// A client named in the report, for its audit entry.
+struct Shown {
+    grant: Assignment,
+    protected: bool,
+    decisions: Vec<DecisionId>,
 }
 
 /// A decision with its order.
@@ -256,7 +290,13 @@ impl Services {
     }
 
     /// Decisions not carried out within three months, for the quarterly report (REG-22).
-    pub async fn report_not_carried_out(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<NotCarriedOut>> {
+    ///
+    /// Need-to-know (REG-05): a line names its client only when the caller may read that
+    /// client (the reach of `ClientRead`, as everywhere else); decisions for other clients are
+    /// only counted, per provider and unit. Every client named is audited: one entry per
+    /// client shown, so that the client's own log tells who saw them in the report, besides
+    /// the entry for the report as a whole.
+    pub async fn report_not_carried_out(&self, ctx: &Ctx<'_>) -> ServiceResult<FollowUpReport> {
         let op = ctx.op(AuditAction::ReportRead, "follow_up");
         self.door
             .read(op, async |r| {
@@ -264,7 +304,9 @@ impl Services {
                     any_grant(r, Permission::ReportRead, RegistryReason::MayNotReadReports)?;
                 let today = day_of(r.now());
                 let tz = stockholm();
-                let mut rows = Vec::new();
+                let mut lines = Vec::new();
+                let mut counted: BTreeMap<Placement, usize> = BTreeMap::new();
+                let mut shown: BTreeMap<ClientId, Shown> = BTreeMap::new();
                 let orders = r.list_orders(&OrderFilter::default()).await?;
                 for d in r.list_all_decisions().await? {
                     if d.ended_on.is_some_and(|e| e < d.decided_on) {
@@ -280,7 +322,23 @@ impl Services {
                     let Some(c) = r.get_client_summary(d.client_id).await? else {
                         continue;
                     };
-                    rows.push(NotCarriedOut {
+                    let Some(through) = ctx
+                        .principal
+                        .client_grant_for(Permission::ClientRead, c.provider_id, c.unit_id)
+                    else {
+                        *counted.entry((c.provider_id, c.unit_id)).or_default() += 1;
+                        continue;
+                    };
+                    shown
+                        .entry(c.id)
+                        .or_insert_with(|| Shown {
+                            grant: through.clone(),
+                            protected: c.protection.is_protected(),
+                            decisions: Vec::new(),
+                        })
+                        .decisions
+                        .push(d.id);
+                    lines.push(NotCarriedOut {
                         decision_id: d.id,
                         client_id: d.client_id,
                         client_name: c.name,
@@ -295,13 +353,42 @@ impl Services {
                             .map_or(0, |s| s.get_days()),
                     });
                 }
+                let outside_reach: Vec<OutsideReach> = counted
+                    .into_iter()
+                    .map(|((provider_id, unit_id), decisions)| OutsideReach {
+                        provider_id,
+                        unit_id,
+                        decisions,
+                    })
+                    .collect();
+                for (client, s) in shown {
+                    let mut e = r
+                        .entry(Outcome::Success, Some(&s.grant))
+                        .client(client)
+                        .details(
+                            serde_json::json!({ "report": "not_carried_out", "decisions": s.decisions })
+                                .to_string(),
+                        );
+                    e.flags = AuditFlags {
+                        protected_identity: s.protected,
+                        ..AuditFlags::default()
+                    };
+                    r.record(e);
+                }
                 r.succeeded(Some(&grant), |e| {
                     e.details(
-                        serde_json::json!({ "report": "not_carried_out", "results": rows.len() })
-                            .to_string(),
+                        serde_json::json!({
+                            "report": "not_carried_out",
+                            "results": lines.len(),
+                            "outside_reach": outside_reach.iter().map(|o| o.decisions).sum::<usize>(),
+                        })
+                        .to_string(),
                     )
                 });
-                Ok(rows)
+                Ok(FollowUpReport {
+                    lines,
+                    outside_reach,
+                })
             })
             .await
     }

@@ -145,6 +145,7 @@ user-never = Never
 user-totp = Two-factor
 user-sessions = Active sessions
 user-approve = Approve
+user-username_taken_choose = The requested username already exists. Choose another before approving and tell whoever requested the account.
 user-reject = Reject
 user-deactivate = End the account now
 user-deactivate_confirm = The account ends at once and all its sessions and tokens stop working. Continue?

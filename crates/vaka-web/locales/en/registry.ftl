@@ -207,6 +207,9 @@ report-intro = Decisions not carried out within three months, for the quarterly 
 report-none = No decisions to report.
 report-started_on = Started
 report-days_waiting = Days
+report-outside_reach = Decisions for clients outside your reach
+report-outside_reach_intro = Clients you have no need to know are not shown by name: only the number of decisions per provider and unit.
+report-decisions = Decisions
 
 import-title = Import from file
 import-intro = Move clients and devices from an earlier system with a CSV file (UTF-8 or Windows-1252, semicolons or commas between values, a header row first). Check the file first: the report shows every bad row and column. A file with errors is not imported at all unless you choose to import only the good rows.

@@ -145,6 +145,7 @@ user-never = Aldrig
 user-totp = Tvåfaktor
 user-sessions = Aktiva inloggningar
 user-approve = Godkänn
+user-username_taken_choose = Användarnamnet som begärts finns redan. Välj ett annat innan du godkänner och meddela den som begärde kontot.
 user-reject = Avslå
 user-deactivate = Avsluta kontot nu
 user-deactivate_confirm = Kontot avslutas direkt och alla inloggningar och nycklar upphör. Fortsätta?

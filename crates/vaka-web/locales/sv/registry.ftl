@@ -207,6 +207,9 @@ report-intro = Beslut som inte verkställts inom tre månader, för kvartalsrapp
 report-none = Inga beslut att rapportera.
 report-started_on = Verkställt
 report-days_waiting = Dagar
+report-outside_reach = Beslut för brukare utanför din behörighet
+report-outside_reach_intro = Brukare som du inte har behov av att känna till visas inte med namn, bara antalet beslut per utförare och enhet.
+report-decisions = Beslut
 
 import-title = Importera från fil
 import-intro = Flytta brukare och utrustning från ett tidigare system med en CSV-fil (UTF-8 eller Windows-1252, semikolon eller komma mellan fälten, rubrikrad först). Kontrollera filen först: rapporten visar varje felaktig rad och kolumn. En fil med fel importeras inte alls, om du inte väljer att bara importera de korrekta raderna.

@@ -266,15 +266,33 @@ pub async fn update_user(
     )))
 }
 
-/// Approve a requested account; returns its one-time password.
+/// What an approver may change when approving a request.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveInput {
+    /// Another username than the one asked for (when that one is taken: see `username_taken`
+    /// on the account). Omit the body, or this field, to keep the one asked for.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// Approve a requested account; returns its one-time password. 409 when the username is
+/// taken: approve again with another.
 #[utoipa::path(post, path = "/api/v1/users/{id}/approve", tag = "directory",
     params(("id" = UserId, Path, description = "User id")),
-    responses((status = 200, body = CreatedAccountDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    request_body(content = Option<ApproveInput>, description = "Optional: another username"),
+    responses((status = 200, body = CreatedAccountDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn approve_user(
     Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
+    body: Option<Json<Option<ApproveInput>>>,
 ) -> ApiResult<Json<CreatedAccountDto>> {
-    let c = s.services.approve_user(&caller.ctx(), id).await?;
+    // No body, a `null` body and `{}` all keep the username asked for.
+    let input = body.and_then(|Json(i)| i).unwrap_or_default();
+    let c = s
+        .services
+        .approve_user(&caller.ctx(), id, input.username.as_deref())
+        .await?;
     Ok(Json(CreatedAccountDto {
         user: UserDto::new(c.account, false),
         initial_password: c.initial_password,

@@ -14,7 +14,7 @@ use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, ConsentId, DecisionId, DeviceId, OrderId, PauseId, UserId};
 use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput, WithdrawInput};
 use vaka_service::registry::clients::ClientInput;
-use vaka_service::registry::decisions::{DecisionInput, NotCarriedOut};
+use vaka_service::registry::decisions::{DecisionInput, FollowUpReport};
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
 
 use crate::api::Api;
@@ -354,10 +354,12 @@ pub async fn revoke_credential(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Decisions not carried out within three months (the quarterly report to IVO). Audited.
+/// Decisions not carried out within three months (the quarterly report to IVO). Lines name
+/// only clients the caller may read; the others are counted per provider and unit. Every
+/// client named is audited.
 #[utoipa::path(get, path = "/api/v1/reports/not-carried-out", tag = "reports",
-    responses((status = 200, body = Vec<NotCarriedOut>), (status = 403, body = Problem)))]
-pub async fn not_carried_out(Api { state: s, caller }: Api) -> ApiResult<Json<Vec<NotCarriedOut>>> {
+    responses((status = 200, body = FollowUpReport), (status = 403, body = Problem)))]
+pub async fn not_carried_out(Api { state: s, caller }: Api) -> ApiResult<Json<FollowUpReport>> {
     Ok(Json(
         s.services.report_not_carried_out(&caller.ctx()).await?,
     ))

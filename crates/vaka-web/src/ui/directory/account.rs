@@ -57,6 +57,8 @@ pub struct UserPage {
     pub can_manage: bool,
     pub can_tokens: bool,
     pub is_requested: bool,
+    /// Another account has the username this request asks for (shown to approvers only).
+    pub username_taken: bool,
     pub is_active: bool,
     pub is_deactivated: bool,
     pub is_self: bool,
@@ -150,6 +152,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
             can_manage: p.grant_for(Permission::AccountManage, target).is_some(),
             can_tokens: p.grant_for(Permission::TokenManage, target).is_some(),
             is_requested: s == AccountStatus::Requested,
+            username_taken: d.username_taken,
             is_active: s == AccountStatus::Active,
             is_deactivated: s == AccountStatus::Deactivated,
             is_self: d.account.id == p.user_id,
@@ -229,13 +232,29 @@ struct Secret {
     token: Option<String>,
 }
 
-pub async fn approve(r: Req, Path(id): Path<String>) -> PageResult {
+/// The approval form: the username, as asked for or as the approver changes it.
+#[derive(Debug, Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    pub username: String,
+}
+
+pub async fn approve(
+    r: Req,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ApproveForm>,
+) -> PageResult {
     secret_action(
         r,
         &id,
         "user-approved",
         StatusCode::OK,
-        async |state, caller, u| state.services.approve_user(&caller.ctx(), u).await,
+        async |state, caller, u| {
+            state
+                .services
+                .approve_user(&caller.ctx(), u, Some(&form.username))
+                .await
+        },
         |c| Secret {
             username: c.account.username.to_string(),
             password: c.initial_password,

@@ -92,17 +92,25 @@ pub struct ReportLine {
     pub days_waiting: i32,
 }
 
+/// Decisions for clients outside the reader's need-to-know: a count per provider and unit.
+pub struct CountLine {
+    pub provider: String,
+    pub unit: String,
+    pub decisions: usize,
+}
+
 #[derive(Template)]
 #[template(path = "report_not_carried_out.html")]
 pub struct ReportPage {
     pub page: PageCtx,
     pub lines: Vec<ReportLine>,
+    pub outside: Vec<CountLine>,
     pub today: String,
 }
 
 pub async fn not_carried_out(Req { state, t, caller }: Req) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "reports");
-    let rows = state
+    let report = state
         .services
         .report_not_carried_out(&caller.ctx())
         .await
@@ -111,7 +119,17 @@ pub async fn not_carried_out(Req { state, t, caller }: Req) -> PageResult {
     Ok(render(
         StatusCode::OK,
         &ReportPage {
-            lines: rows
+            outside: report
+                .outside_reach
+                .iter()
+                .map(|o| CountLine {
+                    provider: names.org(o.provider_id),
+                    unit: names.unit(o.unit_id),
+                    decisions: o.decisions,
+                })
+                .collect(),
+            lines: report
+                .lines
                 .into_iter()
                 .map(|r| ReportLine {
                     client_id: r.client_id,
