@@ -5,6 +5,8 @@ pub mod alarm_intake;
 pub mod config;
 pub mod demo;
 pub mod demo_registry;
+pub mod files;
+pub mod secrets;
 pub mod serve;
 pub mod simulate;
 pub mod store;
