@@ -23,3 +23,4 @@ mod page_walk;
 mod protection;
 mod registry;
 mod rounds;
+mod secrets;
