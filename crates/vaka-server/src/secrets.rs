@@ -39,21 +39,37 @@ fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The keys in effect: the keyring the store works with, where its current key comes from,
+/// and that key.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub keys: Keyring,
+    pub source: KeySource,
+    pub current: SecretKey,
+}
+
 /// The keyring of the configuration: the key from `VAKA_SECRETS_KEY`, else from the key file
 /// (created with a new key when missing), plus the key before the last rotation if kept.
-pub fn load(cfg: &Config) -> anyhow::Result<(Keyring, KeySource)> {
-    if let Some(text) = env_value(KEY_ENV) {
-        let key = SecretKey::from_base64(&text).with_context(|| format!("{KEY_ENV}"))?;
-        let mut ring = Keyring::new(key);
-        if let Some(old) = env_value(OLD_KEY_ENV) {
-            ring = ring.with_older(
-                SecretKey::from_base64(&old).with_context(|| format!("{OLD_KEY_ENV}"))?,
-            );
+pub fn load(cfg: &Config) -> anyhow::Result<Loaded> {
+    load_from(cfg, &env_value)
+}
+
+/// [`load`] with the environment given (tests).
+pub fn load_from(cfg: &Config, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Loaded> {
+    if let Some(text) = env(KEY_ENV) {
+        let current = SecretKey::from_base64(&text).context(KEY_ENV)?;
+        let mut keys = Keyring::new(current.clone());
+        if let Some(old) = env(OLD_KEY_ENV) {
+            keys = keys.with_older(SecretKey::from_base64(&old).context(OLD_KEY_ENV)?);
         }
-        return Ok((ring, KeySource::Env));
+        return Ok(Loaded {
+            keys,
+            source: KeySource::Env,
+            current,
+        });
     }
     let path = cfg.secrets_key_path();
-    let key = if path.exists() {
+    let current = if path.exists() {
         read_key(&path)?
     } else {
         let key = SecretKey::generate();
@@ -61,12 +77,16 @@ pub fn load(cfg: &Config) -> anyhow::Result<(Keyring, KeySource)> {
         tracing::info!(path = %path.display(), key_id = key.id(), "created the secrets key file; back it up apart from the database");
         key
     };
-    let mut ring = Keyring::new(key);
+    let mut keys = Keyring::new(current.clone());
     let old = old_path(&path);
     if old.exists() {
-        ring = ring.with_older(read_key(&old)?);
+        keys = keys.with_older(read_key(&old)?);
     }
-    Ok((ring, KeySource::File(path)))
+    Ok(Loaded {
+        keys,
+        source: KeySource::File(path),
+        current,
+    })
 }
 
 /// `secrets.key` → `secrets.key.old`.
@@ -147,11 +167,23 @@ pub async fn rotate(
     cfg: &Config,
     announce_env_key: impl FnOnce(&str, &str),
 ) -> anyhow::Result<Rotation> {
-    let (ring, source) = load(cfg)?;
+    rotate_from(cfg, &env_value, announce_env_key).await
+}
+
+/// [`rotate`] with the environment given (tests).
+pub async fn rotate_from(
+    cfg: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    announce_env_key: impl FnOnce(&str, &str),
+) -> anyhow::Result<Rotation> {
+    let Loaded {
+        keys,
+        source,
+        current: old,
+    } = load_from(cfg, env)?;
     // (1) Everything under the current key before the old file is replaced.
-    let (store, _) = crate::store::open_with_keys(cfg, ring).await?;
+    let (store, _) = crate::store::open_with_keys(cfg, keys).await?;
     store.close().await;
-    let old = current_key(cfg, &source)?;
     let new = SecretKey::generate();
     let (files, new_env_key) = match &source {
         KeySource::File(path) => {
@@ -180,12 +212,60 @@ pub async fn rotate(
     })
 }
 
-fn current_key(cfg: &Config, source: &KeySource) -> anyhow::Result<SecretKey> {
-    match source {
-        KeySource::Env => {
-            let text = env_value(KEY_ENV).context("VAKA_SECRETS_KEY vanished")?;
-            Ok(SecretKey::from_base64(&text)?)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(dir: &Path) -> Config {
+        Config {
+            data_dir: dir.join("data"),
+            ..Config::default()
         }
-        KeySource::File(_) => read_key(&cfg.secrets_key_path()),
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_key_file_and_no_file_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = cfg(dir.path());
+        let key = SecretKey::generate();
+        let old = SecretKey::generate();
+        let text = key.to_base64().to_string();
+        let old_text = old.to_base64().to_string();
+        let env = |name: &str| match name {
+            KEY_ENV => Some(text.clone()),
+            OLD_KEY_ENV => Some(old_text.clone()),
+            _ => None,
+        };
+        let loaded = load_from(&cfg, &env).unwrap();
+        assert_eq!(loaded.source, KeySource::Env);
+        assert_eq!(loaded.keys.current_id(), Some(key.id()));
+        assert!(!cfg.secrets_key_path().exists());
+        // The old key opens what it sealed.
+        let row = uuid::Uuid::new_v4();
+        let col = vaka_store::sealed::SecretColumn::TotpSecret;
+        let sealed = Keyring::new(old).seal(col, row, "S").unwrap();
+        assert_eq!(loaded.keys.open(col, row, &sealed).unwrap(), "S");
+        let bad = |name: &str| (name == KEY_ENV).then(|| "short".to_owned());
+        let err = load_from(&cfg, &bad).unwrap_err();
+        assert!(format!("{err:#}").contains(KEY_ENV), "{err:#}");
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = cfg(dir.path());
+        let none = |_: &str| None;
+        let first = load_from(&cfg, &none).unwrap();
+        assert_eq!(first.source, KeySource::File(cfg.secrets_key_path()));
+        let again = load_from(&cfg, &none).unwrap();
+        assert_eq!(again.current.id(), first.current.id());
+        // `secrets_key_file` names another file.
+        let elsewhere = Config {
+            secrets_key_file: Some(dir.path().join("elsewhere.key")),
+            ..cfg.clone()
+        };
+        let other = load_from(&elsewhere, &none).unwrap();
+        assert_ne!(other.current.id(), first.current.id());
+        assert!(dir.path().join("elsewhere.key").exists());
     }
 }

@@ -15,8 +15,7 @@ use crate::{files, secrets};
 /// Opens (and migrates) the store the configuration names, with the secrets key of the
 /// configuration (created at first start); seals any secret still in clear.
 pub async fn open(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let (keys, _) = secrets::load(cfg)?;
-    let (store, sealed) = open_with_keys(cfg, keys).await?;
+    let (store, sealed) = open_with_keys(cfg, secrets::load(cfg)?.keys).await?;
     if sealed > 0 {
         tracing::info!(sealed, "sealed secrets under the current key");
     }

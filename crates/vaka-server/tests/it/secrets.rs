@@ -474,3 +474,67 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     }
     child.kill().await.unwrap();
 }
+
+/// With the key in `VAKA_SECRETS_KEY`, a rotation writes no file: it announces the new key,
+/// under which alone everything opens afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_key_in_the_environment_rotate_announces_the_new_key() {
+    use vaka_server::secrets::{KEY_ENV, load_from, rotate_from};
+    let root = tempfile::tempdir().unwrap();
+    let cfg = Config {
+        data_dir: root.path().join("data"),
+        ..Config::default()
+    };
+    let first = SecretKey::generate().to_base64().to_string();
+    let env = |name: &str| (name == KEY_ENV).then(|| first.clone());
+    let (store, _) = vaka_server::store::open_with_keys(&cfg, load_from(&cfg, &env).unwrap().keys)
+        .await
+        .unwrap();
+    let device = vaka_domain::device::Device {
+        id: DeviceId::new(),
+        kind: vaka_domain::device::DeviceKind::AlarmUnit,
+        serial: "SK-ENV".into(),
+        model: "Trygghetslarm IP".into(),
+        firmware: None,
+        status: vaka_domain::device::DeviceStatus::InStock,
+        client_id: None,
+        credential_issued_at: None,
+        credential_revoked_at: None,
+        dc09_account: Some("7398".into()),
+        dc09_key: Some(
+            vaka_domain::device::Dc09Key::parse(AES_KEY, vaka_domain::device::Dc09KeyStyle::Hex)
+                .unwrap(),
+        ),
+        last_seen_at: None,
+        state: None,
+        created_at: vaka_store::values::to_db_precision(jiff::Timestamp::UNIX_EPOCH),
+    };
+    {
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_device(&device, None).await.unwrap();
+        tx.commit(&[]).await.unwrap();
+    }
+    store.close().await;
+    let mut announced = None;
+    let r = rotate_from(&cfg, &env, |key, id| {
+        announced = Some((key.to_owned(), id.to_owned()));
+    })
+    .await
+    .unwrap();
+    let (new, new_id) = announced.expect("the new key is announced");
+    assert_eq!(new_id, r.new_id);
+    assert_eq!(r.resealed, 1);
+    assert!(r.files.is_none());
+    assert!(!cfg.secrets_key_path().exists(), "no key file is written");
+    let env = |name: &str| (name == KEY_ENV).then(|| new.clone());
+    let (store, resealed) =
+        vaka_server::store::open_with_keys(&cfg, load_from(&cfg, &env).unwrap().keys)
+            .await
+            .unwrap();
+    assert_eq!(resealed, 0);
+    let mut tx = store.begin_read().await.unwrap();
+    let accounts = tx.list_alarm_accounts().await.unwrap();
+    assert_eq!(accounts[0].key.as_ref().unwrap().to_text(), AES_KEY);
+    drop(tx);
+    store.close().await;
+}
