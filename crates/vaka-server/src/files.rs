@@ -75,8 +75,10 @@ pub fn ensure_private(path: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read {}", path.display()))?
         .permissions()
         .mode();
+    // Permission bits of the group and of others.
+    let shared = mode & 0o077;
     anyhow::ensure!(
-        mode & 0o077 == 0,
+        shared == 0,
         "{} may be read by others (mode {:o}); make it readable by its owner only: chmod 600 {}",
         path.display(),
         mode & 0o777,

@@ -91,7 +91,7 @@ impl SecretKey {
 
     fn from_bytes(bytes: Zeroizing<[u8; KEY_LEN]>) -> Self {
         let digest = Sha256::digest(bytes.as_ref());
-        let id = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        let id = hex::encode(&digest[..4]);
         Self { id, bytes }
     }
 

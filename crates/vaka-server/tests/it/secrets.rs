@@ -432,7 +432,7 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
         .spawn()
         .unwrap();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+    let ready = tokio::time::timeout(std::time::Duration::from_mins(2), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             if line.starts_with("Vaka listening on") {
                 return true;
