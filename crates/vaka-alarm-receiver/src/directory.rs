@@ -9,14 +9,35 @@ use vaka_domain::client::AreaType;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_sia_dc09::Key;
 
+/// How an account's messages must come. Encryption is the rule; clear messages are taken only
+/// from an account its administrator marked clear.
+#[derive(Debug, Clone)]
+pub enum Security {
+    /// Encrypted with this key; clear messages are refused (they could be forged).
+    Encrypted(Key),
+    /// Explicitly marked clear: clear messages are taken (encrypted ones cannot be read).
+    Clear,
+    /// Neither a key nor a clear marking: every message is refused.
+    Unset,
+}
+
 /// One provisioned DC-09 account.
 #[derive(Debug, Clone)]
 pub struct AccountEntry {
     pub device_id: DeviceId,
-    /// The AES key; when set, clear messages from the account are refused.
-    pub key: Option<Key>,
+    pub security: Security,
     pub client_id: Option<ClientId>,
     pub area: AreaType,
+}
+
+impl AccountEntry {
+    /// The AES key of an encrypted account.
+    pub fn key(&self) -> Option<&Key> {
+        match &self.security {
+            Security::Encrypted(k) => Some(k),
+            Security::Clear | Security::Unset => None,
+        }
+    }
 }
 
 /// Accounts by their DC-09 account number (uppercase hex).
@@ -50,6 +71,17 @@ impl Directory {
         } else {
             map.get(account).cloned()
         }
+    }
+
+    /// How many accounts are encrypted, marked clear, and neither.
+    pub fn tally(&self) -> (usize, usize, usize) {
+        let map = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        map.values()
+            .fold((0, 0, 0), |(e, c, u), a| match a.security {
+                Security::Encrypted(_) => (e + 1, c, u),
+                Security::Clear => (e, c + 1, u),
+                Security::Unset => (e, c, u + 1),
+            })
     }
 
     pub fn len(&self) -> usize {
@@ -108,7 +140,7 @@ mod tests {
         let dir = Directory::new();
         let entry = AccountEntry {
             device_id: DeviceId::new(),
-            key: None,
+            security: Security::Clear,
             client_id: None,
             area: AreaType::Town,
         };
@@ -119,6 +151,7 @@ mod tests {
         dir.replace([("CD34".to_owned(), entry)]);
         assert!(dir.lookup("AB12").is_none());
         assert_eq!(dir.len(), 1);
+        assert_eq!(dir.tally(), (0, 1, 0));
     }
 
     #[test]

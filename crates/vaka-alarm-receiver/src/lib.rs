@@ -12,9 +12,15 @@
 //!   stored once;
 //! * a `NULL` heartbeat is acknowledged at once; it, like every message, restarts the device's
 //!   supervision interval ([`Seen`]);
-//! * a message outside the time window, with an unusable header or key, or from an unknown
-//!   account is answered NAK with our clock (an unknown account also raises an *unknown device*
-//!   alarm, through [`Sink::unknown_account`]);
+//! * encryption is the rule: an account with a key takes encrypted messages only, an account
+//!   explicitly marked clear takes clear ones, and an account with neither is refused
+//!   ([`Security`]); an encrypted message must carry a timestamp;
+//! * a message outside the time window (a late resend, a wrong clock or a replay), without a
+//!   required timestamp, against its account's rule, with an unusable header or key, or from an
+//!   unknown account is answered NAK with our clock. An unknown account also raises an
+//!   *unknown device* alarm, through [`Sink::unknown_account`]; a provisioned account's refusal
+//!   is logged with its [`Refusal`] code and reported through [`Sink::refused`] (at most once a
+//!   minute an account and reason);
 //! * content we cannot use is answered DUH; a damaged frame (CRC, length) gets no answer and the
 //!   sender retries.
 //!
@@ -26,8 +32,8 @@ pub mod listener;
 pub mod mapping;
 pub mod writer;
 
-pub use directory::{AccountEntry, Directory, Seen};
-pub use handler::{Decision, FrameHandler};
+pub use directory::{AccountEntry, Directory, Security, Seen};
+pub use handler::{Decision, FrameHandler, Refusal};
 pub use listener::{Receiver, ReceiverConfig};
 pub use mapping::{ReceivedEvent, map_event};
-pub use writer::{Received, Sink, SinkError, Writer};
+pub use writer::{Received, Refused, Sink, SinkError, Writer};

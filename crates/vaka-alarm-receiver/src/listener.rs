@@ -3,6 +3,7 @@
 //! on connections, on a frame's size (so on the bytes held per connection), and an idle
 //! timeout.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -14,8 +15,10 @@ use tokio::sync::Semaphore;
 use vaka_sia_dc09::framing::{DEFAULT_MAX_FRAME_LEN, deframe_datagram};
 use vaka_sia_dc09::{DeframeEvent, Deframer};
 
-use crate::handler::{Decision, FrameHandler, reason};
-use crate::writer::{Sink, Writer};
+use vaka_domain::ids::DeviceId;
+
+use crate::handler::{Decision, FrameHandler, Refusal, reason};
+use crate::writer::{Refused, Sink, Writer};
 
 /// Limits and windows of the receiver.
 #[derive(Debug, Clone)]
@@ -53,7 +56,29 @@ pub struct Receiver {
     config: ReceiverConfig,
     /// When an unknown account was last reported, so a device that keeps trying raises its
     /// alarm once a minute at most.
-    unknown: Arc<Mutex<std::collections::HashMap<String, Timestamp>>>,
+    unknown: Arc<Mutex<HashMap<String, Timestamp>>>,
+    /// When an account's refusal for a reason was last reported (once a minute at most: a
+    /// sender that keeps trying cannot flood the audit log).
+    refused: Arc<Mutex<HashMap<(String, Refusal), Timestamp>>>,
+}
+
+/// Whether `key` is due to be reported again (not reported in the last minute), noting it.
+fn due<K: std::hash::Hash + Eq>(
+    map: &Mutex<HashMap<K, Timestamp>>,
+    key: K,
+    now: Timestamp,
+) -> bool {
+    let mut seen = map.lock().unwrap_or_else(PoisonError::into_inner);
+    if seen.len() > 10_000 {
+        seen.clear();
+    }
+    match seen.get(&key) {
+        Some(last) if now.duration_since(*last) < SignedDuration::from_mins(1) => false,
+        _ => {
+            seen.insert(key, now);
+            true
+        }
+    }
 }
 
 impl Receiver {
@@ -76,6 +101,7 @@ impl Receiver {
             sink,
             config,
             unknown: Arc::default(),
+            refused: Arc::default(),
         })
     }
 
@@ -175,6 +201,16 @@ impl Receiver {
                     self.report_unknown(&account, transport, peer).await;
                     out.push(Some(nak));
                 }
+                Decision::Refused {
+                    account,
+                    device,
+                    reason,
+                    answer,
+                } => {
+                    self.report_refused(account, device, reason, transport, peer)
+                        .await;
+                    out.push(Some(answer));
+                }
                 Decision::Drop(kind) => {
                     tracing::info!(%peer, reason = reason(kind), "damaged DC-09 frame dropped");
                     out.push(None);
@@ -201,22 +237,33 @@ impl Receiver {
 
     async fn report_unknown(&self, account: &str, transport: &'static str, peer: SocketAddr) {
         let now = self.handler.clock.now();
-        let due = {
-            let mut seen = self.unknown.lock().unwrap_or_else(PoisonError::into_inner);
-            if seen.len() > 10_000 {
-                seen.clear();
-            }
-            match seen.get(account) {
-                Some(last) if now.duration_since(*last) < SignedDuration::from_mins(1) => false,
-                _ => {
-                    seen.insert(account.to_owned(), now);
-                    true
-                }
-            }
-        };
-        if due {
+        if due(&self.unknown, account.to_owned(), now) {
             tracing::warn!(%peer, account, "DC-09 message from an unknown account");
             self.sink.unknown_account(account, now, transport).await;
+        }
+    }
+
+    async fn report_refused(
+        &self,
+        account: String,
+        device: DeviceId,
+        reason: Refusal,
+        transport: &'static str,
+        peer: SocketAddr,
+    ) {
+        let now = self.handler.clock.now();
+        if due(&self.refused, (account.clone(), reason), now) {
+            tracing::warn!(%peer, account, reason = reason.code(), "DC-09 message refused");
+            self.sink
+                .refused(Refused {
+                    account,
+                    device,
+                    reason,
+                    at: now,
+                    transport,
+                    peer,
+                })
+                .await;
         }
     }
 

@@ -52,6 +52,24 @@ pub trait Sink: Send + Sync + 'static {
     async fn recent(&self, since: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError>;
     /// An account nobody provisioned sent something (called at most once a minute an account).
     async fn unknown_account(&self, account: &str, at: Timestamp, transport: &'static str);
+    /// A provisioned account's message was refused by its rules (called at most once a minute
+    /// an account and reason). By default only logged, by the receiver.
+    async fn refused(&self, refused: Refused) {
+        let _ = refused;
+    }
+}
+
+/// A message of a provisioned account that the receiver refused, and why.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The account, upper case.
+    pub account: String,
+    pub device: vaka_domain::ids::DeviceId,
+    pub reason: crate::handler::Refusal,
+    pub at: Timestamp,
+    pub transport: &'static str,
+    /// Who sent it.
+    pub peer: std::net::SocketAddr,
 }
 
 /// Where a submission's answer goes.
@@ -354,7 +372,7 @@ mod tests {
             token: "SIA-DCS",
             entry: Arc::new(AccountEntry {
                 device_id: DeviceId::new(),
-                key: None,
+                security: crate::directory::Security::Clear,
                 client_id: None,
                 area: AreaType::Town,
             }),

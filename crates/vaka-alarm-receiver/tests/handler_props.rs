@@ -2,14 +2,16 @@
 //! frames (clear and AES), cut into arbitrary reads, go through the bounded deframer and the
 //! frame handler. Nothing panics; every answer is one LF…CR frame within the protocol's bound
 //! that names the frame's own account when it answers an intact header; only provisioned
-//! accounts are ever stored, and an account with a key never has a clear message stored.
+//! accounts are ever stored, an account with a key never has a clear message (or one without a
+//! timestamp) stored, and an account with neither key nor clear marking never has anything
+//! stored.
 
 // Integration tests: a failed unwrap/expect is a loudly failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use jiff::Timestamp;
 use proptest::prelude::*;
-use vaka_alarm_receiver::{Decision, FrameHandler};
+use vaka_alarm_receiver::{Decision, FrameHandler, Security};
 use vaka_sia_dc09::content::Qualifier;
 use vaka_sia_dc09::encode::{adm_cid_data, encode_clear, encode_encrypted, sia_dcs_data};
 use vaka_sia_dc09::frame::{Body, Header};
@@ -25,7 +27,15 @@ fn now() -> Timestamp {
 
 fn handler() -> FrameHandler {
     let key = Key::parse(KEY, KeyStyle::Hex).unwrap();
-    FrameHandler::with_accounts(vec![("1001", None), ("2002", Some(key))], now()).0
+    FrameHandler::with_accounts(
+        vec![
+            ("1001", Security::Clear),
+            ("2002", Security::Encrypted(key)),
+            ("3003", Security::Unset),
+        ],
+        now(),
+    )
+    .0
 }
 
 /// Valid frames to damage: SIA-DCS, ADM-CID and NULL, clear and encrypted, known and unknown
@@ -73,6 +83,11 @@ fn valid_frames() -> Vec<Vec<u8>> {
         encode_clear(
             &header(IdToken::SiaDcs, "ABCD", false, 6),
             &body(sia_dcs_data(Some("ABCD"), "ri1/MA001")),
+        )
+        .unwrap(),
+        encode_clear(
+            &header(IdToken::SiaDcs, "3003", false, 7),
+            &body(sia_dcs_data(Some("3003"), "ri1/MA001")),
         )
         .unwrap(),
     ]
@@ -143,19 +158,30 @@ fn run(h: &FrameHandler, stream: &[u8], cuts: &[usize]) -> usize {
                         check_answer(&nak);
                         assert!(h.directory.lookup(&account).is_none());
                     }
+                    Decision::Refused {
+                        account, answer, ..
+                    } => {
+                        check_answer(&answer);
+                        assert!(h.directory.lookup(&account).is_some());
+                    }
                     Decision::Store { message, ack } => {
                         check_answer(&ack);
                         let entry = h
                             .directory
                             .lookup(&message.account)
                             .expect("only provisioned accounts are stored");
-                        if entry.key.is_some() {
-                            // An encrypted frame starts "\n<crc4><len4>\"*".
-                            assert_eq!(
-                                frame.get(10),
-                                Some(&b'*'),
-                                "a clear message for a keyed account"
-                            );
+                        match entry.security {
+                            Security::Encrypted(_) => {
+                                // An encrypted frame starts "\n<crc4><len4>\"*".
+                                assert_eq!(
+                                    frame.get(10),
+                                    Some(&b'*'),
+                                    "a clear message for a keyed account"
+                                );
+                                assert!(message.message_at.is_some(), "encrypted without time");
+                            }
+                            Security::Clear => {}
+                            Security::Unset => panic!("an account with neither key nor marking"),
                         }
                         stored += 1;
                     }
@@ -198,6 +224,7 @@ fn the_undamaged_frames_are_stored_answered_or_refused_as_they_should() {
     let frames = valid_frames();
     let stream: Vec<u8> = frames.concat();
     // Stored: the clear SIA-DCS and ADM-CID of 1001 and the encrypted event of 2002. Not: the
-    // NULL (answered), the clear frame for the keyed 2002 (NAK), the unknown ABCD (NAK).
+    // NULL (answered), the clear frame for the keyed 2002 (NAK), the unknown ABCD (NAK), the
+    // frame of 3003, which has neither key nor clear marking (NAK).
     assert_eq!(run(&h, &stream, &[3, 17, 64]), 3);
 }

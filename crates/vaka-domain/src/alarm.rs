@@ -941,3 +941,42 @@ mod tests {
         assert_eq!(a.sla(&targets).contact_met(), Some(true));
     }
 }
+
+/// Why the alarm receiver refused a message: the code in its log, its metrics
+/// (`vaka_dc09_refused_total{reason}`) and the audit entry of a refusal (never the content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum MessageRefusal {
+    /// Not an `LF … CR` frame, or too short.
+    Framing,
+    /// CRC field or value wrong.
+    Crc,
+    /// Length field or value wrong.
+    Length,
+    /// An unusable header.
+    Header,
+    /// Data or extended data that cannot be read.
+    Content,
+    /// A malformed timestamp.
+    Timestamp,
+    /// An encrypted message without a timestamp (DC-09 requires one: without it a recorded
+    /// message could be replayed at any time).
+    MissingTimestamp,
+    /// A timestamp outside the −40/+20 s window: a late resend, a wrong clock, or a replay.
+    Window,
+    /// Ciphertext that is malformed or does not decrypt with the account's key, or an
+    /// encrypted message for an account that has no key.
+    Key,
+    /// An ID token the receiver does not take.
+    Token,
+    /// An account nobody provisioned.
+    UnknownAccount,
+    /// A clear message for an account that has a key.
+    ClearForEncryptedAccount,
+    /// A message for an account with neither a key nor an explicit clear marking.
+    UnsecuredAccount,
+}
+
+crate::impl_codes!(MessageRefusal);

@@ -182,6 +182,11 @@ pub enum AuditAction {
     TechnicalCheckSigned,
     #[strum(serialize = "alarm.oversight")]
     AlarmOversightRead,
+    /// The alarm receiver refused a message of a provisioned DC-09 account (no key and not
+    /// marked clear, clear where a key is required, no timestamp, outside the time window, a
+    /// wrong key); the details say why.
+    #[strum(serialize = "alarm.message_refused")]
+    AlarmMessageRefused,
     #[strum(serialize = "access.denied")]
     AccessDenied,
 }

@@ -86,7 +86,7 @@ macro_rules! assert_codes {
 mod tests {
     use super::check_codes;
     use crate::access::{Permission, Role};
-    use crate::alarm::{AlarmKind, AlarmStatus, ChainLink, CloseCause};
+    use crate::alarm::{AlarmKind, AlarmStatus, ChainLink, CloseCause, MessageRefusal};
     use crate::audit::{self, AuditAction};
     use crate::auth::SessionStage;
     use crate::client::{AreaType, KeyAccess, Protection};
@@ -110,6 +110,7 @@ mod tests {
                 AlarmStatus,
                 ChainLink,
                 CloseCause,
+                MessageRefusal,
                 AuditAction,
                 audit::Outcome,
                 SessionStage,
@@ -198,7 +199,8 @@ mod tests {
         }
         #[rustfmt::skip]
         check_all!(
-            Role, Permission, AlarmKind, AlarmStatus, ChainLink, CloseCause, audit::Outcome,
+            Role, Permission, AlarmKind, AlarmStatus, ChainLink, CloseCause, MessageRefusal,
+            audit::Outcome,
             SessionStage, Protection, AreaType, KeyAccess, InformedHow, GivenBy, Law,
             ServiceKind, SupervisionMode, OrderStatus, DeviceKind, DeviceStatus, DeviceStep,
             Dc09KeyStyle, OrganisationKind, ProviderKind, UnitKind, AccountStatus, IdentityKind,
@@ -301,6 +303,19 @@ CloseCause Accidental accidental
 CloseCause Test test
 CloseCause Technical technical
 CloseCause Other other
+MessageRefusal Framing framing
+MessageRefusal Crc crc
+MessageRefusal Length length
+MessageRefusal Header header
+MessageRefusal Content content
+MessageRefusal Timestamp timestamp
+MessageRefusal MissingTimestamp missing_timestamp
+MessageRefusal Window window
+MessageRefusal Key key
+MessageRefusal Token token
+MessageRefusal UnknownAccount unknown_account
+MessageRefusal ClearForEncryptedAccount clear_for_encrypted_account
+MessageRefusal UnsecuredAccount unsecured_account
 AuditAction LoginSucceeded auth.login
 AuditAction LoginFailed auth.login_failed
 AuditAction LoginLocked auth.locked
@@ -373,6 +388,7 @@ AuditAction AlarmStepTaken alarm.step
 AuditAction AlarmsListed alarm.list
 AuditAction TechnicalCheckSigned alarm.check_sign
 AuditAction AlarmOversightRead alarm.oversight
+AuditAction AlarmMessageRefused alarm.message_refused
 AuditAction AccessDenied access.denied
 audit::Outcome Success success
 audit::Outcome Denied denied
@@ -432,6 +448,7 @@ DeviceStep Restock restock
 DeviceStep Decommission decommission
 Dc09KeyStyle Ascii ascii
 Dc09KeyStyle Hex hex
+Dc09KeyStyle Clear clear
 OrganisationKind Municipality municipality
 OrganisationKind Provider provider
 OrganisationKind AlarmCentre alarm_centre

@@ -122,7 +122,8 @@ pub fn parse_label(field: &'static str, raw: &str) -> DomainResult<String> {
 }
 
 /// How an SIA DC-09 key was written: as 16/24/32 characters used as bytes (the style of Ajax
-/// and pysiaalarm), or as 32/48/64 hex digits (most receivers).
+/// and pysiaalarm), or as 32/48/64 hex digits (most receivers) — or `clear`: the account has
+/// no key, and its administrator chose that explicitly (see [`check_dc09`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -131,6 +132,9 @@ pub fn parse_label(field: &'static str, raw: &str) -> DomainResult<String> {
 pub enum Dc09KeyStyle {
     Ascii,
     Hex,
+    /// No key: the account sends clear (unencrypted) messages, which anyone who reaches the
+    /// receiver could forge. Never the style of a [`Dc09Key`].
+    Clear,
 }
 
 crate::impl_codes!(Dc09KeyStyle);
@@ -175,6 +179,12 @@ impl Dc09Key {
                 hex::decode(s)
                     .map_err(|_| DomainError::invalid("dc09_key", DeviceReason::HexKeyDigits))?
             }
+            Dc09KeyStyle::Clear => {
+                return Err(DomainError::invalid(
+                    "dc09_key",
+                    DeviceReason::ClearTakesNoKey,
+                ));
+            }
         };
         Ok(Self { bytes, style })
     }
@@ -183,8 +193,33 @@ impl Dc09Key {
     pub fn to_text(&self) -> String {
         match self.style {
             Dc09KeyStyle::Ascii => String::from_utf8_lossy(&self.bytes).into_owned(),
-            Dc09KeyStyle::Hex => hex::encode_upper(&self.bytes),
+            Dc09KeyStyle::Hex | Dc09KeyStyle::Clear => hex::encode_upper(&self.bytes),
         }
+    }
+}
+
+/// Checks an alarm unit's DC-09 settings together: an account has a key or is explicitly
+/// marked clear (the receiver takes encrypted messages only, unless an account is marked);
+/// a clear account has no key; a key or a clear marking belongs to an account (ALM-20).
+pub fn check_dc09(account: Option<&str>, key: Option<&Dc09Key>, clear: bool) -> DomainResult<()> {
+    match (account, key, clear) {
+        (_, Some(_), true) => Err(DomainError::invalid(
+            "dc09_key",
+            DeviceReason::ClearTakesNoKey,
+        )),
+        (None, Some(_), false) => Err(DomainError::invalid(
+            "dc09_account",
+            DeviceReason::KeyNeedsAccount,
+        )),
+        (None, None, true) => Err(DomainError::invalid(
+            "dc09_account",
+            DeviceReason::ClearNeedsAccount,
+        )),
+        (Some(_), None, false) => Err(DomainError::invalid(
+            "dc09_key",
+            DeviceReason::KeyOrClearRequired,
+        )),
+        (Some(_), Some(_), false) | (Some(_), None, true) | (None, None, false) => Ok(()),
     }
 }
 
@@ -262,8 +297,38 @@ mod tests {
         assert!(Dc09Key::parse(&"g".repeat(32), Dc09KeyStyle::Hex).is_err());
         assert!(Dc09Key::parse(&"a".repeat(40), Dc09KeyStyle::Hex).is_err());
         assert!(!format!("{a:?}").contains("AAAA"), "keys stay out of logs");
+        assert!(Dc09Key::parse("AAAAAAAAAAAAAAAA", Dc09KeyStyle::Clear).is_err());
         assert_eq!(parse_dc09_account(" 1234ab ").unwrap(), "1234AB");
         assert!(parse_dc09_account("12").is_err() && parse_dc09_account("12345G").is_err());
+    }
+
+    #[test]
+    fn an_account_is_encrypted_unless_explicitly_marked_clear() {
+        let key = Dc09Key::parse("AAAAAAAAAAAAAAAA", Dc09KeyStyle::Ascii).unwrap();
+        let reason = |r: DomainResult<()>| match r {
+            Err(DomainError::Invalid { reason, .. }) => Some(reason),
+            _ => None,
+        };
+        assert!(check_dc09(Some("1234"), Some(&key), false).is_ok());
+        assert!(check_dc09(Some("1234"), None, true).is_ok());
+        assert!(check_dc09(None, None, false).is_ok(), "no DC-09 at all");
+        assert_eq!(
+            reason(check_dc09(Some("1234"), None, false)),
+            Some(DeviceReason::KeyOrClearRequired.into()),
+            "no key is no longer clear by default"
+        );
+        assert_eq!(
+            reason(check_dc09(Some("1234"), Some(&key), true)),
+            Some(DeviceReason::ClearTakesNoKey.into())
+        );
+        assert_eq!(
+            reason(check_dc09(None, None, true)),
+            Some(DeviceReason::ClearNeedsAccount.into())
+        );
+        assert_eq!(
+            reason(check_dc09(None, Some(&key), false)),
+            Some(DeviceReason::KeyNeedsAccount.into())
+        );
     }
 }
 
@@ -282,6 +347,8 @@ pub struct Device {
     pub credential_revoked_at: Option<jiff::Timestamp>,
     pub dc09_account: Option<String>,
     pub dc09_key: Option<Dc09Key>,
+    /// The account has no key and is explicitly marked clear (unencrypted); see [`check_dc09`].
+    pub dc09_clear: bool,
     pub last_seen_at: Option<jiff::Timestamp>,
     /// The last state the device reported (e.g. `privacy`, `active`, `low_battery`).
     pub state: Option<String>,
@@ -291,6 +358,15 @@ pub struct Device {
 impl Device {
     pub fn has_live_credential(&self) -> bool {
         self.credential_issued_at.is_some() && self.credential_revoked_at.is_none()
+    }
+
+    /// How the DC-09 account is protected: its key's style, `clear` when marked so, none
+    /// otherwise (as stored in the key-style column).
+    pub fn dc09_key_style(&self) -> Option<Dc09KeyStyle> {
+        match &self.dc09_key {
+            Some(k) => Some(k.style),
+            None => self.dc09_clear.then_some(Dc09KeyStyle::Clear),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod access;
 pub mod alarm;
 pub mod alarm_statistics;
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod auth;
 pub mod client;
 pub mod clock;

@@ -6,10 +6,12 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use vaka_alarm_receiver::{AccountEntry, Directory, Received, Seen, Sink, SinkError};
+use vaka_alarm_receiver::{
+    AccountEntry, Directory, Received, Refused, Security, Seen, Sink, SinkError,
+};
 use vaka_domain::alarm::{AlarmMessage, AlarmRecord};
 use vaka_domain::ids::{AlarmMessageId, DeviceId};
-use vaka_service::alarms::{LastHeard, Restore};
+use vaka_service::alarms::{LastHeard, RefusedMessage, Restore};
 use vaka_service::{ServiceResult, Services};
 use vaka_store::values::to_db_precision;
 
@@ -89,25 +91,42 @@ impl Sink for AlarmIntake {
             tracing::error!(error = %e, "recording an unknown DC-09 account failed");
         }
     }
+
+    async fn refused(&self, r: Refused) {
+        let refused = RefusedMessage {
+            account: r.account,
+            device_id: r.device,
+            reason: r.reason,
+            at: r.at,
+            transport: r.transport.to_owned(),
+            source_ip: r.peer.ip().to_string(),
+        };
+        if let Err(e) = self.services.alarm_message_refused(refused).await {
+            tracing::error!(error = %e, "recording a refused DC-09 message failed");
+        }
+    }
 }
 
 /// The receiver's directory as the service lists it, with the keys parsed (an account whose
 /// stored key is unusable is left out: its messages are refused as from an unknown account).
+/// An account without a key is taken clear only when marked so; otherwise its messages are
+/// refused.
 pub async fn directory_entries(services: &Services) -> ServiceResult<Vec<(String, AccountEntry)>> {
     Ok(services
         .alarm_directory()
         .await?
         .into_iter()
         .filter_map(|a| {
-            let key = match &a.key {
-                Some(k) => Some(vaka_sia_dc09::Key::from_bytes(&k.bytes).ok()?),
-                None => None,
+            let security = match (&a.key, a.clear) {
+                (Some(k), _) => Security::Encrypted(vaka_sia_dc09::Key::from_bytes(&k.bytes).ok()?),
+                (None, true) => Security::Clear,
+                (None, false) => Security::Unset,
             };
             Some((
                 a.account,
                 AccountEntry {
                     device_id: a.device_id,
-                    key,
+                    security,
                     client_id: a.client_id,
                     area: a.area,
                 },

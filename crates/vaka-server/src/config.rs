@@ -42,7 +42,8 @@ pub struct Config {
         serialize_with = "write_metrics_address"
     )]
     pub metrics_listen: Option<SocketAddr>,
-    /// SQLite commit durability: `normal` (survives a process crash) or `full` (also power loss).
+    /// SQLite commit durability: `full` (the default: an ACKed alarm survives a power cut) or
+    /// `normal` (survives a crash of the process only; for installs without safety alarms).
     pub sqlite_durability: SqliteDurability,
     pub pg_max_connections: u32,
     pub session_idle_minutes: i64,
@@ -66,6 +67,15 @@ pub struct Config {
         deserialize_with = "read_check_times"
     )]
     pub alarm_check_times: Vec<Time>,
+    /// The Ed25519 key that signs the audit log's checkpoints, outside the database; created
+    /// (mode 0600) on first start. Empty means `<data_dir>/keys/audit-signing.key`.
+    pub audit_signing_key: Option<PathBuf>,
+    /// Where the signed audit checkpoints and the public key are written, one file a day.
+    /// Ship it off the host. Empty means `<data_dir>/audit-checkpoints`.
+    pub audit_checkpoint_dir: Option<PathBuf>,
+    /// Also send each audit checkpoint to this syslog socket (e.g. `/dev/log`, which journald
+    /// reads too); none by default.
+    pub audit_checkpoint_syslog: Option<PathBuf>,
 }
 
 /// `log_format`: how log lines are written.
@@ -83,10 +93,12 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteDurability {
-    /// It survives a crash of the process.
-    #[default]
+    /// It survives a crash of the process, not a power cut or a kernel crash. An opt-in for
+    /// installs that receive no safety alarms.
     Normal,
-    /// It also survives a power cut (an fsync per commit).
+    /// It also survives a power cut (an fsync per commit): what an alarm receiver needs, as
+    /// an event it has ACKed must never vanish (EN 50136).
+    #[default]
     Full,
 }
 
@@ -192,6 +204,9 @@ const SETTINGS: &[&str] = &[
     "sia_listen",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
+    "audit_signing_key",
+    "audit_checkpoint_dir",
+    "audit_checkpoint_syslog",
 ];
 
 impl Default for Config {
@@ -206,7 +221,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             metrics_listen: Some(DEFAULT_METRICS_LISTEN),
-            sqlite_durability: SqliteDurability::Normal,
+            sqlite_durability: SqliteDurability::Full,
             pg_max_connections: 16,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
@@ -216,6 +231,9 @@ impl Default for Config {
             sia_listen: None,
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
+            audit_signing_key: None,
+            audit_checkpoint_dir: None,
+            audit_checkpoint_syslog: None,
         }
     }
 }
@@ -320,6 +338,22 @@ impl Config {
         }
     }
 
+    /// The audit signing key in effect.
+    pub fn audit_signing_key_path(&self) -> PathBuf {
+        match &self.audit_signing_key {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("keys").join("audit-signing.key"),
+        }
+    }
+
+    /// The audit checkpoint directory in effect.
+    pub fn audit_checkpoint_dir_path(&self) -> PathBuf {
+        match &self.audit_checkpoint_dir {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("audit-checkpoints"),
+        }
+    }
+
     /// The URL with any password masked, for logs.
     pub fn database_for_log(&self) -> String {
         let url = self.database();
@@ -346,6 +380,14 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(c.database().starts_with("sqlite://"));
         assert!(c.database().ends_with("vaka.db"));
+        assert_eq!(
+            c.audit_signing_key_path(),
+            Path::new("./vaka-data/keys/audit-signing.key")
+        );
+        assert_eq!(
+            c.audit_checkpoint_dir_path(),
+            Path::new("./vaka-data/audit-checkpoints")
+        );
         let pg = Config {
             database_url: Some("postgres://vaka:s3cret@db:5432/vaka".into()),
             ..c
@@ -360,7 +402,7 @@ mod tests {
         assert_eq!(v["listen"], "127.0.0.1:8080");
         assert_eq!(v["log_format"], "text");
         assert_eq!(v["log_level"], "info");
-        assert_eq!(v["sqlite_durability"], "normal");
+        assert_eq!(v["sqlite_durability"], "full");
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
         assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
@@ -372,7 +414,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
                 "vaka.toml",
-                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\nsqlite_durability = \"full\"\n",
+                "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\nsqlite_durability = \"normal\"\n",
             )?;
             jail.set_env("VAKA_LISTEN", "127.0.0.1:9100");
             jail.set_env("VAKA_SIA_LISTEN", "127.0.0.1:0");
@@ -382,7 +424,7 @@ mod tests {
             let c = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(c.listen.to_string(), "127.0.0.1:9100", "env wins over file");
             assert_eq!(c.log_format, LogFormat::Json, "file wins over defaults");
-            assert_eq!(c.sqlite_durability, SqliteDurability::Full);
+            assert_eq!(c.sqlite_durability, SqliteDurability::Normal);
             assert_eq!(c.log_level.as_str(), "vaka=debug,info");
             assert_eq!(
                 c.sia_listen.map(|a| a.to_string()).as_deref(),

@@ -49,7 +49,7 @@ pub struct DemoDevice {
     pub client_id: Option<ClientId>,
     pub credential: String,
     pub dc09_account: Option<String>,
-    /// Hex of the AES key; `null` for clear-text DC-09.
+    /// Hex of the AES key; `null` for an account marked clear (unencrypted DC-09).
     pub dc09_key_hex: Option<String>,
 }
 
@@ -461,7 +461,14 @@ async fn register(
                 firmware: Some("2.4.1".into()),
                 dc09_account: account.clone(),
                 dc09_key: key.clone(),
-                dc09_key_style: key.as_ref().map(|_| Dc09KeyStyle::Hex),
+                // The units without a key (three in four: the dialler's two clear accounts, the
+                // simulated heartbeats, `scripts/crash-test`'s load) are marked clear
+                // explicitly; the receiver refuses an account with neither.
+                dc09_key_style: alarm.then_some(if encrypted {
+                    Dc09KeyStyle::Hex
+                } else {
+                    Dc09KeyStyle::Clear
+                }),
             },
         )
         .await?;

@@ -2,6 +2,8 @@
 //! the demo municipality. The binary in `main.rs` is a thin command line over this.
 
 pub mod alarm_intake;
+pub mod audit_checkpoints;
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod demo_registry;

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vaka_domain::access::Role;
+use vaka_domain::audit_checkpoint::CheckpointVerifier;
 use vaka_domain::directory::OrganisationKind;
 use vaka_server::config::{Config, LogFormat};
-use vaka_server::{demo, serve, store, telemetry};
+use vaka_server::{backup, demo, serve, store, telemetry};
 use vaka_service::Services;
 use vaka_service::admin::CliAccount;
 use vaka_service::audit::Verification;
@@ -96,6 +97,33 @@ enum Command {
     Secrets {
         #[command(subcommand)]
         command: SecretsCommand,
+    },
+    /// Write a checked backup of the SQLite database, online (the server may keep running).
+    ///
+    /// The copy is a consistent snapshot, written with mode 0600 to a temporary name, checked
+    /// (SQLite integrity check, audit chain) and then renamed. It does not contain the key files
+    /// under the data directory: back those up separately. For PostgreSQL use pg_dump
+    /// (docs/OPERATIONS.md).
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file to write.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace the backup file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database by a backup, after checking it; the server must be stopped.
+    ///
+    /// The replaced database is kept as `<db>.before-restore-<UTC time>`. For PostgreSQL use
+    /// pg_restore (docs/OPERATIONS.md).
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file (as `vaka backup` wrote it).
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Simulated devices, for trying Vaka out and for load tests.
     Simulate {
@@ -193,6 +221,14 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         common: Common,
+        /// Also check the chain against the signed checkpoints in this directory: it fails when
+        /// the log is shorter than, or differs from, any checkpoint.
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
+        /// The public key to trust (64 hex digits, or a file holding them); repeatable. Without
+        /// it, the `*.pub` files in the checkpoint directory are trusted.
+        #[arg(long = "public-key", value_name = "KEY", requires = "checkpoints")]
+        public_keys: Vec<String>,
     },
 }
 
@@ -245,6 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             let started = std::time::Instant::now();
+            let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
             let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
             let listener = serve::bind(cfg.listen).await?;
@@ -283,6 +320,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             demo::prepare_dir(&data_dir)?;
+            let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
             {
                 let mut tx = store.begin_read().await?;
@@ -393,17 +431,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            command: AuditCommand::Verify { common },
+            command:
+                AuditCommand::Verify {
+                    common,
+                    checkpoints,
+                    public_keys,
+                },
         } => {
             let cfg = load(cfg_file, &common)?;
+            let checker = match &checkpoints {
+                None => CheckpointVerifier::default(),
+                Some(dir) => match checkpoint_verifier(dir, &public_keys)? {
+                    Ok(v) => v,
+                    Err(reason) => {
+                        println!("AUDIT CHECKPOINTS REFUSED: {reason}");
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+            };
             let svc = services(&cfg).await?;
             let started = std::time::Instant::now();
-            match svc.verify_audit().await? {
+            match svc.verify_audit_with(&checker).await? {
                 Verification::Intact { entries } => {
                     println!(
                         "audit log intact: {entries} entries verified in {:.2} s",
                         started.elapsed().as_secs_f64()
                     );
+                    if checkpoints.is_some() {
+                        println!(
+                            "it agrees with {} signed checkpoints (the last at entry {})",
+                            checker.len(),
+                            checker.highest().unwrap_or(0)
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Verification::Broken {
@@ -448,6 +508,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { common, to, force } => {
+            let cfg = load(cfg_file, &common)?;
+            let Some(db) = store::sqlite_path(&cfg) else {
+                anyhow::bail!(
+                    "`vaka backup` copies the embedded SQLite database; back up PostgreSQL \
+                     with `pg_dump --format=custom` (see docs/OPERATIONS.md)"
+                );
+            };
+            let report = backup::backup_sqlite(&db, &to, force).await?;
+            println!("backup written: {report}");
+            println!(
+                "not in it: the key files under {} (back them up separately)",
+                cfg.data_dir.join("keys").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { common, from } => {
+            let cfg = load(cfg_file, &common)?;
+            let Some(db) = store::sqlite_path(&cfg) else {
+                anyhow::bail!(
+                    "`vaka restore` restores the embedded SQLite database; restore PostgreSQL \
+                     with `pg_restore` (see docs/OPERATIONS.md)"
+                );
+            };
+            let now = vaka_domain::clock::Clock::now(&vaka_domain::clock::SystemClock);
+            let report = backup::restore_sqlite(&db, &from, now).await?;
+            println!("restored: {report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Simulate {
             command:
                 SimulateCommand::Cameras {
@@ -476,6 +565,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The checkpoints of `dir` with the keys to trust: those given, else the `*.pub` files
+/// beside the checkpoints (which someone able to rewrite the directory could replace too).
+fn checkpoint_verifier(
+    dir: &std::path::Path,
+    given: &[String],
+) -> anyhow::Result<Result<CheckpointVerifier, String>> {
+    use vaka_server::audit_checkpoints as ac;
+    let trusted = if given.is_empty() {
+        let keys = ac::keys_in_dir(dir)?;
+        eprintln!(
+            "note: trusting the {} public key(s) in {}; pass --public-key from a copy kept elsewhere to rule out replaced keys",
+            keys.len(),
+            dir.display()
+        );
+        keys
+    } else {
+        given
+            .iter()
+            .map(|k| ac::parse_public_key(k))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
+    ac::load_verifier(dir, &trusted)
+}
+
+/// The lock a server holds on its SQLite database while it runs (none for PostgreSQL), so that
+/// `vaka restore` cannot replace the file under it.
+fn serve_lock(cfg: &Config) -> anyhow::Result<Option<backup::ServeLock>> {
+    store::sqlite_path(cfg)
+        .map(|db| backup::lock_database(&db))
+        .transpose()
 }
 
 /// Finds an organisation by id or exact name; with none at all, creates the municipality.

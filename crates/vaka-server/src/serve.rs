@@ -52,6 +52,9 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 
 /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    // Signed checkpoints of the audit log: at start, every minute, at shutdown.
+    let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
+    let checkpointing = checkpoints.clone().spawn(state.services.clone());
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {
         spawn_metrics(addr, state.clone()).await;
@@ -74,6 +77,10 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
     jobs.abort();
     if let Some(a) = alarms {
         a.stop(&state.services).await;
+    }
+    checkpointing.abort();
+    if let Err(e) = checkpoints.write(&state.services, true).await {
+        tracing::error!(error = %format!("{e:#}"), "writing the last audit checkpoint failed");
     }
     state.services.close().await;
     tracing::info!("stopped");
@@ -246,6 +253,19 @@ pub async fn start_alarm_receiver(
         .with_context(|| format!("cannot listen for SIA DC-09 on {addr}"))?;
     let local = tcp.local_addr()?;
     tracing::info!(addr = %local, accounts = directory.len(), "SIA DC-09 receiver listening (TCP and UDP)");
+    let (_, clear, unset) = directory.tally();
+    if clear > 0 {
+        tracing::warn!(
+            accounts = clear,
+            "DC-09 accounts marked clear: their unencrypted messages are taken from any sender that reaches the receiver"
+        );
+    }
+    if unset > 0 {
+        tracing::warn!(
+            accounts = unset,
+            "DC-09 accounts with neither a key nor a clear marking: their messages are refused"
+        );
+    }
     let mut tasks = vec![
         tokio::spawn(receiver.clone().serve_tcp(tcp)),
         tokio::spawn(receiver.serve_udp(udp)),

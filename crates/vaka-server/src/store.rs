@@ -1,6 +1,6 @@
 //! Opening the store named by a database URL.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -11,6 +11,21 @@ use vaka_store_sqlite::{Durability, SqliteOptions, SqliteStore};
 
 use crate::config::{Config, SqliteDurability};
 use crate::{files, secrets};
+
+/// The file of the SQLite database the configuration names (`None` for PostgreSQL or a URL
+/// that is neither).
+pub fn sqlite_path(cfg: &Config) -> Option<PathBuf> {
+    let url = cfg.database();
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(PathBuf::from)
+}
+
+/// Whether the configuration names a PostgreSQL database.
+pub fn is_postgres(cfg: &Config) -> bool {
+    let url = cfg.database();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// Opens (and migrates) the store the configuration names, with the secrets key of the
 /// configuration (created at first start); seals any secret still in clear.
@@ -28,43 +43,39 @@ pub async fn open_with_keys(cfg: &Config, keys: Keyring) -> anyhow::Result<(Arc<
     let url = cfg.database();
     let key_id = keys.current_id().unwrap_or("none").to_owned();
     let keys = Arc::new(keys);
-    let store: Arc<dyn Store> =
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgOptions {
-                max_connections: cfg.pg_max_connections,
-                secrets: keys,
-                ..PgOptions::default()
-            };
-            Arc::new(
-                PgStore::connect(&url, &opts)
-                    .await
-                    .with_context(|| format!("cannot connect to {}", cfg.database_for_log()))?,
-            )
-        } else if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
-            let path = Path::new(path);
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                files::private_dir(dir)?;
-            }
-            files::private_sqlite(path)?;
-            let opts = SqliteOptions {
-                durability: match cfg.sqlite_durability {
-                    SqliteDurability::Normal => Durability::Normal,
-                    SqliteDurability::Full => Durability::Full,
-                },
-                secrets: keys,
-                ..SqliteOptions::default()
-            };
-            Arc::new(
-                SqliteStore::open_path(path, &opts)
-                    .await
-                    .with_context(|| format!("cannot open {}", path.display()))?,
-            )
-        } else {
-            anyhow::bail!("the database URL must start with sqlite:// or postgres://");
+    let store: Arc<dyn Store> = if is_postgres(cfg) {
+        let opts = PgOptions {
+            max_connections: cfg.pg_max_connections,
+            secrets: keys,
+            ..PgOptions::default()
         };
+        Arc::new(
+            PgStore::connect(&url, &opts)
+                .await
+                .with_context(|| format!("cannot connect to {}", cfg.database_for_log()))?,
+        )
+    } else if let Some(path) = sqlite_path(cfg) {
+        let path = path.as_path();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            files::private_dir(dir)?;
+        }
+        files::private_sqlite(path)?;
+        let opts = SqliteOptions {
+            durability: match cfg.sqlite_durability {
+                SqliteDurability::Normal => Durability::Normal,
+                SqliteDurability::Full => Durability::Full,
+            },
+            secrets: keys,
+            ..SqliteOptions::default()
+        };
+        Arc::new(
+            SqliteStore::open_path(path, &opts)
+                .await
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        )
+    } else {
+        anyhow::bail!("the database URL must start with sqlite:// or postgres://");
+    };
     store.migrate().await.context("migration failed")?;
     let sealed = store.reseal_secrets().await.with_context(|| {
         format!(

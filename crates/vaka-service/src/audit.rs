@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
+use vaka_domain::audit_checkpoint::CheckpointVerifier;
 use vaka_domain::ids::{ClientId, UnitId, UserId};
 use vaka_domain::reason::AccessReason;
 use vaka_store::{AuditQuery, StoreError};
@@ -135,12 +136,31 @@ impl Services {
         .await
     }
 
+    /// The head of the chain as the store records it: the last entry's sequence number and
+    /// hash (`(0, GENESIS_HASH)` for an empty log).
+    pub async fn audit_head(&self) -> ServiceResult<(u64, [u8; 32])> {
+        let op = Op::cli(AuditAction::AccessDenied, REVIEW);
+        self.door
+            .read(op, async |r| Ok(r.audit_head().await?))
+            .await
+    }
+
     /// Walks the whole chain in order and compares its end with the stored head.
+    pub async fn verify_audit(&self) -> ServiceResult<Verification> {
+        self.verify_audit_with(&CheckpointVerifier::default()).await
+    }
+
+    /// Walks the whole chain in order, compares its end with the stored head, and checks it
+    /// against signed checkpoints kept outside the database: a chain shorter than a
+    /// checkpoint, or whose entry at a checkpoint has another hash, was cut or rewritten.
     ///
     /// Entries are read in pages; while the next page is read, the hashes of the last one
     /// are recomputed on another thread (each entry's own hash needs only its fields). The
     /// links between entries are then checked in order.
-    pub async fn verify_audit(&self) -> ServiceResult<Verification> {
+    pub async fn verify_audit_with(
+        &self,
+        checkpoints: &CheckpointVerifier,
+    ) -> ServiceResult<Verification> {
         const PAGE: i64 = 10_000;
         let fetch = |after: u64| {
             let pages = self.door.audit_pages();
@@ -188,18 +208,30 @@ impl Services {
                         reason: b.to_string(),
                     });
                 }
+                if let Err(b) = checkpoints.observe(e.seq, &e.hash) {
+                    return Ok(Verification::Broken {
+                        checked: e.seq - 1,
+                        seq: b.seq(),
+                        reason: b.to_string(),
+                    });
+                }
             }
         }
-        let op = Op::cli(AuditAction::AccessDenied, REVIEW);
-        let (head_seq, head_hash) = self
-            .door
-            .read(op, async |r| Ok(r.audit_head().await?))
-            .await?;
-        match verifier.finish(head_seq, head_hash) {
-            Ok(n) => Ok(Verification::Intact { entries: n }),
-            Err(b) => Ok(Verification::Broken {
+        let (head_seq, head_hash) = self.audit_head().await?;
+        if let Err(b) = verifier.finish(head_seq, head_hash) {
+            return Ok(Verification::Broken {
                 checked: verifier.count(),
                 seq: Some(break_seq(&b)),
+                reason: b.to_string(),
+            });
+        }
+        match checkpoints.finish(verifier.count()) {
+            Ok(_) => Ok(Verification::Intact {
+                entries: verifier.count(),
+            }),
+            Err(b) => Ok(Verification::Broken {
+                checked: verifier.count(),
+                seq: b.seq(),
                 reason: b.to_string(),
             }),
         }

@@ -20,6 +20,7 @@ use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, m
 type Db = sqlx::Sqlite;
 
 mod audit_pages;
+pub mod backup;
 mod bulk;
 
 // The included SQL modules are written against their parent's scope (`use super::*`), the same
@@ -67,12 +68,13 @@ pub use shared::SqlTx;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../vaka-store/migrations/sqlite");
 
-/// How durable a commit is. `Normal` (the default with WAL) survives a crash of the process;
-/// `Full` also survives a power cut, at the price of an fsync per commit.
+/// How durable a commit is. `Full` (the default) survives a power cut, at the price of an fsync
+/// of the WAL per commit: an alarm receiver must never lose an event it has ACKed. `Normal`
+/// survives a crash of the process, not of the machine (an opt-in for installs without alarms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Durability {
-    #[default]
     Normal,
+    #[default]
     Full,
 }
 
@@ -90,7 +92,7 @@ impl Default for SqliteOptions {
     fn default() -> Self {
         Self {
             readers: 4,
-            durability: Durability::Normal,
+            durability: Durability::default(),
             acquire_timeout: Duration::from_secs(10),
             secrets: Arc::default(),
         }
@@ -286,5 +288,34 @@ impl Store for SqliteStore {
         restores: Vec<(vaka_domain::ids::DeviceId, String, jiff::Timestamp)>,
     ) -> vaka_store::PreparedIntake {
         shared::alarms::prepare_intake(messages, alarms, restores)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn synchronous(opts: &SqliteOptions) -> i64 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_path(&dir.path().join("vaka.db"), opts)
+            .await
+            .unwrap();
+        let (mode,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        mode
+    }
+
+    /// An ACKed alarm must survive a power cut: the default fsyncs the WAL at every commit
+    /// (`synchronous = FULL`, 2); `Normal` (1) is only had by asking for it.
+    #[tokio::test]
+    async fn commits_are_fsynced_unless_normal_is_asked_for() {
+        assert_eq!(synchronous(&SqliteOptions::default()).await, 2);
+        let normal = SqliteOptions {
+            durability: Durability::Normal,
+            ..SqliteOptions::default()
+        };
+        assert_eq!(synchronous(&normal).await, 1);
     }
 }

@@ -4,7 +4,7 @@
 use vaka_domain::client::Client;
 use vaka_domain::consent::Consent;
 use vaka_domain::decision::{Decision, Order};
-use vaka_domain::device::{Device, DeviceEvent};
+use vaka_domain::device::{Dc09KeyStyle, Device, DeviceEvent};
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 use vaka_store::{
@@ -798,7 +798,7 @@ impl RegistryWrite for SqlTx {
             d.credential_revoked_at.map(DbInstant::new),
             d.dc09_account,
             dc09_key,
-            d.dc09_key.as_ref().map(|k| k.style.code()),
+            d.dc09_key_style().map(Dc09KeyStyle::code),
             d.last_seen_at.map(DbInstant::new),
             d.state,
             DbInstant::new(d.created_at),
@@ -829,7 +829,7 @@ impl RegistryWrite for SqlTx {
             d.client_id.map(|c| c.0),
             d.dc09_account,
             dc09_key,
-            d.dc09_key.as_ref().map(|k| k.style.code()),
+            d.dc09_key_style().map(Dc09KeyStyle::code),
             d.last_seen_at.map(DbInstant::new),
             d.state,
         )

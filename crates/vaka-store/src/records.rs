@@ -935,16 +935,31 @@ pub struct DeviceRow {
     pub created_at: DbInstant,
 }
 
+/// A DC-09 account's key and clear marking from the key and key-style columns: a key with its
+/// style, or no key and the style `clear` (marked clear), or neither (no key, not marked: the
+/// receiver refuses the account's messages).
+fn dc09_protection(
+    key: Option<String>,
+    style: Option<String>,
+) -> StoreResult<(Option<Dc09Key>, bool)> {
+    let style = match style {
+        Some(s) => Some(code(Dc09KeyStyle::from_code(&s), "DC-09 key style", &s)?),
+        None => None,
+    };
+    Ok(match (key, style) {
+        (Some(k), Some(style)) => (
+            Some(Dc09Key::parse(&k, style).map_err(|_| corrupt("DC-09 key"))?),
+            false,
+        ),
+        (None, Some(Dc09KeyStyle::Clear)) => (None, true),
+        _ => (None, false),
+    })
+}
+
 impl TryFrom<DeviceRow> for Device {
     type Error = StoreError;
     fn try_from(r: DeviceRow) -> StoreResult<Self> {
-        let dc09_key = match (r.dc09_key, r.dc09_key_style) {
-            (Some(k), Some(s)) => {
-                let style = code(Dc09KeyStyle::from_code(&s), "key style", &s)?;
-                Some(Dc09Key::parse(&k, style).map_err(corrupt)?)
-            }
-            _ => None,
-        };
+        let (dc09_key, dc09_clear) = dc09_protection(r.dc09_key, r.dc09_key_style)?;
         Ok(Device {
             id: DeviceId(r.id),
             kind: code(DeviceKind::from_code(&r.kind), "device kind", &r.kind)?,
@@ -961,6 +976,7 @@ impl TryFrom<DeviceRow> for Device {
             credential_revoked_at: r.credential_revoked_at.map(|t| t.0),
             dc09_account: r.dc09_account,
             dc09_key,
+            dc09_clear,
             last_seen_at: r.last_seen_at.map(|t| t.0),
             state: r.state,
             created_at: r.created_at.0,
@@ -1243,6 +1259,8 @@ pub struct AlarmAccount {
     pub device_id: vaka_domain::ids::DeviceId,
     pub account: String,
     pub key: Option<vaka_domain::device::Dc09Key>,
+    /// No key, and explicitly marked clear (unencrypted).
+    pub clear: bool,
     pub status: vaka_domain::device::DeviceStatus,
     pub client_id: Option<ClientId>,
     pub area_type: Option<vaka_domain::client::AreaType>,
@@ -1300,18 +1318,13 @@ impl From<TechnicalCheckRow> for vaka_domain::technical::TechnicalCheck {
 impl TryFrom<AlarmAccountRow> for AlarmAccount {
     type Error = StoreError;
     fn try_from(r: AlarmAccountRow) -> StoreResult<Self> {
-        use vaka_domain::device::{Dc09Key, Dc09KeyStyle, DeviceStatus};
-        let key = match (r.dc09_key, r.dc09_key_style) {
-            (Some(k), Some(style)) => {
-                let style = code(Dc09KeyStyle::from_code(&style), "DC-09 key style", &style)?;
-                Some(Dc09Key::parse(&k, style).map_err(|_| corrupt("DC-09 key"))?)
-            }
-            _ => None,
-        };
+        use vaka_domain::device::DeviceStatus;
+        let (key, clear) = dc09_protection(r.dc09_key, r.dc09_key_style)?;
         Ok(Self {
             device_id: vaka_domain::ids::DeviceId(r.device_id),
             account: r.account,
             key,
+            clear,
             status: code(
                 DeviceStatus::from_code(&r.status),
                 "device status",

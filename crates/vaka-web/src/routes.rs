@@ -6,8 +6,11 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware;
 use axum::routing::{MethodRouter, get, post};
-use utoipa::openapi::path::HttpMethod;
+use strum::VariantArray;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use vaka_domain::access::Role;
 
 use crate::auth::check_access;
 use crate::identity::Access;
@@ -96,17 +99,18 @@ impl Routes {
     pub fn api(
         mut self,
         access: Access,
-        (schemas, paths, mr): UtoipaMethodRouter<AppState>,
+        (schemas, mut paths, mr): UtoipaMethodRouter<AppState>,
     ) -> Self {
-        for (path, item) in &paths.paths {
+        for (path, item) in &mut paths.paths {
             for (method, op) in [
-                (Method::GET, item.get.is_some()),
-                (Method::POST, item.post.is_some()),
-                (Method::PUT, item.put.is_some()),
-                (Method::PATCH, item.patch.is_some()),
-                (Method::DELETE, item.delete.is_some()),
+                (Method::GET, item.get.as_mut()),
+                (Method::POST, item.post.as_mut()),
+                (Method::PUT, item.put.as_mut()),
+                (Method::PATCH, item.patch.as_mut()),
+                (Method::DELETE, item.delete.as_mut()),
             ] {
-                if op {
+                if let Some(op) = op {
+                    describe_access(op, access);
                     self.specs.push(RouteSpec {
                         method,
                         path: path.clone(),
@@ -123,6 +127,35 @@ impl Routes {
     pub fn finish(self) -> (Router<AppState>, OpenApiRouter<AppState>, Vec<RouteSpec>) {
         (self.pages, self.api, self.specs)
     }
+}
+
+/// States in the OpenAPI document what an operation needs: `x-vaka-access` (the access code,
+/// as in the route table) and `x-vaka-roles` (the roles holding it). Scope — which
+/// organisations, units and clients — is checked by the use case and not shown here. Clients
+/// use it to know which account an integration needs; `scripts/schemathesis` uses it to fuzz
+/// every operation as a caller who may use it.
+fn describe_access(op: &mut Operation, access: Access) {
+    let roles: Vec<&'static str> = Role::VARIANTS
+        .iter()
+        .filter(|r| match access {
+            Access::Public | Access::LoginFlow | Access::Authenticated => true,
+            Access::Permission(p) => r.has(p),
+            Access::AnyOf(ps) => ps.iter().any(|p| r.has(*p)),
+        })
+        .map(|r| r.code())
+        .collect();
+    let ext: Extensions = [
+        (
+            "x-vaka-access".to_owned(),
+            serde_json::json!(access.describe()),
+        ),
+        ("x-vaka-roles".to_owned(), serde_json::json!(roles)),
+    ]
+    .into_iter()
+    .collect();
+    op.extensions
+        .get_or_insert_with(Extensions::default)
+        .merge(ext);
 }
 
 /// utoipa's method enum as an HTTP method (for documentation of the route table).

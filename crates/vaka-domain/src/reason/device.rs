@@ -41,6 +41,12 @@ reasons! {
         Dc09OnlyAlarmUnits => "device-dc09-only-alarm-units",
         /// A DC-09 key without an account.
         KeyNeedsAccount => "device-key-needs-account",
+        /// A DC-09 account with neither a key nor an explicit clear marking.
+        KeyOrClearRequired => "device-key-or-clear-required",
+        /// A key for an account marked clear.
+        ClearTakesNoKey => "device-clear-takes-no-key",
+        /// A clear marking without an account.
+        ClearNeedsAccount => "device-clear-needs-account",
         /// An ASCII key of the wrong length or with other than printable characters.
         AsciiKeyLength => "device-ascii-key-length",
         /// A hex key of the wrong length.

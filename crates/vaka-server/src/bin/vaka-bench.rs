@@ -87,8 +87,8 @@ enum Command {
         /// The first account, in hex (`0x2000` or `2000`); unit i has `{:04X}` of base + i.
         #[arg(long, default_value = "0x2000", value_parser = parse_hex)]
         base: u64,
-        /// The units' AES key as 32/48/64 hex digits (the same for all); clear DC-09 when left
-        /// out.
+        /// The units' AES key as 32/48/64 hex digits (the same for all); when left out, the
+        /// units are marked clear (unencrypted DC-09) explicitly.
         #[arg(long)]
         key_hex: Option<String>,
     },
@@ -672,7 +672,12 @@ impl Bench {
                         firmware: Some("2.4.1".into()),
                         dc09_account: Some(account.clone()),
                         dc09_key: key_hex.map(str::to_owned),
-                        dc09_key_style: key_hex.map(|_| Dc09KeyStyle::Hex),
+                        // Without a key the bench's units are marked clear explicitly.
+                        dc09_key_style: Some(if key_hex.is_some() {
+                            Dc09KeyStyle::Hex
+                        } else {
+                            Dc09KeyStyle::Clear
+                        }),
                     },
                 )
                 .await

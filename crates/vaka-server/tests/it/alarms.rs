@@ -23,8 +23,9 @@ use crate::world::World;
 
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
 
-/// Registers an alarm unit with a DC-09 account (and key) and takes it to active at `client`.
-async fn alarm_unit(
+/// Registers an alarm unit with a DC-09 account (and key, else marked clear) and takes it to
+/// active at `client`.
+pub(crate) async fn alarm_unit(
     app: &TestApp,
     w: &World,
     client: ClientId,
@@ -37,6 +38,8 @@ async fn alarm_unit(
     if let Some(k) = key {
         body["dc09_key"] = json!(k);
         body["dc09_key_style"] = json!("hex");
+    } else {
+        body["dc09_key_style"] = json!("clear");
     }
     let v = ok(app, &admin, Method::POST, "/api/v1/devices".into(), body).await;
     let device: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
@@ -470,7 +473,7 @@ async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: Test
     rx.stop(&app.services).await;
 }
 
-async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
+pub(crate) async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -478,6 +481,221 @@ async fn peer_blocking(addr: SocketAddr, args: &[&str]) -> Value {
     })
     .await
     .unwrap()
+}
+
+/// The bytes of a frame as the dialler's report writes them (`\\n`, `\\r`; an encrypted frame
+/// has nothing else to escape).
+fn unescape(text: &str) -> Vec<u8> {
+    assert!(!text.contains("\\x"), "{text}");
+    text.replace("\\n", "\n").replace("\\r", "\r").into_bytes()
+}
+
+/// An encrypted SIA-DCS frame for `account` whose plaintext is a pad and `rest`: a frame the
+/// PyPI encoders cannot make (they always stamp encrypted frames).
+fn encrypted_frame(account: &str, seq: u16, rest: &[u8]) -> Vec<u8> {
+    let key = vaka_sia_dc09::Key::parse(AES128, vaka_sia_dc09::KeyStyle::Hex).unwrap();
+    let cipher = vaka_sia_dc09::crypto::encrypt_with_pad(&key, rest, &mut |b| b.fill(7));
+    let hex = cipher.iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02X}");
+        s
+    });
+    let inner = format!("\"*SIA-DCS\"{seq:04}L0#{account}[{hex}");
+    format!(
+        "\n{:04X}{:04X}{inner}\r",
+        vaka_sia_dc09::crc16(inner.as_bytes()),
+        inner.len()
+    )
+    .into_bytes()
+}
+
+/// The answer's timestamp (a NAK carries the receiver's clock).
+fn answer_time(answer: &vaka_sia_dc09::Frame) -> Option<Timestamp> {
+    match &answer.payload {
+        Payload::Clear(b) => b.timestamp,
+        Payload::Encrypted(_) => None,
+    }
+}
+
+/// Encryption is the rule: the PyPI diallers' frames for an account with neither a key nor a
+/// clear marking are refused, those for an account marked clear are taken (without a
+/// timestamp too); an encrypted account refuses a clear frame, an encrypted frame without a
+/// timestamp, and a recorded frame replayed outside the time window — while a retransmission
+/// inside it is acknowledged and stored once. Each refusal is a NAK with the receiver's clock
+/// and an audit entry naming the device, the reason and the sender.
+async fn encryption_is_required_unless_an_account_is_marked_clear(app: TestApp) {
+    let w = World::build(&app).await;
+    alarm_unit(&app, &w, w.client_a1, "C100", None).await;
+    let encrypted = alarm_unit(&app, &w, w.client_b1, "E200", Some(AES128)).await;
+    let unset = alarm_unit(&app, &w, w.client_a2, "D300", None).await;
+    // An account with neither key nor marking (as a row from before the marking with a key
+    // but no style is left): the API no longer makes one, so the store is written directly.
+    {
+        let mut tx = app.store.begin().await.unwrap();
+        let mut d = tx.get_device(unset).await.unwrap().unwrap();
+        d.dc09_clear = false;
+        tx.update_device(&d).await.unwrap();
+        tx.commit(&[]).await.unwrap();
+    }
+    let rx = start(&app).await;
+    let real = || vaka_domain::clock::SystemClock.now();
+    app.clock.set(real());
+    let dial = async |args: &[&str]| {
+        let report = peer_blocking(rx.addr, args).await;
+        let sent = report["sent"].as_array().unwrap().clone();
+        assert!(!sent.is_empty(), "{args:?}: {report}");
+        sent
+    };
+    // The unmarked account: every frame refused, nothing stored.
+    for extra in [&[][..], &["--no-timestamp"][..], &["--udp"][..]] {
+        let mut args = vec!["--account", "D300", "--scenario", "per-connection"];
+        args.extend(["--count", "2", "--seq-start", "1"]);
+        args.extend(extra);
+        for s in dial(&args).await {
+            assert_eq!(s["answer_kind"], "NAK", "{args:?}: {s}");
+            assert_eq!(s["siadc09_ok"], true, "{s}");
+            let seq = u16::try_from(s["seq"].as_u64().unwrap()).unwrap();
+            assert_eq!(messages(&app, "D300", seq).await, 0);
+        }
+    }
+    // The account marked clear: taken, with and without timestamps.
+    for (extra, first) in [(&[][..], "10"), (&["--no-timestamp"][..], "20")] {
+        let mut args = vec!["--account", "C100", "--scenario", "kept-open"];
+        args.extend(["--count", "3", "--seq-start", first]);
+        args.extend(extra);
+        for s in dial(&args).await {
+            assert_eq!(s["answer_kind"], "ACK", "{args:?}: {s}");
+            let seq = u16::try_from(s["seq"].as_u64().unwrap()).unwrap();
+            assert_eq!(messages(&app, "C100", seq).await, 1);
+        }
+    }
+    // The encrypted account takes the diallers' encrypted frames...
+    let sent = dial(&[
+        "--account",
+        "E200",
+        "--key-hex",
+        AES128,
+        "--scenario",
+        "per-connection",
+        "--count",
+        "2",
+        "--seq-start",
+        "30",
+    ])
+    .await;
+    for s in &sent {
+        assert_eq!(s["answer_kind"], "ACK", "{s}");
+    }
+    let recorded = unescape(sent[0]["frame"].as_str().unwrap());
+    let seq = u16::try_from(sent[0]["seq"].as_u64().unwrap()).unwrap();
+    let mut conn = tokio::net::TcpStream::connect(rx.addr).await.unwrap();
+    // ... a retransmission of the same bytes at once is acknowledged and stored once ...
+    assert_eq!(exchange(&mut conn, &recorded).await.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "E200", seq).await, 1);
+    // ... but replayed a minute later, outside the window, it is refused with our clock.
+    app.clock.advance(SignedDuration::from_secs(61));
+    let nak = exchange(&mut conn, &recorded).await;
+    assert_eq!(nak.header.id, IdToken::Nak);
+    let ours = answer_time(&nak).expect("the NAK carries our clock");
+    assert!(ours.duration_until(app.services.now()).abs() < SignedDuration::from_secs(2));
+    assert_eq!(
+        messages(&app, "E200", seq).await,
+        1,
+        "the replay is not stored"
+    );
+    // An encrypted frame without a timestamp is refused; the same with one is taken.
+    let bare = encrypted_frame("E200", 40, b"|#E200|NMA001]");
+    assert_eq!(exchange(&mut conn, &bare).await.header.id, IdToken::Nak);
+    assert_eq!(messages(&app, "E200", 40).await, 0);
+    let stamped = format!(
+        "|#E200|NMA001]_{}",
+        vaka_sia_dc09::format_timestamp(app.services.now())
+    );
+    let ok = encrypted_frame("E200", 41, stamped.as_bytes());
+    assert_eq!(exchange(&mut conn, &ok).await.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "E200", 41).await, 1);
+    // A clear frame for the encrypted account is refused.
+    let now = app.services.now();
+    let clear = frame(
+        IdToken::SiaDcs,
+        "E200",
+        42,
+        &sia_dcs_data(Some("E200"), "ri1/MA001"),
+        Some(now),
+    );
+    assert_eq!(exchange(&mut conn, &clear).await.header.id, IdToken::Nak);
+    assert_eq!(messages(&app, "E200", 42).await, 0);
+    drop(conn);
+    rx.stop(&app.services).await;
+
+    // Each refusal is audited once (an account and reason at most once a minute), with why.
+    let mut tx = app.store.begin_read().await.unwrap();
+    let entries = tx
+        .search_audit(&vaka_store::AuditQuery {
+            action: Some(vaka_domain::audit::AuditAction::AlarmMessageRefused),
+            limit: 100,
+            ..vaka_store::AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let mut got: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| {
+            assert_eq!(e.new.outcome, vaka_domain::audit::Outcome::Denied);
+            assert_eq!(e.new.source_ip.as_deref(), Some("127.0.0.1"));
+            assert_eq!(e.new.subject_kind.as_deref(), Some("device"));
+            let d: Value = serde_json::from_str(e.new.details.as_deref().unwrap()).unwrap();
+            (
+                e.new.subject_id.clone().unwrap(),
+                d["account"].as_str().unwrap().to_owned(),
+                d["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want = vec![
+        (unset.to_string(), "D300".into(), "unsecured_account".into()),
+        (encrypted.to_string(), "E200".into(), "window".into()),
+        (
+            encrypted.to_string(),
+            "E200".into(),
+            "missing_timestamp".into(),
+        ),
+        (
+            encrypted.to_string(),
+            "E200".into(),
+            "clear_for_encrypted_account".into(),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    drop(tx);
+    // The alarm centre sees them on the chain-health page, with the reason in words, and the
+    // clear account marked.
+    let (operator, _) = crate::console::session(&app, &w, "c_operator").await;
+    let health = app.get("/alarms/health", &operator).await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.body);
+    let refused = health
+        .body
+        .split("Avvisade larmmeddelanden")
+        .nth(1)
+        .expect("the refusals are listed");
+    for words in [
+        "kontot har ingen nyckel och är inte markerat okrypterat",
+        "krypterat meddelande utan tidsstämpel",
+        "okrypterat meddelande för ett konto med nyckel",
+        "tidsstämpel utanför tidsfönstret",
+        "127.0.0.1",
+    ] {
+        assert!(refused.contains(words), "{words}: {refused}");
+    }
+    let clear_row = health
+        .body
+        .split("data-account=\"C100\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the clear account is listed");
+    assert!(clear_row.contains("okrypterat"), "{clear_row}");
 }
 
 /// A restore marks the open alarm of its condition on that device: a technical one (through the
@@ -542,6 +760,7 @@ async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
 
 db_tests!(
     a_restore_marks_the_open_alarm_of_its_condition,
+    encryption_is_required_unless_an_account_is_marked_clear,
     an_alarm_goes_from_the_button_to_closed_with_both_clocks,
     nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical_alarm,
     third_party_diallers_are_acknowledged_and_stored_exactly_once,

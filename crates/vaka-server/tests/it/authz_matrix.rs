@@ -948,3 +948,44 @@ pub(crate) async fn alarm_target(app: &TestApp, w: &World) -> String {
     tx.commit(&[]).await.unwrap();
     a.id.to_string()
 }
+
+/// The OpenAPI document tells integrators (and `scripts/schemathesis`) which roles the access
+/// check of each operation admits (`x-vaka-roles`). It never leaves out a role the table above
+/// allows; it may name more where the use case refuses some of them (a responder may not take
+/// the alarm centre's steps on an alarm it may open).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_states_the_roles_of_every_operation() {
+    let app = TestApp::sqlite().await;
+    let doc = app.get("/api/v1/openapi.json", &Auth::None).await.json();
+    let table = table();
+    let mut seen = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Ok(m) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            let Some((roles, _)) = table.get(&(m.clone(), path.as_str())) else {
+                continue;
+            };
+            let stated: BTreeSet<&str> = op["x-vaka-roles"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{m} {path} states no roles"))
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            let expected: BTreeSet<&str> = roles.iter().map(|r| r.code()).collect();
+            assert!(
+                stated.is_superset(&expected),
+                "{m} {path}: the document names {stated:?}, the table allows {expected:?}"
+            );
+            assert!(op["x-vaka-access"].is_string(), "{m} {path}");
+            seen += 1;
+        }
+    }
+    let api = table.keys().filter(|(_, p)| p.starts_with("/api/")).count();
+    assert_eq!(
+        seen, api,
+        "every API operation of the table is in the document"
+    );
+    app.finish().await;
+}

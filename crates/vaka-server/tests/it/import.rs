@@ -615,10 +615,11 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
     let file = "kind;serial;model;firmware;dc09_account;dc09_key;dc09_key_style;client_identity\n\
                 alarm_unit;AU-1;Neat NOVO;2.1;1a2b;000102030405060708090a0b0c0d0e0f;hex;\n\
                 camera;CAM-1;Axis M1;;;;;300101-9805\n\
-                nfc_tag;TAG-1;NTAG213;;;;;\n";
+                nfc_tag;TAG-1;NTAG213;;;;;\n\
+                alarm_unit;AU-5;Neat NOVO;;5e5f;;clear;\n";
     let res = post(&app, "devices", "all", &admin, "text/csv", file.as_bytes()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert_eq!(res.json()["rows_imported"], 3);
+    assert_eq!(res.json()["rows_imported"], 4);
     let mut tx = app.store.begin_read().await.unwrap();
     let devices = tx
         .list_devices(&DeviceFilter {
@@ -627,7 +628,12 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
         })
         .await
         .unwrap();
-    assert_eq!(devices.len(), 3);
+    assert_eq!(devices.len(), 4);
+    let clear = devices.iter().find(|d| d.serial == "AU-5").unwrap();
+    assert!(
+        clear.dc09_clear && clear.dc09_key.is_none(),
+        "marked clear explicitly"
+    );
     let cam = devices.iter().find(|d| d.serial == "CAM-1").unwrap();
     assert_eq!(
         (cam.status, cam.client_id),
@@ -640,6 +646,7 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
     );
     let au = devices.iter().find(|d| d.serial == "AU-1").unwrap();
     assert_eq!(au.dc09_account.as_deref(), Some("1A2B"));
+    assert!(au.dc09_key.is_some() && !au.dc09_clear);
     assert!(
         !au.has_live_credential(),
         "credentials are issued one by one"
@@ -650,22 +657,24 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
         .iter()
         .filter(|e| e.new.action == AuditAction::DeviceRegistered)
         .collect();
-    assert_eq!(registered.len(), 3);
+    assert_eq!(registered.len(), 4);
     assert!(
         registered
             .iter()
             .any(|e| e.new.client_id == Some(w.client_a1))
     );
 
-    // Taken serial, taken account, the same serial twice, an unknown client: nothing stored.
-    let file = "kind,serial,model,dc09_account,dc09_key,client_identity\n\
-                camera,CAM-1,Axis M1,,,\n\
-                alarm_unit,AU-2,Neat NOVO,1A2B,,\n\
-                camera,CAM-2,Axis M1,,,\n\
-                camera,CAM-2,Axis M1,,,\n\
-                lock,L-1,Glue,,,191212121212\n\
-                camera,CAM-3,Axis M1,FFF,,\n\
-                alarm_unit,AU-3,Neat NOVO,,key-without-account,\n";
+    // Taken serial, taken account, the same serial twice, an unknown client, an account with
+    // neither key nor clear marking: nothing stored.
+    let file = "kind,serial,model,dc09_account,dc09_key,dc09_key_style,client_identity\n\
+                camera,CAM-1,Axis M1,,,,\n\
+                alarm_unit,AU-2,Neat NOVO,1A2B,,clear,\n\
+                camera,CAM-2,Axis M1,,,,\n\
+                camera,CAM-2,Axis M1,,,,\n\
+                lock,L-1,Glue,,,,191212121212\n\
+                camera,CAM-3,Axis M1,FFF,,,\n\
+                alarm_unit,AU-3,Neat NOVO,,key-without-account,,\n\
+                alarm_unit,AU-4,Neat NOVO,4C4D,,,\n";
     let res = post(&app, "devices", "all", &admin, "text/csv", file.as_bytes()).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let report = res.json();
@@ -679,6 +688,7 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
             (Some(6), Some("client_identity".to_owned())),
             (Some(7), Some("dc09_account".to_owned())),
             (Some(8), Some("dc09_key_style".to_owned())),
+            (Some(9), Some("dc09_key".to_owned())),
         ],
         "{report}"
     );
@@ -691,7 +701,7 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
         .await
         .unwrap()
         .len();
-    assert_eq!(n, 3, "nothing stored");
+    assert_eq!(n, 4, "nothing stored");
 }
 
 db_tests!(

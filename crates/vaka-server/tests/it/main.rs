@@ -9,8 +9,10 @@ mod support;
 mod world;
 
 mod alarms;
+mod audit_checkpoints;
 mod audit_log;
 mod authz_matrix;
+mod backup;
 mod bad_input;
 mod cameras;
 mod console;

@@ -75,7 +75,8 @@ const ALLOWED: &[(&str, &str)] = &[
     // product name, as the supplier writes it.
     ("Doro Visit", "a device model name from the test data"),
     // The import page lists the code values a CSV file must hold (`import-col-protection`,
-    // `import-col-key_access`, `import-col-kind`): the file format's own tokens, quoted.
+    // `import-col-key_access`, `import-col-kind`, `import-col-dc09_key_style`): the file
+    // format's own tokens, quoted.
     (
         "none (standard)",
         "a CSV code value the import file must contain",
@@ -83,6 +84,10 @@ const ALLOWED: &[(&str, &str)] = &[
     (
         "camera, alarm_unit, lock eller nfc_tag",
         "CSV code values the import file must contain",
+    ),
+    (
+        "ascii eller hex; clear",
+        "CSV code values the import file must contain (`import-col-dc09_key_style`)",
     ),
 ];
 

@@ -686,6 +686,32 @@ async fn registry_bad_input_names_the_field_and_changes_nothing(app: TestApp) {
             "dc09_key",
             "16, 24 or 32",
         ),
+        // An account without a key is not clear by default: the choice is explicit.
+        (
+            admin,
+            "/api/v1/devices".into(),
+            json!({"kind": "alarm_unit", "serial": "AL-9", "model": "X", "dc09_account": "1234"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "dc09_key",
+            "must be marked clear",
+        ),
+        (
+            admin,
+            "/api/v1/devices".into(),
+            json!({"kind": "alarm_unit", "serial": "AL-9", "model": "X", "dc09_account": "1234",
+                   "dc09_key": "AAAAAAAAAAAAAAAA", "dc09_key_style": "clear"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "dc09_key",
+            "has no key",
+        ),
+        (
+            admin,
+            "/api/v1/devices".into(),
+            json!({"kind": "alarm_unit", "serial": "AL-9", "model": "X", "dc09_key_style": "clear"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "dc09_account",
+            "only a DC-09 account",
+        ),
         (
             admin,
             "/api/v1/devices".into(),

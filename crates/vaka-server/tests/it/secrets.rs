@@ -347,6 +347,7 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
         credential_issued_at: None,
         credential_revoked_at: None,
         dc09_account: Some("7399".into()),
+        dc09_clear: false,
         dc09_key: Some(
             vaka_domain::device::Dc09Key::parse(AES_KEY, vaka_domain::device::Dc09KeyStyle::Hex)
                 .unwrap(),
@@ -501,6 +502,7 @@ async fn with_the_key_in_the_environment_rotate_announces_the_new_key() {
         credential_issued_at: None,
         credential_revoked_at: None,
         dc09_account: Some("7398".into()),
+        dc09_clear: false,
         dc09_key: Some(
             vaka_domain::device::Dc09Key::parse(AES_KEY, vaka_domain::device::Dc09KeyStyle::Hex)
                 .unwrap(),

@@ -5,17 +5,31 @@
 //! batching — knows nothing of the service: the server adapts one to the other.
 
 use jiff::Timestamp;
-use vaka_domain::alarm::{AlarmKind, AlarmMessage, AlarmRecord};
+use vaka_domain::alarm::{AlarmKind, AlarmMessage, AlarmRecord, MessageRefusal};
+use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::client::AreaType;
 use vaka_domain::device::Dc09Key;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_store::values::to_db_precision;
 
-use super::{active, system_op};
+use super::{ALARMS, active, system_op};
+use crate::door::{Op, Work};
 use crate::{ServiceResult, Services};
 
 /// The category of the alarm an unknown account raises.
 const UNKNOWN_DEVICE: &str = "unknown_device";
+
+/// A message of a provisioned account that the receiver refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedMessage {
+    pub account: String,
+    pub device_id: DeviceId,
+    pub reason: MessageRefusal,
+    pub at: Timestamp,
+    pub transport: String,
+    /// The sender's address.
+    pub source_ip: String,
+}
 
 /// An open alarm to mark restored: the device, the category, when.
 pub type Restore = (DeviceId, String, Timestamp);
@@ -29,6 +43,9 @@ pub struct AlarmAccountEntry {
     pub device_id: DeviceId,
     /// The AES key as stored; when set, clear messages from the account are refused.
     pub key: Option<Dc09Key>,
+    /// No key, and explicitly marked clear: clear messages are taken. An account with neither
+    /// key nor marking is refused.
+    pub clear: bool,
     pub client_id: Option<ClientId>,
     /// The client's area (the arrival target), town when unknown.
     pub area: AreaType,
@@ -106,6 +123,33 @@ impl Services {
         Ok(())
     }
 
+    /// Records that the receiver refused a message of a provisioned account, and why: an
+    /// audit entry of the system, refused, about the device, with the account, the reason and
+    /// the transport in its details and the sender's address as its source. The receiver
+    /// reports an account's refusal for one reason at most once a minute.
+    pub async fn alarm_message_refused(&self, refused: RefusedMessage) -> ServiceResult<()> {
+        let op = Op::system(AuditAction::AlarmMessageRefused, ALARMS);
+        self.door
+            .change(op, async |w| {
+                let mut e = w
+                    .entry(Outcome::Denied, None)
+                    .subject("device", refused.device_id);
+                e.at = to_db_precision(refused.at);
+                e.source_ip = Some(refused.source_ip.clone());
+                e.details = Some(
+                    serde_json::json!({
+                        "account": refused.account,
+                        "reason": refused.reason.code(),
+                        "transport": refused.transport,
+                    })
+                    .to_string(),
+                );
+                w.record(e);
+                Ok(())
+            })
+            .await
+    }
+
     /// The receiver's account directory: devices with a DC-09 account that are with a client,
     /// with their keys.
     pub async fn alarm_directory(&self) -> ServiceResult<Vec<AlarmAccountEntry>> {
@@ -120,6 +164,7 @@ impl Services {
                 account: a.account,
                 device_id: a.device_id,
                 key: a.key,
+                clear: a.clear,
                 client_id: a.client_id,
                 area: a.area_type.unwrap_or(AreaType::Town),
             })

@@ -20,7 +20,7 @@ use vaka_store::AlarmAccount;
 
 use crate::door::Op;
 
-pub use intake::{AlarmAccountEntry, Restore};
+pub use intake::{AlarmAccountEntry, RefusedMessage, Restore};
 pub use monitor::{LastHeard, MonitorReport};
 
 /// The care context of alarm audit entries.

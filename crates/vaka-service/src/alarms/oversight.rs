@@ -12,15 +12,15 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use vaka_domain::access::{Assignment, Permission, Scope, Target};
-use vaka_domain::alarm::{AlarmKind, AlarmRecord, AlarmStatus};
+use vaka_domain::alarm::{AlarmKind, AlarmRecord, AlarmStatus, MessageRefusal};
 use vaka_domain::alarm_statistics::{AlarmFacts, AlarmMonth, summarise_alarms};
 use vaka_domain::audit::AuditAction;
 use vaka_domain::device::DeviceStatus;
 use vaka_domain::ids::{AlarmId, ClientId, OrganisationId, TechnicalCheckId, UnitId, UserId};
 use vaka_domain::reason::AlarmReason;
 use vaka_domain::technical::TechnicalCheck;
-use vaka_store::AlarmAccount;
 use vaka_store::values::to_db_precision;
+use vaka_store::{AlarmAccount, AuditQuery};
 
 use super::console::{NOTE_MAX, user_names};
 use super::{ALARMS, active};
@@ -87,6 +87,18 @@ pub struct DeviceHealth {
     pub last_seen: Option<Timestamp>,
     pub interval_s: i64,
     pub overdue: bool,
+    /// The account is marked clear (unencrypted, ALM-20).
+    pub clear: bool,
+}
+
+/// A message the receiver refused, as its audit entry recorded it (ALM-20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedLine {
+    pub at: Timestamp,
+    pub account: String,
+    pub reason: MessageRefusal,
+    /// The sender's address.
+    pub source: String,
 }
 
 /// Receive → take → contact → arrive → close of one alarm.
@@ -128,6 +140,9 @@ pub struct ChainHealth {
     pub recent: Vec<AlarmTimes>,
     /// Checks missed in the last 14 days, newest first.
     pub missed_checks: Vec<MissedCheck>,
+    /// Messages of provisioned accounts the receiver refused in the last 24 hours (an account
+    /// and reason at most once a minute), newest first.
+    pub refused: Vec<RefusedLine>,
 }
 
 /// Alarm statistics for the months `from..=to`.
@@ -136,6 +151,17 @@ pub struct AlarmStatistics {
     pub from: Date,
     pub to: Date,
     pub rows: Vec<AlarmMonth>,
+}
+
+/// A refusal's audit entry as the chain-health view lists it.
+fn refused_line(e: &vaka_domain::audit::AuditEntry) -> Option<RefusedLine> {
+    let details: serde_json::Value = serde_json::from_str(e.new.details.as_deref()?).ok()?;
+    Some(RefusedLine {
+        at: e.new.at,
+        account: details["account"].as_str()?.to_owned(),
+        reason: MessageRefusal::from_code(details["reason"].as_str()?)?,
+        source: e.new.source_ip.clone().unwrap_or_default(),
+    })
 }
 
 /// Where a client is served: the provider and the unit.
@@ -454,7 +480,17 @@ impl Services {
                     .into_iter()
                     .map(|o| (o.id, o.name))
                     .collect();
-                let health = self.health(now, &accounts, latest, &alarms, &checks, &orgs);
+                let refused = r
+                    .search_audit(&AuditQuery {
+                        action: Some(AuditAction::AlarmMessageRefused),
+                        from: Some(now - SignedDuration::from_hours(24)),
+                        limit: 50,
+                        ..AuditQuery::default()
+                    })
+                    .await?;
+                let mut health = self.health(now, &accounts, latest, &alarms, &checks, &orgs);
+                health.refused = refused.iter().filter_map(refused_line).collect();
+                health.refused.sort_by_key(|l| std::cmp::Reverse(l.at));
                 viewed(r, &grant, "health");
                 Ok(health)
             })
@@ -490,6 +526,7 @@ impl Services {
                     // Supervision starts when the device is activated.
                     overdue: a.status == DeviceStatus::Active
                         && a.last_seen_at.is_none_or(|l| rule.missed(l, now)),
+                    clear: a.clear && a.key.is_none(),
                 }
             })
             .collect();
@@ -546,6 +583,7 @@ impl Services {
             devices,
             recent,
             missed_checks,
+            refused: Vec::new(),
         }
     }
 

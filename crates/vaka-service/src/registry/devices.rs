@@ -7,7 +7,7 @@ use vaka_domain::access::{Assignment, Permission, Principal, Scope};
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::decision::{OrderStatus, ServiceKind, SupervisionMode};
 use vaka_domain::device::{
-    Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep,
+    Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep, check_dc09,
     parse_dc09_account, parse_label,
 };
 use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId};
@@ -41,6 +41,8 @@ pub struct DeviceInput {
     pub dc09_account: Option<String>,
     /// Alarm units: the AES key, written as `dc09_key_style` says.
     pub dc09_key: Option<String>,
+    /// How the key is written (`ascii`, `hex`), or `clear`: the account has no key and sends
+    /// clear (unencrypted) messages. An account needs a key or `clear`, chosen explicitly.
     pub dc09_key_style: Option<Dc09KeyStyle>,
 }
 
@@ -100,9 +102,19 @@ fn device_subject(id: DeviceId) -> (&'static str, String) {
     ("device", id.to_string())
 }
 
-pub(crate) fn dc09_settings(
-    input: &DeviceInput,
-) -> ServiceResult<(Option<String>, Option<Dc09Key>)> {
+/// An alarm unit's DC-09 settings as given: the account, the key, and whether the account is
+/// explicitly marked clear (style `clear`, no key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Dc09Settings {
+    pub account: Option<String>,
+    pub key: Option<Dc09Key>,
+    pub clear: bool,
+}
+
+/// Reads the DC-09 settings of `input`. A key needs its style; the style `clear` marks an
+/// account without a key. Whether they fit together is [`check_dc09`]'s rule, checked once
+/// the settings are complete (a change may keep the stored key).
+pub(crate) fn dc09_settings(input: &DeviceInput) -> ServiceResult<Dc09Settings> {
     let account = input
         .dc09_account
         .as_deref()
@@ -110,6 +122,7 @@ pub(crate) fn dc09_settings(
         .filter(|a| !a.is_empty())
         .map(parse_dc09_account)
         .transpose()?;
+    let clear = input.dc09_key_style == Some(Dc09KeyStyle::Clear);
     let key = match input
         .dc09_key
         .as_deref()
@@ -124,19 +137,17 @@ pub(crate) fn dc09_settings(
             Some(Dc09Key::parse(k, style)?)
         }
     };
-    if input.kind != DeviceKind::AlarmUnit && (account.is_some() || key.is_some()) {
+    if input.kind != DeviceKind::AlarmUnit && (account.is_some() || key.is_some() || clear) {
         return Err(ServiceError::invalid(
             "dc09_account",
             DeviceReason::Dc09OnlyAlarmUnits,
         ));
     }
-    if key.is_some() && account.is_none() {
-        return Err(ServiceError::invalid(
-            "dc09_account",
-            DeviceReason::KeyNeedsAccount,
-        ));
-    }
-    Ok((account, key))
+    Ok(Dc09Settings {
+        account,
+        key,
+        clear,
+    })
 }
 
 /// The firmware a form gives (empty is none).
@@ -153,7 +164,12 @@ fn firmware(input: &DeviceInput) -> ServiceResult<Option<String>> {
 /// Checks typed input into a new device in stock, without a credential (the one validation
 /// of a new device: registration and the CSV import).
 pub(crate) fn new_device(input: &DeviceInput, now: Timestamp) -> ServiceResult<Device> {
-    let (dc09_account, dc09_key) = dc09_settings(input)?;
+    let Dc09Settings {
+        account: dc09_account,
+        key: dc09_key,
+        clear: dc09_clear,
+    } = dc09_settings(input)?;
+    check_dc09(dc09_account.as_deref(), dc09_key.as_ref(), dc09_clear)?;
     Ok(Device {
         id: DeviceId::new(),
         kind: input.kind,
@@ -166,6 +182,7 @@ pub(crate) fn new_device(input: &DeviceInput, now: Timestamp) -> ServiceResult<D
         credential_revoked_at: None,
         dc09_account,
         dc09_key,
+        dc09_clear,
         last_seen_at: None,
         state: None,
         created_at: now,
@@ -399,18 +416,27 @@ impl Services {
                 if input.kind != d.kind || parse_label("serial", &input.serial)? != d.serial {
                     return Err(Fault::invalid("serial", DeviceReason::KindAndSerialFixed));
                 }
-                let (account, key) = dc09_settings(&input)?;
+                let Dc09Settings {
+                    account,
+                    key,
+                    clear,
+                } = dc09_settings(&input)?;
                 d.model = parse_label("model", &input.model)?;
                 d.firmware = firmware(&input)?;
                 // The key is never shown again, so a change that leaves it out keeps it (for
-                // the same account); a new account without a key has none.
+                // the same account, unless the account is now marked clear); a new account
+                // without a key has none, and must then be marked clear.
                 let key = match key {
                     Some(k) => Some(k),
-                    None if account.is_some() && account == d.dc09_account => d.dc09_key.take(),
+                    None if !clear && account.is_some() && account == d.dc09_account => {
+                        d.dc09_key.take()
+                    }
                     None => None,
                 };
+                check_dc09(account.as_deref(), key.as_ref(), clear)?;
                 d.dc09_account = account;
                 d.dc09_key = key;
+                d.dc09_clear = clear;
                 w.update_device(&d).await?;
                 w.succeeded(Some(&grant), |e| {
                     let mut e = e.subject("device", id);

@@ -140,6 +140,12 @@ health-overdue = silent
 health-last_seen = Last heard
 health-interval = Interval
 health-silent = Silent
+health-refused = Refused alarm messages, last 24 hours
+health-refused_intro = Messages the alarm receiver refused from registered devices, once a minute per device and reason. A device that keeps being refused does not reach the alarm centre: contact the supplier.
+health-refused_reason = Reason
+health-refused_source = Sender
+health-clear = unencrypted
+health-clear_hint = The account is marked unencrypted: anyone who reaches the receiver can send messages in its name. Give it a key.
 
 astats-title = Safety-alarm statistics
 astats-intro = Alarms per type, unit and month, how often the contact and arrival targets were met, and technical alarms. Test alarms are not counted.
@@ -165,3 +171,18 @@ close_cause-accidental = Pressed by mistake
 close_cause-test = Test
 close_cause-technical = Technical
 close_cause-other = Other
+
+# Why the alarm receiver refused a message (vaka_domain::alarm::MessageRefusal).
+message_refusal-framing = not a DC-09 frame
+message_refusal-crc = damaged in transit (checksum)
+message_refusal-length = damaged in transit (length)
+message_refusal-header = unreadable header
+message_refusal-content = unreadable content
+message_refusal-timestamp = unreadable timestamp
+message_refusal-missing_timestamp = encrypted message without a timestamp
+message_refusal-window = timestamp outside the time window (wrong clock, late resend or replay)
+message_refusal-key = cannot be decrypted with the account's key
+message_refusal-token = message type not handled
+message_refusal-unknown_account = unknown account
+message_refusal-clear_for_encrypted_account = unencrypted message for an account with a key
+message_refusal-unsecured_account = the account has no key and is not marked unencrypted

@@ -284,6 +284,7 @@ audit_action-alarm-step = Alarm step
 audit_action-alarm-list = Alarms listed
 audit_action-alarm-check_sign = Technical check signed
 audit_action-alarm-oversight = Alarm chain health viewed
+audit_action-alarm-message_refused = Alarm message refused by the receiver
 audit_action-access-denied = Access denied
 
 profile-title = My profile

@@ -182,8 +182,9 @@ device-connected = Connected
 device-not_connected = Not connected
 device-position-privacy = in privacy position
 device-position-active = looking
-device-no_key = Unencrypted
-device-dc09_intro = Alarm units only: SIA DC-09 account and AES key (16/24/32 characters, or 32/48/64 hex digits).
+device-no_key = No key — not accepted (mark clear or give a key)
+device-clear = Clear (unencrypted), marked explicitly: any sender that reaches the receiver can forge its messages
+device-dc09_intro = Alarm units only: SIA DC-09 account and AES key (16/24/32 characters, or 32/48/64 hex digits). An account without a key must be marked clear (unencrypted) explicitly.
 device-next_step = Next step
 device-no_steps = The device is decommissioned.
 device-step = Step
@@ -251,7 +252,7 @@ import-col-model = model
 import-col-firmware = firmware version
 import-col-dc09_account = alarm units: the SIA DC-09 account, 3–16 hex digits
 import-col-dc09_key = alarm units: the AES key
-import-col-dc09_key_style = how the key is written: ascii or hex
+import-col-dc09_key_style = how the key is written: ascii or hex; clear for an account without a key (unencrypted, chosen explicitly)
 import-col-client_identity = the client the device is assigned to: personnummer, samordningsnummer or reserve id
 import-col-contact1_name = first contact: name
 import-col-contact1_relation = first contact: relation
@@ -346,6 +347,7 @@ device_step-decommission = Decommission
 
 key_style-ascii = Characters
 key_style-hex = Hex digits
+key_style-clear = None — clear (unencrypted), marked explicitly
 
 # The system manager's page for protected identities
 protection-title = Protected identities

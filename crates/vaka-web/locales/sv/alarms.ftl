@@ -140,6 +140,12 @@ health-overdue = tysta
 health-last_seen = Senast hörd
 health-interval = Intervall
 health-silent = Tyst
+health-refused = Avvisade larmmeddelanden, senaste dygnet
+health-refused_intro = Meddelanden från registrerade enheter som larmmottagaren avvisat, en gång i minuten per enhet och orsak. En enhet som fortsätter att avvisas når inte larmcentralen: kontakta leverantören.
+health-refused_reason = Orsak
+health-refused_source = Avsändare
+health-clear = okrypterat
+health-clear_hint = Kontot är markerat okrypterat: den som når mottagaren kan skicka meddelanden i dess namn. Ge det en nyckel.
 
 astats-title = Statistik för trygghetslarm
 astats-intro = Larm per typ, enhet och månad, hur ofta målen för kontakt och framme nåddes, och tekniska larm. Provlarm räknas inte.
@@ -165,3 +171,18 @@ close_cause-accidental = Oavsiktligt larm
 close_cause-test = Provlarm
 close_cause-technical = Teknisk orsak
 close_cause-other = Annan orsak
+
+# Varför larmmottagaren avvisade ett meddelande (vaka_domain::alarm::MessageRefusal).
+message_refusal-framing = inte en DC-09-ram
+message_refusal-crc = skadat på vägen (kontrollsumma)
+message_refusal-length = skadat på vägen (längd)
+message_refusal-header = oläsligt huvud
+message_refusal-content = oläsligt innehåll
+message_refusal-timestamp = oläslig tidsstämpel
+message_refusal-missing_timestamp = krypterat meddelande utan tidsstämpel
+message_refusal-window = tidsstämpel utanför tidsfönstret (fel klocka, sen omsändning eller uppspelning)
+message_refusal-key = kan inte dekrypteras med kontots nyckel
+message_refusal-token = meddelandetypen hanteras inte
+message_refusal-unknown_account = okänt konto
+message_refusal-clear_for_encrypted_account = okrypterat meddelande för ett konto med nyckel
+message_refusal-unsecured_account = kontot har ingen nyckel och är inte markerat okrypterat

@@ -284,6 +284,7 @@ audit_action-alarm-step = Larmsteg
 audit_action-alarm-list = Larm listade
 audit_action-alarm-check_sign = Teknisk kontroll signerad
 audit_action-alarm-oversight = Larmkedjans hälsa visad
+audit_action-alarm-message_refused = Larmmeddelande avvisat av mottagaren
 audit_action-access-denied = Åtkomst nekad
 
 profile-title = Min profil

@@ -182,8 +182,9 @@ device-connected = Ansluten
 device-not_connected = Inte ansluten
 device-position-privacy = i integritetsläge
 device-position-active = tittar
-device-no_key = Okrypterad
-device-dc09_intro = Bara trygghetslarm: SIA DC-09-konto och AES-nyckel (16/24/32 tecken, eller 32/48/64 hexsiffror).
+device-no_key = Ingen nyckel — tas inte emot (markera okrypterat eller ange nyckel)
+device-clear = Okrypterat, uttryckligen markerat: den som når mottagaren kan förfalska kontots meddelanden
+device-dc09_intro = Bara trygghetslarm: SIA DC-09-konto och AES-nyckel (16/24/32 tecken, eller 32/48/64 hexsiffror). Ett konto utan nyckel måste uttryckligen markeras okrypterat.
 device-next_step = Nästa steg
 device-no_steps = Enheten är avvecklad.
 device-step = Steg
@@ -251,7 +252,7 @@ import-col-model = modell
 import-col-firmware = mjukvaruversion
 import-col-dc09_account = trygghetslarm: SIA DC-09-konto, 3–16 hexsiffror
 import-col-dc09_key = trygghetslarm: AES-nyckeln
-import-col-dc09_key_style = hur nyckeln är skriven: ascii eller hex
+import-col-dc09_key_style = hur nyckeln är skriven: ascii eller hex; clear för ett konto utan nyckel (okrypterat, uttryckligt val)
 import-col-client_identity = brukaren som enheten kopplas till: personnummer, samordningsnummer eller reservnummer
 import-col-contact1_name = första kontaktperson: namn
 import-col-contact1_relation = första kontaktperson: relation
@@ -346,6 +347,7 @@ device_step-decommission = Avveckla
 
 key_style-ascii = Tecken
 key_style-hex = Hexsiffror
+key_style-clear = Ingen — okrypterat, uttryckligen markerat
 
 # The system manager's page for protected identities
 protection-title = Skyddade personuppgifter

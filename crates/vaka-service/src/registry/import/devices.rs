@@ -44,7 +44,7 @@ pub const DEVICE_COLUMNS: &[Column] = &[
     col(
         "dc09_key_style",
         false,
-        "how the key is written: ascii or hex",
+        "how the key is written: ascii or hex; clear for an account without a key (unencrypted, chosen explicitly)",
     ),
     col(
         "client_identity",

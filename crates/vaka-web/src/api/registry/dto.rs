@@ -230,7 +230,7 @@ pub struct DeviceDto {
     pub client_id: Option<ClientId>,
     pub credential_active: bool,
     pub dc09_account: Option<String>,
-    /// The key itself is never sent back.
+    /// The key itself is never sent back; `clear` for an account marked clear (no key).
     pub dc09_key_style: Option<Dc09KeyStyle>,
     pub last_seen_at: Option<String>,
     pub state: Option<String>,
@@ -248,7 +248,7 @@ impl From<&Device> for DeviceDto {
             client_id: d.client_id,
             credential_active: d.has_live_credential(),
             dc09_account: d.dc09_account.clone(),
-            dc09_key_style: d.dc09_key.as_ref().map(|k| k.style),
+            dc09_key_style: d.dc09_key_style(),
             last_seen_at: d.last_seen_at.map(|t| t.to_string()),
             state: d.state.clone(),
         }

@@ -204,8 +204,9 @@ pub async fn import_clients(
 }
 
 /// Import devices from a CSV file. Columns: `kind`, `serial`, `model` (required), `firmware`,
-/// `dc09_account`, `dc09_key`, `dc09_key_style`, `client_identity` (the device is then assigned
-/// to that client). Devices come without credentials; issue them one by one.
+/// `dc09_account`, `dc09_key`, `dc09_key_style` (`ascii`, `hex`, or `clear` for an account
+/// without a key, chosen explicitly), `client_identity` (the device is then assigned to that
+/// client). Devices come without credentials; issue them one by one.
 #[utoipa::path(post, path = "/api/v1/import/devices", tag = "import", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
     responses(

@@ -153,6 +153,14 @@ pub struct DeviceLine {
     pub last_seen: String,
     pub interval: String,
     pub overdue: bool,
+    pub clear: bool,
+}
+
+pub struct RefusedRow {
+    pub at: String,
+    pub account: String,
+    pub reason: String,
+    pub source: String,
 }
 
 pub struct TimesLine {
@@ -185,6 +193,7 @@ pub struct HealthPage {
     pub overdue: usize,
     pub recent: Vec<TimesLine>,
     pub missed: Vec<MissedLine>,
+    pub refused: Vec<RefusedRow>,
 }
 
 fn times(t: Tr, a: &AlarmTimes) -> TimesLine {
@@ -227,6 +236,17 @@ pub async fn health(Req { state, t, caller }: Req) -> PageResult {
                     last_seen: when(d.last_seen),
                     interval: mmss(d.interval_s),
                     overdue: d.overdue,
+                    clear: d.clear,
+                })
+                .collect(),
+            refused: h
+                .refused
+                .into_iter()
+                .map(|r| RefusedRow {
+                    at: local_time(r.at),
+                    account: r.account,
+                    reason: t.code("message_refusal", r.reason.code()),
+                    source: r.source,
                 })
                 .collect(),
             overdue: h.overdue,

@@ -263,9 +263,8 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
         dc09_account: d.dc09_account.clone().unwrap_or_default(),
         dc09_key: String::new(),
         dc09_key_style: d
-            .dc09_key
-            .as_ref()
-            .map(|k| k.style.code().to_owned())
+            .dc09_key_style()
+            .map(|s| s.code().to_owned())
             .unwrap_or_default(),
     };
     Ok(render(
@@ -274,18 +273,16 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
             device: line(t, &d, &state.cameras),
             firmware: d.firmware.clone().unwrap_or_default(),
             dc09_account: d.dc09_account.clone().unwrap_or_default(),
-            // The key is a secret: its style and length only.
-            dc09_key: d
-                .dc09_key
-                .as_ref()
-                .map(|k| {
-                    format!(
-                        "AES-{} ({})",
-                        k.bytes.len() * 8,
-                        t.code("key_style", k.style.code())
-                    )
-                })
-                .unwrap_or_default(),
+            // The key is a secret: its style and length only; a clear account says so.
+            dc09_key: match &d.dc09_key {
+                Some(k) => format!(
+                    "AES-{} ({})",
+                    k.bytes.len() * 8,
+                    t.code("key_style", k.style.code())
+                ),
+                None if d.dc09_clear => t.t("device-clear").into_owned(),
+                None => String::new(),
+            },
             credential: match (d.credential_issued_at, d.credential_revoked_at) {
                 (_, Some(r)) => format!("{} {}", t.t("device-credential_revoked"), local_time(r)),
                 (Some(i), None) => format!("{} {}", t.t("device-credential_issued"), local_time(i)),
