@@ -23,6 +23,10 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where the embedded database and other local files live.
     pub data_dir: PathBuf,
+    /// The key file that seals TOTP secrets and DC-09 keys in the database; empty means
+    /// `<data_dir>/keys/secrets.key`, created (mode 0600) at first start. The environment
+    /// variable `VAKA_SECRETS_KEY` (base64), when set, is used instead of any file.
+    pub secrets_key_file: Option<PathBuf>,
     /// `text` for people, `json` for log collectors.
     pub log_format: LogFormat,
     /// A tracing filter such as `info` or `vaka=debug,info` (RUST_LOG wins when set).
@@ -184,6 +188,7 @@ const SETTINGS: &[&str] = &[
     "listen",
     "database_url",
     "data_dir",
+    "secrets_key_file",
     "log_format",
     "log_level",
     "secure_cookies",
@@ -210,6 +215,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
             data_dir: PathBuf::from("./vaka-data"),
+            secrets_key_file: None,
             log_format: LogFormat::Text,
             log_level: LogFilter("info".into()),
             secure_cookies: false,
@@ -321,6 +327,14 @@ impl Config {
         {
             Some(u) => u.to_owned(),
             None => format!("sqlite://{}", self.data_dir.join("vaka.db").display()),
+        }
+    }
+
+    /// The secrets key file in effect (see `secrets_key_file`).
+    pub fn secrets_key_path(&self) -> PathBuf {
+        match &self.secrets_key_file {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("keys").join("secrets.key"),
         }
     }
 

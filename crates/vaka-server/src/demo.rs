@@ -109,7 +109,7 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
         );
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::files::private_dir(dir)?;
     std::fs::write(dir.join(MARKER), "made by `vaka demo`; safe to delete\n")?;
     Ok(())
 }
@@ -120,8 +120,7 @@ pub fn credentials_path(dir: &Path) -> PathBuf {
 
 pub fn write_credentials(dir: &Path, creds: &DemoCredentials) -> anyhow::Result<PathBuf> {
     let path = credentials_path(dir);
-    std::fs::write(&path, serde_json::to_vec_pretty(creds)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::files::write_private(&path, &serde_json::to_vec_pretty(creds)?)?;
     Ok(path)
 }
 

@@ -7,6 +7,8 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod demo_registry;
+pub mod files;
+pub mod secrets;
 pub mod serve;
 pub mod simulate;
 pub mod store;

@@ -93,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The key that seals TOTP secrets and DC-09 keys in the database.
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Write a checked backup of the SQLite database, online (the server may keep running).
     ///
     /// The copy is a consistent snapshot, written with mode 0600 to a temporary name, checked
@@ -198,6 +203,17 @@ enum TokenCommand {
         /// What the token is for.
         #[arg(long, default_value = "API token")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Make a new secrets key and seal every TOTP secret and DC-09 key again under it, in one
+    /// transaction. The key before is kept as `<key file>.old` (with VAKA_SECRETS_KEY the new
+    /// key is printed: set it there). Stop the server first.
+    Rotate {
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -465,6 +481,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Secrets {
+            command: SecretsCommand::Rotate { common },
+        } => {
+            let cfg = load(cfg_file, &common)?;
+            let r = vaka_server::secrets::rotate(&cfg, |key, id| {
+                println!("new secrets key {id} (VAKA_SECRETS_KEY is set, so it is not written to a file):");
+                println!("{key}");
+                println!(
+                    "set VAKA_SECRETS_KEY to it and VAKA_SECRETS_KEY_OLD to the key before, then start the server."
+                );
+            })
+            .await?;
+            println!(
+                "secrets key rotated: {} -> {}; {} values sealed again under the new key",
+                r.old_id, r.new_id, r.resealed
+            );
+            if let Some((key, old)) = &r.files {
+                println!(
+                    "new key in {}; the key before kept in {}",
+                    key.display(),
+                    old.display()
+                );
+                println!(
+                    "back up the new key file now, apart from the database: the old one no longer opens anything."
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backup { common, to, force } => {
             let cfg = load(cfg_file, &common)?;

@@ -5,11 +5,13 @@
 //! runs, tenants) share one database without colliding.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use vaka_domain::audit::AuditEntry;
+use vaka_store::sealed::Keyring;
 use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Postgres;
@@ -50,6 +52,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
+    mod secrets {
+        use super::*;
+        include!("../../vaka-store/sql/secrets.rs");
+    }
 }
 
 use shared::Handle;
@@ -63,6 +69,9 @@ pub struct PgOptions {
     /// Use this schema (created if missing) instead of the connection's default.
     pub schema: Option<String>,
     pub acquire_timeout: Duration,
+    /// The keys that seal the secret columns (TOTP secrets, DC-09 keys). The default is empty:
+    /// the store then refuses to write or read a secret rather than keep it in clear.
+    pub secrets: Arc<Keyring>,
 }
 
 impl Default for PgOptions {
@@ -71,12 +80,14 @@ impl Default for PgOptions {
             max_connections: 16,
             schema: None,
             acquire_timeout: Duration::from_secs(10),
+            secrets: Arc::default(),
         }
     }
 }
 
 pub struct PgStore {
     pool: PgPool,
+    secrets: Arc<Keyring>,
 }
 
 fn valid_schema_name(s: &str) -> bool {
@@ -113,7 +124,10 @@ impl PgStore {
             .connect_with(conn)
             .await
             .map_err(map_sqlx_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            secrets: opts.secrets.clone(),
+        })
     }
 
     /// Drops a schema and everything in it (test clean-up).
@@ -150,14 +164,28 @@ impl Store for PgStore {
 
     async fn begin(&self) -> StoreResult<Box<dyn Transaction>> {
         let tx = self.pool.begin().await.map_err(map_sqlx_error)?;
-        Ok(Box::new(SqlTx { tx: Handle::Tx(tx) }))
+        Ok(Box::new(SqlTx {
+            tx: Handle::Tx(tx),
+            secrets: self.secrets.clone(),
+        }))
     }
 
     async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>> {
         let conn = self.pool.acquire().await.map_err(map_sqlx_error)?;
         Ok(Box::new(SqlTx {
             tx: Handle::Conn(conn),
+            secrets: self.secrets.clone(),
         }))
+    }
+
+    async fn reseal_secrets(&self) -> StoreResult<u64> {
+        let mut tx = Box::new(SqlTx {
+            tx: Handle::Tx(self.pool.begin().await.map_err(map_sqlx_error)?),
+            secrets: self.secrets.clone(),
+        });
+        let sealed = tx.reseal_secrets().await?;
+        tx.commit(&[]).await?;
+        Ok(sealed)
     }
 
     async fn ping(&self) -> StoreResult<()> {

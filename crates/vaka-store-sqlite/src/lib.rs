@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use vaka_domain::audit::AuditEntry;
+use vaka_store::sealed::Keyring;
 use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Sqlite;
@@ -55,6 +57,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
+    mod secrets {
+        use super::*;
+        include!("../../vaka-store/sql/secrets.rs");
+    }
 }
 
 use shared::Handle;
@@ -77,6 +83,9 @@ pub struct SqliteOptions {
     pub readers: u32,
     pub durability: Durability,
     pub acquire_timeout: Duration,
+    /// The keys that seal the secret columns (TOTP secrets, DC-09 keys). The default is empty:
+    /// the store then refuses to write or read a secret rather than keep it in clear.
+    pub secrets: Arc<Keyring>,
 }
 
 impl Default for SqliteOptions {
@@ -85,6 +94,7 @@ impl Default for SqliteOptions {
             readers: 4,
             durability: Durability::default(),
             acquire_timeout: Duration::from_secs(10),
+            secrets: Arc::default(),
         }
     }
 }
@@ -103,6 +113,7 @@ pub struct SqliteStore {
     readers: SqlitePool,
     /// Checkpoints the WAL in the background (see `open_with`).
     checkpointer: tokio::task::JoinHandle<()>,
+    secrets: Arc<Keyring>,
 }
 
 impl Drop for SqliteStore {
@@ -198,6 +209,7 @@ impl SqliteStore {
             writer,
             readers,
             checkpointer,
+            secrets: opts.secrets.clone(),
         })
     }
 }
@@ -221,14 +233,33 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(map_sqlx_error)?;
-        Ok(Box::new(SqlTx { tx: Handle::Tx(tx) }))
+        Ok(Box::new(SqlTx {
+            tx: Handle::Tx(tx),
+            secrets: self.secrets.clone(),
+        }))
     }
 
     async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>> {
         let conn = self.readers.acquire().await.map_err(map_sqlx_error)?;
         Ok(Box::new(SqlTx {
             tx: Handle::Conn(conn),
+            secrets: self.secrets.clone(),
         }))
+    }
+
+    async fn reseal_secrets(&self) -> StoreResult<u64> {
+        let mut tx = Box::new(SqlTx {
+            tx: Handle::Tx(
+                self.writer
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(map_sqlx_error)?,
+            ),
+            secrets: self.secrets.clone(),
+        });
+        let sealed = tx.reseal_secrets().await?;
+        tx.commit(&[]).await?;
+        Ok(sealed)
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -420,7 +420,17 @@ impl AlarmRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .records()
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(|mut r| {
+            r.dc09_key = self.secrets.open_opt(
+                vaka_store::sealed::SecretColumn::Dc09Key,
+                r.device_id,
+                r.dc09_key,
+            )?;
+            AlarmAccount::try_from(r)
+        })
+        .collect()
     }
 
     async fn latest_message_at(&mut self) -> StoreResult<Option<jiff::Timestamp>> {

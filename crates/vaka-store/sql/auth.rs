@@ -10,7 +10,7 @@ use vaka_store::{
 #[async_trait::async_trait]
 impl AuthRead for SqlTx {
     async fn get_credentials(&mut self, user: UserId) -> StoreResult<Option<Credentials>> {
-        Ok(sqlx::query_as!(
+        sqlx::query_as!(
             CredentialsRow,
             r#"SELECT password_hash as "password_hash?", must_change_password as "must_change_password!: bool",
                       totp_secret as "totp_secret?", (totp_enabled_at IS NOT NULL) as "totp_enabled!: bool",
@@ -22,7 +22,15 @@ impl AuthRead for SqlTx {
         .fetch_optional(&mut *self.tx)
         .await
         .map_err(map_sqlx_error)?
-        .map(Credentials::from))
+        .map(|mut r| {
+            r.totp_secret = self.secrets.open_opt(
+                vaka_store::sealed::SecretColumn::TotpSecret,
+                user.0,
+                r.totp_secret,
+            )?;
+            Ok(Credentials::from(r))
+        })
+        .transpose()
     }
 
     async fn count_recovery_codes(&mut self, user: UserId) -> StoreResult<i64> {
@@ -206,6 +214,11 @@ impl AuthWrite for SqlTx {
     }
 
     async fn set_totp_pending(&mut self, user: UserId, secret: Option<&str>) -> StoreResult<()> {
+        let secret = self.secrets.seal_opt(
+            vaka_store::sealed::SecretColumn::TotpSecret,
+            user.0,
+            secret,
+        )?;
         sqlx::query!(
             "UPDATE users SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = NULL
              WHERE id = $1",

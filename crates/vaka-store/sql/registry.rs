@@ -14,6 +14,30 @@ use vaka_store::{
 };
 
 impl SqlTx {
+    /// A device from its row, its DC-09 key opened.
+    fn device(&self, mut r: DeviceRow) -> StoreResult<Device> {
+        r.dc09_key = self.secrets.open_opt(
+            vaka_store::sealed::SecretColumn::Dc09Key,
+            r.id,
+            r.dc09_key,
+        )?;
+        Device::try_from(r)
+    }
+
+    /// A device's DC-09 key, sealed for its row.
+    fn sealed_dc09_key(&self, d: &Device) -> StoreResult<Option<String>> {
+        d.dc09_key
+            .as_ref()
+            .map(|k| {
+                self.secrets.seal(
+                    vaka_store::sealed::SecretColumn::Dc09Key,
+                    d.id.0,
+                    &k.to_text(),
+                )
+            })
+            .transpose()
+    }
+
     async fn insert_contacts(&mut self, c: &Client) -> StoreResult<()> {
         for k in &c.contacts {
             sqlx::query!(
@@ -303,7 +327,9 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .record()
+        .map_err(map_sqlx_error)?
+        .map(|r| self.device(r))
+        .transpose()
     }
 
     async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>> {
@@ -321,7 +347,9 @@ impl RegistryRead for SqlTx {
         )
         .fetch_optional(&mut *self.tx)
         .await
-        .record()
+        .map_err(map_sqlx_error)?
+        .map(|r| self.device(r))
+        .transpose()
     }
 
     async fn list_devices(&mut self, f: &DeviceFilter) -> StoreResult<Vec<Device>> {
@@ -359,7 +387,10 @@ impl RegistryRead for SqlTx {
         )
         .fetch_all(&mut *self.tx)
         .await
-        .records()
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(|r| self.device(r))
+        .collect()
     }
 
     async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>> {
@@ -749,6 +780,7 @@ impl RegistryWrite for SqlTx {
         d: &Device,
         credential_hash: Option<&[u8]>,
     ) -> StoreResult<()> {
+        let dc09_key = self.sealed_dc09_key(d)?;
         sqlx::query!(
             "INSERT INTO devices (id, kind, serial, model, firmware, status, client_id, credential_hash,
                  credential_issued_at, credential_revoked_at, dc09_account, dc09_key, dc09_key_style,
@@ -765,7 +797,7 @@ impl RegistryWrite for SqlTx {
             d.credential_issued_at.map(DbInstant::new),
             d.credential_revoked_at.map(DbInstant::new),
             d.dc09_account,
-            d.dc09_key.as_ref().map(vaka_domain::device::Dc09Key::to_text),
+            dc09_key,
             d.dc09_key_style().map(Dc09KeyStyle::code),
             d.last_seen_at.map(DbInstant::new),
             d.state,
@@ -785,6 +817,7 @@ impl RegistryWrite for SqlTx {
     }
 
     async fn update_device(&mut self, d: &Device) -> StoreResult<()> {
+        let dc09_key = self.sealed_dc09_key(d)?;
         let done = sqlx::query!(
             "UPDATE devices SET model = $2, firmware = $3, status = $4, client_id = $5,
                  dc09_account = $6, dc09_key = $7, dc09_key_style = $8, last_seen_at = $9, state = $10
@@ -795,7 +828,7 @@ impl RegistryWrite for SqlTx {
             d.status.code(),
             d.client_id.map(|c| c.0),
             d.dc09_account,
-            d.dc09_key.as_ref().map(vaka_domain::device::Dc09Key::to_text),
+            dc09_key,
             d.dc09_key_style().map(Dc09KeyStyle::code),
             d.last_seen_at.map(DbInstant::new),
             d.state,

@@ -12,6 +12,8 @@ use vaka_store::{
 /// plain connection in autocommit mode (no BEGIN/ROLLBACK round trips).
 pub struct SqlTx {
     pub(crate) tx: Handle,
+    /// Seals and opens the secret columns (see `vaka_store::sealed`).
+    pub(crate) secrets: std::sync::Arc<vaka_store::sealed::Keyring>,
 }
 
 pub(crate) enum Handle {

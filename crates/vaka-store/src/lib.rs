@@ -13,6 +13,7 @@
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
 pub mod records;
+pub mod sealed;
 pub mod values;
 
 use async_trait::async_trait;
@@ -123,6 +124,11 @@ pub trait Store: Send + Sync + 'static {
     /// committed data; there is no snapshot across statements). On SQLite it reads in
     /// parallel with the writer. It has no write methods (see [`ReadTx`]).
     async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>>;
+
+    /// Seals, in one transaction, every secret column value stored in clear (a database from
+    /// before sealing) or under an older key (after a rotation) with the current key; returns
+    /// how many values it sealed. Idempotent. See [`sealed`].
+    async fn reseal_secrets(&self) -> StoreResult<u64>;
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;

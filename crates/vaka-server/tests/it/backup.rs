@@ -39,6 +39,18 @@ async fn vaka_async(dir: &Path, args: &[&str]) -> Output {
     .unwrap()
 }
 
+/// Puts a secrets key where `vaka` looks for it in `data_dir` (mode 0600 in a 0700 directory),
+/// as an operator restores the key file, backed up apart, beside the database.
+fn restore_key(key: &vaka_store::sealed::SecretKey, data_dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = data_dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let file = keys.join("secrets.key");
+    std::fs::write(&file, format!("{}\n", key.to_base64().as_str())).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
 fn text(o: &Output) -> String {
     format!(
         "exit {:?}\nstdout: {}\nstderr: {}",
@@ -202,8 +214,9 @@ async fn a_backup_under_dc09_load_restores_every_event_acked_before_it() {
     assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with("-wal")), "{names:?}");
 
-    // Restored into a fresh data directory, where no server runs.
+    // Restored into a fresh data directory, where no server runs, with the secrets key.
     let fresh = work.path().join("fresh");
+    restore_key(&app.secret_key, &fresh);
     let out = vaka_async(
         work.path(),
         &["restore", "--from", s(&backup), "--data-dir", s(&fresh)],
@@ -281,10 +294,14 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
         )
         .await,
     );
+    let key = app.secret_key.clone();
     app.finish().await;
 
     // A server runs on the target: the restore is refused.
     let target = dir.join("target");
+    restore_key(&key, &target);
+    // `--database` alone reads the key of ./vaka-data.
+    restore_key(&key, &dir.join("vaka-data"));
     succeeds(
         &vaka_async(
             dir,
@@ -547,6 +564,7 @@ async fn a_pg_dump_restores_into_a_fresh_database_that_vaka_opens_intact() {
     .unwrap();
     c.close().await.unwrap();
 
+    restore_key(&app.secret_key, &work.path().join("vaka-data"));
     let out = vaka_async(work.path(), &["audit", "verify", "--database", &fresh]).await;
     let said = text(&out);
     let mut c = sqlx::PgConnection::connect(&fresh).await.unwrap();

@@ -25,4 +25,5 @@ mod page_walk;
 mod protection;
 mod registry;
 mod rounds;
+mod secrets;
 mod step_up;

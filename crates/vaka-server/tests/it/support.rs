@@ -14,6 +14,7 @@ use tower::ServiceExt;
 use vaka_domain::clock::ManualClock;
 use vaka_server::config::Config;
 use vaka_service::Services;
+use vaka_store::sealed::{Keyring, SecretKey};
 use vaka_store::{Backend, Store};
 use vaka_store_postgres::{PgOptions, PgStore};
 use vaka_store_sqlite::{SqliteOptions, SqliteStore};
@@ -72,6 +73,9 @@ pub struct TestApp {
     pub db_path: Option<std::path::PathBuf>,
     /// For PostgreSQL: URL and schema.
     pub pg: Option<(String, String)>,
+    /// The keys that seal the secret columns: a new key per test, `secret_key`.
+    pub keys: Arc<Keyring>,
+    pub secret_key: SecretKey,
 }
 
 /// How a request proves who it is.
@@ -190,15 +194,25 @@ impl TestApp {
             cleanup,
             db_path: None,
             pg: None,
+            keys: Arc::default(),
+            secret_key: SecretKey::generate(),
         }
     }
 
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vaka.db");
-        let store = SqliteStore::open_path(&path, &SqliteOptions::default())
-            .await
-            .unwrap();
+        let key = SecretKey::generate();
+        let keys = Arc::new(Keyring::new(key.clone()));
+        let store = SqliteStore::open_path(
+            &path,
+            &SqliteOptions {
+                secrets: keys.clone(),
+                ..SqliteOptions::default()
+            },
+        )
+        .await
+        .unwrap();
         store.migrate().await.unwrap();
         let mut app = Self::assemble(
             Arc::new(store),
@@ -206,6 +220,8 @@ impl TestApp {
             Arc::new(Cleanup::Dir(Arc::new(dir))),
         );
         app.db_path = Some(path);
+        app.keys = keys;
+        app.secret_key = key;
         app
     }
 
@@ -214,9 +230,12 @@ impl TestApp {
             .ok()
             .filter(|u| !u.is_empty())?;
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let key = SecretKey::generate();
+        let keys = Arc::new(Keyring::new(key.clone()));
         let opts = PgOptions {
             max_connections: 8,
             schema: Some(schema.clone()),
+            secrets: keys.clone(),
             ..PgOptions::default()
         };
         let store = PgStore::connect(&url, &opts)
@@ -232,6 +251,8 @@ impl TestApp {
             }),
         );
         app.pg = Some((url, schema));
+        app.keys = keys;
+        app.secret_key = key;
         Some(app)
     }
 
@@ -239,13 +260,25 @@ impl TestApp {
     /// empty camera hub) opens the same database at the same moment of the clock. What the old
     /// one kept in memory is gone.
     pub async fn restart(self) -> Self {
+        let keys = self.keys.clone();
+        self.restart_with_keys(keys).await
+    }
+
+    /// A restart with other secrets keys (a rotation, a lost key).
+    pub async fn restart_with_keys(self, keys: Arc<Keyring>) -> Self {
         let now = vaka_domain::clock::Clock::now(&self.clock);
         self.store.close().await;
         let store: Arc<dyn Store> = match (&self.db_path, &self.pg) {
             (Some(path), _) => Arc::new(
-                SqliteStore::open_path(path, &SqliteOptions::default())
-                    .await
-                    .unwrap(),
+                SqliteStore::open_path(
+                    path,
+                    &SqliteOptions {
+                        secrets: keys.clone(),
+                        ..SqliteOptions::default()
+                    },
+                )
+                .await
+                .unwrap(),
             ),
             (None, Some((url, schema))) => Arc::new(
                 PgStore::connect(
@@ -253,6 +286,7 @@ impl TestApp {
                     &PgOptions {
                         max_connections: 8,
                         schema: Some(schema.clone()),
+                        secrets: keys.clone(),
                         ..PgOptions::default()
                     },
                 )
@@ -266,6 +300,8 @@ impl TestApp {
         app.clock.set(now);
         app.db_path.clone_from(&self.db_path);
         app.pg.clone_from(&self.pg);
+        app.keys = keys;
+        app.secret_key = self.secret_key.clone();
         app
     }
 

@@ -1,0 +1,60 @@
+// Sealing the secret columns again. Included by the backend crates; see README.md.
+
+use vaka_store::sealed::SecretColumn;
+
+impl SqlTx {
+    /// Seals with the current key every secret stored in clear (a database from before
+    /// sealing) or under an older key (after a rotation); returns how many values it sealed.
+    /// Values already under the current key are left as they are, so a second run changes
+    /// nothing.
+    pub(crate) async fn reseal_secrets(&mut self) -> StoreResult<u64> {
+        let mut sealed = 0;
+        let users = sqlx::query!(
+            r#"SELECT id as "id!: Uuid", totp_secret as "totp_secret!"
+               FROM users WHERE totp_secret IS NOT NULL"#
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        for u in users {
+            if let Some(value) =
+                self.secrets
+                    .reseal(SecretColumn::TotpSecret, u.id, &u.totp_secret)?
+            {
+                sqlx::query!(
+                    "UPDATE users SET totp_secret = $2 WHERE id = $1",
+                    u.id,
+                    value
+                )
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+                sealed += 1;
+            }
+        }
+        let devices = sqlx::query!(
+            r#"SELECT id as "id!: Uuid", dc09_key as "dc09_key!"
+               FROM devices WHERE dc09_key IS NOT NULL"#
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        for d in devices {
+            if let Some(value) = self
+                .secrets
+                .reseal(SecretColumn::Dc09Key, d.id, &d.dc09_key)?
+            {
+                sqlx::query!(
+                    "UPDATE devices SET dc09_key = $2 WHERE id = $1",
+                    d.id,
+                    value
+                )
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
+    }
+}
