@@ -214,11 +214,9 @@ impl AuthWrite for SqlTx {
     }
 
     async fn set_totp_pending(&mut self, user: UserId, secret: Option<&str>) -> StoreResult<()> {
-        let secret = self.secrets.seal_opt(
-            vaka_store::sealed::SecretColumn::TotpSecret,
-            user.0,
-            secret,
-        )?;
+        let secret =
+            self.secrets
+                .seal_opt(vaka_store::sealed::SecretColumn::TotpSecret, user.0, secret)?;
         sqlx::query!(
             "UPDATE users SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = NULL
              WHERE id = $1",

@@ -16,11 +16,9 @@ use vaka_store::{
 impl SqlTx {
     /// A device from its row, its DC-09 key opened.
     fn device(&self, mut r: DeviceRow) -> StoreResult<Device> {
-        r.dc09_key = self.secrets.open_opt(
-            vaka_store::sealed::SecretColumn::Dc09Key,
-            r.id,
-            r.dc09_key,
-        )?;
+        r.dc09_key =
+            self.secrets
+                .open_opt(vaka_store::sealed::SecretColumn::Dc09Key, r.id, r.dc09_key)?;
         Device::try_from(r)
     }
 
