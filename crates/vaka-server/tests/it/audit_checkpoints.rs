@@ -415,3 +415,79 @@ async fn checkpoints_go_to_syslog_when_configured() {
     assert!(msg.ends_with(&cp.to_line()), "{msg}");
     app.finish().await;
 }
+
+/// The real binary end to end: `vaka demo` signs checkpoints while it runs and at shutdown
+/// (the last checkpoint is at the last entry), `vaka audit verify --checkpoints` agrees with
+/// them, and once the newest entries are deleted and the head moved to the new last entry the
+/// plain verification still passes while the one against the checkpoints fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vaka_audit_verify_with_checkpoints_fails_on_a_cut_log() {
+    use crate::backup::{fails_saying, run_sql, s, succeeds, vaka_async};
+
+    let root = tempfile::tempdir().unwrap();
+    let demo = root.path().join("demo");
+    let mut child = crate::support::start_demo(root.path(), &demo).await;
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(std::time::Duration::from_mins(1), child.wait())
+        .await
+        .expect("the demo stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+
+    let dir = root.path();
+    let checkpoints = demo.join("audit-checkpoints");
+    let verify = |with: bool| {
+        let mut args = vec!["audit", "verify", "--data-dir", s(&demo)];
+        if with {
+            args.extend(["--checkpoints", s(&checkpoints)]);
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| async move {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        vaka_async(dir, &refs).await
+    };
+    let out = succeeds(&run(verify(true)).await);
+    // "audit log intact: N entries verified …" and "… (the last at entry N)": the checkpoint
+    // written at shutdown covers every entry.
+    let number_after = |needle: &str| -> u64 {
+        let at = out
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in {out}"))
+            + needle.len();
+        out[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    let entries = number_after("audit log intact: ");
+    assert!(entries > 20, "{out}");
+    assert!(out.contains("signed checkpoints"), "{out}");
+    assert_eq!(number_after("(the last at entry "), entries, "{out}");
+
+    // The newest 20 entries cut and the head moved to the new last entry.
+    run_sql(
+        &demo.join("vaka.db"),
+        &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+            "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 20 FROM audit_log)",
+            "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), \
+             hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) WHERE id = 1",
+        ],
+    )
+    .await;
+    let plain = succeeds(&run(verify(false)).await);
+    assert!(
+        plain.contains(&format!("audit log intact: {} entries", entries - 20)),
+        "{plain}"
+    );
+    fails_saying(&run(verify(true)).await, "signed checkpoint");
+}

@@ -18,7 +18,7 @@ use crate::world::World;
 
 /// Runs the `vaka` binary in `dir` (no `vaka.toml` there) without configuration from the
 /// environment.
-fn vaka(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn vaka(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vaka"))
         .args(args)
         .current_dir(dir)
@@ -28,7 +28,7 @@ fn vaka(dir: &Path, args: &[&str]) -> Output {
         .expect("vaka runs")
 }
 
-async fn vaka_async(dir: &Path, args: &[&str]) -> Output {
+pub(crate) async fn vaka_async(dir: &Path, args: &[&str]) -> Output {
     let dir = dir.to_path_buf();
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
@@ -51,7 +51,7 @@ fn restore_key(key: &vaka_store::sealed::SecretKey, data_dir: &Path) {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "exit {:?}\nstdout: {}\nstderr: {}",
         o.status.code(),
@@ -60,12 +60,12 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn succeeds(o: &Output) -> String {
+pub(crate) fn succeeds(o: &Output) -> String {
     assert!(o.status.success(), "{}", text(o));
     text(o)
 }
 
-fn fails_saying(o: &Output, needle: &str) {
+pub(crate) fn fails_saying(o: &Output, needle: &str) {
     assert!(!o.status.success(), "{}", text(o));
     assert!(text(o).contains(needle), "wanted {needle:?} in {}", text(o));
 }
@@ -75,7 +75,7 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
@@ -470,7 +470,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-async fn run_sql(db: &Path, statements: &[&str]) {
+pub(crate) async fn run_sql(db: &Path, statements: &[&str]) {
     let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", s(db)))
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::http::Method;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vaka_domain::ids::{ClientId, DeviceId, UserId};
 use vaka_server::config::Config;
 use vaka_sia_dc09::encode::{encode_encrypted, sia_dcs_data};
@@ -413,37 +413,7 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
 async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("demo");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vaka"))
-        .args([
-            "demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--sia-listen",
-            "127.0.0.1:0",
-        ])
-        .arg("--data-dir")
-        .arg(&dir)
-        .env("VAKA_METRICS_LISTEN", "off")
-        .env_remove("VAKA_SECRETS_KEY")
-        .env_remove("VAKA_DATABASE_URL")
-        .current_dir(root.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(std::time::Duration::from_mins(2), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if line.starts_with("Vaka listening on") {
-                return true;
-            }
-        }
-        false
-    })
-    .await
-    .expect("the demo starts in time");
-    assert!(ready, "the demo stopped before listening");
+    let mut child = crate::support::start_demo(root.path(), &dir).await;
     let creds: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("demo-credentials.json")).unwrap()).unwrap();
     let mut secrets: Vec<String> = creds["users"]

@@ -609,3 +609,43 @@ pub async fn logged_in(app: &TestApp, user: vaka_domain::ids::UserId) -> Auth {
         csrf: new.session.csrf_token,
     }
 }
+
+/// The real `vaka demo` binary in `dir` (below `root`, its working directory), on free ports,
+/// with no key or database from the environment; returns once it listens. Its stdout is read
+/// to the end in the background so that it never writes into a closed pipe.
+pub async fn start_demo(root: &std::path::Path, dir: &std::path::Path) -> tokio::process::Child {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vaka"))
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--sia-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--data-dir")
+        .arg(dir)
+        .env("VAKA_METRICS_LISTEN", "off")
+        .env_remove("VAKA_SECRETS_KEY")
+        .env_remove("VAKA_DATABASE_URL")
+        .current_dir(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_mins(2), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.starts_with("Vaka listening on") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .expect("the demo starts in time");
+    assert!(ready, "the demo stopped before listening");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
+}
