@@ -80,6 +80,22 @@ function editing(page) {
 test("a new alarm is counted in the tab title and announced; the sound and notifications are turned on once per tab", async () => {
   const account = demo.creds.sia_dc09.accounts.find((a) => a.key_hex === null);
   const op = await alarmOperator();
+  // The beeps and notifications the page makes are counted (the browser's own are kept, and
+  // `document.hidden` is set by the test).
+  await op.context().addInitScript(() => {
+    window.__beeps = 0;
+    window.__notes = [];
+    const Audio = window.AudioContext;
+    window.AudioContext = class extends Audio {
+      createOscillator() { window.__beeps += 1; return super.createOscillator(); }
+    };
+    window.Notification = class {
+      constructor(title, o) { window.__notes.push(`${title}: ${o.body}`); }
+      static get permission() { return "granted"; }
+      static requestPermission() { return Promise.resolve("granted"); }
+    };
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => window.__hidden === true });
+  });
   await op.goto(`${demo.url}/alarms`);
   await op.getByText("Direktuppdaterad").waitFor();
   const region = op.locator("[aria-live=assertive][data-attention-announce]");
@@ -99,12 +115,14 @@ test("a new alarm is counted in the tab title and announced; the sound and notif
   const bg = await row.evaluate((r) => getComputedStyle(r).backgroundColor);
   assert.equal(bg, "rgb(251, 220, 220)");
 
-  // Sound and notifications: off until the operator turns them on (a gesture), then kept for
-  // the tab's session.
+  // Sound and notifications: off until the operator turns them on (a gesture; a beep says it
+  // works), then kept for the tab's session.
+  assert.equal(await op.evaluate(() => window.__beeps), 0);
   const toggle = op.getByRole("button", { name: "Slå på ljud och aviseringar för nya larm" });
   await toggle.click();
   await op.getByRole("button", { name: "Stäng av ljud och aviseringar" }).waitFor();
   await op.getByText("Ljud och aviseringar är på.").waitFor();
+  assert.ok(await op.evaluate(() => window.__beeps) > 0, "a beep when turned on");
   await op.reload();
   await op.getByRole("button", { name: "Stäng av ljud och aviseringar" }).waitFor();
   // Still counted after a reload.
@@ -123,11 +141,16 @@ test("a new alarm is counted in the tab title and announced; the sound and notif
   // In English, the same words come from the English messages.
   await op.getByRole("button", { name: "In English" }).click();
   await op.getByRole("heading", { name: "Alarm centre" }).waitFor();
+  await op.getByText("Live", { exact: true }).waitFor();
+  // With the tab hidden, a new alarm beeps and shows a notification without the client's name.
+  await op.evaluate(() => { window.__hidden = true; });
   const second = demo.creds.sia_dc09.accounts.filter((a) => a.key_hex === null)[1];
   dial(second);
   await waitingRow(op, second.account);
-  await op.waitForFunction(() => /^New alarm: /.test(document.querySelector("[data-attention-announce]").textContent));
+  await op.waitForFunction(() => /^New alarm: Personal alarm – /.test(document.querySelector("[data-attention-announce]").textContent));
   await op.waitForFunction(counted, "Alarm centre · Vaka");
+  assert.deepEqual(await op.evaluate(() => window.__notes), ["New alarm in Vaka: Personal alarm"]);
+  assert.ok(await op.evaluate(() => window.__beeps) > 0, "a beep for the new alarm");
   await op.getByRole("button", { name: "På svenska" }).click();
   await op.getByRole("heading", { name: "Larmcentral" }).waitFor();
 });

@@ -23,8 +23,13 @@ document.addEventListener("submit", function (e) {
   if (list && window.EventSource) {
     var source = new EventSource(list.getAttribute("data-live"));
     var sent = false;
-    // Once a form is on its way the page that answers it brings the news.
-    list.addEventListener("submit", function () { sent = true; source.close(); }, true);
+    // Once a form is on its way the page that answers it brings the news (looked at after
+    // every handler has run: a cancelled confirmation sends nothing).
+    list.addEventListener("submit", function (e) {
+      setTimeout(function () {
+        if (!e.defaultPrevented) { sent = true; source.close(); }
+      }, 0);
+    });
     source.onopen = function () { show(true); };
     source.onerror = function () { if (!sent) { show(false); } };
     source.addEventListener("update", function (e) {
