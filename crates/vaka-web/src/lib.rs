@@ -217,13 +217,13 @@ async fn fallback(req: Request) -> Response {
 }
 
 const CSS: &str = include_str!("../static/vaka.css");
-const HTMX: &str = include_str!("../static/htmx.min.js");
+const FAVICON: &str = include_str!("../static/favicon.svg");
 const JS: &str = include_str!("../static/vaka.js");
 
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (body, ct) = match file.as_str() {
         "vaka.css" => (CSS, "text/css; charset=utf-8"),
-        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
         "vaka.js" => (JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };

@@ -4,9 +4,10 @@ document.addEventListener("submit", function (e) {
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
 
-// Live lists (the supervision queue, the night patrol's dispatches): the server sends the
-// list's HTML as a server-sent event whenever it changes. Without this file the page still
-// works; it just needs a reload.
+// Live lists (the supervision queue, the alarm centre's queue, one alarm, the night patrol's
+// list): the server sends the list's HTML as a server-sent event whenever it changes, and the
+// list is brought up to date around whatever the user is doing (see `liveMorph`). Without this
+// file the page still works; it just needs a reload.
 (function () {
   var list = document.querySelector("[data-live]");
   var status = document.querySelector("[data-live-status]");
@@ -18,41 +19,24 @@ document.addEventListener("submit", function (e) {
     off.hidden = live;
     if (text) { off.textContent = text; }
   }
+  var attention = liveAttention(list);
   if (list && window.EventSource) {
     var source = new EventSource(list.getAttribute("data-live"));
-    var pending = null;
-    var frozen = false;
-    // Someone typing a note or choosing from a list, or a form on its way, is never pulled from
-    // under the user's hands: the update waits (or, once a form is sent, the page that answers it
-    // brings the news).
-    var busy = function () {
-      var a = document.activeElement;
-      if (a && list.contains(a) && /^(TEXTAREA|INPUT|SELECT)$/.test(a.tagName)) { return true; }
-      var typed = Array.prototype.some.call(list.querySelectorAll("textarea"), function (t) {
-        return t.value.trim() !== "";
-      });
-      // A list shows its first option, or the one marked selected, until someone chooses.
-      var chosen = Array.prototype.some.call(list.querySelectorAll("select"), function (s) {
-        var first = Array.prototype.findIndex.call(s.options, function (o) { return o.defaultSelected; });
-        return s.selectedIndex !== Math.max(first, 0);
-      });
-      return typed || chosen;
-    };
-    var apply = function (html) {
-      if (frozen) { return; }
-      if (busy()) { pending = html; return; }
-      pending = null;
-      list.innerHTML = html;
-      tick();
-    };
-    list.addEventListener("submit", function () { frozen = true; source.close(); }, true);
-    list.addEventListener("focusout", function () {
-      setTimeout(function () { if (pending) { apply(pending); } }, 0);
+    var sent = false;
+    // Once a form is on its way the page that answers it brings the news (looked at after
+    // every handler has run: a cancelled confirmation sends nothing).
+    list.addEventListener("submit", function (e) {
+      setTimeout(function () {
+        if (!e.defaultPrevented) { sent = true; source.close(); }
+      }, 0);
     });
     source.onopen = function () { show(true); };
-    source.onerror = function () { if (!frozen) { show(false); } };
+    source.onerror = function () { if (!sent) { show(false); } };
     source.addEventListener("update", function (e) {
-      apply(e.data);
+      if (sent) { return; }
+      liveMorph(list, e.data);
+      tick();
+      attention.update();
       show(true);
     });
     source.addEventListener("refused", function (e) {
@@ -98,3 +82,214 @@ document.addEventListener("submit", function (e) {
     timer = setInterval(update, 250);
   }
 })();
+
+// Brings `target`'s children up to `html` without pulling anything from under the user's hands:
+// children are matched by `data-key` (or `id`), the others in order by tag, and matched nodes
+// are updated in place, so a note being typed keeps its text, caret and focus and a chosen
+// option stays chosen (the browser keeps a field's typed value when only its default changes).
+// The node holding the focus is never moved: the others are placed around it.
+function liveMorph(target, html) {
+  var tpl = document.createElement("template");
+  tpl.innerHTML = html;
+  morphChildren(target, tpl.content);
+
+  function keyOf(n) {
+    if (n.nodeType !== 1) { return null; }
+    var k = n.getAttribute("data-key");
+    if (k) { return "k:" + k; }
+    return n.id ? "#" + n.id : null;
+  }
+  function same(a, b) {
+    return a.nodeType === b.nodeType && a.nodeName === b.nodeName;
+  }
+  function morphNode(from, to) {
+    if (from.nodeType !== 1) {
+      if (from.nodeValue !== to.nodeValue) { from.nodeValue = to.nodeValue; }
+      return;
+    }
+    Array.prototype.forEach.call(to.attributes, function (a) {
+      if (from.getAttribute(a.name) !== a.value) { from.setAttribute(a.name, a.value); }
+    });
+    Array.prototype.slice.call(from.attributes).forEach(function (a) {
+      if (!to.hasAttribute(a.name)) { from.removeAttribute(a.name); }
+    });
+    morphChildren(from, to);
+  }
+  function morphChildren(from, to) {
+    var old = Array.prototype.slice.call(from.childNodes);
+    var keyed = new Map();
+    var loose = [];
+    old.forEach(function (n) {
+      var k = keyOf(n);
+      if (k) { keyed.set(k, n); } else { loose.push(n); }
+    });
+    var next = 0;
+    var result = Array.prototype.slice.call(to.childNodes).map(function (n) {
+      var k = keyOf(n);
+      var match = null;
+      if (k) {
+        match = keyed.get(k) || null;
+        if (match && !same(match, n)) { match = null; }
+        if (match) { keyed.delete(k); }
+      } else {
+        for (var i = next; i < loose.length; i++) {
+          if (same(loose[i], n)) { match = loose[i]; next = i + 1; break; }
+        }
+      }
+      if (!match) { return n; }
+      morphNode(match, n);
+      return match;
+    });
+    var kept = new Set(result);
+    old.forEach(function (n) { if (!kept.has(n)) { from.removeChild(n); } });
+    var now = Array.prototype.slice.call(from.childNodes);
+    if (now.length === result.length && now.every(function (n, i) { return n === result[i]; })) {
+      return;
+    }
+    var active = document.activeElement;
+    var pinned = result.indexOf(result.filter(function (n) {
+      return n.parentNode === from && n.nodeType === 1 && active && n.contains(active);
+    })[0]);
+    if (pinned < 0) {
+      result.forEach(function (n) { from.appendChild(n); });
+      return;
+    }
+    for (var i = 0; i < pinned; i++) { from.insertBefore(result[i], result[pinned]); }
+    for (var j = pinned + 1; j < result.length; j++) { from.appendChild(result[j]); }
+  }
+}
+
+// Attention to what is new in a live list (the alarm centre's queue, the night patrol's list).
+// Rows waiting for someone carry `data-waiting`, a stable `data-key`, the words to announce
+// (`data-announce`, from the Fluent files) and the short text of a notification (`data-notify`,
+// the alarm's kind without the client's name, since notifications may show on a lock screen).
+// The tab's title counts the waiting rows; each new one is announced in an assertive live
+// region (a new alarm is urgent and must interrupt), and, once the user has turned them on with
+// the button (browsers allow sound only after a gesture), a beep is played and, while the tab is
+// hidden, a notification is shown. The choice and the rows already announced are kept for the
+// tab's session (sessionStorage): once per shift, and nothing announced twice.
+function liveAttention(list) {
+  var root = document.querySelector("[data-attention]");
+  if (!list || !root) { return { update: function () {} }; }
+  var ON = "vaka.attention";
+  var SEEN = "vaka.attention.seen:" + list.getAttribute("data-live");
+  var store = window.sessionStorage;
+  var title = document.title;
+  var region = root.querySelector("[data-attention-announce]");
+  var toggle = root.querySelector("[data-attention-toggle]");
+  var notifyTitle = root.querySelector("[data-notify-title]").textContent;
+  var audio = null;
+  var read = function (k) { try { return store.getItem(k); } catch (e) { return null; } };
+  var write = function (k, v) { try { store.setItem(k, v); } catch (e) { /* private mode */ } };
+  var on = function () { return read(ON) === "on"; };
+  var seen = (function () {
+    try { return new Set(JSON.parse(read(SEEN) || "[]")); } catch (e) { return new Set(); }
+  })();
+
+  function sound() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) { return null; }
+    if (!audio) { audio = new Ctx(); }
+    if (audio.state === "suspended") { audio.resume(); }
+    return audio;
+  }
+  function beep() {
+    var a = sound();
+    if (!a) { return; }
+    var t = a.currentTime;
+    [[0, 880], [0.3, 660], [0.6, 880]].forEach(function (b) {
+      var osc = a.createOscillator();
+      var gain = a.createGain();
+      osc.type = "sine";
+      osc.frequency.value = b[1];
+      gain.gain.setValueAtTime(0.0001, t + b[0]);
+      gain.gain.exponentialRampToValueAtTime(0.4, t + b[0] + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + b[0] + 0.25);
+      osc.connect(gain);
+      gain.connect(a.destination);
+      osc.start(t + b[0]);
+      osc.stop(t + b[0] + 0.3);
+    });
+  }
+  function notify(rows) {
+    if (!document.hidden || !window.Notification || Notification.permission !== "granted") { return; }
+    rows.forEach(function (r) {
+      try {
+        new Notification(notifyTitle, { body: r.getAttribute("data-notify") || "", tag: r.getAttribute("data-key") });
+      } catch (e) { /* some browsers allow notifications only from a service worker */ }
+    });
+  }
+  function announce(text) {
+    // Emptied first, so that the same words said again are still announced.
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+  function paint() {
+    var active = on();
+    root.querySelectorAll("[data-when-on]").forEach(function (e) { e.hidden = !active; });
+    root.querySelectorAll("[data-when-off]").forEach(function (e) { e.hidden = active; });
+  }
+  function update() {
+    var waiting = Array.prototype.slice.call(list.querySelectorAll("[data-waiting][data-key]"));
+    document.title = waiting.length ? "(" + waiting.length + ") " + title : title;
+    var fresh = waiting.filter(function (r) { return !seen.has(r.getAttribute("data-key")); });
+    // Forget what has left the list, so that the set stays small.
+    var present = new Set(waiting.map(function (r) { return r.getAttribute("data-key"); }));
+    seen.forEach(function (k) { if (!present.has(k)) { seen.delete(k); } });
+    fresh.forEach(function (r) { seen.add(r.getAttribute("data-key")); });
+    write(SEEN, JSON.stringify(Array.from(seen)));
+    if (!fresh.length) { return; }
+    announce(fresh.map(function (r) { return r.getAttribute("data-announce"); }).join(". "));
+    if (on()) {
+      beep();
+      notify(fresh);
+    }
+  }
+
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    write(ON, on() ? "off" : "on");
+    paint();
+    if (on()) {
+      beep();
+      if (window.Notification && Notification.permission === "default") {
+        Notification.requestPermission();
+      }
+    }
+  });
+  // After a reload the browser may hold the sound back until the next gesture on the page.
+  var wake = function () { if (on()) { sound(); } };
+  document.addEventListener("pointerdown", wake, { once: true });
+  document.addEventListener("keydown", wake, { once: true });
+  paint();
+  update();
+  return { update: update };
+}
+
+// The demo's login page shows each demo user's current code; a code lives 30 s, so the page
+// fetches itself again just after each step begins and puts the new codes in place (nothing
+// else on the page changes: a name being typed stays).
+function demoCodes() {
+  if (!document.querySelector("[data-demo-code]") || !window.fetch || !window.DOMParser) { return; }
+  function schedule() {
+    setTimeout(refresh, 30000 - (Date.now() % 30000) + 500);
+  }
+  function refresh() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-demo-code]").forEach(function (c) {
+          var user = c.getAttribute("data-demo-code");
+          var fresh = Array.prototype.filter.call(doc.querySelectorAll("[data-demo-code]"), function (n) {
+            return n.getAttribute("data-demo-code") === user;
+          })[0];
+          if (fresh && fresh.textContent !== c.textContent) { c.textContent = fresh.textContent; }
+        });
+      })
+      .catch(function () { /* offline: try again at the next step */ })
+      .then(schedule);
+  }
+  schedule();
+}
+demoCodes();

@@ -392,7 +392,8 @@ const MACHINE: &[&str] = &["mono", "secret", "codes"];
 
 /// The visible text of `html`: text nodes (not scripts or styles), and the attributes that are
 /// shown or read out — `title`, `placeholder`, `aria-label`, `alt`, `data-confirm` (the
-/// confirmation dialog of `vaka.js`), and the `value` of button-like inputs. A single token in
+/// confirmation dialog of `vaka.js`), `data-announce` and `data-notify` (what `vaka.js` announces
+/// and notifies of a new alarm), and the `value` of button-like inputs. A single token in
 /// `code`, `kbd`, `samp` or an element of a `MACHINE` class is a machine token (an identity
 /// number, a serial, an account, a recovery code, a column name of the import format) and is
 /// not checked as a word.
@@ -446,7 +447,8 @@ fn visible_text(html: &str) -> Visible {
                         .is_some_and(|c| c.split_whitespace().any(|c| MACHINE.contains(&c)));
                 for (k, v) in &tag.attrs {
                     let shown = match k.as_str() {
-                        "title" | "placeholder" | "aria-label" | "alt" | "data-confirm" => true,
+                        "title" | "placeholder" | "aria-label" | "alt" | "data-confirm"
+                        | "data-announce" | "data-notify" => true,
                         "value" => {
                             tag.name == "input"
                                 && matches!(tag.attr("type"), Some("submit" | "button" | "reset"))

@@ -56,6 +56,7 @@ task_state-cancelled = Cancelled
 patrol-title = Dispatches
 patrol-intro = Clients to visit now. The clock shows the time since the dispatch against the response target. The list updates by itself.
 patrol-none = No open dispatches.
+patrol-announce = New dispatch: { $client }
 patrol-cause = Cause
 patrol-since = Since dispatch
 patrol-target = Response target

@@ -56,6 +56,7 @@ task_state-cancelled = Inställd
 patrol-title = Utryckningar
 patrol-intro = Brukare som ska besökas nu. Klockan visar tiden sedan larmet mot insatsmålet. Listan uppdateras av sig själv.
 patrol-none = Inga öppna utryckningar.
+patrol-announce = Ny utryckning: { $client }
 patrol-cause = Orsak
 patrol-since = Sedan larmet
 patrol-target = Insatsmål

@@ -38,6 +38,10 @@ pub struct PatrolCard {
     /// The steps that can be taken now: (code, label).
     pub steps: Vec<(&'static str, String)>,
     pub can_close: bool,
+    /// Waiting for the patrol to acknowledge it.
+    pub waiting: bool,
+    /// What a screen reader says (and a notification shows) when the dispatch is new.
+    pub announce: String,
 }
 
 /// A planned visit of tonight.
@@ -108,6 +112,10 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
                 _ => &[],
             };
             PatrolCard {
+                waiting: d.status == DispatchStatus::New,
+                announce: t
+                    .message("patrol-announce", &[("client", (&d.client_name).into())])
+                    .into_owned(),
                 id: d.dispatch_id,
                 client_id: d.client_id,
                 client: d.client_name,

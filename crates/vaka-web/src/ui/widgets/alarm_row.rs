@@ -87,6 +87,9 @@ pub struct AlarmRow {
     /// Responder steps available now: (code, label).
     pub responder_steps: Vec<(&'static str, String)>,
     pub responder_can_close: bool,
+    /// What a screen reader says (and a notification shows) when the alarm is new: its kind
+    /// and whom it is about.
+    pub announce: String,
 }
 
 pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem) -> AlarmRow {
@@ -98,10 +101,22 @@ pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem)
         AlarmStatus::OnTheWay if i.responder_id == Some(me) => vec!["arrive"],
         _ => Vec::new(),
     };
+    let kind = t.code("alarm_kind", i.kind.code());
+    let who = match (&i.client_name, &i.account) {
+        (Some(name), _) => name.clone(),
+        (None, Some(acc)) => format!("{} {acc}", t.t("alarms-account")),
+        (None, None) => t.t("alarms-unknown_client").into_owned(),
+    };
+    let announce = t
+        .message(
+            "alarms-announce",
+            &[("kind", kind.as_str().into()), ("who", who.into())],
+        )
+        .into_owned();
     AlarmRow {
         id: i.id,
         kind_code: i.kind.code(),
-        kind: t.code("alarm_kind", i.kind.code()),
+        kind,
         category: t.code("alarm_category", &i.category),
         code: i.code.clone(),
         priority: i.priority,
@@ -142,6 +157,7 @@ pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem)
             .map(|s| (s, t.code("alarm_step", s)))
             .collect(),
         responder_can_close: i.state == AlarmStatus::Arrived && i.responder_id == Some(me),
+        announce,
     }
 }
 
