@@ -71,6 +71,9 @@ export function withDemo(set) {
     await browser?.axe.assertClean();
   });
   after(async () => {
+    if (process.env.VAKA_AXE_DEBUG) {
+      for (const key of browser?.axe.unchecked() ?? []) console.log(`# axe: a navigation interrupted the check of ${key}`);
+    }
     await browser?.close();
     await demo?.stop();
   });
@@ -165,9 +168,15 @@ export async function axeViolations(page) {
  * viewport is checked once per browser (once per test file), which keeps the suite fast. A check
  * that a navigation interrupts leaves its URL unchecked, so the next visit checks it. */
 function axeAudit() {
+  /** A page's URL at its viewport: "1366×768 http://…". */
+  const keyOf = (page) => {
+    const vp = page.viewportSize();
+    return `${vp ? `${vp.width}×${vp.height}` : "default"} ${page.url()}`;
+  };
   const checked = new Set();
   const running = new Set();
   const pending = new Set();
+  const interrupted = new Set();
   let found = [];
   const watched = new WeakSet();
 
@@ -175,11 +184,15 @@ function axeAudit() {
     try {
       const violations = await axeViolations(page);
       // The page may have moved on while axe ran: then the findings belong to no known URL.
-      if (page.url() !== url) return;
+      if (page.url() !== url) {
+        interrupted.add(key);
+        return;
+      }
       checked.add(key);
       for (const v of violations) found.push({ ...v, url, viewport: key.split(" ")[0] });
     } catch {
       // The page navigated or closed during the check; the URL stays unchecked.
+      interrupted.add(key);
     } finally {
       running.delete(key);
     }
@@ -192,13 +205,16 @@ function axeAudit() {
       page.on("load", () => {
         const url = page.url();
         if (!/^https?:/.test(url)) return;
-        const vp = page.viewportSize();
-        const key = `${vp ? `${vp.width}×${vp.height}` : "default"} ${url}`;
+        const key = keyOf(page);
         if (checked.has(key) || running.has(key)) return;
         running.add(key);
         const p = check(page, url, key).finally(() => pending.delete(p));
         pending.add(p);
       });
+    },
+    /** The URLs whose check a navigation interrupted and no later visit made up for. */
+    unchecked() {
+      return [...interrupted].filter((key) => !checked.has(key));
     },
     /** Waits until the checks under way have finished. */
     async settled() {
@@ -206,8 +222,7 @@ function axeAudit() {
     },
     /** Whether `page`'s current URL at its current viewport has been checked. */
     checked(page) {
-      const vp = page.viewportSize();
-      return checked.has(`${vp ? `${vp.width}×${vp.height}` : "default"} ${page.url()}`);
+      return checked.has(keyOf(page));
     },
     /** Waits for the running checks; throws a list of every violation found since the last call. */
     async assertClean() {

@@ -34,7 +34,7 @@ function shape(url) {
 }
 
 /** Words that give an English sentence away; none is a Swedish word. */
-const ENGLISH = /\b(the|and|of|with|must|please|your|you|is not|not found|failed|invalid|error|unknown|required|loading|cannot|should)\b/i;
+const ENGLISH = /\b(the|and|of|to|with|must|please|your|you|is not|not found|failed|invalid|error|unknown|required|loading|cannot|should|welcome|skip|save|cancel|delete|search|sign in|log in|log out)\b/i;
 
 /** What the page itself says about language, overflow and English text, seen from inside. */
 async function inspect(page) {
