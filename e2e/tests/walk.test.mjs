@@ -43,7 +43,8 @@ async function inspect(page) {
     const hits = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent.replace(/\s+/g, " ").trim();
+      // Codes such as "audit.search" or "night_supervision" are identifiers, not sentences.
+      const text = n.textContent.replace(/\b[\w-]+(?:[._][\w-]+)+\b/g, " ").replace(/\s+/g, " ").trim();
       if (!text) continue;
       const el = n.parentElement;
       if (!el || el.closest("script, style, template, [hidden]")) continue;
