@@ -1,8 +1,10 @@
 // Shared helpers of the browser tests: start `vaka demo` on a free port, launch Debian's
-// Chromium through playwright-core, compute TOTP codes, log in.
-import { before, after } from "node:test";
+// Chromium through playwright-core, compute TOTP codes, log in. Every page a test visits is
+// checked with axe-core (WCAG 2.1 A and AA), see `launch`.
+import { before, after, afterEach } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -64,7 +66,14 @@ export function withDemo(set) {
     browser = await launch();
     set(demo, browser);
   });
+  // A page that broke a WCAG rule fails the test that visited it.
+  afterEach(async () => {
+    await browser?.axe.assertClean();
+  });
   after(async () => {
+    if (process.env.VAKA_AXE_DEBUG) {
+      for (const key of browser?.axe.unchecked() ?? []) console.log(`# axe: a navigation interrupted the check of ${key}`);
+    }
     await browser?.close();
     await demo?.stop();
   });
@@ -99,14 +108,132 @@ export async function loggedIn(browser, demo, username, viewport) {
   return page;
 }
 
+/** Launches Chromium. Every page opened through the returned browser (`newPage`, or `newPage`
+ * on a context from `newContext`) is checked with axe-core after each page load — a `goto`, a
+ * followed link, a submitted form — see `axeAudit`. Contexts without a viewport get the desktop
+ * size of the walk-through, 1366×768. */
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
+  const axe = axeAudit();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options = {}) => {
+    const ctx = await newContext({ viewport: DESKTOP, ...options });
+    ctx.on("page", (page) => axe.watch(page));
+    for (const page of ctx.pages()) axe.watch(page);
+    return ctx;
+  };
+  browser.newPage = async (options = {}) => {
+    const ctx = await browser.newContext(options);
+    const page = await ctx.newPage();
+    // As playwright's own `newPage`: closing the page closes its context.
+    page.once("close", () => ctx.close().catch(() => {}));
+    return page;
+  };
+  browser.axe = axe;
+  return browser;
+}
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+/** The WCAG levels the pages must meet: 2.0 and 2.1, A and AA. */
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core on the page as it is now; resolves to its violations (none on a page that is not
+ * HTML, e.g. a JSON answer). The script is evaluated through the DevTools protocol, which the
+ * pages' Content-Security-Policy does not govern, and needs no network. */
+export async function axeViolations(page) {
+  const hasAxe = await page.evaluate(() => document.contentType === "text/html" ? typeof window.axe !== "undefined" : null);
+  if (hasAxe === null) return [];
+  if (!hasAxe) await page.evaluate(`${axeSource}\n;0`);
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+    }));
+  }, AXE_TAGS);
+}
+
+/** Collects axe-core's findings on every page load of the watched pages. Each distinct URL and
+ * viewport is checked once per browser (once per test file), which keeps the suite fast. A check
+ * that a navigation interrupts leaves its URL unchecked, so the next visit checks it. */
+function axeAudit() {
+  /** A page's URL at its viewport: "1366×768 http://…". */
+  const keyOf = (page) => {
+    const vp = page.viewportSize();
+    return `${vp ? `${vp.width}×${vp.height}` : "default"} ${page.url()}`;
+  };
+  const checked = new Set();
+  const running = new Set();
+  const pending = new Set();
+  const interrupted = new Set();
+  let found = [];
+  const watched = new WeakSet();
+
+  async function check(page, url, key) {
+    try {
+      const violations = await axeViolations(page);
+      // The page may have moved on while axe ran: then the findings belong to no known URL.
+      if (page.url() !== url) {
+        interrupted.add(key);
+        return;
+      }
+      checked.add(key);
+      for (const v of violations) found.push({ ...v, url, viewport: key.split(" ")[0] });
+    } catch {
+      // The page navigated or closed during the check; the URL stays unchecked.
+      interrupted.add(key);
+    } finally {
+      running.delete(key);
+    }
+  }
+
+  return {
+    watch(page) {
+      if (watched.has(page)) return;
+      watched.add(page);
+      page.on("load", () => {
+        const url = page.url();
+        if (!/^https?:/.test(url)) return;
+        const key = keyOf(page);
+        if (checked.has(key) || running.has(key)) return;
+        running.add(key);
+        const p = check(page, url, key).finally(() => pending.delete(p));
+        pending.add(p);
+      });
+    },
+    /** The URLs whose check a navigation interrupted and no later visit made up for. */
+    unchecked() {
+      return [...interrupted].filter((key) => !checked.has(key));
+    },
+    /** Waits until the checks under way have finished. */
+    async settled() {
+      while (pending.size) await Promise.all([...pending]);
+    },
+    /** Whether `page`'s current URL at its current viewport has been checked. */
+    checked(page) {
+      return checked.has(keyOf(page));
+    },
+    /** Waits for the running checks; throws a list of every violation found since the last call. */
+    async assertClean() {
+      while (pending.size) await Promise.all([...pending]);
+      const list = found;
+      found = [];
+      if (list.length === 0) return;
+      const lines = list.map((v) => `${v.id} (${v.impact}) at ${v.viewport} ${v.url}: ${v.help}\n    ${v.targets.join("\n    ")}`);
+      throw new Error(`axe-core found ${list.length} WCAG 2.1 A/AA violation(s):\n${lines.join("\n")}`);
+    },
+  };
 }
 
 /** The TOTP code of a base32 secret, for a moment `offsetSteps` × 30 s from now. */

@@ -293,3 +293,48 @@ function demoCodes() {
   schedule();
 }
 demoCodes();
+
+// Tables: on a phone vaka.css shows each row as a card; each cell gets its column's header as a
+// label. A table wrapper that still has to scroll sideways is reachable with the keyboard.
+(function () {
+  function label() {
+    document.querySelectorAll(".table-wrap table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      if (!heads.length) { return; }
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (tr) {
+          var col = 0;
+          Array.prototype.forEach.call(tr.cells, function (cell) {
+            if (cell.colSpan === 1 && heads[col] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", heads[col]);
+            }
+            col += cell.colSpan;
+          });
+        });
+      });
+    });
+  }
+  function reach() {
+    document.querySelectorAll(".table-wrap").forEach(function (w) {
+      if (w.scrollWidth > w.clientWidth + 1) {
+        w.setAttribute("tabindex", "0");
+      } else if (w.getAttribute("tabindex") === "0") {
+        w.removeAttribute("tabindex");
+      }
+    });
+  }
+  function all() { label(); reach(); }
+  all();
+  window.addEventListener("resize", reach);
+  // Live lists replace their rows; label the new ones.
+  new MutationObserver(function (records) {
+    var rows = records.some(function (r) {
+      return Array.prototype.some.call(r.addedNodes, function (n) { return n.nodeType === 1; });
+    });
+    // A live list's morph drops attributes the server did not send, the labels among them.
+    var unlabelled = records.some(function (r) { return r.type === "attributes"; });
+    if (rows || unlabelled) { all(); }
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-label"] });
+})();
