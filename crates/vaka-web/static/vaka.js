@@ -61,13 +61,15 @@ document.addEventListener("submit", function (e) {
     });
   }
 
-  // Running clocks: time since `data-since` (ms), marked once past `data-deadline` (ms).
+  // Running clocks: time since `data-since` (ms), marked once past `data-deadline` (ms). A
+  // clock with `data-format` reads as a duration in words ("{m} min sedan larmet").
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-clock]").forEach(function (c) {
       var s = Math.max(0, Math.floor((now - Number(c.getAttribute("data-since"))) / 1000));
       var m = Math.floor(s / 60);
-      c.textContent = m + ":" + String(s % 60).padStart(2, "0");
+      var format = c.getAttribute("data-format");
+      c.textContent = format ? format.replace("{m}", m) : m + ":" + String(s % 60).padStart(2, "0");
       var over = now > Number(c.getAttribute("data-deadline"));
       c.classList.toggle("bad", over);
       c.classList.toggle("ok", !over);

@@ -12,6 +12,7 @@ alarms-intro = Open safety alarms by priority and age. The list updates by itsel
 alarms-none = No open alarms.
 alarms-received = Received
 alarms-kind = Type
+alarms-code = Event code from the device:
 alarms-waiting = Waiting
 alarms-restored = Restored
 alarms-account = Account
@@ -47,6 +48,9 @@ alarms-closed = The alarm is closed.
 alarms-responder_title = Alarms for you
 alarms-responder_none = No alarms right now.
 alarms-details = Address and contacts
+alarms-reason = Reason
+alarms-zone = zone
+alarms-operator_note = Operator's note
 
 alarm_kind-personal = Personal alarm
 alarm_kind-fall = Fall

@@ -201,6 +201,26 @@ audit_credential-cli = The command line
 audit_credential-system = The system
 audit_credential-session = Session
 audit_credential-token = API token
+# What an entry is about: `audit_subject-{kind}`.
+audit_subject-client = Client
+audit_subject-alarm = Alarm
+audit_subject-consent = Consent
+audit_subject-decision = Decision
+audit_subject-device = Device
+audit_subject-dispatch = Dispatch
+audit_subject-import = Import
+audit_subject-look_in = Look-in
+audit_subject-night = Night
+audit_subject-order = Order
+audit_subject-organisation = Organisation
+audit_subject-pause = Pause
+audit_subject-route = Page
+audit_subject-supervision_task = Supervision
+audit_subject-token = API token
+audit_subject-unit = Unit
+audit_subject-user = User
+audit_subject-statistics = Statistics
+audit_subject-supervision_log = Supervision log
 # The care context an entry was made in: `care_context-{code}`.
 care_context-administration = Administration
 care_context-registry = Client registry

@@ -12,6 +12,7 @@ alarms-intro = Öppna trygghetslarm efter prioritet och ålder. Listan uppdatera
 alarms-none = Inga öppna larm.
 alarms-received = Mottaget
 alarms-kind = Typ
+alarms-code = Händelsekod från enheten:
 alarms-waiting = Väntat
 alarms-restored = Återställt
 alarms-account = Konto
@@ -47,6 +48,9 @@ alarms-closed = Larmet är avslutat.
 alarms-responder_title = Larm till dig
 alarms-responder_none = Inga larm just nu.
 alarms-details = Adress och kontakter
+alarms-reason = Larmorsak
+alarms-zone = zon
+alarms-operator_note = Operatörens anteckning
 
 alarm_kind-personal = Personlarm
 alarm_kind-fall = Fall

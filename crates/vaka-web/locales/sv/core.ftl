@@ -201,6 +201,26 @@ audit_credential-cli = Kommandoraden
 audit_credential-system = Systemet
 audit_credential-session = Inloggning
 audit_credential-token = API-nyckel
+# What an entry is about: `audit_subject-{kind}`.
+audit_subject-client = Brukare
+audit_subject-alarm = Larm
+audit_subject-consent = Samtycke
+audit_subject-decision = Beslut
+audit_subject-device = Larm- eller kameraenhet
+audit_subject-dispatch = Utryckning
+audit_subject-import = Import
+audit_subject-look_in = Titt-in
+audit_subject-night = Natt
+audit_subject-order = Uppdrag
+audit_subject-organisation = Organisation
+audit_subject-pause = Uppehåll
+audit_subject-route = Sida
+audit_subject-supervision_task = Tillsynstillfälle
+audit_subject-token = API-nyckel
+audit_subject-unit = Enhet
+audit_subject-user = Användare
+audit_subject-statistics = Statistik
+audit_subject-supervision_log = Tillsynslogg
 # The care context an entry was made in: `care_context-{code}`.
 care_context-administration = Administration
 care_context-registry = Brukarregister
