@@ -101,8 +101,8 @@ pub struct ConsentDue {
 impl Services {
     /// Consents in force whose re-confirmation is due within [`CONSENT_DUE_DAYS`] (or past),
     /// of the clients the caller documents consent for, soonest first. Empty for roles that do
-    /// not document consent; one audit entry when any is shown, flagged when one of the clients
-    /// has a protected identity.
+    /// not document consent. Audited as the follow-up report is: one entry for the list, and
+    /// one about each client it names (flagged for a protected identity).
     pub async fn consents_due(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ConsentDue>> {
         let Some(grant) = ctx.principal.any_grant(Permission::ConsentManage).cloned() else {
             return Ok(Vec::new());
@@ -129,6 +129,14 @@ impl Services {
                         continue;
                     }
                     protected |= client.protection.is_protected();
+                    if !out.iter().any(|d: &ConsentDue| d.client_id == client.id) {
+                        let mut e = r
+                            .entry(vaka_domain::audit::Outcome::Success, Some(&grant))
+                            .client(client.id)
+                            .subject("consent", c.id);
+                        e.flags.protected_identity = client.protection.is_protected();
+                        r.record(e);
+                    }
                     out.push(ConsentDue {
                         consent_id: c.id,
                         client_id: client.id,
