@@ -1393,7 +1393,13 @@ fn the_code_detector_finds_raw_codes_and_not_words() {
             &mut used,
             &worded,
         ),
-        ["auth.login", "night_supervision", "MA", "heartbeat", "heartbeat_missed"]
+        [
+            "auth.login",
+            "night_supervision",
+            "MA",
+            "heartbeat",
+            "heartbeat_missed"
+        ]
     );
     assert!(
         raw_codes(

@@ -23,7 +23,12 @@ fn line(html: &str, code: &str) -> Option<(String, String)> {
     let start = html.find(&format!("<li data-work=\"{code}\">"))?;
     let li = &html[start..start + html[start..].find("</li>")?];
     let href = li.split("href=\"").nth(1)?.split('"').next()?.to_owned();
-    let count = li.split("<strong>").nth(1)?.split("</strong>").next()?.to_owned();
+    let count = li
+        .split("<strong>")
+        .nth(1)?
+        .split("</strong>")
+        .next()?
+        .to_owned();
     Some((href, count))
 }
 
@@ -71,7 +76,11 @@ async fn the_overview_lists_what_waits(app: TestApp) {
     // The unit manager: the order to accept and the open technical alarm, not "nothing".
     let mgr = home(&app, &w, "a_unitmgr").await;
     assert!(!mgr.contains(NOTHING), "{mgr}");
-    assert_eq!(line(&mgr, "orders"), Some(("/orders".into(), "1".into())), "{mgr}");
+    assert_eq!(
+        line(&mgr, "orders"),
+        Some(("/orders".into(), "1".into())),
+        "{mgr}"
+    );
     assert_eq!(
         line(&mgr, "technical"),
         Some(("/alarms/technical".into(), "1".into())),
@@ -91,18 +100,32 @@ async fn the_overview_lists_what_waits(app: TestApp) {
     // the read is audited, about that client too.
     let assessor = home(&app, &w, "m_assessor").await;
     assert!(
-        assessor.contains(&format!("href=\"/clients/{}#consent\">Bertil Tvåan</a>", w.client_a2)),
+        assessor.contains(&format!(
+            "href=\"/clients/{}#consent\">Bertil Tvåan</a>",
+            w.client_a2
+        )),
         "{assessor}"
     );
-    assert!(assessor.contains(&format!("Nattillsyn senast {due}")), "{assessor}");
+    assert!(
+        assessor.contains(&format!("Nattillsyn senast {due}")),
+        "{assessor}"
+    );
     let about = w.audit_about(&app, "consent.list", w.client_a2).await;
     assert_eq!(about.len(), 1, "{about:?}");
     assert_eq!(about[0]["actor_username"], "m_assessor");
-    assert!(w.audit_about(&app, "consent.list", w.client_a1).await.is_empty());
+    assert!(
+        w.audit_about(&app, "consent.list", w.client_a1)
+            .await
+            .is_empty()
+    );
 
     // The operator: the open alarms, both waiting to be taken.
     let op = home(&app, &w, "c_operator").await;
-    assert_eq!(line(&op, "alarms"), Some(("/alarms".into(), "2".into())), "{op}");
+    assert_eq!(
+        line(&op, "alarms"),
+        Some(("/alarms".into(), "2".into())),
+        "{op}"
+    );
     assert!(op.contains("2 väntar på att tas"), "{op}");
     assert_eq!(line(&op, "orders"), None);
 
@@ -115,8 +138,13 @@ async fn the_overview_lists_what_waits(app: TestApp) {
         let op = w.p("c_operator").bearer();
         let id = personal.clone();
         async move {
-            app.json(Method::POST, &format!("/api/v1/alarms/{id}/steps"), &op, body)
-                .await
+            app.json(
+                Method::POST,
+                &format!("/api/v1/alarms/{id}/steps"),
+                &op,
+                body,
+            )
+            .await
         }
     };
     assert_eq!(step(json!({"step": "take"})).await.status, StatusCode::OK);
@@ -132,7 +160,10 @@ async fn the_overview_lists_what_waits(app: TestApp) {
     let staff = home(&app, &w, "a_staff").await;
     assert_eq!(line(&staff, "responder_alarms"), None, "{staff}");
     // A page without a session shows none of it.
-    assert_eq!(app.get("/", &Auth::None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/", &Auth::None).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 db_tests!(the_overview_lists_what_waits);

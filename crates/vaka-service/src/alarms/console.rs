@@ -555,10 +555,7 @@ impl Services {
     /// operator's note. One audit entry for the list, as for the list without the cards (the
     /// same need-to-know filter), counting the addresses it showed and flagged when one of its
     /// clients has a protected identity.
-    pub async fn responder_alarm_cards(
-        &self,
-        ctx: &Ctx<'_>,
-    ) -> ServiceResult<Vec<ResponderAlarm>> {
+    pub async fn responder_alarm_cards(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ResponderAlarm>> {
         let op = ctx.op(AuditAction::AlarmsListed, ALARMS);
         self.door
             .read(op, async |r| {
@@ -675,7 +672,9 @@ struct HomeAccess {
 /// belongs here, where the card decides what it shows; today a protected client's card shows
 /// the name only, as the client's card does.
 fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
-    let shown = c.clone().disclosed(c.disclosure(ctx.principal.user_id, group));
+    let shown = c
+        .clone()
+        .disclosed(c.disclosure(ctx.principal.user_id, group));
     HomeAccess {
         address: shown
             .address

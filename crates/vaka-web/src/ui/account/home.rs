@@ -91,10 +91,18 @@ async fn work_list(state: &AppState, caller: &Caller, t: Tr) -> Vec<WorkItem> {
         work.push(w);
     }
     if p.has_permission(Permission::DispatchRespond) {
-        if let Some(a) = part("responder_alarms", state.services.responder_alarms(&ctx).await)
-            && !a.is_empty()
+        if let Some(a) = part(
+            "responder_alarms",
+            state.services.responder_alarms(&ctx).await,
+        ) && !a.is_empty()
         {
-            let mut w = WorkItem::new(t, "responder_alarms", "home-responder_alarms", a.len(), "/patrol");
+            let mut w = WorkItem::new(
+                t,
+                "responder_alarms",
+                "home-responder_alarms",
+                a.len(),
+                "/patrol",
+            );
             w.urgent = true;
             work.push(w);
         }
@@ -141,7 +149,13 @@ async fn work_list(state: &AppState, caller: &Caller, t: Tr) -> Vec<WorkItem> {
         )
         && !o.is_empty()
     {
-        work.push(WorkItem::new(t, "orders", "home-orders_waiting", o.len(), "/orders"));
+        work.push(WorkItem::new(
+            t,
+            "orders",
+            "home-orders_waiting",
+            o.len(),
+            "/orders",
+        ));
     }
     if (p.has_permission(Permission::TechnicalCheck)
         || p.has_permission(Permission::AlarmOversight))
