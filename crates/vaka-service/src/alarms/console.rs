@@ -582,6 +582,7 @@ impl Services {
                     cards.push(ResponderAlarm {
                         note: notes.remove(&item.id).flatten(),
                         address: access.as_ref().and_then(|a| a.address.clone()),
+                        address_withheld: access.as_ref().is_some_and(|a| a.withheld),
                         key_access: client.as_ref().map(|c| c.key_access),
                         key_note: access.and_then(|a| a.key_note),
                         item,
@@ -649,6 +650,8 @@ pub struct ResponderAlarm {
     /// The address, unless the client's identity is protected and the responder is not in its
     /// named group.
     pub address: Option<String>,
+    /// The address is withheld (a protected identity), as opposed to not registered.
+    pub address_withheld: bool,
     /// How staff get in (the kind is not personal data beyond the client's name).
     pub key_access: Option<KeyAccess>,
     /// Where the key is, the door code… withheld with the address.
@@ -660,6 +663,7 @@ pub struct ResponderAlarm {
 /// What a responder's card discloses of a client's home.
 struct HomeAccess {
     address: Option<String>,
+    withheld: bool,
     key_note: Option<String>,
 }
 
@@ -672,10 +676,10 @@ struct HomeAccess {
 /// belongs here, where the card decides what it shows; today a protected client's card shows
 /// the name only, as the client's card does.
 fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
-    let shown = c
-        .clone()
-        .disclosed(c.disclosure(ctx.principal.user_id, group));
+    let disclosure = c.disclosure(ctx.principal.user_id, group);
+    let shown = c.clone().disclosed(disclosure);
     HomeAccess {
+        withheld: disclosure == Disclosure::NameOnly,
         address: shown
             .address
             .as_ref()

@@ -120,7 +120,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
             let (elapsed, elapsed_format) = elapsed(t, c.item.received_at, now);
             PatrolAlarm {
                 reason,
-                protected: c.address.is_none() && c.item.client_id.is_some(),
+                protected: c.address_withheld,
                 address: c.address,
                 key_access: c.key_access.map(|k| t.code("key_access", k.code())),
                 key_note: c.key_note,
