@@ -157,7 +157,7 @@ test("technical alarms with the signed check, the chain's health and the alarm s
   // The silent device belongs to the private provider's client: its technical contact sees it
   // and signs the check (on a weekday it is a check outside the schedule).
   const mgr = await loggedIn("lovadmin");
-  await mgr.getByRole("link", { name: "Tekniska larm" }).click();
+  await mgr.getByRole("link", { name: "Tekniska larm", exact: true }).click();
   await mgr.getByRole("heading", { name: "Tekniska larm", level: 1 }).waitFor();
   const provider = mgr.locator("section.provider", { has: mgr.locator(`tr[data-account="${silent}"]`) });
   await provider.getByText("uteblivet kontrollanrop").first().waitFor();

@@ -98,7 +98,8 @@ test("decision and consent → order accepted → camera registered, tested, act
 
   // --- The unit manager accepts the order.
   const manager = await loggedIn("unitmanager");
-  await manager.getByRole("link", { name: "Uppdrag" }).click();
+  // The overview lists the order waiting to be accepted; it leads to the orders.
+  await manager.locator("[data-work=orders]").getByRole("link", { name: /^Uppdrag att ta emot: \d+$/ }).click();
   const row = manager.locator("tr", { hasText: "Greta Webbtest" });
   await row.getByRole("button", { name: "Ta emot" }).click();
   await manager.getByText("Uppdraget är mottaget.").waitFor();
@@ -179,7 +180,9 @@ test("decision and consent → order accepted → camera registered, tested, act
   const audit = await loggedIn("manager");
   await audit.goto(`${demo.url}/audit?action=client.read`);
   const refused = audit.locator("tbody tr", { hasText: "lovstaff" }).first();
-  assert.match(await refused.textContent(), /client\.read.*Nekad/s);
+  // The action in words, its code in the tooltip.
+  assert.match(await refused.textContent(), /Brukare visad.*Nekad/s);
+  assert.equal(await refused.locator('[title="client.read"]').count(), 1);
 });
 
 test("the administrator imports clients from a Windows-1252 file: a bad row stops the file until only the good rows are chosen", async () => {

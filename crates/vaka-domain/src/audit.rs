@@ -127,6 +127,9 @@ pub enum AuditAction {
     ConsentRecorded,
     #[strum(serialize = "consent.withdraw")]
     ConsentWithdrawn,
+    /// Consents due for re-confirmation, listed (the needs assessor's work list).
+    #[strum(serialize = "consent.list")]
+    ConsentsListed,
     #[strum(serialize = "plan.change")]
     PlanChanged,
     #[strum(serialize = "pause.record")]

@@ -360,6 +360,7 @@ AuditAction OrderAccepted order.accept
 AuditAction OrderActivated order.activate
 AuditAction ConsentRecorded consent.record
 AuditAction ConsentWithdrawn consent.withdraw
+AuditAction ConsentsListed consent.list
 AuditAction PlanChanged plan.change
 AuditAction PauseRecorded pause.record
 AuditAction PauseCancelled pause.cancel

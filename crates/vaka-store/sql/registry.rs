@@ -236,6 +236,25 @@ impl RegistryRead for SqlTx {
         .records()
     }
 
+    async fn list_consents_due(&mut self, until: jiff::civil::Date) -> StoreResult<Vec<Consent>> {
+        sqlx::query_as!(
+            ConsentRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", service as "service!",
+                      informed_by as "informed_by!", informed_on as "informed_on!: DbDate",
+                      informed_how as "informed_how!", given_by as "given_by!",
+                      representative_name as "representative_name?", given_on as "given_on!: DbDate",
+                      reconfirm_by as "reconfirm_by!: DbDate", withdrawn_on as "withdrawn_on?: DbDate",
+                      withdrawal_note as "withdrawal_note?", recorded_by as "recorded_by!: Uuid",
+                      recorded_at as "recorded_at!: DbInstant"
+               FROM consents WHERE withdrawn_on IS NULL AND reconfirm_by <= $1
+               ORDER BY reconfirm_by, client_id"#,
+            DbDate(until),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()
+    }
+
     async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>> {
         sqlx::query_as!(
             PlanRow,

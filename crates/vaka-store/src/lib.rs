@@ -741,6 +741,9 @@ pub trait RegistryRead: Send {
 
     async fn list_consents(&mut self, client: ClientId) -> StoreResult<Vec<Consent>>;
 
+    /// Consents in force (not withdrawn) to be re-confirmed by `until`, soonest first.
+    async fn list_consents_due(&mut self, until: jiff::civil::Date) -> StoreResult<Vec<Consent>>;
+
     async fn get_plan(&mut self, client: ClientId) -> StoreResult<Option<SupervisionPlan>>;
 
     async fn list_pauses(&mut self, client: ClientId) -> StoreResult<Vec<Pause>>;

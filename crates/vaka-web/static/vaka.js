@@ -45,13 +45,15 @@ document.addEventListener("submit", function (e) {
     });
   }
 
-  // Running clocks: time since `data-since` (ms), marked once past `data-deadline` (ms).
+  // Running clocks: time since `data-since` (ms), marked once past `data-deadline` (ms). A
+  // clock with `data-format` reads as a duration in words ("{m} min sedan larmet").
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-clock]").forEach(function (c) {
       var s = Math.max(0, Math.floor((now - Number(c.getAttribute("data-since"))) / 1000));
       var m = Math.floor(s / 60);
-      c.textContent = m + ":" + String(s % 60).padStart(2, "0");
+      var format = c.getAttribute("data-format");
+      c.textContent = format ? format.replace("{m}", m) : m + ":" + String(s % 60).padStart(2, "0");
       var over = now > Number(c.getAttribute("data-deadline"));
       c.classList.toggle("bad", over);
       c.classList.toggle("ok", !over);
@@ -295,10 +297,10 @@ function demoCodes() {
 demoCodes();
 
 // Tables: on a phone vaka.css shows each row as a card; each cell gets its column's header as a
-// label. A table wrapper that still has to scroll sideways is reachable with the keyboard.
+// label (unless the template gave it one). A table wrapper that still has to scroll sideways is reachable with the keyboard.
 (function () {
   function label() {
-    document.querySelectorAll(".table-wrap table").forEach(function (table) {
+    document.querySelectorAll("main table").forEach(function (table) {
       var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
         return th.textContent.replace(/\s+/g, " ").trim();
       });

@@ -27,3 +27,4 @@ mod registry;
 mod rounds;
 mod secrets;
 mod step_up;
+mod work_list;

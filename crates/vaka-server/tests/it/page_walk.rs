@@ -78,16 +78,24 @@ const ALLOWED: &[(&str, &str)] = &[
     // `import-col-key_access`, `import-col-kind`, `import-col-dc09_key_style`): the file
     // format's own tokens, quoted.
     (
-        "none (standard)",
-        "a CSV code value the import file must contain",
-    ),
-    (
         "camera, alarm_unit, lock eller nfc_tag",
         "CSV code values the import file must contain",
     ),
     (
         "ascii eller hex; clear",
         "CSV code values the import file must contain (`import-col-dc09_key_style`)",
+    ),
+    (
+        "none (standard), digital_lock, key_box eller reserve_key",
+        "CSV code values the import file must contain (`import-col-key_access`)",
+    ),
+    (
+        "none (standard), confidentiality_marking, protected_registration eller fictitious_identity",
+        "CSV code values the import file must contain (`import-col-protection`)",
+    ),
+    (
+        "town (standard), countryside eller special_housing",
+        "CSV code values the import file must contain (`import-col-area_type`)",
     ),
 ];
 
@@ -103,7 +111,8 @@ struct Hit {
 }
 
 /// The words of `text` with their byte ranges. A word is a run of letters, digits and `_`
-/// (an apostrophe between letters belongs to the word: "can't").
+/// (an apostrophe between letters belongs to the word: "can't"; so does a dot, which makes a
+/// code such as `auth.login` in a tooltip one token, not two words).
 fn words(text: &str) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
@@ -117,7 +126,7 @@ fn words(text: &str) -> Vec<(usize, usize)> {
         let start = chars[i].0;
         while i < chars.len()
             && (is_word(chars[i].1)
-                || (matches!(chars[i].1, '\'' | '’')
+                || (matches!(chars[i].1, '\'' | '’' | '.')
                     && i + 1 < chars.len()
                     && chars[i + 1].1.is_alphabetic()
                     && i > 0
@@ -177,6 +186,49 @@ fn english_words(text: &str) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Codes a device or the system gives an alarm (the test world's personal alarm has `MA`; a
+/// missed heartbeat the system's own `heartbeat`): shown as words, the code only in a tooltip.
+const RAW_ALARM_CODES: &[&str] = &["MA", "heartbeat"];
+
+/// The codes that have words: the part after the prefix of every message id named
+/// `{prefix}-{code}` whose code is `snake_case` (`service-night_supervision`,
+/// `alarm_category-heartbeat_missed`, `task_state-camera_unreachable`, `role-night_patrol`).
+fn worded_codes(ids: &HashSet<String>) -> HashSet<String> {
+    ids.iter()
+        .filter_map(|id| id.split_once('-'))
+        .map(|(_, code)| code)
+        .filter(|code| code.contains('_') && !code.contains('-'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The raw codes in `text` (after the allowed phrases are taken out): an audit action's code
+/// (`auth.login`), an alarm's event code (`MA`, `heartbeat`), or a code that has words in the
+/// Fluent files (`worded`: `night_supervision`, `heartbeat_missed`, `camera_unreachable`).
+fn raw_codes(
+    text: &str,
+    used: &mut BTreeSet<&'static str>,
+    worded: &HashSet<String>,
+) -> Vec<String> {
+    let mut cleaned = text.to_owned();
+    for (phrase, _) in ALLOWED {
+        if cleaned.contains(phrase) {
+            used.insert(phrase);
+            cleaned = cleaned.replace(phrase, &" ".repeat(phrase.len()));
+        }
+    }
+    let actions: HashSet<&str> = vaka_domain::audit::AuditAction::ALL
+        .iter()
+        .map(|a| a.code())
+        .collect();
+    cleaned
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| actions.contains(t) || RAW_ALARM_CODES.contains(t) || worded.contains(*t))
+        .map(str::to_owned)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +435,10 @@ struct Visible {
     texts: Vec<String>,
     /// Texts marked as another language (`lang` other than Swedish).
     other_language: Vec<String>,
+    /// The text nodes in the page's language, machine tokens of a `MACHINE` class included
+    /// (but not `code`, `kbd` or `samp`, nor attributes such as a `title` tooltip, where a code
+    /// may stand): where a raw code must not (`raw_codes`).
+    shown: Vec<String>,
 }
 
 /// The classes the templates give to machine tokens: `mono` (ids, identity numbers, serials,
@@ -422,6 +478,15 @@ fn visible_text(html: &str) -> Visible {
                 let (other, code) = stack
                     .last()
                     .map_or((false, false), |o| (o.other_language, o.code));
+                let in_code = stack
+                    .iter()
+                    .any(|o| matches!(o.name.as_str(), "code" | "kbd" | "samp"));
+                if !other && !in_code {
+                    let s = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !s.is_empty() {
+                        visible.shown.push(s);
+                    }
+                }
                 if code && t.split_whitespace().count() <= 1 {
                     continue;
                 }
@@ -624,6 +689,8 @@ struct Report {
     other_language: BTreeSet<String>,
     /// The message ids of the pages (an id shown as text is a missing translation).
     message_ids: HashSet<String>,
+    /// The codes that have words (`worded_codes`).
+    worded_codes: HashSet<String>,
     /// Links the pages show that answer 403 or 404.
     refused_links: BTreeSet<String>,
     /// Forms not sent, with why.
@@ -639,7 +706,19 @@ impl Report {
         for text in &visible.texts {
             self.check_text(who, path, text);
         }
+        for text in &visible.shown {
+            self.check_codes(who, path, text);
+        }
         self.other_language.extend(visible.other_language);
+    }
+
+    /// Checks that a text shown on the page holds no raw code where words belong.
+    fn check_codes(&mut self, who: &str, path: &str, text: &str) {
+        for code in raw_codes(text, &mut self.allowed_used, &self.worded_codes) {
+            self.problems.push(format!(
+                "{who} {path}: the code {code:?} is shown instead of words in \"{text}\""
+            ));
+        }
     }
 
     /// Checks a text a user sees.
@@ -1195,6 +1274,7 @@ async fn the_swedish_pages_show_no_english(app: TestApp) {
 
     let mut report = Report {
         message_ids: message_ids(),
+        worded_codes: worded_codes(&message_ids()),
         ..Report::default()
     };
 
@@ -1305,6 +1385,35 @@ async fn the_swedish_pages_show_no_english(app: TestApp) {
 db_tests!(the_swedish_pages_show_no_english);
 
 #[test]
+fn the_code_detector_finds_raw_codes_and_not_words() {
+    let mut used = BTreeSet::new();
+    let worded = worded_codes(&message_ids());
+    assert!(worded.contains("night_supervision") && worded.contains("heartbeat_missed"));
+    assert_eq!(
+        raw_codes(
+            "auth.login Nattillsyn night_supervision MA heartbeat. Personlarm – heartbeat_missed",
+            &mut used,
+            &worded,
+        ),
+        [
+            "auth.login",
+            "night_supervision",
+            "MA",
+            "heartbeat",
+            "heartbeat_missed"
+        ]
+    );
+    assert!(
+        raw_codes(
+            "Inloggning Nattillsyn kl. 23.00 A1A1 a_staff anna.svensson@a.se 19121212-1212",
+            &mut used,
+            &worded,
+        )
+        .is_empty()
+    );
+}
+
+#[test]
 fn the_detector_finds_english_and_not_swedish() {
     let mut used = BTreeSet::new();
     let hits = english_in("Value must not be empty", &mut used);
@@ -1319,11 +1428,17 @@ fn the_detector_finds_english_and_not_swedish() {
     assert!(english_in("konto A1A1, kod BA, 2026-11-22, key_box", &mut used).is_empty());
     assert!(english_in("Modell: Doro Visit", &mut used).is_empty());
     assert!(used.contains("Doro Visit"));
-    // Every allowed phrase would be a hit without the allowance (else it has no place there).
+    // Every allowed phrase would be a hit without the allowance, of English words or of raw
+    // codes (else it has no place there).
+    let worded = worded_codes(&message_ids());
+    let is_code = |t: &str| {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| worded.contains(w))
+    };
     for (phrase, why) in ALLOWED {
         assert!(!why.is_empty());
         assert!(
-            !english_words(phrase).is_empty(),
+            !english_words(phrase).is_empty() || is_code(phrase),
             "{phrase:?} needs no allowance"
         );
     }

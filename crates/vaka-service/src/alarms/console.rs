@@ -16,7 +16,7 @@ use vaka_domain::alarm::{
     AlarmEvent, AlarmLogEntry, AlarmRecord, AlarmState, ChainLink, CloseCause, alarm_chain,
 };
 use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome};
-use vaka_domain::client::{Client, ClientSummary, Disclosure};
+use vaka_domain::client::{Client, ClientSummary, Disclosure, KeyAccess};
 use vaka_domain::directory::UnitKind;
 use vaka_domain::ids::{AlarmId, AlarmLogId, ClientId, UserId};
 use vaka_domain::reason::AlarmReason;
@@ -543,43 +543,148 @@ impl Services {
         let op = ctx.op(AuditAction::AlarmsListed, ALARMS);
         self.door
             .read(op, async |r| {
-                let grant = r.any_grant(Permission::DispatchRespond, AlarmReason::MayNotRespond)?;
-                // The links the caller answers for, by the kinds of their units; a role without
-                // a unit answers for every link.
-                let mut links = Vec::new();
-                for a in ctx
-                    .principal
-                    .assignments
-                    .iter()
-                    .filter(|a| a.role.has(Permission::DispatchRespond))
-                {
-                    match a.unit_id {
-                        None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
-                        Some(u) => match r.get_unit(u).await?.map(|u| u.kind) {
-                            Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
-                                links.push(ChainLink::NightPatrol);
-                            }
-                            Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
-                                links.push(ChainLink::HomeCare);
-                            }
-                            _ => {}
-                        },
-                    }
-                }
-                let open = r.list_open_alarms().await?;
-                let me = ctx.principal.user_id;
-                let (items, protected) = self
-                    .visible_items(ctx, &mut **r, &open, Permission::DispatchRespond, &|a| {
-                        let mine = a.alarm.state.responder() == Some(me);
-                        let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
-                            && a.chain_link.is_some_and(|l| links.contains(&l));
-                        mine || waiting
-                    })
-                    .await?;
+                let (grant, items, protected) = self.responder_items(ctx, r).await?;
                 r.record(list_entry(r, &grant, items.len(), protected));
                 Ok(items)
             })
             .await
+    }
+
+    /// The responder's alarms as cards for the phone: each with what the responder needs on
+    /// the way — the address (as the protected-identity rule allows), how to get in, and the
+    /// operator's note. One audit entry for the list, as for the list without the cards (the
+    /// same need-to-know filter), counting the addresses it showed and flagged when one of its
+    /// clients has a protected identity.
+    pub async fn responder_alarm_cards(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ResponderAlarm>> {
+        let op = ctx.op(AuditAction::AlarmsListed, ALARMS);
+        self.door
+            .read(op, async |r| {
+                let (grant, items, protected) = self.responder_items(ctx, r).await?;
+                let mut notes = HashMap::new();
+                for a in r.list_open_alarms().await? {
+                    notes.insert(a.id, a.note);
+                }
+                let mut cards = Vec::with_capacity(items.len());
+                let mut addresses = 0usize;
+                for item in items {
+                    let client = match item.client_id {
+                        Some(c) => r.get_client(c).await?,
+                        None => None,
+                    };
+                    let access = match &client {
+                        Some(c) => {
+                            let group = r.list_access_group(c.id).await?;
+                            Some(responder_access(ctx, c, &group))
+                        }
+                        None => None,
+                    };
+                    addresses += usize::from(access.as_ref().is_some_and(|a| a.address.is_some()));
+                    cards.push(ResponderAlarm {
+                        note: notes.remove(&item.id).flatten(),
+                        address: access.as_ref().and_then(|a| a.address.clone()),
+                        address_withheld: access.as_ref().is_some_and(|a| a.withheld),
+                        key_access: client.as_ref().map(|c| c.key_access),
+                        key_note: access.and_then(|a| a.key_note),
+                        item,
+                    });
+                }
+                let mut entry = list_entry(r, &grant, cards.len(), protected);
+                entry = entry.details(
+                    serde_json::json!({ "results": cards.len(), "addresses": addresses })
+                        .to_string(),
+                );
+                r.record(entry);
+                Ok(cards)
+            })
+            .await
+    }
+
+    /// The open alarms for the caller's link of the chain, or taken on by the caller, and the
+    /// grant the caller responds with.
+    async fn responder_items(
+        &self,
+        ctx: &Ctx<'_>,
+        r: &mut crate::door::Read<'_>,
+    ) -> WorkResult<(Assignment, Vec<AlarmItem>, bool)> {
+        let grant = r.any_grant(Permission::DispatchRespond, AlarmReason::MayNotRespond)?;
+        // The links the caller answers for, by the kinds of their units; a role without
+        // a unit answers for every link.
+        let mut links = Vec::new();
+        for a in ctx
+            .principal
+            .assignments
+            .iter()
+            .filter(|a| a.role.has(Permission::DispatchRespond))
+        {
+            match a.unit_id {
+                None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
+                Some(u) => match r.get_unit(u).await?.map(|u| u.kind) {
+                    Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
+                        links.push(ChainLink::NightPatrol);
+                    }
+                    Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
+                        links.push(ChainLink::HomeCare);
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let open = r.list_open_alarms().await?;
+        let me = ctx.principal.user_id;
+        let (items, protected) = self
+            .visible_items(ctx, &mut **r, &open, Permission::DispatchRespond, &|a| {
+                let mine = a.alarm.state.responder() == Some(me);
+                let waiting = matches!(a.alarm.state, AlarmState::Dispatched { .. })
+                    && a.chain_link.is_some_and(|l| links.contains(&l));
+                mine || waiting
+            })
+            .await?;
+        Ok((grant, items, protected))
+    }
+}
+
+/// A responder's alarm card: the alarm, and what the responder needs to get there and in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponderAlarm {
+    pub item: AlarmItem,
+    /// The address, unless the client's identity is protected and the responder is not in its
+    /// named group.
+    pub address: Option<String>,
+    /// The address is withheld (a protected identity), as opposed to not registered.
+    pub address_withheld: bool,
+    /// How staff get in (the kind is not personal data beyond the client's name).
+    pub key_access: Option<KeyAccess>,
+    /// Where the key is, the door code… withheld with the address.
+    pub key_note: Option<String>,
+    /// The operator's call note.
+    pub note: Option<String>,
+}
+
+/// What a responder's card discloses of a client's home.
+struct HomeAccess {
+    address: Option<String>,
+    withheld: bool,
+    key_note: Option<String>,
+}
+
+/// The address and key note a responder sees on an alarm's card: the protected-identity rule
+/// of the client's card (`Client::disclosure`: only the named group sees a protected client's
+/// address).
+///
+/// Hook for a protected client's open dispatch: a responder sent to such a client sees the
+/// address while the dispatch is open (audited with the protected-identity flag). That rule
+/// belongs here, where the card decides what it shows; today a protected client's card shows
+/// the name only, as the client's card does.
+fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
+    let disclosure = c.disclosure(ctx.principal.user_id, group);
+    let shown = c.clone().disclosed(disclosure);
+    HomeAccess {
+        withheld: disclosure == Disclosure::NameOnly,
+        address: shown
+            .address
+            .as_ref()
+            .map(vaka_domain::client::Address::one_line),
+        key_note: shown.key_note,
     }
 }
 

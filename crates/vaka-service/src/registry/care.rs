@@ -85,6 +85,79 @@ fn note(raw: Option<&str>) -> WorkResult<Option<String>> {
         .transpose()?)
 }
 
+/// How far ahead a consent's re-confirmation shows on the work list.
+pub const CONSENT_DUE_DAYS: i32 = 30;
+
+/// A consent to re-confirm soon (or overdue), with its client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentDue {
+    pub consent_id: ConsentId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub service: ServiceKind,
+    pub reconfirm_by: Date,
+}
+
+impl Services {
+    /// Consents in force whose re-confirmation is due within [`CONSENT_DUE_DAYS`] (or past),
+    /// of the clients the caller documents consent for, soonest first. Empty for roles that do
+    /// not document consent. Audited as the follow-up report is: one entry for the list, and
+    /// one about each client it names (flagged for a protected identity).
+    pub async fn consents_due(&self, ctx: &Ctx<'_>) -> ServiceResult<Vec<ConsentDue>> {
+        let Some(grant) = ctx.principal.any_grant(Permission::ConsentManage).cloned() else {
+            return Ok(Vec::new());
+        };
+        let until = self.today() + jiff::Span::new().days(CONSENT_DUE_DAYS);
+        let op = ctx.op(AuditAction::ConsentsListed, REGISTRY);
+        self.door
+            .read(op, async |r| {
+                let mut out = Vec::new();
+                let mut protected = false;
+                for c in r.list_consents_due(until).await? {
+                    let Some(client) = r.get_client_summary(c.client_id).await? else {
+                        continue;
+                    };
+                    if ctx
+                        .principal
+                        .client_grant_for(
+                            Permission::ConsentManage,
+                            client.provider_id,
+                            client.unit_id,
+                        )
+                        .is_none()
+                    {
+                        continue;
+                    }
+                    protected |= client.protection.is_protected();
+                    if !out.iter().any(|d: &ConsentDue| d.client_id == client.id) {
+                        let mut e = r
+                            .entry(vaka_domain::audit::Outcome::Success, Some(&grant))
+                            .client(client.id)
+                            .subject("consent", c.id);
+                        e.flags.protected_identity = client.protection.is_protected();
+                        r.record(e);
+                    }
+                    out.push(ConsentDue {
+                        consent_id: c.id,
+                        client_id: client.id,
+                        client_name: client.name,
+                        service: c.service,
+                        reconfirm_by: c.reconfirm_by,
+                    });
+                }
+                if !out.is_empty() {
+                    let mut entry = r
+                        .entry(vaka_domain::audit::Outcome::Success, Some(&grant))
+                        .details(serde_json::json!({ "results": out.len() }).to_string());
+                    entry.flags.protected_identity = protected;
+                    r.record(entry);
+                }
+                Ok(out)
+            })
+            .await
+    }
+}
+
 impl Services {
     /// Documents consent to a service.
     pub async fn record_consent(

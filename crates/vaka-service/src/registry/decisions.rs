@@ -100,6 +100,14 @@ pub struct NotCarriedOut {
     pub days_waiting: i32,
 }
 
+/// An order as the provider's list shows it: with its client and the service it orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderEntry {
+    pub order: Order,
+    pub client: ClientSummary,
+    pub service: ServiceKind,
+}
+
 impl Services {
     /// Records a decision and sends it as an order to the client's provider.
     pub async fn record_decision(
@@ -225,7 +233,7 @@ impl Services {
         &self,
         ctx: &Ctx<'_>,
         status: Option<OrderStatus>,
-    ) -> ServiceResult<Vec<(Order, ClientSummary)>> {
+    ) -> ServiceResult<Vec<OrderEntry>> {
         let op = ctx.op(AuditAction::OrdersListed, "orders");
         self.door
             .read(op, async |r| {
@@ -250,7 +258,14 @@ impl Services {
                         .client_grant_for(Permission::OrderAccept, c.provider_id, c.unit_id)
                         .is_some()
                     {
-                        out.push((o, c));
+                        let Some(d) = r.get_decision(o.decision_id).await? else {
+                            continue;
+                        };
+                        out.push(OrderEntry {
+                            order: o,
+                            client: c,
+                            service: d.service,
+                        });
                     }
                 }
                 r.succeeded(Some(&grant), |e| {

@@ -19,6 +19,7 @@ alarms-attention_active = Sound and notifications are on.
 alarms-notify_title = New alarm in Vaka
 alarms-received = Received
 alarms-kind = Type
+alarms-code = Event code from the device:
 alarms-waiting = Waiting
 alarms-restored = Restored
 alarms-account = Account
@@ -54,6 +55,9 @@ alarms-closed = The alarm is closed.
 alarms-responder_title = Alarms for you
 alarms-responder_none = No alarms right now.
 alarms-details = Address and contacts
+alarms-reason = Reason
+alarms-zone = zone
+alarms-operator_note = Operator's note
 
 alarm_kind-personal = Personal alarm
 alarm_kind-fall = Fall

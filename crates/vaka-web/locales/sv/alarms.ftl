@@ -19,6 +19,7 @@ alarms-attention_active = Ljud och aviseringar är på.
 alarms-notify_title = Nytt larm i Vaka
 alarms-received = Mottaget
 alarms-kind = Typ
+alarms-code = Händelsekod från enheten:
 alarms-waiting = Väntat
 alarms-restored = Återställt
 alarms-account = Konto
@@ -54,6 +55,9 @@ alarms-closed = Larmet är avslutat.
 alarms-responder_title = Larm till dig
 alarms-responder_none = Inga larm just nu.
 alarms-details = Adress och kontakter
+alarms-reason = Larmorsak
+alarms-zone = zon
+alarms-operator_note = Operatörens anteckning
 
 alarm_kind-personal = Personlarm
 alarm_kind-fall = Fall

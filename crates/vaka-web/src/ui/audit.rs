@@ -142,9 +142,11 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
         Outcome::Denied => (t.t("audit-outcome-denied"), "bad"),
         Outcome::Failure => (t.t("audit-outcome-failure"), "warn"),
     };
+    // What the entry is about, named in words; the id stays as it is (searchable).
     let subject = match (n.client_id, n.subject_kind, n.subject_id) {
-        (Some(c), _, _) => format!("client:{c}"),
-        (None, Some(k), Some(id)) => format!("{k}:{id}"),
+        (Some(c), _, _) => format!("{} {c}", t.code("audit_subject", "client")),
+        (None, Some(k), Some(id)) => format!("{} {id}", t.code("audit_subject", &k)),
+        (None, Some(k), None) => t.code("audit_subject", &k),
         _ => String::new(),
     };
     EntryRow {

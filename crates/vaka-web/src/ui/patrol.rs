@@ -34,6 +34,9 @@ pub struct PatrolCard {
     pub deadline: String,
     pub since_ms: i64,
     pub deadline_ms: i64,
+    /// "9 min since the alarm", and its wording for the browser's clock.
+    pub elapsed: String,
+    pub elapsed_format: String,
     pub overdue: bool,
     /// The steps that can be taken now: (code, label).
     pub steps: Vec<(&'static str, String)>,
@@ -56,6 +59,34 @@ pub struct VisitCard {
     pub open: bool,
 }
 
+/// A safety alarm as the responder's card shows it: the row, and what is needed on the way.
+pub struct PatrolAlarm {
+    pub a: AlarmRow,
+    /// Why the alarm came in, in words: the kind, the finer category and the zone.
+    pub reason: String,
+    /// The address; `None` with `protected` for a protected identity outside the named group.
+    pub address: Option<String>,
+    pub protected: bool,
+    /// How to get in (key kind, in words) and where the key is.
+    pub key_access: Option<String>,
+    pub key_note: Option<String>,
+    /// The operator's call note.
+    pub note: Option<String>,
+    /// Minutes since the alarm, as the server saw it (the browser keeps counting).
+    pub elapsed: String,
+    /// The elapsed wording with `{m}` for the minutes, for the browser's clock.
+    pub elapsed_format: String,
+}
+
+/// "9 min since the alarm": the wording of a running clock, with `{m}` where the browser puts
+/// the minutes, and the text now.
+pub fn elapsed(t: Tr, since: jiff::Timestamp, now: jiff::Timestamp) -> (String, String) {
+    let minutes = now.duration_since(since).as_secs().max(0) / 60;
+    let format = t.message("patrol-elapsed", &[("minutes", "{m}".into())]);
+    let text = format.replace("{m}", &minutes.to_string());
+    (text, format.into_owned())
+}
+
 #[derive(Template)]
 #[template(path = "patrol_list.html")]
 pub struct PatrolFragment {
@@ -64,7 +95,7 @@ pub struct PatrolFragment {
     pub cards: Vec<PatrolCard>,
     pub visits: Vec<VisitCard>,
     /// Safety alarms dispatched to the caller's link of the chain, or acknowledged by them.
-    pub alarms: Vec<AlarmRow>,
+    pub alarms: Vec<PatrolAlarm>,
     pub causes: Vec<(&'static str, String)>,
 }
 
@@ -81,10 +112,28 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
     let me = caller.principal.user_id;
     let alarms = state
         .services
-        .responder_alarms(&caller.ctx())
+        .responder_alarm_cards(&caller.ctx())
         .await?
-        .iter()
-        .map(|i| alarm_row(state, t, me, i))
+        .into_iter()
+        .map(|c| {
+            let a = alarm_row(state, t, me, &c.item);
+            let mut reason = format!("{} – {}", a.kind, a.category);
+            if let Some(z) = &c.item.zone {
+                reason = format!("{reason} ({} {z})", t.t("alarms-zone"));
+            }
+            let (elapsed, elapsed_format) = elapsed(t, c.item.received_at, now);
+            PatrolAlarm {
+                reason,
+                protected: c.address_withheld,
+                address: c.address,
+                key_access: c.key_access.map(|k| t.code("key_access", k.code())),
+                key_note: c.key_note,
+                note: c.note,
+                elapsed,
+                elapsed_format,
+                a,
+            }
+        })
         .collect();
     let visits = state
         .services
@@ -111,11 +160,14 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
                 DispatchStatus::OnTheWay => &[DispatchStep::Arrived],
                 _ => &[],
             };
+            let (elapsed, elapsed_format) = elapsed(t, d.created_at, now);
             PatrolCard {
                 waiting: d.status == DispatchStatus::New,
                 announce: t
                     .message("patrol-announce", &[("client", (&d.client_name).into())])
                     .into_owned(),
+                elapsed,
+                elapsed_format,
                 id: d.dispatch_id,
                 client_id: d.client_id,
                 client: d.client_name,

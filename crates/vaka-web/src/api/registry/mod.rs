@@ -147,7 +147,7 @@ pub async fn list_orders(
 ) -> ApiResult<Json<Vec<OrderDto>>> {
     let orders = s.services.list_orders(&caller.ctx(), p.status).await?;
     Ok(Json(
-        orders.iter().map(|(o, _)| OrderDto::from(o)).collect(),
+        orders.iter().map(|o| OrderDto::from(&o.order)).collect(),
     ))
 }
 

@@ -27,11 +27,189 @@ pub struct HomePage {
     pub page: PageCtx,
     pub name: String,
     pub roles: Vec<String>,
-    pub show_tasks: bool,
-    pub pending: usize,
-    pub unused: usize,
+    /// What waits for the viewer, each with where to do it.
+    pub work: Vec<WorkItem>,
+    /// Consents to re-confirm: (client id, name, "service by date").
+    pub consents: Vec<(vaka_domain::ids::ClientId, String, String)>,
     /// Missed supervisions at one's units in the last day: (client id, name, time, status).
     pub alerts: Vec<(vaka_domain::ids::ClientId, String, String, String)>,
+}
+
+/// One line of the work list: how many things of a kind wait, and the page where they are
+/// done (one the viewer may open: each line is there only for the permission its page needs).
+pub struct WorkItem {
+    /// A stable name for the line (`orders`, `technical`…), for tests and styles.
+    pub code: &'static str,
+    pub label: String,
+    pub count: usize,
+    pub href: &'static str,
+    /// More about the count ("2 waiting to be taken").
+    pub detail: Option<String>,
+    /// Needs attention now.
+    pub urgent: bool,
+}
+
+impl WorkItem {
+    fn new(t: Tr, code: &'static str, label: &str, count: usize, href: &'static str) -> Self {
+        Self {
+            code,
+            label: t.t(label).into_owned(),
+            count,
+            href,
+            detail: None,
+            urgent: false,
+        }
+    }
+}
+
+/// A part of the work list that could not be read is left out (the service has audited a
+/// refusal); the rest of the overview still shows.
+fn part<T>(what: &str, r: Result<T, vaka_service::ServiceError>) -> Option<T> {
+    r.map_err(|e| tracing::warn!(part = what, error = %e, "work list part left out"))
+        .ok()
+}
+
+/// What waits for the caller, by the permissions they hold; every count comes from the
+/// service function of the page it links to (the same need-to-know filter, audited as there).
+async fn work_list(state: &AppState, caller: &Caller, t: Tr) -> Vec<WorkItem> {
+    let p = &caller.principal;
+    let ctx = caller.ctx();
+    let mut work = Vec::new();
+    if p.has_permission(Permission::AlarmHandle)
+        && let Some(q) = part("alarms", state.services.alarm_queue(&ctx).await)
+        && !q.is_empty()
+    {
+        let waiting = q
+            .iter()
+            .filter(|a| a.state == vaka_domain::alarm::AlarmStatus::Received)
+            .count();
+        let mut w = WorkItem::new(t, "alarms", "home-alarms_open", q.len(), "/alarms");
+        if waiting > 0 {
+            w.detail = Some(format!("{waiting} {}", t.t("home-alarms_waiting")));
+            w.urgent = true;
+        }
+        work.push(w);
+    }
+    if p.has_permission(Permission::DispatchRespond) {
+        if let Some(a) = part(
+            "responder_alarms",
+            state.services.responder_alarms(&ctx).await,
+        ) && !a.is_empty()
+        {
+            let mut w = WorkItem::new(
+                t,
+                "responder_alarms",
+                "home-responder_alarms",
+                a.len(),
+                "/patrol",
+            );
+            w.urgent = true;
+            work.push(w);
+        }
+        if let Some(d) = part("dispatches", state.services.patrol_dispatches(&ctx).await)
+            && !d.is_empty()
+        {
+            let mut w = WorkItem::new(t, "dispatches", "home-dispatches", d.len(), "/patrol");
+            w.urgent = true;
+            work.push(w);
+        }
+    }
+    if p.has_permission(Permission::Supervise) {
+        let cams = state.cameras.clone();
+        if let Some(q) = part(
+            "supervision",
+            state
+                .services
+                .supervision_queue(&ctx, &move |d| cams.is_online(d))
+                .await,
+        ) && !q.is_empty()
+        {
+            let now = q.iter().filter(|i| i.can_look_in).count();
+            let mut w = WorkItem::new(
+                t,
+                "supervision",
+                "home-supervision_tonight",
+                q.len(),
+                "/supervision",
+            );
+            if now > 0 {
+                w.detail = Some(format!("{now} {}", t.t("home-supervision_now")));
+                w.urgent = true;
+            }
+            work.push(w);
+        }
+    }
+    if p.has_permission(Permission::OrderAccept)
+        && let Some(o) = part(
+            "orders",
+            state
+                .services
+                .list_orders(&ctx, Some(vaka_domain::decision::OrderStatus::Ordered))
+                .await,
+        )
+        && !o.is_empty()
+    {
+        work.push(WorkItem::new(
+            t,
+            "orders",
+            "home-orders_waiting",
+            o.len(),
+            "/orders",
+        ));
+    }
+    if (p.has_permission(Permission::TechnicalCheck)
+        || p.has_permission(Permission::AlarmOversight))
+        && let Some(providers) = part("technical", state.services.technical_overview(&ctx).await)
+    {
+        let open: usize = providers.iter().map(|x| x.open.len()).sum();
+        let to_sign = providers
+            .iter()
+            .filter(|x| x.can_sign && x.slot_now.is_some() && !x.slot_signed)
+            .count();
+        if to_sign > 0 {
+            let mut w = WorkItem::new(
+                t,
+                "checks",
+                "home-checks_to_sign",
+                to_sign,
+                "/alarms/technical",
+            );
+            w.urgent = true;
+            work.push(w);
+        }
+        if open > 0 {
+            work.push(WorkItem::new(
+                t,
+                "technical",
+                "home-technical_open",
+                open,
+                "/alarms/technical",
+            ));
+        }
+    }
+    if p.has_permission(Permission::DirectoryRead)
+        && let Some(summary) = part("directory", state.services.directory_summary(&ctx).await)
+    {
+        if summary.pending_requests > 0 {
+            work.push(WorkItem::new(
+                t,
+                "requests",
+                "home-pending_requests",
+                summary.pending_requests,
+                "/admin/users?status=requested",
+            ));
+        }
+        if summary.unused_accounts > 0 {
+            work.push(WorkItem::new(
+                t,
+                "unused",
+                "home-unused_accounts",
+                summary.unused_accounts,
+                "/admin/users?unused=true",
+            ));
+        }
+    }
+    work
 }
 
 fn role_labels(
@@ -76,12 +254,28 @@ async fn unit_names(state: &AppState, caller: &Caller) -> Vec<(vaka_domain::ids:
 
 pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "home").with_flash_key(f.ok.as_deref());
-    let summary = state
-        .services
-        .directory_summary(&caller.ctx())
-        .await
-        .or_page(&page)?;
     let names = unit_names(&state, &caller).await;
+    let work = work_list(&state, &caller, t).await;
+    let consents = state
+        .services
+        .consents_due(&caller.ctx())
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|c| {
+            let service = t.code("service", c.service.code());
+            let date = c.reconfirm_by.to_string();
+            (
+                c.client_id,
+                c.client_name,
+                t.message(
+                    "home-consent_line",
+                    &[("service", service.into()), ("date", date.into())],
+                )
+                .into_owned(),
+            )
+        })
+        .collect();
     let alerts = state
         .services
         .supervisor_alerts(&caller.ctx())
@@ -102,9 +296,8 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
         &HomePage {
             name: caller.principal.display_name.clone(),
             roles: role_labels(t, &caller, &names),
-            show_tasks: caller.principal.has_permission(Permission::DirectoryRead),
-            pending: summary.pending_requests,
-            unused: summary.unused_accounts,
+            work,
+            consents,
             alerts,
             page,
         },

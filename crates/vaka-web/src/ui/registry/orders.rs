@@ -16,6 +16,8 @@ pub struct OrderLine {
     pub client_id: ClientId,
     pub client: String,
     pub identity: String,
+    /// The ordered service, in words.
+    pub service: String,
     pub status: String,
     pub ordered: String,
     pub accepted: String,
@@ -52,11 +54,13 @@ pub async fn list(Req { state, t, caller }: Req, Query(q): Query<OrderSearch>) -
         &OrdersPage {
             orders: orders
                 .into_iter()
-                .map(|(o, c)| OrderLine {
+                .map(|e| (e.order, e.client, e.service))
+                .map(|(o, c, service)| OrderLine {
                     id: o.id,
                     client_id: c.id,
                     client: c.name,
                     identity: c.identity,
+                    service: t.code("service", service.code()),
                     status: t.code("order_status", o.status.code()),
                     ordered: local_time(o.ordered_at),
                     accepted: o.accepted_at.map(local_time).unwrap_or_default(),
