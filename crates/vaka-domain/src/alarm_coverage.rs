@@ -1,6 +1,6 @@
-//! No alarm may go unseen (issue 14, point 12): every client who can raise a safety alarm is
-//! served by a unit that an alarm centre covers, and an alarm that no centre covers all the
-//! same goes to the municipality's fallback queue.
+//! No alarm may go unseen (ALM-30, ALM-31): every client who can raise a safety alarm is served
+//! by a unit that an alarm centre covers, and an alarm that no centre covers all the same goes
+//! to the municipality's fallback queue.
 //!
 //! An operator sees the alarms of the clients of their own unit and of the units it covers
 //! ([`crate::access::Principal::client_grant_for`]). The units where operators answer alarms
@@ -147,8 +147,14 @@ mod tests {
         let by_centre = AlarmCoverage::of(&units, &[(centre.id, home.id)]);
         assert!(by_centre.covers(Some(home.id)));
         assert!(!by_centre.covers(Some(other.id)));
-        assert!(!by_centre.covers(None), "a client without a unit is never covered");
-        assert!(by_centre.covers(Some(centre.id)), "a centre sees its own unit");
+        assert!(
+            !by_centre.covers(None),
+            "a client without a unit is never covered"
+        );
+        assert!(
+            by_centre.covers(Some(centre.id)),
+            "a centre sees its own unit"
+        );
         assert!(AlarmCoverage::of(&units, &[(duty.id, other.id)]).covers(Some(other.id)));
         // A night patrol responds to dispatches; it does not answer alarms.
         assert!(!AlarmCoverage::of(&units, &[(patrol.id, home.id)]).covers(Some(home.id)));
@@ -220,7 +226,10 @@ mod tests {
             route(AlarmKind::Personal, Some(None), &cov),
             AlarmRoute::Fallback
         );
-        assert_eq!(route(AlarmKind::Technical, None, &cov), AlarmRoute::Fallback);
+        assert_eq!(
+            route(AlarmKind::Technical, None, &cov),
+            AlarmRoute::Fallback
+        );
         assert_eq!(
             route(AlarmKind::UnknownDevice, None, &cov),
             AlarmRoute::Centre

@@ -279,7 +279,7 @@ pub enum ResponderOnDispatch {
     NotMine,
 }
 
-/// Protected identity and the responder (issue 14, point 12): a responder sent to a protected
+/// Protected identity and the responder (REG-32b): a responder sent to a protected
 /// client must find the door, so they see the address on that dispatch while it is open —
 /// waiting for a responder, or theirs once they acknowledged it — and at no other time. Every
 /// such read is audited, flagged. Outside the named group nothing else is shown (no phone, no

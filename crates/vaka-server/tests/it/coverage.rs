@@ -50,13 +50,18 @@ async fn gap_refusals(app: &TestApp, action: AuditAction) -> Vec<AuditEntry> {
 }
 
 async fn covered_by(app: &TestApp, w: &World, unit: impl std::fmt::Display) -> Value {
-    read(app, &w.p("m_admin").bearer(), format!("/api/v1/units/{unit}")).await
+    read(
+        app,
+        &w.p("m_admin").bearer(),
+        format!("/api/v1/units/{unit}"),
+    )
+    .await
 }
 
 async fn a_coverage_gap_is_refused_for_each_kind_of_change(app: TestApp) {
     let w = World::build(&app).await;
     let admin = w.p("m_admin").bearer();
-    alarm_unit(&app, &w, w.client_a1, "G100", None).await;
+    alarm_unit(&app, &w, w.client_a1, "6100", None).await;
     let before = covered_by(&app, &w, w.c1).await;
 
     // Coverage of A1 taken from the only centre covering it.
@@ -80,6 +85,28 @@ async fn a_coverage_gap_is_refused_for_each_kind_of_change(app: TestApp) {
             .as_deref()
             .unwrap()
             .contains(&w.a1.to_string())
+    );
+
+    // The unit's page says why, in Swedish, beside the form.
+    let session = logged_in(&app, w.p("m_admin").id).await;
+    let b1 = w.b1.to_string();
+    let page = app
+        .form(
+            &format!("/admin/units/{}/coverage", w.c1),
+            &session,
+            &[("covered", b1.as_str())],
+        )
+        .await;
+    assert!(!page.status.is_server_error(), "{}", page.body);
+    page.assert_has(
+        "utan en larmcentral som bevakar dem, så att deras larm inte når någon operatör: A1",
+    );
+    assert_eq!(covered_by(&app, &w, w.c1).await, before, "nothing changed");
+    assert_eq!(
+        gap_refusals(&app, AuditAction::UnitCoverageChanged)
+            .await
+            .len(),
+        2
     );
 
     // The centre deactivated, or made another kind of unit.
@@ -150,8 +177,8 @@ async fn a_coverage_gap_is_refused_for_each_kind_of_change(app: TestApp) {
         &admin,
         Method::POST,
         "/api/v1/devices".into(),
-        json!({"kind": "alarm_unit", "serial": "TA-G200", "model": "Trygghetslarm IP",
-               "dc09_account": "G200", "dc09_key_style": "clear"}),
+        json!({"kind": "alarm_unit", "serial": "TA-6200", "model": "Trygghetslarm IP",
+               "dc09_account": "6200", "dc09_key_style": "clear"}),
     )
     .await;
     let device = device["device"]["id"].as_str().unwrap().to_owned();
@@ -269,7 +296,12 @@ async fn an_alarm_no_centre_covers_lands_in_the_fallback_queue(app: TestApp) {
         audit(&app, AuditAction::AlarmQueueRead)
             .await
             .iter()
-            .any(|e| e.new.details.as_deref().unwrap_or("").contains("\"fallback\":1"))
+            .any(|e| e
+                .new
+                .details
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"fallback\":1"))
     );
     // The operator opens and takes it like any other.
     let view = read(&app, &op, format!("/api/v1/alarms/{uncovered}")).await;
@@ -326,7 +358,11 @@ async fn an_alarm_no_centre_covers_lands_in_the_fallback_queue(app: TestApp) {
     let view = read(&app, &op, format!("/api/v1/alarms/{uncovered}")).await;
     assert_eq!(view["alarm"]["fallback"], false);
     let health = app.get("/alarms/health", &manager).await;
-    assert!(!health.body.contains("data-coverage-gap"), "{}", health.body);
+    assert!(
+        !health.body.contains("data-coverage-gap"),
+        "{}",
+        health.body
+    );
 }
 
 /// Client A1 with a protected identity and a street of its own.
@@ -405,7 +441,10 @@ async fn the_dispatched_patrol_sees_a_protected_address_only_while_the_dispatch_
     step("a_patrol", json!({"step": "acknowledge"})).await;
     assert!(patrol_page(&app, &patrol).await.contains(STREET));
     let staff_page = patrol_page(&app, &staff).await;
-    assert!(staff_page.contains(&dispatch), "the dispatch is still listed");
+    assert!(
+        staff_page.contains(&dispatch),
+        "the dispatch is still listed"
+    );
     assert!(!staff_page.contains(STREET));
 
     // Closed: hidden again.
@@ -419,9 +458,7 @@ async fn the_dispatched_patrol_sees_a_protected_address_only_while_the_dispatch_
     );
 }
 
-async fn the_patrol_sent_on_a_safety_alarm_sees_a_protected_address_while_it_is_open(
-    app: TestApp,
-) {
+async fn the_patrol_sent_on_a_safety_alarm_sees_a_protected_address_while_it_is_open(app: TestApp) {
     let w = World::build(&app).await;
     protect_a1(&app, &w).await;
     let alarm = raise(&app, w.client_a1).await;

@@ -392,12 +392,12 @@ impl Services {
                                 fallback,
                             )
                         })
-                    .ok_or_else(|| {
-                        r.denied(
-                            AlarmReason::OutsideNeedToKnow,
-                            Some(("alarm", id.to_string())),
-                        )
-                    })?;
+                        .ok_or_else(|| {
+                            r.denied(
+                                AlarmReason::OutsideNeedToKnow,
+                                Some(("alarm", id.to_string())),
+                            )
+                        })?;
                 let mut address_on_dispatch = false;
                 let (client, disclosure) = match alarm.client_id {
                     Some(c) => {
@@ -514,7 +514,8 @@ impl Services {
             }
             _ => Permission::AlarmHandle,
         };
-        let fallback = Self::falls_back(&before, summary.as_ref(), &alarm_coverage(&mut **w).await?);
+        let fallback =
+            Self::falls_back(&before, summary.as_ref(), &alarm_coverage(&mut **w).await?);
         let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref(), fallback) else {
             let mut e = w.entry(Outcome::Denied, None).subject("alarm", id);
             e.client_id = before.client_id;

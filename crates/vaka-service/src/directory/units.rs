@@ -189,9 +189,9 @@ impl Services {
                 refuse_new_gaps(
                     &before,
                     &after,
-                    gap_entry(w, &grant).subject("unit", id).details(
-                        serde_json::json!({ "covered_units": covered }).to_string(),
-                    ),
+                    gap_entry(w, &grant)
+                        .subject("unit", id)
+                        .details(serde_json::json!({ "covered_units": covered }).to_string()),
                 )?;
                 w.set_unit_coverage(id, &covered).await?;
                 for member in w.list_unit_members(id).await? {
