@@ -267,9 +267,47 @@ impl Client {
     }
 }
 
+/// Where a responder stands with one dispatch (a supervision dispatch, or a safety alarm sent
+/// along the chain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponderOnDispatch {
+    /// Sent to the responder's link and nobody has acknowledged it yet.
+    Waiting,
+    /// Acknowledged by this responder, not closed.
+    Mine,
+    /// Acknowledged by someone else, closed, or never dispatched.
+    NotMine,
+}
+
+/// Protected identity and the responder (REG-32b): a responder sent to a protected
+/// client must find the door, so they see the address on that dispatch while it is open —
+/// waiting for a responder, or theirs once they acknowledged it — and at no other time. Every
+/// such read is audited, flagged. Outside the named group nothing else is shown (no phone, no
+/// contacts, no key note), and the client's own page stays as it was.
+pub fn responder_sees_address(protection: Protection, on_dispatch: ResponderOnDispatch) -> bool {
+    !protection.is_protected()
+        || matches!(
+            on_dispatch,
+            ResponderOnDispatch::Waiting | ResponderOnDispatch::Mine
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dispatched_responder_sees_a_protected_address_only_while_the_dispatch_is_theirs() {
+        let p = Protection::ConfidentialityMarking;
+        assert!(p.is_protected());
+        assert!(responder_sees_address(p, ResponderOnDispatch::Waiting));
+        assert!(responder_sees_address(p, ResponderOnDispatch::Mine));
+        assert!(!responder_sees_address(p, ResponderOnDispatch::NotMine));
+        assert!(responder_sees_address(
+            Protection::None,
+            ResponderOnDispatch::NotMine
+        ));
+    }
 
     #[test]
     fn lifting_or_lowering_is_told_apart_from_raising() {

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod alarm;
+pub mod alarm_coverage;
 pub mod alarm_statistics;
 pub mod audit;
 pub mod audit_checkpoint;

@@ -50,6 +50,12 @@ reasons! {
         UnitCoversItself => "directory-unit-covers-itself",
         /// A covered unit that does not exist.
         NoSuchCoveredUnit { unit: String } => "directory-no-such-covered-unit",
+        /// The change would leave units whose clients have alarm units without an alarm centre
+        /// covering them (their names, comma-separated): their alarms would reach no operator.
+        AlarmCoverageGap { units: String } => "directory-alarm-coverage-gap",
+        /// The change would leave a client with an alarm unit without a unit, so that no alarm
+        /// centre covers the client.
+        AlarmClientNeedsUnit => "directory-alarm-client-needs-unit",
         /// A role in another organisation than the account's.
         RoleOutsideOwnOrganisation => "directory-role-outside-own-organisation",
         /// A role not allowed in this kind of organisation.

@@ -527,7 +527,7 @@ async fn encryption_is_required_unless_an_account_is_marked_clear(app: TestApp) 
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "C100", None).await;
     let encrypted = alarm_unit(&app, &w, w.client_b1, "E200", Some(AES128)).await;
-    let unset = alarm_unit(&app, &w, w.client_a2, "D300", None).await;
+    let unset = alarm_unit(&app, &w, w.client_b1, "D300", None).await;
     // An account with neither key nor marking (as a row from before the marking with a key
     // but no style is left): the API no longer makes one, so the store is written directly.
     {

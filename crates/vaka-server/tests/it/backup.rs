@@ -137,7 +137,7 @@ async fn a_backup_under_dc09_load_restores_every_event_acked_before_it() {
     let w = World::build(&app).await;
     let accounts = [
         ("7101", w.client_a1),
-        ("7102", w.client_a2),
+        ("7102", w.client_a1),
         ("7103", w.client_b1),
     ];
     for (account, client) in accounts {

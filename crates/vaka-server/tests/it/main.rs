@@ -16,6 +16,7 @@ mod backup;
 mod bad_input;
 mod cameras;
 mod console;
+mod coverage;
 mod directory;
 mod import;
 mod login;

@@ -15,8 +15,11 @@ use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::alarm::{
     AlarmEvent, AlarmLogEntry, AlarmRecord, AlarmState, ChainLink, CloseCause, alarm_chain,
 };
+use vaka_domain::alarm_coverage::{AlarmCoverage, AlarmRoute, route};
 use vaka_domain::audit::{AuditAction, AuditFlags, NewAuditEntry, Outcome};
-use vaka_domain::client::{Client, ClientSummary, Disclosure, KeyAccess};
+use vaka_domain::client::{
+    Client, ClientSummary, Disclosure, KeyAccess, ResponderOnDispatch, responder_sees_address,
+};
 use vaka_domain::directory::UnitKind;
 use vaka_domain::ids::{AlarmId, AlarmLogId, ClientId, UserId};
 use vaka_domain::reason::AlarmReason;
@@ -83,6 +86,9 @@ pub struct AlarmItem {
     pub to_arrival_seconds: Option<i64>,
     pub contact_met: Option<bool>,
     pub arrival_met: Option<bool>,
+    /// No alarm centre covers the client: the alarm is in the municipality's fallback queue,
+    /// shown to every alarm operator (docs/RULES.md, "No alarm unseen").
+    pub fallback: bool,
 }
 
 /// One line of an alarm's log, with who did it.
@@ -187,6 +193,13 @@ fn secs(d: jiff::SignedDuration) -> i64 {
     d.as_secs()
 }
 
+/// Which units the alarm centres cover now.
+pub(crate) async fn alarm_coverage(tx: &mut dyn ReadTx) -> WorkResult<AlarmCoverage> {
+    let units = tx.list_units().await?;
+    let pairs = tx.list_coverage().await?;
+    Ok(AlarmCoverage::of(&units, &pairs))
+}
+
 /// Names of users, read once each.
 pub(crate) async fn user_names(
     tx: &mut dyn ReadTx,
@@ -248,21 +261,40 @@ impl Services {
             to_arrival_seconds: sla.to_arrival.map(secs),
             contact_met: sla.contact_met(),
             arrival_met: sla.arrival_met(),
+            fallback: false,
         }
     }
 
+    /// Whether no alarm centre covers an alarm, so that it goes to the fallback queue.
+    pub(crate) fn falls_back(
+        a: &AlarmRecord,
+        client: Option<&ClientSummary>,
+        coverage: &AlarmCoverage,
+    ) -> bool {
+        let client_unit = a.client_id.map(|_| client.and_then(|c| c.unit_id));
+        route(a.alarm.kind, client_unit, coverage) == AlarmRoute::Fallback
+    }
+
     /// Whether the caller holds `p` over an alarm: over its client, or — for an alarm with no
-    /// client (an unknown device) — anywhere.
+    /// client (an unknown device) — anywhere. An alarm no centre covers (`fallback`) is every
+    /// alarm operator's to handle.
     fn alarm_grant(
         ctx: &Ctx<'_>,
         p: Permission,
         client: Option<&ClientSummary>,
+        fallback: bool,
     ) -> Option<Assignment> {
+        let fallback_grant = || {
+            (fallback && p == Permission::AlarmHandle)
+                .then(|| ctx.principal.any_grant(p).cloned())
+                .flatten()
+        };
         match client {
             Some(c) => ctx
                 .principal
                 .client_grant_for(p, c.provider_id, c.unit_id)
-                .cloned(),
+                .cloned()
+                .or_else(fallback_grant),
             None => ctx.principal.any_grant(p).cloned(),
         }
     }
@@ -277,7 +309,15 @@ impl Services {
                 let (items, protected) = self
                     .visible_items(ctx, &mut **r, &open, Permission::AlarmHandle, &|_| true)
                     .await?;
-                r.record(list_entry(r, &grant, items.len(), protected));
+                let fallback = items.iter().filter(|i| i.fallback).count();
+                let mut entry = list_entry(r, &grant, items.len(), protected);
+                if fallback > 0 {
+                    entry = entry.details(
+                        serde_json::json!({ "results": items.len(), "fallback": fallback })
+                            .to_string(),
+                    );
+                }
+                r.record(entry);
                 Ok(items)
             })
             .await
@@ -292,6 +332,7 @@ impl Services {
         keep: &(dyn Fn(&AlarmRecord) -> bool + Send + Sync),
     ) -> WorkResult<(Vec<AlarmItem>, bool)> {
         let mut clients: HashMap<ClientId, Option<ClientSummary>> = HashMap::new();
+        let coverage = alarm_coverage(tx).await?;
         let mut shown = Vec::new();
         let mut protected = false;
         for a in alarms.iter().filter(|a| keep(a)) {
@@ -304,21 +345,25 @@ impl Services {
                 }
                 None => None,
             };
-            if Self::alarm_grant(ctx, p, client.as_ref()).is_none() {
+            let fallback = Self::falls_back(a, client.as_ref(), &coverage);
+            if Self::alarm_grant(ctx, p, client.as_ref(), fallback).is_none() {
                 continue;
             }
             protected |= client.as_ref().is_some_and(|c| c.protection.is_protected());
-            shown.push((a, client));
+            shown.push((a, client, fallback));
         }
         let mut users = Vec::new();
-        for (a, _) in &shown {
+        for (a, _, _) in &shown {
             users.extend(a.alarm.operator);
             users.extend(a.alarm.state.responder());
         }
         let names = user_names(tx, users).await?;
         let mut items: Vec<AlarmItem> = shown
             .iter()
-            .map(|(a, c)| self.item(a, c.as_ref(), &names))
+            .map(|(a, c, fallback)| AlarmItem {
+                fallback: *fallback,
+                ..self.item(a, c.as_ref(), &names)
+            })
             .collect();
         items.sort_by_key(|i| (i.priority, i.received_at, i.id));
         Ok((items, protected))
@@ -335,22 +380,45 @@ impl Services {
                     Some(c) => r.get_client_summary(c).await?,
                     None => None,
                 };
-                let grant = Self::alarm_grant(ctx, Permission::AlarmHandle, summary.as_ref())
-                    .or_else(|| {
-                        Self::alarm_grant(ctx, Permission::DispatchRespond, summary.as_ref())
-                    })
-                    .ok_or_else(|| {
-                        r.denied(
-                            AlarmReason::OutsideNeedToKnow,
-                            Some(("alarm", id.to_string())),
-                        )
-                    })?;
+                let coverage = alarm_coverage(&mut **r).await?;
+                let fallback = Self::falls_back(&alarm, summary.as_ref(), &coverage);
+                let grant =
+                    Self::alarm_grant(ctx, Permission::AlarmHandle, summary.as_ref(), fallback)
+                        .or_else(|| {
+                            Self::alarm_grant(
+                                ctx,
+                                Permission::DispatchRespond,
+                                summary.as_ref(),
+                                fallback,
+                            )
+                        })
+                        .ok_or_else(|| {
+                            r.denied(
+                                AlarmReason::OutsideNeedToKnow,
+                                Some(("alarm", id.to_string())),
+                            )
+                        })?;
+                let mut address_on_dispatch = false;
                 let (client, disclosure) = match alarm.client_id {
                     Some(c) => {
                         let client = r.get_client(c).await?.ok_or(Fault::not_found("client"))?;
                         let group = r.list_access_group(c).await?;
                         let d = client.disclosure(ctx.principal.user_id, &group);
-                        (Some(client.disclosed(d)), d)
+                        let address = client.address.clone();
+                        let mut shown = client.disclosed(d);
+                        // The responder sent to a protected client sees where to go, while the
+                        // dispatch is open and theirs.
+                        if d == Disclosure::NameOnly
+                            && address.is_some()
+                            && responder_sees_address(
+                                shown.protection,
+                                on_dispatch(ctx, &mut **r, &alarm).await?,
+                            )
+                        {
+                            shown.address = address;
+                            address_on_dispatch = true;
+                        }
+                        (Some(shown), d)
                     }
                     None => (None, Disclosure::Full),
                 };
@@ -370,12 +438,23 @@ impl Services {
                     None => r.entry(Outcome::Success, Some(&grant)),
                 }
                 .subject("alarm", id);
-                if disclosure == Disclosure::NameOnly {
-                    entry =
-                        entry.details(serde_json::json!({ "disclosure": "name_only" }).to_string());
+                let mut details = serde_json::json!({});
+                if address_on_dispatch {
+                    details["disclosure"] = serde_json::json!("address_on_dispatch");
+                } else if disclosure == Disclosure::NameOnly {
+                    details["disclosure"] = serde_json::json!("name_only");
+                }
+                if fallback {
+                    details["route"] = serde_json::json!("fallback");
+                }
+                if details.as_object().is_some_and(|o| !o.is_empty()) {
+                    entry = entry.details(details.to_string());
                 }
                 r.record(entry);
-                let item = self.item(&alarm, summary.as_ref(), &names);
+                let item = AlarmItem {
+                    fallback,
+                    ..self.item(&alarm, summary.as_ref(), &names)
+                };
                 Ok(AlarmView {
                     item,
                     client,
@@ -435,7 +514,9 @@ impl Services {
             }
             _ => Permission::AlarmHandle,
         };
-        let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref()) else {
+        let fallback =
+            Self::falls_back(&before, summary.as_ref(), &alarm_coverage(&mut **w).await?);
+        let Some(grant) = Self::alarm_grant(ctx, permission, summary.as_ref(), fallback) else {
             let mut e = w.entry(Outcome::Denied, None).subject("alarm", id);
             e.client_id = before.client_id;
             return Err(Fault::denied(e, AlarmReason::OutsideNeedToKnow));
@@ -534,7 +615,10 @@ impl Services {
         users.extend(after.alarm.operator);
         users.extend(after.alarm.state.responder());
         let names = user_names(&mut **w, users).await?;
-        Ok(self.item(&after, summary.as_ref(), &names))
+        Ok(AlarmItem {
+            fallback,
+            ..self.item(&after, summary.as_ref(), &names)
+        })
     }
 
     /// The alarms dispatched to the caller's link of the chain (the night patrol's or the
@@ -560,9 +644,9 @@ impl Services {
         self.door
             .read(op, async |r| {
                 let (grant, items, protected) = self.responder_items(ctx, r).await?;
-                let mut notes = HashMap::new();
+                let mut open = HashMap::new();
                 for a in r.list_open_alarms().await? {
-                    notes.insert(a.id, a.note);
+                    open.insert(a.id, a);
                 }
                 let mut cards = Vec::with_capacity(items.len());
                 let mut addresses = 0usize;
@@ -571,16 +655,39 @@ impl Services {
                         Some(c) => r.get_client(c).await?,
                         None => None,
                     };
+                    let record = open.remove(&item.id);
                     let access = match &client {
                         Some(c) => {
                             let group = r.list_access_group(c.id).await?;
-                            Some(responder_access(ctx, c, &group))
+                            let mut access = responder_access(ctx, c, &group);
+                            // The responder sent to a protected client sees where to go while
+                            // the dispatch is open and theirs (key note still withheld); each
+                            // such read is its own entry about the client, flagged.
+                            if access.withheld
+                                && let Some(address) = &c.address
+                                && let Some(a) = &record
+                                && responder_sees_address(
+                                    c.protection,
+                                    on_dispatch(ctx, &mut **r, a).await?,
+                                )
+                            {
+                                access.address = Some(address.one_line());
+                                let entry = r
+                                    .client_entry(Outcome::Success, Some(&grant), c)
+                                    .subject("alarm", item.id)
+                                    .details(
+                                        serde_json::json!({ "disclosure": "address_on_dispatch" })
+                                            .to_string(),
+                                    );
+                                r.record(entry);
+                            }
+                            Some(access)
                         }
                         None => None,
                     };
                     addresses += usize::from(access.as_ref().is_some_and(|a| a.address.is_some()));
                     cards.push(ResponderAlarm {
-                        note: notes.remove(&item.id).flatten(),
+                        note: record.and_then(|a| a.note),
                         address: access.as_ref().and_then(|a| a.address.clone()),
                         address_withheld: access.as_ref().is_some_and(|a| a.withheld),
                         key_access: client.as_ref().map(|c| c.key_access),
@@ -607,28 +714,7 @@ impl Services {
         r: &mut crate::door::Read<'_>,
     ) -> WorkResult<(Assignment, Vec<AlarmItem>, bool)> {
         let grant = r.any_grant(Permission::DispatchRespond, AlarmReason::MayNotRespond)?;
-        // The links the caller answers for, by the kinds of their units; a role without
-        // a unit answers for every link.
-        let mut links = Vec::new();
-        for a in ctx
-            .principal
-            .assignments
-            .iter()
-            .filter(|a| a.role.has(Permission::DispatchRespond))
-        {
-            match a.unit_id {
-                None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
-                Some(u) => match r.get_unit(u).await?.map(|u| u.kind) {
-                    Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
-                        links.push(ChainLink::NightPatrol);
-                    }
-                    Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
-                        links.push(ChainLink::HomeCare);
-                    }
-                    _ => {}
-                },
-            }
-        }
+        let links = responder_links(ctx, &mut **r).await?;
         let open = r.list_open_alarms().await?;
         let me = ctx.principal.user_id;
         let (items, protected) = self
@@ -671,10 +757,8 @@ struct HomeAccess {
 /// of the client's card (`Client::disclosure`: only the named group sees a protected client's
 /// address).
 ///
-/// Hook for a protected client's open dispatch: a responder sent to such a client sees the
-/// address while the dispatch is open (audited with the protected-identity flag). That rule
-/// belongs here, where the card decides what it shows; today a protected client's card shows
-/// the name only, as the client's card does.
+/// A responder sent to a protected client sees the address while the dispatch is open and
+/// theirs: `responder_alarm_cards` adds it (`responder_sees_address`), audited on its own.
 fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
     let disclosure = c.disclosure(ctx.principal.user_id, group);
     let shown = c.clone().disclosed(disclosure);
@@ -686,6 +770,51 @@ fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
             .map(vaka_domain::client::Address::one_line),
         key_note: shown.key_note,
     }
+}
+
+/// The links of the chain the caller answers for, by the kinds of their units; a role without
+/// a unit answers for every link.
+async fn responder_links(ctx: &Ctx<'_>, tx: &mut dyn ReadTx) -> WorkResult<Vec<ChainLink>> {
+    let mut links = Vec::new();
+    for a in ctx
+        .principal
+        .assignments
+        .iter()
+        .filter(|a| a.role.has(Permission::DispatchRespond))
+    {
+        match a.unit_id {
+            None => links.extend([ChainLink::NightPatrol, ChainLink::HomeCare]),
+            Some(u) => match tx.get_unit(u).await?.map(|u| u.kind) {
+                Some(UnitKind::NightPatrol | UnitKind::DutyTeam) => {
+                    links.push(ChainLink::NightPatrol);
+                }
+                Some(UnitKind::HomeCare | UnitKind::SpecialHousing) => {
+                    links.push(ChainLink::HomeCare);
+                }
+                _ => {}
+            },
+        }
+    }
+    Ok(links)
+}
+
+/// Where the caller stands with an alarm sent along the chain.
+async fn on_dispatch(
+    ctx: &Ctx<'_>,
+    tx: &mut dyn ReadTx,
+    a: &AlarmRecord,
+) -> WorkResult<ResponderOnDispatch> {
+    if a.alarm.state.responder() == Some(ctx.principal.user_id) {
+        return Ok(ResponderOnDispatch::Mine);
+    }
+    if matches!(a.alarm.state, AlarmState::Dispatched { .. })
+        && ctx.principal.has_permission(Permission::DispatchRespond)
+        && let Some(link) = a.chain_link
+        && responder_links(ctx, tx).await?.contains(&link)
+    {
+        return Ok(ResponderOnDispatch::Waiting);
+    }
+    Ok(ResponderOnDispatch::NotMine)
 }
 
 /// The entry of a list read: how many alarms were shown, flagged when one was of a client with

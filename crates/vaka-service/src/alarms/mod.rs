@@ -8,6 +8,7 @@
 //! to them.
 
 pub mod console;
+pub(crate) mod coverage;
 pub mod intake;
 pub mod monitor;
 pub mod oversight;

@@ -23,6 +23,7 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{AlarmAccount, AuditQuery};
 
 use super::console::{NOTE_MAX, user_names};
+use super::coverage::CoverageFacts;
 use super::{ALARMS, active};
 use crate::door::{Op, Work};
 use crate::error::{Fault, WorkResult};
@@ -143,6 +144,13 @@ pub struct ChainHealth {
     /// Messages of provisioned accounts the receiver refused in the last 24 hours (an account
     /// and reason at most once a minute), newest first.
     pub refused: Vec<RefusedLine>,
+    /// Units whose clients have alarm units but no alarm centre covers (by name): their alarms
+    /// go to the fallback queue.
+    pub uncovered_units: Vec<String>,
+    /// Clients with alarm units belong to no unit, so no alarm centre covers them.
+    pub uncovered_without_unit: bool,
+    /// Open alarms in the municipality's fallback queue (no centre covers the client).
+    pub fallback_open: usize,
 }
 
 /// Alarm statistics for the months `from..=to`.
@@ -491,6 +499,32 @@ impl Services {
                 let mut health = self.health(now, &accounts, latest, &alarms, &checks, &orgs);
                 health.refused = refused.iter().filter_map(refused_line).collect();
                 health.refused.sort_by_key(|l| std::cmp::Reverse(l.at));
+                // No alarm unseen: the gaps in coverage, and the alarms they sent to the
+                // fallback queue.
+                let facts = CoverageFacts::read(&mut **r).await?;
+                for gap in facts.gaps() {
+                    match gap {
+                        Some(u) => health.uncovered_units.push(
+                            facts
+                                .units
+                                .iter()
+                                .find(|x| x.id == u)
+                                .map_or_else(|| u.to_string(), |x| x.name.clone()),
+                        ),
+                        None => health.uncovered_without_unit = true,
+                    }
+                }
+                health.uncovered_units.sort();
+                let coverage = facts.coverage();
+                for a in r.list_open_alarms().await? {
+                    let client = match a.client_id {
+                        Some(c) => r.get_client_summary(c).await?,
+                        None => None,
+                    };
+                    if Self::falls_back(&a, client.as_ref(), &coverage) {
+                        health.fallback_open += 1;
+                    }
+                }
                 viewed(r, &grant, "health");
                 Ok(health)
             })
@@ -584,6 +618,9 @@ impl Services {
             recent,
             missed_checks,
             refused: Vec::new(),
+            uncovered_units: Vec::new(),
+            uncovered_without_unit: false,
+            fallback_open: 0,
         }
     }
 

@@ -9,6 +9,7 @@ use vaka_domain::validate::parse_name;
 use vaka_store::values::to_db_precision;
 
 use super::{ADMIN, NewUnitInput, UnitPatch, directory_reach, named_organisation, recompute_reach};
+use crate::alarms::coverage::{CoverageFacts, gap_entry, refuse_new_gaps};
 use crate::door::Work;
 use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceResult, Services};
@@ -123,6 +124,18 @@ impl Services {
                 if let Some(active) = patch.active {
                     unit.active = active;
                 }
+                // Deactivating an alarm centre, or making it another kind of unit, must not
+                // leave the clients it covers unseen.
+                let before = CoverageFacts::read(w.reads()).await?;
+                let mut after = before.clone();
+                if let Some(u) = after.units.iter_mut().find(|u| u.id == unit.id) {
+                    *u = unit.clone();
+                }
+                refuse_new_gaps(
+                    &before,
+                    &after,
+                    gap_entry(w, &grant).subject("unit", unit.id),
+                )?;
                 w.update_unit(&unit).await?;
                 w.succeeded(Some(&grant), |e| e.subject("unit", unit.id));
                 Ok(unit)
@@ -167,6 +180,19 @@ impl Services {
                         ));
                     }
                 }
+                // Coverage taken from a unit whose clients have alarm units must be given to
+                // another alarm centre first.
+                let before = CoverageFacts::read(w.reads()).await?;
+                let mut after = before.clone();
+                after.pairs.retain(|(by, _)| *by != id);
+                after.pairs.extend(covered.iter().map(|c| (id, *c)));
+                refuse_new_gaps(
+                    &before,
+                    &after,
+                    gap_entry(w, &grant)
+                        .subject("unit", id)
+                        .details(serde_json::json!({ "covered_units": covered }).to_string()),
+                )?;
                 w.set_unit_coverage(id, &covered).await?;
                 for member in w.list_unit_members(id).await? {
                     recompute_reach(&mut **w, member).await?;

@@ -21,6 +21,7 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{ClientQuery, DbInstant, DeviceFilter, OrderFilter, ReadTx};
 
 use super::{REGISTRY, any_grant, client_in_scope, day_of, refused_by_roles, succeeded_on};
+use crate::alarms::coverage::{CoverageFacts, refuse_new_gaps};
 use crate::door::Work;
 use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceError, ServiceResult, Services};
@@ -282,6 +283,17 @@ impl Services {
                 }
                 if client.identity != old.identity {
                     identity_free(w.reads(), &client).await?;
+                }
+                // A client with an alarm unit moves only to a unit an alarm centre covers.
+                if client.unit_id != old.unit_id {
+                    let before = CoverageFacts::read(w.reads()).await?;
+                    if before.has_alarm(id) {
+                        refuse_new_gaps(
+                            &before,
+                            &before.with_client_unit(id, client.unit_id),
+                            w.client_entry(Outcome::Denied, Some(&grant), &old),
+                        )?;
+                    }
                 }
                 client.updated_at = to_db_precision(w.now());
                 w.update_client(&client).await?;

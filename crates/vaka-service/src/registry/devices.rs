@@ -17,6 +17,7 @@ use vaka_store::values::to_db_precision;
 use vaka_store::{DbInstant, DeviceFilter, OrderFilter, WriteTx};
 
 use super::stockholm;
+use crate::alarms::coverage::{CoverageFacts, refuse_new_gaps};
 use crate::directory::ADMIN;
 use crate::door::{Op, Work};
 use crate::error::{Fault, WorkResult};
@@ -336,9 +337,21 @@ impl Services {
                         let client = input.client_id.ok_or_else(|| {
                             Fault::invalid("client_id", DeviceReason::ChooseClient)
                         })?;
-                        w.get_client(client).await?.ok_or_else(|| {
+                        let c = w.get_client(client).await?.ok_or_else(|| {
                             Fault::invalid("client_id", DeviceReason::NoSuchClient)
                         })?;
+                        // An alarm unit goes only to a client an alarm centre covers.
+                        if d.kind == DeviceKind::AlarmUnit {
+                            let before = CoverageFacts::read(w.reads()).await?;
+                            let mut after = before.clone();
+                            after.alarm_clients.push((c.id, c.unit_id));
+                            refuse_new_gaps(
+                                &before,
+                                &after,
+                                w.client_entry(Outcome::Denied, Some(&grant), &c)
+                                    .subject("device", id),
+                            )?;
+                        }
                         d.client_id = Some(client);
                     }
                     _ if input.client_id.is_some() && input.client_id != d.client_id => {

@@ -6,7 +6,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::AuditAction;
-use vaka_domain::client::Client;
+use vaka_domain::audit::Outcome as AuditOutcome;
+use vaka_domain::client::{Address, Client, ResponderOnDispatch, responder_sees_address};
 use vaka_domain::ids::{ClientId, DispatchId, TaskId, UnitId};
 use vaka_domain::reason::SupervisionReason;
 use vaka_domain::rounds::TaskKind;
@@ -29,8 +30,8 @@ pub struct PatrolItem {
     pub dispatch_id: DispatchId,
     pub client_id: ClientId,
     pub client_name: String,
-    /// The address, unless the client's identity is protected (then the client's page, for
-    /// those in the named group).
+    /// The address. For a client whose identity is protected, only while the dispatch is open
+    /// and the caller's (waiting for a responder, or acknowledged by them); audited, flagged.
     pub address: Option<String>,
     pub unit_id: Option<UnitId>,
     pub cause: DispatchCause,
@@ -77,14 +78,41 @@ impl Services {
                     let Some(c) = r.get_client(d.client_id).await? else {
                         continue;
                     };
-                    if !responds_for(ctx, &c) {
+                    let Some(client_grant) = ctx
+                        .principal
+                        .client_grant_for(Permission::DispatchRespond, c.provider_id, c.unit_id)
+                        .cloned()
+                    else {
                         continue;
-                    }
+                    };
                     protected |= c.protection.is_protected();
+                    // The responder sent to a protected client sees where to go while the
+                    // dispatch is open and theirs (waiting, or acknowledged by them); each
+                    // such read is an entry of its own about the client, flagged.
+                    let on = match d.responder {
+                        None => ResponderOnDispatch::Waiting,
+                        Some(u) if u == ctx.principal.user_id => ResponderOnDispatch::Mine,
+                        Some(_) => ResponderOnDispatch::NotMine,
+                    };
+                    let address = if responder_sees_address(c.protection, on) {
+                        c.address.as_ref().map(Address::one_line)
+                    } else {
+                        None
+                    };
+                    if c.protection.is_protected() && address.is_some() {
+                        let entry = r
+                            .client_entry(AuditOutcome::Success, Some(&client_grant), &c)
+                            .subject("dispatch", d.id)
+                            .details(
+                                serde_json::json!({ "disclosure": "address_on_dispatch" })
+                                    .to_string(),
+                            );
+                        r.record(entry);
+                    }
                     items.push(PatrolItem {
                         dispatch_id: d.id,
                         client_id: c.id,
-                        address: shown_address(&c),
+                        address,
                         client_name: c.name,
                         unit_id: c.unit_id,
                         cause: d.cause,

@@ -194,6 +194,10 @@ pub struct HealthPage {
     pub recent: Vec<TimesLine>,
     pub missed: Vec<MissedLine>,
     pub refused: Vec<RefusedRow>,
+    /// Units with alarm clients that no alarm centre covers.
+    pub uncovered_units: Vec<String>,
+    pub uncovered_without_unit: bool,
+    pub fallback_open: usize,
 }
 
 fn times(t: Tr, a: &AlarmTimes) -> TimesLine {
@@ -250,6 +254,9 @@ pub async fn health(Req { state, t, caller }: Req) -> PageResult {
                 })
                 .collect(),
             overdue: h.overdue,
+            uncovered_units: h.uncovered_units,
+            uncovered_without_unit: h.uncovered_without_unit,
+            fallback_open: h.fallback_open,
             recent: h.recent.into_iter().map(|a| times(t, &a)).collect(),
             missed: h
                 .missed_checks

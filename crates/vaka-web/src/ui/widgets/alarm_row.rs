@@ -75,6 +75,8 @@ pub struct AlarmRow {
     pub link: Option<String>,
     pub escalated_not_taken: bool,
     pub escalated_not_acknowledged: bool,
+    /// No alarm centre covers the client: the alarm is in the fallback queue.
+    pub fallback: bool,
     pub restored: bool,
     pub occurrences: i64,
     pub contact: SlaClock,
@@ -133,6 +135,7 @@ pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem)
         link: i.chain_link.map(|l| t.code("chain_link", l.code())),
         escalated_not_taken: i.escalated_not_taken,
         escalated_not_acknowledged: i.escalated_not_acknowledged,
+        fallback: i.fallback,
         restored: i.restored_at.is_some(),
         occurrences: i.occurrences,
         contact: SlaClock::new(
