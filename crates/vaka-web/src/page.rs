@@ -217,7 +217,12 @@ impl Kept {
     }
 
     /// Whether the checkbox `field` is ticked: as sent, else `default`.
-    pub fn checked(&self, form: &str, field: &str, default: impl std::borrow::Borrow<bool>) -> bool {
+    pub fn checked(
+        &self,
+        form: &str,
+        field: &str,
+        default: impl std::borrow::Borrow<bool>,
+    ) -> bool {
         if self.is(form) {
             self.sent.get(field).is_some()
         } else {
@@ -781,7 +786,11 @@ mod tests {
         let odd = PageCtx::anonymous(t)
             .with_error(&e)
             .keeping(sent(&[("_form", r#"x" onclick="y"#)]));
-        assert!(!odd.kept.aria(r#"x" onclick="y"#, "note", "").contains("onclick=\""));
+        assert!(
+            !odd.kept
+                .aria(r#"x" onclick="y"#, "note", "")
+                .contains("onclick=\"")
+        );
     }
 
     /// The form token travels in the body of posted forms only, never in an address: no

@@ -833,19 +833,29 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     // The same look-in's page, its picture still on until the same end, the error beside the
     // note (described by it) and linked from the summary.
     assert!(
-        res.body
-            .contains(&format!("src=\"/supervision/look-ins/{look_in_id}/stream\"")),
+        res.body.contains(&format!(
+            "src=\"/supervision/look-ins/{look_in_id}/stream\""
+        )),
         "{}",
         res.body
     );
     assert_eq!(ends_at(&res.body), ends);
-    assert!(res.body.contains(r#"id="outcome-note-error""#), "{}", res.body);
     assert!(
-        res.body.contains(r#"aria-invalid="true" aria-describedby="outcome-note-error""#),
+        res.body.contains(r#"id="outcome-note-error""#),
         "{}",
         res.body
     );
-    assert!(res.body.contains(r##"href="#outcome-note""##), "{}", res.body);
+    assert!(
+        res.body
+            .contains(r#"aria-invalid="true" aria-describedby="outcome-note-error""#),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains(r##"href="#outcome-note""##),
+        "{}",
+        res.body
+    );
     assert!(res.body.contains("beskriv avvikelsen"), "{}", res.body);
     // Nothing was written: one look-in, still running, without an outcome; the task as it was.
     let log = {
@@ -856,7 +866,10 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     assert_eq!(log[0].id.to_string(), look_in_id);
     assert_eq!(log[0].ended_at, None);
     assert_eq!(log[0].outcome, None);
-    assert_eq!(task_of(&app, a1).await.1, TaskState::LookedIn { recheck: None });
+    assert_eq!(
+        task_of(&app, a1).await.1,
+        TaskState::LookedIn { recheck: None }
+    );
     assert_eq!(audited(&app, &w, a1, "supervision.look_in").await, started);
     assert_eq!(audited(&app, &w, a1, "supervision.outcome").await, 0);
 
@@ -874,7 +887,11 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(res.body.contains(">Ligger på golvet</textarea>"), "{}", res.body);
+    assert!(
+        res.body.contains(">Ligger på golvet</textarea>"),
+        "{}",
+        res.body
+    );
 
     // With a note, the outcome goes to the same look-in and the queue says it is saved.
     let res = app
@@ -903,7 +920,10 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
         log[0].outcome,
         Some(vaka_domain::supervision::Outcome::Deviation)
     );
-    assert_eq!(log[0].note.as_deref(), Some("Ligger på golvet bredvid sängen"));
+    assert_eq!(
+        log[0].note.as_deref(),
+        Some("Ligger på golvet bredvid sängen")
+    );
     assert_eq!(audited(&app, &w, a1, "supervision.look_in").await, started);
     assert_eq!(audited(&app, &w, a1, "supervision.outcome").await, 1);
     sim.abort();

@@ -498,9 +498,7 @@ impl Services {
         if !w.update_alarm(&before, &after).await? {
             return Err(Fault::conflict(AlarmReason::ChangedMeanwhile));
         }
-        if let AlarmStep::Dispatch {
-            note: Some(n), ..
-        } = step
+        if let AlarmStep::Dispatch { note: Some(n), .. } = step
             && !n.trim().is_empty()
         {
             // The call note, on a line of its own before the dispatch that names the link.

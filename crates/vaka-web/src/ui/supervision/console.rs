@@ -200,7 +200,9 @@ where
             f.rendered = tokio::time::Instant::now();
             match (f.render)(f.state.clone()).await {
                 Ok(html) if html == f.last => {}
-                Ok(html) if drawn.as_deref().is_some_and(|d| d == drawn_mark(&html)) => f.last = html,
+                Ok(html) if drawn.as_deref().is_some_and(|d| d == drawn_mark(&html)) => {
+                    f.last = html
+                }
                 Ok(html) => {
                     f.last.clone_from(&html);
                     let e = Event::default().event("update").data(html);

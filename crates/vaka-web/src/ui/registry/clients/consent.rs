@@ -108,9 +108,14 @@ pub async fn add_consent(
     Path(id): Path<String>,
     KeptForm(form, sent): KeptForm<ConsentForm>,
 ) -> PageResult {
-    change(r, &id, "consent-recorded", "consent", sent, async |s, ctx, id| {
-        Ok(s.services.record_consent(ctx, id, form.to_input()?).await?)
-    })
+    change(
+        r,
+        &id,
+        "consent-recorded",
+        "consent",
+        sent,
+        async |s, ctx, id| Ok(s.services.record_consent(ctx, id, form.to_input()?).await?),
+    )
     .await
 }
 

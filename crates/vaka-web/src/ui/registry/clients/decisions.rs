@@ -17,7 +17,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{KeptForm, Sent, PageResult, Req, local_time};
+use crate::page::{KeptForm, PageResult, Req, Sent, local_time};
 
 pub struct DecisionRow {
     pub id: DecisionId,
@@ -178,19 +178,33 @@ pub async fn end_decision(
     Path((id, decision)): Path<(String, String)>,
     KeptForm(form, sent): KeptForm<EndForm>,
 ) -> PageResult {
-    change(r, &id, "decision-ended", "decisions", sent, async |s, ctx, _| {
-        let decision: DecisionId = found(&decision)?;
-        let on = form_opt_date("ended_on", &form.ended_on)?;
-        let on = on.unwrap_or_else(|| s.services.today());
-        Ok(s.services.end_decision(ctx, decision, on).await?)
-    })
+    change(
+        r,
+        &id,
+        "decision-ended",
+        "decisions",
+        sent,
+        async |s, ctx, _| {
+            let decision: DecisionId = found(&decision)?;
+            let on = form_opt_date("ended_on", &form.ended_on)?;
+            let on = on.unwrap_or_else(|| s.services.today());
+            Ok(s.services.end_decision(ctx, decision, on).await?)
+        },
+    )
     .await
 }
 
 pub async fn accept_order(r: Req, Path((id, order)): Path<(String, String)>) -> PageResult {
-    change(r, &id, "order-accepted", "orders", Sent::default(), async |s, ctx, _| {
-        let order: OrderId = found(&order)?;
-        Ok(s.services.accept_order(ctx, order).await?)
-    })
+    change(
+        r,
+        &id,
+        "order-accepted",
+        "orders",
+        Sent::default(),
+        async |s, ctx, _| {
+            let order: OrderId = found(&order)?;
+            Ok(s.services.accept_order(ctx, order).await?)
+        },
+    )
     .await
 }

@@ -48,16 +48,20 @@ pub async fn change_group(
     Path(id): Path<String>,
     KeptForm(form, sent): KeptForm<GroupForm>,
 ) -> PageResult {
-    change(r, &id, "group-changed", "group", sent, async |s, ctx, id| match (
-        form.user_id.trim().parse::<UserId>(),
-        form.action.as_str(),
-    ) {
-        (Ok(user), action @ ("add" | "remove")) => Ok(s
-            .services
-            .set_access_group_member(ctx, id, user, action == "add")
-            .await?),
-        (Err(_), _) => Err(ApiError::invalid("user_id", RegistryReason::ChooseUser)),
-        _ => Err(ApiError::invalid("action", RegistryReason::NotAChoice)),
-    })
+    change(
+        r,
+        &id,
+        "group-changed",
+        "group",
+        sent,
+        async |s, ctx, id| match (form.user_id.trim().parse::<UserId>(), form.action.as_str()) {
+            (Ok(user), action @ ("add" | "remove")) => Ok(s
+                .services
+                .set_access_group_member(ctx, id, user, action == "add")
+                .await?),
+            (Err(_), _) => Err(ApiError::invalid("user_id", RegistryReason::ChooseUser)),
+            _ => Err(ApiError::invalid("action", RegistryReason::NotAChoice)),
+        },
+    )
     .await
 }

@@ -16,7 +16,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{KeptForm, Sent, PageResult, Req, local_time};
+use crate::page::{KeptForm, PageResult, Req, Sent, local_time};
 
 pub struct PlanView {
     pub mode: String,
@@ -218,16 +218,28 @@ pub async fn add_pause(
     Path(id): Path<String>,
     KeptForm(form, sent): KeptForm<PauseForm>,
 ) -> PageResult {
-    change(r, &id, "pause-recorded", "pauses", sent, async |s, ctx, id| {
-        Ok(s.services.record_pause(ctx, id, form.to_input()?).await?)
-    })
+    change(
+        r,
+        &id,
+        "pause-recorded",
+        "pauses",
+        sent,
+        async |s, ctx, id| Ok(s.services.record_pause(ctx, id, form.to_input()?).await?),
+    )
     .await
 }
 
 pub async fn cancel_pause(r: Req, Path((id, pause)): Path<(String, String)>) -> PageResult {
-    change(r, &id, "pause-cancelled", "pauses", Sent::default(), async |s, ctx, id| {
-        let pause: PauseId = found(&pause)?;
-        Ok(s.services.cancel_pause(ctx, id, pause).await?)
-    })
+    change(
+        r,
+        &id,
+        "pause-cancelled",
+        "pauses",
+        Sent::default(),
+        async |s, ctx, id| {
+            let pause: PauseId = found(&pause)?;
+            Ok(s.services.cancel_pause(ctx, id, pause).await?)
+        },
+    )
     .await
 }
