@@ -104,7 +104,9 @@ test("a dialler's alarm reaches the console live; operator and night patrol take
   await card().locator("[data-state]", { hasText: "På väg" }).waitFor();
   await card().getByRole("button", { name: "Framme" }).click();
   await card().getByRole("button", { name: "Avsluta larmet" }).waitFor();
-  // Closing needs a cause; "other" also needs a note, and the refusal says so.
+  // Closing needs a cause; "other" also needs a note, and the refusal says so. Closing asks
+  // first.
+  patrol.on("dialog", (d) => d.accept());
   await card().getByLabel("Orsak", { exact: true }).selectOption("other");
   await card().getByRole("button", { name: "Avsluta larmet" }).click();
   await patrol.getByText("beskriv vad som hände när orsaken är Annan").waitFor();

@@ -49,7 +49,7 @@ test("the operator looks in through a camera and records outcomes; the night pat
   await patrol.goto(`${demo.url}/patrol`);
   await patrol.getByRole("heading", { name: "Utryckningar", level: 1 }).waitFor();
 
-  const op = await loggedIn("operator");
+  const op = await loggedIn("operator", { width: 1366, height: 768 });
   const { name: first, task: firstTask } = await lookIn(op);
   await op.getByRole("button", { name: "Syns inte" }).click();
   await op.getByText("Utfallet är sparat.").waitFor();
@@ -61,14 +61,35 @@ test("the operator looks in through a camera and records outcomes; the night pat
   // A deviation on another client needs a note, then sends the night patrol at once.
   const { name: second, task: secondTask } = await lookIn(op);
   assert.notEqual(secondTask, firstTask);
+  const lookInUrl = op.url();
+  // The outcome buttons stand beside the picture, in view without scrolling at 1366×768.
+  const picture = await op.locator("#picture").boundingBox();
+  for (const name of ["Sett, OK", "Syns inte", "Avvikelse"]) {
+    const b = await op.getByRole("button", { name }).boundingBox();
+    assert.ok(b.y + b.height <= 768, `${name} is below the fold: ${JSON.stringify(b)}`);
+    assert.ok(b.x >= picture.x + picture.width, `${name} is not beside the picture`);
+  }
+  // Without a note the deviation is refused beside the note, on the same look-in: the picture
+  // stays and the time goes on counting down.
+  const before = Number(await op.locator("[data-remaining]").textContent());
   await op.getByRole("button", { name: "Avvikelse" }).click();
-  await op.getByText("beskriv avvikelsen").waitFor();
-  await op.goto(`${demo.url}/supervision`);
-  const again = op.locator(`#queue tr[data-task="${secondTask}"]`).getByRole("button", { name: "Titta in" });
-  await again.click();
-  await op.getByLabel("Anteckning (krävs vid avvikelse)").fill("Ligger på golvet bredvid sängen");
+  await op.locator("#outcome-note-error").getByText("beskriv avvikelsen").waitFor();
+  assert.equal(op.url(), lookInUrl);
+  const note = op.getByLabel("Anteckning (krävs vid avvikelse)");
+  assert.equal(await note.getAttribute("aria-invalid"), "true");
+  assert.equal(await note.getAttribute("aria-describedby"), "outcome-note-error");
+  assert.equal(await op.evaluate(() => document.activeElement.id), "outcome-note");
+  await op.waitForFunction((b) => Number(document.querySelector("[data-remaining]").textContent) < b, before);
+  assert.ok(await op.locator("#picture").evaluate((img) => img.naturalWidth > 0 && img.src.endsWith("/stream")));
+  await note.fill("Ligger på golvet bredvid sängen");
   await op.getByRole("button", { name: "Avvikelse" }).click();
   await op.getByText("Utfallet är sparat.").waitFor();
+  // The queue shows the outcome: staff are on their way, and no second look-in is offered.
+  const sent = op.locator(`#queue tr[data-task="${secondTask}"]`);
+  if (await sent.count() > 0) {
+    await sent.getByText("Eskalerad – personal skickad").waitFor();
+    assert.equal(await sent.getByRole("button", { name: "Titta in" }).count(), 0);
+  }
 
   // The patrol's phone view shows it by itself, with a running clock.
   const card = patrol.locator("section.dispatch", { hasText: second });

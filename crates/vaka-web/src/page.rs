@@ -50,6 +50,8 @@ pub struct PageCtx {
     pub error_status: Option<StatusCode>,
     pub section: &'static str,
     pub other_lang: &'static str,
+    /// What the form that failed sent, and which of its fields the error is about.
+    pub kept: Kept,
 }
 
 impl Default for PageCtx {
@@ -72,6 +74,7 @@ impl PageCtx {
                 Lang::Sv => "en",
                 Lang::En => "sv",
             },
+            kept: Kept::default(),
         }
     }
 
@@ -114,6 +117,16 @@ impl PageCtx {
     pub fn with_error(mut self, e: &ApiError) -> Self {
         self.error = Some(describe(self.t, e));
         self.error_status = Some(e.status);
+        if e.kind == "invalid" {
+            self.kept.field = e.field.as_deref().map(str::to_owned);
+            self.kept.beside = e.reason.as_deref().map(|r| self.t.reason_of(r));
+        }
+        self
+    }
+
+    /// Shows what a form sent again (its fields keep what was typed and chosen).
+    pub fn keeping(mut self, sent: Sent) -> Self {
+        self.kept.sent = sent;
         self
     }
 
@@ -136,6 +149,137 @@ impl PageCtx {
             (None, None) => StatusCode::OK,
         }
     }
+}
+
+/// What a form sent, as name–value pairs in order. A form names itself in a hidden `_form`
+/// field, so that a page with several forms shows the values again in the one that was sent.
+#[derive(Debug, Clone, Default)]
+pub struct Sent(pub Vec<(String, String)>);
+
+impl Sent {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(n, v)| n == name && v == value)
+    }
+}
+
+/// A form shown again after an error: what it sent, the field the error is about and the
+/// error's words for beside that field. A page's templates ask it per form (the `_form` the
+/// form sent) and field; the field's element id is `{form}-{field}`, its error's
+/// `{form}-{field}-error`, and the page's error summary links to the field.
+#[derive(Debug, Clone, Default)]
+pub struct Kept {
+    sent: Sent,
+    field: Option<String>,
+    beside: Option<String>,
+}
+
+impl Kept {
+    /// Whether nothing was sent (the page is not shown again after a form's error).
+    pub fn is_empty(&self) -> bool {
+        self.sent.0.is_empty() && self.beside.is_none()
+    }
+
+    /// Whether `form` is the form that was sent.
+    pub fn is(&self, form: &str) -> bool {
+        !form.is_empty() && self.sent.get("_form") == Some(form)
+    }
+
+    /// What was typed in `field` of `form`, or `default` when another form was sent.
+    pub fn value<'a>(&'a self, form: &str, field: &str, default: &'a str) -> &'a str {
+        if self.is(form) {
+            self.sent.get(field).unwrap_or_default()
+        } else {
+            default
+        }
+    }
+
+    /// Whether `option` of the select (or radio) `field` is chosen: what was sent, else
+    /// `default`.
+    pub fn chosen(
+        &self,
+        form: &str,
+        field: &str,
+        option: &str,
+        default: impl std::borrow::Borrow<bool>,
+    ) -> bool {
+        if self.is(form) {
+            self.sent.has(field, option)
+        } else {
+            *default.borrow()
+        }
+    }
+
+    /// Whether the checkbox `field` is ticked: as sent, else `default`.
+    pub fn checked(
+        &self,
+        form: &str,
+        field: &str,
+        default: impl std::borrow::Borrow<bool>,
+    ) -> bool {
+        if self.is(form) {
+            self.sent.get(field).is_some()
+        } else {
+            *default.borrow()
+        }
+    }
+
+    /// The error to show beside `field` of `form`.
+    pub fn error(&self, form: &str, field: &str) -> Option<&str> {
+        (self.is(form) && self.field.as_deref() == Some(field))
+            .then_some(self.beside.as_deref())
+            .flatten()
+    }
+
+    /// Whether `form` was sent and has an error (a collapsed form opens to show it).
+    pub fn failed(&self, form: &str) -> bool {
+        self.is(form) && self.beside.is_some()
+    }
+
+    /// The attributes of `field`'s element: `aria-invalid` and `aria-describedby` naming its
+    /// error (after `hint`, an element id that describes it anyway, or "").
+    pub fn aria(&self, form: &str, field: &str, hint: &str) -> String {
+        let mut ids: Vec<String> = Vec::new();
+        if !hint.is_empty() {
+            ids.push(hint.to_owned());
+        }
+        let invalid = self.error(form, field).is_some();
+        if invalid {
+            ids.push(format!("{form}-{field}-error"));
+        }
+        let mut out = String::new();
+        if invalid {
+            out.push_str(r#" aria-invalid="true""#);
+        }
+        if !ids.is_empty() {
+            out.push_str(&format!(
+                r#" aria-describedby="{}""#,
+                html_attr(&ids.join(" "))
+            ));
+        }
+        out
+    }
+
+    /// The element the page's error summary links to: the field with the error.
+    pub fn anchor(&self) -> Option<String> {
+        let form = self.sent.get("_form").filter(|f| !f.is_empty())?;
+        let field = self.field.as_deref()?;
+        self.beside.as_ref()?;
+        Some(format!("{form}-{field}"))
+    }
+}
+
+/// Text for an attribute value (ids are ours, but a sent `_form` is not).
+fn html_attr(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .collect()
 }
 
 /// An error in the user's language.
@@ -366,6 +510,48 @@ where
     }
 }
 
+/// A form for a page that also keeps what it sent, to show it again beside an error
+/// ([`PageCtx::keeping`]).
+pub struct KeptForm<T>(pub T, pub Sent);
+
+impl<S, T> axum::extract::FromRequest<S> for KeptForm<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = Response;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let t = Tr::from_request_parts(&mut parts, state)
+            .await
+            .unwrap_or_default();
+        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(b) => b,
+            Err(_) => {
+                let e = ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload-too-large",
+                    "the form is too large",
+                );
+                return Err(error_response("/", e, PageCtx::anonymous(t)));
+            }
+        };
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        let form = match axum::Form::<T>::from_request(req, state).await {
+            Ok(f) => f.0,
+            Err(r) => {
+                return Err(error_response(
+                    "/",
+                    ApiError::from(r),
+                    PageCtx::anonymous(t),
+                ));
+            }
+        };
+        let sent: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        Ok(KeptForm(form, Sent(sent)))
+    }
+}
+
 /// A record's page from its path: the frame in `section` with the `?ok=` notice, the id parsed
 /// (anything else is "not found"), and `show` draws the page.
 pub async fn record_page<Id: std::str::FromStr>(
@@ -548,4 +734,85 @@ pub fn local_time(ts: jiff::Timestamp) -> String {
     ts.to_zoned(stockholm())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(pairs: &[(&str, &str)]) -> Sent {
+        Sent(
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// A form shown again keeps what it sent and puts its error beside the field; the page's
+    /// other forms show their own defaults.
+    #[test]
+    fn a_form_shown_again_keeps_what_it_sent_and_its_error_beside_the_field() {
+        let t = Tr::new(Lang::Sv);
+        let e = ApiError::invalid("note", vaka_domain::reason::AlarmReason::CloseNeedsNote);
+        let page = PageCtx::anonymous(t).with_error(&e).keeping(sent(&[
+            ("_form", "close"),
+            ("cause", "other"),
+            ("note", ""),
+        ]));
+        let k = &page.kept;
+        assert!(k.is("close") && !k.is("call") && !k.is(""));
+        assert!(k.chosen("close", "cause", "other", false));
+        assert!(!k.chosen("close", "cause", "help_given", true));
+        // Another form on the page: its defaults.
+        assert!(k.chosen("call", "link", "night_patrol", true));
+        assert_eq!(k.value("call", "note", "x"), "x");
+        assert_eq!(k.value("close", "note", "x"), "");
+        assert_eq!(
+            k.error("close", "note"),
+            Some("beskriv vad som hände när orsaken är Annan")
+        );
+        assert_eq!(k.error("close", "cause"), None);
+        assert_eq!(k.error("call", "note"), None);
+        assert_eq!(
+            k.aria("close", "note", "hint"),
+            r#" aria-invalid="true" aria-describedby="hint close-note-error""#
+        );
+        assert_eq!(k.aria("close", "cause", ""), "");
+        assert_eq!(k.aria("close", "cause", "h"), r#" aria-describedby="h""#);
+        assert_eq!(k.anchor().as_deref(), Some("close-note"));
+        assert!(k.failed("close") && !k.failed("call"));
+        // A form that named itself oddly cannot break out of the attribute.
+        let odd = PageCtx::anonymous(t)
+            .with_error(&e)
+            .keeping(sent(&[("_form", r#"x" onclick="y"#)]));
+        assert!(
+            !odd.kept
+                .aria(r#"x" onclick="y"#, "note", "")
+                .contains("onclick=\"")
+        );
+    }
+
+    /// The form token travels in the body of posted forms only, never in an address: no
+    /// template puts it in a link or a query, and no form sent by GET carries it.
+    #[test]
+    fn the_form_token_never_appears_in_an_address() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let html = std::fs::read_to_string(&path).unwrap();
+            seen += 1;
+            assert!(!html.contains("_csrf="), "{}", path.display());
+            assert!(!html.contains("csrf }}&"), "{}", path.display());
+            for form in html.split("<form").skip(1) {
+                let form = form.split("</form>").next().unwrap_or_default();
+                let head = form.split('>').next().unwrap_or_default().to_lowercase();
+                if !head.contains(r#"method="post""#) {
+                    assert!(!form.contains("_csrf"), "{}: {head}", path.display());
+                }
+            }
+        }
+        assert!(seen > 20);
+    }
 }

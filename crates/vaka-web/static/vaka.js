@@ -340,3 +340,96 @@ demoCodes();
     if (rows || unlabelled) { all(); }
   }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-label"] });
 })();
+
+// Irreversible steps that share a form with others ask first too: the pressed button's own
+// `data-confirm`, or the form's `data-confirm-text` when the field and value its
+// `data-confirm-when` names (`step=deactivate`) are what is sent.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (e.defaultPrevented || !form.getAttribute) { return; }
+  var msg = e.submitter && e.submitter.getAttribute("data-confirm");
+  var when = form.getAttribute("data-confirm-when");
+  if (!msg && when) {
+    var eq = when.indexOf("=");
+    var field = form.elements[when.slice(0, eq)];
+    if (field && field.value === when.slice(eq + 1)) { msg = form.getAttribute("data-confirm-text"); }
+  }
+  if (msg && !window.confirm(msg)) { e.preventDefault(); }
+});
+
+// A form marked `data-in-place` (the look-in's outcome) is sent without leaving the page, so
+// that what stands beside it (the camera's picture and its countdown) goes on while an error is
+// put right: the answer's form (what was typed, the error beside its field) and error summary
+// replace the old ones. Success goes where the form's `data-done` says (the server answered
+// with a redirect there). Without this file the form is sent as usual and the server shows the
+// page again.
+(function () {
+  if (!window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
+  function replaceSummary(doc) {
+    var old = document.getElementById("error-summary");
+    var fresh = doc.getElementById("error-summary");
+    if (old) { old.remove(); }
+    var main = document.getElementById("main");
+    if (fresh && main) { main.insertBefore(document.importNode(fresh, true), main.firstChild); }
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-in-place") || !form.id) { return; }
+    e.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") { return; }
+    var data = new FormData(form);
+    if (e.submitter && e.submitter.name) { data.append(e.submitter.name, e.submitter.value); }
+    form.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(data),
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (res) {
+      if (res.type === "opaqueredirect") {
+        window.location.assign(form.getAttribute("data-done") || "/");
+        return null;
+      }
+      return res.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById(form.id);
+        if (!fresh) {
+          // Not the page with this form (an error page): show it as it came.
+          document.open();
+          document.write(html);
+          document.close();
+          return;
+        }
+        var node = document.importNode(fresh, true);
+        form.replaceWith(node);
+        replaceSummary(doc);
+        var bad = node.querySelector("[aria-invalid=true]");
+        if (bad) { bad.focus(); }
+      });
+    }).catch(function () {
+      // No answer: send it the ordinary way (with the button that was pressed).
+      if (e.submitter && e.submitter.name) {
+        var b = document.createElement("input");
+        b.type = "hidden";
+        b.name = e.submitter.name;
+        b.value = e.submitter.value;
+        form.appendChild(b);
+      }
+      form.submit();
+    });
+  });
+})();
+
+// After an action the page comes back where it was acted on: to the field with the error, or
+// to the part of the page the address names (`#decisions`), not to the top.
+(function () {
+  var bad = document.querySelector("main [aria-invalid=true]");
+  var target = bad;
+  if (!target && window.location.hash.length > 1) {
+    target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && !target.matches("a, button, input, select, textarea, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+  }
+  if (target) { target.focus({ preventScroll: !bad }); }
+})();

@@ -764,10 +764,176 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
     );
 }
 
+/// The client's audit entries of `action`, as the unit manager reads them.
+async fn audited(app: &TestApp, w: &World, client: ClientId, action: &str) -> usize {
+    let audit = app
+        .get(
+            &format!("/api/v1/audit?client_id={client}&limit=500"),
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == action)
+        .count()
+}
+
+/// A deviation sent from the look-in's page without a note is refused beside the note, on the
+/// same look-in's page: the picture's time still counted from its logged start, what was typed
+/// kept, and nothing written — no look-in started, ended or given an outcome, nothing audited
+/// as one. With a note the same look-in takes the outcome and the queue says so.
+async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
+    let w = World::build(&app).await;
+    let addr = app.listen().await;
+    let a1 = w.client_a1;
+    let (camera, credential) = supervised(&app, &w, a1, "DV-C7", &[(23, 0)]).await;
+    let sim = connect_sim(&app, addr, camera, &credential).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    app.clock.set(ts("2026-11-22T22:00:00Z"));
+    tick(&app).await;
+    let (task, _) = task_of(&app, a1).await;
+    let (op, _) = session(&app, &w, "c_operator").await;
+
+    // The look-in, started from the console's queue.
+    let res = app
+        .form(&format!("/supervision/tasks/{task}/look-in"), &op, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = res.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let look_in_id = page.rsplit('/').next().unwrap().to_owned();
+    let shown = app.get(&page, &op).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    let ends_at = |body: &str| -> String {
+        let at = body.find("data-ends-at=\"").expect("the picture is shown") + 14;
+        body[at..].split('"').next().unwrap().to_owned()
+    };
+    let ends = ends_at(&shown.body);
+    let started = audited(&app, &w, a1, "supervision.look_in").await;
+    assert!(started >= 1);
+
+    // Ten seconds on, a deviation without a note (what was typed is only spaces).
+    app.clock.advance(SignedDuration::from_secs(10));
+    let res = app
+        .form(
+            &format!("/supervision/tasks/{task}/outcome"),
+            &op,
+            &[
+                ("_form", "outcome"),
+                ("look_in", &look_in_id),
+                ("note", "   "),
+                ("outcome", "deviation"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // The same look-in's page, its picture still on until the same end, the error beside the
+    // note (described by it) and linked from the summary.
+    assert!(
+        res.body.contains(&format!(
+            "src=\"/supervision/look-ins/{look_in_id}/stream\""
+        )),
+        "{}",
+        res.body
+    );
+    assert_eq!(ends_at(&res.body), ends);
+    assert!(
+        res.body.contains(r#"id="outcome-note-error""#),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body
+            .contains(r#"aria-invalid="true" aria-describedby="outcome-note-error""#),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains(r##"href="#outcome-note""##),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("beskriv avvikelsen"), "{}", res.body);
+    // Nothing was written: one look-in, still running, without an outcome; the task as it was.
+    let log = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.list_task_look_ins(task).await.unwrap()
+    };
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].id.to_string(), look_in_id);
+    assert_eq!(log[0].ended_at, None);
+    assert_eq!(log[0].outcome, None);
+    assert_eq!(
+        task_of(&app, a1).await.1,
+        TaskState::LookedIn { recheck: None }
+    );
+    assert_eq!(audited(&app, &w, a1, "supervision.look_in").await, started);
+    assert_eq!(audited(&app, &w, a1, "supervision.outcome").await, 0);
+
+    // A note typed before the error is shown again.
+    let res = app
+        .form(
+            &format!("/supervision/tasks/{task}/outcome"),
+            &op,
+            &[
+                ("_form", "outcome"),
+                ("look_in", &look_in_id),
+                ("note", "Ligger på golvet"),
+                ("outcome", "maybe"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains(">Ligger på golvet</textarea>"),
+        "{}",
+        res.body
+    );
+
+    // With a note, the outcome goes to the same look-in and the queue says it is saved.
+    let res = app
+        .form(
+            &format!("/supervision/tasks/{task}/outcome"),
+            &op,
+            &[
+                ("_form", "outcome"),
+                ("look_in", &look_in_id),
+                ("note", "Ligger på golvet bredvid sängen"),
+                ("outcome", "deviation"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        res.headers[header::LOCATION],
+        "/supervision?ok=supervision-outcome_saved"
+    );
+    let log = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.list_task_look_ins(task).await.unwrap()
+    };
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].outcome,
+        Some(vaka_domain::supervision::Outcome::Deviation)
+    );
+    assert_eq!(
+        log[0].note.as_deref(),
+        Some("Ligger på golvet bredvid sängen")
+    );
+    assert_eq!(audited(&app, &w, a1, "supervision.look_in").await, started);
+    assert_eq!(audited(&app, &w, a1, "supervision.outcome").await, 1);
+    sim.abort();
+}
+
 db_tests!(
     planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed,
     supervision_logs_past_their_retention_are_purged_and_the_purge_is_audited,
     a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes,
     look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_the_camera_offline,
     a_pause_recorded_tonight_stops_the_look_in,
+    a_deviation_without_a_note_keeps_the_look_in,
 );

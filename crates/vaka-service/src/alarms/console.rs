@@ -125,8 +125,11 @@ pub enum AlarmStep {
     Note {
         note: String,
     },
+    /// Sends the alarm down the chain; a call note typed before it goes with it (logged as a
+    /// note, and the alarm's note the responder reads).
     Dispatch {
         link: ChainLink,
+        note: Option<String>,
     },
     Acknowledge,
     OnTheWay,
@@ -154,7 +157,9 @@ impl AlarmStep {
 
     fn note(&self) -> Option<&str> {
         match self {
-            AlarmStep::Contact { note } | AlarmStep::Close { note, .. } => note.as_deref(),
+            AlarmStep::Contact { note }
+            | AlarmStep::Close { note, .. }
+            | AlarmStep::Dispatch { note, .. } => note.as_deref(),
             AlarmStep::Note { note } => Some(note),
             _ => None,
         }
@@ -547,11 +552,14 @@ impl Services {
             None => {}
         }
         match step {
-            AlarmStep::Dispatch { link } => {
+            AlarmStep::Dispatch { link, note } => {
                 if before.client_id.is_none() {
                     return Err(Fault::invalid("link", AlarmReason::NoClientToDispatch));
                 }
                 after.chain_link = Some(*link);
+                if let Some(n) = note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                    after.note = Some(n.to_owned());
+                }
             }
             AlarmStep::Close { cause, note } => {
                 after.cause = Some(*cause);
@@ -571,8 +579,22 @@ impl Services {
         if !w.update_alarm(&before, &after).await? {
             return Err(Fault::conflict(AlarmReason::ChangedMeanwhile));
         }
+        if let AlarmStep::Dispatch { note: Some(n), .. } = step
+            && !n.trim().is_empty()
+        {
+            // The call note, on a line of its own before the dispatch that names the link.
+            w.insert_alarm_log(&AlarmLogEntry {
+                id: AlarmLogId::new(),
+                alarm_id: id,
+                at: now,
+                user_id: Some(me),
+                step: "note".into(),
+                note: Some(n.trim().to_owned()),
+            })
+            .await?;
+        }
         let log_note = match step {
-            AlarmStep::Dispatch { link } => Some(link.code().to_owned()),
+            AlarmStep::Dispatch { link, .. } => Some(link.code().to_owned()),
             AlarmStep::Close { cause, note } => Some(match note.as_deref().map(str::trim) {
                 Some(n) if !n.is_empty() => format!("{}: {n}", cause.code()),
                 _ => cause.code().to_owned(),

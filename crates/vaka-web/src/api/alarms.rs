@@ -133,7 +133,7 @@ pub struct AlarmStepInput {
     pub link: Option<String>,
     /// For close: help_given, fall, ambulance, accidental, test, technical, other.
     pub cause: Option<String>,
-    /// The call note (contact, note) or what happened (close; required for `other`).
+    /// The call note (contact, note, dispatch) or what happened (close; required for `other`).
     pub note: Option<String>,
 }
 
@@ -175,6 +175,7 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
                 .as_deref()
                 .and_then(|l| ChainLink::from_code(l.trim()))
                 .ok_or_else(|| invalid("link", AlarmReason::ChooseLink))?,
+            note,
         },
         "acknowledge" => AlarmStep::Acknowledge,
         "on_the_way" => AlarmStep::OnTheWay,

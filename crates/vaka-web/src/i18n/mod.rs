@@ -672,6 +672,7 @@ mod tests {
             },
             AlarmStep::Dispatch {
                 link: ChainLink::ALL[0],
+                note: None,
             },
             AlarmStep::Acknowledge,
             AlarmStep::OnTheWay,

@@ -17,9 +17,11 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{Fragment, OrPage, PageCtx, PageForm, PageResult, Req, parse_id, render};
+use crate::page::{Fragment, Kept, KeptForm, OrPage, PageCtx, PageResult, Req, parse_id, render};
 use crate::state::AppState;
-use crate::ui::supervision::console::{Flash, live_fragment};
+use crate::ui::supervision::console::{
+    Drawn, Flash, drawn_mark, live_fragment, live_fragment_drawn,
+};
 use crate::ui::widgets::alarm_row::{AlarmRow, causes, hms, row};
 
 /// A log note in the reader's language: a dispatch names its link, a close starts with its
@@ -113,6 +115,8 @@ pub struct DetailFragment {
     /// The caller is the operator who has the alarm.
     pub has_it: bool,
     pub open: bool,
+    /// The form that failed, shown again with what it sent and its error.
+    pub kept: Kept,
 }
 
 #[derive(Template)]
@@ -123,6 +127,8 @@ pub struct AlarmPage {
     pub title: String,
     pub back: &'static str,
     pub detail: String,
+    /// The mark of the detail as drawn without a form's error (see `drawn_mark`).
+    pub drawn: String,
 }
 
 fn can_handle(caller: &Caller) -> bool {
@@ -131,12 +137,15 @@ fn can_handle(caller: &Caller) -> bool {
         .has_permission(vaka_domain::access::Permission::AlarmHandle)
 }
 
+/// The alarm's title and detail, with `kept` (a form's error and what it sent) shown in its
+/// forms, and the mark of the detail as the live feed draws it (without them).
 async fn detail_html(
     state: &AppState,
     caller: &Caller,
     t: Tr,
     id: AlarmId,
-) -> Result<(String, String), ApiError> {
+    kept: Kept,
+) -> Result<(String, String, String), ApiError> {
     let v: AlarmView = state.services.alarm_view(&caller.ctx(), id).await?;
     let me = caller.principal.user_id;
     let a = row(state, t, me, &v.item);
@@ -147,7 +156,7 @@ async fn detail_html(
         (None, None) => a.kind.clone(),
     };
     let operator = can_handle(caller);
-    let fragment = DetailFragment {
+    let mut fragment = DetailFragment {
         t,
         csrf: caller.csrf().to_owned(),
         client_name: c.map(|c| c.name.clone()),
@@ -194,9 +203,17 @@ async fn detail_html(
         has_it: v.item.operator_id == Some(me),
         open: v.item.closed_at.is_none(),
         a,
-    }
-    .fragment()?;
-    Ok((title, fragment))
+        kept: Kept::default(),
+    };
+    let plain = fragment.fragment()?;
+    let drawn = drawn_mark(&plain);
+    let html = if kept.is_empty() {
+        plain
+    } else {
+        fragment.kept = kept;
+        fragment.fragment()?
+    };
+    Ok((title, html, drawn))
 }
 
 pub async fn alarm_page(
@@ -211,37 +228,60 @@ pub async fn alarm_page(
     };
     let page = PageCtx::for_caller(&caller, t, section).with_flash_key(q.ok.as_deref());
     let id: AlarmId = parse_id(&id, &page)?;
-    let (title, detail) = detail_html(&state, &caller, t, id).await.or_page(&page)?;
+    let back = if section == "alarms" {
+        "/alarms"
+    } else {
+        "/patrol"
+    };
+    show_alarm(&state, &caller, id, back, page).await
+}
+
+/// The alarm's page in `page`'s frame (with the error and what a form sent, after one).
+async fn show_alarm(
+    state: &AppState,
+    caller: &Caller,
+    id: AlarmId,
+    back: &'static str,
+    page: PageCtx,
+) -> PageResult {
+    let (title, detail, drawn) = detail_html(state, caller, page.t, id, page.kept.clone())
+        .await
+        .or_page(&page)?;
     Ok(render(
-        StatusCode::OK,
+        page.status(),
         &AlarmPage {
-            back: if section == "alarms" {
-                "/alarms"
-            } else {
-                "/patrol"
-            },
+            back,
             page,
             id,
             title,
             detail,
+            drawn,
         },
     ))
 }
 
 /// The alarm's status, card and log, live. Refused up front (not inside the stream) when the
-/// alarm is outside the caller's need-to-know.
-pub async fn alarm_events(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
+/// alarm is outside the caller's need-to-know. A page drawn with a form's error names the
+/// detail it drew (`?drawn=`), which is then not sent again until it changes.
+pub async fn alarm_events(
+    Req { state, t, caller }: Req,
+    Path(id): Path<String>,
+    Query(d): Query<Drawn>,
+) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "alarms");
     let id: AlarmId = parse_id(&id, &page)?;
-    detail_html(&state, &caller, t, id).await.or_page(&page)?;
-    Ok(live_fragment(
+    detail_html(&state, &caller, t, id, Kept::default())
+        .await
+        .or_page(&page)?;
+    Ok(live_fragment_drawn(
         state,
         t,
         caller,
+        d.drawn,
         move |state, caller| async move {
-            detail_html(&state, &caller, t, id)
+            detail_html(&state, &caller, t, id, Kept::default())
                 .await
-                .map(|(_, html)| html)
+                .map(|(_, html, _)| html)
         },
     ))
 }
@@ -259,7 +299,7 @@ pub struct StepForm {
 pub async fn step(
     Req { state, t, caller }: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<StepForm>,
+    KeptForm(form, sent): KeptForm<StepForm>,
 ) -> PageResult {
     let from_patrol = form.back.as_deref() == Some("patrol");
     let page = PageCtx::for_caller(&caller, t, if from_patrol { "patrol" } else { "alarms" });
@@ -282,26 +322,16 @@ pub async fn step(
             } else if item.closed_at.is_some() {
                 "/alarms?ok=alarms-closed".to_owned()
             } else {
-                format!("/alarms/{id}?ok=alarms-step_saved")
+                format!("/alarms/{id}?ok=alarms-step_saved#alarm-status")
             };
             Ok(Redirect::to(&to).into_response())
         }
         Err(e) if from_patrol => Ok(crate::ui::patrol::with_error(&state, &caller, t, &e).await),
         Err(e) => {
-            let page = page.with_error(&e);
-            let (title, detail) = detail_html(&state, &caller, t, id)
-                .await
-                .unwrap_or_default();
-            Ok(render(
-                page.status(),
-                &AlarmPage {
-                    back: "/alarms",
-                    page,
-                    id,
-                    title,
-                    detail,
-                },
-            ))
+            // The alarm's page again: the form keeps what was typed and chosen, the error
+            // beside its field. An alarm the caller may no longer see is an error page.
+            let page = page.with_error(&e).keeping(sent);
+            show_alarm(&state, &caller, id, "/alarms", page).await
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use bytes::{BufMut, Bytes, BytesMut};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
@@ -25,8 +25,8 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    Fragment, OrPage, PageCtx, PageError, PageForm, PageResult, Req, describe, list_step,
-    local_time, parse_id, render,
+    ErrorPage, Fragment, KeptForm, OrPage, PageCtx, PageError, PageResult, Req, after_change,
+    describe, list_step, local_time, parse_id, render,
 };
 use crate::state::AppState;
 use crate::ui::registry::clients::Names;
@@ -124,9 +124,27 @@ pub async fn console(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> P
     Ok(render(StatusCode::OK, &ConsolePage { page, queue }))
 }
 
+/// A short fingerprint of a live fragment as a page drew it (without what a form sent), for its
+/// feed's address (`?drawn=`): while the fragment is unchanged, the feed does not send it again,
+/// so that what the page showed beside its forms (an error, what was typed) stays.
+pub(crate) fn drawn_mark(html: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    html.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The fragment a live page was drawn with ([`drawn_mark`]), sent back by its feed's address.
+#[derive(Debug, Default, Deserialize)]
+pub struct Drawn {
+    pub drawn: Option<String>,
+}
+
 /// A feed of server-sent events: `render` is called at start, on every change of tasks,
 /// dispatches, cameras or alarms, and every [`LIVE_TICK`]; an unchanged result is not sent again.
-pub(crate) fn live_feed<F, Fut>(state: AppState, render: F) -> Response
+/// For a page drawn with the fragment marked `drawn` ([`drawn_mark`]), a first render that is
+/// the same is what the page shows already and is not sent either.
+pub(crate) fn live_feed<F, Fut>(state: AppState, drawn: Option<String>, render: F) -> Response
 where
     F: Fn(AppState) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<String, String>> + Send,
@@ -142,6 +160,7 @@ where
         until: tokio::time::Instant,
         last: String,
         done: bool,
+        drawn: Option<String>,
     }
     let live_for = state.config.live_for;
     let feed = Feed {
@@ -155,6 +174,7 @@ where
         until: tokio::time::Instant::now() + live_for,
         last: String::new(),
         done: false,
+        drawn,
     };
     let stream = futures::stream::unfold(feed, |mut f| async move {
         if f.done {
@@ -175,10 +195,14 @@ where
                 f.cams.mark_unchanged();
                 f.alarms.mark_unchanged();
             }
+            let drawn = if f.first { f.drawn.take() } else { None };
             f.first = false;
             f.rendered = tokio::time::Instant::now();
             match (f.render)(f.state.clone()).await {
                 Ok(html) if html == f.last => {}
+                Ok(html) if drawn.as_deref().is_some_and(|d| d == drawn_mark(&html)) => {
+                    f.last = html
+                }
                 Ok(html) => {
                     f.last.clone_from(&html);
                     let e = Event::default().event("update").data(html);
@@ -204,7 +228,22 @@ where
     F: Fn(AppState, Caller) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<String, ApiError>> + Send,
 {
-    live_feed(state, move |state| {
+    live_fragment_drawn(state, t, caller, None, draw)
+}
+
+/// [`live_fragment`] for a page drawn with the fragment marked `drawn` (see [`live_feed`]).
+pub(crate) fn live_fragment_drawn<F, Fut>(
+    state: AppState,
+    t: Tr,
+    caller: Caller,
+    drawn: Option<String>,
+    draw: F,
+) -> Response
+where
+    F: Fn(AppState, Caller) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<String, ApiError>> + Send,
+{
+    live_feed(state, drawn, move |state| {
         let html = draw(state, caller.clone());
         async move { html.await.map_err(|e| describe(t, &e)) }
     })
@@ -263,6 +302,18 @@ fn picture_until(l: &LookInRecord, now: Timestamp) -> Option<Timestamp> {
 pub async fn look_in_page(Req { state, t, caller }: Req, Path(id): Path<String>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "console");
     let id: LookInId = parse_id(&id, &page)?;
+    show_look_in(&state, &caller, id, page).await
+}
+
+/// The look-in's page in `page`'s frame: the picture while its time (counted from the logged
+/// start) lasts, and the outcome form (with what was sent and its error, after one). Showing
+/// it starts nothing and logs nothing: the look-in was logged when it started.
+async fn show_look_in(
+    state: &AppState,
+    caller: &Caller,
+    id: LookInId,
+    page: PageCtx,
+) -> PageResult {
     let (l, client) = state
         .services
         .own_look_in(&caller.ctx(), id)
@@ -270,7 +321,7 @@ pub async fn look_in_page(Req { state, t, caller }: Req, Path(id): Path<String>)
         .or_page(&page)?;
     let until = picture_until(&l, state.services.now());
     Ok(render(
-        StatusCode::OK,
+        page.status(),
         &LookInPage {
             id,
             task_id: l.task_id,
@@ -379,29 +430,45 @@ pub async fn look_in_stream(Req { state, t, caller }: Req, Path(id): Path<String
 pub struct OutcomeForm {
     pub outcome: String,
     pub note: Option<String>,
+    /// The look-in the outcome was chosen on: an error shows it again, picture and all.
+    pub look_in: Option<String>,
 }
 
+/// Records what the operator saw. Success goes back to the queue; an error (a deviation
+/// without a note) shows the same look-in again with the error beside its field and what was
+/// typed kept — no new look-in, the time still counted from its start — or, when the step was
+/// not taken from a look-in of the caller's, the queue with the error above it.
 pub async fn record_outcome(
-    r: Req,
+    Req { state, t, caller }: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<OutcomeForm>,
+    KeptForm(form, sent): KeptForm<OutcomeForm>,
 ) -> PageResult {
-    list_step(
-        r,
-        "console",
-        &id,
-        async |state, caller, task: TaskId| {
-            let outcome = Outcome::from_code(form.outcome.trim())
-                .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
-            Ok::<_, ApiError>(
-                state
-                    .services
-                    .record_outcome(&caller.ctx(), task, outcome, form.note.as_deref())
-                    .await?,
-            )
+    let page = PageCtx::for_caller(&caller, t, "console");
+    let task: TaskId = parse_id(&id, &page)?;
+    let result = async {
+        let outcome = Outcome::from_code(form.outcome.trim())
+            .ok_or_else(|| ApiError::invalid("outcome", SupervisionReason::ChooseOutcome))?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .record_outcome(&caller.ctx(), task, outcome, form.note.as_deref())
+                .await?,
+        )
+    }
+    .await;
+    let look_in = form
+        .look_in
+        .as_deref()
+        .and_then(|l| l.trim().parse::<LookInId>().ok());
+    after_change(
+        ErrorPage::Never,
+        result,
+        page,
+        |_, _| Redirect::to("/supervision?ok=supervision-outcome_saved").into_response(),
+        async |page| match look_in {
+            Some(l) => show_look_in(&state, &caller, l, page.keeping(sent)).await,
+            None => console_again(&state, &caller, page).await,
         },
-        |_| "/supervision?ok=supervision-outcome_saved".to_owned(),
-        console_again,
     )
     .await
 }

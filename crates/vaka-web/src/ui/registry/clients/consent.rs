@@ -12,7 +12,7 @@ use super::{change, day, form_code, form_date, form_opt_date, form_opt_text, fou
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageForm, PageResult, Req};
+use crate::page::{KeptForm, PageResult, Req};
 
 pub struct ConsentRow {
     pub id: ConsentId,
@@ -106,11 +106,16 @@ impl ConsentForm {
 pub async fn add_consent(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ConsentForm>,
+    KeptForm(form, sent): KeptForm<ConsentForm>,
 ) -> PageResult {
-    change(r, &id, "consent-recorded", "consent", async |s, ctx, id| {
-        Ok(s.services.record_consent(ctx, id, form.to_input()?).await?)
-    })
+    change(
+        r,
+        &id,
+        "consent-recorded",
+        "consent",
+        sent,
+        async |s, ctx, id| Ok(s.services.record_consent(ctx, id, form.to_input()?).await?),
+    )
     .await
 }
 
@@ -125,13 +130,14 @@ pub struct WithdrawForm {
 pub async fn withdraw_consent(
     r: Req,
     Path((id, consent)): Path<(String, String)>,
-    PageForm(form): PageForm<WithdrawForm>,
+    KeptForm(form, sent): KeptForm<WithdrawForm>,
 ) -> PageResult {
     change(
         r,
         &id,
         "consent-withdrawn",
         "consent",
+        sent,
         async |s, ctx, id| {
             let consent: ConsentId = found(&consent)?;
             let input = WithdrawInput {

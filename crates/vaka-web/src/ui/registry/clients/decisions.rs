@@ -17,7 +17,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageForm, PageResult, Req, local_time};
+use crate::page::{KeptForm, PageResult, Req, Sent, local_time};
 
 pub struct DecisionRow {
     pub id: DecisionId,
@@ -150,13 +150,14 @@ impl DecisionForm {
 pub async fn add_decision(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<DecisionForm>,
+    KeptForm(form, sent): KeptForm<DecisionForm>,
 ) -> PageResult {
     change(
         r,
         &id,
         "decision-recorded",
         "decisions",
+        sent,
         async |s, ctx, id| {
             Ok(s.services
                 .record_decision(ctx, id, form.to_input()?)
@@ -175,21 +176,35 @@ pub struct EndForm {
 pub async fn end_decision(
     r: Req,
     Path((id, decision)): Path<(String, String)>,
-    PageForm(form): PageForm<EndForm>,
+    KeptForm(form, sent): KeptForm<EndForm>,
 ) -> PageResult {
-    change(r, &id, "decision-ended", "decisions", async |s, ctx, _| {
-        let decision: DecisionId = found(&decision)?;
-        let on = form_opt_date("ended_on", &form.ended_on)?;
-        let on = on.unwrap_or_else(|| s.services.today());
-        Ok(s.services.end_decision(ctx, decision, on).await?)
-    })
+    change(
+        r,
+        &id,
+        "decision-ended",
+        "decisions",
+        sent,
+        async |s, ctx, _| {
+            let decision: DecisionId = found(&decision)?;
+            let on = form_opt_date("ended_on", &form.ended_on)?;
+            let on = on.unwrap_or_else(|| s.services.today());
+            Ok(s.services.end_decision(ctx, decision, on).await?)
+        },
+    )
     .await
 }
 
 pub async fn accept_order(r: Req, Path((id, order)): Path<(String, String)>) -> PageResult {
-    change(r, &id, "order-accepted", "orders", async |s, ctx, _| {
-        let order: OrderId = found(&order)?;
-        Ok(s.services.accept_order(ctx, order).await?)
-    })
+    change(
+        r,
+        &id,
+        "order-accepted",
+        "orders",
+        Sent::default(),
+        async |s, ctx, _| {
+            let order: OrderId = found(&order)?;
+            Ok(s.services.accept_order(ctx, order).await?)
+        },
+    )
     .await
 }

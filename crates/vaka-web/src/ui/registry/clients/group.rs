@@ -9,7 +9,7 @@ use super::{Names, change};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::identity::Caller;
-use crate::page::{PageForm, PageResult, Req};
+use crate::page::{KeptForm, PageResult, Req};
 use crate::state::AppState;
 
 /// Who may be added to the group: the members of the client's unit not in it yet. None when
@@ -46,18 +46,22 @@ pub struct GroupForm {
 pub async fn change_group(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<GroupForm>,
+    KeptForm(form, sent): KeptForm<GroupForm>,
 ) -> PageResult {
-    change(r, &id, "group-changed", "group", async |s, ctx, id| match (
-        form.user_id.trim().parse::<UserId>(),
-        form.action.as_str(),
-    ) {
-        (Ok(user), action @ ("add" | "remove")) => Ok(s
-            .services
-            .set_access_group_member(ctx, id, user, action == "add")
-            .await?),
-        (Err(_), _) => Err(ApiError::invalid("user_id", RegistryReason::ChooseUser)),
-        _ => Err(ApiError::invalid("action", RegistryReason::NotAChoice)),
-    })
+    change(
+        r,
+        &id,
+        "group-changed",
+        "group",
+        sent,
+        async |s, ctx, id| match (form.user_id.trim().parse::<UserId>(), form.action.as_str()) {
+            (Ok(user), action @ ("add" | "remove")) => Ok(s
+                .services
+                .set_access_group_member(ctx, id, user, action == "add")
+                .await?),
+            (Err(_), _) => Err(ApiError::invalid("user_id", RegistryReason::ChooseUser)),
+            _ => Err(ApiError::invalid("action", RegistryReason::NotAChoice)),
+        },
+    )
     .await
 }

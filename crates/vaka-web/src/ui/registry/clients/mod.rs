@@ -33,7 +33,7 @@ pub use record::{create, edit_form, list, new_form, update};
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::identity::Caller;
-use crate::page::{PageResult, Req, change_record, found};
+use crate::page::{PageCtx, PageResult, Req, Sent, change_record, found};
 use crate::state::AppState;
 
 /// A choice in a select: (code, label).
@@ -124,6 +124,7 @@ async fn change<T>(
     client: &str,
     ok: &str,
     anchor: &str,
+    sent: Sent,
     work: impl AsyncFnOnce(&AppState, &Ctx<'_>, ClientId) -> Result<T, ApiError>,
 ) -> PageResult {
     change_record(
@@ -132,7 +133,9 @@ async fn change<T>(
         client,
         async |state, caller, client| work(state, &caller.ctx(), client).await,
         |client| format!("/clients/{client}?ok={ok}#{anchor}"),
-        page::client_page,
+        async |state, caller, client, page: PageCtx| {
+            page::client_page(state, caller, client, page.keeping(sent)).await
+        },
     )
     .await
 }

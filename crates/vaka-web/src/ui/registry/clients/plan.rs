@@ -16,7 +16,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::i18n::Tr;
-use crate::page::{PageForm, PageResult, Req, local_time};
+use crate::page::{KeptForm, PageResult, Req, Sent, local_time};
 
 pub struct PlanView {
     pub mode: String,
@@ -178,9 +178,9 @@ impl PlanForm {
 pub async fn set_plan(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<PlanForm>,
+    KeptForm(form, sent): KeptForm<PlanForm>,
 ) -> PageResult {
-    change(r, &id, "plan-saved", "plan", async |s, ctx, id| {
+    change(r, &id, "plan-saved", "plan", sent, async |s, ctx, id| {
         Ok(s.services.set_plan(ctx, id, form.to_input()?).await?)
     })
     .await
@@ -216,18 +216,30 @@ impl PauseForm {
 pub async fn add_pause(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<PauseForm>,
+    KeptForm(form, sent): KeptForm<PauseForm>,
 ) -> PageResult {
-    change(r, &id, "pause-recorded", "pauses", async |s, ctx, id| {
-        Ok(s.services.record_pause(ctx, id, form.to_input()?).await?)
-    })
+    change(
+        r,
+        &id,
+        "pause-recorded",
+        "pauses",
+        sent,
+        async |s, ctx, id| Ok(s.services.record_pause(ctx, id, form.to_input()?).await?),
+    )
     .await
 }
 
 pub async fn cancel_pause(r: Req, Path((id, pause)): Path<(String, String)>) -> PageResult {
-    change(r, &id, "pause-cancelled", "pauses", async |s, ctx, id| {
-        let pause: PauseId = found(&pause)?;
-        Ok(s.services.cancel_pause(ctx, id, pause).await?)
-    })
+    change(
+        r,
+        &id,
+        "pause-cancelled",
+        "pauses",
+        Sent::default(),
+        async |s, ctx, id| {
+            let pause: PauseId = found(&pause)?;
+            Ok(s.services.cancel_pause(ctx, id, pause).await?)
+        },
+    )
     .await
 }
