@@ -18,6 +18,7 @@ mod cameras;
 mod console;
 mod directory;
 mod import;
+mod lists;
 mod login;
 mod night;
 mod operations;
