@@ -15,9 +15,10 @@ use crate::db_tests;
 use crate::support::{TestApp, ok, t0, test_alarm};
 use crate::world::{World, test_client};
 
-/// A valid personnummer born 1940-01-01 with the serial number `n` (0–999).
+/// A valid personnummer born 1940-01-01, the `n`-th (0–998).
 fn personnummer(n: u32) -> String {
-    let base = format!("400101{n:03}");
+    // Birth number 000 is never issued.
+    let base = format!("400101{:03}", n + 1);
     let sum: u32 = base
         .bytes()
         .enumerate()
@@ -42,7 +43,7 @@ fn count_of(body: &str) -> String {
 fn link(body: &str, rel: &str) -> Option<String> {
     let at = body.find(&format!(r#"rel="{rel}" href=""#))?;
     let rest = &body[at + format!(r#"rel="{rel}" href=""#).len()..];
-    Some(rest[..rest.find('"').unwrap()].replace("&amp;", "&"))
+    Some(rest[..rest.find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&"))
 }
 
 async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
@@ -127,7 +128,18 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
     let table = all.body.find("<table").unwrap();
     assert!(form < table, "the register form is above the list");
 
-    // The log review counts what matches, and its page's place.
+    // The log review counts what matches, and its page's place (after enough reads to page).
+    let assessor = w.p("m_assessor").bearer();
+    for _ in 0..120 {
+        ok(
+            &app,
+            &assessor,
+            Method::GET,
+            "/api/v1/clients?q=lista".into(),
+            json!(null),
+        )
+        .await;
+    }
     let (reviewer, _) = session(&app, &w, "m_manager").await;
     let audit = app.get("/audit", &reviewer).await;
     assert_eq!(audit.status, StatusCode::OK);
@@ -148,11 +160,18 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
     assert!(of > 100 && of < total, "{of} of {total}");
     let older = link(&audit.body, "next").expect("older entries");
     let second = app.get(&older, &reviewer).await;
-    assert!(
-        count_of(&second.body).starts_with("101–200 av "),
-        "{}",
-        count_of(&second.body)
-    );
+    // The second page starts after the first one's entries and what was logged since (the
+    // first page's own search), and shows the rest.
+    let shown = count_of(&second.body);
+    let (range, now_of) = shown.split_once(" av ").unwrap();
+    let (from, to) = range.split_once('–').unwrap();
+    let (from, to): (i64, i64) = (from.parse().unwrap(), to.parse().unwrap());
+    let now_of: i64 = now_of.replace(' ', "").parse().unwrap();
+    assert!(from > 100 && now_of > of, "{shown}");
+    assert_eq!(to, now_of, "{shown}: the last page");
+    // One row an entry, besides the header's.
+    let rows = i64::try_from(second.body.matches("<tr>").count()).unwrap() - 1;
+    assert_eq!(to - from + 1, rows, "{shown}: the rows shown");
 }
 
 /// The client lookups (`client.list`) about `client` by `who`.
@@ -188,6 +207,19 @@ async fn the_log_review_finds_a_client_by_personnummer_or_name(app: TestApp) {
         )
         .await;
     }
+    // A second client whose name starts as A1's.
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_clients(&[test_client(
+        ClientId::new(),
+        "Almqvist Tredje",
+        &personnummer(7),
+        w.a,
+        w.a2,
+        Protection::None,
+    )])
+    .await
+    .unwrap();
+    tx.commit(&[]).await.unwrap();
     let a1 = format!("client:{}", w.client_a1);
     let b1 = format!("client:{}", w.client_b1);
 
@@ -212,7 +244,7 @@ async fn the_log_review_finds_a_client_by_personnummer_or_name(app: TestApp) {
         && e.new.care_context.as_deref() == Some("log_review")));
 
     // A name that fits several clients, and one nobody has, answer beside the field.
-    let several = app.get("/audit?client=B", &reviewer).await;
+    let several = app.get("/audit?client=Alm", &reviewer).await;
     several.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "flera brukare");
     let nobody = app.get("/audit?client=Zyx", &reviewer).await;
     nobody.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "ingen brukare");
@@ -302,7 +334,7 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     sim.abort();
     let d = crate::support::read(&app, &admin, format!("/api/v1/devices/{camera}")).await;
-    assert_eq!(d["device"]["status"], "test_passed");
+    assert_eq!(d["status"], "test_passed");
     // The pass's entry says what it rests on; the frame itself is nowhere.
     let mut tx = app.store.begin_read().await.unwrap();
     let steps = tx
@@ -370,7 +402,39 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
     assert_eq!(pass(other).await.status, StatusCode::OK);
 }
 
+/// Every client page a report links to opens for the one who reads the report.
+async fn a_reports_links_lead_only_where_its_reader_may_go(app: TestApp) {
+    let w = World::build(&app).await;
+    let assessor = w.p("m_assessor").bearer();
+    // Decisions of July, not carried out three months on.
+    for c in [w.client_a1, w.client_b1] {
+        ok(
+            &app,
+            &assessor,
+            Method::POST,
+            format!("/api/v1/clients/{c}/decisions"),
+            json!({"law": "sol", "service": "night_supervision", "supervision_mode": "camera",
+                   "times": "22:00", "decided_on": "2026-07-01", "valid_from": "2026-07-01"}),
+        )
+        .await;
+    }
+    let mut linked = 0;
+    for who in ["m_assessor", "m_manager"] {
+        let (auth, _) = session(&app, &w, who).await;
+        let report = app.get("/reports/not-carried-out", &auth).await;
+        assert_eq!(report.status, StatusCode::OK, "{who}");
+        for part in report.body.split(r#"href="/clients/"#).skip(1) {
+            let id = &part[..part.find('"').unwrap()];
+            let res = app.get(&format!("/clients/{id}"), &auth).await;
+            assert_eq!(res.status, StatusCode::OK, "{who} follows the link to {id}");
+            linked += 1;
+        }
+    }
+    assert_eq!(linked, 2, "the assessor's two clients, none for the manager");
+}
+
 db_tests!(
+    a_reports_links_lead_only_where_its_reader_may_go,
     lists_page_with_a_total_and_keep_their_filters,
     the_log_review_finds_a_client_by_personnummer_or_name,
     a_test_passes_only_after_a_real_test,

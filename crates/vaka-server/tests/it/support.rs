@@ -537,7 +537,7 @@ pub async fn commission(
     step("install").await;
     let d = read(app, admin, format!("/api/v1/devices/{device}")).await;
     let mut credential = None;
-    match d["device"]["kind"].as_str().unwrap() {
+    match d["kind"].as_str().unwrap() {
         "camera" => {
             let c = ok(
                 app,
@@ -557,7 +557,14 @@ pub async fn commission(
             credential = Some(c);
         }
         "alarm_unit" => {
-            test_alarm(app, device, client, d["device"]["dc09_account"].as_str(), app.services.now()).await;
+            test_alarm(
+                app,
+                device,
+                client,
+                d["dc09_account"].as_str(),
+                app.services.now(),
+            )
+            .await;
             step("pass_test").await;
         }
         _ => {

@@ -228,6 +228,7 @@ import-mode-all = Import every row (nothing is stored if a row is bad)
 import-mode-only_valid = Import only the good rows
 import-upload_clients = Send the client file
 import-upload_devices = Send the device file
+import-checking = The file is being checked … please wait, the page shows the result when the check is done.
 import-columns = Columns
 import-required = required
 import-report = Report

@@ -228,6 +228,7 @@ import-mode-all = Importera alla rader (inget sparas om någon rad är fel)
 import-mode-only_valid = Importera bara de korrekta raderna
 import-upload_clients = Skicka brukarfilen
 import-upload_devices = Skicka utrustningsfilen
+import-checking = Filen kontrolleras … vänta, sidan visar resultatet när kontrollen är klar.
 import-columns = Kolumner
 import-required = krävs
 import-report = Rapport

@@ -164,11 +164,8 @@ async fn devices_page(
         t,
         "/devices",
         &filter,
-        n,
-        DEVICES_PAGE,
-        found.offset,
-        found.items.len(),
-        found.total,
+        (n, DEVICES_PAGE),
+        (found.offset, found.items.len(), found.total),
     );
     let devices = found.items;
     let status = page.status();

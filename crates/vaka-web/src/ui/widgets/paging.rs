@@ -47,17 +47,14 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// A pager for `shown` items from `offset` of `total`, the pages linked as `path?` the
-    /// `filters` and `page=N` (1-based, `size` a page).
+    /// A pager for page `page` (1-based, `size` a page) showing `shown` items from `offset` of
+    /// `total`, the pages linked as `path?` the `filters` and `page=N`.
     pub fn new<F: Serialize>(
         t: Tr,
         path: &str,
         filters: &F,
-        page: i64,
-        size: i64,
-        offset: i64,
-        shown: usize,
-        total: i64,
+        (page, size): (i64, i64),
+        (offset, shown, total): (i64, usize, i64),
     ) -> Self {
         let shown = i64::try_from(shown).unwrap_or(i64::MAX);
         let link = |n: i64| {
@@ -122,10 +119,10 @@ mod tests {
             q: &'static str,
         }
         let t = Tr::new(Lang::Sv);
-        let first = Pager::new(t, "/clients", &F { q: "an na" }, 1, 200, 0, 200, 450);
+        let first = Pager::new(t, "/clients", &F { q: "an na" }, (1, 200), (0, 200, 450));
         assert_eq!(first.prev, None);
         assert_eq!(first.next.as_deref(), Some("/clients?q=an+na&page=2"));
-        let last = Pager::new(t, "/clients", &F { q: "" }, 3, 200, 400, 50, 450);
+        let last = Pager::new(t, "/clients", &F { q: "" }, (3, 200), (400, 50, 450));
         assert_eq!(last.prev.as_deref(), Some("/clients?q=&page=2"));
         assert_eq!(last.next, None);
         assert_eq!(page_number(Some("x")), 1);

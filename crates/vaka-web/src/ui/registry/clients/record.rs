@@ -68,11 +68,8 @@ pub async fn list(Req { state, t, caller }: Req, Query(s): Query<ClientSearch>) 
         t,
         "/clients",
         &[("q", q.as_str())],
-        n,
-        CLIENTS_PAGE,
-        found.offset,
-        found.items.len(),
-        found.total,
+        (n, CLIENTS_PAGE),
+        (found.offset, found.items.len(), found.total),
     );
     Ok(render(
         StatusCode::OK,
