@@ -160,7 +160,7 @@ test("decision and consent → order accepted → camera registered, tested, act
   writeFileSync(creds, JSON.stringify({ devices: [{ kind: "camera", serial: "DV-WEB-0001", credential }] }));
   const sim = spawn(vakaBin(), ["simulate", "cameras", "--server", demo.url, "--credentials", creds, "--offline-every", "0"], { stdio: "ignore" });
   try {
-    const deviceUrl = admin.url().split("?")[0];
+    const deviceUrl = admin.url().split("?")[0].replace(/\/steps$/, "");
     // The page shows the camera's connection when it is asked: ask again until it has one.
     for (let tries = 0; ; tries++) {
       assert.ok(tries < 300, "the simulated camera did not connect");
@@ -226,12 +226,26 @@ test("the administrator imports clients from a Windows-1252 file: a bad row stop
     await section.getByRole("button", { name: "Skicka brukarfilen" }).click();
     await admin.getByTestId("import-report").waitFor();
   };
+  // While the file is checked, its button is disabled and a progress line says so: what the
+  // form looks like just after it was sent is kept for the next page to read.
+  await admin.evaluate(() => document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const status = form.querySelector("[data-busy-status]");
+    sessionStorage.setItem("sent", JSON.stringify({
+      disabled: form.querySelector("button").disabled,
+      progress: !status.hidden && !!status.querySelector("progress") && status.textContent.includes("Filen kontrolleras"),
+      busy: form.getAttribute("aria-busy"),
+    }));
+  }));
   await send("all");
+  const sent = JSON.parse(await admin.evaluate(() => sessionStorage.getItem("sent")));
+  assert.deepEqual(sent, { disabled: true, progress: true, busy: "true" });
   const report = admin.getByTestId("import-report");
   assert.match(await report.textContent(), /Inget är importerat/);
   assert.match(await report.textContent(), /windows-1252/);
   const problem = report.locator("tbody tr");
   assert.equal(await problem.count(), 1);
+  assert.equal((await report.getByTestId("list-count").textContent()).trim(), "1 av 1");
   assert.match(await problem.textContent(), /^3\s*identity/);
   assert.equal((await admin.getByTestId("rows-imported").textContent()).trim(), "0");
 
