@@ -248,7 +248,11 @@ impl CameraHub {
     /// first frame, which is dropped unseen (never stored, never shown); the test ends at once.
     /// `Offline` when the camera is not connected, `Busy` when someone is looking in through
     /// it; `Ok(false)` when it is connected but sent no frame in time.
-    pub async fn test_frame(&self, device: DeviceId, wait: Duration) -> Result<bool, LookInRefused> {
+    pub async fn test_frame(
+        &self,
+        device: DeviceId,
+        wait: Duration,
+    ) -> Result<bool, LookInRefused> {
         let mut look = self.start_look_in(device)?;
         let got = matches!(
             tokio::time::timeout(wait, look.frames.recv()).await,

@@ -4,8 +4,8 @@ use jiff::Timestamp;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
 use vaka_domain::audit_checkpoint::CheckpointVerifier;
-use vaka_domain::ids::{ClientId, UnitId, UserId};
 use vaka_domain::client::ClientSummary;
+use vaka_domain::ids::{ClientId, UnitId, UserId};
 use vaka_domain::personnummer::ClientIdentity;
 use vaka_domain::reason::{AccessReason, RegistryReason};
 use vaka_store::{AuditQuery, ClientQuery, StoreError};
@@ -157,26 +157,25 @@ impl Services {
                     .chars()
                     .filter(|c| !c.is_whitespace() && *c != '-' && *c != '+')
                     .collect();
-                let found: Vec<ClientSummary> = if !compact.is_empty()
-                    && compact.bytes().all(|b| b.is_ascii_digit())
-                {
-                    let identity = ClientIdentity::parse_official(text, today)
-                        .map_err(|e| Fault::invalid("client", e.reason()))?;
-                    match r.find_client_by_identity(identity.as_str()).await? {
-                        Some(id) => r.get_client_summary(id).await?.into_iter().collect(),
-                        None => Vec::new(),
-                    }
-                } else if reach.everything {
-                    r.find_clients_by_name(text, 2).await?
-                } else {
-                    let q = ClientQuery {
-                        search: Some(text.to_owned()),
-                        searched: true,
-                        limit: 2,
-                        offset: 0,
+                let found: Vec<ClientSummary> =
+                    if !compact.is_empty() && compact.bytes().all(|b| b.is_ascii_digit()) {
+                        let identity = ClientIdentity::parse_official(text, today)
+                            .map_err(|e| Fault::invalid("client", e.reason()))?;
+                        match r.find_client_by_identity(identity.as_str()).await? {
+                            Some(id) => r.get_client_summary(id).await?.into_iter().collect(),
+                            None => Vec::new(),
+                        }
+                    } else if reach.everything {
+                        r.find_clients_by_name(text, 2).await?
+                    } else {
+                        let q = ClientQuery {
+                            search: Some(text.to_owned()),
+                            searched: true,
+                            limit: 2,
+                            offset: 0,
+                        };
+                        r.list_clients_in_reach(ctx.principal.user_id, &q).await?
                     };
-                    r.list_clients_in_reach(ctx.principal.user_id, &q).await?
-                };
                 let one = match found.as_slice() {
                     [] => None,
                     [one] => Some(one.clone()),
@@ -207,7 +206,8 @@ impl Services {
                     grant.as_ref(),
                 );
                 e.client_id = one.as_ref().map(|c| c.id);
-                e.flags.protected_identity = one.as_ref().is_some_and(|c| c.protection.is_protected());
+                e.flags.protected_identity =
+                    one.as_ref().is_some_and(|c| c.protection.is_protected());
                 e.details = Some(
                     serde_json::json!({ "lookup": "audit_client", "results": usize::from(allowed) })
                         .to_string(),

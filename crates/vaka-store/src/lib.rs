@@ -444,8 +444,11 @@ pub trait ClientRead: Send {
     ) -> StoreResult<Vec<ClientSummary>>;
 
     /// How many clients [`ClientRead::list_clients_in_reach`] finds, its limit and offset aside.
-    async fn count_clients_in_reach(&mut self, user: UserId, query: &ClientQuery)
-    -> StoreResult<i64>;
+    async fn count_clients_in_reach(
+        &mut self,
+        user: UserId,
+        query: &ClientQuery,
+    ) -> StoreResult<i64>;
 
     async fn get_client_summary(
         &mut self,

@@ -700,7 +700,7 @@ impl Bench {
                             client_id: (step == DeviceStep::Assign).then_some(client.id),
                             note: None,
                         },
-                            vaka_service::registry::devices::TestSeen::Fixture,
+                        vaka_service::registry::devices::TestSeen::Fixture,
                     )
                     .await
                     .with_context(|| format!("{} of alarm unit {account}", step.code()))?

@@ -43,7 +43,11 @@ fn count_of(body: &str) -> String {
 fn link(body: &str, rel: &str) -> Option<String> {
     let at = body.find(&format!(r#"rel="{rel}" href=""#))?;
     let rest = &body[at + format!(r#"rel="{rel}" href=""#).len()..];
-    Some(rest[..rest.find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&"))
+    Some(
+        rest[..rest.find('"').unwrap()]
+            .replace("&#38;", "&")
+            .replace("&amp;", "&"),
+    )
 }
 
 async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
@@ -94,10 +98,16 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(count_of(&first.body), "200 av 453");
     assert_eq!(link(&first.body, "prev"), None);
-    assert_eq!(link(&first.body, "next").as_deref(), Some("/clients?q=&page=2"));
+    assert_eq!(
+        link(&first.body, "next").as_deref(),
+        Some("/clients?q=&page=2")
+    );
     let last = app.get("/clients?page=3", &admin).await;
     assert_eq!(count_of(&last.body), "401–453 av 453");
-    assert_eq!(link(&last.body, "prev").as_deref(), Some("/clients?q=&page=2"));
+    assert_eq!(
+        link(&last.body, "prev").as_deref(),
+        Some("/clients?q=&page=2")
+    );
     assert_eq!(link(&last.body, "next"), None);
     // The search is kept across pages.
     let searched = app.get("/clients?q=lista&page=2", &admin).await;
@@ -120,7 +130,10 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
     assert_eq!(next, "/devices?kind=camera&status=&serial=&page=2");
     let more = app.get(&next, &admin).await;
     assert_eq!(count_of(&more.body), "201–230 av 230");
-    assert!(!more.body.contains("PG-0230"), "alarm units are filtered out");
+    assert!(
+        !more.body.contains("PG-0230"),
+        "alarm units are filtered out"
+    );
     let all = app.get("/devices", &admin).await;
     assert_eq!(count_of(&all.body), "200 av 233");
     // The register form comes before the list.
@@ -227,15 +240,15 @@ async fn the_log_review_finds_a_client_by_personnummer_or_name(app: TestApp) {
     let (reviewer, _) = session(&app, &w, "m_manager").await;
     for typed in ["19300101-9805", "300101-9805", "alma", "Alma Ett"] {
         let res = app
-            .get(
-                &format!("/audit?client={}", urlencoding(typed)),
-                &reviewer,
-            )
+            .get(&format!("/audit?client={}", urlencoding(typed)), &reviewer)
             .await;
         assert_eq!(res.status, StatusCode::OK, "{typed}: {}", res.body);
         assert!(res.body.contains(&a1), "{typed}: A1's entries shown");
         assert!(!res.body.contains(&b1), "{typed}: only A1's");
-        assert!(res.body.contains(&format!(r#"value="{typed}""#)), "typed text kept");
+        assert!(
+            res.body.contains(&format!(r#"value="{typed}""#)),
+            "typed text kept"
+        );
     }
     // Each lookup is itself an audited read naming the client, in the review's context.
     let lookups = entries_about(&app, &w, "m_manager", w.client_a1).await;
@@ -255,10 +268,11 @@ async fn the_log_review_finds_a_client_by_personnummer_or_name(app: TestApp) {
     let own = app.get("/audit?client=193001019805", &manager).await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     for typed in ["192203039801", "Cecilia"] {
-        let res = app
-            .get(&format!("/audit?client={typed}"), &manager)
-            .await;
-        res.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "ingen brukare som du får granska");
+        let res = app.get(&format!("/audit?client={typed}"), &manager).await;
+        res.assert_says(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ingen brukare som du får granska",
+        );
         assert!(!res.body.contains("Cecilia Bee"));
     }
     let refused = entries_about(&app, &w, "a_unitmgr", w.client_b1).await;
@@ -319,7 +333,11 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
         .assert_says(StatusCode::CONFLICT, "not connected");
     let (page_admin, _) = session(&app, &w, "m_admin").await;
     let page = app.get(&format!("/devices/{camera}"), &page_admin).await;
-    assert!(page.body.contains("Kameran är inte ansluten"), "{}", page.body);
+    assert!(
+        page.body.contains("Kameran är inte ansluten"),
+        "{}",
+        page.body
+    );
     let addr = app.listen().await;
     let sim = connect_sim(&app, addr, camera, &credential).await;
     let page = app.get(&format!("/devices/{camera}"), &page_admin).await;
@@ -346,8 +364,13 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
         .await
         .unwrap();
     drop(tx);
-    assert!(steps.iter().any(|e| e.new.subject_id.as_deref() == Some(&camera.to_string())
-        && e.new.details.as_deref().is_some_and(|d| d.contains("test_frame_at"))));
+    assert!(steps.iter().any(|e| {
+        e.new.subject_id.as_deref() == Some(&camera.to_string())
+            && e.new
+                .details
+                .as_deref()
+                .is_some_and(|d| d.contains("test_frame_at"))
+    }));
 
     // An alarm unit: refused without a test alarm, with one from another unit, and with one
     // older than the window; passed with its own recent test alarm.
@@ -371,13 +394,14 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
         .await
         .assert_says(StatusCode::CONFLICT, "no test alarm");
     let now = app.services.now();
-    test_alarm(&app, other, w.client_a2, Some("D7E6"), now).await;
+    test_alarm(&app, other, w.client_a2, Some("D7E6"), now, false).await;
     test_alarm(
         &app,
         unit,
         w.client_a1,
         Some("D7E5"),
         now - SignedDuration::from_mins(31),
+        false,
     )
     .await;
     pass(unit)
@@ -391,6 +415,7 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
         w.client_a1,
         Some("D7E5"),
         now - SignedDuration::from_mins(2),
+        false,
     )
     .await;
     let page = app.get(&format!("/devices/{unit}"), &page_admin).await;
@@ -430,7 +455,10 @@ async fn a_reports_links_lead_only_where_its_reader_may_go(app: TestApp) {
             linked += 1;
         }
     }
-    assert_eq!(linked, 2, "the assessor's two clients, none for the manager");
+    assert_eq!(
+        linked, 2,
+        "the assessor's two clients, none for the manager"
+    );
 }
 
 db_tests!(

@@ -563,6 +563,7 @@ pub async fn commission(
                 client,
                 d["dc09_account"].as_str(),
                 app.services.now(),
+                true,
             )
             .await;
             step("pass_test").await;
@@ -575,29 +576,41 @@ pub async fn commission(
     credential
 }
 
-/// Stores a test alarm from `device` (its DC-09 `account`) at `at`, through the receiver's
-/// intake, as if the unit's test button had been pressed.
+/// Stores a test alarm from `device` (its DC-09 `account`) at `at`, as if the unit's test button
+/// had been pressed: through the receiver's intake, or — `handled` — already closed as a test by
+/// the alarm centre (so that it waits in no queue of the tests that commission a unit).
 pub async fn test_alarm(
     app: &TestApp,
     device: vaka_domain::ids::DeviceId,
     client: vaka_domain::ids::ClientId,
     account: Option<&str>,
     at: Timestamp,
+    handled: bool,
 ) {
+    let at = vaka_store::values::to_db_precision(at);
     let mut a = vaka_domain::alarm::AlarmRecord::new(
         vaka_domain::alarm::AlarmKind::Test,
         vaka_domain::client::AreaType::Town,
         "test",
         "RX",
-        vaka_store::values::to_db_precision(at),
+        at,
     );
     a.device_id = Some(device);
     a.client_id = Some(client);
     a.account = account.map(str::to_owned);
-    app.services
-        .store_alarm_intake(Vec::new(), vec![a], Vec::new())
-        .await
-        .unwrap();
+    if handled {
+        a.alarm.state = vaka_domain::alarm::AlarmState::Closed;
+        a.alarm.closed_at = Some(at);
+        a.cause = Some(vaka_domain::alarm::CloseCause::Test);
+        let mut tx = app.store.begin().await.unwrap();
+        tx.insert_alarm(&a).await.unwrap();
+        tx.commit(&[]).await.unwrap();
+    } else {
+        app.services
+            .store_alarm_intake(Vec::new(), vec![a], Vec::new())
+            .await
+            .unwrap();
+    }
 }
 
 /// Asserts that `needle` (bytes of a camera frame) is nowhere: not in the captured logs, not in

@@ -95,10 +95,12 @@ async fn to_params(
         "" => None,
         c => match c.parse::<ClientId>() {
             Ok(id) => Some(id),
-            Err(_) => state
-                .services
-                .find_client_for_review(&caller.ctx(), c)
-                .await?,
+            Err(_) => {
+                state
+                    .services
+                    .find_client_for_review(&caller.ctx(), c)
+                    .await?
+            }
         },
     };
     Ok(AuditParams {

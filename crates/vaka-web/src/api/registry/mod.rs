@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use vaka_domain::decision::OrderStatus;
+use vaka_domain::device::DeviceStep;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, ConsentId, DecisionId, DeviceId, OrderId, PauseId, UserId};
+use vaka_gateway::camera::LookInRefused;
 use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput, WithdrawInput};
 use vaka_service::registry::clients::ClientInput;
 use vaka_service::registry::decisions::{DecisionInput, FollowUpReport};
-use vaka_domain::device::DeviceStep;
-use vaka_gateway::camera::LookInRefused;
 use vaka_service::registry::devices::{DeviceInput, DeviceStepInput, TestSeen};
 
 use crate::api::Api;

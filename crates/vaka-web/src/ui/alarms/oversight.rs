@@ -19,8 +19,8 @@ use crate::state::AppState;
 use crate::ui::registry::clients::Names;
 use crate::ui::supervision::console::Flash;
 use crate::ui::supervision::statistics::StatsQuery;
-use crate::ui::widgets::charts::{Series, bars};
 use crate::ui::widgets::alarm_row::mmss;
+use crate::ui::widgets::charts::{Series, bars};
 
 fn when(t: Option<Timestamp>) -> String {
     t.map_or_else(|| "—".into(), local_time)
@@ -323,7 +323,10 @@ pub async fn statistics(Req { state, t, caller }: Req, Query(q): Query<StatsQuer
     for r in &stats.rows {
         let key = format!("{:04}-{:02}", r.year, r.month);
         if let Some(i) = labels.iter().position(|l| *l == key) {
-            for (k, v) in [r.personal, r.fall, r.sensor, r.technical].into_iter().enumerate() {
+            for (k, v) in [r.personal, r.fall, r.sensor, r.technical]
+                .into_iter()
+                .enumerate()
+            {
                 per_kind[k][i] += v;
             }
         }

@@ -22,8 +22,8 @@ use crate::page::{
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
-use crate::ui::widgets::paging::{Pager, page_number};
 use crate::ui::registry::clients::{Choice, Names, choices, form_code};
+use crate::ui::widgets::paging::{Pager, page_number};
 
 pub struct DeviceLine {
     pub id: DeviceId,
@@ -277,9 +277,16 @@ async fn test_seen_text(
         }
         DeviceKind::Camera => t.t("device-test_camera_offline").into_owned(),
         DeviceKind::AlarmUnit => {
-            match state.services.device_test_alarm(&caller.ctx(), d.id).await? {
+            match state
+                .services
+                .device_test_alarm(&caller.ctx(), d.id)
+                .await?
+            {
                 Some(at) => t
-                    .message("device-test_alarm_seen", &[("at", Arg::from(local_time(at)))])
+                    .message(
+                        "device-test_alarm_seen",
+                        &[("at", Arg::from(local_time(at)))],
+                    )
                     .into_owned(),
                 None => t
                     .message(

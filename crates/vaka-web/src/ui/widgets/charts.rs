@@ -172,13 +172,22 @@ mod tests {
         for l in &labels {
             assert!(svg.contains(&format!(">{l}</text>")), "{l} is labelled");
         }
-        assert!(svg.contains("rotate(-45"), "twelve months are turned to fit");
-        assert!(svg.contains(r#"height="3.0""#), "a 1 among 1000s is still seen");
+        assert!(
+            svg.contains("rotate(-45"),
+            "twelve months are turned to fit"
+        );
+        assert!(
+            svg.contains(r#"height="3.0""#),
+            "a 1 among 1000s is still seen"
+        );
         let sizes: Vec<f32> = svg
             .split("font-size=\"")
             .skip(1)
             .map(|s| s.split('"').next().unwrap().parse().unwrap())
             .collect();
-        assert!(!sizes.is_empty() && sizes.iter().all(|s| *s >= 16.0), "{sizes:?}");
+        assert!(
+            !sizes.is_empty() && sizes.iter().all(|s| *s >= 16.0),
+            "{sizes:?}"
+        );
     }
 }
