@@ -72,7 +72,7 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
             let x = gx + bar * j as f32;
             let y = axis - h;
             out.push_str(&format!(
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"><title>{name} {label}: {v}</title></rect>"##,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"><title>{name} {label}: {v}</title></rect>"#,
                 w = (bar - 2.0).max(1.0),
                 fill = esc(s.fill),
                 name = esc(s.name),
