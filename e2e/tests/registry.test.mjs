@@ -1,11 +1,16 @@
 // The registry as the demo's users meet it: a needs assessor registers a client, records a
 // decision on camera night supervision and the client's consent; the unit manager accepts the
 // order; the system administrator registers a camera, assigns it, installs it, fails to
-// activate it before a test, passes the test and activates it; the unit manager sets the times
+// activate it before a test, cannot pass the test before the camera is connected, passes it once
+// the camera has delivered a test frame and activates it; the unit manager sets the times
 // and pauses one night. A user outside the client's unit cannot open the client.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withDemo, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { withDemo, submitPassword, submitCode, totp, vakaBin } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -145,8 +150,30 @@ test("decision and consent → order accepted → camera registered, tested, act
   });
   assert.equal(forced.status, 409);
   assert.match(forced.text, /passed test|godkänt test/);
+  // A pass needs a real test: refused while the camera is not connected, with the reason.
+  assert.match(await admin.getByTestId("device-test-seen").textContent(), /Kameran är inte ansluten/);
   await step("pass_test");
-  await admin.getByText("Steget är registrerat.").waitFor();
+  await admin.getByText(/kameran är inte ansluten: testet kan godkännas först/).first().waitFor();
+  assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "Installerad");
+  // The camera connects (a simulated one, with its credential) and delivers its test frame.
+  const dir = mkdtempSync(join(tmpdir(), "vaka-e2e-cam-"));
+  const creds = join(dir, "camera.json");
+  writeFileSync(creds, JSON.stringify({ devices: [{ kind: "camera", serial: "DV-WEB-0001", credential }] }));
+  const sim = spawn(vakaBin(), ["simulate", "cameras", "--server", demo.url, "--credentials", creds, "--offline-every", "0"], { stdio: "ignore" });
+  try {
+    const deviceUrl = admin.url().split("?")[0].replace(/\/steps$/, "");
+    // The page shows the camera's connection when it is asked: ask again until it has one.
+    for (let tries = 0; ; tries++) {
+      assert.ok(tries < 300, "the simulated camera did not connect");
+      await admin.goto(deviceUrl);
+      if (/Kameran är ansluten/.test(await admin.getByTestId("device-test-seen").textContent())) break;
+    }
+    await step("pass_test");
+    await admin.getByText("Steget är registrerat.").waitFor();
+  } finally {
+    sim.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
   await step("activate");
   await admin.getByText("Steget är registrerat.").waitFor();
   assert.equal((await admin.getByTestId("device-status").textContent()).trim(), "Aktiv");
@@ -202,12 +229,26 @@ test("the administrator imports clients from a Windows-1252 file: a bad row stop
     await section.getByRole("button", { name: "Skicka brukarfilen" }).click();
     await admin.getByTestId("import-report").waitFor();
   };
+  // While the file is checked, its button is disabled and a progress line says so: what the
+  // form looks like just after it was sent is kept for the next page to read.
+  await admin.evaluate(() => document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const status = form.querySelector("[data-busy-status]");
+    sessionStorage.setItem("sent", JSON.stringify({
+      disabled: form.querySelector("button").disabled,
+      progress: !status.hidden && !!status.querySelector("progress") && status.textContent.includes("Filen kontrolleras"),
+      busy: form.getAttribute("aria-busy"),
+    }));
+  }));
   await send("all");
+  const sent = JSON.parse(await admin.evaluate(() => sessionStorage.getItem("sent")));
+  assert.deepEqual(sent, { disabled: true, progress: true, busy: "true" });
   const report = admin.getByTestId("import-report");
   assert.match(await report.textContent(), /Inget är importerat/);
   assert.match(await report.textContent(), /windows-1252/);
   const problem = report.locator("tbody tr");
   assert.equal(await problem.count(), 1);
+  assert.equal((await report.getByTestId("list-count").textContent()).trim(), "1 av 1");
   assert.match(await problem.textContent(), /^3\s*identity/);
   assert.equal((await admin.getByTestId("rows-imported").textContent()).trim(), "0");
 

@@ -21,4 +21,6 @@ pub struct DeviceFilter {
     /// A prefix of the serial number.
     pub serial: Option<String>,
     pub limit: i64,
+    /// How many to skip (paging).
+    pub offset: i64,
 }

@@ -244,6 +244,24 @@ impl CameraHub {
         })
     }
 
+    /// A test of a camera: asks it for pictures as a look-in does and waits up to `wait` for the
+    /// first frame, which is dropped unseen (never stored, never shown); the test ends at once.
+    /// `Offline` when the camera is not connected, `Busy` when someone is looking in through
+    /// it; `Ok(false)` when it is connected but sent no frame in time.
+    pub async fn test_frame(
+        &self,
+        device: DeviceId,
+        wait: Duration,
+    ) -> Result<bool, LookInRefused> {
+        let mut look = self.start_look_in(device)?;
+        let got = matches!(
+            tokio::time::timeout(wait, look.frames.recv()).await,
+            Ok(Some(_))
+        );
+        drop(look);
+        Ok(got)
+    }
+
     /// Ends a look-in (idempotent): the viewer's channel closes and the camera is told to stop.
     pub fn end_look_in(&self, device: DeviceId, look_in: Uuid) {
         let mut inner = self.lock();

@@ -339,6 +339,7 @@ pub async fn seed(
                                 client_id: (*step == DeviceStep::Assign).then_some(client.id),
                                 note: None,
                             },
+                            vaka_service::registry::devices::TestSeen::Fixture,
                         )
                         .await?;
                     status = d.status.code();

@@ -4,9 +4,11 @@ use jiff::Timestamp;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
 use vaka_domain::audit_checkpoint::CheckpointVerifier;
+use vaka_domain::client::ClientSummary;
 use vaka_domain::ids::{ClientId, UnitId, UserId};
-use vaka_domain::reason::AccessReason;
-use vaka_store::{AuditQuery, StoreError};
+use vaka_domain::personnummer::ClientIdentity;
+use vaka_domain::reason::{AccessReason, RegistryReason};
+use vaka_store::{AuditQuery, ClientQuery, StoreError};
 
 use crate::directory::ADMIN;
 use crate::door::{Op, Work};
@@ -49,7 +51,8 @@ impl Services {
         p: Permission,
         action: AuditAction,
         max: i64,
-    ) -> ServiceResult<Vec<AuditEntry>> {
+        count: bool,
+    ) -> ServiceResult<crate::Paged<AuditEntry>> {
         self.door
             .read(ctx.op(action, REVIEW), async |r| {
                 let reach = ctx.principal.reach(p);
@@ -90,18 +93,135 @@ impl Services {
                 out.sort_by_key(|e| std::cmp::Reverse(e.seq));
                 out.dedup_by_key(|e| e.seq);
                 out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
+                // Each entry has one acting unit, so the counts of the units' queries add up.
+                let (mut total, mut newer) = (0, 0);
+                if count {
+                    for query in &queries {
+                        let (t, n) = r.count_audit(query).await?;
+                        total += t;
+                        newer += n;
+                    }
+                }
                 let filters = serde_json::json!({
                     "actor": q.actor, "client": q.client, "action": q.action.map(vaka_domain::audit::AuditAction::code),
                     "from": q.from.map(|t| t.to_string()), "to": q.to.map(|t| t.to_string()),
                     "results": out.len(),
                 });
+                let (total, offset) = if count {
+                    (total, newer)
+                } else {
+                    (i64::try_from(out.len()).unwrap_or(i64::MAX), 0)
+                };
                 r.succeeded(grant.as_ref(), |mut e| {
                     e.client_id = q.client;
                     e.details(filters.to_string())
                 });
-                Ok(out)
+                Ok(crate::Paged {
+                    items: out,
+                    offset,
+                    total,
+                })
             })
             .await
+    }
+
+    /// The client a log reviewer means by a personnummer (any common form) or the start of a
+    /// name: the filter of the log review. Looking a client up reads personal data, so it is
+    /// audited (in the review's care context, naming the client found) and bound by
+    /// need-to-know: a municipality-wide reviewer looks up any client (they review the whole
+    /// log); a unit's reviewer only clients they may read. A client outside that answers as
+    /// none (the refusal is audited, naming the client). `Ok(None)` for empty text.
+    pub async fn find_client_for_review(
+        &self,
+        ctx: &Ctx<'_>,
+        text: &str,
+    ) -> ServiceResult<Option<ClientId>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let today = self.today();
+        // The lookup's entries are kept whatever it finds: the closure answers `Ok` with the
+        // reason to refuse, which becomes the error once they are committed.
+        let found = self
+            .door
+            .read(ctx.op(AuditAction::ClientsListed, REVIEW), async |r| {
+                let reach = ctx.principal.reach(Permission::AuditRead);
+                if reach.is_empty() {
+                    let mut e = r.entry(Outcome::Denied, None);
+                    e.care_context = Some(ADMIN.to_owned());
+                    return Err(Fault::denied(e, AccessReason::MayNotReadAuditLog));
+                }
+                let grant = ctx.principal.any_grant(Permission::AuditRead).cloned();
+                let compact: String = text
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '-' && *c != '+')
+                    .collect();
+                let found: Vec<ClientSummary> =
+                    if !compact.is_empty() && compact.bytes().all(|b| b.is_ascii_digit()) {
+                        let identity = ClientIdentity::parse_official(text, today)
+                            .map_err(|e| Fault::invalid("client", e.reason()))?;
+                        match r.find_client_by_identity(identity.as_str()).await? {
+                            Some(id) => r.get_client_summary(id).await?.into_iter().collect(),
+                            None => Vec::new(),
+                        }
+                    } else if reach.everything {
+                        r.find_clients_by_name(text, 2).await?
+                    } else {
+                        let q = ClientQuery {
+                            search: Some(text.to_owned()),
+                            searched: true,
+                            limit: 2,
+                            offset: 0,
+                        };
+                        r.list_clients_in_reach(ctx.principal.user_id, &q).await?
+                    };
+                let one = match found.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    _ => {
+                        let mut e = r.entry(Outcome::Success, grant.as_ref());
+                        e.details = Some(
+                            serde_json::json!({ "lookup": "audit_client", "results": found.len() })
+                                .to_string(),
+                        );
+                        r.record(e);
+                        return Ok(Err(RegistryReason::SeveralClientsMatch));
+                    }
+                };
+                // Need-to-know: outside the whole log, only clients the reviewer may read.
+                let allowed = one.as_ref().is_some_and(|c| {
+                    reach.everything
+                        || ctx
+                            .principal
+                            .client_grant_for(Permission::ClientRead, c.provider_id, c.unit_id)
+                            .is_some()
+                });
+                let mut e = r.entry(
+                    if one.is_some() && !allowed {
+                        Outcome::Denied
+                    } else {
+                        Outcome::Success
+                    },
+                    grant.as_ref(),
+                );
+                e.client_id = one.as_ref().map(|c| c.id);
+                e.flags.protected_identity =
+                    one.as_ref().is_some_and(|c| c.protection.is_protected());
+                e.details = Some(
+                    serde_json::json!({ "lookup": "audit_client", "results": usize::from(allowed) })
+                        .to_string(),
+                );
+                r.record(e);
+                Ok(match one {
+                    Some(c) if allowed => Ok(c.id),
+                    _ => Err(RegistryReason::NoClientForReview),
+                })
+            })
+            .await?;
+        found
+            .map(Some)
+            .map_err(|reason| ServiceError::invalid("client", reason))
     }
 
     /// Searches the log, newest first (log review).
@@ -110,12 +230,33 @@ impl Services {
         ctx: &Ctx<'_>,
         q: &AuditSearch,
     ) -> ServiceResult<Vec<AuditEntry>> {
+        Ok(self
+            .audit_query(
+                ctx,
+                q,
+                Permission::AuditRead,
+                AuditAction::AuditSearched,
+                500,
+                false,
+            )
+            .await?
+            .items)
+    }
+
+    /// One page of a search of the log, newest first, with how many entries match in all and
+    /// how many newer ones come before the page (log review).
+    pub async fn search_audit_page(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &AuditSearch,
+    ) -> ServiceResult<crate::Paged<AuditEntry>> {
         self.audit_query(
             ctx,
             q,
             Permission::AuditRead,
             AuditAction::AuditSearched,
             500,
+            true,
         )
         .await
     }
@@ -126,14 +267,17 @@ impl Services {
         ctx: &Ctx<'_>,
         q: &AuditSearch,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        self.audit_query(
-            ctx,
-            q,
-            Permission::AuditExport,
-            AuditAction::AuditExported,
-            100_000,
-        )
-        .await
+        Ok(self
+            .audit_query(
+                ctx,
+                q,
+                Permission::AuditExport,
+                AuditAction::AuditExported,
+                100_000,
+                false,
+            )
+            .await?
+            .items)
     }
 
     /// The head of the chain as the store records it: the last entry's sequence number and

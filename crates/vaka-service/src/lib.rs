@@ -30,6 +30,16 @@ use vaka_store::Store;
 pub use context::{Ctx, RequestMeta};
 pub use error::{ServiceError, ServiceResult};
 
+/// One page of a longer list: its items, where it starts, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    /// How many come before this page.
+    pub offset: i64,
+    /// How many the whole list holds.
+    pub total: i64,
+}
+
 /// Settings of the use cases, with the defaults of docs/RULES.md.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {

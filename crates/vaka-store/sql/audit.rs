@@ -41,6 +41,32 @@ impl AuditRead for SqlTx {
         .records()
     }
 
+    async fn count_audit(&mut self, q: &AuditQuery) -> StoreResult<(i64, i64)> {
+        let before = q.before_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+        let row = sqlx::query!(
+            r#"SELECT COUNT(*) as "total!: i64",
+                      COALESCE(SUM(CASE WHEN seq >= $7 THEN 1 ELSE 0 END), 0) as "newer!: i64"
+               FROM audit_log
+               WHERE (actor_user_id = $1 OR $1 IS NULL)
+                 AND (client_id = $2 OR $2 IS NULL)
+                 AND (action = $3 OR $3 IS NULL)
+                 AND (at >= $4 OR $4 IS NULL)
+                 AND (at < $5 OR $5 IS NULL)
+                 AND (actor_unit_id = $6 OR $6 IS NULL)"#,
+            q.actor.map(|u| u.0),
+            q.client.map(|c| c.0),
+            q.action.map(vaka_domain::audit::AuditAction::code),
+            q.from.map(DbInstant::new),
+            q.to.map(DbInstant::new),
+            q.actor_unit.map(|u| u.0),
+            before,
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok((row.total, row.newer))
+    }
+
     async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])> {
         let head = sqlx::query!(
             r#"SELECT seq as "seq!: i64", hash as "hash!: Vec<u8>" FROM audit_head WHERE id = 1"#

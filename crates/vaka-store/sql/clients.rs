@@ -28,9 +28,10 @@ impl ClientRead for SqlTx {
                                  WHERE r.user_id = $1
                                    AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
                    ORDER BY c.name_key, c.id
-                   LIMIT $2"#,
+                   LIMIT $2 OFFSET $3"#,
                 user.0,
                 q.limit,
+                q.offset,
             )
             .fetch_all(&mut *self.tx)
             .await,
@@ -46,11 +47,12 @@ impl ClientRead for SqlTx {
                                        AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
                          AND c.identity >= $2 AND c.identity < $3
                        ORDER BY c.name_key, c.id
-                       LIMIT $4"#,
+                       LIMIT $4 OFFSET $5"#,
                     user.0,
                     lower,
                     upper,
                     q.limit,
+                    q.offset,
                 )
                 .fetch_all(&mut *self.tx)
                 .await
@@ -66,16 +68,91 @@ impl ClientRead for SqlTx {
                                    AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
                      AND c.name_key >= $2 AND c.name_key < $3
                    ORDER BY c.name_key, c.id
-                   LIMIT $4"#,
+                   LIMIT $4 OFFSET $5"#,
                 user.0,
                 lower,
                 upper,
                 q.limit,
+                q.offset,
             )
             .fetch_all(&mut *self.tx)
             .await,
         };
         rows.records()
+    }
+
+    async fn find_clients_by_name(
+        &mut self,
+        prefix: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ClientSummary>> {
+        let (lower, upper) = prefix_bounds(prefix);
+        sqlx::query_as!(
+            ClientRow,
+            r#"SELECT c.id as "id!: Uuid", c.identity as "identity!", c.name as "name!",
+                      c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid",
+                      c.protection as "protection!"
+               FROM clients c
+               WHERE c.name_key >= $1 AND c.name_key < $2
+               ORDER BY c.name_key, c.id
+               LIMIT $3"#,
+            lower,
+            upper,
+            limit,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()
+    }
+
+    async fn count_clients_in_reach(&mut self, user: UserId, q: &ClientQuery) -> StoreResult<i64> {
+        // The same three searches as the list, counted.
+        let search = q.search.as_deref().map(|s| (s, prefix_bounds(s)));
+        let n = match search {
+            None => {
+                sqlx::query_scalar!(
+                    r#"SELECT COUNT(*) as "n!: i64"
+                   FROM clients c
+                   WHERE EXISTS (SELECT 1 FROM client_reach r
+                                 WHERE r.user_id = $1
+                                   AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))"#,
+                    user.0,
+                )
+                .fetch_one(&mut *self.tx)
+                .await
+            }
+            Some((s, (lower, upper))) if s.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                sqlx::query_scalar!(
+                    r#"SELECT COUNT(*) as "n!: i64"
+                       FROM clients c
+                       WHERE EXISTS (SELECT 1 FROM client_reach r
+                                     WHERE r.user_id = $1
+                                       AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
+                         AND c.identity >= $2 AND c.identity < $3"#,
+                    user.0,
+                    lower,
+                    upper,
+                )
+                .fetch_one(&mut *self.tx)
+                .await
+            }
+            Some((_, (lower, upper))) => {
+                sqlx::query_scalar!(
+                    r#"SELECT COUNT(*) as "n!: i64"
+                   FROM clients c
+                   WHERE EXISTS (SELECT 1 FROM client_reach r
+                                 WHERE r.user_id = $1
+                                   AND (r.everything OR r.unit_id = c.unit_id OR r.organisation_id = c.provider_id))
+                     AND c.name_key >= $2 AND c.name_key < $3"#,
+                    user.0,
+                    lower,
+                    upper,
+                )
+                .fetch_one(&mut *self.tx)
+                .await
+            }
+        };
+        n.map_err(map_sqlx_error)
     }
 
     async fn get_client_summary(&mut self, id: ClientId) -> StoreResult<Option<ClientSummary>> {

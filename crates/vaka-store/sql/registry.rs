@@ -394,13 +394,14 @@ impl RegistryRead for SqlTx {
                  AND (client_id = $3 OR $3 IS NULL)
                  AND ((serial >= $4 AND serial < $5) OR $4 IS NULL)
                ORDER BY kind, serial
-               LIMIT $6"#,
+               LIMIT $6 OFFSET $7"#,
             f.kind.map(vaka_domain::device::DeviceKind::code),
             f.status.map(vaka_domain::device::DeviceStatus::code),
             f.client.map(|c| c.0),
             lower,
             upper,
             f.limit,
+            f.offset,
         )
         .fetch_all(&mut *self.tx)
         .await
@@ -408,6 +409,33 @@ impl RegistryRead for SqlTx {
         .into_iter()
         .map(|r| self.device(r))
         .collect()
+    }
+
+    async fn count_devices(&mut self, f: &DeviceFilter) -> StoreResult<i64> {
+        let (lower, upper) = f
+            .serial
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map_or((None, None), |s| {
+                (Some(s.to_owned()), Some(format!("{s}{}", char::MAX)))
+            });
+        sqlx::query_scalar!(
+            r#"SELECT COUNT(*) as "n!: i64"
+               FROM devices
+               WHERE (kind = $1 OR $1 IS NULL)
+                 AND (status = $2 OR $2 IS NULL)
+                 AND (client_id = $3 OR $3 IS NULL)
+                 AND ((serial >= $4 AND serial < $5) OR $4 IS NULL)"#,
+            f.kind.map(vaka_domain::device::DeviceKind::code),
+            f.status.map(vaka_domain::device::DeviceStatus::code),
+            f.client.map(|c| c.0),
+            lower,
+            upper,
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)
     }
 
     async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>> {

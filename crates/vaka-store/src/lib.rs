@@ -416,6 +416,10 @@ pub trait AuditRead: Send {
     /// Newest first.
     async fn search_audit(&mut self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
 
+    /// How many entries match `query` (its page bounds aside), and how many of them are newer
+    /// than the page (sequence number at or above `before_seq`): a page's place in the whole.
+    async fn count_audit(&mut self, query: &AuditQuery) -> StoreResult<(i64, i64)>;
+
     /// The last sequence number and hash (0 and zeros when empty).
     async fn audit_head(&mut self) -> StoreResult<(u64, [u8; 32])>;
 }
@@ -430,6 +434,21 @@ pub trait ClientRead: Send {
         user: UserId,
         query: &ClientQuery,
     ) -> StoreResult<Vec<ClientSummary>>;
+
+    /// Clients whose name starts with `prefix`, whoever may see them, in name order: for a
+    /// municipality-wide log review, which reads the whole log. The caller checks the right.
+    async fn find_clients_by_name(
+        &mut self,
+        prefix: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ClientSummary>>;
+
+    /// How many clients [`ClientRead::list_clients_in_reach`] finds, its limit and offset aside.
+    async fn count_clients_in_reach(
+        &mut self,
+        user: UserId,
+        query: &ClientQuery,
+    ) -> StoreResult<i64>;
 
     async fn get_client_summary(
         &mut self,
@@ -762,6 +781,9 @@ pub trait RegistryRead: Send {
     async fn get_device_by_credential(&mut self, hash: &[u8]) -> StoreResult<Option<Device>>;
 
     async fn list_devices(&mut self, filter: &DeviceFilter) -> StoreResult<Vec<Device>>;
+
+    /// How many devices `filter` finds, its limit and offset aside.
+    async fn count_devices(&mut self, filter: &DeviceFilter) -> StoreResult<i64>;
 
     async fn list_device_events(&mut self, device: DeviceId) -> StoreResult<Vec<DeviceEvent>>;
 }

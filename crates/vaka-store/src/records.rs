@@ -94,6 +94,8 @@ pub struct ClientQuery {
     /// Whether the caller searched (for the audit entry, which never holds the search text).
     pub searched: bool,
     pub limit: i64,
+    /// How many to skip (paging).
+    pub offset: i64,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,26 @@ document.addEventListener("submit", function (e) {
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
 
+// A form whose work takes a while (an import's check of its file) shows it while it is sent:
+// its buttons are disabled, so that nobody sends the file twice, and a progress line says what
+// is happening. Coming back to the page (the browser's back button) enables them again.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (e.defaultPrevented || !form || !form.hasAttribute || !form.hasAttribute("data-busy")) { return; }
+  Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+  form.setAttribute("aria-busy", "true");
+  var status = form.querySelector("[data-busy-status]");
+  if (status) { status.hidden = false; }
+});
+window.addEventListener("pageshow", function () {
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-busy]"), function (form) {
+    Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+    form.removeAttribute("aria-busy");
+    var status = form.querySelector("[data-busy-status]");
+    if (status) { status.hidden = true; }
+  });
+});
+
 // Live lists (the supervision queue, the alarm centre's queue, one alarm, the night patrol's
 // list): the server sends the list's HTML as a server-sent event whenever it changes, and the
 // list is brought up to date around whatever the user is doing (see `liveMorph`). Without this

@@ -19,6 +19,14 @@ reasons! {
         ActivatedOnlyAfterPassedTest => "device-activated-only-after-passed-test",
         /// Returning or decommissioning an active device.
         DeactivateFirst => "device-deactivate-first",
+        /// A camera's pass asked for while it is not connected to the gateway.
+        TestCameraNotConnected => "device-test-camera-not-connected",
+        /// A connected camera that delivered no test frame in time (or is busy with a look-in).
+        TestCameraNoFrame => "device-test-camera-no-frame",
+        /// An alarm unit's pass with no test alarm from its DC-09 account in the test window.
+        TestNoTestAlarm { minutes: i64 } => "device-test-no-test-alarm",
+        /// An alarm unit's pass without a DC-09 account to send the test alarm from.
+        TestNoAccount => "device-test-no-account",
         /// A step the device's status does not allow.
         StepNotPossible { status: DeviceStatus, step: DeviceStep } => "device-step-not-possible",
         /// The assign step without a client.

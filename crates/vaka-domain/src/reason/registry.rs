@@ -170,5 +170,9 @@ reasons! {
         NotAPlacement => "registry-not-a-placement",
         /// Not a client's id.
         NotAClientId => "registry-not-a-client-id",
+        /// A log review's client filter that names no client the reviewer may look up.
+        NoClientForReview => "registry-no-client-for-review",
+        /// A log review's client filter whose name fits several clients.
+        SeveralClientsMatch => "registry-several-clients-match",
     }
 }

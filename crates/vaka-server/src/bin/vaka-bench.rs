@@ -700,6 +700,7 @@ impl Bench {
                             client_id: (step == DeviceStep::Assign).then_some(client.id),
                             note: None,
                         },
+                        vaka_service::registry::devices::TestSeen::Fixture,
                     )
                     .await
                     .with_context(|| format!("{} of alarm unit {account}", step.code()))?
@@ -750,6 +751,7 @@ impl Bench {
                     search: None,
                     searched: false,
                     limit: i64::try_from(count).unwrap_or(i64::MAX),
+                    offset: 0,
                 },
             )
             .await?;

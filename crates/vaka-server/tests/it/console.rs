@@ -40,8 +40,9 @@ pub(crate) async fn supervised(
     )
     .await;
     let camera: DeviceId = v["device"]["id"].as_str().unwrap().parse().unwrap();
-    let credential = v["credential"].as_str().unwrap().to_owned();
-    commission(app, &admin, camera, client).await;
+    let credential = commission(app, &admin, camera, client)
+        .await
+        .expect("a camera's credential");
     (camera, credential)
 }
 

@@ -19,6 +19,7 @@ mod console;
 mod coverage;
 mod directory;
 mod import;
+mod lists;
 mod login;
 mod night;
 mod operations;

@@ -1111,22 +1111,13 @@ async fn content(app: &TestApp, w: &World) {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    for (step, client) in [
-        ("assign", Some(w.client_a1)),
-        ("install", None),
-        ("pass_test", None),
-        ("activate", None),
-    ] {
-        let res = app
-            .json(
-                Method::POST,
-                &format!("/api/v1/devices/{device}/steps"),
-                &w.p("m_admin").bearer(),
-                json!({"step": step, "client_id": client}),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::OK, "{step}: {}", res.body);
-    }
+    crate::support::commission(
+        app,
+        &w.p("m_admin").bearer(),
+        device.parse().unwrap(),
+        w.client_a1,
+    )
+    .await;
     let res = app
         .json(
             Method::POST,

@@ -125,7 +125,17 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
         v["orders"][0]["status"], "accepted",
         "not started by a refused step"
     );
-    assert_eq!(step("pass_test", None).await.status, StatusCode::OK);
+    // A pass needs a real test: refused while the camera is not connected, recorded once it
+    // is connected and has delivered a test frame.
+    step("pass_test", None)
+        .await
+        .assert_says(StatusCode::CONFLICT, "not connected");
+    let addr = app.listen().await;
+    let credential = reg["credential"].as_str().unwrap().to_owned();
+    let sim = crate::console::connect_sim(&app, addr, dev.parse().unwrap(), &credential).await;
+    let passed = step("pass_test", None).await;
+    assert_eq!(passed.status, StatusCode::OK, "{}", passed.body);
+    sim.abort();
     let active = step("activate", None).await;
     assert_eq!(active.status, StatusCode::OK, "{}", active.body);
     assert_eq!(active.json()["status"], "active");
@@ -473,6 +483,7 @@ async fn registry_counts(
                 search: None,
                 searched: false,
                 limit: 10_000,
+                offset: 0,
             },
         )
         .await

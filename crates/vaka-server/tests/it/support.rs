@@ -507,15 +507,18 @@ pub async fn read(app: &TestApp, who: &Auth, path: String) -> serde_json::Value 
     ok(app, who, Method::GET, path, serde_json::Value::Null).await
 }
 
-/// Takes a registered device through its steps to active at `client`: assign, install, a passed
-/// test, activate (each must succeed).
+/// Takes a registered device through its steps to active at `client`: assign, install, a real
+/// test, activate (each must succeed). A camera's test is a test frame: it gets a new credential
+/// and a simulated camera connects with it for the test (returned: the camera's credential from
+/// then on); an alarm unit's test is a test alarm from its account, stored through the
+/// receiver's intake.
 pub async fn commission(
     app: &TestApp,
     admin: &Auth,
     device: vaka_domain::ids::DeviceId,
     client: vaka_domain::ids::ClientId,
-) {
-    for step in ["assign", "install", "pass_test", "activate"] {
+) -> Option<String> {
+    let step = async |step: &str| {
         let body = if step == "assign" {
             serde_json::json!({"step": step, "client_id": client})
         } else {
@@ -528,7 +531,85 @@ pub async fn commission(
             format!("/api/v1/devices/{device}/steps"),
             body,
         )
-        .await;
+        .await
+    };
+    step("assign").await;
+    step("install").await;
+    let d = read(app, admin, format!("/api/v1/devices/{device}")).await;
+    let mut credential = None;
+    match d["kind"].as_str().unwrap() {
+        "camera" => {
+            let c = ok(
+                app,
+                admin,
+                Method::POST,
+                format!("/api/v1/devices/{device}/credential"),
+                serde_json::Value::Null,
+            )
+            .await["credential"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let addr = app.listen().await;
+            let sim = crate::console::connect_sim(app, addr, device, &c).await;
+            step("pass_test").await;
+            sim.abort();
+            credential = Some(c);
+        }
+        "alarm_unit" => {
+            test_alarm(
+                app,
+                device,
+                client,
+                d["dc09_account"].as_str(),
+                app.services.now(),
+                true,
+            )
+            .await;
+            step("pass_test").await;
+        }
+        _ => {
+            step("pass_test").await;
+        }
+    }
+    step("activate").await;
+    credential
+}
+
+/// Stores a test alarm from `device` (its DC-09 `account`) at `at`, as if the unit's test button
+/// had been pressed: through the receiver's intake, or — `handled` — already closed as a test by
+/// the alarm centre (so that it waits in no queue of the tests that commission a unit).
+pub async fn test_alarm(
+    app: &TestApp,
+    device: vaka_domain::ids::DeviceId,
+    client: vaka_domain::ids::ClientId,
+    account: Option<&str>,
+    at: Timestamp,
+    handled: bool,
+) {
+    let at = vaka_store::values::to_db_precision(at);
+    let mut a = vaka_domain::alarm::AlarmRecord::new(
+        vaka_domain::alarm::AlarmKind::Test,
+        vaka_domain::client::AreaType::Town,
+        "test",
+        "RX",
+        at,
+    );
+    a.device_id = Some(device);
+    a.client_id = Some(client);
+    a.account = account.map(str::to_owned);
+    if handled {
+        a.alarm.state = vaka_domain::alarm::AlarmState::Closed;
+        a.alarm.closed_at = Some(at);
+        a.cause = Some(vaka_domain::alarm::CloseCause::Test);
+        let mut tx = app.store.begin().await.unwrap();
+        tx.insert_alarm(&a).await.unwrap();
+        tx.commit(&[]).await.unwrap();
+    } else {
+        app.services
+            .store_alarm_intake(Vec::new(), vec![a], Vec::new())
+            .await
+            .unwrap();
     }
 }
 

@@ -383,6 +383,18 @@ impl Services {
         search: Option<&str>,
         limit: i64,
     ) -> ServiceResult<Vec<ClientSummary>> {
+        Ok(self.list_clients_page(ctx, search, 0, limit).await?.items)
+    }
+
+    /// One page of the clients the caller may see (need-to-know), filtered by a name or
+    /// identity prefix, with how many there are in all. Audited like [`Services::list_clients`].
+    pub async fn list_clients_page(
+        &self,
+        ctx: &Ctx<'_>,
+        search: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> ServiceResult<crate::Paged<ClientSummary>> {
         let op = ctx.op(AuditAction::ClientsListed, "client_list");
         self.door
             .read(op, async |r| {
@@ -400,12 +412,21 @@ impl Services {
                     searched: search.is_some(),
                     search,
                     limit: limit.clamp(1, 500),
+                    offset: offset.max(0),
                 };
                 let clients = r
                     .list_clients_in_reach(ctx.principal.user_id, &query)
                     .await?;
-                let details =
-                    serde_json::json!({ "results": clients.len(), "searched": query.searched });
+                let total = if query.offset == 0
+                    && i64::try_from(clients.len()).unwrap_or(i64::MAX) < query.limit
+                {
+                    i64::try_from(clients.len()).unwrap_or(i64::MAX)
+                } else {
+                    r.count_clients_in_reach(ctx.principal.user_id, &query)
+                        .await?
+                };
+                let details = serde_json::json!({ "results": clients.len(), "total": total,
+                                                  "offset": query.offset, "searched": query.searched });
                 let mut e = r
                     .entry(Outcome::Success, Some(&grant))
                     .details(details.to_string());
@@ -414,7 +435,11 @@ impl Services {
                     ..AuditFlags::default()
                 };
                 r.record(e);
-                Ok(clients)
+                Ok(crate::Paged {
+                    items: clients,
+                    offset: query.offset,
+                    total,
+                })
             })
             .await
     }

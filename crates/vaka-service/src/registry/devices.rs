@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use vaka_domain::access::{Assignment, Permission, Principal, Scope};
+use vaka_domain::alarm::AlarmKind;
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::decision::{OrderStatus, ServiceKind, SupervisionMode};
 use vaka_domain::device::{
@@ -55,6 +56,33 @@ pub struct DeviceStepInput {
     /// For `assign`: the client.
     pub client_id: Option<ClientId>,
     pub note: Option<String>,
+}
+
+/// How long before a pass an alarm unit's test alarm may have arrived.
+pub const TEST_ALARM_WINDOW_MINUTES: i64 = 30;
+
+/// What the system saw of a device's test when its pass is asked for. A pass is recorded only
+/// after a real test: a camera that is connected and delivered a test frame, an alarm unit whose
+/// test alarm arrived (the service looks for it itself, see [`Services::device_step`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestSeen {
+    /// What the camera gateway saw when the pass was asked for: whether the camera was
+    /// connected, and when it delivered a test frame (the frame itself is dropped unseen).
+    Gateway {
+        camera_connected: bool,
+        camera_frame_at: Option<Timestamp>,
+    },
+    /// Devices set up by `vaka demo` and the benchmark, which have no device on site: the pass
+    /// is taken as given and the audit entry says so. Never for a front end.
+    Fixture,
+}
+
+impl TestSeen {
+    /// Nothing seen: no camera connected, no frame.
+    pub const NOTHING: TestSeen = TestSeen::Gateway {
+        camera_connected: false,
+        camera_frame_at: None,
+    };
 }
 
 /// A registered device and its credential (shown only here).
@@ -240,6 +268,67 @@ async fn activate_orders(
     Ok(())
 }
 
+/// When `device`'s test alarm (a test alarm from the device, that is from its DC-09 account)
+/// arrived in the test window before `now`: the latest one.
+async fn test_alarm_at(
+    tx: &mut dyn vaka_store::ReadTx,
+    device: &Device,
+    now: Timestamp,
+) -> WorkResult<Option<Timestamp>> {
+    if device.kind != DeviceKind::AlarmUnit || device.dc09_account.is_none() {
+        return Ok(None);
+    }
+    let from = now - jiff::SignedDuration::from_mins(TEST_ALARM_WINDOW_MINUTES);
+    let to = now + jiff::SignedDuration::from_secs(1);
+    Ok(tx
+        .list_alarms_between(from, to)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.device_id == Some(device.id)
+                && a.alarm.kind == AlarmKind::Test
+                && (a.account.is_none() || a.account == device.dc09_account)
+        })
+        .map(|a| a.alarm.received_at)
+        .max())
+}
+
+/// What a pass of `device`'s test rests on (for the audit entry), or why it is refused.
+/// Devices without a test the system can see (locks, tags) pass on the installer's word.
+async fn test_evidence(
+    tx: &mut dyn vaka_store::ReadTx,
+    device: &Device,
+    seen: TestSeen,
+    now: Timestamp,
+) -> WorkResult<Option<serde_json::Value>> {
+    let TestSeen::Gateway {
+        camera_connected,
+        camera_frame_at,
+    } = seen
+    else {
+        return Ok(Some(serde_json::json!({ "fixture": true })));
+    };
+    match device.kind {
+        DeviceKind::Camera => match (camera_connected, camera_frame_at) {
+            (_, Some(at)) => Ok(Some(serde_json::json!({ "test_frame_at": at.to_string() }))),
+            (false, None) => Err(Fault::conflict(DeviceReason::TestCameraNotConnected)),
+            (true, None) => Err(Fault::conflict(DeviceReason::TestCameraNoFrame)),
+        },
+        DeviceKind::AlarmUnit => {
+            if device.dc09_account.is_none() {
+                return Err(Fault::conflict(DeviceReason::TestNoAccount));
+            }
+            match test_alarm_at(tx, device, now).await? {
+                Some(at) => Ok(Some(serde_json::json!({ "test_alarm_at": at.to_string() }))),
+                None => Err(Fault::conflict(DeviceReason::TestNoTestAlarm {
+                    minutes: TEST_ALARM_WINDOW_MINUTES,
+                })),
+            }
+        }
+        DeviceKind::Lock | DeviceKind::NfcTag => Ok(None),
+    }
+}
+
 impl Services {
     /// Registers a device in stock and issues its credential.
     pub async fn register_device(
@@ -269,22 +358,46 @@ impl Services {
         ctx: &Ctx<'_>,
         filter: DeviceFilter,
     ) -> ServiceResult<Vec<Device>> {
+        Ok(self.list_devices_page(ctx, filter).await?.items)
+    }
+
+    /// One page of the inventory (the filter's limit and offset), with how many devices the
+    /// filter finds in all. Audited like [`Services::list_devices`].
+    pub async fn list_devices_page(
+        &self,
+        ctx: &Ctx<'_>,
+        filter: DeviceFilter,
+    ) -> ServiceResult<crate::Paged<Device>> {
         let op = ctx.op(AuditAction::DevicesListed, DEVICES);
         self.door
             .read(op, async |r| {
                 let grant = manage_devices(r, DeviceReason::OnlyAdminsSeeInventory, None)?;
                 let f = DeviceFilter {
                     limit: filter.limit.clamp(1, 1000),
+                    offset: filter.offset.max(0),
                     ..filter
                 };
                 let devices = r.list_devices(&f).await?;
+                let n = i64::try_from(devices.len()).unwrap_or(i64::MAX);
+                let total = if f.offset == 0 && n < f.limit {
+                    n
+                } else {
+                    r.count_devices(&f).await?
+                };
                 r.succeeded(Some(&grant), |e| {
-                    let mut e =
-                        e.details(serde_json::json!({ "results": devices.len() }).to_string());
+                    let mut e = e.details(
+                        serde_json::json!({ "results": devices.len(), "total": total,
+                                            "offset": f.offset })
+                        .to_string(),
+                    );
                     e.client_id = f.client;
                     e
                 });
-                Ok(devices)
+                Ok(crate::Paged {
+                    items: devices,
+                    offset: f.offset,
+                    total,
+                })
             })
             .await
     }
@@ -315,13 +428,45 @@ impl Services {
             .await
     }
 
+    /// When the device's test alarm arrived in the test window before now, if it did (alarm
+    /// units only). What the pass of an alarm unit rests on, and what its page shows.
+    pub async fn device_test_alarm(
+        &self,
+        ctx: &Ctx<'_>,
+        id: DeviceId,
+    ) -> ServiceResult<Option<Timestamp>> {
+        let op = ctx.op(AuditAction::DevicesListed, DEVICES);
+        self.door
+            .read(op, async |r| {
+                let grant = manage_devices(
+                    r,
+                    DeviceReason::OnlyAdminsSeeDevices,
+                    Some(device_subject(id)),
+                )?;
+                let d = r.get_device(id).await?.ok_or(Fault::not_found("device"))?;
+                let now = r.now();
+                let at = test_alarm_at(r.reads(), &d, now).await?;
+                r.succeeded(Some(&grant), |e| {
+                    let mut e = e.subject("device", id);
+                    e.client_id = d.client_id;
+                    e
+                });
+                Ok(at)
+            })
+            .await
+    }
+
     /// Takes a device one step through its lifecycle. Activating a camera or alarm unit starts
-    /// the client's accepted order for that service.
+    /// the client's accepted order for that service. A passed test is recorded only after a
+    /// real one: a camera that was connected and delivered a test frame (`seen`, from the
+    /// gateway), an alarm unit whose test alarm arrived from its DC-09 account within
+    /// [`TEST_ALARM_WINDOW_MINUTES`].
     pub async fn device_step(
         &self,
         ctx: &Ctx<'_>,
         id: DeviceId,
         input: DeviceStepInput,
+        seen: TestSeen,
     ) -> ServiceResult<Device> {
         let op = ctx.op(AuditAction::DeviceStepTaken, DEVICES);
         self.door
@@ -332,6 +477,11 @@ impl Services {
                 let mut d = w.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let from = d.status;
                 let to = from.after(input.step)?;
+                let evidence = if input.step == DeviceStep::PassTest {
+                    test_evidence(w.reads(), &d, seen, now).await?
+                } else {
+                    None
+                };
                 match input.step {
                     DeviceStep::Assign => {
                         let client = input.client_id.ok_or_else(|| {
@@ -402,6 +552,7 @@ impl Services {
                             "step": input.step.code(),
                             "from": from.code(),
                             "to": to.code(),
+                            "test": evidence,
                         })
                         .to_string(),
                     );

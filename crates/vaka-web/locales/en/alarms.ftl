@@ -167,6 +167,7 @@ health-clear_hint = The account is marked unencrypted: anyone who reaches the re
 
 astats-title = Safety-alarm statistics
 astats-intro = Alarms per type, unit and month, how often the contact and arrival targets were met, and technical alarms. Test alarms are not counted.
+astats-chart_months = Alarms per month and kind
 astats-contact_met = Contact on time
 astats-contact_median = Median to contact
 astats-arrival_met = Arrival on time

@@ -167,6 +167,7 @@ health-clear_hint = Kontot är markerat okrypterat: den som når mottagaren kan 
 
 astats-title = Statistik för trygghetslarm
 astats-intro = Larm per typ, enhet och månad, hur ofta målen för kontakt och framme nåddes, och tekniska larm. Provlarm räknas inte.
+astats-chart_months = Larm per månad och slag
 astats-contact_met = Kontakt i tid
 astats-contact_median = Median till kontakt
 astats-arrival_met = Framme i tid

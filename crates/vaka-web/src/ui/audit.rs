@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, Outcome};
 use vaka_domain::ids::ClientId;
-use vaka_domain::reason::{DirectoryReason, RegistryReason};
+use vaka_domain::reason::DirectoryReason;
 
 use crate::api::audit::{AuditParams, audit_csv};
 use crate::error::ApiError;
@@ -18,6 +18,7 @@ use crate::identity::Caller;
 use crate::page::{OrPage, PageCtx, PageResult, Req, local_time, render};
 use crate::routes::Routes;
 use crate::state::AppState;
+use crate::ui::widgets::paging::counted;
 
 /// The search form as typed: a username rather than an id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -63,6 +64,8 @@ pub struct AuditPage {
     pub can_export: bool,
     pub export_query: String,
     pub older_query: Option<String>,
+    /// Where the page stands: "100 av 2 050".
+    pub count: String,
 }
 
 fn query_string<T: Serialize>(v: &T) -> String {
@@ -86,12 +89,19 @@ async fn to_params(
                 .ok_or_else(|| ApiError::invalid("user", DirectoryReason::NoUserWithUsername))?,
         ),
     };
+    // An internal id as the export links give it, else a personnummer or the start of a name,
+    // resolved by the service (an audited read, bound by need-to-know).
     let client_id = match f.client.trim() {
         "" => None,
-        c => Some(
-            c.parse::<ClientId>()
-                .map_err(|_| ApiError::invalid("client", RegistryReason::NotAClientId))?,
-        ),
+        c => match c.parse::<ClientId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                state
+                    .services
+                    .find_client_for_review(&caller.ctx(), c)
+                    .await?
+            }
+        },
     };
     Ok(AuditParams {
         user_id,
@@ -189,17 +199,25 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
                     can_export: false,
                     export_query: String::new(),
                     older_query: None,
+                    count: String::new(),
                     f,
                     page: page.with_error(&e),
                 },
             ));
         }
     };
-    let entries = state
+    let found = state
         .services
-        .search_audit(&caller.ctx(), &search)
+        .search_audit_page(&caller.ctx(), &search)
         .await
         .or_page(&page)?;
+    let count = counted(
+        t,
+        found.offset,
+        i64::try_from(found.items.len()).unwrap_or(i64::MAX),
+        found.total,
+    );
+    let entries = found.items;
     let older_query = (i64::try_from(entries.len()) == Ok(PAGE))
         .then(|| {
             entries.last().map(|e| {
@@ -221,6 +239,7 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
                 ..f.clone()
             }),
             older_query,
+            count,
             f,
             page,
         },

@@ -98,3 +98,5 @@ registry-not-a-choice = is not one of the choices
 registry-not-whole-minutes = must be a whole number of minutes
 registry-not-a-placement = is not valid
 registry-not-a-client-id = is not a client id
+registry-no-client-for-review = no client you may review has that personnummer or name
+registry-several-clients-match = several clients have a name that starts so: type the personnummer

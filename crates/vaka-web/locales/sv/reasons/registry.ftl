@@ -98,3 +98,5 @@ registry-not-a-choice = är inte ett av alternativen
 registry-not-whole-minutes = ska vara ett helt antal minuter
 registry-not-a-placement = är inte giltig
 registry-not-a-client-id = är inget brukar-id
+registry-no-client-for-review = ingen brukare som du får granska har det personnumret eller namnet
+registry-several-clients-match = flera brukare har ett namn som börjar så: skriv personnumret

@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use vaka_domain::decision::OrderStatus;
+use vaka_domain::device::DeviceStep;
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, ConsentId, DecisionId, DeviceId, OrderId, PauseId, UserId};
+use vaka_gateway::camera::LookInRefused;
 use vaka_service::registry::care::{ConsentInput, PauseInput, PlanInput, WithdrawInput};
 use vaka_service::registry::clients::ClientInput;
 use vaka_service::registry::decisions::{DecisionInput, FollowUpReport};
-use vaka_service::registry::devices::{DeviceInput, DeviceStepInput};
+use vaka_service::registry::devices::{DeviceInput, DeviceStepInput, TestSeen};
 
 use crate::api::Api;
 use crate::api::registry::dto::{
@@ -24,6 +26,8 @@ use crate::api::registry::dto::{
 };
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Json, Path, Query};
+use crate::identity::Caller;
+use crate::state::AppState;
 
 /// Register a client.
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
@@ -258,6 +262,7 @@ pub async fn list_devices(
         client: p.client_id,
         serial: p.serial,
         limit: 1000,
+        offset: 0,
     };
     let d = s.services.list_devices(&caller.ctx(), f).await?;
     Ok(Json(d.iter().map(DeviceDto::from).collect()))
@@ -320,8 +325,47 @@ pub async fn device_step(
     Json(input): Json<DeviceStepInput>,
 ) -> ApiResult<Json<DeviceDto>> {
     Ok(Json(DeviceDto::from(
-        &s.services.device_step(&caller.ctx(), id, input).await?,
+        &s.services
+            .device_step(
+                &caller.ctx(),
+                id,
+                input.clone(),
+                test_seen(&s, &caller, id, input.step).await,
+            )
+            .await?,
     )))
+}
+
+/// How long a camera has to deliver its test frame.
+const TEST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What the camera gateway sees of a device when its test's pass is asked for: whether it is
+/// connected and, if so, when it delivered a test frame (dropped unseen). Only for callers who
+/// may handle devices, and only for the pass step (anything else asks the camera nothing).
+pub(crate) async fn test_seen(
+    s: &AppState,
+    caller: &Caller,
+    id: DeviceId,
+    step: DeviceStep,
+) -> TestSeen {
+    if step != DeviceStep::PassTest
+        || !caller
+            .principal
+            .has_permission(vaka_domain::access::Permission::DeviceManage)
+    {
+        return TestSeen::NOTHING;
+    }
+    match s.cameras.test_frame(id, TEST_FRAME_WAIT).await {
+        Ok(true) => TestSeen::Gateway {
+            camera_connected: true,
+            camera_frame_at: Some(s.services.now()),
+        },
+        Ok(false) | Err(LookInRefused::Busy) => TestSeen::Gateway {
+            camera_connected: true,
+            camera_frame_at: None,
+        },
+        Err(LookInRefused::Offline) => TestSeen::NOTHING,
+    }
 }
 
 /// Issue a new credential (the old one stops working); shown once.

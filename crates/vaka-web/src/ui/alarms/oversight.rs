@@ -20,6 +20,7 @@ use crate::ui::registry::clients::Names;
 use crate::ui::supervision::console::Flash;
 use crate::ui::supervision::statistics::StatsQuery;
 use crate::ui::widgets::alarm_row::mmss;
+use crate::ui::widgets::charts::{Series, bars};
 
 fn when(t: Option<Timestamp>) -> String {
     t.map_or_else(|| "—".into(), local_time)
@@ -294,6 +295,8 @@ pub struct StatsPage {
     pub from: String,
     pub to: String,
     pub lines: Vec<StatLine>,
+    /// Alarms per month and kind, the whole scope.
+    pub chart_months: String,
 }
 
 fn pct(p: Option<u32>, measured: u32) -> String {
@@ -313,6 +316,55 @@ pub async fn statistics(Req { state, t, caller }: Req, Query(q): Query<StatsQuer
         .await
         .or_page(&page)?;
     let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
+    // Every month of the period is a bucket of the chart, with or without alarms.
+    let mut labels: Vec<String> = Vec::new();
+    let mut d = stats.from;
+    while d <= stats.to && labels.len() <= 30 {
+        labels.push(d.strftime("%Y-%m").to_string());
+        match d.checked_add(jiff::Span::new().months(1)) {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    let mut per_kind = [(); 4].map(|()| vec![0u32; labels.len()]);
+    for r in &stats.rows {
+        let key = format!("{:04}-{:02}", r.year, r.month);
+        if let Some(i) = labels.iter().position(|l| *l == key) {
+            for (k, v) in [r.personal, r.fall, r.sensor, r.technical]
+                .into_iter()
+                .enumerate()
+            {
+                per_kind[k][i] += v;
+            }
+        }
+    }
+    let [personal, fall, sensor, technical] = per_kind;
+    let chart_months = bars(
+        &t.t("astats-chart_months"),
+        &labels,
+        &[
+            Series {
+                name: &t.t("alarm_kind-personal"),
+                fill: "#1f5fa8",
+                values: personal,
+            },
+            Series {
+                name: &t.t("alarm_kind-fall"),
+                fill: "#b3261e",
+                values: fall,
+            },
+            Series {
+                name: &t.t("alarm_kind-sensor"),
+                fill: "#8d6e00",
+                values: sensor,
+            },
+            Series {
+                name: &t.t("alarm_kind-technical"),
+                fill: "#555555",
+                values: technical,
+            },
+        ],
+    );
     let lines = stats
         .rows
         .iter()
@@ -338,6 +390,7 @@ pub async fn statistics(Req { state, t, caller }: Req, Query(q): Query<StatsQuer
             from: stats.from.strftime("%Y-%m").to_string(),
             to: stats.to.strftime("%Y-%m").to_string(),
             lines,
+            chart_months,
         },
     ))
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use vaka_domain::device::{Dc09KeyStyle, Device, DeviceKind, DeviceStatus, DeviceStep};
 use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
@@ -23,6 +23,7 @@ use crate::page::{
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 use crate::ui::registry::clients::{Choice, Names, choices, form_code};
+use crate::ui::widgets::paging::{Pager, page_number};
 
 pub struct DeviceLine {
     pub id: DeviceId,
@@ -109,6 +110,7 @@ impl DeviceForm {
 pub struct DevicesPage {
     pub page: PageCtx,
     pub devices: Vec<DeviceLine>,
+    pub pager: Pager,
     pub kinds: Vec<Choice>,
     pub statuses: Vec<Choice>,
     pub key_styles: Vec<Choice>,
@@ -116,7 +118,7 @@ pub struct DevicesPage {
     pub form: DeviceForm,
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, Deserialize, Serialize, Default, Clone)]
 pub struct DeviceSearch {
     #[serde(default)]
     pub kind: String,
@@ -124,8 +126,15 @@ pub struct DeviceSearch {
     pub status: String,
     #[serde(default)]
     pub serial: String,
+    #[serde(skip_serializing)]
     pub ok: Option<String>,
+    /// The page of the list (1-based).
+    #[serde(skip_serializing)]
+    pub page: Option<String>,
 }
+
+/// Devices a page of the inventory shows.
+const DEVICES_PAGE: i64 = 200;
 
 async fn devices_page(
     state: &AppState,
@@ -135,25 +144,36 @@ async fn devices_page(
     form: DeviceForm,
 ) -> PageResult {
     let t = page.t;
-    let devices = state
+    let n = page_number(filter.page.as_deref());
+    let found = state
         .services
-        .list_devices(
+        .list_devices_page(
             &caller.ctx(),
             DeviceFilter {
                 kind: DeviceKind::from_code(filter.kind.trim()),
                 status: DeviceStatus::from_code(filter.status.trim()),
                 serial: Some(filter.serial.trim().to_owned()).filter(|s| !s.is_empty()),
                 client: None,
-                limit: 500,
+                limit: DEVICES_PAGE,
+                offset: (n - 1) * DEVICES_PAGE,
             },
         )
         .await
         .or_page(&page)?;
+    let pager = Pager::new(
+        t,
+        "/devices",
+        &filter,
+        (n, DEVICES_PAGE),
+        (found.offset, found.items.len(), found.total),
+    );
+    let devices = found.items;
     let status = page.status();
     Ok(render(
         status,
         &DevicesPage {
             devices: devices.iter().map(|d| line(t, d, &state.cameras)).collect(),
+            pager,
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
             statuses: choices(t, "device_status", DeviceStatus::ALL, DeviceStatus::code),
             key_styles: choices(t, "key_style", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
@@ -238,6 +258,49 @@ pub struct DevicePage {
     pub form: DeviceForm,
     pub kinds: Vec<Choice>,
     pub key_styles: Vec<Choice>,
+    /// What the system sees of the device's test, when a pass is one of the next steps.
+    pub test_seen: Option<String>,
+}
+
+/// What the system sees of `d`'s test now, in words: whether the camera is connected, when the
+/// alarm unit's test alarm arrived. Only asked when a pass is possible.
+async fn test_seen_text(
+    state: &AppState,
+    caller: &Caller,
+    t: Tr,
+    d: &Device,
+) -> Result<String, vaka_service::ServiceError> {
+    use crate::i18n::Arg;
+    Ok(match d.kind {
+        DeviceKind::Camera if state.cameras.is_online(d.id) => {
+            t.t("device-test_camera_connected").into_owned()
+        }
+        DeviceKind::Camera => t.t("device-test_camera_offline").into_owned(),
+        DeviceKind::AlarmUnit => {
+            match state
+                .services
+                .device_test_alarm(&caller.ctx(), d.id)
+                .await?
+            {
+                Some(at) => t
+                    .message(
+                        "device-test_alarm_seen",
+                        &[("at", Arg::from(local_time(at)))],
+                    )
+                    .into_owned(),
+                None => t
+                    .message(
+                        "device-test_alarm_none",
+                        &[(
+                            "minutes",
+                            Arg::Int(vaka_service::registry::devices::TEST_ALARM_WINDOW_MINUTES),
+                        )],
+                    )
+                    .into_owned(),
+            }
+        }
+        DeviceKind::Lock | DeviceKind::NfcTag => t.t("device-test_manual").into_owned(),
+    })
 }
 
 async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: PageCtx) -> PageResult {
@@ -254,6 +317,11 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
         .filter(|s| d.status.after(**s).is_ok())
         .map(|s| (s.code().to_owned(), t.code("device_step", s.code())))
         .collect();
+    let test_seen = if steps.iter().any(|s| s.0 == DeviceStep::PassTest.code()) {
+        Some(test_seen_text(state, caller, t, &d).await.or_page(&page)?)
+    } else {
+        None
+    };
     let status = page.status();
     let form = DeviceForm {
         kind: d.kind.code().to_owned(),
@@ -304,6 +372,7 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
                 })
                 .collect(),
             can_assign: steps.iter().any(|s| s.0 == DeviceStep::Assign.code()),
+            test_seen,
             steps,
             form,
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
@@ -386,6 +455,7 @@ pub async fn step(
         } else {
             None
         };
+        let seen = crate::api::registry::test_seen(state, caller, id, step).await;
         Ok(state
             .services
             .device_step(
@@ -396,6 +466,7 @@ pub async fn step(
                     client_id,
                     note: Some(form.note.trim().to_owned()).filter(|n| !n.is_empty()),
                 },
+                seen,
             )
             .await?)
     })

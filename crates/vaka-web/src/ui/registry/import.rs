@@ -59,7 +59,12 @@ pub struct ReportView {
     pub rows_valid: u64,
     pub rows_imported: u64,
     pub problems: Vec<ProblemLine>,
+    /// "200 av 2 050" when the report holds more problems than the page shows.
+    pub problems_count: String,
 }
+
+/// Problems the page lists at most (the first ones, in the order of the file's rows).
+const PROBLEMS_SHOWN: usize = 200;
 
 fn view(t: Tr, r: &ImportReport) -> ReportView {
     ReportView {
@@ -80,9 +85,16 @@ fn view(t: Tr, r: &ImportReport) -> ReportView {
         rows_total: r.rows_total,
         rows_valid: r.rows_valid,
         rows_imported: r.rows_imported,
+        problems_count: crate::ui::widgets::paging::counted(
+            t,
+            0,
+            i64::try_from(r.problems.len().min(PROBLEMS_SHOWN)).unwrap_or(i64::MAX),
+            i64::try_from(r.problems.len()).unwrap_or(i64::MAX),
+        ),
         problems: r
             .problems
             .iter()
+            .take(PROBLEMS_SHOWN)
             .map(|p| ProblemLine {
                 row: p.row.map_or_else(|| "—".into(), |n| n.to_string()),
                 field: p

@@ -16,13 +16,20 @@ pub struct Series<'a> {
     pub values: Vec<u32>,
 }
 
-/// A grouped bar chart: for each label, one bar per series.
+/// Text size in the chart's units. The page never draws a chart narrower than three quarters
+/// of its width (`.chart` in vaka.css), so text is at least 12 px on screen.
+const FONT: f32 = 16.0;
+/// The least height of a bar for a value above zero, so that a small value is still seen.
+const MIN_BAR: f32 = 3.0;
+/// About how wide a character of the chart's text is, in its units.
+const CHAR_W: f32 = FONT * 0.6;
+
+/// A grouped bar chart: for each label, one bar per series. Every label is written (turned
+/// when the labels would not fit side by side); a value above zero is never a flat bar.
 pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
     const W: f32 = 640.0;
-    const H: f32 = 260.0;
-    const LEFT: f32 = 40.0;
-    const BOTTOM: f32 = 40.0;
-    const TOP: f32 = 30.0;
+    const LEFT: f32 = 20.0;
+    const TOP: f32 = 52.0;
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
@@ -30,17 +37,26 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
         .unwrap_or(0)
         .max(1) as f32;
     let plot_w = W - LEFT - 10.0;
-    let plot_h = H - BOTTOM - TOP;
     let group = plot_w / labels.len().max(1) as f32;
+    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f32 * CHAR_W;
+    let turned = widest > group * 0.95;
+    // Turned labels need room below the axis as deep as the longest one.
+    let bottom = if turned {
+        widest * 0.72 + FONT + 8.0
+    } else {
+        FONT + 14.0
+    };
+    let plot_h = 200.0;
+    let h_total = TOP + plot_h + bottom;
     let bar = (group * 0.8) / series.len().max(1) as f32;
     let mut desc = Vec::new();
     let mut out = format!(
-        r#"<svg class="chart" role="img" viewBox="0 0 {W} {H}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        r#"<svg class="chart" role="img" viewBox="0 0 {W} {h_total:.0}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
         esc(title)
     );
+    let axis = TOP + plot_h;
     out.push_str(&format!(
-        r##"<line x1="{LEFT}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555" stroke-width="1"/>"##,
-        y = H - BOTTOM,
+        r##"<line x1="{LEFT}" y1="{axis}" x2="{x2}" y2="{axis}" stroke="#555" stroke-width="1"/>"##,
         x2 = W - 10.0
     ));
     for (i, label) in labels.iter().enumerate() {
@@ -48,37 +64,57 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
         let mut parts = Vec::new();
         for (j, s) in series.iter().enumerate() {
             let v = s.values.get(i).copied().unwrap_or(0);
-            let h = plot_h * v as f32 / max;
+            let h = if v == 0 {
+                0.0
+            } else {
+                (plot_h * v as f32 / max).max(MIN_BAR)
+            };
             let x = gx + bar * j as f32;
-            let y = H - BOTTOM - h;
+            let y = axis - h;
             out.push_str(&format!(
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"><title>{name} {label}: {v}</title></rect><text x="{tx:.1}" y="{ty:.1}" font-size="10" text-anchor="middle" fill="#222">{v}</text>"##,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"><title>{name} {label}: {v}</title></rect>"#,
                 w = (bar - 2.0).max(1.0),
                 fill = esc(s.fill),
                 name = esc(s.name),
                 label = esc(label),
-                tx = x + bar / 2.0,
-                ty = y - 3.0,
             ));
+            // The number on its bar where it fits; the bar's title and the description
+            // carry it always.
+            let text_w = v.to_string().len() as f32 * CHAR_W;
+            if text_w <= bar + 2.0 {
+                out.push_str(&format!(
+                    r##"<text x="{tx:.1}" y="{ty:.1}" font-size="{FONT}" text-anchor="middle" fill="#222">{v}</text>"##,
+                    tx = x + bar / 2.0,
+                    ty = y - 4.0,
+                ));
+            }
             parts.push(format!("{} {v}", s.name));
         }
-        out.push_str(&format!(
-            r##"<text x="{x:.1}" y="{y}" font-size="11" text-anchor="middle" fill="#222">{}</text>"##,
-            esc(label),
-            x = gx + group * 0.4,
-            y = H - BOTTOM + 16.0
-        ));
+        let lx = gx + group * 0.4;
+        let ly = axis + FONT + 4.0;
+        if turned {
+            out.push_str(&format!(
+                r##"<text x="{lx:.1}" y="{ly:.1}" font-size="{FONT}" text-anchor="end" transform="rotate(-45 {lx:.1} {ly:.1})" fill="#222">{}</text>"##,
+                esc(label),
+            ));
+        } else {
+            out.push_str(&format!(
+                r##"<text x="{lx:.1}" y="{ly:.1}" font-size="{FONT}" text-anchor="middle" fill="#222">{}</text>"##,
+                esc(label),
+            ));
+        }
         desc.push(format!("{label}: {}", parts.join(", ")));
     }
-    // The legend.
-    for (j, s) in series.iter().enumerate() {
-        let x = LEFT + 150.0 * j as f32;
+    // The legend, on a line of its own above the plot.
+    let mut x = LEFT;
+    for s in series {
         out.push_str(&format!(
-            r##"<rect x="{x}" y="6" width="12" height="12" fill="{}"/><text x="{tx}" y="16" font-size="11" fill="#222">{}</text>"##,
+            r##"<rect x="{x:.1}" y="8" width="14" height="14" fill="{}"/><text x="{tx:.1}" y="21" font-size="{FONT}" fill="#222">{}</text>"##,
             esc(s.fill),
             esc(s.name),
-            tx = x + 16.0
+            tx = x + 18.0
         ));
+        x += 18.0 + s.name.chars().count() as f32 * CHAR_W + 20.0;
     }
     out.push_str(&format!("<desc>{}</desc></svg>", esc(&desc.join("; "))));
     out
@@ -115,7 +151,43 @@ mod tests {
         assert!(svg.contains("<title>Utförda 2026-11: 8</title>"));
         assert!(svg.contains("2026-12: Planerade 4, Utförda 0"));
         // The tallest bar fills the plot; a zero is flat.
-        assert!(svg.contains(r#"height="190.0""#));
+        assert!(svg.contains(r#"height="200.0""#));
         assert!(svg.contains(r#"height="0.0""#));
+    }
+
+    /// Text of at least 16 units (12 px at the least width the page draws), a small value
+    /// still a bar, and every bucket labelled, turned when the labels are many.
+    #[test]
+    fn small_values_show_and_every_bucket_is_labelled_in_readable_text() {
+        let labels: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
+        let svg = bars(
+            "År",
+            &labels,
+            &[Series {
+                name: "Larm",
+                fill: "#1f5fa8",
+                values: (1..=12).map(|m| if m == 3 { 1 } else { 1000 }).collect(),
+            }],
+        );
+        for l in &labels {
+            assert!(svg.contains(&format!(">{l}</text>")), "{l} is labelled");
+        }
+        assert!(
+            svg.contains("rotate(-45"),
+            "twelve months are turned to fit"
+        );
+        assert!(
+            svg.contains(r#"height="3.0""#),
+            "a 1 among 1000s is still seen"
+        );
+        let sizes: Vec<f32> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            !sizes.is_empty() && sizes.iter().all(|s| *s >= 16.0),
+            "{sizes:?}"
+        );
     }
 }

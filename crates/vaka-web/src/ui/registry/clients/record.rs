@@ -24,6 +24,7 @@ use crate::page::{
     render,
 };
 use crate::state::AppState;
+use crate::ui::widgets::paging::{Pager, page_number};
 
 // --- the list ---------------------------------------------------------------------------------
 
@@ -33,6 +34,7 @@ pub struct ClientsPage {
     pub page: PageCtx,
     pub q: String,
     pub clients: Vec<ClientSummary>,
+    pub pager: Pager,
     pub can_create: bool,
     pub can_import: bool,
 }
@@ -41,20 +43,40 @@ pub struct ClientsPage {
 pub struct ClientSearch {
     pub q: Option<String>,
     pub ok: Option<String>,
+    /// The page of the list (1-based).
+    pub page: Option<String>,
 }
+
+/// Clients a page of the list shows.
+const CLIENTS_PAGE: i64 = 200;
 
 pub async fn list(Req { state, t, caller }: Req, Query(s): Query<ClientSearch>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "clients").with_flash_key(s.ok.as_deref());
-    let clients = state
+    let n = page_number(s.page.as_deref());
+    let found = state
         .services
-        .list_clients(&caller.ctx(), s.q.as_deref(), 200)
+        .list_clients_page(
+            &caller.ctx(),
+            s.q.as_deref(),
+            (n - 1) * CLIENTS_PAGE,
+            CLIENTS_PAGE,
+        )
         .await
         .or_page(&page)?;
+    let q = s.q.unwrap_or_default();
+    let pager = Pager::new(
+        t,
+        "/clients",
+        &[("q", q.as_str())],
+        (n, CLIENTS_PAGE),
+        (found.offset, found.items.len(), found.total),
+    );
     Ok(render(
         StatusCode::OK,
         &ClientsPage {
-            q: s.q.unwrap_or_default(),
-            clients,
+            q,
+            clients: found.items,
+            pager,
             can_create: caller.principal.has_permission(Permission::ClientWrite),
             can_import: caller.principal.has_permission(Permission::ImportData),
             page,
