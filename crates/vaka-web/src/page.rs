@@ -525,16 +525,13 @@ where
         let t = Tr::from_request_parts(&mut parts, state)
             .await
             .unwrap_or_default();
-        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-            Ok(b) => b,
-            Err(_) => {
-                let e = ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload-too-large",
-                    "the form is too large",
-                );
-                return Err(error_response("/", e, PageCtx::anonymous(t)));
-            }
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            let e = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "the form is too large",
+            );
+            return Err(error_response("/", e, PageCtx::anonymous(t)));
         };
         let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
         let form = match axum::Form::<T>::from_request(req, state).await {

@@ -250,10 +250,10 @@ async fn show_alarm(
     Ok(render(
         page.status(),
         &AlarmPage {
-            back,
             page,
             id,
             title,
+            back,
             detail,
             drawn,
         },

@@ -201,7 +201,7 @@ where
             match (f.render)(f.state.clone()).await {
                 Ok(html) if html == f.last => {}
                 Ok(html) if drawn.as_deref().is_some_and(|d| d == drawn_mark(&html)) => {
-                    f.last = html
+                    f.last = html;
                 }
                 Ok(html) => {
                     f.last.clone_from(&html);
