@@ -289,8 +289,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = serve::bind(cfg.listen).await?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "ready");
-            println!("Vaka listening on http://{addr}");
-            serve::run(&cfg, listener, state).await?;
+            serve::run(&cfg, listener, state, || {
+                println!("Vaka listening on http://{addr}");
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { common } => {
@@ -360,8 +362,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "  SIA DC-09 alarm receiver on {sia_listen} (TCP and UDP); accounts under `sia_dc09` in that file."
             );
-            println!("Vaka listening on {url}");
-            serve::run(&cfg, listener, state).await?;
+            serve::run(&cfg, listener, state, || {
+                println!("Vaka listening on {url}");
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

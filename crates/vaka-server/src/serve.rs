@@ -50,8 +50,17 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
-/// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
-pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+/// Serves until SIGINT or SIGTERM, then lets requests in flight finish. `ready` is called
+/// (to say "listening") once everything is in place: the signal handlers (a SIGTERM from then
+/// on stops the server cleanly, with its last audit checkpoint), the checkpoint key, the jobs
+/// and the alarm receiver.
+pub async fn run(
+    cfg: &Config,
+    listener: TcpListener,
+    state: AppState,
+    ready: impl FnOnce(),
+) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal()?;
     // Signed checkpoints of the audit log: at start, every minute, at shutdown.
     let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
     let checkpointing = checkpoints.clone().spawn(state.services.clone());
@@ -66,12 +75,13 @@ pub async fn run(cfg: &Config, listener: TcpListener, state: AppState) -> anyhow
         ),
         None => None,
     };
+    ready();
     axum::serve(
         listener,
         app.router
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("server failed")?;
     jobs.abort();
@@ -111,26 +121,30 @@ async fn spawn_metrics(addr: SocketAddr, state: AppState) {
     });
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT or SIGTERM, registered now (not when first polled), so that a signal that comes
+/// right after the server said it listens is not the default action that kills it.
+fn shutdown_signal()
+-> anyhow::Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        Ok(Box::pin(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+            tracing::info!("shutting down");
+        }))
     }
-    tracing::info!("shutting down");
+    #[cfg(not(unix))]
+    {
+        Ok(Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        }))
+    }
 }
 
 /// The clock of the running server.

@@ -233,8 +233,9 @@ async fn the_log_review_finds_a_client_by_personnummer_or_name(app: TestApp) {
     .await
     .unwrap();
     tx.commit(&[]).await.unwrap();
-    let a1 = format!("client:{}", w.client_a1);
-    let b1 = format!("client:{}", w.client_b1);
+    // The subject column of an entry about a client: "Brukare <id>".
+    let a1 = format!("Brukare {}", w.client_a1);
+    let b1 = format!("Brukare {}", w.client_b1);
 
     // The municipality's reviewer, by personnummer in any common form and by name.
     let (reviewer, _) = session(&app, &w, "m_manager").await;
@@ -385,7 +386,7 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
     let (other, _) = installed(
         &app,
         &w,
-        w.client_a2,
+        w.client_b1,
         json!({"kind": "alarm_unit", "serial": "DT-TB", "model": "Trygghetslarm IP",
                "dc09_account": "D7E6", "dc09_key_style": "clear"}),
     )
@@ -394,7 +395,7 @@ async fn a_test_passes_only_after_a_real_test(app: TestApp) {
         .await
         .assert_says(StatusCode::CONFLICT, "no test alarm");
     let now = app.services.now();
-    test_alarm(&app, other, w.client_a2, Some("D7E6"), now, false).await;
+    test_alarm(&app, other, w.client_b1, Some("D7E6"), now, false).await;
     test_alarm(
         &app,
         unit,
