@@ -317,7 +317,8 @@ function demoCodes() {
 demoCodes();
 
 // Tables: on a phone vaka.css shows each row as a card; each cell gets its column's header as a
-// label (unless the template gave it one). A table wrapper that still has to scroll sideways is reachable with the keyboard.
+// label (unless the template gave it one). A table wrapper that still has to scroll sideways, or a
+// chart kept wide enough for its text to stay readable, is reachable with the keyboard.
 (function () {
   function label() {
     document.querySelectorAll("main table").forEach(function (table) {
@@ -339,7 +340,7 @@ demoCodes();
     });
   }
   function reach() {
-    document.querySelectorAll(".table-wrap").forEach(function (w) {
+    document.querySelectorAll(".table-wrap, .chart-wrap").forEach(function (w) {
       if (w.scrollWidth > w.clientWidth + 1) {
         w.setAttribute("tabindex", "0");
       } else if (w.getAttribute("tabindex") === "0") {
