@@ -111,14 +111,18 @@ const WAL_RESTART_FRAMES: i64 = 4_096;
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
-    /// Checkpoints the WAL in the background (see `open_with`).
-    checkpointer: tokio::task::JoinHandle<()>,
+    /// Checkpoints the WAL in the background (see `open_with`); taken by `close`.
+    checkpointer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Tells the checkpointer to close its connection and stop.
+    stop_checkpointer: Arc<tokio::sync::Notify>,
     secrets: Arc<Keyring>,
 }
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
-        self.checkpointer.abort();
+        if let Some(task) = self.checkpointer.get_mut().ok().and_then(Option::take) {
+            task.abort();
+        }
     }
 }
 
@@ -178,11 +182,16 @@ impl SqliteStore {
             sqlx::ConnectOptions::connect(&base.clone().busy_timeout(Duration::from_millis(200)))
                 .await
                 .map_err(map_sqlx_error)?;
+        let stop_checkpointer = Arc::new(tokio::sync::Notify::new());
+        let stop = stop_checkpointer.clone();
         let checkpointer = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.notified() => break,
+                }
                 match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
                     .fetch_one(&mut checkpoint_conn)
                     .await
@@ -204,11 +213,15 @@ impl SqliteStore {
                     Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
                 }
             }
+            // Closed here, so that when `close` returns no connection is left to remove the
+            // WAL and shared-memory files later.
+            let _ = sqlx::Connection::close(checkpoint_conn).await;
         });
         Ok(Self {
             writer,
             readers,
-            checkpointer,
+            checkpointer: std::sync::Mutex::new(Some(checkpointer)),
+            stop_checkpointer,
             secrets: opts.secrets.clone(),
         })
     }
@@ -275,7 +288,11 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
-        self.checkpointer.abort();
+        self.stop_checkpointer.notify_one();
+        let task = self.checkpointer.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = task {
+            let _ = task.await;
+        }
         self.readers.close().await;
 
         self.writer.close().await;
