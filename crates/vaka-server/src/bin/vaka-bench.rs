@@ -546,6 +546,23 @@ impl Bench {
                 unit_ids.push((p.id, unit.id));
             }
         }
+        // An alarm centre covers every unit: an alarm unit goes only to a client whose unit an
+        // alarm centre covers.
+        let centre = org(OrganisationKind::AlarmCentre, None, "Benchlarm AB");
+        services.cli_create_organisation(centre.clone()).await?;
+        let operators = services
+            .create_unit(
+                &ctx,
+                NewUnitInput {
+                    organisation_id: centre.id,
+                    name: "Operatörer".into(),
+                    kind: UnitKind::AlarmOperators,
+                },
+            )
+            .await?;
+        services
+            .set_unit_coverage(&ctx, operators.id, unit_ids.iter().map(|u| u.1).collect())
+            .await?;
         Ok(Self {
             store,
             services,
