@@ -31,6 +31,8 @@ pub struct ReceiverConfig {
     pub dedupe_window: SignedDuration,
     /// At most this many messages in one transaction.
     pub max_batch: usize,
+    /// How long a group commit waits, at most, for the devices the last one answered.
+    pub commit_linger: Duration,
     /// UDP datagrams handled at once.
     pub max_udp_in_flight: usize,
 }
@@ -42,6 +44,7 @@ impl Default for ReceiverConfig {
             idle_timeout: Duration::from_mins(5),
             dedupe_window: SignedDuration::from_mins(10),
             max_batch: 2000,
+            commit_linger: crate::writer::LINGER,
             max_udp_in_flight: 256,
         }
     }
@@ -93,6 +96,7 @@ impl Receiver {
             handler.clock.clone(),
             config.dedupe_window,
             config.max_batch,
+            config.commit_linger,
         )
         .await?;
         Ok(Self {
