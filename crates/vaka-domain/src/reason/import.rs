@@ -82,6 +82,8 @@ reasons! {
         AccountTaken => "import-account-taken",
         /// No client has the identity number a device row names.
         NoClientWithIdentity => "import-no-client-with-identity",
+        /// An alarm unit's client is of a unit no alarm centre covers.
+        NoAlarmCentreCovers => "import-no-alarm-centre-covers",
         /// A row the checks could not judge (a failure that is no rule's).
         RowNotChecked => "import-row-not-checked",
         /// The form was sent without a file.

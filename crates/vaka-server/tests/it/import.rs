@@ -704,6 +704,70 @@ async fn devices_are_imported_and_assigned_to_their_clients(app: TestApp) {
     assert_eq!(n, 4, "nothing stored");
 }
 
+/// As when an alarm unit is assigned by hand: an imported one goes only to a client whose unit
+/// an alarm centre covers (A1 is covered, A2 is not), else the client's alarms would reach no
+/// operator. Other devices go to any client.
+async fn an_alarm_unit_is_imported_only_for_a_client_an_alarm_centre_covers(app: TestApp) {
+    let w = World::build(&app).await;
+    let admin = w.p("m_admin").bearer();
+    let file = "kind;serial;model;dc09_account;dc09_key_style;client_identity\n\
+                alarm_unit;AU-A1;Neat NOVO;0A01;clear;19300101-9805\n\
+                alarm_unit;AU-A2;Neat NOVO;0A02;clear;19310202-9802\n\
+                camera;CAM-A2;Axis M1;;;19310202-9802\n";
+    let res = post(&app, "devices", "all", &admin, "text/csv", file.as_bytes()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let report = res.json();
+    assert_eq!(
+        problems(&report),
+        [(Some(3), Some("client_identity".to_owned()))],
+        "{report}"
+    );
+    assert!(
+        report["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no alarm centre covers"),
+        "{report}"
+    );
+    let devices = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            let mut tx = store.begin_read().await.unwrap();
+            tx.list_devices(&DeviceFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    assert!(devices(&app).await.is_empty(), "nothing stored");
+
+    let res = post(
+        &app,
+        "devices",
+        "only_valid",
+        &admin,
+        "text/csv",
+        file.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut stored: Vec<_> = devices(&app)
+        .await
+        .into_iter()
+        .map(|d| (d.serial, d.client_id))
+        .collect();
+    stored.sort();
+    assert_eq!(
+        stored,
+        [
+            ("AU-A1".to_owned(), Some(w.client_a1)),
+            ("CAM-A2".to_owned(), Some(w.client_a2)),
+        ]
+    );
+}
+
 db_tests!(
     a_good_utf8_file_is_imported_and_every_client_audited,
     a_windows_1252_file_is_read_with_its_swedish_letters,
@@ -717,4 +781,5 @@ db_tests!(
     callers_without_the_right_are_refused_and_audited,
     rows_outside_the_callers_reach_are_refused,
     devices_are_imported_and_assigned_to_their_clients,
+    an_alarm_unit_is_imported_only_for_a_client_an_alarm_centre_covers,
 );

@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use vaka_domain::access::{Assignment, Permission};
+use vaka_domain::alarm_coverage::AlarmCoverage;
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::device::{
     Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep,
 };
-use vaka_domain::ids::{ClientId, DeviceEventId};
+use vaka_domain::ids::{ClientId, DeviceEventId, UnitId};
 use vaka_domain::personnummer::{ClientIdentity, ReserveId};
 use vaka_domain::reason::{ImportReason, InputReason};
 use vaka_store::ReadTx;
@@ -21,6 +22,7 @@ use super::report::{
     Duplicate, ImportProblem, ImportReport, from_error, problem, report_duplicates,
 };
 use super::{Checked, Column, ImportKind, ImportMode, col};
+use crate::alarms::coverage::CoverageFacts;
 use crate::door::Work;
 use crate::error::WorkResult;
 use crate::registry::devices::{DEVICES, DeviceInput, admin_refusal, device_grant, new_device};
@@ -164,7 +166,9 @@ impl DeviceRows {
             .await?
             .into_iter()
             .collect();
-        let mut clients: HashMap<String, Option<ClientId>> = HashMap::new();
+        let mut clients: HashMap<String, Option<(ClientId, Option<UnitId>)>> = HashMap::new();
+        // Which units an alarm centre covers, read once if an alarm unit is assigned.
+        let mut coverage: Option<AlarmCoverage> = None;
         let mut kept = Vec::with_capacity(good.len());
         for (line, mut d, client) in good {
             let mut ok = true;
@@ -188,16 +192,34 @@ impl DeviceRows {
                 ));
             }
             if let Some(identity) = client {
-                let id = if let Some(id) = clients.get(&identity) {
-                    *id
+                let found = if let Some(found) = clients.get(&identity) {
+                    *found
                 } else {
-                    let id = tx.find_client_by_identity(&identity).await?;
-                    clients.insert(identity, id);
-                    id
+                    let found = match tx.find_client_by_identity(&identity).await? {
+                        Some(id) => tx.get_client(id).await?.map(|c| (c.id, c.unit_id)),
+                        None => None,
+                    };
+                    clients.insert(identity, found);
+                    found
                 };
-                if let Some(id) = id {
+                if let Some((id, unit)) = found {
                     d.client_id = Some(id);
                     d.status = DeviceStatus::Assigned;
+                    // An alarm unit goes only to a client an alarm centre covers, as when it
+                    // is assigned by hand: else the client's alarms would reach no operator.
+                    if d.kind == DeviceKind::AlarmUnit {
+                        if coverage.is_none() {
+                            coverage = Some(CoverageFacts::read(tx).await?.coverage());
+                        }
+                        if !coverage.as_ref().is_some_and(|c| c.covers(unit)) {
+                            ok = false;
+                            report.problems.push(problem(
+                                Some(line),
+                                Some("client_identity"),
+                                ImportReason::NoAlarmCentreCovers,
+                            ));
+                        }
+                    }
                 } else {
                     ok = false;
                     report.problems.push(problem(

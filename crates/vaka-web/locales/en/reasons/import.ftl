@@ -53,6 +53,7 @@ import-not-an-identity = is not a personnummer, samordningsnummer or reserve id
 import-serial-registered = a device of this kind with this serial number is already registered
 import-account-taken = another device already has this DC-09 account
 import-no-client-with-identity = no client has this identity number
+import-no-alarm-centre-covers = no alarm centre covers the client's unit, so the client's alarms would reach no operator: first give an alarm centre or duty team coverage of the unit
 import-row-not-checked = the row could not be checked
 import-choose-file = choose a file
 import-send-from-form = send the file from the form on this page

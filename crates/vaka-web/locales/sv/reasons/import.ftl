@@ -53,6 +53,7 @@ import-not-an-identity = är inte ett personnummer, samordningsnummer eller rese
 import-serial-registered = en enhet av den här typen med det här serienumret är redan registrerad
 import-account-taken = en annan enhet har redan det här DC-09-kontot
 import-no-client-with-identity = ingen brukare har det här personnumret
+import-no-alarm-centre-covers = ingen larmcentral bevakar brukarens enhet, så brukarens larm skulle inte nå någon operatör: ge först en larmcentral eller trygghetsjour täckning av enheten
 import-row-not-checked = raden kunde inte kontrolleras
 import-choose-file = välj en fil
 import-send-from-form = skicka filen från formuläret på den här sidan
