@@ -180,8 +180,22 @@ async fn each_sensitive_page_needs_a_fresh_second_factor(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     res.assert_has("vaka_");
 
+    // 5. Resetting someone's password (a session left open must not take over accounts).
+    app.clock.advance(STALE);
+    let page = app
+        .get(&format!("/admin/users/{}", victim.id), &session)
+        .await;
+    page.assert_has("id=\"pwreset-code\"");
+    let reset_pw = format!("/admin/users/{}/reset-password", victim.id);
+    let res = app.form(&reset_pw, &session, &[]).await;
+    assert_ne!(res.status, StatusCode::OK, "{}", res.body);
+    res.assert_has(NEEDS_CODE);
+    let code = code_now(&app, &secret);
+    let res = app.form(&reset_pw, &session, &[("code", &code)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
     let actions = audit_actions(&app).await;
-    assert_eq!(count_of(&actions, "auth.step_up:success"), 4, "{actions:?}");
+    assert_eq!(count_of(&actions, "auth.step_up:success"), 5, "{actions:?}");
     assert_eq!(
         count_of(&actions, "auth.recovery_code_used:success"),
         1,
@@ -194,6 +208,12 @@ async fn each_sensitive_page_needs_a_fresh_second_factor(app: TestApp) {
     ] {
         assert_eq!(count_of(&actions, denied), 1, "{denied}: {actions:?}");
     }
+    // One's own change (1.) and the reset (5.), each refused once.
+    assert_eq!(
+        count_of(&actions, "auth.password_changed:denied"),
+        2,
+        "{actions:?}"
+    );
 }
 
 async fn api_tokens_cannot_do_what_needs_a_fresh_second_factor(app: TestApp) {
@@ -203,8 +223,10 @@ async fn api_tokens_cannot_do_what_needs_a_fresh_second_factor(app: TestApp) {
     let victim = w.p("b_victim");
     let tokens = format!("/api/v1/users/{}/tokens", victim.id);
     let reset = format!("/api/v1/users/{}/reset-second-factor", victim.id);
+    let reset_pw = format!("/api/v1/users/{}/reset-password", victim.id);
 
-    // A bearer token has no second factor to prove: it cannot mint tokens or reset factors.
+    // A bearer token has no second factor to prove: it cannot mint tokens, reset factors or
+    // passwords.
     let res = app
         .json(
             Method::POST,
@@ -219,6 +241,10 @@ async fn api_tokens_cannot_do_what_needs_a_fresh_second_factor(app: TestApp) {
         .await;
     res.assert_says(StatusCode::CONFLICT, "not with an API token");
     assert!(totp_enabled(&app, victim.id).await);
+    let res = app
+        .json(Method::POST, &reset_pw, &admin.bearer(), json!({}))
+        .await;
+    res.assert_says(StatusCode::CONFLICT, "not with an API token");
 
     // A logged-in person through the API: fresh, then stale, then proven again.
     let session = login_full(&app, &admin.username, &secret).await;
@@ -228,6 +254,8 @@ async fn api_tokens_cannot_do_what_needs_a_fresh_second_factor(app: TestApp) {
     let res = json_with_session(&app, &session, &tokens, json!({"name": "stale"})).await;
     res.assert_says(StatusCode::CONFLICT, "confirm it is you");
     let res = json_with_session(&app, &session, &reset, json!({})).await;
+    res.assert_says(StatusCode::CONFLICT, "confirm it is you");
+    let res = json_with_session(&app, &session, &reset_pw, json!({})).await;
     res.assert_says(StatusCode::CONFLICT, "confirm it is you");
     let code = code_now(&app, &secret);
     let res = json_with_session(&app, &session, &reset, json!({"code": code})).await;
@@ -364,14 +392,14 @@ async fn every_place_a_password_is_set_refuses_a_guessable_one(app: TestApp) {
 
     // The one-time passwords the server makes (created, approved, reset accounts) pass the
     // rule they are changed under.
-    let res = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/users/{}/reset-password", w.p("b_victim").id),
-            &w.p("m_admin").bearer(),
-            json!({}),
-        )
-        .await;
+    let admin = crate::support::logged_in(&app, w.p("m_admin").id).await;
+    let res = json_with_session(
+        &app,
+        &admin,
+        &format!("/api/v1/users/{}/reset-password", w.p("b_victim").id),
+        json!({}),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let issued = res.json()["initial_password"].as_str().unwrap().to_owned();
     vaka_domain::validate::check_password_policy(&issued, "b_victim", &["Test b_victim"]).unwrap();

@@ -398,13 +398,24 @@ impl Services {
             .await
     }
 
-    /// Issues a new one-time password (the old one stops working, sessions end).
-    pub async fn reset_password(&self, ctx: &Ctx<'_>, id: UserId) -> ServiceResult<String> {
-        self.door
+    /// Issues a new one-time password (the old one stops working, sessions end). Needs the
+    /// caller's fresh second factor (`code` proves it again when stale): whoever holds an
+    /// administrator's unattended session must not take over accounts with it.
+    pub async fn reset_password(
+        &self,
+        ctx: &Ctx<'_>,
+        id: UserId,
+        code: Option<&str>,
+    ) -> ServiceResult<String> {
+        let result = self
+            .door
             .change(ctx.op(AuditAction::PasswordChanged, ADMIN), async |w| {
                 let (account, _, grant) = user_in_scope(w, id, Permission::AccountManage).await?;
                 if !account.status.can_log_in() {
                     return Err(Fault::conflict(DirectoryReason::AccountNotActive));
+                }
+                if let Err(wrong) = self.fresh_second_factor(w, code).await? {
+                    return Ok(Err(wrong));
                 }
                 let password = initial_password();
                 let hash = hash_password(password.clone()).await?;
@@ -415,9 +426,10 @@ impl Services {
                     e.subject("user", id)
                         .details(serde_json::json!({ "reset_by_admin": true }).to_string())
                 });
-                Ok(password)
+                Ok(Ok(password))
             })
-            .await
+            .await;
+        self.after_step_up(ctx, result).await
     }
 
     /// Removes a user's second factor (a lost phone); they enrol again at next login. Needs

@@ -341,15 +341,23 @@ pub async fn reactivate_user(
     )))
 }
 
-/// Issue a new one-time password; the account's sessions end.
+/// Issue a new one-time password; the account's sessions end. Only a logged-in person
+/// (session cookie) with a fresh second factor may: a bearer token is refused (409
+/// `auth-fresh-second-factor-needs-session`).
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "directory",
+    request_body(content = Option<StepUpInput>),
     params(("id" = UserId, Path, description = "User id")),
-    responses((status = 200, body = PasswordDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = PasswordDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn reset_password(
     Api { state: s, caller }: Api,
     Path(id): Path<UserId>,
+    input: Option<Json<StepUpInput>>,
 ) -> ApiResult<Json<PasswordDto>> {
-    let p = s.services.reset_password(&caller.ctx(), id).await?;
+    let input = input.map(|Json(i)| i).unwrap_or_default();
+    let p = s
+        .services
+        .reset_password(&caller.ctx(), id, input.code.as_deref())
+        .await?;
     Ok(Json(PasswordDto {
         initial_password: p,
     }))

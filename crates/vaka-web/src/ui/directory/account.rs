@@ -299,14 +299,21 @@ pub async fn reset_second_factor(
     .await
 }
 
-pub async fn reset_password(r: Req, Path(id): Path<String>) -> PageResult {
+pub async fn reset_password(
+    r: Req,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CodeForm>,
+) -> PageResult {
     secret_action(
         r,
         &id,
         "user-reset_password",
         StatusCode::OK,
         async |state, caller, u| {
-            let pw = state.services.reset_password(&caller.ctx(), u).await?;
+            let pw = state
+                .services
+                .reset_password(&caller.ctx(), u, form.code.as_deref())
+                .await?;
             let username = state
                 .services
                 .get_user(&caller.ctx(), u)
