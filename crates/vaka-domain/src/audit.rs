@@ -195,6 +195,10 @@ pub enum AuditAction {
     AlarmMessageRefused,
     #[strum(serialize = "access.denied")]
     AccessDenied,
+    /// The key that seals secrets in the database was replaced (`vaka secrets rotate`); the
+    /// details name the old and new key ids and how many values were sealed again.
+    #[strum(serialize = "secrets.rotate")]
+    SecretsRotated,
 }
 
 crate::impl_codes!(AuditAction);

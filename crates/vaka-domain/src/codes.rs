@@ -392,6 +392,7 @@ AuditAction TechnicalCheckSigned alarm.check_sign
 AuditAction AlarmOversightRead alarm.oversight
 AuditAction AlarmMessageRefused alarm.message_refused
 AuditAction AccessDenied access.denied
+AuditAction SecretsRotated secrets.rotate
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure

@@ -202,7 +202,16 @@ pub async fn rotate_from(
     // (4)
     let rotated = Keyring::new(new.clone()).with_older(old.clone());
     let (store, resealed) = crate::store::open_with_keys(cfg, rotated).await?;
+    let services = vaka_service::Services::new(
+        store.clone(),
+        crate::serve::system_clock(),
+        crate::serve::service_config(cfg),
+    );
+    let audited = services
+        .cli_secrets_rotated(old.id(), new.id(), resealed)
+        .await;
     store.close().await;
+    audited.context("the key was rotated, but recording it in the audit log failed")?;
     Ok(Rotation {
         old_id: old.id().to_owned(),
         new_id: new.id().to_owned(),

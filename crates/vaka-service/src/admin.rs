@@ -34,6 +34,35 @@ pub struct CliAccount {
 }
 
 impl Services {
+    /// Records that the key sealing the database's secrets was replaced (`vaka secrets
+    /// rotate`): the ids of the key before and the new one (never a key), and how many values
+    /// were sealed again.
+    pub async fn cli_secrets_rotated(
+        &self,
+        old_key: &str,
+        new_key: &str,
+        resealed: u64,
+    ) -> ServiceResult<()> {
+        let op = Op::cli(AuditAction::SecretsRotated, ADMIN);
+        self.door
+            .change(op, async |w| {
+                let mut e = w
+                    .entry(vaka_domain::audit::Outcome::Success, None)
+                    .subject("secrets_key", new_key);
+                e.details = Some(
+                    serde_json::json!({
+                        "old_key": old_key,
+                        "new_key": new_key,
+                        "resealed": resealed,
+                    })
+                    .to_string(),
+                );
+                w.record(e);
+                Ok(())
+            })
+            .await
+    }
+
     /// Every organisation (the command line finds one by name; directory data, not audited).
     pub async fn cli_list_organisations(&self) -> ServiceResult<Vec<Organisation>> {
         let op = Op::cli(AuditAction::AccessDenied, ADMIN);

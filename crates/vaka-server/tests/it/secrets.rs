@@ -392,6 +392,23 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
         let accounts = tx.list_alarm_accounts().await.unwrap();
         let key = accounts[0].key.as_ref().unwrap();
         assert_eq!(key.to_text(), AES_KEY);
+        // The rotation is in the audit log, by the command line, naming the keys by id only.
+        let rotated = tx
+            .search_audit(&vaka_store::AuditQuery {
+                action: Some(vaka_domain::audit::AuditAction::SecretsRotated),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(rotated.len(), 1);
+        let details: serde_json::Value =
+            serde_json::from_str(rotated[0].new.details.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            details,
+            json!({"old_key": rotation.old_id, "new_key": rotation.new_id, "resealed": 2})
+        );
+        assert_eq!(rotated[0].new.actor.credential.as_deref(), Some("cli"));
     }
     store.close().await;
     assert_not_in_files(&sqlite_files(&db), &secret);

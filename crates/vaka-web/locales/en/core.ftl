@@ -237,6 +237,7 @@ audit_subject-token = API token
 audit_subject-unit = Unit
 audit_subject-user = User
 audit_subject-statistics = Statistics
+audit_subject-secrets_key = Secrets key
 audit_subject-supervision_log = Supervision log
 # The care context an entry was made in: `care_context-{code}`.
 care_context-administration = Administration
@@ -327,6 +328,7 @@ audit_action-alarm-list = Alarms listed
 audit_action-alarm-check_sign = Technical check signed
 audit_action-alarm-oversight = Alarm chain health viewed
 audit_action-alarm-message_refused = Alarm message refused by the receiver
+audit_action-secrets-rotate = Secrets key rotated
 audit_action-access-denied = Access denied
 
 profile-title = My profile

@@ -237,6 +237,7 @@ audit_subject-token = API-nyckel
 audit_subject-unit = Enhet
 audit_subject-user = Användare
 audit_subject-statistics = Statistik
+audit_subject-secrets_key = Nyckel för hemligheter
 audit_subject-supervision_log = Tillsynslogg
 # The care context an entry was made in: `care_context-{code}`.
 care_context-administration = Administration
@@ -327,6 +328,7 @@ audit_action-alarm-list = Larm listade
 audit_action-alarm-check_sign = Teknisk kontroll signerad
 audit_action-alarm-oversight = Larmkedjans hälsa visad
 audit_action-alarm-message_refused = Larmmeddelande avvisat av mottagaren
+audit_action-secrets-rotate = Nyckeln för hemligheter bytt
 audit_action-access-denied = Åtkomst nekad
 
 profile-title = Min profil
