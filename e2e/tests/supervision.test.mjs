@@ -111,10 +111,12 @@ test("the operator looks in through a camera and records outcomes; the night pat
   await patrol.locator("section.dispatch", { hasText: second }).getByRole("button", { name: "Framme" }).click();
   const c3 = patrol.locator("section.dispatch", { hasText: second });
   await c3.getByText("Framme", { exact: true }).first().waitFor();
-  // Closing needs a note.
+  // Closing needs a note: said beside the note, which names it.
   await c3.getByRole("button", { name: "Avsluta" }).click();
-  await patrol.getByText("skriv vad som gjordes innan du avslutar").waitFor();
   const c4 = patrol.locator("section.dispatch", { hasText: second });
+  await c4.locator(".field-error").getByText("skriv vad som gjordes innan du avslutar").waitFor();
+  const closeNote = c4.getByLabel("Vad gjordes? (krävs för att avsluta)");
+  assert.equal(await closeNote.getAttribute("aria-describedby"), await c4.locator(".field-error").getAttribute("id"));
   await c4.getByLabel("Vad gjordes? (krävs för att avsluta)").fill("Hjälpte upp i sängen, ringde sjuksköterskan");
   await c4.getByRole("button", { name: "Avsluta" }).click();
   await patrol.getByText("Steget är sparat.").waitFor();

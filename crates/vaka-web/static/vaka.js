@@ -109,7 +109,10 @@ window.addEventListener("pageshow", function () {
 // children are matched by `data-key` (or `id`), the others in order by tag, and matched nodes
 // are updated in place, so a note being typed keeps its text, caret and focus and a chosen
 // option stays chosen (the browser keeps a field's typed value when only its default changes).
-// The node holding the focus is never moved: the others are placed around it.
+// The node holding the focus is never moved: the others are placed around it. A form drawn again
+// after its error (`data-kept`: what was typed and chosen, the error beside its field) is left
+// as it is until it is sent again, so that the list's next update (a clock's minute) does not
+// take the error and the kept values away.
 function liveMorph(target, html) {
   var tpl = document.createElement("template");
   tpl.innerHTML = html;
@@ -127,6 +130,9 @@ function liveMorph(target, html) {
   function morphNode(from, to) {
     if (from.nodeType !== 1) {
       if (from.nodeValue !== to.nodeValue) { from.nodeValue = to.nodeValue; }
+      return;
+    }
+    if (from.hasAttribute("data-kept") && from.getAttribute("action") === to.getAttribute("action")) {
       return;
     }
     Array.prototype.forEach.call(to.attributes, function (a) {
@@ -453,4 +459,106 @@ document.addEventListener("submit", function (e) {
     }
   }
   if (target) { target.focus({ preventScroll: !bad }); }
+})();
+
+// Drafts: what is typed in a form's text fields is kept while the page is left and comes back
+// (another form of the page sent, the page shown again after an error), so that a note half
+// written on one card is not lost when another card's step is taken. Only text a person types
+// is kept (textareas and text inputs of forms sent by POST); never passwords, one-time codes,
+// hidden fields or files, nor anything in a form or field marked `data-no-draft` (logging in,
+// second factors, passwords). Drafts are personal data (notes about clients), so they live in
+// sessionStorage only: this tab's, gone when the tab is closed, never sent anywhere, and all
+// cleared when the user logs out. A draft is put back into an empty field only, never over what
+// the server drew (a form kept after its error), and a form's draft is dropped once the form is
+// sent.
+(function () {
+  var store;
+  try { store = window.sessionStorage; } catch (e) { return; }
+  if (!store) { return; }
+  var PREFIX = "vaka.draft:";
+  // The page a form was sent from, by the address it was sent to: a page shown again after an
+  // error comes at the form's address (`/patrol/visits/…`), and is the same page as the one it
+  // was sent from (`/patrol`).
+  var FROM = "vaka.draft.from:";
+  var read = function (k) { try { return store.getItem(k); } catch (e) { return null; } };
+  var write = function (k, v) { try { store.setItem(k, v); } catch (e) { /* full or private */ } };
+  var drop = function (k) { try { store.removeItem(k); } catch (e) { /* private mode */ } };
+  var page = read(FROM + window.location.pathname) || window.location.pathname;
+
+  function actionOf(form) {
+    try { return new URL(form.action, window.location.href).pathname; } catch (e) { return ""; }
+  }
+  function eligibleForm(form) {
+    return form && form.nodeName === "FORM" && (form.getAttribute("method") || "").toLowerCase() === "post"
+      && !form.hasAttribute("data-no-draft") && !form.querySelector("input[type=password]");
+  }
+  function eligibleField(f) {
+    if (!f.name || f.name === "_csrf" || f.name === "_form" || f.hasAttribute("data-no-draft")) { return false; }
+    if ((f.getAttribute("autocomplete") || "").indexOf("one-time-code") >= 0) { return false; }
+    if (f.nodeName === "TEXTAREA") { return true; }
+    if (f.nodeName !== "INPUT") { return false; }
+    var type = (f.getAttribute("type") || "text").toLowerCase();
+    return ["text", "search", "email", "tel", "url"].indexOf(type) >= 0;
+  }
+  // A page's forms that post to the same address tell themselves apart by `_form`.
+  function keyOf(form, field) {
+    var name = form.querySelector("input[name=_form]");
+    return PREFIX + page + "|" + actionOf(form) + "|" + (name ? name.value : "") + "|" + field.name;
+  }
+  function dropForm(form) {
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (eligibleField(f)) { drop(keyOf(form, f)); }
+    });
+  }
+  function clearAll() {
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      var k = store.key(i);
+      if (k && (k.indexOf(PREFIX) === 0 || k.indexOf(FROM) === 0)) { keys.push(k); }
+    }
+    keys.forEach(drop);
+  }
+
+  // Drafts belong to the login they were typed in: a page of another login in this tab (the
+  // session ran out and someone logged in again) starts without them. The login is told by a
+  // short fingerprint of its form token, not the token itself.
+  var SESSION = "vaka.draft.session";
+  var token = document.querySelector("form[action='/logout'] input[name=_csrf]");
+  if (token) {
+    var mark = 5381;
+    for (var c = 0; c < token.value.length; c++) { mark = ((mark * 33) ^ token.value.charCodeAt(c)) >>> 0; }
+    mark = mark.toString(36);
+    if (read(SESSION) !== mark) { clearAll(); write(SESSION, mark); }
+  }
+
+  // Back into the empty fields the drafts were typed in.
+  Array.prototype.forEach.call(document.forms, function (form) {
+    if (!eligibleForm(form)) { return; }
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (!eligibleField(f) || f.value !== "") { return; }
+      var v = read(keyOf(form, f));
+      if (v) { f.value = v; }
+    });
+  });
+  document.addEventListener("input", function (e) {
+    var f = e.target;
+    if (!f || !f.form || !eligibleForm(f.form) || !eligibleField(f)) { return; }
+    if (f.value === "") { drop(keyOf(f.form, f)); } else { write(keyOf(f.form, f), f.value); }
+  });
+  // Registered last, so that it sees whether a question before sending was answered "no". A form
+  // sent in place (`data-in-place`) stops the ordinary sending itself and says so by being busy.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form || form.nodeName !== "FORM") { return; }
+    var inPlace = form.hasAttribute("data-in-place") && form.getAttribute("aria-busy") === "true";
+    if (e.defaultPrevented && !inPlace) { return; }
+    if (actionOf(form) === "/logout" || actionOf(form) === "/profile/logout-everywhere") {
+      clearAll();
+      drop(SESSION);
+      return;
+    }
+    if (!eligibleForm(form)) { return; }
+    dropForm(form);
+    write(FROM + actionOf(form), page);
+  });
 })();

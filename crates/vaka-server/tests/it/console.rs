@@ -722,6 +722,26 @@ async fn planned_visits_are_the_night_patrols_and_an_unmade_one_is_missed(app: T
         StatusCode::UNPROCESSABLE_ENTITY,
         "describe the deviation",
     );
+    // The same from the patrol's page: the page again, the card's form keeping what it sent
+    // (marked, so that the live list leaves it) and the error beside its note, which names it.
+    let (patrol_page, _) = session(&app, &w, "a_patrol").await;
+    let form = format!("visit-{first}");
+    let res = app
+        .form(
+            &format!("/patrol/visits/{first}"),
+            &patrol_page,
+            &[("_form", &form), ("outcome", "deviation"), ("note", "  ")],
+        )
+        .await;
+    res.assert_says(StatusCode::UNPROCESSABLE_ENTITY, "beskriv avvikelsen");
+    res.assert_has(&format!(r##"<a href="#{form}-note">"##));
+    res.assert_has(&format!(
+        r#"<p class="field-error" id="{form}-note-error">"#
+    ));
+    res.assert_has(&format!(
+        r#"aria-invalid="true" aria-describedby="{form}-note-error">  </textarea>"#
+    ));
+    assert_eq!(res.body.matches("data-kept").count(), 1, "{}", res.body);
     // Something is wrong: the patrol is already there, so the dispatch that follows it up is
     // acknowledged and arrived at once, and stays open until closed.
     let res = record(

@@ -14,7 +14,9 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Access;
 use crate::identity::Caller;
-use crate::page::{Fragment, OrPage, PageCtx, PageForm, PageResult, Req, list_step, render};
+use crate::page::{
+    Fragment, Kept, KeptForm, OrPage, PageCtx, PageResult, Req, Sent, list_step, render,
+};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::ui::supervision::console::{Flash, hm, live_fragment};
@@ -23,6 +25,8 @@ use vaka_domain::access::Permission;
 
 pub struct PatrolCard {
     pub id: DispatchId,
+    /// The card's form's name (`_form`), unique on the page.
+    pub form: String,
     pub client_id: ClientId,
     pub client: String,
     pub address: Option<String>,
@@ -50,6 +54,8 @@ pub struct PatrolCard {
 /// A planned visit of tonight.
 pub struct VisitCard {
     pub task_id: vaka_domain::ids::TaskId,
+    /// The card's form's name (`_form`), unique on the page.
+    pub form: String,
     pub client_id: ClientId,
     pub client: String,
     pub address: Option<String>,
@@ -62,6 +68,8 @@ pub struct VisitCard {
 /// A safety alarm as the responder's card shows it: the row, and what is needed on the way.
 pub struct PatrolAlarm {
     pub a: AlarmRow,
+    /// The card's form's name (`_form`), unique on the page.
+    pub form: String,
     /// Why the alarm came in, in words: the kind, the finer category and the zone.
     pub reason: String,
     /// The address; `None` with `protected` for a protected identity outside the named group.
@@ -97,6 +105,9 @@ pub struct PatrolFragment {
     /// Safety alarms dispatched to the caller's link of the chain, or acknowledged by them.
     pub alarms: Vec<PatrolAlarm>,
     pub causes: Vec<(&'static str, String)>,
+    /// The card's form that failed, shown again with what it sent and its error beside the
+    /// field (empty in the live feed).
+    pub kept: Kept,
 }
 
 #[derive(Template)]
@@ -106,7 +117,12 @@ pub struct PatrolPage {
     pub list: String,
 }
 
-async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
+async fn list_html(
+    state: &AppState,
+    caller: &Caller,
+    t: Tr,
+    kept: Kept,
+) -> Result<String, ApiError> {
     let now = state.services.now();
     let items = state.services.patrol_dispatches(&caller.ctx()).await?;
     let me = caller.principal.user_id;
@@ -123,6 +139,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
             }
             let (elapsed, elapsed_format) = elapsed(t, c.item.received_at, now);
             PatrolAlarm {
+                form: format!("alarm-{}", a.id),
                 reason,
                 protected: c.address_withheld,
                 address: c.address,
@@ -141,6 +158,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         .await?
         .into_iter()
         .map(|v| VisitCard {
+            form: format!("visit-{}", v.task_id),
             task_id: v.task_id,
             client_id: v.client_id,
             client: v.client_name,
@@ -168,6 +186,7 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
                     .into_owned(),
                 elapsed,
                 elapsed_format,
+                form: format!("dispatch-{}", d.dispatch_id),
                 id: d.dispatch_id,
                 client_id: d.client_id,
                 client: d.client_name,
@@ -196,43 +215,60 @@ async fn list_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, A
         visits,
         alarms,
         causes: causes(t),
+        kept,
     }
     .fragment()
 }
 
 pub async fn patrol(Req { state, t, caller }: Req, Query(q): Query<Flash>) -> PageResult {
     let page = PageCtx::for_caller(&caller, t, "patrol").with_flash_key(q.ok.as_deref());
-    let list = list_html(&state, &caller, t).await.or_page(&page)?;
+    let list = list_html(&state, &caller, t, Kept::default())
+        .await
+        .or_page(&page)?;
     Ok(render(StatusCode::OK, &PatrolPage { page, list }))
 }
 
 pub async fn patrol_events(State(state): State<AppState>, t: Tr, caller: Caller) -> Response {
     live_fragment(state, t, caller, move |state, caller| async move {
-        list_html(&state, &caller, t).await
+        list_html(&state, &caller, t, Kept::default()).await
     })
 }
 
-/// The patrol page again, with an error (a step taken from it was refused).
-pub(crate) async fn with_error(state: &AppState, caller: &Caller, t: Tr, e: &ApiError) -> Response {
+/// The patrol page again, with an error (a step taken from it was refused) and the card's form
+/// that was sent keeping what it sent.
+pub(crate) async fn with_error(
+    state: &AppState,
+    caller: &Caller,
+    t: Tr,
+    e: &ApiError,
+    sent: Sent,
+) -> Response {
     patrol_again(
         state,
         caller,
-        PageCtx::for_caller(caller, t, "patrol").with_error(e),
+        PageCtx::for_caller(caller, t, "patrol")
+            .with_error(e)
+            .keeping(sent),
     )
     .await
 }
 
-/// The patrol page in `page`'s frame, its error above the list.
+/// The patrol page in `page`'s frame, its error above the list and beside the field of the
+/// card's form that failed. That form is marked `data-kept`, so that the live list does not
+/// take what it shows away (see `liveMorph` in vaka.js).
 async fn patrol_again(state: &AppState, caller: &Caller, page: PageCtx) -> Response {
-    let list = list_html(state, caller, page.t).await.unwrap_or_default();
+    let list = list_html(state, caller, page.t, page.kept.clone())
+        .await
+        .unwrap_or_default();
     render(page.status(), &PatrolPage { page, list })
 }
 
 /// A step taken from the patrol list: back to it with a notice, or the list again with the
-/// error.
+/// error, the card's form keeping what it sent.
 async fn patrol_step<Id: std::str::FromStr + Copy, T>(
     r: Req,
     raw_id: &str,
+    sent: Sent,
     work: impl AsyncFnOnce(&AppState, &Caller, Id) -> Result<T, ApiError>,
 ) -> PageResult {
     list_step(
@@ -241,7 +277,7 @@ async fn patrol_step<Id: std::str::FromStr + Copy, T>(
         raw_id,
         work,
         |_| "/patrol?ok=patrol-step_saved".to_owned(),
-        async |state, caller, page| Ok(patrol_again(state, caller, page).await),
+        async |state, caller, page| Ok(patrol_again(state, caller, page.keeping(sent)).await),
     )
     .await
 }
@@ -255,9 +291,9 @@ pub struct StepForm {
 pub async fn step(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<StepForm>,
+    KeptForm(form, sent): KeptForm<StepForm>,
 ) -> PageResult {
-    patrol_step(r, &id, async |state, caller, id: DispatchId| {
+    patrol_step(r, &id, sent, async |state, caller, id: DispatchId| {
         let step = DispatchStep::from_code(form.step.trim()).ok_or_else(|| {
             ApiError::invalid("step", vaka_domain::reason::SupervisionReason::ChooseStep)
         })?;
@@ -278,11 +314,12 @@ pub struct VisitForm {
 pub async fn visit(
     r: Req,
     Path(id): Path<String>,
-    PageForm(form): PageForm<VisitForm>,
+    KeptForm(form, sent): KeptForm<VisitForm>,
 ) -> PageResult {
     patrol_step(
         r,
         &id,
+        sent,
         async |state, caller, id: vaka_domain::ids::TaskId| {
             let outcome = vaka_domain::supervision::Outcome::from_code(form.outcome.trim())
                 .ok_or_else(|| {

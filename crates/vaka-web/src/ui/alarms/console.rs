@@ -326,7 +326,9 @@ pub async fn step(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(e) if from_patrol => Ok(crate::ui::patrol::with_error(&state, &caller, t, &e).await),
+        Err(e) if from_patrol => {
+            Ok(crate::ui::patrol::with_error(&state, &caller, t, &e, sent).await)
+        }
         Err(e) => {
             // The alarm's page again: the form keeps what was typed and chosen, the error
             // beside its field. An alarm the caller may no longer see is an error page.
