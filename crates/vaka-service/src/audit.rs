@@ -24,6 +24,8 @@ pub struct AuditSearch {
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
     pub before_seq: Option<u64>,
+    /// The page after this sequence number, towards the newest (paging forwards).
+    pub after_seq: Option<u64>,
     pub limit: i64,
 }
 
@@ -70,6 +72,7 @@ impl Services {
                     to: q.to,
                     actor_unit: None,
                     before_seq: q.before_seq,
+                    after_seq: q.after_seq,
                     limit: q.limit.clamp(1, max),
                 };
                 // A unit manager reviews the entries of people acting through their own unit.
@@ -90,14 +93,35 @@ impl Services {
                 for query in &queries {
                     out.extend(r.search_audit(query).await?);
                 }
-                out.sort_by_key(|e| std::cmp::Reverse(e.seq));
-                out.dedup_by_key(|e| e.seq);
-                out.truncate(usize::try_from(base.limit).unwrap_or(usize::MAX));
+                let limit = usize::try_from(base.limit).unwrap_or(usize::MAX);
+                if q.after_seq.is_some() {
+                    // Paging forwards: the entries closest above the cursor, newest first.
+                    out.sort_by_key(|e| e.seq);
+                    out.dedup_by_key(|e| e.seq);
+                    out.truncate(limit);
+                    out.reverse();
+                } else {
+                    out.sort_by_key(|e| std::cmp::Reverse(e.seq));
+                    out.dedup_by_key(|e| e.seq);
+                    out.truncate(limit);
+                }
+                // What is newer than the page: above its newest entry (or, for an empty page,
+                // above its cursor).
+                let newer_from = match (out.first(), q.after_seq) {
+                    (Some(e), _) => Some(e.seq.saturating_add(1)),
+                    (None, Some(after)) => Some(after.saturating_add(1)),
+                    (None, None) => q.before_seq,
+                };
                 // Each entry has one acting unit, so the counts of the units' queries add up.
                 let (mut total, mut newer) = (0, 0);
                 if count {
                     for query in &queries {
-                        let (t, n) = r.count_audit(query).await?;
+                        let query = AuditQuery {
+                            before_seq: newer_from,
+                            after_seq: None,
+                            ..query.clone()
+                        };
+                        let (t, n) = r.count_audit(&query).await?;
                         total += t;
                         newer += n;
                     }

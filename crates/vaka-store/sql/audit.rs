@@ -7,6 +7,49 @@ use vaka_store::{AuditQuery, AuditRead, AuditRow, hash32, values::to_db_precisio
 impl AuditRead for SqlTx {
     async fn search_audit(&mut self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         let before = q.before_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+        if let Some(after) = q.after_seq {
+            // Paging forwards: the oldest entries above the cursor (the index on seq serves
+            // either direction), turned newest first like every other page.
+            let after = i64::try_from(after).unwrap_or(i64::MAX);
+            return sqlx::query_as!(
+                AuditRow,
+                r#"SELECT seq as "seq!: i64", at as "at!: DbInstant", actor_user_id as "actor_user_id?: Uuid",
+                          actor_username as "actor_username?", actor_role as "actor_role?",
+                          actor_org_id as "actor_org_id?: Uuid", actor_unit_id as "actor_unit_id?: Uuid",
+                          credential as "credential?", action as "action!", outcome as "outcome!",
+                          client_id as "client_id?: Uuid", subject_kind as "subject_kind?",
+                          subject_id as "subject_id?", care_context as "care_context?",
+                          request_id as "request_id?", source_ip as "source_ip?", flags as "flags!: i64",
+                          details as "details?", prev_hash as "prev_hash!: Vec<u8>", hash as "hash!: Vec<u8>"
+                   FROM audit_log
+                   WHERE (actor_user_id = $1 OR $1 IS NULL)
+                     AND (client_id = $2 OR $2 IS NULL)
+                     AND (action = $3 OR $3 IS NULL)
+                     AND (at >= $4 OR $4 IS NULL)
+                     AND (at < $5 OR $5 IS NULL)
+                     AND (actor_unit_id = $6 OR $6 IS NULL)
+                     AND (seq < $7 OR $7 IS NULL)
+                     AND seq > $8
+                   ORDER BY seq ASC
+                   LIMIT $9"#,
+                q.actor.map(|u| u.0),
+                q.client.map(|c| c.0),
+                q.action.map(vaka_domain::audit::AuditAction::code),
+                q.from.map(DbInstant::new),
+                q.to.map(DbInstant::new),
+                q.actor_unit.map(|u| u.0),
+                before,
+                after,
+                q.limit,
+            )
+            .fetch_all(&mut *self.tx)
+            .await
+            .map(|mut rows| {
+                rows.reverse();
+                rows
+            })
+            .records();
+        }
         sqlx::query_as!(
             AuditRow,
             r#"SELECT seq as "seq!: i64", at as "at!: DbInstant", actor_user_id as "actor_user_id?: Uuid",

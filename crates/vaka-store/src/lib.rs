@@ -413,7 +413,8 @@ pub trait AuthWrite: Send {
 /// [`Transaction::commit`], with the change they record.
 #[async_trait]
 pub trait AuditRead: Send {
-    /// Newest first.
+    /// Newest first. With `after_seq`, the `limit` entries closest above it (the page after
+    /// it towards the newest), else the `limit` newest ones (below `before_seq` if given).
     async fn search_audit(&mut self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
 
     /// How many entries match `query` (its page bounds aside), and how many of them are newer

@@ -83,6 +83,9 @@ pub struct AuditQuery {
     pub actor_unit: Option<UnitId>,
     /// Only entries with a sequence number below this (for paging backwards).
     pub before_seq: Option<u64>,
+    /// Only entries with a sequence number above this (for paging forwards): the `limit`
+    /// entries right after it, still returned newest first.
+    pub after_seq: Option<u64>,
     pub limit: i64,
 }
 

@@ -54,6 +54,8 @@ pub struct Inner {
     pub demo_logins: Vec<DemoLogin>,
     /// The connected cameras.
     pub cameras: vaka_gateway::camera::CameraHub,
+    /// Each session's last import report, for its further pages and its CSV file.
+    pub import_reports: crate::ui::registry::kept_reports::KeptReports,
 }
 
 #[derive(Clone)]
@@ -84,6 +86,7 @@ impl AppState {
             cameras: vaka_gateway::camera::CameraHub::new(
                 vaka_gateway::camera::CameraSettings::default(),
             ),
+            import_reports: crate::ui::registry::kept_reports::KeptReports::default(),
         }))
     }
 

@@ -288,6 +288,8 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (REPORT, Target::None),
         ),
         ((g.clone(), "/import"), (ADMIN, Target::None)),
+        ((g.clone(), "/import/report"), (ADMIN, Target::None)),
+        ((g.clone(), "/import/report.csv"), (ADMIN, Target::None)),
         ((g.clone(), "/admin/protection"), (PROTECTION, Target::None)),
         ((p.clone(), "/admin/protection"), (PROTECTION, Target::None)),
         // Night supervision: the operator's console and the night patrol's dispatches.

@@ -766,6 +766,132 @@ async fn an_alarm_unit_is_imported_only_for_a_client_an_alarm_centre_covers(app:
             ("CAM-A2".to_owned(), Some(w.client_a2)),
         ]
     );
+/// Posts a CSV file from the import page (a multipart form with the session's token).
+async fn upload_page(app: &TestApp, auth: &Auth, mode: &str, file: &str) -> Res {
+    let Auth::Session { csrf, .. } = auth else {
+        unreachable!("the page is a session's")
+    };
+    let b = "vakaimportboundary";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"k.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
+    );
+    app.raw(
+        Method::POST,
+        "/import/clients",
+        auth,
+        &format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
+    .await
+}
+
+/// The row numbers of a report page's problems, in order.
+fn report_rows(body: &str) -> Vec<u64> {
+    body.split("<tr><td>")
+        .skip(1)
+        .filter_map(|r| r[..r.find('<').unwrap()].parse().ok())
+        .collect()
+}
+
+/// The count and the links of a list page (`data-testid="list-count"`, `rel=…`).
+fn count_and_link(body: &str, rel: &str) -> (String, Option<String>) {
+    let at = body
+        .find(r#"data-testid="list-count">"#)
+        .unwrap_or_else(|| panic!("no count on the page: {body}"));
+    let rest = &body[at + r#"data-testid="list-count">"#.len()..];
+    let count = rest[..rest.find('<').unwrap()].replace('\u{a0}', " ");
+    let link = body.find(&format!(r#"rel="{rel}" href=""#)).map(|at| {
+        let rest = &body[at + format!(r#"rel="{rel}" href=""#).len()..];
+        rest[..rest.find('"').unwrap()].replace("&#38;", "&")
+    });
+    (count, link)
+}
+
+async fn every_problem_of_a_large_report_can_be_reached(app: TestApp) {
+    let w = World::build(&app).await;
+    // 450 rows, each with a bad postcode (one problem a row, rows 2–451).
+    let mut file = format!("{HEADER}\n");
+    for n in 0..450 {
+        file += &format!(
+            "{};Rad {n};Gata 1;1;Ort;;Kommunens hemtjänst;A1;;;;;;\n",
+            pnr(1935, 3, 3, n + 1)
+        );
+    }
+    let (admin, _) = crate::console::session(&app, &w, "m_admin").await;
+    let res = upload_page(&app, &admin, "validate", &file).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let (count, next) = count_and_link(&res.body, "next");
+    assert_eq!(count, "200 av 450");
+    assert_eq!(next.as_deref(), Some("/import/report?page=2"));
+    assert_eq!(report_rows(&res.body), (2..202).collect::<Vec<_>>());
+    assert!(res.body.contains(r#"href="/import/report.csv""#));
+
+    let third = app.get("/import/report?page=3", &admin).await;
+    assert_eq!(third.status, StatusCode::OK, "{}", third.body);
+    let (count, next) = count_and_link(&third.body, "next");
+    assert_eq!(count, "401–450 av 450");
+    assert_eq!(next, None, "the last page");
+    assert_eq!(
+        count_and_link(&third.body, "prev").1.as_deref(),
+        Some("/import/report?page=2")
+    );
+    assert_eq!(report_rows(&third.body), (402..452).collect::<Vec<_>>());
+    assert!(third.body.contains("fem siffror"), "the reasons in words");
+    // A page past the end shows the last one.
+    let past = app.get("/import/report?page=99", &admin).await;
+    assert_eq!(count_and_link(&past.body, "next").0, "401–450 av 450");
+
+    let csv = app.get("/import/report.csv", &admin).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut rdr = csv::Reader::from_reader(csv.body.as_bytes());
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["row", "column", "problem"]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 450, "every problem");
+    assert_eq!(&rows[449][0], "451");
+    assert_eq!(&rows[449][1], "address_postcode");
+    assert!(rows[0][2].contains("fem siffror"), "{:?}", rows[0]);
+
+    // The report is the session's: another login, even the same person's, has none; those
+    // without the right to import are refused the page.
+    let (again, _) = crate::console::session(&app, &w, "m_admin").await;
+    let other = app.get("/import/report?page=3", &again).await;
+    other.assert_says(StatusCode::NOT_FOUND, "Importrapporten finns inte längre");
+    assert!(!other.body.contains("<td>402</td>"));
+    assert_eq!(
+        app.get("/import/report.csv", &again).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (provider, _) = crate::console::session(&app, &w, "b_admin").await;
+    assert_eq!(
+        app.get("/import/report.csv", &provider).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A new upload replaces the report; half an hour on it is gone.
+    let one = upload_page(&app, &admin, "validate", &one_bad_row()).await;
+    assert_eq!(
+        count_and_link(&one.body, "next"),
+        ("1 av 1".to_owned(), None)
+    );
+    app.clock.advance(jiff::SignedDuration::from_mins(20));
+    let kept = app.get("/import/report", &admin).await;
+    assert_eq!(report_rows(&kept.body), [4]);
+    app.clock.advance(jiff::SignedDuration::from_mins(11));
+    // (The session itself is alive: it was used 11 minutes ago.)
+    let gone = app.get("/import/report", &admin).await;
+    gone.assert_says(StatusCode::NOT_FOUND, "Importrapporten finns inte längre");
+    assert!(!gone.body.contains("<td>4</td>"));
 }
 
 db_tests!(
@@ -782,4 +908,5 @@ db_tests!(
     rows_outside_the_callers_reach_are_refused,
     devices_are_imported_and_assigned_to_their_clients,
     an_alarm_unit_is_imported_only_for_a_client_an_alarm_centre_covers,
+    every_problem_of_a_large_report_can_be_reached,
 );

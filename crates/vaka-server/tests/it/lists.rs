@@ -4,7 +4,8 @@
 use axum::http::{Method, StatusCode};
 use jiff::SignedDuration;
 use serde_json::json;
-use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::access::Credential;
+use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::client::Protection;
 use vaka_domain::device::{Device, DeviceKind, DeviceStatus};
 use vaka_domain::ids::{ClientId, DeviceId};
@@ -185,6 +186,100 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
     // One row an entry, besides the header's.
     let rows = i64::try_from(second.body.matches("<tr>").count()).unwrap() - 1;
     assert_eq!(to - from + 1, rows, "{shown}: the rows shown");
+}
+
+/// The sequence numbers of the log review's rows, top to bottom.
+fn seqs_of(body: &str) -> Vec<u64> {
+    body.split("<tr>\n      <td>")
+        .skip(1)
+        .map(|r| r[..r.find('<').unwrap()].parse().unwrap())
+        .collect()
+}
+
+async fn the_log_review_pages_back_and_forward(app: TestApp) {
+    let w = World::build(&app).await;
+    // 230 entries of one kind (the page's own searches are of another, so they stay out).
+    let entries: Vec<NewAuditEntry> = (0..230)
+        .map(|n| {
+            NewAuditEntry::new(
+                t0(),
+                Actor::system(Credential::System),
+                AuditAction::ClientsListed,
+                Outcome::Success,
+            )
+            .subject("paging", n)
+        })
+        .collect();
+    let tx = app.store.begin().await.unwrap();
+    tx.commit(&entries).await.unwrap();
+
+    let (reviewer, _) = session(&app, &w, "m_manager").await;
+    let newest = app.get("/audit?action=client.list", &reviewer).await;
+    assert_eq!(newest.status, StatusCode::OK, "{}", newest.body);
+    assert_eq!(count_of(&newest.body), "100 av 230");
+    assert_eq!(link(&newest.body, "prev"), None, "nothing is newer");
+    let first = seqs_of(&newest.body);
+    assert_eq!(first.len(), 100);
+    assert!(first.windows(2).all(|p| p[0] > p[1]), "newest first");
+
+    let second_link = link(&newest.body, "next").expect("older entries");
+    let second = app.get(&second_link, &reviewer).await;
+    assert_eq!(count_of(&second.body), "101–200 av 230");
+    let second_seqs = seqs_of(&second.body);
+    let third = app
+        .get(&link(&second.body, "next").expect("older still"), &reviewer)
+        .await;
+    assert_eq!(count_of(&third.body), "201–230 av 230");
+    assert_eq!(link(&third.body, "next"), None, "nothing is older");
+    assert_eq!(seqs_of(&third.body).len(), 30);
+
+    // Forward again: the same pages, newest first, with their places.
+    let back = link(&third.body, "prev").expect("newer entries");
+    assert!(back.contains("after="), "{back}");
+    let again = app.get(&back, &reviewer).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(seqs_of(&again.body), second_seqs);
+    assert_eq!(count_of(&again.body), "101–200 av 230");
+    assert!(again.body.contains("action=client.list"), "filters kept");
+    let top = app
+        .get(
+            &link(&again.body, "prev").expect("newer entries"),
+            &reviewer,
+        )
+        .await;
+    assert_eq!(seqs_of(&top.body), first);
+    assert_eq!(count_of(&top.body), "100 av 230");
+    assert_eq!(link(&top.body, "prev"), None, "the newest page again");
+    assert!(link(&top.body, "next").is_some());
+
+    // The API pages forward the same way, newest first.
+    let after = first[10];
+    let api = crate::support::read(
+        &app,
+        &w.p("m_manager").bearer(),
+        format!("/api/v1/audit?action=client.list&after={after}&limit=5"),
+    )
+    .await;
+    let got: Vec<u64> = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(got, first[5..10].to_vec());
+
+    // Each page read is audited, as before.
+    let mut tx = app.store.begin_read().await.unwrap();
+    let searches = tx
+        .search_audit(&AuditQuery {
+            actor: Some(w.p("m_manager").id),
+            action: Some(AuditAction::AuditSearched),
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(searches.len(), 6, "{searches:?}");
 }
 
 /// The client lookups (`client.list`) about `client` by `who`.
@@ -465,6 +560,7 @@ async fn a_reports_links_lead_only_where_its_reader_may_go(app: TestApp) {
 db_tests!(
     a_reports_links_lead_only_where_its_reader_may_go,
     lists_page_with_a_total_and_keep_their_filters,
+    the_log_review_pages_back_and_forward,
     the_log_review_finds_a_client_by_personnummer_or_name,
     a_test_passes_only_after_a_real_test,
 );

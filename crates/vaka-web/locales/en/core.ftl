@@ -206,6 +206,7 @@ audit-context = Care context
 audit-source = Source
 audit-no_results = No log entries match.
 audit-older = Older entries
+audit-newer = Newer entries
 audit-client_hint = Personnummer or the start of the name.
 audit-newest = ← Newest entries
 audit-outcome-success = Done

@@ -206,6 +206,7 @@ audit-context = Vårdkontext
 audit-source = Källa
 audit-no_results = Inga loggposter matchar.
 audit-older = Äldre poster
+audit-newer = Nyare poster
 audit-client_hint = Personnummer eller början av namnet.
 audit-newest = ← Nyaste poster
 audit-outcome-success = Utförd

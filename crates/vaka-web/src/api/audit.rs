@@ -97,8 +97,11 @@ pub struct AuditParams {
     pub from: Option<String>,
     /// To this date (inclusive) or instant (exclusive).
     pub to: Option<String>,
-    /// Entries older than this sequence number (paging).
+    /// Entries older than this sequence number (paging towards the oldest).
     pub before: Option<u64>,
+    /// The entries right after this sequence number (paging towards the newest); still
+    /// answered newest first.
+    pub after: Option<u64>,
     /// At most this many entries (default 100).
     pub limit: Option<i64>,
 }
@@ -169,6 +172,7 @@ impl AuditParams {
             from,
             to,
             before_seq: self.before,
+            after_seq: self.after,
             limit,
         })
     }

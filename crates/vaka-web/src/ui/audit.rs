@@ -35,6 +35,8 @@ pub struct AuditForm {
     pub to: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u64>,
 }
 
 pub struct EntryRow {
@@ -64,6 +66,10 @@ pub struct AuditPage {
     pub can_export: bool,
     pub export_query: String,
     pub older_query: Option<String>,
+    /// The page of entries right after this one's, towards the newest.
+    pub newer_query: Option<String>,
+    /// Whether this page is a later one (a link back to the newest entries).
+    pub paged: bool,
     /// Where the page stands: "100 av 2 050".
     pub count: String,
 }
@@ -110,6 +116,7 @@ async fn to_params(
         from: Some(f.from.clone()),
         to: Some(f.to.clone()),
         before: f.before,
+        after: f.after,
         limit: Some(limit),
     })
 }
@@ -199,6 +206,8 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
                     can_export: false,
                     export_query: String::new(),
                     older_query: None,
+                    newer_query: None,
+                    paged: false,
                     count: String::new(),
                     f,
                     page: page.with_error(&e),
@@ -211,23 +220,26 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
         .search_audit_page(&caller.ctx(), &search)
         .await
         .or_page(&page)?;
-    let count = counted(
-        t,
-        found.offset,
-        i64::try_from(found.items.len()).unwrap_or(i64::MAX),
-        found.total,
-    );
+    let shown = i64::try_from(found.items.len()).unwrap_or(i64::MAX);
+    let count = counted(t, found.offset, shown, found.total);
     let entries = found.items;
-    let older_query = (i64::try_from(entries.len()) == Ok(PAGE))
-        .then(|| {
-            entries.last().map(|e| {
-                query_string(&AuditForm {
-                    before: Some(e.seq),
-                    ..f.clone()
-                })
-            })
+    // Keyset links either way, the filters kept: older below the page's last entry, newer
+    // above its first, each only when there is something there.
+    let cursor = |before: Option<u64>, after: Option<u64>| {
+        query_string(&AuditForm {
+            before,
+            after,
+            ..f.clone()
         })
-        .flatten();
+    };
+    let older_query = entries
+        .last()
+        .filter(|_| found.offset + shown < found.total)
+        .map(|e| cursor(Some(e.seq), None));
+    let newer_query = entries
+        .first()
+        .filter(|_| found.offset > 0)
+        .map(|e| cursor(None, Some(e.seq)));
     Ok(render(
         StatusCode::OK,
         &AuditPage {
@@ -236,9 +248,12 @@ pub async fn audit_page(Req { state, t, caller }: Req, Query(f): Query<AuditForm
             can_export: caller.principal.has_permission(Permission::AuditExport),
             export_query: query_string(&AuditForm {
                 before: None,
+                after: None,
                 ..f.clone()
             }),
             older_query,
+            newer_query,
+            paged: f.before.is_some() || f.after.is_some(),
             count,
             f,
             page,

@@ -4,19 +4,25 @@
 use askama::Template;
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use vaka_domain::reason::{ImportReason, InputReason};
 use vaka_service::registry::import::{
-    CLIENT_COLUMNS, Column, DEVICE_COLUMNS, ImportKind, ImportMode, ImportOutcome, ImportReport,
+    CLIENT_COLUMNS, Column, DEVICE_COLUMNS, ImportKind, ImportMode, ImportOutcome, ImportProblem,
+    ImportReport,
 };
 
 use crate::error::ApiError;
-use crate::i18n::Tr;
+use crate::extract::Query;
+use crate::i18n::{Arg, Tr};
 use crate::identity::Caller;
 use crate::page::{OrPage, PageCtx, PageResult, Req, render};
+use crate::reports::csv::CsvFile;
 use crate::state::AppState;
 use crate::ui::registry::clients::form_code;
+use crate::ui::registry::kept_reports::KeptReport;
+use crate::ui::widgets::paging::{Pager, grouped, page_number};
 
 /// A column as the page explains it.
 pub struct ColumnLine {
@@ -58,16 +64,70 @@ pub struct ReportView {
     pub rows_total: u64,
     pub rows_valid: u64,
     pub rows_imported: u64,
+    /// One page of the problems.
     pub problems: Vec<ProblemLine>,
-    /// "200 av 2 050" when the report holds more problems than the page shows.
-    pub problems_count: String,
+    /// Whether the whole report is kept for this session (its pages and its CSV file).
+    pub kept: bool,
+    /// Said when the import found more problems than are kept.
+    pub cut: Option<String>,
 }
 
-/// Problems the page lists at most (the first ones, in the order of the file's rows).
-const PROBLEMS_SHOWN: usize = 200;
+/// Problems a page of the report lists.
+const PROBLEMS_PAGE: i64 = 200;
 
-fn view(t: Tr, r: &ImportReport) -> ReportView {
-    ReportView {
+/// A problem in words: its row ("—" for the file's), column and reason.
+fn line(t: Tr, p: &ImportProblem) -> ProblemLine {
+    ProblemLine {
+        row: p.row.map_or_else(|| "—".into(), |n| n.to_string()),
+        field: p.field.clone().unwrap_or_default(),
+        message: t.reason_of(&p.reason),
+    }
+}
+
+/// Page `n` of the report (the last one when `n` is past it), with its pager.
+fn view(t: Tr, r: &ImportReport, n: i64, kept: Option<&KeptReport>) -> (ReportView, Pager) {
+    let total = i64::try_from(r.problems.len()).unwrap_or(i64::MAX);
+    let last = ((total + PROBLEMS_PAGE - 1) / PROBLEMS_PAGE).max(1);
+    let n = n.clamp(1, last);
+    let offset = (n - 1) * PROBLEMS_PAGE;
+    let problems: Vec<ProblemLine> = r
+        .problems
+        .iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(PROBLEMS_PAGE).unwrap_or(usize::MAX))
+        .map(|p| line(t, p))
+        .collect();
+    let mut pager = Pager::new(
+        t,
+        "/import/report",
+        &[(); 0],
+        (n, PROBLEMS_PAGE),
+        (offset, problems.len(), total),
+    );
+    if kept.is_none() {
+        // Nothing to page to: the count alone.
+        pager.prev = None;
+        pager.next = None;
+    }
+    let cut = kept
+        .filter(|k| k.problems_found > k.report.problems.len())
+        .map(|k| {
+            t.message(
+                "import-problems-cut",
+                &[
+                    (
+                        "found",
+                        Arg::from(grouped(
+                            t.lang,
+                            i64::try_from(k.problems_found).unwrap_or(i64::MAX),
+                        )),
+                    ),
+                    ("kept", Arg::from(grouped(t.lang, total))),
+                ],
+            )
+            .into_owned()
+        });
+    let view = ReportView {
         kind: t
             .t(match r.kind {
                 ImportKind::Clients => "import-clients",
@@ -85,27 +145,11 @@ fn view(t: Tr, r: &ImportReport) -> ReportView {
         rows_total: r.rows_total,
         rows_valid: r.rows_valid,
         rows_imported: r.rows_imported,
-        problems_count: crate::ui::widgets::paging::counted(
-            t,
-            0,
-            i64::try_from(r.problems.len().min(PROBLEMS_SHOWN)).unwrap_or(i64::MAX),
-            i64::try_from(r.problems.len()).unwrap_or(i64::MAX),
-        ),
-        problems: r
-            .problems
-            .iter()
-            .take(PROBLEMS_SHOWN)
-            .map(|p| ProblemLine {
-                row: p.row.map_or_else(|| "—".into(), |n| n.to_string()),
-                field: p
-                    .field
-                    .as_deref()
-                    .map(std::borrow::ToOwned::to_owned)
-                    .unwrap_or_default(),
-                message: t.reason_of(&p.reason),
-            })
-            .collect(),
-    }
+        problems,
+        kept: kept.is_some(),
+        cut,
+    };
+    (view, pager)
 }
 
 #[derive(Template)]
@@ -115,21 +159,30 @@ pub struct ImportPage {
     pub client_columns: Vec<ColumnLine>,
     pub device_columns: Vec<ColumnLine>,
     pub report: Option<ReportView>,
+    /// The report's pages.
+    pub pager: Pager,
     pub can_devices: bool,
 }
 
-fn import_page(caller: &Caller, page: PageCtx, report: Option<&ImportReport>) -> Response {
+/// The import page, with the report of an upload (`status` given) or without one.
+fn import_page(
+    caller: &Caller,
+    page: PageCtx,
+    report: Option<(ReportView, Pager)>,
+    status: StatusCode,
+) -> Response {
     let t = page.t;
-    let status = match report {
-        Some(r) if !r.accepted() => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => page.status(),
+    let (report, pager) = match report {
+        Some((r, p)) => (Some(r), p),
+        None => (None, Pager::default()),
     };
     render(
         status,
         &ImportPage {
             client_columns: columns(t, CLIENT_COLUMNS),
             device_columns: columns(t, DEVICE_COLUMNS),
-            report: report.map(|r| view(t, r)),
+            report,
+            pager,
             can_devices: caller
                 .principal
                 .has_permission(vaka_domain::access::Permission::DeviceManage),
@@ -140,7 +193,8 @@ fn import_page(caller: &Caller, page: PageCtx, report: Option<&ImportReport>) ->
 
 pub async fn form(t: Tr, caller: Caller) -> Response {
     let page = PageCtx::for_caller(&caller, t, "clients");
-    import_page(&caller, page, None)
+    let status = page.status();
+    import_page(&caller, page, None, status)
 }
 
 /// The uploaded file and the chosen mode.
@@ -190,7 +244,11 @@ async fn upload(
     };
     let (file, mode) = match upload {
         Ok(x) => x,
-        Err(e) => return Ok(import_page(&caller, page.with_error(&e), None)),
+        Err(e) => {
+            let page = page.with_error(&e);
+            let status = page.status();
+            return Ok(import_page(&caller, page, None, status));
+        }
     };
     let report = match kind {
         ImportKind::Clients => {
@@ -207,7 +265,84 @@ async fn upload(
         }
     }
     .or_page(&page)?;
-    Ok(import_page(&caller, page, Some(&report)))
+    let status = if report.accepted() {
+        page.status()
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    // The whole report stays with the session for a while: its further pages and its CSV.
+    let Some(session) = caller.session.as_ref().map(|s| s.id) else {
+        let shown = view(t, &report, 1, None);
+        return Ok(import_page(&caller, page, Some(shown), status));
+    };
+    let kept = state.import_reports.keep(
+        session,
+        caller.principal.user_id,
+        report,
+        state.services.now(),
+    );
+    let shown = view(t, &kept.report, 1, Some(&kept));
+    Ok(import_page(&caller, page, Some(shown), status))
+}
+
+/// The page of the kept report a link asks for.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    pub page: Option<String>,
+}
+
+/// The caller's kept report, if any: the same session's and user's, not yet expired.
+fn kept_report(state: &AppState, caller: &Caller) -> Option<std::sync::Arc<KeptReport>> {
+    let session = caller.session.as_ref()?;
+    state
+        .import_reports
+        .get(session.id, caller.principal.user_id, state.services.now())
+}
+
+/// The import page saying the report is no longer kept (expired, or never this session's).
+fn report_gone(caller: &Caller, mut page: PageCtx) -> Response {
+    page.error = Some(page.t.t("import-report_gone").into_owned());
+    page.error_status = Some(StatusCode::NOT_FOUND);
+    import_page(caller, page, None, StatusCode::NOT_FOUND)
+}
+
+/// `GET /import/report?page=N`: a page of the session's last import report.
+pub async fn report_page(
+    Req { state, t, caller }: Req,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let page = PageCtx::for_caller(&caller, t, "clients");
+    let Some(kept) = kept_report(&state, &caller) else {
+        return Ok(report_gone(&caller, page));
+    };
+    let shown = view(t, &kept.report, page_number(q.page.as_deref()), Some(&kept));
+    Ok(import_page(&caller, page, Some(shown), StatusCode::OK))
+}
+
+/// `GET /import/report.csv`: every kept problem of the session's last import report.
+pub async fn report_csv(Req { state, t, caller }: Req) -> PageResult {
+    let Some(kept) = kept_report(&state, &caller) else {
+        return Ok(report_gone(
+            &caller,
+            PageCtx::for_caller(&caller, t, "clients"),
+        ));
+    };
+    let mut csv = CsvFile::new(&["row", "column", "problem"]);
+    for p in &kept.report.problems {
+        let l = line(t, p);
+        csv.row([l.row, l.field, l.message]);
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"vaka-import-problems.csv\"",
+            ),
+        ],
+        csv.finish(),
+    )
+        .into_response())
 }
 
 pub async fn clients(

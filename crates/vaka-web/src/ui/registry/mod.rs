@@ -5,6 +5,7 @@
 pub mod clients;
 pub mod devices;
 pub mod import;
+pub mod kept_reports;
 pub mod orders;
 pub mod protection;
 
@@ -112,6 +113,16 @@ pub fn register(r: Routes) -> Routes {
             orders::not_carried_out,
         )
         .get("/import", Access::Permission(ImportData), import::form)
+        .get(
+            "/import/report",
+            Access::Permission(ImportData),
+            import::report_page,
+        )
+        .get(
+            "/import/report.csv",
+            Access::Permission(ImportData),
+            import::report_csv,
+        )
         .post_upload(
             "/import/clients",
             Access::Permission(ImportData),
