@@ -766,6 +766,8 @@ async fn an_alarm_unit_is_imported_only_for_a_client_an_alarm_centre_covers(app:
             ("CAM-A2".to_owned(), Some(w.client_a2)),
         ]
     );
+}
+
 /// Posts a CSV file from the import page (a multipart form with the session's token).
 async fn upload_page(app: &TestApp, auth: &Auth, mode: &str, file: &str) -> Res {
     let Auth::Session { csrf, .. } = auth else {
