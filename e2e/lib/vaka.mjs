@@ -2,7 +2,8 @@
 // Chromium through playwright-core, compute TOTP codes, log in. Every page a test visits is
 // checked with axe-core (WCAG 2.1 A and AA), see `launch`.
 import { before, after, afterEach } from "node:test";
-import { spawn } from "node:child_process";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -53,6 +54,20 @@ export async function startDemo() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the PyPI SIA DC-09 dialler (crates/vaka-alarm-receiver/peers/dialler.py, in
+ * $VAKA_PEERS_PYTHON, else the repository's .venv) against the demo's receiver: one message of
+ * `scenario` from `account`, with `extra` further arguments. Fails the test unless the dialler
+ * exits 0; returns its JSON report. */
+export function dial(demo, account, scenario, extra = []) {
+  const python = process.env.VAKA_PEERS_PYTHON || join(root, ".venv", "bin", "python");
+  const dialler = join(root, "crates", "vaka-alarm-receiver", "peers", "dialler.py");
+  const [host, port] = demo.creds.sia_dc09.listen.split(":");
+  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account,
+    "--scenario", scenario, "--count", "1", "--json", ...extra], { encoding: "utf8" });
+  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /** Registers the `before` and `after` hooks every browser test file needs: one demo and one

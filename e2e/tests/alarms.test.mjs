@@ -6,13 +6,7 @@
 // minute of its deadline.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { withDemo, loggedIn as signIn } from "../lib/vaka.mjs";
-
-const root = resolve(new URL("../..", import.meta.url).pathname);
-const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
-const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
+import { withDemo, dial, loggedIn as signIn } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -20,15 +14,6 @@ withDemo((d, b) => {
   demo = d;
   browser = b;
 });
-
-/** Runs the PyPI dialler against the demo's receiver; returns its JSON report. */
-function dial(account, scenario, extra = []) {
-  const [host, port] = demo.creds.sia_dc09.listen.split(":");
-  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account,
-    "--scenario", scenario, "--count", "1", "--json", ...extra], { encoding: "utf8" });
-  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 /** A page logged in as a demo user (see the shared helper). */
 function loggedIn(username, viewport) {
@@ -42,7 +27,7 @@ test("a dialler's alarm reaches the console live; operator and night patrol take
 
   // The silent device's heartbeat, now; it will be sent once more and then stop.
   let lastBeat = Date.now();
-  let beat = dial(silentAccount, "null");
+  let beat = dial(demo, silentAccount, "null");
   assert.equal(beat.sent[0].answer_kind, "ACK");
 
   const op = await loggedIn("alarmoperator");
@@ -52,7 +37,7 @@ test("a dialler's alarm reaches the console live; operator and night patrol take
 
   // The alarm: sent by the PyPI dialler, ACKed after it is stored, and the ACK decodes with
   // siadc09's strict decoder.
-  const sent = dial(alarmAccount, "kept-open");
+  const sent = dial(demo, alarmAccount, "kept-open");
   assert.equal(sent.sent[0].answer_kind, "ACK", JSON.stringify(sent.sent[0]));
   assert.equal(sent.sent[0].siadc09_ok, true);
 
@@ -140,7 +125,7 @@ test("a dialler's alarm reaches the console live; operator and night patrol take
   // Heartbeats: one more, then silence. The demo's interval is 60 s, plus 30 s grace; the
   // technical alarm must come after that deadline and within a minute of it.
   lastBeat = Date.now();
-  beat = dial(silentAccount, "null");
+  beat = dial(demo, silentAccount, "null");
   assert.equal(beat.sent[0].answer_kind, "ACK");
   const technical = op.locator(`tr[data-account="${silentAccount}"]`, { hasText: "uteblivet kontrollanrop" });
   await technical.waitFor({ timeout: 160000 });

@@ -6,13 +6,7 @@
 // device and closing an alarm each ask before they happen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { withDemo, loggedIn as signIn, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
-
-const root = resolve(new URL("../..", import.meta.url).pathname);
-const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
-const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
+import { withDemo, dial, loggedIn as signIn, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -20,15 +14,6 @@ withDemo((d, b) => {
   demo = d;
   browser = b;
 });
-
-/** Runs the PyPI dialler against the demo's receiver (one alarm). */
-function dial(account, scenario) {
-  const [host, port] = demo.creds.sia_dc09.listen.split(":");
-  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account,
-    "--scenario", scenario, "--count", "1", "--json"], { encoding: "utf8" });
-  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 const sessions = new Map();
 
@@ -71,7 +56,7 @@ test("the alarm card keeps a typed call note across dispatch and the chosen caus
   const op = await loggedIn("alarmoperator");
   await op.goto(`${demo.url}/alarms`);
   await op.getByText("Direktuppdaterad").waitFor();
-  assert.equal(dial(account, "kept-open").sent[0].answer_kind, "ACK");
+  assert.equal(dial(demo, account, "kept-open").sent[0].answer_kind, "ACK");
   const row = op.locator(`tr[data-account="${account}"].alarm-received`).first();
   await row.waitFor({ timeout: 15000 });
   await row.getByRole("button", { name: "Ta larmet" }).click();

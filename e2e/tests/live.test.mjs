@@ -6,13 +6,7 @@
 // and the caret survive. The demo's login page keeps its one-time codes current.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { withDemo, loggedIn as signIn, totp } from "../lib/vaka.mjs";
-
-const root = resolve(new URL("../..", import.meta.url).pathname);
-const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
-const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
+import { withDemo, dial, loggedIn as signIn, totp } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -21,14 +15,11 @@ withDemo((d, b) => {
   browser = b;
 });
 
-/** Runs the PyPI dialler against the demo's receiver (a personal alarm); checks the ACK. */
-function dial(account) {
-  const [host, port] = demo.creds.sia_dc09.listen.split(":");
+/** A personal alarm from a demo account, sent by the PyPI dialler (with the account's key if it
+ * has one); checks the ACK. */
+function sendAlarm(account) {
   const key = account.key_hex ? ["--key-hex", account.key_hex] : [];
-  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account.account,
-    "--scenario", "kept-open", "--count", "1", "--json", ...key], { encoding: "utf8" });
-  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
-  const sent = JSON.parse(r.stdout);
+  const sent = dial(demo, account.account, "kept-open", key);
   assert.equal(sent.sent[0].answer_kind, "ACK", JSON.stringify(sent.sent[0]));
 }
 
@@ -101,7 +92,7 @@ test("a new alarm is counted in the tab title and announced; the sound and notif
   const region = op.locator("[aria-live=assertive][data-attention-announce]");
   assert.equal((await region.textContent()).trim(), "");
 
-  dial(account);
+  sendAlarm(account);
   const row = await waitingRow(op, account.account);
   assert.ok(await row.evaluate((r) => r.hasAttribute("data-waiting")));
   const client = (await row.locator("td").nth(2).textContent()).replace(/Konto.*/s, "").trim();
@@ -145,7 +136,7 @@ test("a new alarm is counted in the tab title and announced; the sound and notif
   // With the tab hidden, a new alarm beeps and shows a notification without the client's name.
   await op.evaluate(() => { window.__hidden = true; });
   const second = demo.creds.sia_dc09.accounts.filter((a) => a.key_hex === null)[1];
-  dial(second);
+  sendAlarm(second);
   await waitingRow(op, second.account);
   await op.waitForFunction(() => /^New alarm: Personal alarm – /.test(document.querySelector("[data-attention-announce]").textContent));
   await op.waitForFunction(counted, "Alarm centre · Vaka");
@@ -164,7 +155,7 @@ test("a dispatched alarm reaches the patrol within 2 s while a note is half type
   await op.getByText("Direktuppdaterad").waitFor();
 
   // A first alarm, with the patrol at the client's: the close form with its note is open.
-  dial(accounts[0]);
+  sendAlarm(accounts[0]);
   const first = await takeAndDispatch(op, await waitingRow(op, accounts[0].account));
   await patrol.goto(`${demo.url}/patrol`);
   await patrol.getByText("Direktuppdaterad").waitFor();
@@ -185,7 +176,7 @@ test("a dispatched alarm reaches the patrol within 2 s while a note is half type
   // A second alarm, from another client, dispatched to the patrol.
   const other = accounts[1];
   await op.goto(`${demo.url}/alarms`);
-  dial(other);
+  sendAlarm(other);
   const second = await takeAndDispatch(op, await waitingRow(op, other.account));
   const dispatched = Date.now();
   const arrived = patrol.locator(`section.alarm-card[data-alarm="${second}"]`);

@@ -7,13 +7,8 @@
 // no note; and a note typed on one card is still there after another card's form was sent.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { withDemo, loggedIn as signIn } from "../lib/vaka.mjs";
+import { withDemo, dial, loggedIn as signIn } from "../lib/vaka.mjs";
 
-const root = resolve(new URL("../..", import.meta.url).pathname);
-const python = process.env.VAKA_PEERS_PYTHON || `${root}/.venv/bin/python`;
-const dialler = `${root}/crates/vaka-alarm-receiver/peers/dialler.py`;
 const phone = { width: 390, height: 844 };
 
 let demo;
@@ -22,14 +17,6 @@ withDemo((d, b) => {
   demo = d;
   browser = b;
 });
-
-function dial(account, scenario) {
-  const [host, port] = demo.creds.sia_dc09.listen.split(":");
-  const r = spawnSync(python, [dialler, "--host", host, "--port", port, "--account", account,
-    "--scenario", scenario, "--count", "1", "--json"], { encoding: "utf8" });
-  assert.equal(r.status, 0, `dialler failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 const sessions = new Map();
 
@@ -55,7 +42,7 @@ test("the patrol's alarm card shows reason, address, key access and the operator
   const op = await loggedIn("alarmoperator");
   await op.goto(`${demo.url}/alarms`);
   await op.getByText("Direktuppdaterad").waitFor();
-  assert.equal(dial(account, "kept-open").sent[0].answer_kind, "ACK");
+  assert.equal(dial(demo, account, "kept-open").sent[0].answer_kind, "ACK");
   const row = op.locator(`tr[data-account="${account}"].alarm-received`).first();
   await row.waitFor({ timeout: 15000 });
   await row.getByRole("button", { name: "Ta larmet" }).click();

@@ -18,7 +18,7 @@ use vaka_sia_dc09::frame::{Body, Header, Payload};
 use vaka_sia_dc09::{IdToken, parse_frame};
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp, commission, ok, read};
+use crate::support::{Auth, TestApp, alarm_receiver, commission, ok, read};
 use crate::world::World;
 
 const AES128: &str = "000102030405060708090A0B0C0D0E0F";
@@ -93,21 +93,10 @@ async fn messages(app: &TestApp, account: &str, seq: u16) -> i64 {
     .unwrap()
 }
 
-async fn start(app: &TestApp) -> vaka_server::serve::AlarmReceiver {
-    vaka_server::serve::start_alarm_receiver(
-        "127.0.0.1:0",
-        app.services.clone(),
-        // The tests drive the clock and call the jobs themselves.
-        vaka_server::serve::AlarmJobs::None,
-    )
-    .await
-    .unwrap()
-}
-
 async fn an_alarm_goes_from_the_button_to_closed_with_both_clocks(app: TestApp) {
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "A100", None).await;
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let addr: SocketAddr = rx.addr;
     let now = app.services.now();
     let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -311,7 +300,7 @@ async fn nobody_takes_it_and_it_escalates_and_a_silent_device_raises_a_technical
 ) {
     let w = World::build(&app).await;
     let device = alarm_unit(&app, &w, w.client_a1, "A200", Some(AES128)).await;
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let started = app.services.now();
     // Silent until interval + grace: nothing; past it: one technical alarm.
     let interval = app.services.config.alarms.default_heartbeat;
@@ -428,7 +417,7 @@ async fn third_party_diallers_are_acknowledged_and_stored_exactly_once(app: Test
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "1234", None).await;
     alarm_unit(&app, &w, w.client_b1, "5678", Some(AES128)).await;
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let real = || vaka_domain::clock::SystemClock.now();
     let cases: &[Dial] = &[
         ("1234", None, "per-connection", "6", "1", &[]),
@@ -537,7 +526,7 @@ async fn encryption_is_required_unless_an_account_is_marked_clear(app: TestApp) 
         tx.update_device(&d).await.unwrap();
         tx.commit(&[]).await.unwrap();
     }
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let real = || vaka_domain::clock::SystemClock.now();
     app.clock.set(real());
     let dial = async |args: &[&str]| {
@@ -705,7 +694,7 @@ async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "A300", None).await;
     alarm_unit(&app, &w, w.client_a1, "A301", None).await;
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let now = app.services.now();
     let mut conn = tokio::net::TcpStream::connect(rx.addr).await.unwrap();
     let mut seq = 0;
@@ -777,7 +766,7 @@ async fn technical_checks_are_signed_or_missed_and_the_chain_is_watched(app: Tes
     alarm_unit(&app, &w, w.client_b1, "B300", None).await;
     // Saturday 5 December 2026, 08:30 in Stockholm: the 08:00 check is open until 10:00.
     app.clock.set("2026-12-05T07:30:00Z".parse().unwrap());
-    let rx = start(&app).await;
+    let rx = alarm_receiver(&app).await;
     let started = app.services.now();
     app.clock
         .advance(app.services.config.alarms.default_heartbeat + SignedDuration::from_secs(31));

@@ -13,7 +13,7 @@ use sqlx::Connection;
 use vaka_domain::clock::Clock;
 
 use crate::alarms::{alarm_unit, peer_blocking};
-use crate::support::TestApp;
+use crate::support::{TestApp, alarm_receiver};
 use crate::world::World;
 
 /// Runs the `vaka` binary in `dir` (no `vaka.toml` there) without configuration from the
@@ -49,6 +49,15 @@ fn restore_key(key: &vaka_store::sealed::SecretKey, data_dir: &Path) {
     let file = keys.join("secrets.key");
     std::fs::write(&file, format!("{}\n", key.to_base64().as_str())).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// `vaka restore --from FROM --data-dir DATA_DIR`, run in `dir`.
+async fn restore(dir: &Path, from: &Path, data_dir: &Path) -> Output {
+    vaka_async(
+        dir,
+        &["restore", "--from", s(from), "--data-dir", s(data_dir)],
+    )
+    .await
 }
 
 pub(crate) fn text(o: &Output) -> String {
@@ -153,13 +162,7 @@ async fn a_backup_under_dc09_load_restores_every_event_acked_before_it() {
         }
     });
     app.clock.set(vaka_domain::clock::SystemClock.now());
-    let rx = vaka_server::serve::start_alarm_receiver(
-        "127.0.0.1:0",
-        app.services.clone(),
-        vaka_server::serve::AlarmJobs::None,
-    )
-    .await
-    .unwrap();
+    let rx = alarm_receiver(&app).await;
 
     let work = tempfile::tempdir().unwrap();
     let journal_path = work.path().join("journal");
@@ -217,11 +220,7 @@ async fn a_backup_under_dc09_load_restores_every_event_acked_before_it() {
     // Restored into a fresh data directory, where no server runs, with the secrets key.
     let fresh = work.path().join("fresh");
     restore_key(&app.secret_key, &fresh);
-    let out = vaka_async(
-        work.path(),
-        &["restore", "--from", s(&backup), "--data-dir", s(&fresh)],
-    )
-    .await;
+    let out = restore(work.path(), &backup, &fresh).await;
     succeeds(&out);
     let restored = fresh.join("vaka.db");
     assert_eq!(mode(&restored), 0o600);
@@ -302,13 +301,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     restore_key(&key, &target);
     // `--database` alone reads the key of ./vaka-data.
     restore_key(&key, &dir.join("vaka-data"));
-    succeeds(
-        &vaka_async(
-            dir,
-            &["restore", "--from", s(&backup), "--data-dir", s(&target)],
-        )
-        .await,
-    );
+    succeeds(&restore(dir, &backup, &target).await);
     let mut server = Command::new(env!("CARGO_BIN_EXE_vaka"))
         .args(["serve", "--data-dir", s(&target), "--listen", "127.0.0.1:0"])
         .current_dir(dir)
@@ -330,11 +323,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     .await
     .unwrap();
     fails_saying(
-        &vaka_async(
-            dir,
-            &["restore", "--from", s(&backup), "--data-dir", s(&target)],
-        )
-        .await,
+        &restore(dir, &backup, &target).await,
         "in use by a running Vaka server",
     );
     // A second server on the same database is refused too.
@@ -350,11 +339,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     server.kill().unwrap();
     server.wait().unwrap();
     let had_wal = target.join("vaka.db-wal").exists();
-    let out = vaka_async(
-        dir,
-        &["restore", "--from", s(&backup), "--data-dir", s(&target)],
-    )
-    .await;
+    let out = restore(dir, &backup, &target).await;
     assert!(succeeds(&out).contains("is kept as"));
     let kept: Vec<PathBuf> = std::fs::read_dir(&target)
         .unwrap()
@@ -404,11 +389,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     let garbage = dir.join("garbage.db");
     std::fs::write(&garbage, b"not a database at all, just some bytes").unwrap();
     fails_saying(
-        &vaka_async(
-            dir,
-            &["restore", "--from", s(&garbage), "--data-dir", s(&target)],
-        )
-        .await,
+        &restore(dir, &garbage, &target).await,
         "cannot be read as a Vaka database",
     );
     let tampered = dir.join("tampered.db");
@@ -422,11 +403,7 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     )
     .await;
     fails_saying(
-        &vaka_async(
-            dir,
-            &["restore", "--from", s(&tampered), "--data-dir", s(&target)],
-        )
-        .await,
+        &restore(dir, &tampered, &target).await,
         "audit log is broken at entry 3",
     );
     let newer = dir.join("newer.db");
@@ -440,25 +417,11 @@ async fn restore_refuses_a_running_server_and_a_bad_copy_and_keeps_what_it_repla
     )
     .await;
     fails_saying(
-        &vaka_async(
-            dir,
-            &["restore", "--from", s(&newer), "--data-dir", s(&target)],
-        )
-        .await,
+        &restore(dir, &newer, &target).await,
         "written by a newer Vaka",
     );
     fails_saying(
-        &vaka_async(
-            dir,
-            &[
-                "restore",
-                "--from",
-                s(&dir.join("nothing.db")),
-                "--data-dir",
-                s(&target),
-            ],
-        )
-        .await,
+        &restore(dir, &dir.join("nothing.db"), &target).await,
         "no backup file",
     );
     assert_eq!(std::fs::read(target.join("vaka.db")).unwrap(), untouched);
@@ -496,13 +459,7 @@ async fn a_pg_dump_restores_into_a_fresh_database_that_vaka_opens_intact() {
     let w = World::build(&app).await;
     alarm_unit(&app, &w, w.client_a1, "7201", None).await;
     app.clock.set(vaka_domain::clock::SystemClock.now());
-    let rx = vaka_server::serve::start_alarm_receiver(
-        "127.0.0.1:0",
-        app.services.clone(),
-        vaka_server::serve::AlarmJobs::None,
-    )
-    .await
-    .unwrap();
+    let rx = alarm_receiver(&app).await;
     let report = peer_blocking(
         rx.addr,
         &[

@@ -82,6 +82,22 @@ pub(crate) async fn session(app: &TestApp, w: &World, who: &str) -> (Auth, Strin
     (auth, token)
 }
 
+/// A client watched by a connected camera (`serial`, one look-in at 23:00), with tonight
+/// (22 November 2026) planned: the camera and its simulator's task.
+async fn camera_tonight(
+    app: &TestApp,
+    w: &World,
+    client: ClientId,
+    serial: &str,
+) -> (DeviceId, tokio::task::JoinHandle<()>) {
+    let addr = app.listen().await;
+    let (camera, credential) = supervised(app, w, client, serial, &[(23, 0)]).await;
+    let sim = connect_sim(app, addr, camera, &credential).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    app.services.plan_night(night).await.unwrap();
+    (camera, sim)
+}
+
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -135,12 +151,8 @@ fn refused(res: &crate::support::Res, status: StatusCode, reason: &str) {
 
 async fn a_look_in_is_checked_not_visible_twice_sends_the_patrol_and_closing_closes(app: TestApp) {
     let w = World::build(&app).await;
-    let addr = app.listen().await;
     let a1 = w.client_a1;
-    let (camera, credential) = supervised(&app, &w, a1, "DV-C1", &[(23, 0)]).await;
-    let sim = connect_sim(&app, addr, camera, &credential).await;
-    let night = jiff::civil::date(2026, 11, 22);
-    app.services.plan_night(night).await.unwrap();
+    let (camera, sim) = camera_tonight(&app, &w, a1, "DV-C1").await;
     let (task, state) = task_of(&app, a1).await;
     assert_eq!(state, TaskState::Planned);
     let operator = w.p("c_operator").bearer();
@@ -531,11 +543,7 @@ async fn look_ins_are_refused_after_consent_is_withdrawn_when_paused_and_with_th
 
 async fn a_pause_recorded_tonight_stops_the_look_in(app: TestApp) {
     let w = World::build(&app).await;
-    let addr = app.listen().await;
-    let (cam, cred) = supervised(&app, &w, w.client_a1, "DV-P-A1", &[(23, 0)]).await;
-    let sim = connect_sim(&app, addr, cam, &cred).await;
-    let night = jiff::civil::date(2026, 11, 22);
-    app.services.plan_night(night).await.unwrap();
+    let (_, sim) = camera_tonight(&app, &w, w.client_a1, "DV-P-A1").await;
     app.clock.set(ts("2026-11-22T22:00:00Z"));
     tick(&app).await;
     let (task, _) = task_of(&app, w.client_a1).await;
@@ -802,18 +810,42 @@ async fn audited(app: &TestApp, w: &World, client: ClientId, action: &str) -> us
         .count()
 }
 
+/// The outcome form of the console's look-in page, sent by `op`.
+async fn outcome_form(
+    app: &TestApp,
+    op: &Auth,
+    task: TaskId,
+    look_in: &str,
+    note: &str,
+    outcome: &str,
+) -> crate::support::Res {
+    app.form(
+        &format!("/supervision/tasks/{task}/outcome"),
+        op,
+        &[
+            ("_form", "outcome"),
+            ("look_in", look_in),
+            ("note", note),
+            ("outcome", outcome),
+        ],
+    )
+    .await
+}
+
+/// The look-in log of a task.
+async fn look_ins(app: &TestApp, task: TaskId) -> Vec<vaka_domain::supervision::LookInRecord> {
+    let mut tx = app.store.begin_read().await.unwrap();
+    tx.list_task_look_ins(task).await.unwrap()
+}
+
 /// A deviation sent from the look-in's page without a note is refused beside the note, on the
 /// same look-in's page: the picture's time still counted from its logged start, what was typed
 /// kept, and nothing written — no look-in started, ended or given an outcome, nothing audited
 /// as one. With a note the same look-in takes the outcome and the queue says so.
 async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     let w = World::build(&app).await;
-    let addr = app.listen().await;
     let a1 = w.client_a1;
-    let (camera, credential) = supervised(&app, &w, a1, "DV-C7", &[(23, 0)]).await;
-    let sim = connect_sim(&app, addr, camera, &credential).await;
-    let night = jiff::civil::date(2026, 11, 22);
-    app.services.plan_night(night).await.unwrap();
+    let (_, sim) = camera_tonight(&app, &w, a1, "DV-C7").await;
     app.clock.set(ts("2026-11-22T22:00:00Z"));
     tick(&app).await;
     let (task, _) = task_of(&app, a1).await;
@@ -838,18 +870,7 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
 
     // Ten seconds on, a deviation without a note (what was typed is only spaces).
     app.clock.advance(SignedDuration::from_secs(10));
-    let res = app
-        .form(
-            &format!("/supervision/tasks/{task}/outcome"),
-            &op,
-            &[
-                ("_form", "outcome"),
-                ("look_in", &look_in_id),
-                ("note", "   "),
-                ("outcome", "deviation"),
-            ],
-        )
-        .await;
+    let res = outcome_form(&app, &op, task, &look_in_id, "   ", "deviation").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     // The same look-in's page, its picture still on until the same end, the error beside the
     // note (described by it) and linked from the summary.
@@ -879,10 +900,7 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     );
     assert!(res.body.contains("beskriv avvikelsen"), "{}", res.body);
     // Nothing was written: one look-in, still running, without an outcome; the task as it was.
-    let log = {
-        let mut tx = app.store.begin_read().await.unwrap();
-        tx.list_task_look_ins(task).await.unwrap()
-    };
+    let log = look_ins(&app, task).await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].id.to_string(), look_in_id);
     assert_eq!(log[0].ended_at, None);
@@ -895,18 +913,7 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     assert_eq!(audited(&app, &w, a1, "supervision.outcome").await, 0);
 
     // A note typed before the error is shown again.
-    let res = app
-        .form(
-            &format!("/supervision/tasks/{task}/outcome"),
-            &op,
-            &[
-                ("_form", "outcome"),
-                ("look_in", &look_in_id),
-                ("note", "Ligger på golvet"),
-                ("outcome", "maybe"),
-            ],
-        )
-        .await;
+    let res = outcome_form(&app, &op, task, &look_in_id, "Ligger på golvet", "maybe").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(
         res.body.contains(">Ligger på golvet</textarea>"),
@@ -915,27 +922,21 @@ async fn a_deviation_without_a_note_keeps_the_look_in(app: TestApp) {
     );
 
     // With a note, the outcome goes to the same look-in and the queue says it is saved.
-    let res = app
-        .form(
-            &format!("/supervision/tasks/{task}/outcome"),
-            &op,
-            &[
-                ("_form", "outcome"),
-                ("look_in", &look_in_id),
-                ("note", "Ligger på golvet bredvid sängen"),
-                ("outcome", "deviation"),
-            ],
-        )
-        .await;
+    let res = outcome_form(
+        &app,
+        &op,
+        task,
+        &look_in_id,
+        "Ligger på golvet bredvid sängen",
+        "deviation",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(
         res.headers[header::LOCATION],
         "/supervision?ok=supervision-outcome_saved"
     );
-    let log = {
-        let mut tx = app.store.begin_read().await.unwrap();
-        tx.list_task_look_ins(task).await.unwrap()
-    };
+    let log = look_ins(&app, task).await;
     assert_eq!(log.len(), 1);
     assert_eq!(
         log[0].outcome,

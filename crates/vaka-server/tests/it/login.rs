@@ -6,7 +6,7 @@ use vaka_domain::clock::Clock;
 use vaka_service::auth::current_totp_code;
 
 use crate::db_tests;
-use crate::support::{Auth, Res, TestApp};
+use crate::support::{Auth, Res, TestApp, login_page};
 use crate::world::{PASSWORD, World};
 
 pub(crate) fn cookie(res: &Res) -> Option<String> {
@@ -17,13 +17,6 @@ pub(crate) fn cookie(res: &Res) -> Option<String> {
         .find_map(|c| c.strip_prefix("vaka_session="))
         .map(|c| c.split(';').next().unwrap_or_default().to_owned())
         .filter(|c| !c.is_empty())
-}
-
-/// The form token of a session, read from a page (as a browser would).
-pub(crate) fn csrf_of(body: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = body.find(marker).expect("page has a form token") + marker.len();
-    body[start..].split('"').next().unwrap().to_owned()
 }
 
 pub(crate) async fn password_step(
@@ -48,17 +41,7 @@ pub async fn login_full(app: &TestApp, user: &str, secret: &str) -> Auth {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some("/login/code"));
     let token = token.expect("session cookie");
-    let page = app
-        .get(
-            "/login/code",
-            &Auth::Session {
-                token: token.clone(),
-                csrf: String::new(),
-            },
-        )
-        .await;
-    let csrf = csrf_of(&page.body);
-    let auth = Auth::Session { token, csrf };
+    let (_, auth) = login_page(app, "/login/code", token).await;
     let code = current_totp_code(secret, app.clock.now()).unwrap();
     let res = app.form("/login/code", &auth, &[("code", &code)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -199,20 +182,7 @@ async fn a_totp_code_works_only_once(app: TestApp) {
     login_full(&app, &u.username, &secret).await;
     // Same code again, in the same time step: refused.
     let (_, token) = password_step(&app, &u.username, PASSWORD).await;
-    let token = token.unwrap();
-    let page = app
-        .get(
-            "/login/code",
-            &Auth::Session {
-                token: token.clone(),
-                csrf: String::new(),
-            },
-        )
-        .await;
-    let auth = Auth::Session {
-        token,
-        csrf: csrf_of(&page.body),
-    };
+    let (_, auth) = login_page(&app, "/login/code", token.unwrap()).await;
     let code = current_totp_code(&secret, app.clock.now()).unwrap();
     let res = app.form("/login/code", &auth, &[("code", &code)]).await;
     res.assert_says(StatusCode::UNAUTHORIZED, "Koden stämmer inte");
@@ -232,16 +202,7 @@ async fn enrolment_then_recovery_code(app: TestApp) {
         Some("/login/enrol"),
         "a role with client data must enrol"
     );
-    let token = token.unwrap();
-    let page = app
-        .get(
-            "/login/enrol",
-            &Auth::Session {
-                token: token.clone(),
-                csrf: String::new(),
-            },
-        )
-        .await;
+    let (page, auth) = login_page(&app, "/login/enrol", token.unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<svg"), "a QR code");
     let secret = page
@@ -253,10 +214,6 @@ async fn enrolment_then_recovery_code(app: TestApp) {
         .next()
         .unwrap()
         .to_owned();
-    let auth = Auth::Session {
-        token,
-        csrf: csrf_of(&page.body),
-    };
     let bad = app.form("/login/enrol", &auth, &[("code", "000000")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let code = current_totp_code(&secret, app.clock.now()).unwrap();
@@ -286,20 +243,7 @@ async fn enrolment_then_recovery_code(app: TestApp) {
     app.clock.advance(SignedDuration::from_mins(1));
     for attempt in 0..2 {
         let (_, token) = password_step(&app, &u.username, PASSWORD).await;
-        let token = token.unwrap();
-        let page = app
-            .get(
-                "/login/code",
-                &Auth::Session {
-                    token: token.clone(),
-                    csrf: String::new(),
-                },
-            )
-            .await;
-        let auth = Auth::Session {
-            token,
-            csrf: csrf_of(&page.body),
-        };
+        let (_, auth) = login_page(&app, "/login/code", token.unwrap()).await;
         let res = app
             .form("/login/code", &auth, &[("code", &codes[0].to_uppercase())])
             .await;

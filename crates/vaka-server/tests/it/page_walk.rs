@@ -1236,13 +1236,6 @@ fn session_cookie(res: &Res) -> String {
         .expect("a session cookie")
 }
 
-/// The form token of a page.
-fn csrf_of(body: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = body.find(marker).expect("a form token") + marker.len();
-    body[start..].split('"').next().unwrap().to_owned()
-}
-
 async fn the_swedish_pages_show_no_english(app: TestApp) {
     let w = World::build(&app).await;
     content(&app, &w).await;
@@ -1289,20 +1282,7 @@ async fn the_swedish_pages_show_no_english(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let next = res.location().unwrap().to_owned();
     assert_eq!(next, "/login/code");
-    let token = session_cookie(&res);
-    let page = app
-        .get(
-            &next,
-            &Auth::Session {
-                token: token.clone(),
-                csrf: String::new(),
-            },
-        )
-        .await;
-    let half = Auth::Session {
-        token,
-        csrf: csrf_of(&page.body),
-    };
+    let (_, half) = crate::support::login_page(&app, &next, session_cookie(&res)).await;
     walks.push(
         crawl(
             &app,

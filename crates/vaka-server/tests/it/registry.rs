@@ -915,7 +915,48 @@ async fn the_follow_up_report_names_only_clients_within_reach(app: TestApp) {
     }
 }
 
+/// Reading a device, changing it and issuing and revoking its credential are audited about the
+/// device and the client it is assigned to, so that a review of the client's log finds them.
+async fn a_devices_audit_entries_name_its_client(app: TestApp) {
+    let w = World::build(&app).await;
+    let client = w.client_a1;
+    let device = crate::alarms::alarm_unit(&app, &w, client, "D500", None).await;
+    let admin = w.p("m_admin");
+    let path = format!("/api/v1/devices/{device}");
+    let res = app.get(&path, &admin.bearer()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = put(
+        &app,
+        admin,
+        &path,
+        json!({"kind": "alarm_unit", "serial": "TA-D500", "model": "Trygghetslarm IP 2",
+               "dc09_account": "D500", "dc09_key_style": "clear"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let credential = format!("{path}/credential");
+    let res = post(&app, admin, &credential, json!({})).await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let res = app.delete(&credential, &admin.bearer()).await;
+    assert!(res.status.is_success(), "{}", res.body);
+    for action in [
+        "device.list",
+        "device.update",
+        "device.credential_issue",
+        "device.credential_revoke",
+    ] {
+        let entries = w.audit_about(&app, action, client).await;
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["subject_kind"] == "device" && e["subject_id"] == device.to_string()),
+            "{action}: {entries:?}"
+        );
+    }
+}
+
 db_tests!(
+    a_devices_audit_entries_name_its_client,
     the_follow_up_report_names_only_clients_within_reach,
     decision_to_active_camera_through_the_api,
     a_client_outside_ones_unit_is_refused_and_the_attempt_audited,

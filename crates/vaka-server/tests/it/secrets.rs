@@ -20,7 +20,7 @@ use vaka_store::sealed::{Keyring, SecretKey};
 
 use crate::db_tests;
 use crate::login::login_full;
-use crate::support::{TestApp, assert_not_stored, commission, ok};
+use crate::support::{TestApp, alarm_receiver, assert_not_stored, commission, ok};
 use crate::world::World;
 
 /// An AES-256 key as an administrator types it (hex); stored upper-case.
@@ -49,13 +49,7 @@ async fn alarm_unit(
 /// Sends an AES-encrypted alarm frame to a fresh receiver and returns the answer's token:
 /// `ACK` only if the receiver opened the unit's sealed key and decrypted the frame with it.
 async fn encrypted_alarm(app: &TestApp, account: &str, seq: u16, key: &str) -> IdToken {
-    let rx = vaka_server::serve::start_alarm_receiver(
-        "127.0.0.1:0",
-        app.services.clone(),
-        vaka_server::serve::AlarmJobs::None,
-    )
-    .await
-    .unwrap();
+    let rx = alarm_receiver(app).await;
     let key = vaka_sia_dc09::Key::parse(key, KeyStyle::Hex).unwrap();
     let frame = encode_encrypted(
         &Header {

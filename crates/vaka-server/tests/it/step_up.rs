@@ -14,10 +14,8 @@ use vaka_service::auth::current_totp_code;
 use vaka_service::directory::RoleInput;
 
 use crate::db_tests;
-use crate::login::{
-    audit_actions, count_of, csrf_of, login_full, password_step, refused_while_locked,
-};
-use crate::support::{Auth, Res, TestApp};
+use crate::login::{audit_actions, count_of, login_full, password_step, refused_while_locked};
+use crate::support::{Auth, Res, TestApp, login_page};
 use crate::world::{PASSWORD, World};
 
 /// Longer than a second factor stays fresh (ten minutes), shorter than an idle session lives.
@@ -356,20 +354,7 @@ async fn every_place_a_password_is_set_refuses_a_guessable_one(app: TestApp) {
         .unwrap();
     let (res, token) = password_step(&app, "nnyst", &initial).await;
     assert_eq!(res.location(), Some("/login/password"));
-    let token = token.unwrap();
-    let page = app
-        .get(
-            "/login/password",
-            &Auth::Session {
-                token: token.clone(),
-                csrf: String::new(),
-            },
-        )
-        .await;
-    let auth = Auth::Session {
-        token,
-        csrf: csrf_of(&page.body),
-    };
+    let (_, auth) = login_page(&app, "/login/password", token.unwrap()).await;
     for weak in ["123456789012", "passwordpassword"] {
         let res = app
             .form(

@@ -691,6 +691,45 @@ pub async fn logged_in(app: &TestApp, user: vaka_domain::ids::UserId) -> Auth {
     }
 }
 
+/// The form token of a session, read from a page (as a browser would).
+pub fn csrf_of(body: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = body.find(marker).expect("page has a form token") + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// A page of a login still under way (`/login/code`, `/login/enrol`, `/login/password`), read
+/// with the session cookie's `token` as a browser would: the page, and the session with the
+/// page's form token for the form that follows.
+pub async fn login_page(app: &TestApp, path: &str, token: String) -> (Res, Auth) {
+    let page = app
+        .get(
+            path,
+            &Auth::Session {
+                token: token.clone(),
+                csrf: String::new(),
+            },
+        )
+        .await;
+    let auth = Auth::Session {
+        token,
+        csrf: csrf_of(&page.body),
+    };
+    (page, auth)
+}
+
+/// The alarm receiver of `app` on a free port, with no jobs: the tests drive the clock and call
+/// the jobs themselves.
+pub async fn alarm_receiver(app: &TestApp) -> vaka_server::serve::AlarmReceiver {
+    vaka_server::serve::start_alarm_receiver(
+        "127.0.0.1:0",
+        app.services.clone(),
+        vaka_server::serve::AlarmJobs::None,
+    )
+    .await
+    .unwrap()
+}
+
 /// The real `vaka demo` binary in `dir` (below `root`, its working directory), on free ports,
 /// with no key or database from the environment; returns once it listens. Its stdout is read
 /// to the end in the background so that it never writes into a closed pipe.

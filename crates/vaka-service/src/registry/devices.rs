@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use vaka_domain::access::{Assignment, Permission, Principal, Scope};
 use vaka_domain::alarm::AlarmKind;
-use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::decision::{OrderStatus, ServiceKind, SupervisionMode};
 use vaka_domain::device::{
     Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep, check_dc09,
@@ -129,6 +129,13 @@ fn manage_devices<'a>(
 /// A device's subject in the audit log.
 fn device_subject(id: DeviceId) -> (&'static str, String) {
     ("device", id.to_string())
+}
+
+/// An audit entry about a device: the device as its subject, with the client it is assigned to.
+fn about_device(e: NewAuditEntry, d: &Device) -> NewAuditEntry {
+    let mut e = e.subject("device", d.id);
+    e.client_id = d.client_id;
+    e
 }
 
 /// An alarm unit's DC-09 settings as given: the account, the key, and whether the account is
@@ -418,11 +425,7 @@ impl Services {
                 )?;
                 let d = r.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let events = r.list_device_events(id).await?;
-                r.succeeded(Some(&grant), |e| {
-                    let mut e = e.subject("device", id);
-                    e.client_id = d.client_id;
-                    e
-                });
+                r.succeeded(Some(&grant), |e| about_device(e, &d));
                 Ok((d, events))
             })
             .await
@@ -446,11 +449,7 @@ impl Services {
                 let d = r.get_device(id).await?.ok_or(Fault::not_found("device"))?;
                 let now = r.now();
                 let at = test_alarm_at(r.reads(), &d, now).await?;
-                r.succeeded(Some(&grant), |e| {
-                    let mut e = e.subject("device", id);
-                    e.client_id = d.client_id;
-                    e
-                });
+                r.succeeded(Some(&grant), |e| about_device(e, &d));
                 Ok(at)
             })
             .await
@@ -602,11 +601,7 @@ impl Services {
                 d.dc09_key = key;
                 d.dc09_clear = clear;
                 w.update_device(&d).await?;
-                w.succeeded(Some(&grant), |e| {
-                    let mut e = e.subject("device", id);
-                    e.client_id = d.client_id;
-                    e
-                });
+                w.succeeded(Some(&grant), |e| about_device(e, &d));
                 Ok(d)
             })
             .await
@@ -645,10 +640,7 @@ impl Services {
                     .await?;
                     (None, AuditAction::DeviceCredentialRevoked)
                 };
-                let mut e = w
-                    .entry_for(action, Outcome::Success, Some(&grant))
-                    .subject("device", id);
-                e.client_id = d.client_id;
+                let e = about_device(w.entry_for(action, Outcome::Success, Some(&grant)), &d);
                 w.record(e);
                 Ok(credential)
             })

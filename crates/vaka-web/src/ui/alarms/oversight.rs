@@ -20,7 +20,7 @@ use crate::ui::registry::clients::Names;
 use crate::ui::supervision::console::Flash;
 use crate::ui::supervision::statistics::StatsQuery;
 use crate::ui::widgets::alarm_row::mmss;
-use crate::ui::widgets::charts::{Series, bars};
+use crate::ui::widgets::charts::{Series, bars, monthly};
 
 fn when(t: Option<Timestamp>) -> String {
     t.map_or_else(|| "—".into(), local_time)
@@ -317,28 +317,14 @@ pub async fn statistics(Req { state, t, caller }: Req, Query(q): Query<StatsQuer
         .or_page(&page)?;
     let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     // Every month of the period is a bucket of the chart, with or without alarms.
-    let mut labels: Vec<String> = Vec::new();
-    let mut d = stats.from;
-    while d <= stats.to && labels.len() <= 30 {
-        labels.push(d.strftime("%Y-%m").to_string());
-        match d.checked_add(jiff::Span::new().months(1)) {
-            Ok(next) => d = next,
-            Err(_) => break,
-        }
-    }
-    let mut per_kind = [(); 4].map(|()| vec![0u32; labels.len()]);
-    for r in &stats.rows {
-        let key = format!("{:04}-{:02}", r.year, r.month);
-        if let Some(i) = labels.iter().position(|l| *l == key) {
-            for (k, v) in [r.personal, r.fall, r.sensor, r.technical]
-                .into_iter()
-                .enumerate()
-            {
-                per_kind[k][i] += v;
-            }
-        }
-    }
-    let [personal, fall, sensor, technical] = per_kind;
+    let (labels, [personal, fall, sensor, technical]) = monthly(
+        stats.from,
+        stats.to,
+        stats
+            .rows
+            .iter()
+            .map(|r| (r.year, r.month, [r.personal, r.fall, r.sensor, r.technical])),
+    );
     let chart_months = bars(
         &t.t("astats-chart_months"),
         &labels,

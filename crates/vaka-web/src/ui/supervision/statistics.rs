@@ -9,7 +9,7 @@ use crate::extract::Query;
 use crate::page::{OrPage, PageCtx, PageResult, Req, render};
 use crate::reports::periods;
 use crate::ui::registry::clients::Names;
-use crate::ui::widgets::charts::{Series, bars};
+use crate::ui::widgets::charts::{Series, bars, monthly};
 
 #[derive(Debug, Deserialize)]
 pub struct StatsQuery {
@@ -56,28 +56,16 @@ pub async fn page(Req { state, t, caller }: Req, Query(q): Query<StatsQuery>) ->
         .or_page(&page)?;
     let names = Names::load(&state, &caller, &[]).await.or_page(&page)?;
     // The whole scope per month, for the charts.
-    let mut labels: Vec<String> = Vec::new();
-    let mut d = stats.from;
-    while d <= stats.to {
-        labels.push(d.strftime("%Y-%m").to_string());
-        d = d
-            .checked_add(jiff::Span::new().months(1))
-            .unwrap_or(stats.to.tomorrow().unwrap_or(d));
-        if labels.len() > 30 {
-            break;
-        }
-    }
-    let mut planned = vec![0; labels.len()];
-    let mut performed = vec![0; labels.len()];
-    let mut on_time = vec![0; labels.len()];
+    let (labels, [planned, performed, on_time]) = monthly(
+        stats.from,
+        stats.to,
+        stats
+            .rows
+            .iter()
+            .map(|r| (r.year, r.month, [r.planned, r.performed, r.on_time])),
+    );
     let mut response = ResponseTimes::default();
     for r in &stats.rows {
-        let key = format!("{:04}-{:02}", r.year, r.month);
-        if let Some(i) = labels.iter().position(|l| *l == key) {
-            planned[i] += r.planned;
-            performed[i] += r.performed;
-            on_time[i] += r.on_time;
-        }
         let c = r.response.counts();
         response.within_15 += c[0];
         response.within_30 += c[1];

@@ -1,6 +1,8 @@
 //! Bar charts as inline SVG, drawn on the server: no script, no external library, readable
 //! without colour (each bar carries its number) and described for screen readers.
 
+use jiff::civil::Date;
+
 /// Escapes text for SVG/HTML.
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -120,9 +122,68 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> String {
     out
 }
 
+/// The most months a chart by month draws.
+const MAX_MONTHS: usize = 31;
+
+/// The buckets of a chart by month: every month from `from` through `to` (at most
+/// [`MAX_MONTHS`]), labelled `YYYY-MM`, with or without data, and `N` series added up from rows
+/// of (year, month, one value per series). A row outside the months is left out.
+pub fn monthly<const N: usize>(
+    from: Date,
+    to: Date,
+    rows: impl IntoIterator<Item = (i16, i8, [u32; N])>,
+) -> (Vec<String>, [Vec<u32>; N]) {
+    let mut labels: Vec<String> = Vec::new();
+    let mut d = from;
+    while d <= to && labels.len() < MAX_MONTHS {
+        labels.push(d.strftime("%Y-%m").to_string());
+        match d.checked_add(jiff::Span::new().months(1)) {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    let mut series = [(); N].map(|()| vec![0u32; labels.len()]);
+    for (year, month, values) in rows {
+        let key = format!("{year:04}-{month:02}");
+        if let Some(i) = labels.iter().position(|l| *l == key) {
+            for (s, v) in series.iter_mut().zip(values) {
+                s[i] += v;
+            }
+        }
+    }
+    (labels, series)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn monthly_buckets_cover_every_month_and_add_up_rows_within_them() {
+        let (labels, [a, b]) = monthly(
+            jiff::civil::date(2026, 11, 1),
+            jiff::civil::date(2027, 2, 1),
+            [
+                (2026, 11, [1, 2]),
+                (2026, 11, [3, 4]),
+                (2027, 1, [5, 0]),
+                (2027, 3, [100, 100]),
+                (2026, 10, [100, 100]),
+            ],
+        );
+        assert_eq!(labels, ["2026-11", "2026-12", "2027-01", "2027-02"]);
+        assert_eq!(a, [4, 0, 5, 0]);
+        assert_eq!(b, [6, 0, 0, 0]);
+
+        let (labels, [c]) = monthly(
+            jiff::civil::date(2020, 1, 1),
+            jiff::civil::date(2026, 12, 1),
+            [(2020, 1, [7])],
+        );
+        assert_eq!(labels.len(), MAX_MONTHS, "a long period is cut");
+        assert_eq!(labels.last().map(String::as_str), Some("2022-07"));
+        assert_eq!(c[0], 7);
+    }
 
     #[test]
     fn a_chart_has_a_bar_per_value_and_escapes_text() {
