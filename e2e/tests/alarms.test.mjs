@@ -94,7 +94,8 @@ test("a dialler's alarm reaches the console live; operator and night patrol take
   patrol.on("dialog", (d) => d.accept());
   await card().getByLabel("Orsak", { exact: true }).selectOption("other");
   await card().getByRole("button", { name: "Avsluta larmet" }).click();
-  await patrol.getByText("beskriv vad som hände när orsaken är Annan").waitFor();
+  // Beside the note on the card (the page's error summary says it too, and links to it).
+  await card().locator(".field-error", { hasText: "beskriv vad som hände när orsaken är Annan" }).waitFor();
   await card().getByLabel("Orsak", { exact: true }).selectOption("fall");
   await card().getByLabel(/Vad hände/).fill("Hjälpt upp, inga synliga skador.");
   await card().getByRole("button", { name: "Avsluta larmet" }).click();
