@@ -12,6 +12,7 @@ pub mod extract;
 pub mod gateway;
 pub mod i18n;
 pub mod identity;
+pub mod kept_reports;
 pub mod ops;
 pub mod page;
 pub mod reports;

@@ -55,7 +55,7 @@ pub struct Inner {
     /// The connected cameras.
     pub cameras: vaka_gateway::camera::CameraHub,
     /// Each session's last import report, for its further pages and its CSV file.
-    pub import_reports: crate::ui::registry::kept_reports::KeptReports,
+    pub import_reports: crate::kept_reports::KeptReports,
 }
 
 #[derive(Clone)]
@@ -86,7 +86,7 @@ impl AppState {
             cameras: vaka_gateway::camera::CameraHub::new(
                 vaka_gateway::camera::CameraSettings::default(),
             ),
-            import_reports: crate::ui::registry::kept_reports::KeptReports::default(),
+            import_reports: crate::kept_reports::KeptReports::default(),
         }))
     }
 

@@ -17,11 +17,11 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::i18n::{Arg, Tr};
 use crate::identity::Caller;
+use crate::kept_reports::KeptReport;
 use crate::page::{OrPage, PageCtx, PageResult, Req, render};
 use crate::reports::csv::CsvFile;
 use crate::state::AppState;
 use crate::ui::registry::clients::form_code;
-use crate::ui::registry::kept_reports::KeptReport;
 use crate::ui::widgets::paging::{Pager, grouped, page_number};
 
 /// A column as the page explains it.

@@ -5,7 +5,6 @@
 pub mod clients;
 pub mod devices;
 pub mod import;
-pub mod kept_reports;
 pub mod orders;
 pub mod protection;
 
