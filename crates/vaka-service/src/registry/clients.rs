@@ -383,7 +383,7 @@ impl Services {
         search: Option<&str>,
         limit: i64,
     ) -> ServiceResult<Vec<ClientSummary>> {
-        Ok(self.list_clients_page(ctx, search, 0, limit).await?.items)
+        Ok(self.clients_page(ctx, search, 0, limit, false).await?.items)
     }
 
     /// One page of the clients the caller may see (need-to-know), filtered by a name or
@@ -394,6 +394,19 @@ impl Services {
         search: Option<&str>,
         offset: i64,
         limit: i64,
+    ) -> ServiceResult<crate::Paged<ClientSummary>> {
+        self.clients_page(ctx, search, offset, limit, true).await
+    }
+
+    /// A page of clients, counted in all only when `count` (the API's list returns no count:
+    /// a full page would cost it a second statement per request).
+    async fn clients_page(
+        &self,
+        ctx: &Ctx<'_>,
+        search: Option<&str>,
+        offset: i64,
+        limit: i64,
+        count: bool,
     ) -> ServiceResult<crate::Paged<ClientSummary>> {
         let op = ctx.op(AuditAction::ClientsListed, "client_list");
         self.door
@@ -417,13 +430,16 @@ impl Services {
                 let clients = r
                     .list_clients_in_reach(ctx.principal.user_id, &query)
                     .await?;
-                let total = if query.offset == 0
-                    && i64::try_from(clients.len()).unwrap_or(i64::MAX) < query.limit
-                {
-                    i64::try_from(clients.len()).unwrap_or(i64::MAX)
+                let shown = i64::try_from(clients.len()).unwrap_or(i64::MAX);
+                let total = if query.offset == 0 && shown < query.limit {
+                    Some(shown)
+                } else if count {
+                    Some(
+                        r.count_clients_in_reach(ctx.principal.user_id, &query)
+                            .await?,
+                    )
                 } else {
-                    r.count_clients_in_reach(ctx.principal.user_id, &query)
-                        .await?
+                    None
                 };
                 let details = serde_json::json!({ "results": clients.len(), "total": total,
                                                   "offset": query.offset, "searched": query.searched });
@@ -438,7 +454,7 @@ impl Services {
                 Ok(crate::Paged {
                     items: clients,
                     offset: query.offset,
-                    total,
+                    total: total.unwrap_or(shown),
                 })
             })
             .await
