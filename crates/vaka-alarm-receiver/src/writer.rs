@@ -163,7 +163,8 @@ const IN_FLIGHT: usize = 2;
 
 /// How long a batch waits, at most, for the devices the last commit answered while the
 /// database has nothing to do (see `Gathered::ready`). Measured with 64 devices, one message in
-/// flight each (docs/PERFORMANCE.md): 100 µs, 500 µs and 2 ms were alike within the noise.
+/// flight each (docs/PERFORMANCE.md): 100 µs, 500 µs and 2 ms were alike within the noise. The
+/// wait is a timer, whose ticks are of a millisecond: in practice it ends within one.
 pub const LINGER: std::time::Duration = std::time::Duration::from_micros(500);
 
 /// How many recent failed batches are remembered (for the jobs that waited on them).
@@ -290,8 +291,12 @@ async fn run(
                 continue;
             }
         }
-        // Waiting for stragglers while the database is idle: let the connections run.
-        let lingering = in_flight.is_empty() && !gathered.jobs.is_empty();
+        // Waiting for stragglers while the database is idle: until the linger is out (a timer,
+        // not a spin: the wait must not take the CPU the connections need to send).
+        let linger_until = gathered
+            .since
+            .filter(|_| in_flight.is_empty() && !gathered.jobs.is_empty())
+            .map(|t| tokio::time::Instant::from_std(t + linger));
         tokio::select! {
             biased;
             // The oldest batch is done (batches finish in order: they queue for the one writer).
@@ -313,7 +318,12 @@ async fn run(
                     None => open = false,
                 }
             }
-            () = tokio::task::yield_now(), if lingering => {}
+            () = async {
+                match linger_until {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            }, if linger_until.is_some() => {}
         }
     }
 }
