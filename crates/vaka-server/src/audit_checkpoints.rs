@@ -88,15 +88,37 @@ impl AuditCheckpoints {
         services: &Services,
         always: bool,
     ) -> anyhow::Result<Option<Checkpoint>> {
-        let mut last = self.last.lock().await;
+        let last = self.last.lock().await;
         let head = services
             .audit_head()
             .await
             .context("reading the audit head failed")?;
+        self.sign(last, head, services.now(), always).await
+    }
+
+    /// The last checkpoint at shutdown: stops the service's units of work (waiting for those in
+    /// flight), then signs the head, which nothing can move any more.
+    pub async fn write_last(&self, services: &Services) -> anyhow::Result<Checkpoint> {
+        let last = self.last.lock().await;
+        let head = services
+            .quiesce()
+            .await
+            .context("reading the audit head failed")?;
+        let c = self.sign(last, head, services.now(), true).await?;
+        c.context("the last checkpoint was not written")
+    }
+
+    async fn sign(
+        &self,
+        mut last: tokio::sync::MutexGuard<'_, Option<(u64, [u8; 32])>>,
+        head: (u64, [u8; 32]),
+        now: jiff::Timestamp,
+        always: bool,
+    ) -> anyhow::Result<Option<Checkpoint>> {
         if !always && *last == Some(head) {
             return Ok(None);
         }
-        let c = Checkpoint::sign(head.0, head.1, services.now(), &self.key);
+        let c = Checkpoint::sign(head.0, head.1, now, &self.key);
         let line = c.to_line();
         let path = self.dir.join(format!(
             "{FILE_PREFIX}{}{FILE_SUFFIX}",

@@ -85,11 +85,13 @@ pub async fn run(
     .await
     .context("server failed")?;
     jobs.abort();
+    let _ = jobs.await;
     if let Some(a) = alarms {
         a.stop(&state.services).await;
     }
     checkpointing.abort();
-    if let Err(e) = checkpoints.write(&state.services, true).await {
+    let _ = checkpointing.await;
+    if let Err(e) = checkpoints.write_last(&state.services).await {
         tracing::error!(error = %format!("{e:#}"), "writing the last audit checkpoint failed");
     }
     state.services.close().await;
@@ -221,8 +223,9 @@ pub struct AlarmReceiver {
 impl AlarmReceiver {
     /// Stops listening and writes when devices were last heard from.
     pub async fn stop(self, services: &Services) {
-        for t in &self.tasks {
+        for t in self.tasks {
             t.abort();
+            let _ = t.await;
         }
         if let Err(e) = services.flush_seen(&self.seen).await {
             tracing::warn!(error = %e, "writing devices' last-seen times failed");

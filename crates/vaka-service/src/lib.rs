@@ -132,6 +132,13 @@ impl Services {
     }
 
     /// Closes the database connections (at shutdown).
+    /// Stops every unit of work for shutdown (those in flight finish first; later ones are
+    /// refused as unavailable) and returns the head of the audit chain, which nothing can move
+    /// any more.
+    pub async fn quiesce(&self) -> ServiceResult<(u64, [u8; 32])> {
+        Ok(self.door.quiesce().await?)
+    }
+
     pub async fn close(&self) {
         self.door.close().await;
     }
