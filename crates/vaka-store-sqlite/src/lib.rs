@@ -57,6 +57,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
+    mod homecare {
+        use super::*;
+        include!("../../vaka-store/sql/homecare.rs");
+    }
     mod secrets {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
