@@ -15,6 +15,7 @@ mod import;
 mod input;
 mod registry;
 mod supervision;
+mod tag;
 
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
@@ -25,6 +26,7 @@ pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
+pub use tag::TagReason;
 
 /// An argument of a reason's message (a Fluent variable).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +154,7 @@ pub enum Reason {
     Alarm(AlarmReason),
     Device(DeviceReason),
     Import(ImportReason),
+    Tag(TagReason),
 }
 
 macro_rules! each_area {
@@ -166,6 +169,7 @@ macro_rules! each_area {
             Reason::Alarm($r) => $e,
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Tag($r) => $e,
         }
     };
 }
@@ -193,6 +197,7 @@ impl Reason {
             AlarmReason::IDS,
             DeviceReason::IDS,
             ImportReason::IDS,
+            TagReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -74,6 +74,7 @@ macro_rules! locale_files {
             reasons!($lang, "alarm"),
             reasons!($lang, "device"),
             reasons!($lang, "import"),
+            reasons!($lang, "tag"),
         ]
     };
 }
@@ -88,8 +89,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 13] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 13] = locale_files!("en");
+const SV_FILES: [(&str, &str); 14] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 14] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
