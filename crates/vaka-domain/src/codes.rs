@@ -94,6 +94,7 @@ mod tests {
     use crate::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+    use crate::nfc::TagStrength;
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};
@@ -142,6 +143,7 @@ mod tests {
                 supervision::Outcome,
                 DispatchCause,
                 EscalationReason,
+                TagStrength,
             )
         };
     }
@@ -205,7 +207,7 @@ mod tests {
             ServiceKind, SupervisionMode, OrderStatus, DeviceKind, DeviceStatus, DeviceStep,
             Dc09KeyStyle, OrganisationKind, ProviderKind, UnitKind, AccountStatus, IdentityKind,
             EscalationChain, PauseReason, PauseRequest, TaskKind, DispatchStatus,
-            supervision::Outcome, DispatchCause,
+            supervision::Outcome, DispatchCause, TagStrength,
         );
     }
 
@@ -393,6 +395,10 @@ AuditAction AlarmOversightRead alarm.oversight
 AuditAction AlarmMessageRefused alarm.message_refused
 AuditAction AccessDenied access.denied
 AuditAction SecretsRotated secrets.rotate
+AuditAction TagProvisioned tag.provision
+AuditAction TagOrdered tag.order
+AuditAction TagReplaced tag.replace
+AuditAction TagTapped tag.tap
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -502,5 +508,7 @@ DispatchCause Missed missed
 DispatchCause CameraUnreachable camera_unreachable
 EscalationReason NotVisibleTwice not_visible_twice
 EscalationReason Deviation deviation
+TagStrength Sun sun
+TagStrength Plain plain
 ";
 }

@@ -186,6 +186,22 @@ pub fn parse_tag_url(url: &str) -> Option<(TagId, &str)> {
     Some((TagId::parse(id).ok()?, query))
 }
 
+/// A registered tag's settings (the device row holds its lifecycle and client): its URL's id,
+/// its UID (unknown until the tag is encoded, or learned from its first proven tap), its
+/// strength, a SUN tag's key, and the last read counter accepted from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NfcTag {
+    pub device_id: DeviceId,
+    pub tag_id: TagId,
+    pub uid: Option<TagUid>,
+    pub strength: TagStrength,
+    /// SUN tags only: the AES key (meta read and file read). Sealed at rest.
+    pub sdm_key: Option<SdmKey>,
+    /// SUN tags only: the greatest read counter accepted; a tap must bring a greater one.
+    pub last_counter: Option<u32>,
+    pub last_tap_at: Option<jiff::Timestamp>,
+}
+
 /// A tag read by the staff app: Web NFC's `serialNumber` (may be empty: not every phone gives
 /// one) and the URL record's text, if the tag holds one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

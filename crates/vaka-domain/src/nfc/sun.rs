@@ -281,6 +281,27 @@ pub fn sun_query(
     }
 }
 
+/// The URL a SUN tag with `key` and `uid` at `base`'s `/t/<tag_id>` opens on the tap that
+/// reads `counter` (encrypted PICC data, random bytes fixed by `counter`): what the demo's
+/// simulated tag and the tests hand to the server.
+pub fn simulated_tap_url(
+    base: &str,
+    tag_id: &super::TagId,
+    key: &SdmKey,
+    uid: [u8; 7],
+    counter: u32,
+) -> String {
+    let pad = counter.to_le_bytes();
+    let query = sun_query(
+        key,
+        uid,
+        counter,
+        true,
+        [pad[0], pad[1], pad[2], 0x5a, 0xa5],
+    );
+    format!("{}?{query}", super::tag_url(base, tag_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -490,6 +490,9 @@ const OPEN: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
+    // The URL on an NFC tag: any logged-in user; who it leads where is the tag's client's
+    // need-to-know (tests in `tags.rs`).
+    ("GET", "/t/{tag_id}"),
 ];
 
 fn covers(actor: &Person, w: &World, target: Target) -> bool {

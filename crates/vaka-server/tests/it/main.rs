@@ -29,4 +29,5 @@ mod registry;
 mod rounds;
 mod secrets;
 mod step_up;
+mod tags;
 mod work_list;

@@ -65,6 +65,10 @@ macro_rules! locale_files {
                 "alarms.ftl",
                 include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             ),
+            (
+                "keys.ftl",
+                include_str!(concat!("../../locales/", $lang, "/keys.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -89,8 +93,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 14] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 14] = locale_files!("en");
+const SV_FILES: [(&str, &str); 15] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 15] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
