@@ -20,10 +20,11 @@ struct TagRow {
 impl SqlTx {
     /// A tag from its row, its key opened.
     fn tag(&self, r: TagRow) -> StoreResult<NfcTag> {
-        let bad = |what: &str| StoreError::corrupt(format!("nfc_tags.{what} of {}", r.device_id));
+        let row = r.device_id;
+        let bad = |what: &str| StoreError::corrupt(format!("nfc_tags.{what} of {row}"));
         let key = self
             .secrets
-            .open_opt(SecretColumn::SdmKey, r.device_id, r.sdm_key.clone())?
+            .open_opt(SecretColumn::SdmKey, row, r.sdm_key)?
             .map(|k| SdmKey::parse(&k).map_err(|_| bad("sdm_key")))
             .transpose()?;
         Ok(NfcTag {
@@ -31,8 +32,7 @@ impl SqlTx {
             tag_id: TagId::parse(&r.tag_id).map_err(|_| bad("tag_id"))?,
             uid: r
                 .uid
-                .as_deref()
-                .map(TagUid::parse)
+                .map(|u| TagUid::parse(&u))
                 .transpose()
                 .map_err(|_| bad("uid"))?,
             strength: TagStrength::from_code(&r.strength).ok_or_else(|| bad("strength"))?,
