@@ -24,6 +24,7 @@ pub mod directory;
 pub mod error;
 pub mod filters;
 pub mod holidays;
+pub mod homecare;
 pub mod ids;
 pub mod nfc;
 pub mod personnummer;

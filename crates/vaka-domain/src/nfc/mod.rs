@@ -95,6 +95,12 @@ impl std::fmt::Display for TagUid {
     }
 }
 
+/// A tag's UID normalised (lowercase hex, no separators), or `None` when it is not one (see
+/// [`TagUid::parse`]).
+pub fn normalise_uid(serial: &str) -> Option<String> {
+    TagUid::parse(serial).ok().map(|u| u.0)
+}
+
 /// The opaque id in a tag's URL: lowercase letters and digits, 10–40 characters, with no run
 /// of six digits or more — so a personnummer, a date or a phone number can never be a tag id
 /// and never ends up on a door. New ids are 22 letters (about 103 random bits).

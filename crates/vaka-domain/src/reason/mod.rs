@@ -11,6 +11,7 @@ mod alarm;
 mod auth;
 mod device;
 mod directory;
+mod homecare;
 mod import;
 mod input;
 mod registry;
@@ -22,6 +23,7 @@ pub use alarm::AlarmReason;
 pub use auth::AuthReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
+pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use registry::RegistryReason;
@@ -154,6 +156,7 @@ pub enum Reason {
     Alarm(AlarmReason),
     Device(DeviceReason),
     Import(ImportReason),
+    Homecare(HomecareReason),
     Tag(TagReason),
 }
 
@@ -169,6 +172,7 @@ macro_rules! each_area {
             Reason::Alarm($r) => $e,
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Homecare($r) => $e,
             Reason::Tag($r) => $e,
         }
     };
@@ -197,6 +201,7 @@ impl Reason {
             AlarmReason::IDS,
             DeviceReason::IDS,
             ImportReason::IDS,
+            HomecareReason::IDS,
             TagReason::IDS,
         ]
         .into_iter()
