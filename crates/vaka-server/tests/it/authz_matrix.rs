@@ -405,6 +405,18 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (ADMIN, Target::Everything),
         ),
         (
+            (p.clone(), "/devices/tags/order"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag/replace"),
+            (ADMIN, Target::Everything),
+        ),
+        (
             (g.clone(), "/admin/organisations"),
             (DIRECTORY_READ, Target::None),
         ),

@@ -24,6 +24,7 @@ db_tests!(
     unknown_unbound_and_other_clients_tags_refused,
     replacing_a_tag_retires_the_old_one,
     the_tag_url_leads_into_the_app,
+    tag_pages_order_provision_and_replace,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -487,4 +488,106 @@ async fn the_tag_url_leads_into_the_app(app: TestApp) {
     let res = app.get("/t/nosuchtagatall", &staff).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("taggen är okänd"), "{}", res.body);
+}
+
+/// The text of the element with `data-testid="{id}"` in a page.
+fn testid<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("data-testid=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id} in {body}"));
+    let rest = &body[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest[start..].find('<').unwrap();
+    &rest[start..start + end]
+}
+
+async fn tag_pages_order_provision_and_replace(app: TestApp) {
+    let w = World::build(&app).await;
+    let admin = logged_in(&app, w.p("m_admin").id).await;
+    // Order a secure tag for A1's client by personnummer: the URL and the key, shown once.
+    let res = app
+        .form(
+            "/devices/tags/order",
+            &admin,
+            &[("client", "19300101-9805"), ("strength", "sun")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let url = testid(&res.body, "tag-url").to_owned();
+    assert!(url.contains("/t/"), "{url}");
+    let key = testid(&res.body, "tag-key").to_owned();
+    assert_eq!(key.len(), 32, "{key}");
+    let devices = ok(
+        &app,
+        &w.p("m_admin").bearer(),
+        Method::GET,
+        format!("/api/v1/devices?client_id={}", w.client_a1),
+        serde_json::Value::Null,
+    )
+    .await;
+    let device = devices.as_array().unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Its page: the URL, the strength, no key; a plain tag would be marked weaker.
+    let page = app.get(&format!("/devices/{device}"), &admin).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(testid(&page.body, "tag-url"), url);
+    assert!(testid(&page.body, "tag-strength").contains("säker tagg"));
+    assert!(!page.body.contains(&key), "the key is shown only once");
+    assert!(!page.body.contains("data-testid=\"tag-weaker\""));
+    // Set it plain (weaker, marked so) with its UID in Web NFC's spelling; a bad UID is
+    // refused beside the form.
+    let res = app
+        .form(
+            &format!("/devices/{device}/tag"),
+            &admin,
+            &[
+                ("uid", "04:4a:2a:12:34:56"),
+                ("strength", "plain"),
+                ("sdm_key", ""),
+            ],
+        )
+        .await;
+    assert!(res.body.contains("4, 7 eller 10 byte"), "{}", res.body);
+    let res = app
+        .form(
+            &format!("/devices/{device}/tag"),
+            &admin,
+            &[
+                ("uid", "04:4a:2a:12:34:56:78"),
+                ("strength", "plain"),
+                ("sdm_key", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let page = app.get(&format!("/devices/{device}"), &admin).await;
+    assert!(page.body.contains("044a2a12345678"), "{}", page.body);
+    assert!(testid(&page.body, "tag-weaker").contains("Svagare bevis"));
+    // Replace it: a new tag for the same client, the old one retired.
+    let res = app
+        .form(&format!("/devices/{device}/tag/replace"), &admin, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_ne!(testid(&res.body, "tag-url"), url);
+    let old = ok(
+        &app,
+        &w.p("m_admin").bearer(),
+        Method::GET,
+        format!("/api/v1/devices/{device}"),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(old["status"], "decommissioned");
+    // Not for anyone else.
+    let staff = logged_in(&app, w.p("a_staff").id).await;
+    let res = app
+        .form(
+            "/devices/tags/order",
+            &staff,
+            &[("client", "19300101-9805"), ("strength", "sun")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
