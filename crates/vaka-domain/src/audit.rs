@@ -232,6 +232,19 @@ pub enum AuditAction {
     /// A provider's payment basis read or extracted.
     #[strum(serialize = "homecare.payment_basis")]
     PaymentBasisRead,
+    /// An NFC tag's settings (UID, strength, key) set: the tag is provisioned.
+    #[strum(serialize = "tag.provision")]
+    TagProvisioned,
+    /// A new NFC tag ordered for a client (registered with its URL and key, assigned).
+    #[strum(serialize = "tag.order")]
+    TagOrdered,
+    /// A client's NFC tag replaced: the old one retired, a new one assigned, in one step.
+    #[strum(serialize = "tag.replace")]
+    TagReplaced,
+    /// A tap of an NFC tag at a client's door, accepted or refused (the details say which
+    /// tag, its strength and counter, or why).
+    #[strum(serialize = "tag.tap")]
+    TagTapped,
 }
 
 crate::impl_codes!(AuditAction);

@@ -317,6 +317,7 @@ pub async fn seed(
                 | (ServiceKind::HomeCare, _) => None,
                 (ServiceKind::NightSupervision, _) => Some(DeviceKind::Camera),
                 (ServiceKind::SafetyAlarm, _) => Some(DeviceKind::AlarmUnit),
+                (ServiceKind::HomeCare, _) => None,
             };
             if let Some(kind) = kind {
                 let device = register(services, &ctx(who.admin), kind, i, &mut rng).await?;

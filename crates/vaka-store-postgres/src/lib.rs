@@ -60,6 +60,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
     }
+    mod tags {
+        use super::*;
+        include!("../../vaka-store/sql/tags.rs");
+    }
 }
 
 use shared::Handle;

@@ -65,6 +65,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
     }
+    mod tags {
+        use super::*;
+        include!("../../vaka-store/sql/tags.rs");
+    }
 }
 
 use shared::Handle;

@@ -190,6 +190,7 @@ pub trait ReadTx:
     + SupervisionRead
     + AlarmRead
     + HomecareRead
+    + TagRead
     + Send
 {
 }
@@ -203,6 +204,7 @@ impl<T> ReadTx for T where
         + SupervisionRead
         + AlarmRead
         + HomecareRead
+        + TagRead
         + Send
         + ?Sized
 {
@@ -218,7 +220,14 @@ impl<T> ReadTx for T where
 /// # }
 /// ```
 pub trait WriteTx:
-    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + HomecareWrite
+    ReadTx
+    + DirectoryWrite
+    + AuthWrite
+    + RegistryWrite
+    + SupervisionWrite
+    + AlarmWrite
+    + HomecareWrite
+    + TagWrite
 {
 }
 
@@ -230,6 +239,7 @@ impl<T> WriteTx for T where
         + SupervisionWrite
         + AlarmWrite
         + HomecareWrite
+        + TagWrite
         + ?Sized
 {
 }
@@ -864,6 +874,44 @@ pub trait RegistryWrite: Send {
     ) -> StoreResult<()>;
 
     async fn insert_device_event(&mut self, e: &DeviceEvent) -> StoreResult<()>;
+}
+
+/// NFC tags: the settings of devices of kind `nfc_tag` (`nfc_tags`, keyed by device id).
+#[async_trait]
+pub trait TagRead: Send {
+    /// The tag settings of a device, if it has any.
+    async fn get_tag(&mut self, device: DeviceId) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+
+    /// The tag whose URL carries this id.
+    async fn find_tag_by_tag_id(
+        &mut self,
+        tag_id: &vaka_domain::nfc::TagId,
+    ) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+
+    /// The tag with this UID.
+    async fn find_tag_by_uid(
+        &mut self,
+        uid: &vaka_domain::nfc::TagUid,
+    ) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+}
+
+/// Changes to NFC tags' settings.
+#[async_trait]
+pub trait TagWrite: Send {
+    /// Stores a tag's settings (its key sealed), replacing those it had.
+    async fn upsert_tag(&mut self, tag: &vaka_domain::nfc::NfcTag) -> StoreResult<()>;
+
+    /// Records an accepted tap: the tap's time, its UID when the tag had none, and for a SUN
+    /// tap its counter — only if it is greater than the stored one, decided in the statement,
+    /// so two taps with the same counter are never both accepted. Returns whether it was
+    /// recorded (false: the counter was not greater, a replay).
+    async fn record_tag_tap(
+        &mut self,
+        device: DeviceId,
+        uid: Option<&vaka_domain::nfc::TagUid>,
+        counter: Option<u32>,
+        at: DbInstant,
+    ) -> StoreResult<bool>;
 }
 
 /// Re-exported so backends need not name every id type.

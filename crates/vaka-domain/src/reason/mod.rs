@@ -16,6 +16,7 @@ mod import;
 mod input;
 mod registry;
 mod supervision;
+mod tag;
 
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
@@ -27,6 +28,7 @@ pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
+pub use tag::TagReason;
 
 /// An argument of a reason's message (a Fluent variable).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +157,7 @@ pub enum Reason {
     Device(DeviceReason),
     Import(ImportReason),
     Homecare(HomecareReason),
+    Tag(TagReason),
 }
 
 macro_rules! each_area {
@@ -170,6 +173,7 @@ macro_rules! each_area {
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
             Reason::Homecare($r) => $e,
+            Reason::Tag($r) => $e,
         }
     };
 }
@@ -198,6 +202,7 @@ impl Reason {
             DeviceReason::IDS,
             ImportReason::IDS,
             HomecareReason::IDS,
+            TagReason::IDS,
         ]
         .into_iter()
         .flatten()

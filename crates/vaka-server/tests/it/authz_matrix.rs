@@ -405,6 +405,18 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (ADMIN, Target::Everything),
         ),
         (
+            (p.clone(), "/devices/tags/order"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag/replace"),
+            (ADMIN, Target::Everything),
+        ),
+        (
             (g.clone(), "/admin/organisations"),
             (DIRECTORY_READ, Target::None),
         ),
@@ -490,6 +502,9 @@ const OPEN: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
+    // The URL on an NFC tag: any logged-in user; who it leads where is the tag's client's
+    // need-to-know (tests in `tags.rs`).
+    ("GET", "/t/{tag_id}"),
 ];
 
 fn covers(actor: &Person, w: &World, target: Target) -> bool {

@@ -30,4 +30,5 @@ mod rounds;
 mod secrets;
 mod step_up;
 mod visits;
+mod tags;
 mod work_list;

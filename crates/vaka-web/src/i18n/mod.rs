@@ -69,6 +69,10 @@ macro_rules! locale_files {
                 "homecare.ftl",
                 include_str!(concat!("../../locales/", $lang, "/homecare.ftl")),
             ),
+            (
+                "keys.ftl",
+                include_str!(concat!("../../locales/", $lang, "/keys.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -79,6 +83,7 @@ macro_rules! locale_files {
             reasons!($lang, "device"),
             reasons!($lang, "import"),
             reasons!($lang, "homecare"),
+            reasons!($lang, "tag"),
         ]
     };
 }

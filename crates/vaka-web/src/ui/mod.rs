@@ -11,6 +11,7 @@ pub mod directory;
 pub mod patrol;
 pub mod registry;
 pub mod supervision;
+pub mod tags;
 pub mod widgets;
 
 use crate::routes::Routes;
@@ -23,5 +24,6 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
+    let r = tags::register(r);
     patrol::register(r)
 }
