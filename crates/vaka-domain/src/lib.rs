@@ -25,6 +25,7 @@ pub mod error;
 pub mod filters;
 pub mod holidays;
 pub mod ids;
+pub mod keys;
 pub mod personnummer;
 pub mod plan;
 pub mod reason;

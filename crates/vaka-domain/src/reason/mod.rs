@@ -13,6 +13,7 @@ mod device;
 mod directory;
 mod import;
 mod input;
+mod key;
 mod registry;
 mod supervision;
 
@@ -23,6 +24,7 @@ pub use device::DeviceReason;
 pub use directory::DirectoryReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
+pub use key::KeyReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
 
@@ -152,6 +154,7 @@ pub enum Reason {
     Alarm(AlarmReason),
     Device(DeviceReason),
     Import(ImportReason),
+    Key(KeyReason),
 }
 
 macro_rules! each_area {
@@ -166,6 +169,7 @@ macro_rules! each_area {
             Reason::Alarm($r) => $e,
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Key($r) => $e,
         }
     };
 }
@@ -193,6 +197,7 @@ impl Reason {
             AlarmReason::IDS,
             DeviceReason::IDS,
             ImportReason::IDS,
+            KeyReason::IDS,
         ]
         .into_iter()
         .flatten()

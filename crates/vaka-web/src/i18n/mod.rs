@@ -74,6 +74,11 @@ macro_rules! locale_files {
             reasons!($lang, "alarm"),
             reasons!($lang, "device"),
             reasons!($lang, "import"),
+            (
+                "keys.ftl",
+                include_str!(concat!("../../locales/", $lang, "/keys.ftl")),
+            ),
+            reasons!($lang, "key"),
         ]
     };
 }
@@ -88,8 +93,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 13] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 13] = locale_files!("en");
+const SV_FILES: [(&str, &str); 15] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 15] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
