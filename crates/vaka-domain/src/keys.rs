@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::alarm::NightHours;
-use crate::ids::AlarmId;
+use crate::client::KeyAccess;
+use crate::ids::{AlarmId, ClientId, DeviceId, UserId};
 use crate::reason::KeyReason;
 
 /// How long before a planned visit's start its worker may open.
@@ -288,14 +289,140 @@ pub fn patrol_shift(at: Timestamp, night: &NightHours, tz: &TimeZone) -> Option<
 /// Whether a private provider's client lacks the physical reserve key the municipality requires
 /// of every private provider (seed 003: "Privata utförare ska alltid inneha en fysisk nyckel
 /// till varje brukare").
-pub fn lacks_reserve_key(private_provider: bool, key_access: &[crate::client::KeyAccess]) -> bool {
-    private_provider && !key_access.contains(&crate::client::KeyAccess::ReserveKey)
+pub fn lacks_reserve_key(private_provider: bool, key_access: &[KeyAccess]) -> bool {
+    private_provider && !key_access.contains(&KeyAccess::ReserveKey)
+}
+
+/// What a lock reported (the lock protocol's event kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum LockEventKind {
+    Unlocked,
+    Locked,
+    Refused,
+    BatteryLow,
+    Jammed,
+    Tamper,
+}
+
+crate::impl_codes!(LockEventKind);
+
+/// One event of a lock, on the client's trail (and on its alarm or visit when the unlock was
+/// for one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockEvent {
+    pub id: Uuid,
+    pub lock_id: DeviceId,
+    /// The client the lock was fitted at when the event came.
+    pub client_id: Option<ClientId>,
+    pub kind: LockEventKind,
+    /// Who opened (from the unlock command or capability the event names).
+    pub user_id: Option<UserId>,
+    pub visit_id: Option<Uuid>,
+    pub alarm_id: Option<AlarmId>,
+    /// The grant (unlock command or capability) the event answers.
+    pub grant_id: Option<Uuid>,
+    /// For a refusal: the lock's reason code (e.g. `capability:expired`).
+    pub detail: Option<String>,
+    /// When, by the lock's clock.
+    pub at: Timestamp,
+    /// When the server received it.
+    pub received_at: Timestamp,
+}
+
+/// How a grant reaches the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum GrantKind {
+    /// An unlock command sent to an online lock.
+    Unlock,
+    /// A signed capability handed to the user's phone.
+    Capability,
+}
+
+crate::impl_codes!(GrantKind);
+
+/// An unlock command sent or a capability issued: kept for the trail, to attribute the lock's
+/// events, and to revoke outstanding capabilities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockGrant {
+    pub id: Uuid,
+    pub kind: GrantKind,
+    /// The capability's nonce (32 hex digits).
+    pub nonce: Option<String>,
+    pub lock_id: DeviceId,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub ground: KeyGround,
+    pub not_before: Timestamp,
+    pub expires: Timestamp,
+    pub issued_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl LockGrant {
+    /// The visit and alarm of the ground, as stored.
+    pub fn visit_id(&self) -> Option<Uuid> {
+        match self.ground {
+            KeyGround::Visit { visit_id, .. } => visit_id,
+            _ => None,
+        }
+    }
+
+    pub fn plan_id(&self) -> Option<Uuid> {
+        match self.ground {
+            KeyGround::Visit { plan_id, .. } => plan_id,
+            _ => None,
+        }
+    }
+
+    pub fn alarm_id(&self) -> Option<AlarmId> {
+        match self.ground {
+            KeyGround::Alarm { alarm_id } => Some(alarm_id),
+            _ => None,
+        }
+    }
+
+    /// Rebuilds the ground from its stored parts.
+    pub fn ground_from_parts(
+        code: &str,
+        visit_id: Option<Uuid>,
+        plan_id: Option<Uuid>,
+        alarm_id: Option<AlarmId>,
+    ) -> Option<KeyGround> {
+        match code {
+            "visit" => Some(KeyGround::Visit { visit_id, plan_id }),
+            "alarm" => alarm_id.map(|alarm_id| KeyGround::Alarm { alarm_id }),
+            "adhoc" => Some(KeyGround::NightPatrol),
+            _ => None,
+        }
+    }
+
+    /// Outstanding at `at`: not revoked and not expired.
+    pub fn outstanding(&self, at: Timestamp) -> bool {
+        self.revoked_at.is_none() && at < self.expires
+    }
+}
+
+/// The ways staff get into a client's home, as a set (`KeyAccess::None` is the empty set).
+pub fn key_access_set(kinds: &[KeyAccess]) -> Vec<KeyAccess> {
+    let mut v: Vec<KeyAccess> = kinds
+        .iter()
+        .copied()
+        .filter(|k| *k != KeyAccess::None)
+        .collect();
+    v.sort_by_key(|k| k.code());
+    v.dedup();
+    v
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::KeyAccess;
 
     fn ts(s: &str) -> Timestamp {
         s.parse().expect("timestamp")
@@ -557,6 +684,33 @@ mod tests {
         let v = planned("2026-03-29T06:00:00Z", "2026-03-29T07:00:00Z");
         assert!(may_open(&req("2026-03-29T05:45:00Z"), &grounds(vec![v])).is_ok());
         assert!(may_open(&req("2026-03-29T05:44:00Z"), &grounds(vec![v])).is_err());
+    }
+
+    #[test]
+    fn codes() {
+        crate::codes::check_codes(
+            "LockEventKind",
+            LockEventKind::ALL,
+            LockEventKind::code,
+            LockEventKind::from_code,
+        )
+        .expect("codes");
+        crate::codes::check_codes(
+            "GrantKind",
+            GrantKind::ALL,
+            GrantKind::code,
+            GrantKind::from_code,
+        )
+        .expect("codes");
+        assert_eq!(
+            key_access_set(&[
+                KeyAccess::ReserveKey,
+                KeyAccess::None,
+                KeyAccess::DigitalLock,
+                KeyAccess::ReserveKey
+            ]),
+            [KeyAccess::DigitalLock, KeyAccess::ReserveKey]
+        );
     }
 
     #[test]

@@ -57,6 +57,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/alarms.rs");
     }
+    mod locks {
+        use super::*;
+        include!("../../vaka-store/sql/locks.rs");
+    }
     mod secrets {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
