@@ -393,6 +393,12 @@ AuditAction AlarmOversightRead alarm.oversight
 AuditAction AlarmMessageRefused alarm.message_refused
 AuditAction AccessDenied access.denied
 AuditAction SecretsRotated secrets.rotate
+AuditAction LockUnlock lock.unlock
+AuditAction LockCapabilitiesIssued lock.capabilities
+AuditAction LockEventRecorded lock.event
+AuditAction LockConnectionRefused lock.connection_refused
+AuditAction KeyAccessRead keys.read
+AuditAction KeyAccessChanged keys.change
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
