@@ -41,6 +41,17 @@ pub fn state(
     demo: Vec<DemoLogin>,
 ) -> AppState {
     let services = Services::new(store, clock, service_config(cfg));
+    // The key lock capabilities are signed with; without it, capabilities are refused (the
+    // online path works on).
+    match crate::audit_checkpoints::load_or_create_key(
+        &cfg.lock_signing_key_path(),
+        "lock signing key",
+    ) {
+        Ok(key) => services.set_lock_signing_key(key),
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "the lock signing key could not be loaded");
+        }
+    }
     AppState::new(services, web_config(cfg), crate::telemetry::metrics(), demo)
 }
 

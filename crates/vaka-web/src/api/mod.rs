@@ -6,6 +6,7 @@
 pub mod alarms;
 pub mod audit;
 pub mod directory;
+pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
@@ -61,6 +62,7 @@ impl FromRequestParts<AppState> for Api {
         (name = "import", description = "Clients and devices from CSV files"),
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
+        (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
         (name = "me", description = "The caller")
     )
 )]
@@ -331,6 +333,17 @@ pub fn register(r: Routes) -> Routes {
         )
         .api(ALARM_ROLES, routes!(alarms::view))
         .api(ALARM_ROLES, routes!(alarms::step))
+        .api(Access::Permission(DispatchRespond), routes!(keys::unlock))
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(keys::capabilities),
+        )
+        .api(Access::Authenticated, routes!(keys::public_key))
+        .api(Access::Permission(ClientRead), routes!(keys::key_access))
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(keys::set_key_access),
+        )
 }
 
 /// Operators and responders both open and step alarms; the use case decides which steps.
