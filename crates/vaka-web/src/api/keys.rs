@@ -173,6 +173,23 @@ pub struct KeyAccessDto {
     /// A private provider's client without a registered physical reserve key.
     pub lacks_reserve_key: bool,
     pub events: Vec<LockEventDto>,
+    /// Unlocks sent and capabilities issued in the last week, newest first.
+    pub grants: Vec<GrantDto>,
+}
+
+/// An unlock sent or a capability issued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantDto {
+    /// `unlock` or `capability`.
+    pub kind: String,
+    pub lock_id: DeviceId,
+    pub user_id: vaka_domain::ids::UserId,
+    /// `visit`, `alarm` or `adhoc`.
+    pub reason: String,
+    pub not_before: String,
+    pub expires: String,
+    /// When it was revoked (the user deactivated or removed from the unit).
+    pub revoked_at: Option<String>,
 }
 
 impl From<KeyAccessView> for KeyAccessDto {
@@ -193,6 +210,19 @@ impl From<KeyAccessView> for KeyAccessDto {
                     alarm_id: e.event.alarm_id,
                     visit_id: e.event.visit_id,
                     detail: e.event.detail,
+                })
+                .collect(),
+            grants: v
+                .grants
+                .into_iter()
+                .map(|g| GrantDto {
+                    kind: g.kind.code().into(),
+                    lock_id: g.lock_id,
+                    user_id: g.user_id,
+                    reason: g.ground.reason_code().into(),
+                    not_before: g.not_before.to_string(),
+                    expires: g.expires.to_string(),
+                    revoked_at: g.revoked_at.map(|t| t.to_string()),
                 })
                 .collect(),
         }
