@@ -231,7 +231,7 @@ impl Services {
             .0
             .get()
             .cloned()
-            .ok_or_else(|| ServiceError::internal("no lock signing key is set"))?;
+            .ok_or_else(|| ServiceError::Conflict(KeyReason::NoSigningKey.into()))?;
         let op = ctx.op(AuditAction::LockCapabilitiesIssued, KEYS);
         self.door
             .change(op, async |w| {

@@ -24,6 +24,8 @@ reasons! {
         NoSuchLock => "key-no-such-lock",
         /// The caller holds no right to open locks.
         MayNotOpen => "key-may-not-open",
+        /// The server has no lock signing key: capabilities cannot be issued.
+        NoSigningKey => "key-no-signing-key",
         /// A key access entry the set does not know.
         UnknownKeyAccess => "key-unknown-key-access",
     }

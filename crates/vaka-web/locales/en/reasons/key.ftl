@@ -12,4 +12,5 @@ key-alarm-not-dispatched-to-you = the alarm is not dispatched to you, or is alre
 key-lock-offline = the lock is not connected now: use the capability in the app at the door
 key-no-such-lock = the lock does not exist or is not fitted at a client
 key-may-not-open = you have no right to open locks
+key-no-signing-key = the server has no key to sign digital keys with: contact the system administrator
 key-unknown-key-access = unknown way of getting in

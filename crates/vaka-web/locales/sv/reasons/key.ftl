@@ -12,4 +12,5 @@ key-alarm-not-dispatched-to-you = larmet är inte skickat till dig, eller är re
 key-lock-offline = låset är inte anslutet just nu: använd behörigheten i appen vid dörren
 key-no-such-lock = låset finns inte eller sitter inte hos någon brukare
 key-may-not-open = du har ingen behörighet att öppna lås
+key-no-signing-key = servern har ingen nyckel att signera digitala nycklar med: kontakta systemadministratören
 key-unknown-key-access = okänt sätt att komma in
