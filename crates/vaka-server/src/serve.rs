@@ -63,6 +63,13 @@ pub async fn run(
     let shutdown = shutdown_signal()?;
     // Signed checkpoints of the audit log: at start, every minute, at shutdown.
     let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
+    // The key lock capabilities are signed with, outside the database like the audit key.
+    state
+        .services
+        .set_lock_signing_key(crate::audit_checkpoints::load_or_create_key(
+            &cfg.lock_signing_key_path(),
+            "lock signing key",
+        )?);
     let checkpointing = checkpoints.clone().spawn(state.services.clone());
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {

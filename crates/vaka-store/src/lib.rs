@@ -191,6 +191,7 @@ pub trait ReadTx:
     + AlarmRead
     + HomecareRead
     + TagRead
+    + LockRead
     + Send
 {
 }
@@ -205,6 +206,7 @@ impl<T> ReadTx for T where
         + AlarmRead
         + HomecareRead
         + TagRead
+        + LockRead
         + Send
         + ?Sized
 {
@@ -228,6 +230,7 @@ pub trait WriteTx:
     + AlarmWrite
     + HomecareWrite
     + TagWrite
+    + LockWrite
 {
 }
 
@@ -240,6 +243,7 @@ impl<T> WriteTx for T where
         + AlarmWrite
         + HomecareWrite
         + TagWrite
+        + LockWrite
         + ?Sized
 {
 }
@@ -919,6 +923,80 @@ pub use vaka_domain::ids;
 
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
+
+/// Digital keys: the client's key access set, unlock commands and capabilities (grants), and
+/// the locks' events.
+#[async_trait]
+pub trait LockRead: Send {
+    /// The ways staff get into the client's home (never `KeyAccess::None`).
+    async fn list_key_access(
+        &mut self,
+        client: ClientId,
+    ) -> StoreResult<Vec<vaka_domain::client::KeyAccess>>;
+
+    /// The locks (devices of kind `lock`) assigned to the client, in any status.
+    async fn list_client_locks(&mut self, client: ClientId) -> StoreResult<Vec<DeviceId>>;
+
+    async fn get_lock_grant(
+        &mut self,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    async fn find_lock_grant_by_nonce(
+        &mut self,
+        nonce: &str,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    /// The user's grants not revoked and not expired at `at`.
+    async fn list_outstanding_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's grants issued since `since`, newest first.
+    async fn list_client_lock_grants(
+        &mut self,
+        client: ClientId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's lock events, newest first, at most `limit`.
+    async fn list_client_lock_events(
+        &mut self,
+        client: ClientId,
+        limit: i64,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+
+    /// The lock events of an alarm (unlocks for it), oldest first.
+    async fn list_alarm_lock_events(
+        &mut self,
+        alarm: vaka_domain::ids::AlarmId,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+}
+
+#[async_trait]
+pub trait LockWrite: Send {
+    /// Replaces the client's key access set.
+    async fn set_key_access(
+        &mut self,
+        client: ClientId,
+        kinds: &[vaka_domain::client::KeyAccess],
+        at: jiff::Timestamp,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+
+    async fn insert_lock_grant(&mut self, g: &vaka_domain::keys::LockGrant) -> StoreResult<()>;
+
+    /// Revokes the user's outstanding grants at `at` and returns them.
+    async fn revoke_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    async fn insert_lock_event(&mut self, e: &vaka_domain::keys::LockEvent) -> StoreResult<()>;
+}
 
 /// A query's rows as records, each converted by its `TryFrom` and a driver error mapped by
 /// [`map_sqlx_error`]: the reads of both backends end in `.records()` instead of repeating

@@ -20,6 +20,7 @@ mod coverage;
 mod directory;
 mod import;
 mod lists;
+mod locks;
 mod login;
 mod night;
 mod operations;

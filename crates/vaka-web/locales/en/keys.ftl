@@ -38,3 +38,12 @@ tag-ordered = The tag is ordered and bound to the client.
 field-uid = Serial number (UID)
 field-strength = Kind of tag
 field-sdm_key = The tag's key
+
+## Digital keys: locks, the key access set, lock events, capabilities.
+
+audit_action-lock-unlock = Unlock asked
+audit_action-lock-capabilities = Digital keys issued
+audit_action-lock-event = Lock event
+audit_action-lock-connection_refused = Lock connection refused
+audit_action-keys-read = Key access viewed
+audit_action-keys-change = Key access changed

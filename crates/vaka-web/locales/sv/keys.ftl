@@ -38,3 +38,12 @@ tag-ordered = Taggen är beställd och kopplad till brukaren.
 field-uid = Serienummer (UID)
 field-strength = Typ av tagg
 field-sdm_key = Taggens nyckel
+
+## Digital keys: locks, the key access set, lock events, capabilities.
+
+audit_action-lock-unlock = Upplåsning begärd
+audit_action-lock-capabilities = Digitala nycklar utfärdade
+audit_action-lock-event = Händelse från lås
+audit_action-lock-connection_refused = Låsets anslutning nekad
+audit_action-keys-read = Nyckelhantering visad
+audit_action-keys-change = Nyckelhantering ändrad

@@ -7,6 +7,7 @@ pub mod alarms;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
+pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
@@ -63,6 +64,7 @@ impl FromRequestParts<AppState> for Api {
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
         (name = "homecare", description = "Home care: the staff app's day and sync, visit plans, corrections, approval and lock dates"),
+        (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
         (name = "me", description = "The caller")
     )
 )]
@@ -374,6 +376,17 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(Permission::VisitPeriodLock),
             routes!(homecare::set_lock_date),
+        )
+        .api(Access::Permission(DispatchRespond), routes!(keys::unlock))
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(keys::capabilities),
+        )
+        .api(Access::Authenticated, routes!(keys::public_key))
+        .api(Access::Permission(ClientRead), routes!(keys::key_access))
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(keys::set_key_access),
         )
 }
 

@@ -84,6 +84,7 @@ macro_rules! locale_files {
             reasons!($lang, "import"),
             reasons!($lang, "homecare"),
             reasons!($lang, "tag"),
+            reasons!($lang, "key"),
         ]
     };
 }
