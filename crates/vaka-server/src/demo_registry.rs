@@ -317,7 +317,6 @@ pub async fn seed(
                 | (ServiceKind::HomeCare, _) => None,
                 (ServiceKind::NightSupervision, _) => Some(DeviceKind::Camera),
                 (ServiceKind::SafetyAlarm, _) => Some(DeviceKind::AlarmUnit),
-                (ServiceKind::HomeCare, _) => None,
             };
             if let Some(kind) = kind {
                 let device = register(services, &ctx(who.admin), kind, i, &mut rng).await?;

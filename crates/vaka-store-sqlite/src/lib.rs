@@ -60,6 +60,7 @@ mod shared {
     mod homecare {
         use super::*;
         include!("../../vaka-store/sql/homecare.rs");
+    }
     mod locks {
         use super::*;
         include!("../../vaka-store/sql/locks.rs");

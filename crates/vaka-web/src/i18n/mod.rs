@@ -99,8 +99,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 15] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 15] = locale_files!("en");
+const SV_FILES: [(&str, &str); 18] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 18] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
