@@ -182,7 +182,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (MANAGER, Target::B),
         ),
         (
-            (p.clone(), "/api/v1/homecare/units/{id}/weeks/{week}/approve"),
+            (
+                p.clone(),
+                "/api/v1/homecare/units/{id}/weeks/{week}/approve",
+            ),
             (MANAGER, Target::B),
         ),
         (

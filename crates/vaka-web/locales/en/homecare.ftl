@@ -70,3 +70,10 @@ audit_action-homecare-week_confirm = Week confirmed
 audit_action-homecare-week_approve = Week approved
 audit_action-homecare-lock_date = Lock date set
 audit_action-homecare-payment_basis = Payment basis read
+
+hc-trail-visits = Home-care visits
+hc-flag-late = late sync
+hc-flag-skew = phone clock off
+hc-flag-manual = manual
+hc-flag-corrected = corrected
+hc-corrected-by = Corrected by

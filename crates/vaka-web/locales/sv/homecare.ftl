@@ -70,3 +70,10 @@ audit_action-homecare-week_confirm = Vecka bekräftad
 audit_action-homecare-week_approve = Vecka attesterad
 audit_action-homecare-lock_date = Låsdatum satt
 audit_action-homecare-payment_basis = Ersättningsunderlag läst
+
+hc-trail-visits = Hemtjänstbesök
+hc-flag-late = sen synk
+hc-flag-skew = fel klocka i telefonen
+hc-flag-manual = manuell
+hc-flag-corrected = rättad
+hc-corrected-by = Rättad av
