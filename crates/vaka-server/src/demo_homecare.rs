@@ -314,7 +314,9 @@ pub async fn seed(
                     } else {
                         p.tasks.clone()
                     },
-                    note: roll.is_multiple_of(11).then(|| "Allt lugnt, brukaren pigg.".to_owned()),
+                    note: roll
+                        .is_multiple_of(11)
+                        .then(|| "Allt lugnt, brukaren pigg.".to_owned()),
                     corrected: false,
                     created_at: start,
                 };

@@ -65,6 +65,8 @@ const VISIT_REGISTER: &[Role] = &[NightPatrol, CareStaff];
 const VISIT_READERS: &[Role] = &[UnitManager, NightPatrol, CareStaff];
 /// Lock dates: the municipality.
 const VISIT_LOCK: &[Role] = &[SystemManager];
+/// The home-care hub: unit managers and the municipality.
+const HOMECARE_PAGES: &[Role] = &[UnitManager, SystemManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
 const EVERYONE: &[Role] = &[
@@ -202,6 +204,36 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ),
         (
             (Method::PUT, "/api/v1/homecare/lock-dates/{id}"),
+            (VISIT_LOCK, Target::None),
+        ),
+        ((g.clone(), "/homecare"), (HOMECARE_PAGES, Target::None)),
+        ((g.clone(), "/homecare/units/{id}"), (MANAGER, Target::B)),
+        (
+            (p.clone(), "/homecare/units/{id}/approve"),
+            (MANAGER, Target::B),
+        ),
+        (
+            (g.clone(), "/homecare/visits/{id}"),
+            (MANAGER, Target::None),
+        ),
+        (
+            (p.clone(), "/homecare/visits/{id}/corrections"),
+            (MANAGER, Target::None),
+        ),
+        (
+            (p.clone(), "/clients/{id}/visit-plans"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/clients/{id}/visit-plans/{plan}/end"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (g.clone(), "/homecare/lock-dates"),
+            (VISIT_LOCK, Target::None),
+        ),
+        (
+            (p.clone(), "/homecare/lock-dates"),
             (VISIT_LOCK, Target::None),
         ),
         ((g.clone(), "/api/v1/audit"), (AUDIT_READ, Target::None)),
