@@ -245,7 +245,7 @@ pub async fn seed(
         tags.push(DemoDevice {
             kind: DeviceKind::NfcTag.code().into(),
             serial: serial.clone(),
-            status: "active".into(),
+            status: "installed".into(),
             client_id: Some(client.id),
             credential: String::new(),
             dc09_account: None,
@@ -370,12 +370,8 @@ async fn register_tag(
         )
         .await
         .with_context(|| format!("tag {serial}"))?;
-    for step in [
-        DeviceStep::Assign,
-        DeviceStep::Install,
-        DeviceStep::PassTest,
-        DeviceStep::Activate,
-    ] {
+    // A tag has no test the system can see: assigned and installed at the door is in use.
+    for step in [DeviceStep::Assign, DeviceStep::Install] {
         services
             .device_step(
                 admin,
@@ -385,7 +381,7 @@ async fn register_tag(
                     client_id: (step == DeviceStep::Assign).then_some(client),
                     note: None,
                 },
-                TestSeen::Fixture,
+                TestSeen::NOTHING,
             )
             .await
             .with_context(|| format!("tag {serial}: {}", step.code()))?;
