@@ -15,6 +15,7 @@ pub mod context;
 pub mod directory;
 mod door;
 pub mod error;
+pub mod homecare;
 pub mod keys;
 pub mod registry;
 
@@ -58,6 +59,8 @@ pub struct ServiceConfig {
     pub supervision_retention_days: u32,
     /// Safety alarms: SLA targets, night hours, heartbeat default.
     pub alarms: alarms::AlarmSettings,
+    /// Home care: the timing thresholds of visits, the payment rule.
+    pub homecare: homecare::HomecareSettings,
 }
 
 impl Default for ServiceConfig {
@@ -70,6 +73,7 @@ impl Default for ServiceConfig {
             token_use_audit_every: SignedDuration::from_mins(5),
             supervision_retention_days: 365,
             alarms: alarms::AlarmSettings::default(),
+            homecare: homecare::HomecareSettings::default(),
         }
     }
 }

@@ -56,6 +56,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/locks.rs");
     }
+    mod homecare {
+        use super::*;
+        include!("../../vaka-store/sql/homecare.rs");
+    }
     mod secrets {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");

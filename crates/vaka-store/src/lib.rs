@@ -12,6 +12,7 @@
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
+pub mod homecare;
 pub mod records;
 pub mod sealed;
 pub mod values;
@@ -28,6 +29,7 @@ use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, 
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
+pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
 
@@ -188,6 +190,7 @@ pub trait ReadTx:
     + SupervisionRead
     + AlarmRead
     + LockRead
+    + HomecareRead
     + Send
 {
 }
@@ -201,6 +204,7 @@ impl<T> ReadTx for T where
         + SupervisionRead
         + AlarmRead
         + LockRead
+        + HomecareRead
         + Send
         + ?Sized
 {
@@ -216,7 +220,14 @@ impl<T> ReadTx for T where
 /// # }
 /// ```
 pub trait WriteTx:
-    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + LockWrite
+    ReadTx
+    + DirectoryWrite
+    + AuthWrite
+    + RegistryWrite
+    + SupervisionWrite
+    + AlarmWrite
+    + LockWrite
+    + HomecareWrite
 {
 }
 
@@ -228,6 +239,7 @@ impl<T> WriteTx for T where
         + SupervisionWrite
         + AlarmWrite
         + LockWrite
+        + HomecareWrite
         + ?Sized
 {
 }

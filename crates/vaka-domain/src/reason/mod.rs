@@ -11,6 +11,7 @@ mod alarm;
 mod auth;
 mod device;
 mod directory;
+mod homecare;
 mod import;
 mod input;
 mod key;
@@ -22,6 +23,7 @@ pub use alarm::AlarmReason;
 pub use auth::AuthReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
+pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
@@ -155,6 +157,7 @@ pub enum Reason {
     Device(DeviceReason),
     Import(ImportReason),
     Key(KeyReason),
+    Homecare(HomecareReason),
 }
 
 macro_rules! each_area {
@@ -170,6 +173,7 @@ macro_rules! each_area {
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
             Reason::Key($r) => $e,
+            Reason::Homecare($r) => $e,
         }
     };
 }
@@ -198,6 +202,7 @@ impl Reason {
             DeviceReason::IDS,
             ImportReason::IDS,
             KeyReason::IDS,
+            HomecareReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -30,4 +30,5 @@ mod registry;
 mod rounds;
 mod secrets;
 mod step_up;
+mod visits;
 mod work_list;
