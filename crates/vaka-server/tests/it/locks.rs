@@ -348,7 +348,90 @@ async fn capabilities_open_an_offline_lock_once_and_are_revoked_with_the_user(ap
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
 }
 
+/// A home-care decision for `client` and a daily plan 08:00–08:45 local time by its unit's
+/// manager (07:00–07:45 UTC in November).
+async fn daily_visit(app: &TestApp, w: &World, client: ClientId) {
+    let d = ok(
+        app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/decisions"),
+        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+               "tasks": [{"task": "meals", "minutes": 210, "per": "week"}]}),
+    )
+    .await;
+    ok(
+        app,
+        &w.p("a_unitmgr").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/visit-plans"),
+        json!({"decision_id": d["id"], "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
+               "from": "08:00", "to": "08:45", "tasks": ["meals"], "expected_minutes": 30,
+               "valid_from": "2026-01-01"}),
+    )
+    .await;
+}
+
+async fn a_visit_opens_the_door_in_its_window_and_not_an_hour_later(app: TestApp) {
+    let w = World::build(&app).await;
+    app.services
+        .set_lock_signing_key(ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]));
+    let (lock, credential) = register_lock(&app, &w, "LK-V", w.client_a1).await;
+    daily_visit(&app, &w, w.client_a1).await;
+    let addr = app.listen().await;
+    let lock_sim = sim(&app, addr, lock, &credential, Behaviour::Normal);
+    let task = tokio::spawn(lock_sim.clone().run());
+    until("the lock connecting", || app.locks.is_online(lock)).await;
+    let staff = w.p("a_staff").bearer();
+
+    // The shift starts at 07:00 local: the visit's capability is issued for its window, from
+    // 15 minutes before (07:45 local) to the planned end plus 30 minutes (09:15 local).
+    app.clock.set("2026-11-23T06:00:00Z".parse().unwrap());
+    let caps = read(&app, &staff, "/api/v1/app/capabilities".into()).await;
+    let caps = caps.as_array().unwrap().clone();
+    assert_eq!(caps.len(), 1, "{caps:?}");
+    assert_eq!(caps[0]["reason"], "visit");
+    assert_eq!(caps[0]["not_before"], "2026-11-23T06:45:00Z");
+    assert_eq!(caps[0]["expires"], "2026-11-23T08:15:00Z");
+    let token = caps[0]["token"].as_str().unwrap().to_owned();
+    let pk = app.services.lock_public_key().unwrap();
+    let mut offline = OfflineLock::new(lock.0, pk).unwrap();
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_second();
+    assert_eq!(
+        offline.present(&token, at("2026-11-23T06:30:00Z")),
+        Err(CapabilityRefusal::NotYetValid)
+    );
+    assert_eq!(
+        offline.present(&token, at("2026-11-23T08:20:00Z")),
+        Err(CapabilityRefusal::Expired)
+    );
+    assert!(offline.present(&token, at("2026-11-23T07:00:00Z")).is_ok());
+
+    // Online: too early at 07:40 local, sent at 07:50 local…
+    app.clock.set("2026-11-23T06:40:00Z".parse().unwrap());
+    let r = unlock(&app, &staff, lock, json!({})).await;
+    r.assert_says(StatusCode::CONFLICT, "15 minutes");
+    app.clock.set("2026-11-23T06:50:00Z".parse().unwrap());
+    let r = unlock(&app, &staff, lock, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["reason"], "visit");
+    let request: uuid::Uuid = r.json()["request"].as_str().unwrap().parse().unwrap();
+    until("the lock opening", || {
+        lock_sim.happened().contains(&Happened::Opened(request))
+    })
+    .await;
+    // …and refused an hour later (09:50 local: past the planned end plus the margin).
+    app.clock.set("2026-11-23T08:50:00Z".parse().unwrap());
+    let r = unlock(&app, &staff, lock, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // The private provider's staff has no visit here and no reach.
+    let r = unlock(&app, &w.p("b_staff").bearer(), lock, json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    task.abort();
+}
+
 db_tests!(
+    a_visit_opens_the_door_in_its_window_and_not_an_hour_later,
     online_unlocks_follow_the_rule_and_come_back_as_events,
     a_lock_claiming_another_id_is_disconnected,
     capabilities_open_an_offline_lock_once_and_are_revoked_with_the_user,
