@@ -16,7 +16,7 @@ use vaka_lock_protocol::CapabilityRefusal;
 use vaka_lock_sim::{Behaviour, Happened, OfflineLock, SimLock};
 
 use crate::db_tests;
-use crate::support::{Auth, TestApp, commission, ok, read};
+use crate::support::{Auth, TestApp, commission, logged_in, ok, read};
 use crate::world::World;
 
 async fn register_lock(
@@ -199,6 +199,17 @@ async fn online_unlocks_follow_the_rule_and_come_back_as_events(app: TestApp) {
         .unwrap();
     assert_eq!(door.len(), 1);
     assert_eq!(door[0].user_name.as_deref(), Some("Test a_staff"));
+    // The pages: the client's keys page and the alarm's page show who opened the door.
+    let session = logged_in(&app, w.p("a_staff").id).await;
+    let page = app
+        .get(&format!("/clients/{}/keys", w.client_a1), &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_has("Dörren upplåst av Test a_staff");
+    let op = logged_in(&app, w.p("c_operator").id).await;
+    let page = app.get(&format!("/alarms/{alarm}"), &op).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_has("Dörren upplåst");
     // Another alarm id is not a ground.
     let r = unlock(&app, &staff, lock, json!({ "alarm_id": AlarmId::new() })).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -430,7 +441,79 @@ async fn a_visit_opens_the_door_in_its_window_and_not_an_hour_later(app: TestApp
     task.abort();
 }
 
+async fn a_private_providers_client_without_a_reserve_key_is_flagged(app: TestApp) {
+    let w = World::build(&app).await;
+    // Client B1 is served by the private provider B and has a key box only.
+    let staff = logged_in(&app, w.p("b_staff").id).await;
+    let path = format!("/clients/{}/keys", w.client_b1);
+    let page = app.get(&path, &staff).await;
+    page.assert_has("ingen reservnyckel är registrerad");
+    let api = key_access(&app, &w.p("b_staff").bearer(), w.client_b1).await;
+    assert_eq!(api["lacks_reserve_key"], true);
+    assert_eq!(
+        api["key_access"],
+        json!(["key_box"]),
+        "the old single value was kept"
+    );
+    // The in-house provider's client is not flagged.
+    let a = key_access(&app, &w.p("a_staff").bearer(), w.client_a1).await;
+    assert_eq!(a["lacks_reserve_key"], false);
+    // Bad input changes nothing.
+    let assessor = w.p("m_assessor").bearer();
+    let put = format!("/api/v1/clients/{}/key-access", w.client_b1);
+    let r = app
+        .json(
+            Method::PUT,
+            &put,
+            &assessor,
+            json!({"key_access": ["key_box", "a_crowbar"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app
+        .json(
+            Method::PUT,
+            &put,
+            &assessor,
+            json!({"key_access": ["none"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let api = key_access(&app, &w.p("b_staff").bearer(), w.client_b1).await;
+    assert_eq!(api["key_access"], json!(["key_box"]));
+    // Staff may not change it; the assessor may, and the flag goes.
+    let r = app
+        .json(
+            Method::PUT,
+            &put,
+            &w.p("b_staff").bearer(),
+            json!({"key_access": ["reserve_key"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .json(
+            Method::PUT,
+            &put,
+            &assessor,
+            json!({"key_access": ["key_box", "reserve_key", "key_box"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), json!(["key_box", "reserve_key"]));
+    let page = app.get(&path, &staff).await;
+    assert!(!page.body.contains("ingen reservnyckel"), "{}", page.body);
+    let changes = w.audit_about(&app, "keys.change", w.client_b1).await;
+    // The staff's attempt was refused at the route (audited as `access.denied`).
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        changes[0]["details"],
+        r#"{"after":["key_box","reserve_key"],"before":["key_box"]}"#
+    );
+}
+
 db_tests!(
+    a_private_providers_client_without_a_reserve_key_is_flagged,
     a_visit_opens_the_door_in_its_window_and_not_an_hour_later,
     online_unlocks_follow_the_rule_and_come_back_as_events,
     a_lock_claiming_another_id_is_disconnected,

@@ -8,6 +8,7 @@ pub mod account;
 pub mod alarms;
 pub mod audit;
 pub mod directory;
+pub mod keys;
 pub mod patrol;
 pub mod registry;
 pub mod supervision;
@@ -23,5 +24,6 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
+    let r = keys::register(r);
     patrol::register(r)
 }
