@@ -504,7 +504,7 @@ async fn register(
                 model: if alarm {
                     "Trygghetslarm IP 4G"
                 } else if lock {
-                    "Vaka simulerat lås"
+                    "Vaka Sim Lock"
                 } else {
                     "Doro Visit"
                 }

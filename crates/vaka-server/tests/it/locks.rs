@@ -519,3 +519,77 @@ db_tests!(
     a_lock_claiming_another_id_is_disconnected,
     capabilities_open_an_offline_lock_once_and_are_revoked_with_the_user,
 );
+
+/// The real binary: `vaka demo` fits active locks on its clients (listed with their ids in the
+/// credentials file) and creates the lock signing key; `vaka simulate locks --offline-check`
+/// opens for a capability signed with it and refuses a forged and an expired one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_locks_and_the_simulator_checks_capabilities_offline() {
+    use crate::backup::{fails_saying, succeeds, vaka_async};
+
+    let root = tempfile::tempdir().unwrap();
+    let demo = root.path().join("demo");
+    let child = crate::support::start_demo(root.path(), &demo).await;
+    let creds: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo.join("demo-credentials.json")).unwrap())
+            .unwrap();
+    let locks: Vec<&Value> = creds["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "lock" && d["status"] == "active")
+        .collect();
+    assert!(locks.len() >= 10, "{} locks", locks.len());
+    let lock: uuid::Uuid = locks[0]["id"].as_str().unwrap().parse().unwrap();
+    drop(child);
+
+    let seed: [u8; 32] = hex::decode(
+        std::fs::read_to_string(demo.join("keys").join("lock-signing.key"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let public = hex::encode(key.verifying_key().to_bytes());
+    // The binary checks against the machine's clock, as a real lock would.
+    let now = vaka_domain::clock::SystemClock.now().as_second();
+    let cap = |not_before: i64, expires: i64, n: u8| vaka_lock_protocol::Capability {
+        lock_id: lock,
+        user_id: uuid::Uuid::from_u128(7),
+        reason: vaka_lock_protocol::CapabilityReason::Visit,
+        not_before,
+        expires,
+        nonce: vaka_lock_protocol::Nonce([n; 16]),
+    };
+    let check = |token: String| {
+        let public = public.clone();
+        let lock = lock.to_string();
+        let dir = root.path().to_path_buf();
+        async move {
+            vaka_async(
+                &dir,
+                &[
+                    "simulate",
+                    "locks",
+                    "--offline-check",
+                    &token,
+                    "--lock",
+                    &lock,
+                    "--public-key",
+                    &public,
+                ],
+            )
+            .await
+        }
+    };
+    let out = succeeds(&check(cap(now - 60, now + 600, 1).sign(&key)).await);
+    assert!(out.contains("opened for user"), "{out}");
+    let forged = cap(now - 60, now + 600, 2).sign(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]));
+    fails_saying(&check(forged).await, "forged");
+    fails_saying(
+        &check(cap(now - 600, now - 60, 3).sign(&key)).await,
+        "expired",
+    );
+}
