@@ -25,6 +25,7 @@ db_tests!(
     replacing_a_tag_retires_the_old_one,
     the_tag_url_leads_into_the_app,
     tag_pages_order_provision_and_replace,
+    demo_tags_can_be_tapped_by_simulation,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -590,4 +591,45 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+async fn demo_tags_can_be_tapped_by_simulation(app: TestApp) {
+    let w = World::build(&app).await;
+    for c in [w.client_a1, w.client_a2] {
+        in_force(&app, &w, c).await;
+    }
+    let admin = app
+        .services
+        .principal_for(w.p("m_admin").id, Credential::Cli)
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+    // Tags 0–4: the fifth is plain.
+    let clients = [
+        w.client_a1,
+        w.client_a2,
+        w.client_a1,
+        w.client_a2,
+        w.client_a1,
+    ];
+    let tags = vaka_server::demo_tags::seed(&app.services, &admin, &meta, &clients)
+        .await
+        .unwrap();
+    assert_eq!(tags.len(), 5);
+    assert_eq!(tags[4].strength, TagStrength::Plain);
+    assert!(tags[4].key_hex.is_none() && tags[0].key_hex.is_some());
+    let manager = w.p("a_unitmgr").id;
+    // A1's unit manager reaches A1's client: the simulated taps of its tags are accepted once.
+    for tag in [&tags[0], &tags[4]] {
+        let url = vaka_server::demo_tags::simulated_tap_url(BASE, tag, 1).unwrap();
+        let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
+        assert_eq!((e.device_id, e.strength), (tag.device_id, tag.strength));
+    }
+    let again = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    refused(
+        tap(&app, manager, "", Some(again)).await,
+        TagReason::SunReplayed,
+    );
+    let next = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 2).unwrap();
+    tap(&app, manager, &tags[0].uid, Some(next)).await.unwrap();
 }
