@@ -26,6 +26,7 @@ db_tests!(
     the_tag_url_leads_into_the_app,
     tag_pages_order_provision_and_replace,
     demo_tags_can_be_tapped_by_simulation,
+    the_simulated_read_is_the_demos_only,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -459,10 +460,7 @@ async fn the_tag_url_leads_into_the_app(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let to = res.location().unwrap();
     assert!(
-        to.starts_with(&format!(
-            "/app/visit?client={}&tag_url=%2Ft%2F",
-            w.client_a1
-        )),
+        to.starts_with(&format!("/app/visit?client={}&url=%2Ft%2F", w.client_a1)),
         "{to}"
     );
     assert!(to.contains("cmac%3D"), "{to}");
@@ -632,4 +630,52 @@ async fn demo_tags_can_be_tapped_by_simulation(app: TestApp) {
     );
     let next = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 2).unwrap();
     tap(&app, manager, &tags[0].uid, Some(next)).await.unwrap();
+}
+
+async fn the_simulated_read_is_the_demos_only(app: TestApp) {
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
+    // Not the demo: nothing to find, for anyone.
+    let res = app
+        .get(
+            &format!("/api/v1/app/demo/tag-read?client_id={}", w.client_a1),
+            &w.p("a_staff").bearer(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // The service's read (what the demo's endpoint hands out) is a valid next tap, consumed
+    // only when used, and within need-to-know.
+    let read = as_user(&app, w.p("a_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(read.serial, "04a1b2c3d4e5f6");
+    let url = format!("{BASE}{}", read.path);
+    tap(&app, w.p("a_staff").id, &read.serial, Some(url.clone()))
+        .await
+        .unwrap();
+    refused(
+        tap(&app, w.p("a_staff").id, "", Some(url)).await,
+        TagReason::SunReplayed,
+    );
+    let next = as_user(&app, w.p("a_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    tap(&app, w.p("a_staff").id, "", Some(next.path))
+        .await
+        .unwrap();
+    let other = as_user(&app, w.p("b_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await;
+    assert!(
+        matches!(other, Err(ServiceError::Forbidden(_))),
+        "{other:?}"
+    );
 }

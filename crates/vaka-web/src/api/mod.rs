@@ -9,6 +9,7 @@ pub mod directory;
 pub mod me;
 pub mod registry;
 pub mod supervision;
+pub mod tags;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -331,6 +332,10 @@ pub fn register(r: Routes) -> Routes {
         )
         .api(ALARM_ROLES, routes!(alarms::view))
         .api(ALARM_ROLES, routes!(alarms::step))
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(tags::demo_tag_read),
+        )
 }
 
 /// Operators and responders both open and step alarms; the use case decides which steps.
