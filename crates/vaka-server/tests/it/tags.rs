@@ -27,6 +27,7 @@ db_tests!(
     tag_pages_order_provision_and_replace,
     demo_tags_can_be_tapped_by_simulation,
     the_simulated_read_is_the_demos_only,
+    a_tags_key_is_sealed_and_rotated,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -678,4 +679,35 @@ async fn the_simulated_read_is_the_demos_only(app: TestApp) {
         matches!(other, Err(ServiceError::Forbidden(_))),
         "{other:?}"
     );
+}
+
+async fn a_tags_key_is_sealed_and_rotated(app: TestApp) {
+    use std::sync::Arc;
+    use vaka_store::sealed::{Keyring, SecretKey};
+
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    let t = active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
+    let key = t.new_key.clone().unwrap();
+    // Neither the database's files nor the logs hold the key, in either case.
+    crate::support::assert_not_stored(&app, key.as_bytes()).await;
+    crate::support::assert_not_stored(&app, key.to_lowercase().as_bytes()).await;
+    // A rotation seals it again with the other secrets; the new key alone then verifies taps.
+    let new = SecretKey::generate();
+    let both = Keyring::new(new.clone()).with_older(app.secret_key.clone());
+    let app = app.restart_with_keys(Arc::new(both)).await;
+    let with_totp = w
+        .people
+        .values()
+        .filter(|p| p.totp_secret.is_some())
+        .count();
+    assert_eq!(
+        app.store.reseal_secrets().await.unwrap(),
+        u64::try_from(with_totp + 1).unwrap(),
+        "the TOTP secrets and the tag's key"
+    );
+    let app = app.restart_with_keys(Arc::new(Keyring::new(new))).await;
+    let url = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 1);
+    tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
+    app.store.close().await;
 }
