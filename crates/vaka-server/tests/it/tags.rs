@@ -28,6 +28,7 @@ db_tests!(
     demo_tags_can_be_tapped_by_simulation,
     the_simulated_read_is_the_demos_only,
     a_tags_key_is_sealed_and_rotated,
+    tags_are_imported_with_their_settings,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -710,4 +711,89 @@ async fn a_tags_key_is_sealed_and_rotated(app: TestApp) {
     let url = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 1);
     tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
     app.store.close().await;
+}
+
+async fn tags_are_imported_with_their_settings(app: TestApp) {
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    let admin = w.p("m_admin").bearer();
+    let post = async |mode: &str, file: &str| {
+        app.raw(
+            Method::POST,
+            &format!("/api/v1/import/devices?mode={mode}"),
+            &admin,
+            "text/csv",
+            file.as_bytes().to_vec(),
+        )
+        .await
+    };
+    let head = "kind;serial;model;client_identity;tag_strength;tag_uid;tag_key\n";
+    let bad = format!(
+        "{head}\
+         nfc_tag;T-1;NTAG 424 DNA;300101-9805;sun;04:a1:b2:c3:d4:e5:f6;00112233445566778899aabbccddeeff\n\
+         nfc_tag;T-2;NTAG213;300101-9805;plain;04-11-22-33-44-55-66;\n\
+         camera;C-1;Axis;;plain;;\n\
+         nfc_tag;T-3;NTAG 424 DNA;;sun;04:00:00:00:00:00:03;\n\
+         nfc_tag;T-4;NTAG213;;plain;04:11:22:33:44:55:66;\n\
+         nfc_tag;T-5;NTAG213;;;;\n"
+    );
+    let res = post("all", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let report = res.json();
+    assert_eq!(report["rows_imported"], 0, "{report}");
+    let fields: Vec<(u64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["field"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (4, "tag_strength".to_owned()),
+            (5, "tag_key".to_owned()),
+            (6, "tag_uid".to_owned())
+        ],
+        "{report}"
+    );
+    // The good rows alone: the SUN tag assigned with its key and UID, ready to be tapped once
+    // it is active.
+    let res = post("only_valid", &bad).await;
+    assert_eq!(res.json()["rows_imported"], 3, "{}", res.body);
+    let devices = ok(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/devices?serial=T-1".to_owned(),
+        serde_json::Value::Null,
+    )
+    .await;
+    let id = devices[0]["id"].as_str().unwrap().to_owned();
+    for step in ["install", "pass_test", "activate"] {
+        ok(
+            &app,
+            &admin,
+            Method::POST,
+            format!("/api/v1/devices/{id}/steps"),
+            json!({ "step": step }),
+        )
+        .await;
+    }
+    let summary = as_user(&app, w.p("m_admin").id, async |c| {
+        app.services.get_tag(c, id.parse().unwrap()).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(summary.uid.as_deref(), Some("04a1b2c3d4e5f6"));
+    let key = SdmKey::parse("00112233445566778899aabbccddeeff").unwrap();
+    let tag_id = TagId::parse(&summary.tag_id).unwrap();
+    let url = simulated_tap_url(BASE, &tag_id, &key, UID, 1);
+    let e = tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
+    assert_eq!(e.strength, TagStrength::Sun);
 }
