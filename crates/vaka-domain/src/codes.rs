@@ -428,6 +428,12 @@ AuditAction TagProvisioned tag.provision
 AuditAction TagOrdered tag.order
 AuditAction TagReplaced tag.replace
 AuditAction TagTapped tag.tap
+AuditAction LockUnlock lock.unlock
+AuditAction LockCapabilitiesIssued lock.capabilities
+AuditAction LockEventRecorded lock.event
+AuditAction LockConnectionRefused lock.connection_refused
+AuditAction KeyAccessRead keys.read
+AuditAction KeyAccessChanged keys.change
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure

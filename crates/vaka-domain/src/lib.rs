@@ -27,6 +27,7 @@ pub mod holidays;
 pub mod homecare;
 pub mod ids;
 pub mod nfc;
+pub mod keys;
 pub mod personnummer;
 pub mod plan;
 pub mod reason;

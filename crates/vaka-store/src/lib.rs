@@ -12,6 +12,7 @@
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
+pub mod homecare;
 pub mod records;
 pub mod sealed;
 pub mod values;
@@ -28,6 +29,7 @@ use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, 
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
+pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
 
@@ -187,7 +189,9 @@ pub trait ReadTx:
     + RegistryRead
     + SupervisionRead
     + AlarmRead
+    + HomecareRead
     + TagRead
+    + LockRead
     + Send
 {
 }
@@ -200,7 +204,9 @@ impl<T> ReadTx for T where
         + RegistryRead
         + SupervisionRead
         + AlarmRead
+        + HomecareRead
         + TagRead
+        + LockRead
         + Send
         + ?Sized
 {
@@ -216,7 +222,15 @@ impl<T> ReadTx for T where
 /// # }
 /// ```
 pub trait WriteTx:
-    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + TagWrite
+    ReadTx
+    + DirectoryWrite
+    + AuthWrite
+    + RegistryWrite
+    + SupervisionWrite
+    + AlarmWrite
+    + HomecareWrite
+    + TagWrite
+    + LockWrite
 {
 }
 
@@ -227,7 +241,9 @@ impl<T> WriteTx for T where
         + RegistryWrite
         + SupervisionWrite
         + AlarmWrite
+        + HomecareWrite
         + TagWrite
+        + LockWrite
         + ?Sized
 {
 }
@@ -907,6 +923,80 @@ pub use vaka_domain::ids;
 
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
+
+/// Digital keys: the client's key access set, unlock commands and capabilities (grants), and
+/// the locks' events.
+#[async_trait]
+pub trait LockRead: Send {
+    /// The ways staff get into the client's home (never `KeyAccess::None`).
+    async fn list_key_access(
+        &mut self,
+        client: ClientId,
+    ) -> StoreResult<Vec<vaka_domain::client::KeyAccess>>;
+
+    /// The locks (devices of kind `lock`) assigned to the client, in any status.
+    async fn list_client_locks(&mut self, client: ClientId) -> StoreResult<Vec<DeviceId>>;
+
+    async fn get_lock_grant(
+        &mut self,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    async fn find_lock_grant_by_nonce(
+        &mut self,
+        nonce: &str,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    /// The user's grants not revoked and not expired at `at`.
+    async fn list_outstanding_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's grants issued since `since`, newest first.
+    async fn list_client_lock_grants(
+        &mut self,
+        client: ClientId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's lock events, newest first, at most `limit`.
+    async fn list_client_lock_events(
+        &mut self,
+        client: ClientId,
+        limit: i64,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+
+    /// The lock events of an alarm (unlocks for it), oldest first.
+    async fn list_alarm_lock_events(
+        &mut self,
+        alarm: vaka_domain::ids::AlarmId,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+}
+
+#[async_trait]
+pub trait LockWrite: Send {
+    /// Replaces the client's key access set.
+    async fn set_key_access(
+        &mut self,
+        client: ClientId,
+        kinds: &[vaka_domain::client::KeyAccess],
+        at: jiff::Timestamp,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+
+    async fn insert_lock_grant(&mut self, g: &vaka_domain::keys::LockGrant) -> StoreResult<()>;
+
+    /// Revokes the user's outstanding grants at `at` and returns them.
+    async fn revoke_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    async fn insert_lock_event(&mut self, e: &vaka_domain::keys::LockEvent) -> StoreResult<()>;
+}
 
 /// A query's rows as records, each converted by its `TryFrom` and a driver error mapped by
 /// [`map_sqlx_error`]: the reads of both backends end in `.records()` instead of repeating

@@ -14,6 +14,7 @@ mod directory;
 mod homecare;
 mod import;
 mod input;
+mod key;
 mod registry;
 mod supervision;
 mod tag;
@@ -26,6 +27,7 @@ pub use directory::DirectoryReason;
 pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
+pub use key::KeyReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
 pub use tag::TagReason;
@@ -158,6 +160,7 @@ pub enum Reason {
     Import(ImportReason),
     Homecare(HomecareReason),
     Tag(TagReason),
+    Key(KeyReason),
 }
 
 macro_rules! each_area {
@@ -174,6 +177,7 @@ macro_rules! each_area {
             Reason::Import($r) => $e,
             Reason::Homecare($r) => $e,
             Reason::Tag($r) => $e,
+            Reason::Key($r) => $e,
         }
     };
 }
@@ -203,6 +207,7 @@ impl Reason {
             ImportReason::IDS,
             HomecareReason::IDS,
             TagReason::IDS,
+            KeyReason::IDS,
         ]
         .into_iter()
         .flatten()

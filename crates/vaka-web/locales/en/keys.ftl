@@ -41,3 +41,12 @@ field-sdm_key = The tag's key
 import-col-tag_strength = NFC tags: sun (NTAG 424 DNA, a one-time code on every read) or plain (NTAG21x, weaker)
 import-col-tag_uid = NFC tags: the serial number (UID) in hex
 import-col-tag_key = NFC tags, sun: the AES key, 32 hex digits
+
+## Digital keys: locks, the key access set, lock events, capabilities.
+
+audit_action-lock-unlock = Unlock asked
+audit_action-lock-capabilities = Digital keys issued
+audit_action-lock-event = Lock event
+audit_action-lock-connection_refused = Lock connection refused
+audit_action-keys-read = Key access viewed
+audit_action-keys-change = Key access changed

@@ -41,3 +41,12 @@ field-sdm_key = Taggens nyckel
 import-col-tag_strength = NFC-taggar: sun (NTAG 424 DNA, engångskod vid varje läsning) eller plain (NTAG21x, svagare)
 import-col-tag_uid = NFC-taggar: serienumret (UID) i hex
 import-col-tag_key = NFC-taggar, sun: AES-nyckeln, 32 hexsiffror
+
+## Digital keys: locks, the key access set, lock events, capabilities.
+
+audit_action-lock-unlock = Upplåsning begärd
+audit_action-lock-capabilities = Digitala nycklar utfärdade
+audit_action-lock-event = Händelse från lås
+audit_action-lock-connection_refused = Låsets anslutning nekad
+audit_action-keys-read = Nyckelhantering visad
+audit_action-keys-change = Nyckelhantering ändrad
