@@ -8,6 +8,7 @@ pub mod account;
 pub mod alarms;
 pub mod audit;
 pub mod directory;
+pub mod homecare;
 pub mod patrol;
 pub mod registry;
 pub mod supervision;
@@ -24,6 +25,7 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
+    let r = homecare::register(r);
     let r = tags::register(r);
     patrol::register(r)
 }
