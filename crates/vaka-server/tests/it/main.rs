@@ -30,6 +30,6 @@ mod registry;
 mod rounds;
 mod secrets;
 mod step_up;
-mod visits;
 mod tags;
+mod visits;
 mod work_list;

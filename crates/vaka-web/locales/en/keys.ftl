@@ -38,6 +38,9 @@ tag-ordered = The tag is ordered and bound to the client.
 field-uid = Serial number (UID)
 field-strength = Kind of tag
 field-sdm_key = The tag's key
+import-col-tag_strength = NFC tags: sun (NTAG 424 DNA, a one-time code on every read) or plain (NTAG21x, weaker)
+import-col-tag_uid = NFC tags: the serial number (UID) in hex
+import-col-tag_key = NFC tags, sun: the AES key, 32 hex digits
 
 ## Digital keys: locks, the key access set, lock events, capabilities.
 

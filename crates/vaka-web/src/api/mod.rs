@@ -11,6 +11,7 @@ pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
+pub mod tags;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -387,6 +388,10 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(ClientWrite),
             routes!(keys::set_key_access),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(tags::demo_tag_read),
         )
 }
 
