@@ -65,6 +65,10 @@ macro_rules! locale_files {
                 "alarms.ftl",
                 include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             ),
+            (
+                "app.ftl",
+                include_str!(concat!("../../locales/", $lang, "/app.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -88,8 +92,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 13] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 13] = locale_files!("en");
+const SV_FILES: [(&str, &str); 14] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 14] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod directory;
 pub mod patrol;
 pub mod registry;
+pub mod staffapp;
 pub mod supervision;
 pub mod widgets;
 
@@ -23,5 +24,6 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
-    patrol::register(r)
+    let r = patrol::register(r);
+    staffapp::register(r)
 }
