@@ -52,9 +52,9 @@ impl Role {
             AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
             AlarmHandle, AlarmOversight, AuditExport, AuditRead, ClientRead, ClientWrite,
             ConsentManage, DecisionManage, DeviceManage, DirectoryRead, DispatchRespond,
-            ImportData, OrderAccept, OrganisationManage, PauseRecord, PlanManage, ProtectionChange,
-            ReportRead, StatisticsRead, Supervise, SupervisionLogExport, TechnicalCheck,
-            TokenManage, UnitManage,
+            ImportData, OrderAccept, OrganisationManage, PauseRecord, PaymentBasisRead, PlanManage,
+            ProtectionChange, ReportRead, StatisticsRead, Supervise, SupervisionLogExport,
+            TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
         };
         match self {
             Role::SystemAdmin => &[
@@ -79,6 +79,8 @@ impl Role {
                 StatisticsRead,
                 AlarmOversight,
                 ProtectionChange,
+                VisitPeriodLock,
+                PaymentBasisRead,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -99,10 +101,12 @@ impl Role {
                 AccessGroupManage,
                 StatisticsRead,
                 TechnicalCheck,
+                VisitManage,
+                PaymentBasisRead,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
-            Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond],
-            Role::CareStaff => &[ClientRead, PauseRecord, DispatchRespond],
+            Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond, VisitRegister],
+            Role::CareStaff => &[ClientRead, PauseRecord, DispatchRespond, VisitRegister],
             Role::Nurse => &[ClientRead],
             Role::ProviderAdmin => &[
                 DirectoryRead,
@@ -221,6 +225,15 @@ pub enum Permission {
     TechnicalCheck,
     /// Oversee the whole alarm chain: its health, missed technical checks (the municipality).
     AlarmOversight,
+    /// Register one's home-care visits (the staff app): today's visits of one's units, sync.
+    VisitRegister,
+    /// Manage a unit's home care: visit plans, the unit's visits, corrections, the week's
+    /// approval.
+    VisitManage,
+    /// Set a provider's lock date, and move it back (reopen a period): the municipality.
+    VisitPeriodLock,
+    /// Read a provider's payment basis (performed against granted time).
+    PaymentBasisRead,
 }
 
 crate::impl_codes!(Permission);

@@ -199,6 +199,39 @@ pub enum AuditAction {
     /// details name the old and new key ids and how many values were sealed again.
     #[strum(serialize = "secrets.rotate")]
     SecretsRotated,
+    /// A home-care visit plan made or ended.
+    #[strum(serialize = "homecare.plan")]
+    VisitPlanChanged,
+    /// The visit plans of a client read.
+    #[strum(serialize = "homecare.plan_list")]
+    VisitPlansListed,
+    /// The day's visits of the caller's units read (one entry per client shown).
+    #[strum(serialize = "homecare.today")]
+    VisitsTodayRead,
+    /// One record of the staff app's outbox stored (or refused; the details say which record).
+    #[strum(serialize = "homecare.visit_record")]
+    VisitRecorded,
+    /// A staff app's outbox synced (the batch as a whole: how many stored, duplicate, refused).
+    #[strum(serialize = "homecare.sync")]
+    VisitsSynced,
+    /// Visits read by a unit manager (a unit's day or week, one visit with its history).
+    #[strum(serialize = "homecare.visit_read")]
+    VisitsRead,
+    /// A registered visit corrected (with its reason).
+    #[strum(serialize = "homecare.correct")]
+    VisitCorrected,
+    /// A worker confirmed their week.
+    #[strum(serialize = "homecare.week_confirm")]
+    WeekConfirmed,
+    /// A unit manager approved a unit's week.
+    #[strum(serialize = "homecare.week_approve")]
+    WeekApproved,
+    /// A provider's lock date set (moved back: reopened).
+    #[strum(serialize = "homecare.lock_date")]
+    LockDateSet,
+    /// A provider's payment basis read or extracted.
+    #[strum(serialize = "homecare.payment_basis")]
+    PaymentBasisRead,
 }
 
 crate::impl_codes!(AuditAction);

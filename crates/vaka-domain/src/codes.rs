@@ -94,6 +94,11 @@ mod tests {
     use crate::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+    use crate::homecare::payment::PaymentRule;
+    use crate::homecare::visit::{
+        CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
+    };
+    use crate::homecare::{CareTask, GrantPeriod};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};
@@ -142,6 +147,14 @@ mod tests {
                 supervision::Outcome,
                 DispatchCause,
                 EscalationReason,
+                CareTask,
+                GrantPeriod,
+                VisitKind,
+                EvidenceKind,
+                ManualReason,
+                CorrectionReason,
+                CorrectionField,
+                PaymentRule,
             )
         };
     }
@@ -205,7 +218,8 @@ mod tests {
             ServiceKind, SupervisionMode, OrderStatus, DeviceKind, DeviceStatus, DeviceStep,
             Dc09KeyStyle, OrganisationKind, ProviderKind, UnitKind, AccountStatus, IdentityKind,
             EscalationChain, PauseReason, PauseRequest, TaskKind, DispatchStatus,
-            supervision::Outcome, DispatchCause,
+            supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
+            ManualReason, CorrectionReason, CorrectionField, PaymentRule,
         );
     }
 
@@ -280,6 +294,10 @@ Permission StatisticsRead statistics_read
 Permission AlarmHandle alarm_handle
 Permission TechnicalCheck technical_check
 Permission AlarmOversight alarm_oversight
+Permission VisitRegister visit_register
+Permission VisitManage visit_manage
+Permission VisitPeriodLock visit_period_lock
+Permission PaymentBasisRead payment_basis_read
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -393,6 +411,17 @@ AuditAction AlarmOversightRead alarm.oversight
 AuditAction AlarmMessageRefused alarm.message_refused
 AuditAction AccessDenied access.denied
 AuditAction SecretsRotated secrets.rotate
+AuditAction VisitPlanChanged homecare.plan
+AuditAction VisitPlansListed homecare.plan_list
+AuditAction VisitsTodayRead homecare.today
+AuditAction VisitRecorded homecare.visit_record
+AuditAction VisitsSynced homecare.sync
+AuditAction VisitsRead homecare.visit_read
+AuditAction VisitCorrected homecare.correct
+AuditAction WeekConfirmed homecare.week_confirm
+AuditAction WeekApproved homecare.week_approve
+AuditAction LockDateSet homecare.lock_date
+AuditAction PaymentBasisRead homecare.payment_basis
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -421,6 +450,7 @@ Law Sol sol
 Law Lss lss
 ServiceKind NightSupervision night_supervision
 ServiceKind SafetyAlarm safety_alarm
+ServiceKind HomeCare home_care
 SupervisionMode Camera camera
 SupervisionMode PhysicalVisit physical_visit
 SupervisionMode Both both
@@ -502,5 +532,43 @@ DispatchCause Missed missed
 DispatchCause CameraUnreachable camera_unreachable
 EscalationReason NotVisibleTwice not_visible_twice
 EscalationReason Deviation deviation
+CareTask PersonalCare personal_care
+CareTask Meals meals
+CareTask MealDelivery meal_delivery
+CareTask Shopping shopping
+CareTask Cleaning cleaning
+CareTask Laundry laundry
+CareTask MedicationReminder medication_reminder
+CareTask Supervision supervision
+CareTask Escort escort
+CareTask Shower shower
+GrantPeriod Week week
+GrantPeriod Month month
+VisitKind Planned planned
+VisitKind Extra extra
+VisitKind Alarm alarm
+VisitKind NightHelp night_help
+VisitKind MealDelivery meal_delivery
+EvidenceKind NfcSun nfc_sun
+EvidenceKind NfcPlain nfc_plain
+EvidenceKind Manual manual
+ManualReason NoNfcPhone no_nfc_phone
+ManualReason TagBroken tag_broken
+ManualReason TagMissing tag_missing
+ManualReason SystemDown system_down
+ManualReason Forgot forgot
+CorrectionReason ForgotStart forgot_start
+CorrectionReason ForgotEnd forgot_end
+CorrectionReason WrongTime wrong_time
+CorrectionReason WrongTasks wrong_tasks
+CorrectionReason TechnicalFault technical_fault
+CorrectionReason Other other
+CorrectionField StartedAt started_at
+CorrectionField EndedAt ended_at
+CorrectionField Tasks tasks
+CorrectionField Note note
+PaymentRule PerformedCapped performed_capped
+PaymentRule Performed performed
+PaymentRule Granted granted
 ";
 }

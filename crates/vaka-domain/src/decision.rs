@@ -38,6 +38,9 @@ crate::impl_codes!(Law);
 pub enum ServiceKind {
     NightSupervision,
     SafetyAlarm,
+    /// Home care (hemtjänst): tasks granted with time per week or month
+    /// (see `crate::homecare::GrantedTask`).
+    HomeCare,
 }
 
 crate::impl_codes!(ServiceKind);
@@ -127,7 +130,7 @@ impl DecisionTerms {
                     return Err(DomainError::invalid("times", RegistryReason::TimeTwice));
                 }
             }
-            ServiceKind::SafetyAlarm => {
+            ServiceKind::SafetyAlarm | ServiceKind::HomeCare => {
                 if self.supervision_mode.is_some() || !self.times.is_empty() {
                     return Err(DomainError::invalid(
                         "supervision_mode",

@@ -11,6 +11,7 @@ mod alarm;
 mod auth;
 mod device;
 mod directory;
+mod homecare;
 mod import;
 mod input;
 mod registry;
@@ -21,6 +22,7 @@ pub use alarm::AlarmReason;
 pub use auth::AuthReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
+pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use registry::RegistryReason;
@@ -152,6 +154,7 @@ pub enum Reason {
     Alarm(AlarmReason),
     Device(DeviceReason),
     Import(ImportReason),
+    Homecare(HomecareReason),
 }
 
 macro_rules! each_area {
@@ -166,6 +169,7 @@ macro_rules! each_area {
             Reason::Alarm($r) => $e,
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Homecare($r) => $e,
         }
     };
 }
@@ -193,6 +197,7 @@ impl Reason {
             AlarmReason::IDS,
             DeviceReason::IDS,
             ImportReason::IDS,
+            HomecareReason::IDS,
         ]
         .into_iter()
         .flatten()
