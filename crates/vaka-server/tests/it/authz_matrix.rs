@@ -333,9 +333,16 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
-        // The staff app's shell: the same page for everyone (its data comes from the API).
-        ((g.clone(), "/app"), (EVERYONE, Target::None)),
-        ((g.clone(), "/app/visit"), (EVERYONE, Target::None)),
+        // The staff app's shell: the same page for all who register visits (its data comes
+        // from the API).
+        (
+            (g.clone(), "/app"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (g.clone(), "/app/visit"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
         // Safety alarms: the alarm centre's queue and steps, the responders' list.
         ((g.clone(), "/api/v1/alarms"), (ALARMS, Target::None)),
         (

@@ -254,6 +254,18 @@ impl Tr {
             .unwrap_or(Cow::Borrowed(id))
     }
 
+    /// The message `id` when it needs no arguments (formats without an error); `None` for an
+    /// unknown id or one that needs arguments. (The staff app hands such words to its script.)
+    pub fn plain(&self, id: &str) -> Option<String> {
+        let pattern = self.lang.bundle().get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = self
+            .lang
+            .bundle()
+            .format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
+    }
+
     /// The name of a code: the message `{prefix}-{code}`, e.g. `role-operator`; the code
     /// itself when there is none.
     pub fn code(&self, prefix: &str, code: &str) -> String {

@@ -17,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use vaka_domain::access::Permission;
+use vaka_domain::homecare::visit::ManualReason;
 
 use crate::i18n::Tr;
 use crate::identity::Access;
@@ -70,6 +71,7 @@ pub const WORDS: &[&str] = &[
     "staffapp-unlocking",
     "staffapp-unlocked",
     "staffapp-unlock_refused",
+    "staffapp-unlock_failed",
     "staffapp-unlock_offline",
     "staffapp-no_such_visit",
     "staffapp-refusal",
@@ -83,14 +85,26 @@ pub const WORDS: &[&str] = &[
     "staffapp-refused_short",
 ];
 
-/// Why a visit may be started or ended without reading the tag (the plan's reason codes).
-pub const MANUAL_REASONS: &[&str] = &[
-    "no_nfc_phone",
-    "tag_broken",
-    "tag_missing",
-    "system_down",
-    "forgot",
-];
+/// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
+const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-"];
+
+/// Words of the refusals the app may show, for the reasons that need no arguments (others are
+/// shown as refused, without their details).
+fn reason_words(t: Tr) -> String {
+    let words: serde_json::Map<String, serde_json::Value> = vaka_domain::reason::Reason::all_ids()
+        .filter(|id| REASON_AREAS.iter().any(|a| id.starts_with(a)))
+        .filter_map(|id| Some((id.to_owned(), t.plain(id)?.into())))
+        .collect();
+    serde_json::Value::Object(words).to_string()
+}
+
+/// Why a visit may be started or ended without reading the tag (the domain's reason codes).
+fn manual_reasons(t: Tr) -> Vec<(&'static str, String)> {
+    ManualReason::ALL
+        .iter()
+        .map(|r| (r.code(), t.code("staffapp-manual", r.code())))
+        .collect()
+}
 
 #[derive(Template)]
 #[template(path = "staffapp.html")]
@@ -98,6 +112,9 @@ pub struct ShellPage {
     pub t: Tr,
     /// `WORDS` in the page's language, as JSON (an attribute value; askama escapes it).
     pub words: String,
+    /// Why the server refused a record (the reasons of the visit's sync, the tag and the door
+    /// that need no arguments), by reason id, as JSON.
+    pub reasons_words: String,
     /// The manual reasons: (code, words).
     pub reasons: Vec<(&'static str, String)>,
     /// `vaka demo`: the app may offer a simulated tag where the phone cannot read one.
@@ -115,25 +132,28 @@ async fn shell(req: Req) -> PageResult {
     let page = ShellPage {
         t,
         words: serde_json::Value::Object(words).to_string(),
-        reasons: MANUAL_REASONS
-            .iter()
-            .map(|c| (*c, t.code("staffapp-manual", c)))
-            .collect(),
+        reasons_words: reason_words(t),
+        reasons: manual_reasons(t),
         demo: !req.state.demo_logins.is_empty(),
     };
     Ok(render(StatusCode::OK, &page))
 }
 
-/// Registers the shell's pages. Any user may open the shell; what it shows comes from the API,
-/// which holds each request to its permission and need-to-know.
+/// Registers the shell's pages, for those who register visits. The shell holds nothing
+/// personal; what it shows comes from the API, which holds each request to its permission and
+/// need-to-know.
 pub fn register(r: Routes) -> Routes {
-    r.get("/app", Access::Authenticated, shell)
-        .get("/app/visit", Access::Authenticated, shell)
+    use Permission::VisitRegister;
+    r.get("/app", Access::Permission(VisitRegister), shell).get(
+        "/app/visit",
+        Access::Permission(VisitRegister),
+        shell,
+    )
 }
 
 /// Whether the user has visits to record (the home page links to the app for them).
 pub fn has_visits(p: &vaka_domain::access::Principal) -> bool {
-    p.has_permission(Permission::DispatchRespond)
+    p.has_permission(Permission::VisitRegister)
 }
 
 const APP_JS: &str = include_str!("../../static/app/app.js");
@@ -273,9 +293,9 @@ mod tests {
             for id in WORDS {
                 assert_ne!(t.t(id), *id, "{id} in {}", lang.code());
             }
-            for code in MANUAL_REASONS {
-                let id = format!("staffapp-manual-{code}");
-                assert_ne!(t.code("staffapp-manual", code), *code, "{id}");
+            for r in ManualReason::ALL {
+                let code = r.code();
+                assert_ne!(t.code("staffapp-manual", code), code, "{code}");
             }
         }
     }

@@ -8,6 +8,8 @@
   var O = self.VakaOutbox;
   var body = document.body;
   var WORDS = JSON.parse(body.getAttribute("data-words") || "{}");
+  /** Refusals in words, by reason id (those without arguments). */
+  var REASONS = JSON.parse(body.getAttribute("data-reasons") || "{}");
   var LANG = document.documentElement.lang || "sv";
   var DEMO = body.hasAttribute("data-demo");
   var TODAY_URL = "/api/v1/app/today";
@@ -386,10 +388,11 @@
       when.className = "app-when";
       when.textContent = time(item.window && item.window.from) + "–" + time(item.window && item.window.to);
       a.appendChild(when);
-      a.appendChild(badge(statusWord(v), statusKind(st)));
-      if (sync.queued) a.appendChild(badge(w("staffapp-queued"), "warn"));
-      if (sync.refused) a.appendChild(badge(w("staffapp-refused_short"), "bad"));
-      if (sync.late) a.appendChild(badge(w("staffapp-late"), "warn"));
+      var marks = [badge(statusWord(v), statusKind(st))];
+      if (sync.queued) marks.push(badge(w("staffapp-queued"), "warn"));
+      if (sync.refused) marks.push(badge(w("staffapp-refused_short"), "bad"));
+      if (sync.late) marks.push(badge(w("staffapp-late"), "warn"));
+      marks.forEach(function (m) { a.appendChild(document.createTextNode(" ")); a.appendChild(m); });
       var who = document.createElement("span");
       who.className = "app-who";
       who.textContent = (item.client && item.client.name) || "";
@@ -459,9 +462,11 @@
     syncEl.textContent = sync.queued ? w("staffapp-queued") : w("staffapp-synced");
     var flags = $("[data-flags]");
     flags.textContent = "";
-    if (sync.late) flags.appendChild(badge(w("staffapp-late"), "warn"));
-    if (sync.clock_skew) flags.appendChild(badge(w("staffapp-clock_skew"), "warn"));
-    if (v.manual) flags.appendChild(badge(w("staffapp-manual_flag"), "warn"));
+    var marks = [];
+    if (sync.late) marks.push(badge(w("staffapp-late"), "warn"));
+    if (sync.clock_skew) marks.push(badge(w("staffapp-clock_skew"), "warn"));
+    if (v.manual) marks.push(badge(w("staffapp-manual_flag"), "warn"));
+    marks.forEach(function (m) { flags.appendChild(m); flags.appendChild(document.createTextNode(" ")); });
 
     var fromTag = state.tagUrl && state.tagClient && item.client && item.client.id === state.tagClient && st !== "ended";
     $("#from-tag").hidden = !fromTag;
@@ -545,7 +550,9 @@
       var item = items().filter(function (i) { return i.client && i.client.id === e.record.client_id; })[0];
       var who = item && item.client ? item.client.name + ", " : "";
       var text = document.createElement("span");
-      text.textContent = who + what + " " + time(e.record.device_time) + " — " + fill(w("staffapp-refusal"), reasonText(e.reason));
+      var why = reasonText(e.reason);
+      text.textContent = who + what + " " + time(e.record.device_time) + " — " +
+        (why ? fill(w("staffapp-refusal"), why) : w("staffapp-refused_short"));
       li.appendChild(text);
       var btn = document.createElement("button");
       btn.type = "button";
@@ -558,9 +565,11 @@
     });
   }
 
+  /** A refusal in the page's words; the server's own detail is English, so a reason without
+   * words here says only that it was refused. */
   function reasonText(reason) {
-    if (!reason) return "";
-    return reason.detail || reason.code || "";
+    var code = reason && (reason.code || reason.id);
+    return (code && REASONS[code]) || "";
   }
 
   function say(text, kind) {
@@ -754,14 +763,9 @@
       return res.json().catch(function () { return {}; }).then(function (answer) {
         if (res.ok) { say(w("staffapp-unlocked"), "ok"); return; }
         if (res.status === 401) { state.auth = false; render(); }
-        say(fill(w("staffapp-unlock_refused"), problemText(answer)), "bad");
+        say(w(res.status === 403 || res.status === 409 ? "staffapp-unlock_refused" : "staffapp-unlock_failed"), "bad");
       });
     }, function () { say(w("staffapp-unlock_offline"), "bad"); });
-  }
-
-  function problemText(p) {
-    if (!p) return "";
-    return p.reason_text || p.detail || p.title || "";
   }
 
   start();
