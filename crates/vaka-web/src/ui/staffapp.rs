@@ -17,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use vaka_domain::access::Permission;
+use vaka_domain::homecare::CareTask;
 use vaka_domain::homecare::visit::ManualReason;
 
 use crate::i18n::Tr;
@@ -47,7 +48,6 @@ pub const WORDS: &[&str] = &[
     "staffapp-record-visit_tasks",
     "staffapp-record-visit_note",
     "staffapp-expected",
-    "staffapp-protected",
     "staffapp-tasks_saved",
     "staffapp-note_saved",
     "staffapp-status-planned",
@@ -86,7 +86,7 @@ pub const WORDS: &[&str] = &[
 ];
 
 /// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
-const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-"];
+const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-", "input-"];
 
 /// Words of the refusals the app may show, for the reasons that need no arguments (others are
 /// shown as refused, without their details).
@@ -94,6 +94,18 @@ fn reason_words(t: Tr) -> String {
     let words: serde_json::Map<String, serde_json::Value> = vaka_domain::reason::Reason::all_ids()
         .filter(|id| REASON_AREAS.iter().any(|a| id.starts_with(a)))
         .filter_map(|id| Some((id.to_owned(), t.plain(id)?.into())))
+        .collect();
+    serde_json::Value::Object(words).to_string()
+}
+
+/// The care tasks' names (`care-task-<code>`), by code.
+fn task_words(t: Tr) -> String {
+    let words: serde_json::Map<String, serde_json::Value> = CareTask::ALL
+        .iter()
+        .filter_map(|c| {
+            let text = t.plain(&format!("care-task-{}", c.code()))?;
+            Some((c.code().to_owned(), text.into()))
+        })
         .collect();
     serde_json::Value::Object(words).to_string()
 }
@@ -115,6 +127,8 @@ pub struct ShellPage {
     /// Why the server refused a record (the reasons of the visit's sync, the tag and the door
     /// that need no arguments), by reason id, as JSON.
     pub reasons_words: String,
+    /// The care tasks' names by code, as JSON.
+    pub tasks_words: String,
     /// The manual reasons: (code, words).
     pub reasons: Vec<(&'static str, String)>,
     /// `vaka demo`: the app may offer a simulated tag where the phone cannot read one.
@@ -133,6 +147,7 @@ async fn shell(req: Req) -> PageResult {
         t,
         words: serde_json::Value::Object(words).to_string(),
         reasons_words: reason_words(t),
+        tasks_words: task_words(t),
         reasons: manual_reasons(t),
         demo: !req.state.demo_logins.is_empty(),
     };

@@ -10,6 +10,8 @@
   var WORDS = JSON.parse(body.getAttribute("data-words") || "{}");
   /** Refusals in words, by reason id (those without arguments). */
   var REASONS = JSON.parse(body.getAttribute("data-reasons") || "{}");
+  /** The care tasks' names, by code. */
+  var TASKS = JSON.parse(body.getAttribute("data-tasks") || "{}");
   var LANG = document.documentElement.lang || "sv";
   var DEMO = body.hasAttribute("data-demo");
   var TODAY_URL = "/api/v1/app/today";
@@ -120,14 +122,16 @@
     var local = state.local[keyOf(item)] || {};
     var server = item.visit || {};
     var tasksDone = server.tasks_done || [];
+    var ev = server.evidence || {};
     return {
       id: local.visit_id || server.id || null,
       started_at: local.started_at || server.started_at || null,
       ended_at: local.ended_at || server.ended_at || null,
       tasks: local.tasks || tasksDone.map(function (t) { return typeof t === "string" ? t : t.code; }),
       note: local.note != null ? local.note : server.note || "",
-      manual: !!(local.start_manual || local.end_manual || server.evidence === "manual" ||
-        (server.evidence && (server.evidence.start === "manual" || server.evidence.end === "manual"))),
+      manual: !!(local.start_manual || local.end_manual || server.manual || ev.start === "manual" || ev.end === "manual"),
+      late: !!server.late_sync,
+      clock_skew: !!server.clock_skew,
     };
   }
 
@@ -138,7 +142,7 @@
   /** How the visit's records stand: queued (not yet answered), refused, and the marks the
    * server gave the sent ones. */
   function syncOf(v) {
-    var out = { queued: 0, refused: 0, sent: 0, late: false, clock_skew: false };
+    var out = { queued: 0, refused: 0, sent: 0, late: !!v.late, clock_skew: !!v.clock_skew };
     if (!v.id) return out;
     state.outbox.forEach(function (e) {
       if (e.visit_id !== v.id) return;
@@ -410,15 +414,16 @@
     });
   }
 
+  /** The client's address; none for a protected identity outside the named group. */
   function addressOf(item) {
     var c = item.client || {};
-    if (c.address) return c.address;
-    return c.protected ? w("staffapp-protected") : "";
+    return c.address || "";
   }
 
+  /** A task in the page's words (the shell's), else the server's Swedish name, else its code. */
   function taskLabel(t) {
-    if (typeof t === "string") return t;
-    return t.label || t.label_sv || t.code;
+    var code = typeof t === "string" ? t : t.code;
+    return TASKS[code] || (typeof t === "string" ? t : t.label_sv || t.code);
   }
 
   function taskCode(t) {
