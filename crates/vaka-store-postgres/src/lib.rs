@@ -56,6 +56,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
     }
+    mod app_devices {
+        use super::*;
+        include!("../../vaka-store/sql/app_devices.rs");
+    }
 }
 
 use shared::Handle;

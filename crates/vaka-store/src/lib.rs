@@ -12,6 +12,7 @@
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
+pub mod app_devices;
 pub mod records;
 pub mod sealed;
 pub mod values;
@@ -28,6 +29,7 @@ use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, 
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
+pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
 
@@ -187,6 +189,7 @@ pub trait ReadTx:
     + RegistryRead
     + SupervisionRead
     + AlarmRead
+    + AppDeviceRead
     + Send
 {
 }
@@ -199,6 +202,7 @@ impl<T> ReadTx for T where
         + RegistryRead
         + SupervisionRead
         + AlarmRead
+        + AppDeviceRead
         + Send
         + ?Sized
 {
@@ -214,12 +218,19 @@ impl<T> ReadTx for T where
 /// # }
 /// ```
 pub trait WriteTx:
-    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite
+    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + AppDeviceWrite
 {
 }
 
 impl<T> WriteTx for T where
-    T: ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + ?Sized
+    T: ReadTx
+        + DirectoryWrite
+        + AuthWrite
+        + RegistryWrite
+        + SupervisionWrite
+        + AlarmWrite
+        + AppDeviceWrite
+        + ?Sized
 {
 }
 

@@ -343,6 +343,16 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (g.clone(), "/app/visit"),
             (&[NightPatrol, CareStaff], Target::None),
         ),
+        // A phone's PIN login: for those who register visits (the use case also wants a
+        // session, not a token; its refusal of a token is not a 403).
+        (
+            (p.clone(), "/api/v1/app/device"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/app/device/{id}/revoke"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
         // Safety alarms: the alarm centre's queue and steps, the responders' list.
         ((g.clone(), "/api/v1/alarms"), (ALARMS, Target::None)),
         (
@@ -498,6 +508,8 @@ const OPEN: &[(&str, &str)] = &[
     ("POST", "/login/enrol"),
     ("POST", "/logout"),
     ("GET", "/api/v1/openapi.json"),
+    // The phone's device key and PIN are its credential (tests in `app_devices.rs`).
+    ("POST", "/api/v1/app/unlock"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
 ];
@@ -705,6 +717,7 @@ fn request(
             vec![],
         ),
         ("POST", "/api/v1/users/{id}/tokens") => (Some(json!({"name": "matrix"})), vec![]),
+        ("POST", "/api/v1/app/device") => (Some(json!({"pin": "2580"})), vec![]),
         // Valid bodies for client routes, so that a refusal comes from need-to-know and not
         // from the body.
         ("POST", "/api/v1/clients") | ("PUT", "/api/v1/clients/{id}") => (

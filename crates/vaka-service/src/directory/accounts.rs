@@ -346,6 +346,7 @@ impl Services {
                 let now = w.now();
                 let sessions = w.delete_user_sessions(id).await?;
                 let tokens = w.revoke_user_tokens(id, DbInstant::new(now)).await?;
+                w.revoke_user_app_devices(id, DbInstant::new(now)).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id).details(
                         serde_json::json!({ "sessions_ended": sessions, "tokens_revoked": tokens })
@@ -422,6 +423,7 @@ impl Services {
                 let now = DbInstant::new(w.now());
                 w.set_password(id, &hash, true, now).await?;
                 w.delete_user_sessions(id).await?;
+                w.revoke_user_app_devices(id, now).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id)
                         .details(serde_json::json!({ "reset_by_admin": true }).to_string())
@@ -452,6 +454,8 @@ impl Services {
                     w.set_totp_pending(id, None).await?;
                     w.replace_recovery_codes(id, &[]).await?;
                     w.delete_user_sessions(id).await?;
+                    let at = DbInstant::new(w.now());
+                    w.revoke_user_app_devices(id, at).await?;
                     w.succeeded(Some(&grant), |e| {
                         e.subject("user", id)
                             .details(serde_json::json!({ "reset": true }).to_string())

@@ -41,7 +41,6 @@ staffapp-back = Back to today's visits
 staffapp-window = Time
 staffapp-expected = Planned time: %n min
 staffapp-address = Address
-staffapp-protected = Protected address
 staffapp-tasks = Tasks
 staffapp-tasks_saved = The tasks are saved.
 staffapp-note = Note
@@ -92,3 +91,9 @@ staffapp-unlock_offline = The door cannot be opened without a connection.
 staffapp-no_such_visit = That visit is not among your visits today.
 staffapp-refusal = Not accepted: %s
 staffapp-error = Something went wrong. Try again.
+
+# The PIN login on a phone, in the audit log.
+audit_action-auth-app_device_enrol = PIN login kept on a phone
+audit_action-auth-app_device_unlock = Login with PIN on the phone
+audit_action-auth-app_device_revoke = PIN login on a phone removed
+audit_subject-app_device = Phone with PIN login

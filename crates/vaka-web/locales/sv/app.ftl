@@ -41,7 +41,6 @@ staffapp-back = Tillbaka till dagens besök
 staffapp-window = Tid
 staffapp-expected = Planerad tid: %n min
 staffapp-address = Adress
-staffapp-protected = Skyddad adress
 staffapp-tasks = Insatser
 staffapp-tasks_saved = Insatserna är sparade.
 staffapp-note = Anteckning
@@ -92,3 +91,9 @@ staffapp-unlock_offline = Dörren kan inte öppnas utan anslutning.
 staffapp-no_such_visit = Det besöket finns inte bland dina besök i dag.
 staffapp-refusal = Inte godtaget: %s
 staffapp-error = Något gick fel. Försök igen.
+
+# The PIN login on a phone, in the audit log.
+audit_action-auth-app_device_enrol = PIN-inloggning sparad på en telefon
+audit_action-auth-app_device_unlock = Inloggning med PIN-kod på telefonen
+audit_action-auth-app_device_revoke = PIN-inloggning på en telefon borttagen
+audit_subject-app_device = Telefon med PIN-inloggning

@@ -4,6 +4,7 @@
 //! session cookie of a logged-in browser. Errors are `application/problem+json`.
 
 pub mod alarms;
+pub mod app_device;
 pub mod audit;
 pub mod directory;
 pub mod me;
@@ -61,7 +62,8 @@ impl FromRequestParts<AppState> for Api {
         (name = "import", description = "Clients and devices from CSV files"),
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
-        (name = "me", description = "The caller")
+        (name = "me", description = "The caller"),
+        (name = "app", description = "The staff app's login on a phone: device key and PIN")
     )
 )]
 pub struct ApiDoc;
@@ -331,6 +333,15 @@ pub fn register(r: Routes) -> Routes {
         )
         .api(ALARM_ROLES, routes!(alarms::view))
         .api(ALARM_ROLES, routes!(alarms::step))
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::enrol),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::revoke),
+        )
+        .api(Access::Public, routes!(app_device::unlock))
 }
 
 /// Operators and responders both open and step alarms; the use case decides which steps.
