@@ -92,6 +92,21 @@ staffapp-no_such_visit = That visit is not among your visits today.
 staffapp-refusal = Not accepted: %s
 staffapp-error = Something went wrong. Try again.
 
+# The PIN login on this phone.
+staffapp-pin_setup_title = Log in faster with a PIN
+staffapp-pin_setup_help = Choose a PIN for this phone. When you need to log in again, the PIN is enough. Five wrong ones in a row remove it.
+staffapp-pin_label = Choose a PIN (4–8 digits)
+staffapp-pin_yours = Your PIN
+staffapp-pin_save = Save PIN
+staffapp-pin_later = Not now
+staffapp-pin_saved = The PIN login is kept on this phone.
+staffapp-pin_unlock_title = Log in with your PIN
+staffapp-pin_unlock = Log in
+staffapp-pin_wrong_one = Wrong PIN. 1 try left.
+staffapp-pin_wrong_many = Wrong PIN. %n tries left.
+staffapp-pin_gone = The PIN login no longer works on this phone. Log in with your password and code.
+staffapp-pin_forget = Forget the PIN login on this phone
+
 # The PIN login on a phone, in the audit log.
 audit_action-auth-app_device_enrol = PIN login kept on a phone
 audit_action-auth-app_device_unlock = Login with PIN on the phone

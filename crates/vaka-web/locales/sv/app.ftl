@@ -92,6 +92,21 @@ staffapp-no_such_visit = Det besöket finns inte bland dina besök i dag.
 staffapp-refusal = Inte godtaget: %s
 staffapp-error = Något gick fel. Försök igen.
 
+# The PIN login on this phone.
+staffapp-pin_setup_title = Logga in snabbare med PIN-kod
+staffapp-pin_setup_help = Välj en PIN-kod för den här telefonen. När du behöver logga in igen räcker PIN-koden. Fem fel i rad tar bort den.
+staffapp-pin_label = Välj en PIN-kod (4–8 siffror)
+staffapp-pin_yours = Din PIN-kod
+staffapp-pin_save = Spara PIN-kod
+staffapp-pin_later = Inte nu
+staffapp-pin_saved = PIN-inloggningen är sparad på telefonen.
+staffapp-pin_unlock_title = Logga in med PIN-kod
+staffapp-pin_unlock = Logga in
+staffapp-pin_wrong_one = Fel PIN-kod. 1 försök kvar.
+staffapp-pin_wrong_many = Fel PIN-kod. %n försök kvar.
+staffapp-pin_gone = PIN-inloggningen gäller inte längre på den här telefonen. Logga in med lösenord och kod.
+staffapp-pin_forget = Glöm PIN-inloggningen på telefonen
+
 # The PIN login on a phone, in the audit log.
 audit_action-auth-app_device_enrol = PIN-inloggning sparad på en telefon
 audit_action-auth-app_device_unlock = Inloggning med PIN-kod på telefonen

@@ -83,6 +83,10 @@ pub const WORDS: &[&str] = &[
     "staffapp-manual_start",
     "staffapp-manual_end",
     "staffapp-refused_short",
+    "staffapp-pin_saved",
+    "staffapp-pin_wrong_one",
+    "staffapp-pin_wrong_many",
+    "staffapp-pin_gone",
 ];
 
 /// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
@@ -92,7 +96,11 @@ const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-", "i
 /// shown as refused, without their details).
 fn reason_words(t: Tr) -> String {
     let words: serde_json::Map<String, serde_json::Value> = vaka_domain::reason::Reason::all_ids()
-        .filter(|id| REASON_AREAS.iter().any(|a| id.starts_with(a)))
+        .filter(|id| {
+            REASON_AREAS.iter().any(|a| id.starts_with(a))
+                || id.starts_with("auth-pin")
+                || id.starts_with("auth-app-device")
+        })
         .filter_map(|id| Some((id.to_owned(), t.plain(id)?.into())))
         .collect();
     serde_json::Value::Object(words).to_string()

@@ -100,6 +100,10 @@
     reading: null,
     /** The demo's simulated tag answers. */
     simulated: false,
+    /** This phone's PIN login: `{ id, key, expires_at }` (kept in IndexedDB), or null. */
+    deviceKey: null,
+    /** The worker chose not to set a PIN now (until the app is opened again). */
+    pinLater: false,
   };
 
   function keyOf(item) {
@@ -188,15 +192,20 @@
     $("#tasks").addEventListener("change", tasksChanged);
     $("#note-form").addEventListener("submit", saveNote);
     $("#unlock").addEventListener("click", unlock);
+    $("#pin-setup-form").addEventListener("submit", pinSetup);
+    $("#pin-unlock-form").addEventListener("submit", pinUnlock);
+    $("#pin-later").addEventListener("click", function () { state.pinLater = true; render(); });
+    $("#pin-forget").addEventListener("click", pinForget);
     setOnline(navigator.onLine);
     setInterval(function () {
       if (navigator.onLine && state.outbox.some(function (e) { return e.status === "queued"; })) flush();
     }, RETRY_MS);
 
-    Promise.all([O.getState("today"), O.statesUnder("visit:"), O.getMeta("last_sync")]).then(function (r) {
+    Promise.all([O.getState("today"), O.statesUnder("visit:"), O.getMeta("last_sync"), O.getMeta("device_key")]).then(function (r) {
       state.today = r[0] || null;
       r[1].forEach(function (kv) { state.local[kv[0].slice("visit:".length)] = kv[1]; });
       state.lastSync = r[2] || null;
+      state.deviceKey = r[3] || null;
       return loadOutbox();
     }).then(function () {
       route();
@@ -342,7 +351,12 @@
     var onVisit = state.key !== null;
     $("#view-list").hidden = onVisit;
     $("#view-visit").hidden = !onVisit;
-    $("#login-needed").hidden = state.auth;
+    var pinUnlock = !state.auth && !!state.deviceKey;
+    $("#login-needed").hidden = state.auth || pinUnlock;
+    $("#pin-unlock").hidden = !pinUnlock;
+    // A PIN is offered once the server has answered for a logged-in user who has none yet.
+    $("#pin-setup").hidden = !(state.auth && state.today && !state.forbidden && !state.deviceKey && !state.pinLater);
+    $("#pin-forget-box").hidden = !state.deviceKey;
     if (onVisit) renderVisit(key); else renderList();
     renderOutbox();
   }
@@ -771,6 +785,92 @@
         say(w(res.status === 403 || res.status === 409 ? "staffapp-unlock_refused" : "staffapp-unlock_failed"), "bad");
       });
     }, function () { say(w("staffapp-unlock_offline"), "bad"); });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The PIN login on this phone: a device key from the server, unlocked by the PIN there.
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (answer) {
+        return { status: res.status, body: answer };
+      });
+    });
+  }
+
+  function sayIn(sel, text, kind) {
+    var el = $(sel);
+    el.className = "app-msg" + (kind ? " " + kind : "");
+    el.textContent = text;
+  }
+
+  function pinSetup(e) {
+    e.preventDefault();
+    var input = $("#pin-setup-input");
+    postJson("/api/v1/app/device", { pin: input.value }).then(function (r) {
+      if (r.status === 201 && r.body.key) {
+        var dk = { id: r.body.id, key: r.body.key, expires_at: r.body.expires_at };
+        return O.putMeta("device_key", dk).then(function () {
+          state.deviceKey = dk;
+          input.value = "";
+          render();
+          say(w("staffapp-pin_saved"), "ok");
+          $("#list-status").textContent = w("staffapp-pin_saved");
+        });
+      }
+      input.setAttribute("aria-invalid", "true");
+      sayIn("#pin-setup-msg", REASONS["auth-pin-too-weak"] || w("staffapp-error"), "bad");
+      input.focus();
+    }, function () { sayIn("#pin-setup-msg", w("staffapp-error"), "bad"); });
+  }
+
+  function pinUnlock(e) {
+    e.preventDefault();
+    var dk = state.deviceKey;
+    var input = $("#pin-unlock-input");
+    if (!dk) return;
+    postJson("/api/v1/app/unlock", { id: dk.id, key: dk.key, pin: input.value }).then(function (r) {
+      input.value = "";
+      if (r.status === 200 && r.body.status === "ok") {
+        state.auth = true;
+        sayIn("#pin-unlock-msg", "");
+        render();
+        flush();
+        return refresh();
+      }
+      if (r.body.status === "wrong_pin") {
+        var left = r.body.left;
+        sayIn("#pin-unlock-msg", left === 1 ? w("staffapp-pin_wrong_one") : fill(w("staffapp-pin_wrong_many"), left), "bad");
+        input.focus();
+        return;
+      }
+      if (r.body.status === "gone") {
+        return forgetKey().then(function () {
+          $("#login-needed").hidden = false;
+          sayIn("#pin-unlock-msg", "");
+          $("#list-status").textContent = w("staffapp-pin_gone");
+        });
+      }
+      sayIn("#pin-unlock-msg", w("staffapp-error"), "bad");
+    }, function () { sayIn("#pin-unlock-msg", w("staffapp-offline"), "bad"); });
+  }
+
+  function forgetKey() {
+    state.deviceKey = null;
+    return O.putMeta("device_key", null).then(render);
+  }
+
+  /** Forgets the PIN login here, and asks the server to revoke the key. */
+  function pinForget() {
+    var dk = state.deviceKey;
+    if (!dk) return;
+    postJson("/api/v1/app/device/" + encodeURIComponent(dk.id) + "/revoke", {}).catch(function () { /* gone anyway */ });
+    forgetKey();
   }
 
   start();

@@ -66,13 +66,22 @@ self.addEventListener("fetch", function (event) {
   // Everything else (the API above all) goes to the network as it is.
 });
 
-/** A page of the app: from the network (keeping the shell it answers), else the kept shell. A
- * login page the server answers with (the session ended) is shown as it is. */
+/** A page of the app: from the network (keeping the shell it answers), else the kept shell. The
+ * server's way to its login (the session ended) is followed, unless the phone has a PIN login. */
 function page(req) {
   var network = fetch(req).then(function (res) {
     if (isShell(res)) {
       var copy = res.clone();
       caches.open(CACHE).then(function (cache) { return cache.put(SHELL, copy); });
+      return res;
+    }
+    // The session has ended (the server sends the page to its login): a phone with a PIN
+    // login gets the kept shell, which asks for the PIN.
+    if (res.type === "opaqueredirect") {
+      return self.VakaOutbox.getMeta("device_key").then(function (key) {
+        if (!key) return res;
+        return caches.match(SHELL, { cacheName: CACHE }).then(function (kept) { return kept || res; });
+      }, function () { return res; });
     }
     return res;
   });
