@@ -437,6 +437,7 @@ impl Principal {
                                 | Permission::Supervise
                                 | Permission::DispatchRespond
                                 | Permission::AlarmHandle
+                                | Permission::VisitRegister
                         ) && self.coverage.contains(&(u, cu)))
                 }),
             })

@@ -256,6 +256,7 @@ pub async fn seed(
                         decided_on: Some(decided_on),
                         valid_from: decided_on,
                         valid_to: Some(decided_on.checked_add(1.year()).unwrap_or(decided_on)),
+                        tasks: Vec::new(),
                     },
                 )
                 .await
@@ -312,7 +313,8 @@ pub async fn seed(
 
             // The device that starts the service.
             let kind = match (service, mode) {
-                (ServiceKind::NightSupervision, Some(SupervisionMode::PhysicalVisit)) => None,
+                (ServiceKind::NightSupervision, Some(SupervisionMode::PhysicalVisit))
+                | (ServiceKind::HomeCare, _) => None,
                 (ServiceKind::NightSupervision, _) => Some(DeviceKind::Camera),
                 (ServiceKind::SafetyAlarm, _) => Some(DeviceKind::AlarmUnit),
             };

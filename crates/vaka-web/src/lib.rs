@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod i18n;
 pub mod identity;
 pub mod kept_reports;
+pub mod lock_reports;
 pub mod ops;
 pub mod page;
 pub mod reports;

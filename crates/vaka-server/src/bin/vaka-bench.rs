@@ -653,6 +653,7 @@ impl Bench {
                         decided_on: Some(today),
                         valid_from: today,
                         valid_to: None,
+                        tasks: Vec::new(),
                     },
                 )
                 .await

@@ -384,6 +384,28 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ((g.clone(), "/alarms/{id}/events"), (ALARM_READERS, READ_A1)),
         ((p.clone(), "/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
+        // Digital keys: responders open (the rule decides when, tested in `locks.rs`); the
+        // key access is read with the client and set by those who edit client records.
+        (
+            (p.clone(), "/api/v1/app/locks/{lock_id}/unlock"),
+            (PATROL, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/app/capabilities"),
+            (PATROL, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/locks/public-key"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/clients/{id}/key-access"),
+            (CLIENT_READ, READ_A1),
+        ),
+        (
+            (Method::PUT, "/api/v1/clients/{id}/key-access"),
+            (CLIENT_WRITE, WRITE_A1),
+        ),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
             (PATROL, READ_A1),
@@ -422,6 +444,18 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ),
         (
             (p.clone(), "/devices/{id}/credential"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/tags/order"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag/replace"),
             (ADMIN, Target::Everything),
         ),
         (
@@ -512,6 +546,11 @@ const OPEN: &[(&str, &str)] = &[
     ("POST", "/api/v1/app/unlock"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
+    // The URL on an NFC tag: any logged-in user; who it leads where is the tag's client's
+    // need-to-know (tests in `tags.rs`).
+    ("GET", "/t/{tag_id}"),
+    // Locks too (tests in `locks.rs`).
+    ("GET", "/lock/v1/connect"),
 ];
 
 fn covers(actor: &Person, w: &World, target: Target) -> bool {
@@ -736,6 +775,9 @@ fn request(
                         "given_by": "client", "given_on": "2026-11-21"})),
             vec![],
         ),
+        ("PUT", "/api/v1/clients/{id}/key-access") => {
+            (Some(json!({"key_access": ["key_box"]})), vec![])
+        }
         ("PUT", "/api/v1/clients/{id}/plan") => {
             (Some(json!({"mode": "camera", "times": "23:00"})), vec![])
         }

@@ -347,16 +347,25 @@ impl Services {
                 let sessions = w.delete_user_sessions(id).await?;
                 let tokens = w.revoke_user_tokens(id, DbInstant::new(now)).await?;
                 w.revoke_user_app_devices(id, DbInstant::new(now)).await?;
+                let keys = crate::keys::revoke_user_grants(w, id).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id).details(
-                        serde_json::json!({ "sessions_ended": sessions, "tokens_revoked": tokens })
-                            .to_string(),
+                        serde_json::json!({
+                            "sessions_ended": sessions,
+                            "tokens_revoked": tokens,
+                            "lock_grants_revoked": keys.len(),
+                        })
+                        .to_string(),
                     )
                 });
                 account.deactivated_at = Some(to_db_precision(now));
-                Ok(account)
+                Ok((account, keys))
             })
             .await
+            .map(|(account, keys)| {
+                self.locks_revoked(keys);
+                account
+            })
     }
 
     pub async fn reactivate_user(&self, ctx: &Ctx<'_>, id: UserId) -> ServiceResult<UserAccount> {

@@ -86,6 +86,13 @@ pub struct ClientView {
     pub devices: Vec<Device>,
     /// The protected-identity group, for those who manage it.
     pub access_group: Option<Vec<UserId>>,
+    /// The tasks each home-care decision grants.
+    pub granted_tasks: Vec<(
+        vaka_domain::ids::DecisionId,
+        Vec<vaka_domain::homecare::GrantedTask>,
+    )>,
+    /// The client's home-care visit plans.
+    pub visit_plans: Vec<vaka_domain::homecare::plan::VisitPlan>,
 }
 
 /// Checks typed input into a client record (its id and times set by the caller), given the
@@ -344,6 +351,13 @@ impl Services {
                         ..DeviceFilter::default()
                     })
                     .await?;
+                let mut granted_tasks = Vec::new();
+                for d in &decisions {
+                    if d.service == vaka_domain::decision::ServiceKind::HomeCare {
+                        granted_tasks.push((d.id, r.list_decision_tasks(d.id).await?));
+                    }
+                }
+                let visit_plans = r.list_visit_plans_for_client(id).await?;
                 let manages_group = ctx
                     .principal
                     .client_grant_for(
@@ -369,6 +383,8 @@ impl Services {
                     pauses,
                     devices,
                     access_group: manages_group.then_some(group),
+                    granted_tasks,
+                    visit_plans,
                 })
             })
             .await

@@ -11,8 +11,9 @@ use vaka_domain::decision::{
     Decision, DecisionTerms, Law, Order, OrderStatus, ServiceKind, SupervisionMode,
     check_no_overlap, not_carried_out, parse_times,
 };
+use vaka_domain::homecare::{GrantedTask, check_granted_tasks};
 use vaka_domain::ids::{ClientId, DecisionId, OrderId, OrganisationId, UnitId};
-use vaka_domain::reason::RegistryReason;
+use vaka_domain::reason::{HomecareReason, RegistryReason};
 use vaka_store::values::to_db_precision;
 use vaka_store::{DbDate, OrderFilter};
 
@@ -41,6 +42,9 @@ pub struct DecisionInput {
     pub valid_from: Date,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_to: Option<Date>,
+    /// For home care: the tasks granted, each with minutes per week or month.
+    #[serde(default)]
+    pub tasks: Vec<GrantedTask>,
 }
 
 /// The follow-up report: decisions not carried out within three months (REG-22), named where
@@ -80,6 +84,8 @@ struct Shown {
 pub struct DecisionWithOrder {
     pub decision: Decision,
     pub order: Option<Order>,
+    /// For home care: the tasks granted.
+    pub tasks: Vec<GrantedTask>,
 }
 
 /// One line of the quarterly report to the inspectorate (REG-22).
@@ -133,6 +139,14 @@ impl Services {
                     valid_to: input.valid_to,
                 };
                 terms.check(today)?;
+                if terms.service == ServiceKind::HomeCare {
+                    check_granted_tasks(&input.tasks)?;
+                } else if !input.tasks.is_empty() {
+                    return Err(Fault::invalid(
+                        "tasks",
+                        HomecareReason::TasksOnlyForHomeCare,
+                    ));
+                }
                 let provider = c.provider_id.ok_or_else(|| {
                     Fault::invalid("provider_id", RegistryReason::NoProviderForDecision)
                 })?;
@@ -168,6 +182,9 @@ impl Services {
                 };
                 w.insert_decision(&decision).await?;
                 w.insert_order(&order).await?;
+                if !input.tasks.is_empty() {
+                    w.set_decision_tasks(decision.id, &input.tasks).await?;
+                }
                 succeeded_on(w, &grant, &c, |e| {
                     e.subject("decision", decision.id).details(
                         serde_json::json!({ "service": decision.service.code(), "order": order.id })
@@ -177,6 +194,7 @@ impl Services {
                 Ok(DecisionWithOrder {
                     decision,
                     order: Some(order),
+                    tasks: input.tasks.clone(),
                 })
             })
             .await
@@ -276,8 +294,8 @@ impl Services {
             .await
     }
 
-    /// The provider accepts an order. Physical-visit supervision needs no device: it starts
-    /// at once.
+    /// The provider accepts an order. Physical-visit supervision and home care need no
+    /// device: they start at once.
     pub async fn accept_order(&self, ctx: &Ctx<'_>, id: OrderId) -> ServiceResult<Order> {
         let op = ctx.op(AuditAction::OrderAccepted, REGISTRY);
         self.door
@@ -293,7 +311,9 @@ impl Services {
                     .get_decision(order.decision_id)
                     .await?
                     .ok_or(Fault::not_found("decision"))?;
-                if decision.supervision_mode == Some(SupervisionMode::PhysicalVisit) {
+                if decision.supervision_mode == Some(SupervisionMode::PhysicalVisit)
+                    || decision.service == ServiceKind::HomeCare
+                {
                     order.status = order.status.activate()?;
                     order.activated_at = Some(now);
                 }

@@ -7,6 +7,8 @@ pub mod alarms;
 pub mod app_device;
 pub mod audit;
 pub mod directory;
+pub mod homecare;
+pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
@@ -62,6 +64,8 @@ impl FromRequestParts<AppState> for Api {
         (name = "import", description = "Clients and devices from CSV files"),
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
+        (name = "homecare", description = "Home care: the staff app's day and sync, visit plans, corrections, approval and lock dates"),
+        (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
         (name = "me", description = "The caller"),
         (name = "app", description = "The staff app's login on a phone: device key and PIN")
     )
@@ -335,6 +339,59 @@ pub fn register(r: Routes) -> Routes {
         .api(ALARM_ROLES, routes!(alarms::step))
         .api(
             Access::Permission(Permission::VisitRegister),
+            routes!(homecare::today),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(homecare::sync),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(homecare::confirm_week),
+        )
+        .api(
+            Access::Permission(ClientRead),
+            routes!(homecare::list_plans),
+        )
+        .api(
+            Access::Permission(Permission::VisitManage),
+            routes!(homecare::create_plan),
+        )
+        .api(
+            Access::Permission(Permission::VisitManage),
+            routes!(homecare::end_plan),
+        )
+        .api(
+            Access::Permission(Permission::VisitManage),
+            routes!(homecare::unit_visits),
+        )
+        .api(VISIT_ROLES, routes!(homecare::visit))
+        .api(VISIT_ROLES, routes!(homecare::correct))
+        .api(
+            Access::Permission(Permission::VisitManage),
+            routes!(homecare::approve_week),
+        )
+        .api(
+            Access::Permission(Permission::VisitPeriodLock),
+            routes!(homecare::lock_dates),
+        )
+        .api(
+            Access::Permission(Permission::VisitPeriodLock),
+            routes!(homecare::set_lock_date),
+        )
+        .api(Access::Permission(DispatchRespond), routes!(keys::unlock))
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(keys::capabilities),
+        )
+        .api(Access::Authenticated, routes!(keys::public_key))
+        .api(Access::Permission(ClientRead), routes!(keys::key_access))
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(keys::set_key_access),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
             routes!(app_device::enrol),
         )
         .api(
@@ -343,6 +400,13 @@ pub fn register(r: Routes) -> Routes {
         )
         .api(Access::Public, routes!(app_device::unlock))
 }
+
+/// A visit is read and corrected by its unit's manager or by its own worker; the use case
+/// decides which.
+pub(crate) const VISIT_ROLES: Access = Access::AnyOf(&[
+    vaka_domain::access::Permission::VisitManage,
+    vaka_domain::access::Permission::VisitRegister,
+]);
 
 /// Operators and responders both open and step alarms; the use case decides which steps.
 pub(crate) const ALARM_ROLES: Access = Access::AnyOf(&[

@@ -66,6 +66,14 @@ macro_rules! locale_files {
                 include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             ),
             (
+                "homecare.ftl",
+                include_str!(concat!("../../locales/", $lang, "/homecare.ftl")),
+            ),
+            (
+                "keys.ftl",
+                include_str!(concat!("../../locales/", $lang, "/keys.ftl")),
+            ),
+            (
                 "app.ftl",
                 include_str!(concat!("../../locales/", $lang, "/app.ftl")),
             ),
@@ -78,6 +86,9 @@ macro_rules! locale_files {
             reasons!($lang, "alarm"),
             reasons!($lang, "device"),
             reasons!($lang, "import"),
+            reasons!($lang, "homecare"),
+            reasons!($lang, "tag"),
+            reasons!($lang, "key"),
         ]
     };
 }
@@ -92,8 +103,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 14] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 14] = locale_files!("en");
+const SV_FILES: [(&str, &str); 19] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 19] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -933,8 +944,52 @@ mod tests {
                 "profile",
                 "integration",
                 "log_review",
+                "homecare",
             ],
         ));
+        {
+            use vaka_domain::homecare::payment::PaymentRule;
+            use vaka_domain::homecare::visit::{
+                CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
+            };
+            use vaka_domain::homecare::{CareTask, GrantPeriod};
+            missing.extend(assert_codes(
+                "care-task",
+                CareTask::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "grant_period",
+                GrantPeriod::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "visit_kind",
+                VisitKind::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "evidence",
+                EvidenceKind::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "manual_reason",
+                ManualReason::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "correction_reason",
+                CorrectionReason::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "correction_field",
+                CorrectionField::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "payment_rule",
+                PaymentRule::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "weekday",
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            ));
+        }
         assert!(missing.is_empty(), "codes without a message: {missing:#?}");
     }
 

@@ -12,6 +12,7 @@ pub mod patrol;
 pub mod registry;
 pub mod staffapp;
 pub mod supervision;
+pub mod tags;
 pub mod widgets;
 
 use crate::routes::Routes;
@@ -24,6 +25,7 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
+    let r = tags::register(r);
     let r = patrol::register(r);
     staffapp::register(r)
 }

@@ -84,6 +84,18 @@ pub struct DecisionDto {
     pub valid_to: Option<String>,
     pub ended_on: Option<String>,
     pub decided_by: UserId,
+    /// For home care: the tasks granted, with minutes per week or month.
+    pub tasks: Vec<vaka_domain::homecare::GrantedTask>,
+}
+
+impl DecisionDto {
+    /// With the tasks a home-care decision grants.
+    pub fn with_tasks(d: &Decision, tasks: &[vaka_domain::homecare::GrantedTask]) -> Self {
+        Self {
+            tasks: tasks.to_vec(),
+            ..Self::from(d)
+        }
+    }
 }
 
 impl From<&Decision> for DecisionDto {
@@ -100,6 +112,7 @@ impl From<&Decision> for DecisionDto {
             valid_to: d.valid_to.map(|x| x.to_string()),
             ended_on: d.ended_on.map(|x| x.to_string()),
             decided_by: d.decided_by,
+            tasks: Vec::new(),
         }
     }
 }
@@ -325,6 +338,8 @@ pub struct ClientDetailDto {
     pub devices: Vec<DeviceDto>,
     /// The named group of a protected identity, for those who manage it.
     pub access_group: Option<Vec<UserId>>,
+    /// Home-care visit plans.
+    pub visit_plans: Vec<crate::api::homecare::VisitPlanDto>,
 }
 
 impl ClientDetailDto {
@@ -352,7 +367,18 @@ impl ClientDetailDto {
             area_type: c.area_type,
             key_access: c.key_access,
             key_note: c.key_note.clone(),
-            decisions: v.decisions.iter().map(DecisionDto::from).collect(),
+            decisions: v
+                .decisions
+                .iter()
+                .map(|d| {
+                    let tasks = v
+                        .granted_tasks
+                        .iter()
+                        .find(|(id, _)| *id == d.id)
+                        .map_or(&[][..], |(_, t)| t.as_slice());
+                    DecisionDto::with_tasks(d, tasks)
+                })
+                .collect(),
             orders: v.orders.iter().map(OrderDto::from).collect(),
             consents: v
                 .consents
@@ -363,6 +389,11 @@ impl ClientDetailDto {
             pauses: v.pauses.iter().map(PauseDto::from).collect(),
             devices: v.devices.iter().map(DeviceDto::from).collect(),
             access_group: v.access_group,
+            visit_plans: v
+                .visit_plans
+                .iter()
+                .map(crate::api::homecare::VisitPlanDto::from)
+                .collect(),
         }
     }
 }

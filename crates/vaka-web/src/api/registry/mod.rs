@@ -109,7 +109,10 @@ pub async fn record_decision(
     Json(input): Json<DecisionInput>,
 ) -> ApiResult<(StatusCode, Json<DecisionDto>)> {
     let d = s.services.record_decision(&caller.ctx(), id, input).await?;
-    Ok((StatusCode::CREATED, Json(DecisionDto::from(&d.decision))))
+    Ok((
+        StatusCode::CREATED,
+        Json(DecisionDto::with_tasks(&d.decision, &d.tasks)),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

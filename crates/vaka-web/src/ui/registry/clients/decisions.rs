@@ -126,9 +126,46 @@ pub struct DecisionForm {
     pub valid_from: String,
     #[serde(default)]
     pub valid_to: String,
+    /// Home care: `minutes-<task>` and `per-<task>` for each task granted.
+    #[serde(flatten)]
+    pub task_fields: std::collections::BTreeMap<String, String>,
 }
 
 impl DecisionForm {
+    /// The granted tasks of a home-care decision: each task with minutes filled in.
+    fn granted_tasks(&self) -> Result<Vec<vaka_domain::homecare::GrantedTask>, ApiError> {
+        use vaka_domain::homecare::{CareTask, GrantPeriod, GrantedTask};
+        let mut out = Vec::new();
+        for task in CareTask::ALL {
+            let field = format!("minutes-{}", task.code());
+            let Some(raw) = self.task_fields.get(&field).map(|s| s.trim()) else {
+                continue;
+            };
+            if raw.is_empty() {
+                continue;
+            }
+            let minutes: u32 = raw.parse().map_err(|_| {
+                ApiError::invalid(
+                    "tasks",
+                    vaka_domain::reason::HomecareReason::GrantedMinutesOutOfRange {
+                        max: vaka_domain::homecare::MAX_GRANTED_MINUTES,
+                    },
+                )
+            })?;
+            let per = self
+                .task_fields
+                .get(&format!("per-{}", task.code()))
+                .and_then(|p| GrantPeriod::from_code(p.trim()))
+                .unwrap_or(GrantPeriod::Week);
+            out.push(GrantedTask {
+                task: *task,
+                minutes,
+                per,
+            });
+        }
+        Ok(out)
+    }
+
     fn to_input(&self) -> Result<DecisionInput, ApiError> {
         Ok(DecisionInput {
             law: form_code("law", &self.law, Law::from_code)?,
@@ -143,6 +180,7 @@ impl DecisionForm {
             decided_on: form_opt_date("decided_on", &self.decided_on)?,
             valid_from: form_date("valid_from", &self.valid_from)?,
             valid_to: form_opt_date("valid_to", &self.valid_to)?,
+            tasks: self.granted_tasks()?,
         })
     }
 }

@@ -1,0 +1,631 @@
+//! Home-care visits through the API, on both databases: the staff app's day and its outbox
+//! sync (idempotent, late and clock-skewed records flagged, bad records refused one by one),
+//! corrections, the week's approval, the lock date, and the day's visits on the DST change
+//! days.
+
+use axum::http::{Method, StatusCode};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use vaka_domain::ids::ClientId;
+
+use crate::db_tests;
+use crate::support::{TestApp, ok, read};
+use crate::world::World;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+/// A home-care decision for `client` (meals and a shower, from 2026-01-01) and a daily plan
+/// 08:00–08:45 by its unit's manager; returns the plan's id.
+async fn home_care(app: &TestApp, w: &World, client: ClientId, manager: &str) -> String {
+    let d = ok(
+        app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/decisions"),
+        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+               "tasks": [{"task": "meals", "minutes": 210, "per": "week"},
+                         {"task": "shower", "minutes": 60, "per": "week"}]}),
+    )
+    .await;
+    assert_eq!(d["tasks"][0]["task"], "meals", "{d}");
+    let p = ok(
+        app,
+        &w.p(manager).bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/visit-plans"),
+        json!({"decision_id": d["id"], "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
+               "from": "08:00", "to": "08:45", "tasks": ["meals"], "expected_minutes": 30,
+               "valid_from": "2026-01-01"}),
+    )
+    .await;
+    p["id"].as_str().unwrap().to_owned()
+}
+
+fn start(client: ClientId, visit: &str, plan: &str, at: &str) -> Value {
+    json!({"id": Uuid::now_v7().to_string(), "seq": 1, "kind": "visit_start", "visit_id": visit,
+           "device_time": at, "client_id": client.to_string(), "plan_id": plan,
+           "date": "2026-11-22", "manual_reason": "no_nfc_phone"})
+}
+
+fn end(client: ClientId, visit: &str, at: &str) -> Value {
+    json!({"id": Uuid::now_v7().to_string(), "seq": 2, "kind": "visit_end", "visit_id": visit,
+           "device_time": at, "client_id": client.to_string(), "manual_reason": "no_nfc_phone",
+           "tasks": ["meals"]})
+}
+
+async fn sync(
+    app: &TestApp,
+    w: &World,
+    who: &str,
+    sent_at: Option<&str>,
+    records: Vec<Value>,
+) -> Vec<Value> {
+    let r = ok(
+        app,
+        &w.p(who).bearer(),
+        Method::POST,
+        "/api/v1/app/sync".into(),
+        json!({"device": "test-phone", "sent_at": sent_at, "records": records}),
+    )
+    .await;
+    r["results"].as_array().unwrap().clone()
+}
+
+fn statuses(results: &[Value]) -> Vec<&str> {
+    results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
+}
+
+async fn sync_is_idempotent(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let today = read(&app, &w.p("a_staff").bearer(), "/api/v1/app/today".into()).await;
+    let visits = today["visits"].as_array().unwrap();
+    assert_eq!(visits.len(), 1, "{today}");
+    assert_eq!(visits[0]["plan_id"], plan.as_str());
+    assert_eq!(visits[0]["window"]["from"], "2026-11-22T07:00:00Z");
+    assert_eq!(visits[0]["tasks"][0]["label_sv"], "Måltider");
+    assert_eq!(visits[0]["client"]["address"], "Testgatan 1, 123 45 Testby");
+    assert!(visits[0]["visit"].is_null());
+
+    let visit = Uuid::now_v7().to_string();
+    let outbox = vec![
+        start(w.client_a1, &visit, &plan, "2026-11-22T07:30:00Z"),
+        end(w.client_a1, &visit, "2026-11-22T07:38:00Z"),
+    ];
+    let first = sync(
+        &app,
+        &w,
+        "a_staff",
+        Some("2026-11-22T07:40:00Z"),
+        outbox.clone(),
+    )
+    .await;
+    assert_eq!(statuses(&first), ["stored", "stored"], "{first:?}");
+    // The same outbox again (the answer was lost): nothing is written twice.
+    app.clock.set(ts("2026-11-22T07:41:00Z"));
+    let again = sync(
+        &app,
+        &w,
+        "a_staff",
+        Some("2026-11-22T07:41:00Z"),
+        outbox.clone(),
+    )
+    .await;
+    assert_eq!(statuses(&again), ["duplicate", "duplicate"], "{again:?}");
+    // And the same record twice in one batch.
+    let twice = sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![outbox[0].clone(), outbox[0].clone()],
+    )
+    .await;
+    assert_eq!(statuses(&twice), ["duplicate", "duplicate"]);
+
+    let today = read(&app, &w.p("a_staff").bearer(), "/api/v1/app/today".into()).await;
+    let v = &today["visits"][0]["visit"];
+    assert_eq!(v["id"], visit.as_str());
+    assert_eq!(v["started_at"], "2026-11-22T07:30:00Z");
+    assert_eq!(v["ended_at"], "2026-11-22T07:38:00Z");
+    assert_eq!(v["tasks_done"], json!(["meals"]));
+    assert_eq!(v["evidence"]["start"], "manual");
+    assert_eq!(v["manual"], true);
+    assert_eq!(v["late_sync"], false);
+
+    let unit = read(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        format!("/api/v1/homecare/units/{}/visits?from=2026-11-22", w.a1),
+    )
+    .await;
+    assert_eq!(unit["visits"].as_array().unwrap().len(), 1, "{unit}");
+    assert_eq!(unit["visits"][0]["visit"]["minutes"], 8);
+    let recorded = w
+        .audit_about(&app, "homecare.visit_record", w.client_a1)
+        .await;
+    assert_eq!(
+        recorded.len(),
+        2,
+        "one entry per stored record, none for duplicates"
+    );
+}
+
+async fn late_sync_and_clock_skew(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    // Offline for the visit: synced at 09:00 what happened at 07:05–07:35.
+    app.clock.set(ts("2026-11-22T09:00:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        "a_staff",
+        Some("2026-11-22T09:00:00Z"),
+        vec![
+            start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z"),
+            end(w.client_a1, &visit, "2026-11-22T07:35:00Z"),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["stored", "stored"]);
+    assert_eq!(r[0]["late"], true);
+    assert!(r[0].get("clock_skew").is_none());
+    let d = read(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        format!("/api/v1/homecare/visits/{visit}"),
+    )
+    .await;
+    assert_eq!(d["visit"]["late_sync"], true);
+    assert_eq!(d["visit"]["clock_skew"], false);
+    assert_eq!(
+        d["visit"]["started_at"], "2026-11-22T07:05:00Z",
+        "the phone's time kept"
+    );
+    assert_eq!(d["visit"]["start_received_at"], "2026-11-22T09:00:00Z");
+
+    // A phone three hours behind, synced at once: the server's time is used, and flagged.
+    let skewed = Uuid::now_v7().to_string();
+    let mut rec = start(w.client_a1, &skewed, &plan, "2026-11-22T06:00:00Z");
+    rec["visit_kind"] = json!("extra");
+    rec["plan_id"] = Value::Null;
+    let r = sync(&app, &w, "a_staff", Some("2026-11-22T06:00:00Z"), vec![rec]).await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    assert_eq!(r[0]["clock_skew"], true);
+    assert!(r[0].get("late").is_none(), "synced at once is not late");
+    let d = read(
+        &app,
+        &w.p("a_staff").bearer(),
+        format!("/api/v1/homecare/visits/{skewed}"),
+    )
+    .await;
+    assert_eq!(d["visit"]["started_at"], "2026-11-22T09:00:00Z");
+    assert_eq!(d["visit"]["start_device_time"], "2026-11-22T06:00:00Z");
+    assert_eq!(d["visit"]["clock_skew"], true);
+}
+
+async fn bad_records_refused_alone(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        "a_staff",
+        Some("2026-11-22T07:40:00Z"),
+        vec![
+            start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z"),
+            // An end before the start.
+            end(w.client_a1, &visit, "2026-11-22T07:00:00Z"),
+            // Another unit's client (A2), and another provider's (B1).
+            start(
+                w.client_a2,
+                &Uuid::now_v7().to_string(),
+                &plan,
+                "2026-11-22T07:05:00Z",
+            ),
+            start(
+                w.client_b1,
+                &Uuid::now_v7().to_string(),
+                &plan,
+                "2026-11-22T07:05:00Z",
+            ),
+            // Neither tag nor manual reason.
+            {
+                let mut s = start(
+                    w.client_a1,
+                    &Uuid::now_v7().to_string(),
+                    &plan,
+                    "2026-11-22T07:06:00Z",
+                );
+                s["manual_reason"] = Value::Null;
+                s
+            },
+            // Not a record at all.
+            json!({"id": "x", "kind": "visit_start"}),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        [
+            "stored", "refused", "refused", "refused", "refused", "refused"
+        ],
+        "{r:?}"
+    );
+    assert_eq!(r[1]["reason"]["code"], "homecare-end-before-start");
+    assert_eq!(
+        r[1]["reason"]["detail"],
+        "a visit cannot end before it starts"
+    );
+    assert_eq!(r[2]["reason"]["code"], "homecare-client-of-another-unit");
+    assert_eq!(r[3]["reason"]["code"], "homecare-client-of-another-unit");
+    assert_eq!(r[4]["reason"]["code"], "homecare-evidence-required");
+    assert_eq!(r[5]["id"], "x");
+    // The other provider's worker is refused the client too.
+    let r = sync(
+        &app,
+        &w,
+        "b_staff",
+        None,
+        vec![start(
+            w.client_a1,
+            &Uuid::now_v7().to_string(),
+            &plan,
+            "2026-11-22T07:05:00Z",
+        )],
+    )
+    .await;
+    assert_eq!(r[0]["reason"]["code"], "homecare-client-of-another-unit");
+    // Refusals are audited, about the client.
+    let denied = w
+        .audit_about(&app, "homecare.visit_record", w.client_a2)
+        .await;
+    assert!(
+        denied.iter().any(|e| e["outcome"] == "denied"),
+        "{denied:?}"
+    );
+    // Nothing of the refused records was written: the visit has only its start.
+    let d = read(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        format!("/api/v1/homecare/visits/{visit}"),
+    )
+    .await;
+    assert!(d["visit"]["ended_at"].is_null());
+    let unit = read(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        format!("/api/v1/homecare/units/{}/visits?from=2026-11-22", w.a1),
+    )
+    .await;
+    assert_eq!(unit["visits"].as_array().unwrap().len(), 1);
+}
+
+async fn no_plan_and_ended_client_refused(app: TestApp) {
+    let w = World::build(&app).await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    // No decision at all: an extra visit is refused (no home care), a planned one too.
+    let mut extra = start(
+        w.client_a1,
+        &Uuid::now_v7().to_string(),
+        "",
+        "2026-11-22T07:05:00Z",
+    );
+    extra["plan_id"] = Value::Null;
+    extra["visit_kind"] = json!("extra");
+    let r = sync(&app, &w, "a_staff", None, vec![extra.clone()]).await;
+    assert_eq!(r[0]["reason"]["code"], "homecare-client-ended", "{r:?}");
+    // A decision but no plan: a planned visit is refused; an extra one stored.
+    let d = ok(
+        &app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{}/decisions", w.client_a1),
+        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+               "tasks": [{"task": "meals", "minutes": 100, "per": "month"}]}),
+    )
+    .await;
+    let mut planned = extra.clone();
+    planned["visit_kind"] = json!("planned");
+    planned["id"] = json!(Uuid::now_v7().to_string());
+    planned["visit_id"] = json!(Uuid::now_v7().to_string());
+    let r = sync(&app, &w, "a_staff", None, vec![planned]).await;
+    assert_eq!(r[0]["reason"]["code"], "homecare-no-plan-today", "{r:?}");
+    let r = sync(&app, &w, "a_staff", None, vec![extra.clone()]).await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    // The decision ended yesterday: the client has ended.
+    ok(
+        &app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/decisions/{}/end", d["id"].as_str().unwrap()),
+        json!({"ended_on": "2026-11-21"}),
+    )
+    .await;
+    let mut later = extra.clone();
+    later["id"] = json!(Uuid::now_v7().to_string());
+    later["visit_id"] = json!(Uuid::now_v7().to_string());
+    let r = sync(&app, &w, "a_staff", None, vec![later]).await;
+    assert_eq!(r[0]["reason"]["code"], "homecare-client-ended", "{r:?}");
+    // A decision for another service takes no tasks; a home-care one needs them.
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/clients/{}/decisions", w.client_a2),
+            &w.p("m_assessor").bearer(),
+            json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+}
+
+async fn corrections_approval_and_lock_date(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![
+            start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z"),
+            end(w.client_a1, &visit, "2026-11-22T07:35:00Z"),
+        ],
+    )
+    .await;
+    let mgr = w.p("a_unitmgr").bearer();
+    let path = format!("/api/v1/homecare/visits/{visit}/corrections");
+    // Without a reason, without a text: refused, nothing changed.
+    let res = app
+        .json(
+            Method::POST,
+            &path,
+            &mgr,
+            json!({"started_at": "2026-11-22T07:00:00Z", "text": "kom tidigare"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = app
+        .json(
+            Method::POST,
+            &path,
+            &mgr,
+            json!({"started_at": "2026-11-22T07:00:00Z", "reason": "wrong_time", "text": "  "}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // An end before the start is refused too.
+    let res = app
+        .json(
+            Method::POST,
+            &path,
+            &mgr,
+            json!({"ended_at": "2026-11-22T06:00:00Z", "reason": "wrong_time", "text": "fel"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+    assert_eq!(d["corrections"].as_array().unwrap().len(), 0);
+    assert_eq!(d["visit"]["corrected"], false);
+    // With both: stored, the original kept.
+    ok(
+        &app,
+        &mgr,
+        Method::POST,
+        path.clone(),
+        json!({"started_at": "2026-11-22T07:00:00Z", "reason": "wrong_time", "text": "kom tidigare"}),
+    )
+    .await;
+    let d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+    assert_eq!(d["visit"]["started_at"], "2026-11-22T07:00:00Z");
+    assert_eq!(d["visit"]["start_device_time"], "2026-11-22T07:05:00Z");
+    assert_eq!(d["visit"]["corrected"], true);
+    assert_eq!(d["corrections"][0]["old_value"], "2026-11-22T07:05:00Z");
+    assert_eq!(d["corrections"][0]["reason"], "wrong_time");
+    assert_eq!(d["corrections"][0]["text"], "kom tidigare");
+    assert_eq!(
+        w.audit_about(&app, "homecare.correct", w.client_a1)
+            .await
+            .len(),
+        1
+    );
+    // Another provider's manager may not read or correct it.
+    let b = app
+        .get(
+            &format!("/api/v1/homecare/visits/{visit}"),
+            &w.p("b_staff").bearer(),
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::FORBIDDEN, "{}", b.body);
+
+    // The week (Monday 2026-11-16) approved once.
+    let approve = format!("/api/v1/homecare/units/{}/weeks/2026-11-16/approve", w.a1);
+    ok(&app, &mgr, Method::POST, approve.clone(), Value::Null).await;
+    let res = app.json(Method::POST, &approve, &mgr, Value::Null).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/homecare/units/{}/weeks/2026-11-17/approve", w.a1),
+            &mgr,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a Monday: {}",
+        res.body
+    );
+    ok(
+        &app,
+        &w.p("a_staff").bearer(),
+        Method::POST,
+        "/api/v1/app/weeks/2026-11-16/confirm".into(),
+        Value::Null,
+    )
+    .await;
+
+    // The municipality locks the period through today: no change, no new record.
+    let lock = format!("/api/v1/homecare/lock-dates/{}", w.a);
+    let res = app
+        .json(
+            Method::PUT,
+            &lock,
+            &mgr,
+            json!({"locked_through": "2026-11-22"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "a unit manager does not lock: {}",
+        res.body
+    );
+    ok(
+        &app,
+        &w.p("m_manager").bearer(),
+        Method::PUT,
+        lock.clone(),
+        json!({"locked_through": "2026-11-22"}),
+    )
+    .await;
+    let res = app
+        .json(
+            Method::POST,
+            &path,
+            &mgr,
+            json!({"note": "efteråt", "reason": "other", "text": "tillägg"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("2026-11-22"), "{}", res.body);
+    let other = Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &other, &plan, "2026-11-22T07:39:00Z")],
+    )
+    .await;
+    assert_eq!(r[0]["reason"]["code"], "homecare-period-locked", "{r:?}");
+    // Reopened: the record goes in.
+    ok(
+        &app,
+        &w.p("m_manager").bearer(),
+        Method::PUT,
+        lock.clone(),
+        json!({"locked_through": "2026-11-21"}),
+    )
+    .await;
+    let mut rec = start(w.client_a1, &other, &plan, "2026-11-22T07:39:00Z");
+    rec["plan_id"] = Value::Null;
+    rec["visit_kind"] = json!("extra");
+    let r = sync(&app, &w, "a_staff", None, vec![rec]).await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    let dates = read(
+        &app,
+        &w.p("m_manager").bearer(),
+        "/api/v1/homecare/lock-dates".into(),
+    )
+    .await;
+    assert!(
+        dates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["locked_through"] == "2026-11-21"),
+        "{dates}"
+    );
+}
+
+async fn dst_plan_days(app: TestApp) {
+    let w = World::build(&app).await;
+    let d = ok(
+        &app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{}/decisions", w.client_a1),
+        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+               "tasks": [{"task": "supervision", "minutes": 300, "per": "week"}]}),
+    )
+    .await;
+    for (from, to) in [("02:15", "02:45"), ("08:00", "08:30")] {
+        ok(
+            &app,
+            &w.p("a_unitmgr").bearer(),
+            Method::POST,
+            format!("/api/v1/clients/{}/visit-plans", w.client_a1),
+            json!({"decision_id": d["id"], "weekdays": ["sun"], "from": from, "to": to,
+                   "tasks": ["supervision"], "expected_minutes": 15, "valid_from": "2026-01-01"}),
+        )
+        .await;
+    }
+    let windows = async |day: &str| -> Vec<(String, String)> {
+        let t = read(
+            &app,
+            &w.p("a_staff").bearer(),
+            format!("/api/v1/app/today?date={day}"),
+        )
+        .await;
+        t["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["window"]["from"].as_str().unwrap().to_owned(),
+                    v["window"]["to"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // Spring: 02:15 does not exist and moves forward by the gap (03:15 summer time).
+    assert_eq!(
+        windows("2026-03-29").await,
+        [
+            ("2026-03-29T01:15:00Z".into(), "2026-03-29T01:45:00Z".into()),
+            ("2026-03-29T06:00:00Z".into(), "2026-03-29T06:30:00Z".into())
+        ]
+    );
+    // Autumn: 02:15 exists twice; the first (summer time) is taken.
+    assert_eq!(
+        windows("2026-10-25").await,
+        [
+            ("2026-10-25T00:15:00Z".into(), "2026-10-25T00:45:00Z".into()),
+            ("2026-10-25T07:00:00Z".into(), "2026-10-25T07:30:00Z".into())
+        ]
+    );
+    // A Monday has none of these Sunday visits.
+    assert!(windows("2026-11-23").await.is_empty());
+    // Another unit's worker sees none of them.
+    let b = read(
+        &app,
+        &w.p("b_staff").bearer(),
+        "/api/v1/app/today?date=2026-03-29".into(),
+    )
+    .await;
+    assert_eq!(b["visits"].as_array().unwrap().len(), 0);
+}
+
+db_tests!(
+    sync_is_idempotent,
+    late_sync_and_clock_skew,
+    bad_records_refused_alone,
+    no_plan_and_ended_client_refused,
+    corrections_approval_and_lock_date,
+    dst_plan_days,
+);

@@ -1,0 +1,1 @@
+//! The provider's monthly payment basis (filled in below).
