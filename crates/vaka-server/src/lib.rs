@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod demo_registry;
+pub mod demo_tags;
 pub mod files;
 pub mod secrets;
 pub mod serve;

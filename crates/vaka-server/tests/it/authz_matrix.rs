@@ -360,6 +360,11 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (PATROL, Target::None),
         ),
         ((g.clone(), "/api/v1/alarms/{id}"), (ALARM_READERS, READ_A1)),
+        // Those who register visits (VisitRegister); found only in the demo.
+        (
+            (g.clone(), "/api/v1/app/demo/tag-read"),
+            (PATROL, Target::None),
+        ),
         // Taking is the operator's; a responder's own steps are tested in `alarms.rs`.
         ((p.clone(), "/api/v1/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/alarms"), (ALARMS, Target::None)),

@@ -25,6 +25,9 @@ db_tests!(
     replacing_a_tag_retires_the_old_one,
     the_tag_url_leads_into_the_app,
     tag_pages_order_provision_and_replace,
+    demo_tags_can_be_tapped_by_simulation,
+    the_simulated_read_is_the_demos_only,
+    a_tags_key_is_sealed_and_rotated,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -458,10 +461,7 @@ async fn the_tag_url_leads_into_the_app(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let to = res.location().unwrap();
     assert!(
-        to.starts_with(&format!(
-            "/app/visit?client={}&tag_url=%2Ft%2F",
-            w.client_a1
-        )),
+        to.starts_with(&format!("/app/visit?client={}&url=%2Ft%2F", w.client_a1)),
         "{to}"
     );
     assert!(to.contains("cmac%3D"), "{to}");
@@ -590,4 +590,124 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+async fn demo_tags_can_be_tapped_by_simulation(app: TestApp) {
+    let w = World::build(&app).await;
+    for c in [w.client_a1, w.client_a2] {
+        in_force(&app, &w, c).await;
+    }
+    let admin = app
+        .services
+        .principal_for(w.p("m_admin").id, Credential::Cli)
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+    // Tags 0–4: the fifth is plain.
+    let clients = [
+        w.client_a1,
+        w.client_a2,
+        w.client_a1,
+        w.client_a2,
+        w.client_a1,
+    ];
+    let tags = vaka_server::demo_tags::seed(&app.services, &admin, &meta, &clients)
+        .await
+        .unwrap();
+    assert_eq!(tags.len(), 5);
+    assert_eq!(tags[4].strength, TagStrength::Plain);
+    assert!(tags[4].key_hex.is_none() && tags[0].key_hex.is_some());
+    let manager = w.p("a_unitmgr").id;
+    // A1's unit manager reaches A1's client: the simulated taps of its tags are accepted once.
+    for tag in [&tags[0], &tags[4]] {
+        let url = vaka_server::demo_tags::simulated_tap_url(BASE, tag, 1).unwrap();
+        let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
+        assert_eq!((e.device_id, e.strength), (tag.device_id, tag.strength));
+    }
+    let again = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    refused(
+        tap(&app, manager, "", Some(again)).await,
+        TagReason::SunReplayed,
+    );
+    let next = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 2).unwrap();
+    tap(&app, manager, &tags[0].uid, Some(next)).await.unwrap();
+}
+
+async fn the_simulated_read_is_the_demos_only(app: TestApp) {
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
+    // Not the demo: nothing to find, for anyone.
+    let res = app
+        .get(
+            &format!("/api/v1/app/demo/tag-read?client_id={}", w.client_a1),
+            &w.p("a_staff").bearer(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // The service's read (what the demo's endpoint hands out) is a valid next tap, consumed
+    // only when used, and within need-to-know.
+    let read = as_user(&app, w.p("a_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(read.serial, "04a1b2c3d4e5f6");
+    let url = format!("{BASE}{}", read.path);
+    tap(&app, w.p("a_staff").id, &read.serial, Some(url.clone()))
+        .await
+        .unwrap();
+    refused(
+        tap(&app, w.p("a_staff").id, "", Some(url)).await,
+        TagReason::SunReplayed,
+    );
+    let next = as_user(&app, w.p("a_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    tap(&app, w.p("a_staff").id, "", Some(next.path))
+        .await
+        .unwrap();
+    let other = as_user(&app, w.p("b_staff").id, async |c| {
+        app.services.simulated_tag_read(c, w.client_a1).await
+    })
+    .await;
+    assert!(
+        matches!(other, Err(ServiceError::Forbidden(_))),
+        "{other:?}"
+    );
+}
+
+async fn a_tags_key_is_sealed_and_rotated(app: TestApp) {
+    use std::sync::Arc;
+    use vaka_store::sealed::{Keyring, SecretKey};
+
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    let t = active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
+    let key = t.new_key.clone().unwrap();
+    // Neither the database's files nor the logs hold the key, in either case.
+    crate::support::assert_not_stored(&app, key.as_bytes()).await;
+    crate::support::assert_not_stored(&app, key.to_lowercase().as_bytes()).await;
+    // A rotation seals it again with the other secrets; the new key alone then verifies taps.
+    let new = SecretKey::generate();
+    let both = Keyring::new(new.clone()).with_older(app.secret_key.clone());
+    let app = app.restart_with_keys(Arc::new(both)).await;
+    let with_totp = w
+        .people
+        .values()
+        .filter(|p| p.totp_secret.is_some())
+        .count();
+    assert_eq!(
+        app.store.reseal_secrets().await.unwrap(),
+        u64::try_from(with_totp + 1).unwrap(),
+        "the TOTP secrets and the tag's key"
+    );
+    let app = app.restart_with_keys(Arc::new(Keyring::new(new))).await;
+    let url = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 1);
+    tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
+    app.store.close().await;
 }

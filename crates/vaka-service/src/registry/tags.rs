@@ -463,6 +463,83 @@ impl Services {
     }
 }
 
+/// A read of a client's door tag made up by the server, for `vaka demo`'s simulated tag: the
+/// serial number and the path (with query) the tag would give on its next tap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedRead {
+    pub serial: String,
+    pub path: String,
+}
+
+impl Services {
+    /// The next tap of `client`'s door tag as the tag would give it — for a SUN tag a fresh
+    /// message under its key with the counter after the last accepted. **The demo only**: it
+    /// makes a valid proof from the stored key, so the web offers it only when serving
+    /// `vaka demo` (whose tag keys are known by design). Need-to-know applies and the read is
+    /// audited; nothing is consumed (the counter is taken when the visit starts with it).
+    pub async fn simulated_tag_read(
+        &self,
+        ctx: &Ctx<'_>,
+        client: ClientId,
+    ) -> ServiceResult<Option<SimulatedRead>> {
+        let op = ctx.op(AuditAction::TagTapped, TAGS);
+        self.door
+            .read(op, async |r| {
+                let (c, grant) = super::client_in_scope_for(
+                    r,
+                    client,
+                    Permission::ClientRead,
+                    TagReason::OtherClient,
+                )
+                .await?;
+                let devices = r
+                    .list_devices(&vaka_store::DeviceFilter {
+                        kind: Some(DeviceKind::NfcTag),
+                        status: Some(DeviceStatus::Active),
+                        client: Some(client),
+                        serial: None,
+                        limit: 10,
+                        offset: 0,
+                    })
+                    .await?;
+                let mut found = None;
+                for d in devices {
+                    if let Some(t) = r.get_tag(d.id).await?
+                        && t.uid.is_some()
+                    {
+                        found = Some(t);
+                        break;
+                    }
+                }
+                let Some(tag) = found else {
+                    return Ok(None);
+                };
+                let Some(uid) = tag.uid.clone() else {
+                    return Ok(None);
+                };
+                let path = match (&tag.sdm_key, <[u8; 7]>::try_from(uid.to_bytes())) {
+                    (Some(key), Ok(bytes)) => {
+                        let next = tag.last_counter.map_or(1, |c| c.saturating_add(1));
+                        sun::simulated_tap_url("", &tag.tag_id, key, bytes, next)
+                    }
+                    (Some(_), Err(_)) => return Ok(None),
+                    (None, _) => vaka_domain::nfc::tag_url("", &tag.tag_id),
+                };
+                super::succeeded_on(r, &grant, &c, |e| {
+                    e.subject("device", tag.device_id).details(
+                        serde_json::json!({ "tag_id": tag.tag_id.as_str(), "simulated": true })
+                            .to_string(),
+                    )
+                });
+                Ok(Some(SimulatedRead {
+                    serial: uid.to_string(),
+                    path,
+                }))
+            })
+            .await
+    }
+}
+
 /// Checks that the caller's need-to-know covers `client` (the tag's): a refusal names the
 /// tag as another client's. Records the success of the tap through that right.
 async fn caller_reaches(

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
+pub mod tags;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -399,6 +400,10 @@ pub fn register(r: Routes) -> Routes {
             routes!(app_device::revoke),
         )
         .api(Access::Public, routes!(app_device::unlock))
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(tags::demo_tag_read),
+        )
 }
 
 /// A visit is read and corrected by its unit's manager or by its own worker; the use case

@@ -30,9 +30,9 @@ fn encode(s: &str) -> String {
 }
 
 /// Where the staff app opens a tag's client's visit: its visit page with the client and the
-/// tag's URL (path and query, as read).
+/// tag's URL (path and query, as read), which the app sends as the visit's start evidence.
 pub fn visit_page(client: vaka_domain::ids::ClientId, tag_url: &str) -> String {
-    format!("/app/visit?client={client}&tag_url={}", encode(tag_url))
+    format!("/app/visit?client={client}&url={}", encode(tag_url))
 }
 
 async fn landing(r: Req, Path(_tag_id): Path<String>, uri: Uri) -> Response {

@@ -16,7 +16,6 @@ use crate::i18n::Tr;
 use crate::page::{
     ErrorPage, PageCtx, PageForm, PageResult, Req, after_change, local_time, parse_id, render,
 };
-use crate::state::AppState;
 use crate::ui::registry::clients::form_code;
 
 /// A tag's settings in words, with the URL to write on it.
@@ -55,25 +54,7 @@ impl TagView {
     }
 }
 
-/// The server's address as the reader reached it (`https://host`, `http://` when cookies are
-/// not marked secure): where the tags' URLs point. Empty when the request names no usable
-/// host, and the URL is then shown from its path.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        });
-    match host {
-        Some(h) if state.config.secure_cookies => format!("https://{h}"),
-        Some(h) => format!("http://{h}"),
-        None => String::new(),
-    }
-}
+pub use crate::api::tags::base_url;
 
 #[derive(Template)]
 #[template(path = "tag_key.html")]
