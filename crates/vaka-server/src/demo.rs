@@ -292,6 +292,14 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
             enrolled: true,
         },
         Spec {
+            username: "carestaff2",
+            name: "Fatima Undersköterska",
+            org: 1,
+            role: Role::CareStaff,
+            unit: Some(1),
+            enrolled: true,
+        },
+        Spec {
             username: "nurse",
             name: "Sara Sjuksköterska",
             org: 1,
@@ -326,6 +334,14 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         Spec {
             username: "lovstaff",
             name: "Nora Söder",
+            org: 2,
+            role: Role::CareStaff,
+            unit: Some(5),
+            enrolled: true,
+        },
+        Spec {
+            username: "lovstaff2",
+            name: "Erik Vårdbiträde",
             org: 2,
             role: Role::CareStaff,
             unit: Some(5),
@@ -450,6 +466,34 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         &[um, carestaff],
     )
     .await?;
+    // Home care: thirty clients with decisions, plans, door tags and a past week of visits.
+    let worker = |name: &str| ids.get(name).copied().with_context(|| name.to_owned());
+    let mut devices = devices;
+    devices.extend(
+        crate::demo_homecare::seed(
+            services,
+            crate::demo_homecare::Seeders {
+                admin: &principal,
+                assessor: &assessor,
+                in_house_manager: &unit_manager,
+                private_manager: &lov_manager,
+                meta: &meta,
+            },
+            [
+                crate::demo_homecare::Team {
+                    provider: orgs[1].id,
+                    unit: units[1],
+                    workers: vec![worker("carestaff")?, worker("carestaff2")?],
+                },
+                crate::demo_homecare::Team {
+                    provider: orgs[2].id,
+                    unit: units[5],
+                    workers: vec![worker("lovstaff")?, worker("lovstaff2")?],
+                },
+            ],
+        )
+        .await?,
+    );
 
     let tags = crate::demo_tags::seed(
         services,

@@ -53,7 +53,7 @@ pub struct DemoDevice {
     pub dc09_key_hex: Option<String>,
 }
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "Astrid",
     "Birgitta",
     "Karl",
@@ -75,7 +75,7 @@ const FIRST: &[&str] = &[
     "Ove",
     "Gun",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Andersson",
     "Johansson",
     "Karlsson",
@@ -93,7 +93,7 @@ const LAST: &[&str] = &[
     "Åström",
     "Ekström",
 ];
-const STREETS: &[&str] = &[
+pub(crate) const STREETS: &[&str] = &[
     "Storgatan",
     "Kyrkogatan",
     "Björkvägen",
@@ -104,7 +104,7 @@ const STREETS: &[&str] = &[
 const RELATIONS: &[&str] = &["dotter", "son", "make", "maka", "syster", "granne"];
 
 /// A valid personnummer (12 digits) for a birth date, with a random birth number.
-fn personnummer(rng: &mut impl Rng, year: i32, month: u8, day: u8) -> String {
+pub(crate) fn personnummer(rng: &mut impl Rng, year: i32, month: u8, day: u8) -> String {
     let serial: u16 = rng.random_range(1..=999);
     let ten = format!("{:02}{:02}{:02}{:03}", year % 100, month, day, serial);
     let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();

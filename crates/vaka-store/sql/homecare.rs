@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use vaka_domain::homecare::GrantedTask;
 use vaka_domain::homecare::plan::{VisitPlan, plan_visit, weekdays_to_text};
 use vaka_domain::homecare::tasks_to_text;
-use vaka_domain::homecare::visit::{Correction, Visit};
+use vaka_domain::homecare::visit::{Correction, ManualReason, Visit};
 use vaka_domain::ids::{
     ClientId, DecisionId, OrganisationId, UnitId, VisitId, VisitPlanId, VisitRecordId,
 };
@@ -525,7 +525,7 @@ impl HomecareWrite for SqlTx {
             DbInstant::new(v.start.received_at),
             v.start.evidence.kind().code(),
             v.start.evidence.tag().map(|t| t.0),
-            v.start.evidence.manual_reason().map(|r| r.code()),
+            v.start.evidence.manual_reason().map(ManualReason::code),
             v.start.late_sync,
             v.start.clock_skew,
             e.map(|e| DbInstant::new(e.at)),
@@ -533,7 +533,7 @@ impl HomecareWrite for SqlTx {
             e.map(|e| DbInstant::new(e.received_at)),
             e.map(|e| e.evidence.kind().code()),
             e.and_then(|e| e.evidence.tag()).map(|t| t.0),
-            e.and_then(|e| e.evidence.manual_reason()).map(|r| r.code()),
+            e.and_then(|e| e.evidence.manual_reason()).map(ManualReason::code),
             e.is_some_and(|e| e.late_sync),
             e.is_some_and(|e| e.clock_skew),
             tasks_to_text(&v.tasks_done),
@@ -561,7 +561,7 @@ impl HomecareWrite for SqlTx {
             e.map(|e| DbInstant::new(e.received_at)),
             e.map(|e| e.evidence.kind().code()),
             e.and_then(|e| e.evidence.tag()).map(|t| t.0),
-            e.and_then(|e| e.evidence.manual_reason()).map(|r| r.code()),
+            e.and_then(|e| e.evidence.manual_reason()).map(ManualReason::code),
             e.is_some_and(|e| e.late_sync),
             e.is_some_and(|e| e.clock_skew),
             tasks_to_text(&v.tasks_done),

@@ -36,6 +36,7 @@ pub struct NavUser {
     pub can_supervision_log: bool,
     pub can_statistics: bool,
     pub can_protection: bool,
+    pub can_homecare: bool,
 }
 
 /// The frame of every page.
@@ -97,6 +98,8 @@ impl PageCtx {
                 can_supervision_log: p.has_permission(Permission::SupervisionLogExport),
                 can_statistics: p.has_permission(Permission::StatisticsRead),
                 can_protection: p.has_permission(Permission::ProtectionChange),
+                can_homecare: p.has_permission(Permission::VisitManage)
+                    || p.has_permission(Permission::VisitPeriodLock),
             }),
             csrf: caller.csrf().to_owned(),
             section,

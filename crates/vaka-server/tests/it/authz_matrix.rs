@@ -59,6 +59,14 @@ const ALARMS: &[Role] = &[Operator];
 const ALARM_READERS: &[Role] = &[Operator, NightPatrol, CareStaff];
 const TECHNICAL_WATCHERS: &[Role] = &[UnitManager, ProviderAdmin, Operator, SystemManager];
 const STATISTICS: &[Role] = &[SystemManager, UnitManager];
+/// The staff app: who registers visits.
+const VISIT_REGISTER: &[Role] = &[NightPatrol, CareStaff];
+/// A visit: its unit's manager, or its own worker (the use case decides which).
+const VISIT_READERS: &[Role] = &[UnitManager, NightPatrol, CareStaff];
+/// Lock dates: the municipality.
+const VISIT_LOCK: &[Role] = &[SystemManager];
+/// The home-care hub: unit managers and the municipality.
+const HOMECARE_PAGES: &[Role] = &[UnitManager, SystemManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
 const EVERYONE: &[Role] = &[
@@ -145,6 +153,88 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         (
             (Method::DELETE, "/api/v1/users/{id}/tokens/{token_id}"),
             (ADMIN, Target::B),
+        ),
+        // Home care.
+        (
+            (g.clone(), "/api/v1/app/today"),
+            (VISIT_REGISTER, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/app/sync"),
+            (VISIT_REGISTER, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/app/weeks/{week}/confirm"),
+            (VISIT_REGISTER, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/clients/{id}/visit-plans"),
+            (CLIENT_READ, READ_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/clients/{id}/visit-plans"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/api/v1/visit-plans/{id}/end"),
+            (MANAGER, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/homecare/units/{id}/visits"),
+            (MANAGER, Target::B),
+        ),
+        (
+            (
+                p.clone(),
+                "/api/v1/homecare/units/{id}/weeks/{week}/approve",
+            ),
+            (MANAGER, Target::B),
+        ),
+        (
+            (g.clone(), "/api/v1/homecare/visits/{id}"),
+            (VISIT_READERS, Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/homecare/visits/{id}/corrections"),
+            (VISIT_READERS, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/homecare/lock-dates"),
+            (VISIT_LOCK, Target::None),
+        ),
+        (
+            (Method::PUT, "/api/v1/homecare/lock-dates/{id}"),
+            (VISIT_LOCK, Target::None),
+        ),
+        ((g.clone(), "/homecare"), (HOMECARE_PAGES, Target::None)),
+        ((g.clone(), "/homecare/units/{id}"), (MANAGER, Target::B)),
+        (
+            (p.clone(), "/homecare/units/{id}/approve"),
+            (MANAGER, Target::B),
+        ),
+        (
+            (g.clone(), "/homecare/visits/{id}"),
+            (MANAGER, Target::None),
+        ),
+        (
+            (p.clone(), "/homecare/visits/{id}/corrections"),
+            (MANAGER, Target::None),
+        ),
+        (
+            (p.clone(), "/clients/{id}/visit-plans"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/clients/{id}/visit-plans/{plan}/end"),
+            (MANAGER, WRITE_A1),
+        ),
+        (
+            (g.clone(), "/homecare/lock-dates"),
+            (VISIT_LOCK, Target::None),
+        ),
+        (
+            (p.clone(), "/homecare/lock-dates"),
+            (VISIT_LOCK, Target::None),
         ),
         ((g.clone(), "/api/v1/audit"), (AUDIT_READ, Target::None)),
         (
@@ -709,7 +799,8 @@ fn request(
         .replace("{consent_id}", &ids.consent)
         .replace("{pause}", &ids.pause)
         .replace("{pause_id}", &ids.pause)
-        .replace("{user_id}", &ids.member);
+        .replace("{user_id}", &ids.member)
+        .replace("{week}", "2026-11-16");
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())
     } else if path.contains("/units/{id}") {

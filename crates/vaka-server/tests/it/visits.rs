@@ -621,7 +621,120 @@ async fn dst_plan_days(app: TestApp) {
     assert_eq!(b["visits"].as_array().unwrap().len(), 0);
 }
 
+async fn manager_pages(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![
+            start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z"),
+            end(w.client_a1, &visit, "2026-11-22T07:35:00Z"),
+        ],
+    )
+    .await;
+    let mgr = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let hub = app.get("/homecare", &mgr).await;
+    assert_eq!(hub.status, StatusCode::OK, "{}", hub.body);
+    assert!(hub.body.contains(&format!("/homecare/units/{}", w.a1)));
+    let week = app
+        .get(
+            &format!("/homecare/units/{}?view=week&date=2026-11-22", w.a1),
+            &mgr,
+        )
+        .await;
+    assert_eq!(week.status, StatusCode::OK, "{}", week.body);
+    assert!(week.body.contains("Alma Ettan"), "{}", week.body);
+    assert!(week.body.contains("manuell"), "the manual flag shows");
+    let page = app.get(&format!("/homecare/visits/{visit}"), &mgr).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Rätta besöket"));
+    // A correction without a reason: the form again, with the error, nothing stored.
+    let res = app
+        .form(
+            &format!("/homecare/visits/{visit}/corrections"),
+            &mgr,
+            &[
+                ("started_at", "2026-11-22T08:00"),
+                ("reason", ""),
+                ("text", "kom tidigare"),
+                ("tasks", "shown"),
+                ("task-meals", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("välj orsak till rättelsen"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .form(
+            &format!("/homecare/visits/{visit}/corrections"),
+            &mgr,
+            &[
+                ("started_at", "2026-11-22T08:00"),
+                ("ended_at", "2026-11-22T08:35"),
+                ("reason", "wrong_time"),
+                ("text", "kom tidigare"),
+                ("tasks", "shown"),
+                ("task-meals", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let d = read(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        format!("/api/v1/homecare/visits/{visit}"),
+    )
+    .await;
+    assert_eq!(
+        d["visit"]["started_at"], "2026-11-22T07:00:00Z",
+        "local 08:00 is 07:00 UTC"
+    );
+    assert_eq!(
+        d["corrections"].as_array().unwrap().len(),
+        1,
+        "only the start changed"
+    );
+    // The client's page shows the plan and the granted tasks.
+    let client = app.get(&format!("/clients/{}", w.client_a1), &mgr).await;
+    assert!(client.body.contains("08:00–08:45"), "{}", client.body);
+    assert!(
+        client.body.contains("Måltider 210 min per vecka"),
+        "{}",
+        client.body
+    );
+    // The municipality's lock dates.
+    let m = crate::support::logged_in(&app, w.p("m_manager").id).await;
+    let res = app
+        .form(
+            "/homecare/lock-dates",
+            &m,
+            &[
+                ("organisation_id", &w.a.to_string()),
+                ("locked_through", "2026-11-30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let locks = app.get("/homecare/lock-dates", &m).await;
+    assert!(locks.body.contains("2026-11-30"), "{}", locks.body);
+    let page = app.get(&format!("/homecare/visits/{visit}"), &mgr).await;
+    assert!(
+        !page.body.contains("Spara rättelsen"),
+        "a locked visit has no correction form"
+    );
+}
+
 db_tests!(
+    manager_pages,
     sync_is_idempotent,
     late_sync_and_clock_skew,
     bad_records_refused_alone,

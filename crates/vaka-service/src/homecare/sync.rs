@@ -312,7 +312,7 @@ async fn client<'c>(
     cache: &'c mut Cache,
     id: ClientId,
 ) -> Result<Option<&'c (Client, Option<Assignment>)>, Fault> {
-    if !cache.clients.contains_key(&id) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = cache.clients.entry(id) {
         let c = w.get_client(id).await?.map(|c| {
             let grant = ctx
                 .principal
@@ -320,7 +320,7 @@ async fn client<'c>(
                 .cloned();
             (c, grant)
         });
-        cache.clients.insert(id, c);
+        slot.insert(c);
     }
     Ok(cache.clients.get(&id).and_then(Option::as_ref))
 }
@@ -416,79 +416,75 @@ async fn record(
             HomecareReason::ClientOfAnotherUnit,
         )));
     };
-    let lock = match cache.locks.get(&c.id) {
-        Some(l) => *l,
-        None => {
-            let l = locked_through(w.reads(), c.provider_id).await?;
-            cache.locks.insert(c.id, l);
-            l
-        }
+    let lock = if let Some(l) = cache.locks.get(&c.id) {
+        *l
+    } else {
+        let l = locked_through(w.reads(), c.provider_id).await?;
+        cache.locks.insert(c.id, l);
+        l
     };
-    let mut v = match r.kind {
-        RecordKind::VisitStart => {
-            if visit(w, cache, r.visit_id).await?.is_some() {
-                return Ok(Err(Refusal::of(
-                    "visit_id",
-                    HomecareReason::VisitAlreadyStarted,
-                )));
-            }
-            refuse_if!(new_visit(w, ctx, cache, r, &c, t, lock).await?)
+    let mut v = if r.kind == RecordKind::VisitStart {
+        if visit(w, cache, r.visit_id).await?.is_some() {
+            return Ok(Err(Refusal::of(
+                "visit_id",
+                HomecareReason::VisitAlreadyStarted,
+            )));
         }
-        _ => {
-            let Some(mut v) = visit(w, cache, r.visit_id).await? else {
-                return Ok(Err(Refusal::of(
-                    "visit_id",
-                    HomecareReason::VisitNotStarted,
-                )));
-            };
-            if v.client_id != r.client_id || v.worker != ctx.principal.user_id {
-                return Ok(Err(Refusal::of("visit_id", HomecareReason::NotYourVisit)));
-            }
-            refuse_if!(check_unlocked(v.date, lock));
-            match r.kind {
-                RecordKind::VisitEnd => {
-                    if v.end.is_some() {
-                        return Ok(Err(Refusal::of(
-                            "visit_id",
-                            HomecareReason::VisitAlreadyEnded,
-                        )));
-                    }
-                    refuse_if!(check_end(v.start.at, t.at));
-                    let evidence = refuse_if!(evidence_of(w, r, c.id, t.at).await?);
-                    v.end = Some(Stamp {
-                        at: t.at,
-                        device_time: to_db_precision(r.device_time),
-                        received_at: received,
-                        evidence,
-                        late_sync: t.late_sync,
-                        clock_skew: t.clock_skew,
-                    });
-                    if let Some(tasks) = &r.tasks {
-                        v.tasks_done.clone_from(tasks);
-                    }
-                    if r.note.is_some() {
-                        v.note = refuse_if!(check_note(r.note.as_deref()));
-                    }
+        refuse_if!(new_visit(w, ctx, cache, r, &c, t, lock).await?)
+    } else {
+        let Some(mut v) = visit(w, cache, r.visit_id).await? else {
+            return Ok(Err(Refusal::of(
+                "visit_id",
+                HomecareReason::VisitNotStarted,
+            )));
+        };
+        if v.client_id != r.client_id || v.worker != ctx.principal.user_id {
+            return Ok(Err(Refusal::of("visit_id", HomecareReason::NotYourVisit)));
+        }
+        refuse_if!(check_unlocked(v.date, lock));
+        match r.kind {
+            RecordKind::VisitEnd => {
+                if v.end.is_some() {
+                    return Ok(Err(Refusal::of(
+                        "visit_id",
+                        HomecareReason::VisitAlreadyEnded,
+                    )));
                 }
-                RecordKind::VisitTasks => {
-                    let Some(tasks) = &r.tasks else {
-                        return Ok(Err(Refusal::of(
-                            "tasks",
-                            HomecareReason::FieldRequired {
-                                field: "tasks".into(),
-                            },
-                        )));
-                    };
+                refuse_if!(check_end(v.start.at, t.at));
+                let evidence = refuse_if!(evidence_of(w, r, c.id, t.at).await?);
+                v.end = Some(Stamp {
+                    at: t.at,
+                    device_time: to_db_precision(r.device_time),
+                    received_at: received,
+                    evidence,
+                    late_sync: t.late_sync,
+                    clock_skew: t.clock_skew,
+                });
+                if let Some(tasks) = &r.tasks {
                     v.tasks_done.clone_from(tasks);
                 }
-                RecordKind::VisitNote => {
+                if r.note.is_some() {
                     v.note = refuse_if!(check_note(r.note.as_deref()));
                 }
-                RecordKind::VisitStart => {}
             }
-            w.update_visit(&v).await?;
-            v
+            RecordKind::VisitTasks => {
+                let Some(tasks) = &r.tasks else {
+                    return Ok(Err(Refusal::of(
+                        "tasks",
+                        HomecareReason::FieldRequired {
+                            field: "tasks".into(),
+                        },
+                    )));
+                };
+                v.tasks_done.clone_from(tasks);
+            }
+            RecordKind::VisitNote => {
+                v.note = refuse_if!(check_note(r.note.as_deref()));
+            }
+            RecordKind::VisitStart => {}
         }
+        w.update_visit(&v).await?;
+        v
     };
     if r.kind == RecordKind::VisitStart {
         w.insert_visit(&v).await?;
@@ -545,13 +541,12 @@ async fn new_visit(
         VisitKind::Extra
     });
     let local_day = day_of(t.at);
-    let plans = match cache.plans.get(&c.id) {
-        Some(p) => p.clone(),
-        None => {
-            let p = w.list_visit_plans_for_client(c.id).await?;
-            cache.plans.insert(c.id, p.clone());
-            p
-        }
+    let plans = if let Some(p) = cache.plans.get(&c.id) {
+        p.clone()
+    } else {
+        let p = w.list_visit_plans_for_client(c.id).await?;
+        cache.plans.insert(c.id, p.clone());
+        p
     };
     let plan = match (kind, r.plan_id) {
         (_, Some(pid)) => {
@@ -595,13 +590,12 @@ async fn new_visit(
     if let Err(e) = check_unlocked(date, lock) {
         return Ok(Err(e.into()));
     }
-    let home_care = match cache.home_care.get(&(c.id, date)) {
-        Some(h) => *h,
-        None => {
-            let h = has_home_care(w.reads(), c.id, date).await?;
-            cache.home_care.insert((c.id, date), h);
-            h
-        }
+    let home_care = if let Some(h) = cache.home_care.get(&(c.id, date)) {
+        *h
+    } else {
+        let h = has_home_care(w.reads(), c.id, date).await?;
+        cache.home_care.insert((c.id, date), h);
+        h
     };
     if !home_care {
         return Ok(Err(Refusal::of("client_id", HomecareReason::ClientEnded)));
@@ -642,4 +636,21 @@ async fn new_visit(
         corrected: false,
         created_at: to_db_precision(w.now()),
     }))
+}
+
+impl Services {
+    /// Stores visits as they were registered (the demo's past week), from the command line:
+    /// each audited as a recorded visit of its client.
+    pub async fn cli_insert_visits(&self, visits: &[Visit]) -> ServiceResult<()> {
+        let op = crate::door::Op::cli(AuditAction::VisitRecorded, HOMECARE);
+        self.door
+            .change(op, async |w| {
+                for v in visits {
+                    w.insert_visit(v).await?;
+                    w.succeeded(None, |e| e.client(v.client_id).subject("visit", v.id));
+                }
+                Ok(())
+            })
+            .await
+    }
 }

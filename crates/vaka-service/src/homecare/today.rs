@@ -73,6 +73,10 @@ impl Services {
                     let plans = r.list_visit_plans_for_unit(unit, day).await?;
                     for planned in plan_day(&plans, day, &tz) {
                         let id = planned.client_id;
+                        #[allow(
+                            clippy::map_entry,
+                            reason = "the value is read with awaits between"
+                        )]
                         if !clients.contains_key(&id) {
                             let shown = match r.get_client(id).await? {
                                 Some(c)
@@ -96,7 +100,11 @@ impl Services {
                                         id,
                                         name: c.name.clone(),
                                         address: (d == Disclosure::Full)
-                                            .then(|| c.address.as_ref().map(|a| a.one_line()))
+                                            .then(|| {
+                                                c.address
+                                                    .as_ref()
+                                                    .map(vaka_domain::client::Address::one_line)
+                                            })
                                             .flatten(),
                                     };
                                     Some((c, card))

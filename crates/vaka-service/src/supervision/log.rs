@@ -1,7 +1,8 @@
 //! A client's supervision log for a period: what the municipality promises the client it can
 //! show. Per planned supervision: the planned time, how it ended, every look-in (when, how long,
 //! who, what was seen, whether a re-check) and any dispatch with its response times. Extracting
-//! it is audited.
+//! it is audited. The client's home-care visits of the same days, with their corrections, are
+//! part of the trail.
 
 use std::collections::HashMap;
 
@@ -88,6 +89,36 @@ pub struct SupervisionLog {
     pub to: Date,
     pub generated_at: Timestamp,
     pub rows: Vec<LogRow>,
+    /// Home-care visits dated `from..=to`, with their corrections.
+    pub visits: Vec<LogVisit>,
+}
+
+/// A home-care visit as the client's trail shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogVisit {
+    pub date: Date,
+    pub kind: vaka_domain::homecare::visit::VisitKind,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub worker: String,
+    pub tasks: Vec<vaka_domain::homecare::CareTask>,
+    pub start_evidence: vaka_domain::homecare::visit::EvidenceKind,
+    pub end_evidence: Option<vaka_domain::homecare::visit::EvidenceKind>,
+    pub late_sync: bool,
+    pub clock_skew: bool,
+    pub corrections: Vec<LogCorrection>,
+}
+
+/// A correction of a visit, as the trail shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogCorrection {
+    pub at: Timestamp,
+    pub by: String,
+    pub field: vaka_domain::homecare::visit::CorrectionField,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: vaka_domain::homecare::visit::CorrectionReason,
+    pub text: String,
 }
 
 /// Checks the period of an extract.
@@ -180,6 +211,45 @@ impl Services {
                         dispatch: dispatches.get(&t.id).map(LogDispatch::from),
                     });
                 }
+                let (lines, corrections) =
+                    crate::homecare::manage::client_visits(r, client, from, to).await?;
+                let mut visits = Vec::with_capacity(lines.len());
+                for l in lines {
+                    let v = &l.visit;
+                    let mut cs = Vec::new();
+                    for k in corrections.iter().filter(|k| k.visit_id == v.id) {
+                        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(k.by) {
+                            let name = r
+                                .get_user(k.by)
+                                .await?
+                                .map(|u| u.display_name)
+                                .unwrap_or_default();
+                            e.insert(name);
+                        }
+                        cs.push(LogCorrection {
+                            at: k.at,
+                            by: names[&k.by].clone(),
+                            field: k.field,
+                            old_value: k.old_value.clone(),
+                            new_value: k.new_value.clone(),
+                            reason: k.reason,
+                            text: k.text.clone(),
+                        });
+                    }
+                    visits.push(LogVisit {
+                        date: v.date,
+                        kind: v.kind,
+                        started_at: v.started_at(),
+                        ended_at: v.ended_at(),
+                        worker: l.worker_name.clone(),
+                        tasks: v.tasks_done.clone(),
+                        start_evidence: v.start.evidence.kind(),
+                        end_evidence: v.end.map(|e| e.evidence.kind()),
+                        late_sync: v.late_sync(),
+                        clock_skew: v.clock_skew(),
+                        corrections: cs,
+                    });
+                }
                 let entry = r
                     .client_entry(vaka_domain::audit::Outcome::Success, Some(&grant), &c)
                     .details(
@@ -188,6 +258,7 @@ impl Services {
                             "to": to.to_string(),
                             "format": format,
                             "rows": rows.len(),
+                            "visits": visits.len(),
                         })
                         .to_string(),
                     );
@@ -200,6 +271,7 @@ impl Services {
                     to,
                     generated_at: r.now(),
                     rows,
+                    visits,
                 })
             })
             .await

@@ -174,6 +174,48 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
     if log.rows.is_empty() {
         lines.push(Line::Text(t.t("slog-none").into_owned()));
     }
+    if !log.visits.is_empty() {
+        lines.push(Line::Blank);
+        lines.push(Line::Heading(t.t("hc-trail-visits").into_owned()));
+    }
+    for v in &log.visits {
+        let mut text = format!(
+            "{} {}–{} {} ({}): {}.",
+            v.date,
+            local_seconds(v.started_at).get(11..16).unwrap_or_default(),
+            v.ended_at
+                .map(|e| local_seconds(e).get(11..16).unwrap_or_default().to_owned())
+                .unwrap_or_default(),
+            t.code("visit_kind", v.kind.code()),
+            v.worker,
+            v.tasks
+                .iter()
+                .map(|k| t.code("care-task", k.code()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        text.push_str(&format!(" {}", t.code("evidence", v.start_evidence.code())));
+        if v.late_sync {
+            text.push_str(&format!(", {}", t.t("hc-flag-late")));
+        }
+        if v.clock_skew {
+            text.push_str(&format!(", {}", t.t("hc-flag-skew")));
+        }
+        text.push('.');
+        for c in &v.corrections {
+            text.push_str(&format!(
+                " {} {} ({}): {} → {}, {}: {}.",
+                t.t("hc-corrected-by"),
+                c.by,
+                local_seconds(c.at),
+                c.old_value.as_deref().unwrap_or("–"),
+                c.new_value.as_deref().unwrap_or("–"),
+                t.code("correction_reason", c.reason.code()),
+                c.text
+            ));
+        }
+        lines.push(Line::Text(text));
+    }
     lines
 }
 

@@ -8,6 +8,7 @@ pub mod account;
 pub mod alarms;
 pub mod audit;
 pub mod directory;
+pub mod homecare;
 pub mod patrol;
 pub mod registry;
 pub mod staffapp;
@@ -26,6 +27,7 @@ pub fn register(r: Routes) -> Routes {
     let r = supervision::register(r);
     let r = alarms::register(r);
     let r = tags::register(r);
+    let r = homecare::register(r);
     let r = patrol::register(r);
     staffapp::register(r)
 }

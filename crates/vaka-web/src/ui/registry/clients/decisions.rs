@@ -68,7 +68,11 @@ pub(super) fn decision_rows(
                     .supervision_mode
                     .map(|m| t.code("mode", m.code()))
                     .unwrap_or_default(),
-                times: times_text(&d.times),
+                times: if d.service == ServiceKind::HomeCare {
+                    super::visit_plans::granted_text(t, view, d.id)
+                } else {
+                    times_text(&d.times)
+                },
                 decided_on: day(d.decided_on),
                 valid: format!(
                     "{} – {}",

@@ -15,6 +15,7 @@ mod group;
 mod page;
 mod plan;
 mod record;
+mod visit_plans;
 
 use std::collections::HashMap;
 
@@ -29,6 +30,7 @@ pub use group::change_group;
 pub use page::show;
 pub use plan::{add_pause, cancel_pause, set_plan};
 pub use record::{create, edit_form, list, new_form, update};
+pub use visit_plans::{add_visit_plan, end_visit_plan};
 
 use crate::error::ApiError;
 use crate::i18n::Tr;

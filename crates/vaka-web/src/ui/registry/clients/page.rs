@@ -72,6 +72,12 @@ pub struct ClientPage {
     pub escalations: Vec<Choice>,
     pub pause_reasons: Vec<Choice>,
     pub pause_requests: Vec<Choice>,
+    pub visit_plans: Vec<super::visit_plans::VisitPlanRow>,
+    pub can_plan_visits: bool,
+    pub homecare_decisions: Vec<Choice>,
+    pub care_tasks: Vec<Choice>,
+    pub grant_periods: Vec<Choice>,
+    pub weekdays: Vec<Choice>,
 }
 
 pub(super) async fn client_page(
@@ -183,6 +189,25 @@ pub(super) async fn client_page(
             escalations: choices(t, "escalation", EscalationChain::ALL, EscalationChain::code),
             pause_reasons: choices(t, "pause_reason", PauseReason::ALL, PauseReason::code),
             pause_requests: choices(t, "pause_request", PauseRequest::ALL, PauseRequest::code),
+            visit_plans: super::visit_plans::rows(t, &view, &names),
+            can_plan_visits: grant(Permission::VisitManage),
+            homecare_decisions: super::visit_plans::decisions(&view),
+            care_tasks: choices(
+                t,
+                "care-task",
+                vaka_domain::homecare::CareTask::ALL,
+                vaka_domain::homecare::CareTask::code,
+            ),
+            grant_periods: choices(
+                t,
+                "grant_period",
+                vaka_domain::homecare::GrantPeriod::ALL,
+                vaka_domain::homecare::GrantPeriod::code,
+            ),
+            weekdays: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .iter()
+                .map(|d| ((*d).to_owned(), t.code("weekday", d)))
+                .collect(),
             page,
         },
     ))
