@@ -262,6 +262,9 @@
   }
 
   function flush() {
+    // Without a network there is nothing to try: the `online` event (or Background Sync)
+    // sends the outbox when it is back.
+    if (navigator.onLine === false) return loadOutbox();
     state.flushing = true;
     renderOutbox();
     return O.flush().then(function (outcome) {
@@ -318,8 +321,9 @@
     var params = new URLSearchParams(location.search);
     stopReading();
     if (location.pathname === "/app/visit") {
-      if (params.get("url") && params.get("client")) {
-        state.tagUrl = params.get("url");
+      var tagUrl = params.get("url") || params.get("tag_url");
+      if (tagUrl && params.get("client")) {
+        state.tagUrl = tagUrl;
         state.tagClient = params.get("client");
       }
       state.key = params.get("plan") ? params.get("plan") + "/" + params.get("date") : null;
