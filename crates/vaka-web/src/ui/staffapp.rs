@@ -92,15 +92,14 @@ pub const WORDS: &[&str] = &[
 /// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
 const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-", "input-"];
 
+/// The refusals of the PIN login (of the login's reasons, only these reach the app).
+const PIN_REASONS: &[&str] = &["auth-pin-too-weak", "auth-app-device-needs-session"];
+
 /// Words of the refusals the app may show, for the reasons that need no arguments (others are
 /// shown as refused, without their details).
 fn reason_words(t: Tr) -> String {
     let words: serde_json::Map<String, serde_json::Value> = vaka_domain::reason::Reason::all_ids()
-        .filter(|id| {
-            REASON_AREAS.iter().any(|a| id.starts_with(a))
-                || id.starts_with("auth-pin")
-                || id.starts_with("auth-app-device")
-        })
+        .filter(|id| REASON_AREAS.iter().any(|a| id.starts_with(a)) || PIN_REASONS.contains(id))
         .filter_map(|id| Some((id.to_owned(), t.plain(id)?.into())))
         .collect();
     serde_json::Value::Object(words).to_string()
