@@ -34,9 +34,15 @@ async function englishOn(page) {
   }, ENGLISH.source);
 }
 
+/** Logged-in phones by user: one login per user (a second within the same 30 s would replay
+ * the code). */
+const phones = new Map();
+
 /** A care worker's phone: logged in, the app open and its service worker in control. */
 async function openApp(username = "carestaff") {
-  const page = await loggedIn(browser, demo, username, PHONE);
+  if (!phones.has(username)) phones.set(username, await loggedIn(browser, demo, username, PHONE));
+  const page = phones.get(username);
+  await page.goto(`${demo.url}/`);
   await page.getByRole("link", { name: "Besöksappen" }).click();
   await page.waitForURL(/\/app$/);
   await page.getByRole("heading", { name: "Dagens besök" }).waitFor();
@@ -83,7 +89,6 @@ test("the app is installable in Swedish and opens without a network", async () =
   await page.getByRole("link", { name: "Tillbaka till dagens besök" }).waitFor();
   assert.deepEqual(await englishOn(page), []);
   await page.context().setOffline(false);
-  await page.context().close();
 });
 
 test("opening the app without a session asks for a login and comes back to the app", async () => {
@@ -325,4 +330,82 @@ test("a visit recorded offline on a phone whose time has moved on syncs marked l
   await refused.first().getByRole("button", { name: "Ta bort" }).click();
   await again.locator("#refused-box").waitFor({ state: "hidden" });
   await ctx.close();
+});
+
+test("the tag's own URL opens the visit in the app; without Web NFC the demo's simulated tag starts it and a reason ends it, flagged", async () => {
+  const page = await openApp("lovstaff2");
+  // A phone without Web NFC (an iPhone).
+  await page.context().addInitScript(() => { delete window.NDEFReader; });
+  const visits = await today(page);
+  const open = visits.filter((v) => v.visit === null);
+  const [first, second] = [open[0], open.find((v) => v.client.id !== open[0].client.id)];
+
+  // A phone without the app open: the tapped tag's URL, after the login, leads to the visit.
+  const tap = await doorTag(page, first.client.id);
+  await page.goto(tap.url);
+  await page.waitForURL(/\/app\/visit\?client=/);
+  await page.getByRole("heading", { name: first.client.name }).waitFor();
+  await page.getByText("Öppnat från taggen vid dörren.").waitFor();
+  await page.locator("#tag-url").click();
+  await page.locator("[data-state]", { hasText: "Pågår" }).waitFor();
+  await page.locator("[data-sync]", { hasText: "Skickat" }).waitFor();
+  let server = (await today(page)).find((v) => v.plan_id === first.plan_id);
+  assert.equal(server.visit.evidence.start, "nfc_sun", "the URL's SUN message proved the tap");
+  assert.equal(await page.locator("#from-tag").isHidden(), true, "the URL is used once");
+
+  // No Web NFC on this phone (an iPhone, a desktop): the app says so; the demo offers its
+  // simulated tag, and a reason code is always possible.
+  await page.getByRole("link", { name: "Tillbaka till dagens besök" }).click();
+  await page.locator(`a.app-visit[data-key="${second.plan_id}/${second.date}"]`).click();
+  await page.getByRole("heading", { name: second.client.name }).waitFor();
+  await page.getByText("Den här telefonen kan inte läsa taggar från webben").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Läs tagg" }).isHidden(), true);
+  await page.getByRole("button", { name: "Simulerad tagg (demo)" }).click();
+  await page.locator("[data-state]", { hasText: "Pågår" }).waitFor();
+  await page.locator("[data-sync]", { hasText: "Skickat" }).waitFor();
+  // The end without a tag: a reason is needed, and the visit is flagged.
+  // Without Web NFC the reasons are open from the start.
+  assert.notEqual(await page.locator("#manual").getAttribute("open"), null);
+  await page.getByRole("button", { name: "Avsluta utan tagg" }).click();
+  assert.equal(await page.getByLabel("Varför utan tagg?").getAttribute("aria-invalid"), "true");
+  await page.getByLabel("Varför utan tagg?").selectOption("tag_broken");
+  await page.getByRole("button", { name: "Avsluta utan tagg" }).click();
+  await page.locator("[data-state]", { hasText: "Avslutat" }).waitFor();
+  await page.locator("[data-flags]", { hasText: "Utan tagg" }).waitFor();
+  await page.locator("[data-sync]", { hasText: "Skickat" }).waitFor();
+  server = (await today(page)).find((v) => v.plan_id === second.plan_id);
+  assert.equal(server.visit.evidence.start, "nfc_sun");
+  assert.equal(server.visit.evidence.end, "manual");
+  assert.equal(server.visit.evidence.end_manual_reason, "tag_broken");
+  assert.equal(server.visit.manual, true);
+  assert.deepEqual(await englishOn(page), []);
+});
+
+test("a PIN keeps the phone logged in: when the session has ended the PIN opens a new one; wrong PINs count down", async () => {
+  const page = await openApp("lovstaff");
+  const ctx = page.context();
+  await page.getByRole("heading", { name: "Logga in snabbare med PIN-kod" }).waitFor();
+  await page.getByLabel("Välj en PIN-kod (4–8 siffror)").fill("1234");
+  await page.getByRole("button", { name: "Spara PIN-kod" }).click();
+  await page.getByText("PIN-koden ska vara 4–8 siffror").waitFor();
+  await page.getByLabel("Välj en PIN-kod (4–8 siffror)").fill("2580");
+  await page.getByRole("button", { name: "Spara PIN-kod" }).click();
+  await page.locator("#pin-setup").waitFor({ state: "hidden" });
+
+  // The session ends (the phone sat in a pocket); the app asks for the PIN instead of the
+  // whole login, also when opened again.
+  await ctx.clearCookies();
+  await page.goto(`${demo.url}/app`);
+  await page.getByRole("heading", { name: "Logga in med PIN-kod" }).waitFor();
+  assert.match(page.url(), /\/app$/);
+  await page.getByLabel("Din PIN-kod").fill("9999");
+  await page.getByRole("button", { name: "Logga in", exact: true }).click();
+  await page.getByText("Fel PIN-kod. 4 försök kvar.").waitFor();
+  await page.getByLabel("Din PIN-kod").fill("2580");
+  await page.getByRole("button", { name: "Logga in", exact: true }).click();
+  await page.locator("#pin-unlock").waitFor({ state: "hidden" });
+  await page.locator("a.app-visit").first().waitFor();
+  assert.ok((await ctx.cookies()).some((c) => c.name === "vaka_session"), "a new session");
+  assert.equal((await today(page)).length > 0, true);
+  assert.deepEqual(await englishOn(page), []);
 });

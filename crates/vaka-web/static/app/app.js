@@ -35,7 +35,8 @@
   // NFC: one small adapter over Web NFC (`NDEFReader`, Chrome on Android only).
 
   var Nfc = {
-    supported: function () { return typeof window.NDEFReader === "function"; },
+    /** Web NFC is there (Chrome on Android) and has not said that this phone cannot read. */
+    supported: function () { return typeof window.NDEFReader === "function" && !state.nfcUnavailable; },
     /** Reads one tag: resolves `{ serial, url }` (the chip's serial as lowercase hex without
      * separators, and the first URL record, or null). A read the phone could not make
      * (`readingerror`) calls `onBadRead` and keeps listening. Rejects when `signal` aborts or
@@ -681,6 +682,15 @@
       if (state.reading === ctrl) state.reading = null;
       var name = err && err.name;
       if (name === "AbortError") { sayNfc(""); return; }
+      if (name === "NotSupportedError" && !state.nfcOffSaid) {
+        // No NFC on this device (a browser with the interface but no reader): said once, and
+        // the app goes on as without Web NFC (the reason codes, the demo's simulated tag).
+        state.nfcOffSaid = true;
+        state.nfcUnavailable = true;
+        render();
+        sayNfc(w("staffapp-nfc_off"), "bad");
+        return;
+      }
       sayNfc(name === "NotAllowedError" ? w("staffapp-nfc_denied")
         : name === "NotSupportedError" ? w("staffapp-nfc_off") : w("staffapp-read_error"), "bad");
     });
