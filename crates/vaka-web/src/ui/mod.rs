@@ -12,6 +12,7 @@ pub mod homecare;
 pub mod keys;
 pub mod patrol;
 pub mod registry;
+pub mod staffapp;
 pub mod supervision;
 pub mod tags;
 pub mod widgets;
@@ -29,5 +30,6 @@ pub fn register(r: Routes) -> Routes {
     let r = tags::register(r);
     let r = homecare::register(r);
     let r = keys::register(r);
-    patrol::register(r)
+    let r = patrol::register(r);
+    staffapp::register(r)
 }
