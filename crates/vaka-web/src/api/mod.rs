@@ -375,6 +375,10 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(Permission::VisitPeriodLock),
             routes!(homecare::set_lock_date),
         )
+        .api(
+            Access::Permission(Permission::PaymentBasisRead),
+            routes!(homecare::payment_basis),
+        )
 }
 
 /// A visit is read and corrected by its unit's manager or by its own worker; the use case
