@@ -174,13 +174,13 @@ impl Services {
                     if tasks.is_empty()
                         && let Some(p) = v.plan_id
                     {
-                        if !plan_tasks.contains_key(&p) {
+                        if let std::collections::hash_map::Entry::Vacant(e) = plan_tasks.entry(p) {
                             let t = r
                                 .get_visit_plan(p)
                                 .await?
                                 .map(|p| p.tasks)
                                 .unwrap_or_default();
-                            plan_tasks.insert(p, t);
+                            e.insert(t);
                         }
                         tasks = plan_tasks.get(&p).cloned().unwrap_or_default();
                     }

@@ -54,8 +54,7 @@ pub fn basis_csv(b: &PaymentBasis) -> String {
             l.client_name.clone(),
             l.line
                 .task
-                .map(|t| t.code())
-                .unwrap_or("unspecified")
+                .map_or("unspecified", vaka_domain::homecare::CareTask::code)
                 .to_owned(),
             l.line.granted_minutes.to_string(),
             l.line.performed_minutes.to_string(),
