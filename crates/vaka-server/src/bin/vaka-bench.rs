@@ -958,7 +958,11 @@ impl Bench {
                 let at = base + jiff::SignedDuration::from_secs(k);
                 for (seq, kind, t) in [
                     (2 * k, RecordKind::VisitStart, at),
-                    (2 * k + 1, RecordKind::VisitEnd, at + jiff::SignedDuration::from_mins(10)),
+                    (
+                        2 * k + 1,
+                        RecordKind::VisitEnd,
+                        at + jiff::SignedDuration::from_mins(10),
+                    ),
                 ] {
                     items.push(SyncItem::Record(SyncRecord {
                         id: VisitRecordId::new(),
@@ -991,7 +995,10 @@ impl Bench {
             let (worker, clients) = &workers[usize::try_from(phone).unwrap_or(0) % workers.len()];
             let batch = outbox(clients, phone);
             if first.is_none() {
-                first = Some((batch.clone(), usize::try_from(phone).unwrap_or(0) % workers.len()));
+                first = Some((
+                    batch.clone(),
+                    usize::try_from(phone).unwrap_or(0) % workers.len(),
+                ));
             }
             let ctx = Ctx::new(worker, &meta);
             let started = Instant::now();

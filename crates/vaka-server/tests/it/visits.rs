@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use vaka_domain::ids::ClientId;
+use vaka_store::HomecareRead;
 
 use crate::db_tests;
 use crate::support::{TestApp, ok, read};
@@ -829,7 +830,49 @@ async fn payment_basis(app: TestApp) {
     );
 }
 
+/// What the key rule reads (`HomecareRead::list_visit_windows`): the planned windows of the
+/// user's units the day before to the day after, each with the user's visit, and none for a
+/// user without a role in the plan's unit.
+async fn visit_windows_for_keys(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &visit, &plan, "2026-11-22T07:10:00Z")],
+    )
+    .await;
+    let mut tx = app.store.begin_read().await.unwrap();
+    let windows = tx
+        .list_visit_windows(w.p("a_staff").id, w.client_a1, ts("2026-11-22T07:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        windows.len(),
+        3,
+        "yesterday, today and tomorrow: {windows:?}"
+    );
+    let today = windows
+        .iter()
+        .find(|x| x.from == ts("2026-11-22T07:00:00Z"))
+        .expect("today's window");
+    assert_eq!(today.to, ts("2026-11-22T07:45:00Z"));
+    assert_eq!(today.visit_id.map(|v| v.to_string()), Some(visit.clone()));
+    assert_eq!(today.started_at, Some(ts("2026-11-22T07:10:00Z")));
+    assert_eq!(today.ended_at, None);
+    let others = tx
+        .list_visit_windows(w.p("b_staff").id, w.client_a1, ts("2026-11-22T07:30:00Z"))
+        .await
+        .unwrap();
+    assert!(others.is_empty(), "{others:?}");
+}
+
 db_tests!(
+    visit_windows_for_keys,
     payment_basis,
     manager_pages,
     sync_is_idempotent,
