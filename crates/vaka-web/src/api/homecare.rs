@@ -1,5 +1,5 @@
-//! Home care: the staff app's day and sync (`/api/v1/app/…`, the contract in
-//! `docs/HOMECARE-API.md`), visit plans, and what unit managers and the municipality need
+//! Home care: the staff app's day and sync (`/api/v1/app/…`; the rules in
+//! `docs/ARCHITECTURE.md`, "Home care"), visit plans, and what unit managers and the municipality need
 //! (a unit's visits, a visit with its corrections, corrections, the week's approval, lock
 //! dates).
 
