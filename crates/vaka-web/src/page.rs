@@ -99,7 +99,8 @@ impl PageCtx {
                 can_statistics: p.has_permission(Permission::StatisticsRead),
                 can_protection: p.has_permission(Permission::ProtectionChange),
                 can_homecare: p.has_permission(Permission::VisitManage)
-                    || p.has_permission(Permission::VisitPeriodLock),
+                    || p.has_permission(Permission::VisitPeriodLock)
+                    || p.has_permission(Permission::PaymentBasisRead),
             }),
             csrf: caller.csrf().to_owned(),
             section,

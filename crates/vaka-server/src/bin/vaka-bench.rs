@@ -8,6 +8,11 @@
 //! - `vaka-bench search-clients [--database URL] --count N --searches S` fills N clients by that
 //!   import, then times S client searches (name prefixes and personnummer) through the service
 //!   as a municipal needs assessor, audit entries included, and prints percentiles.
+//! - `vaka-bench sync-visits [--database URL] --clients N --phones P` gives N clients (six
+//!   units) a home-care decision and a visit plan, then syncs P staff-app outboxes of 500 visits
+//!   each (a start and an end record per visit, 1,000 records) through the service as the
+//!   units' care workers, one after the other, and prints the time of each sync and the records
+//!   stored per second; then syncs the first outbox again (every record a duplicate).
 //! - `vaka-bench provision-alarms --database URL --count N --base 0x2000 [--key-hex HEX]`
 //!   gives a fresh database N safety-alarm clients, each with an alarm unit whose DC-09 account
 //!   is `{:04X}` of base + i, taken through the device lifecycle to `active`: the accounts
@@ -91,6 +96,17 @@ enum Command {
         /// Unlocks each concurrent task asks for, one after the other.
         #[arg(long, default_value_t = 20)]
         requests: usize,
+    },
+    /// Give clients home care and time the staff app's outbox sync.
+    SyncVisits {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 3_000)]
+        clients: u64,
+        /// How many outboxes of 500 visits to sync.
+        #[arg(long, default_value_t = 20)]
+        phones: u64,
     },
     /// Provision safety-alarm clients with active alarm units, one DC-09 account each, for
     /// `vaka-alarm-bench`.
@@ -195,6 +211,17 @@ async fn main() -> anyhow::Result<()> {
                 bench.store.backend().name()
             );
             bench.search(count, searches).await?;
+            bench.close().await;
+            Ok(())
+        }
+        Command::SyncVisits {
+            database,
+            clients,
+            phones,
+        } => {
+            let bench = Bench::open(database).await?;
+            bench.import(&client_csv(clients)).await?;
+            bench.sync_visits(clients, phones).await?;
             bench.close().await;
             Ok(())
         }
@@ -1004,6 +1031,194 @@ impl Bench {
             .await?;
         }
         tx.commit(&[]).await?;
+        Ok(())
+    }
+
+    /// Gives every client a home-care decision and a daily plan (directly in the store), makes
+    /// a care worker per unit, then syncs `phones` outboxes of 500 visits (start and end) each,
+    /// timed, and the first once more.
+    async fn sync_visits(&self, count: u64, phones: u64) -> anyhow::Result<()> {
+        use std::collections::BTreeMap;
+        use vaka_domain::decision::{Decision, Law, ServiceKind};
+        use vaka_domain::homecare::plan::{VisitPlan, parse_weekdays};
+        use vaka_domain::homecare::visit::{ManualReason, VisitKind};
+        use vaka_domain::homecare::{CareTask, GrantPeriod, GrantedTask};
+        use vaka_domain::ids::{DecisionId, VisitId, VisitPlanId, VisitRecordId};
+        use vaka_service::homecare::sync::{RecordKind, SyncBatch, SyncItem, SyncRecord};
+        let now = vaka_store::values::to_db_precision(self.services.now());
+        let today = self.services.today();
+        let started = Instant::now();
+        let mut tx = self.store.begin().await?;
+        let clients = tx
+            .list_clients_in_reach(
+                self.admin.user_id,
+                &vaka_store::ClientQuery {
+                    search: None,
+                    searched: false,
+                    limit: i64::try_from(count).unwrap_or(i64::MAX),
+                    offset: 0,
+                },
+            )
+            .await?;
+        let mut by_unit: BTreeMap<UnitId, Vec<(ClientId, VisitPlanId)>> = BTreeMap::new();
+        let every_day = parse_weekdays("weekdays", "mon tue wed thu fri sat sun")?;
+        for c in clients {
+            let Some(unit) = c.unit_id else { continue };
+            let decision = Decision {
+                id: DecisionId::new(),
+                client_id: c.id,
+                law: Law::Sol,
+                simplified: false,
+                service: ServiceKind::HomeCare,
+                supervision_mode: None,
+                times: vec![],
+                decided_on: today,
+                valid_from: today.yesterday()?,
+                valid_to: None,
+                decided_by: self.assessor.user_id,
+                ended_on: None,
+                created_at: now,
+            };
+            tx.insert_decision(&decision).await?;
+            tx.set_decision_tasks(
+                decision.id,
+                &[GrantedTask {
+                    task: CareTask::PersonalCare,
+                    minutes: 420,
+                    per: GrantPeriod::Week,
+                }],
+            )
+            .await?;
+            let plan = VisitPlan {
+                id: VisitPlanId::new(),
+                client_id: c.id,
+                decision_id: decision.id,
+                unit_id: unit,
+                weekdays: every_day.clone(),
+                from: jiff::civil::time(0, 0, 0, 0),
+                to: jiff::civil::time(23, 59, 0, 0),
+                tasks: vec![CareTask::PersonalCare],
+                expected_minutes: 30,
+                valid_from: decision.valid_from,
+                valid_to: None,
+                created_by: self.assessor.user_id,
+                created_at: now,
+                ended_on: None,
+            };
+            tx.insert_visit_plan(&plan).await?;
+            by_unit.entry(unit).or_default().push((c.id, plan.id));
+        }
+        tx.commit(&[]).await?;
+        let mut workers = Vec::new();
+        for (i, (unit, clients)) in by_unit.iter().enumerate() {
+            let provider = self
+                .units
+                .iter()
+                .find(|u| u.1 == *unit)
+                .map(|u| u.0)
+                .context("unit")?;
+            let p = bench_user(
+                &self.services,
+                &format!("bench.carer{i}"),
+                Role::CareStaff,
+                provider,
+                Some(*unit),
+            )
+            .await?;
+            workers.push((p, clients.clone()));
+        }
+        eprintln!(
+            "gave the clients home care in {:.1} s ({} units)",
+            started.elapsed().as_secs_f64(),
+            workers.len()
+        );
+        let meta = RequestMeta::default();
+        let outbox = |clients: &[(ClientId, VisitPlanId)], phone: u64| -> SyncBatch {
+            let base = self.services.now() - jiff::SignedDuration::from_mins(20);
+            let mut items = Vec::with_capacity(1000);
+            for (k, (client, plan)) in clients.iter().cycle().take(500).enumerate() {
+                let visit = VisitId::new();
+                let k = i64::try_from(k).unwrap_or(0);
+                let at = base + jiff::SignedDuration::from_secs(k);
+                for (seq, kind, t) in [
+                    (2 * k, RecordKind::VisitStart, at),
+                    (
+                        2 * k + 1,
+                        RecordKind::VisitEnd,
+                        at + jiff::SignedDuration::from_mins(10),
+                    ),
+                ] {
+                    items.push(SyncItem::Record(SyncRecord {
+                        id: VisitRecordId::new(),
+                        seq,
+                        kind,
+                        visit_id: visit,
+                        device_time: t,
+                        client_id: *client,
+                        plan_id: Some(*plan),
+                        date: Some(today),
+                        visit_kind: Some(VisitKind::Planned),
+                        tag: None,
+                        manual_reason: Some(ManualReason::NoNfcPhone),
+                        tasks: (kind == RecordKind::VisitEnd).then(|| vec![CareTask::PersonalCare]),
+                        note: None,
+                    }));
+                }
+            }
+            SyncBatch {
+                device: format!("bench-phone-{phone}"),
+                sent_at: None,
+                items,
+            }
+        };
+        let mut total = Duration::ZERO;
+        let mut records = 0usize;
+        let mut times = Vec::new();
+        let mut first = None;
+        for phone in 0..phones {
+            let (worker, clients) = &workers[usize::try_from(phone).unwrap_or(0) % workers.len()];
+            let batch = outbox(clients, phone);
+            if first.is_none() {
+                first = Some((
+                    batch.clone(),
+                    usize::try_from(phone).unwrap_or(0) % workers.len(),
+                ));
+            }
+            let ctx = Ctx::new(worker, &meta);
+            let started = Instant::now();
+            let results = self.services.sync_visits(&ctx, batch).await?;
+            let took = started.elapsed();
+            let stored = results
+                .iter()
+                .filter(|r| r.status == vaka_service::homecare::sync::RecordStatus::Stored)
+                .count();
+            anyhow::ensure!(stored == 1000, "only {stored} of 1000 records stored");
+            total += took;
+            records += stored;
+            times.push(took.as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "synced {phones} outboxes of 500 visits (1,000 records each) on {}: median {:.3} s, \
+             slowest {:.3} s; {:.0} records/s stored",
+            self.store.backend().name(),
+            times.get(times.len() / 2).copied().unwrap_or_default(),
+            times.last().copied().unwrap_or_default(),
+            records as f64 / total.as_secs_f64()
+        );
+        if let Some((batch, w)) = first {
+            let ctx = Ctx::new(&workers[w].0, &meta);
+            let started = Instant::now();
+            let results = self.services.sync_visits(&ctx, batch).await?;
+            let dup = results
+                .iter()
+                .filter(|r| r.status == vaka_service::homecare::sync::RecordStatus::Duplicate)
+                .count();
+            println!(
+                "the first outbox again: {dup} duplicates in {:.3} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
         Ok(())
     }
 

@@ -65,6 +65,8 @@ const VISIT_REGISTER: &[Role] = &[NightPatrol, CareStaff];
 const VISIT_READERS: &[Role] = &[UnitManager, NightPatrol, CareStaff];
 /// Lock dates: the municipality.
 const VISIT_LOCK: &[Role] = &[SystemManager];
+/// The payment basis: the municipality and unit managers.
+const PAYMENT: &[Role] = &[SystemManager, UnitManager];
 /// The home-care hub: unit managers and the municipality.
 const HOMECARE_PAGES: &[Role] = &[UnitManager, SystemManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
@@ -235,6 +237,15 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         (
             (p.clone(), "/homecare/lock-dates"),
             (VISIT_LOCK, Target::None),
+        ),
+        ((g.clone(), "/homecare/payment"), (PAYMENT, Target::None)),
+        (
+            (g.clone(), "/homecare/payment/export"),
+            (PAYMENT, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/homecare/payment-basis"),
+            (PAYMENT, Target::None),
         ),
         ((g.clone(), "/api/v1/audit"), (AUDIT_READ, Target::None)),
         (

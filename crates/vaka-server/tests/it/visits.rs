@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use vaka_domain::ids::ClientId;
+use vaka_store::HomecareRead;
 
 use crate::db_tests;
 use crate::support::{TestApp, ok, read};
@@ -733,7 +734,146 @@ async fn manager_pages(app: TestApp) {
     );
 }
 
+async fn payment_basis(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![
+            start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z"),
+            end(w.client_a1, &visit, "2026-11-22T07:35:00Z"),
+        ],
+    )
+    .await;
+    let path = format!(
+        "/api/v1/homecare/payment-basis?provider={}&month=2026-11",
+        w.a
+    );
+    let b = read(&app, &w.p("m_manager").bearer(), path.clone()).await;
+    let line = |task: &str| {
+        b["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["task"] == task)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {task} line in {b}"))
+    };
+    // Meals: 210 min a week over November's 30 days = 900 granted; 30 performed and paid.
+    assert_eq!(line("meals")["granted_minutes"], 900);
+    assert_eq!(line("meals")["performed_minutes"], 30);
+    assert_eq!(line("meals")["paid_minutes"], 30);
+    // A shower granted and not given: 60 a week = 257 granted, nothing paid.
+    assert_eq!(line("shower")["granted_minutes"], 257);
+    assert_eq!(line("shower")["paid_minutes"], 0);
+    assert_eq!(b["rule"], "performed_capped");
+    // The visit registered by hand is a deviation.
+    assert_eq!(b["deviations"].as_array().unwrap().len(), 1, "{b}");
+    assert_eq!(b["deviations"][0]["manual"], true);
+    // The unit manager of A1 sees the same client; another provider's client is not there.
+    let mine = read(&app, &w.p("a_unitmgr").bearer(), path.clone()).await;
+    assert_eq!(mine["lines"].as_array().unwrap().len(), 2);
+    // Care staff may not read it.
+    let res = app.get(&path, &w.p("a_staff").bearer()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // Audited per client named.
+    assert!(
+        !w.audit_about(&app, "homecare.payment_basis", w.client_a1)
+            .await
+            .is_empty()
+    );
+    // CSV and PDF.
+    let m = crate::support::logged_in(&app, w.p("m_manager").id).await;
+    let csv = app
+        .get(
+            &format!(
+                "/homecare/payment/export?provider={}&month=2026-11&format=csv",
+                w.a
+            ),
+            &m,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.body.starts_with("month,provider_id"), "{}", csv.body);
+    assert!(
+        csv.body.contains(",meals,900,30,30,performed_capped"),
+        "{}",
+        csv.body
+    );
+    let pdf = app
+        .get(
+            &format!(
+                "/homecare/payment/export?provider={}&month=2026-11&format=pdf",
+                w.a
+            ),
+            &m,
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF"));
+    let page = app
+        .get(
+            &format!("/homecare/payment?provider={}&month=2026-11", w.a),
+            &m,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Alma Ettan") && page.body.contains("Måltider"),
+        "{}",
+        page.body
+    );
+}
+
+/// What the key rule reads (`HomecareRead::list_visit_windows`): the planned windows of the
+/// user's units the day before to the day after, each with the user's visit, and none for a
+/// user without a role in the plan's unit.
+async fn visit_windows_for_keys(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &visit, &plan, "2026-11-22T07:10:00Z")],
+    )
+    .await;
+    let mut tx = app.store.begin_read().await.unwrap();
+    let windows = tx
+        .list_visit_windows(w.p("a_staff").id, w.client_a1, ts("2026-11-22T07:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        windows.len(),
+        3,
+        "yesterday, today and tomorrow: {windows:?}"
+    );
+    let today = windows
+        .iter()
+        .find(|x| x.from == ts("2026-11-22T07:00:00Z"))
+        .expect("today's window");
+    assert_eq!(today.to, ts("2026-11-22T07:45:00Z"));
+    assert_eq!(today.visit_id.map(|v| v.to_string()), Some(visit.clone()));
+    assert_eq!(today.started_at, Some(ts("2026-11-22T07:10:00Z")));
+    assert_eq!(today.ended_at, None);
+    let others = tx
+        .list_visit_windows(w.p("b_staff").id, w.client_a1, ts("2026-11-22T07:30:00Z"))
+        .await
+        .unwrap();
+    assert!(others.is_empty(), "{others:?}");
+}
+
 db_tests!(
+    visit_windows_for_keys,
+    payment_basis,
     manager_pages,
     sync_is_idempotent,
     late_sync_and_clock_skew,

@@ -1,5 +1,5 @@
-//! Home care: the staff app's day and sync (`/api/v1/app/…`, the contract in
-//! `docs/HOMECARE-API.md`), visit plans, and what unit managers and the municipality need
+//! Home care: the staff app's day and sync (`/api/v1/app/…`; the rules in
+//! `docs/ARCHITECTURE.md`, "Home care"), visit plans, and what unit managers and the municipality need
 //! (a unit's visits, a visit with its corrections, corrections, the week's approval, lock
 //! dates).
 
@@ -770,5 +770,112 @@ pub async fn set_lock_date(
         locked_through: Some(l.locked_through),
         set_by: Some(l.set_by),
         set_at: Some(l.set_at.to_string()),
+    }))
+}
+
+// ---- the payment basis -----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PaymentQuery {
+    /// The provider organisation.
+    #[param(value_type = String, format = Uuid)]
+    pub provider: OrganisationId,
+    /// `YYYY-MM`; this month when not given.
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentLineDto {
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub identity: String,
+    /// `null`: time of visits with no task.
+    pub task: Option<CareTask>,
+    pub granted_minutes: i64,
+    pub performed_minutes: i64,
+    pub paid_minutes: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviationDto {
+    pub visit_id: VisitId,
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    pub client_name: String,
+    pub worker_name: String,
+    pub minutes: i64,
+    pub manual: bool,
+    pub late_sync: bool,
+    pub clock_skew: bool,
+    pub corrected: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentBasisDto {
+    pub provider_id: OrganisationId,
+    pub provider_name: String,
+    /// `YYYY-MM`
+    pub month: String,
+    pub rule: vaka_domain::homecare::payment::PaymentRule,
+    pub visits: usize,
+    pub granted_minutes: i64,
+    pub performed_minutes: i64,
+    pub paid_minutes: i64,
+    pub lines: Vec<PaymentLineDto>,
+    pub deviations: Vec<DeviationDto>,
+}
+
+/// A provider's payment basis for a month: per client and task the granted, performed and
+/// paid minutes (performed, capped at granted, by default), and the deviations. The
+/// municipality reads every provider's; a unit manager their units' clients. Every client
+/// named is audited. The same as CSV and PDF: `/homecare/payment/export?provider=…&month=…&format=csv|pdf`.
+#[utoipa::path(get, path = "/api/v1/homecare/payment-basis", tag = "homecare", params(PaymentQuery),
+    responses((status = 200, body = PaymentBasisDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn payment_basis(
+    Api { state: s, caller }: Api,
+    Query(q): Query<PaymentQuery>,
+) -> ApiResult<Json<PaymentBasisDto>> {
+    let month = crate::reports::payment_basis::parse_month(q.month.as_deref(), s.services.today())?;
+    let b = s
+        .services
+        .payment_basis(&caller.ctx(), q.provider, month, "json")
+        .await?;
+    Ok(Json(PaymentBasisDto {
+        provider_id: b.provider_id,
+        provider_name: b.provider_name.clone(),
+        month: b.month.strftime("%Y-%m").to_string(),
+        rule: b.rule,
+        visits: b.visits,
+        granted_minutes: b.total_granted(),
+        performed_minutes: b.total_performed(),
+        paid_minutes: b.total_paid(),
+        lines: b
+            .lines
+            .iter()
+            .map(|l| PaymentLineDto {
+                client_id: l.line.client_id,
+                client_name: l.client_name.clone(),
+                identity: l.identity.clone(),
+                task: l.line.task,
+                granted_minutes: l.line.granted_minutes,
+                performed_minutes: l.line.performed_minutes,
+                paid_minutes: l.line.paid_minutes,
+            })
+            .collect(),
+        deviations: b
+            .deviations
+            .iter()
+            .map(|d| DeviationDto {
+                visit_id: d.visit_id,
+                date: d.date,
+                client_name: d.client_name.clone(),
+                worker_name: d.worker_name.clone(),
+                minutes: d.minutes,
+                manual: d.manual,
+                late_sync: d.late_sync,
+                clock_skew: d.clock_skew,
+                corrected: d.corrected,
+            })
+            .collect(),
     }))
 }

@@ -404,6 +404,10 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(Permission::VisitRegister),
             routes!(tags::demo_tag_read),
         )
+        .api(
+            Access::Permission(Permission::PaymentBasisRead),
+            routes!(homecare::payment_basis),
+        )
 }
 
 /// A visit is read and corrected by its unit's manager or by its own worker; the use case

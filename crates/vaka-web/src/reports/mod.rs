@@ -2,6 +2,7 @@
 //! (CSV, PDF) a log is downloaded as, and the one CSV writer of every export. Neither `ui` nor `api` owns these; both use them.
 
 pub mod csv;
+pub mod payment_basis;
 pub mod pdf;
 pub mod periods;
 pub mod supervision_log;

@@ -4,6 +4,7 @@
 //! decisions are on the client's page (`ui::registry::clients`).
 
 pub mod locks;
+pub mod payment;
 pub mod visits;
 
 use vaka_domain::access::Permission;
@@ -12,8 +13,11 @@ use crate::identity::Access;
 use crate::routes::Routes;
 
 /// Who reaches the home-care hub: unit managers, and the municipality for lock dates.
-pub(crate) const HOMECARE_PAGES: Access =
-    Access::AnyOf(&[Permission::VisitManage, Permission::VisitPeriodLock]);
+pub(crate) const HOMECARE_PAGES: Access = Access::AnyOf(&[
+    Permission::VisitManage,
+    Permission::VisitPeriodLock,
+    Permission::PaymentBasisRead,
+]);
 
 /// Registers the home-care pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
@@ -47,6 +51,16 @@ pub fn register(r: Routes) -> Routes {
             "/clients/{id}/visit-plans/{plan}/end",
             Access::Permission(Permission::VisitManage),
             crate::ui::registry::clients::end_visit_plan,
+        )
+        .get(
+            "/homecare/payment",
+            Access::Permission(Permission::PaymentBasisRead),
+            payment::page,
+        )
+        .get(
+            "/homecare/payment/export",
+            Access::Permission(Permission::PaymentBasisRead),
+            payment::export,
         )
         .get(
             "/homecare/lock-dates",
