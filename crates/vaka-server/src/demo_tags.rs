@@ -6,7 +6,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vaka_domain::access::Principal;
-use vaka_domain::device::DeviceStep;
+use vaka_domain::device::{DeviceKind, DeviceStatus, DeviceStep};
+use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::nfc::sun::{self, SdmKey};
 use vaka_domain::nfc::{TagId, TagStrength};
@@ -66,8 +67,9 @@ pub fn simulated_tap_url(base: &str, tag: &DemoTag, counter: u32) -> Option<Stri
     }
 }
 
-/// Orders a tag for each of `clients` (in this order: the numbers, keys and UIDs follow it),
-/// takes it to active at the client's door and records its UID and known key.
+/// Sets up a tag at the door of each of `clients` (in this order: the numbers, keys and UIDs
+/// follow it): the client's active tag if it has one (the home-care demo registers them), else
+/// a tag ordered and taken to active; its UID and known key recorded.
 pub async fn seed(
     services: &Services,
     admin: &Principal,
@@ -82,30 +84,50 @@ pub async fn seed(
         } else {
             TagStrength::Sun
         };
-        let ordered = services.order_tag(&ctx, client, strength).await?;
-        let id = ordered.device.id;
-        for step in [
-            DeviceStep::Install,
-            DeviceStep::PassTest,
-            DeviceStep::Activate,
-        ] {
-            services
-                .device_step(
-                    &ctx,
-                    id,
-                    DeviceStepInput {
-                        step,
-                        client_id: None,
-                        note: None,
-                    },
-                    // A tag has no test the system can see: it passes on the installer's word.
-                    TestSeen::NOTHING,
-                )
-                .await?;
-        }
+        let at_door = services
+            .list_devices(
+                &ctx,
+                DeviceFilter {
+                    kind: Some(DeviceKind::NfcTag),
+                    status: Some(DeviceStatus::Active),
+                    client: Some(client),
+                    serial: None,
+                    limit: 1,
+                    offset: 0,
+                },
+            )
+            .await?
+            .into_iter()
+            .next();
+        let id = if let Some(d) = at_door {
+            d.id
+        } else {
+            let ordered = services.order_tag(&ctx, client, strength).await?;
+            for step in [
+                DeviceStep::Install,
+                DeviceStep::PassTest,
+                DeviceStep::Activate,
+            ] {
+                services
+                    .device_step(
+                        &ctx,
+                        ordered.device.id,
+                        DeviceStepInput {
+                            step,
+                            client_id: None,
+                            note: None,
+                        },
+                        // A tag has no test the system can see: it passes on the
+                        // installer's word.
+                        TestSeen::NOTHING,
+                    )
+                    .await?;
+            }
+            ordered.device.id
+        };
         let uid = hex::encode(demo_uid(i));
         let key = (strength == TagStrength::Sun).then(|| demo_key(i).to_hex());
-        services
+        let set = services
             .provision_tag(
                 &ctx,
                 id,
@@ -119,7 +141,7 @@ pub async fn seed(
         tags.push(DemoTag {
             client_id: client,
             device_id: id,
-            tag_id: ordered.tag.tag_id,
+            tag_id: set.tag.tag_id,
             strength,
             uid,
             key_hex: key,
