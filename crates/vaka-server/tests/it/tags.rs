@@ -648,34 +648,43 @@ async fn demo_tags_can_be_tapped_by_simulation(app: TestApp) {
         .await
         .unwrap();
     let meta = RequestMeta::default();
-    // Tags 0–4: the fifth is plain.
-    let clients = [
-        w.client_a1,
-        w.client_a2,
-        w.client_a1,
-        w.client_a2,
-        w.client_a1,
-    ];
-    let tags = vaka_server::demo_tags::seed(&app.services, &admin, &meta, &clients)
-        .await
-        .unwrap();
-    assert_eq!(tags.len(), 5);
-    assert_eq!(tags[4].strength, TagStrength::Plain);
-    assert!(tags[4].key_hex.is_none() && tags[0].key_hex.is_some());
+    // A1's door has a plain tag already (as the home-care demo registers them); A2's none.
+    let existing = active_tag(&app, &w, w.client_a1, TagStrength::Plain, None).await;
+    let tags =
+        vaka_server::demo_tags::seed(&app.services, &admin, &meta, &[w.client_a1, w.client_a2])
+            .await
+            .unwrap();
+    assert_eq!(tags.len(), 2);
+    // The tag at A1's door is set up (now SUN, with the demo's key); A2 got one ordered.
+    assert_eq!(tags[0].device_id, existing.device.id);
+    assert_eq!(tags[0].tag_id, existing.tag.tag_id);
+    assert!(
+        tags.iter()
+            .all(|t| t.strength == TagStrength::Sun && t.key_hex.is_some())
+    );
+    assert_ne!(tags[0].key_hex, tags[1].key_hex);
     let manager = w.p("a_unitmgr").id;
-    // A1's unit manager reaches A1's client: the simulated taps of its tags are accepted once.
-    for tag in [&tags[0], &tags[4]] {
-        let url = vaka_server::demo_tags::simulated_tap_url(BASE, tag, 1).unwrap();
-        let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
-        assert_eq!((e.device_id, e.strength), (tag.device_id, tag.strength));
-    }
-    let again = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    // A1's unit manager reaches A1's client: the simulated taps are accepted once each.
+    let url = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
+    assert_eq!(
+        (e.device_id, e.strength),
+        (tags[0].device_id, TagStrength::Sun)
+    );
     refused(
-        tap(&app, manager, "", Some(again)).await,
+        tap(&app, manager, "", Some(url)).await,
         TagReason::SunReplayed,
     );
     let next = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 2).unwrap();
     tap(&app, manager, &tags[0].uid, Some(next)).await.unwrap();
+    // A2's tag is its own: with A1's key it is forged.
+    let mut other = tags[1].clone();
+    other.key_hex.clone_from(&tags[0].key_hex);
+    let forged = vaka_server::demo_tags::simulated_tap_url(BASE, &other, 1).unwrap();
+    refused(
+        tap(&app, w.p("a_nurse").id, "", Some(forged)).await,
+        TagReason::SunBadMac,
+    );
 }
 
 async fn the_simulated_read_is_the_demos_only(app: TestApp) {
