@@ -61,6 +61,15 @@ pub enum AuditAction {
     LogoutEverywhere,
     #[strum(serialize = "auth.password_changed")]
     PasswordChanged,
+    /// The staff app keeps a device key on a phone, unlocked by the user's PIN.
+    #[strum(serialize = "auth.app_device_enrol")]
+    AppDeviceEnrolled,
+    /// A PIN and its phone's key opened a session (failed tries are this action, failed).
+    #[strum(serialize = "auth.app_device_unlock")]
+    AppDeviceUnlocked,
+    /// A phone's device key revoked: by the user, or after too many wrong PINs.
+    #[strum(serialize = "auth.app_device_revoke")]
+    AppDeviceRevoked,
     #[strum(serialize = "token.create")]
     TokenCreated,
     #[strum(serialize = "token.revoke")]

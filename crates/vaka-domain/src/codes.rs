@@ -347,6 +347,9 @@ AuditAction SecondFactorConfirmed auth.step_up
 AuditAction Logout auth.logout
 AuditAction LogoutEverywhere auth.logout_everywhere
 AuditAction PasswordChanged auth.password_changed
+AuditAction AppDeviceEnrolled auth.app_device_enrol
+AuditAction AppDeviceUnlocked auth.app_device_unlock
+AuditAction AppDeviceRevoked auth.app_device_revoke
 AuditAction TokenCreated token.create
 AuditAction TokenRevoked token.revoke
 AuditAction TokenUsed token.use

@@ -68,6 +68,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/tags.rs");
     }
+    mod app_devices {
+        use super::*;
+        include!("../../vaka-store/sql/app_devices.rs");
+    }
 }
 
 use shared::Handle;

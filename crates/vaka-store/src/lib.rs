@@ -12,6 +12,7 @@
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
+pub mod app_devices;
 pub mod homecare;
 pub mod records;
 pub mod sealed;
@@ -29,6 +30,7 @@ use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, 
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
+pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
@@ -192,6 +194,7 @@ pub trait ReadTx:
     + HomecareRead
     + TagRead
     + LockRead
+    + AppDeviceRead
     + Send
 {
 }
@@ -207,6 +210,7 @@ impl<T> ReadTx for T where
         + HomecareRead
         + TagRead
         + LockRead
+        + AppDeviceRead
         + Send
         + ?Sized
 {
@@ -231,6 +235,7 @@ pub trait WriteTx:
     + HomecareWrite
     + TagWrite
     + LockWrite
+    + AppDeviceWrite
 {
 }
 
@@ -244,6 +249,7 @@ impl<T> WriteTx for T where
         + HomecareWrite
         + TagWrite
         + LockWrite
+        + AppDeviceWrite
         + ?Sized
 {
 }

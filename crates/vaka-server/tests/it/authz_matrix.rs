@@ -423,6 +423,26 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        // The staff app's shell: the same page for all who register visits (its data comes
+        // from the API).
+        (
+            (g.clone(), "/app"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (g.clone(), "/app/visit"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        // A phone's PIN login: for those who register visits (the use case also wants a
+        // session, not a token; its refusal of a token is not a 403).
+        (
+            (p.clone(), "/api/v1/app/device"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/app/device/{id}/revoke"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
         // Safety alarms: the alarm centre's queue and steps, the responders' list.
         ((g.clone(), "/api/v1/alarms"), (ALARMS, Target::None)),
         (
@@ -481,6 +501,8 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (Method::PUT, "/api/v1/clients/{id}/key-access"),
             (CLIENT_WRITE, WRITE_A1),
         ),
+        ((g.clone(), "/clients/{id}/keys"), (CLIENT_READ, READ_A1)),
+        ((p.clone(), "/clients/{id}/keys"), (CLIENT_WRITE, WRITE_A1)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
             (PATROL, READ_A1),
@@ -617,6 +639,8 @@ const OPEN: &[(&str, &str)] = &[
     ("POST", "/login/enrol"),
     ("POST", "/logout"),
     ("GET", "/api/v1/openapi.json"),
+    // The phone's device key and PIN are its credential (tests in `app_devices.rs`).
+    ("POST", "/api/v1/app/unlock"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
     // The URL on an NFC tag: any logged-in user; who it leads where is the tag's client's
@@ -830,6 +854,7 @@ fn request(
             vec![],
         ),
         ("POST", "/api/v1/users/{id}/tokens") => (Some(json!({"name": "matrix"})), vec![]),
+        ("POST", "/api/v1/app/device") => (Some(json!({"pin": "2580"})), vec![]),
         // Valid bodies for client routes, so that a refusal comes from need-to-know and not
         // from the body.
         ("POST", "/api/v1/clients") | ("PUT", "/api/v1/clients/{id}") => (

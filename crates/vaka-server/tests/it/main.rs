@@ -9,6 +9,7 @@ mod support;
 mod world;
 
 mod alarms;
+mod app_devices;
 mod audit_checkpoints;
 mod audit_log;
 mod authz_matrix;

@@ -4,6 +4,7 @@
 //! session cookie of a logged-in browser. Errors are `application/problem+json`.
 
 pub mod alarms;
+pub mod app_device;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
@@ -66,7 +67,8 @@ impl FromRequestParts<AppState> for Api {
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
         (name = "homecare", description = "Home care: the staff app's day and sync, visit plans, corrections, approval and lock dates"),
         (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
-        (name = "me", description = "The caller")
+        (name = "me", description = "The caller"),
+        (name = "app", description = "The staff app's login on a phone: device key and PIN")
     )
 )]
 pub struct ApiDoc;
@@ -389,6 +391,15 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(ClientWrite),
             routes!(keys::set_key_access),
         )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::enrol),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::revoke),
+        )
+        .api(Access::Public, routes!(app_device::unlock))
         .api(
             Access::Permission(Permission::VisitRegister),
             routes!(tags::demo_tag_read),

@@ -9,8 +9,10 @@ pub mod alarms;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
+pub mod keys;
 pub mod patrol;
 pub mod registry;
+pub mod staffapp;
 pub mod supervision;
 pub mod tags;
 pub mod widgets;
@@ -25,7 +27,9 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
-    let r = homecare::register(r);
     let r = tags::register(r);
-    patrol::register(r)
+    let r = homecare::register(r);
+    let r = keys::register(r);
+    let r = patrol::register(r);
+    staffapp::register(r)
 }
