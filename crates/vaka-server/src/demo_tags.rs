@@ -6,13 +6,13 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vaka_domain::access::Principal;
-use vaka_domain::device::{DeviceKind, DeviceStatus, DeviceStep};
+use vaka_domain::device::{DeviceKind, DeviceStep};
 use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::nfc::sun::{self, SdmKey};
 use vaka_domain::nfc::{TagId, TagStrength};
 use vaka_service::registry::devices::{DeviceStepInput, TestSeen};
-use vaka_service::registry::tags::TagInput;
+use vaka_service::registry::tags::{TagInput, at_door};
 use vaka_service::{Ctx, RequestMeta, Services};
 
 /// A demo tag as written to `demo-credentials.json`.
@@ -68,8 +68,8 @@ pub fn simulated_tap_url(base: &str, tag: &DemoTag, counter: u32) -> Option<Stri
 }
 
 /// Sets up a tag at the door of each of `clients` (in this order: the numbers, keys and UIDs
-/// follow it): the client's active tag if it has one (the home-care demo registers them), else
-/// a tag ordered and taken to active; its UID and known key recorded.
+/// follow it): the client's tag at the door if it has one (the home-care demo registers them),
+/// else a tag ordered and installed; its UID and known key recorded.
 pub async fn seed(
     services: &Services,
     admin: &Principal,
@@ -89,40 +89,33 @@ pub async fn seed(
                 &ctx,
                 DeviceFilter {
                     kind: Some(DeviceKind::NfcTag),
-                    status: Some(DeviceStatus::Active),
+                    status: None,
                     client: Some(client),
                     serial: None,
-                    limit: 1,
+                    limit: 100,
                     offset: 0,
                 },
             )
             .await?
             .into_iter()
-            .next();
+            .find(|d| at_door(d.status));
         let id = if let Some(d) = at_door {
             d.id
         } else {
+            // Ordered and installed: a tag has no test to pass, installed it is at the door.
             let ordered = services.order_tag(&ctx, client, strength).await?;
-            for step in [
-                DeviceStep::Install,
-                DeviceStep::PassTest,
-                DeviceStep::Activate,
-            ] {
-                services
-                    .device_step(
-                        &ctx,
-                        ordered.device.id,
-                        DeviceStepInput {
-                            step,
-                            client_id: None,
-                            note: None,
-                        },
-                        // A tag has no test the system can see: it passes on the
-                        // installer's word.
-                        TestSeen::NOTHING,
-                    )
-                    .await?;
-            }
+            services
+                .device_step(
+                    &ctx,
+                    ordered.device.id,
+                    DeviceStepInput {
+                        step: DeviceStep::Install,
+                        client_id: None,
+                        note: None,
+                    },
+                    TestSeen::NOTHING,
+                )
+                .await?;
             ordered.device.id
         };
         let uid = hex::encode(demo_uid(i));

@@ -381,6 +381,18 @@ async fn unknown_unbound_and_other_clients_tags_refused(app: TestApp) {
         tap(&app, staff, "", Some(tag_url(BASE, &id_of(&pending)))).await,
         TagReason::NotBound,
     );
+    // Installed, it is at the door (a tag has no test to pass).
+    ok(
+        &app,
+        &w.p("m_admin").bearer(),
+        Method::POST,
+        format!("/api/v1/devices/{}/steps", pending.device.id),
+        json!({ "step": "install" }),
+    )
+    .await;
+    tap(&app, staff, "", Some(tag_url(BASE, &id_of(&pending))))
+        .await
+        .unwrap();
     // A client with no decision in force.
     let t2 = active_tag(&app, &w, w.client_a2, TagStrength::Plain, None).await;
     refused(
