@@ -97,6 +97,10 @@ const ALLOWED: &[(&str, &str)] = &[
         "town (standard), countryside eller special_housing",
         "CSV code values the import file must contain (`import-col-area_type`)",
     ),
+    (
+        "sun eller plain",
+        "CSV code values the import file must contain (`import-col-tag_strength`)",
+    ),
 ];
 
 /// Text a page marks as another language (`lang="en"`): the language switch names English in
