@@ -173,6 +173,18 @@ fn english_in(text: &str, used: &mut BTreeSet<&'static str>) -> Vec<Hit> {
     english_words(&cleaned)
 }
 
+/// The English words on a Swedish page (for tests of pages the walk does not reach), each
+/// with its context.
+pub(crate) fn english_on_page(html: &str) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    visible_text(html)
+        .texts
+        .iter()
+        .flat_map(|t| english_in(t, &mut used))
+        .map(|h| format!("{:?} in {:?}", h.word, h.context))
+        .collect()
+}
+
 /// The words of `text` that are in `ENGLISH_WORDS`. Tokens with digits or `_` are codes and
 /// ids, not words.
 fn english_words(text: &str) -> Vec<Hit> {

@@ -574,6 +574,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     assert!(url.contains("/t/"), "{url}");
     let key = testid(&res.body, "tag-key").to_owned();
     assert_eq!(key.len(), 32, "{key}");
+    let english = crate::page_walk::english_on_page(&res.body);
+    assert!(english.is_empty(), "{english:?}");
     let devices = ok(
         &app,
         &w.p("m_admin").bearer(),
@@ -592,6 +594,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     assert_eq!(testid(&page.body, "tag-url"), url);
     assert!(testid(&page.body, "tag-strength").contains("säker tagg"));
     assert!(!page.body.contains(&key), "the key is shown only once");
+    let english = crate::page_walk::english_on_page(&page.body);
+    assert!(english.is_empty(), "{english:?}");
     assert!(!page.body.contains("data-testid=\"tag-weaker\""));
     // Set it plain (weaker, marked so) with its UID in Web NFC's spelling; a bad UID is
     // refused beside the form.
@@ -622,6 +626,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     let page = app.get(&format!("/devices/{device}"), &admin).await;
     assert!(page.body.contains("044a2a12345678"), "{}", page.body);
     assert!(testid(&page.body, "tag-weaker").contains("Svagare bevis"));
+    let english = crate::page_walk::english_on_page(&page.body);
+    assert!(english.is_empty(), "{english:?}");
     // Replace it: a new tag for the same client, the old one retired.
     let res = app
         .form(&format!("/devices/{device}/tag/replace"), &admin, &[])
