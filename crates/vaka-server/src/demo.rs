@@ -495,13 +495,14 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         .await?,
     );
 
-    let tags = crate::demo_tags::seed(
-        services,
-        &principal,
-        &meta,
-        &home_care_clients(services, &principal, &meta).await?,
-    )
-    .await?;
+    // The home-care clients' door tags (registered by the home-care demo) get their settings:
+    // most of them SUN tags with known keys, so the demo can simulate taps.
+    let at_doors: Vec<ClientId> = devices
+        .iter()
+        .filter(|d| d.kind == vaka_domain::device::DeviceKind::NfcTag.code())
+        .filter_map(|d| d.client_id)
+        .collect();
+    let tags = crate::demo_tags::seed(services, &principal, &meta, &at_doors).await?;
 
     Ok(DemoCredentials {
         url: url.to_owned(),
@@ -511,25 +512,4 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         sia_dc09: None,
         tags,
     })
-}
-
-/// The demo's clients with a home-care decision in force today, in the order of the client
-/// list (each gets a tag at the door).
-async fn home_care_clients(
-    services: &Services,
-    admin: &vaka_domain::access::Principal,
-    meta: &vaka_service::RequestMeta,
-) -> anyhow::Result<Vec<ClientId>> {
-    let ctx = vaka_service::Ctx::new(admin, meta);
-    let today = services.today();
-    let mut found = Vec::new();
-    for c in services.list_clients(&ctx, None, 10_000).await? {
-        let view = services.view_client(&ctx, c.id).await?;
-        if view.decisions.iter().any(|d| {
-            d.service == vaka_domain::decision::ServiceKind::HomeCare && d.is_valid_on(today)
-        }) {
-            found.push(c.id);
-        }
-    }
-    Ok(found)
 }

@@ -6,12 +6,13 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vaka_domain::access::Principal;
-use vaka_domain::device::DeviceStep;
+use vaka_domain::device::{DeviceKind, DeviceStep};
+use vaka_domain::filters::DeviceFilter;
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_domain::nfc::sun::{self, SdmKey};
 use vaka_domain::nfc::{TagId, TagStrength};
 use vaka_service::registry::devices::{DeviceStepInput, TestSeen};
-use vaka_service::registry::tags::TagInput;
+use vaka_service::registry::tags::{TagInput, at_door};
 use vaka_service::{Ctx, RequestMeta, Services};
 
 /// A demo tag as written to `demo-credentials.json`.
@@ -66,8 +67,9 @@ pub fn simulated_tap_url(base: &str, tag: &DemoTag, counter: u32) -> Option<Stri
     }
 }
 
-/// Orders a tag for each of `clients` (in this order: the numbers, keys and UIDs follow it),
-/// takes it to active at the client's door and records its UID and known key.
+/// Sets up a tag at the door of each of `clients` (in this order: the numbers, keys and UIDs
+/// follow it): the client's tag at the door if it has one (the home-care demo registers them),
+/// else a tag ordered and installed; its UID and known key recorded.
 pub async fn seed(
     services: &Services,
     admin: &Principal,
@@ -82,30 +84,43 @@ pub async fn seed(
         } else {
             TagStrength::Sun
         };
-        let ordered = services.order_tag(&ctx, client, strength).await?;
-        let id = ordered.device.id;
-        for step in [
-            DeviceStep::Install,
-            DeviceStep::PassTest,
-            DeviceStep::Activate,
-        ] {
+        let at_door = services
+            .list_devices(
+                &ctx,
+                DeviceFilter {
+                    kind: Some(DeviceKind::NfcTag),
+                    status: None,
+                    client: Some(client),
+                    serial: None,
+                    limit: 100,
+                    offset: 0,
+                },
+            )
+            .await?
+            .into_iter()
+            .find(|d| at_door(d.status));
+        let id = if let Some(d) = at_door {
+            d.id
+        } else {
+            // Ordered and installed: a tag has no test to pass, installed it is at the door.
+            let ordered = services.order_tag(&ctx, client, strength).await?;
             services
                 .device_step(
                     &ctx,
-                    id,
+                    ordered.device.id,
                     DeviceStepInput {
-                        step,
+                        step: DeviceStep::Install,
                         client_id: None,
                         note: None,
                     },
-                    // A tag has no test the system can see: it passes on the installer's word.
                     TestSeen::NOTHING,
                 )
                 .await?;
-        }
+            ordered.device.id
+        };
         let uid = hex::encode(demo_uid(i));
         let key = (strength == TagStrength::Sun).then(|| demo_key(i).to_hex());
-        services
+        let set = services
             .provision_tag(
                 &ctx,
                 id,
@@ -119,7 +134,7 @@ pub async fn seed(
         tags.push(DemoTag {
             client_id: client,
             device_id: id,
-            tag_id: ordered.tag.tag_id,
+            tag_id: set.tag.tag_id,
             strength,
             uid,
             key_hex: key,

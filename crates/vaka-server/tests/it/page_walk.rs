@@ -97,6 +97,10 @@ const ALLOWED: &[(&str, &str)] = &[
         "town (standard), countryside eller special_housing",
         "CSV code values the import file must contain (`import-col-area_type`)",
     ),
+    (
+        "sun eller plain",
+        "CSV code values the import file must contain (`import-col-tag_strength`)",
+    ),
 ];
 
 /// Text a page marks as another language (`lang="en"`): the language switch names English in
@@ -167,6 +171,18 @@ fn english_in(text: &str, used: &mut BTreeSet<&'static str>) -> Vec<Hit> {
         }
     }
     english_words(&cleaned)
+}
+
+/// The English words on a Swedish page (for tests of pages the walk does not reach), each
+/// with its context.
+pub(crate) fn english_on_page(html: &str) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    visible_text(html)
+        .texts
+        .iter()
+        .flat_map(|t| english_in(t, &mut used))
+        .map(|h| format!("{:?} in {:?}", h.word, h.context))
+        .collect()
 }
 
 /// The words of `text` that are in `ENGLISH_WORDS`. Tokens with digits or `_` are codes and

@@ -441,6 +441,15 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
         .filter_map(|d| d["dc09_key_hex"].as_str().map(str::to_owned))
         .collect();
     assert!(!keys.is_empty());
+    // The NFC tags at the home-care clients' doors, most of them SUN tags with their keys.
+    let tags = creds["tags"].as_array().unwrap();
+    assert!(tags.len() >= 20, "{}", tags.len());
+    let mut keys = keys;
+    keys.extend(
+        tags.iter()
+            .filter_map(|t| t["key_hex"].as_str().map(str::to_owned)),
+    );
+    assert!(keys.len() >= 16 + 2);
     secrets.extend(keys.iter().map(|k| k.to_uppercase()));
     secrets.extend(keys.iter().map(|k| k.to_lowercase()));
     let files = sqlite_files(&dir.join("vaka.db"));

@@ -381,6 +381,18 @@ async fn unknown_unbound_and_other_clients_tags_refused(app: TestApp) {
         tap(&app, staff, "", Some(tag_url(BASE, &id_of(&pending)))).await,
         TagReason::NotBound,
     );
+    // Installed, it is at the door (a tag has no test to pass).
+    ok(
+        &app,
+        &w.p("m_admin").bearer(),
+        Method::POST,
+        format!("/api/v1/devices/{}/steps", pending.device.id),
+        json!({ "step": "install" }),
+    )
+    .await;
+    tap(&app, staff, "", Some(tag_url(BASE, &id_of(&pending))))
+        .await
+        .unwrap();
     // A client with no decision in force.
     let t2 = active_tag(&app, &w, w.client_a2, TagStrength::Plain, None).await;
     refused(
@@ -562,6 +574,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     assert!(url.contains("/t/"), "{url}");
     let key = testid(&res.body, "tag-key").to_owned();
     assert_eq!(key.len(), 32, "{key}");
+    let english = crate::page_walk::english_on_page(&res.body);
+    assert!(english.is_empty(), "{english:?}");
     let devices = ok(
         &app,
         &w.p("m_admin").bearer(),
@@ -580,6 +594,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     assert_eq!(testid(&page.body, "tag-url"), url);
     assert!(testid(&page.body, "tag-strength").contains("säker tagg"));
     assert!(!page.body.contains(&key), "the key is shown only once");
+    let english = crate::page_walk::english_on_page(&page.body);
+    assert!(english.is_empty(), "{english:?}");
     assert!(!page.body.contains("data-testid=\"tag-weaker\""));
     // Set it plain (weaker, marked so) with its UID in Web NFC's spelling; a bad UID is
     // refused beside the form.
@@ -610,6 +626,8 @@ async fn tag_pages_order_provision_and_replace(app: TestApp) {
     let page = app.get(&format!("/devices/{device}"), &admin).await;
     assert!(page.body.contains("044a2a12345678"), "{}", page.body);
     assert!(testid(&page.body, "tag-weaker").contains("Svagare bevis"));
+    let english = crate::page_walk::english_on_page(&page.body);
+    assert!(english.is_empty(), "{english:?}");
     // Replace it: a new tag for the same client, the old one retired.
     let res = app
         .form(&format!("/devices/{device}/tag/replace"), &admin, &[])
@@ -648,34 +666,43 @@ async fn demo_tags_can_be_tapped_by_simulation(app: TestApp) {
         .await
         .unwrap();
     let meta = RequestMeta::default();
-    // Tags 0–4: the fifth is plain.
-    let clients = [
-        w.client_a1,
-        w.client_a2,
-        w.client_a1,
-        w.client_a2,
-        w.client_a1,
-    ];
-    let tags = vaka_server::demo_tags::seed(&app.services, &admin, &meta, &clients)
-        .await
-        .unwrap();
-    assert_eq!(tags.len(), 5);
-    assert_eq!(tags[4].strength, TagStrength::Plain);
-    assert!(tags[4].key_hex.is_none() && tags[0].key_hex.is_some());
+    // A1's door has a plain tag already (as the home-care demo registers them); A2's none.
+    let existing = active_tag(&app, &w, w.client_a1, TagStrength::Plain, None).await;
+    let tags =
+        vaka_server::demo_tags::seed(&app.services, &admin, &meta, &[w.client_a1, w.client_a2])
+            .await
+            .unwrap();
+    assert_eq!(tags.len(), 2);
+    // The tag at A1's door is set up (now SUN, with the demo's key); A2 got one ordered.
+    assert_eq!(tags[0].device_id, existing.device.id);
+    assert_eq!(tags[0].tag_id, existing.tag.tag_id);
+    assert!(
+        tags.iter()
+            .all(|t| t.strength == TagStrength::Sun && t.key_hex.is_some())
+    );
+    assert_ne!(tags[0].key_hex, tags[1].key_hex);
     let manager = w.p("a_unitmgr").id;
-    // A1's unit manager reaches A1's client: the simulated taps of its tags are accepted once.
-    for tag in [&tags[0], &tags[4]] {
-        let url = vaka_server::demo_tags::simulated_tap_url(BASE, tag, 1).unwrap();
-        let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
-        assert_eq!((e.device_id, e.strength), (tag.device_id, tag.strength));
-    }
-    let again = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    // A1's unit manager reaches A1's client: the simulated taps are accepted once each.
+    let url = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 1).unwrap();
+    let e = tap(&app, manager, "", Some(url.clone())).await.unwrap();
+    assert_eq!(
+        (e.device_id, e.strength),
+        (tags[0].device_id, TagStrength::Sun)
+    );
     refused(
-        tap(&app, manager, "", Some(again)).await,
+        tap(&app, manager, "", Some(url)).await,
         TagReason::SunReplayed,
     );
     let next = vaka_server::demo_tags::simulated_tap_url(BASE, &tags[0], 2).unwrap();
     tap(&app, manager, &tags[0].uid, Some(next)).await.unwrap();
+    // A2's tag is its own: with A1's key it is forged.
+    let mut other = tags[1].clone();
+    other.key_hex.clone_from(&tags[0].key_hex);
+    let forged = vaka_server::demo_tags::simulated_tap_url(BASE, &other, 1).unwrap();
+    refused(
+        tap(&app, w.p("a_nurse").id, "", Some(forged)).await,
+        TagReason::SunBadMac,
+    );
 }
 
 async fn the_simulated_read_is_the_demos_only(app: TestApp) {

@@ -511,15 +511,15 @@ impl Services {
                 let devices = r
                     .list_devices(&vaka_store::DeviceFilter {
                         kind: Some(DeviceKind::NfcTag),
-                        status: Some(DeviceStatus::Active),
+                        status: None,
                         client: Some(client),
                         serial: None,
-                        limit: 10,
+                        limit: 100,
                         offset: 0,
                     })
                     .await?;
                 let mut found = None;
-                for d in devices {
+                for d in devices.into_iter().filter(|d| at_door(d.status)) {
                     if let Some(t) = r.get_tag(d.id).await?
                         && t.uid.is_some()
                     {
@@ -637,6 +637,16 @@ fn url_query(url: Option<&str>) -> Option<&str> {
     url.and_then(parse_tag_url).map(|(_, q)| q)
 }
 
+/// Whether a tag in this status is in service at its client's door: once installed (a tag has
+/// no test the system can see, so installing it is enough; passing the test and activating it
+/// keep it there). Ordered (assigned) tags are not on the door yet; deactivated ones are off.
+pub fn at_door(status: DeviceStatus) -> bool {
+    matches!(
+        status,
+        DeviceStatus::Installed | DeviceStatus::TestPassed | DeviceStatus::Active
+    )
+}
+
 /// The tag a read names — by its URL's tag id, else by its UID — in service at the door of a
 /// client in force: the tag, its device and its client. Refused (audited) otherwise.
 async fn find(w: &mut Change<'_>, read: &TagTap) -> WorkResult<(NfcTag, Device, ClientId)> {
@@ -660,7 +670,7 @@ async fn find(w: &mut Change<'_>, read: &TagTap) -> WorkResult<(NfcTag, Device, 
         .await?
         .ok_or(Fault::not_found("device"))?;
     let client = match d.client_id {
-        Some(c) if d.status == DeviceStatus::Active => c,
+        Some(c) if at_door(d.status) => c,
         _ => return Err(refusal(w, TagReason::NotBound, Some(&tag), d.client_id)),
     };
     let today = day_of(w.now());

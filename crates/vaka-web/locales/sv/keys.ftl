@@ -38,9 +38,9 @@ tag-ordered = Taggen är beställd och kopplad till brukaren.
 field-uid = Serienummer (UID)
 field-strength = Typ av tagg
 field-sdm_key = Taggens nyckel
-import-col-tag_strength = NFC-taggar: sun (NTAG 424 DNA, engångskod vid varje läsning) eller plain (NTAG21x, svagare)
+import-col-tag_strength = NFC-taggar: sun eller plain — NTAG 424 DNA med engångskod vid varje läsning, eller NTAG21x som är svagare
 import-col-tag_uid = NFC-taggar: serienumret (UID) i hex
-import-col-tag_key = NFC-taggar, sun: AES-nyckeln, 32 hexsiffror
+import-col-tag_key = NFC-taggar med engångskod: AES-nyckeln, 32 hexsiffror
 
 ## Digital keys: locks, the key access set, lock events, capabilities.
 
