@@ -242,10 +242,9 @@ impl Services {
                 for (client, v) in shift_visits(&mut **w, ctx, now).await? {
                     wanted.push((client, VisitOrAlarm::Visit(v)));
                 }
-                for a in w.list_open_alarms().await? {
-                    if let Some(c) = a.client_id {
-                        wanted.push((c, VisitOrAlarm::Alarm(a.id)));
-                    }
+                let alarms = dispatched_to_me(ctx, &mut **w).await?;
+                for (c, a) in &alarms {
+                    wanted.push((*c, VisitOrAlarm::Alarm(a.alarm_id)));
                 }
                 let mut out = Vec::new();
                 let mut per_client: Vec<(Client, Assignment, usize)> = Vec::new();
@@ -268,7 +267,11 @@ impl Services {
                         VisitOrAlarm::Visit(v) => visit_capability(now, true, true, &v),
                         VisitOrAlarm::Alarm(id) => {
                             let grounds = KeyGrounds {
-                                alarms: alarm_windows(ctx, &mut **w, client.id, now).await?,
+                                alarms: alarms
+                                    .iter()
+                                    .filter(|(c, _)| *c == client.id)
+                                    .map(|(_, a)| *a)
+                                    .collect(),
                                 ..KeyGrounds::default()
                             };
                             let req = KeyRequest {
@@ -628,22 +631,32 @@ async fn fitted_lock(
     Err(Fault::refused(e, KeyReason::NoSuchLock))
 }
 
-/// The alarms of the client dispatched to the caller: sent to their link of the chain and not
-/// yet acknowledged by anyone, or acknowledged (on the way, arrived) by them.
+/// The alarms of the client dispatched to the caller (see [`dispatched_to_me`]).
 async fn alarm_windows(
     ctx: &Ctx<'_>,
     tx: &mut dyn ReadTx,
     client: ClientId,
     _now: Timestamp,
 ) -> WorkResult<Vec<AlarmDispatchWindow>> {
+    Ok(dispatched_to_me(ctx, tx)
+        .await?
+        .into_iter()
+        .filter(|(c, _)| *c == client)
+        .map(|(_, w)| w)
+        .collect())
+}
+
+/// The open alarms dispatched to the caller, with their clients: sent to their link of the
+/// chain and not yet acknowledged by anyone, or acknowledged (on the way, arrived) by them.
+async fn dispatched_to_me(
+    ctx: &Ctx<'_>,
+    tx: &mut dyn ReadTx,
+) -> WorkResult<Vec<(ClientId, AlarmDispatchWindow)>> {
     let me = ctx.principal.user_id;
     let mut out = Vec::new();
     let mut links = None;
     for a in tx.list_open_alarms().await? {
-        if a.client_id != Some(client) {
-            continue;
-        }
-        let Some(from) = a.alarm.dispatched_at else {
+        let (Some(client), Some(from)) = (a.client_id, a.alarm.dispatched_at) else {
             continue;
         };
         let mine = a.alarm.state.responder() == Some(me);
@@ -657,11 +670,14 @@ async fn alarm_windows(
             false
         };
         if mine || waiting {
-            out.push(AlarmDispatchWindow {
-                alarm_id: a.id,
-                from,
-                until: None,
-            });
+            out.push((
+                client,
+                AlarmDispatchWindow {
+                    alarm_id: a.id,
+                    from,
+                    until: None,
+                },
+            ));
         }
     }
     Ok(out)
