@@ -165,7 +165,7 @@ async function waiting(page) {
   return Number(await page.locator("#outbox-count").getAttribute("data-queued"));
 }
 
-test("a care worker reads the door tag, ticks the tasks and ends the visit; offline in the middle, closed and reopened, it syncs when the network is back", async () => {
+test("a care worker reads the door tag (another client's is refused in Swedish), ticks the tasks and ends the visit; offline in the middle, closed and reopened, it syncs when the network is back", async () => {
   const page = await openApp("carestaff");
   const ctx = page.context();
   await ctx.addInitScript(fakeNdefReader);
@@ -196,9 +196,20 @@ test("a care worker reads the door tag, ticks the tasks and ends the visit; offl
   await page.evaluate(() => window.__badTap());
   await page.getByText("Taggen kunde inte läsas.").waitFor();
   assert.equal(await page.evaluate(() => window.__scanning()), true, "still listening");
+  // Another client's door tag: the server refuses the start, the app says why in Swedish and
+  // the visit is as before, to be started again.
+  const other = visits.find((v) => v.client.id !== item.client.id);
+  await page.evaluate(({ serial, url }) => window.__tap(serial, url), await doorTag(page, other.client.id));
+  const refusal = page.locator("#refused li");
+  await refusal.first().waitFor();
+  assert.match(await refusal.first().textContent(), /Start .* — Inte godtaget: .*annan brukare/);
+  await page.locator("[data-state]", { hasText: "Planerat" }).waitFor();
+  await refusal.first().getByRole("button", { name: "Ta bort" }).click();
+  await page.locator("#refused-box").waitFor({ state: "hidden" });
+
   // The start: the door tag read, sent at once.
   const start = await doorTag(page, item.client.id);
-  await page.evaluate(({ serial, url }) => window.__tap(serial, url), start);
+  await readTag(page, start);
   await page.locator("[data-state]", { hasText: "Pågår" }).waitFor();
   await page.locator("[data-sync]", { hasText: "Skickat" }).waitFor();
   let server = (await today(page)).find((v) => v.plan_id === item.plan_id);
