@@ -210,6 +210,8 @@
       return loadOutbox();
     }).then(function () {
       route();
+      return whoAmI();
+    }).then(function () {
       flush();
       refresh();
     }, function () {
@@ -225,6 +227,26 @@
 
   // ---------------------------------------------------------------------------------------
   // Talking to the server.
+
+  /** The user of this session. When it is another than the phone knew (a phone shared between
+   * shifts), what the app kept about the last one's clients is forgotten; their records wait in
+   * the outbox for their own session. */
+  function whoAmI() {
+    return fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+      .then(function (me) {
+        if (!me || !me.user_id) return;
+        return O.getMeta("user").then(function (known) {
+          if (known === me.user_id) return;
+          var forget = known ? O.forgetPeople().then(function () {
+            state.today = null;
+            state.local = {};
+            state.sent = [];
+          }) : Promise.resolve();
+          return forget.then(function () { return O.putMeta("user", me.user_id); });
+        });
+      });
+  }
 
   function refresh() {
     if (state.fetching) return Promise.resolve();
