@@ -243,9 +243,10 @@ pub async fn seed(
         let serial = format!("04{:02x}a1{:06x}", i, 0x00c0_ffee + i);
         let tag = register_tag(services, &ctx(who.admin), &serial, client.id).await?;
         tags.push(DemoDevice {
+            id: tag,
             kind: DeviceKind::NfcTag.code().into(),
             serial: serial.clone(),
-            status: "active".into(),
+            status: "installed".into(),
             client_id: Some(client.id),
             credential: String::new(),
             dc09_account: None,
@@ -370,12 +371,8 @@ async fn register_tag(
         )
         .await
         .with_context(|| format!("tag {serial}"))?;
-    for step in [
-        DeviceStep::Assign,
-        DeviceStep::Install,
-        DeviceStep::PassTest,
-        DeviceStep::Activate,
-    ] {
+    // A tag has no test the system can see: assigned and installed at the door is in use.
+    for step in [DeviceStep::Assign, DeviceStep::Install] {
         services
             .device_step(
                 admin,
@@ -385,7 +382,7 @@ async fn register_tag(
                     client_id: (step == DeviceStep::Assign).then_some(client),
                     note: None,
                 },
-                TestSeen::Fixture,
+                TestSeen::NOTHING,
             )
             .await
             .with_context(|| format!("tag {serial}: {}", step.code()))?;

@@ -239,7 +239,7 @@ impl Services {
                 let grant = w.any_grant(Permission::DispatchRespond, KeyReason::MayNotOpen)?;
                 let me = ctx.principal.user_id;
                 let mut wanted: Vec<(ClientId, VisitOrAlarm)> = Vec::new();
-                for (client, v) in shift_visits(&mut **w, me, now).await? {
+                for (client, v) in shift_visits(&mut **w, ctx, now).await? {
                     wanted.push((client, VisitOrAlarm::Visit(v)));
                 }
                 for a in w.list_open_alarms().await? {
@@ -667,33 +667,68 @@ async fn alarm_windows(
     Ok(out)
 }
 
-/// The caller's visits to the client around `now`. Visits are registered by the home-care
-/// module (`HomecareRead`); until it is merged there are none, and the alarm and patrol grounds
-/// decide alone.
-#[allow(
-    clippy::unused_async,
-    reason = "reads HomecareRead once the visits branch is merged"
-)]
+/// The caller's visits to the client around `now` (`HomecareRead::list_visit_windows`: the
+/// planned visits of the client's plans carried out by a unit the caller holds a role in, with
+/// the caller's visit if registered, and the caller's own visits to the client).
 async fn visit_windows(
-    _tx: &mut dyn ReadTx,
-    _user: UserId,
-    _client: ClientId,
-    _now: Timestamp,
+    tx: &mut dyn ReadTx,
+    user: UserId,
+    client: ClientId,
+    now: Timestamp,
 ) -> WorkResult<Vec<VisitWindow>> {
-    Ok(Vec::new())
+    Ok(tx
+        .list_visit_windows(user, client, now)
+        .await?
+        .into_iter()
+        .map(|w| VisitWindow {
+            visit_id: w.visit_id.map(|v| v.0),
+            plan_id: w.plan_id.map(|p| p.0),
+            from: w.from,
+            to: w.to,
+            started_at: w.started_at,
+            ended_at: w.ended_at,
+        })
+        .collect())
 }
 
-/// The caller's visits of today's shift, per client (see [`visit_windows`]).
-#[allow(
-    clippy::unused_async,
-    reason = "reads HomecareRead once the visits branch is merged"
-)]
+/// The caller's visits of the shift, per client: the windows (see [`visit_windows`]) at the
+/// clients of today's plans of the caller's units that are still open at `now` and begin
+/// within the next 24 hours.
 async fn shift_visits(
-    _tx: &mut dyn ReadTx,
-    _user: UserId,
-    _now: Timestamp,
+    tx: &mut dyn ReadTx,
+    ctx: &Ctx<'_>,
+    now: Timestamp,
 ) -> WorkResult<Vec<(ClientId, VisitWindow)>> {
-    Ok(Vec::new())
+    let user = ctx.principal.user_id;
+    let today = now.to_zoned(stockholm()).date();
+    let mut clients: Vec<ClientId> = Vec::new();
+    let units: Vec<_> = ctx
+        .principal
+        .assignments
+        .iter()
+        .filter_map(|a| a.unit_id)
+        .collect();
+    for unit in units {
+        for p in tx.list_visit_plans_for_unit(unit, today).await? {
+            if !clients.contains(&p.client_id) {
+                clients.push(p.client_id);
+            }
+        }
+    }
+    let horizon = now
+        .checked_add(jiff::SignedDuration::from_hours(24))
+        .unwrap_or(now);
+    let mut out = Vec::new();
+    for client in clients {
+        for w in visit_windows(tx, user, client, now).await? {
+            if w.access()
+                .is_some_and(|(from, to)| to > now && from < horizon)
+            {
+                out.push((client, w));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn capability_reason(g: KeyGround) -> CapabilityReason {

@@ -85,6 +85,37 @@ impl TryFrom<EventRow> for LockEvent {
     }
 }
 
+impl SqlTx {
+    /// Keeps the clients' single key access value (`clients.key_access`, the client's card) in
+    /// their key access set: added when missing, nothing removed.
+    pub(crate) async fn keep_key_access(
+        &mut self,
+        clients: &[vaka_domain::client::Client],
+    ) -> StoreResult<()> {
+        let held: Vec<&vaka_domain::client::Client> = clients
+            .iter()
+            .filter(|c| c.key_access != KeyAccess::None)
+            .collect();
+        for chunk in held.chunks(1000) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO client_key_access (client_id, kind, registered_at, registered_by) ",
+            );
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(c.id.0)
+                    .push_bind(c.key_access.code())
+                    .push_bind(DbInstant::new(c.updated_at))
+                    .push_bind(None::<Uuid>);
+            });
+            q.push(" ON CONFLICT (client_id, kind) DO NOTHING");
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+}
+
 fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> StoreResult<Vec<T>> {
     rows.into_iter().map(T::try_from).collect()
 }

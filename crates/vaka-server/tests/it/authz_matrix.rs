@@ -501,6 +501,8 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (Method::PUT, "/api/v1/clients/{id}/key-access"),
             (CLIENT_WRITE, WRITE_A1),
         ),
+        ((g.clone(), "/clients/{id}/keys"), (CLIENT_READ, READ_A1)),
+        ((p.clone(), "/clients/{id}/keys"), (CLIENT_WRITE, WRITE_A1)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
             (PATROL, READ_A1),

@@ -14,7 +14,7 @@ use vaka_service::registry::tags::{ProvisionedTag, TagInput};
 use vaka_service::{Ctx, RequestMeta, ServiceError, ServiceResult};
 
 use crate::db_tests;
-use crate::support::{TestApp, logged_in, night_supervision, ok};
+use crate::support::{TestApp, logged_in, night_supervision, ok, read};
 use crate::world::World;
 
 db_tests!(
@@ -28,6 +28,8 @@ db_tests!(
     demo_tags_can_be_tapped_by_simulation,
     the_simulated_read_is_the_demos_only,
     a_tags_key_is_sealed_and_rotated,
+    tags_are_imported_with_their_settings,
+    visits_start_and_end_with_tags_through_the_sync,
 );
 
 const UID: [u8; 7] = [0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
@@ -109,6 +111,31 @@ async fn in_force(app: &TestApp, w: &World, client: ClientId) {
         false,
     )
     .await;
+}
+
+/// A home-care decision for `client` and a daily plan 08:00–08:45 by `manager`; returns the
+/// plan's id.
+async fn home_care_plan(app: &TestApp, w: &World, client: ClientId, manager: &str) -> String {
+    let d = ok(
+        app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/decisions"),
+        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+               "tasks": [{"task": "meals", "minutes": 210, "per": "week"}]}),
+    )
+    .await;
+    let p = ok(
+        app,
+        &w.p(manager).bearer(),
+        Method::POST,
+        format!("/api/v1/clients/{client}/visit-plans"),
+        json!({"decision_id": d["id"], "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
+               "from": "08:00", "to": "08:45", "tasks": ["meals"], "expected_minutes": 30,
+               "valid_from": "2026-01-01"}),
+    )
+    .await;
+    p["id"].as_str().unwrap().to_owned()
 }
 
 fn key_of(t: &ProvisionedTag) -> SdmKey {
@@ -443,7 +470,7 @@ async fn replacing_a_tag_retires_the_old_one(app: TestApp) {
 
 async fn the_tag_url_leads_into_the_app(app: TestApp) {
     let w = World::build(&app).await;
-    in_force(&app, &w, w.client_a1).await;
+    let plan = home_care_plan(&app, &w, w.client_a1, "a_unitmgr").await;
     let t = active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
     let full = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 3);
     let path = full.strip_prefix(BASE).unwrap().to_owned();
@@ -461,7 +488,10 @@ async fn the_tag_url_leads_into_the_app(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let to = res.location().unwrap();
     assert!(
-        to.starts_with(&format!("/app/visit?client={}&url=%2Ft%2F", w.client_a1)),
+        to.starts_with(&format!(
+            "/app/visit?plan={plan}&date=2026-11-22&client={}&url=%2Ft%2F",
+            w.client_a1
+        )),
         "{to}"
     );
     assert!(to.contains("cmac%3D"), "{to}");
@@ -488,6 +518,21 @@ async fn the_tag_url_leads_into_the_app(app: TestApp) {
     let res = app.get("/t/nosuchtagatall", &staff).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("taggen är okänd"), "{}", res.body);
+    // A client with a decision in force but no visit planned today.
+    in_force(&app, &w, w.client_a2).await;
+    let t2 = active_tag(&app, &w, w.client_a2, TagStrength::Plain, None).await;
+    let nurse = logged_in(&app, w.p("a_nurse").id).await;
+    let res = app.get(&format!("/t/{}", t2.tag.tag_id), &nurse).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("Taggen godtas inte"), "{}", res.body);
+    let entries = w.audit_about(&app, "tag.tap", w.client_a2).await;
+    assert!(
+        entries.iter().any(|e| e["details"]
+            .as_str()
+            .unwrap_or("")
+            .contains("homecare-no-plan-today")),
+        "{entries:?}"
+    );
 }
 
 /// The text of the element with `data-testid="{id}"` in a page.
@@ -710,4 +755,201 @@ async fn a_tags_key_is_sealed_and_rotated(app: TestApp) {
     let url = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 1);
     tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
     app.store.close().await;
+}
+
+async fn tags_are_imported_with_their_settings(app: TestApp) {
+    let w = World::build(&app).await;
+    in_force(&app, &w, w.client_a1).await;
+    let admin = w.p("m_admin").bearer();
+    let post = async |mode: &str, file: &str| {
+        app.raw(
+            Method::POST,
+            &format!("/api/v1/import/devices?mode={mode}"),
+            &admin,
+            "text/csv",
+            file.as_bytes().to_vec(),
+        )
+        .await
+    };
+    let head = "kind;serial;model;client_identity;tag_strength;tag_uid;tag_key\n";
+    let bad = format!(
+        "{head}\
+         nfc_tag;T-1;NTAG 424 DNA;300101-9805;sun;04:a1:b2:c3:d4:e5:f6;00112233445566778899aabbccddeeff\n\
+         nfc_tag;T-2;NTAG213;300101-9805;plain;04-11-22-33-44-55-66;\n\
+         camera;C-1;Axis;;plain;;\n\
+         nfc_tag;T-3;NTAG 424 DNA;;sun;04:00:00:00:00:00:03;\n\
+         nfc_tag;T-4;NTAG213;;plain;04:11:22:33:44:55:66;\n\
+         nfc_tag;T-5;NTAG213;;;;\n"
+    );
+    let res = post("all", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let report = res.json();
+    assert_eq!(report["rows_imported"], 0, "{report}");
+    let fields: Vec<(u64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["field"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (4, "tag_strength".to_owned()),
+            (5, "tag_key".to_owned()),
+            (6, "tag_uid".to_owned())
+        ],
+        "{report}"
+    );
+    // The good rows alone: the SUN tag assigned with its key and UID, ready to be tapped once
+    // it is active.
+    let res = post("only_valid", &bad).await;
+    assert_eq!(res.json()["rows_imported"], 3, "{}", res.body);
+    let devices = ok(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/devices?serial=T-1".to_owned(),
+        serde_json::Value::Null,
+    )
+    .await;
+    let id = devices[0]["id"].as_str().unwrap().to_owned();
+    for step in ["install", "pass_test", "activate"] {
+        ok(
+            &app,
+            &admin,
+            Method::POST,
+            format!("/api/v1/devices/{id}/steps"),
+            json!({ "step": step }),
+        )
+        .await;
+    }
+    let summary = as_user(&app, w.p("m_admin").id, async |c| {
+        app.services.get_tag(c, id.parse().unwrap()).await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(summary.uid.as_deref(), Some("04a1b2c3d4e5f6"));
+    let key = SdmKey::parse("00112233445566778899aabbccddeeff").unwrap();
+    let tag_id = TagId::parse(&summary.tag_id).unwrap();
+    let url = simulated_tap_url(BASE, &tag_id, &key, UID, 1);
+    let e = tap(&app, w.p("a_staff").id, "", Some(url)).await.unwrap();
+    assert_eq!(e.strength, TagStrength::Sun);
+}
+
+/// A start record of `visit` with a tag read.
+fn tag_start(
+    client: ClientId,
+    visit: &str,
+    plan: &str,
+    serial: &str,
+    url: &str,
+) -> serde_json::Value {
+    json!({"id": uuid::Uuid::now_v7().to_string(), "seq": 1, "kind": "visit_start",
+           "visit_id": visit, "device_time": "2026-11-22T07:30:00Z",
+           "client_id": client.to_string(), "plan_id": plan, "date": "2026-11-22",
+           "tag": {"serial": serial, "url": url}})
+}
+
+async fn sync(app: &TestApp, w: &World, records: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    let r = ok(
+        app,
+        &w.p("a_staff").bearer(),
+        Method::POST,
+        "/api/v1/app/sync".into(),
+        json!({"device": "test-phone", "records": records}),
+    )
+    .await;
+    r["results"].as_array().unwrap().clone()
+}
+
+async fn visits_start_and_end_with_tags_through_the_sync(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care_plan(&app, &w, w.client_a1, "a_unitmgr").await;
+    let t = active_tag(&app, &w, w.client_a1, TagStrength::Sun, Some(UID_TEXT)).await;
+    let url = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 11);
+    let visit = uuid::Uuid::now_v7().to_string();
+
+    // A genuine SUN read starts the visit, proven.
+    let start = tag_start(w.client_a1, &visit, &plan, "04:a1:b2:c3:d4:e5:f6", &url);
+    let r = sync(&app, &w, vec![start.clone()]).await;
+    assert_eq!(r[0]["status"], "stored", "{r:?}");
+    // The same record again is a duplicate, not a replay.
+    let r = sync(&app, &w, vec![start]).await;
+    assert_eq!(r[0]["status"], "duplicate", "{r:?}");
+    // The same URL in another record (another visit) is a replay; a forged one is refused.
+    let other = uuid::Uuid::now_v7().to_string();
+    let mut forged = simulated_tap_url(BASE, &id_of(&t), &key_of(&t), UID, 12);
+    forged.replace_range(forged.len() - 4.., "0000");
+    let r = sync(
+        &app,
+        &w,
+        vec![
+            tag_start(w.client_a1, &other, &plan, "", &url),
+            tag_start(w.client_a1, &other, &plan, "", &forged),
+        ],
+    )
+    .await;
+    assert_eq!(r[0]["status"], "refused", "{r:?}");
+    assert_eq!(r[0]["reason"]["code"], "tag-sun-replayed", "{r:?}");
+    assert_eq!(r[1]["reason"]["code"], "tag-sun-bad-mac", "{r:?}");
+    let today = read(&app, &w.p("a_staff").bearer(), "/api/v1/app/today".into()).await;
+    let v = &today["visits"][0]["visit"];
+    assert_eq!(v["id"], visit.as_str(), "{today}");
+    assert_eq!(v["evidence"]["start"], "nfc_sun", "{today}");
+
+    // Another client's tag cannot start A1's visit.
+    in_force(&app, &w, w.client_a2).await;
+    let t2 = active_tag(
+        &app,
+        &w,
+        w.client_a2,
+        TagStrength::Plain,
+        Some("04:11:22:33:44:55:66"),
+    )
+    .await;
+    let third = uuid::Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        vec![tag_start(
+            w.client_a1,
+            &third,
+            &plan,
+            "04:11:22:33:44:55:66",
+            &tag_url(BASE, &id_of(&t2)),
+        )],
+    )
+    .await;
+    assert_eq!(r[0]["status"], "refused", "{r:?}");
+    assert_eq!(
+        r[0]["reason"]["code"], "homecare-tag-of-another-client",
+        "{r:?}"
+    );
+
+    // A plain tag ends it, weaker.
+    let p = active_tag(
+        &app,
+        &w,
+        w.client_a1,
+        TagStrength::Plain,
+        Some("04:99:88:77:66:55:44"),
+    )
+    .await;
+    let end = json!({"id": uuid::Uuid::now_v7().to_string(), "seq": 2, "kind": "visit_end",
+                     "visit_id": visit, "device_time": "2026-11-22T07:50:00Z",
+                     "client_id": w.client_a1.to_string(), "tasks": ["meals"],
+                     "tag": {"serial": "04:99:88:77:66:55:44", "url": tag_url(BASE, &id_of(&p))}});
+    let r = sync(&app, &w, vec![end]).await;
+    assert_eq!(r[0]["status"], "stored", "{r:?}");
+    let today = read(&app, &w.p("a_staff").bearer(), "/api/v1/app/today".into()).await;
+    assert_eq!(
+        today["visits"][0]["visit"]["evidence"]["end"], "nfc_plain",
+        "{today}"
+    );
 }

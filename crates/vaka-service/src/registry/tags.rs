@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 use vaka_domain::access::{Assignment, Permission};
 use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::device::{Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep};
+use vaka_domain::homecare::plan::plan_day;
+use vaka_domain::ids::VisitPlanId;
 use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId};
 use vaka_domain::nfc::sun::{self, SdmKey, SunRefusal};
 use vaka_domain::nfc::{NfcTag, TagEvidence, TagId, TagStrength, TagTap, TagUid, parse_tag_url};
-use vaka_domain::reason::{DeviceReason, TagReason};
+use vaka_domain::reason::{DeviceReason, HomecareReason, Reason, TagReason};
 use vaka_store::DbInstant;
 use vaka_store::values::to_db_precision;
 
@@ -77,12 +79,16 @@ pub struct ProvisionedTag {
     pub new_key: Option<String>,
 }
 
-/// Where a tapped tag leads (`GET /t/{tag_id}`): its client, for the caller's visit page.
+/// Where a tapped tag leads (`GET /t/{tag_id}`): its client's planned visit today, for the
+/// caller's visit page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagLanding {
     pub device_id: DeviceId,
     pub client_id: ClientId,
     pub strength: TagStrength,
+    /// The planned visit: the first of the day not yet ended, else the last.
+    pub plan_id: VisitPlanId,
+    pub date: jiff::civil::Date,
 }
 
 /// A new tag id.
@@ -440,6 +446,14 @@ impl Services {
                         .map_err(|r| refusal(w, r.reason(), Some(&tag), Some(client)))?;
                 }
                 let grant = caller_reaches(w, client, d.id).await?;
+                let Some((plan_id, date)) = planned_today(w, client).await? else {
+                    return Err(refusal(
+                        w,
+                        HomecareReason::NoPlanToday,
+                        Some(&tag),
+                        Some(client),
+                    ));
+                };
                 let mut e = w
                     .entry_for(AuditAction::TagTapped, Outcome::Success, Some(&grant))
                     .subject("device", d.id)
@@ -457,6 +471,8 @@ impl Services {
                     device_id: d.id,
                     client_id: client,
                     strength: tag.strength,
+                    plan_id,
+                    date,
                 })
             })
             .await
@@ -564,13 +580,41 @@ async fn caller_reaches(
     })
 }
 
+/// The client's planned visit today in its unit's plans: the first not yet ended, else the
+/// last; `None` when the client has no visit planned today.
+async fn planned_today(
+    w: &mut Change<'_>,
+    client: ClientId,
+) -> WorkResult<Option<(VisitPlanId, jiff::civil::Date)>> {
+    let day = day_of(w.now());
+    let Some(unit) = w.get_client(client).await?.and_then(|c| c.unit_id) else {
+        return Ok(None);
+    };
+    let plans = w.list_visit_plans_for_unit(unit, day).await?;
+    let planned: Vec<_> = plan_day(&plans, day, &super::stockholm())
+        .into_iter()
+        .filter(|p| p.client_id == client)
+        .collect();
+    for p in &planned {
+        let ended = w
+            .find_planned_visit(p.plan_id, day)
+            .await?
+            .is_some_and(|v| v.end.is_some());
+        if !ended {
+            return Ok(Some((p.plan_id, day)));
+        }
+    }
+    Ok(planned.last().map(|p| (p.plan_id, day)))
+}
+
 /// An audited refusal of a tap for `reason`, naming the tag and its client where known.
 fn refusal<'a>(
     w: &impl Work<'a>,
-    reason: TagReason,
+    reason: impl Into<Reason>,
     tag: Option<&NfcTag>,
     client: Option<ClientId>,
 ) -> Fault {
+    let reason: Reason = reason.into();
     let mut e: NewAuditEntry = w.entry_for(AuditAction::TagTapped, Outcome::Failure, None);
     if let Some(t) = tag {
         e = e.subject("device", t.device_id).details(

@@ -161,3 +161,16 @@ hc-plan-no_decision = The client has no home-care decision to plan visits from.
 hc-decision-tasks = Tasks (home care)
 hc-decision-tasks_hint = For home care: the granted minutes of each task granted; leave the others empty.
 hc-grant_period = Time per
+
+field-locked_through = Locked through
+field-date = Date
+field-week = Week
+field-started_at = Start
+field-ended_at = End
+field-text = Description
+field-decision_id = Decision
+field-expected_minutes = Expected time
+field-weekdays = Weekdays
+field-tasks = Tasks
+field-organisation_id = Organisation
+field-unit_id = Unit

@@ -161,3 +161,16 @@ hc-plan-no_decision = Brukaren har inget hemtjänstbeslut att planera besök fr�
 hc-decision-tasks = Insatser (hemtjänst)
 hc-decision-tasks_hint = För hemtjänst: beviljad tid i minuter för varje insats som beviljas; lämna tomt för de som inte beviljas.
 hc-grant_period = Tid per
+
+field-locked_through = Låst till och med
+field-date = Datum
+field-week = Vecka
+field-started_at = Start
+field-ended_at = Slut
+field-text = Beskrivning
+field-decision_id = Beslut
+field-expected_minutes = Förväntad tid
+field-weekdays = Veckodagar
+field-tasks = Insatser
+field-organisation_id = Organisation
+field-unit_id = Enhet

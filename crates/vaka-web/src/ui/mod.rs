@@ -9,6 +9,7 @@ pub mod alarms;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
+pub mod keys;
 pub mod patrol;
 pub mod registry;
 pub mod staffapp;
@@ -28,6 +29,7 @@ pub fn register(r: Routes) -> Routes {
     let r = alarms::register(r);
     let r = tags::register(r);
     let r = homecare::register(r);
+    let r = keys::register(r);
     let r = patrol::register(r);
     staffapp::register(r)
 }

@@ -2,7 +2,8 @@
 //! open lands here when the tag is tapped. After login it leads into the staff app's visit
 //! page for the tag's client, carrying the tag's URL with its SUN parameters (the app's start
 //! record hands them to the server, which verifies and consumes them); or it says plainly why
-//! not (an unknown tag, another client's, a forged or used one-time code).
+//! not (an unknown tag, another client's, no visit planned today, a forged or used one-time
+//! code).
 
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,10 +30,16 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-/// Where the staff app opens a tag's client's visit: its visit page with the client and the
-/// tag's URL (path and query, as read), which the app sends as the visit's start evidence.
-pub fn visit_page(client: vaka_domain::ids::ClientId, tag_url: &str) -> String {
-    format!("/app/visit?client={client}&url={}", encode(tag_url))
+/// Where the staff app opens a tag's client's visit: the planned visit's page with the client
+/// and the tag's URL (path and query, as read), which the app sends as the visit's evidence.
+pub fn visit_page(l: &vaka_service::registry::tags::TagLanding, tag_url: &str) -> String {
+    format!(
+        "/app/visit?plan={}&date={}&client={}&url={}",
+        l.plan_id,
+        l.date,
+        l.client_id,
+        encode(tag_url)
+    )
 }
 
 async fn landing(r: Req, Path(_tag_id): Path<String>, uri: Uri) -> Response {
@@ -40,7 +47,7 @@ async fn landing(r: Req, Path(_tag_id): Path<String>, uri: Uri) -> Response {
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     match r.state.services.tag_landing(&r.caller.ctx(), &url).await {
-        Ok(l) => Redirect::to(&visit_page(l.client_id, &url)).into_response(),
+        Ok(l) => Redirect::to(&visit_page(&l, &url)).into_response(),
         Err(e) => {
             let e = ApiError::from(e);
             let page = PageCtx::for_caller(&r.caller, r.t, "app");

@@ -62,7 +62,8 @@ async fn show(r: &Req, page: PageCtx) -> PageResult {
                 .unwrap_or_default(),
         })
         .collect();
-    Ok(render(StatusCode::OK, &LocksPage { page, rows }))
+    let status = page.status();
+    Ok(render(status, &LocksPage { page, rows }))
 }
 
 #[derive(Debug, Deserialize)]

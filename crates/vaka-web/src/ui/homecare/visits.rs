@@ -251,8 +251,9 @@ async fn show_unit(
         })
         .collect();
     let shift = |d: Date, n: i64| d.checked_add(n.days()).unwrap_or(d).to_string();
+    let status = page.status();
     Ok(render(
-        StatusCode::OK,
+        status,
         &UnitPage {
             unit_id: unit.to_string(),
             unit: u.unit.name.clone(),
@@ -348,8 +349,9 @@ async fn show_visit(
         })
         .collect();
     let locked = d.locked_through.is_some_and(|l| v.date <= l);
+    let status = page.status();
     Ok(render(
-        StatusCode::OK,
+        status,
         &VisitPage {
             id: v.id.to_string(),
             unit_id: v.unit_id.to_string(),
