@@ -2,7 +2,11 @@
 // page leads to it; it is installable (a web app manifest in Swedish, icons, a service worker
 // scoped to /app) and opens without a network; what the worker records waits in the outbox
 // (IndexedDB) across closing the app and is sent when the network is back. The tag by the door
-// is read through a fake `NDEFReader` (Web NFC exists only in Chrome on Android).
+// is read through a fake `NDEFReader` (Web NFC exists only in Chrome on Android); a genuine read
+// comes from the demo's simulated tag. A visit recorded offline on a phone whose clock moved on
+// syncs marked late (Playwright's clock in the page; the server's is real). The tag's own URL, a
+// phone without Web NFC (simulated tag, reason codes), the PIN login and a phone shared between
+// shifts complete it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withDemo, loggedIn, submitCode, totp, PHONE } from "../lib/vaka.mjs";
@@ -165,7 +169,7 @@ async function waiting(page) {
   return Number(await page.locator("#outbox-count").getAttribute("data-queued"));
 }
 
-test("a care worker reads the door tag, ticks the tasks and ends the visit; offline in the middle, closed and reopened, it syncs when the network is back", async () => {
+test("a care worker reads the door tag (another client's is refused in Swedish), ticks the tasks and ends the visit; offline in the middle, closed and reopened, it syncs when the network is back", async () => {
   const page = await openApp("carestaff");
   const ctx = page.context();
   await ctx.addInitScript(fakeNdefReader);
@@ -196,9 +200,20 @@ test("a care worker reads the door tag, ticks the tasks and ends the visit; offl
   await page.evaluate(() => window.__badTap());
   await page.getByText("Taggen kunde inte läsas.").waitFor();
   assert.equal(await page.evaluate(() => window.__scanning()), true, "still listening");
+  // Another client's door tag: the server refuses the start, the app says why in Swedish and
+  // the visit is as before, to be started again.
+  const other = visits.find((v) => v.client.id !== item.client.id);
+  await page.evaluate(({ serial, url }) => window.__tap(serial, url), await doorTag(page, other.client.id));
+  const refusal = page.locator("#refused li");
+  await refusal.first().waitFor();
+  assert.match(await refusal.first().textContent(), /Start .* — Inte godtaget: .*annan brukare/);
+  await page.locator("[data-state]", { hasText: "Planerat" }).waitFor();
+  await refusal.first().getByRole("button", { name: "Ta bort" }).click();
+  await page.locator("#refused-box").waitFor({ state: "hidden" });
+
   // The start: the door tag read, sent at once.
   const start = await doorTag(page, item.client.id);
-  await page.evaluate(({ serial, url }) => window.__tap(serial, url), start);
+  await readTag(page, start);
   await page.locator("[data-state]", { hasText: "Pågår" }).waitFor();
   await page.locator("[data-sync]", { hasText: "Skickat" }).waitFor();
   let server = (await today(page)).find((v) => v.plan_id === item.plan_id);
@@ -408,4 +423,29 @@ test("a PIN keeps the phone logged in: when the session has ended the PIN opens 
   assert.ok((await ctx.cookies()).some((c) => c.name === "vaka_session"), "a new session");
   assert.equal((await today(page)).length > 0, true);
   assert.deepEqual(await englishOn(page), []);
+});
+
+test("on a phone shared between shifts, the last user's waiting records are not sent with the next user's session", async () => {
+  const page = await openApp("lovstaff2");
+  await page.goto(`${demo.url}/app`);
+  await page.locator("a.app-visit").first().waitFor();
+  // What the phone holds from an earlier shift: a record of another user, still waiting, and
+  // that user's list of the day.
+  await page.evaluate(async () => {
+    const O = window.VakaOutbox;
+    await O.putMeta("user", "00000000-0000-4000-8000-000000000001");
+    await O.add({ kind: "visit_note", visit_id: O.uuid(), client_id: O.uuid(), note: "earlier shift" });
+  });
+  await page.reload();
+  await page.locator("a.app-visit").first().waitFor();
+  // A flush (as "Skicka nu" or Background Sync does) sends nothing: the earlier user's session
+  // sends it, not this one.
+  const outcome = await page.evaluate(() => window.VakaOutbox.flush());
+  assert.equal(outcome.sent, 0, JSON.stringify(outcome));
+  assert.equal(await page.evaluate(async () => (await window.VakaOutbox.list())[0].status), "queued");
+  await page.waitForFunction(() => document.querySelector("#outbox-count").dataset.queued === "1");
+  assert.equal(await page.locator("#refused li").count(), 0, "never sent, so never refused");
+  // The phone now knows this user; their own records go as before.
+  const me = await (await page.request.get(`${demo.url}/api/v1/me`)).json();
+  assert.equal(await page.evaluate(() => window.VakaOutbox.getMeta("user")), me.user_id);
 });

@@ -210,6 +210,8 @@
       return loadOutbox();
     }).then(function () {
       route();
+      return whoAmI();
+    }).then(function () {
       flush();
       refresh();
     }, function () {
@@ -225,6 +227,26 @@
 
   // ---------------------------------------------------------------------------------------
   // Talking to the server.
+
+  /** The user of this session. When it is another than the phone knew (a phone shared between
+   * shifts), what the app kept about the last one's clients is forgotten; their records wait in
+   * the outbox for their own session. */
+  function whoAmI() {
+    return fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+      .then(function (me) {
+        if (!me || !me.user_id) return;
+        return O.getMeta("user").then(function (known) {
+          if (known === me.user_id) return;
+          var forget = known ? O.forgetPeople().then(function () {
+            state.today = null;
+            state.local = {};
+            state.sent = [];
+          }) : Promise.resolve();
+          return forget.then(function () { return O.putMeta("user", me.user_id); });
+        });
+      });
+  }
 
   function refresh() {
     if (state.fetching) return Promise.resolve();
@@ -301,8 +323,28 @@
       state.outbox = r[0];
       state.sent = r[1];
       if (r[2]) state.lastSync = r[2];
-      render();
+      return undoRefused();
+    }).then(render);
+  }
+
+  /** A start or end the server refused did not happen: the visit is shown as before it, so
+   * that the worker can do it again (with the tag, or with a reason). */
+  function undoRefused() {
+    var changes = [];
+    state.outbox.forEach(function (e) {
+      if (e.status !== "refused") return;
+      Object.keys(state.local).forEach(function (key) {
+        var local = state.local[key];
+        var next = null;
+        if (local.start_record === e.id) {
+          next = Object.assign({}, local, { started_at: null, start_manual: null, start_record: null, ended_at: null, end_manual: null, end_record: null });
+        } else if (local.end_record === e.id) {
+          next = Object.assign({}, local, { ended_at: null, end_manual: null, end_record: null });
+        }
+        if (next) changes.push(saveLocal(key, next));
+      });
     });
+    return Promise.all(changes);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -650,9 +692,11 @@
       if (record.kind === "visit_start") {
         local.started_at = entry.record.device_time;
         local.start_manual = evidence.manual_reason || null;
+        local.start_record = entry.id;
       } else {
         local.ended_at = entry.record.device_time;
         local.end_manual = evidence.manual_reason || null;
+        local.end_record = entry.id;
       }
       state.tagUrl = null;
       return saveLocal(key, local);

@@ -81,17 +81,20 @@
     });
   }
 
-  /** Queues a record: `fields` plus its id, the next seq and the phone's time now. Resolves with
-   * the stored entry once it is on disk. */
+  /** Queues a record: `fields` plus its id, the next seq and the phone's time now, owned by the
+   * user the phone knows (`meta.user`). Resolves with the stored entry once it is on disk. */
   function add(fields) {
     var now = new Date().toISOString();
     return tx(["outbox", "meta"], "readwrite", function (s) {
       var g = s.meta.get("seq");
-      g.onsuccess = function () {
+      var u = s.meta.get("user");
+      // Requests of a transaction complete in order: when the second is done, so is the first.
+      u.onsuccess = function () {
         var seq = (g.result || 0) + 1;
         s.meta.put(seq, "seq");
         var record = Object.assign({ id: uuid(), seq: seq, device_time: now }, fields);
-        var entry = { id: record.id, seq: seq, visit_id: record.visit_id, kind: record.kind, record: record, status: "queued", queued_at: now };
+        // The record is the work of the user the phone last knew; only their session sends it.
+        var entry = { id: record.id, seq: seq, visit_id: record.visit_id, kind: record.kind, record: record, status: "queued", queued_at: now, owner: u.result || null };
         s.outbox.add(entry);
         s.result = entry;
       };
@@ -195,11 +198,18 @@
   function flushNow() {
     var outcome = { sent: 0, stored: 0, refused: 0, left: 0, auth: true, error: null, late: 0 };
     var dev;
+    var user;
     return device().then(function (d) {
       dev = d;
+      return getMeta("user");
+    }).then(function (u) {
+      user = u || null;
       return list();
     }).then(function (entries) {
-      var queued = entries.filter(function (e) { return e.status === "queued"; });
+      // Another user's records wait for their own session (a phone shared between shifts).
+      var queued = entries.filter(function (e) {
+        return e.status === "queued" && (!e.owner || !user || e.owner === user);
+      });
       var batches = [];
       for (var i = 0; i < queued.length; i += BATCH) batches.push(queued.slice(i, i + BATCH));
       var chain = Promise.resolve();
