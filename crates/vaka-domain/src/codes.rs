@@ -99,6 +99,7 @@ mod tests {
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
     };
     use crate::homecare::{CareTask, GrantPeriod};
+    use crate::keys::{GrantKind, LockEventKind};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};
@@ -155,6 +156,8 @@ mod tests {
                 CorrectionReason,
                 CorrectionField,
                 PaymentRule,
+                LockEventKind,
+                GrantKind,
             )
         };
     }
@@ -576,5 +579,13 @@ CorrectionField Note note
 PaymentRule PerformedCapped performed_capped
 PaymentRule Performed performed
 PaymentRule Granted granted
+LockEventKind Unlocked unlocked
+LockEventKind Locked locked
+LockEventKind Refused refused
+LockEventKind BatteryLow battery_low
+LockEventKind Jammed jammed
+LockEventKind Tamper tamper
+GrantKind Unlock unlock
+GrantKind Capability capability
 ";
 }
