@@ -100,6 +100,7 @@ mod tests {
     };
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::nfc::TagStrength;
+    use crate::keys::{GrantKind, LockEventKind};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};
@@ -157,6 +158,8 @@ mod tests {
                 CorrectionField,
                 PaymentRule,
                 TagStrength,
+                LockEventKind,
+                GrantKind,
             )
         };
     }
@@ -587,5 +590,13 @@ PaymentRule Performed performed
 PaymentRule Granted granted
 TagStrength Sun sun
 TagStrength Plain plain
+LockEventKind Unlocked unlocked
+LockEventKind Locked locked
+LockEventKind Refused refused
+LockEventKind BatteryLow battery_low
+LockEventKind Jammed jammed
+LockEventKind Tamper tamper
+GrantKind Unlock unlock
+GrantKind Capability capability
 ";
 }
