@@ -61,6 +61,15 @@ pub enum AuditAction {
     LogoutEverywhere,
     #[strum(serialize = "auth.password_changed")]
     PasswordChanged,
+    /// The staff app keeps a device key on a phone, unlocked by the user's PIN.
+    #[strum(serialize = "auth.app_device_enrol")]
+    AppDeviceEnrolled,
+    /// A PIN and its phone's key opened a session (failed tries are this action, failed).
+    #[strum(serialize = "auth.app_device_unlock")]
+    AppDeviceUnlocked,
+    /// A phone's device key revoked: by the user, or after too many wrong PINs.
+    #[strum(serialize = "auth.app_device_revoke")]
+    AppDeviceRevoked,
     #[strum(serialize = "token.create")]
     TokenCreated,
     #[strum(serialize = "token.revoke")]
@@ -232,6 +241,38 @@ pub enum AuditAction {
     /// A provider's payment basis read or extracted.
     #[strum(serialize = "homecare.payment_basis")]
     PaymentBasisRead,
+    /// An NFC tag's settings (UID, strength, key) set: the tag is provisioned.
+    #[strum(serialize = "tag.provision")]
+    TagProvisioned,
+    /// A new NFC tag ordered for a client (registered with its URL and key, assigned).
+    #[strum(serialize = "tag.order")]
+    TagOrdered,
+    /// A client's NFC tag replaced: the old one retired, a new one assigned, in one step.
+    #[strum(serialize = "tag.replace")]
+    TagReplaced,
+    /// A tap of an NFC tag at a client's door, accepted or refused (the details say which
+    /// tag, its strength and counter, or why).
+    #[strum(serialize = "tag.tap")]
+    TagTapped,
+    /// An unlock asked of a client's lock: granted (and sent) or refused, with the ground.
+    #[strum(serialize = "lock.unlock")]
+    LockUnlock,
+    /// Capabilities issued to a user's phone for their visits (offline locks).
+    #[strum(serialize = "lock.capabilities")]
+    LockCapabilitiesIssued,
+    /// A lock reported an event (unlocked, locked, refused, battery low, jammed, tamper).
+    #[strum(serialize = "lock.event")]
+    LockEventRecorded,
+    /// A lock's connection was refused: it reported for a lock id that is not its own, or
+    /// broke the protocol.
+    #[strum(serialize = "lock.connection_refused")]
+    LockConnectionRefused,
+    /// A client's key access (ways in, locks, lock events) read.
+    #[strum(serialize = "keys.read")]
+    KeyAccessRead,
+    /// A client's key access set changed.
+    #[strum(serialize = "keys.change")]
+    KeyAccessChanged,
 }
 
 crate::impl_codes!(AuditAction);

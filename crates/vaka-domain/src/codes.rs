@@ -99,6 +99,7 @@ mod tests {
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
     };
     use crate::homecare::{CareTask, GrantPeriod};
+    use crate::nfc::TagStrength;
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};
@@ -155,6 +156,7 @@ mod tests {
                 CorrectionReason,
                 CorrectionField,
                 PaymentRule,
+                TagStrength,
             )
         };
     }
@@ -219,7 +221,7 @@ mod tests {
             Dc09KeyStyle, OrganisationKind, ProviderKind, UnitKind, AccountStatus, IdentityKind,
             EscalationChain, PauseReason, PauseRequest, TaskKind, DispatchStatus,
             supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
-            ManualReason, CorrectionReason, CorrectionField, PaymentRule,
+            ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
         );
     }
 
@@ -345,6 +347,9 @@ AuditAction SecondFactorConfirmed auth.step_up
 AuditAction Logout auth.logout
 AuditAction LogoutEverywhere auth.logout_everywhere
 AuditAction PasswordChanged auth.password_changed
+AuditAction AppDeviceEnrolled auth.app_device_enrol
+AuditAction AppDeviceUnlocked auth.app_device_unlock
+AuditAction AppDeviceRevoked auth.app_device_revoke
 AuditAction TokenCreated token.create
 AuditAction TokenRevoked token.revoke
 AuditAction TokenUsed token.use
@@ -422,6 +427,16 @@ AuditAction WeekConfirmed homecare.week_confirm
 AuditAction WeekApproved homecare.week_approve
 AuditAction LockDateSet homecare.lock_date
 AuditAction PaymentBasisRead homecare.payment_basis
+AuditAction TagProvisioned tag.provision
+AuditAction TagOrdered tag.order
+AuditAction TagReplaced tag.replace
+AuditAction TagTapped tag.tap
+AuditAction LockUnlock lock.unlock
+AuditAction LockCapabilitiesIssued lock.capabilities
+AuditAction LockEventRecorded lock.event
+AuditAction LockConnectionRefused lock.connection_refused
+AuditAction KeyAccessRead keys.read
+AuditAction KeyAccessChanged keys.change
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -570,5 +585,7 @@ CorrectionField Note note
 PaymentRule PerformedCapped performed_capped
 PaymentRule Performed performed
 PaymentRule Granted granted
+TagStrength Sun sun
+TagStrength Plain plain
 ";
 }

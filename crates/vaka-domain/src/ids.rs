@@ -160,3 +160,8 @@ id_type!(
     /// A correction of a registered visit.
     CorrectionId
 );
+
+id_type!(
+    /// A phone on which the staff app keeps a device key (re-login by PIN).
+    AppDeviceId
+);

@@ -26,6 +26,7 @@ pub mod filters;
 pub mod holidays;
 pub mod homecare;
 pub mod ids;
+pub mod keys;
 pub mod nfc;
 pub mod personnummer;
 pub mod plan;

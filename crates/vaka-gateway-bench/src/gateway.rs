@@ -12,6 +12,7 @@ use futures::{SinkExt, StreamExt};
 use uuid::Uuid;
 use vaka_domain::ids::DeviceId;
 use vaka_gateway::camera::{CameraHub, CameraSettings, LookIn};
+use vaka_gateway::lock::{LockHub, LockSettings};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,6 +36,7 @@ pub struct Args {
 #[derive(Clone)]
 struct Gateway {
     hub: CameraHub,
+    locks: LockHub,
     read_buffer_bytes: usize,
 }
 
@@ -44,12 +46,23 @@ pub async fn run(args: Args) {
         look_in_seconds: args.look_in_seconds,
         ..CameraSettings::default()
     });
+    let (locks, mut reports) = LockHub::new(
+        LockSettings {
+            heartbeat_seconds: args.heartbeat_seconds,
+            ..LockSettings::default()
+        },
+        std::sync::Arc::new(vaka_domain::clock::SystemClock),
+    );
+    // What the locks report is dropped: the benchmark measures the hub.
+    tokio::spawn(async move { while reports.recv().await.is_some() {} });
     let app = Router::new()
         .route("/camera/{device}", get(camera))
+        .route("/lock/{device}", get(lock))
         .route("/view/{device}", get(view))
         .route("/stats", get(stats))
         .with_state(Gateway {
             hub,
+            locks,
             read_buffer_bytes: args.read_buffer_bytes,
         });
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -70,6 +83,7 @@ async fn camera(
     State(Gateway {
         hub,
         read_buffer_bytes,
+        ..
     }): State<Gateway>,
     Path(device): Path<Uuid>,
     mut ws: WebSocketUpgrade,
@@ -114,6 +128,23 @@ async fn relay(mut look: LookIn, socket: WebSocket) {
     }
 }
 
-async fn stats(State(Gateway { hub, .. }): State<Gateway>) -> String {
-    format!("connected {}", hub.connected())
+async fn stats(State(Gateway { hub, locks, .. }): State<Gateway>) -> String {
+    format!(
+        "connected {} cameras, {} locks",
+        hub.connected(),
+        locks.connected()
+    )
+}
+
+/// A lock, as `vaka-web`'s lock route mounts it (4 KiB messages and read buffer).
+async fn lock(
+    State(Gateway { locks, .. }): State<Gateway>,
+    Path(device): Path<Uuid>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let max = vaka_lock_protocol::MAX_TEXT_BYTES;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .read_buffer_size(4 * 1024)
+        .on_upgrade(move |socket| async move { locks.serve(DeviceId(device), socket).await })
 }

@@ -15,6 +15,7 @@
 
 mod cameras;
 mod gateway;
+mod locks;
 mod look_ins;
 mod proc;
 
@@ -36,6 +37,8 @@ enum Command {
     Cameras(cameras::Args),
     /// Runs concurrent look-ins and measures the latency from camera to viewer.
     LookIns(look_ins::Args),
+    /// Connects many door locks that heartbeat, and measures the gateway process.
+    Locks(locks::Args),
 }
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
         Command::Gateway(a) => rt.block_on(gateway::run(a)),
         Command::Cameras(a) => rt.block_on(cameras::run(a)),
         Command::LookIns(a) => rt.block_on(look_ins::run(a)),
+        Command::Locks(a) => rt.block_on(locks::run(a)),
     }
 }
 

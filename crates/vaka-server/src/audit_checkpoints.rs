@@ -55,7 +55,7 @@ impl AuditCheckpoints {
     /// With the key at `key_path` (created, mode 0600 in a 0700 directory, when missing), the
     /// checkpoints in `dir` and, optionally, a syslog socket such as `/dev/log`.
     pub fn open_at(key_path: &Path, dir: &Path, syslog: Option<PathBuf>) -> anyhow::Result<Self> {
-        let key = load_or_create_key(key_path)?;
+        let key = load_or_create_key(key_path, "audit signing key")?;
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the checkpoint directory {}", dir.display()))?;
         let public = key.verifying_key().to_bytes();
@@ -88,15 +88,37 @@ impl AuditCheckpoints {
         services: &Services,
         always: bool,
     ) -> anyhow::Result<Option<Checkpoint>> {
-        let mut last = self.last.lock().await;
+        let last = self.last.lock().await;
         let head = services
             .audit_head()
             .await
             .context("reading the audit head failed")?;
+        self.sign(last, head, services.now(), always).await
+    }
+
+    /// The last checkpoint at shutdown: stops the service's units of work (waiting for those in
+    /// flight), then signs the head, which nothing can move any more.
+    pub async fn write_last(&self, services: &Services) -> anyhow::Result<Checkpoint> {
+        let last = self.last.lock().await;
+        let head = services
+            .quiesce()
+            .await
+            .context("reading the audit head failed")?;
+        let c = self.sign(last, head, services.now(), true).await?;
+        c.context("the last checkpoint was not written")
+    }
+
+    async fn sign(
+        &self,
+        mut last: tokio::sync::MutexGuard<'_, Option<(u64, [u8; 32])>>,
+        head: (u64, [u8; 32]),
+        now: jiff::Timestamp,
+        always: bool,
+    ) -> anyhow::Result<Option<Checkpoint>> {
         if !always && *last == Some(head) {
             return Ok(None);
         }
-        let c = Checkpoint::sign(head.0, head.1, services.now(), &self.key);
+        let c = Checkpoint::sign(head.0, head.1, now, &self.key);
         let line = c.to_line();
         let path = self.dir.join(format!(
             "{FILE_PREFIX}{}{FILE_SUFFIX}",
@@ -166,16 +188,17 @@ fn send_syslog(socket: &Path, line: &str) -> std::io::Result<()> {
 }
 
 /// Reads the key, or creates one: a new key file is mode 0600 in a directory of mode 0700.
-fn load_or_create_key(path: &Path) -> anyhow::Result<SigningKey> {
+/// `what` names the key in messages (the audit signing key, the lock signing key).
+pub fn load_or_create_key(path: &Path, what: &str) -> anyhow::Result<SigningKey> {
     match fs::read_to_string(path) {
         Ok(text) => {
-            warn_if_readable_by_others(path);
+            warn_if_readable_by_others(path, what);
             let bytes = hex::decode(text.trim())
                 .ok()
                 .and_then(|b| <[u8; 32]>::try_from(b).ok());
             let seed = bytes.with_context(|| {
                 format!(
-                    "{} is not an audit signing key (64 hexadecimal digits)",
+                    "{} is not a valid {what} (64 hexadecimal digits)",
                     path.display()
                 )
             })?;
@@ -197,16 +220,17 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<SigningKey> {
             o.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let mut f = o.open(path).with_context(|| {
-                format!("cannot create the audit signing key {}", path.display())
-            })?;
+            let mut f = o
+                .open(path)
+                .with_context(|| format!("cannot create the {what} {}", path.display()))?;
             f.write_all(format!("{}\n", hex::encode(seed)).as_bytes())
                 .and_then(|()| f.sync_all())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             tracing::info!(
                 path = %path.display(),
                 key = %key_fingerprint(&key.verifying_key().to_bytes()),
-                "created the audit signing key"
+                what,
+                "created a signing key"
             );
             Ok(key)
         }
@@ -214,7 +238,7 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<SigningKey> {
     }
 }
 
-fn warn_if_readable_by_others(path: &Path) {
+fn warn_if_readable_by_others(path: &Path, what: &str) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -224,12 +248,13 @@ fn warn_if_readable_by_others(path: &Path) {
             tracing::warn!(
                 path = %path.display(),
                 mode = format!("{:o}", m.permissions().mode() & 0o777),
-                "the audit signing key is readable by others than its owner; chmod 600 it"
+                what,
+                "a signing key is readable by others than its owner; chmod 600 it"
             );
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, what);
 }
 
 /// Every checkpoint in the directory's checkpoint files, in file and line order.

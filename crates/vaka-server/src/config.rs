@@ -70,6 +70,10 @@ pub struct Config {
     /// The Ed25519 key that signs the audit log's checkpoints, outside the database; created
     /// (mode 0600) on first start. Empty means `<data_dir>/keys/audit-signing.key`.
     pub audit_signing_key: Option<PathBuf>,
+    /// The Ed25519 key that signs lock capabilities (offline unlocking), outside the database;
+    /// created (mode 0600) on first start. Its public key is served at
+    /// `/api/v1/locks/public-key` for the locks. Empty means `<data_dir>/keys/lock-signing.key`.
+    pub lock_signing_key: Option<PathBuf>,
     /// Where the signed audit checkpoints and the public key are written, one file a day.
     /// Ship it off the host. Empty means `<data_dir>/audit-checkpoints`.
     pub audit_checkpoint_dir: Option<PathBuf>,
@@ -205,6 +209,7 @@ const SETTINGS: &[&str] = &[
     "alarm_heartbeat_seconds",
     "alarm_check_times",
     "audit_signing_key",
+    "lock_signing_key",
     "audit_checkpoint_dir",
     "audit_checkpoint_syslog",
 ];
@@ -232,6 +237,7 @@ impl Default for Config {
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
             audit_signing_key: None,
+            lock_signing_key: None,
             audit_checkpoint_dir: None,
             audit_checkpoint_syslog: None,
         }
@@ -343,6 +349,14 @@ impl Config {
         match &self.audit_signing_key {
             Some(p) if !p.as_os_str().is_empty() => p.clone(),
             _ => self.data_dir.join("keys").join("audit-signing.key"),
+        }
+    }
+
+    /// The lock capability signing key in effect.
+    pub fn lock_signing_key_path(&self) -> PathBuf {
+        match &self.lock_signing_key {
+            Some(p) if !p.as_os_str().is_empty() => p.clone(),
+            _ => self.data_dir.join("keys").join("lock-signing.key"),
         }
     }
 

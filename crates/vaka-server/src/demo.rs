@@ -46,6 +46,10 @@ pub struct DemoCredentials {
     /// The alarm receiver and the accounts left for a dialler to drive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sia_dc09: Option<SiaSection>,
+    /// The NFC tags at the home-care clients' doors, with their demo keys (see
+    /// `demo_tags::simulated_tap_url`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<crate::demo_tags::DemoTag>,
 }
 
 /// `sia_dc09` in `demo-credentials.json`.
@@ -491,11 +495,41 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         .await?,
     );
 
+    let tags = crate::demo_tags::seed(
+        services,
+        &principal,
+        &meta,
+        &home_care_clients(services, &principal, &meta).await?,
+    )
+    .await?;
+
     Ok(DemoCredentials {
         url: url.to_owned(),
         users,
         api_tokens,
         devices,
         sia_dc09: None,
+        tags,
     })
+}
+
+/// The demo's clients with a home-care decision in force today, in the order of the client
+/// list (each gets a tag at the door).
+async fn home_care_clients(
+    services: &Services,
+    admin: &vaka_domain::access::Principal,
+    meta: &vaka_service::RequestMeta,
+) -> anyhow::Result<Vec<ClientId>> {
+    let ctx = vaka_service::Ctx::new(admin, meta);
+    let today = services.today();
+    let mut found = Vec::new();
+    for c in services.list_clients(&ctx, None, 10_000).await? {
+        let view = services.view_client(&ctx, c.id).await?;
+        if view.decisions.iter().any(|d| {
+            d.service == vaka_domain::decision::ServiceKind::HomeCare && d.is_valid_on(today)
+        }) {
+            found.push(c.id);
+        }
+    }
+    Ok(found)
 }

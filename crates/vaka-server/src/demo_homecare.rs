@@ -243,6 +243,7 @@ pub async fn seed(
         let serial = format!("04{:02x}a1{:06x}", i, 0x00c0_ffee + i);
         let tag = register_tag(services, &ctx(who.admin), &serial, client.id).await?;
         tags.push(DemoDevice {
+            id: tag,
             kind: DeviceKind::NfcTag.code().into(),
             serial: serial.clone(),
             status: "installed".into(),

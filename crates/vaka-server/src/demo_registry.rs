@@ -43,6 +43,8 @@ pub struct Places {
 /// A demo device as written to `demo-credentials.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoDevice {
+    /// The device id (a lock says it in its `hello`).
+    pub id: vaka_domain::ids::DeviceId,
     pub kind: String,
     pub serial: String,
     pub status: String,
@@ -389,6 +391,39 @@ pub async fn seed(
                     .await?;
             }
         }
+        // A digital lock on the door of every client whose staff get in that way (one in
+        // three), fitted and active: `vaka simulate locks` connects them.
+        if i % 3 == 0 {
+            let (lock, d) =
+                register(services, &ctx(who.admin), DeviceKind::Lock, i, &mut rng).await?;
+            let mut status = "in_stock";
+            for step in [
+                DeviceStep::Assign,
+                DeviceStep::Install,
+                DeviceStep::PassTest,
+                DeviceStep::Activate,
+            ] {
+                let d = services
+                    .device_step(
+                        &ctx(who.admin),
+                        lock,
+                        DeviceStepInput {
+                            step,
+                            client_id: (step == DeviceStep::Assign).then_some(client.id),
+                            note: None,
+                        },
+                        vaka_service::registry::devices::TestSeen::Fixture,
+                    )
+                    .await
+                    .with_context(|| format!("lock of client {i}"))?;
+                status = d.status.code();
+            }
+            devices.push(DemoDevice {
+                client_id: Some(client.id),
+                status: status.into(),
+                ..d
+            });
+        }
         if i == 3 || i == 8 {
             let first = today
                 .checked_add(Span::new().days(if i == 3 { 1 } else { 7 }))
@@ -440,6 +475,7 @@ async fn register(
     rng: &mut impl Rng,
 ) -> anyhow::Result<(vaka_domain::ids::DeviceId, DemoDevice)> {
     let alarm = kind == DeviceKind::AlarmUnit;
+    let lock = kind == DeviceKind::Lock;
     let encrypted = alarm && n.is_multiple_of(4);
     let key: Option<String> = encrypted.then(|| {
         use std::fmt::Write as _;
@@ -454,9 +490,21 @@ async fn register(
             ctx,
             DeviceInput {
                 kind,
-                serial: format!("{}-{:04}", if alarm { "TA" } else { "DV" }, n),
+                serial: format!(
+                    "{}-{:04}",
+                    if alarm {
+                        "TA"
+                    } else if lock {
+                        "LK"
+                    } else {
+                        "DV"
+                    },
+                    n
+                ),
                 model: if alarm {
                     "Trygghetslarm IP 4G"
+                } else if lock {
+                    "Vaka Sim Lock"
                 } else {
                     "Doro Visit"
                 }
@@ -478,6 +526,7 @@ async fn register(
     Ok((
         r.device.id,
         DemoDevice {
+            id: r.device.id,
             kind: kind.code().into(),
             serial: r.device.serial,
             status: r.device.status.code().into(),

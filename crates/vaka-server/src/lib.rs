@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_homecare;
 pub mod demo_registry;
+pub mod demo_tags;
 pub mod files;
 pub mod secrets;
 pub mod serve;

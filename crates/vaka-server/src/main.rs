@@ -149,6 +149,32 @@ enum SimulateCommand {
         #[arg(long, default_value_t = 10)]
         offline_every: usize,
     },
+    /// Connect simulated door locks (the real lock protocol) until stopped: they open on the
+    /// server's unlock commands and report their events. With `--offline-check TOKEN --lock ID
+    /// --public-key HEX` it instead checks one capability as an offline lock would.
+    Locks {
+        /// The Vaka server, e.g. http://127.0.0.1:8080 (ws:// and wss:// work too).
+        #[arg(long)]
+        server: Option<String>,
+        /// A credentials file listing the locks (as `vaka demo` writes it).
+        #[arg(long)]
+        credentials: Option<PathBuf>,
+        /// Connect at most this many of them.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Leave every n-th lock offline (0: none).
+        #[arg(long, default_value_t = 0)]
+        offline_every: usize,
+        /// Check this capability token as an offline lock and exit (0: opens, 1: refused).
+        #[arg(long)]
+        offline_check: Option<String>,
+        /// The offline lock's id.
+        #[arg(long)]
+        lock: Option<uuid::Uuid>,
+        /// The server's lock public key (64 hex digits, from /api/v1/locks/public-key).
+        #[arg(long)]
+        public_key: Option<String>,
+    },
 }
 
 /// The WebSocket base of a server address.
@@ -354,8 +380,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The other alarm units send their heartbeats; the ones in the credentials file are
             // left for you to drive with a dialler.
             let _alarm_sims = vaka_server::simulate::spawn_alarm_units(&creds, &sia_listen);
+            // The demo's locks connect too: they open on the staff's unlocks and report back.
+            let locks = vaka_server::simulate::locks_in(&path)?;
+            let lock_clock = serve::system_clock();
+            let _lock_sims = vaka_server::simulate::spawn_locks(
+                &ws_base(&url),
+                &locks,
+                0,
+                &(std::sync::Arc::new(move || lock_clock.now().as_second())
+                    as std::sync::Arc<dyn Fn() -> i64 + Send + Sync>),
+            );
             println!("Vaka demo: Demo kommun is ready.");
             println!("  {} simulated cameras connect to it.", cameras.len());
+            println!("  {} simulated door locks connect to it.", locks.len());
             println!("  Open {url}/login and log in as `admin` (password in the file below);");
             println!("  the login page lists every demo account with its current one-time code.");
             println!("  Logins, TOTP secrets and API tokens: {}", path.display());
@@ -565,6 +602,67 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let tasks = vaka_server::simulate::spawn(&ws_base(&server), &cameras, offline_every);
             println!(
                 "{} simulated cameras connect to {server}; Ctrl-C stops them.",
+                tasks.len()
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate {
+            command:
+                SimulateCommand::Locks {
+                    server,
+                    credentials,
+                    count,
+                    offline_every,
+                    offline_check,
+                    lock,
+                    public_key,
+                },
+        } => {
+            telemetry::init_logging(LogFormat::Text, "info");
+            let clock = serve::system_clock();
+            if let Some(token) = offline_check {
+                let (Some(lock), Some(key)) = (lock, public_key) else {
+                    anyhow::bail!("--offline-check needs --lock and --public-key");
+                };
+                let key: [u8; 32] = hex::decode(key.trim())
+                    .ok()
+                    .and_then(|k| k.try_into().ok())
+                    .context("--public-key is not 64 hex digits")?;
+                let mut door =
+                    vaka_lock_sim::OfflineLock::new(lock, key).map_err(|e| anyhow::anyhow!(e))?;
+                return Ok(match door.present(&token, clock.now().as_second()) {
+                    Ok(c) => {
+                        println!("opened for user {} ({})", c.user_id, c.reason.code());
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        println!("refused: {e} ({})", e.code());
+                        ExitCode::FAILURE
+                    }
+                });
+            }
+            let (Some(server), Some(credentials)) = (server, credentials) else {
+                anyhow::bail!("give --server and --credentials (or --offline-check)");
+            };
+            let mut locks = vaka_server::simulate::locks_in(&credentials)?;
+            if let Some(n) = count {
+                locks.truncate(n);
+            }
+            anyhow::ensure!(
+                !locks.is_empty(),
+                "{} lists no active locks",
+                credentials.display()
+            );
+            let tasks = vaka_server::simulate::spawn_locks(
+                &ws_base(&server),
+                &locks,
+                offline_every,
+                &(std::sync::Arc::new(move || clock.now().as_second())
+                    as std::sync::Arc<dyn Fn() -> i64 + Send + Sync>),
+            );
+            println!(
+                "{} simulated locks connect to {server}; Ctrl-C stops them.",
                 tasks.len()
             );
             tokio::signal::ctrl_c().await?;

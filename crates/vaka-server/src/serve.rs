@@ -63,6 +63,13 @@ pub async fn run(
     let shutdown = shutdown_signal()?;
     // Signed checkpoints of the audit log: at start, every minute, at shutdown.
     let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
+    // The key lock capabilities are signed with, outside the database like the audit key.
+    state
+        .services
+        .set_lock_signing_key(crate::audit_checkpoints::load_or_create_key(
+            &cfg.lock_signing_key_path(),
+            "lock signing key",
+        )?);
     let checkpointing = checkpoints.clone().spawn(state.services.clone());
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {
@@ -85,11 +92,13 @@ pub async fn run(
     .await
     .context("server failed")?;
     jobs.abort();
+    let _ = jobs.await;
     if let Some(a) = alarms {
         a.stop(&state.services).await;
     }
     checkpointing.abort();
-    if let Err(e) = checkpoints.write(&state.services, true).await {
+    let _ = checkpointing.await;
+    if let Err(e) = checkpoints.write_last(&state.services).await {
         tracing::error!(error = %format!("{e:#}"), "writing the last audit checkpoint failed");
     }
     state.services.close().await;
@@ -221,8 +230,9 @@ pub struct AlarmReceiver {
 impl AlarmReceiver {
     /// Stops listening and writes when devices were last heard from.
     pub async fn stop(self, services: &Services) {
-        for t in &self.tasks {
+        for t in self.tasks {
             t.abort();
+            let _ = t.await;
         }
         if let Err(e) = services.flush_seen(&self.seen).await {
             tracing::warn!(error = %e, "writing devices' last-seen times failed");

@@ -1,5 +1,6 @@
-//! Simulated cameras for the demo and for load tests: `vaka simulate cameras` and the cameras
-//! `vaka demo` connects by itself. They speak the real protocol over a real socket.
+//! Simulated cameras and locks for the demo and for load tests: `vaka simulate cameras`,
+//! `vaka simulate locks` and the devices `vaka demo` connects by itself. They speak the real
+//! protocols over a real socket.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +17,61 @@ pub struct CameraCredential {
     pub kind: String,
     pub serial: String,
     pub credential: String,
+}
+
+/// A lock's entry in `demo-credentials.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LockCredential {
+    pub id: uuid::Uuid,
+    pub kind: String,
+    pub serial: String,
+    pub credential: String,
+    #[serde(default)]
+    pub status: String,
+}
+
+/// The active locks listed in a credentials file (as `vaka demo` writes it).
+pub fn locks_in(path: &Path) -> anyhow::Result<Vec<LockCredential>> {
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        devices: Vec<serde_json::Value>,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: File = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a credentials file", path.display()))?;
+    Ok(file
+        .devices
+        .into_iter()
+        .filter_map(|d| serde_json::from_value::<LockCredential>(d).ok())
+        .filter(|d| d.kind == "lock" && d.status == "active")
+        .collect())
+}
+
+/// Starts one simulated online lock per credential (every `offline_every`-th stays offline, 0
+/// for none); they open on Vaka's unlock commands and report their events until the tasks are
+/// aborted. The locks' clock is `clock` (Unix seconds).
+pub fn spawn_locks(
+    server: &str,
+    locks: &[LockCredential],
+    offline_every: usize,
+    clock: &std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+) -> Vec<JoinHandle<()>> {
+    locks
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let behaviour = if offline_every > 0 && i % offline_every == offline_every - 1 {
+                vaka_lock_sim::Behaviour::Offline
+            } else {
+                vaka_lock_sim::Behaviour::Normal
+            };
+            let sim =
+                vaka_lock_sim::SimLock::new(server, &l.credential, l.id, behaviour, clock.clone());
+            tokio::spawn(sim.run())
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]

@@ -16,6 +16,7 @@ pub mod directory;
 mod door;
 pub mod error;
 pub mod homecare;
+pub mod keys;
 pub mod registry;
 
 pub mod secrets;
@@ -95,6 +96,10 @@ pub struct Services {
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// Bumped whenever an alarm changes, for the live views.
     alarm_changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The key lock capabilities are signed with.
+    lock_key: keys::LockKey,
+    /// Grants revoked (a user deactivated or removed from a unit), for the online locks.
+    lock_revocations: tokio::sync::broadcast::Sender<Vec<vaka_domain::keys::LockGrant>>,
 }
 
 impl Services {
@@ -105,6 +110,8 @@ impl Services {
             config: Arc::new(config),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             alarm_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            lock_key: keys::LockKey::default(),
+            lock_revocations: tokio::sync::broadcast::Sender::new(64),
         }
     }
 
@@ -122,6 +129,19 @@ impl Services {
         self.alarm_changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// A receiver of the lock grants revoked (in this process), for the lock gateway.
+    pub fn lock_revocations(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<Vec<vaka_domain::keys::LockGrant>> {
+        self.lock_revocations.subscribe()
+    }
+
+    pub(crate) fn locks_revoked(&self, grants: Vec<vaka_domain::keys::LockGrant>) {
+        if !grants.is_empty() {
+            let _ = self.lock_revocations.send(grants);
+        }
+    }
+
     pub(crate) fn supervision_changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
@@ -136,6 +156,13 @@ impl Services {
     }
 
     /// Closes the database connections (at shutdown).
+    /// Stops every unit of work for shutdown (those in flight finish first; later ones are
+    /// refused as unavailable) and returns the head of the audit chain, which nothing can move
+    /// any more.
+    pub async fn quiesce(&self) -> ServiceResult<(u64, [u8; 32])> {
+        Ok(self.door.quiesce().await?)
+    }
+
     pub async fn close(&self) {
         self.door.close().await;
     }

@@ -56,9 +56,21 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/homecare.rs");
     }
+    mod locks {
+        use super::*;
+        include!("../../vaka-store/sql/locks.rs");
+    }
     mod secrets {
         use super::*;
         include!("../../vaka-store/sql/secrets.rs");
+    }
+    mod tags {
+        use super::*;
+        include!("../../vaka-store/sql/tags.rs");
+    }
+    mod app_devices {
+        use super::*;
+        include!("../../vaka-store/sql/app_devices.rs");
     }
 }
 

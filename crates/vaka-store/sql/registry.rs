@@ -483,6 +483,7 @@ impl RegistryWrite for SqlTx {
         .execute(&mut *self.tx)
         .await
         .map_err(map_sqlx_error)?;
+        self.keep_key_access(std::slice::from_ref(c)).await?;
         self.insert_contacts(c).await
     }
 
@@ -519,6 +520,7 @@ impl RegistryWrite for SqlTx {
                 .await
                 .map_err(map_sqlx_error)?;
         }
+        self.keep_key_access(clients).await?;
         // Contacts in multi-row inserts too: one statement per contact would dominate a large
         // import (a round trip each).
         let contacts: Vec<(&Client, &vaka_domain::client::Contact)> = clients
@@ -580,6 +582,7 @@ impl RegistryWrite for SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(map_sqlx_error)?;
+        self.keep_key_access(std::slice::from_ref(c)).await?;
         self.insert_contacts(c).await
     }
 

@@ -55,6 +55,29 @@ impl SqlTx {
                 sealed += 1;
             }
         }
+        let tags = sqlx::query!(
+            r#"SELECT device_id as "device_id!: Uuid", sdm_key as "sdm_key!"
+               FROM nfc_tags WHERE sdm_key IS NOT NULL"#
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        for t in tags {
+            if let Some(value) =
+                self.secrets
+                    .reseal(SecretColumn::SdmKey, t.device_id, &t.sdm_key)?
+            {
+                sqlx::query!(
+                    "UPDATE nfc_tags SET sdm_key = $2 WHERE device_id = $1",
+                    t.device_id,
+                    value
+                )
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+                sealed += 1;
+            }
+        }
         Ok(sealed)
     }
 }

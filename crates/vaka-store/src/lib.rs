@@ -12,6 +12,7 @@
 //! own `sqlx.toml`, so every query is checked at compile time against each real engine. The
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
+pub mod app_devices;
 pub mod homecare;
 pub mod records;
 pub mod sealed;
@@ -29,6 +30,7 @@ use vaka_domain::ids::{ApiTokenId, OrganisationId, RoleAssignmentId, SessionId, 
 use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
+pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
@@ -190,6 +192,9 @@ pub trait ReadTx:
     + SupervisionRead
     + AlarmRead
     + HomecareRead
+    + TagRead
+    + LockRead
+    + AppDeviceRead
     + Send
 {
 }
@@ -203,6 +208,9 @@ impl<T> ReadTx for T where
         + SupervisionRead
         + AlarmRead
         + HomecareRead
+        + TagRead
+        + LockRead
+        + AppDeviceRead
         + Send
         + ?Sized
 {
@@ -218,7 +226,16 @@ impl<T> ReadTx for T where
 /// # }
 /// ```
 pub trait WriteTx:
-    ReadTx + DirectoryWrite + AuthWrite + RegistryWrite + SupervisionWrite + AlarmWrite + HomecareWrite
+    ReadTx
+    + DirectoryWrite
+    + AuthWrite
+    + RegistryWrite
+    + SupervisionWrite
+    + AlarmWrite
+    + HomecareWrite
+    + TagWrite
+    + LockWrite
+    + AppDeviceWrite
 {
 }
 
@@ -230,6 +247,9 @@ impl<T> WriteTx for T where
         + SupervisionWrite
         + AlarmWrite
         + HomecareWrite
+        + TagWrite
+        + LockWrite
+        + AppDeviceWrite
         + ?Sized
 {
 }
@@ -866,11 +886,123 @@ pub trait RegistryWrite: Send {
     async fn insert_device_event(&mut self, e: &DeviceEvent) -> StoreResult<()>;
 }
 
+/// NFC tags: the settings of devices of kind `nfc_tag` (`nfc_tags`, keyed by device id).
+#[async_trait]
+pub trait TagRead: Send {
+    /// The tag settings of a device, if it has any.
+    async fn get_tag(&mut self, device: DeviceId) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+
+    /// The tag whose URL carries this id.
+    async fn find_tag_by_tag_id(
+        &mut self,
+        tag_id: &vaka_domain::nfc::TagId,
+    ) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+
+    /// The tag with this UID.
+    async fn find_tag_by_uid(
+        &mut self,
+        uid: &vaka_domain::nfc::TagUid,
+    ) -> StoreResult<Option<vaka_domain::nfc::NfcTag>>;
+}
+
+/// Changes to NFC tags' settings.
+#[async_trait]
+pub trait TagWrite: Send {
+    /// Stores a tag's settings (its key sealed), replacing those it had.
+    async fn upsert_tag(&mut self, tag: &vaka_domain::nfc::NfcTag) -> StoreResult<()>;
+
+    /// Records an accepted tap: the tap's time, its UID when the tag had none, and for a SUN
+    /// tap its counter — only if it is greater than the stored one, decided in the statement,
+    /// so two taps with the same counter are never both accepted. Returns whether it was
+    /// recorded (false: the counter was not greater, a replay).
+    async fn record_tag_tap(
+        &mut self,
+        device: DeviceId,
+        uid: Option<&vaka_domain::nfc::TagUid>,
+        counter: Option<u32>,
+        at: DbInstant,
+    ) -> StoreResult<bool>;
+}
+
 /// Re-exported so backends need not name every id type.
 pub use vaka_domain::ids;
 
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
+
+/// Digital keys: the client's key access set, unlock commands and capabilities (grants), and
+/// the locks' events.
+#[async_trait]
+pub trait LockRead: Send {
+    /// The ways staff get into the client's home (never `KeyAccess::None`).
+    async fn list_key_access(
+        &mut self,
+        client: ClientId,
+    ) -> StoreResult<Vec<vaka_domain::client::KeyAccess>>;
+
+    /// The locks (devices of kind `lock`) assigned to the client, in any status.
+    async fn list_client_locks(&mut self, client: ClientId) -> StoreResult<Vec<DeviceId>>;
+
+    async fn get_lock_grant(
+        &mut self,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    async fn find_lock_grant_by_nonce(
+        &mut self,
+        nonce: &str,
+    ) -> StoreResult<Option<vaka_domain::keys::LockGrant>>;
+
+    /// The user's grants not revoked and not expired at `at`.
+    async fn list_outstanding_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's grants issued since `since`, newest first.
+    async fn list_client_lock_grants(
+        &mut self,
+        client: ClientId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    /// The client's lock events, newest first, at most `limit`.
+    async fn list_client_lock_events(
+        &mut self,
+        client: ClientId,
+        limit: i64,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+
+    /// The lock events of an alarm (unlocks for it), oldest first.
+    async fn list_alarm_lock_events(
+        &mut self,
+        alarm: vaka_domain::ids::AlarmId,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+}
+
+#[async_trait]
+pub trait LockWrite: Send {
+    /// Replaces the client's key access set.
+    async fn set_key_access(
+        &mut self,
+        client: ClientId,
+        kinds: &[vaka_domain::client::KeyAccess],
+        at: jiff::Timestamp,
+        by: Option<UserId>,
+    ) -> StoreResult<()>;
+
+    async fn insert_lock_grant(&mut self, g: &vaka_domain::keys::LockGrant) -> StoreResult<()>;
+
+    /// Revokes the user's outstanding grants at `at` and returns them.
+    async fn revoke_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockGrant>>;
+
+    async fn insert_lock_event(&mut self, e: &vaka_domain::keys::LockEvent) -> StoreResult<()>;
+}
 
 /// A query's rows as records, each converted by its `TryFrom` and a driver error mapped by
 /// [`map_sqlx_error`]: the reads of both backends end in `.records()` instead of repeating

@@ -1,4 +1,5 @@
-//! Secrets sealed at rest: the TOTP secrets of accounts and the DC-09 AES keys of alarm units.
+//! Secrets sealed at rest: the TOTP secrets of accounts, the DC-09 AES keys of alarm units and
+//! the AES keys of SUN NFC tags.
 //!
 //! Login and the alarm receiver need these values back in clear, so they cannot be hashed like
 //! passwords and tokens; the store seals them with XChaCha20-Poly1305 (an AEAD: a changed byte
@@ -43,6 +44,8 @@ pub enum SecretColumn {
     TotpSecret,
     /// `devices.dc09_key`: the AES key of a SIA DC-09 alarm unit.
     Dc09Key,
+    /// `nfc_tags.sdm_key`: the AES key of an NTAG 424 DNA (SUN) tag.
+    SdmKey,
 }
 
 impl SecretColumn {
@@ -50,6 +53,7 @@ impl SecretColumn {
         match self {
             SecretColumn::TotpSecret => "users.totp_secret",
             SecretColumn::Dc09Key => "devices.dc09_key",
+            SecretColumn::SdmKey => "nfc_tags.sdm_key",
         }
     }
 

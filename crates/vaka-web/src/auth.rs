@@ -18,6 +18,16 @@ use crate::identity::{
 };
 use crate::state::AppState;
 
+/// Refuses a request for `path`; a page asked for without a login goes to the login, which
+/// comes back to `back` (the path with its query: a tag's URL keeps its one-time code).
+fn deny_back(path: &str, back: &str, status: StatusCode) -> Response {
+    if status == StatusCode::UNAUTHORIZED && !is_api(path) {
+        let next = urlencode(back);
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    deny(path, status)
+}
+
 fn deny(path: &str, status: StatusCode) -> Response {
     if is_api(path) {
         match status {
@@ -53,6 +63,10 @@ pub async fn check_access(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
+    let back = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_owned());
     let meta = req
         .extensions()
         .get::<RequestMeta>()
@@ -76,12 +90,12 @@ pub async fn check_access(
     }
 
     let Some(token) = session_cookie(&state, &jar) else {
-        return deny(&path, StatusCode::UNAUTHORIZED);
+        return deny_back(&path, &back, StatusCode::UNAUTHORIZED);
     };
     let auth = match state.services.authenticate_session(&token).await {
         Ok(Some(a)) => a,
         Ok(None) => {
-            let res = deny(&path, StatusCode::UNAUTHORIZED);
+            let res = deny_back(&path, &back, StatusCode::UNAUTHORIZED);
             return (jar.add(clear_session_cookie(&state)), res).into_response();
         }
         Err(e) => {

@@ -1,5 +1,6 @@
 //! Where devices connect: `GET /camera/v1/connect` upgrades a camera's authenticated request
-//! to the WebSocket of the camera protocol (`docs/CAMERA-PROTOCOL.md`).
+//! to the WebSocket of the camera protocol (`docs/CAMERA-PROTOCOL.md`), `GET /lock/v1/connect`
+//! a lock's to the lock protocol (`docs/LOCK-PROTOCOL.md`).
 
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,6 +17,7 @@ use crate::state::AppState;
 /// not a user's, is checked in the handler.
 pub fn register(r: Routes) -> Routes {
     r.get("/camera/v1/connect", Access::Public, camera_connect)
+        .get("/lock/v1/connect", Access::Public, lock_connect)
 }
 
 /// Bytes each camera connection reads at a time.
@@ -61,5 +63,49 @@ pub async fn camera_connect(
     ws.max_message_size(max)
         .max_frame_size(max)
         .read_buffer_size(CAMERA_READ_BUFFER)
+        .on_upgrade(move |socket| async move { hub.serve(device.id, socket).await })
+}
+
+/// Bytes each lock connection reads at a time (a lock's messages are at most 4 KiB).
+pub const LOCK_READ_BUFFER: usize = 4 * 1024;
+
+pub async fn lock_connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    let refused = |why: &'static str| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", why).into_response()
+    };
+    let Some(credential) = bearer(&headers) else {
+        return refused("connect with the lock's credential as a bearer token");
+    };
+    let device = match state
+        .services
+        .authenticate_device(credential, DeviceKind::Lock)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(reason = ?e, "lock refused");
+            return refused(match e {
+                DeviceRefused::UnknownCredential => "the credential is not valid",
+                DeviceRefused::WrongKind => "the credential is not a lock's",
+                DeviceRefused::Retired => "the lock is returned or decommissioned",
+            });
+        }
+    };
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text())
+                .into_response();
+        }
+    };
+    let hub = state.locks.clone();
+    let max = vaka_lock_protocol::MAX_TEXT_BYTES;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .read_buffer_size(LOCK_READ_BUFFER)
         .on_upgrade(move |socket| async move { hub.serve(device.id, socket).await })
 }

@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod i18n;
 pub mod identity;
 pub mod kept_reports;
+pub mod lock_reports;
 pub mod ops;
 pub mod page;
 pub mod reports;
@@ -78,7 +79,8 @@ pub fn build(state: AppState) -> App {
         )
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/static/{file}", get(static_file));
+        .route("/static/{file}", get(static_file))
+        .merge(ui::staffapp::assets());
     // `/metrics` is not here: it has a listener of its own (loopback by default), as the
     // figures tell an outsider how busy the alarm centre is.
     let router = router

@@ -54,6 +54,8 @@ pub struct Inner {
     pub demo_logins: Vec<DemoLogin>,
     /// The connected cameras.
     pub cameras: vaka_gateway::camera::CameraHub,
+    /// The connected locks.
+    pub locks: vaka_gateway::lock::LockHub,
     /// Each session's last import report, for its further pages and its CSV file.
     pub import_reports: crate::kept_reports::KeptReports,
 }
@@ -77,6 +79,11 @@ impl AppState {
     ) -> Self {
         let per_min =
             NonZeroU32::new(config.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let (locks, reports) = vaka_gateway::lock::LockHub::new(
+            vaka_gateway::lock::LockSettings::default(),
+            services.clock.clone(),
+        );
+        crate::lock_reports::spawn_lock_reports(&services, &locks, reports);
         Self(Arc::new(Inner {
             services,
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_min)),
@@ -87,6 +94,7 @@ impl AppState {
                 vaka_gateway::camera::CameraSettings::default(),
             ),
             import_reports: crate::kept_reports::KeptReports::default(),
+            locks,
         }))
     }
 

@@ -28,5 +28,10 @@ reasons! {
         /// A sensitive action through an API token: it needs a person's fresh second factor,
         /// so only a logged-in session may do it.
         FreshSecondFactorNeedsSession => "auth-fresh-second-factor-needs-session",
+        /// A PIN for the staff app that is not 4–8 digits, or too easy to guess (one digit
+        /// repeated, a straight run such as 1234).
+        PinTooWeak => "auth-pin-too-weak",
+        /// A device key asked for through an API token: only a phone's logged-in session may.
+        AppDeviceNeedsSession => "auth-app-device-needs-session",
     }
 }

@@ -14,8 +14,10 @@ mod directory;
 mod homecare;
 mod import;
 mod input;
+mod key;
 mod registry;
 mod supervision;
+mod tag;
 
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
@@ -25,8 +27,10 @@ pub use directory::DirectoryReason;
 pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
+pub use key::KeyReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
+pub use tag::TagReason;
 
 /// An argument of a reason's message (a Fluent variable).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +159,8 @@ pub enum Reason {
     Device(DeviceReason),
     Import(ImportReason),
     Homecare(HomecareReason),
+    Tag(TagReason),
+    Key(KeyReason),
 }
 
 macro_rules! each_area {
@@ -170,6 +176,8 @@ macro_rules! each_area {
             Reason::Device($r) => $e,
             Reason::Import($r) => $e,
             Reason::Homecare($r) => $e,
+            Reason::Tag($r) => $e,
+            Reason::Key($r) => $e,
         }
     };
 }
@@ -198,6 +206,8 @@ impl Reason {
             DeviceReason::IDS,
             ImportReason::IDS,
             HomecareReason::IDS,
+            TagReason::IDS,
+            KeyReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -18,6 +18,11 @@
 //!   is `{:04X}` of base + i, taken through the device lifecycle to `active`: the accounts
 //!   `vaka-alarm-bench --accounts-from 0x2000 --connections N` sends from (`scripts/bench
 //!   alarms`).
+//! - `vaka-bench unlock [--database URL] --concurrency 200 --requests 20` times unlock
+//!   decisions through the service (the rule over the caller's grounds, the grant written and
+//!   its audit entry committed; the lock taken as online): a night patrol on its shift opens a
+//!   client's lock from `concurrency` tasks at once, `requests` times each, and prints
+//!   percentiles.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -92,6 +97,17 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         phones: u64,
     },
+    /// Time unlock decisions with their audit entries, many at once.
+    Unlock {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        concurrency: usize,
+        /// Unlocks each concurrent task asks for, one after the other.
+        #[arg(long, default_value_t = 20)]
+        requests: usize,
+    },
     /// Provision safety-alarm clients with active alarm units, one DC-09 account each, for
     /// `vaka-alarm-bench`.
     ProvisionAlarms {
@@ -138,6 +154,20 @@ async fn main() -> anyhow::Result<()> {
                 count as f64 / took.as_secs_f64(),
                 bench.store.backend().name()
             );
+            bench.close().await;
+            Ok(())
+        }
+        Command::Unlock {
+            database,
+            concurrency,
+            requests,
+        } => {
+            // At night, so that the night patrol's shift is the ground.
+            let clock = vaka_domain::clock::ManualClock::new(
+                "2026-12-03T22:00:00Z".parse().context("a time")?,
+            );
+            let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
+            bench.unlocks(concurrency, requests).await?;
             bench.close().await;
             Ok(())
         }
@@ -510,6 +540,13 @@ struct Bench {
 
 impl Bench {
     async fn open(database: Option<String>) -> anyhow::Result<Self> {
+        Self::open_with_clock(database, Arc::new(SystemClock)).await
+    }
+
+    async fn open_with_clock(
+        database: Option<String>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let (url, tmp) = if let Some(url) = database {
             (url, None)
         } else {
@@ -525,11 +562,7 @@ impl Bench {
             ..Config::default()
         };
         let store = vaka_server::store::open(&cfg).await?;
-        let services = Services::new(
-            store.clone(),
-            Arc::new(SystemClock),
-            ServiceConfig::default(),
-        );
+        let services = Services::new(store.clone(), clock, ServiceConfig::default());
         let now = vaka_store::values::to_db_precision(services.now());
         let org = |kind, pk, name: &str| Organisation {
             id: OrganisationId::new(),
@@ -605,6 +638,157 @@ impl Bench {
     /// order, the administrator registers an alarm unit with the DC-09 account `{:04X}` of
     /// `base + i` (and the key, if any) and takes it through assign, install, test and
     /// activate. Checks that the receiver's directory then lists every account; returns them.
+    /// A client with an active lock in the first unit, a night patrol covering that unit and
+    /// one of its staff; then `concurrency` tasks each ask `requests` unlocks one after another.
+    async fn unlocks(&self, concurrency: usize, requests: usize) -> anyhow::Result<()> {
+        use vaka_domain::client::{AreaType, KeyAccess};
+        use vaka_domain::device::{DeviceKind, DeviceStep};
+        use vaka_domain::personnummer::IdentityKind;
+        use vaka_service::keys::UnlockInput;
+        use vaka_service::registry::clients::ClientInput;
+        use vaka_service::registry::devices::{DeviceInput, DeviceStepInput, TestSeen};
+
+        let (provider, unit) = *self.units.first().context("no unit")?;
+        let meta = RequestMeta::default();
+        let admin = Ctx::new(&self.admin, &meta);
+        let patrol_unit = self
+            .services
+            .create_unit(
+                &admin,
+                NewUnitInput {
+                    organisation_id: provider,
+                    name: "Nattpatrullen".into(),
+                    kind: UnitKind::NightPatrol,
+                },
+            )
+            .await?
+            .id;
+        self.services
+            .set_unit_coverage(&admin, patrol_unit, vec![unit])
+            .await?;
+        let patrol = bench_user(
+            &self.services,
+            "bench.patrol",
+            Role::NightPatrol,
+            provider,
+            Some(patrol_unit),
+        )
+        .await?;
+        let client = self
+            .services
+            .create_client(
+                &Ctx::new(&self.assessor, &meta),
+                ClientInput {
+                    identity_kind: Some(IdentityKind::Personnummer),
+                    identity: personnummer(1),
+                    name: name(1),
+                    address_street: Some("Storgatan 1".into()),
+                    address_postcode: Some("731 30".into()),
+                    address_city: Some("Köping".into()),
+                    phone: None,
+                    provider_id: Some(provider),
+                    unit_id: Some(unit),
+                    protection: None,
+                    area_type: Some(AreaType::Town),
+                    key_access: Some(KeyAccess::DigitalLock),
+                    key_note: None,
+                    contacts: Vec::new(),
+                },
+            )
+            .await?;
+        let lock = self
+            .services
+            .register_device(
+                &admin,
+                DeviceInput {
+                    kind: DeviceKind::Lock,
+                    serial: "LK-BENCH".into(),
+                    model: "Bench Lock".into(),
+                    firmware: None,
+                    dc09_account: None,
+                    dc09_key: None,
+                    dc09_key_style: None,
+                },
+            )
+            .await?
+            .device
+            .id;
+        for step in [
+            DeviceStep::Assign,
+            DeviceStep::Install,
+            DeviceStep::PassTest,
+            DeviceStep::Activate,
+        ] {
+            self.services
+                .device_step(
+                    &admin,
+                    lock,
+                    DeviceStepInput {
+                        step,
+                        client_id: (step == DeviceStep::Assign).then_some(client.id),
+                        note: None,
+                    },
+                    TestSeen::Fixture,
+                )
+                .await?;
+        }
+        // Warm up (connections, statement caches).
+        for _ in 0..20 {
+            self.services
+                .unlock(
+                    &Ctx::new(&patrol, &meta),
+                    lock,
+                    UnlockInput::default(),
+                    &|_| true,
+                )
+                .await?;
+        }
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..concurrency {
+            let services = self.services.clone();
+            let patrol = patrol.clone();
+            tasks.push(tokio::spawn(async move {
+                let meta = RequestMeta::default();
+                let ctx = Ctx::new(&patrol, &meta);
+                let mut took = Vec::with_capacity(requests);
+                for _ in 0..requests {
+                    let t = Instant::now();
+                    let r = services
+                        .unlock(&ctx, lock, UnlockInput::default(), &|_| true)
+                        .await;
+                    took.push((t.elapsed(), r.is_ok()));
+                }
+                took
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await?);
+        }
+        let wall = started.elapsed();
+        let refused = all.iter().filter(|(_, ok)| !ok).count();
+        let mut ms: Vec<f64> = all.iter().map(|(d, _)| d.as_secs_f64() * 1e3).collect();
+        ms.sort_by(f64::total_cmp);
+        // The q-th quantile by rank (`q` in per mille).
+        let at = |q: usize| {
+            let i = (ms.len().saturating_sub(1) * q).div_ceil(1000);
+            ms.get(i).copied().unwrap_or(0.0)
+        };
+        println!(
+            "{} unlocks ({refused} refused) from {concurrency} concurrent tasks in {:.2} s ({:.0}/s) on {}: p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+            all.len(),
+            wall.as_secs_f64(),
+            all.len() as f64 / wall.as_secs_f64(),
+            self.store.backend().name(),
+            at(500),
+            at(900),
+            at(990),
+            at(1000)
+        );
+        Ok(())
+    }
+
     async fn provision_alarms(
         &self,
         count: u64,

@@ -434,6 +434,26 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (SUPERVISE, Target::None),
         ),
         ((g.clone(), "/patrol"), (PATROL, Target::None)),
+        // The staff app's shell: the same page for all who register visits (its data comes
+        // from the API).
+        (
+            (g.clone(), "/app"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (g.clone(), "/app/visit"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        // A phone's PIN login: for those who register visits (the use case also wants a
+        // session, not a token; its refusal of a token is not a 403).
+        (
+            (p.clone(), "/api/v1/app/device"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (p.clone(), "/api/v1/app/device/{id}/revoke"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
         // Safety alarms: the alarm centre's queue and steps, the responders' list.
         ((g.clone(), "/api/v1/alarms"), (ALARMS, Target::None)),
         (
@@ -441,6 +461,11 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (PATROL, Target::None),
         ),
         ((g.clone(), "/api/v1/alarms/{id}"), (ALARM_READERS, READ_A1)),
+        // Those who register visits (VisitRegister); found only in the demo.
+        (
+            (g.clone(), "/api/v1/app/demo/tag-read"),
+            (PATROL, Target::None),
+        ),
         // Taking is the operator's; a responder's own steps are tested in `alarms.rs`.
         ((p.clone(), "/api/v1/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/alarms"), (ALARMS, Target::None)),
@@ -465,6 +490,30 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ((g.clone(), "/alarms/{id}/events"), (ALARM_READERS, READ_A1)),
         ((p.clone(), "/alarms/{id}/steps"), (ALARMS, READ_A1)),
         ((g.clone(), "/api/v1/visits"), (PATROL, Target::None)),
+        // Digital keys: responders open (the rule decides when, tested in `locks.rs`); the
+        // key access is read with the client and set by those who edit client records.
+        (
+            (p.clone(), "/api/v1/app/locks/{lock_id}/unlock"),
+            (PATROL, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/app/capabilities"),
+            (PATROL, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/locks/public-key"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (g.clone(), "/api/v1/clients/{id}/key-access"),
+            (CLIENT_READ, READ_A1),
+        ),
+        (
+            (Method::PUT, "/api/v1/clients/{id}/key-access"),
+            (CLIENT_WRITE, WRITE_A1),
+        ),
+        ((g.clone(), "/clients/{id}/keys"), (CLIENT_READ, READ_A1)),
+        ((p.clone(), "/clients/{id}/keys"), (CLIENT_WRITE, WRITE_A1)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
             (PATROL, READ_A1),
@@ -503,6 +552,18 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ),
         (
             (p.clone(), "/devices/{id}/credential"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/tags/order"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag"),
+            (ADMIN, Target::Everything),
+        ),
+        (
+            (p.clone(), "/devices/{id}/tag/replace"),
             (ADMIN, Target::Everything),
         ),
         (
@@ -589,8 +650,15 @@ const OPEN: &[(&str, &str)] = &[
     ("POST", "/login/enrol"),
     ("POST", "/logout"),
     ("GET", "/api/v1/openapi.json"),
+    // The phone's device key and PIN are its credential (tests in `app_devices.rs`).
+    ("POST", "/api/v1/app/unlock"),
     // Devices authenticate with their own credential (tests in `cameras.rs`).
     ("GET", "/camera/v1/connect"),
+    // The URL on an NFC tag: any logged-in user; who it leads where is the tag's client's
+    // need-to-know (tests in `tags.rs`).
+    ("GET", "/t/{tag_id}"),
+    // Locks too (tests in `locks.rs`).
+    ("GET", "/lock/v1/connect"),
 ];
 
 fn covers(actor: &Person, w: &World, target: Target) -> bool {
@@ -797,6 +865,7 @@ fn request(
             vec![],
         ),
         ("POST", "/api/v1/users/{id}/tokens") => (Some(json!({"name": "matrix"})), vec![]),
+        ("POST", "/api/v1/app/device") => (Some(json!({"pin": "2580"})), vec![]),
         // Valid bodies for client routes, so that a refusal comes from need-to-know and not
         // from the body.
         ("POST", "/api/v1/clients") | ("PUT", "/api/v1/clients/{id}") => (
@@ -815,6 +884,9 @@ fn request(
                         "given_by": "client", "given_on": "2026-11-21"})),
             vec![],
         ),
+        ("PUT", "/api/v1/clients/{id}/key-access") => {
+            (Some(json!({"key_access": ["key_box"]})), vec![])
+        }
         ("PUT", "/api/v1/clients/{id}/plan") => {
             (Some(json!({"mode": "camera", "times": "23:00"})), vec![])
         }

@@ -63,6 +63,7 @@ pub struct TestApp {
     pub router: Router,
     /// The camera gateway's hub of this application.
     pub cameras: vaka_gateway::camera::CameraHub,
+    pub locks: vaka_gateway::lock::LockHub,
     pub services: Services,
     pub clock: ManualClock,
     pub backend: Backend,
@@ -179,6 +180,7 @@ impl TestApp {
             vaka_server::serve::state(&cfg, store.clone(), Arc::new(clock.clone()), Vec::new());
         let services = state.services.clone();
         let cameras = state.cameras.clone();
+        let locks = state.locks.clone();
         let app = vaka_web::build(state);
         let router = app
             .router
@@ -186,6 +188,7 @@ impl TestApp {
         Self {
             router,
             cameras,
+            locks,
             services,
             clock,
             backend,

@@ -8,7 +8,6 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use vaka_domain::ids::ClientId;
-use vaka_store::HomecareRead;
 
 use crate::db_tests;
 use crate::support::{TestApp, ok, read};

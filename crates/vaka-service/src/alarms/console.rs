@@ -796,7 +796,10 @@ fn responder_access(ctx: &Ctx<'_>, c: &Client, group: &[UserId]) -> HomeAccess {
 
 /// The links of the chain the caller answers for, by the kinds of their units; a role without
 /// a unit answers for every link.
-async fn responder_links(ctx: &Ctx<'_>, tx: &mut dyn ReadTx) -> WorkResult<Vec<ChainLink>> {
+pub(crate) async fn responder_links(
+    ctx: &Ctx<'_>,
+    tx: &mut dyn ReadTx,
+) -> WorkResult<Vec<ChainLink>> {
     let mut links = Vec::new();
     for a in ctx
         .principal

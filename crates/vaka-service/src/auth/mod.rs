@@ -11,6 +11,7 @@
 //! [`passwords`] (changing one's own), [`tokens`] (bearer tokens), [`step_up`] (a fresh second
 //! factor for the sensitive actions).
 
+mod app_devices;
 mod login;
 mod passwords;
 mod second_factor;
@@ -18,6 +19,9 @@ mod sessions;
 mod step_up;
 mod tokens;
 
+pub use app_devices::{
+    APP_DEVICE_LIFETIME, APP_PIN_TRIES, AppUnlock, IssuedAppDevice, pin_acceptable,
+};
 pub use second_factor::{check_totp, current_totp_code};
 pub use tokens::API_TOKEN_PREFIX;
 

@@ -83,6 +83,9 @@ impl Services {
         self.door
             .change(ctx.op(AuditAction::LogoutEverywhere, PROFILE), async |w| {
                 let n = w.delete_user_sessions(ctx.principal.user_id).await?;
+                // The staff app's PIN logins end too.
+                let at = DbInstant::new(w.now());
+                w.revoke_user_app_devices(ctx.principal.user_id, at).await?;
                 w.succeeded(None, |e| {
                     e.details(serde_json::json!({ "sessions": n }).to_string())
                 });

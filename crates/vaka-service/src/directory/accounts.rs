@@ -346,16 +346,26 @@ impl Services {
                 let now = w.now();
                 let sessions = w.delete_user_sessions(id).await?;
                 let tokens = w.revoke_user_tokens(id, DbInstant::new(now)).await?;
+                w.revoke_user_app_devices(id, DbInstant::new(now)).await?;
+                let keys = crate::keys::revoke_user_grants(w, id).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id).details(
-                        serde_json::json!({ "sessions_ended": sessions, "tokens_revoked": tokens })
-                            .to_string(),
+                        serde_json::json!({
+                            "sessions_ended": sessions,
+                            "tokens_revoked": tokens,
+                            "lock_grants_revoked": keys.len(),
+                        })
+                        .to_string(),
                     )
                 });
                 account.deactivated_at = Some(to_db_precision(now));
-                Ok(account)
+                Ok((account, keys))
             })
             .await
+            .map(|(account, keys)| {
+                self.locks_revoked(keys);
+                account
+            })
     }
 
     pub async fn reactivate_user(&self, ctx: &Ctx<'_>, id: UserId) -> ServiceResult<UserAccount> {
@@ -422,6 +432,7 @@ impl Services {
                 let now = DbInstant::new(w.now());
                 w.set_password(id, &hash, true, now).await?;
                 w.delete_user_sessions(id).await?;
+                w.revoke_user_app_devices(id, now).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id)
                         .details(serde_json::json!({ "reset_by_admin": true }).to_string())
@@ -452,6 +463,8 @@ impl Services {
                     w.set_totp_pending(id, None).await?;
                     w.replace_recovery_codes(id, &[]).await?;
                     w.delete_user_sessions(id).await?;
+                    let at = DbInstant::new(w.now());
+                    w.revoke_user_app_devices(id, at).await?;
                     w.succeeded(Some(&grant), |e| {
                         e.subject("user", id)
                             .details(serde_json::json!({ "reset": true }).to_string())

@@ -106,12 +106,16 @@ impl Services {
                     .ok_or(Fault::not_found("role assignment"))?;
                 w.delete_assignment(a.id).await?;
                 recompute_reach(&mut **w, user).await?;
+                // Removed from a unit: the user's outstanding lock grants end with it (a new
+                // unlock is decided on the roles left).
+                let keys = crate::keys::revoke_user_grants(w, user).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", user).details(role_details(a))
                 });
-                Ok(())
+                Ok(keys)
             })
             .await
+            .map(|keys| self.locks_revoked(keys))
     }
 
     /// Issues a bearer token for a user in the caller's scope. Needs the caller's fresh second

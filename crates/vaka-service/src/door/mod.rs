@@ -36,6 +36,16 @@ pub(crate) struct Door {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     appender: Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<appender::Pending>>>,
+    /// Every unit of work holds this shared while it runs; [`Door::quiesce`] takes it
+    /// exclusively at shutdown, so that once it returns no unit is running and none starts.
+    gate: Arc<tokio::sync::RwLock<Open>>,
+}
+
+/// Whether the door still opens units of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Yes,
+    Closed,
 }
 
 /// On whose behalf a unit of work acts, and for what: the audit entries it writes are built
@@ -293,7 +303,34 @@ impl Door {
             store,
             clock,
             appender: Arc::new(tokio::sync::OnceCell::new()),
+            gate: Arc::new(tokio::sync::RwLock::new(Open::Yes)),
         }
+    }
+
+    /// Lets a unit of work in, or refuses it once the server is stopping.
+    async fn enter(&self) -> ServiceResult<tokio::sync::RwLockReadGuard<'_, Open>> {
+        let open = self.gate.read().await;
+        if *open == Open::Closed {
+            return Err(ServiceError::Unavailable(vaka_domain::error::Cause::msg(
+                "the server is stopping",
+            )));
+        }
+        Ok(open)
+    }
+
+    /// Stops the door for shutdown: waits for the units of work in flight to finish (a read's
+    /// entries committed with it), refuses every later one, and returns the head of the audit
+    /// chain, which nothing can move any more. The last signed checkpoint is made from it, so
+    /// it covers every entry the server wrote.
+    pub(crate) async fn quiesce(&self) -> StoreResult<(u64, [u8; 32])> {
+        let mut open = self.gate.write().await;
+        *open = Open::Closed;
+        // Read in a write transaction: it waits for a commit still running on the writer
+        // (one whose caller stopped waiting for it, such as an aborted job's).
+        let mut tx = self.store.begin().await?;
+        let head = tx.audit_head().await;
+        drop(tx);
+        head
     }
 
     /// *Authorise → rule → write → audit → commit*: runs `work` in a write transaction and
@@ -304,6 +341,7 @@ impl Door {
         op: Op<'_>,
         work: impl AsyncFnOnce(&mut Change<'_>) -> Result<T, Fault>,
     ) -> ServiceResult<T> {
+        let _open = self.enter().await?;
         let now = self.now_for(&op);
         let tx = self.store.begin().await.map_err(ServiceError::from)?;
         let mut unit = Change {
@@ -334,6 +372,7 @@ impl Door {
         op: Op<'_>,
         work: impl AsyncFnOnce(&mut Read<'_>) -> Result<T, Fault>,
     ) -> ServiceResult<T> {
+        let _open = self.enter().await?;
         let now = self.now_for(&op);
         let tx = self.store.begin_read().await.map_err(ServiceError::from)?;
         let mut unit = Read {
@@ -362,6 +401,12 @@ impl Door {
     /// Writes one entry in a transaction of its own: an event that changes nothing else (a
     /// failed login, a route refused by its declared permission).
     pub(crate) async fn audit_alone(&self, entry: NewAuditEntry) -> ServiceResult<()> {
+        let _open = self.enter().await?;
+        self.append_alone(entry).await
+    }
+
+    /// [`Self::audit_alone`] inside a unit of work that is already in.
+    async fn append_alone(&self, entry: NewAuditEntry) -> ServiceResult<()> {
         let tx = self.store.begin().await?;
         tx.commit(std::slice::from_ref(&entry)).await?;
         Ok(())
@@ -371,11 +416,11 @@ impl Door {
     async fn settle(&self, fault: Fault) -> ServiceError {
         match fault {
             Fault::Error(e) => e,
-            Fault::Denied(d) => match self.audit_alone(d.entry).await {
+            Fault::Denied(d) => match self.append_alone(d.entry).await {
                 Ok(()) => ServiceError::Forbidden(d.reason),
                 Err(e) => e,
             },
-            Fault::Refused(d) => match self.audit_alone(d.entry).await {
+            Fault::Refused(d) => match self.append_alone(d.entry).await {
                 Ok(()) => ServiceError::Conflict(d.reason),
                 Err(e) => e,
             },
@@ -424,5 +469,75 @@ pub(crate) struct AuditPages(Arc<dyn Store>);
 impl AuditPages {
     pub(crate) async fn page(&self, after: u64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         self.0.audit_page(after, limit).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vaka_store_sqlite::{SqliteOptions, SqliteStore};
+
+    async fn door(dir: &std::path::Path) -> Door {
+        let store = SqliteStore::open_path(&dir.join("door.db"), &SqliteOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let clock = vaka_domain::clock::ManualClock::new(Timestamp::UNIX_EPOCH);
+        Door::new(Arc::new(store), Arc::new(clock))
+    }
+
+    /// Shutdown's last checkpoint is taken from `quiesce`: it waits for a unit of work in
+    /// flight (here a read whose entry is committed only after its work returns), so the head
+    /// it returns covers that entry, and every later unit is refused.
+    #[tokio::test]
+    async fn quiesce_waits_for_work_in_flight_and_refuses_later_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let door = door(dir.path()).await;
+        let (inside_tx, inside) = tokio::sync::oneshot::channel::<()>();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let reader = {
+            let door = door.clone();
+            tokio::spawn(async move {
+                let op = Op::system(AuditAction::AccessDenied, "test");
+                door.read(op, async |r| {
+                    let e = r.entry(Outcome::Success, None);
+                    r.record(e);
+                    inside_tx.send(()).unwrap();
+                    released.await.unwrap();
+                    Ok(())
+                })
+                .await
+            })
+        };
+        inside.await.unwrap();
+        let quiescing = {
+            let door = door.clone();
+            tokio::spawn(async move { door.quiesce().await })
+        };
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            !quiescing.is_finished(),
+            "quiesce returned while a read ran"
+        );
+        release.send(()).unwrap();
+        reader.await.unwrap().unwrap();
+        let head = quiescing.await.unwrap().unwrap();
+        assert_eq!(head.0, 1, "the read's entry is under the head");
+
+        let op = Op::system(AuditAction::AccessDenied, "test");
+        let later = door.change(op, async |_| Ok(())).await;
+        assert!(
+            matches!(later, Err(ServiceError::Unavailable(_))),
+            "{later:?}"
+        );
+        let op = Op::system(AuditAction::AccessDenied, "test");
+        let read = door.read(op, async |_| Ok(())).await;
+        assert!(
+            matches!(read, Err(ServiceError::Unavailable(_))),
+            "{read:?}"
+        );
+        door.close().await;
     }
 }

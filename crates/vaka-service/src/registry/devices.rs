@@ -116,7 +116,7 @@ pub(crate) fn admin_refusal<'a>(
 }
 
 /// The caller's right to manage devices, or an audited refusal for `reason`.
-fn manage_devices<'a>(
+pub(crate) fn manage_devices<'a>(
     w: &impl Work<'a>,
     reason: DeviceReason,
     subject: Option<(&str, String)>,

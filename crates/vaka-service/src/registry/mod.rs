@@ -4,7 +4,7 @@
 //! By concern: [`clients`] (the record, the client's page, the named group of a protected
 //! client), [`decisions`] (decisions, orders, the follow-up report), [`care`] (consent, the
 //! supervision plan, pauses), [`devices`], [`import`] and [`protection`] (lifting or lowering
-//! a protected identity).
+//! a protected identity) and [`tags`] (NFC tags at clients' doors, and what a tap proves).
 
 pub mod care;
 pub mod clients;
@@ -12,6 +12,7 @@ pub mod decisions;
 pub mod devices;
 pub mod import;
 pub mod protection;
+pub mod tags;
 
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -4,12 +4,15 @@
 //! session cookie of a logged-in browser. Errors are `application/problem+json`.
 
 pub mod alarms;
+pub mod app_device;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
+pub mod keys;
 pub mod me;
 pub mod registry;
 pub mod supervision;
+pub mod tags;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -63,7 +66,9 @@ impl FromRequestParts<AppState> for Api {
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
         (name = "homecare", description = "Home care: the staff app's day and sync, visit plans, corrections, approval and lock dates"),
-        (name = "me", description = "The caller")
+        (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
+        (name = "me", description = "The caller"),
+        (name = "app", description = "The staff app's login on a phone: device key and PIN")
     )
 )]
 pub struct ApiDoc;
@@ -378,6 +383,30 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(Permission::PaymentBasisRead),
             routes!(homecare::payment_basis),
+        )
+        .api(Access::Permission(DispatchRespond), routes!(keys::unlock))
+        .api(
+            Access::Permission(DispatchRespond),
+            routes!(keys::capabilities),
+        )
+        .api(Access::Authenticated, routes!(keys::public_key))
+        .api(Access::Permission(ClientRead), routes!(keys::key_access))
+        .api(
+            Access::Permission(ClientWrite),
+            routes!(keys::set_key_access),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::enrol),
+        )
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(app_device::revoke),
+        )
+        .api(Access::Public, routes!(app_device::unlock))
+        .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(tags::demo_tag_read),
         )
 }
 

@@ -69,6 +69,14 @@ macro_rules! locale_files {
                 "homecare.ftl",
                 include_str!(concat!("../../locales/", $lang, "/homecare.ftl")),
             ),
+            (
+                "keys.ftl",
+                include_str!(concat!("../../locales/", $lang, "/keys.ftl")),
+            ),
+            (
+                "app.ftl",
+                include_str!(concat!("../../locales/", $lang, "/app.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -79,6 +87,8 @@ macro_rules! locale_files {
             reasons!($lang, "device"),
             reasons!($lang, "import"),
             reasons!($lang, "homecare"),
+            reasons!($lang, "tag"),
+            reasons!($lang, "key"),
         ]
     };
 }
@@ -93,8 +103,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 15] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 15] = locale_files!("en");
+const SV_FILES: [(&str, &str); 19] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 19] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -253,6 +263,18 @@ impl Tr {
     pub fn message<'a>(&self, id: &'a str, args: &[(&str, Arg<'_>)]) -> Cow<'a, str> {
         format_message(self.lang.bundle(), id, Some(&fluent_args(args)))
             .unwrap_or(Cow::Borrowed(id))
+    }
+
+    /// The message `id` when it needs no arguments (formats without an error); `None` for an
+    /// unknown id or one that needs arguments. (The staff app hands such words to its script.)
+    pub fn plain(&self, id: &str) -> Option<String> {
+        let pattern = self.lang.bundle().get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = self
+            .lang
+            .bundle()
+            .format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
     }
 
     /// The name of a code: the message `{prefix}-{code}`, e.g. `role-operator`; the code

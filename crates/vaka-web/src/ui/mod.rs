@@ -9,9 +9,12 @@ pub mod alarms;
 pub mod audit;
 pub mod directory;
 pub mod homecare;
+pub mod keys;
 pub mod patrol;
 pub mod registry;
+pub mod staffapp;
 pub mod supervision;
+pub mod tags;
 pub mod widgets;
 
 use crate::routes::Routes;
@@ -24,6 +27,9 @@ pub fn register(r: Routes) -> Routes {
     let r = audit::register(r);
     let r = supervision::register(r);
     let r = alarms::register(r);
+    let r = tags::register(r);
     let r = homecare::register(r);
-    patrol::register(r)
+    let r = keys::register(r);
+    let r = patrol::register(r);
+    staffapp::register(r)
 }

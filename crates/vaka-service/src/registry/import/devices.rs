@@ -11,9 +11,10 @@ use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::device::{
     Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep,
 };
-use vaka_domain::ids::{ClientId, DeviceEventId, UnitId};
+use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId, UnitId};
+use vaka_domain::nfc::{NfcTag, SdmKey, TagId, TagStrength, TagUid};
 use vaka_domain::personnummer::{ClientIdentity, ReserveId};
-use vaka_domain::reason::{ImportReason, InputReason};
+use vaka_domain::reason::{ImportReason, InputReason, TagReason};
 use vaka_store::ReadTx;
 use vaka_store::values::to_db_precision;
 
@@ -53,7 +54,64 @@ pub const DEVICE_COLUMNS: &[Column] = &[
         false,
         "the client the device is assigned to: personnummer, samordningsnummer or reserve id",
     ),
+    col(
+        "tag_strength",
+        false,
+        "NFC tags: sun (NTAG 424 DNA, a one-time code on every read) or plain (NTAG21x, weaker)",
+    ),
+    col("tag_uid", false, "NFC tags: the serial number (UID) in hex"),
+    col(
+        "tag_key",
+        false,
+        "NFC tags, sun: the AES key, 32 hex digits",
+    ),
 ];
+
+/// The tag settings of a device row: for an NFC tag its strength, UID and — for a SUN tag —
+/// key, with a new tag id; none for a tag given without them (set up later on its page) and
+/// for other kinds, which may not have them.
+fn tag_of(table: &Table, row: &Row, d: &Device) -> Result<Option<NfcTag>, ImportProblem> {
+    let at = |field: &str, reason: TagReason| problem(Some(row.line), Some(field), reason);
+    let strength = code_of(
+        table,
+        row,
+        "tag_strength",
+        TagStrength::ALL,
+        TagStrength::code,
+    )?;
+    let uid = table.get(row, "tag_uid");
+    let key = table.get(row, "tag_key");
+    if d.kind != DeviceKind::NfcTag {
+        if strength.is_some() || !uid.is_empty() || !key.is_empty() {
+            return Err(at("tag_strength", TagReason::OnlyNfcTags));
+        }
+        return Ok(None);
+    }
+    if strength.is_none() && uid.is_empty() && key.is_empty() {
+        return Ok(None);
+    }
+    let strength = strength.ok_or_else(|| at("tag_strength", TagReason::SettingsRequired))?;
+    let uid = (!uid.is_empty())
+        .then(|| TagUid::parse(uid).map_err(|_| at("tag_uid", TagReason::BadUid)))
+        .transpose()?;
+    let sdm_key = match (strength, key.is_empty()) {
+        (TagStrength::Sun, true) => return Err(at("tag_key", TagReason::SunNeedsKey)),
+        (TagStrength::Plain, false) => return Err(at("tag_key", TagReason::PlainTakesNoKey)),
+        (TagStrength::Sun, false) => {
+            Some(SdmKey::parse(key).map_err(|_| at("tag_key", TagReason::BadKey))?)
+        }
+        (TagStrength::Plain, true) => None,
+    };
+    Ok(Some(NfcTag {
+        device_id: d.id,
+        tag_id: TagId::from_random(crate::secrets::random_bytes::<16>()),
+        uid,
+        strength,
+        sdm_key,
+        last_counter: None,
+        last_tap_at: None,
+    }))
+}
 
 /// A client identity as a device row names it: an official number, else a reserve id.
 fn any_identity(text: &str, today: jiff::civil::Date) -> Option<String> {
@@ -92,6 +150,8 @@ struct DeviceRows {
     now: Timestamp,
     /// The caller's right to manage devices.
     grant: Assignment,
+    /// The settings of the NFC tags among the rows, by device.
+    tags: HashMap<DeviceId, NfcTag>,
 }
 
 impl DeviceRows {
@@ -102,6 +162,7 @@ impl DeviceRows {
         let mut serials = Vec::new();
         let mut accounts = Vec::new();
         let mut good = Vec::new();
+        let mut tags = HashMap::new();
         for row in table.rows.iter().filter(|r| r.readable) {
             let checked = device_input(table, row).and_then(|input| {
                 let serial = input.serial.trim();
@@ -112,6 +173,9 @@ impl DeviceRows {
                 let device =
                     new_device(&input, now).map_err(|e| from_error(row, e, str::to_owned))?;
                 accounts.push((row.line, device.dc09_account.clone()));
+                if let Some(tag) = tag_of(table, row, &device)? {
+                    tags.insert(device.id, tag);
+                }
                 let client = table.get(row, "client_identity");
                 let client = if client.is_empty() {
                     None
@@ -140,7 +204,12 @@ impl DeviceRows {
             &mut report.problems,
         ));
         good.retain(|(line, _, _)| !dup.contains(line));
-        Self { good, now, grant }
+        Self {
+            good,
+            now,
+            grant,
+            tags,
+        }
     }
 
     /// The devices to store: the rows whose serial number and DC-09 account are not taken,
@@ -170,8 +239,18 @@ impl DeviceRows {
         // Which units an alarm centre covers, read once if an alarm unit is assigned.
         let mut coverage: Option<AlarmCoverage> = None;
         let mut kept = Vec::with_capacity(good.len());
+        // A tag's UID is one tag's: in the file, and against the tags registered.
+        let mut uids = HashSet::new();
         for (line, mut d, client) in good {
             let mut ok = true;
+            if let Some(uid) = self.tags.get(&d.id).and_then(|t| t.uid.clone())
+                && (!uids.insert(uid.clone()) || tx.find_tag_by_uid(&uid).await?.is_some())
+            {
+                ok = false;
+                report
+                    .problems
+                    .push(problem(Some(line), Some("tag_uid"), TagReason::Taken));
+            }
             if taken.contains(&(d.kind.code().to_owned(), d.serial.clone())) {
                 ok = false;
                 report.problems.push(problem(
@@ -290,6 +369,11 @@ impl Services {
                 }
                 report.sort_problems();
                 w.insert_devices(&kept).await?;
+                for d in &kept {
+                    if let Some(tag) = rows.tags.get(&d.id) {
+                        w.upsert_tag(tag).await?;
+                    }
+                }
                 let details = report.row_details();
                 for d in &kept {
                     if let Some(client) = d.client_id {

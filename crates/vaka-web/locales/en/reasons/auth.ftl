@@ -13,3 +13,5 @@ auth-enrolment-not-started = start the enrolment first
 auth-not-enrolled = enrol a second factor first
 auth-fresh-second-factor-needed = enter a current code from your app (or a recovery code) to confirm it is you; this change needs one unless you gave a code in the last few minutes
 auth-fresh-second-factor-needs-session = can only be done by a logged-in person confirming with their second factor, not with an API token
+auth-pin-too-weak = the PIN must be 4–8 digits and not easy to guess (not one digit repeated, not 1234)
+auth-app-device-needs-session = only a logged-in phone can keep a PIN login, not an API token

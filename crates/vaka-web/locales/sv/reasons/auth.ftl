@@ -13,3 +13,5 @@ auth-enrolment-not-started = börja aktiveringen av tvåfaktorsinloggning först
 auth-not-enrolled = aktivera tvåfaktorsinloggning först
 auth-fresh-second-factor-needed = ange en aktuell kod från din app (eller en reservkod) för att bekräfta att det är du; det krävs för den här ändringen om du inte angett en kod de senaste minuterna
 auth-fresh-second-factor-needs-session = kan bara göras av en inloggad person som bekräftar med sin tvåfaktorskod, inte med en API-nyckel
+auth-pin-too-weak = PIN-koden ska vara 4–8 siffror och inte lätt att gissa (inte samma siffra, inte 1234)
+auth-app-device-needs-session = bara en inloggad telefon kan spara en PIN-inloggning, inte en API-nyckel

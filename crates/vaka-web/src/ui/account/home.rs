@@ -33,6 +33,8 @@ pub struct HomePage {
     pub consents: Vec<(vaka_domain::ids::ClientId, String, String)>,
     /// Missed supervisions at one's units in the last day: (client id, name, time, status).
     pub alerts: Vec<(vaka_domain::ids::ClientId, String, String, String)>,
+    /// The viewer records home-care visits: a link to the staff app (`/app`).
+    pub staff_app: bool,
 }
 
 /// One line of the work list: how many things of a kind wait, and the page where they are
@@ -299,6 +301,7 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             work,
             consents,
             alerts,
+            staff_app: crate::ui::staffapp::has_visits(&caller.principal),
             page,
         },
     ))

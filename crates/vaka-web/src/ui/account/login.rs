@@ -158,9 +158,14 @@ pub async fn login_submit(
         .await
     {
         Ok(new) => {
-            let target = match (new.session.stage, next) {
-                (SessionStage::Full, Some(n)) => n,
-                (stage, _) => stage_page(stage).to_owned(),
+            let (target, jar) = match (new.session.stage, next) {
+                (SessionStage::Full, Some(n)) => (n, jar),
+                // The page asked for (`/app` on a phone) waits for the second factor.
+                (stage, Some(n)) => (
+                    stage_page(stage).to_owned(),
+                    jar.add(next_cookie(&state, n)),
+                ),
+                (stage, None) => (stage_page(stage).to_owned(), jar),
             };
             (
                 jar.add(make_session_cookie(&state, new.token)),
@@ -233,11 +238,39 @@ fn restart(state: &AppState, jar: CookieJar, t: Tr, text: &str) -> Response {
 /// After a step of the login: the browser gets the session's new id (the old one no longer
 /// works) and goes on to the next stage.
 fn stepped_up(state: &AppState, jar: CookieJar, up: &SteppedUp) -> Response {
+    // A fully logged-in user goes to the page the login started from, if it named one.
+    let next = (up.stage == SessionStage::Full)
+        .then(|| {
+            jar.get(NEXT_COOKIE)
+                .and_then(|c| safe_next(Some(c.value())))
+        })
+        .flatten();
+    let jar = if next.is_some() {
+        let mut gone = next_cookie(state, String::new());
+        gone.make_removal();
+        jar.add(gone)
+    } else {
+        jar
+    };
+    let target = next.unwrap_or_else(|| stage_page(up.stage).to_owned());
     (
         jar.add(make_session_cookie(state, up.token.clone())),
-        Redirect::to(stage_page(up.stage)),
+        Redirect::to(&target),
     )
         .into_response()
+}
+
+/// Where a login that needs more steps goes once it is done (a page, never another site).
+const NEXT_COOKIE: &str = "vaka_login_next";
+
+fn next_cookie(state: &AppState, next: String) -> Cookie<'static> {
+    let mut c = Cookie::new(NEXT_COOKIE, next);
+    c.set_secure(state.config.secure_cookies);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/login");
+    c.set_max_age(cookie::time::Duration::minutes(10));
+    c
 }
 
 pub async fn code_submit(

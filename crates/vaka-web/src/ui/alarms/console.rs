@@ -188,16 +188,43 @@ async fn detail_html(
             .iter()
             .map(|l| (l.code(), t.code("chain_link", l.code())))
             .collect(),
-        log: v
-            .log
-            .into_iter()
-            .map(|l| LogLine {
-                at: hms(l.at),
-                by: l.by,
-                note: l.note.map(|n| log_note(t, &l.step, n)),
-                step: t.code("alarm_log", &l.step),
-            })
-            .collect(),
+        log: {
+            let mut lines: Vec<(jiff::Timestamp, LogLine)> = v
+                .log
+                .into_iter()
+                .map(|l| {
+                    (
+                        l.at,
+                        LogLine {
+                            at: hms(l.at),
+                            by: l.by,
+                            note: l.note.map(|n| log_note(t, &l.step, n)),
+                            step: t.code("alarm_log", &l.step),
+                        },
+                    )
+                })
+                .collect();
+            // The door events of the alarm ("door unlocked 02:14 by Johan"), in time order
+            // with its steps. The alarm page shows without them if they cannot be read.
+            for e in state
+                .services
+                .alarm_door_events(&caller.ctx(), id)
+                .await
+                .unwrap_or_default()
+            {
+                lines.push((
+                    e.event.at,
+                    LogLine {
+                        at: hms(e.event.at),
+                        by: e.user_name,
+                        note: None,
+                        step: t.t(&format!("lock_event-{}", e.event.kind)).into_owned(),
+                    },
+                ));
+            }
+            lines.sort_by_key(|(at, _)| *at);
+            lines.into_iter().map(|(_, l)| l).collect()
+        },
         causes: causes(t),
         operator,
         has_it: v.item.operator_id == Some(me),

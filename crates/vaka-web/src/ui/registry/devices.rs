@@ -116,6 +116,8 @@ pub struct DevicesPage {
     pub key_styles: Vec<Choice>,
     pub filter: DeviceSearch,
     pub form: DeviceForm,
+    /// The strengths a tag can be ordered in.
+    pub tag_strengths: Vec<Choice>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Default, Clone)]
@@ -136,7 +138,7 @@ pub struct DeviceSearch {
 /// Devices a page of the inventory shows.
 const DEVICES_PAGE: i64 = 200;
 
-async fn devices_page(
+pub(crate) async fn devices_page(
     state: &AppState,
     caller: &Caller,
     page: PageCtx,
@@ -177,6 +179,12 @@ async fn devices_page(
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
             statuses: choices(t, "device_status", DeviceStatus::ALL, DeviceStatus::code),
             key_styles: choices(t, "key_style", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
+            tag_strengths: choices(
+                t,
+                "tag_strength",
+                vaka_domain::nfc::TagStrength::ALL,
+                vaka_domain::nfc::TagStrength::code,
+            ),
             filter,
             form,
             page,
@@ -260,6 +268,9 @@ pub struct DevicePage {
     pub key_styles: Vec<Choice>,
     /// What the system sees of the device's test, when a pass is one of the next steps.
     pub test_seen: Option<String>,
+    /// NFC tags: the tag's settings and the URL to write on it.
+    pub tag: Option<super::tags::TagView>,
+    pub tag_strengths: Vec<Choice>,
 }
 
 /// What the system sees of `d`'s test now, in words: whether the camera is connected, when the
@@ -304,6 +315,18 @@ async fn test_seen_text(
 }
 
 async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: PageCtx) -> PageResult {
+    device_page_at(state, caller, id, page, "").await
+}
+
+/// The device's page; `base` is the server's address as the reader reached it (for a tag's
+/// URL; empty: the URL is shown from its path).
+pub(crate) async fn device_page_at(
+    state: &AppState,
+    caller: &Caller,
+    id: DeviceId,
+    page: PageCtx,
+    base: &str,
+) -> PageResult {
     let t = page.t;
     let (d, events) = state
         .services
@@ -319,6 +342,16 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
         .collect();
     let test_seen = if steps.iter().any(|s| s.0 == DeviceStep::PassTest.code()) {
         Some(test_seen_text(state, caller, t, &d).await.or_page(&page)?)
+    } else {
+        None
+    };
+    let tag = if d.kind == DeviceKind::NfcTag {
+        state
+            .services
+            .get_tag(&caller.ctx(), id)
+            .await
+            .or_page(&page)?
+            .map(|s| super::tags::TagView::new(t, &s, base))
     } else {
         None
     };
@@ -377,13 +410,29 @@ async fn device_page(state: &AppState, caller: &Caller, id: DeviceId, page: Page
             form,
             kinds: choices(t, "device_kind", DeviceKind::ALL, DeviceKind::code),
             key_styles: choices(t, "key_style", Dc09KeyStyle::ALL, Dc09KeyStyle::code),
+            tag_strengths: choices(
+                t,
+                "tag_strength",
+                vaka_domain::nfc::TagStrength::ALL,
+                vaka_domain::nfc::TagStrength::code,
+            ),
+            tag,
             page,
         },
     ))
 }
 
-pub async fn show(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
-    record_page(r, "devices", &id, f.ok.as_deref(), device_page).await
+pub async fn show(
+    r: Req,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+    headers: axum::http::HeaderMap,
+) -> PageResult {
+    let base = super::tags::base_url(&r.state, &headers);
+    record_page(r, "devices", &id, f.ok.as_deref(), async |s, c, i, p| {
+        device_page_at(s, c, i, p, &base).await
+    })
+    .await
 }
 
 /// A change on a device's page, back to it with the `ok` notice.
@@ -416,7 +465,7 @@ pub struct StepForm {
 }
 
 /// Finds the client an assign step names, by identity number or id, within the caller's reach.
-async fn resolve_client(
+pub(crate) async fn resolve_client(
     state: &AppState,
     caller: &Caller,
     raw: &str,

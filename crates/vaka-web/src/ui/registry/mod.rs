@@ -7,6 +7,7 @@ pub mod devices;
 pub mod import;
 pub mod orders;
 pub mod protection;
+pub mod tags;
 
 use vaka_domain::access::Permission;
 
@@ -135,6 +136,21 @@ pub fn register(r: Routes) -> Routes {
             import::devices,
         )
         .get("/devices", Access::Permission(DeviceManage), devices::list)
+        .post(
+            "/devices/tags/order",
+            Access::Permission(DeviceManage),
+            tags::order,
+        )
+        .post(
+            "/devices/{id}/tag",
+            Access::Permission(DeviceManage),
+            tags::provision,
+        )
+        .post(
+            "/devices/{id}/tag/replace",
+            Access::Permission(DeviceManage),
+            tags::replace,
+        )
         .post(
             "/devices",
             Access::Permission(DeviceManage),

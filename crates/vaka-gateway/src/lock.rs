@@ -1,0 +1,287 @@
+//! The lock gateway: the hub of connected door locks, and the loop that serves one lock's
+//! WebSocket (`docs/LOCK-PROTOCOL.md`).
+//!
+//! The hub sends unlock commands (decided and audited by the service before they get here) and
+//! revocations to online locks, and hands what the locks report to whoever consumes
+//! [`LockHub::reports`] (the server records them through the service, on the client's trail).
+//! A lock that names another lock id than its own, or breaks the protocol, is disconnected and
+//! reported.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use tokio::time::{Duration, Instant};
+use uuid::Uuid;
+use vaka_domain::clock::Clock;
+use vaka_domain::ids::DeviceId;
+use vaka_lock_protocol::{
+    Action, CapabilityReason, Connection, LockEvent, MAX_REVOKED_PER_MESSAGE, ProtocolError,
+    Revoked, ServerMessage, encode,
+};
+
+/// The gateway's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockSettings {
+    pub heartbeat_seconds: u32,
+    /// How long a lock may take to act on an unlock command.
+    pub unlock_valid_seconds: u32,
+    /// Heartbeats a lock may miss before it is disconnected (and shown offline).
+    pub missed_heartbeats: u32,
+}
+
+impl Default for LockSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat_seconds: 30,
+            unlock_valid_seconds: 30,
+            missed_heartbeats: 3,
+        }
+    }
+}
+
+/// What the hub knows of a connected lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockStatus {
+    pub model: Option<String>,
+    pub firmware: Option<String>,
+    pub battery_percent: Option<u8>,
+}
+
+/// What the locks said, for the service to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockReport {
+    /// An event of the lock (its own id: checked by the protocol).
+    Event(DeviceId, LockEvent),
+    /// The lock was disconnected for breaking the protocol: `why` names the rule, never the
+    /// content. `WrongLock` is a lock reporting for another lock id.
+    Refused(DeviceId, ProtocolError),
+}
+
+/// Why an unlock could not be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockOffline;
+
+impl std::fmt::Display for LockOffline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the lock is not connected")
+    }
+}
+
+enum Command {
+    Send(ServerMessage),
+}
+
+struct Live {
+    conn: u64,
+    commands: mpsc::UnboundedSender<Command>,
+    status: LockStatus,
+}
+
+#[derive(Default)]
+struct Inner {
+    next_conn: u64,
+    locks: HashMap<DeviceId, Live>,
+}
+
+/// The connected locks.
+#[derive(Clone)]
+pub struct LockHub {
+    inner: Arc<Mutex<Inner>>,
+    reports: mpsc::UnboundedSender<LockReport>,
+    clock: Arc<dyn Clock>,
+    pub settings: LockSettings,
+}
+
+impl LockHub {
+    /// A hub and the receiver of what its locks report.
+    pub fn new(
+        settings: LockSettings,
+        clock: Arc<dyn Clock>,
+    ) -> (Self, mpsc::UnboundedReceiver<LockReport>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (
+            Self {
+                inner: Arc::new(Mutex::new(Inner::default())),
+                reports: tx,
+                clock,
+                settings,
+            },
+            rx,
+        )
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn attach(&self, device: DeviceId) -> (u64, mpsc::UnboundedReceiver<Command>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut inner = self.lock();
+        inner.next_conn += 1;
+        let conn = inner.next_conn;
+        inner.locks.insert(
+            device,
+            Live {
+                conn,
+                commands: tx,
+                status: LockStatus {
+                    model: None,
+                    firmware: None,
+                    battery_percent: None,
+                },
+            },
+        );
+        (conn, rx)
+    }
+
+    fn detach(&self, device: DeviceId, conn: u64) {
+        let mut inner = self.lock();
+        if inner.locks.get(&device).is_some_and(|l| l.conn == conn) {
+            inner.locks.remove(&device);
+        }
+    }
+
+    fn update(&self, device: DeviceId, conn: u64, f: impl FnOnce(&mut Live)) {
+        if let Some(l) = self.lock().locks.get_mut(&device)
+            && l.conn == conn
+        {
+            f(l);
+        }
+    }
+
+    /// Whether the lock is connected and has said hello.
+    pub fn is_online(&self, device: DeviceId) -> bool {
+        self.status(device).is_some_and(|s| s.model.is_some())
+    }
+
+    pub fn status(&self, device: DeviceId) -> Option<LockStatus> {
+        self.lock().locks.get(&device).map(|l| l.status.clone())
+    }
+
+    /// How many locks are connected.
+    pub fn connected(&self) -> usize {
+        self.lock().locks.len()
+    }
+
+    fn send(&self, device: DeviceId, m: ServerMessage) -> Result<(), LockOffline> {
+        let inner = self.lock();
+        let live = inner
+            .locks
+            .get(&device)
+            .filter(|l| l.status.model.is_some())
+            .ok_or(LockOffline)?;
+        live.commands
+            .send(Command::Send(m))
+            .map_err(|_| LockOffline)
+    }
+
+    /// Sends an unlock (decided and audited by the service) to an online lock.
+    pub fn unlock(
+        &self,
+        device: DeviceId,
+        request: Uuid,
+        user: Uuid,
+        reason: CapabilityReason,
+    ) -> Result<(), LockOffline> {
+        self.send(
+            device,
+            ServerMessage::Unlock {
+                request,
+                user,
+                reason,
+                valid_seconds: self.settings.unlock_valid_seconds,
+            },
+        )
+    }
+
+    /// Tells an online lock to refuse these capabilities (sent in messages of at most
+    /// [`MAX_REVOKED_PER_MESSAGE`]).
+    pub fn revoke(&self, device: DeviceId, revoked: &[Revoked]) -> Result<(), LockOffline> {
+        for chunk in revoked.chunks(MAX_REVOKED_PER_MESSAGE) {
+            self.send(
+                device,
+                ServerMessage::Revoke {
+                    revoked: chunk.to_vec(),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Serves one authenticated lock's WebSocket until it closes, misbehaves, goes silent or is
+    /// replaced.
+    pub async fn serve(&self, device: DeviceId, socket: WebSocket) {
+        let (conn, mut commands) = self.attach(device);
+        let mut proto = Connection::new(device.0, self.settings.heartbeat_seconds);
+        let (mut sink, mut stream) = socket.split();
+        let silence = Duration::from_secs(u64::from(
+            self.settings
+                .heartbeat_seconds
+                .saturating_mul(self.settings.missed_heartbeats.max(1))
+                .max(1),
+        ));
+        let idle = tokio::time::sleep(silence);
+        tokio::pin!(idle);
+        tracing::debug!(%device, "lock connected");
+        let reason = 'conn: loop {
+            let mut actions = Vec::new();
+            tokio::select! {
+                msg = stream.next() => {
+                    idle.as_mut().reset(Instant::now() + silence);
+                    match msg {
+                        None | Some(Err(_) | Ok(Message::Close(_))) => break 'conn "closed by the lock",
+                        Some(Ok(Message::Text(t))) => {
+                            actions = proto.on_text(t.as_bytes(), self.clock.now().as_second());
+                        }
+                        Some(Ok(Message::Binary(b))) => actions = proto.on_binary(&b),
+                        Some(Ok(_)) => {}
+                    }
+                }
+                cmd = commands.recv() => match cmd {
+                    None => break 'conn "replaced by a new connection",
+                    Some(Command::Send(m)) => actions.push(Action::Send(m)),
+                },
+                () = &mut idle => break 'conn "missed its heartbeats",
+            }
+            for a in actions {
+                match a {
+                    Action::Send(m) => {
+                        if sink.send(Message::Text(encode(&m).into())).await.is_err() {
+                            break 'conn "the socket failed";
+                        }
+                    }
+                    Action::Online { model, firmware } => self.update(device, conn, |l| {
+                        l.status.model = Some(model);
+                        l.status.firmware = Some(firmware);
+                    }),
+                    Action::Heartbeat { battery_percent } => self.update(device, conn, |l| {
+                        if battery_percent.is_some() {
+                            l.status.battery_percent = battery_percent;
+                        }
+                    }),
+                    Action::Event(e) => {
+                        let _ = self.reports.send(LockReport::Event(device, e));
+                    }
+                    Action::Close(e) => {
+                        tracing::warn!(%device, reason = %e, "lock disconnected for a protocol error");
+                        let _ = self.reports.send(LockReport::Refused(device, e));
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code: 1008,
+                                reason: "protocol error".into(),
+                            })))
+                            .await;
+                        break 'conn "protocol error";
+                    }
+                }
+            }
+        };
+        self.detach(device, conn);
+        tracing::debug!(%device, reason, "lock connection ended");
+    }
+}

@@ -1,0 +1,157 @@
+//! The demo's NFC tags: one at the door of every home-care client, most of them secure (SUN,
+//! NTAG 424 DNA), every fifth plain (NTAG21x, weaker). Their keys and UIDs are derived from
+//! the tag's number, so they are known: the demo's "simulated tag" and the tests compute a
+//! valid tap URL for any counter ([`simulated_tap_url`]). Demo keys only — never in production.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use vaka_domain::access::Principal;
+use vaka_domain::device::DeviceStep;
+use vaka_domain::ids::{ClientId, DeviceId};
+use vaka_domain::nfc::sun::{self, SdmKey};
+use vaka_domain::nfc::{TagId, TagStrength};
+use vaka_service::registry::devices::{DeviceStepInput, TestSeen};
+use vaka_service::registry::tags::TagInput;
+use vaka_service::{Ctx, RequestMeta, Services};
+
+/// A demo tag as written to `demo-credentials.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoTag {
+    pub client_id: ClientId,
+    pub device_id: DeviceId,
+    /// The id in the tag's URL (`/t/<tag_id>`).
+    pub tag_id: String,
+    pub strength: TagStrength,
+    /// Lowercase hex.
+    pub uid: String,
+    /// SUN tags: the AES key as 32 hex digits (a demo key: known on purpose).
+    pub key_hex: Option<String>,
+}
+
+/// Bytes derived from the demo tag number `i` and a label.
+fn derived(label: &str, i: usize) -> [u8; 32] {
+    Sha256::digest(format!("vaka demo tag {label} {i}").as_bytes()).into()
+}
+
+/// The key of demo tag `i`.
+pub fn demo_key(i: usize) -> SdmKey {
+    let d = derived("key", i);
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&d[..16]);
+    SdmKey::from_bytes(k)
+}
+
+/// The UID of demo tag `i` (NXP's manufacturer byte 04 first, as on real tags).
+pub fn demo_uid(i: usize) -> [u8; 7] {
+    let d = derived("uid", i);
+    [0x04, d[0], d[1], d[2], d[3], d[4], d[5]]
+}
+
+/// Whether demo tag `i` is plain (every fifth).
+fn is_plain(i: usize) -> bool {
+    i % 5 == 4
+}
+
+/// The URL a demo SUN tag opens on the tap that reads `counter` (`base` the server's address),
+/// or the plain tag's URL; `None` for a tag id that does not read.
+pub fn simulated_tap_url(base: &str, tag: &DemoTag, counter: u32) -> Option<String> {
+    let id = TagId::parse(&tag.tag_id).ok()?;
+    match &tag.key_hex {
+        Some(k) => {
+            let key = SdmKey::parse(k).ok()?;
+            let uid: [u8; 7] = hex::decode(&tag.uid).ok()?.try_into().ok()?;
+            Some(sun::simulated_tap_url(base, &id, &key, uid, counter))
+        }
+        None => Some(vaka_domain::nfc::tag_url(base, &id)),
+    }
+}
+
+/// Orders a tag for each of `clients` (in this order: the numbers, keys and UIDs follow it),
+/// takes it to active at the client's door and records its UID and known key.
+pub async fn seed(
+    services: &Services,
+    admin: &Principal,
+    meta: &RequestMeta,
+    clients: &[ClientId],
+) -> anyhow::Result<Vec<DemoTag>> {
+    let ctx = Ctx::new(admin, meta);
+    let mut tags = Vec::with_capacity(clients.len());
+    for (i, &client) in clients.iter().enumerate() {
+        let strength = if is_plain(i) {
+            TagStrength::Plain
+        } else {
+            TagStrength::Sun
+        };
+        let ordered = services.order_tag(&ctx, client, strength).await?;
+        let id = ordered.device.id;
+        for step in [
+            DeviceStep::Install,
+            DeviceStep::PassTest,
+            DeviceStep::Activate,
+        ] {
+            services
+                .device_step(
+                    &ctx,
+                    id,
+                    DeviceStepInput {
+                        step,
+                        client_id: None,
+                        note: None,
+                    },
+                    // A tag has no test the system can see: it passes on the installer's word.
+                    TestSeen::NOTHING,
+                )
+                .await?;
+        }
+        let uid = hex::encode(demo_uid(i));
+        let key = (strength == TagStrength::Sun).then(|| demo_key(i).to_hex());
+        services
+            .provision_tag(
+                &ctx,
+                id,
+                TagInput {
+                    uid: Some(uid.clone()),
+                    strength,
+                    sdm_key: key.clone(),
+                },
+            )
+            .await?;
+        tags.push(DemoTag {
+            client_id: client,
+            device_id: id,
+            tag_id: ordered.tag.tag_id,
+            strength,
+            uid,
+            key_hex: key,
+        });
+    }
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_taps_verify_under_the_demo_keys() {
+        let tag = DemoTag {
+            client_id: ClientId::new(),
+            device_id: DeviceId::new(),
+            tag_id: "abcdefghijklmnopqrstuv".into(),
+            strength: TagStrength::Sun,
+            uid: hex::encode(demo_uid(3)),
+            key_hex: Some(demo_key(3).to_hex()),
+        };
+        let url = simulated_tap_url("http://localhost:8080", &tag, 7).unwrap();
+        let (id, query) = vaka_domain::nfc::parse_tag_url(&url).unwrap();
+        assert_eq!(id.as_str(), tag.tag_id);
+        let msg = sun::parse_sun_query(query).unwrap().unwrap();
+        let read = sun::verify(&msg, &demo_key(3)).unwrap();
+        assert_eq!((read.uid.as_str(), read.counter), (tag.uid.as_str(), 7));
+        assert!(
+            sun::verify(&msg, &demo_key(4)).is_err(),
+            "each tag has its own key"
+        );
+        assert!(is_plain(4) && !is_plain(0));
+    }
+}

@@ -1,0 +1,374 @@
+// Digital keys: the key access set, grants (unlock commands and capabilities) and lock events.
+// Included by the backend crates; see README.md.
+
+use vaka_domain::client::KeyAccess;
+use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId};
+use vaka_domain::keys::{GrantKind, LockEvent, LockEventKind, LockGrant};
+use vaka_store::{LockRead, LockWrite, StoreError};
+
+struct GrantRow {
+    id: Uuid,
+    kind: String,
+    nonce: Option<String>,
+    lock_id: Uuid,
+    client_id: Uuid,
+    user_id: Uuid,
+    ground: String,
+    visit_id: Option<Uuid>,
+    plan_id: Option<Uuid>,
+    alarm_id: Option<Uuid>,
+    not_before: DbInstant,
+    expires: DbInstant,
+    issued_at: DbInstant,
+    revoked_at: Option<DbInstant>,
+}
+
+impl TryFrom<GrantRow> for LockGrant {
+    type Error = StoreError;
+    fn try_from(r: GrantRow) -> StoreResult<Self> {
+        let kind = GrantKind::from_code(&r.kind)
+            .ok_or_else(|| StoreError::corrupt("lock_grants.kind"))?;
+        let ground = LockGrant::ground_from_parts(
+            &r.ground,
+            r.visit_id,
+            r.plan_id,
+            r.alarm_id.map(AlarmId),
+        )
+        .ok_or_else(|| StoreError::corrupt("lock_grants.ground"))?;
+        Ok(LockGrant {
+            id: r.id,
+            kind,
+            nonce: r.nonce,
+            lock_id: DeviceId(r.lock_id),
+            client_id: ClientId(r.client_id),
+            user_id: UserId(r.user_id),
+            ground,
+            not_before: r.not_before.0,
+            expires: r.expires.0,
+            issued_at: r.issued_at.0,
+            revoked_at: r.revoked_at.map(|t| t.0),
+        })
+    }
+}
+
+struct EventRow {
+    id: Uuid,
+    lock_id: Uuid,
+    client_id: Option<Uuid>,
+    kind: String,
+    user_id: Option<Uuid>,
+    visit_id: Option<Uuid>,
+    alarm_id: Option<Uuid>,
+    grant_id: Option<Uuid>,
+    detail: Option<String>,
+    at: DbInstant,
+    received_at: DbInstant,
+}
+
+impl TryFrom<EventRow> for LockEvent {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> StoreResult<Self> {
+        Ok(LockEvent {
+            id: r.id,
+            lock_id: DeviceId(r.lock_id),
+            client_id: r.client_id.map(ClientId),
+            kind: LockEventKind::from_code(&r.kind)
+                .ok_or_else(|| StoreError::corrupt("lock_events.kind"))?,
+            user_id: r.user_id.map(UserId),
+            visit_id: r.visit_id,
+            alarm_id: r.alarm_id.map(AlarmId),
+            grant_id: r.grant_id,
+            detail: r.detail,
+            at: r.at.0,
+            received_at: r.received_at.0,
+        })
+    }
+}
+
+impl SqlTx {
+    /// Keeps the clients' single key access value (`clients.key_access`, the client's card) in
+    /// their key access set: added when missing, nothing removed.
+    pub(crate) async fn keep_key_access(
+        &mut self,
+        clients: &[vaka_domain::client::Client],
+    ) -> StoreResult<()> {
+        let held: Vec<&vaka_domain::client::Client> = clients
+            .iter()
+            .filter(|c| c.key_access != KeyAccess::None)
+            .collect();
+        for chunk in held.chunks(1000) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO client_key_access (client_id, kind, registered_at, registered_by) ",
+            );
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(c.id.0)
+                    .push_bind(c.key_access.code())
+                    .push_bind(DbInstant::new(c.updated_at))
+                    .push_bind(None::<Uuid>);
+            });
+            q.push(" ON CONFLICT (client_id, kind) DO NOTHING");
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+}
+
+fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> StoreResult<Vec<T>> {
+    rows.into_iter().map(T::try_from).collect()
+}
+
+#[async_trait::async_trait]
+impl LockRead for SqlTx {
+    async fn list_key_access(&mut self, client: ClientId) -> StoreResult<Vec<KeyAccess>> {
+        let rows = sqlx::query!(
+            r#"SELECT kind as "kind!" FROM client_key_access WHERE client_id = $1 ORDER BY kind"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        rows.into_iter()
+            .map(|r| {
+                KeyAccess::from_code(&r.kind)
+                    .ok_or_else(|| StoreError::corrupt("client_key_access.kind"))
+            })
+            .collect()
+    }
+
+    async fn list_client_locks(&mut self, client: ClientId) -> StoreResult<Vec<DeviceId>> {
+        let rows = sqlx::query!(
+            r#"SELECT id as "id!: Uuid" FROM devices
+               WHERE client_id = $1 AND kind = 'lock' ORDER BY serial"#,
+            client.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(rows.into_iter().map(|r| DeviceId(r.id)).collect())
+    }
+
+    async fn get_lock_grant(&mut self, id: Uuid) -> StoreResult<Option<LockGrant>> {
+        sqlx::query_as!(
+            GrantRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", nonce as "nonce?", lock_id as "lock_id!: Uuid",
+                      client_id as "client_id!: Uuid", user_id as "user_id!: Uuid", ground as "ground!",
+                      visit_id as "visit_id?: Uuid", plan_id as "plan_id?: Uuid", alarm_id as "alarm_id?: Uuid",
+                      not_before as "not_before!: DbInstant", expires as "expires!: DbInstant",
+                      issued_at as "issued_at!: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM lock_grants WHERE id = $1"#,
+            id,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(LockGrant::try_from)
+        .transpose()
+    }
+
+    async fn find_lock_grant_by_nonce(&mut self, nonce: &str) -> StoreResult<Option<LockGrant>> {
+        sqlx::query_as!(
+            GrantRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", nonce as "nonce?", lock_id as "lock_id!: Uuid",
+                      client_id as "client_id!: Uuid", user_id as "user_id!: Uuid", ground as "ground!",
+                      visit_id as "visit_id?: Uuid", plan_id as "plan_id?: Uuid", alarm_id as "alarm_id?: Uuid",
+                      not_before as "not_before!: DbInstant", expires as "expires!: DbInstant",
+                      issued_at as "issued_at!: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM lock_grants WHERE nonce = $1"#,
+            nonce,
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .map(LockGrant::try_from)
+        .transpose()
+    }
+
+    async fn list_outstanding_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<LockGrant>> {
+        let rows = sqlx::query_as!(
+            GrantRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", nonce as "nonce?", lock_id as "lock_id!: Uuid",
+                      client_id as "client_id!: Uuid", user_id as "user_id!: Uuid", ground as "ground!",
+                      visit_id as "visit_id?: Uuid", plan_id as "plan_id?: Uuid", alarm_id as "alarm_id?: Uuid",
+                      not_before as "not_before!: DbInstant", expires as "expires!: DbInstant",
+                      issued_at as "issued_at!: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM lock_grants WHERE user_id = $1 AND expires > $2 AND revoked_at IS NULL
+               ORDER BY not_before, id"#,
+            user.0,
+            DbInstant::new(at),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+
+    async fn list_client_lock_grants(
+        &mut self,
+        client: ClientId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<LockGrant>> {
+        let rows = sqlx::query_as!(
+            GrantRow,
+            r#"SELECT id as "id!: Uuid", kind as "kind!", nonce as "nonce?", lock_id as "lock_id!: Uuid",
+                      client_id as "client_id!: Uuid", user_id as "user_id!: Uuid", ground as "ground!",
+                      visit_id as "visit_id?: Uuid", plan_id as "plan_id?: Uuid", alarm_id as "alarm_id?: Uuid",
+                      not_before as "not_before!: DbInstant", expires as "expires!: DbInstant",
+                      issued_at as "issued_at!: DbInstant", revoked_at as "revoked_at?: DbInstant"
+               FROM lock_grants WHERE client_id = $1 AND issued_at >= $2
+               ORDER BY issued_at DESC, id DESC"#,
+            client.0,
+            DbInstant::new(since),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+
+    async fn list_client_lock_events(
+        &mut self,
+        client: ClientId,
+        limit: i64,
+    ) -> StoreResult<Vec<LockEvent>> {
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT id as "id!: Uuid", lock_id as "lock_id!: Uuid", client_id as "client_id?: Uuid",
+                      kind as "kind!", user_id as "user_id?: Uuid", visit_id as "visit_id?: Uuid",
+                      alarm_id as "alarm_id?: Uuid", grant_id as "grant_id?: Uuid", detail as "detail?",
+                      at as "at!: DbInstant", received_at as "received_at!: DbInstant"
+               FROM lock_events WHERE client_id = $1 ORDER BY at DESC, id DESC LIMIT $2"#,
+            client.0,
+            limit,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+
+    async fn list_alarm_lock_events(&mut self, alarm: AlarmId) -> StoreResult<Vec<LockEvent>> {
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT id as "id!: Uuid", lock_id as "lock_id!: Uuid", client_id as "client_id?: Uuid",
+                      kind as "kind!", user_id as "user_id?: Uuid", visit_id as "visit_id?: Uuid",
+                      alarm_id as "alarm_id?: Uuid", grant_id as "grant_id?: Uuid", detail as "detail?",
+                      at as "at!: DbInstant", received_at as "received_at!: DbInstant"
+               FROM lock_events WHERE alarm_id = $1 ORDER BY at, id"#,
+            alarm.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+}
+
+#[async_trait::async_trait]
+impl LockWrite for SqlTx {
+    async fn set_key_access(
+        &mut self,
+        client: ClientId,
+        kinds: &[KeyAccess],
+        at: jiff::Timestamp,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
+        sqlx::query!("DELETE FROM client_key_access WHERE client_id = $1", client.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        for k in vaka_domain::keys::key_access_set(kinds) {
+            sqlx::query!(
+                "INSERT INTO client_key_access (client_id, kind, registered_at, registered_by)
+                 VALUES ($1, $2, $3, $4)",
+                client.0,
+                k.code(),
+                DbInstant::new(at),
+                by.map(|u| u.0),
+            )
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
+    async fn insert_lock_grant(&mut self, g: &LockGrant) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO lock_grants (id, kind, nonce, lock_id, client_id, user_id, ground, visit_id,
+                 plan_id, alarm_id, not_before, expires, issued_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            g.id,
+            g.kind.code(),
+            g.nonce,
+            g.lock_id.0,
+            g.client_id.0,
+            g.user_id.0,
+            g.ground.reason_code(),
+            g.visit_id(),
+            g.plan_id(),
+            g.alarm_id().map(|a| a.0),
+            DbInstant::new(g.not_before),
+            DbInstant::new(g.expires),
+            DbInstant::new(g.issued_at),
+            g.revoked_at.map(DbInstant::new),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn revoke_lock_grants(
+        &mut self,
+        user: UserId,
+        at: jiff::Timestamp,
+    ) -> StoreResult<Vec<LockGrant>> {
+        let outstanding = self.list_outstanding_lock_grants(user, at).await?;
+        sqlx::query!(
+            "UPDATE lock_grants SET revoked_at = $2
+             WHERE user_id = $1 AND expires > $2 AND revoked_at IS NULL",
+            user.0,
+            DbInstant::new(at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(outstanding
+            .into_iter()
+            .map(|g| LockGrant {
+                revoked_at: Some(at),
+                ..g
+            })
+            .collect())
+    }
+
+    async fn insert_lock_event(&mut self, e: &LockEvent) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO lock_events (id, lock_id, client_id, kind, user_id, visit_id, alarm_id,
+                 grant_id, detail, at, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            e.id,
+            e.lock_id.0,
+            e.client_id.map(|c| c.0),
+            e.kind.code(),
+            e.user_id.map(|u| u.0),
+            e.visit_id,
+            e.alarm_id.map(|a| a.0),
+            e.grant_id,
+            e.detail,
+            DbInstant::new(e.at),
+            DbInstant::new(e.received_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+}

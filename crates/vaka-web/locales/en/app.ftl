@@ -1,0 +1,114 @@
+### The staff app (/app): the care worker's phone app for today's visits, its outbox and the
+### door tag. Words the app's script shows are handed to it by the shell page; `%n`, `%t` and
+### `%s` are filled in by the script (a number, a time, a text).
+###
+### English. Every message here has the same id in locales/sv/app.ftl (a unit test checks it).
+
+staffapp-name = Vaka Home care
+staffapp-short_name = Vaka
+staffapp-description = Visit registration for home-care staff: today's visits, the tag by the door, tasks performed.
+staffapp-title = My visits
+staffapp-home_link = The visit app
+staffapp-home_link_help = Today's visits on your phone, also without coverage.
+staffapp-to_home = Home
+staffapp-noscript = The visit app needs JavaScript.
+staffapp-today = Today's visits
+staffapp-loading = Fetching today's visits …
+staffapp-no_visits = No visits today.
+staffapp-not_allowed = You have no home-care visits to record.
+staffapp-fetched_at = The list was fetched at %t.
+staffapp-offline = No connection. What you record is kept on the phone and sent when the connection is back.
+staffapp-login_needed = You need to log in again to send and fetch.
+staffapp-login = Log in
+staffapp-fetch_failed = Today's visits could not be fetched just now.
+staffapp-outbox = To send
+staffapp-outbox_empty = Everything is sent.
+staffapp-outbox_one = 1 record is waiting to be sent.
+staffapp-outbox_many = %n records are waiting to be sent.
+staffapp-send_now = Send now
+staffapp-sending = Sending …
+staffapp-sent_at = Last sent at %t.
+staffapp-send_failed = Could not send. Trying again when the connection is back.
+staffapp-refused = Not accepted by the server
+staffapp-refused_help = These records were not accepted. Ask your manager if something needs correcting.
+staffapp-refused_short = Not accepted
+staffapp-discard = Remove
+staffapp-record-visit_start = Start
+staffapp-record-visit_end = End
+staffapp-record-visit_tasks = Tasks
+staffapp-record-visit_note = Note
+staffapp-back = Back to today's visits
+staffapp-window = Time
+staffapp-expected = Planned time: %n min
+staffapp-address = Address
+staffapp-tasks = Tasks
+staffapp-tasks_saved = The tasks are saved.
+staffapp-note = Note
+staffapp-save_note = Save note
+staffapp-note_saved = The note is saved.
+staffapp-status-planned = Planned
+staffapp-status-started = In progress
+staffapp-status-ended = Ended
+staffapp-started_at = Started %t
+staffapp-ended_at = Ended %t
+staffapp-queued = Waiting to be sent
+staffapp-synced = Sent
+staffapp-late = Sent late
+staffapp-clock_skew = The phone's clock was off
+staffapp-manual_flag = Without tag
+staffapp-start = Start the visit
+staffapp-end = End the visit
+staffapp-start_help = Read the tag by the door when you arrive.
+staffapp-end_help = Read the tag by the door when you leave.
+staffapp-read_tag = Read tag
+staffapp-reading = Hold the phone to the tag by the door …
+staffapp-read_error = The tag could not be read. Hold the phone still against the tag and try again.
+staffapp-nfc_denied = The phone does not let Vaka read tags. Allow NFC for the page, or record without a tag.
+staffapp-nfc_off = NFC is off or missing on this phone. Turn NFC on, or record without a tag.
+staffapp-nfc_missing = This phone cannot read tags from the web (only Chrome on Android can). Record without a tag and say why.
+staffapp-tag_no_url = The tag has no Vaka address. Is it the right tag?
+staffapp-tag_read = The tag is read.
+staffapp-simulated_tag = Simulated tag (demo)
+staffapp-simulated_help = The demo: a valid read of the client's door tag, as if the phone had been held to it.
+staffapp-from_tag = Opened from the tag by the door.
+staffapp-manual = Without tag
+staffapp-manual_reason = Why without a tag?
+staffapp-manual_choose = Choose a reason
+staffapp-manual_start = Start without tag
+staffapp-manual_end = End without tag
+staffapp-manual_help = Recorded with your reason and flagged, so that your manager sees it.
+staffapp-manual-no_nfc_phone = The phone cannot read tags
+staffapp-manual-tag_broken = The tag is broken
+staffapp-manual-tag_missing = The tag is missing
+staffapp-manual-system_down = The system was down
+staffapp-manual-forgot = Forgot to read the tag
+staffapp-unlock = Open the door
+staffapp-unlocking = Opening …
+staffapp-unlocked = The door is unlocked.
+staffapp-unlock_refused = The door was not opened: you may open it only during a visit of yours to the client.
+staffapp-unlock_failed = The door was not opened. The lock did not answer; try again.
+staffapp-unlock_offline = The door cannot be opened without a connection.
+staffapp-no_such_visit = That visit is not among your visits today.
+staffapp-refusal = Not accepted: %s
+staffapp-error = Something went wrong. Try again.
+
+# The PIN login on this phone.
+staffapp-pin_setup_title = Log in faster with a PIN
+staffapp-pin_setup_help = Choose a PIN for this phone. When you need to log in again, the PIN is enough. Five wrong ones in a row remove it.
+staffapp-pin_label = Choose a PIN (4–8 digits)
+staffapp-pin_yours = Your PIN
+staffapp-pin_save = Save PIN
+staffapp-pin_later = Not now
+staffapp-pin_saved = The PIN login is kept on this phone.
+staffapp-pin_unlock_title = Log in with your PIN
+staffapp-pin_unlock = Log in
+staffapp-pin_wrong_one = Wrong PIN. 1 try left.
+staffapp-pin_wrong_many = Wrong PIN. %n tries left.
+staffapp-pin_gone = The PIN login no longer works on this phone. Log in with your password and code.
+staffapp-pin_forget = Forget the PIN login on this phone
+
+# The PIN login on a phone, in the audit log.
+audit_action-auth-app_device_enrol = PIN login kept on a phone
+audit_action-auth-app_device_unlock = Login with PIN on the phone
+audit_action-auth-app_device_revoke = PIN login on a phone removed
+audit_subject-app_device = Phone with PIN login

@@ -1,0 +1,114 @@
+### The staff app (/app): the care worker's phone app for today's visits, its outbox and the
+### door tag. Words the app's script shows are handed to it by the shell page; `%n`, `%t` and
+### `%s` are filled in by the script (a number, a time, a text).
+###
+### Swedish. Every message here has the same id in locales/en/app.ftl (a unit test checks it).
+
+staffapp-name = Vaka Hemtjänst
+staffapp-short_name = Vaka
+staffapp-description = Besöksregistrering för hemtjänstens personal: dagens besök, taggen vid dörren, utförda insatser.
+staffapp-title = Mina besök
+staffapp-home_link = Besöksappen
+staffapp-home_link_help = Dagens besök i telefonen, även utan täckning.
+staffapp-to_home = Startsida
+staffapp-noscript = Besöksappen behöver JavaScript.
+staffapp-today = Dagens besök
+staffapp-loading = Hämtar dagens besök …
+staffapp-no_visits = Inga besök i dag.
+staffapp-not_allowed = Du har inga hemtjänstbesök att registrera.
+staffapp-fetched_at = Listan hämtades %t.
+staffapp-offline = Ingen anslutning. Det du registrerar sparas i telefonen och skickas när anslutningen är tillbaka.
+staffapp-login_needed = Du behöver logga in igen för att skicka och hämta.
+staffapp-login = Logga in
+staffapp-fetch_failed = Dagens besök kunde inte hämtas just nu.
+staffapp-outbox = Att skicka
+staffapp-outbox_empty = Allt är skickat.
+staffapp-outbox_one = 1 registrering väntar på att skickas.
+staffapp-outbox_many = %n registreringar väntar på att skickas.
+staffapp-send_now = Skicka nu
+staffapp-sending = Skickar …
+staffapp-sent_at = Senast skickat %t.
+staffapp-send_failed = Kunde inte skicka. Försöker igen när anslutningen är tillbaka.
+staffapp-refused = Inte godtaget av servern
+staffapp-refused_help = Dessa registreringar togs inte emot. Kontakta din chef om något behöver rättas.
+staffapp-refused_short = Inte godtaget
+staffapp-discard = Ta bort
+staffapp-record-visit_start = Start
+staffapp-record-visit_end = Slut
+staffapp-record-visit_tasks = Insatser
+staffapp-record-visit_note = Anteckning
+staffapp-back = Tillbaka till dagens besök
+staffapp-window = Tid
+staffapp-expected = Planerad tid: %n min
+staffapp-address = Adress
+staffapp-tasks = Insatser
+staffapp-tasks_saved = Insatserna är sparade.
+staffapp-note = Anteckning
+staffapp-save_note = Spara anteckning
+staffapp-note_saved = Anteckningen är sparad.
+staffapp-status-planned = Planerat
+staffapp-status-started = Pågår
+staffapp-status-ended = Avslutat
+staffapp-started_at = Startat %t
+staffapp-ended_at = Avslutat %t
+staffapp-queued = Väntar på att skickas
+staffapp-synced = Skickat
+staffapp-late = Sent skickat
+staffapp-clock_skew = Telefonens klocka gick fel
+staffapp-manual_flag = Utan tagg
+staffapp-start = Starta besöket
+staffapp-end = Avsluta besöket
+staffapp-start_help = Läs taggen vid dörren när du kommer.
+staffapp-end_help = Läs taggen vid dörren när du går.
+staffapp-read_tag = Läs tagg
+staffapp-reading = Håll telefonen mot taggen vid dörren …
+staffapp-read_error = Taggen kunde inte läsas. Håll telefonen stilla mot taggen och försök igen.
+staffapp-nfc_denied = Telefonen tillåter inte Vaka att läsa taggar. Tillåt NFC för sidan, eller registrera utan tagg.
+staffapp-nfc_off = NFC är avstängt eller saknas i telefonen. Slå på NFC, eller registrera utan tagg.
+staffapp-nfc_missing = Den här telefonen kan inte läsa taggar från webben (det går bara i Chrome på Android). Registrera utan tagg och ange varför.
+staffapp-tag_no_url = Taggen har ingen Vaka-adress. Är det rätt tagg?
+staffapp-tag_read = Taggen är läst.
+staffapp-simulated_tag = Simulerad tagg (demo)
+staffapp-simulated_help = Demon: en giltig läsning av brukarens dörrtagg, som om telefonen hade hållits mot den.
+staffapp-from_tag = Öppnat från taggen vid dörren.
+staffapp-manual = Utan tagg
+staffapp-manual_reason = Varför utan tagg?
+staffapp-manual_choose = Välj orsak
+staffapp-manual_start = Starta utan tagg
+staffapp-manual_end = Avsluta utan tagg
+staffapp-manual_help = Registreras med din orsak och markeras, så att chefen ser det.
+staffapp-manual-no_nfc_phone = Telefonen kan inte läsa taggar
+staffapp-manual-tag_broken = Taggen är trasig
+staffapp-manual-tag_missing = Taggen saknas
+staffapp-manual-system_down = Systemet fungerade inte
+staffapp-manual-forgot = Glömde läsa taggen
+staffapp-unlock = Öppna dörren
+staffapp-unlocking = Öppnar …
+staffapp-unlocked = Dörren är upplåst.
+staffapp-unlock_refused = Dörren öppnades inte: du får öppna den bara när du har ett besök hos brukaren.
+staffapp-unlock_failed = Dörren öppnades inte. Låset svarade inte; försök igen.
+staffapp-unlock_offline = Dörren kan inte öppnas utan anslutning.
+staffapp-no_such_visit = Det besöket finns inte bland dina besök i dag.
+staffapp-refusal = Inte godtaget: %s
+staffapp-error = Något gick fel. Försök igen.
+
+# The PIN login on this phone.
+staffapp-pin_setup_title = Logga in snabbare med PIN-kod
+staffapp-pin_setup_help = Välj en PIN-kod för den här telefonen. När du behöver logga in igen räcker PIN-koden. Fem fel i rad tar bort den.
+staffapp-pin_label = Välj en PIN-kod (4–8 siffror)
+staffapp-pin_yours = Din PIN-kod
+staffapp-pin_save = Spara PIN-kod
+staffapp-pin_later = Inte nu
+staffapp-pin_saved = PIN-inloggningen är sparad på telefonen.
+staffapp-pin_unlock_title = Logga in med PIN-kod
+staffapp-pin_unlock = Logga in
+staffapp-pin_wrong_one = Fel PIN-kod. 1 försök kvar.
+staffapp-pin_wrong_many = Fel PIN-kod. %n försök kvar.
+staffapp-pin_gone = PIN-inloggningen gäller inte längre på den här telefonen. Logga in med lösenord och kod.
+staffapp-pin_forget = Glöm PIN-inloggningen på telefonen
+
+# The PIN login on a phone, in the audit log.
+audit_action-auth-app_device_enrol = PIN-inloggning sparad på en telefon
+audit_action-auth-app_device_unlock = Inloggning med PIN-kod på telefonen
+audit_action-auth-app_device_revoke = PIN-inloggning på en telefon borttagen
+audit_subject-app_device = Telefon med PIN-inloggning

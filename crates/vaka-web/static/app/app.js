@@ -1,0 +1,891 @@
+// The staff app: today's visits of the worker's units, one visit's start (the door's tag), the
+// tasks performed, a note and the end. Everything the worker records goes to the outbox first
+// (outbox.js) and is sent from there; the app works the same with and without a network.
+// Every word shown comes from the shell's `data-words` (the Fluent files, app.ftl).
+(function () {
+  "use strict";
+
+  var O = self.VakaOutbox;
+  var body = document.body;
+  var WORDS = JSON.parse(body.getAttribute("data-words") || "{}");
+  /** Refusals in words, by reason id (those without arguments). */
+  var REASONS = JSON.parse(body.getAttribute("data-reasons") || "{}");
+  /** The care tasks' names, by code. */
+  var TASKS = JSON.parse(body.getAttribute("data-tasks") || "{}");
+  var LANG = document.documentElement.lang || "sv";
+  var DEMO = body.hasAttribute("data-demo");
+  var TODAY_URL = "/api/v1/app/today";
+  var SIM_TAG_URL = "/api/v1/app/demo/tag-read";
+  /** Queued records are tried again this often while the app is open. */
+  var RETRY_MS = 30000;
+
+  function w(id) { return WORDS[id] || id; }
+  function $(sel) { return document.querySelector(sel); }
+  function fill(text, value) { return text.replace(/%[nts]/, value); }
+
+  var hm = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : "sv-SE", {
+    hour: "2-digit", minute: "2-digit", timeZone: "Europe/Stockholm",
+  });
+  function time(iso) {
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? "" : hm.format(d);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // NFC: one small adapter over Web NFC (`NDEFReader`, Chrome on Android only).
+
+  var Nfc = {
+    /** Web NFC is there (Chrome on Android) and has not said that this phone cannot read. */
+    supported: function () { return typeof window.NDEFReader === "function" && !state.nfcUnavailable; },
+    /** Reads one tag: resolves `{ serial, url }` (the chip's serial as lowercase hex without
+     * separators, and the first URL record, or null). A read the phone could not make
+     * (`readingerror`) calls `onBadRead` and keeps listening. Rejects when `signal` aborts or
+     * the scan cannot start (NotAllowedError: no permission; NotSupportedError: NFC off). */
+    read: function (signal, onBadRead) {
+      return new Promise(function (ok, fail) {
+        var done = false;
+        var reader = new window.NDEFReader();
+        function finish(f, v) { if (!done) { done = true; f(v); } }
+        signal.addEventListener("abort", function () {
+          finish(fail, new DOMException("aborted", "AbortError"));
+        });
+        reader.addEventListener("reading", function (e) {
+          finish(ok, { serial: normaliseSerial(e.serialNumber), url: urlOf(e.message) });
+        });
+        reader.addEventListener("readingerror", function () { if (!done && onBadRead) onBadRead(); });
+        reader.scan({ signal: signal }).catch(function (err) { finish(fail, err); });
+      });
+    },
+  };
+
+  function normaliseSerial(s) {
+    return String(s || "").replace(/[^0-9a-fA-F]/g, "").toLowerCase();
+  }
+
+  function urlOf(message) {
+    var records = (message && message.records) || [];
+    for (var i = 0; i < records.length; i++) {
+      var r = records[i];
+      if ((r.recordType === "url" || r.recordType === "absolute-url") && r.data) {
+        try { return new TextDecoder(r.encoding || "utf-8").decode(r.data); } catch (e) { /* next */ }
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // What the app knows.
+
+  var state = {
+    /** The last answer of /api/v1/app/today, with `fetched_at` (kept in IndexedDB). */
+    today: null,
+    /** This phone's record of each visit, by key (kept in IndexedDB as `visit:<key>`). */
+    local: {},
+    outbox: [],
+    sent: [],
+    lastSync: null,
+    online: navigator.onLine,
+    /** False once the server said the session is gone. */
+    auth: true,
+    /** 403 from today's list: the user has no visits to record. */
+    forbidden: false,
+    fetching: false,
+    flushing: false,
+    /** The visit shown (its key), or null for the list. */
+    key: null,
+    /** A tag URL the app was opened from (`/t/…` → `/app/visit?client=…&url=…`), for the
+     * client it names, until it is used. */
+    tagUrl: null,
+    tagClient: null,
+    /** The NFC read under way. */
+    reading: null,
+    /** The demo's simulated tag answers. */
+    simulated: false,
+    /** This phone's PIN login: `{ id, key, expires_at }` (kept in IndexedDB), or null. */
+    deviceKey: null,
+    /** The worker chose not to set a PIN now (until the app is opened again). */
+    pinLater: false,
+  };
+
+  function keyOf(item) {
+    return item.plan_id ? item.plan_id + "/" + item.date : (item.visit && item.visit.id) || "";
+  }
+
+  function items() {
+    var list = (state.today && state.today.visits) || [];
+    return list.slice().sort(function (a, b) {
+      return String(a.window && a.window.from).localeCompare(String(b.window && b.window.from));
+    });
+  }
+
+  function itemByKey(key) {
+    return items().filter(function (i) { return keyOf(i) === key; })[0] || null;
+  }
+
+  /** The visit as this phone knows it: its own record first, else the server's. */
+  function visitOf(item) {
+    var local = state.local[keyOf(item)] || {};
+    var server = item.visit || {};
+    var tasksDone = server.tasks_done || [];
+    var ev = server.evidence || {};
+    return {
+      id: local.visit_id || server.id || null,
+      started_at: local.started_at || server.started_at || null,
+      ended_at: local.ended_at || server.ended_at || null,
+      tasks: local.tasks || tasksDone.map(function (t) { return typeof t === "string" ? t : t.code; }),
+      note: local.note != null ? local.note : server.note || "",
+      manual: !!(local.start_manual || local.end_manual || server.manual || ev.start === "manual" || ev.end === "manual"),
+      late: !!server.late_sync,
+      clock_skew: !!server.clock_skew,
+    };
+  }
+
+  function statusOf(v) {
+    return v.ended_at ? "ended" : v.started_at ? "started" : "planned";
+  }
+
+  /** How the visit's records stand: queued (not yet answered), refused, and the marks the
+   * server gave the sent ones. */
+  function syncOf(v) {
+    var out = { queued: 0, refused: 0, sent: 0, late: !!v.late, clock_skew: !!v.clock_skew };
+    if (!v.id) return out;
+    state.outbox.forEach(function (e) {
+      if (e.visit_id !== v.id) return;
+      if (e.status === "refused") out.refused += 1; else out.queued += 1;
+    });
+    state.sent.forEach(function (s) {
+      if (s.visit_id !== v.id) return;
+      out.sent += 1;
+      if (s.late) out.late = true;
+      if (s.clock_skew) out.clock_skew = true;
+    });
+    return out;
+  }
+
+  function saveLocal(key, rec) {
+    state.local[key] = rec;
+    return O.putState("visit:" + key, rec);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start.
+
+  function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/app/sw.js", { scope: "/app" }).catch(function () { /* the app works without */ });
+    }
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().catch(function () { /* best effort */ });
+    }
+    window.addEventListener("online", function () { setOnline(true); flush(); refresh(); });
+    window.addEventListener("offline", function () { setOnline(false); });
+    window.addEventListener("popstate", route);
+    O.onChange(function (msg) {
+      if (msg && msg.type === "flushed" && msg.outcome) noteOutcome(msg.outcome);
+      loadOutbox();
+    });
+    document.addEventListener("click", onClick);
+    $("#send-now").addEventListener("click", function () { flush(); });
+    $("#read-tag").addEventListener("click", readTag);
+    $("#sim-tag").addEventListener("click", simulatedTag);
+    $("#tag-url").addEventListener("click", tagFromUrl);
+    $("#manual-go").addEventListener("click", manual);
+    $("#tasks").addEventListener("change", tasksChanged);
+    $("#note-form").addEventListener("submit", saveNote);
+    $("#unlock").addEventListener("click", unlock);
+    $("#pin-setup-form").addEventListener("submit", pinSetup);
+    $("#pin-unlock-form").addEventListener("submit", pinUnlock);
+    $("#pin-later").addEventListener("click", function () { state.pinLater = true; render(); });
+    $("#pin-forget").addEventListener("click", pinForget);
+    setOnline(navigator.onLine);
+    setInterval(function () {
+      if (navigator.onLine && state.outbox.some(function (e) { return e.status === "queued"; })) flush();
+    }, RETRY_MS);
+
+    Promise.all([O.getState("today"), O.statesUnder("visit:"), O.getMeta("last_sync"), O.getMeta("device_key")]).then(function (r) {
+      state.today = r[0] || null;
+      r[1].forEach(function (kv) { state.local[kv[0].slice("visit:".length)] = kv[1]; });
+      state.lastSync = r[2] || null;
+      state.deviceKey = r[3] || null;
+      return loadOutbox();
+    }).then(function () {
+      route();
+      flush();
+      refresh();
+    }, function () {
+      route();
+      refresh();
+    });
+  }
+
+  function setOnline(on) {
+    state.online = on;
+    $("#net").hidden = on;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Talking to the server.
+
+  function refresh() {
+    if (state.fetching) return Promise.resolve();
+    state.fetching = true;
+    return fetch(TODAY_URL, { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) {
+        if (res.status === 401) { state.auth = false; return null; }
+        if (res.status === 403) { state.forbidden = true; return null; }
+        if (!res.ok) return null;
+        state.auth = true;
+        state.forbidden = false;
+        return res.json();
+      }, function () { return null; })
+      .then(function (today) {
+        if (today && Array.isArray(today.visits)) {
+          today.fetched_at = new Date().toISOString();
+          state.today = today;
+          return O.putState("today", today).then(pruneLocal);
+        }
+      })
+      .then(function () { state.fetching = false; render(); }, function () { state.fetching = false; render(); });
+  }
+
+  /** A phone's record of a visit that is no longer in today's list and has nothing waiting is
+   * forgotten (yesterday's visits). */
+  function pruneLocal() {
+    var keys = {};
+    items().forEach(function (i) { keys[keyOf(i)] = true; });
+    var waiting = {};
+    state.outbox.forEach(function (e) { waiting[e.visit_id] = true; });
+    var drops = Object.keys(state.local).filter(function (k) {
+      return !keys[k] && !waiting[state.local[k].visit_id];
+    });
+    drops.forEach(function (k) { delete state.local[k]; });
+    return Promise.all(drops.map(function (k) { return O.putState("visit:" + k, undefined); }));
+  }
+
+  function flush() {
+    // Without a network there is nothing to try: the `online` event (or Background Sync)
+    // sends the outbox when it is back.
+    if (navigator.onLine === false) return loadOutbox();
+    state.flushing = true;
+    renderOutbox();
+    return O.flush().then(function (outcome) {
+      state.flushing = false;
+      noteOutcome(outcome);
+      return loadOutbox();
+    }, function () {
+      state.flushing = false;
+      return loadOutbox();
+    });
+  }
+
+  function noteOutcome(outcome) {
+    if (outcome.auth === false) state.auth = false;
+    else if (outcome.sent > 0) state.auth = true;
+    if (outcome.sent > 0) state.lastSync = new Date().toISOString();
+    if (outcome.error && navigator.onLine === false) setOnline(false);
+  }
+
+  /** Asks the browser to send the outbox when the network is back, also with the app closed
+   * (Background Sync, where there is one), and tries at once. */
+  function kick() {
+    if ("serviceWorker" in navigator && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.sync && reg.sync.register) return reg.sync.register("vaka-outbox");
+      }).catch(function () { /* the page's own tries remain */ });
+    }
+    return flush();
+  }
+
+  function loadOutbox() {
+    return Promise.all([O.list(), O.sent(), O.getMeta("last_sync")]).then(function (r) {
+      state.outbox = r[0];
+      state.sent = r[1];
+      if (r[2]) state.lastSync = r[2];
+      render();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Views.
+
+  function onClick(e) {
+    var a = e.target.closest && e.target.closest("a[data-nav]");
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    var url = new URL(a.href);
+    if (url.origin !== location.origin) return;
+    e.preventDefault();
+    history.pushState(null, "", url.pathname + url.search);
+    route(true);
+  }
+
+  function route(moveFocus) {
+    var params = new URLSearchParams(location.search);
+    stopReading();
+    if (location.pathname === "/app/visit") {
+      var tagUrl = params.get("url") || params.get("tag_url");
+      if (tagUrl && params.get("client")) {
+        state.tagUrl = tagUrl;
+        state.tagClient = params.get("client");
+      }
+      state.key = params.get("plan") ? params.get("plan") + "/" + params.get("date") : null;
+      if (!state.key && params.get("client")) state.key = { client: params.get("client") };
+    } else {
+      state.key = null;
+    }
+    render();
+    if (moveFocus === true) {
+      var h = state.key ? $("#visit-h") : $("#list-h");
+      if (h) h.focus();
+    }
+  }
+
+  /** The visit a `client` in the address means: that client's first visit today not ended. */
+  function resolveKey() {
+    if (state.key && typeof state.key === "object") {
+      var client = state.key.client;
+      var mine = items().filter(function (i) { return i.client && i.client.id === client; });
+      var open = mine.filter(function (i) { return !visitOf(i).ended_at; });
+      var pick = open[0] || mine[0];
+      return pick ? keyOf(pick) : null;
+    }
+    return state.key;
+  }
+
+  function render() {
+    var key = resolveKey();
+    var onVisit = state.key !== null;
+    $("#view-list").hidden = onVisit;
+    $("#view-visit").hidden = !onVisit;
+    var pinUnlock = !state.auth && !!state.deviceKey;
+    $("#login-needed").hidden = state.auth || pinUnlock;
+    $("#pin-unlock").hidden = !pinUnlock;
+    // A PIN is offered once the server has answered for a logged-in user who has none yet.
+    $("#pin-setup").hidden = !(state.auth && state.today && !state.forbidden && !state.deviceKey && !state.pinLater);
+    $("#pin-forget-box").hidden = !state.deviceKey;
+    if (onVisit) renderVisit(key); else renderList();
+    renderOutbox();
+  }
+
+  function badge(text, kind) {
+    var s = document.createElement("span");
+    s.className = "badge " + (kind || "muted");
+    s.textContent = text;
+    return s;
+  }
+
+  function statusWord(v) {
+    var st = statusOf(v);
+    return w("staffapp-status-" + st);
+  }
+
+  function statusKind(st) {
+    return st === "ended" ? "ok" : st === "started" ? "warn" : "muted";
+  }
+
+  function renderList() {
+    var ul = $("#visits");
+    var status = $("#list-status");
+    ul.textContent = "";
+    var list = items();
+    if (!state.today) {
+      status.textContent = state.forbidden ? w("staffapp-not_allowed")
+        : state.fetching ? w("staffapp-loading")
+          : state.auth ? w("staffapp-fetch_failed") : w("staffapp-login_needed");
+      return;
+    }
+    if (state.forbidden) { status.textContent = w("staffapp-not_allowed"); return; }
+    status.textContent = list.length === 0 ? w("staffapp-no_visits")
+      : fill(w("staffapp-fetched_at"), time(state.today.fetched_at));
+    list.forEach(function (item) {
+      var v = visitOf(item);
+      var st = statusOf(v);
+      var sync = syncOf(v);
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.className = "app-visit";
+      a.setAttribute("data-nav", "");
+      a.setAttribute("data-status", st);
+      a.setAttribute("data-key", keyOf(item));
+      a.href = "/app/visit?plan=" + encodeURIComponent(item.plan_id || "") + "&date=" + encodeURIComponent(item.date || "");
+      var when = document.createElement("span");
+      when.className = "app-when";
+      when.textContent = time(item.window && item.window.from) + "–" + time(item.window && item.window.to);
+      a.appendChild(when);
+      var marks = [badge(statusWord(v), statusKind(st))];
+      if (sync.queued) marks.push(badge(w("staffapp-queued"), "warn"));
+      if (sync.refused) marks.push(badge(w("staffapp-refused_short"), "bad"));
+      if (sync.late) marks.push(badge(w("staffapp-late"), "warn"));
+      marks.forEach(function (m) { a.appendChild(document.createTextNode(" ")); a.appendChild(m); });
+      var who = document.createElement("span");
+      who.className = "app-who";
+      who.textContent = (item.client && item.client.name) || "";
+      a.appendChild(who);
+      var where = document.createElement("span");
+      where.className = "app-where";
+      where.textContent = addressOf(item);
+      a.appendChild(where);
+      var what = document.createElement("span");
+      what.className = "app-what";
+      what.textContent = (item.tasks || []).map(taskLabel).join(", ");
+      a.appendChild(what);
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+  }
+
+  /** The client's address; none for a protected identity outside the named group. */
+  function addressOf(item) {
+    var c = item.client || {};
+    return c.address || "";
+  }
+
+  /** A task in the page's words (the shell's), else the server's Swedish name, else its code. */
+  function taskLabel(t) {
+    var code = typeof t === "string" ? t : t.code;
+    return TASKS[code] || (typeof t === "string" ? t : t.label_sv || t.code);
+  }
+
+  function taskCode(t) {
+    return typeof t === "string" ? t : t.code;
+  }
+
+  function renderVisit(key) {
+    var item = key ? itemByKey(key) : null;
+    var msg = $("#visit-msg");
+    var parts = ["#step", "#tasks-form", "#note-form", ".app-facts", ".app-marks", "#lock"];
+    if (!item) {
+      $("#visit-h").textContent = w("staffapp-title");
+      parts.forEach(function (p) { $(p).hidden = true; });
+      $("#from-tag").hidden = true;
+      if (state.today) {
+        msg.className = "app-msg bad";
+        msg.textContent = w("staffapp-no_such_visit");
+      } else {
+        msg.className = "app-msg";
+        msg.textContent = state.fetching ? w("staffapp-loading") : w("staffapp-fetch_failed");
+      }
+      return;
+    }
+    [".app-facts", ".app-marks"].forEach(function (p) { $(p).hidden = false; });
+    var v = visitOf(item);
+    var st = statusOf(v);
+    var sync = syncOf(v);
+    $("#visit-h").textContent = (item.client && item.client.name) || "";
+    $("[data-window]").textContent = time(item.window && item.window.from) + "–" + time(item.window && item.window.to) +
+      (item.expected_minutes ? " · " + fill(w("staffapp-expected"), item.expected_minutes) : "");
+    $("[data-address]").textContent = addressOf(item);
+
+    var stateEl = $("[data-state]");
+    stateEl.className = "badge " + statusKind(st);
+    stateEl.textContent = statusWord(v) +
+      (v.started_at ? " · " + fill(w("staffapp-started_at"), time(v.started_at)) : "") +
+      (v.ended_at ? " · " + fill(w("staffapp-ended_at"), time(v.ended_at)) : "");
+    var syncEl = $("[data-sync]");
+    syncEl.hidden = !(sync.queued || sync.sent);
+    syncEl.className = "badge " + (sync.queued ? "warn" : "ok");
+    syncEl.textContent = sync.queued ? w("staffapp-queued") : w("staffapp-synced");
+    var flags = $("[data-flags]");
+    flags.textContent = "";
+    var marks = [];
+    if (sync.late) marks.push(badge(w("staffapp-late"), "warn"));
+    if (sync.clock_skew) marks.push(badge(w("staffapp-clock_skew"), "warn"));
+    if (v.manual) marks.push(badge(w("staffapp-manual_flag"), "warn"));
+    marks.forEach(function (m) { flags.appendChild(m); flags.appendChild(document.createTextNode(" ")); });
+
+    var fromTag = state.tagUrl && state.tagClient && item.client && item.client.id === state.tagClient && st !== "ended";
+    $("#from-tag").hidden = !fromTag;
+
+    // The next step: start, then end; nothing once ended.
+    var step = $("#step");
+    step.hidden = st === "ended";
+    var starting = st === "planned";
+    $("[data-step-title]").textContent = starting ? w("staffapp-start") : w("staffapp-end");
+    $("[data-step-help]").textContent = starting ? w("staffapp-start_help") : w("staffapp-end_help");
+    $("#manual-go").textContent = starting ? w("staffapp-manual_start") : w("staffapp-manual_end");
+    var tagUrlBtn = $("#tag-url");
+    tagUrlBtn.hidden = !fromTag;
+    tagUrlBtn.textContent = starting ? w("staffapp-start") : w("staffapp-end");
+    var nfc = Nfc.supported();
+    $("#read-tag").hidden = !nfc;
+    $("#sim-tag").hidden = nfc || !state.simulated;
+    $("#sim-help").hidden = nfc || !state.simulated;
+    var nfcStatus = $("#nfc-status");
+    if (!nfc && !state.reading && !nfcStatus.getAttribute("data-said")) {
+      nfcStatus.hidden = false;
+      nfcStatus.className = "app-msg";
+      nfcStatus.textContent = w("staffapp-nfc_missing");
+    }
+    if (!nfc && !fromTag) $("#manual").open = true;
+    if (!nfc && DEMO && !state.simulated) probeSimulated(item);
+
+    // Tasks and note: while the visit is under way.
+    var underWay = st === "started";
+    $("#tasks-form").hidden = false;
+    $("#note-form").hidden = false;
+    var box = $("#tasks");
+    var codes = (item.tasks || []).map(taskCode).join(",");
+    if (box.getAttribute("data-for") !== keyOf(item) || box.getAttribute("data-codes") !== codes) {
+      box.textContent = "";
+      (item.tasks || []).forEach(function (t, i) {
+        var label = document.createElement("label");
+        label.className = "check";
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.value = taskCode(t);
+        input.id = "task-" + i;
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(taskLabel(t)));
+        box.appendChild(label);
+      });
+      box.setAttribute("data-for", keyOf(item));
+      box.setAttribute("data-codes", codes);
+      $("#note").value = v.note || "";
+    }
+    Array.prototype.forEach.call(box.querySelectorAll("input"), function (input) {
+      input.checked = v.tasks.indexOf(input.value) >= 0;
+      input.disabled = !underWay;
+    });
+    $("#note").disabled = !underWay;
+    $("#note-form button").disabled = !underWay;
+
+    $("#lock").hidden = !(item.lock && item.lock.id) || st === "ended";
+  }
+
+  function renderOutbox() {
+    var queued = state.outbox.filter(function (e) { return e.status === "queued"; });
+    var refused = state.outbox.filter(function (e) { return e.status === "refused"; });
+    var count = $("#outbox-count");
+    count.textContent = state.flushing && queued.length ? w("staffapp-sending")
+      : queued.length === 0 ? w("staffapp-outbox_empty")
+        : queued.length === 1 ? w("staffapp-outbox_one") : fill(w("staffapp-outbox_many"), queued.length);
+    count.setAttribute("data-queued", String(queued.length));
+    var sent = $("#outbox-sent");
+    sent.hidden = !state.lastSync;
+    if (state.lastSync) sent.textContent = fill(w("staffapp-sent_at"), time(state.lastSync));
+    $("#send-now").disabled = queued.length === 0 || state.flushing;
+    var box = $("#refused-box");
+    box.hidden = refused.length === 0;
+    var ul = $("#refused");
+    ul.textContent = "";
+    refused.forEach(function (e) {
+      var li = document.createElement("li");
+      li.setAttribute("data-refused", e.id);
+      var what = w("staffapp-record-" + e.kind);
+      var item = items().filter(function (i) { return i.client && i.client.id === e.record.client_id; })[0];
+      var who = item && item.client ? item.client.name + ", " : "";
+      var text = document.createElement("span");
+      var why = reasonText(e.reason);
+      text.textContent = who + what + " " + time(e.record.device_time) + " — " +
+        (why ? fill(w("staffapp-refusal"), why) : w("staffapp-refused_short"));
+      li.appendChild(text);
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "secondary";
+      btn.textContent = w("staffapp-discard");
+      btn.addEventListener("click", function () { O.discard(e.id).then(loadOutbox); });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(btn);
+      ul.appendChild(li);
+    });
+  }
+
+  /** A refusal in the page's words; the server's own detail is English, so a reason without
+   * words here says only that it was refused. */
+  function reasonText(reason) {
+    var code = reason && (reason.code || reason.id);
+    return (code && REASONS[code]) || "";
+  }
+
+  function say(text, kind) {
+    var msg = $("#visit-msg");
+    msg.className = "app-msg" + (kind ? " " + kind : "");
+    msg.textContent = text;
+  }
+
+  function sayNfc(text, kind) {
+    var el = $("#nfc-status");
+    el.hidden = !text;
+    el.className = "app-msg" + (kind ? " " + kind : "");
+    el.textContent = text || "";
+    el.setAttribute("data-said", text ? "1" : "");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The worker's actions: each one a record in the outbox.
+
+  function currentItem() {
+    var key = resolveKey();
+    return key ? itemByKey(key) : null;
+  }
+
+  function baseRecord(item, v) {
+    var r = { visit_id: v.id, client_id: item.client && item.client.id };
+    if (item.plan_id) { r.plan_id = item.plan_id; r.date = item.date; }
+    return r;
+  }
+
+  /** Starts or ends the visit shown, with `evidence`: `{ tag: {serial, url} }` or
+   * `{ manual_reason }`. */
+  function step(evidence) {
+    var item = currentItem();
+    if (!item) return Promise.resolve();
+    var key = keyOf(item);
+    var v = visitOf(item);
+    var st = statusOf(v);
+    if (st === "ended") return Promise.resolve();
+    var local = Object.assign({}, state.local[key] || {});
+    if (!v.id) v.id = O.uuid();
+    local.visit_id = v.id;
+    local.tasks = local.tasks || v.tasks;
+    var record = baseRecord(item, v);
+    if (evidence.tag) record.tag = evidence.tag;
+    if (evidence.manual_reason) record.manual_reason = evidence.manual_reason;
+    if (st === "planned") {
+      record.kind = "visit_start";
+      record.visit_kind = item.kind || "planned";
+    } else {
+      record.kind = "visit_end";
+    }
+    return O.add(record).then(function (entry) {
+      if (record.kind === "visit_start") {
+        local.started_at = entry.record.device_time;
+        local.start_manual = evidence.manual_reason || null;
+      } else {
+        local.ended_at = entry.record.device_time;
+        local.end_manual = evidence.manual_reason || null;
+      }
+      state.tagUrl = null;
+      return saveLocal(key, local);
+    }).then(function () {
+      sayNfc("");
+      $("#manual").open = false;
+      say(evidence.tag ? w("staffapp-tag_read") : "", "ok");
+      return loadOutbox();
+    }).then(kick, function () { say(w("staffapp-error"), "bad"); });
+  }
+
+  function stopReading() {
+    if (state.reading) { state.reading.abort(); state.reading = null; }
+  }
+
+  function readTag() {
+    stopReading();
+    var ctrl = new AbortController();
+    state.reading = ctrl;
+    sayNfc(w("staffapp-reading"));
+    Nfc.read(ctrl.signal, function () { sayNfc(w("staffapp-read_error"), "bad"); }).then(function (tap) {
+      ctrl.abort();
+      if (state.reading === ctrl) state.reading = null;
+      if (!tap.url) { sayNfc(w("staffapp-tag_no_url"), "bad"); return; }
+      return step({ tag: tap });
+    }, function (err) {
+      if (state.reading === ctrl) state.reading = null;
+      var name = err && err.name;
+      if (name === "AbortError") { sayNfc(""); return; }
+      if (name === "NotSupportedError" && !state.nfcOffSaid) {
+        // No NFC on this device (a browser with the interface but no reader): said once, and
+        // the app goes on as without Web NFC (the reason codes, the demo's simulated tag).
+        state.nfcOffSaid = true;
+        state.nfcUnavailable = true;
+        render();
+        sayNfc(w("staffapp-nfc_off"), "bad");
+        return;
+      }
+      sayNfc(name === "NotAllowedError" ? w("staffapp-nfc_denied")
+        : name === "NotSupportedError" ? w("staffapp-nfc_off") : w("staffapp-read_error"), "bad");
+    });
+  }
+
+  /** The app was opened from the tag's URL (the phone read the tag by itself): that URL is the
+   * evidence; the chip's serial is unknown here. */
+  function tagFromUrl() {
+    if (!state.tagUrl) return;
+    step({ tag: { serial: "", url: state.tagUrl } });
+  }
+
+  /** The demo's simulated tag: offered only where the server says it is the demo and it can
+   * give a read of this client's door tag. */
+  function probeSimulated(item) {
+    if (state.simProbe === (item.client && item.client.id)) return;
+    state.simProbe = item.client && item.client.id;
+    simRead(item).then(function (tap) {
+      if (tap) { state.simulated = true; render(); }
+    });
+  }
+
+  function simRead(item) {
+    var url = SIM_TAG_URL + "?client_id=" + encodeURIComponent(item.client.id);
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+      .then(function (tap) { return tap && tap.url ? { serial: normaliseSerial(tap.serial), url: tap.url } : null; });
+  }
+
+  function simulatedTag() {
+    var item = currentItem();
+    if (!item) return;
+    simRead(item).then(function (tap) {
+      if (!tap) { sayNfc(w("staffapp-read_error"), "bad"); return; }
+      return step({ tag: tap });
+    });
+  }
+
+  function manual() {
+    var select = $("#manual-reason");
+    if (!select.value) {
+      select.setAttribute("aria-invalid", "true");
+      select.focus();
+      return;
+    }
+    select.removeAttribute("aria-invalid");
+    step({ manual_reason: select.value });
+  }
+
+  function tasksChanged() {
+    var item = currentItem();
+    if (!item) return;
+    var key = keyOf(item);
+    var v = visitOf(item);
+    if (!v.id || statusOf(v) !== "started") return;
+    var tasks = Array.prototype.filter.call($("#tasks").querySelectorAll("input"), function (i) { return i.checked; })
+      .map(function (i) { return i.value; });
+    var record = baseRecord(item, v);
+    record.kind = "visit_tasks";
+    record.tasks = tasks;
+    O.add(record).then(function () {
+      var local = Object.assign({}, state.local[key] || {}, { visit_id: v.id, tasks: tasks });
+      return saveLocal(key, local);
+    }).then(function () {
+      say(w("staffapp-tasks_saved"), "ok");
+      return loadOutbox();
+    }).then(kick, function () { say(w("staffapp-error"), "bad"); });
+  }
+
+  function saveNote(e) {
+    e.preventDefault();
+    var item = currentItem();
+    if (!item) return;
+    var key = keyOf(item);
+    var v = visitOf(item);
+    if (!v.id || statusOf(v) !== "started") return;
+    var note = $("#note").value.trim();
+    var record = baseRecord(item, v);
+    record.kind = "visit_note";
+    record.note = note;
+    O.add(record).then(function () {
+      var local = Object.assign({}, state.local[key] || {}, { visit_id: v.id, note: note });
+      return saveLocal(key, local);
+    }).then(function () {
+      say(w("staffapp-note_saved"), "ok");
+      return loadOutbox();
+    }).then(kick, function () { say(w("staffapp-error"), "bad"); });
+  }
+
+  /** The door: asks the server to unlock the client's lock for this visit (online only). */
+  function unlock() {
+    var item = currentItem();
+    if (!item || !item.lock) return;
+    if (!navigator.onLine) { say(w("staffapp-unlock_offline"), "bad"); return; }
+    var v = visitOf(item);
+    say(w("staffapp-unlocking"));
+    fetch("/api/v1/app/locks/" + encodeURIComponent(item.lock.id) + "/unlock", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(v.id ? { visit_id: v.id } : {}),
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (answer) {
+        if (res.ok) { say(w("staffapp-unlocked"), "ok"); return; }
+        if (res.status === 401) { state.auth = false; render(); }
+        say(w(res.status === 403 || res.status === 409 ? "staffapp-unlock_refused" : "staffapp-unlock_failed"), "bad");
+      });
+    }, function () { say(w("staffapp-unlock_offline"), "bad"); });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The PIN login on this phone: a device key from the server, unlocked by the PIN there.
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (answer) {
+        return { status: res.status, body: answer };
+      });
+    });
+  }
+
+  function sayIn(sel, text, kind) {
+    var el = $(sel);
+    el.className = "app-msg" + (kind ? " " + kind : "");
+    el.textContent = text;
+  }
+
+  function pinSetup(e) {
+    e.preventDefault();
+    var input = $("#pin-setup-input");
+    postJson("/api/v1/app/device", { pin: input.value }).then(function (r) {
+      if (r.status === 201 && r.body.key) {
+        var dk = { id: r.body.id, key: r.body.key, expires_at: r.body.expires_at };
+        return O.putMeta("device_key", dk).then(function () {
+          state.deviceKey = dk;
+          input.value = "";
+          render();
+          say(w("staffapp-pin_saved"), "ok");
+          $("#list-status").textContent = w("staffapp-pin_saved");
+        });
+      }
+      input.setAttribute("aria-invalid", "true");
+      sayIn("#pin-setup-msg", REASONS["auth-pin-too-weak"] || w("staffapp-error"), "bad");
+      input.focus();
+    }, function () { sayIn("#pin-setup-msg", w("staffapp-error"), "bad"); });
+  }
+
+  function pinUnlock(e) {
+    e.preventDefault();
+    var dk = state.deviceKey;
+    var input = $("#pin-unlock-input");
+    if (!dk) return;
+    postJson("/api/v1/app/unlock", { id: dk.id, key: dk.key, pin: input.value }).then(function (r) {
+      input.value = "";
+      if (r.status === 200 && r.body.status === "ok") {
+        state.auth = true;
+        sayIn("#pin-unlock-msg", "");
+        render();
+        flush();
+        return refresh();
+      }
+      if (r.body.status === "wrong_pin") {
+        var left = r.body.left;
+        sayIn("#pin-unlock-msg", left === 1 ? w("staffapp-pin_wrong_one") : fill(w("staffapp-pin_wrong_many"), left), "bad");
+        input.focus();
+        return;
+      }
+      if (r.body.status === "gone") {
+        return forgetKey().then(function () {
+          $("#login-needed").hidden = false;
+          sayIn("#pin-unlock-msg", "");
+          $("#list-status").textContent = w("staffapp-pin_gone");
+        });
+      }
+      sayIn("#pin-unlock-msg", w("staffapp-error"), "bad");
+    }, function () { sayIn("#pin-unlock-msg", w("staffapp-offline"), "bad"); });
+  }
+
+  function forgetKey() {
+    state.deviceKey = null;
+    return O.putMeta("device_key", null).then(render);
+  }
+
+  /** Forgets the PIN login here, and asks the server to revoke the key. */
+  function pinForget() {
+    var dk = state.deviceKey;
+    if (!dk) return;
+    postJson("/api/v1/app/device/" + encodeURIComponent(dk.id) + "/revoke", {}).catch(function () { /* gone anyway */ });
+    forgetKey();
+  }
+
+  start();
+})();
