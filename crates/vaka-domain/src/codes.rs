@@ -99,8 +99,8 @@ mod tests {
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
     };
     use crate::homecare::{CareTask, GrantPeriod};
-    use crate::nfc::TagStrength;
     use crate::keys::{GrantKind, LockEventKind};
+    use crate::nfc::TagStrength;
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};

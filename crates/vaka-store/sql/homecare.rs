@@ -23,10 +23,7 @@ fn stockholm() -> jiff::tz::TimeZone {
 
 #[async_trait::async_trait]
 impl HomecareRead for SqlTx {
-    async fn list_decision_tasks(
-        &mut self,
-        decision: DecisionId,
-    ) -> StoreResult<Vec<GrantedTask>> {
+    async fn list_decision_tasks(&mut self, decision: DecisionId) -> StoreResult<Vec<GrantedTask>> {
         sqlx::query_as!(
             DecisionTaskRow,
             r#"SELECT task as "task!", minutes as "minutes!: i64", per as "per!"
@@ -450,10 +447,13 @@ impl HomecareWrite for SqlTx {
         decision: DecisionId,
         tasks: &[GrantedTask],
     ) -> StoreResult<()> {
-        sqlx::query!("DELETE FROM decision_tasks WHERE decision_id = $1", decision.0)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
+        sqlx::query!(
+            "DELETE FROM decision_tasks WHERE decision_id = $1",
+            decision.0
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
         for t in tasks {
             sqlx::query!(
                 "INSERT INTO decision_tasks (decision_id, task, minutes, per) VALUES ($1, $2, $3, $4)",
@@ -496,10 +496,14 @@ impl HomecareWrite for SqlTx {
     }
 
     async fn end_visit_plan(&mut self, id: VisitPlanId, on: DbDate) -> StoreResult<()> {
-        sqlx::query!("UPDATE visit_plans SET ended_on = $2 WHERE id = $1", id.0, on)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
+        sqlx::query!(
+            "UPDATE visit_plans SET ended_on = $2 WHERE id = $1",
+            id.0,
+            on
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
         Ok(())
     }
 
@@ -533,7 +537,8 @@ impl HomecareWrite for SqlTx {
             e.map(|e| DbInstant::new(e.received_at)),
             e.map(|e| e.evidence.kind().code()),
             e.and_then(|e| e.evidence.tag()).map(|t| t.0),
-            e.and_then(|e| e.evidence.manual_reason()).map(ManualReason::code),
+            e.and_then(|e| e.evidence.manual_reason())
+                .map(ManualReason::code),
             e.is_some_and(|e| e.late_sync),
             e.is_some_and(|e| e.clock_skew),
             tasks_to_text(&v.tasks_done),
@@ -561,7 +566,8 @@ impl HomecareWrite for SqlTx {
             e.map(|e| DbInstant::new(e.received_at)),
             e.map(|e| e.evidence.kind().code()),
             e.and_then(|e| e.evidence.tag()).map(|t| t.0),
-            e.and_then(|e| e.evidence.manual_reason()).map(ManualReason::code),
+            e.and_then(|e| e.evidence.manual_reason())
+                .map(ManualReason::code),
             e.is_some_and(|e| e.late_sync),
             e.is_some_and(|e| e.clock_skew),
             tasks_to_text(&v.tasks_done),

@@ -107,7 +107,10 @@ impl TagWrite for SqlTx {
         let key = t
             .sdm_key
             .as_ref()
-            .map(|k| self.secrets.seal(SecretColumn::SdmKey, t.device_id.0, &k.to_hex()))
+            .map(|k| {
+                self.secrets
+                    .seal(SecretColumn::SdmKey, t.device_id.0, &k.to_hex())
+            })
             .transpose()?;
         sqlx::query!(
             "INSERT INTO nfc_tags (device_id, tag_id, uid, strength, sdm_key, last_counter, last_tap_at)
@@ -140,26 +143,30 @@ impl TagWrite for SqlTx {
         let uid = uid.map(TagUid::as_str);
         let done = match counter {
             // A SUN tap: only a greater counter is recorded, decided by the statement itself.
-            Some(counter) => sqlx::query!(
-                "UPDATE nfc_tags
+            Some(counter) => {
+                sqlx::query!(
+                    "UPDATE nfc_tags
                  SET last_counter = $3, last_tap_at = $4, uid = COALESCE(uid, $2)
                  WHERE device_id = $1 AND (last_counter IS NULL OR last_counter < $3)",
-                device.0,
-                uid,
-                i64::from(counter),
-                at,
-            )
-            .execute(&mut *self.tx)
-            .await,
-            None => sqlx::query!(
-                "UPDATE nfc_tags SET last_tap_at = $3, uid = COALESCE(uid, $2)
+                    device.0,
+                    uid,
+                    i64::from(counter),
+                    at,
+                )
+                .execute(&mut *self.tx)
+                .await
+            }
+            None => {
+                sqlx::query!(
+                    "UPDATE nfc_tags SET last_tap_at = $3, uid = COALESCE(uid, $2)
                  WHERE device_id = $1",
-                device.0,
-                uid,
-                at,
-            )
-            .execute(&mut *self.tx)
-            .await,
+                    device.0,
+                    uid,
+                    at,
+                )
+                .execute(&mut *self.tx)
+                .await
+            }
         }
         .map_err(map_sqlx_error)?;
         Ok(done.rows_affected() == 1)
