@@ -26,15 +26,11 @@ struct GrantRow {
 impl TryFrom<GrantRow> for LockGrant {
     type Error = StoreError;
     fn try_from(r: GrantRow) -> StoreResult<Self> {
-        let kind = GrantKind::from_code(&r.kind)
-            .ok_or_else(|| StoreError::corrupt("lock_grants.kind"))?;
-        let ground = LockGrant::ground_from_parts(
-            &r.ground,
-            r.visit_id,
-            r.plan_id,
-            r.alarm_id.map(AlarmId),
-        )
-        .ok_or_else(|| StoreError::corrupt("lock_grants.ground"))?;
+        let kind =
+            GrantKind::from_code(&r.kind).ok_or_else(|| StoreError::corrupt("lock_grants.kind"))?;
+        let ground =
+            LockGrant::ground_from_parts(&r.ground, r.visit_id, r.plan_id, r.alarm_id.map(AlarmId))
+                .ok_or_else(|| StoreError::corrupt("lock_grants.ground"))?;
         Ok(LockGrant {
             id: r.id,
             kind,
@@ -279,10 +275,13 @@ impl LockWrite for SqlTx {
         at: jiff::Timestamp,
         by: Option<UserId>,
     ) -> StoreResult<()> {
-        sqlx::query!("DELETE FROM client_key_access WHERE client_id = $1", client.0)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?;
+        sqlx::query!(
+            "DELETE FROM client_key_access WHERE client_id = $1",
+            client.0
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
         for k in vaka_domain::keys::key_access_set(kinds) {
             sqlx::query!(
                 "INSERT INTO client_key_access (client_id, kind, registered_at, registered_by)
