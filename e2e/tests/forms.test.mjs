@@ -119,7 +119,7 @@ test("a decision form refused for a bad time keeps every value, with the error b
   await decisions.getByLabel("Lag").selectOption({ index: 1 });
   const law = await decisions.getByLabel("Lag").inputValue();
   await decisions.getByLabel("Tillsynsform").selectOption("camera");
-  await decisions.getByLabel("Tider").fill("23:00, 27:15");
+  await decisions.getByLabel("Tider", { exact: true }).fill("23:00, 27:15");
   await decisions.getByLabel("Gäller till").fill("2031-12-31");
   await decisions.getByRole("button", { name: "Registrera beslut" }).click();
   await assessor.getByRole("alert").waitFor();
@@ -129,9 +129,9 @@ test("a decision form refused for a bad time keeps every value, with the error b
   assert.equal(await again.getByLabel("Insats").inputValue(), "night_supervision");
   assert.equal(await again.getByLabel("Lag").inputValue(), law);
   assert.equal(await again.getByLabel("Tillsynsform").inputValue(), "camera");
-  assert.equal(await again.getByLabel("Tider").inputValue(), "23:00, 27:15");
+  assert.equal(await again.getByLabel("Tider", { exact: true }).inputValue(), "23:00, 27:15");
   assert.equal(await again.getByLabel("Gäller till").inputValue(), "2031-12-31");
-  const times = again.getByLabel("Tider");
+  const times = again.getByLabel("Tider", { exact: true });
   assert.equal(await times.getAttribute("aria-invalid"), "true");
   assert.equal(await times.getAttribute("aria-describedby"), "decision-times-hint decision-times-error");
   assert.ok(await again.locator("#decision-times-error").isVisible());

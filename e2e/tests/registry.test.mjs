@@ -81,7 +81,7 @@ test("decision and consent → order accepted → camera registered, tested, act
   const decisions = assessor.locator("#decisions");
   await decisions.getByLabel("Insats").selectOption("night_supervision");
   await decisions.getByLabel("Tillsynsform").selectOption("camera");
-  await decisions.getByLabel("Tider").fill("22:30, 01:30, 04:30");
+  await decisions.getByLabel("Tider", { exact: true }).fill("22:30, 01:30, 04:30");
   await decisions.getByLabel("Gäller från").fill(today());
   await decisions.getByRole("button", { name: "Registrera beslut" }).click();
   await assessor.getByText("Beslutet är registrerat").waitFor();
@@ -185,7 +185,7 @@ test("decision and consent → order accepted → camera registered, tested, act
   assert.ok(await manager.locator("#devices tbody").getByText("DV-WEB-0001").isVisible());
   const plan = manager.locator("#plan");
   await plan.getByLabel("Tillsynsform").selectOption("camera");
-  await plan.getByLabel("Tider").fill("23:00, 02:00, 05:00");
+  await plan.getByLabel("Tider", { exact: true }).fill("23:00, 02:00, 05:00");
   await plan.getByRole("button", { name: "Spara tillsynsplan" }).click();
   await manager.getByText("Tillsynsplanen är sparad.").waitFor();
   assert.equal((await manager.getByTestId("plan-times").textContent()).trim(), "23:00, 02:00, 05:00");
