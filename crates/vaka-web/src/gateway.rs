@@ -28,33 +28,9 @@ pub async fn camera_connect(
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
-    let refused = |why: &'static str| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", why).into_response()
-    };
-    let Some(credential) = bearer(&headers) else {
-        return refused("connect with the camera's credential as a bearer token");
-    };
-    let device = match state
-        .services
-        .authenticate_device(credential, DeviceKind::Camera)
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(reason = ?e, "camera refused");
-            return refused(match e {
-                DeviceRefused::UnknownCredential => "the credential is not valid",
-                DeviceRefused::WrongKind => "the credential is not a camera's",
-                DeviceRefused::Retired => "the camera is returned or decommissioned",
-            });
-        }
-    };
-    let ws = match ws {
-        Ok(ws) => ws,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text())
-                .into_response();
-        }
+    let (device, ws) = match device_upgrade(&state, &headers, ws, DeviceKind::Camera).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let hub = state.cameras.clone();
     let max = hub.settings.max_frame_bytes + vaka_camera_protocol::FRAME_HEADER_BYTES;
@@ -63,7 +39,52 @@ pub async fn camera_connect(
     ws.max_message_size(max)
         .max_frame_size(max)
         .read_buffer_size(CAMERA_READ_BUFFER)
-        .on_upgrade(move |socket| async move { hub.serve(device.id, socket).await })
+        .on_upgrade(move |socket| async move { hub.serve(device, socket).await })
+}
+
+/// A device connecting out: its credential (a bearer token) authenticated as a device of
+/// `kind`, and the WebSocket upgrade; or the refusal to answer.
+async fn device_upgrade(
+    state: &AppState,
+    headers: &HeaderMap,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    kind: DeviceKind,
+) -> Result<(vaka_domain::ids::DeviceId, WebSocketUpgrade), Response> {
+    let (noun, token_hint, wrong_kind, retired) = match kind {
+        DeviceKind::Lock => (
+            "lock",
+            "connect with the lock's credential as a bearer token",
+            "the credential is not a lock's",
+            "the lock is returned or decommissioned",
+        ),
+        _ => (
+            "camera",
+            "connect with the camera's credential as a bearer token",
+            "the credential is not a camera's",
+            "the camera is returned or decommissioned",
+        ),
+    };
+    let refused = |why: &'static str| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", why).into_response()
+    };
+    let Some(credential) = bearer(headers) else {
+        return Err(refused(token_hint));
+    };
+    let device = match state.services.authenticate_device(credential, kind).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(reason = ?e, device = noun, "device refused");
+            return Err(refused(match e {
+                DeviceRefused::UnknownCredential => "the credential is not valid",
+                DeviceRefused::WrongKind => wrong_kind,
+                DeviceRefused::Retired => retired,
+            }));
+        }
+    };
+    let ws = ws.map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text()).into_response()
+    })?;
+    Ok((device.id, ws))
 }
 
 /// Bytes each lock connection reads at a time (a lock's messages are at most 4 KiB).
@@ -74,38 +95,14 @@ pub async fn lock_connect(
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
-    let refused = |why: &'static str| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", why).into_response()
-    };
-    let Some(credential) = bearer(&headers) else {
-        return refused("connect with the lock's credential as a bearer token");
-    };
-    let device = match state
-        .services
-        .authenticate_device(credential, DeviceKind::Lock)
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(reason = ?e, "lock refused");
-            return refused(match e {
-                DeviceRefused::UnknownCredential => "the credential is not valid",
-                DeviceRefused::WrongKind => "the credential is not a lock's",
-                DeviceRefused::Retired => "the lock is returned or decommissioned",
-            });
-        }
-    };
-    let ws = match ws {
-        Ok(ws) => ws,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text())
-                .into_response();
-        }
+    let (device, ws) = match device_upgrade(&state, &headers, ws, DeviceKind::Lock).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let hub = state.locks.clone();
     let max = vaka_lock_protocol::MAX_TEXT_BYTES;
     ws.max_message_size(max)
         .max_frame_size(max)
         .read_buffer_size(LOCK_READ_BUFFER)
-        .on_upgrade(move |socket| async move { hub.serve(device.id, socket).await })
+        .on_upgrade(move |socket| async move { hub.serve(device, socket).await })
 }
