@@ -12,14 +12,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Duration, Instant};
 use uuid::Uuid;
 use vaka_domain::clock::Clock;
 use vaka_domain::ids::DeviceId;
 use vaka_lock_protocol::{
-    Action, CapabilityReason, Connection, LockEvent, MAX_REVOKED_PER_MESSAGE, ProtocolError,
-    Revoked, ServerMessage, encode,
+    Action, CapabilityReason, Connection, LockEvent, LockEventKind, MAX_REVOKED_PER_MESSAGE,
+    ProtocolError, Revoked, ServerMessage, encode,
 };
 
 /// The gateway's settings.
@@ -84,6 +84,8 @@ struct Live {
 struct Inner {
     next_conn: u64,
     locks: HashMap<DeviceId, Live>,
+    /// Unlock requests whose sender waits for the lock's answer (its event naming the request).
+    answers: HashMap<(DeviceId, Uuid), oneshot::Sender<LockEventKind>>,
 }
 
 /// The connected locks.
@@ -199,6 +201,38 @@ impl LockHub {
         )
     }
 
+    /// Sends an unlock like [`Self::unlock`] and returns what the lock answers to it: the kind of
+    /// its first event naming the request (`unlocked`, or `refused`, `jammed`). The caller
+    /// waits as long as it likes and then calls [`Self::forget`].
+    pub fn unlock_answered(
+        &self,
+        device: DeviceId,
+        request: Uuid,
+        user: Uuid,
+        reason: CapabilityReason,
+    ) -> Result<oneshot::Receiver<LockEventKind>, LockOffline> {
+        let (tx, rx) = oneshot::channel();
+        self.lock().answers.insert((device, request), tx);
+        if let Err(e) = self.unlock(device, request, user, reason) {
+            self.forget(device, request);
+            return Err(e);
+        }
+        Ok(rx)
+    }
+
+    /// Stops waiting for the answer to an unlock request.
+    pub fn forget(&self, device: DeviceId, request: Uuid) {
+        self.lock().answers.remove(&(device, request));
+    }
+
+    /// Hands an event naming a request to whoever waits for the answer.
+    fn answer(&self, device: DeviceId, e: &LockEvent) {
+        let Some(request) = e.request else { return };
+        if let Some(tx) = self.lock().answers.remove(&(device, request)) {
+            let _ = tx.send(e.kind);
+        }
+    }
+
     /// Tells an online lock to refuse these capabilities (sent in messages of at most
     /// [`MAX_REVOKED_PER_MESSAGE`]).
     pub fn revoke(&self, device: DeviceId, revoked: &[Revoked]) -> Result<(), LockOffline> {
@@ -265,6 +299,7 @@ impl LockHub {
                         }
                     }),
                     Action::Event(e) => {
+                        self.answer(device, &e);
                         let _ = self.reports.send(LockReport::Event(device, e));
                     }
                     Action::Close(e) => {

@@ -143,6 +143,47 @@ async fn unlock_is_sent_and_events_come_back() {
     until_online(&hub, device, false).await;
 }
 
+/// The sender of an unlock gets the lock's answer: the first event naming its request (an event
+/// without it, or naming another request, is not the answer); offline, nothing is sent and
+/// nothing waits.
+#[tokio::test]
+async fn the_lock_answers_an_unlock_with_its_event() {
+    let (hub, mut reports) = hub();
+    let device = DeviceId::new();
+    let addr = server(hub.clone(), device).await;
+    assert!(
+        hub.unlock_answered(device, Uuid::nil(), Uuid::nil(), CapabilityReason::Visit)
+            .is_err()
+    );
+    let mut ws = lock(addr).await;
+    hello(&mut ws, device).await;
+    until_online(&hub, device, true).await;
+    let request = Uuid::now_v7();
+    let mut answer = hub
+        .unlock_answered(device, request, Uuid::now_v7(), CapabilityReason::Alarm)
+        .unwrap();
+    assert_eq!(next_text(&mut ws).await["request"], request.to_string());
+    for (kind, req) in [("battery_low", None), ("unlocked", Some(Uuid::now_v7()))] {
+        let req = req
+            .map(|r| format!(r#","request":"{r}""#))
+            .unwrap_or_default();
+        ws.send(Message::text(format!(
+            r#"{{"type":"event","lock_id":"{device}","kind":"{kind}","at":{NOW}{req}}}"#
+        )))
+        .await
+        .unwrap();
+        assert!(matches!(reports.recv().await, Some(LockReport::Event(..))));
+        assert!(answer.try_recv().is_err(), "{kind} is not the answer");
+    }
+    ws.send(Message::text(format!(
+        r#"{{"type":"event","lock_id":"{device}","kind":"refused","at":{NOW},"request":"{request}","reason":"too_late"}}"#
+    )))
+    .await
+    .unwrap();
+    assert!(matches!(reports.recv().await, Some(LockReport::Event(..))));
+    assert_eq!(answer.await.unwrap(), LockEventKind::Refused);
+}
+
 #[tokio::test]
 async fn a_lock_reporting_another_id_is_disconnected() {
     let (hub, mut reports) = hub();

@@ -29,6 +29,10 @@ pub struct Problem {
     /// The input field that was wrong, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Why, as a stable reason id (e.g. `key-outside-visit-window`) a client can word in its
+    /// user's language; `detail` is English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Quote this when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -140,6 +144,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.to_string(),
             field: self.field.as_ref().map(std::string::ToString::to_string),
+            reason: self.reason.as_ref().map(|r| r.id().to_owned()),
             request_id,
         }
     }

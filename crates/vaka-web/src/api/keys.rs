@@ -14,7 +14,6 @@ use vaka_service::keys::{IssuedCapability, KeyAccessView, UnlockInput};
 use crate::api::Api;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path};
-use crate::state::AppState;
 
 /// What to open with: a visit of the caller's, or an alarm dispatched to them (both optional:
 /// without, any ground the caller has now counts).
@@ -28,7 +27,9 @@ pub struct UnlockBody {
 /// The unlock was decided, audited and sent to the lock.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnlockDto {
-    /// `sent`.
+    /// What the lock answered within a few seconds: `unlocked` (the door can be opened),
+    /// `refused` or `jammed` (it could not open), or `sent` (no answer yet; its events come to
+    /// the client's trail when they come).
     pub status: String,
     /// The request id the lock's events name.
     pub request: Uuid,
@@ -64,26 +65,36 @@ pub async fn unlock(
             &online,
         )
         .await?;
-    send_unlock(&s, &granted)?;
+    let answer = s
+        .locks
+        .unlock_answered(
+            granted.lock_id,
+            granted.request,
+            granted.user.0,
+            granted.reason,
+        )
+        .map_err(|_| offline())?;
+    let status = if let Ok(Ok(kind)) = tokio::time::timeout(LOCK_ANSWER_WAIT, answer).await {
+        kind.code()
+    } else {
+        s.locks.forget(granted.lock_id, granted.request);
+        "sent"
+    };
     Ok(Json(UnlockDto {
-        status: "sent".into(),
+        status: status.into(),
         request: granted.request,
         reason: granted.reason.code().into(),
     }))
 }
 
-/// Sends a granted unlock to the lock; the lock may have gone in the moment since the decision.
-pub(crate) fn send_unlock(
-    s: &AppState,
-    g: &vaka_service::keys::UnlockGranted,
-) -> Result<(), ApiError> {
-    s.locks
-        .unlock(g.lock_id, g.request, g.user.0, g.reason)
-        .map_err(|_| {
-            ApiError::from(vaka_service::ServiceError::Conflict(
-                KeyReason::LockOffline.into(),
-            ))
-        })
+/// How long an unlock waits for the lock's answer before it says only "sent".
+const LOCK_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The lock went in the moment since the decision.
+fn offline() -> ApiError {
+    ApiError::from(vaka_service::ServiceError::Conflict(
+        KeyReason::LockOffline.into(),
+    ))
 }
 
 /// A capability for an offline lock.

@@ -838,9 +838,20 @@
       body: JSON.stringify(v.id ? { visit_id: v.id } : {}),
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (answer) {
-        if (res.ok) { say(w("staffapp-unlocked"), "ok"); return; }
+        if (res.ok) {
+          // What the lock answered: open, could not open, or no answer yet.
+          if (answer.status === "unlocked") say(w("staffapp-unlocked"), "ok");
+          else if (answer.status === "sent") say(w("staffapp-unlock_sent"));
+          else say(w("staffapp-unlock_jammed"), "bad");
+          return;
+        }
         if (res.status === 401) { state.auth = false; render(); }
-        say(w(res.status === 403 || res.status === 409 ? "staffapp-unlock_refused" : "staffapp-unlock_failed"), "bad");
+        if (res.status === 403 || res.status === 409) {
+          var why = reasonText({ id: answer.reason });
+          say(why ? fill(w("staffapp-unlock_refused_why"), why) : w("staffapp-unlock_refused"), "bad");
+          return;
+        }
+        say(w("staffapp-unlock_failed"), "bad");
       });
     }, function () { say(w("staffapp-unlock_offline"), "bad"); });
   }
