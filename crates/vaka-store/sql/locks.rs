@@ -249,6 +249,30 @@ impl LockRead for SqlTx {
         all(rows)
     }
 
+    async fn list_client_lock_events_between(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<LockEvent>> {
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT id as "id!: Uuid", lock_id as "lock_id!: Uuid", client_id as "client_id?: Uuid",
+                      kind as "kind!", user_id as "user_id?: Uuid", visit_id as "visit_id?: Uuid",
+                      alarm_id as "alarm_id?: Uuid", grant_id as "grant_id?: Uuid", detail as "detail?",
+                      at as "at!: DbInstant", received_at as "received_at!: DbInstant"
+               FROM lock_events WHERE client_id = $1 AND at >= $2 AND at < $3
+               ORDER BY at, id LIMIT 10000"#,
+            client.0,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+
     async fn list_alarm_lock_events(&mut self, alarm: AlarmId) -> StoreResult<Vec<LockEvent>> {
         let rows = sqlx::query_as!(
             EventRow,

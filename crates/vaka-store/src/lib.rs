@@ -974,6 +974,15 @@ pub trait LockRead: Send {
         limit: i64,
     ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
 
+    /// The client's lock events with `from <= at < to` (by the lock's clock), oldest first, at
+    /// most 10,000.
+    async fn list_client_lock_events_between(
+        &mut self,
+        client: ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+
     /// The lock events of an alarm (unlocks for it), oldest first.
     async fn list_alarm_lock_events(
         &mut self,

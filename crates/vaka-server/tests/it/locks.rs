@@ -163,7 +163,8 @@ async fn online_unlocks_follow_the_rule_and_come_back_as_events(app: TestApp) {
     let r = unlock(&app, &staff, lock, json!({ "alarm_id": alarm })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
-    assert_eq!(v["status"], "sent");
+    // The answer waits for the lock's: it opened.
+    assert_eq!(v["status"], "unlocked", "{v}");
     assert_eq!(v["reason"], "alarm");
     let request: uuid::Uuid = v["request"].as_str().unwrap().parse().unwrap();
     until("the lock opening", || {
@@ -210,6 +211,33 @@ async fn online_unlocks_follow_the_rule_and_come_back_as_events(app: TestApp) {
     let page = app.get(&format!("/alarms/{alarm}"), &op).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.assert_has("Dörren upplåst");
+    // The client's log (the trail the municipality extracts) names the door event.
+    let log = app
+        .get(
+            &format!(
+                "/api/v1/clients/{}/supervision-log?from=2026-11-22&to=2026-11-22",
+                w.client_a1
+            ),
+            &w.p("m_admin").bearer(),
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let doors = log.json()["doors"].clone();
+    assert_eq!(doors.as_array().map(Vec::len), Some(1), "{doors}");
+    assert_eq!(doors[0]["kind"], "unlocked");
+    assert_eq!(doors[0]["by"], "Test a_staff");
+    assert_eq!(doors[0]["alarm_id"], alarm.to_string());
+    // The day after has none.
+    let next = app
+        .get(
+            &format!(
+                "/api/v1/clients/{}/supervision-log?from=2026-11-23&to=2026-11-23",
+                w.client_a1
+            ),
+            &w.p("m_admin").bearer(),
+        )
+        .await;
+    assert_eq!(next.json()["doors"], json!([]), "{}", next.body);
     // Another alarm id is not a ground.
     let r = unlock(&app, &staff, lock, json!({ "alarm_id": AlarmId::new() })).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);

@@ -91,6 +91,25 @@ pub struct SupervisionLog {
     pub rows: Vec<LogRow>,
     /// Home-care visits dated `from..=to`, with their corrections.
     pub visits: Vec<LogVisit>,
+    /// What the client's door locks reported from the first day's start to the last day's end
+    /// (Stockholm), oldest first: who opened, on which visit or alarm.
+    pub doors: Vec<LogDoorEvent>,
+}
+
+/// A lock event on the client's trail ("door opened 02:14 by Johan").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogDoorEvent {
+    /// By the lock's clock.
+    pub at: Timestamp,
+    /// The event's code (`unlocked`, `locked`, `refused`, …).
+    pub kind: &'static str,
+    /// Who opened, for an unlock.
+    pub by: Option<String>,
+    /// The unlock was for a visit (its worker's).
+    pub visit: bool,
+    pub alarm_id: Option<vaka_domain::ids::AlarmId>,
+    /// For a refusal: the lock's reason code.
+    pub detail: Option<String>,
 }
 
 /// A home-care visit as the client's trail shows it.
@@ -250,6 +269,42 @@ impl Services {
                         corrections: cs,
                     });
                 }
+                let midnight = |d: Date| {
+                    d.to_zoned(tz.clone())
+                        .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
+                };
+                let mut doors = Vec::new();
+                for e in r
+                    .list_client_lock_events_between(
+                        client,
+                        midnight(from),
+                        midnight(to.tomorrow().unwrap_or(to)),
+                    )
+                    .await?
+                {
+                    let by = match e.user_id {
+                        Some(u) => {
+                            if let std::collections::hash_map::Entry::Vacant(v) = names.entry(u) {
+                                let name = r
+                                    .get_user(u)
+                                    .await?
+                                    .map(|u| u.display_name)
+                                    .unwrap_or_default();
+                                v.insert(name);
+                            }
+                            Some(names[&u].clone())
+                        }
+                        None => None,
+                    };
+                    doors.push(LogDoorEvent {
+                        at: e.at,
+                        kind: e.kind.code(),
+                        by,
+                        visit: e.visit_id.is_some(),
+                        alarm_id: e.alarm_id,
+                        detail: e.detail,
+                    });
+                }
                 let entry = r
                     .client_entry(vaka_domain::audit::Outcome::Success, Some(&grant), &c)
                     .details(
@@ -259,6 +314,7 @@ impl Services {
                             "format": format,
                             "rows": rows.len(),
                             "visits": visits.len(),
+                            "door_events": doors.len(),
                         })
                         .to_string(),
                     );
@@ -272,6 +328,7 @@ impl Services {
                     generated_at: r.now(),
                     rows,
                     visits,
+                    doors,
                 })
             })
             .await

@@ -72,6 +72,9 @@ audit_action-homecare-lock_date = Lock date set
 audit_action-homecare-payment_basis = Payment basis read
 
 hc-trail-visits = Home-care visits
+hc-trail-doors = The door's lock
+hc-trail-door-visit = on a visit
+hc-trail-door-alarm = on an alarm
 hc-flag-late = late sync
 hc-flag-skew = phone clock off
 hc-flag-manual = manual

@@ -72,6 +72,9 @@ audit_action-homecare-lock_date = Låsdatum satt
 audit_action-homecare-payment_basis = Ersättningsunderlag läst
 
 hc-trail-visits = Hemtjänstbesök
+hc-trail-doors = Dörrens lås
+hc-trail-door-visit = vid besök
+hc-trail-door-alarm = vid larm
 hc-flag-late = sen synk
 hc-flag-skew = fel klocka i telefonen
 hc-flag-manual = manuell

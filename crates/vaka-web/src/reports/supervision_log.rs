@@ -216,6 +216,23 @@ pub fn log_lines(t: Tr, log: &SupervisionLog) -> Vec<Line> {
         }
         lines.push(Line::Text(text));
     }
+    if !log.doors.is_empty() {
+        lines.push(Line::Blank);
+        lines.push(Line::Heading(t.t("hc-trail-doors").into_owned()));
+    }
+    for d in &log.doors {
+        let mut text = format!("{} {}", local_seconds(d.at), t.code("lock_event", d.kind));
+        if let Some(by) = &d.by {
+            text.push_str(&format!(", {by}"));
+        }
+        if d.visit {
+            text.push_str(&format!(" ({})", t.t("hc-trail-door-visit")));
+        } else if d.alarm_id.is_some() {
+            text.push_str(&format!(" ({})", t.t("hc-trail-door-alarm")));
+        }
+        text.push('.');
+        lines.push(Line::Text(text));
+    }
     lines
 }
 
