@@ -21,21 +21,32 @@ export function vakaBin() {
   return join(target, "debug", "vaka");
 }
 
-/** Starts `vaka demo` in a temporary directory; resolves once it listens. */
-export async function startDemo() {
+/** Starts `vaka demo` in a temporary directory; resolves once it listens. With
+ * `{ testClock: true }` the server's clock can be moved ahead: `await demo.advanceClock(s)`. */
+export async function startDemo({ testClock = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "vaka-e2e-"));
   const dataDir = join(dir, "demo");
-  const child = spawn(vakaBin(), ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sia-listen", "127.0.0.1:0"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const args = ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sia-listen", "127.0.0.1:0"];
+  if (testClock) args.push("--test-clock");
+  const child = spawn(vakaBin(), args, {
+    stdio: [testClock ? "pipe" : "ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn" },
   });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });
+  const lines = createInterface({ input: child.stdout });
+  // Answers of the test clock (`clock <instant>`), in order.
+  const clockAnswers = [];
+  let clockWaiter = null;
   const url = await new Promise((ok, fail) => {
-    const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       const m = line.match(/^Vaka listening on (http:\/\/\S+)/);
       if (m) ok(m[1]);
+      const c = line.match(/^clock (\S+)/);
+      if (c) {
+        clockAnswers.push(c[1]);
+        if (clockWaiter) clockWaiter();
+      }
     });
     child.on("exit", (code) => fail(new Error(`vaka demo exited with ${code}: ${stderr}`)));
   });
@@ -48,7 +59,22 @@ export async function startDemo() {
       if (!u) throw new Error(`no demo user ${name}`);
       return u;
     },
+    /** How far (seconds) the server's clock was moved ahead: its one-time codes are for then. */
+    clockOffset: 0,
+    /** Moves the server's clock `seconds` ahead; resolves with its new time (RFC 3339). */
+    async advanceClock(seconds) {
+      if (!testClock) throw new Error("the demo was started without testClock");
+      const answered = new Promise((ok) => { clockWaiter = ok; });
+      child.stdin.write(`advance ${seconds}\n`);
+      await answered;
+      this.clockOffset += seconds;
+      clockWaiter = null;
+      const at = clockAnswers.shift();
+      if (at === "ignored") throw new Error(`the demo ignored advance ${seconds}`);
+      return at;
+    },
     async stop() {
+      child.stdin?.end();
       child.kill("SIGTERM");
       await new Promise((ok) => child.once("exit", ok));
       rmSync(dir, { recursive: true, force: true });
@@ -73,11 +99,11 @@ export function dial(demo, account, scenario, extra = []) {
 /** Registers the `before` and `after` hooks every browser test file needs: one demo and one
  * Chromium for the file's tests, stopped when they are done. `set(demo, browser)` hands both to
  * the file once they run (the file keeps them in its own variables). */
-export function withDemo(set) {
+export function withDemo(set, options = {}) {
   let demo;
   let browser;
   before(async () => {
-    demo = await startDemo();
+    demo = await startDemo(options);
     browser = await launch();
     set(demo, browser);
   });
@@ -117,7 +143,7 @@ export async function loggedIn(browser, demo, username, viewport) {
   await submitPassword(page, demo, username);
   if (user.totp_secret) {
     await page.waitForURL(/\/login\/code$/);
-    await submitCode(page, totp(user.totp_secret));
+    await submitCode(page, totp(user.totp_secret, Math.round((demo.clockOffset || 0) / 30)));
   }
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
   return page;

@@ -10,6 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withDemo, loggedIn, submitCode, totp, PHONE } from "../lib/vaka.mjs";
+import { fakeNdefReader, doorTag as tagRead, readTag, today as todayOf } from "../lib/staffapp.mjs";
 
 let demo;
 let browser;
@@ -114,55 +115,11 @@ test("opening the app without a session asks for a login and comes back to the a
 });
 
 
-/** A fake Web NFC reader (as Chrome on Android has it), put in every page of a context before
- * the app's script runs: `window.__tap(serial, url)` fires `reading` on the reader that scans,
- * `window.__badTap()` fires `readingerror`. */
-function fakeNdefReader() {
-  class FakeNDEFReader extends EventTarget {
-    constructor() {
-      super();
-      (window.__readers ||= []).push(this);
-    }
-    async scan({ signal } = {}) {
-      this.scanning = true;
-      signal?.addEventListener("abort", () => { this.scanning = false; });
-    }
-  }
-  window.NDEFReader = FakeNDEFReader;
-  const scanning = () => (window.__readers || []).filter((r) => r.scanning).pop();
-  window.__scanning = () => !!scanning();
-  window.__tap = (serialNumber, url) => {
-    const e = new Event("reading");
-    e.serialNumber = serialNumber;
-    e.message = { records: [{ recordType: "url", data: new DataView(new TextEncoder().encode(url).buffer) }] };
-    scanning().dispatchEvent(e);
-  };
-  window.__badTap = () => scanning().dispatchEvent(new Event("readingerror"));
-}
-
-/** A genuine read of the client's door tag, from the demo's simulated tag (the next SUN
- * counter), as the phone would read it: the serial with separators, as Web NFC gives it. */
-async function doorTag(page, clientId) {
-  const res = await page.request.get(`${demo.url}/api/v1/app/demo/tag-read?client_id=${clientId}`);
-  assert.equal(res.status(), 200, await res.text());
-  const { serial, url } = await res.json();
-  return { serial: serial.match(/../g).join(":").toUpperCase(), url };
-}
-
-/** Reads the tag: presses "Läs tagg" and holds the (fake) phone to the tag. */
-async function readTag(page, tap) {
-  await page.getByRole("button", { name: "Läs tagg" }).click();
-  await page.getByText("Håll telefonen mot taggen vid dörren").waitFor();
-  await page.waitForFunction(() => window.__scanning());
-  await page.evaluate(({ serial, url }) => window.__tap(serial, url), tap);
-}
+/** A genuine read of the client's door tag from the demo's simulated tag. */
+const doorTag = (page, clientId) => tagRead(page, demo, clientId);
 
 /** Today's visits of the caller, as the server has them. */
-async function today(page) {
-  const res = await page.request.get(`${demo.url}/api/v1/app/today`);
-  assert.equal(res.status(), 200);
-  return (await res.json()).visits;
-}
+const today = (page) => todayOf(page, demo);
 
 /** The outbox's count of records waiting, as the app shows it. */
 async function waiting(page) {

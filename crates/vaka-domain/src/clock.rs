@@ -1,5 +1,6 @@
-//! The only source of "now". Production uses [`SystemClock`]; tests and the accelerated demo use
-//! [`ManualClock`], which moves only when told to.
+//! The only source of "now". Production uses [`SystemClock`]; tests use [`ManualClock`], which
+//! moves only when told to, and the browser tests' demo (`vaka demo --test-clock`) uses
+//! [`OffsetClock`]: the wall clock, moved forward on the test's command.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -53,6 +54,40 @@ impl Clock for ManualClock {
     }
 }
 
+/// The wall clock plus an offset that only grows: time runs normally and jumps ahead when told
+/// to (a browser test's "an hour later"). Clones share the offset.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetClock {
+    offset: Arc<Mutex<SignedDuration>>,
+}
+
+impl OffsetClock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves the clock ahead by `by` (a negative or zero step is ignored: time never runs
+    /// backwards under a running server). Returns the new offset.
+    pub fn advance(&self, by: SignedDuration) -> SignedDuration {
+        let mut offset = self.offset.lock().unwrap_or_else(PoisonError::into_inner);
+        if by.is_positive() {
+            *offset = offset.saturating_add(by);
+        }
+        *offset
+    }
+
+    pub fn offset(&self) -> SignedDuration {
+        *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        let wall = SystemClock.now();
+        wall.saturating_add(self.offset()).unwrap_or(wall)
+    }
+}
+
 impl<C: Clock + ?Sized> Clock for Arc<C> {
     fn now(&self) -> Timestamp {
         (**self).now()
@@ -74,5 +109,33 @@ mod tests {
             clock.now(),
             "2026-03-29T02:00:00Z".parse::<Timestamp>().unwrap()
         );
+    }
+
+    #[test]
+    fn offset_clock_runs_with_the_wall_clock_and_only_jumps_ahead() {
+        let clock = OffsetClock::new();
+        let shared = clock.clone();
+        let before = SystemClock.now();
+        assert!(clock.now() >= before);
+        assert!(clock.now() < before + SignedDuration::from_mins(1));
+        assert_eq!(
+            shared.advance(SignedDuration::from_hours(1)),
+            SignedDuration::from_hours(1)
+        );
+        // Backwards or zero steps are ignored.
+        assert_eq!(
+            shared.advance(-SignedDuration::from_mins(5)),
+            SignedDuration::from_hours(1)
+        );
+        assert_eq!(
+            shared.advance(SignedDuration::ZERO),
+            SignedDuration::from_hours(1)
+        );
+        let now = clock.now();
+        assert!(
+            now >= before + SignedDuration::from_hours(1),
+            "{now} vs {before}"
+        );
+        assert!(now < before + SignedDuration::from_mins(61));
     }
 }

@@ -102,6 +102,31 @@ pub fn sia_section(creds: &DemoCredentials, listen: &str) -> SiaSection {
 }
 
 /// Empties `dir` for a new demo, refusing a directory that a demo did not make.
+/// For `vaka demo --test-clock`: reads lines `advance <seconds>` from standard input and moves
+/// `clock` ahead by that much, answering each with `clock <instant>` on standard output (the
+/// browser tests wait for the answer). Other lines are answered `clock ignored`. Runs on a
+/// thread of its own until standard input closes.
+pub fn drive_clock_from_stdin(clock: vaka_domain::clock::OffsetClock) {
+    use std::io::BufRead;
+    use vaka_domain::clock::Clock;
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            let step = line
+                .strip_prefix("advance ")
+                .and_then(|n| n.trim().parse::<i64>().ok())
+                .filter(|n| *n > 0 && *n <= 366 * 24 * 3600);
+            match step {
+                Some(seconds) => {
+                    clock.advance(jiff::SignedDuration::from_secs(seconds));
+                    println!("clock {}", clock.now());
+                }
+                None => println!("clock ignored"),
+            }
+        }
+    });
+}
+
 pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         let marker = dir.join(MARKER);

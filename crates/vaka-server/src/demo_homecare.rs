@@ -48,6 +48,27 @@ pub struct Team {
 /// How many home-care clients the demo has.
 pub const CLIENTS: usize = 30;
 
+/// The client with a supervision visit planned every day at the time the demo starts (an
+/// in-house client, so with a digital lock): a newcomer, and the browser tests, find a visit
+/// whose door opens now.
+pub const DUE_NOW: usize = 0;
+
+/// The daily window of the [`DUE_NOW`] visit: from five minutes before `now` (on a five-minute
+/// mark, Stockholm time) for half an hour, kept within the day.
+fn due_now(now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> ((i8, i8), (i8, i8)) {
+    let local = now.to_zoned(tz.clone());
+    let minute = i32::from(local.hour()) * 60 + i32::from(local.minute());
+    let from = (minute - minute % 5 - 5).max(0);
+    let to = (from + 30).min(23 * 60 + 59);
+    let hm = |m: i32| {
+        (
+            i8::try_from(m / 60).unwrap_or(23),
+            i8::try_from(m % 60).unwrap_or(59),
+        )
+    };
+    (hm(from), hm(to))
+}
+
 /// A plan the demo makes: weekdays, window, tasks.
 struct PlanSpec {
     days: &'static [&'static str],
@@ -63,7 +84,7 @@ fn grant(task: CareTask, minutes: u32, per: GrantPeriod) -> GrantedTask {
 
 const EVERY_DAY: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// Seeds the home-care clients; returns their door tags.
+/// Seeds the home-care clients; returns their door tags and locks.
 pub async fn seed(
     services: &Services,
     who: Seeders<'_>,
@@ -143,6 +164,9 @@ pub async fn seed(
         if i % 6 == 2 {
             granted.push(grant(CareTask::Shopping, 60, GrantPeriod::Week));
         }
+        if i == DUE_NOW {
+            granted.push(grant(CareTask::Supervision, 140, GrantPeriod::Week));
+        }
         let decided_on = today.checked_sub(60.days()).unwrap_or(today);
         let decided = services
             .record_decision(
@@ -216,6 +240,16 @@ pub async fn seed(
                 minutes: 45,
             });
         }
+        if i == DUE_NOW {
+            let (from, to) = due_now(services.clock.now(), &tz);
+            specs.push(PlanSpec {
+                days: EVERY_DAY,
+                from,
+                to,
+                tasks: vec![CareTask::Supervision],
+                minutes: 20,
+            });
+        }
         let mut plans = Vec::new();
         for s in specs {
             let p = services
@@ -252,6 +286,22 @@ pub async fn seed(
             dc09_account: None,
             dc09_key_hex: None,
         });
+
+        // The in-house unit's clients have a digital lock on the door (their key access says
+        // so), fitted and active: the demo's simulated locks connect and open on the staff's
+        // unlocks.
+        if in_house {
+            tags.push(
+                crate::demo_registry::fit_lock(
+                    services,
+                    &ctx(who.admin),
+                    client.id,
+                    200 + i,
+                    &mut rng,
+                )
+                .await?,
+            );
+        }
 
         // The past week: each planned visit, by one of the unit's workers.
         for back in 1..=7i64 {
@@ -388,4 +438,33 @@ async fn register_tag(
             .with_context(|| format!("tag {serial}: {}", step.code()))?;
     }
     Ok(r.device.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(local: &str) -> jiff::Timestamp {
+        let tz = vaka_service::registry::stockholm();
+        local
+            .parse::<jiff::civil::DateTime>()
+            .unwrap()
+            .to_zoned(tz)
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn the_due_now_visit_covers_the_start_and_stays_within_the_day() {
+        let tz = vaka_service::registry::stockholm();
+        assert_eq!(due_now(at("2026-12-03T14:07:30"), &tz), ((14, 0), (14, 30)));
+        assert_eq!(due_now(at("2026-12-03T14:05:00"), &tz), ((14, 0), (14, 30)));
+        assert_eq!(due_now(at("2026-12-03T00:02:00"), &tz), ((0, 0), (0, 30)));
+        assert_eq!(
+            due_now(at("2026-12-03T23:58:00"), &tz),
+            ((23, 50), (23, 59))
+        );
+        // Summer time: the local hour, not UTC's.
+        assert_eq!(due_now(at("2026-07-01T09:12:00"), &tz), ((9, 5), (9, 35)));
+    }
 }

@@ -394,35 +394,7 @@ pub async fn seed(
         // A digital lock on the door of every client whose staff get in that way (one in
         // three), fitted and active: `vaka simulate locks` connects them.
         if i % 3 == 0 {
-            let (lock, d) =
-                register(services, &ctx(who.admin), DeviceKind::Lock, i, &mut rng).await?;
-            let mut status = "in_stock";
-            for step in [
-                DeviceStep::Assign,
-                DeviceStep::Install,
-                DeviceStep::PassTest,
-                DeviceStep::Activate,
-            ] {
-                let d = services
-                    .device_step(
-                        &ctx(who.admin),
-                        lock,
-                        DeviceStepInput {
-                            step,
-                            client_id: (step == DeviceStep::Assign).then_some(client.id),
-                            note: None,
-                        },
-                        vaka_service::registry::devices::TestSeen::Fixture,
-                    )
-                    .await
-                    .with_context(|| format!("lock of client {i}"))?;
-                status = d.status.code();
-            }
-            devices.push(DemoDevice {
-                client_id: Some(client.id),
-                status: status.into(),
-                ..d
-            });
+            devices.push(fit_lock(services, &ctx(who.admin), client.id, i, &mut rng).await?);
         }
         if i == 3 || i == 8 {
             let first = today
@@ -465,6 +437,45 @@ pub async fn seed(
         }
     }
     Ok(devices)
+}
+
+/// Registers a demo lock (serial `LK-{n}`) and takes it through assign to `client`, install, a
+/// passed test and activation: the demo's simulated locks connect with its credential.
+pub(crate) async fn fit_lock(
+    services: &Services,
+    admin: &Ctx<'_>,
+    client: vaka_domain::ids::ClientId,
+    n: usize,
+    rng: &mut impl Rng,
+) -> anyhow::Result<DemoDevice> {
+    let (lock, d) = register(services, admin, DeviceKind::Lock, n, rng).await?;
+    let mut status = "in_stock";
+    for step in [
+        DeviceStep::Assign,
+        DeviceStep::Install,
+        DeviceStep::PassTest,
+        DeviceStep::Activate,
+    ] {
+        let d = services
+            .device_step(
+                admin,
+                lock,
+                DeviceStepInput {
+                    step,
+                    client_id: (step == DeviceStep::Assign).then_some(client),
+                    note: None,
+                },
+                vaka_service::registry::devices::TestSeen::Fixture,
+            )
+            .await
+            .with_context(|| format!("lock {n}"))?;
+        status = d.status.code();
+    }
+    Ok(DemoDevice {
+        client_id: Some(client),
+        status: status.into(),
+        ..d
+    })
 }
 
 async fn register(

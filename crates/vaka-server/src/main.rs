@@ -77,6 +77,11 @@ enum Command {
         /// SIA DC-09 alarm receiver address, TCP and UDP (default 127.0.0.1:7100).
         #[arg(long, default_value = "127.0.0.1:7100")]
         sia_listen: SocketAddr,
+        /// For the browser tests: the server's clock is the wall clock moved ahead by lines
+        /// `advance <seconds>` on standard input (each answered `clock <instant>` on standard
+        /// output). Never in production: `vaka serve` has no such option.
+        #[arg(long, hide = true)]
+        test_clock: bool,
     },
     /// Manage accounts.
     User {
@@ -332,6 +337,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             database,
             sia_listen,
+            test_clock,
         } => {
             let mut cfg = load(cfg_file, &Common::default())?;
             cfg.data_dir = data_dir.clone();
@@ -363,17 +369,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = serve::bind(cfg.listen).await?;
 
             let url = format!("http://{}", listener.local_addr()?);
-            let svc = Services::new(
-                store.clone(),
-                serve::system_clock(),
-                serve::service_config(&cfg),
-            );
+            let clock: std::sync::Arc<dyn vaka_domain::clock::Clock> = if test_clock {
+                let clock = vaka_domain::clock::OffsetClock::new();
+                demo::drive_clock_from_stdin(clock.clone());
+                std::sync::Arc::new(clock)
+            } else {
+                serve::system_clock()
+            };
+            let svc = Services::new(store.clone(), clock.clone(), serve::service_config(&cfg));
             let mut creds = demo::seed(&svc, &url)
                 .await
                 .context("seeding the demo failed")?;
             creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
             let path = demo::write_credentials(&data_dir, &creds)?;
-            let state = serve::state(&cfg, store, serve::system_clock(), creds.logins());
+            let state = serve::state(&cfg, store, clock.clone(), creds.logins());
             // The demo's cameras connect as real ones would (every tenth stays offline).
             let cameras = vaka_server::simulate::cameras_in(&path)?;
             let _sims = vaka_server::simulate::spawn(&ws_base(&url), &cameras, 10);
@@ -382,7 +391,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let _alarm_sims = vaka_server::simulate::spawn_alarm_units(&creds, &sia_listen);
             // The demo's locks connect too: they open on the staff's unlocks and report back.
             let locks = vaka_server::simulate::locks_in(&path)?;
-            let lock_clock = serve::system_clock();
+            let lock_clock = clock.clone();
             let _lock_sims = vaka_server::simulate::spawn_locks(
                 &ws_base(&url),
                 &locks,
