@@ -450,9 +450,59 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
         .await;
     assert_eq!(b.status, StatusCode::FORBIDDEN, "{}", b.body);
 
-    // The week (Monday 2026-11-16) approved once.
+    // The week (Monday 2026-11-16): the manager's approval waits for the worker's confirmation.
     let approve = format!("/api/v1/homecare/units/{}/weeks/2026-11-16/approve", w.a1);
+    let res = app.json(Method::POST, &approve, &mgr, Value::Null).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("confirmed"), "{}", res.body);
+    let unit_week = read(
+        &app,
+        &mgr,
+        format!(
+            "/api/v1/homecare/units/{}/visits?from=2026-11-16&to=2026-11-22",
+            w.a1
+        ),
+    )
+    .await;
+    assert_eq!(
+        unit_week["workers"].as_array().unwrap().len(),
+        1,
+        "{unit_week}"
+    );
+    assert_eq!(unit_week["workers"][0]["confirmed_at"], Value::Null);
+    assert!(unit_week["approved_at"].is_null());
+    // The worker's week: their visit, corrected, not yet confirmed.
+    let staff = w.p("a_staff").bearer();
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert_eq!(mine["visits"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine["visits"][0]["visit"]["id"], visit.as_str());
+    assert_eq!(mine["visits"][0]["visit"]["corrected"], true);
+    assert_eq!(mine["confirmed_at"], Value::Null);
+    assert_eq!(mine["approved"], false);
+    let res = app.get("/api/v1/app/weeks/2026-11-17", &staff).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // Another worker's week holds none of it.
+    let theirs = read(
+        &app,
+        &w.p("b_staff").bearer(),
+        "/api/v1/app/weeks/2026-11-16".into(),
+    )
+    .await;
+    assert_eq!(theirs["visits"].as_array().unwrap().len(), 0, "{theirs}");
+    ok(
+        &app,
+        &staff,
+        Method::POST,
+        "/api/v1/app/weeks/2026-11-16/confirm".into(),
+        Value::Null,
+    )
+    .await;
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert!(mine["confirmed_at"].is_string(), "{mine}");
+    // Now approved, once.
     ok(&app, &mgr, Method::POST, approve.clone(), Value::Null).await;
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert_eq!(mine["approved"], true, "{mine}");
     let res = app.json(Method::POST, &approve, &mgr, Value::Null).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     let res = app
@@ -469,14 +519,6 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
         "not a Monday: {}",
         res.body
     );
-    ok(
-        &app,
-        &w.p("a_staff").bearer(),
-        Method::POST,
-        "/api/v1/app/weeks/2026-11-16/confirm".into(),
-        Value::Null,
-    )
-    .await;
 
     // The municipality locks the period through today: no change, no new record.
     let lock = format!("/api/v1/homecare/lock-dates/{}", w.a);
