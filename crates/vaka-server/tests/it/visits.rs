@@ -594,6 +594,81 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
     );
 }
 
+/// The door opened for a visit is on the visit's page and in its API answer: "door unlocked by
+/// …", for the unit manager.
+async fn door_events_on_the_visit(app: TestApp) {
+    use vaka_lock_sim::{Behaviour, Happened};
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    let (lock, credential) = crate::locks::register_lock(&app, &w, "LK-VISIT", w.client_a1).await;
+    let addr = app.listen().await;
+    let lock_sim = crate::locks::sim(&app, addr, lock, &credential, Behaviour::Normal);
+    let task = tokio::spawn(lock_sim.clone().run());
+    crate::locks::until("the lock connecting", || app.locks.is_online(lock)).await;
+    app.clock.set(ts("2026-11-22T07:06:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z")],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    let mgr = w.p("a_unitmgr").bearer();
+    let d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+    assert_eq!(d["door_events"], json!([]), "{d}");
+    let r = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/app/locks/{lock}/unlock"),
+            &w.p("a_staff").bearer(),
+            json!({ "visit_id": visit }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let request: Uuid = r.json()["request"].as_str().unwrap().parse().unwrap();
+    crate::locks::until("the lock opening", || {
+        lock_sim.happened().contains(&Happened::Opened(request))
+    })
+    .await;
+    let mut d = Value::Null;
+    for _ in 0..500 {
+        d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+        if d["door_events"].as_array().is_some_and(|e| !e.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(d["door_events"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["door_events"][0]["kind"], "unlocked");
+    assert_eq!(d["door_events"][0]["by"], "Test a_staff");
+    let session = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let page = app
+        .get(&format!("/homecare/visits/{visit}"), &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_has("Dörren under besöket");
+    page.assert_has("Dörren upplåst av Test a_staff");
+    // Another visit of the client, without an unlock, shows no door.
+    app.clock.set(ts("2026-11-22T09:00:00Z"));
+    let other = Uuid::now_v7().to_string();
+    let mut rec = start(w.client_a1, &other, &plan, "2026-11-22T08:59:00Z");
+    rec["plan_id"] = Value::Null;
+    rec["visit_kind"] = json!("extra");
+    let r = sync(&app, &w, "a_staff", None, vec![rec]).await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    // (A new session: the clock moved past the last one's idle time.)
+    let session = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let page = app
+        .get(&format!("/homecare/visits/{other}"), &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("Dörren under besöket"), "{}", page.body);
+    task.abort();
+}
+
 async fn dst_plan_days(app: TestApp) {
     let w = World::build(&app).await;
     let d = ok(
@@ -913,6 +988,7 @@ async fn visit_windows_for_keys(app: TestApp) {
 }
 
 db_tests!(
+    door_events_on_the_visit,
     visit_windows_for_keys,
     payment_basis,
     manager_pages,

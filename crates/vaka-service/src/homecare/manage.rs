@@ -83,6 +83,19 @@ pub struct VisitDetail {
     pub locked_through: Option<Date>,
     /// Whether the caller may correct it.
     pub may_correct: bool,
+    /// The client's door during the visit (unlocks for it, refusals), oldest first.
+    pub door_events: Vec<DoorEvent>,
+}
+
+/// A lock event of a visit: "door unlocked 08:02 by Johan".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoorEvent {
+    /// The event's code (`unlocked`, `refused`, …).
+    pub kind: &'static str,
+    pub at: Timestamp,
+    pub user_name: Option<String>,
+    /// The lock's reason for a refusal, as it reported it.
+    pub detail: Option<String>,
 }
 
 /// A correction as a manager (or the visit's worker) writes it: the new values of what
@@ -320,6 +333,19 @@ impl Services {
                 let locked = locked_through(r.reads(), client.provider_id).await?;
                 let mut users = HashMap::new();
                 let worker_name = names(r, &mut users, v.worker).await?;
+                let mut door_events = Vec::new();
+                for e in r.list_visit_lock_events(client.id, id).await? {
+                    let user_name = match e.user_id {
+                        Some(u) => Some(names(r, &mut users, u).await?),
+                        None => None,
+                    };
+                    door_events.push(DoorEvent {
+                        kind: e.kind.code(),
+                        at: e.at,
+                        user_name,
+                        detail: e.detail,
+                    });
+                }
                 succeeded_on(r, &grant, &client, |e| e.subject("visit", id));
                 Ok(VisitDetail {
                     line: VisitLine {
@@ -331,6 +357,7 @@ impl Services {
                     approval,
                     may_correct,
                     locked_through: locked,
+                    door_events,
                 })
             })
             .await

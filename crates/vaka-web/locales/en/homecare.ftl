@@ -121,6 +121,7 @@ hc-start_device = Start (the phone's time)
 hc-end_device = End (the phone's time)
 hc-received = received
 hc-note = Note
+hc-door = The door during the visit
 hc-history = Corrections
 hc-when = When
 hc-by = By

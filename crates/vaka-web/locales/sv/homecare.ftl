@@ -121,6 +121,7 @@ hc-start_device = Start (telefonens tid)
 hc-end_device = Slut (telefonens tid)
 hc-received = mottaget
 hc-note = Anteckning
+hc-door = Dörren under besöket
 hc-history = Rättelser
 hc-when = När
 hc-by = Av

@@ -681,6 +681,19 @@ pub struct VisitDetailDto {
     pub week_approved: bool,
     #[schema(value_type = Option<String>, format = Date)]
     pub locked_through: Option<Date>,
+    /// The client's door during the visit (unlocks for it, refusals), oldest first.
+    pub door_events: Vec<DoorEventDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoorEventDto {
+    /// `unlocked`, `locked`, `refused`, `battery_low`, `jammed` or `tamper`.
+    pub kind: String,
+    pub at: String,
+    /// Who the unlock was for, by name.
+    pub by: Option<String>,
+    /// The lock's reason for a refusal.
+    pub detail: Option<String>,
 }
 
 impl From<VisitDetail> for VisitDetailDto {
@@ -705,6 +718,16 @@ impl From<VisitDetail> for VisitDetailDto {
                 .collect(),
             week_approved: d.approval.is_some(),
             locked_through: d.locked_through,
+            door_events: d
+                .door_events
+                .into_iter()
+                .map(|e| DoorEventDto {
+                    kind: e.kind.to_owned(),
+                    at: e.at.to_string(),
+                    by: e.user_name,
+                    detail: e.detail,
+                })
+                .collect(),
         }
     }
 }

@@ -114,6 +114,8 @@ pub struct VisitPage {
     pub ended_local: String,
     pub tasks: Vec<(String, String, bool)>,
     pub reasons: Vec<Choice>,
+    /// The client's door during the visit: (local time, what happened and by whom).
+    pub door: Vec<(String, String)>,
 }
 
 /// A local wall-clock time `HH:MM`.
@@ -389,6 +391,21 @@ async fn show_visit(
                 CorrectionReason::ALL,
                 CorrectionReason::code,
             ),
+            door: d
+                .door_events
+                .iter()
+                .map(|e| {
+                    (
+                        local_time(e.at),
+                        crate::ui::keys::event_text(
+                            t,
+                            e.kind,
+                            e.user_name.as_deref(),
+                            e.detail.as_deref(),
+                        ),
+                    )
+                })
+                .collect(),
             row: row(t, &d.line),
             corrections,
             approved: d.approval.is_some(),
