@@ -20,12 +20,23 @@ fn ts(s: &str) -> Timestamp {
 /// A home-care decision for `client` (meals and a shower, from 2026-01-01) and a daily plan
 /// 08:00–08:45 by its unit's manager; returns the plan's id.
 async fn home_care(app: &TestApp, w: &World, client: ClientId, manager: &str) -> String {
+    home_care_decision(app, w, client, manager).await.0
+}
+
+/// As [`home_care`]; returns the plan's and the decision's ids.
+async fn home_care_decision(
+    app: &TestApp,
+    w: &World,
+    client: ClientId,
+    manager: &str,
+) -> (String, String) {
+    let from = "2026-01-01";
     let d = ok(
         app,
         &w.p("m_assessor").bearer(),
         Method::POST,
         format!("/api/v1/clients/{client}/decisions"),
-        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+        json!({"law": "sol", "service": "home_care", "valid_from": from,
                "tasks": [{"task": "meals", "minutes": 210, "per": "week"},
                          {"task": "shower", "minutes": 60, "per": "week"}]}),
     )
@@ -38,10 +49,13 @@ async fn home_care(app: &TestApp, w: &World, client: ClientId, manager: &str) ->
         format!("/api/v1/clients/{client}/visit-plans"),
         json!({"decision_id": d["id"], "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
                "from": "08:00", "to": "08:45", "tasks": ["meals"], "expected_minutes": 30,
-               "valid_from": "2026-01-01"}),
+               "valid_from": from}),
     )
     .await;
-    p["id"].as_str().unwrap().to_owned()
+    (
+        p["id"].as_str().unwrap().to_owned(),
+        d["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 fn start(client: ClientId, visit: &str, plan: &str, at: &str) -> Value {
@@ -852,7 +866,7 @@ async fn manager_pages(app: TestApp) {
 
 async fn payment_basis(app: TestApp) {
     let w = World::build(&app).await;
-    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    let (plan, decision) = home_care_decision(&app, &w, w.client_a1, "a_unitmgr").await;
     app.clock.set(ts("2026-11-22T07:40:00Z"));
     let visit = Uuid::now_v7().to_string();
     sync(
@@ -871,15 +885,16 @@ async fn payment_basis(app: TestApp) {
         w.a
     );
     let b = read(&app, &w.p("m_manager").bearer(), path.clone()).await;
-    let line = |task: &str| {
+    let line_of = |client: ClientId, task: &str| {
         b["lines"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|l| l["task"] == task)
+            .find(|l| l["task"] == task && l["client_id"] == client.to_string())
             .cloned()
-            .unwrap_or_else(|| panic!("no {task} line in {b}"))
+            .unwrap_or_else(|| panic!("no {task} line of {client} in {b}"))
     };
+    let line = |task: &str| line_of(w.client_a1, task);
     // Meals: 210 min a week over November's 30 days = 900 granted; 30 performed and paid.
     assert_eq!(line("meals")["granted_minutes"], 900);
     assert_eq!(line("meals")["performed_minutes"], 30);
@@ -944,6 +959,44 @@ async fn payment_basis(app: TestApp) {
         "{}",
         page.body
     );
+
+    // The decision ends on 10 December: December grants 10 of its 31 days (210 min a week:
+    // 300; 60 a week: 86), and January nothing.
+    ok(
+        &app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/decisions/{decision}/end"),
+        json!({"ended_on": "2026-12-10"}),
+    )
+    .await;
+    let basis_of = async |month: &str| {
+        read(
+            &app,
+            &w.p("m_manager").bearer(),
+            format!(
+                "/api/v1/homecare/payment-basis?provider={}&month={month}",
+                w.a
+            ),
+        )
+        .await
+    };
+    let dec = basis_of("2026-12").await;
+    let granted = |b: &Value, task: &str| {
+        b["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["task"] == task && l["client_id"] == w.client_a1.to_string())
+            .map(|l| l["granted_minutes"].clone())
+    };
+    assert_eq!(granted(&dec, "meals"), Some(json!(300)), "{dec}");
+    assert_eq!(granted(&dec, "shower"), Some(json!(86)), "{dec}");
+    let jan = basis_of("2027-01").await;
+    assert_eq!(granted(&jan, "meals"), None, "{jan}");
+    // November is still whole.
+    let nov = basis_of("2026-11").await;
+    assert_eq!(granted(&nov, "meals"), Some(json!(900)), "{nov}");
 }
 
 /// What the key rule reads (`HomecareRead::list_visit_windows`): the planned windows of the
