@@ -257,6 +257,7 @@ test("the approval waits for the workers; each confirms their week on the phone"
   assert.ok(fits, "the week fits the phone's width");
   await box.getByRole("button", { name: "Bekräfta veckan" }).click();
   await box.locator(".badge", { hasText: /^Bekräftad / }).waitFor();
+  await box.getByRole("status").getByText("Tack! Veckan är bekräftad.", { exact: false }).waitFor();
   assert.equal(await box.getByRole("button", { name: "Bekräfta veckan" }).isVisible(), false);
   // The confirmation is the server's: it is there after a reload.
   await phone.reload();

@@ -128,6 +128,7 @@ staffapp-week_confirm_help = Confirm that your visits above are right. The unit 
 staffapp-week_confirm = Confirm the week
 staffapp-week_confirming = Confirming …
 staffapp-week_confirmed = Confirmed %s
+staffapp-week_thanks = Thank you! The week is confirmed. The unit manager approves it once everyone has confirmed.
 staffapp-week_not_confirmed = Not confirmed
 staffapp-week_approved = Approved by the unit manager
 staffapp-week_not_over = The week can be confirmed once it has begun.

@@ -128,6 +128,7 @@ staffapp-week_confirm_help = Bekräfta att dina besök ovan stämmer. Enhetschef
 staffapp-week_confirm = Bekräfta veckan
 staffapp-week_confirming = Bekräftar …
 staffapp-week_confirmed = Bekräftad %s
+staffapp-week_thanks = Tack! Veckan är bekräftad. Enhetschefen attesterar den när alla har bekräftat.
 staffapp-week_not_confirmed = Inte bekräftad
 staffapp-week_approved = Attesterad av enhetschefen
 staffapp-week_not_over = Veckan kan bekräftas när den har börjat.

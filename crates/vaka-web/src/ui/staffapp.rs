@@ -95,6 +95,7 @@ pub const WORDS: &[&str] = &[
     "staffapp-week_confirm",
     "staffapp-week_confirming",
     "staffapp-week_confirmed",
+    "staffapp-week_thanks",
     "staffapp-week_not_confirmed",
     "staffapp-week_approved",
     "staffapp-week_not_over",

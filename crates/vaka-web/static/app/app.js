@@ -998,7 +998,7 @@
       view.confirming = false;
       if (r.status === 200 && r.body.confirmed_at) {
         view.data.confirmed_at = r.body.confirmed_at;
-        view.msg = { kind: "ok", text: fill(w("staffapp-week_confirmed"), stamp.format(new Date(r.body.confirmed_at))) };
+        view.msg = { kind: "ok", text: w("staffapp-week_thanks") };
       } else {
         if (r.status === 401) state.auth = false;
         var code = r.body && r.body.code;
