@@ -2,7 +2,7 @@
 // Included by the backend crates; see README.md.
 
 use vaka_domain::client::KeyAccess;
-use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId};
+use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId, VisitId};
 use vaka_domain::keys::{GrantKind, LockEvent, LockEventKind, LockGrant};
 use vaka_store::{LockRead, LockWrite, StoreError};
 
@@ -282,6 +282,28 @@ impl LockRead for SqlTx {
                       at as "at!: DbInstant", received_at as "received_at!: DbInstant"
                FROM lock_events WHERE alarm_id = $1 ORDER BY at, id"#,
             alarm.0,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        all(rows)
+    }
+
+    async fn list_visit_lock_events(
+        &mut self,
+        client: ClientId,
+        visit: VisitId,
+    ) -> StoreResult<Vec<LockEvent>> {
+        // By the client's index: a visit has a handful of events.
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT id as "id!: Uuid", lock_id as "lock_id!: Uuid", client_id as "client_id?: Uuid",
+                      kind as "kind!", user_id as "user_id?: Uuid", visit_id as "visit_id?: Uuid",
+                      alarm_id as "alarm_id?: Uuid", grant_id as "grant_id?: Uuid", detail as "detail?",
+                      at as "at!: DbInstant", received_at as "received_at!: DbInstant"
+               FROM lock_events WHERE client_id = $1 AND visit_id = $2 ORDER BY at, id"#,
+            client.0,
+            visit.0,
         )
         .fetch_all(&mut *self.tx)
         .await

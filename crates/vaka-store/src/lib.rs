@@ -988,6 +988,13 @@ pub trait LockRead: Send {
         &mut self,
         alarm: vaka_domain::ids::AlarmId,
     ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
+
+    /// The lock events of a home-care visit to `client` (unlocks for it), oldest first.
+    async fn list_visit_lock_events(
+        &mut self,
+        client: ClientId,
+        visit: vaka_domain::ids::VisitId,
+    ) -> StoreResult<Vec<vaka_domain::keys::LockEvent>>;
 }
 
 #[async_trait]

@@ -73,12 +73,20 @@ impl GrantedTask {
     /// The granted minutes for a month of `days_in_month` days: a monthly grant as it is, a
     /// weekly one pro rata (minutes × days / 7, rounded to the nearest minute).
     pub fn minutes_in_month(&self, days_in_month: i8) -> u32 {
+        self.minutes_for_days(days_in_month, days_in_month)
+    }
+
+    /// The granted minutes for `days` days of a month of `days_in_month` days (a decision that
+    /// starts or ends within the month): a weekly grant pro rata over the days (minutes × days
+    /// / 7), a monthly one pro rata over the month (minutes × days / days of the month), each
+    /// rounded to the nearest minute; the whole month gives the whole grant.
+    pub fn minutes_for_days(&self, days_in_month: i8, days: i8) -> u32 {
+        let month = u32::try_from(days_in_month).unwrap_or(30).max(1);
+        let days = u32::try_from(days).unwrap_or(0).min(month);
         match self.per {
-            GrantPeriod::Month => self.minutes,
-            GrantPeriod::Week => {
-                let days = u32::try_from(days_in_month).unwrap_or(30);
-                (self.minutes * days + 3) / 7
-            }
+            GrantPeriod::Month if days == month => self.minutes,
+            GrantPeriod::Month => (self.minutes * days + month / 2) / month,
+            GrantPeriod::Week => (self.minutes * days + 3) / 7,
         }
     }
 }

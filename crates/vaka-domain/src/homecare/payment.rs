@@ -6,9 +6,14 @@
 //! counts for the plan's tasks, and one without either counts as `unspecified` time of no
 //! task. The municipality's rule ([`PaymentRule`]) decides what is paid: the performed time
 //! capped at the granted time (the default), the performed time, or the granted time.
+//!
+//! Granted time is prorated by the days of the month the decision holds ([`days_valid`]): a
+//! decision that starts or ends within the month grants only its share of the month
+//! ([`GrantedTask::minutes_for_days`]).
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
@@ -42,6 +47,26 @@ pub struct PerformedVisit {
     pub tasks: Vec<CareTask>,
 }
 
+/// A task a decision grants, and on how many days of the month the decision holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantInMonth {
+    pub task: GrantedTask,
+    /// The days of the month the decision is valid ([`days_valid`]).
+    pub days: i8,
+}
+
+/// The days of the month `first..=last` on which a decision valid from `from` through `until`
+/// (inclusive; `None`: open-ended) holds; 0 when they do not meet.
+pub fn days_valid(first: Date, last: Date, from: Date, until: Option<Date>) -> i8 {
+    let start = first.max(from);
+    let end = until.map_or(last, |u| last.min(u));
+    if end < start {
+        return 0;
+    }
+    let days = end.since(start).map_or(0, |s| s.get_days()) + 1;
+    i8::try_from(days).unwrap_or(0)
+}
+
 /// One line of the basis: a client's task in the month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BasisLine {
@@ -72,11 +97,11 @@ pub fn share(minutes: i64, tasks: &[CareTask]) -> Vec<(Option<CareTask>, i64)> {
         .collect()
 }
 
-/// The month's basis: for each client, the granted tasks (minutes of the month, see
-/// [`GrantedTask::minutes_in_month`]) and the visits performed, as lines ordered by client and
-/// task; a task performed but not granted has a line with 0 granted.
+/// The month's basis: for each client, the granted tasks (minutes of the days the decision
+/// holds, see [`GrantedTask::minutes_for_days`]) and the visits performed, as lines ordered by
+/// client and task; a task performed but not granted has a line with 0 granted.
 pub fn basis(
-    granted: &BTreeMap<ClientId, Vec<GrantedTask>>,
+    granted: &BTreeMap<ClientId, Vec<GrantInMonth>>,
     visits: &[PerformedVisit],
     days_in_month: i8,
     rule: PaymentRule,
@@ -84,8 +109,8 @@ pub fn basis(
     let mut lines: BTreeMap<(ClientId, Option<CareTask>), (i64, i64)> = BTreeMap::new();
     for (client, tasks) in granted {
         for g in tasks {
-            lines.entry((*client, Some(g.task))).or_default().0 +=
-                i64::from(g.minutes_in_month(days_in_month));
+            lines.entry((*client, Some(g.task.task))).or_default().0 +=
+                i64::from(g.task.minutes_for_days(days_in_month, g.days));
         }
     }
     for v in visits {
@@ -133,19 +158,20 @@ mod tests {
     #[test]
     fn capped_at_granted() {
         let a = ClientId::new();
+        let whole = |task| GrantInMonth { task, days: 30 };
         let granted = BTreeMap::from([(
             a,
             vec![
-                GrantedTask {
+                whole(GrantedTask {
                     task: CareTask::Meals,
                     minutes: 70,
                     per: GrantPeriod::Week,
-                },
-                GrantedTask {
+                }),
+                whole(GrantedTask {
                     task: CareTask::Cleaning,
                     minutes: 60,
                     per: GrantPeriod::Month,
-                },
+                }),
             ],
         )]);
         let visits = vec![
@@ -193,5 +219,106 @@ mod tests {
                 .paid_minutes,
             300
         );
+    }
+
+    #[test]
+    fn days_a_decision_holds_in_a_month() {
+        use jiff::civil::date;
+        let (first, last) = (date(2026, 11, 1), date(2026, 11, 30));
+        assert_eq!(days_valid(first, last, date(2026, 1, 1), None), 30);
+        // Starts on the 16th: 15 days; ends on the 10th: 10 days; both: the 5th..=the 14th.
+        assert_eq!(days_valid(first, last, date(2026, 11, 16), None), 15);
+        assert_eq!(
+            days_valid(first, last, date(2026, 1, 1), Some(date(2026, 11, 10))),
+            10
+        );
+        assert_eq!(
+            days_valid(first, last, date(2026, 11, 5), Some(date(2026, 11, 14))),
+            10
+        );
+        // One day; none (ended before, starts after).
+        assert_eq!(
+            days_valid(first, last, date(2026, 11, 30), Some(date(2027, 1, 1))),
+            1
+        );
+        assert_eq!(
+            days_valid(first, last, date(2026, 1, 1), Some(date(2026, 10, 31))),
+            0
+        );
+        assert_eq!(days_valid(first, last, date(2026, 12, 1), None), 0);
+    }
+
+    #[test]
+    fn a_decision_starting_or_ending_mid_month_grants_its_share() {
+        let a = ClientId::new();
+        let weekly = GrantedTask {
+            task: CareTask::Meals,
+            minutes: 70,
+            per: GrantPeriod::Week,
+        };
+        let monthly = GrantedTask {
+            task: CareTask::Cleaning,
+            minutes: 120,
+            per: GrantPeriod::Month,
+        };
+        // From the 16th of a 30-day month: 15 days.
+        let granted = BTreeMap::from([(
+            a,
+            vec![
+                GrantInMonth {
+                    task: weekly,
+                    days: 15,
+                },
+                GrantInMonth {
+                    task: monthly,
+                    days: 15,
+                },
+            ],
+        )]);
+        let visits = vec![PerformedVisit {
+            client_id: a,
+            minutes: 200,
+            tasks: vec![CareTask::Meals],
+        }];
+        let lines = basis(&granted, &visits, 30, PaymentRule::PerformedCapped);
+        let get = |t: CareTask| lines.iter().find(|l| l.task == Some(t)).unwrap().clone();
+        // 70 a week over 15 days: 150; 120 a month over half of it: 60.
+        assert_eq!(get(CareTask::Meals).granted_minutes, 150);
+        assert_eq!(
+            get(CareTask::Meals).paid_minutes,
+            150,
+            "capped at the share"
+        );
+        assert_eq!(get(CareTask::Cleaning).granted_minutes, 60);
+        // A decision ending on the 10th and its successor from the 11th (another grant): the
+        // month sums both shares.
+        let two = BTreeMap::from([(
+            a,
+            vec![
+                GrantInMonth {
+                    task: weekly,
+                    days: 10,
+                },
+                GrantInMonth {
+                    task: GrantedTask {
+                        minutes: 140,
+                        ..weekly
+                    },
+                    days: 20,
+                },
+            ],
+        )]);
+        let lines = basis(&two, &[], 30, PaymentRule::PerformedCapped);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].granted_minutes, 100 + 400);
+        // The whole month is the whole grant, also for a monthly grant.
+        assert_eq!(monthly.minutes_for_days(31, 31), 120);
+        assert_eq!(
+            monthly.minutes_for_days(31, 40),
+            120,
+            "never more than the month"
+        );
+        assert_eq!(monthly.minutes_for_days(31, 0), 0);
+        assert_eq!(weekly.minutes_for_days(28, 28), weekly.minutes_in_month(28));
     }
 }

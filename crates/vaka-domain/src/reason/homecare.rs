@@ -88,6 +88,8 @@ reasons! {
         WeekStartsMonday => "homecare-week-starts-monday",
         /// A week confirmed or approved twice.
         WeekAlreadyApproved => "homecare-week-already-approved",
+        /// Approval of a week before every worker with visits in it has confirmed it.
+        WeekNotConfirmed { workers: String } => "homecare-week-not-confirmed",
         /// Moving the lock date back by someone other than the municipality.
         OnlyMunicipalityReopens => "homecare-only-municipality-reopens",
         /// A lock date for an organisation that is not a provider.

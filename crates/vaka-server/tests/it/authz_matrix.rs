@@ -170,6 +170,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (VISIT_REGISTER, Target::None),
         ),
         (
+            (g.clone(), "/api/v1/app/weeks/{week}"),
+            (VISIT_REGISTER, Target::None),
+        ),
+        (
             (g.clone(), "/api/v1/clients/{id}/visit-plans"),
             (CLIENT_READ, READ_A1),
         ),
@@ -442,6 +446,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ),
         (
             (g.clone(), "/app/visit"),
+            (&[NightPatrol, CareStaff], Target::None),
+        ),
+        (
+            (g.clone(), "/app/week"),
             (&[NightPatrol, CareStaff], Target::None),
         ),
         // A phone's PIN login: for those who register visits (the use case also wants a

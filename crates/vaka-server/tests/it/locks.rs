@@ -19,7 +19,7 @@ use crate::db_tests;
 use crate::support::{Auth, TestApp, commission, logged_in, ok, read};
 use crate::world::World;
 
-async fn register_lock(
+pub(crate) async fn register_lock(
     app: &TestApp,
     w: &World,
     serial: &str,
@@ -52,7 +52,7 @@ async fn register_lock(
     (id, credential)
 }
 
-async fn until(what: &str, f: impl Fn() -> bool) {
+pub(crate) async fn until(what: &str, f: impl Fn() -> bool) {
     for _ in 0..500 {
         if f() {
             return;
@@ -62,7 +62,7 @@ async fn until(what: &str, f: impl Fn() -> bool) {
     panic!("{what} did not happen in time");
 }
 
-fn sim(
+pub(crate) fn sim(
     app: &TestApp,
     addr: std::net::SocketAddr,
     lock: DeviceId,

@@ -20,12 +20,23 @@ fn ts(s: &str) -> Timestamp {
 /// A home-care decision for `client` (meals and a shower, from 2026-01-01) and a daily plan
 /// 08:00–08:45 by its unit's manager; returns the plan's id.
 async fn home_care(app: &TestApp, w: &World, client: ClientId, manager: &str) -> String {
+    home_care_decision(app, w, client, manager).await.0
+}
+
+/// As [`home_care`]; returns the plan's and the decision's ids.
+async fn home_care_decision(
+    app: &TestApp,
+    w: &World,
+    client: ClientId,
+    manager: &str,
+) -> (String, String) {
+    let from = "2026-01-01";
     let d = ok(
         app,
         &w.p("m_assessor").bearer(),
         Method::POST,
         format!("/api/v1/clients/{client}/decisions"),
-        json!({"law": "sol", "service": "home_care", "valid_from": "2026-01-01",
+        json!({"law": "sol", "service": "home_care", "valid_from": from,
                "tasks": [{"task": "meals", "minutes": 210, "per": "week"},
                          {"task": "shower", "minutes": 60, "per": "week"}]}),
     )
@@ -38,10 +49,13 @@ async fn home_care(app: &TestApp, w: &World, client: ClientId, manager: &str) ->
         format!("/api/v1/clients/{client}/visit-plans"),
         json!({"decision_id": d["id"], "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
                "from": "08:00", "to": "08:45", "tasks": ["meals"], "expected_minutes": 30,
-               "valid_from": "2026-01-01"}),
+               "valid_from": from}),
     )
     .await;
-    p["id"].as_str().unwrap().to_owned()
+    (
+        p["id"].as_str().unwrap().to_owned(),
+        d["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 fn start(client: ClientId, visit: &str, plan: &str, at: &str) -> Value {
@@ -450,9 +464,59 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
         .await;
     assert_eq!(b.status, StatusCode::FORBIDDEN, "{}", b.body);
 
-    // The week (Monday 2026-11-16) approved once.
+    // The week (Monday 2026-11-16): the manager's approval waits for the worker's confirmation.
     let approve = format!("/api/v1/homecare/units/{}/weeks/2026-11-16/approve", w.a1);
+    let res = app.json(Method::POST, &approve, &mgr, Value::Null).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("confirmed"), "{}", res.body);
+    let unit_week = read(
+        &app,
+        &mgr,
+        format!(
+            "/api/v1/homecare/units/{}/visits?from=2026-11-16&to=2026-11-22",
+            w.a1
+        ),
+    )
+    .await;
+    assert_eq!(
+        unit_week["workers"].as_array().unwrap().len(),
+        1,
+        "{unit_week}"
+    );
+    assert_eq!(unit_week["workers"][0]["confirmed_at"], Value::Null);
+    assert!(unit_week["approved_at"].is_null());
+    // The worker's week: their visit, corrected, not yet confirmed.
+    let staff = w.p("a_staff").bearer();
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert_eq!(mine["visits"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine["visits"][0]["visit"]["id"], visit.as_str());
+    assert_eq!(mine["visits"][0]["visit"]["corrected"], true);
+    assert_eq!(mine["confirmed_at"], Value::Null);
+    assert_eq!(mine["approved"], false);
+    let res = app.get("/api/v1/app/weeks/2026-11-17", &staff).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // Another worker's week holds none of it.
+    let theirs = read(
+        &app,
+        &w.p("b_staff").bearer(),
+        "/api/v1/app/weeks/2026-11-16".into(),
+    )
+    .await;
+    assert_eq!(theirs["visits"].as_array().unwrap().len(), 0, "{theirs}");
+    ok(
+        &app,
+        &staff,
+        Method::POST,
+        "/api/v1/app/weeks/2026-11-16/confirm".into(),
+        Value::Null,
+    )
+    .await;
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert!(mine["confirmed_at"].is_string(), "{mine}");
+    // Now approved, once.
     ok(&app, &mgr, Method::POST, approve.clone(), Value::Null).await;
+    let mine = read(&app, &staff, "/api/v1/app/weeks/2026-11-16".into()).await;
+    assert_eq!(mine["approved"], true, "{mine}");
     let res = app.json(Method::POST, &approve, &mgr, Value::Null).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     let res = app
@@ -469,14 +533,6 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
         "not a Monday: {}",
         res.body
     );
-    ok(
-        &app,
-        &w.p("a_staff").bearer(),
-        Method::POST,
-        "/api/v1/app/weeks/2026-11-16/confirm".into(),
-        Value::Null,
-    )
-    .await;
 
     // The municipality locks the period through today: no change, no new record.
     let lock = format!("/api/v1/homecare/lock-dates/{}", w.a);
@@ -550,6 +606,81 @@ async fn corrections_approval_and_lock_date(app: TestApp) {
             .any(|d| d["locked_through"] == "2026-11-21"),
         "{dates}"
     );
+}
+
+/// The door opened for a visit is on the visit's page and in its API answer: "door unlocked by
+/// …", for the unit manager.
+async fn door_events_on_the_visit(app: TestApp) {
+    use vaka_lock_sim::{Behaviour, Happened};
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    let (lock, credential) = crate::locks::register_lock(&app, &w, "LK-VISIT", w.client_a1).await;
+    let addr = app.listen().await;
+    let lock_sim = crate::locks::sim(&app, addr, lock, &credential, Behaviour::Normal);
+    let task = tokio::spawn(lock_sim.clone().run());
+    crate::locks::until("the lock connecting", || app.locks.is_online(lock)).await;
+    app.clock.set(ts("2026-11-22T07:06:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    let r = sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &visit, &plan, "2026-11-22T07:05:00Z")],
+    )
+    .await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    let mgr = w.p("a_unitmgr").bearer();
+    let d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+    assert_eq!(d["door_events"], json!([]), "{d}");
+    let r = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/app/locks/{lock}/unlock"),
+            &w.p("a_staff").bearer(),
+            json!({ "visit_id": visit }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let request: Uuid = r.json()["request"].as_str().unwrap().parse().unwrap();
+    crate::locks::until("the lock opening", || {
+        lock_sim.happened().contains(&Happened::Opened(request))
+    })
+    .await;
+    let mut d = Value::Null;
+    for _ in 0..500 {
+        d = read(&app, &mgr, format!("/api/v1/homecare/visits/{visit}")).await;
+        if d["door_events"].as_array().is_some_and(|e| !e.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(d["door_events"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["door_events"][0]["kind"], "unlocked");
+    assert_eq!(d["door_events"][0]["by"], "Test a_staff");
+    let session = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let page = app
+        .get(&format!("/homecare/visits/{visit}"), &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_has("Dörren under besöket");
+    page.assert_has("Dörren upplåst av Test a_staff");
+    // Another visit of the client, without an unlock, shows no door.
+    app.clock.set(ts("2026-11-22T09:00:00Z"));
+    let other = Uuid::now_v7().to_string();
+    let mut rec = start(w.client_a1, &other, &plan, "2026-11-22T08:59:00Z");
+    rec["plan_id"] = Value::Null;
+    rec["visit_kind"] = json!("extra");
+    let r = sync(&app, &w, "a_staff", None, vec![rec]).await;
+    assert_eq!(statuses(&r), ["stored"], "{r:?}");
+    // (A new session: the clock moved past the last one's idle time.)
+    let session = crate::support::logged_in(&app, w.p("a_unitmgr").id).await;
+    let page = app
+        .get(&format!("/homecare/visits/{other}"), &session)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("Dörren under besöket"), "{}", page.body);
+    task.abort();
 }
 
 async fn dst_plan_days(app: TestApp) {
@@ -735,7 +866,7 @@ async fn manager_pages(app: TestApp) {
 
 async fn payment_basis(app: TestApp) {
     let w = World::build(&app).await;
-    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    let (plan, decision) = home_care_decision(&app, &w, w.client_a1, "a_unitmgr").await;
     app.clock.set(ts("2026-11-22T07:40:00Z"));
     let visit = Uuid::now_v7().to_string();
     sync(
@@ -754,15 +885,16 @@ async fn payment_basis(app: TestApp) {
         w.a
     );
     let b = read(&app, &w.p("m_manager").bearer(), path.clone()).await;
-    let line = |task: &str| {
+    let line_of = |client: ClientId, task: &str| {
         b["lines"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|l| l["task"] == task)
+            .find(|l| l["task"] == task && l["client_id"] == client.to_string())
             .cloned()
-            .unwrap_or_else(|| panic!("no {task} line in {b}"))
+            .unwrap_or_else(|| panic!("no {task} line of {client} in {b}"))
     };
+    let line = |task: &str| line_of(w.client_a1, task);
     // Meals: 210 min a week over November's 30 days = 900 granted; 30 performed and paid.
     assert_eq!(line("meals")["granted_minutes"], 900);
     assert_eq!(line("meals")["performed_minutes"], 30);
@@ -827,6 +959,44 @@ async fn payment_basis(app: TestApp) {
         "{}",
         page.body
     );
+
+    // The decision ends on 10 December: December grants 10 of its 31 days (210 min a week:
+    // 300; 60 a week: 86), and January nothing.
+    ok(
+        &app,
+        &w.p("m_assessor").bearer(),
+        Method::POST,
+        format!("/api/v1/decisions/{decision}/end"),
+        json!({"ended_on": "2026-12-10"}),
+    )
+    .await;
+    let basis_of = async |month: &str| {
+        read(
+            &app,
+            &w.p("m_manager").bearer(),
+            format!(
+                "/api/v1/homecare/payment-basis?provider={}&month={month}",
+                w.a
+            ),
+        )
+        .await
+    };
+    let dec = basis_of("2026-12").await;
+    let granted = |b: &Value, task: &str| {
+        b["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["task"] == task && l["client_id"] == w.client_a1.to_string())
+            .map(|l| l["granted_minutes"].clone())
+    };
+    assert_eq!(granted(&dec, "meals"), Some(json!(300)), "{dec}");
+    assert_eq!(granted(&dec, "shower"), Some(json!(86)), "{dec}");
+    let jan = basis_of("2027-01").await;
+    assert_eq!(granted(&jan, "meals"), None, "{jan}");
+    // November is still whole.
+    let nov = basis_of("2026-11").await;
+    assert_eq!(granted(&nov, "meals"), Some(json!(900)), "{nov}");
 }
 
 /// What the key rule reads (`HomecareRead::list_visit_windows`): the planned windows of the
@@ -871,6 +1041,7 @@ async fn visit_windows_for_keys(app: TestApp) {
 }
 
 db_tests!(
+    door_events_on_the_visit,
     visit_windows_for_keys,
     payment_basis,
     manager_pages,

@@ -49,7 +49,29 @@ pub struct UnitVisits {
     pub missing: Vec<(PlannedVisit, String)>,
     /// The week's approval, when `from`..`to` is a week.
     pub approval: Option<WeekApproval>,
+    /// When `from` is a Monday: the workers with visits that week, each with their
+    /// confirmation of it (the approval waits for them all).
+    pub workers: Vec<WeekWorker>,
     pub locked_through: Option<Date>,
+}
+
+/// A worker with visits in a unit's week, and when they confirmed the week.
+#[derive(Debug, Clone)]
+pub struct WeekWorker {
+    pub user: UserId,
+    pub name: String,
+    pub confirmed_at: Option<Timestamp>,
+}
+
+/// A worker's own visits of a week, as the staff app shows them.
+#[derive(Debug, Clone)]
+pub struct WorkerWeek {
+    /// The week's Monday.
+    pub week: Date,
+    pub visits: Vec<VisitLine>,
+    pub confirmed_at: Option<Timestamp>,
+    /// Every unit the worker made visits for has approved the week (false without visits).
+    pub approved: bool,
 }
 
 /// One visit with its history.
@@ -61,6 +83,19 @@ pub struct VisitDetail {
     pub locked_through: Option<Date>,
     /// Whether the caller may correct it.
     pub may_correct: bool,
+    /// The client's door during the visit (unlocks for it, refusals), oldest first.
+    pub door_events: Vec<DoorEvent>,
+}
+
+/// A lock event of a visit: "door unlocked 08:02 by Johan".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoorEvent {
+    /// The event's code (`unlocked`, `refused`, …).
+    pub kind: &'static str,
+    pub at: Timestamp,
+    pub user_name: Option<String>,
+    /// The lock's reason for a refusal, as it reported it.
+    pub detail: Option<String>,
 }
 
 /// A correction as a manager (or the visit's worker) writes it: the new values of what
@@ -247,10 +282,18 @@ impl Services {
                     let Ok(next) = day.tomorrow() else { break };
                     day = next;
                 }
-                let approval = if is_week_start(from) {
-                    r.get_week_approval(unit, from).await?
+                let (approval, workers) = if is_week_start(from) {
+                    let week_visits = if to == week_end(from) {
+                        lines.iter().map(|l| l.visit.clone()).collect()
+                    } else {
+                        r.list_visits_for_unit(unit, from, week_end(from)).await?
+                    };
+                    (
+                        r.get_week_approval(unit, from).await?,
+                        week_workers(r, &week_visits, from).await?,
+                    )
                 } else {
-                    None
+                    (None, Vec::new())
                 };
                 let locked = locked_through(r.reads(), Some(u.organisation_id)).await?;
                 for c in clients.values() {
@@ -271,6 +314,7 @@ impl Services {
                     visits: lines,
                     missing,
                     approval,
+                    workers,
                     locked_through: locked,
                 })
             })
@@ -289,6 +333,19 @@ impl Services {
                 let locked = locked_through(r.reads(), client.provider_id).await?;
                 let mut users = HashMap::new();
                 let worker_name = names(r, &mut users, v.worker).await?;
+                let mut door_events = Vec::new();
+                for e in r.list_visit_lock_events(client.id, id).await? {
+                    let user_name = match e.user_id {
+                        Some(u) => Some(names(r, &mut users, u).await?),
+                        None => None,
+                    };
+                    door_events.push(DoorEvent {
+                        kind: e.kind.code(),
+                        at: e.at,
+                        user_name,
+                        detail: e.detail,
+                    });
+                }
                 succeeded_on(r, &grant, &client, |e| e.subject("visit", id));
                 Ok(VisitDetail {
                     line: VisitLine {
@@ -300,6 +357,7 @@ impl Services {
                     approval,
                     may_correct,
                     locked_through: locked,
+                    door_events,
                 })
             })
             .await
@@ -459,6 +517,19 @@ impl Services {
                 if w.get_week_approval(unit, week).await?.is_some() {
                     return Err(Fault::conflict(HomecareReason::WeekAlreadyApproved));
                 }
+                // The workers confirm their week first; the manager's approval rests on it.
+                let visits = w.list_visits_for_unit(unit, week, week_end(week)).await?;
+                let waiting: Vec<String> = week_workers(w, &visits, week)
+                    .await?
+                    .into_iter()
+                    .filter(|x| x.confirmed_at.is_none())
+                    .map(|x| x.name)
+                    .collect();
+                if !waiting.is_empty() {
+                    return Err(Fault::conflict(HomecareReason::WeekNotConfirmed {
+                        workers: waiting.join(", "),
+                    }));
+                }
                 let a = WeekApproval {
                     unit_id: u.id,
                     week_start: week,
@@ -489,6 +560,68 @@ impl Services {
                     HomecareReason::MayNotRegisterVisits,
                 )?;
                 Ok(r.get_week_confirmation(ctx.principal.user_id, week).await?)
+            })
+            .await
+    }
+
+    /// The caller's own visits of the week starting `week` (a Monday), with their confirmation
+    /// of it and whether it is approved. Each client shown is audited.
+    pub async fn my_week(&self, ctx: &Ctx<'_>, week: Date) -> ServiceResult<WorkerWeek> {
+        let op = ctx.op(AuditAction::VisitsRead, HOMECARE);
+        self.door
+            .read(op, async |r| {
+                let grant = r.any_grant(
+                    Permission::VisitRegister,
+                    HomecareReason::MayNotRegisterVisits,
+                )?;
+                if !is_week_start(week) {
+                    return Err(Fault::invalid("week", HomecareReason::WeekStartsMonday));
+                }
+                let me = ctx.principal.user_id;
+                let visits = r.list_visits_for_worker(me, week, week_end(week)).await?;
+                let mut clients: HashMap<ClientId, Client> = HashMap::new();
+                let mut units: Vec<UnitId> = Vec::new();
+                let mut lines = Vec::new();
+                let mut users = HashMap::new();
+                let worker_name = names(r, &mut users, me).await?;
+                for v in visits {
+                    if !clients.contains_key(&v.client_id)
+                        && let Some(c) = r.get_client(v.client_id).await?
+                    {
+                        clients.insert(c.id, c);
+                    }
+                    if !units.contains(&v.unit_id) {
+                        units.push(v.unit_id);
+                    }
+                    lines.push(VisitLine {
+                        client_name: clients
+                            .get(&v.client_id)
+                            .map_or_else(String::new, |c| c.name.clone()),
+                        worker_name: worker_name.clone(),
+                        visit: v,
+                    });
+                }
+                let mut approved = !units.is_empty();
+                for u in &units {
+                    approved &= r.get_week_approval(*u, week).await?.is_some();
+                }
+                let confirmed_at = r.get_week_confirmation(me, week).await?;
+                for c in clients.values() {
+                    succeeded_on(r, &grant, c, |e| {
+                        e.details(serde_json::json!({ "week": week.to_string() }).to_string())
+                    });
+                }
+                if clients.is_empty() {
+                    r.succeeded(Some(&grant), |e| {
+                        e.details(serde_json::json!({ "week": week.to_string() }).to_string())
+                    });
+                }
+                Ok(WorkerWeek {
+                    week,
+                    visits: lines,
+                    confirmed_at,
+                    approved,
+                })
             })
             .await
     }
@@ -570,6 +703,36 @@ impl Services {
             })
             .await
     }
+}
+
+/// The week's last day (its Sunday).
+fn week_end(monday: Date) -> Date {
+    monday.checked_add(6.days()).unwrap_or(monday)
+}
+
+/// The workers of `visits` (a unit's visits of the week starting `week`), by name, each with
+/// their confirmation of the week.
+async fn week_workers<'a>(
+    w: &mut impl Work<'a>,
+    visits: &[Visit],
+    week: Date,
+) -> WorkResult<Vec<WeekWorker>> {
+    let mut ids: Vec<UserId> = visits.iter().map(|v| v.worker).collect();
+    ids.sort();
+    ids.dedup();
+    let mut users = HashMap::new();
+    let mut out = Vec::new();
+    for id in ids {
+        let name = names(w, &mut users, id).await?;
+        let confirmed_at = w.reads().get_week_confirmation(id, week).await?;
+        out.push(WeekWorker {
+            user: id,
+            name,
+            confirmed_at,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 /// The client's visits and corrections over `from..=to`, for its trail (the caller checked

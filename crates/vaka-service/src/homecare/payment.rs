@@ -3,8 +3,9 @@
 //! default: `HomecareSettings::payment_rule`), and the deviations the follow-up looks at —
 //! visits without a tag read, synced late, from a phone whose clock was off, or corrected.
 //!
-//! Granted time counts a home-care decision valid on any day of the month for the whole month
-//! (weekly grants pro rata over the month's days). Performed time is start to end of each
+//! Granted time counts a home-care decision for the days of the month it is valid (a weekly
+//! grant pro rata over those days, a monthly one pro rata over the month;
+//! `vaka_domain::homecare::payment::days_valid`). Performed time is start to end of each
 //! visit dated in the month, as corrected, shared among its tasks (the plan's when none was
 //! ticked; `vaka_domain::homecare::payment`). Every client named is audited.
 
@@ -16,7 +17,9 @@ use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditFlags, Outcome};
 use vaka_domain::client::Client;
 use vaka_domain::decision::ServiceKind;
-use vaka_domain::homecare::payment::{BasisLine, PaymentRule, PerformedVisit, basis};
+use vaka_domain::homecare::payment::{
+    BasisLine, GrantInMonth, PaymentRule, PerformedVisit, basis, days_valid,
+};
 use vaka_domain::homecare::visit::Visit;
 use vaka_domain::homecare::{CareTask, GrantedTask};
 use vaka_domain::ids::{ClientId, OrganisationId, UnitId, UserId, VisitId};
@@ -148,14 +151,18 @@ impl Services {
                         shown.insert(id, c);
                     }
                 }
-                let mut granted: BTreeMap<ClientId, Vec<GrantedTask>> = BTreeMap::new();
+                let mut granted: BTreeMap<ClientId, Vec<GrantInMonth>> = BTreeMap::new();
                 for id in shown.keys() {
                     let mut tasks = Vec::new();
                     for d in r.list_decisions(*id).await? {
-                        let overlaps =
-                            d.valid_from <= last && d.last_day().is_none_or(|l| first <= l);
-                        if d.service == ServiceKind::HomeCare && overlaps {
-                            tasks.extend(r.list_decision_tasks(d.id).await?);
+                        let days = days_valid(first, last, d.valid_from, d.last_day());
+                        if d.service == ServiceKind::HomeCare && days > 0 {
+                            tasks.extend(
+                                r.list_decision_tasks(d.id)
+                                    .await?
+                                    .into_iter()
+                                    .map(|task: GrantedTask| GrantInMonth { task, days }),
+                            );
                         }
                     }
                     granted.insert(*id, tasks);

@@ -115,3 +115,25 @@ audit_action-auth-app_device_enrol = PIN login kept on a phone
 audit_action-auth-app_device_unlock = Login with PIN on the phone
 audit_action-auth-app_device_revoke = PIN login on a phone removed
 audit_subject-app_device = Phone with PIN login
+
+# The worker's week (/app/week): their own visits and the confirmation of the week.
+staffapp-week_link = My week: see and confirm the week's visits
+staffapp-week_title = My week
+staffapp-week_prev = Previous week
+staffapp-week_next = Next week
+staffapp-week_none = No visits registered this week.
+staffapp-week_count = %n visits
+staffapp-week_minutes = %n min
+staffapp-week_corrected = Corrected
+staffapp-week_open = Not ended
+staffapp-week_confirm_title = Confirm the week
+staffapp-week_confirm_help = Confirm that your visits above are right. The unit manager approves the week once everyone who made visits has confirmed it. If something is wrong, talk to the unit manager, who corrects the visit with a reason.
+staffapp-week_confirm = Confirm the week
+staffapp-week_confirming = Confirming …
+staffapp-week_confirmed = Confirmed %s
+staffapp-week_thanks = Thank you! The week is confirmed. The unit manager approves it once everyone has confirmed.
+staffapp-week_not_confirmed = Not confirmed
+staffapp-week_approved = Approved by the unit manager
+staffapp-week_not_over = The week can be confirmed once it has begun.
+staffapp-week_offline = The week is shown and confirmed only with a connection.
+staffapp-week_failed = The week could not be confirmed. Try again.

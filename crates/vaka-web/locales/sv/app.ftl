@@ -115,3 +115,25 @@ audit_action-auth-app_device_enrol = PIN-inloggning sparad på en telefon
 audit_action-auth-app_device_unlock = Inloggning med PIN-kod på telefonen
 audit_action-auth-app_device_revoke = PIN-inloggning på en telefon borttagen
 audit_subject-app_device = Telefon med PIN-inloggning
+
+# The worker's week (/app/week): their own visits and the confirmation of the week.
+staffapp-week_link = Min vecka: se och bekräfta veckans besök
+staffapp-week_title = Min vecka
+staffapp-week_prev = Föregående vecka
+staffapp-week_next = Nästa vecka
+staffapp-week_none = Inga besök registrerade den här veckan.
+staffapp-week_count = %n besök
+staffapp-week_minutes = %n min
+staffapp-week_corrected = Rättad
+staffapp-week_open = Inte avslutat
+staffapp-week_confirm_title = Bekräfta veckan
+staffapp-week_confirm_help = Bekräfta att dina besök ovan stämmer. Enhetschefen attesterar veckan när alla som gjort besök har bekräftat den. Stämmer något inte: tala med enhetschefen, som rättar besöket med orsak.
+staffapp-week_confirm = Bekräfta veckan
+staffapp-week_confirming = Bekräftar …
+staffapp-week_confirmed = Bekräftad %s
+staffapp-week_thanks = Tack! Veckan är bekräftad. Enhetschefen attesterar den när alla har bekräftat.
+staffapp-week_not_confirmed = Inte bekräftad
+staffapp-week_approved = Attesterad av enhetschefen
+staffapp-week_not_over = Veckan kan bekräftas när den har börjat.
+staffapp-week_offline = Veckan visas och bekräftas bara med anslutning.
+staffapp-week_failed = Det gick inte att bekräfta veckan. Försök igen.

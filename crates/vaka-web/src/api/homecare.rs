@@ -411,6 +411,38 @@ pub async fn confirm_week(
     }))
 }
 
+/// A worker's own visits of a week.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyWeekDto {
+    /// The week's Monday.
+    #[schema(value_type = String, format = Date)]
+    pub week: Date,
+    /// Oldest first.
+    pub visits: Vec<VisitLineDto>,
+    /// When the worker confirmed the week (RFC 3339), if they did.
+    pub confirmed_at: Option<String>,
+    /// Every unit the worker made visits for has approved the week.
+    pub approved: bool,
+}
+
+/// One's own visits of a week (named by its Monday, `YYYY-MM-DD`), with one's confirmation of
+/// it and whether the unit manager approved it. Every client shown is audited.
+#[utoipa::path(get, path = "/api/v1/app/weeks/{week}", tag = "homecare",
+    params(("week" = String, Path, description = "The week's Monday, YYYY-MM-DD")),
+    responses((status = 200, body = MyWeekDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn my_week(
+    Api { state: s, caller }: Api,
+    Path(week): Path<Date>,
+) -> ApiResult<Json<MyWeekDto>> {
+    let wk = s.services.my_week(&caller.ctx(), week).await?;
+    Ok(Json(MyWeekDto {
+        week: wk.week,
+        visits: wk.visits.iter().map(VisitLineDto::from).collect(),
+        confirmed_at: wk.confirmed_at.map(|t| t.to_string()),
+        approved: wk.approved,
+    }))
+}
+
 // ---- visit plans -----------------------------------------------------------------------------
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -548,6 +580,13 @@ pub struct MissingVisitDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct WeekWorkerDto {
+    pub user_id: UserId,
+    pub name: String,
+    pub confirmed_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UnitVisitsDto {
     pub unit_id: UnitId,
     #[schema(value_type = String, format = Date)]
@@ -560,6 +599,9 @@ pub struct UnitVisitsDto {
     /// When `from` is a Monday: who approved that week, and when.
     pub approved_by: Option<UserId>,
     pub approved_at: Option<String>,
+    /// When `from` is a Monday: the workers with visits that week and when each confirmed it
+    /// (the approval waits for them all).
+    pub workers: Vec<WeekWorkerDto>,
     #[schema(value_type = Option<String>, format = Date)]
     pub locked_through: Option<Date>,
 }
@@ -587,6 +629,15 @@ impl From<UnitVisits> for UnitVisitsDto {
                 .collect(),
             approved_by: u.approval.as_ref().map(|a| a.approved_by),
             approved_at: u.approval.as_ref().map(|a| a.approved_at.to_string()),
+            workers: u
+                .workers
+                .iter()
+                .map(|x| WeekWorkerDto {
+                    user_id: x.user,
+                    name: x.name.clone(),
+                    confirmed_at: x.confirmed_at.map(|t| t.to_string()),
+                })
+                .collect(),
             locked_through: u.locked_through,
         }
     }
@@ -630,6 +681,19 @@ pub struct VisitDetailDto {
     pub week_approved: bool,
     #[schema(value_type = Option<String>, format = Date)]
     pub locked_through: Option<Date>,
+    /// The client's door during the visit (unlocks for it, refusals), oldest first.
+    pub door_events: Vec<DoorEventDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoorEventDto {
+    /// `unlocked`, `locked`, `refused`, `battery_low`, `jammed` or `tamper`.
+    pub kind: String,
+    pub at: String,
+    /// Who the unlock was for, by name.
+    pub by: Option<String>,
+    /// The lock's reason for a refusal.
+    pub detail: Option<String>,
 }
 
 impl From<VisitDetail> for VisitDetailDto {
@@ -654,6 +718,16 @@ impl From<VisitDetail> for VisitDetailDto {
                 .collect(),
             week_approved: d.approval.is_some(),
             locked_through: d.locked_through,
+            door_events: d
+                .door_events
+                .into_iter()
+                .map(|e| DoorEventDto {
+                    kind: e.kind.to_owned(),
+                    at: e.at.to_string(),
+                    by: e.user_name,
+                    detail: e.detail,
+                })
+                .collect(),
         }
     }
 }

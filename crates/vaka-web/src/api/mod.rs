@@ -351,6 +351,10 @@ pub fn register(r: Routes) -> Routes {
             routes!(homecare::confirm_week),
         )
         .api(
+            Access::Permission(Permission::VisitRegister),
+            routes!(homecare::my_week),
+        )
+        .api(
             Access::Permission(ClientRead),
             routes!(homecare::list_plans),
         )

@@ -90,6 +90,20 @@ pub const WORDS: &[&str] = &[
     "staffapp-pin_wrong_one",
     "staffapp-pin_wrong_many",
     "staffapp-pin_gone",
+    "staffapp-week_none",
+    "staffapp-week_count",
+    "staffapp-week_minutes",
+    "staffapp-week_corrected",
+    "staffapp-week_open",
+    "staffapp-week_confirm",
+    "staffapp-week_confirming",
+    "staffapp-week_confirmed",
+    "staffapp-week_thanks",
+    "staffapp-week_not_confirmed",
+    "staffapp-week_approved",
+    "staffapp-week_not_over",
+    "staffapp-week_offline",
+    "staffapp-week_failed",
 ];
 
 /// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
@@ -169,11 +183,9 @@ async fn shell(req: Req) -> PageResult {
 /// need-to-know.
 pub fn register(r: Routes) -> Routes {
     use Permission::VisitRegister;
-    r.get("/app", Access::Permission(VisitRegister), shell).get(
-        "/app/visit",
-        Access::Permission(VisitRegister),
-        shell,
-    )
+    r.get("/app", Access::Permission(VisitRegister), shell)
+        .get("/app/visit", Access::Permission(VisitRegister), shell)
+        .get("/app/week", Access::Permission(VisitRegister), shell)
 }
 
 /// Whether the user has visits to record (the home page links to the app for them).

@@ -105,6 +105,11 @@
     deviceKey: null,
     /** The worker chose not to set a PIN now (until the app is opened again). */
     pinLater: false,
+    /** The week view (`/app/week?week=YYYY-MM-DD`): its Monday, or null elsewhere. */
+    week: null,
+    /** The server's answer for that week (`/api/v1/app/weeks/…`), `{ monday, data, loading,
+     * failed }`. Not kept on the phone: the week is shown only with a connection. */
+    weekView: null,
   };
 
   function keyOf(item) {
@@ -197,6 +202,7 @@
     $("#pin-unlock-form").addEventListener("submit", pinUnlock);
     $("#pin-later").addEventListener("click", function () { state.pinLater = true; render(); });
     $("#pin-forget").addEventListener("click", pinForget);
+    $("#week-confirm-btn").addEventListener("click", confirmWeek);
     setOnline(navigator.onLine);
     setInterval(function () {
       if (navigator.onLine && state.outbox.some(function (e) { return e.status === "queued"; })) flush();
@@ -374,9 +380,15 @@
     } else {
       state.key = null;
     }
+    state.week = null;
+    if (location.pathname === "/app/week") {
+      var asked = params.get("week");
+      state.week = mondayOf(asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : todayHere());
+      loadWeek(state.week);
+    }
     render();
     if (moveFocus === true) {
-      var h = state.key ? $("#visit-h") : $("#list-h");
+      var h = state.week ? $("#week-h") : state.key ? $("#visit-h") : $("#list-h");
       if (h) h.focus();
     }
   }
@@ -395,16 +407,18 @@
 
   function render() {
     var key = resolveKey();
-    var onVisit = state.key !== null;
-    $("#view-list").hidden = onVisit;
+    var onWeek = state.week !== null;
+    var onVisit = !onWeek && state.key !== null;
+    $("#view-list").hidden = onVisit || onWeek;
     $("#view-visit").hidden = !onVisit;
+    $("#view-week").hidden = !onWeek;
     var pinUnlock = !state.auth && !!state.deviceKey;
     $("#login-needed").hidden = state.auth || pinUnlock;
     $("#pin-unlock").hidden = !pinUnlock;
     // A PIN is offered once the server has answered for a logged-in user who has none yet.
     $("#pin-setup").hidden = !(state.auth && state.today && !state.forbidden && !state.deviceKey && !state.pinLater);
     $("#pin-forget-box").hidden = !state.deviceKey;
-    if (onVisit) renderVisit(key); else renderList();
+    if (onWeek) renderWeek(); else if (onVisit) renderVisit(key); else renderList();
     renderOutbox();
   }
 
@@ -854,6 +868,159 @@
         say(w("staffapp-unlock_failed"), "bad");
       });
     }, function () { say(w("staffapp-unlock_offline"), "bad"); });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The worker's week: their own visits of a week, and their confirmation of it (the unit
+  // manager approves the week once everyone who made visits has confirmed it).
+
+  var ymd = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Stockholm" });
+  var dayName = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : "sv-SE", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+  var stamp = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : "sv-SE", {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Stockholm",
+  });
+
+  /** Today in Stockholm, `YYYY-MM-DD`. */
+  function todayHere() { return ymd.format(new Date()); }
+
+  /** A date `YYYY-MM-DD` moved by `days`. */
+  function addDays(day, days) {
+    var d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  }
+
+  /** The Monday of the week of `day` (`YYYY-MM-DD`). */
+  function mondayOf(day) {
+    var d = new Date(day + "T00:00:00Z");
+    if (isNaN(d.getTime())) return mondayOf(todayHere());
+    return addDays(day, -((d.getUTCDay() + 6) % 7));
+  }
+
+  function dayLabel(day) { return dayName.format(new Date(day + "T12:00:00Z")); }
+
+  function loadWeek(monday) {
+    var view = state.weekView;
+    if (view && view.monday === monday && (view.data || view.loading)) return;
+    view = state.weekView = { monday: monday, data: null, loading: true, failed: false, msg: null };
+    fetch("/api/v1/app/weeks/" + monday, { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) {
+        if (res.status === 401) { state.auth = false; return null; }
+        if (res.status === 403) { state.forbidden = true; return null; }
+        return res.ok ? res.json() : null;
+      }, function () { return null; })
+      .then(function (data) {
+        if (state.weekView !== view) return;
+        view.loading = false;
+        view.data = data;
+        view.failed = !data;
+        render();
+      });
+  }
+
+  function renderWeek() {
+    var view = state.weekView || {};
+    var monday = state.week;
+    var sunday = addDays(monday, 6);
+    $("#week-range").textContent = dayLabel(monday) + " – " + dayLabel(sunday);
+    $("#week-prev").href = "/app/week?week=" + addDays(monday, -7);
+    $("#week-next").href = "/app/week?week=" + addDays(monday, 7);
+    var status = $("#week-status");
+    var ul = $("#week-visits");
+    var box = $("#week-confirm");
+    ul.textContent = "";
+    var data = view.data;
+    if (!data) {
+      box.hidden = true;
+      status.textContent = state.forbidden ? w("staffapp-not_allowed")
+        : view.loading ? w("staffapp-loading")
+          : !state.auth ? w("staffapp-login_needed")
+            : navigator.onLine === false ? w("staffapp-week_offline") : w("staffapp-fetch_failed");
+      return;
+    }
+    var visits = data.visits || [];
+    var minutes = 0;
+    visits.forEach(function (line) {
+      var v = line.visit || {};
+      minutes += v.minutes || 0;
+      var li = document.createElement("li");
+      li.setAttribute("data-visit", v.id || "");
+      if (!v.ended_at) li.setAttribute("data-open", "");
+      var when = document.createElement("span");
+      when.className = "app-when";
+      when.textContent = dayLabel(v.date) + " " + time(v.started_at) + "–" + (v.ended_at ? time(v.ended_at) : "");
+      li.appendChild(when);
+      var marks = [];
+      if (!v.ended_at) marks.push(badge(w("staffapp-week_open"), "warn"));
+      if (v.manual) marks.push(badge(w("staffapp-manual_flag"), "warn"));
+      if (v.late_sync) marks.push(badge(w("staffapp-late"), "warn"));
+      if (v.clock_skew) marks.push(badge(w("staffapp-clock_skew"), "warn"));
+      if (v.corrected) marks.push(badge(w("staffapp-week_corrected"), "muted"));
+      marks.forEach(function (m) { li.appendChild(document.createTextNode(" ")); li.appendChild(m); });
+      var who = document.createElement("span");
+      who.className = "app-who";
+      who.textContent = line.client_name || "";
+      li.appendChild(who);
+      var what = document.createElement("span");
+      what.className = "app-what";
+      what.textContent = fill(w("staffapp-week_minutes"), v.minutes || 0) +
+        ((v.tasks_done || []).length ? " · " + v.tasks_done.map(taskLabel).join(", ") : "");
+      li.appendChild(what);
+      ul.appendChild(li);
+    });
+    status.textContent = visits.length === 0 ? w("staffapp-week_none")
+      : fill(w("staffapp-week_count"), visits.length) + " · " + fill(w("staffapp-week_minutes"), minutes);
+
+    // The confirmation: for a week that has begun, with visits in it.
+    box.hidden = visits.length === 0;
+    var marks = $("#week-state");
+    marks.textContent = "";
+    marks.appendChild(data.confirmed_at
+      ? badge(fill(w("staffapp-week_confirmed"), stamp.format(new Date(data.confirmed_at))), "ok")
+      : badge(w("staffapp-week_not_confirmed"), "warn"));
+    if (data.approved) {
+      marks.appendChild(document.createTextNode(" "));
+      marks.appendChild(badge(w("staffapp-week_approved"), "ok"));
+    }
+    var begun = monday <= todayHere();
+    var btn = $("#week-confirm-btn");
+    btn.hidden = !!data.confirmed_at || !begun;
+    btn.disabled = !!view.confirming;
+    btn.textContent = view.confirming ? w("staffapp-week_confirming") : w("staffapp-week_confirm");
+    $("#week-help").hidden = !!data.confirmed_at;
+    var msg = $("#week-msg");
+    if (view.msg) {
+      msg.className = "app-msg " + view.msg.kind;
+      msg.textContent = view.msg.text;
+    } else {
+      msg.className = "app-msg";
+      msg.textContent = !begun && !data.confirmed_at ? w("staffapp-week_not_over") : "";
+    }
+  }
+
+  function confirmWeek() {
+    var view = state.weekView;
+    if (!view || !view.data || view.confirming) return;
+    if (navigator.onLine === false) { view.msg = { kind: "bad", text: w("staffapp-week_offline") }; render(); return; }
+    view.confirming = true;
+    view.msg = null;
+    render();
+    postJson("/api/v1/app/weeks/" + view.monday + "/confirm", {}).then(function (r) {
+      view.confirming = false;
+      if (r.status === 200 && r.body.confirmed_at) {
+        view.data.confirmed_at = r.body.confirmed_at;
+        view.msg = { kind: "ok", text: w("staffapp-week_thanks") };
+      } else {
+        if (r.status === 401) state.auth = false;
+        var code = r.body && r.body.code;
+        view.msg = { kind: "bad", text: (code && REASONS[code]) || w("staffapp-week_failed") };
+      }
+      render();
+    }, function () {
+      view.confirming = false;
+      view.msg = { kind: "bad", text: w("staffapp-week_offline") };
+      render();
+    });
   }
 
   // ---------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ homecare-correction-reason-required = choose the reason for the correction
 homecare-nothing-to-correct = the correction changes nothing
 homecare-period-locked = the period is locked through { $through }: changes need the municipality to reopen it
 homecare-week-starts-monday = a week is named by its Monday
+homecare-week-not-confirmed = the week can be approved only once everyone who made visits has confirmed it; waiting for: { $workers }
 homecare-week-already-approved = the week is already approved
 homecare-only-municipality-reopens = only the municipality sets and moves lock dates
 homecare-lock-only-for-providers = lock dates are set only for providers

@@ -41,6 +41,7 @@ homecare-correction-reason-required = välj orsak till rättelsen
 homecare-nothing-to-correct = rättelsen ändrar ingenting
 homecare-period-locked = perioden är låst till och med { $through }: ändringar kräver att kommunen öppnar den igen
 homecare-week-starts-monday = en vecka anges med sin måndag
+homecare-week-not-confirmed = veckan kan attesteras först när alla som gjort besök har bekräftat den; väntar på: { $workers }
 homecare-week-already-approved = veckan är redan attesterad
 homecare-only-municipality-reopens = bara kommunen sätter och flyttar låsdatum
 homecare-lock-only-for-providers = låsdatum sätts bara för utförare

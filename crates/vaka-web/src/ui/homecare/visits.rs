@@ -74,6 +74,10 @@ pub struct UnitPage {
     pub missing: Vec<MissingRow>,
     pub approved: Option<String>,
     pub can_approve: bool,
+    /// The week's workers: (name, when they confirmed the week).
+    pub workers: Vec<(String, Option<String>)>,
+    /// Some worker has not confirmed the week yet (the approval waits).
+    pub waiting: bool,
     pub locked_through: Option<String>,
     pub count_manual: usize,
     pub count_late: usize,
@@ -110,6 +114,8 @@ pub struct VisitPage {
     pub ended_local: String,
     pub tasks: Vec<(String, String, bool)>,
     pub reasons: Vec<Choice>,
+    /// The client's door during the visit: (local time, what happened and by whom).
+    pub door: Vec<(String, String)>,
 }
 
 /// A local wall-clock time `HH:MM`.
@@ -252,6 +258,7 @@ async fn show_unit(
         .collect();
     let shift = |d: Date, n: i64| d.checked_add(n.days()).unwrap_or(d).to_string();
     let status = page.status();
+    let waiting = u.workers.iter().any(|x| x.confirmed_at.is_none());
     Ok(render(
         status,
         &UnitPage {
@@ -268,7 +275,13 @@ async fn show_unit(
             rows,
             missing,
             approved: u.approval.as_ref().map(|a| local_time(a.approved_at)),
-            can_approve: week && u.approval.is_none() && to < today,
+            can_approve: week && u.approval.is_none() && to < today && !waiting,
+            workers: u
+                .workers
+                .iter()
+                .map(|x| (x.name.clone(), x.confirmed_at.map(local_time)))
+                .collect(),
+            waiting,
             locked_through: u.locked_through.map(|d| d.to_string()),
             page,
         },
@@ -378,6 +391,21 @@ async fn show_visit(
                 CorrectionReason::ALL,
                 CorrectionReason::code,
             ),
+            door: d
+                .door_events
+                .iter()
+                .map(|e| {
+                    (
+                        local_time(e.at),
+                        crate::ui::keys::event_text(
+                            t,
+                            e.kind,
+                            e.user_name.as_deref(),
+                            e.detail.as_deref(),
+                        ),
+                    )
+                })
+                .collect(),
             row: row(t, &d.line),
             corrections,
             approved: d.approval.is_some(),
