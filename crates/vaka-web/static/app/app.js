@@ -1012,7 +1012,8 @@
         view.msg = { kind: "ok", text: w("staffapp-week_thanks") };
       } else {
         if (r.status === 401) state.auth = false;
-        var code = r.body && r.body.code;
+        // A refusal's reason id (problems carry it), worded here.
+        var code = r.body && (r.body.reason || r.body.code);
         view.msg = { kind: "bad", text: (code && REASONS[code]) || w("staffapp-week_failed") };
       }
       render();
