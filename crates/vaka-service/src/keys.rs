@@ -16,7 +16,7 @@ use uuid::Uuid;
 use vaka_domain::access::{Assignment, Permission, Role, Scope};
 use vaka_domain::alarm::AlarmState;
 use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
-use vaka_domain::client::{Client, KeyAccess};
+use vaka_domain::client::{Client, ClientSummary, KeyAccess};
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::directory::{OrganisationKind, ProviderKind};
 use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId};
@@ -30,7 +30,7 @@ use vaka_lock_protocol::{Capability, CapabilityReason, Nonce};
 use vaka_store::ReadTx;
 
 use crate::alarms::console::responder_links;
-use crate::door::{Change, Op, Work};
+use crate::door::{Appended, Change, Decision, Op, Work};
 use crate::error::{Fault, ServiceError, WorkResult};
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceResult, Services};
@@ -144,8 +144,11 @@ impl Services {
         online: &(dyn Fn(DeviceId) -> bool + Send + Sync),
     ) -> ServiceResult<UnlockGranted> {
         let op = ctx.op(AuditAction::LockUnlock, KEYS);
+        // A decision: the rule runs on a read connection and the grant, an insert, commits with
+        // its entry in the door's group commit (see `door`), so that many decisions share one
+        // write transaction.
         self.door
-            .change(op, async |w| {
+            .decide(op, async |w| {
                 let now = w.now();
                 let grant = w.any_grant(Permission::DispatchRespond, KeyReason::MayNotOpen)?;
                 let (client, _) = fitted_lock(w, lock_id, &grant).await?;
@@ -163,9 +166,9 @@ impl Services {
                     visit_id: input.visit_id,
                     alarm_id: input.alarm_id,
                 };
-                let refuse = |w: &Change<'_>, reason: KeyReason| {
+                let refuse = |w: &Decision<'_>, reason: KeyReason| {
                     let entry = w
-                        .client_entry(Outcome::Denied, Some(&grant), &client)
+                        .summary_entry(Outcome::Denied, Some(&grant), &client)
                         .subject("lock", lock_id)
                         .details(
                             serde_json::json!({
@@ -201,17 +204,18 @@ impl Services {
                     issued_at: now,
                     revoked_at: None,
                 };
-                w.insert_lock_grant(&record).await?;
                 let entry = w
-                    .client_entry(Outcome::Success, Some(&grant), &client)
+                    .summary_entry(Outcome::Success, Some(&grant), &client)
                     .subject("lock", lock_id)
                     .details(
                         serde_json::json!({ "request": record.id, "ground": decided.ground })
                             .to_string(),
                     );
+                let request = record.id;
+                w.append(Appended::LockGrant(record));
                 w.record(entry);
                 Ok(UnlockGranted {
-                    request: record.id,
+                    request,
                     lock_id,
                     user: ctx.principal.user_id,
                     reason: capability_reason(decided.ground),
@@ -233,8 +237,9 @@ impl Services {
             .cloned()
             .ok_or_else(|| ServiceError::Conflict(KeyReason::NoSigningKey.into()))?;
         let op = ctx.op(AuditAction::LockCapabilitiesIssued, KEYS);
+        // A decision like an unlock: the grants are inserts, committed with the entries.
         self.door
-            .change(op, async |w| {
+            .decide(op, async |w| {
                 let now = w.now();
                 let grant = w.any_grant(Permission::DispatchRespond, KeyReason::MayNotOpen)?;
                 let me = ctx.principal.user_id;
@@ -315,7 +320,6 @@ impl Services {
                             issued_at: now,
                             revoked_at: None,
                         };
-                        w.insert_lock_grant(&record).await?;
                         out.push(IssuedCapability {
                             lock_id: lock,
                             client_id: client.id,
@@ -326,6 +330,7 @@ impl Services {
                             not_before: decided.not_before,
                             expires: decided.expires,
                         });
+                        w.append(Appended::LockGrant(record));
                         issued += 1;
                     }
                     if issued > 0 {
@@ -565,7 +570,7 @@ impl Services {
         &self,
         ctx: &Ctx<'_>,
         tx: &mut dyn ReadTx,
-        client: &Client,
+        client: &ClientSummary,
         now: Timestamp,
     ) -> WorkResult<KeyGrounds> {
         let me = ctx.principal.user_id;
@@ -605,18 +610,19 @@ enum VisitOrAlarm {
     Alarm(AlarmId),
 }
 
-/// The lock and the client it is fitted at; a device that is not an active lock at a client is
-/// not found (audited as a refusal about the lock).
-async fn fitted_lock(
-    w: &mut Change<'_>,
+/// The lock and the client it is fitted at (what the rule needs of the client: its unit,
+/// provider and protection); a device that is not an active lock at a client is not found
+/// (audited as a refusal about the lock).
+async fn fitted_lock<'a>(
+    w: &mut impl Work<'a>,
     lock_id: DeviceId,
     grant: &Assignment,
-) -> WorkResult<(Client, DeviceId)> {
-    let device = w.get_device(lock_id).await?;
+) -> WorkResult<(ClientSummary, DeviceId)> {
+    let device = w.reads().get_device(lock_id).await?;
     let client = match device {
         Some(d) if d.kind == DeviceKind::Lock && d.status == DeviceStatus::Active => {
             match d.client_id {
-                Some(c) => w.get_client(c).await?,
+                Some(c) => w.reads().get_client_summary(c).await?,
                 None => None,
             }
         }
@@ -631,17 +637,18 @@ async fn fitted_lock(
     Err(Fault::refused(e, KeyReason::NoSuchLock))
 }
 
-/// The alarms of the client dispatched to the caller (see [`dispatched_to_me`]).
+/// The alarms of the client dispatched to the caller (see [`dispatched_to_me`]): only the
+/// client's dispatched open alarms are read.
 async fn alarm_windows(
     ctx: &Ctx<'_>,
     tx: &mut dyn ReadTx,
     client: ClientId,
     _now: Timestamp,
 ) -> WorkResult<Vec<AlarmDispatchWindow>> {
-    Ok(dispatched_to_me(ctx, tx)
+    let open = tx.list_dispatched_alarms_of_client(client).await?;
+    Ok(mine_of(ctx, tx, open)
         .await?
         .into_iter()
-        .filter(|(c, _)| *c == client)
         .map(|(_, w)| w)
         .collect())
 }
@@ -652,10 +659,20 @@ async fn dispatched_to_me(
     ctx: &Ctx<'_>,
     tx: &mut dyn ReadTx,
 ) -> WorkResult<Vec<(ClientId, AlarmDispatchWindow)>> {
+    let open = tx.list_open_alarms().await?;
+    mine_of(ctx, tx, open).await
+}
+
+/// Of the open alarms `open`, those dispatched to the caller (see [`dispatched_to_me`]).
+async fn mine_of(
+    ctx: &Ctx<'_>,
+    tx: &mut dyn ReadTx,
+    open: Vec<vaka_domain::alarm::AlarmRecord>,
+) -> WorkResult<Vec<(ClientId, AlarmDispatchWindow)>> {
     let me = ctx.principal.user_id;
     let mut out = Vec::new();
     let mut links = None;
-    for a in tx.list_open_alarms().await? {
+    for a in open {
         let (Some(client), Some(from)) = (a.client_id, a.alarm.dispatched_at) else {
             continue;
         };

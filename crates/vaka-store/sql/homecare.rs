@@ -393,7 +393,33 @@ impl HomecareRead for SqlTx {
         .fetch_all(&mut *self.tx)
         .await
         .records()?;
-        let visits = self.list_visits_for_client(client, first, last).await?;
+        // Only the caller's visits count (a planned visit is theirs once they registered it).
+        let visits: Vec<Visit> = sqlx::query_as!(
+            VisitRow,
+            r#"SELECT id as "id!: Uuid", client_id as "client_id!: Uuid", unit_id as "unit_id!: Uuid",
+                      worker as "worker!: Uuid", plan_id as "plan_id?: Uuid", visit_date as "visit_date!: DbDate",
+                      kind as "kind!", started_at as "started_at!: DbInstant",
+                      start_device_time as "start_device_time!: DbInstant",
+                      start_received_at as "start_received_at!: DbInstant", start_evidence as "start_evidence!",
+                      start_tag as "start_tag?: Uuid", start_manual_reason as "start_manual_reason?",
+                      start_late as "start_late!: bool", start_skew as "start_skew!: bool",
+                      ended_at as "ended_at?: DbInstant", end_device_time as "end_device_time?: DbInstant",
+                      end_received_at as "end_received_at?: DbInstant", end_evidence as "end_evidence?",
+                      end_tag as "end_tag?: Uuid", end_manual_reason as "end_manual_reason?",
+                      end_late as "end_late!: bool", end_skew as "end_skew!: bool",
+                      tasks_done as "tasks_done!", note as "note?", corrected as "corrected!: bool",
+                      created_at as "created_at!: DbInstant"
+               FROM visits
+               WHERE client_id = $1 AND worker = $2 AND visit_date >= $3 AND visit_date <= $4
+               ORDER BY started_at, id"#,
+            client.0,
+            user.0,
+            DbDate(first),
+            DbDate(last),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()?;
         let mut out = Vec::new();
         let mut used: Vec<VisitId> = Vec::new();
         let mut day = first;

@@ -683,6 +683,13 @@ pub trait AlarmRead: Send {
     /// Alarms not closed, oldest first.
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
 
+    /// The client's alarms not closed that were dispatched to the chain, oldest first (the
+    /// alarm grounds of an unlock at the client's door).
+    async fn list_dispatched_alarms_of_client(
+        &mut self,
+        client: ClientId,
+    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+
     /// Alarms received in `[from, to)`, oldest first.
     async fn list_alarms_between(
         &mut self,
@@ -1008,7 +1015,9 @@ pub trait LockWrite: Send {
         by: Option<UserId>,
     ) -> StoreResult<()>;
 
-    async fn insert_lock_grant(&mut self, g: &vaka_domain::keys::LockGrant) -> StoreResult<()>;
+    /// Inserts unlock commands and capabilities, one statement per 500 (the door's group commit
+    /// of decisions).
+    async fn insert_lock_grants(&mut self, gs: &[vaka_domain::keys::LockGrant]) -> StoreResult<()>;
 
     /// Revokes the user's outstanding grants at `at` and returns them.
     async fn revoke_lock_grants(

@@ -540,7 +540,106 @@ async fn a_private_providers_client_without_a_reserve_key_is_flagged(app: TestAp
     );
 }
 
+/// Unlocks decided at once share the door's group commit: every granted one has its grant and
+/// its entry committed when the caller gets it, every refused one its entry, the grants are
+/// exactly those of the granted calls, and the audit chain stays whole.
+async fn concurrent_unlocks_each_commit_their_grant_and_entry(app: TestApp) {
+    use vaka_domain::access::Credential;
+    use vaka_service::keys::UnlockInput;
+    use vaka_service::{Ctx, RequestMeta, ServiceError};
+
+    let w = World::build(&app).await;
+    let (lock, _) = register_lock(&app, &w, "LK-MANY", w.client_a1).await;
+    // 21:30 local: the night patrol is on its shift; the staff has no ground.
+    app.clock.set("2026-11-22T20:30:00Z".parse().unwrap());
+    let patrol = Arc::new(
+        app.services
+            .principal_for(w.p("a_patrol").id, Credential::Cli)
+            .await
+            .unwrap(),
+    );
+    let staff = Arc::new(
+        app.services
+            .principal_for(w.p("a_staff").id, Credential::Cli)
+            .await
+            .unwrap(),
+    );
+    let (granted_n, refused_n) = (60, 20);
+    let mut tasks = Vec::new();
+    for i in 0..granted_n + refused_n {
+        let services = app.services.clone();
+        let who = if i % 4 == 3 {
+            staff.clone()
+        } else {
+            patrol.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            let meta = RequestMeta::default();
+            services
+                .unlock(
+                    &Ctx::new(&who, &meta),
+                    lock,
+                    UnlockInput::default(),
+                    &|_| true,
+                )
+                .await
+        }));
+    }
+    let mut granted = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(g) => {
+                assert_eq!(g.user, w.p("a_patrol").id);
+                granted.push(g.request);
+            }
+            Err(ServiceError::Conflict(_)) => refused += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((granted.len(), refused), (granted_n, refused_n));
+
+    // Each granted request is a committed grant, and nothing else is.
+    let mgr = app
+        .services
+        .principal_for(w.p("a_unitmgr").id, Credential::Cli)
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+    let view = app
+        .services
+        .key_access(&Ctx::new(&mgr, &meta), w.client_a1)
+        .await
+        .unwrap();
+    let mut ids: Vec<uuid::Uuid> = view.grants.iter().map(|g| g.id).collect();
+    ids.sort();
+    granted.sort();
+    assert_eq!(ids, granted);
+    // One entry per decision, granted and refused.
+    let entries = w.audit_about(&app, "lock.unlock", w.client_a1).await;
+    let outcome = |o: &str| entries.iter().filter(|e| e["outcome"] == o).count();
+    assert_eq!(outcome("success"), granted_n, "{entries:?}");
+    assert_eq!(outcome("denied"), refused_n, "{entries:?}");
+    let requests: Vec<String> = entries
+        .iter()
+        .filter(|e| e["outcome"] == "success")
+        .map(|e| {
+            let d: Value = serde_json::from_str(e["details"].as_str().unwrap()).unwrap();
+            d["request"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    for g in &granted {
+        assert!(requests.contains(&g.to_string()), "no entry for {g}");
+    }
+    let verified = app.services.verify_audit().await.unwrap();
+    assert!(
+        matches!(verified, vaka_service::audit::Verification::Intact { .. }),
+        "{verified:?}"
+    );
+}
+
 db_tests!(
+    concurrent_unlocks_each_commit_their_grant_and_entry,
     a_private_providers_client_without_a_reserve_key_is_flagged,
     a_visit_opens_the_door_in_its_window_and_not_an_hour_later,
     online_unlocks_follow_the_rule_and_come_back_as_events,

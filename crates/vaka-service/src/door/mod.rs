@@ -14,6 +14,24 @@
 //! Reads run in [`Door::read`] on a read connection (`ReadTx`: no write methods). Their
 //! entries go through the group commit in [`appender`], and the value is returned only once
 //! they are committed: no data leaves without its log line.
+//!
+//! A decision — a rule over what is stored whose only writes are new rows that nothing else
+//! updates in the same breath (an unlock command or a capability: [`Appended`]) — runs in
+//! [`Door::decide`]: like a read, on a read connection, and its rows travel with its entries
+//! to the same group commit, which inserts them and appends the entries in one transaction.
+//! The value is returned only after that commit, so the door's rule holds unchanged: no row
+//! without its entries, none of either when the commit fails. Many decisions then share one
+//! write transaction (and one fsync) instead of queuing for the one writer each. The price:
+//! what the decision read may change before its rows commit (a group commit's wait, a few
+//! milliseconds), since the reads are not in the writing transaction. So a decision appends
+//! only rows that no other unit updates in between and whose meaning survives that moment: an
+//! unlock granted on grounds a few milliseconds old, as it already is on a principal loaded
+//! when the request came in. (A deactivation's revocation that commits in that moment does
+//! not see the grant; neither does it see one decided for a request authenticated just
+//! before it.)
+//!
+//! Refusals are settled through the group commit too: the refusal's entry is committed before
+//! the caller gets the error, in the appender's transaction with the others waiting.
 
 mod appender;
 
@@ -22,8 +40,9 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use vaka_domain::access::{Assignment, Credential, Permission, Target};
 use vaka_domain::audit::{Actor, AuditAction, AuditEntry, AuditFlags, NewAuditEntry, Outcome};
-use vaka_domain::client::Client;
+use vaka_domain::client::{Client, ClientSummary};
 use vaka_domain::clock::Clock;
+use vaka_domain::keys::LockGrant;
 use vaka_domain::reason::{AccessReason, Reason};
 use vaka_store::{Backend, ReadTx, Store, StoreResult, Transaction, WriteTx};
 
@@ -129,6 +148,44 @@ pub(crate) struct Read<'a> {
     tx: Box<dyn ReadTx>,
 }
 
+/// A decision in progress: reads through `ReadTx`; entries and insert-only rows recorded for
+/// the group commit.
+pub(crate) struct Decision<'a> {
+    ledger: Ledger<'a>,
+    tx: Box<dyn ReadTx>,
+    rows: Vec<Appended>,
+}
+
+/// The rows a decision may write: inserts of records that the decision creates and that no
+/// concurrent unit of work updates before they are committed, so that writing them a few
+/// milliseconds after the reads that decided them changes nothing. The appender inserts them
+/// in its transaction, before the entries of the same commit.
+#[derive(Debug, Clone)]
+pub(crate) enum Appended {
+    /// An unlock command or a capability issued.
+    LockGrant(LockGrant),
+}
+
+impl Decision<'_> {
+    /// Records a row to be inserted with this decision's entries.
+    pub(crate) fn append(&mut self, row: Appended) {
+        self.rows.push(row);
+    }
+}
+
+impl std::ops::Deref for Decision<'_> {
+    type Target = dyn ReadTx;
+    fn deref(&self) -> &Self::Target {
+        &*self.tx
+    }
+}
+
+impl std::ops::DerefMut for Decision<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut *self.tx
+    }
+}
+
 impl std::ops::Deref for Change<'_> {
     type Target = dyn WriteTx;
     fn deref(&self) -> &Self::Target {
@@ -226,6 +283,21 @@ pub(crate) trait Work<'a>: Send {
         e
     }
 
+    /// [`Self::client_entry`] for a client read as its summary.
+    fn summary_entry(
+        &self,
+        outcome: Outcome,
+        grant: Option<&Assignment>,
+        client: &ClientSummary,
+    ) -> NewAuditEntry {
+        let mut e = self.entry(outcome, grant).client(client.id);
+        e.flags = AuditFlags {
+            protected_identity: client.protection.is_protected(),
+            ..AuditFlags::default()
+        };
+        e
+    }
+
     /// Records an entry to be written with this unit of work.
     fn record(&mut self, entry: NewAuditEntry) {
         self.ledger_mut().audit.push(entry);
@@ -286,6 +358,18 @@ impl<'a> Work<'a> for Change<'a> {
 }
 
 impl<'a> Work<'a> for Read<'a> {
+    fn ledger(&self) -> &Ledger<'a> {
+        &self.ledger
+    }
+    fn ledger_mut(&mut self) -> &mut Ledger<'a> {
+        &mut self.ledger
+    }
+    fn reads(&mut self) -> &mut dyn ReadTx {
+        &mut *self.tx
+    }
+}
+
+impl<'a> Work<'a> for Decision<'a> {
     fn ledger(&self) -> &Ledger<'a> {
         &self.ledger
     }
@@ -398,8 +482,45 @@ impl Door {
         }
     }
 
-    /// Writes one entry in a transaction of its own: an event that changes nothing else (a
-    /// failed login, a route refused by its declared permission).
+    /// *Authorise → rule → insert → audit → commit* for a decision whose writes are only
+    /// [`Appended`] rows: runs `work` on a read connection, then hands its rows and entries to
+    /// the group commit and returns its value once they are committed (see the module docs).
+    /// When `work` fails, no row is written; a refusal's entry is.
+    pub(crate) async fn decide<T>(
+        &self,
+        op: Op<'_>,
+        work: impl AsyncFnOnce(&mut Decision<'_>) -> Result<T, Fault>,
+    ) -> ServiceResult<T> {
+        let _open = self.enter().await?;
+        let now = self.now_for(&op);
+        let tx = self.store.begin_read().await.map_err(ServiceError::from)?;
+        let mut unit = Decision {
+            ledger: Ledger {
+                op,
+                now,
+                audit: Vec::new(),
+            },
+            tx,
+            rows: Vec::new(),
+        };
+        let result = work(&mut unit).await;
+        let Decision { ledger, tx, rows } = unit;
+        // The read connection goes back to the pool before the wait for the commit.
+        drop(tx);
+        match result {
+            Ok(value) => {
+                if !rows.is_empty() || !ledger.audit.is_empty() {
+                    self.group_commit(rows, ledger.audit).await?;
+                }
+                Ok(value)
+            }
+            Err(fault) => Err(self.settle(fault).await),
+        }
+    }
+
+    /// Writes one entry on its own: an event that changes nothing else (a failed login, a
+    /// route refused by its declared permission). Goes through the group commit; returns once
+    /// the entry is committed.
     pub(crate) async fn audit_alone(&self, entry: NewAuditEntry) -> ServiceResult<()> {
         let _open = self.enter().await?;
         self.append_alone(entry).await
@@ -407,9 +528,7 @@ impl Door {
 
     /// [`Self::audit_alone`] inside a unit of work that is already in.
     async fn append_alone(&self, entry: NewAuditEntry) -> ServiceResult<()> {
-        let tx = self.store.begin().await?;
-        tx.commit(std::slice::from_ref(&entry)).await?;
-        Ok(())
+        self.append_committed(vec![entry]).await
     }
 
     /// Turns a fault into the caller's error, writing a refusal's entry first.
