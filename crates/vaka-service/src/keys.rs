@@ -618,17 +618,7 @@ async fn fitted_lock<'a>(
     lock_id: DeviceId,
     grant: &Assignment,
 ) -> WorkResult<(ClientSummary, DeviceId)> {
-    let device = w.reads().get_device(lock_id).await?;
-    let client = match device {
-        Some(d) if d.kind == DeviceKind::Lock && d.status == DeviceStatus::Active => {
-            match d.client_id {
-                Some(c) => w.reads().get_client_summary(c).await?,
-                None => None,
-            }
-        }
-        _ => None,
-    };
-    if let Some(c) = client {
+    if let Some(c) = w.reads().client_of_active_lock(lock_id).await? {
         return Ok((c, lock_id));
     }
     let e: NewAuditEntry = w

@@ -486,6 +486,12 @@ pub trait ClientRead: Send {
         &mut self,
         id: vaka_domain::ids::ClientId,
     ) -> StoreResult<Option<ClientSummary>>;
+
+    /// The client an active lock is fitted at (one statement: an unlock decision reads it).
+    async fn client_of_active_lock(
+        &mut self,
+        lock: vaka_domain::ids::DeviceId,
+    ) -> StoreResult<Option<ClientSummary>>;
 }
 
 /// Nightly rounds: the supervision tasks of each night, and what planning them reads.
