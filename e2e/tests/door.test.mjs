@@ -80,7 +80,7 @@ test("a care worker opens the door through the lock during the visit, is refused
   assert.equal(unlocked.length, 1, JSON.stringify(events));
   assert.equal(unlocked[0].visit_id, visitId);
   await manager.goto(`${demo.url}/clients/${item.client.id}/keys`);
-  await manager.getByRole("heading", { name: /Nycklar|Nyckel/ }).first().waitFor();
+  await manager.getByRole("heading", { name: /Nycklar och lås/ }).first().waitFor();
   assert.match(await manager.locator("main").textContent(), /[Uu]pplåst/);
   await manager.context().close();
 });
