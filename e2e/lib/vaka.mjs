@@ -288,3 +288,23 @@ export async function nextStep() {
   const ms = 30000 - (Date.now() % 30000) + 200;
   await new Promise((ok) => setTimeout(ok, ms));
 }
+
+/** Words that give an English sentence away (as the walk's list). */
+const ENGLISH = /\b(the|and|of|to|with|must|please|your|you|is not|not found|failed|invalid|error|unknown|required|loading|cannot|should|welcome|skip|save|cancel|delete|search|sign in|log in|log out)\b/i;
+
+/** The visible text of the page that is in English, if any. */
+export async function englishOn(page) {
+  return page.evaluate((src) => {
+    const re = new RegExp(src, "i");
+    const hits = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = n.textContent.replace(/\s+/g, " ").trim();
+      if (!text || !el || el.closest("script, style, template, [hidden]")) continue;
+      if (!el.checkVisibility({ visibilityProperty: true })) continue;
+      if (re.test(text)) hits.push(text);
+    }
+    return hits;
+  }, ENGLISH.source);
+}

@@ -8,7 +8,7 @@
 // their own unit's visits and not the provider's. No English sentence on the Swedish pages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withDemo, loggedIn, PHONE } from "../lib/vaka.mjs";
+import { withDemo, loggedIn, PHONE, englishOn } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -17,25 +17,6 @@ withDemo((d, b) => {
   browser = b;
 });
 
-/** Words that give an English sentence away (as in staffapp.test.mjs and the walk). */
-const ENGLISH = /\b(the|and|of|to|with|must|please|your|you|is not|not found|failed|invalid|error|unknown|required|loading|cannot|should|welcome|skip|save|cancel|delete|search|sign in|log in|log out)\b/i;
-
-/** The visible text of the page that is in English, if any. */
-async function englishOn(page) {
-  return page.evaluate((src) => {
-    const re = new RegExp(src, "i");
-    const hits = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      const text = n.textContent.replace(/\s+/g, " ").trim();
-      if (!text || !el || el.closest("script, style, template, [hidden]")) continue;
-      if (!el.checkVisibility({ visibilityProperty: true })) continue;
-      if (re.test(text)) hits.push(text);
-    }
-    return hits;
-  }, ENGLISH.source);
-}
 
 /** One logged-in page per user (a second login within the same 30 s would replay the code). */
 const sessions = new Map();

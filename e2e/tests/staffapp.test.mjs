@@ -9,7 +9,7 @@
 // shifts complete it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withDemo, loggedIn, submitCode, totp, PHONE } from "../lib/vaka.mjs";
+import { withDemo, loggedIn, submitCode, totp, PHONE, englishOn } from "../lib/vaka.mjs";
 import { fakeNdefReader, doorTag as tagRead, readTag, today as todayOf } from "../lib/staffapp.mjs";
 
 let demo;
@@ -19,25 +19,6 @@ withDemo((d, b) => {
   browser = b;
 });
 
-/** Words that give an English sentence away (as the walk's list). */
-const ENGLISH = /\b(the|and|of|to|with|must|please|your|you|is not|not found|failed|invalid|error|unknown|required|loading|cannot|should|welcome|skip|save|cancel|delete|search|sign in|log in|log out)\b/i;
-
-/** The visible text of the page that is in English, if any. */
-async function englishOn(page) {
-  return page.evaluate((src) => {
-    const re = new RegExp(src, "i");
-    const hits = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      const text = n.textContent.replace(/\s+/g, " ").trim();
-      if (!text || !el || el.closest("script, style, template, [hidden]")) continue;
-      if (!el.checkVisibility({ visibilityProperty: true })) continue;
-      if (re.test(text)) hits.push(text);
-    }
-    return hits;
-  }, ENGLISH.source);
-}
 
 /** Logged-in phones by user: one login per user (a second within the same 30 s would replay
  * the code). */
