@@ -16,7 +16,7 @@ use uuid::Uuid;
 use vaka_domain::access::{Assignment, Permission, Role, Scope};
 use vaka_domain::alarm::AlarmState;
 use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
-use vaka_domain::client::{Client, ClientSummary, KeyAccess};
+use vaka_domain::client::{Client, KeyAccess};
 use vaka_domain::device::{DeviceKind, DeviceStatus};
 use vaka_domain::directory::{OrganisationKind, ProviderKind};
 use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId};
@@ -27,7 +27,8 @@ use vaka_domain::keys::{
 };
 use vaka_domain::reason::KeyReason;
 use vaka_lock_protocol::{Capability, CapabilityReason, Nonce};
-use vaka_store::ReadTx;
+use vaka_store::homecare::VisitWindowRow;
+use vaka_store::{DispatchedAlarm, ReadTx, UnlockGrounds};
 
 use crate::alarms::console::responder_links;
 use crate::door::{Appended, Change, Decision, Op, Work};
@@ -151,14 +152,15 @@ impl Services {
             .decide(op, async |w| {
                 let now = w.now();
                 let grant = w.any_grant(Permission::DispatchRespond, KeyReason::MayNotOpen)?;
-                let (client, _) = fitted_lock(w, lock_id, &grant).await?;
+                let found = fitted_lock(w, lock_id, ctx.principal.user_id, &grant).await?;
+                let client = found.client.clone();
                 let reach = ctx.principal.client_grant_for(
                     Permission::DispatchRespond,
                     client.provider_id,
                     client.unit_id,
                 );
                 let grant = reach.cloned().unwrap_or(grant);
-                let grounds = self.grounds(ctx, &mut **w, &client, now).await?;
+                let grounds = self.grounds(ctx, &mut **w, found, now).await?;
                 let req = KeyRequest {
                     at: now,
                     reach_covers_client: reach.is_some(),
@@ -565,17 +567,30 @@ impl Services {
             .await
     }
 
-    /// The grounds the caller has at the client's door at `now`.
+    /// The rule's grounds from what the decision read: the caller's visit windows, the
+    /// client's alarms dispatched to the caller, a night-patrol shift covering the client.
     async fn grounds(
         &self,
         ctx: &Ctx<'_>,
         tx: &mut dyn ReadTx,
-        client: &ClientSummary,
+        found: UnlockGrounds,
         now: Timestamp,
     ) -> WorkResult<KeyGrounds> {
-        let me = ctx.principal.user_id;
-        let visits = visit_windows(tx, me, client.id, now).await?;
-        let alarms = alarm_windows(ctx, tx, client.id, now).await?;
+        let client = found.client;
+        let visits = found.windows.into_iter().map(window).collect();
+        let alarms = mine_of(
+            ctx,
+            tx,
+            found
+                .dispatched
+                .into_iter()
+                .map(|a| (client.id, a))
+                .collect(),
+        )
+        .await?
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
         let patrol = client.unit_id.and_then(|unit| {
             let on_patrol = ctx.principal.assignments.iter().any(|a| {
                 a.role == Role::NightPatrol
@@ -610,37 +625,24 @@ enum VisitOrAlarm {
     Alarm(AlarmId),
 }
 
-/// The lock and the client it is fitted at (what the rule needs of the client: its unit,
-/// provider and protection); a device that is not an active lock at a client is not found
-/// (audited as a refusal about the lock).
-async fn fitted_lock<'a>(
-    w: &mut impl Work<'a>,
+/// What an unlock at the lock reads (see `LockRead::unlock_grounds`): the client it is fitted
+/// at (what the rule needs of the client: its unit, provider and protection), the caller's
+/// visit windows there and the client's dispatched alarms. A device that is not an active lock
+/// at a client is not found (audited as a refusal about the lock).
+async fn fitted_lock(
+    w: &mut Decision<'_>,
     lock_id: DeviceId,
+    user: UserId,
     grant: &Assignment,
-) -> WorkResult<(ClientSummary, DeviceId)> {
-    if let Some(c) = w.reads().client_of_active_lock(lock_id).await? {
-        return Ok((c, lock_id));
+) -> WorkResult<UnlockGrounds> {
+    let now = w.now();
+    if let Some(found) = w.unlock_grounds(lock_id, user, now).await? {
+        return Ok(found);
     }
     let e: NewAuditEntry = w
         .entry(Outcome::Failure, Some(grant))
         .subject("lock", lock_id);
     Err(Fault::refused(e, KeyReason::NoSuchLock))
-}
-
-/// The alarms of the client dispatched to the caller (see [`dispatched_to_me`]): only the
-/// client's dispatched open alarms are read.
-async fn alarm_windows(
-    ctx: &Ctx<'_>,
-    tx: &mut dyn ReadTx,
-    client: ClientId,
-    _now: Timestamp,
-) -> WorkResult<Vec<AlarmDispatchWindow>> {
-    let open = tx.list_dispatched_alarms_of_client(client).await?;
-    Ok(mine_of(ctx, tx, open)
-        .await?
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect())
 }
 
 /// The open alarms dispatched to the caller, with their clients: sent to their link of the
@@ -649,25 +651,37 @@ async fn dispatched_to_me(
     ctx: &Ctx<'_>,
     tx: &mut dyn ReadTx,
 ) -> WorkResult<Vec<(ClientId, AlarmDispatchWindow)>> {
-    let open = tx.list_open_alarms().await?;
+    let open = tx
+        .list_open_alarms()
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            Some((
+                a.client_id?,
+                DispatchedAlarm {
+                    id: a.id,
+                    state: a.alarm.state,
+                    chain_link: a.chain_link,
+                    dispatched_at: a.alarm.dispatched_at?,
+                },
+            ))
+        })
+        .collect();
     mine_of(ctx, tx, open).await
 }
 
-/// Of the open alarms `open`, those dispatched to the caller (see [`dispatched_to_me`]).
+/// Of the dispatched alarms `open`, those dispatched to the caller (see [`dispatched_to_me`]).
 async fn mine_of(
     ctx: &Ctx<'_>,
     tx: &mut dyn ReadTx,
-    open: Vec<vaka_domain::alarm::AlarmRecord>,
+    open: Vec<(ClientId, DispatchedAlarm)>,
 ) -> WorkResult<Vec<(ClientId, AlarmDispatchWindow)>> {
     let me = ctx.principal.user_id;
     let mut out = Vec::new();
     let mut links = None;
-    for a in open {
-        let (Some(client), Some(from)) = (a.client_id, a.alarm.dispatched_at) else {
-            continue;
-        };
-        let mine = a.alarm.state.responder() == Some(me);
-        let waiting = if matches!(a.alarm.state, AlarmState::Dispatched { .. }) {
+    for (client, a) in open {
+        let mine = a.state.responder() == Some(me);
+        let waiting = if matches!(a.state, AlarmState::Dispatched { .. }) {
             if links.is_none() {
                 links = Some(responder_links(ctx, tx).await?);
             }
@@ -681,7 +695,7 @@ async fn mine_of(
                 client,
                 AlarmDispatchWindow {
                     alarm_id: a.id,
-                    from,
+                    from: a.dispatched_at,
                     until: None,
                 },
             ));
@@ -703,15 +717,20 @@ async fn visit_windows(
         .list_visit_windows(user, client, now)
         .await?
         .into_iter()
-        .map(|w| VisitWindow {
-            visit_id: w.visit_id.map(|v| v.0),
-            plan_id: w.plan_id.map(|p| p.0),
-            from: w.from,
-            to: w.to,
-            started_at: w.started_at,
-            ended_at: w.ended_at,
-        })
+        .map(window)
         .collect())
+}
+
+#[allow(clippy::needless_pass_by_value)] // mapped over owned rows
+fn window(w: VisitWindowRow) -> VisitWindow {
+    VisitWindow {
+        visit_id: w.visit_id.map(|v| v.0),
+        plan_id: w.plan_id.map(|p| p.0),
+        from: w.from,
+        to: w.to,
+        started_at: w.started_at,
+        ended_at: w.ended_at,
+    }
 }
 
 /// The caller's visits of the shift, per client: the windows (see [`visit_windows`]) at the

@@ -15,6 +15,9 @@ use vaka_store::sealed::Keyring;
 use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Postgres;
+/// What a read unit of work holds: a connection of sqlx's pool (which checks a connection it
+/// takes back, as a network connection needs).
+type ReadConn = sqlx::pool::PoolConnection<Db>;
 
 mod bulk;
 
@@ -22,7 +25,7 @@ mod bulk;
 // in both backends; naming the imports here would tie each backend to every file's needs.
 #[allow(clippy::wildcard_imports)]
 mod shared {
-    use super::Db;
+    use super::{Db, ReadConn};
     include!("../../vaka-store/sql/tx.rs");
     mod directory {
         use super::*;

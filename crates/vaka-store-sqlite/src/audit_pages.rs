@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 use sqlx::Row;
-use sqlx::sqlite::SqlitePool;
+use sqlx::sqlite::SqliteConnection;
 use uuid::Uuid;
 use vaka_domain::audit::AuditEntry;
 use vaka_store::{AuditRow, DbInstant, StoreError, StoreResult, map_sqlx_error};
@@ -94,7 +94,7 @@ fn unpack(p: Packed<'_>) -> StoreResult<AuditEntry> {
 }
 
 pub(crate) async fn page(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     after: u64,
     limit: i64,
 ) -> StoreResult<Vec<AuditEntry>> {
@@ -102,7 +102,7 @@ pub(crate) async fn page(
     let row = sqlx::query(PAGE_SQL)
         .bind(after)
         .bind(limit)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await
         .map_err(map_sqlx_error)?;
     let json: String = row.try_get(0).map_err(map_sqlx_error)?;

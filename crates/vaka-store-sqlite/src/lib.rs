@@ -18,16 +18,19 @@ use vaka_store::sealed::Keyring;
 use vaka_store::{Backend, ReadTx, Store, StoreError, StoreResult, Transaction, map_sqlx_error};
 
 type Db = sqlx::Sqlite;
+/// What a read unit of work holds (see `readers`).
+type ReadConn = readers::ReadConn;
 
 mod audit_pages;
 pub mod backup;
 mod bulk;
+mod readers;
 
 // The included SQL modules are written against their parent's scope (`use super::*`), the same
 // in both backends; naming the imports here would tie each backend to every file's needs.
 #[allow(clippy::wildcard_imports)]
 mod shared {
-    use super::Db;
+    use super::{Db, ReadConn};
     include!("../../vaka-store/sql/tx.rs");
     mod directory {
         use super::*;
@@ -126,7 +129,7 @@ const WAL_RESTART_FRAMES: i64 = 4_096;
 /// A Vaka store in one SQLite file.
 pub struct SqliteStore {
     writer: SqlitePool,
-    readers: SqlitePool,
+    readers: readers::Readers,
     /// Checkpoints the WAL in the background (see `open_with`); taken by `close`.
     checkpointer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Tells the checkpointer to close its connection and stop.
@@ -182,16 +185,14 @@ impl SqliteStore {
             .connect_with(base.clone().create_if_missing(true))
             .await
             .map_err(map_sqlx_error)?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(opts.readers.max(1))
-            // No ping on every acquire: a connection to a local file does not go stale like a
-            // socket, and the ping is a round trip to the connection's thread per unit of work
-            // (measured on the unlock decisions, docs/PERFORMANCE.md).
-            .test_before_acquire(false)
-            .acquire_timeout(opts.acquire_timeout)
-            .connect_with(base.clone().read_only(true))
-            .await
-            .map_err(map_sqlx_error)?;
+        // Connections of their own, not sqlx's pool, which pings each one it takes back (see
+        // `readers`).
+        let readers = readers::Readers::open(
+            &base.clone().read_only(true),
+            opts.readers,
+            opts.acquire_timeout,
+        )
+        .await?;
         // The writer never checkpoints (that would stall every commit behind an fsync); a
         // connection of its own copies the WAL back into the database every second instead,
         // alongside the writer.
@@ -273,7 +274,7 @@ impl Store for SqliteStore {
     }
 
     async fn begin_read(&self) -> StoreResult<Box<dyn ReadTx>> {
-        let conn = self.readers.acquire().await.map_err(map_sqlx_error)?;
+        let conn = self.readers.acquire().await?;
         Ok(Box::new(SqlTx {
             tx: Handle::Conn(conn),
             secrets: self.secrets.clone(),
@@ -296,15 +297,17 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.readers.acquire().await?;
         sqlx::query("SELECT 1")
-            .execute(&self.readers)
+            .execute(&mut *conn)
             .await
             .map_err(map_sqlx_error)?;
         Ok(())
     }
 
     async fn audit_page(&self, after: u64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        audit_pages::page(&self.readers, after, limit).await
+        let mut conn = self.readers.acquire().await?;
+        audit_pages::page(&mut conn, after, limit).await
     }
 
     async fn close(&self) {

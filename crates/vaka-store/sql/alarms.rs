@@ -2,7 +2,7 @@
 // Included by the backend crates; see README.md.
 
 use vaka_domain::alarm::{AlarmLogEntry, AlarmMessage, AlarmRecord};
-use vaka_domain::ids::{AlarmId, ClientId, DeviceId};
+use vaka_domain::ids::{AlarmId, DeviceId};
 use vaka_domain::technical::TechnicalCheck;
 use vaka_store::{
     AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRead, AlarmRow, AlarmWrite, TechnicalCheckRow,
@@ -262,39 +262,6 @@ impl AlarmRead for SqlTx {
                       restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
                       last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
                FROM alarms WHERE state <> 'closed' ORDER BY received_at, id"#,
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .records()
-    }
-
-    async fn list_dispatched_alarms_of_client(
-        &mut self,
-        client: ClientId,
-    ) -> StoreResult<Vec<AlarmRecord>> {
-        sqlx::query_as!(
-            AlarmRow,
-            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
-                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
-                      account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
-                      received_at as "received_at!: DbInstant", state as "state!",
-                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
-                      contacted_at as "contacted_at?: DbInstant",
-                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
-                      responder_id as "responder_id?: Uuid",
-                      acknowledged_at as "acknowledged_at?: DbInstant",
-                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
-                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
-                      cause as "cause?", note as "note?",
-                      escalated_not_taken as "escalated_not_taken!: bool",
-                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
-                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
-                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
-               FROM alarms
-               WHERE state <> 'closed' AND client_id = $1 AND dispatched_at IS NOT NULL
-               ORDER BY received_at, id"#,
-            client.0,
         )
         .fetch_all(&mut *self.tx)
         .await

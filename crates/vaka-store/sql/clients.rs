@@ -155,24 +155,6 @@ impl ClientRead for SqlTx {
         n.map_err(map_sqlx_error)
     }
 
-    async fn client_of_active_lock(
-        &mut self,
-        lock: vaka_domain::ids::DeviceId,
-    ) -> StoreResult<Option<ClientSummary>> {
-        sqlx::query_as!(
-            ClientRow,
-            r#"SELECT c.id as "id!: Uuid", c.identity as "identity!", c.name as "name!",
-                      c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid",
-                      c.protection as "protection!"
-               FROM devices d JOIN clients c ON c.id = d.client_id
-               WHERE d.id = $1 AND d.kind = 'lock' AND d.status = 'active'"#,
-            lock.0,
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .record()
-    }
-
     async fn get_client_summary(&mut self, id: ClientId) -> StoreResult<Option<ClientSummary>> {
         sqlx::query_as!(
             ClientRow,

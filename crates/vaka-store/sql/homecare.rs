@@ -4,15 +4,15 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use vaka_domain::homecare::GrantedTask;
-use vaka_domain::homecare::plan::{VisitPlan, plan_visit, weekdays_to_text};
+use vaka_domain::homecare::plan::{VisitPlan, weekdays_to_text};
 use vaka_domain::homecare::tasks_to_text;
 use vaka_domain::homecare::visit::{Correction, ManualReason, Visit};
 use vaka_domain::ids::{
     ClientId, DecisionId, OrganisationId, UnitId, VisitId, VisitPlanId, VisitRecordId,
 };
 use vaka_store::homecare::{
-    CorrectionRow, DecisionTaskRow, LockDate, VisitPlanRow, VisitRecord, VisitRecordRow, VisitRow,
-    VisitWindowRow, WeekApproval, time_to_text,
+    CorrectionRow, DecisionTaskRow, LockDate, VisitBrief, VisitPlanRow, VisitRecord,
+    VisitRecordRow, VisitRow, VisitWindowRow, WeekApproval, time_to_text, visit_windows,
 };
 use vaka_store::{DbDate, HomecareRead, HomecareWrite};
 
@@ -420,49 +420,18 @@ impl HomecareRead for SqlTx {
         .fetch_all(&mut *self.tx)
         .await
         .records()?;
-        let mut out = Vec::new();
-        let mut used: Vec<VisitId> = Vec::new();
-        let mut day = first;
-        while day <= last {
-            for p in &plans {
-                let Some(pv) = plan_visit(p, day, &tz) else {
-                    continue;
-                };
-                let visit = visits
-                    .iter()
-                    .find(|v| v.plan_id == Some(p.id) && v.date == day && v.worker == user);
-                if let Some(v) = visit {
-                    used.push(v.id);
-                }
-                out.push(VisitWindowRow {
-                    visit_id: visit.map(|v| v.id),
-                    plan_id: Some(p.id),
-                    from: pv.from,
-                    to: pv.to,
-                    started_at: visit.map(Visit::started_at),
-                    ended_at: visit.and_then(Visit::ended_at),
-                });
-            }
-            let Some(next) = day.tomorrow().ok() else {
-                break;
-            };
-            day = next;
-        }
-        for v in visits {
-            if v.worker != user || used.contains(&v.id) {
-                continue;
-            }
-            out.push(VisitWindowRow {
-                visit_id: Some(v.id),
+        let visits: Vec<VisitBrief> = visits
+            .iter()
+            .filter(|v| v.worker == user)
+            .map(|v| VisitBrief {
+                id: v.id,
                 plan_id: v.plan_id,
-                from: v.started_at(),
-                to: v.ended_at().unwrap_or(v.started_at()),
-                started_at: Some(v.started_at()),
+                date: v.date,
+                started_at: v.started_at(),
                 ended_at: v.ended_at(),
-            });
-        }
-        out.sort_by_key(|w| w.from);
-        Ok(out)
+            })
+            .collect();
+        Ok(visit_windows(&plans, &visits, first, last, &tz))
     }
 }
 

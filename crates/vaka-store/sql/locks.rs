@@ -4,7 +4,131 @@
 use vaka_domain::client::KeyAccess;
 use vaka_domain::ids::{AlarmId, ClientId, DeviceId, UserId, VisitId};
 use vaka_domain::keys::{GrantKind, LockEvent, LockEventKind, LockGrant};
-use vaka_store::{LockRead, LockWrite, StoreError};
+use vaka_store::homecare::{VisitBrief, VisitPlanRow, visit_windows};
+use vaka_store::{DbDate, DispatchedAlarm, LockRead, LockWrite, StoreError, UnlockGrounds};
+
+/// One row of [`LockRead::unlock_grounds`]'s statement: the lock's client, one of the client's
+/// visit plans, one of the user's visits there, or one of the client's dispatched alarms, told
+/// apart by `part`; each kind fills the columns its comment names.
+struct UnlockGroundsRow {
+    part: String,
+    id: Uuid,
+    /// client: identity; plan: weekdays; alarm: state.
+    t1: Option<String>,
+    /// client: name; plan: window_from; alarm: chain_link.
+    t2: Option<String>,
+    /// client: protection; plan: window_to.
+    t3: Option<String>,
+    /// plan: tasks.
+    t4: Option<String>,
+    /// client: provider_id; plan: client_id; visit: plan_id; alarm: operator_id.
+    u1: Option<Uuid>,
+    /// client: unit_id; plan: unit_id; alarm: responder_id.
+    u2: Option<Uuid>,
+    /// plan: decision_id.
+    u3: Option<Uuid>,
+    /// plan: created_by.
+    u4: Option<Uuid>,
+    /// plan: valid_from; visit: visit_date.
+    d1: Option<DbDate>,
+    /// plan: valid_to.
+    d2: Option<DbDate>,
+    /// plan: ended_on.
+    d3: Option<DbDate>,
+    /// plan: created_at; visit: started_at; alarm: dispatched_at.
+    i1: Option<DbInstant>,
+    /// visit: ended_at.
+    i2: Option<DbInstant>,
+    /// plan: expected_minutes.
+    n1: Option<i64>,
+}
+
+fn unlock_grounds_of(
+    rows: Vec<UnlockGroundsRow>,
+    first: jiff::civil::Date,
+    last: jiff::civil::Date,
+) -> StoreResult<Option<UnlockGrounds>> {
+    use vaka_domain::alarm::{AlarmState, ChainLink};
+    use vaka_domain::client::{ClientSummary, Protection};
+    use vaka_domain::homecare::plan::VisitPlan;
+    use vaka_domain::ids::{OrganisationId, UnitId, VisitPlanId};
+    let corrupt = || StoreError::corrupt("unlock grounds");
+    let mut client = None;
+    let mut plans: Vec<VisitPlan> = Vec::new();
+    let mut visits: Vec<VisitBrief> = Vec::new();
+    let mut dispatched = Vec::new();
+    for r in rows {
+        match r.part.as_str() {
+            "client" => {
+                let protection = r.t3.ok_or_else(corrupt)?;
+                client = Some(ClientSummary {
+                    id: ClientId(r.id),
+                    identity: r.t1.ok_or_else(corrupt)?,
+                    name: r.t2.ok_or_else(corrupt)?,
+                    provider_id: r.u1.map(OrganisationId),
+                    unit_id: r.u2.map(UnitId),
+                    protection: Protection::from_code(&protection)
+                        .ok_or_else(|| StoreError::corrupt("clients.protection"))?,
+                });
+            }
+            "plan" => plans.push(VisitPlan::try_from(VisitPlanRow {
+                id: r.id,
+                client_id: r.u1.ok_or_else(corrupt)?,
+                decision_id: r.u3.ok_or_else(corrupt)?,
+                unit_id: r.u2.ok_or_else(corrupt)?,
+                weekdays: r.t1.ok_or_else(corrupt)?,
+                window_from: r.t2.ok_or_else(corrupt)?,
+                window_to: r.t3.ok_or_else(corrupt)?,
+                tasks: r.t4.ok_or_else(corrupt)?,
+                expected_minutes: r.n1.ok_or_else(corrupt)?,
+                valid_from: r.d1.ok_or_else(corrupt)?,
+                valid_to: r.d2,
+                ended_on: r.d3,
+                created_by: r.u4.ok_or_else(corrupt)?,
+                created_at: r.i1.ok_or_else(corrupt)?,
+            })?),
+            "visit" => visits.push(VisitBrief {
+                id: VisitId(r.id),
+                plan_id: r.u1.map(VisitPlanId),
+                date: r.d1.ok_or_else(corrupt)?.0,
+                started_at: r.i1.ok_or_else(corrupt)?.0,
+                ended_at: r.i2.map(|t| t.0),
+            }),
+            "alarm" => {
+                let state = r.t1.ok_or_else(corrupt)?;
+                dispatched.push(DispatchedAlarm {
+                    id: AlarmId(r.id),
+                    state: AlarmState::from_parts(&state, r.u1.map(UserId), r.u2.map(UserId))
+                        .ok_or_else(|| StoreError::corrupt("alarms.state"))?,
+                    chain_link: match r.t2.as_deref() {
+                        None => None,
+                        Some(l) => Some(
+                            ChainLink::from_code(l)
+                                .ok_or_else(|| StoreError::corrupt("alarms.chain_link"))?,
+                        ),
+                    },
+                    dispatched_at: r.i1.ok_or_else(corrupt)?.0,
+                });
+            }
+            _ => return Err(corrupt()),
+        }
+    }
+    let Some(client) = client else {
+        return Ok(None);
+    };
+    dispatched.sort_by_key(|a: &DispatchedAlarm| a.dispatched_at);
+    visits.sort_by_key(|v| (v.started_at, v.id.0));
+    Ok(Some(UnlockGrounds {
+        client,
+        windows: visit_windows(&plans, &visits, first, last, &stockholm()),
+        dispatched,
+    }))
+}
+
+/// The zone plans are placed in.
+fn stockholm() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+}
 
 struct GrantRow {
     id: Uuid,
@@ -118,6 +242,64 @@ fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> StoreResult<Vec<T>
 
 #[async_trait::async_trait]
 impl LockRead for SqlTx {
+    async fn unlock_grounds(
+        &mut self,
+        lock: DeviceId,
+        user: UserId,
+        around: jiff::Timestamp,
+    ) -> StoreResult<Option<UnlockGrounds>> {
+        let today = around.to_zoned(stockholm()).date();
+        let first = today.yesterday().unwrap_or(today);
+        let last = today.tomorrow().unwrap_or(today);
+        // One statement for the four reads: each is a round trip to PostgreSQL, and on SQLite
+        // a hand-off to the connection's thread and back, which is most of what a decision
+        // costs (docs/PERFORMANCE.md). The NULL columns are cast so that PostgreSQL types the
+        // union's columns alike; SQLite keeps NULL as NULL.
+        let rows = sqlx::query_as!(
+            UnlockGroundsRow,
+            r#"WITH lk AS (
+                   SELECT c.id, c.identity, c.name, c.provider_id, c.unit_id, c.protection
+                   FROM devices d JOIN clients c ON c.id = d.client_id
+                   WHERE d.id = $1 AND d.kind = 'lock' AND d.status = 'active')
+               SELECT 'client' as "part!", lk.id as "id!: Uuid",
+                      lk.identity as "t1?", lk.name as "t2?", lk.protection as "t3?",
+                      CAST(NULL AS TEXT) as "t4?",
+                      lk.provider_id as "u1?: Uuid", lk.unit_id as "u2?: Uuid",
+                      CAST(NULL AS UUID) as "u3?: Uuid", CAST(NULL AS UUID) as "u4?: Uuid",
+                      CAST(NULL AS DATE) as "d1?: DbDate", CAST(NULL AS DATE) as "d2?: DbDate",
+                      CAST(NULL AS DATE) as "d3?: DbDate",
+                      CAST(NULL AS TIMESTAMPTZ) as "i1?: DbInstant",
+                      CAST(NULL AS TIMESTAMPTZ) as "i2?: DbInstant",
+                      CAST(NULL AS BIGINT) as "n1?: i64"
+               FROM lk
+               UNION ALL
+               SELECT 'plan', p.id, p.weekdays, p.window_from, p.window_to, p.tasks,
+                      p.client_id, p.unit_id, p.decision_id, p.created_by,
+                      p.valid_from, p.valid_to, p.ended_on, p.created_at, NULL, p.expected_minutes
+               FROM visit_plans p JOIN lk ON p.client_id = lk.id
+               WHERE p.unit_id IN
+                     (SELECT unit_id FROM role_assignments WHERE user_id = $2 AND unit_id IS NOT NULL)
+               UNION ALL
+               SELECT 'visit', v.id, NULL, NULL, NULL, NULL, v.plan_id, NULL, NULL, NULL,
+                      v.visit_date, NULL, NULL, v.started_at, v.ended_at, NULL
+               FROM visits v JOIN lk ON v.client_id = lk.id
+               WHERE v.worker = $2 AND v.visit_date >= $3 AND v.visit_date <= $4
+               UNION ALL
+               SELECT 'alarm', a.id, a.state, a.chain_link, NULL, NULL, a.operator_id,
+                      a.responder_id, NULL, NULL, NULL, NULL, NULL, a.dispatched_at, NULL, NULL
+               FROM alarms a JOIN lk ON a.client_id = lk.id
+               WHERE a.state <> 'closed' AND a.dispatched_at IS NOT NULL"#,
+            lock.0,
+            user.0,
+            DbDate(first),
+            DbDate(last),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        unlock_grounds_of(rows, first, last)
+    }
+
     async fn list_key_access(&mut self, client: ClientId) -> StoreResult<Vec<KeyAccess>> {
         let rows = sqlx::query!(
             r#"SELECT kind as "kind!" FROM client_key_access WHERE client_id = $1 ORDER BY kind"#,

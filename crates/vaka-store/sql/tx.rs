@@ -18,7 +18,8 @@ pub struct SqlTx {
 
 pub(crate) enum Handle {
     Tx(sqlx::Transaction<'static, Db>),
-    Conn(sqlx::pool::PoolConnection<Db>),
+    /// A read connection (`ReadConn`: each backend says what its read units hold).
+    Conn(ReadConn),
 }
 
 impl std::ops::Deref for Handle {

@@ -64,6 +64,72 @@ pub struct VisitWindowRow {
     pub ended_at: Option<Timestamp>,
 }
 
+/// What the visit windows need of one of the user's visits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitBrief {
+    pub id: VisitId,
+    pub plan_id: Option<VisitPlanId>,
+    pub date: Date,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
+/// The windows of the user's visits to one client on the days `first..=last`: each planned
+/// visit of `plans` with the user's visit of that plan and day (from `visits`, the user's own)
+/// if there is one, then the user's visits that no planned visit took, from their start to
+/// their end; in the order the windows open.
+pub fn visit_windows(
+    plans: &[VisitPlan],
+    visits: &[VisitBrief],
+    first: Date,
+    last: Date,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<VisitWindowRow> {
+    let mut out = Vec::new();
+    let mut used: Vec<VisitId> = Vec::new();
+    let mut day = first;
+    while day <= last {
+        for p in plans {
+            let Some(pv) = vaka_domain::homecare::plan::plan_visit(p, day, tz) else {
+                continue;
+            };
+            let visit = visits
+                .iter()
+                .find(|v| v.plan_id == Some(p.id) && v.date == day);
+            if let Some(v) = visit {
+                used.push(v.id);
+            }
+            out.push(VisitWindowRow {
+                visit_id: visit.map(|v| v.id),
+                plan_id: Some(p.id),
+                from: pv.from,
+                to: pv.to,
+                started_at: visit.map(|v| v.started_at),
+                ended_at: visit.and_then(|v| v.ended_at),
+            });
+        }
+        let Ok(next) = day.tomorrow() else {
+            break;
+        };
+        day = next;
+    }
+    for v in visits {
+        if used.contains(&v.id) {
+            continue;
+        }
+        out.push(VisitWindowRow {
+            visit_id: Some(v.id),
+            plan_id: v.plan_id,
+            from: v.started_at,
+            to: v.ended_at.unwrap_or(v.started_at),
+            started_at: Some(v.started_at),
+            ended_at: v.ended_at,
+        });
+    }
+    out.sort_by_key(|w| w.from);
+    out
+}
+
 /// A week's approval of a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WeekApproval {

@@ -486,12 +486,6 @@ pub trait ClientRead: Send {
         &mut self,
         id: vaka_domain::ids::ClientId,
     ) -> StoreResult<Option<ClientSummary>>;
-
-    /// The client an active lock is fitted at (one statement: an unlock decision reads it).
-    async fn client_of_active_lock(
-        &mut self,
-        lock: vaka_domain::ids::DeviceId,
-    ) -> StoreResult<Option<ClientSummary>>;
 }
 
 /// Nightly rounds: the supervision tasks of each night, and what planning them reads.
@@ -688,13 +682,6 @@ pub trait AlarmRead: Send {
 
     /// Alarms not closed, oldest first.
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
-
-    /// The client's alarms not closed that were dispatched to the chain, oldest first (the
-    /// alarm grounds of an unlock at the client's door).
-    async fn list_dispatched_alarms_of_client(
-        &mut self,
-        client: ClientId,
-    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
 
     /// Alarms received in `[from, to)`, oldest first.
     async fn list_alarms_between(
@@ -943,10 +930,43 @@ pub use vaka_domain::ids;
 /// Convenience for services: a status filter that means "any".
 pub const ANY_STATUS: Option<AccountStatus> = None;
 
+/// What an unlock decision reads about a lock and the user at its door, in one statement
+/// ([`LockRead::unlock_grounds`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnlockGrounds {
+    /// The client the lock is fitted at.
+    pub client: ClientSummary,
+    /// The user's visit windows at the client, the day before to the day after (as
+    /// `HomecareRead::list_visit_windows` gives them).
+    pub windows: Vec<homecare::VisitWindowRow>,
+    /// The client's alarms not closed that were dispatched to the chain, oldest first.
+    pub dispatched: Vec<DispatchedAlarm>,
+}
+
+/// An alarm dispatched to the chain, as the key rule needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchedAlarm {
+    pub id: vaka_domain::ids::AlarmId,
+    pub state: vaka_domain::alarm::AlarmState,
+    pub chain_link: Option<vaka_domain::alarm::ChainLink>,
+    pub dispatched_at: jiff::Timestamp,
+}
+
 /// Digital keys: the client's key access set, unlock commands and capabilities (grants), and
 /// the locks' events.
 #[async_trait]
 pub trait LockRead: Send {
+    /// Everything an unlock decision of `user` at `lock` around `around` reads, in one
+    /// statement (one round trip, one hand-off to SQLite's connection thread): the client of
+    /// the lock if it is an active lock fitted at a client (else `None`), the user's visit
+    /// windows there, the client's dispatched alarms.
+    async fn unlock_grounds(
+        &mut self,
+        lock: DeviceId,
+        user: UserId,
+        around: jiff::Timestamp,
+    ) -> StoreResult<Option<UnlockGrounds>>;
+
     /// The ways staff get into the client's home (never `KeyAccess::None`).
     async fn list_key_access(
         &mut self,

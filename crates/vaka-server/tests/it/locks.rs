@@ -91,7 +91,7 @@ async fn unlock(app: &TestApp, who: &Auth, lock: DeviceId, body: Value) -> crate
 
 /// A personal alarm of the client's, taken by the operator and dispatched to the home-care
 /// group.
-async fn dispatched_alarm(app: &TestApp, w: &World, client: ClientId) -> AlarmId {
+pub(crate) async fn dispatched_alarm(app: &TestApp, w: &World, client: ClientId) -> AlarmId {
     let mut a = vaka_domain::alarm::AlarmRecord::new(
         vaka_domain::alarm::AlarmKind::Personal,
         vaka_domain::client::AreaType::Town,

@@ -1040,9 +1040,97 @@ async fn visit_windows_for_keys(app: TestApp) {
     assert!(others.is_empty(), "{others:?}");
 }
 
+/// What an unlock decision reads in its one statement (`LockRead::unlock_grounds`): the lock's
+/// client, the user's visit windows there exactly as `list_visit_windows` gives them, and the
+/// client's alarms dispatched to the chain (not one still in the operator's hands); nothing for
+/// a device that is not an active lock.
+async fn unlock_grounds_in_one_statement(app: TestApp) {
+    let w = World::build(&app).await;
+    let plan = home_care(&app, &w, w.client_a1, "a_unitmgr").await;
+    let (lock, _) = crate::locks::register_lock(&app, &w, "LK-G", w.client_a1).await;
+    app.clock.set(ts("2026-11-22T07:40:00Z"));
+    let visit = Uuid::now_v7().to_string();
+    sync(
+        &app,
+        &w,
+        "a_staff",
+        None,
+        vec![start(w.client_a1, &visit, &plan, "2026-11-22T07:10:00Z")],
+    )
+    .await;
+    // An alarm only received is no ground; one dispatched to the home-care group is.
+    let mut waiting = vaka_domain::alarm::AlarmRecord::new(
+        vaka_domain::alarm::AlarmKind::Personal,
+        vaka_domain::client::AreaType::Town,
+        "personal_alarm",
+        "MA",
+        vaka_store::values::to_db_precision(app.services.now()),
+    );
+    waiting.client_id = Some(w.client_a1);
+    app.services
+        .store_alarm_intake(Vec::new(), vec![waiting], Vec::new())
+        .await
+        .unwrap();
+    let alarm = crate::locks::dispatched_alarm(&app, &w, w.client_a1).await;
+
+    let at = ts("2026-11-22T07:30:00Z");
+    let staff = w.p("a_staff").id;
+    let mut tx = app.store.begin_read().await.unwrap();
+    let found = tx
+        .unlock_grounds(lock, staff, at)
+        .await
+        .unwrap()
+        .expect("an active lock at the client");
+    assert_eq!(found.client.id, w.client_a1);
+    let windows = tx.list_visit_windows(staff, w.client_a1, at).await.unwrap();
+    assert_eq!(windows.len(), 3, "{windows:?}");
+    assert_eq!(found.windows, windows);
+    assert_eq!(found.dispatched.len(), 1, "{:?}", found.dispatched);
+    let d = &found.dispatched[0];
+    assert_eq!(d.id, alarm);
+    assert!(
+        matches!(d.state, vaka_domain::alarm::AlarmState::Dispatched { .. }),
+        "{d:?}"
+    );
+    assert_eq!(
+        d.chain_link,
+        Some(vaka_domain::alarm::ChainLink::HomeCare),
+        "{d:?}"
+    );
+    // Another provider's worker: the client and the alarms, but no windows.
+    let other = tx
+        .unlock_grounds(lock, w.p("b_staff").id, at)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(other.windows.is_empty(), "{:?}", other.windows);
+    // Not a lock (the client's id, an unknown device): nothing.
+    assert!(
+        tx.unlock_grounds(vaka_domain::ids::DeviceId(w.client_a1.0), staff, at)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(tx);
+    // A lock taken out of service: nothing.
+    let admin = w.p("m_admin").bearer();
+    let res = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/devices/{lock}/steps"),
+            &admin,
+            json!({"step": "deactivate", "note": "utbytt"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut tx = app.store.begin_read().await.unwrap();
+    assert!(tx.unlock_grounds(lock, staff, at).await.unwrap().is_none());
+}
+
 db_tests!(
     door_events_on_the_visit,
     visit_windows_for_keys,
+    unlock_grounds_in_one_statement,
     payment_basis,
     manager_pages,
     sync_is_idempotent,
