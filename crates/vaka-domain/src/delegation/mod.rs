@@ -1,0 +1,86 @@
+//! Delegated health-care tasks and their signing (DOMAIN.md §3, research/homecare.md §2,
+//! seed 003: MCSS).
+//!
+//! A licensed person (nurse, occupational therapist, physiotherapist) prescribes health-care
+//! tasks for clients and delegates the task types to named care workers, who sign every
+//! occasion. The modules, in the order a task travels:
+//!
+//! - [`licence`]: [`Profession`], [`Licence`], the municipality's coded list of [`TaskType`]s
+//!   (who may prescribe and delegate each), and the acts that are never delegated.
+//! - [`delegate`]: a [`Delegation`] (task type, delegating person, care
+//!   worker, scope, at most a year or one occasion, the competence check, both signatures), its
+//!   [`DelegationEvent`]s (revocation, leaving, change of unit, leave, use), its
+//!   [`DelegationStatus`] at an instant, the expiry reminder and a unit's register.
+//! - [`prescription`]: a [`Prescription`] for a client (times of day in Europe/Stockholm or
+//!   as-needed, a signing window) and the [`Occasion`]s of a day, DST-correct, each with a
+//!   stable [`OccasionKey`].
+//! - [`signing`]: the outcomes a care worker signs and [`may_sign`], which checks the
+//!   delegation at the moment of signing and again at sync (a delegation revoked in between
+//!   is accepted and *flagged*), the window (late) and the repeat of an offline sync.
+//! - [`missed`]: the scan for occasions whose window closed unsigned, the per-unit escalation
+//!   ladder, and the deviations a medication not given opens.
+//!
+//! Refusals are [`DelegationReason`](crate::reason::DelegationReason)s.
+
+pub mod delegate;
+pub mod licence;
+
+pub use delegate::{
+    CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationStatus,
+    DelegationTerms, EndCause, Party, RegisterEntry, RevocationReason, Scope, Validity,
+};
+pub use licence::{
+    Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
+    find_task_type,
+};
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+
+/// The instant a local day begins (midnight, or the first instant after a gap at midnight).
+pub(crate) fn start_of(day: Date, tz: &TimeZone) -> Timestamp {
+    crate::homecare::plan::instant_on(day, Time::midnight(), tz).0
+}
+
+/// The local day of an instant.
+pub(crate) fn day_of(at: Timestamp, tz: &TimeZone) -> Date {
+    at.to_zoned(tz.clone()).date()
+}
+
+/// A text given by a person: trimmed, `None` when empty; refused when longer than `max`.
+pub(crate) fn note(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> crate::DomainResult<Option<String>> {
+    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars().count() > max {
+        return Err(crate::DomainError::invalid(
+            field,
+            crate::reason::DelegationReason::TooLong { max },
+        ));
+    }
+    Ok(Some(s.to_owned()))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::DomainError;
+
+    /// The message id of a refusal, whatever its kind.
+    pub fn id_of<T: std::fmt::Debug>(r: Result<T, DomainError>) -> &'static str {
+        match r.unwrap_err() {
+            DomainError::Invalid { reason, .. }
+            | DomainError::Forbidden { reason }
+            | DomainError::Conflict { reason } => reason.id(),
+            DomainError::NotFound { what } => panic!("{what} not found"),
+        }
+    }
+
+    pub fn tz() -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap()
+    }
+}
