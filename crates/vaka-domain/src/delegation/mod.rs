@@ -24,6 +24,7 @@
 
 pub mod delegate;
 pub mod licence;
+pub mod prescription;
 
 pub use delegate::{
     CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationStatus,
@@ -32,6 +33,9 @@ pub use delegate::{
 pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
     find_task_type,
+};
+pub use prescription::{
+    Occasion, OccasionKey, Prescription, PrescriptionTerms, SigningWindow, occasions_on,
 };
 
 use jiff::Timestamp;
