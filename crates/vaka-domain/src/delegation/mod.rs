@@ -25,6 +25,7 @@
 pub mod delegate;
 pub mod licence;
 pub mod prescription;
+pub mod signing;
 
 pub use delegate::{
     CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationStatus,
@@ -36,6 +37,10 @@ pub use licence::{
 };
 pub use prescription::{
     Occasion, OccasionKey, Prescription, PrescriptionTerms, SigningWindow, occasions_on,
+};
+pub use signing::{
+    NotGivenReason, Signing, SigningDraft, SigningFlag, SigningOutcome, SigningRequest,
+    SigningTarget, SigningVerdict, check_effect, check_repeat, may_sign,
 };
 
 use jiff::Timestamp;
