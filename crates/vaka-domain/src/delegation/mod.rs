@@ -24,6 +24,7 @@
 
 pub mod delegate;
 pub mod licence;
+pub mod missed;
 pub mod prescription;
 pub mod signing;
 
@@ -34,6 +35,10 @@ pub use delegate::{
 pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
     find_task_type,
+};
+pub use missed::{
+    Deviation, DeviationState, DueCall, EscalationLadder, EscalationStep, Recipient,
+    missed_occasions, opens_deviation,
 };
 pub use prescription::{
     Occasion, OccasionKey, Prescription, PrescriptionTerms, SigningWindow, occasions_on,
