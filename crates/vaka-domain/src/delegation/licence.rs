@@ -35,6 +35,20 @@ pub enum Profession {
 
 crate::impl_codes!(Profession);
 
+impl Profession {
+    /// A profession from its code, as a form sends it.
+    pub fn parse(field: &'static str, raw: &str) -> DomainResult<Self> {
+        Self::from_code(raw.trim()).ok_or_else(|| {
+            DomainError::invalid(
+                field,
+                DelegationReason::UnknownProfession {
+                    code: raw.trim().chars().take(40).collect(),
+                },
+            )
+        })
+    }
+}
+
 /// The acts that stay with the licensed person and can never be delegated. Kept apart from
 /// task types so that a delegation cannot name one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -285,6 +299,18 @@ pub fn find_task_type<'a>(list: &'a [TaskType], code: &TaskTypeCode) -> DomainRe
 mod tests {
     use super::*;
     use crate::delegation::test_support::id_of;
+
+    #[test]
+    fn professions_by_code() {
+        assert_eq!(
+            Profession::parse("p", " physiotherapist ").unwrap(),
+            Profession::Physiotherapist
+        );
+        assert_eq!(
+            id_of(Profession::parse("p", "doctor")),
+            "delegation-unknown-profession"
+        );
+    }
 
     #[test]
     fn licence_numbers_are_digits() {
