@@ -1096,4 +1096,49 @@ mod tests {
         // Sorted by recipient.
         assert!(reg[0].recipient <= reg[1].recipient);
     }
+
+    proptest::proptest! {
+        /// At most a year: a period is accepted exactly when its last day is no later than a
+        /// year less a day after its first.
+        #[test]
+        fn at_most_a_year(start in 0i32..2000, days in 0i32..800) {
+            let from = TODAY.checked_add(start.days()).unwrap();
+            let to = from.checked_add(days.days()).unwrap();
+            let t = DelegationTerms {
+                validity: Validity::Period { from, to },
+                competence: Some(CompetenceCheck {
+                    methods: vec![CompetenceMethod::KnowledgeTest],
+                    checked_on: TODAY,
+                    note: None,
+                }),
+                ..terms()
+            };
+            let ok = t.check(Some(&nurse()), &insulin(), TODAY).is_ok();
+            proptest::prop_assert_eq!(ok, to < from.checked_add(1.year()).unwrap());
+            // A year less a day is 364 or 365 days on; never more.
+            if ok {
+                proptest::prop_assert!(days <= 365);
+            }
+        }
+
+        /// A revocation takes effect at once and for good.
+        #[test]
+        fn revoked_is_revoked_for_good(
+            at_min in 0i64..(200 * 24 * 60),
+            later in 0i64..(400 * 24 * 60),
+        ) {
+            let tz = tz();
+            let mut d = signed(terms());
+            let at = ts("2026-12-04T00:00:00Z") + jiff::SignedDuration::from_mins(at_min);
+            d.events.push(DelegationEvent::Revoked {
+                at,
+                by: d.terms.delegator,
+                reason: RevocationReason::NeedGone,
+                note: None,
+            });
+            let when = at + jiff::SignedDuration::from_mins(later);
+            proptest::prop_assert!(!d.valid_at(when, &tz));
+            proptest::prop_assert!(d.status(when, &tz).is_over());
+        }
+    }
 }

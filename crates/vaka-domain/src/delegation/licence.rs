@@ -408,4 +408,25 @@ mod tests {
             .is_err()
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic_and_accept_what_they_say(raw in "\\PC{0,20}") {
+            if let Ok(n) = LicenceNumber::parse(&raw) {
+                proptest::prop_assert!(n.as_str().chars().all(|c| c.is_ascii_digit()));
+                proptest::prop_assert!((1..=LICENCE_NUMBER_MAX).contains(&n.as_str().len()));
+            }
+            if let Ok(c) = TaskTypeCode::parse(&raw) {
+                proptest::prop_assert_eq!(TaskTypeCode::parse(c.as_str()).unwrap(), c.clone());
+                proptest::prop_assert!(!NOT_DELEGABLE_CODES.contains(&c.as_str()));
+            }
+            let _ = Profession::parse("p", &raw);
+        }
+
+        #[test]
+        fn any_digits_up_to_twelve_are_a_licence_number(digits in "[0-9]{1,12}") {
+            let n = LicenceNumber::parse(&digits).unwrap();
+            proptest::prop_assert_eq!(n.as_str(), digits.as_str());
+        }
+    }
 }

@@ -531,4 +531,39 @@ mod tests {
             "delegation-deviation-already-closed"
         );
     }
+
+    proptest::proptest! {
+        /// The scan agrees with the obvious quadratic one.
+        #[test]
+        fn the_scan_is_the_obvious_one(
+            dues in proptest::collection::vec(0i64..600, 0..60),
+            signed_mask in proptest::collection::vec(proptest::bool::ANY, 60),
+            now_min in 0i64..800,
+        ) {
+            let base = ts("2026-12-03T00:00:00Z");
+            let p = PrescriptionId::new();
+            let mut os: Vec<Occasion> = Vec::new();
+            for m in dues {
+                let o = occasion(p, m, base);
+                if !os.iter().any(|x| x.key == o.key) {
+                    os.push(o);
+                }
+            }
+            let signed: Vec<OccasionKey> = os
+                .iter()
+                .zip(&signed_mask)
+                .filter(|(_, s)| **s)
+                .map(|(o, _)| o.key)
+                .collect();
+            let now = base + SignedDuration::from_mins(now_min);
+            let got: HashSet<OccasionKey> =
+                missed_occasions(&os, signed.clone(), now).iter().map(|o| o.key).collect();
+            let want: HashSet<OccasionKey> = os
+                .iter()
+                .filter(|o| o.closes < now && !signed.contains(&o.key))
+                .map(|o| o.key)
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }

@@ -351,6 +351,7 @@ mod tests {
     use super::*;
     use crate::delegation::licence::{LicenceNumber, Profession, default_task_types};
     use crate::delegation::test_support::{id_of, tz};
+    use jiff::ToSpan;
     use jiff::civil::{date, time};
 
     fn nurse() -> Licence {
@@ -570,5 +571,62 @@ mod tests {
         // The window closes 60 real minutes later: 02:30 again on the wall clock, winter time.
         assert_eq!(os[0].closes.to_string(), "2026-10-25T01:30:00Z");
         assert_eq!(os[1].due.to_string(), "2026-10-25T19:00:00Z");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn occasion_keys_read_back(
+            year in 2000i16..2100, month in 1i8..=12, day in 1i8..=28,
+            hour in 0i8..24, minute in 0i8..60, raw in "\\PC{0,60}",
+        ) {
+            let key = OccasionKey {
+                prescription_id: PrescriptionId::new(),
+                date: date(year, month, day),
+                time: time(hour, minute, 0, 0),
+            };
+            proptest::prop_assert_eq!(key.to_string().parse::<OccasionKey>(), Ok(key));
+            let _ = raw.parse::<OccasionKey>();
+        }
+
+        /// Every day, DST or not: one occasion per time, due at its wall-clock time; only a
+        /// time in the spring gap moves (an hour later), only one in the autumn fold is
+        /// ambiguous (its summer-time occurrence is taken).
+        #[test]
+        fn one_occasion_per_time_every_day(
+            offset in 0i32..(365 * 4),
+            minutes in proptest::collection::btree_set(0i32..(24 * 60), 1..8),
+        ) {
+            let tz = tz();
+            let day = date(2026, 1, 1).checked_add(offset.days()).unwrap();
+            let times: Vec<Time> = minutes
+                .iter()
+                .map(|m| time(i8::try_from(m / 60).unwrap(), i8::try_from(m % 60).unwrap(), 0, 0))
+                .collect();
+            let p = prescription(PrescriptionTerms {
+                start: date(2026, 1, 1),
+                ..terms(&times)
+            });
+            let os = occasions_of(&p, day, &tz);
+            proptest::prop_assert_eq!(os.len(), times.len());
+            for (o, t) in os.iter().zip(&times) {
+                proptest::prop_assert_eq!(o.key.time, *t);
+                let local = o.due.to_zoned(tz.clone());
+                match o.dst {
+                    None => {
+                        proptest::prop_assert_eq!(local.date(), day);
+                        proptest::prop_assert_eq!(local.time(), *t);
+                    }
+                    Some(DstAdjustment::MovedOutOfGap) => {
+                        let moved = *t + jiff::SignedDuration::from_hours(1);
+                        proptest::prop_assert_eq!(local.time(), moved);
+                    }
+                    Some(DstAdjustment::FirstOfTwo) => {
+                        proptest::prop_assert_eq!(local.time(), *t);
+                        proptest::prop_assert_eq!(local.offset().seconds(), 7200);
+                    }
+                }
+                proptest::prop_assert!(o.opens <= o.due && o.due <= o.closes);
+            }
+        }
     }
 }
