@@ -357,8 +357,10 @@ pub struct Delegation {
     pub events: Vec<DelegationEvent>,
 }
 
-/// Where a delegation stands at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a delegation stands at an instant. As JSON, tagged by `status` with its
+/// [`code`](DelegationStatus::code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum DelegationStatus {
     /// Not yet signed by both; says who has signed.
     AwaitingSignatures { delegator: bool, recipient: bool },
@@ -990,6 +992,33 @@ mod tests {
             note: None,
         });
         assert_eq!(d.status(ts("2027-05-02T08:00:00Z"), &tz).code(), "ended");
+    }
+
+    #[test]
+    fn status_as_json_is_tagged_by_its_code() {
+        let at = ts("2027-01-01T00:00:00Z");
+        for s in [
+            DelegationStatus::AwaitingSignatures {
+                delegator: true,
+                recipient: false,
+            },
+            DelegationStatus::NotYetStarted { from: TODAY },
+            DelegationStatus::Valid { last_day: TODAY },
+            DelegationStatus::Expired { last_day: TODAY },
+            DelegationStatus::Used { at },
+            DelegationStatus::Revoked {
+                at,
+                reason: RevocationReason::Other,
+            },
+            DelegationStatus::Ended {
+                at,
+                cause: EndCause::RecipientLeft,
+            },
+        ] {
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json["status"], s.code(), "{json}");
+            assert_eq!(serde_json::from_value::<DelegationStatus>(json).unwrap(), s);
+        }
     }
 
     #[test]

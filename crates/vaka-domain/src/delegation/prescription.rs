@@ -316,7 +316,9 @@ fn occasion(p: &Prescription, day: Date, time: Time, tz: &TimeZone) -> Occasion 
 }
 
 /// One prescription's occasions on `day` (none for an as-needed task or a day it does not
-/// run), in time order.
+/// run), in time order. An occasion whose window had closed before the prescription was
+/// created is not one of it (a task prescribed at noon for 08:00 starts with the next 08:00),
+/// so that it is never reported missed.
 pub fn occasions_of(p: &Prescription, day: Date, tz: &TimeZone) -> Vec<Occasion> {
     if !p.active_on(day) {
         return Vec::new();
@@ -325,6 +327,7 @@ pub fn occasions_of(p: &Prescription, day: Date, tz: &TimeZone) -> Vec<Occasion>
         .times
         .iter()
         .map(|t| occasion(p, day, *t, tz))
+        .filter(|o| o.closes > p.created_at)
         .collect()
 }
 
@@ -333,6 +336,7 @@ pub fn occasions_of(p: &Prescription, day: Date, tz: &TimeZone) -> Vec<Occasion>
 pub fn occasion_for(p: &Prescription, key: &OccasionKey, tz: &TimeZone) -> Option<Occasion> {
     (key.prescription_id == p.id && p.active_on(key.date) && p.terms.times.contains(&key.time))
         .then(|| occasion(p, key.date, key.time, tz))
+        .filter(|o| o.closes > p.created_at)
 }
 
 /// The occasions of `day` from `prescriptions` (a client's, or a unit's clients'), by the
@@ -538,6 +542,30 @@ mod tests {
             ..key
         };
         assert_eq!(occasion_for(&p, &wrong_time, &tz), None);
+    }
+
+    #[test]
+    fn occasions_closed_before_the_prescription_are_not_its() {
+        let tz = tz();
+        let mut p = prescription(terms(&[time(8, 0, 0, 0), time(20, 0, 0, 0)]));
+        // Prescribed at 09:30 local (08:30 UTC): 08:00's window closed at 09:00.
+        p.created_at = "2026-12-03T08:30:00Z".parse().unwrap();
+        let day = date(2026, 12, 3);
+        let os = occasions_of(&p, day, &tz);
+        assert_eq!(
+            os.iter().map(|o| o.key.time).collect::<Vec<_>>(),
+            vec![time(20, 0, 0, 0)]
+        );
+        let morning = OccasionKey {
+            prescription_id: p.id,
+            date: day,
+            time: time(8, 0, 0, 0),
+        };
+        assert_eq!(occasion_for(&p, &morning, &tz), None);
+        // Prescribed at 08:30 local, in the window: the 08:00 occasion is still there.
+        p.created_at = "2026-12-03T07:30:00Z".parse().unwrap();
+        assert_eq!(occasions_of(&p, day, &tz).len(), 2);
+        assert_eq!(occasions_of(&p, date(2026, 12, 4), &tz).len(), 2);
     }
 
     #[test]
