@@ -17,6 +17,8 @@
 //! - [`signing`]: the outcomes a care worker signs and [`may_sign`], which checks the
 //!   delegation at the moment of signing and again at sync (a delegation revoked in between
 //!   is accepted and *flagged*), the window (late) and the repeat of an offline sync.
+//! - [`list`]: the signing list at `now` (upcoming, open, missed, signed), the staff app's
+//!   order (what is due first) and the counts of a report.
 //! - [`missed`]: the scan for occasions whose window closed unsigned, the per-unit escalation
 //!   ladder, and the deviations a medication not given opens.
 //!
@@ -24,6 +26,7 @@
 
 pub mod delegate;
 pub mod licence;
+pub mod list;
 pub mod missed;
 pub mod prescription;
 pub mod signing;
@@ -36,6 +39,7 @@ pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
     find_task_type,
 };
+pub use list::{ListRow, OccasionState, Tally, due_first, signing_list, tally};
 pub use missed::{
     Deviation, DeviationState, DueCall, EscalationLadder, EscalationStep, Recipient,
     missed_occasions, opens_deviation,
