@@ -7,10 +7,11 @@
 //!
 //! - [`licence`]: [`Profession`], [`Licence`], the municipality's coded list of [`TaskType`]s
 //!   (who may prescribe and delegate each), and the acts that are never delegated.
-//! - [`delegate`]: a [`Delegation`] (task type, delegating person, care
-//!   worker, scope, at most a year or one occasion, the competence check, both signatures), its
+//! - [`delegate`]: a [`Delegation`] (task type, delegating person, care worker, scope, at
+//!   most a year or one occasion, the competence check, both signatures), its
 //!   [`DelegationEvent`]s (revocation, leaving, change of unit, leave, use), its
-//!   [`DelegationStatus`] at an instant, the expiry reminder and a unit's register.
+//!   [`DelegationStatus`] at an instant, the expiry reminder and a unit's register
+//!   ([`unit_register`]).
 //! - [`prescription`]: a [`Prescription`] for a client (times of day in Europe/Stockholm or
 //!   as-needed, a signing window) and the [`Occasion`]s of a day, DST-correct, each with a
 //!   stable [`OccasionKey`].
@@ -20,7 +21,8 @@
 //! - [`list`]: the signing list at `now` (upcoming, open, missed, signed), the staff app's
 //!   order (what is due first) and the counts of a report.
 //! - [`missed`]: the scan for occasions whose window closed unsigned, the per-unit escalation
-//!   ladder, and the deviations a medication not given opens.
+//!   ladder, and the deviation a medication not given (or partly given, cannot take, wrong
+//!   stock count) opens.
 //!
 //! Refusals are [`DelegationReason`](crate::reason::DelegationReason)s.
 
@@ -34,6 +36,7 @@ pub mod signing;
 pub use delegate::{
     CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationStatus,
     DelegationTerms, EndCause, Party, RegisterEntry, RevocationReason, Scope, Validity,
+    unit_register,
 };
 pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
