@@ -339,11 +339,11 @@ pub fn check_repeat<'a>(
     earlier: &'a [Signing],
 ) -> DomainResult<Option<&'a Signing>> {
     if let Some(same) = earlier.iter().find(|s| s.id == id) {
+        // Compared as recorded: trimmed, a stray reason dropped (a draft that breaks its own
+        // rules was never recorded, so it is not the same).
         let same_content = same.signer == signer
             && same.target == target
-            && same.draft.outcome == draft.outcome
-            && same.draft.not_given_reason == draft.not_given_reason
-            && same.draft.note.as_deref().map(str::trim) == draft.note.as_deref().map(str::trim);
+            && draft.check().is_ok_and(|d| d == same.draft);
         return if same_content {
             Ok(Some(same))
         } else {
@@ -798,6 +798,19 @@ mod tests {
         assert_eq!(
             check_repeat(s.id, w.worker, key, &given(), &earlier).unwrap(),
             Some(&s)
+        );
+        // Sent again with spaces around the note and a stray reason: still the same.
+        let mut noted = given();
+        noted.note = Some("ok".into());
+        let s2 = recorded(&w, key, noted.clone());
+        let resent = SigningDraft {
+            note: Some(" ok ".into()),
+            not_given_reason: Some(NotGivenReason::Refused),
+            ..noted
+        };
+        assert_eq!(
+            check_repeat(s2.id, w.worker, key, &resent, std::slice::from_ref(&s2)).unwrap(),
+            Some(&s2)
         );
         // The same id with other content.
         let other = SigningDraft {
