@@ -7,11 +7,13 @@
 //!
 //! - [`licence`]: [`Profession`], [`Licence`], the municipality's coded list of [`TaskType`]s
 //!   (who may prescribe and delegate each), and the acts that are never delegated.
-//! - [`delegate`]: a [`Delegation`] (task type, delegating person, care worker, scope, at
-//!   most a year or one occasion, the competence check, both signatures), its
+//! - [`terms`]: what a delegation says ([`DelegationTerms`]: task type, delegating person,
+//!   care worker, scope, at most a year or one occasion, the competence check) and the rules
+//!   of a new one.
+//! - [`delegate`]: a [`Delegation`] as recorded (its terms, both signatures), its
 //!   [`DelegationEvent`]s (revocation, leaving, change of unit, leave, use), its
-//!   [`DelegationStatus`] at an instant, the expiry reminder and a unit's register
-//!   ([`unit_register`]).
+//!   [`DelegationStatus`] at an instant and the expiry reminder.
+//! - [`register`]: a unit's register, who may do what until when ([`unit_register`]).
 //! - [`prescription`]: a [`Prescription`] for a client (times of day in Europe/Stockholm or
 //!   as-needed, a signing window) and the [`Occasion`]s of a day, DST-correct, each with a
 //!   stable [`OccasionKey`].
@@ -31,12 +33,12 @@ pub mod licence;
 pub mod list;
 pub mod missed;
 pub mod prescription;
+pub mod register;
 pub mod signing;
+pub mod terms;
 
 pub use delegate::{
-    CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationStatus,
-    DelegationTerms, EndCause, Party, RegisterEntry, RevocationReason, Scope, Validity,
-    unit_register,
+    Delegation, DelegationEvent, DelegationStatus, EndCause, Party, RevocationReason,
 };
 pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,
@@ -50,10 +52,12 @@ pub use missed::{
 pub use prescription::{
     Occasion, OccasionKey, Prescription, PrescriptionTerms, SigningWindow, occasions_on,
 };
+pub use register::{RegisterEntry, unit_register};
 pub use signing::{
     NotGivenReason, Signing, SigningDraft, SigningFlag, SigningOutcome, SigningRequest,
     SigningTarget, SigningVerdict, check_effect, check_repeat, may_sign,
 };
+pub use terms::{CompetenceCheck, CompetenceMethod, DelegationTerms, Scope, Validity};
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -89,7 +93,15 @@ pub(crate) fn note(
 
 #[cfg(test)]
 pub(crate) mod test_support {
+    use jiff::Timestamp;
+    use jiff::civil::{Date, date};
+
+    use super::{
+        CompetenceCheck, CompetenceMethod, Delegation, DelegationTerms, Licence, LicenceNumber,
+        Profession, Scope, TaskType, TaskTypeCode, Validity, default_task_types,
+    };
     use crate::DomainError;
+    use crate::ids::{DelegationId, UnitId, UserId};
 
     /// The message id of a refusal, whatever its kind.
     pub fn id_of<T: std::fmt::Debug>(r: Result<T, DomainError>) -> &'static str {
@@ -103,5 +115,58 @@ pub(crate) mod test_support {
 
     pub fn tz() -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get("Europe/Stockholm").unwrap()
+    }
+
+    pub fn nurse() -> Licence {
+        Licence {
+            profession: Profession::Nurse,
+            number: LicenceNumber::parse("7654321").unwrap(),
+        }
+    }
+
+    pub fn insulin() -> TaskType {
+        default_task_types()
+            .into_iter()
+            .find(|t| t.code.as_str() == "insulin")
+            .unwrap()
+    }
+
+    pub fn terms() -> DelegationTerms {
+        DelegationTerms {
+            task_type: TaskTypeCode::parse("insulin").unwrap(),
+            delegator: UserId::new(),
+            recipient: UserId::new(),
+            unit_id: UnitId::new(),
+            scope: Scope::WholeUnit,
+            validity: Validity::Period {
+                from: date(2026, 12, 4),
+                to: date(2027, 6, 3),
+            },
+            competence: Some(CompetenceCheck {
+                methods: vec![
+                    CompetenceMethod::Teaching,
+                    CompetenceMethod::PracticalDemonstration,
+                ],
+                checked_on: date(2026, 12, 3),
+                note: None,
+            }),
+        }
+    }
+
+    pub const TODAY: Date = date(2026, 12, 3);
+
+    pub fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    pub fn signed(t: DelegationTerms) -> Delegation {
+        Delegation {
+            id: DelegationId::new(),
+            terms: t,
+            decided_at: ts("2026-12-03T09:00:00Z"),
+            delegator_signed_at: Some(ts("2026-12-03T09:00:00Z")),
+            recipient_signed_at: Some(ts("2026-12-03T10:00:00Z")),
+            events: vec![],
+        }
     }
 }

@@ -24,8 +24,9 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
-use super::delegate::{Delegation, DelegationStatus, Validity};
+use super::delegate::{Delegation, DelegationStatus};
 use super::prescription::{Occasion, OccasionKey, Prescription};
+use super::terms::Validity;
 use super::{day_of, note};
 use crate::ids::{ClientId, DelegationId, PrescriptionId, SigningId, UnitId, UserId};
 use crate::reason::DelegationReason;
@@ -378,12 +379,12 @@ pub fn check_effect(signing: &Signing, text: &str) -> DomainResult<String> {
 mod tests {
     use super::*;
     use crate::delegation::TaskTypeCode;
-    use crate::delegation::delegate::{
+    use crate::delegation::prescription::{PrescriptionTerms, SigningWindow, occasions_of};
+    use crate::delegation::test_support::{id_of, tz};
+    use crate::delegation::{
         CompetenceCheck, CompetenceMethod, DelegationEvent, DelegationTerms, RevocationReason,
         Scope,
     };
-    use crate::delegation::prescription::{PrescriptionTerms, SigningWindow, occasions_of};
-    use crate::delegation::test_support::{id_of, tz};
     use jiff::civil::{date, time};
 
     fn ts(s: &str) -> Timestamp {
