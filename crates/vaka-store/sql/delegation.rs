@@ -4,8 +4,8 @@
 
 use jiff::civil::Date;
 use vaka_domain::delegation::{
-    Delegation, DelegationEvent, Deviation, DeviationState, EscalationLadder, Licence, OccasionKey,
-    Party, Prescription, Scope, Signing, TaskType, TaskTypeCode,
+    Delegation, DelegationEvent, Deviation, DeviationState, EscalationLadder, Licence,
+    NotGivenReason, OccasionKey, Party, Prescription, Scope, Signing, TaskType, TaskTypeCode,
 };
 use vaka_domain::ids::{ClientId, DelegationId, DeviationId, PrescriptionId, SigningId, UnitId};
 use vaka_store::delegation::{
@@ -854,7 +854,7 @@ impl DelegationWrite for SqlTx {
             s.delegation_id.0,
             s.draft.outcome.code(),
             s.outcome.code(),
-            s.draft.not_given_reason.map(|r| r.code()),
+            s.draft.not_given_reason.map(NotGivenReason::code),
             s.draft.note,
             s.late,
             s.flagged,

@@ -191,16 +191,16 @@ pub trait DelegationRead: Send {
     async fn get_deviation(&mut self, id: DeviationId) -> StoreResult<Option<Deviation>>;
 
     /// The open deviations of `unit`'s clients, oldest first.
-    async fn list_open_deviations_for_unit(&mut self, unit: UnitId)
-    -> StoreResult<Vec<Deviation>>;
+    async fn list_open_deviations_for_unit(&mut self, unit: UnitId) -> StoreResult<Vec<Deviation>>;
 
     /// The open deviations assigned to `user`, oldest first.
-    async fn list_open_deviations_for_user(&mut self, user: UserId)
-    -> StoreResult<Vec<Deviation>>;
+    async fn list_open_deviations_for_user(&mut self, user: UserId) -> StoreResult<Vec<Deviation>>;
 
     /// A unit's ladder, if one was set (else the domain's default holds).
-    async fn get_escalation_ladder(&mut self, unit: UnitId)
-    -> StoreResult<Option<EscalationLadder>>;
+    async fn get_escalation_ladder(
+        &mut self,
+        unit: UnitId,
+    ) -> StoreResult<Option<EscalationLadder>>;
 
     /// The calls made for occasions dated `from..=to`, by occasion then step.
     async fn list_escalation_calls(
@@ -741,7 +741,11 @@ impl TryFrom<DeviationRow> for Deviation {
                 at: at.0,
                 note,
             },
-            _ => return Err(corrupt("a closed deviation without its closer, time or note")),
+            _ => {
+                return Err(corrupt(
+                    "a closed deviation without its closer, time or note",
+                ));
+            }
         };
         Ok(Deviation {
             id: DeviationId(r.id),

@@ -33,8 +33,13 @@ fn code(s: &str) -> TaskTypeCode {
 
 const DAY: Date = date(2026, 11, 23);
 
+/// Asserts that the schema refused the change.
+#[track_caller]
 fn conflict<T: std::fmt::Debug>(r: StoreResult<T>) {
-    assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?}");
+    match r {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict: {other:?}"),
+    }
 }
 
 async fn begin(app: &TestApp) -> Box<dyn Transaction> {
