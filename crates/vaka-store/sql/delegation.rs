@@ -286,6 +286,66 @@ impl DelegationRead for SqlTx {
         assemble_delegations(rows, clients, events)
     }
 
+    async fn list_delegations_to_remind(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Delegation>> {
+        let rows = sqlx::query_as!(
+            DelegationRow,
+            r#"SELECT d.id as "id!: Uuid", d.task_type as "task_type!", d.delegator as "delegator!: Uuid",
+                      d.recipient as "recipient!: Uuid", d.unit_id as "unit_id!: Uuid",
+                      d.whole_unit as "whole_unit!: bool", d.validity as "validity!",
+                      d.valid_from as "valid_from!: DbDate", d.valid_to as "valid_to!: DbDate",
+                      d.competence_methods as "competence_methods?",
+                      d.competence_checked_on as "competence_checked_on?: DbDate",
+                      d.competence_note as "competence_note?", d.decided_at as "decided_at!: DbInstant",
+                      d.delegator_signed_at as "delegator_signed_at?: DbInstant",
+                      d.recipient_signed_at as "recipient_signed_at?: DbInstant"
+               FROM delegations d
+               WHERE d.validity = 'period' AND d.valid_to >= $1 AND d.valid_to <= $2
+                 AND d.reminder_sent_at IS NULL
+               ORDER BY d.valid_to, d.id"#,
+            DbDate(from),
+            DbDate(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let clients = sqlx::query_as!(
+            DelegationClientRow,
+            r#"SELECT c.delegation_id as "delegation_id!: Uuid", c.client_id as "client_id!: Uuid"
+               FROM delegation_clients c JOIN delegations d ON d.id = c.delegation_id
+               WHERE d.validity = 'period' AND d.valid_to >= $1 AND d.valid_to <= $2
+                 AND d.reminder_sent_at IS NULL"#,
+            DbDate(from),
+            DbDate(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        let events = sqlx::query_as!(
+            DelegationEventRow,
+            r#"SELECT e.delegation_id as "delegation_id!: Uuid", e.kind as "kind!", e.at as "at?: DbInstant",
+                      e.party as "party?", e.by_user as "by_user?: Uuid", e.reason as "reason?",
+                      e.note as "note?", e.leave_from as "leave_from?: DbDate",
+                      e.leave_to as "leave_to?: DbDate"
+               FROM delegation_events e JOIN delegations d ON d.id = e.delegation_id
+               WHERE d.validity = 'period' AND d.valid_to >= $1 AND d.valid_to <= $2
+                 AND d.reminder_sent_at IS NULL
+               ORDER BY e.seq"#,
+            DbDate(from),
+            DbDate(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        assemble_delegations(rows, clients, events)
+    }
+
     async fn get_prescription(&mut self, id: PrescriptionId) -> StoreResult<Option<Prescription>> {
         sqlx::query_as!(
             PrescriptionRow,
@@ -748,6 +808,22 @@ impl DelegationWrite for SqlTx {
                 .await
             }
         }
+        .map_err(map_sqlx_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn mark_delegation_reminded(
+        &mut self,
+        id: DelegationId,
+        at: DbInstant,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query!(
+            "UPDATE delegations SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL",
+            id.0,
+            at,
+        )
+        .execute(&mut *self.tx)
+        .await
         .map_err(map_sqlx_error)?;
         Ok(done.rows_affected() == 1)
     }

@@ -145,6 +145,14 @@ pub trait DelegationRead: Send {
         to: Date,
     ) -> StoreResult<Vec<Delegation>>;
 
+    /// As [`list_delegations_expiring`](Self::list_delegations_expiring), those whose renewal
+    /// reminder was not sent yet.
+    async fn list_delegations_to_remind(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Delegation>>;
+
     async fn get_prescription(&mut self, id: PrescriptionId) -> StoreResult<Option<Prescription>>;
 
     /// A client's prescriptions, ended ones too, newest start first.
@@ -232,6 +240,13 @@ pub trait DelegationWrite: Send {
         &mut self,
         id: DelegationId,
         party: Party,
+        at: DbInstant,
+    ) -> StoreResult<bool>;
+
+    /// Records that the renewal reminder was sent; `false` when it already was.
+    async fn mark_delegation_reminded(
+        &mut self,
+        id: DelegationId,
         at: DbInstant,
     ) -> StoreResult<bool>;
 

@@ -452,6 +452,42 @@ async fn delegations_round_trip_and_lists(app: TestApp) {
         vec![other_unit.id],
         "one occasion on DAY is not a period; later and earlier last days left out"
     );
+    let month = (DAY, date(2026, 12, 23));
+    assert_eq!(
+        ids(r
+            .list_delegations_to_remind(month.0, month.1)
+            .await
+            .unwrap()),
+        vec![other_unit.id]
+    );
+    drop(r);
+
+    // The renewal reminder, sent once.
+    let mut tx = begin(&app).await;
+    let sent = DbInstant::new(ts("2026-11-23T06:00:00Z"));
+    assert!(
+        tx.mark_delegation_reminded(other_unit.id, sent)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.mark_delegation_reminded(other_unit.id, sent)
+            .await
+            .unwrap()
+    );
+    tx.commit(&[]).await.unwrap();
+    let mut r = app.store.begin_read().await.unwrap();
+    assert!(
+        r.list_delegations_to_remind(month.0, month.1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        ids(r.list_delegations_expiring(month.0, month.1).await.unwrap()),
+        vec![other_unit.id],
+        "still expiring"
+    );
     drop(r);
 
     // Refused by the schema: revoked twice, used twice, to oneself, an unknown task type.

@@ -25,6 +25,7 @@ CREATE TABLE task_types (
 -- A delegation: a period of local days, or one occasion (`valid_from` = `valid_to`, its day).
 -- `competence_methods`: method codes, comma-separated; NULL with `competence_checked_on` when
 -- no check is recorded yet.
+-- `reminder_sent_at`: when the renewal reminder (30 days before the last day) was sent.
 CREATE TABLE delegations (
     id                    UUID PRIMARY KEY,
     task_type             TEXT NOT NULL REFERENCES task_types (code),
@@ -41,6 +42,7 @@ CREATE TABLE delegations (
     decided_at            TIMESTAMPTZ NOT NULL,
     delegator_signed_at   TIMESTAMPTZ,
     recipient_signed_at   TIMESTAMPTZ,
+    reminder_sent_at      TIMESTAMPTZ,
     CHECK (delegator <> recipient),
     CHECK (valid_from <= valid_to),
     CHECK (validity = 'period' OR valid_from = valid_to),
@@ -102,7 +104,6 @@ CREATE TABLE prescriptions (
     CHECK (end_on IS NULL OR end_on >= start_on)
 );
 CREATE INDEX prescriptions_client ON prescriptions (client_id, start_on);
-CREATE INDEX prescriptions_start ON prescriptions (start_on);
 
 -- A signing, under the id the staff app generated. A scheduled occasion is named by
 -- (prescription, date, time) and signed once; an as-needed task has no time (signed as often as
@@ -134,7 +135,8 @@ CREATE TABLE signings (
 CREATE UNIQUE INDEX signings_occasion ON signings (prescription_id, occasion_date, occasion_time)
     WHERE occasion_time IS NOT NULL;
 CREATE INDEX signings_client_date ON signings (client_id, occasion_date);
-CREATE INDEX signings_date ON signings (occasion_date);
+-- Covers the missed-signing scan's read of a day's signed occasions.
+CREATE INDEX signings_date ON signings (occasion_date, prescription_id, occasion_time);
 CREATE INDEX signings_prescription_date ON signings (prescription_id, occasion_date);
 
 -- A deviation a signing opened, for the prescribing person to close with a note.
