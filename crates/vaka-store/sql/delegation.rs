@@ -10,8 +10,8 @@ use vaka_domain::delegation::{
 use vaka_domain::ids::{ClientId, DelegationId, DeviationId, PrescriptionId, SigningId, UnitId};
 use vaka_store::delegation::{
     DelegationClientRow, DelegationEventRow, DelegationRow, DeviationRow, EscalationCall,
-    EscalationCallRow, EventParts, LadderRow, LicenceRecord, LicenceRow, OccasionKeyRow,
-    PrescriptionRow, SigningRow, TaskTypeRow, assemble_delegations, codes_to_text, ladder_to_json,
+    EscalationCallRow, EventParts, LadderRow, LicenceRecord, LicenceRow, PrescriptionRow,
+    SignedTimeRow, SigningRow, TaskTypeRow, assemble_delegations, codes_to_text, ladder_to_json,
     target_parts, times_to_text, validity_parts,
 };
 use vaka_store::homecare::time_to_text;
@@ -529,16 +529,18 @@ impl DelegationRead for SqlTx {
 
     async fn list_signed_occasions_on(&mut self, day: Date) -> StoreResult<Vec<OccasionKey>> {
         sqlx::query_as!(
-            OccasionKeyRow,
-            r#"SELECT prescription_id as "prescription_id!: Uuid", occasion_date as "occasion_date!: DbDate",
-                      occasion_time as "occasion_time!"
+            SignedTimeRow,
+            r#"SELECT prescription_id as "prescription_id!: Uuid", occasion_time as "occasion_time!"
                FROM signings
                WHERE occasion_date = $1 AND occasion_time IS NOT NULL"#,
             DbDate(day),
         )
         .fetch_all(&mut *self.tx)
         .await
-        .records()
+        .map_err(map_sqlx_error)?
+        .into_iter()
+        .map(|r| r.key_on(day))
+        .collect()
     }
 
     async fn get_deviation(&mut self, id: DeviationId) -> StoreResult<Option<Deviation>> {

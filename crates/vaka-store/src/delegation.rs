@@ -34,7 +34,22 @@ fn code<T>(parsed: Option<T>, what: &str, raw: &str) -> StoreResult<T> {
     parsed.ok_or_else(|| corrupt(format!("unknown {what} {raw:?}")))
 }
 
+/// A local time as stored (`HH:MM`). The missed-signing scan reads one per signed occasion of
+/// a day (100,000 and more), so the stored shape is read directly before the general parser.
 fn time_from_text(s: &str) -> StoreResult<Time> {
+    if let [h1, h2, b':', m1, m2] = *s.as_bytes() {
+        let digit = |b: u8| {
+            b.is_ascii_digit()
+                .then(|| i8::try_from(b - b'0').ok())
+                .flatten()
+        };
+        if let (Some(h1), Some(h2), Some(m1), Some(m2)) =
+            (digit(h1), digit(h2), digit(m1), digit(m2))
+            && let Ok(t) = Time::new(h1 * 10 + h2, m1 * 10 + m2, 0, 0)
+        {
+            return Ok(t);
+        }
+    }
     s.parse::<Time>()
         .map_err(|e| corrupt(format!("time {s:?}: {e}")))
 }
@@ -714,20 +729,19 @@ impl TryFrom<SigningRow> for Signing {
     }
 }
 
+/// A signed occasion of a known day: its prescription and time (the day is the query's).
 #[derive(Debug)]
-pub struct OccasionKeyRow {
+pub struct SignedTimeRow {
     pub prescription_id: Uuid,
-    pub occasion_date: DbDate,
     pub occasion_time: String,
 }
 
-impl TryFrom<OccasionKeyRow> for OccasionKey {
-    type Error = StoreError;
-    fn try_from(r: OccasionKeyRow) -> StoreResult<Self> {
+impl SignedTimeRow {
+    pub fn key_on(self, date: Date) -> StoreResult<OccasionKey> {
         Ok(OccasionKey {
-            prescription_id: PrescriptionId(r.prescription_id),
-            date: r.occasion_date.0,
-            time: time_from_text(&r.occasion_time)?,
+            prescription_id: PrescriptionId(self.prescription_id),
+            date,
+            time: time_from_text(&self.occasion_time)?,
         })
     }
 }
@@ -810,5 +824,29 @@ impl TryFrom<EscalationCallRow> for EscalationCall {
             step: u32::try_from(r.step).map_err(|_| corrupt("escalation step"))?,
             called_at: r.called_at.0,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_stored() {
+        for t in [
+            Time::midnight(),
+            Time::constant(8, 5, 0, 0),
+            Time::constant(23, 59, 0, 0),
+        ] {
+            assert_eq!(time_from_text(&time_to_text(t)).unwrap(), t);
+        }
+        // Other shapes fall to the general parser or are refused.
+        assert_eq!(
+            time_from_text("08:05:00").unwrap(),
+            Time::constant(8, 5, 0, 0)
+        );
+        assert!(time_from_text("24:00").is_err());
+        assert!(time_from_text("8:5").is_err());
+        assert!(time_from_text("ab:cd").is_err());
     }
 }
