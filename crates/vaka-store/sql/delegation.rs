@@ -411,6 +411,33 @@ impl DelegationRead for SqlTx {
         .records()
     }
 
+    async fn list_prescriptions_for_unit_between(
+        &mut self,
+        unit: UnitId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Prescription>> {
+        sqlx::query_as!(
+            PrescriptionRow,
+            r#"SELECT p.id as "id!: Uuid", p.client_id as "client_id!: Uuid", p.prescribed_by as "prescribed_by!: Uuid",
+                      p.task_type as "task_type!", p.instruction as "instruction!", p.times as "times!",
+                      p.as_needed as "as_needed!: bool", p.start_on as "start_on!: DbDate",
+                      p.end_on as "end_on?: DbDate", p.window_before as "window_before!: i64",
+                      p.window_after as "window_after!: i64", p.created_at as "created_at!: DbInstant",
+                      p.ended_on as "ended_on?: DbDate"
+               FROM prescriptions p JOIN clients c ON c.id = p.client_id
+               WHERE c.unit_id = $1 AND p.start_on <= $3 AND (p.end_on IS NULL OR p.end_on >= $2)
+                 AND (p.ended_on IS NULL OR p.ended_on >= $2)
+               ORDER BY p.client_id, p.id"#,
+            unit.0,
+            DbDate(from),
+            DbDate(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()
+    }
+
     async fn list_prescriptions_active_on(&mut self, day: Date) -> StoreResult<Vec<Prescription>> {
         sqlx::query_as!(
             PrescriptionRow,
@@ -521,6 +548,34 @@ impl DelegationRead for SqlTx {
                ORDER BY s.signed_at, s.id"#,
             unit.0,
             DbDate(day),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()
+    }
+
+    async fn list_signings_for_unit_between(
+        &mut self,
+        unit: UnitId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Signing>> {
+        sqlx::query_as!(
+            SigningRow,
+            r#"SELECT s.id as "id!: Uuid", s.prescription_id as "prescription_id!: Uuid", s.client_id as "client_id!: Uuid",
+                      s.occasion_date as "occasion_date!: DbDate", s.occasion_time as "occasion_time?",
+                      s.signer as "signer!: Uuid", s.delegation_id as "delegation_id!: Uuid",
+                      s.draft_outcome as "draft_outcome!", s.outcome as "outcome!",
+                      s.not_given_reason as "not_given_reason?", s.note as "note?", s.late as "late!: bool",
+                      s.flagged as "flagged!: bool", s.signed_at as "signed_at!: DbInstant",
+                      s.received_at as "received_at!: DbInstant", s.effect_note as "effect_note?",
+                      s.effect_noted_at as "effect_noted_at?: DbInstant"
+               FROM signings s JOIN clients c ON c.id = s.client_id
+               WHERE c.unit_id = $1 AND s.occasion_date >= $2 AND s.occasion_date <= $3
+               ORDER BY s.occasion_date, s.signed_at, s.id"#,
+            unit.0,
+            DbDate(from),
+            DbDate(to),
         )
         .fetch_all(&mut *self.tx)
         .await

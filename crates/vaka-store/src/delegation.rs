@@ -184,6 +184,15 @@ pub trait DelegationRead: Send {
         day: Date,
     ) -> StoreResult<Vec<Prescription>>;
 
+    /// The prescriptions of `unit`'s clients running on any day of `from..=to` (a unit's week
+    /// for the report of missed and late signings).
+    async fn list_prescriptions_for_unit_between(
+        &mut self,
+        unit: UnitId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Prescription>>;
+
     /// Every prescription running on `day` (the missed-signing scan).
     async fn list_prescriptions_active_on(&mut self, day: Date) -> StoreResult<Vec<Prescription>>;
 
@@ -206,6 +215,14 @@ pub trait DelegationRead: Send {
         &mut self,
         unit: UnitId,
         day: Date,
+    ) -> StoreResult<Vec<Signing>>;
+
+    /// The signings of `unit`'s clients dated `from..=to`, by date and the instant signed.
+    async fn list_signings_for_unit_between(
+        &mut self,
+        unit: UnitId,
+        from: Date,
+        to: Date,
     ) -> StoreResult<Vec<Signing>>;
 
     /// The keys of the scheduled occasions of `day` that were signed (the missed-signing scan).

@@ -645,6 +645,33 @@ async fn prescriptions_of_a_unit_day(app: TestApp) {
         },
         "the as-needed one ended on DAY"
     );
+    let sorted = |mut v: Vec<PrescriptionId>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids(r
+            .list_prescriptions_for_unit_between(w.a1, DAY, date(2026, 11, 24))
+            .await
+            .unwrap()),
+        sorted(vec![insulin.id, prn.id, later.id]),
+        "running on some day of the span; not those over before it"
+    );
+    assert_eq!(
+        ids(r
+            .list_prescriptions_for_unit_between(w.a1, date(2026, 11, 22), date(2026, 11, 22))
+            .await
+            .unwrap()),
+        sorted(vec![insulin.id, prn.id, ended.id, finished.id]),
+        "their last day counts; not one starting later"
+    );
+    assert!(
+        r.list_prescriptions_for_unit_between(w.a2, date(2026, 10, 1), date(2026, 10, 31))
+            .await
+            .unwrap()
+            .is_empty(),
+        "before the start"
+    );
     assert_eq!(
         r.list_prescriptions_for_client(w.client_a1)
             .await
@@ -837,6 +864,21 @@ async fn signings_idempotent_and_unique(app: TestApp) {
             .unwrap()),
         vec![prn2.id],
         "dated by its local day"
+    );
+    assert_eq!(
+        ids(r
+            .list_signings_for_unit_between(w.a1, date(2026, 11, 22), date(2026, 11, 24))
+            .await
+            .unwrap()),
+        vec![yesterday.id, given.id, prn1.id, late.id, prn2.id],
+        "by date then instant; not another unit's"
+    );
+    assert_eq!(
+        ids(r
+            .list_signings_for_unit_between(w.a2, date(2026, 11, 22), DAY)
+            .await
+            .unwrap()),
+        vec![other_unit.id]
     );
     let mut signed = r.list_signed_occasions_on(DAY).await.unwrap();
     signed.sort();
