@@ -92,6 +92,10 @@ mod tests {
     use crate::client::{AreaType, KeyAccess, Protection};
     use crate::consent::{GivenBy, InformedHow};
     use crate::decision::{Law, OrderStatus, ServiceKind, SupervisionMode};
+    use crate::delegation::{
+        CompetenceMethod, EndCause, LicensedAct, NotGivenReason, Party, Profession,
+        RevocationReason, SigningOutcome,
+    };
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
     use crate::homecare::payment::PaymentRule;
@@ -160,6 +164,14 @@ mod tests {
                 TagStrength,
                 LockEventKind,
                 GrantKind,
+                Profession,
+                LicensedAct,
+                CompetenceMethod,
+                Party,
+                RevocationReason,
+                EndCause,
+                SigningOutcome,
+                NotGivenReason,
             )
         };
     }
@@ -225,6 +237,8 @@ mod tests {
             EscalationChain, PauseReason, PauseRequest, TaskKind, DispatchStatus,
             supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
             ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
+            Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
+            SigningOutcome, NotGivenReason,
         );
     }
 
@@ -598,5 +612,41 @@ LockEventKind Jammed jammed
 LockEventKind Tamper tamper
 GrantKind Unlock unlock
 GrantKind Capability capability
+Profession Nurse nurse
+Profession OccupationalTherapist occupational_therapist
+Profession Physiotherapist physiotherapist
+LicensedAct Assessment assessment
+LicensedAct Prescription prescription
+LicensedAct FollowUp follow_up
+CompetenceMethod Teaching teaching
+CompetenceMethod PracticalDemonstration practical_demonstration
+CompetenceMethod KnowledgeTest knowledge_test
+CompetenceMethod Other other
+Party Delegator delegator
+Party Recipient recipient
+RevocationReason CompetenceDoubt competence_doubt
+RevocationReason NotDoneProperly not_done_properly
+RevocationReason NeedGone need_gone
+RevocationReason StaffLeft staff_left
+RevocationReason Replaced replaced
+RevocationReason Other other
+EndCause RecipientLeft recipient_left
+EndCause DelegatorLeft delegator_left
+EndCause RecipientChangedUnit recipient_changed_unit
+EndCause DelegatorChangedUnit delegator_changed_unit
+EndCause RecipientLongLeave recipient_long_leave
+EndCause DelegatorLongLeave delegator_long_leave
+SigningOutcome Given given
+SigningOutcome GivenLate given_late
+SigningOutcome PartlyGiven partly_given
+SigningOutcome NotGiven not_given
+SigningOutcome CannotTake cannot_take
+SigningOutcome SentWithClient sent_with_client
+SigningOutcome StockCountWrong stock_count_wrong
+SigningOutcome AsNeededGiven as_needed_given
+NotGivenReason Refused refused
+NotGivenReason NotAtHome not_at_home
+NotGivenReason InHospital in_hospital
+NotGivenReason Other other
 ";
 }

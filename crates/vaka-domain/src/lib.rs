@@ -18,6 +18,7 @@ pub mod codes;
 pub mod consent;
 pub mod credentials;
 pub mod decision;
+pub mod delegation;
 pub mod device;
 
 pub mod directory;

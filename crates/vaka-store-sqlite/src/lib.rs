@@ -64,6 +64,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/homecare.rs");
     }
+    mod delegation {
+        use super::*;
+        include!("../../vaka-store/sql/delegation.rs");
+    }
     mod locks {
         use super::*;
         include!("../../vaka-store/sql/locks.rs");

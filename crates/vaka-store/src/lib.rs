@@ -13,6 +13,7 @@
 //! integration suite (`crates/vaka-server/tests/it`) runs every test against both.
 
 pub mod app_devices;
+pub mod delegation;
 pub mod homecare;
 pub mod records;
 pub mod sealed;
@@ -31,6 +32,7 @@ use vaka_domain::ids::{ClientId, DecisionId, DeviceId, OrderId, PauseId};
 use vaka_domain::plan::{Pause, SupervisionPlan};
 
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
+pub use delegation::{DelegationRead, DelegationWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
@@ -192,6 +194,7 @@ pub trait ReadTx:
     + SupervisionRead
     + AlarmRead
     + HomecareRead
+    + DelegationRead
     + TagRead
     + LockRead
     + AppDeviceRead
@@ -208,6 +211,7 @@ impl<T> ReadTx for T where
         + SupervisionRead
         + AlarmRead
         + HomecareRead
+        + DelegationRead
         + TagRead
         + LockRead
         + AppDeviceRead
@@ -233,6 +237,7 @@ pub trait WriteTx:
     + SupervisionWrite
     + AlarmWrite
     + HomecareWrite
+    + DelegationWrite
     + TagWrite
     + LockWrite
     + AppDeviceWrite
@@ -247,6 +252,7 @@ impl<T> WriteTx for T where
         + SupervisionWrite
         + AlarmWrite
         + HomecareWrite
+        + DelegationWrite
         + TagWrite
         + LockWrite
         + AppDeviceWrite

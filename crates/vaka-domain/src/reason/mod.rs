@@ -9,6 +9,7 @@
 mod access;
 mod alarm;
 mod auth;
+mod delegation;
 mod device;
 mod directory;
 mod homecare;
@@ -22,6 +23,7 @@ mod tag;
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
 pub use auth::AuthReason;
+pub use delegation::DelegationReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
 pub use homecare::HomecareReason;
@@ -161,6 +163,7 @@ pub enum Reason {
     Homecare(HomecareReason),
     Tag(TagReason),
     Key(KeyReason),
+    Delegation(DelegationReason),
 }
 
 macro_rules! each_area {
@@ -178,6 +181,7 @@ macro_rules! each_area {
             Reason::Homecare($r) => $e,
             Reason::Tag($r) => $e,
             Reason::Key($r) => $e,
+            Reason::Delegation($r) => $e,
         }
     };
 }
@@ -208,6 +212,7 @@ impl Reason {
             HomecareReason::IDS,
             TagReason::IDS,
             KeyReason::IDS,
+            DelegationReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -89,6 +89,7 @@ macro_rules! locale_files {
             reasons!($lang, "homecare"),
             reasons!($lang, "tag"),
             reasons!($lang, "key"),
+            reasons!($lang, "delegation"),
         ]
     };
 }
@@ -103,8 +104,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 19] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 19] = locale_files!("en");
+const SV_FILES: [(&str, &str); 20] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 20] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
