@@ -152,15 +152,20 @@ impl Services {
             .decide(op, async |w| {
                 let now = w.now();
                 let grant = w.any_grant(Permission::DispatchRespond, KeyReason::MayNotOpen)?;
-                let found = fitted_lock(w, lock_id, ctx.principal.user_id, &grant).await?;
-                let client = found.client.clone();
+                let UnlockGrounds {
+                    client,
+                    windows,
+                    dispatched,
+                } = fitted_lock(w, lock_id, ctx.principal.user_id, &grant).await?;
                 let reach = ctx.principal.client_grant_for(
                     Permission::DispatchRespond,
                     client.provider_id,
                     client.unit_id,
                 );
                 let grant = reach.cloned().unwrap_or(grant);
-                let grounds = self.grounds(ctx, &mut **w, found, now).await?;
+                let grounds = self
+                    .grounds(ctx, &mut **w, &client, windows, dispatched, now)
+                    .await?;
                 let req = KeyRequest {
                     at: now,
                     reach_covers_client: reach.is_some(),
@@ -573,19 +578,16 @@ impl Services {
         &self,
         ctx: &Ctx<'_>,
         tx: &mut dyn ReadTx,
-        found: UnlockGrounds,
+        client: &vaka_domain::client::ClientSummary,
+        windows: Vec<VisitWindowRow>,
+        dispatched: Vec<DispatchedAlarm>,
         now: Timestamp,
     ) -> WorkResult<KeyGrounds> {
-        let client = found.client;
-        let visits = found.windows.into_iter().map(window).collect();
+        let visits = windows.into_iter().map(window).collect();
         let alarms = mine_of(
             ctx,
             tx,
-            found
-                .dispatched
-                .into_iter()
-                .map(|a| (client.id, a))
-                .collect(),
+            dispatched.into_iter().map(|a| (client.id, a)).collect(),
         )
         .await?
         .into_iter()
