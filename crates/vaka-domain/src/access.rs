@@ -55,6 +55,7 @@ impl Role {
             ImportData, OrderAccept, OrganisationManage, PauseRecord, PaymentBasisRead, PlanManage,
             ProtectionChange, ReportRead, StatisticsRead, Supervise, SupervisionLogExport,
             TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
+            DelegationManage, DelegationOversee, TaskSign, TaskTypeManage,
         };
         match self {
             Role::SystemAdmin => &[
@@ -81,6 +82,7 @@ impl Role {
                 ProtectionChange,
                 VisitPeriodLock,
                 PaymentBasisRead,
+                TaskTypeManage,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -103,11 +105,24 @@ impl Role {
                 TechnicalCheck,
                 VisitManage,
                 PaymentBasisRead,
+                DelegationOversee,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
-            Role::NightPatrol => &[ClientRead, PauseRecord, DispatchRespond, VisitRegister],
-            Role::CareStaff => &[ClientRead, PauseRecord, DispatchRespond, VisitRegister],
-            Role::Nurse => &[ClientRead],
+            Role::NightPatrol => &[
+                ClientRead,
+                PauseRecord,
+                DispatchRespond,
+                VisitRegister,
+                TaskSign,
+            ],
+            Role::CareStaff => &[
+                ClientRead,
+                PauseRecord,
+                DispatchRespond,
+                VisitRegister,
+                TaskSign,
+            ],
+            Role::Nurse => &[ClientRead, DelegationManage, DelegationOversee],
             Role::ProviderAdmin => &[
                 DirectoryRead,
                 AccountRequest,
@@ -234,6 +249,17 @@ pub enum Permission {
     VisitPeriodLock,
     /// Read a provider's payment basis (performed against granted time).
     PaymentBasisRead,
+    /// Prescribe health-care tasks for clients, delegate task types to care workers, revoke
+    /// delegations and follow up deviations. The act also needs a licence whose profession
+    /// the task type allows (`vaka_domain::delegation`).
+    DelegationManage,
+    /// Sign occasions of prescribed tasks (with a valid delegation and reach to the client).
+    TaskSign,
+    /// Follow up a unit's delegated tasks: its register of delegations, the signing lists,
+    /// missed and late signings, the escalation ladder.
+    DelegationOversee,
+    /// Keep the municipality's coded list of task types, and users' licences.
+    TaskTypeManage,
 }
 
 crate::impl_codes!(Permission);

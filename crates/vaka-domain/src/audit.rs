@@ -273,6 +273,63 @@ pub enum AuditAction {
     /// A client's key access set changed.
     #[strum(serialize = "keys.change")]
     KeyAccessChanged,
+    /// A user's licence (profession and licence number) set or removed.
+    #[strum(serialize = "delegation.licence")]
+    LicenceSet,
+    /// A task type of the municipality's coded list added or changed.
+    #[strum(serialize = "delegation.task_type")]
+    TaskTypeChanged,
+    /// A delegation decided (unsigned until both parties sign).
+    #[strum(serialize = "delegation.create")]
+    DelegationCreated,
+    /// A party's signature of a delegation, with a fresh second factor.
+    #[strum(serialize = "delegation.sign")]
+    DelegationSigned,
+    /// A delegation revoked, with a reason.
+    #[strum(serialize = "delegation.revoke")]
+    DelegationRevoked,
+    /// Delegations read: one, a person's, a unit's register, those expiring.
+    #[strum(serialize = "delegation.read")]
+    DelegationsRead,
+    /// The renewal reminder of a delegation sent (the server's job).
+    #[strum(serialize = "delegation.remind")]
+    DelegationReminded,
+    /// A health-care task prescribed for a client.
+    #[strum(serialize = "prescription.create")]
+    PrescriptionCreated,
+    /// A prescription ended early.
+    #[strum(serialize = "prescription.end")]
+    PrescriptionEnded,
+    /// A client's prescriptions read.
+    #[strum(serialize = "prescription.read")]
+    PrescriptionsRead,
+    /// A signing list read (a unit's day, a client's due signings in the staff app).
+    #[strum(serialize = "signing.list")]
+    SigningListRead,
+    /// An occasion signed (online or at a sync), accepted or refused.
+    #[strum(serialize = "signing.sign")]
+    TaskSigned,
+    /// The effect of an as-needed signing noted.
+    #[strum(serialize = "signing.effect")]
+    SigningEffectNoted,
+    /// A client's signing history read or extracted (page, CSV, PDF).
+    #[strum(serialize = "signing.history")]
+    SigningHistoryRead,
+    /// Reports of signings read: missed and late per unit and week.
+    #[strum(serialize = "signing.report")]
+    SigningReportRead,
+    /// A person called for a missed signing (the server's scan).
+    #[strum(serialize = "signing.missed_call")]
+    MissedSigningCalled,
+    /// The missed signings and open deviations read (the live overview).
+    #[strum(serialize = "signing.missed_read")]
+    MissedSigningsRead,
+    /// A deviation closed with a note.
+    #[strum(serialize = "deviation.close")]
+    DeviationClosed,
+    /// A unit's escalation ladder for missed signings set.
+    #[strum(serialize = "signing.ladder")]
+    EscalationLadderSet,
 }
 
 crate::impl_codes!(AuditAction);

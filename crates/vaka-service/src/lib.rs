@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 
 pub mod context;
+pub mod delegation;
 pub mod directory;
 mod door;
 pub mod error;

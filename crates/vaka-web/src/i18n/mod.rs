@@ -77,6 +77,10 @@ macro_rules! locale_files {
                 "app.ftl",
                 include_str!(concat!("../../locales/", $lang, "/app.ftl")),
             ),
+            (
+                "delegation.ftl",
+                include_str!(concat!("../../locales/", $lang, "/delegation.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
