@@ -51,11 +51,11 @@ impl Role {
         use Permission::{
             AccessGroupManage, AccountApprove, AccountDeactivate, AccountManage, AccountRequest,
             AlarmHandle, AlarmOversight, AuditExport, AuditRead, ClientRead, ClientWrite,
-            ConsentManage, DecisionManage, DeviceManage, DirectoryRead, DispatchRespond,
-            ImportData, OrderAccept, OrganisationManage, PauseRecord, PaymentBasisRead, PlanManage,
-            ProtectionChange, ReportRead, StatisticsRead, Supervise, SupervisionLogExport,
+            ConsentManage, DecisionManage, DelegationManage, DelegationOversee, DeviceManage,
+            DirectoryRead, DispatchRespond, ImportData, OrderAccept, OrganisationManage,
+            PauseRecord, PaymentBasisRead, PlanManage, ProtectionChange, ReportRead,
+            StatisticsRead, Supervise, SupervisionLogExport, TaskSign, TaskTypeManage,
             TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
-            DelegationManage, DelegationOversee, TaskSign, TaskTypeManage,
         };
         match self {
             Role::SystemAdmin => &[

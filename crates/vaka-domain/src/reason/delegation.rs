@@ -123,5 +123,23 @@ reasons! {
         DeviationAlreadyClosed => "delegation-deviation-already-closed",
         /// A deviation closed by someone who holds no licence.
         DeviationNeedsLicence => "delegation-deviation-needs-licence",
+        // ---- rights (the service's refusals) -----------------------------------------------
+        /// The caller's roles do not let them delegate or prescribe here.
+        MayNotDelegate => "delegation-may-not-delegate",
+        /// The caller's roles do not let them sign prescribed tasks.
+        MayNotSign => "delegation-may-not-sign",
+        /// The caller's roles do not let them follow up this unit's delegated tasks.
+        MayNotOversee => "delegation-may-not-oversee",
+        /// The caller's roles do not let them keep the task types or set licences.
+        MayNotManageTaskTypes => "delegation-may-not-manage-task-types",
+        /// A revocation by someone who is neither the delegating person, licensed staff of
+        /// the unit nor its manager.
+        MayNotRevoke => "delegation-may-not-revoke",
+        /// A delegation to someone who does not work in the unit (no role there that signs).
+        RecipientNotInUnit => "delegation-recipient-not-in-unit",
+        /// A named client who is not one of the unit's clients.
+        ClientNotInUnit => "delegation-client-not-in-unit",
+        /// An occasion the prescription does not have (not its time, not a day it runs).
+        UnknownOccasion => "delegation-unknown-occasion",
     }
 }

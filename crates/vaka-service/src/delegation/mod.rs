@@ -4,9 +4,16 @@
 //!
 //! The rules are `vaka_domain::delegation`'s; this module checks the caller's right, reads
 //! what a rule needs, and writes the outcome with its audit entries. By concern:
-//! [`missed`] (the scan for missed signings, its calls and notices).
+//! [`licences`] (licences and the list of task types), [`delegations`] (deciding, signing,
+//! revoking, the unit's register), [`prescriptions`] (prescribed tasks), [`signing`] (signing
+//! an occasion, the signing lists, deviations, a client's history) and [`missed`] (the scan for
+//! missed signings, its calls and notices).
 
+pub mod delegations;
+pub mod licences;
 pub mod missed;
+pub mod prescriptions;
+pub mod signing;
 
 use jiff::tz::TimeZone;
 
