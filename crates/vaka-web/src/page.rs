@@ -37,6 +37,7 @@ pub struct NavUser {
     pub can_statistics: bool,
     pub can_protection: bool,
     pub can_homecare: bool,
+    pub can_delegation: bool,
 }
 
 /// The frame of every page.
@@ -101,6 +102,9 @@ impl PageCtx {
                 can_homecare: p.has_permission(Permission::VisitManage)
                     || p.has_permission(Permission::VisitPeriodLock)
                     || p.has_permission(Permission::PaymentBasisRead),
+                can_delegation: p.has_permission(Permission::DelegationManage)
+                    || p.has_permission(Permission::DelegationOversee)
+                    || p.has_permission(Permission::TaskSign),
             }),
             csrf: caller.csrf().to_owned(),
             section,
@@ -170,6 +174,15 @@ impl Sent {
 
     fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(n, v)| n == name && v == value)
+    }
+
+    /// Every value of a field that repeats (a group of checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 

@@ -624,6 +624,45 @@ impl Services {
             .await
     }
 
+    /// The clients of a unit a delegation may name (licensed staff who delegate there), by
+    /// name. The list is audited as one listing, as the client list is.
+    pub async fn delegation_clients(
+        &self,
+        ctx: &Ctx<'_>,
+        unit: UnitId,
+    ) -> ServiceResult<Vec<(ClientId, String)>> {
+        let op = ctx.op(AuditAction::ClientsListed, DELEGATION);
+        self.door
+            .read(op, async |r| {
+                let unit = r.get_unit(unit).await?.ok_or(Fault::not_found("unit"))?;
+                let Some(grant) = unit_grant(r.ctx(), Permission::DelegationManage, &unit) else {
+                    return Err(r.denied(
+                        DelegationReason::MayNotDelegate,
+                        Some(("unit", unit.id.to_string())),
+                    ));
+                };
+                let query = vaka_store::ClientQuery {
+                    search: None,
+                    searched: false,
+                    limit: 5000,
+                    offset: 0,
+                };
+                let out: Vec<(ClientId, String)> = r
+                    .list_clients_in_reach(ctx.principal.user_id, &query)
+                    .await?
+                    .into_iter()
+                    .filter(|c| c.unit_id == Some(unit.id))
+                    .map(|c| (c.id, c.name))
+                    .collect();
+                r.succeeded(Some(&grant), |e| {
+                    e.subject("unit", unit.id)
+                        .details(serde_json::json!({ "results": out.len() }).to_string())
+                });
+                Ok(out)
+            })
+            .await
+    }
+
     /// The care workers of a unit a delegation may name (those whose roles sign tasks there),
     /// with their names, for the delegation form.
     pub async fn delegation_recipients(

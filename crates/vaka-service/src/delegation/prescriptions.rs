@@ -165,12 +165,13 @@ impl Services {
             .await
     }
 
-    /// A client's prescriptions, ended ones too (those who may read the client).
+    /// A client's prescriptions, ended ones too (those who may read the client), with the
+    /// client's name.
     pub async fn prescriptions(
         &self,
         ctx: &Ctx<'_>,
         client: ClientId,
-    ) -> ServiceResult<Vec<PrescriptionView>> {
+    ) -> ServiceResult<(String, Vec<PrescriptionView>)> {
         let op = ctx.op(AuditAction::PrescriptionsRead, DELEGATION);
         self.door
             .read(op, async |r| {
@@ -197,7 +198,7 @@ impl Services {
                     });
                 }
                 succeeded_on(r, &grant, &c, |e| e);
-                Ok(out)
+                Ok((c.name.clone(), out))
             })
             .await
     }

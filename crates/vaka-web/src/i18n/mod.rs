@@ -108,8 +108,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 20] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 20] = locale_files!("en");
+const SV_FILES: [(&str, &str); 21] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 21] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -919,6 +919,53 @@ mod tests {
             "dispatch_step",
             DispatchStep::ALL.iter().map(|s| s.code()),
         ));
+        {
+            use vaka_domain::delegation::{
+                CompetenceMethod, EndCause, NotGivenReason, Party, Profession, RevocationReason,
+                SigningOutcome,
+            };
+            missing.extend(assert_codes(
+                "signing_outcome",
+                SigningOutcome::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "not_given_reason",
+                NotGivenReason::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "revocation_reason",
+                RevocationReason::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "competence_method",
+                CompetenceMethod::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "end_cause",
+                EndCause::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes("party", Party::ALL.iter().map(|c| c.code())));
+            missing.extend(assert_codes(
+                "profession",
+                Profession::ALL.iter().map(|c| c.code()),
+            ));
+            missing.extend(assert_codes(
+                "occasion_state",
+                ["upcoming", "open", "missed", "signed"],
+            ));
+            missing.extend(assert_codes(
+                "delegation_status",
+                [
+                    "awaiting_signatures",
+                    "not_yet_started",
+                    "valid",
+                    "expired",
+                    "used",
+                    "revoked",
+                    "ended",
+                ],
+            ));
+        }
         let audit_actions: Vec<String> = vaka_domain::audit::AuditAction::ALL
             .iter()
             .map(|a| a.code().replace('.', "-"))

@@ -5,4 +5,5 @@ pub mod csv;
 pub mod payment_basis;
 pub mod pdf;
 pub mod periods;
+pub mod signing_history;
 pub mod supervision_log;

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod alarms;
 pub mod audit;
+pub mod delegation;
 pub mod directory;
 pub mod homecare;
 pub mod keys;
@@ -30,6 +31,7 @@ pub fn register(r: Routes) -> Routes {
     let r = tags::register(r);
     let r = homecare::register(r);
     let r = keys::register(r);
+    let r = delegation::register(r);
     let r = patrol::register(r);
     staffapp::register(r)
 }

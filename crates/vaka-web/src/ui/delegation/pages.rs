@@ -1,0 +1,678 @@
+//! The hub, a unit's page, one delegation, and their forms.
+
+use askama::Template;
+use axum::response::{IntoResponse, Redirect};
+use jiff::civil::Date;
+use serde::Deserialize;
+use vaka_domain::access::Permission;
+use vaka_domain::delegation::{
+    CompetenceMethod, Delegation, DelegationEvent, DelegationStatus, RevocationReason, Scope,
+    Validity,
+};
+use vaka_domain::ids::{ClientId, DelegationId, DeviationId, UnitId, UserId};
+use vaka_service::delegation::delegations::{DelegationInput, DelegationView, RevocationInput};
+
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::i18n::Tr;
+use crate::identity::Caller;
+use crate::page::{
+    KeptForm, OrPage, PageCtx, PageResult, Req, after_change, change_record, local_time, parse_id,
+    record_page, render,
+};
+use crate::state::AppState;
+use crate::ui::account::home::Flash;
+use crate::ui::registry::clients::Choice;
+
+/// A delegation as a line of a list.
+pub struct DelegationRow {
+    pub id: String,
+    pub task: String,
+    pub delegator: String,
+    pub recipient: String,
+    pub unit: String,
+    pub scope: String,
+    pub period: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub must_sign: bool,
+}
+
+/// A register line.
+pub struct RegisterRow {
+    pub id: String,
+    pub recipient: String,
+    pub task: String,
+    pub scope: String,
+    pub period: String,
+    pub status: String,
+    pub reminder_due: bool,
+}
+
+/// A signing list line.
+pub struct SigningRow {
+    pub time: String,
+    pub client: String,
+    pub client_id: String,
+    pub task: String,
+    pub state: String,
+    pub state_code: &'static str,
+    pub outcome: String,
+    pub signer: String,
+    pub late: bool,
+    pub flagged: bool,
+}
+
+/// An open deviation.
+pub struct DeviationRow {
+    pub id: String,
+    pub client: String,
+    pub task: String,
+    pub outcome: String,
+    pub signer: String,
+    pub at: String,
+    pub note: String,
+}
+
+/// The status of a delegation in words.
+pub fn status_text(t: Tr, s: DelegationStatus) -> String {
+    let base = t.code("delegation_status", s.code());
+    match s {
+        DelegationStatus::AwaitingSignatures {
+            delegator,
+            recipient,
+        } => {
+            let waiting = match (delegator, recipient) {
+                (false, false) => t.t("deleg-waiting-both"),
+                (true, false) => t.t("deleg-waiting-recipient"),
+                (false, true) => t.t("deleg-waiting-delegator"),
+                (true, true) => t.t("deleg-waiting-none"),
+            };
+            format!("{base} ({waiting})")
+        }
+        DelegationStatus::Revoked { reason, .. } => {
+            format!("{base} ({})", t.code("revocation_reason", reason.code()))
+        }
+        DelegationStatus::Ended { cause, .. } => {
+            format!("{base} ({})", t.code("end_cause", cause.code()))
+        }
+        _ => base,
+    }
+}
+
+fn period_text(t: Tr, v: Validity) -> String {
+    match v {
+        Validity::Period { from, to } => format!("{from} – {to}"),
+        Validity::OneOccasion { on } => format!("{} {on}", t.t("deleg-one-occasion")),
+    }
+}
+
+fn scope_text(t: Tr, scope: &Scope, names: &[String]) -> String {
+    match scope {
+        Scope::WholeUnit => t.t("deleg-whole-unit").into_owned(),
+        Scope::Clients(_) => names.join(", "),
+    }
+}
+
+fn row_of(t: Tr, v: &DelegationView) -> DelegationRow {
+    let names: Vec<String> = v.clients.iter().map(|c| c.1.clone()).collect();
+    DelegationRow {
+        id: v.delegation.id.to_string(),
+        task: v.task_name.clone(),
+        delegator: v.delegator_name.clone(),
+        recipient: v.recipient_name.clone(),
+        unit: v.unit_name.clone(),
+        scope: scope_text(t, &v.delegation.terms.scope, &names),
+        period: period_text(t, v.delegation.terms.validity),
+        status: status_text(t, v.status),
+        status_code: v.status.code(),
+        must_sign: v.i_must_sign,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "delegation_hub.html")]
+pub struct HubPage {
+    pub page: PageCtx,
+    pub mine: Vec<DelegationRow>,
+    pub units: Vec<Choice>,
+    pub follows_up: bool,
+    pub expiring: Vec<DelegationRow>,
+    pub deviations: Vec<DeviationRow>,
+    pub may_close: bool,
+}
+
+async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
+    let t = page.t;
+    let ctx = caller.ctx();
+    let s = &state.services;
+    let p = &caller.principal;
+    let follows_up = p.has_permission(Permission::DelegationManage)
+        || p.has_permission(Permission::DelegationOversee);
+    let mut mine: Vec<DelegationRow> = s
+        .my_delegations(&ctx)
+        .await
+        .or_page(&page)?
+        .iter()
+        .map(|v| row_of(t, v))
+        .collect();
+    mine.sort_by_key(|r| !r.must_sign);
+    let (units, expiring, deviations) = if follows_up {
+        let units = s
+            .delegation_units(&ctx)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .map(|(u, _)| (u.id.to_string(), u.name))
+            .collect();
+        let expiring = s
+            .delegations_expiring(&ctx, 30)
+            .await
+            .or_page(&page)?
+            .iter()
+            .map(|v| row_of(t, v))
+            .collect();
+        let deviations = s
+            .open_deviations(&ctx, None)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .map(|d| DeviationRow {
+                id: d.deviation.id.to_string(),
+                client: d.client_name,
+                task: d.task_name,
+                outcome: t.code("signing_outcome", d.deviation.outcome.code()),
+                signer: d.signer_name,
+                at: local_time(d.signed_at),
+                note: d.note.unwrap_or_default(),
+            })
+            .collect();
+        (units, expiring, deviations)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    Ok(render(
+        page.status(),
+        &HubPage {
+            mine,
+            units,
+            follows_up,
+            expiring,
+            deviations,
+            may_close: p.has_permission(Permission::DelegationManage),
+            page,
+        },
+    ))
+}
+
+pub async fn hub(r: Req, Query(f): Query<Flash>) -> PageResult {
+    let page = PageCtx::for_caller(&r.caller, r.t, "delegation").with_flash_key(f.ok.as_deref());
+    hub_page(&r.state, &r.caller, page).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DayQuery {
+    pub date: Option<String>,
+    pub ok: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "delegation_unit.html")]
+pub struct UnitPage {
+    pub page: PageCtx,
+    pub id: String,
+    pub name: String,
+    pub date: String,
+    pub register: Vec<RegisterRow>,
+    pub lines: Vec<SigningRow>,
+    pub occasions: usize,
+    pub in_time: usize,
+    pub late: usize,
+    pub missed: usize,
+    pub pending: usize,
+    pub deviations: usize,
+    pub may_delegate: bool,
+    pub task_types: Vec<Choice>,
+    pub recipients: Vec<Choice>,
+    pub clients: Vec<Choice>,
+    pub methods: Vec<Choice>,
+    pub today: String,
+}
+
+async fn unit_page(
+    state: &AppState,
+    caller: &Caller,
+    id: UnitId,
+    day: Date,
+    page: PageCtx,
+) -> PageResult {
+    let t = page.t;
+    let ctx = caller.ctx();
+    let s = &state.services;
+    let reg = s.unit_register(&ctx, id).await.or_page(&page)?;
+    let list = s.unit_signing_list(&ctx, id, day).await.or_page(&page)?;
+    let may_delegate = s
+        .delegation_units(&ctx)
+        .await
+        .or_page(&page)?
+        .iter()
+        .any(|(u, delegates)| u.id == id && *delegates);
+    let (task_types, recipients, clients) = if may_delegate {
+        let types = s
+            .task_types(&ctx)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .filter(|k| !k.retired)
+            .map(|k| (k.code.to_string(), k.name))
+            .collect();
+        let recipients = s
+            .delegation_recipients(&ctx, id)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .map(|(u, n)| (u.to_string(), n))
+            .collect();
+        let clients = s
+            .delegation_clients(&ctx, id)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), n))
+            .collect();
+        (types, recipients, clients)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let register = reg
+        .lines
+        .iter()
+        .map(|l| RegisterRow {
+            id: l.entry.delegation_id.to_string(),
+            recipient: l.recipient_name.clone(),
+            task: l.task_name.clone(),
+            scope: scope_text(t, &l.entry.scope, &l.clients),
+            period: format!("{} – {}", l.entry.first_day, l.entry.last_day),
+            status: status_text(t, l.entry.status),
+            reminder_due: l.entry.reminder_due,
+        })
+        .collect();
+    let lines = list
+        .lines
+        .iter()
+        .map(|l| SigningRow {
+            time: vaka_domain::delegation::prescription::hhmm(l.occasion.key.time),
+            client: l.client_name.clone(),
+            client_id: l.client_id.to_string(),
+            task: l.task_name.clone(),
+            state: t.code("occasion_state", l.state),
+            state_code: l.state,
+            outcome: l
+                .signing
+                .as_ref()
+                .map(|s| t.code("signing_outcome", s.outcome.code()))
+                .unwrap_or_default(),
+            signer: l.signer_name.clone().unwrap_or_default(),
+            late: l.signing.as_ref().is_some_and(|s| s.late),
+            flagged: l.signing.as_ref().is_some_and(|s| s.flagged),
+        })
+        .collect();
+    let methods = CompetenceMethod::ALL
+        .iter()
+        .map(|m| (m.code().to_owned(), t.code("competence_method", m.code())))
+        .collect();
+    Ok(render(
+        page.status(),
+        &UnitPage {
+            id: id.to_string(),
+            name: reg.unit.name.clone(),
+            date: day.to_string(),
+            register,
+            lines,
+            occasions: list.tally.occasions,
+            in_time: list.tally.in_time,
+            late: list.tally.late,
+            missed: list.tally.missed,
+            pending: list.tally.pending,
+            deviations: list.tally.deviations,
+            may_delegate,
+            task_types,
+            recipients,
+            clients,
+            methods,
+            today: state.services.today().to_string(),
+            page,
+        },
+    ))
+}
+
+fn parse_day(raw: Option<&str>, today: Date) -> Result<Date, ApiError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(s) => s
+            .parse()
+            .map_err(|_| ApiError::invalid("date", vaka_domain::reason::InputReason::NotValid)),
+    }
+}
+
+pub async fn unit(r: Req, Path(id): Path<String>, Query(q): Query<DayQuery>) -> PageResult {
+    let today = r.state.services.today();
+    let page = PageCtx::for_caller(&r.caller, r.t, "delegation").with_flash_key(q.ok.as_deref());
+    let id: UnitId = parse_id(&id, &page)?;
+    let day = parse_day(q.date.as_deref(), today).or_page(&page)?;
+    unit_page(&r.state, &r.caller, id, day, page).await
+}
+
+/// The delegation form as sent; `clients` and `competence_methods` repeat (checkboxes), so
+/// they are read from what was sent ([`crate::page::Sent::all`]).
+#[derive(Debug, Default, Deserialize)]
+pub struct DelegationForm {
+    #[serde(default)]
+    pub task_type: String,
+    #[serde(default)]
+    pub recipient: String,
+    /// `unit` or `clients`.
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub one_occasion: Option<String>,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub competence_checked_on: String,
+    #[serde(default)]
+    pub competence_note: String,
+}
+
+fn date_field(raw: &str, field: &'static str) -> Result<Option<Date>, ApiError> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid)),
+    }
+}
+
+impl DelegationForm {
+    fn to_input(
+        &self,
+        unit: UnitId,
+        sent: &crate::page::Sent,
+    ) -> Result<DelegationInput, ApiError> {
+        let recipient: UserId = self.recipient.trim().parse().map_err(|_| {
+            ApiError::invalid("recipient", vaka_domain::reason::InputReason::Required)
+        })?;
+        let clients = sent
+            .all("clients")
+            .iter()
+            .map(|c| {
+                c.trim().parse::<ClientId>().map_err(|_| {
+                    ApiError::invalid("clients", vaka_domain::reason::InputReason::NotValid)
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = date_field(&self.from, "from")?
+            .ok_or_else(|| ApiError::invalid("from", vaka_domain::reason::InputReason::Required))?;
+        Ok(DelegationInput {
+            task_type: self.task_type.trim().to_owned(),
+            recipient,
+            unit_id: unit,
+            whole_unit: self.scope == "unit",
+            clients,
+            one_occasion: self.one_occasion.is_some(),
+            from,
+            to: date_field(&self.to, "to")?,
+            competence_methods: sent.all("competence_methods"),
+            competence_checked_on: date_field(
+                &self.competence_checked_on,
+                "competence_checked_on",
+            )?,
+            competence_note: Some(self.competence_note.clone()).filter(|s| !s.trim().is_empty()),
+        })
+    }
+}
+
+pub async fn create(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<DelegationForm>,
+) -> PageResult {
+    let Req { state, t, caller } = r;
+    let page = PageCtx::for_caller(&caller, t, "delegation");
+    let unit: UnitId = parse_id(&id, &page)?;
+    let result = match form.to_input(unit, &sent) {
+        Ok(input) => state
+            .services
+            .create_delegation(&caller.ctx(), input)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    after_change(
+        crate::page::ErrorPage::Refused,
+        result,
+        page,
+        |d: Delegation, _| {
+            Redirect::to(&format!("/delegation/{}?ok=deleg-created", d.id)).into_response()
+        },
+        async |page| {
+            let today = state.services.today();
+            unit_page(&state, &caller, unit, today, page.keeping(sent)).await
+        },
+    )
+    .await
+}
+
+/// A line of a delegation's history.
+pub struct EventRow {
+    pub at: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "delegation.html")]
+pub struct DetailPage {
+    pub page: PageCtx,
+    pub id: String,
+    pub row: DelegationRow,
+    pub unit_id: String,
+    pub competence: String,
+    pub decided_at: String,
+    pub delegator_signed: String,
+    pub recipient_signed: String,
+    pub events: Vec<EventRow>,
+    pub must_sign: bool,
+    pub needs_code: bool,
+    pub may_revoke: bool,
+    pub reasons: Vec<Choice>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    caller: &Caller,
+    id: DelegationId,
+    page: PageCtx,
+) -> PageResult {
+    let t = page.t;
+    let v = state
+        .services
+        .delegation(&caller.ctx(), id)
+        .await
+        .or_page(&page)?;
+    let d = &v.delegation;
+    let competence = d.terms.competence.as_ref().map_or_else(String::new, |c| {
+        let methods: Vec<String> = c
+            .methods
+            .iter()
+            .map(|m| t.code("competence_method", m.code()))
+            .collect();
+        let mut s = format!("{} ({})", methods.join(", "), c.checked_on);
+        if let Some(n) = &c.note {
+            s.push_str(&format!(": {n}"));
+        }
+        s
+    });
+    let signed = |at: Option<jiff::Timestamp>| {
+        at.map_or_else(|| t.t("deleg-not-signed").into_owned(), local_time)
+    };
+    let events = d
+        .events
+        .iter()
+        .map(|e| match e {
+            DelegationEvent::Revoked {
+                at, reason, note, ..
+            } => EventRow {
+                at: local_time(*at),
+                text: format!(
+                    "{}: {}{}",
+                    t.t("deleg-event-revoked"),
+                    t.code("revocation_reason", reason.code()),
+                    note.as_ref().map(|n| format!(" – {n}")).unwrap_or_default()
+                ),
+            },
+            DelegationEvent::Left { party, at } => EventRow {
+                at: local_time(*at),
+                text: format!(
+                    "{} ({})",
+                    t.t("deleg-event-left"),
+                    t.code("party", party.code())
+                ),
+            },
+            DelegationEvent::ChangedUnit { party, at } => EventRow {
+                at: local_time(*at),
+                text: format!(
+                    "{} ({})",
+                    t.t("deleg-event-changed-unit"),
+                    t.code("party", party.code())
+                ),
+            },
+            DelegationEvent::Leave { party, from, to } => EventRow {
+                at: from.to_string(),
+                text: format!(
+                    "{} ({}){}",
+                    t.t("deleg-event-leave"),
+                    t.code("party", party.code()),
+                    to.map(|d| format!(" – {d}")).unwrap_or_default()
+                ),
+            },
+            DelegationEvent::OccasionUsed { at } => EventRow {
+                at: local_time(*at),
+                text: t.t("deleg-event-used").into_owned(),
+            },
+        })
+        .collect();
+    let reasons = RevocationReason::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), t.code("revocation_reason", r.code())))
+        .collect();
+    Ok(render(
+        page.status(),
+        &DetailPage {
+            id: id.to_string(),
+            row: row_of(t, &v),
+            unit_id: d.terms.unit_id.to_string(),
+            competence,
+            decided_at: local_time(d.decided_at),
+            delegator_signed: signed(d.delegator_signed_at),
+            recipient_signed: signed(d.recipient_signed_at),
+            events,
+            must_sign: v.i_must_sign,
+            needs_code: state
+                .services
+                .needs_fresh_second_factor(caller.session.as_ref()),
+            may_revoke: v.may_revoke,
+            reasons,
+            page,
+        },
+    ))
+}
+
+pub async fn detail(r: Req, Path(id): Path<String>, Query(f): Query<Flash>) -> PageResult {
+    record_page(r, "delegation", &id, f.ok.as_deref(), detail_page).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    pub code: String,
+}
+
+pub async fn sign(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<SignForm>,
+) -> PageResult {
+    change_record(
+        r,
+        "delegation",
+        &id,
+        async |s: &AppState, caller: &Caller, id: DelegationId| {
+            let code = Some(form.code.trim()).filter(|c| !c.is_empty());
+            s.services.sign_delegation(&caller.ctx(), id, code).await
+        },
+        |id| format!("/delegation/{id}?ok=deleg-signed"),
+        async |s, caller, id, page| detail_page(s, caller, id, page.keeping(sent)).await,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn revoke(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<RevokeForm>,
+) -> PageResult {
+    change_record(
+        r,
+        "delegation",
+        &id,
+        async |s: &AppState, caller: &Caller, id: DelegationId| {
+            let input = RevocationInput {
+                reason: form.reason.clone(),
+                note: Some(form.note.clone()).filter(|n| !n.trim().is_empty()),
+            };
+            s.services.revoke_delegation(&caller.ctx(), id, input).await
+        },
+        |id| format!("/delegation/{id}?ok=deleg-revoked"),
+        async |s, caller, id, page| detail_page(s, caller, id, page.keeping(sent)).await,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn close_deviation(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<CloseForm>,
+) -> PageResult {
+    let Req { state, t, caller } = r;
+    let page = PageCtx::for_caller(&caller, t, "delegation");
+    let id: DeviationId = parse_id(&id, &page)?;
+    let result = state
+        .services
+        .close_deviation(&caller.ctx(), id, &form.note)
+        .await;
+    after_change(
+        crate::page::ErrorPage::RefusedOrUnknown,
+        result,
+        page,
+        |_, _| Redirect::to("/delegation?ok=deleg-deviation-closed").into_response(),
+        async |page| hub_page(&state, &caller, page.keeping(sent)).await,
+    )
+    .await
+}
