@@ -52,6 +52,9 @@ pub struct SigningInput {
     /// The as-needed prescription, when `occasion` is absent.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub prescription_id: Option<PrescriptionId>,
+    /// The client the app shows it for: checked against the prescription's.
+    #[serde(default)]
+    pub client_id: Option<ClientId>,
     pub outcome: SigningOutcome,
     pub not_given_reason: Option<NotGivenReason>,
     pub note: Option<String>,
@@ -147,12 +150,24 @@ fn unit_of(c: &Client) -> UnitId {
     c.unit_id.unwrap_or(UnitId(uuid::Uuid::nil()))
 }
 
+/// An entry about a signing on the client's trail, as `signing.sign` whichever unit of work
+/// (an online signing, the staff app's sync) judged it.
+fn signing_entry(
+    w: &Change<'_>,
+    outcome: Outcome,
+    grant: Option<&Assignment>,
+    c: &Client,
+) -> vaka_domain::audit::NewAuditEntry {
+    let mut e = w.client_entry(outcome, grant, c);
+    e.action = AuditAction::TaskSigned;
+    e
+}
+
 /// A refusal of a signing by right, audited on the client's trail.
 fn refused_on(w: &Change<'_>, c: &Client, subject: SigningId, e: DomainError) -> Fault {
     match e {
         DomainError::Forbidden { reason } => {
-            let entry = w
-                .client_entry(Outcome::Denied, None, c)
+            let entry = signing_entry(w, Outcome::Denied, None, c)
                 .subject("signing", subject)
                 .details(serde_json::json!({ "reason": reason.id() }).to_string());
             Fault::denied(entry, reason)
@@ -197,6 +212,12 @@ pub(crate) async fn judge_signing(
         .get_prescription(prescription_id)
         .await?
         .ok_or_else(|| Fault::invalid("occasion", DelegationReason::UnknownOccasion))?;
+    if input.client_id.is_some_and(|c| c != p.client_id) {
+        return Err(Fault::invalid(
+            "occasion",
+            DelegationReason::UnknownOccasion,
+        ));
+    }
     let client = w
         .get_client(p.client_id)
         .await?
@@ -307,8 +328,7 @@ pub(crate) async fn judge_signing(
         "deviation": deviation.as_ref().map(|d| d.id),
     })
     .to_string();
-    let e = w
-        .client_entry(Outcome::Success, grant.as_ref(), &client)
+    let e = signing_entry(w, Outcome::Success, grant.as_ref(), &client)
         .subject("signing", signing.id)
         .details(details);
     w.record(e);

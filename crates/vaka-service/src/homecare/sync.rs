@@ -43,6 +43,8 @@ pub enum RecordKind {
     VisitEnd,
     VisitTasks,
     VisitNote,
+    /// A prescribed task signed during the visit (`crate::delegation::signing`).
+    Signing,
 }
 
 impl RecordKind {
@@ -52,6 +54,7 @@ impl RecordKind {
             RecordKind::VisitEnd => "visit_end",
             RecordKind::VisitTasks => "visit_tasks",
             RecordKind::VisitNote => "visit_note",
+            RecordKind::Signing => "signing",
         }
     }
 
@@ -61,6 +64,7 @@ impl RecordKind {
             "visit_end" => RecordKind::VisitEnd,
             "visit_tasks" => RecordKind::VisitTasks,
             "visit_note" => RecordKind::VisitNote,
+            "signing" => RecordKind::Signing,
             _ => return None,
         })
     }
@@ -82,6 +86,8 @@ pub struct SyncRecord {
     pub manual_reason: Option<ManualReason>,
     pub tasks: Option<Vec<CareTask>>,
     pub note: Option<String>,
+    /// What a `signing` record signs (its id is the record's).
+    pub signing: Option<crate::delegation::signing::SigningInput>,
 }
 
 /// A record as it came: read, or not readable (which field was wrong).
@@ -257,11 +263,19 @@ impl Services {
                                             None,
                                         )
                                     });
-                                    e.action = AuditAction::VisitRecorded;
+                                    let (action, subject) = if r.kind == RecordKind::Signing {
+                                        (AuditAction::TaskSigned, ("signing", r.id.to_string()))
+                                    } else {
+                                        (
+                                            AuditAction::VisitRecorded,
+                                            ("visit", r.visit_id.to_string()),
+                                        )
+                                    };
+                                    e.action = action;
                                     if e.client_id.is_none() {
                                         e = e.client(r.client_id);
                                     }
-                                    e = e.subject("visit", r.visit_id).details(
+                                    e = e.subject(subject.0, subject.1).details(
                                         serde_json::json!({
                                             "record": r.id,
                                             "kind": r.kind.code(),
@@ -383,6 +397,55 @@ macro_rules! refuse_if {
     };
 }
 
+/// A `signing` record: judged as an online signing is, at the phone's time (as the timing rule
+/// judges it), its delegation checked again at receipt.
+async fn signing(
+    w: &mut Change<'_>,
+    r: &SyncRecord,
+    batch: &SyncBatch,
+    received: Timestamp,
+    rule: vaka_domain::homecare::visit::TimingRule,
+) -> StepResult {
+    let Some(s) = &r.signing else {
+        return Ok(Err(Refusal::of(
+            "signing",
+            vaka_domain::reason::InputReason::Required,
+        )));
+    };
+    let t = timing(rule, r.device_time, received, batch.sent_at);
+    let input = crate::delegation::signing::SigningInput {
+        id: vaka_domain::ids::SigningId(r.id.0),
+        client_id: Some(r.client_id),
+        ..s.clone()
+    };
+    match crate::delegation::signing::judge_signing(w, &input, t.at).await {
+        Ok(done) if done.duplicate => Ok(Ok(Step::Duplicate)),
+        Ok(_) => Ok(Ok(Step::Stored(t))),
+        Err(Fault::Denied(d) | Fault::Refused(d)) => Ok(Err(Refusal {
+            field: String::new(),
+            reason: d.reason,
+            entry: Some(d.entry),
+        })),
+        Err(Fault::Error(ServiceError::Invalid { field, reason })) => Ok(Err(Refusal {
+            field: field.into_owned(),
+            reason,
+            entry: None,
+        })),
+        Err(Fault::Error(ServiceError::Conflict(reason) | ServiceError::Forbidden(reason))) => {
+            Ok(Err(Refusal {
+                field: String::new(),
+                reason,
+                entry: None,
+            }))
+        }
+        Err(Fault::Error(ServiceError::NotFound(what))) => Ok(Err(Refusal::of(
+            what,
+            vaka_domain::reason::DelegationReason::UnknownOccasion,
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
 /// One record's work.
 async fn record(
     w: &mut Change<'_>,
@@ -396,6 +459,9 @@ async fn record(
     // The same record again: in this batch, or stored by an earlier sync.
     if !cache.seen.insert(r.id) {
         return Ok(Ok(Step::Duplicate));
+    }
+    if r.kind == RecordKind::Signing {
+        return signing(w, r, batch, received, rule).await;
     }
     if let Some(old) = w.get_visit_record(r.id).await? {
         if old.visit_id != r.visit_id || old.worker != ctx.principal.user_id {
@@ -481,7 +547,8 @@ async fn record(
             RecordKind::VisitNote => {
                 v.note = refuse_if!(check_note(r.note.as_deref()));
             }
-            RecordKind::VisitStart => {}
+            // A start is stored below; a signing never comes this far (see `signing`).
+            RecordKind::VisitStart | RecordKind::Signing => {}
         }
         w.update_visit(&v).await?;
         v

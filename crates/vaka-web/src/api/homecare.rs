@@ -8,17 +8,19 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vaka_domain::delegation::{NotGivenReason, SigningOutcome};
 use vaka_domain::homecare::CareTask;
 use vaka_domain::homecare::plan::{VisitPlan, weekday_code};
 use vaka_domain::homecare::visit::{
     CorrectionField, CorrectionReason, EvidenceKind, ManualReason, Stamp, Visit, VisitKind,
 };
 use vaka_domain::ids::{
-    ClientId, CorrectionId, DecisionId, DeviceId, OrganisationId, UnitId, UserId, VisitId,
-    VisitPlanId, VisitRecordId,
+    ClientId, CorrectionId, DecisionId, DeviceId, OrganisationId, PrescriptionId, SigningId,
+    UnitId, UserId, VisitId, VisitPlanId, VisitRecordId,
 };
 use vaka_domain::nfc::TagTap;
 use vaka_domain::reason::{InputReason, Reason};
+use vaka_service::delegation::signing::SigningInput;
 use vaka_service::homecare::manage::{CorrectionInput, UnitVisits, VisitDetail, VisitLine};
 use vaka_service::homecare::plans::VisitPlanInput;
 use vaka_service::homecare::sync::{
@@ -231,7 +233,7 @@ pub struct SyncRecordDto {
     pub id: VisitRecordId,
     /// The record's place in the app's outbox (records are applied in this order).
     pub seq: i64,
-    /// `visit_start`, `visit_end`, `visit_tasks` or `visit_note`.
+    /// `visit_start`, `visit_end`, `visit_tasks`, `visit_note` or `signing`.
     pub kind: String,
     #[schema(value_type = String, format = Uuid)]
     pub visit_id: VisitId,
@@ -250,6 +252,27 @@ pub struct SyncRecordDto {
     /// Without a tag: `no_nfc_phone`, `tag_broken`, `tag_missing`, `system_down`, `forgot`.
     pub manual_reason: Option<ManualReason>,
     pub tasks: Option<Vec<CareTask>>,
+    pub note: Option<String>,
+    /// For a `signing` record: what is signed (the record's id is the signing's).
+    pub signing: Option<SigningRecordDto>,
+}
+
+/// A prescribed task signed during a visit.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SigningRecordDto {
+    /// The scheduled occasion, `{prescription}/{YYYY-MM-DD}/{HH:MM}`; absent for an as-needed
+    /// task.
+    pub occasion: Option<String>,
+    /// The as-needed prescription, when `occasion` is absent.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub prescription_id: Option<PrescriptionId>,
+    /// `given`, `partly_given`, `not_given`, `cannot_take`, `sent_with_client`,
+    /// `stock_count_wrong`, `as_needed_given` (a "given" after the window is stored as
+    /// `given_late`).
+    pub outcome: SigningOutcome,
+    /// With `not_given`: `refused`, `not_at_home`, `in_hospital`, `other`.
+    pub not_given_reason: Option<NotGivenReason>,
     pub note: Option<String>,
 }
 
@@ -362,6 +385,15 @@ fn item(v: serde_json::Value) -> SyncItem {
         manual_reason: dto.manual_reason,
         tasks: dto.tasks,
         note: dto.note,
+        signing: dto.signing.map(|g| SigningInput {
+            id: SigningId(dto.id.0),
+            occasion: g.occasion,
+            prescription_id: g.prescription_id,
+            client_id: Some(dto.client_id),
+            outcome: g.outcome,
+            not_given_reason: g.not_given_reason,
+            note: g.note,
+        }),
     })
 }
 

@@ -6,6 +6,7 @@
 pub mod alarms;
 pub mod app_device;
 pub mod audit;
+pub mod delegation;
 pub mod directory;
 pub mod homecare;
 pub mod keys;
@@ -66,6 +67,7 @@ impl FromRequestParts<AppState> for Api {
         (name = "supervision", description = "Night supervision: look-ins, outcomes and dispatches"),
         (name = "alarms", description = "Safety alarms: the alarm centre's queue, steps and the responders' list"),
         (name = "homecare", description = "Home care: the staff app's day and sync, visit plans, corrections, approval and lock dates"),
+        (name = "delegation", description = "Delegated health-care tasks: a client's signing list in the staff app (signings travel in the app's sync)"),
         (name = "keys", description = "Digital keys: unlocking through online locks, capabilities for offline locks, key access"),
         (name = "me", description = "The caller"),
         (name = "app", description = "The staff app's login on a phone: device key and PIN")
@@ -349,6 +351,10 @@ pub fn register(r: Routes) -> Routes {
         .api(
             Access::Permission(Permission::VisitRegister),
             routes!(homecare::confirm_week),
+        )
+        .api(
+            Access::Permission(Permission::TaskSign),
+            routes!(delegation::client_signings),
         )
         .api(
             Access::Permission(Permission::VisitRegister),
