@@ -104,10 +104,34 @@ pub const WORDS: &[&str] = &[
     "staffapp-week_not_over",
     "staffapp-week_offline",
     "staffapp-week_failed",
+    "staffapp-record-signing",
+    "staffapp-signings_none",
+    "staffapp-sign_queued",
+    "staffapp-sign_saved",
+    "staffapp-no_delegation",
+    "staffapp-sign_state-open",
+    "staffapp-sign_state-missed",
+    "staffapp-sign_state-upcoming",
+    "staffapp-sign_state-signed",
+    "staffapp-sign_reason_needed",
+    "staffapp-sign_note_needed",
+    "staffapp-sign_flagged",
+    "staffapp-sign_late",
+    "staffapp-sign_refused",
+    "staffapp-signings_offline",
+    "staffapp-as_needed_count",
 ];
 
 /// The reason areas whose refusals the app may meet: the visit's sync, its tag and its door.
-const REASON_AREAS: &[&str] = &["homecare-", "nfc-", "tag-", "key-", "lock-", "input-"];
+const REASON_AREAS: &[&str] = &[
+    "homecare-",
+    "nfc-",
+    "tag-",
+    "key-",
+    "lock-",
+    "input-",
+    "delegation-",
+];
 
 /// The refusals of the PIN login (of the login's reasons, only these reach the app).
 const PIN_REASONS: &[&str] = &["auth-pin-too-weak", "auth-app-device-needs-session"];
@@ -134,6 +158,41 @@ fn task_words(t: Tr) -> String {
     serde_json::Value::Object(words).to_string()
 }
 
+/// The outcomes a care worker signs in the app (code, words), in the order offered: "as-needed
+/// given" is the as-needed task's own button, and "given late" is the server's to record.
+fn signing_outcomes(t: Tr) -> Vec<(&'static str, String)> {
+    use vaka_domain::delegation::SigningOutcome as O;
+    [
+        O::Given,
+        O::PartlyGiven,
+        O::NotGiven,
+        O::CannotTake,
+        O::SentWithClient,
+        O::StockCountWrong,
+    ]
+    .iter()
+    .map(|o| (o.code(), t.code("signing_outcome", o.code())))
+    .collect()
+}
+
+/// Why a task was not given (code, words).
+fn not_given_reasons(t: Tr) -> Vec<(&'static str, String)> {
+    vaka_domain::delegation::NotGivenReason::ALL
+        .iter()
+        .map(|r| (r.code(), t.code("not_given_reason", r.code())))
+        .collect()
+}
+
+/// Every outcome's words by code (a signing the server recorded is shown by its outcome).
+fn outcome_words(t: Tr) -> String {
+    let words: serde_json::Map<String, serde_json::Value> =
+        vaka_domain::delegation::SigningOutcome::ALL
+            .iter()
+            .map(|o| (o.code().to_owned(), t.code("signing_outcome", o.code()).into()))
+            .collect();
+    serde_json::Value::Object(words).to_string()
+}
+
 /// Why a visit may be started or ended without reading the tag (the domain's reason codes).
 fn manual_reasons(t: Tr) -> Vec<(&'static str, String)> {
     ManualReason::ALL
@@ -155,6 +214,12 @@ pub struct ShellPage {
     pub tasks_words: String,
     /// The manual reasons: (code, words).
     pub reasons: Vec<(&'static str, String)>,
+    /// The outcomes offered when signing a task: (code, words).
+    pub outcomes: Vec<(&'static str, String)>,
+    /// Why a task was not given: (code, words).
+    pub not_given: Vec<(&'static str, String)>,
+    /// Every outcome's words by code, as JSON.
+    pub outcome_words: String,
     /// `vaka demo`: the app may offer a simulated tag where the phone cannot read one.
     pub demo: bool,
 }
@@ -173,6 +238,9 @@ async fn shell(req: Req) -> PageResult {
         reasons_words: reason_words(t),
         tasks_words: task_words(t),
         reasons: manual_reasons(t),
+        outcomes: signing_outcomes(t),
+        not_given: not_given_reasons(t),
+        outcome_words: outcome_words(t),
         demo: !req.state.demo_logins.is_empty(),
     };
     Ok(render(StatusCode::OK, &page))

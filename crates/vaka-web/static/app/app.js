@@ -12,6 +12,8 @@
   var REASONS = JSON.parse(body.getAttribute("data-reasons") || "{}");
   /** The care tasks' names, by code. */
   var TASKS = JSON.parse(body.getAttribute("data-tasks") || "{}");
+  /** The signing outcomes' words, by code. */
+  var OUTCOMES = JSON.parse(body.getAttribute("data-outcomes") || "{}");
   var LANG = document.documentElement.lang || "sv";
   var DEMO = body.hasAttribute("data-demo");
   var TODAY_URL = "/api/v1/app/today";
@@ -110,6 +112,13 @@
     /** The server's answer for that week (`/api/v1/app/weeks/…`), `{ monday, data, loading,
      * failed }`. Not kept on the phone: the week is shown only with a connection. */
     weekView: null,
+    /** Each client's signing list of the day as the server last gave it (kept in IndexedDB
+     * as `signings:<client>`), by client id. */
+    signings: {},
+    /** What this phone signed and has not yet seen in the server's list (kept as
+     * `signed:<target>`): `{ outcome, device_time, record }` by occasion key (or
+     * `asneeded:<prescription>:<record>`). */
+    signed: {},
   };
 
   function keyOf(item) {
@@ -203,16 +212,21 @@
     $("#pin-later").addEventListener("click", function () { state.pinLater = true; render(); });
     $("#pin-forget").addEventListener("click", pinForget);
     $("#week-confirm-btn").addEventListener("click", confirmWeek);
+    $("#signing-list").addEventListener("submit", signSubmit);
+    $("#signing-list").addEventListener("change", signChange);
     setOnline(navigator.onLine);
     setInterval(function () {
       if (navigator.onLine && state.outbox.some(function (e) { return e.status === "queued"; })) flush();
     }, RETRY_MS);
 
-    Promise.all([O.getState("today"), O.statesUnder("visit:"), O.getMeta("last_sync"), O.getMeta("device_key")]).then(function (r) {
+    Promise.all([O.getState("today"), O.statesUnder("visit:"), O.getMeta("last_sync"), O.getMeta("device_key"),
+      O.statesUnder("signings:"), O.statesUnder("signed:")]).then(function (r) {
       state.today = r[0] || null;
       r[1].forEach(function (kv) { state.local[kv[0].slice("visit:".length)] = kv[1]; });
       state.lastSync = r[2] || null;
       state.deviceKey = r[3] || null;
+      r[4].forEach(function (kv) { if (kv[1]) state.signings[kv[0].slice("signings:".length)] = kv[1]; });
+      r[5].forEach(function (kv) { if (kv[1]) state.signed[kv[0].slice("signed:".length)] = kv[1]; });
       return loadOutbox();
     }).then(function () {
       route();
@@ -248,6 +262,8 @@
             state.today = null;
             state.local = {};
             state.sent = [];
+            state.signings = {};
+            state.signed = {};
           }) : Promise.resolve();
           return forget.then(function () { return O.putMeta("user", me.user_id); });
         });
@@ -270,7 +286,7 @@
         if (today && Array.isArray(today.visits)) {
           today.fetched_at = new Date().toISOString();
           state.today = today;
-          return O.putState("today", today).then(pruneLocal);
+          return O.putState("today", today).then(pruneLocal).then(refreshSignings);
         }
       })
       .then(function () { state.fetching = false; render(); }, function () { state.fetching = false; render(); });
@@ -309,6 +325,7 @@
   function noteOutcome(outcome) {
     if (outcome.auth === false) state.auth = false;
     else if (outcome.sent > 0) state.auth = true;
+    if (outcome.sent > 0 && Object.keys(state.signed).length) refreshSignings().then(render);
     if (outcome.sent > 0) state.lastSync = new Date().toISOString();
     if (outcome.error && navigator.onLine === false) setOnline(false);
   }
@@ -508,7 +525,7 @@
   function renderVisit(key) {
     var item = key ? itemByKey(key) : null;
     var msg = $("#visit-msg");
-    var parts = ["#step", "#tasks-form", "#note-form", ".app-facts", ".app-marks", "#lock"];
+    var parts = ["#step", "#tasks-form", "#note-form", ".app-facts", ".app-marks", "#lock", "#signings"];
     if (!item) {
       $("#visit-h").textContent = w("staffapp-title");
       parts.forEach(function (p) { $(p).hidden = true; });
@@ -605,6 +622,7 @@
     $("#note-form button").disabled = !underWay;
 
     $("#lock").hidden = !(item.lock && item.lock.id) || st === "ended";
+    renderSignings(item);
   }
 
   function renderOutbox() {
@@ -664,6 +682,255 @@
     el.className = "app-msg" + (kind ? " " + kind : "");
     el.textContent = text || "";
     el.setAttribute("data-said", text ? "1" : "");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Signings: the client's delegated tasks of the day, signed into the outbox.
+
+  function clientIds() {
+    var seen = {};
+    items().forEach(function (i) { if (i.client && i.client.id) seen[i.client.id] = true; });
+    return Object.keys(seen);
+  }
+
+  /** Fetches each of today's clients' signing lists and keeps them on the phone (for a visit
+   * without a network). A client whose list cannot be had keeps the one kept before. */
+  function refreshSignings() {
+    var ids = clientIds();
+    var date = (state.today && state.today.date) || "";
+    return Promise.all(ids.map(function (id) {
+      var url = "/api/v1/app/clients/" + encodeURIComponent(id) + "/signings" + (date ? "?date=" + encodeURIComponent(date) : "");
+      return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+        .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+        .then(function (list) {
+          if (!list || !Array.isArray(list.occasions)) return;
+          list.fetched_at = new Date().toISOString();
+          state.signings[id] = list;
+          return O.putState("signings:" + id, list);
+        });
+    })).then(pruneSigned);
+  }
+
+  /** A phone's signing is forgotten once the server's list shows it (or it was refused and
+   * discarded: its record is neither waiting nor refused any more). */
+  function pruneSigned() {
+    var onServer = {};
+    Object.keys(state.signings).forEach(function (id) {
+      (state.signings[id].occasions || []).forEach(function (o) {
+        if (o.signing) onServer[o.occasion] = true;
+      });
+      (state.signings[id].as_needed || []).forEach(function (a) {
+        (a.signed_today || []).forEach(function (s) { onServer["asneeded:" + a.prescription_id + ":" + s.id] = true; });
+      });
+    });
+    var waiting = {};
+    state.outbox.forEach(function (e) { waiting[e.id] = true; });
+    var drops = Object.keys(state.signed).filter(function (k) {
+      return onServer[k] || !waiting[state.signed[k].record];
+    });
+    drops.forEach(function (k) { delete state.signed[k]; });
+    return Promise.all(drops.map(function (k) { return O.putState("signed:" + k, undefined); }));
+  }
+
+  /** The record of a phone's signing in the outbox, if it is still there. */
+  function outboxEntry(id) {
+    return state.outbox.filter(function (e) { return e.id === id; })[0] || null;
+  }
+
+  /** Where an occasion stands now, by the phone's clock: as the server's list does it. */
+  function occasionState(o) {
+    if (o.signing) return "signed";
+    var now = Date.now();
+    if (now < Date.parse(o.opens)) return "upcoming";
+    if (now <= Date.parse(o.closes)) return "open";
+    return "missed";
+  }
+
+  var STATE_RANK = { open: 0, missed: 1, upcoming: 2, signed: 3 };
+
+  function renderSignings(item) {
+    var section = $("#signings");
+    var list = item.client ? state.signings[item.client.id] : null;
+    var ul = $("#signing-list");
+    var status = $("#signings-status");
+    if (!list || ((list.occasions || []).length === 0 && (list.as_needed || []).length === 0)) {
+      section.hidden = !list;
+      ul.textContent = "";
+      status.textContent = list ? w("staffapp-signings_none") : "";
+      return;
+    }
+    section.hidden = false;
+    status.className = "app-msg";
+    status.textContent = navigator.onLine === false ? fill(w("staffapp-signings_offline"), time(list.fetched_at)) : "";
+    // What the form being filled in holds survives a redraw (the outbox redraws the view).
+    var open = document.activeElement && document.activeElement.closest && document.activeElement.closest("#signing-list form");
+    if (open && ul.getAttribute("data-for") === item.client.id) return;
+    ul.textContent = "";
+    ul.setAttribute("data-for", item.client.id);
+    var rows = (list.occasions || []).map(function (o) {
+      var mine = state.signed[o.occasion];
+      var entry = mine ? outboxEntry(mine.record) : null;
+      var st = mine && !(entry && entry.status === "refused") ? "signed" : occasionState(o);
+      return { o: o, st: st, mine: mine, entry: entry };
+    });
+    rows.sort(function (a, b) {
+      return (STATE_RANK[a.st] - STATE_RANK[b.st]) || String(a.o.opens).localeCompare(String(b.o.opens));
+    });
+    rows.forEach(function (r) {
+      var li = document.createElement("li");
+      li.className = "app-signing";
+      li.setAttribute("data-occasion", r.o.occasion);
+      li.setAttribute("data-state", r.st);
+      var head = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = r.o.time + " " + r.o.task_name;
+      head.appendChild(strong);
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(badge(w("staffapp-sign_state-" + r.st), r.st === "missed" ? "bad" : r.st === "open" ? "warn" : r.st === "signed" ? "ok" : "muted"));
+      li.appendChild(head);
+      if (r.o.instruction) {
+        var ins = document.createElement("p");
+        ins.className = "hint";
+        ins.textContent = r.o.instruction;
+        li.appendChild(ins);
+      }
+      var note = document.createElement("p");
+      note.className = "app-msg";
+      if (r.o.signing) {
+        note.textContent = (OUTCOMES[r.o.signing.outcome] || r.o.signing.outcome) + " · " + time(r.o.signing.signed_at) +
+          (r.o.signing.flagged ? " · " + w("staffapp-sign_flagged") : "");
+        li.appendChild(note);
+      } else if (r.st === "signed" && r.mine) {
+        note.textContent = (OUTCOMES[r.mine.outcome] || r.mine.outcome) + " · " + time(r.mine.device_time) + " · " + w("staffapp-sign_queued");
+        li.appendChild(note);
+      } else {
+        if (r.entry && r.entry.status === "refused") {
+          note.className = "app-msg bad";
+          var why = reasonText(r.entry.reason);
+          note.textContent = w("staffapp-sign_refused") + (why ? ": " + why : "");
+          li.appendChild(note);
+        }
+        if (r.o.may_sign && r.st !== "upcoming") {
+          li.appendChild(signForm("sign-form-proto", { occasion: r.o.occasion }));
+        } else if (!r.o.may_sign) {
+          var none = document.createElement("p");
+          none.className = "hint";
+          none.textContent = w("staffapp-no_delegation");
+          li.appendChild(none);
+        }
+      }
+      ul.appendChild(li);
+    });
+    (list.as_needed || []).forEach(function (a) {
+      var li = document.createElement("li");
+      li.className = "app-signing";
+      li.setAttribute("data-as-needed", a.prescription_id);
+      var head = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = a.task_name;
+      head.appendChild(strong);
+      var queued = Object.keys(state.signed).filter(function (k) { return k.indexOf("asneeded:" + a.prescription_id + ":") === 0; }).length;
+      head.appendChild(document.createTextNode(" " + fill(w("staffapp-as_needed_count"), (a.signed_today || []).length + queued)));
+      li.appendChild(head);
+      if (a.instruction) {
+        var ins = document.createElement("p");
+        ins.className = "hint";
+        ins.textContent = a.instruction;
+        li.appendChild(ins);
+      }
+      if (a.may_sign) li.appendChild(signForm("as-needed-proto", { prescription: a.prescription_id }));
+      else {
+        var none = document.createElement("p");
+        none.className = "hint";
+        none.textContent = w("staffapp-no_delegation");
+        li.appendChild(none);
+      }
+      ul.appendChild(li);
+    });
+  }
+
+  function signForm(proto, target) {
+    var form = $("#" + proto).content.firstElementChild.cloneNode(true);
+    if (target.occasion) form.setAttribute("data-occasion", target.occasion);
+    if (target.prescription) form.setAttribute("data-prescription", target.prescription);
+    return form;
+  }
+
+  /** "Not given" asks why. */
+  function signChange(e) {
+    var form = e.target.closest && e.target.closest("form.app-sign");
+    if (!form || e.target.name !== "outcome") return;
+    var reason = form.querySelector("[data-reason]");
+    if (reason) reason.hidden = e.target.value !== "not_given";
+  }
+
+  var NEEDS_NOTE = { partly_given: true, stock_count_wrong: true, as_needed_given: true };
+
+  /** Signs into the outbox; the server judges it when it arrives (the delegation again). */
+  function signSubmit(e) {
+    var form = e.target.closest && e.target.closest("form.app-sign");
+    if (!form) return;
+    e.preventDefault();
+    var item = currentItem();
+    if (!item || !item.client) return;
+    var occasion = form.getAttribute("data-occasion");
+    var prescription = form.getAttribute("data-prescription");
+    var outcomeEl = form.querySelector("[name=outcome]");
+    var outcome = outcomeEl ? outcomeEl.value : "as_needed_given";
+    var reasonEl = form.querySelector("[name=not_given_reason]");
+    var reason = reasonEl && outcome === "not_given" ? reasonEl.value : "";
+    var noteEl = form.querySelector("[name=note]");
+    var note = noteEl ? noteEl.value.trim() : "";
+    if (outcome === "not_given" && !reason) {
+      reasonEl.setAttribute("aria-invalid", "true");
+      reasonEl.focus();
+      sayAt(form, w("staffapp-sign_reason_needed"));
+      return;
+    }
+    if ((NEEDS_NOTE[outcome] || reason === "other") && !note) {
+      noteEl.setAttribute("aria-invalid", "true");
+      noteEl.focus();
+      sayAt(form, w("staffapp-sign_note_needed"));
+      return;
+    }
+    var key = keyOf(item);
+    var v = visitOf(item);
+    var local = null;
+    if (!v.id) {
+      // Signed before the visit was started: the visit's id is made now, for both.
+      v.id = O.uuid();
+      local = Object.assign({}, state.local[key] || {}, { visit_id: v.id });
+    }
+    var signing = { outcome: outcome };
+    if (occasion) signing.occasion = occasion; else signing.prescription_id = prescription;
+    if (reason) signing.not_given_reason = reason;
+    if (note) signing.note = note;
+    var record = baseRecord(item, v);
+    record.kind = "signing";
+    record.signing = signing;
+    (local ? saveLocal(key, local) : Promise.resolve()).then(function () {
+      return O.add(record);
+    }).then(function (entry) {
+      var target = occasion || "asneeded:" + prescription + ":" + entry.id;
+      var mine = { outcome: outcome, device_time: entry.record.device_time, record: entry.id };
+      state.signed[target] = mine;
+      return O.putState("signed:" + target, mine);
+    }).then(function () {
+      if (document.activeElement) document.activeElement.blur();
+      say(w("staffapp-sign_saved"), "ok");
+      return loadOutbox();
+    }).then(kick, function () { say(w("staffapp-error"), "bad"); });
+  }
+
+  function sayAt(form, text) {
+    var p = form.querySelector(".app-msg");
+    if (!p) {
+      p = document.createElement("p");
+      p.setAttribute("role", "status");
+      form.appendChild(p);
+    }
+    p.className = "app-msg bad";
+    p.textContent = text;
   }
 
   // ---------------------------------------------------------------------------------------
