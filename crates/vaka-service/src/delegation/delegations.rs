@@ -703,6 +703,59 @@ impl Services {
     }
 }
 
+/// Ends by itself every delegation of `user` still running: when the account ends (`left`),
+/// or, when a role is removed, those of units where the user no longer holds the role their
+/// side needs (signing as the care worker, delegating as the licensed person). Returns how many
+/// ended (the caller's audit entry says so).
+pub(crate) async fn end_delegations_of(
+    w: &mut crate::door::Change<'_>,
+    user: UserId,
+    left: bool,
+) -> WorkResult<usize> {
+    let now = to_db_precision(w.now());
+    let tz = tz();
+    let assignments = if left {
+        Vec::new()
+    } else {
+        w.list_assignments(user).await?
+    };
+    let mut ended = 0;
+    for d in w.list_delegations_of_user(user).await? {
+        if d.status(now, &tz).is_over() {
+            continue;
+        }
+        let Some(party) = d.party_of(user) else {
+            continue;
+        };
+        let event = if left {
+            vaka_domain::delegation::DelegationEvent::Left { party, at: now }
+        } else {
+            let Some(unit) = w.get_unit(d.terms.unit_id).await? else {
+                continue;
+            };
+            let needed = match party {
+                Party::Recipient => Permission::TaskSign,
+                Party::Delegator => Permission::DelegationManage,
+            };
+            let still = assignments.iter().any(|a| {
+                a.role.has(needed)
+                    && match a.scope() {
+                        RoleScope::Unit(u) => u == unit.id,
+                        RoleScope::Organisation(o) => o == unit.organisation_id,
+                        RoleScope::Everything => true,
+                    }
+            });
+            if still {
+                continue;
+            }
+            vaka_domain::delegation::DelegationEvent::ChangedUnit { party, at: now }
+        };
+        w.insert_delegation_event(d.id, &event).await?;
+        ended += 1;
+    }
+    Ok(ended)
+}
+
 /// A delegation with its names; each named client read is recorded on the client's trail.
 async fn view_of<'a>(
     r: &mut impl Work<'a>,

@@ -129,6 +129,8 @@ pub struct UnitSigningList {
 #[derive(Debug, Clone)]
 pub struct DeviationView {
     pub deviation: Deviation,
+    /// Opened because the delegation had ended when the signing reached the server.
+    pub flagged: bool,
     pub client_name: String,
     pub task_name: String,
     pub signer_name: String,
@@ -314,7 +316,21 @@ pub(crate) async fn judge_signing(
     }
     let list = task_types(w.reads()).await?;
     let (_, medication) = task_of_list(&list, &p);
-    let deviation = Deviation::opened_by(&signing, p.id, p.prescribed_by, medication);
+    // A medication not given opens a deviation; so does a signing whose delegation ended
+    // before it reached the server: the prescribing person follows either up.
+    let deviation =
+        Deviation::opened_by(&signing, p.id, p.prescribed_by, medication).or_else(|| {
+            signing.flagged.then(|| Deviation {
+                id: DeviationId::new(),
+                signing_id: signing.id,
+                client_id: signing.client_id,
+                prescription_id: p.id,
+                outcome: signing.outcome,
+                assigned_to: p.prescribed_by,
+                opened_at: signing.received_at,
+                state: DeviationState::Open,
+            })
+        });
     if let Some(d) = &deviation {
         w.insert_deviation(d).await?;
     }
@@ -671,6 +687,7 @@ impl Services {
                         .subject("deviation", d.id);
                     r.record(e);
                     out.push(DeviationView {
+                        flagged: s.flagged,
                         client_name: c.name.clone(),
                         task_name,
                         signer_name: names.user(r, s.signer).await?,

@@ -348,12 +348,16 @@ impl Services {
                 let tokens = w.revoke_user_tokens(id, DbInstant::new(now)).await?;
                 w.revoke_user_app_devices(id, DbInstant::new(now)).await?;
                 let keys = crate::keys::revoke_user_grants(w, id).await?;
+                // Leaving ends one's delegations, either side, at once.
+                let delegations =
+                    crate::delegation::delegations::end_delegations_of(w, id, true).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("user", id).details(
                         serde_json::json!({
                             "sessions_ended": sessions,
                             "tokens_revoked": tokens,
                             "lock_grants_revoked": keys.len(),
+                            "delegations_ended": delegations,
                         })
                         .to_string(),
                     )

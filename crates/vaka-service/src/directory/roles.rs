@@ -109,8 +109,17 @@ impl Services {
                 // Removed from a unit: the user's outstanding lock grants end with it (a new
                 // unlock is decided on the roles left).
                 let keys = crate::keys::revoke_user_grants(w, user).await?;
+                // Moved from a unit: delegations of that unit end with it.
+                let delegations =
+                    crate::delegation::delegations::end_delegations_of(w, user, false).await?;
+                let mut details = serde_json::json!({
+                    "role": a.role.code(), "organisation": a.organisation_id, "unit": a.unit_id,
+                });
+                if delegations > 0 {
+                    details["delegations_ended"] = delegations.into();
+                }
                 w.succeeded(Some(&grant), |e| {
-                    e.subject("user", user).details(role_details(a))
+                    e.subject("user", user).details(details.to_string())
                 });
                 Ok(keys)
             })

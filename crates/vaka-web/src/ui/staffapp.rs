@@ -188,7 +188,12 @@ fn outcome_words(t: Tr) -> String {
     let words: serde_json::Map<String, serde_json::Value> =
         vaka_domain::delegation::SigningOutcome::ALL
             .iter()
-            .map(|o| (o.code().to_owned(), t.code("signing_outcome", o.code()).into()))
+            .map(|o| {
+                (
+                    o.code().to_owned(),
+                    t.code("signing_outcome", o.code()).into(),
+                )
+            })
             .collect();
     serde_json::Value::Object(words).to_string()
 }

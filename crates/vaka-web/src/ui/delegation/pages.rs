@@ -181,7 +181,15 @@ async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResul
                 id: d.deviation.id.to_string(),
                 client: d.client_name,
                 task: d.task_name,
-                outcome: t.code("signing_outcome", d.deviation.outcome.code()),
+                outcome: if d.flagged {
+                    format!(
+                        "{} ({})",
+                        t.code("signing_outcome", d.deviation.outcome.code()),
+                        t.t("sign-mark-flagged")
+                    )
+                } else {
+                    t.code("signing_outcome", d.deviation.outcome.code())
+                },
                 signer: d.signer_name,
                 at: local_time(d.signed_at),
                 note: d.note.unwrap_or_default(),
