@@ -1,0 +1,178 @@
+// Delegated tasks as a nurse and a care worker meet them in `vaka demo`: the nurse delegates
+// insulin to the care worker for one client (a delegation longer than a year is refused beside
+// its field), both sign with their second factor, the nurse prescribes it at two times; the
+// care worker signs the first during the visit in the staff app on a phone, offline, and it
+// syncs; the nurse revokes the delegation, and the worker's next signing (made offline from the
+// list the phone kept) is refused at sync; the client's signing history shows the signing, and
+// its PDF downloads.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { withDemo, loggedIn, PHONE, DESKTOP, englishOn } from "../lib/vaka.mjs";
+import { today } from "../lib/staffapp.mjs";
+
+let demo;
+let browser;
+withDemo((d, b) => {
+  demo = d;
+  browser = b;
+});
+
+const hm = new Intl.DateTimeFormat("sv-SE", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Stockholm" });
+const ymd = new Intl.DateTimeFormat("sv-SE", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Stockholm" });
+
+/** The number of records waiting in the app's outbox, as it shows it. */
+async function waiting(page) {
+  return Number(await page.locator("#outbox-count").getAttribute("data-queued"));
+}
+
+test("a nurse delegates insulin and both sign; the care worker signs it offline during the visit and it syncs; after revocation the next signing is refused; the history shows it", async () => {
+  // The care worker's phone, and a client of one of today's visits.
+  const worker = await loggedIn(browser, demo, "carestaff", PHONE);
+  const visits = await today(worker, demo);
+  const item = visits.find((v) => v.client && v.visit === null);
+  assert.ok(item, "a visit today not yet started");
+  const client = item.client;
+  const me = await (await worker.request.get(`${demo.url}/api/v1/me`)).json();
+
+  // The nurse finds the unit whose clients include the client.
+  const nurse = await loggedIn(browser, demo, "nurse", DESKTOP);
+  await nurse.goto(`${demo.url}/delegation`);
+  await nurse.getByRole("heading", { name: "Delegeringar och signering" }).waitFor();
+  assert.deepEqual(await englishOn(nurse), []);
+  const units = await nurse.locator("#units a").evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(units.length > 0, "the nurse follows up units");
+  let unitUrl = null;
+  for (const u of units) {
+    await nurse.goto(u);
+    if (await nurse.locator("#delegation-clients label", { hasText: client.name }).count()) {
+      unitUrl = u;
+      break;
+    }
+  }
+  assert.ok(unitUrl, `a unit of ${client.name}`);
+  const from = ymd.format(new Date());
+
+  // Bad input: a delegation longer than a year is refused beside its field; nothing is made.
+  const form = nurse.locator("#delegation");
+  const fill = async (to) => {
+    await form.getByLabel("Insats").selectOption({ label: "Insulin" });
+    await form.getByLabel("Medarbetare").selectOption({ label: me.display_name });
+    await form.locator("#delegation-clients label", { hasText: client.name }).getByRole("checkbox").check();
+    await form.getByLabel("Till").fill(to);
+    await form.getByLabel("Undervisning").check();
+    await form.getByLabel("Praktisk genomgång").check();
+    await form.getByRole("button", { name: "Besluta delegeringen" }).click();
+  };
+  // Two years on: past the last day a delegation from today may have.
+  await fill(`${Number(from.slice(0, 4)) + 2}-01-01`);
+  await nurse.locator("#delegation-to-error").waitFor();
+  assert.match(await nurse.locator("#delegation-to-error").textContent(), /år/);
+  const registerBefore = await nurse.locator("#register tbody tr").count();
+
+  // The delegation: decided, then signed by the nurse (her login is a fresh second factor).
+  await fill("");
+  await nurse.waitForURL(/\/delegation\/[0-9a-f-]{36}\?ok=deleg-created$/);
+  const delegationUrl = nurse.url().replace(/\?.*$/, "");
+  await nurse.locator("#delegation-status", { hasText: "Väntar på signatur" }).waitFor();
+  await nurse.getByRole("button", { name: "Signera" }).click();
+  await nurse.getByText("Din signatur är registrerad.").waitFor();
+  await nurse.locator("#delegation-status", { hasText: "väntar på medarbetaren" }).waitFor();
+
+  // The care worker signs it too, on the phone.
+  await worker.goto(`${demo.url}/delegation`);
+  const mine = worker.locator("#mine tr", { hasText: "Du ska signera" });
+  await mine.getByRole("link", { name: "Insulin" }).click();
+  await worker.getByRole("button", { name: "Signera" }).click();
+  await worker.getByText("Din signatur är registrerad.").waitFor();
+  await worker.locator("#delegation-status", { hasText: "Gäller" }).waitFor();
+  assert.deepEqual(await englishOn(worker), []);
+  await nurse.goto(unitUrl);
+  assert.equal(await nurse.locator("#register tbody tr").count(), registerBefore + 1);
+
+  // The nurse prescribes insulin for the client at two times whose windows are open now.
+  const now = new Date();
+  const t1 = hm.format(now);
+  const t2 = hm.format(new Date(now.getTime() + 60_000));
+  await nurse.goto(`${demo.url}/clients/${client.id}/prescriptions`);
+  const presc = nurse.locator("#prescription");
+  // Bad input: neither times nor as needed.
+  await presc.getByLabel("Insats").selectOption({ label: "Insulin" });
+  await presc.getByLabel("Instruktion").fill("10 E Novorapid subkutant");
+  await presc.getByRole("button", { name: "Spara ordinationen" }).click();
+  await nurse.locator("#prescription-times-error").waitFor();
+  await presc.getByLabel("Insats").selectOption({ label: "Insulin" });
+  await presc.getByLabel("Instruktion").fill("10 E Novorapid subkutant");
+  await presc.getByLabel("Tider").fill(`${t1}, ${t2}`);
+  await presc.getByRole("button", { name: "Spara ordinationen" }).click();
+  await nurse.getByText("Ordinationen är sparad.").waitFor();
+  await nurse.locator("#prescriptions tr", { hasText: `${t1}, ${t2}` }).waitFor();
+
+  // The staff app: the visit shows the client's signings, what is due first.
+  await worker.goto(`${demo.url}/app`);
+  await worker.getByRole("heading", { name: "Dagens besök" }).waitFor();
+  await worker.evaluate(() => navigator.serviceWorker.ready);
+  await worker.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await worker.locator(`a.app-visit[data-key="${item.plan_id}/${item.date}"]`).click();
+  await worker.getByRole("heading", { name: client.name }).waitFor();
+  const first = worker.locator(".app-signing", { hasText: `${t1} Insulin` });
+  const second = worker.locator(".app-signing", { hasText: `${t2} Insulin` });
+  await first.getByText("Att signera").waitFor();
+  await second.getByText("Att signera").waitFor();
+  assert.deepEqual(await englishOn(worker), []);
+
+  // Offline: the first is signed "given" into the outbox, and syncs when the network is back.
+  const ctx = worker.context();
+  await ctx.setOffline(true);
+  await first.getByRole("button", { name: "Signera" }).click();
+  await first.getByText("Signerad, väntar på att skickas").waitFor();
+  assert.equal(await waiting(worker), 1);
+  await ctx.setOffline(false);
+  await worker.waitForFunction(() => document.querySelector("#outbox-count").dataset.queued === "0", null, { timeout: 15000 });
+  await first.getByText(/^Given · /).waitFor({ timeout: 15000 });
+  let list = await (await worker.request.get(`${demo.url}/api/v1/app/clients/${client.id}/signings`)).json();
+  const signed = list.occasions.find((o) => o.time === t1);
+  assert.equal(signed.signing?.outcome, "given");
+  assert.equal(signed.signing?.flagged, false);
+
+  // The nurse revokes the delegation: it ends at once.
+  await nurse.goto(delegationUrl);
+  nurse.once("dialog", (dlg) => dlg.accept());
+  await nurse.getByLabel("Skäl").selectOption({ label: "Behovet har upphört" });
+  await nurse.getByRole("button", { name: "Återkalla" }).click();
+  await nurse.getByText("Delegeringen är återkallad och gäller inte längre.").waitFor();
+  await nurse.locator("#delegation-status", { hasText: "Återkallad" }).waitFor();
+
+  // The phone still holds the list from before; signed offline after the revocation, the
+  // second occasion is refused when it reaches the server, and the app says so.
+  await ctx.setOffline(true);
+  await second.getByRole("button", { name: "Signera" }).click();
+  await second.getByText("Signerad, väntar på att skickas").waitFor();
+  await ctx.setOffline(false);
+  const refused = worker.locator("#refused li", { hasText: "Signering" });
+  await refused.waitFor({ timeout: 15000 });
+  await second.getByText("Signeringen togs inte emot").waitFor();
+  list = await (await worker.request.get(`${demo.url}/api/v1/app/clients/${client.id}/signings`)).json();
+  const refusedOccasion = list.occasions.find((o) => o.time === t2);
+  assert.equal(refusedOccasion.signing, null, "the refused signing was not stored");
+  assert.equal(refusedOccasion.may_sign, false, "no valid delegation any more");
+
+  // The client's signing history: the signing with its signer; the PDF for the health record.
+  await nurse.goto(`${demo.url}/clients/${client.id}/signings`);
+  await nurse.getByRole("heading", { name: `Signeringshistorik: ${client.name}` }).waitFor();
+  const row = nurse.locator("tbody tr", { hasText: t1 }).filter({ hasText: "Insulin" });
+  await row.getByText("Given").waitFor();
+  await row.getByText(me.display_name).waitFor();
+  assert.deepEqual(await englishOn(nurse), []);
+  const pdfHref = await nurse.getByRole("link", { name: "Ladda ner PDF" }).getAttribute("href");
+  const pdf = await nurse.request.get(new URL(pdfHref, demo.url).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()["content-type"], "application/pdf");
+  const bytes = await pdf.body();
+  assert.equal(bytes.subarray(0, 5).toString("latin1"), "%PDF-");
+  const csv = await nurse.request.get(new URL(pdfHref.replace("format=pdf", "format=csv"), demo.url).href);
+  assert.equal(csv.status(), 200);
+  const lines = (await csv.text()).trim().split("\n");
+  assert.ok(lines.some((l) => l.includes(`,${t1},`) && l.includes(",given,")), lines.join("\n"));
+  await worker.context().close();
+  await nurse.context().close();
+});
