@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use vaka_domain::ids::UserId;
 use vaka_service::delegation::missed::MissedCall;
@@ -143,10 +143,8 @@ impl Mailer {
         }
         body.push('\n');
         match &self.link {
-            Some(link) => body.push_str(&tr.message(
-                "mail-missed-link",
-                &[("link", Arg::from(link.as_str()))],
-            )),
+            Some(link) => body
+                .push_str(&tr.message("mail-missed-link", &[("link", Arg::from(link.as_str()))])),
             None => body.push_str(&tr.t("mail-missed-login")),
         }
         body.push_str("\n\n");

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use uuid::Uuid;
+use vaka_domain::client::Protection;
 use vaka_domain::delegation::signing::SignedTarget;
 use vaka_domain::delegation::{
     CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationTerms, Deviation,
@@ -19,7 +20,6 @@ use vaka_domain::delegation::{
     Prescription, PrescriptionTerms, Profession, RevocationReason, Scope, Signing, SigningDraft,
     SigningOutcome, SigningWindow, TaskType, TaskTypeCode, Validity,
 };
-use vaka_domain::client::Protection;
 use vaka_domain::ids::{
     ClientId, DelegationId, DeviationId, PrescriptionId, SigningId, UnitId, UserId,
 };

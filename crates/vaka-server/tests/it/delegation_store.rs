@@ -648,7 +648,10 @@ async fn prescriptions_of_a_unit_day(app: TestApp) {
         assert!(!a.protected);
     }
     assert_eq!(
-        active.iter().find(|a| a.prescription.id == insulin.id).map(|a| &a.prescription),
+        active
+            .iter()
+            .find(|a| a.prescription.id == insulin.id)
+            .map(|a| &a.prescription),
         Some(&insulin)
     );
     assert_eq!(

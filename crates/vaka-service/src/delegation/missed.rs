@@ -227,9 +227,8 @@ async fn user<'u>(
     cache: &'u mut HashMap<UserId, Option<UserAccount>>,
     id: UserId,
 ) -> StoreResult<Option<&'u UserAccount>> {
-    if !cache.contains_key(&id) {
-        let u = r.get_user(id).await?;
-        cache.insert(id, u);
+    if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(id) {
+        e.insert(r.get_user(id).await?);
     }
     Ok(cache.get(&id).and_then(Option::as_ref))
 }
@@ -399,17 +398,16 @@ async fn overview(
     let mut rows = Vec::with_capacity(shown.len());
     for (f, grant) in shown {
         let o = f.occasion;
-        let client_name = match clients.get(&o.client_id) {
-            Some(n) => n.clone(),
-            None => {
-                let Some(summary) = r.get_client_summary(o.client_id).await? else {
-                    continue;
-                };
-                let e = r.summary_entry(Outcome::Success, Some(&grant), &summary);
-                r.record(e);
-                clients.insert(o.client_id, summary.name.clone());
-                summary.name
-            }
+        let client_name = if let Some(n) = clients.get(&o.client_id) {
+            n.clone()
+        } else {
+            let Some(summary) = r.get_client_summary(o.client_id).await? else {
+                continue;
+            };
+            let e = r.summary_entry(Outcome::Success, Some(&grant), &summary);
+            r.record(e);
+            clients.insert(o.client_id, summary.name.clone());
+            summary.name
         };
         let mut made = Vec::new();
         for c in calls.get(&o.key).into_iter().flatten() {
