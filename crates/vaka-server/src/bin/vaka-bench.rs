@@ -1194,6 +1194,7 @@ impl Bench {
                         manual_reason: Some(ManualReason::NoNfcPhone),
                         tasks: (kind == RecordKind::VisitEnd).then(|| vec![CareTask::PersonalCare]),
                         note: None,
+                        signing: None,
                     }));
                 }
             }
