@@ -100,60 +100,11 @@ impl Mailer {
             .email
             .parse()
             .map_err(|_| anyhow::anyhow!("the recipient's stored address is not one"))?;
-        let tr = Tr::new(Lang::Sv);
-        let unit = |c: &MissedCall| {
-            c.unit_name
-                .clone()
-                .unwrap_or_else(|| tr.t("mail-missed-no-unit").into_owned())
-        };
-        let time = |c: &MissedCall| vaka_domain::delegation::prescription::hhmm(c.time);
-        let subject = match calls {
-            [one] => tr.message(
-                "mail-missed-subject-one",
-                &[
-                    ("task", Arg::from(one.task_name.as_str())),
-                    ("time", Arg::from(time(one))),
-                    ("unit", Arg::from(unit(one))),
-                ],
-            ),
-            many => tr.message("mail-missed-subject-many", &[("count", many.len().into())]),
-        };
-        let mut body = String::new();
-        body.push_str(&tr.message("mail-missed-intro", &[("count", calls.len().into())]));
-        body.push_str("\n\n");
-        for c in calls.iter().take(MAX_LINES) {
-            body.push_str("- ");
-            body.push_str(&tr.message(
-                "mail-missed-line",
-                &[
-                    ("date", Arg::from(c.date.to_string())),
-                    ("time", Arg::from(time(c))),
-                    ("task", Arg::from(c.task_name.as_str())),
-                    ("unit", Arg::from(unit(c))),
-                ],
-            ));
-            body.push('\n');
-        }
-        if calls.len() > MAX_LINES {
-            body.push_str(&tr.message(
-                "mail-missed-more",
-                &[("count", (calls.len() - MAX_LINES).into())],
-            ));
-            body.push('\n');
-        }
-        body.push('\n');
-        match &self.link {
-            Some(link) => body
-                .push_str(&tr.message("mail-missed-link", &[("link", Arg::from(link.as_str()))])),
-            None => body.push_str(&tr.t("mail-missed-login")),
-        }
-        body.push_str("\n\n");
-        body.push_str(&tr.t("mail-missed-footer"));
-        body.push('\n');
+        let (subject, body) = text(calls, self.link.as_deref());
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(subject.into_owned())
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .context("building the message")
@@ -192,5 +143,137 @@ impl Mailer {
             tracing::info!(messages = sent.messages, "missed-signing e-mails sent");
         }
         sent
+    }
+}
+
+/// The subject and the plain-text body of one recipient's message about `calls` (in Swedish).
+fn text(calls: &[&MissedCall], link: Option<&str>) -> (String, String) {
+    let tr = Tr::new(Lang::Sv);
+    let unit = |c: &MissedCall| {
+        c.unit_name
+            .clone()
+            .unwrap_or_else(|| tr.t("mail-missed-no-unit").into_owned())
+    };
+    let time = |c: &MissedCall| vaka_domain::delegation::prescription::hhmm(c.time);
+    let subject = match calls {
+        [one] => tr.message(
+            "mail-missed-subject-one",
+            &[
+                ("task", Arg::from(one.task_name.as_str())),
+                ("time", Arg::from(time(one))),
+                ("unit", Arg::from(unit(one))),
+            ],
+        ),
+        many => tr.message("mail-missed-subject-many", &[("count", many.len().into())]),
+    };
+    let mut body = String::new();
+    body.push_str(&tr.message("mail-missed-intro", &[("count", calls.len().into())]));
+    body.push_str("\n\n");
+    for c in calls.iter().take(MAX_LINES) {
+        body.push_str("- ");
+        body.push_str(&tr.message(
+            "mail-missed-line",
+            &[
+                ("date", Arg::from(c.date.to_string())),
+                ("time", Arg::from(time(c))),
+                ("task", Arg::from(c.task_name.as_str())),
+                ("unit", Arg::from(unit(c))),
+            ],
+        ));
+        body.push('\n');
+    }
+    if calls.len() > MAX_LINES {
+        body.push_str(&tr.message(
+            "mail-missed-more",
+            &[("count", (calls.len() - MAX_LINES).into())],
+        ));
+        body.push('\n');
+    }
+    body.push('\n');
+    match link {
+        Some(link) => body.push_str(&tr.message("mail-missed-link", &[("link", Arg::from(link))])),
+        None => body.push_str(&tr.t("mail-missed-login")),
+    }
+    body.push_str("\n\n");
+    body.push_str(&tr.t("mail-missed-footer"));
+    body.push('\n');
+    (subject.into_owned(), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::{date, time};
+    use vaka_domain::delegation::{OccasionKey, TaskTypeCode};
+    use vaka_domain::ids::PrescriptionId;
+
+    fn call(to: UserId, t: jiff::civil::Time, unit: Option<&str>) -> MissedCall {
+        let key = OccasionKey {
+            prescription_id: PrescriptionId::new(),
+            date: date(2026, 12, 3),
+            time: t,
+        };
+        MissedCall {
+            key,
+            step: 0,
+            recipient: to,
+            email: "sjukskoterska@kommun.test".into(),
+            unit_name: unit.map(str::to_owned),
+            task_type: TaskTypeCode::parse("eye_drops").unwrap(),
+            task_name: "Ögondroppar".into(),
+            date: key.date,
+            time: t,
+            due: "2026-12-03T07:00:00Z".parse().unwrap(),
+            called_at: "2026-12-03T08:30:00Z".parse().unwrap(),
+        }
+    }
+
+    /// One message per recipient; several occasions are counted and listed in time order, a
+    /// client without a unit says so, and without `public_url` the text says to log in.
+    #[test]
+    fn one_message_per_recipient_listing_its_occasions() {
+        let mailer = Mailer::new("smtp://127.0.0.1:2525", "Vaka <vaka@kommun.test>", None).unwrap();
+        let (a, b) = (UserId::new(), UserId::new());
+        let mut late = call(a, time(20, 0, 0, 0), None);
+        late.due = "2026-12-03T19:00:00Z".parse().unwrap();
+        let calls = vec![
+            late.clone(),
+            call(a, time(8, 0, 0, 0), Some("Norr 1")),
+            call(b, time(8, 0, 0, 0), Some("Norr 1")),
+        ];
+        assert_eq!(mailer.messages(&calls).len(), 2);
+
+        let mut for_a: Vec<&MissedCall> = calls.iter().filter(|c| c.recipient == a).collect();
+        for_a.sort_by_key(|c| (c.due, c.key));
+        let (subject, body) = text(&for_a, None);
+        assert_eq!(subject, "2 missade signeringar");
+        assert!(
+            body.starts_with(
+                "2 signeringar har inte gjorts inom sina tidsfönster:\n\n\
+                 - 2026-12-03 kl. 08:00: Ögondroppar, Norr 1\n\
+                 - 2026-12-03 kl. 20:00: Ögondroppar, ingen enhet\n\n\
+                 Logga in i Vaka för att se vem det gäller och följa upp.\n"
+            ),
+            "{body}"
+        );
+        let (subject, body) = text(&for_a[..1], Some("https://vaka.kommun.test"));
+        assert_eq!(subject, "Missad signering: Ögondroppar kl. 08:00 (Norr 1)");
+        assert!(
+            body.contains("följa upp: https://vaka.kommun.test\n"),
+            "{body}"
+        );
+    }
+
+    /// A long list is cut, and the rest counted.
+    #[test]
+    fn a_long_list_is_cut() {
+        let a = UserId::new();
+        let calls: Vec<MissedCall> = (0..60)
+            .map(|_| call(a, time(8, 0, 0, 0), Some("Norr 1")))
+            .collect();
+        let refs: Vec<&MissedCall> = calls.iter().collect();
+        let (_, body) = text(&refs, None);
+        assert_eq!(body.matches("\n- ").count(), MAX_LINES);
+        assert!(body.contains("… och 10 till."), "{body}");
     }
 }
