@@ -80,6 +80,17 @@ pub struct Config {
     /// Also send each audit checkpoint to this syslog socket (e.g. `/dev/log`, which journald
     /// reads too); none by default.
     pub audit_checkpoint_syslog: Option<PathBuf>,
+    /// The SMTP server that e-mails notices of missed signings, as lettre reads it:
+    /// `smtp://127.0.0.1:25`, `smtp://relay.example.se?tls=required`,
+    /// `smtps://user:password@relay.example.se`. None by default: no e-mail.
+    #[serde(deserialize_with = "read_smtp_url")]
+    pub smtp_url: Option<String>,
+    /// The sender of those e-mails (`Vaka <vaka@kommun.se>`); required with `smtp_url`.
+    #[serde(deserialize_with = "read_mail_from")]
+    pub mail_from: Option<String>,
+    /// The address people open Vaka at (`https://vaka.kommun.se`), for the link in e-mails;
+    /// none by default (the e-mail then only says to log in).
+    pub public_url: Option<String>,
 }
 
 /// `log_format`: how log lines are written.
@@ -186,6 +197,33 @@ fn write_check_times<S: Serializer>(times: &[Time], s: S) -> Result<S::Ok, S::Er
     s.serialize_str(&text.join(","))
 }
 
+fn read_smtp_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty());
+    if let Some(url) = &raw {
+        // The URL may hold a password: the error never repeats it.
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.trim()).map_err(|_| {
+            serde::de::Error::custom(
+                "not an SMTP URL such as \"smtp://127.0.0.1:25\" or \"smtps://relay.example.se\"",
+            )
+        })?;
+    }
+    Ok(raw.map(|u| u.trim().to_owned()))
+}
+
+fn read_mail_from<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty());
+    if let Some(from) = &raw {
+        from.trim()
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "{from:?} is not an e-mail address such as \"Vaka <vaka@kommun.se>\""
+                ))
+            })?;
+    }
+    Ok(raw.map(|f| f.trim().to_owned()))
+}
+
 /// The names of the settings, as they appear in `vaka.toml` and (upper-cased, with `VAKA_`)
 /// in the environment.
 const SETTINGS: &[&str] = &[
@@ -212,6 +250,9 @@ const SETTINGS: &[&str] = &[
     "lock_signing_key",
     "audit_checkpoint_dir",
     "audit_checkpoint_syslog",
+    "smtp_url",
+    "mail_from",
+    "public_url",
 ];
 
 impl Default for Config {
@@ -240,6 +281,9 @@ impl Default for Config {
             lock_signing_key: None,
             audit_checkpoint_dir: None,
             audit_checkpoint_syslog: None,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
         }
     }
 }
@@ -420,6 +464,8 @@ mod tests {
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
         assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
+        assert_eq!(v["smtp_url"], serde_json::Value::Null);
+        assert_eq!(v["mail_from"], serde_json::Value::Null);
     }
 
     #[test]
@@ -521,6 +567,14 @@ mod tests {
             (
                 "sia_listen = \":7100\"",
                 "sia_listen: expected an IP address and port",
+            ),
+            (
+                "smtp_url = \"http://relay.example.se\"",
+                "smtp_url: not an SMTP URL",
+            ),
+            (
+                "mail_from = \"vaka at kommun\"",
+                "mail_from: \"vaka at kommun\" is not an e-mail address",
             ),
         ];
         for (line, want) in cases {

@@ -10,6 +10,7 @@ pub mod demo_homecare;
 pub mod demo_registry;
 pub mod demo_tags;
 pub mod files;
+pub mod mailer;
 pub mod secrets;
 pub mod serve;
 pub mod simulate;

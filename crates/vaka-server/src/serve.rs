@@ -76,6 +76,11 @@ pub async fn run(
         spawn_metrics(addr, state.clone()).await;
     }
     let jobs = spawn_supervision_jobs(state.clone());
+    let mailer = crate::mailer::Mailer::from_config(cfg)?;
+    if mailer.is_none() {
+        tracing::info!("no smtp_url: missed signings are shown in Vaka, not e-mailed");
+    }
+    let missed = spawn_missed_signing_job(state.services.clone(), mailer);
     let alarms = match cfg.sia_listen {
         Some(addr) => Some(
             start_alarm_receiver(&addr.to_string(), state.services.clone(), AlarmJobs::Run).await?,
@@ -93,6 +98,8 @@ pub async fn run(
     .context("server failed")?;
     jobs.abort();
     let _ = jobs.await;
+    missed.abort();
+    let _ = missed.await;
     if let Some(a) = alarms {
         a.stop(&state.services).await;
     }
@@ -215,6 +222,32 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "moving the night's tasks failed"),
+            }
+        }
+    })
+}
+
+/// The missed-signing job: every 30 s the scan calls whoever is due for occasions whose window
+/// closed unsigned, and, when SMTP is configured, e-mails them. A failed scan or send is logged
+/// and the next tick tries again (a call is recorded once, so nothing is called twice).
+pub fn spawn_missed_signing_job(
+    services: Services,
+    mailer: Option<crate::mailer::Mailer>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match services.scan_missed_signings().await {
+                Ok(report) => {
+                    if let Some(m) = &mailer
+                        && !report.calls.is_empty()
+                    {
+                        m.send(&report.calls).await;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the missed-signing scan failed"),
             }
         }
     })

@@ -9,7 +9,7 @@ use vaka_domain::delegation::{
 };
 use vaka_domain::ids::{ClientId, DelegationId, DeviationId, PrescriptionId, SigningId, UnitId};
 use vaka_store::delegation::{
-    DelegationClientRow, DelegationEventRow, DelegationRow, DeviationRow, EscalationCall,
+    ActivePrescription, ActivePrescriptionRow, DelegationClientRow, DelegationEventRow, DelegationRow, DeviationRow, EscalationCall,
     EscalationCallRow, EventParts, LadderRow, LicenceRecord, LicenceRow, PrescriptionRow,
     SignedTimeRow, SigningRow, TaskTypeRow, assemble_delegations, codes_to_text, ladder_to_json,
     target_parts, times_to_text, validity_parts,
@@ -438,16 +438,20 @@ impl DelegationRead for SqlTx {
         .records()
     }
 
-    async fn list_prescriptions_active_on(&mut self, day: Date) -> StoreResult<Vec<Prescription>> {
+    async fn list_prescriptions_active_on(
+        &mut self,
+        day: Date,
+    ) -> StoreResult<Vec<ActivePrescription>> {
         sqlx::query_as!(
-            PrescriptionRow,
+            ActivePrescriptionRow,
             r#"SELECT p.id as "id!: Uuid", p.client_id as "client_id!: Uuid", p.prescribed_by as "prescribed_by!: Uuid",
                       p.task_type as "task_type!", p.instruction as "instruction!", p.times as "times!",
                       p.as_needed as "as_needed!: bool", p.start_on as "start_on!: DbDate",
                       p.end_on as "end_on?: DbDate", p.window_before as "window_before!: i64",
                       p.window_after as "window_after!: i64", p.created_at as "created_at!: DbInstant",
-                      p.ended_on as "ended_on?: DbDate"
-               FROM prescriptions p
+                      p.ended_on as "ended_on?: DbDate", c.unit_id as "unit_id?: Uuid",
+                      c.protection as "protection!"
+               FROM prescriptions p JOIN clients c ON c.id = p.client_id
                WHERE p.start_on <= $1 AND (p.end_on IS NULL OR p.end_on >= $1)
                  AND (p.ended_on IS NULL OR p.ended_on >= $1)
                ORDER BY p.client_id, p.id"#,

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use uuid::Uuid;
+use vaka_domain::client::Protection;
 use vaka_domain::delegation::signing::SignedTarget;
 use vaka_domain::delegation::{
     CompetenceCheck, CompetenceMethod, Delegation, DelegationEvent, DelegationTerms, Deviation,
@@ -107,6 +108,16 @@ pub struct LicenceRecord {
     pub set_at: Timestamp,
 }
 
+/// A prescription running on a day, with what the missed-signing scan needs of its client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivePrescription {
+    pub prescription: Prescription,
+    /// The client's unit (whose ladder and managers are called), if the client has one.
+    pub unit_id: Option<UnitId>,
+    /// Whether the client's identity is protected (the audit entries about it are flagged).
+    pub protected: bool,
+}
+
 /// A call made for a missed occasion: `user` was called at step `step` of the unit's ladder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EscalationCall {
@@ -193,8 +204,12 @@ pub trait DelegationRead: Send {
         to: Date,
     ) -> StoreResult<Vec<Prescription>>;
 
-    /// Every prescription running on `day` (the missed-signing scan).
-    async fn list_prescriptions_active_on(&mut self, day: Date) -> StoreResult<Vec<Prescription>>;
+    /// Every prescription running on `day`, with its client's unit and protection (the
+    /// missed-signing scan: one statement for the whole municipality).
+    async fn list_prescriptions_active_on(
+        &mut self,
+        day: Date,
+    ) -> StoreResult<Vec<ActivePrescription>>;
 
     async fn get_signing(&mut self, id: SigningId) -> StoreResult<Option<Signing>>;
 
@@ -666,6 +681,56 @@ impl TryFrom<PrescriptionRow> for Prescription {
             },
             created_at: r.created_at.0,
             ended_on: r.ended_on.map(|d| d.0),
+        })
+    }
+}
+
+/// A prescription's row with its client's unit and protection code.
+#[derive(Debug)]
+pub struct ActivePrescriptionRow {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub prescribed_by: Uuid,
+    pub task_type: String,
+    pub instruction: String,
+    pub times: String,
+    pub as_needed: bool,
+    pub start_on: DbDate,
+    pub end_on: Option<DbDate>,
+    pub window_before: i64,
+    pub window_after: i64,
+    pub created_at: DbInstant,
+    pub ended_on: Option<DbDate>,
+    pub unit_id: Option<Uuid>,
+    pub protection: String,
+}
+
+impl TryFrom<ActivePrescriptionRow> for ActivePrescription {
+    type Error = StoreError;
+    fn try_from(r: ActivePrescriptionRow) -> StoreResult<Self> {
+        let protection = code(
+            Protection::from_code(&r.protection),
+            "protection",
+            &r.protection,
+        )?;
+        Ok(ActivePrescription {
+            unit_id: r.unit_id.map(UnitId),
+            protected: protection.is_protected(),
+            prescription: Prescription::try_from(PrescriptionRow {
+                id: r.id,
+                client_id: r.client_id,
+                prescribed_by: r.prescribed_by,
+                task_type: r.task_type,
+                instruction: r.instruction,
+                times: r.times,
+                as_needed: r.as_needed,
+                start_on: r.start_on,
+                end_on: r.end_on,
+                window_before: r.window_before,
+                window_after: r.window_after,
+                created_at: r.created_at,
+                ended_on: r.ended_on,
+            })?,
         })
     }
 }

@@ -23,6 +23,12 @@
 //!   its audit entry committed; the lock taken as online): a night patrol on its shift opens a
 //!   client's lock from `concurrency` tasks at once, `requests` times each, and prints
 //!   percentiles.
+//! - `vaka-bench missed-signings [--database URL] --prescriptions 16667 --runs 7` gives the
+//!   clients of six units `prescriptions` prescribed tasks at six times of one day (100,000
+//!   occasions), signs every other occasion, and times the missed-signing scan late that
+//!   evening: first the scan that calls the nurse and the unit manager for each of the 50,000
+//!   missed occasions at once, then `runs` scans that find them all called (what the job does
+//!   every 30 s), with min/median/max.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -97,6 +103,18 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         requests: usize,
     },
+    /// Prescribe tasks, sign half their occasions, and time the missed-signing scan.
+    MissedSignings {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        /// Prescriptions of six times each (16,667: 100,002 occasions).
+        #[arg(long, default_value_t = 16_667)]
+        prescriptions: u64,
+        /// Timed scans after the first.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
     /// Give clients home care and time the staff app's outbox sync.
     SyncVisits {
         /// A fresh database; by default a new SQLite file in a temporary directory.
@@ -168,6 +186,20 @@ async fn main() -> anyhow::Result<()> {
             );
             let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
             bench.unlocks(concurrency, requests).await?;
+            bench.close().await;
+            Ok(())
+        }
+        Command::MissedSignings {
+            database,
+            prescriptions,
+            runs,
+        } => {
+            // Late in the evening of the day: every occasion's window has closed.
+            let clock = vaka_domain::clock::ManualClock::new(
+                "2026-12-03T22:30:00Z".parse().context("a time")?,
+            );
+            let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
+            bench.missed_signings(prescriptions, runs).await?;
             bench.close().await;
             Ok(())
         }
@@ -1162,6 +1194,7 @@ impl Bench {
                         manual_reason: Some(ManualReason::NoNfcPhone),
                         tasks: (kind == RecordKind::VisitEnd).then(|| vec![CareTask::PersonalCare]),
                         note: None,
+                        signing: None,
                     }));
                 }
             }
@@ -1304,6 +1337,208 @@ impl Bench {
                 pct(1.0)
             );
         }
+        Ok(())
+    }
+
+    /// Clients in the six units (five prescriptions each), a nurse who prescribes, a manager
+    /// per unit, a care worker who signs every other occasion; then the scans.
+    async fn missed_signings(&self, prescriptions: u64, runs: usize) -> anyhow::Result<()> {
+        use jiff::civil::{date, time};
+        use vaka_domain::delegation::signing::SignedTarget;
+        use vaka_domain::delegation::{
+            CompetenceCheck, CompetenceMethod, Delegation, DelegationTerms, OccasionKey,
+            Prescription, PrescriptionTerms, Scope, Signing, SigningDraft, SigningOutcome,
+            SigningWindow, TaskTypeCode, Validity, default_task_types,
+        };
+        use vaka_domain::ids::{DelegationId, PrescriptionId, SigningId};
+
+        const PER_CLIENT: u64 = 5;
+        const CHUNK: usize = 2_000;
+        let day = date(2026, 12, 3);
+        let times = [
+            time(7, 0, 0, 0),
+            time(9, 0, 0, 0),
+            time(12, 0, 0, 0),
+            time(15, 0, 0, 0),
+            time(18, 0, 0, 0),
+            time(20, 0, 0, 0),
+        ];
+        let started = Instant::now();
+        let clients = prescriptions.div_ceil(PER_CLIENT);
+        self.import(&client_csv(clients)).await?;
+        let (provider, first_unit) = *self.units.first().context("no unit")?;
+        let nurse = bench_user(&self.services, "bench.nurse", Role::Nurse, provider, None).await?;
+        let worker = bench_user(
+            &self.services,
+            "bench.worker",
+            Role::CareStaff,
+            provider,
+            Some(first_unit),
+        )
+        .await?;
+        for (i, (org, unit)) in self.units.iter().enumerate() {
+            bench_user(
+                &self.services,
+                &format!("bench.manager{i}"),
+                Role::UnitManager,
+                *org,
+                Some(*unit),
+            )
+            .await?;
+        }
+        let mut tx = self.store.begin().await?;
+        for t in default_task_types() {
+            tx.upsert_task_type(&t).await?;
+        }
+        let client_ids: Vec<ClientId> = tx
+            .list_clients_in_reach(
+                self.admin.user_id,
+                &vaka_store::ClientQuery {
+                    search: None,
+                    searched: false,
+                    limit: i64::try_from(clients).unwrap_or(i64::MAX),
+                    offset: 0,
+                },
+            )
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        // The signings' delegation (its rules are not what is timed here).
+        let delegation = Delegation {
+            id: DelegationId::new(),
+            terms: DelegationTerms {
+                task_type: TaskTypeCode::parse("medication").map_err(|e| anyhow::anyhow!("{e}"))?,
+                delegator: nurse.user_id,
+                recipient: worker.user_id,
+                unit_id: first_unit,
+                scope: Scope::WholeUnit,
+                validity: Validity::Period {
+                    from: date(2026, 12, 1),
+                    to: date(2027, 5, 31),
+                },
+                competence: Some(CompetenceCheck {
+                    methods: vec![CompetenceMethod::Teaching],
+                    checked_on: date(2026, 12, 1),
+                    note: None,
+                }),
+            },
+            decided_at: "2026-12-01T09:00:00Z".parse()?,
+            delegator_signed_at: Some("2026-12-01T09:00:00Z".parse()?),
+            recipient_signed_at: Some("2026-12-01T09:00:00Z".parse()?),
+            events: vec![],
+        };
+        tx.insert_delegation(&delegation).await?;
+        tx.commit(&[]).await?;
+        let codes = [
+            "medication",
+            "insulin",
+            "eye_drops",
+            "wound_care",
+            "compression_stockings",
+        ];
+        let mut all = Vec::new();
+        for i in 0..prescriptions {
+            let client = client_ids[usize::try_from(i / PER_CLIENT)?];
+            let code = codes[usize::try_from(i % PER_CLIENT)?];
+            all.push(Prescription {
+                id: PrescriptionId::new(),
+                client_id: client,
+                prescribed_by: nurse.user_id,
+                terms: PrescriptionTerms {
+                    task_type: TaskTypeCode::parse(code).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    instruction: format!("Ordination {i}"),
+                    times: times.to_vec(),
+                    as_needed: false,
+                    start: day,
+                    end: Some(day),
+                    window: SigningWindow::default(),
+                },
+                created_at: "2026-12-01T12:00:00Z".parse()?,
+                ended_on: None,
+            });
+        }
+        let mut signings = Vec::new();
+        let mut n = 0u64;
+        for p in &all {
+            for t in times {
+                n += 1;
+                if n.is_multiple_of(2) {
+                    signings.push(Signing {
+                        id: SigningId::new(),
+                        target: SignedTarget::Occasion(OccasionKey {
+                            prescription_id: p.id,
+                            date: day,
+                            time: t,
+                        }),
+                        client_id: p.client_id,
+                        signer: worker.user_id,
+                        delegation_id: delegation.id,
+                        draft: SigningDraft {
+                            outcome: SigningOutcome::Given,
+                            not_given_reason: None,
+                            note: None,
+                        },
+                        outcome: SigningOutcome::Given,
+                        late: false,
+                        flagged: false,
+                        signed_at: "2026-12-03T10:00:00Z".parse()?,
+                        received_at: "2026-12-03T10:00:00Z".parse()?,
+                        effect_note: None,
+                        effect_noted_at: None,
+                    });
+                }
+            }
+        }
+        for chunk in all.chunks(CHUNK) {
+            let mut tx = self.store.begin().await?;
+            for p in chunk {
+                tx.insert_prescription(p).await?;
+            }
+            tx.commit(&[]).await?;
+        }
+        for chunk in signings.chunks(CHUNK) {
+            let mut tx = self.store.begin().await?;
+            for s in chunk {
+                tx.insert_signing(s).await?;
+            }
+            tx.commit(&[]).await?;
+        }
+        eprintln!(
+            "{} prescriptions ({} occasions, {} signed) for {} clients in {:.1} s",
+            all.len(),
+            n,
+            signings.len(),
+            client_ids.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let backend = self.store.backend().name();
+        let started = Instant::now();
+        let first = self.services.scan_missed_signings().await?;
+        println!(
+            "first scan: {} missed, {} calls recorded and audited in {:.2} s on {backend}",
+            first.missed,
+            first.calls.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let mut took = Vec::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            let r = self.services.scan_missed_signings().await?;
+            took.push(started.elapsed());
+            anyhow::ensure!(r.calls.is_empty() && r.missed == first.missed, "{r:?}");
+        }
+        took.sort();
+        let ms = |d: Option<&Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+        println!(
+            "scan, all called before: {} runs over {} occasions ({} missed): min {:.0} ms  median {:.0} ms  max {:.0} ms on {backend}",
+            took.len(),
+            n,
+            first.missed,
+            ms(took.first()),
+            ms(took.get(took.len() / 2)),
+            ms(took.last())
+        );
         Ok(())
     }
 

@@ -632,7 +632,28 @@ async fn prescriptions_of_a_unit_day(app: TestApp) {
     );
     let mut all = vec![insulin.id, prn.id, elsewhere.id];
     all.sort();
-    assert_eq!(ids(r.list_prescriptions_active_on(DAY).await.unwrap()), all);
+    let active = r.list_prescriptions_active_on(DAY).await.unwrap();
+    assert_eq!(
+        ids(active.iter().map(|a| a.prescription.clone()).collect()),
+        all
+    );
+    // With the client's unit (the ladder's) and its protection.
+    for a in &active {
+        let unit = if a.prescription.client_id == w.client_a1 {
+            w.a1
+        } else {
+            w.a2
+        };
+        assert_eq!(a.unit_id, Some(unit));
+        assert!(!a.protected);
+    }
+    assert_eq!(
+        active
+            .iter()
+            .find(|a| a.prescription.id == insulin.id)
+            .map(|a| &a.prescription),
+        Some(&insulin)
+    );
     assert_eq!(
         ids(r
             .list_prescriptions_for_unit_on(w.a1, date(2026, 11, 24))

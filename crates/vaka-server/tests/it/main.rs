@@ -24,6 +24,7 @@ mod import;
 mod lists;
 mod locks;
 mod login;
+mod missed_signings;
 mod night;
 mod operations;
 mod page_walk;

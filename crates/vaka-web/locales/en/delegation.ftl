@@ -182,3 +182,18 @@ occasion_state-signed = Signed
 profession-nurse = Nurse
 profession-occupational_therapist = Occupational therapist
 profession-physiotherapist = Physiotherapist
+
+# The e-mail of missed signings (plain text). It leaves the system: never the client, only the
+# unit, the task and the time, and where to look.
+mail-missed-subject-one = Missed signing: { $task } at { $time } ({ $unit })
+mail-missed-subject-many = { $count } missed signings
+mail-missed-intro = { $count ->
+    [one] A signing was not made within its window:
+   *[other] { $count } signings were not made within their windows:
+}
+mail-missed-line = { $date } at { $time }: { $task }, { $unit }
+mail-missed-more = … and { $count } more.
+mail-missed-link = Log in to Vaka to see whom it concerns and follow up: { $link }
+mail-missed-login = Log in to Vaka to see whom it concerns and follow up.
+mail-missed-footer = This message was sent automatically by Vaka and holds no details of the client. Do not reply to it.
+mail-missed-no-unit = no unit

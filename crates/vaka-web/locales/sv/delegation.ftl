@@ -182,3 +182,18 @@ occasion_state-signed = Signerad
 profession-nurse = Sjuksköterska
 profession-occupational_therapist = Arbetsterapeut
 profession-physiotherapist = Fysioterapeut
+
+# The e-mail of missed signings (plain text). It leaves the system: never the client, only the
+# unit, the task and the time, and where to look.
+mail-missed-subject-one = Missad signering: { $task } kl. { $time } ({ $unit })
+mail-missed-subject-many = { $count } missade signeringar
+mail-missed-intro = { $count ->
+    [one] En signering har inte gjorts inom sitt tidsfönster:
+   *[other] { $count } signeringar har inte gjorts inom sina tidsfönster:
+}
+mail-missed-line = { $date } kl. { $time }: { $task }, { $unit }
+mail-missed-more = … och { $count } till.
+mail-missed-link = Logga in i Vaka för att se vem det gäller och följa upp: { $link }
+mail-missed-login = Logga in i Vaka för att se vem det gäller och följa upp.
+mail-missed-footer = Meddelandet skickades automatiskt av Vaka och innehåller inga uppgifter om brukaren. Svara inte på det.
+mail-missed-no-unit = ingen enhet
