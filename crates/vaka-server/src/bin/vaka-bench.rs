@@ -1162,6 +1162,7 @@ impl Bench {
                         manual_reason: Some(ManualReason::NoNfcPhone),
                         tasks: (kind == RecordKind::VisitEnd).then(|| vec![CareTask::PersonalCare]),
                         note: None,
+                        signing: None,
                     }));
                 }
             }
