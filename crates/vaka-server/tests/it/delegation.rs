@@ -155,14 +155,17 @@ async fn valid_delegation(
         .sign_delegation(&Ctx::new(&r, &meta), d.id, None)
         .await
         .unwrap();
-    assert_eq!(
-        signed.status(
-            app.clock.now(),
-            &jiff::tz::TimeZone::get("Europe/Stockholm").unwrap()
+    // Signed by both: valid, or waiting for its first day.
+    let status = signed.status(
+        app.clock.now(),
+        &jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+    );
+    assert!(
+        matches!(
+            status,
+            DelegationStatus::Valid { .. } | DelegationStatus::NotYetStarted { .. }
         ),
-        DelegationStatus::Valid {
-            last_day: signed.terms.validity.last_day()
-        }
+        "{status:?}"
     );
     d.id
 }
@@ -1170,6 +1173,254 @@ async fn the_units_lists_and_reports(app: TestApp) {
     assert_eq!(history_reads.len(), 1, "{history_reads:?}");
 }
 
+/// Licences and the task-type list by those who keep them; what never can be delegated; a
+/// one-occasion delegation used up by its signing; the effect of an as-needed dose noted once
+/// by its signer; a prescription ended; the delegation form's lists and a worker's own
+/// delegations.
+async fn licences_task_types_and_the_rest(app: TestApp) {
+    let w = World::build(&app).await;
+    let s = &app.services;
+    let meta = RequestMeta::default();
+    let nurse = w.p("a_nurse");
+    let staff = w.p("a_staff");
+    let st = cli(&app, staff).await;
+    let n = cli(&app, nurse).await;
+    let mgr = cli(&app, w.p("m_manager")).await;
+
+    // Licences: not by a care worker; a bad number; set by the system manager.
+    let licence = |number: &str| LicenceInput {
+        profession: "nurse".into(),
+        number: number.into(),
+    };
+    let r = s
+        .set_licence(&Ctx::new(&st, &meta), staff.id, Some(licence("1234567")))
+        .await;
+    assert_eq!(
+        refusal(r),
+        ("forbidden", "delegation-may-not-manage-task-types")
+    );
+    let r = s
+        .set_licence(&Ctx::new(&mgr, &meta), nurse.id, Some(licence("12a4")))
+        .await;
+    assert_eq!(refusal(r).1, "delegation-licence-number-shape");
+    assert_eq!(
+        s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap(),
+        None
+    );
+    license(&app, &w, nurse).await;
+    let mine = s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap();
+    assert_eq!(
+        mine.map(|l| l.number.as_str().to_owned()),
+        Some("7654321".into())
+    );
+
+    // The task types: the default list; a new one by the system manager, not by a nurse;
+    // assessment can never be one; a retired one takes no new prescriptions.
+    let list = s.task_types(&Ctx::new(&st, &meta)).await.unwrap();
+    assert!(
+        list.iter()
+            .any(|t| t.code.as_str() == "insulin" && t.medication)
+    );
+    let stoma = vaka_domain::delegation::TaskType {
+        code: vaka_domain::delegation::TaskTypeCode::parse("stoma_care").unwrap(),
+        name: "Stomivård".into(),
+        prescribers: vec![vaka_domain::delegation::Profession::Nurse],
+        medication: false,
+        retired: false,
+    };
+    let r = s.save_task_type(&Ctx::new(&n, &meta), stoma.clone()).await;
+    assert_eq!(refusal(r).0, "forbidden");
+    s.save_task_type(&Ctx::new(&mgr, &meta), stoma.clone())
+        .await
+        .unwrap();
+    let list = s.task_types(&Ctx::new(&st, &meta)).await.unwrap();
+    assert_eq!(
+        list.len(),
+        vaka_domain::delegation::default_task_types().len() + 1
+    );
+    let r = s
+        .create_delegation(
+            &Ctx::new(&n, &meta),
+            delegation_to(&w, "assessment", staff, date(2027, 5, 31)),
+        )
+        .await;
+    assert_eq!(refusal(r), ("invalid", "delegation-act-not-delegable"));
+    s.save_task_type(
+        &Ctx::new(&mgr, &meta),
+        vaka_domain::delegation::TaskType {
+            retired: true,
+            ..stoma
+        },
+    )
+    .await
+    .unwrap();
+    let r = s
+        .prescribe(
+            &Ctx::new(&n, &meta),
+            w.client_a1,
+            scheduled("stoma_care", &[at(9, 0)]),
+        )
+        .await;
+    assert_eq!(refusal(r), ("invalid", "delegation-task-type-retired"));
+
+    // The delegation form's lists: A1's workers who sign (not its manager, not the nurse).
+    let units = s.delegation_units(&Ctx::new(&n, &meta)).await.unwrap();
+    assert!(
+        units
+            .iter()
+            .any(|(u, delegates)| u.id == w.a1 && *delegates)
+    );
+    let recipients = s
+        .delegation_recipients(&Ctx::new(&n, &meta), w.a1)
+        .await
+        .unwrap();
+    let ids: Vec<_> = recipients.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, vec![staff.id]);
+    let r = s.delegation_recipients(&Ctx::new(&st, &meta), w.a1).await;
+    assert_eq!(refusal(r).0, "forbidden");
+
+    // A one-occasion delegation for Monday: the worker's list shows it to sign until she has.
+    let p = prescribe(
+        &app,
+        nurse,
+        w.client_a1,
+        scheduled("eye_drops", &[at(8, 0), at(20, 0)]),
+    )
+    .await;
+    let once = valid_delegation(
+        &app,
+        nurse,
+        DelegationInput {
+            one_occasion: true,
+            from: MONDAY,
+            to: None,
+            whole_unit: false,
+            clients: vec![w.client_a1],
+            ..delegation_to(&w, "eye_drops", staff, MONDAY)
+        },
+        staff,
+    )
+    .await;
+    let own = s.my_delegations(&Ctx::new(&st, &meta)).await.unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].delegation.id, once);
+    assert_eq!(own[0].clients, vec![(w.client_a1, "Alma Ettan".to_owned())]);
+    assert!(!own[0].i_must_sign);
+    assert!(!own[0].may_revoke, "the worker may not revoke it");
+    app.clock.set("2026-11-23T07:05:00Z".parse().unwrap());
+    sign(
+        &app,
+        staff,
+        given(SigningId::new(), &occasion(p, MONDAY, at(8, 0))),
+    )
+    .await
+    .unwrap();
+    app.clock.set("2026-11-23T19:05:00Z".parse().unwrap());
+    assert_eq!(
+        refusal(
+            sign(
+                &app,
+                staff,
+                given(SigningId::new(), &occasion(p, MONDAY, at(20, 0)))
+            )
+            .await
+        ),
+        ("forbidden", "delegation-delegation-not-valid"),
+        "used by the morning's signing"
+    );
+    let view = s.delegation(&Ctx::new(&n, &meta), once).await.unwrap();
+    assert_eq!(view.status.code(), "used");
+
+    // An as-needed dose: its effect noted once, by its signer only.
+    let prn = prescribe(
+        &app,
+        nurse,
+        w.client_a1,
+        PrescriptionInput {
+            times: Vec::new(),
+            as_needed: true,
+            ..scheduled("medication", &[])
+        },
+    )
+    .await;
+    valid_delegation(
+        &app,
+        nurse,
+        DelegationInput {
+            from: MONDAY,
+            ..delegation_to(&w, "medication", staff, date(2027, 5, 31))
+        },
+        staff,
+    )
+    .await;
+    let dose = |note: Option<&str>| SigningInput {
+        id: SigningId::new(),
+        occasion: None,
+        prescription_id: Some(prn),
+        client_id: Some(w.client_a1),
+        outcome: SigningOutcome::AsNeededGiven,
+        not_given_reason: None,
+        note: note.map(str::to_owned),
+    };
+    let r = sign(&app, staff, dose(None)).await;
+    assert_eq!(refusal(r).1, "delegation-outcome-note-required");
+    let r = sign(
+        &app,
+        staff,
+        SigningInput {
+            client_id: Some(w.client_a2),
+            ..dose(Some("Oro"))
+        },
+    )
+    .await;
+    assert_eq!(
+        refusal(r).1,
+        "delegation-unknown-occasion",
+        "another client's"
+    );
+    let given_prn = sign(&app, staff, dose(Some("Oro"))).await.unwrap();
+    assert_eq!(given_prn.deviation, None);
+    let other = add_person(&app, &w, "a_staff2", Role::CareStaff).await;
+    let o = cli(&app, &other).await;
+    let r = s
+        .note_signing_effect(&Ctx::new(&o, &meta), given_prn.signing.id, "Lugn")
+        .await;
+    assert_eq!(refusal(r).0, "forbidden");
+    let noted = s
+        .note_signing_effect(
+            &Ctx::new(&st, &meta),
+            given_prn.signing.id,
+            " Lugn efter en timme ",
+        )
+        .await
+        .unwrap();
+    assert_eq!(noted.effect_note.as_deref(), Some("Lugn efter en timme"));
+    let r = s
+        .note_signing_effect(&Ctx::new(&st, &meta), given_prn.signing.id, "Igen")
+        .await;
+    assert_eq!(refusal(r), ("conflict", "delegation-effect-already-noted"));
+
+    // A prescription ended on Tuesday: Wednesday has none of its occasions.
+    let ended = s
+        .end_prescription(&Ctx::new(&n, &meta), p, Some(date(2026, 11, 24)))
+        .await
+        .unwrap();
+    assert_eq!(ended.ended_on, Some(date(2026, 11, 24)));
+    let day = async |d: Date| {
+        s.client_signings(&Ctx::new(&st, &meta), w.client_a1, d)
+            .await
+            .unwrap()
+            .occasions
+            .len()
+    };
+    assert_eq!(day(date(2026, 11, 24)).await, 2);
+    assert_eq!(day(date(2026, 11, 25)).await, 0);
+    let r = s
+        .end_prescription(&Ctx::new(&n, &meta), p, Some(date(2026, 11, 24)))
+        .await;
+    assert_eq!(refusal(r).0, "conflict");
+}
+
 /// `vaka demo`'s delegated tasks (issue 16, item 7): two nurses with licences, delegations to
 /// several care workers (one ending within 30 days, one revoked), prescriptions on a dozen
 /// home-care clients, and the signings of yesterday and today with exactly one occasion
@@ -1302,5 +1553,6 @@ db_tests!(
     a_medication_not_given_opens_a_deviation,
     revocation_takes_effect_at_once,
     the_units_lists_and_reports,
+    licences_task_types_and_the_rest,
     the_demo_has_delegated_tasks,
 );
