@@ -122,8 +122,10 @@ pub async fn seed(
         .await?;
     }
     clock.set(local(decided, at(14, 0))?);
-    // Who signs what in each unit (the first worker insulin and medication, the second
-    // medication and compression stockings).
+    // Who signs what in each unit: the first worker medication and compression stockings,
+    // the second medication and insulin. The first holds no insulin delegation (only one
+    // revoked), so that a newcomer can try delegating insulin to `carestaff` as the issue's
+    // walk-through does, and see her next signing refused once it is revoked.
     let mut signer: HashMap<(UnitId, &str), UserId> = HashMap::new();
     for (k, n) in nurses.iter().enumerate() {
         let (first, second) = match n.workers.as_slice() {
@@ -132,15 +134,15 @@ pub async fn seed(
         };
         let expiring = today.checked_add(20.days())?;
         let mut plan = vec![
-            ("insulin", first, None, false),
+            ("insulin", second, None, false),
             ("medication", first, None, false),
             ("medication", second, None, false),
             // Ends within 30 days: in the list of those to renew.
-            ("compression_stockings", second, Some(expiring), false),
+            ("compression_stockings", first, Some(expiring), false),
         ];
         if k == 0 {
-            // Replaced by the first worker's: revoked the same afternoon.
-            plan.push(("insulin", second, None, true));
+            // Replaced by the second worker's: revoked the same afternoon.
+            plan.push(("insulin", first, None, true));
         }
         for (task, to, last, revoke) in plan {
             let d = past

@@ -1507,6 +1507,19 @@ async fn demo_has_delegated_tasks(app: &TestApp) {
     }
     assert_eq!(revoked, 1);
     assert!(workers.len() >= 4, "several care workers: {workers:?}");
+    // The walk-through delegates insulin to `carestaff` and sees her next signing refused
+    // after revoking it: she holds no other insulin delegation.
+    let mut tx = app.store.begin_read().await.unwrap();
+    let carestaff = tx.get_user_by_username("carestaff").await.unwrap().unwrap();
+    let hers = tx.list_delegations_of_user(carestaff.id).await.unwrap();
+    drop(tx);
+    assert!(hers.iter().any(|d| d.valid_at(now, &tz)), "{hers:?}");
+    assert!(
+        !hers
+            .iter()
+            .any(|d| d.terms.task_type.as_str() == "insulin" && d.valid_at(now, &tz)),
+        "{hers:?}"
+    );
 
     let (mut clients, mut missed, mut late) = (std::collections::HashSet::new(), 0, 0);
     let mut signed = 0;
