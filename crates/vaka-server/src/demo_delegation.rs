@@ -271,7 +271,12 @@ pub async fn seed(
         .map(|(_, o)| o.key);
     let late = due
         .iter()
-        .find(|(_, o)| o.task_type == insulin && o.key.date == yesterday && o.key.time == at(20, 0))
+        .find(|(_, o)| {
+            o.task_type == insulin
+                && o.key.date == yesterday
+                && o.key.time == at(20, 0)
+                && Some(o.key) != missed
+        })
         .map(|(_, o)| o.key);
     for (i, (unit, o)) in due.iter().enumerate() {
         if Some(o.key) == missed {
