@@ -254,25 +254,31 @@ pub async fn seed(
         }
     }
     due.sort_by_key(|(_, o)| (o.due, o.key));
-    // The last occasion whose window has closed is left unsigned; a medication at 12:00
-    // yesterday is not given; one insulin dose yesterday evening is signed late.
+    // In the first nurse's unit (the demo's `nurse` finds them in her lists): the last
+    // occasion whose window has closed is left unsigned; a medication at 12:00 yesterday is
+    // not given; one insulin dose yesterday evening is signed late.
+    let first_unit = nurses[0].unit;
     let missed = due
         .iter()
         .rev()
-        .find(|(_, o)| o.closes < now)
+        .find(|(u, o)| *u == first_unit && o.closes < now)
         .map(|(_, o)| o.key);
     let medication = TaskTypeCode::parse("medication")?;
     let insulin = TaskTypeCode::parse("insulin")?;
     let not_given = due
         .iter()
-        .find(|(_, o)| {
-            o.task_type == medication && o.key.date == yesterday && o.key.time == at(12, 0)
+        .find(|(u, o)| {
+            *u == first_unit
+                && o.task_type == medication
+                && o.key.date == yesterday
+                && o.key.time == at(12, 0)
         })
         .map(|(_, o)| o.key);
     let late = due
         .iter()
-        .find(|(_, o)| {
-            o.task_type == insulin
+        .find(|(u, o)| {
+            *u == first_unit
+                && o.task_type == insulin
                 && o.key.date == yesterday
                 && o.key.time == at(20, 0)
                 && Some(o.key) != missed
