@@ -333,6 +333,14 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
             enrolled: true,
         },
         Spec {
+            username: "lovnurse",
+            name: "Jonas Sjuksköterska",
+            org: 2,
+            role: Role::Nurse,
+            unit: Some(5),
+            enrolled: true,
+        },
+        Spec {
             username: "nightpatrol",
             name: "Johan Natt",
             org: 1,
@@ -519,6 +527,31 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         )
         .await?,
     );
+
+    // Delegated health-care tasks: the two nurses' licences, delegations, prescriptions on a
+    // dozen of the home-care clients and their signings since yesterday.
+    let manager = acting("manager").await?;
+    crate::demo_delegation::seed(
+        services,
+        &manager,
+        &meta,
+        [
+            crate::demo_delegation::Nurse {
+                user: worker("nurse")?,
+                licence_number: "8012345",
+                unit: units[1],
+                workers: vec![worker("carestaff")?, worker("carestaff2")?],
+            },
+            crate::demo_delegation::Nurse {
+                user: worker("lovnurse")?,
+                licence_number: "8023456",
+                unit: units[5],
+                workers: vec![worker("lovstaff")?, worker("lovstaff2")?],
+            },
+        ],
+    )
+    .await
+    .context("the demo's delegated tasks")?;
 
     // The home-care clients' door tags (registered by the home-care demo) get their settings:
     // most of them SUN tags with known keys, so the demo can simulate taps.

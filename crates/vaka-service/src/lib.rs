@@ -151,6 +151,19 @@ impl Services {
         self.clock.now()
     }
 
+    /// These services acting at `clock`'s time: the same store, audit trail and shutdown gate.
+    /// `vaka demo` replays a past day through the real use cases with it (delegations signed,
+    /// prescriptions made and occasions signed when they would have been), so that every rule
+    /// and audit entry is the one a real day gives.
+    #[must_use]
+    pub fn at_clock(&self, clock: Arc<dyn Clock>) -> Services {
+        Services {
+            door: self.door.with_clock(clock.clone()),
+            clock,
+            ..self.clone()
+        }
+    }
+
     /// Checks that the database answers (the readiness probe).
     pub async fn ping(&self) -> ServiceResult<()> {
         Ok(self.door.ping().await?)

@@ -18,6 +18,7 @@ mod bad_input;
 mod cameras;
 mod console;
 mod coverage;
+mod delegation;
 mod delegation_store;
 mod directory;
 mod import;

@@ -20,7 +20,7 @@ use vaka_domain::reason::DelegationReason;
 use vaka_store::DbInstant;
 use vaka_store::values::to_db_precision;
 
-use super::licences::{task_of, task_types};
+use super::licences::{task_of, task_types, task_types_to_refer_to};
 use super::{DELEGATION, tz};
 use crate::door::Work;
 use crate::error::{Fault, WorkResult};
@@ -244,7 +244,7 @@ impl Services {
                 let me = ctx.principal.user_id;
                 let licence = w.get_licence(me).await?;
                 let code = TaskTypeCode::parse(&input.task_type)?;
-                let list = task_types(w.reads()).await?;
+                let list = task_types_to_refer_to(w).await?;
                 let task = task_of(&list, &code, true)?.clone();
                 let recipient = w
                     .get_user(input.recipient)

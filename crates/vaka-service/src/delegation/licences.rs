@@ -15,7 +15,7 @@ use vaka_domain::reason::DelegationReason;
 use vaka_store::{DbInstant, ReadTx};
 
 use super::DELEGATION;
-use crate::door::Work;
+use crate::door::{Change, Work};
 use crate::error::{Fault, WorkResult};
 use crate::{Ctx, ServiceResult, Services};
 
@@ -27,6 +27,21 @@ pub(crate) async fn task_types(r: &mut dyn ReadTx) -> WorkResult<Vec<TaskType>> 
     } else {
         stored
     })
+}
+
+/// The municipality's task types for a change that will refer to one (a delegation, a
+/// prescription): the default list is stored first while none is, as the stored rows are what
+/// those records refer to.
+pub(crate) async fn task_types_to_refer_to(w: &mut Change<'_>) -> WorkResult<Vec<TaskType>> {
+    let stored = w.list_task_types().await?;
+    if !stored.is_empty() {
+        return Ok(stored);
+    }
+    let defaults = default_task_types();
+    for d in &defaults {
+        w.upsert_task_type(d).await?;
+    }
+    Ok(defaults)
 }
 
 /// A task type of the list by code, or a clear refusal (unknown, or retired when `in_use`).
@@ -77,12 +92,8 @@ impl Services {
                     DelegationReason::MayNotManageTaskTypes,
                 )?;
                 t.check()?;
-                if w.list_task_types().await?.is_empty() {
-                    // The first change makes the default list the stored one.
-                    for d in default_task_types() {
-                        w.upsert_task_type(&d).await?;
-                    }
-                }
+                // The first change makes the default list the stored one.
+                task_types_to_refer_to(w).await?;
                 w.upsert_task_type(&t).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("task_type", t.code.as_str()).details(

@@ -15,7 +15,7 @@ use vaka_store::values::to_db_precision;
 
 use super::DELEGATION;
 use super::delegations::judged;
-use super::licences::{task_of, task_types};
+use super::licences::{task_of, task_types, task_types_to_refer_to};
 use crate::door::Work;
 use crate::error::Fault;
 use crate::registry::{client_in_scope_for, day_of, succeeded_on};
@@ -80,7 +80,7 @@ impl Services {
                 .await?;
                 let licence = w.get_licence(ctx.principal.user_id).await?;
                 let code = TaskTypeCode::parse(&input.task_type)?;
-                let list = task_types(w.reads()).await?;
+                let list = task_types_to_refer_to(w).await?;
                 let task = task_of(&list, &code, true)?.clone();
                 let existing = w.list_prescriptions_for_client(client).await?;
                 let terms = PrescriptionTerms {

@@ -248,6 +248,17 @@ pub(crate) async fn judge_signing(
     {
         earlier.push(s);
     }
+    // Outside reach, nothing about the client's signings is answered (not even that an
+    // occasion is signed): refused and audited first. The signer's own repeat is still
+    // answered, so that a phone whose worker lost the reach can empty its outbox.
+    if grant.is_none() && !earlier.iter().any(|s| s.id == input.id && s.signer == me) {
+        return Err(refused_on(
+            w,
+            &client,
+            input.id,
+            DomainError::forbidden(DelegationReason::OutsideReach),
+        ));
+    }
     if let Some(same) = check_repeat(input.id, me, target, &draft, &earlier)? {
         return Ok(SigningResult {
             signing: same.clone(),

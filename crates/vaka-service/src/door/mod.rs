@@ -382,6 +382,15 @@ impl<'a> Work<'a> for Decision<'a> {
 }
 
 impl Door {
+    /// The same door (store, audit appender, shutdown gate) whose units of work happen at
+    /// `clock`'s time.
+    pub(crate) fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            clock,
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self {
             store,
