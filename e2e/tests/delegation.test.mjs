@@ -58,7 +58,7 @@ test("a nurse delegates insulin and both sign; the care worker signs it offline 
     await form.getByLabel("Insats").selectOption({ label: "Insulin" });
     await form.getByLabel("Medarbetare").selectOption({ label: me.display_name });
     await form.locator("#delegation-clients label", { hasText: client.name }).getByRole("checkbox").check();
-    await form.getByLabel("Till").fill(to);
+    await form.getByLabel("Till", { exact: true }).fill(to);
     await form.getByLabel("Undervisning").check();
     await form.getByLabel("Praktisk genomgång").check();
     await form.getByRole("button", { name: "Besluta delegeringen" }).click();

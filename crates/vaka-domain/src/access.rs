@@ -464,6 +464,7 @@ impl Principal {
                                 | Permission::DispatchRespond
                                 | Permission::AlarmHandle
                                 | Permission::VisitRegister
+                                | Permission::TaskSign
                         ) && self.coverage.contains(&(u, cu)))
                 }),
             })

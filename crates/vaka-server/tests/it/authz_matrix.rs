@@ -71,6 +71,14 @@ const PAYMENT: &[Role] = &[SystemManager, UnitManager];
 const HOMECARE_PAGES: &[Role] = &[UnitManager, SystemManager];
 const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
+/// The delegation pages: licensed staff, unit managers and those who sign tasks.
+const DELEGATION_PAGES: &[Role] = &[Nurse, UnitManager, CareStaff, NightPatrol];
+/// Following a unit's delegated tasks up: its licensed staff and its manager.
+const FOLLOW_UP: &[Role] = &[Nurse, UnitManager];
+/// Delegating and prescribing: licensed staff.
+const LICENSED: &[Role] = &[Nurse];
+/// Signing tasks: those who register visits.
+const SIGNERS: &[Role] = &[NightPatrol, CareStaff];
 const EVERYONE: &[Role] = &[
     SystemAdmin,
     SystemManager,
@@ -521,6 +529,53 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (CLIENT_WRITE, WRITE_A1),
         ),
         ((g.clone(), "/clients/{id}/keys"), (CLIENT_READ, READ_A1)),
+        // Delegated tasks. A delegation or deviation of the path is unknown here (404 for
+        // those the route lets in); B1 is a unit no one of these roles follows up.
+        ((g.clone(), "/delegation"), (DELEGATION_PAGES, Target::None)),
+        (
+            (g.clone(), "/delegation/units/{id}"),
+            (FOLLOW_UP, Target::B),
+        ),
+        (
+            (p.clone(), "/delegation/units/{id}/delegations"),
+            (LICENSED, Target::B),
+        ),
+        (
+            (g.clone(), "/delegation/{id}"),
+            (DELEGATION_PAGES, Target::None),
+        ),
+        (
+            (p.clone(), "/delegation/{id}/sign"),
+            (DELEGATION_PAGES, Target::None),
+        ),
+        (
+            (p.clone(), "/delegation/{id}/revoke"),
+            (FOLLOW_UP, Target::None),
+        ),
+        (
+            (p.clone(), "/delegation/deviations/{id}/close"),
+            (LICENSED, Target::None),
+        ),
+        (
+            (g.clone(), "/clients/{id}/prescriptions"),
+            (CLIENT_READ, READ_A1),
+        ),
+        (
+            (p.clone(), "/clients/{id}/prescriptions"),
+            (LICENSED, WRITE_A1),
+        ),
+        (
+            (p.clone(), "/clients/{id}/prescriptions/{p}/end"),
+            (LICENSED, WRITE_A1),
+        ),
+        (
+            (g.clone(), "/clients/{id}/signings"),
+            (CLIENT_READ, READ_A1),
+        ),
+        (
+            (g.clone(), "/api/v1/app/clients/{id}/signings"),
+            (SIGNERS, READ_A1),
+        ),
         ((p.clone(), "/clients/{id}/keys"), (CLIENT_WRITE, WRITE_A1)),
         (
             (p.clone(), "/api/v1/visits/{id}/outcome"),
@@ -821,7 +876,8 @@ fn request(
         .replace("{pause}", &ids.pause)
         .replace("{pause_id}", &ids.pause)
         .replace("{user_id}", &ids.member)
-        .replace("{week}", "2026-11-16");
+        .replace("{week}", "2026-11-16")
+        .replace("{p}", &ids.victim);
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())
     } else if path.contains("/units/{id}") {
@@ -874,6 +930,27 @@ fn request(
         ),
         ("POST", "/api/v1/users/{id}/tokens") => (Some(json!({"name": "matrix"})), vec![]),
         ("POST", "/api/v1/app/device") => (Some(json!({"pin": "2580"})), vec![]),
+        // Whole forms, so that a refusal comes from the right over the unit or the client.
+        ("POST", "/delegation/units/{id}/delegations") => (
+            None,
+            s(&[
+                ("task_type", "insulin"),
+                ("recipient", &ids.victim),
+                ("scope", "unit"),
+                ("from", "2026-12-01"),
+                ("competence_methods", "teaching"),
+                ("competence_checked_on", "2026-11-30"),
+            ]),
+        ),
+        ("POST", "/clients/{id}/prescriptions") => (
+            None,
+            s(&[
+                ("task_type", "insulin"),
+                ("instruction", "10 E"),
+                ("times", "08:00"),
+                ("start", "2026-12-01"),
+            ]),
+        ),
         // Valid bodies for client routes, so that a refusal comes from need-to-know and not
         // from the body.
         ("POST", "/api/v1/clients") | ("PUT", "/api/v1/clients/{id}") => (
@@ -1015,6 +1092,8 @@ async fn every_route_every_role_every_organisation(app: TestApp) {
             .id
             .to_string()
     };
+    // The nurse holds a licence: a prescription is then judged by her reach alone.
+    crate::delegation::license(&app, &w, w.p("a_nurse")).await;
     let (decision, order, consent, pause, device) = registry_targets(&app, &w).await;
     let (task, dispatch) = supervision_targets(&app, &w).await;
     let ids = Ids {

@@ -97,7 +97,7 @@ async fn add_person(app: &TestApp, w: &World, name: &str, role: Role) -> Person 
 }
 
 /// Gives `who` a nurse's licence (the municipality's system manager).
-async fn license(app: &TestApp, w: &World, who: &Person) {
+pub(crate) async fn license(app: &TestApp, w: &World, who: &Person) {
     let manager = cli(app, w.p("m_manager")).await;
     let meta = RequestMeta::default();
     app.services
