@@ -197,3 +197,6 @@ mail-missed-link = Log in to Vaka to see whom it concerns and follow up: { $link
 mail-missed-login = Log in to Vaka to see whom it concerns and follow up.
 mail-missed-footer = This message was sent automatically by Vaka and holds no details of the client. Do not reply to it.
 mail-missed-no-unit = no unit
+deleg-missed = Missed signings
+deleg-no-missed = No missed signings.
+deleg-called = Called

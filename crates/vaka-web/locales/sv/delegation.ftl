@@ -197,3 +197,6 @@ mail-missed-link = Logga in i Vaka för att se vem det gäller och följa upp: {
 mail-missed-login = Logga in i Vaka för att se vem det gäller och följa upp.
 mail-missed-footer = Meddelandet skickades automatiskt av Vaka och innehåller inga uppgifter om brukaren. Svara inte på det.
 mail-missed-no-unit = ingen enhet
+deleg-missed = Missade signeringar
+deleg-no-missed = Inga missade signeringar.
+deleg-called = Larmade

@@ -74,6 +74,15 @@ pub struct DeviationRow {
     pub note: String,
 }
 
+/// A missed signing, with who was called.
+pub struct MissedRow {
+    pub client: String,
+    pub client_id: String,
+    pub task: String,
+    pub due: String,
+    pub calls: String,
+}
+
 /// The status of a delegation in words.
 pub fn status_text(t: Tr, s: DelegationStatus) -> String {
     let base = t.code("delegation_status", s.code());
@@ -139,6 +148,7 @@ pub struct HubPage {
     pub follows_up: bool,
     pub expiring: Vec<DelegationRow>,
     pub deviations: Vec<DeviationRow>,
+    pub missed: Vec<MissedRow>,
     pub may_close: bool,
 }
 
@@ -157,6 +167,27 @@ async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResul
         .map(|v| row_of(t, v))
         .collect();
     mine.sort_by_key(|r| !r.must_sign);
+    let missed = if follows_up {
+        s.missed_signings(&ctx, None)
+            .await
+            .or_page(&page)?
+            .into_iter()
+            .map(|m| MissedRow {
+                client: m.client_name,
+                client_id: m.client_id.to_string(),
+                task: m.task_name,
+                due: local_time(m.due),
+                calls: m
+                    .calls
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, local_time(c.called_at)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (units, expiring, deviations) = if follows_up {
         let units = s
             .delegation_units(&ctx)
@@ -207,6 +238,7 @@ async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResul
             follows_up,
             expiring,
             deviations,
+            missed,
             may_close: p.has_permission(Permission::DelegationManage),
             page,
         },
