@@ -9,10 +9,11 @@ use vaka_domain::delegation::{
 };
 use vaka_domain::ids::{ClientId, DelegationId, DeviationId, PrescriptionId, SigningId, UnitId};
 use vaka_store::delegation::{
-    ActivePrescription, ActivePrescriptionRow, DelegationClientRow, DelegationEventRow, DelegationRow, DeviationRow, EscalationCall,
-    EscalationCallRow, EventParts, LadderRow, LicenceRecord, LicenceRow, PrescriptionRow,
-    SignedTimeRow, SigningRow, TaskTypeRow, assemble_delegations, codes_to_text, ladder_to_json,
-    target_parts, times_to_text, validity_parts,
+    ActivePrescription, ActivePrescriptionRow, DelegationClientRow, DelegationEventRow,
+    DelegationRow, DeviationRow, EscalationCall, EscalationCallRow, EventParts, LadderRow,
+    LicenceRecord, LicenceRow, PrescriptionRow, SignedTimeRow, SigningRow, TaskTypeRow,
+    assemble_delegations, codes_to_text, ladder_to_json, target_parts, times_to_text,
+    validity_parts,
 };
 use vaka_store::homecare::time_to_text;
 use vaka_store::{DbDate, DelegationRead, DelegationWrite};
