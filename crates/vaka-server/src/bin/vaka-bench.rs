@@ -23,6 +23,10 @@
 //!   its audit entry committed; the lock taken as online): a night patrol on its shift opens a
 //!   client's lock from `concurrency` tasks at once, `requests` times each, and prints
 //!   percentiles.
+//! - `vaka-bench signing-list [--database URL] --clients 200 --concurrency 8 --requests 50`
+//!   prescribes each client of one unit a task at six times of the day (every other occasion
+//!   of the morning signed) and times the unit's signing list through the service as its
+//!   manager (every client shown audited), from `concurrency` tasks at once, with percentiles.
 //! - `vaka-bench missed-signings [--database URL] --prescriptions 16667 --runs 7` gives the
 //!   clients of six units `prescriptions` prescribed tasks at six times of one day (100,000
 //!   occasions), signs every other occasion, and times the missed-signing scan late that
@@ -115,6 +119,20 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// Prescribe a unit's clients six times a day and time its signing list, many at once.
+    SigningList {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        /// Clients of the unit, each with one prescription of six times.
+        #[arg(long, default_value_t = 200)]
+        clients: u64,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Lists each concurrent task asks for, one after the other.
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+    },
     /// Give clients home care and time the staff app's outbox sync.
     SyncVisits {
         /// A fresh database; by default a new SQLite file in a temporary directory.
@@ -200,6 +218,21 @@ async fn main() -> anyhow::Result<()> {
             );
             let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
             bench.missed_signings(prescriptions, runs).await?;
+            bench.close().await;
+            Ok(())
+        }
+        Command::SigningList {
+            database,
+            clients,
+            concurrency,
+            requests,
+        } => {
+            // Early afternoon: the list holds signed, missed, open and upcoming occasions.
+            let clock = vaka_domain::clock::ManualClock::new(
+                "2026-12-03T12:30:00Z".parse().context("a time")?,
+            );
+            let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
+            bench.signing_list(clients, concurrency, requests).await?;
             bench.close().await;
             Ok(())
         }
@@ -1342,6 +1375,211 @@ impl Bench {
 
     /// Clients in the six units (five prescriptions each), a nurse who prescribes, a manager
     /// per unit, a care worker who signs every other occasion; then the scans.
+    /// A unit of `clients` clients, each prescribed one task at six times of the day with
+    /// every other occasion signed; `concurrency` tasks of its manager each read the unit's
+    /// signing list `requests` times (the audit entries of every client shown included).
+    async fn signing_list(
+        &self,
+        clients: u64,
+        concurrency: usize,
+        requests: usize,
+    ) -> anyhow::Result<()> {
+        use jiff::civil::{date, time};
+        use vaka_domain::delegation::signing::SignedTarget;
+        use vaka_domain::delegation::{
+            CompetenceCheck, CompetenceMethod, Delegation, DelegationTerms, OccasionKey,
+            Prescription, PrescriptionTerms, Scope, Signing, SigningDraft, SigningOutcome,
+            SigningWindow, TaskTypeCode, Validity, default_task_types,
+        };
+        use vaka_domain::ids::{DelegationId, PrescriptionId, SigningId};
+
+        let day = date(2026, 12, 3);
+        let times = [
+            time(8, 0, 0, 0),
+            time(10, 0, 0, 0),
+            time(12, 0, 0, 0),
+            time(14, 0, 0, 0),
+            time(17, 0, 0, 0),
+            time(20, 0, 0, 0),
+        ];
+        // Six units take the clients in turn: six times as many give the unit its count.
+        self.import(&client_csv(clients * 6)).await?;
+        let (provider, _) = *self.units.first().context("no unit")?;
+        let mut tx = self.store.begin().await?;
+        for t in default_task_types() {
+            tx.upsert_task_type(&t).await?;
+        }
+        let summaries = tx
+            .list_clients_in_reach(
+                self.admin.user_id,
+                &vaka_store::ClientQuery {
+                    search: None,
+                    searched: false,
+                    limit: i64::try_from(clients * 6).unwrap_or(i64::MAX),
+                    offset: 0,
+                },
+            )
+            .await?;
+        tx.commit(&[]).await?;
+        let unit = summaries
+            .iter()
+            .find(|c| c.provider_id == Some(provider))
+            .and_then(|c| c.unit_id)
+            .context("a client of the first provider")?;
+        let ids: Vec<ClientId> = summaries
+            .iter()
+            .filter(|c| c.unit_id == Some(unit))
+            .map(|c| c.id)
+            .collect();
+        let nurse = bench_user(&self.services, "bench.nurse", Role::Nurse, provider, None).await?;
+        let worker = bench_user(
+            &self.services,
+            "bench.worker",
+            Role::CareStaff,
+            provider,
+            Some(unit),
+        )
+        .await?;
+        let manager = bench_user(
+            &self.services,
+            "bench.manager",
+            Role::UnitManager,
+            provider,
+            Some(unit),
+        )
+        .await?;
+        let delegation = Delegation {
+            id: DelegationId::new(),
+            terms: DelegationTerms {
+                task_type: TaskTypeCode::parse("medication").map_err(|e| anyhow::anyhow!("{e}"))?,
+                delegator: nurse.user_id,
+                recipient: worker.user_id,
+                unit_id: unit,
+                scope: Scope::WholeUnit,
+                validity: Validity::Period {
+                    from: date(2026, 12, 1),
+                    to: date(2027, 5, 31),
+                },
+                competence: Some(CompetenceCheck {
+                    methods: vec![CompetenceMethod::Teaching],
+                    checked_on: date(2026, 12, 1),
+                    note: None,
+                }),
+            },
+            decided_at: "2026-12-01T09:00:00Z".parse()?,
+            delegator_signed_at: Some("2026-12-01T09:00:00Z".parse()?),
+            recipient_signed_at: Some("2026-12-01T09:00:00Z".parse()?),
+            events: vec![],
+        };
+        let mut tx = self.store.begin().await?;
+        tx.insert_delegation(&delegation).await?;
+        let mut n = 0u64;
+        for (i, client) in ids.iter().enumerate() {
+            let p = Prescription {
+                id: PrescriptionId::new(),
+                client_id: *client,
+                prescribed_by: nurse.user_id,
+                terms: PrescriptionTerms {
+                    task_type: TaskTypeCode::parse("medication")
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    instruction: format!("Ordination {i}"),
+                    times: times.to_vec(),
+                    as_needed: false,
+                    start: date(2026, 12, 1),
+                    end: None,
+                    window: SigningWindow::default(),
+                },
+                created_at: "2026-12-01T12:00:00Z".parse()?,
+                ended_on: None,
+            };
+            tx.insert_prescription(&p).await?;
+            for t in times {
+                n += 1;
+                if n.is_multiple_of(2) && t < time(13, 0, 0, 0) {
+                    tx.insert_signing(&Signing {
+                        id: SigningId::new(),
+                        target: SignedTarget::Occasion(OccasionKey {
+                            prescription_id: p.id,
+                            date: day,
+                            time: t,
+                        }),
+                        client_id: *client,
+                        signer: worker.user_id,
+                        delegation_id: delegation.id,
+                        draft: SigningDraft {
+                            outcome: SigningOutcome::Given,
+                            not_given_reason: None,
+                            note: None,
+                        },
+                        outcome: SigningOutcome::Given,
+                        late: false,
+                        flagged: false,
+                        signed_at: "2026-12-03T11:00:00Z".parse()?,
+                        received_at: "2026-12-03T11:00:00Z".parse()?,
+                        effect_note: None,
+                        effect_noted_at: None,
+                    })
+                    .await?;
+                }
+            }
+        }
+        tx.commit(&[]).await?;
+        let expected = ids.len() * times.len();
+        let meta = RequestMeta::default();
+        // Warm up (connections, statement caches).
+        for _ in 0..5 {
+            let l = self
+                .services
+                .unit_signing_list(&Ctx::new(&manager, &meta), unit, day)
+                .await?;
+            anyhow::ensure!(l.lines.len() == expected, "{} lines", l.lines.len());
+        }
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..concurrency {
+            let services = self.services.clone();
+            let manager = manager.clone();
+            tasks.push(tokio::spawn(async move {
+                let meta = RequestMeta::default();
+                let ctx = Ctx::new(&manager, &meta);
+                let mut took = Vec::with_capacity(requests);
+                for _ in 0..requests {
+                    let t = Instant::now();
+                    let r = services.unit_signing_list(&ctx, unit, day).await;
+                    took.push((t.elapsed(), r.map_or(0, |l| l.lines.len())));
+                }
+                took
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await?);
+        }
+        let wall = started.elapsed();
+        let short = all.iter().filter(|(_, lines)| *lines != expected).count();
+        anyhow::ensure!(short == 0, "{short} lists without all {expected} occasions");
+        let mut ms: Vec<f64> = all.iter().map(|(d, _)| d.as_secs_f64() * 1e3).collect();
+        ms.sort_by(f64::total_cmp);
+        let at = |q: usize| {
+            let i = (ms.len().saturating_sub(1) * q).div_ceil(1000);
+            ms.get(i).copied().unwrap_or(0.0)
+        };
+        println!(
+            "{} signing lists of {} clients × {} occasions ({expected} lines, {} audit entries each) from {concurrency} concurrent tasks in {:.2} s on {}: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+            all.len(),
+            ids.len(),
+            times.len(),
+            ids.len(),
+            wall.as_secs_f64(),
+            self.store.backend().name(),
+            at(500),
+            at(900),
+            at(990),
+            at(1000)
+        );
+        Ok(())
+    }
+
     async fn missed_signings(&self, prescriptions: u64, runs: usize) -> anyhow::Result<()> {
         use jiff::civil::{date, time};
         use vaka_domain::delegation::signing::SignedTarget;
