@@ -204,6 +204,11 @@
       return getMeta("user");
     }).then(function (u) {
       user = u || null;
+      return sessionUser();
+    }).then(function (me) {
+      // The session's own user, asked each time: the phone's note of its user is updated only
+      // once the app has asked, and a flush (Background Sync, "Skicka nu") may come first.
+      if (me) user = me;
       return list();
     }).then(function (entries) {
       // Another user's records wait for their own session (a phone shared between shifts).
@@ -235,6 +240,13 @@
       announce({ type: "flushed", outcome: outcome });
       return outcome;
     });
+  }
+
+  /** The user of this session, or null when it cannot be told (offline, logged out). */
+  function sessionUser() {
+    return root.fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+      .then(function (me) { return (me && me.user_id) || null; }, function () { return null; });
   }
 
   function send(dev, batch, outcome) {
