@@ -142,16 +142,22 @@ pub(crate) fn oversight_grant(ctx: Option<&Ctx<'_>>, unit: &Unit) -> Option<Assi
         .or_else(|| unit_grant(ctx, Permission::DelegationManage, unit))
 }
 
-/// Whether `assignments` let their holder sign tasks in `unit`.
-fn signs_in(assignments: &[Assignment], unit: &Unit) -> bool {
+/// Whether `assignments` give their holder `p` in `unit` (its own role there, or one for its
+/// whole organisation or everything).
+fn holds_in(assignments: &[Assignment], p: Permission, unit: &Unit) -> bool {
     assignments.iter().any(|a| {
-        a.role.has(Permission::TaskSign)
+        a.role.has(p)
             && match a.scope() {
                 RoleScope::Unit(u) => u == unit.id,
                 RoleScope::Organisation(o) => o == unit.organisation_id,
                 RoleScope::Everything => true,
             }
     })
+}
+
+/// Whether `assignments` let their holder sign tasks in `unit`.
+fn signs_in(assignments: &[Assignment], unit: &Unit) -> bool {
+    holds_in(assignments, Permission::TaskSign, unit)
 }
 
 /// Looks names up once per unit of work.
@@ -208,9 +214,7 @@ impl Names {
 }
 
 fn task_name(list: &[TaskType], code: &TaskTypeCode) -> String {
-    list.iter()
-        .find(|t| &t.code == code)
-        .map_or_else(|| code.to_string(), |t| t.name.clone())
+    super::licences::task_label(list, code).0
 }
 
 impl Services {
@@ -737,15 +741,7 @@ pub(crate) async fn end_delegations_of(
                 Party::Recipient => Permission::TaskSign,
                 Party::Delegator => Permission::DelegationManage,
             };
-            let still = assignments.iter().any(|a| {
-                a.role.has(needed)
-                    && match a.scope() {
-                        RoleScope::Unit(u) => u == unit.id,
-                        RoleScope::Organisation(o) => o == unit.organisation_id,
-                        RoleScope::Everything => true,
-                    }
-            });
-            if still {
+            if holds_in(&assignments, needed, &unit) {
                 continue;
             }
             vaka_domain::delegation::DelegationEvent::ChangedUnit { party, at: now }

@@ -62,6 +62,15 @@ pub(crate) fn task_of<'t>(
     Ok(t)
 }
 
+/// A task type's name and whether it is a medication, by code (a code the list no longer
+/// holds is shown as itself).
+pub(crate) fn task_label(list: &[TaskType], code: &TaskTypeCode) -> (String, bool) {
+    list.iter().find(|t| &t.code == code).map_or_else(
+        || (code.to_string(), false),
+        |t| (t.name.clone(), t.medication),
+    )
+}
+
 /// A licence as an account manager gives it.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

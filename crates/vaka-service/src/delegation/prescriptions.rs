@@ -187,11 +187,11 @@ impl Services {
                 let mut names = super::delegations::Names::default();
                 let mut out = Vec::new();
                 for p in r.list_prescriptions_for_client(client).await? {
-                    let task = list.iter().find(|t| t.code == p.terms.task_type);
+                    let (task_name, medication) =
+                        super::licences::task_label(&list, &p.terms.task_type);
                     out.push(PrescriptionView {
-                        task_name: task
-                            .map_or_else(|| p.terms.task_type.to_string(), |t| t.name.clone()),
-                        medication: task.is_some_and(|t| t.medication),
+                        task_name,
+                        medication,
                         prescriber_name: names.user(r, p.prescribed_by).await?,
                         running: p.last_day().is_none_or(|last| last >= today),
                         prescription: p,

@@ -139,12 +139,7 @@ pub struct DeviationView {
 }
 
 fn task_of_list(list: &[TaskType], p: &Prescription) -> (String, bool) {
-    list.iter()
-        .find(|t| t.code == p.terms.task_type)
-        .map_or_else(
-            || (p.terms.task_type.to_string(), false),
-            |t| (t.name.clone(), t.medication),
-        )
+    super::licences::task_label(list, &p.terms.task_type)
 }
 
 /// The client's unit, for a delegation to a whole unit (none: no unit's delegation covers).

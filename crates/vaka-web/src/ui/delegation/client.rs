@@ -21,6 +21,7 @@ use crate::page::{
 use crate::reports::signing_history::{download, marks, outcome_text, time_text};
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
+use crate::ui::delegation::optional;
 use crate::ui::registry::clients::Choice;
 
 pub struct PrescriptionRow {
@@ -153,26 +154,6 @@ pub struct PrescriptionForm {
     pub window_after: String,
 }
 
-fn minutes(raw: &str, field: &'static str) -> Result<Option<u32>, ApiError> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid)),
-    }
-}
-
-fn day(raw: &str, field: &'static str) -> Result<Option<Date>, ApiError> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid)),
-    }
-}
-
 impl PrescriptionForm {
     fn to_input(&self) -> Result<PrescriptionInput, ApiError> {
         let times = self
@@ -190,12 +171,12 @@ impl PrescriptionForm {
             instruction: self.instruction.clone(),
             times,
             as_needed: self.as_needed.is_some(),
-            start: day(&self.start, "start")?.ok_or_else(|| {
+            start: optional::<Date>(&self.start, "start")?.ok_or_else(|| {
                 ApiError::invalid("start", vaka_domain::reason::InputReason::Required)
             })?,
-            end: day(&self.end, "end")?,
-            window_before_minutes: minutes(&self.window_before, "window_before")?,
-            window_after_minutes: minutes(&self.window_after, "window_after")?,
+            end: optional(&self.end, "end")?,
+            window_before_minutes: optional(&self.window_before, "window_before")?,
+            window_after_minutes: optional(&self.window_after, "window_after")?,
         })
     }
 }
@@ -283,10 +264,10 @@ pub async fn history(r: Req, Path(id): Path<String>, Query(q): Query<HistoryQuer
     let page = PageCtx::for_caller(&caller, t, "clients");
     let id: ClientId = parse_id(&id, &page)?;
     let today = state.services.today();
-    let to = day(q.to.as_deref().unwrap_or(""), "to")
+    let to = optional::<Date>(q.to.as_deref().unwrap_or(""), "to")
         .or_page(&page)?
         .unwrap_or(today);
-    let from = day(q.from.as_deref().unwrap_or(""), "from")
+    let from = optional::<Date>(q.from.as_deref().unwrap_or(""), "from")
         .or_page(&page)?
         .unwrap_or_else(|| to.checked_sub(6.days()).unwrap_or(to));
     let h = state

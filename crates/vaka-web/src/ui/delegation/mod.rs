@@ -24,6 +24,19 @@ pub(crate) const DELEGATION_PAGES: Access = Access::AnyOf(&[
 const FOLLOW_UP: Access =
     Access::AnyOf(&[Permission::DelegationManage, Permission::DelegationOversee]);
 
+/// An optional form or query field: empty is none; anything else must parse as `T`.
+pub(crate) fn optional<T: std::str::FromStr>(
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<T>, crate::error::ApiError> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(|_| {
+            crate::error::ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid)
+        }),
+    }
+}
+
 /// Registers the delegation pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
     r.get("/delegation", DELEGATION_PAGES, pages::hub)

@@ -22,6 +22,7 @@ use crate::page::{
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
+use crate::ui::delegation::optional;
 use crate::ui::registry::clients::Choice;
 
 /// A delegation as a line of a list.
@@ -386,20 +387,13 @@ async fn unit_page(
     ))
 }
 
-fn parse_day(raw: Option<&str>, today: Date) -> Result<Date, ApiError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(today),
-        Some(s) => s
-            .parse()
-            .map_err(|_| ApiError::invalid("date", vaka_domain::reason::InputReason::NotValid)),
-    }
-}
-
 pub async fn unit(r: Req, Path(id): Path<String>, Query(q): Query<DayQuery>) -> PageResult {
     let today = r.state.services.today();
     let page = PageCtx::for_caller(&r.caller, r.t, "delegation").with_flash_key(q.ok.as_deref());
     let id: UnitId = parse_id(&id, &page)?;
-    let day = parse_day(q.date.as_deref(), today).or_page(&page)?;
+    let day = optional(q.date.as_deref().unwrap_or(""), "date")
+        .or_page(&page)?
+        .unwrap_or(today);
     unit_page(&r.state, &r.caller, id, day, page).await
 }
 
@@ -426,16 +420,6 @@ pub struct DelegationForm {
     pub competence_note: String,
 }
 
-fn date_field(raw: &str, field: &'static str) -> Result<Option<Date>, ApiError> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::invalid(field, vaka_domain::reason::InputReason::NotValid)),
-    }
-}
-
 impl DelegationForm {
     fn to_input(
         &self,
@@ -454,7 +438,7 @@ impl DelegationForm {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let from = date_field(&self.from, "from")?
+        let from = optional(&self.from, "from")?
             .ok_or_else(|| ApiError::invalid("from", vaka_domain::reason::InputReason::Required))?;
         Ok(DelegationInput {
             task_type: self.task_type.trim().to_owned(),
@@ -464,12 +448,9 @@ impl DelegationForm {
             clients,
             one_occasion: self.one_occasion.is_some(),
             from,
-            to: date_field(&self.to, "to")?,
+            to: optional(&self.to, "to")?,
             competence_methods: sent.all("competence_methods"),
-            competence_checked_on: date_field(
-                &self.competence_checked_on,
-                "competence_checked_on",
-            )?,
+            competence_checked_on: optional(&self.competence_checked_on, "competence_checked_on")?,
             competence_note: Some(self.competence_note.clone()).filter(|s| !s.trim().is_empty()),
         })
     }
