@@ -136,7 +136,11 @@ test("a nurse delegates insulin and both sign; the care worker signs it offline 
   assert.equal(signed.signing?.outcome, "given");
   assert.equal(signed.signing?.flagged, false);
 
-  // The nurse revokes the delegation: it ends at once.
+  // The phone loses its network (and so keeps the list it has), and the nurse revokes the
+  // delegation meanwhile: it ends at once. (Offline before the revocation, so that no refresh
+  // of the phone's list still on its way can bring the revoked state before the worker signs.)
+  await second.getByRole("button", { name: "Signera" }).waitFor();
+  await ctx.setOffline(true);
   await nurse.goto(delegationUrl);
   nurse.once("dialog", (dlg) => dlg.accept());
   await nurse.getByLabel("Skäl").selectOption({ label: "Behovet har upphört" });
@@ -146,7 +150,6 @@ test("a nurse delegates insulin and both sign; the care worker signs it offline 
 
   // The phone still holds the list from before; signed offline after the revocation, the
   // second occasion is refused when it reaches the server, and the app says so.
-  await ctx.setOffline(true);
   await second.getByRole("button", { name: "Signera" }).click();
   await second.getByText("Signerad, väntar på att skickas").waitFor();
   await ctx.setOffline(false);
@@ -176,5 +179,43 @@ test("a nurse delegates insulin and both sign; the care worker signs it offline 
   const lines = (await csv.text()).trim().split("\n");
   assert.ok(lines.some((l) => l.includes(`,${t1},`) && l.includes(",given,")), lines.join("\n"));
   await worker.context().close();
+  await nurse.context().close();
+});
+
+test("the hub's missed signings are live; a nurse sets her unit's escalation ladder, and a ladder out of order is refused beside the form", async () => {
+  // The private provider's nurse (the other test's nurse has used her code of this half-minute).
+  const nurse = await loggedIn(browser, demo, "lovnurse", DESKTOP);
+  const me = await (await nurse.request.get(`${demo.url}/api/v1/me`)).json();
+  await nurse.goto(`${demo.url}/delegation`);
+  // The list of missed signings is fed by the server (server-sent events) and says it is live.
+  await nurse.locator("#missed [data-live-on]").waitFor({ state: "visible" });
+  const unit = nurse.locator("#units a").first();
+  const unitName = (await unit.textContent()).trim();
+  await unit.click();
+  await nurse.getByRole("link", { name: "Eskalering av missade signeringar" }).click();
+  await nurse.getByRole("heading", { name: `Eskalering av missade signeringar: ${unitName}` }).waitFor();
+  assert.deepEqual(await englishOn(nurse), []);
+
+  // Out of order: a second step before the first one's minutes.
+  const step = (n) => nurse.locator(`fieldset[data-step="${n}"]`);
+  await step(0).getByLabel("Minuter efter att fönstret stängde").fill("20");
+  await step(1).getByLabel("Minuter efter att fönstret stängde").fill("10");
+  await step(1).getByLabel("Enhetschefen").check();
+  await nurse.getByRole("button", { name: "Spara eskaleringen" }).click();
+  await nurse.locator("#ladder-after_minutes-error").waitFor();
+  assert.match(await nurse.locator("#ladder-after_minutes-error").textContent(), /stigande/);
+  assert.equal(await step(1).getByLabel("Minuter efter att fönstret stängde").inputValue(), "10", "what was typed is kept");
+
+  // In order, with herself named at the second step.
+  await step(0).getByLabel("Minuter efter att fönstret stängde").fill("0");
+  await step(1).getByLabel("Minuter efter att fönstret stängde").fill("30");
+  await step(1).getByLabel("Enhetschefen").uncheck();
+  await step(1).getByLabel(me.display_name).check();
+  await nurse.getByRole("button", { name: "Spara eskaleringen" }).click();
+  await nurse.getByText("Eskaleringen är sparad.").waitFor();
+  assert.equal(await nurse.locator("#ladder-default").count(), 0, "the unit has its own ladder now");
+  assert.equal(await step(1).getByLabel("Minuter efter att fönstret stängde").inputValue(), "30");
+  assert.ok(await step(1).getByLabel(me.display_name).isChecked());
+  assert.ok(!(await step(1).getByLabel("Enhetschefen").isChecked()));
   await nurse.context().close();
 });
