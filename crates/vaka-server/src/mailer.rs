@@ -1,9 +1,11 @@
-//! E-mail notices of missed signings over SMTP (`smtp_url`, `mail_from`; none by default).
+//! E-mail notices over SMTP (`smtp_url`, `mail_from`; none by default): missed signings, and
+//! the renewal reminders of delegations that end within 30 days.
 //!
-//! One message per recipient and scan, listing the occasions they were called for: the unit,
-//! the task type and the local time, and where to look (`public_url`). Never the client: a
-//! message leaves the system, so it only says that something is waiting in Vaka. Plain text,
-//! in Swedish, worded by the Fluent messages `mail-missed-*`.
+//! One message per recipient and pass, listing the occasions they were called for (the unit,
+//! the task type and the local time) or the delegations that end (task type, unit, the other
+//! party, the last day), and where to look (`public_url`). Never the client: a message leaves
+//! the system, so it only says that something is waiting in Vaka. Plain text, in Swedish,
+//! worded by the Fluent messages `mail-missed-*` and `mail-remind-*`.
 //!
 //! A failed send is logged without addresses or the server's answer text (which may quote the
 //! address): the recipient's user id and the kind of failure. It stops nothing: the call is
@@ -17,6 +19,7 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use vaka_domain::ids::UserId;
 use vaka_service::delegation::missed::MissedCall;
+use vaka_service::delegation::reminders::DelegationReminder;
 use vaka_web::i18n::{Arg, Lang, Tr};
 
 use crate::config::Config;
@@ -96,11 +99,48 @@ impl Mailer {
 
     fn message(&self, calls: &[&MissedCall]) -> anyhow::Result<Message> {
         let first = calls.first().context("no calls")?;
-        let to: Mailbox = first
-            .email
+        let (subject, body) = text(calls, self.link.as_deref());
+        self.build(&first.email, subject, body)
+    }
+
+    /// The messages of renewal reminders: one per party with an address, listing the
+    /// delegations they are a party of, by last day.
+    pub fn reminder_messages(&self, reminders: &[DelegationReminder]) -> Vec<(UserId, Message)> {
+        let mut by: BTreeMap<UserId, (String, Vec<ReminderLine<'_>>)> = BTreeMap::new();
+        for r in reminders {
+            for (me, other, delegator) in [
+                (&r.delegator, &r.recipient, true),
+                (&r.recipient, &r.delegator, false),
+            ] {
+                let Some(email) = &me.email else { continue };
+                by.entry(me.user)
+                    .or_insert_with(|| (email.clone(), Vec::new()))
+                    .1
+                    .push(ReminderLine {
+                        reminder: r,
+                        other: &other.name,
+                        delegator,
+                    });
+            }
+        }
+        let mut out = Vec::with_capacity(by.len());
+        for (user, (email, mut lines)) in by {
+            lines.sort_by_key(|l| (l.reminder.last_day, l.reminder.delegation));
+            let (subject, body) = reminder_text(&lines, self.link.as_deref());
+            match self.build(&email, subject, body) {
+                Ok(m) => out.push((user, m)),
+                Err(e) => {
+                    tracing::warn!(user = %user, error = %e, "no e-mail for a delegation reminder");
+                }
+            }
+        }
+        out
+    }
+
+    fn build(&self, email: &str, subject: String, body: String) -> anyhow::Result<Message> {
+        let to: Mailbox = email
             .parse()
             .map_err(|_| anyhow::anyhow!("the recipient's stored address is not one"))?;
-        let (subject, body) = text(calls, self.link.as_deref());
         Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -113,8 +153,18 @@ impl Mailer {
     /// Sends the notices of a scan's calls; a failure is logged (user id and kind only) and
     /// the others are still sent.
     pub async fn send(&self, calls: &[MissedCall]) -> Sent {
+        self.send_all(self.messages(calls), "missed-signing").await
+    }
+
+    /// Sends the renewal reminders, as [`send`](Self::send).
+    pub async fn send_reminders(&self, reminders: &[DelegationReminder]) -> Sent {
+        self.send_all(self.reminder_messages(reminders), "delegation reminder")
+            .await
+    }
+
+    async fn send_all(&self, messages: Vec<(UserId, Message)>, what: &'static str) -> Sent {
         let mut sent = Sent::default();
-        for (user, message) in self.messages(calls) {
+        for (user, message) in messages {
             match self.transport.send(message).await {
                 Ok(_) => sent.messages += 1,
                 Err(e) => {
@@ -133,17 +183,82 @@ impl Mailer {
                     tracing::warn!(
                         user = %user,
                         kind,
+                        what,
                         status = %e.status().map_or_else(|| "-".to_owned(), |c| c.to_string()),
-                        "sending a missed-signing e-mail failed"
+                        "sending an e-mail failed"
                     );
                 }
             }
         }
         if sent.messages > 0 {
-            tracing::info!(messages = sent.messages, "missed-signing e-mails sent");
+            tracing::info!(messages = sent.messages, what, "e-mails sent");
         }
         sent
     }
+}
+
+/// A delegation in one party's reminder.
+struct ReminderLine<'a> {
+    reminder: &'a DelegationReminder,
+    /// The other party's name.
+    other: &'a str,
+    /// Whether the reader delegated it (else they received it).
+    delegator: bool,
+}
+
+/// The subject and body of one party's reminder of `lines` (in Swedish).
+fn reminder_text(lines: &[ReminderLine<'_>], link: Option<&str>) -> (String, String) {
+    let tr = Tr::new(Lang::Sv);
+    let subject = match lines {
+        [one] => tr.message(
+            "mail-remind-subject-one",
+            &[
+                ("task", Arg::from(one.reminder.task_name.as_str())),
+                ("unit", Arg::from(one.reminder.unit_name.as_str())),
+                ("last_day", Arg::from(one.reminder.last_day.to_string())),
+            ],
+        ),
+        many => tr.message("mail-remind-subject-many", &[("count", many.len().into())]),
+    };
+    let mut body = String::new();
+    body.push_str(&tr.message("mail-remind-intro", &[("count", lines.len().into())]));
+    body.push_str("\n\n");
+    for l in lines.iter().take(MAX_LINES) {
+        let id = if l.delegator {
+            "mail-remind-line-delegator"
+        } else {
+            "mail-remind-line-recipient"
+        };
+        body.push_str("- ");
+        body.push_str(&tr.message(
+            id,
+            &[
+                ("task", Arg::from(l.reminder.task_name.as_str())),
+                ("unit", Arg::from(l.reminder.unit_name.as_str())),
+                ("other", Arg::from(l.other)),
+                ("last_day", Arg::from(l.reminder.last_day.to_string())),
+            ],
+        ));
+        body.push('\n');
+    }
+    if lines.len() > MAX_LINES {
+        body.push_str(&tr.message(
+            "mail-missed-more",
+            &[("count", (lines.len() - MAX_LINES).into())],
+        ));
+        body.push('\n');
+    }
+    body.push('\n');
+    body.push_str(&tr.t("mail-remind-renew"));
+    body.push_str("\n\n");
+    match link {
+        Some(link) => body.push_str(&tr.message("mail-remind-link", &[("link", Arg::from(link))])),
+        None => body.push_str(&tr.t("mail-remind-login")),
+    }
+    body.push_str("\n\n");
+    body.push_str(&tr.t("mail-missed-footer"));
+    body.push('\n');
+    (subject.into_owned(), body)
 }
 
 /// The subject and the plain-text body of one recipient's message about `calls` (in Swedish).
@@ -260,6 +375,86 @@ mod tests {
         assert_eq!(subject, "Missad signering: Ögondroppar kl. 08:00 (Norr 1)");
         assert!(
             body.contains("följa upp: https://vaka.kommun.test\n"),
+            "{body}"
+        );
+    }
+
+    /// Each party gets one reminder listing its side of each delegation by last day; a party
+    /// without an address (an account no longer active) gets none.
+    #[test]
+    fn reminders_one_message_per_party() {
+        use vaka_domain::ids::DelegationId;
+        use vaka_service::delegation::reminders::ReminderParty;
+        let mailer = Mailer::new("smtp://127.0.0.1:2525", "vaka@kommun.test", None).unwrap();
+        let nurse = ReminderParty {
+            user: UserId::new(),
+            name: "Nina Sjuksköterska".into(),
+            email: Some("nina@kommun.test".into()),
+        };
+        let worker = |name: &str, email: Option<&str>| ReminderParty {
+            user: UserId::new(),
+            name: name.into(),
+            email: email.map(str::to_owned),
+        };
+        let reminder = |last: jiff::civil::Date, recipient: ReminderParty| DelegationReminder {
+            delegation: DelegationId::new(),
+            task_name: "Insulin".into(),
+            unit_name: "Centrum".into(),
+            last_day: last,
+            delegator: nurse.clone(),
+            recipient,
+        };
+        let reminders = vec![
+            reminder(
+                date(2027, 1, 20),
+                worker("Karl Omsorg", Some("karl@kommun.test")),
+            ),
+            reminder(date(2027, 1, 2), worker("Gone Away", None)),
+        ];
+        let messages = mailer.reminder_messages(&reminders);
+        let users: Vec<UserId> = messages.iter().map(|m| m.0).collect();
+        assert_eq!(
+            messages.len(),
+            2,
+            "the nurse and Karl; not the inactive one"
+        );
+        assert!(users.contains(&nurse.user));
+        assert!(users.contains(&reminders[0].recipient.user));
+
+        let lines: Vec<ReminderLine<'_>> = reminders
+            .iter()
+            .rev()
+            .map(|r| ReminderLine {
+                reminder: r,
+                other: &r.recipient.name,
+                delegator: true,
+            })
+            .collect();
+        let (subject, body) = reminder_text(&lines, Some("https://vaka.kommun.test"));
+        assert_eq!(subject, "2 delegeringar upphör snart");
+        assert!(
+            body.starts_with(
+                "2 delegeringar upphör inom 30 dagar:\n\n\
+                 - Insulin, Centrum: delegerad av dig till Gone Away, gäller till och med 2027-01-02\n\
+                 - Insulin, Centrum: delegerad av dig till Karl Omsorg, gäller till och med 2027-01-20\n"
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains("Delegeringarna finns i Vaka: https://vaka.kommun.test\n"),
+            "{body}"
+        );
+        let one = [ReminderLine {
+            reminder: &reminders[0],
+            other: &nurse.name,
+            delegator: false,
+        }];
+        let (subject, body) = reminder_text(&one, None);
+        assert_eq!(subject, "Delegering upphör 2027-01-20: Insulin (Centrum)");
+        assert!(
+            body.contains(
+                "delegerad till dig av Nina Sjuksköterska, gäller till och med 2027-01-20"
+            ),
             "{body}"
         );
     }

@@ -228,8 +228,9 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// The missed-signing job: every 30 s the scan calls whoever is due for occasions whose window
-/// closed unsigned, and, when SMTP is configured, e-mails them. A failed scan or send is logged
-/// and the next tick tries again (a call is recorded once, so nothing is called twice).
+/// closed unsigned, and the delegations ending within 30 days get their renewal reminders;
+/// when SMTP is configured, both are e-mailed. A failed scan or send is logged and the next
+/// tick tries again (a call or reminder is recorded once, so nothing is sent twice).
 pub fn spawn_missed_signing_job(
     services: Services,
     mailer: Option<crate::mailer::Mailer>,
@@ -248,6 +249,16 @@ pub fn spawn_missed_signing_job(
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "the missed-signing scan failed"),
+            }
+            match services.remind_expiring_delegations().await {
+                Ok(reminders) => {
+                    if let Some(m) = &mailer
+                        && !reminders.is_empty()
+                    {
+                        m.send_reminders(&reminders).await;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the delegation reminders failed"),
             }
         }
     })

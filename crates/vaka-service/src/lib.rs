@@ -97,6 +97,8 @@ pub struct Services {
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// Bumped whenever an alarm changes, for the live views.
     alarm_changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Bumped whenever occasions are signed or a missed one is called, for the live views.
+    delegation_changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// The key lock capabilities are signed with.
     lock_key: keys::LockKey,
     /// Grants revoked (a user deactivated or removed from a unit), for the online locks.
@@ -111,6 +113,7 @@ impl Services {
             config: Arc::new(config),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             alarm_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            delegation_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             lock_key: keys::LockKey::default(),
             lock_revocations: tokio::sync::broadcast::Sender::new(64),
         }
@@ -124,6 +127,17 @@ impl Services {
     /// A receiver that wakes when an alarm changed (in this process).
     pub fn alarm_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.alarm_changes.subscribe()
+    }
+
+    /// A receiver that wakes when occasions were signed or a missed one called (in this
+    /// process).
+    pub fn delegation_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.delegation_changes.subscribe()
+    }
+
+    pub(crate) fn delegation_changed(&self) {
+        self.delegation_changes
+            .send_modify(|n| *n = n.wrapping_add(1));
     }
 
     pub(crate) fn alarms_changed(&self) {

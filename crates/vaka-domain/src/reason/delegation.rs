@@ -141,5 +141,8 @@ reasons! {
         ClientNotInUnit => "delegation-client-not-in-unit",
         /// An occasion the prescription does not have (not its time, not a day it runs).
         UnknownOccasion => "delegation-unknown-occasion",
+        /// A person named in an escalation ladder who does not follow up the unit's delegated
+        /// tasks (no active account with a role that does).
+        LadderRecipientNotInUnit => "delegation-ladder-recipient-not-in-unit",
     }
 }

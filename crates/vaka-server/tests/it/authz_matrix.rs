@@ -541,6 +541,18 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (LICENSED, Target::B),
         ),
         (
+            (g.clone(), "/delegation/units/{id}/ladder"),
+            (FOLLOW_UP, Target::B),
+        ),
+        (
+            (p.clone(), "/delegation/units/{id}/ladder"),
+            (FOLLOW_UP, Target::B),
+        ),
+        (
+            (g.clone(), "/delegation/missed/events"),
+            (FOLLOW_UP, Target::None),
+        ),
+        (
             (g.clone(), "/delegation/{id}"),
             (DELEGATION_PAGES, Target::None),
         ),
@@ -941,6 +953,10 @@ fn request(
                 ("competence_methods", "teaching"),
                 ("competence_checked_on", "2026-11-30"),
             ]),
+        ),
+        ("POST", "/delegation/units/{id}/ladder") => (
+            None,
+            s(&[("minutes-0", "0"), ("nurse-0", "on"), ("manager-0", "on")]),
         ),
         ("POST", "/clients/{id}/prescriptions") => (
             None,

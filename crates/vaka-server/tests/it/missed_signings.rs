@@ -4,7 +4,8 @@
 //! after its minutes, never for a signed occasion; each call audited. The live overview is
 //! refused to a care worker and shows the nurse and the manager the occasion with its client
 //! and who was called. The e-mail reaches a real SMTP server (PyPI's aiosmtpd) naming the
-//! unit, task and time, never the client.
+//! unit, task and time, never the client. Renewal reminders of delegations ending within 30
+//! days go to both parties once, by the same way.
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
@@ -550,13 +551,305 @@ async fn the_notices_reach_a_real_smtp_server(app: TestApp) {
     let logs = captured_logs();
     let failures: Vec<&str> = logs
         .lines()
-        .filter(|l| l.contains("sending a missed-signing e-mail failed"))
+        .filter(|l| l.contains("sending an e-mail failed") && l.contains("missed-signing"))
         .collect();
     assert!(!failures.is_empty());
     assert!(failures.iter().all(|l| !l.contains('@')), "{failures:?}");
 }
 
+/// A delegation of insulin from the nurse to the care worker of A1 through `to`, signed by
+/// both as `signed` says, with `events`.
+async fn delegation_until(
+    app: &TestApp,
+    w: &World,
+    to: Date,
+    signed: bool,
+    events: Vec<vaka_domain::delegation::DelegationEvent>,
+) -> Delegation {
+    let at = ts("2026-11-20T09:00:00Z");
+    let d = Delegation {
+        id: DelegationId::new(),
+        terms: DelegationTerms {
+            task_type: TaskTypeCode::parse("insulin").unwrap(),
+            delegator: w.p("a_nurse").id,
+            recipient: w.p("a_staff").id,
+            unit_id: w.a1,
+            scope: Scope::WholeUnit,
+            validity: Validity::Period {
+                from: date(2026, 11, 20),
+                to,
+            },
+            competence: Some(CompetenceCheck {
+                methods: vec![CompetenceMethod::Teaching],
+                checked_on: date(2026, 11, 20),
+                note: None,
+            }),
+        },
+        decided_at: at,
+        delegator_signed_at: Some(at),
+        recipient_signed_at: signed.then_some(at),
+        events,
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    for t in default_task_types() {
+        tx.upsert_task_type(&t).await.unwrap();
+    }
+    tx.insert_delegation(&d).await.unwrap();
+    tx.commit(&[]).await.unwrap();
+    d
+}
+
+/// 30 days before its last day (Stockholm's day, not UTC's), a delegation signed by both is
+/// reminded once, to both parties with their names and addresses, audited; one revoked or
+/// signed by one party only is not. The reminders reach a real SMTP server, one per party,
+/// in Swedish.
+async fn renewal_reminders_go_to_both_parties_once(app: TestApp) {
+    let w = World::build(&app).await;
+    let last = date(2027, 1, 10);
+    let d = delegation_until(&app, &w, last, true, vec![]).await;
+    let revoked = vaka_domain::delegation::DelegationEvent::Revoked {
+        at: ts("2026-11-21T09:00:00Z"),
+        by: w.p("a_nurse").id,
+        reason: vaka_domain::delegation::RevocationReason::NeedGone,
+        note: None,
+    };
+    delegation_until(&app, &w, last, true, vec![revoked]).await;
+    delegation_until(&app, &w, last, false, vec![]).await;
+
+    // 30 days before 2027-01-10 is 2026-12-11, which begins at 23:00Z the day before in
+    // Stockholm.
+    app.clock.set(ts("2026-12-10T22:59:59Z"));
+    assert!(
+        app.services
+            .remind_expiring_delegations()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.clock.set(ts("2026-12-10T23:00:00Z"));
+    let r = app.services.remind_expiring_delegations().await.unwrap();
+    assert_eq!(r.len(), 1, "{r:?}");
+    let one = &r[0];
+    assert_eq!(one.delegation, d.id);
+    assert_eq!(one.last_day, last);
+    assert_eq!(one.task_name, "Insulin");
+    assert_eq!(one.unit_name, "A1");
+    assert_eq!(one.delegator.user, w.p("a_nurse").id);
+    assert_eq!(one.delegator.email.as_deref(), Some("a_nurse@test.se"));
+    assert_eq!(one.recipient.name, "Test a_staff");
+    assert_eq!(one.recipient.email.as_deref(), Some("a_staff@test.se"));
+    app.clock.set(ts("2026-12-20T12:00:00Z"));
+    assert!(
+        app.services
+            .remind_expiring_delegations()
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    let mut rd = app.store.begin_read().await.unwrap();
+    let entries = rd
+        .search_audit(&AuditQuery {
+            action: Some(AuditAction::DelegationReminded),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    drop(rd);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].new.outcome, Outcome::Success);
+    assert_eq!(
+        entries[0].new.subject_id.as_deref(),
+        Some(d.id.to_string().as_str())
+    );
+
+    let sink = Sink::start();
+    let mailer = vaka_server::mailer::Mailer::new(
+        &format!("smtp://127.0.0.1:{}", sink.port),
+        "vaka@kommun.test",
+        None,
+    )
+    .unwrap();
+    let sent = mailer.send_reminders(&r).await;
+    assert_eq!((sent.messages, sent.failed), (2, 0));
+    let mut got: Vec<Value> = vec![sink.message(), sink.message()];
+    got.sort_by_key(|m| m["to"].as_str().unwrap().to_owned());
+    assert_eq!(got[0]["to"], "a_nurse@test.se");
+    assert_eq!(got[1]["to"], "a_staff@test.se");
+    for m in &got {
+        assert_eq!(m["subject"], "Delegering upphör 2027-01-10: Insulin (A1)");
+    }
+    let nurse = got[0]["body"].as_str().unwrap();
+    assert!(
+        nurse.contains("delegerad av dig till Test a_staff, gäller till och med 2027-01-10"),
+        "{nurse}"
+    );
+    let staff = got[1]["body"].as_str().unwrap();
+    assert!(
+        staff.contains("delegerad till dig av Test a_nurse, gäller till och med 2027-01-10"),
+        "{staff}"
+    );
+}
+
+async fn as_cli(app: &TestApp, w: &World, who: &str) -> vaka_domain::access::Principal {
+    app.services
+        .principal_for(w.p(who).id, Credential::Cli)
+        .await
+        .unwrap()
+}
+
+/// A unit's ladder through the service: read by those who follow the unit up (the default
+/// until one is set), refused to a care worker and for another unit (audited); a ladder that
+/// breaks the domain's rules or names someone who does not follow the unit up changes
+/// nothing; a good one is stored and audited with its steps.
+async fn the_ladder_is_set_by_those_who_follow_the_unit_up(app: TestApp) {
+    let w = World::build(&app).await;
+    let meta = RequestMeta::default();
+    let manager = as_cli(&app, &w, "a_unitmgr").await;
+    let staff = as_cli(&app, &w, "a_staff").await;
+    let (nurse_id, manager_id) = (w.p("a_nurse").id, w.p("a_unitmgr").id);
+
+    let view = app
+        .services
+        .escalation_ladder(&Ctx::new(&manager, &meta), w.a1)
+        .await
+        .unwrap();
+    assert!(view.is_default);
+    assert_eq!(view.ladder, EscalationLadder::default());
+    let ids: BTreeSet<UserId> = view.candidates.iter().map(|c| c.0).collect();
+    assert!(
+        ids.contains(&nurse_id) && ids.contains(&manager_id),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&w.p("a_staff").id));
+
+    for r in [
+        app.services
+            .escalation_ladder(&Ctx::new(&staff, &meta), w.a1)
+            .await
+            .map(|_| ()),
+        app.services
+            .set_escalation_ladder(&Ctx::new(&staff, &meta), w.a1, EscalationLadder::default())
+            .await
+            .map(|_| ()),
+        app.services
+            .escalation_ladder(&Ctx::new(&manager, &meta), w.a2)
+            .await
+            .map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    }
+
+    let step = |after_minutes, recipients| EscalationStep {
+        after_minutes,
+        recipients,
+    };
+    let bad = [
+        (
+            EscalationLadder {
+                steps: vec![step(0, vec![Recipient::UnitManager])],
+            },
+            "delegation-first-step-nurse-and-manager",
+        ),
+        (
+            EscalationLadder {
+                steps: vec![
+                    step(
+                        0,
+                        vec![Recipient::PrescribingPerson, Recipient::UnitManager],
+                    ),
+                    step(20, vec![Recipient::User(w.p("a_staff").id)]),
+                ],
+            },
+            "delegation-ladder-recipient-not-in-unit",
+        ),
+        (
+            EscalationLadder {
+                steps: vec![
+                    step(
+                        30,
+                        vec![Recipient::PrescribingPerson, Recipient::UnitManager],
+                    ),
+                    step(10, vec![Recipient::UnitManager]),
+                ],
+            },
+            "delegation-step-minutes-order",
+        ),
+    ];
+    for (ladder, id) in bad {
+        match app
+            .services
+            .set_escalation_ladder(&Ctx::new(&manager, &meta), w.a1, ladder)
+            .await
+        {
+            Err(ServiceError::Invalid { reason, .. }) => assert_eq!(reason.id(), id),
+            other => panic!("expected {id}: {other:?}"),
+        }
+    }
+    assert!(
+        app.services
+            .escalation_ladder(&Ctx::new(&manager, &meta), w.a1)
+            .await
+            .unwrap()
+            .is_default,
+        "nothing was stored"
+    );
+
+    let good = EscalationLadder {
+        steps: vec![
+            step(
+                0,
+                vec![Recipient::PrescribingPerson, Recipient::UnitManager],
+            ),
+            step(15, vec![Recipient::User(nurse_id)]),
+        ],
+    };
+    let set = app
+        .services
+        .set_escalation_ladder(&Ctx::new(&manager, &meta), w.a1, good.clone())
+        .await
+        .unwrap();
+    assert_eq!(set, good);
+    let view = app
+        .services
+        .escalation_ladder(&Ctx::new(&manager, &meta), w.a1)
+        .await
+        .unwrap();
+    assert!(!view.is_default);
+    assert_eq!(view.ladder, good);
+
+    let mut r = app.store.begin_read().await.unwrap();
+    let entries = r
+        .search_audit(&AuditQuery {
+            action: Some(AuditAction::EscalationLadderSet),
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let outcomes: Vec<Outcome> = entries.iter().map(|e| e.new.outcome).collect();
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == Outcome::Denied).count(),
+        1,
+        "the care worker's attempt: {outcomes:?}"
+    );
+    let ok: Vec<_> = entries
+        .iter()
+        .filter(|e| e.new.outcome == Outcome::Success)
+        .collect();
+    assert_eq!(ok.len(), 1);
+    assert_eq!(
+        ok[0].new.subject_id.as_deref(),
+        Some(w.a1.to_string().as_str())
+    );
+    let d: Value = serde_json::from_str(ok[0].new.details.as_deref().unwrap()).unwrap();
+    assert_eq!(d["steps"][1]["after_minutes"], 15);
+}
+
 db_tests!(
+    the_ladder_is_set_by_those_who_follow_the_unit_up,
+    renewal_reminders_go_to_both_parties_once,
     the_scan_calls_the_nurse_and_the_manager_after_the_window,
     a_later_step_calls_a_named_person_after_its_minutes,
     a_signed_occasion_is_not_called,

@@ -289,6 +289,7 @@ impl Services {
             report.calls.extend(made);
         }
         if !report.calls.is_empty() {
+            self.delegation_changed();
             tracing::warn!(
                 missed = report.missed,
                 calls = report.calls.len(),

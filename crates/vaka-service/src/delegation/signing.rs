@@ -397,12 +397,15 @@ impl Services {
         input: SigningInput,
     ) -> ServiceResult<SigningResult> {
         let op = ctx.op(AuditAction::TaskSigned, DELEGATION);
-        self.door
+        let signed = self
+            .door
             .change(op, async |w| {
                 let now = w.now();
                 judge_signing(w, &input, now).await
             })
-            .await
+            .await?;
+        self.delegation_changed();
+        Ok(signed)
     }
 
     /// A client's signing list of `day` for the staff app (those who sign tasks for the

@@ -202,7 +202,12 @@ impl Services {
         }
         let rule = self.config.homecare.timing;
         let op = ctx.op(AuditAction::VisitsSynced, HOMECARE);
-        self.door
+        let signs = batch
+            .items
+            .iter()
+            .any(|i| matches!(i, SyncItem::Record(r) if r.kind == RecordKind::Signing));
+        let results = self
+            .door
             .change(op, async |w| {
                 w.any_grant(
                     Permission::VisitRegister,
@@ -314,7 +319,11 @@ impl Services {
                 });
                 Ok(results.into_iter().flatten().collect())
             })
-            .await
+            .await?;
+        if signs {
+            self.delegation_changed();
+        }
+        Ok(results)
     }
 }
 

@@ -197,6 +197,33 @@ mail-missed-link = Log in to Vaka to see whom it concerns and follow up: { $link
 mail-missed-login = Log in to Vaka to see whom it concerns and follow up.
 mail-missed-footer = This message was sent automatically by Vaka and holds no details of the client. Do not reply to it.
 mail-missed-no-unit = no unit
+
+# The e-mail reminding both parties of a delegation that ends within 30 days (plain text).
+mail-remind-subject-one = Delegation ends { $last_day }: { $task } ({ $unit })
+mail-remind-subject-many = { $count } delegations end soon
+mail-remind-intro = { $count ->
+    [one] A delegation ends within 30 days:
+   *[other] { $count } delegations end within 30 days:
+}
+mail-remind-line-delegator = { $task }, { $unit }: delegated by you to { $other }, valid through { $last_day }
+mail-remind-line-recipient = { $task }, { $unit }: delegated to you by { $other }, valid through { $last_day }
+mail-remind-renew = If the task is to go on, the licensed person needs to check competence again and decide a new delegation before this one ends.
+mail-remind-link = The delegations are in Vaka: { $link }
+mail-remind-login = The delegations are in Vaka under Delegation.
 deleg-missed = Missed signings
 deleg-no-missed = No missed signings.
 deleg-called = Called
+
+# A unit's escalation ladder for missed signings.
+ladder-title = Escalation of missed signings
+ladder-intro = When an occasion has not been signed within its window, the steps are called in turn, this many minutes after the window closed. The first step always calls the prescribing person and the unit manager.
+ladder-default = The unit has no escalation of its own: the prescribing person and the unit manager are called when the window closes.
+ladder-step = Step
+ladder-minutes = Minutes after the window closed
+ladder-nurse = The prescribing person
+ladder-manager = The unit manager
+ladder-named = Named people
+ladder-hint = Leave a step empty to remove it. The minutes must increase with each step, at most a day.
+ladder-save = Save the escalation
+ladder-saved = The escalation is saved.
+ladder-link = Escalation of missed signings

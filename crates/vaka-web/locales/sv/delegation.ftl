@@ -197,6 +197,33 @@ mail-missed-link = Logga in i Vaka för att se vem det gäller och följa upp: {
 mail-missed-login = Logga in i Vaka för att se vem det gäller och följa upp.
 mail-missed-footer = Meddelandet skickades automatiskt av Vaka och innehåller inga uppgifter om brukaren. Svara inte på det.
 mail-missed-no-unit = ingen enhet
+
+# The e-mail reminding both parties of a delegation that ends within 30 days (plain text).
+mail-remind-subject-one = Delegering upphör { $last_day }: { $task } ({ $unit })
+mail-remind-subject-many = { $count } delegeringar upphör snart
+mail-remind-intro = { $count ->
+    [one] En delegering upphör inom 30 dagar:
+   *[other] { $count } delegeringar upphör inom 30 dagar:
+}
+mail-remind-line-delegator = { $task }, { $unit }: delegerad av dig till { $other }, gäller till och med { $last_day }
+mail-remind-line-recipient = { $task }, { $unit }: delegerad till dig av { $other }, gäller till och med { $last_day }
+mail-remind-renew = Ska uppgiften fortsätta behöver den legitimerade personalen pröva kompetensen igen och besluta en ny delegering innan den gamla upphör.
+mail-remind-link = Delegeringarna finns i Vaka: { $link }
+mail-remind-login = Delegeringarna finns i Vaka under Delegering.
 deleg-missed = Missade signeringar
 deleg-no-missed = Inga missade signeringar.
 deleg-called = Larmade
+
+# A unit's escalation ladder for missed signings.
+ladder-title = Eskalering av missade signeringar
+ladder-intro = När ett tillfälle inte har signerats inom sitt tidsfönster larmas stegen i tur och ordning, så många minuter efter att fönstret stängde. Första steget larmar alltid den som ordinerade och enhetschefen.
+ladder-default = Enheten har ingen egen eskalering: den som ordinerade och enhetschefen larmas när fönstret stänger.
+ladder-step = Steg
+ladder-minutes = Minuter efter att fönstret stängde
+ladder-nurse = Den som ordinerade
+ladder-manager = Enhetschefen
+ladder-named = Namngivna personer
+ladder-hint = Lämna ett steg tomt för att ta bort det. Minuterna ska öka för varje steg, högst ett dygn.
+ladder-save = Spara eskaleringen
+ladder-saved = Eskaleringen är sparad.
+ladder-link = Eskalering av missade signeringar

@@ -74,3 +74,4 @@ delegation-may-not-revoke = only the delegating person, licensed staff or the un
 delegation-recipient-not-in-unit = the care worker does not work in the unit
 delegation-client-not-in-unit = the client is not one of the unit's clients
 delegation-unknown-occasion = the prescription has no such occasion
+delegation-ladder-recipient-not-in-unit = a named recipient does not follow up this unit's delegations

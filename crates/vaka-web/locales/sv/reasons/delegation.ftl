@@ -74,3 +74,4 @@ delegation-may-not-revoke = bara den som delegerat, legitimerad personal eller e
 delegation-recipient-not-in-unit = medarbetaren arbetar inte på enheten
 delegation-client-not-in-unit = brukaren hör inte till enheten
 delegation-unknown-occasion = ordinationen har inget sådant tillfälle
+delegation-ladder-recipient-not-in-unit = en namngiven mottagare följer inte upp den här enhetens delegeringar

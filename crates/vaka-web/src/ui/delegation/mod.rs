@@ -5,6 +5,7 @@
 //! (page, CSV, PDF).
 
 pub mod client;
+pub mod ladder;
 pub mod pages;
 
 use vaka_domain::access::Permission;
@@ -40,12 +41,15 @@ pub(crate) fn optional<T: std::str::FromStr>(
 /// Registers the delegation pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
     r.get("/delegation", DELEGATION_PAGES, pages::hub)
+        .get("/delegation/missed/events", FOLLOW_UP, pages::missed_events)
         .get("/delegation/units/{id}", FOLLOW_UP, pages::unit)
         .post(
             "/delegation/units/{id}/delegations",
             Access::Permission(Permission::DelegationManage),
             pages::create,
         )
+        .get("/delegation/units/{id}/ladder", FOLLOW_UP, ladder::show)
+        .post("/delegation/units/{id}/ladder", FOLLOW_UP, ladder::set)
         .get("/delegation/{id}", DELEGATION_PAGES, pages::detail)
         .post("/delegation/{id}/sign", DELEGATION_PAGES, pages::sign)
         .post("/delegation/{id}/revoke", FOLLOW_UP, pages::revoke)

@@ -17,13 +17,14 @@ use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::Caller;
 use crate::page::{
-    KeptForm, OrPage, PageCtx, PageResult, Req, after_change, change_record, local_time, parse_id,
-    record_page, render,
+    Fragment, KeptForm, OrPage, PageCtx, PageResult, Req, after_change, change_record, local_time,
+    parse_id, record_page, render,
 };
 use crate::state::AppState;
 use crate::ui::account::home::Flash;
 use crate::ui::delegation::optional;
 use crate::ui::registry::clients::Choice;
+use crate::ui::supervision::console::live_fragment;
 
 /// A delegation as a line of a list.
 pub struct DelegationRow {
@@ -77,6 +78,8 @@ pub struct DeviationRow {
 
 /// A missed signing, with who was called.
 pub struct MissedRow {
+    /// The occasion's key, stable while it is listed (for the live list).
+    pub key: String,
     pub client: String,
     pub client_id: String,
     pub task: String,
@@ -149,8 +152,59 @@ pub struct HubPage {
     pub follows_up: bool,
     pub expiring: Vec<DelegationRow>,
     pub deviations: Vec<DeviationRow>,
-    pub missed: Vec<MissedRow>,
+    /// The live list of missed signings, drawn ([`missed_html`]).
+    pub missed: String,
     pub may_close: bool,
+}
+
+/// The missed signings the caller follows up, as the hub's live list.
+#[derive(Template)]
+#[template(path = "delegation_missed.html")]
+pub struct MissedFragment {
+    pub t: Tr,
+    pub rows: Vec<MissedRow>,
+}
+
+/// Draws the missed signings the caller follows up (each client shown is audited by the
+/// service).
+async fn missed_html(state: &AppState, caller: &Caller, t: Tr) -> Result<String, ApiError> {
+    let rows = state
+        .services
+        .missed_signings(&caller.ctx(), None)
+        .await?
+        .into_iter()
+        .map(|m| MissedRow {
+            key: format!(
+                "{}-{}-{}",
+                m.key.prescription_id,
+                m.key.date,
+                vaka_domain::delegation::prescription::hhmm(m.key.time)
+            ),
+            client: m.client_name,
+            client_id: m.client_id.to_string(),
+            task: m.task_name,
+            due: local_time(m.due),
+            calls: m
+                .calls
+                .iter()
+                .map(|c| format!("{} {}", c.name, local_time(c.called_at)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    MissedFragment { t, rows }.fragment()
+}
+
+/// The hub's missed signings as server-sent events: drawn again when occasions are signed or
+/// a missed one is called (and every half minute, as windows close).
+pub async fn missed_events(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    t: Tr,
+    caller: Caller,
+) -> axum::response::Response {
+    live_fragment(state, t, caller, move |state, caller| async move {
+        missed_html(&state, &caller, t).await
+    })
 }
 
 async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
@@ -169,25 +223,9 @@ async fn hub_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResul
         .collect();
     mine.sort_by_key(|r| !r.must_sign);
     let missed = if follows_up {
-        s.missed_signings(&ctx, None)
-            .await
-            .or_page(&page)?
-            .into_iter()
-            .map(|m| MissedRow {
-                client: m.client_name,
-                client_id: m.client_id.to_string(),
-                task: m.task_name,
-                due: local_time(m.due),
-                calls: m
-                    .calls
-                    .iter()
-                    .map(|c| format!("{} {}", c.name, local_time(c.called_at)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-            .collect()
+        missed_html(state, caller, t).await.or_page(&page)?
     } else {
-        Vec::new()
+        String::new()
     };
     let (units, expiring, deviations) = if follows_up {
         let units = s

@@ -141,7 +141,8 @@ pub struct Drawn {
 }
 
 /// A feed of server-sent events: `render` is called at start, on every change of tasks,
-/// dispatches, cameras or alarms, and every [`LIVE_TICK`]; an unchanged result is not sent again.
+/// dispatches, cameras, alarms or signings, and every [`LIVE_TICK`]; an unchanged result is
+/// not sent again.
 /// For a page drawn with the fragment marked `drawn` ([`drawn_mark`]), a first render that is
 /// the same is what the page shows already and is not sent either.
 pub(crate) fn live_feed<F, Fut>(state: AppState, drawn: Option<String>, render: F) -> Response
@@ -155,6 +156,7 @@ where
         changes: tokio::sync::watch::Receiver<u64>,
         cams: tokio::sync::watch::Receiver<u64>,
         alarms: tokio::sync::watch::Receiver<u64>,
+        signings: tokio::sync::watch::Receiver<u64>,
         first: bool,
         rendered: tokio::time::Instant,
         until: tokio::time::Instant,
@@ -167,6 +169,7 @@ where
         changes: state.services.supervision_changes(),
         cams: state.cameras.subscribe(),
         alarms: state.services.alarm_changes(),
+        signings: state.services.delegation_changes(),
         state,
         render,
         first: true,
@@ -186,6 +189,7 @@ where
                     _ = f.changes.changed() => {}
                     _ = f.cams.changed() => {}
                     _ = f.alarms.changed() => {}
+                    _ = f.signings.changed() => {}
                     () = tokio::time::sleep(LIVE_TICK) => {}
                     () = tokio::time::sleep_until(f.until) => return None,
                 }
@@ -194,6 +198,7 @@ where
                 f.changes.mark_unchanged();
                 f.cams.mark_unchanged();
                 f.alarms.mark_unchanged();
+                f.signings.mark_unchanged();
             }
             let drawn = if f.first { f.drawn.take() } else { None };
             f.first = false;
