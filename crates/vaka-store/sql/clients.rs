@@ -155,6 +155,37 @@ impl ClientRead for SqlTx {
         n.map_err(map_sqlx_error)
     }
 
+    async fn get_client_summaries(&mut self, ids: &[ClientId]) -> StoreResult<Vec<ClientSummary>> {
+        type Row = (Uuid, String, String, Option<Uuid>, Option<Uuid>, String);
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "SELECT id, identity, name, provider_id, unit_id, protection FROM clients WHERE id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.0);
+            }
+            q.push(")");
+            let rows: Vec<Row> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+            for (id, identity, name, provider_id, unit_id, protection) in rows {
+                out.push(ClientSummary::try_from(ClientRow {
+                    id,
+                    identity,
+                    name,
+                    provider_id,
+                    unit_id,
+                    protection,
+                })?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn get_client_summary(&mut self, id: ClientId) -> StoreResult<Option<ClientSummary>> {
         sqlx::query_as!(
             ClientRow,

@@ -492,6 +492,13 @@ pub trait ClientRead: Send {
         &mut self,
         id: vaka_domain::ids::ClientId,
     ) -> StoreResult<Option<ClientSummary>>;
+
+    /// The summaries of `ids` that exist, in no particular order: one statement per 500, for
+    /// lists that name many clients (a unit's signing list).
+    async fn get_client_summaries(
+        &mut self,
+        ids: &[vaka_domain::ids::ClientId],
+    ) -> StoreResult<Vec<ClientSummary>>;
 }
 
 /// Nightly rounds: the supervision tasks of each night, and what planning them reads.
