@@ -8,6 +8,7 @@ audit_action-delegation-sign = Delegation signed
 audit_action-delegation-revoke = Delegation revoked
 audit_action-delegation-read = Delegations viewed
 audit_action-delegation-remind = Delegation reminder sent
+audit_action-delegation-leave = Leave recorded
 audit_action-prescription-create = Task prescribed
 audit_action-prescription-end = Prescription ended
 audit_action-prescription-read = Prescriptions viewed

@@ -8,6 +8,7 @@ audit_action-delegation-sign = Delegering signerad
 audit_action-delegation-revoke = Delegering återkallad
 audit_action-delegation-read = Delegeringar visade
 audit_action-delegation-remind = Påminnelse om delegering skickad
+audit_action-delegation-leave = Ledighet registrerad
 audit_action-prescription-create = Ordination registrerad
 audit_action-prescription-end = Ordination avslutad
 audit_action-prescription-read = Ordinationer visade
