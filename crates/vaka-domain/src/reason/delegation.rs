@@ -26,6 +26,8 @@ reasons! {
         UnknownTaskType { code: String } => "delegation-unknown-task-type",
         /// A task type the municipality has taken out of use.
         TaskTypeRetired { task: String } => "delegation-task-type-retired",
+        /// A new task type with a code the list already holds.
+        TaskTypeCodeTaken { code: String } => "delegation-task-type-code-taken",
         // ---- delegations -------------------------------------------------------------------
         /// A delegation or prescription by someone who holds no licence.
         NoLicence => "delegation-no-licence",

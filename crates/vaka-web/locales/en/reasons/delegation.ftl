@@ -12,6 +12,7 @@ delegation-task-type-name-required = the task type needs a name
 delegation-prescribers-required = name at least one profession that may prescribe the task type
 delegation-unknown-task-type = the task type { $code } is not on the municipality's list
 delegation-task-type-retired = the task type { $task } is no longer in use
+delegation-task-type-code-taken = the code { $code } is already in the list: change that task type instead
 
 ## Delegations
 delegation-no-licence = only licensed staff (nurse, occupational therapist, physiotherapist) may do this

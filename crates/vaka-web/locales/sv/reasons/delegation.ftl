@@ -12,6 +12,7 @@ delegation-task-type-name-required = insatstypen behöver ett namn
 delegation-prescribers-required = ange minst en yrkesgrupp som får ordinera insatstypen
 delegation-unknown-task-type = insatstypen { $code } finns inte i kommunens lista
 delegation-task-type-retired = insatstypen { $task } används inte längre
+delegation-task-type-code-taken = koden { $code } finns redan i listan: ändra den insatstypen i stället
 
 ## Delegations
 delegation-no-licence = bara legitimerad personal (sjuksköterska, arbetsterapeut, fysioterapeut) får göra detta
