@@ -51,7 +51,8 @@ pub struct RecordedLeave {
 /// A person's leave as the user page shows it.
 #[derive(Debug, Clone)]
 pub struct UserLeave {
-    /// The leave running today (begun, with no last day or a last day not yet past), if any.
+    /// The leave not yet over (running, or recorded ahead: no last day, or a last day not yet
+    /// past), if any.
     pub running: Option<RecordedLeave>,
     /// Every leave recorded on the person's delegations, newest first.
     pub recorded: Vec<RecordedLeave>,
@@ -156,7 +157,7 @@ impl Services {
                     .collect();
                 let running = recorded
                     .iter()
-                    .find(|l| l.from <= today && l.to.is_none_or(|to| to >= today))
+                    .find(|l| l.to.is_none_or(|to| to >= today))
                     .copied();
                 r.succeeded(grant.as_ref(), |e| {
                     e.subject("user", user).details(
