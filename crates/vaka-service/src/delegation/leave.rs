@@ -72,7 +72,10 @@ fn leave_grant(ctx: &Ctx<'_>, user: &UserAccount, units: &[UnitId]) -> Option<As
     };
     ctx.principal
         .grant_for(Permission::AccountManage, target)
-        .or_else(|| ctx.principal.grant_for(Permission::AccountDeactivate, target))
+        .or_else(|| {
+            ctx.principal
+                .grant_for(Permission::AccountDeactivate, target)
+        })
         .cloned()
 }
 
@@ -160,9 +163,8 @@ impl Services {
                     .find(|l| l.to.is_none_or(|to| to >= today))
                     .copied();
                 r.succeeded(grant.as_ref(), |e| {
-                    e.subject("user", user).details(
-                        serde_json::json!({ "leaves": recorded.len() }).to_string(),
-                    )
+                    e.subject("user", user)
+                        .details(serde_json::json!({ "leaves": recorded.len() }).to_string())
                 });
                 Ok(UserLeave {
                     running,

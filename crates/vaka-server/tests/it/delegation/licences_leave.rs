@@ -76,9 +76,15 @@ async fn a_licence_is_set_and_removed_on_the_user_page(app: TestApp) {
         res.body
     );
     assert!(res.body.contains("legitimationsnummer"), "{}", res.body);
-    assert!(res.body.contains("value=\"12a4\""), "what was typed is kept");
+    assert!(
+        res.body.contains("value=\"12a4\""),
+        "what was typed is kept"
+    );
     let n = cli(&app, nurse).await;
-    assert_eq!(s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap(), None);
+    assert_eq!(
+        s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap(),
+        None
+    );
 
     // A good one, with the spaces a person types.
     let res = app
@@ -150,7 +156,10 @@ async fn a_licence_is_set_and_removed_on_the_user_page(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert_eq!(s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap(), None);
+    assert_eq!(
+        s.licence_of(&Ctx::new(&n, &meta), nurse.id).await.unwrap(),
+        None
+    );
 
     assert_eq!(count(&app, "delegation.licence:success").await, 2);
     assert_eq!(count(&app, "delegation.licence:denied").await, 1);
@@ -210,12 +219,20 @@ async fn task_types_are_kept_by_their_keeper(app: TestApp) {
         .form("/delegation/task-types", &keeper, &new("ordinering"))
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(res.body.contains("id=\"tasktype-code-error\""), "{}", res.body);
+    assert!(
+        res.body.contains("id=\"tasktype-code-error\""),
+        "{}",
+        res.body
+    );
     let res = app
         .form(
             "/delegation/task-types",
             &keeper,
-            &[("_form", "tasktype"), ("code", "foot_care"), ("name", "Fotvård")],
+            &[
+                ("_form", "tasktype"),
+                ("code", "foot_care"),
+                ("name", "Fotvård"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
@@ -247,7 +264,11 @@ async fn task_types_are_kept_by_their_keeper(app: TestApp) {
         .form(
             "/delegation/task-types/foot_care",
             &keeper,
-            &[("_form", "tt-foot_care"), ("name", "Fotvård"), ("prescribers", "nurse")],
+            &[
+                ("_form", "tt-foot_care"),
+                ("name", "Fotvård"),
+                ("prescribers", "nurse"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
@@ -263,9 +284,7 @@ async fn task_types_are_kept_by_their_keeper(app: TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let n = cli(&app, w.p("a_nurse")).await;
-    let r = s
-        .add_task_type(&Ctx::new(&n, &meta), stoma.clone())
-        .await;
+    let r = s.add_task_type(&Ctx::new(&n, &meta), stoma.clone()).await;
     assert_eq!(
         refusal(r),
         ("forbidden", "delegation-may-not-manage-task-types")
@@ -314,7 +333,10 @@ async fn a_long_leave_ends_the_delegation(app: TestApp) {
     let r = s
         .record_leave(&ctx, staff.id, leave(MONDAY, Some(date(2026, 11, 22))))
         .await;
-    assert_eq!(refusal(r), ("invalid", "delegation-leave-ends-before-start"));
+    assert_eq!(
+        refusal(r),
+        ("invalid", "delegation-leave-ends-before-start")
+    );
     let r = s
         .record_leave(&ctx, staff.id, leave(date(2025, 11, 21), None))
         .await;
@@ -330,7 +352,13 @@ async fn a_long_leave_ends_the_delegation(app: TestApp) {
             "{who}"
         );
     }
-    assert!(s.leave_of(&ctx, staff.id).await.unwrap().recorded.is_empty());
+    assert!(
+        s.leave_of(&ctx, staff.id)
+            .await
+            .unwrap()
+            .recorded
+            .is_empty()
+    );
     // Someone without delegations (of another unit: the account manager records it): nothing
     // to add, and that is fine.
     let admin = cli(&app, w.p("m_admin")).await;
@@ -340,8 +368,8 @@ async fn a_long_leave_ends_the_delegation(app: TestApp) {
             w.p("a_patrol").id,
             leave(MONDAY, None)
         )
-            .await
-            .unwrap(),
+        .await
+        .unwrap(),
         0
     );
 
@@ -444,7 +472,10 @@ async fn a_leave_ended_in_time_keeps_the_delegation(app: TestApp) {
         1
     );
     let r = s.end_leave(&ctx, staff.id, Some(date(2026, 11, 20))).await;
-    assert_eq!(refusal(r), ("invalid", "delegation-leave-ends-before-start"));
+    assert_eq!(
+        refusal(r),
+        ("invalid", "delegation-leave-ends-before-start")
+    );
 
     // Back on 15 January: the leave ends that day.
     app.clock.set("2027-01-15T09:00:00Z".parse().unwrap());

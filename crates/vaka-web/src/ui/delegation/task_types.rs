@@ -125,11 +125,7 @@ fn task_type_of(code: &str, form: &TaskTypeForm, sent: &Sent) -> Result<TaskType
 }
 
 /// Back to the list with a notice, or the list again with the error beside the form.
-async fn saved(
-    r: Req,
-    result: Result<TaskType, ApiError>,
-    sent: Sent,
-) -> PageResult {
+async fn saved(r: Req, result: Result<TaskType, ApiError>, sent: Sent) -> PageResult {
     let Req { state, t, caller } = r;
     let page = PageCtx::for_caller(&caller, t, "delegation");
     after_change(
@@ -152,7 +148,13 @@ pub async fn add(r: Req, KeptForm(form, sent): KeptForm<TaskTypeForm>) -> PageRe
         Ok(k) => r
             .state
             .services
-            .add_task_type(&r.caller.ctx(), TaskType { retired: false, ..k })
+            .add_task_type(
+                &r.caller.ctx(),
+                TaskType {
+                    retired: false,
+                    ..k
+                },
+            )
             .await
             .map_err(ApiError::from),
         Err(e) => Err(e),
@@ -173,14 +175,14 @@ pub async fn change(
             .await
             .map_err(ApiError::from),
         // A code in the path that is not one is a task type the list does not hold.
-        Err(_) if TaskTypeCode::parse(&code).is_err() => Err(ApiError::from(
-            vaka_service::ServiceError::invalid(
+        Err(_) if TaskTypeCode::parse(&code).is_err() => {
+            Err(ApiError::from(vaka_service::ServiceError::invalid(
                 "task_type",
                 DelegationReason::UnknownTaskType {
                     code: code.chars().take(40).collect(),
                 },
-            ),
-        )),
+            )))
+        }
         Err(e) => Err(e),
     };
     saved(r, result, sent).await

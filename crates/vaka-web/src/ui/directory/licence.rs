@@ -53,7 +53,10 @@ fn leave_row(t: crate::i18n::Tr, l: &RecordedLeave) -> LeaveRow {
             || t.t("leave-still-running").into_owned(),
             |d| d.to_string(),
         ),
-        ends_on: l.ends_delegations_on.map(|d| d.to_string()).unwrap_or_default(),
+        ends_on: l
+            .ends_delegations_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     }
 }
 
