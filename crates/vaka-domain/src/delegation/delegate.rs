@@ -418,8 +418,14 @@ impl LeaveSpan {
     /// The day this leave ends the delegation, if it runs that long: while it runs, or when
     /// its last day is on or after the limit.
     pub fn ends_delegation_on(self) -> Option<Date> {
-        let limit = Self::limit_of(self.from)?;
-        self.to.is_none_or(|to| to >= limit).then_some(limit)
+        Self::ending(self.from, self.to)
+    }
+
+    /// The day a leave from `from` through `to` (running when `None`) ends a delegation, if
+    /// it lasts more than three months.
+    pub fn ending(from: Date, to: Option<Date>) -> Option<Date> {
+        let limit = Self::limit_of(from)?;
+        to.is_none_or(|to| to >= limit).then_some(limit)
     }
 }
 

@@ -150,12 +150,7 @@ impl Services {
                     .map(|(from, to)| RecordedLeave {
                         from,
                         to,
-                        ends_delegations_on: LeaveSpan {
-                            party: vaka_domain::delegation::Party::Recipient,
-                            from,
-                            to,
-                        }
-                        .ends_delegation_on(),
+                        ends_delegations_on: LeaveSpan::ending(from, to),
                     })
                     .collect();
                 let running = recorded

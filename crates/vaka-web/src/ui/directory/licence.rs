@@ -41,6 +41,9 @@ pub struct StaffDelegation {
     pub recorded: Vec<LeaveRow>,
     /// How many delegations of the person run, in words.
     pub open_text: String,
+    /// Whether the leave part is shown: the caller may record one, or the person has
+    /// delegations or leave recorded (an operator of the alarm centre has neither).
+    pub show_leave: bool,
     /// Whether the caller may record or end the leave.
     pub can_leave: bool,
     pub today: String,
@@ -113,6 +116,7 @@ pub(super) async fn staff_delegation(
                 &[("count", leave.open_delegations.to_string().into())],
             )
             .into_owned(),
+        show_leave: leave.may_record || leave.open_delegations > 0 || !leave.recorded.is_empty(),
         can_leave: leave.may_record,
         today: s.today().to_string(),
     })
