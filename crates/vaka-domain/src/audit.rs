@@ -294,6 +294,10 @@ pub enum AuditAction {
     /// The renewal reminder of a delegation sent (the server's job).
     #[strum(serialize = "delegation.remind")]
     DelegationReminded,
+    /// A person's leave recorded or ended on their delegations (a leave of more than three
+    /// months ends them).
+    #[strum(serialize = "delegation.leave")]
+    LeaveRecorded,
     /// A health-care task prescribed for a client.
     #[strum(serialize = "prescription.create")]
     PrescriptionCreated,

@@ -465,6 +465,7 @@ AuditAction DelegationSigned delegation.sign
 AuditAction DelegationRevoked delegation.revoke
 AuditAction DelegationsRead delegation.read
 AuditAction DelegationReminded delegation.remind
+AuditAction LeaveRecorded delegation.leave
 AuditAction PrescriptionCreated prescription.create
 AuditAction PrescriptionEnded prescription.end
 AuditAction PrescriptionsRead prescription.read

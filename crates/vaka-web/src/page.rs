@@ -104,7 +104,8 @@ impl PageCtx {
                     || p.has_permission(Permission::PaymentBasisRead),
                 can_delegation: p.has_permission(Permission::DelegationManage)
                     || p.has_permission(Permission::DelegationOversee)
-                    || p.has_permission(Permission::TaskSign),
+                    || p.has_permission(Permission::TaskSign)
+                    || p.has_permission(Permission::TaskTypeManage),
             }),
             csrf: caller.csrf().to_owned(),
             section,

@@ -399,6 +399,88 @@ impl Delegation {
     }
 }
 
+/// A leave of a party, as the delegation holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaveSpan {
+    pub party: Party,
+    pub from: Date,
+    /// `None` while it runs.
+    pub to: Option<Date>,
+}
+
+impl LeaveSpan {
+    /// The day a leave begun on `from` ends a delegation if it is still running then (three
+    /// months later; `None` only past the end of the calendar).
+    pub fn limit_of(from: Date) -> Option<Date> {
+        from.checked_add(LONG_LEAVE_MONTHS.months()).ok()
+    }
+
+    /// The day this leave ends the delegation, if it runs that long: while it runs, or when
+    /// its last day is on or after the limit.
+    pub fn ends_delegation_on(self) -> Option<Date> {
+        Self::ending(self.from, self.to)
+    }
+
+    /// The day a leave from `from` through `to` (running when `None`) ends a delegation, if
+    /// it lasts more than three months.
+    pub fn ending(from: Date, to: Option<Date>) -> Option<Date> {
+        let limit = Self::limit_of(from)?;
+        to.is_none_or(|to| to >= limit).then_some(limit)
+    }
+}
+
+/// The rules of a leave as it is recorded on `today`: it may begin at most a year back
+/// (older ones are history, not a reason to end anything), and a last day, when given, is on
+/// or after the first.
+pub fn check_leave(from: Date, to: Option<Date>, today: Date) -> DomainResult<()> {
+    let earliest = today.checked_sub(1.year()).unwrap_or(today);
+    if from < earliest {
+        return Err(DomainError::invalid(
+            "from",
+            DelegationReason::LeaveTooFarBack {
+                earliest: earliest.to_string(),
+            },
+        ));
+    }
+    if let Some(to) = to {
+        check_leave_end(from, to)?;
+    }
+    Ok(())
+}
+
+/// The rule of a leave's last day: on or after its first.
+pub fn check_leave_end(from: Date, to: Date) -> DomainResult<()> {
+    if to < from {
+        return Err(DomainError::invalid(
+            "to",
+            DelegationReason::LeaveEndsBeforeStart {
+                from: from.to_string(),
+            },
+        ));
+    }
+    Ok(())
+}
+
+impl Delegation {
+    /// The leaves of its parties, in the order recorded.
+    pub fn leaves(&self) -> Vec<LeaveSpan> {
+        self.events
+            .iter()
+            .filter_map(|e| match *e {
+                DelegationEvent::Leave { party, from, to } => Some(LeaveSpan { party, from, to }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The running leave of `party` (no last day yet), if any.
+    pub fn running_leave(&self, party: Party) -> Option<LeaveSpan> {
+        self.leaves()
+            .into_iter()
+            .find(|l| l.party == party && l.to.is_none())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +629,46 @@ mod tests {
             note: None,
         });
         assert_eq!(d.status(ts("2027-05-02T08:00:00Z"), &tz).code(), "ended");
+    }
+
+    #[test]
+    fn a_leave_is_checked_and_says_when_it_would_end_the_delegation() {
+        // At most a year back; a last day not before the first.
+        assert!(check_leave(date(2025, 12, 3), None, TODAY).is_ok());
+        assert_eq!(
+            id_of(check_leave(date(2025, 12, 2), None, TODAY)),
+            "delegation-leave-too-far-back"
+        );
+        assert!(check_leave(TODAY, Some(TODAY), TODAY).is_ok());
+        assert_eq!(
+            id_of(check_leave(TODAY, Some(date(2026, 12, 2)), TODAY)),
+            "delegation-leave-ends-before-start"
+        );
+        // Planned ahead is fine.
+        assert!(check_leave(date(2027, 1, 10), Some(date(2027, 2, 1)), TODAY).is_ok());
+
+        let span = |to| LeaveSpan {
+            party: Party::Recipient,
+            from: date(2027, 1, 10),
+            to,
+        };
+        assert_eq!(span(None).ends_delegation_on(), Some(date(2027, 4, 10)));
+        assert_eq!(
+            span(Some(date(2027, 4, 10))).ends_delegation_on(),
+            Some(date(2027, 4, 10))
+        );
+        assert_eq!(span(Some(date(2027, 4, 9))).ends_delegation_on(), None);
+
+        let mut d = signed(terms());
+        assert_eq!(d.running_leave(Party::Recipient), None);
+        d.events.push(DelegationEvent::Leave {
+            party: Party::Recipient,
+            from: date(2027, 1, 10),
+            to: None,
+        });
+        assert_eq!(d.running_leave(Party::Recipient), Some(span(None)));
+        assert_eq!(d.running_leave(Party::Delegator), None);
+        assert_eq!(d.leaves().len(), 1);
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub mod signing;
 pub mod terms;
 
 pub use delegate::{
-    Delegation, DelegationEvent, DelegationStatus, EndCause, Party, RevocationReason,
+    Delegation, DelegationEvent, DelegationStatus, EndCause, LeaveSpan, Party, RevocationReason,
+    check_leave, check_leave_end,
 };
 pub use licence::{
     Licence, LicenceNumber, LicensedAct, Profession, TaskType, TaskTypeCode, default_task_types,

@@ -26,6 +26,8 @@ reasons! {
         UnknownTaskType { code: String } => "delegation-unknown-task-type",
         /// A task type the municipality has taken out of use.
         TaskTypeRetired { task: String } => "delegation-task-type-retired",
+        /// A new task type with a code the list already holds.
+        TaskTypeCodeTaken { code: String } => "delegation-task-type-code-taken",
         // ---- delegations -------------------------------------------------------------------
         /// A delegation or prescription by someone who holds no licence.
         NoLicence => "delegation-no-licence",
@@ -59,6 +61,14 @@ reasons! {
         RevocationNoteRequired => "delegation-revocation-note-required",
         /// A delegation revoked or ended a second time.
         AlreadyEnded => "delegation-already-ended",
+        /// A leave recorded as beginning before `earliest` (a year back).
+        LeaveTooFarBack { earliest: String } => "delegation-leave-too-far-back",
+        /// A leave whose last day is before its first (`from`).
+        LeaveEndsBeforeStart { from: String } => "delegation-leave-ends-before-start",
+        /// A leave recorded while one (begun on `from`) still runs.
+        LeaveAlreadyRunning { from: String } => "delegation-leave-already-running",
+        /// A leave ended when none runs.
+        NoRunningLeave => "delegation-no-running-leave",
         // ---- prescribed tasks --------------------------------------------------------------
         /// The prescribing person's profession may not prescribe this task type.
         ProfessionMayNotPrescribe { task: String } => "delegation-profession-may-not-prescribe",
@@ -135,6 +145,9 @@ reasons! {
         /// A revocation by someone who is neither the delegating person, licensed staff of
         /// the unit nor its manager.
         MayNotRevoke => "delegation-may-not-revoke",
+        /// A leave recorded by someone who neither manages accounts nor manages a unit the
+        /// person works in.
+        MayNotRecordLeave => "delegation-may-not-record-leave",
         /// A delegation to someone who does not work in the unit (no role there that signs).
         RecipientNotInUnit => "delegation-recipient-not-in-unit",
         /// A named client who is not one of the unit's clients.

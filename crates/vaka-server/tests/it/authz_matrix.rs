@@ -73,6 +73,13 @@ const READ_A1: Target = Target::ClientA1 { covered: true };
 const WRITE_A1: Target = Target::ClientA1 { covered: false };
 /// The delegation pages: licensed staff, unit managers and those who sign tasks.
 const DELEGATION_PAGES: &[Role] = &[Nurse, UnitManager, CareStaff, NightPatrol];
+/// The delegation hub and the list of task types: those of the delegation pages and the
+/// keeper of the task types.
+const DELEGATION_HUB: &[Role] = &[Nurse, UnitManager, CareStaff, NightPatrol, SystemManager];
+/// Keeping the task types: the municipality's system manager.
+const TASK_TYPE_KEEPER: &[Role] = &[SystemManager];
+/// Setting a licence: account managers and the keeper of the task types.
+const LICENCE_SETTERS: &[Role] = &[SystemAdmin, SystemManager];
 /// Following a unit's delegated tasks up: its licensed staff and its manager.
 const FOLLOW_UP: &[Role] = &[Nurse, UnitManager];
 /// Delegating and prescribing: licensed staff.
@@ -531,7 +538,19 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         ((g.clone(), "/clients/{id}/keys"), (CLIENT_READ, READ_A1)),
         // Delegated tasks. A delegation or deviation of the path is unknown here (404 for
         // those the route lets in); B1 is a unit no one of these roles follows up.
-        ((g.clone(), "/delegation"), (DELEGATION_PAGES, Target::None)),
+        ((g.clone(), "/delegation"), (DELEGATION_HUB, Target::None)),
+        (
+            (g.clone(), "/delegation/task-types"),
+            (DELEGATION_HUB, Target::None),
+        ),
+        (
+            (p.clone(), "/delegation/task-types"),
+            (TASK_TYPE_KEEPER, Target::None),
+        ),
+        (
+            (p.clone(), "/delegation/task-types/{code}"),
+            (TASK_TYPE_KEEPER, Target::None),
+        ),
         (
             (g.clone(), "/delegation/units/{id}"),
             (FOLLOW_UP, Target::B),
@@ -697,6 +716,19 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         (
             (p.clone(), "/admin/users/{id}/roles/{assignment}/remove"),
             (ADMIN, Target::B),
+        ),
+        (
+            (p.clone(), "/admin/users/{id}/licence"),
+            (LICENCE_SETTERS, Target::B),
+        ),
+        // A leave: account managers, and who may end the account where the person works.
+        (
+            (p.clone(), "/admin/users/{id}/leave"),
+            (DEACTIVATE, Target::B),
+        ),
+        (
+            (p.clone(), "/admin/users/{id}/leave/end"),
+            (DEACTIVATE, Target::B),
         ),
         ((p.clone(), "/admin/users/{id}/tokens"), (ADMIN, Target::B)),
         (
@@ -889,6 +921,7 @@ fn request(
         .replace("{pause_id}", &ids.pause)
         .replace("{user_id}", &ids.member)
         .replace("{week}", "2026-11-16")
+        .replace("{code}", "insulin")
         .replace("{p}", &ids.victim);
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())
@@ -1046,6 +1079,8 @@ fn request(
         ),
         ("POST", "/admin/users/{id}/roles") => (None, s(&[("role", "nurse"), ("unit_id", &b1)])),
         ("POST", "/admin/users/{id}/tokens") => (None, s(&[("name", "matrix")])),
+        // A whole leave form, so that a refusal comes from the right over the person.
+        ("POST", "/admin/users/{id}/leave") => (None, s(&[("from", "2026-11-22")])),
         ("POST", "/profile/password") => (
             None,
             s(&[("current", "wrong"), ("new_password", "x"), ("repeat", "y")]),

@@ -93,6 +93,29 @@ impl Services {
 
     /// Adds a task type to the list or changes one (the municipality's system manager).
     pub async fn save_task_type(&self, ctx: &Ctx<'_>, t: TaskType) -> ServiceResult<TaskType> {
+        self.keep_task_type(ctx, t, None).await
+    }
+
+    /// Adds a task type whose code the list does not hold yet (a code taken is refused, not
+    /// overwritten).
+    pub async fn add_task_type(&self, ctx: &Ctx<'_>, t: TaskType) -> ServiceResult<TaskType> {
+        self.keep_task_type(ctx, t, Some(true)).await
+    }
+
+    /// Changes (or retires) a task type the list holds (an unknown code is refused, not
+    /// added).
+    pub async fn change_task_type(&self, ctx: &Ctx<'_>, t: TaskType) -> ServiceResult<TaskType> {
+        self.keep_task_type(ctx, t, Some(false)).await
+    }
+
+    /// Saves a task type; `new` says whether its code must be new (`Some(true)`), already in
+    /// the list (`Some(false)`) or either.
+    async fn keep_task_type(
+        &self,
+        ctx: &Ctx<'_>,
+        t: TaskType,
+        new: Option<bool>,
+    ) -> ServiceResult<TaskType> {
         let op = ctx.op(AuditAction::TaskTypeChanged, DELEGATION);
         self.door
             .change(op, async |w| {
@@ -102,7 +125,19 @@ impl Services {
                 )?;
                 t.check()?;
                 // The first change makes the default list the stored one.
-                task_types_to_refer_to(w).await?;
+                let list = task_types_to_refer_to(w).await?;
+                let known = list.iter().any(|k| k.code == t.code);
+                match new {
+                    Some(true) if known => {
+                        return Err(Fault::conflict(DelegationReason::TaskTypeCodeTaken {
+                            code: t.code.to_string(),
+                        }));
+                    }
+                    Some(false) if !known => {
+                        vaka_domain::delegation::find_task_type(&list, &t.code)?;
+                    }
+                    _ => {}
+                }
                 w.upsert_task_type(&t).await?;
                 w.succeeded(Some(&grant), |e| {
                     e.subject("task_type", t.code.as_str()).details(

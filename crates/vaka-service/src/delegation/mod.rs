@@ -4,14 +4,16 @@
 //!
 //! The rules are `vaka_domain::delegation`'s; this module checks the caller's right, reads
 //! what a rule needs, and writes the outcome with its audit entries. By concern:
-//! [`licences`] (licences and the list of task types), [`delegations`] (deciding, signing,
-//! revoking, the unit's register), [`prescriptions`] (prescribed tasks), [`signing`] (signing
-//! an occasion, the signing lists, deviations, a client's history), [`missed`] (the scan for
-//! missed signings, its calls and notices), [`ladder`] (each unit's escalation ladder) and
-//! [`reminders`] (renewal reminders before a delegation's last day).
+//! [`licences`] (licences and the list of task types), [`leave`] (a person's leave on their
+//! delegations), [`delegations`] (deciding, signing, revoking, the unit's register),
+//! [`prescriptions`] (prescribed tasks), [`signing`] (signing an occasion, the signing lists,
+//! deviations, a client's history), [`missed`] (the scan for missed signings, its calls and
+//! notices), [`ladder`] (each unit's escalation ladder) and [`reminders`] (renewal reminders
+//! before a delegation's last day).
 
 pub mod delegations;
 pub mod ladder;
+pub mod leave;
 pub mod licences;
 pub mod missed;
 pub mod prescriptions;

@@ -8,6 +8,7 @@ audit_action-delegation-sign = Delegation signed
 audit_action-delegation-revoke = Delegation revoked
 audit_action-delegation-read = Delegations viewed
 audit_action-delegation-remind = Delegation reminder sent
+audit_action-delegation-leave = Leave recorded
 audit_action-prescription-create = Task prescribed
 audit_action-prescription-end = Prescription ended
 audit_action-prescription-read = Prescriptions viewed
@@ -182,6 +183,63 @@ occasion_state-signed = Signed
 profession-nurse = Nurse
 profession-occupational_therapist = Occupational therapist
 profession-physiotherapist = Physiotherapist
+
+# A person's licence and leave, on the user page.
+licence-title = Licence
+licence-none = No licence recorded.
+licence-profession = Profession
+licence-number = Licence number
+licence-number-hint = 1–12 digits, as the National Board of Health and Welfare issued the number.
+licence-save = Save the licence
+licence-remove = Remove the licence
+licence-remove-confirm = Remove this person's licence? They can then no longer delegate or prescribe.
+licence-saved = The licence is saved.
+licence-removed = The licence is removed.
+field-licence_number = Licence number
+field-profession = Profession
+leave-title = Leave
+leave-intro = A leave is recorded on the person's running delegations. If it lasts more than three months, the delegations end by themselves.
+leave-open-delegations = Running delegations: { $count }
+leave-none = No leave recorded.
+leave-running = On leave from { $from }, until further notice
+leave-running-until = On leave { $from } – { $to }
+leave-ends-delegations = If the leave is still running on { $date }, the person's delegations end.
+leave-recorded = Recorded leave
+leave-from = First day
+leave-to = Last day
+leave-ends-on = Delegations end
+leave-to-hint = Empty: the leave runs until it is ended.
+leave-still-running = running
+leave-record = Record a leave
+leave-end = End the leave
+leave-end-to = Last day of the leave
+leave-end-hint = Empty: today.
+leave-recorded-ok = The leave is recorded.
+leave-ended-ok = The leave is ended.
+
+# The municipality's list of task types.
+tasktype-title = Task types
+tasktype-intro = The municipality's list of health-care tasks that may be delegated. Assessment, prescription and follow-up can never be delegated and so are not in the list.
+tasktype-link = The municipality's task types
+tasktype-code = Code
+tasktype-name = Name
+tasktype-prescribers = May be prescribed by
+tasktype-medication = Medication
+tasktype-state = State
+tasktype-in-use = In use
+tasktype-retired = Retired
+tasktype-new = New task type
+tasktype-code-hint = a–z, 0–9 and _, starting with a letter. The code cannot be changed later.
+tasktype-add = Add the task type
+tasktype-change = Change
+tasktype-save = Save
+tasktype-saved = The task type is saved.
+field-prescribers = May be prescribed by
+field-task_type = Task type
+
+# A leave of a party, on a delegation's page.
+deleg-leave-ends = Leave of { $party } since { $from }: if it is still running on { $date }, the delegation ends.
+deleg-leave-short = Leave of { $party } { $from } – { $to }.
 
 # The e-mail of missed signings (plain text). It leaves the system: never the client, only the
 # unit, the task and the time, and where to look.

@@ -8,6 +8,7 @@ audit_action-delegation-sign = Delegering signerad
 audit_action-delegation-revoke = Delegering återkallad
 audit_action-delegation-read = Delegeringar visade
 audit_action-delegation-remind = Påminnelse om delegering skickad
+audit_action-delegation-leave = Ledighet registrerad
 audit_action-prescription-create = Ordination registrerad
 audit_action-prescription-end = Ordination avslutad
 audit_action-prescription-read = Ordinationer visade
@@ -182,6 +183,63 @@ occasion_state-signed = Signerad
 profession-nurse = Sjuksköterska
 profession-occupational_therapist = Arbetsterapeut
 profession-physiotherapist = Fysioterapeut
+
+# A person's licence and leave, on the user page.
+licence-title = Legitimation
+licence-none = Ingen legitimation registrerad.
+licence-profession = Yrkesgrupp
+licence-number = Legitimationsnummer
+licence-number-hint = 1–12 siffror, som Socialstyrelsen utfärdat numret.
+licence-save = Spara legitimationen
+licence-remove = Ta bort legitimationen
+licence-remove-confirm = Ta bort personens legitimation? Personen kan då inte längre delegera eller ordinera.
+licence-saved = Legitimationen är sparad.
+licence-removed = Legitimationen är borttagen.
+field-licence_number = Legitimationsnummer
+field-profession = Yrkesgrupp
+leave-title = Ledighet
+leave-intro = En ledighet registreras på personens pågående delegeringar. Pågår den mer än tre månader upphör delegeringarna av sig själva.
+leave-open-delegations = Pågående delegeringar: { $count }
+leave-none = Ingen ledighet registrerad.
+leave-running = Ledighet från { $from }, tills vidare
+leave-running-until = Ledighet { $from } – { $to }
+leave-ends-delegations = Pågår ledigheten fortfarande den { $date } upphör personens delegeringar.
+leave-recorded = Registrerade ledigheter
+leave-from = Första dagen
+leave-to = Sista dagen
+leave-ends-on = Delegeringarna upphör
+leave-to-hint = Tomt: ledigheten pågår tills den avslutas.
+leave-still-running = pågår
+leave-record = Registrera ledighet
+leave-end = Avsluta ledigheten
+leave-end-to = Ledighetens sista dag
+leave-end-hint = Tomt: i dag.
+leave-recorded-ok = Ledigheten är registrerad.
+leave-ended-ok = Ledigheten är avslutad.
+
+# The municipality's list of task types.
+tasktype-title = Insatstyper
+tasktype-intro = Kommunens lista över hälso- och sjukvårdsuppgifter som kan delegeras. Bedömning, ordination och uppföljning kan aldrig delegeras och finns därför inte i listan.
+tasktype-link = Kommunens insatstyper
+tasktype-code = Kod
+tasktype-name = Namn
+tasktype-prescribers = Får ordineras av
+tasktype-medication = Läkemedel
+tasktype-state = Läge
+tasktype-in-use = I bruk
+tasktype-retired = Används inte längre
+tasktype-new = Ny insatstyp
+tasktype-code-hint = a–z, 0–9 och _, börjar med en bokstav. Koden kan inte ändras sedan.
+tasktype-add = Lägg till insatstypen
+tasktype-change = Ändra
+tasktype-save = Spara
+tasktype-saved = Insatstypen är sparad.
+field-prescribers = Får ordineras av
+field-task_type = Insatstyp
+
+# A leave of a party, on a delegation's page.
+deleg-leave-ends = Ledighet för { $party } sedan { $from }: pågår den fortfarande den { $date } upphör delegeringen.
+deleg-leave-short = Ledighet för { $party } { $from } – { $to }.
 
 # The e-mail of missed signings (plain text). It leaves the system: never the client, only the
 # unit, the task and the time, and where to look.

@@ -12,6 +12,7 @@ delegation-task-type-name-required = the task type needs a name
 delegation-prescribers-required = name at least one profession that may prescribe the task type
 delegation-unknown-task-type = the task type { $code } is not on the municipality's list
 delegation-task-type-retired = the task type { $task } is no longer in use
+delegation-task-type-code-taken = the code { $code } is already in the list: change that task type instead
 
 ## Delegations
 delegation-no-licence = only licensed staff (nurse, occupational therapist, physiotherapist) may do this
@@ -30,6 +31,10 @@ delegation-already-signed = you have already signed this delegation
 delegation-no-longer-open = the delegation is revoked, ended or expired and can no longer be signed
 delegation-revocation-note-required = write why the delegation is revoked
 delegation-already-ended = the delegation has already been revoked or has ended
+delegation-leave-too-far-back = a leave may be recorded at most a year back: its first day no earlier than { $earliest }
+delegation-leave-ends-before-start = the last day of a leave cannot be before its first ({ $from })
+delegation-leave-already-running = a leave has been running since { $from }: end it first
+delegation-no-running-leave = no leave is running
 
 ## Prescribed tasks
 delegation-profession-may-not-prescribe = your profession may not prescribe { $task }
@@ -71,6 +76,7 @@ delegation-may-not-sign = your role does not sign delegated tasks
 delegation-may-not-oversee = your role does not follow up this unit's delegations
 delegation-may-not-manage-task-types = your role does not keep the task types or licences
 delegation-may-not-revoke = only the delegating person, licensed staff or the unit manager revoke a delegation
+delegation-may-not-record-leave = only those who manage accounts or the manager of a unit the person works in record a leave
 delegation-recipient-not-in-unit = the care worker does not work in the unit
 delegation-client-not-in-unit = the client is not one of the unit's clients
 delegation-unknown-occasion = the prescription has no such occasion

@@ -12,6 +12,7 @@ delegation-task-type-name-required = insatstypen behöver ett namn
 delegation-prescribers-required = ange minst en yrkesgrupp som får ordinera insatstypen
 delegation-unknown-task-type = insatstypen { $code } finns inte i kommunens lista
 delegation-task-type-retired = insatstypen { $task } används inte längre
+delegation-task-type-code-taken = koden { $code } finns redan i listan: ändra den insatstypen i stället
 
 ## Delegations
 delegation-no-licence = bara legitimerad personal (sjuksköterska, arbetsterapeut, fysioterapeut) får göra detta
@@ -30,6 +31,10 @@ delegation-already-signed = du har redan signerat delegeringen
 delegation-no-longer-open = delegeringen är återkallad, upphörd eller utgången och kan inte längre signeras
 delegation-revocation-note-required = skriv varför delegeringen återkallas
 delegation-already-ended = delegeringen är redan återkallad eller har upphört
+delegation-leave-too-far-back = en ledighet kan registreras högst ett år bakåt: första dagen tidigast { $earliest }
+delegation-leave-ends-before-start = ledighetens sista dag kan inte vara före den första ({ $from })
+delegation-leave-already-running = en ledighet pågår redan sedan { $from }: avsluta den först
+delegation-no-running-leave = ingen ledighet pågår
 
 ## Prescribed tasks
 delegation-profession-may-not-prescribe = din yrkesgrupp får inte ordinera { $task }
@@ -71,6 +76,7 @@ delegation-may-not-sign = din roll signerar inte delegerade insatser
 delegation-may-not-oversee = din roll följer inte upp den här enhetens delegeringar
 delegation-may-not-manage-task-types = din roll för inte listan över insatstyper eller legitimationer
 delegation-may-not-revoke = bara den som delegerat, legitimerad personal eller enhetschefen återkallar en delegering
+delegation-may-not-record-leave = bara den som administrerar konton eller enhetschefen där personen arbetar registrerar ledighet
 delegation-recipient-not-in-unit = medarbetaren arbetar inte på enheten
 delegation-client-not-in-unit = brukaren hör inte till enheten
 delegation-unknown-occasion = ordinationen har inget sådant tillfälle

@@ -1,12 +1,13 @@
 //! Delegated health-care tasks in the pages: the hub (one's own delegations to sign, the units
 //! one follows up, what expires, open deviations), a unit's page (its register, the day's
 //! signing list, the form that delegates), one delegation (both parties sign with their second
-//! factor; revocation), and on the client's pages the prescribed tasks and the signing history
-//! (page, CSV, PDF).
+//! factor; revocation), the municipality's list of task types, and on the client's pages the
+//! prescribed tasks and the signing history (page, CSV, PDF).
 
 pub mod client;
 pub mod ladder;
 pub mod pages;
+pub mod task_types;
 
 use vaka_domain::access::Permission;
 
@@ -19,6 +20,15 @@ pub(crate) const DELEGATION_PAGES: Access = Access::AnyOf(&[
     Permission::DelegationManage,
     Permission::DelegationOversee,
     Permission::TaskSign,
+]);
+
+/// Who reaches the hub and the list of task types: those of the delegation pages, and the
+/// municipality's keeper of the task types (who has no delegations of their own).
+pub(crate) const HUB: Access = Access::AnyOf(&[
+    Permission::DelegationManage,
+    Permission::DelegationOversee,
+    Permission::TaskSign,
+    Permission::TaskTypeManage,
 ]);
 
 /// Those who follow up a unit's delegated tasks.
@@ -40,8 +50,19 @@ pub(crate) fn optional<T: std::str::FromStr>(
 
 /// Registers the delegation pages with the access each needs.
 pub fn register(r: Routes) -> Routes {
-    r.get("/delegation", DELEGATION_PAGES, pages::hub)
+    r.get("/delegation", HUB, pages::hub)
         .get("/delegation/missed/events", FOLLOW_UP, pages::missed_events)
+        .get("/delegation/task-types", HUB, task_types::list)
+        .post(
+            "/delegation/task-types",
+            Access::Permission(Permission::TaskTypeManage),
+            task_types::add,
+        )
+        .post(
+            "/delegation/task-types/{code}",
+            Access::Permission(Permission::TaskTypeManage),
+            task_types::change,
+        )
         .get("/delegation/units/{id}", FOLLOW_UP, pages::unit)
         .post(
             "/delegation/units/{id}/delegations",

@@ -543,6 +543,9 @@ pub struct DetailPage {
     pub delegator_signed: String,
     pub recipient_signed: String,
     pub events: Vec<EventRow>,
+    /// The leaves of its parties that run now or lie ahead, each with the day it would end
+    /// the delegation (more than three months).
+    pub leave_notes: Vec<String>,
     pub must_sign: bool,
     pub needs_code: bool,
     pub may_revoke: bool,
@@ -627,9 +630,42 @@ async fn detail_page(
         .iter()
         .map(|r| (r.code().to_owned(), t.code("revocation_reason", r.code())))
         .collect();
+    let today = state.services.today();
+    let leave_notes = if v.status.is_over() {
+        Vec::new()
+    } else {
+        d.leaves()
+            .iter()
+            .filter(|l| l.to.is_none_or(|to| to >= today))
+            .map(|l| {
+                let party = t.code("party", l.party.code());
+                let from = l.from.to_string();
+                match (l.ends_delegation_on(), l.to) {
+                    (Some(date), _) => t.message(
+                        "deleg-leave-ends",
+                        &[
+                            ("party", (&party).into()),
+                            ("from", (&from).into()),
+                            ("date", date.to_string().into()),
+                        ],
+                    ),
+                    (None, to) => t.message(
+                        "deleg-leave-short",
+                        &[
+                            ("party", (&party).into()),
+                            ("from", (&from).into()),
+                            ("to", to.map(|d| d.to_string()).unwrap_or_default().into()),
+                        ],
+                    ),
+                }
+                .into_owned()
+            })
+            .collect()
+    };
     Ok(render(
         page.status(),
         &DetailPage {
+            leave_notes,
             id: id.to_string(),
             row: row_of(t, &v),
             unit_id: d.terms.unit_id.to_string(),

@@ -65,12 +65,20 @@ pub struct UserPage {
     /// Resetting a second factor and creating a token ask for a current code: the caller's
     /// session has not proven its second factor in the last minutes.
     pub needs_code: bool,
+    /// The person's licence and leave (delegated health-care tasks).
+    pub deleg: super::licence::StaffDelegation,
 }
 
-async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx) -> PageResult {
+pub(super) async fn user_page(
+    state: &AppState,
+    caller: &Caller,
+    id: UserId,
+    page: PageCtx,
+) -> PageResult {
     let t = page.t;
     let ctx = caller.ctx();
     let d = state.services.get_user(&ctx, id).await.or_page(&page)?;
+    let deleg = super::licence::staff_delegation(state, caller, id, &page).await?;
     let orgs = state
         .services
         .list_organisations(&ctx)
@@ -159,6 +167,7 @@ async fn user_page(state: &AppState, caller: &Caller, id: UserId, page: PageCtx)
             needs_code: state
                 .services
                 .needs_fresh_second_factor(caller.session.as_ref()),
+            deleg,
             u: d.account,
             page,
         },

@@ -2,11 +2,13 @@
 //! tokens.
 
 mod account;
+mod licence;
 mod organisations;
 mod units;
 mod users;
 
 pub use account::*;
+pub use licence::{end_leave, record_leave, set_licence};
 pub use organisations::*;
 pub use units::*;
 pub use users::*;
@@ -40,7 +42,7 @@ pub(super) fn unit_kinds(t: Tr) -> Vec<(String, String)> {
 pub fn register(r: Routes) -> Routes {
     use Permission::{
         AccountApprove, AccountDeactivate, AccountManage, AccountRequest, DirectoryRead,
-        OrganisationManage, TokenManage, UnitManage,
+        OrganisationManage, TaskTypeManage, TokenManage, UnitManage,
     };
     r.get(
         "/admin/organisations",
@@ -130,6 +132,21 @@ pub fn register(r: Routes) -> Routes {
         "/admin/users/{id}/roles/{assignment}/remove",
         Access::Permission(AccountManage),
         remove_role,
+    )
+    .post(
+        "/admin/users/{id}/licence",
+        Access::AnyOf(&[AccountManage, TaskTypeManage]),
+        set_licence,
+    )
+    .post(
+        "/admin/users/{id}/leave",
+        Access::AnyOf(&[AccountManage, AccountDeactivate]),
+        record_leave,
+    )
+    .post(
+        "/admin/users/{id}/leave/end",
+        Access::AnyOf(&[AccountManage, AccountDeactivate]),
+        end_leave,
     )
     .post(
         "/admin/users/{id}/tokens",
