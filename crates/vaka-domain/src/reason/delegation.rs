@@ -141,5 +141,7 @@ reasons! {
         ClientNotInUnit => "delegation-client-not-in-unit",
         /// An occasion the prescription does not have (not its time, not a day it runs).
         UnknownOccasion => "delegation-unknown-occasion",
+        /// A week not written as an ISO week (`2026-W49`), or one its year does not have.
+        WeekFormat => "delegation-week-format",
     }
 }

@@ -74,3 +74,4 @@ delegation-may-not-revoke = only the delegating person, licensed staff or the un
 delegation-recipient-not-in-unit = the care worker does not work in the unit
 delegation-client-not-in-unit = the client is not one of the unit's clients
 delegation-unknown-occasion = the prescription has no such occasion
+delegation-week-format = give a week as YYYY-Www, for example 2026-W49

@@ -74,3 +74,4 @@ delegation-may-not-revoke = bara den som delegerat, legitimerad personal eller e
 delegation-recipient-not-in-unit = medarbetaren arbetar inte på enheten
 delegation-client-not-in-unit = brukaren hör inte till enheten
 delegation-unknown-occasion = ordinationen har inget sådant tillfälle
+delegation-week-format = ange vecka som ÅÅÅÅ-Wvv, till exempel 2026-W49
