@@ -151,7 +151,7 @@ pub enum Exception {
     Missed,
     /// Signed after its window: by whom, and how long after the time it was due.
     Late {
-        signing: Signing,
+        signing: Box<Signing>,
         after_due: SignedDuration,
     },
 }
@@ -221,7 +221,7 @@ pub fn week_report(
         let exception = match r.state {
             OccasionState::Missed => Exception::Missed,
             OccasionState::Signed(s) if s.late => Exception::Late {
-                signing: s.clone(),
+                signing: Box::new(s.clone()),
                 after_due: r.occasion.due.duration_until(s.signed_at),
             },
             _ => continue,

@@ -6,13 +6,15 @@
 //! what a rule needs, and writes the outcome with its audit entries. By concern:
 //! [`licences`] (licences and the list of task types), [`delegations`] (deciding, signing,
 //! revoking, the unit's register), [`prescriptions`] (prescribed tasks), [`signing`] (signing
-//! an occasion, the signing lists, deviations, a client's history) and [`missed`] (the scan for
-//! missed signings, its calls and notices).
+//! an occasion, the signing lists, deviations, a client's history), [`missed`] (the scan for
+//! missed signings, its calls and notices) and [`report`] (missed and late signings per unit and
+//! week).
 
 pub mod delegations;
 pub mod licences;
 pub mod missed;
 pub mod prescriptions;
+pub mod report;
 pub mod signing;
 
 use jiff::tz::TimeZone;
