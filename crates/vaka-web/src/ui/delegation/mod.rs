@@ -1,11 +1,12 @@
 //! Delegated health-care tasks in the pages: the hub (one's own delegations to sign, the units
 //! one follows up, what expires, open deviations), a unit's page (its register, the day's
 //! signing list, the form that delegates), one delegation (both parties sign with their second
-//! factor; revocation), and on the client's pages the prescribed tasks and the signing history
-//! (page, CSV, PDF).
+//! factor; revocation), a unit's week of missed and late signings (page, CSV), and on the
+//! client's pages the prescribed tasks and the signing history (page, CSV, PDF).
 
 pub mod client;
 pub mod pages;
+pub mod report;
 
 use vaka_domain::access::Permission;
 
@@ -41,6 +42,7 @@ pub(crate) fn optional<T: std::str::FromStr>(
 pub fn register(r: Routes) -> Routes {
     r.get("/delegation", DELEGATION_PAGES, pages::hub)
         .get("/delegation/units/{id}", FOLLOW_UP, pages::unit)
+        .get("/delegation/units/{id}/report", FOLLOW_UP, report::week)
         .post(
             "/delegation/units/{id}/delegations",
             Access::Permission(Permission::DelegationManage),
