@@ -2,10 +2,12 @@
 //! databases, and the demo's share of them. By concern: [`delegations`] (deciding, signing
 //! with a fresh second factor, the bad input refused, licences and task types), [`signing`]
 //! (prescriptions, the client's day, signing an occasion, deviations, revocation at once, the
-//! unit's lists and reports) and [`demo`] (what `vaka demo` seeds). The shared set-up is here.
+//! unit's lists and reports), [`report`] (missed and late signings per unit and week) and
+//! [`demo`] (what `vaka demo` seeds). The shared set-up is here.
 
 mod delegations;
 mod demo;
+mod report;
 mod signing;
 
 use jiff::civil::{Date, Time, date, time};
