@@ -41,7 +41,7 @@ test("a nurse delegates insulin and both sign; the care worker signs it offline 
   assert.deepEqual(await englishOn(nurse), []);
   // The demo's occasion left unsigned is in her overview of missed signings.
   assert.ok(await nurse.locator("#missed tbody tr").count() >= 1, "a missed signing shown");
-  const units = await nurse.locator("#units a").evaluateAll((as) => as.map((a) => a.href));
+  const units = await nurse.locator("#units a:not(.report-link)").evaluateAll((as) => as.map((a) => a.href));
   assert.ok(units.length > 0, "the nurse follows up units");
   let unitUrl = null;
   for (const u of units) {
@@ -189,7 +189,7 @@ test("the hub's missed signings are live; a nurse sets her unit's escalation lad
   await nurse.goto(`${demo.url}/delegation`);
   // The list of missed signings is fed by the server (server-sent events) and says it is live.
   await nurse.locator("#missed [data-live-on]").waitFor({ state: "visible" });
-  const unit = nurse.locator("#units a").first();
+  const unit = nurse.locator("#units a:not(.report-link)").first();
   const unitName = (await unit.textContent()).trim();
   await unit.click();
   await nurse.getByRole("link", { name: "Eskalering av missade signeringar" }).click();
@@ -217,5 +217,79 @@ test("the hub's missed signings are live; a nurse sets her unit's escalation lad
   assert.equal(await step(1).getByLabel("Minuter efter att fönstret stängde").inputValue(), "30");
   assert.ok(await step(1).getByLabel(me.display_name).isChecked());
   assert.ok(!(await step(1).getByLabel("Enhetschefen").isChecked()));
+  await nurse.context().close();
+});
+
+/** The ISO week (`2026-W49`) of a `YYYY-MM-DD` date. */
+function isoWeek(date) {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7)); // the week's Thursday
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d - yearStart) / 86400000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+test("the unit manager reads a unit's week of missed and late signings: the demo's missed occasion is on it, and its CSV downloads", async () => {
+  // The unit manager (the nurse logged in a moment ago: her code would be a replay).
+  const nurse = await loggedIn(browser, demo, "unitmanager", DESKTOP);
+  await nurse.goto(`${demo.url}/delegation`);
+  // The demo's occasion left unsigned, from the overview: its client and the day it was due.
+  const missedRow = nurse.locator("#missed tbody tr").first();
+  await missedRow.waitFor();
+  const client = (await missedRow.locator("td").nth(0).textContent()).trim();
+  const due = (await missedRow.locator("td").nth(2).textContent()).trim();
+  const week = isoWeek(due.slice(0, 10));
+
+  // From the hub to a unit, and from the unit's page to its report of this week.
+  const unitLinks = await nurse.locator("#units a:not(.report-link)").evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(unitLinks.length > 0);
+  let found = null;
+  for (const u of unitLinks) {
+    await nurse.goto(u);
+    await nurse.getByRole("link", { name: "Missade och sena signeringar per vecka" }).click();
+    await nurse.getByRole("heading", { name: /^Missade och sena signeringar: / }).waitFor();
+    assert.match(await nurse.locator("#week").inputValue(), /^\d{4}-W\d{2}$/);
+    // The week of the missed occasion (this one, or the one before on a Monday morning).
+    await nurse.locator("#week").fill(week);
+    await nurse.getByRole("button", { name: "Visa" }).click();
+    await nurse.waitForURL(new RegExp(`week=${week}$`));
+    if (await nurse.locator('#exceptions tr[data-kind="missed"]', { hasText: client }).count()) {
+      found = u;
+      break;
+    }
+  }
+  assert.ok(found, `${client}'s missed occasion of ${due} in a unit's report of ${week}`);
+  const row = nurse.locator('#exceptions tr[data-kind="missed"]', { hasText: client }).first();
+  await row.getByText("Missad").waitFor();
+  assert.ok((await row.textContent()).includes(due.slice(0, 10)));
+  const missedCount = Number(await nurse.locator('#week-total td[data-count="missed"]').textContent());
+  assert.ok(missedCount >= 1, "the week's total counts it");
+  assert.deepEqual(await englishOn(nurse), []);
+
+  // The weeks before and after are a click away.
+  await nurse.locator("#week-previous").click();
+  await nurse.waitForURL(/week=\d{4}-W\d{2}$/);
+  assert.notEqual(new URL(nurse.url()).searchParams.get("week"), week);
+  await nurse.getByRole("heading", { name: /^Missade och sena signeringar: / }).waitFor();
+
+  // The CSV of the week holds the missed occasion.
+  const csv = await nurse.request.get(`${found}/report?week=${week}&format=csv`);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()["content-type"], /^text\/csv/);
+  const lines = (await csv.text()).trim().split("\n");
+  assert.ok(lines.some((l) => l.startsWith("missed,") && l.includes(client)), lines.join("\n"));
+
+  // At phone width (axe checks it again there): the page fits, its tables scroll in their frame.
+  await nurse.setViewportSize(PHONE);
+  await nurse.goto(`${found}/report?week=${week}`);
+  await nurse.getByRole("heading", { name: /^Missade och sena signeringar: / }).waitFor();
+  const overflow = await nurse.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+
+  // A week written wrongly: a clear page in Swedish, not a server error.
+  const bad = await nurse.goto(`${found}/report?week=2026-W99`);
+  assert.equal(bad.status(), 422);
+  await nurse.getByText(/ange vecka som ÅÅÅÅ-Wvv/).waitFor();
+  assert.deepEqual(await englishOn(nurse), []);
   await nurse.context().close();
 });

@@ -25,6 +25,7 @@
 //! - [`missed`]: the scan for occasions whose window closed unsigned, the per-unit escalation
 //!   ladder, and the deviation a medication not given (or partly given, cannot take, wrong
 //!   stock count) opens.
+//! - [`week`]: the report of missed and late signings per unit and ISO week ([`IsoWeek`]).
 //!
 //! Refusals are [`DelegationReason`](crate::reason::DelegationReason)s.
 
@@ -36,6 +37,7 @@ pub mod prescription;
 pub mod register;
 pub mod signing;
 pub mod terms;
+pub mod week;
 
 pub use delegate::{
     Delegation, DelegationEvent, DelegationStatus, EndCause, LeaveSpan, Party, RevocationReason,
@@ -59,6 +61,7 @@ pub use signing::{
     SigningTarget, SigningVerdict, check_effect, check_repeat, may_sign,
 };
 pub use terms::{CompetenceCheck, CompetenceMethod, DelegationTerms, Scope, Validity};
+pub use week::{DayCounts, Exception, ExceptionRow, IsoWeek, WeekReport, week_report};
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};

@@ -157,5 +157,7 @@ reasons! {
         /// A person named in an escalation ladder who does not follow up the unit's delegated
         /// tasks (no active account with a role that does).
         LadderRecipientNotInUnit => "delegation-ladder-recipient-not-in-unit",
+        /// A week not written as an ISO week (`2026-W49`), or one its year does not have.
+        WeekFormat => "delegation-week-format",
     }
 }

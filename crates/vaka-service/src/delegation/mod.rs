@@ -8,8 +8,8 @@
 //! delegations), [`delegations`] (deciding, signing, revoking, the unit's register),
 //! [`prescriptions`] (prescribed tasks), [`signing`] (signing an occasion, the signing lists,
 //! deviations, a client's history), [`missed`] (the scan for missed signings, its calls and
-//! notices), [`ladder`] (each unit's escalation ladder) and [`reminders`] (renewal reminders
-//! before a delegation's last day).
+//! notices), [`ladder`] (each unit's escalation ladder), [`reminders`] (renewal reminders
+//! before a delegation's last day) and [`report`] (missed and late signings per unit and week).
 
 pub mod delegations;
 pub mod ladder;
@@ -18,6 +18,7 @@ pub mod licences;
 pub mod missed;
 pub mod prescriptions;
 pub mod reminders;
+pub mod report;
 pub mod signing;
 
 use jiff::tz::TimeZone;

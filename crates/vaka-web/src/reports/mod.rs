@@ -6,4 +6,5 @@ pub mod payment_basis;
 pub mod pdf;
 pub mod periods;
 pub mod signing_history;
+pub mod signing_week;
 pub mod supervision_log;

@@ -3,11 +3,13 @@
 //! with a fresh second factor, the bad input refused, licences and task types), [`signing`]
 //! (prescriptions, the client's day, signing an occasion, deviations, revocation at once, the
 //! unit's lists and reports), [`licences_leave`] (the licence and task-type pages, a party's
-//! leave) and [`demo`] (what `vaka demo` seeds). The shared set-up is here.
+//! leave), [`report`] (missed and late signings per unit and week) and [`demo`] (what
+//! `vaka demo` seeds). The shared set-up is here.
 
 mod delegations;
 mod demo;
 mod licences_leave;
+mod report;
 mod signing;
 
 use jiff::civil::{Date, Time, date, time};

@@ -81,3 +81,4 @@ delegation-recipient-not-in-unit = the care worker does not work in the unit
 delegation-client-not-in-unit = the client is not one of the unit's clients
 delegation-unknown-occasion = the prescription has no such occasion
 delegation-ladder-recipient-not-in-unit = a named recipient does not follow up this unit's delegations
+delegation-week-format = give a week as YYYY-Www, for example 2026-W49

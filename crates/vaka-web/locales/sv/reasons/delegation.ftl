@@ -81,3 +81,4 @@ delegation-recipient-not-in-unit = medarbetaren arbetar inte på enheten
 delegation-client-not-in-unit = brukaren hör inte till enheten
 delegation-unknown-occasion = ordinationen har inget sådant tillfälle
 delegation-ladder-recipient-not-in-unit = en namngiven mottagare följer inte upp den här enhetens delegeringar
+delegation-week-format = ange vecka som ÅÅÅÅ-Wvv, till exempel 2026-W49

@@ -1,12 +1,14 @@
 //! Delegated health-care tasks in the pages: the hub (one's own delegations to sign, the units
 //! one follows up, what expires, open deviations), a unit's page (its register, the day's
 //! signing list, the form that delegates), one delegation (both parties sign with their second
-//! factor; revocation), the municipality's list of task types, and on the client's pages the
-//! prescribed tasks and the signing history (page, CSV, PDF).
+//! factor; revocation), a unit's week of missed and late signings (page, CSV), the
+//! municipality's list of task types, and on the client's pages the prescribed tasks and the
+//! signing history (page, CSV, PDF).
 
 pub mod client;
 pub mod ladder;
 pub mod pages;
+pub mod report;
 pub mod task_types;
 
 use vaka_domain::access::Permission;
@@ -64,6 +66,7 @@ pub fn register(r: Routes) -> Routes {
             task_types::change,
         )
         .get("/delegation/units/{id}", FOLLOW_UP, pages::unit)
+        .get("/delegation/units/{id}/report", FOLLOW_UP, report::week)
         .post(
             "/delegation/units/{id}/delegations",
             Access::Permission(Permission::DelegationManage),
