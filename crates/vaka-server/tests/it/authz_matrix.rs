@@ -564,6 +564,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (FOLLOW_UP, Target::B),
         ),
         (
+            (g.clone(), "/delegation/units/{id}/report"),
+            (FOLLOW_UP, Target::B),
+        ),
+        (
             (p.clone(), "/delegation/units/{id}/ladder"),
             (FOLLOW_UP, Target::B),
         ),
