@@ -158,7 +158,7 @@ impl Services {
                 if ctx.principal.user_id != user {
                     r.any_grant(
                         Permission::DirectoryRead,
-                        DelegationReason::MayNotManageTaskTypes,
+                        vaka_domain::reason::DirectoryReason::MayNotReadDirectory,
                     )?;
                 }
                 Ok(r.get_licence(user).await?)

@@ -311,3 +311,27 @@ sign-report-kind-missed = Missed
 sign-report-kind-late = Signed late
 sign-report-how-late = How late
 sign-report-late-by = { $minutes } min after the time it was due
+
+# Field names of the delegation forms, for the error summary.
+field-after_minutes = Minutes after the window closed
+field-checked_on = Competence checked on
+field-clients = Clients
+field-competence = Competence check
+field-competence_checked_on = Competence checked on
+field-competence_methods = How competence was checked
+field-competence_note = Description of the check
+field-effect_note = Effect
+field-end = End date
+field-format = Format
+field-instruction = Instruction
+field-not_given_reason = Why it was not given
+field-occasion = Occasion
+field-on = Day
+field-outcome = Outcome
+field-prescription = Prescription
+field-recipient = Care worker
+field-recipients = Recipients
+field-signer = Signed by
+field-start = Start date
+field-steps = Steps
+field-window = Window

@@ -311,3 +311,27 @@ sign-report-kind-missed = Missad
 sign-report-kind-late = Signerad sent
 sign-report-how-late = Hur sent
 sign-report-late-by = { $minutes } min efter utsatt tid
+
+# Field names of the delegation forms, for the error summary.
+field-after_minutes = Minuter efter att fönstret stängde
+field-checked_on = Kompetensen kontrollerad
+field-clients = Brukare
+field-competence = Kompetenskontroll
+field-competence_checked_on = Kompetensen kontrollerad
+field-competence_methods = Hur kompetensen kontrollerades
+field-competence_note = Beskrivning av kontrollen
+field-effect_note = Effekt
+field-end = Slutdatum
+field-format = Format
+field-instruction = Instruktion
+field-not_given_reason = Skäl till att det inte gavs
+field-occasion = Tillfälle
+field-on = Dag
+field-outcome = Utfall
+field-prescription = Ordination
+field-recipient = Medarbetare
+field-recipients = Mottagare
+field-signer = Signerad av
+field-start = Startdatum
+field-steps = Steg
+field-window = Tidsfönster

@@ -302,6 +302,8 @@ pub struct UnitPage {
     pub id: String,
     pub name: String,
     pub date: String,
+    /// The ISO week of `date` (its report).
+    pub week: String,
     pub register: Vec<RegisterRow>,
     pub lines: Vec<SigningRow>,
     pub occasions: usize,
@@ -406,6 +408,7 @@ async fn unit_page(
             id: id.to_string(),
             name: reg.unit.name.clone(),
             date: day.to_string(),
+            week: vaka_domain::delegation::week::IsoWeek::containing(day).to_string(),
             register,
             lines,
             occasions: list.tally.occasions,
