@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use jiff::SignedDuration;
 use jiff::civil::Date;
-use vaka_domain::audit::{AuditAction, Outcome};
+use vaka_domain::audit::AuditAction;
 use vaka_domain::delegation::prescription::occasions_of;
 use vaka_domain::delegation::{
     DayCounts, Exception, IsoWeek, Occasion, Prescription, Signing, week_report,
@@ -19,6 +19,7 @@ use vaka_domain::reason::DelegationReason;
 use super::delegations::{Names, oversight_grant};
 use super::licences::{task_label, task_types};
 use super::missed::CallMade;
+use super::signing::clients_shown;
 use super::{DELEGATION, tz};
 use crate::door::Work;
 use crate::error::Fault;
@@ -104,25 +105,16 @@ impl Services {
                     }
                 }
                 let mut names = Names::default();
-                let mut seen: HashMap<ClientId, String> = HashMap::new();
+                let seen = clients_shown(
+                    r,
+                    &grant,
+                    report.exceptions.iter().map(|e| e.occasion.client_id),
+                    |e| e.subject("unit", unit.id).details(details.clone()),
+                )
+                .await?;
                 let mut lines = Vec::with_capacity(report.exceptions.len());
                 for row in report.exceptions {
                     let o = row.occasion;
-                    #[allow(clippy::map_entry, reason = "the value is read with awaits between")]
-                    if !seen.contains_key(&o.client_id) {
-                        let name = match names.client(r, o.client_id).await? {
-                            Some(c) => {
-                                let e = r
-                                    .client_entry(Outcome::Success, Some(&grant), &c)
-                                    .subject("unit", unit.id)
-                                    .details(details.clone());
-                                r.record(e);
-                                c.name
-                            }
-                            None => o.client_id.to_string(),
-                        };
-                        seen.insert(o.client_id, name);
-                    }
                     let task_name = by_id.get(&o.key.prescription_id).map_or_else(
                         || o.task_type.to_string(),
                         |p| task_label(&list, &p.terms.task_type).0,

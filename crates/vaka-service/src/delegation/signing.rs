@@ -389,6 +389,39 @@ async fn holds_delegation<'a>(
     }))
 }
 
+/// The clients a list shows (`ids`, repeats allowed), read in one statement and each audited
+/// once through `grant`, in the order they first appear, with `shape` applied to the entry.
+/// Returns their names (a client not found is named by its id and not audited).
+pub(crate) async fn clients_shown<'a>(
+    w: &mut impl Work<'a>,
+    grant: &Assignment,
+    ids: impl IntoIterator<Item = ClientId>,
+    shape: impl Fn(vaka_domain::audit::NewAuditEntry) -> vaka_domain::audit::NewAuditEntry,
+) -> WorkResult<HashMap<ClientId, String>> {
+    let mut order: Vec<ClientId> = Vec::new();
+    let mut names: HashMap<ClientId, String> = HashMap::new();
+    for id in ids {
+        if names.insert(id, id.to_string()).is_none() {
+            order.push(id);
+        }
+    }
+    let summaries: HashMap<ClientId, _> = w
+        .reads()
+        .get_client_summaries(&order)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    for id in &order {
+        if let Some(c) = summaries.get(id) {
+            let e = shape(w.summary_entry(Outcome::Success, Some(grant), c));
+            w.record(e);
+            names.insert(*id, c.name.clone());
+        }
+    }
+    Ok(names)
+}
+
 impl Services {
     /// Signs an occasion (or an as-needed task) online, now.
     pub async fn sign_task(
@@ -524,32 +557,14 @@ impl Services {
                 let by_id: HashMap<PrescriptionId, &Prescription> =
                     prescriptions.iter().map(|p| (p.id, p)).collect();
                 let mut names = Names::default();
-                // The clients shown, read in one statement and each audited once, in the order
-                // the list shows them first.
-                let mut order: Vec<ClientId> = Vec::new();
-                let mut seen: HashMap<ClientId, String> = HashMap::new();
-                for row in &rows {
-                    let id = row.occasion.client_id;
-                    if seen.insert(id, id.to_string()).is_none() {
-                        order.push(id);
-                    }
-                }
-                let summaries: HashMap<ClientId, _> = r
-                    .get_client_summaries(&order)
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.id, c))
-                    .collect();
                 let details = serde_json::json!({ "date": day.to_string() }).to_string();
-                for id in &order {
-                    if let Some(c) = summaries.get(id) {
-                        let e = r
-                            .summary_entry(Outcome::Success, Some(&grant), c)
-                            .details(details.clone());
-                        r.record(e);
-                        seen.insert(*id, c.name.clone());
-                    }
-                }
+                let seen = clients_shown(
+                    r,
+                    &grant,
+                    rows.iter().map(|row| row.occasion.client_id),
+                    |e| e.details(details.clone()),
+                )
+                .await?;
                 let mut lines = Vec::with_capacity(rows.len());
                 for row in rows {
                     let o = row.occasion;
