@@ -54,8 +54,9 @@ impl Role {
             ConsentManage, DecisionManage, DelegationManage, DelegationOversee, DeviceManage,
             DirectoryRead, DispatchRespond, ImportData, OrderAccept, OrganisationManage,
             PauseRecord, PaymentBasisRead, PlanManage, ProtectionChange, ReportRead,
-            StatisticsRead, Supervise, SupervisionLogExport, TaskSign, TaskTypeManage,
-            TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
+            RetentionManage, StatisticsRead, Supervise, SupervisionLogExport, TaskSign,
+            TaskTypeManage, TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock,
+            VisitRegister,
         };
         match self {
             Role::SystemAdmin => &[
@@ -83,6 +84,7 @@ impl Role {
                 VisitPeriodLock,
                 PaymentBasisRead,
                 TaskTypeManage,
+                RetentionManage,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -260,6 +262,8 @@ pub enum Permission {
     DelegationOversee,
     /// Keep the municipality's coded list of task types, and users' licences.
     TaskTypeManage,
+    /// Keep the retention table, place and lift legal holds, preview and run the purge.
+    RetentionManage,
 }
 
 crate::impl_codes!(Permission);

@@ -334,6 +334,21 @@ pub enum AuditAction {
     /// A unit's escalation ladder for missed signings set.
     #[strum(serialize = "signing.ladder")]
     EscalationLadderSet,
+    /// A kind of record's retention set (the retention table).
+    #[strum(serialize = "retention.set")]
+    RetentionSet,
+    /// A legal hold placed on a client: purging leaves their records.
+    #[strum(serialize = "retention.hold")]
+    LegalHoldPlaced,
+    /// A legal hold lifted.
+    #[strum(serialize = "retention.hold_lift")]
+    LegalHoldLifted,
+    /// What the next purge removes, counted (the preview page).
+    #[strum(serialize = "retention.preview")]
+    PurgePreviewed,
+    /// A purge run: what it removed, per kind of record.
+    #[strum(serialize = "retention.purge")]
+    PurgeRun,
 }
 
 crate::impl_codes!(AuditAction);
@@ -644,6 +659,8 @@ impl fmt::Display for ChainBreak {
 pub struct ChainVerifier {
     next_seq: u64,
     prev_hash: [u8; 32],
+    /// The entry the chain starts after: 0 (the genesis), or the anchor of a purged log.
+    start: u64,
 }
 
 impl Default for ChainVerifier {
@@ -651,11 +668,27 @@ impl Default for ChainVerifier {
         Self {
             next_seq: 1,
             prev_hash: GENESIS_HASH,
+            start: 0,
         }
     }
 }
 
 impl ChainVerifier {
+    /// A chain whose entries up to `seq` were purged: the first entry left is `seq + 1` and
+    /// links to `hash`, the purged entry's hash as the (signed) anchor records it.
+    pub fn from_anchor(seq: u64, hash: [u8; 32]) -> Self {
+        Self {
+            next_seq: seq + 1,
+            prev_hash: hash,
+            start: seq,
+        }
+    }
+
+    /// The sequence number of the last entry checked (the anchor's, before any).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
     pub fn push(&mut self, e: &AuditEntry) -> Result<(), ChainBreak> {
         let hash_ok = e.compute_hash() == e.hash;
         self.push_checked(e, hash_ok)
@@ -683,19 +716,20 @@ impl ChainVerifier {
 
     /// Number of entries checked so far.
     pub fn count(&self) -> u64 {
-        self.next_seq - 1
+        self.next_seq - 1 - self.start
     }
 
-    /// Compares the end of the chain with the head the store keeps.
+    /// Compares the end of the chain with the head the store keeps; returns the number of
+    /// entries checked.
     pub fn finish(&self, head_seq: u64, head_hash: [u8; 32]) -> Result<u64, ChainBreak> {
-        let last = self.count();
+        let last = self.last_seq();
         if last != head_seq || (last > 0 && self.prev_hash != head_hash) {
             return Err(ChainBreak::Head {
                 expected_seq: head_seq,
                 found_seq: last,
             });
         }
-        Ok(last)
+        Ok(self.count())
     }
 }
 
@@ -755,6 +789,30 @@ mod tests {
         let c = chain(20);
         assert_eq!(verify_chain(&c, head(&c)), Ok(20));
         assert_eq!(verify_chain(&[], (0, GENESIS_HASH)), Ok(0));
+    }
+
+    #[test]
+    fn a_purged_chain_verifies_from_its_anchor_and_only_from_it() {
+        let c = chain(10);
+        let rest = &c[4..];
+        let mut v = ChainVerifier::from_anchor(4, c[3].hash);
+        for e in rest {
+            v.push(e).unwrap();
+        }
+        assert_eq!(v.finish(10, c[9].hash), Ok(6));
+        assert_eq!(v.last_seq(), 10);
+        // An anchor with another hash does not link to the first entry left.
+        let mut v = ChainVerifier::from_anchor(4, c[2].hash);
+        assert_eq!(v.push(&rest[0]), Err(ChainBreak::PrevHash { seq: 5 }));
+        // Nor does an anchor at another entry.
+        let mut v = ChainVerifier::from_anchor(3, c[2].hash);
+        assert_eq!(
+            v.push(&rest[0]),
+            Err(ChainBreak::Sequence {
+                expected: 4,
+                found: 5
+            })
+        );
     }
 
     #[test]

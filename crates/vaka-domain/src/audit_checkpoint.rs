@@ -227,6 +227,8 @@ pub struct CheckpointVerifier {
     /// Checkpoints by sequence number, each with the hash and time it records.
     expected: BTreeMap<u64, Vec<([u8; 32], Timestamp)>>,
     count: usize,
+    /// The keys accepted (empty: none was given, only signatures are checked).
+    trusted: Vec<[u8; 32]>,
 }
 
 impl CheckpointVerifier {
@@ -235,7 +237,10 @@ impl CheckpointVerifier {
         if trusted.is_empty() {
             return Err(CheckpointBreak::NoTrustedKey);
         }
-        let mut v = Self::default();
+        let mut v = Self {
+            trusted: trusted.to_vec(),
+            ..Self::default()
+        };
         for c in checkpoints {
             if !trusted.contains(&c.key) {
                 return Err(CheckpointBreak::UntrustedKey {
@@ -258,6 +263,12 @@ impl CheckpointVerifier {
             v.count += 1;
         }
         Ok(v)
+    }
+
+    /// Whether a signed statement by `key` counts: a key given to trust, or any key when none
+    /// was given (then a forged statement cannot be told from a real one; see the module).
+    pub fn trusts(&self, key: &[u8; 32]) -> bool {
+        self.trusted.is_empty() || self.trusted.contains(key)
     }
 
     /// The number of checkpoints.

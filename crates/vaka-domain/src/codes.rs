@@ -107,6 +107,7 @@ mod tests {
     use crate::nfc::TagStrength;
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
+    use crate::retention::RecordKind;
     use crate::rounds::{DstAdjustment, TaskKind};
     use crate::supervision::{self, DispatchCause, DispatchStatus, DispatchStep, EscalationReason};
 
@@ -172,6 +173,7 @@ mod tests {
                 EndCause,
                 SigningOutcome,
                 NotGivenReason,
+                RecordKind,
             )
         };
     }
@@ -238,7 +240,7 @@ mod tests {
             supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
             ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
-            SigningOutcome, NotGivenReason,
+            SigningOutcome, NotGivenReason, RecordKind,
         );
     }
 
@@ -321,6 +323,7 @@ Permission DelegationManage delegation_manage
 Permission TaskSign task_sign
 Permission DelegationOversee delegation_oversee
 Permission TaskTypeManage task_type_manage
+Permission RetentionManage retention_manage
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -478,6 +481,11 @@ AuditAction MissedSigningCalled signing.missed_call
 AuditAction MissedSigningsRead signing.missed_read
 AuditAction DeviationClosed deviation.close
 AuditAction EscalationLadderSet signing.ladder
+AuditAction RetentionSet retention.set
+AuditAction LegalHoldPlaced retention.hold
+AuditAction LegalHoldLifted retention.hold_lift
+AuditAction PurgePreviewed retention.preview
+AuditAction PurgeRun retention.purge
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -672,5 +680,14 @@ NotGivenReason Refused refused
 NotGivenReason NotAtHome not_at_home
 NotGivenReason InHospital in_hospital
 NotGivenReason Other other
+RecordKind Supervision supervision
+RecordKind Alarms alarms
+RecordKind DeviceEvents device_events
+RecordKind TechnicalChecks technical_checks
+RecordKind Visits visits
+RecordKind LockEvents lock_events
+RecordKind Signings signings
+RecordKind Delegations delegations
+RecordKind AuditLog audit_log
 ";
 }

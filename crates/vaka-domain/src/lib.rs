@@ -32,6 +32,7 @@ pub mod nfc;
 pub mod personnummer;
 pub mod plan;
 pub mod reason;
+pub mod retention;
 pub mod rounds;
 pub mod statistics;
 pub mod supervision;

@@ -72,6 +72,11 @@ impl AuditCheckpoints {
         })
     }
 
+    /// The key checkpoints (and the anchors of a purged audit log) are signed with.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
     /// The public key that checks this signer's checkpoints.
     pub fn public_key(&self) -> [u8; 32] {
         self.key.verifying_key().to_bytes()

@@ -63,6 +63,10 @@ pub async fn run(
     let shutdown = shutdown_signal()?;
     // Signed checkpoints of the audit log: at start, every minute, at shutdown.
     let checkpoints = Arc::new(crate::audit_checkpoints::AuditCheckpoints::open(cfg)?);
+    // The purge anchors a purged audit log with the same key (see `vaka_service::retention`).
+    state
+        .services
+        .set_audit_anchor_key(checkpoints.signing_key().clone());
     // The key lock capabilities are signed with, outside the database like the audit key.
     state
         .services
@@ -202,18 +206,20 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                     }
                 }
             }
-            // Once a day (and at start): purge supervision logs past their retention.
+            // Once a day (and at start): purge every kind of record past its retention, in a
+            // task of its own (a large purge takes minutes; the night's rounds go on).
             if round.is_multiple_of(2880) {
-                match services.purge_supervision().await {
-                    Ok(p) => tracing::info!(
-                        before = %p.before,
-                        tasks = p.tasks,
-                        look_ins = p.look_ins,
-                        dispatches = p.dispatches,
-                        "supervision logs purged"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "purging supervision logs failed"),
-                }
+                let services = services.clone();
+                tokio::spawn(async move {
+                    match services.purge().await {
+                        Ok(p) => tracing::info!(
+                            run = %p.run,
+                            removed = p.kinds.iter().map(vaka_service::retention::purge::KindReport::total).sum::<u64>(),
+                            "purge ran"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "the purge failed"),
+                    }
+                });
             }
             round = round.wrapping_add(1);
             match services.advance_tasks(&online).await {

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier, Outcome};
-use vaka_domain::audit_checkpoint::CheckpointVerifier;
+use vaka_domain::audit_checkpoint::{Checkpoint, CheckpointVerifier};
 use vaka_domain::client::ClientSummary;
 use vaka_domain::ids::{ClientId, UnitId, UserId};
 use vaka_domain::personnummer::ClientIdentity;
@@ -334,8 +334,49 @@ impl Services {
             let pages = self.door.audit_pages();
             tokio::spawn(async move { pages.page(after, PAGE).await })
         };
-        let mut verifier = ChainVerifier::default();
-        let mut next = Some(fetch(0));
+        // A purged log starts after its newest anchor: the last purged entry's hash, signed
+        // with the audit key when the purge ran.
+        let anchor = {
+            let op = Op::cli(AuditAction::AccessDenied, REVIEW);
+            self.door
+                .read(op, async |r| Ok(r.latest_audit_anchor().await?))
+                .await?
+        };
+        let mut verifier = match &anchor {
+            None => ChainVerifier::default(),
+            Some(a) => {
+                let signed = Checkpoint {
+                    seq: a.seq,
+                    hash: a.hash,
+                    at: a.at,
+                    key: a.key,
+                    signature: a.signature,
+                };
+                let why = if !signed.signature_valid() {
+                    Some("the anchor of the purged log has no valid signature")
+                } else if !checkpoints.trusts(&a.key) {
+                    Some("the anchor of the purged log is signed with a key that is not trusted")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    return Ok(Verification::Broken {
+                        checked: 0,
+                        seq: Some(a.seq),
+                        reason: why.into(),
+                    });
+                }
+                if let Err(b) = checkpoints.observe(a.seq, &a.hash) {
+                    return Ok(Verification::Broken {
+                        checked: 0,
+                        seq: b.seq(),
+                        reason: b.to_string(),
+                    });
+                }
+                ChainVerifier::from_anchor(a.seq, a.hash)
+            }
+        };
+        let mut next = Some(fetch(verifier.last_seq()));
         while let Some(page) = next.take() {
             let entries = match page
                 .await
@@ -349,7 +390,7 @@ impl Services {
                     };
                     return Ok(Verification::Broken {
                         checked: verifier.count(),
-                        seq: Some(verifier.count() + 1),
+                        seq: Some(verifier.last_seq() + 1),
                         reason: format!("unreadable entry ({m})"),
                     });
                 }
@@ -378,7 +419,7 @@ impl Services {
                 }
                 if let Err(b) = checkpoints.observe(e.seq, &e.hash) {
                     return Ok(Verification::Broken {
-                        checked: e.seq - 1,
+                        checked: verifier.count().saturating_sub(1),
                         seq: b.seq(),
                         reason: b.to_string(),
                     });
@@ -393,7 +434,7 @@ impl Services {
                 reason: b.to_string(),
             });
         }
-        match checkpoints.finish(verifier.count()) {
+        match checkpoints.finish(verifier.last_seq()) {
             Ok(_) => Ok(Verification::Intact {
                 entries: verifier.count(),
             }),

@@ -19,6 +19,7 @@ pub mod error;
 pub mod homecare;
 pub mod keys;
 pub mod registry;
+pub mod retention;
 
 pub mod secrets;
 pub mod supervision;
@@ -55,8 +56,9 @@ pub struct ServiceConfig {
     /// Use of one API token is audited at most this often (every access to personal data
     /// through it is audited on its own regardless).
     pub token_use_audit_every: SignedDuration,
-    /// Nights of supervision (tasks, look-ins, dispatches) kept before they are purged: the
-    /// municipality's data-processing agreement decides.
+    /// Days of supervision logs (tasks, look-ins, dispatches) kept before they are purged,
+    /// until the retention table says otherwise: the municipality's data-processing agreement
+    /// decides.
     pub supervision_retention_days: u32,
     /// Safety alarms: SLA targets, night hours, heartbeat default.
     pub alarms: alarms::AlarmSettings,
@@ -103,6 +105,10 @@ pub struct Services {
     lock_key: keys::LockKey,
     /// Grants revoked (a user deactivated or removed from a unit), for the online locks.
     lock_revocations: tokio::sync::broadcast::Sender<Vec<vaka_domain::keys::LockGrant>>,
+    /// The key the anchors of a purged audit log are signed with.
+    anchor_key: retention::AnchorKey,
+    /// Held while a purge runs (one at a time).
+    purge_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Services {
@@ -116,6 +122,8 @@ impl Services {
             delegation_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             lock_key: keys::LockKey::default(),
             lock_revocations: tokio::sync::broadcast::Sender::new(64),
+            anchor_key: retention::AnchorKey::default(),
+            purge_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod app_devices;
 pub mod delegation;
 pub mod homecare;
 pub mod records;
+pub mod retention;
 pub mod sealed;
 pub mod values;
 
@@ -35,6 +36,7 @@ pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWri
 pub use delegation::{DelegationRead, DelegationWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use records::*;
+pub use retention::{RetentionRead, RetentionWrite};
 pub use values::{DbDate, DbInstant};
 
 /// Which engine a store runs on.
@@ -198,6 +200,7 @@ pub trait ReadTx:
     + TagRead
     + LockRead
     + AppDeviceRead
+    + RetentionRead
     + Send
 {
 }
@@ -215,6 +218,7 @@ impl<T> ReadTx for T where
         + TagRead
         + LockRead
         + AppDeviceRead
+        + RetentionRead
         + Send
         + ?Sized
 {
@@ -241,6 +245,7 @@ pub trait WriteTx:
     + TagWrite
     + LockWrite
     + AppDeviceWrite
+    + RetentionWrite
 {
 }
 
@@ -256,6 +261,7 @@ impl<T> WriteTx for T where
         + TagWrite
         + LockWrite
         + AppDeviceWrite
+        + RetentionWrite
         + ?Sized
 {
 }

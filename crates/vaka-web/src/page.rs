@@ -38,6 +38,7 @@ pub struct NavUser {
     pub can_protection: bool,
     pub can_homecare: bool,
     pub can_delegation: bool,
+    pub can_retention: bool,
 }
 
 /// The frame of every page.
@@ -106,6 +107,7 @@ impl PageCtx {
                     || p.has_permission(Permission::DelegationOversee)
                     || p.has_permission(Permission::TaskSign)
                     || p.has_permission(Permission::TaskTypeManage),
+                can_retention: p.has_permission(Permission::RetentionManage),
             }),
             csrf: caller.csrf().to_owned(),
             section,

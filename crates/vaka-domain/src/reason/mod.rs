@@ -17,6 +17,7 @@ mod import;
 mod input;
 mod key;
 mod registry;
+mod retention;
 mod supervision;
 mod tag;
 
@@ -31,6 +32,7 @@ pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
 pub use registry::RegistryReason;
+pub use retention::RetentionReason;
 pub use supervision::SupervisionReason;
 pub use tag::TagReason;
 
@@ -164,6 +166,7 @@ pub enum Reason {
     Tag(TagReason),
     Key(KeyReason),
     Delegation(DelegationReason),
+    Retention(RetentionReason),
 }
 
 macro_rules! each_area {
@@ -182,6 +185,7 @@ macro_rules! each_area {
             Reason::Tag($r) => $e,
             Reason::Key($r) => $e,
             Reason::Delegation($r) => $e,
+            Reason::Retention($r) => $e,
         }
     };
 }
@@ -213,6 +217,7 @@ impl Reason {
             TagReason::IDS,
             KeyReason::IDS,
             DelegationReason::IDS,
+            RetentionReason::IDS,
         ]
         .into_iter()
         .flatten()

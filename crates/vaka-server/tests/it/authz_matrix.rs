@@ -78,6 +78,8 @@ const DELEGATION_PAGES: &[Role] = &[Nurse, UnitManager, CareStaff, NightPatrol];
 const DELEGATION_HUB: &[Role] = &[Nurse, UnitManager, CareStaff, NightPatrol, SystemManager];
 /// Keeping the task types: the municipality's system manager.
 const TASK_TYPE_KEEPER: &[Role] = &[SystemManager];
+/// Retention, legal holds and the purge: the municipality's system manager.
+const RETENTION: &[Role] = &[SystemManager];
 /// Setting a licence: account managers and the keeper of the task types.
 const LICENCE_SETTERS: &[Role] = &[SystemAdmin, SystemManager];
 /// Following a unit's delegated tasks up: its licensed staff and its manager.
@@ -539,6 +541,24 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         // Delegated tasks. A delegation or deviation of the path is unknown here (404 for
         // those the route lets in); B1 is a unit no one of these roles follows up.
         ((g.clone(), "/delegation"), (DELEGATION_HUB, Target::None)),
+        // Retention (gallring).
+        ((g.clone(), "/retention"), (RETENTION, Target::Everything)),
+        (
+            (p.clone(), "/retention/kinds/{kind}"),
+            (RETENTION, Target::Everything),
+        ),
+        (
+            (p.clone(), "/retention/purge"),
+            (RETENTION, Target::Everything),
+        ),
+        (
+            (p.clone(), "/retention/holds"),
+            (RETENTION, Target::Everything),
+        ),
+        (
+            (p.clone(), "/retention/holds/{client}/lift"),
+            (RETENTION, Target::Everything),
+        ),
         (
             (g.clone(), "/delegation/task-types"),
             (DELEGATION_HUB, Target::None),
@@ -926,6 +946,8 @@ fn request(
         .replace("{user_id}", &ids.member)
         .replace("{week}", "2026-11-16")
         .replace("{code}", "insulin")
+        .replace("{kind}", "supervision")
+        .replace("{client}", &ids.client)
         .replace("{p}", &ids.victim);
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())
@@ -989,6 +1011,14 @@ fn request(
                 ("from", "2026-12-01"),
                 ("competence_methods", "teaching"),
                 ("competence_checked_on", "2026-11-30"),
+            ]),
+        ),
+        ("POST", "/retention/kinds/{kind}") => (None, s(&[("days", "400")])),
+        ("POST", "/retention/holds") => (
+            None,
+            s(&[
+                ("identity", "194004049807"),
+                ("reason", "IVO-ärende 2026/1"),
             ]),
         ),
         ("POST", "/delegation/units/{id}/ladder") => (

@@ -629,9 +629,20 @@ async fn supervision_logs_past_their_retention_are_purged_and_the_purge_is_audit
         tx.commit(&[]).await.unwrap();
         ids.push(t.id);
     }
-    let p = app.services.purge_supervision().await.unwrap();
-    assert_eq!(p.retention_days, 365);
-    assert_eq!((p.tasks, p.look_ins, p.dispatches), (2, 2, 2), "{p:?}");
+    let p = app.services.purge().await.unwrap();
+    let sup = p
+        .kind(vaka_domain::retention::RecordKind::Supervision)
+        .unwrap();
+    assert_eq!(sup.days, 365);
+    assert_eq!(
+        (
+            p.removed_from("supervision_tasks"),
+            p.removed_from("look_ins"),
+            p.removed_from("dispatches")
+        ),
+        (2, 2, 2),
+        "{p:?}"
+    );
     let mut tx = app.store.begin_read().await.unwrap();
     for (i, id) in ids.iter().enumerate() {
         let kept = tx.get_task(*id).await.unwrap().is_some();
@@ -643,21 +654,23 @@ async fn supervision_logs_past_their_retention_are_purged_and_the_purge_is_audit
     }
     drop(tx);
     // Again: nothing more to remove, and the job says so.
-    let again = app.services.purge_supervision().await.unwrap();
-    assert_eq!((again.tasks, again.look_ins, again.dispatches), (0, 0, 0));
+    let again = app.services.purge().await.unwrap();
+    assert_eq!(again.removed_from("supervision_tasks"), 0);
     let audit = app
         .get(
-            "/api/v1/audit?action=supervision.purge&limit=10",
+            "/api/v1/audit?action=retention.purge&limit=10",
             &w.p("m_manager").bearer(),
         )
         .await
         .json();
     let entries = audit.as_array().unwrap();
-    assert_eq!(entries.len(), 2, "{audit}");
+    // Each run: its start and its report.
+    assert_eq!(entries.len(), 4, "{audit}");
     assert!(
-        entries
-            .iter()
-            .any(|e| e["details"].as_str().unwrap().contains("\"tasks\":2")),
+        entries.iter().any(|e| e["details"]
+            .as_str()
+            .unwrap()
+            .contains("\"supervision_tasks\":2")),
         "{audit}"
     );
 }

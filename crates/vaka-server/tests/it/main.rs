@@ -31,6 +31,7 @@ mod operations;
 mod page_walk;
 mod protection;
 mod registry;
+mod retention;
 mod rounds;
 mod secrets;
 mod step_up;

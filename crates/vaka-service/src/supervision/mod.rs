@@ -4,7 +4,6 @@
 pub mod console;
 pub mod log;
 pub mod patrol;
-pub mod purge;
 pub mod rounds;
 pub mod scheduler;
 pub mod statistics;

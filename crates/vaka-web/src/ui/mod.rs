@@ -13,6 +13,7 @@ pub mod homecare;
 pub mod keys;
 pub mod patrol;
 pub mod registry;
+pub mod retention;
 pub mod staffapp;
 pub mod supervision;
 pub mod tags;
@@ -33,5 +34,6 @@ pub fn register(r: Routes) -> Routes {
     let r = keys::register(r);
     let r = delegation::register(r);
     let r = patrol::register(r);
+    let r = retention::register(r);
     staffapp::register(r)
 }

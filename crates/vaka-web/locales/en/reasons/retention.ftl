@@ -1,0 +1,9 @@
+retention-below-minimum = may not be shorter than { $min_days } days for this kind of record
+retention-too-long = may be at most { $max_days } days; to stop purging, place a legal hold
+retention-unknown-kind = the retention table has no such kind of record
+retention-hold-needs-reason = give the reason for the legal hold
+retention-hold-exists = the client is already under a legal hold
+retention-hold-not-in-force = the client has no legal hold to lift
+retention-may-not-manage = your role may not manage retention
+retention-purge-running = the purge is already running; wait until it has finished
+retention-no-such-client = no client has that personal identity number

@@ -1,0 +1,60 @@
+# Retention: the retention table, preview, runs and legal holds.
+nav-retention = Retention
+retention-title = Retention
+retention-intro = How long each kind of record is kept. The purge runs every night and removes what is older than the table says; it can also run now. No retention can be set shorter than the law's minimum.
+retention-preview = Next purge
+retention-preview-total = The next purge removes { $total } records. { $held ->
+    [0] No client is under a legal hold.
+    [one] One client is under a legal hold; nothing of theirs is removed.
+   *[other] { $held } clients are under a legal hold; nothing of theirs is removed.
+}
+retention-no-audit-key = The audit log is not purged: the server lacks its audit signing key.
+retention-kind = Kind of record
+retention-days = Days
+retention-floor = Minimum (days)
+retention-before = Removed when older than
+retention-records = Removed now
+retention-change = Change
+retention-default = default
+retention-save = Save
+retention-run = Run the purge now
+retention-runs = Latest runs
+retention-no-runs = The purge has not run yet.
+retention-started = Started
+retention-finished = Finished
+retention-unfinished = Stopped
+retention-by = Started by
+retention-by-job = Nightly run
+retention-by-manager = System manager
+retention-removed = Removed
+retention-nothing = Nothing to remove
+retention-holds = Legal holds
+retention-holds-intro = Nothing is purged of a client under a legal hold (for example during an open investigation) until the hold is lifted.
+retention-no-holds = No client is under a legal hold.
+retention-identity = Personal identity number
+retention-reason = Reason
+retention-reason-hint = For example the case number at IVO or a request for disclosure.
+retention-placed = Since
+retention-lift = Lift
+retention-new-hold = New legal hold
+retention-place = Place a legal hold
+retention-saved = The retention is saved.
+retention-purged = The purge has run.
+retention-hold-placed = The legal hold is placed.
+retention-hold-lifted = The legal hold is lifted.
+retention-kind-supervision = Supervision logs (tasks, look-ins, dispatches)
+retention-kind-alarms = Closed safety alarms with their messages
+retention-kind-device_events = Device events
+retention-kind-technical_checks = Checks of technical alarms
+retention-kind-visits = Home-care visits
+retention-kind-lock_events = Door events and key grants
+retention-kind-signings = Signings of delegated tasks
+retention-kind-delegations = Delegations
+retention-kind-audit_log = The access log
+retention-skipped-no_key = no signing key
+field-days = Days
+audit_action-retention-set = Retention changed
+audit_action-retention-hold = Legal hold placed
+audit_action-retention-hold_lift = Legal hold lifted
+audit_action-retention-preview = Purge previewed
+audit_action-retention-purge = Purge run

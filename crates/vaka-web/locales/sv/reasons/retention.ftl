@@ -1,0 +1,9 @@
+retention-below-minimum = får inte vara kortare än { $min_days } dagar för det här slaget av uppgift
+retention-too-long = får vara högst { $max_days } dagar; ett stopp för gallring sätts som gallringsstopp
+retention-unknown-kind = det finns inget sådant slag av uppgift i gallringstabellen
+retention-hold-needs-reason = ange skälet till gallringsstoppet
+retention-hold-exists = brukaren har redan ett gallringsstopp
+retention-hold-not-in-force = brukaren har inget gallringsstopp att häva
+retention-may-not-manage = din roll får inte sköta gallringen
+retention-purge-running = gallringen körs redan; vänta tills den är klar
+retention-no-such-client = ingen brukare har det personnumret

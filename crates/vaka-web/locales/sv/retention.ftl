@@ -1,0 +1,60 @@
+# Gallring: gallringstabellen, förhandsvisning, körningar och gallringsstopp.
+nav-retention = Gallring
+retention-title = Gallring
+retention-intro = Hur länge varje slags uppgift sparas. Gallringen körs varje natt och tar bort det som är äldre än tabellen säger; den kan också köras nu. Ingen tid kan sättas kortare än lagens minsta.
+retention-preview = Nästa gallring
+retention-preview-total = Nästa gallring tar bort { $total } poster. { $held ->
+    [0] Inga brukare har gallringsstopp.
+    [one] En brukare har gallringsstopp; inget av hennes eller hans uppgifter tas bort.
+   *[other] { $held } brukare har gallringsstopp; inget av deras uppgifter tas bort.
+}
+retention-no-audit-key = Loggen gallras inte: servern saknar sin signeringsnyckel för loggen.
+retention-kind = Slag av uppgift
+retention-days = Dagar
+retention-floor = Minst (dagar)
+retention-before = Tas bort om äldre än
+retention-records = Tas bort nu
+retention-change = Ändra
+retention-default = standard
+retention-save = Spara
+retention-run = Kör gallringen nu
+retention-runs = Senaste körningar
+retention-no-runs = Gallringen har inte körts ännu.
+retention-started = Startad
+retention-finished = Klar
+retention-unfinished = Avbruten
+retention-by = Startad av
+retention-by-job = Nattlig körning
+retention-by-manager = Systemförvaltare
+retention-removed = Borttaget
+retention-nothing = Inget att ta bort
+retention-holds = Gallringsstopp
+retention-holds-intro = En brukare med gallringsstopp (till exempel under en pågående utredning) får inget gallrat förrän stoppet hävs.
+retention-no-holds = Ingen brukare har gallringsstopp.
+retention-identity = Personnummer
+retention-reason = Skäl
+retention-reason-hint = Till exempel ärendenummer hos IVO eller en begäran om utlämnande.
+retention-placed = Sedan
+retention-lift = Häv
+retention-new-hold = Nytt gallringsstopp
+retention-place = Sätt gallringsstopp
+retention-saved = Gallringstiden är sparad.
+retention-purged = Gallringen är körd.
+retention-hold-placed = Gallringsstoppet är satt.
+retention-hold-lifted = Gallringsstoppet är hävt.
+retention-kind-supervision = Tillsynsloggar (tillsyner, titt-in, larmningar)
+retention-kind-alarms = Avslutade trygghetslarm med meddelanden
+retention-kind-device_events = Händelser för enheter
+retention-kind-technical_checks = Kontroller av tekniska larm
+retention-kind-visits = Besök i hemtjänsten
+retention-kind-lock_events = Dörrhändelser och nyckelbehörigheter
+retention-kind-signings = Signeringar av delegerade insatser
+retention-kind-delegations = Delegeringar
+retention-kind-audit_log = Loggen över åtkomst
+retention-skipped-no_key = ingen signeringsnyckel
+field-days = Dagar
+audit_action-retention-set = Gallringstid ändrad
+audit_action-retention-hold = Gallringsstopp satt
+audit_action-retention-hold_lift = Gallringsstopp hävt
+audit_action-retention-preview = Gallring förhandsvisad
+audit_action-retention-purge = Gallring körd
