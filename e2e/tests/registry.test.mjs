@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { withDemo, submitPassword, submitCode, totp, vakaBin } from "../lib/vaka.mjs";
+import { withDemo, submitPassword, submitCode, totp, vakaBin, englishOn } from "../lib/vaka.mjs";
 
 let demo;
 let browser;
@@ -185,10 +185,15 @@ test("decision and consent → order accepted → camera registered, tested, act
   assert.ok(await manager.locator("#devices tbody").getByText("DV-WEB-0001").isVisible());
   const plan = manager.locator("#plan");
   await plan.getByLabel("Tillsynsform").selectOption("camera");
+  // Times the decision did not grant are refused beside the field, naming those it did.
   await plan.getByLabel("Tider", { exact: true }).fill("23:00, 02:00, 05:00");
   await plan.getByRole("button", { name: "Spara tillsynsplan" }).click();
+  await manager.getByText("23:00 är inte beviljad i beslutet; beviljade tider: 22:30, 01:30, 04:30").first().waitFor();
+  assert.deepEqual(await englishOn(manager), []);
+  await manager.locator("#plan").getByLabel("Tider", { exact: true }).fill("22:30, 04:30");
+  await manager.locator("#plan").getByRole("button", { name: "Spara tillsynsplan" }).click();
   await manager.getByText("Tillsynsplanen är sparad.").waitFor();
-  assert.equal((await manager.getByTestId("plan-times").textContent()).trim(), "23:00, 02:00, 05:00");
+  assert.equal((await manager.getByTestId("plan-times").textContent()).trim(), "22:30, 04:30");
   const pauses = manager.locator("#pauses");
   await pauses.getByText("Registrera uppehåll").click();
   await pauses.getByLabel("Första natten").fill(tomorrow());

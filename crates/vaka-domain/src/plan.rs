@@ -6,7 +6,7 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
-use crate::decision::SupervisionMode;
+use crate::decision::{Decision, ServiceKind, SupervisionMode};
 use crate::ids::{ClientId, PauseId, UserId};
 use crate::reason::RegistryReason;
 use crate::{DomainError, DomainResult};
@@ -182,10 +182,163 @@ impl Pause {
     }
 }
 
+/// Whether a plan's mode is one a decision of `granted` allows: the same, or either of the two
+/// when the decision grants both.
+pub fn mode_granted(planned: SupervisionMode, granted: SupervisionMode) -> bool {
+    planned == granted || granted == SupervisionMode::Both
+}
+
+/// The decision a plan set on `today` answers to: the night supervision decision in force,
+/// or else the next one to come.
+pub fn governing_decision(decisions: &[Decision], today: Date) -> Option<&Decision> {
+    let night: Vec<&Decision> = decisions
+        .iter()
+        .filter(|d| d.service == ServiceKind::NightSupervision)
+        .filter(|d| d.last_day().is_none_or(|last| today <= last))
+        .collect();
+    night
+        .iter()
+        .find(|d| d.is_valid_on(today))
+        .or_else(|| night.iter().min_by_key(|d| d.valid_from))
+        .copied()
+}
+
+/// A plan may only hold what the decision granted: its mode (or one of the two a decision of
+/// both grants) and its times or fewer. Refused, naming what was granted, otherwise; and
+/// refused without a decision on night supervision now or to come.
+pub fn check_granted(
+    mode: SupervisionMode,
+    times: &[Time],
+    decisions: &[Decision],
+    today: Date,
+) -> DomainResult<()> {
+    let Some(d) = governing_decision(decisions, today) else {
+        return Err(DomainError::invalid(
+            "mode",
+            RegistryReason::PlanWithoutDecision,
+        ));
+    };
+    let granted_mode = d.supervision_mode.unwrap_or(SupervisionMode::Both);
+    if !mode_granted(mode, granted_mode) {
+        return Err(DomainError::invalid(
+            "mode",
+            RegistryReason::PlanModeNotGranted {
+                granted: crate::reason::Arg::Code {
+                    kind: "mode",
+                    code: granted_mode.code(),
+                },
+            },
+        ));
+    }
+    let hm = |t: &Time| format!("{:02}:{:02}", t.hour(), t.minute());
+    if let Some(t) = times.iter().find(|t| !d.times.contains(t)) {
+        return Err(DomainError::invalid(
+            "times",
+            RegistryReason::PlanTimeNotGranted {
+                time: hm(t),
+                granted: d.times.iter().map(hm).collect::<Vec<_>>().join(", "),
+            },
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::{date, time};
+
+    fn granting(mode: SupervisionMode, times: &[Time], from: Date, to: Option<Date>) -> Decision {
+        Decision {
+            id: crate::ids::DecisionId::new(),
+            client_id: ClientId::new(),
+            law: crate::decision::Law::Sol,
+            simplified: false,
+            service: ServiceKind::NightSupervision,
+            supervision_mode: Some(mode),
+            times: times.to_vec(),
+            decided_on: from,
+            valid_from: from,
+            valid_to: to,
+            decided_by: UserId::new(),
+            ended_on: None,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn reason(e: DomainError) -> String {
+        match e {
+            DomainError::Invalid { reason, .. } => reason.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_plan_holds_what_the_decision_granted_or_less() {
+        let today = date(2026, 12, 4);
+        let (t23, t02, t04) = (time(23, 0, 0, 0), time(2, 0, 0, 0), time(4, 0, 0, 0));
+        let d = [granting(
+            SupervisionMode::Camera,
+            &[t23, t02],
+            date(2026, 11, 1),
+            None,
+        )];
+        assert!(check_granted(SupervisionMode::Camera, &[t23, t02], &d, today).is_ok());
+        assert!(check_granted(SupervisionMode::Camera, &[t02], &d, today).is_ok());
+        assert_eq!(
+            reason(check_granted(SupervisionMode::Camera, &[t23, t04], &d, today).unwrap_err()),
+            "registry-plan-time-not-granted(time=04:00, granted=23:00, 02:00)"
+        );
+        assert_eq!(
+            reason(check_granted(SupervisionMode::Both, &[t23], &d, today).unwrap_err()),
+            "registry-plan-mode-not-granted(granted=camera)"
+        );
+        // A decision of both allows either.
+        let both = [granting(
+            SupervisionMode::Both,
+            &[t23],
+            date(2026, 11, 1),
+            None,
+        )];
+        assert!(check_granted(SupervisionMode::PhysicalVisit, &[t23], &both, today).is_ok());
+        assert!(check_granted(SupervisionMode::Camera, &[t23], &both, today).is_ok());
+    }
+
+    #[test]
+    fn without_a_decision_now_or_to_come_no_plan() {
+        let today = date(2026, 12, 4);
+        let t23 = time(23, 0, 0, 0);
+        let ended = [granting(
+            SupervisionMode::Camera,
+            &[t23],
+            date(2026, 1, 1),
+            Some(date(2026, 12, 3)),
+        )];
+        assert_eq!(
+            reason(check_granted(SupervisionMode::Camera, &[t23], &ended, today).unwrap_err()),
+            "registry-plan-without-decision"
+        );
+        // One to come governs until then; the one in force governs over it.
+        let coming = [granting(
+            SupervisionMode::PhysicalVisit,
+            &[t23],
+            date(2026, 12, 10),
+            None,
+        )];
+        assert!(check_granted(SupervisionMode::PhysicalVisit, &[t23], &coming, today).is_ok());
+        let both = [
+            ended[0].clone(),
+            coming[0].clone(),
+            granting(
+                SupervisionMode::Camera,
+                &[t23],
+                date(2026, 12, 4),
+                Some(date(2026, 12, 9)),
+            ),
+        ];
+        assert!(check_granted(SupervisionMode::Camera, &[t23], &both, today).is_ok());
+        assert!(check_granted(SupervisionMode::PhysicalVisit, &[t23], &both, today).is_err());
+    }
 
     fn plan() -> SupervisionPlan {
         SupervisionPlan {

@@ -49,7 +49,8 @@ pub const MAX_DAYS: u32 = 100 * 365;
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
-    /// Supervision tasks of a night, with their look-ins and dispatches (by night).
+    /// Supervision tasks of a night, with their look-ins and dispatches, and the nights a
+    /// client's supervision lapsed (by night).
     Supervision,
     /// Closed safety alarms with their handling log, and the received messages no open alarm
     /// points at (by the time received).

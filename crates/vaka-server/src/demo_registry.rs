@@ -244,6 +244,20 @@ pub async fn seed(
             services_granted.push((ServiceKind::SafetyAlarm, None));
         }
         let times = ["22:30, 01:30, 04:30", "23:00, 02:00, 05:00", "23:30, 03:00"][i % 3];
+        // Camera clients get a look-in due within the next half hour as well, so that a
+        // newcomer to the demo has a window open whenever they try it; the decision grants it
+        // (a plan holds what the decision granted).
+        let night_mode = services_granted.iter().find_map(|(_, m)| *m);
+        let night_times = if night_mode == Some(SupervisionMode::PhysicalVisit) {
+            times.to_owned()
+        } else {
+            let soon = soon(services.now(), 5 + 5 * i64::try_from(i % 5).unwrap_or(0));
+            if times.contains(&soon) {
+                times.to_owned()
+            } else {
+                format!("{soon}, {times}")
+            }
+        };
         for (service, mode) in services_granted {
             let decided = services
                 .record_decision(
@@ -254,7 +268,7 @@ pub async fn seed(
                         simplified: service == ServiceKind::SafetyAlarm,
                         service,
                         supervision_mode: mode,
-                        times: mode.map(|_| times.to_owned()),
+                        times: mode.map(|_| night_times.clone()),
                         decided_on: Some(decided_on),
                         valid_from: decided_on,
                         valid_to: Some(decided_on.checked_add(1.year()).unwrap_or(decided_on)),
@@ -359,18 +373,7 @@ pub async fn seed(
             if service == ServiceKind::NightSupervision
                 && let Some(mode) = mode
             {
-                // Camera clients get a look-in due within the next half hour as well, so that a
-                // newcomer to the demo has a window open whenever they try it.
-                let plan_times = if mode == SupervisionMode::PhysicalVisit {
-                    times.to_owned()
-                } else {
-                    let soon = soon(services.now(), 5 + 5 * i64::try_from(i % 5).unwrap_or(0));
-                    if times.contains(&soon) {
-                        times.to_owned()
-                    } else {
-                        format!("{soon}, {times}")
-                    }
-                };
+                let plan_times = night_times.clone();
                 services
                     .set_plan(
                         &ctx(manager),

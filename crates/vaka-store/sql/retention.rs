@@ -528,6 +528,14 @@ impl RetentionWrite for SqlTx {
         // Rows of few records each (a week's confirmations, a missed occasion's calls): whole,
         // with the first batch.
         let few: &[(&'static str, String, Bound)] = match kind {
+            RecordKind::Supervision => &[(
+                "supervision_lapses",
+                format!(
+                    "night < $1 AND {}",
+                    not_held("supervision_lapses.client_id")
+                ),
+                Bound::Date(DbDate(cutoff.date)),
+            )],
             RecordKind::Visits => &[
                 (
                     "visit_week_confirmations",

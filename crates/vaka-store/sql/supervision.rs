@@ -4,8 +4,8 @@
 use vaka_domain::ids::{ClientId, DispatchId, LookInId, TaskId};
 use vaka_domain::supervision::{Dispatch, LookInRecord, Outcome, SupervisionTask, TaskState};
 use vaka_store::{
-    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionRead, SupervisionWrite,
-    TaskRow, TaskUnitRow, TaskWithUnit,
+    DbDate, DispatchRow, LookInRow, RoundInput, RoundRow, SupervisionLapse, SupervisionRead,
+    SupervisionWrite, TaskRow, TaskUnitRow, TaskWithUnit,
 };
 
 #[async_trait::async_trait]
@@ -366,10 +366,75 @@ impl SupervisionRead for SqlTx {
         .await
         .records()
     }
+
+    async fn list_supervision_lapses(
+        &mut self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> StoreResult<Vec<SupervisionLapse>> {
+        // The night before `from` too, to tell a lapse that began before it.
+        let before = from.yesterday().unwrap_or(from);
+        let rows = sqlx::query_as::<_, (Uuid, DbDate, String, DbInstant)>(
+            "SELECT client_id, night, cause, detected_at FROM supervision_lapses
+             WHERE night >= $1 AND night <= $2 ORDER BY night, client_id",
+        )
+        .bind(DbDate(before))
+        .bind(DbDate(to))
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        let seen: std::collections::HashSet<(Uuid, jiff::civil::Date)> =
+            rows.iter().map(|(c, n, _, _)| (*c, n.0)).collect();
+        let rows = rows.into_iter().filter(|(c, n, _, _)| {
+            n.0 >= from && !n.0.yesterday().is_ok_and(|y| seen.contains(&(*c, y)))
+        });
+        rows.into_iter()
+            .map(|(client, night, cause, at)| {
+                let cause = match cause.as_str() {
+                    "decision" => vaka_domain::consent::Refusal::NoValidDecision,
+                    "consent" => vaka_domain::consent::Refusal::NoValidConsent,
+                    other => {
+                        return Err(StoreError::corrupt(format!(
+                            "supervision_lapses.cause {other:?}"
+                        )));
+                    }
+                };
+                Ok(SupervisionLapse {
+                    client_id: ClientId(client),
+                    night: night.0,
+                    cause,
+                    detected_at: at.into(),
+                })
+            })
+            .collect()
+    }
 }
 
 #[async_trait::async_trait]
 impl SupervisionWrite for SqlTx {
+    async fn insert_supervision_lapses(&mut self, lapses: &[SupervisionLapse]) -> StoreResult<u64> {
+        let mut added = 0;
+        for l in lapses {
+            let cause = match l.cause {
+                vaka_domain::consent::Refusal::NoValidDecision => "decision",
+                vaka_domain::consent::Refusal::NoValidConsent => "consent",
+            };
+            added += sqlx::query(
+                "INSERT INTO supervision_lapses (client_id, night, cause, detected_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (client_id, night) DO NOTHING",
+            )
+            .bind(l.client_id.0)
+            .bind(DbDate(l.night))
+            .bind(cause)
+            .bind(DbInstant::new(l.detected_at))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?
+            .rows_affected();
+        }
+        Ok(added)
+    }
+
     async fn insert_tasks(&mut self, tasks: &[SupervisionTask]) -> StoreResult<u64> {
         // The engines differ in how a batch travels best: see each backend's `bulk.rs`.
         crate::bulk::insert_tasks(&mut self.tx, tasks).await

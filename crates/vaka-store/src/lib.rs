@@ -618,11 +618,32 @@ pub trait SupervisionRead: Send {
     /// so planning 100,000 clients reads 100,000 rows.
     async fn list_night_rounds(&mut self, night: jiff::civil::Date)
     -> StoreResult<Vec<RoundInput>>;
+
+    /// The nights in `[from, to]` on which a client's supervision lapsed and had not the night
+    /// before (the first night of each lapse), oldest first.
+    async fn list_supervision_lapses(
+        &mut self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> StoreResult<Vec<SupervisionLapse>>;
+}
+
+/// A night a supervised client went without supervision: their decision (`decision`) or
+/// consent (`consent`) had lapsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisionLapse {
+    pub client_id: ClientId,
+    pub night: jiff::civil::Date,
+    pub cause: vaka_domain::consent::Refusal,
+    pub detected_at: jiff::Timestamp,
 }
 
 /// Changes to the nightly rounds: tasks, look-ins, dispatches; purging.
 #[async_trait]
 pub trait SupervisionWrite: Send {
+    /// Records lapsed nights; one already recorded is left. Returns how many were new.
+    async fn insert_supervision_lapses(&mut self, lapses: &[SupervisionLapse]) -> StoreResult<u64>;
+
     /// Stores tasks; one already planned (same client, night, kind and instant) is left as it
     /// is. Returns how many were new.
     async fn insert_tasks(

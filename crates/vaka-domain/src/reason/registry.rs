@@ -100,6 +100,13 @@ reasons! {
         TooManyTimes => "registry-too-many-times",
         /// A time given twice.
         TimeTwice => "registry-time-twice",
+        /// A supervision plan for a client whose decisions grant no night supervision (now or
+        /// to come).
+        PlanWithoutDecision => "registry-plan-without-decision",
+        /// A plan's mode the decision does not grant.
+        PlanModeNotGranted { granted: super::Arg } => "registry-plan-mode-not-granted",
+        /// A plan's time the decision does not grant.
+        PlanTimeNotGranted { time: String, granted: String } => "registry-plan-time-not-granted",
         /// A safety alarm given a supervision mode or times.
         SafetyAlarmHasNoMode => "registry-safety-alarm-has-no-mode",
         /// A second decision on the same service over the same days.

@@ -69,7 +69,10 @@ async fn drop_triggers(app: &TestApp) {
             "DROP TRIGGER audit_log_no_update",
             "DROP TRIGGER audit_log_no_delete",
         ],
-        vaka_store::Backend::Postgres => &["DROP TRIGGER audit_log_no_update ON audit_log"],
+        vaka_store::Backend::Postgres => &[
+            "DROP TRIGGER audit_log_no_update ON audit_log",
+            "DROP TRIGGER audit_log_no_delete ON audit_log",
+        ],
     };
     app.sql(drop).await;
 }

@@ -270,7 +270,10 @@ async fn removed_and_reordered_entries_are_found(app: TestApp) {
             "DROP TRIGGER audit_log_no_update",
             "DROP TRIGGER audit_log_no_delete",
         ],
-        vaka_store::Backend::Postgres => &["DROP TRIGGER audit_log_no_update ON audit_log"],
+        vaka_store::Backend::Postgres => &[
+            "DROP TRIGGER audit_log_no_update ON audit_log",
+            "DROP TRIGGER audit_log_no_delete ON audit_log",
+        ],
     };
     app.sql(drop_triggers).await;
     app.sql(&["DELETE FROM audit_log WHERE seq = 10"]).await;

@@ -29,6 +29,7 @@ mod missed_signings;
 mod night;
 mod operations;
 mod page_walk;
+mod plans_and_lapses;
 mod protection;
 mod registry;
 mod retention;

@@ -163,7 +163,7 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
         &app,
         manager,
         &format!("/api/v1/clients/{client}/plan"),
-        json!({"mode": "camera", "times": "23:00, 03:00", "recheck_delay_minutes": 10}),
+        json!({"mode": "camera", "times": "22:00, 02:00", "recheck_delay_minutes": 10}),
     )
     .await;
     assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
@@ -179,7 +179,7 @@ async fn decision_to_active_camera_through_the_api(app: TestApp) {
     );
     assert_eq!(pause["first_night"], "2026-11-28");
     let v = detail(&app, manager, client).await;
-    assert_eq!(v["plan"]["times"], json!(["23:00", "03:00"]));
+    assert_eq!(v["plan"]["times"], json!(["22:00", "02:00"]));
     assert_eq!(v["plan"]["recheck_delay_minutes"], 10);
     assert_eq!(v["pauses"].as_array().unwrap().len(), 1);
 

@@ -300,6 +300,14 @@ impl Services {
                     updated_at: now,
                 };
                 plan.check()?;
+                // Only what the decision granted (or less).
+                let decisions = w.list_decisions(client).await?;
+                vaka_domain::plan::check_granted(
+                    plan.mode,
+                    &plan.times,
+                    &decisions,
+                    day_of(w.now()),
+                )?;
                 w.upsert_plan(&plan).await?;
                 succeeded_on(w, &grant, &c, |e| {
                     e.details(

@@ -129,6 +129,7 @@ consent-informed = Information
 consent-given = Consent
 consent-reconfirm_hint = Leave empty for 12 months after consent.
 consent-state-valid = Valid
+consent-state-due = Valid – to be re-confirmed within 30 days
 consent-state-withdrawn = Withdrawn
 consent-state-reconfirm = Needs reconfirming
 consent-state-coming = Valid from a later date

@@ -134,3 +134,6 @@ home-missed_supervision = Missed supervision in the last day – the night patro
 outcome-seen_ok = Seen, OK
 outcome-not_visible = Not visible
 outcome-deviation = Deviation
+home-lapsed_supervision = No supervision tonight – a decision or consent has lapsed
+home-lapse-decision = the night of { $night }: the decision on night supervision no longer holds
+home-lapse-consent = the night of { $night }: the consent no longer holds and needs renewing

@@ -129,6 +129,7 @@ consent-informed = Information
 consent-given = Samtycke
 consent-reconfirm_hint = Lämna tomt för 12 månader efter samtycket.
 consent-state-valid = Gäller
+consent-state-due = Gäller – ska förnyas inom 30 dagar
 consent-state-withdrawn = Återkallat
 consent-state-reconfirm = Ska omprövas
 consent-state-coming = Gäller från senare datum

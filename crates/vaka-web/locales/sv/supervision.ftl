@@ -134,3 +134,6 @@ home-missed_supervision = Missade tillsyner senaste dygnet – nattpatrullen är
 outcome-seen_ok = Sett, OK
 outcome-not_visible = Syns inte
 outcome-deviation = Avvikelse
+home-lapsed_supervision = Ingen tillsyn i natt – beslut eller samtycke har gått ut
+home-lapse-decision = natten { $night }: beslutet om nattlig tillsyn gäller inte längre
+home-lapse-consent = natten { $night }: samtycket gäller inte längre och behöver förnyas

@@ -100,3 +100,6 @@ registry-not-a-placement = is not valid
 registry-not-a-client-id = is not a client id
 registry-no-client-for-review = no client you may review has that personnummer or name
 registry-several-clients-match = several clients have a name that starts so: type the personnummer
+registry-plan-without-decision = the client has no decision on night supervision, now or to come, to plan by
+registry-plan-mode-not-granted = the decision does not grant that way; granted: { $granted }
+registry-plan-time-not-granted = { $time } is not granted in the decision; granted times: { $granted }

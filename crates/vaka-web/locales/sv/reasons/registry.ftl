@@ -100,3 +100,6 @@ registry-not-a-placement = är inte giltig
 registry-not-a-client-id = är inget brukar-id
 registry-no-client-for-review = ingen brukare som du får granska har det personnumret eller namnet
 registry-several-clients-match = flera brukare har ett namn som börjar så: skriv personnumret
+registry-plan-without-decision = brukaren har inget beslut om nattlig tillsyn, nu eller kommande, att planera efter
+registry-plan-mode-not-granted = beslutet beviljar inte det sättet; beviljat: { $granted }
+registry-plan-time-not-granted = { $time } är inte beviljad i beslutet; beviljade tider: { $granted }

@@ -33,6 +33,9 @@ pub struct HomePage {
     pub consents: Vec<(vaka_domain::ids::ClientId, String, String)>,
     /// Missed supervisions at one's units in the last day: (client id, name, time, status).
     pub alerts: Vec<(vaka_domain::ids::ClientId, String, String, String)>,
+    /// Clients of one's units left without supervision tonight or tomorrow night because their
+    /// decision or consent lapsed: (client id, name, "night: why").
+    pub lapses: Vec<(vaka_domain::ids::ClientId, String, String)>,
     /// The viewer records home-care visits: a link to the staff app (`/app`).
     pub staff_app: bool,
 }
@@ -278,6 +281,25 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             )
         })
         .collect();
+    let lapses = state
+        .services
+        .supervision_lapses(&caller.ctx())
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|l| {
+            let why = match l.cause {
+                vaka_domain::consent::Refusal::NoValidDecision => "home-lapse-decision",
+                vaka_domain::consent::Refusal::NoValidConsent => "home-lapse-consent",
+            };
+            (
+                l.client_id,
+                l.client_name,
+                t.message(why, &[("night", l.night.to_string().into())])
+                    .into_owned(),
+            )
+        })
+        .collect();
     let alerts = state
         .services
         .supervisor_alerts(&caller.ctx())
@@ -301,6 +323,7 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             work,
             consents,
             alerts,
+            lapses,
             staff_app: crate::ui::staffapp::has_visits(&caller.principal),
             page,
         },

@@ -31,6 +31,17 @@ pub(super) fn rows(t: Tr, view: &ClientView, today: Date, can_consent: bool) -> 
         .map(|k| {
             let state_key = if k.withdrawn_on.is_some() {
                 "consent-state-withdrawn"
+            } else if k.is_valid_on(today)
+                && k.reconfirm_by
+                    <= today
+                        .checked_add(
+                            jiff::Span::new().days(vaka_service::registry::care::CONSENT_DUE_DAYS),
+                        )
+                        .unwrap_or(today)
+            {
+                // In force, but to be re-confirmed within the month: the assessor's list has it
+                // too.
+                "consent-state-due"
             } else if k.is_valid_on(today) {
                 "consent-state-valid"
             } else if k.reconfirm_by < today {
