@@ -334,6 +334,11 @@ pub enum AuditAction {
     /// A unit's escalation ladder for missed signings set.
     #[strum(serialize = "signing.ladder")]
     EscalationLadderSet,
+    /// A client's own log extracted on request (the client, a representative, or a manager
+    /// after an incident): the details record who asked, the period, the reason and what the
+    /// extract held.
+    #[strum(serialize = "client.log_extract")]
+    ClientLogExtracted,
 }
 
 crate::impl_codes!(AuditAction);

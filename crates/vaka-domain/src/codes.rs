@@ -478,6 +478,7 @@ AuditAction MissedSigningCalled signing.missed_call
 AuditAction MissedSigningsRead signing.missed_read
 AuditAction DeviationClosed deviation.close
 AuditAction EscalationLadderSet signing.ladder
+AuditAction ClientLogExtracted client.log_extract
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure

@@ -9,6 +9,7 @@
 mod access;
 mod alarm;
 mod auth;
+mod client_log;
 mod delegation;
 mod device;
 mod directory;
@@ -23,6 +24,7 @@ mod tag;
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
 pub use auth::AuthReason;
+pub use client_log::ClientLogReason;
 pub use delegation::DelegationReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
@@ -164,6 +166,7 @@ pub enum Reason {
     Tag(TagReason),
     Key(KeyReason),
     Delegation(DelegationReason),
+    ClientLog(ClientLogReason),
 }
 
 macro_rules! each_area {
@@ -182,6 +185,7 @@ macro_rules! each_area {
             Reason::Tag($r) => $e,
             Reason::Key($r) => $e,
             Reason::Delegation($r) => $e,
+            Reason::ClientLog($r) => $e,
         }
     };
 }
@@ -213,6 +217,7 @@ impl Reason {
             TagReason::IDS,
             KeyReason::IDS,
             DelegationReason::IDS,
+            ClientLogReason::IDS,
         ]
         .into_iter()
         .flatten()
