@@ -81,6 +81,10 @@ macro_rules! locale_files {
                 "delegation.ftl",
                 include_str!(concat!("../../locales/", $lang, "/delegation.ftl")),
             ),
+            (
+                "client_log.ftl",
+                include_str!(concat!("../../locales/", $lang, "/client_log.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -94,6 +98,7 @@ macro_rules! locale_files {
             reasons!($lang, "tag"),
             reasons!($lang, "key"),
             reasons!($lang, "delegation"),
+            reasons!($lang, "client_log"),
         ]
     };
 }
@@ -108,8 +113,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 21] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 21] = locale_files!("en");
+const SV_FILES: [(&str, &str); 23] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 23] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -997,6 +1002,7 @@ mod tests {
                 "integration",
                 "log_review",
                 "homecare",
+                "client_log",
             ],
         ));
         {

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod alarms;
 pub mod audit;
+pub mod client_log;
 pub mod delegation;
 pub mod directory;
 pub mod homecare;
@@ -33,5 +34,6 @@ pub fn register(r: Routes) -> Routes {
     let r = keys::register(r);
     let r = delegation::register(r);
     let r = patrol::register(r);
+    let r = client_log::register(r);
     staffapp::register(r)
 }
