@@ -9,6 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withDemo, loggedIn, PHONE, englishOn } from "../lib/vaka.mjs";
+import { pdfText } from "../lib/pdf.mjs";
 
 let demo;
 let browser;
@@ -98,23 +99,6 @@ async function visitRows(page) {
       date: td[0], time: td[1], client: td[2], worker: td[3], minutes: Number(td[6]), flags: td[8],
     };
   }));
-}
-
-/** The text a PDF shows (`Tj` operators of uncompressed content streams, literal or hex
- * strings, Windows-1252 read as Latin-1, which agrees for Swedish letters), a line each. */
-function pdfText(body) {
-  const raw = body.toString("latin1");
-  const lines = [];
-  const re = /\((?<lit>(?:\\[\s\S]|[^\\)])*)\)\s*Tj|<(?<hex>[0-9A-Fa-f\s]*)>\s*Tj/g;
-  for (const m of raw.matchAll(re)) {
-    if (m.groups.hex !== undefined) {
-      lines.push(Buffer.from(m.groups.hex.replace(/\s/g, ""), "hex").toString("latin1"));
-    } else {
-      lines.push(m.groups.lit.replace(/\\([0-7]{1,3}|[\s\S])/g, (_, e) =>
-        /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : ({ n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" }[e] ?? e)));
-    }
-  }
-  return lines.join("\n");
 }
 
 const displayName = (username) => demo.user(username).display_name;

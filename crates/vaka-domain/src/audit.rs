@@ -349,6 +349,11 @@ pub enum AuditAction {
     /// A purge run: what it removed, per kind of record.
     #[strum(serialize = "retention.purge")]
     PurgeRun,
+    /// A client's own log extracted on request (the client, a representative, or a manager
+    /// after an incident): the details record who asked, the period, the reason and what the
+    /// extract held.
+    #[strum(serialize = "client.log_extract")]
+    ClientLogExtracted,
 }
 
 crate::impl_codes!(AuditAction);

@@ -486,6 +486,7 @@ AuditAction LegalHoldPlaced retention.hold
 AuditAction LegalHoldLifted retention.hold_lift
 AuditAction PurgePreviewed retention.preview
 AuditAction PurgeRun retention.purge
+AuditAction ClientLogExtracted client.log_extract
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure

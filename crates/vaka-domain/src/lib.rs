@@ -13,6 +13,7 @@ pub mod audit;
 pub mod audit_checkpoint;
 pub mod auth;
 pub mod client;
+pub mod client_log;
 pub mod clock;
 pub mod codes;
 pub mod consent;

@@ -103,6 +103,9 @@ pub(crate) const STREETS: &[&str] = &[
     "Ängsvägen",
     "Hamngatan",
 ];
+/// The demo client with a Sámi name: night supervision and a safety alarm, in Söder.
+const SAMI_CLIENT: usize = 10;
+const SAMI_NAME: &str = "Áŋŋá Čuđđá";
 const RELATIONS: &[&str] = &["dotter", "son", "make", "maka", "syster", "granne"];
 
 /// A valid personnummer (12 digits) for a birth date, with a random birth number.
@@ -182,11 +185,17 @@ pub async fn seed(
                     identity_kind: Some(IdentityKind::Personnummer),
                     identity,
 
-                    name: format!(
-                        "{} {}",
-                        FIRST[i % FIRST.len()],
-                        LAST[(i * 7 + 3) % LAST.len()]
-                    ),
+                    // One client with a Sámi name, whose log extract shows that every
+                    // name prints (letters outside Latin-1).
+                    name: if i == SAMI_CLIENT {
+                        SAMI_NAME.to_owned()
+                    } else {
+                        format!(
+                            "{} {}",
+                            FIRST[i % FIRST.len()],
+                            LAST[(i * 7 + 3) % LAST.len()]
+                        )
+                    },
                     address_street: Some(format!("{} {}", STREETS[i % STREETS.len()], 1 + i)),
                     address_postcode: Some(format!("{}", 12340 + i)),
                     address_city: Some(if i % 7 == 6 { "Byholma" } else { "Demostad" }.into()),

@@ -11,6 +11,7 @@ pub mod alarms;
 pub mod audit;
 pub mod auth;
 
+pub mod client_log;
 pub mod context;
 pub mod delegation;
 pub mod directory;

@@ -302,6 +302,43 @@ impl AlarmRead for SqlTx {
         .records()
     }
 
+    async fn list_client_alarms_between(
+        &mut self,
+        client: vaka_domain::ids::ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<AlarmRecord>> {
+        // alarms_client (client_id, received_at) answers this.
+        sqlx::query_as!(
+            AlarmRow,
+            r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
+                      device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
+                      account as "account?", kind as "kind!", category as "category!",
+                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      received_at as "received_at!: DbInstant", state as "state!",
+                      operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
+                      contacted_at as "contacted_at?: DbInstant",
+                      dispatched_at as "dispatched_at?: DbInstant", chain_link as "chain_link?",
+                      responder_id as "responder_id?: Uuid",
+                      acknowledged_at as "acknowledged_at?: DbInstant",
+                      on_way_at as "on_way_at?: DbInstant", arrived_at as "arrived_at?: DbInstant",
+                      closed_at as "closed_at?: DbInstant", closed_by as "closed_by?: Uuid",
+                      cause as "cause?", note as "note?",
+                      escalated_not_taken as "escalated_not_taken!: bool",
+                      escalated_not_acknowledged as "escalated_not_acknowledged!: bool",
+                      restored_at as "restored_at?: DbInstant", occurrences as "occurrences!: i64",
+                      last_at as "last_at!: DbInstant", updated_at as "updated_at!: DbInstant"
+               FROM alarms WHERE client_id = $1 AND received_at >= $2 AND received_at < $3
+               ORDER BY received_at, id"#,
+            client.0,
+            DbInstant::new(from),
+            DbInstant::new(to),
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .records()
+    }
+
     async fn list_escalation_candidates(
         &mut self,
         received_by: jiff::Timestamp,

@@ -723,6 +723,14 @@ pub trait AlarmRead: Send {
     /// Alarms not closed, oldest first.
     async fn list_open_alarms(&mut self) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
 
+    /// A client's alarms received in `[from, to)`, oldest first (the client's own log).
+    async fn list_client_alarms_between(
+        &mut self,
+        client: vaka_domain::ids::ClientId,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StoreResult<Vec<vaka_domain::alarm::AlarmRecord>>;
+
     /// Alarms received in `[from, to)`, oldest first.
     async fn list_alarms_between(
         &mut self,

@@ -9,6 +9,7 @@
 mod access;
 mod alarm;
 mod auth;
+mod client_log;
 mod delegation;
 mod device;
 mod directory;
@@ -24,6 +25,7 @@ mod tag;
 pub use access::AccessReason;
 pub use alarm::AlarmReason;
 pub use auth::AuthReason;
+pub use client_log::ClientLogReason;
 pub use delegation::DelegationReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
@@ -167,6 +169,7 @@ pub enum Reason {
     Key(KeyReason),
     Delegation(DelegationReason),
     Retention(RetentionReason),
+    ClientLog(ClientLogReason),
 }
 
 macro_rules! each_area {
@@ -186,6 +189,7 @@ macro_rules! each_area {
             Reason::Key($r) => $e,
             Reason::Delegation($r) => $e,
             Reason::Retention($r) => $e,
+            Reason::ClientLog($r) => $e,
         }
     };
 }
@@ -218,6 +222,7 @@ impl Reason {
             KeyReason::IDS,
             DelegationReason::IDS,
             RetentionReason::IDS,
+            ClientLogReason::IDS,
         ]
         .into_iter()
         .flatten()

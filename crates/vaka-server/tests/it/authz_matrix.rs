@@ -653,6 +653,8 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (g.clone(), "/clients/{id}/supervision-log"),
             (ADMIN, WRITE_A1),
         ),
+        ((g.clone(), "/clients/{id}/log"), (ADMIN, WRITE_A1)),
+        ((p.clone(), "/clients/{id}/log"), (ADMIN, WRITE_A1)),
         ((g.clone(), "/patrol/events"), (PATROL, Target::None)),
         ((p.clone(), "/patrol/dispatches/{id}"), (PATROL, READ_A1)),
         ((p.clone(), "/import/clients"), (ADMIN, Target::Everything)),
@@ -1019,6 +1021,15 @@ fn request(
             s(&[
                 ("identity", "194004049807"),
                 ("reason", "IVO-ärende 2026/1"),
+            ]),
+        ),
+        ("POST", "/clients/{id}/log") => (
+            None,
+            s(&[
+                ("from", "2026-11-01"),
+                ("to", "2026-11-22"),
+                ("requested_by", "client"),
+                ("format", "pdf"),
             ]),
         ),
         ("POST", "/delegation/units/{id}/ladder") => (

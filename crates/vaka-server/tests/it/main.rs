@@ -16,6 +16,7 @@ mod authz_matrix;
 mod backup;
 mod bad_input;
 mod cameras;
+mod client_log;
 mod console;
 mod coverage;
 mod delegation;

@@ -18,6 +18,7 @@ use vaka_domain::supervision::{Dispatch, DispatchCause, Outcome};
 
 use super::{SUPERVISION, client_in_scope};
 use crate::door::Work;
+use crate::error::WorkResult;
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
@@ -160,6 +161,159 @@ pub fn check_period(from: Date, to: Date) -> ServiceResult<()> {
     Ok(())
 }
 
+/// What the client's trail holds for `from..=to`: its supervisions with their look-ins and
+/// dispatches, its home-care visits with their corrections, its door events.
+pub(crate) struct Trail {
+    pub rows: Vec<LogRow>,
+    pub visits: Vec<LogVisit>,
+    pub doors: Vec<LogDoorEvent>,
+}
+
+/// Gathers the client's trail for the nights (visits: the days) `from..=to`; the caller has
+/// checked its right to it and records the audit entry.
+pub(crate) async fn trail<'a>(
+    r: &mut impl Work<'a>,
+    client: ClientId,
+    from: Date,
+    to: Date,
+) -> WorkResult<Trail> {
+    let tz = stockholm();
+    // A night's look-ins fall between noon of its evening and noon the day after.
+    let noon = |d: Date| {
+        d.at(12, 0, 0, 0)
+            .to_zoned(tz.clone())
+            .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
+    };
+    let start = noon(from);
+    let end = noon(to.tomorrow().unwrap_or(to)) + SignedDuration::from_hours(6);
+    let tasks = r.reads().list_client_tasks(client, from, to).await?;
+    let mut look_ins: HashMap<_, Vec<_>> = HashMap::new();
+    for l in r.reads().list_client_look_ins(client, start, end).await? {
+        look_ins.entry(l.task_id).or_default().push(l);
+    }
+    let dispatches: HashMap<_, _> = r
+        .reads()
+        .list_client_dispatches(client, start, end)
+        .await?
+        .into_iter()
+        .map(|d| (d.task_id, d))
+        .collect();
+    let mut names: HashMap<UserId, String> = HashMap::new();
+    let mut rows = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let mut shown = Vec::new();
+        for l in look_ins.remove(&t.id).unwrap_or_default() {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(l.operator) {
+                let name = r
+                    .reads()
+                    .get_user(l.operator)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default();
+                e.insert(name);
+            }
+            shown.push(LogLookIn {
+                started_at: l.started_at,
+                seconds: l.ended_at.map(|e| e.duration_since(l.started_at).as_secs()),
+                operator: names[&l.operator].clone(),
+                outcome: l.outcome,
+                recheck: l.recheck,
+            });
+        }
+        rows.push(LogRow {
+            night: t.night,
+            planned_time: t.planned_time,
+            due: t.due,
+            kind: t.kind,
+            state: t.state.code(),
+            look_ins: shown,
+            dispatch: dispatches.get(&t.id).map(LogDispatch::from),
+        });
+    }
+    let (lines, corrections) = crate::homecare::manage::client_visits(r, client, from, to).await?;
+    let mut visits = Vec::with_capacity(lines.len());
+    for l in lines {
+        let v = &l.visit;
+        let mut cs = Vec::new();
+        for k in corrections.iter().filter(|k| k.visit_id == v.id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(k.by) {
+                let name = r
+                    .reads()
+                    .get_user(k.by)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default();
+                e.insert(name);
+            }
+            cs.push(LogCorrection {
+                at: k.at,
+                by: names[&k.by].clone(),
+                field: k.field,
+                old_value: k.old_value.clone(),
+                new_value: k.new_value.clone(),
+                reason: k.reason,
+                text: k.text.clone(),
+            });
+        }
+        visits.push(LogVisit {
+            date: v.date,
+            kind: v.kind,
+            started_at: v.started_at(),
+            ended_at: v.ended_at(),
+            worker: l.worker_name.clone(),
+            tasks: v.tasks_done.clone(),
+            start_evidence: v.start.evidence.kind(),
+            end_evidence: v.end.map(|e| e.evidence.kind()),
+            late_sync: v.late_sync(),
+            clock_skew: v.clock_skew(),
+            corrections: cs,
+        });
+    }
+    let midnight = |d: Date| {
+        d.to_zoned(tz.clone())
+            .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
+    };
+    let mut doors = Vec::new();
+    for e in r
+        .reads()
+        .list_client_lock_events_between(
+            client,
+            midnight(from),
+            midnight(to.tomorrow().unwrap_or(to)),
+        )
+        .await?
+    {
+        let by = match e.user_id {
+            Some(u) => {
+                if let std::collections::hash_map::Entry::Vacant(v) = names.entry(u) {
+                    let name = r
+                        .reads()
+                        .get_user(u)
+                        .await?
+                        .map(|u| u.display_name)
+                        .unwrap_or_default();
+                    v.insert(name);
+                }
+                Some(names[&u].clone())
+            }
+            None => None,
+        };
+        doors.push(LogDoorEvent {
+            at: e.at,
+            kind: e.kind.code(),
+            by,
+            visit: e.visit_id.is_some(),
+            alarm_id: e.alarm_id,
+            detail: e.detail,
+        });
+    }
+    Ok(Trail {
+        rows,
+        visits,
+        doors,
+    })
+}
+
 impl Services {
     /// Extracts a client's supervision log for the nights `from..=to`; `format` (csv, pdf,
     /// json) is recorded in the audit entry.
@@ -177,134 +331,11 @@ impl Services {
             .read(op, async |r| {
                 let (c, grant) =
                     client_in_scope(r, client, Permission::SupervisionLogExport).await?;
-                let tz = stockholm();
-                // A night's look-ins fall between noon of its evening and noon the day after.
-                let noon = |d: Date| {
-                    d.at(12, 0, 0, 0)
-                        .to_zoned(tz.clone())
-                        .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
-                };
-                let start = noon(from);
-                let end = noon(to.tomorrow().unwrap_or(to)) + SignedDuration::from_hours(6);
-                let tasks = r.list_client_tasks(client, from, to).await?;
-                let mut look_ins: HashMap<_, Vec<_>> = HashMap::new();
-                for l in r.list_client_look_ins(client, start, end).await? {
-                    look_ins.entry(l.task_id).or_default().push(l);
-                }
-                let dispatches: HashMap<_, _> = r
-                    .list_client_dispatches(client, start, end)
-                    .await?
-                    .into_iter()
-                    .map(|d| (d.task_id, d))
-                    .collect();
-                let mut names: HashMap<UserId, String> = HashMap::new();
-                let mut rows = Vec::with_capacity(tasks.len());
-                for t in tasks {
-                    let mut shown = Vec::new();
-                    for l in look_ins.remove(&t.id).unwrap_or_default() {
-                        if let std::collections::hash_map::Entry::Vacant(e) =
-                            names.entry(l.operator)
-                        {
-                            let name = r
-                                .get_user(l.operator)
-                                .await?
-                                .map(|u| u.display_name)
-                                .unwrap_or_default();
-                            e.insert(name);
-                        }
-                        shown.push(LogLookIn {
-                            started_at: l.started_at,
-                            seconds: l.ended_at.map(|e| e.duration_since(l.started_at).as_secs()),
-                            operator: names[&l.operator].clone(),
-                            outcome: l.outcome,
-                            recheck: l.recheck,
-                        });
-                    }
-                    rows.push(LogRow {
-                        night: t.night,
-                        planned_time: t.planned_time,
-                        due: t.due,
-                        kind: t.kind,
-                        state: t.state.code(),
-                        look_ins: shown,
-                        dispatch: dispatches.get(&t.id).map(LogDispatch::from),
-                    });
-                }
-                let (lines, corrections) =
-                    crate::homecare::manage::client_visits(r, client, from, to).await?;
-                let mut visits = Vec::with_capacity(lines.len());
-                for l in lines {
-                    let v = &l.visit;
-                    let mut cs = Vec::new();
-                    for k in corrections.iter().filter(|k| k.visit_id == v.id) {
-                        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(k.by) {
-                            let name = r
-                                .get_user(k.by)
-                                .await?
-                                .map(|u| u.display_name)
-                                .unwrap_or_default();
-                            e.insert(name);
-                        }
-                        cs.push(LogCorrection {
-                            at: k.at,
-                            by: names[&k.by].clone(),
-                            field: k.field,
-                            old_value: k.old_value.clone(),
-                            new_value: k.new_value.clone(),
-                            reason: k.reason,
-                            text: k.text.clone(),
-                        });
-                    }
-                    visits.push(LogVisit {
-                        date: v.date,
-                        kind: v.kind,
-                        started_at: v.started_at(),
-                        ended_at: v.ended_at(),
-                        worker: l.worker_name.clone(),
-                        tasks: v.tasks_done.clone(),
-                        start_evidence: v.start.evidence.kind(),
-                        end_evidence: v.end.map(|e| e.evidence.kind()),
-                        late_sync: v.late_sync(),
-                        clock_skew: v.clock_skew(),
-                        corrections: cs,
-                    });
-                }
-                let midnight = |d: Date| {
-                    d.to_zoned(tz.clone())
-                        .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
-                };
-                let mut doors = Vec::new();
-                for e in r
-                    .list_client_lock_events_between(
-                        client,
-                        midnight(from),
-                        midnight(to.tomorrow().unwrap_or(to)),
-                    )
-                    .await?
-                {
-                    let by = match e.user_id {
-                        Some(u) => {
-                            if let std::collections::hash_map::Entry::Vacant(v) = names.entry(u) {
-                                let name = r
-                                    .get_user(u)
-                                    .await?
-                                    .map(|u| u.display_name)
-                                    .unwrap_or_default();
-                                v.insert(name);
-                            }
-                            Some(names[&u].clone())
-                        }
-                        None => None,
-                    };
-                    doors.push(LogDoorEvent {
-                        at: e.at,
-                        kind: e.kind.code(),
-                        by,
-                        visit: e.visit_id.is_some(),
-                        alarm_id: e.alarm_id,
-                        detail: e.detail,
-                    });
-                }
+                let Trail {
+                    rows,
+                    visits,
+                    doors,
+                } = trail(r, client, from, to).await?;
                 let entry = r
                     .client_entry(vaka_domain::audit::Outcome::Success, Some(&grant), &c)
                     .details(

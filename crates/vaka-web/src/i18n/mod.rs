@@ -85,6 +85,10 @@ macro_rules! locale_files {
                 "retention.ftl",
                 include_str!(concat!("../../locales/", $lang, "/retention.ftl")),
             ),
+            (
+                "client_log.ftl",
+                include_str!(concat!("../../locales/", $lang, "/client_log.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -99,6 +103,7 @@ macro_rules! locale_files {
             reasons!($lang, "key"),
             reasons!($lang, "delegation"),
             reasons!($lang, "retention"),
+            reasons!($lang, "client_log"),
         ]
     };
 }
@@ -113,8 +118,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 23] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 23] = locale_files!("en");
+const SV_FILES: [(&str, &str); 25] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 25] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -1002,6 +1007,7 @@ mod tests {
                 "integration",
                 "log_review",
                 "homecare",
+                "client_log",
             ],
         ));
         {

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod alarms;
 pub mod audit;
+pub mod client_log;
 pub mod delegation;
 pub mod directory;
 pub mod homecare;
@@ -35,5 +36,6 @@ pub fn register(r: Routes) -> Routes {
     let r = delegation::register(r);
     let r = patrol::register(r);
     let r = retention::register(r);
+    let r = client_log::register(r);
     staffapp::register(r)
 }

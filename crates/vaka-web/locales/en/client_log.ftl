@@ -1,0 +1,26 @@
+# The client's own log: the extract across every module, on request.
+clog-title = Log extract
+clog-link = Log extract: everything about the client
+clog-intro = An extract over a period of everything recorded about the client: who read or changed the record, alarms and how they were handled, supervision, visits, door events and signings. Who asked for it and the period are recorded in the log. After an incident, the reason must be given.
+clog-period = Period
+clog-requested_by = Requested by
+field-requested_by = Requested by
+clog-requester-client = The client
+clog-requester-representative = A representative (guardian, trustee, power of attorney)
+clog-requester-incident = A manager after an incident
+clog-reason = Reason
+clog-reason-hint = Required when a manager asks for the extract after an incident.
+clog-extracted = Extracted by
+clog-about = The extract shows who read or changed the client's record, alarms and how they were handled, supervision, visits, door events and signings over the period. Times are Swedish time.
+clog-access = Access to the record: who read or changed it
+clog-access-truncated = The period has more accesses than one extract holds; the oldest are left out. Choose a shorter period to see them.
+clog-emergency = emergency access
+clog-alarms = Alarms and how they were handled
+clog-alarm-closed = closed
+clog-supervision = Supervision
+clog-signings = Signings of delegated tasks
+clog-none = Nothing in the period.
+clog-pdf = Take out as PDF
+clog-show = Show on the page
+audit_action-client-log_extract = Client's log extracted
+care_context-client_log = Client's own log

@@ -1,0 +1,26 @@
+# The client's own log: the extract across every module, on request.
+clog-title = Loggutdrag
+clog-link = Loggutdrag: allt om brukaren
+clog-intro = Ett utdrag för en period av allt som registrerats om brukaren: vem som läst eller ändrat uppgifterna, larm och hur de hanterades, tillsyn, besök, dörrhändelser och signeringar. Den som bett om utdraget och perioden registreras i loggen. Efter en händelse ska orsaken anges.
+clog-period = Period
+clog-requested_by = Begärt av
+field-requested_by = Begärt av
+clog-requester-client = Brukaren
+clog-requester-representative = Företrädare (god man, förvaltare, fullmakt)
+clog-requester-incident = Chef efter en händelse
+clog-reason = Orsak
+clog-reason-hint = Krävs när en chef begär utdraget efter en händelse.
+clog-extracted = Uttaget av
+clog-about = Utdraget visar vem som har läst eller ändrat brukarens uppgifter, larm och hur de hanterades, tillsyn, besök, dörrhändelser och signeringar under perioden. Tiderna är svensk tid.
+clog-access = Åtkomst till uppgifterna: vem läste eller ändrade
+clog-access-truncated = Perioden har fler åtkomster än ett utdrag rymmer; de äldsta är utelämnade. Välj en kortare period för att se dem.
+clog-emergency = nödåtkomst
+clog-alarms = Larm och hur de hanterades
+clog-alarm-closed = avslutat
+clog-supervision = Tillsyn
+clog-signings = Signeringar av delegerade insatser
+clog-none = Inget under perioden.
+clog-pdf = Ta ut som PDF
+clog-show = Visa på sidan
+audit_action-client-log_extract = Loggutdrag för brukaren
+care_context-client_log = Brukarens logg
