@@ -57,6 +57,7 @@ impl Role {
             StatisticsRead, Supervise, SupervisionLogExport, TaskSign, TaskTypeManage,
             TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
         };
+        use Permission::{NoticeAcknowledge, NoticePublish, OutageManage, ReserveListPrint};
         match self {
             Role::SystemAdmin => &[
                 DirectoryRead,
@@ -71,6 +72,8 @@ impl Role {
                 DeviceManage,
                 ImportData,
                 SupervisionLogExport,
+                NoticePublish,
+                OutageManage,
             ],
             Role::SystemManager => &[
                 DirectoryRead,
@@ -83,6 +86,8 @@ impl Role {
                 VisitPeriodLock,
                 PaymentBasisRead,
                 TaskTypeManage,
+                NoticePublish,
+                OutageManage,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -106,6 +111,7 @@ impl Role {
                 VisitManage,
                 PaymentBasisRead,
                 DelegationOversee,
+                ReserveListPrint,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
             Role::NightPatrol => &[
@@ -114,6 +120,7 @@ impl Role {
                 DispatchRespond,
                 VisitRegister,
                 TaskSign,
+                ReserveListPrint,
             ],
             Role::CareStaff => &[
                 ClientRead,
@@ -128,6 +135,7 @@ impl Role {
                 AccountRequest,
                 AccountDeactivate,
                 TechnicalCheck,
+                NoticeAcknowledge,
             ],
         }
     }
@@ -260,6 +268,15 @@ pub enum Permission {
     DelegationOversee,
     /// Keep the municipality's coded list of task types, and users' licences.
     TaskTypeManage,
+    /// Publish and cancel planned-downtime notices (the municipality's system manager and
+    /// administrator), and read every notice's acknowledgements.
+    NoticePublish,
+    /// Acknowledge a planned-downtime notice for one's provider (its contact person).
+    NoticeAcknowledge,
+    /// Follow up unplanned outage reports and mark them resolved (the municipality).
+    OutageManage,
+    /// Print a unit's reserve list for an outage: tonight's supervisions and key access.
+    ReserveListPrint,
 }
 
 crate::impl_codes!(Permission);

@@ -334,6 +334,24 @@ pub enum AuditAction {
     /// A unit's escalation ladder for missed signings set.
     #[strum(serialize = "signing.ladder")]
     EscalationLadderSet,
+    /// A planned-downtime notice published.
+    #[strum(serialize = "operations.notice_publish")]
+    DowntimeNoticePublished,
+    /// A planned-downtime notice cancelled.
+    #[strum(serialize = "operations.notice_cancel")]
+    DowntimeNoticeCancelled,
+    /// A provider's contact person acknowledged a notice.
+    #[strum(serialize = "operations.notice_ack")]
+    DowntimeNoticeAcknowledged,
+    /// An unplanned outage reported (routed by the hour).
+    #[strum(serialize = "operations.outage_report")]
+    OutageReported,
+    /// An outage report marked resolved.
+    #[strum(serialize = "operations.outage_resolve")]
+    OutageResolved,
+    /// A unit's reserve list printed: each client on it is read.
+    #[strum(serialize = "operations.reserve_list")]
+    ReserveListPrinted,
 }
 
 crate::impl_codes!(AuditAction);

@@ -98,6 +98,7 @@ mod tests {
     };
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+    use crate::operations::outage::{OutageRoute, OutageStatus};
     use crate::homecare::payment::PaymentRule;
     use crate::homecare::visit::{
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
@@ -172,6 +173,8 @@ mod tests {
                 EndCause,
                 SigningOutcome,
                 NotGivenReason,
+                OutageRoute,
+                OutageStatus,
             )
         };
     }
@@ -238,7 +241,7 @@ mod tests {
             supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
             ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
-            SigningOutcome, NotGivenReason,
+            SigningOutcome, NotGivenReason, OutageRoute, OutageStatus,
         );
     }
 
@@ -321,6 +324,10 @@ Permission DelegationManage delegation_manage
 Permission TaskSign task_sign
 Permission DelegationOversee delegation_oversee
 Permission TaskTypeManage task_type_manage
+Permission NoticePublish notice_publish
+Permission NoticeAcknowledge notice_acknowledge
+Permission OutageManage outage_manage
+Permission ReserveListPrint reserve_list_print
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -478,6 +485,12 @@ AuditAction MissedSigningCalled signing.missed_call
 AuditAction MissedSigningsRead signing.missed_read
 AuditAction DeviationClosed deviation.close
 AuditAction EscalationLadderSet signing.ladder
+AuditAction DowntimeNoticePublished operations.notice_publish
+AuditAction DowntimeNoticeCancelled operations.notice_cancel
+AuditAction DowntimeNoticeAcknowledged operations.notice_ack
+AuditAction OutageReported operations.outage_report
+AuditAction OutageResolved operations.outage_resolve
+AuditAction ReserveListPrinted operations.reserve_list
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -672,5 +685,9 @@ NotGivenReason Refused refused
 NotGivenReason NotAtHome not_at_home
 NotGivenReason InHospital in_hospital
 NotGivenReason Other other
+OutageRoute MunicipalIt municipal_it
+OutageRoute NurseOnDuty nurse_on_duty
+OutageStatus Open open
+OutageStatus Resolved resolved
 ";
 }

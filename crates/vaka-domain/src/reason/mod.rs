@@ -16,6 +16,7 @@ mod homecare;
 mod import;
 mod input;
 mod key;
+mod operations;
 mod registry;
 mod supervision;
 mod tag;
@@ -30,6 +31,7 @@ pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
+pub use operations::OperationsReason;
 pub use registry::RegistryReason;
 pub use supervision::SupervisionReason;
 pub use tag::TagReason;
@@ -164,6 +166,7 @@ pub enum Reason {
     Tag(TagReason),
     Key(KeyReason),
     Delegation(DelegationReason),
+    Operations(OperationsReason),
 }
 
 macro_rules! each_area {
@@ -182,6 +185,7 @@ macro_rules! each_area {
             Reason::Tag($r) => $e,
             Reason::Key($r) => $e,
             Reason::Delegation($r) => $e,
+            Reason::Operations($r) => $e,
         }
     };
 }
@@ -213,6 +217,7 @@ impl Reason {
             TagReason::IDS,
             KeyReason::IDS,
             DelegationReason::IDS,
+            OperationsReason::IDS,
         ]
         .into_iter()
         .flatten()
