@@ -98,7 +98,6 @@ mod tests {
     };
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
-    use crate::operations::outage::{OutageRoute, OutageStatus};
     use crate::homecare::payment::PaymentRule;
     use crate::homecare::visit::{
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
@@ -106,6 +105,7 @@ mod tests {
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::keys::{GrantKind, LockEventKind};
     use crate::nfc::TagStrength;
+    use crate::operations::outage::{OutageRoute, OutageStatus};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::rounds::{DstAdjustment, TaskKind};

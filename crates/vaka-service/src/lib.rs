@@ -18,6 +18,7 @@ mod door;
 pub mod error;
 pub mod homecare;
 pub mod keys;
+pub mod operations;
 pub mod registry;
 
 pub mod secrets;
@@ -62,6 +63,8 @@ pub struct ServiceConfig {
     pub alarms: alarms::AlarmSettings,
     /// Home care: the timing thresholds of visits, the payment rule.
     pub homecare: homecare::HomecareSettings,
+    /// Operating routines: the downtime window and lead time, IT's office hours.
+    pub operations: operations::OperationsSettings,
 }
 
 impl Default for ServiceConfig {
@@ -75,6 +78,7 @@ impl Default for ServiceConfig {
             supervision_retention_days: 365,
             alarms: alarms::AlarmSettings::default(),
             homecare: homecare::HomecareSettings::default(),
+            operations: operations::OperationsSettings::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Services {
     lock_key: keys::LockKey,
     /// Grants revoked (a user deactivated or removed from a unit), for the online locks.
     lock_revocations: tokio::sync::broadcast::Sender<Vec<vaka_domain::keys::LockGrant>>,
+    /// The current downtime notices and outage reports, for the pages' banners.
+    banners: Arc<operations::banners::BannerCache>,
 }
 
 impl Services {
@@ -116,6 +122,7 @@ impl Services {
             delegation_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             lock_key: keys::LockKey::default(),
             lock_revocations: tokio::sync::broadcast::Sender::new(64),
+            banners: Arc::default(),
         }
     }
 

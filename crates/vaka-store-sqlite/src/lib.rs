@@ -84,6 +84,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/app_devices.rs");
     }
+    mod operations {
+        use super::*;
+        include!("../../vaka-store/sql/operations.rs");
+    }
 }
 
 use shared::Handle;

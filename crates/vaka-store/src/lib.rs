@@ -15,6 +15,7 @@
 pub mod app_devices;
 pub mod delegation;
 pub mod homecare;
+pub mod operations;
 pub mod records;
 pub mod sealed;
 pub mod values;
@@ -34,6 +35,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
+pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
 pub use values::{DbDate, DbInstant};
 
@@ -198,6 +200,7 @@ pub trait ReadTx:
     + TagRead
     + LockRead
     + AppDeviceRead
+    + OperationsRead
     + Send
 {
 }
@@ -215,6 +218,7 @@ impl<T> ReadTx for T where
         + TagRead
         + LockRead
         + AppDeviceRead
+        + OperationsRead
         + Send
         + ?Sized
 {
@@ -241,6 +245,7 @@ pub trait WriteTx:
     + TagWrite
     + LockWrite
     + AppDeviceWrite
+    + OperationsWrite
 {
 }
 
@@ -256,6 +261,7 @@ impl<T> WriteTx for T where
         + TagWrite
         + LockWrite
         + AppDeviceWrite
+        + OperationsWrite
         + ?Sized
 {
 }

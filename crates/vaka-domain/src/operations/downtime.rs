@@ -136,11 +136,8 @@ impl DowntimeRules {
                 OperationsReason::DowntimeEndsPastWindow { to: hm(self.to) },
             ));
         }
-        let off = holiday_on(req.day).or_else(|| {
-            eves(req.day.year())
-                .into_iter()
-                .find(|h| h.date == req.day)
-        });
+        let off = holiday_on(req.day)
+            .or_else(|| eves(req.day.year()).into_iter().find(|h| h.date == req.day));
         if let Some(h) = off {
             return Err(DomainError::invalid(
                 "day",

@@ -52,8 +52,7 @@ impl OfficeHours {
     pub fn route(&self, at: Timestamp, tz: &TimeZone) -> OutageRoute {
         let local = at.to_zoned(tz.clone());
         let t = local.time();
-        if !is_weekend_or_holiday(local.date(), self.count_eves) && t >= self.from && t < self.to
-        {
+        if !is_weekend_or_holiday(local.date(), self.count_eves) && t >= self.from && t < self.to {
             OutageRoute::MunicipalIt
         } else {
             OutageRoute::NurseOnDuty
@@ -93,8 +92,8 @@ mod tests {
 
     #[test]
     fn office_hours_on_weekdays_go_to_it_and_the_rest_to_the_nurse() {
-        let h = OfficeHours::default();
         use OutageRoute::{MunicipalIt, NurseOnDuty};
+        let h = OfficeHours::default();
         // Friday 4 December 2026.
         assert_eq!(h.route(at(2026, 12, 4, 7, 59), &tz()), NurseOnDuty);
         assert_eq!(h.route(at(2026, 12, 4, 8, 0), &tz()), MunicipalIt);
@@ -110,17 +109,32 @@ mod tests {
     fn holidays_and_eves_go_to_the_nurse() {
         let h = OfficeHours::default();
         // Långfredagen 2026 (3 April), Kristi himmelsfärdsdag (Thursday 14 May).
-        assert_eq!(h.route(at(2026, 4, 3, 10, 0), &tz()), OutageRoute::NurseOnDuty);
-        assert_eq!(h.route(at(2026, 5, 14, 10, 0), &tz()), OutageRoute::NurseOnDuty);
+        assert_eq!(
+            h.route(at(2026, 4, 3, 10, 0), &tz()),
+            OutageRoute::NurseOnDuty
+        );
+        assert_eq!(
+            h.route(at(2026, 5, 14, 10, 0), &tz()),
+            OutageRoute::NurseOnDuty
+        );
         // Julafton (Thursday) counts by default, and not when the setting says so.
-        assert_eq!(h.route(at(2026, 12, 24, 10, 0), &tz()), OutageRoute::NurseOnDuty);
+        assert_eq!(
+            h.route(at(2026, 12, 24, 10, 0), &tz()),
+            OutageRoute::NurseOnDuty
+        );
         let strict = OfficeHours {
             count_eves: false,
             ..OfficeHours::default()
         };
-        assert_eq!(strict.route(at(2026, 12, 24, 10, 0), &tz()), OutageRoute::MunicipalIt);
+        assert_eq!(
+            strict.route(at(2026, 12, 24, 10, 0), &tz()),
+            OutageRoute::MunicipalIt
+        );
         // The day after annandag påsk is an ordinary Tuesday.
-        assert_eq!(h.route(at(2026, 4, 7, 10, 0), &tz()), OutageRoute::MunicipalIt);
+        assert_eq!(
+            h.route(at(2026, 4, 7, 10, 0), &tz()),
+            OutageRoute::MunicipalIt
+        );
     }
 
     #[test]

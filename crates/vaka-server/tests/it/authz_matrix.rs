@@ -86,6 +86,11 @@ const FOLLOW_UP: &[Role] = &[Nurse, UnitManager];
 const LICENSED: &[Role] = &[Nurse];
 /// Signing tasks: those who register visits.
 const SIGNERS: &[Role] = &[NightPatrol, CareStaff];
+/// Publishing planned downtime and resolving outages: the municipality's system manager and
+/// administrator.
+const NOTICE_PUBLISH: &[Role] = &[SystemAdmin, SystemManager];
+/// Acknowledging a notice: a provider's (or alarm centre's) contact person.
+const NOTICE_ACK: &[Role] = &[ProviderAdmin];
 const EVERYONE: &[Role] = &[
     SystemAdmin,
     SystemManager,
@@ -740,6 +745,26 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (ADMIN, Target::B),
         ),
         ((g.clone(), "/audit"), (AUDIT_READ, Target::None)),
+        // Operating routines. A notice or report of the path is unknown here (404 for those
+        // the route lets in); an empty form is refused as incomplete (422).
+        ((g.clone(), "/operations"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/operations/notices"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (p.clone(), "/operations/notices/{id}/cancel"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (p.clone(), "/operations/notices/{id}/acknowledge"),
+            (NOTICE_ACK, Target::None),
+        ),
+        ((p.clone(), "/operations/outages"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/operations/outages/{id}/resolve"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
         (
             (g.clone(), "/audit/export.csv"),
             (AUDIT_EXPORT, Target::None),

@@ -32,6 +32,7 @@ mod page_walk;
 mod protection;
 mod registry;
 mod rounds;
+mod routines;
 mod secrets;
 mod step_up;
 mod tags;

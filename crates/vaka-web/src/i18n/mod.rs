@@ -81,6 +81,10 @@ macro_rules! locale_files {
                 "delegation.ftl",
                 include_str!(concat!("../../locales/", $lang, "/delegation.ftl")),
             ),
+            (
+                "operations.ftl",
+                include_str!(concat!("../../locales/", $lang, "/operations.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -94,6 +98,7 @@ macro_rules! locale_files {
             reasons!($lang, "tag"),
             reasons!($lang, "key"),
             reasons!($lang, "delegation"),
+            reasons!($lang, "operations"),
         ]
     };
 }
@@ -108,8 +113,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 21] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 21] = locale_files!("en");
+const SV_FILES: [(&str, &str); 23] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 23] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

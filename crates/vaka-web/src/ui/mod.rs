@@ -11,6 +11,7 @@ pub mod delegation;
 pub mod directory;
 pub mod homecare;
 pub mod keys;
+pub mod operations;
 pub mod patrol;
 pub mod registry;
 pub mod staffapp;
@@ -33,5 +34,6 @@ pub fn register(r: Routes) -> Routes {
     let r = keys::register(r);
     let r = delegation::register(r);
     let r = patrol::register(r);
+    let r = operations::register(r);
     staffapp::register(r)
 }
