@@ -60,6 +60,17 @@ impl OfficeHours {
     }
 }
 
+/// The night a reserve list printed at `at` is for: from 06:00 the coming night (its evening
+/// date is today), before then the night in progress (it began yesterday evening).
+pub fn reserve_night(at: Timestamp, tz: &TimeZone) -> jiff::civil::Date {
+    let local = at.to_zoned(tz.clone());
+    if local.hour() >= 6 {
+        local.date()
+    } else {
+        local.date().yesterday().unwrap_or(local.date())
+    }
+}
+
 /// Whether an outage report is still open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,6 +145,26 @@ mod tests {
         assert_eq!(
             h.route(at(2026, 4, 7, 10, 0), &tz()),
             OutageRoute::MunicipalIt
+        );
+    }
+
+    #[test]
+    fn a_reserve_list_is_for_the_coming_night_or_the_one_in_progress() {
+        assert_eq!(
+            reserve_night(at(2026, 11, 22, 10, 0), &tz()),
+            date(2026, 11, 22)
+        );
+        assert_eq!(
+            reserve_night(at(2026, 11, 22, 23, 30), &tz()),
+            date(2026, 11, 22)
+        );
+        assert_eq!(
+            reserve_night(at(2026, 11, 23, 3, 0), &tz()),
+            date(2026, 11, 22)
+        );
+        assert_eq!(
+            reserve_night(at(2026, 11, 23, 6, 0), &tz()),
+            date(2026, 11, 23)
         );
     }
 

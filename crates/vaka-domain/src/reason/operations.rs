@@ -34,5 +34,7 @@ reasons! {
         MayNotManageOutages => "operations-may-not-manage-outages",
         /// An outage report resolved already.
         OutageResolved => "operations-outage-resolved",
+        /// The caller may not print a reserve list.
+        MayNotPrintReserveList => "operations-may-not-print-reserve-list",
     }
 }

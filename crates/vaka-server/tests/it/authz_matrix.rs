@@ -91,6 +91,8 @@ const SIGNERS: &[Role] = &[NightPatrol, CareStaff];
 const NOTICE_PUBLISH: &[Role] = &[SystemAdmin, SystemManager];
 /// Acknowledging a notice: a provider's (or alarm centre's) contact person.
 const NOTICE_ACK: &[Role] = &[ProviderAdmin];
+/// Printing a unit's reserve list (the clients on it are those in reach, not refused).
+const RESERVE_LIST: &[Role] = &[UnitManager, NightPatrol];
 const EVERYONE: &[Role] = &[
     SystemAdmin,
     SystemManager,
@@ -764,6 +766,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         (
             (p.clone(), "/operations/outages/{id}/resolve"),
             (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (g.clone(), "/operations/reserve-list"),
+            (RESERVE_LIST, Target::None),
         ),
         (
             (g.clone(), "/audit/export.csv"),

@@ -8,13 +8,17 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 
 use crate::db_tests;
-use crate::support::{TestApp, logged_in};
+use axum::http::Method;
+use serde_json::json;
+
+use crate::support::{TestApp, logged_in, night_supervision, ok};
 use crate::world::World;
 
 db_tests!(
     a_notice_four_days_ahead_is_refused_and_a_valid_one_becomes_a_banner,
     a_notice_for_one_provider_shows_to_it_and_its_contact_acknowledges,
     outages_are_routed_by_the_hour_and_shown_until_resolved,
+    the_reserve_list_prints_tonights_supervisions_and_keys_and_audits_each_client,
 );
 
 fn notice<'a>(title: &'a str, day: &'a str, from: &'a str, to: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -337,4 +341,70 @@ async fn outages_are_routed_by_the_hour_and_shown_until_resolved(app: TestApp) {
             StatusCode::CONFLICT,
             "störningen är redan markerad som åtgärdad",
         );
+}
+
+async fn the_reserve_list_prints_tonights_supervisions_and_keys_and_audits_each_client(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let a1 = w.client_a1;
+    let assessor = w.p("m_assessor").bearer();
+    night_supervision(&app, &assessor, a1, "physical_visit", "23:00, 02:00", true).await;
+    ok(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        Method::PUT,
+        format!("/api/v1/clients/{a1}/plan"),
+        json!({"mode": "physical_visit", "times": "23:00, 02:00"}),
+    )
+    .await;
+    ok(
+        &app,
+        &assessor,
+        Method::PUT,
+        format!("/api/v1/clients/{a1}/key-access"),
+        json!({"key_access": ["key_box", "reserve_key"]}),
+    )
+    .await;
+    app.services
+        .plan_night(jiff::civil::date(2026, 11, 22))
+        .await
+        .unwrap();
+
+    // Sunday 10:00: the list is for the coming night, with the times, how, and the keys.
+    let manager = logged_in(&app, w.p("a_unitmgr").id).await;
+    let page = app.get("/operations/reserve-list", &manager).await;
+    page.assert_says(StatusCode::OK, "Natten mellan <strong>2026-11-22</strong>");
+    page.assert_has("Alma Ettan");
+    page.assert_has("23:00 Besök, 02:00 Besök");
+    page.assert_has("Nyckelgömma, Reservnyckel");
+    assert_eq!(page.body.matches("data-client-row").count(), 1);
+    // The night patrol covering A1 prints it too; care staff do not print it.
+    let patrol = logged_in(&app, w.p("a_patrol").id).await;
+    app.get("/operations/reserve-list", &patrol)
+        .await
+        .assert_says(StatusCode::OK, "Alma Ettan");
+    let staff = logged_in(&app, w.p("a_staff").id).await;
+    assert_eq!(
+        app.get("/operations/reserve-list", &staff).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Another unit: nobody of A1 on it.
+    let other = app
+        .get(&format!("/operations/reserve-list?unit={}", w.a2), &manager)
+        .await;
+    other.assert_says(StatusCode::OK, "Inga tillsyner i natt för dina enheter.");
+    assert!(!other.body.contains("Alma Ettan"));
+
+    // Each print is a read of the client, by whoever printed it.
+    let entries = w.audit_about(&app, "operations.reserve_list", a1).await;
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    let who: Vec<&str> = entries
+        .iter()
+        .map(|e| e["actor_username"].as_str().unwrap())
+        .collect();
+    assert!(
+        who.contains(&"a_unitmgr") && who.contains(&"a_patrol"),
+        "{who:?}"
+    );
 }

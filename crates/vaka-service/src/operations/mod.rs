@@ -1,12 +1,13 @@
 //! The municipality's operating routines (issue 17, part 6): planned-downtime notices and
 //! their acknowledgements ([`notices`]), unplanned outage reports routed by the hour
-//! ([`outages`]), and the banners every page shows while a notice or an outage is current
+//! ([`outages`]), the printable reserve list for an outage ([`reserve`]), and the banners every page shows while a notice or an outage is current
 //! ([`banners`]). The rules are `vaka_domain::operations`'; this module checks the caller's
 //! right, reads what a rule needs and writes the outcome with its audit entries.
 
 pub mod banners;
 pub mod notices;
 pub mod outages;
+pub mod reserve;
 
 use jiff::civil::{Date, Time};
 use vaka_domain::operations::downtime::DowntimeRules;

@@ -15,3 +15,4 @@ operations-notice-cancelled = the downtime is cancelled
 operations-notice-over = the downtime is over already
 operations-may-not-manage-outages = only the municipality's system managers and administrators mark outages resolved
 operations-outage-resolved = the outage is marked resolved already
+operations-may-not-print-reserve-list = only unit managers and the night patrol print the reserve list

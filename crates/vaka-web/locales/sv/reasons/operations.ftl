@@ -15,3 +15,4 @@ operations-notice-cancelled = driftstoppet är inställt
 operations-notice-over = driftstoppet är redan avslutat
 operations-may-not-manage-outages = bara kommunens systemansvariga och systemadministratörer markerar störningar som åtgärdade
 operations-outage-resolved = störningen är redan markerad som åtgärdad
+operations-may-not-print-reserve-list = bara enhetschefer och nattpatrullen skriver ut reservlistan

@@ -3,6 +3,7 @@
 //! routed by the hour, and the banners every page shows while either is current.
 
 pub mod notices;
+pub mod reserve;
 
 use vaka_domain::access::Permission;
 
@@ -36,5 +37,10 @@ pub fn register(r: Routes) -> Routes {
             "/operations/outages/{id}/resolve",
             Access::Permission(Permission::OutageManage),
             notices::resolve,
+        )
+        .get(
+            "/operations/reserve-list",
+            Access::Permission(Permission::ReserveListPrint),
+            reserve::page,
         )
 }
