@@ -57,7 +57,9 @@ impl Role {
             StatisticsRead, Supervise, SupervisionLogExport, TaskSign, TaskTypeManage,
             TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock, VisitRegister,
         };
-        use Permission::{NoticeAcknowledge, NoticePublish, OutageManage, ReserveListPrint};
+        use Permission::{
+            ContactsKeep, NoticeAcknowledge, NoticePublish, OutageManage, ReserveListPrint,
+        };
         match self {
             Role::SystemAdmin => &[
                 DirectoryRead,
@@ -74,6 +76,7 @@ impl Role {
                 SupervisionLogExport,
                 NoticePublish,
                 OutageManage,
+                ContactsKeep,
             ],
             Role::SystemManager => &[
                 DirectoryRead,
@@ -136,6 +139,7 @@ impl Role {
                 AccountDeactivate,
                 TechnicalCheck,
                 NoticeAcknowledge,
+                ContactsKeep,
             ],
         }
     }
@@ -277,6 +281,9 @@ pub enum Permission {
     OutageManage,
     /// Print a unit's reserve list for an outage: tonight's supervisions and key access.
     ReserveListPrint,
+    /// Name and confirm an organisation's contact persons (technical and IT contact): the
+    /// provider's own administrator, or the municipality's system administrator.
+    ContactsKeep,
 }
 
 crate::impl_codes!(Permission);

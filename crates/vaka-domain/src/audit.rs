@@ -352,6 +352,12 @@ pub enum AuditAction {
     /// A unit's reserve list printed: each client on it is read.
     #[strum(serialize = "operations.reserve_list")]
     ReserveListPrinted,
+    /// A provider's contact person named or changed.
+    #[strum(serialize = "operations.contact_set")]
+    ContactSet,
+    /// A provider's contact person confirmed as current (yearly).
+    #[strum(serialize = "operations.contact_confirm")]
+    ContactConfirmed,
 }
 
 crate::impl_codes!(AuditAction);

@@ -105,6 +105,7 @@ mod tests {
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::keys::{GrantKind, LockEventKind};
     use crate::nfc::TagStrength;
+    use crate::operations::contacts::ContactKind;
     use crate::operations::outage::{OutageRoute, OutageStatus};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
@@ -175,6 +176,7 @@ mod tests {
                 NotGivenReason,
                 OutageRoute,
                 OutageStatus,
+                ContactKind,
             )
         };
     }
@@ -241,7 +243,7 @@ mod tests {
             supervision::Outcome, DispatchCause, CareTask, GrantPeriod, VisitKind, EvidenceKind,
             ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
-            SigningOutcome, NotGivenReason, OutageRoute, OutageStatus,
+            SigningOutcome, NotGivenReason, OutageRoute, OutageStatus, ContactKind,
         );
     }
 
@@ -328,6 +330,7 @@ Permission NoticePublish notice_publish
 Permission NoticeAcknowledge notice_acknowledge
 Permission OutageManage outage_manage
 Permission ReserveListPrint reserve_list_print
+Permission ContactsKeep contacts_keep
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -491,6 +494,8 @@ AuditAction DowntimeNoticeAcknowledged operations.notice_ack
 AuditAction OutageReported operations.outage_report
 AuditAction OutageResolved operations.outage_resolve
 AuditAction ReserveListPrinted operations.reserve_list
+AuditAction ContactSet operations.contact_set
+AuditAction ContactConfirmed operations.contact_confirm
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -689,5 +694,7 @@ OutageRoute MunicipalIt municipal_it
 OutageRoute NurseOnDuty nurse_on_duty
 OutageStatus Open open
 OutageStatus Resolved resolved
+ContactKind Technical technical
+ContactKind It it
 ";
 }

@@ -4,8 +4,11 @@
 use std::collections::BTreeMap;
 
 use vaka_domain::ids::{DowntimeNoticeId, OrganisationId, OutageReportId};
+use vaka_domain::operations::contacts::ContactKind;
 use vaka_domain::operations::outage::{OutageRoute, OutageStatus};
-use vaka_store::operations::{DowntimeAckRecord, DowntimeNoticeRecord, OutageReportRecord};
+use vaka_store::operations::{
+    ContactRecord, DowntimeAckRecord, DowntimeNoticeRecord, OutageReportRecord,
+};
 use vaka_store::{OperationsRead, OperationsWrite};
 
 struct NoticeRow {
@@ -74,6 +77,37 @@ impl OutageRow {
 
 #[async_trait::async_trait]
 impl OperationsRead for SqlTx {
+    async fn list_contacts(&mut self) -> StoreResult<Vec<ContactRecord>> {
+        let rows = sqlx::query!(
+            r#"SELECT organisation_id as "organisation_id!: Uuid", kind as "kind!",
+                      name as "name!", phone as "phone!", email as "email!",
+                      confirmed_by as "confirmed_by!: Uuid",
+                      confirmed_at as "confirmed_at!: DbInstant"
+               FROM provider_contacts ORDER BY organisation_id, kind"#,
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ContactRecord {
+                    organisation_id: OrganisationId(r.organisation_id),
+                    kind: ContactKind::from_code(&r.kind).ok_or_else(|| {
+                        StoreError::corrupt(format!(
+                            "provider_contacts.kind of {}",
+                            r.organisation_id
+                        ))
+                    })?,
+                    name: r.name,
+                    phone: r.phone,
+                    email: r.email,
+                    confirmed_by: UserId(r.confirmed_by),
+                    confirmed_at: r.confirmed_at.0,
+                })
+            })
+            .collect()
+    }
+
     async fn list_downtime_notices(
         &mut self,
         since: DbInstant,
@@ -342,6 +376,49 @@ impl OperationsWrite for SqlTx {
             by.0,
             at,
             resolution,
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn upsert_contact(&mut self, c: &ContactRecord) -> StoreResult<()> {
+        sqlx::query!(
+            "INSERT INTO provider_contacts (organisation_id, kind, name, phone, email,
+                                            confirmed_by, confirmed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (organisation_id, kind) DO UPDATE SET
+                 name = excluded.name, phone = excluded.phone, email = excluded.email,
+                 confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at",
+            c.organisation_id.0,
+            c.kind.code(),
+            c.name,
+            c.phone,
+            c.email,
+            c.confirmed_by.0,
+            DbInstant::new(c.confirmed_at),
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(())
+    }
+
+    async fn confirm_contact(
+        &mut self,
+        organisation: OrganisationId,
+        kind: ContactKind,
+        by: UserId,
+        at: DbInstant,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query!(
+            "UPDATE provider_contacts SET confirmed_by = $3, confirmed_at = $4
+             WHERE organisation_id = $1 AND kind = $2",
+            organisation.0,
+            kind.code(),
+            by.0,
+            at,
         )
         .execute(&mut *self.tx)
         .await

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use vaka_domain::ids::{DowntimeNoticeId, OrganisationId, OutageReportId, UserId};
+use vaka_domain::operations::contacts::ContactKind;
 use vaka_domain::operations::outage::{OutageRoute, OutageStatus};
 
 use crate::{DbInstant, StoreResult};
@@ -56,8 +57,22 @@ pub struct OutageReportRecord {
     pub resolution: Option<String>,
 }
 
+/// One of an organisation's contact persons, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRecord {
+    pub organisation_id: OrganisationId,
+    pub kind: ContactKind,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub confirmed_by: UserId,
+    pub confirmed_at: Timestamp,
+}
+
 #[async_trait]
 pub trait OperationsRead: Send {
+    /// Every organisation's contact persons (all of them: a handful per provider).
+    async fn list_contacts(&mut self) -> StoreResult<Vec<ContactRecord>>;
     /// The notices whose downtime ends at or after `since`, cancelled ones too, by start.
     async fn list_downtime_notices(
         &mut self,
@@ -108,5 +123,15 @@ pub trait OperationsWrite: OperationsRead {
         by: UserId,
         at: DbInstant,
         resolution: &str,
+    ) -> StoreResult<bool>;
+    /// Names (or replaces) an organisation's contact of a kind.
+    async fn upsert_contact(&mut self, c: &ContactRecord) -> StoreResult<()>;
+    /// Confirms a named contact as current; false when none is named.
+    async fn confirm_contact(
+        &mut self,
+        organisation: OrganisationId,
+        kind: ContactKind,
+        by: UserId,
+        at: DbInstant,
     ) -> StoreResult<bool>;
 }

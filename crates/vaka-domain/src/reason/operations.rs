@@ -36,5 +36,13 @@ reasons! {
         OutageResolved => "operations-outage-resolved",
         /// The caller may not print a reserve list.
         MayNotPrintReserveList => "operations-may-not-print-reserve-list",
+        /// The caller may not keep this organisation's contact persons.
+        MayNotKeepContacts => "operations-may-not-keep-contacts",
+        /// Contact persons are named by providers and alarm centres, not the municipality.
+        ContactsAreProviders => "operations-contacts-are-providers",
+        /// A contact without a phone number or an e-mail address.
+        ContactNeedsPhoneOrEmail => "operations-contact-needs-phone-or-email",
+        /// Confirming a contact that has not been named.
+        ContactNotNamed => "operations-contact-not-named",
     }
 }

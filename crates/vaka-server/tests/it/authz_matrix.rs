@@ -91,6 +91,9 @@ const SIGNERS: &[Role] = &[NightPatrol, CareStaff];
 const NOTICE_PUBLISH: &[Role] = &[SystemAdmin, SystemManager];
 /// Acknowledging a notice: a provider's (or alarm centre's) contact person.
 const NOTICE_ACK: &[Role] = &[ProviderAdmin];
+/// Naming and confirming an organisation's contact persons: its own administrator, or the
+/// municipality's system administrator.
+const CONTACTS_KEEP: &[Role] = &[SystemAdmin, ProviderAdmin];
 /// Printing a unit's reserve list (the clients on it are those in reach, not refused).
 const RESERVE_LIST: &[Role] = &[UnitManager, NightPatrol];
 const EVERYONE: &[Role] = &[
@@ -768,6 +771,17 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (NOTICE_PUBLISH, Target::Everything),
         ),
         (
+            (p.clone(), "/operations/organisations/{id}/contacts/{kind}"),
+            (CONTACTS_KEEP, Target::B),
+        ),
+        (
+            (
+                p.clone(),
+                "/operations/organisations/{id}/contacts/{kind}/confirm",
+            ),
+            (CONTACTS_KEEP, Target::B),
+        ),
+        (
             (g.clone(), "/operations/reserve-list"),
             (RESERVE_LIST, Target::None),
         ),
@@ -957,6 +971,7 @@ fn request(
         .replace("{user_id}", &ids.member)
         .replace("{week}", "2026-11-16")
         .replace("{code}", "insulin")
+        .replace("{kind}", "it")
         .replace("{p}", &ids.victim);
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {
         filled.replace("{id}", &w.b.to_string())

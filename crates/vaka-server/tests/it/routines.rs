@@ -19,6 +19,7 @@ db_tests!(
     a_notice_for_one_provider_shows_to_it_and_its_contact_acknowledges,
     outages_are_routed_by_the_hour_and_shown_until_resolved,
     the_reserve_list_prints_tonights_supervisions_and_keys_and_audits_each_client,
+    each_provider_names_its_contacts_and_confirms_them_yearly,
 );
 
 fn notice<'a>(title: &'a str, day: &'a str, from: &'a str, to: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -407,4 +408,120 @@ async fn the_reserve_list_prints_tonights_supervisions_and_keys_and_audits_each_
         who.contains(&"a_unitmgr") && who.contains(&"a_patrol"),
         "{who:?}"
     );
+}
+
+async fn each_provider_names_its_contacts_and_confirms_them_yearly(app: TestApp) {
+    let w = World::build(&app).await;
+    let b_admin = logged_in(&app, w.p("b_admin").id).await;
+    let technical = format!("/operations/organisations/{}/contacts/technical", w.b);
+    let it = format!("/operations/organisations/{}/contacts/it", w.b);
+    let form = format!("contact-{}-technical", w.b);
+
+    // The provider's administrator sees its own two contacts, both missing.
+    let page = app.get("/operations", &b_admin).await;
+    assert_eq!(
+        page.body.matches("data-contact=").count(),
+        2,
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches(r#"data-missing="true""#).count(), 2);
+    // A contact without a way to reach them is refused beside the field; nothing is kept.
+    app.form(
+        &technical,
+        &b_admin,
+        &[
+            ("_form", &form),
+            ("name", "Ture Teknik"),
+            ("phone", ""),
+            ("email", ""),
+        ],
+    )
+    .await
+    .assert_says(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ange telefonnummer eller e-postadress",
+    );
+    // Confirming one never named is refused too.
+    app.form(&format!("{it}/confirm"), &b_admin, &[])
+        .await
+        .assert_says(StatusCode::CONFLICT, "kontaktpersonen är inte angiven ännu");
+    let res = app
+        .form(
+            &technical,
+            &b_admin,
+            &[
+                ("_form", &form),
+                ("name", "Ture Teknik"),
+                ("phone", "070-123 45 67"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get("/operations", &b_admin).await;
+    page.assert_has("Ture Teknik<br>070-123 45 67");
+    page.assert_has("Bekräftas senast 2027-11-22");
+    // Another organisation's contact person cannot name B's.
+    let c_admin = logged_in(&app, w.p("c_admin").id).await;
+    assert_eq!(
+        app.form(&technical, &c_admin, &[("name", "X"), ("phone", "1")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The municipality sees every provider's and alarm centre's, the missing ones flagged.
+    let manager = logged_in(&app, w.p("m_manager").id).await;
+    let page = app.get("/operations", &manager).await;
+    assert_eq!(page.body.matches("data-contact=").count(), 6);
+    assert_eq!(page.body.matches(r#"data-missing="true""#).count(), 5);
+    assert!(!page.body.contains(r#"data-overdue="true""#));
+    // A year and two days later the confirmation is overdue, until the provider confirms.
+    app.clock
+        .set("2027-11-24T09:00:00Z".parse::<Timestamp>().unwrap());
+    let manager = logged_in(&app, w.p("m_manager").id).await;
+    let page = app.get("/operations", &manager).await;
+    assert_eq!(page.body.matches(r#"data-overdue="true""#).count(), 1);
+    page.assert_has("Årlig bekräftelse försenad");
+    let b_admin = logged_in(&app, w.p("b_admin").id).await;
+    let res = app
+        .form(&format!("{technical}/confirm"), &b_admin, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get("/operations", &manager).await;
+    assert!(!page.body.contains(r#"data-overdue="true""#));
+    page.assert_has("Bekräftas senast 2028-11-24");
+    let audit = app
+        .get(
+            "/api/v1/audit?action=operations.contact_confirm&limit=10",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    // The confirmation; the refused one of a contact never named confirmed nothing.
+    let entries = audit.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["actor_username"], "b_admin");
+    // Naming is audited, and so is the other organisation's refused try.
+    let audit = app
+        .get(
+            "/api/v1/audit?action=operations.contact_set&limit=10",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    let outcomes: Vec<(&str, &str)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor_username"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(outcomes.contains(&("b_admin", "success")), "{audit}");
+    assert!(outcomes.contains(&("c_admin", "denied")), "{audit}");
 }

@@ -1,10 +1,12 @@
 //! The municipality's operating routines (issue 17, part 6): planned-downtime notices and
 //! their acknowledgements ([`notices`]), unplanned outage reports routed by the hour
-//! ([`outages`]), the printable reserve list for an outage ([`reserve`]), and the banners every page shows while a notice or an outage is current
-//! ([`banners`]). The rules are `vaka_domain::operations`'; this module checks the caller's
+//! ([`outages`]), the printable reserve list for an outage ([`reserve`]), the banners every
+//! page shows while a notice or an outage is current ([`banners`]), and each provider's contact
+//! persons with their yearly confirmation ([`contacts`]). The rules are `vaka_domain::operations`'; this module checks the caller's
 //! right, reads what a rule needs and writes the outcome with its audit entries.
 
 pub mod banners;
+pub mod contacts;
 pub mod notices;
 pub mod outages;
 pub mod reserve;

@@ -3,7 +3,7 @@
 -- organisations they name (none named: every provider and alarm centre); each such
 -- organisation's contact person acknowledges a notice once. Unplanned outage reports, routed
 -- by the hour they were made (weekdays 08–17 the municipality's IT, else the nurse on duty),
--- open until the municipality marks them resolved.
+-- open until the municipality marks them resolved. Each provider's contact persons, confirmed yearly.
 CREATE TABLE downtime_notices (
     id           BLOB PRIMARY KEY NOT NULL,
     title        TEXT NOT NULL,
@@ -45,3 +45,16 @@ CREATE TABLE outage_reports (
     resolution      TEXT
 );
 CREATE INDEX outage_reports_status ON outage_reports (status, reported_at);
+
+-- Each provider's (and alarm centre's) contact persons: a technical contact and an IT contact,
+-- confirmed as current once a year (naming one confirms it).
+CREATE TABLE provider_contacts (
+    organisation_id BLOB NOT NULL REFERENCES organisations (id),
+    kind            TEXT NOT NULL CHECK (kind IN ('technical', 'it')),
+    name            TEXT NOT NULL,
+    phone           TEXT NOT NULL,
+    email           TEXT NOT NULL,
+    confirmed_by    BLOB NOT NULL REFERENCES users (id),
+    confirmed_at    INTEGER NOT NULL,
+    PRIMARY KEY (organisation_id, kind)
+);

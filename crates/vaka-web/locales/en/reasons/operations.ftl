@@ -16,3 +16,7 @@ operations-notice-over = the downtime is over already
 operations-may-not-manage-outages = only the municipality's system managers and administrators mark outages resolved
 operations-outage-resolved = the outage is marked resolved already
 operations-may-not-print-reserve-list = only unit managers and the night patrol print the reserve list
+operations-may-not-keep-contacts = only the organisation's administrator or the municipality's system administrator names contact persons
+operations-contacts-are-providers = contact persons are named for providers and alarm centres
+operations-contact-needs-phone-or-email = give a phone number or an e-mail address
+operations-contact-not-named = the contact person has not been named yet

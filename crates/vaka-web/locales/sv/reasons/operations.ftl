@@ -16,3 +16,7 @@ operations-notice-over = driftstoppet är redan avslutat
 operations-may-not-manage-outages = bara kommunens systemansvariga och systemadministratörer markerar störningar som åtgärdade
 operations-outage-resolved = störningen är redan markerad som åtgärdad
 operations-may-not-print-reserve-list = bara enhetschefer och nattpatrullen skriver ut reservlistan
+operations-may-not-keep-contacts = bara organisationens administratör eller kommunens systemadministratör anger kontaktpersoner
+operations-contacts-are-providers = kontaktpersoner anges för utförare och larmcentraler
+operations-contact-needs-phone-or-email = ange telefonnummer eller e-postadress
+operations-contact-not-named = kontaktpersonen är inte angiven ännu

@@ -38,6 +38,16 @@ pub fn register(r: Routes) -> Routes {
             Access::Permission(Permission::OutageManage),
             notices::resolve,
         )
+        .post(
+            "/operations/organisations/{id}/contacts/{kind}",
+            Access::Permission(Permission::ContactsKeep),
+            notices::set_contact,
+        )
+        .post(
+            "/operations/organisations/{id}/contacts/{kind}/confirm",
+            Access::Permission(Permission::ContactsKeep),
+            notices::confirm_contact,
+        )
         .get(
             "/operations/reserve-list",
             Access::Permission(Permission::ReserveListPrint),

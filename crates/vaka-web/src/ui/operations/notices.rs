@@ -7,9 +7,11 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::ids::{DowntimeNoticeId, OrganisationId, OutageReportId};
+use vaka_domain::operations::contacts::ContactKind;
 use vaka_domain::operations::downtime::{NoticePhase, day_code};
 use vaka_domain::operations::outage::OutageStatus;
 use vaka_domain::reason::InputReason;
+use vaka_service::operations::contacts::ContactInput;
 use vaka_service::operations::notices::{NoticeInput, NoticeView};
 use vaka_service::operations::outages::{OutageInput, OutageView};
 
@@ -46,6 +48,23 @@ pub struct NoticeRow {
     pub may_acknowledge: bool,
 }
 
+/// One contact of the list.
+pub struct ContactRow {
+    /// The forms' name (`contact-{organisation}-{kind}`).
+    pub form: String,
+    pub organisation_id: String,
+    pub organisation: String,
+    pub kind: &'static str,
+    pub named: bool,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub confirmed: String,
+    pub due: String,
+    pub overdue: bool,
+    pub may_keep: bool,
+}
+
 /// One outage report of the list.
 pub struct OutageRow {
     pub id: String,
@@ -73,6 +92,7 @@ pub struct OperationsPage {
     pub window: String,
     /// Whom a report made now goes to.
     pub route_now: String,
+    pub contacts: Vec<ContactRow>,
 }
 
 fn notice_row(t: crate::i18n::Tr, n: &NoticeView, may_publish: bool) -> NoticeRow {
@@ -170,6 +190,33 @@ async fn show(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
         )
         .into_owned();
     let route_now = t.code("ops-route", state.services.outage_route_now().code());
+    let contacts = state
+        .services
+        .contacts(&ctx)
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|c| {
+            let kind = c.kind.code();
+            let named = c.contact.as_ref();
+            ContactRow {
+                form: format!("contact-{}-{kind}", c.organisation_id),
+                organisation_id: c.organisation_id.to_string(),
+                organisation: c.organisation,
+                kind,
+                named: named.is_some(),
+                name: named.map(|n| n.name.clone()).unwrap_or_default(),
+                phone: named.map(|n| n.phone.clone()).unwrap_or_default(),
+                email: named.map(|n| n.email.clone()).unwrap_or_default(),
+                confirmed: named
+                    .map(|n| local_time(n.confirmed_at))
+                    .unwrap_or_default(),
+                due: named.map(|n| n.due.to_string()).unwrap_or_default(),
+                overdue: named.is_some_and(|n| n.overdue),
+                may_keep: c.may_keep,
+            }
+        })
+        .collect();
     Ok(crate::page::render(
         page.status(),
         &OperationsPage {
@@ -184,6 +231,7 @@ async fn show(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
             recipients,
             window,
             route_now,
+            contacts,
             page,
         },
     ))
@@ -349,4 +397,68 @@ pub async fn resolve(
         },
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The organisation and the kind of contact from the path (anything else is "not found").
+fn contact_of(
+    page: &PageCtx,
+    id: &str,
+    kind: &str,
+) -> Result<(OrganisationId, ContactKind), crate::page::PageError> {
+    let org: OrganisationId = crate::page::parse_id(id, page)?;
+    let kind = ContactKind::from_code(kind)
+        .ok_or_else(|| ApiError::not_found("page"))
+        .or_page(page)?;
+    Ok((org, kind))
+}
+
+pub async fn set_contact(
+    r: Req,
+    Path((id, kind)): Path<(String, String)>,
+    KeptForm(form, sent): KeptForm<ContactForm>,
+) -> PageResult {
+    let page = PageCtx::for_caller(&r.caller, r.t, "operations");
+    let (org, kind) = contact_of(&page, &id, &kind)?;
+    let result = r
+        .state
+        .services
+        .set_contact(
+            &r.caller.ctx(),
+            org,
+            kind,
+            ContactInput {
+                name: form.name,
+                phone: form.phone,
+                email: form.email,
+            },
+        )
+        .await
+        .map_err(ApiError::from);
+    changed(r, result, sent, "ops-contact-saved").await
+}
+
+pub async fn confirm_contact(
+    r: Req,
+    Path((id, kind)): Path<(String, String)>,
+    KeptForm(_, sent): KeptForm<Empty>,
+) -> PageResult {
+    let page = PageCtx::for_caller(&r.caller, r.t, "operations");
+    let (org, kind) = contact_of(&page, &id, &kind)?;
+    let result = r
+        .state
+        .services
+        .confirm_contact(&r.caller.ctx(), org, kind)
+        .await
+        .map_err(ApiError::from);
+    changed(r, result, sent, "ops-contact-confirmed-ok").await
 }
