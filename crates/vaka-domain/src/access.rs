@@ -58,6 +58,9 @@ impl Role {
             TaskTypeManage, TechnicalCheck, TokenManage, UnitManage, VisitManage, VisitPeriodLock,
             VisitRegister,
         };
+        use Permission::{
+            ContactsKeep, NoticeAcknowledge, NoticePublish, OutageManage, ReserveListPrint,
+        };
         match self {
             Role::SystemAdmin => &[
                 DirectoryRead,
@@ -72,6 +75,9 @@ impl Role {
                 DeviceManage,
                 ImportData,
                 SupervisionLogExport,
+                NoticePublish,
+                OutageManage,
+                ContactsKeep,
             ],
             Role::SystemManager => &[
                 DirectoryRead,
@@ -85,6 +91,8 @@ impl Role {
                 PaymentBasisRead,
                 TaskTypeManage,
                 RetentionManage,
+                NoticePublish,
+                OutageManage,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -108,6 +116,7 @@ impl Role {
                 VisitManage,
                 PaymentBasisRead,
                 DelegationOversee,
+                ReserveListPrint,
             ],
             Role::Operator => &[ClientRead, PauseRecord, Supervise, AlarmHandle],
             Role::NightPatrol => &[
@@ -116,6 +125,7 @@ impl Role {
                 DispatchRespond,
                 VisitRegister,
                 TaskSign,
+                ReserveListPrint,
             ],
             Role::CareStaff => &[
                 ClientRead,
@@ -130,6 +140,8 @@ impl Role {
                 AccountRequest,
                 AccountDeactivate,
                 TechnicalCheck,
+                NoticeAcknowledge,
+                ContactsKeep,
             ],
         }
     }
@@ -264,6 +276,18 @@ pub enum Permission {
     TaskTypeManage,
     /// Keep the retention table, place and lift legal holds, preview and run the purge.
     RetentionManage,
+    /// Publish and cancel planned-downtime notices (the municipality's system manager and
+    /// administrator), and read every notice's acknowledgements.
+    NoticePublish,
+    /// Acknowledge a planned-downtime notice for one's provider (its contact person).
+    NoticeAcknowledge,
+    /// Follow up unplanned outage reports and mark them resolved (the municipality).
+    OutageManage,
+    /// Print a unit's reserve list for an outage: tonight's supervisions and key access.
+    ReserveListPrint,
+    /// Name and confirm an organisation's contact persons (technical and IT contact): the
+    /// provider's own administrator, or the municipality's system administrator.
+    ContactsKeep,
 }
 
 crate::impl_codes!(Permission);

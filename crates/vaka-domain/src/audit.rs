@@ -354,6 +354,30 @@ pub enum AuditAction {
     /// extract held.
     #[strum(serialize = "client.log_extract")]
     ClientLogExtracted,
+    /// A planned-downtime notice published.
+    #[strum(serialize = "operations.notice_publish")]
+    DowntimeNoticePublished,
+    /// A planned-downtime notice cancelled.
+    #[strum(serialize = "operations.notice_cancel")]
+    DowntimeNoticeCancelled,
+    /// A provider's contact person acknowledged a notice.
+    #[strum(serialize = "operations.notice_ack")]
+    DowntimeNoticeAcknowledged,
+    /// An unplanned outage reported (routed by the hour).
+    #[strum(serialize = "operations.outage_report")]
+    OutageReported,
+    /// An outage report marked resolved.
+    #[strum(serialize = "operations.outage_resolve")]
+    OutageResolved,
+    /// A unit's reserve list printed: each client on it is read.
+    #[strum(serialize = "operations.reserve_list")]
+    ReserveListPrinted,
+    /// A provider's contact person named or changed.
+    #[strum(serialize = "operations.contact_set")]
+    ContactSet,
+    /// A provider's contact person confirmed as current (yearly).
+    #[strum(serialize = "operations.contact_confirm")]
+    ContactConfirmed,
 }
 
 crate::impl_codes!(AuditAction);

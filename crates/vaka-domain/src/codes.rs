@@ -105,6 +105,8 @@ mod tests {
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::keys::{GrantKind, LockEventKind};
     use crate::nfc::TagStrength;
+    use crate::operations::contacts::ContactKind;
+    use crate::operations::outage::{OutageRoute, OutageStatus};
     use crate::personnummer::IdentityKind;
     use crate::plan::{EscalationChain, PauseReason, PauseRequest};
     use crate::retention::RecordKind;
@@ -174,6 +176,9 @@ mod tests {
                 SigningOutcome,
                 NotGivenReason,
                 RecordKind,
+                OutageRoute,
+                OutageStatus,
+                ContactKind,
             )
         };
     }
@@ -241,6 +246,7 @@ mod tests {
             ManualReason, CorrectionReason, CorrectionField, PaymentRule, TagStrength,
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
             SigningOutcome, NotGivenReason, RecordKind,
+            SigningOutcome, NotGivenReason, OutageRoute, OutageStatus, ContactKind,
         );
     }
 
@@ -324,6 +330,11 @@ Permission TaskSign task_sign
 Permission DelegationOversee delegation_oversee
 Permission TaskTypeManage task_type_manage
 Permission RetentionManage retention_manage
+Permission NoticePublish notice_publish
+Permission NoticeAcknowledge notice_acknowledge
+Permission OutageManage outage_manage
+Permission ReserveListPrint reserve_list_print
+Permission ContactsKeep contacts_keep
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -487,6 +498,14 @@ AuditAction LegalHoldLifted retention.hold_lift
 AuditAction PurgePreviewed retention.preview
 AuditAction PurgeRun retention.purge
 AuditAction ClientLogExtracted client.log_extract
+AuditAction DowntimeNoticePublished operations.notice_publish
+AuditAction DowntimeNoticeCancelled operations.notice_cancel
+AuditAction DowntimeNoticeAcknowledged operations.notice_ack
+AuditAction OutageReported operations.outage_report
+AuditAction OutageResolved operations.outage_resolve
+AuditAction ReserveListPrinted operations.reserve_list
+AuditAction ContactSet operations.contact_set
+AuditAction ContactConfirmed operations.contact_confirm
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -690,5 +709,11 @@ RecordKind LockEvents lock_events
 RecordKind Signings signings
 RecordKind Delegations delegations
 RecordKind AuditLog audit_log
+OutageRoute MunicipalIt municipal_it
+OutageRoute NurseOnDuty nurse_on_duty
+OutageStatus Open open
+OutageStatus Resolved resolved
+ContactKind Technical technical
+ContactKind It it
 ";
 }

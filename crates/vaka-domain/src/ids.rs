@@ -185,3 +185,13 @@ id_type!(
     /// A deviation a signing opened, for the licensed person to follow up.
     DeviationId
 );
+
+id_type!(
+    /// A planned-downtime notice.
+    DowntimeNoticeId
+);
+
+id_type!(
+    /// A report of an unplanned outage.
+    OutageReportId
+);

@@ -30,6 +30,7 @@ pub mod homecare;
 pub mod ids;
 pub mod keys;
 pub mod nfc;
+pub mod operations;
 pub mod personnummer;
 pub mod plan;
 pub mod reason;

@@ -19,6 +19,7 @@ mod door;
 pub mod error;
 pub mod homecare;
 pub mod keys;
+pub mod operations;
 pub mod registry;
 pub mod retention;
 
@@ -65,6 +66,8 @@ pub struct ServiceConfig {
     pub alarms: alarms::AlarmSettings,
     /// Home care: the timing thresholds of visits, the payment rule.
     pub homecare: homecare::HomecareSettings,
+    /// Operating routines: the downtime window and lead time, IT's office hours.
+    pub operations: operations::OperationsSettings,
 }
 
 impl Default for ServiceConfig {
@@ -78,6 +81,7 @@ impl Default for ServiceConfig {
             supervision_retention_days: 365,
             alarms: alarms::AlarmSettings::default(),
             homecare: homecare::HomecareSettings::default(),
+            operations: operations::OperationsSettings::default(),
         }
     }
 }
@@ -110,6 +114,8 @@ pub struct Services {
     anchor_key: retention::AnchorKey,
     /// Held while a purge runs (one at a time).
     purge_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The current downtime notices and outage reports, for the pages' banners.
+    banners: Arc<operations::banners::BannerCache>,
 }
 
 impl Services {
@@ -125,6 +131,7 @@ impl Services {
             lock_revocations: tokio::sync::broadcast::Sender::new(64),
             anchor_key: retention::AnchorKey::default(),
             purge_lock: Arc::new(tokio::sync::Mutex::new(())),
+            banners: Arc::default(),
         }
     }
 

@@ -83,6 +83,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/retention.rs");
     }
+    mod operations {
+        use super::*;
+        include!("../../vaka-store/sql/operations.rs");
+    }
 }
 
 use shared::Handle;

@@ -88,6 +88,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/retention.rs");
     }
+    mod operations {
+        use super::*;
+        include!("../../vaka-store/sql/operations.rs");
+    }
 }
 
 use shared::Handle;

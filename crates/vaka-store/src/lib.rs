@@ -15,6 +15,7 @@
 pub mod app_devices;
 pub mod delegation;
 pub mod homecare;
+pub mod operations;
 pub mod records;
 pub mod retention;
 pub mod sealed;
@@ -35,6 +36,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
+pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
 pub use retention::{RetentionRead, RetentionWrite};
 pub use values::{DbDate, DbInstant};
@@ -201,6 +203,7 @@ pub trait ReadTx:
     + LockRead
     + AppDeviceRead
     + RetentionRead
+    + OperationsRead
     + Send
 {
 }
@@ -219,6 +222,7 @@ impl<T> ReadTx for T where
         + LockRead
         + AppDeviceRead
         + RetentionRead
+        + OperationsRead
         + Send
         + ?Sized
 {
@@ -246,6 +250,7 @@ pub trait WriteTx:
     + LockWrite
     + AppDeviceWrite
     + RetentionWrite
+    + OperationsWrite
 {
 }
 
@@ -262,6 +267,7 @@ impl<T> WriteTx for T where
         + LockWrite
         + AppDeviceWrite
         + RetentionWrite
+        + OperationsWrite
         + ?Sized
 {
 }

@@ -122,6 +122,7 @@ pub async fn check_access(
             principal: auth.principal,
             session: Some(session),
             meta,
+            banners: Vec::new(),
         });
         return next.run(req).await;
     }
@@ -168,10 +169,25 @@ async fn admit(
         }
         return deny(path, StatusCode::FORBIDDEN);
     }
+    // Pages show the current planned downtime and outages; a failure to read them must not
+    // keep anyone from working, so it is logged and the page goes without.
+    let banners = if is_api(path) {
+        Vec::new()
+    } else {
+        state
+            .services
+            .banners(&auth.principal)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "banners unavailable");
+                Vec::new()
+            })
+    };
     req.extensions_mut().insert(Caller {
         principal: auth.principal,
         session: auth.session,
         meta,
+        banners,
     });
     next.run(req).await
 }

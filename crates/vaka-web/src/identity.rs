@@ -49,6 +49,9 @@ pub struct Caller {
     pub principal: Principal,
     pub session: Option<SessionRecord>,
     pub meta: RequestMeta,
+    /// The planned downtime and outages to show on this caller's pages (kept in memory by the
+    /// service; empty for the API and the login steps).
+    pub banners: Vec<vaka_service::operations::banners::Banner>,
 }
 
 impl Caller {

@@ -55,6 +55,16 @@ pub struct PageCtx {
     pub other_lang: &'static str,
     /// What the form that failed sent, and which of its fields the error is about.
     pub kept: Kept,
+    /// The planned downtime and outages shown at the top of the page.
+    pub banners: Vec<BannerLine>,
+}
+
+/// One banner at the top of a page, worded.
+#[derive(Debug, Clone)]
+pub struct BannerLine {
+    /// `downtime`, `downtime-ongoing` or `outage` (the style and a hook for tests).
+    pub kind: &'static str,
+    pub text: String,
 }
 
 impl Default for PageCtx {
@@ -78,6 +88,7 @@ impl PageCtx {
                 Lang::En => "sv",
             },
             kept: Kept::default(),
+            banners: Vec::new(),
         }
     }
 
@@ -111,6 +122,7 @@ impl PageCtx {
             }),
             csrf: caller.csrf().to_owned(),
             section,
+            banners: caller.banners.iter().map(|b| banner_line(t, b)).collect(),
             ..Self::anonymous(t)
         }
     }
@@ -751,6 +763,66 @@ pub fn local_time(ts: jiff::Timestamp) -> String {
     ts.to_zoned(stockholm())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// A period for people to read: `2026-12-08 10:00–12:00` (the day once when it is one day).
+pub fn period(from: jiff::Timestamp, to: jiff::Timestamp) -> String {
+    let (a, b) = (from.to_zoned(stockholm()), to.to_zoned(stockholm()));
+    if a.date() == b.date() {
+        format!("{}–{}", a.strftime("%Y-%m-%d %H:%M"), b.strftime("%H:%M"))
+    } else {
+        format!("{} – {}", local_time(from), local_time(to))
+    }
+}
+
+/// A banner in the reader's language.
+pub fn banner_line(t: Tr, b: &vaka_service::operations::banners::Banner) -> BannerLine {
+    match b {
+        vaka_service::operations::banners::Banner::Downtime {
+            title,
+            starts_at,
+            ends_at,
+            ongoing,
+            ..
+        } => BannerLine {
+            kind: if *ongoing {
+                "downtime-ongoing"
+            } else {
+                "downtime"
+            },
+            text: t
+                .message(
+                    if *ongoing {
+                        "ops-banner-downtime-ongoing"
+                    } else {
+                        "ops-banner-downtime"
+                    },
+                    &[
+                        ("title", title.into()),
+                        ("period", period(*starts_at, *ends_at).into()),
+                    ],
+                )
+                .into_owned(),
+        },
+        vaka_service::operations::banners::Banner::Outage {
+            what,
+            reported_at,
+            route,
+            ..
+        } => BannerLine {
+            kind: "outage",
+            text: t
+                .message(
+                    "ops-banner-outage",
+                    &[
+                        ("what", what.into()),
+                        ("at", local_time(*reported_at).into()),
+                        ("route", t.code("ops-route", route.code()).into()),
+                    ],
+                )
+                .into_owned(),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod homecare;
 mod import;
 mod input;
 mod key;
+mod operations;
 mod registry;
 mod retention;
 mod supervision;
@@ -33,6 +34,7 @@ pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
+pub use operations::OperationsReason;
 pub use registry::RegistryReason;
 pub use retention::RetentionReason;
 pub use supervision::SupervisionReason;
@@ -170,6 +172,7 @@ pub enum Reason {
     Delegation(DelegationReason),
     Retention(RetentionReason),
     ClientLog(ClientLogReason),
+    Operations(OperationsReason),
 }
 
 macro_rules! each_area {
@@ -190,6 +193,7 @@ macro_rules! each_area {
             Reason::Delegation($r) => $e,
             Reason::Retention($r) => $e,
             Reason::ClientLog($r) => $e,
+            Reason::Operations($r) => $e,
         }
     };
 }
@@ -223,6 +227,7 @@ impl Reason {
             DelegationReason::IDS,
             RetentionReason::IDS,
             ClientLogReason::IDS,
+            OperationsReason::IDS,
         ]
         .into_iter()
         .flatten()

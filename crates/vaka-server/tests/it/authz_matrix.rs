@@ -88,6 +88,16 @@ const FOLLOW_UP: &[Role] = &[Nurse, UnitManager];
 const LICENSED: &[Role] = &[Nurse];
 /// Signing tasks: those who register visits.
 const SIGNERS: &[Role] = &[NightPatrol, CareStaff];
+/// Publishing planned downtime and resolving outages: the municipality's system manager and
+/// administrator.
+const NOTICE_PUBLISH: &[Role] = &[SystemAdmin, SystemManager];
+/// Acknowledging a notice: a provider's (or alarm centre's) contact person.
+const NOTICE_ACK: &[Role] = &[ProviderAdmin];
+/// Naming and confirming an organisation's contact persons: its own administrator, or the
+/// municipality's system administrator.
+const CONTACTS_KEEP: &[Role] = &[SystemAdmin, ProviderAdmin];
+/// Printing a unit's reserve list (the clients on it are those in reach, not refused).
+const RESERVE_LIST: &[Role] = &[UnitManager, NightPatrol];
 const EVERYONE: &[Role] = &[
     SystemAdmin,
     SystemManager,
@@ -762,6 +772,41 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (ADMIN, Target::B),
         ),
         ((g.clone(), "/audit"), (AUDIT_READ, Target::None)),
+        // Operating routines. A notice or report of the path is unknown here (404 for those
+        // the route lets in); an empty form is refused as incomplete (422).
+        ((g.clone(), "/operations"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/operations/notices"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (p.clone(), "/operations/notices/{id}/cancel"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (p.clone(), "/operations/notices/{id}/acknowledge"),
+            (NOTICE_ACK, Target::None),
+        ),
+        ((p.clone(), "/operations/outages"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/operations/outages/{id}/resolve"),
+            (NOTICE_PUBLISH, Target::Everything),
+        ),
+        (
+            (p.clone(), "/operations/organisations/{id}/contacts/{kind}"),
+            (CONTACTS_KEEP, Target::B),
+        ),
+        (
+            (
+                p.clone(),
+                "/operations/organisations/{id}/contacts/{kind}/confirm",
+            ),
+            (CONTACTS_KEEP, Target::B),
+        ),
+        (
+            (g.clone(), "/operations/reserve-list"),
+            (RESERVE_LIST, Target::None),
+        ),
         (
             (g.clone(), "/audit/export.csv"),
             (AUDIT_EXPORT, Target::None),
@@ -948,7 +993,14 @@ fn request(
         .replace("{user_id}", &ids.member)
         .replace("{week}", "2026-11-16")
         .replace("{code}", "insulin")
-        .replace("{kind}", "supervision")
+        .replace(
+            "{kind}",
+            if path.starts_with("/retention/") {
+                "supervision"
+            } else {
+                "it"
+            },
+        )
         .replace("{client}", &ids.client)
         .replace("{p}", &ids.victim);
     let filled = if path.contains("/organisations/{id}") || path.contains("/technical/{id}") {

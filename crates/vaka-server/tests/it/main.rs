@@ -35,6 +35,7 @@ mod protection;
 mod registry;
 mod retention;
 mod rounds;
+mod routines;
 mod secrets;
 mod step_up;
 mod tags;

@@ -89,6 +89,10 @@ macro_rules! locale_files {
                 "client_log.ftl",
                 include_str!(concat!("../../locales/", $lang, "/client_log.ftl")),
             ),
+            (
+                "operations.ftl",
+                include_str!(concat!("../../locales/", $lang, "/operations.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -104,6 +108,7 @@ macro_rules! locale_files {
             reasons!($lang, "delegation"),
             reasons!($lang, "retention"),
             reasons!($lang, "client_log"),
+            reasons!($lang, "operations"),
         ]
     };
 }
@@ -118,8 +123,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 25] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 25] = locale_files!("en");
+const SV_FILES: [(&str, &str); 27] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 27] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

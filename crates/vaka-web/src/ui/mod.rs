@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod directory;
 pub mod homecare;
 pub mod keys;
+pub mod operations;
 pub mod patrol;
 pub mod registry;
 pub mod retention;
@@ -37,5 +38,6 @@ pub fn register(r: Routes) -> Routes {
     let r = patrol::register(r);
     let r = retention::register(r);
     let r = client_log::register(r);
+    let r = operations::register(r);
     staffapp::register(r)
 }
