@@ -44,6 +44,121 @@ impl Default for WindowRule {
     }
 }
 
+impl WindowRule {
+    /// A window of `before` minutes before and `after` minutes after the planned time: before
+    /// 0–60, after 5–120 (a window must stay open long enough to look in).
+    pub fn minutes(before: u16, after: u16) -> Result<Self, String> {
+        if before > 60 {
+            return Err(format!("{before} minutes before is more than 60"));
+        }
+        if !(5..=120).contains(&after) {
+            return Err(format!("{after} minutes after is not 5–120"));
+        }
+        Ok(Self {
+            before: SignedDuration::from_mins(i64::from(before)),
+            after: SignedDuration::from_mins(i64::from(after)),
+        })
+    }
+}
+
+/// The business areas whose routines set their own look-in window (seed 001: home care,
+/// special housing and LSS each write theirs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BusinessArea {
+    HomeCare,
+    SpecialHousing,
+    Lss,
+}
+
+impl BusinessArea {
+    /// A client's area: LSS when their night supervision is decided under LSS, special housing
+    /// when they live in one, home care otherwise.
+    pub fn of(area: crate::client::AreaType, lss: bool) -> Self {
+        if lss {
+            BusinessArea::Lss
+        } else if area == crate::client::AreaType::SpecialHousing {
+            BusinessArea::SpecialHousing
+        } else {
+            BusinessArea::HomeCare
+        }
+    }
+
+    /// The name in settings (`home_care`, `special_housing`, `lss`).
+    pub fn key(self) -> &'static str {
+        match self {
+            BusinessArea::HomeCare => "home_care",
+            BusinessArea::SpecialHousing => "special_housing",
+            BusinessArea::Lss => "lss",
+        }
+    }
+}
+
+/// The look-in window of each business area (each the municipal default until set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WindowRules {
+    pub home_care: WindowRule,
+    pub special_housing: WindowRule,
+    pub lss: WindowRule,
+}
+
+impl WindowRules {
+    pub fn for_area(&self, area: BusinessArea) -> WindowRule {
+        match area {
+            BusinessArea::HomeCare => self.home_care,
+            BusinessArea::SpecialHousing => self.special_housing,
+            BusinessArea::Lss => self.lss,
+        }
+    }
+
+    /// Reads `home_care=15/30, special_housing=10/20, lss=15/30` (minutes before/after); an
+    /// area not named keeps the default.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut rules = Self::default();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?} is not area=before/after"))?;
+            let (before, after) = value
+                .trim()
+                .split_once('/')
+                .ok_or_else(|| format!("{value:?} is not minutes before/after, e.g. 15/30"))?;
+            let num = |s: &str| {
+                s.trim()
+                    .parse::<u16>()
+                    .map_err(|_| format!("{s:?} is not a number of minutes"))
+            };
+            let rule = WindowRule::minutes(num(before)?, num(after)?)?;
+            match key.trim() {
+                "home_care" => rules.home_care = rule,
+                "special_housing" => rules.special_housing = rule,
+                "lss" => rules.lss = rule,
+                other => {
+                    return Err(format!(
+                        "{other:?} is not a business area (home_care, special_housing, lss)"
+                    ));
+                }
+            }
+        }
+        Ok(rules)
+    }
+
+    /// As [`Self::parse`] reads it.
+    pub fn to_setting(&self) -> String {
+        [
+            BusinessArea::HomeCare,
+            BusinessArea::SpecialHousing,
+            BusinessArea::Lss,
+        ]
+        .iter()
+        .map(|&a| {
+            let r = self.for_area(a);
+            format!("{}={}/{}", a.key(), r.before.as_mins(), r.after.as_mins())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 /// What a task asks of the night.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -438,6 +553,32 @@ mod tests {
             tasks[0].closes.duration_since(tasks[0].opens),
             SignedDuration::from_mins(45)
         );
+    }
+
+    #[test]
+    fn each_business_area_has_its_window() {
+        use crate::client::AreaType;
+        let rules = WindowRules::parse("special_housing=10/20, lss = 5/60").unwrap();
+        assert_eq!(rules.home_care, WindowRule::default());
+        assert_eq!(
+            rules.for_area(BusinessArea::of(AreaType::SpecialHousing, false)),
+            WindowRule::minutes(10, 20).unwrap()
+        );
+        // LSS goes by the decision's law, wherever the client lives.
+        assert_eq!(
+            rules.for_area(BusinessArea::of(AreaType::SpecialHousing, true)),
+            WindowRule::minutes(5, 60).unwrap()
+        );
+        assert_eq!(
+            rules.to_setting(),
+            "home_care=15/30, special_housing=10/20, lss=5/60"
+        );
+        assert_eq!(WindowRules::parse(&rules.to_setting()).unwrap(), rules);
+        assert!(WindowRules::parse("nursing=15/30").is_err());
+        assert!(WindowRules::parse("lss=15").is_err());
+        assert!(WindowRules::parse("lss=90/30").is_err());
+        assert!(WindowRules::parse("lss=15/2").is_err());
+        assert_eq!(WindowRules::parse("").unwrap(), WindowRules::default());
     }
 
     #[test]

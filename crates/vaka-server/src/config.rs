@@ -67,6 +67,14 @@ pub struct Config {
         deserialize_with = "read_check_times"
     )]
     pub alarm_check_times: Vec<Time>,
+    /// The look-in window around a planned supervision time per business area, minutes
+    /// before/after: `home_care=15/30, special_housing=15/30, lss=15/30` (an area not named
+    /// keeps 15/30).
+    #[serde(
+        serialize_with = "write_look_in_windows",
+        deserialize_with = "read_look_in_windows"
+    )]
+    pub look_in_windows: vaka_domain::rounds::WindowRules,
     /// The Ed25519 key that signs the audit log's checkpoints, outside the database; created
     /// (mode 0600) on first start. Empty means `<data_dir>/keys/audit-signing.key`.
     pub audit_signing_key: Option<PathBuf>,
@@ -197,6 +205,20 @@ fn write_check_times<S: Serializer>(times: &[Time], s: S) -> Result<S::Ok, S::Er
     s.serialize_str(&text.join(","))
 }
 
+fn read_look_in_windows<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<vaka_domain::rounds::WindowRules, D::Error> {
+    vaka_domain::rounds::WindowRules::parse(&String::deserialize(d)?)
+        .map_err(serde::de::Error::custom)
+}
+
+fn write_look_in_windows<S: Serializer>(
+    rules: &vaka_domain::rounds::WindowRules,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rules.to_setting())
+}
+
 fn read_smtp_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let raw = Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty());
     if let Some(url) = &raw {
@@ -246,6 +268,7 @@ const SETTINGS: &[&str] = &[
     "sia_listen",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
+    "look_in_windows",
     "audit_signing_key",
     "lock_signing_key",
     "audit_checkpoint_dir",
@@ -277,6 +300,7 @@ impl Default for Config {
             sia_listen: None,
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
+            look_in_windows: vaka_domain::rounds::WindowRules::default(),
             audit_signing_key: None,
             lock_signing_key: None,
             audit_checkpoint_dir: None,
@@ -509,6 +533,15 @@ mod tests {
                 "SETTINGS lists every field"
             );
 
+            jail.create_file(
+                "windows.toml",
+                "look_in_windows = \"special_housing=10/20\"\n",
+            )?;
+            let c = Config::load(Some(Path::new("windows.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(
+                c.look_in_windows.to_setting(),
+                "home_care=15/30, special_housing=10/20, lss=15/30"
+            );
             jail.create_file("times.toml", "alarm_check_times = \"19:00, 07:30,19:00\"\n")?;
             let c = Config::load(Some(Path::new("times.toml"))).map_err(|e| e.to_string())?;
             assert_eq!(
@@ -554,6 +587,14 @@ mod tests {
             (
                 "alarm_check_times = \" , \"",
                 "alarm_check_times: give at least one time",
+            ),
+            (
+                "look_in_windows = \"lss=90/30\"",
+                "look_in_windows: 90 minutes before is more than 60 (in bad.toml)",
+            ),
+            (
+                "look_in_windows = \"nursing=15/30\"",
+                "look_in_windows: \"nursing\" is not a business area",
             ),
             (
                 "listen = \"localhost:8080\"",

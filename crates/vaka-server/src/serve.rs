@@ -21,6 +21,7 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.supervision_retention_days = cfg.supervision_retention_days.max(1);
     sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
     sc.alarms.checks.times.clone_from(&cfg.alarm_check_times);
+    sc.look_in_windows = cfg.look_in_windows;
     sc
 }
 

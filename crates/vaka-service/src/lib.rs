@@ -62,6 +62,9 @@ pub struct ServiceConfig {
     /// until the retention table says otherwise: the municipality's data-processing agreement
     /// decides.
     pub supervision_retention_days: u32,
+    /// The look-in window around a planned time, per business area (home care, special
+    /// housing, LSS): each area's routine sets its own (seed 001).
+    pub look_in_windows: vaka_domain::rounds::WindowRules,
     /// Safety alarms: SLA targets, night hours, heartbeat default.
     pub alarms: alarms::AlarmSettings,
     /// Home care: the timing thresholds of visits, the payment rule.
@@ -79,6 +82,7 @@ impl Default for ServiceConfig {
             session_touch_every: SignedDuration::from_secs(60),
             token_use_audit_every: SignedDuration::from_mins(5),
             supervision_retention_days: 365,
+            look_in_windows: vaka_domain::rounds::WindowRules::default(),
             alarms: alarms::AlarmSettings::default(),
             homecare: homecare::HomecareSettings::default(),
             operations: operations::OperationsSettings::default(),

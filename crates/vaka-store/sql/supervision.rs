@@ -358,8 +358,14 @@ impl SupervisionRead for SqlTx {
                                 AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $1)) as "has_consent!: bool",
                       EXISTS (SELECT 1 FROM pauses q
                               WHERE q.client_id = p.client_id AND q.first_night <= $1
-                                AND q.last_night >= $1 AND q.cancelled_at IS NULL) as "paused!: bool"
-               FROM supervision_plans p"#,
+                                AND q.last_night >= $1 AND q.cancelled_at IS NULL) as "paused!: bool",
+                      k.area_type as "area_type!",
+                      EXISTS (SELECT 1 FROM decisions d
+                              WHERE d.client_id = p.client_id AND d.service = 'night_supervision'
+                                AND d.law = 'lss' AND d.valid_from <= $1
+                                AND (d.valid_to IS NULL OR d.valid_to >= $1)
+                                AND (d.ended_on IS NULL OR d.ended_on >= $1)) as "lss!: bool"
+               FROM supervision_plans p JOIN clients k ON k.id = p.client_id"#,
             DbDate(night),
         )
         .fetch_all(&mut *self.tx)

@@ -1137,6 +1137,10 @@ pub struct RoundInput {
     pub has_decision: bool,
     pub has_consent: bool,
     pub paused: bool,
+    /// Where the client lives, and whether their night supervision is decided under LSS: the
+    /// business area whose look-in window applies.
+    pub area_type: vaka_domain::client::AreaType,
+    pub lss: bool,
 }
 
 #[derive(Debug)]
@@ -1152,6 +1156,8 @@ pub struct RoundRow {
     pub has_decision: bool,
     pub has_consent: bool,
     pub paused: bool,
+    pub area_type: String,
+    pub lss: bool,
 }
 
 impl TryFrom<RoundRow> for RoundInput {
@@ -1171,6 +1177,10 @@ impl TryFrom<RoundRow> for RoundInput {
             has_decision: r.has_decision,
             has_consent: r.has_consent,
             paused: r.paused,
+            area_type: vaka_domain::client::AreaType::from_code(&r.area_type).ok_or_else(|| {
+                StoreError::corrupt(format!("clients.area_type {:?}", r.area_type))
+            })?,
+            lss: r.lss,
         })
     }
 }

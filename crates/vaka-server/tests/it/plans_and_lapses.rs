@@ -131,7 +131,81 @@ async fn a_lapsing_consent_warns_before_and_its_night_is_told_once(app: TestApp)
     assert!(!home.body.contains("Ingen tillsyn i natt"), "{}", home.body);
 }
 
+/// Each business area plans with its own look-in window: a home-care client with the home
+/// care's, a client whose night supervision is an LSS decision with the LSS one.
+async fn the_look_in_window_is_the_business_areas(app: TestApp) {
+    use vaka_domain::rounds::WindowRules;
+    let w = World::build(&app).await;
+    let assessor = w.p("m_assessor").bearer();
+    night_supervision(&app, &assessor, w.client_a1, "camera", "23:00", true).await;
+    ok(
+        &app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{}/decisions", w.client_a2),
+        json!({"law": "lss", "service": "night_supervision", "supervision_mode": "camera",
+               "times": "23:00", "valid_from": "2026-11-22"}),
+    )
+    .await;
+    ok(
+        &app,
+        &assessor,
+        Method::POST,
+        format!("/api/v1/clients/{}/consents", w.client_a2),
+        json!({"service": "night_supervision", "informed_by": "Karin",
+               "informed_on": "2026-11-20", "informed_how": "in_person",
+               "given_by": "client", "given_on": "2026-11-20"}),
+    )
+    .await;
+    ok(
+        &app,
+        &w.p("a_unitmgr").bearer(),
+        Method::PUT,
+        format!("/api/v1/clients/{}/plan", w.client_a1),
+        json!({"mode": "camera", "times": "23:00"}),
+    )
+    .await;
+    // A2's unit has no manager in this world: her plan is written as A2's manager would.
+    let mut tx = app.store.begin().await.unwrap();
+    tx.upsert_plan(&vaka_domain::plan::SupervisionPlan {
+        client_id: w.client_a2,
+        mode: vaka_domain::decision::SupervisionMode::Camera,
+        times: vec![jiff::civil::time(23, 0, 0, 0)],
+        recheck_delay_minutes: None,
+        escalation: None,
+        response_target_minutes: None,
+        updated_by: w.p("a_unitmgr").id,
+        updated_at: vaka_store::values::to_db_precision(t0()),
+    })
+    .await
+    .unwrap();
+    tx.commit(&[]).await.unwrap();
+    // The same store, planned by a server whose settings give each area its window.
+    let config = vaka_service::ServiceConfig {
+        look_in_windows: WindowRules::parse("home_care=5/10, lss=0/60").unwrap(),
+        ..vaka_service::ServiceConfig::default()
+    };
+    let services = vaka_service::Services::new(
+        app.store.clone(),
+        std::sync::Arc::new(app.clock.clone()),
+        config,
+    );
+    let night = jiff::civil::date(2026, 11, 22);
+    services.plan_night(night).await.unwrap();
+    let tasks = services.night_tasks(night).await.unwrap();
+    let window = |c| {
+        let t = tasks.iter().find(|t| t.client_id == c).unwrap();
+        (
+            t.due.duration_since(t.opens).as_mins(),
+            t.closes.duration_since(t.due).as_mins(),
+        )
+    };
+    assert_eq!(window(w.client_a1), (5, 10));
+    assert_eq!(window(w.client_a2), (0, 60));
+}
+
 db_tests!(
+    the_look_in_window_is_the_business_areas,
     a_plan_may_hold_only_what_the_decision_granted,
     a_lapsing_consent_warns_before_and_its_night_is_told_once,
 );

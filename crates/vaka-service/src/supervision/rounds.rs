@@ -6,7 +6,7 @@ use serde::Serialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::consent::Refusal;
-use vaka_domain::rounds::{NoRound, WindowRule, gate, place_times};
+use vaka_domain::rounds::{BusinessArea, NoRound, gate, place_times};
 use vaka_domain::supervision::SupervisionTask;
 use vaka_store::SupervisionLapse;
 use vaka_store::values::to_db_precision;
@@ -67,7 +67,9 @@ impl Services {
                 for r in rounds {
                     report.clients += 1;
                     let planned = gate(r.has_decision, r.has_consent, r.paused).and_then(|()| {
-                        place_times(r.plan.client_id, night, &r.plan, WindowRule::default(), &tz)
+                        let area = BusinessArea::of(r.area_type, r.lss);
+                        let window = self.config.look_in_windows.for_area(area);
+                        place_times(r.plan.client_id, night, &r.plan, window, &tz)
                     });
                     match planned {
                         Ok(planned) => {
