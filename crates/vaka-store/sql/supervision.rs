@@ -419,24 +419,29 @@ impl SupervisionRead for SqlTx {
 #[async_trait::async_trait]
 impl SupervisionWrite for SqlTx {
     async fn insert_supervision_lapses(&mut self, lapses: &[SupervisionLapse]) -> StoreResult<u64> {
+        // One statement per 500 (a night with many lapsed consents is planned in one go).
         let mut added = 0;
-        for l in lapses {
-            let cause = match l.cause {
-                vaka_domain::consent::Refusal::NoValidDecision => "decision",
-                vaka_domain::consent::Refusal::NoValidConsent => "consent",
-            };
-            added += sqlx::query(
-                "INSERT INTO supervision_lapses (client_id, night, cause, detected_at)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (client_id, night) DO NOTHING",
-            )
-            .bind(l.client_id.0)
-            .bind(DbDate(l.night))
-            .bind(cause)
-            .bind(DbInstant::new(l.detected_at))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_sqlx_error)?
-            .rows_affected();
+        for chunk in lapses.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO supervision_lapses (client_id, night, cause, detected_at) ",
+            );
+            q.push_values(chunk, |mut b, l| {
+                let cause = match l.cause {
+                    vaka_domain::consent::Refusal::NoValidDecision => "decision",
+                    vaka_domain::consent::Refusal::NoValidConsent => "consent",
+                };
+                b.push_bind(l.client_id.0)
+                    .push_bind(DbDate(l.night))
+                    .push_bind(cause)
+                    .push_bind(DbInstant::new(l.detected_at));
+            });
+            q.push(" ON CONFLICT (client_id, night) DO NOTHING");
+            added += q
+                .build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?
+                .rows_affected();
         }
         Ok(added)
     }
