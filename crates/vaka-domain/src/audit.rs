@@ -378,6 +378,13 @@ pub enum AuditAction {
     /// A provider's contact person confirmed as current (yearly).
     #[strum(serialize = "operations.contact_confirm")]
     ContactConfirmed,
+    /// Emergency access opened to a client outside the caller's need-to-know (nödåtkomst):
+    /// flagged, as is every entry it produces; the reason is kept with the access.
+    #[strum(serialize = "client.emergency_access")]
+    EmergencyAccessOpened,
+    /// An emergency access ended by its user before its hour was up.
+    #[strum(serialize = "client.emergency_access_end")]
+    EmergencyAccessEnded,
 }
 
 crate::impl_codes!(AuditAction);

@@ -506,6 +506,8 @@ AuditAction OutageResolved operations.outage_resolve
 AuditAction ReserveListPrinted operations.reserve_list
 AuditAction ContactSet operations.contact_set
 AuditAction ContactConfirmed operations.contact_confirm
+AuditAction EmergencyAccessOpened client.emergency_access
+AuditAction EmergencyAccessEnded client.emergency_access_end
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure

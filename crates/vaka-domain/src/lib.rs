@@ -23,6 +23,7 @@ pub mod delegation;
 pub mod device;
 
 pub mod directory;
+pub mod emergency_access;
 pub mod error;
 pub mod filters;
 pub mod holidays;

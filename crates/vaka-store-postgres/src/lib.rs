@@ -87,6 +87,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/operations.rs");
     }
+    mod emergency {
+        use super::*;
+        include!("../../vaka-store/sql/emergency.rs");
+    }
 }
 
 use shared::Handle;

@@ -120,8 +120,17 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
             order: "valid_to",
             bound: date,
         }],
-        // The audit log is purged by its own steps (an anchor first).
-        RecordKind::AuditLog => Vec::new(),
+        // The audit log itself is purged by its own steps (an anchor first); these are the
+        // rows kept beside it: the emergency accesses whose entries it holds.
+        RecordKind::AuditLog => vec![Main {
+            table: "emergency_access",
+            condition: format!(
+                "ends_at < $1 AND {}",
+                not_held("emergency_access.client_id")
+            ),
+            order: "ends_at",
+            bound: instant,
+        }],
     }
 }
 

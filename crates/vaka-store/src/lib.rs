@@ -14,6 +14,7 @@
 
 pub mod app_devices;
 pub mod delegation;
+pub mod emergency;
 pub mod homecare;
 pub mod operations;
 pub mod records;
@@ -35,6 +36,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
+pub use emergency::{EmergencyRead, EmergencyWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
@@ -204,6 +206,7 @@ pub trait ReadTx:
     + AppDeviceRead
     + RetentionRead
     + OperationsRead
+    + EmergencyRead
     + Send
 {
 }
@@ -223,6 +226,7 @@ impl<T> ReadTx for T where
         + AppDeviceRead
         + RetentionRead
         + OperationsRead
+        + EmergencyRead
         + Send
         + ?Sized
 {
@@ -251,6 +255,7 @@ pub trait WriteTx:
     + AppDeviceWrite
     + RetentionWrite
     + OperationsWrite
+    + EmergencyWrite
 {
 }
 
@@ -268,6 +273,7 @@ impl<T> WriteTx for T where
         + AppDeviceWrite
         + RetentionWrite
         + OperationsWrite
+        + EmergencyWrite
         + ?Sized
 {
 }

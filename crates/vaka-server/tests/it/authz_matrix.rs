@@ -565,6 +565,20 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (p.clone(), "/retention/holds"),
             (RETENTION, Target::Everything),
         ),
+        // Emergency access: anyone whose roles read clients may ask (the rule then refuses a
+        // client within reach, a protected one, an unknown number — never by role).
+        (
+            (g.clone(), "/emergency-access"),
+            (CLIENT_READ, Target::None),
+        ),
+        (
+            (p.clone(), "/emergency-access"),
+            (CLIENT_READ, Target::None),
+        ),
+        (
+            (p.clone(), "/emergency-access/{id}/end"),
+            (CLIENT_READ, Target::None),
+        ),
         (
             (p.clone(), "/retention/holds/{client}/lift"),
             (RETENTION, Target::Everything),
@@ -1068,6 +1082,10 @@ fn request(
             ]),
         ),
         ("POST", "/retention/kinds/{kind}") => (None, s(&[("days", "400")])),
+        ("POST", "/emergency-access") => (
+            None,
+            s(&[("identity", "19121212-1212"), ("reason", "Akut")]),
+        ),
         ("POST", "/retention/holds") => (
             None,
             s(&[

@@ -42,6 +42,7 @@ use vaka_domain::access::{Assignment, Credential, Permission, Target};
 use vaka_domain::audit::{Actor, AuditAction, AuditEntry, AuditFlags, NewAuditEntry, Outcome};
 use vaka_domain::client::{Client, ClientSummary};
 use vaka_domain::clock::Clock;
+use vaka_domain::ids::ClientId;
 use vaka_domain::keys::LockGrant;
 use vaka_domain::reason::{AccessReason, Reason};
 use vaka_store::{Backend, ReadTx, Store, StoreResult, Transaction, WriteTx};
@@ -134,6 +135,9 @@ pub(crate) struct Ledger<'a> {
     op: Op<'a>,
     now: Timestamp,
     audit: Vec<NewAuditEntry>,
+    /// Clients this unit reads under the caller's emergency access, with when it ends: every
+    /// entry about them is flagged.
+    emergency: Vec<(ClientId, Timestamp)>,
 }
 
 /// A change in progress: reads and writes through `WriteTx`, entries recorded for the commit.
@@ -298,9 +302,32 @@ pub(crate) trait Work<'a>: Send {
         e
     }
 
-    /// Records an entry to be written with this unit of work.
-    fn record(&mut self, entry: NewAuditEntry) {
-        self.ledger_mut().audit.push(entry);
+    /// Records an entry to be written with this unit of work. An entry about a client read
+    /// under emergency access is flagged so, whoever built it.
+    fn record(&mut self, mut entry: NewAuditEntry) {
+        let ledger = self.ledger_mut();
+        if entry
+            .client_id
+            .is_some_and(|c| ledger.emergency.iter().any(|(e, _)| *e == c))
+        {
+            entry.flags.emergency_access = true;
+        }
+        ledger.audit.push(entry);
+    }
+
+    /// Marks `client` as read under the caller's emergency access (until `ends`) for the rest
+    /// of this unit of work.
+    fn read_in_emergency(&mut self, client: ClientId, ends: Timestamp) {
+        self.ledger_mut().emergency.push((client, ends));
+    }
+
+    /// When the emergency access this unit reads `client` under ends, if it does.
+    fn emergency_until(&self, client: ClientId) -> Option<Timestamp> {
+        self.ledger()
+            .emergency
+            .iter()
+            .find(|(c, _)| *c == client)
+            .map(|(_, t)| *t)
     }
 
     /// Records this unit's success, through `grant`, as `shape` completes the entry (a
@@ -442,6 +469,7 @@ impl Door {
                 op,
                 now,
                 audit: Vec::new(),
+                emergency: Vec::new(),
             },
             tx,
         };
@@ -473,6 +501,7 @@ impl Door {
                 op,
                 now,
                 audit: Vec::new(),
+                emergency: Vec::new(),
             },
             tx,
         };
@@ -508,6 +537,7 @@ impl Door {
                 op,
                 now,
                 audit: Vec::new(),
+                emergency: Vec::new(),
             },
             tx,
             rows: Vec::new(),

@@ -93,6 +93,9 @@ pub struct ClientView {
     )>,
     /// The client's home-care visit plans.
     pub visit_plans: Vec<vaka_domain::homecare::plan::VisitPlan>,
+    /// When the caller's emergency access to the client ends, when this view is read under
+    /// one (the page says so, and every entry of the view is flagged).
+    pub emergency_until: Option<jiff::Timestamp>,
 }
 
 /// Checks typed input into a client record (its id and times set by the caller), given the
@@ -373,7 +376,9 @@ impl Services {
                         e
                     }
                 });
+                let emergency_until = r.emergency_until(id);
                 Ok(ClientView {
+                    emergency_until,
                     client: client.disclosed(disclosure),
                     disclosure,
                     decisions,

@@ -94,7 +94,7 @@ impl Services {
 }
 
 /// An identity number as typed: an official number, or else a reserve id.
-fn parse_identity(raw: &str, today: jiff::civil::Date) -> WorkResult<ClientIdentity> {
+pub(crate) fn parse_identity(raw: &str, today: jiff::civil::Date) -> WorkResult<ClientIdentity> {
     match ClientIdentity::parse_official(raw, today) {
         Ok(official) => Ok(official),
         Err(official) => ReserveId::parse(raw)

@@ -213,6 +213,7 @@ audit-outcome-success = Done
 audit-outcome-denied = Denied
 audit-outcome-failure = Failed
 audit-flag-protected = Protected identity
+audit-flag-emergency = Emergency access
 # Who acted, when no user did (or not yet): `audit_credential-{kind}`.
 audit_credential-login = The login
 audit_credential-cli = The command line
@@ -292,6 +293,8 @@ audit_action-client-create = Client registered
 audit_action-client-update = Client changed
 audit_action-client-protection = Protected identity changed
 audit_action-client-access_group = Access group changed
+audit_action-client-emergency_access = Emergency access opened
+audit_action-client-emergency_access_end = Emergency access ended
 audit_action-decision-record = Decision recorded
 audit_action-decision-end = Decision ended
 audit_action-order-accept = Order accepted

@@ -376,3 +376,26 @@ protection-reason_hint = The decision or the notice from the population register
 protection-submit = Record the change
 protection-changed = The protection of { $name } is changed from { $from } to { $to }.
 client-protection_hint = A protection can be added or raised here. Lifting or lowering it is a decision of its own, recorded by the system manager.
+
+## Emergency access (nödåtkomst)
+emergency-title = Emergency access
+emergency-link = Emergency access to a client outside your need-to-know
+emergency-intro = When a client's life or health is at risk and nobody with access can act, you may open the client's record for reading. State the reason. The access is marked in the audit log and always checked at the next log review.
+emergency-refused = The client is outside your need-to-know. If the client's life or health is at risk, you may ask for emergency access below.
+emergency-open = Ask for emergency access
+emergency-identity = Personnummer, samordningsnummer or reserve number
+emergency-reason = Reason
+emergency-reason-hint = What happened, and why must the record be read now? Do not write other people's details.
+emergency-terms = The access lasts { $minutes } minutes, for reading only, and is never given to a client with a protected identity for someone outside the client's named group.
+emergency-submit = Open with emergency access
+emergency-mine = My open emergency accesses
+emergency-none = You have no open emergency access.
+emergency-opened = Opened
+emergency-ends = Ends
+emergency-minutes-left = { $minutes } min left
+emergency-to-client = To the client
+emergency-end = End now
+emergency-manage = My emergency accesses
+emergency-banner = You are reading this client under emergency access until { $until }. Everything you do is logged and reviewed.
+emergency-opened-ok = The emergency access is open.
+emergency-ended = The emergency access has ended.

@@ -213,6 +213,7 @@ audit-outcome-success = Utförd
 audit-outcome-denied = Nekad
 audit-outcome-failure = Misslyckad
 audit-flag-protected = Skyddad identitet
+audit-flag-emergency = Nödåtkomst
 # Who acted, when no user did (or not yet): `audit_credential-{kind}`.
 audit_credential-login = Inloggningen
 audit_credential-cli = Kommandoraden
@@ -292,6 +293,8 @@ audit_action-client-create = Brukare registrerad
 audit_action-client-update = Brukare ändrad
 audit_action-client-protection = Skyddade personuppgifter ändrade
 audit_action-client-access_group = Åtkomstgrupp ändrad
+audit_action-client-emergency_access = Nödåtkomst öppnad
+audit_action-client-emergency_access_end = Nödåtkomst avslutad
 audit_action-decision-record = Beslut registrerat
 audit_action-decision-end = Beslut avslutat
 audit_action-order-accept = Uppdrag mottaget

@@ -376,3 +376,26 @@ protection-reason_hint = Beslutet eller underrättelsen från folkbokföringen s
 protection-submit = Registrera ändringen
 protection-changed = Skyddet för { $name } är ändrat från { $from } till { $to }.
 client-protection_hint = Skydd kan läggas till eller höjas här. Att ta bort eller sänka det är ett eget beslut som systemansvarig registrerar.
+
+## Emergency access (nödåtkomst)
+emergency-title = Nödåtkomst
+emergency-link = Nödåtkomst till en brukare utanför din behörighet
+emergency-intro = När en brukares liv eller hälsa är i fara och ingen med behörighet kan agera kan du öppna brukarens uppgifter för läsning. Ange skälet. Åtkomsten märks i loggen och granskas alltid vid nästa loggranskning.
+emergency-refused = Brukaren ligger utanför din behörighet. Om brukarens liv eller hälsa är i fara kan du begära nödåtkomst nedan.
+emergency-open = Begär nödåtkomst
+emergency-identity = Personnummer, samordningsnummer eller reservnummer
+emergency-reason = Skäl
+emergency-reason-hint = Vad har hänt och varför måste uppgifterna läsas nu? Skriv inte in andra personers uppgifter.
+emergency-terms = Åtkomsten gäller i { $minutes } minuter, bara för läsning, och ges aldrig till en brukare med skyddade personuppgifter för den som inte är med i brukarens namngivna grupp.
+emergency-submit = Öppna med nödåtkomst
+emergency-mine = Mina öppna nödåtkomster
+emergency-none = Du har ingen öppen nödåtkomst.
+emergency-opened = Öppnad
+emergency-ends = Upphör
+emergency-minutes-left = { $minutes } min kvar
+emergency-to-client = Till brukaren
+emergency-end = Avsluta nu
+emergency-manage = Mina nödåtkomster
+emergency-banner = Du läser brukaren med nödåtkomst till { $until }. Allt du gör loggas och granskas.
+emergency-opened-ok = Nödåtkomsten är öppnad.
+emergency-ended = Nödåtkomsten är avslutad.

@@ -50,6 +50,8 @@ pub struct EntryRow {
     pub outcome: String,
     pub outcome_class: &'static str,
     pub protected: bool,
+    /// Read under emergency access (nödåtkomst).
+    pub emergency: bool,
     pub subject: String,
     pub context: String,
     pub source: String,
@@ -180,6 +182,7 @@ fn row(t: Tr, e: AuditEntry) -> EntryRow {
         outcome: outcome.into_owned(),
         outcome_class,
         protected: n.flags.protected_identity,
+        emergency: n.flags.emergency_access,
         subject,
         context: n
             .care_context

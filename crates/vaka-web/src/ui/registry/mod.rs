@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod devices;
+pub mod emergency;
 pub mod import;
 pub mod orders;
 pub mod protection;
@@ -21,6 +22,21 @@ pub fn register(r: Routes) -> Routes {
         ImportData, OrderAccept, PauseRecord, PlanManage, ProtectionChange, ReportRead,
     };
     r.get("/clients", Access::Permission(ClientRead), clients::list)
+        .get(
+            "/emergency-access",
+            Access::Permission(ClientRead),
+            emergency::show,
+        )
+        .post(
+            "/emergency-access",
+            Access::Permission(ClientRead),
+            emergency::open,
+        )
+        .post(
+            "/emergency-access/{id}/end",
+            Access::Permission(ClientRead),
+            emergency::end,
+        )
         .get(
             "/clients/new",
             Access::Permission(ClientWrite),

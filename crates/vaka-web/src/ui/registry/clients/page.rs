@@ -32,6 +32,8 @@ pub struct DeviceRow {
 #[template(path = "client.html")]
 pub struct ClientPage {
     pub page: PageCtx,
+    /// Read under emergency access: the sentence saying so and until when.
+    pub emergency: Option<String>,
     pub id: ClientId,
     pub name: String,
     pub identity: String,
@@ -87,11 +89,16 @@ pub(super) async fn client_page(
     page: PageCtx,
 ) -> PageResult {
     let t = page.t;
-    let view: ClientView = state
-        .services
-        .view_client(&caller.ctx(), id)
-        .await
-        .or_page(&page)?;
+    let view: ClientView = match state.services.view_client(&caller.ctx(), id).await {
+        Ok(view) => view,
+        // Outside need-to-know: the refusal, with the way to open the record in an emergency.
+        Err(vaka_service::ServiceError::Forbidden(reason))
+            if reason == vaka_domain::reason::RegistryReason::OutsideNeedToKnow.into() =>
+        {
+            return crate::ui::registry::emergency::refused_client(state, caller, page, id).await;
+        }
+        Err(e) => return Err(e).or_page(&page),
+    };
     let today = state.services.today();
     let c = &view.client;
     let p = &caller.principal;
@@ -174,6 +181,9 @@ pub(super) async fn client_page(
             devices,
             group: view.access_group.as_deref().map(named),
             group_candidates: named(&candidates),
+            emergency: view
+                .emergency_until
+                .map(|until| crate::ui::registry::emergency::banner(&page, until)),
             can_edit: grant(Permission::ClientWrite),
             can_decide,
             can_consent,
