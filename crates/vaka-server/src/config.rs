@@ -45,6 +45,11 @@ pub struct Config {
     /// SQLite commit durability: `full` (the default: an ACKed alarm survives a power cut) or
     /// `normal` (survives a crash of the process only; for installs without safety alarms).
     pub sqlite_durability: SqliteDurability,
+    /// MiB of SQLite write-ahead log past which the checkpointer restarts it (16 by default;
+    /// 1 to 1,024). A restart holds the writer for an fsync of the database file: larger
+    /// values restart less often under sustained writes (see docs/PERFORMANCE.md).
+    #[serde(deserialize_with = "read_wal_restart_mib")]
+    pub sqlite_wal_restart_mib: u32,
     pub pg_max_connections: u32,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
@@ -212,6 +217,17 @@ fn read_look_in_windows<'de, D: Deserializer<'de>>(
         .map_err(serde::de::Error::custom)
 }
 
+fn read_wal_restart_mib<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let mib = u32::deserialize(d)?;
+    if (1..=1024).contains(&mib) {
+        Ok(mib)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{mib} MiB is outside 1 to 1024"
+        )))
+    }
+}
+
 fn write_look_in_windows<S: Serializer>(
     rules: &vaka_domain::rounds::WindowRules,
     s: S,
@@ -259,6 +275,7 @@ const SETTINGS: &[&str] = &[
     "trust_forwarded_for",
     "metrics_listen",
     "sqlite_durability",
+    "sqlite_wal_restart_mib",
     "pg_max_connections",
     "session_idle_minutes",
     "session_absolute_hours",
@@ -291,6 +308,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             metrics_listen: Some(DEFAULT_METRICS_LISTEN),
             sqlite_durability: SqliteDurability::Full,
+            sqlite_wal_restart_mib: 16,
             pg_max_connections: 16,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
@@ -591,6 +609,10 @@ mod tests {
             (
                 "look_in_windows = \"lss=90/30\"",
                 "look_in_windows: 90 minutes before is more than 60 (in bad.toml)",
+            ),
+            (
+                "sqlite_wal_restart_mib = 0",
+                "sqlite_wal_restart_mib: 0 MiB is outside 1 to 1024 (in bad.toml)",
             ),
             (
                 "look_in_windows = \"nursing=15/30\"",

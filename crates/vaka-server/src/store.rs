@@ -65,6 +65,7 @@ pub async fn open_with_keys(cfg: &Config, keys: Keyring) -> anyhow::Result<(Arc<
                 SqliteDurability::Normal => Durability::Normal,
                 SqliteDurability::Full => Durability::Full,
             },
+            wal_restart_frames: i64::from(cfg.sqlite_wal_restart_mib) * 256,
             secrets: keys,
             ..SqliteOptions::default()
         };

@@ -118,6 +118,10 @@ pub struct SqliteOptions {
     pub readers: u32,
     pub durability: Durability,
     pub acquire_timeout: Duration,
+    /// WAL frames (4 KiB pages) past which the checkpointer restarts the WAL; the WAL's file
+    /// is kept up to four times that size (`journal_size_limit`, at least 64 MiB) so that a
+    /// restart never truncates it.
+    pub wal_restart_frames: i64,
     /// The keys that seal the secret columns (TOTP secrets, DC-09 keys). The default is empty:
     /// the store then refuses to write or read a secret rather than keep it in clear.
     pub secrets: Arc<Keyring>,
@@ -129,6 +133,7 @@ impl Default for SqliteOptions {
             readers: 4,
             durability: Durability::default(),
             acquire_timeout: Duration::from_secs(10),
+            wal_restart_frames: WAL_RESTART_FRAMES,
             secrets: Arc::default(),
         }
     }
@@ -185,7 +190,12 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .statement_cache_capacity(256)
             .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", "67108864")
+            .pragma(
+                "journal_size_limit",
+                (opts.wal_restart_frames.max(1) * 4 * 4096)
+                    .max(64 << 20)
+                    .to_string(),
+            )
             // A 32 MiB page cache per connection (the default is 2 MiB): planning a night writes
             // tens of megabytes of table and index pages in one transaction.
             .pragma("cache_size", "-32768")
@@ -221,6 +231,7 @@ impl SqliteStore {
                 .map_err(map_sqlx_error)?;
         let stop_checkpointer = Arc::new(tokio::sync::Notify::new());
         let stop = stop_checkpointer.clone();
+        let restart_frames = opts.wal_restart_frames.max(1);
         let checkpointer = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -238,7 +249,7 @@ impl SqliteStore {
                     // the limit, restart it: this waits for the writer's current transaction
                     // and holds the next one for the copy's fsync (at most the busy timeout
                     // above for readers).
-                    Ok((_, frames, _)) if frames > WAL_RESTART_FRAMES => {
+                    Ok((_, frames, _)) if frames > restart_frames => {
                         if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
                             .execute(&mut checkpoint_conn)
                             .await

@@ -622,9 +622,11 @@ impl Bench {
                 Some(dir),
             )
         };
+        // The settings of the environment apply (VAKA_SQLITE_DURABILITY,
+        // VAKA_SQLITE_WAL_RESTART_MIB), as they would to the server.
         let cfg = Config {
             database_url: Some(url),
-            ..Config::default()
+            ..Config::load(None)?
         };
         let store = vaka_server::store::open(&cfg).await?;
         let services = Services::new(store.clone(), clock, ServiceConfig::default());
