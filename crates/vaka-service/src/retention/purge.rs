@@ -3,9 +3,9 @@
 //! A run starts with an audited entry naming, per kind, the day before which it removes records
 //! and the number of clients under a legal hold (whose records it leaves), and a row in
 //! `purge_runs`. It then removes each kind's records in batches of at most [`BATCH`] main
-//! records, each batch a transaction of its own, yielding between them, so that a purge of
-//! millions of rows never holds the one writer for long (the alarm receiver's group commits run
-//! in between). It ends with an audited entry of what it removed per kind and table; the same
+//! records, each batch a transaction of its own, pausing between them as long as the batch held
+//! the writer ([`pace`]), so that a purge of millions of rows never holds the one writer for
+//! long nor more than half the time (the alarm receiver's group commits run in between). It ends with an audited entry of what it removed per kind and table; the same
 //! report is kept on the run's row for the preview page. A run stopped half-way (the server
 //! stopped) shows as started and not finished; the next run removes the rest.
 //!
@@ -34,10 +34,21 @@ use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
 /// Main records removed per transaction.
-pub const BATCH: i64 = 2_000;
+pub const BATCH: i64 = 500;
 
 /// Audit entries removed per transaction (each is one row).
-const AUDIT_BATCH: i64 = 10_000;
+const AUDIT_BATCH: i64 = 5_000;
+
+/// The purge's share of the one writer: after a batch that held it for `d`, the purge waits
+/// `d` (at least 2 ms, at most a second) before the next, so that the alarm receiver's group
+/// commits and everyone else's changes always find the writer free at least half the time.
+async fn pace(held: std::time::Duration) {
+    let wait = held.clamp(
+        std::time::Duration::from_millis(2),
+        std::time::Duration::from_secs(1),
+    );
+    tokio::time::sleep(wait).await;
+}
 
 /// What the next purge of one kind removes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -253,12 +264,14 @@ impl Services {
             // The audit log's own rows beside it (emergency accesses) go only when it is purged.
             if skipped.is_none() {
                 loop {
+                    let started = std::time::Instant::now();
                     let batch = self
                         .door
                         .change(op(), async |w| {
                             Ok(w.purge_batch(row.kind, cut, BATCH).await?)
                         })
                         .await?;
+                    let held = started.elapsed();
                     let n: u64 = batch.iter().map(|r| r.rows).sum();
                     for r in batch {
                         *removed.entry(r.table.to_owned()).or_insert(0) += r.rows;
@@ -266,7 +279,7 @@ impl Services {
                     if n == 0 {
                         break;
                     }
-                    tokio::task::yield_now().await;
+                    pace(held).await;
                 }
             }
             kinds.push(KindReport {
@@ -340,6 +353,7 @@ impl Services {
         };
         let mut total = 0;
         loop {
+            let started = std::time::Instant::now();
             let n = self
                 .door
                 .change(op(), async |w| {
@@ -350,7 +364,7 @@ impl Services {
             if n == 0 {
                 break;
             }
-            tokio::task::yield_now().await;
+            pace(started.elapsed()).await;
         }
         Ok(total)
     }
