@@ -24,6 +24,7 @@ pub mod device;
 
 pub mod directory;
 pub mod error;
+pub mod governance;
 pub mod filters;
 pub mod holidays;
 pub mod homecare;

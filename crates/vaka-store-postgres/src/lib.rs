@@ -87,6 +87,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/operations.rs");
     }
+    mod governance {
+        use super::*;
+        include!("../../vaka-store/sql/governance.rs");
+    }
 }
 
 use shared::Handle;

@@ -92,6 +92,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/operations.rs");
     }
+    mod governance {
+        use super::*;
+        include!("../../vaka-store/sql/governance.rs");
+    }
 }
 
 use shared::Handle;

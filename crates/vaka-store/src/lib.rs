@@ -14,6 +14,7 @@
 
 pub mod app_devices;
 pub mod delegation;
+pub mod governance;
 pub mod homecare;
 pub mod operations;
 pub mod records;
@@ -35,6 +36,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
+pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
@@ -204,6 +206,7 @@ pub trait ReadTx:
     + AppDeviceRead
     + RetentionRead
     + OperationsRead
+    + GovernanceRead
     + Send
 {
 }
@@ -223,6 +226,7 @@ impl<T> ReadTx for T where
         + AppDeviceRead
         + RetentionRead
         + OperationsRead
+        + GovernanceRead
         + Send
         + ?Sized
 {
@@ -251,6 +255,7 @@ pub trait WriteTx:
     + AppDeviceWrite
     + RetentionWrite
     + OperationsWrite
+    + GovernanceWrite
 {
 }
 
@@ -268,6 +273,7 @@ impl<T> WriteTx for T where
         + AppDeviceWrite
         + RetentionWrite
         + OperationsWrite
+        + GovernanceWrite
         + ?Sized
 {
 }

@@ -22,6 +22,7 @@ mod coverage;
 mod delegation;
 mod delegation_store;
 mod directory;
+mod governance;
 mod import;
 mod lists;
 mod locks;
