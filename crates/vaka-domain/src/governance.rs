@@ -657,13 +657,22 @@ mod tests {
     #[test]
     fn a_personnummer_in_a_text_is_found() {
         let today = date(2026, 12, 4);
-        assert!(holds_personal_identity("Brukare 19400404-9807 ramlade", today));
+        assert!(holds_personal_identity(
+            "Brukare 19400404-9807 ramlade",
+            today
+        ));
         assert!(holds_personal_identity("pnr 400404-9807", today));
         assert!(holds_personal_identity("194004049807", today));
         assert!(holds_personal_identity("x 191212121212", today));
         // Phone numbers, dates and a bad check digit are not.
-        assert!(!holds_personal_identity("Ring 060-163157 eller 0701234567", today));
-        assert!(!holds_personal_identity("Kameran föll ur 2026-12-03 kl 23", today));
+        assert!(!holds_personal_identity(
+            "Ring 060-163157 eller 0701234567",
+            today
+        ));
+        assert!(!holds_personal_identity(
+            "Kameran föll ur 2026-12-03 kl 23",
+            today
+        ));
         assert!(!holds_personal_identity("19400404-9808", today));
         assert!(!holds_personal_identity("", today));
     }

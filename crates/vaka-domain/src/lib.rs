@@ -24,8 +24,8 @@ pub mod device;
 
 pub mod directory;
 pub mod error;
-pub mod governance;
 pub mod filters;
+pub mod governance;
 pub mod holidays;
 pub mod homecare;
 pub mod ids;

@@ -14,11 +14,25 @@ use vaka_store::governance::{
 };
 use vaka_store::{DbDate, GovernanceRead, GovernanceWrite};
 
-fn code<T>(table: &str, id: impl std::fmt::Display, parse: fn(&str) -> Option<T>, raw: &str) -> StoreResult<T> {
+fn code<T>(
+    table: &str,
+    id: impl std::fmt::Display,
+    parse: fn(&str) -> Option<T>,
+    raw: &str,
+) -> StoreResult<T> {
     parse(raw).ok_or_else(|| StoreError::corrupt(format!("{table} of {id}: {raw}")))
 }
 
-type AssignmentRow = (Uuid, String, Uuid, String, DbDate, Option<DbDate>, Option<Uuid>, DbInstant);
+type AssignmentRow = (
+    Uuid,
+    String,
+    Uuid,
+    String,
+    DbDate,
+    Option<DbDate>,
+    Option<Uuid>,
+    DbInstant,
+);
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.role, a.user_id, u.display_name, a.from_date, a.until_date, \
      a.assigned_by, a.assigned_at FROM governance_assignments a JOIN users u ON u.id = a.user_id";
@@ -27,7 +41,12 @@ fn assignment(r: AssignmentRow) -> StoreResult<GovernanceAssignmentRecord> {
     let (id, role, user_id, user_name, from, until, by, at) = r;
     Ok(GovernanceAssignmentRecord {
         id: GovernanceAssignmentId(id),
-        role: code("governance_assignments.role", id, GovernanceRole::from_code, &role)?,
+        role: code(
+            "governance_assignments.role",
+            id,
+            GovernanceRole::from_code,
+            &role,
+        )?,
         user_id: UserId(user_id),
         user_name,
         from: from.0,
@@ -59,7 +78,22 @@ const CONTRACT_SELECT: &str = "SELECT id, supplier, subject, reference, starts_o
      FROM supplier_contracts";
 
 fn contract(r: ContractRow) -> StoreResult<ContractRecord> {
-    let (id, supplier, subject, reference, starts_on, ends_on, notice, availability, response_terms, next, fu_at, fu_note, by, at) = r;
+    let (
+        id,
+        supplier,
+        subject,
+        reference,
+        starts_on,
+        ends_on,
+        notice,
+        availability,
+        response_terms,
+        next,
+        fu_at,
+        fu_note,
+        by,
+        at,
+    ) = r;
     Ok(ContractRecord {
         id: ContractId(id),
         supplier,
@@ -67,8 +101,9 @@ fn contract(r: ContractRow) -> StoreResult<ContractRecord> {
         reference,
         starts_on: starts_on.0,
         ends_on: ends_on.map(|d| d.0),
-        notice_months: u8::try_from(notice)
-            .map_err(|_| StoreError::corrupt(format!("supplier_contracts.notice_months of {id}")))?,
+        notice_months: u8::try_from(notice).map_err(|_| {
+            StoreError::corrupt(format!("supplier_contracts.notice_months of {id}"))
+        })?,
         availability: availability
             .map(u16::try_from)
             .transpose()
@@ -109,7 +144,12 @@ fn incident(r: IncidentRow) -> StoreResult<IncidentRecord> {
         reported_by: UserId(by),
         reporter_name: name,
         reported_at: at.0,
-        status: code("incident_reports.status", id, IncidentStatus::from_code, &status)?,
+        status: code(
+            "incident_reports.status",
+            id,
+            IncidentStatus::from_code,
+            &status,
+        )?,
         investigating_at: inv.map(|t| t.0),
         closed_at: closed.map(|t| t.0),
     })
@@ -157,14 +197,24 @@ type DutyRow = (Uuid, String, String, i32, i32, String, DbDate);
 
 fn duty(r: DutyRow) -> StoreResult<DutyRecord> {
     let (id, code_, recurrence, month, day, role, starts_on) = r;
-    let recurrence = code("governance_duties.recurrence", id, Recurrence::from_code, &recurrence)?;
+    let recurrence = code(
+        "governance_duties.recurrence",
+        id,
+        Recurrence::from_code,
+        &recurrence,
+    )?;
     let schedule = Schedule::new(recurrence, i64::from(month), i64::from(day))
         .map_err(|_| StoreError::corrupt(format!("governance_duties schedule of {id}")))?;
     Ok(DutyRecord {
         id: DutyId(id),
         code: code_,
         schedule,
-        responsible: code("governance_duties.responsible_role", id, GovernanceRole::from_code, &role)?,
+        responsible: code(
+            "governance_duties.responsible_role",
+            id,
+            GovernanceRole::from_code,
+            &role,
+        )?,
         starts_on: starts_on.0,
     })
 }
@@ -225,20 +275,22 @@ impl GovernanceRead for SqlTx {
     }
 
     async fn list_classifications(&mut self) -> StoreResult<Vec<ClassificationRecord>> {
-        let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<DbInstant>)>(
-            "SELECT info_type, confidentiality, integrity, availability, traceability, set_at
+        let rows =
+            sqlx::query_as::<_, (String, String, String, String, String, Option<DbInstant>)>(
+                "SELECT info_type, confidentiality, integrity, availability, traceability, set_at
              FROM information_classes",
-        )
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(map_sqlx_error)?;
+            )
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?;
         let mut out = Vec::new();
         for (t, c, i, a, tr, at) in rows {
             // A type this release does not know (a newer one's row) is not this table's.
             let Some(info_type) = InformationType::from_code(&t) else {
                 continue;
             };
-            let level = |raw: &str| code("information_classes level", &t, KlassaLevel::from_code, raw);
+            let level =
+                |raw: &str| code("information_classes level", &t, KlassaLevel::from_code, raw);
             out.push(ClassificationRecord {
                 info_type,
                 classification: Classification {
@@ -336,7 +388,12 @@ impl GovernanceRead for SqlTx {
             .map(|(id, status, at, by, name, note)| {
                 Ok(IncidentStepRecord {
                     incident_id: IncidentId(id),
-                    status: code("incident_steps.status", id, IncidentStatus::from_code, &status)?,
+                    status: code(
+                        "incident_steps.status",
+                        id,
+                        IncidentStatus::from_code,
+                        &status,
+                    )?,
                     at: at.0,
                     by: UserId(by),
                     by_name: name,

@@ -132,9 +132,8 @@ pub struct FaultRecord {
 #[async_trait]
 pub trait GovernanceRead: Send {
     /// Every assignment (ended ones too), by role and start.
-    async fn list_governance_assignments(
-        &mut self,
-    ) -> StoreResult<Vec<GovernanceAssignmentRecord>>;
+    async fn list_governance_assignments(&mut self)
+    -> StoreResult<Vec<GovernanceAssignmentRecord>>;
     async fn get_governance_assignment(
         &mut self,
         id: GovernanceAssignmentId,
@@ -203,6 +202,9 @@ pub trait GovernanceWrite: GovernanceRead {
     async fn insert_fault_report(&mut self, f: &FaultRecord) -> StoreResult<()>;
     /// Writes a fault report's new status, reference, times and resolution when its status
     /// was still `from`; false otherwise.
-    async fn update_fault_report(&mut self, from: FaultStatus, f: &FaultRecord)
-    -> StoreResult<bool>;
+    async fn update_fault_report(
+        &mut self,
+        from: FaultStatus,
+        f: &FaultRecord,
+    ) -> StoreResult<bool>;
 }

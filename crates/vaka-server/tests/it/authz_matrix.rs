@@ -843,7 +843,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (p.clone(), "/governance/duties/{id}/sign-off"),
             (EVERYONE, Target::None),
         ),
-        ((p.clone(), "/governance/incidents"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/governance/incidents"),
+            (EVERYONE, Target::None),
+        ),
         (
             (p.clone(), "/governance/incidents/{id}/step"),
             (EVERYONE, Target::None),

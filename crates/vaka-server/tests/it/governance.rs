@@ -84,7 +84,11 @@ async fn governance_roles_are_audited_assignments_with_one_system_owner(app: Tes
     // Two system managers are fine.
     for who in ["m_manager", "m_admin"] {
         let res = app
-            .form("/governance/roles", &manager, &assign("system_manager", who, ""))
+            .form(
+                "/governance/roles",
+                &manager,
+                &assign("system_manager", who, ""),
+            )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     }
@@ -98,11 +102,19 @@ async fn governance_roles_are_audited_assignments_with_one_system_owner(app: Tes
             "slutdagen får inte ligga före startdagen",
         );
     let res = app
-        .form("/governance/roles", &manager, &assign("system_owner", "nobody", ""))
+        .form(
+            "/governance/roles",
+            &manager,
+            &assign("system_owner", "nobody", ""),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     let res = app
-        .form("/governance/roles", &manager, &assign("king", "a_nurse", ""))
+        .form(
+            "/governance/roles",
+            &manager,
+            &assign("king", "a_nurse", ""),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     // Only the system manager assigns.
@@ -284,7 +296,11 @@ async fn a_contract_reminds_before_its_notice_day_and_bad_terms_are_refused(app:
     page.assert_has("Tillgänglighet 99,5 %");
     assert_eq!(page.body.matches("data-reminder=\"true\"").count(), 1);
     let home = app.get("/", &manager).await;
-    assert!(home_items(&home.body).contains(&"reminder"), "{}", home.body);
+    assert!(
+        home_items(&home.body).contains(&"reminder"),
+        "{}",
+        home.body
+    );
     home.assert_has("Tieto: Uppsägning senast 2026-12-31");
     assert!(!home.body.contains("Phoniro:"), "{}", home.body);
     // Others are not reminded, nor do they see the contracts.
@@ -314,7 +330,10 @@ async fn a_contract_reminds_before_its_notice_day_and_bad_terms_are_refused(app:
         .form(
             &format!("/governance/contracts/{id}/follow-up"),
             &manager,
-            &[("_form", "follow"), ("note", "SLA uppfyllt, fakturor kontrollerade")],
+            &[
+                ("_form", "follow"),
+                ("note", "SLA uppfyllt, fakturor kontrollerade"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -427,10 +446,28 @@ async fn overdue_duties_show_and_are_signed_off_by_their_role_or_the_system_mana
         )
         .await
         .json();
-    assert_eq!(audit.as_array().unwrap().len(), 2, "{audit}");
+    // Two sign-offs (the owner's names the role it was signed as) and the two refusals.
+    let outcomes = |o: &str| {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["outcome"] == o)
+            .count()
+    };
+    assert_eq!((outcomes("success"), outcomes("denied")), (2, 2), "{audit}");
+    assert!(
+        audit.to_string().contains(r#"\"as\":\"system_owner\""#),
+        "{audit}"
+    );
 }
 
-fn incident<'a>(kind: &'a str, what: &'a str, day: &'a str, time: &'a str) -> Vec<(&'a str, &'a str)> {
+fn incident<'a>(
+    kind: &'a str,
+    what: &'a str,
+    day: &'a str,
+    time: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("_form", "incident"),
         ("kind", kind),
@@ -494,7 +531,11 @@ async fn incidents_go_to_the_owner_and_coordinator_and_move_forward_only(app: Te
     for who in ["m_assessor", "a_nurse"] {
         let auth = logged_in(&app, w.p(who).id).await;
         let home = app.get("/", &auth).await;
-        assert!(home_items(&home.body).contains(&"incident"), "{who}: {}", home.body);
+        assert!(
+            home_items(&home.body).contains(&"incident"),
+            "{who}: {}",
+            home.body
+        );
         home.assert_has("Incident (Patientsäkerhet) rapporterad 2026-11-22");
     }
     let audit = app
@@ -505,8 +546,14 @@ async fn incidents_go_to_the_owner_and_coordinator_and_move_forward_only(app: Te
         .await
         .json();
     let details = audit[0]["details"].as_str().unwrap().to_owned();
-    assert!(details.contains(&w.p("m_assessor").id.to_string()), "{details}");
-    assert!(details.contains(&w.p("a_nurse").id.to_string()), "{details}");
+    assert!(
+        details.contains(&w.p("m_assessor").id.to_string()),
+        "{details}"
+    );
+    assert!(
+        details.contains(&w.p("a_nurse").id.to_string()),
+        "{details}"
+    );
 
     let owner = logged_in(&app, w.p("m_assessor").id).await;
     let page = app.get("/governance", &owner).await;
@@ -621,7 +668,11 @@ async fn fault_reports_go_to_a_contracts_supplier_with_the_clocks_times(app: Tes
         .form(
             "/governance/faults",
             &staff,
-            &[("_form", "fault"), ("contract_id", &contract_id), ("what", "x")],
+            &[
+                ("_form", "fault"),
+                ("contract_id", &contract_id),
+                ("what", "x"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);

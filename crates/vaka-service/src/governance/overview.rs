@@ -217,9 +217,7 @@ impl Services {
                     .collect();
                 o.my_roles = my_roles;
                 r.succeeded(None, |e| {
-                    e.details(
-                        serde_json::json!({ "incidents": o.incidents.len() }).to_string(),
-                    )
+                    e.details(serde_json::json!({ "incidents": o.incidents.len() }).to_string())
                 });
                 Ok(o)
             })
@@ -230,10 +228,7 @@ impl Services {
     /// their roles (all of them for the system manager), the contracts' reminders (the system
     /// manager), open incidents (their receivers and the system manager). No client data, no
     /// audit entry.
-    pub async fn governance_attention(
-        &self,
-        ctx: &Ctx<'_>,
-    ) -> ServiceResult<GovernanceAttention> {
+    pub async fn governance_attention(&self, ctx: &Ctx<'_>) -> ServiceResult<GovernanceAttention> {
         let op = ctx.op(AuditAction::GovernanceRead, GOVERNANCE);
         self.door
             .read(op, async |r| {

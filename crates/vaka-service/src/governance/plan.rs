@@ -122,17 +122,15 @@ impl Services {
                 let response_terms = text("response_terms", &input.response_terms, 1000)?;
                 let now = w.now();
                 let today = crate::registry::day_of(now);
-                let next_follow_up = match maybe_day("next_follow_up", &input.next_follow_up)? {
-                    Some(d) => d,
-                    None => {
-                        let a_year_on = starts_on.checked_add(1.year()).unwrap_or(starts_on);
-                        if a_year_on >= today {
-                            a_year_on
-                        } else {
-                            today.checked_add(1.year()).unwrap_or(today)
-                        }
-                    }
+                // By default a year after the start, or a year from today for an older one.
+                let a_year_on = starts_on.checked_add(1.year()).unwrap_or(starts_on);
+                let default_follow_up = if a_year_on >= today {
+                    a_year_on
+                } else {
+                    today.checked_add(1.year()).unwrap_or(today)
                 };
+                let next_follow_up = maybe_day("next_follow_up", &input.next_follow_up)?
+                    .unwrap_or(default_follow_up);
                 let id = match id {
                     Some(id) => {
                         w.get_contract(id)
@@ -192,7 +190,9 @@ impl Services {
                     .unwrap_or(c.next_follow_up);
                 // A follow-up years late is not followed by more overdue ones.
                 while next <= today {
-                    next = next.checked_add(1.year()).unwrap_or(today.tomorrow().unwrap_or(today));
+                    next = next
+                        .checked_add(1.year())
+                        .unwrap_or(today.tomorrow().unwrap_or(today));
                 }
                 w.follow_up_contract(
                     id,
@@ -270,7 +270,10 @@ impl Services {
                 let d = w.get_duty(duty).await?.ok_or(Fault::not_found("duty"))?;
                 let now = w.now();
                 let today = crate::registry::day_of(now);
-                let manager = ctx.principal.any_grant(Permission::GovernanceManage).cloned();
+                let manager = ctx
+                    .principal
+                    .any_grant(Permission::GovernanceManage)
+                    .cloned();
                 let holder = roles_of(&mut **w, ctx.principal.user_id, today)
                     .await?
                     .contains(&d.responsible);

@@ -94,7 +94,8 @@ pub(crate) async fn handles_incidents<R: vaka_store::GovernanceRead + ?Sized>(
 /// Whether the caller reports faults to suppliers: the municipality's system manager and
 /// administrators (seed 000: "Ta emot och anmäla fel gentemot leverantörer").
 pub(crate) fn reports_faults(ctx: &Ctx<'_>) -> bool {
-    ctx.principal.has_permission(Permission::SupplierFaultReport)
+    ctx.principal
+        .has_permission(Permission::SupplierFaultReport)
 }
 
 impl Services {
@@ -213,11 +214,13 @@ impl Services {
                 if !w.step_incident(i.status, &step).await? {
                     return Err(Fault::conflict(GovernanceReason::StatusBackwards));
                 }
-                let grant = ctx.principal.any_grant(Permission::GovernanceManage).cloned();
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::GovernanceManage)
+                    .cloned();
                 w.succeeded(grant.as_ref(), |e| {
                     e.subject("incident", id).details(
-                        serde_json::json!({ "from": i.status.code(), "to": to.code() })
-                            .to_string(),
+                        serde_json::json!({ "from": i.status.code(), "to": to.code() }).to_string(),
                     )
                 });
                 Ok(())
@@ -243,11 +246,13 @@ impl Services {
                     .contract_id
                     .trim()
                     .parse::<ContractId>()
-                    .map_err(|_| Fault::invalid("contract_id", GovernanceReason::UnknownSupplier))?;
-                let c = w
-                    .get_contract(contract)
-                    .await?
-                    .ok_or(Fault::invalid("contract_id", GovernanceReason::UnknownSupplier))?;
+                    .map_err(|_| {
+                        Fault::invalid("contract_id", GovernanceReason::UnknownSupplier)
+                    })?;
+                let c = w.get_contract(contract).await?.ok_or(Fault::invalid(
+                    "contract_id",
+                    GovernanceReason::UnknownSupplier,
+                ))?;
                 let what = line("what", &input.what, 500)?;
                 no_identity("what", &what, today)?;
                 let id = FaultReportId::new();
@@ -266,10 +271,14 @@ impl Services {
                     resolution: String::new(),
                 })
                 .await?;
-                let grant = ctx.principal.any_grant(Permission::SupplierFaultReport).cloned();
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::SupplierFaultReport)
+                    .cloned();
                 w.succeeded(grant.as_ref(), |e| {
-                    e.subject("fault_report", id)
-                        .details(serde_json::json!({ "contract": contract.to_string() }).to_string())
+                    e.subject("fault_report", id).details(
+                        serde_json::json!({ "contract": contract.to_string() }).to_string(),
+                    )
                 });
                 Ok(id)
             })
@@ -320,11 +329,13 @@ impl Services {
                 if !w.update_fault_report(f.status, &next).await? {
                     return Err(Fault::conflict(GovernanceReason::StatusBackwards));
                 }
-                let grant = ctx.principal.any_grant(Permission::SupplierFaultReport).cloned();
+                let grant = ctx
+                    .principal
+                    .any_grant(Permission::SupplierFaultReport)
+                    .cloned();
                 w.succeeded(grant.as_ref(), |e| {
                     e.subject("fault_report", id).details(
-                        serde_json::json!({ "from": f.status.code(), "to": to.code() })
-                            .to_string(),
+                        serde_json::json!({ "from": f.status.code(), "to": to.code() }).to_string(),
                     )
                 });
                 Ok(())

@@ -157,12 +157,7 @@ impl Services {
                 let until = maybe_day("until", until)?.unwrap_or(today);
                 check_period(a.from, Some(until))?;
                 if !w
-                    .end_governance_assignment(
-                        id,
-                        DbDate(until),
-                        ctx.principal.user_id,
-                        now,
-                    )
+                    .end_governance_assignment(id, DbDate(until), ctx.principal.user_id, now)
                     .await?
                 {
                     return Err(Fault::conflict(GovernanceReason::AssignmentEnded));

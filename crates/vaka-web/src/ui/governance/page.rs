@@ -135,7 +135,7 @@ fn level_words(t: Tr, l: KlassaLevel) -> String {
     format!("{} {}", l.number(), t.code("gov-level", l.code()))
 }
 
-fn build(t: Tr, o: GovernanceOverview) -> GovernancePage {
+fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
     let role = |r: GovernanceRole| t.code("gov-role", r.code());
     let holders = o
         .holders
@@ -385,7 +385,7 @@ async fn show(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
         .governance_overview(&caller.ctx())
         .await
         .or_page(&page)?;
-    let mut built = build(page.t, o);
+    let mut built = build(page.t, &o);
     built.page = page;
     Ok(crate::page::render(built.page.status(), &built))
 }
@@ -494,7 +494,14 @@ pub async fn classify(
         .set_classification(&r.caller.ctx(), &kind, form)
         .await
         .map_err(ApiError::from);
-    changed(r, result, sent, "gov-ok-classification-saved", "classification").await
+    changed(
+        r,
+        result,
+        sent,
+        "gov-ok-classification-saved",
+        "classification",
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
