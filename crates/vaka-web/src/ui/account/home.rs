@@ -335,6 +335,18 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
     ))
 }
 
+/// A contract's reminder, worded.
+pub fn reminder(t: Tr, r: vaka_domain::governance::ContractReminder) -> String {
+    match r {
+        vaka_domain::governance::ContractReminder::Notice(d) => t
+            .message("gov-reminder-notice", &[("date", d.to_string().into())])
+            .into_owned(),
+        vaka_domain::governance::ContractReminder::FollowUp(d) => t
+            .message("gov-reminder-follow-up", &[("date", d.to_string().into())])
+            .into_owned(),
+    }
+}
+
 /// What waits for the viewer in the management plan: overdue duties, contract reminders and
 /// open incidents (`vaka_service::governance::overview`).
 async fn governance_lines(
@@ -362,10 +374,7 @@ async fn governance_lines(
         out.push((
             "reminder",
             "contracts",
-            format!(
-                "{supplier}: {}",
-                crate::ui::governance::page::reminder(t, r)
-            ),
+            format!("{supplier}: {}", reminder(t, r)),
         ));
     }
     for i in a.open_incidents {

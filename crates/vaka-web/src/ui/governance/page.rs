@@ -5,7 +5,7 @@ use askama::Template;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use vaka_domain::governance::{
-    ContractReminder, FaultStatus, GovernanceRole, IncidentStatus, InformationType, KlassaLevel,
+    FaultStatus, GovernanceRole, IncidentStatus, InformationType, KlassaLevel,
 };
 use vaka_domain::ids::{ContractId, DutyId, FaultReportId, GovernanceAssignmentId, IncidentId};
 use vaka_service::governance::overview::GovernanceOverview;
@@ -202,7 +202,11 @@ fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
                     ),
                     (None, _) => String::new(),
                 },
-                reminders: c.reminders.iter().map(|r| reminder(t, *r)).collect(),
+                reminders: c
+                    .reminders
+                    .iter()
+                    .map(|r| crate::ui::account::home::reminder(t, *r))
+                    .collect(),
             }
         })
         .collect();
@@ -364,18 +368,6 @@ fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
             o.receivers.join(", ")
         },
         today: o.today.map(|d| d.to_string()).unwrap_or_default(),
-    }
-}
-
-/// A contract's reminder, worded.
-pub fn reminder(t: Tr, r: ContractReminder) -> String {
-    match r {
-        ContractReminder::Notice(d) => t
-            .message("gov-reminder-notice", &[("date", d.to_string().into())])
-            .into_owned(),
-        ContractReminder::FollowUp(d) => t
-            .message("gov-reminder-follow-up", &[("date", d.to_string().into())])
-            .into_owned(),
     }
 }
 
