@@ -832,6 +832,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (GOVERNANCE, Target::Everything),
         ),
         (
+            (p.clone(), "/governance/contracts/{id}"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
             (p.clone(), "/governance/contracts/{id}/follow-up"),
             (GOVERNANCE, Target::Everything),
         ),

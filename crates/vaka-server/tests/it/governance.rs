@@ -339,6 +339,34 @@ async fn a_contract_reminds_before_its_notice_day_and_bad_terms_are_refused(app:
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = app.get("/governance", &manager).await;
     page.assert_has("SLA uppfyllt, fakturor kontrollerade");
+    // Changing Phoniro's contract to end 28 February 2027 brings its notice day (28 November)
+    // within the window; a change that breaks a rule is refused and changes nothing.
+    let phoniro = page
+        .body
+        .split("data-contract=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let mut bad = contract("Phoniro", "2026-05-01", "2026-04-30", "3", "");
+    bad[0] = ("_form", "edit");
+    app.form(&format!("/governance/contracts/{phoniro}"), &manager, &bad)
+        .await
+        .assert_says(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slutdagen får inte ligga före startdagen",
+        );
+    let res = app
+        .form(
+            &format!("/governance/contracts/{phoniro}"),
+            &manager,
+            &contract("Phoniro", "2026-05-01", "2027-02-28", "3", ""),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get("/governance", &manager).await;
+    page.assert_has("3 mån uppsägningstid, säg upp senast 2026-11-28");
+    assert_eq!(page.body.matches("data-reminder=\"true\"").count(), 2);
     let audit = app
         .get(
             "/api/v1/audit?action=governance.contract_save&limit=20",
@@ -346,7 +374,7 @@ async fn a_contract_reminds_before_its_notice_day_and_bad_terms_are_refused(app:
         )
         .await
         .json();
-    assert_eq!(audit.as_array().unwrap().len(), 2, "{audit}");
+    assert_eq!(audit.as_array().unwrap().len(), 3, "{audit}");
 }
 
 fn sign<'a>(due: &'a str, note: &'a str) -> Vec<(&'a str, &'a str)> {

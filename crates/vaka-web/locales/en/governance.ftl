@@ -57,6 +57,7 @@ gov-aspect-integrity = Integrity
 gov-aspect-availability = Availability
 gov-aspect-traceability = Traceability
 gov-changed = Changed
+gov-change = Change
 gov-save = Save
 gov-level-negligible = negligible
 gov-level-moderate = moderate

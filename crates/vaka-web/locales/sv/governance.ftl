@@ -57,6 +57,7 @@ gov-aspect-integrity = Riktighet
 gov-aspect-availability = Tillgänglighet
 gov-aspect-traceability = Spårbarhet
 gov-changed = Ändrad
+gov-change = Ändra
 gov-save = Spara
 gov-level-negligible = försumbar
 gov-level-moderate = måttlig

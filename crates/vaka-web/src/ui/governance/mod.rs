@@ -17,6 +17,7 @@ pub fn register(r: Routes) -> Routes {
         .post("/governance/roles", manage(), page::assign)
         .post("/governance/roles/{id}/end", manage(), page::end_role)
         .post("/governance/contracts", manage(), page::add_contract)
+        .post("/governance/contracts/{id}", manage(), page::edit_contract)
         .post(
             "/governance/contracts/{id}/follow-up",
             manage(),

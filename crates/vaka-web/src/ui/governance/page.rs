@@ -43,6 +43,8 @@ pub struct ContractRow {
     pub last_follow_up: String,
     /// Worded reminders ("Uppsägning senast 2026-12-30").
     pub reminders: Vec<String>,
+    /// The values of the edit form: (field, label key, input type, value).
+    pub fields: Vec<(&'static str, &'static str, &'static str, String)>,
 }
 
 pub struct ClassRow {
@@ -202,6 +204,49 @@ fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
                     ),
                     (None, _) => String::new(),
                 },
+                fields: vec![
+                    ("supplier", "gov-supplier", "text", r.supplier.clone()),
+                    ("subject", "gov-subject", "text", r.subject.clone()),
+                    ("reference", "gov-reference", "text", r.reference.clone()),
+                    (
+                        "starts_on",
+                        "gov-starts-on",
+                        "date",
+                        r.starts_on.to_string(),
+                    ),
+                    (
+                        "ends_on",
+                        "gov-ends-on",
+                        "date",
+                        r.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                    (
+                        "notice_months",
+                        "gov-notice-months",
+                        "number",
+                        r.notice_months.to_string(),
+                    ),
+                    (
+                        "availability",
+                        "gov-availability",
+                        "text",
+                        r.availability
+                            .map(|a| format!("{},{}", a / 10, a % 10))
+                            .unwrap_or_default(),
+                    ),
+                    (
+                        "response_terms",
+                        "gov-response-terms",
+                        "text",
+                        r.response_terms.clone(),
+                    ),
+                    (
+                        "next_follow_up",
+                        "gov-next-follow-up",
+                        "date",
+                        r.next_follow_up.to_string(),
+                    ),
+                ],
                 reminders: c
                     .reminders
                     .iter()
@@ -444,6 +489,22 @@ pub async fn add_contract(r: Req, KeptForm(form, sent): KeptForm<ContractInput>)
         .state
         .services
         .save_contract(&r.caller.ctx(), None, form)
+        .await
+        .map_err(ApiError::from);
+    changed(r, result, sent, "gov-ok-contract-saved", "contracts").await
+}
+
+pub async fn edit_contract(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<ContractInput>,
+) -> PageResult {
+    let page = PageCtx::for_caller(&r.caller, r.t, "governance");
+    let id: ContractId = crate::page::parse_id(&id, &page)?;
+    let result = r
+        .state
+        .services
+        .save_contract(&r.caller.ctx(), Some(id), form)
         .await
         .map_err(ApiError::from);
     changed(r, result, sent, "gov-ok-contract-saved", "contracts").await
