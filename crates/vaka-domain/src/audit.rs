@@ -396,6 +396,9 @@ pub enum AuditAction {
     /// An information type's classification set.
     #[strum(serialize = "governance.classification_set")]
     ClassificationSet,
+    /// A duty of the activity plan changed (schedule, role, start).
+    #[strum(serialize = "governance.duty_change")]
+    DutyChanged,
     /// A duty of the activity plan signed off for a due date.
     #[strum(serialize = "governance.duty_sign_off")]
     DutySignedOff,

@@ -527,6 +527,7 @@ AuditAction GovernanceRoleEnded governance.role_end
 AuditAction ContractSaved governance.contract_save
 AuditAction ContractFollowedUp governance.contract_follow_up
 AuditAction ClassificationSet governance.classification_set
+AuditAction DutyChanged governance.duty_change
 AuditAction DutySignedOff governance.duty_sign_off
 AuditAction IncidentReported governance.incident_report
 AuditAction IncidentStatusChanged governance.incident_status

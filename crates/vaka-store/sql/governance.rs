@@ -550,6 +550,24 @@ impl GovernanceWrite for SqlTx {
         Ok(())
     }
 
+    async fn update_duty(&mut self, d: &DutyRecord) -> StoreResult<bool> {
+        let n = sqlx::query(
+            "UPDATE governance_duties SET recurrence = $1, due_month = $2, due_day = $3,
+                 responsible_role = $4, starts_on = $5 WHERE id = $6",
+        )
+        .bind(d.schedule.recurrence.code())
+        .bind(i32::from(d.schedule.month))
+        .bind(i32::from(d.schedule.day))
+        .bind(d.responsible.code())
+        .bind(DbDate(d.starts_on))
+        .bind(d.id.0)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
     async fn insert_sign_off(&mut self, s: &SignOffRecord) -> StoreResult<bool> {
         let n = sqlx::query(
             "INSERT INTO duty_sign_offs (duty_id, due_on, signed_by, signed_at, note)

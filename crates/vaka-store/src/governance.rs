@@ -189,6 +189,8 @@ pub trait GovernanceWrite: GovernanceRead {
         by: UserId,
         at: DbInstant,
     ) -> StoreResult<()>;
+    /// Changes a duty's schedule, responsible role and first day.
+    async fn update_duty(&mut self, d: &DutyRecord) -> StoreResult<bool>;
     /// Signs a duty off for a due date; false when it was before.
     async fn insert_sign_off(&mut self, s: &SignOffRecord) -> StoreResult<bool>;
     async fn insert_incident(&mut self, i: &IncidentRecord) -> StoreResult<()>;

@@ -844,6 +844,10 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (GOVERNANCE, Target::Everything),
         ),
         (
+            (p.clone(), "/governance/duties/{id}"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
             (p.clone(), "/governance/duties/{id}/sign-off"),
             (EVERYONE, Target::None),
         ),

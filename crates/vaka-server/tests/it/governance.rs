@@ -21,6 +21,7 @@ db_tests!(
     incidents_go_to_the_owner_and_coordinator_and_move_forward_only,
     fault_reports_go_to_a_contracts_supplier_with_the_clocks_times,
     the_classification_is_seeded_and_kept_by_the_system_manager,
+    the_system_manager_changes_a_duty_and_its_occurrences_follow,
 );
 
 const LOG_REVIEW: &str = "00000000-0000-4000-8000-00000000d001";
@@ -822,4 +823,71 @@ async fn the_classification_is_seeded_and_kept_by_the_system_manager(app: TestAp
             .contains("very_serious"),
         "{audit}"
     );
+}
+
+async fn the_system_manager_changes_a_duty_and_its_occurrences_follow(app: TestApp) {
+    let w = World::build(&app).await;
+    let manager = logged_in(&app, w.p("m_manager").id).await;
+    let home = app.get("/", &manager).await;
+    home.assert_has("Månatlig loggranskning genomförd förföll 2026-10-10");
+    let duty =
+        |recurrence: &'static str, month: &'static str, day: &'static str, starts: &'static str| {
+            vec![
+                ("_form", "duty"),
+                ("recurrence", recurrence),
+                ("month", month),
+                ("day", day),
+                ("responsible", "system_manager"),
+                ("starts_on", starts),
+            ]
+        };
+    // A day off the month, a quarter's fourth month: refused, nothing changed.
+    let res = app
+        .form(
+            &format!("/governance/duties/{LOG_REVIEW}"),
+            &manager,
+            &duty("monthly", "1", "32", "2026-11-01"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = app
+        .form(
+            &format!("/governance/duties/{QUARTERLY}"),
+            &manager,
+            &duty("quarterly", "4", "15", "2026-01-01"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // The log review from 1 November, on the last day of each month: nothing overdue yet.
+    let res = app
+        .form(
+            &format!("/governance/duties/{LOG_REVIEW}"),
+            &manager,
+            &duty("monthly", "", "31", "2026-11-01"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let home = app.get("/", &manager).await;
+    assert!(!home.body.contains("loggranskning"), "{}", home.body);
+    let page = app.get("/governance", &manager).await;
+    page.assert_has("Varje månad, dag 31");
+    page.assert_has(r#"data-duty="00000000-0000-4000-8000-00000000d001" data-due="2026-11-30""#);
+    // Only the system manager changes the plan; the change is audited.
+    let owner = logged_in(&app, w.p("m_assessor").id).await;
+    let res = app
+        .form(
+            &format!("/governance/duties/{LOG_REVIEW}"),
+            &owner,
+            &duty("monthly", "", "10", "2026-01-01"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let audit = app
+        .get(
+            "/api/v1/audit?action=governance.duty_change&limit=5",
+            &w.p("m_manager").bearer(),
+        )
+        .await
+        .json();
+    assert_eq!(audit.as_array().unwrap().len(), 1, "{audit}");
 }

@@ -78,6 +78,8 @@ pub struct GovernanceOverview {
     pub contracts: Vec<ContractView>,
     pub classification: Vec<ClassificationRecord>,
     pub occurrences: Vec<OccurrenceView>,
+    /// The duties themselves (their schedules), for the system manager to change.
+    pub duties: Vec<vaka_store::governance::DutyRecord>,
     pub incidents: Vec<IncidentView>,
     pub faults: Vec<FaultRecord>,
     /// The current receivers of incident reports, by name (for the form's hint).
@@ -190,6 +192,7 @@ impl Services {
                             .unwrap_or(usize::MAX)
                     });
                     o.occurrences = occurrences(&mut **r, today, &my_roles, may_manage).await?;
+                    o.duties = r.list_duties().await?;
                 }
                 if member || faults_ok {
                     o.contracts = r

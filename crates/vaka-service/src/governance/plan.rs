@@ -7,7 +7,8 @@ use serde::Deserialize;
 use vaka_domain::access::Permission;
 use vaka_domain::audit::AuditAction;
 use vaka_domain::governance::{
-    Classification, InformationType, KlassaLevel, check_availability, check_contract,
+    Classification, GovernanceRole, InformationType, KlassaLevel, Recurrence, Schedule,
+    check_availability, check_contract,
 };
 use vaka_domain::ids::{ContractId, DutyId};
 use vaka_domain::reason::{GovernanceReason, InputReason};
@@ -94,7 +95,66 @@ pub struct ClassificationInput {
     pub traceability: String,
 }
 
+/// A duty's schedule as the form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DutyInput {
+    /// `monthly`, `quarterly` or `yearly`.
+    pub recurrence: String,
+    /// The month of the year (yearly) or of the quarter (quarterly); ignored for monthly.
+    pub month: String,
+    /// The day of the month (a day the month lacks falls on its last day).
+    pub day: String,
+    /// The governance role that signs it off.
+    pub responsible: String,
+    /// The first day an occurrence can fall due.
+    pub starts_on: String,
+}
+
 impl Services {
+    /// Changes a duty of the activity plan: its schedule, the role that signs it off and the
+    /// day it starts (the system manager).
+    pub async fn set_duty(
+        &self,
+        ctx: &Ctx<'_>,
+        duty: DutyId,
+        input: DutyInput,
+    ) -> ServiceResult<()> {
+        let op = ctx.op(AuditAction::DutyChanged, GOVERNANCE);
+        self.door
+            .change(op, async |w| {
+                let grant =
+                    w.any_grant(Permission::GovernanceManage, GovernanceReason::MayNotManage)?;
+                let mut d = w.get_duty(duty).await?.ok_or(Fault::not_found("duty"))?;
+                let recurrence = Recurrence::from_code(input.recurrence.trim())
+                    .ok_or(Fault::invalid("recurrence", InputReason::NotValid))?;
+                let month = if recurrence == Recurrence::Monthly {
+                    1
+                } else {
+                    integer("month", &input.month)?
+                };
+                d.schedule = Schedule::new(recurrence, month, integer("day", &input.day)?)?;
+                d.responsible = GovernanceRole::from_code(input.responsible.trim())
+                    .ok_or(Fault::invalid("responsible", InputReason::NotValid))?;
+                d.starts_on = parse_day("starts_on", &input.starts_on)?;
+                w.update_duty(&d).await?;
+                w.succeeded(Some(&grant), |e| {
+                    e.subject("duty", duty).details(
+                        serde_json::json!({
+                            "recurrence": recurrence.code(),
+                            "month": d.schedule.month,
+                            "day": d.schedule.day,
+                            "responsible": d.responsible.code(),
+                            "starts_on": d.starts_on.to_string(),
+                        })
+                        .to_string(),
+                    )
+                });
+                Ok(())
+            })
+            .await
+    }
+
     /// Adds a contract (`id` None) or changes one.
     pub async fn save_contract(
         &self,

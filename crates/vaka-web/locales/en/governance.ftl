@@ -89,6 +89,19 @@ gov-duty-log_review = Monthly log review done
 gov-duty-decisions_not_carried_out = Quarterly report of decisions not carried out
 gov-duty-yearly_follow_up = Yearly follow-up by the checklist
 
+gov-recurrence = Recurs
+gov-recurrence-monthly = Every month
+gov-recurrence-quarterly = Every quarter
+gov-recurrence-yearly = Every year
+gov-due-month = Month (of the year, or of the quarter)
+gov-due-day = Day of the month
+gov-schedule-monthly = Every month, day { $day }
+gov-schedule-quarterly = Every quarter, month { $month } day { $day }
+gov-schedule-yearly = Every year, month { $month } day { $day }
+gov-ok-duty-changed = The duty is changed.
+field-recurrence = Recurs
+field-responsible = Responsible
+
 gov-incidents = Incidents
 gov-incident-intro = Incidents are reported to the system owner and the information security coordinator:
 gov-no-receivers = no system owner or information security coordinator is assigned (the system manager receives them)
@@ -169,6 +182,7 @@ audit_action-governance-role_end = Governance role ended
 audit_action-governance-contract_save = Contract saved
 audit_action-governance-contract_follow_up = Contract followed up
 audit_action-governance-classification_set = Information classification changed
+audit_action-governance-duty_change = Activity plan duty changed
 audit_action-governance-duty_sign_off = Activity plan duty signed off
 audit_action-governance-incident_report = Incident reported
 audit_action-governance-incident_status = Incident status changed

@@ -89,6 +89,19 @@ gov-duty-log_review = Månatlig loggranskning genomförd
 gov-duty-decisions_not_carried_out = Kvartalsrapport om ej verkställda beslut
 gov-duty-yearly_follow_up = Årlig uppföljning enligt checklista
 
+gov-recurrence = Återkommer
+gov-recurrence-monthly = Varje månad
+gov-recurrence-quarterly = Varje kvartal
+gov-recurrence-yearly = Varje år
+gov-due-month = Månad (i året, eller i kvartalet)
+gov-due-day = Dag i månaden
+gov-schedule-monthly = Varje månad, dag { $day }
+gov-schedule-quarterly = Varje kvartal, månad { $month } dag { $day }
+gov-schedule-yearly = Varje år, månad { $month } dag { $day }
+gov-ok-duty-changed = Uppgiften är ändrad.
+field-recurrence = Återkommer
+field-responsible = Ansvarig
+
 gov-incidents = Incidenter
 gov-incident-intro = Incidenter rapporteras till systemägaren och informationssäkerhetssamordnaren:
 gov-no-receivers = ingen systemägare eller informationssäkerhetssamordnare är tillsatt (systemförvaltaren tar emot)
@@ -169,6 +182,7 @@ audit_action-governance-role_end = Förvaltningsroll avslutad
 audit_action-governance-contract_save = Avtal sparat
 audit_action-governance-contract_follow_up = Avtal uppföljt
 audit_action-governance-classification_set = Informationsklassning ändrad
+audit_action-governance-duty_change = Uppgift i årshjulet ändrad
 audit_action-governance-duty_sign_off = Uppgift i årshjulet signerad
 audit_action-governance-incident_report = Incident rapporterad
 audit_action-governance-incident_status = Incidentstatus ändrad

@@ -28,6 +28,7 @@ pub fn register(r: Routes) -> Routes {
             manage(),
             page::classify,
         )
+        .post("/governance/duties/{id}", manage(), page::set_duty)
         // A holder of the duty's role or the system manager: the use case decides.
         .post(
             "/governance/duties/{id}/sign-off",

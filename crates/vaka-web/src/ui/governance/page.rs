@@ -9,7 +9,7 @@ use vaka_domain::governance::{
 };
 use vaka_domain::ids::{ContractId, DutyId, FaultReportId, GovernanceAssignmentId, IncidentId};
 use vaka_service::governance::overview::GovernanceOverview;
-use vaka_service::governance::plan::{ClassificationInput, ContractInput};
+use vaka_service::governance::plan::{ClassificationInput, ContractInput, DutyInput};
 use vaka_service::governance::reports::{FaultInput, FaultStepInput, IncidentInput};
 use vaka_service::governance::roles::RoleInput;
 
@@ -66,6 +66,18 @@ pub struct OccurrenceRow {
     pub form: String,
 }
 
+pub struct DutyRow {
+    pub id: String,
+    pub name: String,
+    pub recurrence: &'static str,
+    pub month: String,
+    pub day: String,
+    pub responsible: &'static str,
+    pub starts_on: String,
+    /// "Månadsvis, dag 10 · Systemförvaltare · från 2026-01-01".
+    pub summary: String,
+}
+
 pub struct StepRow {
     pub status: String,
     pub at: String,
@@ -115,6 +127,8 @@ pub struct GovernancePage {
     pub classes: Vec<ClassRow>,
     pub levels: Vec<(&'static str, String)>,
     pub occurrences: Vec<OccurrenceRow>,
+    pub duties: Vec<DutyRow>,
+    pub recurrences: Vec<(&'static str, String)>,
     pub incidents: Vec<IncidentRow>,
     pub incident_kinds: Vec<(&'static str, String)>,
     pub faults: Vec<FaultRow>,
@@ -310,6 +324,36 @@ fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
             form: format!("sign-{}-{}", x.duty_id, x.due),
         })
         .collect();
+    let duties = o
+        .duties
+        .iter()
+        .map(|d| {
+            let rec = d.schedule.recurrence;
+            DutyRow {
+                id: d.id.to_string(),
+                name: t.code("gov-duty", &d.code),
+                recurrence: rec.code(),
+                month: d.schedule.month.to_string(),
+                day: d.schedule.day.to_string(),
+                responsible: d.responsible.code(),
+                starts_on: d.starts_on.to_string(),
+                summary: t
+                    .message(
+                        &format!("gov-schedule-{}", rec.code()),
+                        &[
+                            ("month", i64::from(d.schedule.month).into()),
+                            ("day", i64::from(d.schedule.day).into()),
+                        ],
+                    )
+                    .into_owned()
+                    + &format!(
+                        " · {} · {}",
+                        role(d.responsible),
+                        period(t, d.starts_on, None)
+                    ),
+            }
+        })
+        .collect();
     let incidents = o
         .incidents
         .iter()
@@ -400,6 +444,11 @@ fn build(t: Tr, o: &GovernanceOverview) -> GovernancePage {
             .map(|l| (l.code(), level_words(t, *l)))
             .collect(),
         occurrences,
+        duties,
+        recurrences: vaka_domain::governance::Recurrence::ALL
+            .iter()
+            .map(|r| (r.code(), t.code("gov-recurrence", r.code())))
+            .collect(),
         incidents,
         incident_kinds: vaka_domain::governance::IncidentKind::ALL
             .iter()
@@ -555,6 +604,22 @@ pub async fn classify(
         "classification",
     )
     .await
+}
+
+pub async fn set_duty(
+    r: Req,
+    Path(id): Path<String>,
+    KeptForm(form, sent): KeptForm<DutyInput>,
+) -> PageResult {
+    let page = PageCtx::for_caller(&r.caller, r.t, "governance");
+    let id: DutyId = crate::page::parse_id(&id, &page)?;
+    let result = r
+        .state
+        .services
+        .set_duty(&r.caller.ctx(), id, form)
+        .await
+        .map_err(ApiError::from);
+    changed(r, result, sent, "gov-ok-duty-changed", "plan").await
 }
 
 #[derive(Debug, Default, Deserialize)]
