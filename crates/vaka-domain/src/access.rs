@@ -61,6 +61,7 @@ impl Role {
         use Permission::{
             ContactsKeep, NoticeAcknowledge, NoticePublish, OutageManage, ReserveListPrint,
         };
+        use Permission::{GovernanceManage, SupplierFaultReport};
         match self {
             Role::SystemAdmin => &[
                 DirectoryRead,
@@ -78,6 +79,7 @@ impl Role {
                 NoticePublish,
                 OutageManage,
                 ContactsKeep,
+                SupplierFaultReport,
             ],
             Role::SystemManager => &[
                 DirectoryRead,
@@ -93,6 +95,8 @@ impl Role {
                 RetentionManage,
                 NoticePublish,
                 OutageManage,
+                GovernanceManage,
+                SupplierFaultReport,
             ],
             Role::NeedsAssessor => &[
                 ClientRead,
@@ -288,6 +292,13 @@ pub enum Permission {
     /// Name and confirm an organisation's contact persons (technical and IT contact): the
     /// provider's own administrator, or the municipality's system administrator.
     ContactsKeep,
+    /// Keep the management plan: assign the management organisation's roles, keep supplier
+    /// contracts and the information classification, and sign off any duty of the activity
+    /// plan (the municipality's system manager).
+    GovernanceManage,
+    /// Report faults to suppliers and follow them up (the municipality's system manager and
+    /// administrator).
+    SupplierFaultReport,
 }
 
 crate::impl_codes!(Permission);

@@ -385,6 +385,42 @@ pub enum AuditAction {
     /// An emergency access ended by its user before its hour was up.
     #[strum(serialize = "client.emergency_access_end")]
     EmergencyAccessEnded,
+    /// The management plan read (roles, contracts, classification, activity plan, reports).
+    #[strum(serialize = "governance.read")]
+    GovernanceRead,
+    /// A user assigned a role of the management organisation.
+    #[strum(serialize = "governance.role_assign")]
+    GovernanceRoleAssigned,
+    /// A governance role assignment ended.
+    #[strum(serialize = "governance.role_end")]
+    GovernanceRoleEnded,
+    /// A supplier contract added or changed.
+    #[strum(serialize = "governance.contract_save")]
+    ContractSaved,
+    /// A contract's yearly follow-up signed off.
+    #[strum(serialize = "governance.contract_follow_up")]
+    ContractFollowedUp,
+    /// An information type's classification set.
+    #[strum(serialize = "governance.classification_set")]
+    ClassificationSet,
+    /// A duty of the activity plan changed (schedule, role, start).
+    #[strum(serialize = "governance.duty_change")]
+    DutyChanged,
+    /// A duty of the activity plan signed off for a due date.
+    #[strum(serialize = "governance.duty_sign_off")]
+    DutySignedOff,
+    /// An incident reported.
+    #[strum(serialize = "governance.incident_report")]
+    IncidentReported,
+    /// An incident report's status moved.
+    #[strum(serialize = "governance.incident_status")]
+    IncidentStatusChanged,
+    /// A fault reported to a supplier.
+    #[strum(serialize = "governance.fault_report")]
+    FaultReported,
+    /// A fault report's status moved (acknowledged, resolved).
+    #[strum(serialize = "governance.fault_update")]
+    FaultUpdated,
 }
 
 crate::impl_codes!(AuditAction);

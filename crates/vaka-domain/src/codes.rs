@@ -98,6 +98,10 @@ mod tests {
     };
     use crate::device::{Dc09KeyStyle, DeviceKind, DeviceStatus, DeviceStep};
     use crate::directory::{AccountStatus, OrganisationKind, ProviderKind, UnitKind};
+    use crate::governance::{
+        FaultStatus, GovernanceRole, IncidentKind, IncidentStatus, InformationType, KlassaLevel,
+        Recurrence,
+    };
     use crate::homecare::payment::PaymentRule;
     use crate::homecare::visit::{
         CorrectionField, CorrectionReason, EvidenceKind, ManualReason, VisitKind,
@@ -179,6 +183,13 @@ mod tests {
                 OutageRoute,
                 OutageStatus,
                 ContactKind,
+                GovernanceRole,
+                KlassaLevel,
+                InformationType,
+                Recurrence,
+                IncidentKind,
+                IncidentStatus,
+                FaultStatus,
             )
         };
     }
@@ -247,6 +258,8 @@ mod tests {
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
             SigningOutcome, NotGivenReason, RecordKind,
             SigningOutcome, NotGivenReason, OutageRoute, OutageStatus, ContactKind,
+            GovernanceRole, KlassaLevel, InformationType, Recurrence, IncidentKind,
+            IncidentStatus, FaultStatus,
         );
     }
 
@@ -335,6 +348,8 @@ Permission NoticeAcknowledge notice_acknowledge
 Permission OutageManage outage_manage
 Permission ReserveListPrint reserve_list_print
 Permission ContactsKeep contacts_keep
+Permission GovernanceManage governance_manage
+Permission SupplierFaultReport supplier_fault_report
 AlarmKind Personal personal
 AlarmKind Fall fall
 AlarmKind Sensor sensor
@@ -508,6 +523,18 @@ AuditAction ContactSet operations.contact_set
 AuditAction ContactConfirmed operations.contact_confirm
 AuditAction EmergencyAccessOpened client.emergency_access
 AuditAction EmergencyAccessEnded client.emergency_access_end
+AuditAction GovernanceRead governance.read
+AuditAction GovernanceRoleAssigned governance.role_assign
+AuditAction GovernanceRoleEnded governance.role_end
+AuditAction ContractSaved governance.contract_save
+AuditAction ContractFollowedUp governance.contract_follow_up
+AuditAction ClassificationSet governance.classification_set
+AuditAction DutyChanged governance.duty_change
+AuditAction DutySignedOff governance.duty_sign_off
+AuditAction IncidentReported governance.incident_report
+AuditAction IncidentStatusChanged governance.incident_status
+AuditAction FaultReported governance.fault_report
+AuditAction FaultUpdated governance.fault_update
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -717,5 +744,38 @@ OutageStatus Open open
 OutageStatus Resolved resolved
 ContactKind Technical technical
 ContactKind It it
+GovernanceRole SystemOwner system_owner
+GovernanceRole SystemManager system_manager
+GovernanceRole SystemAdministrator system_administrator
+GovernanceRole DataProtectionOfficer data_protection_officer
+GovernanceRole InformationSecurityCoordinator information_security_coordinator
+KlassaLevel Negligible negligible
+KlassaLevel Moderate moderate
+KlassaLevel Significant significant
+KlassaLevel Serious serious
+KlassaLevel VerySerious very_serious
+InformationType ClientRegister client_register
+InformationType DecisionsAndConsents decisions_and_consents
+InformationType Supervision supervision
+InformationType Alarms alarms
+InformationType DeviceEvents device_events
+InformationType TechnicalChecks technical_checks
+InformationType Visits visits
+InformationType LockEvents lock_events
+InformationType Signings signings
+InformationType Delegations delegations
+InformationType AuditLog audit_log
+InformationType Directory directory
+Recurrence Monthly monthly
+Recurrence Quarterly quarterly
+Recurrence Yearly yearly
+IncidentKind InformationSecurity information_security
+IncidentKind PatientSafety patient_safety
+IncidentStatus New new
+IncidentStatus Investigating investigating
+IncidentStatus Closed closed
+FaultStatus Reported reported
+FaultStatus Acknowledged acknowledged
+FaultStatus Resolved resolved
 ";
 }

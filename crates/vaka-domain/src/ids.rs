@@ -195,3 +195,28 @@ id_type!(
     /// A report of an unplanned outage.
     OutageReportId
 );
+
+id_type!(
+    /// A user's assignment to a role of the management organisation.
+    GovernanceAssignmentId
+);
+
+id_type!(
+    /// A supplier contract (with its SLA).
+    ContractId
+);
+
+id_type!(
+    /// A recurring duty of the yearly activity plan.
+    DutyId
+);
+
+id_type!(
+    /// An incident report (information security or patient safety).
+    IncidentId
+);
+
+id_type!(
+    /// A fault report to a supplier.
+    FaultReportId
+);

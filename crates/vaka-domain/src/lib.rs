@@ -26,6 +26,7 @@ pub mod directory;
 pub mod emergency_access;
 pub mod error;
 pub mod filters;
+pub mod governance;
 pub mod holidays;
 pub mod homecare;
 pub mod ids;

@@ -562,6 +562,25 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         .collect();
     let tags = crate::demo_tags::seed(services, &principal, &meta, &at_doors).await?;
 
+    // The management plan: its roles, two contracts, the activity plan, an open incident.
+    let reporter = acting("carestaff").await?;
+    crate::demo_governance::seed(
+        services,
+        crate::demo_governance::Seeders {
+            manager: &manager,
+            reporter: &reporter,
+            meta: &meta,
+        },
+        &[
+            ("system_owner", "assessor"),
+            ("system_manager", "manager"),
+            ("system_administrator", "admin"),
+            ("information_security_coordinator", "nurse"),
+        ],
+    )
+    .await
+    .context("the demo's management plan")?;
+
     Ok(DemoCredentials {
         url: url.to_owned(),
         users,

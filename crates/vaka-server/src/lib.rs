@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod demo_delegation;
+pub mod demo_governance;
 pub mod demo_homecare;
 pub mod demo_registry;
 pub mod demo_tags;

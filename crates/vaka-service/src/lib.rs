@@ -17,6 +17,7 @@ pub mod delegation;
 pub mod directory;
 mod door;
 pub mod error;
+pub mod governance;
 pub mod homecare;
 pub mod keys;
 pub mod operations;

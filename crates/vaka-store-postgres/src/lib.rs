@@ -91,6 +91,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/emergency.rs");
     }
+    mod governance {
+        use super::*;
+        include!("../../vaka-store/sql/governance.rs");
+    }
 }
 
 use shared::Handle;

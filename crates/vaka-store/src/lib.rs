@@ -15,6 +15,7 @@
 pub mod app_devices;
 pub mod delegation;
 pub mod emergency;
+pub mod governance;
 pub mod homecare;
 pub mod operations;
 pub mod records;
@@ -37,6 +38,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
 pub use emergency::{EmergencyRead, EmergencyWrite};
+pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
@@ -207,6 +209,7 @@ pub trait ReadTx:
     + RetentionRead
     + OperationsRead
     + EmergencyRead
+    + GovernanceRead
     + Send
 {
 }
@@ -227,6 +230,7 @@ impl<T> ReadTx for T where
         + RetentionRead
         + OperationsRead
         + EmergencyRead
+        + GovernanceRead
         + Send
         + ?Sized
 {
@@ -256,6 +260,7 @@ pub trait WriteTx:
     + RetentionWrite
     + OperationsWrite
     + EmergencyWrite
+    + GovernanceWrite
 {
 }
 
@@ -274,6 +279,7 @@ impl<T> WriteTx for T where
         + RetentionWrite
         + OperationsWrite
         + EmergencyWrite
+        + GovernanceWrite
         + ?Sized
 {
 }

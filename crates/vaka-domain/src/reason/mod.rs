@@ -13,6 +13,7 @@ mod client_log;
 mod delegation;
 mod device;
 mod directory;
+mod governance;
 mod homecare;
 mod import;
 mod input;
@@ -30,6 +31,7 @@ pub use client_log::ClientLogReason;
 pub use delegation::DelegationReason;
 pub use device::DeviceReason;
 pub use directory::DirectoryReason;
+pub use governance::GovernanceReason;
 pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
@@ -173,6 +175,7 @@ pub enum Reason {
     Retention(RetentionReason),
     ClientLog(ClientLogReason),
     Operations(OperationsReason),
+    Governance(GovernanceReason),
 }
 
 macro_rules! each_area {
@@ -194,6 +197,7 @@ macro_rules! each_area {
             Reason::Retention($r) => $e,
             Reason::ClientLog($r) => $e,
             Reason::Operations($r) => $e,
+            Reason::Governance($r) => $e,
         }
     };
 }
@@ -228,6 +232,7 @@ impl Reason {
             RetentionReason::IDS,
             ClientLogReason::IDS,
             OperationsReason::IDS,
+            GovernanceReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -98,6 +98,10 @@ const NOTICE_ACK: &[Role] = &[ProviderAdmin];
 const CONTACTS_KEEP: &[Role] = &[SystemAdmin, ProviderAdmin];
 /// Printing a unit's reserve list (the clients on it are those in reach, not refused).
 const RESERVE_LIST: &[Role] = &[UnitManager, NightPatrol];
+/// Keeping the management plan: the municipality's system manager.
+const GOVERNANCE: &[Role] = &[SystemManager];
+/// Fault reports to suppliers: the municipality's system manager and administrator.
+const FAULT_REPORT: &[Role] = &[SystemAdmin, SystemManager];
 const EVERYONE: &[Role] = &[
     SystemAdmin,
     SystemManager,
@@ -824,6 +828,58 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
         (
             (g.clone(), "/audit/export.csv"),
             (AUDIT_EXPORT, Target::None),
+        ),
+        // The management plan. A record of the path is unknown here (404 for those the route
+        // lets in); an empty form is refused as incomplete (422). Signing off a duty and
+        // stepping an incident are decided by the use case after the record is found.
+        ((g.clone(), "/governance"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/governance/roles"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/roles/{id}/end"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/contracts"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/contracts/{id}"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/contracts/{id}/follow-up"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/classification/{type}"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/duties/{id}"),
+            (GOVERNANCE, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/duties/{id}/sign-off"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/governance/incidents"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/governance/incidents/{id}/step"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/governance/faults"),
+            (FAULT_REPORT, Target::Everything),
+        ),
+        (
+            (p.clone(), "/governance/faults/{id}/step"),
+            (FAULT_REPORT, Target::Everything),
         ),
     ])
 }

@@ -23,6 +23,7 @@ mod delegation;
 mod delegation_store;
 mod directory;
 mod emergency_access;
+mod governance;
 mod import;
 mod lists;
 mod locks;

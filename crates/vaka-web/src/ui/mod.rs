@@ -10,6 +10,7 @@ pub mod audit;
 pub mod client_log;
 pub mod delegation;
 pub mod directory;
+pub mod governance;
 pub mod homecare;
 pub mod keys;
 pub mod operations;
@@ -39,5 +40,6 @@ pub fn register(r: Routes) -> Routes {
     let r = retention::register(r);
     let r = client_log::register(r);
     let r = operations::register(r);
+    let r = governance::register(r);
     staffapp::register(r)
 }

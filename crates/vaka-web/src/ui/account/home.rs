@@ -38,6 +38,9 @@ pub struct HomePage {
     pub lapses: Vec<(vaka_domain::ids::ClientId, String, String)>,
     /// The viewer records home-care visits: a link to the staff app (`/app`).
     pub staff_app: bool,
+    /// The management plan's items for the viewer: (kind `overdue`/`reminder`/`incident`,
+    /// the anchor on `/governance`, the line).
+    pub governance: Vec<(&'static str, &'static str, String)>,
 }
 
 /// One line of the work list: how many things of a kind wait, and the page where they are
@@ -300,6 +303,7 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             )
         })
         .collect();
+    let governance = governance_lines(&state, &caller, t).await.or_page(&page)?;
     let alerts = state
         .services
         .supervisor_alerts(&caller.ctx())
@@ -324,10 +328,70 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             consents,
             alerts,
             lapses,
+            governance,
             staff_app: crate::ui::staffapp::has_visits(&caller.principal),
             page,
         },
     ))
+}
+
+/// A contract's reminder, worded.
+pub fn reminder(t: Tr, r: vaka_domain::governance::ContractReminder) -> String {
+    match r {
+        vaka_domain::governance::ContractReminder::Notice(d) => t
+            .message("gov-reminder-notice", &[("date", d.to_string().into())])
+            .into_owned(),
+        vaka_domain::governance::ContractReminder::FollowUp(d) => t
+            .message("gov-reminder-follow-up", &[("date", d.to_string().into())])
+            .into_owned(),
+    }
+}
+
+/// What waits for the viewer in the management plan: overdue duties, contract reminders and
+/// open incidents (`vaka_service::governance::overview`).
+async fn governance_lines(
+    state: &AppState,
+    caller: &Caller,
+    t: Tr,
+) -> Result<Vec<(&'static str, &'static str, String)>, vaka_service::ServiceError> {
+    let a = state.services.governance_attention(&caller.ctx()).await?;
+    let mut out = Vec::new();
+    for o in a.overdue {
+        out.push((
+            "overdue",
+            "plan",
+            t.message(
+                "home-governance-overdue",
+                &[
+                    ("duty", t.code("gov-duty", &o.code).into()),
+                    ("date", o.due.to_string().into()),
+                ],
+            )
+            .into_owned(),
+        ));
+    }
+    for (supplier, r) in a.reminders {
+        out.push((
+            "reminder",
+            "contracts",
+            format!("{supplier}: {}", reminder(t, r)),
+        ));
+    }
+    for i in a.open_incidents {
+        out.push((
+            "incident",
+            "incidents",
+            t.message(
+                "home-governance-incident",
+                &[
+                    ("kind", t.code("gov-incident-kind", i.kind.code()).into()),
+                    ("at", crate::page::local_time(i.reported_at).into()),
+                ],
+            )
+            .into_owned(),
+        ));
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
