@@ -104,6 +104,7 @@ mod tests {
     };
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::keys::{GrantKind, LockEventKind};
+    use crate::log_review::{ReviewKind, ReviewMark, ReviewRule};
     use crate::nfc::TagStrength;
     use crate::operations::contacts::ContactKind;
     use crate::operations::outage::{OutageRoute, OutageStatus};
@@ -179,6 +180,9 @@ mod tests {
                 OutageRoute,
                 OutageStatus,
                 ContactKind,
+                ReviewRule,
+                ReviewMark,
+                ReviewKind,
             )
         };
     }
@@ -247,6 +251,7 @@ mod tests {
             Profession, LicensedAct, CompetenceMethod, Party, RevocationReason, EndCause,
             SigningOutcome, NotGivenReason, RecordKind,
             SigningOutcome, NotGivenReason, OutageRoute, OutageStatus, ContactKind,
+            ReviewRule, ReviewMark, ReviewKind,
         );
     }
 
@@ -506,6 +511,11 @@ AuditAction OutageResolved operations.outage_resolve
 AuditAction ReserveListPrinted operations.reserve_list
 AuditAction ContactSet operations.contact_set
 AuditAction ContactConfirmed operations.contact_confirm
+AuditAction LogReviewCreated log_review.create
+AuditAction LogReviewRead log_review.read
+AuditAction LogReviewMarked log_review.mark
+AuditAction LogReviewSigned log_review.sign
+AuditAction LogReviewEscalated log_review.escalate
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -715,5 +725,17 @@ OutageStatus Open open
 OutageStatus Resolved resolved
 ContactKind Technical technical
 ContactKind It it
+ReviewRule EmergencyAccess emergency_access
+ReviewRule ProtectedIdentity protected_identity
+ReviewRule OutsideUnit outside_unit
+ReviewRule ManyClients many_clients
+ReviewRule UnusualHours unusual_hours
+ReviewRule SameSurname same_surname
+ReviewRule Sample sample
+ReviewRule Requested requested
+ReviewMark Ok ok
+ReviewMark FollowUp follow_up
+ReviewKind Monthly monthly
+ReviewKind OnRequest on_request
 ";
 }

@@ -195,3 +195,8 @@ id_type!(
     /// A report of an unplanned outage.
     OutageReportId
 );
+
+id_type!(
+    /// A log review (loggranskning): a unit's month, or one made on request.
+    LogReviewId
+);

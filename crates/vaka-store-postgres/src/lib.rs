@@ -87,6 +87,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/operations.rs");
     }
+    mod log_review {
+        use super::*;
+        include!("../../vaka-store/sql/log_review.rs");
+    }
 }
 
 use shared::Handle;

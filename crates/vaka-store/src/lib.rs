@@ -15,6 +15,7 @@
 pub mod app_devices;
 pub mod delegation;
 pub mod homecare;
+pub mod log_review;
 pub mod operations;
 pub mod records;
 pub mod retention;
@@ -36,6 +37,7 @@ use vaka_domain::plan::{Pause, SupervisionPlan};
 pub use app_devices::{AppDeviceRead, AppDeviceRecord, AppDeviceRow, AppDeviceWrite};
 pub use delegation::{DelegationRead, DelegationWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
+pub use log_review::{LogReviewRead, LogReviewWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
 pub use retention::{RetentionRead, RetentionWrite};
@@ -204,6 +206,7 @@ pub trait ReadTx:
     + AppDeviceRead
     + RetentionRead
     + OperationsRead
+    + LogReviewRead
     + Send
 {
 }
@@ -223,6 +226,7 @@ impl<T> ReadTx for T where
         + AppDeviceRead
         + RetentionRead
         + OperationsRead
+        + LogReviewRead
         + Send
         + ?Sized
 {
@@ -251,6 +255,7 @@ pub trait WriteTx:
     + AppDeviceWrite
     + RetentionWrite
     + OperationsWrite
+    + LogReviewWrite
 {
 }
 
@@ -268,6 +273,7 @@ impl<T> WriteTx for T where
         + AppDeviceWrite
         + RetentionWrite
         + OperationsWrite
+        + LogReviewWrite
         + ?Sized
 {
 }

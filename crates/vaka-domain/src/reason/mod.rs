@@ -17,6 +17,7 @@ mod homecare;
 mod import;
 mod input;
 mod key;
+mod log_review;
 mod operations;
 mod registry;
 mod retention;
@@ -34,6 +35,7 @@ pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
+pub use log_review::LogReviewReason;
 pub use operations::OperationsReason;
 pub use registry::RegistryReason;
 pub use retention::RetentionReason;
@@ -173,6 +175,7 @@ pub enum Reason {
     Retention(RetentionReason),
     ClientLog(ClientLogReason),
     Operations(OperationsReason),
+    LogReview(LogReviewReason),
 }
 
 macro_rules! each_area {
@@ -194,6 +197,7 @@ macro_rules! each_area {
             Reason::Retention($r) => $e,
             Reason::ClientLog($r) => $e,
             Reason::Operations($r) => $e,
+            Reason::LogReview($r) => $e,
         }
     };
 }
@@ -228,6 +232,7 @@ impl Reason {
             RetentionReason::IDS,
             ClientLogReason::IDS,
             OperationsReason::IDS,
+            LogReviewReason::IDS,
         ]
         .into_iter()
         .flatten()

@@ -25,6 +25,7 @@ mod directory;
 mod import;
 mod lists;
 mod locks;
+mod log_review;
 mod login;
 mod missed_signings;
 mod night;

@@ -93,6 +93,10 @@ macro_rules! locale_files {
                 "operations.ftl",
                 include_str!(concat!("../../locales/", $lang, "/operations.ftl")),
             ),
+            (
+                "log_review.ftl",
+                include_str!(concat!("../../locales/", $lang, "/log_review.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -109,6 +113,7 @@ macro_rules! locale_files {
             reasons!($lang, "retention"),
             reasons!($lang, "client_log"),
             reasons!($lang, "operations"),
+            reasons!($lang, "log_review"),
         ]
     };
 }
@@ -123,8 +128,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 27] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 27] = locale_files!("en");
+const SV_FILES: [(&str, &str); 29] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 29] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

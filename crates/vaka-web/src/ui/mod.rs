@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod directory;
 pub mod homecare;
 pub mod keys;
+pub mod log_review;
 pub mod operations;
 pub mod patrol;
 pub mod registry;
@@ -39,5 +40,6 @@ pub fn register(r: Routes) -> Routes {
     let r = retention::register(r);
     let r = client_log::register(r);
     let r = operations::register(r);
+    let r = log_review::register(r);
     staffapp::register(r)
 }
