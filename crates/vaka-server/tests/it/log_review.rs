@@ -16,6 +16,7 @@ use vaka_service::admin::CliAccount;
 use vaka_service::directory::RoleInput;
 use vaka_service::log_review::{ReviewSummary, ReviewView};
 use vaka_service::{Ctx, RequestMeta};
+use vaka_store::DirectoryRead;
 
 use crate::db_tests;
 use crate::support::{TestApp, logged_in};
@@ -26,6 +27,7 @@ db_tests!(
     the_unit_manager_completes_the_month_with_one_follow_up,
     reviews_on_request_name_a_user_or_a_client_and_a_reason,
     an_overdue_review_is_escalated_once_to_the_system_manager,
+    the_demos_unit_manager_has_last_months_review_with_every_rule,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -603,4 +605,48 @@ async fn an_overdue_review_is_escalated_once_to_the_system_manager(app: TestApp)
     let list = app.get("/log-review", &um).await;
     list.assert_has("data-state=\"overdue\"");
     list.assert_has("Eskalerad 2026-11-16 07:00");
+}
+
+/// `vaka demo` seeds last month's history of Hemtjänst Centrum through the appender and makes
+/// the month's review for its manager: each rule picks at least one entry, the chain verifies.
+async fn the_demos_unit_manager_has_last_months_review_with_every_rule(app: TestApp) {
+    vaka_server::demo::seed(&app.services, "http://127.0.0.1:9")
+        .await
+        .unwrap();
+    let eva = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.get_user_by_username("unitmanager")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let reviews = summaries(&app, eva).await;
+    let centrum = reviews
+        .iter()
+        .find(|r| r.unit == "Hemtjänst Centrum" && r.kind == ReviewKind::Monthly)
+        .expect("Centrum's review");
+    assert!(centrum.may_review);
+    assert!(!centrum.overdue);
+    let v = view(&app, eva, centrum.id).await;
+    for rule in [
+        ReviewRule::EmergencyAccess,
+        ReviewRule::ProtectedIdentity,
+        ReviewRule::OutsideUnit,
+        ReviewRule::ManyClients,
+        ReviewRule::UnusualHours,
+        ReviewRule::SameSurname,
+        ReviewRule::Sample,
+    ] {
+        assert!(
+            v.entries.iter().any(|e| e.rules.contains(&rule)),
+            "{rule:?}: {:?}",
+            v.entries
+        );
+    }
+    assert!(v.entries.len() < 60, "{}", v.entries.len());
+    assert!(matches!(
+        app.services.verify_audit().await.unwrap(),
+        vaka_service::audit::Verification::Intact { .. }
+    ));
 }
