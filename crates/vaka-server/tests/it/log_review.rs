@@ -16,7 +16,6 @@ use vaka_service::admin::CliAccount;
 use vaka_service::directory::RoleInput;
 use vaka_service::log_review::{ReviewSummary, ReviewView};
 use vaka_service::{Ctx, RequestMeta};
-use vaka_store::DirectoryRead;
 
 use crate::db_tests;
 use crate::support::{TestApp, logged_in};
