@@ -421,6 +421,22 @@ pub enum AuditAction {
     /// A fault report's status moved (acknowledged, resolved).
     #[strum(serialize = "governance.fault_update")]
     FaultUpdated,
+    /// A log review made: the month's of a unit (the server's job) or one on request (the
+    /// details name the reason and the user or client named).
+    #[strum(serialize = "log_review.create")]
+    LogReviewCreated,
+    /// A log review read: one entry per client it shows (reviewing the log is an access).
+    #[strum(serialize = "log_review.read")]
+    LogReviewRead,
+    /// An entry of a log review marked OK or for follow-up.
+    #[strum(serialize = "log_review.mark")]
+    LogReviewMarked,
+    /// A log review signed off.
+    #[strum(serialize = "log_review.sign")]
+    LogReviewSigned,
+    /// An overdue log review escalated (the details name to whom).
+    #[strum(serialize = "log_review.escalate")]
+    LogReviewEscalated,
 }
 
 crate::impl_codes!(AuditAction);

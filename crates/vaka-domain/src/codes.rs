@@ -108,6 +108,7 @@ mod tests {
     };
     use crate::homecare::{CareTask, GrantPeriod};
     use crate::keys::{GrantKind, LockEventKind};
+    use crate::log_review::{ReviewKind, ReviewMark, ReviewRule};
     use crate::nfc::TagStrength;
     use crate::operations::contacts::ContactKind;
     use crate::operations::outage::{OutageRoute, OutageStatus};
@@ -190,6 +191,9 @@ mod tests {
                 IncidentKind,
                 IncidentStatus,
                 FaultStatus,
+                ReviewRule,
+                ReviewMark,
+                ReviewKind,
             )
         };
     }
@@ -260,6 +264,7 @@ mod tests {
             SigningOutcome, NotGivenReason, OutageRoute, OutageStatus, ContactKind,
             GovernanceRole, KlassaLevel, InformationType, Recurrence, IncidentKind,
             IncidentStatus, FaultStatus,
+            ReviewRule, ReviewMark, ReviewKind,
         );
     }
 
@@ -535,6 +540,11 @@ AuditAction IncidentReported governance.incident_report
 AuditAction IncidentStatusChanged governance.incident_status
 AuditAction FaultReported governance.fault_report
 AuditAction FaultUpdated governance.fault_update
+AuditAction LogReviewCreated log_review.create
+AuditAction LogReviewRead log_review.read
+AuditAction LogReviewMarked log_review.mark
+AuditAction LogReviewSigned log_review.sign
+AuditAction LogReviewEscalated log_review.escalate
 audit::Outcome Success success
 audit::Outcome Denied denied
 audit::Outcome Failure failure
@@ -777,5 +787,17 @@ IncidentStatus Closed closed
 FaultStatus Reported reported
 FaultStatus Acknowledged acknowledged
 FaultStatus Resolved resolved
+ReviewRule EmergencyAccess emergency_access
+ReviewRule ProtectedIdentity protected_identity
+ReviewRule OutsideUnit outside_unit
+ReviewRule ManyClients many_clients
+ReviewRule UnusualHours unusual_hours
+ReviewRule SameSurname same_surname
+ReviewRule Sample sample
+ReviewRule Requested requested
+ReviewMark Ok ok
+ReviewMark FollowUp follow_up
+ReviewKind Monthly monthly
+ReviewKind OnRequest on_request
 ";
 }

@@ -220,3 +220,8 @@ id_type!(
     /// A fault report to a supplier.
     FaultReportId
 );
+
+id_type!(
+    /// A log review (loggranskning): a unit's month, or one made on request.
+    LogReviewId
+);

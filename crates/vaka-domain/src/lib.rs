@@ -31,6 +31,7 @@ pub mod holidays;
 pub mod homecare;
 pub mod ids;
 pub mod keys;
+pub mod log_review;
 pub mod nfc;
 pub mod operations;
 pub mod personnummer;

@@ -580,6 +580,23 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
     )
     .await
     .context("the demo's management plan")?;
+    // Log review: last month's access history of Hemtjänst Centrum, a handful of entries
+    // tripping each rule, and the month's review for its manager.
+    let reader = async |name: &str| crate::demo_log_review::reader(services, worker(name)?).await;
+    let readers = crate::demo_log_review::Readers {
+        care: [reader("carestaff").await?, reader("carestaff2").await?],
+        night: reader("nightpatrol").await?,
+        other_unit: reader("lovstaff").await?,
+        emergency: reader("lovnurse").await?,
+    };
+    crate::demo_log_review::seed(
+        services,
+        &Ctx::new(&unit_manager, &meta),
+        units[1],
+        &readers,
+    )
+    .await
+    .context("the demo's log review")?;
 
     Ok(DemoCredentials {
         url: url.to_owned(),

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_delegation;
 pub mod demo_governance;
 pub mod demo_homecare;
+pub mod demo_log_review;
 pub mod demo_registry;
 pub mod demo_tags;
 pub mod files;

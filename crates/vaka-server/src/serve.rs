@@ -222,6 +222,23 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                     }
                 });
             }
+            // Every hour (and at start): last month's log reviews made once the month is
+            // over, overdue ones escalated. Both are idempotent; a unit's month is read on a
+            // read connection, so the night's rounds are not held up.
+            if round.is_multiple_of(120) {
+                let services = services.clone();
+                tokio::spawn(async move {
+                    match services.log_review_job().await {
+                        Ok(r) if r.created + r.escalated > 0 => tracing::info!(
+                            created = r.created,
+                            escalated = r.escalated,
+                            "log reviews made or escalated"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "the log review job failed"),
+                    }
+                });
+            }
             round = round.wrapping_add(1);
             match services.advance_tasks(&online).await {
                 Ok(r) if r.moved > 0 => {

@@ -20,6 +20,7 @@ pub mod error;
 pub mod governance;
 pub mod homecare;
 pub mod keys;
+pub mod log_review;
 pub mod operations;
 pub mod registry;
 pub mod retention;
@@ -72,6 +73,8 @@ pub struct ServiceConfig {
     pub homecare: homecare::HomecareSettings,
     /// Operating routines: the downtime window and lead time, IT's office hours.
     pub operations: operations::OperationsSettings,
+    /// Log review: the sample size, the rules' thresholds, the due day.
+    pub log_review: vaka_domain::log_review::ReviewSettings,
 }
 
 impl Default for ServiceConfig {
@@ -87,6 +90,7 @@ impl Default for ServiceConfig {
             alarms: alarms::AlarmSettings::default(),
             homecare: homecare::HomecareSettings::default(),
             operations: operations::OperationsSettings::default(),
+            log_review: vaka_domain::log_review::ReviewSettings::default(),
         }
     }
 }

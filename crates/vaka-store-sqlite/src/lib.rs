@@ -100,6 +100,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/governance.rs");
     }
+    mod log_review {
+        use super::*;
+        include!("../../vaka-store/sql/log_review.rs");
+    }
 }
 
 use shared::Handle;

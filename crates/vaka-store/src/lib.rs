@@ -17,6 +17,7 @@ pub mod delegation;
 pub mod emergency;
 pub mod governance;
 pub mod homecare;
+pub mod log_review;
 pub mod operations;
 pub mod records;
 pub mod retention;
@@ -40,6 +41,7 @@ pub use delegation::{DelegationRead, DelegationWrite};
 pub use emergency::{EmergencyRead, EmergencyWrite};
 pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
+pub use log_review::{LogReviewRead, LogReviewWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
 pub use retention::{RetentionRead, RetentionWrite};
@@ -210,6 +212,7 @@ pub trait ReadTx:
     + OperationsRead
     + EmergencyRead
     + GovernanceRead
+    + LogReviewRead
     + Send
 {
 }
@@ -231,6 +234,7 @@ impl<T> ReadTx for T where
         + OperationsRead
         + EmergencyRead
         + GovernanceRead
+        + LogReviewRead
         + Send
         + ?Sized
 {
@@ -261,6 +265,7 @@ pub trait WriteTx:
     + OperationsWrite
     + EmergencyWrite
     + GovernanceWrite
+    + LogReviewWrite
 {
 }
 
@@ -280,6 +285,7 @@ impl<T> WriteTx for T where
         + OperationsWrite
         + EmergencyWrite
         + GovernanceWrite
+        + LogReviewWrite
         + ?Sized
 {
 }

@@ -18,6 +18,7 @@ mod homecare;
 mod import;
 mod input;
 mod key;
+mod log_review;
 mod operations;
 mod registry;
 mod retention;
@@ -36,6 +37,7 @@ pub use homecare::HomecareReason;
 pub use import::{ImportColumn, ImportReason};
 pub use input::InputReason;
 pub use key::KeyReason;
+pub use log_review::LogReviewReason;
 pub use operations::OperationsReason;
 pub use registry::RegistryReason;
 pub use retention::RetentionReason;
@@ -176,6 +178,7 @@ pub enum Reason {
     ClientLog(ClientLogReason),
     Operations(OperationsReason),
     Governance(GovernanceReason),
+    LogReview(LogReviewReason),
 }
 
 macro_rules! each_area {
@@ -198,6 +201,7 @@ macro_rules! each_area {
             Reason::ClientLog($r) => $e,
             Reason::Operations($r) => $e,
             Reason::Governance($r) => $e,
+            Reason::LogReview($r) => $e,
         }
     };
 }
@@ -233,6 +237,7 @@ impl Reason {
             ClientLogReason::IDS,
             OperationsReason::IDS,
             GovernanceReason::IDS,
+            LogReviewReason::IDS,
         ]
         .into_iter()
         .flatten()

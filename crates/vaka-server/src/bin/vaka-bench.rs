@@ -33,6 +33,12 @@
 //!   evening: first the scan that calls the nurse and the unit manager for each of the 50,000
 //!   missed occasions at once, then `runs` scans that find them all called (what the job does
 //!   every 30 s), with min/median/max.
+//! - `vaka-bench log-review [--database URL] --entries 10000000 --months 60` imports 6,000
+//!   clients in six units with ten care workers each, appends `entries` access entries spread
+//!   evenly over the `months` before December 2026 (each worker reading mostly their own
+//!   unit's clients; a few flagged protected or emergency), then times the job that makes
+//!   November's review of every unit (the candidates read along the log's time index, the
+//!   rules, the sample, the review written), unit by unit.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -133,6 +139,17 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         requests: usize,
     },
+    /// Fill the audit log with a few years of access entries and time the monthly log review.
+    LogReview {
+        /// A fresh database; by default a new SQLite file in a temporary directory.
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 10_000_000)]
+        entries: u64,
+        /// Months of history the entries spread over (the last one is November 2026).
+        #[arg(long, default_value_t = 60)]
+        months: u64,
+    },
     /// Give clients home care and time the staff app's outbox sync.
     SyncVisits {
         /// A fresh database; by default a new SQLite file in a temporary directory.
@@ -218,6 +235,20 @@ async fn main() -> anyhow::Result<()> {
             );
             let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
             bench.missed_signings(prescriptions, runs).await?;
+            bench.close().await;
+            Ok(())
+        }
+        Command::LogReview {
+            database,
+            entries,
+            months,
+        } => {
+            // 2 December: November is over and its reviews are due.
+            let clock = vaka_domain::clock::ManualClock::new(
+                "2026-12-02T06:00:00Z".parse().context("a time")?,
+            );
+            let bench = Bench::open_with_clock(database, Arc::new(clock)).await?;
+            bench.log_review(entries, months).await?;
             bench.close().await;
             Ok(())
         }
@@ -1778,6 +1809,125 @@ impl Bench {
             ms(took.first()),
             ms(took.get(took.len() / 2)),
             ms(took.last())
+        );
+        Ok(())
+    }
+
+    /// Fills the log with `entries` access entries over `months` months, then times the monthly
+    /// log review of every unit (see the module docs).
+    async fn log_review(&self, entries: u64, months: u64) -> anyhow::Result<()> {
+        self.import(&client_csv(6_000)).await?;
+        let meta = RequestMeta::default();
+        let admin = Ctx::new(&self.admin, &meta);
+        let mut clients: std::collections::HashMap<UnitId, Vec<ClientId>> =
+            std::collections::HashMap::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .services
+                .list_clients_page(&admin, None, offset, 500)
+                .await?;
+            if page.items.is_empty() {
+                break;
+            }
+            offset += i64::try_from(page.items.len()).unwrap_or(500);
+            for c in page.items {
+                if let Some(u) = c.unit_id {
+                    clients.entry(u).or_default().push(c.id);
+                }
+            }
+        }
+        let mut workers = Vec::new();
+        for (i, (org, unit)) in self.units.iter().enumerate() {
+            for k in 0..10 {
+                let p = bench_user(
+                    &self.services,
+                    &format!("bench.w{i}.{k}"),
+                    Role::CareStaff,
+                    *org,
+                    Some(*unit),
+                )
+                .await?;
+                workers.push((p.user_id, p.username.clone(), *org, *unit));
+            }
+        }
+        let end: jiff::Timestamp = "2026-12-01T00:00:00+01:00".parse().context("a time")?;
+        let span_us = i64::try_from(months).unwrap_or(60) * 30 * 24 * 3_600 * 1_000_000;
+        let start = end
+            .checked_sub(jiff::SignedDuration::from_micros(span_us))
+            .context("a start")?;
+        let step = span_us / i64::try_from(entries.max(1)).unwrap_or(1);
+        let all: Vec<ClientId> = clients.values().flatten().copied().collect();
+        let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+        let started = Instant::now();
+        let batch = 20_000u64;
+        let mut done = 0u64;
+        while done < entries {
+            let n = batch.min(entries - done);
+            let mut list = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+            for i in 0..n {
+                let k = done + i;
+                let at = start
+                    .checked_add(jiff::SignedDuration::from_micros(
+                        step * i64::try_from(k).unwrap_or(0),
+                    ))
+                    .context("a time")?;
+                let w = &workers[usize::try_from(rng.below(workers.len() as u64)).unwrap_or(0)];
+                let own = clients.get(&w.3).map_or(&all, |v| v);
+                let client = if rng.below(100) < 98 {
+                    own[usize::try_from(rng.below(own.len() as u64)).unwrap_or(0)]
+                } else {
+                    all[usize::try_from(rng.below(all.len() as u64)).unwrap_or(0)]
+                };
+                let mut e = NewAuditEntry::new(
+                    at,
+                    Actor {
+                        user_id: Some(w.0),
+                        username: Some(w.1.clone()),
+                        role: Some(Role::CareStaff),
+                        organisation_id: Some(w.2),
+                        unit_id: Some(w.3),
+                        credential: Some("session:bench".into()),
+                    },
+                    AuditAction::ClientRead,
+                    Outcome::Success,
+                )
+                .client(client);
+                e.care_context = Some("homecare".into());
+                e.request_id = Some(format!("bench-{k}"));
+                e.flags = vaka_domain::audit::AuditFlags {
+                    protected_identity: rng.below(1_000) == 0,
+                    emergency_access: rng.below(10_000) == 0,
+                };
+                list.push(e);
+            }
+            let tx = self.store.begin().await?;
+            tx.commit(&list).await.context("append")?;
+            done += n;
+            eprint!("\r{done}/{entries} entries");
+        }
+        eprintln!(
+            "\nappended {entries} entries in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let made = self.services.create_monthly_log_reviews().await?;
+        let total = started.elapsed();
+        let m = ServiceConfig::default().log_review;
+        println!(
+            "log review of November over {entries} entries: {made} unit reviews in {:.3} s \
+             ({:.3} s a unit); sample {} + rules (at most {} each)",
+            total.as_secs_f64(),
+            total.as_secs_f64() / made.max(1) as f64,
+            m.sample_size,
+            m.max_per_rule,
+        );
+        // Again: every review exists, nothing is read.
+        let started = Instant::now();
+        let again = self.services.create_monthly_log_reviews().await?;
+        println!(
+            "the job again: {again} made in {:.3} s",
+            started.elapsed().as_secs_f64()
         );
         Ok(())
     }

@@ -790,6 +790,22 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (ADMIN, Target::B),
         ),
         ((g.clone(), "/audit"), (AUDIT_READ, Target::None)),
+        // Log review: the list is filtered by scope; a review of the path is unknown here (404
+        // for those the route lets in).
+        ((g.clone(), "/log-review"), (AUDIT_READ, Target::None)),
+        (
+            (p.clone(), "/log-review/requests"),
+            (AUDIT_READ, Target::None),
+        ),
+        ((g.clone(), "/log-review/{id}"), (AUDIT_READ, Target::None)),
+        (
+            (p.clone(), "/log-review/{id}/entries/{seq}"),
+            (AUDIT_READ, Target::None),
+        ),
+        (
+            (p.clone(), "/log-review/{id}/sign"),
+            (AUDIT_READ, Target::None),
+        ),
         // Operating routines. A notice or report of the path is unknown here (404 for those
         // the route lets in); an empty form is refused as incomplete (422).
         ((g.clone(), "/operations"), (EVERYONE, Target::None)),
@@ -1142,6 +1158,16 @@ fn request(
             None,
             s(&[("identity", "19121212-1212"), ("reason", "Akut")]),
         ),
+        ("POST", "/log-review/requests") => (
+            None,
+            s(&[
+                ("username", "b_victim"),
+                ("reason", "Misstanke om otillåten läsning"),
+                ("from", "2026-11-01"),
+                ("to", "2026-11-22"),
+            ]),
+        ),
+        ("POST", "/log-review/{id}/entries/{seq}") => (None, s(&[("mark", "ok")])),
         ("POST", "/retention/holds") => (
             None,
             s(&[

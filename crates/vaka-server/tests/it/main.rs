@@ -27,6 +27,7 @@ mod governance;
 mod import;
 mod lists;
 mod locks;
+mod log_review;
 mod login;
 mod missed_signings;
 mod night;

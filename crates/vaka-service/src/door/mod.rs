@@ -565,6 +565,16 @@ impl Door {
         self.append_alone(entry).await
     }
 
+    /// Writes entries of the past through the group commit, chained like any other (`vaka
+    /// demo`'s history); returns once they are committed.
+    pub(crate) async fn audit_history(&self, entries: Vec<NewAuditEntry>) -> ServiceResult<()> {
+        let _open = self.enter().await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.append_committed(entries).await
+    }
+
     /// [`Self::audit_alone`] inside a unit of work that is already in.
     async fn append_alone(&self, entry: NewAuditEntry) -> ServiceResult<()> {
         self.append_committed(vec![entry]).await

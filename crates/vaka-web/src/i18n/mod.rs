@@ -97,6 +97,10 @@ macro_rules! locale_files {
                 "governance.ftl",
                 include_str!(concat!("../../locales/", $lang, "/governance.ftl")),
             ),
+            (
+                "log_review.ftl",
+                include_str!(concat!("../../locales/", $lang, "/log_review.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -114,6 +118,7 @@ macro_rules! locale_files {
             reasons!($lang, "client_log"),
             reasons!($lang, "operations"),
             reasons!($lang, "governance"),
+            reasons!($lang, "log_review"),
         ]
     };
 }
@@ -128,8 +133,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 29] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 29] = locale_files!("en");
+const SV_FILES: [(&str, &str); 31] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 31] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod governance;
 pub mod homecare;
 pub mod keys;
+pub mod log_review;
 pub mod operations;
 pub mod patrol;
 pub mod registry;
@@ -41,5 +42,6 @@ pub fn register(r: Routes) -> Routes {
     let r = client_log::register(r);
     let r = operations::register(r);
     let r = governance::register(r);
+    let r = log_review::register(r);
     staffapp::register(r)
 }

@@ -36,6 +36,11 @@ pub struct HomePage {
     /// Clients of one's units left without supervision tonight or tomorrow night because their
     /// decision or consent lapsed: (client id, name, "night: why").
     pub lapses: Vec<(vaka_domain::ids::ClientId, String, String)>,
+    /// Log reviews waiting for the viewer (a unit manager's own; the overdue ones escalated to
+    /// the system manager): (review id, unit, "period, due day", overdue).
+    pub log_reviews: Vec<(vaka_domain::ids::LogReviewId, String, String, bool)>,
+    /// Whether the waiting reviews are those escalated (the heading says so).
+    pub log_reviews_escalated: bool,
     /// The viewer records home-care visits: a link to the staff app (`/app`).
     pub staff_app: bool,
     /// The management plan's items for the viewer: (kind `overdue`/`reminder`/`incident`,
@@ -304,6 +309,36 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
         })
         .collect();
     let governance = governance_lines(&state, &caller, t).await.or_page(&page)?;
+    let log_reviews = state
+        .services
+        .log_reviews_waiting(&caller.ctx())
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|r| {
+            let unit = if r.unit.is_empty() {
+                t.t("log-review-on-request").into_owned()
+            } else {
+                r.unit
+            };
+            (
+                r.id,
+                unit,
+                format!(
+                    "{} – {}, {} {}",
+                    r.period_from,
+                    r.period_last,
+                    t.t("log-review-due"),
+                    r.due_on
+                ),
+                r.overdue,
+            )
+        })
+        .collect();
+    let log_reviews_escalated = caller.principal.assignments.iter().any(|a| {
+        a.role.has(vaka_domain::access::Permission::AuditRead)
+            && a.scope() == vaka_domain::access::Scope::Everything
+    });
     let alerts = state
         .services
         .supervisor_alerts(&caller.ctx())
@@ -329,6 +364,8 @@ pub async fn home(Req { state, t, caller }: Req, Query(f): Query<Flash>) -> Page
             alerts,
             lapses,
             governance,
+            log_reviews,
+            log_reviews_escalated,
             staff_app: crate::ui::staffapp::has_visits(&caller.principal),
             page,
         },
