@@ -3,9 +3,10 @@
 //! A run starts with an audited entry naming, per kind, the day before which it removes records
 //! and the number of clients under a legal hold (whose records it leaves), and a row in
 //! `purge_runs`. It then removes each kind's records in batches of at most [`BATCH`] main
-//! records, each batch a transaction of its own, pausing between them as long as the batch held
-//! the writer ([`pace`]), so that a purge of millions of rows never holds the one writer for
-//! long nor more than half the time (the alarm receiver's group commits run in between). It ends with an audited entry of what it removed per kind and table; the same
+//! records, each batch a transaction of its own sized to hold the writer about [`HOLD`], pausing
+//! between them as long as the batch held it ([`pace`]), so that a purge of millions of rows
+//! never holds the one writer for long nor more than half the time (the alarm receiver's group
+//! commits run in between). It ends with an audited entry of what it removed per kind and table; the same
 //! report is kept on the run's row for the preview page. A run stopped half-way (the server
 //! stopped) shows as started and not finished; the next run removes the rest.
 //!
@@ -33,11 +34,28 @@ use crate::door::{Op, Work};
 use crate::registry::stockholm;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
-/// Main records removed per transaction.
-pub const BATCH: i64 = 500;
+/// Main records removed per transaction at most (the batch starts smaller and grows while a
+/// batch holds the writer for less than [`HOLD`]).
+pub const BATCH: i64 = 2_000;
 
-/// Audit entries removed per transaction (each is one row).
-const AUDIT_BATCH: i64 = 5_000;
+/// Audit entries removed per transaction at most (each is one row).
+const AUDIT_BATCH: i64 = 10_000;
+
+/// How long one batch may hold the writer: a group commit of the alarm receiver that queues
+/// behind a batch waits this long at most, so the batch's size follows what the machine does
+/// in this time (halved after a longer batch, doubled after one under half of it).
+const HOLD: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// The next batch's size after one of `size` that held the writer for `held`.
+fn next_size(size: i64, held: std::time::Duration, max: i64) -> i64 {
+    if held > HOLD {
+        (size / 2).max(10)
+    } else if held < HOLD / 2 {
+        (size * 2).min(max)
+    } else {
+        size
+    }
+}
 
 /// The purge's share of the one writer: after a batch that held it for `d`, the purge waits
 /// `d` (at least 2 ms, at most a second) before the next, so that the alarm receiver's group
@@ -263,15 +281,17 @@ impl Services {
             }
             // The audit log's own rows beside it (emergency accesses) go only when it is purged.
             if skipped.is_none() {
+                let mut size = 100;
                 loop {
                     let started = std::time::Instant::now();
                     let batch = self
                         .door
                         .change(op(), async |w| {
-                            Ok(w.purge_batch(row.kind, cut, BATCH).await?)
+                            Ok(w.purge_batch(row.kind, cut, size).await?)
                         })
                         .await?;
                     let held = started.elapsed();
+                    size = next_size(size, held, BATCH);
                     let n: u64 = batch.iter().map(|r| r.rows).sum();
                     for r in batch {
                         *removed.entry(r.table.to_owned()).or_insert(0) += r.rows;
@@ -352,19 +372,20 @@ impl Services {
             return Ok(0);
         };
         let mut total = 0;
+        let mut size = 500;
         loop {
             let started = std::time::Instant::now();
             let n = self
                 .door
-                .change(op(), async |w| {
-                    Ok(w.purge_audit_batch(upto, AUDIT_BATCH).await?)
-                })
+                .change(op(), async |w| Ok(w.purge_audit_batch(upto, size).await?))
                 .await?;
             total += n;
             if n == 0 {
                 break;
             }
-            pace(started.elapsed()).await;
+            let held = started.elapsed();
+            size = next_size(size, held, AUDIT_BATCH);
+            pace(held).await;
         }
         Ok(total)
     }
@@ -375,5 +396,21 @@ fn cutoff(today: Date, row: &RetentionRow) -> Cutoff {
     Cutoff {
         date: row.purges_before,
         instant: cutoff_instant(today, row.days, &stockholm()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{BATCH, next_size};
+
+    #[test]
+    fn a_batch_grows_while_it_is_quick_and_halves_when_it_holds_the_writer_too_long() {
+        assert_eq!(next_size(100, Duration::from_millis(1), BATCH), 200);
+        assert_eq!(next_size(1_500, Duration::from_millis(1), BATCH), BATCH);
+        assert_eq!(next_size(400, Duration::from_millis(7), BATCH), 400);
+        assert_eq!(next_size(400, Duration::from_millis(30), BATCH), 200);
+        assert_eq!(next_size(12, Duration::from_secs(2), BATCH), 10);
     }
 }
