@@ -495,10 +495,16 @@ impl RetentionWrite for SqlTx {
         limit: i64,
     ) -> StoreResult<Vec<Removed>> {
         let mut removed = Vec::new();
+        // One main table a batch, in order: the next only once the one before has nothing
+        // left (alarm messages no alarm points at are sought only after the alarms are gone;
+        // looking for them first would walk every old message an alarm still holds, each batch).
         for m in mains(kind, cutoff) {
             let ids = self.purgeable_ids(&m, cutoff, limit).await?;
+            if ids.is_empty() {
+                continue;
+            }
             // An alarm's first message goes with it (a message belongs to one alarm at most).
-            let messages: Vec<Uuid> = if m.table == "alarms" && !ids.is_empty() {
+            let messages: Vec<Uuid> = if m.table == "alarms" {
                 let mut q = sqlx::QueryBuilder::<Db>::new(
                     "SELECT message_id FROM alarms WHERE message_id IS NOT NULL AND id IN (",
                 );
@@ -533,6 +539,7 @@ impl RetentionWrite for SqlTx {
                     rows,
                 });
             }
+            break;
         }
         // Rows of few records each (a week's confirmations, a missed occasion's calls): whole,
         // with the first batch.
