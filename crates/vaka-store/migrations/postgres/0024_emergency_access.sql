@@ -13,3 +13,8 @@ CREATE TABLE emergency_access (
 CREATE INDEX emergency_access_user ON emergency_access (user_id, client_id, ends_at);
 CREATE INDEX emergency_access_client ON emergency_access (client_id, opened_at);
 CREATE INDEX emergency_access_ends ON emergency_access (ends_at);
+
+-- Purging an alarm message checks that no alarm still points at it (the foreign key): without an
+-- index on the pointing column each deleted message scanned every alarm (1.5 s for ten messages
+-- among two million alarms, found by scripts/bench purge).
+CREATE INDEX alarms_message ON alarms (message_id);
