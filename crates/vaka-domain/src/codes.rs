@@ -747,7 +747,10 @@ RecordKind Visits visits
 RecordKind LockEvents lock_events
 RecordKind Signings signings
 RecordKind Delegations delegations
+RecordKind LogReviews log_reviews
 RecordKind AuditLog audit_log
+RecordKind EndedClients ended_clients
+RecordKind DeactivatedAccounts deactivated_accounts
 OutageRoute MunicipalIt municipal_it
 OutageRoute NurseOnDuty nurse_on_duty
 OutageStatus Open open

@@ -70,8 +70,23 @@ pub enum RecordKind {
     /// Delegations with their events, counted from their last day; one that signings still
     /// point at is kept with them.
     Delegations,
+    /// The documented log reviews with their marked entries (by the end of the period
+    /// reviewed).
+    LogReviews,
     /// The audit log: who read or changed what (by time).
     AuditLog,
+    /// What is left of a client whose care has ended — the register entry, contacts,
+    /// decisions, orders, consents, plans, pauses and key access — counted from the last
+    /// entry: the client's last change, the last day of their last decision, and the last
+    /// access logged about them. Kept while any other record of the client is (REG-50: not
+    /// while other data on the same person remains), and while a device is with them.
+    EndedClients,
+    /// Deactivated and rejected user accounts, counted from the deactivation: the name,
+    /// e-mail, HSA-id and credentials are replaced by a pseudonym and the sessions, tokens,
+    /// app devices and group memberships removed — the account itself stays, so that records
+    /// kept longer still point at someone. Not while the audit log still holds an entry by the
+    /// account, or a signing, delegation or visit names them (those records must say who).
+    DeactivatedAccounts,
 }
 
 crate::impl_codes!(RecordKind);
@@ -90,8 +105,14 @@ impl RecordKind {
             // Signing lists belong to the patient record: at least 10 years (PDL 3 kap. 17 §);
             // delegation decisions about 10 years after they ended (SIG-02).
             RecordKind::Signings | RecordKind::Delegations => 10 * YEAR_DAYS,
-            // Access logs at least 5 years (HSLF-FS 2016:40, REG-02).
-            RecordKind::AuditLog => 5 * YEAR_DAYS,
+            // Access logs at least 5 years (HSLF-FS 2016:40, REG-02), and the documented
+            // reviews of them as long.
+            RecordKind::AuditLog | RecordKind::LogReviews => 5 * YEAR_DAYS,
+            // Social services files: 5 years after the last entry (REG-50).
+            RecordKind::EndedClients => 5 * YEAR_DAYS,
+            // An account is no longer needed once no kept record names its holder (the purge
+            // checks that); a year after it ended, for questions about its last work.
+            RecordKind::DeactivatedAccounts => 365,
         }
     }
 
@@ -108,13 +129,20 @@ impl RecordKind {
             // Accounting material.
             RecordKind::Visits => 7 * 365,
             RecordKind::Signings | RecordKind::Delegations => 10 * YEAR_DAYS,
-            RecordKind::AuditLog => 5 * YEAR_DAYS,
+            RecordKind::AuditLog | RecordKind::LogReviews | RecordKind::EndedClients => {
+                5 * YEAR_DAYS
+            }
+            // The records that name the holder keep the account whatever this says.
+            RecordKind::DeactivatedAccounts => 31,
         }
     }
 
     /// Whether the kind's records belong to clients, so that a legal hold keeps them.
     pub fn held_by_client(self) -> bool {
-        !matches!(self, RecordKind::TechnicalChecks)
+        !matches!(
+            self,
+            RecordKind::TechnicalChecks | RecordKind::DeactivatedAccounts
+        )
     }
 }
 
@@ -247,6 +275,17 @@ mod tests {
         let e = Retention::new(RecordKind::AuditLog, 4 * 365).unwrap_err();
         assert_eq!(reason_id(&e), Some("retention-below-minimum"));
         assert!(Retention::new(RecordKind::AuditLog, 6 * 365).is_ok());
+    }
+
+    #[test]
+    fn ended_clients_and_log_reviews_are_kept_at_least_five_years() {
+        for k in [RecordKind::EndedClients, RecordKind::LogReviews] {
+            assert!(k.min_days() > 5 * 365, "{k:?}");
+            let e = Retention::new(k, 5 * 365).unwrap_err();
+            assert_eq!(reason_id(&e), Some("retention-below-minimum"));
+        }
+        assert!(Retention::new(RecordKind::DeactivatedAccounts, 31).is_ok());
+        assert!(Retention::new(RecordKind::DeactivatedAccounts, 30).is_err());
     }
 
     #[test]

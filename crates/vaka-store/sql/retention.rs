@@ -27,13 +27,69 @@ enum Bound {
 }
 
 /// One kind's main records: the table, the condition that makes a row purgeable (binding the
-/// cutoff as `$1`), and the column it is ordered by.
+/// cutoff as `$1`, and `second` as `$2` where the condition needs both), and the column it is
+/// ordered by.
 struct Main {
     table: &'static str,
     condition: String,
     order: &'static str,
     bound: Bound,
+    second: Option<Bound>,
 }
+
+/// The tables of a client's other records: while any holds a row of the client, what is left
+/// of the client is kept (REG-50: not while other data on the same person remains).
+const CLIENT_RECORDS: &[&str] = &[
+    "devices",
+    "supervision_tasks",
+    "supervision_lapses",
+    "dispatches",
+    "look_ins",
+    "alarms",
+    "device_events",
+    "visits",
+    "lock_events",
+    "lock_grants",
+    "signings",
+    "delegation_clients",
+    "emergency_access",
+];
+
+/// The condition of an ended client past the cutoff (`$1` the instant, `$2` the day): no
+/// change to the register entry, no decision, prescription, visit plan or pause reaching the
+/// day, no access logged since, no other record left, and no hold.
+fn ended_client() -> String {
+    let mut c = format!(
+        "updated_at < $1 AND {} \
+         AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.client_id = clients.id \
+             AND (COALESCE(d.ended_on, d.valid_to) IS NULL OR COALESCE(d.ended_on, d.valid_to) >= $2)) \
+         AND NOT EXISTS (SELECT 1 FROM prescriptions p WHERE p.client_id = clients.id \
+             AND (COALESCE(p.ended_on, p.end_on) IS NULL OR COALESCE(p.ended_on, p.end_on) >= $2)) \
+         AND NOT EXISTS (SELECT 1 FROM visit_plans vp WHERE vp.client_id = clients.id \
+             AND (COALESCE(vp.ended_on, vp.valid_to) IS NULL OR COALESCE(vp.ended_on, vp.valid_to) >= $2)) \
+         AND NOT EXISTS (SELECT 1 FROM pauses pa WHERE pa.client_id = clients.id AND pa.last_night >= $2) \
+         AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.client_id = clients.id AND a.at >= $1) \
+         AND NOT EXISTS (SELECT 1 FROM log_reviews lr WHERE lr.subject_client_id = clients.id)",
+        not_held("clients.id")
+    );
+    for t in CLIENT_RECORDS {
+        c.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM {t} x WHERE x.client_id = clients.id)"
+        ));
+    }
+    c
+}
+
+/// The condition of a deactivated (or rejected) account past the cutoff and not yet
+/// pseudonymised, that no kept record names: no entry of the audit log by it, no signing,
+/// delegation or visit of its holder.
+const ENDED_ACCOUNT: &str = "pseudonymised_at IS NULL \
+     AND ((status = 'deactivated' AND deactivated_at < $1) OR (status = 'rejected' AND decided_at < $1)) \
+     AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.actor_user_id = users.id) \
+     AND NOT EXISTS (SELECT 1 FROM signings s WHERE s.signer = users.id) \
+     AND NOT EXISTS (SELECT 1 FROM delegations d WHERE d.delegator = users.id) \
+     AND NOT EXISTS (SELECT 1 FROM delegations d WHERE d.recipient = users.id) \
+     AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.worker = users.id)";
 
 /// The main tables of a kind (most have one; lock events have their grants beside them, and
 /// alarms the received messages no alarm points at).
@@ -46,6 +102,7 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
             condition: format!("night < $1 AND {}", not_held("supervision_tasks.client_id")),
             order: "night",
             bound: date,
+            second: None,
         }],
         RecordKind::Alarms => vec![
             Main {
@@ -56,19 +113,19 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
                 ),
                 order: "received_at",
                 bound: instant,
+                second: None,
             },
             Main {
                 table: "alarm_messages",
                 // Those no remaining alarm points at: an alarm is stamped with the time its
                 // first message was received, so only alarms of the same time need a look (those
                 // left because they are open or held); a day's margin for safety.
-                condition: format!(
-                    "received_at < $1 AND id NOT IN (SELECT message_id FROM alarms \
-                     WHERE received_at < {} AND message_id IS NOT NULL)",
-                    "$2"
-                ),
+                condition: "received_at < $1 AND id NOT IN (SELECT message_id FROM alarms \
+                     WHERE received_at < $2 AND message_id IS NOT NULL)"
+                    .into(),
                 order: "received_at",
                 bound: instant,
+                second: Some(Bound::Instant(margin(cutoff))),
             },
         ],
         RecordKind::DeviceEvents => vec![Main {
@@ -76,18 +133,21 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
             condition: format!("at < $1 AND {}", not_held("device_events.client_id")),
             order: "at",
             bound: instant,
+            second: None,
         }],
         RecordKind::TechnicalChecks => vec![Main {
             table: "technical_checks",
             condition: "due_at < $1".into(),
             order: "due_at",
             bound: instant,
+            second: None,
         }],
         RecordKind::Visits => vec![Main {
             table: "visits",
             condition: format!("visit_date < $1 AND {}", not_held("visits.client_id")),
             order: "visit_date",
             bound: date,
+            second: None,
         }],
         RecordKind::LockEvents => vec![
             Main {
@@ -95,12 +155,14 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
                 condition: format!("at < $1 AND {}", not_held("lock_events.client_id")),
                 order: "at",
                 bound: instant,
+                second: None,
             },
             Main {
                 table: "lock_grants",
                 condition: format!("expires < $1 AND {}", not_held("lock_grants.client_id")),
                 order: "expires",
                 bound: instant,
+                second: None,
             },
         ],
         RecordKind::Signings => vec![Main {
@@ -108,6 +170,7 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
             condition: format!("occasion_date < $1 AND {}", not_held("signings.client_id")),
             order: "occasion_date",
             bound: date,
+            second: None,
         }],
         RecordKind::Delegations => vec![Main {
             table: "delegations",
@@ -119,6 +182,32 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
                 .into(),
             order: "valid_to",
             bound: date,
+            second: None,
+        }],
+        RecordKind::LogReviews => vec![Main {
+            table: "log_reviews",
+            condition: format!(
+                "period_to < $1 AND {}",
+                not_held("log_reviews.subject_client_id")
+            ),
+            order: "period_to",
+            bound: date,
+            second: None,
+        }],
+        RecordKind::EndedClients => vec![Main {
+            table: "clients",
+            condition: ended_client(),
+            order: "updated_at",
+            bound: instant,
+            second: Some(date),
+        }],
+        // Pseudonymised, not removed (see `purge_batch`).
+        RecordKind::DeactivatedAccounts => vec![Main {
+            table: "users",
+            condition: ENDED_ACCOUNT.into(),
+            order: "id",
+            bound: instant,
+            second: None,
         }],
         // The audit log itself is purged by its own steps (an anchor first); these are the
         // rows kept beside it: the emergency accesses whose entries it holds.
@@ -130,6 +219,7 @@ fn mains(kind: RecordKind, cutoff: Cutoff) -> Vec<Main> {
             ),
             order: "ends_at",
             bound: instant,
+            second: None,
         }],
     }
 }
@@ -148,6 +238,45 @@ fn children(table: &str) -> &'static [(&'static str, &'static str)] {
         "delegations" => &[
             ("delegation_clients", "delegation_id"),
             ("delegation_events", "delegation_id"),
+        ],
+        "log_reviews" => &[("log_review_entries", "review_id")],
+        // What is left of an ended client (the rows of orders and visit plans before the
+        // decisions they point at; those of prescriptions and decisions in `grandchildren`).
+        "clients" => &[
+            ("prescriptions", "client_id"),
+            ("visit_plans", "client_id"),
+            ("orders", "client_id"),
+            ("decisions", "client_id"),
+            ("consents", "client_id"),
+            ("supervision_plans", "client_id"),
+            ("pauses", "client_id"),
+            ("client_contacts", "client_id"),
+            ("client_access_group", "client_id"),
+            ("client_key_access", "client_id"),
+            ("legal_holds", "client_id"),
+        ],
+        // What a pseudonymised account no longer needs: its ways in and its reach.
+        "users" => &[
+            ("sessions", "user_id"),
+            ("api_tokens", "user_id"),
+            ("recovery_codes", "user_id"),
+            ("app_devices", "user_id"),
+            ("client_access_group", "user_id"),
+            ("client_reach", "user_id"),
+            ("role_assignments", "user_id"),
+        ],
+        _ => &[],
+    }
+}
+
+/// Rows two steps from a main record, deleted before the children they point at:
+/// `(table, column, child table)` — the rows whose `column` names a row of the child table
+/// that belongs to the main record.
+fn grandchildren(table: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    match table {
+        "clients" => &[
+            ("escalation_calls", "prescription_id", "prescriptions"),
+            ("decision_tasks", "decision_id", "decisions"),
         ],
         _ => &[],
     }
@@ -193,13 +322,66 @@ impl SqlTx {
             .rows_affected())
     }
 
-    /// The ids of at most `limit` purgeable rows of `m`.
-    async fn purgeable_ids(
+    /// `DELETE FROM table WHERE column IN (SELECT id FROM child WHERE client_id IN (ids))`: the
+    /// rows that point at the child rows of the clients `ids`.
+    async fn delete_via(
         &mut self,
-        m: &Main,
-        cutoff: Cutoff,
-        limit: i64,
-    ) -> StoreResult<Vec<Uuid>> {
+        table: &str,
+        column: &str,
+        child: &str,
+        ids: &[Uuid],
+    ) -> StoreResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut q = sqlx::QueryBuilder::<Db>::new(format!(
+            "DELETE FROM {table} WHERE {column} IN (SELECT id FROM {child} WHERE client_id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push("))");
+        Ok(q.build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?
+            .rows_affected())
+    }
+
+    /// Replaces what names the holders of the accounts `ids` by a pseudonym made of the
+    /// account's id: the username, the name, the e-mail (at a domain that never exists), the
+    /// HSA-id and every credential. The
+    /// account stays (records kept longer point at it), marked so that it is never reactivated.
+    async fn pseudonymise_accounts(&mut self, ids: &[Uuid], at: Timestamp) -> StoreResult<u64> {
+        let mut n = 0;
+        for id in ids {
+            let hex = id.simple().to_string();
+            let name = format!("#{}", &hex[..8]);
+            n += sqlx::query(
+                "UPDATE users SET username = $1, display_name = $2, display_name_key = $2,
+                     email = $5, hsa_id = NULL, password_hash = NULL, password_changed_at = NULL,
+                     must_change_password = FALSE, totp_secret = NULL, totp_enabled_at = NULL,
+                     totp_last_step = NULL, failed_logins = 0, locked_until = NULL,
+                     last_login_at = NULL, pseudonymised_at = $3
+                 WHERE id = $4 AND pseudonymised_at IS NULL",
+            )
+            .bind(format!("removed-{hex}"))
+            .bind(name)
+            .bind(DbInstant::new(at))
+            .bind(*id)
+            // A domain that never exists (RFC 2606): mail to it goes nowhere.
+            .bind(format!("{hex}@removed.invalid"))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_sqlx_error)?
+            .rows_affected();
+        }
+        Ok(n)
+    }
+
+    /// The ids of at most `limit` purgeable rows of `m`.
+    async fn purgeable_ids(&mut self, m: &Main, limit: i64) -> StoreResult<Vec<Uuid>> {
         let sql = format!(
             "SELECT id FROM {} WHERE {} ORDER BY {} LIMIT {}",
             m.table,
@@ -212,10 +394,10 @@ impl SqlTx {
             Bound::Date(d) => q.bind(d),
             Bound::Instant(i) => q.bind(i),
         };
-        let q = if m.condition.contains("$2") {
-            q.bind(margin(cutoff))
-        } else {
-            q
+        let q = match m.second {
+            Some(Bound::Date(d)) => q.bind(d),
+            Some(Bound::Instant(i)) => q.bind(i),
+            None => q,
         };
         Ok(q.fetch_all(&mut *self.tx)
             .await
@@ -298,10 +480,9 @@ impl RetentionRead for SqlTx {
                 sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql)),
                 m.bound,
             );
-            let q = if m.condition.contains("$2") {
-                q.bind(margin(cutoff))
-            } else {
-                q
+            let q = match m.second {
+                Some(b) => bind_bound(q, b),
+                None => q,
             };
             let (n,) = q.fetch_one(&mut *self.tx).await.map_err(map_sqlx_error)?;
             total += u64::try_from(n).unwrap_or(0);
@@ -359,6 +540,17 @@ impl RetentionRead for SqlTx {
             })
         })
         .transpose()
+    }
+
+    async fn account_pseudonymised(&mut self, user: UserId) -> StoreResult<bool> {
+        let row = sqlx::query_as::<_, (Option<DbInstant>,)>(
+            "SELECT pseudonymised_at FROM users WHERE id = $1",
+        )
+        .bind(user.0)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        Ok(matches!(row, Some((Some(_),))))
     }
 
     async fn audit_purge_bound(
@@ -499,7 +691,7 @@ impl RetentionWrite for SqlTx {
         // left (alarm messages no alarm points at are sought only after the alarms are gone;
         // looking for them first would walk every old message an alarm still holds, each batch).
         for m in mains(kind, cutoff) {
-            let ids = self.purgeable_ids(&m, cutoff, limit).await?;
+            let ids = self.purgeable_ids(&m, limit).await?;
             if ids.is_empty() {
                 continue;
             }
@@ -523,11 +715,19 @@ impl RetentionWrite for SqlTx {
             } else {
                 Vec::new()
             };
+            for &(table, column, child) in grandchildren(m.table) {
+                let rows = self.delete_via(table, column, child, &ids).await?;
+                removed.push(Removed { table, rows });
+            }
             for &(table, column) in children(m.table) {
                 let rows = self.delete_in(table, column, &ids).await?;
                 removed.push(Removed { table, rows });
             }
-            let rows = self.delete_in(m.table, "id", &ids).await?;
+            let rows = if m.table == "users" {
+                self.pseudonymise_accounts(&ids, cutoff.now).await?
+            } else {
+                self.delete_in(m.table, "id", &ids).await?
+            };
             removed.push(Removed {
                 table: m.table,
                 rows,

@@ -22,6 +22,9 @@ use crate::StoreResult;
 pub struct Cutoff {
     pub date: Date,
     pub instant: Timestamp,
+    /// When the purge runs: the stamp of what it changes rather than removes (a pseudonymised
+    /// account).
+    pub now: Timestamp,
 }
 
 /// A legal hold as stored.
@@ -82,6 +85,8 @@ pub trait RetentionRead: Send {
     async fn list_purge_runs(&mut self, limit: i64) -> StoreResult<Vec<PurgeRunRecord>>;
     /// The newest anchor of the audit log, if it was ever purged.
     async fn latest_audit_anchor(&mut self) -> StoreResult<Option<AuditAnchorRecord>>;
+    /// Whether the purge has pseudonymised the account.
+    async fn account_pseudonymised(&mut self, user: UserId) -> StoreResult<bool>;
     /// The last audit entry a purge up to `before` may remove, with its hash: the newest entry
     /// stamped before `before`, but none from the first entry about a held client on.
     async fn audit_purge_bound(

@@ -16,6 +16,8 @@ reasons! {
         OnlyActiveDeactivated => "directory-only-active-deactivated",
         /// Reactivating an account that is not deactivated.
         OnlyDeactivatedReactivated => "directory-only-deactivated-reactivated",
+        /// Reactivating an account the purge has pseudonymised (its holder is no longer known).
+        AccountPseudonymised => "directory-account-pseudonymised",
         /// Another account has the username.
         UsernameTaken => "directory-username-taken",
         /// Another account has the HSA-id.

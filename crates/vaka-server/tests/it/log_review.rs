@@ -571,6 +571,27 @@ async fn an_overdue_review_is_escalated_once_to_the_system_manager(app: TestApp)
             .body
             .contains(&format!("/log-review/{id}"))
     );
+    // The assessor is the system owner (a role without the right to read the log).
+    let res = app
+        .form(
+            "/governance/roles",
+            &manager,
+            &[
+                ("_form", "assign"),
+                ("role", "system_owner"),
+                ("username", "m_assessor"),
+                ("from", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let owner = logged_in(&app, w.p("m_assessor").id).await;
+    assert!(
+        !app.get("/", &owner)
+            .await
+            .body
+            .contains("eskalerats till dig")
+    );
     // The day after, it is escalated, once.
     app.clock.set(ts("2026-11-16T06:00:00Z"));
     let r = app.services.log_review_job().await.unwrap();
@@ -597,6 +618,22 @@ async fn an_overdue_review_is_escalated_once_to_the_system_manager(app: TestApp)
             .as_str()
             .unwrap()
             .contains(&w.p("m_manager").id.to_string())),
+        "{esc:?}"
+    );
+    // The system owner's start page says which unit's review of which month is late, without
+    // a way into the log.
+    let owner = logged_in(&app, w.p("m_assessor").id).await;
+    let home = app.get("/", &owner).await;
+    home.assert_says(
+        StatusCode::OK,
+        "Loggranskningen av A1 för 2026-10 är inte klar (skulle vara klar 2026-11-15) och har eskalerats till dig som systemägare",
+    );
+    assert!(!home.body.contains(&format!("/log-review/{id}")));
+    assert!(
+        esc.iter().any(|e| e["details"]
+            .as_str()
+            .unwrap()
+            .contains(&w.p("m_assessor").id.to_string())),
         "{esc:?}"
     );
     // The list shows it overdue and escalated.

@@ -382,7 +382,7 @@ async fn the_audit_log_is_purged_from_a_signed_anchor_and_still_verifies(app: Te
 }
 
 /// The demo's records (visits with their corrections, signings with their deviations,
-/// delegations with their events, device events, the audit log), all past their retention
+/// delegations with their events, device events, log reviews, the audit log), all past their retention
 /// twelve years on: one purge removes them in an order no reference stops, and the next run
 /// finds nothing left.
 async fn every_kind_of_the_demo_goes_in_one_purge_without_breaking_a_reference(app: TestApp) {
@@ -402,6 +402,8 @@ async fn every_kind_of_the_demo_goes_in_one_purge_without_breaking_a_reference(a
         "delegations",
         "delegation_events",
         "device_events",
+        "log_reviews",
+        "log_review_entries",
         "audit_log",
     ] {
         assert!(report.removed_from(table) > 0, "{table}: {report:?}");
@@ -421,7 +423,151 @@ async fn every_kind_of_the_demo_goes_in_one_purge_without_breaking_a_reference(a
     ));
 }
 
+/// What is left of a client whose decision ended goes five years on, with their decision and
+/// contacts; a client whose decision is in force, and a held client, stay. A deactivated account
+/// that nothing kept names is pseudonymised (its name, e-mail and sessions gone, its
+/// reactivation refused); one the audit log still names keeps its name until the log's five
+/// years have passed too.
+async fn ended_clients_go_and_ended_accounts_are_pseudonymised_when_nothing_kept_names_them(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let assessor = w.p("m_assessor").bearer();
+    let admin = w.p("m_admin").bearer();
+    // A1's decision is in force; B1's ended at the turn of the year.
+    for (c, to) in [(w.client_a1, None), (w.client_b1, Some("2026-12-31"))] {
+        let mut body = serde_json::json!({"law": "sol", "service": "night_supervision",
+            "supervision_mode": "camera", "times": "22:00", "decided_on": "2026-07-01",
+            "valid_from": "2026-07-01"});
+        if let Some(to) = to {
+            body["valid_to"] = to.into();
+        }
+        let res = app
+            .json(
+                axum::http::Method::POST,
+                &format!("/api/v1/clients/{c}/decisions"),
+                &assessor,
+                body,
+            )
+            .await;
+        assert!(res.status.is_success(), "{}", res.body);
+    }
+    let manager = logged_in(&app, w.p("m_manager").id).await;
+    let res = app
+        .form(
+            "/retention/holds",
+            &manager,
+            &[
+                ("identity", "193102029802"),
+                ("reason", "IVO-ärende 2026/7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // The care worker reads a client (an entry of the audit log by her); the victim never acts.
+    let staff = logged_in(&app, w.p("a_staff").id).await;
+    assert_eq!(
+        app.get(&format!("/clients/{}", w.client_a1), &staff)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for who in ["b_victim", "a_staff"] {
+        let res = app
+            .json(
+                axum::http::Method::POST,
+                &format!("/api/v1/users/{}/deactivate", w.p(who).id),
+                &admin,
+                serde_json::json!({}),
+            )
+            .await;
+        assert!(res.status.is_success(), "{who}: {}", res.body);
+    }
+
+    // Within the years, nothing goes.
+    app.clock.set(t0() + SignedDuration::from_hours(24 * 300));
+    let report = app.services.purge().await.unwrap();
+    assert_eq!(report.removed_from("clients"), 0, "{report:?}");
+    assert_eq!(report.removed_from("users"), 0, "{report:?}");
+
+    // Six years on.
+    app.clock
+        .set(t0() + SignedDuration::from_hours(24 * 366 * 6));
+    let manager = logged_in(&app, w.p("m_manager").id).await;
+    let page = app.get("/retention", &manager).await;
+    assert_eq!(kind_number(&page.body, "ended_clients", "records"), 1);
+    assert_eq!(
+        kind_number(&page.body, "deactivated_accounts", "records"),
+        1
+    );
+    page.assert_has("Avslutade brukare");
+
+    let report = app.services.purge().await.unwrap();
+    let ended = report.kind(RecordKind::EndedClients).unwrap();
+    assert_eq!(ended.removed.get("clients"), Some(&1), "{report:?}");
+    assert_eq!(ended.removed.get("decisions"), Some(&1), "{report:?}");
+    assert_eq!(ended.removed.get("client_contacts"), Some(&1), "{report:?}");
+    let accounts = report.kind(RecordKind::DeactivatedAccounts).unwrap();
+    assert_eq!(accounts.removed.get("users"), Some(&1), "{report:?}");
+    {
+        let mut tx = app.store.begin_read().await.unwrap();
+        assert!(tx.get_client_summary(w.client_b1).await.unwrap().is_none());
+        assert!(tx.get_client_summary(w.client_a1).await.unwrap().is_some());
+        assert!(
+            tx.get_client_summary(w.client_a2).await.unwrap().is_some(),
+            "a held client went"
+        );
+        let victim = tx.get_user(w.p("b_victim").id).await.unwrap().unwrap();
+        assert!(victim.display_name.starts_with('#'), "{victim:?}");
+        assert!(!victim.username.as_str().contains("victim"), "{victim:?}");
+        assert!(
+            victim.email.as_str().ends_with("@removed.invalid"),
+            "{victim:?}"
+        );
+        let staff = tx.get_user(w.p("a_staff").id).await.unwrap().unwrap();
+        assert_eq!(
+            staff.display_name, "Test a_staff",
+            "the audit log still names her"
+        );
+    }
+    // The pseudonymised account's token opens nothing, and it is never reactivated.
+    let res = app.get("/api/v1/me", &w.p("b_victim").bearer()).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    let res = app
+        .json(
+            axum::http::Method::POST,
+            &format!("/api/v1/users/{}/reactivate", w.p("b_victim").id),
+            &admin,
+            serde_json::json!({}),
+        )
+        .await;
+    res.assert_says(StatusCode::CONFLICT, "pseudonymised by the purge");
+
+    // Once the audit log's five years are purged too, the care worker's account follows; the
+    // held client, whose hold is lifted now (an entry about them: their years start again),
+    // stays.
+    let res = app
+        .form(
+            &format!("/retention/holds/{}/lift", w.client_a2),
+            &manager,
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.services
+        .set_audit_anchor_key(ed25519_dalek::SigningKey::from_bytes(&[5; 32]));
+    let report = app.services.purge().await.unwrap();
+    assert!(report.removed_from("audit_log") > 0, "{report:?}");
+    assert_eq!(report.removed_from("users"), 1, "{report:?}");
+    assert_eq!(report.removed_from("clients"), 0, "{report:?}");
+    let mut tx = app.store.begin_read().await.unwrap();
+    let staff = tx.get_user(w.p("a_staff").id).await.unwrap().unwrap();
+    assert!(staff.display_name.starts_with('#'), "{staff:?}");
+    assert!(tx.get_client_summary(w.client_a2).await.unwrap().is_some());
+}
+
 db_tests!(
+    ended_clients_go_and_ended_accounts_are_pseudonymised_when_nothing_kept_names_them,
     every_kind_of_the_demo_goes_in_one_purge_without_breaking_a_reference,
     the_table_refuses_a_retention_below_the_floor_and_keeps_a_change,
     a_legal_hold_needs_a_reason_names_a_client_and_is_lifted_once,

@@ -377,6 +377,9 @@ impl Services {
             .change(ctx.op(AuditAction::UserReactivated, ADMIN), async |w| {
                 let (mut account, _, grant) =
                     user_in_scope(w, id, Permission::AccountManage).await?;
+                if w.account_pseudonymised(id).await? {
+                    return Err(Fault::conflict(DirectoryReason::AccountPseudonymised));
+                }
                 account.status = account.status.reactivate()?;
                 set_status(w, id, account.status, None).await?;
                 w.succeeded(Some(&grant), |e| e.subject("user", id));

@@ -92,6 +92,18 @@ pub struct GovernanceAttention {
     pub overdue: Vec<OccurrenceView>,
     pub reminders: Vec<(String, ContractReminder)>,
     pub open_incidents: Vec<IncidentRecord>,
+    /// Overdue log reviews escalated to the caller as the system owner (who may hold no right
+    /// to read the log, but answers for its follow-up): the unit and the month of each.
+    pub escalated_reviews: Vec<EscalatedReview>,
+}
+
+/// An overdue, unsigned log review escalated to the system owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalatedReview {
+    /// The unit's name (empty for a review on request).
+    pub unit: String,
+    pub period_from: Date,
+    pub due_on: Date,
 }
 
 async fn occurrences<R: ReadTx + ?Sized>(
@@ -229,8 +241,8 @@ impl Services {
 
     /// What waits for the caller in the management plan (the home page): overdue duties of
     /// their roles (all of them for the system manager), the contracts' reminders (the system
-    /// manager), open incidents (their receivers and the system manager). No client data, no
-    /// audit entry.
+    /// manager), open incidents (their receivers and the system manager), the overdue log
+    /// reviews escalated to the system owner. No client data, no audit entry.
     pub async fn governance_attention(&self, ctx: &Ctx<'_>) -> ServiceResult<GovernanceAttention> {
         let op = ctx.op(AuditAction::GovernanceRead, GOVERNANCE);
         self.door
@@ -255,6 +267,24 @@ impl Services {
                             a.reminders.push((v.record.supplier.clone(), rem));
                         }
                     }
+                }
+                if my_roles.contains(&GovernanceRole::SystemOwner) {
+                    let units = r.list_units().await?;
+                    a.escalated_reviews = r
+                        .list_log_reviews()
+                        .await?
+                        .into_iter()
+                        .filter(|v| v.escalated_at.is_some() && v.signed_at.is_none())
+                        .map(|v| EscalatedReview {
+                            unit: v
+                                .unit_id
+                                .and_then(|u| units.iter().find(|x| x.id == u))
+                                .map(|u| u.name.clone())
+                                .unwrap_or_default(),
+                            period_from: v.period_from,
+                            due_on: v.due_on,
+                        })
+                        .collect();
                 }
                 if handles_incidents(&mut **r, ctx, today).await? {
                     a.open_incidents = r

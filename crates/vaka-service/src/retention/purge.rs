@@ -147,6 +147,7 @@ impl Services {
     /// personal data; the preview is audited all the same, with its counts.
     pub async fn purge_preview(&self, ctx: &Ctx<'_>) -> ServiceResult<PurgePreview> {
         let today = self.today();
+        let now = self.now();
         let op = ctx.op(AuditAction::PurgePreviewed, RETENTION);
         self.door
             .read(op, async |r| {
@@ -156,7 +157,9 @@ impl Services {
                 let rows = self.retention_of(&stored, today);
                 let mut kinds = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let records = r.count_purgeable(row.kind, cutoff(today, &row)).await?;
+                    let records = r
+                        .count_purgeable(row.kind, cutoff(today, &row, now))
+                        .await?;
                     kinds.push(KindPreview {
                         kind: row.kind,
                         days: row.days,
@@ -267,7 +270,7 @@ impl Services {
         let started_at = self.now();
         let mut kinds = Vec::with_capacity(rows.len());
         for row in &rows {
-            let cut = cutoff(today, row);
+            let cut = cutoff(today, row, self.now());
             let mut removed = BTreeMap::new();
             let mut skipped = None;
             if row.kind == RecordKind::AuditLog {
@@ -392,10 +395,11 @@ impl Services {
 }
 
 /// A kind's cutoff today: its day, and the start of that day in Stockholm.
-fn cutoff(today: Date, row: &RetentionRow) -> Cutoff {
+fn cutoff(today: Date, row: &RetentionRow, now: Timestamp) -> Cutoff {
     Cutoff {
         date: row.purges_before,
         instant: cutoff_instant(today, row.days, &stockholm()),
+        now,
     }
 }
 

@@ -155,6 +155,7 @@ gov-ok-fault-stepped = The fault report is updated.
 home-governance = Governance
 home-governance-overdue = { $duty } was due { $date }
 home-governance-incident = Incident ({ $kind }) reported { $at }
+home-governance-review-escalated = The log review of { $unit } for { $month } is not done (it was due { $date }) and has been escalated to you as system owner
 
 field-supplier = Supplier
 field-subject = Contract

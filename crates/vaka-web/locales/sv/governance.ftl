@@ -155,6 +155,7 @@ gov-ok-fault-stepped = Felanmälan är uppdaterad.
 home-governance = Förvaltning
 home-governance-overdue = { $duty } förföll { $date }
 home-governance-incident = Incident ({ $kind }) rapporterad { $at }
+home-governance-review-escalated = Loggranskningen av { $unit } för { $month } är inte klar (skulle vara klar { $date }) och har eskalerats till dig som systemägare
 
 field-supplier = Leverantör
 field-subject = Avtal

@@ -4,6 +4,7 @@
 ### reason of the enum has a message (unit tests check both).
 
 directory-already-deactivated = the account is already deactivated
+directory-account-pseudonymised = the account has been pseudonymised by the purge and cannot be reactivated; create a new account
 directory-only-requested-approved = only a requested account can be approved
 directory-only-requested-rejected = only a requested account can be rejected
 directory-only-active-deactivated = only an active account can be deactivated

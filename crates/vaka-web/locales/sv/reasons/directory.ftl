@@ -4,6 +4,7 @@
 ### reason of the enum has a message (unit tests check both).
 
 directory-already-deactivated = kontot är redan avslutat
+directory-account-pseudonymised = kontot är avidentifierat vid gallring och kan inte återaktiveras; skapa ett nytt konto
 directory-only-requested-approved = bara begärda konton kan godkännas
 directory-only-requested-rejected = bara begärda konton kan avslås
 directory-only-active-deactivated = bara aktiva konton kan avslutas

@@ -407,6 +407,21 @@ async fn governance_lines(
             .into_owned(),
         ));
     }
+    for r in a.escalated_reviews {
+        out.push((
+            "log_review",
+            "plan",
+            t.message(
+                "home-governance-review-escalated",
+                &[
+                    ("unit", r.unit.into()),
+                    ("month", r.period_from.strftime("%Y-%m").to_string().into()),
+                    ("date", r.due_on.to_string().into()),
+                ],
+            )
+            .into_owned(),
+        ));
+    }
     for (supplier, r) in a.reminders {
         out.push((
             "reminder",
