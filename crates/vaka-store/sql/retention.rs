@@ -68,7 +68,6 @@ fn ended_client() -> String {
          AND NOT EXISTS (SELECT 1 FROM visit_plans vp WHERE vp.client_id = clients.id \
              AND (COALESCE(vp.ended_on, vp.valid_to) IS NULL OR COALESCE(vp.ended_on, vp.valid_to) >= $2)) \
          AND NOT EXISTS (SELECT 1 FROM pauses pa WHERE pa.client_id = clients.id AND pa.last_night >= $2) \
-         AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.client_id = clients.id AND a.at >= $1) \
          AND NOT EXISTS (SELECT 1 FROM log_reviews lr WHERE lr.subject_client_id = clients.id)",
         not_held("clients.id")
     );
@@ -77,6 +76,10 @@ fn ended_client() -> String {
             " AND NOT EXISTS (SELECT 1 FROM {t} x WHERE x.client_id = clients.id)"
         ));
     }
+    // Last: a client in care has many entries, and is ruled out by a decision in force first.
+    c.push_str(
+        " AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.client_id = clients.id AND a.at >= $1)",
+    );
     c
 }
 
