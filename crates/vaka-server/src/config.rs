@@ -104,6 +104,11 @@ pub struct Config {
     /// The address people open Vaka at (`https://vaka.kommun.se`), for the link in e-mails;
     /// none by default (the e-mail then only says to log in).
     pub public_url: Option<String>,
+    /// Not a setting: whether the daily purge runs at start too, as it does. `vaka demo`
+    /// clears it, so that the year it seeds is there for the system manager to preview and
+    /// purge (the first daily purge then comes a day after the start).
+    #[serde(skip)]
+    pub purge_at_start: bool,
 }
 
 /// `log_format`: how log lines are written.
@@ -326,6 +331,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: None,
             public_url: None,
+            purge_at_start: true,
         }
     }
 }

@@ -167,6 +167,15 @@ impl DemoCredentials {
     }
 }
 
+/// The demo municipality's retention as its data processing agreement sets it (REG-53): kinds
+/// not named keep the defaults.
+pub const DEMO_RETENTION: &[(&str, u32)] = &[
+    ("supervision", 180),
+    ("technical_checks", 90),
+    ("alarms", 365),
+    ("device_events", 365),
+];
+
 struct Spec {
     username: &'static str,
     name: &'static str,
@@ -479,7 +488,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
     let assessor = acting("assessor").await?;
     let unit_manager = acting("unitmanager").await?;
     let lov_manager = acting("lovmanager").await?;
-    let devices = crate::demo_registry::seed(
+    let registered = crate::demo_registry::seed(
         services,
         crate::demo_registry::Seeders {
             admin: &principal,
@@ -499,9 +508,10 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         &[um, carestaff],
     )
     .await?;
+    let fitted = registered.fitted;
     // Home care: thirty clients with decisions, plans, door tags and a past week of visits.
     let worker = |name: &str| ids.get(name).copied().with_context(|| name.to_owned());
-    let mut devices = devices;
+    let mut devices = registered.devices;
     devices.extend(
         crate::demo_homecare::seed(
             services,
@@ -597,6 +607,47 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
     )
     .await
     .context("the demo's log review")?;
+
+    // Thirteen months of history, and the retention table of the demo's data processing
+    // agreement (REG-53): the purge preview has a year of records to count.
+    let started = std::time::Instant::now();
+    let seeded = crate::demo_history::seed(
+        services,
+        &fitted,
+        &devices,
+        &crate::demo_history::People {
+            operators: [worker("operator")?, worker("alarmoperator")?],
+            night_patrol: worker("nightpatrol")?,
+            home_care: vec![
+                (orgs[1].id, worker("carestaff")?),
+                (orgs[2].id, worker("lovstaff")?),
+            ],
+            technical_contacts: vec![
+                (orgs[1].id, worker("unitmanager")?),
+                (orgs[2].id, worker("lovadmin")?),
+            ],
+            device_admin: admin.id,
+        },
+    )
+    .await
+    .context("the demo's history")?;
+    tracing::info!(
+        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        tasks = seeded.tasks,
+        look_ins = seeded.look_ins,
+        dispatches = seeded.dispatches,
+        alarms = seeded.alarms,
+        technical_checks = seeded.technical_checks,
+        device_events = seeded.device_events,
+        "the demo's history seeded"
+    );
+    let as_manager = Ctx::new(&manager, &meta);
+    for (kind, days) in DEMO_RETENTION {
+        services
+            .set_retention(&as_manager, kind, *days)
+            .await
+            .with_context(|| format!("the demo's retention of {kind}"))?;
+    }
 
     Ok(DemoCredentials {
         url: url.to_owned(),

@@ -40,6 +40,30 @@ pub struct Places {
     pub solgarden: UnitId,
 }
 
+/// A device fitted and active in a client's home, with what the demo's year of history
+/// (`demo_history`) needs of it.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub device: vaka_domain::ids::DeviceId,
+    pub kind: DeviceKind,
+    pub client: ClientId,
+    pub provider: OrganisationId,
+    pub area: AreaType,
+    /// The client's decisions are under LSS.
+    pub lss: bool,
+    /// The client's supervision plan with its regular night times, for a camera.
+    pub plan: Option<vaka_domain::plan::SupervisionPlan>,
+    /// The DC-09 account, for an alarm unit.
+    pub account: Option<String>,
+}
+
+/// What the registry's seed made: the devices for the credentials file, and those fitted in
+/// homes for the history.
+pub struct Registered {
+    pub devices: Vec<DemoDevice>,
+    pub fitted: Vec<Fitted>,
+}
+
 /// A demo device as written to `demo-credentials.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoDevice {
@@ -132,17 +156,18 @@ fn days_ago(today: Date, n: i64) -> Date {
     today.checked_sub(Span::new().days(n)).unwrap_or(today)
 }
 
-/// Seeds the clients; returns the devices with their credentials.
+/// Seeds the clients; returns the devices with their credentials, and those fitted in homes.
 pub async fn seed(
     services: &Services,
     who: Seeders<'_>,
     at: Places,
     protected_group: &[UserId],
-) -> anyhow::Result<Vec<DemoDevice>> {
+) -> anyhow::Result<Registered> {
     let ctx = |p| Ctx::new(p, who.meta);
     let today = services.today();
     let mut rng = rand::rng();
     let mut devices = Vec::new();
+    let mut fitted: Vec<Fitted> = Vec::new();
     let serving = [
         (at.in_house, at.centrum, who.in_house_manager),
         (at.in_house, at.norr, who.in_house_manager),
@@ -176,6 +201,14 @@ pub async fn seed(
                 note: None,
             })
             .collect();
+        let area = if unit == at.solgarden {
+            AreaType::SpecialHousing
+        } else if i % 7 == 6 {
+            AreaType::Countryside
+        } else {
+            AreaType::Town
+        };
+        let lss = i % 9 == 8;
         let (month, day) = (rng.random_range(1..=12), rng.random_range(1..=28));
         let identity = personnummer(&mut rng, year, month, day);
         let client = services
@@ -203,13 +236,7 @@ pub async fn seed(
                     provider_id: Some(provider),
                     unit_id: Some(unit),
                     protection: Some(protection),
-                    area_type: Some(if unit == at.solgarden {
-                        AreaType::SpecialHousing
-                    } else if i % 7 == 6 {
-                        AreaType::Countryside
-                    } else {
-                        AreaType::Town
-                    }),
+                    area_type: Some(area),
                     key_access: Some(
                         [
                             KeyAccess::DigitalLock,
@@ -273,7 +300,7 @@ pub async fn seed(
                     &ctx(who.assessor),
                     client.id,
                     DecisionInput {
-                        law: if i % 9 == 8 { Law::Lss } else { Law::Sol },
+                        law: if lss { Law::Lss } else { Law::Sol },
                         simplified: service == ServiceKind::SafetyAlarm,
                         service,
                         supervision_mode: mode,
@@ -371,6 +398,18 @@ pub async fn seed(
                         .await?;
                     status = d.status.code();
                 }
+                if !waiting {
+                    fitted.push(Fitted {
+                        device: device.0,
+                        kind,
+                        client: client.id,
+                        provider,
+                        area,
+                        lss,
+                        plan: None,
+                        account: device.1.dc09_account.clone(),
+                    });
+                }
                 devices.push(DemoDevice {
                     client_id: Some(client.id),
                     status: status.into(),
@@ -383,7 +422,7 @@ pub async fn seed(
                 && let Some(mode) = mode
             {
                 let plan_times = night_times.clone();
-                services
+                let plan = services
                     .set_plan(
                         &ctx(manager),
                         client.id,
@@ -401,6 +440,19 @@ pub async fn seed(
                         },
                     )
                     .await?;
+                if let Some(f) = fitted
+                    .iter_mut()
+                    .rev()
+                    .find(|f| f.client == client.id && f.kind == DeviceKind::Camera)
+                {
+                    // The history keeps the plan's own night times, not the one added to
+                    // have a window open now.
+                    let mut regular = plan;
+                    regular
+                        .times
+                        .retain(|t| times.contains(t.strftime("%H:%M").to_string().as_str()));
+                    f.plan = Some(regular);
+                }
             }
         }
         // A digital lock on the door of every client whose staff get in that way (one in
@@ -448,7 +500,7 @@ pub async fn seed(
             devices.push(d);
         }
     }
-    Ok(devices)
+    Ok(Registered { devices, fitted })
 }
 
 /// Registers a demo lock (serial `LK-{n}`) and takes it through assign to `client`, install, a

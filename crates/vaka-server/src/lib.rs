@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_delegation;
 pub mod demo_governance;
+pub mod demo_history;
 pub mod demo_homecare;
 pub mod demo_log_review;
 pub mod demo_registry;

@@ -351,6 +351,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let sia_listen = sia_addr.to_string();
             // Demo devices report every minute, so a silent one shows within two.
             cfg.alarm_heartbeat_seconds = 60;
+            // The seeded year waits for the system manager's purge (issue 17's walk-through).
+            cfg.purge_at_start = false;
             if let Some(l) = listen {
                 cfg.listen = l;
             }

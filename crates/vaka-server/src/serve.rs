@@ -80,7 +80,7 @@ pub async fn run(
     if let Some(addr) = cfg.metrics_listen {
         spawn_metrics(addr, state.clone()).await;
     }
-    let jobs = spawn_supervision_jobs(state.clone());
+    let jobs = spawn_supervision_jobs(state.clone(), cfg.purge_at_start);
     let mailer = crate::mailer::Mailer::from_config(cfg)?;
     if mailer.is_none() {
         tracing::info!("no smtp_url: missed signings are shown in Vaka, not e-mailed");
@@ -175,8 +175,12 @@ pub fn system_clock() -> Arc<dyn Clock> {
 
 /// The night supervision jobs: every 30 s the scheduler moves the night's tasks (with the camera
 /// gateway's knowledge of who is online); every 10 minutes tonight and the next night are
-/// planned (planning again only adds what is new).
-pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
+/// planned (planning again only adds what is new). The daily purge runs at start too unless
+/// `purge_at_start` is false (the demo's).
+pub fn spawn_supervision_jobs(
+    state: AppState,
+    purge_at_start: bool,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let services = state.services.clone();
         let hub = state.cameras.clone();
@@ -209,7 +213,7 @@ pub fn spawn_supervision_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
             }
             // Once a day (and at start): purge every kind of record past its retention, in a
             // task of its own (a large purge takes minutes; the night's rounds go on).
-            if round.is_multiple_of(2880) {
+            if round.is_multiple_of(2880) && (round > 0 || purge_at_start) {
                 let services = services.clone();
                 tokio::spawn(async move {
                     match services.purge().await {

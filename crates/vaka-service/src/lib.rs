@@ -18,6 +18,7 @@ pub mod directory;
 mod door;
 pub mod error;
 pub mod governance;
+pub mod history;
 pub mod homecare;
 pub mod keys;
 pub mod log_review;

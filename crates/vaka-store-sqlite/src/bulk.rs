@@ -26,7 +26,12 @@ pub(crate) async fn insert_tasks(
                 .push_bind(t.client_id.0)
                 .push_bind(DbDate(t.night))
                 .push_bind(t.kind.code())
-                .push_bind(t.planned_time.strftime("%H:%M").to_string())
+                // `%H:%M`, without a format string parsed per row.
+                .push_bind(format!(
+                    "{:02}:{:02}",
+                    t.planned_time.hour(),
+                    t.planned_time.minute()
+                ))
                 .push_bind(DbInstant::new(t.due))
                 .push_bind(DbInstant::new(t.opens))
                 .push_bind(DbInstant::new(t.closes))

@@ -608,6 +608,28 @@ impl AlarmWrite for SqlTx {
         Ok(())
     }
 
+    async fn insert_alarm_logs(&mut self, entries: &[AlarmLogEntry]) -> StoreResult<()> {
+        // 6 values a row.
+        for chunk in entries.chunks(4_000) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO alarm_log (id, alarm_id, at, user_id, step, note) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(e.id.0)
+                    .push_bind(e.alarm_id.0)
+                    .push_bind(DbInstant::new(e.at))
+                    .push_bind(e.user_id.map(|u| u.0))
+                    .push_bind(e.step.clone())
+                    .push_bind(e.note.clone());
+            });
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
     async fn touch_devices(&mut self, seen: &[(DeviceId, jiff::Timestamp)]) -> StoreResult<()> {
         for (device, at) in seen {
             sqlx::query!(

@@ -576,6 +576,68 @@ impl SupervisionWrite for SqlTx {
         Ok(())
     }
 
+    async fn insert_look_ins(&mut self, look_ins: &[LookInRecord]) -> StoreResult<()> {
+        // 11 values a row: 2,000 rows stay under SQLite's 32,766 bound values.
+        for chunk in look_ins.chunks(2_000) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO look_ins (id, task_id, client_id, device_id, operator_id, started_at, \
+                 ended_at, limit_seconds, recheck, outcome, note) ",
+            );
+            q.push_values(chunk, |mut b, l| {
+                b.push_bind(l.id.0)
+                    .push_bind(l.task_id.0)
+                    .push_bind(l.client_id.0)
+                    .push_bind(l.device_id.0)
+                    .push_bind(l.operator.0)
+                    .push_bind(DbInstant::new(l.started_at))
+                    .push_bind(l.ended_at.map(DbInstant::new))
+                    .push_bind(i64::from(l.limit_seconds))
+                    .push_bind(l.recheck)
+                    .push_bind(l.outcome.map(Outcome::code))
+                    .push_bind(l.note.clone());
+            });
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
+    async fn insert_dispatches(&mut self, dispatches: &[Dispatch]) -> StoreResult<()> {
+        // 16 values a row.
+        for chunk in dispatches.chunks(1_000) {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO dispatches (id, task_id, client_id, cause, phone_first, \
+                 alert_supervisor, response_target_minutes, created_at, status, responder_id, \
+                 acknowledged_at, on_way_at, arrived_at, closed_at, close_note, note) ",
+            );
+            q.push_values(chunk, |mut b, d| {
+                b.push_bind(d.id.0)
+                    .push_bind(d.task_id.0)
+                    .push_bind(d.client_id.0)
+                    .push_bind(d.cause.code())
+                    .push_bind(d.phone_first)
+                    .push_bind(d.alert_supervisor)
+                    .push_bind(i64::from(d.response_target_minutes))
+                    .push_bind(DbInstant::new(d.created_at))
+                    .push_bind(d.status().code())
+                    .push_bind(d.responder.map(|u| u.0))
+                    .push_bind(d.acknowledged_at.map(DbInstant::new))
+                    .push_bind(d.on_way_at.map(DbInstant::new))
+                    .push_bind(d.arrived_at.map(DbInstant::new))
+                    .push_bind(d.closed_at.map(DbInstant::new))
+                    .push_bind(d.close_note.clone())
+                    .push_bind(d.note.clone());
+            });
+            q.build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+        }
+        Ok(())
+    }
+
     async fn end_look_in(&mut self, id: LookInId, at: jiff::Timestamp) -> StoreResult<()> {
         sqlx::query!(
             "UPDATE look_ins SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",

@@ -698,6 +698,20 @@ pub trait SupervisionWrite: Send {
         l: &vaka_domain::supervision::LookInRecord,
     ) -> StoreResult<()>;
 
+    /// Stores look-ins as they are, ended and with their outcomes, in multi-row statements (a
+    /// history of past nights; `vaka demo`).
+    async fn insert_look_ins(
+        &mut self,
+        look_ins: &[vaka_domain::supervision::LookInRecord],
+    ) -> StoreResult<()>;
+
+    /// Stores dispatches as they are, with the responder's steps and closing, in multi-row
+    /// statements (a history of past nights; `vaka demo`).
+    async fn insert_dispatches(
+        &mut self,
+        dispatches: &[vaka_domain::supervision::Dispatch],
+    ) -> StoreResult<()>;
+
     /// Records when the picture stopped (once).
     async fn end_look_in(
         &mut self,
@@ -827,6 +841,12 @@ pub trait AlarmWrite: Send {
     async fn insert_alarm_log(
         &mut self,
         entry: &vaka_domain::alarm::AlarmLogEntry,
+    ) -> StoreResult<()>;
+
+    /// Stores many log lines in multi-row statements (a history of past alarms; `vaka demo`).
+    async fn insert_alarm_logs(
+        &mut self,
+        entries: &[vaka_domain::alarm::AlarmLogEntry],
     ) -> StoreResult<()>;
 
     /// Records when devices were last heard from.

@@ -2,12 +2,15 @@
 //! its audited report, and the audit log purged from a signed anchor.
 
 use axum::http::StatusCode;
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
+use vaka_domain::access::Credential;
 use vaka_domain::ids::{ClientId, TaskId};
 use vaka_domain::retention::RecordKind;
 use vaka_domain::rounds::TaskKind;
 use vaka_domain::supervision::{Dispatch, DispatchCause, Effect, SupervisionTask, TaskState};
 use vaka_service::audit::Verification;
+use vaka_service::retention::purge::PurgePreview;
+use vaka_service::{Ctx, RequestMeta};
 use vaka_store::AuditQuery;
 
 use crate::db_tests;
@@ -566,8 +569,135 @@ async fn ended_clients_go_and_ended_accounts_are_pseudonymised_when_nothing_kept
     assert!(tx.get_client_summary(w.client_a2).await.unwrap().is_some());
 }
 
+/// Tasks stored for `night`, alarms received in `[from, to)`.
+async fn stored(
+    app: &TestApp,
+    night: jiff::civil::Date,
+    from: Timestamp,
+    to: Timestamp,
+) -> (usize, usize) {
+    let mut tx = app.store.begin_read().await.unwrap();
+    let tasks = tx.list_night_tasks(night).await.unwrap().len();
+    let alarms = tx.list_alarms_between(from, to).await.unwrap().len();
+    (tasks, alarms)
+}
+
+/// Issue 17's walk-through in `vaka demo`: the demo's year of history under the retention of
+/// its data processing agreement leaves thousands of supervision records, some alarms,
+/// technical checks and device events past retention; the system manager's preview counts
+/// them, a purge removes exactly them (the nights and alarms within retention all stay), and
+/// the preview then shows nothing left.
+async fn the_demo_year_past_its_retention_is_previewed_and_purged(app: TestApp) {
+    let started = std::time::Instant::now();
+    vaka_server::demo::seed(&app.services, "http://127.0.0.1:9")
+        .await
+        .unwrap();
+    eprintln!("demo seeded in {:?}", started.elapsed());
+    let manager = {
+        let mut tx = app.store.begin_read().await.unwrap();
+        tx.get_user_by_username("manager")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let principal = app
+        .services
+        .principal_for(manager, Credential::Cli)
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+    let ctx = Ctx::new(&principal, &meta);
+    let table = app.services.retention_table(&ctx).await.unwrap();
+    let days = |k: RecordKind| table.iter().find(|r| r.kind == k).unwrap().days;
+    assert_eq!(days(RecordKind::Supervision), 180);
+    assert_eq!(days(RecordKind::TechnicalChecks), 90);
+    assert_eq!(days(RecordKind::Alarms), 365);
+    assert_eq!(days(RecordKind::DeviceEvents), 365);
+
+    let preview = app.services.purge_preview(&ctx).await.unwrap();
+    let kind =
+        |p: &PurgePreview, k: RecordKind| p.kinds.iter().find(|x| x.kind == k).unwrap().clone();
+    let supervision = kind(&preview, RecordKind::Supervision);
+    let alarms = kind(&preview, RecordKind::Alarms);
+    assert!(supervision.records > 1_000, "{preview:?}");
+    assert!(alarms.records > 0, "{preview:?}");
+    assert!(
+        kind(&preview, RecordKind::TechnicalChecks).records > 0,
+        "{preview:?}"
+    );
+    assert!(
+        kind(&preview, RecordKind::DeviceEvents).records > 0,
+        "{preview:?}"
+    );
+    // Nothing of the home-care and delegation records, kept for years.
+    assert_eq!(kind(&preview, RecordKind::Visits).records, 0, "{preview:?}");
+    assert_eq!(
+        kind(&preview, RecordKind::Signings).records,
+        0,
+        "{preview:?}"
+    );
+
+    // The first night kept, the last night purged, last night; the alarms either side of the
+    // cutoff.
+    let tz = vaka_service::registry::stockholm();
+    let alarm_cut = vaka_domain::retention::cutoff_instant(app.services.today(), alarms.days, &tz);
+    let now = app.services.now();
+    let kept_night = supervision.before;
+    let gone_night = kept_night.yesterday().unwrap();
+    let last_night = vaka_domain::rounds::night_of(now, &tz).yesterday().unwrap();
+    let (kept_tasks, kept_alarms) = stored(&app, kept_night, alarm_cut, now).await;
+    // Before the history (PostgreSQL's timestamps do not reach Timestamp::MIN).
+    let long_ago = alarm_cut - SignedDuration::from_hours(24 * 800);
+    let (gone_tasks, gone_alarms) = stored(&app, gone_night, long_ago, alarm_cut).await;
+    let (last_tasks, _) = stored(&app, last_night, now, now).await;
+    assert!(kept_tasks > 0 && gone_tasks > 0 && last_tasks > 0);
+    assert!(kept_alarms > 0);
+    assert_eq!(u64::try_from(gone_alarms).unwrap(), alarms.records);
+
+    let report = app.services.run_purge(&ctx).await.unwrap();
+    assert_eq!(
+        report.removed_from("supervision_tasks"),
+        supervision.records,
+        "{report:?}"
+    );
+    assert_eq!(report.removed_from("alarms"), alarms.records, "{report:?}");
+    assert!(
+        report.removed_from("look_ins") >= supervision.records,
+        "{report:?}"
+    );
+    assert!(report.removed_from("dispatches") > 0, "{report:?}");
+    assert_eq!(
+        report.removed_from("alarm_messages"),
+        alarms.records,
+        "{report:?}"
+    );
+    assert!(
+        report.removed_from("alarm_log") > alarms.records,
+        "{report:?}"
+    );
+    assert!(report.removed_from("technical_checks") > 0, "{report:?}");
+    assert!(report.removed_from("device_events") > 0, "{report:?}");
+    assert_eq!(report.removed_from("visits"), 0, "{report:?}");
+
+    assert_eq!(
+        stored(&app, kept_night, alarm_cut, now).await,
+        (kept_tasks, kept_alarms)
+    );
+    assert_eq!(stored(&app, gone_night, long_ago, alarm_cut).await, (0, 0));
+    assert_eq!(stored(&app, last_night, now, now).await.0, last_tasks);
+    let after = app.services.purge_preview(&ctx).await.unwrap();
+    assert!(after.kinds.iter().all(|k| k.records == 0), "{after:?}");
+    // The run and its report are audited under the manager's name.
+    let runs = app.services.purge_runs(&ctx, 5).await.unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].started_by, Some(manager));
+    assert_eq!(runs[0].report.as_ref(), Some(&report));
+}
+
 db_tests!(
     ended_clients_go_and_ended_accounts_are_pseudonymised_when_nothing_kept_names_them,
+    the_demo_year_past_its_retention_is_previewed_and_purged,
     every_kind_of_the_demo_goes_in_one_purge_without_breaking_a_reference,
     the_table_refuses_a_retention_below_the_floor_and_keeps_a_change,
     a_legal_hold_needs_a_reason_names_a_client_and_is_lifted_once,
