@@ -9,3 +9,6 @@ CREATE INDEX signings_signer ON signings (signer);
 
 -- Whether a device event still names an ended client (the client is kept while one does).
 CREATE INDEX device_events_client ON device_events (client_id);
+
+-- Whether a delegation still names an ended client.
+CREATE INDEX delegation_clients_client ON delegation_clients (client_id);
