@@ -69,7 +69,9 @@ pub struct CallerChannel {
 
 impl CallerChannel {
     pub fn parse(s: &str) -> Self {
-        let Some((scheme, address)) = s.split_once(':') else {
+        // Without a (non-empty) prefix the whole value is the address.
+        let Some((scheme, address)) = s.split_once(':').filter(|(scheme, _)| !scheme.is_empty())
+        else {
             return Self {
                 kind: ChannelKind::Other(String::new()),
                 address: s.to_owned(),
@@ -469,6 +471,7 @@ mod tests {
             "sip-pp:10.0.0.1",
             "x-y:z",
             "plain",
+            ":sm:x",
         ] {
             assert_eq!(CallerChannel::parse(s).to_string(), s);
         }

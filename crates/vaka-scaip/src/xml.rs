@@ -83,10 +83,10 @@ pub(crate) fn read_document(body: &[u8], root: &'static str) -> Result<Node, Xml
                 return Err(XmlError::Malformed("content after the root element".into()));
             }
             Event::Start(e) => {
-                open(&mut stack, &mut count, e.local_name().as_ref())?;
+                open(&mut stack, &mut count, e.name().as_ref())?;
             }
             Event::Empty(e) => {
-                open(&mut stack, &mut count, e.local_name().as_ref())?;
+                open(&mut stack, &mut count, e.name().as_ref())?;
                 close(&mut stack, &mut done);
             }
             Event::End(_) => close(&mut stack, &mut done),
@@ -130,10 +130,18 @@ pub(crate) fn read_document(body: &[u8], root: &'static str) -> Result<Node, Xml
     Ok(node)
 }
 
-fn open(stack: &mut Vec<Node>, count: &mut usize, name: &str) -> Result<(), XmlError> {
+/// Opens an element by its qualified name (`prefix:local` or `local`); the node keeps the
+/// local name.
+fn open(stack: &mut Vec<Node>, count: &mut usize, qname: &str) -> Result<(), XmlError> {
     if stack.len() >= MAX_DEPTH {
         return Err(XmlError::TooDeep);
     }
+    // quick-xml takes any bytes up to `>`, `/` or whitespace as a name; XML does not.
+    let name = match qname.split_once(':') {
+        Some((prefix, local)) if is_name(prefix) && is_name(local) => local,
+        None if is_name(qname) => qname,
+        _ => return Err(XmlError::Malformed("invalid element name".into())),
+    };
     *count += 1;
     if *count > MAX_ELEMENTS {
         return Err(XmlError::TooManyElements);
@@ -143,6 +151,13 @@ fn open(stack: &mut Vec<Node>, count: &mut usize, name: &str) -> Result<(), XmlE
         ..Node::default()
     });
     Ok(())
+}
+
+/// An XML name without `:` (simplified: a letter or `_`, then letters, digits, `-_.`).
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || "-_.".contains(c))
 }
 
 fn close(stack: &mut Vec<Node>, done: &mut Option<Node>) {
@@ -270,6 +285,17 @@ mod tests {
             read_document(b"<mrq/>trailing", "mrq"),
             Err(XmlError::NotXml)
         );
+        for bad in [
+            &b"<mrq><ch:/\x1e/></mrq>"[..],
+            b"<mrq><crdcg:m<:s/></mrq>",
+            b"<mrq><a:b:c/></mrq>",
+            b"<1mrq/>",
+        ] {
+            assert!(
+                matches!(read_document(bad, "mrq"), Err(XmlError::Malformed(_))),
+                "{bad:?}"
+            );
+        }
         assert_eq!(
             read_document(b"<mrs/>", "mrq"),
             Err(XmlError::WrongRoot {

@@ -239,6 +239,9 @@ fn parse_head(head: &[u8], limits: &Limits) -> Result<Head, SipError> {
         if line.is_empty() {
             continue;
         }
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(SipError::HeaderLine);
+        }
         if line.starts_with([' ', '\t']) {
             // A folded line continues the previous header (RFC 3261 §7.3.1).
             let prev = headers.last_mut().ok_or(SipError::HeaderLine)?;
@@ -255,9 +258,6 @@ fn parse_head(head: &[u8], limits: &Limits) -> Result<Head, SipError> {
         let (name, value) = line.split_once(':').ok_or(SipError::HeaderLine)?;
         let name = name.trim_end_matches([' ', '\t']);
         if name.is_empty() || !name.bytes().all(is_token_byte) {
-            return Err(SipError::HeaderLine);
-        }
-        if value.chars().any(|c| c.is_control() && c != '\t') {
             return Err(SipError::HeaderLine);
         }
         headers.push(Header {
@@ -522,6 +522,18 @@ mod tests {
             ),
             (
                 "MESSAGE sip:a@b SIP/2.0\r\nBad Name: x\r\n\r\n",
+                SipError::HeaderLine,
+            ),
+            (
+                "MESSAGE sip:a@b SIP/2.0\r\nX: a\0b\r\n\r\n",
+                SipError::HeaderLine,
+            ),
+            (
+                "MESSAGE sip:a@b SIP/2.0\r\nX: a\r\n b\0\r\n\r\n",
+                SipError::HeaderLine,
+            ),
+            (
+                "MESSAGE sip:a@b SIP/2.0\r\nX: a\rb\r\n\r\n",
                 SipError::HeaderLine,
             ),
             (
