@@ -30,6 +30,8 @@ impl Default for Limits {
 /// (`400`, `413`, or closing the connection).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SipError {
+    #[error("the datagram holds only line ends (a keep-alive: ignore it)")]
+    KeepAlive,
     #[error("the start line is neither a SIP request nor a SIP response")]
     StartLine,
     #[error("SIP version is not SIP/2.0")]
@@ -137,6 +139,7 @@ pub fn frame_stream(buf: &[u8], limits: &Limits) -> Result<Framed, SipError> {
 
 /// Parses one UDP datagram. Without `Content-Length` the body is the rest of the datagram;
 /// with it, bytes beyond it are ignored and a shorter datagram is an error (RFC 3261 §18.3).
+/// A datagram of nothing but CR/LF (a NAT keep-alive) is [`SipError::KeepAlive`].
 pub fn parse_datagram(datagram: &[u8], limits: &Limits) -> Result<Message, SipError> {
     // Leading line ends are tolerated (RFC 3261 §7.5).
     let start = datagram
@@ -144,6 +147,9 @@ pub fn parse_datagram(datagram: &[u8], limits: &Limits) -> Result<Message, SipEr
         .take_while(|b| **b == b'\r' || **b == b'\n')
         .count();
     let buf = &datagram[start..];
+    if buf.is_empty() && start > 0 {
+        return Err(SipError::KeepAlive);
+    }
     let Some((head_len, body_start)) = find_head_end(buf, limits.head) else {
         if buf.len() >= limits.head {
             return Err(SipError::HeadTooLarge { max: limits.head });
@@ -584,6 +590,11 @@ mod tests {
         assert_eq!(m.headers().get("i"), Some("1"));
         assert!(parse_datagram(b"OPTIONS sip:a@b SIP/2.0\r\nCall-ID: 1", &limits()).is_err());
         assert!(parse_datagram(b"", &limits()).is_err());
+        assert_eq!(
+            parse_datagram(b"\r\n\r\n", &limits()),
+            Err(SipError::KeepAlive)
+        );
+        assert_eq!(SipError::KeepAlive.status(), None);
     }
 
     #[test]
