@@ -240,7 +240,6 @@ impl SqliteStore {
         let stop_checkpointer = Arc::new(tokio::sync::Notify::new());
         let stop = stop_checkpointer.clone();
         let restart_frames = opts.wal_restart_frames.max(1);
-        let db_file = base.get_filename().to_owned();
         let checkpointer = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -259,18 +258,6 @@ impl SqliteStore {
                     // and holds the next one for the copy's fsync (at most the busy timeout
                     // above for readers).
                     Ok((_, frames, _)) if frames > restart_frames => {
-                        // The restart ends with an fsync of the database file, the writer held
-                        // meanwhile. Flush the pages the passive checkpoint has just copied
-                        // first, holding no lock, so that the restart's own fsync finds little
-                        // left to write (a purge copies megabytes a second; their fsync held
-                        // the alarm receiver's commits for 100 ms and more). An fsync by any
-                        // descriptor flushes the file's pages; a failure (a database without a
-                        // file) leaves the restart to do it all.
-                        let file = db_file.clone();
-                        let _ = tokio::task::spawn_blocking(move || {
-                            std::fs::File::open(file).and_then(|f| f.sync_data())
-                        })
-                        .await;
                         if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
                             .execute(&mut checkpoint_conn)
                             .await
