@@ -70,6 +70,15 @@ pub enum AuditAction {
     /// A phone's device key revoked: by the user, or after too many wrong PINs.
     #[strum(serialize = "auth.app_device_revoke")]
     AppDeviceRevoked,
+    /// A passkey added to one's account (a second factor beside TOTP).
+    #[strum(serialize = "auth.passkey_added")]
+    PasskeyAdded,
+    /// A passkey renamed.
+    #[strum(serialize = "auth.passkey_renamed")]
+    PasskeyRenamed,
+    /// A passkey removed from one's account.
+    #[strum(serialize = "auth.passkey_removed")]
+    PasskeyRemoved,
     #[strum(serialize = "token.create")]
     TokenCreated,
     #[strum(serialize = "token.revoke")]

@@ -405,6 +405,9 @@ AuditAction PasswordChanged auth.password_changed
 AuditAction AppDeviceEnrolled auth.app_device_enrol
 AuditAction AppDeviceUnlocked auth.app_device_unlock
 AuditAction AppDeviceRevoked auth.app_device_revoke
+AuditAction PasskeyAdded auth.passkey_added
+AuditAction PasskeyRenamed auth.passkey_renamed
+AuditAction PasskeyRemoved auth.passkey_removed
 AuditAction TokenCreated token.create
 AuditAction TokenRevoked token.revoke
 AuditAction TokenUsed token.use

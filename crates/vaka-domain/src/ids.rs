@@ -167,6 +167,16 @@ id_type!(
 );
 
 id_type!(
+    /// A passkey (WebAuthn credential) a user enrolled as a second factor.
+    PasskeyId
+);
+
+id_type!(
+    /// A passkey ceremony under way: its challenge, kept until it is answered or expires.
+    PasskeyChallengeId
+);
+
+id_type!(
     /// A delegation of a health-care task type from a licensed person to a care worker.
     DelegationId
 );

@@ -407,6 +407,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("  Open {url}/login and log in as `admin` (password in the file below);");
             println!("  the login page lists every demo account with its current one-time code.");
             println!("  Logins, TOTP secrets and API tokens: {}", path.display());
+            if let Some(port) = cfg
+                .listen
+                .ip()
+                .is_loopback()
+                .then(|| listener.local_addr())
+                .transpose()?
+                .map(|a| a.port())
+            {
+                // Browsers refuse an IP address as a passkey's relying party.
+                println!(
+                    "  Passkeys: open http://localhost:{port}/login instead (a host name, not an IP address)."
+                );
+            }
             println!(
                 "  SIA DC-09 alarm receiver on {sia_listen} (TCP and UDP); accounts under `sia_dc09` in that file."
             );

@@ -22,7 +22,26 @@ pub fn service_config(cfg: &Config) -> ServiceConfig {
     sc.alarms.default_heartbeat = SignedDuration::from_secs(cfg.alarm_heartbeat_seconds.max(10));
     sc.alarms.checks.times.clone_from(&cfg.alarm_check_times);
     sc.look_in_windows = cfg.look_in_windows;
+    sc.passkeys = passkey_settings(cfg);
     sc
+}
+
+/// Passkeys' relying party: the public URL's host name; with no public URL, `localhost` when
+/// the server listens on loopback (the demo, a developer's machine). None otherwise, and for a
+/// public URL by IP address: browsers refuse an IP address as a relying party.
+pub fn passkey_settings(cfg: &Config) -> Option<vaka_service::auth::PasskeySettings> {
+    use vaka_service::auth::PasskeySettings;
+    match cfg.public_url.as_deref() {
+        Some(url) => {
+            let s = PasskeySettings::from_public_url(url);
+            if s.is_none() {
+                tracing::warn!("passkeys are off: public_url has no host name");
+            }
+            s
+        }
+        None if cfg.listen.ip().is_loopback() => Some(PasskeySettings::localhost()),
+        None => None,
+    }
 }
 
 pub fn web_config(cfg: &Config) -> WebConfig {

@@ -76,6 +76,9 @@ pub struct ServiceConfig {
     pub operations: operations::OperationsSettings,
     /// Log review: the sample size, the rules' thresholds, the due day.
     pub log_review: vaka_domain::log_review::ReviewSettings,
+    /// Passkeys' relying party; `None`: passkeys are not offered (the public address is an IP
+    /// address, which browsers refuse as a relying party).
+    pub passkeys: Option<auth::PasskeySettings>,
 }
 
 impl Default for ServiceConfig {
@@ -92,6 +95,7 @@ impl Default for ServiceConfig {
             homecare: homecare::HomecareSettings::default(),
             operations: operations::OperationsSettings::default(),
             log_review: vaka_domain::log_review::ReviewSettings::default(),
+            passkeys: Some(auth::PasskeySettings::localhost()),
         }
     }
 }

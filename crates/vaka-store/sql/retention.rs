@@ -264,6 +264,8 @@ fn children(table: &str) -> &'static [(&'static str, &'static str)] {
             ("api_tokens", "user_id"),
             ("recovery_codes", "user_id"),
             ("app_devices", "user_id"),
+            ("passkeys", "user_id"),
+            ("passkey_challenges", "user_id"),
             ("client_access_group", "user_id"),
             ("client_reach", "user_id"),
             ("role_assignments", "user_id"),

@@ -19,6 +19,7 @@ pub mod governance;
 pub mod homecare;
 pub mod log_review;
 pub mod operations;
+pub mod passkeys;
 pub mod records;
 pub mod retention;
 pub mod sealed;
@@ -43,6 +44,10 @@ pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use log_review::{LogReviewRead, LogReviewWrite};
 pub use operations::{OperationsRead, OperationsWrite};
+pub use passkeys::{
+    PasskeyChallengeRecord, PasskeyChallengeRow, PasskeyRead, PasskeyRecord, PasskeyRow,
+    PasskeyWrite,
+};
 pub use records::*;
 pub use retention::{RetentionRead, RetentionWrite};
 pub use values::{DbDate, DbInstant};
@@ -208,6 +213,7 @@ pub trait ReadTx:
     + TagRead
     + LockRead
     + AppDeviceRead
+    + PasskeyRead
     + RetentionRead
     + OperationsRead
     + EmergencyRead
@@ -230,6 +236,7 @@ impl<T> ReadTx for T where
         + TagRead
         + LockRead
         + AppDeviceRead
+        + PasskeyRead
         + RetentionRead
         + OperationsRead
         + EmergencyRead
@@ -261,6 +268,7 @@ pub trait WriteTx:
     + TagWrite
     + LockWrite
     + AppDeviceWrite
+    + PasskeyWrite
     + RetentionWrite
     + OperationsWrite
     + EmergencyWrite
@@ -281,6 +289,7 @@ impl<T> WriteTx for T where
         + TagWrite
         + LockWrite
         + AppDeviceWrite
+        + PasskeyWrite
         + RetentionWrite
         + OperationsWrite
         + EmergencyWrite

@@ -222,12 +222,14 @@ async fn fallback(req: Request) -> Response {
 const CSS: &str = include_str!("../static/vaka.css");
 const FAVICON: &str = include_str!("../static/favicon.svg");
 const JS: &str = include_str!("../static/vaka.js");
+const PASSKEYS_JS: &str = include_str!("../static/passkeys.js");
 
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (body, ct) = match file.as_str() {
         "vaka.css" => (CSS, "text/css; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         "vaka.js" => (JS, "text/javascript; charset=utf-8"),
+        "passkeys.js" => (PASSKEYS_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

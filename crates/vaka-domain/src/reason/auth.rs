@@ -33,5 +33,24 @@ reasons! {
         PinTooWeak => "auth-pin-too-weak",
         /// A device key asked for through an API token: only a phone's logged-in session may.
         AppDeviceNeedsSession => "auth-app-device-needs-session",
+        /// Passkeys need the server's public address to be a host name (browsers refuse an IP
+        /// address as the relying party), and it is not.
+        PasskeysUnavailable => "auth-passkeys-unavailable",
+        /// A passkey's answer that does not prove the challenge: a wrong or foreign passkey,
+        /// a wrong site, or an answer given before.
+        PasskeyRefused => "auth-passkey-refused",
+        /// A passkey's answer to a challenge that is not (or no longer) waiting: used once
+        /// already, expired, or started in another session. Start again.
+        PasskeyChallengeGone => "auth-passkey-challenge-gone",
+        /// A passkey's answer that is not what a browser sends (not the JSON of a
+        /// PublicKeyCredential).
+        PasskeyMalformed => "auth-passkey-malformed",
+        /// A passkey's name that is empty or too long (1–60 characters).
+        PasskeyName => "auth-passkey-name",
+        /// Adding a passkey without TOTP enrolled: passkeys come beside the authenticator app
+        /// and its recovery codes, not instead of them.
+        PasskeyNeedsTotp => "auth-passkey-needs-totp",
+        /// Signing in with a passkey when the account has none.
+        NoPasskeys => "auth-no-passkeys",
     }
 }

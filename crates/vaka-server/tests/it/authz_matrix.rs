@@ -387,6 +387,24 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (p.clone(), "/profile/recovery-codes"),
             (EVERYONE, Target::None),
         ),
+        // One's own passkeys (the target id is not the caller's: 404, never 403).
+        ((p.clone(), "/profile/passkeys"), (EVERYONE, Target::None)),
+        (
+            (p.clone(), "/profile/passkeys/challenge"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/profile/passkeys/step-up"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/profile/passkeys/{id}/name"),
+            (EVERYONE, Target::None),
+        ),
+        (
+            (p.clone(), "/profile/passkeys/{id}/remove"),
+            (EVERYONE, Target::None),
+        ),
         ((g.clone(), "/clients"), (CLIENT_READ, Target::None)),
         ((g.clone(), "/clients/new"), (CLIENT_WRITE, Target::None)),
         (
@@ -908,6 +926,8 @@ const OPEN: &[(&str, &str)] = &[
     ("POST", "/lang"),
     ("GET", "/login/code"),
     ("POST", "/login/code"),
+    // The passkey challenge of the login's code step (tests in `passkeys.rs`).
+    ("POST", "/login/passkey"),
     ("GET", "/login/password"),
     ("POST", "/login/password"),
     ("GET", "/login/enrol"),

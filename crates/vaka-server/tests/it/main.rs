@@ -33,6 +33,7 @@ mod missed_signings;
 mod night;
 mod operations;
 mod page_walk;
+mod passkeys;
 mod plans_and_lapses;
 mod protection;
 mod registry;

@@ -13,9 +13,11 @@ use vaka_domain::validate::check_password_policy;
 use vaka_store::values::to_db_precision;
 use vaka_store::{Credentials, DbInstant, SessionRecord};
 
+use super::passkeys::{PasskeyChallenge, looks_like_passkey};
 use super::second_factor::{check_totp, totp_for};
 use super::{
     LOGIN, NewSession, SteppedUp, claimed_by, failure_details, load_principal, login_needs, proven,
+    unaudited,
 };
 use crate::door::{Change, Op, Work};
 use crate::error::{Fault, WorkResult};
@@ -284,7 +286,8 @@ impl Services {
             .await
     }
 
-    /// Step two: a TOTP code, or a recovery code.
+    /// Step two: a TOTP code, a recovery code, or a passkey's answer (the JSON the login page
+    /// sends as the code, see `passkeys`).
     pub async fn second_factor(
         &self,
         token: &str,
@@ -311,12 +314,21 @@ impl Services {
             .ok_or(ServiceError::Unauthenticated)?;
         let totp = totp_for(&self.config.totp_issuer, user.username.as_str(), secret)?;
         let op = Op::anonymous(meta, AuditAction::LoginSucceeded, LOGIN);
+        let mut failure = "wrong code";
         let stage = self
             .door
             .change(op, async |w| {
                 let now = w.now();
-                let method = if let Some(step) = check_totp(&totp, code, now, creds.totp_last_step)
-                {
+                let method = if looks_like_passkey(code) {
+                    // A passkey's answer to this login's challenge (`begin_login_passkey`).
+                    match self.prove_passkey(w, user.id, session.id, code).await? {
+                        Ok(_) => "passkey",
+                        Err(f) => {
+                            failure = f.detail();
+                            return Ok(None);
+                        }
+                    }
+                } else if let Some(step) = check_totp(&totp, code, now, creds.totp_last_step) {
                     w.set_totp_last_step(user.id, step).await?;
                     "totp"
                 } else if looks_like_recovery_code(code)
@@ -349,11 +361,54 @@ impl Services {
                 creds.failed_logins,
                 meta,
                 AuditAction::SecondFactorFailed,
-                "wrong code",
+                failure,
             )
             .await?;
             Err(ServiceError::Unauthenticated)
         }
+    }
+
+    /// Whether the login's code step offers a passkey: passkeys work here and the account has
+    /// one.
+    pub async fn login_has_passkeys(&self, token: &str, meta: &RequestMeta) -> ServiceResult<bool> {
+        if !self.passkeys_available() {
+            return Ok(false);
+        }
+        let step = self
+            .login_step(token, &[SessionStage::SecondFactor], meta)
+            .await?;
+        self.door
+            .read(unaudited(), async |r| {
+                Ok(!r.list_passkeys(step.user.id).await?.is_empty())
+            })
+            .await
+    }
+
+    /// A challenge for proving a passkey at the login's code step; its answer comes as the
+    /// code of [`Self::second_factor`]. Refused when the account has no passkey.
+    pub async fn begin_login_passkey(
+        &self,
+        token: &str,
+        meta: &RequestMeta,
+    ) -> ServiceResult<PasskeyChallenge> {
+        let Step {
+            session,
+            user,
+            creds,
+            now,
+        } = self
+            .login_step(token, &[SessionStage::SecondFactor], meta)
+            .await?;
+        if self.config.lockout.is_locked(creds.locked_until, now) {
+            return Err(ServiceError::Locked {
+                until: creds.locked_until.unwrap_or(now),
+            });
+        }
+        self.door
+            .change(unaudited(), async |w| {
+                self.begin_authentication(w, user.id, session.id).await
+            })
+            .await
     }
 
     /// The forced password change of a first login.

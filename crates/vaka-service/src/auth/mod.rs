@@ -8,11 +8,13 @@
 //!
 //! By concern: [`login`] (the steps of a login and the failures they count), [`sessions`]
 //! (resolving a cookie, logging out), [`second_factor`] (TOTP enrolment and recovery codes),
+//! [`passkeys`] (WebAuthn passkeys beside TOTP),
 //! [`passwords`] (changing one's own), [`tokens`] (bearer tokens), [`step_up`] (a fresh second
 //! factor for the sensitive actions).
 
 mod app_devices;
 mod login;
+mod passkeys;
 mod passwords;
 mod second_factor;
 mod sessions;
@@ -22,6 +24,7 @@ mod tokens;
 pub use app_devices::{
     APP_DEVICE_LIFETIME, APP_PIN_TRIES, AppUnlock, IssuedAppDevice, pin_acceptable,
 };
+pub use passkeys::{PasskeyChallenge, PasskeyInfo, PasskeySettings, looks_like_passkey};
 pub use second_factor::{check_totp, current_totp_code};
 pub use tokens::API_TOKEN_PREFIX;
 

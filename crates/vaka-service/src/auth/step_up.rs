@@ -8,7 +8,7 @@
 //! - A session whose proof is stale, and no code given: refused (`Conflict`), audited as the
 //!   action, denied.
 //! - A code given: checked as at the login (a TOTP step is accepted once; a recovery code is
-//!   used up). Right: the session's proof is renewed in the action's transaction and audited
+//!   used up; a passkey's answer to a challenge of this session, see `passkeys`). Right: the session's proof is renewed in the action's transaction and audited
 //!   (`auth.step_up`). Wrong: counted towards the lock like a wrong login code, audited.
 //! - An API token: refused. These actions are a person's, confirmed with their own second
 //!   factor; an integration has none (create tokens from a logged-in session, in the pages).
@@ -25,17 +25,25 @@ use vaka_domain::reason::AuthReason;
 use vaka_store::DbInstant;
 
 use super::login::looks_like_recovery_code;
+use super::passkeys::{PasskeyFailure, looks_like_passkey};
 use super::second_factor::{check_totp, totp_for};
 use crate::door::{Change, Work};
 use crate::error::{Fault, WorkResult};
 use crate::secrets::recovery_code_hash;
 use crate::{Ctx, ServiceError, ServiceResult, Services};
 
-/// A wrong code given for a step-up: the account and its failures so far. The action stops,
-/// and the failure is counted once the action's transaction is over
-/// ([`Services::after_step_up`]).
+/// A wrong code given for a step-up: the account, its failures so far, and what was wrong
+/// (a code, or a passkey's answer). The action stops, and the failure is counted once the
+/// action's transaction is over ([`Services::after_step_up`]).
 #[derive(Debug)]
-pub(crate) struct WrongCode(Box<(UserAccount, u32)>);
+pub(crate) struct WrongCode(Box<(UserAccount, u32, Wrong)>);
+
+/// What a wrong step-up gave.
+#[derive(Debug, Clone, Copy)]
+enum Wrong {
+    Code,
+    Passkey(PasskeyFailure),
+}
 
 /// A refusal of a sensitive action for want of a fresh second factor, audited as the action.
 fn refusal(w: &Change<'_>, reason: AuthReason) -> Fault {
@@ -109,7 +117,18 @@ impl Services {
         }
         let user = w.get_user(me).await?.ok_or(Fault::not_found("user"))?;
         let totp = totp_for(&self.config.totp_issuer, user.username.as_str(), &secret)?;
-        let method = if let Some(step) = check_totp(&totp, code, now, creds.totp_last_step) {
+        let method = if looks_like_passkey(code) {
+            match self.prove_passkey(w, me, session.id, code).await? {
+                Ok(_) => "passkey",
+                Err(failure) => {
+                    return Ok(Err(WrongCode(Box::new((
+                        user,
+                        creds.failed_logins,
+                        Wrong::Passkey(failure),
+                    )))));
+                }
+            }
+        } else if let Some(step) = check_totp(&totp, code, now, creds.totp_last_step) {
             w.set_totp_last_step(me, step).await?;
             "totp"
         } else if looks_like_recovery_code(code)
@@ -122,7 +141,11 @@ impl Services {
             w.record(e);
             "recovery_code"
         } else {
-            return Ok(Err(WrongCode(Box::new((user, creds.failed_logins)))));
+            return Ok(Err(WrongCode(Box::new((
+                user,
+                creds.failed_logins,
+                Wrong::Code,
+            )))));
         };
         w.prove_second_factor(session.id, DbInstant::new(now))
             .await?;
@@ -145,16 +168,20 @@ impl Services {
         match result? {
             Ok(value) => Ok(value),
             Err(WrongCode(wrong)) => {
-                let (user, failed_before) = *wrong;
+                let (user, failed_before, what) = *wrong;
+                let (detail, reason) = match what {
+                    Wrong::Code => ("wrong code at step-up", AuthReason::CodeMismatch),
+                    Wrong::Passkey(f) => (f.detail(), f.reason()),
+                };
                 self.count_failure(
                     &user,
                     failed_before,
                     ctx.meta,
                     AuditAction::SecondFactorFailed,
-                    "wrong code at step-up",
+                    detail,
                 )
                 .await?;
-                Err(ServiceError::invalid("code", AuthReason::CodeMismatch))
+                Err(ServiceError::invalid("code", reason))
             }
         }
     }

@@ -450,7 +450,8 @@ impl Services {
         self.after_step_up(ctx, result).await
     }
 
-    /// Removes a user's second factor (a lost phone); they enrol again at next login. Needs
+    /// Removes a user's second factor (a lost phone: TOTP, recovery codes and passkeys); they
+    /// enrol again at next login. Needs
     /// the caller's fresh second factor (`code` proves it again when stale).
     pub async fn reset_second_factor(
         &self,
@@ -469,6 +470,8 @@ impl Services {
                     }
                     w.set_totp_pending(id, None).await?;
                     w.replace_recovery_codes(id, &[]).await?;
+                    // A lost phone may be the device that held a passkey too.
+                    w.delete_user_passkeys(id).await?;
                     w.delete_user_sessions(id).await?;
                     let at = DbInstant::new(w.now());
                     w.revoke_user_app_devices(id, at).await?;

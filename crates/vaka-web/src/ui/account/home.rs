@@ -456,9 +456,21 @@ pub struct ProfilePage {
     /// The sensitive forms (password, recovery codes) ask for a current code: the session's
     /// second factor is not fresh.
     pub needs_code: bool,
+    /// Passkeys work at this address (it is a host name).
+    pub passkeys_available: bool,
+    /// The user's passkeys.
+    pub passkeys: Vec<PasskeyLine>,
 }
 
-async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
+/// A passkey as the profile lists it.
+pub struct PasskeyLine {
+    pub id: vaka_domain::ids::PasskeyId,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+}
+
+pub(crate) async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageResult {
     let t = page.t;
     let (user, org) = state
         .services
@@ -476,9 +488,27 @@ async fn profile_page(state: &AppState, caller: &Caller, page: PageCtx) -> PageR
         && state
             .services
             .needs_fresh_second_factor(caller.session.as_ref());
+    let passkeys = state
+        .services
+        .own_passkeys(&caller.ctx())
+        .await
+        .or_page(&page)?
+        .into_iter()
+        .map(|k| PasskeyLine {
+            id: k.id,
+            name: k.name,
+            created: crate::page::local_time(k.created_at),
+            last_used: k.last_used_at.map_or_else(
+                || t.t("passkey-never_used").into_owned(),
+                crate::page::local_time,
+            ),
+        })
+        .collect();
     Ok(render(
         status,
         &ProfilePage {
+            passkeys_available: state.services.passkeys_available(),
+            passkeys,
             needs_code,
             roles: role_labels(t, caller, &names),
             user,

@@ -13,7 +13,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
 use vaka_domain::auth::SessionStage;
-use vaka_service::auth::{SteppedUp, current_totp_code};
+use vaka_service::auth::{SteppedUp, current_totp_code, looks_like_passkey};
 use vaka_service::{RequestMeta, ServiceError};
 
 use crate::error::ApiError;
@@ -186,6 +186,8 @@ pub async fn login_submit(
 #[template(path = "login_code.html")]
 pub struct CodePage {
     pub page: PageCtx,
+    /// The account has a passkey (and passkeys work here): offer it beside the code.
+    pub passkeys: bool,
 }
 
 fn login_page_ctx(caller: &Caller, t: Tr) -> PageCtx {
@@ -209,13 +211,63 @@ fn stage_form<T: Template>(
     render(StatusCode::OK, &form(page))
 }
 
-pub async fn code_form(t: Tr, caller: Caller, login: LoginSession) -> Response {
-    stage_form(
-        &login,
-        SessionStage::SecondFactor,
-        login_page_ctx(&caller, t),
-        |page| CodePage { page },
+pub async fn code_form(
+    State(state): State<AppState>,
+    t: Tr,
+    caller: Caller,
+    login: LoginSession,
+) -> Response {
+    let passkeys = has_passkeys(&state, &login, &caller).await;
+    if login.session.stage != SessionStage::SecondFactor {
+        return Redirect::to(stage_page(login.session.stage)).into_response();
+    }
+    render(
+        StatusCode::OK,
+        &CodePage {
+            page: login_page_ctx(&caller, t),
+            passkeys,
+        },
     )
+}
+
+/// Whether the code step offers a passkey (a failure to tell only hides the offer).
+async fn has_passkeys(state: &AppState, login: &LoginSession, caller: &Caller) -> bool {
+    login.session.stage == SessionStage::SecondFactor
+        && state
+            .services
+            .login_has_passkeys(&login.token, &caller.meta)
+            .await
+            .unwrap_or(false)
+}
+
+/// A challenge for a passkey at the login's code step (JSON for `passkeys.js`); the answer
+/// comes back as the code form's `code`.
+pub async fn passkey_challenge(
+    State(state): State<AppState>,
+    caller: Caller,
+    login: LoginSession,
+) -> Result<axum::Json<PasskeyChallengeDto>, ApiError> {
+    let c = state
+        .services
+        .begin_login_passkey(&login.token, &caller.meta)
+        .await?;
+    Ok(axum::Json(PasskeyChallengeDto::from(c)))
+}
+
+/// A passkey ceremony begun: the id its answer names, and the options for the browser.
+#[derive(Debug, serde::Serialize)]
+pub struct PasskeyChallengeDto {
+    pub challenge: vaka_domain::ids::PasskeyChallengeId,
+    pub options: serde_json::Value,
+}
+
+impl From<vaka_service::auth::PasskeyChallenge> for PasskeyChallengeDto {
+    fn from(c: vaka_service::auth::PasskeyChallenge) -> Self {
+        Self {
+            challenge: c.id,
+            options: c.options,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -281,6 +333,7 @@ pub async fn code_submit(
     login: LoginSession,
     Form(form): Form<CodeForm>,
 ) -> Response {
+    let passkey = looks_like_passkey(&form.code);
     match state
         .services
         .second_factor(&login.token, &form.code, &caller.meta)
@@ -292,8 +345,14 @@ pub async fn code_submit(
             match state.services.authenticate_session(&login.token).await {
                 Ok(Some(_)) => {
                     let mut page = login_page_ctx(&caller, t);
-                    page.error = Some(t.t("login-code_wrong").into_owned());
-                    render(StatusCode::UNAUTHORIZED, &CodePage { page })
+                    let wrong = if passkey {
+                        "passkey-refused_login"
+                    } else {
+                        "login-code_wrong"
+                    };
+                    page.error = Some(t.t(wrong).into_owned());
+                    let passkeys = has_passkeys(&state, &login, &caller).await;
+                    render(StatusCode::UNAUTHORIZED, &CodePage { page, passkeys })
                 }
                 _ => restart(
                     &state,
@@ -311,6 +370,15 @@ pub async fn code_submit(
         ),
         Err(ServiceError::Conflict(_)) => {
             Redirect::to(stage_page(login.session.stage)).into_response()
+        }
+        // A passkey's answer that is no answer: said on the page, nothing counted.
+        Err(e @ ServiceError::Invalid { .. }) => {
+            let page = login_page_ctx(&caller, t).with_error(&e.into());
+            let passkeys = has_passkeys(&state, &login, &caller).await;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &CodePage { page, passkeys },
+            )
         }
         Err(e) => crate::page::error_response("/login/code", e.into(), login_page_ctx(&caller, t)),
     }

@@ -1,8 +1,9 @@
 //! The user's own pages: logging in (password, one-time code, enrolment, language), the
-//! overview after login, and the profile (password, recovery codes, sessions).
+//! overview after login, and the profile (password, recovery codes, passkeys, sessions).
 
 pub mod home;
 pub mod login;
+pub mod passkeys;
 
 use crate::identity::Access;
 use crate::routes::Routes;
@@ -14,6 +15,11 @@ pub fn register(r: Routes) -> Routes {
         .post("/lang", Access::Public, login::set_lang)
         .get("/login/code", Access::LoginFlow, login::code_form)
         .post("/login/code", Access::LoginFlow, login::code_submit)
+        .post(
+            "/login/passkey",
+            Access::LoginFlow,
+            login::passkey_challenge,
+        )
         .get("/login/password", Access::LoginFlow, login::password_form)
         .post("/login/password", Access::LoginFlow, login::password_submit)
         .get("/login/enrol", Access::LoginFlow, login::enrol_form)
@@ -30,6 +36,27 @@ pub fn register(r: Routes) -> Routes {
             "/profile/recovery-codes",
             Access::Authenticated,
             home::renew_codes,
+        )
+        .post("/profile/passkeys", Access::Authenticated, passkeys::add)
+        .post(
+            "/profile/passkeys/challenge",
+            Access::Authenticated,
+            passkeys::registration_challenge,
+        )
+        .post(
+            "/profile/passkeys/step-up",
+            Access::Authenticated,
+            passkeys::step_up_challenge,
+        )
+        .post(
+            "/profile/passkeys/{id}/name",
+            Access::Authenticated,
+            passkeys::rename,
+        )
+        .post(
+            "/profile/passkeys/{id}/remove",
+            Access::Authenticated,
+            passkeys::remove,
         )
         .post(
             "/profile/logout-everywhere",
