@@ -106,9 +106,17 @@
     };
   }
 
-  var supported = !!(window.PublicKeyCredential && navigator.credentials);
+  // Browsers refuse a passkey at an IP address (http://127.0.0.1:8080): the page says to open
+  // Vaka by its host name instead.
+  var byIp = /^[0-9.]+$/.test(location.hostname) || location.hostname.indexOf(":") >= 0 ||
+    location.hostname.charAt(0) === "[";
+  var works = !!(window.PublicKeyCredential && navigator.credentials);
+  var supported = works && !byIp;
   Array.prototype.forEach.call(document.querySelectorAll("[data-passkey-unsupported]"), function (el) {
-    el.hidden = supported;
+    el.hidden = works;
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-passkey-ip]"), function (el) {
+    el.hidden = !(works && byIp);
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-passkey-get], form[data-passkey-create] button"), function (el) {
     if (!supported) { el.disabled = true; }
