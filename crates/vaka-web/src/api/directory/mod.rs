@@ -369,6 +369,8 @@ pub async fn reset_password(
 pub struct StepUpInput {
     /// A current one-time code (or a recovery code) of the caller, needed when the session has
     /// not proven its second factor in the last minutes (else 409 `auth-fresh-second-factor-needed`).
+    /// A passkey's answer goes here too: `{"challenge", "credential"}` as JSON text, to a
+    /// challenge from `POST /profile/passkeys/step-up`.
     #[serde(default)]
     pub code: Option<String>,
 }
@@ -425,7 +427,8 @@ pub struct TokenInput {
     /// What the token is for, e.g. "Lifecare integration".
     pub name: String,
     /// A current one-time code (or a recovery code) of the caller, needed when the session has
-    /// not proven its second factor in the last minutes.
+    /// not proven its second factor in the last minutes; or a passkey's answer (see
+    /// `StepUpInput`).
     #[serde(default)]
     pub code: Option<String>,
 }
