@@ -218,7 +218,8 @@ async fn passkeys_are_added_named_used_at_login_and_step_up_and_removed(app: Tes
     assert_eq!(count_of(&actions, "auth.step_up:success"), 2);
     assert_eq!(failed_logins(&app, admin.id).await, 0);
 
-    // An administrator's reset of the second factor takes the passkeys with it.
+    // An administrator's reset of the second factor takes the passkeys with it; the admin's
+    // own step-up for it is a passkey too (the page offers one beside the code field).
     let victim = w.p("c_operator");
     let ops = login_full(
         &app,
@@ -228,16 +229,24 @@ async fn passkeys_are_added_named_used_at_login_and_step_up_and_removed(app: Tes
     .await;
     let res = add(&app, &ops, &mut Device::new(), "Min telefon").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let admin_session = login_full(&app, &admin.username, &secret).await;
+    app.clock.advance(STALE);
+    let page = app
+        .get(&format!("/admin/users/{}", victim.id), &session)
+        .await;
+    page.assert_says(StatusCode::OK, "Använd nyckel i stället");
+    let c = challenge(&app, &session, "/profile/passkeys/step-up").await;
+    let answer = laptop.answer(&c);
     let res = app
         .form(
             &format!("/admin/users/{}/reset-second-factor", victim.id),
-            &admin_session,
-            &[],
+            &session,
+            &[("code", &answer)],
         )
         .await;
     assert!(res.status.is_redirection(), "{}: {}", res.status, res.body);
     assert!(passkeys_of(&app, victim.id).await.is_empty());
+    let actions = audit_actions(&app).await;
+    assert_eq!(count_of(&actions, "auth.step_up:success"), 3, "{actions:?}");
 }
 
 async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestApp) {

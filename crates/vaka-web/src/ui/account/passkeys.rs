@@ -112,3 +112,20 @@ pub async fn remove(
         Err(e) => profile_page(&state, &caller, page.with_error(&e.into())).await,
     }
 }
+
+/// Whether a step-up prompt offers a passkey beside the code field: a code is asked for now,
+/// passkeys work here, and the caller has one.
+pub async fn step_up_offered(
+    state: &crate::state::AppState,
+    caller: &crate::identity::Caller,
+) -> bool {
+    state.services.passkeys_available()
+        && state
+            .services
+            .needs_fresh_second_factor(caller.session.as_ref())
+        && state
+            .services
+            .own_passkeys(&caller.ctx())
+            .await
+            .is_ok_and(|k| !k.is_empty())
+}

@@ -551,6 +551,8 @@ pub struct DetailPage {
     pub leave_notes: Vec<String>,
     pub must_sign: bool,
     pub needs_code: bool,
+    /// The code asked for may be a passkey's answer: the caller has one (a button offers it).
+    pub passkey_step_up: bool,
     pub may_revoke: bool,
     pub reasons: Vec<Choice>,
 }
@@ -681,6 +683,7 @@ async fn detail_page(
             needs_code: state
                 .services
                 .needs_fresh_second_factor(caller.session.as_ref()),
+            passkey_step_up: crate::ui::account::passkeys::step_up_offered(state, caller).await,
             may_revoke: v.may_revoke,
             reasons,
             page,

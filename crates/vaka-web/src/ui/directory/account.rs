@@ -65,6 +65,8 @@ pub struct UserPage {
     /// Resetting a second factor and creating a token ask for a current code: the caller's
     /// session has not proven its second factor in the last minutes.
     pub needs_code: bool,
+    /// The code asked for may be a passkey's answer: the caller has one (a button offers it).
+    pub passkey_step_up: bool,
     /// The person's licence and leave (delegated health-care tasks).
     pub deleg: super::licence::StaffDelegation,
 }
@@ -167,6 +169,7 @@ pub(super) async fn user_page(
             needs_code: state
                 .services
                 .needs_fresh_second_factor(caller.session.as_ref()),
+            passkey_step_up: crate::ui::account::passkeys::step_up_offered(state, caller).await,
             deleg,
             u: d.account,
             page,
