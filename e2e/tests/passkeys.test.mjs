@@ -53,10 +53,10 @@ async function passwordStep(page, base, username) {
 
 async function addPasskey(page, name) {
   await page.locator("#pk-new-name").fill(name);
-  await page.getByRole("button", { name: "Lägg till nyckel" }).click();
+  await page.getByRole("button", { name: "Lägg till inloggningsnyckel" }).click();
   // The list after the redirect names it (the message may be there from the one before).
   await page.locator(`#passkey-list input[value="${name}"]`).waitFor();
-  assert.ok(await page.getByText("Nyckeln är tillagd.").isVisible());
+  assert.ok(await page.getByText("Inloggningsnyckeln är tillagd.").isVisible());
 }
 
 test("a user enrols two passkeys, renames one, logs in with one and steps up with it", async () => {
@@ -68,7 +68,7 @@ test("a user enrols two passkeys, renames one, logs in with one and steps up wit
 
   // Logged in with password and TOTP, at the host name.
   await passwordStep(page, base, "operator");
-  assert.equal(await page.getByRole("button", { name: "Logga in med nyckel" }).count(), 0, "no passkey yet");
+  assert.equal(await page.getByRole("button", { name: "Logga in med inloggningsnyckel" }).count(), 0, "no passkey yet");
   await page.getByLabel("Kod", { exact: true }).fill(totp(user.totp_secret));
   await page.getByRole("button", { name: "Verifiera" }).click();
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
@@ -76,8 +76,8 @@ test("a user enrols two passkeys, renames one, logs in with one and steps up wit
   // Two passkeys: the laptop's, then (another authenticator) the phone's.
   const laptop = await authenticator(page);
   await page.goto(`${base}/profile`);
-  await page.getByRole("heading", { name: "Nycklar (passkeys)" }).waitFor();
-  assert.ok(await page.getByText("Du har inga nycklar.").isVisible());
+  await page.getByRole("heading", { name: "Inloggningsnycklar (passkeys)" }).waitFor();
+  assert.ok(await page.getByText("Du har inga inloggningsnycklar.").isVisible());
   await addPasskey(page, "Jobbdatorn");
   assert.equal((await laptop.credentials()).length, 1, "the authenticator holds the passkey");
   await laptop.remove();
@@ -92,14 +92,14 @@ test("a user enrols two passkeys, renames one, logs in with one and steps up wit
   assert.equal(await first.inputValue(), "Jobbdatorn");
   await first.fill("Gamla datorn");
   await page.getByRole("button", { name: "Byt namn" }).first().click();
-  await page.getByText("Nyckeln har fått nytt namn.").waitFor();
+  await page.getByText("Inloggningsnyckeln har fått nytt namn.").waitFor();
   assert.equal(await page.locator("#passkey-list input[name=name]").first().inputValue(), "Gamla datorn");
 
   // Logged out; in again with the password and the phone's passkey, no code typed.
   await page.getByRole("button", { name: "Logga ut", exact: true }).click();
   await page.waitForURL(/\/login/);
   await passwordStep(page, base, "operator");
-  await page.getByRole("button", { name: "Logga in med nyckel" }).click();
+  await page.getByRole("button", { name: "Logga in med inloggningsnyckel" }).click();
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
 
   // Eleven minutes later, removing the old laptop's passkey needs a fresh second factor: the
@@ -108,8 +108,8 @@ test("a user enrols two passkeys, renames one, logs in with one and steps up wit
   await page.goto(`${base}/profile`);
   const removeOld = page.locator("form[action$='/remove']").filter({ has: page.getByRole("button", { name: "Ta bort Gamla datorn" }) });
   assert.ok(await removeOld.getByLabel(/Kod från din app/).isVisible(), "a code is asked for");
-  await removeOld.getByRole("button", { name: "Använd nyckel i stället" }).click();
-  await page.getByText("Nyckeln är borttagen.").waitFor();
+  await removeOld.getByRole("button", { name: "Använd inloggningsnyckel i stället" }).click();
+  await page.getByText("Inloggningsnyckeln är borttagen.").waitFor();
   assert.equal(await rows.count(), 1);
   assert.equal(await page.locator("#passkey-list input[name=name]").first().inputValue(), "Telefonen");
 
@@ -139,7 +139,7 @@ test("at 127.0.0.1 the demo works and the page says passkeys need the host name"
   await page.getByRole("button", { name: "Verifiera" }).click();
   await page.getByRole("heading", { name: /Välkommen/ }).waitFor();
   await page.goto(`${demo.url}/profile`);
-  await page.getByText("Nycklar fungerar bara när Vaka öppnas med sitt värdnamn").waitFor();
-  assert.ok(await page.getByRole("button", { name: "Lägg till nyckel" }).isDisabled());
+  await page.getByText("Inloggningsnycklar fungerar bara när Vaka öppnas med sitt värdnamn").waitFor();
+  assert.ok(await page.getByRole("button", { name: "Lägg till inloggningsnyckel" }).isDisabled());
   await page.close();
 });

@@ -127,7 +127,7 @@ async fn passkeys_are_added_named_used_at_login_and_step_up_and_removed(app: Tes
     let keys = passkeys_of(&app, admin.id).await;
     assert_eq!(keys.len(), 2);
     let profile = app.get("/profile?ok=passkey-added", &session).await;
-    profile.assert_has("Nyckeln är tillagd.");
+    profile.assert_has("Inloggningsnyckeln är tillagd.");
     profile.assert_has("value=\"Jobbdatorn\"");
     profile.assert_has("value=\"Telefonen\"");
 
@@ -164,7 +164,7 @@ async fn passkeys_are_added_named_used_at_login_and_step_up_and_removed(app: Tes
     // Logged out; logged in again with the password and the laptop's passkey, no TOTP code.
     app.form("/logout", &session, &[]).await;
     let (page, login) = at_code_step(&app, &admin.username).await;
-    page.assert_has("Logga in med nyckel");
+    page.assert_has("Logga in med inloggningsnyckel");
     let c = challenge(&app, &login, "/login/passkey").await;
     let answer = laptop.answer(&c);
     let res = app.form("/login/code", &login, &[("code", &answer)]).await;
@@ -233,7 +233,7 @@ async fn passkeys_are_added_named_used_at_login_and_step_up_and_removed(app: Tes
     let page = app
         .get(&format!("/admin/users/{}", victim.id), &session)
         .await;
-    page.assert_says(StatusCode::OK, "Använd nyckel i stället");
+    page.assert_says(StatusCode::OK, "Använd inloggningsnyckel i stället");
     let c = challenge(&app, &session, "/profile/passkeys/step-up").await;
     let answer = laptop.answer(&c);
     let res = app
@@ -288,7 +288,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
             .await;
         res.assert_says(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "inte ett svar från en nyckel",
+            "inte ett svar från en inloggningsnyckel",
         );
     }
     assert_eq!(passkeys_of(&app, admin.id).await.len(), 2);
@@ -298,7 +298,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
         .await;
     res.assert_says(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "inte ett svar från en nyckel",
+        "inte ett svar från en inloggningsnyckel",
     );
     assert_eq!(
         failed_logins(&app, admin.id).await,
@@ -317,7 +317,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
     let res = app
         .form("/login/code", &replay_login, &[("code", &answer)])
         .await;
-    res.assert_says(StatusCode::UNAUTHORIZED, "Nyckeln godtogs inte");
+    res.assert_says(StatusCode::UNAUTHORIZED, "Inloggningsnyckeln godtogs inte");
     assert_eq!(failed_logins(&app, admin.id).await, 1);
     let res = app.get("/", &replay_login).await;
     assert_ne!(res.status, StatusCode::OK, "no full session");
@@ -328,7 +328,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
     let answer = laptop.answer(&c);
     app.clock.advance(SignedDuration::from_mins(6));
     let res = app.form("/login/code", &login, &[("code", &answer)]).await;
-    res.assert_says(StatusCode::UNAUTHORIZED, "Nyckeln godtogs inte");
+    res.assert_says(StatusCode::UNAUTHORIZED, "Inloggningsnyckeln godtogs inte");
     assert_eq!(failed_logins(&app, admin.id).await, 2);
 
     // Another user's passkey, answering their own challenge, sent as this login's answer to
@@ -342,7 +342,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
     let res = app
         .form("/login/code", &login, &[("code", &foreign.to_string())])
         .await;
-    res.assert_says(StatusCode::UNAUTHORIZED, "Nyckeln godtogs inte");
+    res.assert_says(StatusCode::UNAUTHORIZED, "Inloggningsnyckeln godtogs inte");
     assert_eq!(failed_logins(&app, admin.id).await, 3);
     assert_eq!(failed_logins(&app, other.id).await, 0);
 
@@ -383,7 +383,7 @@ async fn wrong_passkey_answers_are_refused_counted_and_change_nothing(app: TestA
         .await;
     res.assert_says(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "nyckelns svar godtogs inte",
+        "inloggningsnyckelns svar godtogs inte",
     );
     assert_eq!(failed_logins(&app, admin.id).await, before + 1);
     assert_eq!(passkeys_of(&app, admin.id).await.len(), 2);
@@ -416,7 +416,7 @@ async fn passkeys_need_totp_and_a_session(app: TestApp) {
     // An account with no passkey has nothing to prove at the login.
     app.form("/logout", &session, &[]).await;
     let (page, login) = at_code_step(&app, &admin.username).await;
-    assert!(!page.body.contains("Logga in med nyckel"));
+    assert!(!page.body.contains("Logga in med inloggningsnyckel"));
     let res = begin(&app, &login, "/login/passkey").await;
     res.assert_says(StatusCode::CONFLICT, "auth-no-passkeys");
 }

@@ -1,31 +1,32 @@
 # Passkeys (WebAuthn) beside TOTP: the account page, the login's code step, the step-ups.
-passkey-title = Nycklar (passkeys)
-passkey-intro = En nyckel är inloggning med telefonens eller datorns skärmlås eller en säkerhetsnyckel. Du kan använda den i stället för koden från appen. Appen och reservkoderna finns kvar.
-passkey-none = Du har inga nycklar.
+# "Inloggningsnyckel", not "nyckel": a digital key (digital nyckel) opens a client's door.
+passkey-title = Inloggningsnycklar (passkeys)
+passkey-intro = En inloggningsnyckel (passkey) låter dig logga in med telefonens eller datorns skärmlås eller med en säkerhetsnyckel. Du kan använda den i stället för koden från appen. Appen och reservkoderna finns kvar.
+passkey-none = Du har inga inloggningsnycklar.
 passkey-name = Namn
 passkey-created = Tillagd
 passkey-last_used = Senast använd
 passkey-never_used = Aldrig
 passkey-rename = Byt namn
 passkey-remove = Ta bort
-passkey-remove_confirm = Ta bort nyckeln? Den kan sedan inte användas för att logga in.
-passkey-add = Lägg till nyckel
+passkey-remove_confirm = Ta bort inloggningsnyckeln? Den kan sedan inte användas för att logga in.
+passkey-add = Lägg till inloggningsnyckel
 passkey-add_name_hint = Till exempel ”Jobbdatorn” eller ”Min telefon”.
-passkey-use = Använd nyckel i stället
-passkey-login = Logga in med nyckel
+passkey-use = Använd inloggningsnyckel i stället
+passkey-login = Logga in med inloggningsnyckel
 passkey-login_or = eller
-passkey-failed = Nyckeln kunde inte användas. Försök igen.
-passkey-cancelled = Nyckeln användes inte (avbrutet eller ingen nyckel hittades).
-passkey-unsupported = Webbläsaren kan inte använda nycklar.
-passkey-unavailable = Nycklar fungerar bara när Vaka öppnas med sitt värdnamn (till exempel http://localhost:8080), inte med en IP-adress.
-passkey-needs_totp = Aktivera först tvåfaktorsinloggning med en app; nycklar kommer som ett komplement.
-passkey-added = Nyckeln är tillagd.
-passkey-renamed = Nyckeln har fått nytt namn.
-passkey-removed = Nyckeln är borttagen.
-passkey-refused_login = Nyckeln godtogs inte. Försök igen, eller ange en kod.
-passkey-table_caption = Dina nycklar
+passkey-failed = Inloggningsnyckeln kunde inte användas. Försök igen.
+passkey-cancelled = Ingen inloggningsnyckel användes (avbrutet, eller ingen hittades).
+passkey-unsupported = Webbläsaren kan inte använda inloggningsnycklar.
+passkey-unavailable = Inloggningsnycklar fungerar bara när Vaka öppnas med sitt värdnamn (till exempel http://localhost:8080), inte med en IP-adress.
+passkey-needs_totp = Aktivera först tvåfaktorsinloggning med en app; inloggningsnycklar kommer som ett komplement.
+passkey-added = Inloggningsnyckeln är tillagd.
+passkey-renamed = Inloggningsnyckeln har fått nytt namn.
+passkey-removed = Inloggningsnyckeln är borttagen.
+passkey-refused_login = Inloggningsnyckeln godtogs inte. Försök igen, eller ange en kod.
+passkey-table_caption = Dina inloggningsnycklar
 
 # Passkeys in the audit log.
-audit_action-auth-passkey_added = Nyckel (passkey) tillagd
-audit_action-auth-passkey_renamed = Nyckel (passkey) fick nytt namn
-audit_action-auth-passkey_removed = Nyckel (passkey) borttagen
+audit_action-auth-passkey_added = Inloggningsnyckel (passkey) tillagd
+audit_action-auth-passkey_renamed = Inloggningsnyckel (passkey) fick nytt namn
+audit_action-auth-passkey_removed = Inloggningsnyckel (passkey) borttagen
