@@ -70,6 +70,11 @@ pub enum AuditAction {
     /// A phone's device key revoked: by the user, or after too many wrong PINs.
     #[strum(serialize = "auth.app_device_revoke")]
     AppDeviceRevoked,
+    /// An identity provider (SITHS eID through OpenID Connect) vouched for someone: the account
+    /// it named, the provider and the assurance level; or why it led to no login (an unknown
+    /// HSA-id, a refused token, a used or expired state).
+    #[strum(serialize = "auth.oidc")]
+    OidcLogin,
     #[strum(serialize = "token.create")]
     TokenCreated,
     #[strum(serialize = "token.revoke")]

@@ -405,6 +405,7 @@ AuditAction PasswordChanged auth.password_changed
 AuditAction AppDeviceEnrolled auth.app_device_enrol
 AuditAction AppDeviceUnlocked auth.app_device_unlock
 AuditAction AppDeviceRevoked auth.app_device_revoke
+AuditAction OidcLogin auth.oidc
 AuditAction TokenCreated token.create
 AuditAction TokenRevoked token.revoke
 AuditAction TokenUsed token.use

@@ -208,8 +208,8 @@ impl Provider {
         >,
         OidcError,
     > {
-        let redirect =
-            RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| OidcError::Settings(e.to_string()))?;
+        let redirect = RedirectUrl::new(redirect_uri.to_owned())
+            .map_err(|e| OidcError::Settings(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
             meta,
             ClientId::new(self.settings.client_id.clone()),

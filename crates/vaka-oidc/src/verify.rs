@@ -6,12 +6,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use openidconnect::core::{
-    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm,
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
-    AdditionalClaims, ClaimsVerificationError, ClientId, IdToken, IdTokenVerifier, IssuerUrl,
-    Nonce,
+    AdditionalClaims, ClaimsVerificationError, ClientId, IdToken, IdTokenVerifier, IssuerUrl, Nonce,
 };
 use serde::{Deserialize, Serialize};
 
@@ -307,7 +305,12 @@ mod tests {
 
     #[test]
     fn an_acr_below_the_level_or_near_it_is_one_factor() {
-        for acr in [Some(LOA2), None, Some("loa3"), Some("http://id.sambi.se/loa/loa3/")] {
+        for acr in [
+            Some(LOA2),
+            None,
+            Some("loa3"),
+            Some("http://id.sambi.se/loa/loa3/"),
+        ] {
             let v = check(&token(&Claims {
                 acr,
                 ..Claims::default()

@@ -316,7 +316,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
-            let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
+            let state = serve::state(&cfg, store, serve::system_clock(), Vec::new())?;
             let listener = serve::bind(cfg.listen).await?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "ready");
@@ -384,7 +384,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("seeding the demo failed")?;
             creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
             let path = demo::write_credentials(&data_dir, &creds)?;
-            let state = serve::state(&cfg, store, clock.clone(), creds.logins());
+            let state = serve::state(&cfg, store, clock.clone(), creds.logins())?;
             // The demo's cameras connect as real ones would (every tenth stays offline).
             let cameras = vaka_server::simulate::cameras_in(&path)?;
             let _sims = vaka_server::simulate::spawn(&ws_base(&url), &cameras, 10);

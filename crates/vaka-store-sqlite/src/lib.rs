@@ -84,6 +84,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/app_devices.rs");
     }
+    mod oidc {
+        use super::*;
+        include!("../../vaka-store/sql/oidc.rs");
+    }
     mod retention {
         use super::*;
         include!("../../vaka-store/sql/retention.rs");

@@ -18,6 +18,7 @@ pub mod emergency;
 pub mod governance;
 pub mod homecare;
 pub mod log_review;
+pub mod oidc;
 pub mod operations;
 pub mod records;
 pub mod retention;
@@ -42,6 +43,7 @@ pub use emergency::{EmergencyRead, EmergencyWrite};
 pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use log_review::{LogReviewRead, LogReviewWrite};
+pub use oidc::{OidcLoginRecord, OidcRead, OidcWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use records::*;
 pub use retention::{RetentionRead, RetentionWrite};
@@ -213,6 +215,7 @@ pub trait ReadTx:
     + EmergencyRead
     + GovernanceRead
     + LogReviewRead
+    + OidcRead
     + Send
 {
 }
@@ -235,6 +238,7 @@ impl<T> ReadTx for T where
         + EmergencyRead
         + GovernanceRead
         + LogReviewRead
+        + OidcRead
         + Send
         + ?Sized
 {
@@ -266,6 +270,7 @@ pub trait WriteTx:
     + EmergencyWrite
     + GovernanceWrite
     + LogReviewWrite
+    + OidcWrite
 {
 }
 
@@ -286,6 +291,7 @@ impl<T> WriteTx for T where
         + EmergencyWrite
         + GovernanceWrite
         + LogReviewWrite
+        + OidcWrite
         + ?Sized
 {
 }

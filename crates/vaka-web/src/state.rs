@@ -23,6 +23,11 @@ pub struct WebConfig {
     /// How long a live view streams before the browser reconnects (through the access check,
     /// so an ended session stops getting updates).
     pub live_for: std::time::Duration,
+    /// The identity providers offered on the login page (SITHS eID through OpenID Connect).
+    pub oidc: vaka_oidc::Providers,
+    /// The address people open Vaka at (`https://vaka.kommun.se`): the base of the addresses
+    /// the identity providers send the browser back to. Without it, the request's own `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +38,8 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             login_attempts_per_minute: 20,
             live_for: std::time::Duration::from_mins(5),
+            oidc: vaka_oidc::Providers::default(),
+            public_url: None,
         }
     }
 }

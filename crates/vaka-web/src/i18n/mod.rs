@@ -101,6 +101,10 @@ macro_rules! locale_files {
                 "log_review.ftl",
                 include_str!(concat!("../../locales/", $lang, "/log_review.ftl")),
             ),
+            (
+                "oidc.ftl",
+                include_str!(concat!("../../locales/", $lang, "/oidc.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -133,8 +137,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 31] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 31] = locale_files!("en");
+const SV_FILES: [(&str, &str); 32] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 32] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
