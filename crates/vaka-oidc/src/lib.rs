@@ -110,6 +110,27 @@ pub struct Finished {
 
 type Metadata = ProviderMetadataWithLogout;
 
+/// The client as built from discovery: authorisation and token endpoints set.
+type RpClient = openidconnect::Client<
+    openidconnect::EmptyAdditionalClaims,
+    openidconnect::core::CoreAuthDisplay,
+    openidconnect::core::CoreGenderClaim,
+    openidconnect::core::CoreJweContentEncryptionAlgorithm,
+    openidconnect::core::CoreJsonWebKey,
+    openidconnect::core::CoreAuthPrompt,
+    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+    openidconnect::core::CoreTokenResponse,
+    openidconnect::core::CoreTokenIntrospectionResponse,
+    openidconnect::core::CoreRevocableToken,
+    openidconnect::core::CoreRevocationErrorResponse,
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
 /// One configured identity provider and its HTTP client.
 #[derive(Debug)]
 pub struct Provider {
@@ -167,6 +188,12 @@ impl Provider {
         })
     }
 
+    /// The issuer's origin (`https://idp.example.se`), which its logout page is at.
+    pub fn origin(&self) -> Option<String> {
+        let u = url::Url::parse(&self.settings.issuer).ok()?;
+        Some(u.origin().ascii_serialization()).filter(|o| o != "null")
+    }
+
     fn down(&self, detail: impl std::fmt::Display) -> OidcError {
         OidcError::ProviderDown {
             provider: self.settings.id.clone(),
@@ -182,32 +209,7 @@ impl Provider {
             .map_err(|e| self.down(error_chain(&e)))
     }
 
-    fn client(
-        &self,
-        meta: Metadata,
-        redirect_uri: &str,
-    ) -> Result<
-        openidconnect::Client<
-            openidconnect::EmptyAdditionalClaims,
-            openidconnect::core::CoreAuthDisplay,
-            openidconnect::core::CoreGenderClaim,
-            openidconnect::core::CoreJweContentEncryptionAlgorithm,
-            openidconnect::core::CoreJsonWebKey,
-            openidconnect::core::CoreAuthPrompt,
-            openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
-            openidconnect::core::CoreTokenResponse,
-            openidconnect::core::CoreTokenIntrospectionResponse,
-            openidconnect::core::CoreRevocableToken,
-            openidconnect::core::CoreRevocationErrorResponse,
-            openidconnect::EndpointSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointMaybeSet,
-            openidconnect::EndpointMaybeSet,
-        >,
-        OidcError,
-    > {
+    fn client(&self, meta: Metadata, redirect_uri: &str) -> Result<RpClient, OidcError> {
         let redirect = RedirectUrl::new(redirect_uri.to_owned())
             .map_err(|e| OidcError::Settings(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(

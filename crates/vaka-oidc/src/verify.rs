@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// How far the provider's clock may be from ours: a token expired up to this long ago, or
 /// issued up to this far in the future, still passes. One minute: enough for two servers kept
 /// by NTP, short against a replayed token.
-pub const CLOCK_SKEW: Duration = Duration::from_secs(60);
+pub const CLOCK_SKEW: Duration = Duration::from_mins(1);
 
 const ISSUED_IN_FUTURE: &str = "issued in the future";
 

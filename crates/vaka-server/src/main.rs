@@ -383,6 +383,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .context("seeding the demo failed")?;
             creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
+            // SITHS eID: the demo's own test provider (kept running while the demo runs).
+            let idp = vaka_server::demo_idp::start(&url, &data_dir, &creds.users).await;
+            creds.oidc = Some(idp.section.clone());
+            cfg.oidc.providers = vec![idp.provider.clone()];
+            if cfg.public_url.is_none() {
+                cfg.public_url = Some(url.clone());
+            }
             let path = demo::write_credentials(&data_dir, &creds)?;
             let state = serve::state(&cfg, store, clock.clone(), creds.logins())?;
             // The demo's cameras connect as real ones would (every tenth stays offline).
@@ -410,10 +417,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "  SIA DC-09 alarm receiver on {sia_listen} (TCP and UDP); accounts under `sia_dc09` in that file."
             );
+            match &idp.section.not_running_because {
+                None => println!(
+                    "  \"Logga in med SITHS eID\": a local test provider at {} stands in for Inera's; users with an HSA-id under `oidc` in that file.",
+                    idp.section.issuer
+                ),
+                Some(why) => println!(
+                    "  \"Logga in med SITHS eID\" shows, but its test provider is not running: {why}."
+                ),
+            }
             serve::run(&cfg, listener, state, || {
                 println!("Vaka listening on {url}");
             })
             .await?;
+            drop(idp);
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

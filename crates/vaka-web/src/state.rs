@@ -65,6 +65,29 @@ pub struct Inner {
     pub locks: vaka_gateway::lock::LockHub,
     /// Each session's last import report, for its further pages and its CSV file.
     pub import_reports: crate::kept_reports::KeptReports,
+    /// The pages' Content-Security-Policy (see [`content_security_policy`]).
+    pub content_security_policy: axum::http::HeaderValue,
+}
+
+/// The pages' Content-Security-Policy. Forms post to Vaka only — and, after the logout form,
+/// to the identity providers' logout (a form's redirect is held to `form-action` too), so the
+/// providers' origins are allowed there.
+pub fn content_security_policy(oidc: &vaka_oidc::Providers) -> axum::http::HeaderValue {
+    let mut form_action = "'self'".to_owned();
+    for origin in oidc.iter().filter_map(|p| p.origin()) {
+        form_action.push(' ');
+        form_action.push_str(&origin);
+    }
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; form-action {form_action}; base-uri 'none'"
+    );
+    axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        axum::http::HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+    })
 }
 
 #[derive(Clone)]
@@ -91,6 +114,7 @@ impl AppState {
             services.clock.clone(),
         );
         crate::lock_reports::spawn_lock_reports(&services, &locks, reports);
+        let csp = content_security_policy(&config.oidc);
         Self(Arc::new(Inner {
             services,
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_min)),
@@ -102,6 +126,7 @@ impl AppState {
             ),
             import_reports: crate::kept_reports::KeptReports::default(),
             locks,
+            content_security_policy: csp,
         }))
     }
 

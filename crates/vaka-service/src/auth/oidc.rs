@@ -43,7 +43,7 @@ pub struct OidcVouched<'a> {
 #[derive(Debug, Clone)]
 pub enum OidcOutcome {
     /// A session, at the stage the account needs next.
-    Session(NewSession),
+    Session(Box<NewSession>),
     /// No account has the HSA-id (or it is not one): an administrator must link it.
     UnknownAccount,
     /// The account cannot log in (deactivated, pseudonymised, not yet approved) or is locked.
@@ -216,7 +216,7 @@ impl Services {
         })
         .await?;
         let session = self.oidc_session(&user, totp_enabled, v, meta).await?;
-        Ok(OidcOutcome::Session(session))
+        Ok(OidcOutcome::Session(Box::new(session)))
     }
 
     /// The session of a provider's login. Two factors vouched for: complete at once (the
