@@ -198,6 +198,10 @@ server.listen(Number(opt.port), opt.host, () => {
   console.log(`idp listening on ${issuer}`);
 });
 
+// A reader of our output that went away must not stop the provider.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
+
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

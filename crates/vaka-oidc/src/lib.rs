@@ -139,10 +139,13 @@ pub struct Provider {
 }
 
 /// The HTTP client for a provider: no redirects followed (a redirect from the token endpoint
-/// could leak the code to another host), rustls, short timeouts.
+/// could leak the code to another host), rustls, short timeouts, and no idle connections kept:
+/// logins are rare, and a kept connection the provider has closed in the meantime fails the
+/// next request ("connection reset") — a code cannot be sent twice.
 fn http_client() -> Result<reqwest::Client, OidcError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .build()

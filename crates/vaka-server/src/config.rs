@@ -456,6 +456,7 @@ const SETTINGS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "public_url",
+    "oidc",
 ];
 
 impl Default for Config {
@@ -828,6 +829,67 @@ mod tests {
             assert!(
                 err.contains("sqlite_durability: expected \"normal\" or \"full\", found \"fast\""),
                 "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn identity_providers_are_read_and_checked() {
+        figment::Jail::expect_with(|jail| {
+            let toml = |issuer: &str, claim: &str| {
+                format!(
+                    "[[oidc.providers]]\nid = \"siths\"\nissuer = \"{issuer}\"\n\
+                     client_id = \"vaka\"\naccount_claim = \"{claim}\"\n"
+                )
+            };
+            jail.create_file(
+                "vaka.toml",
+                &toml("https://idp.ineratest.org:443/oidc", "employeeHsaId"),
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            let p = &c.oidc.providers[0];
+            assert_eq!(p.label, "SITHS eID");
+            assert_eq!(p.two_factor_acr, ["http://id.sambi.se/loa/loa3"]);
+            assert_eq!(p.client_auth, ClientAuthSetting::Post);
+            // Without a secret: an error that says where to put it.
+            let e = c.oidc.providers().err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains("VAKA_OIDC_SITHS_CLIENT_SECRET")),
+                "{e:?}"
+            );
+            jail.set_env("VAKA_OIDC_SITHS_CLIENT_SECRET", "s3cret\n");
+            let ps = c.oidc.providers().map_err(|e| e.to_string())?;
+            let secret = ps.get("siths").map(|p| p.settings.client_secret.clone());
+            assert_eq!(secret.as_deref(), Some("s3cret"));
+            // The secret never shows in the settings' debug output.
+            assert!(!format!("{:?}", ps.get("siths")).contains("s3cret"));
+
+            // Refused: plain HTTP off loopback, `sub` as the account claim, a bad id.
+            for (issuer, claim) in [
+                ("http://idp.example.se/oidc", "employeeHsaId"),
+                ("https://idp.example.se/oidc", "sub"),
+            ] {
+                jail.create_file("vaka.toml", &toml(issuer, claim))?;
+                let c = Config::load(None).map_err(|e| e.to_string())?;
+                assert!(c.oidc.providers().is_err(), "{issuer} {claim} accepted");
+            }
+            jail.create_file(
+                "vaka.toml",
+                &toml("http://127.0.0.1:9/oidc", "employeeHsaId"),
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert!(c.oidc.providers().is_ok(), "loopback HTTP is for tests");
+            jail.create_file(
+                "vaka.toml",
+                "[[oidc.providers]]\nid = \"SITHS eID\"\nissuer = \"https://x\"\nclient_id = \"v\"\n",
+            )?;
+            let e = Config::load(None).err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains("not a provider id")),
+                "{e:?}"
             );
             Ok(())
         });

@@ -127,7 +127,7 @@ async fn spawn(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(dir),
-            Duration::from_secs(300),
+            Duration::from_mins(5),
         )
         .await
         .map_err(|e| format!("npm ci in {} failed ({e})", dir.display()))?;

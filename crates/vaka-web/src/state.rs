@@ -74,7 +74,7 @@ pub struct Inner {
 /// providers' origins are allowed there.
 pub fn content_security_policy(oidc: &vaka_oidc::Providers) -> axum::http::HeaderValue {
     let mut form_action = "'self'".to_owned();
-    for origin in oidc.iter().filter_map(|p| p.origin()) {
+    for origin in oidc.iter().filter_map(vaka_oidc::Provider::origin) {
         form_action.push(' ');
         form_action.push_str(&origin);
     }

@@ -333,3 +333,355 @@ db_tests!(
     an_account_that_cannot_log_in_is_refused,
     the_login_routes_answer_clearly_without_a_provider,
 );
+
+/// The whole flow against a real OpenID provider: `tools/idp` (oidc-provider under Node; its
+/// packages are installed by scripts/test), driven as a browser would, the provider's cookies
+/// kept by hand.
+mod against_the_test_provider {
+    use std::collections::BTreeMap;
+    use std::net::SocketAddr;
+    use std::process::Stdio;
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::extract::connect_info::MockConnectInfo;
+    use axum::http::{Request, StatusCode, header};
+    use http_body_util::BodyExt;
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    use tower::ServiceExt;
+    use vaka_domain::clock::{Clock, SystemClock};
+    use vaka_server::config::{ClientAuthSetting, Config, OidcProviderConfig};
+
+    use super::{LOA2, LOA3, entries, link};
+    use crate::db_tests;
+    use crate::support::TestApp;
+    use crate::world::World;
+
+    const BASE: &str = "http://vaka.test";
+
+    struct Idp {
+        child: tokio::process::Child,
+        issuer: String,
+    }
+
+    async fn start_idp() -> Idp {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/idp");
+        assert!(
+            dir.join("node_modules/oidc-provider").is_dir(),
+            "the test provider's packages are missing: run `npm ci` in tools/idp (scripts/test does)"
+        );
+        let mut child = tokio::process::Command::new("node")
+            .arg(dir.join("idp.mjs"))
+            .args(["--client-id", "vaka-it", "--client-secret", "it-secret"])
+            .args([
+                "--redirect-uri",
+                &format!("{BASE}/login/oidc/siths/callback"),
+            ])
+            .args([
+                "--post-logout-redirect-uri",
+                &format!("{BASE}/login?ok=login-logged_out"),
+            ])
+            .arg("--exit-with-stdin")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let issuer = loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("the provider started");
+            if let Some(i) = line.strip_prefix("idp listening on ") {
+                break i.trim().to_owned();
+            }
+        };
+        // Whatever it writes later is read, so that it never meets a closed pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Idp { child, issuer }
+    }
+
+    /// Vaka with the provider configured (on the test app's database and clock).
+    fn vaka(app: &TestApp, issuer: &str, client_id: &str) -> axum::Router {
+        let cfg = Config {
+            public_url: Some(BASE.into()),
+            login_attempts_per_minute: 10_000,
+            oidc: vaka_server::config::OidcConfig {
+                providers: vec![OidcProviderConfig {
+                    id: "siths".into(),
+                    label: "SITHS eID".into(),
+                    issuer: issuer.into(),
+                    client_id: client_id.into(),
+                    client_secret_file: None,
+                    client_secret: Some("it-secret".into()),
+                    client_auth: ClientAuthSetting::Post,
+                    account_claim: "employeeHsaId".into(),
+                    two_factor_acr: vec![LOA3.into()],
+                    scopes: vec!["openid".into()],
+                }],
+            },
+            ..Config::default()
+        };
+        let state = vaka_server::serve::state(
+            &cfg,
+            app.store.clone(),
+            Arc::new(app.clock.clone()),
+            Vec::new(),
+        )
+        .unwrap();
+        vaka_web::build(state)
+            .router
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 10], 40000))))
+    }
+
+    struct Answer {
+        status: StatusCode,
+        location: Option<String>,
+        cookies: Vec<String>,
+        body: String,
+    }
+
+    async fn vaka_get(router: &axum::Router, path_and_query: &str, cookie: Option<&str>) -> Answer {
+        let mut req = Request::get(path_and_query).header(header::HOST, "vaka.test");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let cookies = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        Answer {
+            status,
+            location,
+            cookies,
+            body,
+        }
+    }
+
+    /// A browser at the provider: follows its redirects, keeps its cookies.
+    struct Browser {
+        http: reqwest::Client,
+        jar: BTreeMap<String, String>,
+    }
+
+    impl Browser {
+        fn new() -> Self {
+            Self {
+                http: reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap(),
+                jar: BTreeMap::new(),
+            }
+        }
+
+        fn keep(&mut self, res: &reqwest::Response) {
+            for c in res.headers().get_all(header::SET_COOKIE) {
+                let pair = c.to_str().unwrap().split(';').next().unwrap();
+                if let Some((k, v)) = pair.split_once('=') {
+                    self.jar.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+
+        fn cookie(&self) -> String {
+            self.jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+
+        /// Follows the provider's redirects from `url` until one leaves it (to Vaka): that URL,
+        /// or the page it stops at (its URL and body).
+        async fn follow(&mut self, mut url: String, issuer: &str) -> (String, String) {
+            for _ in 0..10 {
+                if !url.starts_with(issuer) {
+                    return (url, String::new());
+                }
+                let res = self
+                    .http
+                    .get(&url)
+                    .header(header::COOKIE, self.cookie())
+                    .send()
+                    .await
+                    .unwrap();
+                self.keep(&res);
+                match res.headers().get(header::LOCATION) {
+                    Some(l) => {
+                        let l = l.to_str().unwrap();
+                        url = if l.starts_with('/') {
+                            format!("{issuer}{l}")
+                        } else {
+                            l.to_owned()
+                        };
+                    }
+                    None => return (url, res.text().await.unwrap()),
+                }
+            }
+            panic!("too many redirects")
+        }
+
+        /// "Reads the card": posts the HSA-id and level on the provider's page; returns where
+        /// the provider sends the browser back to.
+        async fn card(&mut self, page_url: &str, issuer: &str, hsa: &str, acr: &str) -> String {
+            let action = format!("{page_url}/login");
+            let res = self
+                .http
+                .post(&action)
+                .header(header::COOKIE, self.cookie())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string([("hsa_id", hsa), ("acr", acr)]).unwrap())
+                .send()
+                .await
+                .unwrap();
+            self.keep(&res);
+            let next = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+            let next = if next.starts_with('/') {
+                format!("{issuer}{next}")
+            } else {
+                next
+            };
+            self.follow(next, issuer).await.0
+        }
+    }
+
+    /// A SITHS eID login as far as the return to Vaka: the callback's path and query.
+    async fn to_callback(router: &axum::Router, issuer: &str, hsa: &str, acr: &str) -> String {
+        let start = vaka_get(router, "/login/oidc/siths", None).await;
+        assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+        let mut b = Browser::new();
+        let (page_url, page) = b.follow(start.location.unwrap(), issuer).await;
+        assert!(page.contains("HSA-id"), "{page}");
+        let back = b.card(&page_url, issuer, hsa, acr).await;
+        back.strip_prefix(BASE).expect("back to Vaka").to_owned()
+    }
+
+    async fn a_real_provider_logs_in_once_per_state(app: TestApp) {
+        // The provider's tokens are of now: the test clock too.
+        app.clock.set(SystemClock.now());
+        let w = World::build(&app).await;
+        link(&app, &w, "a_staff", "SE2321000016-S100").await;
+        let mut idp = start_idp().await;
+        let router = vaka(&app, &idp.issuer, "vaka-it");
+
+        // loa3: complete at once.
+        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA3).await;
+        let done = vaka_get(&router, &callback, None).await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            crate::support::captured_logs()
+                .lines()
+                .filter(|l| l.contains("identity provider"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        assert_eq!(done.location.as_deref(), Some("/"));
+        let session = done
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_session="))
+            .expect("a session cookie")
+            .clone();
+        let home = vaka_get(&router, "/", Some(&session)).await;
+        assert_eq!(home.status, StatusCode::OK);
+
+        // The same return again (a replayed state, the code used): refused, no session.
+        let again = vaka_get(&router, &callback, None).await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST);
+        assert!(again.body.contains("redan använts"), "{}", again.body);
+        assert!(!again.cookies.iter().any(|c| c.starts_with("vaka_session=")));
+
+        // loa2: the code page.
+        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA2).await;
+        let half = vaka_get(&router, &callback, None).await;
+        assert_eq!(half.location.as_deref(), Some("/login/code"));
+
+        // An unknown HSA-id: the page says so, and no session.
+        let callback = to_callback(&router, &idp.issuer, "SE2321000016-X999", LOA3).await;
+        let unknown = vaka_get(&router, &callback, None).await;
+        assert_eq!(unknown.status, StatusCode::FORBIDDEN);
+        assert!(
+            unknown.body.contains("SE2321000016-X999"),
+            "{}",
+            unknown.body
+        );
+        assert!(
+            !unknown
+                .cookies
+                .iter()
+                .any(|c| c.starts_with("vaka_session="))
+        );
+
+        // A return whose state was never sent by this Vaka (another client's login): refused.
+        let forged = vaka_get(
+            &router,
+            "/login/oidc/siths/callback?code=abc&state=not-ours",
+            None,
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+
+        // The provider down: the button's page says so.
+        idp.child.kill().await.unwrap();
+        let down = vaka_get(&router, "/login/oidc/siths", None).await;
+        assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(down.body.contains("går inte att nå"), "{}", down.body);
+
+        let logins = entries(&app, "auth.login").await;
+        assert!(
+            logins
+                .iter()
+                .any(|(o, d)| o == "success" && d["method"] == "oidc"),
+            "{logins:?}"
+        );
+    }
+
+    async fn a_token_for_another_client_is_refused(app: TestApp) {
+        app.clock.set(SystemClock.now());
+        let w = World::build(&app).await;
+        link(&app, &w, "a_staff", "SE2321000016-S101").await;
+        let idp = start_idp().await;
+        // Vaka believes it is another client: the provider's token (and code) are not for it.
+        let router = vaka(&app, &idp.issuer, "vaka-it");
+        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S101", LOA3).await;
+        let other = vaka(&app, &idp.issuer, "someone-else");
+        // The state is in the shared database, so the other front end takes it; the provider
+        // refuses its code (not its client), and nothing logs in.
+        let res = vaka_get(&other, &callback, None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+        assert!(!res.cookies.iter().any(|c| c.starts_with("vaka_session=")));
+        let failures = entries(&app, "auth.oidc").await;
+        assert!(
+            failures
+                .iter()
+                .any(|(o, d)| o == "failure"
+                    && d["reason"].as_str().unwrap_or("").contains("refused")),
+            "{failures:?}"
+        );
+    }
+
+    db_tests!(
+        a_real_provider_logs_in_once_per_state,
+        a_token_for_another_client_is_refused,
+    );
+}
