@@ -835,6 +835,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err, reason = "figment's test API")]
     fn identity_providers_are_read_and_checked() {
         figment::Jail::expect_with(|jail| {
             let toml = |issuer: &str, claim: &str| {
