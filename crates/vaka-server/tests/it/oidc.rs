@@ -200,8 +200,15 @@ async fn the_account_is_found_by_its_linked_hsa_id_and_never_created(app: TestAp
     assert!(matches!(out, OidcOutcome::UnknownAccount));
 
     // Linked (in lower case: stored as the directory writes it): a complete session at loa3,
-    // no one-time code asked for.
+    // no one-time code asked for. The link is in the audit log.
     link(&app, &w, "a_staff", &hsa.to_lowercase()).await;
+    let updates = entries(&app, "user.update").await;
+    assert!(
+        updates
+            .iter()
+            .any(|(o, d)| o == "success" && d["hsa_id"] == hsa),
+        "{updates:?}"
+    );
     let out = app
         .services
         .oidc_login(&vouched(hsa, Some(LOA3)), &meta)
