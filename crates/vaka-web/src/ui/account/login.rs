@@ -120,7 +120,7 @@ pub async fn login_form(
     )
 }
 
-fn client_ip(meta: &RequestMeta) -> IpAddr {
+pub(super) fn client_ip(meta: &RequestMeta) -> IpAddr {
     meta.source_ip
         .as_deref()
         .and_then(|s| s.parse().ok())

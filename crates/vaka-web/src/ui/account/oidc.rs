@@ -12,7 +12,7 @@ use vaka_domain::auth::SessionStage;
 use vaka_oidc::{OidcError, Provider};
 use vaka_service::auth::{OidcOutcome, OidcVouched};
 
-use super::login::{next_cookie, safe_next};
+use super::login::{client_ip, next_cookie, safe_next};
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
 use crate::identity::{Meta, make_session_cookie, stage_page};
@@ -111,17 +111,27 @@ pub struct StartQuery {
     pub next: Option<String>,
 }
 
-/// The button: the login goes to the provider, its state kept by the service.
+/// The button: the login goes to the provider, its state kept by the service. Counted with
+/// the password logins per address: each start keeps a row for ten minutes.
 pub async fn start(
     State(state): State<AppState>,
     t: Tr,
     headers: HeaderMap,
+    Meta(meta): Meta,
     Path(id): Path<String>,
     Query(q): Query<StartQuery>,
 ) -> Response {
     let Some(provider) = state.config.oidc.get(&id) else {
         return unknown_provider(t);
     };
+    if state.login_limiter.check_key(&client_ip(&meta)).is_err() {
+        return page(
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            &provider.settings.label,
+            &t.t("login-rate_limited"),
+        );
+    }
     let Some(base) = base_url(&state, &headers) else {
         return unknown_provider(t);
     };
