@@ -79,6 +79,11 @@ pub enum AuditAction {
     /// A passkey removed from one's account.
     #[strum(serialize = "auth.passkey_removed")]
     PasskeyRemoved,
+    /// An identity provider (SITHS eID through OpenID Connect) vouched for someone: the account
+    /// it named, the provider and the assurance level; or why it led to no login (an unknown
+    /// HSA-id, a refused token, a used or expired state).
+    #[strum(serialize = "auth.oidc")]
+    OidcLogin,
     #[strum(serialize = "token.create")]
     TokenCreated,
     #[strum(serialize = "token.revoke")]

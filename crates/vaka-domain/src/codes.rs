@@ -408,6 +408,7 @@ AuditAction AppDeviceRevoked auth.app_device_revoke
 AuditAction PasskeyAdded auth.passkey_added
 AuditAction PasskeyRenamed auth.passkey_renamed
 AuditAction PasskeyRemoved auth.passkey_removed
+AuditAction OidcLogin auth.oidc
 AuditAction TokenCreated token.create
 AuditAction TokenRevoked token.revoke
 AuditAction TokenUsed token.use

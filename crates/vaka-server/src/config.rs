@@ -109,6 +109,164 @@ pub struct Config {
     /// purge (the first daily purge then comes a day after the start).
     #[serde(skip)]
     pub purge_at_start: bool,
+    /// Login through identity providers (SITHS eID over OpenID Connect): `[[oidc.providers]]`
+    /// in `vaka.toml` (see docs/OPERATIONS.md). None by default.
+    pub oidc: OidcConfig,
+}
+
+/// `[oidc]`: the identity providers offered on the login page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OidcConfig {
+    pub providers: Vec<OidcProviderConfig>,
+}
+
+/// `[[oidc.providers]]`: one identity provider.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderConfig {
+    /// Short id in addresses and the audit log: lower-case letters, digits, `-`, `_`
+    /// (`siths`). The provider sends the browser back to `<public_url>/login/oidc/<id>/callback`.
+    #[serde(deserialize_with = "read_provider_id")]
+    pub id: String,
+    /// The button's words after "Logga in med" (`SITHS eID`).
+    #[serde(default = "default_label")]
+    pub label: String,
+    /// The issuer, exactly as the provider's discovery document has it (Inera's test IdP:
+    /// `https://idp.ineratest.org:443/oidc`). HTTPS, except on loopback.
+    pub issuer: String,
+    pub client_id: String,
+    /// A file holding the client secret (mode 0600). The environment variable
+    /// `VAKA_OIDC_<ID>_CLIENT_SECRET` (the id upper-cased, `-` as `_`), when set, wins. The
+    /// secret is never written in `vaka.toml`.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// Not a setting: the secret itself, as `vaka demo` gives it to its own test provider.
+    #[serde(skip)]
+    pub client_secret: Option<String>,
+    /// How the client authenticates at the token endpoint: `post` (`client_secret_post`,
+    /// Inera's) or `basic`.
+    #[serde(default)]
+    pub client_auth: ClientAuthSetting,
+    /// The id token claim that names the account by its HSA-id; never `sub`.
+    #[serde(default = "default_account_claim")]
+    pub account_claim: String,
+    /// The `acr` values that count as two factors, compared exactly (Inera:
+    /// `http://id.sambi.se/loa/loa3`). Any other value (or none) leaves the user at their own
+    /// second factor.
+    #[serde(default = "default_two_factor_acr")]
+    pub two_factor_acr: Vec<String>,
+    /// Scopes to ask for besides `openid`.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+}
+
+/// `client_auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuthSetting {
+    #[default]
+    Post,
+    Basic,
+}
+
+fn default_label() -> String {
+    "SITHS eID".into()
+}
+
+fn default_account_claim() -> String {
+    "employeeHsaId".into()
+}
+
+fn default_two_factor_acr() -> Vec<String> {
+    vec!["http://id.sambi.se/loa/loa3".into()]
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["openid".into()]
+}
+
+fn read_provider_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let id = String::deserialize(d)?;
+    let ok = !id.is_empty()
+        && id.len() <= 32
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(id)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{id:?} is not a provider id: 1 to 32 lower-case letters, digits, '-' or '_'"
+        )))
+    }
+}
+
+impl OidcProviderConfig {
+    /// The environment variable that holds this provider's client secret.
+    pub fn secret_env(&self) -> String {
+        format!(
+            "VAKA_OIDC_{}_CLIENT_SECRET",
+            self.id.to_uppercase().replace('-', "_")
+        )
+    }
+
+    /// The provider, its client secret read from the environment or its file.
+    pub fn provider(&self) -> anyhow::Result<vaka_oidc::Provider> {
+        let secret = match (
+            std::env::var(self.secret_env()).ok(),
+            &self.client_secret_file,
+            &self.client_secret,
+        ) {
+            (Some(s), _, _) => s,
+            (None, Some(f), _) => std::fs::read_to_string(f).map_err(|e| {
+                anyhow::anyhow!(
+                    "oidc provider {}: cannot read client_secret_file {}: {e}",
+                    self.id,
+                    f.display()
+                )
+            })?,
+            (None, None, Some(s)) => s.clone(),
+            (None, None, None) => anyhow::bail!(
+                "oidc provider {}: no client secret; set client_secret_file or {}",
+                self.id,
+                self.secret_env()
+            ),
+        };
+        let settings = vaka_oidc::ProviderSettings {
+            id: self.id.clone(),
+            label: self.label.clone(),
+            issuer: self.issuer.trim().to_owned(),
+            client_id: self.client_id.trim().to_owned(),
+            client_secret: secret.trim().to_owned(),
+            client_auth: match self.client_auth {
+                ClientAuthSetting::Post => vaka_oidc::ClientAuth::Post,
+                ClientAuthSetting::Basic => vaka_oidc::ClientAuth::Basic,
+            },
+            account_claim: self.account_claim.trim().to_owned(),
+            two_factor_acr: self.two_factor_acr.clone(),
+            scopes: self.scopes.clone(),
+        };
+        vaka_oidc::Provider::new(settings)
+            .map_err(|e| anyhow::anyhow!("oidc provider {}: {e}", self.id))
+    }
+}
+
+impl OidcConfig {
+    /// Every configured provider; an error names the first that cannot work (and the ids must
+    /// differ).
+    pub fn providers(&self) -> anyhow::Result<vaka_oidc::Providers> {
+        let mut list = Vec::new();
+        for (i, p) in self.providers.iter().enumerate() {
+            anyhow::ensure!(
+                !self.providers[..i].iter().any(|q| q.id == p.id),
+                "oidc provider id {:?} is given twice",
+                p.id
+            );
+            list.push(p.provider()?);
+        }
+        Ok(vaka_oidc::Providers::new(list))
+    }
 }
 
 /// `log_format`: how log lines are written.
@@ -298,6 +456,7 @@ const SETTINGS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "public_url",
+    "oidc",
 ];
 
 impl Default for Config {
@@ -332,6 +491,7 @@ impl Default for Config {
             mail_from: None,
             public_url: None,
             purge_at_start: true,
+            oidc: OidcConfig::default(),
         }
     }
 }
@@ -669,6 +829,68 @@ mod tests {
             assert!(
                 err.contains("sqlite_durability: expected \"normal\" or \"full\", found \"fast\""),
                 "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err, reason = "figment's test API")]
+    fn identity_providers_are_read_and_checked() {
+        figment::Jail::expect_with(|jail| {
+            let toml = |issuer: &str, claim: &str| {
+                format!(
+                    "[[oidc.providers]]\nid = \"siths\"\nissuer = \"{issuer}\"\n\
+                     client_id = \"vaka\"\naccount_claim = \"{claim}\"\n"
+                )
+            };
+            jail.create_file(
+                "vaka.toml",
+                &toml("https://idp.ineratest.org:443/oidc", "employeeHsaId"),
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            let p = &c.oidc.providers[0];
+            assert_eq!(p.label, "SITHS eID");
+            assert_eq!(p.two_factor_acr, ["http://id.sambi.se/loa/loa3"]);
+            assert_eq!(p.client_auth, ClientAuthSetting::Post);
+            // Without a secret: an error that says where to put it.
+            let e = c.oidc.providers().err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains("VAKA_OIDC_SITHS_CLIENT_SECRET")),
+                "{e:?}"
+            );
+            jail.set_env("VAKA_OIDC_SITHS_CLIENT_SECRET", "s3cret\n");
+            let ps = c.oidc.providers().map_err(|e| e.to_string())?;
+            let secret = ps.get("siths").map(|p| p.settings.client_secret.clone());
+            assert_eq!(secret.as_deref(), Some("s3cret"));
+            // The secret never shows in the settings' debug output.
+            assert!(!format!("{:?}", ps.get("siths")).contains("s3cret"));
+
+            // Refused: plain HTTP off loopback, `sub` as the account claim, a bad id.
+            for (issuer, claim) in [
+                ("http://idp.example.se/oidc", "employeeHsaId"),
+                ("https://idp.example.se/oidc", "sub"),
+            ] {
+                jail.create_file("vaka.toml", &toml(issuer, claim))?;
+                let c = Config::load(None).map_err(|e| e.to_string())?;
+                assert!(c.oidc.providers().is_err(), "{issuer} {claim} accepted");
+            }
+            jail.create_file(
+                "vaka.toml",
+                &toml("http://127.0.0.1:9/oidc", "employeeHsaId"),
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert!(c.oidc.providers().is_ok(), "loopback HTTP is for tests");
+            jail.create_file(
+                "vaka.toml",
+                "[[oidc.providers]]\nid = \"SITHS eID\"\nissuer = \"https://x\"\nclient_id = \"v\"\n",
+            )?;
+            let e = Config::load(None).err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains("not a provider id")),
+                "{e:?}"
             );
             Ok(())
         });

@@ -28,6 +28,9 @@ pub struct DemoUser {
     pub totp_secret: Option<String>,
     pub roles: Vec<String>,
     pub display_name: String,
+    /// The HSA-id this user logs in with through the demo's SITHS eID test provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hsa_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +49,10 @@ pub struct DemoCredentials {
     /// The alarm receiver and the accounts left for a dialler to drive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sia_dc09: Option<SiaSection>,
+    /// The demo's SITHS eID test provider (OpenID Connect): its issuer, whether it runs, and
+    /// the users who have an HSA-id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oidc: Option<crate::demo_idp::OidcSection>,
     /// The NFC tags at the home-care clients' doors, with their demo keys (see
     /// `demo_tags::simulated_tap_url`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -253,6 +260,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         totp_secret: None,
         roles: vec![Role::SystemAdmin.code().into()],
         display_name: "Maria Admin".into(),
+        hsa_id: None,
     });
     let principal = services.principal_for(admin.id, Credential::Cli).await?;
     let meta = RequestMeta {
@@ -424,7 +432,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
                 username: s.username.into(),
                 display_name: s.name.into(),
                 email: format!("{}@demo.kommun.se", s.username),
-                hsa_id: None,
+                hsa_id: crate::demo_idp::hsa_id_of(s.username),
                 organisation_id: orgs[s.org].id,
                 roles: vec![RoleInput {
                     role: s.role,
@@ -445,6 +453,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
             totp_secret: secret,
             roles: vec![s.role.code().into()],
             display_name: s.name.into(),
+            hsa_id: crate::demo_idp::hsa_id_of(s.username),
         });
     }
 
@@ -655,6 +664,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         api_tokens,
         devices,
         sia_dc09: None,
+        oidc: None,
         tags,
     })
 }

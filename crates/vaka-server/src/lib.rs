@@ -10,6 +10,7 @@ pub mod demo_delegation;
 pub mod demo_governance;
 pub mod demo_history;
 pub mod demo_homecare;
+pub mod demo_idp;
 pub mod demo_log_review;
 pub mod demo_registry;
 pub mod demo_tags;

@@ -316,7 +316,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let _lock = serve_lock(&cfg)?;
             let store = store::open(&cfg).await?;
-            let state = serve::state(&cfg, store, serve::system_clock(), Vec::new());
+            let state = serve::state(&cfg, store, serve::system_clock(), Vec::new())?;
             let listener = serve::bind(cfg.listen).await?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = %cfg.database_for_log(), ready_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "ready");
@@ -383,8 +383,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .context("seeding the demo failed")?;
             creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
+            // SITHS eID: the demo's own test provider (kept running while the demo runs).
+            let idp = vaka_server::demo_idp::start(&url, &data_dir, &creds.users).await;
+            creds.oidc = Some(idp.section.clone());
+            cfg.oidc.providers = vec![idp.provider.clone()];
+            if cfg.public_url.is_none() {
+                cfg.public_url = Some(url.clone());
+            }
             let path = demo::write_credentials(&data_dir, &creds)?;
-            let state = serve::state(&cfg, store, clock.clone(), creds.logins());
+            let state = serve::state(&cfg, store, clock.clone(), creds.logins())?;
             // The demo's cameras connect as real ones would (every tenth stays offline).
             let cameras = vaka_server::simulate::cameras_in(&path)?;
             let _sims = vaka_server::simulate::spawn(&ws_base(&url), &cameras, 10);
@@ -423,10 +430,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "  SIA DC-09 alarm receiver on {sia_listen} (TCP and UDP); accounts under `sia_dc09` in that file."
             );
+            match &idp.section.not_running_because {
+                None => println!(
+                    "  \"Logga in med SITHS eID\": a local test provider at {} stands in for Inera's; users with an HSA-id under `oidc` in that file.",
+                    idp.section.issuer
+                ),
+                Some(why) => println!(
+                    "  \"Logga in med SITHS eID\" shows, but its test provider is not running: {why}."
+                ),
+            }
             serve::run(&cfg, listener, state, || {
                 println!("Vaka listening on {url}");
             })
             .await?;
+            drop(idp);
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

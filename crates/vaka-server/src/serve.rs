@@ -44,14 +44,18 @@ pub fn passkey_settings(cfg: &Config) -> Option<vaka_service::auth::PasskeySetti
     }
 }
 
-pub fn web_config(cfg: &Config) -> WebConfig {
-    WebConfig {
+/// The web front end's settings; fails when an identity provider's settings cannot work (a
+/// missing client secret, an issuer that is not HTTPS).
+pub fn web_config(cfg: &Config) -> anyhow::Result<WebConfig> {
+    Ok(WebConfig {
         secure_cookies: cfg.secure_cookies,
         trust_forwarded_for: cfg.trust_forwarded_for,
         login_attempts_per_minute: cfg.login_attempts_per_minute,
         live_for: std::time::Duration::from_secs(cfg.live_view_seconds),
+        oidc: cfg.oidc.providers()?,
+        public_url: cfg.public_url.clone(),
         ..WebConfig::default()
-    }
+    })
 }
 
 pub fn state(
@@ -59,9 +63,14 @@ pub fn state(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     demo: Vec<DemoLogin>,
-) -> AppState {
+) -> anyhow::Result<AppState> {
     let services = Services::new(store, clock, service_config(cfg));
-    AppState::new(services, web_config(cfg), crate::telemetry::metrics(), demo)
+    Ok(AppState::new(
+        services,
+        web_config(cfg)?,
+        crate::telemetry::metrics(),
+        demo,
+    ))
 }
 
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {

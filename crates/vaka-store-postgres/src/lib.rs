@@ -83,6 +83,10 @@ mod shared {
         use super::*;
         include!("../../vaka-store/sql/passkeys.rs");
     }
+    mod oidc {
+        use super::*;
+        include!("../../vaka-store/sql/oidc.rs");
+    }
     mod retention {
         use super::*;
         include!("../../vaka-store/sql/retention.rs");

@@ -18,6 +18,7 @@ pub mod emergency;
 pub mod governance;
 pub mod homecare;
 pub mod log_review;
+pub mod oidc;
 pub mod operations;
 pub mod passkeys;
 pub mod records;
@@ -43,6 +44,7 @@ pub use emergency::{EmergencyRead, EmergencyWrite};
 pub use governance::{GovernanceRead, GovernanceWrite};
 pub use homecare::{HomecareRead, HomecareWrite};
 pub use log_review::{LogReviewRead, LogReviewWrite};
+pub use oidc::{OidcLoginRecord, OidcRead, OidcWrite};
 pub use operations::{OperationsRead, OperationsWrite};
 pub use passkeys::{
     PasskeyChallengeRecord, PasskeyChallengeRow, PasskeyRead, PasskeyRecord, PasskeyRow,
@@ -219,6 +221,7 @@ pub trait ReadTx:
     + EmergencyRead
     + GovernanceRead
     + LogReviewRead
+    + OidcRead
     + Send
 {
 }
@@ -242,6 +245,7 @@ impl<T> ReadTx for T where
         + EmergencyRead
         + GovernanceRead
         + LogReviewRead
+        + OidcRead
         + Send
         + ?Sized
 {
@@ -274,6 +278,7 @@ pub trait WriteTx:
     + EmergencyWrite
     + GovernanceWrite
     + LogReviewWrite
+    + OidcWrite
 {
 }
 
@@ -295,6 +300,7 @@ impl<T> WriteTx for T where
         + EmergencyWrite
         + GovernanceWrite
         + LogReviewWrite
+        + OidcWrite
         + ?Sized
 {
 }

@@ -188,12 +188,8 @@ async fn frame(State(state): State<AppState>, mut req: Request, next: Next) -> R
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(
-        h,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-         object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    );
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(state.content_security_policy.clone());
     if !route.starts_with("/static/") {
         // Pages and API answers carry personal data: never cache them.
         set(h, header::CACHE_CONTROL, "no-store");

@@ -23,6 +23,11 @@ pub struct WebConfig {
     /// How long a live view streams before the browser reconnects (through the access check,
     /// so an ended session stops getting updates).
     pub live_for: std::time::Duration,
+    /// The identity providers offered on the login page (SITHS eID through OpenID Connect).
+    pub oidc: vaka_oidc::Providers,
+    /// The address people open Vaka at (`https://vaka.kommun.se`): the base of the addresses
+    /// the identity providers send the browser back to. Without it, the request's own `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +38,8 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             login_attempts_per_minute: 20,
             live_for: std::time::Duration::from_mins(5),
+            oidc: vaka_oidc::Providers::default(),
+            public_url: None,
         }
     }
 }
@@ -58,6 +65,29 @@ pub struct Inner {
     pub locks: vaka_gateway::lock::LockHub,
     /// Each session's last import report, for its further pages and its CSV file.
     pub import_reports: crate::kept_reports::KeptReports,
+    /// The pages' Content-Security-Policy (see [`content_security_policy`]).
+    pub content_security_policy: axum::http::HeaderValue,
+}
+
+/// The pages' Content-Security-Policy. Forms post to Vaka only — and, after the logout form,
+/// to the identity providers' logout (a form's redirect is held to `form-action` too), so the
+/// providers' origins are allowed there.
+pub fn content_security_policy(oidc: &vaka_oidc::Providers) -> axum::http::HeaderValue {
+    let mut form_action = "'self'".to_owned();
+    for origin in oidc.iter().filter_map(vaka_oidc::Provider::origin) {
+        form_action.push(' ');
+        form_action.push_str(&origin);
+    }
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; form-action {form_action}; base-uri 'none'"
+    );
+    axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        axum::http::HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+    })
 }
 
 #[derive(Clone)]
@@ -84,6 +114,7 @@ impl AppState {
             services.clock.clone(),
         );
         crate::lock_reports::spawn_lock_reports(&services, &locks, reports);
+        let csp = content_security_policy(&config.oidc);
         Self(Arc::new(Inner {
             services,
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_min)),
@@ -95,6 +126,7 @@ impl AppState {
             ),
             import_reports: crate::kept_reports::KeptReports::default(),
             locks,
+            content_security_policy: csp,
         }))
     }
 

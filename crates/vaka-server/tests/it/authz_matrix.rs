@@ -933,6 +933,10 @@ const OPEN: &[(&str, &str)] = &[
     ("GET", "/login/enrol"),
     ("POST", "/login/enrol"),
     ("POST", "/logout"),
+    // Login through an identity provider: the provider's word is the credential (tests in
+    // `oidc.rs` and e2e/tests/oidc.test.mjs).
+    ("GET", "/login/oidc/{provider}"),
+    ("GET", "/login/oidc/{provider}/callback"),
     ("GET", "/api/v1/openapi.json"),
     // The phone's device key and PIN are its credential (tests in `app_devices.rs`).
     ("POST", "/api/v1/app/unlock"),

@@ -31,6 +31,7 @@ mod log_review;
 mod login;
 mod missed_signings;
 mod night;
+mod oidc;
 mod operations;
 mod page_walk;
 mod passkeys;

@@ -177,7 +177,8 @@ impl TestApp {
             ..Config::default()
         };
         let state =
-            vaka_server::serve::state(&cfg, store.clone(), Arc::new(clock.clone()), Vec::new());
+            vaka_server::serve::state(&cfg, store.clone(), Arc::new(clock.clone()), Vec::new())
+                .unwrap();
         let services = state.services.clone();
         let cameras = state.cameras.clone();
         let locks = state.locks.clone();

@@ -155,6 +155,28 @@ impl Services {
         second_factor_done: bool,
         meta: &RequestMeta,
     ) -> ServiceResult<NewSession> {
+        self.open_session(
+            user,
+            totp_enabled,
+            must_change,
+            second_factor_done,
+            meta,
+            None,
+        )
+        .await
+    }
+
+    /// [`Self::start_session`], with the details its audit entry gets when the session is
+    /// complete at once (how the login was proven).
+    pub(super) async fn open_session(
+        &self,
+        user: &UserAccount,
+        totp_enabled: bool,
+        must_change: bool,
+        second_factor_done: bool,
+        meta: &RequestMeta,
+        details: Option<String>,
+    ) -> ServiceResult<NewSession> {
         let op = Op::anonymous(meta, AuditAction::LoginSucceeded, LOGIN);
         self.door
             .change(op, async |w| {
@@ -182,7 +204,10 @@ impl Services {
                 w.insert_session(&session).await?;
                 if stage == SessionStage::Full {
                     w.record_login_success(user.id, DbInstant::new(now)).await?;
-                    let e = proven(w.entry(Outcome::Success, None), &principal);
+                    let mut e = proven(w.entry(Outcome::Success, None), &principal);
+                    if let Some(d) = &details {
+                        e = e.details(d.clone());
+                    }
                     w.record(e);
                 }
                 Ok(NewSession { token, session })

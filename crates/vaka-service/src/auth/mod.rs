@@ -3,17 +3,19 @@
 //!
 //! A login is a session that climbs stages (`SessionStage`): password → code → forced password
 //! change → enrolment → full. Only full sessions reach anything but the login pages. The same
-//! principal type comes out of a session cookie and a bearer token, so a later OIDC login
-//! (SITHS eID through an identity provider) only has to end in [`Services::start_session`].
+//! principal type comes out of a session cookie and a bearer token, so an OIDC login (SITHS
+//! eID through an identity provider, [`oidc`]) ends in the same session start.
 //!
 //! By concern: [`login`] (the steps of a login and the failures they count), [`sessions`]
-//! (resolving a cookie, logging out), [`second_factor`] (TOTP enrolment and recovery codes),
-//! [`passkeys`] (WebAuthn passkeys beside TOTP),
+//! (resolving a cookie, logging out), [`oidc`] (a provider's login kept and turned into a
+//! session), [`second_factor`] (TOTP enrolment and recovery codes), [`passkeys`] (WebAuthn
+//! passkeys beside TOTP),
 //! [`passwords`] (changing one's own), [`tokens`] (bearer tokens), [`step_up`] (a fresh second
 //! factor for the sensitive actions).
 
 mod app_devices;
 mod login;
+mod oidc;
 mod passkeys;
 mod passwords;
 mod second_factor;
@@ -24,6 +26,7 @@ mod tokens;
 pub use app_devices::{
     APP_DEVICE_LIFETIME, APP_PIN_TRIES, AppUnlock, IssuedAppDevice, pin_acceptable,
 };
+pub use oidc::{OIDC_LOGIN_LIFETIME, OidcOutcome, OidcPending, OidcVouched};
 pub use passkeys::{PasskeyChallenge, PasskeyInfo, PasskeySettings, looks_like_passkey};
 pub use second_factor::{check_totp, current_totp_code};
 pub use tokens::API_TOKEN_PREFIX;

@@ -405,11 +405,26 @@ impl Services {
                 if let Some(e) = &patch.email {
                     account.email = Email::parse(e)?;
                 }
+                let before_hsa = account.hsa_id.clone();
                 if let Some(h) = &patch.hsa_id {
                     account.hsa_id = opt_text(Some(h)).map(HsaId::parse).transpose()?;
                 }
                 w.update_user_profile(&account).await?;
-                w.succeeded(Some(&grant), |e| e.subject("user", id));
+                // Linking an HSA-id lets SITHS eID log in as the account: the log names it.
+                let hsa_changed = account.hsa_id != before_hsa;
+                let hsa = account
+                    .hsa_id
+                    .as_ref()
+                    .map(HsaId::as_str)
+                    .map(str::to_owned);
+                w.succeeded(Some(&grant), |e| {
+                    let e = e.subject("user", id);
+                    if hsa_changed {
+                        e.details(serde_json::json!({ "hsa_id": hsa }).to_string())
+                    } else {
+                        e
+                    }
+                });
                 Ok(account)
             })
             .await

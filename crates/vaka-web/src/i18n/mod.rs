@@ -105,6 +105,10 @@ macro_rules! locale_files {
                 "passkeys.ftl",
                 include_str!(concat!("../../locales/", $lang, "/passkeys.ftl")),
             ),
+            (
+                "oidc.ftl",
+                include_str!(concat!("../../locales/", $lang, "/oidc.ftl")),
+            ),
             reasons!($lang, "input"),
             reasons!($lang, "access"),
             reasons!($lang, "auth"),
@@ -137,8 +141,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 32] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 32] = locale_files!("en");
+const SV_FILES: [(&str, &str); 33] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 33] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;

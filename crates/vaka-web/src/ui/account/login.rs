@@ -40,6 +40,8 @@ pub struct LoginPage {
     pub username: String,
     pub next: Option<String>,
     pub demo: Vec<DemoRow>,
+    /// The identity providers' buttons: id and words ("Logga in med SITHS eID").
+    pub providers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +57,7 @@ pub struct LoginForm {
 }
 
 /// Only local paths are followed after login (no open redirect).
-fn safe_next(next: Option<&str>) -> Option<String> {
+pub(super) fn safe_next(next: Option<&str>) -> Option<String> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
         .map(str::to_owned)
 }
@@ -89,11 +91,13 @@ fn login_page(
     next: Option<String>,
 ) -> LoginPage {
     let demo = demo_rows(state, page.t);
+    let providers = super::oidc::buttons(state, page.t);
     LoginPage {
         page,
         username,
         next,
         demo,
+        providers,
     }
 }
 
@@ -116,7 +120,7 @@ pub async fn login_form(
     )
 }
 
-fn client_ip(meta: &RequestMeta) -> IpAddr {
+pub(super) fn client_ip(meta: &RequestMeta) -> IpAddr {
     meta.source_ip
         .as_deref()
         .and_then(|s| s.parse().ok())
@@ -315,7 +319,7 @@ fn stepped_up(state: &AppState, jar: CookieJar, up: &SteppedUp) -> Response {
 /// Where a login that needs more steps goes once it is done (a page, never another site).
 const NEXT_COOKIE: &str = "vaka_login_next";
 
-fn next_cookie(state: &AppState, next: String) -> Cookie<'static> {
+pub(super) fn next_cookie(state: &AppState, next: String) -> Cookie<'static> {
     let mut c = Cookie::new(NEXT_COOKIE, next);
     c.set_secure(state.config.secure_cookies);
     c.set_http_only(true);
@@ -562,17 +566,21 @@ pub async fn enrol_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, jar: CookieJar, Meta(meta): Meta) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Meta(meta): Meta,
+) -> Response {
     if let Some(token) = session_cookie(&state, &jar)
         && let Err(e) = state.services.logout(&token, &meta).await
     {
         tracing::warn!(error = %e, "logout failed");
     }
-    (
-        jar.add(clear_session_cookie(&state)),
-        Redirect::to("/login?ok=login-logged_out"),
-    )
-        .into_response()
+    // A login through an identity provider ends there too, where the provider offers it.
+    let (jar, provider_logout) = super::oidc::end_provider_session(&state, jar, &headers).await;
+    let target = provider_logout.unwrap_or_else(|| "/login?ok=login-logged_out".to_owned());
+    (jar.add(clear_session_cookie(&state)), Redirect::to(&target)).into_response()
 }
 
 #[derive(Debug, Deserialize)]

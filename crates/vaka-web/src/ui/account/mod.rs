@@ -3,6 +3,7 @@
 
 pub mod home;
 pub mod login;
+pub mod oidc;
 pub mod passkeys;
 
 use crate::identity::Access;
@@ -25,6 +26,12 @@ pub fn register(r: Routes) -> Routes {
         .get("/login/enrol", Access::LoginFlow, login::enrol_form)
         .post("/login/enrol", Access::LoginFlow, login::enrol_submit)
         .post("/logout", Access::LoginFlow, login::logout)
+        .get("/login/oidc/{provider}", Access::Public, oidc::start)
+        .get(
+            "/login/oidc/{provider}/callback",
+            Access::Public,
+            oidc::callback,
+        )
         .get("/", Access::Authenticated, home::home)
         .get("/profile", Access::Authenticated, home::profile)
         .post(

@@ -1,0 +1,313 @@
+//! Login through an identity provider (SITHS eID over OpenID Connect): the button's start, the
+//! provider's return, and the provider's logout. The flow itself is `vaka-oidc`'s; the login
+//! under way and the account are the service's.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use vaka_domain::auth::SessionStage;
+use vaka_oidc::{OidcError, Provider};
+use vaka_service::auth::{OidcOutcome, OidcVouched};
+
+use super::login::{client_ip, next_cookie, safe_next};
+use crate::extract::{Path, Query};
+use crate::i18n::Tr;
+use crate::identity::{Meta, make_session_cookie, stage_page};
+use crate::page::{PageCtx, message};
+use crate::state::AppState;
+
+/// Keeps the provider and its id token after an identity provider's login, for the
+/// provider's logout (`id_token_hint`). Not a credential: the session cookie is.
+const OIDC_COOKIE: &str = "vaka_oidc";
+
+/// The login page's buttons: each provider's id and words.
+pub fn buttons(state: &AppState, t: Tr) -> Vec<(String, String)> {
+    state
+        .config
+        .oidc
+        .iter()
+        .map(|p| {
+            (
+                p.settings.id.clone(),
+                t.message(
+                    "oidc-button",
+                    &[("provider", p.settings.label.as_str().into())],
+                )
+                .into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The base of the addresses the provider sends the browser back to: `public_url`, else the
+/// request's host (only a plain host name or address and port).
+fn base_url(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    if let Some(u) = &state.config.public_url {
+        return Some(u.trim_end_matches('/').to_owned());
+    }
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !plain {
+        return None;
+    }
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
+fn callback_url(base: &str, provider: &Provider) -> String {
+    format!("{base}/login/oidc/{}/callback", provider.settings.id)
+}
+
+/// Where the provider sends the browser after its logout (register it with the provider).
+fn after_logout_url(base: &str) -> String {
+    format!("{base}/login?ok=login-logged_out")
+}
+
+/// A page of the provider's login with a way back to the login page.
+fn page(t: Tr, status: StatusCode, provider: &str, text: &str) -> Response {
+    message(
+        status,
+        PageCtx::anonymous(t),
+        &t.message("oidc-title", &[("provider", provider.into())]),
+        text,
+        "/login",
+    )
+}
+
+fn unknown_provider(t: Tr) -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        PageCtx::anonymous(t),
+        &t.t("login-title"),
+        &t.t("oidc-unknown_provider"),
+        "/login",
+    )
+}
+
+/// The provider cannot be reached: say so, and that the local login still works.
+fn provider_down(t: Tr, provider: &Provider, e: &OidcError) -> Response {
+    tracing::warn!(provider = %provider.settings.id, error = %e, "identity provider unreachable");
+    let label = provider.settings.label.as_str();
+    page(
+        t,
+        StatusCode::SERVICE_UNAVAILABLE,
+        label,
+        &t.message("oidc-down", &[("provider", label.into())]),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    pub next: Option<String>,
+}
+
+/// The button: the login goes to the provider, its state kept by the service. Counted with
+/// the password logins per address: each start keeps a row for ten minutes.
+pub async fn start(
+    State(state): State<AppState>,
+    t: Tr,
+    headers: HeaderMap,
+    Meta(meta): Meta,
+    Path(id): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let Some(provider) = state.config.oidc.get(&id) else {
+        return unknown_provider(t);
+    };
+    if state.login_limiter.check_key(&client_ip(&meta)).is_err() {
+        return page(
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            &provider.settings.label,
+            &t.t("login-rate_limited"),
+        );
+    }
+    let Some(base) = base_url(&state, &headers) else {
+        return unknown_provider(t);
+    };
+    let begun = match provider.begin(&callback_url(&base, provider)).await {
+        Ok(b) => b,
+        Err(e) => return provider_down(t, provider, &e),
+    };
+    let next = safe_next(q.next.as_deref());
+    if let Err(e) = state
+        .services
+        .oidc_login_started(
+            &provider.settings.id,
+            &begun.state,
+            &begun.nonce,
+            &begun.pkce_verifier,
+            next.as_deref(),
+        )
+        .await
+    {
+        return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
+    }
+    Redirect::to(&begun.url).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+}
+
+/// An OAuth error code as the page may show it: letters and `_` only, short.
+fn error_code(e: &str) -> String {
+    e.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect()
+}
+
+/// The provider's return: the state taken once, the code exchanged, the id token verified,
+/// the account found by its HSA-id.
+pub async fn callback(
+    State(state): State<AppState>,
+    t: Tr,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Meta(meta): Meta,
+    Path(id): Path<String>,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let Some(provider) = state.config.oidc.get(&id) else {
+        return unknown_provider(t);
+    };
+    let label = provider.settings.label.as_str();
+    let again = |status, text: &str| page(t, status, label, text);
+    let Some(base) = base_url(&state, &headers) else {
+        return unknown_provider(t);
+    };
+    let pending = match q.state.as_deref() {
+        Some(s) if !s.is_empty() => state.services.oidc_login_returned(&id, s, &meta).await,
+        _ => Ok(None),
+    };
+    let pending = match pending {
+        Ok(Some(p)) => p,
+        Ok(None) => return again(StatusCode::BAD_REQUEST, &t.t("oidc-state_unknown")),
+        Err(e) => return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t)),
+    };
+    let code = match (q.error.as_deref(), q.code.as_deref()) {
+        (None, Some(c)) if !c.is_empty() => c,
+        (error, _) => {
+            let error = error_code(error.unwrap_or("no_code"));
+            let reason = format!("provider error: {error}");
+            if let Err(e) = state.services.oidc_login_failed(&id, &reason, &meta).await {
+                return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
+            }
+            let text = t.message(
+                "oidc-provider_said_no",
+                &[("provider", label.into()), ("error", error.into())],
+            );
+            return again(StatusCode::UNAUTHORIZED, &text);
+        }
+    };
+    let finished = provider
+        .finish(
+            &callback_url(&base, provider),
+            code,
+            &pending.pkce_verifier,
+            &pending.nonce,
+            state.services.now(),
+        )
+        .await;
+    let finished = match finished {
+        Ok(f) => f,
+        Err(e @ OidcError::ProviderDown { .. }) => return provider_down(t, provider, &e),
+        Err(e) => {
+            let reason = match &e {
+                OidcError::Token(r) => format!("token refused: {}", r.code()),
+                OidcError::CodeRefused(c) => format!("code refused: {}", error_code(c)),
+                OidcError::NoIdToken => "no id token".to_owned(),
+                _ => "settings".to_owned(),
+            };
+            tracing::warn!(provider = %id, %reason, "identity provider login not verified");
+            if let Err(e) = state.services.oidc_login_failed(&id, &reason, &meta).await {
+                return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
+            }
+            let text = t.message("oidc-not_verified", &[("provider", label.into())]);
+            return again(StatusCode::UNAUTHORIZED, &text);
+        }
+    };
+    let vouched = OidcVouched {
+        provider: &id,
+        account_key: &finished.login.account_key,
+        acr: finished.login.acr.as_deref(),
+        two_factors: finished.login.two_factors,
+    };
+    match state.services.oidc_login(&vouched, &meta).await {
+        Ok(OidcOutcome::Session(new)) => {
+            let stage = new.session.stage;
+            let (target, jar) = match (stage, pending.next) {
+                (SessionStage::Full, Some(n)) => (n, jar),
+                (stage, Some(n)) => (
+                    stage_page(stage).to_owned(),
+                    jar.add(next_cookie(&state, n)),
+                ),
+                (stage, None) => (stage_page(stage).to_owned(), jar),
+            };
+            let jar = jar
+                .add(make_session_cookie(&state, new.token))
+                .add(provider_cookie(&state, &id, &finished.id_token));
+            (jar, Redirect::to(&target)).into_response()
+        }
+        Ok(OidcOutcome::UnknownAccount) => {
+            let text = t.message(
+                "oidc-unknown_account",
+                &[
+                    ("provider", label.into()),
+                    ("hsa_id", finished.login.account_key.as_str().into()),
+                ],
+            );
+            again(StatusCode::FORBIDDEN, &text)
+        }
+        Ok(OidcOutcome::Refused) => again(StatusCode::FORBIDDEN, &t.t("oidc-refused")),
+        Err(e) => crate::page::error_response("/login", e.into(), PageCtx::anonymous(t)),
+    }
+}
+
+fn provider_cookie(state: &AppState, provider: &str, id_token: &str) -> Cookie<'static> {
+    let mut c = Cookie::new(OIDC_COOKIE, format!("{provider}.{id_token}"));
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/");
+    c.set_secure(state.config.secure_cookies);
+    c
+}
+
+/// At logout: the provider's logout address, when the login was through a provider that
+/// offers one (and can be reached); the jar without the provider's cookie.
+pub async fn end_provider_session(
+    state: &AppState,
+    jar: CookieJar,
+    headers: &HeaderMap,
+) -> (CookieJar, Option<String>) {
+    let Some(value) = jar.get(OIDC_COOKIE).map(|c| c.value().to_owned()) else {
+        return (jar, None);
+    };
+    let mut gone = provider_cookie(state, "", "");
+    gone.make_removal();
+    let jar = jar.add(gone);
+    let Some((id, id_token)) = value.split_once('.') else {
+        return (jar, None);
+    };
+    let (Some(provider), Some(base)) = (state.config.oidc.get(id), base_url(state, headers)) else {
+        return (jar, None);
+    };
+    let url = provider
+        .logout_url(id_token, &after_logout_url(&base))
+        .await;
+    (jar, url)
+}
