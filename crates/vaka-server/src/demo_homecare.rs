@@ -417,6 +417,8 @@ async fn register_tag(
                 dc09_account: None,
                 dc09_key: None,
                 dc09_key_style: None,
+                scaip_cid: None,
+                scaip_password: None,
             },
         )
         .await

@@ -595,6 +595,8 @@ async fn register(
                 } else {
                     Dc09KeyStyle::Clear
                 }),
+                scaip_cid: None,
+                scaip_password: None,
             },
         )
         .await?;

@@ -139,6 +139,8 @@ fn device_input(table: &Table, row: &Row) -> Result<DeviceInput, ImportProblem> 
             Dc09KeyStyle::ALL,
             Dc09KeyStyle::code,
         )?,
+        scaip_cid: some_text(table.get(row, "scaip_cid")),
+        scaip_password: None,
     })
 }
 
