@@ -63,6 +63,21 @@ pub struct Config {
     /// means no receiver.
     #[serde(deserialize_with = "optional_address")]
     pub sia_listen: Option<SocketAddr>,
+    /// Address of the SCAIP receiver (SIP over UDP and TCP, SS 91100), e.g. `0.0.0.0:5060`;
+    /// none means no SCAIP receiver.
+    #[serde(deserialize_with = "optional_address")]
+    pub scaip_listen: Option<SocketAddr>,
+    /// The SIP digest realm SCAIP units authenticate in (and the host of Vaka's own SIP URI
+    /// in its `<mrs>` messages when the device gave none); `vaka` by default.
+    #[serde(deserialize_with = "read_scaip_realm")]
+    pub scaip_realm: String,
+    /// Overrides of the SCAIP event table (docs/SCAIP.md), comma-separated `KEY=kind`: `KEY`
+    /// is a `dty/stc` pair (`0005/0009`), `stc:NNNN`, `dty:NNNN` (the kind of an alarm code
+    /// from that device type) or `fallback`; `kind` one of `personal`, `fall`, `sensor`,
+    /// `technical`, `test`, `heartbeat`, `restore`, `cancel`, `information`. Empty: the
+    /// built-in table.
+    #[serde(deserialize_with = "read_scaip_events")]
+    pub scaip_events: String,
     /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
     pub alarm_heartbeat_seconds: i64,
     /// Local times of the technical checks on weekends and public holidays, comma-separated
@@ -203,6 +218,28 @@ fn optional_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr
         .map_err(serde::de::Error::custom)
 }
 
+fn read_scaip_realm<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    let realm = raw.trim();
+    if realm.is_empty()
+        || realm.len() > 64
+        || !realm
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+    {
+        return Err(serde::de::Error::custom(format!(
+            "{raw:?} is not a realm of 1–64 letters, digits, '-', '.' or '_'"
+        )));
+    }
+    Ok(realm.to_owned())
+}
+
+fn read_scaip_events<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    vaka_alarm_receiver::scaip::parse_event_table(&raw).map_err(serde::de::Error::custom)?;
+    Ok(raw.trim().to_owned())
+}
+
 fn read_check_times<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Time>, D::Error> {
     parse_check_times(&String::deserialize(d)?).map_err(serde::de::Error::custom)
 }
@@ -288,6 +325,9 @@ const SETTINGS: &[&str] = &[
     "live_view_seconds",
     "supervision_retention_days",
     "sia_listen",
+    "scaip_listen",
+    "scaip_realm",
+    "scaip_events",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
     "look_in_windows",
@@ -321,6 +361,9 @@ impl Default for Config {
             live_view_seconds: 300,
             supervision_retention_days: 365,
             sia_listen: None,
+            scaip_listen: None,
+            scaip_realm: "vaka".into(),
+            scaip_events: String::new(),
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
             look_in_windows: vaka_domain::rounds::WindowRules::default(),

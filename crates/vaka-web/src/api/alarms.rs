@@ -166,6 +166,8 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
         "take" => AlarmStep::Take,
         "release" => AlarmStep::Release,
         "contact" => AlarmStep::Contact { note },
+        "called_back" => AlarmStep::CalledBack { note },
+        "call_back_failed" => AlarmStep::CallBackFailed { note },
         "note" => AlarmStep::Note {
             note: note.ok_or_else(|| invalid("note", AlarmReason::NoteMissing))?,
         },
