@@ -46,6 +46,10 @@ pub struct DemoCredentials {
     /// The alarm receiver and the accounts left for a dialler to drive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sia_dc09: Option<SiaSection>,
+    /// The SCAIP receiver and its units: the ones marked `simulated` send heartbeats by
+    /// themselves; the others are left for `sipsak`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaip: Option<ScaipSection>,
     /// The NFC tags at the home-care clients' doors, with their demo keys (see
     /// `demo_tags::simulated_tap_url`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +71,53 @@ pub struct SiaAccount {
     /// The key as text when it was configured that way (the demo's are hex).
     pub key_ascii: Option<String>,
     pub client_id: Option<ClientId>,
+}
+
+/// `scaip` in `demo-credentials.json`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ScaipSection {
+    pub listen: String,
+    /// The SIP digest realm of the units with a password.
+    pub realm: String,
+    pub units: Vec<ScaipUnit>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ScaipUnit {
+    pub cid: String,
+    /// The SIP digest password; null when the unit is not challenged.
+    pub password: Option<String>,
+    pub client_id: Option<ClientId>,
+    /// Sends a SCAIP heartbeat (`mty` PI) every 40 s by itself.
+    pub simulated: bool,
+}
+
+/// The demo's active SCAIP units: the first without a password and the first with one are left
+/// for `sipsak` (no heartbeats: they raise a technical alarm 90 s after the start, as the
+/// DC-09 accounts left for a dialler do); the rest are simulated.
+pub fn scaip_section(creds: &DemoCredentials, listen: &str) -> ScaipSection {
+    let active: Vec<_> = creds
+        .devices
+        .iter()
+        .filter(|d| d.kind == "alarm_unit" && d.status == "active" && d.client_id.is_some())
+        .filter(|d| d.scaip_cid.is_some())
+        .collect();
+    let open = active.iter().position(|d| d.scaip_password.is_none());
+    let guarded = active.iter().position(|d| d.scaip_password.is_some());
+    ScaipSection {
+        listen: listen.to_owned(),
+        realm: "vaka".into(),
+        units: active
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ScaipUnit {
+                cid: d.scaip_cid.clone().unwrap_or_default(),
+                password: d.scaip_password.clone(),
+                client_id: d.client_id,
+                simulated: Some(i) != open && Some(i) != guarded,
+            })
+            .collect(),
+    }
 }
 
 /// How many active alarm units of each style the credentials file reserves for a dialler.
@@ -655,6 +706,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         api_tokens,
         devices,
         sia_dc09: None,
+        scaip: None,
         tags,
     })
 }

@@ -119,6 +119,19 @@ fn final_status(output: &str) -> u16 {
         .unwrap_or_else(|| panic!("no SIP answer in sipsak's output:\n{output}"))
 }
 
+/// Sends a fall alarm from unit `cid` (with its digest password) with sipsak over UDP;
+/// returns the final status.
+pub(crate) async fn sipsak_fall(addr: SocketAddr, cid: &str, password: Option<&str>) -> u16 {
+    let file = message_file(
+        cid,
+        "demofall",
+        "application/scaip+xml",
+        &mrq("demofall1", cid, "0005", "ME", "0009", "gsm:+46701234567"),
+    );
+    let out = sipsak(addr, "udp", &file, password.map(|p| (cid, p))).await;
+    final_status(&out)
+}
+
 async fn messages(app: &TestApp, cid: &str) -> i64 {
     let mut tx = app.store.begin_read().await.unwrap();
     tx.count_messages(

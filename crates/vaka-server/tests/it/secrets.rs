@@ -467,6 +467,16 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     assert!(keys.len() >= 16 + 2);
     secrets.extend(keys.iter().map(|k| k.to_uppercase()));
     secrets.extend(keys.iter().map(|k| k.to_lowercase()));
+    // The SCAIP units' digest passwords.
+    let scaip = &creds["scaip"];
+    let passwords: Vec<String> = scaip["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["password"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!passwords.is_empty());
+    secrets.extend(passwords);
     let files = sqlite_files(&dir.join("vaka.db"));
     for s in &secrets {
         assert_not_in_files(&files, s);
@@ -478,6 +488,22 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     ]) {
         assert_eq!(mode(f), 0o600, "{}", f.display());
     }
+    // The demo's SCAIP receiver takes a fall alarm from the unit with a password, as the README
+    // shows with sipsak.
+    let unit = scaip["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["password"].is_string() && u["simulated"] == false)
+        .unwrap();
+    let addr: std::net::SocketAddr = scaip["listen"].as_str().unwrap().parse().unwrap();
+    let status = crate::scaip::sipsak_fall(
+        addr,
+        unit["cid"].as_str().unwrap(),
+        unit["password"].as_str(),
+    )
+    .await;
+    assert_eq!(status, 200);
     child.kill().await.unwrap();
 }
 

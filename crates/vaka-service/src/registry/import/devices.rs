@@ -139,7 +139,9 @@ fn device_input(table: &Table, row: &Row) -> Result<DeviceInput, ImportProblem> 
             Dc09KeyStyle::ALL,
             Dc09KeyStyle::code,
         )?,
-        scaip_cid: some_text(table.get(row, "scaip_cid")),
+        // SCAIP units are registered one by one for now (a file's controller ids would need the
+        // duplicate checks the DC-09 accounts have).
+        scaip_cid: None,
         scaip_password: None,
     })
 }
