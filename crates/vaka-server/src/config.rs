@@ -555,6 +555,9 @@ mod tests {
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
         assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
+        assert_eq!(v["scaip_listen"], serde_json::Value::Null);
+        assert_eq!(v["scaip_realm"], "vaka");
+        assert_eq!(v["scaip_events"], "");
         assert_eq!(v["smtp_url"], serde_json::Value::Null);
         assert_eq!(v["mail_from"], serde_json::Value::Null);
     }
@@ -569,6 +572,8 @@ mod tests {
             )?;
             jail.set_env("VAKA_LISTEN", "127.0.0.1:9100");
             jail.set_env("VAKA_SIA_LISTEN", "127.0.0.1:0");
+            jail.set_env("VAKA_SCAIP_LISTEN", "0.0.0.0:5060");
+            jail.set_env("VAKA_SCAIP_EVENTS", "stc:0102=heartbeat, dty:0012=personal");
             jail.set_env("VAKA_LOG_LEVEL", "vaka=debug,info");
             jail.set_env("VAKA_BIN", "/somewhere/vaka");
 
@@ -577,6 +582,11 @@ mod tests {
             assert_eq!(c.log_format, LogFormat::Json, "file wins over defaults");
             assert_eq!(c.sqlite_durability, SqliteDurability::Normal);
             assert_eq!(c.log_level.as_str(), "vaka=debug,info");
+            assert_eq!(
+                c.scaip_listen.map(|a| a.to_string()).as_deref(),
+                Some("0.0.0.0:5060")
+            );
+            assert_eq!(c.scaip_events, "stc:0102=heartbeat, dty:0012=personal");
             assert_eq!(
                 c.sia_listen.map(|a| a.to_string()).as_deref(),
                 Some("127.0.0.1:0")
@@ -679,6 +689,22 @@ mod tests {
             (
                 "sia_listen = \":7100\"",
                 "sia_listen: expected an IP address and port",
+            ),
+            (
+                "scaip_listen = \"5060\"",
+                "scaip_listen: expected an IP address and port",
+            ),
+            (
+                "scaip_realm = \"vaka kommun\"",
+                "scaip_realm: \"vaka kommun\" is not a realm",
+            ),
+            (
+                "scaip_events = \"0005/0009=loud\"",
+                "scaip_events: \"0005/0009=loud\": \"loud\" is not one of personal",
+            ),
+            (
+                "scaip_events = \"stc:12345=test\"",
+                "scaip_events: \"12345\" is not a status code of 1–4 digits",
             ),
             (
                 "smtp_url = \"http://relay.example.se\"",
