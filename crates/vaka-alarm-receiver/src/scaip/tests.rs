@@ -256,3 +256,48 @@ fn the_configured_table_overrides_the_built_in_one() {
         assert!(parse_event_table(bad).is_err(), "{bad}");
     }
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A request whose body and headers are built from fuzzed parts around a valid skeleton.
+    fn datagram(body: &str, content_type: &str, auth: &str, cseq: &str) -> Vec<u8> {
+        format!(
+            "MESSAGE sip:vaka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bKp\r\n\
+             From: <sip:26317@h>;tag=a\r\nTo: <sip:vaka@h>\r\nCall-ID: p\r\nCSeq: {cseq}\r\n\
+             Authorization: {auth}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever parses as SIP gets a decision, never a panic; nothing unauthenticated from a
+        /// unit with a password is ever stored or marks it alive.
+        #[test]
+        fn any_request_is_decided_without_panic(
+            body in "(<mrq>|</mrq>|<ref>[a-z0-9]{0,20}</ref>|<cid>26317</cid>|<dty>[0-9]{1,5}</dty>|<stc>[0-9]{1,5}</stc>|<mty>(ME|PI|RE|IN|XX)</mty>|<crd>[a-z:+0-9]{0,20}</crd>|<!DOCTYPE x>|&[a-z]+;|[ -~]{0,10}){0,12}",
+            content_type in "(application/scaip\\+xml|text/plain|application/SCAIP\\+XML; charset=utf-8|[ -~]{0,12})",
+            auth in "(Digest username=\"26317\", realm=\"vaka\", nonce=\"[a-f0-9]{0,32}\", uri=\"sip:vaka@h\", response=\"[a-f0-9]{0,32}\"|[ -~]{0,40})",
+            cseq in "(1 MESSAGE|1 OPTIONS|x MESSAGE|[0-9 A-Z]{0,12})",
+            raw in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let (h, device) = handler(Some("correct-horse"));
+            let limits = Limits::default();
+            for bytes in [datagram(&body, &content_type, &auth, &cseq), raw] {
+                if let Ok(Message::Request(r)) = parse_datagram(&bytes, &limits) {
+                    let d = h.decide(&r, "scaip-udp");
+                    prop_assert!(!matches!(d, Decision::Store { .. } | Decision::Alive { .. }), "{d:?}");
+                }
+            }
+            prop_assert_eq!(h.seen.last(device), None);
+            let (open, _) = handler(None);
+            if let Ok(Message::Request(r)) = parse_datagram(&datagram(&body, &content_type, &auth, &cseq), &limits) {
+                let _ = open.decide(&r, "scaip-tcp");
+            }
+        }
+    }
+}
