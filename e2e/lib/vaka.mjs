@@ -26,7 +26,7 @@ export function vakaBin() {
 export async function startDemo({ testClock = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "vaka-e2e-"));
   const dataDir = join(dir, "demo");
-  const args = ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sia-listen", "127.0.0.1:0"];
+  const args = ["demo", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sia-listen", "127.0.0.1:0", "--scaip-listen", "127.0.0.1:0"];
   if (testClock) args.push("--test-clock");
   const child = spawn(vakaBin(), args, {
     stdio: [testClock ? "pipe" : "ignore", "pipe", "pipe"],

@@ -25,11 +25,17 @@
 //!   sender retries.
 //!
 //! Storage sits behind [`Sink`]; the service crate implements it over the database.
+//!
+//! The SCAIP receiver ([`scaip`]: SIP MESSAGEs carrying `<mrq>`, over UDP and TCP) is a
+//! second front on the same machinery: it stores through the same [`Writer`] (one group
+//! commit, the same duplicate memory), marks units alive in the same [`Seen`] and reports
+//! unknown and refused units through the same [`Sink`].
 
 pub mod directory;
 pub mod handler;
 pub mod listener;
 pub mod mapping;
+pub mod scaip;
 pub mod writer;
 
 pub use directory::{AccountEntry, Directory, Security, Seen};

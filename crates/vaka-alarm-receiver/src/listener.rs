@@ -66,7 +66,7 @@ pub struct Receiver {
 }
 
 /// Whether `key` is due to be reported again (not reported in the last minute), noting it.
-fn due<K: std::hash::Hash + Eq>(
+pub(crate) fn due<K: std::hash::Hash + Eq>(
     map: &Mutex<HashMap<K, Timestamp>>,
     key: K,
     now: Timestamp,

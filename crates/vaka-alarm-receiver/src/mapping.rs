@@ -27,8 +27,10 @@ pub struct ReceivedEvent {
     pub restore: bool,
     /// The code as sent: `MA`, or the Contact ID qualifier and code (`1100`).
     pub code: String,
-    /// Zone or user number, as sent.
+    /// Zone or user number, as sent (SCAIP: the `did`, which pendant or sensor).
     pub zone: Option<String>,
+    /// How the operator calls back (SCAIP `crd`: `gsm:+46…`, `no-voice:`); none for DC-09.
+    pub caller: Option<String>,
 }
 
 /// The category code of a condition.
@@ -107,6 +109,7 @@ pub fn map_event(e: &Event) -> ReceivedEvent {
         restore,
         code,
         zone,
+        caller: None,
     }
 }
 

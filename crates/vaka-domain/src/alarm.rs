@@ -545,6 +545,9 @@ pub struct AlarmRecord {
     /// The code as the device sent it (`MA`, `1100`), or the system's own.
     pub code: String,
     pub zone: Option<String>,
+    /// The caller channel a SCAIP message named (`crd`: `gsm:+46…`, `no-voice:`), so the
+    /// operator can call back; none for DC-09.
+    pub caller: Option<String>,
     pub alarm: Alarm,
     /// The link of the chain last dispatched.
     pub chain_link: Option<ChainLink>,
@@ -572,6 +575,7 @@ impl AlarmRecord {
             category: category.to_owned(),
             code: code.to_owned(),
             zone: None,
+            caller: None,
             alarm: Alarm::new(kind, area, at),
             chain_link: None,
             closed_by: None,
@@ -977,6 +981,8 @@ pub enum MessageRefusal {
     ClearForEncryptedAccount,
     /// A message for an account with neither a key nor an explicit clear marking.
     UnsecuredAccount,
+    /// A SCAIP message whose SIP digest credentials did not match the unit's password.
+    Authentication,
 }
 
 crate::impl_codes!(MessageRefusal);

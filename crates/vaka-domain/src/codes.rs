@@ -391,6 +391,7 @@ MessageRefusal Token token
 MessageRefusal UnknownAccount unknown_account
 MessageRefusal ClearForEncryptedAccount clear_for_encrypted_account
 MessageRefusal UnsecuredAccount unsecured_account
+MessageRefusal Authentication authentication
 AuditAction LoginSucceeded auth.login
 AuditAction LoginFailed auth.login_failed
 AuditAction LoginLocked auth.locked

@@ -223,6 +223,55 @@ pub fn check_dc09(account: Option<&str>, key: Option<&Dc09Key>, clear: bool) -> 
     }
 }
 
+/// What a SCAIP alarm unit is called where alarms name an account (`alarms.account`,
+/// `alarm_messages.account`): `scaip:` and its controller id. A DC-09 account is hex digits
+/// only, so the two never meet.
+pub fn scaip_account(cid: &str) -> String {
+    format!("{SCAIP_ACCOUNT_PREFIX}{cid}")
+}
+
+/// The prefix of [`scaip_account`].
+pub const SCAIP_ACCOUNT_PREFIX: &str = "scaip:";
+
+/// A SCAIP controller id (`cid`): 1–32 letters or digits, as the device sends it (SCAIP
+/// samples are digits; research §8.3).
+pub fn parse_scaip_cid(raw: &str) -> DomainResult<String> {
+    let s = raw.trim();
+    if !(1..=32).contains(&s.len()) || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(DomainError::invalid("scaip_cid", DeviceReason::BadScaipCid));
+    }
+    Ok(s.to_owned())
+}
+
+/// A SCAIP alarm unit's SIP digest password: 8–64 printable ASCII characters without spaces.
+/// Kept in clear for the digest check, so sealed at rest like a DC-09 key; never shown by
+/// `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScaipPassword(String);
+
+impl std::fmt::Debug for ScaipPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScaipPassword(****)")
+    }
+}
+
+impl ScaipPassword {
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        if !(8..=64).contains(&raw.len()) || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(DomainError::invalid(
+                "scaip_password",
+                DeviceReason::BadScaipPassword,
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The password, for the digest check and for sealing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A DC-09 account number: 3–16 hex digits, stored upper case.
 pub fn parse_dc09_account(raw: &str) -> DomainResult<String> {
     let s = raw.trim().to_uppercase();
@@ -300,6 +349,19 @@ mod tests {
         assert!(Dc09Key::parse("AAAAAAAAAAAAAAAA", Dc09KeyStyle::Clear).is_err());
         assert_eq!(parse_dc09_account(" 1234ab ").unwrap(), "1234AB");
         assert!(parse_dc09_account("12").is_err() && parse_dc09_account("12345G").is_err());
+        assert_eq!(parse_scaip_cid(" 8031372 ").unwrap(), "8031372");
+        assert!(parse_scaip_cid("").is_err() && parse_scaip_cid("12 34").is_err());
+        assert!(parse_scaip_cid(&"1".repeat(33)).is_err());
+        assert_eq!(scaip_account("26317"), "scaip:26317");
+        assert!(
+            parse_dc09_account(&scaip_account("123")).is_err(),
+            "never a DC-09 account"
+        );
+        assert!(ScaipPassword::parse("short").is_err());
+        assert!(ScaipPassword::parse("with space in it").is_err());
+        let p = ScaipPassword::parse("s3cret-pass").unwrap();
+        assert_eq!(p.expose(), "s3cret-pass");
+        assert!(!format!("{p:?}").contains("s3cret"));
     }
 
     #[test]
@@ -349,6 +411,10 @@ pub struct Device {
     pub dc09_key: Option<Dc09Key>,
     /// The account has no key and is explicitly marked clear (unencrypted); see [`check_dc09`].
     pub dc09_clear: bool,
+    /// The SCAIP controller id (unique, like a DC-09 account).
+    pub scaip_cid: Option<String>,
+    /// The SIP digest password the SCAIP unit must authenticate with; none: no digest.
+    pub scaip_password: Option<ScaipPassword>,
     pub last_seen_at: Option<jiff::Timestamp>,
     /// The last state the device reported (e.g. `privacy`, `active`, `low_battery`).
     pub state: Option<String>,

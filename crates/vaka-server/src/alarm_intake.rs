@@ -1,4 +1,4 @@
-//! The SIA DC-09 receiver wired to the service: the receiver's storage ([`Sink`]), its account
+//! The alarm receivers (SIA DC-09 and SCAIP) wired to the service: the receiver's storage ([`Sink`]), its account
 //! directory and its memory of when devices were last heard from, adapted to the service's use
 //! cases over domain types. The service knows nothing of the transport; the receiver nothing
 //! of the service.
@@ -63,6 +63,7 @@ pub fn records(batch: &[Received]) -> (Vec<AlarmMessage>, Vec<AlarmRecord>, Vec<
             a.client_id = m.entry.client_id;
             a.account = Some(m.account.clone());
             a.zone.clone_from(&e.zone);
+            a.caller.clone_from(&e.caller);
             alarms.push(a);
         }
     }
@@ -143,6 +144,32 @@ pub async fn refresh_alarm_directory(
     let entries = directory_entries(services).await?;
     let n = entries.len();
     directory.replace(entries);
+    Ok(n)
+}
+
+/// Loads the service's SCAIP units into the SCAIP receiver's directory.
+pub async fn refresh_scaip_directory(
+    services: &Services,
+    directory: &Arc<vaka_alarm_receiver::scaip::ScaipDirectory>,
+) -> ServiceResult<usize> {
+    let units: Vec<_> = services
+        .scaip_directory()
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.cid,
+                vaka_alarm_receiver::scaip::ScaipUnit {
+                    device_id: u.device_id,
+                    password: u.password.map(|p| p.expose().to_owned()),
+                    client_id: u.client_id,
+                    area: u.area,
+                },
+            )
+        })
+        .collect();
+    let n = units.len();
+    directory.replace(units);
     Ok(n)
 }
 

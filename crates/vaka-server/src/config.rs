@@ -63,6 +63,21 @@ pub struct Config {
     /// means no receiver.
     #[serde(deserialize_with = "optional_address")]
     pub sia_listen: Option<SocketAddr>,
+    /// Address of the SCAIP receiver (SIP over UDP and TCP, SS 91100), e.g. `0.0.0.0:5060`;
+    /// none means no SCAIP receiver.
+    #[serde(deserialize_with = "optional_address")]
+    pub scaip_listen: Option<SocketAddr>,
+    /// The SIP digest realm SCAIP units authenticate in (and the host of Vaka's own SIP URI
+    /// in its `<mrs>` messages when the device gave none); `vaka` by default.
+    #[serde(deserialize_with = "read_scaip_realm")]
+    pub scaip_realm: String,
+    /// Overrides of the SCAIP event table (docs/SCAIP.md), comma-separated `KEY=kind`: `KEY`
+    /// is a `dty/stc` pair (`0005/0009`), `stc:NNNN`, `dty:NNNN` (the kind of an alarm code
+    /// from that device type) or `fallback`; `kind` one of `personal`, `fall`, `sensor`,
+    /// `technical`, `test`, `heartbeat`, `restore`, `cancel`, `information`. Empty: the
+    /// built-in table.
+    #[serde(deserialize_with = "read_scaip_events")]
+    pub scaip_events: String,
     /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
     pub alarm_heartbeat_seconds: i64,
     /// Local times of the technical checks on weekends and public holidays, comma-separated
@@ -361,6 +376,28 @@ fn optional_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr
         .map_err(serde::de::Error::custom)
 }
 
+fn read_scaip_realm<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    let realm = raw.trim();
+    if realm.is_empty()
+        || realm.len() > 64
+        || !realm
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+    {
+        return Err(serde::de::Error::custom(format!(
+            "{raw:?} is not a realm of 1–64 letters, digits, '-', '.' or '_'"
+        )));
+    }
+    Ok(realm.to_owned())
+}
+
+fn read_scaip_events<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    vaka_alarm_receiver::scaip::parse_event_table(&raw).map_err(serde::de::Error::custom)?;
+    Ok(raw.trim().to_owned())
+}
+
 fn read_check_times<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Time>, D::Error> {
     parse_check_times(&String::deserialize(d)?).map_err(serde::de::Error::custom)
 }
@@ -446,6 +483,9 @@ const SETTINGS: &[&str] = &[
     "live_view_seconds",
     "supervision_retention_days",
     "sia_listen",
+    "scaip_listen",
+    "scaip_realm",
+    "scaip_events",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
     "look_in_windows",
@@ -480,6 +520,9 @@ impl Default for Config {
             live_view_seconds: 300,
             supervision_retention_days: 365,
             sia_listen: None,
+            scaip_listen: None,
+            scaip_realm: "vaka".into(),
+            scaip_events: String::new(),
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
             look_in_windows: vaka_domain::rounds::WindowRules::default(),
@@ -672,6 +715,9 @@ mod tests {
         assert_eq!(v["alarm_check_times"], "08:00,16:00");
         assert_eq!(v["metrics_listen"], "127.0.0.1:9464");
         assert_eq!(v["sia_listen"], serde_json::Value::Null);
+        assert_eq!(v["scaip_listen"], serde_json::Value::Null);
+        assert_eq!(v["scaip_realm"], "vaka");
+        assert_eq!(v["scaip_events"], "");
         assert_eq!(v["smtp_url"], serde_json::Value::Null);
         assert_eq!(v["mail_from"], serde_json::Value::Null);
     }
@@ -686,6 +732,8 @@ mod tests {
             )?;
             jail.set_env("VAKA_LISTEN", "127.0.0.1:9100");
             jail.set_env("VAKA_SIA_LISTEN", "127.0.0.1:0");
+            jail.set_env("VAKA_SCAIP_LISTEN", "0.0.0.0:5060");
+            jail.set_env("VAKA_SCAIP_EVENTS", "stc:0102=heartbeat, dty:0012=personal");
             jail.set_env("VAKA_LOG_LEVEL", "vaka=debug,info");
             jail.set_env("VAKA_BIN", "/somewhere/vaka");
 
@@ -694,6 +742,11 @@ mod tests {
             assert_eq!(c.log_format, LogFormat::Json, "file wins over defaults");
             assert_eq!(c.sqlite_durability, SqliteDurability::Normal);
             assert_eq!(c.log_level.as_str(), "vaka=debug,info");
+            assert_eq!(
+                c.scaip_listen.map(|a| a.to_string()).as_deref(),
+                Some("0.0.0.0:5060")
+            );
+            assert_eq!(c.scaip_events, "stc:0102=heartbeat, dty:0012=personal");
             assert_eq!(
                 c.sia_listen.map(|a| a.to_string()).as_deref(),
                 Some("127.0.0.1:0")
@@ -796,6 +849,22 @@ mod tests {
             (
                 "sia_listen = \":7100\"",
                 "sia_listen: expected an IP address and port",
+            ),
+            (
+                "scaip_listen = \"5060\"",
+                "scaip_listen: expected an IP address and port",
+            ),
+            (
+                "scaip_realm = \"vaka kommun\"",
+                "scaip_realm: \"vaka kommun\" is not a realm",
+            ),
+            (
+                "scaip_events = \"0005/0009=loud\"",
+                "scaip_events: \"0005/0009=loud\": \"loud\" is not one of personal",
+            ),
+            (
+                "scaip_events = \"stc:12345=test\"",
+                "scaip_events: \"12345\" is not a status code of 1–4 digits",
             ),
             (
                 "smtp_url = \"http://relay.example.se\"",

@@ -53,6 +53,10 @@ pub struct DemoCredentials {
     /// the users who have an HSA-id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<crate::demo_idp::OidcSection>,
+    /// The SCAIP receiver and its units: the ones marked `simulated` send heartbeats by
+    /// themselves; the others are left for `sipsak`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaip: Option<ScaipSection>,
     /// The NFC tags at the home-care clients' doors, with their demo keys (see
     /// `demo_tags::simulated_tap_url`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +78,53 @@ pub struct SiaAccount {
     /// The key as text when it was configured that way (the demo's are hex).
     pub key_ascii: Option<String>,
     pub client_id: Option<ClientId>,
+}
+
+/// `scaip` in `demo-credentials.json`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ScaipSection {
+    pub listen: String,
+    /// The SIP digest realm of the units with a password.
+    pub realm: String,
+    pub units: Vec<ScaipUnit>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ScaipUnit {
+    pub cid: String,
+    /// The SIP digest password; null when the unit is not challenged.
+    pub password: Option<String>,
+    pub client_id: Option<ClientId>,
+    /// Sends a SCAIP heartbeat (`mty` PI) every 40 s by itself.
+    pub simulated: bool,
+}
+
+/// The demo's active SCAIP units: the first without a password and the first with one are left
+/// for `sipsak` (no heartbeats: they raise a technical alarm 90 s after the start, as the
+/// DC-09 accounts left for a dialler do); the rest are simulated.
+pub fn scaip_section(creds: &DemoCredentials, listen: &str) -> ScaipSection {
+    let active: Vec<_> = creds
+        .devices
+        .iter()
+        .filter(|d| d.kind == "alarm_unit" && d.status == "active" && d.client_id.is_some())
+        .filter(|d| d.scaip_cid.is_some())
+        .collect();
+    let open = active.iter().position(|d| d.scaip_password.is_none());
+    let guarded = active.iter().position(|d| d.scaip_password.is_some());
+    ScaipSection {
+        listen: listen.to_owned(),
+        realm: "vaka".into(),
+        units: active
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ScaipUnit {
+                cid: d.scaip_cid.clone().unwrap_or_default(),
+                password: d.scaip_password.clone(),
+                client_id: d.client_id,
+                simulated: Some(i) != open && Some(i) != guarded,
+            })
+            .collect(),
+    }
 }
 
 /// How many active alarm units of each style the credentials file reserves for a dialler.
@@ -665,6 +716,7 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
         devices,
         sia_dc09: None,
         oidc: None,
+        scaip: None,
         tags,
     })
 }

@@ -285,6 +285,8 @@ pub async fn seed(
             credential: String::new(),
             dc09_account: None,
             dc09_key_hex: None,
+            scaip_cid: None,
+            scaip_password: None,
         });
 
         // The in-house unit's clients have a digital lock on the door (their key access says
@@ -417,6 +419,8 @@ async fn register_tag(
                 dc09_account: None,
                 dc09_key: None,
                 dc09_key_style: None,
+                scaip_cid: None,
+                scaip_password: None,
             },
         )
         .await

@@ -132,13 +132,20 @@ async fn spawn(
         .await
         .map_err(|e| format!("npm ci in {} failed ({e})", dir.display()))?;
     }
-    let mut child = Command::new("node")
+    let mut command = Command::new("node");
+    command
         .arg(dir.join("idp.mjs"))
-        .args(["--client-id", CLIENT_ID, "--client-secret", secret])
-        .arg("--redirect-uri")
-        .arg(format!("{url}/login/oidc/{PROVIDER}/callback"))
-        .arg("--post-logout-redirect-uri")
-        .arg(format!("{url}/login?ok=login-logged_out"))
+        .args(["--client-id", CLIENT_ID, "--client-secret", secret]);
+    // The demo is opened at 127.0.0.1 or, for passkeys (which need a host name), at localhost:
+    // Vaka sends the browser back to the host it came from, so both are registered.
+    for base in [url.to_owned(), url.replacen("127.0.0.1", "localhost", 1)] {
+        command
+            .arg("--redirect-uri")
+            .arg(format!("{base}/login/oidc/{PROVIDER}/callback"))
+            .arg("--post-logout-redirect-uri")
+            .arg(format!("{base}/login?ok=login-logged_out"));
+    }
+    let mut child = command
         .arg("--accounts")
         .arg(accounts)
         .arg("--exit-with-stdin")

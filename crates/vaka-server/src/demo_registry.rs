@@ -77,6 +77,12 @@ pub struct DemoDevice {
     pub dc09_account: Option<String>,
     /// Hex of the AES key; `null` for an account marked clear (unencrypted DC-09).
     pub dc09_key_hex: Option<String>,
+    /// A SCAIP unit's controller id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaip_cid: Option<String>,
+    /// A SCAIP unit's SIP digest password, when it must authenticate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaip_password: Option<String>,
 }
 
 pub(crate) const FIRST: &[&str] = &[
@@ -500,6 +506,17 @@ pub async fn seed(
             devices.push(d);
         }
     }
+    // SCAIP (SS 91100) units: a second alarm unit, speaking SCAIP, at the first clients with a
+    // safety alarm; the third must answer a digest challenge.
+    let alarm_clients: Vec<ClientId> = fitted
+        .iter()
+        .filter(|f| f.kind == DeviceKind::AlarmUnit)
+        .map(|f| f.client)
+        .take(SCAIP_UNITS)
+        .collect();
+    for (k, client) in alarm_clients.into_iter().enumerate() {
+        devices.push(fit_scaip_unit(services, &ctx(who.admin), client, k).await?);
+    }
     Ok(Registered { devices, fitted })
 }
 
@@ -539,6 +556,72 @@ pub(crate) async fn fit_lock(
         client_id: Some(client),
         status: status.into(),
         ..d
+    })
+}
+
+/// How many SCAIP units the demo fits.
+const SCAIP_UNITS: usize = 4;
+
+/// The SCAIP unit `k` of the demo: controller id `26317 + k`, active at `client`; the third has
+/// the digest password `scaip-demo-3`.
+async fn fit_scaip_unit(
+    services: &Services,
+    admin: &Ctx<'_>,
+    client: ClientId,
+    k: usize,
+) -> anyhow::Result<DemoDevice> {
+    let cid = (26_317 + k).to_string();
+    let password = (k == 2).then(|| format!("scaip-demo-{}", k + 1));
+    let r = services
+        .register_device(
+            admin,
+            DeviceInput {
+                kind: DeviceKind::AlarmUnit,
+                serial: format!("SC-{cid}"),
+                model: "Careium SCAIP 4G".into(),
+                firmware: Some("1.8.0".into()),
+                dc09_account: None,
+                dc09_key: None,
+                dc09_key_style: None,
+                scaip_cid: Some(cid.clone()),
+                scaip_password: password.clone(),
+            },
+        )
+        .await
+        .with_context(|| format!("SCAIP unit {cid}"))?;
+    let mut status = r.device.status;
+    for step in [
+        DeviceStep::Assign,
+        DeviceStep::Install,
+        DeviceStep::PassTest,
+        DeviceStep::Activate,
+    ] {
+        status = services
+            .device_step(
+                admin,
+                r.device.id,
+                DeviceStepInput {
+                    step,
+                    client_id: (step == DeviceStep::Assign).then_some(client),
+                    note: None,
+                },
+                vaka_service::registry::devices::TestSeen::Fixture,
+            )
+            .await
+            .with_context(|| format!("SCAIP unit {cid}"))?
+            .status;
+    }
+    Ok(DemoDevice {
+        id: r.device.id,
+        kind: DeviceKind::AlarmUnit.code().into(),
+        serial: r.device.serial,
+        status: status.code().into(),
+        client_id: Some(client),
+        credential: r.credential,
+        dc09_account: None,
+        dc09_key_hex: None,
+        scaip_cid: Some(cid),
+        scaip_password: password,
     })
 }
 
@@ -595,6 +678,8 @@ async fn register(
                 } else {
                     Dc09KeyStyle::Clear
                 }),
+                scaip_cid: None,
+                scaip_password: None,
             },
         )
         .await?;
@@ -609,6 +694,8 @@ async fn register(
             credential: r.credential,
             dc09_account: account,
             dc09_key_hex: key,
+            scaip_cid: None,
+            scaip_password: None,
         },
     ))
 }

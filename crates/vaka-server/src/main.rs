@@ -57,6 +57,10 @@ enum Command {
         /// SIA DC-09 alarm receiver address, TCP and UDP [env: VAKA_SIA_LISTEN] (default: none).
         #[arg(long)]
         sia_listen: Option<SocketAddr>,
+        /// SCAIP alarm receiver address, SIP over UDP and TCP [env: VAKA_SCAIP_LISTEN]
+        /// (default: none).
+        #[arg(long)]
+        scaip_listen: Option<SocketAddr>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -77,6 +81,9 @@ enum Command {
         /// SIA DC-09 alarm receiver address, TCP and UDP (default 127.0.0.1:7100).
         #[arg(long, default_value = "127.0.0.1:7100")]
         sia_listen: SocketAddr,
+        /// SCAIP alarm receiver address, SIP over UDP and TCP (default 127.0.0.1:5060).
+        #[arg(long, default_value = "127.0.0.1:5060")]
+        scaip_listen: SocketAddr,
         /// For the browser tests: the server's clock is the wall clock moved ahead by lines
         /// `advance <seconds>` on standard input (each answered `clock <instant>` on standard
         /// output). Never in production: `vaka serve` has no such option.
@@ -304,6 +311,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             common,
             listen,
             sia_listen,
+            scaip_listen,
         } => {
             let mut cfg = load(cfg_file, &common)?;
             if let Some(l) = listen {
@@ -311,6 +319,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if sia_listen.is_some() {
                 cfg.sia_listen = sia_listen;
+            }
+            if scaip_listen.is_some() {
+                cfg.scaip_listen = scaip_listen;
             }
             telemetry::init_logging(cfg.log_format, cfg.log_level.as_str());
             let started = std::time::Instant::now();
@@ -337,6 +348,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             database,
             sia_listen,
+            scaip_listen,
             test_clock,
         } => {
             let mut cfg = load(cfg_file, &Common::default())?;
@@ -349,6 +361,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot listen for SIA DC-09 on {sia_listen}"))?;
             cfg.sia_listen = Some(sia_addr);
             let sia_listen = sia_addr.to_string();
+            let scaip_addr = std::net::TcpListener::bind(scaip_listen)
+                .and_then(|l| l.local_addr())
+                .with_context(|| format!("cannot listen for SCAIP on {scaip_listen}"))?;
+            cfg.scaip_listen = Some(scaip_addr);
+            let scaip_listen = scaip_addr.to_string();
             // Demo devices report every minute, so a silent one shows within two.
             cfg.alarm_heartbeat_seconds = 60;
             // The seeded year waits for the system manager's purge (issue 17's walk-through).
@@ -387,9 +404,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let idp = vaka_server::demo_idp::start(&url, &data_dir, &creds.users).await;
             creds.oidc = Some(idp.section.clone());
             cfg.oidc.providers = vec![idp.provider.clone()];
-            if cfg.public_url.is_none() {
-                cfg.public_url = Some(url.clone());
-            }
+            creds.scaip = Some(demo::scaip_section(&creds, &scaip_listen));
             let path = demo::write_credentials(&data_dir, &creds)?;
             let state = serve::state(&cfg, store, clock.clone(), creds.logins())?;
             // The demo's cameras connect as real ones would (every tenth stays offline).
@@ -398,6 +413,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The other alarm units send their heartbeats; the ones in the credentials file are
             // left for you to drive with a dialler.
             let _alarm_sims = vaka_server::simulate::spawn_alarm_units(&creds, &sia_listen);
+            // The SCAIP units not left for sipsak send their SCAIP heartbeats (mty PI).
+            let _scaip_sims = vaka_server::simulate::spawn_scaip_units(&creds, &scaip_listen);
             // The demo's locks connect too: they open on the staff's unlocks and report back.
             let locks = vaka_server::simulate::locks_in(&path)?;
             let lock_clock = clock.clone();
@@ -439,6 +456,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "  \"Logga in med SITHS eID\" shows, but its test provider is not running: {why}."
                 ),
             }
+            println!(
+                "  SCAIP alarm receiver on {scaip_listen} (SIP over UDP and TCP); units under `scaip` in that file."
+            );
             serve::run(&cfg, listener, state, || {
                 println!("Vaka listening on {url}");
             })

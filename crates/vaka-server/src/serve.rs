@@ -11,7 +11,9 @@ use vaka_service::{ServiceConfig, Services};
 use vaka_store::Store;
 use vaka_web::{AppState, DemoLogin, WebConfig};
 
-use crate::alarm_intake::{AlarmIntake, HeardFrom, refresh_alarm_directory};
+use crate::alarm_intake::{
+    AlarmIntake, HeardFrom, refresh_alarm_directory, refresh_scaip_directory,
+};
 use crate::config::Config;
 
 pub fn service_config(cfg: &Config) -> ServiceConfig {
@@ -114,11 +116,11 @@ pub async fn run(
         tracing::info!("no smtp_url: missed signings are shown in Vaka, not e-mailed");
     }
     let missed = spawn_missed_signing_job(state.services.clone(), mailer);
-    let alarms = match cfg.sia_listen {
-        Some(addr) => Some(
-            start_alarm_receiver(&addr.to_string(), state.services.clone(), AlarmJobs::Run).await?,
-        ),
-        None => None,
+    let listen = AlarmListen::from_config(cfg)?;
+    let alarms = if listen.sia.is_some() || listen.scaip.is_some() {
+        Some(start_alarm_receivers(listen, state.services.clone(), AlarmJobs::Run).await?)
+    } else {
+        None
     };
     ready();
     axum::serve(
@@ -320,9 +322,13 @@ pub fn spawn_missed_signing_job(
     })
 }
 
-/// The running alarm receiver and its jobs.
+/// The running alarm receivers and their jobs.
 pub struct AlarmReceiver {
+    /// The SIA DC-09 receiver's address (TCP and UDP); unspecified (`0.0.0.0:0`) when only
+    /// SCAIP runs.
     pub addr: SocketAddr,
+    /// The SCAIP receiver's address (UDP and TCP), when it runs.
+    pub scaip: Option<SocketAddr>,
     pub seen: HeardFrom,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -347,53 +353,171 @@ pub enum AlarmJobs {
     None,
 }
 
-/// Starts the SIA DC-09 receiver on `addr` (TCP and UDP) with its jobs: the account directory
-/// reloaded every 30 s, escalation and heartbeat supervision every 10 s, devices' last-seen
-/// times written every minute.
+/// Where the alarm receivers listen.
+#[derive(Debug, Clone, Default)]
+pub struct AlarmListen {
+    /// SIA DC-09 (TCP and UDP).
+    pub sia: Option<String>,
+    /// SCAIP (SIP over UDP and TCP).
+    pub scaip: Option<ScaipListen>,
+}
+
+/// The SCAIP receiver's address and settings.
+#[derive(Debug, Clone)]
+pub struct ScaipListen {
+    pub addr: String,
+    pub realm: String,
+    pub events: vaka_scaip::EventMap,
+}
+
+impl ScaipListen {
+    /// On `addr`, with the built-in event table and the realm `vaka`.
+    pub fn on(addr: &str) -> Self {
+        Self {
+            addr: addr.to_owned(),
+            realm: "vaka".into(),
+            events: vaka_scaip::EventMap::default(),
+        }
+    }
+}
+
+impl AlarmListen {
+    pub fn from_config(cfg: &Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            sia: cfg.sia_listen.map(|a| a.to_string()),
+            scaip: match cfg.scaip_listen {
+                Some(a) => Some(ScaipListen {
+                    addr: a.to_string(),
+                    realm: cfg.scaip_realm.clone(),
+                    events: vaka_alarm_receiver::scaip::parse_event_table(&cfg.scaip_events)
+                        .map_err(|e| anyhow::anyhow!("scaip_events: {e}"))?,
+                }),
+                None => None,
+            },
+        })
+    }
+}
+
+/// Starts the SIA DC-09 receiver on `addr` (TCP and UDP) with its jobs; see
+/// [`start_alarm_receivers`].
 pub async fn start_alarm_receiver(
     addr: &str,
     services: Services,
     jobs: AlarmJobs,
 ) -> anyhow::Result<AlarmReceiver> {
-    use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig};
-    let directory = Arc::new(Directory::new());
-    refresh_alarm_directory(&services, &directory)
-        .await
-        .context("loading the DC-09 accounts failed")?;
-    let seen = HeardFrom::default();
-    let handler = FrameHandler {
-        directory: directory.clone(),
-        seen: seen.0.clone(),
-        clock: services.clock.clone(),
+    start_alarm_receivers(
+        AlarmListen {
+            sia: Some(addr.to_owned()),
+            scaip: None,
+        },
+        services,
+        jobs,
+    )
+    .await
+}
+
+/// Starts the alarm receivers — SIA DC-09 (TCP and UDP) and SCAIP (SIP over UDP and TCP),
+/// either or both — over one group commit and one memory of when devices were last heard,
+/// with their jobs: the directories reloaded every 30 s, escalation and heartbeat supervision
+/// every 10 s, devices' last-seen times written every minute.
+pub async fn start_alarm_receivers(
+    listen: AlarmListen,
+    services: Services,
+    jobs: AlarmJobs,
+) -> anyhow::Result<AlarmReceiver> {
+    use vaka_alarm_receiver::scaip::{
+        Nonces, ScaipConfig, ScaipDirectory, ScaipHandler, ScaipReceiver,
     };
+    use vaka_alarm_receiver::{Directory, FrameHandler, Receiver, ReceiverConfig, Writer};
+    let seen = HeardFrom::default();
     let sink = Arc::new(AlarmIntake {
         services: services.clone(),
     });
-    let receiver = Receiver::start(handler, sink, ReceiverConfig::default())
-        .await
-        .context("starting the alarm receiver failed")?;
-    let (tcp, udp) = vaka_alarm_receiver::listener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen for SIA DC-09 on {addr}"))?;
-    let local = tcp.local_addr()?;
-    tracing::info!(addr = %local, accounts = directory.len(), "SIA DC-09 receiver listening (TCP and UDP)");
-    let (_, clear, unset) = directory.tally();
-    if clear > 0 {
-        tracing::warn!(
-            accounts = clear,
-            "DC-09 accounts marked clear: their unencrypted messages are taken from any sender that reaches the receiver"
-        );
+    let mut tasks = Vec::new();
+    let mut writer: Option<Writer> = None;
+    let mut sia_addr = SocketAddr::from(([0, 0, 0, 0], 0));
+    let mut sia_directory = None;
+    if let Some(addr) = &listen.sia {
+        let directory = Arc::new(Directory::new());
+        refresh_alarm_directory(&services, &directory)
+            .await
+            .context("loading the DC-09 accounts failed")?;
+        let handler = FrameHandler {
+            directory: directory.clone(),
+            seen: seen.0.clone(),
+            clock: services.clock.clone(),
+        };
+        let receiver = Receiver::start(handler, sink.clone(), ReceiverConfig::default())
+            .await
+            .context("starting the alarm receiver failed")?;
+        let (tcp, udp) = vaka_alarm_receiver::listener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen for SIA DC-09 on {addr}"))?;
+        sia_addr = tcp.local_addr()?;
+        tracing::info!(addr = %sia_addr, accounts = directory.len(), "SIA DC-09 receiver listening (TCP and UDP)");
+        let (_, clear, unset) = directory.tally();
+        if clear > 0 {
+            tracing::warn!(
+                accounts = clear,
+                "DC-09 accounts marked clear: their unencrypted messages are taken from any sender that reaches the receiver"
+            );
+        }
+        if unset > 0 {
+            tracing::warn!(
+                accounts = unset,
+                "DC-09 accounts with neither a key nor a clear marking: their messages are refused"
+            );
+        }
+        writer = Some(receiver.writer.clone());
+        tasks.push(tokio::spawn(receiver.clone().serve_tcp(tcp)));
+        tasks.push(tokio::spawn(receiver.serve_udp(udp)));
+        sia_directory = Some(directory);
     }
-    if unset > 0 {
-        tracing::warn!(
-            accounts = unset,
-            "DC-09 accounts with neither a key nor a clear marking: their messages are refused"
-        );
+    let mut scaip_addr = None;
+    let mut scaip_directory = None;
+    if let Some(s) = &listen.scaip {
+        let directory = Arc::new(ScaipDirectory::new());
+        refresh_scaip_directory(&services, &directory)
+            .await
+            .context("loading the SCAIP units failed")?;
+        // One group commit for both protocols: SCAIP joins DC-09's writer when it runs.
+        let writer = if let Some(w) = &writer {
+            w.clone()
+        } else {
+            let rc = ReceiverConfig::default();
+            Writer::start(
+                sink.clone(),
+                services.clock.clone(),
+                rc.dedupe_window,
+                rc.max_batch,
+                rc.commit_linger,
+            )
+            .await
+            .context("starting the alarm receiver failed")?
+        };
+        let config = ScaipConfig {
+            realm: s.realm.clone(),
+            events: s.events.clone(),
+            ..ScaipConfig::default()
+        };
+        let handler = ScaipHandler {
+            directory: directory.clone(),
+            seen: seen.0.clone(),
+            clock: services.clock.clone(),
+            nonces: Arc::new(Nonces::new(config.nonce_ttl)),
+            config: Arc::new(config),
+        };
+        let receiver = ScaipReceiver::new(handler, writer, sink.clone());
+        let (tcp, udp) = vaka_alarm_receiver::scaip::listener::bind(&s.addr)
+            .await
+            .with_context(|| format!("cannot listen for SCAIP on {}", s.addr))?;
+        let local = tcp.local_addr()?;
+        tracing::info!(addr = %local, units = directory.len(), "SCAIP receiver listening (SIP over UDP and TCP)");
+        tasks.push(tokio::spawn(receiver.clone().serve_tcp(tcp)));
+        tasks.push(tokio::spawn(receiver.serve_udp(udp)));
+        scaip_addr = Some(local);
+        scaip_directory = Some(directory);
     }
-    let mut tasks = vec![
-        tokio::spawn(receiver.clone().serve_tcp(tcp)),
-        tokio::spawn(receiver.serve_udp(udp)),
-    ];
     let started = services.now();
     let (svc, s) = (services.clone(), seen.clone());
     if jobs == AlarmJobs::Run {
@@ -404,10 +528,17 @@ pub async fn start_alarm_receiver(
             loop {
                 tick.tick().await;
                 round = round.wrapping_add(1);
-                if round.is_multiple_of(3)
-                    && let Err(e) = refresh_alarm_directory(&svc, &directory).await
-                {
-                    tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
+                if round.is_multiple_of(3) {
+                    if let Some(d) = &sia_directory
+                        && let Err(e) = refresh_alarm_directory(&svc, d).await
+                    {
+                        tracing::warn!(error = %e, "reloading the DC-09 accounts failed");
+                    }
+                    if let Some(d) = &scaip_directory
+                        && let Err(e) = refresh_scaip_directory(&svc, d).await
+                    {
+                        tracing::warn!(error = %e, "reloading the SCAIP units failed");
+                    }
                 }
                 if let Err(e) = svc.escalate_alarms().await {
                     tracing::warn!(error = %e, "alarm escalation failed");
@@ -429,7 +560,8 @@ pub async fn start_alarm_receiver(
         }));
     }
     Ok(AlarmReceiver {
-        addr: local,
+        addr: sia_addr,
+        scaip: scaip_addr,
         seen,
         tasks,
     })

@@ -204,6 +204,131 @@ pub fn spawn_alarm_units(creds: &crate::demo::DemoCredentials, receiver: &str) -
     })
 }
 
+/// The demo's SCAIP units marked `simulated`: each sends a SCAIP heartbeat (`mty` PI, a SIP
+/// MESSAGE over UDP, as Possum's units do) every 40 s, and answers the receiver's `<mrs>`
+/// MESSAGE with `200 OK` as a real unit would. A unit with a password answers the digest
+/// challenge.
+pub fn spawn_scaip_units(creds: &crate::demo::DemoCredentials, receiver: &str) -> JoinHandle<()> {
+    let units: Vec<crate::demo::ScaipUnit> = creds
+        .scaip
+        .iter()
+        .flat_map(|s| s.units.iter().filter(|u| u.simulated).cloned())
+        .collect();
+    let receiver = receiver.to_owned();
+    tokio::spawn(async move {
+        let Ok(socket) = tokio::net::UdpSocket::bind("127.0.0.1:0").await else {
+            tracing::warn!("the simulated SCAIP units cannot open a socket");
+            return;
+        };
+        let Ok(local) = socket.local_addr() else {
+            return;
+        };
+        let mut n: u32 = 0;
+        let mut tick = tokio::time::interval(Duration::from_secs(40));
+        let mut buf = vec![0u8; 65_536];
+        loop {
+            tick.tick().await;
+            for u in &units {
+                n = n.wrapping_add(1);
+                let body = format!(
+                    "<mrq><mty>PI</mty><ref>{n:08}</ref><cid>{}</cid><dty>2</dty></mrq>",
+                    u.cid
+                );
+                let mut auth: Option<String> = None;
+                // At most a challenge and the answer to it.
+                for cseq in 1..=2u32 {
+                    let request =
+                        scaip_ping(&u.cid, &receiver, local, n, cseq, &body, auth.as_deref());
+                    let _ = socket.send_to(request.as_bytes(), &receiver).await;
+                    // Read until the answer to this request (our <mrs> MESSAGE is answered too).
+                    let Some((status, challenge)) =
+                        scaip_answers(&socket, &mut buf, &receiver).await
+                    else {
+                        break;
+                    };
+                    match (status, &u.password, challenge) {
+                        (401, Some(p), Some(c)) if auth.is_none() => {
+                            auth = scaip_digest(&c, &u.cid, p, &receiver);
+                            if auth.is_none() {
+                                break;
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// A simulated unit's heartbeat MESSAGE.
+fn scaip_ping(
+    cid: &str,
+    receiver: &str,
+    local: std::net::SocketAddr,
+    n: u32,
+    cseq: u32,
+    body: &str,
+    auth: Option<&str>,
+) -> String {
+    let auth = auth
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "MESSAGE sip:vaka@{receiver} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bKsim{n}x{cseq};rport\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:{cid}@{local}>;tag=sim{n}\r\nTo: <sip:vaka@{receiver}>\r\n\
+         Call-ID: sim{n}@{local}\r\nCSeq: {cseq} MESSAGE\r\n{auth}\
+         Content-Type: application/scaip+xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Reads what the receiver sends for up to 2 s: answers its MESSAGEs (`<mrs>`) with 200 OK and
+/// returns the status of the response to our request, with its digest challenge if any. After a
+/// `200 OK` it waits for the `<mrs>` MESSAGE that follows it (at most 500 ms), so that it is
+/// answered before the next unit's turn.
+async fn scaip_answers(
+    socket: &tokio::net::UdpSocket,
+    buf: &mut [u8],
+    receiver: &str,
+) -> Option<(u16, Option<String>)> {
+    use vaka_scaip::sip::{Limits, Message, Status, parse_datagram, response_to};
+    let mut deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    let mut answer: Option<(u16, Option<String>)> = None;
+    loop {
+        let Ok(Ok((n, _))) = tokio::time::timeout_at(deadline, socket.recv_from(buf)).await else {
+            return answer;
+        };
+        match parse_datagram(&buf[..n], &Limits::default()) {
+            Ok(Message::Response(r)) if answer.is_none() => {
+                let challenge = r.headers.get("www-authenticate").map(str::to_owned);
+                if r.code != 200 {
+                    return Some((r.code, challenge));
+                }
+                answer = Some((r.code, challenge));
+                deadline = deadline.min(tokio::time::Instant::now() + Duration::from_millis(500));
+            }
+            Ok(Message::Request(req)) => {
+                let ok = response_to(&req, Status::OK, "sim");
+                let _ = socket.send_to(&ok.to_bytes(), receiver).await;
+                if answer.is_some() {
+                    return answer;
+                }
+            }
+            Ok(Message::Response(_)) | Err(_) => {}
+        }
+    }
+}
+
+/// The `Authorization` value answering a digest `challenge`.
+fn scaip_digest(challenge: &str, cid: &str, password: &str, receiver: &str) -> Option<String> {
+    use vaka_scaip::digest::{Challenge, Credentials};
+    let challenge = Challenge::parse(challenge).ok()?;
+    let uri = format!("sip:vaka@{receiver}");
+    let c = Credentials::respond(&challenge, cid, password, "MESSAGE", &uri, "simcnonce", 1);
+    Some(c.to_header_value())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

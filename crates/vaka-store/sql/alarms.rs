@@ -8,7 +8,7 @@ use vaka_store::{
     AlarmAccount, AlarmAccountRow, AlarmLogRow, AlarmRead, AlarmRow, AlarmWrite, TechnicalCheckRow,
 };
 
-/// Rows per statement: 31 values an alarm row stays under SQLite's 32,766 bound values.
+/// Rows per statement: 32 values an alarm row stays under SQLite's 32,766 bound values.
 const ALARM_CHUNK: usize = 500;
 const MESSAGE_CHUNK: usize = 1_000;
 
@@ -23,6 +23,7 @@ fn push_alarm(mut b: sqlx::query_builder::Separated<'_, Db, &'static str>, a: &A
         .push_bind(a.category.clone())
         .push_bind(a.code.clone())
         .push_bind(a.zone.clone())
+        .push_bind(a.caller.clone())
         .push_bind(al.area.code())
         .push_bind(DbInstant::new(al.received_at))
         .push_bind(al.state.code())
@@ -48,7 +49,7 @@ fn push_alarm(mut b: sqlx::query_builder::Separated<'_, Db, &'static str>, a: &A
 }
 
 const ALARM_COLUMNS: &str = "INSERT INTO alarms (id, message_id, device_id, client_id, account, \
-     kind, category, code, zone, area_type, received_at, state, operator_id, taken_at, \
+     kind, category, code, zone, caller, area_type, received_at, state, operator_id, taken_at, \
      contacted_at, dispatched_at, chain_link, responder_id, acknowledged_at, on_way_at, \
      arrived_at, closed_at, closed_by, cause, note, escalated_not_taken, \
      escalated_not_acknowledged, restored_at, occurrences, last_at, updated_at) ";
@@ -146,7 +147,7 @@ pub(crate) fn prepare_intake(
     for chunk in owned_chunks(fresh, FRESH_ALARM_CHUNK) {
         let mut q = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO alarms (id, message_id, device_id, client_id, account, kind, category, \
-             code, zone, area_type, received_at, state, last_at, updated_at) ",
+             code, zone, caller, area_type, received_at, state, last_at, updated_at) ",
         );
         q.push_values(chunk, |mut b, a| {
             let al = &a.alarm;
@@ -159,6 +160,7 @@ pub(crate) fn prepare_intake(
                 .push_bind(a.category)
                 .push_bind(a.code)
                 .push_bind(a.zone)
+                .push_bind(a.caller)
                 .push_bind(al.area.code())
                 .push_bind(DbInstant::new(al.received_at))
                 .push_bind(al.state.code())
@@ -219,7 +221,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -247,7 +249,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -278,7 +280,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -314,7 +316,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -368,7 +370,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -401,7 +403,7 @@ impl AlarmRead for SqlTx {
             r#"SELECT id as "id!: Uuid", message_id as "message_id?: Uuid",
                       device_id as "device_id?: Uuid", client_id as "client_id?: Uuid",
                       account as "account?", kind as "kind!", category as "category!",
-                      code as "code!", zone as "zone?", area_type as "area_type!",
+                      code as "code!", zone as "zone?", caller as "caller?", area_type as "area_type!",
                       received_at as "received_at!: DbInstant", state as "state!",
                       operator_id as "operator_id?: Uuid", taken_at as "taken_at?: DbInstant",
                       contacted_at as "contacted_at?: DbInstant",
@@ -445,15 +447,18 @@ impl AlarmRead for SqlTx {
     async fn list_alarm_accounts(&mut self) -> StoreResult<Vec<AlarmAccount>> {
         sqlx::query_as!(
             AlarmAccountRow,
-            r#"SELECT d.id as "device_id!: Uuid", d.dc09_account as "account!",
+            r#"SELECT d.id as "device_id!: Uuid",
+                      COALESCE(d.dc09_account, 'scaip:' || d.scaip_cid) as "account!: String",
+                      d.dc09_account as "dc09_account?", d.scaip_cid as "scaip_cid?",
+                      d.scaip_password as "scaip_password?",
                       d.dc09_key as "dc09_key?", d.dc09_key_style as "dc09_key_style?",
                       d.status as "status!", d.client_id as "client_id?: Uuid",
                       c.area_type as "area_type?", d.heartbeat_seconds as "heartbeat_seconds?: i64",
                       d.last_seen_at as "last_seen_at?: DbInstant", d.serial as "serial!",
                       c.provider_id as "provider_id?: Uuid", c.unit_id as "unit_id?: Uuid"
                FROM devices d LEFT JOIN clients c ON c.id = d.client_id
-               WHERE d.dc09_account IS NOT NULL
-               ORDER BY d.dc09_account"#,
+               WHERE d.dc09_account IS NOT NULL OR d.scaip_cid IS NOT NULL
+               ORDER BY COALESCE(d.dc09_account, 'scaip:' || d.scaip_cid)"#,
         )
         .fetch_all(&mut *self.tx)
         .await
@@ -464,6 +469,11 @@ impl AlarmRead for SqlTx {
                 vaka_store::sealed::SecretColumn::Dc09Key,
                 r.device_id,
                 r.dc09_key,
+            )?;
+            r.scaip_password = self.secrets.open_opt(
+                vaka_store::sealed::SecretColumn::ScaipPassword,
+                r.device_id,
+                r.scaip_password,
             )?;
             AlarmAccount::try_from(r)
         })

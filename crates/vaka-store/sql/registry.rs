@@ -19,6 +19,11 @@ impl SqlTx {
         r.dc09_key =
             self.secrets
                 .open_opt(vaka_store::sealed::SecretColumn::Dc09Key, r.id, r.dc09_key)?;
+        r.scaip_password = self.secrets.open_opt(
+            vaka_store::sealed::SecretColumn::ScaipPassword,
+            r.id,
+            r.scaip_password,
+        )?;
         Device::try_from(r)
     }
 
@@ -31,6 +36,20 @@ impl SqlTx {
                     vaka_store::sealed::SecretColumn::Dc09Key,
                     d.id.0,
                     &k.to_text(),
+                )
+            })
+            .transpose()
+    }
+
+    /// A device's SCAIP digest password, sealed for its row.
+    fn sealed_scaip_password(&self, d: &Device) -> StoreResult<Option<String>> {
+        d.scaip_password
+            .as_ref()
+            .map(|p| {
+                self.secrets.seal(
+                    vaka_store::sealed::SecretColumn::ScaipPassword,
+                    d.id.0,
+                    p.expose(),
                 )
             })
             .transpose()
@@ -337,6 +356,7 @@ impl RegistryRead for SqlTx {
                       credential_issued_at as "credential_issued_at?: DbInstant",
                       credential_revoked_at as "credential_revoked_at?: DbInstant",
                       dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      scaip_cid as "scaip_cid?", scaip_password as "scaip_password?",
                       last_seen_at as "last_seen_at?: DbInstant", state as "state?",
                       created_at as "created_at!: DbInstant"
                FROM devices WHERE id = $1"#,
@@ -357,6 +377,7 @@ impl RegistryRead for SqlTx {
                       credential_issued_at as "credential_issued_at?: DbInstant",
                       credential_revoked_at as "credential_revoked_at?: DbInstant",
                       dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      scaip_cid as "scaip_cid?", scaip_password as "scaip_password?",
                       last_seen_at as "last_seen_at?: DbInstant", state as "state?",
                       created_at as "created_at!: DbInstant"
                FROM devices WHERE credential_hash = $1 AND credential_revoked_at IS NULL"#,
@@ -386,6 +407,7 @@ impl RegistryRead for SqlTx {
                       credential_issued_at as "credential_issued_at?: DbInstant",
                       credential_revoked_at as "credential_revoked_at?: DbInstant",
                       dc09_account as "dc09_account?", dc09_key as "dc09_key?", dc09_key_style as "dc09_key_style?",
+                      scaip_cid as "scaip_cid?", scaip_password as "scaip_password?",
                       last_seen_at as "last_seen_at?: DbInstant", state as "state?",
                       created_at as "created_at!: DbInstant"
                FROM devices
@@ -829,11 +851,12 @@ impl RegistryWrite for SqlTx {
         credential_hash: Option<&[u8]>,
     ) -> StoreResult<()> {
         let dc09_key = self.sealed_dc09_key(d)?;
+        let scaip_password = self.sealed_scaip_password(d)?;
         sqlx::query!(
             "INSERT INTO devices (id, kind, serial, model, firmware, status, client_id, credential_hash,
                  credential_issued_at, credential_revoked_at, dc09_account, dc09_key, dc09_key_style,
-                 last_seen_at, state, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                 last_seen_at, state, created_at, scaip_cid, scaip_password)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             d.id.0,
             d.kind.code(),
             d.serial,
@@ -850,6 +873,8 @@ impl RegistryWrite for SqlTx {
             d.last_seen_at.map(DbInstant::new),
             d.state,
             DbInstant::new(d.created_at),
+            d.scaip_cid,
+            scaip_password,
         )
         .execute(&mut *self.tx)
         .await
@@ -866,9 +891,11 @@ impl RegistryWrite for SqlTx {
 
     async fn update_device(&mut self, d: &Device) -> StoreResult<()> {
         let dc09_key = self.sealed_dc09_key(d)?;
+        let scaip_password = self.sealed_scaip_password(d)?;
         let done = sqlx::query!(
             "UPDATE devices SET model = $2, firmware = $3, status = $4, client_id = $5,
-                 dc09_account = $6, dc09_key = $7, dc09_key_style = $8, last_seen_at = $9, state = $10
+                 dc09_account = $6, dc09_key = $7, dc09_key_style = $8, last_seen_at = $9, state = $10,
+                 scaip_cid = $11, scaip_password = $12
              WHERE id = $1",
             d.id.0,
             d.model,
@@ -880,6 +907,8 @@ impl RegistryWrite for SqlTx {
             d.dc09_key_style().map(Dc09KeyStyle::code),
             d.last_seen_at.map(DbInstant::new),
             d.state,
+            d.scaip_cid,
+            scaip_password,
         )
         .execute(&mut *self.tx)
         .await

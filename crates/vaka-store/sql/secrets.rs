@@ -55,6 +55,29 @@ impl SqlTx {
                 sealed += 1;
             }
         }
+        let scaip = sqlx::query!(
+            r#"SELECT id as "id!: Uuid", scaip_password as "scaip_password!"
+               FROM devices WHERE scaip_password IS NOT NULL"#
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_sqlx_error)?;
+        for d in scaip {
+            if let Some(value) =
+                self.secrets
+                    .reseal(SecretColumn::ScaipPassword, d.id, &d.scaip_password)?
+            {
+                sqlx::query!(
+                    "UPDATE devices SET scaip_password = $2 WHERE id = $1",
+                    d.id,
+                    value
+                )
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?;
+                sealed += 1;
+            }
+        }
         let tags = sqlx::query!(
             r#"SELECT device_id as "device_id!: Uuid", sdm_key as "sdm_key!"
                FROM nfc_tags WHERE sdm_key IS NOT NULL"#

@@ -938,6 +938,9 @@ pub struct DeviceRow {
     pub dc09_account: Option<String>,
     pub dc09_key: Option<String>,
     pub dc09_key_style: Option<String>,
+    pub scaip_cid: Option<String>,
+    /// Opened (no longer sealed) by the backend before the conversion.
+    pub scaip_password: Option<String>,
     pub last_seen_at: Option<DbInstant>,
     pub state: Option<String>,
     pub created_at: DbInstant,
@@ -985,6 +988,14 @@ impl TryFrom<DeviceRow> for Device {
             dc09_account: r.dc09_account,
             dc09_key,
             dc09_clear,
+            scaip_cid: r.scaip_cid,
+            scaip_password: r
+                .scaip_password
+                .map(|p| {
+                    vaka_domain::device::ScaipPassword::parse(&p)
+                        .map_err(|_| corrupt("SCAIP password"))
+                })
+                .transpose()?,
             last_seen_at: r.last_seen_at.map(|t| t.0),
             state: r.state,
             created_at: r.created_at.0,
@@ -1275,7 +1286,13 @@ impl TryFrom<LookInRow> for vaka_domain::supervision::LookInRecord {
 #[derive(Debug, Clone)]
 pub struct AlarmAccount {
     pub device_id: vaka_domain::ids::DeviceId,
+    /// The DC-09 account, or for a unit with only a SCAIP controller id its SCAIP account
+    /// ([`vaka_domain::device::scaip_account`]): the name its alarms and heartbeats go by.
     pub account: String,
+    /// The DC-09 account as provisioned (none for a SCAIP-only unit).
+    pub dc09_account: Option<String>,
+    pub scaip_cid: Option<String>,
+    pub scaip_password: Option<vaka_domain::device::ScaipPassword>,
     pub key: Option<vaka_domain::device::Dc09Key>,
     /// No key, and explicitly marked clear (unencrypted).
     pub clear: bool,
@@ -1294,6 +1311,10 @@ pub struct AlarmAccount {
 pub struct AlarmAccountRow {
     pub device_id: Uuid,
     pub account: String,
+    pub dc09_account: Option<String>,
+    pub scaip_cid: Option<String>,
+    /// Opened by the backend before the conversion.
+    pub scaip_password: Option<String>,
     pub dc09_key: Option<String>,
     pub dc09_key_style: Option<String>,
     pub status: String,
@@ -1341,6 +1362,15 @@ impl TryFrom<AlarmAccountRow> for AlarmAccount {
         Ok(Self {
             device_id: vaka_domain::ids::DeviceId(r.device_id),
             account: r.account,
+            dc09_account: r.dc09_account,
+            scaip_cid: r.scaip_cid,
+            scaip_password: r
+                .scaip_password
+                .map(|p| {
+                    vaka_domain::device::ScaipPassword::parse(&p)
+                        .map_err(|_| corrupt("SCAIP password"))
+                })
+                .transpose()?,
             key,
             clear,
             status: code(
@@ -1377,6 +1407,7 @@ pub struct AlarmRow {
     pub category: String,
     pub code: String,
     pub zone: Option<String>,
+    pub caller: Option<String>,
     pub area_type: String,
     pub received_at: DbInstant,
     pub state: String,
@@ -1416,6 +1447,7 @@ impl TryFrom<AlarmRow> for vaka_domain::alarm::AlarmRecord {
             category: r.category,
             code: r.code,
             zone: r.zone,
+            caller: r.caller,
             alarm: Alarm {
                 kind: code(AlarmKind::from_code(&r.kind), "alarm kind", &r.kind)?,
                 area: code(

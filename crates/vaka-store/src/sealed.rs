@@ -46,6 +46,8 @@ pub enum SecretColumn {
     Dc09Key,
     /// `nfc_tags.sdm_key`: the AES key of an NTAG 424 DNA (SUN) tag.
     SdmKey,
+    /// `devices.scaip_password`: the SIP digest password of a SCAIP alarm unit.
+    ScaipPassword,
 }
 
 impl SecretColumn {
@@ -54,6 +56,7 @@ impl SecretColumn {
             SecretColumn::TotpSecret => "users.totp_secret",
             SecretColumn::Dc09Key => "devices.dc09_key",
             SecretColumn::SdmKey => "nfc_tags.sdm_key",
+            SecretColumn::ScaipPassword => "devices.scaip_password",
         }
     }
 

@@ -63,6 +63,12 @@ reasons! {
         HexKeyDigits => "device-hex-key-digits",
         /// A DC-09 account that is not 3–16 hex digits.
         BadAccount => "device-bad-account",
+        /// A SCAIP controller id that is not 1–32 letters or digits.
+        BadScaipCid => "device-bad-scaip-cid",
+        /// A SCAIP digest password that is not 8–64 printable characters without spaces.
+        BadScaipPassword => "device-bad-scaip-password",
+        /// A SCAIP password without a controller id.
+        ScaipPasswordNeedsCid => "device-scaip-password-needs-cid",
     }
 }
 

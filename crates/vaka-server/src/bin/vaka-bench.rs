@@ -806,6 +806,8 @@ impl Bench {
                     dc09_account: None,
                     dc09_key: None,
                     dc09_key_style: None,
+                    scaip_cid: None,
+                    scaip_password: None,
                 },
             )
             .await?
@@ -1005,6 +1007,8 @@ impl Bench {
                         } else {
                             Dc09KeyStyle::Clear
                         }),
+                        scaip_cid: None,
+                        scaip_password: None,
                     },
                 )
                 .await

@@ -84,6 +84,8 @@ async fn lists_page_with_a_total_and_keep_their_filters(app: TestApp) {
             dc09_account: None,
             dc09_key: None,
             dc09_clear: false,
+            scaip_cid: None,
+            scaip_password: None,
             last_seen_at: None,
             state: None,
             created_at: vaka_store::values::to_db_precision(t0()),

@@ -41,6 +41,7 @@ mod registry;
 mod retention;
 mod rounds;
 mod routines;
+mod scaip;
 mod secrets;
 mod step_up;
 mod tags;

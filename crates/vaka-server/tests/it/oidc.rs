@@ -570,15 +570,30 @@ mod against_the_test_provider {
         }
     }
 
-    /// A SITHS eID login as far as the return to Vaka: the callback's path and query.
-    async fn to_callback(router: &axum::Router, issuer: &str, hsa: &str, acr: &str) -> String {
+    /// A SITHS eID login as far as the return to Vaka: the callback's path and query, and the
+    /// cookie that binds the login to the browser that started it.
+    async fn to_callback(
+        router: &axum::Router,
+        issuer: &str,
+        hsa: &str,
+        acr: &str,
+    ) -> (String, String) {
         let start = vaka_get(router, "/login/oidc/siths", None).await;
         assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+        let bound = start
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_oidc_state="))
+            .expect("the start binds the login to the browser")
+            .clone();
         let mut b = Browser::new();
         let (page_url, page) = b.follow(start.location.unwrap(), issuer).await;
         assert!(page.contains("HSA-id"), "{page}");
         let back = b.card(&page_url, issuer, hsa, acr).await;
-        back.strip_prefix(BASE).expect("back to Vaka").to_owned()
+        (
+            back.strip_prefix(BASE).expect("back to Vaka").to_owned(),
+            bound,
+        )
     }
 
     async fn a_real_provider_logs_in_once_per_state(app: TestApp) {
@@ -590,8 +605,8 @@ mod against_the_test_provider {
         let router = vaka(&app, &idp.issuer, "vaka-it");
 
         // loa3: complete at once.
-        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA3).await;
-        let done = vaka_get(&router, &callback, None).await;
+        let (callback, bound) = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA3).await;
+        let done = vaka_get(&router, &callback, Some(&bound)).await;
         assert_eq!(
             done.status,
             StatusCode::SEE_OTHER,
@@ -613,19 +628,37 @@ mod against_the_test_provider {
         assert_eq!(home.status, StatusCode::OK);
 
         // The same return again (a replayed state, the code used): refused, no session.
-        let again = vaka_get(&router, &callback, None).await;
+        let again = vaka_get(&router, &callback, Some(&bound)).await;
         assert_eq!(again.status, StatusCode::BAD_REQUEST);
         assert!(again.body.contains("redan använts"), "{}", again.body);
         assert!(!again.cookies.iter().any(|c| c.starts_with("vaka_session=")));
 
-        // loa2: the code page.
-        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA2).await;
-        let half = vaka_get(&router, &callback, None).await;
+        // loa2: the code page. But first the return in a browser that did not start the login
+        // (someone else's card, a link sent to this browser: a login CSRF): refused, no
+        // session, and the login is left for the browser that started it.
+        let (callback, bound) = to_callback(&router, &idp.issuer, "SE2321000016-S100", LOA2).await;
+        let elsewhere = vaka_get(&router, &callback, None).await;
+        assert_eq!(elsewhere.status, StatusCode::BAD_REQUEST);
+        assert!(
+            !elsewhere
+                .cookies
+                .iter()
+                .any(|c| c.starts_with("vaka_session="))
+        );
+        let forged_cookie = vaka_get(&router, &callback, Some("vaka_oidc_state=guess")).await;
+        assert_eq!(forged_cookie.status, StatusCode::BAD_REQUEST);
+        let half = vaka_get(&router, &callback, Some(&bound)).await;
         assert_eq!(half.location.as_deref(), Some("/login/code"));
+        let unbound = entries(&app, "auth.oidc").await;
+        assert!(
+            unbound.iter().any(|(o, d)| o == "failure"
+                && d["reason"].as_str() == Some("state not from this browser")),
+            "{unbound:?}"
+        );
 
         // An unknown HSA-id: the page says so, and no session.
-        let callback = to_callback(&router, &idp.issuer, "SE2321000016-X999", LOA3).await;
-        let unknown = vaka_get(&router, &callback, None).await;
+        let (callback, bound) = to_callback(&router, &idp.issuer, "SE2321000016-X999", LOA3).await;
+        let unknown = vaka_get(&router, &callback, Some(&bound)).await;
         assert_eq!(unknown.status, StatusCode::FORBIDDEN);
         assert!(
             unknown.body.contains("SE2321000016-X999"),
@@ -670,11 +703,11 @@ mod against_the_test_provider {
         let idp = start_idp().await;
         // Vaka believes it is another client: the provider's token (and code) are not for it.
         let router = vaka(&app, &idp.issuer, "vaka-it");
-        let callback = to_callback(&router, &idp.issuer, "SE2321000016-S101", LOA3).await;
+        let (callback, bound) = to_callback(&router, &idp.issuer, "SE2321000016-S101", LOA3).await;
         let other = vaka(&app, &idp.issuer, "someone-else");
         // The state is in the shared database, so the other front end takes it; the provider
         // refuses its code (not its client), and nothing logs in.
-        let res = vaka_get(&other, &callback, None).await;
+        let res = vaka_get(&other, &callback, Some(&bound)).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
         assert!(!res.cookies.iter().any(|c| c.starts_with("vaka_session=")));
         let failures = entries(&app, "auth.oidc").await;

@@ -25,6 +25,8 @@ use crate::world::World;
 
 /// An AES-256 key as an administrator types it (hex); stored upper-case.
 const AES_KEY: &str = "8F3A91C2D4E5B6A7980A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F6A";
+/// A SCAIP unit's digest password, sealed like the DC-09 key.
+const SCAIP_PASSWORD: &str = "scaip-Secret-7731";
 /// The key a test writes in clear around the store (the SQL shows in the captured logs, so it
 /// is not `AES_KEY`, which other tests look for there).
 const CLEAR_KEY: &str = "0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0";
@@ -342,6 +344,8 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
         credential_revoked_at: None,
         dc09_account: Some("7399".into()),
         dc09_clear: false,
+        scaip_cid: Some("7399".into()),
+        scaip_password: Some(vaka_domain::device::ScaipPassword::parse(SCAIP_PASSWORD).unwrap()),
         dc09_key: Some(
             vaka_domain::device::Dc09Key::parse(AES_KEY, vaka_domain::device::Dc09KeyStyle::Hex)
                 .unwrap(),
@@ -364,13 +368,17 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
     }
     assert_not_in_files(&files, &secret);
     assert_not_in_files(&files, AES_KEY);
+    assert_not_in_files(&files, SCAIP_PASSWORD);
     store.close().await;
     drop(svc);
 
     let rotation = vaka_server::secrets::rotate(&cfg, |_, _| panic!("a key file, not the env"))
         .await
         .unwrap();
-    assert_eq!(rotation.resealed, 2, "the TOTP secret and the DC-09 key");
+    assert_eq!(
+        rotation.resealed, 3,
+        "the TOTP secret, the DC-09 key and the SCAIP password"
+    );
     assert_ne!(rotation.old_id, rotation.new_id);
     let old_file = vaka_server::secrets::old_path(&key_file);
     assert_eq!(std::fs::read_to_string(&old_file).unwrap(), first_key);
@@ -386,6 +394,13 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
         let accounts = tx.list_alarm_accounts().await.unwrap();
         let key = accounts[0].key.as_ref().unwrap();
         assert_eq!(key.to_text(), AES_KEY);
+        assert_eq!(
+            accounts[0]
+                .scaip_password
+                .as_ref()
+                .map(vaka_domain::device::ScaipPassword::expose),
+            Some(SCAIP_PASSWORD)
+        );
         // The rotation is in the audit log, by the command line, naming the keys by id only.
         let rotated = tx
             .search_audit(&vaka_store::AuditQuery {
@@ -400,7 +415,7 @@ async fn the_key_file_is_private_and_vaka_secrets_rotate_reseals_everything() {
             serde_json::from_str(rotated[0].new.details.as_deref().unwrap()).unwrap();
         assert_eq!(
             details,
-            json!({"old_key": rotation.old_id, "new_key": rotation.new_id, "resealed": 2})
+            json!({"old_key": rotation.old_id, "new_key": rotation.new_id, "resealed": 3})
         );
         assert_eq!(rotated[0].new.actor.credential.as_deref(), Some("cli"));
     }
@@ -452,6 +467,16 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     assert!(keys.len() >= 16 + 2);
     secrets.extend(keys.iter().map(|k| k.to_uppercase()));
     secrets.extend(keys.iter().map(|k| k.to_lowercase()));
+    // The SCAIP units' digest passwords.
+    let scaip = &creds["scaip"];
+    let passwords: Vec<String> = scaip["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["password"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!passwords.is_empty());
+    secrets.extend(passwords);
     let files = sqlite_files(&dir.join("vaka.db"));
     for s in &secrets {
         assert_not_in_files(&files, s);
@@ -463,6 +488,22 @@ async fn the_demo_keeps_no_secret_in_clear_in_its_database() {
     ]) {
         assert_eq!(mode(f), 0o600, "{}", f.display());
     }
+    // The demo's SCAIP receiver takes a fall alarm from the unit with a password, as the README
+    // shows with sipsak.
+    let unit = scaip["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["password"].is_string() && u["simulated"] == false)
+        .unwrap();
+    let addr: std::net::SocketAddr = scaip["listen"].as_str().unwrap().parse().unwrap();
+    let status = crate::scaip::sipsak_fall(
+        addr,
+        unit["cid"].as_str().unwrap(),
+        unit["password"].as_str(),
+    )
+    .await;
+    assert_eq!(status, 200);
     child.kill().await.unwrap();
 }
 
@@ -493,6 +534,8 @@ async fn with_the_key_in_the_environment_rotate_announces_the_new_key() {
         credential_revoked_at: None,
         dc09_account: Some("7398".into()),
         dc09_clear: false,
+        scaip_cid: None,
+        scaip_password: None,
         dc09_key: Some(
             vaka_domain::device::Dc09Key::parse(AES_KEY, vaka_domain::device::Dc09KeyStyle::Hex)
                 .unwrap(),

@@ -746,6 +746,8 @@ pub async fn start_demo(root: &std::path::Path, dir: &std::path::Path) -> tokio:
             "127.0.0.1:0",
             "--sia-listen",
             "127.0.0.1:0",
+            "--scaip-listen",
+            "127.0.0.1:0",
         ])
         .arg("--data-dir")
         .arg(dir)

@@ -44,6 +44,9 @@ pub struct AlarmItem {
     pub category: String,
     pub code: String,
     pub zone: Option<String>,
+    /// The channel to call the client back on, as a SCAIP unit named it (`crd`:
+    /// `gsm:+46…`, `no-voice:`); none for DC-09.
+    pub caller: Option<String>,
     /// 0 = a person may be in danger, 1 = technical, 2 = tests and unknown devices.
     pub priority: u8,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
@@ -125,6 +128,16 @@ pub enum AlarmStep {
     Note {
         note: String,
     },
+    /// The operator called the client back on the channel the alarm unit named (a SCAIP
+    /// unit's `crd`: Vaka terminates no voice call) and reached them: contact made.
+    CalledBack {
+        note: Option<String>,
+    },
+    /// The operator tried to call the client back and could not reach them (logged; the
+    /// contact clock runs on).
+    CallBackFailed {
+        note: Option<String>,
+    },
     /// Sends the alarm down the chain; a call note typed before it goes with it (logged as a
     /// note, and the alarm's note the responder reads).
     Dispatch {
@@ -147,6 +160,8 @@ impl AlarmStep {
             AlarmStep::Release => "release",
             AlarmStep::Contact { .. } => "contact",
             AlarmStep::Note { .. } => "note",
+            AlarmStep::CalledBack { .. } => "called_back",
+            AlarmStep::CallBackFailed { .. } => "call_back_failed",
             AlarmStep::Dispatch { .. } => "dispatch",
             AlarmStep::Acknowledge => "acknowledge",
             AlarmStep::OnTheWay => "on_the_way",
@@ -158,6 +173,8 @@ impl AlarmStep {
     fn note(&self) -> Option<&str> {
         match self {
             AlarmStep::Contact { note }
+            | AlarmStep::CalledBack { note }
+            | AlarmStep::CallBackFailed { note }
             | AlarmStep::Close { note, .. }
             | AlarmStep::Dispatch { note, .. } => note.as_deref(),
             AlarmStep::Note { note } => Some(note),
@@ -236,6 +253,7 @@ impl Services {
             category: a.category.clone(),
             code: a.code.clone(),
             zone: a.zone.clone(),
+            caller: a.caller.clone(),
             priority: a.alarm.kind.priority() as u8,
             received_at: a.alarm.received_at,
             state: a.alarm.state.status(),
@@ -529,8 +547,10 @@ impl Services {
         let event = match step {
             AlarmStep::Take => Some(AlarmEvent::Take { by: me, at: now }),
             AlarmStep::Release => Some(AlarmEvent::Release { by: me, at: now }),
-            AlarmStep::Contact { .. } => Some(AlarmEvent::Contact { by: me, at: now }),
-            AlarmStep::Note { .. } => None,
+            AlarmStep::Contact { .. } | AlarmStep::CalledBack { .. } => {
+                Some(AlarmEvent::Contact { by: me, at: now })
+            }
+            AlarmStep::Note { .. } | AlarmStep::CallBackFailed { .. } => None,
             AlarmStep::Dispatch { .. } => Some(AlarmEvent::Dispatch { by: me, at: now }),
             AlarmStep::Acknowledge => Some(AlarmEvent::Acknowledge { by: me, at: now }),
             AlarmStep::OnTheWay => Some(AlarmEvent::OnTheWay { by: me, at: now }),
@@ -568,7 +588,9 @@ impl Services {
                     after.note = Some(n.to_owned());
                 }
             }
-            AlarmStep::Contact { note: Some(n) } | AlarmStep::Note { note: n }
+            AlarmStep::Contact { note: Some(n) }
+            | AlarmStep::CalledBack { note: Some(n) }
+            | AlarmStep::Note { note: n }
                 if !n.trim().is_empty() =>
             {
                 after.note = Some(n.trim().to_owned());

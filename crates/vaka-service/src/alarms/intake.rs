@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use vaka_domain::alarm::{AlarmKind, AlarmMessage, AlarmRecord, MessageRefusal};
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::client::AreaType;
-use vaka_domain::device::Dc09Key;
+use vaka_domain::device::{Dc09Key, ScaipPassword};
 use vaka_domain::ids::{ClientId, DeviceId};
 use vaka_store::values::to_db_precision;
 
@@ -46,6 +46,21 @@ pub struct AlarmAccountEntry {
     /// No key, and explicitly marked clear: clear messages are taken. An account with neither
     /// key nor marking is refused.
     pub clear: bool,
+    pub client_id: Option<ClientId>,
+    /// The client's area (the arrival target), town when unknown.
+    pub area: AreaType,
+}
+
+/// A SCAIP alarm unit the receiver accepts messages from: a device with a controller id that is
+/// with a client (assigned, installed, tested, active).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaipUnitEntry {
+    /// The controller id (`cid`), as provisioned. Its alarms name the account
+    /// [`vaka_domain::device::scaip_account`].
+    pub cid: String,
+    pub device_id: DeviceId,
+    /// When set, the unit must answer a SIP digest challenge with it.
+    pub password: Option<ScaipPassword>,
     pub client_id: Option<ClientId>,
     /// The client's area (the arrival target), town when unknown.
     pub area: AreaType,
@@ -160,13 +175,37 @@ impl Services {
         Ok(accounts
             .into_iter()
             .filter(active)
-            .map(|a| AlarmAccountEntry {
-                account: a.account,
-                device_id: a.device_id,
-                key: a.key,
-                clear: a.clear,
-                client_id: a.client_id,
-                area: a.area_type.unwrap_or(AreaType::Town),
+            .filter_map(|a| {
+                Some(AlarmAccountEntry {
+                    account: a.dc09_account?,
+                    device_id: a.device_id,
+                    key: a.key,
+                    clear: a.clear,
+                    client_id: a.client_id,
+                    area: a.area_type.unwrap_or(AreaType::Town),
+                })
+            })
+            .collect())
+    }
+
+    /// The SCAIP receiver's directory: devices with a SCAIP controller id that are with a
+    /// client, with their digest passwords.
+    pub async fn scaip_directory(&self) -> ServiceResult<Vec<ScaipUnitEntry>> {
+        let accounts = self
+            .door
+            .read(system_op(), async |r| Ok(r.list_alarm_accounts().await?))
+            .await?;
+        Ok(accounts
+            .into_iter()
+            .filter(active)
+            .filter_map(|a| {
+                Some(ScaipUnitEntry {
+                    cid: a.scaip_cid?,
+                    device_id: a.device_id,
+                    password: a.scaip_password,
+                    client_id: a.client_id,
+                    area: a.area_type.unwrap_or(AreaType::Town),
+                })
             })
             .collect())
     }

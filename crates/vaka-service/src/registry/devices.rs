@@ -8,8 +8,8 @@ use vaka_domain::alarm::AlarmKind;
 use vaka_domain::audit::{AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::decision::{OrderStatus, ServiceKind, SupervisionMode};
 use vaka_domain::device::{
-    Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep, check_dc09,
-    parse_dc09_account, parse_label,
+    Dc09Key, Dc09KeyStyle, Device, DeviceEvent, DeviceKind, DeviceStatus, DeviceStep,
+    ScaipPassword, check_dc09, parse_dc09_account, parse_label, parse_scaip_cid, scaip_account,
 };
 use vaka_domain::ids::{ClientId, DeviceEventId, DeviceId};
 use vaka_domain::reason::{DeviceReason, Reason};
@@ -46,6 +46,14 @@ pub struct DeviceInput {
     /// How the key is written (`ascii`, `hex`), or `clear`: the account has no key and sends
     /// clear (unencrypted) messages. An account needs a key or `clear`, chosen explicitly.
     pub dc09_key_style: Option<Dc09KeyStyle>,
+    /// Alarm units: the SCAIP controller id (`cid`, 1–32 letters or digits), unique.
+    #[serde(default)]
+    pub scaip_cid: Option<String>,
+    /// Alarm units with a SCAIP controller id: the SIP digest password the unit must answer a
+    /// challenge with (8–64 characters); none: no digest. Never shown again; a change that
+    /// leaves it out keeps it for the same controller id.
+    #[serde(default)]
+    pub scaip_password: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -186,6 +194,44 @@ pub(crate) fn dc09_settings(input: &DeviceInput) -> ServiceResult<Dc09Settings> 
     })
 }
 
+/// The SCAIP settings of a device.
+pub(crate) struct ScaipSettings {
+    pub cid: Option<String>,
+    pub password: Option<ScaipPassword>,
+}
+
+/// Reads the SCAIP settings of `input`: a controller id and a digest password, only on alarm
+/// units; a password only with a controller id (checked once the settings are complete: a
+/// change may keep the stored password).
+pub(crate) fn scaip_settings(input: &DeviceInput) -> ServiceResult<ScaipSettings> {
+    let cid = input
+        .scaip_cid
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(parse_scaip_cid)
+        .transpose()?;
+    let password = input
+        .scaip_password
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(ScaipPassword::parse)
+        .transpose()?;
+    if input.kind != DeviceKind::AlarmUnit && (cid.is_some() || password.is_some()) {
+        return Err(ServiceError::invalid(
+            "scaip_cid",
+            DeviceReason::Dc09OnlyAlarmUnits,
+        ));
+    }
+    if cid.is_none() && password.is_some() {
+        return Err(ServiceError::invalid(
+            "scaip_password",
+            DeviceReason::ScaipPasswordNeedsCid,
+        ));
+    }
+    Ok(ScaipSettings { cid, password })
+}
+
 /// The firmware a form gives (empty is none).
 fn firmware(input: &DeviceInput) -> ServiceResult<Option<String>> {
     Ok(input
@@ -206,6 +252,7 @@ pub(crate) fn new_device(input: &DeviceInput, now: Timestamp) -> ServiceResult<D
         clear: dc09_clear,
     } = dc09_settings(input)?;
     check_dc09(dc09_account.as_deref(), dc09_key.as_ref(), dc09_clear)?;
+    let scaip = scaip_settings(input)?;
     Ok(Device {
         id: DeviceId::new(),
         kind: input.kind,
@@ -219,6 +266,8 @@ pub(crate) fn new_device(input: &DeviceInput, now: Timestamp) -> ServiceResult<D
         dc09_account,
         dc09_key,
         dc09_clear,
+        scaip_cid: scaip.cid,
+        scaip_password: scaip.password,
         last_seen_at: None,
         state: None,
         created_at: now,
@@ -282,9 +331,12 @@ async fn test_alarm_at(
     device: &Device,
     now: Timestamp,
 ) -> WorkResult<Option<Timestamp>> {
-    if device.kind != DeviceKind::AlarmUnit || device.dc09_account.is_none() {
+    if device.kind != DeviceKind::AlarmUnit
+        || (device.dc09_account.is_none() && device.scaip_cid.is_none())
+    {
         return Ok(None);
     }
+    let scaip = device.scaip_cid.as_deref().map(scaip_account);
     let from = now - jiff::SignedDuration::from_mins(TEST_ALARM_WINDOW_MINUTES);
     let to = now + jiff::SignedDuration::from_secs(1);
     Ok(tx
@@ -294,7 +346,9 @@ async fn test_alarm_at(
         .filter(|a| {
             a.device_id == Some(device.id)
                 && a.alarm.kind == AlarmKind::Test
-                && (a.account.is_none() || a.account == device.dc09_account)
+                && (a.account.is_none()
+                    || a.account == device.dc09_account
+                    || (scaip.is_some() && a.account == scaip))
         })
         .map(|a| a.alarm.received_at)
         .max())
@@ -322,7 +376,7 @@ async fn test_evidence(
             (true, None) => Err(Fault::conflict(DeviceReason::TestCameraNoFrame)),
         },
         DeviceKind::AlarmUnit => {
-            if device.dc09_account.is_none() {
+            if device.dc09_account.is_none() && device.scaip_cid.is_none() {
                 return Err(Fault::conflict(DeviceReason::TestNoAccount));
             }
             match test_alarm_at(tx, device, now).await? {
@@ -597,9 +651,21 @@ impl Services {
                     None => None,
                 };
                 check_dc09(account.as_deref(), key.as_ref(), clear)?;
+                let scaip = scaip_settings(&input)?;
+                // As the DC-09 key: never shown again, so left out it is kept for the same
+                // controller id.
+                let password = match scaip.password {
+                    Some(p) => Some(p),
+                    None if scaip.cid.is_some() && scaip.cid == d.scaip_cid => {
+                        d.scaip_password.take()
+                    }
+                    None => None,
+                };
                 d.dc09_account = account;
                 d.dc09_key = key;
                 d.dc09_clear = clear;
+                d.scaip_cid = scaip.cid;
+                d.scaip_password = password;
                 w.update_device(&d).await?;
                 w.succeeded(Some(&grant), |e| about_device(e, &d));
                 Ok(d)

@@ -213,6 +213,8 @@ async fn new_tag_for(
             dc09_account: None,
             dc09_key: None,
             dc09_key_style: None,
+            scaip_cid: None,
+            scaip_password: None,
         },
         now,
     )?;

@@ -205,3 +205,4 @@ message_refusal-token = message type not handled
 message_refusal-unknown_account = unknown account
 message_refusal-clear_for_encrypted_account = unencrypted message for an account with a key
 message_refusal-unsecured_account = the account has no key and is not marked unencrypted
+message_refusal-authentication = wrong SCAIP password (SIP digest)

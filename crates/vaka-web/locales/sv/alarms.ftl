@@ -205,3 +205,4 @@ message_refusal-token = meddelandetypen hanteras inte
 message_refusal-unknown_account = okänt konto
 message_refusal-clear_for_encrypted_account = okrypterat meddelande för ett konto med nyckel
 message_refusal-unsecured_account = kontot har ingen nyckel och är inte markerat okrypterat
+message_refusal-authentication = fel SCAIP-lösenord (SIP digest)

@@ -127,7 +127,9 @@ pub async fn view(
 /// A step on an alarm.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AlarmStepInput {
-    /// take, release, contact, note, dispatch, acknowledge, on_the_way, arrive, close.
+    /// take, release, contact, note, called_back, call_back_failed, dispatch, acknowledge,
+    /// on_the_way, arrive, close. `called_back` / `call_back_failed`: the operator called the
+    /// client back on the caller channel a SCAIP unit named, and reached them (contact) or not.
     pub step: String,
     /// For dispatch: night_patrol, home_care or relative.
     pub link: Option<String>,
@@ -166,6 +168,8 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
         "take" => AlarmStep::Take,
         "release" => AlarmStep::Release,
         "contact" => AlarmStep::Contact { note },
+        "called_back" => AlarmStep::CalledBack { note },
+        "call_back_failed" => AlarmStep::CallBackFailed { note },
         "note" => AlarmStep::Note {
             note: note.ok_or_else(|| invalid("note", AlarmReason::NoteMissing))?,
         },
@@ -194,8 +198,8 @@ pub fn parse_step(input: &AlarmStepInput) -> Result<AlarmStep, InvalidStep> {
     })
 }
 
-/// Take a step on an alarm: the operator's (take, release, contact, note, dispatch, close) or
-/// the responder's (acknowledge, on the way, arrive, close). Checked by the alarm's state
+/// Take a step on an alarm: the operator's (take, release, contact, note, called back, could
+/// not reach, dispatch, close) or the responder's (acknowledge, on the way, arrive, close). Checked by the alarm's state
 /// machine; logged and audited.
 #[utoipa::path(post, path = "/api/v1/alarms/{id}/steps", tag = "alarms",
     request_body = AlarmStepInput,

@@ -66,6 +66,10 @@ macro_rules! locale_files {
                 include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             ),
             (
+                "scaip.ftl",
+                include_str!(concat!("../../locales/", $lang, "/scaip.ftl")),
+            ),
+            (
                 "homecare.ftl",
                 include_str!(concat!("../../locales/", $lang, "/homecare.ftl")),
             ),
@@ -141,8 +145,8 @@ macro_rules! reasons {
     };
 }
 
-const SV_FILES: [(&str, &str); 33] = locale_files!("sv");
-const EN_FILES: [(&str, &str); 33] = locale_files!("en");
+const SV_FILES: [(&str, &str); 34] = locale_files!("sv");
+const EN_FILES: [(&str, &str); 34] = locale_files!("en");
 
 /// A language's messages; the concurrent kind, so that one bundle serves every thread.
 type Bundle = FluentBundle<FluentResource>;
@@ -735,6 +739,8 @@ mod tests {
             AlarmStep::Note {
                 note: String::new(),
             },
+            AlarmStep::CalledBack { note: None },
+            AlarmStep::CallBackFailed { note: None },
             AlarmStep::Dispatch {
                 link: ChainLink::ALL[0],
                 note: None,
@@ -753,6 +759,8 @@ mod tests {
                 | AlarmStep::Release
                 | AlarmStep::Contact { .. }
                 | AlarmStep::Note { .. }
+                | AlarmStep::CalledBack { .. }
+                | AlarmStep::CallBackFailed { .. }
                 | AlarmStep::Dispatch { .. }
                 | AlarmStep::Acknowledge
                 | AlarmStep::OnTheWay

@@ -139,6 +139,10 @@ fn device_input(table: &Table, row: &Row) -> Result<DeviceInput, ImportProblem> 
             Dc09KeyStyle::ALL,
             Dc09KeyStyle::code,
         )?,
+        // SCAIP units are registered one by one for now (a file's controller ids would need the
+        // duplicate checks the DC-09 accounts have).
+        scaip_cid: None,
+        scaip_password: None,
     })
 }
 

@@ -32,3 +32,6 @@ device-ascii-key-length = an ASCII key is 16, 24 or 32 printable characters
 device-hex-key-length = a hex key is 32, 48 or 64 hex digits
 device-hex-key-digits = a hex key has only 0–9 and a–f
 device-bad-account = an account is 3–16 hex digits
+device-bad-scaip-cid = a SCAIP controller id is 1–32 letters or digits
+device-bad-scaip-password = a SCAIP password is 8–64 characters, without spaces
+device-scaip-password-needs-cid = a SCAIP password needs a controller id

@@ -32,3 +32,6 @@ device-ascii-key-length = en teckennyckel har 16, 24 eller 32 tecken
 device-hex-key-length = en hexnyckel har 32, 48 eller 64 hexsiffror
 device-hex-key-digits = en hexnyckel har bara 0–9 och a–f
 device-bad-account = ett konto har 3–16 hexsiffror
+device-bad-scaip-cid = ett SCAIP-id (cid) har 1–32 bokstäver eller siffror
+device-bad-scaip-password = ett SCAIP-lösenord har 8–64 tecken utan mellanslag
+device-scaip-password-needs-cid = ett SCAIP-lösenord kräver ett SCAIP-id (cid)

@@ -245,6 +245,11 @@ pub struct DeviceDto {
     pub dc09_account: Option<String>,
     /// The key itself is never sent back; `clear` for an account marked clear (no key).
     pub dc09_key_style: Option<Dc09KeyStyle>,
+    /// The SCAIP controller id.
+    pub scaip_cid: Option<String>,
+    /// Whether the SCAIP unit must answer a SIP digest challenge (the password is never sent
+    /// back).
+    pub scaip_digest: bool,
     pub last_seen_at: Option<String>,
     pub state: Option<String>,
 }
@@ -262,6 +267,8 @@ impl From<&Device> for DeviceDto {
             credential_active: d.has_live_credential(),
             dc09_account: d.dc09_account.clone(),
             dc09_key_style: d.dc09_key_style(),
+            scaip_cid: d.scaip_cid.clone(),
+            scaip_digest: d.scaip_password.is_some(),
             last_seen_at: d.last_seen_at.map(|t| t.to_string()),
             state: d.state.clone(),
         }

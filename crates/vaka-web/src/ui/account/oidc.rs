@@ -23,6 +23,30 @@ use crate::state::AppState;
 /// provider's logout (`id_token_hint`). Not a credential: the session cookie is.
 const OIDC_COOKIE: &str = "vaka_oidc";
 
+/// Binds a login under way to the browser that started it: the state, which the provider
+/// sends back, must also come back as this cookie. Without it, someone could start a login
+/// with their own card and have another person's browser finish it (a login CSRF, RFC 6749
+/// §10.12): that browser would then work in the stranger's name.
+const STATE_COOKIE: &str = "vaka_oidc_state";
+
+fn state_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let mut c = Cookie::new(STATE_COOKIE, value);
+    c.set_http_only(true);
+    // Lax: sent on the provider's top-level redirect back to us.
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/login/oidc");
+    c.set_max_age(cookie::time::Duration::minutes(10));
+    c.set_secure(state.config.secure_cookies);
+    c
+}
+
+/// Whether the browser's state cookie is the returned state (in constant time).
+fn bound_to_this_browser(jar: &CookieJar, returned: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    jar.get(STATE_COOKIE)
+        .is_some_and(|c| bool::from(c.value().as_bytes().ct_eq(returned.as_bytes())))
+}
+
 /// The login page's buttons: each provider's id and words.
 pub fn buttons(state: &AppState, t: Tr) -> Vec<(String, String)> {
     state
@@ -153,7 +177,8 @@ pub async fn start(
     {
         return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
     }
-    Redirect::to(&begun.url).into_response()
+    let jar = CookieJar::new().add(state_cookie(&state, begun.state.clone()));
+    (jar, Redirect::to(&begun.url)).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,9 +216,20 @@ pub async fn callback(
         return unknown_provider(t);
     };
     let pending = match q.state.as_deref() {
+        Some(s) if !s.is_empty() && !bound_to_this_browser(&jar, s) => {
+            // Not this browser's login: left for the browser that started it.
+            let reason = "state not from this browser";
+            if let Err(e) = state.services.oidc_login_failed(&id, reason, &meta).await {
+                return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
+            }
+            return again(StatusCode::BAD_REQUEST, &t.t("oidc-state_unknown"));
+        }
         Some(s) if !s.is_empty() => state.services.oidc_login_returned(&id, s, &meta).await,
         _ => Ok(None),
     };
+    let mut used = state_cookie(&state, String::new());
+    used.make_removal();
+    let jar = jar.add(used);
     let pending = match pending {
         Ok(Some(p)) => p,
         Ok(None) => return again(StatusCode::BAD_REQUEST, &t.t("oidc-state_unknown")),

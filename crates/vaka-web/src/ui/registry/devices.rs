@@ -85,6 +85,10 @@ pub struct DeviceForm {
     pub dc09_key: String,
     #[serde(default)]
     pub dc09_key_style: String,
+    #[serde(default)]
+    pub scaip_cid: String,
+    #[serde(default)]
+    pub scaip_password: String,
 }
 
 impl DeviceForm {
@@ -101,6 +105,9 @@ impl DeviceForm {
                 "" => None,
                 s => Some(form_code("dc09_key_style", s, Dc09KeyStyle::from_code)?),
             },
+            scaip_cid: opt(&self.scaip_cid),
+            // A password is taken as typed (spaces are refused by its rule, not trimmed).
+            scaip_password: Some(self.scaip_password.clone()).filter(|p| !p.is_empty()),
         })
     }
 }
@@ -257,6 +264,9 @@ pub struct DevicePage {
     pub firmware: String,
     pub dc09_account: String,
     pub dc09_key: String,
+    pub scaip_cid: String,
+    /// Whether the SCAIP unit must answer a digest challenge (the password is never shown).
+    pub scaip_password: bool,
     pub credential: String,
     pub has_credential: bool,
     pub state_text: String,
@@ -367,6 +377,8 @@ pub(crate) async fn device_page_at(
             .dc09_key_style()
             .map(|s| s.code().to_owned())
             .unwrap_or_default(),
+        scaip_cid: d.scaip_cid.clone().unwrap_or_default(),
+        scaip_password: String::new(),
     };
     Ok(render(
         status,
@@ -374,6 +386,8 @@ pub(crate) async fn device_page_at(
             device: line(t, &d, &state.cameras),
             firmware: d.firmware.clone().unwrap_or_default(),
             dc09_account: d.dc09_account.clone().unwrap_or_default(),
+            scaip_cid: d.scaip_cid.clone().unwrap_or_default(),
+            scaip_password: d.scaip_password.is_some(),
             // The key is a secret: its style and length only; a clear account says so.
             dc09_key: match &d.dc09_key {
                 Some(k) => format!(

@@ -61,6 +61,12 @@ pub struct AlarmRow {
     pub kind: String,
     pub category: String,
     pub code: String,
+    /// A SCAIP alarm's status code in words (`automatic alarm`), with the code.
+    pub scaip_status: Option<String>,
+    /// A SCAIP alarm's caller channel, to call the client back on (`gsm:+46…`).
+    pub caller: Option<String>,
+    /// The caller channel says the unit takes no call (`no-voice:`).
+    pub no_voice: bool,
     pub priority: u8,
     pub received: String,
     pub received_ms: i64,
@@ -94,6 +100,24 @@ pub struct AlarmRow {
     pub announce: String,
 }
 
+/// A SCAIP alarm's status code in words and digits (`automatic alarm (0009)`); none for
+/// DC-09.
+fn scaip_status(t: Tr, i: &AlarmItem) -> Option<String> {
+    let scaip = i
+        .account
+        .as_deref()
+        .is_some_and(|a| a.starts_with(vaka_domain::device::SCAIP_ACCOUNT_PREFIX));
+    if !scaip || i.code.len() != 4 || !i.code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let words = t.code("scaip_status", &i.code);
+    Some(if words == i.code {
+        format!("{} ({})", t.t("alarms-scaip_unknown_status"), i.code)
+    } else {
+        format!("{words} ({})", i.code)
+    })
+}
+
 pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem) -> AlarmRow {
     let closed = i.closed_at.is_some();
     let take_within = state.services.config.alarms.targets.take_within.as_secs();
@@ -121,6 +145,12 @@ pub fn row(state: &AppState, t: Tr, me: vaka_domain::ids::UserId, i: &AlarmItem)
         kind,
         category: t.code("alarm_category", &i.category),
         code: i.code.clone(),
+        scaip_status: scaip_status(t, i),
+        caller: i.caller.clone(),
+        no_voice: i
+            .caller
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("no-voice:")),
         priority: i.priority,
         received: hms(i.received_at),
         received_ms: i.received_at.as_millisecond(),
