@@ -373,7 +373,9 @@ pub async fn seed(
                     corrected: false,
                     created_at: start,
                 };
-                if roll == 82 {
+                // About one visit in a hundred is corrected, and always one at least (the
+                // first client's latest), so that every demo shows a correction.
+                if roll == 82 || (i == 0 && corrections.is_empty()) {
                     corrections.push((v.id, manager));
                 }
                 visits.push(v);
