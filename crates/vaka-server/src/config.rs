@@ -78,6 +78,14 @@ pub struct Config {
     /// built-in table.
     #[serde(deserialize_with = "read_scaip_events")]
     pub scaip_events: String,
+    /// Address of the SCAIP receiver over TLS (SIP over TLS, "sips"), e.g. `0.0.0.0:5061`; none
+    /// means no TLS listener. Needs `scaip_tls_cert` and `scaip_tls_key`.
+    #[serde(deserialize_with = "optional_address")]
+    pub scaip_tls_listen: Option<SocketAddr>,
+    /// The PEM certificate chain the SCAIP TLS listener presents.
+    pub scaip_tls_cert: Option<PathBuf>,
+    /// The PEM private key of `scaip_tls_cert` (keep it mode 0600).
+    pub scaip_tls_key: Option<PathBuf>,
     /// A safety alarm device's supervision interval (heartbeat) unless it has its own.
     pub alarm_heartbeat_seconds: i64,
     /// Local times of the technical checks on weekends and public holidays, comma-separated
@@ -486,6 +494,9 @@ const SETTINGS: &[&str] = &[
     "scaip_listen",
     "scaip_realm",
     "scaip_events",
+    "scaip_tls_listen",
+    "scaip_tls_cert",
+    "scaip_tls_key",
     "alarm_heartbeat_seconds",
     "alarm_check_times",
     "look_in_windows",
@@ -523,6 +534,9 @@ impl Default for Config {
             scaip_listen: None,
             scaip_realm: "vaka".into(),
             scaip_events: String::new(),
+            scaip_tls_listen: None,
+            scaip_tls_cert: None,
+            scaip_tls_key: None,
             alarm_heartbeat_seconds: 300,
             alarm_check_times: vec![Time::constant(8, 0, 0, 0), Time::constant(16, 0, 0, 0)],
             look_in_windows: vaka_domain::rounds::WindowRules::default(),

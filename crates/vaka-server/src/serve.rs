@@ -329,6 +329,8 @@ pub struct AlarmReceiver {
     pub addr: SocketAddr,
     /// The SCAIP receiver's address (UDP and TCP), when it runs.
     pub scaip: Option<SocketAddr>,
+    /// The SCAIP receiver's TLS address, when it runs.
+    pub scaip_tls: Option<SocketAddr>,
     pub seen: HeardFrom,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -368,6 +370,54 @@ pub struct ScaipListen {
     pub addr: String,
     pub realm: String,
     pub events: vaka_scaip::EventMap,
+    /// SIP over TLS beside UDP and TCP.
+    pub tls: Option<ScaipTls>,
+}
+
+/// The SCAIP receiver's TLS listener: its address, certificate chain and key (PEM).
+#[derive(Clone)]
+pub struct ScaipTls {
+    pub addr: String,
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for ScaipTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScaipTls")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScaipTls {
+    /// From the settings: the listener and both files, or none of them.
+    pub fn from_config(cfg: &Config) -> anyhow::Result<Option<Self>> {
+        let read = |what: &str, p: &std::path::Path| {
+            std::fs::read(p).with_context(|| format!("{what}: cannot read {}", p.display()))
+        };
+        match (
+            &cfg.scaip_tls_listen,
+            &cfg.scaip_tls_cert,
+            &cfg.scaip_tls_key,
+        ) {
+            (None, None, None) => Ok(None),
+            (Some(addr), Some(cert), Some(key)) => {
+                anyhow::ensure!(
+                    cfg.scaip_listen.is_some(),
+                    "scaip_tls_listen needs scaip_listen (SIP over UDP and TCP) as well"
+                );
+                Ok(Some(Self {
+                    addr: addr.to_string(),
+                    cert_pem: read("scaip_tls_cert", cert)?,
+                    key_pem: read("scaip_tls_key", key)?,
+                }))
+            }
+            _ => anyhow::bail!(
+                "scaip_tls_listen, scaip_tls_cert and scaip_tls_key go together: set all three or none"
+            ),
+        }
+    }
 }
 
 impl ScaipListen {
@@ -377,12 +427,14 @@ impl ScaipListen {
             addr: addr.to_owned(),
             realm: "vaka".into(),
             events: vaka_scaip::EventMap::default(),
+            tls: None,
         }
     }
 }
 
 impl AlarmListen {
     pub fn from_config(cfg: &Config) -> anyhow::Result<Self> {
+        let tls = ScaipTls::from_config(cfg)?;
         Ok(Self {
             sia: cfg.sia_listen.map(|a| a.to_string()),
             scaip: match cfg.scaip_listen {
@@ -391,6 +443,7 @@ impl AlarmListen {
                     realm: cfg.scaip_realm.clone(),
                     events: vaka_alarm_receiver::scaip::parse_event_table(&cfg.scaip_events)
                         .map_err(|e| anyhow::anyhow!("scaip_events: {e}"))?,
+                    tls,
                 }),
                 None => None,
             },
@@ -474,6 +527,7 @@ pub async fn start_alarm_receivers(
         sia_directory = Some(directory);
     }
     let mut scaip_addr = None;
+    let mut scaip_tls_addr = None;
     let mut scaip_directory = None;
     if let Some(s) = &listen.scaip {
         let directory = Arc::new(ScaipDirectory::new());
@@ -514,6 +568,18 @@ pub async fn start_alarm_receivers(
         let local = tcp.local_addr()?;
         tracing::info!(addr = %local, units = directory.len(), "SCAIP receiver listening (SIP over UDP and TCP)");
         tasks.push(tokio::spawn(receiver.clone().serve_tcp(tcp)));
+        if let Some(tls) = &s.tls {
+            let acceptor =
+                vaka_alarm_receiver::scaip::listener::tls_acceptor(&tls.cert_pem, &tls.key_pem)
+                    .map_err(|e| anyhow::anyhow!("SCAIP over TLS: {e}"))?;
+            let listener = TcpListener::bind(&tls.addr)
+                .await
+                .with_context(|| format!("cannot listen for SCAIP over TLS on {}", tls.addr))?;
+            let at = listener.local_addr()?;
+            tracing::info!(addr = %at, "SCAIP receiver listening (SIP over TLS)");
+            tasks.push(tokio::spawn(receiver.clone().serve_tls(listener, acceptor)));
+            scaip_tls_addr = Some(at);
+        }
         tasks.push(tokio::spawn(receiver.serve_udp(udp)));
         scaip_addr = Some(local);
         scaip_directory = Some(directory);
@@ -562,7 +628,54 @@ pub async fn start_alarm_receivers(
     Ok(AlarmReceiver {
         addr: sia_addr,
         scaip: scaip_addr,
+        scaip_tls: scaip_tls_addr,
         seen,
         tasks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_tls(listen: bool, addr: bool, cert: Option<&str>, key: Option<&str>) -> Config {
+        Config {
+            scaip_listen: listen.then(|| "127.0.0.1:5060".parse().unwrap()),
+            scaip_tls_listen: addr.then(|| "127.0.0.1:5061".parse().unwrap()),
+            scaip_tls_cert: cert.map(Into::into),
+            scaip_tls_key: key.map(Into::into),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn scaip_tls_takes_all_three_settings_or_none_and_names_what_is_wrong() {
+        assert!(
+            ScaipTls::from_config(&with_tls(true, false, None, None))
+                .unwrap()
+                .is_none()
+        );
+        let err = |c: Config| ScaipTls::from_config(&c).unwrap_err().to_string();
+        assert!(err(with_tls(true, true, None, None)).contains("go together"));
+        assert!(err(with_tls(true, false, Some("c.pem"), Some("k.pem"))).contains("go together"));
+        assert!(
+            err(with_tls(false, true, Some("c.pem"), Some("k.pem"))).contains("needs scaip_listen")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let cert = dir.path().join("cert.pem");
+        std::fs::write(&cert, "not a certificate").unwrap();
+        let missing = dir.path().join("nowhere.pem");
+        let e = err(with_tls(true, true, cert.to_str(), missing.to_str()));
+        assert!(e.contains("scaip_tls_key: cannot read"), "{e}");
+        // Both files readable but no PEM: refused when the listener is built, by name.
+        let key = dir.path().join("key.pem");
+        std::fs::write(&key, "not a key").unwrap();
+        let tls = ScaipTls::from_config(&with_tls(true, true, cert.to_str(), key.to_str()))
+            .unwrap()
+            .unwrap();
+        let e = vaka_alarm_receiver::scaip::listener::tls_acceptor(&tls.cert_pem, &tls.key_pem)
+            .err()
+            .unwrap();
+        assert!(e.contains("no certificate") || e.contains("not PEM"), "{e}");
+    }
 }

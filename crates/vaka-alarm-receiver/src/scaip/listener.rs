@@ -1,7 +1,7 @@
 //! The SCAIP sockets: SIP over UDP (a datagram a request; transactions remembered for
 //! retransmissions; our `<mrs>` MESSAGE retransmitted until the device answers it) and over
-//! TCP (a task per connection, framed by `Content-Length`; our MESSAGE goes back on the same
-//! connection). Answers go where RFC 3261 §18.2.2 says: the source address, at the port of
+//! TCP or TLS (a task per connection, framed by `Content-Length`; our MESSAGE goes back on
+//! the same connection). Answers go where RFC 3261 §18.2.2 says: the source address, at the port of
 //! the top `Via` (or the source port with `rport`).
 
 use std::collections::HashMap;
@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::Semaphore;
 use vaka_domain::device::scaip_account;
 use vaka_domain::ids::DeviceId;
@@ -399,7 +399,12 @@ impl ScaipReceiver {
             let me = self.clone();
             tokio::spawn(async move {
                 metrics::gauge!("vaka_scaip_connections").increment(1.0);
-                if let Err(e) = me.connection(stream, peer).await {
+                let _ = stream.set_nodelay(true);
+                let ended = match stream.local_addr() {
+                    Ok(local) => me.connection(stream, peer, local, Transport::Tcp).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = ended {
                     tracing::debug!(%peer, error = %e, "SCAIP connection ended");
                 }
                 metrics::gauge!("vaka_scaip_connections").decrement(1.0);
@@ -408,9 +413,64 @@ impl ScaipReceiver {
         }
     }
 
-    async fn connection(&self, mut stream: TcpStream, peer: SocketAddr) -> std::io::Result<()> {
-        let _ = stream.set_nodelay(true);
-        let local = stream.local_addr()?;
+    /// Serves TLS connections (SIP over TLS) until the task is dropped: the handshake within
+    /// the idle timeout, then as over TCP.
+    pub async fn serve_tls(self, listener: TcpListener, acceptor: tokio_rustls::TlsAcceptor) {
+        let slots = Arc::new(Semaphore::new(self.handler.config.max_connections));
+        loop {
+            let (stream, peer) = match listener.accept().await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a SCAIP TLS connection failed");
+                    continue;
+                }
+            };
+            let Ok(permit) = slots.clone().try_acquire_owned() else {
+                metrics::counter!("vaka_scaip_connections_refused_total").increment(1);
+                tracing::warn!(%peer, "SCAIP TLS connection refused: too many connections");
+                drop(stream);
+                continue;
+            };
+            let me = self.clone();
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = stream.set_nodelay(true);
+                let Ok(local) = stream.local_addr() else {
+                    return;
+                };
+                let handshake =
+                    tokio::time::timeout(me.handler.config.idle_timeout, acceptor.accept(stream))
+                        .await;
+                let tls = match handshake {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(e)) => {
+                        metrics::counter!("vaka_scaip_refused_total", "reason" => "tls")
+                            .increment(1);
+                        tracing::info!(%peer, error = %e, "SCAIP TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::info!(%peer, "SCAIP TLS handshake timed out");
+                        return;
+                    }
+                };
+                metrics::gauge!("vaka_scaip_connections").increment(1.0);
+                if let Err(e) = me.connection(tls, peer, local, Transport::Tls).await {
+                    tracing::debug!(%peer, error = %e, "SCAIP TLS connection ended");
+                }
+                metrics::gauge!("vaka_scaip_connections").decrement(1.0);
+                drop(permit);
+            });
+        }
+    }
+
+    async fn connection<S: AsyncRead + AsyncWrite + Unpin>(
+        &self,
+        mut stream: S,
+        peer: SocketAddr,
+        local: SocketAddr,
+        transport: Transport,
+    ) -> std::io::Result<()> {
         let limits = self.limits();
         let mut buf: Vec<u8> = Vec::with_capacity(4096);
         let mut chunk = vec![0u8; 8192];
@@ -431,12 +491,12 @@ impl ScaipReceiver {
                             // The device's answer to our MESSAGE.
                             continue;
                         };
-                        let out = self.process(&req, "scaip-tcp", peer).await;
+                        let out = self.process(&req, transport.label(), peer).await;
                         if let Some(answer) = out.answer {
                             stream.write_all(&answer).await?;
                         }
                         if let Some(mrs) = out.mrs {
-                            let m = Self::our_message(&req, &mrs, "TCP", local);
+                            let m = Self::our_message(&req, &mrs, transport.via(), local);
                             stream.write_all(&m).await?;
                             metrics::counter!("vaka_scaip_responses_delivered_total").increment(1);
                         }
@@ -469,6 +529,53 @@ impl ScaipReceiver {
             buf.extend_from_slice(&chunk[..n]);
         }
     }
+}
+
+/// A stream transport: what the stored message says it came over, and our `Via`'s transport.
+#[derive(Debug, Clone, Copy)]
+enum Transport {
+    Tcp,
+    Tls,
+}
+
+impl Transport {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Tcp => "scaip-tcp",
+            Self::Tls => "scaip-tls",
+        }
+    }
+
+    fn via(self) -> &'static str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Tls => "TLS",
+        }
+    }
+}
+
+/// The TLS side of a SCAIP receiver from a PEM certificate chain and its private key.
+pub fn tls_acceptor(cert_pem: &[u8], key_pem: &[u8]) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the certificate is not PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("the certificate file holds no certificate".into());
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|e| format!("the key is not a PEM private key: {e}"))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| format!("the certificate and key do not go together: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Binds TCP and UDP on `addr` (the UDP socket on the port TCP got).

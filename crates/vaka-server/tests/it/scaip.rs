@@ -14,7 +14,7 @@ use jiff::SignedDuration;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vaka_domain::ids::{ClientId, DeviceId};
-use vaka_server::serve::{AlarmJobs, AlarmListen, AlarmReceiver, ScaipListen};
+use vaka_server::serve::{AlarmJobs, AlarmListen, AlarmReceiver, ScaipListen, ScaipTls};
 
 use crate::db_tests;
 use crate::support::{TestApp, commission, logged_in, ok, read};
@@ -547,8 +547,154 @@ async fn a_scaip_heartbeat_that_stops_raises_a_technical_alarm(app: TestApp) {
     rx.stop(&app.services).await;
 }
 
+/// A self-signed certificate for 127.0.0.1 made by the openssl command: (certificate, key) as
+/// PEM, and the certificate's file (the CA sipsak checks the receiver against).
+fn self_signed(dir: &std::path::Path) -> (Vec<u8>, Vec<u8>, std::path::PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        std::fs::read(&cert).unwrap(),
+        std::fs::read(&key).unwrap(),
+        cert,
+    )
+}
+
+async fn a_fall_alarm_over_tls_is_answered_once_stored_and_clear_text_there_is_refused(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    scaip_unit(&app, &w, w.client_a1, "26330", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cert_pem, key_pem, ca) = self_signed(dir.path());
+    let rx = vaka_server::serve::start_alarm_receivers(
+        AlarmListen {
+            sia: None,
+            scaip: Some(ScaipListen {
+                tls: Some(ScaipTls {
+                    addr: "127.0.0.1:0".into(),
+                    cert_pem,
+                    key_pem,
+                }),
+                ..ScaipListen::on("127.0.0.1:0")
+            }),
+        },
+        app.services.clone(),
+        AlarmJobs::None,
+    )
+    .await
+    .unwrap();
+    let tls = rx.scaip_tls.expect("the TLS listener runs");
+
+    // Clear text to the TLS port: no SIP answer, nothing stored.
+    let fall = message_file(
+        "26330",
+        "tls1",
+        "application/scaip+xml",
+        &mrq(
+            "tlsfall1",
+            "26330",
+            "0005",
+            "ME",
+            "0009",
+            "gsm:+46701234567",
+        ),
+    );
+    let mut plain = tokio::net::TcpStream::connect(tls).await.unwrap();
+    plain
+        .write_all(fall.replace('\n', "\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        plain.read_to_end(&mut got),
+    )
+    .await
+    .expect("the receiver closes a connection that is not TLS");
+    assert!(!String::from_utf8_lossy(&got).contains("SIP/2.0"));
+    assert_eq!(messages(&app, "26330").await, 0);
+
+    // OpenSSL's client over TLS, checking our certificate for 127.0.0.1 (sipsak's own TLS
+    // client cannot: it compares the certificate's name with "host:port", and reads no answer
+    // over TLS): 200 OK once stored, then our <mrs> MESSAGE on the same connection.
+    let mut client = tokio::process::Command::new("openssl")
+        .args([
+            "s_client",
+            "-quiet",
+            "-verify_return_error",
+            "-verify_ip",
+            "127.0.0.1",
+        ])
+        .arg("-CAfile")
+        .arg(&ca)
+        .arg("-connect")
+        .arg(tls.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("openssl runs");
+    let mut stdin = client.stdin.take().unwrap();
+    // A device's request carries its own Via (sipsak adds one to its files).
+    let with_via = fall.replacen(
+        "SIP/2.0\n",
+        "SIP/2.0\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-tls1\n",
+        1,
+    );
+    stdin
+        .write_all(with_via.replace('\n', "\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut stdout = client.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while !String::from_utf8_lossy(&seen).contains("</mrs>") {
+            let n = stdout.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await;
+    let seen = String::from_utf8_lossy(&seen).into_owned();
+    assert!(read.is_ok(), "no answer over TLS in time: {seen}");
+    assert!(seen.starts_with("SIP/2.0 200 OK"), "{seen}");
+    assert!(seen.contains("MESSAGE sip:26330@"), "{seen}");
+    assert!(seen.contains("Via: SIP/2.0/TLS"), "{seen}");
+    assert!(seen.contains("<ref>tlsfall1</ref>"), "{seen}");
+    drop(stdin);
+    let _ = client.kill().await;
+    assert_eq!(messages(&app, "26330").await, 1);
+    rx.stop(&app.services).await;
+}
+
 db_tests!(
     a_sipsak_fall_alarm_is_stored_once_and_shown_with_its_status_in_words,
+    a_fall_alarm_over_tls_is_answered_once_stored_and_clear_text_there_is_refused,
     the_mrs_comes_back_in_a_message_of_our_own_and_retransmissions_are_answered_alike,
     unknown_units_digest_failures_and_bad_bodies_are_refused_with_nothing_stored,
     a_scaip_heartbeat_that_stops_raises_a_technical_alarm,
