@@ -114,7 +114,7 @@ async fn spawn(
 ) -> Result<(Child, String), String> {
     run_quietly(
         Command::new("node").arg("--version"),
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
     .await
     .map_err(|e| format!("node is not available ({e})"))?;
@@ -157,7 +157,9 @@ async fn spawn(
         .map_err(|e| format!("cannot start node ({e})"))?;
     let stdout = child.stdout.take().ok_or("no output from the provider")?;
     let mut lines = BufReader::new(stdout).lines();
-    let issuer = tokio::time::timeout(Duration::from_secs(20), async {
+    // Node loading oidc-provider and making its RSA key took over 20 s on a loaded CI machine
+    // (the browser tests run demos side by side): wait generously, the demo waits on it once.
+    let issuer = tokio::time::timeout(Duration::from_secs(90), async {
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some(issuer) = line.strip_prefix("idp listening on ") {
                 return Some(issuer.trim().to_owned());
