@@ -23,12 +23,13 @@ pub mod answer;
 pub mod frames;
 pub mod load;
 pub mod report;
+pub mod scaip;
 
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-pub use load::{LoadConfig, run};
+pub use load::{LoadConfig, Protocol, run};
 pub use report::Report;
 
 /// The account of connection `index` when accounts start at `base`: uppercase hex, at least

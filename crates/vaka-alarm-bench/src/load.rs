@@ -20,7 +20,7 @@ use crate::report::{Report, Tally};
 
 /// Pause before reconnecting after a refused connect or a connection the peer closed (not
 /// after our own drop at an answer timeout: that reconnects at once).
-const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
+pub(crate) const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
 
 /// Largest pipeline: sequence numbers of waiting frames must stay distinct (1..=9999).
 pub const MAX_PIPELINE: usize = 1000;
@@ -52,6 +52,19 @@ pub struct LoadConfig {
     pub line: Option<String>,
     /// DC-03 event text after the `N`, such as `ri1/MA001`.
     pub event: String,
+    /// What the connections speak.
+    pub protocol: Protocol,
+}
+
+/// The protocol of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// SIA DC-09 over TCP: `key`, `receiver`, `line` and `event` apply.
+    #[default]
+    Dc09,
+    /// SCAIP `<mrq>` in SIP `MESSAGE`s over TCP, the account as the controller id (see
+    /// [`crate::scaip`]); the DC-09 fields are not used.
+    ScaipTcp,
 }
 
 impl LoadConfig {
@@ -72,20 +85,21 @@ impl LoadConfig {
             receiver: Some("0".into()),
             line: Some("0".into()),
             event: DEFAULT_EVENT.into(),
+            protocol: Protocol::Dc09,
         }
     }
 }
 
 /// The run's timeline, shared by the connections.
 #[derive(Debug)]
-struct Plan {
-    target: SocketAddr,
-    warm_end: Instant,
-    end: Instant,
+pub(crate) struct Plan {
+    pub(crate) target: SocketAddr,
+    pub(crate) warm_end: Instant,
+    pub(crate) end: Instant,
     /// Time between two frames of one connection (paced runs).
-    period: Option<Duration>,
-    pipeline: usize,
-    answer_timeout: Duration,
+    pub(crate) period: Option<Duration>,
+    pub(crate) pipeline: usize,
+    pub(crate) answer_timeout: Duration,
 }
 
 /// Runs the load and returns what it measured. Returns once every connection has stopped:
@@ -149,16 +163,25 @@ pub async fn run(cfg: &LoadConfig) -> anyhow::Result<Report> {
         answer_timeout: cfg.answer_timeout,
     });
     let n = builders.len();
-    let tasks: Vec<_> = builders
-        .into_iter()
-        .enumerate()
-        .map(|(i, builder)| {
-            // Paced connections start spread over one period, so that they do not send in step.
-            let first_due =
-                start + period.map_or(Duration::ZERO, |p| p.mul_f64(i as f64 / n as f64));
-            tokio::spawn(device(plan.clone(), builder, first_due))
-        })
-        .collect();
+    // Paced connections start spread over one period, so that they do not send in step.
+    let first_due =
+        |i: usize| start + period.map_or(Duration::ZERO, |p| p.mul_f64(i as f64 / n as f64));
+    let tasks: Vec<_> = match cfg.protocol {
+        Protocol::Dc09 => builders
+            .into_iter()
+            .enumerate()
+            .map(|(i, builder)| tokio::spawn(device(plan.clone(), builder, first_due(i))))
+            .collect(),
+        Protocol::ScaipTcp => accounts
+            .iter()
+            .enumerate()
+            .map(|(i, cid)| {
+                let unit = crate::scaip::Unit::new(cid, &mut rng, first_due(i));
+                let rng = StdRng::from_rng(&mut rng);
+                tokio::spawn(crate::scaip::unit(plan.clone(), unit, rng))
+            })
+            .collect(),
+    };
     let mut total = Tally::default();
     for t in tasks {
         total.merge(&t.await.context("a connection task failed")?);
@@ -192,7 +215,7 @@ struct Waiting {
 
 /// How a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ended {
+pub(crate) enum Ended {
     /// The run is over.
     Done,
     /// The peer closed or the connection failed: reconnect after a pause.
@@ -256,7 +279,7 @@ fn lose(waiting: &mut VecDeque<Waiting>, st: &mut Tally) {
     st.lost += waiting.drain(..).filter(|w| w.measured).count() as u64;
 }
 
-fn micros(d: Duration) -> u64 {
+pub(crate) fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 

@@ -5,6 +5,7 @@
 //! vaka-alarm-bench --target 127.0.0.1:7100 --connections 64 --accounts-from 0x2000 \
 //!     [--key-hex HEX | --key-ascii TEXT] [--rate EVENTS_PER_SEC] [--pipeline K] \
 //!     --duration 20s --warmup 3s [--json] [--accounts-file PATH]
+//! vaka-alarm-bench --protocol scaip --target 127.0.0.1:5060 --connections 64 ...
 //! vaka-alarm-bench --print-accounts 64 --accounts-from 0x2000
 //! ```
 
@@ -16,18 +17,22 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use vaka_alarm_bench::frames::DEFAULT_EVENT;
 use vaka_alarm_bench::load::MAX_PIPELINE;
-use vaka_alarm_bench::{LoadConfig, accounts, parse_account_base, parse_duration};
+use vaka_alarm_bench::{LoadConfig, Protocol, accounts, parse_account_base, parse_duration};
 use vaka_sia_dc09::{Key, KeyStyle};
 
 #[derive(Parser)]
 #[command(
     name = "vaka-alarm-bench",
-    about = "Load generator for SIA DC-09 receivers over TCP: kept-open connections, one account each, SIA-DCS events, ACK/NAK/DUH counts and latency percentiles"
+    about = "Load generator for SIA DC-09 (and SCAIP over SIP/TCP) receivers: kept-open connections, one account each, ACK/NAK/DUH counts and latency percentiles"
 )]
 struct Cli {
     /// The receiver (host:port).
     #[arg(long, required_unless_present = "print_accounts")]
     target: Option<String>,
+    /// `dc09`, or `scaip` (SCAIP `<mrq>` in SIP MESSAGEs over TCP, the account as the
+    /// controller id; the key, receiver, line and event options do not apply).
+    #[arg(long, default_value = "dc09", value_parser = ["dc09", "scaip"])]
+    protocol: String,
     /// Kept-open connections, one DC-09 account each.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
     connections: u32,
@@ -131,6 +136,11 @@ fn main() -> anyhow::Result<()> {
             receiver: (!cli.receiver.is_empty()).then_some(cli.receiver),
             line: Some(cli.line),
             event: cli.event,
+            protocol: if cli.protocol == "scaip" {
+                Protocol::ScaipTcp
+            } else {
+                Protocol::Dc09
+            },
         };
         vaka_alarm_bench::run(&cfg).await
     })?;

@@ -58,6 +58,13 @@ pub struct Tally {
     pub garbage_bytes: u64,
     /// The first answer counted as other, for diagnosis.
     pub first_other: Option<String>,
+    /// SCAIP: the receiver's `<mrs>` MESSAGEs echoing a `ref` it had answered `2xx`, `snu` 0.
+    pub responses: u64,
+    /// SCAIP: `<mrs>` MESSAGEs that did not (another `ref`, a second one, `snu` not 0,
+    /// unreadable).
+    pub bad_responses: u64,
+    /// SCAIP: `2xx`-answered messages whose `<mrs>` never came.
+    pub responses_missing: u64,
 }
 
 impl Default for Tally {
@@ -80,6 +87,9 @@ impl Default for Tally {
             unsolicited: 0,
             garbage_bytes: 0,
             first_other: None,
+            responses: 0,
+            bad_responses: 0,
+            responses_missing: 0,
         }
     }
 }
@@ -126,6 +136,9 @@ impl Tally {
         if self.first_other.is_none() {
             self.first_other.clone_from(&o.first_other);
         }
+        self.responses += o.responses;
+        self.bad_responses += o.bad_responses;
+        self.responses_missing += o.responses_missing;
     }
 
     /// Measured frames with an outcome: equals `sent` at the end of a run.
@@ -177,6 +190,8 @@ impl Latency {
 /// The result of a run (`--json` prints it as one object).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// `dc09` or `scaip-tcp`.
+    pub protocol: &'static str,
     pub target: String,
     pub connections: usize,
     pub pipeline: usize,
@@ -210,6 +225,10 @@ pub struct Report {
     pub unsolicited: u64,
     pub garbage_bytes: u64,
     pub first_other: Option<String>,
+    /// SCAIP only (0 for DC-09): see [`Tally`].
+    pub responses: u64,
+    pub bad_responses: u64,
+    pub responses_missing: u64,
 }
 
 impl Report {
@@ -218,6 +237,10 @@ impl Report {
     pub fn new(cfg: &crate::LoadConfig, accounts: (&str, &str), t: &Tally) -> Self {
         let secs = cfg.duration.as_secs_f64().max(f64::MIN_POSITIVE);
         Self {
+            protocol: match cfg.protocol {
+                crate::Protocol::Dc09 => "dc09",
+                crate::Protocol::ScaipTcp => "scaip-tcp",
+            },
             target: cfg.target.to_string(),
             connections: cfg.connections,
             pipeline: cfg.pipeline,
@@ -246,6 +269,9 @@ impl Report {
             unsolicited: t.unsolicited,
             garbage_bytes: t.garbage_bytes,
             first_other: t.first_other.clone(),
+            responses: t.responses,
+            bad_responses: t.bad_responses,
+            responses_missing: t.responses_missing,
         }
     }
 
@@ -264,7 +290,8 @@ impl fmt::Display for Report {
         };
         writeln!(
             f,
-            "{} connections to {} (accounts {}..{}, {}), pipeline {}, rate {}; {} s warmup, {} s measured",
+            "{} {} connections to {} (accounts {}..{}, {}), pipeline {}, rate {}; {} s warmup, {} s measured",
+            self.protocol,
             self.connections,
             self.target,
             self.first_account,
@@ -323,6 +350,13 @@ impl fmt::Display for Report {
             self.unsolicited,
             self.garbage_bytes
         )?;
+        if self.protocol != "dc09" {
+            write!(
+                f,
+                "\n<mrs> MESSAGEs: {} echoing a 2xx-answered ref with snu 0, {} not, {} missing",
+                self.responses, self.bad_responses, self.responses_missing
+            )?;
+        }
         if let Some(o) = &self.first_other {
             write!(f, "\nfirst answer counted as other: \"{o}\"")?;
         }

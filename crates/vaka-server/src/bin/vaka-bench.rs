@@ -17,7 +17,8 @@
 //!   gives a fresh database N safety-alarm clients, each with an alarm unit whose DC-09 account
 //!   is `{:04X}` of base + i, taken through the device lifecycle to `active`: the accounts
 //!   `vaka-alarm-bench --accounts-from 0x2000 --connections N` sends from (`scripts/bench
-//!   alarms`).
+//!   alarms`). With `--scaip` the units get the same digits as their SCAIP controller id
+//!   instead (`vaka-alarm-bench --protocol scaip`).
 //! - `vaka-bench unlock [--database URL] --concurrency 200 --requests 20` times unlock
 //!   decisions through the service (the rule over the caller's grounds, the grant written and
 //!   its audit entry committed; the lock taken as online): a night patrol on its shift opens a
@@ -174,8 +175,12 @@ enum Command {
         base: u64,
         /// The units' AES key as 32/48/64 hex digits (the same for all); when left out, the
         /// units are marked clear (unencrypted DC-09) explicitly.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scaip")]
         key_hex: Option<String>,
+        /// SCAIP units instead: the same `{:04X}` as the controller id (`scaip_cid`), no
+        /// DC-09 account and no digest password (`vaka-alarm-bench --protocol scaip`).
+        #[arg(long)]
+        scaip: bool,
     },
 }
 
@@ -326,17 +331,22 @@ async fn main() -> anyhow::Result<()> {
             count,
             base,
             key_hex,
+            scaip,
         } => {
             let bench = Bench::open(Some(database)).await?;
             let started = Instant::now();
             let accounts = bench
-                .provision_alarms(count, base, key_hex.as_deref())
+                .provision_alarms(count, base, key_hex.as_deref(), scaip)
                 .await?;
             println!(
                 "provisioned {count} active alarm units (accounts {}..{}, {}) in {:.1} s on {}",
                 accounts.first().map_or("-", String::as_str),
                 accounts.last().map_or("-", String::as_str),
-                if key_hex.is_some() { "AES" } else { "clear" },
+                match (scaip, key_hex.is_some()) {
+                    (true, _) => "SCAIP controller ids",
+                    (false, true) => "DC-09, AES",
+                    (false, false) => "DC-09, clear",
+                },
                 started.elapsed().as_secs_f64(),
                 bench.store.backend().name()
             );
@@ -894,6 +904,7 @@ impl Bench {
         count: u64,
         base: u64,
         key_hex: Option<&str>,
+        scaip: bool,
     ) -> anyhow::Result<Vec<String>> {
         use vaka_domain::client::{AreaType, KeyAccess};
         use vaka_domain::consent::{GivenBy, InformedHow};
@@ -999,15 +1010,15 @@ impl Bench {
                         serial: format!("TA-B{account}"),
                         model: "Trygghetslarm IP 4G".into(),
                         firmware: Some("2.4.1".into()),
-                        dc09_account: Some(account.clone()),
+                        dc09_account: (!scaip).then(|| account.clone()),
                         dc09_key: key_hex.map(str::to_owned),
-                        // Without a key the bench's units are marked clear explicitly.
-                        dc09_key_style: Some(if key_hex.is_some() {
-                            Dc09KeyStyle::Hex
-                        } else {
-                            Dc09KeyStyle::Clear
-                        }),
-                        scaip_cid: None,
+                        // Without a key the bench's DC-09 units are marked clear explicitly.
+                        dc09_key_style: match (scaip, key_hex.is_some()) {
+                            (true, _) => None,
+                            (false, true) => Some(Dc09KeyStyle::Hex),
+                            (false, false) => Some(Dc09KeyStyle::Clear),
+                        },
+                        scaip_cid: scaip.then(|| account.clone()),
                         scaip_password: None,
                     },
                 )
@@ -1045,12 +1056,20 @@ impl Bench {
             accounts.push(account);
         }
         // What the receiver will load at start.
-        let listed: std::collections::HashSet<String> =
+        let listed: std::collections::HashSet<String> = if scaip {
+            self.services
+                .scaip_directory()
+                .await?
+                .into_iter()
+                .map(|u| u.cid)
+                .collect()
+        } else {
             vaka_server::alarm_intake::directory_entries(&self.services)
                 .await?
                 .into_iter()
                 .map(|(a, _)| a)
-                .collect();
+                .collect()
+        };
         let missing: Vec<&String> = accounts.iter().filter(|a| !listed.contains(*a)).collect();
         anyhow::ensure!(
             missing.is_empty(),
