@@ -381,31 +381,55 @@ impl ScaipReceiver {
 
     /// Serves TCP connections until the task is dropped.
     pub async fn serve_tcp(self, listener: TcpListener) {
+        self.serve_streams(listener, None).await;
+    }
+
+    /// Serves TLS connections (SIP over TLS) until the task is dropped: the handshake within
+    /// the idle timeout, then as over TCP.
+    pub async fn serve_tls(self, listener: TcpListener, acceptor: tokio_rustls::TlsAcceptor) {
+        self.serve_streams(listener, Some(acceptor)).await;
+    }
+
+    /// The accept loop of both stream transports: at most `max_connections` at once (more are
+    /// closed at once), a task per connection.
+    async fn serve_streams(self, listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>) {
         let slots = Arc::new(Semaphore::new(self.handler.config.max_connections));
+        let transport = if tls.is_some() {
+            Transport::Tls
+        } else {
+            Transport::Tcp
+        };
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(c) => c,
                 Err(e) => {
-                    tracing::warn!(error = %e, "accepting a SCAIP connection failed");
+                    tracing::warn!(transport = transport.via(), error = %e, "accepting a SCAIP connection failed");
                     continue;
                 }
             };
             let Ok(permit) = slots.clone().try_acquire_owned() else {
                 metrics::counter!("vaka_scaip_connections_refused_total").increment(1);
-                tracing::warn!(%peer, "SCAIP connection refused: too many connections");
+                tracing::warn!(%peer, transport = transport.via(), "SCAIP connection refused: too many connections");
                 drop(stream);
                 continue;
             };
             let me = self.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
-                metrics::gauge!("vaka_scaip_connections").increment(1.0);
                 let _ = stream.set_nodelay(true);
-                let ended = match stream.local_addr() {
-                    Ok(local) => me.connection(stream, peer, local, Transport::Tcp).await,
-                    Err(e) => Err(e),
+                let Ok(local) = stream.local_addr() else {
+                    return;
+                };
+                metrics::gauge!("vaka_scaip_connections").increment(1.0);
+                let ended = match tls {
+                    None => me.connection(stream, peer, local, transport).await,
+                    Some(acceptor) => match me.handshake(&acceptor, stream, peer).await {
+                        Some(tls) => me.connection(tls, peer, local, transport).await,
+                        None => Ok(()),
+                    },
                 };
                 if let Err(e) = ended {
-                    tracing::debug!(%peer, error = %e, "SCAIP connection ended");
+                    tracing::debug!(%peer, transport = transport.via(), error = %e, "SCAIP connection ended");
                 }
                 metrics::gauge!("vaka_scaip_connections").decrement(1.0);
                 drop(permit);
@@ -413,54 +437,25 @@ impl ScaipReceiver {
         }
     }
 
-    /// Serves TLS connections (SIP over TLS) until the task is dropped: the handshake within
-    /// the idle timeout, then as over TCP.
-    pub async fn serve_tls(self, listener: TcpListener, acceptor: tokio_rustls::TlsAcceptor) {
-        let slots = Arc::new(Semaphore::new(self.handler.config.max_connections));
-        loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accepting a SCAIP TLS connection failed");
-                    continue;
-                }
-            };
-            let Ok(permit) = slots.clone().try_acquire_owned() else {
-                metrics::counter!("vaka_scaip_connections_refused_total").increment(1);
-                tracing::warn!(%peer, "SCAIP TLS connection refused: too many connections");
-                drop(stream);
-                continue;
-            };
-            let me = self.clone();
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let _ = stream.set_nodelay(true);
-                let Ok(local) = stream.local_addr() else {
-                    return;
-                };
-                let handshake =
-                    tokio::time::timeout(me.handler.config.idle_timeout, acceptor.accept(stream))
-                        .await;
-                let tls = match handshake {
-                    Ok(Ok(tls)) => tls,
-                    Ok(Err(e)) => {
-                        metrics::counter!("vaka_scaip_refused_total", "reason" => "tls")
-                            .increment(1);
-                        tracing::info!(%peer, error = %e, "SCAIP TLS handshake failed");
-                        return;
-                    }
-                    Err(_) => {
-                        tracing::info!(%peer, "SCAIP TLS handshake timed out");
-                        return;
-                    }
-                };
-                metrics::gauge!("vaka_scaip_connections").increment(1.0);
-                if let Err(e) = me.connection(tls, peer, local, Transport::Tls).await {
-                    tracing::debug!(%peer, error = %e, "SCAIP TLS connection ended");
-                }
-                metrics::gauge!("vaka_scaip_connections").decrement(1.0);
-                drop(permit);
-            });
+    /// The TLS handshake, within the idle timeout; `None` (logged and counted) when it fails.
+    async fn handshake(
+        &self,
+        acceptor: &tokio_rustls::TlsAcceptor,
+        stream: tokio::net::TcpStream,
+        peer: SocketAddr,
+    ) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+        match tokio::time::timeout(self.handler.config.idle_timeout, acceptor.accept(stream)).await
+        {
+            Ok(Ok(tls)) => Some(tls),
+            Ok(Err(e)) => {
+                metrics::counter!("vaka_scaip_refused_total", "reason" => "tls").increment(1);
+                tracing::info!(%peer, error = %e, "SCAIP TLS handshake failed");
+                None
+            }
+            Err(_) => {
+                tracing::info!(%peer, "SCAIP TLS handshake timed out");
+                None
+            }
         }
     }
 
