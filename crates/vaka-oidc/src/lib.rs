@@ -227,8 +227,11 @@ impl Provider {
         }))
     }
 
-    /// Discovers the provider and builds the authorisation request.
-    pub async fn begin(&self, redirect_uri: &str) -> Result<Begun, OidcError> {
+    /// Discovers the provider and builds the authorisation request. `fresh` asks the person
+    /// to authenticate again even with a session at the provider (`prompt=login`,
+    /// `max_age=0`, and the two-factor `acr` values): a step-up, whose token must then show an
+    /// `auth_time` after the request (see [`Expected::authenticated_after`]).
+    pub async fn begin(&self, redirect_uri: &str, fresh: bool) -> Result<Begun, OidcError> {
         let meta = self.discover().await?;
         let client = self.client(meta, redirect_uri)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -251,6 +254,16 @@ impl Provider {
                 req = req.add_scope(Scope::new(s.clone()));
             }
         }
+        if fresh {
+            req = req
+                .add_prompt(openidconnect::core::CoreAuthPrompt::Login)
+                .set_max_age(std::time::Duration::ZERO);
+            for acr in &self.settings.two_factor_acr {
+                req = req.add_auth_context_value(openidconnect::AuthenticationContextClass::new(
+                    acr.clone(),
+                ));
+            }
+        }
         let (url, state, nonce) = req.url();
         Ok(Begun {
             url: url.to_string(),
@@ -268,6 +281,7 @@ impl Provider {
         pkce_verifier: &str,
         nonce: &str,
         now: jiff::Timestamp,
+        authenticated_after: Option<jiff::Timestamp>,
     ) -> Result<Finished, OidcError> {
         let meta = self.discover().await?;
         let keys = meta.jwks().clone();
@@ -300,6 +314,7 @@ impl Provider {
                 now,
                 account_claim: &self.settings.account_claim,
                 two_factor_acr: &self.settings.two_factor_acr,
+                authenticated_after,
             },
         )?;
         Ok(Finished {

@@ -52,6 +52,9 @@ pub struct Expected<'a> {
     pub account_claim: &'a str,
     /// The `acr` values that count as two factors, matched exactly.
     pub two_factor_acr: &'a [String],
+    /// A step-up: the person must have authenticated at the provider at or after this instant
+    /// (`auth_time`, within [`CLOCK_SKEW`]); a token without `auth_time` is refused then.
+    pub authenticated_after: Option<jiff::Timestamp>,
 }
 
 /// A verified login: who, and whether the provider vouched for two factors.
@@ -84,6 +87,8 @@ pub enum TokenRefusal {
     Nonce,
     #[error("the id token lacks the account claim")]
     NoAccountClaim,
+    #[error("the provider did not authenticate the person again (auth_time missing or too early)")]
+    NotFresh,
     #[error("the id token fails a check ({0})")]
     Other(String),
 }
@@ -100,6 +105,7 @@ impl TokenRefusal {
             Self::IssuedInFuture => "issued_in_future",
             Self::Nonce => "nonce",
             Self::NoAccountClaim => "no_account_claim",
+            Self::NotFresh => "not_fresh",
             Self::Other(_) => "invalid",
         }
     }
@@ -181,6 +187,14 @@ pub fn verify_id_token(
         .filter(|s| !s.is_empty())
         .ok_or(TokenRefusal::NoAccountClaim)?
         .to_owned();
+    if let Some(after) = e.authenticated_after {
+        let fresh = claims
+            .auth_time()
+            .is_some_and(|at| at + skew >= chrono_of(after) && at <= now + skew);
+        if !fresh {
+            return Err(TokenRefusal::NotFresh);
+        }
+    }
     let acr = claims.auth_context_ref().map(|a| a.as_str().to_owned());
     let two_factors = acr
         .as_deref()
@@ -230,6 +244,8 @@ mod tests {
         nonce: Option<&'static str>,
         acr: Option<&'static str>,
         hsa: Option<&'static str>,
+        /// Seconds from now, when the token has an `auth_time`.
+        auth_time_offset: Option<i64>,
     }
 
     impl Default for Claims {
@@ -242,6 +258,7 @@ mod tests {
                 nonce: Some(NONCE),
                 acr: Some(LOA3),
                 hsa: Some("SE2321000016-1234"),
+                auth_time_offset: None,
             }
         }
     }
@@ -263,7 +280,8 @@ mod tests {
             other,
         )
         .set_nonce(c.nonce.map(|n| Nonce::new(n.into())))
-        .set_auth_context_ref(c.acr.map(|a| AuthenticationContextClass::new(a.into())));
+        .set_auth_context_ref(c.acr.map(|a| AuthenticationContextClass::new(a.into())))
+        .set_auth_time(c.auth_time_offset.map(at));
         VakaIdToken::new(
             claims,
             &signer(pem),
@@ -280,6 +298,13 @@ mod tests {
     }
 
     fn check(raw: &str) -> Result<VerifiedLogin, TokenRefusal> {
+        check_after(raw, None)
+    }
+
+    fn check_after(
+        raw: &str,
+        after: Option<jiff::Timestamp>,
+    ) -> Result<VerifiedLogin, TokenRefusal> {
         let acr = vec![LOA3.to_owned()];
         verify_id_token(
             raw,
@@ -291,8 +316,32 @@ mod tests {
                 now: now(),
                 account_claim: "employeeHsaId",
                 two_factor_acr: &acr,
+                authenticated_after: after,
             },
         )
+    }
+
+    #[test]
+    fn a_step_up_needs_an_auth_time_after_it_began() {
+        // The step-up began 30 s ago.
+        let began = Some(now() - jiff::SignedDuration::from_secs(30));
+        let at = |off: i64| {
+            token(&Claims {
+                auth_time_offset: Some(off),
+                ..Claims::default()
+            })
+        };
+        assert!(check_after(&at(-10), began).is_ok());
+        // Within the clock allowance of the start.
+        assert!(check_after(&at(-80), began).is_ok());
+        // The person's earlier authentication, reused by the provider's session: refused.
+        assert_eq!(check_after(&at(-600), began), Err(TokenRefusal::NotFresh));
+        // No auth_time at all: refused for a step-up, fine for a login.
+        let none = token(&Claims::default());
+        assert_eq!(check_after(&none, began), Err(TokenRefusal::NotFresh));
+        assert!(check(&none).is_ok());
+        // An auth_time in the future beyond the allowance is not believed.
+        assert_eq!(check_after(&at(600), began), Err(TokenRefusal::NotFresh));
     }
 
     #[test]

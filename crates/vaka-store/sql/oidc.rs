@@ -30,8 +30,8 @@ impl OidcWrite for SqlTx {
     async fn insert_oidc_login(&mut self, l: &OidcLoginRecord) -> StoreResult<()> {
         sqlx::query!(
             "INSERT INTO oidc_logins (state_hash, provider, nonce, pkce_verifier, next_path,
-                                      created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                      created_at, expires_at, step_up_session)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             l.state_hash,
             l.provider,
             l.nonce,
@@ -39,6 +39,7 @@ impl OidcWrite for SqlTx {
             l.next_path,
             DbInstant::new(l.created_at),
             DbInstant::new(l.expires_at),
+            l.step_up_session,
         )
         .execute(&mut *self.tx)
         .await
@@ -53,7 +54,8 @@ impl OidcWrite for SqlTx {
                RETURNING state_hash as "state_hash!: Vec<u8>", provider as "provider!",
                          nonce as "nonce!", pkce_verifier as "pkce_verifier!",
                          next_path as "next_path?", created_at as "created_at!: DbInstant",
-                         expires_at as "expires_at!: DbInstant""#,
+                         expires_at as "expires_at!: DbInstant",
+                         step_up_session as "step_up_session?: Uuid""#,
             state_hash,
         )
         .fetch_optional(&mut *self.tx)

@@ -19,6 +19,8 @@ pub struct OidcLoginRecord {
     pub next_path: Option<String>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// A step-up: the session whose second factor the return renews (`None`: a login).
+    pub step_up_session: Option<uuid::Uuid>,
 }
 
 #[derive(Debug)]
@@ -30,6 +32,7 @@ pub struct OidcLoginRow {
     pub next_path: Option<String>,
     pub created_at: DbInstant,
     pub expires_at: DbInstant,
+    pub step_up_session: Option<uuid::Uuid>,
 }
 
 impl From<OidcLoginRow> for OidcLoginRecord {
@@ -42,6 +45,7 @@ impl From<OidcLoginRow> for OidcLoginRecord {
             next_path: r.next_path,
             created_at: r.created_at.0,
             expires_at: r.expires_at.0,
+            step_up_session: r.step_up_session,
         }
     }
 }

@@ -397,6 +397,12 @@ fn table() -> HashMap<(Method, &'static str), (&'static [Role], Target)> {
             (p.clone(), "/profile/passkeys/step-up"),
             (EVERYONE, Target::None),
         ),
+        // A step-up at an identity provider (none configured here: 404 for everyone logged
+        // in; the flow is tested in `oidc.rs`).
+        (
+            (p.clone(), "/login/oidc/{provider}/step-up"),
+            (EVERYONE, Target::None),
+        ),
         (
             (p.clone(), "/profile/passkeys/{id}/name"),
             (EVERYONE, Target::None),

@@ -482,6 +482,40 @@ mod against_the_test_provider {
         }
     }
 
+    async fn vaka_post(
+        router: &axum::Router,
+        path_and_query: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> Answer {
+        let req = Request::post(path_and_query)
+            .header(header::HOST, "vaka.test")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let cookies = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        Answer {
+            status,
+            location,
+            cookies,
+            body,
+        }
+    }
+
     /// A browser at the provider: follows its redirects, keeps its cookies.
     struct Browser {
         http: reqwest::Client,
@@ -518,19 +552,56 @@ mod against_the_test_provider {
 
         /// Follows the provider's redirects from `url` until one leaves it (to Vaka): that URL,
         /// or the page it stops at (its URL and body).
+        /// A page that a browser's script would post at once: the provider's "end the other
+        /// person's session first" step when a different person logs in while it has a
+        /// session (`oidc-provider`'s auto-submitted form). Its action and fields.
+        fn auto_submitted(body: &str) -> Option<(String, Vec<(String, String)>)> {
+            if !body.contains("document.forms[0].submit()") {
+                return None;
+            }
+            let attr = |tag: &str, name: &str| -> Option<String> {
+                let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+                Some(tag[at..].split('"').next()?.to_owned())
+            };
+            let form = body.split("<form").nth(1)?;
+            let action = attr(form.split('>').next()?, "action")?;
+            let fields = form
+                .split("<input")
+                .skip(1)
+                .filter_map(|i| Some((attr(i, "name")?, attr(i, "value")?)))
+                .collect();
+            Some((action, fields))
+        }
+
         async fn follow(&mut self, mut url: String, issuer: &str) -> (String, String) {
+            let mut post: Option<Vec<(String, String)>> = None;
             for _ in 0..10 {
                 if !url.starts_with(issuer) {
                     return (url, String::new());
                 }
-                let res = self
-                    .http
-                    .get(&url)
+                let req = match post.take() {
+                    Some(fields) => self
+                        .http
+                        .post(&url)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(serde_urlencoded::to_string(&fields).unwrap()),
+                    None => self.http.get(&url),
+                };
+                let res = req
                     .header(header::COOKIE, self.cookie())
                     .send()
                     .await
                     .unwrap();
                 self.keep(&res);
+                if res.headers().get(header::LOCATION).is_none() {
+                    let body = res.text().await.unwrap();
+                    if let Some((action, fields)) = Self::auto_submitted(&body) {
+                        url = action;
+                        post = Some(fields);
+                        continue;
+                    }
+                    return (url, body);
+                }
                 match res.headers().get(header::LOCATION) {
                     Some(l) => {
                         let l = l.to_str().unwrap();
@@ -720,8 +791,259 @@ mod against_the_test_provider {
         );
     }
 
+    /// Makes the session's last proof of a second factor 20 minutes old (past the step-up
+    /// window) without moving the clock, which must stay the provider's.
+    async fn age_second_factor(
+        app: &TestApp,
+        session: &str,
+    ) -> (vaka_domain::ids::SessionId, String) {
+        let token = session.strip_prefix("vaka_session=").unwrap();
+        let auth = app
+            .services
+            .authenticate_session(token)
+            .await
+            .unwrap()
+            .unwrap();
+        let s = auth.session.unwrap();
+        let mut tx = app.store.begin().await.unwrap();
+        let then = app.clock.now() - jiff::SignedDuration::from_mins(20);
+        tx.prove_second_factor(s.id, vaka_store::DbInstant::new(then))
+            .await
+            .unwrap();
+        tx.commit(&[]).await.unwrap();
+        (s.id, s.csrf_token)
+    }
+
+    /// A step-up from the profile: posted by the password form's SITHS button, through the
+    /// provider (in `b`, which already has a session there), back to Vaka's callback. Returns
+    /// Vaka's answer to the callback.
+    async fn step_up(
+        router: &axum::Router,
+        b: &mut Browser,
+        issuer: &str,
+        session: &str,
+        csrf: &str,
+        hsa: &str,
+        acr: &str,
+    ) -> Answer {
+        let start = vaka_post(
+            router,
+            "/login/oidc/siths/step-up?next=%2Fprofile",
+            session,
+            &[("_csrf", csrf), ("current", "typed"), ("code", "")],
+        )
+        .await;
+        assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+        let to = start.location.unwrap();
+        // The person must authenticate again, whatever session they have at the provider.
+        assert!(
+            to.contains("prompt=login") && to.contains("max_age=0"),
+            "{to}"
+        );
+        let bound = start
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_oidc_state="))
+            .expect("bound to the browser")
+            .clone();
+        let (page_url, page) = b.follow(to, issuer).await;
+        assert!(
+            page.contains("HSA-id"),
+            "the provider must ask again (prompt=login): went to {page_url}"
+        );
+        let back = b.card(&page_url, issuer, hsa, acr).await;
+        let callback = back
+            .strip_prefix(BASE)
+            .unwrap_or_else(|| panic!("not back to Vaka: {back}"))
+            .to_owned();
+        vaka_get(router, &callback, Some(&format!("{session}; {bound}"))).await
+    }
+
+    async fn a_step_up_at_the_provider_renews_the_second_factor(app: TestApp) {
+        app.clock.set(SystemClock.now());
+        // No TOTP anywhere: a_staff (a care worker, who must have two factors) has only the
+        // card. Before, such an account could do no sensitive action at all.
+        let w = World::build_without_totp(&app).await;
+        link(&app, &w, "a_staff", "SE2321000016-S200").await;
+        link(&app, &w, "a_nurse", "SE2321000016-N201").await;
+        let idp = start_idp().await;
+        let router = vaka(&app, &idp.issuer, "vaka-it");
+
+        // Logged in with the card (loa3), in a browser that keeps its provider session.
+        let mut b = Browser::new();
+        let start = vaka_get(&router, "/login/oidc/siths", None).await;
+        let bound = start
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_oidc_state="))
+            .unwrap()
+            .clone();
+        let (page_url, _) = b.follow(start.location.unwrap(), &idp.issuer).await;
+        let back = b
+            .card(&page_url, &idp.issuer, "SE2321000016-S200", LOA3)
+            .await;
+        let done = vaka_get(&router, back.strip_prefix(BASE).unwrap(), Some(&bound)).await;
+        let session = done
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_session="))
+            .expect("logged in")
+            .clone();
+
+        let (_, csrf) = age_second_factor(&app, &session).await;
+        // Twenty minutes later: the profile offers the step-up instead of a code field it
+        // could not fill, and the change is refused without it.
+        let profile = vaka_get(&router, "/profile", Some(&session)).await;
+        assert_eq!(profile.status, StatusCode::OK);
+        assert!(
+            profile
+                .body
+                .contains("formaction=\"/login/oidc/siths/step-up?next=%2Fprofile\""),
+            "{}",
+            profile.body
+        );
+        assert!(profile.body.contains("Bekräfta med SITHS eID"));
+        assert!(!profile.body.contains("id=\"pw-code\""), "a code field");
+        let new_password = "a much longer new passphrase 42";
+        let change = [
+            ("_csrf", csrf.as_str()),
+            ("current", crate::world::PASSWORD),
+            ("new_password", new_password),
+            ("repeat", new_password),
+        ];
+        let refused = vaka_post(&router, "/profile/password", &session, &change).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+
+        // Another person's card: refused, audited, still not fresh.
+        let other = step_up(
+            &router,
+            &mut b,
+            &idp.issuer,
+            &session,
+            &csrf,
+            "SE2321000016-N201",
+            LOA3,
+        )
+        .await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN, "{}", other.body);
+        assert!(other.body.contains("annan person"), "{}", other.body);
+        // One factor: refused, audited.
+        let weak = step_up(
+            &router,
+            &mut b,
+            &idp.issuer,
+            &session,
+            &csrf,
+            "SE2321000016-S200",
+            LOA2,
+        )
+        .await;
+        assert_eq!(weak.status, StatusCode::FORBIDDEN, "{}", weak.body);
+        assert!(weak.body.contains("bara en faktor"), "{}", weak.body);
+        // The right card, but the return comes to another browser's session: refused.
+        let (mut b2, session2) = {
+            let mut b2 = Browser::new();
+            let start = vaka_get(&router, "/login/oidc/siths", None).await;
+            let bound = start
+                .cookies
+                .iter()
+                .find(|c| c.starts_with("vaka_oidc_state="))
+                .unwrap()
+                .clone();
+            let (page_url, _) = b2.follow(start.location.unwrap(), &idp.issuer).await;
+            let back = b2
+                .card(&page_url, &idp.issuer, "SE2321000016-S200", LOA3)
+                .await;
+            let done = vaka_get(&router, back.strip_prefix(BASE).unwrap(), Some(&bound)).await;
+            let s2 = done
+                .cookies
+                .iter()
+                .find(|c| c.starts_with("vaka_session="))
+                .unwrap()
+                .clone();
+            (b2, s2)
+        };
+        let start = vaka_post(
+            &router,
+            "/login/oidc/siths/step-up?next=%2Fprofile",
+            &session,
+            &[("_csrf", csrf.as_str())],
+        )
+        .await;
+        let bound = start
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_oidc_state="))
+            .unwrap()
+            .clone();
+        let (page_url, _) = b2.follow(start.location.unwrap(), &idp.issuer).await;
+        let back = b2
+            .card(&page_url, &idp.issuer, "SE2321000016-S200", LOA3)
+            .await;
+        let elsewhere = vaka_get(
+            &router,
+            back.strip_prefix(BASE).unwrap(),
+            Some(&format!("{session2}; {bound}")),
+        )
+        .await;
+        assert_eq!(
+            elsewhere.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            elsewhere.body
+        );
+        let still = vaka_post(&router, "/profile/password", &session, &change).await;
+        assert_eq!(
+            still.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            still.body
+        );
+
+        // The person's own card at loa3: back to the profile, and the change goes through.
+        let ok = step_up(
+            &router,
+            &mut b,
+            &idp.issuer,
+            &session,
+            &csrf,
+            "SE2321000016-S200",
+            LOA3,
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        assert_eq!(ok.location.as_deref(), Some("/profile"));
+        let profile = vaka_get(&router, "/profile", Some(&session)).await;
+        assert!(!profile.body.contains("/step-up?"), "still offered");
+        let changed = vaka_post(&router, "/profile/password", &session, &change).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+
+        let confirmed = entries(&app, "auth.step_up").await;
+        assert!(
+            confirmed.iter().any(|(o, d)| o == "success"
+                && d["second_factor"] == "oidc"
+                && d["provider"] == "siths"
+                && d["acr"] == LOA3),
+            "{confirmed:?}"
+        );
+        let mut failed: Vec<String> = entries(&app, "auth.totp_failed")
+            .await
+            .into_iter()
+            .filter(|(_, d)| d["second_factor"] == "oidc")
+            .map(|(_, d)| d["reason"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        failed.sort();
+        assert_eq!(failed, ["another person's HSA-id", "one factor"]);
+    }
+
     db_tests!(
         a_real_provider_logs_in_once_per_state,
         a_token_for_another_client_is_refused,
+        a_step_up_at_the_provider_renews_the_second_factor,
     );
 }

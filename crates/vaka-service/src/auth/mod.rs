@@ -26,7 +26,7 @@ mod tokens;
 pub use app_devices::{
     APP_DEVICE_LIFETIME, APP_PIN_TRIES, AppUnlock, IssuedAppDevice, pin_acceptable,
 };
-pub use oidc::{OIDC_LOGIN_LIFETIME, OidcOutcome, OidcPending, OidcVouched};
+pub use oidc::{OIDC_LOGIN_LIFETIME, OidcOutcome, OidcPending, OidcStepUp, OidcVouched};
 pub use passkeys::{PasskeyChallenge, PasskeyInfo, PasskeySettings, looks_like_passkey};
 pub use second_factor::{check_totp, current_totp_code};
 pub use tokens::API_TOKEN_PREFIX;

@@ -4,17 +4,29 @@
 //! provider's word is turned into a session: the account found by its HSA-id — never created —
 //! and refused when it cannot log in; the session complete at once when the provider vouched
 //! for two factors, else at the account's own second-factor stage.
+//!
+//! A **step-up** at the provider: a logged-in person about to do a sensitive action proves a
+//! fresh second factor by authenticating at the provider again (the web asks for `prompt=login`
+//! and `max_age=0`). The login under way names the session; the return must come in that
+//! session, for the account that session is, vouched for with two factors and with an
+//! `auth_time` after the start. Then the session's second factor counts as fresh, as after a
+//! TOTP code (`step_up`), which is what lets an account with SITHS eID and no TOTP do the
+//! sensitive actions at all.
 
 use jiff::SignedDuration;
+use vaka_domain::access::Credential;
 use vaka_domain::audit::{Actor, AuditAction, NewAuditEntry, Outcome};
 use vaka_domain::directory::UserAccount;
+use vaka_domain::ids::SessionId;
+use vaka_domain::reason::AuthReason;
 use vaka_domain::validate::HsaId;
 use vaka_store::{DbInstant, OidcLoginRecord};
 
-use super::{LOGIN, NewSession, claimed_by};
+use super::{LOGIN, NewSession, PROFILE, claimed_by};
 use crate::door::{Op, Work};
+use crate::error::Fault;
 use crate::secrets::sha256;
-use crate::{RequestMeta, ServiceResult, Services};
+use crate::{Ctx, RequestMeta, ServiceError, ServiceResult, Services};
 
 /// How long a login may stay at the provider (the person picks a card, types a PIN).
 pub const OIDC_LOGIN_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
@@ -26,6 +38,22 @@ pub struct OidcPending {
     pub nonce: String,
     pub pkce_verifier: String,
     pub next: Option<String>,
+    /// When the browser was sent to the provider.
+    pub started_at: jiff::Timestamp,
+    /// A step-up: the session it renews.
+    pub step_up_session: Option<SessionId>,
+}
+
+/// What a step-up at the provider came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OidcStepUp {
+    /// The session's second factor is fresh again.
+    Confirmed,
+    /// The provider vouched for someone else (another card), or for an account with no
+    /// HSA-id: refused, audited.
+    OtherPerson,
+    /// The provider vouched for one factor only: refused, audited.
+    OneFactor,
 }
 
 /// What the provider vouched for, once its id token verified.
@@ -50,6 +78,36 @@ pub enum OidcOutcome {
     Refused,
 }
 
+/// A login or step-up about to go to the provider.
+struct Started<'a> {
+    provider: &'a str,
+    state: &'a str,
+    nonce: &'a str,
+    pkce_verifier: &'a str,
+    next: Option<&'a str>,
+    step_up_session: Option<SessionId>,
+}
+
+impl Started<'_> {
+    /// Keeps it (and clears the expired ones).
+    async fn keep(&self, w: &mut crate::door::Change<'_>) -> crate::error::WorkResult<()> {
+        let now = w.now();
+        w.delete_expired_oidc_logins(DbInstant::new(now)).await?;
+        w.insert_oidc_login(&OidcLoginRecord {
+            state_hash: sha256(self.state.as_bytes()),
+            provider: self.provider.to_owned(),
+            nonce: self.nonce.to_owned(),
+            pkce_verifier: self.pkce_verifier.to_owned(),
+            next_path: self.next.map(str::to_owned),
+            created_at: vaka_store::values::to_db_precision(now),
+            expires_at: vaka_store::values::to_db_precision(now + OIDC_LOGIN_LIFETIME),
+            step_up_session: self.step_up_session.map(|s| s.0),
+        })
+        .await?;
+        Ok(())
+    }
+}
+
 fn oidc_details(e: NewAuditEntry, fields: &serde_json::Value) -> NewAuditEntry {
     e.details(fields.to_string())
 }
@@ -65,22 +123,105 @@ impl Services {
         next: Option<&str>,
     ) -> ServiceResult<()> {
         let op = Op::system(AuditAction::OidcLogin, LOGIN);
+        let started = Started {
+            provider,
+            state,
+            nonce,
+            pkce_verifier,
+            next,
+            step_up_session: None,
+        };
+        self.door.change(op, async |w| started.keep(w).await).await
+    }
+
+    /// Keeps a step-up sent to a provider: the caller's session is the one it renews. Only a
+    /// person's session can step up (not an API token).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn oidc_step_up_started(
+        &self,
+        ctx: &Ctx<'_>,
+        provider: &str,
+        state: &str,
+        nonce: &str,
+        pkce_verifier: &str,
+        next: Option<&str>,
+    ) -> ServiceResult<()> {
+        let Credential::Session(session) = ctx.principal.credential else {
+            return Err(ServiceError::Conflict(
+                AuthReason::FreshSecondFactorNeedsSession.into(),
+            ));
+        };
+        let started = Started {
+            provider,
+            state,
+            nonce,
+            pkce_verifier,
+            next,
+            step_up_session: Some(session),
+        };
         self.door
-            .change(op, async |w| {
-                let now = w.now();
-                w.delete_expired_oidc_logins(DbInstant::new(now)).await?;
-                w.insert_oidc_login(&OidcLoginRecord {
-                    state_hash: sha256(state.as_bytes()),
-                    provider: provider.to_owned(),
-                    nonce: nonce.to_owned(),
-                    pkce_verifier: pkce_verifier.to_owned(),
-                    next_path: next.map(str::to_owned),
-                    created_at: vaka_store::values::to_db_precision(now),
-                    expires_at: vaka_store::values::to_db_precision(now + OIDC_LOGIN_LIFETIME),
-                })
-                .await?;
-                Ok(())
-            })
+            .change(
+                ctx.op(AuditAction::SecondFactorConfirmed, PROFILE),
+                async |w| started.keep(w).await,
+            )
+            .await
+    }
+
+    /// Ends a step-up whose id token verified (with an `auth_time` after its start): the
+    /// session's second factor is fresh again when the provider vouched, with two factors, for
+    /// the caller's own HSA-id. Either way audited. `session` is the one the step-up named;
+    /// the caller must be in it.
+    pub async fn oidc_step_up(
+        &self,
+        ctx: &Ctx<'_>,
+        v: &OidcVouched<'_>,
+        session: SessionId,
+    ) -> ServiceResult<OidcStepUp> {
+        if ctx.principal.credential != Credential::Session(session) {
+            return Err(ServiceError::Conflict(
+                AuthReason::FreshSecondFactorNeedsSession.into(),
+            ));
+        }
+        let me = ctx.principal.user_id;
+        let vouched = HsaId::parse(v.account_key).ok();
+        self.door
+            .change(
+                ctx.op(AuditAction::SecondFactorConfirmed, PROFILE),
+                async |w| {
+                    let user = w.get_user(me).await?.ok_or(Fault::not_found("user"))?;
+                    let same = matches!((&user.hsa_id, &vouched), (Some(a), Some(b)) if a == b);
+                    let outcome = if !same {
+                        OidcStepUp::OtherPerson
+                    } else if !v.two_factors {
+                        OidcStepUp::OneFactor
+                    } else {
+                        OidcStepUp::Confirmed
+                    };
+                    let mut details = serde_json::json!({
+                        "second_factor": "oidc",
+                        "provider": v.provider,
+                        "acr": v.acr,
+                    });
+                    let e = match outcome {
+                        OidcStepUp::Confirmed => {
+                            let now = DbInstant::new(w.now());
+                            w.prove_second_factor(session, now).await?;
+                            w.entry_for(AuditAction::SecondFactorConfirmed, Outcome::Success, None)
+                        }
+                        refused => {
+                            details["reason"] = if refused == OidcStepUp::OtherPerson {
+                                "another person's HSA-id"
+                            } else {
+                                "one factor"
+                            }
+                            .into();
+                            w.entry_for(AuditAction::SecondFactorFailed, Outcome::Failure, None)
+                        }
+                    };
+                    w.record(e.subject("user", me).details(details.to_string()));
+                    Ok(outcome)
+                },
+            )
             .await
     }
 
@@ -121,6 +262,8 @@ impl Services {
             nonce: l.nonce,
             pkce_verifier: l.pkce_verifier,
             next: l.next_path,
+            started_at: l.created_at,
+            step_up_session: l.step_up_session.map(SessionId),
         }))
     }
 

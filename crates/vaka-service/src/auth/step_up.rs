@@ -13,6 +13,10 @@
 //! - An API token: refused. These actions are a person's, confirmed with their own second
 //!   factor; an integration has none (create tokens from a logged-in session, in the pages).
 //! - The command line and the server's own jobs: allowed (whoever runs them holds the server).
+//! - A fresh proof counts however it came: a code, a passkey, or the identity provider
+//!   vouching for two factors (at the login, or at a step-up there: `oidc`).
+//! - An account without TOTP whose session had two factors from the identity provider: when
+//!   that is stale, only a step-up at the provider renews it (the code field cannot).
 //! - An account without a second factor: allowed when none of its roles needs one (a password
 //!   is all it has, and changing it needs the current one); refused otherwise (it cannot reach
 //!   a full session that way: enrolment comes first).
@@ -87,18 +91,13 @@ impl Services {
             .get_credentials(me)
             .await?
             .ok_or(Fault::not_found("user"))?;
-        let secret = match creds.totp_secret.as_deref().filter(|_| creds.totp_enabled) {
-            Some(s) => s.to_owned(),
-            None if ctx.principal.requires_second_factor() => {
-                return Err(refusal(w, AuthReason::NotEnrolled));
-            }
-            None => return Ok(Ok(())),
-        };
         let session = w
             .get_session(session_id)
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
         let now = w.now();
+        // Fresh however it was proven: a code here or at the login, a passkey, or the identity
+        // provider vouching for two factors (at the login or a step-up there; see `oidc`).
         if self
             .config
             .sessions
@@ -106,6 +105,16 @@ impl Services {
         {
             return Ok(Ok(()));
         }
+        let secret = match creds.totp_secret.as_deref().filter(|_| creds.totp_enabled) {
+            Some(s) => s.to_owned(),
+            None if !ctx.principal.requires_second_factor() => return Ok(Ok(())),
+            // An account with no TOTP whose session once had two factors from the identity
+            // provider: only a step-up there renews it.
+            None if session.second_factor_at.is_some() => {
+                return Err(refusal(w, AuthReason::FreshSecondFactorNeeded));
+            }
+            None => return Err(refusal(w, AuthReason::NotEnrolled)),
+        };
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Err(refusal(w, AuthReason::FreshSecondFactorNeeded));
         };

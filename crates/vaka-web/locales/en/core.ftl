@@ -79,6 +79,7 @@ password-changed = The password has been changed.
 password-hint = At least 12 characters and hard to guess: a passphrase of several unrelated words works well. Common passwords, keyboard runs, years and your name are refused.
 step_up-code = Code from your app (or a recovery code)
 step_up-hint = This change is sensitive: confirm it is you with a current code, as you have not given one in the last few minutes.
+step_up-oidc_hint = This change is sensitive: confirm it is you with your card before saving, as you have not done so in the last few minutes. What you typed in the form needs to be typed again afterwards.
 
 enrol-title = Set up two-factor login
 enrol-intro = Your role gives access to client data. Scan the QR code with an authenticator app (e.g. Microsoft Authenticator, Google Authenticator or FreeOTP) and enter the code it shows.

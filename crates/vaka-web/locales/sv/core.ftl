@@ -79,6 +79,7 @@ password-changed = Lösenordet är bytt.
 password-hint = Minst 12 tecken och svårt att gissa: använd gärna en lösenfras av flera ord som inte hör ihop. Vanliga lösenord, tangentbordsrader, årtal och ditt namn godtas inte.
 step_up-code = Kod från din app (eller en reservkod)
 step_up-hint = Ändringen är känslig: bekräfta att det är du med en aktuell kod, eftersom du inte har angett någon de senaste minuterna.
+step_up-oidc_hint = Ändringen är känslig: bekräfta att det är du med ditt kort innan du sparar, eftersom du inte har gjort det de senaste minuterna. Det du har skrivit i formuläret behöver skrivas in igen efteråt.
 
 enrol-title = Aktivera tvåfaktorsinloggning
 enrol-intro = Din roll ger tillgång till uppgifter om brukare. Skanna QR-koden med en autentiseringsapp (t.ex. Microsoft Authenticator, Google Authenticator eller FreeOTP) och ange koden som visas.

@@ -460,6 +460,8 @@ pub struct ProfilePage {
     pub passkeys_available: bool,
     /// The user's passkeys.
     pub passkeys: Vec<PasskeyLine>,
+    /// A step-up at the identity provider (SITHS eID) beside or instead of the code.
+    pub oidc_step_up: crate::ui::account::oidc::StepUpOffer,
 }
 
 /// A passkey as the profile lists it.
@@ -484,7 +486,8 @@ pub(crate) async fn profile_page(state: &AppState, caller: &Caller, page: PageCt
     } else {
         StatusCode::OK
     };
-    let needs_code = user.totp_enabled
+    let oidc_step_up = crate::ui::account::oidc::step_up_offer(state, caller, t, "/profile").await;
+    let needs_code = (user.totp_enabled || !oidc_step_up.buttons.is_empty())
         && state
             .services
             .needs_fresh_second_factor(caller.session.as_ref());
@@ -510,6 +513,7 @@ pub(crate) async fn profile_page(state: &AppState, caller: &Caller, page: PageCt
             passkeys_available: state.services.passkeys_available(),
             passkeys,
             needs_code,
+            oidc_step_up,
             roles: role_labels(t, caller, &names),
             user,
             org_name,

@@ -32,6 +32,11 @@ pub fn register(r: Routes) -> Routes {
             Access::Public,
             oidc::callback,
         )
+        .post(
+            "/login/oidc/{provider}/step-up",
+            Access::Authenticated,
+            oidc::step_up,
+        )
         .get("/", Access::Authenticated, home::home)
         .get("/profile", Access::Authenticated, home::profile)
         .post(

@@ -1,6 +1,7 @@
 //! Login through an identity provider (SITHS eID over OpenID Connect): the button's start, the
-//! provider's return, and the provider's logout. The flow itself is `vaka-oidc`'s; the login
-//! under way and the account are the service's.
+//! provider's return, and the provider's logout; and the step-up there (a logged-in person
+//! confirms a sensitive action by authenticating at the provider again). The flow itself is
+//! `vaka-oidc`'s; the login under way and the account are the service's.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,13 +11,14 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use vaka_domain::auth::SessionStage;
 use vaka_oidc::{OidcError, Provider};
-use vaka_service::auth::{OidcOutcome, OidcVouched};
+use vaka_service::auth::{OidcOutcome, OidcPending, OidcStepUp, OidcVouched};
+use vaka_service::{Ctx, RequestMeta};
 
 use super::login::{client_ip, next_cookie, safe_next};
 use crate::extract::{Path, Query};
 use crate::i18n::Tr;
-use crate::identity::{Meta, make_session_cookie, stage_page};
-use crate::page::{PageCtx, message};
+use crate::identity::{Caller, Meta, make_session_cookie, session_cookie, stage_page};
+use crate::page::{PageCtx, Req, message};
 use crate::state::AppState;
 
 /// Keeps the provider and its id token after an identity provider's login, for the
@@ -99,12 +101,16 @@ fn after_logout_url(base: &str) -> String {
 
 /// A page of the provider's login with a way back to the login page.
 fn page(t: Tr, status: StatusCode, provider: &str, text: &str) -> Response {
+    page_back(t, status, provider, text, "/login")
+}
+
+fn page_back(t: Tr, status: StatusCode, provider: &str, text: &str, back: &str) -> Response {
     message(
         status,
         PageCtx::anonymous(t),
         &t.message("oidc-title", &[("provider", provider.into())]),
         text,
-        "/login",
+        back,
     )
 }
 
@@ -159,7 +165,7 @@ pub async fn start(
     let Some(base) = base_url(&state, &headers) else {
         return unknown_provider(t);
     };
-    let begun = match provider.begin(&callback_url(&base, provider)).await {
+    let begun = match provider.begin(&callback_url(&base, provider), false).await {
         Ok(b) => b,
         Err(e) => return provider_down(t, provider, &e),
     };
@@ -179,6 +185,153 @@ pub async fn start(
     }
     let jar = CookieJar::new().add(state_cookie(&state, begun.state.clone()));
     (jar, Redirect::to(&begun.url)).into_response()
+}
+
+/// A button that confirms a sensitive action at a provider: the form's own submit button,
+/// posting (with the form's `_csrf`) to the step-up instead of the action.
+#[derive(Debug, Clone)]
+pub struct StepUpButton {
+    pub action: String,
+    pub label: String,
+}
+
+/// How a page's step-up prompt looks for the caller.
+#[derive(Debug, Clone, Default)]
+pub struct StepUpOffer {
+    /// One per provider, when a step-up is needed and the caller's account has an HSA-id.
+    pub buttons: Vec<StepUpButton>,
+    /// The caller has no TOTP: the code field is left out (a provider's step-up is the way).
+    pub no_code: bool,
+}
+
+/// The step-up buttons of a page at `here` (its path, where the step-up comes back to).
+pub async fn step_up_offer(state: &AppState, caller: &Caller, t: Tr, here: &str) -> StepUpOffer {
+    if state.config.oidc.is_empty()
+        || !state
+            .services
+            .needs_fresh_second_factor(caller.session.as_ref())
+    {
+        return StepUpOffer::default();
+    }
+    let Ok((user, _)) = state.services.own_account(&caller.ctx()).await else {
+        return StepUpOffer::default();
+    };
+    if user.hsa_id.is_none() {
+        return StepUpOffer::default();
+    }
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    StepUpOffer {
+        buttons: state
+            .config
+            .oidc
+            .iter()
+            .map(|p| StepUpButton {
+                action: format!("/login/oidc/{}/step-up?next={next}", p.settings.id),
+                label: t
+                    .message(
+                        "oidc-step_up",
+                        &[("provider", p.settings.label.as_str().into())],
+                    )
+                    .into_owned(),
+            })
+            .collect(),
+        no_code: !user.totp_enabled,
+    }
+}
+
+/// The step-up's start (posted by a sensitive form's button): the person goes to the provider
+/// to authenticate again, the step-up kept by the service for this session.
+pub async fn step_up(
+    Req { state, t, caller }: Req,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let Some(provider) = state.config.oidc.get(&id) else {
+        return unknown_provider(t);
+    };
+    let Some(base) = base_url(&state, &headers) else {
+        return unknown_provider(t);
+    };
+    let next = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".to_owned());
+    let begun = match provider.begin(&callback_url(&base, provider), true).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(provider = %id, error = %e, "identity provider unreachable");
+            let label = provider.settings.label.as_str();
+            let text = t.message("oidc-step_up_down", &[("provider", label.into())]);
+            return page_back(t, StatusCode::SERVICE_UNAVAILABLE, label, &text, &next);
+        }
+    };
+    if let Err(e) = state
+        .services
+        .oidc_step_up_started(
+            &caller.ctx(),
+            &provider.settings.id,
+            &begun.state,
+            &begun.nonce,
+            &begun.pkce_verifier,
+            Some(&next),
+        )
+        .await
+    {
+        return crate::page::error_response(&next, e.into(), PageCtx::for_caller(&caller, t, ""));
+    }
+    let jar = CookieJar::new().add(state_cookie(&state, begun.state.clone()));
+    (jar, Redirect::to(&begun.url)).into_response()
+}
+
+/// The return of a step-up: in the session that started it, for that account.
+async fn step_up_returned(
+    state: &AppState,
+    t: Tr,
+    jar: &CookieJar,
+    meta: &RequestMeta,
+    pending: OidcPending,
+    vouched: &OidcVouched<'_>,
+    label: &str,
+) -> Response {
+    let back = pending.next.clone().unwrap_or_else(|| "/".to_owned());
+    let Some(session) = pending.step_up_session else {
+        return page_back(
+            t,
+            StatusCode::BAD_REQUEST,
+            label,
+            &t.t("oidc-state_unknown"),
+            &back,
+        );
+    };
+    let auth = match session_cookie(state, jar) {
+        Some(token) => state.services.authenticate_session(&token).await,
+        None => Ok(None),
+    };
+    let auth = match auth {
+        Ok(Some(a))
+            if a.session
+                .as_ref()
+                .is_some_and(|s| s.id == session && s.stage == SessionStage::Full) =>
+        {
+            a
+        }
+        Ok(_) => {
+            let text = t.t("oidc-step_up_session");
+            return page_back(t, StatusCode::FORBIDDEN, label, &text, "/login");
+        }
+        Err(e) => return crate::page::error_response(&back, e.into(), PageCtx::anonymous(t)),
+    };
+    let ctx = Ctx::new(&auth.principal, meta);
+    match state.services.oidc_step_up(&ctx, vouched, session).await {
+        Ok(OidcStepUp::Confirmed) => Redirect::to(&back).into_response(),
+        Ok(OidcStepUp::OtherPerson) => {
+            let text = t.message("oidc-step_up_other_person", &[("provider", label.into())]);
+            page_back(t, StatusCode::FORBIDDEN, label, &text, &back)
+        }
+        Ok(OidcStepUp::OneFactor) => {
+            let text = t.message("oidc-step_up_one_factor", &[("provider", label.into())]);
+            page_back(t, StatusCode::FORBIDDEN, label, &text, &back)
+        }
+        Err(e) => crate::page::error_response(&back, e.into(), PageCtx::anonymous(t)),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +410,8 @@ pub async fn callback(
             &pending.pkce_verifier,
             &pending.nonce,
             state.services.now(),
+            // A step-up: the person must have authenticated after it began.
+            pending.step_up_session.map(|_| pending.started_at),
         )
         .await;
     let finished = match finished {
@@ -283,6 +438,10 @@ pub async fn callback(
         acr: finished.login.acr.as_deref(),
         two_factors: finished.login.two_factors,
     };
+    if pending.step_up_session.is_some() {
+        let res = step_up_returned(&state, t, &jar, &meta, pending, &vouched, label).await;
+        return (jar, res).into_response();
+    }
     match state.services.oidc_login(&vouched, &meta).await {
         Ok(OidcOutcome::Session(new)) => {
             let stage = new.session.stage;

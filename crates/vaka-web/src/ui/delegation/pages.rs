@@ -553,6 +553,8 @@ pub struct DetailPage {
     pub needs_code: bool,
     /// The code asked for may be a passkey's answer: the caller has one (a button offers it).
     pub passkey_step_up: bool,
+    /// Or a step-up at the identity provider (signing with one's SITHS card).
+    pub oidc_step_up: crate::ui::account::oidc::StepUpOffer,
     pub may_revoke: bool,
     pub reasons: Vec<Choice>,
 }
@@ -684,6 +686,13 @@ async fn detail_page(
                 .services
                 .needs_fresh_second_factor(caller.session.as_ref()),
             passkey_step_up: crate::ui::account::passkeys::step_up_offered(state, caller).await,
+            oidc_step_up: crate::ui::account::oidc::step_up_offer(
+                state,
+                caller,
+                t,
+                &format!("/delegation/{id}"),
+            )
+            .await,
             may_revoke: v.may_revoke,
             reasons,
             page,

@@ -67,6 +67,8 @@ pub struct UserPage {
     pub needs_code: bool,
     /// The code asked for may be a passkey's answer: the caller has one (a button offers it).
     pub passkey_step_up: bool,
+    /// Or a step-up at the identity provider (SITHS eID).
+    pub oidc_step_up: crate::ui::account::oidc::StepUpOffer,
     /// The person's licence and leave (delegated health-care tasks).
     pub deleg: super::licence::StaffDelegation,
 }
@@ -170,6 +172,13 @@ pub(super) async fn user_page(
                 .services
                 .needs_fresh_second_factor(caller.session.as_ref()),
             passkey_step_up: crate::ui::account::passkeys::step_up_offered(state, caller).await,
+            oidc_step_up: crate::ui::account::oidc::step_up_offer(
+                state,
+                caller,
+                page.t,
+                &format!("/admin/users/{}", d.account.id),
+            )
+            .await,
             deleg,
             u: d.account,
             page,
