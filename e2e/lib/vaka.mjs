@@ -54,6 +54,8 @@ export async function startDemo({ testClock = false } = {}) {
   return {
     url,
     creds,
+    /** The demo's data directory (its SQLite database is `vaka.db` there). */
+    dataDir,
     user(name) {
       const u = creds.users.find((x) => x.username === name);
       if (!u) throw new Error(`no demo user ${name}`);

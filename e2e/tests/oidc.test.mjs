@@ -1,10 +1,13 @@
 // Login with SITHS eID through the demo's OpenID provider (tools/idp: oidc-provider, standing
 // in for Inera's IdP): a care worker with an HSA-id reaches her work without a one-time code
 // when the provider vouches for two factors (loa3), and gets the code page at loa2; an HSA-id
-// no account has gets a clear page; logout ends the provider's session too; a provider that is
-// down gives a clear page while the password login still works.
+// no account has gets a clear page; logout ends the provider's session too; a sensitive action
+// later is confirmed with the card again (a step-up at the provider); a provider that is down
+// gives a clear page while the password login still works.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { withDemo, submitPassword, submitCode, totp } from "../lib/vaka.mjs";
 
 let demo;
@@ -80,6 +83,49 @@ test("an HSA-id that no account has gets a clear page, and no account", async ()
   // Not logged in.
   const res = await page.goto(`${demo.url}/clients`);
   assert.match(res.url(), /\/login\?next=/);
+  await page.close();
+});
+
+/** Makes every session's last proof of a second factor 20 minutes old (past the few minutes a
+ * sensitive action accepts), in the demo's database, without moving any clock: the provider's
+ * tokens are of now. */
+function ageSecondFactors() {
+  const r = spawnSync("sqlite3", [join(demo.dataDir, "vaka.db"),
+    "UPDATE sessions SET second_factor_at = second_factor_at - 1200000000 WHERE second_factor_at IS NOT NULL"],
+    { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test("twenty minutes after a SITHS eID login, a sensitive action is confirmed with the card again", async () => {
+  const page = await browser.newPage();
+  await sithsLogin(page, hsaOf("carestaff"));
+  await page.getByRole("heading", { name: /Välkommen, Ali Undersköterska/ }).waitFor();
+  ageSecondFactors();
+  await page.goto(`${demo.url}/profile`);
+  // New recovery codes ask for a code, or the card: the SITHS eID button beside the field.
+  const renew = page.locator("form[action='/profile/recovery-codes']");
+  await renew.getByLabel("Kod från din app").waitFor();
+  await renew.getByRole("button", { name: "Bekräfta med SITHS eID" }).click();
+  // The provider asks for the card again, though it has a session (prompt=login).
+  await page.getByRole("heading", { name: /SITHS eID \(testleverantör\)/ }).waitFor();
+  await page.getByLabel("HSA-id").fill(hsaOf("carestaff"));
+  await page.getByRole("button", { name: "Legitimera" }).click();
+  // Back on the profile, confirmed: no code field, no button; the action goes through.
+  await page.waitForURL(`${demo.url}/profile`);
+  assert.equal(await renew.getByRole("button", { name: "Bekräfta med SITHS eID" }).count(), 0);
+  assert.equal(await renew.getByLabel("Kod från din app").count(), 0);
+  await renew.getByRole("button", { name: "Nya reservkoder" }).click();
+  await page.locator("#recovery-codes li").first().waitFor();
+
+  // Someone else's card at the step-up: refused, and still not confirmed.
+  ageSecondFactors();
+  await page.goto(`${demo.url}/profile`);
+  await renew.getByRole("button", { name: "Bekräfta med SITHS eID" }).click();
+  await page.getByLabel("HSA-id").fill(hsaOf("nurse"));
+  await page.getByRole("button", { name: "Legitimera" }).click();
+  await page.getByText("SITHS eID intygade en annan person än den som är inloggad").waitFor();
+  await page.goto(`${demo.url}/profile`);
+  await renew.getByRole("button", { name: "Bekräfta med SITHS eID" }).waitFor();
   await page.close();
 });
 
