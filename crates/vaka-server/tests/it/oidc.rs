@@ -997,6 +997,13 @@ mod against_the_test_provider {
             "{}",
             elsewhere.body
         );
+        let audited = entries(&app, "auth.oidc").await;
+        assert!(
+            audited.iter().any(
+                |(o, d)| o == "failure" && d["reason"] == "step-up returned in another session"
+            ),
+            "{audited:?}"
+        );
         let still = vaka_post(&router, "/profile/password", &session, &change).await;
         assert_eq!(
             still.status,

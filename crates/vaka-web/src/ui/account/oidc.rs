@@ -314,6 +314,15 @@ async fn step_up_returned(
             a
         }
         Ok(_) => {
+            // Logged out, or in again, since the step-up began: it renews no other session.
+            let reason = "step-up returned in another session";
+            if let Err(e) = state
+                .services
+                .oidc_login_failed(vouched.provider, reason, meta)
+                .await
+            {
+                return crate::page::error_response("/login", e.into(), PageCtx::anonymous(t));
+            }
             let text = t.t("oidc-step_up_session");
             return page_back(t, StatusCode::FORBIDDEN, label, &text, "/login");
         }
