@@ -413,9 +413,14 @@ mod against_the_test_provider {
 
     /// Vaka with the provider configured (on the test app's database and clock).
     fn vaka(app: &TestApp, issuer: &str, client_id: &str) -> axum::Router {
+        vaka_limited(app, issuer, client_id, 10_000)
+    }
+
+    /// … with `per_minute` logins (and starts at the provider) per address.
+    fn vaka_limited(app: &TestApp, issuer: &str, client_id: &str, per_minute: u32) -> axum::Router {
         let cfg = Config {
             public_url: Some(BASE.into()),
-            login_attempts_per_minute: 10_000,
+            login_attempts_per_minute: per_minute,
             oidc: vaka_server::config::OidcConfig {
                 providers: vec![OidcProviderConfig {
                     id: "siths".into(),
@@ -791,6 +796,32 @@ mod against_the_test_provider {
         );
     }
 
+    /// A SITHS eID login in `b` (which keeps its session at the provider): Vaka's session
+    /// cookie.
+    async fn siths_session(
+        router: &axum::Router,
+        b: &mut Browser,
+        issuer: &str,
+        hsa: &str,
+        acr: &str,
+    ) -> String {
+        let start = vaka_get(router, "/login/oidc/siths", None).await;
+        let bound = start
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_oidc_state="))
+            .expect("bound to the browser")
+            .clone();
+        let (page_url, _) = b.follow(start.location.unwrap(), issuer).await;
+        let back = b.card(&page_url, issuer, hsa, acr).await;
+        let done = vaka_get(router, back.strip_prefix(BASE).unwrap(), Some(&bound)).await;
+        done.cookies
+            .iter()
+            .find(|c| c.starts_with("vaka_session="))
+            .expect("logged in")
+            .clone()
+    }
+
     /// Makes the session's last proof of a second factor 20 minutes old (past the step-up
     /// window) without moving the clock, which must stay the provider's.
     async fn age_second_factor(
@@ -871,24 +902,7 @@ mod against_the_test_provider {
 
         // Logged in with the card (loa3), in a browser that keeps its provider session.
         let mut b = Browser::new();
-        let start = vaka_get(&router, "/login/oidc/siths", None).await;
-        let bound = start
-            .cookies
-            .iter()
-            .find(|c| c.starts_with("vaka_oidc_state="))
-            .unwrap()
-            .clone();
-        let (page_url, _) = b.follow(start.location.unwrap(), &idp.issuer).await;
-        let back = b
-            .card(&page_url, &idp.issuer, "SE2321000016-S200", LOA3)
-            .await;
-        let done = vaka_get(&router, back.strip_prefix(BASE).unwrap(), Some(&bound)).await;
-        let session = done
-            .cookies
-            .iter()
-            .find(|c| c.starts_with("vaka_session="))
-            .expect("logged in")
-            .clone();
+        let session = siths_session(&router, &mut b, &idp.issuer, "SE2321000016-S200", LOA3).await;
 
         let (_, csrf) = age_second_factor(&app, &session).await;
         // Twenty minutes later: the profile offers the step-up instead of a code field it
@@ -946,28 +960,9 @@ mod against_the_test_provider {
         assert_eq!(weak.status, StatusCode::FORBIDDEN, "{}", weak.body);
         assert!(weak.body.contains("bara en faktor"), "{}", weak.body);
         // The right card, but the return comes to another browser's session: refused.
-        let (mut b2, session2) = {
-            let mut b2 = Browser::new();
-            let start = vaka_get(&router, "/login/oidc/siths", None).await;
-            let bound = start
-                .cookies
-                .iter()
-                .find(|c| c.starts_with("vaka_oidc_state="))
-                .unwrap()
-                .clone();
-            let (page_url, _) = b2.follow(start.location.unwrap(), &idp.issuer).await;
-            let back = b2
-                .card(&page_url, &idp.issuer, "SE2321000016-S200", LOA3)
-                .await;
-            let done = vaka_get(&router, back.strip_prefix(BASE).unwrap(), Some(&bound)).await;
-            let s2 = done
-                .cookies
-                .iter()
-                .find(|c| c.starts_with("vaka_session="))
-                .unwrap()
-                .clone();
-            (b2, s2)
-        };
+        let mut b2 = Browser::new();
+        let session2 =
+            siths_session(&router, &mut b2, &idp.issuer, "SE2321000016-S200", LOA3).await;
         let start = vaka_post(
             &router,
             "/login/oidc/siths/step-up?next=%2Fprofile",
@@ -1048,9 +1043,47 @@ mod against_the_test_provider {
         assert_eq!(failed, ["another person's HSA-id", "one factor"]);
     }
 
+    async fn step_up_starts_are_counted_with_the_logins(app: TestApp) {
+        app.clock.set(SystemClock.now());
+        let w = World::build_without_totp(&app).await;
+        link(&app, &w, "a_staff", "SE2321000016-S300").await;
+        let idp = start_idp().await;
+        // Three per minute from one address: the login's start is the first.
+        let router = vaka_limited(&app, &idp.issuer, "vaka-it", 3);
+        let mut b = Browser::new();
+        let session = siths_session(&router, &mut b, &idp.issuer, "SE2321000016-S300", LOA3).await;
+        let (_, csrf) = age_second_factor(&app, &session).await;
+        let form = [("_csrf", csrf.as_str())];
+        let start = || {
+            vaka_post(
+                &router,
+                "/login/oidc/siths/step-up?next=%2Fprofile",
+                &session,
+                &form,
+            )
+        };
+        assert_eq!(start().await.status, StatusCode::SEE_OTHER);
+        assert_eq!(start().await.status, StatusCode::SEE_OTHER);
+        let limited = start().await;
+        assert_eq!(
+            limited.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            limited.body
+        );
+        assert!(
+            !limited
+                .cookies
+                .iter()
+                .any(|c| c.starts_with("vaka_oidc_state=")),
+            "a step-up began"
+        );
+    }
+
     db_tests!(
         a_real_provider_logs_in_once_per_state,
         a_token_for_another_client_is_refused,
         a_step_up_at_the_provider_renews_the_second_factor,
+        step_up_starts_are_counted_with_the_logins,
     );
 }

@@ -254,6 +254,16 @@ pub async fn step_up(
         return unknown_provider(t);
     };
     let next = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".to_owned());
+    // Counted with the logins per address, as the login's start is: each keeps a row.
+    if state
+        .login_limiter
+        .check_key(&client_ip(&caller.meta))
+        .is_err()
+    {
+        let label = provider.settings.label.as_str();
+        let text = t.t("login-rate_limited");
+        return page_back(t, StatusCode::TOO_MANY_REQUESTS, label, &text, &next);
+    }
     let begun = match provider.begin(&callback_url(&base, provider), true).await {
         Ok(b) => b,
         Err(e) => {
