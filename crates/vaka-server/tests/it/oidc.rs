@@ -371,13 +371,47 @@ mod against_the_test_provider {
         issuer: String,
     }
 
+    /// Starts the provider. A Node process has been seen to hang at its start, before any
+    /// JavaScript ran, when several tests start one at once (once in a CI run: the process
+    /// waiting on a futex with no CPU time used, never listening). So a start that has not
+    /// said where it listens within 30 s is killed and made again, up to three times.
     async fn start_idp() -> Idp {
+        for attempt in 1..=3 {
+            let mut child = spawn_idp();
+            let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+            let listening = async {
+                loop {
+                    let line = lines.next_line().await.unwrap()?;
+                    if let Some(i) = line.strip_prefix("idp listening on ") {
+                        return Some(i.trim().to_owned());
+                    }
+                }
+            };
+            match tokio::time::timeout(std::time::Duration::from_secs(30), listening).await {
+                Ok(Some(issuer)) => {
+                    // Whatever it writes later is read, so that it never meets a closed pipe.
+                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                    return Idp { child, issuer };
+                }
+                Ok(None) => panic!("the test provider exited before it listened"),
+                Err(_) => {
+                    eprintln!(
+                        "the test provider did not start within 30 s (attempt {attempt}); starting it again"
+                    );
+                    let _ = child.kill().await;
+                }
+            }
+        }
+        panic!("the test provider did not start in three attempts")
+    }
+
+    fn spawn_idp() -> tokio::process::Child {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/idp");
         assert!(
             dir.join("node_modules/oidc-provider").is_dir(),
             "the test provider's packages are missing: run `npm ci` in tools/idp (scripts/test does)"
         );
-        let mut child = tokio::process::Command::new("node")
+        tokio::process::Command::new("node")
             .arg(dir.join("idp.mjs"))
             .args(["--client-id", "vaka-it", "--client-secret", "it-secret"])
             .args([
@@ -394,21 +428,7 @@ mod against_the_test_provider {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("node");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let issuer = loop {
-            let line = lines
-                .next_line()
-                .await
-                .unwrap()
-                .expect("the provider started");
-            if let Some(i) = line.strip_prefix("idp listening on ") {
-                break i.trim().to_owned();
-            }
-        };
-        // Whatever it writes later is read, so that it never meets a closed pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Idp { child, issuer }
+            .expect("node")
     }
 
     /// Vaka with the provider configured (on the test app's database and clock).
