@@ -106,6 +106,9 @@ async fn run_quietly(cmd: &mut Command, wait: Duration) -> Result<(), String> {
     }
 }
 
+/// Why a start gave up: it did not say where it listens in time (tried again).
+const NOT_STARTED: &str = "the provider did not start";
+
 async fn spawn(
     dir: &Path,
     url: &str,
@@ -158,8 +161,9 @@ async fn spawn(
     let stdout = child.stdout.take().ok_or("no output from the provider")?;
     let mut lines = BufReader::new(stdout).lines();
     // Node loading oidc-provider and making its RSA key took over 20 s on a loaded CI machine
-    // (the browser tests run demos side by side): wait generously, the demo waits on it once.
-    let issuer = tokio::time::timeout(Duration::from_secs(90), async {
+    // (the browser tests run demos side by side): wait generously. A Node process has also been
+    // seen to hang at its start for good (no CPU used): the caller then starts it again.
+    let issuer = tokio::time::timeout(Duration::from_secs(45), async {
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some(issuer) = line.strip_prefix("idp listening on ") {
                 return Some(issuer.trim().to_owned());
@@ -170,7 +174,7 @@ async fn spawn(
     .await
     .ok()
     .flatten()
-    .ok_or("the provider did not start")?;
+    .ok_or(NOT_STARTED)?;
     // Its further output is not needed, but it must not block on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok((child, issuer))
@@ -204,7 +208,16 @@ pub async fn start(url: &str, data_dir: &Path, users: &[DemoUser]) -> DemoIdp {
         Err(e) => Err(format!("cannot write {} ({e})", accounts_file.display())),
         Ok(()) => match idp_dir() {
             None => Err("tools/idp is not found (set VAKA_DEMO_IDP_DIR)".to_owned()),
-            Some(dir) => spawn(&dir, url, &secret, &accounts_file).await,
+            Some(dir) => {
+                let mut tried = spawn(&dir, url, &secret, &accounts_file).await;
+                for _ in 1..3 {
+                    if !matches!(&tried, Err(why) if why == NOT_STARTED) {
+                        break;
+                    }
+                    tried = spawn(&dir, url, &secret, &accounts_file).await;
+                }
+                tried
+            }
         },
     };
     let (child, issuer, why) = match started {
