@@ -481,30 +481,7 @@ mod against_the_test_provider {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        let res = router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|l| l.to_str().unwrap().to_owned());
-        let cookies = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
-            .collect();
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        Answer {
-            status,
-            location,
-            cookies,
-            body,
-        }
+        send(router, req.body(Body::empty()).unwrap()).await
     }
 
     async fn vaka_post(
@@ -519,6 +496,11 @@ mod against_the_test_provider {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
             .unwrap();
+        send(router, req).await
+    }
+
+    /// Vaka's answer to one request: status, `Location`, the cookies set, the body.
+    async fn send(router: &axum::Router, req: Request<Body>) -> Answer {
         let res = router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let location = res
