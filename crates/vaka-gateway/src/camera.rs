@@ -211,6 +211,17 @@ impl CameraHub {
         })
     }
 
+    /// The cameras connected here that have said hello (for the other nodes' knowledge of
+    /// who is online).
+    pub fn online(&self) -> Vec<DeviceId> {
+        self.lock()
+            .cameras
+            .iter()
+            .filter(|(_, l)| l.status.model.is_some())
+            .map(|(d, _)| *d)
+            .collect()
+    }
+
     /// How many cameras are connected.
     pub fn connected(&self) -> usize {
         self.lock().cameras.len()

@@ -127,6 +127,15 @@ pub struct Config {
     /// The address people open Vaka at (`https://vaka.kommun.se`), for the link in e-mails;
     /// none by default (the e-mail then only says to log in).
     pub public_url: Option<String>,
+    /// NATS between the nodes of a cluster (`nats://10.0.0.5:4222`, several comma-separated
+    /// for a NATS cluster): live views on every node, cameras on any node. Needs PostgreSQL.
+    /// None by default: one node.
+    pub nats_url: Option<String>,
+    /// The subjects' prefix on NATS, so that several installations can share one NATS
+    /// (`vaka` by default).
+    pub nats_prefix: String,
+    /// This node's name in the readiness probe, metrics and logs; the host name by default.
+    pub node_name: Option<String>,
     /// Not a setting: whether the daily purge runs at start too, as it does. `vaka demo`
     /// clears it, so that the year it seeds is there for the system manager to preview and
     /// purge (the first daily purge then comes a day after the start).
@@ -507,6 +516,9 @@ const SETTINGS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "public_url",
+    "nats_url",
+    "nats_prefix",
+    "node_name",
     "oidc",
 ];
 
@@ -547,6 +559,9 @@ impl Default for Config {
             smtp_url: None,
             mail_from: None,
             public_url: None,
+            nats_url: None,
+            nats_prefix: "vaka".into(),
+            node_name: None,
             purge_at_start: true,
             oidc: OidcConfig::default(),
         }
@@ -631,6 +646,31 @@ impl Config {
 
         fig.extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {}", describe(e)))
+    }
+
+    /// This node's name: `node_name`, else the host name, else `vaka`.
+    pub fn node(&self) -> String {
+        self.node_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| {
+                std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .ok()
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+            })
+            .unwrap_or_else(|| "vaka".into())
+    }
+
+    /// A cluster (`nats_url`) needs the shared database: nodes keep every state in PostgreSQL.
+    pub fn check_cluster(&self) -> anyhow::Result<()> {
+        if self.nats_url.is_some() {
+            anyhow::ensure!(
+                self.database().starts_with("postgres"),
+                "nats_url needs a PostgreSQL database_url: the nodes of a cluster share their state there, not in an embedded SQLite file"
+            );
+        }
+        Ok(())
     }
 
     /// The database URL in effect.

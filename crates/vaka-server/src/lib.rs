@@ -4,6 +4,7 @@
 pub mod alarm_intake;
 pub mod audit_checkpoints;
 pub mod backup;
+pub mod cluster;
 pub mod config;
 pub mod demo;
 pub mod demo_delegation;

@@ -61,6 +61,14 @@ enum Command {
         /// (default: none).
         #[arg(long)]
         scaip_listen: Option<SocketAddr>,
+        /// NATS between the nodes of a cluster, e.g. nats://127.0.0.1:4222 [env: VAKA_NATS_URL]
+        /// (default: none, one node). Needs a PostgreSQL database.
+        #[arg(long)]
+        nats: Option<String>,
+        /// This node's name in the readiness probe and metrics [env: VAKA_NODE_NAME]
+        /// (default: the host name).
+        #[arg(long)]
+        node_name: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -312,8 +320,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             sia_listen,
             scaip_listen,
+            nats,
+            node_name,
         } => {
             let mut cfg = load(cfg_file, &common)?;
+            if nats.is_some() {
+                cfg.nats_url = nats;
+            }
+            if node_name.is_some() {
+                cfg.node_name = node_name;
+            }
+            cfg.check_cluster()?;
             if let Some(l) = listen {
                 cfg.listen = l;
             }

@@ -66,7 +66,7 @@ pub fn state(
     clock: Arc<dyn Clock>,
     demo: Vec<DemoLogin>,
 ) -> anyhow::Result<AppState> {
-    let services = Services::new(store, clock, service_config(cfg));
+    let services = Services::new(store, clock, service_config(cfg)).on_node(cfg.node());
     Ok(AppState::new(
         services,
         web_config(cfg)?,
@@ -106,11 +106,25 @@ pub async fn run(
             "lock signing key",
         )?);
     let checkpointing = checkpoints.clone().spawn(state.services.clone());
+    // A cluster: changes and camera presence shared over NATS; jobs on the lease holder only.
+    let bus = match &cfg.nats_url {
+        Some(url) => {
+            Some(crate::cluster::Bus::connect(url, &cfg.nats_prefix, &state.services).await?)
+        }
+        None => None,
+    };
+    let mut bus_tasks = Vec::new();
+    if let Some(b) = &bus {
+        bus_tasks.push(b.share_changes(&state.services).await?);
+        bus_tasks.push(b.share_presence(state.cameras.clone()).await?);
+    }
+    let (stop_lease, lease_stopped) = tokio::sync::watch::channel(false);
+    let lease = crate::cluster::keep_job_lease(&state.services, lease_stopped).await?;
     let app = vaka_web::build(state.clone());
     if let Some(addr) = cfg.metrics_listen {
         spawn_metrics(addr, state.clone()).await;
     }
-    let jobs = spawn_supervision_jobs(state.clone(), cfg.purge_at_start);
+    let jobs = spawn_supervision_jobs(state.clone(), cfg.purge_at_start, bus.clone());
     let mailer = crate::mailer::Mailer::from_config(cfg)?;
     if mailer.is_none() {
         tracing::info!("no smtp_url: missed signings are shown in Vaka, not e-mailed");
@@ -135,11 +149,21 @@ pub async fn run(
     let _ = jobs.await;
     missed.abort();
     let _ = missed.await;
+    // Give the lease up at once, so that another node takes the jobs at its next check.
+    let _ = stop_lease.send(true);
+    let _ = lease.await;
     if let Some(a) = alarms {
         a.stop(&state.services).await;
     }
     checkpointing.abort();
     let _ = checkpointing.await;
+    for t in bus_tasks {
+        t.abort();
+        let _ = t.await;
+    }
+    if let Some(b) = &bus {
+        b.flush().await;
+    }
     if let Err(e) = checkpoints.write_last(&state.services).await {
         tracing::error!(error = %format!("{e:#}"), "writing the last audit checkpoint failed");
     }
@@ -210,20 +234,40 @@ pub fn system_clock() -> Arc<dyn Clock> {
 pub fn spawn_supervision_jobs(
     state: AppState,
     purge_at_start: bool,
+    bus: Option<crate::cluster::Bus>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let services = state.services.clone();
         let hub = state.cameras.clone();
-        // After a start (or restart) cameras need a heartbeat or two to reconnect; until then
-        // none is judged unreachable, or a restart would send staff to every home.
-        let started = std::time::Instant::now();
+        // After a start (or restart), and after taking the jobs over from another node,
+        // cameras need a heartbeat or two to reconnect (and be reported); until then none is
+        // judged unreachable, or a restart would send staff to every home.
         let grace = std::time::Duration::from_secs(2 * u64::from(hub.settings.heartbeat_seconds));
-        let online = move |d| started.elapsed() < grace || hub.is_online(d);
+        let mut started = std::time::Instant::now();
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut round: u32 = 0;
+        let mut holding = services.node().holds_lease();
         loop {
             tick.tick().await;
+            // Only the lease holder runs these jobs; the one that takes them over starts
+            // from the beginning (plans the nights at once).
+            if !services.node().holds_lease() {
+                holding = false;
+                continue;
+            }
+            if !holding {
+                holding = true;
+                round = 0;
+                started = std::time::Instant::now();
+                tracing::info!("this node runs the night's jobs now");
+            }
+            let (hub, bus) = (hub.clone(), bus.clone());
+            let online = move |d| {
+                started.elapsed() < grace
+                    || hub.is_online(d)
+                    || bus.as_ref().is_some_and(|b| b.online_elsewhere(d))
+            };
             if round.is_multiple_of(20) {
                 let tonight = vaka_domain::rounds::night_of(
                     services.now(),
@@ -298,6 +342,9 @@ pub fn spawn_missed_signing_job(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            if !services.node().holds_lease() {
+                continue;
+            }
             match services.scan_missed_signings().await {
                 Ok(report) => {
                     if let Some(m) = &mailer
@@ -606,16 +653,23 @@ pub async fn start_alarm_receivers(
                         tracing::warn!(error = %e, "reloading the SCAIP units failed");
                     }
                 }
+                // In a cluster every node writes when it last heard its devices every round,
+                // for the lease holder's heartbeat supervision; alone, once a minute.
+                let clustered = svc.node().bus() != vaka_service::cluster::BusState::None;
+                if (clustered || round.is_multiple_of(6))
+                    && let Err(e) = svc.flush_seen(&s).await
+                {
+                    tracing::warn!(error = %e, "writing devices' last-seen times failed");
+                }
+                // Escalation and supervision run on the lease holder only.
+                if !svc.node().holds_lease() {
+                    continue;
+                }
                 if let Err(e) = svc.escalate_alarms().await {
                     tracing::warn!(error = %e, "alarm escalation failed");
                 }
                 if let Err(e) = svc.check_heartbeats(&s, started).await {
                     tracing::warn!(error = %e, "heartbeat supervision failed");
-                }
-                if round.is_multiple_of(6)
-                    && let Err(e) = svc.flush_seen(&s).await
-                {
-                    tracing::warn!(error = %e, "writing devices' last-seen times failed");
                 }
                 if round.is_multiple_of(6)
                     && let Err(e) = svc.record_missed_checks().await

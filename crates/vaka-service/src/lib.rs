@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 
 pub mod client_log;
+pub mod cluster;
 pub mod context;
 pub mod delegation;
 pub mod directory;
@@ -130,6 +131,8 @@ pub struct Services {
     purge_lock: Arc<tokio::sync::Mutex<()>>,
     /// The current downtime notices and outage reports, for the pages' banners.
     banners: Arc<operations::banners::BannerCache>,
+    /// This node, and where its changes go for the other nodes.
+    cluster: Arc<cluster::ClusterHooks>,
 }
 
 impl Services {
@@ -146,32 +149,41 @@ impl Services {
             anchor_key: retention::AnchorKey::default(),
             purge_lock: Arc::new(tokio::sync::Mutex::new(())),
             banners: Arc::default(),
+            cluster: Arc::default(),
         }
     }
 
-    /// A receiver that wakes when a supervision task or dispatch changed (in this process).
+    /// The same, as the node called `name` (its name in the readiness probe and metrics).
+    #[must_use]
+    pub fn on_node(mut self, name: impl Into<String>) -> Self {
+        self.cluster = Arc::new(cluster::ClusterHooks {
+            node: Arc::new(cluster::Node::new(name)),
+            fanout: std::sync::OnceLock::new(),
+        });
+        self
+    }
+
+    /// A receiver that wakes when a supervision task or dispatch changed (on any node).
     pub fn supervision_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.changes.subscribe()
     }
 
-    /// A receiver that wakes when an alarm changed (in this process).
+    /// A receiver that wakes when an alarm changed (on any node).
     pub fn alarm_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.alarm_changes.subscribe()
     }
 
-    /// A receiver that wakes when occasions were signed or a missed one called (in this
-    /// process).
+    /// A receiver that wakes when occasions were signed or a missed one called (on any node).
     pub fn delegation_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.delegation_changes.subscribe()
     }
 
     pub(crate) fn delegation_changed(&self) {
-        self.delegation_changes
-            .send_modify(|n| *n = n.wrapping_add(1));
+        self.changed_here(cluster::Change::Delegations);
     }
 
     pub(crate) fn alarms_changed(&self) {
-        self.alarm_changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.changed_here(cluster::Change::Alarms);
     }
 
     /// A receiver of the lock grants revoked (in this process), for the lock gateway.
@@ -188,7 +200,7 @@ impl Services {
     }
 
     pub(crate) fn supervision_changed(&self) {
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.changed_here(cluster::Change::Supervision);
     }
 
     pub fn now(&self) -> Timestamp {

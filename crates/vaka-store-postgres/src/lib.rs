@@ -20,6 +20,7 @@ type Db = sqlx::Postgres;
 type ReadConn = sqlx::pool::PoolConnection<Db>;
 
 mod bulk;
+mod lease;
 
 // The included SQL modules are written against their parent's scope (`use super::*`), the same
 // in both backends; naming the imports here would tie each backend to every file's needs.
@@ -139,6 +140,8 @@ impl Default for PgOptions {
 pub struct PgStore {
     pool: PgPool,
     secrets: Arc<Keyring>,
+    /// How the pool connects (the schema pinned), for the job lease's connection of its own.
+    connect: PgConnectOptions,
 }
 
 fn valid_schema_name(s: &str) -> bool {
@@ -172,12 +175,13 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .acquire_timeout(opts.acquire_timeout)
-            .connect_with(conn)
+            .connect_with(conn.clone())
             .await
             .map_err(map_sqlx_error)?;
         Ok(Self {
             pool,
             secrets: opts.secrets.clone(),
+            connect: conn,
         })
     }
 
@@ -253,6 +257,10 @@ impl Store for PgStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    async fn job_lease(&self) -> StoreResult<Box<dyn vaka_store::JobLease>> {
+        Ok(Box::new(lease::AdvisoryLease::new(self.connect.clone())))
     }
 
     fn prepare_intake(

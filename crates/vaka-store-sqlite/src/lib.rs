@@ -364,6 +364,10 @@ impl Store for SqliteStore {
         self.writer.close().await;
     }
 
+    async fn job_lease(&self) -> StoreResult<Box<dyn vaka_store::JobLease>> {
+        Ok(Box::new(vaka_store::SoleLease))
+    }
+
     fn prepare_intake(
         &self,
         messages: Vec<vaka_domain::alarm::AlarmMessage>,

@@ -163,6 +163,9 @@ pub trait Store: Send + Sync + 'static {
     /// Closes all connections.
     async fn close(&self);
 
+    /// The lease of the jobs that must run on one node at a time (see [`JobLease`]).
+    async fn job_lease(&self) -> StoreResult<Box<dyn JobLease>>;
+
     /// Encodes what one group commit of the alarm receiver stores — the messages, the alarms
     /// they raise, the open alarms `restores` marks restored (device, category, when) — for
     /// [`AlarmTx::insert_intake`]. Pure work without the database: the receiver encodes the
@@ -174,6 +177,35 @@ pub trait Store: Send + Sync + 'static {
         alarms: Vec<vaka_domain::alarm::AlarmRecord>,
         restores: Vec<(DeviceId, String, jiff::Timestamp)>,
     ) -> PreparedIntake;
+}
+
+/// Who runs the jobs that must run on exactly one node at a time: the scheduler, the alarm
+/// monitor, the purge, night planning. [`JobLease::hold`] is called every few seconds by the
+/// node; it takes the lease when nobody holds it and confirms it while held.
+///
+/// On PostgreSQL the lease is a session-level advisory lock on a connection of its own: the
+/// database releases it the moment that connection ends, so a node that dies (or loses the
+/// database) loses the lease with it, and the lease is never held by a node that cannot
+/// write what its jobs decide. On SQLite (one process) this node always holds it.
+#[async_trait]
+pub trait JobLease: Send {
+    /// Whether this node holds the lease now, taking it if it is free. A holder whose
+    /// connection fails (or does not answer within `timeout`) has lost it and says so.
+    async fn hold(&mut self, timeout: std::time::Duration) -> bool;
+    /// Gives the lease up (at shutdown), so that another node takes it at its next try.
+    async fn release(&mut self);
+}
+
+/// The lease of a store with one node: always held.
+#[derive(Debug, Default)]
+pub struct SoleLease;
+
+#[async_trait]
+impl JobLease for SoleLease {
+    async fn hold(&mut self, _timeout: std::time::Duration) -> bool {
+        true
+    }
+    async fn release(&mut self) {}
 }
 
 /// A group commit's rows encoded for one backend's statements (see

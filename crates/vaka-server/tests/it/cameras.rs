@@ -16,7 +16,7 @@ use crate::world::World;
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(addr: std::net::SocketAddr, credential: &str) -> Result<Ws, WsError> {
+pub(crate) async fn connect(addr: std::net::SocketAddr, credential: &str) -> Result<Ws, WsError> {
     let mut req = format!("ws://{addr}/camera/v1/connect")
         .into_client_request()
         .unwrap();
@@ -37,7 +37,7 @@ fn refused_with_401(r: Result<Ws, WsError>) {
     }
 }
 
-async fn next_text(ws: &mut Ws) -> serde_json::Value {
+pub(crate) async fn next_text(ws: &mut Ws) -> serde_json::Value {
     loop {
         match ws.next().await.expect("open").expect("message") {
             Message::Text(t) => return serde_json::from_str(&t).unwrap(),
@@ -47,7 +47,12 @@ async fn next_text(ws: &mut Ws) -> serde_json::Value {
     }
 }
 
-async fn register(app: &TestApp, w: &World, kind: &str, serial: &str) -> (DeviceId, String) {
+pub(crate) async fn register(
+    app: &TestApp,
+    w: &World,
+    kind: &str,
+    serial: &str,
+) -> (DeviceId, String) {
     let res = app
         .json(
             Method::POST,

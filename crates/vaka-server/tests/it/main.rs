@@ -17,6 +17,7 @@ mod backup;
 mod bad_input;
 mod cameras;
 mod client_log;
+mod cluster;
 mod console;
 mod coverage;
 mod delegation;

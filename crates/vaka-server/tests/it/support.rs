@@ -55,7 +55,12 @@ pub fn t0() -> Timestamp {
 enum Cleanup {
     // Held so that the directory lives as long as the app.
     Dir(#[allow(dead_code)] Arc<tempfile::TempDir>),
-    Schema { url: String, schema: String },
+    Schema {
+        url: String,
+        schema: String,
+    },
+    /// Another node's: the first node cleans up.
+    None,
 }
 
 #[derive(Clone)]
@@ -307,6 +312,33 @@ impl TestApp {
         app.keys = keys;
         app.secret_key = self.secret_key.clone();
         app
+    }
+
+    /// A second node over the same PostgreSQL schema, at the same moment of the clock: its own
+    /// services, camera hub and connections, as another machine of a cluster would have.
+    /// None on SQLite (one process owns the file).
+    pub async fn another_node(&self) -> Option<Self> {
+        let (url, schema) = self.pg.as_ref()?;
+        let store: Arc<dyn Store> = Arc::new(
+            PgStore::connect(
+                url,
+                &PgOptions {
+                    max_connections: 8,
+                    schema: Some(schema.clone()),
+                    secrets: self.keys.clone(),
+                    ..PgOptions::default()
+                },
+            )
+            .await
+            .unwrap(),
+        );
+        // The first node owns the schema's clean-up.
+        let mut node = Self::assemble(store, self.backend, Arc::new(Cleanup::None));
+        node.clock.set(vaka_domain::clock::Clock::now(&self.clock));
+        node.pg.clone_from(&self.pg);
+        node.keys = self.keys.clone();
+        node.secret_key = self.secret_key.clone();
+        Some(node)
     }
 
     /// Serves the application on a real socket (for WebSockets); returns its address.

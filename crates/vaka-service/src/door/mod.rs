@@ -615,6 +615,11 @@ impl Door {
         self.store.ping().await
     }
 
+    /// The lease of the jobs that run on one node at a time.
+    pub(crate) async fn job_lease(&self) -> StoreResult<Box<dyn vaka_store::JobLease>> {
+        self.store.job_lease().await
+    }
+
     /// The store, for a task that pages through the audit log on another thread.
     pub(crate) fn audit_pages(&self) -> AuditPages {
         AuditPages(self.store.clone())

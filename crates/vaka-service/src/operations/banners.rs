@@ -93,7 +93,7 @@ impl BannerCache {
 impl Services {
     /// Forgets the kept banners (after a notice or a report changed).
     pub(crate) fn banners_changed(&self) {
-        self.banners.clear();
+        self.changed_here(crate::cluster::Change::Banners);
     }
 
     /// The banners for `p` now: planned downtime that concerns their organisation (every one

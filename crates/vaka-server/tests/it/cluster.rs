@@ -1,0 +1,194 @@
+//! Several nodes over one PostgreSQL: one job lease among them, taken over when its holder
+//! ends; a change on one node wakes the live views of another over NATS; a camera connected
+//! to one node counts as online on the others.
+//!
+//! PostgreSQL only (a cluster shares PostgreSQL); the NATS tests need `VAKA_TEST_NATS_URL`
+//! (`scripts/test` starts `nats-server` and sets it).
+
+use std::time::Duration;
+
+use futures::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+use vaka_server::cluster::Bus;
+
+use crate::support::TestApp;
+use crate::world::World;
+
+/// Two nodes over one schema; None (the test says why) without PostgreSQL.
+async fn two_nodes() -> Option<(TestApp, TestApp)> {
+    let Some(a) = TestApp::postgres().await else {
+        eprintln!("VAKA_TEST_POSTGRES_URL is not set: the cluster tests are skipped");
+        return None;
+    };
+    let b = a.another_node().await?;
+    Some((a, b))
+}
+
+fn nats_url() -> Option<String> {
+    let url = std::env::var("VAKA_TEST_NATS_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        eprintln!("VAKA_TEST_NATS_URL is not set: the cluster's NATS tests are skipped");
+    }
+    url
+}
+
+/// A prefix of NATS subjects of this test alone (the tests share one NATS server).
+fn prefix() -> String {
+    format!("t{}", uuid::Uuid::new_v4().simple())
+}
+
+async fn finish(a: TestApp, b: TestApp) {
+    b.store.close().await;
+    a.finish().await;
+}
+
+const CHECK: Duration = Duration::from_secs(5);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_node_holds_the_job_lease_and_another_takes_it_when_the_holder_ends() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut la = a.services.job_lease().await.unwrap();
+    let mut lb = b.services.job_lease().await.unwrap();
+    assert!(la.hold(CHECK).await, "the first node takes the free lease");
+    assert!(!lb.hold(CHECK).await, "the second waits");
+    assert!(la.hold(CHECK).await, "the holder keeps it");
+    assert!(a.services.node().holds_lease());
+    assert!(!b.services.node().holds_lease());
+
+    // A holder that stops gives it up; the other takes it at its next check.
+    la.release().await;
+    assert!(!a.services.node().holds_lease());
+    assert!(lb.hold(CHECK).await);
+    assert!(!la.hold(CHECK).await, "the lease is taken now");
+
+    // A holder that dies (its connection ended from the database's side, as when its process
+    // is killed or its machine is found dead): it learns that it lost the lease at its next
+    // check, and the other node takes it.
+    let (url, schema) = a.pg.clone().unwrap();
+    let mut admin = <sqlx::postgres::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted
+           AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaka jobs ' || $1, 0)",
+    )
+    .bind(&schema)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        ended,
+        vec![true],
+        "exactly one connection held this schema's lease"
+    );
+    assert!(
+        !lb.hold(CHECK).await,
+        "the holder's check finds its connection gone"
+    );
+    assert!(!b.services.node().holds_lease());
+    assert!(la.hold(CHECK).await, "the other node takes the lease over");
+    assert!(!lb.hold(CHECK).await, "and keeps it");
+    la.release().await;
+    lb.release().await;
+    sqlx::Connection::close(admin).await.unwrap();
+    finish(a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_stored_on_one_node_wakes_the_live_views_on_another_within_a_second() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let prefix = prefix();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let _ta = bus_a.share_changes(&a.services).await.unwrap();
+    let _tb = bus_b.share_changes(&b.services).await.unwrap();
+    // Both subscriptions are in place at the server before anything is sent.
+    bus_a.flush().await;
+    bus_b.flush().await;
+    assert_eq!(
+        a.services.node().bus(),
+        vaka_service::cluster::BusState::Connected
+    );
+
+    let mut alarms_b = b.services.alarm_changes();
+    let mut supervision_b = b.services.supervision_changes();
+    alarms_b.mark_unchanged();
+    supervision_b.mark_unchanged();
+    let at = vaka_store::values::to_db_precision(vaka_domain::clock::Clock::now(&a.clock));
+    let alarm = vaka_domain::alarm::AlarmRecord::new(
+        vaka_domain::alarm::AlarmKind::Personal,
+        vaka_domain::client::AreaType::Town,
+        "personal",
+        "MA",
+        at,
+    );
+    a.services
+        .store_alarm_intake(Vec::new(), vec![alarm], Vec::new())
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(1), alarms_b.changed())
+        .await
+        .expect("node B's alarm views woke within a second")
+        .unwrap();
+    assert!(
+        !supervision_b.has_changed().unwrap(),
+        "only the kind that changed wakes"
+    );
+    // B reads the alarm from the database it shares with A.
+    let mut r = b.store.begin_read().await.unwrap();
+    assert_eq!(r.list_open_alarms().await.unwrap().len(), 1);
+    drop(r);
+    finish(a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_camera_connected_to_one_node_is_online_on_the_other() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let addr = a.listen().await;
+    let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-1").await;
+    let prefix = prefix();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let _ta = bus_a.share_presence(a.cameras.clone()).await.unwrap();
+    let _tb = bus_b.share_presence(b.cameras.clone()).await.unwrap();
+    assert!(!bus_b.online_elsewhere(camera));
+    let mut heard_b = bus_b.presence_heard();
+
+    let mut ws = crate::cameras::connect(addr, &credential).await.unwrap();
+    ws.send(Message::text(
+        r#"{"type":"hello","protocol":1,"model":"Doro Visit","firmware":"2.1"}"#,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(crate::cameras::next_text(&mut ws).await["type"], "welcome");
+    assert!(
+        !b.cameras.is_online(camera),
+        "the camera is not connected to B"
+    );
+    // A reports its cameras every 3 s: B knows within two reports.
+    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, async {
+        while !bus_b.online_elsewhere(camera) {
+            heard_b.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("B learnt of the camera on A within two reports");
+    assert!(
+        !bus_a.online_elsewhere(camera),
+        "A does not count its own report"
+    );
+    drop(ws);
+    finish(a, b).await;
+}
