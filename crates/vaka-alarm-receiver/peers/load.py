@@ -4,7 +4,8 @@
     load.py --host H --port P --accounts A1,A2,... [--key-hex HEX | --key-ascii TEXT]
             --connections C --duration SECONDS --journal FILE
             [--encoder my_dc09_spt|siadc09|mixed] [--receiver HEX|none] [--line HEX|none]
-            [--seq-start K] [--backoff-ms 100] [--no-verify]
+            [--seq-start K] [--backoff-ms 100] [--pause-ms 0] [--no-verify]
+            [--receivers H1:P1,H2:P2,...]
 
 C kept-open TCP connections (one thread each) send events stop-and-wait, as fast as answers come.
 Frames are encoded by my_dc09_spt / siadc09 right before each send (fresh timestamp).
@@ -18,6 +19,13 @@ Like a real dialler: when the connection breaks, or no answer comes within 2 s, 
 when encrypted, fresh pad) until it is ACKed or the duration ends. A NAK is answered by resending
 the same event (after the backoff) on the same connection; a DUH ends that event without a journal
 line.
+
+Primary and backup receivers (--receivers, instead of --host/--port): connection i starts at
+receiver i % n and, when its connection breaks, cannot connect or gets no answer, moves on to the
+next receiver and resends the pending event there, as a dialler with a backup receiver does. A
+cluster's nodes must then recognise an event another node already stored.
+
+--pause-ms: a pause after each ACK (a slower, longer run within one account's sequence numbers).
 
 Sequence numbers: connection i uses account A[i % len(A)]. When several connections share an
 account they get disjoint seq ranges inside K..9999, so (account, seq) is unique for the whole run;
@@ -103,6 +111,9 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
            stop: threading.Event, journal: Journal, stats: Stats):
     builder = FrameBuilder(args.encoder, acct, key, args.receiver, args.line, timestamps=True)
     backoff = args.backoff_ms / 1000.0
+    pause = args.pause_ms / 1000.0
+    receivers = args.receiver_list
+    current = i % len(receivers)
     sock = None
     reader = None
     connected_once = False
@@ -111,7 +122,9 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
     attempts = 0    # sends of the pending event so far
 
     def drop():
-        nonlocal sock, reader
+        nonlocal sock, reader, current
+        # The next connection goes to the backup receiver (the next in the list).
+        current = (current + 1) % len(receivers)
         if sock is not None:
             try:
                 sock.close()
@@ -140,7 +153,7 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
                 break
             if sock is None:
                 try:
-                    sock = socket.create_connection((args.host, args.port),
+                    sock = socket.create_connection(receivers[current],
                                                     timeout=CONNECT_TIMEOUT)
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     reader = StreamReader(sock)
@@ -150,6 +163,7 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
                 except OSError:
                     stats.inc("connect_failures")
                     sock = None
+                    current = (current + 1) % len(receivers)
                     time.sleep(backoff)
                     continue
             # Same seq and same content on every resend; the library gives it a fresh
@@ -191,6 +205,8 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
                 stats.inc("acked")
                 pending = None
                 seq += 1
+                if pause:
+                    time.sleep(pause)
             elif kind == "NAK":
                 stats.inc("nak")
                 time.sleep(backoff)
@@ -210,8 +226,10 @@ def worker(i: int, args, key, acct: str, first: int, last: int, deadline: float,
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--host", required=True)
-    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--receivers", help="H1:P1,H2:P2,...: primary and backup receivers")
+    p.add_argument("--pause-ms", type=float, default=0.0)
     p.add_argument("--accounts", required=True, help="comma-separated hex accounts")
     p.add_argument("--key-hex")
     p.add_argument("--key-ascii")
@@ -226,6 +244,17 @@ def main() -> int:
     p.add_argument("--no-verify", dest="verify", action="store_false",
                    help="skip siadc09 decoding of answers (less CPU)")
     args = p.parse_args()
+    if args.receivers:
+        args.receiver_list = []
+        for r in args.receivers.split(","):
+            host, _, port = r.rpartition(":")
+            if not host or not port.isdigit():
+                p.error(f"--receivers: {r!r} is not HOST:PORT")
+            args.receiver_list.append((host, int(port)))
+    elif args.host and args.port:
+        args.receiver_list = [(args.host, args.port)]
+    else:
+        p.error("give --host and --port, or --receivers")
     key = peerlib.load_key(args.key_hex, args.key_ascii)
     args.receiver = peerlib.parse_hex_opt(args.receiver)
     args.line = peerlib.parse_hex_opt(args.line)
