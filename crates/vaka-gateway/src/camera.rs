@@ -106,10 +106,31 @@ struct Inner {
     cameras: HashMap<DeviceId, Live>,
 }
 
+/// Cameras connected to other nodes of a cluster, as this node reaches them (the server
+/// implements it over NATS). A look-in through a camera of another node is started, and its
+/// one-viewer rule kept, by that node's hub; the frames come back to `frames` in memory only.
+#[async_trait::async_trait]
+pub trait RemoteCameras: Send + Sync + 'static {
+    /// Whether another node has the camera connected and online.
+    fn is_online(&self, device: DeviceId) -> bool;
+    /// Starts look-in `look_in` through the camera on its node; its frames go to `frames`
+    /// until the look-in ends (the limit, the camera stopping, or [`Self::end_look_in`]).
+    async fn start_look_in(
+        &self,
+        device: DeviceId,
+        look_in: Uuid,
+        frames: mpsc::Sender<Bytes>,
+    ) -> Result<(), LookInRefused>;
+    /// Ends the look-in on the camera's node (idempotent).
+    fn end_look_in(&self, device: DeviceId, look_in: Uuid);
+}
+
 /// The connected cameras.
 #[derive(Clone)]
 pub struct CameraHub {
     inner: Arc<Mutex<Inner>>,
+    /// The other nodes' cameras, in a cluster.
+    remote: Arc<std::sync::OnceLock<Arc<dyn RemoteCameras>>>,
     /// Bumped on every change, for whoever shows cameras live.
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     pub settings: CameraSettings,
@@ -123,11 +144,19 @@ pub struct LookIn {
     pub frames: mpsc::Receiver<Bytes>,
     pub ends_at: Instant,
     hub: CameraHub,
+    /// Through a camera of another node.
+    remote: bool,
 }
 
 impl Drop for LookIn {
     fn drop(&mut self) {
-        self.hub.end_look_in(self.device, self.id);
+        if self.remote {
+            if let Some(r) = self.hub.remote.get() {
+                r.end_look_in(self.device, self.id);
+            }
+        } else {
+            self.hub.end_look_in(self.device, self.id);
+        }
     }
 }
 
@@ -135,6 +164,7 @@ impl CameraHub {
     pub fn new(settings: CameraSettings) -> Self {
         Self {
             inner: Arc::new(Mutex::new(Inner::default())),
+            remote: Arc::default(),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             settings,
         }
@@ -199,8 +229,19 @@ impl CameraHub {
         self.changed();
     }
 
-    /// Whether the camera is connected and has said hello.
+    /// Reaches the cameras of the other nodes from now on (set once, at start).
+    pub fn set_remote(&self, remote: Arc<dyn RemoteCameras>) {
+        let _ = self.remote.set(remote);
+    }
+
+    /// Whether the camera is connected (here or, in a cluster, to another node) and has said
+    /// hello.
     pub fn is_online(&self, device: DeviceId) -> bool {
+        self.is_online_here(device) || self.remote.get().is_some_and(|r| r.is_online(device))
+    }
+
+    /// Whether the camera is connected to this node and has said hello.
+    pub fn is_online_here(&self, device: DeviceId) -> bool {
         self.status(device).is_some_and(|s| s.model.is_some())
     }
 
@@ -211,8 +252,8 @@ impl CameraHub {
         })
     }
 
-    /// The cameras connected here that have said hello (for the other nodes' knowledge of
-    /// who is online).
+    /// The cameras connected to this node that have said hello (for the other nodes'
+    /// knowledge of who is online).
     pub fn online(&self) -> Vec<DeviceId> {
         self.lock()
             .cameras
@@ -252,6 +293,30 @@ impl CameraHub {
             frames: rx,
             ends_at: Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds)),
             hub: self.clone(),
+            remote: false,
+        })
+    }
+
+    /// Starts a look-in through a camera connected here or, in a cluster, to another node
+    /// (whose hub keeps the one-viewer rule): one viewer at a time either way.
+    pub async fn start_look_in_anywhere(&self, device: DeviceId) -> Result<LookIn, LookInRefused> {
+        match self.start_look_in(device) {
+            Err(LookInRefused::Offline) => {}
+            here => return here,
+        }
+        let Some(remote) = self.remote.get().filter(|r| r.is_online(device)) else {
+            return Err(LookInRefused::Offline);
+        };
+        let id = Uuid::now_v7();
+        let (tx, rx) = mpsc::channel(self.settings.viewer_buffer.max(1));
+        remote.start_look_in(device, id, tx).await?;
+        Ok(LookIn {
+            id,
+            device,
+            frames: rx,
+            ends_at: Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds)),
+            hub: self.clone(),
+            remote: true,
         })
     }
 
@@ -264,7 +329,7 @@ impl CameraHub {
         device: DeviceId,
         wait: Duration,
     ) -> Result<bool, LookInRefused> {
-        let mut look = self.start_look_in(device)?;
+        let mut look = self.start_look_in_anywhere(device).await?;
         let got = matches!(
             tokio::time::timeout(wait, look.frames.recv()).await,
             Ok(Some(_))

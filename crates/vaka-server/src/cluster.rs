@@ -13,6 +13,12 @@
 //!   connected to it and online, every [`PRESENCE_EVERY`], in chunks that fit NATS's payload
 //!   limit. A camera is online cluster-wide while some node named it within
 //!   [`PRESENCE_FOR`].
+//! - `<prefix>.lookin.<instance>`: a request to the camera's node to start a look-in (the
+//!   camera's 16 bytes, the look-in's 16 bytes); answered `ok`, `busy` or `offline` by that
+//!   node's hub, which keeps the one-viewer rule.
+//! - `<prefix>.frames.<look-in>`: the look-in's frames, from the camera's node to the viewer's,
+//!   over core NATS (in memory only: never JetStream, never a store); an empty message ends it.
+//! - `<prefix>.lookin.end.<look-in>`: the viewer's node ends the look-in early.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,7 +28,7 @@ use futures::StreamExt;
 use uuid::Uuid;
 use vaka_domain::ids::DeviceId;
 use vaka_service::Services;
-use vaka_service::cluster::{BusState, Change, ChangeFanout};
+use vaka_service::cluster::{Change, ChangeFanout};
 
 /// How often a node says which cameras are connected to it.
 pub const PRESENCE_EVERY: Duration = Duration::from_secs(3);
@@ -30,6 +36,8 @@ pub const PRESENCE_EVERY: Duration = Duration::from_secs(3);
 pub const PRESENCE_FOR: Duration = Duration::from_secs(10);
 /// Cameras per presence message: 16 bytes each, well under NATS's 1 MiB default payload.
 const PRESENCE_CHUNK: usize = 32_768;
+/// How long the camera's node may take to answer a look-in's start.
+const LOOK_IN_ANSWER: Duration = Duration::from_secs(2);
 /// How often the job lease is taken or confirmed, and how long a check may take.
 pub const LEASE_EVERY: Duration = Duration::from_secs(5);
 
@@ -40,8 +48,8 @@ pub struct Bus {
     prefix: String,
     /// This process (a restarted node is a new instance).
     instance: Uuid,
-    /// Cameras connected to other nodes, and when that was last said.
-    presence: Arc<Mutex<HashMap<DeviceId, Instant>>>,
+    /// Cameras connected to other nodes: which node (instance) said so, and when.
+    presence: Arc<Mutex<HashMap<DeviceId, (Uuid, Instant)>>>,
     /// Bumped when another node's report arrived.
     presence_heard: Arc<tokio::sync::watch::Sender<u64>>,
 }
@@ -58,30 +66,23 @@ impl Bus {
             "nats_prefix: letters, digits, '_' and '-' only"
         );
         let node = services.node().clone();
-        node.set_bus(BusState::Disconnected);
-        let events = node.clone();
         let client = async_nats::ConnectOptions::new()
             .name(format!("vaka {}", node.name()))
             .retry_on_initial_connect()
-            .event_callback(move |event| {
-                let node = events.clone();
-                async move {
-                    match event {
-                        async_nats::Event::Connected => {
-                            tracing::info!("NATS connected");
-                            node.set_bus(BusState::Connected);
-                        }
-                        async_nats::Event::Disconnected => {
-                            tracing::warn!("NATS disconnected");
-                            node.set_bus(BusState::Disconnected);
-                        }
-                        other => tracing::debug!(event = %other, "NATS"),
-                    }
+            .event_callback(|event| async move {
+                match event {
+                    async_nats::Event::Connected => tracing::info!("NATS connected"),
+                    async_nats::Event::Disconnected => tracing::warn!("NATS disconnected"),
+                    other => tracing::debug!(event = %other, "NATS"),
                 }
             })
             .connect(url)
             .await
             .map_err(|e| anyhow::anyhow!("nats_url: {e}"))?;
+        let probe = client.clone();
+        node.set_bus(Arc::new(move || {
+            probe.connection_state() == async_nats::connection::State::Connected
+        }));
         Ok(Self {
             client,
             prefix: prefix.to_owned(),
@@ -147,9 +148,9 @@ impl Bus {
                     }
                     let now = Instant::now();
                     let mut p = presence.lock().unwrap_or_else(PoisonError::into_inner);
-                    p.retain(|_, at| now.duration_since(*at) < PRESENCE_FOR);
+                    p.retain(|_, (_, at)| now.duration_since(*at) < PRESENCE_FOR);
                     for d in cameras {
-                        p.insert(d, now);
+                        p.insert(d, (from, now));
                     }
                     drop(p);
                     heard_one.send_modify(|n| *n = n.wrapping_add(1));
@@ -180,11 +181,94 @@ impl Bus {
 
     /// Whether another node said within [`PRESENCE_FOR`] that `device` is online there.
     pub fn online_elsewhere(&self, device: DeviceId) -> bool {
+        self.node_of(device).is_some()
+    }
+
+    /// The node (instance) that said within [`PRESENCE_FOR`] that `device` is online there.
+    fn node_of(&self, device: DeviceId) -> Option<Uuid> {
         self.presence
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&device)
-            .is_some_and(|at| at.elapsed() < PRESENCE_FOR)
+            .filter(|(_, at)| at.elapsed() < PRESENCE_FOR)
+            .map(|(node, _)| *node)
+    }
+
+    /// Serves the other nodes' look-ins through the cameras connected here, and lets `hub`
+    /// start look-ins through the cameras of the other nodes.
+    pub async fn share_look_ins(
+        &self,
+        hub: vaka_gateway::camera::CameraHub,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let mut requests = self
+            .client
+            .subscribe(self.subject(&format!("lookin.{}", self.instance)))
+            .await
+            .map_err(|e| anyhow::anyhow!("subscribing to NATS: {e}"))?;
+        hub.set_remote(Arc::new(self.clone()));
+        let bus = self.clone();
+        Ok(tokio::spawn(async move {
+            while let Some(m) = requests.next().await {
+                let Some(reply) = m.reply.clone() else {
+                    continue;
+                };
+                let answer = match parse_ids(&m.payload) {
+                    Some((device, look_in)) => bus.serve_look_in(&hub, device, look_in).await,
+                    None => "bad",
+                };
+                if let Err(e) = bus.client.publish(reply, answer.into()).await {
+                    tracing::debug!(error = %e, "a look-in's answer not sent");
+                }
+            }
+        }))
+    }
+
+    /// Starts look-in `look_in` through `device` here for another node: its frames go out on
+    /// NATS until the camera stops, the viewer's node ends it, or the limit (and 2 s) passed.
+    async fn serve_look_in(
+        &self,
+        hub: &vaka_gateway::camera::CameraHub,
+        device: DeviceId,
+        look_in: Uuid,
+    ) -> &'static str {
+        use vaka_gateway::camera::LookInRefused;
+        let Ok(mut ended) = self
+            .client
+            .subscribe(self.subject(&format!("lookin.end.{look_in}")))
+            .await
+        else {
+            return "offline";
+        };
+        let mut look = match hub.start_look_in(device) {
+            Ok(l) => l,
+            Err(LookInRefused::Busy) => return "busy",
+            Err(LookInRefused::Offline) => return "offline",
+        };
+        let limit = look.ends_at + Duration::from_secs(2);
+        let (client, subject) = (
+            self.client.clone(),
+            self.subject(&format!("frames.{look_in}")),
+        );
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    frame = look.frames.recv() => {
+                        let Some(f) = frame else {
+                            let _ = client.publish(subject.clone(), bytes::Bytes::new()).await;
+                            break;
+                        };
+                        if client.publish(subject.clone(), f).await.is_err() {
+                            break;
+                        }
+                    }
+                    _ = ended.next() => break,
+                    () = tokio::time::sleep_until(limit) => break,
+                }
+            }
+            // Dropping the look-in ends it here and tells the camera to stop.
+            drop(look);
+        });
+        "ok"
     }
 
     /// A receiver that wakes when another node's camera report arrived.
@@ -196,6 +280,73 @@ impl Bus {
     pub async fn flush(&self) {
         let _ = tokio::time::timeout(Duration::from_secs(2), self.client.flush()).await;
     }
+}
+
+#[async_trait::async_trait]
+impl vaka_gateway::camera::RemoteCameras for Bus {
+    fn is_online(&self, device: DeviceId) -> bool {
+        self.online_elsewhere(device)
+    }
+
+    async fn start_look_in(
+        &self,
+        device: DeviceId,
+        look_in: Uuid,
+        frames: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    ) -> Result<(), vaka_gateway::camera::LookInRefused> {
+        use vaka_gateway::camera::LookInRefused;
+        let node = self.node_of(device).ok_or(LookInRefused::Offline)?;
+        // Listen for the frames before asking for them.
+        let mut incoming = self
+            .client
+            .subscribe(self.subject(&format!("frames.{look_in}")))
+            .await
+            .map_err(|_| LookInRefused::Offline)?;
+        let mut request = Vec::with_capacity(32);
+        request.extend_from_slice(device.0.as_bytes());
+        request.extend_from_slice(look_in.as_bytes());
+        let asked = self
+            .client
+            .request(self.subject(&format!("lookin.{node}")), request.into());
+        let answer = tokio::time::timeout(LOOK_IN_ANSWER, asked)
+            .await
+            .map_err(|_| LookInRefused::Offline)?
+            .map_err(|_| LookInRefused::Offline)?;
+        match &answer.payload[..] {
+            b"ok" => {}
+            b"busy" => return Err(LookInRefused::Busy),
+            _ => return Err(LookInRefused::Offline),
+        }
+        tokio::spawn(async move {
+            while let Some(m) = incoming.next().await {
+                // An empty message: the camera's node ended the look-in.
+                if m.payload.is_empty() || frames.send(m.payload).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    fn end_look_in(&self, _device: DeviceId, look_in: Uuid) {
+        let (client, subject) = (
+            self.client.clone(),
+            self.subject(&format!("lookin.end.{look_in}")),
+        );
+        tokio::spawn(async move {
+            let _ = client.publish(subject, bytes::Bytes::new()).await;
+        });
+    }
+}
+
+fn parse_ids(payload: &[u8]) -> Option<(DeviceId, Uuid)> {
+    if payload.len() != 32 {
+        return None;
+    }
+    Some((
+        DeviceId(Uuid::from_slice(&payload[..16]).ok()?),
+        Uuid::from_slice(&payload[16..]).ok()?,
+    ))
 }
 
 struct NatsFanout {

@@ -117,6 +117,7 @@ pub async fn run(
     if let Some(b) = &bus {
         bus_tasks.push(b.share_changes(&state.services).await?);
         bus_tasks.push(b.share_presence(state.cameras.clone()).await?);
+        bus_tasks.push(b.share_look_ins(state.cameras.clone()).await?);
     }
     let (stop_lease, lease_stopped) = tokio::sync::watch::channel(false);
     let lease = crate::cluster::keep_job_lease(&state.services, lease_stopped).await?;
@@ -124,7 +125,7 @@ pub async fn run(
     if let Some(addr) = cfg.metrics_listen {
         spawn_metrics(addr, state.clone()).await;
     }
-    let jobs = spawn_supervision_jobs(state.clone(), cfg.purge_at_start, bus.clone());
+    let jobs = spawn_supervision_jobs(state.clone(), cfg.purge_at_start);
     let mailer = crate::mailer::Mailer::from_config(cfg)?;
     if mailer.is_none() {
         tracing::info!("no smtp_url: missed signings are shown in Vaka, not e-mailed");
@@ -234,7 +235,6 @@ pub fn system_clock() -> Arc<dyn Clock> {
 pub fn spawn_supervision_jobs(
     state: AppState,
     purge_at_start: bool,
-    bus: Option<crate::cluster::Bus>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let services = state.services.clone();
@@ -262,12 +262,9 @@ pub fn spawn_supervision_jobs(
                 started = std::time::Instant::now();
                 tracing::info!("this node runs the night's jobs now");
             }
-            let (hub, bus) = (hub.clone(), bus.clone());
-            let online = move |d| {
-                started.elapsed() < grace
-                    || hub.is_online(d)
-                    || bus.as_ref().is_some_and(|b| b.online_elsewhere(d))
-            };
+            // Online here or, in a cluster, on another node (see `cluster::Bus`).
+            let hub = hub.clone();
+            let online = move |d| started.elapsed() < grace || hub.is_online(d);
             if round.is_multiple_of(20) {
                 let tonight = vaka_domain::rounds::night_of(
                     services.now(),

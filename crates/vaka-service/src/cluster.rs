@@ -5,7 +5,7 @@
 //! it of changes made elsewhere through [`Services::changed_elsewhere`]. On one node (SQLite,
 //! or PostgreSQL without a bus) nothing here changes what the service does.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -51,12 +51,24 @@ pub enum BusState {
     Disconnected,
 }
 
+/// Whether the bus is connected now, as its client knows it.
+pub type BusProbe = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// This node: its name, whether it holds the job lease, and its bus.
-#[derive(Debug)]
 pub struct Node {
     name: String,
     lease: AtomicBool,
-    bus: AtomicU8,
+    bus: OnceLock<BusProbe>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("name", &self.name)
+            .field("lease", &self.holds_lease())
+            .field("bus", &self.bus())
+            .finish()
+    }
 }
 
 impl Node {
@@ -65,7 +77,7 @@ impl Node {
         Self {
             name: name.into(),
             lease: AtomicBool::new(false),
-            bus: AtomicU8::new(0),
+            bus: OnceLock::new(),
         }
     }
 
@@ -82,21 +94,18 @@ impl Node {
         self.lease.store(held, Ordering::Release);
     }
 
+    /// The bus's state now (`None` on a node without one).
     pub fn bus(&self) -> BusState {
-        match self.bus.load(Ordering::Acquire) {
-            1 => BusState::Connected,
-            2 => BusState::Disconnected,
-            _ => BusState::None,
+        match self.bus.get() {
+            None => BusState::None,
+            Some(connected) if connected() => BusState::Connected,
+            Some(_) => BusState::Disconnected,
         }
     }
 
-    pub fn set_bus(&self, state: BusState) {
-        let v = match state {
-            BusState::None => 0,
-            BusState::Connected => 1,
-            BusState::Disconnected => 2,
-        };
-        self.bus.store(v, Ordering::Release);
+    /// This node has a bus from now on, whose state `probe` tells (set once).
+    pub fn set_bus(&self, probe: BusProbe) {
+        let _ = self.bus.set(probe);
     }
 }
 
@@ -193,15 +202,17 @@ mod tests {
     }
 
     #[test]
-    fn the_node_reports_its_lease_and_bus_as_last_set() {
+    fn the_node_reports_its_lease_as_last_set_and_its_bus_as_probed_now() {
         let node = Node::new("n1");
         assert!(!node.holds_lease());
         assert_eq!(node.bus(), BusState::None);
         node.set_lease(true);
-        node.set_bus(BusState::Disconnected);
         assert!(node.holds_lease());
+        let up = Arc::new(AtomicBool::new(false));
+        let probe = up.clone();
+        node.set_bus(Arc::new(move || probe.load(Ordering::Relaxed)));
         assert_eq!(node.bus(), BusState::Disconnected);
-        node.set_bus(BusState::Connected);
+        up.store(true, Ordering::Relaxed);
         assert_eq!(node.bus(), BusState::Connected);
     }
 }

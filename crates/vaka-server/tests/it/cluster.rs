@@ -192,3 +192,91 @@ async fn a_camera_connected_to_one_node_is_online_on_the_other() {
     drop(ws);
     finish(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_at_a_time() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let addr = a.listen().await;
+    let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-2").await;
+    let prefix = prefix();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let mut tasks = Vec::new();
+    for (bus, app) in [(&bus_a, &a), (&bus_b, &b)] {
+        tasks.push(bus.share_presence(app.cameras.clone()).await.unwrap());
+        tasks.push(bus.share_look_ins(app.cameras.clone()).await.unwrap());
+    }
+    let mut heard_b = bus_b.presence_heard();
+    // Offline everywhere before the camera connects.
+    assert_eq!(
+        b.cameras.start_look_in_anywhere(camera).await.err(),
+        Some(vaka_gateway::camera::LookInRefused::Offline)
+    );
+
+    let mut ws = crate::cameras::connect(addr, &credential).await.unwrap();
+    ws.send(Message::text(
+        r#"{"type":"hello","protocol":1,"model":"Doro Visit","firmware":"2.1"}"#,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(crate::cameras::next_text(&mut ws).await["type"], "welcome");
+    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, async {
+        while !b.cameras.is_online(camera) {
+            heard_b.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("B learnt of the camera on A within two reports");
+    assert!(!b.cameras.is_online_here(camera));
+
+    // Through B: the camera on A is asked to stream, and its frames reach B's viewer.
+    let mut look = b.cameras.start_look_in_anywhere(camera).await.unwrap();
+    let start = crate::cameras::next_text(&mut ws).await;
+    assert_eq!(start["type"], "start_stream");
+    let on_camera: uuid::Uuid = start["look_in"].as_str().unwrap().parse().unwrap();
+    // One viewer at a time, across the nodes: A's own start is refused while B's runs.
+    assert_eq!(
+        a.cameras.start_look_in(camera).err(),
+        Some(vaka_gateway::camera::LookInRefused::Busy)
+    );
+    assert_eq!(
+        b.cameras.start_look_in_anywhere(camera).await.err(),
+        Some(vaka_gateway::camera::LookInRefused::Busy)
+    );
+    ws.send(Message::text(format!(
+        r#"{{"type":"stream_started","look_in":"{on_camera}"}}"#
+    )))
+    .await
+    .unwrap();
+    for i in 0..5u8 {
+        let jpeg = [0xFF, 0xD8, i, 0xFF, 0xD9];
+        ws.send(Message::binary(vaka_camera_protocol::encode_frame(
+            on_camera, &jpeg,
+        )))
+        .await
+        .unwrap();
+        let frame = tokio::time::timeout(Duration::from_secs(2), look.frames.recv())
+            .await
+            .expect("the frame crossed the nodes in time")
+            .unwrap();
+        assert_eq!(&frame[..], &jpeg[..]);
+    }
+    // The viewer on B ends it: the camera on A is told to stop, and A may look in again.
+    drop(look);
+    assert_eq!(
+        crate::cameras::next_text(&mut ws).await["type"],
+        "stop_stream"
+    );
+    let again = a.cameras.start_look_in(camera);
+    assert!(again.is_ok(), "the camera is free again");
+    drop(again);
+    drop(ws);
+    for t in tasks {
+        t.abort();
+    }
+    finish(a, b).await;
+}

@@ -383,7 +383,7 @@ pub async fn look_in_stream(Req { state, t, caller }: Req, Path(id): Path<String
             page,
         });
     };
-    let look = match state.cameras.start_look_in(record.device_id) {
+    let look = match state.cameras.start_look_in_anywhere(record.device_id).await {
         Ok(l) => l,
         Err(r) => {
             // No picture: the look-in's log says it ended now.
