@@ -31,6 +31,13 @@ pub struct Args {
     /// Sets TCP_NODELAY on accepted connections (`vaka serve` does not).
     #[arg(long)]
     nodelay: bool,
+    /// Joins a cluster of gateways over NATS (`nats://127.0.0.1:4222`): camera presence and
+    /// look-ins through a camera of another gateway, as `vaka serve --nats` does.
+    #[arg(long)]
+    nats: Option<String>,
+    /// The cluster's subject prefix.
+    #[arg(long, default_value = "vakabench")]
+    nats_prefix: String,
 }
 
 #[derive(Clone)]
@@ -53,6 +60,18 @@ pub async fn run(args: Args) {
         },
         std::sync::Arc::new(vaka_domain::clock::SystemClock),
     );
+    if let Some(url) = &args.nats {
+        let client = async_nats::connect(url.as_str())
+            .await
+            .expect("connect to NATS");
+        let bus = vaka_gateway::cluster::CameraBus::new(client, &args.nats_prefix);
+        bus.share_presence(hub.clone())
+            .await
+            .expect("share presence");
+        bus.share_look_ins(hub.clone())
+            .await
+            .expect("share look-ins");
+    }
     // What the locks report is dropped: the benchmark measures the hub.
     tokio::spawn(async move { while reports.recv().await.is_some() {} });
     let app = Router::new()
@@ -102,7 +121,7 @@ async fn view(
     Path(device): Path<Uuid>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    match hub.start_look_in(DeviceId(device)) {
+    match hub.start_look_in_anywhere(DeviceId(device)).await {
         Ok(look) => ws.on_upgrade(move |socket| relay(look, socket)),
         Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
     }

@@ -27,6 +27,10 @@ pub struct Args {
     /// Seconds to run look-ins (back to back: a viewer starts a new look-in when one ends).
     #[arg(long, default_value_t = 90)]
     seconds: u64,
+    /// Where the viewers look in (host:port): another gateway of the cluster, which reaches the
+    /// cameras on `--server` over NATS. By default `--server` itself.
+    #[arg(long)]
+    viewer_server: Option<String>,
 }
 
 /// What both ends count; frames are counted when sent inside the measured window
@@ -99,16 +103,13 @@ pub async fn run(args: Args) {
     tokio::time::sleep_until(ready).await;
 
     let stop_at = ready + Duration::from_secs(args.seconds);
+    let viewer_server = args
+        .viewer_server
+        .clone()
+        .unwrap_or_else(|| args.gateway.server.clone());
     let viewers: Vec<_> = devices
         .iter()
-        .map(|d| {
-            tokio::spawn(viewer(
-                args.gateway.server.clone(),
-                *d,
-                stop_at,
-                shared.clone(),
-            ))
-        })
+        .map(|d| tokio::spawn(viewer(viewer_server.clone(), *d, stop_at, shared.clone())))
         .collect();
     tokio::time::sleep(stagger).await;
     let mark = CpuMark::now(pid);

@@ -7,4 +7,5 @@
 //!   sends unlock commands and revocations and passes the locks' events on.
 
 pub mod camera;
+pub mod cluster;
 pub mod lock;
