@@ -816,10 +816,22 @@ async fn a_resend_to_another_node_is_acknowledged_and_stored_once(app: TestApp) 
         .filter(|a| a.account.as_deref() == Some("A400") && a.message_id.is_some())
         .count();
     assert_eq!(ours, 2, "{alarms:?}");
-    // The keys are kept for the window only: the alarm job deletes them after it.
     assert_eq!(app.services.forget_alarm_message_keys().await.unwrap(), 0);
+    // Past the window the same sequence and data is a new message (a sequence number come
+    // round again): its stale key is taken over, and it is stored.
     app.clock.advance(SignedDuration::from_mins(11));
-    assert_eq!(app.services.forget_alarm_message_keys().await.unwrap(), 2);
+    let reused = frame(
+        IdToken::SiaDcs,
+        "A400",
+        21,
+        &sia_dcs_data(Some("A400"), "ri1/MA001"),
+        Some(app.services.now()),
+    );
+    let ack = exchange(&mut to_b, &reused).await;
+    assert_eq!(ack.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A400", 21).await, 2);
+    // The alarm job deletes the keys past their window: 22's, not 21's taken over.
+    assert_eq!(app.services.forget_alarm_message_keys().await.unwrap(), 1);
     node_a.stop(&app.services).await;
     node_b.stop(&app.services).await;
 }
