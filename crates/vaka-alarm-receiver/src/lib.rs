@@ -9,7 +9,8 @@
 //!   connection in one transaction (group commit) and only then lets the connections send their
 //!   ACKs: **an ACK means the event is on disk**. The same message sent again (account,
 //!   sequence and data within [`ReceiverConfig::dedupe_window`]) is acknowledged again but
-//!   stored once;
+//!   stored once, also when it reaches another node on the same database (the store holds the
+//!   keys; see [`writer`]);
 //! * a `NULL` heartbeat is acknowledged at once; it, like every message, restarts the device's
 //!   supervision interval ([`Seen`]);
 //! * encryption is the rule: an account with a key takes encrypted messages only, an account

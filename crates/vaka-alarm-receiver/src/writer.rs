@@ -3,6 +3,24 @@
 //! committed. A message already stored (same account, sequence and data within the dedupe
 //! window) is not stored again; it is acknowledged once the original is on disk.
 //!
+//! Duplicates are recognised twice. The writer's memory of recent keys (loaded from the store
+//! at start, then kept up to date by its own commits) leaves them out of a batch without asking
+//! the database. The store is the authority: each commit claims its messages' keys in the same
+//! transaction ([`Sink::store`] with the window), so that a resend that reaches another node
+//! sharing the database — a device falling back to its backup receiver, whose memory never
+//! saw the first copy — is found there. That commit is then refused whole
+//! ([`SinkError::StoredElsewhere`], nothing written), and the writer reloads its memory from the
+//! store ([`Sink::recent`], which sees the other node's messages), leaves out the messages now
+//! known as stored (answered as any duplicate: their originals are committed) and stores the
+//! rest, once. So an ACK still always follows a commit that holds the message or its original.
+//!
+//! Why a claim in the commit rather than a look before it: two nodes looking at once would
+//! both find nothing and both store; a claim under the key's uniqueness makes the second wait
+//! for the first's commit and then see it. Why refuse the batch rather than skip the claimed
+//! messages inside the transaction: the statements of a batch are encoded before its
+//! transaction (the hot path), and a refusal is rare (a resend to another node), so it may cost
+//! a reload and a second transaction; the common commit costs one more multi-row insert.
+//!
 //! A commit costs an fsync (SQLite with `synchronous = FULL`, PostgreSQL), and a device with
 //! one message in flight sends its next one only after its ACK. So a batch is not sealed at
 //! the first message after a commit: it waits for the devices the last commits answered, while
@@ -43,17 +61,33 @@ impl Received {
 
 type Key = (String, u16, i64);
 
-/// Storage failed: nothing was acknowledged, the senders will retry.
+/// Storage failed: nothing was written, nothing acknowledged; the senders will retry.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("alarm storage failed: {0}")]
-pub struct SinkError(pub String);
+pub enum SinkError {
+    #[error("alarm storage failed: {0}")]
+    Failed(String),
+    /// The store refused the batch: a message in it is already stored (its key still fresh),
+    /// by another receiver on the same database. The writer reloads and stores the rest.
+    #[error("a message of the batch was already stored by another receiver")]
+    StoredElsewhere,
+}
+
+impl SinkError {
+    /// A failure, with what failed.
+    pub fn failed(what: impl Into<String>) -> Self {
+        Self::Failed(what.into())
+    }
+}
 
 /// Where received messages go.
 #[async_trait::async_trait]
 pub trait Sink: Send + Sync + 'static {
     /// Stores the messages (and the alarms they raise) in one transaction. `Ok` means
-    /// committed durably.
-    async fn store(&self, batch: &[Received]) -> Result<(), SinkError>;
+    /// committed durably. Each message's key (account, sequence, fingerprint) is claimed in the
+    /// same transaction for `window` from its receipt: when one is still fresh (the message
+    /// stored by another receiver sharing the store), nothing is written and the answer is
+    /// [`SinkError::StoredElsewhere`].
+    async fn store(&self, batch: &[Received], window: SignedDuration) -> Result<(), SinkError>;
     /// The keys of the messages stored since `since` (the dedupe memory after a restart).
     async fn recent(&self, since: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError>;
     /// An account nobody provisioned sent something (called at most once a minute an account).
@@ -151,9 +185,9 @@ impl Writer {
         self.jobs
             .send(Job { messages, done })
             .await
-            .map_err(|_| SinkError("the writer has stopped".into()))?;
+            .map_err(|_| SinkError::failed("the writer has stopped"))?;
         wait.await
-            .map_err(|_| SinkError("the writer has stopped".into()))?
+            .map_err(|_| SinkError::failed("the writer has stopped"))?
     }
 }
 
@@ -179,7 +213,17 @@ struct Batch {
     /// The keys this batch stores, with when they were received.
     keys: Vec<(Key, Timestamp)>,
     duplicates: u64,
-    task: tokio::task::JoinHandle<Result<(), SinkError>>,
+    task: tokio::task::JoinHandle<Committed>,
+}
+
+/// How a group commit ended.
+struct Committed {
+    result: Result<(), SinkError>,
+    /// When the store refused the batch ([`SinkError::StoredElsewhere`]): the keys it holds,
+    /// as reloaded, and when.
+    reloaded: Option<(Vec<Key>, Timestamp)>,
+    /// The batch's messages left out of its retry: already stored, by another receiver.
+    stored_elsewhere: u64,
 }
 
 /// The jobs gathered for the next group commit, and when the first of them came.
@@ -307,10 +351,13 @@ async fn run(
                 }
             }, if !in_flight.is_empty() => {
                 let Some(batch) = in_flight.pop_front() else { continue };
-                let result = result
-                    .unwrap_or_else(|e| Err(SinkError(format!("the group commit failed: {e}"))));
+                let committed = result.unwrap_or_else(|e| Committed {
+                    result: Err(SinkError::failed(format!("the group commit failed: {e}"))),
+                    reloaded: None,
+                    stored_elsewhere: 0,
+                });
                 gathered.returning += batch.waiting.len();
-                finish(batch, &result, &mut memory, &mut pending, &mut failed);
+                finish(batch, committed, &mut memory, &mut pending, &mut failed);
             }
             job = rx.recv(), if open && gathered.messages < max_batch => {
                 match job {
@@ -363,17 +410,26 @@ fn start(
         }
         waiting.push((job.done, relies_on));
     }
-    let sink = sink.clone();
+    let (sink, clock, window) = (sink.clone(), clock.clone(), memory.window);
     let task = tokio::spawn(async move {
         let started = std::time::Instant::now();
-        let result = if fresh.is_empty() {
-            Ok(())
-        } else {
-            sink.store(&fresh).await
+        let messages = fresh.len();
+        let mut committed = Committed {
+            result: Ok(()),
+            reloaded: None,
+            stored_elsewhere: 0,
         };
+        if !fresh.is_empty() {
+            committed.result = match sink.store(&fresh, window).await {
+                Err(SinkError::StoredElsewhere) => {
+                    store_rest(&*sink, &*clock, window, fresh, &mut committed).await
+                }
+                r => r,
+            };
+        }
         metrics::histogram!("vaka_dc09_commit_seconds").record(started.elapsed().as_secs_f64());
-        metrics::histogram!("vaka_dc09_batch_messages").record(fresh.len() as f64);
-        result
+        metrics::histogram!("vaka_dc09_batch_messages").record(messages as f64);
+        committed
     });
     Batch {
         number,
@@ -384,21 +440,73 @@ fn start(
     }
 }
 
+/// The store refused `batch` because another receiver on it stored one of its messages: reloads
+/// the keys stored within the window (which the refusal found fresh), leaves out the messages
+/// they name and stores the rest, once. Another refusal (a race with yet another copy) fails
+/// the batch: nothing is acknowledged, the devices send again and find the keys known.
+async fn store_rest(
+    sink: &dyn Sink,
+    clock: &dyn Clock,
+    window: SignedDuration,
+    batch: Vec<Received>,
+    committed: &mut Committed,
+) -> Result<(), SinkError> {
+    metrics::counter!("vaka_dc09_stored_elsewhere_total").increment(1);
+    // A key is fresh for the window from its message's receipt: a stored copy that refused
+    // this batch came in less than the window before its earliest message.
+    let earliest = batch.iter().map(|m| m.received_at).min();
+    let since = earliest.unwrap_or_else(|| clock.now()) - window;
+    let stored: std::collections::HashSet<Key> = sink.recent(since).await?.into_iter().collect();
+    let (known, rest): (Vec<Received>, Vec<Received>) =
+        batch.into_iter().partition(|m| stored.contains(&m.key()));
+    committed.stored_elsewhere = known.len() as u64;
+    committed.reloaded = Some((stored.into_iter().collect(), clock.now()));
+    tracing::info!(
+        stored_elsewhere = known.len(),
+        rest = rest.len(),
+        "alarm messages already stored by another receiver; storing the rest"
+    );
+    if known.is_empty() {
+        // Refused for a key whose message is not to be found (purged within the window?):
+        // storing the same again would be refused again.
+        return Err(SinkError::StoredElsewhere);
+    }
+    if rest.is_empty() {
+        return Ok(());
+    }
+    sink.store(&rest, window).await
+}
+
 /// Remembers what a batch stored (or forgets what it failed to) and answers its jobs.
 fn finish(
     batch: Batch,
-    result: &Result<(), SinkError>,
+    committed: Committed,
     memory: &mut Memory,
     pending: &mut HashMap<Key, u64>,
     failed: &mut VecDeque<u64>,
 ) {
+    let Committed {
+        result,
+        reloaded,
+        stored_elsewhere,
+    } = committed;
     for (key, _) in &batch.keys {
         pending.remove(key);
     }
-    match result {
+    // What the store holds, whatever became of the batch (as at start: kept a window from now).
+    if let Some((keys, at)) = reloaded {
+        for key in keys {
+            if !memory.keys.contains_key(&key) {
+                memory.remember(key, at);
+            }
+        }
+    }
+    match &result {
         Ok(()) => {
-            metrics::counter!("vaka_dc09_stored_total").increment(batch.keys.len() as u64);
-            metrics::counter!("vaka_dc09_duplicates_total").increment(batch.duplicates);
+            let stored = (batch.keys.len() as u64).saturating_sub(stored_elsewhere);
+            metrics::counter!("vaka_dc09_stored_total").increment(stored);
+            metrics::counter!("vaka_dc09_duplicates_total")
+                .increment(batch.duplicates + stored_elsewhere);
             for (key, at) in batch.keys {
                 memory.remember(key, at);
             }
@@ -414,8 +522,8 @@ fn finish(
     for (done, relies_on) in batch.waiting {
         let answer = match relies_on {
             // The message it sent again was in a batch that failed: not stored, no ACK.
-            Some(n) if failed.contains(&n) => Err(SinkError(
-                "an earlier copy of the message was not stored".into(),
+            Some(n) if failed.contains(&n) => Err(SinkError::failed(
+                "an earlier copy of the message was not stored",
             )),
             _ => result.clone(),
         };
@@ -446,19 +554,40 @@ mod tests {
         gate: Mutex<Option<oneshot::Receiver<()>>>,
         /// The messages of each stored batch.
         sizes: Mutex<Vec<usize>>,
+        /// Keys another receiver on the same store has stored: a batch with one is refused,
+        /// and they are among the recent ones.
+        elsewhere: Mutex<Vec<Key>>,
+        /// The `since` of each call of `recent`.
+        reloads: Mutex<Vec<Timestamp>>,
+        /// The window each store was asked to claim keys for.
+        windows: Mutex<Vec<SignedDuration>>,
+        /// Refuse this many stores as holding a message stored elsewhere, though nothing is.
+        refuse: Mutex<usize>,
     }
 
     #[async_trait::async_trait]
     impl Sink for Fake {
-        async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
+        async fn store(&self, batch: &[Received], window: SignedDuration) -> Result<(), SinkError> {
             self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.windows.lock().unwrap().push(window);
             let held = self.held.lock().unwrap().take();
             if let Some(release) = held {
                 let _ = release.await;
-                return Err(SinkError("disk full".into()));
+                return Err(SinkError::failed("disk full"));
             }
             if *self.fail.lock().unwrap() {
-                return Err(SinkError("disk full".into()));
+                return Err(SinkError::failed("disk full"));
+            }
+            let elsewhere = self.elsewhere.lock().unwrap().clone();
+            if batch.iter().any(|m| elsewhere.contains(&m.key())) {
+                return Err(SinkError::StoredElsewhere);
+            }
+            {
+                let mut refuse = self.refuse.lock().unwrap();
+                if *refuse > 0 {
+                    *refuse -= 1;
+                    return Err(SinkError::StoredElsewhere);
+                }
             }
             let gate = self.gate.lock().unwrap().take();
             if let Some(open) = gate {
@@ -472,8 +601,11 @@ mod tests {
                 .extend(batch.iter().map(|m| (m.account.clone(), m.seq)));
             Ok(())
         }
-        async fn recent(&self, _: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError> {
-            Ok(self.recent.clone())
+        async fn recent(&self, since: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError> {
+            self.reloads.lock().unwrap().push(since);
+            let mut keys = self.recent.clone();
+            keys.extend(self.elsewhere.lock().unwrap().iter().cloned());
+            Ok(keys)
         }
         async fn unknown_account(&self, _: &str, _: Timestamp, _: &'static str) {}
     }
@@ -752,5 +884,76 @@ mod tests {
             *sink.batches.lock().unwrap() < 200,
             "some transactions held several messages"
         );
+    }
+
+    fn key(account: &str, seq: u16, fp: i64) -> Key {
+        (account.to_owned(), seq, fp)
+    }
+
+    #[tokio::test]
+    async fn a_resend_another_receiver_stored_is_acknowledged_and_the_rest_of_its_batch_stored() {
+        let sink = Arc::new(Fake::default());
+        let calls = || sink.calls.load(std::sync::atomic::Ordering::SeqCst);
+        let w = writer(&sink, 100).await;
+        // Another node on the same database stores 00EE/7 (and 00EF/1), after this writer
+        // loaded its memory: it knows neither.
+        sink.elsewhere
+            .lock()
+            .unwrap()
+            .extend([key("00EE", 7, 1), key("00EF", 1, 1)]);
+        // The device resends 00EE/7 here, with its next message, received a minute later.
+        let later = t0() + SignedDuration::from_mins(1);
+        w.submit(vec![msg("00EE", 7, 1, t0()), msg("00EE", 8, 1, later)])
+            .await
+            .expect("both acknowledged: one stored here, the other's original elsewhere");
+        assert_eq!(*sink.stored.lock().unwrap(), vec![("00EE".to_owned(), 8)]);
+        assert_eq!(calls(), 2, "refused once, then the rest stored");
+        // The memory was reloaded from a window before the batch's earliest receipt.
+        assert_eq!(
+            sink.reloads.lock().unwrap().last(),
+            Some(&(t0() - SignedDuration::from_mins(10)))
+        );
+        assert!(
+            sink.windows
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|w| *w == SignedDuration::from_mins(10)),
+            "every store claims its keys for the dedupe window"
+        );
+        // What the reload found is known now: resends of either are answered from memory.
+        w.submit(vec![msg("00EE", 7, 1, later)]).await.unwrap();
+        w.submit(vec![msg("00EF", 1, 1, later)]).await.unwrap();
+        assert_eq!(calls(), 2, "no commit for a message known to be stored");
+        assert_eq!(sink.stored.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_messages_stored_elsewhere_is_acknowledged_without_a_second_commit() {
+        let sink = Arc::new(Fake::default());
+        let w = writer(&sink, 100).await;
+        sink.elsewhere.lock().unwrap().push(key("00EE", 7, 1));
+        w.submit(vec![msg("00EE", 7, 1, t0())]).await.unwrap();
+        assert_eq!(sink.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(sink.stored.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_refusal_whose_stored_copy_is_not_found_acknowledges_nothing() {
+        let sink = Arc::new(Fake {
+            refuse: Mutex::new(1),
+            ..Fake::default()
+        });
+        let w = writer(&sink, 100).await;
+        let refused = w.submit(vec![msg("00EE", 9, 1, t0())]).await;
+        assert!(
+            matches!(refused, Err(SinkError::StoredElsewhere)),
+            "{refused:?}"
+        );
+        assert_eq!(sink.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(sink.stored.lock().unwrap().is_empty());
+        // The device sends it again; now it is stored.
+        w.submit(vec![msg("00EE", 9, 1, t0())]).await.unwrap();
+        assert_eq!(*sink.stored.lock().unwrap(), vec![("00EE".to_owned(), 9)]);
     }
 }

@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use vaka_alarm_receiver::{
     AccountEntry, Directory, Received, Refused, Security, Seen, Sink, SinkError,
 };
 use vaka_domain::alarm::{AlarmMessage, AlarmRecord};
 use vaka_domain::ids::{AlarmMessageId, DeviceId};
-use vaka_service::alarms::{LastHeard, RefusedMessage, Restore};
+use vaka_service::alarms::{Intake, LastHeard, RefusedMessage, Restore};
 use vaka_service::{ServiceResult, Services};
 use vaka_store::values::to_db_precision;
 
@@ -29,7 +29,7 @@ fn sink_err(e: &(dyn std::error::Error + 'static)) -> SinkError {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    SinkError(text)
+    SinkError::Failed(text)
 }
 
 /// The messages, alarms and restores of one batch.
@@ -72,12 +72,17 @@ pub fn records(batch: &[Received]) -> (Vec<AlarmMessage>, Vec<AlarmRecord>, Vec<
 
 #[async_trait::async_trait]
 impl Sink for AlarmIntake {
-    async fn store(&self, batch: &[Received]) -> Result<(), SinkError> {
+    async fn store(&self, batch: &[Received], window: SignedDuration) -> Result<(), SinkError> {
         let (messages, alarms, restores) = records(batch);
-        self.services
-            .store_alarm_intake(messages, alarms, restores)
+        match self
+            .services
+            .store_alarm_intake(messages, alarms, restores, Some(window))
             .await
-            .map_err(|e| sink_err(&e))
+        {
+            Ok(Intake::Stored) => Ok(()),
+            Ok(Intake::AlreadyStored) => Err(SinkError::StoredElsewhere),
+            Err(e) => Err(sink_err(&e)),
+        }
     }
 
     async fn recent(&self, since: Timestamp) -> Result<Vec<(String, u16, i64)>, SinkError> {

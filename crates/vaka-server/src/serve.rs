@@ -516,7 +516,8 @@ pub async fn start_alarm_receiver(
 /// Starts the alarm receivers — SIA DC-09 (TCP and UDP) and SCAIP (SIP over UDP and TCP),
 /// either or both — over one group commit and one memory of when devices were last heard,
 /// with their jobs: the directories reloaded every 30 s, escalation and heartbeat supervision
-/// every 10 s, devices' last-seen times written every minute.
+/// every 10 s, devices' last-seen times written and expired duplicate keys deleted every
+/// minute.
 pub async fn start_alarm_receivers(
     listen: AlarmListen,
     services: Services,
@@ -672,6 +673,11 @@ pub async fn start_alarm_receivers(
                     && let Err(e) = svc.record_missed_checks().await
                 {
                     tracing::warn!(error = %e, "recording missed technical checks failed");
+                }
+                if round.is_multiple_of(6)
+                    && let Err(e) = svc.forget_alarm_message_keys().await
+                {
+                    tracing::warn!(error = %e, "deleting expired alarm message keys failed");
                 }
             }
         }));

@@ -98,6 +98,9 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::NotFound => Self::NotFound("record"),
             StoreError::Conflict { constraint } => Self::Conflict(conflict_reason(&constraint)),
+            // A unit of work that is not the receiver's intake never claims a key; as any
+            // other refused duplicate.
+            StoreError::AlreadyStored => Self::Conflict(InputReason::ConflictsWithExisting.into()),
             e @ StoreError::Unavailable(_) => Self::Unavailable(Cause::new(e)),
             e @ (StoreError::Corrupt { .. } | StoreError::Other { .. }) => {
                 Self::Internal(Cause::new(e))

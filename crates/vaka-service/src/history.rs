@@ -93,7 +93,8 @@ impl Services {
             technical_checks,
         } = history;
         // Encoded before the write transaction opens, as the alarm receiver's group commits are.
-        let intake = self.door.prepare_intake(messages, alarms, Vec::new());
+        // Past messages, not live receipts: they claim no duplicate keys.
+        let intake = self.door.prepare_intake(messages, alarms, Vec::new(), None);
         let op = Op::cli(AuditAction::DataImported, HISTORY);
         self.door
             .change(op, async |w| {

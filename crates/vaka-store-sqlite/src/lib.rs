@@ -373,8 +373,9 @@ impl Store for SqliteStore {
         messages: Vec<vaka_domain::alarm::AlarmMessage>,
         alarms: Vec<vaka_domain::alarm::AlarmRecord>,
         restores: Vec<(vaka_domain::ids::DeviceId, String, jiff::Timestamp)>,
+        dedupe_window: Option<jiff::SignedDuration>,
     ) -> vaka_store::PreparedIntake {
-        shared::alarms::prepare_intake(messages, alarms, restores)
+        shared::alarms::prepare_intake(messages, alarms, restores, dedupe_window)
     }
 }
 

@@ -97,8 +97,53 @@ const FRESH_ALARM_CHUNK: usize = 1_000;
 /// The statements of one intake, bound ahead of its transaction (see
 /// [`vaka_store::PreparedIntake`]).
 struct IntakeStatements {
+    /// The claims of the messages' keys, each with the rows it must insert or take over.
+    claims: Vec<(sqlx::QueryBuilder<Db>, u64)>,
     inserts: Vec<sqlx::QueryBuilder<Db>>,
     restores: Vec<(DeviceId, String, jiff::Timestamp)>,
+}
+
+/// Rows per statement of message keys (5 values each).
+const KEY_CHUNK: usize = 1_000;
+
+/// The claims of the messages' keys (see migration 0030, `alarm_message_keys`): each key is
+/// inserted fresh until `window` after its message's receipt, or takes over a stale one; a key
+/// still fresh is left alone, so the statement touches fewer rows than it names, and the intake
+/// is refused. Every node on the database claims in the same order (by key), so two commits
+/// that claim the same keys wait for each other instead of deadlocking.
+fn key_claims(
+    messages: &[AlarmMessage],
+    window: jiff::SignedDuration,
+) -> Vec<(sqlx::QueryBuilder<Db>, u64)> {
+    let mut keys: Vec<(&str, u16, i64, jiff::Timestamp)> = messages
+        .iter()
+        .map(|m| (m.account.as_str(), m.seq, m.fingerprint, m.received_at))
+        .collect();
+    keys.sort_unstable();
+    // The receiver sends a key once a batch; a copy would be its own duplicate here.
+    keys.dedup_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2));
+    keys.chunks(KEY_CHUNK)
+        .map(|chunk| {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO alarm_message_keys (account, seq, fingerprint, received_at, \
+                 fresh_until) ",
+            );
+            q.push_values(chunk, |mut b, &(account, seq, fingerprint, at)| {
+                let fresh_until = at.checked_add(window).unwrap_or(at);
+                b.push_bind(account.to_owned())
+                    .push_bind(i64::from(seq))
+                    .push_bind(fingerprint)
+                    .push_bind(DbInstant::new(at))
+                    .push_bind(DbInstant::new(fresh_until));
+            });
+            q.push(
+                " ON CONFLICT (account, seq, fingerprint) DO UPDATE \
+                 SET received_at = excluded.received_at, fresh_until = excluded.fresh_until \
+                 WHERE alarm_message_keys.fresh_until <= excluded.received_at",
+            );
+            (q, chunk.len() as u64)
+        })
+        .collect()
 }
 
 /// `rows` in owned chunks of at most `size`.
@@ -114,14 +159,16 @@ fn owned_chunks<T>(mut rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
     chunks
 }
 
-/// Encodes a group commit: the messages, then the alarms (fresh ones bind only the columns
-/// they set, half the values of a full row), then the restores. The rows' values move into
-/// the statements.
+/// Encodes a group commit: the claims of the messages' keys when `dedupe_window` is set, the
+/// messages, then the alarms (fresh ones bind only the columns they set, half the values of a
+/// full row), then the restores. The rows' values move into the statements.
 pub(crate) fn prepare_intake(
     messages: Vec<AlarmMessage>,
     alarms: Vec<AlarmRecord>,
     restores: Vec<(DeviceId, String, jiff::Timestamp)>,
+    dedupe_window: Option<jiff::SignedDuration>,
 ) -> vaka_store::PreparedIntake {
+    let claims = dedupe_window.map_or_else(Vec::new, |w| key_claims(&messages, w));
     let mut inserts = Vec::new();
     for chunk in owned_chunks(messages, MESSAGE_CHUNK) {
         let mut q = sqlx::QueryBuilder::<Db>::new(
@@ -170,7 +217,11 @@ pub(crate) fn prepare_intake(
         inserts.push(q);
     }
     inserts.extend(alarm_inserts(&other.iter().collect::<Vec<_>>()));
-    vaka_store::PreparedIntake(Box::new(IntakeStatements { inserts, restores }))
+    vaka_store::PreparedIntake(Box::new(IntakeStatements {
+        claims,
+        inserts,
+        restores,
+    }))
 }
 
 #[async_trait::async_trait]
@@ -520,6 +571,21 @@ impl AlarmWrite for SqlTx {
         let Ok(mut intake) = intake.0.downcast::<IntakeStatements>() else {
             return Err(StoreError::other("an intake prepared for another backend"));
         };
+        // The claims first: a refused intake writes nothing more before it is rolled back.
+        let mut claimed = 0;
+        let mut named = 0;
+        for (q, rows) in &mut intake.claims {
+            named += *rows;
+            claimed += q
+                .build()
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?
+                .rows_affected();
+        }
+        if claimed < named {
+            return Err(StoreError::AlreadyStored);
+        }
         run_inserts(&mut self.tx, &mut intake.inserts).await?;
         for (device, category, at) in &intake.restores {
             // A technical condition: through the device index of open technical alarms.
@@ -555,6 +621,17 @@ impl AlarmWrite for SqlTx {
 
     async fn insert_alarm(&mut self, alarm: &AlarmRecord) -> StoreResult<()> {
         run_inserts(&mut self.tx, &mut alarm_inserts(&[alarm])).await
+    }
+
+    async fn forget_message_keys(&mut self, now: jiff::Timestamp) -> StoreResult<u64> {
+        Ok(
+            sqlx::query("DELETE FROM alarm_message_keys WHERE fresh_until < $1")
+                .bind(DbInstant::new(now))
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_sqlx_error)?
+                .rows_affected(),
+        )
     }
 
     async fn update_alarm(

@@ -79,6 +79,11 @@ pub enum StoreError {
     /// A uniqueness or reference rule of the schema refused the change.
     #[error("conflict with existing data ({constraint})")]
     Conflict { constraint: String },
+    /// An alarm intake was refused, nothing written: one of its messages is already stored
+    /// (its key, claimed with the message, is still fresh: a resend that reached another node
+    /// on the same database, see [`Store::prepare_intake`]).
+    #[error("an alarm message of the intake is already stored")]
+    AlreadyStored,
     /// The database could not be reached or is overloaded.
     #[error("database unavailable")]
     Unavailable(#[source] Cause),
@@ -168,14 +173,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Encodes what one group commit of the alarm receiver stores — the messages, the alarms
     /// they raise, the open alarms `restores` marks restored (device, category, when) — for
-    /// [`AlarmTx::insert_intake`]. Pure work without the database: the receiver encodes the
+    /// [`AlarmWrite::insert_intake`]. Pure work without the database: the receiver encodes the
     /// next batch while the one before commits. Takes the rows, so that their values move into
     /// the statements instead of being copied again.
+    ///
+    /// With `dedupe_window`, the intake also claims each message's key (account, sequence,
+    /// fingerprint) until that long after its receipt; a key still fresh (the message already
+    /// stored, by this node or another on the same database) makes the intake fail with
+    /// [`StoreError::AlreadyStored`] before it writes anything else. Messages that are not live
+    /// receipts (an imported history) claim nothing.
     fn prepare_intake(
         &self,
         messages: Vec<vaka_domain::alarm::AlarmMessage>,
         alarms: Vec<vaka_domain::alarm::AlarmRecord>,
         restores: Vec<(DeviceId, String, jiff::Timestamp)>,
+        dedupe_window: Option<jiff::SignedDuration>,
     ) -> PreparedIntake;
 }
 
@@ -872,9 +884,14 @@ pub trait AlarmRead: Send {
 #[async_trait]
 pub trait AlarmWrite: Send {
     /// Stores what one group commit of the receiver accepted, as [`Store::prepare_intake`]
-    /// encoded it: the messages and the alarms they raise, and marks restored the open alarms
-    /// that it names (device, category).
+    /// encoded it: claims the messages' keys, stores the messages and the alarms they raise,
+    /// and marks restored the open alarms that it names (device, category). Fails with
+    /// [`StoreError::AlreadyStored`] when a key is still fresh: the transaction must then be
+    /// rolled back (some keys may be claimed).
     async fn insert_intake(&mut self, intake: PreparedIntake) -> StoreResult<()>;
+
+    /// Deletes the alarm message keys no longer fresh at `now`; how many.
+    async fn forget_message_keys(&mut self, now: jiff::Timestamp) -> StoreResult<u64>;
 
     async fn insert_alarm(&mut self, alarm: &vaka_domain::alarm::AlarmRecord) -> StoreResult<()>;
 

@@ -747,7 +747,97 @@ async fn a_restore_marks_the_open_alarm_of_its_condition(app: TestApp) {
     rx.stop(&app.services).await;
 }
 
+/// Two nodes on one database (issue 19): a device whose ACK from node A was lost sends the same
+/// message to its backup receiver on node B, whose memory never saw it. B finds the message's
+/// key in the database, ACKs the resend as a duplicate, and the event is stored once. Both
+/// receivers start before the first message, so B's memory (loaded at its start) cannot know
+/// it; they share the test's services, as two nodes share the database, each with its own
+/// group commit and memory.
+async fn a_resend_to_another_node_is_acknowledged_and_stored_once(app: TestApp) {
+    let w = World::build(&app).await;
+    alarm_unit(&app, &w, w.client_a1, "A400", None).await;
+    let node_a = alarm_receiver(&app).await;
+    let node_b = alarm_receiver(&app).await;
+    let now = app.services.now();
+    let press = |seq| {
+        frame(
+            IdToken::SiaDcs,
+            "A400",
+            seq,
+            &sia_dcs_data(Some("A400"), "ri1/MA001"),
+            Some(now),
+        )
+    };
+    let mut to_a = tokio::net::TcpStream::connect(node_a.addr).await.unwrap();
+    let mut to_b = tokio::net::TcpStream::connect(node_b.addr).await.unwrap();
+    let ack = exchange(&mut to_a, &press(21)).await;
+    assert_eq!(ack.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A400", 21).await, 1, "stored before the ACK");
+    // The same message (sequence and data) to the other node: ACKed, not stored again.
+    let again = exchange(&mut to_b, &press(21)).await;
+    assert_eq!(again.header.id, IdToken::Ack);
+    assert_eq!(
+        (again.header.seq, again.header.account.as_str()),
+        (21, "A400")
+    );
+    assert_eq!(
+        messages(&app, "A400", 21).await,
+        1,
+        "stored once over both nodes"
+    );
+    // Once more to B: now from its memory.
+    let third = exchange(&mut to_b, &press(21)).await;
+    assert_eq!(third.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A400", 21).await, 1);
+    // The next event to both nodes at once: both ACKed, whichever commits first, stored once.
+    let next = press(22);
+    let (from_a, from_b) = tokio::join!(exchange(&mut to_a, &next), exchange(&mut to_b, &next));
+    assert_eq!(
+        (from_a.header.id, from_b.header.id),
+        (IdToken::Ack, IdToken::Ack)
+    );
+    assert_eq!(
+        messages(&app, "A400", 22).await,
+        1,
+        "stored once over both nodes"
+    );
+    // One alarm an event (besides the commissioning's test alarm, raised without a message).
+    let mut tx = app.store.begin_read().await.unwrap();
+    let alarms = tx
+        .list_alarms_between(
+            now - SignedDuration::from_hours(1),
+            now + SignedDuration::from_hours(1),
+        )
+        .await
+        .unwrap();
+    drop(tx);
+    let ours = alarms
+        .iter()
+        .filter(|a| a.account.as_deref() == Some("A400") && a.message_id.is_some())
+        .count();
+    assert_eq!(ours, 2, "{alarms:?}");
+    assert_eq!(app.services.forget_alarm_message_keys().await.unwrap(), 0);
+    // Past the window the same sequence and data is a new message (a sequence number come
+    // round again): its stale key is taken over, and it is stored.
+    app.clock.advance(SignedDuration::from_mins(11));
+    let reused = frame(
+        IdToken::SiaDcs,
+        "A400",
+        21,
+        &sia_dcs_data(Some("A400"), "ri1/MA001"),
+        Some(app.services.now()),
+    );
+    let ack = exchange(&mut to_b, &reused).await;
+    assert_eq!(ack.header.id, IdToken::Ack);
+    assert_eq!(messages(&app, "A400", 21).await, 2);
+    // The alarm job deletes the keys past their window: 22's, not 21's taken over.
+    assert_eq!(app.services.forget_alarm_message_keys().await.unwrap(), 1);
+    node_a.stop(&app.services).await;
+    node_b.stop(&app.services).await;
+}
+
 db_tests!(
+    a_resend_to_another_node_is_acknowledged_and_stored_once,
     a_restore_marks_the_open_alarm_of_its_condition,
     encryption_is_required_unless_an_account_is_marked_clear,
     an_alarm_goes_from_the_button_to_closed_with_both_clocks,

@@ -102,7 +102,7 @@ pub(crate) async fn dispatched_alarm(app: &TestApp, w: &World, client: ClientId)
     a.client_id = Some(client);
     let id = a.id;
     app.services
-        .store_alarm_intake(Vec::new(), vec![a], Vec::new())
+        .store_alarm_intake(Vec::new(), vec![a], Vec::new(), None)
         .await
         .unwrap();
     let op = w.p("c_operator").bearer();

@@ -643,7 +643,7 @@ pub async fn test_alarm(
         tx.commit(&[]).await.unwrap();
     } else {
         app.services
-            .store_alarm_intake(Vec::new(), vec![a], Vec::new())
+            .store_alarm_intake(Vec::new(), vec![a], Vec::new(), None)
             .await
             .unwrap();
     }

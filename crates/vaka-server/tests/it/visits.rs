@@ -1054,7 +1054,7 @@ async fn visit_windows_for_keys(app: TestApp) {
     );
     waiting.client_id = Some(w.client_a1);
     app.services
-        .store_alarm_intake(Vec::new(), vec![waiting], Vec::new())
+        .store_alarm_intake(Vec::new(), vec![waiting], Vec::new(), None)
         .await
         .unwrap();
     let alarm = crate::locks::dispatched_alarm(&app, &w, w.client_a1).await;

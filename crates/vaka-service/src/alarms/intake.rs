@@ -4,12 +4,13 @@
 //! it) and the account directory. The receiver itself — transport, framing, the group commit's
 //! batching — knows nothing of the service: the server adapts one to the other.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use vaka_domain::alarm::{AlarmKind, AlarmMessage, AlarmRecord, MessageRefusal};
 use vaka_domain::audit::{AuditAction, Outcome};
 use vaka_domain::client::AreaType;
 use vaka_domain::device::{Dc09Key, ScaipPassword};
 use vaka_domain::ids::{ClientId, DeviceId};
+use vaka_store::StoreError;
 use vaka_store::values::to_db_precision;
 
 use super::{ALARMS, active, system_op};
@@ -33,6 +34,17 @@ pub struct RefusedMessage {
 
 /// An open alarm to mark restored: the device, the category, when.
 pub type Restore = (DeviceId, String, Timestamp);
+
+/// How a group commit of the receiver ended, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intake {
+    /// Committed durably.
+    Stored,
+    /// Nothing written: a message of the batch is already stored, its key still fresh (a
+    /// resend that reached this node after another node on the same database stored it). The
+    /// receiver reloads what is stored and stores the rest.
+    AlreadyStored,
+}
 
 /// A DC-09 account the receiver accepts messages from: a device that is with a client
 /// (assigned, installed, tested, active).
@@ -68,7 +80,13 @@ pub struct ScaipUnitEntry {
 
 impl Services {
     /// Stores one group commit of the receiver in one transaction: the messages, the alarms
-    /// they raise, the open alarms `restores` marks restored. `Ok` means committed durably.
+    /// they raise, the open alarms `restores` marks restored. [`Intake::Stored`] means
+    /// committed durably.
+    ///
+    /// With `dedupe_window` (the receiver's), each message's key (account, sequence,
+    /// fingerprint) is claimed in the same transaction for that long after its receipt, in the
+    /// database, so that every node on it sees it; a key still fresh refuses the whole batch:
+    /// it is rolled back and the answer is [`Intake::AlreadyStored`].
     ///
     /// The rows are encoded before the write transaction is opened, so that the next batch's
     /// encoding overlaps the commit of the one before (the receiver keeps two group commits in
@@ -78,16 +96,44 @@ impl Services {
         messages: Vec<AlarmMessage>,
         alarms: Vec<AlarmRecord>,
         restores: Vec<Restore>,
-    ) -> ServiceResult<()> {
+        dedupe_window: Option<SignedDuration>,
+    ) -> ServiceResult<Intake> {
         let changed = !alarms.is_empty() || !restores.is_empty();
-        let intake = self.door.prepare_intake(messages, alarms, restores);
-        self.door
-            .change(system_op(), async |w| Ok(w.insert_intake(intake).await?))
-            .await?;
+        let intake = self
+            .door
+            .prepare_intake(messages, alarms, restores, dedupe_window);
+        let mut already_stored = false;
+        let result = self
+            .door
+            .change(system_op(), async |w| match w.insert_intake(intake).await {
+                Err(StoreError::AlreadyStored) => {
+                    // Failed, so that the transaction (with the keys claimed) is rolled back.
+                    already_stored = true;
+                    Err(StoreError::AlreadyStored.into())
+                }
+                r => Ok(r?),
+            })
+            .await;
+        match result {
+            Err(_) if already_stored => return Ok(Intake::AlreadyStored),
+            r => r?,
+        }
         if changed {
             self.alarms_changed();
         }
-        Ok(())
+        Ok(Intake::Stored)
+    }
+
+    /// Deletes the receivers' duplicate keys that are no longer fresh (an alarm job); how
+    /// many. A stale key would be taken over by its next message all the same: this only
+    /// keeps the table to the last dedupe window's messages.
+    pub async fn forget_alarm_message_keys(&self) -> ServiceResult<u64> {
+        self.door
+            .change(system_op(), async |w| {
+                let now = w.now();
+                Ok(w.forget_message_keys(now).await?)
+            })
+            .await
     }
 
     /// The keys (account, sequence, fingerprint) of the messages stored since `since`: the

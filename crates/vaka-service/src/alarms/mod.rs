@@ -21,7 +21,7 @@ use vaka_store::AlarmAccount;
 
 use crate::door::Op;
 
-pub use intake::{AlarmAccountEntry, RefusedMessage, Restore, ScaipUnitEntry};
+pub use intake::{AlarmAccountEntry, Intake, RefusedMessage, Restore, ScaipUnitEntry};
 pub use monitor::{LastHeard, MonitorReport};
 
 /// The care context of alarm audit entries.

@@ -631,8 +631,10 @@ impl Door {
         messages: Vec<vaka_domain::alarm::AlarmMessage>,
         alarms: Vec<vaka_domain::alarm::AlarmRecord>,
         restores: Vec<(vaka_domain::ids::DeviceId, String, Timestamp)>,
+        dedupe_window: Option<jiff::SignedDuration>,
     ) -> vaka_store::PreparedIntake {
-        self.store.prepare_intake(messages, alarms, restores)
+        self.store
+            .prepare_intake(messages, alarms, restores, dedupe_window)
     }
 }
 
