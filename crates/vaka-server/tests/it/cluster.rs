@@ -131,7 +131,7 @@ async fn an_alarm_stored_on_one_node_wakes_the_live_views_on_another_within_a_se
         at,
     );
     a.services
-        .store_alarm_intake(Vec::new(), vec![alarm], Vec::new())
+        .store_alarm_intake(Vec::new(), vec![alarm], Vec::new(), None)
         .await
         .unwrap();
     tokio::time::timeout(Duration::from_secs(1), alarms_b.changed())
