@@ -32,7 +32,14 @@ pub struct Bus {
     instance: Uuid,
     /// The cameras of this node and the others.
     cameras: vaka_gateway::cluster::CameraBus,
+    /// The other nodes heard: their name, whether they hold the job lease, and when.
+    nodes: Arc<std::sync::Mutex<std::collections::HashMap<Uuid, HeardNode>>>,
+    /// Bumped when another node's report arrived.
+    nodes_heard: Arc<tokio::sync::watch::Sender<u64>>,
 }
+
+/// Another node as last heard: its name, whether it holds the job lease, and when.
+type HeardNode = (String, bool, std::time::Instant);
 
 impl Bus {
     /// Connects to NATS at `url` (retrying in the background when it is not up yet: the node
@@ -68,6 +75,8 @@ impl Bus {
             client,
             prefix: prefix.to_owned(),
             instance: Uuid::new_v4(),
+            nodes: Arc::default(),
+            nodes_heard: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -102,6 +111,58 @@ impl Bus {
         }))
     }
 
+    /// Says every [`PRESENCE_EVERY`] that this node is here (its name, whether it holds the job
+    /// lease) on `<prefix>.nodes`, and keeps what the others say, for the chain-health view.
+    pub async fn share_nodes(
+        &self,
+        services: &Services,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let mut heard = self
+            .client
+            .subscribe(self.subject("nodes"))
+            .await
+            .map_err(|e| anyhow::anyhow!("subscribing to NATS: {e}"))?;
+        services.set_node_roster(Arc::new(self.clone()));
+        let (nodes, me, heard_one) = (self.nodes.clone(), self.instance, self.nodes_heard.clone());
+        let listen = async move {
+            while let Some(m) = heard.next().await {
+                match parse_node(&m.payload) {
+                    Some((from, _, _)) if from == me => {}
+                    Some((from, holder, name)) => {
+                        let now = std::time::Instant::now();
+                        let mut n = nodes
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        n.retain(|_, (_, _, at)| now.duration_since(*at) < PRESENCE_FOR);
+                        n.insert(from, (name, holder, now));
+                        drop(n);
+                        heard_one.send_modify(|c| *c = c.wrapping_add(1));
+                    }
+                    None => tracing::warn!("a node message from NATS that no node sends"),
+                }
+            }
+        };
+        let (client, subject, node) = (
+            self.client.clone(),
+            self.subject("nodes"),
+            services.node().clone(),
+        );
+        let say = async move {
+            let mut tick = tokio::time::interval(PRESENCE_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let m = node_message(me, node.holds_lease(), node.name());
+                if let Err(e) = client.publish(subject.clone(), m.into()).await {
+                    tracing::debug!(error = %e, "node report not sent");
+                }
+            }
+        };
+        Ok(tokio::spawn(async move {
+            tokio::join!(listen, say);
+        }))
+    }
+
     /// Says which cameras are online here every [`PRESENCE_EVERY`], and keeps what the other
     /// nodes say (see [`vaka_gateway::cluster`]).
     pub async fn share_presence(
@@ -125,6 +186,11 @@ impl Bus {
         self.cameras.online_elsewhere(device)
     }
 
+    /// A receiver that wakes when another node's report of itself arrived.
+    pub fn nodes_heard(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.nodes_heard.subscribe()
+    }
+
     /// A receiver that wakes when another node's camera report arrived.
     pub fn presence_heard(&self) -> tokio::sync::watch::Receiver<u64> {
         self.cameras.presence_heard()
@@ -134,6 +200,53 @@ impl Bus {
     pub async fn flush(&self) {
         let _ = tokio::time::timeout(Duration::from_secs(2), self.client.flush()).await;
     }
+}
+
+impl vaka_service::cluster::NodeRoster for Bus {
+    fn others(&self) -> Vec<vaka_service::cluster::NodeSeen> {
+        let nodes = self
+            .nodes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A restarted node is a new instance under the same name: the latest word counts.
+        let mut latest: std::collections::HashMap<&str, (bool, std::time::Instant)> =
+            std::collections::HashMap::new();
+        for (name, holder, at) in nodes.values() {
+            if at.elapsed() >= PRESENCE_FOR {
+                continue;
+            }
+            let e = latest.entry(name).or_insert((*holder, *at));
+            if *at > e.1 {
+                *e = (*holder, *at);
+            }
+        }
+        latest
+            .into_iter()
+            .map(|(name, (holder, at))| vaka_service::cluster::NodeSeen {
+                name: name.to_owned(),
+                lease_holder: holder,
+                this_node: false,
+                heard_s: at.elapsed().as_secs(),
+            })
+            .collect()
+    }
+}
+
+fn node_message(instance: Uuid, holder: bool, name: &str) -> String {
+    format!("{instance} {} {name}", u8::from(holder))
+}
+
+fn parse_node(payload: &[u8]) -> Option<(Uuid, bool, String)> {
+    let text = std::str::from_utf8(payload).ok()?;
+    let mut parts = text.splitn(3, ' ');
+    let from = Uuid::parse_str(parts.next()?).ok()?;
+    let holder = match parts.next()? {
+        "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    let name = parts.next()?.trim();
+    (!name.is_empty()).then(|| (from, holder, name.to_owned()))
 }
 
 struct NatsFanout {
@@ -206,6 +319,18 @@ pub async fn keep_job_lease(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_node_message_names_the_instance_the_lease_and_the_name() {
+        let me = Uuid::new_v4();
+        let m = node_message(me, true, "node 1");
+        assert_eq!(parse_node(m.as_bytes()), Some((me, true, "node 1".into())));
+        let m = node_message(me, false, "n2");
+        assert_eq!(parse_node(m.as_bytes()), Some((me, false, "n2".into())));
+        assert_eq!(parse_node(format!("{me} 2 n").as_bytes()), None);
+        assert_eq!(parse_node(format!("{me} 1 ").as_bytes()), None);
+        assert_eq!(parse_node(b"x 1 n"), None);
+    }
 
     #[test]
     fn a_change_message_names_its_kind_and_sender_and_nothing_else_parses() {

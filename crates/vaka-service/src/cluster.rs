@@ -138,11 +138,30 @@ impl JobLease {
     }
 }
 
+/// A node as the chain-health view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NodeSeen {
+    pub name: String,
+    /// It runs the jobs that run once.
+    pub lease_holder: bool,
+    /// The node that answers this request.
+    pub this_node: bool,
+    /// Seconds since it was last heard of (0 for this node).
+    pub heard_s: u64,
+}
+
+/// The other nodes of a cluster, as heard over the bus.
+pub trait NodeRoster: Send + Sync + 'static {
+    /// The other nodes heard lately.
+    fn others(&self) -> Vec<NodeSeen>;
+}
+
 /// The hooks of [`Services`] for a cluster.
 #[derive(Default)]
 pub(crate) struct ClusterHooks {
     pub(crate) node: Arc<Node>,
     pub(crate) fanout: OnceLock<Arc<dyn ChangeFanout>>,
+    pub(crate) roster: OnceLock<Arc<dyn NodeRoster>>,
 }
 
 impl Services {
@@ -157,6 +176,28 @@ impl Services {
             inner: self.door.job_lease().await?,
             node: self.cluster.node.clone(),
         })
+    }
+
+    /// Learns of the other nodes from `roster` from now on (set once, at start).
+    pub fn set_node_roster(&self, roster: Arc<dyn NodeRoster>) {
+        let _ = self.cluster.roster.set(roster);
+    }
+
+    /// This node and the others heard lately, by name (for the chain-health view, whose
+    /// access rule covers it).
+    pub(crate) fn cluster_nodes(&self) -> Vec<NodeSeen> {
+        let node = &self.cluster.node;
+        let mut nodes = vec![NodeSeen {
+            name: node.name().to_owned(),
+            lease_holder: node.holds_lease(),
+            this_node: true,
+            heard_s: 0,
+        }];
+        if let Some(r) = self.cluster.roster.get() {
+            nodes.extend(r.others());
+        }
+        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        nodes
     }
 
     /// Sends this node's changes to the other nodes from now on (set once, at start).

@@ -158,7 +158,7 @@ impl Services {
     pub fn on_node(mut self, name: impl Into<String>) -> Self {
         self.cluster = Arc::new(cluster::ClusterHooks {
             node: Arc::new(cluster::Node::new(name)),
-            fanout: std::sync::OnceLock::new(),
+            ..cluster::ClusterHooks::default()
         });
         self
     }

@@ -280,3 +280,41 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     }
     finish(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_health_view_shows_the_nodes_and_which_runs_the_jobs() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let (manager, _) = crate::console::session(&b, &w, "m_manager").await;
+    // Alone (no bus): one node, and it says so.
+    let page = b.get("/alarms/health", &manager).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+    page.assert_has(r#"data-bus="none""#);
+    page.assert_has(r#"data-node="node-b""#);
+    assert!(!page.body.contains(r#"data-node="node-a""#));
+
+    let mut lease = a.services.job_lease().await.unwrap();
+    assert!(lease.hold(CHECK).await);
+    let prefix = prefix();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let _tb = bus_b.share_nodes(&b.services).await.unwrap();
+    bus_b.flush().await;
+    let mut heard = bus_b.nodes_heard();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let _ta = bus_a.share_nodes(&a.services).await.unwrap();
+    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, heard.changed())
+        .await
+        .expect("B heard of A")
+        .unwrap();
+    let page = b.get("/alarms/health", &manager).await;
+    page.assert_has(r#"data-bus="connected""#);
+    page.assert_has(r#"<tr data-node="node-a" data-lease-holder>"#);
+    page.assert_has(r#"<tr data-node="node-b">"#);
+    page.assert_has("Kör de schemalagda jobben");
+    page.assert_has("Reserv");
+    lease.release().await;
+    finish(a, b).await;
+}

@@ -173,9 +173,19 @@ fn capture_logs() {
 
 impl TestApp {
     fn assemble(store: Arc<dyn Store>, backend: Backend, cleanup: Arc<Cleanup>) -> Self {
+        Self::assemble_node(store, backend, cleanup, "node-a")
+    }
+
+    fn assemble_node(
+        store: Arc<dyn Store>,
+        backend: Backend,
+        cleanup: Arc<Cleanup>,
+        node: &str,
+    ) -> Self {
         capture_logs();
         let clock = ManualClock::new(t0());
         let cfg = Config {
+            node_name: Some(node.to_owned()),
             login_attempts_per_minute: 10_000,
             // Live views answer once and end, so a test reads them to the end.
             live_view_seconds: 0,
@@ -333,7 +343,7 @@ impl TestApp {
             .unwrap(),
         );
         // The first node owns the schema's clean-up.
-        let mut node = Self::assemble(store, self.backend, Arc::new(Cleanup::None));
+        let mut node = Self::assemble_node(store, self.backend, Arc::new(Cleanup::None), "node-b");
         node.clock.set(vaka_domain::clock::Clock::now(&self.clock));
         node.pg.clone_from(&self.pg);
         node.keys = self.keys.clone();

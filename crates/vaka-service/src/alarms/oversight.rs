@@ -151,6 +151,8 @@ pub struct ChainHealth {
     pub uncovered_without_unit: bool,
     /// Open alarms in the municipality's fallback queue (no centre covers the client).
     pub fallback_open: usize,
+    /// The nodes that receive the alarms: this one, and in a cluster the others heard lately.
+    pub nodes: Vec<crate::cluster::NodeSeen>,
 }
 
 /// Alarm statistics for the months `from..=to`.
@@ -525,6 +527,7 @@ impl Services {
                         health.fallback_open += 1;
                     }
                 }
+                health.nodes = self.cluster_nodes();
                 viewed(r, &grant, "health");
                 Ok(health)
             })
@@ -621,6 +624,7 @@ impl Services {
             uncovered_units: Vec::new(),
             uncovered_without_unit: false,
             fallback_open: 0,
+            nodes: Vec::new(),
         }
     }
 

@@ -164,6 +164,16 @@ health-refused_reason = Reason
 health-refused_source = Sender
 health-clear = unencrypted
 health-clear_hint = The account is marked unencrypted: anyone who reaches the receiver can send messages in its name. Give it a key.
+health-nodes = Nodes receiving alarms
+health-nodes_single = One node: it also runs the scheduled jobs (escalation, heartbeat supervision, purging).
+health-nodes_bus_up = The nodes share changes and cameras over the message bus. One node at a time runs the scheduled jobs; if it stops, another takes over within seconds.
+health-nodes_bus_down = This node cannot reach the message bus: changes made on other nodes show here only at the next reload, and cameras on other nodes cannot be reached from here.
+health-node = Node
+health-node_role = Role
+health-node_heard = Last heard
+health-node_this = this one
+health-node_holder = Runs the scheduled jobs
+health-node_standby = Standby
 
 astats-title = Safety-alarm statistics
 astats-intro = Alarms per type, unit and month, how often the contact and arrival targets were met, and technical alarms. Test alarms are not counted.

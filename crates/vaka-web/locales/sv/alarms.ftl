@@ -164,6 +164,16 @@ health-refused_reason = Orsak
 health-refused_source = Avsändare
 health-clear = okrypterat
 health-clear_hint = Kontot är markerat okrypterat: den som når mottagaren kan skicka meddelanden i dess namn. Ge det en nyckel.
+health-nodes = Noder som tar emot larm
+health-nodes_single = En nod: den kör också de schemalagda jobben (eskalering, övervakning av kontrollanrop, rensning).
+health-nodes_bus_up = Noderna delar ändringar och kameror över meddelandebussen. En nod i taget kör de schemalagda jobben; stannar den tar en annan över inom sekunder.
+health-nodes_bus_down = Den här noden når inte meddelandebussen: ändringar från andra noder syns här först vid nästa omladdning, och kameror på andra noder nås inte härifrån.
+health-node = Nod
+health-node_role = Roll
+health-node_heard = Senast hörd
+health-node_this = den här
+health-node_holder = Kör de schemalagda jobben
+health-node_standby = Reserv
 
 astats-title = Statistik för trygghetslarm
 astats-intro = Larm per typ, enhet och månad, hur ofta målen för kontakt och framme nåddes, och tekniska larm. Provlarm räknas inte.

@@ -199,6 +199,17 @@ pub struct HealthPage {
     pub uncovered_units: Vec<String>,
     pub uncovered_without_unit: bool,
     pub fallback_open: usize,
+    /// The nodes receiving alarms (one without a cluster).
+    pub nodes: Vec<NodeLine>,
+    /// This node's link to the others: `none`, `connected` or `disconnected`.
+    pub bus: &'static str,
+}
+
+pub struct NodeLine {
+    pub name: String,
+    pub lease_holder: bool,
+    pub this_node: bool,
+    pub heard_s: u64,
 }
 
 fn times(t: Tr, a: &AlarmTimes) -> TimesLine {
@@ -258,6 +269,21 @@ pub async fn health(Req { state, t, caller }: Req) -> PageResult {
             uncovered_units: h.uncovered_units,
             uncovered_without_unit: h.uncovered_without_unit,
             fallback_open: h.fallback_open,
+            nodes: h
+                .nodes
+                .into_iter()
+                .map(|n| NodeLine {
+                    name: n.name,
+                    lease_holder: n.lease_holder,
+                    this_node: n.this_node,
+                    heard_s: n.heard_s,
+                })
+                .collect(),
+            bus: match state.services.node().bus() {
+                vaka_service::cluster::BusState::None => "none",
+                vaka_service::cluster::BusState::Connected => "connected",
+                vaka_service::cluster::BusState::Disconnected => "disconnected",
+            },
             recent: h.recent.into_iter().map(|a| times(t, &a)).collect(),
             missed: h
                 .missed_checks
