@@ -31,6 +31,9 @@ pub enum Behaviour {
 pub struct SimCamera {
     /// `ws://host:port` or `wss://…` of the Vaka server.
     pub server: String,
+    /// Other nodes of a cluster to fall back on: after a connection ends or fails, the camera
+    /// tries the next address (the server, then these, round again).
+    pub backups: Vec<String>,
     pub credential: String,
     pub model: String,
     pub behaviour: Behaviour,
@@ -42,11 +45,22 @@ impl SimCamera {
     pub fn new(server: &str, credential: &str, scene: Scene, behaviour: Behaviour) -> Self {
         Self {
             server: server.trim_end_matches('/').to_owned(),
+            backups: Vec::new(),
             credential: credential.to_owned(),
             model: "Vaka simulated camera".into(),
             behaviour,
             scene: Arc::new(Mutex::new(scene)),
         }
+    }
+
+    /// The same camera, falling back on these other nodes.
+    #[must_use]
+    pub fn with_backups(mut self, backups: &[String]) -> Self {
+        self.backups = backups
+            .iter()
+            .map(|b| b.trim_end_matches('/').to_owned())
+            .collect();
+        self
     }
 
     fn scene(&self) -> Scene {
@@ -63,16 +77,29 @@ impl SimCamera {
             return;
         }
         let mut backoff = Duration::from_secs(1);
+        let servers: Vec<&str> = std::iter::once(self.server.as_str())
+            .chain(self.backups.iter().map(String::as_str))
+            .collect();
+        let mut next = 0;
         loop {
             let up_for = match self.behaviour {
                 Behaviour::Flapping { up, .. } => Some(up),
                 _ => None,
             };
             let started = Instant::now();
-            match self.session(up_for).await {
+            let server = servers[next % servers.len()];
+            match self.session(server, up_for).await {
                 Ok(()) => backoff = Duration::from_secs(1),
                 Err(e) => {
                     tracing::debug!(error = %e, "simulated camera: connection failed");
+                }
+            }
+            if servers.len() > 1 {
+                // The next node at once, as a camera with a list of servers does; the
+                // backoff grows only once every node has been tried.
+                next += 1;
+                if !next.is_multiple_of(servers.len()) {
+                    continue;
                 }
             }
             let pause = if let Behaviour::Flapping { down, .. } = self.behaviour {
@@ -91,8 +118,8 @@ impl SimCamera {
     }
 
     /// One connection, until it ends (or, for a flapping camera, until `up_for` passes).
-    async fn session(&self, up_for: Option<Duration>) -> Result<(), String> {
-        let mut req = format!("{}/camera/v1/connect", self.server)
+    async fn session(&self, server: &str, up_for: Option<Duration>) -> Result<(), String> {
+        let mut req = format!("{server}/camera/v1/connect")
             .into_client_request()
             .map_err(|e| e.to_string())?;
         let auth = format!("Bearer {}", self.credential)

@@ -291,8 +291,17 @@ pub async fn keep_job_lease(
         .await
         .map_err(|e| anyhow::anyhow!("the job lease: {e}"))?;
     let node = services.node().clone();
-    let report = move |held: bool| {
-        metrics::gauge!("vaka_node_lease_holder").set(if held { 1.0 } else { 0.0 });
+    let report = {
+        let node = node.clone();
+        move |held: bool| {
+            metrics::gauge!("vaka_node_lease_holder").set(if held { 1.0 } else { 0.0 });
+            let bus = match node.bus() {
+                vaka_service::cluster::BusState::None => -1.0,
+                vaka_service::cluster::BusState::Disconnected => 0.0,
+                vaka_service::cluster::BusState::Connected => 1.0,
+            };
+            metrics::gauge!("vaka_node_bus_connected").set(bus);
+        }
     };
     report(lease.hold(LEASE_EVERY).await);
     tracing::info!(

@@ -156,7 +156,8 @@ enum Command {
 enum SimulateCommand {
     /// Connect simulated cameras (the real protocol, synthetic frames) until stopped.
     Cameras {
-        /// The Vaka server, e.g. http://127.0.0.1:8080 (ws:// and wss:// work too).
+        /// The Vaka server, e.g. http://127.0.0.1:8080 (ws:// and wss:// work too); the nodes
+        /// of a cluster comma-separated (each camera starts at one and falls back on the next).
         #[arg(long)]
         server: String,
         /// A credentials file listing the cameras (as `vaka demo` writes it).
@@ -168,6 +169,9 @@ enum SimulateCommand {
         /// Leave every n-th camera offline (0: none).
         #[arg(long, default_value_t = 10)]
         offline_every: usize,
+        /// Every camera stays connected (none offline, flapping or slow): for drills.
+        #[arg(long)]
+        steady: bool,
     },
     /// Connect simulated door locks (the real lock protocol) until stopped: they open on the
     /// server's unlock commands and report their events. With `--offline-check TOKEN --lock ID
@@ -198,15 +202,19 @@ enum SimulateCommand {
 }
 
 /// The WebSocket base of a server address.
+/// (Each of the comma-separated servers of a cluster.)
 fn ws_base(server: &str) -> String {
-    let s = server.trim_end_matches('/');
-    if let Some(rest) = s.strip_prefix("http://") {
-        format!("ws://{rest}")
-    } else if let Some(rest) = s.strip_prefix("https://") {
-        format!("wss://{rest}")
-    } else {
-        s.to_owned()
-    }
+    let one = |s: &str| {
+        let s = s.trim().trim_end_matches('/');
+        if let Some(rest) = s.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else if let Some(rest) = s.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else {
+            s.to_owned()
+        }
+    };
+    server.split(',').map(one).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Subcommand)]
@@ -665,6 +673,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     credentials,
                     count,
                     offline_every,
+                    steady,
                 },
         } => {
             telemetry::init_logging(LogFormat::Text, "info");
@@ -677,7 +686,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{} lists no cameras",
                 credentials.display()
             );
-            let tasks = vaka_server::simulate::spawn(&ws_base(&server), &cameras, offline_every);
+            let tasks =
+                vaka_server::simulate::spawn_as(&ws_base(&server), &cameras, offline_every, steady);
             println!(
                 "{} simulated cameras connect to {server}; Ctrl-C stops them.",
                 tasks.len()

@@ -127,12 +127,41 @@ pub fn spawn(
     cameras: &[CameraCredential],
     offline_every: usize,
 ) -> Vec<JoinHandle<()>> {
+    spawn_as(server, cameras, offline_every, false)
+}
+
+/// [`spawn`], or with `steady` every camera connected all the time (no flapping, none offline:
+/// for drills that count them).
+pub fn spawn_as(
+    server: &str,
+    cameras: &[CameraCredential],
+    offline_every: usize,
+    steady: bool,
+) -> Vec<JoinHandle<()>> {
+    // Several servers (the nodes of a cluster, comma-separated): camera i starts at node
+    // i mod n and falls back on the others.
+    let servers: Vec<String> = server
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let servers = if servers.is_empty() {
+        vec![server.to_owned()]
+    } else {
+        servers
+    };
     cameras
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let (scene, behaviour) = character(i, offline_every);
-            tokio::spawn(SimCamera::new(server, &c.credential, scene, behaviour).run())
+            let behaviour = if steady { Behaviour::Normal } else { behaviour };
+            let mut order = servers.clone();
+            order.rotate_left(i % servers.len());
+            let sim = SimCamera::new(&order[0], &c.credential, scene, behaviour)
+                .with_backups(&order[1..]);
+            tokio::spawn(sim.run())
         })
         .collect()
 }

@@ -13,7 +13,8 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// The process can serve: the database answers. The body says, one line each, this node's
 /// name, whether it runs the jobs that run once (`jobs: lease holder` or `jobs: standby`), and
-/// its connection to the other nodes (`bus: none` on a single node). A node whose bus is down
+/// its connection to the other nodes (`bus: none` on a single node), and how many cameras are
+/// connected to it (`cameras: 12`). A node whose bus is down
 /// still serves (its pages and receivers work; only other nodes' changes reach it late), so
 /// it stays ready and says so: a load balancer does not take a whole cluster out when NATS
 /// fails.
@@ -30,7 +31,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         BusState::Connected => "connected",
         BusState::Disconnected => "disconnected",
     };
-    let about = format!("node: {}\njobs: {jobs}\nbus: {bus}\n", node.name());
+    let about = format!(
+        "node: {}\njobs: {jobs}\nbus: {bus}\ncameras: {}\n",
+        node.name(),
+        state.cameras.connected()
+    );
     match state.services.ping().await {
         Ok(()) => (StatusCode::OK, format!("ready\ndatabase: ok\n{about}")),
         Err(e) => {
