@@ -287,14 +287,25 @@ impl CameraHub {
         live.viewer = Some((id, tx));
         drop(inner);
         self.changed();
-        Ok(LookIn {
+        Ok(self.look_in(id, device, rx, false))
+    }
+
+    /// A look-in that started now, its limit counted from now.
+    fn look_in(
+        &self,
+        id: Uuid,
+        device: DeviceId,
+        frames: mpsc::Receiver<Bytes>,
+        remote: bool,
+    ) -> LookIn {
+        LookIn {
             id,
             device,
-            frames: rx,
+            frames,
             ends_at: Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds)),
             hub: self.clone(),
-            remote: false,
-        })
+            remote,
+        }
     }
 
     /// Starts a look-in through a camera connected here or, in a cluster, to another node
@@ -310,14 +321,7 @@ impl CameraHub {
         let id = Uuid::now_v7();
         let (tx, rx) = mpsc::channel(self.settings.viewer_buffer.max(1));
         remote.start_look_in(device, id, tx).await?;
-        Ok(LookIn {
-            id,
-            device,
-            frames: rx,
-            ends_at: Instant::now() + Duration::from_secs(u64::from(self.settings.look_in_seconds)),
-            hub: self.clone(),
-            remote: true,
-        })
+        Ok(self.look_in(id, device, rx, true))
     }
 
     /// A test of a camera: asks it for pictures as a look-in does and waits up to `wait` for the

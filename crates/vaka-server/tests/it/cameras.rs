@@ -13,7 +13,7 @@ use crate::db_tests;
 use crate::support::{TestApp, assert_not_stored};
 use crate::world::World;
 
-type Ws =
+pub(crate) type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub(crate) async fn connect(addr: std::net::SocketAddr, credential: &str) -> Result<Ws, WsError> {

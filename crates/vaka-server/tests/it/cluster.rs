@@ -46,6 +46,30 @@ async fn finish(a: TestApp, b: TestApp) {
 
 const CHECK: Duration = Duration::from_secs(5);
 
+/// A camera connected to the node at `addr`, hello said and welcomed.
+async fn camera_online(addr: std::net::SocketAddr, credential: &str) -> crate::cameras::Ws {
+    let mut ws = crate::cameras::connect(addr, credential).await.unwrap();
+    ws.send(Message::text(
+        r#"{"type":"hello","protocol":1,"model":"Doro Visit","firmware":"2.1"}"#,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(crate::cameras::next_text(&mut ws).await["type"], "welcome");
+    ws
+}
+
+/// Waits for the other node's camera reports until `known` holds: within two reports (A
+/// reports its cameras every 3 s).
+async fn until_heard(heard: &mut tokio::sync::watch::Receiver<u64>, known: impl Fn() -> bool) {
+    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, async {
+        while !known() {
+            heard.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("B learnt of the camera on A within two reports");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_node_holds_the_job_lease_and_another_takes_it_when_the_holder_ends() {
     let Some((a, b)) = two_nodes().await else {
@@ -166,25 +190,13 @@ async fn a_camera_connected_to_one_node_is_online_on_the_other() {
     assert!(!bus_b.online_elsewhere(camera));
     let mut heard_b = bus_b.presence_heard();
 
-    let mut ws = crate::cameras::connect(addr, &credential).await.unwrap();
-    ws.send(Message::text(
-        r#"{"type":"hello","protocol":1,"model":"Doro Visit","firmware":"2.1"}"#,
-    ))
-    .await
-    .unwrap();
-    assert_eq!(crate::cameras::next_text(&mut ws).await["type"], "welcome");
+    let ws = camera_online(addr, &credential).await;
     assert!(
         !b.cameras.is_online(camera),
         "the camera is not connected to B"
     );
     // A reports its cameras every 3 s: B knows within two reports.
-    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, async {
-        while !bus_b.online_elsewhere(camera) {
-            heard_b.changed().await.unwrap();
-        }
-    })
-    .await
-    .expect("B learnt of the camera on A within two reports");
+    until_heard(&mut heard_b, || bus_b.online_elsewhere(camera)).await;
     assert!(
         !bus_a.online_elsewhere(camera),
         "A does not count its own report"
@@ -217,20 +229,8 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
         Some(vaka_gateway::camera::LookInRefused::Offline)
     );
 
-    let mut ws = crate::cameras::connect(addr, &credential).await.unwrap();
-    ws.send(Message::text(
-        r#"{"type":"hello","protocol":1,"model":"Doro Visit","firmware":"2.1"}"#,
-    ))
-    .await
-    .unwrap();
-    assert_eq!(crate::cameras::next_text(&mut ws).await["type"], "welcome");
-    tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, async {
-        while !b.cameras.is_online(camera) {
-            heard_b.changed().await.unwrap();
-        }
-    })
-    .await
-    .expect("B learnt of the camera on A within two reports");
+    let mut ws = camera_online(addr, &credential).await;
+    until_heard(&mut heard_b, || b.cameras.is_online(camera)).await;
     assert!(!b.cameras.is_online_here(camera));
 
     // Through B: the camera on A is asked to stream, and its frames reach B's viewer.
