@@ -16,6 +16,7 @@ pub mod demo_log_review;
 pub mod demo_registry;
 pub mod demo_tags;
 pub mod files;
+pub mod jobs;
 pub mod mailer;
 pub mod secrets;
 pub mod serve;

@@ -229,100 +229,28 @@ pub fn system_clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
 }
 
-/// The night supervision jobs: every 30 s the scheduler moves the night's tasks (with the camera
-/// gateway's knowledge of who is online); every 10 minutes tonight and the next night are
-/// planned (planning again only adds what is new). The daily purge runs at start too unless
-/// `purge_at_start` is false (the demo's).
+/// The night supervision jobs ([`crate::jobs::NightJobs`]): a round every few seconds, which does
+/// nothing on a node that does not hold the job lease.
 pub fn spawn_supervision_jobs(
     state: AppState,
     purge_at_start: bool,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let services = state.services.clone();
+        // Online here or, in a cluster, on another node (see `cluster::Bus`); a heartbeat or
+        // two of grace after a start or a takeover.
         let hub = state.cameras.clone();
-        // After a start (or restart), and after taking the jobs over from another node,
-        // cameras need a heartbeat or two to reconnect (and be reported); until then none is
-        // judged unreachable, or a restart would send staff to every home.
         let grace = std::time::Duration::from_secs(2 * u64::from(hub.settings.heartbeat_seconds));
-        let mut started = std::time::Instant::now();
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut jobs = crate::jobs::NightJobs::new(
+            state.services.clone(),
+            Arc::new(move |d| hub.is_online(d)),
+            grace,
+            purge_at_start,
+        );
+        let mut tick = tokio::time::interval(crate::jobs::NightJobs::EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut round: u32 = 0;
-        let mut holding = services.node().holds_lease();
         loop {
             tick.tick().await;
-            // Only the lease holder runs these jobs; the one that takes them over starts
-            // from the beginning (plans the nights at once).
-            if !services.node().holds_lease() {
-                holding = false;
-                continue;
-            }
-            if !holding {
-                holding = true;
-                round = 0;
-                started = std::time::Instant::now();
-                tracing::info!("this node runs the night's jobs now");
-            }
-            // Online here or, in a cluster, on another node (see `cluster::Bus`).
-            let hub = hub.clone();
-            let online = move |d| started.elapsed() < grace || hub.is_online(d);
-            if round.is_multiple_of(20) {
-                let tonight = vaka_domain::rounds::night_of(
-                    services.now(),
-                    &vaka_service::registry::stockholm(),
-                );
-                for night in [Some(tonight), tonight.tomorrow().ok()]
-                    .into_iter()
-                    .flatten()
-                {
-                    match services.plan_night(night).await {
-                        Ok(r) => {
-                            tracing::info!(%night, tasks = r.tasks, added = r.added, "night planned");
-                        }
-                        Err(e) => tracing::warn!(%night, error = %e, "planning the night failed"),
-                    }
-                }
-            }
-            // Once a day (and at start): purge every kind of record past its retention, in a
-            // task of its own (a large purge takes minutes; the night's rounds go on).
-            if round.is_multiple_of(2880) && (round > 0 || purge_at_start) {
-                let services = services.clone();
-                tokio::spawn(async move {
-                    match services.purge().await {
-                        Ok(p) => tracing::info!(
-                            run = %p.run,
-                            removed = p.kinds.iter().map(vaka_service::retention::purge::KindReport::total).sum::<u64>(),
-                            "purge ran"
-                        ),
-                        Err(e) => tracing::warn!(error = %e, "the purge failed"),
-                    }
-                });
-            }
-            // Every hour (and at start): last month's log reviews made once the month is
-            // over, overdue ones escalated. Both are idempotent; a unit's month is read on a
-            // read connection, so the night's rounds are not held up.
-            if round.is_multiple_of(120) {
-                let services = services.clone();
-                tokio::spawn(async move {
-                    match services.log_review_job().await {
-                        Ok(r) if r.created + r.escalated > 0 => tracing::info!(
-                            created = r.created,
-                            escalated = r.escalated,
-                            "log reviews made or escalated"
-                        ),
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "the log review job failed"),
-                    }
-                });
-            }
-            round = round.wrapping_add(1);
-            match services.advance_tasks(&online).await {
-                Ok(r) if r.moved > 0 => {
-                    tracing::info!(moved = r.moved, dispatches = r.dispatches, "tasks moved");
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "moving the night's tasks failed"),
-            }
+            jobs.round().await;
         }
     })
 }
