@@ -31,6 +31,9 @@ pub const PRESENCE_FOR: Duration = Duration::from_secs(10);
 const PRESENCE_CHUNK: usize = 32_768;
 /// How long the camera's node may take to answer a look-in's start.
 const LOOK_IN_ANSWER: Duration = Duration::from_secs(2);
+/// How soon after a camera connects or leaves here the others are told (changes within it are
+/// told together).
+const PRESENCE_SOONEST: Duration = Duration::from_millis(250);
 
 /// A failed subscription (NATS refused or is gone).
 #[derive(Debug, thiserror::Error)]
@@ -105,16 +108,37 @@ impl CameraBus {
             self.subject("presence.cameras"),
             self.instance,
         );
+        // Every PRESENCE_EVERY, and at once (at most every PRESENCE_SOONEST) when the cameras
+        // online here changed: a camera whose node died and that came to this one is reachable
+        // through the others as soon as it is here.
         let say = async move {
             let mut tick = tokio::time::interval(PRESENCE_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut changes = hub.subscribe();
+            let mut said: Vec<DeviceId> = Vec::new();
             loop {
-                tick.tick().await;
-                for payload in presence_messages(me, &hub.online()) {
+                let every = tokio::select! {
+                    _ = tick.tick() => true,
+                    r = changes.changed() => {
+                        if r.is_err() {
+                            return;
+                        }
+                        tokio::time::sleep(PRESENCE_SOONEST).await;
+                        changes.mark_unchanged();
+                        false
+                    }
+                };
+                let mut online = hub.online();
+                online.sort_unstable();
+                if !every && online == said {
+                    continue;
+                }
+                for payload in presence_messages(me, &online) {
                     if let Err(e) = client.publish(subject.clone(), payload.into()).await {
                         tracing::debug!(error = %e, "presence not sent");
                     }
                 }
+                said = online;
             }
         };
         Ok(tokio::spawn(async move {
@@ -244,10 +268,15 @@ impl RemoteCameras for CameraBus {
         let asked = self
             .client
             .request(self.subject(&format!("lookin.{node}")), request.into());
-        let answer = tokio::time::timeout(LOOK_IN_ANSWER, asked)
-            .await
-            .map_err(|_| LookInRefused::Offline)?
-            .map_err(|_| LookInRefused::Offline)?;
+        let Ok(Ok(answer)) = tokio::time::timeout(LOOK_IN_ANSWER, asked).await else {
+            // No one answers for that node (it died, or hangs): its word on its cameras no
+            // longer counts; they are online again when the node they reconnect to says so.
+            self.presence
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|_, (n, _)| *n != node);
+            return Err(LookInRefused::Offline);
+        };
         match &answer.payload[..] {
             b"ok" => {}
             b"busy" => return Err(LookInRefused::Busy),
