@@ -246,6 +246,16 @@ struct Spec {
 /// Seeds the demo municipality through the same use cases as the rest of Vaka. `url` is where
 /// the demo is served.
 pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredentials> {
+    seed_with_drill_cameras(services, url, 0).await
+}
+
+/// [`seed`], with `drill_cameras` more camera clients for the cluster drill (see
+/// [`crate::demo_registry::seed_drill_cameras`]).
+pub async fn seed_with_drill_cameras(
+    services: &Services,
+    url: &str,
+    drill_cameras: usize,
+) -> anyhow::Result<DemoCredentials> {
     let now = services.now();
     let org = |kind, provider_kind, name: &str, nr: &str| Organisation {
         id: OrganisationId::new(),
@@ -548,30 +558,33 @@ pub async fn seed(services: &Services, url: &str) -> anyhow::Result<DemoCredenti
     let assessor = acting("assessor").await?;
     let unit_manager = acting("unitmanager").await?;
     let lov_manager = acting("lovmanager").await?;
-    let registered = crate::demo_registry::seed(
-        services,
-        crate::demo_registry::Seeders {
-            admin: &principal,
-            assessor: &assessor,
-            in_house_manager: &unit_manager,
-            private_manager: &lov_manager,
-            meta: &meta,
-        },
-        crate::demo_registry::Places {
-            in_house: orgs[1].id,
-            private: orgs[2].id,
-            centrum: units[1],
-            norr: units[2],
-            soder: units[5],
-            solgarden: units[7],
-        },
-        &[um, carestaff],
-    )
-    .await?;
+    let seeders = || crate::demo_registry::Seeders {
+        admin: &principal,
+        assessor: &assessor,
+        in_house_manager: &unit_manager,
+        private_manager: &lov_manager,
+        meta: &meta,
+    };
+    let places = crate::demo_registry::Places {
+        in_house: orgs[1].id,
+        private: orgs[2].id,
+        centrum: units[1],
+        norr: units[2],
+        soder: units[5],
+        solgarden: units[7],
+    };
+    let registered =
+        crate::demo_registry::seed(services, seeders(), places, &[um, carestaff]).await?;
     let fitted = registered.fitted;
     // Home care: thirty clients with decisions, plans, door tags and a past week of visits.
     let worker = |name: &str| ids.get(name).copied().with_context(|| name.to_owned());
     let mut devices = registered.devices;
+    if drill_cameras > 0 {
+        devices.extend(
+            crate::demo_registry::seed_drill_cameras(services, seeders(), &places, drill_cameras)
+                .await?,
+        );
+    }
     devices.extend(
         crate::demo_homecare::seed(
             services,

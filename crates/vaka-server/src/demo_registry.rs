@@ -31,6 +31,7 @@ pub struct Seeders<'a> {
     pub meta: &'a RequestMeta,
 }
 
+#[derive(Clone, Copy)]
 pub struct Places {
     pub in_house: OrganisationId,
     pub private: OrganisationId,
@@ -698,4 +699,137 @@ async fn register(
             scaip_password: None,
         },
     ))
+}
+
+/// For the cluster drill (`vaka demo --drill-cameras N`): `n` more clients in Centrum, each
+/// with night supervision by camera, consent, a plan whose look-in is due within ten minutes
+/// (its window open now) and an active camera, so that the drill's operators have a look-in to
+/// take on hundreds of cameras. Not part of the demo a newcomer sees.
+pub async fn seed_drill_cameras(
+    services: &Services,
+    who: Seeders<'_>,
+    at: &Places,
+    n: usize,
+) -> anyhow::Result<Vec<DemoDevice>> {
+    let ctx = |p| Ctx::new(p, who.meta);
+    let today = services.today();
+    let decided_on = days_ago(today, 30);
+    let due = soon(services.now(), 10);
+    let mut rng = rand::rng();
+    let mut devices = Vec::with_capacity(n);
+    for k in 0..n {
+        // Born 1955–1957, a birth date of their own each: no two clients share a personnummer.
+        let (year, month, day) = (1955 + (k / 336) % 3, 1 + (k / 28) % 12, 1 + k % 28);
+        let ten = format!("{:02}{month:02}{day:02}471", year % 100);
+        let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();
+        let identity = format!("{year}{month:02}{day:02}471{}", luhn_check_digit(&digits));
+        let client = services
+            .create_client(
+                &ctx(who.assessor),
+                ClientInput {
+                    identity_kind: Some(IdentityKind::Personnummer),
+                    identity,
+                    name: format!("Övning Kamera {k:03}"),
+                    address_street: Some(format!("Övningsgatan {}", 1 + k)),
+                    address_postcode: Some("12399".into()),
+                    address_city: Some("Demostad".into()),
+                    phone: None,
+                    provider_id: Some(at.in_house),
+                    unit_id: Some(at.centrum),
+                    protection: Some(Protection::None),
+                    area_type: Some(AreaType::Town),
+                    key_access: Some(KeyAccess::KeyBox),
+                    key_note: None,
+                    contacts: Vec::new(),
+                },
+            )
+            .await
+            .with_context(|| format!("drill client {k}"))?;
+        let decided = services
+            .record_decision(
+                &ctx(who.assessor),
+                client.id,
+                DecisionInput {
+                    law: Law::Sol,
+                    simplified: false,
+                    service: ServiceKind::NightSupervision,
+                    supervision_mode: Some(SupervisionMode::Camera),
+                    times: Some(due.clone()),
+                    decided_on: Some(decided_on),
+                    valid_from: decided_on,
+                    valid_to: Some(decided_on.checked_add(1.year()).unwrap_or(decided_on)),
+                    tasks: Vec::new(),
+                },
+            )
+            .await?;
+        services
+            .record_consent(
+                &ctx(who.assessor),
+                client.id,
+                ConsentInput {
+                    service: ServiceKind::NightSupervision,
+                    informed_by: "Karin Handläggare".into(),
+                    informed_on: days_ago(decided_on, 1),
+                    informed_how: InformedHow::InPerson,
+                    given_by: GivenBy::Client,
+                    representative_name: None,
+                    given_on: decided_on,
+                    reconfirm_by: None,
+                },
+            )
+            .await?;
+        if let Some(order) = decided.order {
+            services
+                .accept_order(&ctx(who.in_house_manager), order.id)
+                .await?;
+        }
+        let (id, device) = register(
+            services,
+            &ctx(who.admin),
+            DeviceKind::Camera,
+            1000 + k,
+            &mut rng,
+        )
+        .await?;
+        let mut status = "in_stock";
+        for step in [
+            DeviceStep::Assign,
+            DeviceStep::Install,
+            DeviceStep::PassTest,
+            DeviceStep::Activate,
+        ] {
+            let d = services
+                .device_step(
+                    &ctx(who.admin),
+                    id,
+                    DeviceStepInput {
+                        step,
+                        client_id: (step == DeviceStep::Assign).then_some(client.id),
+                        note: None,
+                    },
+                    vaka_service::registry::devices::TestSeen::Fixture,
+                )
+                .await?;
+            status = d.status.code();
+        }
+        services
+            .set_plan(
+                &ctx(who.in_house_manager),
+                client.id,
+                PlanInput {
+                    mode: SupervisionMode::Camera,
+                    times: due.clone(),
+                    recheck_delay_minutes: Some(5),
+                    escalation: None,
+                    response_target_minutes: None,
+                },
+            )
+            .await?;
+        devices.push(DemoDevice {
+            client_id: Some(client.id),
+            status: status.into(),
+            ..device
+        });
+    }
+    Ok(devices)
 }

@@ -97,6 +97,10 @@ enum Command {
         /// output). Never in production: `vaka serve` has no such option.
         #[arg(long, hide = true)]
         test_clock: bool,
+        /// For the cluster drill: this many more clients with an active camera and a look-in
+        /// due within ten minutes (`scripts/cluster-drill`).
+        #[arg(long, hide = true, default_value_t = 0)]
+        drill_cameras: usize,
     },
     /// Manage accounts.
     User {
@@ -375,6 +379,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sia_listen,
             scaip_listen,
             test_clock,
+            drill_cameras,
         } => {
             let mut cfg = load(cfg_file, &Common::default())?;
             cfg.data_dir = data_dir.clone();
@@ -421,7 +426,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 serve::system_clock()
             };
             let svc = Services::new(store.clone(), clock.clone(), serve::service_config(&cfg));
-            let mut creds = demo::seed(&svc, &url)
+            let mut creds = demo::seed_with_drill_cameras(&svc, &url, drill_cameras)
                 .await
                 .context("seeding the demo failed")?;
             creds.sia_dc09 = Some(demo::sia_section(&creds, &sia_listen));
