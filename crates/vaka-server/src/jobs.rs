@@ -40,9 +40,9 @@ struct Held {
     purged: Option<Instant>,
 }
 
-const PLAN_EVERY: Duration = Duration::from_secs(10 * 60);
-const REVIEW_EVERY: Duration = Duration::from_secs(60 * 60);
-const PURGE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+const PLAN_EVERY: Duration = Duration::from_mins(10);
+const REVIEW_EVERY: Duration = Duration::from_hours(1);
+const PURGE_EVERY: Duration = Duration::from_hours(24);
 
 impl NightJobs {
     /// How often `serve` runs a round. Short, so that a task moves within seconds of its time

@@ -318,3 +318,252 @@ async fn the_chain_health_view_shows_the_nodes_and_which_runs_the_jobs() {
     lease.release().await;
     finish(a, b).await;
 }
+
+/// What happens to a client in the night on three nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Story {
+    /// Seen, OK at every look-in.
+    Fine,
+    /// No operator gets to the look-ins: missed, the patrol goes.
+    Unseen,
+    /// Not visible at the look-in and at its re-check: the patrol goes.
+    NotVisibleTwice,
+    /// The camera is offline all night: every look-in becomes a visit.
+    Offline,
+}
+
+/// One node of the night: its application, its hold on the job lease and its night's jobs, as
+/// `serve` runs them.
+struct Node {
+    app: TestApp,
+    lease: vaka_service::cluster::JobLease,
+    jobs: vaka_server::jobs::NightJobs,
+}
+
+async fn night_node(first: &TestApp, online: &vaka_server::jobs::Online) -> Node {
+    let app = first.another_node().await.unwrap();
+    let lease = app.services.job_lease().await.unwrap();
+    let jobs = vaka_server::jobs::NightJobs::new(
+        app.services.clone(),
+        online.clone(),
+        Duration::ZERO,
+        false,
+    );
+    Node { app, lease, jobs }
+}
+
+/// A night on three nodes over one PostgreSQL, on the tests' clock: the night's jobs run where
+/// the job lease is (`NightJobs`, one round per node every five minutes of the night, each node
+/// trying the lease first as `serve` does); every hour the holder dies — its lease connection
+/// ended from the database's side, as a `kill -9` or a dead machine ends it, and the node gone —
+/// and a fresh node joins. The operator and the night patrol work through whichever node. At
+/// the end every supervision is in its final state with the escalation its story calls for,
+/// and none was moved twice: each escalated look-in caused exactly one dispatch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_hour() {
+    use jiff::{SignedDuration, Timestamp};
+    use std::collections::{HashMap, HashSet};
+    use vaka_domain::access::Credential;
+    use vaka_domain::ids::{ClientId, DeviceId};
+    use vaka_domain::supervision::{DispatchCause, DispatchStep, Outcome, TaskState};
+    use vaka_service::{Ctx, RequestMeta};
+
+    let Some(first) = TestApp::postgres().await else {
+        eprintln!("VAKA_TEST_POSTGRES_URL is not set: the cluster tests are skipped");
+        return;
+    };
+    let w = World::build(&first).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    let ts = |s: &str| s.parse::<Timestamp>().unwrap();
+    let mut clients: Vec<(ClientId, DeviceId, Story)> = Vec::new();
+    for i in 0..40usize {
+        let id = ClientId::new();
+        let ten = format!("401012{:03}", 100 + i);
+        let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();
+        let nr = format!(
+            "19{ten}{}",
+            vaka_domain::validate::luhn_check_digit(&digits)
+        );
+        first
+            .services
+            .cli_insert_client(crate::world::test_client(
+                id,
+                &format!("Kluster Klient {i:03}"),
+                &nr,
+                w.a,
+                w.a1,
+                vaka_domain::client::Protection::None,
+            ))
+            .await
+            .unwrap();
+        let times: &[(i8, i8)] = match i % 3 {
+            0 => &[(22, 0), (1, 0), (4, 0)],
+            1 => &[(23, 0), (2, 0), (5, 0)],
+            _ => &[(22, 30), (0, 30), (3, 30)],
+        };
+        let (camera, _) =
+            crate::console::supervised(&first, &w, id, &format!("KLUSTER-{i:03}"), times).await;
+        let story = match i % 5 {
+            2 => Story::Unseen,
+            3 => Story::NotVisibleTwice,
+            4 => Story::Offline,
+            _ => Story::Fine,
+        };
+        clients.push((id, camera, story));
+    }
+    let by_client: HashMap<ClientId, Story> = clients.iter().map(|c| (c.0, c.2)).collect();
+    let offline: HashSet<DeviceId> = clients
+        .iter()
+        .filter(|c| c.2 == Story::Offline)
+        .map(|c| c.1)
+        .collect();
+    let online: vaka_server::jobs::Online = {
+        let offline = offline.clone();
+        std::sync::Arc::new(move |d| !offline.contains(&d))
+    };
+    assert_eq!(first.services.plan_night(night).await.unwrap().tasks, 120);
+
+    let (url, schema) = first.pg.clone().unwrap();
+    let mut admin = <sqlx::postgres::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let mut nodes = Vec::new();
+    for _ in 0..3 {
+        nodes.push(night_node(&first, &online).await);
+    }
+    let operator = first
+        .services
+        .principal_for(w.p("c_operator").id, Credential::Cli)
+        .await
+        .unwrap();
+    let patrol = first
+        .services
+        .principal_for(w.p("a_patrol").id, Credential::Cli)
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+
+    // 20:30 to 07:30 in Stockholm, five minutes at a time.
+    let mut now = ts("2026-11-22T19:30:00Z");
+    let end = ts("2026-11-23T06:30:00Z");
+    let mut step = 0usize;
+    let mut deaths = 0;
+    while now <= end {
+        for n in &nodes {
+            n.app.clock.set(now);
+        }
+        if step > 0 && step.is_multiple_of(12) {
+            // The holder dies.
+            let h = nodes
+                .iter()
+                .position(|n| n.app.services.node().holds_lease())
+                .expect("a node held the lease");
+            let ended: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks
+                 WHERE locktype = 'advisory' AND granted
+                   AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaka jobs ' || $1, 0)",
+            )
+            .bind(&schema)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+            assert_eq!(ended, vec![true], "the holder's connection held the lease");
+            let dead = nodes.remove(h);
+            dead.app.store.close().await;
+            drop(dead);
+            deaths += 1;
+            let fresh = night_node(&first, &online).await;
+            fresh.app.clock.set(now);
+            nodes.push(fresh);
+        }
+        // Each node tries the lease (as `cluster::keep_job_lease` does), then runs its round.
+        let mut holders = 0;
+        for n in &mut nodes {
+            if n.lease.hold(CHECK).await {
+                holders += 1;
+            }
+        }
+        assert_eq!(holders, 1, "one node holds the lease at {now}");
+        let mut ran = 0;
+        for n in &mut nodes {
+            if n.jobs.round().await.is_some() {
+                ran += 1;
+            }
+        }
+        assert_eq!(ran, 1, "the night's jobs ran once at {now}");
+
+        // The operator works through the queue on one node, the night patrol on another.
+        let on = &nodes[step % 3].app.services;
+        let op = Ctx::new(&operator, &meta);
+        let is_online = |d| online(d);
+        for item in on.supervision_queue(&op, &is_online).await.unwrap() {
+            let s = by_client[&item.client_id];
+            if !item.can_look_in || s == Story::Unseen {
+                continue;
+            }
+            on.start_look_in(&op, item.task_id, 30, &is_online)
+                .await
+                .unwrap();
+            let outcome = if s == Story::NotVisibleTwice {
+                Outcome::NotVisible
+            } else {
+                Outcome::SeenOk
+            };
+            on.record_outcome(&op, item.task_id, outcome, None)
+                .await
+                .unwrap();
+        }
+        let on = &nodes[(step + 1) % 3].app.services;
+        let pc = Ctx::new(&patrol, &meta);
+        for d in on.patrol_dispatches(&pc).await.unwrap() {
+            for (s, note) in [
+                (DispatchStep::Acknowledge, None),
+                (DispatchStep::Arrived, None),
+                (DispatchStep::Close, Some("Besökt, allt väl")),
+            ] {
+                on.dispatch_step(&pc, d.dispatch_id, s, note).await.unwrap();
+            }
+        }
+        now += SignedDuration::from_mins(5);
+        step += 1;
+    }
+    assert_eq!(deaths, 11, "the holder died every hour of the night");
+
+    let on = &nodes[0].app;
+    let tasks = on.services.night_tasks(night).await.unwrap();
+    assert_eq!(tasks.len(), 120);
+    for t in &tasks {
+        let s = by_client[&t.client_id];
+        let expected = match s {
+            Story::Fine => TaskState::Done,
+            Story::Unseen | Story::NotVisibleTwice | Story::Offline => TaskState::Closed,
+        };
+        assert_eq!(t.state, expected, "{s:?} at {}", t.planned_time);
+    }
+    let mut tx = on.store.begin_read().await.unwrap();
+    for (id, _, s) in &clients {
+        let ds = tx
+            .list_client_dispatches(*id, ts("2026-11-22T00:00:00Z"), ts("2026-11-24T00:00:00Z"))
+            .await
+            .unwrap();
+        let cause = match s {
+            Story::Fine => None,
+            Story::Unseen => Some(DispatchCause::Missed),
+            Story::NotVisibleTwice => Some(DispatchCause::NotVisibleTwice),
+            Story::Offline => Some(DispatchCause::CameraUnreachable),
+        };
+        let causes: Vec<DispatchCause> = ds.iter().map(|d| d.cause).collect();
+        assert_eq!(
+            causes,
+            cause.map_or_else(Vec::new, |c| vec![c; 3]),
+            "{s:?}: one dispatch per escalated look-in, none twice"
+        );
+        assert!(ds.iter().all(|d| d.closed_at.is_some()));
+    }
+    drop(tx);
+    sqlx::Connection::close(admin).await.unwrap();
+    for n in nodes {
+        n.app.store.close().await;
+    }
+    first.finish().await;
+}
