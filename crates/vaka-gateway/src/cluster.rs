@@ -12,6 +12,10 @@
 //! - `<prefix>.frames.<look-in>`: the look-in's frames, from the camera's node to the viewer's;
 //!   an empty message ends it.
 //! - `<prefix>.lookin.end.<look-in>`: the viewer's node ends the look-in early.
+//!
+//! Door locks go the same way ([`locks`]).
+
+pub mod locks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -48,7 +52,7 @@ pub struct CameraBus {
     /// This process (a restarted node is a new instance).
     instance: Uuid,
     /// Cameras connected to other nodes: which node (instance) said so, and when.
-    presence: Arc<Mutex<HashMap<DeviceId, (Uuid, Instant)>>>,
+    presence: Presence,
     /// Bumped when another node's report arrived.
     presence_heard: Arc<tokio::sync::watch::Sender<u64>>,
 }
@@ -75,72 +79,25 @@ impl CameraBus {
         &self,
         hub: CameraHub,
     ) -> Result<tokio::task::JoinHandle<()>, SubscribeError> {
-        let mut heard = self
+        let heard = self
             .client
             .subscribe(self.subject("presence.cameras"))
             .await
             .map_err(|e| SubscribeError(e.to_string()))?;
-        let listen = {
-            let (presence, me) = (self.presence.clone(), self.instance);
-            let heard_one = self.presence_heard.clone();
-            async move {
-                while let Some(m) = heard.next().await {
-                    let Some((from, cameras)) = parse_presence(&m.payload) else {
-                        tracing::warn!("a presence message from NATS that no node sends");
-                        continue;
-                    };
-                    if from == me {
-                        continue;
-                    }
-                    let now = Instant::now();
-                    let mut p = presence.lock().unwrap_or_else(PoisonError::into_inner);
-                    p.retain(|_, (_, at)| now.duration_since(*at) < PRESENCE_FOR);
-                    for d in cameras {
-                        p.insert(d, (from, now));
-                    }
-                    drop(p);
-                    heard_one.send_modify(|n| *n = n.wrapping_add(1));
-                }
-            }
-        };
-        let (client, subject, me) = (
+        let listen = hear_presence(
+            heard,
+            self.instance,
+            self.presence.clone(),
+            self.presence_heard.clone(),
+        );
+        let changes = hub.subscribe();
+        let say = say_presence(
             self.client.clone(),
             self.subject("presence.cameras"),
             self.instance,
+            changes,
+            move || hub.online(),
         );
-        // Every PRESENCE_EVERY, and at once (at most every PRESENCE_SOONEST) when the cameras
-        // online here changed: a camera whose node died and that came to this one is reachable
-        // through the others as soon as it is here.
-        let say = async move {
-            let mut tick = tokio::time::interval(PRESENCE_EVERY);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut changes = hub.subscribe();
-            let mut said: Vec<DeviceId> = Vec::new();
-            loop {
-                let every = tokio::select! {
-                    _ = tick.tick() => true,
-                    r = changes.changed() => {
-                        if r.is_err() {
-                            return;
-                        }
-                        tokio::time::sleep(PRESENCE_SOONEST).await;
-                        changes.mark_unchanged();
-                        false
-                    }
-                };
-                let mut online = hub.online();
-                online.sort_unstable();
-                if !every && online == said {
-                    continue;
-                }
-                for payload in presence_messages(me, &online) {
-                    if let Err(e) = client.publish(subject.clone(), payload.into()).await {
-                        tracing::debug!(error = %e, "presence not sent");
-                    }
-                }
-                said = online;
-            }
-        };
         Ok(tokio::spawn(async move {
             tokio::join!(listen, say);
         }))
@@ -153,12 +110,7 @@ impl CameraBus {
 
     /// The node (instance) that said within [`PRESENCE_FOR`] that `device` is online there.
     fn node_of(&self, device: DeviceId) -> Option<Uuid> {
-        self.presence
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&device)
-            .filter(|(_, at)| at.elapsed() < PRESENCE_FOR)
-            .map(|(node, _)| *node)
+        node_in(&self.presence, device)
     }
 
     /// Serves the other nodes' look-ins through the cameras connected here, and lets `hub`
@@ -269,12 +221,7 @@ impl RemoteCameras for CameraBus {
             .client
             .request(self.subject(&format!("lookin.{node}")), request.into());
         let Ok(Ok(answer)) = tokio::time::timeout(LOOK_IN_ANSWER, asked).await else {
-            // No one answers for that node (it died, or hangs): its word on its cameras no
-            // longer counts; they are online again when the node they reconnect to says so.
-            self.presence
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .retain(|_, (n, _)| *n != node);
+            forget_node(&self.presence, node);
             return Err(LookInRefused::Offline);
         };
         match &answer.payload[..] {
@@ -302,6 +249,94 @@ impl RemoteCameras for CameraBus {
             let _ = client.publish(subject, bytes::Bytes::new()).await;
         });
     }
+}
+
+/// Which node (instance) said which device is connected to it, and when.
+type Presence = Arc<Mutex<HashMap<DeviceId, (Uuid, Instant)>>>;
+
+/// Keeps what the other nodes say of their devices (cameras or locks) in `presence`, and bumps
+/// `heard` at each report.
+async fn hear_presence(
+    mut heard: async_nats::Subscriber,
+    me: Uuid,
+    presence: Presence,
+    heard_one: Arc<tokio::sync::watch::Sender<u64>>,
+) {
+    while let Some(m) = heard.next().await {
+        let Some((from, devices)) = parse_presence(&m.payload) else {
+            tracing::warn!("a presence message from NATS that no node sends");
+            continue;
+        };
+        if from == me {
+            continue;
+        }
+        let now = Instant::now();
+        let mut p = presence.lock().unwrap_or_else(PoisonError::into_inner);
+        p.retain(|_, (_, at)| now.duration_since(*at) < PRESENCE_FOR);
+        for d in devices {
+            p.insert(d, (from, now));
+        }
+        drop(p);
+        heard_one.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Says which devices are online here (`online`) every [`PRESENCE_EVERY`], and at once (at
+/// most every [`PRESENCE_SOONEST`]) when they changed: a device whose node died and that came
+/// to this one is reachable through the others as soon as it is here.
+async fn say_presence(
+    client: async_nats::Client,
+    subject: String,
+    me: Uuid,
+    mut changes: tokio::sync::watch::Receiver<u64>,
+    online: impl Fn() -> Vec<DeviceId>,
+) {
+    let mut tick = tokio::time::interval(PRESENCE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut said: Vec<DeviceId> = Vec::new();
+    loop {
+        let every = tokio::select! {
+            _ = tick.tick() => true,
+            r = changes.changed() => {
+                if r.is_err() {
+                    return;
+                }
+                tokio::time::sleep(PRESENCE_SOONEST).await;
+                changes.mark_unchanged();
+                false
+            }
+        };
+        let mut now_online = online();
+        now_online.sort_unstable();
+        if !every && now_online == said {
+            continue;
+        }
+        for payload in presence_messages(me, &now_online) {
+            if let Err(e) = client.publish(subject.clone(), payload.into()).await {
+                tracing::debug!(error = %e, "presence not sent");
+            }
+        }
+        said = now_online;
+    }
+}
+
+/// The node that said within [`PRESENCE_FOR`] that `device` is online there.
+fn node_in(presence: &Presence, device: DeviceId) -> Option<Uuid> {
+    presence
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&device)
+        .filter(|(_, at)| at.elapsed() < PRESENCE_FOR)
+        .map(|(node, _)| *node)
+}
+
+/// A node that answers no request (it died, or hangs): its word on its devices no longer counts;
+/// they are online again when the node they reconnect to says so.
+fn forget_node(presence: &Presence, node: Uuid) {
+    presence
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|_, (n, _)| *n != node);
 }
 
 fn parse_ids(payload: &[u8]) -> Option<(DeviceId, Uuid)> {

@@ -88,12 +88,37 @@ struct Inner {
     answers: HashMap<(DeviceId, Uuid), oneshot::Sender<LockEventKind>>,
 }
 
+/// Locks connected to other nodes of a cluster, as this node reaches them (the server
+/// implements it over NATS, `cluster::locks`). An unlock through a lock of another node is sent,
+/// and its answer awaited, by that node's hub.
+#[async_trait::async_trait]
+pub trait RemoteLocks: Send + Sync + 'static {
+    /// Whether another node has the lock connected and online.
+    fn is_online(&self, device: DeviceId) -> bool;
+    /// Sends the unlock through the lock's node, which waits up to `wait` for the lock's answer
+    /// (`None`: none came in time).
+    async fn unlock(
+        &self,
+        device: DeviceId,
+        request: Uuid,
+        user: Uuid,
+        reason: CapabilityReason,
+        wait: Duration,
+    ) -> Result<Option<LockEventKind>, LockOffline>;
+    /// Tells the other nodes to pass these revocations to the lock if it is connected there.
+    fn revoke(&self, device: DeviceId, revoked: &[Revoked]);
+}
+
 /// The connected locks.
 #[derive(Clone)]
 pub struct LockHub {
     inner: Arc<Mutex<Inner>>,
     reports: mpsc::UnboundedSender<LockReport>,
     clock: Arc<dyn Clock>,
+    /// The other nodes' locks, in a cluster.
+    remote: Arc<std::sync::OnceLock<Arc<dyn RemoteLocks>>>,
+    /// Bumped when a lock connects, says hello or goes.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
     pub settings: LockSettings,
 }
 
@@ -109,6 +134,8 @@ impl LockHub {
                 inner: Arc::new(Mutex::new(Inner::default())),
                 reports: tx,
                 clock,
+                remote: Arc::default(),
+                changes: Arc::new(tokio::sync::watch::Sender::new(0)),
                 settings,
             },
             rx,
@@ -145,7 +172,30 @@ impl LockHub {
         let mut inner = self.lock();
         if inner.locks.get(&device).is_some_and(|l| l.conn == conn) {
             inner.locks.remove(&device);
+            drop(inner);
+            self.changes.send_modify(|v| *v = v.wrapping_add(1));
         }
+    }
+
+    /// Reaches the other nodes' locks through `remote` (set once, when the node joins its
+    /// cluster).
+    pub fn set_remote(&self, remote: Arc<dyn RemoteLocks>) {
+        let _ = self.remote.set(remote);
+    }
+
+    /// A receiver that wakes when a lock connects here, says hello or goes.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// The locks connected here that said hello.
+    pub fn online(&self) -> Vec<DeviceId> {
+        self.lock()
+            .locks
+            .iter()
+            .filter(|(_, l)| l.status.model.is_some())
+            .map(|(d, _)| *d)
+            .collect()
     }
 
     fn update(&self, device: DeviceId, conn: u64, f: impl FnOnce(&mut Live)) {
@@ -156,8 +206,19 @@ impl LockHub {
         }
     }
 
-    /// Whether the lock is connected and has said hello.
+    /// [`Self::update`] for the lock's hello: it is online from now on, here and for the others.
+    fn hello(&self, device: DeviceId, conn: u64, f: impl FnOnce(&mut Live)) {
+        self.update(device, conn, f);
+        self.changes.send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// Whether the lock is connected and has said hello, here or (in a cluster) to another node.
     pub fn is_online(&self, device: DeviceId) -> bool {
+        self.is_online_here(device) || self.remote.get().is_some_and(|r| r.is_online(device))
+    }
+
+    /// Whether the lock is connected to this node and has said hello.
+    pub fn is_online_here(&self, device: DeviceId) -> bool {
         self.status(device).is_some_and(|s| s.model.is_some())
     }
 
@@ -218,6 +279,55 @@ impl LockHub {
             return Err(e);
         }
         Ok(rx)
+    }
+
+    /// Sends an unlock to the lock wherever it is connected (here, or through its node in a
+    /// cluster) and waits up to `wait` for its answer: `None` when none came in time (the
+    /// command was sent; the lock's event still comes to its trail when it acts).
+    pub async fn unlock_waiting(
+        &self,
+        device: DeviceId,
+        request: Uuid,
+        user: Uuid,
+        reason: CapabilityReason,
+        wait: Duration,
+    ) -> Result<Option<LockEventKind>, LockOffline> {
+        if self.is_online_here(device) {
+            return self
+                .unlock_waiting_here(device, request, user, reason, wait)
+                .await;
+        }
+        match self.remote.get().filter(|r| r.is_online(device)) {
+            Some(r) => r.unlock(device, request, user, reason, wait).await,
+            None => Err(LockOffline),
+        }
+    }
+
+    /// [`Self::unlock_waiting`] for a lock connected here.
+    pub async fn unlock_waiting_here(
+        &self,
+        device: DeviceId,
+        request: Uuid,
+        user: Uuid,
+        reason: CapabilityReason,
+        wait: Duration,
+    ) -> Result<Option<LockEventKind>, LockOffline> {
+        let answer = self.unlock_answered(device, request, user, reason)?;
+        if let Ok(Ok(kind)) = tokio::time::timeout(wait, answer).await {
+            Ok(Some(kind))
+        } else {
+            self.forget(device, request);
+            Ok(None)
+        }
+    }
+
+    /// Tells the lock to refuse these capabilities wherever it is connected: here, and (in a
+    /// cluster) through the other nodes. An offline lock learns of them when it next connects.
+    pub fn revoke_everywhere(&self, device: DeviceId, revoked: &[Revoked]) {
+        let _ = self.revoke(device, revoked);
+        if let Some(r) = self.remote.get() {
+            r.revoke(device, revoked);
+        }
     }
 
     /// Stops waiting for the answer to an unlock request.
@@ -289,7 +399,7 @@ impl LockHub {
                             break 'conn "the socket failed";
                         }
                     }
-                    Action::Online { model, firmware } => self.update(device, conn, |l| {
+                    Action::Online { model, firmware } => self.hello(device, conn, |l| {
                         l.status.model = Some(model);
                         l.status.firmware = Some(firmware);
                     }),

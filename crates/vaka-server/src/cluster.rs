@@ -9,7 +9,9 @@
 //! Subjects (`<prefix>` is the `nats_prefix` setting, `vaka` by default):
 //! - `<prefix>.changes`: `<kind> <instance>` after a change committed (see
 //!   [`vaka_service::cluster::Change`]); each node ignores its own.
-//! - the cameras' subjects: presence and look-ins across nodes, in [`vaka_gateway::cluster`].
+//! - the cameras' subjects: presence and look-ins across nodes, in [`vaka_gateway::cluster`];
+//!   the door locks': presence, unlocks and revocations across nodes, in
+//!   [`vaka_gateway::cluster::locks`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub struct Bus {
     instance: Uuid,
     /// The cameras of this node and the others.
     cameras: vaka_gateway::cluster::CameraBus,
+    /// The door locks of this node and the others.
+    locks: vaka_gateway::cluster::locks::LockBus,
     /// The other nodes heard: their name, whether they hold the job lease, and when.
     nodes: Arc<std::sync::Mutex<std::collections::HashMap<Uuid, HeardNode>>>,
     /// Bumped when another node's report arrived.
@@ -72,6 +76,7 @@ impl Bus {
         }));
         Ok(Self {
             cameras: vaka_gateway::cluster::CameraBus::new(client.clone(), prefix),
+            locks: vaka_gateway::cluster::locks::LockBus::new(client.clone(), prefix),
             client,
             prefix: prefix.to_owned(),
             instance: Uuid::new_v4(),
@@ -179,6 +184,21 @@ impl Bus {
         hub: vaka_gateway::camera::CameraHub,
     ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
         Ok(self.cameras.share_look_ins(hub).await?)
+    }
+
+    /// Shares this node's door locks with the others and lets `hub` reach theirs: an unlock
+    /// through any node reaches the lock where it is connected, and a revocation on any node
+    /// reaches it too.
+    pub async fn share_locks(
+        &self,
+        hub: vaka_gateway::lock::LockHub,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        Ok(self.locks.share(hub).await?)
+    }
+
+    /// A receiver that wakes when another node's report of its locks arrived.
+    pub fn lock_presence_heard(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.locks.presence_heard()
     }
 
     /// Whether another node said lately that `device` is online there.

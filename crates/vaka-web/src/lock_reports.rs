@@ -72,8 +72,9 @@ pub fn spawn_lock_reports(
                     nonce,
                     expires: g.expires.as_second(),
                 };
-                // An offline lock learns of it when it next connects (its window ends anyway).
-                let _ = hub.revoke(g.lock_id, &[r]);
+                // To the lock wherever it is connected, this node or another; an offline lock
+                // learns of it when it next connects (its window ends anyway).
+                hub.revoke_everywhere(g.lock_id, &[r]);
             }
         }
     });

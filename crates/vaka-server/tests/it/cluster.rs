@@ -567,3 +567,68 @@ async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_h
     }
     first.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unlock_through_one_node_opens_a_lock_connected_to_another_and_revocations_reach_it() {
+    use axum::http::{Method, StatusCode};
+    use serde_json::json;
+    use vaka_lock_sim::{Behaviour, Happened};
+
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let (lock, credential) = crate::locks::register_lock(&a, &w, "LK-C1", w.client_a1).await;
+    let prefix = prefix();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let _la = bus_a.share_locks(a.locks.clone()).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let _lb = bus_b.share_locks(b.locks.clone()).await.unwrap();
+    bus_a.flush().await;
+    bus_b.flush().await;
+    let mut heard = bus_b.lock_presence_heard();
+    let staff = w.p("a_staff").bearer();
+    let alarm = crate::locks::dispatched_alarm(&a, &w, w.client_a1).await;
+    let path = format!("/api/v1/app/locks/{lock}/unlock");
+
+    // Connected nowhere: B refuses it as offline.
+    let r = b
+        .json(Method::POST, &path, &staff, json!({ "alarm_id": alarm }))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // The lock connects to A; B learns of it from A's report.
+    let addr = a.listen().await;
+    let sim = crate::locks::sim(&a, addr, lock, &credential, Behaviour::Normal);
+    let task = tokio::spawn(sim.clone().run());
+    crate::locks::until("the lock connecting to A", || a.locks.is_online_here(lock)).await;
+    until_heard(&mut heard, || b.locks.is_online(lock)).await;
+    assert!(!b.locks.is_online_here(lock));
+
+    // The staff member's unlock through B opens the lock on A, and B answers with the lock's
+    // own answer.
+    let r = b
+        .json(Method::POST, &path, &staff, json!({ "alarm_id": alarm }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["status"], "unlocked", "{v}");
+    let request: uuid::Uuid = v["request"].as_str().unwrap().parse().unwrap();
+    assert!(sim.happened().contains(&Happened::Opened(request)));
+
+    // A revocation made on B reaches the lock connected to A.
+    b.locks.revoke_everywhere(
+        lock,
+        &[vaka_lock_protocol::Revoked {
+            nonce: vaka_lock_protocol::Nonce::from_hex("00112233445566778899aabbccddeeff").unwrap(),
+            expires: 4_000_000_000,
+        }],
+    );
+    crate::locks::until("the revocation reaching the lock on A", || {
+        sim.happened().contains(&Happened::Revoked(1))
+    })
+    .await;
+    task.abort();
+    finish(a, b).await;
+}

@@ -65,20 +65,21 @@ pub async fn unlock(
             &online,
         )
         .await?;
-    let answer = s
+    // To the lock wherever it is connected (this node or another of the cluster).
+    let status = match s
         .locks
-        .unlock_answered(
+        .unlock_waiting(
             granted.lock_id,
             granted.request,
             granted.user.0,
             granted.reason,
+            LOCK_ANSWER_WAIT,
         )
-        .map_err(|_| offline())?;
-    let status = if let Ok(Ok(kind)) = tokio::time::timeout(LOCK_ANSWER_WAIT, answer).await {
-        kind.code()
-    } else {
-        s.locks.forget(granted.lock_id, granted.request);
-        "sent"
+        .await
+    {
+        Ok(Some(kind)) => kind.code(),
+        Ok(None) => "sent",
+        Err(_) => return Err(offline()),
     };
     Ok(Json(UnlockDto {
         status: status.into(),
