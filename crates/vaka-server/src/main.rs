@@ -315,7 +315,7 @@ async fn services(cfg: &Config) -> anyhow::Result<Services> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    match Box::pin(run(cli)).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
