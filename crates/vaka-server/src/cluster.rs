@@ -196,6 +196,44 @@ impl Bus {
         Ok(self.locks.share(hub).await?)
     }
 
+    /// Counts the login attempts made on the other nodes here, and tells them this node's:
+    /// the limit per address holds for the cluster (`<prefix>.login.attempts`: the sender's
+    /// instance, then the address).
+    pub async fn share_login_attempts(
+        &self,
+        state: &vaka_web::AppState,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let mut heard = self
+            .client
+            .subscribe(self.subject("login.attempts"))
+            .await
+            .map_err(|e| anyhow::anyhow!("subscribing to NATS: {e}"))?;
+        let (client, subject, me) = (
+            self.client.clone(),
+            self.subject("login.attempts"),
+            self.instance,
+        );
+        state.login_limiter.set_share(Arc::new(move |ip| {
+            let payload = format!("{me} {ip}");
+            let (client, subject) = (client.clone(), subject.clone());
+            tokio::spawn(async move {
+                if let Err(e) = client.publish(subject, payload.into()).await {
+                    tracing::debug!(error = %e, "a login attempt not told to the other nodes");
+                }
+            });
+        }));
+        let state = state.clone();
+        Ok(tokio::spawn(async move {
+            while let Some(m) = heard.next().await {
+                match parse_attempt(&m.payload) {
+                    Some((from, _)) if from == me => {}
+                    Some((_, ip)) => state.login_limiter.heard_elsewhere(ip),
+                    None => tracing::warn!("a login attempt from NATS that no node sends"),
+                }
+            }
+        }))
+    }
+
     /// A receiver that wakes when another node's report of its locks arrived.
     pub fn lock_presence_heard(&self) -> tokio::sync::watch::Receiver<u64> {
         self.locks.presence_heard()
@@ -220,6 +258,11 @@ impl Bus {
     pub async fn flush(&self) {
         let _ = tokio::time::timeout(Duration::from_secs(2), self.client.flush()).await;
     }
+}
+
+fn parse_attempt(payload: &[u8]) -> Option<(Uuid, std::net::IpAddr)> {
+    let (from, ip) = std::str::from_utf8(payload).ok()?.split_once(' ')?;
+    Some((from.parse().ok()?, ip.parse().ok()?))
 }
 
 impl vaka_service::cluster::NodeRoster for Bus {
@@ -359,6 +402,19 @@ mod tests {
         assert_eq!(parse_node(format!("{me} 2 n").as_bytes()), None);
         assert_eq!(parse_node(format!("{me} 1 ").as_bytes()), None);
         assert_eq!(parse_node(b"x 1 n"), None);
+    }
+
+    #[test]
+    fn a_login_attempt_names_its_sender_and_address() {
+        let me = Uuid::new_v4();
+        let ip: std::net::IpAddr = "2001:db8::7".parse().unwrap();
+        assert_eq!(
+            parse_attempt(format!("{me} {ip}").as_bytes()),
+            Some((me, ip))
+        );
+        assert_eq!(parse_attempt(format!("{me} 300.1.1.1").as_bytes()), None);
+        assert_eq!(parse_attempt(format!("{me}").as_bytes()), None);
+        assert_eq!(parse_attempt(b"x 192.0.2.1"), None);
     }
 
     #[test]

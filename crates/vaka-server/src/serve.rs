@@ -119,6 +119,7 @@ pub async fn run(
         bus_tasks.push(b.share_presence(state.cameras.clone()).await?);
         bus_tasks.push(b.share_look_ins(state.cameras.clone()).await?);
         bus_tasks.push(b.share_locks(state.locks.clone()).await?);
+        bus_tasks.push(b.share_login_attempts(&state).await?);
         bus_tasks.push(b.share_nodes(&state.services).await?);
     }
     let (stop_lease, lease_stopped) = tokio::sync::watch::channel(false);

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod identity;
 pub mod kept_reports;
 pub mod lock_reports;
+pub mod login_limiter;
 pub mod ops;
 pub mod page;
 pub mod reports;

@@ -1,10 +1,8 @@
 //! What every handler can reach.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
 use vaka_service::Services;
 
@@ -56,7 +54,7 @@ pub struct DemoLogin {
 pub struct Inner {
     pub services: Services,
     pub config: WebConfig,
-    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    pub login_limiter: crate::login_limiter::LoginLimiter,
     pub metrics: Option<PrometheusHandle>,
     pub demo_logins: Vec<DemoLogin>,
     /// The connected cameras.
@@ -117,7 +115,7 @@ impl AppState {
         let csp = content_security_policy(&config.oidc);
         Self(Arc::new(Inner {
             services,
-            login_limiter: RateLimiter::keyed(Quota::per_minute(per_min)),
+            login_limiter: crate::login_limiter::LoginLimiter::per_minute(per_min),
             config,
             metrics,
             demo_logins,

@@ -632,3 +632,58 @@ async fn an_unlock_through_one_node_opens_a_lock_connected_to_another_and_revoca
     task.abort();
     finish(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_attempts_per_address_count_across_the_nodes() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    // Both nodes allow three attempts a minute from one address.
+    let cfg = vaka_server::config::Config {
+        login_attempts_per_minute: 3,
+        ..vaka_server::config::Config::default()
+    };
+    let node = |app: &TestApp| {
+        vaka_server::serve::state(
+            &cfg,
+            app.store.clone(),
+            std::sync::Arc::new(app.clock.clone()),
+            Vec::new(),
+        )
+        .unwrap()
+    };
+    let (state_a, state_b) = (node(&a), node(&b));
+    let prefix = prefix();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let _ta = bus_a.share_login_attempts(&state_a).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let _tb = bus_b.share_login_attempts(&state_b).await.unwrap();
+    bus_a.flush().await;
+    bus_b.flush().await;
+
+    // Three attempts through A: allowed there, and told to B.
+    let ip: std::net::IpAddr = "192.0.2.44".parse().unwrap();
+    for _ in 0..3 {
+        assert!(state_a.login_limiter.allow(ip));
+    }
+    crate::locks::until("B hearing A's three attempts", || {
+        state_b.login_limiter.heard() == 3
+    })
+    .await;
+    // The fourth, through B, is refused: the balancer sending it elsewhere gains nothing.
+    assert!(!state_b.login_limiter.allow(ip));
+    assert!(state_b.login_limiter.allow("192.0.2.45".parse().unwrap()));
+    // And B's attempts count on A.
+    crate::locks::until("A hearing B's two attempts", || {
+        state_a.login_limiter.heard() == 2
+    })
+    .await;
+    assert!(!state_a.login_limiter.allow(ip));
+    assert_eq!(
+        state_a.login_limiter.heard(),
+        2,
+        "A does not count its own twice"
+    );
+    finish(a, b).await;
+}

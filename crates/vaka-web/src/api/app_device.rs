@@ -102,7 +102,7 @@ pub async fn unlock(
         .as_deref()
         .and_then(|s| s.parse().ok())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    if state.login_limiter.check_key(&ip).is_err() {
+    if !state.login_limiter.allow(ip) {
         return ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",

@@ -150,7 +150,7 @@ pub async fn login_submit(
             &login_page(&state, page, form.username.clone(), next.clone()),
         )
     };
-    if state.login_limiter.check_key(&client_ip(&meta)).is_err() {
+    if !state.login_limiter.allow(client_ip(&meta)) {
         return fail(
             StatusCode::TOO_MANY_REQUESTS,
             t.t("login-rate_limited").into_owned(),

@@ -154,7 +154,7 @@ pub async fn start(
     let Some(provider) = state.config.oidc.get(&id) else {
         return unknown_provider(t);
     };
-    if state.login_limiter.check_key(&client_ip(&meta)).is_err() {
+    if !state.login_limiter.allow(client_ip(&meta)) {
         return page(
             t,
             StatusCode::TOO_MANY_REQUESTS,
@@ -255,11 +255,7 @@ pub async fn step_up(
     };
     let next = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".to_owned());
     // Counted with the logins per address, as the login's start is: each keeps a row.
-    if state
-        .login_limiter
-        .check_key(&client_ip(&caller.meta))
-        .is_err()
-    {
+    if !state.login_limiter.allow(client_ip(&caller.meta)) {
         let label = provider.settings.label.as_str();
         let text = t.t("login-rate_limited");
         return page_back(t, StatusCode::TOO_MANY_REQUESTS, label, &text, &next);
