@@ -101,3 +101,26 @@ impl vaka_store::JobLease for AdvisoryLease {
         self.held = false;
     }
 }
+
+/// The purge's run lock: a session-level advisory lock (key: a hash of the schema) on a
+/// connection of its own, held while the guard lives. The connection closes with the guard, or
+/// with its process, and the lock goes with it.
+pub(crate) struct PurgeRunLock {
+    _conn: PgConnection,
+}
+
+pub(crate) async fn purge_run_lock(
+    options: &PgConnectOptions,
+) -> Result<Option<PurgeRunLock>, vaka_store::StoreError> {
+    let options = options.clone().application_name("vaka purge");
+    let mut conn = PgConnection::connect_with(&options)
+        .await
+        .map_err(vaka_store::map_sqlx_error)?;
+    let taken: bool = sqlx::query_scalar(
+        "SELECT pg_try_advisory_lock(hashtextextended('vaka purge ' || current_schema(), 0))",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(vaka_store::map_sqlx_error)?;
+    Ok(taken.then_some(PurgeRunLock { _conn: conn }))
+}

@@ -263,6 +263,12 @@ impl Store for PgStore {
         Ok(Box::new(lease::AdvisoryLease::new(self.connect.clone())))
     }
 
+    async fn purge_run_lock(&self) -> StoreResult<Option<Box<dyn Send + Sync>>> {
+        Ok(lease::purge_run_lock(&self.connect)
+            .await?
+            .map(|g| Box::new(g) as Box<dyn Send + Sync>))
+    }
+
     fn prepare_intake(
         &self,
         messages: Vec<vaka_domain::alarm::AlarmMessage>,

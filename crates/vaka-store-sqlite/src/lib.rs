@@ -368,6 +368,10 @@ impl Store for SqliteStore {
         Ok(Box::new(vaka_store::SoleLease))
     }
 
+    async fn purge_run_lock(&self) -> StoreResult<Option<Box<dyn Send + Sync>>> {
+        Ok(Some(Box::new(())))
+    }
+
     fn prepare_intake(
         &self,
         messages: Vec<vaka_domain::alarm::AlarmMessage>,

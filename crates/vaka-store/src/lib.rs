@@ -171,6 +171,12 @@ pub trait Store: Send + Sync + 'static {
     /// The lease of the jobs that must run on one node at a time (see [`JobLease`]).
     async fn job_lease(&self) -> StoreResult<Box<dyn JobLease>>;
 
+    /// Takes the purge's run lock, for the whole of one run, if no process on this database
+    /// holds it (`None`): a manager's run on one node and the daily job on another do not
+    /// overlap. Held until the guard is dropped. With one process (SQLite) the service's own
+    /// lock suffices and this is always taken.
+    async fn purge_run_lock(&self) -> StoreResult<Option<Box<dyn Send + Sync>>>;
+
     /// Encodes what one group commit of the alarm receiver stores — the messages, the alarms
     /// they raise, the open alarms `restores` marks restored (device, category, when) — for
     /// [`AlarmWrite::insert_intake`]. Pure work without the database: the receiver encodes the

@@ -687,3 +687,43 @@ async fn the_login_attempts_per_address_count_across_the_nodes() {
     );
     finish(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_on_one_node_waits_for_a_purge_running_on_another() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let manager = a
+        .services
+        .principal_for(w.p("m_manager").id, vaka_domain::access::Credential::Cli)
+        .await
+        .unwrap();
+    let meta = vaka_service::RequestMeta::default();
+    let ctx = vaka_service::Ctx::new(&manager, &meta);
+    // B's run holds the purge's run lock (as its daily job would while it runs).
+    let running = b.store.purge_run_lock().await.unwrap();
+    assert!(running.is_some(), "the lock was free");
+    assert!(
+        b.store.purge_run_lock().await.unwrap().is_none(),
+        "one run at a time, even within B"
+    );
+    match a.services.run_purge(&ctx).await {
+        Err(vaka_service::ServiceError::Conflict(r)) => {
+            assert_eq!(r, vaka_domain::reason::RetentionReason::PurgeRunning.into());
+        }
+        other => panic!("A's run went ahead while B's ran: {other:?}"),
+    }
+    // When B's run ends, A's may run.
+    drop(running);
+    let report = a.services.run_purge(&ctx).await.unwrap();
+    assert_eq!(
+        report
+            .kinds
+            .iter()
+            .map(vaka_service::retention::purge::KindReport::total)
+            .sum::<u64>(),
+        0
+    );
+    finish(a, b).await;
+}

@@ -620,6 +620,12 @@ impl Door {
         self.store.job_lease().await
     }
 
+    /// The purge's run lock across the processes on this database (see
+    /// [`vaka_store::Store::purge_run_lock`]).
+    pub(crate) async fn purge_run_lock(&self) -> StoreResult<Option<Box<dyn Send + Sync>>> {
+        self.store.purge_run_lock().await
+    }
+
     /// The store, for a task that pages through the audit log on another thread.
     pub(crate) fn audit_pages(&self) -> AuditPages {
         AuditPages(self.store.clone())

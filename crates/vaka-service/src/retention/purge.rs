@@ -218,8 +218,17 @@ impl Services {
             Some(c) => c.op(AuditAction::PurgeRun, RETENTION),
             None => Op::system(AuditAction::PurgeRun, RETENTION),
         };
-        // One run at a time (the daily job and a manager's run would count each other's rows).
-        let Ok(_running) = self.purge_lock.try_lock() else {
+        // One run at a time (the daily job and a manager's run would count each other's rows):
+        // in this process, and in a cluster on any node of the database.
+        let running = match self.purge_lock.try_lock() {
+            Ok(here) => self
+                .door
+                .purge_run_lock()
+                .await?
+                .map(|anywhere| (here, anywhere)),
+            Err(_) => None,
+        };
+        let Some(_running) = running else {
             // Authorise first: the refusal of a caller without the right is the one to give.
             self.door
                 .read(op(), async |r| {
