@@ -125,7 +125,8 @@ def view(op, path, seconds):
     connection) for `seconds` (None: to its end). Returns (node, frames, how it ended: viewed |
     ended | error: ..., seconds of picture)."""
     for node in random.sample(op.nodes, len(op.nodes)):
-        c = node.conn(timeout=3)
+        # Longer than the 5 s a node waits for another node's frames before it ends a picture.
+        c = node.conn(timeout=8)
         try:
             c.connect()
             break

@@ -35,6 +35,9 @@ pub const PRESENCE_FOR: Duration = Duration::from_secs(10);
 const PRESENCE_CHUNK: usize = 32_768;
 /// How long the camera's node may take to answer a look-in's start.
 const LOOK_IN_ANSWER: Duration = Duration::from_secs(2);
+/// How long a look-in through another node's camera waits for a frame before it ends (a
+/// camera sends five a second while looked at).
+const FRAMES_SILENT: Duration = Duration::from_secs(5);
 /// How soon after a camera connects or leaves here the others are told (changes within it are
 /// told together).
 const PRESENCE_SOONEST: Duration = Duration::from_millis(250);
@@ -230,7 +233,9 @@ impl RemoteCameras for CameraBus {
             _ => return Err(LookInRefused::Offline),
         }
         tokio::spawn(async move {
-            while let Some(m) = incoming.next().await {
+            // No frame for FRAMES_SILENT: the camera's node died (it says nothing then); the
+            // picture ends, as it does when a camera connected here drops.
+            while let Ok(Some(m)) = tokio::time::timeout(FRAMES_SILENT, incoming.next()).await {
                 // An empty message: the camera's node ended the look-in.
                 if m.payload.is_empty() || frames.send(m.payload).await.is_err() {
                     break;
