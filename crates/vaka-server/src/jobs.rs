@@ -7,9 +7,8 @@
 //! [`NightJobs::round`] is one pass; `serve` runs one every [`NightJobs::EVERY`], and the cluster
 //! tests run them on their own clock across holders that die.
 
-use std::time::{Duration, Instant};
-
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use vaka_domain::ids::DeviceId;
 use vaka_service::Services;
