@@ -96,8 +96,11 @@ async fn one_node_holds_the_job_lease_and_another_takes_it_when_the_holder_ends(
     let mut admin = <sqlx::postgres::PgConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap();
+    // With a timeout the call waits until the backend has gone (and its lock with it), as a
+    // killed process's connection is gone; without one it only signals, and on a busy machine
+    // the other node could try while the lock is still held.
     let ended: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
          WHERE locktype = 'advisory' AND granted
            AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaka jobs ' || $1, 0)",
     )
@@ -453,13 +456,14 @@ async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_h
             n.app.clock.set(now);
         }
         if step > 0 && step.is_multiple_of(12) {
-            // The holder dies.
+            // The holder dies: its connection ended from the database's side, waiting until
+            // it is gone (see the lease test above).
             let h = nodes
                 .iter()
                 .position(|n| n.app.services.node().holds_lease())
                 .expect("a node held the lease");
             let ended: Vec<bool> = sqlx::query_scalar(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
                  WHERE locktype = 'advisory' AND granted
                    AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaka jobs ' || $1, 0)",
             )
