@@ -81,6 +81,26 @@ impl FrameBuilder {
         );
     }
 
+    /// The current round (0 until the first [`Self::next_round`]).
+    #[must_use]
+    pub fn round(&self) -> u32 {
+        self.round
+    }
+
+    /// The data field (without brackets) of the frames of `round`, as a receiver stores it:
+    /// `#ACCT|Nri1/MA001`.
+    #[must_use]
+    pub fn data_of_round(&self, round: u32) -> std::borrow::Cow<'_, [u8]> {
+        if round == self.round {
+            std::borrow::Cow::Borrowed(&self.data)
+        } else {
+            std::borrow::Cow::Owned(sia_dcs_data(
+                Some(&self.header.account),
+                &event_of_round(&self.event, round),
+            ))
+        }
+    }
+
     /// The account.
     #[must_use]
     pub fn account(&self) -> &str {
@@ -105,9 +125,24 @@ impl FrameBuilder {
         now: Timestamp,
         fill: &mut dyn FnMut(&mut [u8]),
     ) -> Result<Vec<u8>, EncodeError> {
+        self.build_round(seq, self.round, now, fill)
+    }
+
+    /// [`Self::build`] with the data of `round` (a frame sent again after the sequence numbers
+    /// have moved on to the next round).
+    ///
+    /// # Errors
+    /// As [`Self::build`].
+    pub fn build_round(
+        &mut self,
+        seq: u16,
+        round: u32,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut [u8]),
+    ) -> Result<Vec<u8>, EncodeError> {
         self.header.seq = seq;
         let body = Body {
-            data: self.data.clone(),
+            data: self.data_of_round(round).into_owned(),
             xdata: Vec::new(),
             timestamp: Some(now),
         };
@@ -155,6 +190,11 @@ mod tests {
         let second = b.build(7, ts(), &mut |_| {}).unwrap();
         assert!(String::from_utf8_lossy(&second).contains("|Nri1/MA002]"));
         assert_ne!(first, second);
+        // A frame of the first round, sent again in the second, keeps its data.
+        assert_eq!(b.build_round(7, 0, ts(), &mut |_| {}).unwrap(), first);
+        assert_eq!(b.round(), 1);
+        assert_eq!(&*b.data_of_round(0), b"#2000|Nri1/MA001");
+        assert_eq!(&*b.data_of_round(1), b"#2000|Nri1/MA002");
     }
 
     #[test]

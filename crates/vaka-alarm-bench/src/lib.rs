@@ -14,6 +14,14 @@
 //! connection is charged for the frames that queued behind the stall — no coordinated
 //! omission).
 //!
+//! Several receivers (primary and backups, as DC-09 allows a device): connection `i` starts
+//! at receiver `i mod n` and moves on to the next one when its connection breaks, cannot
+//! connect or gets no answer in time. With `resend`, the frames a broken connection left
+//! unanswered are sent again on the next one (same sequence number and data, fresh
+//! timestamp), as a dialler does; with a journal, every ACK is written down as
+//! `ACCOUNT SEQ DATA`, so that a cluster drill can check each acknowledged event was stored
+//! once. A run can be stopped early ([`run_until`]; the binary stops on SIGTERM or Ctrl-C).
+//!
 //! Measurement: frames *scheduled* in the window `[warmup, warmup + duration)` are measured;
 //! each gets exactly one outcome (ACK, NAK, DUH, other, timeout, or lost when its connection
 //! failed), so `sent = ack + nak + duh + other + timeouts + lost`. After the window no new
@@ -29,7 +37,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-pub use load::{LoadConfig, Protocol, run};
+pub use load::{LoadConfig, Protocol, run, run_until};
 pub use report::Report;
 
 /// The account of connection `index` when accounts start at `base`: uppercase hex, at least

@@ -5,6 +5,8 @@
 //! vaka-alarm-bench --target 127.0.0.1:7100 --connections 64 --accounts-from 0x2000 \
 //!     [--key-hex HEX | --key-ascii TEXT] [--rate EVENTS_PER_SEC] [--pipeline K] \
 //!     --duration 20s --warmup 3s [--json] [--accounts-file PATH]
+//! vaka-alarm-bench --target node1:7100,node2:7100,node3:7100 --accounts 1001,1002 \
+//!     --resend --journal acked.txt --duration 10m   # a cluster drill: stops on SIGTERM
 //! vaka-alarm-bench --protocol scaip --target 127.0.0.1:5060 --connections 64 ...
 //! vaka-alarm-bench --print-accounts 64 --accounts-from 0x2000
 //! ```
@@ -26,7 +28,9 @@ use vaka_sia_dc09::{Key, KeyStyle};
     about = "Load generator for SIA DC-09 (and SCAIP over SIP/TCP) receivers: kept-open connections, one account each, ACK/NAK/DUH counts and latency percentiles"
 )]
 struct Cli {
-    /// The receiver (host:port).
+    /// The receiver (host:port), or several separated by commas: connection i starts at the
+    /// (i mod n)th and moves on to the next when its connection breaks, cannot connect or gets
+    /// no answer in time (primary and backup receivers).
     #[arg(long, required_unless_present = "print_accounts")]
     target: Option<String>,
     /// `dc09`, or `scaip` (SCAIP `<mrq>` in SIP MESSAGEs over TCP, the account as the
@@ -39,6 +43,18 @@ struct Cli {
     /// First account (hex, `0x` optional); connection i uses `{:04X}` of FROM + i.
     #[arg(long, default_value = "0x2000", value_parser = parse_account_base)]
     accounts_from: u64,
+    /// The accounts, separated by commas, instead of --accounts-from: connection i uses the
+    /// i-th (there must be at least as many as connections).
+    #[arg(long, value_delimiter = ',', conflicts_with = "accounts_from")]
+    accounts: Option<Vec<String>>,
+    /// Send again, on the next connection, the frames a broken connection or an answer
+    /// timeout left without an answer (same sequence number and data), until the run ends
+    /// (DC-09 only).
+    #[arg(long)]
+    resend: bool,
+    /// Append `ACCOUNT SEQ DATA` for every ACKed frame to this file (DC-09 only).
+    #[arg(long)]
+    journal: Option<PathBuf>,
     /// AES key as 32/48/64 hex digits (AES-128/192/256): frames are encrypted.
     #[arg(
         long,
@@ -100,7 +116,18 @@ fn main() -> anyhow::Result<()> {
     if !(1..=MAX_PIPELINE).contains(&cli.pipeline) {
         bail!("--pipeline must be 1..={MAX_PIPELINE}");
     }
-    let list = accounts(cli.accounts_from, connections)?;
+    let list = match &cli.accounts {
+        Some(given) => {
+            if given.len() < connections {
+                bail!(
+                    "--accounts names {} accounts for {connections} connections",
+                    given.len()
+                );
+            }
+            given[..connections].to_vec()
+        }
+        None => accounts(cli.accounts_from, connections)?,
+    };
     if let Some(path) = &cli.accounts_file {
         let mut text = list.join("\n");
         text.push('\n');
@@ -118,14 +145,20 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("a tokio runtime")?;
     let report = rt.block_on(async {
-        let addr = tokio::net::lookup_host(&target)
-            .await
-            .with_context(|| format!("resolving {target}"))?
-            .next()
-            .with_context(|| format!("{target} resolves to no address"))?;
+        let mut targets = Vec::new();
+        for t in target.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            targets.push(
+                tokio::net::lookup_host(t)
+                    .await
+                    .with_context(|| format!("resolving {t}"))?
+                    .next()
+                    .with_context(|| format!("{t} resolves to no address"))?,
+            );
+        }
         let cfg = LoadConfig {
-            target: addr,
+            targets,
             connections,
+            accounts: cli.accounts.is_some().then_some(list),
             accounts_from: cli.accounts_from,
             key,
             rate: cli.rate,
@@ -141,8 +174,26 @@ fn main() -> anyhow::Result<()> {
             } else {
                 Protocol::Dc09
             },
+            resend: cli.resend,
+            journal: cli.journal,
         };
-        vaka_alarm_bench::run(&cfg).await
+        // SIGTERM or Ctrl-C ends the run early, with its report.
+        let stop = async {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+            match term.as_mut() {
+                Ok(term) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = tokio::signal::ctrl_c() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        };
+        vaka_alarm_bench::run_until(&cfg, stop).await
     })?;
     if cli.json {
         println!("{}", serde_json::to_string(&report)?);

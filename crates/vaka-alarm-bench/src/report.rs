@@ -56,6 +56,10 @@ pub struct Tally {
     pub unsolicited: u64,
     /// Bytes outside `LF…CR` frames in the answer stream.
     pub garbage_bytes: u64,
+    /// Frames sent again after their connection broke or timed out (resending runs).
+    pub resent: u64,
+    /// ACKs the journal could not record.
+    pub journal_errors: u64,
     /// The first answer counted as other, for diagnosis.
     pub first_other: Option<String>,
     /// SCAIP: the receiver's `<mrs>` MESSAGEs echoing a `ref` it had answered `2xx`, `snu` 0.
@@ -86,6 +90,8 @@ impl Default for Tally {
             timeout_reconnects: 0,
             unsolicited: 0,
             garbage_bytes: 0,
+            resent: 0,
+            journal_errors: 0,
             first_other: None,
             responses: 0,
             bad_responses: 0,
@@ -133,6 +139,8 @@ impl Tally {
         self.timeout_reconnects += o.timeout_reconnects;
         self.unsolicited += o.unsolicited;
         self.garbage_bytes += o.garbage_bytes;
+        self.resent += o.resent;
+        self.journal_errors += o.journal_errors;
         if self.first_other.is_none() {
             self.first_other.clone_from(&o.first_other);
         }
@@ -224,6 +232,8 @@ pub struct Report {
     pub timeout_reconnects: u64,
     pub unsolicited: u64,
     pub garbage_bytes: u64,
+    pub resent: u64,
+    pub journal_errors: u64,
     pub first_other: Option<String>,
     /// SCAIP only (0 for DC-09): see [`Tally`].
     pub responses: u64,
@@ -232,16 +242,27 @@ pub struct Report {
 }
 
 impl Report {
-    /// Builds the report of a run from its merged tally.
+    /// Builds the report of a run from its merged tally; `measured` is the measured window
+    /// (shorter than the configured duration when the run was stopped).
     #[must_use]
-    pub fn new(cfg: &crate::LoadConfig, accounts: (&str, &str), t: &Tally) -> Self {
-        let secs = cfg.duration.as_secs_f64().max(f64::MIN_POSITIVE);
+    pub fn new(
+        cfg: &crate::LoadConfig,
+        accounts: (&str, &str),
+        measured: std::time::Duration,
+        t: &Tally,
+    ) -> Self {
+        let secs = measured.as_secs_f64().max(f64::MIN_POSITIVE);
         Self {
             protocol: match cfg.protocol {
                 crate::Protocol::Dc09 => "dc09",
                 crate::Protocol::ScaipTcp => "scaip-tcp",
             },
-            target: cfg.target.to_string(),
+            target: cfg
+                .targets
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
             connections: cfg.connections,
             pipeline: cfg.pipeline,
             rate: cfg.rate,
@@ -249,7 +270,7 @@ impl Report {
             first_account: accounts.0.to_owned(),
             last_account: accounts.1.to_owned(),
             warmup_s: cfg.warmup.as_secs_f64(),
-            duration_s: cfg.duration.as_secs_f64(),
+            duration_s: measured.as_secs_f64(),
             events_per_sec: t.acks as f64 / secs,
             sent_per_sec: t.sent as f64 / secs,
             sent: t.sent,
@@ -268,6 +289,8 @@ impl Report {
             timeout_reconnects: t.timeout_reconnects,
             unsolicited: t.unsolicited,
             garbage_bytes: t.garbage_bytes,
+            resent: t.resent,
+            journal_errors: t.journal_errors,
             first_other: t.first_other.clone(),
             responses: t.responses,
             bad_responses: t.bad_responses,
@@ -350,6 +373,13 @@ impl fmt::Display for Report {
             self.unsolicited,
             self.garbage_bytes
         )?;
+        if self.resent > 0 || self.journal_errors > 0 {
+            write!(
+                f,
+                "\nresent after a broken connection or a timeout: {}; ACKs the journal failed to record: {}",
+                self.resent, self.journal_errors
+            )?;
+        }
         if self.protocol != "dc09" {
             write!(
                 f,

@@ -18,17 +18,21 @@ use rand::RngCore;
 use rand::rngs::StdRng;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::{Instant, sleep_until, timeout_at};
+use tokio::sync::watch;
+use tokio::time::{Instant, sleep_until};
 use vaka_scaip::sip::{self, Framed, Limits, Message, OutgoingMessage, Status};
 use vaka_scaip::{CallerChannel, DeviceType, MessageType, Request, Response, StatusCode};
 
 use crate::answer::Kind;
-use crate::load::{Ended, Plan, RECONNECT_PAUSE, micros};
+use crate::load::{Connect, Ended, Plan, connect, count_unsent, micros, pause};
 use crate::report::Tally;
 
 /// One simulated SCAIP unit: what outlives its connections.
 pub(crate) struct Unit {
     cid: String,
+    /// The receiver it uses now (an index into the plan's receivers): its primary, then the
+    /// next one on every failure.
+    at: usize,
     /// Fresh per run: with the counter it makes every `ref` of the run distinct, also from
     /// an earlier run against the same database.
     run: String,
@@ -42,9 +46,10 @@ pub(crate) struct Unit {
 }
 
 impl Unit {
-    pub(crate) fn new(cid: &str, rng: &mut StdRng, first_due: Instant) -> Self {
+    pub(crate) fn new(cid: &str, index: usize, rng: &mut StdRng, first_due: Instant) -> Self {
         Self {
             cid: cid.to_owned(),
+            at: index,
             run: hex(rng, 4),
             sent: 0,
             call_id: format!("{}@vaka-alarm-bench", hex(rng, 8)),
@@ -108,44 +113,28 @@ struct Waiting {
 /// Runs one unit until the end of the plan, reconnecting as the DC-09 devices do.
 pub(crate) async fn unit(plan: std::sync::Arc<Plan>, mut unit: Unit, mut rng: StdRng) -> Tally {
     let mut st = Tally::default();
+    let mut end = plan.end_watch();
     loop {
-        let now = Instant::now();
-        if now >= plan.end {
-            break;
-        }
-        let deadline = (now + plan.answer_timeout).min(plan.end);
-        let pause = match timeout_at(deadline, TcpStream::connect(plan.target)).await {
-            Ok(Ok(stream)) => {
-                st.connects += 1;
-                match session(stream, &plan, &mut unit, &mut rng, &mut st).await {
-                    Ended::Done => break,
-                    Ended::TimedOut => false,
-                    Ended::Failed => true,
-                }
+        let stream = match connect(&plan, unit.at, &mut end, &mut st).await {
+            Connect::Connected(stream) => stream,
+            Connect::Failed => {
+                unit.at += 1;
+                pause(&mut end).await;
+                continue;
             }
-            Ok(Err(_)) => {
-                st.connect_errors += 1;
-                true
-            }
-            Err(_) => {
-                if Instant::now() < plan.end {
-                    st.connect_errors += 1;
-                }
-                false
-            }
+            Connect::Over => break,
         };
-        if pause {
-            sleep_until((Instant::now() + RECONNECT_PAUSE).min(plan.end)).await;
-        }
-    }
-    if let Some(p) = plan.period {
-        while unit.next_due < plan.end {
-            if unit.next_due >= plan.warm_end {
-                st.unsent += 1;
+        match session(stream, &plan, &mut unit, &mut rng, &mut end, &mut st).await {
+            Ended::Done => break,
+            Ended::TimedOut => unit.at += 1,
+            Ended::Failed => {
+                unit.at += 1;
+                pause(&mut end).await;
             }
-            unit.next_due += p;
         }
     }
+    let end = *end.borrow();
+    count_unsent(&plan, end, &mut unit.next_due, &mut st);
     // `<mrs>` that never came for a `2xx`-answered message.
     st.responses_missing += unit.open_refs.len() as u64;
     st
@@ -164,6 +153,7 @@ async fn session(
     plan: &Plan,
     unit: &mut Unit,
     rng: &mut StdRng,
+    end: &mut watch::Receiver<Instant>,
     st: &mut Tally,
 ) -> Ended {
     let _ = stream.set_nodelay(true);
@@ -180,7 +170,8 @@ async fn session(
     let mut drain_until: Option<Instant> = None;
     loop {
         let now = Instant::now();
-        let sending = now < plan.end;
+        let until = *end.borrow_and_update();
+        let sending = now < until;
         out.clear();
         if sending {
             while waiting.len() < plan.pipeline {
@@ -229,8 +220,8 @@ async fn session(
         let answer_by = waiting.front().map(|w| w.sent + plan.answer_timeout);
         let wake = if sending {
             Some(match plan.period {
-                Some(_) if waiting.len() < plan.pipeline => unit.next_due.min(plan.end),
-                _ => plan.end,
+                Some(_) if waiting.len() < plan.pipeline => unit.next_due.min(until),
+                _ => until,
             })
         } else {
             drain_until
@@ -242,7 +233,7 @@ async fn session(
                     Ok(0) | Err(_) => {
                         st.disconnects += 1;
                         lose(&mut waiting, st);
-                        return if Instant::now() < plan.end { Ended::Failed } else { Ended::Done };
+                        return if Instant::now() < *end.borrow() { Ended::Failed } else { Ended::Done };
                     }
                     Ok(n) => n,
                 };
@@ -290,8 +281,9 @@ async fn session(
                 }
                 lose(&mut waiting, st);
                 st.timeout_reconnects += 1;
-                return if Instant::now() < plan.end { Ended::TimedOut } else { Ended::Done };
+                return if Instant::now() < *end.borrow() { Ended::TimedOut } else { Ended::Done };
             }
+            _ = end.changed(), if sending => {}
             () = sleep_until(wake.unwrap_or(now)), if wake.is_some() => {}
         }
     }

@@ -5,14 +5,16 @@
 // Integration tests: a failed unwrap/expect is a loudly failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use vaka_alarm_bench::{LoadConfig, Report, run};
+use tokio::sync::Notify;
+use vaka_alarm_bench::{LoadConfig, Report, run, run_until};
 use vaka_domain::clock::{Clock, SystemClock};
 use vaka_sia_dc09::content::{self, AlarmCategory};
 use vaka_sia_dc09::frame::{Header, PartialHeader};
@@ -26,12 +28,21 @@ enum Policy {
     Mixed,
     /// No answer to every 50th sequence (else ACK).
     SilentEvery50,
+    /// ACK the first N frames, then die: the frame after them gets no answer, every
+    /// connection is closed and the port refuses new ones (a node killed).
+    DieAfter(u64),
 }
 
 #[derive(Default)]
 struct Seen {
     acked: AtomicU64,
     bad: AtomicU64,
+    /// What was ACKed: (account, sequence number, data).
+    frames: Mutex<Vec<(String, u16, Vec<u8>)>>,
+    /// Frames let through before death (`DieAfter`).
+    admitted: AtomicU64,
+    dead: AtomicBool,
+    died: Notify,
 }
 
 async fn toy_receiver(key: Option<Key>, policy: Policy) -> (SocketAddr, Arc<Seen>) {
@@ -40,8 +51,15 @@ async fn toy_receiver(key: Option<Key>, policy: Policy) -> (SocketAddr, Arc<Seen
     let seen = Arc::new(Seen::default());
     let counts = seen.clone();
     tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(serve(stream, key.clone(), policy, counts.clone()));
+        loop {
+            tokio::select! {
+                r = listener.accept() => {
+                    let Ok((stream, _)) = r else { return };
+                    tokio::spawn(serve(stream, key.clone(), policy, counts.clone()));
+                }
+                // Dropping the listener: the port refuses connections from now on.
+                () = counts.died.notified() => return,
+            }
         }
     });
     (addr, seen)
@@ -95,18 +113,37 @@ async fn serve(mut stream: TcpStream, key: Option<Key>, policy: Policy, seen: Ar
                     && c.events
                         .iter()
                         .all(|e| e.category == AlarmCategory::PersonalAlarm);
-                valid.then_some(f.header)
+                valid.then_some((f.header, body.data))
             });
-            let Some(header) = ok else {
+            let Some((header, data)) = ok else {
                 seen.bad.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
+            // One of the first N frames (counted over all connections at once), or death.
+            if let Policy::DieAfter(n) = policy
+                && (seen.dead.load(Ordering::Relaxed)
+                    || seen
+                        .admitted
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+                            (c < n).then_some(c + 1)
+                        })
+                        .is_err())
+            {
+                seen.dead.store(true, Ordering::Relaxed);
+                seen.died.notify_one();
+                return;
+            }
             if let Some(a) = answer_to(&header, key.as_ref(), policy, &mut fill) {
                 if matches!(
                     parse_frame(&a).map(|f| f.header.id),
                     Ok(vaka_sia_dc09::IdToken::Ack)
                 ) {
                     seen.acked.fetch_add(1, Ordering::Relaxed);
+                    let account = header.account.clone();
+                    seen.frames
+                        .lock()
+                        .unwrap()
+                        .push((account, header.seq, data));
                 }
                 out.extend_from_slice(&a);
             }
@@ -214,4 +251,120 @@ async fn missing_answers_time_out_and_reconnect() {
     assert!(r.timeouts > 0, "{r}");
     assert!(r.timeout_reconnects >= r.timeouts);
     assert!(r.connects > 4, "{r}");
+}
+
+/// The journal's lines as (account, sequence number, data).
+fn journal(path: &std::path::Path) -> Vec<(String, u16, Vec<u8>)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut p = l.splitn(3, ' ');
+            let (a, s, d) = (p.next().unwrap(), p.next().unwrap(), p.next().unwrap());
+            (a.to_owned(), s.parse().unwrap(), d.as_bytes().to_vec())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_receiver_is_left_for_the_backup_and_its_unanswered_frames_are_sent_again() {
+    let (primary, first) = toy_receiver(None, Policy::DieAfter(40)).await;
+    let (backup, second) = toy_receiver(None, Policy::AckAll).await;
+    let dir = std::env::temp_dir().join(format!("vaka-alarm-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("journal");
+    let _ = std::fs::remove_file(&path);
+    let mut cfg = config(primary);
+    cfg.targets = vec![primary, backup];
+    cfg.connections = 4;
+    cfg.accounts = Some(vec![
+        "1A01".into(),
+        "1A02".into(),
+        "1A03".into(),
+        "1A04".into(),
+    ]);
+    cfg.resend = true;
+    cfg.journal = Some(path.clone());
+    cfg.warmup = Duration::ZERO;
+    cfg.duration = Duration::from_hours(1);
+    // The run goes on until the backup has ACKed 200 and frames of all four accounts: the two
+    // connections that began at the primary have come over (whatever the machine's speed).
+    let enough = Arc::new(Notify::new());
+    let watcher = {
+        let (second, enough) = (second.clone(), enough.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(5));
+            loop {
+                let accounts: HashSet<String> = second
+                    .frames
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|(a, _, _)| a.clone())
+                    .collect();
+                if accounts.len() == 4 && second.acked.load(Ordering::Relaxed) >= 200 {
+                    break;
+                }
+                tick.tick().await;
+            }
+            enough.notify_one();
+        })
+    };
+    let r = run_until(&cfg, enough.notified()).await.unwrap();
+    watcher.await.unwrap();
+    assert!(r.counts_add_up(), "{r:?}");
+    assert_eq!(r.target, format!("{primary},{backup}"));
+    // The primary answered its 40 and then no more; the backup took the rest.
+    assert_eq!(first.acked.load(Ordering::Relaxed), 40);
+    assert!(second.acked.load(Ordering::Relaxed) >= 200, "{r}");
+    assert!(first.dead.load(Ordering::Relaxed));
+    // Connections 1 and 3 began at the backup; 0 and 2 came to it when the primary died,
+    // each with the frame the primary left unanswered sent again first.
+    assert_eq!(r.resent, 2, "{r}");
+    assert_eq!(
+        (r.timeouts, r.naks, r.other, r.lost, r.journal_errors),
+        (0, 0, 0, 0, 0),
+        "{r}"
+    );
+    // The journal holds exactly what the two receivers ACKed, each frame once.
+    let lines = journal(&path);
+    let mut acked: Vec<_> = first.frames.lock().unwrap().clone();
+    acked.extend(second.frames.lock().unwrap().iter().cloned());
+    assert_eq!(lines.len() as u64, r.acks_all);
+    let unique: HashSet<_> = lines.iter().cloned().collect();
+    assert_eq!(unique.len(), lines.len(), "a frame was ACKed twice");
+    assert_eq!(unique, acked.into_iter().collect::<HashSet<_>>());
+    assert!(
+        lines
+            .iter()
+            .all(|(a, _, d)| d == format!("#{a}|Nri1/MA001").as_bytes())
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_run_ends_at_once_with_its_counts() {
+    let (addr, seen) = toy_receiver(None, Policy::AckAll).await;
+    let mut cfg = config(addr);
+    cfg.warmup = Duration::ZERO;
+    cfg.duration = Duration::from_hours(1);
+    let enough = Arc::new(Notify::new());
+    let watcher = {
+        let (seen, enough) = (seen.clone(), enough.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(5));
+            while seen.acked.load(Ordering::Relaxed) < 500 {
+                tick.tick().await;
+            }
+            enough.notify_one();
+        })
+    };
+    let r = run_until(&cfg, enough.notified()).await.unwrap();
+    watcher.await.unwrap();
+    check_common(&r, &seen);
+    assert!(r.acks >= 500, "{r}");
+    assert_eq!(r.acks, r.sent, "{r}");
+    // The measured window is the time until the stop, not the hour asked for.
+    assert!(r.duration_s < 60.0, "{r}");
+    assert!(r.events_per_sec > r.acks as f64 / 60.0, "{r}");
 }
