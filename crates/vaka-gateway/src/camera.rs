@@ -53,6 +53,47 @@ pub struct CameraStatus {
     pub viewing: bool,
 }
 
+/// A camera online somewhere in the cluster, as the device pages show it: how it points,
+/// whether someone is looking through it, and whether it is connected to this node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Online {
+    /// How it points (`None` until it has said).
+    pub state: Option<CameraState>,
+    /// A look-in is under way.
+    pub viewing: bool,
+    /// Connected to this node (else to another node of the cluster).
+    pub here: bool,
+}
+
+impl Online {
+    /// The byte the other nodes are told: bits 0–1 the state (0 not said, 1 privacy,
+    /// 2 active), bit 2 a look-in under way.
+    #[must_use]
+    pub fn to_byte(self) -> u8 {
+        let state = match self.state {
+            None => 0,
+            Some(CameraState::Privacy) => 1,
+            Some(CameraState::Active) => 2,
+        };
+        state | (u8::from(self.viewing) << 2)
+    }
+
+    /// What another node said of one of its cameras ([`Self::to_byte`]); bits it does not
+    /// know are ignored.
+    #[must_use]
+    pub fn from_byte(b: u8) -> Self {
+        Self {
+            state: match b & 0b11 {
+                1 => Some(CameraState::Privacy),
+                2 => Some(CameraState::Active),
+                _ => None,
+            },
+            viewing: b & 0b100 != 0,
+            here: false,
+        }
+    }
+}
+
 /// Why a look-in cannot start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookInRefused {
@@ -111,8 +152,8 @@ struct Inner {
 /// one-viewer rule kept, by that node's hub; the frames come back to `frames` in memory only.
 #[async_trait::async_trait]
 pub trait RemoteCameras: Send + Sync + 'static {
-    /// Whether another node has the camera connected and online.
-    fn is_online(&self, device: DeviceId) -> bool;
+    /// The camera, when another node has it connected and online.
+    fn online(&self, device: DeviceId) -> Option<Online>;
     /// Starts look-in `look_in` through the camera on its node; its frames go to `frames`
     /// until the look-in ends (the limit, the camera stopping, or [`Self::end_look_in`]).
     async fn start_look_in(
@@ -237,7 +278,23 @@ impl CameraHub {
     /// Whether the camera is connected (here or, in a cluster, to another node) and has said
     /// hello.
     pub fn is_online(&self, device: DeviceId) -> bool {
-        self.is_online_here(device) || self.remote.get().is_some_and(|r| r.is_online(device))
+        self.is_online_here(device)
+            || self
+                .remote
+                .get()
+                .is_some_and(|r| r.online(device).is_some())
+    }
+
+    /// The camera, when it is online here or, in a cluster, on another node.
+    pub fn online(&self, device: DeviceId) -> Option<Online> {
+        self.status(device)
+            .filter(|s| s.model.is_some())
+            .map(|s| Online {
+                state: s.state,
+                viewing: s.viewing,
+                here: true,
+            })
+            .or_else(|| self.remote.get().and_then(|r| r.online(device)))
     }
 
     /// Whether the camera is connected to this node and has said hello.
@@ -252,14 +309,21 @@ impl CameraHub {
         })
     }
 
-    /// The cameras connected to this node that have said hello (for the other nodes'
-    /// knowledge of who is online).
-    pub fn online(&self) -> Vec<DeviceId> {
+    /// The cameras connected to this node that have said hello, and how they are (for the
+    /// other nodes' knowledge of who is online).
+    pub fn online_here(&self) -> Vec<(DeviceId, Online)> {
         self.lock()
             .cameras
             .iter()
             .filter(|(_, l)| l.status.model.is_some())
-            .map(|(d, _)| *d)
+            .map(|(d, l)| {
+                let online = Online {
+                    state: l.status.state,
+                    viewing: l.viewer.is_some(),
+                    here: true,
+                };
+                (*d, online)
+            })
             .collect()
     }
 
@@ -315,7 +379,7 @@ impl CameraHub {
             Err(LookInRefused::Offline) => {}
             here => return here,
         }
-        let Some(remote) = self.remote.get().filter(|r| r.is_online(device)) else {
+        let Some(remote) = self.remote.get().filter(|r| r.online(device).is_some()) else {
             return Err(LookInRefused::Offline);
         };
         let id = Uuid::now_v7();
@@ -479,5 +543,41 @@ impl CameraHub {
         }
         self.detach(device, conn);
         tracing::info!(%device, reason, "camera connection ended");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cameras_state_goes_to_the_other_nodes_in_one_byte_and_back() {
+        for state in [None, Some(CameraState::Privacy), Some(CameraState::Active)] {
+            for viewing in [false, true] {
+                let here = Online {
+                    state,
+                    viewing,
+                    here: true,
+                };
+                let there = Online::from_byte(here.to_byte());
+                assert_eq!(
+                    there,
+                    Online {
+                        here: false,
+                        ..here
+                    }
+                );
+            }
+        }
+        // Distinct bytes for distinct states; unknown bits are ignored.
+        assert_eq!(
+            Online::from_byte(0b1111_1010),
+            Online {
+                state: Some(CameraState::Active),
+                viewing: false,
+                here: false
+            }
+        );
+        assert_eq!(Online::from_byte(3).state, None);
     }
 }

@@ -3,9 +3,10 @@
 //! store: a look-in's frames pass through NATS's memory as they pass through the hub's.
 //!
 //! Subjects (`<prefix>` is the installation's, `vaka` by default):
-//! - `<prefix>.presence.cameras`: a node's instance (16 bytes), then 16 bytes for each camera
-//!   connected to it and online, every [`PRESENCE_EVERY`], in chunks that fit NATS's payload
-//!   limit. A camera is online cluster-wide while some node named it within [`PRESENCE_FOR`].
+//! - `<prefix>.presence.cameras`: a node's instance (16 bytes), then 17 bytes for each camera
+//!   connected to it and online (its 16, and a byte of how it is: [`Online::to_byte`]), every
+//!   [`PRESENCE_EVERY`] and soon after a change, in chunks that fit NATS's payload limit. A
+//!   camera is online cluster-wide while some node named it within [`PRESENCE_FOR`].
 //! - `<prefix>.lookin.<instance>`: a request to the camera's node to start a look-in (the
 //!   camera's 16 bytes, the look-in's 16 bytes); answered `ok`, `busy` or `offline` by that
 //!   node's hub, which keeps the one-viewer rule.
@@ -25,19 +26,21 @@ use futures::StreamExt;
 use uuid::Uuid;
 use vaka_domain::ids::DeviceId;
 
-use crate::camera::{CameraHub, LookInRefused, RemoteCameras};
+use crate::camera::{CameraHub, LookInRefused, Online, RemoteCameras};
 
 /// How often a node says which cameras are connected to it.
 pub const PRESENCE_EVERY: Duration = Duration::from_secs(3);
 /// How long a node's word that a camera is connected to it holds: three missed reports.
 pub const PRESENCE_FOR: Duration = Duration::from_secs(10);
-/// Cameras per presence message: 16 bytes each, well under NATS's 1 MiB default payload.
+/// Devices per presence message: 17 bytes each, well under NATS's 1 MiB default payload.
 const PRESENCE_CHUNK: usize = 32_768;
+/// Bytes per device in a presence message: its id and a byte of its state.
+const PRESENCE_ENTRY: usize = 17;
 /// How long the camera's node may take to answer a look-in's start.
 const LOOK_IN_ANSWER: Duration = Duration::from_secs(2);
 /// How long a look-in through another node's camera waits for a frame before it ends (a
 /// camera sends five a second while looked at).
-const FRAMES_SILENT: Duration = Duration::from_secs(5);
+pub const FRAMES_SILENT: Duration = Duration::from_secs(5);
 /// How soon after a camera connects or leaves here the others are told (changes within it are
 /// told together).
 const PRESENCE_SOONEST: Duration = Duration::from_millis(250);
@@ -99,7 +102,12 @@ impl CameraBus {
             self.subject("presence.cameras"),
             self.instance,
             changes,
-            move || hub.online(),
+            move || {
+                hub.online_here()
+                    .into_iter()
+                    .map(|(d, o)| (d, o.to_byte()))
+                    .collect()
+            },
         );
         Ok(tokio::spawn(async move {
             tokio::join!(listen, say);
@@ -113,7 +121,7 @@ impl CameraBus {
 
     /// The node (instance) that said within [`PRESENCE_FOR`] that `device` is online there.
     fn node_of(&self, device: DeviceId) -> Option<Uuid> {
-        node_in(&self.presence, device)
+        node_in(&self.presence, device).map(|(node, _)| node)
     }
 
     /// Serves the other nodes' look-ins through the cameras connected here, and lets `hub`
@@ -200,8 +208,8 @@ impl CameraBus {
 
 #[async_trait::async_trait]
 impl RemoteCameras for CameraBus {
-    fn is_online(&self, device: DeviceId) -> bool {
-        self.online_elsewhere(device)
+    fn online(&self, device: DeviceId) -> Option<Online> {
+        node_in(&self.presence, device).map(|(_, state)| Online::from_byte(state))
     }
 
     async fn start_look_in(
@@ -256,8 +264,8 @@ impl RemoteCameras for CameraBus {
     }
 }
 
-/// Which node (instance) said which device is connected to it, and when.
-type Presence = Arc<Mutex<HashMap<DeviceId, (Uuid, Instant)>>>;
+/// Which node (instance) said which device is connected to it, when, and its state byte.
+type Presence = Arc<Mutex<HashMap<DeviceId, (Uuid, Instant, u8)>>>;
 
 /// Keeps what the other nodes say of their devices (cameras or locks) in `presence`, and bumps
 /// `heard` at each report.
@@ -277,28 +285,29 @@ async fn hear_presence(
         }
         let now = Instant::now();
         let mut p = presence.lock().unwrap_or_else(PoisonError::into_inner);
-        p.retain(|_, (_, at)| now.duration_since(*at) < PRESENCE_FOR);
-        for d in devices {
-            p.insert(d, (from, now));
+        p.retain(|_, (_, at, _)| now.duration_since(*at) < PRESENCE_FOR);
+        for (d, state) in devices {
+            p.insert(d, (from, now, state));
         }
         drop(p);
         heard_one.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
-/// Says which devices are online here (`online`) every [`PRESENCE_EVERY`], and at once (at
-/// most every [`PRESENCE_SOONEST`]) when they changed: a device whose node died and that came
-/// to this one is reachable through the others as soon as it is here.
+/// Says which devices are online here (`online`, with a byte of each one's state) every
+/// [`PRESENCE_EVERY`], and at once (at most every [`PRESENCE_SOONEST`]) when they or their
+/// states changed: a device whose node died and that came to this one is reachable through the
+/// others as soon as it is here.
 async fn say_presence(
     client: async_nats::Client,
     subject: String,
     me: Uuid,
     mut changes: tokio::sync::watch::Receiver<u64>,
-    online: impl Fn() -> Vec<DeviceId>,
+    online: impl Fn() -> Vec<(DeviceId, u8)>,
 ) {
     let mut tick = tokio::time::interval(PRESENCE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut said: Vec<DeviceId> = Vec::new();
+    let mut said: Vec<(DeviceId, u8)> = Vec::new();
     loop {
         let every = tokio::select! {
             _ = tick.tick() => true,
@@ -325,14 +334,15 @@ async fn say_presence(
     }
 }
 
-/// The node that said within [`PRESENCE_FOR`] that `device` is online there.
-fn node_in(presence: &Presence, device: DeviceId) -> Option<Uuid> {
+/// The node that said within [`PRESENCE_FOR`] that `device` is online there, and the state
+/// byte it said.
+fn node_in(presence: &Presence, device: DeviceId) -> Option<(Uuid, u8)> {
     presence
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .get(&device)
-        .filter(|(_, at)| at.elapsed() < PRESENCE_FOR)
-        .map(|(node, _)| *node)
+        .filter(|(_, at, _)| at.elapsed() < PRESENCE_FOR)
+        .map(|(node, _, state)| (*node, *state))
 }
 
 /// A node that answers no request (it died, or hangs): its word on its devices no longer counts;
@@ -341,7 +351,7 @@ fn forget_node(presence: &Presence, node: Uuid) {
     presence
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .retain(|_, (n, _)| *n != node);
+        .retain(|_, (n, _, _)| *n != node);
 }
 
 fn parse_ids(payload: &[u8]) -> Option<(DeviceId, Uuid)> {
@@ -354,29 +364,33 @@ fn parse_ids(payload: &[u8]) -> Option<(DeviceId, Uuid)> {
     ))
 }
 
-fn presence_messages(instance: Uuid, cameras: &[DeviceId]) -> Vec<Vec<u8>> {
-    let message = |chunk: &[DeviceId]| {
-        let mut m = Vec::with_capacity(16 * (chunk.len() + 1));
+fn presence_messages(instance: Uuid, devices: &[(DeviceId, u8)]) -> Vec<Vec<u8>> {
+    let message = |chunk: &[(DeviceId, u8)]| {
+        let mut m = Vec::with_capacity(16 + PRESENCE_ENTRY * chunk.len());
         m.extend_from_slice(instance.as_bytes());
-        for d in chunk {
+        for (d, state) in chunk {
             m.extend_from_slice(d.0.as_bytes());
+            m.push(*state);
         }
         m
     };
-    if cameras.is_empty() {
+    if devices.is_empty() {
         return Vec::new();
     }
-    cameras.chunks(PRESENCE_CHUNK).map(message).collect()
+    devices.chunks(PRESENCE_CHUNK).map(message).collect()
 }
 
-fn parse_presence(payload: &[u8]) -> Option<(Uuid, Vec<DeviceId>)> {
-    if payload.len() < 16 || !payload.len().is_multiple_of(16) {
+fn parse_presence(payload: &[u8]) -> Option<(Uuid, Vec<(DeviceId, u8)>)> {
+    let (from, entries) = payload.split_at_checked(16)?;
+    if !entries.len().is_multiple_of(PRESENCE_ENTRY) {
         return None;
     }
-    let mut ids = payload.chunks_exact(16).map(|c| Uuid::from_slice(c).ok());
-    let from = ids.next()??;
-    let cameras = ids.map(|u| u.map(DeviceId)).collect::<Option<Vec<_>>>()?;
-    Some((from, cameras))
+    let from = Uuid::from_slice(from).ok()?;
+    let devices = entries
+        .chunks_exact(PRESENCE_ENTRY)
+        .map(|e| Some((DeviceId(Uuid::from_slice(&e[..16]).ok()?), e[16])))
+        .collect::<Option<Vec<_>>>()?;
+    Some((from, devices))
 }
 
 #[cfg(test)]
@@ -387,16 +401,18 @@ mod tests {
     fn presence_goes_in_chunks_that_each_name_the_sender() {
         let me = Uuid::new_v4();
         assert!(presence_messages(me, &[]).is_empty());
-        let cameras: Vec<DeviceId> = (0..PRESENCE_CHUNK + 3)
-            .map(|_| DeviceId(Uuid::new_v4()))
+        let cameras: Vec<(DeviceId, u8)> = (0..PRESENCE_CHUNK + 3)
+            .map(|i| (DeviceId(Uuid::new_v4()), u8::try_from(i % 7).unwrap()))
             .collect();
         let messages = presence_messages(me, &cameras);
         assert_eq!(messages.len(), 2);
         assert!(
             messages
                 .iter()
-                .all(|m| m.len() <= 16 * (PRESENCE_CHUNK + 1))
+                .all(|m| m.len() <= 16 + PRESENCE_ENTRY * PRESENCE_CHUNK)
         );
+        // Under NATS's default payload limit of 1 MiB.
+        assert!(messages.iter().all(|m| m.len() < 1 << 20));
         let mut back = Vec::new();
         for m in &messages {
             let (from, c) = parse_presence(m).unwrap();
@@ -405,6 +421,9 @@ mod tests {
         }
         assert_eq!(back, cameras);
         assert_eq!(parse_presence(&messages[1][..20]), None);
+        assert_eq!(parse_presence(&messages[1][..16 + 16]), None);
         assert_eq!(parse_presence(b"short"), None);
+        // A node with nothing to say says only its name, which parses to no device.
+        assert_eq!(parse_presence(me.as_bytes()), Some((me, Vec::new())));
     }
 }

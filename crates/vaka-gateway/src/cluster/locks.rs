@@ -104,7 +104,8 @@ impl LockBus {
                 self.subject("presence.locks"),
                 self.instance,
                 hub.subscribe(),
-                move || hub.online(),
+                // A lock's presence carries no state.
+                move || hub.online().into_iter().map(|d| (d, 0)).collect(),
             )
         };
         let serve = {
@@ -184,7 +185,7 @@ impl RemoteLocks for LockBus {
         reason: CapabilityReason,
         wait: Duration,
     ) -> Result<Option<LockEventKind>, LockOffline> {
-        let node = node_in(&self.presence, device).ok_or(LockOffline)?;
+        let (node, _) = node_in(&self.presence, device).ok_or(LockOffline)?;
         let ask = UnlockAsk {
             lock: device.0,
             request,

@@ -39,10 +39,10 @@ pub struct DeviceLine {
 }
 
 fn line(t: Tr, d: &Device, hub: &vaka_gateway::camera::CameraHub) -> DeviceLine {
+    // Connected to this node or, in a cluster, to another one.
     let status = (d.kind == DeviceKind::Camera)
-        .then(|| hub.status(d.id))
-        .flatten()
-        .filter(|s| s.model.is_some());
+        .then(|| hub.online(d.id))
+        .flatten();
     DeviceLine {
         connected: status.is_some(),
         connection: match (&status, d.kind) {
