@@ -58,6 +58,26 @@ async fn camera_online(addr: std::net::SocketAddr, credential: &str) -> crate::c
     ws
 }
 
+/// Both nodes on NATS, under a subject prefix of the test's own.
+async fn buses(nats: &str, a: &TestApp, b: &TestApp) -> (Bus, Bus) {
+    let prefix = prefix();
+    let bus_a = Bus::connect(nats, &prefix, &a.services).await.unwrap();
+    let bus_b = Bus::connect(nats, &prefix, &b.services).await.unwrap();
+    (bus_a, bus_b)
+}
+
+/// Each node's cameras shared with the other: presence and look-ins.
+async fn share_cameras<const N: usize>(
+    nodes: [(&Bus, &TestApp); N],
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    for (bus, app) in nodes {
+        tasks.push(bus.share_presence(app.cameras.clone()).await.unwrap());
+        tasks.push(bus.share_look_ins(app.cameras.clone()).await.unwrap());
+    }
+    tasks
+}
+
 /// Waits for the other node's camera reports until `known` holds: within two reports (A
 /// reports its cameras every 3 s).
 async fn until_heard(heard: &mut tokio::sync::watch::Receiver<u64>, known: impl Fn() -> bool) {
@@ -132,9 +152,7 @@ async fn an_alarm_stored_on_one_node_wakes_the_live_views_on_another_within_a_se
     let Some((a, b)) = two_nodes().await else {
         return;
     };
-    let prefix = prefix();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_changes(&a.services).await.unwrap();
     let _tb = bus_b.share_changes(&b.services).await.unwrap();
     // Both subscriptions are in place at the server before anything is sent.
@@ -185,9 +203,7 @@ async fn a_camera_connected_to_one_node_is_online_on_the_other() {
     let w = World::build(&a).await;
     let addr = a.listen().await;
     let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-1").await;
-    let prefix = prefix();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_presence(a.cameras.clone()).await.unwrap();
     let _tb = bus_b.share_presence(b.cameras.clone()).await.unwrap();
     assert!(!bus_b.online_elsewhere(camera));
@@ -217,14 +233,8 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     let w = World::build(&a).await;
     let addr = a.listen().await;
     let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-2").await;
-    let prefix = prefix();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
-    let mut tasks = Vec::new();
-    for (bus, app) in [(&bus_a, &a), (&bus_b, &b)] {
-        tasks.push(bus.share_presence(app.cameras.clone()).await.unwrap());
-        tasks.push(bus.share_look_ins(app.cameras.clone()).await.unwrap());
-    }
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
     let mut heard_b = bus_b.presence_heard();
     // Offline everywhere before the camera connects.
     assert_eq!(
@@ -235,6 +245,13 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     let mut ws = camera_online(addr, &credential).await;
     until_heard(&mut heard_b, || b.cameras.is_online(camera)).await;
     assert!(!b.cameras.is_online_here(camera));
+    // What B's device pages show of it: connected elsewhere, no look-in, position not said.
+    let not_looking = vaka_gateway::camera::Online {
+        state: None,
+        viewing: false,
+        here: false,
+    };
+    assert_eq!(b.cameras.online(camera), Some(not_looking));
 
     // Through B: the camera on A is asked to stream, and its frames reach B's viewer.
     let mut look = b.cameras.start_look_in_anywhere(camera).await.unwrap();
@@ -255,6 +272,20 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     )))
     .await
     .unwrap();
+    ws.send(Message::text(r#"{"type":"state","state":"active"}"#))
+        .await
+        .unwrap();
+    // A tells the others soon after a change, not only every 3 s: B sees the camera turned to
+    // the bed with a viewer.
+    until_heard(&mut heard_b, || {
+        b.cameras.online(camera)
+            == Some(vaka_gateway::camera::Online {
+                state: Some(vaka_camera_protocol::CameraState::Active),
+                viewing: true,
+                here: false,
+            })
+    })
+    .await;
     for i in 0..5u8 {
         let jpeg = [0xFF, 0xD8, i, 0xFF, 0xD9];
         ws.send(Message::binary(vaka_camera_protocol::encode_frame(
@@ -277,6 +308,61 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     let again = a.cameras.start_look_in(camera);
     assert!(again.is_ok(), "the camera is free again");
     drop(again);
+    drop(ws);
+    for t in tasks {
+        t.abort();
+    }
+    finish(a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_look_in_across_nodes_ends_when_the_cameras_node_falls_silent() {
+    let Some(nats) = nats_url() else { return };
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let w = World::build(&a).await;
+    let addr = a.listen().await;
+    let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-3").await;
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
+    let mut heard_b = bus_b.presence_heard();
+    let mut ws = camera_online(addr, &credential).await;
+    until_heard(&mut heard_b, || b.cameras.is_online(camera)).await;
+    let mut look = b.cameras.start_look_in_anywhere(camera).await.unwrap();
+    let start = crate::cameras::next_text(&mut ws).await;
+    let on_camera: uuid::Uuid = start["look_in"].as_str().unwrap().parse().unwrap();
+    let jpeg = [0xFF, 0xD8, 7, 0xFF, 0xD9];
+    ws.send(Message::binary(vaka_camera_protocol::encode_frame(
+        on_camera, &jpeg,
+    )))
+    .await
+    .unwrap();
+    let frame = tokio::time::timeout(Duration::from_secs(2), look.frames.recv())
+        .await
+        .expect("the frame crossed the nodes")
+        .unwrap();
+    assert_eq!(&frame[..], &jpeg[..]);
+    // Then nothing from A, as when its node dies mid look-in (a dead node says nothing): the
+    // picture on B ends after FRAMES_SILENT, long before the 30-second limit, instead of
+    // staying frozen.
+    let silent_from = std::time::Instant::now();
+    let silent = vaka_gateway::cluster::FRAMES_SILENT;
+    let end = tokio::time::timeout(silent + Duration::from_secs(5), look.frames.recv())
+        .await
+        .expect("the look-in ended after the silence");
+    assert!(end.is_none(), "no frame was sent");
+    assert!(
+        silent_from.elapsed() + Duration::from_millis(500) >= silent,
+        "ended by the silence, not before it: {:?}",
+        silent_from.elapsed()
+    );
+    // B's end reaches the camera's node, which tells the camera to stop.
+    drop(look);
+    assert_eq!(
+        crate::cameras::next_text(&mut ws).await["type"],
+        "stop_stream"
+    );
     drop(ws);
     for t in tasks {
         t.abort();
@@ -584,10 +670,8 @@ async fn an_unlock_through_one_node_opens_a_lock_connected_to_another_and_revoca
     };
     let w = World::build(&a).await;
     let (lock, credential) = crate::locks::register_lock(&a, &w, "LK-C1", w.client_a1).await;
-    let prefix = prefix();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
     let _la = bus_a.share_locks(a.locks.clone()).await.unwrap();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
     let _lb = bus_b.share_locks(b.locks.clone()).await.unwrap();
     bus_a.flush().await;
     bus_b.flush().await;
@@ -658,10 +742,8 @@ async fn the_login_attempts_per_address_count_across_the_nodes() {
         .unwrap()
     };
     let (state_a, state_b) = (node(&a), node(&b));
-    let prefix = prefix();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_login_attempts(&state_a).await.unwrap();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
     let _tb = bus_b.share_login_attempts(&state_b).await.unwrap();
     bus_a.flush().await;
     bus_b.flush().await;
