@@ -14,9 +14,11 @@
 //!   an empty message ends it.
 //! - `<prefix>.lookin.end.<look-in>`: the viewer's node ends the look-in early.
 //!
-//! Door locks go the same way ([`locks`]).
+//! Door locks go the same way ([`locks`]). What one node asks of another (a look-in, its early
+//! end, an unlock, a revocation) is sealed with the installation's key ([`seal`]).
 
 pub mod locks;
+pub mod seal;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,6 +29,7 @@ use uuid::Uuid;
 use vaka_domain::ids::DeviceId;
 
 use crate::camera::{CameraHub, LookInRefused, Online, RemoteCameras};
+use seal::NodeSeal;
 
 /// How often a node says which cameras are connected to it.
 pub const PRESENCE_EVERY: Duration = Duration::from_secs(3);
@@ -61,17 +64,20 @@ pub struct CameraBus {
     presence: Presence,
     /// Bumped when another node's report arrived.
     presence_heard: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Seals this node's requests and checks the others'.
+    seal: NodeSeal,
 }
 
 impl CameraBus {
-    /// Over `client`, with subjects under `prefix`.
-    pub fn new(client: async_nats::Client, prefix: &str) -> Self {
+    /// Over `client`, with subjects under `prefix`, the requests sealed with `seal`.
+    pub fn new(client: async_nats::Client, prefix: &str, seal: NodeSeal) -> Self {
         Self {
             client,
             prefix: prefix.to_owned(),
             instance: Uuid::new_v4(),
             presence: Arc::default(),
             presence_heard: Arc::new(tokio::sync::watch::Sender::new(0)),
+            seal,
         }
     }
 
@@ -130,9 +136,10 @@ impl CameraBus {
         &self,
         hub: CameraHub,
     ) -> Result<tokio::task::JoinHandle<()>, SubscribeError> {
+        let subject = self.subject(&format!("lookin.{}", self.instance));
         let mut requests = self
             .client
-            .subscribe(self.subject(&format!("lookin.{}", self.instance)))
+            .subscribe(subject.clone())
             .await
             .map_err(|e| SubscribeError(e.to_string()))?;
         hub.set_remote(Arc::new(self.clone()));
@@ -142,9 +149,13 @@ impl CameraBus {
                 let Some(reply) = m.reply.clone() else {
                     continue;
                 };
-                let answer = match parse_ids(&m.payload) {
-                    Some((device, look_in)) => bus.serve_look_in(&hub, device, look_in).await,
-                    None => "bad",
+                let answer = match bus.seal.open(&subject, &m.payload).map(parse_ids) {
+                    Ok(Some((device, look_in))) => bus.serve_look_in(&hub, device, look_in).await,
+                    Ok(None) => "bad",
+                    Err(why) => {
+                        tracing::warn!(?why, "a look-in request on NATS without a valid seal");
+                        "bad"
+                    }
                 };
                 if let Err(e) = bus.client.publish(reply, answer.into()).await {
                     tracing::debug!(error = %e, "a look-in's answer not sent");
@@ -161,11 +172,8 @@ impl CameraBus {
         device: DeviceId,
         look_in: Uuid,
     ) -> &'static str {
-        let Ok(mut ended) = self
-            .client
-            .subscribe(self.subject(&format!("lookin.end.{look_in}")))
-            .await
-        else {
+        let end_subject = self.subject(&format!("lookin.end.{look_in}"));
+        let Ok(mut ended) = self.client.subscribe(end_subject.clone()).await else {
             return "offline";
         };
         let mut look = match hub.start_look_in(device) {
@@ -174,9 +182,10 @@ impl CameraBus {
             Err(LookInRefused::Offline) => return "offline",
         };
         let limit = look.ends_at + Duration::from_secs(2);
-        let (client, subject) = (
+        let (client, subject, seal) = (
             self.client.clone(),
             self.subject(&format!("frames.{look_in}")),
+            self.seal.clone(),
         );
         tokio::spawn(async move {
             loop {
@@ -190,7 +199,11 @@ impl CameraBus {
                             break;
                         }
                     }
-                    _ = ended.next() => break,
+                    m = ended.next() => match m {
+                        // Only the viewer's node ends it early.
+                        Some(m) if seal.open(&end_subject, &m.payload).is_err() => {}
+                        _ => break,
+                    },
                     () = tokio::time::sleep_until(limit) => break,
                 }
             }
@@ -228,9 +241,9 @@ impl RemoteCameras for CameraBus {
         let mut request = Vec::with_capacity(32);
         request.extend_from_slice(device.0.as_bytes());
         request.extend_from_slice(look_in.as_bytes());
-        let asked = self
-            .client
-            .request(self.subject(&format!("lookin.{node}")), request.into());
+        let subject = self.subject(&format!("lookin.{node}"));
+        let sealed = self.seal.seal(&subject, &request);
+        let asked = self.client.request(subject, sealed.into());
         let Ok(Ok(answer)) = tokio::time::timeout(LOOK_IN_ANSWER, asked).await else {
             forget_node(&self.presence, node);
             return Err(LookInRefused::Offline);
@@ -258,8 +271,9 @@ impl RemoteCameras for CameraBus {
             self.client.clone(),
             self.subject(&format!("lookin.end.{look_in}")),
         );
+        let sealed = self.seal.seal(&subject, &[]);
         tokio::spawn(async move {
-            let _ = client.publish(subject, bytes::Bytes::new()).await;
+            let _ = client.publish(subject, sealed.into()).await;
         });
     }
 }

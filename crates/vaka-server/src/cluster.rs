@@ -47,8 +47,15 @@ type HeardNode = (String, bool, std::time::Instant);
 
 impl Bus {
     /// Connects to NATS at `url` (retrying in the background when it is not up yet: the node
-    /// serves meanwhile) and keeps `services.node()`'s bus state current.
-    pub async fn connect(url: &str, prefix: &str, services: &Services) -> anyhow::Result<Self> {
+    /// serves meanwhile) and keeps `services.node()`'s bus state current. What this node asks of
+    /// the others is sealed with `seal`, and it acts only on what `seal` opens (the nodes of an
+    /// installation share it: [`vaka_gateway::cluster::seal::NodeSeal::for_installation`]).
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        services: &Services,
+        seal: vaka_gateway::cluster::seal::NodeSeal,
+    ) -> anyhow::Result<Self> {
         anyhow::ensure!(
             !prefix.is_empty()
                 && prefix
@@ -75,8 +82,8 @@ impl Bus {
             probe.connection_state() == async_nats::connection::State::Connected
         }));
         Ok(Self {
-            cameras: vaka_gateway::cluster::CameraBus::new(client.clone(), prefix),
-            locks: vaka_gateway::cluster::locks::LockBus::new(client.clone(), prefix),
+            cameras: vaka_gateway::cluster::CameraBus::new(client.clone(), prefix, seal.clone()),
+            locks: vaka_gateway::cluster::locks::LockBus::new(client.clone(), prefix, seal),
             client,
             prefix: prefix.to_owned(),
             instance: Uuid::new_v4(),

@@ -98,18 +98,19 @@ pub async fn run(
     state
         .services
         .set_audit_anchor_key(checkpoints.signing_key().clone());
-    // The key lock capabilities are signed with, outside the database like the audit key.
-    state
-        .services
-        .set_lock_signing_key(crate::audit_checkpoints::load_or_create_key(
-            &cfg.lock_signing_key_path(),
-            "lock signing key",
-        )?);
+    // The key lock capabilities are signed with, outside the database like the audit key. In a
+    // cluster the requests between the nodes are sealed with a key derived from it.
+    let lock_key = crate::audit_checkpoints::load_or_create_key(
+        &cfg.lock_signing_key_path(),
+        "lock signing key",
+    )?;
+    let seal = vaka_gateway::cluster::seal::NodeSeal::for_installation(&lock_key);
+    state.services.set_lock_signing_key(lock_key);
     let checkpointing = checkpoints.clone().spawn(state.services.clone());
     // A cluster: changes and camera presence shared over NATS; jobs on the lease holder only.
     let bus = match &cfg.nats_url {
         Some(url) => {
-            Some(crate::cluster::Bus::connect(url, &cfg.nats_prefix, &state.services).await?)
+            Some(crate::cluster::Bus::connect(url, &cfg.nats_prefix, &state.services, seal).await?)
         }
         None => None,
     };

@@ -4,13 +4,17 @@
 //!
 //! Subjects (`<prefix>` is the installation's):
 //! - `<prefix>.presence.locks`: a node's instance, then each lock connected to it and online
-//!   (16 bytes each), every [`PRESENCE_EVERY`](super::PRESENCE_EVERY) and soon after a change.
+//!   (17 bytes each: its 16 and a state byte, 0 for a lock), every
+//!   [`PRESENCE_EVERY`](super::PRESENCE_EVERY) and soon after a change.
 //! - `<prefix>.unlock.<instance>`: a request to the lock's node (JSON: lock, request, user,
 //!   reason, wait in milliseconds). That node's hub sends the unlock — decided and audited by the
 //!   service on the asking node before it gets here — and answers with the lock's answer
 //!   (`unlocked`, `refused`, …), `none` when the lock said nothing within the wait, or `offline`.
 //! - `<prefix>.locks.revoked`: capabilities revoked on one node (JSON: the sender, the lock, the
 //!   revocations); the node the lock is connected to passes them on.
+//!
+//! Unlocks and revocations are sealed with the installation's key ([`super::seal`]): a node
+//! acts on none that another node of the installation did not make.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +25,7 @@ use uuid::Uuid;
 use vaka_domain::ids::DeviceId;
 use vaka_lock_protocol::{CapabilityReason, LockEventKind, Revoked};
 
+use super::seal::NodeSeal;
 use super::{Presence, SubscribeError, forget_node, hear_presence, node_in, say_presence};
 use crate::lock::{LockHub, LockOffline, RemoteLocks};
 
@@ -37,6 +42,7 @@ pub struct LockBus {
     instance: Uuid,
     presence: Presence,
     presence_heard: Arc<tokio::sync::watch::Sender<u64>>,
+    seal: NodeSeal,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -58,14 +64,15 @@ struct RevokedTold {
 }
 
 impl LockBus {
-    /// Over `client`, with subjects under `prefix`.
-    pub fn new(client: async_nats::Client, prefix: &str) -> Self {
+    /// Over `client`, with subjects under `prefix`, unlocks and revocations sealed with `seal`.
+    pub fn new(client: async_nats::Client, prefix: &str, seal: NodeSeal) -> Self {
         Self {
             client,
             prefix: prefix.to_owned(),
             instance: Uuid::new_v4(),
             presence: Presence::default(),
             presence_heard: Arc::new(tokio::sync::watch::Sender::new(0)),
+            seal,
         }
     }
 
@@ -88,8 +95,10 @@ impl LockBus {
                 .map_err(|e| SubscribeError(e.to_string()))
         };
         let heard = subscribe(self.subject("presence.locks")).await?;
-        let mut asked = subscribe(self.subject(&format!("unlock.{}", self.instance))).await?;
-        let mut revoked = subscribe(self.subject("locks.revoked")).await?;
+        let unlock_subject = self.subject(&format!("unlock.{}", self.instance));
+        let revoked_subject = self.subject("locks.revoked");
+        let mut asked = subscribe(unlock_subject.clone()).await?;
+        let mut revoked = subscribe(revoked_subject.clone()).await?;
         hub.set_remote(Arc::new(self.clone()));
         let listen = hear_presence(
             heard,
@@ -109,15 +118,22 @@ impl LockBus {
             )
         };
         let serve = {
-            let (hub, client) = (hub.clone(), self.client.clone());
+            let (hub, client, seal) = (hub.clone(), self.client.clone(), self.seal.clone());
             async move {
                 while let Some(m) = asked.next().await {
                     let Some(reply) = m.reply.clone() else {
                         continue;
                     };
                     let (hub, client) = (hub.clone(), client.clone());
+                    let opened = seal.open(&unlock_subject, &m.payload).map(<[u8]>::to_vec);
                     tokio::spawn(async move {
-                        let answer = answer_unlock(&hub, &m.payload).await;
+                        let answer = match opened {
+                            Ok(payload) => answer_unlock(&hub, &payload).await,
+                            Err(why) => {
+                                tracing::warn!(?why, "an unlock on NATS without a valid seal");
+                                b"bad".to_vec()
+                            }
+                        };
                         if let Err(e) = client.publish(reply, answer.into()).await {
                             tracing::debug!(error = %e, "an unlock's answer not sent");
                         }
@@ -125,10 +141,14 @@ impl LockBus {
                 }
             }
         };
-        let me = self.instance;
+        let (me, seal) = (self.instance, self.seal.clone());
         let apply = async move {
             while let Some(m) = revoked.next().await {
-                match serde_json::from_slice::<RevokedTold>(&m.payload) {
+                let Ok(payload) = seal.open(&revoked_subject, &m.payload) else {
+                    tracing::warn!("a revocation on NATS without a valid seal");
+                    continue;
+                };
+                match serde_json::from_slice::<RevokedTold>(payload) {
                     Ok(t) if t.from == me => {}
                     // Passed on if the lock is connected here; else another node has it, or
                     // it learns when it next connects.
@@ -194,9 +214,9 @@ impl RemoteLocks for LockBus {
             wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
         };
         let payload = serde_json::to_vec(&ask).map_err(|_| LockOffline)?;
-        let asked = self
-            .client
-            .request(self.subject(&format!("unlock.{node}")), payload.into());
+        let subject = self.subject(&format!("unlock.{node}"));
+        let sealed = self.seal.seal(&subject, &payload);
+        let asked = self.client.request(subject, sealed.into());
         let Ok(Ok(answer)) = tokio::time::timeout(wait + ANSWER_MARGIN, asked).await else {
             forget_node(&self.presence, node);
             return Err(LockOffline);
@@ -213,9 +233,11 @@ impl RemoteLocks for LockBus {
         let Ok(payload) = serde_json::to_vec(&told) else {
             return;
         };
-        let (client, subject) = (self.client.clone(), self.subject("locks.revoked"));
+        let subject = self.subject("locks.revoked");
+        let sealed = self.seal.seal(&subject, &payload);
+        let client = self.client.clone();
         tokio::spawn(async move {
-            if let Err(e) = client.publish(subject, payload.into()).await {
+            if let Err(e) = client.publish(subject, sealed.into()).await {
                 tracing::warn!(error = %e, "a revocation not told to the other nodes");
             }
         });

@@ -58,12 +58,23 @@ async fn camera_online(addr: std::net::SocketAddr, credential: &str) -> crate::c
     ws
 }
 
+/// The seal the test installation's nodes share.
+fn seal() -> vaka_gateway::cluster::seal::NodeSeal {
+    vaka_gateway::cluster::seal::NodeSeal::for_installation(&ed25519_dalek::SigningKey::from_bytes(
+        &[0x5E; 32],
+    ))
+}
+
 /// Both nodes on NATS, under a subject prefix of the test's own.
-async fn buses(nats: &str, a: &TestApp, b: &TestApp) -> (Bus, Bus) {
+async fn buses(nats: &str, a: &TestApp, b: &TestApp) -> (Bus, Bus, String) {
     let prefix = prefix();
-    let bus_a = Bus::connect(nats, &prefix, &a.services).await.unwrap();
-    let bus_b = Bus::connect(nats, &prefix, &b.services).await.unwrap();
-    (bus_a, bus_b)
+    let bus_a = Bus::connect(nats, &prefix, &a.services, seal())
+        .await
+        .unwrap();
+    let bus_b = Bus::connect(nats, &prefix, &b.services, seal())
+        .await
+        .unwrap();
+    (bus_a, bus_b, prefix)
 }
 
 /// Each node's cameras shared with the other: presence and look-ins.
@@ -152,7 +163,7 @@ async fn an_alarm_stored_on_one_node_wakes_the_live_views_on_another_within_a_se
     let Some((a, b)) = two_nodes().await else {
         return;
     };
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_changes(&a.services).await.unwrap();
     let _tb = bus_b.share_changes(&b.services).await.unwrap();
     // Both subscriptions are in place at the server before anything is sent.
@@ -203,7 +214,7 @@ async fn a_camera_connected_to_one_node_is_online_on_the_other() {
     let w = World::build(&a).await;
     let addr = a.listen().await;
     let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-1").await;
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_presence(a.cameras.clone()).await.unwrap();
     let _tb = bus_b.share_presence(b.cameras.clone()).await.unwrap();
     assert!(!bus_b.online_elsewhere(camera));
@@ -233,7 +244,7 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
     let w = World::build(&a).await;
     let addr = a.listen().await;
     let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-2").await;
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
     let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
     let mut heard_b = bus_b.presence_heard();
     // Offline everywhere before the camera connects.
@@ -324,7 +335,7 @@ async fn a_look_in_across_nodes_ends_when_the_cameras_node_falls_silent() {
     let w = World::build(&a).await;
     let addr = a.listen().await;
     let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-3").await;
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
     let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
     let mut heard_b = bus_b.presence_heard();
     let mut ws = camera_online(addr, &credential).await;
@@ -388,11 +399,15 @@ async fn the_chain_health_view_shows_the_nodes_and_which_runs_the_jobs() {
     let mut lease = a.services.job_lease().await.unwrap();
     assert!(lease.hold(CHECK).await);
     let prefix = prefix();
-    let bus_b = Bus::connect(&nats, &prefix, &b.services).await.unwrap();
+    let bus_b = Bus::connect(&nats, &prefix, &b.services, seal())
+        .await
+        .unwrap();
     let _tb = bus_b.share_nodes(&b.services).await.unwrap();
     bus_b.flush().await;
     let mut heard = bus_b.nodes_heard();
-    let bus_a = Bus::connect(&nats, &prefix, &a.services).await.unwrap();
+    let bus_a = Bus::connect(&nats, &prefix, &a.services, seal())
+        .await
+        .unwrap();
     let _ta = bus_a.share_nodes(&a.services).await.unwrap();
     tokio::time::timeout(2 * vaka_server::cluster::PRESENCE_EVERY, heard.changed())
         .await
@@ -670,9 +685,16 @@ async fn an_unlock_through_one_node_opens_a_lock_connected_to_another_and_revoca
     };
     let w = World::build(&a).await;
     let (lock, credential) = crate::locks::register_lock(&a, &w, "LK-C1", w.client_a1).await;
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, prefix) = buses(&nats, &a, &b).await;
     let _la = bus_a.share_locks(a.locks.clone()).await.unwrap();
     let _lb = bus_b.share_locks(b.locks.clone()).await.unwrap();
+    // A client on NATS that is not a node: it overhears the unlocks.
+    let stranger = async_nats::connect(nats.as_str()).await.unwrap();
+    let mut overheard = stranger
+        .subscribe(format!("{prefix}.unlock.>"))
+        .await
+        .unwrap();
+    stranger.flush().await.unwrap();
     bus_a.flush().await;
     bus_b.flush().await;
     let mut heard = bus_b.lock_presence_heard();
@@ -704,6 +726,45 @@ async fn an_unlock_through_one_node_opens_a_lock_connected_to_another_and_revoca
     assert_eq!(v["status"], "unlocked", "{v}");
     let request: uuid::Uuid = v["request"].as_str().unwrap().parse().unwrap();
     assert!(sim.happened().contains(&Happened::Opened(request)));
+
+    // The stranger replays the unlock it overheard, and sends one of its own without the
+    // installation's seal: A refuses both, and the lock opens no more.
+    let heard = tokio::time::timeout(
+        Duration::from_secs(2),
+        futures::StreamExt::next(&mut overheard),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let opened = || {
+        sim.happened()
+            .iter()
+            .filter(|h| matches!(h, Happened::Opened(_)))
+            .count()
+    };
+    assert_eq!(opened(), 1);
+    let replayed = stranger
+        .request(heard.subject.clone(), heard.payload.clone())
+        .await
+        .unwrap();
+    assert_eq!(&replayed.payload[..], b"bad");
+    let forged = serde_json::json!({
+        "lock": lock.0, "request": uuid::Uuid::now_v7(), "user": uuid::Uuid::now_v7(),
+        "reason": "alarm", "wait_ms": 1000,
+    });
+    let unsealed = stranger
+        .request(
+            heard.subject.clone(),
+            serde_json::to_vec(&forged).unwrap().into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(&unsealed.payload[..], b"bad");
+    assert_eq!(
+        opened(),
+        1,
+        "the lock opened only for the node's own unlock"
+    );
 
     // A revocation made on B reaches the lock connected to A.
     b.locks.revoke_everywhere(
@@ -742,7 +803,7 @@ async fn the_login_attempts_per_address_count_across_the_nodes() {
         .unwrap()
     };
     let (state_a, state_b) = (node(&a), node(&b));
-    let (bus_a, bus_b) = buses(&nats, &a, &b).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
     let _ta = bus_a.share_login_attempts(&state_a).await.unwrap();
     let _tb = bus_b.share_login_attempts(&state_b).await.unwrap();
     bus_a.flush().await;
