@@ -469,7 +469,7 @@ async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_h
     use std::collections::{HashMap, HashSet};
     use vaka_domain::access::Credential;
     use vaka_domain::ids::{ClientId, DeviceId};
-    use vaka_domain::supervision::{DispatchCause, DispatchStep, Outcome, TaskState};
+    use vaka_domain::supervision::{DispatchCause, Outcome, TaskState};
     use vaka_service::{Ctx, RequestMeta};
 
     let Some(first) = TestApp::postgres().await else {
@@ -479,42 +479,21 @@ async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_h
     let w = World::build(&first).await;
     let night = jiff::civil::date(2026, 11, 22);
     let ts = |s: &str| s.parse::<Timestamp>().unwrap();
-    let mut clients: Vec<(ClientId, DeviceId, Story)> = Vec::new();
-    for i in 0..40usize {
-        let id = ClientId::new();
-        let ten = format!("401012{:03}", 100 + i);
-        let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();
-        let nr = format!(
-            "19{ten}{}",
-            vaka_domain::validate::luhn_check_digit(&digits)
-        );
-        first
-            .services
-            .cli_insert_client(crate::world::test_client(
-                id,
-                &format!("Kluster Klient {i:03}"),
-                &nr,
-                w.a,
-                w.a1,
-                vaka_domain::client::Protection::None,
-            ))
+    let clients: Vec<(ClientId, DeviceId, Story)> =
+        crate::night::night_clients(&first, &w, 40, ("401012", "Kluster Klient", "KLUSTER"))
             .await
-            .unwrap();
-        let times: &[(i8, i8)] = match i % 3 {
-            0 => &[(22, 0), (1, 0), (4, 0)],
-            1 => &[(23, 0), (2, 0), (5, 0)],
-            _ => &[(22, 30), (0, 30), (3, 30)],
-        };
-        let (camera, _) =
-            crate::console::supervised(&first, &w, id, &format!("KLUSTER-{i:03}"), times).await;
-        let story = match i % 5 {
-            2 => Story::Unseen,
-            3 => Story::NotVisibleTwice,
-            4 => Story::Offline,
-            _ => Story::Fine,
-        };
-        clients.push((id, camera, story));
-    }
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, camera, _))| {
+                let story = match i % 5 {
+                    2 => Story::Unseen,
+                    3 => Story::NotVisibleTwice,
+                    4 => Story::Offline,
+                    _ => Story::Fine,
+                };
+                (id, camera, story)
+            })
+            .collect();
     let by_client: HashMap<ClientId, Story> = clients.iter().map(|c| (c.0, c.2)).collect();
     let offline: HashSet<DeviceId> = clients
         .iter()
@@ -619,16 +598,7 @@ async fn a_night_goes_on_to_its_end_while_the_node_running_its_jobs_dies_every_h
                 .unwrap();
         }
         let on = &nodes[(step + 1) % 3].app.services;
-        let pc = Ctx::new(&patrol, &meta);
-        for d in on.patrol_dispatches(&pc).await.unwrap() {
-            for (s, note) in [
-                (DispatchStep::Acknowledge, None),
-                (DispatchStep::Arrived, None),
-                (DispatchStep::Close, Some("Besökt, allt väl")),
-            ] {
-                on.dispatch_step(&pc, d.dispatch_id, s, note).await.unwrap();
-            }
-        }
+        crate::night::patrol_closes_every_dispatch(on, &Ctx::new(&patrol, &meta)).await;
         now += SignedDuration::from_mins(5);
         step += 1;
     }

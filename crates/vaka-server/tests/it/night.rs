@@ -55,18 +55,40 @@ fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_escalations(
-    app: TestApp,
+/// The night patrol (`patrol`) takes every dispatch it has: acknowledges it, arrives, closes it.
+pub(crate) async fn patrol_closes_every_dispatch(
+    services: &vaka_service::Services,
+    patrol: &Ctx<'_>,
 ) {
-    let w = World::build(&app).await;
-    let night = jiff::civil::date(2026, 11, 22);
-    // The clients, their decisions, consents, plans and active cameras (unit A1: the alarm
-    // centre's operators and the night patrol AN cover it).
-    let mut clients: Vec<(ClientId, DeviceId, String, Story)> = Vec::new();
-    for i in 0..200usize {
+    for d in services.patrol_dispatches(patrol).await.unwrap() {
+        for (step, note) in [
+            (DispatchStep::Acknowledge, None),
+            (DispatchStep::Arrived, None),
+            (DispatchStep::Close, Some("Besökt, allt väl")),
+        ] {
+            services
+                .dispatch_step(patrol, d.dispatch_id, step, note)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// `n` clients of unit A1, each supervised at night by a camera at three times (22:00, 01:00
+/// and 04:00; 23:00, 02:00 and 05:00; or 22:30, 00:30 and 03:30, by turns): their ids,
+/// cameras and the cameras' credentials. Their personnummer are of the series `born` (six
+/// digits, such as `401010`), their names `"{name} 000"`…, their cameras' serials
+/// `"{serial}-000"`….
+pub(crate) async fn night_clients(
+    app: &TestApp,
+    w: &World,
+    n: usize,
+    (born, name, serial): (&str, &str, &str),
+) -> Vec<(ClientId, DeviceId, String)> {
+    let mut clients = Vec::with_capacity(n);
+    for i in 0..n {
         let id = ClientId::new();
-        let serial = 100 + i;
-        let ten = format!("401010{serial:03}");
+        let ten = format!("{born}{:03}", 100 + i);
         let digits: Vec<u8> = ten.bytes().map(|b| b - b'0').collect();
         let nr = format!(
             "19{ten}{}",
@@ -75,7 +97,7 @@ async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_esc
         app.services
             .cli_insert_client(test_client(
                 id,
-                &format!("Natt Klient {i:03}"),
+                &format!("{name} {i:03}"),
                 &nr,
                 w.a,
                 w.a1,
@@ -88,9 +110,26 @@ async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_esc
             1 => &[(23, 0), (2, 0), (5, 0)],
             _ => &[(22, 30), (0, 30), (3, 30)],
         };
-        let (camera, credential) = supervised(&app, &w, id, &format!("NIGHT-{i:03}"), times).await;
-        clients.push((id, camera, credential, story(i)));
+        let (camera, credential) = supervised(app, w, id, &format!("{serial}-{i:03}"), times).await;
+        clients.push((id, camera, credential));
     }
+    clients
+}
+
+async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_escalations(
+    app: TestApp,
+) {
+    let w = World::build(&app).await;
+    let night = jiff::civil::date(2026, 11, 22);
+    // The clients, their decisions, consents, plans and active cameras (unit A1: the alarm
+    // centre's operators and the night patrol AN cover it).
+    let clients: Vec<(ClientId, DeviceId, String, Story)> =
+        night_clients(&app, &w, 200, ("401010", "Natt Klient", "NIGHT"))
+            .await
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, camera, credential))| (id, camera, credential, story(i)))
+            .collect();
     let by_client: HashMap<ClientId, Story> = clients.iter().map(|c| (c.0, c.3)).collect();
     let offline: HashSet<DeviceId> = clients
         .iter()
@@ -215,19 +254,7 @@ async fn a_whole_night_for_200_clients_ends_every_supervision_with_the_right_esc
         }
 
         // The night patrol takes every dispatch: acknowledge, arrive, close.
-        let patrol = Ctx::new(&patrol_principal, &meta);
-        for d in app.services.patrol_dispatches(&patrol).await.unwrap() {
-            for (step, note) in [
-                (DispatchStep::Acknowledge, None),
-                (DispatchStep::Arrived, None),
-                (DispatchStep::Close, Some("Besökt, allt väl")),
-            ] {
-                app.services
-                    .dispatch_step(&patrol, d.dispatch_id, step, note)
-                    .await
-                    .unwrap();
-            }
-        }
+        patrol_closes_every_dispatch(&app.services, &Ctx::new(&patrol_principal, &meta)).await;
         now += SignedDuration::from_mins(5);
     }
     assert!(restarted);
