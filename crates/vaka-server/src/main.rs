@@ -386,13 +386,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cfg.database_url = database;
             // A port of 0 (tests) becomes a free port now, so that the credentials file and the
             // simulated alarm units name the real one.
-            let sia_addr = std::net::TcpListener::bind(sia_listen)
-                .and_then(|l| l.local_addr())
+            let sia_addr = receiver_addr(sia_listen)
                 .with_context(|| format!("cannot listen for SIA DC-09 on {sia_listen}"))?;
             cfg.sia_listen = Some(sia_addr);
             let sia_listen = sia_addr.to_string();
-            let scaip_addr = std::net::TcpListener::bind(scaip_listen)
-                .and_then(|l| l.local_addr())
+            let scaip_addr = receiver_addr(scaip_listen)
                 .with_context(|| format!("cannot listen for SCAIP on {scaip_listen}"))?;
             cfg.scaip_listen = Some(scaip_addr);
             let scaip_listen = scaip_addr.to_string();
@@ -828,4 +826,34 @@ async fn find_or_create_org(
     svc.cli_create_organisation(org.clone()).await?;
     println!("created municipality {:?} ({})", org.name, org.id);
     Ok(org.id)
+}
+
+/// The address an alarm receiver of `vaka demo` will listen on, for TCP and UDP: `addr` itself,
+/// or for port 0 a free port chosen now. The demo names it (in the credentials file, to its
+/// simulated units) and binds it only after seeding, seconds later; a port from the kernel's
+/// ephemeral range could be taken meanwhile by any outgoing connection (a browser test's, the
+/// database's), so the port is chosen below that range, where no outgoing connection goes.
+fn receiver_addr(addr: SocketAddr) -> std::io::Result<SocketAddr> {
+    if addr.port() != 0 {
+        return Ok(addr);
+    }
+    let free = |port: u16| {
+        let at = SocketAddr::new(addr.ip(), port);
+        let tcp = std::net::TcpListener::bind(at).ok()?;
+        let at = tcp.local_addr().ok()?;
+        std::net::UdpSocket::bind(at).ok().map(|_| at)
+    };
+    // The ephemeral range (Linux's default is 32768-60999).
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    if low > 12_000 {
+        for _ in 0..100 {
+            if let Some(at) = free(rand::random_range(10_000..low)) {
+                return Ok(at);
+            }
+        }
+    }
+    free(0).ok_or_else(|| std::io::Error::other("no free port for both TCP and UDP"))
 }
