@@ -318,9 +318,11 @@ async fn a_dead_receiver_is_left_for_the_backup_and_its_unanswered_frames_are_se
     assert_eq!(first.acked.load(Ordering::Relaxed), 40);
     assert!(second.acked.load(Ordering::Relaxed) >= 200, "{r}");
     assert!(first.dead.load(Ordering::Relaxed));
-    // Connections 1 and 3 began at the backup; 0 and 2 came to it when the primary died,
-    // each with the frame the primary left unanswered sent again first.
-    assert_eq!(r.resent, 2, "{r}");
+    // Connections 1 and 3 began at the backup; 0 and 2 came to it when the primary died (or,
+    // started after its death, when it refused them): each connection the dying primary
+    // closed had one frame in flight, and sent it again first.
+    assert!(r.disconnects >= 1, "{r}");
+    assert_eq!(r.resent, r.disconnects, "{r}");
     assert_eq!(
         (r.timeouts, r.naks, r.other, r.lost, r.journal_errors),
         (0, 0, 0, 0, 0),
