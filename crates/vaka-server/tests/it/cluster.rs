@@ -77,6 +77,43 @@ async fn buses(nats: &str, a: &TestApp, b: &TestApp) -> (Bus, Bus, String) {
     (bus_a, bus_b, prefix)
 }
 
+/// Two nodes on NATS sharing their cameras, and a camera registered on A (not connected yet).
+struct CameraAcross {
+    a: TestApp,
+    b: TestApp,
+    /// A's address, for the camera's WebSocket.
+    addr: std::net::SocketAddr,
+    camera: vaka_domain::ids::DeviceId,
+    credential: String,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Wakes when B hears A's camera report.
+    heard_b: tokio::sync::watch::Receiver<u64>,
+    /// Kept for the test's length.
+    _buses: (Bus, Bus),
+}
+
+/// [`CameraAcross`] with a camera of serial `serial`; `None` without PostgreSQL or NATS.
+async fn camera_across(serial: &str) -> Option<CameraAcross> {
+    let nats = nats_url()?;
+    let (a, b) = two_nodes().await?;
+    let w = World::build(&a).await;
+    let addr = a.listen().await;
+    let (camera, credential) = crate::cameras::register(&a, &w, "camera", serial).await;
+    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
+    let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
+    let heard_b = bus_b.presence_heard();
+    Some(CameraAcross {
+        a,
+        b,
+        addr,
+        camera,
+        credential,
+        tasks,
+        heard_b,
+        _buses: (bus_a, bus_b),
+    })
+}
+
 /// Each node's cameras shared with the other: presence and look-ins.
 async fn share_cameras<const N: usize>(
     nodes: [(&Bus, &TestApp); N],
@@ -237,16 +274,19 @@ async fn a_camera_connected_to_one_node_is_online_on_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_at_a_time() {
-    let Some(nats) = nats_url() else { return };
-    let Some((a, b)) = two_nodes().await else {
+    let Some(CameraAcross {
+        a,
+        b,
+        addr,
+        camera,
+        credential,
+        tasks,
+        mut heard_b,
+        _buses,
+    }) = camera_across("DV-CL-2").await
+    else {
         return;
     };
-    let w = World::build(&a).await;
-    let addr = a.listen().await;
-    let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-2").await;
-    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
-    let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
-    let mut heard_b = bus_b.presence_heard();
     // Offline everywhere before the camera connects.
     assert_eq!(
         b.cameras.start_look_in_anywhere(camera).await.err(),
@@ -328,16 +368,19 @@ async fn a_look_in_through_one_node_reaches_a_camera_on_another_with_one_viewer_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_look_in_across_nodes_ends_when_the_cameras_node_falls_silent() {
-    let Some(nats) = nats_url() else { return };
-    let Some((a, b)) = two_nodes().await else {
+    let Some(CameraAcross {
+        a,
+        b,
+        addr,
+        camera,
+        credential,
+        tasks,
+        mut heard_b,
+        _buses,
+    }) = camera_across("DV-CL-3").await
+    else {
         return;
     };
-    let w = World::build(&a).await;
-    let addr = a.listen().await;
-    let (camera, credential) = crate::cameras::register(&a, &w, "camera", "DV-CL-3").await;
-    let (bus_a, bus_b, _) = buses(&nats, &a, &b).await;
-    let tasks = share_cameras([(&bus_a, &a), (&bus_b, &b)]).await;
-    let mut heard_b = bus_b.presence_heard();
     let mut ws = camera_online(addr, &credential).await;
     until_heard(&mut heard_b, || b.cameras.is_online(camera)).await;
     let mut look = b.cameras.start_look_in_anywhere(camera).await.unwrap();
